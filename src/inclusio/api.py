@@ -1,0 +1,17 @@
+"""The HTTP API (OpenAPI at /api/docs): one NinjaAPI, a router per domain."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from inclusio.core.errors import DomainError
+
+api = NinjaAPI(title="Inclusio", version="1", urls_namespace="api")
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": exc.code, "message": exc.message}, status=exc.status
+    )

@@ -1,0 +1,116 @@
+"""The append-only, hash-chained trails: every write (audit) and every read by another (access).
+
+Each row's hash is SHA-256 over the previous row's hash and the row's own canonical JSON, so
+changing, removing or inserting a row anywhere breaks every hash after it. Appends lock the
+chain's head row, which orders concurrent writers on PostgreSQL; SQLite serialises writers
+already. The database also refuses UPDATE and DELETE on both tables (see the migration).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from inclusio.core.models import AccessEvent, AuditEvent, ChainedRecord, ChainHead, User
+
+GENESIS = "0" * 64
+Actor = User | AnonymousUser | None
+
+
+def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
+
+
+def _actor_fields(actor: Actor) -> dict[str, Any]:
+    if actor is None or not actor.is_authenticated:
+        return {"actor": None, "actor_name": "system"}
+    return {"actor": actor, "actor_name": actor.get_username()}
+
+
+def _append[R: ChainedRecord](record: R) -> R:
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(
+            chain=record.CHAIN, defaults={"last_hash": GENESIS}
+        )
+        # Microseconds are kept by both databases, so the stored time hashes the same on reread.
+        record.at = timezone.now()
+        record.prev_hash = head.last_hash
+        record.hash = _digest(head.last_hash, record.hashed_fields())
+        record.save(force_insert=True)
+        head.last_hash = record.hash
+        head.length += 1
+        head.save(update_fields=["last_hash", "length"])
+    return record
+
+
+def record_write(
+    *, actor: Actor, action: str, entity: str, entity_id: object, data: dict[str, Any]
+) -> AuditEvent:
+    """Append a write to the audit trail; call inside the transaction that does the write."""
+    return _append(
+        AuditEvent(
+            action=action, entity=entity, entity_id=str(entity_id), data=data,
+            **_actor_fields(actor),
+        )
+    )
+
+
+def record_access(
+    *, actor: Actor, person_iin: str, what: str, purpose: str, granted: bool, channel: str = "web"
+) -> AccessEvent:
+    """Append a read of ``person_iin``'s data by ``actor`` (granted or refused) to the access log."""
+    return _append(
+        AccessEvent(
+            person_iin=person_iin,
+            what=what,
+            purpose=purpose[:200],
+            outcome=AccessEvent.Outcome.GRANTED if granted else AccessEvent.Outcome.DENIED,
+            channel=channel,
+            **_actor_fields(actor),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    chain: str
+    checked: int
+    first_broken_id: int | None
+    reason: str
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken_id is None
+
+
+def _rows(model: type[ChainedRecord]) -> Iterator[ChainedRecord]:
+    return model.objects.order_by("id").iterator(chunk_size=5000)  # type: ignore[attr-defined]
+
+
+def verify_chain(model: type[ChainedRecord]) -> ChainReport:
+    """Recompute every hash in order; name the first row whose hash or link does not hold."""
+    prev = GENESIS
+    checked = 0
+    for row in _rows(model):
+        if row.prev_hash != prev:
+            return ChainReport(model.CHAIN, checked, row.pk, "link to the previous row is broken")
+        if _digest(prev, row.hashed_fields()) != row.hash:
+            return ChainReport(model.CHAIN, checked, row.pk, "row content does not match its hash")
+        prev = row.hash
+        checked += 1
+    head = ChainHead.objects.filter(chain=model.CHAIN).first()
+    if head is not None and (head.last_hash != prev or head.length != checked):
+        return ChainReport(model.CHAIN, checked, -1, "rows are missing at the end of the chain")
+    return ChainReport(model.CHAIN, checked, None, "intact")
+
+
+def verify_all() -> list[ChainReport]:
+    return [verify_chain(AuditEvent), verify_chain(AccessEvent)]

@@ -1,0 +1,46 @@
+"""Domain errors with stable codes.
+
+Every refusal the platform gives carries a code that never changes (clients and tests match on
+it) and a message in the user's language. The API and the pages map these to HTTP answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class DomainError(Exception):
+    """A refusal of a request; nothing was written."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str | Promise, **params: Any) -> None:
+        self.code = code
+        self._message = message
+        self.params = params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return str(self._message) % self.params if self.params else str(self._message)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+class ValidationFailed(DomainError):
+    status = 422
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class AccessDenied(DomainError):
+    status = 403

@@ -1,0 +1,88 @@
+"""Roles are Django groups; each grants permission codes declared by the domain apps.
+
+The table below is the single place that says who may do what. ``sync_roles`` makes the groups
+match it after every migration, so a new permission in an app reaches its roles by deploying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    title: str | Promise
+    staff: bool  # staff accounts must pass a second factor
+    permissions: tuple[str, ...]
+
+
+PERSON_READ = "registry.view_person_record"
+PERSON_MANAGE = "registry.manage_person_record"
+REGISTRY_IMPORT = "registry.import_registry"
+REFERRAL_FILE = "assessment.file_referral"
+REFERRAL_QUEUE = "assessment.view_referral_queue"
+REFERRAL_DECIDE = "assessment.decide_referral"
+AUDIT_READ = "core.view_audit_trail"
+ACCESS_LOG_READ = "core.view_access_log"
+
+ROLES: tuple[Role, ...] = (
+    Role("person", _("Person with a disability"), False, ()),
+    Role("representative", _("Legal representative"), False, ()),
+    Role("medical_referrer", _("Medical organisation (referring doctor)"), True,
+         (PERSON_READ, REFERRAL_FILE)),
+    Role("mse_specialist", _("Medical-social expertise specialist"), True,
+         (PERSON_READ, REFERRAL_QUEUE, REFERRAL_DECIDE)),
+    Role("district_officer", _("District social-protection officer"), True,
+         (PERSON_READ, PERSON_MANAGE, REFERRAL_QUEUE)),
+    Role("supplier", _("Supplier of aids and services"), True, ()),
+    Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
+    Role("dispatcher", _("Emergency dispatcher"), True, ()),
+    Role("employment_officer", _("Employment centre officer"), True, ()),
+    Role("statistician", _("Statistician"), True, ()),
+    Role("ministry_admin", _("Ministry administrator"), True,
+         (PERSON_READ, PERSON_MANAGE, REGISTRY_IMPORT, REFERRAL_QUEUE, AUDIT_READ,
+          ACCESS_LOG_READ)),
+    Role("auditor", _("Auditor"), True, (AUDIT_READ, ACCESS_LOG_READ)),
+)
+ROLE_BY_CODE = {role.code: role for role in ROLES}
+
+
+def sync_roles() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.code)
+        wanted = []
+        for code in role.permissions:
+            app_label, codename = code.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(**kwargs: Any) -> None:
+    # post_migrate reaches apps one by one, so the permissions of apps after core may not exist
+    # yet: create them first (idempotent), then make the groups match the table.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"))
+    sync_roles()
+
+
+def roles_of(user: Any) -> list[Role]:
+    if not user.is_authenticated:
+        return []
+    names = {group.name for group in user.groups.all()}
+    return [role for role in ROLES if role.code in names]
+
+
+def is_staff_role(user: Any) -> bool:
+    return user.is_superuser or any(role.staff for role in roles_of(user))

@@ -1,0 +1,33 @@
+"""Country configurations: the data that makes Inclusio one country's system.
+
+A configuration is a folder beside this file (``kz`` is the first) holding plain data files, so
+that the synthetic generator and batch jobs can read them without Django.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+COUNTRIES_DIR = Path(__file__).parent
+
+
+@cache
+def country_file(country: str, name: str) -> dict[str, Any]:
+    path = COUNTRIES_DIR / country / name
+    if not path.is_file():
+        raise FileNotFoundError(f"country configuration {country!r} has no {name}")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def regions(country: str) -> list[dict[str, Any]]:
+    regions: list[dict[str, Any]] = country_file(country, "regions.json")["regions"]
+    return regions
+
+
+def parameters(country: str) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = country_file(country, "parameters.json")["parameters"]
+    return params

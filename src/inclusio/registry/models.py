@@ -1,0 +1,246 @@
+"""The centralised registry: persons, families, care links and disability status with history.
+
+Field names follow the DCI Disability Registry objects where they meet (see dci.py for the
+mapping); the database carries the invariants (unique IIN, one current status per person).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core.models import Region
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class Person(models.Model):
+    iin = models.CharField(_("IIN"), max_length=12, unique=True)
+    surname = models.CharField(_("surname"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
+    urban = models.BooleanField(_("urban residence"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=settings.LANGUAGES, default="kk"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["surname", "given_name", "iin"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        permissions = [
+            ("view_person_record", _("Read person records within one's scope")),
+            ("manage_person_record", _("Create and correct person records")),
+            ("import_registry", _("Import an existing registry")),
+        ]
+        indexes = [models.Index(fields=["region", "surname"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="person_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="person_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+
+    def age_on(self, day: dt.date) -> int:
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+class Family(models.Model):
+    class Housing(models.TextChoices):
+        OWN = "own", _("own home")
+        RENT = "rent", _("rented")
+        NONE = "none", _("no housing")
+
+    external_ref = models.BigIntegerField(_("reference in the source system"), null=True,
+                                          blank=True, unique=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
+    urban = models.BooleanField(_("urban residence"))
+    housing = models.CharField(_("housing"), max_length=4, choices=Housing.choices)
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+
+    def __str__(self) -> str:
+        return f"{_('family')} {self.pk}"
+
+
+class FamilyMembership(models.Model):
+    class Role(models.TextChoices):
+        HEAD = "head", _("head")
+        SPOUSE = "spouse", _("spouse")
+        CHILD = "child", _("child")
+        OTHER = "other", _("other member")
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField(_("role in the family"), max_length=6, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}"
+
+
+class CareLink(models.Model):
+    """A carer of a person. A parent represents a child under 18; a guardian always does."""
+
+    class Relation(models.TextChoices):
+        PARENT = "parent", _("parent")
+        GUARDIAN = "guardian", _("guardian")
+        OTHER = "other", _("other carer")
+
+    carer = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cares_for")
+    cared = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="carers")
+    relation = models.CharField(_("relation"), max_length=8, choices=Relation.choices)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("care link")
+        verbose_name_plural = _("care links")
+        constraints = [
+            models.UniqueConstraint(fields=["carer", "cared"], name="care_link_once"),
+            models.CheckConstraint(condition=~Q(carer=models.F("cared")),
+                                   name="care_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carer} → {self.cared} ({self.get_relation_display()})"
+
+    def represents_on(self, day: dt.date) -> bool:
+        if self.since > day or (self.until is not None and self.until < day):
+            return False
+        if self.relation == self.Relation.GUARDIAN:
+            return True
+        return self.relation == self.Relation.PARENT and self.cared.age_on(day) < 18
+
+
+class Category(models.TextChoices):
+    GROUP_I = "I", _("group I")
+    GROUP_II = "II", _("group II")
+    GROUP_III = "III", _("group III")
+    CHILD = "child", _("child with a disability")
+
+
+class Cause(models.TextChoices):
+    GENERAL_DISEASE = "general_disease", _("general disease")
+    FROM_CHILDHOOD = "from_childhood", _("disability from childhood")
+    WORK_INJURY = "work_injury", _("work injury")
+    OCCUPATIONAL_DISEASE = "occupational_disease", _("occupational disease")
+    MILITARY = "military", _("military service")
+    OTHER = "other", _("other cause")
+
+
+FUNCTIONAL_LIMITATIONS = ("mobility", "vision", "hearing", "speech", "intellectual",
+                          "psychosocial")
+
+
+class DisabilityStatus(models.Model):
+    """One established status. A new decision supersedes the current row; rows are never edited,
+    so the rows of a person, in order, are the history of their status."""
+
+    class Source(models.TextChoices):
+        MSE = "mse", _("medical-social expertise decision")
+        IMPORT = "import", _("imported from an earlier registry")
+        SYNTHETIC = "synthetic", _("synthetic data")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="statuses")
+    category = models.CharField(_("category"), max_length=5, choices=Category.choices)
+    cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices)
+    work_capacity_loss_pct = models.PositiveSmallIntegerField(
+        _("loss of professional working capacity, %"), null=True, blank=True
+    )
+    mobility = models.BooleanField(_("mobility"), default=False)
+    vision = models.BooleanField(_("vision"), default=False)
+    hearing = models.BooleanField(_("hearing"), default=False)
+    speech = models.BooleanField(_("speech"), default=False)
+    intellectual = models.BooleanField(_("intellectual"), default=False)
+    psychosocial = models.BooleanField(_("psychosocial"), default=False)
+    valid_from = models.DateField(_("valid from"))
+    reexamination_date = models.DateField(
+        _("re-examination date"), null=True, blank=True,
+        help_text=_("Empty when the status is established indefinitely."),
+    )
+    ended = models.BooleanField(
+        _("disability not established"), default=False,
+        help_text=_("Set when a decision ends the status (refusal at re-examination)."),
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "recorded_at", "id"]
+        verbose_name = _("disability status")
+        verbose_name_plural = _("disability statuses")
+        indexes = [models.Index(fields=["reexamination_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(superseded_at__isnull=True),
+                name="one_current_status_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(work_capacity_loss_pct__isnull=True)
+                | Q(work_capacity_loss_pct__lte=100),
+                name="status_loss_pct_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(reexamination_date__isnull=True)
+                | Q(reexamination_date__gte=models.F("valid_from")),
+                name="status_reexamination_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.get_category_display()} ({self.valid_from})"
+
+    @property
+    def limitations(self) -> list[str]:
+        return [name for name in FUNCTIONAL_LIMITATIONS if getattr(self, name)]
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (
+            not self.ended
+            and self.valid_from <= day
+            and (self.reexamination_date is None or self.reexamination_date >= day)
+        )

@@ -1,0 +1,17 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from inclusio.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("inclusio.web.urls")),
+    path("registry/", include("inclusio.registry.urls")),
+    path("assessment/", include("inclusio.assessment.urls")),
+    prefix_default_language=True,
+)
