@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from inclusio.core.errors import DomainError
+from inclusio.registry.api import router as registry_router
 
 api = NinjaAPI(title="Inclusio", version="1", urls_namespace="api")
+api.add_router("/v1/registry", registry_router)
 
 
 @api.exception_handler(DomainError)

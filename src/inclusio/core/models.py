@@ -139,6 +139,29 @@ class AuditEvent(ChainedRecord):
         }
 
 
+# Labels for the stored codes of what was read and why, shown to the person in their language.
+ACCESS_LABELS = {
+    "person_card": _("registry record"),
+    "person_record": _("registry record"),
+    "search_result": _("registry search result"),
+    "disability_status": _("disability status, requested by an agency"),
+    "referral": _("referral to medical-social expertise"),
+    "referral_queue": _("referral queue of the expertise"),
+    "referral_file": _("filing a referral"),
+    "referral_decide": _("decision on a referral"),
+    "access_log": _("access log"),
+    "person_create": _("registration"),
+    "person_update": _("correction of the record"),
+    "care_link_create": _("registration of a carer"),
+    "registry search": _("search in the registry"),
+    "person card": _("opening the record"),
+    "own record": _("own record"),
+    "access log": _("reading the access log"),
+    "medical-social expertise": _("medical-social expertise"),
+    "disability status verification": _("verification of disability status"),
+}
+
+
 class AccessEvent(ChainedRecord):
     """One read of a person's data by someone other than the person: who, whose, what, why."""
 
@@ -162,6 +185,14 @@ class AccessEvent(ChainedRecord):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.what} {self.person_iin}"
+
+    @property
+    def what_label(self) -> str:
+        return str(ACCESS_LABELS.get(self.what, self.what))
+
+    @property
+    def purpose_label(self) -> str:
+        return str(ACCESS_LABELS.get(self.purpose, self.purpose))
 
     def hashed_fields(self) -> dict[str, Any]:
         return {

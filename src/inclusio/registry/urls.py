@@ -1,4 +1,11 @@
 from django.urls import path
 
+from inclusio.registry import views
+
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("persons/<str:iin>/", views.person_card, name="person"),
+    path("me/", views.me, name="me"),
+    path("me/access-log/", views.access_log, name="my_access_log"),
+]

@@ -1,0 +1,239 @@
+"""Writes of the medical-social expertise: filing referrals and deciding them.
+
+A decision and the registry update it causes are one transaction: either the person's status
+changes and the referral is decided, or nothing happens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.assessment.models import Decision, Referral, ReferralDocument
+from inclusio.core.audit import Actor, record_write
+from inclusio.core.errors import Conflict, ValidationFailed
+from inclusio.core.identifiers import validate_bin
+from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE
+from inclusio.core.scope import require
+from inclusio.registry.models import DisabilityStatus, Person
+from inclusio.registry.services import current_status, disability_status_record
+
+
+def decision_deadline(filed: dt.date, working_days: int | None = None) -> dt.date:
+    """The day by which the MSE must decide: N working days (Monday–Friday) after filing."""
+    remaining = settings.MSE_DECISION_DAYS if working_days is None else working_days
+    day = filed
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            remaining -= 1
+    return day
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    title: str
+    issued_on: dt.date
+    file_name: str
+    sha256: str
+    size_bytes: int
+
+
+def _check_document(doc: DocumentMeta) -> None:
+    digest = doc.sha256.lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValidationFailed("DOCUMENT_DIGEST", _("A document digest must be 64 hexadecimal "
+                                                    "characters (SHA-256)."))
+    if not doc.title.strip() or not doc.file_name.strip():
+        raise ValidationFailed("DOCUMENT_INCOMPLETE", _("A document needs a title and a file "
+                                                        "name."))
+
+
+def referral_file(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    mode: str,
+    organisation_name: str,
+    organisation_bin: str,
+    diagnosis_code: str,
+    clinical_summary: str = "",
+    documents: Iterable[DocumentMeta] = (),
+) -> Referral:
+    """A medical organisation refers a person to the MSE. ``actor`` None = the platform itself."""
+    if actor is not None:
+        require(actor, REFERRAL_FILE, region_code=person.region_id, person_iin=person.iin,
+                what="referral_file")
+    if kind not in Referral.Kind.values:
+        raise ValidationFailed("REFERRAL_KIND", _("Unknown kind of referral."))
+    if mode not in Referral.Mode.values:
+        raise ValidationFailed("REFERRAL_MODE", _("Unknown form of examination."))
+    organisation_bin = validate_bin(organisation_bin)
+    diagnosis_code = diagnosis_code.strip().upper()
+    if not diagnosis_code:
+        raise ValidationFailed("DIAGNOSIS_REQUIRED", _("The diagnosis code is required."))
+    documents = list(documents)
+    for doc in documents:
+        _check_document(doc)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                person=person, region_id=person.region_id, kind=kind, mode=mode,
+                organisation_name=organisation_name.strip(), organisation_bin=organisation_bin,
+                diagnosis_code=diagnosis_code, clinical_summary=clinical_summary,
+                filed_by=actor if actor is not None and actor.is_authenticated else None,
+                filed_at=now, deadline=decision_deadline(timezone.localdate(now)),
+            )
+            ReferralDocument.objects.bulk_create(
+                ReferralDocument(referral=referral, title=d.title, issued_on=d.issued_on,
+                                 file_name=d.file_name, sha256=d.sha256.lower(),
+                                 size_bytes=d.size_bytes)
+                for d in documents
+            )
+            record_write(actor=actor, action="referral_file", entity="referral",
+                         entity_id=referral.pk,
+                         data={"person": person.iin, "kind": kind, "mode": mode,
+                               "organisation_bin": organisation_bin,
+                               "diagnosis": diagnosis_code, "documents": len(documents)})
+    except IntegrityError:
+        raise Conflict("REFERRAL_ALREADY_OPEN",
+                       _("This person already has a referral waiting for a decision.")) from None
+    return referral
+
+
+def referral_decide(
+    *,
+    actor: Actor,
+    referral: Referral,
+    outcome: str,
+    rationale: str,
+    category: str = "",
+    cause: str = "",
+    valid_from: dt.date | None = None,
+    reexamination_date: dt.date | None = None,
+    limitations: Iterable[str] = (),
+    work_capacity_loss_pct: int | None = None,
+) -> Decision:
+    """Decide a referral and update the registry in the same transaction."""
+    require(actor, REFERRAL_DECIDE, region_code=referral.region_id,
+            person_iin=referral.person.iin, what="referral_decide")
+    if outcome not in Decision.Outcome.values:
+        raise ValidationFailed("OUTCOME_UNKNOWN", _("Unknown outcome."))
+    if not rationale.strip():
+        raise ValidationFailed("RATIONALE_REQUIRED", _("Give the reasons for the decision."))
+    today = timezone.localdate()
+    valid_from = valid_from or today
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().select_related("person").get(pk=referral.pk)
+        if locked.state == Referral.State.DECIDED:
+            raise Conflict("REFERRAL_ALREADY_DECIDED", _("This referral is already decided."))
+        person = locked.person
+        current = current_status(person)
+        if current is not None and current.ended:
+            current = None
+        status: DisabilityStatus | None
+        if outcome == Decision.Outcome.ESTABLISH:
+            if current is not None:
+                raise ValidationFailed(
+                    "STATUS_ALREADY_ESTABLISHED",
+                    _("The person already has a disability status: extend it or change the "
+                      "category instead."),
+                )
+            if not category or not cause:
+                raise ValidationFailed("CATEGORY_REQUIRED",
+                                       _("Give the category and the cause."))
+            status = disability_status_record(
+                actor=actor, person=person, category=category, cause=cause,
+                valid_from=valid_from, reexamination_date=reexamination_date,
+                limitations=limitations, work_capacity_loss_pct=work_capacity_loss_pct,
+            )
+        elif outcome in (Decision.Outcome.EXTEND, Decision.Outcome.CHANGE_CATEGORY):
+            if current is None:
+                raise ValidationFailed("NO_STATUS_TO_CHANGE",
+                                       _("The person has no disability status to extend or "
+                                         "change."))
+            if outcome == Decision.Outcome.CHANGE_CATEGORY and (
+                not category or category == current.category
+            ):
+                raise ValidationFailed("CATEGORY_UNCHANGED", _("Choose a different category."))
+            status = disability_status_record(
+                actor=actor, person=person,
+                category=category if outcome == Decision.Outcome.CHANGE_CATEGORY
+                else current.category,
+                cause=cause or current.cause,
+                valid_from=valid_from, reexamination_date=reexamination_date,
+                limitations=limitations or current.limitations,
+                work_capacity_loss_pct=work_capacity_loss_pct
+                if work_capacity_loss_pct is not None else current.work_capacity_loss_pct,
+            )
+        else:  # refuse
+            status = None
+            if current is not None:
+                # A refusal at re-examination ends the status: recorded as a final row so the
+                # history shows when and why it ended.
+                status = disability_status_record(
+                    actor=actor, person=person, category=current.category, cause=current.cause,
+                    valid_from=max(valid_from, current.valid_from), reexamination_date=None,
+                    limitations=current.limitations,
+                    work_capacity_loss_pct=current.work_capacity_loss_pct, ended=True,
+                )
+        decision = Decision.objects.create(
+            referral=locked, outcome=outcome, category=status.category if status else "",
+            cause=status.cause if status else "", rationale=rationale.strip(),
+            decided_by=actor, decided_at=timezone.now(), resulting_status=status,
+        )
+        locked.state = Referral.State.DECIDED
+        locked.save(update_fields=["state"])
+        record_write(actor=actor, action="referral_decide", entity="referral",
+                     entity_id=locked.pk,
+                     data={"person": person.iin, "outcome": outcome,
+                           "status": status.pk if status else None})
+    referral.state = locked.state
+    return decision
+
+
+def reexamination_referrals_open(*, today: dt.date | None = None, days: int | None = None) -> int:
+    """Open an in-absentia re-examination referral for every status due within ``days``.
+
+    Nobody applies: the platform refers on the person's behalf. Persons who already have a
+    referral waiting are left alone, so running this daily is safe.
+    """
+    today = today or timezone.localdate()
+    days = settings.REEXAMINATION_NOTICE_DAYS if days is None else days
+    due = (
+        DisabilityStatus.objects.filter(
+            superseded_at__isnull=True, ended=False,
+            reexamination_date__gte=today,
+            reexamination_date__lte=today + dt.timedelta(days=days),
+        )
+        .exclude(person__referrals__state=Referral.State.QUEUED)
+        .select_related("person")
+    )
+    opened = 0
+    for status in due.iterator(chunk_size=2000):
+        try:
+            referral_file(
+                actor=None, person=status.person, kind=Referral.Kind.REEXAMINATION,
+                mode=Referral.Mode.IN_ABSENTIA,
+                organisation_name=str(_("Inclusio (scheduled re-examination)")),
+                organisation_bin=PLATFORM_BIN, diagnosis_code="Z02.7",
+                clinical_summary=str(_("Re-examination due on %(day)s.")
+                                     % {"day": status.reexamination_date}),
+            )
+        except Conflict:
+            continue  # a referral was filed meanwhile
+        opened += 1
+    return opened
+
+
+# The platform's own organisation number in re-examination referrals it opens itself:
+# a syntactically valid BIN reserved for the system (check digit holds), not a real company.
+PLATFORM_BIN = "000000000000"

@@ -1,0 +1,35 @@
+"""Turning domain refusals into HTTP answers for the server-rendered pages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+
+from inclusio.core.errors import AccessDenied, DomainError, NotFound
+
+View = Callable[..., HttpResponse]
+
+
+def refusals_as_http(view: View) -> View:
+    """AccessDenied → the 403 page, NotFound → the 404 page, with the translated message."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(*args, **kwargs)
+        except AccessDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    return wrapped
+
+
+def add_domain_error(form: forms.Form, error: DomainError, field: str | None = None) -> None:
+    """Show a refusal on the form, with its stable code, next to ``field`` or at the top."""
+    form.add_error(field, forms.ValidationError(error.message, code=error.code))

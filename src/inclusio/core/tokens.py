@@ -1,0 +1,50 @@
+"""Bearer tokens for other agencies' systems. Only a SHA-256 digest is kept, so a database leak
+does not leak usable tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from inclusio.core.audit import record_write
+from inclusio.core.models import ApiToken, User
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_issue(*, actor: User | None, user: User, name: str) -> str:
+    """Create a token for ``user``; the clear token is returned once and never stored."""
+    token = secrets.token_urlsafe(32)
+    issued = ApiToken.objects.create(user=user, name=name, digest=_digest(token))
+    record_write(actor=actor, action="api_token_issue", entity="account", entity_id=user.pk,
+                 data={"token": issued.pk, "name": name})
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(token), revoked__isnull=True, user__is_active=True)
+        .first()
+    )
+    return found.user if found else None
+
+
+def api_token_revoke(*, actor: User | None, token_id: int) -> None:
+    ApiToken.objects.filter(pk=token_id, revoked__isnull=True).update(revoked=timezone.now())
+    record_write(actor=actor, action="api_token_revoke", entity="api_token", entity_id=token_id,
+                 data={})
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user

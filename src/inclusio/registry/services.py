@@ -1,0 +1,241 @@
+"""Every write to the registry. Each function is one transaction and one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core.audit import Actor, record_write
+from inclusio.core.errors import Conflict, ValidationFailed
+from inclusio.core.identifiers import parse_iin
+from inclusio.core.models import Region
+from inclusio.core.roles import PERSON_MANAGE
+from inclusio.core.scope import require
+from inclusio.registry.events import disability_status_changed
+from inclusio.registry.models import (
+    FUNCTIONAL_LIMITATIONS,
+    CareLink,
+    Category,
+    Cause,
+    DisabilityStatus,
+    Person,
+)
+
+PERSON_FIELDS = ("surname", "given_name", "patronymic", "urban", "address", "latitude",
+                 "longitude", "phone", "preferred_language")
+
+
+def _region(code: str) -> Region:
+    try:
+        return Region.objects.get(code=code)
+    except Region.DoesNotExist:
+        raise ValidationFailed(
+            "REGION_UNKNOWN", _("There is no region with code %(code)s."), code=code
+        ) from None
+
+
+def _check_coordinates(latitude: float | None, longitude: float | None) -> None:
+    if (latitude is None) != (longitude is None):
+        raise ValidationFailed("COORDINATES_INCOMPLETE",
+                               _("Give both latitude and longitude, or neither."))
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise ValidationFailed("LATITUDE_RANGE", _("Latitude must be between -90 and 90."))
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise ValidationFailed("LONGITUDE_RANGE", _("Longitude must be between -180 and 180."))
+
+
+def _person_snapshot(person: Person) -> dict[str, Any]:
+    data = {field: getattr(person, field) for field in PERSON_FIELDS}
+    data.update(iin=person.iin, region=person.region_id, birth_date=person.birth_date.isoformat(),
+                sex=person.sex)
+    return data
+
+
+def person_create(
+    *,
+    actor: Actor,
+    iin: str,
+    surname: str,
+    given_name: str,
+    region_code: str,
+    urban: bool,
+    patronymic: str = "",
+    address: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    phone: str = "",
+    preferred_language: str = "kk",
+    birth_date: dt.date | None = None,
+    sex: str | None = None,
+) -> Person:
+    """Register a person. Birth date and sex come from the IIN; when given too, they must agree."""
+    parsed = parse_iin(iin)
+    if actor is not None:
+        require(actor, PERSON_MANAGE, region_code=region_code, person_iin=parsed.value,
+                what="person_create")
+    if birth_date is not None and birth_date != parsed.birth_date:
+        raise ValidationFailed("IIN_BIRTH_DATE_MISMATCH",
+                               _("The birth date does not match the one in the IIN."))
+    if sex is not None and sex != parsed.sex:
+        raise ValidationFailed("IIN_SEX_MISMATCH", _("The sex does not match the one in the IIN."))
+    if not surname.strip() or not given_name.strip():
+        raise ValidationFailed("NAME_REQUIRED", _("Surname and given name are required."))
+    _check_coordinates(latitude, longitude)
+    person = Person(
+        iin=parsed.value, surname=surname.strip(), given_name=given_name.strip(),
+        patronymic=patronymic.strip(), birth_date=parsed.birth_date, sex=parsed.sex,
+        region=_region(region_code), urban=urban, address=address, latitude=latitude,
+        longitude=longitude, phone=phone, preferred_language=preferred_language,
+    )
+    try:
+        with transaction.atomic():
+            person.save(force_insert=True)
+            record_write(actor=actor, action="person_create", entity="person",
+                         entity_id=person.iin, data=_person_snapshot(person))
+    except IntegrityError:
+        if Person.objects.filter(iin=parsed.value).exists():
+            raise Conflict("PERSON_EXISTS",
+                           _("A person with IIN %(iin)s is already registered."),
+                           iin=parsed.value) from None
+        raise
+    return person
+
+
+def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
+    """Correct a person's details; the IIN (and so birth date and sex) never changes here."""
+    unknown = set(changes) - {*PERSON_FIELDS, "region_code"}
+    if unknown:
+        raise ValidationFailed("FIELD_NOT_EDITABLE", _("These fields cannot be changed: %(f)s."),
+                               f=", ".join(sorted(unknown)))
+    if actor is not None:
+        require(actor, PERSON_MANAGE, region_code=person.region_id, person_iin=person.iin,
+                what="person_update")
+    before = _person_snapshot(person)
+    if "region_code" in changes:
+        person.region = _region(changes.pop("region_code"))
+    for field, value in changes.items():
+        setattr(person, field, value)
+    _check_coordinates(person.latitude, person.longitude)
+    with transaction.atomic():
+        person.save()
+        after = _person_snapshot(person)
+        changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        record_write(actor=actor, action="person_update", entity="person",
+                     entity_id=person.iin, data={"changed": changed})
+    return person
+
+
+def care_link_create(
+    *, actor: Actor, carer: Person, cared: Person, relation: str, since: dt.date,
+) -> CareLink:
+    if relation not in CareLink.Relation.values:
+        raise ValidationFailed("RELATION_UNKNOWN", _("Unknown relation: %(r)s."), r=relation)
+    if carer.pk == cared.pk:
+        raise ValidationFailed("CARE_LINK_SELF", _("A person cannot be their own carer."))
+    if actor is not None:
+        require(actor, PERSON_MANAGE, region_code=cared.region_id, person_iin=cared.iin,
+                what="care_link_create")
+    try:
+        with transaction.atomic():
+            link = CareLink.objects.create(carer=carer, cared=cared, relation=relation,
+                                           since=since)
+            record_write(actor=actor, action="care_link_create", entity="person",
+                         entity_id=cared.iin,
+                         data={"carer": carer.iin, "relation": relation,
+                               "since": since.isoformat()})
+    except IntegrityError:
+        raise Conflict("CARE_LINK_EXISTS", _("This care link is already registered.")) from None
+    return link
+
+
+def _validate_status(
+    person: Person, category: str, cause: str, work_capacity_loss_pct: int | None,
+    valid_from: dt.date, reexamination_date: dt.date | None,
+) -> None:
+    if category not in Category.values:
+        raise ValidationFailed("CATEGORY_UNKNOWN", _("Unknown category: %(c)s."), c=category)
+    if cause not in Cause.values:
+        raise ValidationFailed("CAUSE_UNKNOWN", _("Unknown cause: %(c)s."), c=cause)
+    is_child = person.age_on(valid_from) < 18
+    if is_child != (category == Category.CHILD):
+        raise ValidationFailed(
+            "CATEGORY_AGE",
+            _("Category 'child with a disability' is for persons under 18, groups I–III for "
+              "adults."),
+        )
+    if work_capacity_loss_pct is not None and not 0 <= work_capacity_loss_pct <= 100:
+        raise ValidationFailed("LOSS_PCT_RANGE",
+                               _("Loss of working capacity must be between 0 and 100 %."))
+    if reexamination_date is not None and reexamination_date < valid_from:
+        raise ValidationFailed("REEXAMINATION_BEFORE_START",
+                               _("The re-examination date cannot precede the start date."))
+
+
+def current_status(person: Person) -> DisabilityStatus | None:
+    return person.statuses.filter(superseded_at__isnull=True).first()
+
+
+def disability_status_record(
+    *,
+    actor: Actor,
+    person: Person,
+    category: str,
+    cause: str,
+    valid_from: dt.date,
+    reexamination_date: dt.date | None,
+    limitations: Iterable[str] = (),
+    work_capacity_loss_pct: int | None = None,
+    source: str = DisabilityStatus.Source.MSE,
+    ended: bool = False,
+) -> DisabilityStatus:
+    """Make a new current status for ``person``, superseding the previous one.
+
+    Call inside the caller's transaction when the status is part of a larger write (an MSE
+    decision); the event goes out only after the outermost transaction commits.
+    """
+    limitations = set(limitations)
+    unknown = limitations - set(FUNCTIONAL_LIMITATIONS)
+    if unknown:
+        raise ValidationFailed("LIMITATION_UNKNOWN", _("Unknown functional limitation: %(l)s."),
+                               l=", ".join(sorted(unknown)))
+    _validate_status(person, category, cause, work_capacity_loss_pct, valid_from,
+                     reexamination_date)
+    with transaction.atomic():
+        previous = (
+            DisabilityStatus.objects.select_for_update()
+            .filter(person=person, superseded_at__isnull=True).first()
+        )
+        if previous is not None:
+            previous.superseded_at = timezone.now()
+            previous.save(update_fields=["superseded_at"])
+        status = DisabilityStatus.objects.create(
+            person=person, category=category, cause=cause,
+            work_capacity_loss_pct=work_capacity_loss_pct, valid_from=valid_from,
+            reexamination_date=reexamination_date, ended=ended, source=source,
+            **{name: name in limitations for name in FUNCTIONAL_LIMITATIONS},
+        )
+        record_write(
+            actor=actor, action="disability_status_record", entity="person",
+            entity_id=person.iin,
+            data={
+                "status": status.pk, "previous": previous.pk if previous else None,
+                "category": category, "cause": cause, "ended": ended,
+                "valid_from": valid_from.isoformat(),
+                "reexamination_date": reexamination_date.isoformat()
+                if reexamination_date else None,
+                "limitations": sorted(limitations), "loss_pct": work_capacity_loss_pct,
+            },
+        )
+        previous_id = previous.pk if previous else None
+        transaction.on_commit(
+            lambda: disability_status_changed.send(
+                sender=DisabilityStatus, person_id=person.pk,
+                status_id=None if ended else status.pk, previous_status_id=previous_id,
+            )
+        )
+    return status
