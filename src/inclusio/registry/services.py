@@ -35,7 +35,7 @@ def _region(code: str) -> Region:
         return Region.objects.get(code=code)
     except Region.DoesNotExist:
         raise ValidationFailed(
-            "REGION_UNKNOWN", _("There is no region with code %(code)s."), code=code
+            "REGION_UNKNOWN", _("There is no region with code %(region)s."), region=code
         ) from None
 
 

@@ -1,0 +1,79 @@
+# Inclusio — the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Django 6 needs Python 3.12+: take the newest interpreter found (pyenv's included).
+PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
+	for p in python$$v $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/bin/python$$v; do \
+	command -v $$p >/dev/null 2>&1 && { command -v $$p; exit 0; }; done; done; \
+	echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+ASSETS := src/inclusio/web/static/vendor/.built
+DEMO_SNAPSHOT := var/snapshot-demo
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help demo test test-sqlite test-postgres bench lint format messages clean
+
+help:
+	@echo "make demo   set up everything and serve Inclusio on http://$(HOST):$(PORT)"
+	@echo "make test   run the whole suite (SQLite, and PostgreSQL when its binaries exist)"
+	@echo "make bench  run the benchmarks and print their figures"
+	@echo "make lint   ruff and mypy"
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+		{ echo "Python 3.12 or newer is needed (found $(PYTHON))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(ASSETS): package.json package-lock.json tools/build_assets.py
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python tools/build_assets.py
+	touch $@
+
+demo: $(INSTALLED) $(ASSETS)
+	$(BIN)/inclusio migrate --no-input
+	$(BIN)/inclusio compilemessages --ignore=.venv --ignore=node_modules -v 0
+	test -f $(DEMO_SNAPSHOT)/manifest.json || \
+		$(BIN)/inclusio synth --scale demo --seed 1 --out $(DEMO_SNAPSHOT)
+	$(BIN)/inclusio synth-load $(DEMO_SNAPSHOT)
+	$(BIN)/inclusio demo-accounts
+	$(BIN)/inclusio runserver $(HOST):$(PORT)
+
+test: $(INSTALLED) $(ASSETS)
+	$(BIN)/inclusio compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python tools/pgcluster.py available; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL binaries not found: the PostgreSQL run is skipped"; fi
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres:
+	@echo "== test suite on PostgreSQL =="
+	$(BIN)/python tools/pgcluster.py run -- $(BIN)/pytest -q -p no:cacheprovider
+
+bench: $(INSTALLED) $(ASSETS)
+	$(BIN)/python bench/run.py
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(INSTALLED)
+	cd src/inclusio && ../../$(BIN)/inclusio makemessages -l kk -l ru -l en --no-obsolete
+
+clean:
+	rm -rf $(VENV) node_modules var src/inclusio/web/static/vendor

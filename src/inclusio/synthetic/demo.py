@@ -1,0 +1,119 @@
+"""Demo accounts: one per role, linked to synthetic registry records, for trying the platform.
+
+Safe to run again: accounts are kept and given fresh passwords, which are printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from inclusio.assessment.models import Referral
+from inclusio.assessment.services import referral_file
+from inclusio.core.identifiers import make_iin
+from inclusio.core.models import Region, User
+from inclusio.core.roles import ROLES, Role
+from inclusio.registry.models import CareLink, Person
+from inclusio.registry.services import person_create
+
+DEMO_REGION = "71"  # Astana
+NATIONAL_ROLES = {"ministry_admin", "auditor", "statistician"}
+DEMO_HOSPITAL = ("City Polyclinic No. 1 (demo)", "000000000000")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: Role
+    region: str | None
+    linked_person: str | None
+
+
+def _person_for_demo() -> Person | None:
+    return (
+        Person.objects.filter(
+            region_id=DEMO_REGION, user__isnull=True, statuses__superseded_at__isnull=True,
+            statuses__ended=False, statuses__category__in=["I", "II", "III"],
+        ).order_by("iin").first()
+    )
+
+
+def _parent_for_demo() -> Person | None:
+    link = (
+        CareLink.objects.filter(
+            relation=CareLink.Relation.PARENT, cared__region_id=DEMO_REGION,
+            carer__user__isnull=True, cared__statuses__category="child",
+            cared__statuses__superseded_at__isnull=True,
+        ).select_related("carer").order_by("cared__iin").first()
+    )
+    return link.carer if link else None
+
+
+def _ensure_waiting_referrals(doctor: User, count: int = 3) -> None:
+    """A few persons newly referred by the demo doctor, so the MSE queue has work to show."""
+    waiting = Referral.objects.filter(filed_by=doctor, state=Referral.State.QUEUED).count()
+    serial = 9000
+    names = [("Ахметова", "Айгерим"), ("Сериков", "Нурлан"), ("Ким", "Виктория")]
+    for index in range(count - waiting):
+        iin = None
+        while iin is None or Person.objects.filter(iin=iin).exists():
+            serial += 1
+            iin = make_iin(dt.date(1985 + index, 3, 14), "MF"[index % 2], serial)
+        surname, given = names[index % len(names)]
+        person = person_create(actor=None, iin=iin, surname=surname, given_name=given,
+                               region_code=DEMO_REGION, urban=True,
+                               address="Astana, Mangilik El 10 (demo)")
+        referral_file(actor=doctor, person=person, kind=Referral.Kind.INITIAL,
+                      mode=Referral.Mode.IN_ABSENTIA, organisation_name=DEMO_HOSPITAL[0],
+                      organisation_bin=DEMO_HOSPITAL[1], diagnosis_code="G80.1",
+                      clinical_summary="Cerebral palsy, spastic diplegia. (synthetic)")
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[DemoAccount]:
+    accounts = []
+    for role in ROLES:
+        region = None if role.code in NATIONAL_ROLES else Region.objects.get(code=DEMO_REGION)
+        user, _created = User.objects.get_or_create(username=role.code)
+        password = secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.region = region
+        user.is_staff = role.code == "ministry_admin"  # the back-office admin
+        user.first_name = str(role.title)
+        user.save()
+        user.groups.set([Group.objects.get(name=role.code)])
+        linked = None
+        if role.code == "person":
+            person = Person.objects.filter(user=user).first() or _person_for_demo()
+        elif role.code == "representative":
+            person = Person.objects.filter(user=user).first() or _parent_for_demo()
+        else:
+            person = None
+            if role.staff:
+                TOTPDevice.objects.get_or_create(user=user, name="demo",
+                                                 defaults={"confirmed": True})
+        if person is not None:
+            person.user = user
+            person.save(update_fields=["user"])
+            linked = person.iin
+        accounts.append(DemoAccount(user.username, password, role,
+                                    region.code if region else None, linked))
+    _ensure_waiting_referrals(User.objects.get(username="medical_referrer"))
+    return accounts
+
+
+def current_totp(username: str) -> str:
+    device = TOTPDevice.objects.get(user__username=username, name="demo")
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+

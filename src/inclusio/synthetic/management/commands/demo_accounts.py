@@ -1,0 +1,24 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from inclusio.synthetic.demo import create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = _("Create one demo account per role (development only) and print the passwords.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(_("Demo accounts are refused when INCLUSIO_DEBUG=False."))
+        accounts = create_demo_accounts()
+        self.stdout.write(_("Demo accounts (passwords change each time this runs):"))
+        for account in accounts:
+            where = account.region or _("national")
+            extra = f"  IIN {account.linked_person}" if account.linked_person else ""
+            factor = _("  + code from `inclusio demo-otp %s`") % account.username \
+                if account.role.staff else ""
+            self.stdout.write(f"  {account.username:<24} {account.password:<14} "
+                              f"{account.role.title} ({where}){extra}{factor}")

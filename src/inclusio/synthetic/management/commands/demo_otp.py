@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from inclusio.synthetic.demo import current_totp
+
+
+class Command(BaseCommand):
+    help = _("Print the current second-factor code of a demo staff account (development only).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+
+    def handle(self, *args: Any, username: str, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(_("Refused when INCLUSIO_DEBUG=False."))
+        self.stdout.write(current_totp(username))

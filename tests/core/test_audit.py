@@ -1,0 +1,77 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from inclusio.core.audit import GENESIS, record_access, record_write, verify_all, verify_chain
+from inclusio.core.models import AccessEvent, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _three_writes() -> list[AuditEvent]:
+    return [record_write(actor=None, action="test", entity="thing", entity_id=n, data={"n": n})
+            for n in range(3)]
+
+
+def test_each_row_links_to_the_one_before() -> None:
+    before = AuditEvent.objects.count()
+    rows = _three_writes()
+    assert AuditEvent.objects.count() == before + 3
+    assert rows[1].prev_hash == rows[0].hash and rows[2].prev_hash == rows[1].hash
+    report = verify_chain(AuditEvent)
+    assert report.intact and report.checked == before + 3
+
+
+def test_a_tampered_row_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = _three_writes()
+    # Bypass the append-only triggers the way an attacker with database access would.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_no_update")
+        cursor.execute("UPDATE core_auditevent SET data = %s WHERE id = %s",
+                       ['{"n": 99}', rows[1].pk])
+    report = verify_chain(AuditEvent)
+    assert not report.intact
+    assert report.first_broken_id == rows[1].pk
+    with pytest.raises(CommandError):
+        call_command("audit_verify")
+    assert f"BROKEN at row {rows[1].pk}" in capsys.readouterr().out
+
+
+def test_a_removed_row_breaks_the_link_of_the_next() -> None:
+    rows = _three_writes()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_no_delete")
+        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [rows[1].pk])
+    report = verify_chain(AuditEvent)
+    assert report.first_broken_id == rows[2].pk
+    assert "link" in report.reason
+
+
+def test_the_database_refuses_updates_and_deletes() -> None:
+    row = record_access(actor=None, person_iin="000000000000", what="test", purpose="test",
+                        granted=True)
+    for statement in ("UPDATE core_accessevent SET purpose = 'x' WHERE id = %s",
+                      "DELETE FROM core_accessevent WHERE id = %s"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(statement, [row.pk])
+    assert AccessEvent.objects.get(pk=row.pk).purpose == "test"
+
+
+def test_verify_command_reports_intact_chains(capsys: pytest.CaptureFixture[str]) -> None:
+    _three_writes()
+    call_command("audit_verify")
+    out = capsys.readouterr().out
+    assert "audit:" in out and "chain intact" in out
+    assert all(report.intact for report in verify_all())
+
+
+def test_the_first_row_starts_from_the_genesis_hash() -> None:
+    _three_writes()
+    assert AuditEvent.objects.order_by("id").first().prev_hash == GENESIS  # type: ignore[union-attr]

@@ -1,0 +1,74 @@
+"""Test data built through the same services the platform uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+
+from inclusio.core.identifiers import make_iin
+from inclusio.core.models import Region, User
+from inclusio.registry.models import DisabilityStatus, Person
+from inclusio.registry.services import disability_status_record, person_create
+
+_serials = itertools.count(100)
+
+
+def new_iin(birth_date: dt.date = dt.date(1980, 5, 17), sex: str = "F") -> str:
+    while True:
+        iin = make_iin(birth_date, sex, next(_serials))
+        if iin is not None and not Person.objects.filter(iin=iin).exists():
+            return iin
+
+
+def make_person(
+    *, region: str = "71", birth_date: dt.date = dt.date(1980, 5, 17), sex: str = "F",
+    surname: str = "Абенова", given_name: str = "Дана", user: User | None = None,
+) -> Person:
+    person = person_create(actor=None, iin=new_iin(birth_date, sex), surname=surname,
+                           given_name=given_name, region_code=region, urban=True)
+    if user is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+    return person
+
+
+def give_status(person: Person, category: str = "II", *, cause: str = "general_disease",
+                valid_from: dt.date = dt.date(2023, 1, 1),
+                until: dt.date | None = dt.date(2027, 1, 1)) -> DisabilityStatus:
+    return disability_status_record(
+        actor=None, person=person, category=category, cause=cause, valid_from=valid_from,
+        reexamination_date=until, limitations=["mobility"], source="import",
+    )
+
+
+def make_user(username: str, role: str, region: str | None = "71") -> User:
+    user = User.objects.create_user(
+        username=username, password="correct horse battery",
+        region=Region.objects.get(code=region) if region else None,
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@dataclass
+class Trio:
+    """The person, an officer of the person's region, an officer of another region."""
+
+    person: Person
+    own_officer: User
+    other_officer: User
+
+
+def make_trio(role: str = "district_officer") -> Trio:
+    account = User.objects.create_user(username="dana", password="correct horse battery")
+    account.groups.add(Group.objects.get(name="person"))
+    person = make_person(region="71", user=account)
+    give_status(person)
+    return Trio(
+        person=person,
+        own_officer=make_user("officer_astana", role, "71"),
+        other_officer=make_user("officer_almaty", role, "75"),
+    )

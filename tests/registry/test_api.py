@@ -1,0 +1,61 @@
+import pytest
+from django.test import Client
+
+from inclusio.core.models import AccessEvent
+from inclusio.core.tokens import api_token_issue
+from tests.factories import make_trio, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client: Client, token: str, iin: str):  # type: ignore[no-untyped-def]
+    return client.get(f"/api/v1/registry/persons/{iin}",
+                      headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"})
+
+
+def test_an_agency_verifies_a_status_and_the_read_is_logged(client: Client) -> None:
+    trio = make_trio()
+    agency = make_user("agency", "ministry_admin", None)
+    token = api_token_issue(actor=None, user=agency, name="pension fund")
+    response = _get(client, token, trio.person.iin)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["iin"] == trio.person.iin
+    assert body["disability"]["category"] == "II" and body["disability"]["valid_today"]
+    event = AccessEvent.objects.get(person_iin=trio.person.iin)
+    assert (event.actor_name, event.channel, event.what) == ("agency", "api",
+                                                             "disability_status")
+
+
+def test_an_officer_of_another_region_gets_403_which_is_logged(client: Client) -> None:
+    trio = make_trio()
+    token = api_token_issue(actor=None, user=trio.other_officer, name="t")
+    response = _get(client, token, trio.person.iin)
+    assert response.status_code == 403
+    assert response.json()["code"] == "OUT_OF_SCOPE"
+    assert AccessEvent.objects.get(person_iin=trio.person.iin).outcome == "denied"
+
+
+@pytest.mark.parametrize(("iin", "code"), [("123", "IIN_LENGTH"), ("12345678901x", "IIN_NOT_DIGITS")])
+def test_malformed_iins_are_422_with_a_code_and_a_translated_message(
+    client: Client, iin: str, code: str
+) -> None:
+    token = api_token_issue(actor=None, user=make_user("a", "ministry_admin", None), name="t")
+    response = _get(client, token, iin)
+    assert response.status_code == 422
+    assert response.json()["code"] == code
+    assert "IIN" in response.json()["message"]
+
+
+def test_unknown_person_is_404(client: Client) -> None:
+    from tests.factories import new_iin
+
+    token = api_token_issue(actor=None, user=make_user("a", "ministry_admin", None), name="t")
+    assert _get(client, token, new_iin()).status_code == 404
+
+
+def test_no_token_or_a_wrong_one_is_401(client: Client) -> None:
+    trio = make_trio()
+    assert client.get(f"/api/v1/registry/persons/{trio.person.iin}").status_code == 401
+    assert _get(client, "not-a-token", trio.person.iin).status_code == 401
+    assert not AccessEvent.objects.exists()
