@@ -24,29 +24,52 @@ def new_iin(birth_date: dt.date = dt.date(1980, 5, 17), sex: str = "F") -> str:
 
 
 def make_person(
-    *, region: str = "71", birth_date: dt.date = dt.date(1980, 5, 17), sex: str = "F",
-    surname: str = "Абенова", given_name: str = "Дана", user: User | None = None,
+    *,
+    region: str = "71",
+    birth_date: dt.date = dt.date(1980, 5, 17),
+    sex: str = "F",
+    surname: str = "Абенова",
+    given_name: str = "Дана",
+    user: User | None = None,
 ) -> Person:
-    person = person_create(actor=None, iin=new_iin(birth_date, sex), surname=surname,
-                           given_name=given_name, region_code=region, urban=True)
+    person = person_create(
+        actor=None,
+        iin=new_iin(birth_date, sex),
+        surname=surname,
+        given_name=given_name,
+        region_code=region,
+        urban=True,
+    )
     if user is not None:
         person.user = user
         person.save(update_fields=["user"])
     return person
 
 
-def give_status(person: Person, category: str = "II", *, cause: str = "general_disease",
-                valid_from: dt.date = dt.date(2023, 1, 1),
-                until: dt.date | None = dt.date(2027, 1, 1)) -> DisabilityStatus:
+def give_status(
+    person: Person,
+    category: str = "II",
+    *,
+    cause: str = "general_disease",
+    valid_from: dt.date = dt.date(2023, 1, 1),
+    until: dt.date | None = dt.date(2027, 1, 1),
+) -> DisabilityStatus:
     return disability_status_record(
-        actor=None, person=person, category=category, cause=cause, valid_from=valid_from,
-        reexamination_date=until, limitations=["mobility"], source="import",
+        actor=None,
+        person=person,
+        category=category,
+        cause=cause,
+        valid_from=valid_from,
+        reexamination_date=until,
+        limitations=["mobility"],
+        source="import",
     )
 
 
 def make_user(username: str, role: str, region: str | None = "71") -> User:
     user = User.objects.create_user(
-        username=username, password="correct horse battery",
+        username=username,
+        password="correct horse battery",
         region=Region.objects.get(code=region) if region else None,
     )
     user.groups.add(Group.objects.get(name=role))

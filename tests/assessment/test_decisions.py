@@ -23,9 +23,15 @@ HOSPITAL_BIN = "000000000000"
 
 
 def _refer(person, doctor=None, kind="initial"):  # type: ignore[no-untyped-def]
-    return referral_file(actor=doctor, person=person, kind=kind, mode="in_absentia",
-                         organisation_name="Polyclinic", organisation_bin=HOSPITAL_BIN,
-                         diagnosis_code="g80.1")
+    return referral_file(
+        actor=doctor,
+        person=person,
+        kind=kind,
+        mode="in_absentia",
+        organisation_name="Polyclinic",
+        organisation_bin=HOSPITAL_BIN,
+        diagnosis_code="g80.1",
+    )
 
 
 def test_the_deadline_counts_working_days() -> None:
@@ -41,15 +47,23 @@ def test_a_doctor_refers_and_the_mse_establishes_disability_in_one_transaction()
     referral = _refer(person, doctor)
     assert referral.diagnosis_code == "G80.1" and referral.state == "queued"
     decision = referral_decide(
-        actor=mse, referral=referral, outcome="establish", category="II",
-        cause="general_disease", reexamination_date=dt.date(2028, 1, 1),
-        limitations=["mobility", "speech"], work_capacity_loss_pct=60,
+        actor=mse,
+        referral=referral,
+        outcome="establish",
+        category="II",
+        cause="general_disease",
+        reexamination_date=dt.date(2028, 1, 1),
+        limitations=["mobility", "speech"],
+        work_capacity_loss_pct=60,
         rationale="Documents confirm a persistent moderate impairment.",
     )
     status = current_status(person)
     assert status is not None and decision.resulting_status == status
     assert (status.category, status.limitations, status.work_capacity_loss_pct) == (
-        "II", ["mobility", "speech"], 60)
+        "II",
+        ["mobility", "speech"],
+        60,
+    )
     referral.refresh_from_db()
     assert referral.state == "decided"
     assert AuditEvent.objects.filter(action="referral_decide", entity_id=str(referral.pk)).exists()
@@ -60,8 +74,14 @@ def test_a_decided_referral_cannot_be_decided_again() -> None:
     referral = _refer(make_person())
     referral_decide(actor=mse, referral=referral, outcome="refuse", rationale="Not confirmed.")
     with pytest.raises(Conflict) as refusal:
-        referral_decide(actor=mse, referral=referral, outcome="establish", category="I",
-                        cause="other", rationale="Second try")
+        referral_decide(
+            actor=mse,
+            referral=referral,
+            outcome="establish",
+            category="I",
+            cause="other",
+            rationale="Second try",
+        )
     assert refusal.value.code == "REFERRAL_ALREADY_DECIDED"
     assert Decision.objects.filter(referral=referral).count() == 1
     assert not DisabilityStatus.objects.filter(person=referral.person).exists()
@@ -72,20 +92,31 @@ def test_an_mse_of_another_region_is_refused_logged_and_nothing_changes() -> Non
     person = make_person(region="71")
     referral = _refer(person)
     with pytest.raises(AccessDenied):
-        referral_decide(actor=other, referral=referral, outcome="establish", category="I",
-                        cause="other", rationale="x")
+        referral_decide(
+            actor=other,
+            referral=referral,
+            outcome="establish",
+            category="I",
+            cause="other",
+            rationale="x",
+        )
     referral.refresh_from_db()
     assert referral.state == "queued"
     assert current_status(person) is None
-    assert AccessEvent.objects.filter(person_iin=person.iin, actor_name="mse_almaty",
-                                      outcome="denied").count() == 1
+    assert (
+        AccessEvent.objects.filter(
+            person_iin=person.iin, actor_name="mse_almaty", outcome="denied"
+        ).count()
+        == 1
+    )
 
 
 def test_a_doctor_cannot_decide() -> None:
     doctor = make_user("doctor", "medical_referrer", "71")
     with pytest.raises(AccessDenied):
-        referral_decide(actor=doctor, referral=_refer(make_person()), outcome="refuse",
-                        rationale="x")
+        referral_decide(
+            actor=doctor, referral=_refer(make_person()), outcome="refuse", rationale="x"
+        )
 
 
 def test_a_failed_decision_leaves_everything_as_it_was() -> None:
@@ -94,8 +125,14 @@ def test_a_failed_decision_leaves_everything_as_it_was() -> None:
     referral = _refer(child)
     audit_before = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed) as refusal:
-        referral_decide(actor=mse, referral=referral, outcome="establish", category="I",
-                        cause="from_childhood", rationale="Wrong category for a child")
+        referral_decide(
+            actor=mse,
+            referral=referral,
+            outcome="establish",
+            category="I",
+            cause="from_childhood",
+            rationale="Wrong category for a child",
+        )
     assert refusal.value.code == "CATEGORY_AGE"
     referral.refresh_from_db()
     assert referral.state == "queued" and not hasattr(referral, "decision")
@@ -110,8 +147,14 @@ def test_extending_and_changing_need_an_existing_status() -> None:
     assert refusal.value.code == "NO_STATUS_TO_CHANGE"
     give_status(person, "III")
     referral = Referral.objects.get(person=person)
-    referral_decide(actor=mse, referral=referral, outcome="change_category", category="II",
-                    rationale="Worsened", reexamination_date=dt.date(2030, 1, 1))
+    referral_decide(
+        actor=mse,
+        referral=referral,
+        outcome="change_category",
+        category="II",
+        rationale="Worsened",
+        reexamination_date=dt.date(2030, 1, 1),
+    )
     status = current_status(person)
     assert status is not None and status.category == "II" and status.cause == "general_disease"
     assert person.statuses.count() == 2
@@ -121,8 +164,12 @@ def test_a_refusal_at_reexamination_ends_the_status_and_keeps_history() -> None:
     mse = make_user("mse", "mse_specialist", "71")
     person = make_person()
     give_status(person, "III")
-    referral_decide(actor=mse, referral=_refer(person, kind="reexamination"), outcome="refuse",
-                    rationale="Recovered")
+    referral_decide(
+        actor=mse,
+        referral=_refer(person, kind="reexamination"),
+        outcome="refuse",
+        rationale="Recovered",
+    )
     status = current_status(person)
     assert status is not None and status.ended and not status.valid_on(timezone.localdate())
     assert person.statuses.count() == 2
@@ -139,9 +186,15 @@ def test_one_open_referral_per_person() -> None:
 
 def test_a_bad_bin_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refusal:
-        referral_file(actor=None, person=make_person(), kind="initial", mode="in_person",
-                      organisation_name="X", organisation_bin="000000000001",
-                      diagnosis_code="A00")
+        referral_file(
+            actor=None,
+            person=make_person(),
+            kind="initial",
+            mode="in_person",
+            organisation_name="X",
+            organisation_bin="000000000001",
+            diagnosis_code="A00",
+        )
     assert refusal.value.code == "BIN_CHECKSUM"
     assert not Referral.objects.exists()
 
@@ -164,6 +217,10 @@ def test_statuses_due_soon_get_referrals_without_anyone_applying() -> None:
     assert reexamination_referrals_open(today=today, days=30) == 1
     referral = Referral.objects.get()
     assert (referral.person, referral.kind, referral.mode, referral.filed_by) == (
-        due, "reexamination", "in_absentia", None)
+        due,
+        "reexamination",
+        "in_absentia",
+        None,
+    )
     assert referral.organisation_bin == PLATFORM_BIN
     assert reexamination_referrals_open(today=today, days=30) == 0  # idempotent

@@ -10,8 +10,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _three_writes() -> list[AuditEvent]:
-    return [record_write(actor=None, action="test", entity="thing", entity_id=n, data={"n": n})
-            for n in range(3)]
+    return [
+        record_write(actor=None, action="test", entity="thing", entity_id=n, data={"n": n})
+        for n in range(3)
+    ]
 
 
 def test_each_row_links_to_the_one_before() -> None:
@@ -31,8 +33,9 @@ def test_a_tampered_row_is_named(capsys: pytest.CaptureFixture[str]) -> None:
             cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
         else:
             cursor.execute("DROP TRIGGER core_auditevent_no_update")
-        cursor.execute("UPDATE core_auditevent SET data = %s WHERE id = %s",
-                       ['{"n": 99}', rows[1].pk])
+        cursor.execute(
+            "UPDATE core_auditevent SET data = %s WHERE id = %s", ['{"n": 99}', rows[1].pk]
+        )
     report = verify_chain(AuditEvent)
     assert not report.intact
     assert report.first_broken_id == rows[1].pk
@@ -55,10 +58,13 @@ def test_a_removed_row_breaks_the_link_of_the_next() -> None:
 
 
 def test_the_database_refuses_updates_and_deletes() -> None:
-    row = record_access(actor=None, person_iin="000000000000", what="test", purpose="test",
-                        granted=True)
-    for statement in ("UPDATE core_accessevent SET purpose = 'x' WHERE id = %s",
-                      "DELETE FROM core_accessevent WHERE id = %s"):
+    row = record_access(
+        actor=None, person_iin="000000000000", what="test", purpose="test", granted=True
+    )
+    for statement in (
+        "UPDATE core_accessevent SET purpose = 'x' WHERE id = %s",
+        "DELETE FROM core_accessevent WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
             cur.execute(statement, [row.pk])
     assert AccessEvent.objects.get(pk=row.pk).purpose == "test"

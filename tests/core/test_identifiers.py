@@ -14,8 +14,10 @@ def test_a_valid_iin_gives_birth_date_and_sex() -> None:
     assert parsed.sex == "F"
 
 
-@pytest.mark.parametrize(("year", "sex", "digit"), [(1899, "M", "1"), (1950, "F", "4"),
-                                                    (2010, "M", "5"), (2012, "F", "6")])
+@pytest.mark.parametrize(
+    ("year", "sex", "digit"),
+    [(1899, "M", "1"), (1950, "F", "4"), (2010, "M", "5"), (2012, "F", "6")],
+)
 def test_the_seventh_digit_encodes_century_and_sex(year: int, sex: str, digit: str) -> None:
     iin = make_iin(dt.date(year, 1, 1), sex, 1)
     assert iin is not None and iin[6] == digit
@@ -24,10 +26,14 @@ def test_the_seventh_digit_encodes_century_and_sex(year: int, sex: str, digit: s
 
 def test_check_digit_falls_back_to_second_weights() -> None:
     # 11 digits whose first weighted sum is 10 mod 11 need the second weights.
-    head = next(f"{n:011d}" for n in range(10**6)
-                if sum(int(c) * (i + 1) for i, c in enumerate(f"{n:011d}")) % 11 == 10)
-    second = sum(int(c) * w for c, w in zip(head, (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2),
-                                            strict=True)) % 11
+    head = next(
+        f"{n:011d}"
+        for n in range(10**6)
+        if sum(int(c) * (i + 1) for i, c in enumerate(f"{n:011d}")) % 11 == 10
+    )
+    second = (
+        sum(int(c) * w for c, w in zip(head, (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2), strict=True)) % 11
+    )
     assert check_digit(head) == (None if second == 10 else second)
 
 

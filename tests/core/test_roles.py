@@ -15,8 +15,9 @@ def test_every_role_is_a_group_with_its_permissions() -> None:
 
 def test_the_mse_specialist_decides_but_the_doctor_only_refers() -> None:
     mse = Group.objects.get(name="mse_specialist").permissions.values_list("codename", flat=True)
-    doctor = Group.objects.get(name="medical_referrer").permissions.values_list("codename",
-                                                                               flat=True)
+    doctor = Group.objects.get(name="medical_referrer").permissions.values_list(
+        "codename", flat=True
+    )
     assert "decide_referral" in mse and "decide_referral" not in doctor
     assert "file_referral" in doctor and "file_referral" not in mse
 
@@ -27,5 +28,8 @@ def test_the_country_fixture_has_twenty_regions_in_three_languages() -> None:
     assert Region.objects.count() == 20
     astana = Region.objects.get(code="71")
     assert (astana.name_kk, astana.name_ru, astana.name_en) == (
-        "Астана қаласы", "город Астана", "Astana city")
+        "Астана қаласы",
+        "город Астана",
+        "Astana city",
+    )
     assert Region.objects.filter(is_city=True).count() == 3

@@ -9,8 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _get(client: Client, token: str, iin: str):  # type: ignore[no-untyped-def]
-    return client.get(f"/api/v1/registry/persons/{iin}",
-                      headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"})
+    return client.get(
+        f"/api/v1/registry/persons/{iin}",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+    )
 
 
 def test_an_agency_verifies_a_status_and_the_read_is_logged(client: Client) -> None:
@@ -23,8 +25,7 @@ def test_an_agency_verifies_a_status_and_the_read_is_logged(client: Client) -> N
     assert body["iin"] == trio.person.iin
     assert body["disability"]["category"] == "II" and body["disability"]["valid_today"]
     event = AccessEvent.objects.get(person_iin=trio.person.iin)
-    assert (event.actor_name, event.channel, event.what) == ("agency", "api",
-                                                             "disability_status")
+    assert (event.actor_name, event.channel, event.what) == ("agency", "api", "disability_status")
 
 
 def test_an_officer_of_another_region_gets_403_which_is_logged(client: Client) -> None:
@@ -36,7 +37,9 @@ def test_an_officer_of_another_region_gets_403_which_is_logged(client: Client) -
     assert AccessEvent.objects.get(person_iin=trio.person.iin).outcome == "denied"
 
 
-@pytest.mark.parametrize(("iin", "code"), [("123", "IIN_LENGTH"), ("12345678901x", "IIN_NOT_DIGITS")])
+@pytest.mark.parametrize(
+    ("iin", "code"), [("123", "IIN_LENGTH"), ("12345678901x", "IIN_NOT_DIGITS")]
+)
 def test_malformed_iins_are_422_with_a_code_and_a_translated_message(
     client: Client, iin: str, code: str
 ) -> None:

@@ -68,8 +68,10 @@ def test_the_person_sees_who_looked_at_their_data_but_others_do_not() -> None:
     with pytest.raises(AccessDenied):
         person_get(actor=trio.other_officer, iin=trio.person.iin, purpose="curiosity")
     log = access_log_about(actor=trio.person.user, person=trio.person)
-    assert [(e.actor_name, e.outcome) for e in log] == [("officer_almaty", "denied"),
-                                                       ("officer_astana", "granted")]
+    assert [(e.actor_name, e.outcome) for e in log] == [
+        ("officer_almaty", "denied"),
+        ("officer_astana", "granted"),
+    ]
     with pytest.raises(AccessDenied):
         access_log_about(actor=trio.own_officer, person=trio.person)
 

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 def test_a_person_is_registered_with_birth_date_and_sex_from_the_iin() -> None:
     officer = make_user("officer", "district_officer", "71")
     iin = new_iin(dt.date(2015, 4, 3), "M")
-    person = person_create(actor=officer, iin=iin, surname="Серiков", given_name="Ерлан",
-                           region_code="71", urban=True)
+    person = person_create(
+        actor=officer, iin=iin, surname="Серiков", given_name="Ерлан", region_code="71", urban=True
+    )
     assert (person.birth_date, person.sex) == (dt.date(2015, 4, 3), "M")
     event = AuditEvent.objects.get(action="person_create", entity_id=iin)
     assert event.actor_name == "officer" and event.data["region"] == "71"
@@ -32,35 +33,46 @@ def test_a_duplicate_iin_is_a_conflict_and_writes_nothing() -> None:
     person = make_person()
     audit_before = AuditEvent.objects.count()
     with pytest.raises(Conflict) as refusal:
-        person_create(actor=None, iin=person.iin, surname="X", given_name="Y",
-                      region_code="71", urban=False)
+        person_create(
+            actor=None, iin=person.iin, surname="X", given_name="Y", region_code="71", urban=False
+        )
     assert refusal.value.code == "PERSON_EXISTS"
     assert Person.objects.filter(iin=person.iin).count() == 1
     assert AuditEvent.objects.count() == audit_before
 
 
-@pytest.mark.parametrize(("raw", "code"), [("123", "IIN_LENGTH"), ("12345678901a", "IIN_NOT_DIGITS")])
+@pytest.mark.parametrize(
+    ("raw", "code"), [("123", "IIN_LENGTH"), ("12345678901a", "IIN_NOT_DIGITS")]
+)
 def test_malformed_iins_write_nothing(raw: str, code: str) -> None:
     before = Person.objects.count()
     with pytest.raises(ValidationFailed) as refusal:
-        person_create(actor=None, iin=raw, surname="X", given_name="Y", region_code="71",
-                      urban=True)
+        person_create(
+            actor=None, iin=raw, surname="X", given_name="Y", region_code="71", urban=True
+        )
     assert refusal.value.code == code
     assert Person.objects.count() == before
 
 
 def test_a_birth_date_that_contradicts_the_iin_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refusal:
-        person_create(actor=None, iin=new_iin(dt.date(1980, 1, 1)), surname="X",
-                      given_name="Y", region_code="71", urban=True,
-                      birth_date=dt.date(1981, 1, 1))
+        person_create(
+            actor=None,
+            iin=new_iin(dt.date(1980, 1, 1)),
+            surname="X",
+            given_name="Y",
+            region_code="71",
+            urban=True,
+            birth_date=dt.date(1981, 1, 1),
+        )
     assert refusal.value.code == "IIN_BIRTH_DATE_MISMATCH"
 
 
 def test_an_unknown_region_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refusal:
-        person_create(actor=None, iin=new_iin(), surname="X", given_name="Y",
-                      region_code="99", urban=True)
+        person_create(
+            actor=None, iin=new_iin(), surname="X", given_name="Y", region_code="99", urban=True
+        )
     assert refusal.value.code == "REGION_UNKNOWN"
 
 
@@ -68,8 +80,9 @@ def test_an_officer_cannot_register_in_another_region_and_the_refusal_is_logged(
     officer = make_user("officer", "district_officer", "75")
     iin = new_iin()
     with pytest.raises(AccessDenied):
-        person_create(actor=officer, iin=iin, surname="X", given_name="Y", region_code="71",
-                      urban=True)
+        person_create(
+            actor=officer, iin=iin, surname="X", given_name="Y", region_code="71", urban=True
+        )
     assert not Person.objects.filter(iin=iin).exists()
     refusal = AccessEvent.objects.get(person_iin=iin)
     assert refusal.outcome == "denied" and refusal.actor_name == "officer"
@@ -129,8 +142,11 @@ def test_events_are_sent_after_commit(django_capture_on_commit_callbacks) -> Non
 
 @pytest.mark.parametrize(
     ("birth", "category", "code"),
-    [(dt.date(1980, 1, 1), "child", "CATEGORY_AGE"), (dt.date(2015, 1, 1), "I", "CATEGORY_AGE"),
-     (dt.date(1980, 1, 1), "IV", "CATEGORY_UNKNOWN")],
+    [
+        (dt.date(1980, 1, 1), "child", "CATEGORY_AGE"),
+        (dt.date(2015, 1, 1), "I", "CATEGORY_AGE"),
+        (dt.date(1980, 1, 1), "IV", "CATEGORY_UNKNOWN"),
+    ],
 )
 def test_category_must_fit_the_age(birth: dt.date, category: str, code: str) -> None:
     person = make_person(birth_date=birth)
@@ -143,14 +159,25 @@ def test_category_must_fit_the_age(birth: dt.date, category: str, code: str) -> 
 def test_loss_of_capacity_and_dates_are_checked() -> None:
     person = make_person()
     with pytest.raises(ValidationFailed) as refusal:
-        disability_status_record(actor=None, person=person, category="II", cause="other",
-                                 valid_from=dt.date(2024, 1, 1), reexamination_date=None,
-                                 work_capacity_loss_pct=120)
+        disability_status_record(
+            actor=None,
+            person=person,
+            category="II",
+            cause="other",
+            valid_from=dt.date(2024, 1, 1),
+            reexamination_date=None,
+            work_capacity_loss_pct=120,
+        )
     assert refusal.value.code == "LOSS_PCT_RANGE"
     with pytest.raises(ValidationFailed) as refusal:
-        disability_status_record(actor=None, person=person, category="II", cause="other",
-                                 valid_from=dt.date(2024, 1, 1),
-                                 reexamination_date=dt.date(2023, 1, 1))
+        disability_status_record(
+            actor=None,
+            person=person,
+            category="II",
+            cause="other",
+            valid_from=dt.date(2024, 1, 1),
+            reexamination_date=dt.date(2023, 1, 1),
+        )
     assert refusal.value.code == "REEXAMINATION_BEFORE_START"
 
 
@@ -158,13 +185,16 @@ def test_a_parent_represents_a_minor_and_a_guardian_an_adult() -> None:
     parent = make_person(surname="Parent")
     child = make_person(birth_date=dt.date(2015, 6, 1), surname="Child")
     adult = make_person(birth_date=dt.date(1990, 6, 1), surname="Adult")
-    as_parent = care_link_create(actor=None, carer=parent, cared=child, relation="parent",
-                                 since=dt.date(2015, 6, 1))
-    of_adult = care_link_create(actor=None, carer=parent, cared=adult, relation="parent",
-                                since=dt.date(2015, 6, 1))
+    as_parent = care_link_create(
+        actor=None, carer=parent, cared=child, relation="parent", since=dt.date(2015, 6, 1)
+    )
+    of_adult = care_link_create(
+        actor=None, carer=parent, cared=adult, relation="parent", since=dt.date(2015, 6, 1)
+    )
     assert as_parent.represents_on(dt.date(2024, 1, 1))
     assert not as_parent.represents_on(dt.date(2033, 6, 1))  # the child is 18
     assert not of_adult.represents_on(dt.date(2024, 1, 1))
     with pytest.raises(Conflict):
-        care_link_create(actor=None, carer=parent, cared=child, relation="guardian",
-                         since=dt.date(2016, 1, 1))
+        care_link_create(
+            actor=None, carer=parent, cared=child, relation="guardian", since=dt.date(2016, 1, 1)
+        )

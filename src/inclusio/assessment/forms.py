@@ -26,29 +26,46 @@ class DateInput(forms.DateInput):
 class ReferralForm(forms.Form):
     iin = forms.CharField(label=_("Person's IIN"), max_length=12, min_length=12)
     kind = forms.ChoiceField(label=_("Kind of referral"), choices=Referral.Kind.choices)
-    mode = forms.ChoiceField(label=_("Examination"), choices=Referral.Mode.choices,
-                             initial=Referral.Mode.IN_ABSENTIA, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("Examination"),
+        choices=Referral.Mode.choices,
+        initial=Referral.Mode.IN_ABSENTIA,
+        widget=forms.RadioSelect,
+    )
     organisation_name = forms.CharField(label=_("Medical organisation"), max_length=200)
     organisation_bin = forms.CharField(label=_("Organisation BIN"), max_length=12, min_length=12)
-    diagnosis_code = forms.CharField(label=_("Diagnosis (ICD-10 code)"), max_length=8,
-                                     help_text=_("For example G80.1"))
-    clinical_summary = forms.CharField(label=_("Clinical summary"), widget=forms.Textarea,
-                                       required=False)
-    document_title = forms.CharField(label=_("Attached document: title"), max_length=200,
-                                     required=False)
-    document_issued_on = forms.DateField(label=_("Attached document: issued on"),
-                                         widget=DateInput, required=False)
-    document_file_name = forms.CharField(label=_("Attached document: file name"),
-                                         max_length=200, required=False)
+    diagnosis_code = forms.CharField(
+        label=_("Diagnosis (ICD-10 code)"), max_length=8, help_text=_("For example G80.1")
+    )
+    clinical_summary = forms.CharField(
+        label=_("Clinical summary"), widget=forms.Textarea, required=False
+    )
+    document_title = forms.CharField(
+        label=_("Attached document: title"), max_length=200, required=False
+    )
+    document_issued_on = forms.DateField(
+        label=_("Attached document: issued on"), widget=DateInput, required=False
+    )
+    document_file_name = forms.CharField(
+        label=_("Attached document: file name"), max_length=200, required=False
+    )
     document_sha256 = forms.CharField(
-        label=_("Attached document: SHA-256 digest"), max_length=64, required=False,
+        label=_("Attached document: SHA-256 digest"),
+        max_length=64,
+        required=False,
         help_text=_("The digest of the file kept in your organisation's system."),
     )
-    document_size_bytes = forms.IntegerField(label=_("Attached document: size in bytes"),
-                                             min_value=1, required=False)
+    document_size_bytes = forms.IntegerField(
+        label=_("Attached document: size in bytes"), min_value=1, required=False
+    )
 
-    DOCUMENT_FIELDS = ("document_title", "document_issued_on", "document_file_name",
-                       "document_sha256", "document_size_bytes")
+    DOCUMENT_FIELDS = (
+        "document_title",
+        "document_issued_on",
+        "document_file_name",
+        "document_sha256",
+        "document_size_bytes",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -56,29 +73,45 @@ class ReferralForm(forms.Form):
         if given and len(given) != len(self.DOCUMENT_FIELDS):
             for name in self.DOCUMENT_FIELDS:
                 if name not in given:
-                    self.add_error(name, _("Fill in every detail of the attached document, "
-                                           "or none."))
+                    self.add_error(
+                        name, _("Fill in every detail of the attached document, or none.")
+                    )
         return data
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices,
-                                widget=forms.RadioSelect)
-    category = forms.ChoiceField(label=_("Category"),
-                                 choices=[("", _("— not applicable —")), *Category.choices],
-                                 required=False)
-    cause = forms.ChoiceField(label=_("Cause"), choices=[("", _("— keep or not applicable —")),
-                                                         *Cause.choices], required=False)
-    work_capacity_loss_pct = forms.IntegerField(
-        label=_("Loss of professional working capacity, %"), min_value=0, max_value=100,
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", _("— not applicable —")), *Category.choices],
         required=False,
     )
-    limitations = forms.MultipleChoiceField(label=_("Functional limitations"),
-                                            choices=LIMITATION_CHOICES,
-                                            widget=forms.CheckboxSelectMultiple, required=False)
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput, required=False,
-                                 help_text=_("Empty means today."))
-    reexamination_date = forms.DateField(label=_("Re-examination date"), widget=DateInput,
-                                         required=False,
-                                         help_text=_("Empty means established indefinitely."))
+    cause = forms.ChoiceField(
+        label=_("Cause"),
+        choices=[("", _("— keep or not applicable —")), *Cause.choices],
+        required=False,
+    )
+    work_capacity_loss_pct = forms.IntegerField(
+        label=_("Loss of professional working capacity, %"),
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
+    limitations = forms.MultipleChoiceField(
+        label=_("Functional limitations"),
+        choices=LIMITATION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=DateInput, required=False, help_text=_("Empty means today.")
+    )
+    reexamination_date = forms.DateField(
+        label=_("Re-examination date"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Empty means established indefinitely."),
+    )
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea)

@@ -24,21 +24,25 @@ class Referral(models.Model):
         QUEUED = "queued", _("waiting for a decision")
         DECIDED = "decided", _("decided")
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
-                               related_name="referrals")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="referrals"
+    )
     # The person's region when filed: the queue and the officers' scope follow it.
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     mode = models.CharField(_("examination"), max_length=11, choices=Mode.choices)
-    state = models.CharField(_("state"), max_length=7, choices=State.choices,
-                             default=State.QUEUED)
+    state = models.CharField(_("state"), max_length=7, choices=State.choices, default=State.QUEUED)
     organisation_name = models.CharField(_("medical organisation"), max_length=200)
     organisation_bin = models.CharField(_("organisation BIN"), max_length=12)
     diagnosis_code = models.CharField(_("diagnosis (ICD-10)"), max_length=8)
     clinical_summary = models.TextField(_("clinical summary"), blank=True)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("Empty when the platform opened the referral itself (re-examination)."),
     )
     filed_at = models.DateTimeField(_("filed"))
@@ -57,7 +61,8 @@ class Referral(models.Model):
         constraints = [
             # At most one referral per person waits at a time: a second would race the first.
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(state="queued"),
+                fields=["person"],
+                condition=models.Q(state="queued"),
                 name="one_open_referral_per_person",
             )
         ]
@@ -94,16 +99,23 @@ class Decision(models.Model):
 
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
-    category = models.CharField(_("category"), max_length=5, choices=Category.choices,
-                                blank=True)
+    category = models.CharField(_("category"), max_length=5, choices=Category.choices, blank=True)
     cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices, blank=True)
     rationale = models.TextField(_("rationale"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
-                                   on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("decided"))
     resulting_status = models.OneToOneField(
-        DisabilityStatus, verbose_name=_("resulting status"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="decision",
+        DisabilityStatus,
+        verbose_name=_("resulting status"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
     )
 
     class Meta:

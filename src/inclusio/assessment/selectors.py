@@ -26,8 +26,13 @@ def referral_queue(*, actor: Actor, state: str = Referral.State.QUEUED) -> list[
         referrals = referrals.filter(region_id=actor.region_id)  # type: ignore[union-attr]
     page = list(referrals.order_by("deadline", "id")[:QUEUE_PAGE])
     for referral in page:
-        record_access(actor=actor, person_iin=referral.person.iin, what="referral_queue",
-                      purpose="medical-social expertise", granted=True)
+        record_access(
+            actor=actor,
+            person_iin=referral.person.iin,
+            what="referral_queue",
+            purpose="medical-social expertise",
+            granted=True,
+        )
     return page
 
 
@@ -46,8 +51,18 @@ def referral_get(*, actor: Actor, referral_id: int) -> Referral:
         raise NotFound("REFERRAL_NOT_FOUND", _("There is no such referral.")) from None
     is_filer = actor is not None and actor.is_authenticated and referral.filed_by_id == actor.pk
     if not is_filer and not may(actor, REFERRAL_QUEUE, referral.region_id):
-        require(actor, REFERRAL_DECIDE, region_code=referral.region_id,
-                person_iin=referral.person.iin, what="referral")
-    record_access(actor=actor, person_iin=referral.person.iin, what="referral",
-                  purpose="medical-social expertise", granted=True)
+        require(
+            actor,
+            REFERRAL_DECIDE,
+            region_code=referral.region_id,
+            person_iin=referral.person.iin,
+            what="referral",
+        )
+    record_access(
+        actor=actor,
+        person_iin=referral.person.iin,
+        what="referral",
+        purpose="medical-social expertise",
+        granted=True,
+    )
     return referral

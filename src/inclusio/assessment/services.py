@@ -48,11 +48,13 @@ class DocumentMeta:
 def _check_document(doc: DocumentMeta) -> None:
     digest = doc.sha256.lower()
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValidationFailed("DOCUMENT_DIGEST", _("A document digest must be 64 hexadecimal "
-                                                    "characters (SHA-256)."))
+        raise ValidationFailed(
+            "DOCUMENT_DIGEST", _("A document digest must be 64 hexadecimal characters (SHA-256).")
+        )
     if not doc.title.strip() or not doc.file_name.strip():
-        raise ValidationFailed("DOCUMENT_INCOMPLETE", _("A document needs a title and a file "
-                                                        "name."))
+        raise ValidationFailed(
+            "DOCUMENT_INCOMPLETE", _("A document needs a title and a file name.")
+        )
 
 
 def referral_file(
@@ -69,8 +71,13 @@ def referral_file(
 ) -> Referral:
     """A medical organisation refers a person to the MSE. ``actor`` None = the platform itself."""
     if actor is not None:
-        require(actor, REFERRAL_FILE, region_code=person.region_id, person_iin=person.iin,
-                what="referral_file")
+        require(
+            actor,
+            REFERRAL_FILE,
+            region_code=person.region_id,
+            person_iin=person.iin,
+            what="referral_file",
+        )
     if kind not in Referral.Kind.values:
         raise ValidationFailed("REFERRAL_KIND", _("Unknown kind of referral."))
     if mode not in Referral.Mode.values:
@@ -86,26 +93,47 @@ def referral_file(
     try:
         with transaction.atomic():
             referral = Referral.objects.create(
-                person=person, region_id=person.region_id, kind=kind, mode=mode,
-                organisation_name=organisation_name.strip(), organisation_bin=organisation_bin,
-                diagnosis_code=diagnosis_code, clinical_summary=clinical_summary,
+                person=person,
+                region_id=person.region_id,
+                kind=kind,
+                mode=mode,
+                organisation_name=organisation_name.strip(),
+                organisation_bin=organisation_bin,
+                diagnosis_code=diagnosis_code,
+                clinical_summary=clinical_summary,
                 filed_by=actor if actor is not None and actor.is_authenticated else None,
-                filed_at=now, deadline=decision_deadline(timezone.localdate(now)),
+                filed_at=now,
+                deadline=decision_deadline(timezone.localdate(now)),
             )
             ReferralDocument.objects.bulk_create(
-                ReferralDocument(referral=referral, title=d.title, issued_on=d.issued_on,
-                                 file_name=d.file_name, sha256=d.sha256.lower(),
-                                 size_bytes=d.size_bytes)
+                ReferralDocument(
+                    referral=referral,
+                    title=d.title,
+                    issued_on=d.issued_on,
+                    file_name=d.file_name,
+                    sha256=d.sha256.lower(),
+                    size_bytes=d.size_bytes,
+                )
                 for d in documents
             )
-            record_write(actor=actor, action="referral_file", entity="referral",
-                         entity_id=referral.pk,
-                         data={"person": person.iin, "kind": kind, "mode": mode,
-                               "organisation_bin": organisation_bin,
-                               "diagnosis": diagnosis_code, "documents": len(documents)})
+            record_write(
+                actor=actor,
+                action="referral_file",
+                entity="referral",
+                entity_id=referral.pk,
+                data={
+                    "person": person.iin,
+                    "kind": kind,
+                    "mode": mode,
+                    "organisation_bin": organisation_bin,
+                    "diagnosis": diagnosis_code,
+                    "documents": len(documents),
+                },
+            )
     except IntegrityError:
-        raise Conflict("REFERRAL_ALREADY_OPEN",
-                       _("This person already has a referral waiting for a decision.")) from None
+        raise Conflict(
+            "REFERRAL_ALREADY_OPEN", _("This person already has a referral waiting for a decision.")
+        ) from None
     return referral
 
 
@@ -123,8 +151,13 @@ def referral_decide(
     work_capacity_loss_pct: int | None = None,
 ) -> Decision:
     """Decide a referral and update the registry in the same transaction."""
-    require(actor, REFERRAL_DECIDE, region_code=referral.region_id,
-            person_iin=referral.person.iin, what="referral_decide")
+    require(
+        actor,
+        REFERRAL_DECIDE,
+        region_code=referral.region_id,
+        person_iin=referral.person.iin,
+        what="referral_decide",
+    )
     if outcome not in Decision.Outcome.values:
         raise ValidationFailed("OUTCOME_UNKNOWN", _("Unknown outcome."))
     if not rationale.strip():
@@ -144,35 +177,46 @@ def referral_decide(
             if current is not None:
                 raise ValidationFailed(
                     "STATUS_ALREADY_ESTABLISHED",
-                    _("The person already has a disability status: extend it or change the "
-                      "category instead."),
+                    _(
+                        "The person already has a disability status: extend it or change the "
+                        "category instead."
+                    ),
                 )
             if not category or not cause:
-                raise ValidationFailed("CATEGORY_REQUIRED",
-                                       _("Give the category and the cause."))
+                raise ValidationFailed("CATEGORY_REQUIRED", _("Give the category and the cause."))
             status = disability_status_record(
-                actor=actor, person=person, category=category, cause=cause,
-                valid_from=valid_from, reexamination_date=reexamination_date,
-                limitations=limitations, work_capacity_loss_pct=work_capacity_loss_pct,
+                actor=actor,
+                person=person,
+                category=category,
+                cause=cause,
+                valid_from=valid_from,
+                reexamination_date=reexamination_date,
+                limitations=limitations,
+                work_capacity_loss_pct=work_capacity_loss_pct,
             )
         elif outcome in (Decision.Outcome.EXTEND, Decision.Outcome.CHANGE_CATEGORY):
             if current is None:
-                raise ValidationFailed("NO_STATUS_TO_CHANGE",
-                                       _("The person has no disability status to extend or "
-                                         "change."))
+                raise ValidationFailed(
+                    "NO_STATUS_TO_CHANGE",
+                    _("The person has no disability status to extend or change."),
+                )
             if outcome == Decision.Outcome.CHANGE_CATEGORY and (
                 not category or category == current.category
             ):
                 raise ValidationFailed("CATEGORY_UNCHANGED", _("Choose a different category."))
             status = disability_status_record(
-                actor=actor, person=person,
-                category=category if outcome == Decision.Outcome.CHANGE_CATEGORY
+                actor=actor,
+                person=person,
+                category=category
+                if outcome == Decision.Outcome.CHANGE_CATEGORY
                 else current.category,
                 cause=cause or current.cause,
-                valid_from=valid_from, reexamination_date=reexamination_date,
+                valid_from=valid_from,
+                reexamination_date=reexamination_date,
                 limitations=limitations or current.limitations,
                 work_capacity_loss_pct=work_capacity_loss_pct
-                if work_capacity_loss_pct is not None else current.work_capacity_loss_pct,
+                if work_capacity_loss_pct is not None
+                else current.work_capacity_loss_pct,
             )
         else:  # refuse
             status = None
@@ -180,22 +224,39 @@ def referral_decide(
                 # A refusal at re-examination ends the status: recorded as a final row so the
                 # history shows when and why it ended.
                 status = disability_status_record(
-                    actor=actor, person=person, category=current.category, cause=current.cause,
-                    valid_from=max(valid_from, current.valid_from), reexamination_date=None,
+                    actor=actor,
+                    person=person,
+                    category=current.category,
+                    cause=current.cause,
+                    valid_from=max(valid_from, current.valid_from),
+                    reexamination_date=None,
                     limitations=current.limitations,
-                    work_capacity_loss_pct=current.work_capacity_loss_pct, ended=True,
+                    work_capacity_loss_pct=current.work_capacity_loss_pct,
+                    ended=True,
                 )
         decision = Decision.objects.create(
-            referral=locked, outcome=outcome, category=status.category if status else "",
-            cause=status.cause if status else "", rationale=rationale.strip(),
-            decided_by=actor, decided_at=timezone.now(), resulting_status=status,
+            referral=locked,
+            outcome=outcome,
+            category=status.category if status else "",
+            cause=status.cause if status else "",
+            rationale=rationale.strip(),
+            decided_by=actor,
+            decided_at=timezone.now(),
+            resulting_status=status,
         )
         locked.state = Referral.State.DECIDED
         locked.save(update_fields=["state"])
-        record_write(actor=actor, action="referral_decide", entity="referral",
-                     entity_id=locked.pk,
-                     data={"person": person.iin, "outcome": outcome,
-                           "status": status.pk if status else None})
+        record_write(
+            actor=actor,
+            action="referral_decide",
+            entity="referral",
+            entity_id=locked.pk,
+            data={
+                "person": person.iin,
+                "outcome": outcome,
+                "status": status.pk if status else None,
+            },
+        )
     referral.state = locked.state
     return decision
 
@@ -210,7 +271,8 @@ def reexamination_referrals_open(*, today: dt.date | None = None, days: int | No
     days = settings.REEXAMINATION_NOTICE_DAYS if days is None else days
     due = (
         DisabilityStatus.objects.filter(
-            superseded_at__isnull=True, ended=False,
+            superseded_at__isnull=True,
+            ended=False,
             reexamination_date__gte=today,
             reexamination_date__lte=today + dt.timedelta(days=days),
         )
@@ -221,12 +283,16 @@ def reexamination_referrals_open(*, today: dt.date | None = None, days: int | No
     for status in due.iterator(chunk_size=2000):
         try:
             referral_file(
-                actor=None, person=status.person, kind=Referral.Kind.REEXAMINATION,
+                actor=None,
+                person=status.person,
+                kind=Referral.Kind.REEXAMINATION,
                 mode=Referral.Mode.IN_ABSENTIA,
                 organisation_name=str(_("Inclusio (scheduled re-examination)")),
-                organisation_bin=PLATFORM_BIN, diagnosis_code="Z02.7",
-                clinical_summary=str(_("Re-examination due on %(day)s.")
-                                     % {"day": status.reexamination_date}),
+                organisation_bin=PLATFORM_BIN,
+                diagnosis_code="Z02.7",
+                clinical_summary=str(
+                    _("Re-examination due on %(day)s.") % {"day": status.reexamination_date}
+                ),
             )
         except Conflict:
             continue  # a referral was filed meanwhile

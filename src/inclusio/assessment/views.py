@@ -15,11 +15,20 @@ from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE, REFERRAL_QUEUE
 from inclusio.registry.selectors import person_get
 
 # Which form field a refusal belongs to, by its code; others show at the top of the form.
-REFERRAL_ERROR_FIELDS = {"BIN": "organisation_bin", "IIN": "iin", "PERSON": "iin",
-                         "DIAGNOSIS": "diagnosis_code", "DOCUMENT": "document_sha256"}
-DECISION_ERROR_FIELDS = {"CATEGORY": "category", "LOSS": "work_capacity_loss_pct",
-                         "REEXAMINATION": "reexamination_date", "RATIONALE": "rationale",
-                         "CAUSE": "cause"}
+REFERRAL_ERROR_FIELDS = {
+    "BIN": "organisation_bin",
+    "IIN": "iin",
+    "PERSON": "iin",
+    "DIAGNOSIS": "diagnosis_code",
+    "DOCUMENT": "document_sha256",
+}
+DECISION_ERROR_FIELDS = {
+    "CATEGORY": "category",
+    "LOSS": "work_capacity_loss_pct",
+    "REEXAMINATION": "reexamination_date",
+    "RATIONALE": "rationale",
+    "CAUSE": "cause",
+}
 
 
 def _field_for(code: str, fields: dict[str, str]) -> str | None:
@@ -30,8 +39,11 @@ def _field_for(code: str, fields: dict[str, str]) -> str | None:
 @permission_required(REFERRAL_QUEUE, raise_exception=True)
 @refusals_as_http
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "assessment/queue.html",
-                  {"referrals": selectors.referral_queue(actor=request.user)})
+    return render(
+        request,
+        "assessment/queue.html",
+        {"referrals": selectors.referral_queue(actor=request.user)},
+    )
 
 
 @login_required
@@ -44,27 +56,41 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         documents = []
         if data["document_title"]:
-            documents.append(services.DocumentMeta(
-                title=data["document_title"], issued_on=data["document_issued_on"],
-                file_name=data["document_file_name"], sha256=data["document_sha256"],
-                size_bytes=data["document_size_bytes"],
-            ))
+            documents.append(
+                services.DocumentMeta(
+                    title=data["document_title"],
+                    issued_on=data["document_issued_on"],
+                    file_name=data["document_file_name"],
+                    sha256=data["document_sha256"],
+                    size_bytes=data["document_size_bytes"],
+                )
+            )
         try:
-            person = person_get(actor=request.user, iin=data["iin"],
-                                purpose="medical-social expertise", what="referral_file")
+            person = person_get(
+                actor=request.user,
+                iin=data["iin"],
+                purpose="medical-social expertise",
+                what="referral_file",
+            )
             referral = services.referral_file(
-                actor=request.user, person=person, kind=data["kind"], mode=data["mode"],
+                actor=request.user,
+                person=person,
+                kind=data["kind"],
+                mode=data["mode"],
                 organisation_name=data["organisation_name"],
                 organisation_bin=data["organisation_bin"],
                 diagnosis_code=data["diagnosis_code"],
-                clinical_summary=data["clinical_summary"], documents=documents,
+                clinical_summary=data["clinical_summary"],
+                documents=documents,
             )
         except DomainError as exc:
             add_domain_error(form, exc, _field_for(exc.code, REFERRAL_ERROR_FIELDS))
         else:
-            messages.success(request, _("Referral %(id)s filed; the expertise will decide by "
-                                        "%(day)s.") % {"id": referral.pk,
-                                                       "day": referral.deadline.isoformat()})
+            messages.success(
+                request,
+                _("Referral %(id)s filed; the expertise will decide by %(day)s.")
+                % {"id": referral.pk, "day": referral.deadline.isoformat()},
+            )
             return redirect("assessment:referral", referral.pk)
     return render(request, "assessment/referral_new.html", {"form": form})
 
@@ -74,8 +100,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     found = selectors.referral_get(actor=request.user, referral_id=referral_id)
-    can_decide = (found.state == found.State.QUEUED
-                  and request.user.has_perm(REFERRAL_DECIDE))
+    can_decide = found.state == found.State.QUEUED and request.user.has_perm(REFERRAL_DECIDE)
     form = DecisionForm(request.POST or None) if can_decide else None
     if request.method == "POST":
         if form is None:
@@ -85,9 +110,13 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.referral_decide(
-                    actor=request.user, referral=found, outcome=data["outcome"],
-                    rationale=data["rationale"], category=data["category"],
-                    cause=data["cause"], valid_from=data["valid_from"],
+                    actor=request.user,
+                    referral=found,
+                    outcome=data["outcome"],
+                    rationale=data["rationale"],
+                    category=data["category"],
+                    cause=data["cause"],
+                    valid_from=data["valid_from"],
                     reexamination_date=data["reexamination_date"],
                     limitations=data["limitations"],
                     work_capacity_loss_pct=data["work_capacity_loss_pct"],

@@ -57,7 +57,10 @@ def record_write(
     """Append a write to the audit trail; call inside the transaction that does the write."""
     return _append(
         AuditEvent(
-            action=action, entity=entity, entity_id=str(entity_id), data=data,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            data=data,
             **_actor_fields(actor),
         )
     )
@@ -66,7 +69,7 @@ def record_write(
 def record_access(
     *, actor: Actor, person_iin: str, what: str, purpose: str, granted: bool, channel: str = "web"
 ) -> AccessEvent:
-    """Append a read of ``person_iin``'s data by ``actor`` (granted or refused) to the access log."""
+    """Append a read of ``person_iin``'s data by ``actor``, granted or refused, to the access log."""
     return _append(
         AccessEvent(
             person_iin=person_iin,

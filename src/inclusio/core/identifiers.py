@@ -77,7 +77,8 @@ def parse_iin(raw: str) -> IIN:
     century_digit = int(value[6])
     if century_digit not in CENTURY_AND_SEX:
         raise ValidationFailed(
-            "IIN_DATE", _("IIN digit 7 must be 1 to 6 (century and sex); %(digit)s given."),
+            "IIN_DATE",
+            _("IIN digit 7 must be 1 to 6 (century and sex); %(digit)s given."),
             digit=century_digit,
         )
     century, sex = CENTURY_AND_SEX[century_digit]

@@ -82,6 +82,9 @@ class ChainHead(models.Model):
     last_hash = models.CharField(max_length=64)
     length = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.chain}: {self.length} rows"
+
 
 class ChainedRecord(models.Model):
     """A row of an append-only, hash-chained log: each row's hash covers the previous one."""
@@ -213,6 +216,9 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     address = models.GenericIPAddressField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username}"
 
 
 class ApiToken(models.Model):

@@ -29,7 +29,12 @@ def may(actor: Actor, permission: str, region_code: str) -> bool:
 
 
 def require(
-    actor: Actor, permission: str, *, region_code: str, person_iin: str, what: str,
+    actor: Actor,
+    permission: str,
+    *,
+    region_code: str,
+    person_iin: str,
+    what: str,
     channel: str = "web",
 ) -> None:
     """Raise AccessDenied, after logging the refusal, unless ``actor`` may do ``permission``
@@ -37,7 +42,11 @@ def require(
     if may(actor, permission, region_code):
         return
     record_access(
-        actor=actor, person_iin=person_iin, what=what, purpose=permission, granted=False,
+        actor=actor,
+        person_iin=person_iin,
+        what=what,
+        purpose=permission,
+        granted=False,
         channel=channel,
     )
     raise AccessDenied(

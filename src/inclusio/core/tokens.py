@@ -22,8 +22,13 @@ def api_token_issue(*, actor: User | None, user: User, name: str) -> str:
     """Create a token for ``user``; the clear token is returned once and never stored."""
     token = secrets.token_urlsafe(32)
     issued = ApiToken.objects.create(user=user, name=name, digest=_digest(token))
-    record_write(actor=actor, action="api_token_issue", entity="account", entity_id=user.pk,
-                 data={"token": issued.pk, "name": name})
+    record_write(
+        actor=actor,
+        action="api_token_issue",
+        entity="account",
+        entity_id=user.pk,
+        data={"token": issued.pk, "name": name},
+    )
     return token
 
 
@@ -38,8 +43,9 @@ def user_for_token(token: str) -> User | None:
 
 def api_token_revoke(*, actor: User | None, token_id: int) -> None:
     ApiToken.objects.filter(pk=token_id, revoked__isnull=True).update(revoked=timezone.now())
-    record_write(actor=actor, action="api_token_revoke", entity="api_token", entity_id=token_id,
-                 data={})
+    record_write(
+        actor=actor, action="api_token_revoke", entity="api_token", entity_id=token_id, data={}
+    )
 
 
 class BearerToken(HttpBearer):

@@ -49,17 +49,27 @@ class ErrorOut(Schema):
 def person_status(
     request: HttpRequest, iin: str, purpose: str = "disability status verification"
 ) -> PersonStatusOut:
-    person = person_get(actor=request.user, iin=iin, purpose=purpose, what="disability_status",
-                        channel="api")
+    person = person_get(
+        actor=request.user, iin=iin, purpose=purpose, what="disability_status", channel="api"
+    )
     status = current_status(person)
     today = timezone.localdate()
     return PersonStatusOut(
-        iin=person.iin, surname=person.surname, given_name=person.given_name,
-        patronymic=person.patronymic, birth_date=person.birth_date, sex=person.sex,
+        iin=person.iin,
+        surname=person.surname,
+        given_name=person.given_name,
+        patronymic=person.patronymic,
+        birth_date=person.birth_date,
+        sex=person.sex,
         region_code=person.region_id,
         disability=StatusOut(
-            category=status.category, cause=status.cause, valid_from=status.valid_from,
-            reexamination_date=status.reexamination_date, valid_today=status.valid_on(today),
+            category=status.category,
+            cause=status.cause,
+            valid_from=status.valid_from,
+            reexamination_date=status.reexamination_date,
+            valid_today=status.valid_on(today),
             limitations=status.limitations,
-        ) if status is not None and not status.ended else None,
+        )
+        if status is not None and not status.ended
+        else None,
     )

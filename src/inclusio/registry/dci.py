@@ -58,7 +58,6 @@ def disability_details(status: DisabilityStatus, day: dt.date) -> dict[str, Any]
         "age_on_set": "Child" if age < 18 else "Working age" if age < 63 else "Elderly",
         "work_capacity_loss_pct": status.work_capacity_loss_pct,
         "valid_from": status.valid_from.isoformat(),
-        "valid_until": status.reexamination_date.isoformat()
-        if status.reexamination_date else None,
+        "valid_until": status.reexamination_date.isoformat() if status.reexamination_date else None,
         "is_valid": status.valid_on(day),
     }

@@ -88,8 +88,9 @@ class Family(models.Model):
         RENT = "rent", _("rented")
         NONE = "none", _("no housing")
 
-    external_ref = models.BigIntegerField(_("reference in the source system"), null=True,
-                                          blank=True, unique=True)
+    external_ref = models.BigIntegerField(
+        _("reference in the source system"), null=True, blank=True, unique=True
+    )
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
     urban = models.BooleanField(_("urban residence"))
     housing = models.CharField(_("housing"), max_length=4, choices=Housing.choices)
@@ -140,8 +141,9 @@ class CareLink(models.Model):
         verbose_name_plural = _("care links")
         constraints = [
             models.UniqueConstraint(fields=["carer", "cared"], name="care_link_once"),
-            models.CheckConstraint(condition=~Q(carer=models.F("cared")),
-                                   name="care_link_not_self"),
+            models.CheckConstraint(
+                condition=~Q(carer=models.F("cared")), name="care_link_not_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,8 +173,7 @@ class Cause(models.TextChoices):
     OTHER = "other", _("other cause")
 
 
-FUNCTIONAL_LIMITATIONS = ("mobility", "vision", "hearing", "speech", "intellectual",
-                          "psychosocial")
+FUNCTIONAL_LIMITATIONS = ("mobility", "vision", "hearing", "speech", "intellectual", "psychosocial")
 
 
 class DisabilityStatus(models.Model):
@@ -198,11 +199,14 @@ class DisabilityStatus(models.Model):
     psychosocial = models.BooleanField(_("psychosocial"), default=False)
     valid_from = models.DateField(_("valid from"))
     reexamination_date = models.DateField(
-        _("re-examination date"), null=True, blank=True,
+        _("re-examination date"),
+        null=True,
+        blank=True,
         help_text=_("Empty when the status is established indefinitely."),
     )
     ended = models.BooleanField(
-        _("disability not established"), default=False,
+        _("disability not established"),
+        default=False,
         help_text=_("Set when a decision ends the status (refusal at re-examination)."),
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
@@ -216,7 +220,8 @@ class DisabilityStatus(models.Model):
         indexes = [models.Index(fields=["reexamination_date"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(superseded_at__isnull=True),
+                fields=["person"],
+                condition=Q(superseded_at__isnull=True),
                 name="one_current_status_per_person",
             ),
             models.CheckConstraint(

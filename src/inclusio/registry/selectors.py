@@ -46,25 +46,49 @@ def _find(iin: str) -> Person:
     try:
         return Person.objects.select_related("region").get(iin=value)
     except Person.DoesNotExist:
-        raise NotFound("PERSON_NOT_FOUND", _("No person with IIN %(iin)s is registered."),
-                       iin=value) from None
+        raise NotFound(
+            "PERSON_NOT_FOUND", _("No person with IIN %(iin)s is registered."), iin=value
+        ) from None
 
 
 def person_get(
-    *, actor: Actor, iin: str, purpose: str, what: str = "person_record", channel: str = "web",
+    *,
+    actor: Actor,
+    iin: str,
+    purpose: str,
+    what: str = "person_record",
+    channel: str = "web",
 ) -> Person:
     """The person with ``iin`` if ``actor`` may see them; every read by another is logged."""
     person = _find(iin)
     if _is_self(actor, person):
         return person
     if _represents(actor, person):
-        record_access(actor=actor, person_iin=person.iin, what=what, purpose=purpose,
-                      granted=True, channel=channel)
+        record_access(
+            actor=actor,
+            person_iin=person.iin,
+            what=what,
+            purpose=purpose,
+            granted=True,
+            channel=channel,
+        )
         return person
-    require(actor, PERSON_READ, region_code=person.region_id, person_iin=person.iin, what=what,
-            channel=channel)
-    record_access(actor=actor, person_iin=person.iin, what=what, purpose=purpose, granted=True,
-                  channel=channel)
+    require(
+        actor,
+        PERSON_READ,
+        region_code=person.region_id,
+        person_iin=person.iin,
+        what=what,
+        channel=channel,
+    )
+    record_access(
+        actor=actor,
+        person_iin=person.iin,
+        what=what,
+        purpose=purpose,
+        granted=True,
+        channel=channel,
+    )
     return person
 
 
@@ -92,15 +116,18 @@ def person_search(*, actor: Actor, query: str, purpose: str) -> list[Person]:
         condition = Q(surname__istartswith=words[0]) | Q(given_name__istartswith=words[0])
         persons = persons.filter(condition)
         for word in words[1:]:
-            persons = persons.filter(Q(given_name__istartswith=word)
-                                     | Q(patronymic__istartswith=word)
-                                     | Q(surname__istartswith=word))
+            persons = persons.filter(
+                Q(given_name__istartswith=word)
+                | Q(patronymic__istartswith=word)
+                | Q(surname__istartswith=word)
+            )
     if actor.region_id is not None:  # type: ignore[union-attr]
         persons = persons.filter(region_id=actor.region_id)  # type: ignore[union-attr]
     found = list(persons[:SEARCH_LIMIT])
     for person in found:
-        record_access(actor=actor, person_iin=person.iin, what="search_result", purpose=purpose,
-                      granted=True)
+        record_access(
+            actor=actor, person_iin=person.iin, what="search_result", purpose=purpose, granted=True
+        )
     return found
 
 
@@ -122,9 +149,13 @@ def person_card(*, actor: Actor, iin: str, purpose: str) -> PersonCard:
     person = person_get(actor=actor, iin=iin, purpose=purpose, what="person_card")
     membership = FamilyMembership.objects.filter(person=person).first()
     family = (
-        list(FamilyMembership.objects.filter(family_id=membership.family_id)
-             .select_related("person").order_by("role", "person__birth_date"))
-        if membership else []
+        list(
+            FamilyMembership.objects.filter(family_id=membership.family_id)
+            .select_related("person")
+            .order_by("role", "person__birth_date")
+        )
+        if membership
+        else []
     )
     return PersonCard(
         person=person,
@@ -140,8 +171,12 @@ def access_log_about(*, actor: Actor, person: Person) -> QuerySet[AccessEvent]:
     allowed = (
         _is_self(actor, person)
         or _represents(actor, person)
-        or (actor is not None and actor.is_authenticated
-            and actor.has_perm("core.view_access_log") and covers_region(actor, person.region_id))
+        or (
+            actor is not None
+            and actor.is_authenticated
+            and actor.has_perm("core.view_access_log")
+            and covers_region(actor, person.region_id)
+        )
     )
     if not allowed:
         raise AccessDenied("OUT_OF_SCOPE", _("You may not see this person's access log."))

@@ -26,8 +26,17 @@ from inclusio.registry.models import (
     Person,
 )
 
-PERSON_FIELDS = ("surname", "given_name", "patronymic", "urban", "address", "latitude",
-                 "longitude", "phone", "preferred_language")
+PERSON_FIELDS = (
+    "surname",
+    "given_name",
+    "patronymic",
+    "urban",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    "preferred_language",
+)
 
 
 def _region(code: str) -> Region:
@@ -41,8 +50,9 @@ def _region(code: str) -> Region:
 
 def _check_coordinates(latitude: float | None, longitude: float | None) -> None:
     if (latitude is None) != (longitude is None):
-        raise ValidationFailed("COORDINATES_INCOMPLETE",
-                               _("Give both latitude and longitude, or neither."))
+        raise ValidationFailed(
+            "COORDINATES_INCOMPLETE", _("Give both latitude and longitude, or neither.")
+        )
     if latitude is not None and not -90 <= latitude <= 90:
         raise ValidationFailed("LATITUDE_RANGE", _("Latitude must be between -90 and 90."))
     if longitude is not None and not -180 <= longitude <= 180:
@@ -51,8 +61,12 @@ def _check_coordinates(latitude: float | None, longitude: float | None) -> None:
 
 def _person_snapshot(person: Person) -> dict[str, Any]:
     data = {field: getattr(person, field) for field in PERSON_FIELDS}
-    data.update(iin=person.iin, region=person.region_id, birth_date=person.birth_date.isoformat(),
-                sex=person.sex)
+    data.update(
+        iin=person.iin,
+        region=person.region_id,
+        birth_date=person.birth_date.isoformat(),
+        sex=person.sex,
+    )
     return data
 
 
@@ -76,32 +90,54 @@ def person_create(
     """Register a person. Birth date and sex come from the IIN; when given too, they must agree."""
     parsed = parse_iin(iin)
     if actor is not None:
-        require(actor, PERSON_MANAGE, region_code=region_code, person_iin=parsed.value,
-                what="person_create")
+        require(
+            actor,
+            PERSON_MANAGE,
+            region_code=region_code,
+            person_iin=parsed.value,
+            what="person_create",
+        )
     if birth_date is not None and birth_date != parsed.birth_date:
-        raise ValidationFailed("IIN_BIRTH_DATE_MISMATCH",
-                               _("The birth date does not match the one in the IIN."))
+        raise ValidationFailed(
+            "IIN_BIRTH_DATE_MISMATCH", _("The birth date does not match the one in the IIN.")
+        )
     if sex is not None and sex != parsed.sex:
         raise ValidationFailed("IIN_SEX_MISMATCH", _("The sex does not match the one in the IIN."))
     if not surname.strip() or not given_name.strip():
         raise ValidationFailed("NAME_REQUIRED", _("Surname and given name are required."))
     _check_coordinates(latitude, longitude)
     person = Person(
-        iin=parsed.value, surname=surname.strip(), given_name=given_name.strip(),
-        patronymic=patronymic.strip(), birth_date=parsed.birth_date, sex=parsed.sex,
-        region=_region(region_code), urban=urban, address=address, latitude=latitude,
-        longitude=longitude, phone=phone, preferred_language=preferred_language,
+        iin=parsed.value,
+        surname=surname.strip(),
+        given_name=given_name.strip(),
+        patronymic=patronymic.strip(),
+        birth_date=parsed.birth_date,
+        sex=parsed.sex,
+        region=_region(region_code),
+        urban=urban,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        phone=phone,
+        preferred_language=preferred_language,
     )
     try:
         with transaction.atomic():
             person.save(force_insert=True)
-            record_write(actor=actor, action="person_create", entity="person",
-                         entity_id=person.iin, data=_person_snapshot(person))
+            record_write(
+                actor=actor,
+                action="person_create",
+                entity="person",
+                entity_id=person.iin,
+                data=_person_snapshot(person),
+            )
     except IntegrityError:
         if Person.objects.filter(iin=parsed.value).exists():
-            raise Conflict("PERSON_EXISTS",
-                           _("A person with IIN %(iin)s is already registered."),
-                           iin=parsed.value) from None
+            raise Conflict(
+                "PERSON_EXISTS",
+                _("A person with IIN %(iin)s is already registered."),
+                iin=parsed.value,
+            ) from None
         raise
     return person
 
@@ -110,11 +146,19 @@ def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
     """Correct a person's details; the IIN (and so birth date and sex) never changes here."""
     unknown = set(changes) - {*PERSON_FIELDS, "region_code"}
     if unknown:
-        raise ValidationFailed("FIELD_NOT_EDITABLE", _("These fields cannot be changed: %(f)s."),
-                               f=", ".join(sorted(unknown)))
+        raise ValidationFailed(
+            "FIELD_NOT_EDITABLE",
+            _("These fields cannot be changed: %(f)s."),
+            f=", ".join(sorted(unknown)),
+        )
     if actor is not None:
-        require(actor, PERSON_MANAGE, region_code=person.region_id, person_iin=person.iin,
-                what="person_update")
+        require(
+            actor,
+            PERSON_MANAGE,
+            region_code=person.region_id,
+            person_iin=person.iin,
+            what="person_update",
+        )
     before = _person_snapshot(person)
     if "region_code" in changes:
         person.region = _region(changes.pop("region_code"))
@@ -125,37 +169,58 @@ def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
         person.save()
         after = _person_snapshot(person)
         changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-        record_write(actor=actor, action="person_update", entity="person",
-                     entity_id=person.iin, data={"changed": changed})
+        record_write(
+            actor=actor,
+            action="person_update",
+            entity="person",
+            entity_id=person.iin,
+            data={"changed": changed},
+        )
     return person
 
 
 def care_link_create(
-    *, actor: Actor, carer: Person, cared: Person, relation: str, since: dt.date,
+    *,
+    actor: Actor,
+    carer: Person,
+    cared: Person,
+    relation: str,
+    since: dt.date,
 ) -> CareLink:
     if relation not in CareLink.Relation.values:
         raise ValidationFailed("RELATION_UNKNOWN", _("Unknown relation: %(r)s."), r=relation)
     if carer.pk == cared.pk:
         raise ValidationFailed("CARE_LINK_SELF", _("A person cannot be their own carer."))
     if actor is not None:
-        require(actor, PERSON_MANAGE, region_code=cared.region_id, person_iin=cared.iin,
-                what="care_link_create")
+        require(
+            actor,
+            PERSON_MANAGE,
+            region_code=cared.region_id,
+            person_iin=cared.iin,
+            what="care_link_create",
+        )
     try:
         with transaction.atomic():
-            link = CareLink.objects.create(carer=carer, cared=cared, relation=relation,
-                                           since=since)
-            record_write(actor=actor, action="care_link_create", entity="person",
-                         entity_id=cared.iin,
-                         data={"carer": carer.iin, "relation": relation,
-                               "since": since.isoformat()})
+            link = CareLink.objects.create(carer=carer, cared=cared, relation=relation, since=since)
+            record_write(
+                actor=actor,
+                action="care_link_create",
+                entity="person",
+                entity_id=cared.iin,
+                data={"carer": carer.iin, "relation": relation, "since": since.isoformat()},
+            )
     except IntegrityError:
         raise Conflict("CARE_LINK_EXISTS", _("This care link is already registered.")) from None
     return link
 
 
 def _validate_status(
-    person: Person, category: str, cause: str, work_capacity_loss_pct: int | None,
-    valid_from: dt.date, reexamination_date: dt.date | None,
+    person: Person,
+    category: str,
+    cause: str,
+    work_capacity_loss_pct: int | None,
+    valid_from: dt.date,
+    reexamination_date: dt.date | None,
 ) -> None:
     if category not in Category.values:
         raise ValidationFailed("CATEGORY_UNKNOWN", _("Unknown category: %(c)s."), c=category)
@@ -165,15 +230,20 @@ def _validate_status(
     if is_child != (category == Category.CHILD):
         raise ValidationFailed(
             "CATEGORY_AGE",
-            _("Category 'child with a disability' is for persons under 18, groups I–III for "
-              "adults."),
+            _(
+                "Category 'child with a disability' is for persons under 18, groups I–III for "
+                "adults."
+            ),
         )
     if work_capacity_loss_pct is not None and not 0 <= work_capacity_loss_pct <= 100:
-        raise ValidationFailed("LOSS_PCT_RANGE",
-                               _("Loss of working capacity must be between 0 and 100 %."))
+        raise ValidationFailed(
+            "LOSS_PCT_RANGE", _("Loss of working capacity must be between 0 and 100 %.")
+        )
     if reexamination_date is not None and reexamination_date < valid_from:
-        raise ValidationFailed("REEXAMINATION_BEFORE_START",
-                               _("The re-examination date cannot precede the start date."))
+        raise ValidationFailed(
+            "REEXAMINATION_BEFORE_START",
+            _("The re-examination date cannot precede the start date."),
+        )
 
 
 def current_status(person: Person) -> DisabilityStatus | None:
@@ -201,41 +271,60 @@ def disability_status_record(
     limitations = set(limitations)
     unknown = limitations - set(FUNCTIONAL_LIMITATIONS)
     if unknown:
-        raise ValidationFailed("LIMITATION_UNKNOWN", _("Unknown functional limitation: %(l)s."),
-                               l=", ".join(sorted(unknown)))
-    _validate_status(person, category, cause, work_capacity_loss_pct, valid_from,
-                     reexamination_date)
+        raise ValidationFailed(
+            "LIMITATION_UNKNOWN",
+            _("Unknown functional limitation: %(l)s."),
+            l=", ".join(sorted(unknown)),
+        )
+    _validate_status(
+        person, category, cause, work_capacity_loss_pct, valid_from, reexamination_date
+    )
     with transaction.atomic():
         previous = (
             DisabilityStatus.objects.select_for_update()
-            .filter(person=person, superseded_at__isnull=True).first()
+            .filter(person=person, superseded_at__isnull=True)
+            .first()
         )
         if previous is not None:
             previous.superseded_at = timezone.now()
             previous.save(update_fields=["superseded_at"])
         status = DisabilityStatus.objects.create(
-            person=person, category=category, cause=cause,
-            work_capacity_loss_pct=work_capacity_loss_pct, valid_from=valid_from,
-            reexamination_date=reexamination_date, ended=ended, source=source,
+            person=person,
+            category=category,
+            cause=cause,
+            work_capacity_loss_pct=work_capacity_loss_pct,
+            valid_from=valid_from,
+            reexamination_date=reexamination_date,
+            ended=ended,
+            source=source,
             **{name: name in limitations for name in FUNCTIONAL_LIMITATIONS},
         )
         record_write(
-            actor=actor, action="disability_status_record", entity="person",
+            actor=actor,
+            action="disability_status_record",
+            entity="person",
             entity_id=person.iin,
             data={
-                "status": status.pk, "previous": previous.pk if previous else None,
-                "category": category, "cause": cause, "ended": ended,
+                "status": status.pk,
+                "previous": previous.pk if previous else None,
+                "category": category,
+                "cause": cause,
+                "ended": ended,
                 "valid_from": valid_from.isoformat(),
                 "reexamination_date": reexamination_date.isoformat()
-                if reexamination_date else None,
-                "limitations": sorted(limitations), "loss_pct": work_capacity_loss_pct,
+                if reexamination_date
+                else None,
+                "limitations": sorted(limitations),
+                "loss_pct": work_capacity_loss_pct,
             },
         )
         previous_id = previous.pk if previous else None
         transaction.on_commit(
             lambda: disability_status_changed.send(
-                sender=DisabilityStatus, person_id=person.pk,
-                status_id=None if ended else status.pk, previous_status_id=previous_id,
+                sender=DisabilityStatus,
+                person_id=person.pk,
+                status_id=None if ended else status.pk,
+                previous_status_id=previous_id,
             )
         )
     return status

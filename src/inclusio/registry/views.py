@@ -38,12 +38,17 @@ def me(request: HttpRequest) -> HttpResponse:
     own = selectors.own_person(request.user)
     card = (
         selectors.person_card(actor=request.user, iin=own.iin, purpose="own record")
-        if own else None
+        if own
+        else None
     )
-    return render(request, "registry/me.html", {
-        "card": card,
-        "represented": selectors.represented_persons(request.user),
-    })
+    return render(
+        request,
+        "registry/me.html",
+        {
+            "card": card,
+            "represented": selectors.represented_persons(request.user),
+        },
+    )
 
 
 @login_required
@@ -52,8 +57,9 @@ def access_log(request: HttpRequest) -> HttpResponse:
     """Who looked at my data — or, for a representative, at the data of whom they represent."""
     iin = request.GET.get("iin")
     if iin:
-        person = selectors.person_get(actor=request.user, iin=iin, purpose="access log",
-                                      what="access_log")
+        person = selectors.person_get(
+            actor=request.user, iin=iin, purpose="access log", what="access_log"
+        )
     else:
         own = selectors.own_person(request.user)
         if own is None:

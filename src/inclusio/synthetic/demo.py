@@ -38,19 +38,29 @@ class DemoAccount:
 def _person_for_demo() -> Person | None:
     return (
         Person.objects.filter(
-            region_id=DEMO_REGION, user__isnull=True, statuses__superseded_at__isnull=True,
-            statuses__ended=False, statuses__category__in=["I", "II", "III"],
-        ).order_by("iin").first()
+            region_id=DEMO_REGION,
+            user__isnull=True,
+            statuses__superseded_at__isnull=True,
+            statuses__ended=False,
+            statuses__category__in=["I", "II", "III"],
+        )
+        .order_by("iin")
+        .first()
     )
 
 
 def _parent_for_demo() -> Person | None:
     link = (
         CareLink.objects.filter(
-            relation=CareLink.Relation.PARENT, cared__region_id=DEMO_REGION,
-            carer__user__isnull=True, cared__statuses__category="child",
+            relation=CareLink.Relation.PARENT,
+            cared__region_id=DEMO_REGION,
+            carer__user__isnull=True,
+            cared__statuses__category="child",
             cared__statuses__superseded_at__isnull=True,
-        ).select_related("carer").order_by("cared__iin").first()
+        )
+        .select_related("carer")
+        .order_by("cared__iin")
+        .first()
     )
     return link.carer if link else None
 
@@ -66,13 +76,25 @@ def _ensure_waiting_referrals(doctor: User, count: int = 3) -> None:
             serial += 1
             iin = make_iin(dt.date(1985 + index, 3, 14), "MF"[index % 2], serial)
         surname, given = names[index % len(names)]
-        person = person_create(actor=None, iin=iin, surname=surname, given_name=given,
-                               region_code=DEMO_REGION, urban=True,
-                               address="Astana, Mangilik El 10 (demo)")
-        referral_file(actor=doctor, person=person, kind=Referral.Kind.INITIAL,
-                      mode=Referral.Mode.IN_ABSENTIA, organisation_name=DEMO_HOSPITAL[0],
-                      organisation_bin=DEMO_HOSPITAL[1], diagnosis_code="G80.1",
-                      clinical_summary="Cerebral palsy, spastic diplegia. (synthetic)")
+        person = person_create(
+            actor=None,
+            iin=iin,
+            surname=surname,
+            given_name=given,
+            region_code=DEMO_REGION,
+            urban=True,
+            address="Astana, Mangilik El 10 (demo)",
+        )
+        referral_file(
+            actor=doctor,
+            person=person,
+            kind=Referral.Kind.INITIAL,
+            mode=Referral.Mode.IN_ABSENTIA,
+            organisation_name=DEMO_HOSPITAL[0],
+            organisation_bin=DEMO_HOSPITAL[1],
+            diagnosis_code="G80.1",
+            clinical_summary="Cerebral palsy, spastic diplegia. (synthetic)",
+        )
 
 
 @transaction.atomic
@@ -96,14 +118,16 @@ def create_demo_accounts() -> list[DemoAccount]:
         else:
             person = None
             if role.staff:
-                TOTPDevice.objects.get_or_create(user=user, name="demo",
-                                                 defaults={"confirmed": True})
+                TOTPDevice.objects.get_or_create(
+                    user=user, name="demo", defaults={"confirmed": True}
+                )
         if person is not None:
             person.user = user
             person.save(update_fields=["user"])
             linked = person.iin
-        accounts.append(DemoAccount(user.username, password, role,
-                                    region.code if region else None, linked))
+        accounts.append(
+            DemoAccount(user.username, password, role, region.code if region else None, linked)
+        )
     _ensure_waiting_referrals(User.objects.get(username="medical_referrer"))
     return accounts
 
@@ -114,6 +138,3 @@ def current_totp(username: str) -> str:
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
-
-
-

@@ -11,8 +11,12 @@ class Command(BaseCommand):
     help = _("Open re-examination referrals for statuses that expire soon (run daily).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--days", type=int, default=settings.REEXAMINATION_NOTICE_DAYS,
-                            help=_("How many days ahead to look."))
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=settings.REEXAMINATION_NOTICE_DAYS,
+            help=_("How many days ahead to look."),
+        )
 
     def handle(self, *args: Any, days: int, **options: Any) -> None:
         opened = reexamination_referrals_open(days=days)

@@ -13,14 +13,20 @@ class Command(BaseCommand):
         broken = False
         for report in verify_all():
             if report.intact:
-                self.stdout.write(_("%(chain)s: %(count)d rows, chain intact.")
-                                  % {"chain": report.chain, "count": report.checked})
+                self.stdout.write(
+                    _("%(chain)s: %(count)d rows, chain intact.")
+                    % {"chain": report.chain, "count": report.checked}
+                )
             else:
                 broken = True
                 self.stdout.write(
                     _("%(chain)s: BROKEN at row %(row)s after %(count)d good rows: %(reason)s")
-                    % {"chain": report.chain, "row": report.first_broken_id,
-                       "count": report.checked, "reason": report.reason}
+                    % {
+                        "chain": report.chain,
+                        "row": report.first_broken_id,
+                        "count": report.checked,
+                        "reason": report.reason,
+                    }
                 )
         if broken:
             raise CommandError(_("The audit trail has been tampered with."))

@@ -18,7 +18,12 @@ class Command(BaseCommand):
         for account in accounts:
             where = account.region or _("national")
             extra = f"  IIN {account.linked_person}" if account.linked_person else ""
-            factor = _("  + code from `inclusio demo-otp %s`") % account.username \
-                if account.role.staff else ""
-            self.stdout.write(f"  {account.username:<24} {account.password:<14} "
-                              f"{account.role.title} ({where}){extra}{factor}")
+            factor = (
+                _("  + code from `inclusio demo-otp %s`") % account.username
+                if account.role.staff
+                else ""
+            )
+            self.stdout.write(
+                f"  {account.username:<24} {account.password:<14} "
+                f"{account.role.title} ({where}){extra}{factor}"
+            )
