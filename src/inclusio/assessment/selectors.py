@@ -22,8 +22,8 @@ def referral_queue(*, actor: Actor, state: str = Referral.State.QUEUED) -> list[
     referrals: QuerySet[Referral] = Referral.objects.filter(state=state).select_related(
         "person", "region"
     )
-    if actor.region_id is not None:  # type: ignore[union-attr]
-        referrals = referrals.filter(region_id=actor.region_id)  # type: ignore[union-attr]
+    if actor.region_id is not None:
+        referrals = referrals.filter(region_id=actor.region_id)
     page = list(referrals.order_by("deadline", "id")[:QUEUE_PAGE])
     for referral in page:
         record_access(
@@ -38,7 +38,11 @@ def referral_queue(*, actor: Actor, state: str = Referral.State.QUEUED) -> list[
 
 def referrals_filed_by(*, actor: Actor) -> QuerySet[Referral]:
     """The referrals an organisation's doctor filed (their own work; no other person's data)."""
-    return Referral.objects.filter(filed_by=actor).select_related("person").order_by("-filed_at")
+    if actor is None or not actor.is_authenticated:
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(filed_by_id=actor.pk).select_related("person").order_by("-filed_at")
+    )
 
 
 def referral_get(*, actor: Actor, referral_id: int) -> Referral:

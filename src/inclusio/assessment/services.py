@@ -19,6 +19,7 @@ from inclusio.assessment.models import Decision, Referral, ReferralDocument
 from inclusio.core.audit import Actor, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.identifiers import validate_bin
+from inclusio.core.models import User
 from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE
 from inclusio.core.scope import require
 from inclusio.registry.models import DisabilityStatus, Person
@@ -158,6 +159,7 @@ def referral_decide(
         person_iin=referral.person.iin,
         what="referral_decide",
     )
+    assert isinstance(actor, User)  # require() let only a signed-in account through
     if outcome not in Decision.Outcome.values:
         raise ValidationFailed("OUTCOME_UNKNOWN", _("Unknown outcome."))
     if not rationale.strip():

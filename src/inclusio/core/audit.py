@@ -69,7 +69,7 @@ def record_write(
 def record_access(
     *, actor: Actor, person_iin: str, what: str, purpose: str, granted: bool, channel: str = "web"
 ) -> AccessEvent:
-    """Append a read of ``person_iin``'s data by ``actor``, granted or refused, to the access log."""
+    """Append a read of a person's data by ``actor``, granted or refused, to the access log."""
     return _append(
         AccessEvent(
             person_iin=person_iin,

@@ -16,7 +16,7 @@ def covers_region(actor: Actor, region_code: str) -> bool:
     """National accounts cover every region; regional staff only their own."""
     if actor is None or not actor.is_authenticated:
         return False
-    return actor.region_id is None or actor.region_id == region_code  # type: ignore[union-attr]
+    return actor.region_id is None or actor.region_id == region_code
 
 
 def may(actor: Actor, permission: str, region_code: str) -> bool:

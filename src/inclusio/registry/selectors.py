@@ -121,8 +121,8 @@ def person_search(*, actor: Actor, query: str, purpose: str) -> list[Person]:
                 | Q(patronymic__istartswith=word)
                 | Q(surname__istartswith=word)
             )
-    if actor.region_id is not None:  # type: ignore[union-attr]
-        persons = persons.filter(region_id=actor.region_id)  # type: ignore[union-attr]
+    if actor.region_id is not None:
+        persons = persons.filter(region_id=actor.region_id)
     found = list(persons[:SEARCH_LIMIT])
     for person in found:
         record_access(
