@@ -1,0 +1,46 @@
+"""`make bench`: every benchmark, in order, printing `bench: <name>: <value> <unit> (target …)`.
+
+1. the national synthetic snapshot (20 M persons), kept under bench/out/national;
+2. in a throwaway PostgreSQL cluster: loading its registry part, then the lookup API under load.
+
+Exits non-zero when any benchmark misses its target. `--scale region` runs a smaller rehearsal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from pgcluster import throwaway_cluster  # noqa: E402
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> int:
+    print(f"== {' '.join(args)}", flush=True)
+    return subprocess.call([sys.executable, *args], cwd=ROOT, env=env)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["national", "region"], default="national")
+    args = parser.parse_args()
+    snapshot = ROOT / "bench" / "out" / args.scale
+    failures = 0
+    failures += run("bench/bench_synth.py", "--scale", args.scale, "--out", str(snapshot)) != 0
+    with throwaway_cluster() as url:
+        env = dict(os.environ, INCLUSIO_DATABASE_URL=url)
+        inclusio = str(Path(sys.executable).parent / "inclusio")
+        subprocess.check_call([inclusio, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env)
+        failures += run("bench/bench_load.py", str(snapshot), env=env) != 0
+        failures += run("bench/bench_lookup.py", env=env) != 0
+    print(f"bench: failed_benchmarks: {failures} (target 0)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
