@@ -7,6 +7,7 @@ import itertools
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from inclusio.core.identifiers import make_iin
 from inclusio.core.models import Region, User
@@ -95,3 +96,17 @@ def make_trio(role: str = "district_officer") -> Trio:
         own_officer=make_user("officer_astana", role, "71"),
         other_officer=make_user("officer_almaty", role, "75"),
     )
+
+
+def sign_in(client: Client, user: User) -> None:
+    """Sign in as if the password and, for staff, the second factor had been given."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

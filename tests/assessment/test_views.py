@@ -1,0 +1,88 @@
+import pytest
+from django.test import Client
+
+from inclusio.assessment.models import Referral
+from inclusio.registry.services import current_status
+from tests.factories import make_person, make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+
+REFERRAL = {
+    "kind": "initial",
+    "mode": "in_absentia",
+    "organisation_name": "City polyclinic",
+    "organisation_bin": "000000000000",
+    "diagnosis_code": "G80.1",
+    "clinical_summary": "Spastic diplegia",
+}
+
+
+def test_a_doctor_files_a_referral_from_the_form(client: Client) -> None:
+    person = make_person()
+    sign_in(client, make_user("doctor", "medical_referrer"))
+    response = client.post("/en/assessment/referrals/new/", {**REFERRAL, "iin": person.iin})
+    referral = Referral.objects.get(person=person)
+    assert response.status_code == 302 and response["Location"].endswith(f"/{referral.pk}/")
+
+
+def test_a_bad_bin_is_shown_on_its_field_and_nothing_is_written(client: Client) -> None:
+    person = make_person()
+    sign_in(client, make_user("doctor", "medical_referrer"))
+    response = client.post(
+        "/en/assessment/referrals/new/",
+        {**REFERRAL, "iin": person.iin, "organisation_bin": "000000000001"},
+    )
+    assert response.status_code == 200
+    assert "BIN check digit does not match" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_half_a_document_is_refused(client: Client) -> None:
+    person = make_person()
+    sign_in(client, make_user("doctor", "medical_referrer"))
+    response = client.post(
+        "/en/assessment/referrals/new/",
+        {**REFERRAL, "iin": person.iin, "document_title": "Epicrisis"},
+    )
+    assert "Fill in every detail of the attached document" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_the_mse_sees_the_queue_and_decides(client: Client) -> None:
+    person = make_person()
+    doctor = Client()
+    sign_in(doctor, make_user("doctor", "medical_referrer"))
+    doctor.post("/en/assessment/referrals/new/", {**REFERRAL, "iin": person.iin})
+    referral = Referral.objects.get()
+    sign_in(client, make_user("mse", "mse_specialist"))
+    assert person.full_name in client.get("/en/assessment/queue/").content.decode()
+    decision = {
+        "outcome": "establish",
+        "category": "I",
+        "cause": "general_disease",
+        "limitations": ["mobility"],
+        "rationale": "Confirmed by the documents.",
+    }
+    response = client.post(f"/en/assessment/referrals/{referral.pk}/", decision)
+    assert response.status_code == 302
+    status = current_status(person)
+    assert status is not None and status.category == "I"
+    again = client.post(f"/en/assessment/referrals/{referral.pk}/", decision, follow=True)
+    assert "can no longer be decided" in again.content.decode()
+    assert person.statuses.count() == 1
+
+
+def test_an_mse_of_another_region_cannot_open_the_referral(client: Client) -> None:
+    person = make_person(region="71")
+    doctor = Client()
+    sign_in(doctor, make_user("doctor", "medical_referrer"))
+    doctor.post("/en/assessment/referrals/new/", {**REFERRAL, "iin": person.iin})
+    sign_in(client, make_user("mse_almaty", "mse_specialist", "75"))
+    referral = Referral.objects.get()
+    assert client.get(f"/en/assessment/referrals/{referral.pk}/").status_code == 403
+    assert person.full_name not in client.get("/en/assessment/queue/").content.decode()
+
+
+def test_a_person_cannot_reach_the_queue(client: Client) -> None:
+    client.force_login(make_user("someone", "person", None))
+    assert client.get("/en/assessment/queue/").status_code == 403
