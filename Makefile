@@ -50,7 +50,10 @@ test: $(INSTALLED) $(ASSETS)
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python tools/pgcluster.py available; then \
 		$(MAKE) --no-print-directory test-postgres; \
-	else echo "PostgreSQL binaries not found: the PostgreSQL run is skipped"; fi
+	elif [ "$${CI:-}" = true ]; then \
+		echo "CI: PostgreSQL server programs are missing; the PostgreSQL run may not be skipped" >&2; \
+		exit 1; \
+	else echo "PostgreSQL server programs not found: the PostgreSQL run is skipped"; fi
 
 test-sqlite:
 	@echo "== test suite on SQLite =="

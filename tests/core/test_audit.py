@@ -30,6 +30,7 @@ def test_a_tampered_row_is_named(capsys: pytest.CaptureFixture[str]) -> None:
     # Bypass the append-only triggers the way an attacker with database access would.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
         else:
             cursor.execute("DROP TRIGGER core_auditevent_no_update")
@@ -48,6 +49,7 @@ def test_a_removed_row_breaks_the_link_of_the_next() -> None:
     rows = _three_writes()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
         else:
             cursor.execute("DROP TRIGGER core_auditevent_no_delete")
