@@ -1,0 +1,141 @@
+"""Check a written snapshot against the national figures, with DuckDB over its Parquet files.
+
+Counts are compared with the national figure times the snapshot's scale factor; shares with the
+share the report states. The definitions are those of figures.py: age in whole years on the
+reference date; a family raising children with disabilities is one with at least one child of
+category "child" whose care link is to a parent (children raised by a guardian are apart).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+
+from inclusio.synthetic import figures as f
+from inclusio.synthetic.snapshot import parquet_path, read_manifest
+
+
+class FigureCheck(NamedTuple):
+    figure: str
+    expected: float
+    actual: float
+    ok: bool
+
+
+_PWD_QUERY = f"""
+    WITH p AS (
+        SELECT iin, urban, sex, date_sub('year', birth_date, DATE '{f.REFERENCE_DATE}') AS age
+        FROM persons
+    )
+    SELECT
+        count(*) AS pwd,
+        count(*) FILTER (WHERE sex = 'M') AS male,
+        count(*) FILTER (WHERE sex = 'F') AS female,
+        count(*) FILTER (WHERE urban) AS urban,
+        count(*) FILTER (WHERE age >= {f.ADULT_AGE} AND age < {f.ELDERLY_AGE}) AS working_age,
+        count(*) FILTER (WHERE age >= {f.ELDERLY_AGE}) AS elderly,
+        count(*) FILTER (WHERE age < {f.ADULT_AGE}) AS children,
+        count(*) FILTER (WHERE age >= {f.SCHOOL_AGE} AND age < {f.ADULT_AGE}) AS school_age
+    FROM disability JOIN p USING (iin)
+"""  # noqa: S608 - only constants are interpolated
+
+_FAMILIES_QUERY = """
+    SELECT least(children, 4) AS children, count(*) AS families
+    FROM (
+        SELECT p.family_id, count(DISTINCT d.iin) AS children
+        FROM disability d
+        JOIN care c ON c.cared_iin = d.iin AND c.relation = 'parent'
+        JOIN persons p ON p.iin = d.iin
+        WHERE d.category = 'child'
+        GROUP BY p.family_id
+    )
+    GROUP BY 1
+"""
+
+
+def _count(
+    figure: str, national: int, actual: int, scale: float, tolerance: float, slack: float
+) -> FigureCheck:
+    expected = national * scale
+    return FigureCheck(
+        figure, expected, actual, abs(actual - expected) <= max(tolerance * expected, slack)
+    )
+
+
+def _share(
+    figure: str, expected_pct: float, part: int, whole: int, tolerance_pp: float
+) -> FigureCheck:
+    actual = 100 * part / whole if whole else 0.0
+    return FigureCheck(
+        figure, expected_pct, round(actual, 2), abs(actual - expected_pct) <= tolerance_pp
+    )
+
+
+def check_snapshot(
+    directory: Path,
+    *,
+    share_tolerance_pp: float = 0.5,
+    count_tolerance: float = 0.01,
+    count_slack: float = 0.0,
+) -> list[FigureCheck]:
+    """Each figure with its expected and actual value and whether it is within tolerance:
+    shares within ``share_tolerance_pp`` percentage points, counts within ``count_tolerance``
+    of the scaled figure or within ``count_slack`` persons, whichever is wider."""
+    scale = float(read_manifest(directory)["scale_factor"])
+    with duckdb.connect(config={"enable_progress_bar": False}) as db:
+        for name in ("persons", "families", "disability", "care"):
+            path = str(parquet_path(directory, name)).replace("'", "''")
+            # The names are the snapshot's fixed file names; the path is quoted above.
+            db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
+        persons, families = _one_row(
+            db, "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM families)"
+        )
+        pwd, male, female, urban, working, elderly, children, school_age = _one_row(db, _PWD_QUERY)
+        by_children = dict(db.execute(_FAMILIES_QUERY).fetchall())
+
+    def count(figure: str, national: int, actual: int) -> FigureCheck:
+        return _count(figure, national, actual, scale, count_tolerance, count_slack)
+
+    def share(figure: str, expected_pct: float, part: int, whole: int) -> FigureCheck:
+        return _share(figure, expected_pct, part, whole, share_tolerance_pp)
+
+    raising = f.FAMILIES_BY_CHILDREN_WITH_DISABILITIES
+    return [
+        count("persons", f.NATIONAL_PERSONS, persons),
+        count("families", f.NATIONAL_FAMILIES, families),
+        count("persons with disabilities", f.PWD_MALE + f.PWD_FEMALE, pwd),
+        share("urban share of persons with disabilities, %", f.SHARE_URBAN_PCT, urban, pwd),
+        count("male persons with disabilities", f.PWD_MALE, male),
+        count("female persons with disabilities", f.PWD_FEMALE, female),
+        share("male share, %", f.SHARE_MALE_PCT, male, pwd),
+        count("working age (18-62)", f.PWD_WORKING_AGE, working),
+        share("working age share, %", f.SHARE_WORKING_AGE_PCT, working, pwd),
+        count("elderly (63+)", f.PWD_ELDERLY, elderly),
+        share("elderly share, %", f.SHARE_ELDERLY_PCT, elderly, pwd),
+        count("children (under 18)", f.PWD_CHILDREN, children),
+        share("children share, %", f.SHARE_CHILDREN_PCT, children, pwd),
+        count("children aged 7-17", f.PWD_CHILDREN_SCHOOL_AGE, school_age),
+        share(
+            "children aged 7-17, % of children",
+            f.SHARE_CHILDREN_SCHOOL_AGE_PCT,
+            school_age,
+            children,
+        ),
+        count(
+            "families raising children with disabilities",
+            f.FAMILIES_RAISING_CHILDREN_WITH_DISABILITIES,
+            sum(by_children.values()),
+        ),
+        count("  with one such child", raising[1], by_children.get(1, 0)),
+        count("  with two", raising[2], by_children.get(2, 0)),
+        count("  with three", raising[3], by_children.get(3, 0)),
+        count("  with four or more", raising[4], by_children.get(4, 0)),
+    ]
+
+
+def _one_row(db: duckdb.DuckDBPyConnection, query: str) -> tuple[int, ...]:
+    row = db.execute(query).fetchone()
+    assert row is not None
+    return tuple(int(value) for value in row)

@@ -1,0 +1,187 @@
+"""Generate a synthetic national population and write it as a Parquet snapshot.
+
+The whole population is drawn with vectorised numpy (no loop over persons): families and their
+members (population.py), IINs (iin.py), persons with disabilities, their statuses and carers
+(disability.py), employment and income (economy.py). One seed fixes everything: each stage
+draws from its own stream spawned from the seed, so the output is the same on every run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from inclusio import countries
+from inclusio.synthetic import disability, economy, population
+from inclusio.synthetic.figures import REFERENCE_DATE, quotas
+from inclusio.synthetic.iin import make_iins
+from inclusio.synthetic.snapshot import GENERATOR_VERSION, MANIFEST, SCHEMAS, parquet_path
+
+SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
+STEPS = ("families", "members", "iins", "disabilities", "incomes", "write")
+ROW_GROUP_SIZE = 1 << 20
+
+StepCallback = Callable[[str], None]
+
+
+def _no_progress(step: str) -> None:
+    """Progress callback that reports nothing."""
+
+
+def generate(
+    scale: str,
+    seed: int,
+    out: Path,
+    *,
+    country: str = "kz",
+    on_step: StepCallback = _no_progress,
+) -> dict[str, Any]:
+    """Write the snapshot for this scale and seed into ``out``; return its manifest."""
+    target = quotas(SCALES[scale])
+    regions = countries.regions(country)
+    families_rng, members_rng, iin_rng, disability_rng, income_rng = (
+        np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(5)
+    )
+
+    on_step("families")
+    families = population.draw_families(target.persons, families_rng)
+    population.place_families(families, regions, families_rng)
+    on_step("members")
+    persons = population.draw_members(families, members_rng)
+    on_step("iins")
+    iins = make_iins(persons.birth_days, persons.female, iin_rng)
+    on_step("disabilities")
+    pwd, raised_by_guardian = disability.select_persons_with_disabilities(
+        families, persons, target, disability_rng
+    )
+    statuses = disability.describe_statuses(persons, pwd, target, disability_rng)
+    care = disability.link_carers(families, persons, statuses, raised_by_guardian, disability_rng)
+    on_step("incomes")
+    employed, income = economy.draw_incomes(families, persons, statuses, income_rng)
+
+    on_step("write")
+    region_codes = pa.array([r["code"] for r in regions])
+    tables = {
+        "families": _families_table(families, region_codes),
+        "persons": _persons_table(
+            persons, families, iins, region_codes, employed, income, statuses
+        ),
+        "disability": _disability_table(statuses, iins),
+        "care": _care_table(care, iins),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        _write(table, parquet_path(out, name))
+    manifest = {
+        "generator_version": GENERATOR_VERSION,
+        "country": country,
+        "scale": scale,
+        "scale_factor": SCALES[scale],
+        "seed": seed,
+        "reference_date": REFERENCE_DATE.isoformat(),
+        "rows": {name: table.num_rows for name, table in tables.items()},
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _labels(values: tuple[str, ...] | pa.Array, indices: np.ndarray) -> pa.Array:
+    dictionary = values if isinstance(values, pa.Array) else pa.array(values)
+    return pc.take(dictionary, pa.array(indices))
+
+
+def _dates(days: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
+    return pa.array(days.astype(np.int32), type=pa.date32(), mask=null)
+
+
+def _families_table(families: population.Families, region_codes: pa.Array) -> pa.Table:
+    return pa.table(
+        {
+            "family_id": np.arange(1, len(families) + 1, dtype=np.int64),
+            "region_code": _labels(region_codes, families.region),
+            "urban": families.urban,
+            "housing": _labels(population.HOUSING, families.housing),
+            "members": families.members.astype(np.int32),
+            "latitude": families.latitude,
+            "longitude": families.longitude,
+        },
+        schema=SCHEMAS["families"],
+    )
+
+
+def _persons_table(
+    persons: population.Persons,
+    families: population.Families,
+    iins: pa.Array,
+    region_codes: pa.Array,
+    employed: np.ndarray,
+    income: np.ndarray,
+    statuses: disability.Disabilities,
+) -> pa.Table:
+    home_schooled = np.zeros(len(persons), dtype=bool)
+    home_schooled[statuses.person[statuses.home_schooled]] = True
+    return pa.table(
+        {
+            "iin": iins,
+            "family_id": persons.family.astype(np.int64) + 1,
+            "family_role": _labels(population.ROLES, persons.role),
+            "birth_date": _dates(persons.birth_days),
+            "sex": _labels(("M", "F"), persons.female.view(np.int8)),
+            "region_code": _labels(region_codes, families.region[persons.family]),
+            "urban": families.urban[persons.family],
+            "employed": employed,
+            "monthly_income_kzt": income,
+            "home_schooled": home_schooled,
+        },
+        schema=SCHEMAS["persons"],
+    )
+
+
+def _disability_table(statuses: disability.Disabilities, iins: pa.Array) -> pa.Table:
+    is_child = statuses.category == disability.CHILD_CATEGORY
+    columns: dict[str, Any] = {
+        "iin": iins.take(pa.array(statuses.person)),
+        "category": _labels(disability.CATEGORIES, statuses.category),
+        "cause": _labels(disability.CAUSES, statuses.cause),
+        "since": _dates(statuses.since),
+        "until": _dates(statuses.until, null=statuses.indefinite),
+        "work_capacity_loss_pct": pa.array(statuses.loss_pct, type=pa.int16(), mask=is_child),
+    }
+    for column, name in enumerate(disability.LIMITATIONS):
+        columns[name] = np.ascontiguousarray(statuses.limitations[:, column])
+    return pa.table(columns, schema=SCHEMAS["disability"])
+
+
+def _care_table(care: disability.CareLinks, iins: pa.Array) -> pa.Table:
+    return pa.table(
+        {
+            "carer_iin": iins.take(pa.array(care.carer)),
+            "cared_iin": iins.take(pa.array(care.cared)),
+            "relation": _labels(disability.RELATIONS, care.relation),
+            "since": _dates(care.since),
+        },
+        schema=SCHEMAS["care"],
+    )
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    # The IIN columns are unique, so a dictionary would only cost time; the rest repeat a lot.
+    dictionary_columns = [
+        field.name
+        for field in table.schema
+        if field.type == pa.string() and not field.name.endswith("iin")
+    ]
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        use_dictionary=dictionary_columns,
+        row_group_size=ROW_GROUP_SIZE,
+    )

@@ -1,0 +1,75 @@
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from inclusio.synthetic.generate import SCALES, STEPS, generate
+
+
+class Command(BaseCommand):
+    help = _("Generate a synthetic population and write it as a Parquet snapshot.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            default="demo",
+            help=_("demo: 20,000 persons; region: 2 million; national: 20 million."),
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=1,
+            help=_("Seed of the random draws; the same seed gives the same files."),
+        )
+        parser.add_argument(
+            "--out", type=Path, required=True, help=_("Directory to write the snapshot into.")
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        labels = {
+            "families": _("Drawing families and their homes"),
+            "members": _("Drawing family members"),
+            "iins": _("Issuing IINs"),
+            "disabilities": _("Drawing disabilities and carers"),
+            "incomes": _("Drawing employment and incomes"),
+            "write": _("Writing Parquet files"),
+        }
+        started = time.monotonic()
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task(labels[STEPS[0]], total=len(STEPS))
+
+            def on_step(step: str) -> None:
+                progress.update(task, description=labels[step], completed=STEPS.index(step))
+
+            manifest = generate(
+                options["scale"],
+                options["seed"],
+                options["out"],
+                country=settings.COUNTRY,
+                on_step=on_step,
+            )
+        rows = ", ".join(f"{name} {count:,}" for name, count in manifest["rows"].items())
+        self.stdout.write(
+            _("synth %(scale)s seed %(seed)s: %(rows)s rows in %(seconds).1f s → %(out)s")
+            % {
+                "scale": options["scale"],
+                "seed": options["seed"],
+                "rows": rows,
+                "seconds": time.monotonic() - started,
+                "out": options["out"],
+            }
+        )
