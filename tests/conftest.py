@@ -10,6 +10,7 @@ import os
 import sqlite3
 
 import pytest
+from pytest_django.fixtures import SettingsWrapper
 
 
 def database_description() -> str:
@@ -66,3 +67,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if in_ci and exitstatus == pytest.ExitCode.OK and _passed == 0:
         session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
         _failed_for_nothing_passed = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: SettingsWrapper) -> None:
+    # The production hasher costs ~0.3 s a password by design; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
