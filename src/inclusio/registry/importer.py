@@ -1,0 +1,800 @@
+"""Importing an existing registry of persons with disabilities from a CSV or XLSX file.
+
+The file
+--------
+CSV (UTF-8, with or without a byte-order mark; the delimiter, comma or semicolon, is taken from
+the header line) or XLSX (the first sheet). The first row is the header; its column names are
+matched without regard to case or surrounding spaces, in any order. One row per person:
+
+======================== ======== ==========================================================
+column                   required value
+======================== ======== ==========================================================
+iin                      yes      12-digit IIN with a valid check digit; birth date and sex
+                                  are read from it (in XLSX a number cell is zero-padded)
+surname                  yes      at most 100 characters
+given_name               yes      at most 100 characters
+patronymic                        at most 100 characters
+region_code              yes      region: first two digits of KATO, e.g. 71 (Astana)
+urban                    yes      true/false, 1/0, yes/no, да/нет, иә/жоқ
+address                           at most 300 characters
+latitude                          decimal degrees, -90..90 (both coordinates or neither)
+longitude                         decimal degrees, -180..180
+phone                             at most 20 characters
+preferred_language                kk, ru or en (empty: kk)
+category                 yes      I, II, III or child
+cause                    yes      general_disease, from_childhood, work_injury,
+                                  occupational_disease, military or other
+work_capacity_loss_pct            whole number 0..100, or empty
+limitations                       subset of mobility, vision, hearing, speech,
+                                  intellectual, psychosocial, separated by ; or ,
+valid_from               yes      YYYY-MM-DD or DD.MM.YYYY (or a date cell in XLSX)
+reexamination_date                the same formats; empty when the status is indefinite
+======================== ======== ==========================================================
+
+A missing required column, an unknown column or a repeated column is an error about the whole
+file (:class:`ImportFileError`); nothing is read further.
+
+The phases
+----------
+1. :func:`read_rows` reads the file into text cells; :func:`validate` checks every row without
+   writing anything and returns an :class:`ImportPlan`: the rows ready to load and a list of
+   :class:`RowError` (row number as in the file, the header being row 1; column; a stable code;
+   a message in the active language). It runs one query for the regions and a few chunked
+   queries for IINs already registered, never a query per row. Duplicate IINs within the file
+   are errors on every row that carries them; an IIN already in the registry is PERSON_EXISTS.
+2. :func:`load` writes the valid rows through :func:`registry.services.person_create` and
+   :func:`registry.services.disability_status_record` (source "import", actor: the system) in
+   one transaction, plus one ``registry_import`` audit event summarising the import. A plan
+   with errors is refused unless ``skip_bad_rows`` is set; a failure half-way writes nothing.
+
+Codes and messages are those of the services and identifiers where the same rule applies
+(IIN_LENGTH, IIN_NOT_DIGITS, IIN_CHECKSUM, IIN_DATE, REGION_UNKNOWN, CATEGORY_UNKNOWN,
+CAUSE_UNKNOWN, CATEGORY_AGE, LOSS_PCT_RANGE, LIMITATION_UNKNOWN, REEXAMINATION_BEFORE_START,
+LATITUDE_RANGE, LONGITUDE_RANGE, COORDINATES_INCOMPLETE, PERSON_EXISTS); the importer adds
+REQUIRED, DATE_FORMAT, BOOLEAN_FORMAT, NUMBER_FORMAT, LANGUAGE_UNKNOWN, VALUE_TOO_LONG,
+ROW_TOO_LONG and DUPLICATE_IN_FILE. Messages are rendered when the error is found, so wrap the
+calls in ``django.utils.translation.override(language)`` to choose their language.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inclusio.core.audit import record_write
+from inclusio.core.errors import DomainError, ValidationFailed
+from inclusio.core.identifiers import IIN, parse_iin
+from inclusio.core.models import Region
+from inclusio.registry.models import (
+    FUNCTIONAL_LIMITATIONS,
+    Category,
+    Cause,
+    DisabilityStatus,
+    Person,
+)
+from inclusio.registry.services import (
+    _check_coordinates,
+    _validate_status,
+    disability_status_record,
+    person_create,
+)
+
+REQUIRED_COLUMNS = (
+    "iin",
+    "surname",
+    "given_name",
+    "region_code",
+    "urban",
+    "category",
+    "cause",
+    "valid_from",
+)
+OPTIONAL_COLUMNS = (
+    "patronymic",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    "preferred_language",
+    "work_capacity_loss_pct",
+    "limitations",
+    "reexamination_date",
+)
+# In the documented order, for reports and templates.
+COLUMNS = (
+    "iin",
+    "surname",
+    "given_name",
+    "patronymic",
+    "region_code",
+    "urban",
+    "address",
+    "latitude",
+    "longitude",
+    "phone",
+    "preferred_language",
+    "category",
+    "cause",
+    "work_capacity_loss_pct",
+    "limitations",
+    "valid_from",
+    "reexamination_date",
+)
+MAX_LENGTH = {"surname": 100, "given_name": 100, "patronymic": 100, "address": 300, "phone": 20}
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "да", "иә"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "нет", "жоқ"})
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DOTTED_DATE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
+IN_CHUNK = 500  # IINs per IN (...) query; below every backend's parameter limit
+SOURCE_IMPORT = DisabilityStatus.Source.IMPORT
+
+# Which column a service's error code belongs to.
+CODE_COLUMN = {
+    "CATEGORY_UNKNOWN": "category",
+    "CATEGORY_AGE": "category",
+    "CAUSE_UNKNOWN": "cause",
+    "LOSS_PCT_RANGE": "work_capacity_loss_pct",
+    "REEXAMINATION_BEFORE_START": "reexamination_date",
+    "LATITUDE_RANGE": "latitude",
+    "LONGITUDE_RANGE": "longitude",
+    "COORDINATES_INCOMPLETE": "latitude",
+}
+
+
+class ImportFileError(ValidationFailed):
+    """The file as a whole cannot be imported (unreadable, or a wrong header)."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str | Promise,
+        *,
+        row: int | None = None,
+        column: str = "",
+        **params: Any,
+    ) -> None:
+        super().__init__(code, message, **params)
+        self.row = row
+        self.column = column
+
+    def as_row_error(self) -> RowError:
+        return RowError(self.row or 0, self.column, self.code, self.message)
+
+
+class LoadFailed(DomainError):
+    """A row failed while loading; the transaction was rolled back and nothing was written."""
+
+    status = 409
+
+    def __init__(self, row: int, error: DomainError) -> None:
+        super().__init__(
+            error.code,
+            _(
+                "Row %(row)s could not be loaded (%(error_code)s: %(error_message)s); nothing was "
+                "written."
+            ),
+            row=row,
+            error_code=error.code,
+            error_message=error.message,
+        )
+        self.row = row
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    number: int  # as in the file: the header is row 1
+    values: dict[str, str]
+    extra: bool = False  # non-empty cells beyond the header's columns
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str
+    sha256: str
+    columns: tuple[str, ...]
+    rows: list[SourceRow]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    row: int
+    person: dict[str, Any]  # keyword arguments of person_create
+    status: dict[str, Any]  # keyword arguments of disability_status_record
+
+
+@dataclass
+class ImportPlan:
+    source: SourceFile
+    valid: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.source.rows)
+
+    @property
+    def rejected(self) -> int:
+        return len({error.row for error in self.errors})
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- Phase 0: reading --------------------------------------------------------------------------
+
+
+def _cell_text(value: object, column: str) -> str:
+    """A spreadsheet cell as the text a CSV would carry."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and column == "iin":
+        # A spreadsheet that took the IIN for a number dropped its leading zero(s).
+        return f"{value:012d}" if value >= 0 else str(value)
+    return str(value).strip()
+
+
+def _check_header(raw: Sequence[object]) -> tuple[str, ...]:
+    names = [("" if cell is None else str(cell)).strip().lower() for cell in raw]
+    while names and not names[-1]:
+        names.pop()
+    if not names:
+        raise ImportFileError("FILE_EMPTY", _("The file has no header row."), row=1)
+    for position, name in enumerate(names, start=1):
+        if not name:
+            raise ImportFileError(
+                "COLUMN_NAME_EMPTY",
+                _("Column %(position)s has no name in the header row."),
+                row=1,
+                position=position,
+            )
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ImportFileError(
+            "COLUMNS_DUPLICATE",
+            _("These columns appear more than once: %(columns)s."),
+            row=1,
+            column=", ".join(repeated),
+            columns=", ".join(repeated),
+        )
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        raise ImportFileError(
+            "COLUMNS_UNKNOWN",
+            _("Unknown columns: %(columns)s. The columns are: %(allowed)s."),
+            row=1,
+            column=", ".join(unknown),
+            columns=", ".join(unknown),
+            allowed=", ".join(COLUMNS),
+        )
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        raise ImportFileError(
+            "COLUMNS_MISSING",
+            _("Required columns are missing: %(columns)s."),
+            row=1,
+            column=", ".join(missing),
+            columns=", ".join(missing),
+        )
+    return tuple(names)
+
+
+def _rows_from_records(records: Iterable[Sequence[object]], name: str, sha256: str) -> SourceFile:
+    iterator = iter(records)
+    header = next(iterator, None)
+    if header is None:
+        raise ImportFileError("FILE_EMPTY", _("The file has no header row."), row=1)
+    columns = _check_header(header)
+    rows = []
+    for number, record in enumerate(iterator, start=2):
+        cells = [
+            _cell_text(value, columns[i] if i < len(columns) else "")
+            for i, value in enumerate(record)
+        ]
+        if not any(cells):
+            continue  # blank line
+        values = {column: (cells[i] if i < len(cells) else "") for i, column in enumerate(columns)}
+        rows.append(SourceRow(number, values, extra=any(cells[len(columns) :])))
+    return SourceFile(name=name, sha256=sha256, columns=columns, rows=rows)
+
+
+def _read_csv(data: bytes, name: str, sha256: str) -> SourceFile:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "FILE_ENCODING", _("The file is not UTF-8 text; save it as CSV UTF-8.")
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _rows_from_records(reader, name, sha256)
+    except csv.Error as error:
+        raise ImportFileError(
+            "FILE_UNREADABLE", _("The file cannot be read: %(reason)s"), reason=str(error)
+        ) from None
+
+
+def _read_xlsx(data: bytes, name: str, sha256: str) -> SourceFile:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(
+            "FILE_UNREADABLE", _("The file cannot be read: %(reason)s"), reason=str(error)
+        ) from None
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError("FILE_EMPTY", _("The file has no header row."), row=1)
+        sheet = workbook.worksheets[0]
+        return _rows_from_records(sheet.iter_rows(values_only=True), name, sha256)
+    finally:
+        workbook.close()
+
+
+def read_rows(path: str | Path) -> SourceFile:
+    """Read a CSV or XLSX file into text cells and check its header; raise ImportFileError."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(
+            "FILE_UNREADABLE",
+            _("The file cannot be read: %(reason)s"),
+            reason=error.strerror or str(error),
+        ) from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(data, path.name, sha256)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(data, path.name, sha256)
+    raise ImportFileError(
+        "FILE_TYPE",
+        _("Unsupported file type '%(suffix)s': give a .csv or .xlsx file."),
+        suffix=suffix,
+    )
+
+
+# --- Phase 1: validation -----------------------------------------------------------------------
+
+
+class _RowProblem(Exception):
+    def __init__(self, column: str, code: str, message: str | Promise, **params: Any) -> None:
+        super().__init__(code)
+        self.column = column
+        self.error = ValidationFailed(code, message, **params)
+
+
+def _parse_date(value: str, column: str) -> dt.date:
+    day: dt.date | None = None
+    try:
+        if ISO_DATE.match(value):
+            day = dt.date.fromisoformat(value)
+        elif match := DOTTED_DATE.match(value):
+            day = dt.date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        day = None
+    if day is None:
+        raise _RowProblem(
+            column,
+            "DATE_FORMAT",
+            _("'%(value)s' is not a date: write YYYY-MM-DD or DD.MM.YYYY."),
+            value=value,
+        )
+    return day
+
+
+def _parse_bool(value: str, column: str) -> bool:
+    word = value.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise _RowProblem(
+        column,
+        "BOOLEAN_FORMAT",
+        _("'%(value)s' is not yes or no: write true/false, 1/0, yes/no, да/нет or иә/жоқ."),
+        value=value,
+    )
+
+
+def _parse_float(value: str, column: str) -> float:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise _RowProblem(column, "NUMBER_FORMAT", _("'%(value)s' is not a number."), value=value)
+    return number
+
+
+def _parse_int(value: str, column: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number.is_integer()):
+        raise _RowProblem(
+            column, "NUMBER_FORMAT", _("'%(value)s' is not a whole number."), value=value
+        )
+    return int(number)
+
+
+def _parse_limitations(value: str, column: str) -> list[str]:
+    names = [part.strip().lower() for part in re.split(r"[;,]", value) if part.strip()]
+    unknown = sorted(set(names) - set(FUNCTIONAL_LIMITATIONS))
+    if unknown:
+        # The same code and message as disability_status_record.
+        raise _RowProblem(
+            column,
+            "LIMITATION_UNKNOWN",
+            _("Unknown functional limitation: %(l)s."),
+            l=", ".join(unknown),
+        )
+    return sorted(set(names), key=FUNCTIONAL_LIMITATIONS.index)
+
+
+def _parse_category(value: str, column: str) -> str:
+    category = value.lower() if value.lower() == Category.CHILD else value.upper()
+    if category not in Category.values:
+        raise _RowProblem(column, "CATEGORY_UNKNOWN", _("Unknown category: %(c)s."), c=value)
+    return category
+
+
+def _parse_cause(value: str, column: str) -> str:
+    cause = value.lower()
+    if cause not in Cause.values:
+        raise _RowProblem(column, "CAUSE_UNKNOWN", _("Unknown cause: %(c)s."), c=value)
+    return cause
+
+
+def _parse_loss_pct(value: str, column: str) -> int:
+    pct = _parse_int(value, column)
+    if not 0 <= pct <= 100:
+        raise _RowProblem(
+            column, "LOSS_PCT_RANGE", _("Loss of working capacity must be between 0 and 100 %.")
+        )
+    return pct
+
+
+def _parse_language(value: str, column: str) -> str:
+    codes = [code for code, _name in settings.LANGUAGES]
+    language = value.lower()
+    if language not in codes:
+        raise _RowProblem(
+            column,
+            "LANGUAGE_UNKNOWN",
+            _("Unknown language '%(value)s': use one of %(codes)s."),
+            value=value,
+            codes=", ".join(codes),
+        )
+    return language
+
+
+class _RowChecker:
+    """Parses one row's cells, collecting one error per column rather than stopping at the first."""
+
+    def __init__(self, row: SourceRow, regions: set[str]) -> None:
+        self.row = row
+        self.regions = regions
+        self.errors: list[RowError] = []
+        self.bad_columns: set[str] = set()
+
+    def error(self, column: str, error: DomainError) -> None:
+        self.bad_columns.add(column)
+        self.errors.append(RowError(self.row.number, column, error.code, error.message))
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        value = self.row.values.get(column, "")
+        if required and not value:
+            self.error(
+                column,
+                ValidationFailed(
+                    "REQUIRED",
+                    _("A value is required in column %(column)s."),
+                    column=column,
+                ),
+            )
+        elif column in MAX_LENGTH and len(value) > MAX_LENGTH[column]:
+            self.error(
+                column,
+                ValidationFailed(
+                    "VALUE_TOO_LONG",
+                    _("The value is too long: at most %(limit)s characters."),
+                    limit=MAX_LENGTH[column],
+                ),
+            )
+        return value
+
+    def parsed[T](
+        self,
+        column: str,
+        parse: Callable[[str, str], T],
+        *,
+        required: bool = False,
+        default: T | None = None,
+    ) -> T | None:
+        value = self.text(column, required=required)
+        if not value:
+            return default
+        try:
+            return parse(value, column)
+        except _RowProblem as problem:
+            self.error(problem.column, problem.error)
+            return None
+
+    def iin(self) -> IIN | None:
+        value = self.text("iin", required=True)
+        if not value:
+            return None
+        try:
+            return parse_iin(value)
+        except ValidationFailed as error:
+            self.error("iin", error)
+            return None
+
+    def region(self) -> str | None:
+        code = self.text("region_code", required=True)
+        if code and code not in self.regions:
+            # The same code and message as person_create.
+            error = ValidationFailed(
+                "REGION_UNKNOWN", _("There is no region with code %(region)s."), region=code
+            )
+            self.error("region_code", error)
+            return None
+        return code or None
+
+
+def _check_row(
+    row: SourceRow, regions: set[str]
+) -> tuple[IIN | None, PlannedRow | None, list[RowError]]:
+    check = _RowChecker(row, regions)
+    if row.extra:
+        check.error(
+            "",
+            ValidationFailed(
+                "ROW_TOO_LONG", _("The row has more values than the header has columns.")
+            ),
+        )
+    iin = check.iin()
+    surname = check.text("surname", required=True)
+    given_name = check.text("given_name", required=True)
+    patronymic = check.text("patronymic")
+    region_code = check.region()
+    urban = check.parsed("urban", _parse_bool, required=True)
+    address = check.text("address")
+    latitude = check.parsed("latitude", _parse_float)
+    longitude = check.parsed("longitude", _parse_float)
+    phone = check.text("phone")
+    language = check.parsed("preferred_language", _parse_language, default="kk")
+    category = check.parsed("category", _parse_category, required=True)
+    cause = check.parsed("cause", _parse_cause, required=True)
+    loss_pct = check.parsed("work_capacity_loss_pct", _parse_loss_pct)
+    no_limitations: list[str] = []
+    limitations = check.parsed("limitations", _parse_limitations, default=no_limitations)
+    valid_from = check.parsed("valid_from", _parse_date, required=True)
+    reexamination = check.parsed("reexamination_date", _parse_date)
+
+    if not check.bad_columns & {"latitude", "longitude"}:
+        try:
+            _check_coordinates(latitude, longitude)
+        except ValidationFailed as error:
+            check.error(CODE_COLUMN.get(error.code, "latitude"), error)
+    status_columns = {
+        "iin",
+        "category",
+        "cause",
+        "work_capacity_loss_pct",
+        "valid_from",
+        "reexamination_date",
+    }
+    if (
+        iin is not None
+        and category
+        and cause
+        and valid_from
+        and not check.bad_columns & status_columns
+    ):
+        # The rules that tie fields together (child category below 18, re-examination after
+        # the start), exactly as disability_status_record applies them.
+        try:
+            _validate_status(
+                Person(birth_date=iin.birth_date),
+                category,
+                cause,
+                loss_pct,
+                valid_from,
+                reexamination,
+            )
+        except ValidationFailed as error:
+            check.error(CODE_COLUMN.get(error.code, "category"), error)
+
+    if check.errors:
+        return iin, None, check.errors
+    assert iin is not None and region_code is not None and urban is not None
+    planned = PlannedRow(
+        row=row.number,
+        person={
+            "iin": iin.value,
+            "surname": surname,
+            "given_name": given_name,
+            "patronymic": patronymic,
+            "region_code": region_code,
+            "urban": urban,
+            "address": address,
+            "latitude": latitude,
+            "longitude": longitude,
+            "phone": phone,
+            "preferred_language": language,
+        },
+        status={
+            "category": category,
+            "cause": cause,
+            "valid_from": valid_from,
+            "reexamination_date": reexamination,
+            "limitations": limitations,
+            "work_capacity_loss_pct": loss_pct,
+            "source": SOURCE_IMPORT,
+        },
+    )
+    return iin, planned, []
+
+
+def existing_iins(iins: Iterable[str]) -> set[str]:
+    """The IINs among ``iins`` already registered, in chunked IN queries."""
+    wanted = sorted(set(iins))
+    found: set[str] = set()
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = wanted[start : start + IN_CHUNK]
+        found.update(Person.objects.filter(iin__in=chunk).values_list("iin", flat=True))
+    return found
+
+
+def validate(source: SourceFile) -> ImportPlan:
+    """Check every row of ``source`` without writing; messages in the active language."""
+    regions = set(Region.objects.values_list("code", flat=True))
+    checked: list[tuple[SourceRow, IIN | None, PlannedRow | None, list[RowError]]] = []
+    rows_of_iin: dict[str, list[int]] = defaultdict(list)
+    for row in source.rows:
+        iin, planned, errors = _check_row(row, regions)
+        checked.append((row, iin, planned, errors))
+        if iin is not None:
+            rows_of_iin[iin.value].append(row.number)
+    registered = existing_iins(rows_of_iin)
+
+    plan = ImportPlan(source=source)
+    for row, iin, planned, errors in checked:
+        if iin is not None:
+            numbers = rows_of_iin[iin.value]
+            if len(numbers) > 1:
+                errors.append(
+                    RowError(
+                        row.number,
+                        "iin",
+                        "DUPLICATE_IN_FILE",
+                        ValidationFailed(
+                            "DUPLICATE_IN_FILE",
+                            _("IIN %(iin)s appears more than once in the file (rows %(rows)s)."),
+                            iin=iin.value,
+                            rows=", ".join(map(str, numbers)),
+                        ).message,
+                    )
+                )
+            if iin.value in registered:
+                # The same code and message as person_create.
+                errors.append(
+                    RowError(
+                        row.number,
+                        "iin",
+                        "PERSON_EXISTS",
+                        ValidationFailed(
+                            "PERSON_EXISTS",
+                            _("A person with IIN %(iin)s is already registered."),
+                            iin=iin.value,
+                        ).message,
+                    )
+                )
+        if errors:
+            plan.errors.extend(errors)
+        elif planned is not None:
+            plan.valid.append(planned)
+    return plan
+
+
+# --- Phase 2: loading --------------------------------------------------------------------------
+
+
+def rows_have_errors(plan: ImportPlan) -> ValidationFailed:
+    """The refusal of a plan with errors (all or nothing), in the active language."""
+    return ValidationFailed(
+        "IMPORT_HAS_ERRORS",
+        ngettext(
+            "%(count)d row has errors, so nothing was written. Correct it, or load only the "
+            "valid rows with --skip-bad-rows.",
+            "%(count)d rows have errors, so nothing was written. Correct them, or load only the "
+            "valid rows with --skip-bad-rows.",
+            plan.rejected,
+        ),
+        count=plan.rejected,
+    )
+
+
+def load(plan: ImportPlan, *, skip_bad_rows: bool = False) -> int:
+    """Write the plan's valid rows in one transaction; return how many persons were loaded.
+
+    A plan with errors is refused (nothing written) unless ``skip_bad_rows``. A row that fails
+    while loading (say, a person registered meanwhile by someone else) rolls everything back
+    and raises :class:`LoadFailed` naming the row.
+    """
+    if plan.errors and not skip_bad_rows:
+        raise rows_have_errors(plan)
+    if not plan.valid:
+        return 0
+    with transaction.atomic():
+        for planned in plan.valid:
+            try:
+                person = person_create(actor=None, **planned.person)
+                disability_status_record(actor=None, person=person, **planned.status)
+            except DomainError as error:
+                raise LoadFailed(planned.row, error) from error
+        record_write(
+            actor=None,
+            action="registry_import",
+            entity="registry",
+            entity_id=plan.source.name[:64],  # the column's length
+            data={
+                "rows": plan.rows_read,
+                "loaded": len(plan.valid),
+                "rejected": plan.rejected,
+                "sha256": plan.source.sha256,
+            },
+        )
+    return len(plan.valid)
+
+
+def write_report(path: str | Path, errors: Iterable[RowError]) -> None:
+    """Write the errors as CSV (row, column, code, message), UTF-8 with a BOM for spreadsheets."""
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["row", "column", "code", "message"])
+        for error in errors:
+            writer.writerow([error.row, error.column, error.code, error.message])
