@@ -1,0 +1,68 @@
+"""Back-office screens for reference data, accounts and the trails.
+
+Person records are deliberately absent: every read of them must go through the registry's
+selectors and the access log, which the generic admin would bypass.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core.models import AccessEvent, AuditEvent, DatedParameter, Region, User
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    list_display = ("username", "first_name", "last_name", "region", "is_active")
+    list_filter = ("region", "groups", "is_active")
+    fieldsets = (
+        *UserAdmin.fieldsets,  # type: ignore[misc]
+        (_("Scope and language"), {"fields": ("region", "preferred_language")}),
+    )
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_kk", "name_ru", "name_en", "is_city")
+
+
+@admin.register(DatedParameter)
+class DatedParameterAdmin(admin.ModelAdmin):
+    list_display = ("key", "effective", "value", "reference")
+    list_filter = ("key",)
+
+
+class ReadOnlyTrail(admin.ModelAdmin):
+    """The trails are append-only: the admin may read them, never add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyTrail):
+    list_display = ("id", "at", "actor_name", "action", "entity", "entity_id")
+    list_filter = ("action", "entity")
+    search_fields = ("entity_id", "actor_name")
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.has_perm("core.view_audit_trail")
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyTrail):
+    list_display = ("id", "at", "actor_name", "person_iin", "what", "outcome", "channel")
+    list_filter = ("outcome", "channel", "what")
+    search_fields = ("person_iin", "actor_name")
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.has_perm("core.view_access_log")
