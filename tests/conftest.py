@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from typing import Any
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper
 
 
 def database_description() -> str:
@@ -70,6 +70,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: SettingsWrapper) -> None:
+def _fast_password_hashing(settings: Any) -> None:  # pytest-django's settings wrapper
     # The production hasher costs ~0.3 s a password by design; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
