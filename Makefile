@@ -75,8 +75,14 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Each app keeps its own catalogue (src/inclusio/<app>/locale), as Django finds them.
+APPS_WITH_TEXT := core registry assessment synthetic web
 messages: $(INSTALLED)
-	cd src/inclusio && ../../$(BIN)/inclusio makemessages -l kk -l ru -l en --no-obsolete
+	for app in $(APPS_WITH_TEXT); do \
+		mkdir -p src/inclusio/$$app/locale && \
+		(cd src/inclusio/$$app && ../../../$(BIN)/inclusio makemessages -l kk -l ru -l en \
+			--no-obsolete --no-location -v 0) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) node_modules var src/inclusio/web/static/vendor
