@@ -198,3 +198,36 @@ def test_a_parent_represents_a_minor_and_a_guardian_an_adult() -> None:
         care_link_create(
             actor=None, carer=parent, cared=child, relation="guardian", since=dt.date(2016, 1, 1)
         )
+
+
+def test_a_family_has_one_head_and_a_person_one_family() -> None:
+    from inclusio.registry.models import Family
+    from inclusio.registry.services import family_create
+
+    mother, child = (
+        make_person(surname="Mother"),
+        make_person(surname="Child", birth_date=dt.date(2016, 1, 1)),
+    )
+    family = family_create(
+        actor=None,
+        region_code="71",
+        urban=True,
+        housing="own",
+        members=[(mother, "head"), (child, "child")],
+    )
+    assert sorted(family.memberships.values_list("role", flat=True)) == ["child", "head"]
+    with pytest.raises(ValidationFailed) as refusal:
+        family_create(
+            actor=None,
+            region_code="71",
+            urban=True,
+            housing="own",
+            members=[(make_person(), "child")],
+        )
+    assert refusal.value.code == "FAMILY_HEAD"
+    with pytest.raises(Conflict) as refusal:
+        family_create(
+            actor=None, region_code="71", urban=True, housing="rent", members=[(child, "head")]
+        )
+    assert refusal.value.code == "FAMILY_MEMBER_ELSEWHERE"
+    assert Family.objects.count() == 1

@@ -23,6 +23,8 @@ from inclusio.registry.models import (
     Category,
     Cause,
     DisabilityStatus,
+    Family,
+    FamilyMembership,
     Person,
 )
 
@@ -328,3 +330,51 @@ def disability_status_record(
             )
         )
     return status
+
+
+def family_create(
+    *,
+    actor: Actor,
+    region_code: str,
+    urban: bool,
+    housing: str,
+    members: Iterable[tuple[Person, str]],
+) -> Family:
+    """Register a family with its members and their roles (a person belongs to one family)."""
+    members = list(members)
+    if housing not in Family.Housing.values:
+        raise ValidationFailed("HOUSING_UNKNOWN", _("Unknown kind of housing: %(h)s."), h=housing)
+    roles = [role for _person, role in members]
+    if any(role not in FamilyMembership.Role.values for role in roles):
+        raise ValidationFailed("FAMILY_ROLE_UNKNOWN", _("Unknown role in the family."))
+    if roles.count(FamilyMembership.Role.HEAD) != 1:
+        raise ValidationFailed("FAMILY_HEAD", _("A family has exactly one head."))
+    if actor is not None:
+        require(
+            actor,
+            PERSON_MANAGE,
+            region_code=region_code,
+            person_iin=members[0][0].iin,
+            what="family_create",
+        )
+    try:
+        with transaction.atomic():
+            family = Family.objects.create(
+                region=_region(region_code), urban=urban, housing=housing
+            )
+            FamilyMembership.objects.bulk_create(
+                FamilyMembership(family=family, person=person, role=role)
+                for person, role in members
+            )
+            record_write(
+                actor=actor,
+                action="family_create",
+                entity="family",
+                entity_id=family.pk,
+                data={"members": [[p.iin, role] for p, role in members], "housing": housing},
+            )
+    except IntegrityError:
+        raise Conflict(
+            "FAMILY_MEMBER_ELSEWHERE", _("A member already belongs to another family.")
+        ) from None
+    return family
