@@ -32,7 +32,9 @@ def main() -> int:
     snapshot = ROOT / "bench" / "out" / args.scale
     failures = 0
     failures += run("bench/bench_synth.py", "--scale", args.scale, "--out", str(snapshot)) != 0
-    with throwaway_cluster() as url:
+    # Durable like production: the test cluster's fsync=off would flatter every write.
+    durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
+    with throwaway_cluster(settings=durable) as url:
         env = dict(os.environ, INCLUSIO_DATABASE_URL=url)
         inclusio = str(Path(sys.executable).parent / "inclusio")
         subprocess.check_call([inclusio, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env)
