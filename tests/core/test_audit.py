@@ -83,3 +83,28 @@ def test_verify_command_reports_intact_chains(capsys: pytest.CaptureFixture[str]
 def test_the_first_row_starts_from_the_genesis_hash() -> None:
     _three_writes()
     assert AuditEvent.objects.order_by("id").first().prev_hash == GENESIS  # type: ignore[union-attr]
+
+
+def test_batched_appends_chain_like_single_ones() -> None:
+    from inclusio.core.audit import batched
+
+    record_write(actor=None, action="before", entity="thing", entity_id=0, data={})
+    with transaction.atomic(), batched():
+        for n in range(5):
+            record_write(actor=None, action="batched", entity="thing", entity_id=n, data={"n": n})
+            record_access(
+                actor=None, person_iin="000000000000", what="t", purpose="p", granted=True
+            )
+        assert AuditEvent.objects.filter(action="batched").count() == 0  # not yet written
+    assert AuditEvent.objects.filter(action="batched").count() == 5
+    assert all(report.intact for report in verify_all())
+
+
+def test_a_failed_batch_writes_nothing() -> None:
+    from inclusio.core.audit import batched
+
+    with pytest.raises(RuntimeError), transaction.atomic(), batched():
+        record_write(actor=None, action="lost", entity="thing", entity_id=1, data={})
+        raise RuntimeError("the bulk work failed")
+    assert not AuditEvent.objects.filter(action="lost").exists()
+    assert all(report.intact for report in verify_all())

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +37,16 @@ def _actor_fields(actor: Actor) -> dict[str, Any]:
     return {"actor": actor, "actor_name": actor.get_username()}
 
 
+# Inside ``batched()``, appends wait here and are chained and written together at its end.
+_pending: ContextVar[list[ChainedRecord] | None] = ContextVar("audit_pending", default=None)
+
+
 def _append[R: ChainedRecord](record: R) -> R:
+    pending = _pending.get()
+    if pending is not None:
+        record.at = timezone.now()
+        pending.append(record)
+        return record
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(
             chain=record.CHAIN, defaults={"last_hash": GENESIS}
@@ -49,6 +60,39 @@ def _append[R: ChainedRecord](record: R) -> R:
         head.length += 1
         head.save(update_fields=["last_hash", "length"])
     return record
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Collect the appends made in the block and write them at its end under one lock.
+
+    For bulk work (an import of thousands of rows) that would otherwise lock the chain's head
+    row twice per row. Use inside the transaction of that work: if it rolls back, so do the
+    trail rows; if the block raises, nothing collected is written.
+    """
+    token = _pending.set([])
+    try:
+        yield
+        records = _pending.get() or []
+    finally:
+        _pending.reset(token)
+    for model in {type(record) for record in records}:
+        _append_many(model, [record for record in records if type(record) is model])
+
+
+def _append_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(
+            chain=model.CHAIN, defaults={"last_hash": GENESIS}
+        )
+        prev = head.last_hash
+        for record in records:
+            record.prev_hash = prev
+            record.hash = prev = _digest(prev, record.hashed_fields())
+        model.objects.bulk_create(records, batch_size=1000)  # type: ignore[attr-defined]
+        head.last_hash = prev
+        head.length += len(records)
+        head.save(update_fields=["last_hash", "length"])
 
 
 def record_write(

@@ -214,7 +214,7 @@ class DisabilityStatus(models.Model):
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
 
     class Meta:
-        ordering = ["person", "recorded_at", "id"]
+        ordering = ["recorded_at", "id"]
         verbose_name = _("disability status")
         verbose_name_plural = _("disability statuses")
         indexes = [models.Index(fields=["reexamination_date"])]
