@@ -1,7 +1,109 @@
+"""The primary navigation: the pages this user may use, in the order they are listed here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core import roles
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    label: str
+    description: str
+    url: str
+    current: bool  # the page being shown; the template marks it aria-current="page"
+
+
+def _has_permission(permission: str) -> Callable[[Any], bool]:
+    return lambda user: user.has_perm(permission)
+
+
+def _has_own_record(user: Any) -> bool:
+    """A person whose account is linked to their registry record, or a representative."""
+    try:
+        # Reverse one-to-one from registry.Person; missing until the account is linked.
+        user.person  # noqa: B018
+    except (AttributeError, ObjectDoesNotExist):
+        pass
+    else:
+        return True
+    return any(role.code == "representative" for role in roles.roles_of(user))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    url_name: str
+    label: str | Promise
+    description: str | Promise
+    shown_to: Callable[[Any], bool]
+
+
+ENTRIES: tuple[_Entry, ...] = (
+    _Entry(
+        "registry:search",
+        _("Find a person"),
+        _("Search the registry by IIN or name."),
+        _has_permission(roles.PERSON_READ),
+    ),
+    _Entry(
+        "assessment:queue",
+        _("Referral queue"),
+        _("Referrals waiting for a medical-social expertise decision."),
+        _has_permission(roles.REFERRAL_QUEUE),
+    ),
+    _Entry(
+        "assessment:referral_new",
+        _("New referral"),
+        _("Refer a person for medical-social expertise."),
+        _has_permission(roles.REFERRAL_FILE),
+    ),
+    _Entry(
+        "registry:me",
+        _("My record"),
+        _("Your disability status, programme and benefits."),
+        _has_own_record,
+    ),
+    _Entry(
+        "registry:my_access_log",
+        _("Who looked at my data"),
+        _("Every time someone else opened your record, and why."),
+        _has_own_record,
+    ),
+)
+
+
+def navigation_items(request: HttpRequest) -> list[NavigationItem]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for entry in ENTRIES:
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue  # the page is not built yet
+        if entry.shown_to(user):
+            items.append(
+                NavigationItem(
+                    label=str(entry.label),
+                    description=str(entry.description),
+                    url=url,
+                    current=request.path == url,
+                )
+            )
+    return items
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    # Lazy: many templates rendered with a request (fragments, e-mails) never show the menu, and
+    # building it costs permission queries.
+    return {"navigation": SimpleLazyObject(lambda: navigation_items(request))}

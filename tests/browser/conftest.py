@@ -1,0 +1,274 @@
+"""Playwright with Debian's Chromium against pytest-django's live server.
+
+The live server runs in another thread of this process and Playwright's sync API runs an event
+loop in this one, so Django's guard against ORM calls inside an event loop is switched off here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import override
+
+from inclusio.core.models import User
+from tests.web.accounts import (
+    PASSWORD,
+    current_code,
+    make_person_account,
+    make_staff_account,
+)
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "src/inclusio/web/static/vendor/axe-core/axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+# --- browser ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser(live_server: Any) -> Iterator[Any]:
+    # Asking for the live server makes it stop only after the browser has closed its
+    # keep-alive connections, so no server thread still holds a database connection then.
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    # While Playwright's event loop runs in this thread, Django (asgiref) treats the thread as
+    # asynchronous and keeps a second set of database connections. Close each set before the
+    # switch, so none is left open when the test database is dropped.
+    connections.close_all()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+        connections.close_all()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    # bypass_csp lets axe be injected as an inline script; the pages themselves are checked
+    # against the policy in test_content_security_policy.py, with the policy on.
+    context = browser.new_context(bypass_csp=True)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    return context.new_page()
+
+
+@pytest.fixture
+def _append_only_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
+    yield
+    _append_only_triggers("create_triggers", django_db_blocker)
+
+
+@pytest.fixture
+def transactional_db(
+    _append_only_triggers_restored: None, transactional_db: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """pytest-django's transactional_db, able to empty the append-only tables afterwards.
+
+    Browser tests need real transactions: the live server's thread sees only committed data.
+    Afterwards pytest-django empties every table (TRUNCATE on PostgreSQL, DELETE on SQLite),
+    which the append-only triggers of the audit and access logs refuse. So the triggers come
+    off just before the emptying and go back just after it: fixtures are torn down in reverse
+    order, this one first, then pytest-django's (which empties), then the restoring one.
+    """
+    yield
+    _append_only_triggers("drop_triggers", django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def _database_for_the_live_server(transactional_db: None) -> None:
+    pass
+
+
+class _StatementRunner:
+    """Just enough of a schema editor for the trigger functions of the core migration."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, params: Any = None) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _append_only_triggers(action: str, django_db_blocker: Any) -> None:
+    from django.db import connection
+
+    migration = importlib.import_module("inclusio.core.migrations.0002_append_only")
+    with django_db_blocker.unblock():
+        getattr(migration, action)(None, _StatementRunner(connection))
+
+
+# --- users ------------------------------------------------------------------------------------
+# Named fixtures, so that tests/browser/pages.py can name the user a page is seen by.
+
+
+@pytest.fixture
+def person_user() -> User:
+    return make_person_account("dana")
+
+
+@pytest.fixture
+def staff_user() -> User:
+    """A district officer of Astana with a confirmed authenticator device."""
+    return make_staff_account("officer")
+
+
+@pytest.fixture
+def staff_without_device() -> User:
+    return make_staff_account("new_officer", with_device=False)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def url_of(live_server: Any, name: str, language: str = "kk", **kwargs: Any) -> str:
+    with override(language):
+        return live_server.url + reverse(name, kwargs=kwargs or None)
+
+
+def submit(page: Any, button: str = "main form button[type=submit]") -> None:
+    """Press a form's button and wait for the page the server answers with."""
+    with page.expect_navigation():
+        page.locator(button).click()
+
+
+def login(page: Any, live_server: Any, user: User, *, second_factor: bool = True) -> None:
+    """Sign in through the real form; staff also give the code from their device.
+
+    With second_factor=False a staff member stops at the code step.
+    """
+    page.goto(url_of(live_server, "web:login"))
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", PASSWORD)
+    submit(page)
+    if "/second-factor/" not in page.url:
+        assert "/login/" not in page.url, f"signing in as {user} failed"
+        return
+    if not second_factor or "/enrol/" in page.url:
+        return
+    page.fill("#id_code", current_code(user))
+    submit(page)
+    assert "/second-factor/" not in page.url, f"the second factor of {user} was refused"
+
+
+def assert_accessible(page: Any) -> None:
+    """No WCAG 2.2 A/AA violation that axe-core can find on the page as it is now."""
+    if not AXE.exists():
+        pytest.fail(
+            f"{AXE} is missing: build the front-end assets first "
+            "(`npm ci && python tools/build_assets.py`, or `make test`)."
+        )
+    page.add_script_tag(content=AXE.read_text())
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    violations = results["violations"]
+    if violations:
+        lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            lines.append(f"  {violation['helpUrl']}")
+            for node in violation["nodes"][:10]:
+                lines.append(f"    at {' '.join(node['target'])}: {node['html'][:200]}")
+        pytest.fail("\n".join(lines))
+
+
+# Focusable controls as the keyboard sees them: visible, enabled, not taken out of the order.
+_MARK_CONTROLS = """() => {
+  const selector = 'a[href], button, input, select, textarea, summary, [tabindex]';
+  const controls = [];
+  for (const element of document.querySelectorAll(selector)) {
+    if (element.matches(':disabled, [type=hidden], [tabindex^="-"], main')) continue;
+    if (element.getClientRects().length === 0) continue;
+    if (getComputedStyle(element).visibility === 'hidden') continue;
+    // Tab reaches one radio button per group; arrow keys move within it.
+    const key = element.type === 'radio' ? 'radio:' + element.name : 'control:' + controls.length;
+    element.dataset.keyboardKey = key;
+    controls.push({key, html: element.outerHTML.slice(0, 160)});
+  }
+  return controls;
+}"""
+
+_FOCUSED = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const style = getComputedStyle(element);
+  const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  return {
+    key: element.dataset.keyboardKey || null,
+    id: element.id,
+    tag: element.tagName.toLowerCase(),
+    skipLink: element.matches('a[href="#main-content"]'),
+    indicated: outlined || style.boxShadow !== 'none',
+    html: element.outerHTML.slice(0, 160),
+  };
+}"""
+
+# Move the keyboard's starting point to the very top, as on a freshly loaded page.
+_FOCUS_TOP = """() => {
+  const root = document.documentElement;
+  root.tabIndex = -1;
+  root.focus();
+  root.removeAttribute('tabindex');
+  window.scrollTo(0, 0);
+}"""
+
+
+def assert_keyboard_reachable(page: Any, *, extra_presses: int = 10) -> None:
+    """Tab from the top: the skip link comes first and works, and every control is reached
+    and shows where the focus is."""
+    page.evaluate(_FOCUS_TOP)
+    page.keyboard.press("Tab")
+    first = page.evaluate(_FOCUSED)
+    assert first and first["skipLink"], f"the first Tab stop is not the skip link but {first}"
+    assert first["indicated"], "the skip link shows no focus indicator"
+    page.keyboard.press("Enter")
+    focused_id = page.evaluate("() => document.activeElement && document.activeElement.id")
+    assert focused_id == "main-content", f"the skip link moved the focus to {focused_id!r}"
+
+    controls = page.evaluate(_MARK_CONTROLS)
+    page.evaluate(_FOCUS_TOP)
+    reached: set[str] = set()
+    without_indicator: list[str] = []
+    for _press in range(len(controls) + extra_presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED)
+        if focused is None:
+            continue
+        if focused["key"]:
+            reached.add(focused["key"])
+        if not focused["indicated"]:
+            without_indicator.append(focused["html"])
+    missed = [control["html"] for control in controls if control["key"] not in reached]
+    assert not missed, "not reachable with Tab:\n" + "\n".join(missed)
+    assert not without_indicator, "no visible focus indicator:\n" + "\n".join(
+        dict.fromkeys(without_indicator)
+    )

@@ -1,0 +1,49 @@
+"""Every page in pages.PAGES, in each of its languages: axe finds no WCAG 2.2 AA violation
+and the keyboard reaches everything, with the focus visible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import override
+
+from tests.browser.conftest import assert_accessible, assert_keyboard_reachable, login
+from tests.browser.pages import PAGES, PageToCheck
+
+pytestmark = pytest.mark.browser
+
+CASES = [
+    pytest.param(entry, language, id=f"{entry.name} [{language}]")
+    for entry in PAGES
+    for language in entry.languages
+]
+
+
+def address(entry: PageToCheck, language: str, user: Any) -> str:
+    if entry.path is not None:
+        return entry.path.format(language=language)
+    assert entry.url_name, f"{entry.name}: give url_name or path"
+    kwargs = entry.kwargs(user) if entry.kwargs else None
+    with override(language):
+        return reverse(entry.url_name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize(("entry", "language"), CASES)
+def test_page_is_accessible(
+    entry: PageToCheck, language: str, page: Any, live_server: Any, request: pytest.FixtureRequest
+) -> None:
+    user = request.getfixturevalue(entry.user) if entry.user else None
+    if user is not None:
+        login(page, live_server, user, second_factor=entry.second_factor)
+    response = page.goto(live_server.url + address(entry, language, user))
+    assert response is not None and response.status == entry.status, page.url
+    if entry.interact:
+        entry.interact(page)
+
+    assert page.get_attribute("html", "lang") == language
+    assert page.title().endswith(" — Inclusio")
+    assert page.locator("main h1").count() == 1, "a page has exactly one h1, inside main"
+    assert_accessible(page)
+    assert_keyboard_reachable(page)
