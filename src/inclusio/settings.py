@@ -175,6 +175,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
+OTP_TOTP_ISSUER = "Inclusio"  # the name authenticator apps show
 # Staff must prove a second factor; persons may add one but are not made to.
 STAFF_SECOND_FACTOR_REQUIRED = env_bool("INCLUSIO_STAFF_SECOND_FACTOR", True)
 # Failed logins tolerated per account (and per address) in the window before a pause.

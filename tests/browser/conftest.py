@@ -20,6 +20,7 @@ from inclusio.core.models import User
 from tests.web.accounts import (
     PASSWORD,
     current_code,
+    make_account,
     make_person_account,
     make_staff_account,
 )
@@ -272,3 +273,42 @@ def assert_keyboard_reachable(page: Any, *, extra_presses: int = 10) -> None:
     assert not without_indicator, "no visible focus indicator:\n" + "\n".join(
         dict.fromkeys(without_indicator)
     )
+
+
+@pytest.fixture
+def mse_user() -> User:
+    """A medical-social expertise specialist of Astana."""
+    return make_staff_account("mse", role="mse_specialist")
+
+
+@pytest.fixture
+def doctor_user() -> User:
+    """A referring doctor of an Astana polyclinic."""
+    return make_staff_account("doctor", role="medical_referrer")
+
+
+@pytest.fixture
+def other_region_officer() -> User:
+    """A district officer of Almaty city, for pages that must be refused."""
+    user = make_staff_account("officer_almaty")
+    user.region_id = "75"
+    user.save(update_fields=["region"])
+    return user
+
+
+@pytest.fixture
+def representative_user() -> User:
+    """A mother who represents her child with a disability."""
+    import datetime as dt
+
+    from inclusio.registry.services import care_link_create
+    from tests.factories import give_status, make_person
+
+    account = make_account("mother", role="representative", region=None)
+    mother = make_person(surname="Омарова", given_name="Сауле", user=account)
+    child = make_person(birth_date=dt.date(2016, 4, 2), surname="Омаров", given_name="Алихан")
+    give_status(child, "child", cause="from_childhood", valid_from=dt.date(2017, 1, 1))
+    care_link_create(
+        actor=None, carer=mother, cared=child, relation="parent", since=dt.date(2016, 4, 2)
+    )
+    return account

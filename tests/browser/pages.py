@@ -87,3 +87,205 @@ PAGES: list[PageToCheck] = [
     ),
     PageToCheck("page not found", path="/{language}/no-such-page/", status=404),
 ]
+
+
+# --- registry and assessment -----------------------------------------------------------------
+# Data for a page is made in its kwargs function, which runs after the viewer exists.
+
+
+def _astana_person_with_history(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.registry.services import care_link_create, family_create
+    from tests.factories import give_status, make_person
+
+    person = make_person(surname="Жумабаев", given_name="Арман")
+    give_status(person, "III", valid_from=dt.date(2020, 3, 1), until=dt.date(2022, 3, 1))
+    give_status(person, "II", valid_from=dt.date(2022, 3, 1), until=None)
+    wife = make_person(surname="Жумабаева", given_name="Гульнара")
+    family_create(
+        actor=None,
+        region_code="71",
+        urban=True,
+        housing="own",
+        members=[(person, "head"), (wife, "spouse")],
+    )
+    care_link_create(
+        actor=None, carer=wife, cared=person, relation="other", since=dt.date(2022, 3, 1)
+    )
+    return {"iin": person.iin}
+
+
+def _a_status_for_the_viewer(viewer: Any) -> dict[str, Any]:
+    from tests.factories import give_status
+
+    give_status(viewer.person, "I", cause="work_injury")
+    return {}
+
+
+def _someone_looked_at_the_viewer(viewer: Any) -> dict[str, Any]:
+    from inclusio.registry.selectors import person_get
+    from tests.factories import make_user
+
+    officer = make_user("officer_who_looked", "district_officer", "71")
+    person_get(actor=officer, iin=viewer.person.iin, purpose="person card", what="person_card")
+    return {}
+
+
+def _waiting_referral(viewer: Any) -> dict[str, Any]:
+    from inclusio.assessment.services import referral_file
+    from tests.factories import make_person
+
+    person = make_person(surname="Ким", given_name="Виктория")
+    referral = referral_file(
+        actor=None,
+        person=person,
+        kind="initial",
+        mode="in_absentia",
+        organisation_name="City polyclinic No. 1",
+        organisation_bin="000000000000",
+        diagnosis_code="G80.1",
+        clinical_summary="Spastic diplegia since birth.",
+    )
+    return {"referral_id": referral.pk}
+
+
+def _decided_referral(viewer: Any) -> dict[str, Any]:
+    from inclusio.assessment.models import Referral
+    from inclusio.assessment.services import referral_decide
+
+    kwargs = _waiting_referral(viewer)
+    referral_decide(
+        actor=viewer,
+        referral=Referral.objects.get(pk=kwargs["referral_id"]),
+        outcome="establish",
+        category="II",
+        cause="from_childhood",
+        limitations=["mobility"],
+        rationale="Confirmed by the documents.",
+    )
+    return kwargs
+
+
+def search_by_name(page: Any) -> None:
+    page.fill("#id_q", "Жумаб")
+    submit(page)
+    assert page.locator("main table").is_visible()
+
+
+def search_with_a_bad_iin(page: Any) -> None:
+    page.fill("#id_q", "12345")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def send_an_empty_decision(page: Any) -> None:
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def send_a_referral_with_a_bad_bin(page: Any) -> None:
+    page.fill("#id_iin", "123")
+    page.fill("#id_organisation_bin", "000000000001")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def _queue_data(viewer: Any) -> dict[str, Any]:
+    _waiting_referral(viewer)
+    return {}
+
+
+def _search_data(viewer: Any) -> dict[str, Any]:
+    _astana_person_with_history(viewer)
+    return {}
+
+
+PAGES += [
+    PageToCheck(
+        "registry: search", url_name="registry:search", user="staff_user", languages=ALL_LANGUAGES
+    ),
+    PageToCheck(
+        "registry: search results",
+        url_name="registry:search",
+        user="staff_user",
+        kwargs=_search_data,
+        interact=search_by_name,
+    ),
+    PageToCheck(
+        "registry: search, bad IIN",
+        url_name="registry:search",
+        user="staff_user",
+        interact=search_with_a_bad_iin,
+    ),
+    PageToCheck(
+        "registry: person card",
+        url_name="registry:person",
+        user="staff_user",
+        kwargs=_astana_person_with_history,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: person card of another region",
+        url_name="registry:person",
+        user="other_region_officer",
+        kwargs=_astana_person_with_history,
+        status=403,
+    ),
+    PageToCheck(
+        "registry: my record",
+        url_name="registry:me",
+        user="person_user",
+        kwargs=_a_status_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: my record, representative", url_name="registry:me", user="representative_user"
+    ),
+    PageToCheck(
+        "registry: who looked at my data",
+        url_name="registry:my_access_log",
+        user="person_user",
+        kwargs=_someone_looked_at_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "assessment: queue",
+        url_name="assessment:queue",
+        user="mse_user",
+        kwargs=_queue_data,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "assessment: referral with decision form",
+        url_name="assessment:referral",
+        user="mse_user",
+        kwargs=_waiting_referral,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "assessment: decision form errors",
+        url_name="assessment:referral",
+        user="mse_user",
+        kwargs=_waiting_referral,
+        interact=send_an_empty_decision,
+    ),
+    PageToCheck(
+        "assessment: decided referral",
+        url_name="assessment:referral",
+        user="mse_user",
+        kwargs=_decided_referral,
+    ),
+    PageToCheck(
+        "assessment: new referral",
+        url_name="assessment:referral_new",
+        user="doctor_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "assessment: new referral errors",
+        url_name="assessment:referral_new",
+        user="doctor_user",
+        interact=send_a_referral_with_a_bad_bin,
+    ),
+]
