@@ -1,0 +1,60 @@
+"""Settings come from the environment, parsed strictly; production settings pass Django's
+deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PRODUCTION = {
+    "INCLUSIO_DEBUG": "False",
+    "INCLUSIO_SECRET_KEY": "x" * 60 + "not-a-real-key-only-for-this-test",
+    "INCLUSIO_ALLOWED_HOSTS": "inclusio.example.kz",
+}
+
+
+def _inclusio(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("INCLUSIO_")}
+    return subprocess.run(
+        [sys.executable, "-m", "inclusio.manage", *args],
+        env={**clean, "INCLUSIO_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    result = _inclusio(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"INCLUSIO_DEBUG": "yes"}, "INCLUSIO_DEBUG must be True or False"),
+        ({"INCLUSIO_DEBUG": "False"}, "INCLUSIO_SECRET_KEY must be set"),
+        ({"INCLUSIO_DATABASE_URL": "mysql://db/x"}, "must start with sqlite:// or postgres://"),
+        ({"INCLUSIO_LOGIN_FAILURE_LIMIT": "five"}, "must be an integer"),
+    ],
+)
+def test_bad_settings_stop_start_up_with_a_clear_message(
+    env: dict[str, str], message: str, tmp_path: Path
+) -> None:
+    result = _inclusio("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_development_creates_its_secret_key_once_outside_the_repository(tmp_path: Path) -> None:
+    assert _inclusio("check", env={}, tmp_path=tmp_path).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) > 40 and oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    _inclusio("check", env={}, tmp_path=tmp_path)
+    assert (tmp_path / "secret_key").read_text() == key
