@@ -14,7 +14,7 @@ from typing import NamedTuple
 import duckdb
 
 from inclusio.synthetic import figures as f
-from inclusio.synthetic.snapshot import parquet_path, read_manifest
+from inclusio.synthetic.snapshot import open_snapshot, read_manifest
 
 
 class FigureCheck(NamedTuple):
@@ -84,11 +84,7 @@ def check_snapshot(
     shares within ``share_tolerance_pp`` percentage points, counts within ``count_tolerance``
     of the scaled figure or within ``count_slack`` persons, whichever is wider."""
     scale = float(read_manifest(directory)["scale_factor"])
-    with duckdb.connect(config={"enable_progress_bar": False}) as db:
-        for name in ("persons", "families", "disability", "care"):
-            path = str(parquet_path(directory, name)).replace("'", "''")
-            # The names are the snapshot's fixed file names; the path is quoted above.
-            db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
+    with open_snapshot(directory) as db:
         persons, families = _one_row(
             db, "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM families)"
         )
@@ -128,10 +124,16 @@ def check_snapshot(
             f.FAMILIES_RAISING_CHILDREN_WITH_DISABILITIES,
             sum(by_children.values()),
         ),
-        count("  with one such child", raising[1], by_children.get(1, 0)),
-        count("  with two", raising[2], by_children.get(2, 0)),
-        count("  with three", raising[3], by_children.get(3, 0)),
-        count("  with four or more", raising[4], by_children.get(4, 0)),
+        count("families raising one child with disabilities", raising[1], by_children.get(1, 0)),
+        count("families raising two children with disabilities", raising[2], by_children.get(2, 0)),
+        count(
+            "families raising three children with disabilities", raising[3], by_children.get(3, 0)
+        ),
+        count(
+            "families raising four or more children with disabilities",
+            raising[4],
+            by_children.get(4, 0),
+        ),
     ]
 
 

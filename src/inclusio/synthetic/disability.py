@@ -232,7 +232,7 @@ def _categorical_rows(rng: np.random.Generator, p: np.ndarray) -> np.ndarray:
 def _eighteenth_birthdays(birth_days: np.ndarray) -> np.ndarray:
     days = birth_days.astype("datetime64[D]")
     months = days.astype("datetime64[M]")
-    shifted = (months.astype("datetime64[Y]") + 18).astype("datetime64[M]")
+    shifted = (months.astype("datetime64[Y]") + np.timedelta64(18, "Y")).astype("datetime64[M]")
     shifted += months - months.astype("datetime64[Y]").astype("datetime64[M]")
     return (shifted.astype("datetime64[D]") + (days - months)).astype(np.int32)
 

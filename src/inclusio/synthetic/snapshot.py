@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 GENERATOR_VERSION = 1
@@ -78,3 +79,14 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         raise FileNotFoundError(f"{directory} holds no synthetic snapshot ({MANIFEST} missing)")
     manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return manifest
+
+
+def open_snapshot(directory: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one view per snapshot file, named like the file."""
+    db = duckdb.connect()
+    db.execute("SET enable_progress_bar = false")
+    for name in SCHEMAS:
+        path = str(parquet_path(directory, name)).replace("'", "''")
+        # The names are the contract's fixed file names; the path is quoted above.
+        db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
+    return db

@@ -1,0 +1,259 @@
+"""Load the registry part of a snapshot into the database: every person with a disability and
+every carer, their families and memberships, one current disability status each, care links.
+
+The snapshot is read with DuckDB, names and addresses are derived (names.py), and the rows go
+into temporary staging tables: by COPY on PostgreSQL, in large executemany batches elsewhere.
+Set-based INSERT … SELECT statements then move them into the registry tables in one transaction.
+This bypasses the registry services on purpose: they validate, audit and emit events one person
+at a time, which for 800,000 persons would take hours; the snapshot is valid by construction
+(its tests check it), and the load as a whole is recorded as one audit event.
+
+Persons whose IIN is already registered are skipped together with their status and membership,
+so running the load twice adds nothing the second time.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from inclusio import countries
+from inclusio.core.audit import record_write
+from inclusio.registry.models import (
+    FUNCTIONAL_LIMITATIONS,
+    CareLink,
+    DisabilityStatus,
+    Family,
+    FamilyMembership,
+    Person,
+)
+from inclusio.synthetic.names import derive_addresses, derive_names
+from inclusio.synthetic.snapshot import open_snapshot, read_manifest
+
+STEPS = ("read", "stage", "insert")
+ADDED = ("families", "persons", "memberships", "statuses", "care_links")
+COPY_BATCH_ROWS = 100_000
+EXECUTEMANY_BATCH_ROWS = 20_000
+_LIMITATION_COLUMNS = ", ".join(FUNCTIONAL_LIMITATIONS)
+
+# Staging tables: name → column definitions, in the order of the Arrow tables that fill them.
+# The types are standard SQL, which both PostgreSQL and SQLite accept.
+STAGING = {
+    "synth_family": "external_ref bigint, region_id varchar(2), urban boolean, housing varchar(4)",
+    "synth_person": (
+        "iin varchar(12), surname varchar(100), given_name varchar(100), "
+        "patronymic varchar(100), birth_date date, sex varchar(1), region_id varchar(2), "
+        "urban boolean, address varchar(300), latitude double precision, "
+        "longitude double precision, preferred_language varchar(2), family_ref bigint, "
+        "role varchar(6)"
+    ),
+    "synth_status": (
+        "iin varchar(12), category varchar(5), cause varchar(20), "
+        "work_capacity_loss_pct smallint, "
+        + ", ".join(f"{name} boolean" for name in FUNCTIONAL_LIMITATIONS)
+        + ", valid_from date, reexamination_date date"
+    ),
+    "synth_care": "carer_iin varchar(12), cared_iin varchar(12), relation varchar(8), since date",
+}
+
+StepCallback = Callable[[str], None]
+
+
+def _no_progress(step: str) -> None:
+    """Progress callback that reports nothing."""
+
+
+def load_snapshot(directory: Path, *, on_step: StepCallback = _no_progress) -> dict[str, int]:
+    """Load the snapshot in ``directory``; return how many rows of each kind were added (ADDED)
+    and how many of its persons were already registered and so skipped."""
+    read_manifest(directory)  # refuse a folder that holds no snapshot
+    on_step("read")
+    tables = read_registry_part(directory, countries.regions(settings.COUNTRY))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room to hash hundreds of thousands of IINs in memory rather than spill to disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        on_step("stage")
+        for name, columns in STAGING.items():
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
+            _fill(cursor, name, tables[name])
+        on_step("insert")
+        counts = _insert_new_rows(cursor)
+        for name in STAGING:
+            cursor.execute(f"DROP TABLE {name}")
+        if any(counts[what] for what in ADDED):
+            record_write(
+                actor=None,
+                action="synthetic_load",
+                entity="registry",
+                entity_id=directory.name,
+                data=counts,
+            )
+    return counts
+
+
+def read_registry_part(directory: Path, regions: list[dict[str, Any]]) -> dict[str, pa.Table]:
+    """The staging tables' rows, from the snapshot's Parquet files."""
+    with open_snapshot(directory) as db:
+        db.execute("""
+            CREATE TEMPORARY TABLE loaded AS
+            SELECT p.iin, p.family_id, p.family_role, p.birth_date, p.sex, p.region_code,
+                   p.urban, f.latitude, f.longitude
+            FROM persons p JOIN families f USING (family_id)
+            WHERE p.iin IN (SELECT iin FROM disability UNION SELECT carer_iin FROM care)
+        """)
+        persons = db.sql("SELECT * FROM loaded ORDER BY iin").to_arrow_table()
+        families = db.sql("""
+            SELECT family_id, region_code, urban, housing FROM families
+            WHERE family_id IN (SELECT family_id FROM loaded) ORDER BY family_id
+        """).to_arrow_table()
+        statuses = db.sql(f"""
+            SELECT iin, category, cause, work_capacity_loss_pct, {_LIMITATION_COLUMNS},
+                   since, until FROM disability
+        """).to_arrow_table()  # noqa: S608 - only constant column names are interpolated
+        care = db.sql("SELECT carer_iin, cared_iin, relation, since FROM care").to_arrow_table()
+    return {
+        "synth_family": families,
+        "synth_person": _person_rows(persons, regions),
+        "synth_status": statuses,
+        "synth_care": care,
+    }
+
+
+def _person_rows(persons: pa.Table, regions: list[dict[str, Any]]) -> pa.Table:
+    family_id = persons["family_id"].to_numpy()
+    female = pc.equal(persons["sex"], "F").to_numpy()
+    urban = persons["urban"].to_numpy()
+    region = pc.index_in(persons["region_code"], value_set=pa.array([r["code"] for r in regions]))
+    if region.null_count:
+        raise ValueError("the snapshot names a region this country does not have")
+    names = derive_names(persons["iin"].combine_chunks(), family_id, female)
+    return pa.table(
+        {
+            "iin": persons["iin"],
+            "surname": names.surname,
+            "given_name": names.given_name,
+            "patronymic": names.patronymic,
+            "birth_date": persons["birth_date"],
+            "sex": persons["sex"],
+            "region_id": persons["region_code"],
+            "urban": persons["urban"],
+            "address": derive_addresses(family_id, region.to_numpy(), urban, regions),
+            "latitude": persons["latitude"],
+            "longitude": persons["longitude"],
+            "preferred_language": names.language,
+            "family_ref": persons["family_id"],
+            "role": persons["family_role"],
+        }
+    )
+
+
+def _fill(cursor: Any, name: str, table: pa.Table) -> None:
+    if connection.vendor == "postgresql":
+        with cursor.copy(f"COPY {name} FROM STDIN (FORMAT csv)") as copy:
+            for chunk in _csv_chunks(table):
+                copy.write(chunk)
+        cursor.execute(f"ANALYZE {name}")  # temporary tables are never analysed automatically
+        return
+    # Elsewhere (SQLite): dates as ISO text, which is how Django stores them there.
+    table = table.cast(
+        pa.schema(
+            [
+                pa.field(f.name, pa.string() if pa.types.is_date(f.type) else f.type)
+                for f in table.schema
+            ]
+        )
+    )
+    placeholders = ", ".join(["%s"] * table.num_columns)
+    for batch in table.to_batches(EXECUTEMANY_BATCH_ROWS):
+        columns = [column.to_pylist() for column in batch.columns]
+        rows = list(zip(*columns, strict=True))
+        cursor.executemany(f"INSERT INTO {name} VALUES ({placeholders})", rows)  # noqa: S608
+
+
+def _csv_chunks(table: pa.Table) -> Iterator[bytes]:
+    # Quoting every value keeps an empty string apart from NULL, which COPY reads unquoted.
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
+    for batch in table.to_batches(COPY_BATCH_ROWS):
+        buffer = io.BytesIO()
+        pa_csv.write_csv(batch, buffer, options)
+        yield buffer.getvalue()
+
+
+def _insert_new_rows(cursor: Any) -> dict[str, int]:
+    """Move the staged rows of persons not yet registered into the registry tables."""
+    person, family = Person._meta.db_table, Family._meta.db_table
+    membership, status = FamilyMembership._meta.db_table, DisabilityStatus._meta.db_table
+    care = CareLink._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # Table names come from the models, never from input, so interpolating them is safe (S608).
+    cursor.execute(f"DELETE FROM synth_person WHERE iin IN (SELECT iin FROM {person})")  # noqa: S608
+    already_registered = cursor.rowcount
+    inserts = {
+        "families": (
+            family,
+            f"""INSERT INTO {family} (external_ref, region_id, urban, housing)
+            SELECT s.external_ref, s.region_id, s.urban, s.housing FROM synth_family s
+            WHERE s.external_ref IN (SELECT family_ref FROM synth_person)
+              AND NOT EXISTS (SELECT 1 FROM {family} f WHERE f.external_ref = s.external_ref)""",  # noqa: S608
+            [],
+        ),
+        "persons": (
+            person,
+            f"""INSERT INTO {person} (iin, surname, given_name, patronymic, birth_date, sex,
+                region_id, urban, address, latitude, longitude, phone, preferred_language,
+                user_id, created, updated)
+            SELECT iin, surname, given_name, patronymic, birth_date, sex, region_id, urban,
+                address, latitude, longitude, '', preferred_language, NULL, %s, %s
+            FROM synth_person""",  # noqa: S608
+            [now, now],
+        ),
+        "memberships": (
+            membership,
+            f"""INSERT INTO {membership} (family_id, person_id, role)
+            SELECT f.id, p.id, s.role FROM synth_person s
+            JOIN {person} p ON p.iin = s.iin JOIN {family} f ON f.external_ref = s.family_ref""",  # noqa: S608
+            [],
+        ),
+        "statuses": (
+            status,
+            f"""INSERT INTO {status} (person_id, category, cause, work_capacity_loss_pct,
+                {_LIMITATION_COLUMNS}, valid_from, reexamination_date, ended, source,
+                recorded_at, superseded_at)
+            SELECT p.id, s.category, s.cause, s.work_capacity_loss_pct, {_LIMITATION_COLUMNS},
+                s.valid_from, s.reexamination_date, %s, %s, %s, NULL
+            FROM synth_status s JOIN synth_person n ON n.iin = s.iin
+            JOIN {person} p ON p.iin = s.iin""",  # noqa: S608
+            [False, DisabilityStatus.Source.SYNTHETIC.value, now],
+        ),
+        "care_links": (
+            care,
+            f"""INSERT INTO {care} (carer_id, cared_id, relation, since, until)
+            SELECT a.id, b.id, c.relation, c.since, NULL FROM synth_care c
+            JOIN {person} a ON a.iin = c.carer_iin JOIN {person} b ON b.iin = c.cared_iin
+            LEFT JOIN synth_person new_carer ON new_carer.iin = c.carer_iin
+            LEFT JOIN synth_person new_cared ON new_cared.iin = c.cared_iin
+            WHERE (new_carer.iin IS NOT NULL OR new_cared.iin IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM {care} x
+                              WHERE x.carer_id = a.id AND x.cared_id = b.id)""",  # noqa: S608
+            [],
+        ),
+    }
+    counts = {}
+    for what, (table, sql, params) in inserts.items():
+        cursor.execute(sql, params)
+        counts[what] = cursor.rowcount
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner still sees the table as empty and joins the
+            # next statement's 100,000s of rows to it by nested loops.
+            cursor.execute(f"ANALYZE {table}")
+    return counts | {"already_registered": already_registered}
