@@ -123,7 +123,7 @@ def test_names_and_addresses_are_derived_the_same_way_every_time(demo_snapshot: 
 def test_the_command_prints_what_it_added(demo_snapshot: Path) -> None:
     out = StringIO()
     call_command("synth_load", str(demo_snapshot), stdout=out)
-    assert f"{expected_counts(demo_snapshot)['persons']} persons" in out.getvalue()
+    assert f"{expected_counts(demo_snapshot)['persons']:,} persons" in out.getvalue()
 
 
 @pytest.mark.django_db

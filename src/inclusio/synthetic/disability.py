@@ -149,7 +149,7 @@ def select_children(
     grandchildren = _one_child_each(
         families, families.kind == Kind.KINSHIP_CARE, families.children, rng
     )
-    with_guardian = np.sort(_choose(rng, grandchildren, quotas.children_raised_by_guardians))
+    with_guardian = _choose(rng, grandchildren, quotas.children_raised_by_guardians)
 
     school_age_so_far = sum(
         int((persons.age[chosen] >= SCHOOL_AGE).sum()) for chosen in [*siblings, with_guardian]

@@ -51,5 +51,9 @@ class Command(BaseCommand):
                 "%(memberships)s memberships, %(statuses)s statuses, %(care_links)s care links; "
                 "%(already_registered)s persons were already registered; %(seconds).1f s"
             )
-            % {**counts, "directory": options["directory"], "seconds": time.monotonic() - started}
+            % {
+                **{what: f"{count:,}" for what, count in counts.items()},
+                "directory": options["directory"],
+                "seconds": time.monotonic() - started,
+            }
         )
