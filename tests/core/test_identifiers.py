@@ -94,3 +94,16 @@ def test_messages_are_translated(settings) -> None:  # type: ignore[no-untyped-d
     with translation.override("en"), pytest.raises(ValidationFailed) as refusal:
         parse_iin("123")
     assert refusal.value.message == "IIN must have exactly 12 digits; 3 given."
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ru", "ИИН должен состоять ровно из 12 цифр"), ("kk", "ЖСН дәл 12 цифрдан тұруы керек")],
+)
+def test_refusals_speak_the_users_language(language: str, text: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ValidationFailed) as refusal:
+        parse_iin("123")
+    assert refusal.value.message.startswith(text)
+    assert refusal.value.code == "IIN_LENGTH"

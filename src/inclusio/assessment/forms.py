@@ -6,17 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.assessment.models import Decision, Referral
-from inclusio.registry.models import FUNCTIONAL_LIMITATIONS, Category, Cause
+from inclusio.registry.models import Category, Cause, Limitation
 
-LIMITATION_CHOICES = [
-    ("mobility", _("mobility")),
-    ("vision", _("vision")),
-    ("hearing", _("hearing")),
-    ("speech", _("speech")),
-    ("intellectual", _("intellectual")),
-    ("psychosocial", _("psychosocial")),
-]
-assert [code for code, _label in LIMITATION_CHOICES] == list(FUNCTIONAL_LIMITATIONS)
 
 
 class DateInput(forms.DateInput):
@@ -101,7 +92,7 @@ class DecisionForm(forms.Form):
     )
     limitations = forms.MultipleChoiceField(
         label=_("Functional limitations"),
-        choices=LIMITATION_CHOICES,
+        choices=Limitation.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -40,23 +40,27 @@ def check_digit(first_eleven: str) -> int | None:
     return total
 
 
+# The names of the numbers as the user reads them in a message.
+KIND_LABELS = {"IIN": _("IIN"), "BIN": _("BIN")}
+
+
 def _check_shape(value: str, kind: str) -> None:
     if len(value) != 12:
         raise ValidationFailed(
             f"{kind}_LENGTH",
             _("%(kind)s must have exactly 12 digits; %(length)s given."),
-            kind=kind,
+            kind=KIND_LABELS[kind],
             length=len(value),
         )
     if not value.isascii() or not value.isdigit():
         raise ValidationFailed(
-            f"{kind}_NOT_DIGITS", _("%(kind)s may contain digits only."), kind=kind
+            f"{kind}_NOT_DIGITS", _("%(kind)s may contain digits only."), kind=KIND_LABELS[kind]
         )
     if check_digit(value[:11]) != int(value[11]):
         raise ValidationFailed(
             f"{kind}_CHECKSUM",
             _("%(kind)s check digit does not match: the number is mistyped."),
-            kind=kind,
+            kind=KIND_LABELS[kind],
         )
 
 

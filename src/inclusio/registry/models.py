@@ -173,7 +173,18 @@ class Cause(models.TextChoices):
     OTHER = "other", _("other cause")
 
 
-FUNCTIONAL_LIMITATIONS = ("mobility", "vision", "hearing", "speech", "intellectual", "psychosocial")
+class Limitation(models.TextChoices):
+    """Functional limitations; each is a boolean column of DisabilityStatus."""
+
+    MOBILITY = "mobility", _("mobility")
+    VISION = "vision", _("vision")
+    HEARING = "hearing", _("hearing")
+    SPEECH = "speech", _("speech")
+    INTELLECTUAL = "intellectual", _("intellectual")
+    PSYCHOSOCIAL = "psychosocial", _("psychosocial")
+
+
+FUNCTIONAL_LIMITATIONS = tuple(Limitation.values)
 
 
 class DisabilityStatus(models.Model):
@@ -242,6 +253,10 @@ class DisabilityStatus(models.Model):
     @property
     def limitations(self) -> list[str]:
         return [name for name in FUNCTIONAL_LIMITATIONS if getattr(self, name)]
+
+    @property
+    def limitation_labels(self) -> list[str]:
+        return [str(Limitation(name).label) for name in self.limitations]
 
     def valid_on(self, day: dt.date) -> bool:
         return (
