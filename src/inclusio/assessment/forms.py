@@ -9,7 +9,6 @@ from inclusio.assessment.models import Decision, Referral
 from inclusio.registry.models import Category, Cause, Limitation
 
 
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
