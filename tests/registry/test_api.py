@@ -62,3 +62,10 @@ def test_no_token_or_a_wrong_one_is_401(client: Client) -> None:
     assert client.get(f"/api/v1/registry/persons/{trio.person.iin}").status_code == 401
     assert _get(client, "not-a-token", trio.person.iin).status_code == 401
     assert not AccessEvent.objects.exists()
+
+
+def test_a_web_session_does_not_open_the_api(client: Client) -> None:
+    # A staff session may not have passed the second factor; the API takes tokens only.
+    trio = make_trio()
+    client.force_login(trio.own_officer)
+    assert client.get(f"/api/v1/registry/persons/{trio.person.iin}").status_code == 401

@@ -7,13 +7,13 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.security import SessionAuth
 
 from inclusio.core.tokens import BearerToken
 from inclusio.registry.selectors import person_get
 from inclusio.registry.services import current_status
 
-router = Router(tags=["registry"], auth=[BearerToken(), SessionAuth()])
+# Tokens only: a web session may lack the staff second factor, which the API cannot ask for.
+router = Router(tags=["registry"], auth=BearerToken())
 
 
 class StatusOut(Schema):
