@@ -69,3 +69,20 @@ def test_a_web_session_does_not_open_the_api(client: Client) -> None:
     trio = make_trio()
     client.force_login(trio.own_officer)
     assert client.get(f"/api/v1/registry/persons/{trio.person.iin}").status_code == 401
+
+
+def test_tokens_are_issued_and_revoked_from_the_command_line(client: Client) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from inclusio.core.models import ApiToken
+
+    trio = make_trio()
+    make_user("pension_fund", "ministry_admin", None)
+    out = StringIO()
+    call_command("api_token", "issue", "pension_fund", "pension fund system", stdout=out)
+    token = out.getvalue().strip()
+    assert _get(client, token, trio.person.iin).status_code == 200
+    call_command("api_token", "revoke", str(ApiToken.objects.get().pk), stdout=StringIO())
+    assert _get(client, token, trio.person.iin).status_code == 401
