@@ -73,3 +73,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def _fast_password_hashing(settings: Any) -> None:  # pytest-django's settings wrapper
     # The production hasher costs ~0.3 s a password by design; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Permission sets are cached per account id, and ids repeat between rolled-back tests.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -136,6 +136,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "inclusio.urls"
 WSGI_APPLICATION = "inclusio.wsgi.application"
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["inclusio.core.backends.CachedPermissionsBackend"]
+# How long a process may keep using an account's permissions after its role changes.
+PERMISSION_CACHE_SECONDS = env_int("INCLUSIO_PERMISSION_CACHE_SECONDS", 60)
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 

@@ -33,3 +33,16 @@ def test_the_country_fixture_has_twenty_regions_in_three_languages() -> None:
         "Astana city",
     )
     assert Region.objects.filter(is_city=True).count() == 3
+
+
+def test_a_role_given_or_taken_applies_at_once_despite_the_permission_cache() -> None:
+    from inclusio.core.models import User
+
+    user = User.objects.create_user(username="u", password="p")
+    assert not user.has_perm("registry.view_person_record")
+    user.groups.add(Group.objects.get(name="district_officer"))
+    user = User.objects.get(pk=user.pk)  # a new request
+    assert user.has_perm("registry.view_person_record")
+    user.groups.clear()
+    user = User.objects.get(pk=user.pk)
+    assert not user.has_perm("registry.view_person_record")

@@ -14,3 +14,10 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(country.load_country_after_migrate, sender=self)
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+
+        from django.db.models.signals import m2m_changed
+
+        from inclusio.core.backends import forget_permissions_on_role_change
+        from inclusio.core.models import User
+
+        m2m_changed.connect(forget_permissions_on_role_change, sender=User.groups.through)

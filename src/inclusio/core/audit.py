@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.models import AccessEvent, AuditEvent, ChainedRecord, ChainHead, User
 
@@ -47,19 +50,32 @@ def _append[R: ChainedRecord](record: R) -> R:
         record.at = timezone.now()
         pending.append(record)
         return record
-    with transaction.atomic():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(
-            chain=record.CHAIN, defaults={"last_hash": GENESIS}
-        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Plain SQL on this path: every read of a person's data by someone else comes here,
+        # and the ORM's query building would cost more than the statements themselves.
+        prev_hash = _lock_head(cursor, record.CHAIN)
         # Microseconds are kept by both databases, so the stored time hashes the same on reread.
         record.at = timezone.now()
-        record.prev_hash = head.last_hash
-        record.hash = _digest(head.last_hash, record.hashed_fields())
+        record.prev_hash = prev_hash
+        record.hash = _digest(prev_hash, record.hashed_fields())
         record.save(force_insert=True)
-        head.last_hash = record.hash
-        head.length += 1
-        head.save(update_fields=["last_hash", "length"])
+        cursor.execute(
+            "UPDATE core_chainhead SET last_hash = %s, length = length + 1 WHERE chain = %s",
+            [record.hash, record.CHAIN],
+        )
     return record
+
+
+def _lock_head(cursor: CursorWrapper, chain: str) -> str:
+    """Lock the chain's head row (created on first use) and return the last hash."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    cursor.execute(f"SELECT last_hash FROM core_chainhead WHERE chain = %s{lock}", [chain])  # noqa: S608
+    row = cursor.fetchone()
+    if row is None:
+        ChainHead.objects.get_or_create(chain=chain, defaults={"last_hash": GENESIS})
+        cursor.execute(f"SELECT last_hash FROM core_chainhead WHERE chain = %s{lock}", [chain])  # noqa: S608
+        row = cursor.fetchone()
+    return str(row[0])
 
 
 @contextmanager
@@ -131,7 +147,7 @@ class ChainReport:
     chain: str
     checked: int
     first_broken_id: int | None
-    reason: str
+    reason: str | Promise
 
     @property
     def intact(self) -> bool:
@@ -148,15 +164,19 @@ def verify_chain(model: type[ChainedRecord]) -> ChainReport:
     checked = 0
     for row in _rows(model):
         if row.prev_hash != prev:
-            return ChainReport(model.CHAIN, checked, row.pk, "link to the previous row is broken")
+            return ChainReport(
+                model.CHAIN, checked, row.pk, _("link to the previous row is broken")
+            )
         if _digest(prev, row.hashed_fields()) != row.hash:
-            return ChainReport(model.CHAIN, checked, row.pk, "row content does not match its hash")
+            return ChainReport(
+                model.CHAIN, checked, row.pk, _("row content does not match its hash")
+            )
         prev = row.hash
         checked += 1
     head = ChainHead.objects.filter(chain=model.CHAIN).first()
     if head is not None and (head.last_hash != prev or head.length != checked):
-        return ChainReport(model.CHAIN, checked, -1, "rows are missing at the end of the chain")
-    return ChainReport(model.CHAIN, checked, None, "intact")
+        return ChainReport(model.CHAIN, checked, -1, _("rows are missing at the end of the chain"))
+    return ChainReport(model.CHAIN, checked, None, _("intact"))
 
 
 def verify_all() -> list[ChainReport]:

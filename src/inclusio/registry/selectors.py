@@ -18,7 +18,7 @@ from inclusio.core.errors import AccessDenied, NotFound
 from inclusio.core.identifiers import parse_iin
 from inclusio.core.models import AccessEvent
 from inclusio.core.roles import PERSON_READ
-from inclusio.core.scope import covers_region, require
+from inclusio.core.scope import covers_region, may, require
 from inclusio.registry.models import CareLink, DisabilityStatus, FamilyMembership, Person
 
 SEARCH_LIMIT = 50
@@ -63,24 +63,16 @@ def person_get(
     person = _find(iin)
     if _is_self(actor, person):
         return person
-    if _represents(actor, person):
-        record_access(
-            actor=actor,
+    # Staff first: their permission is cached, while representation needs a query.
+    if not may(actor, PERSON_READ, person.region_id) and not _represents(actor, person):
+        require(
+            actor,
+            PERSON_READ,
+            region_code=person.region_id,
             person_iin=person.iin,
             what=what,
-            purpose=purpose,
-            granted=True,
             channel=channel,
         )
-        return person
-    require(
-        actor,
-        PERSON_READ,
-        region_code=person.region_id,
-        person_iin=person.iin,
-        what=what,
-        channel=channel,
-    )
     record_access(
         actor=actor,
         person_iin=person.iin,

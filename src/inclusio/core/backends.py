@@ -1,0 +1,44 @@
+"""Authentication backend whose permission look-ups are cached for a short while.
+
+Django reads a user's permissions from the database once per request (two joined queries).
+The API answers agencies many times a second with the same accounts, so the set is kept in the
+process cache for PERMISSION_CACHE_SECONDS; a change of role reaches a running process within
+that time. Deactivating an account takes effect at once: it is checked on every request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+
+
+class CachedPermissionsBackend(ModelBackend):
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return super().get_all_permissions(user_obj, obj)
+        key = f"inclusio:permissions:{user_obj.pk}"
+        permissions: set[str] | None = cache.get(key)
+        if permissions is None:
+            permissions = super().get_all_permissions(user_obj, obj)
+            cache.set(key, permissions, settings.PERMISSION_CACHE_SECONDS)
+        return permissions
+
+
+def forget_permissions(user_id: int) -> None:
+    cache.delete(f"inclusio:permissions:{user_id}")
+
+
+def forget_permissions_on_role_change(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    """A role given or taken in this process applies at once, not after the cache expires."""
+    if not action.startswith("post_"):
+        return
+    if reverse:  # a group's members changed
+        for user_id in pk_set or instance.user_set.values_list("pk", flat=True):
+            forget_permissions(user_id)
+    else:
+        forget_permissions(instance.pk)
