@@ -59,7 +59,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     env = dict(
         os.environ,
         INCLUSIO_DEBUG="False",
@@ -151,14 +151,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per process")
     args = parser.parse_args()
     setup_django()
     from inclusio.core.models import AccessEvent
 
     token, iins = agency_token_and_iins(50_000)
     port = free_port()
-    server = start_server(port, args.workers)
+    server = start_server(port, args.workers, args.threads)
     try:
         run_load(port, token, iins, args.rate, 5)  # warm-up: connections, caches
         logged_before = AccessEvent.objects.count()

@@ -6,8 +6,10 @@ database, or the file in INCLUSIO_TEST_SQLITE), PostgreSQL under ``tools/pgclust
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -81,3 +83,47 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+# --- transactional tests and the append-only tables ---------------------------------------
+
+
+@pytest.fixture
+def _append_only_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
+    yield
+    _append_only_triggers("create_triggers", django_db_blocker)
+
+
+@pytest.fixture
+def transactional_db(
+    _append_only_triggers_restored: None, transactional_db: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """pytest-django's transactional_db, able to empty the append-only tables afterwards.
+
+    Browser tests need real transactions: the live server's thread sees only committed data.
+    Afterwards pytest-django empties every table (TRUNCATE on PostgreSQL, DELETE on SQLite),
+    which the append-only triggers of the audit and access logs refuse. So the triggers come
+    off just before the emptying and go back just after it: fixtures are torn down in reverse
+    order, this one first, then pytest-django's (which empties), then the restoring one.
+    """
+    yield
+    _append_only_triggers("drop_triggers", django_db_blocker)
+
+
+class _StatementRunner:
+    """Just enough of a schema editor for the trigger functions of the core migration."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, params: Any = None) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _append_only_triggers(action: str, django_db_blocker: Any) -> None:
+    from django.db import connection
+
+    migration = importlib.import_module("inclusio.core.migrations.0002_append_only")
+    with django_db_blocker.unblock():
+        getattr(migration, action)(None, _StatementRunner(connection))

@@ -137,8 +137,9 @@ ROOT_URLCONF = "inclusio.urls"
 WSGI_APPLICATION = "inclusio.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["inclusio.core.backends.CachedPermissionsBackend"]
-# How long a process may keep using an account's permissions after its role changes.
-PERMISSION_CACHE_SECONDS = env_int("INCLUSIO_PERMISSION_CACHE_SECONDS", 60)
+# How long a process may keep an account's permissions, and an API token's account, before
+# reading them again: a role change or token revocation elsewhere applies within this time.
+AUTH_CACHE_SECONDS = env_int("INCLUSIO_AUTH_CACHE_SECONDS", 60)
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 

@@ -29,9 +29,12 @@ GENESIS = "0" * 64
 Actor = User | AnonymousUser | None
 
 
+def _canonical(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
+    return hashlib.sha256(f"{prev_hash}|{_canonical(fields)}".encode()).hexdigest()
 
 
 def _actor_fields(actor: Actor) -> dict[str, Any]:
@@ -50,12 +53,12 @@ def _append[R: ChainedRecord](record: R) -> R:
         record.at = timezone.now()
         pending.append(record)
         return record
+    # Microseconds are kept by both databases, so the stored time hashes the same on reread.
+    record.at = timezone.now()
+    if connection.vendor == "postgresql":
+        return _append_in_one_statement(record)
     with transaction.atomic(), connection.cursor() as cursor:
-        # Plain SQL on this path: every read of a person's data by someone else comes here,
-        # and the ORM's query building would cost more than the statements themselves.
         prev_hash = _lock_head(cursor, record.CHAIN)
-        # Microseconds are kept by both databases, so the stored time hashes the same on reread.
-        record.at = timezone.now()
         record.prev_hash = prev_hash
         record.hash = _digest(prev_hash, record.hashed_fields())
         record.save(force_insert=True)
@@ -63,6 +66,53 @@ def _append[R: ChainedRecord](record: R) -> R:
             "UPDATE core_chainhead SET last_hash = %s, length = length + 1 WHERE chain = %s",
             [record.hash, record.CHAIN],
         )
+    return record
+
+
+# On PostgreSQL the whole append is one statement, so one round trip: lock the head, insert the
+# row with its hash computed by the database (the same SHA-256 over "previous|canonical JSON"
+# that verify_chain recomputes in Python), and move the head. Every read of a person's data by
+# someone else comes through here, so it is the hot path of the API.
+_APPEND_SQL = """
+WITH head AS (
+    SELECT last_hash FROM core_chainhead WHERE chain = %s FOR UPDATE
+), inserted AS (
+    INSERT INTO {table} ({columns}, prev_hash, hash)
+    SELECT {placeholders}, head.last_hash,
+           encode(sha256(convert_to(head.last_hash || '|' || %s, 'UTF8')), 'hex')
+    FROM head
+    RETURNING id, prev_hash, hash
+)
+UPDATE core_chainhead SET last_hash = inserted.hash, length = core_chainhead.length + 1
+FROM inserted WHERE core_chainhead.chain = %s
+RETURNING inserted.id, inserted.prev_hash, inserted.hash
+"""
+
+
+def _append_in_one_statement[R: ChainedRecord](record: R) -> R:
+    fields = [
+        field
+        for field in record._meta.concrete_fields
+        if field.column not in ("id", "prev_hash", "hash")
+    ]
+    sql = _APPEND_SQL.format(
+        table=record._meta.db_table,
+        columns=", ".join(connection.ops.quote_name(str(field.column)) for field in fields),
+        placeholders=", ".join(["%s"] * len(fields)),
+    )
+    values = [
+        field.get_db_prep_save(field.value_from_object(record), connection) for field in fields
+    ]
+    params = [record.CHAIN, *values, _canonical(record.hashed_fields()), record.CHAIN]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:  # the chain's first row: create its head, then append
+            ChainHead.objects.get_or_create(chain=record.CHAIN, defaults={"last_hash": GENESIS})
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    record.pk, record.prev_hash, record.hash = row
+    record._state.adding = False
     return record
 
 

@@ -2,7 +2,7 @@
 
 Django reads a user's permissions from the database once per request (two joined queries).
 The API answers agencies many times a second with the same accounts, so the set is kept in the
-process cache for PERMISSION_CACHE_SECONDS; a change of role reaches a running process within
+process cache for AUTH_CACHE_SECONDS; a change of role reaches a running process within
 that time. Deactivating an account takes effect at once: it is checked on every request.
 """
 
@@ -23,7 +23,7 @@ class CachedPermissionsBackend(ModelBackend):
         permissions: set[str] | None = cache.get(key)
         if permissions is None:
             permissions = super().get_all_permissions(user_obj, obj)
-            cache.set(key, permissions, settings.PERMISSION_CACHE_SECONDS)
+            cache.set(key, permissions, settings.AUTH_CACHE_SECONDS)
         return permissions
 
 

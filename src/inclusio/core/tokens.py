@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -32,16 +34,32 @@ def api_token_issue(*, actor: User | None, user: User, name: str) -> str:
     return token
 
 
+def _cache_key(digest: str) -> str:
+    return f"inclusio:token:{digest}"
+
+
 def user_for_token(token: str) -> User | None:
-    found = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(token), revoked__isnull=True, user__is_active=True)
-        .first()
-    )
-    return found.user if found else None
+    """The active account of a valid token. Agencies call many times a second with the same
+    token, so the answer is kept for AUTH_CACHE_SECONDS; a revocation in another process takes
+    effect within that time, in this one at once."""
+    digest = _digest(token)
+    user: User | None = cache.get(_cache_key(digest))
+    if user is None:
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=digest, revoked__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        user = found.user
+        cache.set(_cache_key(digest), user, settings.AUTH_CACHE_SECONDS)
+    return user
 
 
 def api_token_revoke(*, actor: User | None, token_id: int) -> None:
+    for digest in ApiToken.objects.filter(pk=token_id).values_list("digest", flat=True):
+        cache.delete(_cache_key(digest))
     ApiToken.objects.filter(pk=token_id, revoked__isnull=True).update(revoked=timezone.now())
     record_write(
         actor=actor, action="api_token_revoke", entity="api_token", entity_id=token_id, data={}

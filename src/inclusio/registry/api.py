@@ -9,8 +9,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from inclusio.core.tokens import BearerToken
-from inclusio.registry.selectors import person_get
-from inclusio.registry.services import current_status
+from inclusio.registry.selectors import person_status_get
 
 # Tokens only: a web session may lack the staff second factor, which the API cannot ask for.
 router = Router(tags=["registry"], auth=BearerToken())
@@ -49,10 +48,7 @@ class ErrorOut(Schema):
 def person_status(
     request: HttpRequest, iin: str, purpose: str = "disability status verification"
 ) -> PersonStatusOut:
-    person = person_get(
-        actor=request.user, iin=iin, purpose=purpose, what="disability_status", channel="api"
-    )
-    status = current_status(person)
+    person, status = person_status_get(actor=request.user, iin=iin, purpose=purpose)
     today = timezone.localdate()
     return PersonStatusOut(
         iin=person.iin,

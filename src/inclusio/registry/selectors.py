@@ -46,23 +46,17 @@ def _find(iin: str) -> Person:
     try:
         return Person.objects.select_related("region").get(iin=value)
     except Person.DoesNotExist:
-        raise NotFound(
-            "PERSON_NOT_FOUND", _("No person with IIN %(iin)s is registered."), iin=value
-        ) from None
+        raise _not_found(value) from None
 
 
-def person_get(
-    *,
-    actor: Actor,
-    iin: str,
-    purpose: str,
-    what: str = "person_record",
-    channel: str = "web",
-) -> Person:
-    """The person with ``iin`` if ``actor`` may see them; every read by another is logged."""
-    person = _find(iin)
+def _not_found(iin: str) -> NotFound:
+    return NotFound("PERSON_NOT_FOUND", _("No person with IIN %(iin)s is registered."), iin=iin)
+
+
+def _authorise_read(actor: Actor, person: Person, *, what: str, purpose: str, channel: str) -> None:
+    """Let the person through silently; log anyone else's read, refused or granted."""
     if _is_self(actor, person):
-        return person
+        return
     # Staff first: their permission is cached, while representation needs a query.
     if not may(actor, PERSON_READ, person.region_id) and not _represents(actor, person):
         require(
@@ -81,7 +75,49 @@ def person_get(
         granted=True,
         channel=channel,
     )
+
+
+def person_get(
+    *,
+    actor: Actor,
+    iin: str,
+    purpose: str,
+    what: str = "person_record",
+    channel: str = "web",
+) -> Person:
+    """The person with ``iin`` if ``actor`` may see them; every read by another is logged."""
+    person = _find(iin)
+    _authorise_read(actor, person, what=what, purpose=purpose, channel=channel)
     return person
+
+
+# One query for the person and their current status: agencies verify statuses many times a
+# second, so the lookup is a single indexed join rather than two ORM round trips.
+_STATUS_FIELDS = [field.attname for field in DisabilityStatus._meta.concrete_fields]
+_PERSON_WITH_STATUS_SQL = (
+    "SELECT p.*, "  # noqa: S608 — the column names come from the model, not from input
+    + ", ".join(f"s.{name} AS status__{name}" for name in _STATUS_FIELDS)
+    + " FROM registry_person p LEFT JOIN registry_disabilitystatus s"
+    " ON s.person_id = p.id AND s.superseded_at IS NULL WHERE p.iin = %s"
+)
+
+
+def person_status_get(
+    *, actor: Actor, iin: str, purpose: str, channel: str = "api"
+) -> tuple[Person, DisabilityStatus | None]:
+    """A person and their current status (None when none), for status verification."""
+    value = parse_iin(iin).value
+    found = list(Person.objects.raw(_PERSON_WITH_STATUS_SQL, [value]))
+    if not found:
+        raise _not_found(value)
+    person = found[0]
+    _authorise_read(actor, person, what="disability_status", purpose=purpose, channel=channel)
+    values = [getattr(person, f"status__{name}") for name in _STATUS_FIELDS]
+    if values[0] is None:
+        return person, None
+    status = DisabilityStatus.from_db("default", _STATUS_FIELDS, values)
+    status.person = person
+    return person, status
 
 
 def own_person(actor: Actor) -> Person | None:
