@@ -86,3 +86,11 @@ def test_tokens_are_issued_and_revoked_from_the_command_line(client: Client) -> 
     assert _get(client, token, trio.person.iin).status_code == 200
     call_command("api_token", "revoke", str(ApiToken.objects.get().pk), stdout=StringIO())
     assert _get(client, token, trio.person.iin).status_code == 401
+
+
+def test_the_api_documentation_is_served_without_a_cdn(client: Client) -> None:
+    page = client.get("/api/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/v1/registry/persons/{iin}" in schema["paths"]
