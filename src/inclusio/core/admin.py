@@ -11,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core.models import AccessEvent, AuditEvent, DatedParameter, Region, User
+from inclusio.core.models import AccessEvent, ApiToken, AuditEvent, DatedParameter, Region, User
 
 
 @admin.register(User)
@@ -66,3 +66,11 @@ class AccessEventAdmin(ReadOnlyTrail):
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return request.user.has_perm("core.view_access_log")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyTrail):
+    """Tokens are issued and revoked with `inclusio api-token`; here they are only listed."""
+
+    list_display = ("id", "name", "user", "created", "revoked")
+    list_filter = ("revoked",)
