@@ -2,11 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Django 6 needs Python 3.12+: take the newest interpreter found (pyenv's included).
-PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
-	for p in python$$v $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/bin/python$$v; do \
-	command -v $$p >/dev/null 2>&1 && { command -v $$p; exit 0; }; done; done; \
-	echo python3)
+# Django 6 needs Python 3.12+: the first interpreter that runs and is new enough.
+PYTHON ?= $(shell sh tools/find_python.sh)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
@@ -24,8 +21,7 @@ help:
 	@echo "make lint   ruff and mypy"
 
 $(INSTALLED): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
-		{ echo "Python 3.12 or newer is needed (found $(PYTHON))"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
