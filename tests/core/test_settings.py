@@ -16,7 +16,12 @@ PRODUCTION = {
 
 
 def _inclusio(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("INCLUSIO_")}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deployment check.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("INCLUSIO_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, "-m", "inclusio.manage", *args],
         env={**clean, "INCLUSIO_VAR_DIR": str(tmp_path), **env},
