@@ -76,3 +76,16 @@ def test_a_parent_sees_the_childs_record_and_its_access_log(client: Client) -> N
     assert client.get(f"/en/registry/me/access-log/?iin={child.iin}").status_code == 200
     stranger = make_person(surname="Stranger")
     assert client.get(f"/en/registry/persons/{stranger.iin}/").status_code == 403
+
+
+def test_an_expired_status_is_not_shown_as_current(client: Client) -> None:
+    from tests.factories import give_status
+
+    trio = make_trio()
+    expired = make_person(surname="Expired")
+    give_status(expired, "III", valid_from=dt.date(2020, 1, 1), until=dt.date(2024, 1, 1))
+    sign_in(client, trio.own_officer)
+    page = client.get(f"/en/registry/persons/{expired.iin}/").content.decode()
+    assert "was valid until 2024-01-01" in page and "Current status" not in page
+    current = client.get(f"/en/registry/persons/{trio.person.iin}/").content.decode()
+    assert "Current status" in current

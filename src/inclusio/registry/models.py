@@ -258,6 +258,10 @@ class DisabilityStatus(models.Model):
     def limitation_labels(self) -> list[str]:
         return [str(Limitation(name).label) for name in self.limitations]
 
+    @property
+    def valid_today(self) -> bool:
+        return self.valid_on(timezone.localdate())
+
     def valid_on(self, day: dt.date) -> bool:
         return (
             not self.ended

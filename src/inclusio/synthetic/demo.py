@@ -107,7 +107,7 @@ def create_demo_accounts() -> list[DemoAccount]:
         user.set_password(password)
         user.region = region
         user.is_staff = role.code == "ministry_admin"  # the back-office admin
-        user.first_name = str(role.title)
+        user.first_name = user.last_name = ""  # the header then shows the username
         user.save()
         user.groups.set([Group.objects.get(name=role.code)])
         linked = None
@@ -124,6 +124,8 @@ def create_demo_accounts() -> list[DemoAccount]:
         if person is not None:
             person.user = user
             person.save(update_fields=["user"])
+            user.first_name, user.last_name = person.given_name, person.surname
+            user.save(update_fields=["first_name", "last_name"])
             linked = person.iin
         accounts.append(
             DemoAccount(user.username, password, role, region.code if region else None, linked)
