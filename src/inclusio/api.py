@@ -1,4 +1,5 @@
-"""The HTTP API (OpenAPI at /api/docs): one NinjaAPI, a router per domain."""
+"""The HTTP API: one NinjaAPI, a router per domain. The schema is at /api/openapi.json and
+its human-readable reference at /<language>/api-reference/ (web/api_reference.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from ninja import NinjaAPI
 from inclusio.core.errors import DomainError
 from inclusio.registry.api import router as registry_router
 
-api = NinjaAPI(title="Inclusio", version="1", urls_namespace="api")
+# docs_url=None: Ninja's Swagger UI fails WCAG 2.2 AA; our own reference page replaces it.
+api = NinjaAPI(title="Inclusio", version="1", urls_namespace="api", docs_url=None)
 api.add_router("/v1/registry", registry_router)
 
 

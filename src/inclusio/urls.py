@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from inclusio.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/docs", RedirectView.as_view(pattern_name="web:api_reference")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

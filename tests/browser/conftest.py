@@ -270,3 +270,13 @@ def representative_user() -> User:
         actor=None, carer=mother, cared=child, relation="parent", since=dt.date(2016, 4, 2)
     )
     return account
+
+
+@pytest.fixture
+def admin_user() -> User:
+    """A ministry administrator with access to the back office (Django's admin)."""
+    user = make_staff_account("minister", role="ministry_admin")
+    user.region = None
+    user.is_staff = True
+    user.save(update_fields=["region", "is_staff"])
+    return user

@@ -289,3 +289,7 @@ PAGES += [
         interact=send_a_referral_with_a_bad_bin,
     ),
 ]
+
+PAGES += [
+    PageToCheck("API reference", url_name="web:api_reference", languages=ALL_LANGUAGES),
+]

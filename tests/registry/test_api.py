@@ -88,9 +88,11 @@ def test_tokens_are_issued_and_revoked_from_the_command_line(client: Client) -> 
     assert _get(client, token, trio.person.iin).status_code == 401
 
 
-def test_the_api_documentation_is_served_without_a_cdn(client: Client) -> None:
-    page = client.get("/api/docs").content.decode()
-    assert "swagger-ui-bundle.js" in page
-    assert "cdn" not in page.lower()
+def test_the_api_reference_is_a_page_of_the_platform(client: Client) -> None:
+    assert client.get("/api/docs")["Location"].endswith("/api-reference/")
+    page = client.get("/en/api-reference/").content.decode()
+    assert "GET /api/v1/registry/persons/{iin}" in page
+    assert "Verify a person&#x27;s disability status" in page
+    assert '<html lang="en"' in page
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/registry/persons/{iin}" in schema["paths"]

@@ -29,6 +29,15 @@ REFERRAL_QUEUE = "assessment.view_referral_queue"
 REFERRAL_DECIDE = "assessment.decide_referral"
 AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
+# The back office (Django's admin): accounts and reference data.
+BACK_OFFICE = (
+    "core.view_user",
+    "core.add_user",
+    "core.change_user",
+    "core.view_region",
+    "core.view_datedparameter",
+    "core.view_apitoken",
+)
 
 ROLES: tuple[Role, ...] = (
     Role("person", _("Person with a disability"), False, ()),
@@ -60,7 +69,15 @@ ROLES: tuple[Role, ...] = (
         "ministry_admin",
         _("Ministry administrator"),
         True,
-        (PERSON_READ, PERSON_MANAGE, REGISTRY_IMPORT, REFERRAL_QUEUE, AUDIT_READ, ACCESS_LOG_READ),
+        (
+            PERSON_READ,
+            PERSON_MANAGE,
+            REGISTRY_IMPORT,
+            REFERRAL_QUEUE,
+            AUDIT_READ,
+            ACCESS_LOG_READ,
+            *BACK_OFFICE,
+        ),
     ),
     Role("auditor", _("Auditor"), True, (AUDIT_READ, ACCESS_LOG_READ)),
 )

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from inclusio.web import views
+from inclusio.web.api_reference import api_reference
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("api-reference/", api_reference, name="api_reference"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("second-factor/", views.second_factor, name="second_factor"),
