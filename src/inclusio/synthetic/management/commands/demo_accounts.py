@@ -17,7 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts (passwords change each time this runs):"))
         for account in accounts:
             where = account.region or _("national")
-            extra = f"  IIN {account.linked_person}" if account.linked_person else ""
+            extra = f"  {_('IIN')} {account.linked_person}" if account.linked_person else ""
             factor = (
                 _("  + code from `inclusio demo-otp %s`") % account.username
                 if account.role.staff
