@@ -1,0 +1,147 @@
+"""Rule tests as YAML cases: a small situation, a date, the expected result per subject.
+
+```yaml
+programme: disability_benefit.yaml      # relative to this file
+cases:
+  - name: category II on the day the coefficient changes
+    date: 2023-07-01
+    persons:                             # unlisted columns take harmless defaults
+      - {iin: "900101300001", birth_date: 1990-01-01}
+    disability:
+      - {iin: "900101300001", category: II, since: 2020-01-01, until: null}
+    expect:
+      "900101300001": {eligible: true, amount: 12345, reasons: {valid_disability: true}}
+```
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import yaml
+
+from inclusio.rules.compiler import evaluate
+from inclusio.rules.errors import RuleError
+from inclusio.rules.loader import Programme, load_programme
+from inclusio.synthetic.snapshot import SCHEMAS
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "persons": {
+        "family_id": 1,
+        "family_role": "head",
+        "birth_date": datetime.date(1980, 1, 1),
+        "sex": "F",
+        "region_code": "75",
+        "urban": True,
+        "employed": False,
+        "monthly_income_kzt": 0,
+        "home_schooled": False,
+    },
+    "disability": {
+        "cause": "general_disease",
+        "until": None,
+        "work_capacity_loss_pct": None,
+        "mobility": False,
+        "vision": False,
+        "hearing": False,
+        "speech": False,
+        "intellectual": False,
+        "psychosocial": False,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: str
+    line: int
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping it builds."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    value = dict(loader.construct_mapping(node, deep=True))
+    value["__line__"] = node.start_mark.line + 1
+    return value
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def situation_table(name: str, rows: list[dict[str, Any]], file: str, line: int) -> pa.Table:
+    schema = SCHEMAS[name]
+    filled = []
+    for row in rows:
+        row = {k: v for k, v in row.items() if k != "__line__"}
+        unknown = set(row) - set(schema.names)
+        if unknown:
+            raise RuleError(f"{name}: unknown columns {sorted(unknown)}", file=file, line=line)
+        filled.append({**DEFAULTS.get(name, {}), **row})
+    try:
+        return pa.Table.from_pylist(filled, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, KeyError) as error:
+        raise RuleError(f"{name}: {error}", file=file, line=line) from None
+
+
+def run_cases(path: Path | str, programme: Programme | None = None) -> list[Outcome]:
+    """Run every case of a YAML test file; one ``Outcome`` per case."""
+    path = Path(path)
+    file = str(path)
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    if not isinstance(document, dict) or "cases" not in document:
+        raise RuleError("a rule test file needs 'cases'", file=file, line=1)
+    if programme is None:
+        if "programme" not in document:
+            raise RuleError("a rule test file needs 'programme'", file=file, line=1)
+        programme = load_programme(path.parent / document["programme"])
+    outcomes = []
+    for case in document["cases"]:
+        line = case.get("__line__", 1)
+        name = str(case.get("name", f"case at line {line}"))
+        on = case.get("date")
+        if not isinstance(on, datetime.date):
+            raise RuleError(f"{name}: 'date' must be a date", file=file, line=line)
+        tables = {
+            table: situation_table(table, case.get(table) or [], file, line)
+            for table in ("persons", "disability")
+        }
+        result = evaluate(programme, tables, on).to_pylist()
+        by_subject = {row["subject_id"]: row for row in result}
+        failures = []
+        for subject, expected in (case.get("expect") or {}).items():
+            if subject == "__line__":
+                continue
+            row = by_subject.get(str(subject))
+            if row is None:
+                failures.append(f"{subject}: not in the result")
+                continue
+            failures += _compare(str(subject), expected, row)
+        outcomes.append(Outcome(name, line, tuple(f"{file}:{line}: {f}" for f in failures)))
+    return outcomes
+
+
+def _compare(subject: str, expected: dict[str, Any], row: dict[str, Any]) -> list[str]:
+    failures = []
+    if "eligible" in expected and row["eligible"] != expected["eligible"]:
+        failures.append(f"{subject}: eligible {row['eligible']}, expected {expected['eligible']}")
+    if "amount" in expected and row["amount_kzt"] != expected["amount"]:
+        failures.append(f"{subject}: amount {row['amount_kzt']}, expected {expected['amount']}")
+    for reason, value in (expected.get("reasons") or {}).items():
+        if reason == "__line__":
+            continue
+        if reason not in row:
+            failures.append(f"{subject}: no condition {reason!r}")
+        elif row[reason] != value:
+            failures.append(f"{subject}: {reason} {row[reason]}, expected {value}")
+    return failures

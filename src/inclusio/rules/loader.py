@@ -1,0 +1,379 @@
+"""Programme files (YAML) → checked ``Programme`` objects; every refusal names file and line."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from inclusio.rules.errors import RuleError
+from inclusio.rules.expressions import FUNCTIONS, Expression, Type, check_expression
+from inclusio.synthetic.snapshot import SCHEMAS
+
+ENTITIES = ("person", "family")
+LANGUAGES = ("kk", "ru", "en")
+SCREENING_DATE = "screening_date"  # the date being screened, a name in every expression
+RESERVED = frozenset({"subject_id", "eligible", "amount_kzt", SCREENING_DATE})
+_TOP_KEYS = frozenset(
+    {
+        "id",
+        "titles",
+        "reference",
+        "entity",
+        "parameters",
+        "conditions",
+        "eligible",
+        "amount",
+        "valid",
+    }
+)
+
+
+def arrow_type(data_type: pa.DataType) -> Type:
+    if pa.types.is_boolean(data_type):
+        return Type.BOOL
+    if pa.types.is_integer(data_type):
+        return Type.INT
+    if pa.types.is_floating(data_type) or pa.types.is_decimal(data_type):
+        return Type.DECIMAL
+    if pa.types.is_string(data_type) or pa.types.is_large_string(data_type):
+        return Type.STRING
+    if pa.types.is_date(data_type):
+        return Type.DATE
+    raise TypeError(f"no rule-language type for {data_type}")  # pragma: no cover
+
+
+def person_columns() -> dict[str, Type]:
+    """The columns of the person-level table: persons, and their disability record if any."""
+    columns = {f.name: arrow_type(f.type) for f in SCHEMAS["persons"]}
+    columns[SCREENING_DATE] = Type.DATE
+    for f in SCHEMAS["disability"]:
+        if f.name != "iin":
+            columns[f.name] = arrow_type(f.type)
+    return columns
+
+
+@dataclass(frozen=True)
+class ParameterValue:
+    effective: datetime.date
+    value: Any
+    reference: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: Type
+    values: tuple[ParameterValue, ...]  # ascending by effective date
+    file: str
+    line: int
+
+    def value_on(self, on: datetime.date) -> ParameterValue:
+        """The value in force on ``on``: the latest effective date ≤ ``on``. Never a default."""
+        current = None
+        for value in self.values:
+            if value.effective <= on:
+                current = value
+        if current is None:
+            raise RuleError(
+                f"parameter {self.name!r} has no value on {on.isoformat()}: "
+                f"its first value takes effect on {self.values[0].effective.isoformat()}",
+                file=self.file,
+                line=self.line,
+            )
+        return current
+
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    expression: Expression
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: str
+    titles: dict[str, str]
+    reference: str
+    entity: str
+    parameters: dict[str, Parameter]
+    conditions: tuple[Condition, ...]
+    eligible: Expression | None  # None: all conditions
+    amount: Expression | None  # None: an entitlement without money
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+    file: str
+    columns: dict[str, Type] = field(default_factory=dict)
+
+    def in_force(self, on: datetime.date) -> bool:
+        if self.valid_from is not None and on < self.valid_from:
+            return False
+        return self.valid_until is None or on <= self.valid_until
+
+
+def load_programme(path: Path | str) -> Programme:
+    path = Path(path)
+    return load_programme_text(path.read_text(encoding="utf-8"), file=str(path))
+
+
+def load_programme_text(text: str, *, file: str = "<rule>") -> Programme:
+    root = compose(text, file)
+    return _Reader(file).programme(root)
+
+
+def compose(text: str, file: str) -> Node:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise RuleError(f"not valid YAML: {error.problem}", file=file, line=line) from None
+    if root is None:
+        raise RuleError("the file is empty", file=file, line=1)
+    return root
+
+
+def line_of(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+_constructor = yaml.SafeLoader("")
+
+
+def scalar(node: Node, file: str) -> Any:
+    """A scalar's value; floats are read as exact decimals from their text."""
+    if not isinstance(node, ScalarNode):
+        raise RuleError("expected a single value here", file=file, line=line_of(node))
+    if node.tag == "tag:yaml.org,2002:float":
+        return Decimal(node.value.replace("_", ""))
+    return _constructor.construct_object(node, deep=True)
+
+
+def mapping(node: Node, file: str, what: str) -> dict[str, tuple[Node, Node]]:
+    """A mapping's entries by key, in order, with their key nodes (for the line)."""
+    if not isinstance(node, MappingNode):
+        raise RuleError(f"{what} must be a mapping", file=file, line=line_of(node))
+    entries: dict[str, tuple[Node, Node]] = {}
+    for key_node, value_node in node.value:
+        key = scalar(key_node, file)
+        if not isinstance(key, str):
+            raise RuleError(f"{what}: keys must be names", file=file, line=line_of(key_node))
+        if key in entries:
+            raise RuleError(f"{what}: {key!r} given twice", file=file, line=line_of(key_node))
+        entries[key] = (key_node, value_node)
+    return entries
+
+
+def expression_line(node: Node) -> int:
+    """The file line of an expression's first line (block scalars start on the next line)."""
+    line = line_of(node)
+    if isinstance(node, ScalarNode) and node.style in {"|", ">"}:
+        line += 1
+    return line
+
+
+def value_type(value: Any) -> Type | None:
+    if isinstance(value, bool):
+        return Type.BOOL
+    if isinstance(value, int):
+        return Type.INT
+    if isinstance(value, Decimal):
+        return Type.DECIMAL
+    if isinstance(value, str):
+        return Type.STRING
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return Type.DATE
+    return None
+
+
+class _Reader:
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, node: Node, message: str) -> RuleError:
+        return RuleError(message, file=self.file, line=line_of(node))
+
+    def text(self, node: Node, what: str) -> str:
+        value = scalar(node, self.file)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(node, f"{what} must be a non-empty text")
+        return value
+
+    def date(self, node: Node, what: str) -> datetime.date | None:
+        value = scalar(node, self.file)
+        if value is None:
+            return None
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            raise self.fail(node, f"{what} must be a date (YYYY-MM-DD)")
+        return value
+
+    def programme(self, root: Node) -> Programme:
+        top = mapping(root, self.file, "a programme file")
+        for key, (key_node, _) in top.items():
+            if key not in _TOP_KEYS:
+                raise self.fail(key_node, f"unknown key {key!r} (allowed: {sorted(_TOP_KEYS)})")
+        for key in ("id", "titles", "reference", "entity", "conditions"):
+            if key not in top:
+                raise self.fail(root, f"missing key {key!r}")
+
+        programme_id = self.text(top["id"][1], "id")
+        if not programme_id.isidentifier() or not programme_id.islower():
+            raise self.fail(top["id"][1], "id must be lower_case_with_underscores")
+        titles = {}
+        entries = mapping(top["titles"][1], self.file, "titles")
+        for language in LANGUAGES:
+            if language not in entries:
+                raise self.fail(top["titles"][1], f"titles: missing {language!r}")
+            titles[language] = self.text(entries[language][1], f"titles.{language}")
+        reference = self.text(top["reference"][1], "reference")
+        entity_node = top["entity"][1]
+        entity = scalar(entity_node, self.file)
+        if entity not in ENTITIES:
+            raise self.fail(entity_node, f"entity must be one of {', '.join(ENTITIES)}")
+        if entity == "family":
+            raise self.fail(entity_node, "entity 'family' is not yet supported (person only)")
+
+        valid_from = valid_until = None
+        if "valid" in top:
+            valid = mapping(top["valid"][1], self.file, "valid")
+            for key, (key_node, _) in valid.items():
+                if key not in {"from", "until"}:
+                    raise self.fail(key_node, "valid: only 'from' and 'until'")
+            if "from" in valid:
+                valid_from = self.date(valid["from"][1], "valid.from")
+            if "until" in valid:
+                valid_until = self.date(valid["until"][1], "valid.until")
+            if valid_from and valid_until and valid_until < valid_from:
+                raise self.fail(top["valid"][1], "valid.until is before valid.from")
+
+        columns = person_columns()
+        parameters = self.parameters(top["parameters"][1], columns) if "parameters" in top else {}
+        names: dict[str, Type] = dict(columns)
+        names.update({name: p.type for name, p in parameters.items()})
+        zero = frozenset(
+            name for name, p in parameters.items() if any(v.value == 0 for v in p.values)
+        )
+
+        conditions: list[Condition] = []
+        entries = mapping(top["conditions"][1], self.file, "conditions")
+        if not entries:
+            raise self.fail(top["conditions"][1], "a programme needs at least one condition")
+        for name, (key_node, value_node) in entries.items():
+            self.new_name(name, key_node, names)
+            expression = self.expression(value_node, names, zero)
+            if expression.type != Type.BOOL:
+                raise self.fail(
+                    value_node, f"condition {name!r} must be true or false, not {expression.type}"
+                )
+            conditions.append(Condition(name, expression))
+            names[name] = Type.BOOL
+
+        eligible = None
+        if "eligible" in top:
+            eligible = self.expression(top["eligible"][1], names, zero)
+            if eligible.type != Type.BOOL:
+                raise self.fail(top["eligible"][1], f"eligible must be a bool, not {eligible.type}")
+        amount = None
+        if "amount" in top and scalar_or_none(top["amount"][1]) is not None:
+            amount = self.expression(top["amount"][1], names, zero)
+            if amount.type not in {Type.INT, Type.DECIMAL}:
+                raise self.fail(top["amount"][1], f"amount must be a number, not {amount.type}")
+
+        return Programme(
+            id=programme_id,
+            titles=titles,
+            reference=reference,
+            entity=entity,
+            parameters=parameters,
+            conditions=tuple(conditions),
+            eligible=eligible,
+            amount=amount,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            file=self.file,
+            columns=columns,
+        )
+
+    def new_name(self, name: str, node: Node, names: dict[str, Type]) -> None:
+        if not name.isidentifier() or not name.islower():
+            raise self.fail(node, f"{name!r}: names must be lower_case_with_underscores")
+        if name in RESERVED:
+            raise self.fail(node, f"{name!r} is reserved for the result columns")
+        if name in names:
+            raise self.fail(node, f"{name!r} is already a column, parameter or condition")
+        if name in FUNCTIONS:
+            raise self.fail(node, f"{name!r} is a function of the rule language")
+
+    def expression(self, node: Node, names: dict[str, Type], zero: frozenset[str]) -> Expression:
+        if not isinstance(node, ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            raise self.fail(node, "an expression must be written as text")
+        source = str(node.value)  # the text as written: 1.61 stays exact
+        return check_expression(
+            source, names, file=self.file, line=expression_line(node), zero_names=zero
+        )
+
+    def parameters(self, node: Node, columns: dict[str, Type]) -> dict[str, Parameter]:
+        result: dict[str, Parameter] = {}
+        names: dict[str, Type] = dict(columns)
+        for name, (key_node, value_node) in mapping(node, self.file, "parameters").items():
+            self.new_name(name, key_node, names)
+            if not isinstance(value_node, SequenceNode) or not value_node.value:
+                raise self.fail(
+                    value_node,
+                    f"parameter {name!r}: a list of {{effective, value, reference}} entries",
+                )
+            values: list[ParameterValue] = []
+            kinds: set[Type] = set()
+            for item in value_node.value:
+                entry = mapping(item, self.file, f"parameter {name!r}")
+                for key in ("effective", "value", "reference"):
+                    if key not in entry:
+                        raise self.fail(item, f"parameter {name!r}: missing {key!r}")
+                extra = set(entry) - {"effective", "value", "reference", "note"}
+                if extra:
+                    raise self.fail(item, f"parameter {name!r}: unknown keys {sorted(extra)}")
+                effective = self.date(entry["effective"][1], "effective")
+                if effective is None:
+                    raise self.fail(entry["effective"][1], "effective must be a date")
+                value = scalar(entry["value"][1], self.file)
+                kind = value_type(value)
+                if kind is None:
+                    raise self.fail(
+                        entry["value"][1],
+                        f"parameter {name!r}: value must be a number, bool, text or date",
+                    )
+                kinds.add(kind)
+                reference = self.text(entry["reference"][1], "reference")
+                values.append(ParameterValue(effective, value, reference, line_of(item)))
+            values.sort(key=lambda v: v.effective)
+            for before, after in itertools.pairwise(values):
+                if before.effective == after.effective:
+                    raise self.fail(
+                        key_node, f"parameter {name!r}: two values take effect the same day"
+                    )
+            if kinds == {Type.INT, Type.DECIMAL}:
+                kind = Type.DECIMAL
+                values = [
+                    ParameterValue(v.effective, Decimal(v.value), v.reference, v.line)
+                    for v in values
+                ]
+            elif len(kinds) == 1:
+                kind = kinds.pop()
+            else:
+                raise self.fail(key_node, f"parameter {name!r}: values of different types")
+            result[name] = Parameter(name, kind, tuple(values), self.file, line_of(key_node))
+            names[name] = kind
+        return result
+
+
+def scalar_or_none(node: Node) -> Any:
+    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+        return None
+    return node

@@ -1,0 +1,177 @@
+"""Programme files: what the loader accepts, and what it refuses with file and line."""
+
+from __future__ import annotations
+
+import datetime
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from inclusio.rules import RuleError, Type, load_programme, load_programme_text
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+HEAD = """\
+id: example
+titles: {kk: Мысал, ru: Пример, en: Example}
+reference: Example law, art. 1
+entity: person
+"""
+
+
+def load(body: str):  # type: ignore[no-untyped-def]
+    return load_programme_text(HEAD + textwrap.dedent(body), file="example.yaml")
+
+
+def refused(body: str) -> RuleError:
+    with pytest.raises(RuleError) as caught:
+        load(body)
+    assert caught.value.file == "example.yaml"
+    return caught.value
+
+
+def test_the_example_programme_loads() -> None:
+    programme = load_programme(FIXTURES / "disability_benefit.yaml")
+    assert programme.id == "disability_benefit"
+    assert programme.titles["ru"] == "Пособие по инвалидности"
+    assert [c.name for c in programme.conditions] == ["has_group", "valid_on_date", "adult"]
+    assert programme.amount is not None
+    assert programme.amount.type == Type.DECIMAL
+    coefficient = programme.parameters["coefficient_group_1"]
+    assert coefficient.type == Type.DECIMAL
+    assert coefficient.value_on(datetime.date(2023, 6, 30)).value == Decimal("1.40")
+    assert coefficient.value_on(datetime.date(2023, 7, 1)).value == Decimal("1.61")
+    assert programme.valid_from == datetime.date(2018, 1, 1)
+
+
+def test_a_date_before_every_value_is_an_error_not_zero() -> None:
+    programme = load_programme(FIXTURES / "disability_benefit.yaml")
+    minimum = programme.parameters["subsistence_minimum"]
+    with pytest.raises(RuleError) as caught:
+        minimum.value_on(datetime.date(2021, 12, 31))
+    assert "no value on 2021-12-31" in caught.value.message
+    assert caught.value.line == 13
+
+
+def test_conditions_may_use_earlier_conditions_and_parameters() -> None:
+    programme = load(
+        """
+        parameters:
+          adult_age:
+            - {effective: 2020-01-01, value: 18, reference: Civil Code}
+        conditions:
+          adult: age(birth_date) >= adult_age
+          working_adult: adult and employed
+        eligible: working_adult or adult
+        """
+    )
+    assert programme.eligible is not None
+    assert programme.amount is None
+
+
+def test_an_error_in_a_condition_names_its_line() -> None:
+    error = refused(
+        """
+        conditions:
+          adult: age(birth_date) >= 18
+          rich: monthly_income_kzt > date("2020-01-01")
+        """
+    )
+    assert error.line == 8
+    assert "cannot compare int with date" in error.message
+
+
+def test_an_error_in_a_block_expression_names_the_line_inside_it() -> None:
+    error = refused(
+        """
+        conditions:
+          adult: age(birth_date) >= 18
+        amount: |
+          100 +
+          200 * os.getpid()
+        """
+    )
+    assert error.line == 10
+    assert "attribute access" in error.message
+
+
+def test_a_condition_cannot_use_a_later_condition() -> None:
+    error = refused(
+        """
+        conditions:
+          first: second
+          second: employed
+        """
+    )
+    assert error.line == 7
+    assert "unknown name 'second'" in error.message
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "words"),
+    [
+        ("conditions:\n  a: monthly_income_kzt\n", 6, "must be true or false"),
+        ("conditions:\n  a: employed\namount: employed\n", 7, "amount must be a number"),
+        ("conditions:\n  a: employed\neligible: 1\n", 7, "eligible must be a bool"),
+        ("conditions:\n  employed: employed\n", 6, "already a column"),
+        ("conditions:\n  eligible: employed\n", 6, "reserved"),
+        ("conditions:\n  age: employed\n", 6, "a function"),
+        ("conditions:\n  a: employed\ncolour: red\n", 7, "unknown key 'colour'"),
+        ("conditions:\n  a: employed\n  a: employed\n", 7, "given twice"),
+        ("conditions: {}\n", 5, "at least one condition"),
+        ("conditions:\n  a: [employed\n", 7, "not valid YAML"),
+        (
+            "parameters:\n  rate:\n    - {effective: 2020-01-01, value: 1}\n"
+            "conditions:\n  a: employed\n",
+            7,
+            "missing 'reference'",
+        ),
+        (
+            "parameters:\n  rate:\n"
+            "    - {effective: 2020-01-01, value: 1, reference: x}\n"
+            "    - {effective: 2021-01-01, value: yes, reference: x}\n"
+            "conditions:\n  a: employed\n",
+            6,
+            "values of different types",
+        ),
+        (
+            "parameters:\n  rate:\n"
+            "    - {effective: 2020-01-01, value: 1, reference: x}\n"
+            "    - {effective: 2020-01-01, value: 2, reference: x}\n"
+            "conditions:\n  a: employed\n",
+            6,
+            "same day",
+        ),
+        (
+            "parameters:\n  rate:\n"
+            "    - {effective: 2020-01-01, value: 2, reference: x}\n"
+            "    - {effective: 2021-01-01, value: 0, reference: x}\n"
+            "conditions:\n  a: monthly_income_kzt / rate > 1\n",
+            10,
+            "division by zero",
+        ),
+        ("valid: {from: 2020-01-01, until: 2019-01-01}\nconditions:\n  a: employed\n", 5, "before"),
+    ],
+)
+def test_refusals(body: str, line: int, words: str) -> None:
+    error = refused(body)
+    assert words in error.message
+    assert error.line == line
+
+
+def test_family_programmes_are_not_yet_supported() -> None:
+    with pytest.raises(RuleError) as caught:
+        load_programme_text(
+            HEAD.replace("entity: person", "entity: family") + "conditions:\n  a: urban\n",
+            file="f.yaml",
+        )
+    assert caught.value.line == 4
+    assert "not yet supported" in caught.value.message
+
+
+def test_missing_keys() -> None:
+    with pytest.raises(RuleError) as caught:
+        load_programme_text("id: x\n", file="f.yaml")
+    assert "missing key 'titles'" in caught.value.message
