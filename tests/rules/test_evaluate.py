@@ -179,6 +179,20 @@ def test_amounts_round_half_up_to_whole_tenge() -> None:
     assert amounts == [3, 4, 2]
 
 
+def test_a_quotient_rounds_as_written_not_as_a_float() -> None:
+    programme = load_programme_text(
+        LANGUAGE.split("eligible:")[0]
+        + "eligible: True\namount: round_half_up(monthly_income_kzt / 1000)\n",
+        file="quotient.yaml",
+    )
+    # 2 675 / 1 000 = 2.675 → 3 and 1 500 / 1 000 = 1.5 → 2 (half up).
+    tables = situation(
+        [{"iin": "a", "monthly_income_kzt": 2675}, {"iin": "b", "monthly_income_kzt": 1500}], []
+    )
+    amounts = [r["amount_kzt"] for r in evaluate(programme, tables, D(2023, 7, 1)).to_pylist()]
+    assert amounts == [3, 2]
+
+
 def test_evaluation_over_parquet_files(tmp_path: Path) -> None:
     for name in ("persons", "disability"):
         pq.write_table(PEOPLE[name].cast(SCHEMAS[name]), tmp_path / f"{name}.parquet")

@@ -22,6 +22,7 @@ from inclusio.rules.loader import SCREENING_DATE, Programme
 from inclusio.synthetic.snapshot import SCHEMAS
 
 _DECIMAL_PRECISION = 18
+_QUOTIENT_SCALE = 10
 
 
 def literal(value: Any, kind: Type) -> Any:
@@ -87,7 +88,9 @@ class _Compiler:
             return left - right
         if isinstance(node.op, ast.Mult):
             return left * right
-        return left / right
+        # Engines divide in floating point; fixing the quotient at 10 decimal places keeps the
+        # float noise out of amounts (2.675 stays 2.675 before rounding).
+        return (left / right).cast(dt.Decimal(38, _QUOTIENT_SCALE))
 
     def c_UnaryOp(self, node: ast.UnaryOp) -> Any:
         operand = self.compile(node.operand)
