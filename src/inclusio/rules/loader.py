@@ -144,16 +144,14 @@ def line_of(node: Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-_constructor = yaml.SafeLoader("")
-
-
 def scalar(node: Node, file: str) -> Any:
     """A scalar's value; floats are read as exact decimals from their text."""
     if not isinstance(node, ScalarNode):
         raise RuleError("expected a single value here", file=file, line=line_of(node))
     if node.tag == "tag:yaml.org,2002:float":
         return Decimal(node.value.replace("_", ""))
-    return _constructor.construct_object(node, deep=True)
+    # A fresh constructor each time: a shared one would keep every node it ever built.
+    return yaml.SafeLoader("").construct_object(node, deep=True)
 
 
 def mapping(node: Node, file: str, what: str) -> dict[str, tuple[Node, Node]]:
