@@ -1,0 +1,133 @@
+"""``inclusio rules test [--country kz] [FILES...]``: run the rule tests of the programme files.
+
+With no FILES, every programme of the country configuration (``countries/<country>/programmes``)
+is loaded and its ``<name>.test.yaml`` cases are run on DuckDB. FILES may be programme files
+(their ``.test.yaml`` beside them is run) or rule test files. One line per case, then
+``N passed, M failed``; the exit status is non-zero when a case fails, or when a file cannot be
+loaded (printed as ``file:line: message``) or has no rule tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from inclusio.countries import COUNTRIES_DIR
+from inclusio.rules.cases import run_cases
+from inclusio.rules.errors import RuleError
+from inclusio.rules.loader import load_programme
+
+TEST_SUFFIX = ".test.yaml"
+
+
+def programme_files(country: str) -> list[Path]:
+    """The country's programme files, sorted; rule test files are not programmes."""
+    folder = COUNTRIES_DIR / country / "programmes"
+    if not folder.is_dir():
+        raise CommandError(
+            _("The country configuration %(country)r has no programmes folder (%(folder)s).")
+            % {"country": country, "folder": folder}
+        )
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.endswith(TEST_SUFFIX))
+
+
+def cases_file_of(programme: Path) -> Path:
+    return programme.with_name(programme.name.removesuffix(".yaml") + TEST_SUFFIX)
+
+
+@dataclass
+class Tally:
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+
+
+class Command(BaseCommand):
+    help = _("Rule files: 'rules test' runs every programme's YAML rule tests on DuckDB.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        test = actions.add_parser(
+            "test",
+            help=_("Load the programme files and run their rule tests."),
+        )
+        test.add_argument(
+            "--country",
+            default=None,
+            help=_("Country configuration (default: the COUNTRY setting)."),
+        )
+        test.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILES",
+            help=_("Programme or rule test files (default: every programme of the country)."),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        country = options.get("country") or settings.COUNTRY
+        files = [Path(f) for f in options.get("files") or []]
+        if not files:
+            files = programme_files(country)
+        tally = Tally()
+        for path in files:
+            self.run_file(path, tally)
+        summary = _("%(passed)d passed, %(failed)d failed") % {
+            "passed": tally.passed,
+            "failed": tally.failed,
+        }
+        if tally.errors:
+            summary += ", " + ngettext(
+                "%(errors)d file with errors", "%(errors)d files with errors", tally.errors
+            ) % {"errors": tally.errors}
+        self.stdout.write(summary)
+        if tally.failed or tally.errors:
+            raise CommandError(_("Rule tests failed: %(summary)s.") % {"summary": summary})
+
+    def run_file(self, path: Path, tally: Tally) -> None:
+        try:
+            if path.name.endswith(TEST_SUFFIX):
+                tests = path
+                outcomes = run_cases(tests)
+            else:
+                programme = load_programme(path)
+                tests = cases_file_of(path)
+                if not tests.is_file():
+                    tally.errors += 1
+                    self.stdout.write(
+                        _("%(file)s: no rule tests (expected %(tests)s)")
+                        % {"file": path, "tests": tests.name}
+                    )
+                    return
+                outcomes = run_cases(tests, programme)
+        except RuleError as error:
+            tally.errors += 1
+            self.stdout.write(str(error))
+            return
+        except (
+            OSError,
+            ValueError,
+            yaml.YAMLError,
+        ) as error:  # unreadable file, YAML that is not a mapping…
+            tally.errors += 1
+            self.stdout.write(f"{path}: {error}")
+            return
+        if not outcomes:
+            tally.errors += 1
+            self.stdout.write(_("%(file)s: no cases") % {"file": tests})
+            return
+        for outcome in outcomes:
+            if outcome.passed:
+                tally.passed += 1
+                self.stdout.write(f"PASS {tests}:{outcome.line}: {outcome.case}")
+            else:
+                tally.failed += 1
+                self.stdout.write(f"FAIL {tests}:{outcome.line}: {outcome.case}")
+                for failure in outcome.failures:
+                    self.stdout.write(f"    {failure}")

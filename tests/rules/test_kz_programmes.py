@@ -1,0 +1,151 @@
+"""Kazakhstan's programme files: each loads, its YAML rule tests pass, and `inclusio rules test`
+runs them (and fails loudly on a failing case or a broken file)."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from inclusio import countries
+from inclusio.core.management.commands.rules import cases_file_of, programme_files
+from inclusio.rules import RuleError, evaluate, load_programme
+from inclusio.rules.cases import run_cases, situation_table
+
+PROGRAMMES = programme_files("kz")
+EXPECTED = {
+    "disability_benefit",
+    "free_legal_aid",
+    "free_cultural_services",
+    "home_education_reimbursement",
+    "state_health_insurance_contribution",
+}
+
+
+def test_the_kz_programmes_are_all_there() -> None:
+    assert {load_programme(path).id for path in PROGRAMMES} == EXPECTED
+    for path in PROGRAMMES:
+        assert load_programme(path).id == path.stem, "a programme file is named after its id"
+        assert cases_file_of(path).is_file(), f"{path.name} has no rule tests"
+
+
+@pytest.mark.parametrize("path", PROGRAMMES, ids=[p.stem for p in PROGRAMMES])
+def test_the_rule_tests_pass(path: Path) -> None:
+    outcomes = run_cases(cases_file_of(path), load_programme(path))
+    assert outcomes
+    failures = [failure for outcome in outcomes for failure in outcome.failures]
+    assert not failures, "\n".join(failures)
+
+
+def test_shared_parameters_are_copied_from_the_country_configuration() -> None:
+    """The loader has no shared parameter file: a programme that uses a country parameter keeps
+    a copy, and the copy must equal countries/kz/parameters.json value for value."""
+    shared: dict[str, dict[datetime.date, int]] = {}
+    for row in countries.parameters("kz"):
+        shared.setdefault(row["key"], {})[datetime.date.fromisoformat(row["effective"])] = row[
+            "value"
+        ]
+    used = 0
+    for path in PROGRAMMES:
+        for name, parameter in load_programme(path).parameters.items():
+            if name in shared:
+                used += 1
+                assert {v.effective: v.value for v in parameter.values} == shared[name], (
+                    f"{path.name}: {name} differs from parameters.json"
+                )
+    assert used, "the disability benefit reads the subsistence minimum"
+
+
+def test_illustrative_values_say_so() -> None:
+    for stem in ("disability_benefit", "home_education_reimbursement"):
+        text = (PROGRAMMES[0].parent / f"{stem}.yaml").read_text(encoding="utf-8")
+        assert "ILLUSTRATIVE" in text
+
+
+def test_disability_benefit_before_the_first_subsistence_minimum_is_an_error() -> None:
+    programme = load_programme(PROGRAMMES[0].parent / "disability_benefit.yaml")
+    persons = situation_table("persons", [{"iin": "800101400001"}], "<test>", 1)
+    disability = situation_table(
+        "disability",
+        [{"iin": "800101400001", "category": "I", "since": datetime.date(2019, 1, 1)}],
+        "<test>",
+        1,
+    )
+    with pytest.raises(RuleError, match="no value on 2022-12-31"):
+        evaluate(
+            programme, {"persons": persons, "disability": disability}, datetime.date(2022, 12, 31)
+        )
+
+
+def test_the_command_runs_every_kz_programme() -> None:
+    out = StringIO()
+    call_command("rules", "test", "--country", "kz", stdout=out)
+    lines = out.getvalue().splitlines()
+    cases = [line for line in lines if line.startswith(("PASS ", "FAIL "))]
+    assert len(cases) >= len(EXPECTED)
+    assert all(line.startswith("PASS ") for line in cases)
+    assert lines[-1] == f"{len(cases)} passed, 0 failed"
+
+
+FAILING_PROGRAMME = """\
+id: failing
+titles: {kk: k, ru: r, en: e}
+reference: a test
+entity: person
+conditions:
+  group_1: category == "I"
+"""
+
+FAILING_CASES = """\
+programme: failing.yaml
+cases:
+  - name: right
+    date: 2024-01-01
+    persons: [{iin: "800101400001"}]
+    disability: [{iin: "800101400001", category: I, since: 2019-01-01}]
+    expect:
+      "800101400001": {eligible: true}
+  - name: wrong
+    date: 2024-01-01
+    persons: [{iin: "800101400001"}]
+    expect:
+      "800101400001": {eligible: true}
+"""
+
+
+def test_a_failing_case_gives_a_non_zero_exit(tmp_path: Path) -> None:
+    (tmp_path / "failing.yaml").write_text(FAILING_PROGRAMME, encoding="utf-8")
+    (tmp_path / "failing.test.yaml").write_text(FAILING_CASES, encoding="utf-8")
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 passed, 1 failed"):
+        call_command("rules", "test", str(tmp_path / "failing.yaml"), stdout=out)
+    text = out.getvalue()
+    assert "PASS " in text
+    assert f"FAIL {tmp_path / 'failing.test.yaml'}:9: wrong" in text
+    assert "800101400001: eligible False, expected True" in text
+
+
+def test_a_rule_file_that_fails_to_load_is_named_with_its_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(FAILING_PROGRAMME.replace('category == "I"', "since > 3"), encoding="utf-8")
+    (tmp_path / "broken.test.yaml").write_text(
+        FAILING_CASES.replace("failing.yaml", "broken.yaml"), encoding="utf-8"
+    )
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("rules", "test", str(broken), stdout=out)
+    assert f"{broken}:6: " in out.getvalue()
+    assert "0 passed, 0 failed, 1 file with errors" in out.getvalue()
+
+
+def test_a_programme_without_rule_tests_fails(tmp_path: Path) -> None:
+    lonely = tmp_path / "failing.yaml"
+    lonely.write_text(FAILING_PROGRAMME, encoding="utf-8")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("rules", "test", str(lonely), stdout=out)
+    assert "no rule tests" in out.getvalue()
