@@ -149,3 +149,13 @@ def test_a_programme_without_rule_tests_fails(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("rules", "test", str(lonely), stdout=out)
     assert "no rule tests" in out.getvalue()
+
+
+def test_a_rule_test_file_without_cases_fails(tmp_path: Path) -> None:
+    (tmp_path / "failing.yaml").write_text(FAILING_PROGRAMME, encoding="utf-8")
+    empty = tmp_path / "failing.test.yaml"
+    empty.write_text("programme: failing.yaml\ncases: []\n", encoding="utf-8")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("rules", "test", str(empty), stdout=out)
+    assert f"{empty}: no cases" in out.getvalue()
