@@ -1,0 +1,217 @@
+"""Screening a whole (demo-scale) snapshot: the results.parquet contract and the refusals."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from inclusio.core.management.commands.rules import programme_files
+from inclusio.rules.loader import Programme, load_programme
+from inclusio.rules.screen import RESULT_SCHEMA, RESULTS, SnapshotError, screen
+from inclusio.synthetic.generate import generate
+from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
+
+ON = datetime.date(2024, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("snapshot")
+    generate("demo", 1, directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def programmes() -> list[Programme]:
+    return [load_programme(path) for path in programme_files("kz")]
+
+
+@pytest.fixture(scope="module")
+def results(
+    snapshot: Path, programmes: list[Programme], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    out = tmp_path_factory.mktemp("results")
+    summary = screen(snapshot, ON, programmes, out)
+    assert summary.path == out / RESULTS
+    assert summary.subjects > 0
+    return summary.path
+
+
+def copy_snapshot(snapshot: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "snapshot"
+    shutil.copytree(snapshot, copy)
+    return copy
+
+
+def test_the_results_follow_the_contract(results: Path) -> None:
+    schema = pq.read_schema(results)
+    for expected in RESULT_SCHEMA:
+        assert schema.field(expected.name).type == expected.type, expected.name
+    table = pq.read_table(results)
+    assert set(table.column("subject_kind").to_pylist()) == {"person"}
+    rows = table.to_pylist()
+    benefit = next(r for r in rows if r["programme"] == "disability_benefit" and r["eligible"])
+    assert [r["condition"] for r in benefit["reasons"]] == ["has_group", "valid_on_date"]
+    assert all(r["met"] for r in benefit["reasons"])
+    assert benefit["amount_kzt"] > 0
+    parameters = json.loads(benefit["parameters"])
+    assert parameters["subsistence_minimum"] == {
+        "value": 43407,
+        "effective": "2024-01-01",
+        "reference": "Law on the republican budget for 2024-2026",
+    }
+    assert parameters["coefficient_group_1"]["value"] == "1.40"  # exact decimals as text
+    legal_aid = next(r for r in rows if r["programme"] == "free_legal_aid" and r["eligible"])
+    assert legal_aid["amount_kzt"] is None  # an entitlement without money
+
+
+def test_every_written_subject_has_every_programme_row(
+    results: Path, programmes: list[Programme]
+) -> None:
+    db = duckdb.connect()
+    path = str(results)
+    per_subject = db.execute(
+        "SELECT count(*), count(DISTINCT programme), bool_or(eligible) "
+        "FROM read_parquet(?) GROUP BY subject_id",
+        [path],
+    ).fetchall()
+    assert per_subject
+    assert {row[:2] for row in per_subject} == {(len(programmes), len(programmes))}
+    assert all(row[2] for row in per_subject)
+
+
+def test_eligibility_agrees_with_hand_written_sql(snapshot: Path, results: Path) -> None:
+    db = duckdb.connect()
+    expected = db.execute(
+        "SELECT count(*) FROM read_parquet(?) p JOIN read_parquet(?) d USING (iin) "
+        "WHERE d.category IN ('I', 'II', 'III') AND d.since <= ? "
+        "AND (d.until IS NULL OR d.until >= ?)",
+        [str(parquet_path(snapshot, "persons")), str(parquet_path(snapshot, "disability")), ON, ON],
+    ).fetchone()
+    screened = db.execute(
+        "SELECT count(*) FROM read_parquet(?) WHERE programme = 'disability_benefit' AND eligible",
+        [str(results)],
+    ).fetchone()
+    assert expected is not None and screened is not None
+    assert expected[0] > 0
+    assert screened[0] == expected[0]
+
+
+def test_the_same_input_gives_the_same_file(
+    snapshot: Path, programmes: list[Programme], results: Path, tmp_path: Path
+) -> None:
+    again = screen(snapshot, ON, programmes, tmp_path)
+    assert again.path.read_bytes() == results.read_bytes()
+
+
+def refuse(snapshot: Path, programmes: list[Programme], out: Path) -> SnapshotError:
+    with pytest.raises(SnapshotError) as caught:
+        screen(snapshot, ON, programmes, out)
+    assert not out.exists()
+    return caught.value
+
+
+def test_a_missing_file_is_refused(
+    snapshot: Path, programmes: list[Programme], tmp_path: Path
+) -> None:
+    copy = copy_snapshot(snapshot, tmp_path)
+    parquet_path(copy, "care").unlink()
+    error = refuse(copy, programmes, tmp_path / "out")
+    assert error.file == parquet_path(copy, "care")
+    assert "care.parquet" in str(error)
+
+
+def rewrite(path: Path, table: pa.Table) -> None:
+    pq.write_table(table, path)
+
+
+def test_a_missing_column_is_refused(
+    snapshot: Path, programmes: list[Programme], tmp_path: Path
+) -> None:
+    copy = copy_snapshot(snapshot, tmp_path)
+    path = parquet_path(copy, "disability")
+    rewrite(path, pq.read_table(path).drop_columns(["until"]))
+    error = refuse(copy, programmes, tmp_path / "out")
+    assert error.column == "until"
+    assert "disability.parquet" in str(error) and "'until'" in str(error)
+
+
+def test_a_wrong_type_is_refused(
+    snapshot: Path, programmes: list[Programme], tmp_path: Path
+) -> None:
+    copy = copy_snapshot(snapshot, tmp_path)
+    path = parquet_path(copy, "persons")
+    table = pq.read_table(path)
+    index = table.schema.get_field_index("birth_date")
+    table = table.set_column(index, "birth_date", table.column("birth_date").cast(pa.string()))
+    rewrite(path, table)
+    error = refuse(copy, programmes, tmp_path / "out")
+    assert error.column == "birth_date"
+    assert "persons.parquet" in str(error) and "'birth_date'" in str(error)
+
+
+def test_an_integer_of_another_width_is_accepted(
+    snapshot: Path, programmes: list[Programme], tmp_path: Path
+) -> None:
+    copy = copy_snapshot(snapshot, tmp_path)
+    path = parquet_path(copy, "families")
+    table = pq.read_table(path)
+    index = table.schema.get_field_index("members")
+    assert SCHEMAS["families"].field("members").type == pa.int32()
+    table = table.set_column(index, "members", table.column("members").cast(pa.int64()))
+    rewrite(path, table)
+    assert screen(copy, ON, programmes, tmp_path / "out").subjects > 0
+
+
+def test_the_command_screens_and_summarises(snapshot: Path, tmp_path: Path) -> None:
+    out = io.StringIO()
+    call_command(
+        "screen",
+        "--snapshot",
+        str(snapshot),
+        "--date",
+        "2024-01-01",
+        "--out",
+        str(tmp_path),
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "disability_benefit" in text and "KZT" in text
+    assert (tmp_path / RESULTS).is_file()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--date", "2024-02-30"], "Invalid date"),
+        (["--date", "2024-01-01", "--engine", "spark"], "not yet available"),
+        (["--date", "2020-01-01"], "has no value on 2020-01-01"),
+    ],
+)
+def test_the_command_refuses(
+    snapshot: Path, tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(CommandError, match=message):
+        call_command("screen", "--snapshot", str(snapshot), "--out", str(out), *arguments)
+    assert not out.exists()
+
+
+def test_the_command_names_the_missing_column(snapshot: Path, tmp_path: Path) -> None:
+    copy = copy_snapshot(snapshot, tmp_path)
+    path = parquet_path(copy, "care")
+    rewrite(path, pq.read_table(path).drop_columns(["relation"]))
+    out = tmp_path / "out"
+    with pytest.raises(CommandError, match=r"care\.parquet: column 'relation' missing"):
+        call_command("screen", "--snapshot", str(copy), "--date", "2024-01-01", "--out", str(out))
+    assert not out.exists()
