@@ -18,6 +18,8 @@ from inclusio.rules.cases import run_cases, situation_table
 
 PROGRAMMES = programme_files("kz")
 EXPECTED = {
+    "child_disability_carer_benefit",
+    "group1_carer_allowance",
     "disability_benefit",
     "free_legal_aid",
     "free_cultural_services",
@@ -61,7 +63,12 @@ def test_shared_parameters_are_copied_from_the_country_configuration() -> None:
 
 
 def test_illustrative_values_say_so() -> None:
-    for stem in ("disability_benefit", "home_education_reimbursement"):
+    for stem in (
+        "disability_benefit",
+        "home_education_reimbursement",
+        "child_disability_carer_benefit",
+        "group1_carer_allowance",
+    ):
         text = (PROGRAMMES[0].parent / f"{stem}.yaml").read_text(encoding="utf-8")
         assert "ILLUSTRATIVE" in text
 

@@ -9,6 +9,7 @@ cases:
       - {iin: "900101300001", birth_date: 1990-01-01}
     disability:
       - {iin: "900101300001", category: II, since: 2020-01-01, until: null}
+    care: []                             # carer programmes: carer_iin, cared_iin, relation, since
     expect:
       "900101300001": {eligible: true, amount: 12345, reasons: {valid_disability: true}}
 ```
@@ -114,7 +115,7 @@ def run_cases(path: Path | str, programme: Programme | None = None) -> list[Outc
             raise RuleError(f"{name}: 'date' must be a date", file=file, line=line)
         tables = {
             table: situation_table(table, case.get(table) or [], file, line)
-            for table in ("persons", "disability")
+            for table in ("persons", "disability", "care")
         }
         result = evaluate(programme, tables, on).to_pylist()
         by_subject = {row["subject_id"]: row for row in result}

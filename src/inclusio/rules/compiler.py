@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Expression, Type, date_literal, decimal_literal
-from inclusio.rules.loader import SCREENING_DATE, Programme
+from inclusio.rules.loader import CARED_COUNT, SCREENING_DATE, Programme
 from inclusio.synthetic.snapshot import SCHEMAS
 
 _DECIMAL_PRECISION = 18
@@ -186,13 +186,71 @@ def person_table(persons: Any, disability: Any) -> Any:
     return joined.select(*columns)
 
 
-def programme_table(programme: Programme, table: Any, on: datetime.date) -> Any:
+def cared_counts(
+    programme: Programme,
+    table: Any,
+    care: Any,
+    on: datetime.date,
+    parameters: Mapping[str, tuple[Any, Type]],
+) -> Any:
+    """Per carer IIN (``carer_iin``), how many cared persons meet ``programme.cared``.
+
+    ``table`` is the person table (persons ⨝ disability); a care link whose cared person is not
+    in it does not count. With ``earliest_carer_only`` each cared person counts once, for the
+    qualifying link with the earliest ``since`` (ties: the smallest carer IIN).
+    """
+    cared = programme.cared
+    assert cared is not None
+    links = care.select(
+        carer_iin=care.carer_iin,
+        cared_iin=care.cared_iin,
+        care_relation=care.relation,
+        care_since=care.since,
+    )
+    joined = links.join(table, links.cared_iin == table.iin)
+    conditions: dict[str, Any] = {}
+    qualifies = ibis.literal(True)
+    for condition in cared.conditions:
+        value = compile_expression(condition.expression, joined, on, parameters, conditions)
+        conditions[condition.name] = value.fill_null(False)
+        qualifies = qualifies & conditions[condition.name]
+    chosen = joined.filter(qualifies).select("carer_iin", "cared_iin", "care_since")
+    if cared.earliest_carer_only:
+        rank = ibis.row_number().over(
+            group_by=chosen.cared_iin, order_by=[chosen.care_since, chosen.carer_iin]
+        )
+        chosen = chosen.mutate(_rank=rank).filter(lambda t: t._rank == 0)
+    return chosen.group_by("carer_iin").aggregate(
+        **{CARED_COUNT: chosen.cared_iin.nunique().cast("int64")}
+    )
+
+
+def with_cared_counts(
+    programme: Programme,
+    table: Any,
+    care: Any,
+    on: datetime.date,
+    parameters: Mapping[str, tuple[Any, Type]],
+) -> Any:
+    """``table`` with a ``cared_count`` column (0 for persons who care for nobody who counts)."""
+    counts = cared_counts(programme, table, care, on, parameters)
+    joined = table.left_join(counts, table.iin == counts.carer_iin)
+    columns = [joined[name] for name in table.columns]
+    return joined.select(*columns, **{CARED_COUNT: joined[CARED_COUNT].fill_null(0)})
+
+
+def programme_table(
+    programme: Programme, table: Any, on: datetime.date, *, care: Any = None
+) -> Any:
     """One row per person: subject_id, eligible, amount_kzt and a bool column per condition.
 
     A condition that cannot be decided (a missing value) is false. Outside the programme's
     period of validity nobody is eligible and no parameter is read. ``amount_kzt`` is null
-    for persons not eligible and for entitlements without money.
+    for persons not eligible and for entitlements without money. A carer programme (one with a
+    ``cared`` section) needs ``care``, the care links (carer_iin, cared_iin, relation, since).
     """
+    if programme.cared is not None and care is None:
+        raise RuleError("a carer programme needs the 'care' table", file=programme.file)
     if not programme.in_force(on):
         columns: dict[str, Any] = {
             "subject_id": table.iin,
@@ -207,6 +265,8 @@ def programme_table(programme: Programme, table: Any, on: datetime.date) -> Any:
         name: (parameter.value_on(on).value, parameter.type)
         for name, parameter in programme.parameters.items()
     }
+    if programme.cared is not None:
+        table = with_cared_counts(programme, table, care, on, parameters)
     conditions: dict[str, Any] = {}
     for condition in programme.conditions:
         value = compile_expression(condition.expression, table, on, parameters, conditions)
@@ -247,14 +307,20 @@ def evaluate(
 ) -> pa.Table:
     """Evaluate ``programme`` on ``on`` over snapshot tables (pyarrow or Ibis tables).
 
-    ``tables`` needs ``persons`` and ``disability``. Runs on ``connection`` (an Ibis backend),
+    ``tables`` needs ``persons`` and ``disability``, and ``care`` for a carer programme (one
+    with a ``cared`` section). Runs on ``connection`` (an Ibis backend),
     by default a fresh in-memory DuckDB. Rows come ordered by subject_id.
     """
     for name in ("persons", "disability"):
         if name not in tables:
             raise RuleError(f"the snapshot lacks the {name!r} table", file=programme.file)
+    care = None
+    if programme.cared is not None:
+        if "care" not in tables:
+            raise RuleError("the snapshot lacks the 'care' table", file=programme.file)
+        care = _as_ibis(tables["care"])
     base = person_table(_as_ibis(tables["persons"]), _as_ibis(tables["disability"]))
-    result = programme_table(programme, base, on).order_by("subject_id")
+    result = programme_table(programme, base, on, care=care).order_by("subject_id")
     backend = connection if connection is not None else ibis.duckdb.connect()
     arrow: pa.Table = backend.to_pyarrow(result)
     return arrow

@@ -20,7 +20,10 @@ from inclusio.synthetic.snapshot import SCHEMAS
 ENTITIES = ("person", "family")
 LANGUAGES = ("kk", "ru", "en")
 SCREENING_DATE = "screening_date"  # the date being screened, a name in every expression
-RESERVED = frozenset({"subject_id", "eligible", "amount_kzt", SCREENING_DATE})
+RESERVED = frozenset(
+    {"subject_id", "eligible", "amount_kzt", SCREENING_DATE}
+    | {"cared_count", "care_relation", "care_since"}  # the carer programmes' names
+)
 _TOP_KEYS = frozenset(
     {
         "id",
@@ -32,8 +35,12 @@ _TOP_KEYS = frozenset(
         "eligible",
         "amount",
         "valid",
+        "cared",
     }
 )
+CARED_COUNT = "cared_count"  # per carer: how many cared persons meet the ``cared`` conditions
+CARE_COLUMNS = {"care_relation": Type.STRING, "care_since": Type.DATE}
+_CARED_KEYS = frozenset({"conditions", "earliest_carer_only"})
 
 
 def arrow_type(data_type: pa.DataType) -> Type:
@@ -57,6 +64,14 @@ def person_columns() -> dict[str, Type]:
     for f in SCHEMAS["disability"]:
         if f.name != "iin":
             columns[f.name] = arrow_type(f.type)
+    return columns
+
+
+def cared_columns() -> dict[str, Type]:
+    """The columns of a care link seen from the cared person: the cared person's own columns
+    (persons and disability) and the link's ``care_relation`` and ``care_since``."""
+    columns = person_columns()
+    columns.update(CARE_COLUMNS)
     return columns
 
 
@@ -99,6 +114,18 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Cared:
+    """A carer programme's per-cared-person test: a care link counts for its carer when every
+    condition holds for the cared person; with ``earliest_carer_only`` a cared person counts only
+    for the carer with the earliest ``care_since`` among the links that qualify (ties: smallest
+    carer IIN)."""
+
+    conditions: tuple[Condition, ...]
+    earliest_carer_only: bool
+    line: int
+
+
+@dataclass(frozen=True)
 class Programme:
     id: str
     titles: dict[str, str]
@@ -112,6 +139,7 @@ class Programme:
     valid_until: datetime.date | None
     file: str
     columns: dict[str, Type] = field(default_factory=dict)
+    cared: Cared | None = None  # None: eligibility does not depend on cared persons
 
     def in_force(self, on: datetime.date) -> bool:
         if self.valid_from is not None and on < self.valid_from:
@@ -258,6 +286,10 @@ class _Reader:
         zero = frozenset(
             name for name, p in parameters.items() if any(v.value == 0 for v in p.values)
         )
+        cared = None
+        if "cared" in top:
+            cared = self.cared(top["cared"][1], parameters, zero)
+            names[CARED_COUNT] = Type.INT
 
         conditions: list[Condition] = []
         entries = mapping(top["conditions"][1], self.file, "conditions")
@@ -297,7 +329,43 @@ class _Reader:
             valid_until=valid_until,
             file=self.file,
             columns=columns,
+            cared=cared,
         )
+
+    def cared(self, node: Node, parameters: dict[str, Parameter], zero: frozenset[str]) -> Cared:
+        section = mapping(node, self.file, "cared")
+        for key, (key_node, _) in section.items():
+            if key not in _CARED_KEYS:
+                raise self.fail(
+                    key_node, f"cared: unknown key {key!r} (allowed: {sorted(_CARED_KEYS)})"
+                )
+        if "conditions" not in section:
+            raise self.fail(node, "cared: missing key 'conditions'")
+        earliest = False
+        if "earliest_carer_only" in section:
+            earliest = scalar(section["earliest_carer_only"][1], self.file)
+            if not isinstance(earliest, bool):
+                raise self.fail(
+                    section["earliest_carer_only"][1],
+                    "cared.earliest_carer_only must be true or false",
+                )
+        names: dict[str, Type] = cared_columns()
+        names.update({name: p.type for name, p in parameters.items()})
+        entries = mapping(section["conditions"][1], self.file, "cared.conditions")
+        if not entries:
+            raise self.fail(section["conditions"][1], "cared: at least one condition")
+        conditions: list[Condition] = []
+        for name, (key_node, value_node) in entries.items():
+            self.new_name(name, key_node, names)
+            expression = self.expression(value_node, names, zero)
+            if expression.type != Type.BOOL:
+                raise self.fail(
+                    value_node,
+                    f"cared condition {name!r} must be true or false, not {expression.type}",
+                )
+            conditions.append(Condition(name, expression))
+            names[name] = Type.BOOL
+        return Cared(tuple(conditions), earliest, line_of(node))
 
     def new_name(self, name: str, node: Node, names: dict[str, Type]) -> None:
         if not name.isidentifier() or not name.islower():
