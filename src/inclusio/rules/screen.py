@@ -188,12 +188,15 @@ def parameters_used(programme: Programme, on: datetime.date) -> dict[str, dict[s
     return used
 
 
-def _programme_rows(programme: Programme, base: Any, care: Any, on: datetime.date) -> Any:
-    """The programme's result table in the common shape of ``RESULT_SCHEMA``."""
+def _programme_table(programme: Programme, base: Any, care: Any, on: datetime.date) -> Any:
+    """The compiler's table: subject_id, eligible, amount_kzt and one bool per condition."""
     if getattr(programme, "cared", None) is not None:  # a carer programme reads the care links
-        table = programme_table(programme, base, on, care=care)
-    else:
-        table = programme_table(programme, base, on)
+        return programme_table(programme, base, on, care=care)
+    return programme_table(programme, base, on)
+
+
+def _programme_rows(programme: Programme, table: Any, on: datetime.date) -> Any:
+    """A programme's result table in the common shape of ``RESULT_SCHEMA``."""
     reasons = ibis.array(
         [
             ibis.struct({"condition": ibis.literal(c.name), "met": table[c.name]})
@@ -249,14 +252,21 @@ def screen(
         for name in SCHEMAS
     }
     base = person_table(tables["persons"], tables["disability"])
-    parts = [
-        _programme_rows(p, base, tables["care"], on) for p in sorted(programmes, key=lambda p: p.id)
-    ]
-    union = ibis.union(*parts) if len(parts) > 1 else parts[0]
-    keep = union.filter(union.eligible).select("subject_id").distinct()
-    results = union.semi_join(keep, "subject_id").order_by(["subject_id", "programme"])
+    compiled = {
+        p.id: (p, _programme_table(p, base, tables["care"], on))
+        for p in sorted(programmes, key=lambda p: p.id)
+    }
 
     on_step("evaluate")
+    # Two passes: first the (few) subjects eligible to any programme, kept in a temporary table;
+    # then every programme's rows for those subjects only, so the reasons are built for them only.
+    eligible = [table.filter(table.eligible).select("subject_id") for _, table in compiled.values()]
+    keep = con.create_table("screen_keep", ibis.union(*eligible, distinct=True), temp=True)
+    parts = [
+        _programme_rows(programme, table.semi_join(keep, "subject_id"), on)
+        for programme, table in compiled.values()
+    ]
+    results = ibis.union(*parts).order_by(["subject_id", "programme"])
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / RESULTS
     partial = out_dir / f".{RESULTS}.{os.getpid()}.partial"
