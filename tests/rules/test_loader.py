@@ -161,14 +161,14 @@ def test_refusals(body: str, line: int, words: str) -> None:
     assert error.line == line
 
 
-def test_family_programmes_are_not_yet_supported() -> None:
+def test_a_family_programme_needs_a_members_section() -> None:
     with pytest.raises(RuleError) as caught:
         load_programme_text(
             HEAD.replace("entity: person", "entity: family") + "conditions:\n  a: urban\n",
             file="f.yaml",
         )
     assert caught.value.line == 4
-    assert "not yet supported" in caught.value.message
+    assert "needs a 'members' section" in caught.value.message
 
 
 def test_missing_keys() -> None:

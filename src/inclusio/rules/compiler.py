@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Expression, Type, date_literal, decimal_literal
-from inclusio.rules.loader import CARED_COUNT, SCREENING_DATE, Programme
+from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, SCREENING_DATE, Programme
 from inclusio.synthetic.snapshot import SCHEMAS
 
 _DECIMAL_PRECISION = 18
@@ -239,6 +239,34 @@ def with_cared_counts(
     return joined.select(*columns, **{CARED_COUNT: joined[CARED_COUNT].fill_null(0)})
 
 
+def family_table(
+    programme: Programme,
+    table: Any,
+    on: datetime.date,
+    parameters: Mapping[str, tuple[Any, Type]] | None,
+) -> Any:
+    """One row per family of the person table ``table``: ``family_id`` and ``member_count``,
+    the number of its members who meet ``programme.members`` (0 when ``parameters`` is None:
+    the programme is not in force and nothing is evaluated)."""
+    families = table.select("family_id").distinct()
+    if parameters is None or programme.members is None:
+        return families.mutate(**{MEMBER_COUNT: ibis.literal(0, type="int64")})
+    conditions: dict[str, Any] = {}
+    qualifies = ibis.literal(True)
+    for condition in programme.members.conditions:
+        value = compile_expression(condition.expression, table, on, parameters, conditions)
+        conditions[condition.name] = value.fill_null(False)
+        qualifies = qualifies & conditions[condition.name]
+    chosen = table.filter(qualifies).select("family_id", "iin")
+    counts = chosen.group_by("family_id").aggregate(
+        **{MEMBER_COUNT: chosen.iin.nunique().cast("int64")}
+    )
+    joined = families.left_join(counts, families.family_id == counts.family_id)
+    return joined.select(
+        family_id=families.family_id, **{MEMBER_COUNT: counts[MEMBER_COUNT].fill_null(0)}
+    )
+
+
 def programme_table(
     programme: Programme, table: Any, on: datetime.date, *, care: Any = None
 ) -> Any:
@@ -248,12 +276,17 @@ def programme_table(
     period of validity nobody is eligible and no parameter is read. ``amount_kzt`` is null
     for persons not eligible and for entitlements without money. A carer programme (one with a
     ``cared`` section) needs ``care``, the care links (carer_iin, cared_iin, relation, since).
+    A family programme (``entity: family``) takes the same person table and gives one row per
+    family, ``subject_id`` being the family id as text.
     """
     if programme.cared is not None and care is None:
         raise RuleError("a carer programme needs the 'care' table", file=programme.file)
+    family = programme.entity == "family"
     if not programme.in_force(on):
+        if family:
+            table = family_table(programme, table, on, None)
         columns: dict[str, Any] = {
-            "subject_id": table.iin,
+            "subject_id": table.family_id.cast("string") if family else table.iin,
             "eligible": ibis.literal(False),
             "amount_kzt": ibis.null().cast("int64"),
         }
@@ -267,6 +300,8 @@ def programme_table(
     }
     if programme.cared is not None:
         table = with_cared_counts(programme, table, care, on, parameters)
+    if family:
+        table = family_table(programme, table, on, parameters)
     conditions: dict[str, Any] = {}
     for condition in programme.conditions:
         value = compile_expression(condition.expression, table, on, parameters, conditions)
@@ -289,7 +324,8 @@ def programme_table(
             raw = raw.round(0)
         amount = ibis.ifelse(eligible, raw.cast("int64"), ibis.null().cast("int64"))
 
-    return table.select(subject_id=table.iin, eligible=eligible, amount_kzt=amount, **conditions)
+    subject = table.family_id.cast("string") if family else table.iin
+    return table.select(subject_id=subject, eligible=eligible, amount_kzt=amount, **conditions)
 
 
 def _as_ibis(value: Any) -> Any:

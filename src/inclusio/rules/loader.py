@@ -23,6 +23,7 @@ SCREENING_DATE = "screening_date"  # the date being screened, a name in every ex
 RESERVED = frozenset(
     {"subject_id", "eligible", "amount_kzt", SCREENING_DATE}
     | {"cared_count", "care_relation", "care_since"}  # the carer programmes' names
+    | {"member_count"}  # the family programmes' name
 )
 _TOP_KEYS = frozenset(
     {
@@ -36,8 +37,10 @@ _TOP_KEYS = frozenset(
         "amount",
         "valid",
         "cared",
+        "members",
     }
 )
+MEMBER_COUNT = "member_count"  # per family: how many members meet the ``members`` conditions
 CARED_COUNT = "cared_count"  # per carer: how many cared persons meet the ``cared`` conditions
 CARE_COLUMNS = {"care_relation": Type.STRING, "care_since": Type.DATE}
 _CARED_KEYS = frozenset({"conditions", "earliest_carer_only"})
@@ -126,6 +129,20 @@ class Cared:
 
 
 @dataclass(frozen=True)
+class Members:
+    """A family programme's per-member test: ``member_count`` counts the members of a family
+    for whom every condition holds."""
+
+    conditions: tuple[Condition, ...]
+    line: int
+
+
+def family_columns() -> dict[str, Type]:
+    """The columns a family programme's own conditions read (besides ``member_count``)."""
+    return {"family_id": Type.INT, SCREENING_DATE: Type.DATE}
+
+
+@dataclass(frozen=True)
 class Programme:
     id: str
     titles: dict[str, str]
@@ -140,6 +157,7 @@ class Programme:
     file: str
     columns: dict[str, Type] = field(default_factory=dict)
     cared: Cared | None = None  # None: eligibility does not depend on cared persons
+    members: Members | None = None  # a family programme's test of its members
 
     def in_force(self, on: datetime.date) -> bool:
         if self.valid_from is not None and on < self.valid_from:
@@ -263,8 +281,12 @@ class _Reader:
         entity = scalar(entity_node, self.file)
         if entity not in ENTITIES:
             raise self.fail(entity_node, f"entity must be one of {', '.join(ENTITIES)}")
-        if entity == "family":
-            raise self.fail(entity_node, "entity 'family' is not yet supported (person only)")
+        if entity == "family" and "members" not in top:
+            raise self.fail(entity_node, "entity 'family' needs a 'members' section")
+        if entity == "person" and "members" in top:
+            raise self.fail(top["members"][0], "'members' is for entity 'family' only")
+        if entity == "family" and "cared" in top:
+            raise self.fail(top["cared"][0], "'cared' is for entity 'person' only")
 
         valid_from = valid_until = None
         if "valid" in top:
@@ -279,8 +301,11 @@ class _Reader:
             if valid_from and valid_until and valid_until < valid_from:
                 raise self.fail(top["valid"][1], "valid.until is before valid.from")
 
-        columns = person_columns()
-        parameters = self.parameters(top["parameters"][1], columns) if "parameters" in top else {}
+        columns = person_columns() if entity == "person" else family_columns()
+        every_column = {**person_columns(), **family_columns()}
+        parameters = (
+            self.parameters(top["parameters"][1], every_column) if "parameters" in top else {}
+        )
         names: dict[str, Type] = dict(columns)
         names.update({name: p.type for name, p in parameters.items()})
         zero = frozenset(
@@ -290,6 +315,10 @@ class _Reader:
         if "cared" in top:
             cared = self.cared(top["cared"][1], parameters, zero)
             names[CARED_COUNT] = Type.INT
+        members = None
+        if "members" in top:
+            members = self.members(top["members"][1], parameters, zero)
+            names[MEMBER_COUNT] = Type.INT
 
         conditions: list[Condition] = []
         entries = mapping(top["conditions"][1], self.file, "conditions")
@@ -330,7 +359,41 @@ class _Reader:
             file=self.file,
             columns=columns,
             cared=cared,
+            members=members,
         )
+
+    def members(
+        self, node: Node, parameters: dict[str, Parameter], zero: frozenset[str]
+    ) -> Members:
+        section = mapping(node, self.file, "members")
+        for key, (key_node, _) in section.items():
+            if key != "conditions":
+                raise self.fail(key_node, f"members: unknown key {key!r} (allowed: ['conditions'])")
+        if "conditions" not in section:
+            raise self.fail(node, "members: missing key 'conditions'")
+        names: dict[str, Type] = person_columns()
+        names.update({name: p.type for name, p in parameters.items()})
+        conditions = self.condition_list(section["conditions"][1], names, zero, "members")
+        return Members(conditions, line_of(node))
+
+    def condition_list(
+        self, node: Node, names: dict[str, Type], zero: frozenset[str], section: str
+    ) -> tuple[Condition, ...]:
+        entries = mapping(node, self.file, f"{section}.conditions")
+        if not entries:
+            raise self.fail(node, f"{section}: at least one condition")
+        conditions: list[Condition] = []
+        for name, (key_node, value_node) in entries.items():
+            self.new_name(name, key_node, names)
+            expression = self.expression(value_node, names, zero)
+            if expression.type != Type.BOOL:
+                raise self.fail(
+                    value_node,
+                    f"{section} condition {name!r} must be true or false, not {expression.type}",
+                )
+            conditions.append(Condition(name, expression))
+            names[name] = Type.BOOL
+        return tuple(conditions)
 
     def cared(self, node: Node, parameters: dict[str, Parameter], zero: frozenset[str]) -> Cared:
         section = mapping(node, self.file, "cared")
