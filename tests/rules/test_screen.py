@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inclusio.core.management.commands.rules import programme_files
+from inclusio.rules.compiler import evaluate
 from inclusio.rules.loader import Programme, load_programme
 from inclusio.rules.screen import RESULT_SCHEMA, RESULTS, SnapshotError, screen
 from inclusio.synthetic.generate import generate
@@ -215,3 +216,24 @@ def test_the_command_names_the_missing_column(snapshot: Path, tmp_path: Path) ->
     with pytest.raises(CommandError, match=r"care\.parquet: column 'relation' missing"):
         call_command("screen", "--snapshot", str(copy), "--date", "2024-01-01", "--out", str(out))
     assert not out.exists()
+
+
+def test_every_programme_agrees_with_evaluate(
+    snapshot: Path, programmes: list[Programme], results: Path
+) -> None:
+    """The screen's shortcuts (kept persons only) give the compiler's own answer."""
+    tables = {name: pq.read_table(parquet_path(snapshot, name)) for name in SCHEMAS}
+    written = pq.read_table(results).to_pylist()
+    subjects = {row["subject_id"] for row in written}
+    for programme in programmes:
+        direct = {
+            row["subject_id"]: (row["eligible"], row["amount_kzt"])
+            for row in evaluate(programme, tables, ON).to_pylist()
+            if row["subject_id"] in subjects
+        }
+        screened = {
+            row["subject_id"]: (row["eligible"], row["amount_kzt"])
+            for row in written
+            if row["programme"] == programme.id
+        }
+        assert screened == direct, programme.id

@@ -195,6 +195,11 @@ def _programme_table(programme: Programme, base: Any, care: Any, on: datetime.da
     return programme_table(programme, base, on)
 
 
+def _row_wise(programme: Programme) -> bool:
+    """Whether a person's result depends on that person's row only (no care links)."""
+    return programme.entity == "person" and getattr(programme, "cared", None) is None
+
+
 def _programme_rows(programme: Programme, table: Any, on: datetime.date) -> Any:
     """A programme's result table in the common shape of ``RESULT_SCHEMA``."""
     reasons = ibis.array(
@@ -262,10 +267,19 @@ def screen(
     # then every programme's rows for those subjects only, so the reasons are built for them only.
     eligible = [table.filter(table.eligible).select("subject_id") for _, table in compiled.values()]
     keep = con.create_table("screen_keep", ibis.union(*eligible, distinct=True), temp=True)
-    parts = [
-        _programme_rows(programme, table.semi_join(keep, "subject_id"), on)
-        for programme, table in compiled.values()
-    ]
+    # A person programme without care links is a row-wise projection of the person table, so
+    # it is evaluated again over the kept persons only; the others over everyone, then filtered.
+    persons = tables["persons"]
+    kept = person_table(
+        persons.semi_join(keep, persons.iin == keep.subject_id), tables["disability"]
+    )
+    parts = []
+    for programme, table in compiled.values():
+        if _row_wise(programme):
+            rows = _programme_table(programme, kept, tables["care"], on)
+        else:
+            rows = table.semi_join(keep, "subject_id")
+        parts.append(_programme_rows(programme, rows, on))
     results = ibis.union(*parts).order_by(["subject_id", "programme"])
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / RESULTS
