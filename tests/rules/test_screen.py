@@ -83,7 +83,7 @@ def test_every_written_subject_has_every_programme_row(
     path = str(results)
     per_subject = db.execute(
         "SELECT count(*), count(DISTINCT programme), bool_or(eligible) "
-        "FROM read_parquet(?) GROUP BY subject_id",
+        "FROM read_parquet(?) GROUP BY subject_kind, subject_id",
         [path],
     ).fetchall()
     assert per_subject
@@ -237,3 +237,32 @@ def test_every_programme_agrees_with_evaluate(
             if row["programme"] == programme.id
         }
         assert screened == direct, programme.id
+
+
+def test_family_programmes_give_family_subjects(
+    snapshot: Path, programmes: list[Programme], tmp_path: Path
+) -> None:
+    family = load_programme(Path(__file__).parent / "fixtures" / "housing_priority.yaml")
+    summary = screen(snapshot, ON, [*programmes, family], tmp_path)
+    db = duckdb.connect()
+    kinds = dict(
+        db.execute(
+            "SELECT subject_kind, count(DISTINCT programme) FROM read_parquet(?) GROUP BY ALL",
+            [str(summary.path)],
+        ).fetchall()
+    )
+    assert kinds == {"person": len(programmes), "family": 1}
+    expected = db.execute(
+        "SELECT count(DISTINCT p.family_id) FROM read_parquet(?) p JOIN read_parquet(?) d "
+        "USING (iin) WHERE d.since <= ? AND (d.until IS NULL OR d.until >= ?) "
+        "AND (d.category IN ('I', 'II') OR p.birth_date > ? - INTERVAL 18 YEAR)",
+        [
+            str(parquet_path(snapshot, "persons")),
+            str(parquet_path(snapshot, "disability")),
+            ON,
+            ON,
+            ON,
+        ],
+    ).fetchone()
+    assert expected is not None
+    assert summary.programmes["housing_priority"].eligible == expected[0] > 0

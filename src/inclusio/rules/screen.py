@@ -7,7 +7,9 @@ compiles every programme to Ibis over the snapshot read by DuckDB, unions the pe
 results, keeps every row of the subjects eligible to at least one programme, and writes them
 with DuckDB's ``COPY`` — no Python loop over rows.
 
-``results.parquet`` holds one row per (subject, programme), ordered by subject and programme:
+``results.parquet`` holds one row per subject and programme of the subject's kind (a person
+gets every person programme's row, a family every family programme's), ordered by kind,
+subject and programme:
 
 ============== ====================================== ==========================================
 column          type                                   meaning
@@ -265,22 +267,31 @@ def screen(
     on_step("evaluate")
     # Two passes: first the (few) subjects eligible to any programme, kept in a temporary table;
     # then every programme's rows for those subjects only, so the reasons are built for them only.
-    eligible = [table.filter(table.eligible).select("subject_id") for _, table in compiled.values()]
+    # Subjects are keyed by kind and id: a family id and an IIN are different subjects.
+    eligible = [
+        table.filter(table.eligible).select(
+            subject_kind=ibis.literal(programme.entity), subject_id=table.subject_id.cast("string")
+        )
+        for programme, table in compiled.values()
+    ]
     keep = con.create_table("screen_keep", ibis.union(*eligible, distinct=True), temp=True)
+    kept_persons = keep.filter(keep.subject_kind == "person")
     # A person programme without care links is a row-wise projection of the person table, so
     # it is evaluated again over the kept persons only; the others over everyone, then filtered.
     persons = tables["persons"]
     kept = person_table(
-        persons.semi_join(keep, persons.iin == keep.subject_id), tables["disability"]
+        persons.semi_join(kept_persons, persons.iin == kept_persons.subject_id),
+        tables["disability"],
     )
     parts = []
     for programme, table in compiled.values():
         if _row_wise(programme):
             rows = _programme_table(programme, kept, tables["care"], on)
         else:
-            rows = table.semi_join(keep, "subject_id")
+            mine = keep.filter(keep.subject_kind == programme.entity)
+            rows = table.semi_join(mine, table.subject_id.cast("string") == mine.subject_id)
         parts.append(_programme_rows(programme, rows, on))
-    results = ibis.union(*parts).order_by(["subject_id", "programme"])
+    results = ibis.union(*parts).order_by(["subject_kind", "subject_id", "programme"])
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / RESULTS
     partial = out_dir / f".{RESULTS}.{os.getpid()}.partial"
@@ -313,7 +324,7 @@ def _summarise(con: Any, path: Path, on: datetime.date, target: Path) -> Summary
         .to_pyarrow()
         .to_pylist()
     )
-    subjects = written.subject_id.nunique().to_pyarrow().as_py()
+    subjects = written.select("subject_kind", "subject_id").distinct().count().to_pyarrow().as_py()
     rows = written.count().to_pyarrow().as_py()
     return Summary(
         date=on,
