@@ -1,7 +1,8 @@
 """`make bench`: every benchmark, in order, printing `bench: <name>: <value> <unit> (target …)`.
 
 1. the national synthetic snapshot (20 M persons), kept under bench/out/national;
-2. in a throwaway PostgreSQL cluster: loading its registry part, then the lookup API under load.
+2. screening it for every programme (DuckDB);
+3. in a throwaway PostgreSQL cluster: loading its registry part, then the lookup API under load.
 
 Exits non-zero when any benchmark misses its target. `--scale region` runs a smaller rehearsal.
 """
@@ -32,6 +33,7 @@ def main() -> int:
     snapshot = ROOT / "bench" / "out" / args.scale
     failures = 0
     failures += run("bench/bench_synth.py", "--scale", args.scale, "--out", str(snapshot)) != 0
+    failures += run("bench/bench_screen.py", str(snapshot)) != 0
     # Durable like production: the test cluster's fsync=off would flatter every write.
     durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
     with throwaway_cluster(settings=durable) as url:
