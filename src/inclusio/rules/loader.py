@@ -320,19 +320,7 @@ class _Reader:
             members = self.members(top["members"][1], parameters, zero)
             names[MEMBER_COUNT] = Type.INT
 
-        conditions: list[Condition] = []
-        entries = mapping(top["conditions"][1], self.file, "conditions")
-        if not entries:
-            raise self.fail(top["conditions"][1], "a programme needs at least one condition")
-        for name, (key_node, value_node) in entries.items():
-            self.new_name(name, key_node, names)
-            expression = self.expression(value_node, names, zero)
-            if expression.type != Type.BOOL:
-                raise self.fail(
-                    value_node, f"condition {name!r} must be true or false, not {expression.type}"
-                )
-            conditions.append(Condition(name, expression))
-            names[name] = Type.BOOL
+        conditions = self.condition_list(top["conditions"][1], names, zero, None)
 
         eligible = None
         if "eligible" in top:
@@ -351,7 +339,7 @@ class _Reader:
             reference=reference,
             entity=entity,
             parameters=parameters,
-            conditions=tuple(conditions),
+            conditions=conditions,
             eligible=eligible,
             amount=amount,
             valid_from=valid_from,
@@ -377,19 +365,27 @@ class _Reader:
         return Members(conditions, line_of(node))
 
     def condition_list(
-        self, node: Node, names: dict[str, Type], zero: frozenset[str], section: str
+        self, node: Node, names: dict[str, Type], zero: frozenset[str], section: str | None
     ) -> tuple[Condition, ...]:
-        entries = mapping(node, self.file, f"{section}.conditions")
+        """The conditions of the programme (section None) or of its members/cared section; each
+        name becomes a boolean that later conditions may use."""
+        where = f"{section}.conditions" if section else "conditions"
+        entries = mapping(node, self.file, where)
         if not entries:
-            raise self.fail(node, f"{section}: at least one condition")
+            empty = (
+                f"{section}: at least one condition"
+                if section
+                else ("a programme needs at least one condition")
+            )
+            raise self.fail(node, empty)
+        label = f"{section} condition" if section else "condition"
         conditions: list[Condition] = []
         for name, (key_node, value_node) in entries.items():
             self.new_name(name, key_node, names)
             expression = self.expression(value_node, names, zero)
             if expression.type != Type.BOOL:
                 raise self.fail(
-                    value_node,
-                    f"{section} condition {name!r} must be true or false, not {expression.type}",
+                    value_node, f"{label} {name!r} must be true or false, not {expression.type}"
                 )
             conditions.append(Condition(name, expression))
             names[name] = Type.BOOL
@@ -414,21 +410,8 @@ class _Reader:
                 )
         names: dict[str, Type] = cared_columns()
         names.update({name: p.type for name, p in parameters.items()})
-        entries = mapping(section["conditions"][1], self.file, "cared.conditions")
-        if not entries:
-            raise self.fail(section["conditions"][1], "cared: at least one condition")
-        conditions: list[Condition] = []
-        for name, (key_node, value_node) in entries.items():
-            self.new_name(name, key_node, names)
-            expression = self.expression(value_node, names, zero)
-            if expression.type != Type.BOOL:
-                raise self.fail(
-                    value_node,
-                    f"cared condition {name!r} must be true or false, not {expression.type}",
-                )
-            conditions.append(Condition(name, expression))
-            names[name] = Type.BOOL
-        return Cared(tuple(conditions), earliest, line_of(node))
+        conditions = self.condition_list(section["conditions"][1], names, zero, "cared")
+        return Cared(conditions, earliest, line_of(node))
 
     def new_name(self, name: str, node: Node, names: dict[str, Type]) -> None:
         if not name.isidentifier() or not name.islower():
