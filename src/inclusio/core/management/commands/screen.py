@@ -16,10 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from inclusio.core.management.commands.rules import programme_files
+from inclusio.core.progress import step_progress
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme
 from inclusio.rules.screen import STEPS, SnapshotError, screen
@@ -77,14 +76,7 @@ class Command(BaseCommand):
             "summarise": _("Counting the results"),
         }
         started = time.monotonic()
-        progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
+        progress = step_progress()
         try:
             with progress:
                 task = progress.add_task(labels[STEPS[0]], total=len(STEPS))

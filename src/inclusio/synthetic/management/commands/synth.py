@@ -5,9 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from inclusio.core.progress import step_progress
 from inclusio.synthetic.generate import SCALES, STEPS, generate
 
 
@@ -41,14 +40,7 @@ class Command(BaseCommand):
             "write": _("Writing Parquet files"),
         }
         started = time.monotonic()
-        progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
+        progress = step_progress()
         with progress:
             task = progress.add_task(labels[STEPS[0]], total=len(STEPS))
 

@@ -4,9 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from inclusio.core.progress import step_progress
 from inclusio.synthetic.load import STEPS, load_snapshot
 
 
@@ -28,13 +27,7 @@ class Command(BaseCommand):
             "insert": _("Adding rows to the registry"),
         }
         started = time.monotonic()
-        progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
+        progress = step_progress(with_bar=False)
         try:
             with progress:
                 task = progress.add_task(labels[STEPS[0]])
