@@ -36,15 +36,6 @@ def referral_queue(*, actor: Actor, state: str = Referral.State.QUEUED) -> list[
     return page
 
 
-def referrals_filed_by(*, actor: Actor) -> QuerySet[Referral]:
-    """The referrals an organisation's doctor filed (their own work; no other person's data)."""
-    if actor is None or not actor.is_authenticated:
-        return Referral.objects.none()
-    return (
-        Referral.objects.filter(filed_by_id=actor.pk).select_related("person").order_by("-filed_at")
-    )
-
-
 def referral_get(*, actor: Actor, referral_id: int) -> Referral:
     """One referral, for the MSE of its region or the doctor who filed it; logged."""
     try:
