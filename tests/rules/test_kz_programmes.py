@@ -166,3 +166,17 @@ def test_a_rule_test_file_without_cases_fails(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("rules", "test", str(empty), stdout=out)
     assert f"{empty}: no cases" in out.getvalue()
+
+
+@pytest.mark.parametrize("path", PROGRAMMES, ids=[p.stem for p in PROGRAMMES])
+def test_every_condition_and_parameter_is_explained_in_three_languages(path: Path) -> None:
+    programme = load_programme(path)
+    names = [*programme.parameters, *(c.name for c in programme.conditions)]
+    for section in (programme.cared, programme.members):
+        if section is not None:
+            names += [c.name for c in section.conditions]
+    missing = sorted(set(names) - set(programme.explain))
+    assert not missing, f"{path.name}: no plain-language text for {missing}"
+    for name, texts in programme.explain.items():
+        assert set(texts) == {"kk", "ru", "en"}, name
+        assert all(text.strip() for text in texts.values()), name

@@ -175,3 +175,68 @@ def test_missing_keys() -> None:
     with pytest.raises(RuleError) as caught:
         load_programme_text("id: x\n", file="f.yaml")
     assert "missing key 'titles'" in caught.value.message
+
+
+def test_assignment_is_consent_unless_the_file_says_automatic() -> None:
+    body = "conditions:\n  group_1: category == 'I'\n"
+    assert load(body).assignment == "consent"
+    assert load(body + "assignment: automatic\n").assignment == "automatic"
+    error = refused(body + "assignment: sometimes\n")
+    assert error.line == 7
+    assert "assignment must be one of consent, automatic" in error.message
+
+
+EXPLAINED = """\
+parameters:
+  amount_per_month:
+    - {effective: 2020-01-01, value: 500, reference: a test}
+conditions:
+  group_1: category == "I"
+amount: amount_per_month
+explain:
+  group_1:
+    kk: Сізде I топтағы мүгедектік бар.
+    ru: У вас I группа инвалидности.
+    en: You have disability group I.
+  amount_per_month: {kk: Айлық сома, ru: Сумма в месяц, en: Amount per month}
+"""
+
+
+def test_explain_gives_plain_language_per_condition_and_parameter() -> None:
+    programme = load(EXPLAINED)
+    assert programme.explain["group_1"]["en"] == "You have disability group I."
+    assert programme.explain["amount_per_month"] == {
+        "kk": "Айлық сома",
+        "ru": "Сумма в месяц",
+        "en": "Amount per month",
+    }
+    assert load("conditions:\n  group_1: category == 'I'\n").explain == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        (EXPLAINED.replace("  group_1:\n    kk", "  group_2:\n    kk"), 12, "'group_2' is not"),
+        (EXPLAINED.replace("    ru: У вас I группа инвалидности.\n", ""), 13, "missing 'ru'"),
+        (EXPLAINED.replace("ru: Сумма в месяц", "de: Betrag"), 16, "unknown language 'de'"),
+        (EXPLAINED.replace("en: Amount per month", "en: ''"), 16, "non-empty text"),
+        (EXPLAINED.replace("  group_1:\n    kk:", "  group_1: [1]\n  x:\n    kk:"), 12, "mapping"),
+    ],
+)
+def test_explain_is_checked(body: str, line: int, message: str) -> None:
+    error = refused(body)
+    assert message in error.message
+    assert error.line == line
+
+
+def test_explain_refuses_a_name_shared_by_a_cared_and_a_programme_condition() -> None:
+    body = """\
+    cared:
+      conditions:
+        adult: age(birth_date) >= 18
+    conditions:
+      adult: cared_count >= 1
+    explain:
+      adult: {kk: a, ru: b, en: c}
+    """
+    assert "names two conditions" in refused(body).message

@@ -38,8 +38,11 @@ _TOP_KEYS = frozenset(
         "valid",
         "cared",
         "members",
+        "assignment",
+        "explain",
     }
 )
+ASSIGNMENTS = ("consent", "automatic")  # how an award is made: on the person's consent, or not
 MEMBER_COUNT = "member_count"  # per family: how many members meet the ``members`` conditions
 CARED_COUNT = "cared_count"  # per carer: how many cared persons meet the ``cared`` conditions
 CARE_COLUMNS = {"care_relation": Type.STRING, "care_since": Type.DATE}
@@ -158,6 +161,9 @@ class Programme:
     columns: dict[str, Type] = field(default_factory=dict)
     cared: Cared | None = None  # None: eligibility does not depend on cared persons
     members: Members | None = None  # a family programme's test of its members
+    assignment: str = "consent"  # "consent": offered, then awarded on consent; or "automatic"
+    # Plain-language sentences per condition or parameter name, in each of LANGUAGES.
+    explain: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def in_force(self, on: datetime.date) -> bool:
         if self.valid_from is not None and on < self.valid_from:
@@ -333,6 +339,19 @@ class _Reader:
             if amount.type not in {Type.INT, Type.DECIMAL}:
                 raise self.fail(top["amount"][1], f"amount must be a number, not {amount.type}")
 
+        assignment = "consent"
+        if "assignment" in top:
+            assignment = scalar(top["assignment"][1], self.file)
+            if assignment not in ASSIGNMENTS:
+                raise self.fail(
+                    top["assignment"][1], f"assignment must be one of {', '.join(ASSIGNMENTS)}"
+                )
+        explainable = [*parameters, *(c.name for c in conditions)]
+        for section in (cared, members):
+            if section is not None:
+                explainable += [c.name for c in section.conditions]
+        explain = self.explain(top["explain"][1], explainable) if "explain" in top else {}
+
         return Programme(
             id=programme_id,
             titles=titles,
@@ -348,7 +367,35 @@ class _Reader:
             columns=columns,
             cared=cared,
             members=members,
+            assignment=assignment,
+            explain=explain,
         )
+
+    def explain(self, node: Node, names: list[str]) -> dict[str, dict[str, str]]:
+        """``explain``: for a condition or parameter name, its plain-language text per language."""
+        result: dict[str, dict[str, str]] = {}
+        for name, (key_node, value_node) in mapping(node, self.file, "explain").items():
+            if name not in names:
+                raise self.fail(key_node, f"explain: {name!r} is not a condition or parameter")
+            if names.count(name) > 1:
+                raise self.fail(
+                    key_node, f"explain: {name!r} names two conditions; rename one of them"
+                )
+            result[name] = self.languages(value_node, f"explain.{name}")
+        return result
+
+    def languages(self, node: Node, what: str) -> dict[str, str]:
+        """A ``{kk, ru, en}`` mapping of non-empty texts, no other key."""
+        entries = mapping(node, self.file, what)
+        for key, (key_node, _) in entries.items():
+            if key not in LANGUAGES:
+                raise self.fail(key_node, f"{what}: unknown language {key!r}")
+        texts = {}
+        for language in LANGUAGES:
+            if language not in entries:
+                raise self.fail(node, f"{what}: missing {language!r}")
+            texts[language] = self.text(entries[language][1], f"{what}.{language}")
+        return texts
 
     def members(
         self, node: Node, parameters: dict[str, Parameter], zero: frozenset[str]
