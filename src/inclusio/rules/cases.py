@@ -95,8 +95,14 @@ def situation_table(name: str, rows: list[dict[str, Any]], file: str, line: int)
         raise RuleError(f"{name}: {error}", file=file, line=line) from None
 
 
-def run_cases(path: Path | str, programme: Programme | None = None) -> list[Outcome]:
-    """Run every case of a YAML test file; one ``Outcome`` per case."""
+def run_cases(
+    path: Path | str, programme: Programme | None = None, *, connection: Any = None
+) -> list[Outcome]:
+    """Run every case of a YAML test file; one ``Outcome`` per case.
+
+    ``connection`` is the Ibis backend the cases run on (a fresh DuckDB by default); the
+    situations are pyarrow tables, which every backend takes as in-memory tables.
+    """
     path = Path(path)
     file = str(path)
     document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
@@ -117,7 +123,7 @@ def run_cases(path: Path | str, programme: Programme | None = None) -> list[Outc
             table: situation_table(table, case.get(table) or [], file, line)
             for table in ("persons", "disability", "care")
         }
-        result = evaluate(programme, tables, on).to_pylist()
+        result = evaluate(programme, tables, on, connection=connection).to_pylist()
         by_subject = {row["subject_id"]: row for row in result}
         failures = []
         for subject, expected in (case.get("expect") or {}).items():
