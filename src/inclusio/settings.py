@@ -94,6 +94,8 @@ SECRET_KEY = secret_key()
 ALLOWED_HOSTS = env_list("INCLUSIO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("INCLUSIO_CSRF_TRUSTED_ORIGINS", "")
 COUNTRY = os.environ.get("INCLUSIO_COUNTRY", "kz")
+# Where `inclusio screen --engine spark` runs: Spark inside this process, or a cluster's URL.
+SPARK_MASTER = os.environ.get("INCLUSIO_SPARK_MASTER", "local[2]")
 
 DATABASES = {
     "default": database_from_url(
@@ -115,6 +117,7 @@ INSTALLED_APPS = [
     "inclusio.core",
     "inclusio.registry",
     "inclusio.assessment",
+    "inclusio.benefits",
     "inclusio.synthetic",
     "inclusio.web",
 ]
@@ -190,6 +193,16 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("INCLUSIO_LOGIN_FAILURE_WINDOW", 15 * 60)
 REEXAMINATION_NOTICE_DAYS = env_int("INCLUSIO_REEXAMINATION_NOTICE_DAYS", 30)
 # Working days the MSE has to decide a referral.
 MSE_DECISION_DAYS = env_int("INCLUSIO_MSE_DECISION_DAYS", 10)
+# Benefits: how persons are told of offers and decisions (dotted path of a messaging backend).
+MESSAGING_BACKEND = os.environ.get(
+    "INCLUSIO_MESSAGING_BACKEND", "inclusio.benefits.messaging.LocalBackend"
+)
+# The treasury account payments are made from (the debtor of the ISO 20022 payment file). The
+# defaults are PLACEHOLDERS for the demo, not a real account: set them in production.
+TREASURY_NAME = os.environ.get("INCLUSIO_TREASURY_NAME", "PLACEHOLDER Ministry treasury account")
+TREASURY_IBAN = os.environ.get("INCLUSIO_TREASURY_IBAN", "KZ000000000000000000")
+TREASURY_BIC = os.environ.get("INCLUSIO_TREASURY_BIC", "KKMFKZ2A")
+TREASURY_BIN = os.environ.get("INCLUSIO_TREASURY_BIN", "000000000000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

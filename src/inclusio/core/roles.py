@@ -27,6 +27,9 @@ REGISTRY_IMPORT = "registry.import_registry"
 REFERRAL_FILE = "assessment.file_referral"
 REFERRAL_QUEUE = "assessment.view_referral_queue"
 REFERRAL_DECIDE = "assessment.decide_referral"
+SCREENING_VIEW = "benefits.view_screening_run"
+SCREENING_RUN = "benefits.run_screening"
+PAYROLL_MANAGE = "benefits.manage_payroll"
 AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
 # The back office (Django's admin): accounts and reference data.
@@ -58,7 +61,7 @@ ROLES: tuple[Role, ...] = (
         "district_officer",
         _("District social-protection officer"),
         True,
-        (PERSON_READ, PERSON_MANAGE, REFERRAL_QUEUE),
+        (PERSON_READ, PERSON_MANAGE, REFERRAL_QUEUE, SCREENING_VIEW),
     ),
     Role("supplier", _("Supplier of aids and services"), True, ()),
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
@@ -74,6 +77,9 @@ ROLES: tuple[Role, ...] = (
             PERSON_MANAGE,
             REGISTRY_IMPORT,
             REFERRAL_QUEUE,
+            SCREENING_VIEW,
+            SCREENING_RUN,
+            PAYROLL_MANAGE,
             AUDIT_READ,
             ACCESS_LOG_READ,
             *BACK_OFFICE,

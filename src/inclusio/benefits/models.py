@@ -1,0 +1,465 @@
+"""Proactive benefits: programmes from the rule files, screening runs, proposals, consent,
+decisions, awards, messages and the monthly payroll.
+
+A screening run compares the screening results with the current awards and writes proposals
+(new, changed amount, ended); the person consents or refuses, or the programme assigns by law;
+each decision keeps a frozen copy of its explanation, so what the person was told never changes
+when a rule file or a parameter does later.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.registry.models import Person
+
+# The family well-being levels of the Digital Family Card, most urgent first; an offer's
+# priority is the index of its family's level (no level known: after every level).
+WELLBEING_LEVELS = ("crisis", "emergency", "unsatisfactory", "satisfactory", "stable")
+NO_WELLBEING_PRIORITY = len(WELLBEING_LEVELS)
+
+
+class Programme(models.Model):
+    """A benefit programme as its rule file defines it; the rule text lives in its versions."""
+
+    class Entity(models.TextChoices):
+        PERSON = "person", _("person")
+        FAMILY = "family", _("family")
+
+    class Assignment(models.TextChoices):
+        CONSENT = "consent", _("with the person's consent")
+        AUTOMATIC = "automatic", _("automatically, by law")
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    title_kk = models.CharField(_("title in Kazakh"), max_length=300)
+    title_ru = models.CharField(_("title in Russian"), max_length=300)
+    title_en = models.CharField(_("title in English"), max_length=300)
+    reference = models.CharField(_("legal reference"), max_length=500)
+    entity = models.CharField(_("entity"), max_length=6, choices=Entity.choices)
+    assignment = models.CharField(
+        _("assignment"), max_length=9, choices=Assignment.choices, default=Assignment.CONSENT
+    )
+    cash = models.BooleanField(
+        _("paid in money"), default=False, help_text=_("False for an entitlement without money.")
+    )
+    active_version = models.ForeignKey(
+        "ProgrammeVersion",
+        verbose_name=_("version in force"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("benefit programme")
+        verbose_name_plural = _("benefit programmes")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_in(get_language())
+
+    def title_in(self, language: str | None) -> str:
+        language = (language or "kk")[:2]
+        return str(getattr(self, f"title_{language}", None) or self.title_en or self.code)
+
+
+class ProgrammeVersion(models.Model):
+    """One loaded text of a programme's rule file; an unchanged file makes no new version."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="versions"
+    )
+    file = models.CharField(_("file"), max_length=500)
+    text = models.TextField(_("rule text"))
+    sha256 = models.CharField(_("SHA-256 of the text"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["programme", "-loaded_at", "-id"]
+        verbose_name = _("programme version")
+        verbose_name_plural = _("programme versions")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "sha256"], name="programme_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.sha256[:12]}"
+
+
+class ScreeningRun(models.Model):
+    """One screening of a snapshot on a date, and what it changed.
+
+    ``counts``: ``subjects``, ``eligible`` (programme code → count), ``proposals`` (new, changed,
+    ended), ``automatic`` (decisions taken on import), ``not_in_registry``, and per region
+    ``by_region`` (region code → new, changed, ended) for regional staff.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        COMPLETED = "completed", _("completed")
+        FAILED = "failed", _("failed")
+
+    snapshot_dir = models.CharField(_("snapshot directory"), max_length=500)
+    snapshot_id = models.CharField(
+        _("snapshot"), max_length=64, help_text=_("SHA-256 of the snapshot's manifest.")
+    )
+    screening_date = models.DateField(_("screening date"))
+    engine = models.CharField(_("engine"), max_length=16)
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.RUNNING
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the platform ran it (a scheduled command)."),
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    seconds = models.FloatField(_("duration, s"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("screening run")
+        verbose_name_plural = _("screening runs")
+        permissions = [
+            ("view_screening_run", _("See screening runs and their counts")),
+            ("run_screening", _("Run a screening")),
+            ("manage_payroll", _("Create the monthly payroll and its payment file")),
+        ]
+        constraints = [
+            # The same snapshot on the same date is screened (completed) once.
+            models.UniqueConstraint(
+                fields=["snapshot_id", "screening_date"],
+                condition=Q(status="completed"),
+                name="screening_run_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.screening_date} {self.snapshot_id[:12]} ({self.get_status_display()})"
+
+
+class Award(models.Model):
+    """A benefit a person receives; ``ends`` empty = current. One current award per programme."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="benefit_awards"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="awards"
+    )
+    amount_kzt = models.BigIntegerField(_("monthly amount, KZT"), null=True, blank=True)
+    starts = models.DateField(_("from"))
+    ends = models.DateField(_("until"), null=True, blank=True)
+    decision = models.ForeignKey(
+        "Decision", verbose_name=_("decision"), on_delete=models.PROTECT, related_name="awards"
+    )
+    ended_by = models.ForeignKey(
+        "Decision",
+        verbose_name=_("ended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["person", "programme", "-starts", "-id"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=Q(ends__isnull=True),
+                name="one_current_award_per_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends__isnull=True) | Q(ends__gte=models.F("starts")),
+                name="award_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_kzt__isnull=True) | Q(amount_kzt__gte=0),
+                name="award_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.programme_id} {self.starts}–{self.ends or ''}"
+
+
+class Proposal(models.Model):
+    """What a screening run proposes for one person and programme, with the reasons."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("new benefit")
+        CHANGED = "changed", _("changed amount")
+        ENDED = "ended", _("benefit ends")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the person's answer")
+        ACCEPTED = "accepted", _("accepted")
+        REFUSED = "refused", _("refused")
+        ASSIGNED = "assigned", _("assigned by law")
+        SUPERSEDED = "superseded", _("replaced by a later screening")
+        WITHDRAWN = "withdrawn", _("withdrawn: no longer applies")
+
+    run = models.ForeignKey(
+        ScreeningRun,
+        verbose_name=_("screening run"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    version = models.ForeignKey(
+        ProgrammeVersion,
+        verbose_name=_("rule version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_kind = models.CharField(_("subject kind"), max_length=6)
+    subject_id = models.CharField(_("subject"), max_length=20, help_text=_("IIN or family id."))
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="benefit_proposals",
+        help_text=_("The person, or for a family programme the head of the family."),
+    )
+    kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices)
+    amount_kzt = models.BigIntegerField(_("monthly amount, KZT"), null=True, blank=True)
+    previous_amount_kzt = models.BigIntegerField(
+        _("previous monthly amount, KZT"), null=True, blank=True
+    )
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=NO_WELLBEING_PRIORITY)
+    wellbeing = models.CharField(_("family well-being level"), max_length=16, blank=True)
+    award = models.ForeignKey(
+        Award,
+        verbose_name=_("award concerned"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["priority", "created_at", "id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [
+            models.Index(fields=["person", "status", "priority"], name="proposal_offers"),
+            models.Index(fields=["run", "kind"], name="proposal_run_kind"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=Q(status="pending"),
+                name="one_pending_proposal_per_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "person", "programme"], name="proposal_once_per_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.programme_id} {self.kind} ({self.status})"
+
+
+class Decision(models.Model):
+    """A decision on a proposal; ``explanation`` is frozen at the time of the decision."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("granted")
+        REFUSED = "refused", _("refused by the person")
+        ENDED = "ended", _("ended")
+        AMOUNT_CHANGED = "amount_changed", _("amount changed")
+
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("proposal"), on_delete=models.PROTECT, related_name="decision"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="benefit_decisions",
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices)
+    amount_kzt = models.BigIntegerField(_("monthly amount, KZT"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for a decision the platform took by law (automatic or ended)."),
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    explanation = models.JSONField(_("explanation"), default=dict)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("benefit decision")
+        verbose_name_plural = _("benefit decisions")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.programme_id} {self.outcome}"
+
+
+class PaymentAccount(models.Model):
+    """A bank account a person gave for their payments; the latest one given is used."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="payment_accounts",
+    )
+    iban = models.CharField(_("IBAN"), max_length=34)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["person", "-given_at", "-id"]
+        verbose_name = _("payment account")
+        verbose_name_plural = _("payment accounts")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.iban}"
+
+
+class Message(models.Model):
+    """A notice to a person, kept by the local messaging backend.
+
+    No text is stored: the kind and parameters are rendered when read, in the reader's language
+    (see ``messaging.message_text``).
+    """
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("a benefit is offered")
+        CHANGE_OFFERED = "change_offered", _("a new amount is offered")
+        GRANTED = "granted", _("a benefit is granted")
+        AMOUNT_CHANGED = "amount_changed", _("the amount of a benefit changed")
+        ENDED = "ended", _("a benefit ends")
+
+    recipient = models.ForeignKey(
+        Person,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="benefit_messages",
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name=_("proposal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="message_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.kind}"
+
+
+class Payroll(models.Model):
+    """The payments of one month; created once per month."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("payroll")
+        verbose_name_plural = _("payrolls")
+
+    def __str__(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    @property
+    def message_id(self) -> str:
+        """The payment file's message id: one per payroll, stable across regenerations."""
+        return f"INCLUSIO-{self.month:%Y%m}-{self.pk}"
+
+
+class Payment(models.Model):
+    """One award's payment for one month; held when the person has given no account yet."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("in the payment file")
+        HELD = "held", _("held: no payment account")
+
+    payroll = models.ForeignKey(
+        Payroll, verbose_name=_("payroll"), on_delete=models.PROTECT, related_name="payments"
+    )
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="payments"
+    )
+    month = models.DateField(_("month"))
+    amount_kzt = models.BigIntegerField(_("amount, KZT"))
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    status = models.CharField(_("status"), max_length=9, choices=Status.choices)
+
+    class Meta:
+        ordering = ["payroll", "id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(fields=["award", "month"], name="payment_once_per_month"),
+            models.CheckConstraint(condition=Q(amount_kzt__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.month:%Y-%m} {self.amount_kzt}"
