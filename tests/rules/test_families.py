@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime
 import textwrap
-from pathlib import Path
 
 import ibis
 import pytest
 
 from inclusio.rules import RuleError, evaluate, load_programme_text
-from inclusio.rules.cases import run_cases, situation_table
+from inclusio.rules.cases import situation_table
 from inclusio.rules.compiler import person_table, programme_table
 
 D = datetime.date
-FIXTURES = Path(__file__).parent / "fixtures"
 
 HEAD = """\
 id: example
@@ -104,10 +102,3 @@ def test_members_is_for_family_programmes_only() -> None:
     body = HEAD.replace("entity: family", "entity: person") + FAMILY
     with pytest.raises(RuleError, match="'members' is for entity 'family' only"):
         load_programme_text(body, file="example.yaml")
-
-
-def test_housing_priority_rule_tests_pass() -> None:
-    outcomes = run_cases(FIXTURES / "housing_priority.test.yaml")
-    assert len(outcomes) == 3
-    failures = [failure for outcome in outcomes for failure in outcome.failures]
-    assert not failures, "\n".join(failures)
