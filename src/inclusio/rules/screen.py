@@ -1,11 +1,12 @@
-"""Screen a whole snapshot: every programme, one columnar pass on DuckDB, one ``results.parquet``.
+"""Screen a whole snapshot: every programme, one columnar pass, one ``results.parquet``.
 
-No Django here. ``screen()`` first checks the snapshot against the contract
-(``inclusio.synthetic.snapshot.SCHEMAS``) from the Parquet footers alone, and refuses a missing
-file, a missing column or a column of an incompatible type before any work starts. It then
-compiles every programme to Ibis over the snapshot read by DuckDB, unions the per-programme
-results, keeps every row of the subjects eligible to at least one programme, and writes them
-with DuckDB's ``COPY`` — no Python loop over rows.
+No Django here. DuckDB is the default engine; Spark runs the same compiled expressions
+(``engine="spark"``, see ``inclusio.rules.engines``). ``screen()`` first checks the snapshot
+against the contract (``inclusio.synthetic.snapshot.SCHEMAS``) from the Parquet footers alone,
+and refuses a missing file, a missing column or a column of an incompatible type before any work
+starts. It then compiles every programme to Ibis over the snapshot read by DuckDB, unions the
+per-programme results, keeps every row of the subjects eligible to at least one programme, and
+writes them (DuckDB's ``COPY``; from Spark, Arrow batches) — no Python loop over rows.
 
 ``results.parquet`` holds one row per subject and programme of the subject's kind (a person
 gets every person programme's row, a family every family programme's), ordered by kind,
@@ -46,6 +47,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from inclusio.rules.compiler import person_table, programme_table
+from inclusio.rules.engines import connect
 from inclusio.rules.loader import Programme
 from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
 
@@ -230,6 +232,8 @@ def screen(
     *,
     on_step: StepCallback = _no_progress,
     threads: int | None = None,
+    engine: str = "duckdb",
+    spark_master: str = "",
 ) -> Summary:
     """Screen the snapshot on ``on`` for ``programmes``; write ``out_dir/results.parquet``.
 
@@ -250,12 +254,9 @@ def screen(
     validate_snapshot(snapshot_dir)
 
     on_step("compile")
-    con = ibis.duckdb.connect()
-    con.raw_sql("SET enable_progress_bar = false")
-    if threads:
-        con.raw_sql(f"SET threads = {int(threads)}")
+    con = connect(engine, threads=threads, spark_master=spark_master)
     tables = {
-        name: con.read_parquet(parquet_path(snapshot_dir, name), table_name=f"snapshot_{name}")
+        name: con.read_parquet(str(parquet_path(snapshot_dir, name)), table_name=f"snap_{name}")
         for name in SCHEMAS
     }
     base = person_table(tables["persons"], tables["disability"])
@@ -274,7 +275,7 @@ def screen(
         )
         for programme, table in compiled.values()
     ]
-    keep = con.create_table("screen_keep", ibis.union(*eligible, distinct=True), temp=True)
+    keep = _materialise(con, engine, "screen_keep", ibis.union(*eligible, distinct=True))
     kept_persons = keep.filter(keep.subject_kind == "person")
     # A person programme without care links is a row-wise projection of the person table, so
     # it is evaluated again over the kept persons only; the others over everyone, then filtered.
@@ -296,9 +297,9 @@ def screen(
     target = out_dir / RESULTS
     partial = out_dir / f".{RESULTS}.{os.getpid()}.partial"
     try:
-        con.to_parquet(results, partial, compression="zstd")
+        _write(con, engine, results, partial)
         on_step("summarise")
-        summary = _summarise(con, partial, on, target)
+        summary = _summarise(partial, on, target)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -312,7 +313,30 @@ def screen(
     )
 
 
-def _summarise(con: Any, path: Path, on: datetime.date, target: Path) -> Summary:
+def _materialise(con: Any, engine: str, name: str, table: Any) -> Any:
+    """Compute ``table`` once and keep it for the rest of the run (a temporary table)."""
+    if engine == "duckdb":
+        return con.create_table(name, table, temp=True)
+    return table.cache()  # Spark: a persisted DataFrame, released with the session
+
+
+def _write(con: Any, engine: str, results: Any, path: Path) -> None:
+    """Write ``results`` as one Parquet file of ``RESULT_SCHEMA``.
+
+    DuckDB writes the file itself. Spark would write a folder of part files, so its rows come
+    back as Arrow batches, in order, and are written here.
+    """
+    if engine == "duckdb":
+        con.to_parquet(results, path, compression="zstd")
+        return
+    with pq.ParquetWriter(path, RESULT_SCHEMA, compression="zstd") as writer:
+        for batch in con.to_pyarrow_batches(results):
+            writer.write_table(pa.Table.from_batches([batch]).cast(RESULT_SCHEMA))
+
+
+def _summarise(path: Path, on: datetime.date, target: Path) -> Summary:
+    """Counts read back from the written file (by DuckDB, whatever engine wrote it)."""
+    con = ibis.duckdb.connect()
     written = con.read_parquet(path, table_name="screen_results")
     counts = (
         written.group_by("programme")

@@ -1,9 +1,10 @@
-"""``inclusio rules test [--country kz] [FILES...]``: run the rule tests of the programme files.
+"""``inclusio rules test [--country kz] [--engine duckdb|spark] [FILES...]``: run rule tests.
 
 With no FILES, every programme of the country configuration (``countries/<country>/programmes``)
-is loaded and its ``<name>.test.yaml`` cases are run on DuckDB. FILES may be programme files
-(their ``.test.yaml`` beside them is run) or rule test files. One line per case, then
-``N passed, M failed``; the exit status is non-zero when a case fails, or when a file cannot be
+is loaded and its ``<name>.test.yaml`` cases are run on the engine (DuckDB by default; Spark at
+``INCLUSIO_SPARK_MASTER``; ``--engine`` may be given twice to run both). FILES may be programme
+files (their ``.test.yaml`` beside them is run) or rule test files. One line per case, then ``N
+passed, M failed``; the exit status is non-zero when a case fails, or when a file cannot be
 loaded (printed as ``file:line: message``) or has no rule tests.
 """
 
@@ -21,6 +22,7 @@ from django.utils.translation import ngettext
 
 from inclusio.countries import COUNTRIES_DIR
 from inclusio.rules.cases import run_cases
+from inclusio.rules.engines import ENGINES, EngineUnavailable, connect
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme
 
@@ -50,7 +52,7 @@ class Tally:
 
 
 class Command(BaseCommand):
-    help = _("Rule files: 'rules test' runs every programme's YAML rule tests on DuckDB.")
+    help = _("Rule files: 'rules test' runs every programme's YAML rule tests.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -62,6 +64,12 @@ class Command(BaseCommand):
             "--country",
             default=None,
             help=_("Country configuration (default: the COUNTRY setting)."),
+        )
+        test.add_argument(
+            "--engine",
+            action="append",
+            choices=ENGINES,
+            help=_("Engine to run the cases on; give it twice for both (default: duckdb)."),
         )
         test.add_argument(
             "files",
@@ -76,8 +84,13 @@ class Command(BaseCommand):
         if not files:
             files = programme_files(country)
         tally = Tally()
-        for path in files:
-            self.run_file(path, tally)
+        for engine in dict.fromkeys(options.get("engine") or ["duckdb"]):
+            try:
+                connection = connect(engine, spark_master=settings.SPARK_MASTER)
+            except EngineUnavailable as error:
+                raise CommandError(str(error)) from None
+            for path in files:
+                self.run_file(path, tally, engine, connection)
         summary = _("%(passed)d passed, %(failed)d failed") % {
             "passed": tally.passed,
             "failed": tally.failed,
@@ -90,11 +103,11 @@ class Command(BaseCommand):
         if tally.failed or tally.errors:
             raise CommandError(_("Rule tests failed: %(summary)s.") % {"summary": summary})
 
-    def run_file(self, path: Path, tally: Tally) -> None:
+    def run_file(self, path: Path, tally: Tally, engine: str, connection: Any) -> None:
         try:
             if path.name.endswith(TEST_SUFFIX):
                 tests = path
-                outcomes = run_cases(tests)
+                outcomes = run_cases(tests, connection=connection)
             else:
                 programme = load_programme(path)
                 tests = cases_file_of(path)
@@ -105,7 +118,7 @@ class Command(BaseCommand):
                         % {"file": path, "tests": tests.name}
                     )
                     return
-                outcomes = run_cases(tests, programme)
+                outcomes = run_cases(tests, programme, connection=connection)
         except RuleError as error:
             tally.errors += 1
             self.stdout.write(str(error))
@@ -125,9 +138,9 @@ class Command(BaseCommand):
         for outcome in outcomes:
             if outcome.passed:
                 tally.passed += 1
-                self.stdout.write(f"PASS {tests}:{outcome.line}: {outcome.case}")
+                self.stdout.write(f"PASS [{engine}] {tests}:{outcome.line}: {outcome.case}")
             else:
                 tally.failed += 1
-                self.stdout.write(f"FAIL {tests}:{outcome.line}: {outcome.case}")
+                self.stdout.write(f"FAIL [{engine}] {tests}:{outcome.line}: {outcome.case}")
                 for failure in outcome.failures:
                     self.stdout.write(f"    {failure}")

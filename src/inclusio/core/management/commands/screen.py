@@ -3,7 +3,8 @@
 Evaluates every programme of the country configuration over a whole snapshot in one columnar
 pass and writes ``DIR/results.parquet`` (contract: ``inclusio.rules.screen``). The snapshot is
 checked first: a missing file or column, or a column of a wrong type, is refused naming the file
-and column, and nothing is written. ``--engine spark`` is not yet available.
+and column, and nothing is written. ``--engine spark`` runs the same compiled programmes on
+Spark at ``INCLUSIO_SPARK_MASTER`` (``local[2]`` by default: Spark inside this process).
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from django.utils.translation import gettext as _
 
 from inclusio.core.management.commands.rules import programme_files
 from inclusio.core.progress import step_progress
+from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme
 from inclusio.rules.screen import STEPS, SnapshotError, screen
-
-ENGINES = ("duckdb", "spark")
 
 
 def screening_date(text: str) -> datetime.date:
@@ -57,8 +57,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = screening_date(options["date"])
-        if options["engine"] == "spark":
-            raise CommandError(_("The Spark engine is not yet available; use --engine duckdb."))
         country = options.get("country") or settings.COUNTRY
         try:
             programmes = [load_programme(path) for path in programme_files(country)]
@@ -85,9 +83,15 @@ class Command(BaseCommand):
                     progress.update(task, description=labels[step], completed=STEPS.index(step))
 
                 summary = screen(
-                    options["snapshot"], on, programmes, options["out"], on_step=on_step
+                    options["snapshot"],
+                    on,
+                    programmes,
+                    options["out"],
+                    on_step=on_step,
+                    engine=options["engine"],
+                    spark_master=settings.SPARK_MASTER,
                 )
-        except (SnapshotError, RuleError) as error:
+        except (SnapshotError, RuleError, EngineUnavailable) as error:
             raise CommandError(str(error)) from None
 
         self.stdout.write(
