@@ -5,10 +5,16 @@ pass and writes ``DIR/results.parquet`` (contract: ``inclusio.rules.screen``). T
 checked first: a missing file or column, or a column of a wrong type, is refused naming the file
 and column, and nothing is written. ``--engine spark`` runs the same compiled programmes on
 Spark at ``INCLUSIO_SPARK_MASTER`` (``local[2]`` by default: Spark inside this process).
+
+``--reform FILE`` (repeatable) screens nothing: each FILE is a drafted programme file, run over
+the snapshot beside the programme in force with the same id; the difference (recipients gained
+and lost, monthly and yearly cost, by programme and region) is printed and written to
+``DIR/reform.csv``. No award is touched.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
 import time
 from pathlib import Path
@@ -23,7 +29,21 @@ from inclusio.core.progress import step_progress
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme
+from inclusio.rules.reform import Comparison, compare
 from inclusio.rules.screen import STEPS, SnapshotError, screen
+
+REFORM_CSV = "reform.csv"
+REFORM_COLUMNS = (
+    "programme",
+    "region_code",
+    "recipients_before",
+    "recipients_after",
+    "gained",
+    "lost",
+    "monthly_before_kzt",
+    "monthly_after_kzt",
+    "yearly_change_kzt",
+)
 
 
 def screening_date(text: str) -> datetime.date:
@@ -54,6 +74,16 @@ class Command(BaseCommand):
             default=None,
             help=_("Country configuration (default: the COUNTRY setting)."),
         )
+        parser.add_argument(
+            "--reform",
+            type=Path,
+            action="append",
+            metavar="FILE",
+            help=_(
+                "A drafted programme file: compare it with the programme in force of the same "
+                "id instead of screening (may be given more than once). Awards are not touched."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = screening_date(options["date"])
@@ -66,6 +96,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("The country %(country)r has no programmes.") % {"country": country}
             )
+        if options.get("reform"):
+            self.compare(options, on, programmes)
+            return
 
         labels = {
             "validate": _("Checking the snapshot"),
@@ -110,3 +143,68 @@ class Command(BaseCommand):
             _("%(path)s written in %(seconds).1f s")
             % {"path": summary.path, "seconds": time.monotonic() - started}
         )
+
+    def compare(self, options: dict[str, Any], on: datetime.date, programmes: list[Any]) -> None:
+        """``--reform``: the drafts beside the law in force; a table printed, ``reform.csv``."""
+        try:
+            drafts = [load_programme(path) for path in options["reform"]]
+            comparison = compare(
+                options["snapshot"],
+                on,
+                programmes,
+                drafts,
+                engine=options["engine"],
+                spark_master=settings.SPARK_MASTER,
+            )
+        except (SnapshotError, RuleError, EngineUnavailable, ValueError, OSError) as error:
+            raise CommandError(str(error)) from None
+        out: Path = options["out"]
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / REFORM_CSV
+        write_comparison(comparison, path)
+
+        header = _("What-if on %(date)s, drafts beside the law in force") % {"date": on}
+        self.stdout.write(header)
+        rows = [(programme, comparison.total(programme)) for programme in comparison.programmes]
+        rows.append((_("all drafted programmes"), comparison.total()))
+        for name, total in rows:
+            self.stdout.write(
+                _(
+                    "  %(programme)s: recipients %(before)s → %(after)s (+%(gained)s, "
+                    "−%(lost)s); per month %(monthly)s KZT; per year %(yearly)s KZT"
+                )
+                % {
+                    "programme": name,
+                    "before": f"{total.recipients_before:,}",
+                    "after": f"{total.recipients_after:,}",
+                    "gained": f"{total.gained:,}",
+                    "lost": f"{total.lost:,}",
+                    "monthly": f"{total.monthly_change_kzt:+,}",
+                    "yearly": f"{total.yearly_change_kzt:+,}",
+                }
+            )
+        self.stdout.write(
+            _("By region in %(path)s; computed in %(seconds).1f s")
+            % {"path": path, "seconds": comparison.seconds}
+        )
+
+
+def write_comparison(comparison: Comparison, path: Path) -> None:
+    """One CSV row per programme and region; amounts in whole tenge, per month and per year."""
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(REFORM_COLUMNS)
+        for row in comparison.rows:
+            writer.writerow(
+                [
+                    row.programme,
+                    row.region_code,
+                    row.recipients_before,
+                    row.recipients_after,
+                    row.gained,
+                    row.lost,
+                    row.monthly_before_kzt,
+                    row.monthly_after_kzt,
+                    row.yearly_change_kzt,
+                ]
+            )
