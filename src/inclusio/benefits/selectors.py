@@ -11,16 +11,27 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from inclusio.benefits.models import (
     Award,
     Decision,
     Message,
     PaymentAccount,
+    ProgrammeVersion,
     Proposal,
     ScreeningRun,
 )
-from inclusio.core.audit import Actor
+from inclusio.core.audit import Actor, record_access
+from inclusio.core.errors import AccessDenied, NotFound
+from inclusio.core.roles import PERSON_READ, SCREENING_VIEW
+from inclusio.core.scope import covers_region, may, require
 from inclusio.registry.models import Person
+from inclusio.registry.selectors import represented_persons
+from inclusio.rules.errors import RuleError
+from inclusio.rules.loader import load_programme_text
+
+PURPOSE = "benefits"
 
 
 @dataclass(frozen=True)
@@ -67,53 +78,226 @@ class RunView:
     region_code: str | None  # the region the counts are limited to, None = national
 
 
+def _is_self(actor: Actor, person: Person) -> bool:
+    return actor is not None and actor.is_authenticated and person.user_id == actor.pk
+
+
+def _authorise_read(actor: Actor, person: Person, *, what: str) -> None:
+    """The person reads silently; a representative or an officer of the person's region is
+    let through and logged; anyone else is refused (and the refusal logged)."""
+    if _is_self(actor, person):
+        return
+    represents = any(p.pk == person.pk for p in represented_persons(actor))
+    if not represents and not may(actor, PERSON_READ, person.region_id):
+        require(actor, PERSON_READ, region_code=person.region_id, person_iin=person.iin, what=what)
+    record_access(actor=actor, person_iin=person.iin, what=what, purpose=PURPOSE, granted=True)
+
+
 def offers_for(*, actor: Actor, person: Person) -> list[Proposal]:
     """The person's pending proposals, most urgent family situation first, then oldest."""
-    raise NotImplementedError
+    _authorise_read(actor, person, what="benefit_offers")
+    return list(
+        Proposal.objects.filter(person=person, status=Proposal.Status.PENDING)
+        .select_related("programme", "run")
+        .order_by("priority", "created_at", "id")
+    )
 
 
 def awards_for(*, actor: Actor, person: Person, current_only: bool = False) -> list[Award]:
-    """The person's awards, current ones first."""
-    raise NotImplementedError
+    """The person's awards, current ones first, then the latest started."""
+    _authorise_read(actor, person, what="benefit_awards")
+    awards = Award.objects.filter(person=person).select_related("programme", "decision")
+    if current_only:
+        awards = awards.filter(ends__isnull=True)
+    return sorted(awards, key=lambda a: (a.ends is not None, -a.starts.toordinal(), -a.pk))
 
 
 def decisions_for(*, actor: Actor, person: Person) -> list[Decision]:
     """The person's benefit decisions, newest first."""
-    raise NotImplementedError
+    _authorise_read(actor, person, what="benefit_decisions")
+    return list(
+        Decision.objects.filter(person=person)
+        .select_related("programme", "proposal")
+        .order_by("-decided_at", "-id")
+    )
 
 
 def messages_for(*, actor: Actor, person: Person) -> list[Message]:
     """The person's messages, newest first (render each with ``messaging.message_text``)."""
-    raise NotImplementedError
+    _authorise_read(actor, person, what="benefit_messages")
+    return list(
+        Message.objects.filter(recipient=person)
+        .select_related("proposal__programme")
+        .order_by("-created_at", "-id")
+    )
 
 
 def payment_account_current(*, actor: Actor, person: Person) -> PaymentAccount | None:
     """The account the person's payments go to (the latest given), if any."""
-    raise NotImplementedError
+    _authorise_read(actor, person, what="payment_account")
+    return PaymentAccount.objects.filter(person=person).order_by("-given_at", "-id").first()
 
 
 def proposal_get(*, actor: Actor, proposal_id: int) -> Proposal:
     """One proposal of a person the actor may see (NotFound otherwise, AccessDenied logged)."""
-    raise NotImplementedError
+    proposal = (
+        Proposal.objects.select_related("programme", "run", "person", "version", "award")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise NotFound("PROPOSAL_NOT_FOUND", _("There is no such proposal."))
+    _authorise_read(actor, proposal.person, what="benefit_proposal")
+    return proposal
 
 
 def decision_get(*, actor: Actor, decision_id: int) -> Decision:
     """One decision of a person the actor may see."""
-    raise NotImplementedError
+    decision = (
+        Decision.objects.select_related("programme", "person", "proposal__run")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        raise NotFound("DECISION_NOT_FOUND", _("There is no such decision."))
+    _authorise_read(actor, decision.person, what="benefit_decision")
+    return decision
+
+
+def explanation_data(proposal: Proposal) -> dict[str, Any]:
+    """The copy of why that a decision keeps (the screening run builds the same keys in SQL for
+    the decisions it takes itself)."""
+    programme = proposal.programme
+    return {
+        "programme": programme.code,
+        "titles": {"kk": programme.title_kk, "ru": programme.title_ru, "en": programme.title_en},
+        "reference": programme.reference,
+        "rule_sha256": proposal.version.sha256 if proposal.version else "",
+        "version_id": proposal.version_id,
+        "kind": proposal.kind,
+        "eligible": proposal.kind != Proposal.Kind.ENDED,
+        "amount_kzt": proposal.amount_kzt,
+        "previous_amount_kzt": proposal.previous_amount_kzt,
+        "reasons": proposal.reasons,
+        "parameters": proposal.parameters,
+        "screening_date": proposal.run.screening_date.isoformat(),
+    }
+
+
+_sentences_cache: dict[int, dict[str, Any]] = {}
+
+
+def _sentences(version_id: int | None) -> dict[str, Any]:
+    """The rule version's plain-language sentences per condition (``explain``), if it has them.
+
+    Versions are never edited, so what is read once stays true.
+    """
+    if version_id is None:
+        return {}
+    if version_id not in _sentences_cache:
+        version = ProgrammeVersion.objects.filter(pk=version_id).first()
+        explain: Any = {}
+        if version is not None:
+            try:
+                rule = load_programme_text(version.text, file=version.file)
+                explain = getattr(rule, "explain", None) or {}
+            except RuleError:
+                explain = {}
+        _sentences_cache[version_id] = dict(explain) if isinstance(explain, dict) else {}
+    return _sentences_cache[version_id]
+
+
+def _sentence(explain: dict[str, Any], condition: str, met: bool, language: str) -> str:
+    text: Any = explain.get(condition)
+    if isinstance(text, dict):
+        text = text.get(language) or text.get("en")
+    if isinstance(text, dict):  # a sentence for each truth: {"met": …, "not_met": …}
+        text = text.get("met" if met else "not_met")
+    return str(text) if text else condition
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def explanation(item: Proposal | Decision, language: str) -> Explanation:
     """Why: the conditions met or not (with the rule file's sentence in ``language`` when it has
     one), the parameter values with their effective dates and references, the legal reference
     and the amount. A decision's explanation is the copy frozen when it was taken."""
-    raise NotImplementedError
+    language = (language or "kk")[:2]
+    if isinstance(item, Decision):
+        data = dict(item.explanation)
+        outcome, decided_at = item.outcome, item.decided_at
+    else:
+        data = explanation_data(item)
+        outcome, decided_at = "", None
+    titles = data.get("titles") or {}
+    explain = _sentences(data.get("version_id"))
+    conditions = [
+        ConditionLine(
+            name=str(reason["condition"]),
+            met=bool(reason["met"]),
+            text=_sentence(explain, str(reason["condition"]), bool(reason["met"]), language),
+        )
+        for reason in data.get("reasons") or []
+    ]
+    parameters = [
+        ParameterLine(
+            name=str(name),
+            value=str(value.get("value")),
+            effective=_date(value.get("effective")),
+            reference=str(value.get("reference") or ""),
+        )
+        for name, value in sorted((data.get("parameters") or {}).items())
+        if isinstance(value, dict)
+    ]
+    return Explanation(
+        programme_code=str(data.get("programme", "")),
+        programme_title=str(titles.get(language) or titles.get("en") or data.get("programme")),
+        reference=str(data.get("reference", "")),
+        kind=str(data.get("kind", "")),
+        eligible=bool(data.get("eligible")),
+        amount_kzt=data.get("amount_kzt"),
+        previous_amount_kzt=data.get("previous_amount_kzt"),
+        conditions=conditions,
+        parameters=parameters,
+        rule_sha256=str(data.get("rule_sha256", "")),
+        screening_date=_date(data.get("screening_date")),
+        outcome=outcome,
+        decided_at=decided_at,
+    )
+
+
+def _require_run_viewer(actor: Actor) -> None:
+    if actor is None or not actor.is_authenticated or not actor.has_perm(SCREENING_VIEW):
+        raise AccessDenied("OUT_OF_SCOPE", _("Your role does not allow seeing the screening runs."))
+
+
+def _view(actor: Actor, run: ScreeningRun) -> RunView:
+    """National staff see every count; regional staff the proposal counts of their region."""
+    region = getattr(actor, "region_id", None)
+    if region is None:
+        return RunView(run=run, counts=dict(run.counts), region_code=None)
+    zeros = {kind: 0 for kind in Proposal.Kind.values}
+    by_region = run.counts.get("by_region") or {}
+    mine = [counts for code, counts in by_region.items() if covers_region(actor, code)]
+    regional = mine[0] if mine else zeros
+    return RunView(run=run, counts={"proposals": dict(regional)}, region_code=str(region))
 
 
 def runs_list(*, actor: Actor) -> list[RunView]:
     """Screening runs, newest first, as the actor may see them."""
-    raise NotImplementedError
+    _require_run_viewer(actor)
+    return [_view(actor, run) for run in ScreeningRun.objects.order_by("-started_at", "-id")]
 
 
 def run_get(*, actor: Actor, run_id: int) -> RunView:
     """One screening run with the counts the actor may see."""
-    raise NotImplementedError
+    _require_run_viewer(actor)
+    run = ScreeningRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise NotFound("RUN_NOT_FOUND", _("There is no such screening run."))
+    return _view(actor, run)

@@ -1,0 +1,40 @@
+"""Kazakh IBANs: ``KZ``, two check digits, 16 alphanumerics (3 for the bank, 13 for the account);
+20 characters, and the ISO 7064 MOD 97-10 check (ISO 13616) gives 1."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core.errors import ValidationFailed
+
+_SHAPE = re.compile(r"KZ[0-9]{2}[0-9A-Z]{16}")
+
+
+def iban_checksum_ok(iban: str) -> bool:
+    rearranged = iban[4:] + iban[:4]
+    digits = "".join(str(int(char, 36)) for char in rearranged)
+    return int(digits) % 97 == 1
+
+
+def parse_kz_iban(text: str) -> str:
+    """The IBAN in its electronic form (no spaces, capitals); ValidationFailed if invalid."""
+    iban = re.sub(r"\s+", "", text).upper()
+    if len(iban) != 20 or not iban.startswith("KZ"):
+        raise ValidationFailed(
+            "IBAN_FORMAT",
+            _("A Kazakh IBAN has 20 characters and starts with KZ (for example %(example)s)."),
+            example="KZ86 125K ZT50 0410 0100",
+        )
+    if not _SHAPE.fullmatch(iban):
+        raise ValidationFailed(
+            "IBAN_FORMAT",
+            _("An IBAN has two check digits after KZ, then only letters and digits."),
+        )
+    if not iban_checksum_ok(iban):
+        raise ValidationFailed(
+            "IBAN_CHECKSUM",
+            _("This IBAN is not valid: its check digits do not match. Please check it."),
+        )
+    return iban

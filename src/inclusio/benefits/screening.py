@@ -1,0 +1,597 @@
+"""A screening run: screen the snapshot, then turn the results into proposals.
+
+The difference with the current awards is computed columnar, in DuckDB, over
+``results.parquet`` and a few narrow tables read from the database (the registry's IINs, the
+family heads, the current awards, the pending proposals); no row of the 20-million snapshot goes
+through the ORM. The proposals, the automatic decisions and awards, and the messages are then
+written in one transaction, by ``COPY`` on PostgreSQL, with set-based statements for the rest.
+
+For each person (or, for a family programme, the head of the family) and programme:
+
+* eligible now, no current award → ``new``;
+* eligible now, a current award of another amount → ``changed``;
+* a current award, not eligible now (or absent from the results: eligible to nothing) → ``ended``.
+
+A pending proposal that says the same as the new one is kept; one that says something else is
+superseded by the new one, and one that no longer applies is withdrawn. ``ended`` proposals and
+those of programmes assigned by law are decided on import (a decision by nobody); the others
+wait for the person's consent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import inspect
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.benefits import bulk, messaging
+from inclusio.benefits.models import (
+    WELLBEING_LEVELS,
+    Award,
+    Decision,
+    Programme,
+    Proposal,
+    ScreeningRun,
+)
+from inclusio.core.audit import Actor, record_write
+from inclusio.core.errors import ValidationFailed
+from inclusio.registry.models import Family, FamilyMembership, Person
+from inclusio.rules import screen as rules_screen
+from inclusio.rules.errors import RuleError
+from inclusio.rules.loader import Programme as RuleProgramme
+from inclusio.rules.loader import load_programme_text
+from inclusio.synthetic.snapshot import MANIFEST, parquet_path
+
+WELLBEING = "wellbeing.parquet"  # beside results.parquet when the screening scored families
+PROPOSAL_FIELDS = (
+    "run",
+    "programme",
+    "version",
+    "subject_kind",
+    "subject_id",
+    "person",
+    "kind",
+    "amount_kzt",
+    "previous_amount_kzt",
+    "reasons",
+    "parameters",
+    "priority",
+    "wellbeing",
+    "award",
+    "status",
+    "created_at",
+)
+DECISION_FIELDS = (
+    "proposal",
+    "person",
+    "programme",
+    "outcome",
+    "amount_kzt",
+    "decided_at",
+    "explanation",
+)
+OUTCOME_OF_KIND = {
+    Proposal.Kind.NEW: Decision.Outcome.GRANTED,
+    Proposal.Kind.CHANGED: Decision.Outcome.AMOUNT_CHANGED,
+    Proposal.Kind.ENDED: Decision.Outcome.ENDED,
+}
+
+
+def snapshot_id(snapshot_dir: Path) -> str:
+    """The SHA-256 of the snapshot's manifest: the snapshot's identity."""
+    path = snapshot_dir / MANIFEST
+    if not path.is_file():
+        raise ValidationFailed(
+            "SNAPSHOT_MISSING",
+            _("%(directory)s holds no snapshot (its manifest.json is missing)."),
+            directory=str(snapshot_dir),
+        )
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def runs_directory() -> Path:
+    return Path(settings.VAR_DIR) / "runs"
+
+
+def screening_run(
+    *, actor: Actor, snapshot_dir: Path | str, on: dt.date, engine: str = "duckdb"
+) -> ScreeningRun:
+    snapshot_dir = Path(snapshot_dir).resolve()
+    identity = snapshot_id(snapshot_dir)
+    done = _completed(identity, on)
+    if done is not None:
+        return done
+    programmes = list(
+        Programme.objects.filter(active_version__isnull=False).select_related("active_version")
+    )
+    if not programmes:
+        raise ValidationFailed(
+            "NO_PROGRAMMES",
+            _("No benefit programme is loaded: run 'inclusio benefits-programmes' first."),
+        )
+    started = time.monotonic()
+    with transaction.atomic():
+        run = ScreeningRun.objects.create(
+            snapshot_dir=str(snapshot_dir),
+            snapshot_id=identity,
+            screening_date=on,
+            engine=engine,
+            started_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        record_write(
+            actor=actor,
+            action="screening_run_start",
+            entity="screening_run",
+            entity_id=run.pk,
+            data={"snapshot": identity, "date": on.isoformat(), "engine": engine},
+        )
+    try:
+        out_dir = runs_directory() / str(run.pk)
+        summary = _screen(snapshot_dir, on, programmes, out_dir, engine)
+        with transaction.atomic():
+            counts = write_proposals(run, programmes, out_dir, snapshot_dir)
+            counts["subjects"] = summary.subjects
+            counts["eligible"] = {code: c.eligible for code, c in summary.programmes.items()}
+            counts["amount_kzt"] = {code: c.amount_kzt for code, c in summary.programmes.items()}
+            run.status = ScreeningRun.Status.COMPLETED
+            run.counts = counts
+            run.finished_at = timezone.now()
+            run.seconds = time.monotonic() - started
+            run.save(update_fields=["status", "counts", "finished_at", "seconds"])
+            record_write(
+                actor=actor,
+                action="screening_run_complete",
+                entity="screening_run",
+                entity_id=run.pk,
+                data={key: counts[key] for key in ("proposals", "automatic", "not_in_registry")},
+            )
+    except Exception as error:
+        _mark_failed(run, error, started)
+        if isinstance(error, IntegrityError):
+            # Another run of the same snapshot and date completed meanwhile: that one counts.
+            done = _completed(identity, on)
+            if done is not None:
+                return done
+        if isinstance(error, rules_screen.SnapshotError | RuleError):
+            raise ValidationFailed(
+                "SCREENING_REFUSED", _("The screening was refused: %(error)s"), error=str(error)
+            ) from error
+        raise
+    return run
+
+
+def _completed(identity: str, on: dt.date) -> ScreeningRun | None:
+    return ScreeningRun.objects.filter(
+        snapshot_id=identity, screening_date=on, status=ScreeningRun.Status.COMPLETED
+    ).first()
+
+
+def _mark_failed(run: ScreeningRun, error: BaseException, started: float) -> None:
+    with transaction.atomic():
+        ScreeningRun.objects.filter(pk=run.pk).update(
+            status=ScreeningRun.Status.FAILED,
+            error=f"{error.__class__.__name__}: {error}"[:5000],
+            finished_at=timezone.now(),
+            seconds=time.monotonic() - started,
+        )
+        record_write(
+            actor=None,
+            action="screening_run_fail",
+            entity="screening_run",
+            entity_id=run.pk,
+            data={"error": error.__class__.__name__},
+        )
+
+
+def rule_programme(programme: Programme) -> RuleProgramme:
+    """The rule file of the programme's version in force, loaded from its stored text."""
+    version = programme.active_version
+    assert version is not None
+    return load_programme_text(version.text, file=version.file)
+
+
+def _screen(
+    snapshot_dir: Path, on: dt.date, programmes: list[Programme], out_dir: Path, engine: str
+) -> rules_screen.Summary:
+    rules = [rule_programme(p) for p in programmes]
+    accepted = inspect.signature(rules_screen.screen).parameters
+    options: dict[str, Any] = {}
+    if "engine" in accepted:
+        options["engine"] = engine
+    elif engine != "duckdb":
+        raise ValidationFailed(
+            "ENGINE_UNAVAILABLE", _("The %(engine)s engine is not available."), engine=engine
+        )
+    spark_master = str(getattr(settings, "SPARK_MASTER", ""))
+    if "spark_master" in accepted and spark_master:
+        options["spark_master"] = spark_master
+    return rules_screen.screen(snapshot_dir, on, rules, out_dir, **options)
+
+
+# --- the difference, in DuckDB -----------------------------------------------------------------
+
+
+def _registry_tables() -> dict[str, pa.Table]:
+    """The narrow tables the difference needs, read from the database as Arrow."""
+    person, family, membership = (
+        Person._meta.db_table,
+        Family._meta.db_table,
+        FamilyMembership._meta.db_table,
+    )
+    award, proposal = Award._meta.db_table, Proposal._meta.db_table
+    int64, text = pa.int64(), pa.string()
+    # Only the models' table names are interpolated.
+    return {
+        "registry_persons": bulk.fetch_arrow(
+            f"SELECT id, iin, region_id FROM {person}",  # noqa: S608
+            [],
+            pa.schema([("person_id", int64), ("iin", text), ("region_id", text)]),
+        ),
+        "registry_heads": bulk.fetch_arrow(
+            f"SELECT f.external_ref, m.person_id FROM {membership} m"  # noqa: S608
+            f" JOIN {family} f ON f.id = m.family_id"
+            " WHERE m.role = 'head' AND f.external_ref IS NOT NULL",
+            [],
+            pa.schema([("family_ref", int64), ("person_id", int64)]),
+        ),
+        "current_awards": bulk.fetch_arrow(
+            f"SELECT id, person_id, programme_id, amount_kzt FROM {award} WHERE ends IS NULL",  # noqa: S608
+            [],
+            pa.schema(
+                [
+                    ("award_id", int64),
+                    ("person_id", int64),
+                    ("programme_id", int64),
+                    ("amount_kzt", int64),
+                ]
+            ),
+        ),
+        "pending": bulk.fetch_arrow(
+            f"SELECT id, person_id, programme_id, kind, amount_kzt FROM {proposal}"  # noqa: S608
+            " WHERE status = 'pending'",
+            [],
+            pa.schema(
+                [
+                    ("proposal_id", int64),
+                    ("person_id", int64),
+                    ("programme_id", int64),
+                    ("kind", text),
+                    ("amount_kzt", int64),
+                ]
+            ),
+        ),
+    }
+
+
+def _programme_table(programmes: list[Programme]) -> pa.Table:
+    rows = [
+        {
+            "programme_id": p.pk,
+            "code": p.code,
+            "entity": p.entity,
+            "automatic": p.assignment == Programme.Assignment.AUTOMATIC,
+            "version_id": p.active_version_id,
+            "titles": json.dumps(
+                {"kk": p.title_kk, "ru": p.title_ru, "en": p.title_en}, ensure_ascii=False
+            ),
+            "reference": p.reference,
+            "rule_sha256": p.active_version.sha256 if p.active_version else "",
+        }
+        for p in programmes
+    ]
+    return pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [
+                ("programme_id", pa.int64()),
+                ("code", pa.string()),
+                ("entity", pa.string()),
+                ("automatic", pa.bool_()),
+                ("version_id", pa.int64()),
+                ("titles", pa.string()),
+                ("reference", pa.string()),
+                ("rule_sha256", pa.string()),
+            ]
+        ),
+    )
+
+
+def _wellbeing_sql(db: duckdb.DuckDBPyConnection, out_dir: Path, snapshot_dir: Path) -> str:
+    """A view ``subject_wellbeing(subject_kind, subject_id, level)``; empty without scores."""
+    path = out_dir / WELLBEING
+    persons = parquet_path(snapshot_dir, "persons")
+    if path.is_file() and persons.is_file():
+        # Only the run's own file paths, quoted, are interpolated.
+        db.execute(
+            "CREATE VIEW wellbeing AS SELECT CAST(family_id AS VARCHAR) AS family_id,"  # noqa: S608
+            f" CAST(level AS VARCHAR) AS level FROM read_parquet({_quoted(path)})"
+        )
+        db.execute(
+            "CREATE VIEW snapshot_persons AS SELECT iin,"  # noqa: S608
+            f" CAST(family_id AS VARCHAR) AS family_id FROM read_parquet({_quoted(persons)})"
+        )
+        return """
+            SELECT 'family' AS subject_kind, family_id AS subject_id, level FROM wellbeing
+            UNION ALL
+            SELECT 'person', p.iin, w.level
+            FROM snapshot_persons p JOIN wellbeing w USING (family_id)
+        """
+    return (
+        "SELECT NULL::VARCHAR AS subject_kind, NULL::VARCHAR AS subject_id,"
+        " NULL::VARCHAR AS level WHERE FALSE"
+    )
+
+
+def _quoted(path: Path) -> str:
+    """A path as a DuckDB string literal (views cannot take parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+_LEVEL_PRIORITY = " ".join(
+    f"WHEN '{level}' THEN {index}" for index, level in enumerate(WELLBEING_LEVELS)
+)
+
+# 1. results joined to the registry: the person (or the family's head) of each subject.
+_SUBJECTS_SQL = """
+CREATE TABLE subjects AS
+WITH r AS (
+    SELECT r.subject_kind, r.subject_id, r.eligible, r.amount_kzt,
+           CAST(to_json(r.reasons) AS VARCHAR) AS reasons, r.parameters,
+           pr.programme_id
+    FROM read_parquet({results}) r JOIN programmes pr ON pr.code = r.programme
+)
+SELECT r.*, p.person_id FROM r LEFT JOIN registry_persons p ON p.iin = r.subject_id
+WHERE r.subject_kind = 'person'
+UNION ALL
+SELECT r.*, h.person_id FROM r LEFT JOIN registry_heads h
+    ON h.family_ref = TRY_CAST(r.subject_id AS BIGINT)
+WHERE r.subject_kind = 'family'
+"""
+
+# 2. what each (person, programme) should become, against the current awards.
+_DIFF_SQL = """
+CREATE TABLE diff AS
+WITH wanted AS (
+    SELECT * FROM subjects WHERE eligible AND person_id IS NOT NULL
+), awards AS (
+    SELECT a.* FROM current_awards a JOIN programmes USING (programme_id)
+)
+SELECT coalesce(w.person_id, a.person_id) AS person_id,
+       coalesce(w.programme_id, a.programme_id) AS programme_id,
+       CASE WHEN w.person_id IS NOT NULL THEN w.amount_kzt END AS amount_kzt,
+       a.award_id, a.amount_kzt AS award_amount,
+       CASE
+           WHEN w.person_id IS NOT NULL AND a.award_id IS NULL THEN 'new'
+           WHEN w.person_id IS NOT NULL AND w.amount_kzt IS DISTINCT FROM a.amount_kzt
+               THEN 'changed'
+           WHEN w.person_id IS NULL THEN 'ended'
+       END AS kind
+FROM wanted w FULL OUTER JOIN awards a
+    ON a.person_id = w.person_id AND a.programme_id = w.programme_id
+"""
+
+# 3. against the pending proposals: keep, supersede, or withdraw them.
+_PLAN_SQL = """
+CREATE TABLE plan AS
+WITH open AS (
+    SELECT o.* FROM pending o JOIN programmes USING (programme_id)
+)
+SELECT coalesce(d.person_id, o.person_id) AS person_id,
+       coalesce(d.programme_id, o.programme_id) AS programme_id,
+       d.kind, d.amount_kzt, d.award_id, d.award_amount,
+       o.proposal_id AS open_id,
+       o.proposal_id IS NOT NULL AND d.kind IS NOT NULL AND o.kind = d.kind
+           AND o.amount_kzt IS NOT DISTINCT FROM d.amount_kzt AS open_still_holds
+FROM (SELECT * FROM diff WHERE kind IS NOT NULL) d FULL OUTER JOIN open o
+    ON o.person_id = d.person_id AND o.programme_id = d.programme_id
+"""
+
+# 4. the proposals to write, with their reasons and priority.
+_PROPOSALS_TEMPLATE = """
+CREATE TABLE proposals AS
+SELECT pl.person_id, pl.programme_id, pr.version_id, pr.entity AS subject_kind,
+       coalesce(s.subject_id,
+                CASE WHEN pr.entity = 'family' THEN CAST(h.family_ref AS VARCHAR) ELSE rp.iin END)
+           AS subject_id,
+       pl.kind,
+       pl.amount_kzt,
+       pl.award_amount AS previous_amount_kzt,
+       coalesce(s.reasons, '[]') AS reasons,
+       coalesce(s.parameters, '{{}}') AS parameters,
+       coalesce(w.level, '') AS wellbeing,
+       CASE w.level {level_priority} ELSE {no_level} END AS priority,
+       pl.award_id,
+       CASE WHEN pl.kind = 'ended' OR pr.automatic THEN 'assigned' ELSE 'pending' END AS status,
+       rp.region_id,
+       pr.code, pr.titles, pr.reference, pr.rule_sha256
+FROM plan pl
+JOIN programmes pr USING (programme_id)
+JOIN registry_persons rp ON rp.person_id = pl.person_id
+LEFT JOIN subjects s ON s.person_id = pl.person_id AND s.programme_id = pl.programme_id
+LEFT JOIN registry_heads h ON h.person_id = pl.person_id
+LEFT JOIN subject_wellbeing w
+    ON w.subject_kind = pr.entity
+   AND w.subject_id = coalesce(s.subject_id,
+        CASE WHEN pr.entity = 'family' THEN CAST(h.family_ref AS VARCHAR) ELSE rp.iin END)
+WHERE pl.kind IS NOT NULL AND NOT pl.open_still_holds
+ORDER BY pl.person_id, pl.programme_id
+"""
+_PROPOSALS_SQL = _PROPOSALS_TEMPLATE.format(
+    level_priority=_LEVEL_PRIORITY, no_level=len(WELLBEING_LEVELS)
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    proposals: pa.Table  # PROPOSAL_FIELDS but run and created_at
+    decisions: pa.Table  # person, programme, outcome, amount_kzt, explanation (assigned only)
+    supersede: list[int]  # pending proposals replaced by a new one
+    withdraw: list[int]  # pending proposals that no longer apply
+    counts: dict[str, Any]
+
+
+def plan(programmes: list[Programme], out_dir: Path, snapshot_dir: Path, on: dt.date) -> Plan:
+    """The proposals a run's results call for, computed in DuckDB."""
+    registry = _registry_tables()
+    db = duckdb.connect()
+    try:
+        db.execute("SET enable_progress_bar = false")
+        for name, table in registry.items():
+            db.register(name, table)
+        db.register("programmes", _programme_table(programmes))
+        db.execute(_SUBJECTS_SQL.format(results=_quoted(out_dir / rules_screen.RESULTS)))
+        db.execute(f"CREATE VIEW subject_wellbeing AS {_wellbeing_sql(db, out_dir, snapshot_dir)}")
+        db.execute(_DIFF_SQL)
+        db.execute(_PLAN_SQL)
+        db.execute(_PROPOSALS_SQL)
+        proposals = db.sql(
+            "SELECT programme_id AS programme, version_id AS version, subject_kind, subject_id,"
+            " person_id AS person, kind, amount_kzt, previous_amount_kzt, reasons, parameters,"
+            " priority, wellbeing, award_id AS award, status FROM proposals"
+        ).to_arrow_table()
+        decisions = db.sql(
+            """
+            SELECT person_id AS person, programme_id AS programme,
+                   CASE kind WHEN 'new' THEN 'granted' WHEN 'changed' THEN 'amount_changed'
+                        ELSE 'ended' END AS outcome,
+                   amount_kzt,
+                   CAST(json_object(
+                       'programme', code, 'titles', json(titles), 'reference', reference,
+                       'rule_sha256', rule_sha256, 'version_id', version_id, 'kind', kind,
+                       'eligible', kind <> 'ended', 'amount_kzt', amount_kzt,
+                       'previous_amount_kzt', previous_amount_kzt,
+                       'reasons', json(reasons), 'parameters', json(parameters),
+                       'screening_date', ?) AS VARCHAR) AS explanation
+            FROM proposals WHERE status = 'assigned'
+            """,
+            params=[on.isoformat()],
+        ).to_arrow_table()
+        supersede = [
+            int(row[0])
+            for row in db.execute(
+                "SELECT open_id FROM plan WHERE open_id IS NOT NULL AND kind IS NOT NULL"
+                " AND NOT open_still_holds"
+            ).fetchall()
+        ]
+        withdraw = [
+            int(row[0])
+            for row in db.execute(
+                "SELECT open_id FROM plan WHERE open_id IS NOT NULL AND kind IS NULL"
+            ).fetchall()
+        ]
+        counts = _counts(db)
+    finally:
+        db.close()
+    counts["superseded"] = len(supersede)
+    counts["withdrawn"] = len(withdraw)
+    return Plan(proposals, decisions, supersede, withdraw, counts)
+
+
+def _counts(db: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    kinds = {kind: 0 for kind in Proposal.Kind.values}
+    for kind, count in db.execute("SELECT kind, count(*) FROM proposals GROUP BY kind").fetchall():
+        kinds[str(kind)] = int(count)
+    by_region: dict[str, dict[str, int]] = {}
+    for region, kind, count in db.execute(
+        "SELECT region_id, kind, count(*) FROM proposals GROUP BY ALL ORDER BY ALL"
+    ).fetchall():
+        by_region.setdefault(str(region), {k: 0 for k in Proposal.Kind.values})[str(kind)] = int(
+            count
+        )
+    (automatic,) = db.execute(
+        "SELECT count(*) FROM proposals WHERE status = 'assigned'"
+    ).fetchone() or (0,)
+    (outside,) = db.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT subject_kind, subject_id FROM subjects"
+        " WHERE person_id IS NULL)"
+    ).fetchone() or (0,)
+    return {
+        "proposals": kinds,
+        "by_region": by_region,
+        "automatic": int(automatic),
+        "not_in_registry": int(outside),
+    }
+
+
+# --- writing, in the caller's transaction -----------------------------------------------------
+
+
+def write_proposals(
+    run: ScreeningRun, programmes: list[Programme], out_dir: Path, snapshot_dir: Path
+) -> dict[str, Any]:
+    """Write the run's proposals, automatic decisions, awards and messages; return the counts.
+
+    Call inside a transaction: a failure anywhere leaves none of it.
+    """
+    result = plan(programmes, out_dir, snapshot_dir, run.screening_date)
+    now = timezone.now()
+    for ids, status in (
+        (result.supersede, Proposal.Status.SUPERSEDED),
+        (result.withdraw, Proposal.Status.WITHDRAWN),
+    ):
+        for start in range(0, len(ids), 1000):
+            Proposal.objects.filter(pk__in=ids[start : start + 1000]).update(status=status)
+    n = result.proposals.num_rows
+    proposals = result.proposals.append_column(
+        "run", pa.array([run.pk] * n, pa.int64())
+    ).append_column("created_at", pa.array([bulk.timestamp_text(now)] * n, pa.string()))
+    bulk.insert_arrow(Proposal, proposals.select(list(PROPOSAL_FIELDS)))
+    if result.decisions.num_rows:
+        _write_decisions(run, result.decisions, now)
+    messaging.backend().send_run(run.pk)
+    return result.counts
+
+
+def _write_decisions(run: ScreeningRun, decisions: pa.Table, now: dt.datetime) -> None:
+    """The decisions taken on import, then the awards they end, change or start."""
+    ids = bulk.fetch_arrow(
+        f"SELECT id, person_id, programme_id FROM {Proposal._meta.db_table}"  # noqa: S608
+        " WHERE run_id = %s AND status = 'assigned'",
+        [run.pk],
+        pa.schema([("proposal", pa.int64()), ("person", pa.int64()), ("programme", pa.int64())]),
+    )
+    joined = ids.join(decisions, keys=["person", "programme"], join_type="inner")
+    n = joined.num_rows
+    joined = joined.append_column(
+        "decided_at", pa.array([bulk.timestamp_text(now)] * n, pa.string())
+    )
+    bulk.insert_arrow(Decision, joined.select(list(DECISION_FIELDS)))
+    award, proposal, decision = (
+        Award._meta.db_table,
+        Proposal._meta.db_table,
+        Decision._meta.db_table,
+    )
+    last_day = connection.ops.adapt_datefield_value(run.screening_date - dt.timedelta(days=1))
+    starts = connection.ops.adapt_datefield_value(run.screening_date)
+    with connection.cursor() as cursor:
+        # Only the models' table names are interpolated.
+        # End the awards that end or change (the day before the screening date, never before
+        # they started), naming the decision that ends them ...
+        cursor.execute(
+            f"UPDATE {award} SET ends = CASE WHEN starts > %s THEN starts ELSE %s END,"  # noqa: S608
+            f" ended_by_id = (SELECT d.id FROM {decision} d JOIN {proposal} p"
+            f" ON p.id = d.proposal_id WHERE p.run_id = %s AND p.award_id = {award}.id)"
+            f" WHERE id IN (SELECT award_id FROM {proposal} WHERE run_id = %s"
+            " AND status = 'assigned' AND award_id IS NOT NULL)",
+            [last_day, last_day, run.pk, run.pk],
+        )
+        # ... then start the new ones, from the screening date.
+        cursor.execute(
+            f"INSERT INTO {award} (person_id, programme_id, amount_kzt, starts, decision_id)"  # noqa: S608
+            f" SELECT d.person_id, d.programme_id, d.amount_kzt, %s, d.id FROM {decision} d"
+            f" JOIN {proposal} p ON p.id = d.proposal_id"
+            " WHERE p.run_id = %s AND d.outcome IN ('granted', 'amount_changed')",
+            [starts, run.pk],
+        )

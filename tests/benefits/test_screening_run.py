@@ -1,0 +1,262 @@
+"""A screening run: the difference with the awards, idempotency, and a crash that leaves nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from inclusio.benefits import bulk
+from inclusio.benefits.models import (
+    Award,
+    Decision,
+    Message,
+    Programme,
+    Proposal,
+    ScreeningRun,
+)
+from inclusio.benefits.services import programmes_load, proposal_accept, screening_run
+from inclusio.core.errors import AccessDenied, ValidationFailed
+from inclusio.core.models import AuditEvent
+from inclusio.registry.models import Person
+from inclusio.registry.services import family_create
+from tests.benefits.builders import IBAN, ON, Snapshot, copy_programmes, person_with_account
+from tests.factories import make_person, make_user, new_iin
+
+pytestmark = pytest.mark.django_db
+
+
+def _proposals(run: ScreeningRun) -> dict[tuple[str, str], Proposal]:
+    return {
+        (p.person.iin, p.programme.code): p
+        for p in Proposal.objects.filter(run=run).select_related("person", "programme")
+    }
+
+
+def _accept(proposal: Proposal) -> Decision:
+    return proposal_accept(
+        actor=proposal.person.user, proposal_id=proposal.pk, payment_account=IBAN
+    )
+
+
+def test_the_difference_with_the_awards(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    a = person_with_account("a")  # group II throughout: offered once, nothing new later
+    b = person_with_account("b")  # group I, then group II: amount changed
+    c = person_with_account("c")  # group II, then no disability record: benefit ends
+    outsider = new_iin()  # in the snapshot, not in the registry
+
+    first = Snapshot()
+    first.person(a.iin, category="II")
+    first.person(b.iin, category="I")
+    first.person(c.iin, category="II")
+    run1 = screening_run(actor=None, snapshot_dir=first.write(tmp_path / "s1", "one"), on=ON)
+    assert run1.status == ScreeningRun.Status.COMPLETED
+    made = _proposals(run1)
+    assert {k for k, p in made.items() if p.kind == "new"} == {
+        (x.iin, code) for x in (a, b, c) for code in ("disability_benefit", "free_legal_aid")
+    }
+    assert all(p.status == Proposal.Status.PENDING for p in made.values())
+    assert run1.counts["proposals"] == {"new": 6, "changed": 0, "ended": 0}
+    assert run1.counts["by_region"]["71"]["new"] == 6
+    assert run1.counts["eligible"]["disability_benefit"] == 3
+    # every person is told of each offer
+    assert Message.objects.filter(kind=Message.Kind.OFFER).count() == 6
+    group_1_amount = made[(b.iin, "disability_benefit")].amount_kzt
+    assert made[(b.iin, "disability_benefit")].reasons == [
+        {"condition": "has_group", "met": True},
+        {"condition": "valid_on_date", "met": True},
+    ]
+    assert made[(b.iin, "disability_benefit")].parameters["subsistence_minimum"]["value"] == 43407
+    for person in (a, b, c):
+        _accept(made[(person.iin, "disability_benefit")])
+
+    second = Snapshot()
+    second.person(a.iin, category="II")
+    second.person(b.iin, category="II")
+    second.person(c.iin)  # no disability record: eligible to nothing
+    second.person(outsider, category="III")
+    run2 = screening_run(actor=None, snapshot_dir=second.write(tmp_path / "s2", "two"), on=ON)
+    made = _proposals(run2)
+    changed = made[(b.iin, "disability_benefit")]
+    assert changed.kind == "changed"
+    assert changed.previous_amount_kzt == group_1_amount
+    assert changed.amount_kzt is not None and changed.amount_kzt < group_1_amount
+    assert changed.status == Proposal.Status.PENDING
+    ended = made[(c.iin, "disability_benefit")]
+    assert ended.kind == "ended" and ended.status == Proposal.Status.ASSIGNED
+    assert ended.reasons == []  # absent from the results: eligible to nothing
+    # a's award and a's pending legal-aid offer still hold: nothing new for a
+    assert not [key for key in made if key[0] == a.iin]
+    assert set(made) == {(b.iin, "disability_benefit"), (c.iin, "disability_benefit")}
+    assert run2.counts["proposals"] == {"new": 0, "changed": 1, "ended": 1}
+    assert run2.counts["not_in_registry"] == 1
+    assert run2.counts["withdrawn"] == 1  # c's legal-aid offer no longer applies
+    assert (
+        Proposal.objects.get(run=run1, person=c, programme__code="free_legal_aid").status
+        == Proposal.Status.WITHDRAWN
+    )
+    # the ended award is ended by a decision by nobody, and c is told
+    award = Award.objects.get(person=c, programme__code="disability_benefit")
+    assert award.ends is not None and award.ended_by is not None
+    assert award.ended_by.decided_by is None
+    assert award.ended_by.outcome == Decision.Outcome.ENDED
+    assert Message.objects.filter(recipient=c, kind=Message.Kind.ENDED).count() == 1
+    # b's current award stays until b consents to the new amount
+    assert Award.objects.get(person=b, ends__isnull=True).amount_kzt == group_1_amount
+    _accept(changed)
+    current = Award.objects.get(person=b, ends__isnull=True)
+    assert current.amount_kzt == changed.amount_kzt
+    assert Award.objects.filter(person=b, ends__isnull=False).count() == 1
+
+
+def test_the_same_snapshot_and_date_twice_creates_nothing_new(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    person = make_person()
+    snapshot = Snapshot()
+    snapshot.person(person.iin, category="II")
+    directory = snapshot.write(tmp_path / "s", "once")
+    first = screening_run(actor=None, snapshot_dir=directory, on=ON)
+    counts = (Proposal.objects.count(), Message.objects.count(), ScreeningRun.objects.count())
+    again = screening_run(actor=None, snapshot_dir=directory, on=ON, engine="duckdb")
+    assert again.pk == first.pk
+    assert (Proposal.objects.count(), Message.objects.count(), ScreeningRun.objects.count()) == (
+        counts
+    )
+    assert counts[0] == 2
+
+
+def test_a_crash_half_way_leaves_no_proposal(
+    programmes: dict[str, Programme],
+    runs_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    snapshot = Snapshot()
+    for _ in range(3):
+        snapshot.person(make_person().iin, category="II")
+    directory = snapshot.write(tmp_path / "s", "crash")
+    real = bulk.write_batch
+    calls = []
+
+    def fail_after_the_first_batch(*args: Any) -> None:
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("disk full")
+        real(*args)
+
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 2)
+    monkeypatch.setattr(bulk, "write_batch", fail_after_the_first_batch)
+    with pytest.raises(RuntimeError, match="disk full"):
+        screening_run(actor=None, snapshot_dir=directory, on=ON)
+    assert len(calls) == 2  # the first batch was written, then the crash
+    assert not Proposal.objects.exists()
+    assert not Message.objects.exists()
+    assert not Decision.objects.exists()
+    failed = ScreeningRun.objects.get()
+    assert failed.status == ScreeningRun.Status.FAILED
+    assert "disk full" in failed.error
+    assert AuditEvent.objects.filter(action="screening_run_fail").exists()
+
+    monkeypatch.undo()
+    run = screening_run(actor=None, snapshot_dir=directory, on=ON)
+    assert run.status == ScreeningRun.Status.COMPLETED
+    assert Proposal.objects.filter(run=run).count() == 6
+
+
+def test_automatic_programmes_are_decided_on_import(runs_dir: Path, tmp_path: Path) -> None:
+    programmes_load(
+        directory=copy_programmes(
+            tmp_path / "programmes", "free_legal_aid", automatic=("free_legal_aid",)
+        )
+    )
+    assert Programme.objects.get().assignment == Programme.Assignment.AUTOMATIC
+    person = make_person()
+    snapshot = Snapshot()
+    snapshot.person(person.iin, category="I")
+    run = screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "auto"), on=ON)
+    proposal = Proposal.objects.get(run=run)
+    assert proposal.status == Proposal.Status.ASSIGNED
+    decision = proposal.decision
+    assert decision.outcome == Decision.Outcome.GRANTED and decision.decided_by is None
+    assert decision.explanation["programme"] == "free_legal_aid"
+    assert decision.explanation["reasons"][0] == {"condition": "group_1_or_2", "met": True}
+    assert decision.explanation["titles"]["en"] == "Free legal aid"
+    assert len(decision.explanation["rule_sha256"]) == 64
+    award = Award.objects.get(person=person)
+    assert award.decision == decision and award.ends is None and award.amount_kzt is None
+    assert Message.objects.get(recipient=person).kind == Message.Kind.GRANTED
+    assert run.counts["automatic"] == 1
+
+
+def test_a_family_programme_goes_to_the_head_of_the_family(runs_dir: Path, tmp_path: Path) -> None:
+    programmes_load(directory=copy_programmes(tmp_path / "programmes", "housing_priority"))
+    head, child = make_person(), make_person()
+    family = family_create(
+        actor=None, region_code="71", urban=True, housing="rent", members=[(head, "head")]
+    )
+    family.external_ref = 4242
+    family.save(update_fields=["external_ref"])
+    snapshot = Snapshot()
+    snapshot.person(head.iin, family_id=4242)
+    snapshot.person(child.iin, category="II", family_id=4242, role="spouse")
+    snapshot.person(new_iin(), category="I", family_id=77)  # a family not in the registry
+    run = screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "fam"), on=ON)
+    proposal = Proposal.objects.get(run=run)
+    assert (proposal.person, proposal.subject_kind, proposal.subject_id) == (head, "family", "4242")
+    assert run.counts["not_in_registry"] == 1
+
+
+def test_offers_follow_the_family_wellbeing_level(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from inclusio.benefits import screening
+
+    calm, crisis = make_person(), make_person()
+    snapshot = Snapshot()
+    snapshot.person(calm.iin, category="II", family_id=1)
+    snapshot.person(crisis.iin, category="II", family_id=2)
+    real = screening._screen
+
+    def with_wellbeing(snapshot_dir: Path, on: Any, progs: Any, out_dir: Path, engine: str) -> Any:
+        summary = real(snapshot_dir, on, progs, out_dir, engine)
+        levels = pa.table(
+            {"family_id": pa.array([1, 2], pa.int64()), "level": ["stable", "crisis"]}
+        )
+        pq.write_table(levels, out_dir / screening.WELLBEING)
+        return summary
+
+    monkeypatch.setattr(screening, "_screen", with_wellbeing)
+    run = screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "wb"), on=ON)
+    by_person = {
+        p.person_id: p for p in Proposal.objects.filter(run=run, programme__code="free_legal_aid")
+    }
+    assert (by_person[crisis.pk].priority, by_person[crisis.pk].wellbeing) == (0, "crisis")
+    assert (by_person[calm.pk].priority, by_person[calm.pk].wellbeing) == (4, "stable")
+
+
+def test_only_the_ministry_runs_a_screening(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    officer = make_user("officer", "district_officer", "71")
+    snapshot = Snapshot()
+    snapshot.person(make_person().iin, category="II")
+    with pytest.raises(AccessDenied):
+        screening_run(actor=officer, snapshot_dir=snapshot.write(tmp_path / "s", "x"), on=ON)
+    assert not ScreeningRun.objects.exists()
+    minister = make_user("minister", "ministry_admin", None)
+    run = screening_run(actor=minister, snapshot_dir=tmp_path / "s", on=ON)
+    assert run.started_by == minister
+
+
+def test_a_missing_snapshot_is_refused(programmes: dict[str, Programme], tmp_path: Path) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        screening_run(actor=None, snapshot_dir=tmp_path / "nowhere", on=ON)
+    assert refused.value.code == "SNAPSHOT_MISSING"
+    assert not ScreeningRun.objects.exists()
+    assert Person.objects.count() == 0
