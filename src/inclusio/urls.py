@@ -17,5 +17,6 @@ urlpatterns += i18n_patterns(
     path("", include("inclusio.web.urls")),
     path("registry/", include("inclusio.registry.urls")),
     path("assessment/", include("inclusio.assessment.urls")),
+    path("benefits/", include("inclusio.benefits.urls")),
     prefix_default_language=True,
 )

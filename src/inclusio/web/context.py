@@ -67,6 +67,18 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.REFERRAL_FILE),
     ),
     _Entry(
+        "benefits:runs",
+        _("Screening runs"),
+        _("Screenings of the registry and the benefits they proposed."),
+        _has_permission(roles.SCREENING_VIEW),
+    ),
+    _Entry(
+        "benefits:payrolls",
+        _("Payroll"),
+        _("The monthly payroll and its payment file for the treasury."),
+        _has_permission(roles.PAYROLL_MANAGE),
+    ),
+    _Entry(
         "registry:me",
         _("My record"),
         _("Your disability status, programme and benefits."),
@@ -76,6 +88,12 @@ ENTRIES: tuple[_Entry, ...] = (
         "registry:my_access_log",
         _("Who looked at my data"),
         _("Every time someone else opened your record, and why."),
+        _has_own_record,
+    ),
+    _Entry(
+        "benefits:mine",
+        _("My benefits"),
+        _("Benefits offered to you, the ones you receive, and why."),
         _has_own_record,
     ),
 )

@@ -1,0 +1,88 @@
+"""Forms of the benefits pages: the answer to an offer, and a monthly payroll."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.benefits.iban import parse_kz_iban
+from inclusio.core.errors import ValidationFailed
+
+
+class AnswerForm(forms.Form):
+    """'I agree' (with the account to pay into, for a programme that pays) or 'I refuse'.
+
+    The two buttons are separate forms on the page; ``answer`` says which one was pressed.
+    """
+
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+
+    answer = forms.ChoiceField(
+        choices=[(ACCEPT, _("I agree")), (REFUSE, _("I refuse"))], widget=forms.HiddenInput
+    )
+    iban = forms.CharField(
+        label=_("Your bank account (IBAN)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "20 characters: KZ, then 18 letters and digits. You can find it in your bank's app "
+            "or card agreement. For example KZ86 125K ZT50 0410 0100."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, pays_money: bool, has_account: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # An account given before is used again unless another is given now.
+        self.account_required = pays_money and not has_account
+        if not pays_money:
+            del self.fields["iban"]
+        elif has_account:
+            self.fields["iban"].label = _("Another bank account (IBAN)")
+
+    def clean_iban(self) -> str:
+        raw = self.cleaned_data.get("iban") or ""
+        if self.data.get("answer") != self.ACCEPT:
+            return ""  # a refusal needs no account
+        if not raw.strip():
+            if self.account_required:
+                raise forms.ValidationError(
+                    _("Enter the bank account (IBAN) the money should be paid into."),
+                    code="PAYMENT_ACCOUNT_REQUIRED",
+                )
+            return ""
+        try:
+            return parse_kz_iban(raw)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
+class PayrollForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=20,
+        help_text=_("Year and month, for example 2024-01."),
+    )
+
+    def clean_month(self) -> dt.date:
+        raw = self.cleaned_data["month"].strip()
+        match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", raw)
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError(
+                _("Enter the month as a year and month, for example 2024-01."),
+                code="MONTH_FORMAT",
+            )
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)

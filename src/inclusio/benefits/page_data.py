@@ -1,0 +1,511 @@
+"""What the benefits pages show, in words: amounts, dates and explanations ready for a template.
+
+The selectors decide what an actor may see; this module only turns what they return into
+plain sentences in the reader's language (amounts as "43 407 tenge", dates as "1 January
+2024"), and reads the few things the pages need that no selector gives: the payroll list and
+the per-programme proposal counts of a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.translation import get_language, gettext, pgettext
+
+from inclusio.benefits import selectors
+from inclusio.benefits.models import (
+    Decision,
+    Message,
+    Payroll,
+    Programme,
+    Proposal,
+)
+from inclusio.core.audit import Actor
+from inclusio.registry import selectors as registry_selectors
+from inclusio.registry.models import Person
+
+# --- numbers and dates in words ---------------------------------------------------------------
+
+_GROUPING = {"en": ","}  # Kazakh and Russian group thousands with a no-break space
+_DECIMAL = {"en": "."}  # … and write a decimal comma
+
+
+def reader_language() -> str:
+    return (get_language() or "kk")[:2]
+
+
+def number_text(value: int | Decimal | str) -> str:
+    """43407 → "43 407" (kk, ru) or "43,407" (en); 1.61 → "1,61" (kk, ru) or "1.61" (en)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    language = reader_language()
+    sign = "-" if number < 0 else ""
+    whole, _point, fraction = f"{abs(number):f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", _GROUPING.get(language, "\u00a0"))
+    text = grouped + (_DECIMAL.get(language, ",") + fraction if fraction else "")
+    return sign + text
+
+
+def tenge_text(amount: int | None) -> str:
+    """The word, not the sign ₸: screen readers skip or misread the sign."""
+    if amount is None:
+        return ""
+    return gettext("%(amount)s tenge") % {"amount": number_text(amount)}
+
+
+def monthly_text(amount: int | None) -> str:
+    if amount is None:
+        return gettext("A right to a service: there is no payment.")
+    return gettext("%(amount)s tenge a month") % {"amount": number_text(amount)}
+
+
+def _month_name(month: int) -> str:
+    # The form a month takes inside a date ("1 января"), hence the context.
+    names = (
+        pgettext("in a date", "January"),
+        pgettext("in a date", "February"),
+        pgettext("in a date", "March"),
+        pgettext("in a date", "April"),
+        pgettext("in a date", "May"),
+        pgettext("in a date", "June"),
+        pgettext("in a date", "July"),
+        pgettext("in a date", "August"),
+        pgettext("in a date", "September"),
+        pgettext("in a date", "October"),
+        pgettext("in a date", "November"),
+        pgettext("in a date", "December"),
+    )
+    return names[month - 1]
+
+
+def date_text(day: dt.date | dt.datetime | None) -> str:
+    """A date in words: "1 January 2024", "1 января 2024 г.", "2024 жылғы 1 қаңтар"."""
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return gettext("%(day)d %(month)s %(year)d") % {
+        "day": day.day,
+        "month": _month_name(day.month),
+        "year": day.year,
+    }
+
+
+def month_text(month: dt.date) -> str:
+    names = (
+        pgettext("a month on its own", "January"),
+        pgettext("a month on its own", "February"),
+        pgettext("a month on its own", "March"),
+        pgettext("a month on its own", "April"),
+        pgettext("a month on its own", "May"),
+        pgettext("a month on its own", "June"),
+        pgettext("a month on its own", "July"),
+        pgettext("a month on its own", "August"),
+        pgettext("a month on its own", "September"),
+        pgettext("a month on its own", "October"),
+        pgettext("a month on its own", "November"),
+        pgettext("a month on its own", "December"),
+    )
+    return gettext("%(month)s %(year)d") % {"month": names[month.month - 1], "year": month.year}
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 60:
+        return gettext("%(seconds)s s") % {"seconds": number_text(round(Decimal(seconds), 1))}
+    minutes, rest = divmod(round(seconds), 60)
+    return gettext("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
+
+
+def account_text(iban: str) -> str:
+    """Only the end of an account number is shown again: "the account ending in 0100"."""
+    return gettext("the account ending in %(end)s") % {"end": iban[-4:]}
+
+
+# --- whose benefits ---------------------------------------------------------------------------
+
+
+def may_answer(actor: Actor, person: Person) -> bool:
+    """The person, or someone who legally represents them today, may agree or refuse."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if person.user_id == actor.pk:
+        return True
+    return any(p.pk == person.pk for p in registry_selectors.represented_persons(actor))
+
+
+# --- the person's page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    new: bool
+    sent: str
+    url: str
+    link: str  # the link's words: "See the offer" or "See the decision"
+
+
+@dataclass(frozen=True)
+class Offer:
+    title: str
+    what: str  # "New benefit" or "New amount"
+    amount: str
+    offered: str
+    url: str
+    why_url: str
+
+
+@dataclass(frozen=True)
+class CurrentAward:
+    title: str
+    amount: str
+    since: str
+    why_url: str
+
+
+@dataclass(frozen=True)
+class PastDecision:
+    title: str
+    outcome: str
+    amount: str
+    decided: str
+    url: str
+    why_url: str
+
+
+@dataclass(frozen=True)
+class BenefitsPage:
+    person: Person
+    own: bool
+    notices: list[Notice]
+    offers: list[Offer]
+    awards: list[CurrentAward]
+    decisions: list[PastDecision]
+
+
+def _offer_what(proposal: Proposal) -> str:
+    if proposal.kind == Proposal.Kind.CHANGED:
+        return gettext("A new amount for a benefit you receive")
+    return gettext("A new benefit")
+
+
+def decision_outcome(decision: Decision) -> str:
+    return {
+        Decision.Outcome.GRANTED: gettext("Granted"),
+        Decision.Outcome.REFUSED: gettext("You refused it"),
+        Decision.Outcome.ENDED: gettext("Ended"),
+        Decision.Outcome.AMOUNT_CHANGED: gettext("The amount changed"),
+    }.get(Decision.Outcome(decision.outcome), decision.get_outcome_display())
+
+
+def _notice_link(message: Message) -> tuple[str, str]:
+    """Where a message leads, and the link's words: the offer while it waits, else the
+    decision taken on it."""
+    proposal = message.proposal
+    if proposal is None:
+        return "", ""
+    if proposal.status == Proposal.Status.PENDING:
+        return reverse("benefits:offer", args=[proposal.pk]), gettext("See the offer")
+    decision = Decision.objects.filter(proposal=proposal).only("pk").first()
+    if decision is None:
+        return "", ""
+    return reverse("benefits:decision", args=[decision.pk]), gettext("See the decision")
+
+
+def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
+    from inclusio.benefits.messaging import message_text
+
+    language = reader_language()
+    offers = [
+        Offer(
+            title=p.programme.title_in(language),
+            what=_offer_what(p),
+            amount=monthly_text(p.amount_kzt),
+            offered=date_text(p.created_at),
+            url=reverse("benefits:offer", args=[p.pk]),
+            why_url=reverse("benefits:offer_why", args=[p.pk]),
+        )
+        for p in selectors.offers_for(actor=actor, person=person)
+    ]
+    awards = [
+        CurrentAward(
+            title=a.programme.title_in(language),
+            amount=monthly_text(a.amount_kzt),
+            since=date_text(a.starts),
+            why_url=reverse("benefits:decision_why", args=[a.decision_id]),
+        )
+        for a in selectors.awards_for(actor=actor, person=person, current_only=True)
+    ]
+    decisions = [
+        PastDecision(
+            title=d.programme.title_in(language),
+            outcome=decision_outcome(d),
+            amount=monthly_text(d.amount_kzt) if d.amount_kzt is not None else "",
+            decided=date_text(d.decided_at),
+            url=reverse("benefits:decision", args=[d.pk]),
+            why_url=reverse("benefits:decision_why", args=[d.pk]),
+        )
+        for d in selectors.decisions_for(actor=actor, person=person)
+    ]
+    notices = []
+    for message in selectors.messages_for(actor=actor, person=person):
+        url, link = _notice_link(message)
+        notices.append(
+            Notice(
+                text=message_text(message, language),
+                new=message.read_at is None,
+                sent=date_text(message.created_at),
+                url=url,
+                link=link,
+            )
+        )
+    return BenefitsPage(
+        person=person,
+        own=person.user_id == getattr(actor, "pk", None),
+        notices=notices,
+        offers=offers,
+        awards=awards,
+        decisions=decisions,
+    )
+
+
+# --- why: the explanation in plain language -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionText:
+    met: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class ParameterText:
+    label: str
+    value: str
+    since: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Why:
+    title: str  # the programme's title in the reader's language
+    headline: str
+    eligible: bool
+    amount: str
+    previous_amount: str
+    screening_date: str
+    conditions: list[ConditionText]
+    parameters: list[ParameterText]
+    reference: str
+    pending: bool  # an offer still waiting for the person's answer
+    ended: bool
+    outcome: str
+    decided: str
+    actions: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=64)
+def _explain_texts(rule_text: str) -> dict[str, dict[str, str]]:
+    from inclusio.rules.errors import RuleError
+    from inclusio.rules.loader import load_programme_text
+
+    try:
+        return load_programme_text(rule_text).explain
+    except RuleError:
+        return {}
+
+
+def _parameter_label(programme: Programme, name: str, line: Any, language: str) -> str:
+    """The rule file's plain name of a parameter in the reader's language, else its name."""
+    text = getattr(line, "text", "")  # when the selector gives the label itself
+    if text and text != name:
+        return str(text)
+    version = programme.active_version
+    if version is not None:
+        texts = _explain_texts(version.text).get(name, {})
+        if texts.get(language):
+            return texts[language]
+    return name.replace("_", " ")
+
+
+def _headline(explained: Any, title: str, pending: bool) -> str:
+    values = {"programme": title}
+    if explained.outcome == Decision.Outcome.REFUSED:
+        return gettext("You refused “%(programme)s”. Here is why it was offered to you.") % values
+    if explained.kind == Proposal.Kind.ENDED or explained.outcome == Decision.Outcome.ENDED:
+        return (
+            gettext(
+                "“%(programme)s” stopped because one of its conditions is no longer true for you."
+            )
+            % values
+        )
+    if not explained.eligible:
+        return (
+            gettext("You cannot receive “%(programme)s” because not all its conditions are met.")
+            % values
+        )
+    if explained.kind == Proposal.Kind.CHANGED:
+        return (
+            gettext(
+                "The amount of your “%(programme)s” changes because the values used to count it "
+                "changed."
+            )
+            % values
+        )
+    if pending:
+        return (
+            gettext("You can receive “%(programme)s” because all its conditions are met.") % values
+        )
+    return gettext("You receive “%(programme)s” because all its conditions are met.") % values
+
+
+def _actions(explained: Any, pending: bool, cash: bool) -> list[str]:
+    actions = []
+    if pending:
+        actions.append(gettext("Agree or refuse on the page of the offer."))
+        if cash:
+            actions.append(gettext("To receive money, give your bank account (IBAN) there."))
+    actions.append(
+        gettext(
+            "If something here is wrong, for example your disability group or your family, "
+            "tell your district social-protection office. They check and correct your data."
+        )
+    )
+    if not explained.eligible or explained.outcome in (
+        Decision.Outcome.ENDED,
+        Decision.Outcome.AMOUNT_CHANGED,
+    ):
+        actions.append(
+            gettext(
+                "If you do not agree with this decision, you can appeal it: to the social-"
+                "protection office above your district office, or to a court."
+            )
+        )
+    actions.append(gettext("You can ask for this explanation on paper at the district office."))
+    return actions
+
+
+def why(item: Proposal | Decision) -> Why:
+    language = reader_language()
+    explained = selectors.explanation(item, language)
+    programme = item.programme
+    title = explained.programme_title or programme.title_in(language)
+    pending = isinstance(item, Proposal) and item.status == Proposal.Status.PENDING
+    ended = explained.kind == Proposal.Kind.ENDED or explained.outcome == Decision.Outcome.ENDED
+    return Why(
+        title=title,
+        headline=_headline(explained, title, pending),
+        eligible=bool(explained.eligible),
+        amount=monthly_text(explained.amount_kzt) if not ended else "",
+        previous_amount=(
+            monthly_text(explained.previous_amount_kzt)
+            if explained.previous_amount_kzt is not None
+            else ""
+        ),
+        screening_date=date_text(explained.screening_date),
+        conditions=[ConditionText(met=c.met, text=c.text) for c in explained.conditions],
+        parameters=[
+            ParameterText(
+                label=_parameter_label(programme, p.name, p, language),
+                value=number_text(p.value),
+                since=date_text(p.effective),
+                reference=p.reference,
+            )
+            for p in explained.parameters
+        ],
+        reference=explained.reference or programme.reference,
+        pending=pending,
+        ended=ended,
+        outcome=decision_outcome(item) if isinstance(item, Decision) else "",
+        decided=date_text(explained.decided_at) if explained.decided_at else "",
+        actions=_actions(explained, pending, programme.cash),
+    )
+
+
+# --- staff: runs and payroll --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeCounts:
+    title: str
+    eligible: int | None  # None: not shown to regional staff
+    new: int
+    changed: int
+    ended: int
+
+
+def run_programme_counts(view: selectors.RunView) -> list[ProgrammeCounts]:
+    """Eligible (national staff only, from the run's counts) and the proposals by kind, within
+    the region the selector limited the view to."""
+    language = reader_language()
+    proposals = Proposal.objects.filter(run=view.run)
+    if view.region_code is not None:
+        proposals = proposals.filter(person__region_id=view.region_code)
+    by_kind: dict[str, dict[str, int]] = {}
+    for row in proposals.values("programme__code", "kind").annotate(n=Count("id")):
+        by_kind.setdefault(row["programme__code"], {})[row["kind"]] = row["n"]
+    eligible = view.counts.get("eligible", {}) if view.region_code is None else {}
+    codes = sorted(set(by_kind) | set(eligible))
+    titles = {p.code: p.title_in(language) for p in Programme.objects.filter(code__in=codes)}
+    return [
+        ProgrammeCounts(
+            title=titles.get(code, code),
+            eligible=int(eligible[code]) if code in eligible else None,
+            new=by_kind.get(code, {}).get(Proposal.Kind.NEW, 0),
+            changed=by_kind.get(code, {}).get(Proposal.Kind.CHANGED, 0),
+            ended=by_kind.get(code, {}).get(Proposal.Kind.ENDED, 0),
+        )
+        for code in codes
+    ]
+
+
+def run_totals(view: selectors.RunView) -> dict[str, int]:
+    """new, changed and ended across programmes, as the selector's counts give them."""
+    proposals = view.counts.get("proposals", {})
+    totals = {"new": 0, "changed": 0, "ended": 0}
+    if isinstance(proposals, dict):
+        for kind in totals:
+            value = proposals.get(kind)
+            if isinstance(value, int):
+                totals[kind] = value
+    return totals
+
+
+@dataclass(frozen=True)
+class PayrollLine:
+    payroll: Payroll
+    month: str
+    scheduled: int
+    held: int
+    total: str
+    created: str
+
+
+def payrolls_list(*, actor: Actor) -> list[PayrollLine]:
+    """Every payroll with its payments counted; the views check the payroll permission."""
+    rows = Payroll.objects.annotate(
+        scheduled=Count("payments", filter=Q(payments__status="scheduled")),
+        held=Count("payments", filter=Q(payments__status="held")),
+        total=Sum("payments__amount_kzt", filter=Q(payments__status="scheduled")),
+    ).order_by("-month")
+    return [
+        PayrollLine(
+            payroll=row,
+            month=month_text(row.month),
+            scheduled=row.scheduled,
+            held=row.held,
+            total=tenge_text(row.total or 0),
+            created=date_text(row.created_at),
+        )
+        for row in rows
+    ]

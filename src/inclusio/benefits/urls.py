@@ -1,0 +1,17 @@
+from django.urls import path
+
+from inclusio.benefits import views
+
+app_name = "benefits"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("persons/<str:iin>/", views.for_person, name="for_person"),
+    path("offers/<int:proposal_id>/", views.offer, name="offer"),
+    path("offers/<int:proposal_id>/why/", views.offer_why, name="offer_why"),
+    path("decisions/<int:decision_id>/", views.decision, name="decision"),
+    path("decisions/<int:decision_id>/why/", views.decision_why, name="decision_why"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/<int:run_id>/", views.run, name="run"),
+    path("payroll/", views.payrolls, name="payrolls"),
+    path("payroll/<int:payroll_id>/payment-file/", views.payment_file, name="payment_file"),
+]

@@ -1,0 +1,260 @@
+"""The benefits pages: the person's offers, awards and decisions; why; runs; payroll."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from inclusio.benefits import page_data, selectors, services
+from inclusio.benefits.forms import AnswerForm, PayrollForm
+from inclusio.benefits.models import Decision, Payroll, Proposal
+from inclusio.core.errors import DomainError
+from inclusio.core.http import add_domain_error, refusals_as_http
+from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_VIEW
+from inclusio.registry import selectors as registry_selectors
+
+
+def _answer_field(code: str) -> str | None:
+    """The field a refusal of the consent belongs to, by its code; others go to the top."""
+    return "iban" if code.startswith(("IBAN", "PAYMENT_ACCOUNT", "ACCOUNT")) else None
+
+
+# --- the person -------------------------------------------------------------------------------
+
+
+@login_required
+@refusals_as_http
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    own = registry_selectors.own_person(request.user)
+    page = page_data.benefits_page(actor=request.user, person=own) if own else None
+    return render(
+        request,
+        "benefits/mine.html",
+        {"page": page, "represented": registry_selectors.represented_persons(request.user)},
+    )
+
+
+@login_required
+@refusals_as_http
+@require_GET
+def for_person(request: HttpRequest, iin: str) -> HttpResponse:
+    """The benefits of someone the user represents (or, for staff, a person of their region)."""
+    person = registry_selectors.person_get(
+        actor=request.user, iin=iin, purpose="benefits", what="benefits"
+    )
+    if person.user_id == request.user.pk:
+        return redirect("benefits:mine")
+    page = page_data.benefits_page(actor=request.user, person=person)
+    return render(request, "benefits/mine.html", {"page": page, "represented": []})
+
+
+def _answered(request: HttpRequest, proposal: Proposal) -> HttpResponse:
+    """A second answer to an offer: the first one stands; show it."""
+    decision = Decision.objects.filter(proposal=proposal).first()
+    if decision is None:
+        messages.info(request, _("This offer is no longer open: nothing was changed."))
+        return redirect("benefits:offer", proposal.pk)
+    messages.info(
+        request,
+        _("You already answered this offer on %(day)s. Your answer stands.")
+        % {"day": page_data.date_text(decision.decided_at)},
+    )
+    return redirect("benefits:decision", decision.pk)
+
+
+@login_required
+@refusals_as_http
+@require_http_methods(["GET", "POST"])
+def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
+    person = proposal.person
+    pending = proposal.status == Proposal.Status.PENDING
+    can_answer = pending and page_data.may_answer(request.user, person)
+    pays_money = bool(proposal.programme.cash and proposal.amount_kzt)
+    account = (
+        selectors.payment_account_current(actor=request.user, person=person)
+        if can_answer and pays_money
+        else None
+    )
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None,
+        pays_money=pays_money,
+        has_account=account is not None,
+    )
+    if request.method == "POST":
+        if not pending:
+            return _answered(request, proposal)
+        if not can_answer:
+            messages.error(request, _("Only the person or their representative can answer."))
+            return redirect("benefits:offer", proposal.pk)
+        if form.is_valid():
+            try:
+                if form.cleaned_data["answer"] == AnswerForm.ACCEPT:
+                    decision = services.proposal_accept(
+                        actor=request.user,
+                        proposal_id=proposal.pk,
+                        payment_account=form.cleaned_data.get("iban") or None,
+                    )
+                    done = _("Thank you. Your consent is recorded.")
+                else:
+                    decision = services.proposal_refuse(actor=request.user, proposal_id=proposal.pk)
+                    done = _("Your refusal is recorded.")
+            except DomainError as exc:
+                add_domain_error(form, exc, _answer_field(exc.code))
+            else:
+                messages.success(request, done)
+                return redirect("benefits:decision", decision.pk)
+    answered = None if pending else Decision.objects.filter(proposal=proposal).first()
+    return render(
+        request,
+        "benefits/offer.html",
+        {
+            "proposal": proposal,
+            "title": proposal.programme.title_in(page_data.reader_language()),
+            "amount": page_data.monthly_text(proposal.amount_kzt),
+            "previous_amount": page_data.monthly_text(proposal.previous_amount_kzt)
+            if proposal.previous_amount_kzt is not None
+            else "",
+            "offered": page_data.date_text(proposal.created_at),
+            "pending": pending,
+            "can_answer": can_answer,
+            "pays_money": pays_money,
+            "form": form,
+            "account": page_data.account_text(account.iban) if account else "",
+            "decision": answered,
+            "decided": page_data.date_text(answered.decided_at) if answered else "",
+            "own": person.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@refusals_as_http
+@require_GET
+def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
+    return render(
+        request,
+        "benefits/why.html",
+        {"why": page_data.why(proposal), "person": proposal.person, "proposal": proposal},
+    )
+
+
+@login_required
+@refusals_as_http
+@require_GET
+def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
+    found = selectors.decision_get(actor=request.user, decision_id=decision_id)
+    return render(
+        request,
+        "benefits/decision.html",
+        {
+            "decision": found,
+            "title": found.programme.title_in(page_data.reader_language()),
+            "outcome": page_data.decision_outcome(found),
+            "amount": page_data.monthly_text(found.amount_kzt),
+            "amount_is_money": found.amount_kzt is not None,
+            "decided": page_data.date_text(found.decided_at),
+            "person": found.person,
+            "own": found.person.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@refusals_as_http
+@require_GET
+def decision_why(request: HttpRequest, decision_id: int) -> HttpResponse:
+    found = selectors.decision_get(actor=request.user, decision_id=decision_id)
+    return render(
+        request,
+        "benefits/why.html",
+        {"why": page_data.why(found), "person": found.person, "decision": found},
+    )
+
+
+# --- staff: screening runs ----------------------------------------------------------------------
+
+
+@login_required
+@permission_required(SCREENING_VIEW, raise_exception=True)
+@refusals_as_http
+@require_GET
+def runs(request: HttpRequest) -> HttpResponse:
+    views = selectors.runs_list(actor=request.user)
+    rows = [
+        {
+            "view": view,
+            "date": page_data.date_text(view.run.screening_date),
+            "duration": page_data.duration_text(view.run.seconds),
+            "totals": page_data.run_totals(view),
+        }
+        for view in views
+    ]
+    return render(request, "benefits/runs.html", {"rows": rows})
+
+
+@login_required
+@permission_required(SCREENING_VIEW, raise_exception=True)
+@refusals_as_http
+@require_GET
+def run(request: HttpRequest, run_id: int) -> HttpResponse:
+    view = selectors.run_get(actor=request.user, run_id=run_id)
+    return render(
+        request,
+        "benefits/run.html",
+        {
+            "view": view,
+            "date": page_data.date_text(view.run.screening_date),
+            "started": view.run.started_at,
+            "duration": page_data.duration_text(view.run.seconds),
+            "totals": page_data.run_totals(view),
+            "programmes": page_data.run_programme_counts(view),
+        },
+    )
+
+
+# --- ministry: payroll ----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(PAYROLL_MANAGE, raise_exception=True)
+@refusals_as_http
+@require_http_methods(["GET", "POST"])
+def payrolls(request: HttpRequest) -> HttpResponse:
+    form = PayrollForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        month = form.cleaned_data["month"]
+        try:
+            services.payroll_create(actor=request.user, month=month)
+        except DomainError as exc:
+            add_domain_error(form, exc, "month")
+        else:
+            messages.success(
+                request,
+                _("The payroll for %(month)s is ready.") % {"month": page_data.month_text(month)},
+            )
+            return redirect("benefits:payrolls")
+    return render(
+        request,
+        "benefits/payrolls.html",
+        {"form": form, "payrolls": page_data.payrolls_list(actor=request.user)},
+    )
+
+
+@login_required
+@permission_required(PAYROLL_MANAGE, raise_exception=True)
+@refusals_as_http
+@require_GET
+def payment_file(request: HttpRequest, payroll_id: int) -> HttpResponse:
+    payroll = get_object_or_404(Payroll, pk=payroll_id)
+    response = HttpResponse(services.payment_file(payroll), content_type="application/xml")
+    response["Content-Disposition"] = (
+        f'attachment; filename="inclusio-payroll-{payroll.month:%Y-%m}.xml"'
+    )
+    return response

@@ -1,0 +1,308 @@
+"""The benefits pages: who sees which offer, consent through the page, why, runs, payroll."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils.translation import override
+
+from inclusio.benefits.models import Decision, PaymentAccount, Payroll, Proposal
+from inclusio.benefits.selectors import explanation_data
+from inclusio.core.models import AccessEvent
+from inclusio.registry.services import care_link_create
+from tests.browser.benefits_data import IBAN, make_counted_run, make_offer
+from tests.factories import make_person, make_trio, make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+# --- the person's page ------------------------------------------------------------------------
+
+
+def test_the_person_sees_their_offer_message_and_nothing_of_others(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    someone_else = make_offer(make_person(surname="Other", given_name="Person"), "free_legal_aid")
+    client.force_login(trio.person.user)
+    mine = page(client, "/en/benefits/")
+    assert "State social disability benefit" in mine
+    assert "50,352 tenge a month" in mine
+    assert f'href="/en/benefits/offers/{offer.pk}/"' in mine
+    # The message from the local messaging backend, as a notice.
+    assert "You are entitled to “State social disability benefit”" in mine
+    assert f"/offers/{someone_else.pk}/" not in mine
+    assert "Free legal aid" not in mine
+    with override("ru"):
+        russian = page(client, "/ru/benefits/")
+    assert "50\u00a0352" in russian
+
+
+def test_the_person_reaches_the_page_from_the_menu_and_from_my_record(client: Client) -> None:
+    trio = make_trio()
+    client.force_login(trio.person.user)
+    home = page(client, "/en/")
+    assert '<a class="usa-link" href="/en/benefits/">My benefits</a>' in home
+    assert 'href="/en/benefits/"' in page(client, "/en/registry/me/")
+
+
+def test_a_stranger_cannot_see_or_answer_an_offer_and_nothing_is_written(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    stranger = make_user("stranger", "person", None)
+    make_person(surname="Stranger", user=stranger)
+    client.force_login(stranger)
+    for url in (
+        f"/en/benefits/offers/{offer.pk}/",
+        f"/en/benefits/offers/{offer.pk}/why/",
+        f"/en/benefits/persons/{trio.person.iin}/",
+    ):
+        assert client.get(url).status_code in (403, 404), url
+    response = client.post(f"/en/benefits/offers/{offer.pk}/", {"answer": "accept", "iban": IBAN})
+    assert response.status_code in (403, 404)
+    offer.refresh_from_db()
+    assert offer.status == Proposal.Status.PENDING
+    assert not Decision.objects.exists() and not PaymentAccount.objects.exists()
+    assert client.get("/en/benefits/offers/999999/").status_code == 404
+
+
+def test_an_officer_of_another_region_is_refused_the_offer(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    sign_in(client, trio.other_officer)
+    assert client.get(f"/en/benefits/offers/{offer.pk}/").status_code == 403
+    refused = AccessEvent.objects.filter(person_iin=trio.person.iin, outcome="denied")
+    assert refused.exists()
+
+
+def test_the_officer_of_the_region_sees_the_offer_but_cannot_answer_it(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    sign_in(client, trio.own_officer)
+    seen = page(client, f"/en/benefits/offers/{offer.pk}/")
+    assert "Only the person or their legal representative can answer this offer." in seen
+    assert 'name="iban"' not in seen
+    client.post(f"/en/benefits/offers/{offer.pk}/", {"answer": "accept", "iban": IBAN})
+    assert not Decision.objects.exists()
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+def test_consent_through_the_page_makes_exactly_one_decision(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    client.force_login(trio.person.user)
+    url = f"/en/benefits/offers/{offer.pk}/"
+    form = page(client, url)
+    assert 'autocomplete="off"' in form and "I agree" in form and "I refuse" in form
+    response = client.post(url, {"answer": "accept", "iban": "kz86 125k zt50 0410 0100"})
+    decision = Decision.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/benefits/decisions/{decision.pk}/"
+    assert decision.outcome == Decision.Outcome.GRANTED and decision.decided_by == trio.person.user
+    assert PaymentAccount.objects.get().iban == IBAN
+    confirmation = client.get(response["Location"]).content.decode()
+    assert "Thank you. Your consent is recorded." in confirmation
+
+    # The same form sent again, or a refusal after it: the first answer stands.
+    again = client.post(url, {"answer": "accept", "iban": IBAN})
+    assert again["Location"] == f"/en/benefits/decisions/{decision.pk}/"
+    client.post(url, {"answer": "refuse"})
+    assert Decision.objects.count() == 1 and PaymentAccount.objects.count() == 1
+    assert "You already answered this offer" in client.get(again["Location"]).content.decode()
+    assert "State social disability benefit" in page(client, "/en/benefits/")
+
+
+def test_a_wrong_iban_is_explained_in_english_and_nothing_is_written(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    client.force_login(trio.person.user)
+    with override("en"):
+        response = client.post(
+            f"/en/benefits/offers/{offer.pk}/", {"answer": "accept", "iban": "KZ86 125K"}
+        )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A Kazakh IBAN has 20 characters and starts with KZ" in html
+    assert 'class="usa-alert usa-alert--error inclusio-error-summary"' in html
+    assert 'href="#id_iban"' in html  # the summary links to the field
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_iban_helptext id_iban_error"' in html
+    assert "<title>Error:" in html
+    wrong_digits = client.post(
+        f"/en/benefits/offers/{offer.pk}/", {"answer": "accept", "iban": "KZ87125KZT5004100100"}
+    )
+    assert "check digits do not match" in wrong_digits.content.decode()
+    missing = client.post(f"/en/benefits/offers/{offer.pk}/", {"answer": "accept", "iban": ""})
+    assert "Enter the bank account (IBAN)" in missing.content.decode()
+    assert not Decision.objects.exists() and not PaymentAccount.objects.exists()
+    offer.refresh_from_db()
+    assert offer.status == Proposal.Status.PENDING
+
+
+def test_a_refusal_needs_no_account(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    client.force_login(trio.person.user)
+    response = client.post(f"/en/benefits/offers/{offer.pk}/", {"answer": "refuse"})
+    decision = Decision.objects.get()
+    assert decision.outcome == Decision.Outcome.REFUSED
+    assert "Your refusal is recorded." in client.get(response["Location"]).content.decode()
+
+
+def test_an_entitlement_is_accepted_without_an_account(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person, "free_legal_aid")
+    client.force_login(trio.person.user)
+    form = page(client, f"/en/benefits/offers/{offer.pk}/")
+    assert 'name="iban"' not in form
+    assert "there is no payment" in form.lower()
+    client.post(f"/en/benefits/offers/{offer.pk}/", {"answer": "accept"})
+    assert Decision.objects.get().outcome == Decision.Outcome.GRANTED
+
+
+def test_a_parent_answers_for_the_child_they_represent(client: Client) -> None:
+    parent_account = make_user("parent", "representative", None)
+    parent = make_person(surname="Parent", user=parent_account)
+    child = make_person(birth_date=dt.date(2016, 2, 2), surname="Child")
+    care_link_create(
+        actor=None, carer=parent, cared=child, relation="parent", since=dt.date(2016, 2, 2)
+    )
+    offer = make_offer(child)
+    client.force_login(parent_account)
+    assert f'href="/en/benefits/persons/{child.iin}/"' in page(client, "/en/benefits/")
+    theirs = page(client, f"/en/benefits/persons/{child.iin}/")
+    assert "Benefits of" in theirs and f"/offers/{offer.pk}/" in theirs
+    client.post(f"/en/benefits/offers/{offer.pk}/", {"answer": "accept", "iban": IBAN})
+    assert Decision.objects.get().decided_by == parent_account
+
+
+# --- why --------------------------------------------------------------------------------------
+
+
+def test_why_an_offer_is_made_in_plain_words(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    client.force_login(trio.person.user)
+    why = page(client, f"/en/benefits/offers/{offer.pk}/why/")
+    assert "You can receive “State social disability benefit” because all its conditions" in why
+    assert "<strong>True:</strong> You have disability group I, II or III." in why
+    assert "Subsistence minimum: 43,407, in force since 1 January 2024." in why
+    assert "Social Code of the Republic of Kazakhstan" in why
+    assert "What you can do" in why
+    with override("kk"):
+        kazakh = page(client, f"/kk/benefits/offers/{offer.pk}/why/")
+    assert "Сізде I, II немесе III топтағы мүгедектік бар." in kazakh
+    assert "43\u00a0407" in kazakh
+
+
+def test_why_a_benefit_ended(client: Client) -> None:
+    trio = make_trio()
+    ended = make_offer(trio.person, kind=Proposal.Kind.ENDED, status=Proposal.Status.ASSIGNED)
+    decision = Decision.objects.create(
+        proposal=ended,
+        person=trio.person,
+        programme=ended.programme,
+        outcome=Decision.Outcome.ENDED,
+        explanation=explanation_data(ended),
+    )
+    client.force_login(trio.person.user)
+    mine = page(client, "/en/benefits/")
+    assert f"/en/benefits/decisions/{decision.pk}/why/" in mine
+    why = page(client, f"/en/benefits/decisions/{decision.pk}/why/")
+    assert "stopped because one of its conditions is no longer true for you" in why
+    assert "Not true:</strong> You have disability group I, II or III." in why
+    assert "you can appeal it" in why
+
+
+# --- screening runs ---------------------------------------------------------------------------
+
+
+def test_the_officer_sees_the_runs_and_their_regions_counts(client: Client) -> None:
+    trio = make_trio()
+    run = make_counted_run([trio.person])
+    sign_in(client, trio.own_officer)
+    runs = page(client, "/en/benefits/runs/")
+    assert f'href="/en/benefits/runs/{run.pk}/"' in runs and "<caption>" in runs
+    response = client.get(f"/en/benefits/runs/{run.pk}/")
+    rows = response.context["programmes"]
+    assert [(r.title, r.new) for r in rows] == [("State social disability benefit", 1)]
+    html = response.content.decode()
+    assert '<th scope="row">State social disability benefit</th>' in html
+    assert "4321" not in html  # the national eligible count is for national staff
+
+
+def test_another_regions_officer_does_not_see_the_regions_counts(client: Client) -> None:
+    trio = make_trio()
+    run = make_counted_run([trio.person])
+    sign_in(client, trio.other_officer)
+    response = client.get(f"/en/benefits/runs/{run.pk}/")
+    assert response.status_code == 200
+    assert response.context["programmes"] == []
+    assert response.context["totals"] == {"new": 0, "changed": 0, "ended": 0}
+    assert "State social disability benefit" not in response.content.decode()
+
+
+def test_national_staff_see_every_count(client: Client) -> None:
+    trio = make_trio()
+    run = make_counted_run([trio.person])
+    minister = make_user("minister", "ministry_admin", None)
+    sign_in(client, minister)
+    html = page(client, f"/en/benefits/runs/{run.pk}/")
+    assert "4321" in html and "Eligible" in html
+
+
+def test_persons_may_not_see_runs(client: Client) -> None:
+    trio = make_trio()
+    run = make_counted_run([trio.person])
+    client.force_login(trio.person.user)
+    assert client.get("/en/benefits/runs/").status_code == 403
+    assert client.get(f"/en/benefits/runs/{run.pk}/").status_code == 403
+
+
+# --- payroll ----------------------------------------------------------------------------------
+
+
+def test_the_ministry_creates_a_payroll_and_downloads_its_file(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    person = Client()
+    person.force_login(trio.person.user)
+    person.post(f"/en/benefits/offers/{offer.pk}/", {"answer": "accept", "iban": IBAN})
+    minister = make_user("minister", "ministry_admin", None)
+    sign_in(client, minister)
+    assert "No payroll has been created yet." in page(client, "/en/benefits/payroll/")
+    response = client.post("/en/benefits/payroll/", {"month": "2024-02"})
+    assert response.status_code == 302
+    payroll = Payroll.objects.get()
+    listing = page(client, "/en/benefits/payroll/")
+    assert "February 2024" in listing and "50,352 tenge" in listing
+    download = client.get(f"/en/benefits/payroll/{payroll.pk}/payment-file/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == (
+        'attachment; filename="inclusio-payroll-2024-02.xml"'
+    )
+    assert IBAN.encode() in download.content
+
+
+def test_a_bad_month_is_explained_and_nothing_is_created(client: Client) -> None:
+    sign_in(client, make_user("minister", "ministry_admin", None))
+    response = client.post("/en/benefits/payroll/", {"month": "February"})
+    assert "Enter the month as a year and month" in response.content.decode()
+    assert not Payroll.objects.exists()
+
+
+def test_only_the_ministry_reaches_the_payroll(client: Client) -> None:
+    trio = make_trio()
+    sign_in(client, trio.own_officer)
+    assert client.get("/en/benefits/payroll/").status_code == 403
+    assert client.post("/en/benefits/payroll/", {"month": "2024-02"}).status_code == 403
+    assert not Payroll.objects.exists()
