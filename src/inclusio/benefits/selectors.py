@@ -47,6 +47,7 @@ class ParameterLine:
     value: str  # as written in the rule file ("1.61", "43407")
     effective: dt.date | None
     reference: str
+    label: str = ""  # the rule file's plain-language name in the reader's language, else the name
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,7 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
             value=str(value.get("value")),
             effective=_date(value.get("effective")),
             reference=str(value.get("reference") or ""),
+            label=_sentence(explain, str(name), True, language),
         )
         for name, value in sorted((data.get("parameters") or {}).items())
         if isinstance(value, dict)

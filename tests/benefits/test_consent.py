@@ -1,0 +1,178 @@
+"""Consent and refusal: only the person or their representative; one decision; a valid IBAN."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from inclusio.benefits.iban import parse_kz_iban
+from inclusio.benefits.models import Award, Decision, PaymentAccount, Programme, Proposal
+from inclusio.benefits.services import message_mark_read, proposal_accept, proposal_refuse
+from inclusio.benefits.services import screening_run as run_screening
+from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
+from inclusio.core.models import AccessEvent, AuditEvent
+from inclusio.registry.models import Person
+from inclusio.registry.services import care_link_create
+from tests.benefits.builders import IBAN, ON, Snapshot, person_with_account
+from tests.factories import make_person, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _offers(person: Person, tmp_path: Path, category: str = "II") -> dict[str, Proposal]:
+    snapshot = Snapshot()
+    snapshot.person(person.iin, category=category, birth_date=person.birth_date)
+    run_screening(actor=None, snapshot_dir=snapshot.write(tmp_path / person.iin, person.iin), on=ON)
+    return {
+        p.programme.code: p
+        for p in Proposal.objects.filter(person=person).select_related("programme")
+    }
+
+
+@pytest.fixture
+def dana(programmes: dict[str, Programme], runs_dir: Path) -> Person:
+    return person_with_account("dana")
+
+
+def _nothing_decided() -> bool:
+    return not (
+        Decision.objects.exists() or Award.objects.exists() or PaymentAccount.objects.exists()
+    )
+
+
+def test_the_person_consents_and_gets_the_award(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["disability_benefit"]
+    decision = proposal_accept(actor=dana.user, proposal_id=offer.pk, payment_account=IBAN)
+    assert decision.outcome == Decision.Outcome.GRANTED
+    assert decision.decided_by == dana.user
+    assert decision.amount_kzt == offer.amount_kzt
+    assert decision.explanation["reasons"] == offer.reasons
+    assert decision.explanation["parameters"] == offer.parameters
+    assert decision.explanation["reference"].startswith("Social Code")
+    award = Award.objects.get(person=dana)
+    assert (award.amount_kzt, award.starts, award.ends) == (offer.amount_kzt, ON, None)
+    assert PaymentAccount.objects.get(person=dana).iban == IBAN
+    offer.refresh_from_db()
+    assert offer.status == Proposal.Status.ACCEPTED
+    assert AuditEvent.objects.filter(action="proposal_accept", entity_id=dana.iin).exists()
+    assert AuditEvent.objects.filter(action="payment_account_give").exists()
+
+
+def test_a_second_consent_makes_no_second_decision(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["disability_benefit"]
+    first = proposal_accept(actor=dana.user, proposal_id=offer.pk, payment_account=IBAN)
+    events = AuditEvent.objects.count()
+    again = proposal_accept(actor=dana.user, proposal_id=offer.pk, payment_account=IBAN)
+    assert again.pk == first.pk
+    assert Decision.objects.count() == 1
+    assert Award.objects.count() == 1
+    assert PaymentAccount.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_person_refuses(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["free_legal_aid"]
+    decision = proposal_refuse(actor=dana.user, proposal_id=offer.pk)
+    assert decision.outcome == Decision.Outcome.REFUSED
+    assert not Award.objects.exists()
+    offer.refresh_from_db()
+    assert offer.status == Proposal.Status.REFUSED
+    # answering again changes nothing; consenting after refusing returns the refusal
+    assert proposal_refuse(actor=dana.user, proposal_id=offer.pk).pk == decision.pk
+    assert proposal_accept(actor=dana.user, proposal_id=offer.pk).pk == decision.pk
+    assert not Award.objects.exists()
+
+
+def test_an_entitlement_needs_no_account(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["free_legal_aid"]
+    proposal_accept(actor=dana.user, proposal_id=offer.pk)
+    assert Award.objects.get().amount_kzt is None
+    assert not PaymentAccount.objects.exists()
+
+
+def test_a_cash_benefit_needs_an_account(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["disability_benefit"]
+    with pytest.raises(ValidationFailed) as refused:
+        proposal_accept(actor=dana.user, proposal_id=offer.pk)
+    assert refused.value.code == "PAYMENT_ACCOUNT_REQUIRED"
+    assert _nothing_decided()
+
+
+def test_a_wrong_iban_is_refused_in_the_users_language(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["disability_benefit"]
+    wrong = IBAN[:-1] + "1"
+    with pytest.raises(ValidationFailed) as refused:
+        proposal_accept(actor=dana.user, proposal_id=offer.pk, payment_account=wrong)
+    assert refused.value.code == "IBAN_CHECKSUM"
+    with translation.override("en"):
+        assert refused.value.message == (
+            "This IBAN is not valid: its check digits do not match. Please check it."
+        )
+    with pytest.raises(ValidationFailed) as short:
+        proposal_accept(actor=dana.user, proposal_id=offer.pk, payment_account="KZ12 3456")
+    assert short.value.code == "IBAN_FORMAT"
+    with translation.override("en"):
+        assert "20 characters" in short.value.message
+    assert _nothing_decided()
+    offer.refresh_from_db()
+    assert offer.status == Proposal.Status.PENDING
+
+
+def test_iban_spaces_and_case_are_accepted() -> None:
+    assert parse_kz_iban("kz86 125k zt50 0410 0100") == IBAN
+
+
+def test_someone_else_cannot_answer(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["disability_benefit"]
+    stranger = person_with_account("stranger")
+    officer = make_user("officer", "district_officer", "71")
+    for actor in (stranger.user, officer, None):
+        with pytest.raises(AccessDenied) as refused:
+            proposal_accept(actor=actor, proposal_id=offer.pk, payment_account=IBAN)
+        assert refused.value.code == "NOT_YOUR_PROPOSAL"
+        with pytest.raises(AccessDenied):
+            proposal_refuse(actor=actor, proposal_id=offer.pk)
+    assert _nothing_decided()
+    offer.refresh_from_db()
+    assert offer.status == Proposal.Status.PENDING
+    # the attempts are in the person's access log
+    assert AccessEvent.objects.filter(
+        person_iin=dana.iin, outcome=AccessEvent.Outcome.DENIED
+    ).exists()
+
+
+def test_a_representative_may_consent(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    child = make_person(birth_date=dt.date(2015, 3, 1))
+    parent = person_with_account("parent")
+    care_link_create(
+        actor=None, carer=parent, cared=child, relation="parent", since=child.birth_date
+    )
+    snapshot = Snapshot()
+    snapshot.person(child.iin, category="II", birth_date=child.birth_date)
+    run_screening(actor=None, snapshot_dir=snapshot.write(tmp_path / "c", "child"), on=ON)
+    offer = Proposal.objects.get(person=child, programme__code="free_legal_aid")
+    decision = proposal_accept(actor=parent.user, proposal_id=offer.pk)
+    assert decision.decided_by == parent.user
+    assert Award.objects.get().person == child
+
+
+def test_a_superseded_offer_cannot_be_answered(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["disability_benefit"]
+    Proposal.objects.filter(pk=offer.pk).update(status=Proposal.Status.SUPERSEDED)
+    with pytest.raises(Conflict) as closed:
+        proposal_accept(actor=dana.user, proposal_id=offer.pk, payment_account=IBAN)
+    assert closed.value.code == "PROPOSAL_CLOSED"
+    assert _nothing_decided()
+
+
+def test_the_person_reads_a_message(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["disability_benefit"]
+    message = offer.messages.get()
+    message_mark_read(actor=dana.user, message_id=message.pk)
+    message.refresh_from_db()
+    assert message.read_at is not None
