@@ -1,0 +1,68 @@
+"""The benefits commands: programmes, screen, payroll."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from inclusio.benefits.models import Programme, Proposal, ScreeningRun
+from inclusio.benefits.services import proposal_accept
+from tests.benefits.builders import IBAN, ON, Snapshot, copy_programmes, person_with_account
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args: str) -> str:
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_programmes_command(tmp_path: Path) -> None:
+    directory = copy_programmes(tmp_path / "p", "free_legal_aid")
+    assert "1 programmes loaded" in _run("benefits_programmes", "--dir", str(directory))
+    assert "0 programmes loaded, 1 unchanged" in _run(
+        "benefits_programmes", "--dir", str(directory)
+    )
+    (directory / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        _run("benefits_programmes", "--dir", str(directory))
+    assert Programme.objects.count() == 1
+
+
+def test_screen_and_payroll_commands(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    person = person_with_account("dana")
+    snapshot = Snapshot()
+    snapshot.person(person.iin, category="II")
+    directory = snapshot.write(tmp_path / "s", "cmd")
+    args = ("benefits_screen", "--snapshot", str(directory), "--date", ON.isoformat())
+    printed = _run(*args)
+    assert "proposals: 2 new, 0 changed, 0 ended" in printed
+    assert "disability_benefit: 1 eligible" in printed
+    assert _run(*args).splitlines()[0] == printed.splitlines()[0]  # the same run, again
+    assert ScreeningRun.objects.count() == 1
+
+    offer = Proposal.objects.get(programme__code="disability_benefit")
+    proposal_accept(actor=person.user, proposal_id=offer.pk, payment_account=IBAN)
+    out = tmp_path / "pain.xml"
+    printed = _run("benefits_payroll", "--month", "2024-02", "--out", str(out))
+    assert "payroll 2024-02: 1 payments" in printed
+    assert ET.parse(out).getroot().tag.endswith("Document")  # noqa: S314 — our own output
+    with pytest.raises(CommandError):
+        _run("benefits_payroll", "--month", "Feb", "--out", str(out))
+
+
+def test_screen_command_refuses_a_missing_snapshot(
+    programmes: dict[str, Programme], tmp_path: Path
+) -> None:
+    with pytest.raises(CommandError, match=r"manifest\.json"):
+        _run("benefits_screen", "--snapshot", str(tmp_path / "no"), "--date", "2024-01-01")
