@@ -293,3 +293,263 @@ PAGES += [
 PAGES += [
     PageToCheck("API reference", url_name="web:api_reference", languages=ALL_LANGUAGES),
 ]
+
+
+# --- benefits -------------------------------------------------------------------------------
+
+
+def _an_offer_for_the_viewer(viewer: Any) -> dict[str, Any]:
+    from tests.browser.benefits_data import make_offer
+
+    return {"proposal_id": make_offer(viewer.person).pk}
+
+
+def _an_entitlement_for_the_viewer(viewer: Any) -> dict[str, Any]:
+    from tests.browser.benefits_data import make_offer
+
+    return {"proposal_id": make_offer(viewer.person, "free_legal_aid").pk}
+
+
+def _everything_for_the_viewer(viewer: Any) -> dict[str, Any]:
+    """An offer waiting, a benefit received and one that ended, with their messages."""
+    from inclusio.benefits.services import proposal_accept
+    from tests.browser.benefits_data import IBAN, make_offer
+
+    make_offer(viewer.person)
+    granted = make_offer(viewer.person, "free_legal_aid")
+    proposal_accept(actor=viewer, proposal_id=granted.pk, payment_account=IBAN)
+    _an_ended_benefit_for_the_viewer(viewer)
+    return {}
+
+
+def _an_ended_benefit_for_the_viewer(viewer: Any) -> dict[str, Any]:
+    from inclusio.benefits.models import Decision, Proposal
+    from inclusio.benefits.selectors import explanation_data
+    from tests.browser.benefits_data import make_offer
+
+    ended = make_offer(viewer.person, kind=Proposal.Kind.ENDED, status=Proposal.Status.ASSIGNED)
+    decision = Decision.objects.create(
+        proposal=ended,
+        person=viewer.person,
+        programme=ended.programme,
+        outcome=Decision.Outcome.ENDED,
+        explanation=explanation_data(ended),
+    )
+    return {"decision_id": decision.pk}
+
+
+def _an_offer_for_the_child(viewer: Any) -> dict[str, Any]:
+    from inclusio.registry.selectors import represented_persons
+    from tests.browser.benefits_data import make_offer
+
+    make_offer(represented_persons(viewer)[0])
+    return {}
+
+
+def _the_childs_page(viewer: Any) -> dict[str, Any]:
+    from inclusio.registry.selectors import represented_persons
+    from tests.browser.benefits_data import make_offer
+
+    child = represented_persons(viewer)[0]
+    make_offer(child)
+    return {"iin": child.iin}
+
+
+def _an_offer_for_someone_else(viewer: Any) -> dict[str, Any]:
+    from tests.browser.benefits_data import make_offer
+    from tests.factories import make_person
+
+    return {"proposal_id": make_offer(make_person(surname="Ким", given_name="Виктория")).pk}
+
+
+def _a_run_in_astana(viewer: Any) -> dict[str, Any]:
+    from tests.browser.benefits_data import make_counted_run
+    from tests.factories import make_person
+
+    persons = [make_person(surname="Ким", given_name=name) for name in ("Виктория", "Алия")]
+    return {"run_id": make_counted_run(persons).pk}
+
+
+def _runs(viewer: Any) -> dict[str, Any]:
+    _a_run_in_astana(viewer)
+    return {}
+
+
+def _a_payroll(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.benefits.services import payroll_create, proposal_accept
+    from tests.browser.benefits_data import IBAN, make_offer
+    from tests.factories import make_person, make_user
+
+    person = make_person(surname="Ким", given_name="Виктория", user=make_user("kim", "person"))
+    offer = make_offer(person)
+    proposal_accept(actor=person.user, proposal_id=offer.pk, payment_account=IBAN)
+    payroll_create(actor=viewer, month=dt.date(2024, 2, 1))
+    return {}
+
+
+def give_a_wrong_iban(page: Any) -> None:
+    page.fill("#id_iban", "KZ12 3456")
+    submit(page, "#consent-form button")
+    assert page.locator(".inclusio-error-summary").is_visible()
+    assert page.get_attribute("#id_iban", "aria-invalid") == "true"
+
+
+def agree_with_an_iban(page: Any) -> None:
+    page.fill("#id_iban", "KZ86 125K ZT50 0410 0100")
+    submit(page, "#consent-form button")
+    assert "/decisions/" in page.url
+    assert page.locator(".usa-alert--success").is_visible()
+
+
+def refuse(page: Any) -> None:
+    submit(page, "#refusal-form button")
+    assert "/decisions/" in page.url
+
+
+def ask_for_a_bad_month(page: Any) -> None:
+    page.fill("#id_month", "February")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "benefits: my benefits",
+        url_name="benefits:mine",
+        user="person_user",
+        kwargs=_everything_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: my benefits, nothing yet",
+        url_name="benefits:mine",
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: my benefits, representative",
+        url_name="benefits:mine",
+        user="representative_user",
+        kwargs=_an_offer_for_the_child,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: the benefits of a represented child",
+        url_name="benefits:for_person",
+        user="representative_user",
+        kwargs=_the_childs_page,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: an offer",
+        url_name="benefits:offer",
+        user="person_user",
+        kwargs=_an_offer_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: an offer, wrong IBAN",
+        url_name="benefits:offer",
+        user="person_user",
+        kwargs=_an_offer_for_the_viewer,
+        interact=give_a_wrong_iban,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: consent and its confirmation",
+        url_name="benefits:offer",
+        user="person_user",
+        kwargs=_an_offer_for_the_viewer,
+        interact=agree_with_an_iban,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: refusal and its confirmation",
+        url_name="benefits:offer",
+        user="person_user",
+        kwargs=_an_offer_for_the_viewer,
+        interact=refuse,
+    ),
+    PageToCheck(
+        "benefits: an offer of a right without payment",
+        url_name="benefits:offer",
+        user="person_user",
+        kwargs=_an_entitlement_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: an offer seen by the officer",
+        url_name="benefits:offer",
+        user="staff_user",
+        kwargs=_an_offer_for_someone_else,
+    ),
+    PageToCheck(
+        "benefits: an offer of another region",
+        url_name="benefits:offer",
+        user="other_region_officer",
+        kwargs=_an_offer_for_someone_else,
+        status=403,
+    ),
+    PageToCheck(
+        "benefits: why an offer",
+        url_name="benefits:offer_why",
+        user="person_user",
+        kwargs=_an_offer_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: why a benefit ended",
+        url_name="benefits:decision_why",
+        user="person_user",
+        kwargs=_an_ended_benefit_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: a decision",
+        url_name="benefits:decision",
+        user="person_user",
+        kwargs=_an_ended_benefit_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: screening runs",
+        url_name="benefits:runs",
+        user="staff_user",
+        kwargs=_runs,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: a screening run, region",
+        url_name="benefits:run",
+        user="staff_user",
+        kwargs=_a_run_in_astana,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: a screening run, national",
+        url_name="benefits:run",
+        user="admin_user",
+        kwargs=_a_run_in_astana,
+    ),
+    PageToCheck(
+        "benefits: a screening run, another region",
+        url_name="benefits:run",
+        user="other_region_officer",
+        kwargs=_a_run_in_astana,
+    ),
+    PageToCheck(
+        "benefits: payroll",
+        url_name="benefits:payrolls",
+        user="admin_user",
+        kwargs=_a_payroll,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: payroll, bad month",
+        url_name="benefits:payrolls",
+        user="admin_user",
+        interact=ask_for_a_bad_month,
+    ),
+]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -314,28 +313,11 @@ class Why:
     actions: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=64)
-def _explain_texts(rule_text: str) -> dict[str, dict[str, str]]:
-    from inclusio.rules.errors import RuleError
-    from inclusio.rules.loader import load_programme_text
-
-    try:
-        return load_programme_text(rule_text).explain
-    except RuleError:
-        return {}
-
-
-def _parameter_label(programme: Programme, name: str, line: Any, language: str) -> str:
-    """The rule file's plain name of a parameter in the reader's language, else its name."""
-    text = getattr(line, "text", "")  # when the selector gives the label itself
-    if text and text != name:
-        return str(text)
-    version = programme.active_version
-    if version is not None:
-        texts = _explain_texts(version.text).get(name, {})
-        if texts.get(language):
-            return texts[language]
-    return name.replace("_", " ")
+def _parameter_label(line: selectors.ParameterLine) -> str:
+    """The rule file's plain name of a parameter; without one, its name made readable."""
+    if line.label and line.label != line.name:
+        return line.label
+    return line.name.replace("_", " ")
 
 
 def _headline(explained: Any, title: str, pending: bool) -> str:
@@ -416,7 +398,7 @@ def why(item: Proposal | Decision) -> Why:
         conditions=[ConditionText(met=c.met, text=c.text) for c in explained.conditions],
         parameters=[
             ParameterText(
-                label=_parameter_label(programme, p.name, p, language),
+                label=_parameter_label(p),
                 value=number_text(p.value),
                 since=date_text(p.effective),
                 reference=p.reference,
