@@ -251,13 +251,8 @@ def family_table(
     families = table.select("family_id").distinct()
     if parameters is None or programme.members is None:
         return families.mutate(**{MEMBER_COUNT: ibis.literal(0, type="int64")})
-    conditions: dict[str, Any] = {}
-    qualifies = ibis.literal(True)
-    for condition in programme.members.conditions:
-        value = compile_expression(condition.expression, table, on, parameters, conditions)
-        conditions[condition.name] = value.fill_null(False)
-        qualifies = qualifies & conditions[condition.name]
-    chosen = table.filter(qualifies).select("family_id", "iin")
+    chosen = table.filter(member_qualifies(programme, table, on, parameters))
+    chosen = chosen.select("family_id", "iin")
     counts = chosen.group_by("family_id").aggregate(
         **{MEMBER_COUNT: chosen.iin.nunique().cast("int64")}
     )
@@ -265,6 +260,67 @@ def family_table(
     return joined.select(
         family_id=families.family_id, **{MEMBER_COUNT: counts[MEMBER_COUNT].fill_null(0)}
     )
+
+
+def parameters_on(programme: Programme, on: datetime.date) -> dict[str, tuple[Any, Type]]:
+    """Each parameter's value in force on ``on``, with its type; a date before the first value
+    is a ``RuleError``, never a default."""
+    return {
+        name: (parameter.value_on(on).value, parameter.type)
+        for name, parameter in programme.parameters.items()
+    }
+
+
+def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[str, Any], Any, Any]:
+    """The programme's conditions (name → bool), eligibility and amount over ``table``.
+
+    ``table`` holds every column the programme reads, ``cared_count`` or ``member_count``
+    included; it may be any object that gives a column by name (``table[name]``), which lets
+    one wide table serve several programmes. A condition that cannot be decided (a missing
+    value) is false; outside the period of validity every condition is false and no parameter
+    is read; the amount is null when not eligible and for an entitlement without money.
+    """
+    if not programme.in_force(on):
+        never = {condition.name: ibis.literal(False) for condition in programme.conditions}
+        return never, ibis.literal(False), ibis.null().cast("int64")
+    parameters = parameters_on(programme, on)
+    conditions: dict[str, Any] = {}
+    for condition in programme.conditions:
+        value = compile_expression(condition.expression, table, on, parameters, conditions)
+        conditions[condition.name] = value.fill_null(False)
+
+    if programme.eligible is None:
+        eligible = ibis.literal(True)
+        for value in conditions.values():
+            eligible = eligible & value
+    else:
+        eligible = compile_expression(
+            programme.eligible, table, on, parameters, conditions
+        ).fill_null(False)
+
+    if programme.amount is None:
+        amount = ibis.null().cast("int64")
+    else:
+        raw = compile_expression(programme.amount, table, on, parameters, conditions)
+        if programme.amount.type == Type.DECIMAL:
+            raw = raw.round(0)
+        amount = ibis.ifelse(eligible, raw.cast("int64"), ibis.null().cast("int64"))
+    return conditions, eligible, amount
+
+
+def member_qualifies(
+    programme: Programme, table: Any, on: datetime.date, parameters: Mapping[str, tuple[Any, Type]]
+) -> Any:
+    """Whether a person of ``table`` counts as a member for a family programme (every
+    ``members`` condition holds; a missing value counts as false)."""
+    assert programme.members is not None
+    conditions: dict[str, Any] = {}
+    qualifies = ibis.literal(True)
+    for condition in programme.members.conditions:
+        value = compile_expression(condition.expression, table, on, parameters, conditions)
+        conditions[condition.name] = value.fill_null(False)
+        qualifies = qualifies & conditions[condition.name]
+    return qualifies
 
 
 def programme_table(
@@ -294,36 +350,12 @@ def programme_table(
             columns[condition.name] = ibis.literal(False)
         return table.select(**columns)
 
-    parameters = {
-        name: (parameter.value_on(on).value, parameter.type)
-        for name, parameter in programme.parameters.items()
-    }
+    parameters = parameters_on(programme, on)
     if programme.cared is not None:
         table = with_cared_counts(programme, table, care, on, parameters)
     if family:
         table = family_table(programme, table, on, parameters)
-    conditions: dict[str, Any] = {}
-    for condition in programme.conditions:
-        value = compile_expression(condition.expression, table, on, parameters, conditions)
-        conditions[condition.name] = value.fill_null(False)
-
-    if programme.eligible is None:
-        eligible = ibis.literal(True)
-        for value in conditions.values():
-            eligible = eligible & value
-    else:
-        eligible = compile_expression(
-            programme.eligible, table, on, parameters, conditions
-        ).fill_null(False)
-
-    if programme.amount is None:
-        amount = ibis.null().cast("int64")
-    else:
-        raw = compile_expression(programme.amount, table, on, parameters, conditions)
-        if programme.amount.type == Type.DECIMAL:
-            raw = raw.round(0)
-        amount = ibis.ifelse(eligible, raw.cast("int64"), ibis.null().cast("int64"))
-
+    conditions, eligible, amount = outcome(programme, table, on)
     subject = table.family_id.cast("string") if family else table.iin
     return table.select(subject_id=subject, eligible=eligible, amount_kzt=amount, **conditions)
 

@@ -46,9 +46,15 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from inclusio.rules.compiler import person_table, programme_table
+from inclusio.rules.compiler import (
+    cared_counts,
+    member_qualifies,
+    outcome,
+    parameters_on,
+    person_table,
+)
 from inclusio.rules.engines import connect
-from inclusio.rules.loader import Programme
+from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, Programme
 from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
 
 RESULTS = "results.parquet"
@@ -192,33 +198,125 @@ def parameters_used(programme: Programme, on: datetime.date) -> dict[str, dict[s
     return used
 
 
-def _programme_table(programme: Programme, base: Any, care: Any, on: datetime.date) -> Any:
-    """The compiler's table: subject_id, eligible, amount_kzt and one bool per condition."""
-    if getattr(programme, "cared", None) is not None:  # a carer programme reads the care links
-        return programme_table(programme, base, on, care=care)
-    return programme_table(programme, base, on)
+class _Columns:
+    """A wide table as one programme sees it: its own ``cared_count`` or ``member_count``
+    under the plain name, every other column as it is."""
+
+    def __init__(self, table: Any, renamed: dict[str, str]) -> None:
+        self.table = table
+        self.renamed = renamed
+
+    def __getitem__(self, name: str) -> Any:
+        return self.table[self.renamed.get(name, name)]
 
 
-def _row_wise(programme: Programme) -> bool:
-    """Whether a person's result depends on that person's row only (no care links)."""
-    return programme.entity == "person" and getattr(programme, "cared", None) is None
+@dataclass(frozen=True)
+class _Compiled:
+    """One programme's columns in the wide table of its kind of subject."""
+
+    programme: Programme
+    eligible: str
+    amount: str
+    conditions: tuple[tuple[str, str], ...]  # (condition name, column)
 
 
-def _programme_rows(programme: Programme, table: Any, on: datetime.date) -> Any:
-    """A programme's result table in the common shape of ``RESULT_SCHEMA``."""
+def _wide(
+    programmes: list[Programme], table: Any, renamed: dict[str, dict[str, str]], on: datetime.date
+) -> tuple[dict[str, Any], list[_Compiled]]:
+    """Every programme's conditions, eligibility and amount as columns over one table.
+
+    Columns are named by the programme's position (``p3_eligible``…): condition names of two
+    programmes may be the same.
+    """
+    columns: dict[str, Any] = {}
+    compiled = []
+    for index, programme in enumerate(programmes):
+        view = _Columns(table, renamed.get(programme.id, {}))
+        conditions, eligible, amount = outcome(programme, view, on)
+        prefix = f"p{index}_"
+        names = []
+        for position, (name, value) in enumerate(conditions.items()):
+            columns[f"{prefix}c{position}"] = value
+            names.append((name, f"{prefix}c{position}"))
+        columns[f"{prefix}eligible"] = eligible
+        columns[f"{prefix}amount"] = amount
+        compiled.append(_Compiled(programme, f"{prefix}eligible", f"{prefix}amount", tuple(names)))
+    return columns, compiled
+
+
+def _person_wide(
+    programmes: list[Programme], tables: dict[str, Any], on: datetime.date
+) -> tuple[Any, list[_Compiled]]:
+    """One row per person: the person table, each carer programme's count of cared persons,
+    and every person programme's columns."""
+    base = person_table(tables["persons"], tables["disability"])
+    wide = base
+    renamed: dict[str, dict[str, str]] = {}
+    for index, programme in enumerate(programmes):
+        if programme.cared is None or not programme.in_force(on):
+            continue
+        column = f"cared_{index}"
+        counts = cared_counts(programme, base, tables["care"], on, parameters_on(programme, on))
+        # A view: the counts are built from the same person table as ``wide``.
+        counts = counts.select(carer_iin=counts.carer_iin, **{column: counts[CARED_COUNT]}).view()
+        joined = wide.left_join(counts, wide.iin == counts.carer_iin)
+        wide = joined.select(
+            *[joined[name] for name in wide.columns if name != "carer_iin"],
+            **{column: joined[column].fill_null(0)},
+        )
+        renamed[programme.id] = {CARED_COUNT: column}
+    columns, compiled = _wide(programmes, wide, renamed, on)
+    return wide.select(subject_id=wide.iin, **columns), compiled
+
+
+def _family_wide(
+    programmes: list[Programme], tables: dict[str, Any], on: datetime.date
+) -> tuple[Any, list[_Compiled]]:
+    """One row per family of the snapshot: each family programme's count of members who
+    qualify (one group-by over the persons for all of them), and every family programme's
+    columns."""
+    base = person_table(tables["persons"], tables["disability"])
+    families = tables["families"]
+    counts: dict[str, Any] = {}
+    renamed: dict[str, dict[str, str]] = {}
+    for index, programme in enumerate(programmes):
+        column = f"members_{index}"
+        renamed[programme.id] = {MEMBER_COUNT: column}
+        if programme.members is None or not programme.in_force(on):
+            continue
+        qualifies = member_qualifies(programme, base, on, parameters_on(programme, on))
+        counts[column] = qualifies.cast("int64").sum()
+    wide = families.select(family_id=families.family_id)
+    if counts:
+        per_family = base.group_by("family_id").aggregate(**counts)
+        joined = wide.left_join(per_family, "family_id")
+        wide = joined.select(
+            family_id=joined.family_id, **{c: joined[c].fill_null(0) for c in counts}
+        )
+    for mapping in renamed.values():
+        for column in mapping.values():
+            if column not in counts:  # a programme out of force, or without a members section
+                wide = wide.mutate(**{column: ibis.literal(0, type="int64")})
+    columns, compiled = _wide(programmes, wide, renamed, on)
+    return wide.select(subject_id=wide.family_id.cast("string"), **columns), compiled
+
+
+def _rows(kept: Any, compiled: _Compiled, on: datetime.date) -> Any:
+    """One programme's rows, in the shape of ``RESULT_SCHEMA``, for the kept subjects."""
+    programme = compiled.programme
     reasons = ibis.array(
         [
-            ibis.struct({"condition": ibis.literal(c.name), "met": table[c.name]})
-            for c in programme.conditions
+            ibis.struct({"condition": ibis.literal(name), "met": kept[column]})
+            for name, column in compiled.conditions
         ]
     )
     parameters = json.dumps(parameters_used(programme, on), ensure_ascii=False, sort_keys=True)
-    return table.select(
-        subject_id=table.subject_id.cast("string"),
+    return kept.select(
+        subject_id=kept.subject_id,
         subject_kind=ibis.literal(programme.entity),
         programme=ibis.literal(programme.id),
-        eligible=table.eligible,
-        amount_kzt=table.amount_kzt.cast("int64"),
+        eligible=kept[compiled.eligible],
+        amount_kzt=kept[compiled.amount].cast("int64"),
         reasons=reasons.cast(ibis.dtype("array<struct<condition: string, met: boolean>>")),
         parameters=ibis.literal(parameters),
     )
@@ -259,39 +357,23 @@ def screen(
         name: con.read_parquet(str(parquet_path(snapshot_dir, name)), table_name=f"snap_{name}")
         for name in SCHEMAS
     }
-    base = person_table(tables["persons"], tables["disability"])
-    compiled = {
-        p.id: (p, _programme_table(p, base, tables["care"], on))
-        for p in sorted(programmes, key=lambda p: p.id)
-    }
+    # One pass per kind of subject: a wide table with every programme's columns, of which only
+    # the subjects eligible to at least one programme are kept (a temporary table); their rows
+    # are then unfolded, one per programme, with the reasons built for them only.
+    passes = []
+    for entity, build in (("person", _person_wide), ("family", _family_wide)):
+        mine = sorted((p for p in programmes if p.entity == entity), key=lambda p: p.id)
+        if mine:
+            passes.append((entity, *build(mine, tables, on)))
 
     on_step("evaluate")
-    # Two passes: first the (few) subjects eligible to any programme, kept in a temporary table;
-    # then every programme's rows for those subjects only, so the reasons are built for them only.
-    # Subjects are keyed by kind and id: a family id and an IIN are different subjects.
-    eligible = [
-        table.filter(table.eligible).select(
-            subject_kind=ibis.literal(programme.entity), subject_id=table.subject_id.cast("string")
-        )
-        for programme, table in compiled.values()
-    ]
-    keep = _materialise(con, engine, "screen_keep", ibis.union(*eligible, distinct=True))
-    kept_persons = keep.filter(keep.subject_kind == "person")
-    # A person programme without care links is a row-wise projection of the person table, so
-    # it is evaluated again over the kept persons only; the others over everyone, then filtered.
-    persons = tables["persons"]
-    kept = person_table(
-        persons.semi_join(kept_persons, persons.iin == kept_persons.subject_id),
-        tables["disability"],
-    )
     parts = []
-    for programme, table in compiled.values():
-        if _row_wise(programme):
-            rows = _programme_table(programme, kept, tables["care"], on)
-        else:
-            mine = keep.filter(keep.subject_kind == programme.entity)
-            rows = table.semi_join(mine, table.subject_id.cast("string") == mine.subject_id)
-        parts.append(_programme_rows(programme, rows, on))
+    for entity, wide, compiled in passes:
+        anyone = ibis.literal(False)
+        for programme in compiled:
+            anyone = anyone | wide[programme.eligible]
+        kept = _materialise(con, engine, f"screen_kept_{entity}", wide.filter(anyone))
+        parts += [_rows(kept, programme, on) for programme in compiled]
     results = ibis.union(*parts).order_by(["subject_kind", "subject_id", "programme"])
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / RESULTS
