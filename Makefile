@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ASSETS := src/inclusio/web/static/vendor/.built
 DEMO_SNAPSHOT := var/snapshot-demo
+# The synthetic snapshot describes the country on this day (synthetic/figures.py REFERENCE_DATE).
+DEMO_SCREENING_DATE := 2024-01-01
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -38,7 +40,11 @@ demo: $(INSTALLED) $(ASSETS)
 	test -f $(DEMO_SNAPSHOT)/manifest.json || \
 		$(BIN)/inclusio synth --scale demo --seed 1 --out $(DEMO_SNAPSHOT)
 	$(BIN)/inclusio synth-load $(DEMO_SNAPSHOT)
+	$(BIN)/inclusio benefits-programmes
+	$(BIN)/inclusio benefits-screen --snapshot $(DEMO_SNAPSHOT) --date $(DEMO_SCREENING_DATE)
 	$(BIN)/inclusio demo-accounts
+	@echo "Benefits: sign in as 'person' or 'representative' to answer an offer (My benefits);"
+	@echo "as 'district_officer' or 'ministry_admin' to see the screening run (Screening runs)."
 	$(BIN)/inclusio runserver $(HOST):$(PORT)
 
 test: $(INSTALLED) $(ASSETS)
@@ -72,7 +78,7 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 
 # Each app keeps its own catalogue (src/inclusio/<app>/locale), as Django finds them.
-APPS_WITH_TEXT := core registry assessment synthetic web
+APPS_WITH_TEXT := core registry assessment benefits synthetic web
 messages: $(INSTALLED)
 	for app in $(APPS_WITH_TEXT); do \
 		mkdir -p src/inclusio/$$app/locale && \

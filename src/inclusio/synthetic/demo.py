@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import referral_file
+from inclusio.benefits.models import Proposal
 from inclusio.core.identifiers import make_iin
 from inclusio.core.models import Region, User
 from inclusio.core.roles import ROLES, Role
@@ -36,32 +37,37 @@ class DemoAccount:
 
 
 def _person_for_demo() -> Person | None:
-    return (
-        Person.objects.filter(
-            region_id=DEMO_REGION,
-            user__isnull=True,
-            statuses__superseded_at__isnull=True,
-            statuses__ended=False,
-            statuses__category__in=["I", "II", "III"],
-        )
-        .order_by("iin")
-        .first()
-    )
+    candidates = Person.objects.filter(
+        region_id=DEMO_REGION,
+        user__isnull=True,
+        statuses__superseded_at__isnull=True,
+        statuses__ended=False,
+        statuses__category__in=["I", "II", "III"],
+    ).order_by("iin")
+    # Someone with a benefit offer waiting (after `inclusio benefits-screen`), so the demo shows
+    # an offer to answer; a programme that pays first, so the bank-account step is shown too.
+    waiting = Proposal.objects.filter(status=Proposal.Status.PENDING, person__in=candidates)
+    for offers in (waiting.filter(programme__cash=True), waiting):
+        offer = offers.order_by("person__iin").select_related("person").first()
+        if offer is not None:
+            return offer.person
+    return candidates.first()
 
 
 def _parent_for_demo() -> Person | None:
-    link = (
-        CareLink.objects.filter(
-            relation=CareLink.Relation.PARENT,
-            cared__region_id=DEMO_REGION,
-            carer__user__isnull=True,
-            cared__statuses__category="child",
-            cared__statuses__superseded_at__isnull=True,
-        )
-        .select_related("carer")
-        .order_by("cared__iin")
-        .first()
+    links = CareLink.objects.filter(
+        relation=CareLink.Relation.PARENT,
+        cared__region_id=DEMO_REGION,
+        carer__user__isnull=True,
+        cared__statuses__category="child",
+        cared__statuses__superseded_at__isnull=True,
+    ).select_related("carer")
+    # A parent with a carer's benefit offered, when a screening has run.
+    offered = links.filter(
+        carer__benefit_proposals__status=Proposal.Status.PENDING,
+        carer__benefit_proposals__programme__cash=True,
     )
+    link = offered.order_by("cared__iin").first() or links.order_by("cared__iin").first()
     return link.carer if link else None
 
 
