@@ -12,11 +12,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inclusio import countries
-from inclusio.core.management.commands.rules import cases_file_of, programme_files
+from inclusio.core.management.commands.rules import cases_file_of, rule_files
 from inclusio.rules import RuleError, evaluate, load_programme
+from inclusio.rules.assessment import Assessment
 from inclusio.rules.cases import run_cases, situation_table
+from inclusio.rules.loader import load_rule_file
 
-PROGRAMMES = programme_files("kz")
+PROGRAMMES = rule_files("kz")
 EXPECTED = {
     "child_disability_carer_benefit",
     "group1_carer_allowance",
@@ -26,19 +28,20 @@ EXPECTED = {
     "home_education_reimbursement",
     "state_health_insurance_contribution",
     "housing_priority",
+    "family_wellbeing",
 }
 
 
 def test_the_kz_programmes_are_all_there() -> None:
-    assert {load_programme(path).id for path in PROGRAMMES} == EXPECTED
+    assert {load_rule_file(path).id for path in PROGRAMMES} == EXPECTED
     for path in PROGRAMMES:
-        assert load_programme(path).id == path.stem, "a programme file is named after its id"
+        assert load_rule_file(path).id == path.stem, "a programme file is named after its id"
         assert cases_file_of(path).is_file(), f"{path.name} has no rule tests"
 
 
 @pytest.mark.parametrize("path", PROGRAMMES, ids=[p.stem for p in PROGRAMMES])
 def test_the_rule_tests_pass(path: Path) -> None:
-    outcomes = run_cases(cases_file_of(path), load_programme(path))
+    outcomes = run_cases(cases_file_of(path), load_rule_file(path))
     assert outcomes
     failures = [failure for outcome in outcomes for failure in outcome.failures]
     assert not failures, "\n".join(failures)
@@ -54,7 +57,7 @@ def test_shared_parameters_are_copied_from_the_country_configuration() -> None:
         ]
     used = 0
     for path in PROGRAMMES:
-        for name, parameter in load_programme(path).parameters.items():
+        for name, parameter in load_rule_file(path).parameters.items():
             if name in shared:
                 used += 1
                 assert {v.effective: v.value for v in parameter.values} == shared[name], (
@@ -69,6 +72,7 @@ def test_illustrative_values_say_so() -> None:
         "home_education_reimbursement",
         "child_disability_carer_benefit",
         "group1_carer_allowance",
+        "family_wellbeing",
     ):
         text = (PROGRAMMES[0].parent / f"{stem}.yaml").read_text(encoding="utf-8")
         assert "ILLUSTRATIVE" in text
@@ -172,11 +176,15 @@ def test_a_rule_test_file_without_cases_fails(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", PROGRAMMES, ids=[p.stem for p in PROGRAMMES])
 def test_every_condition_and_parameter_is_explained_in_three_languages(path: Path) -> None:
-    programme = load_programme(path)
-    names = [*programme.parameters, *(c.name for c in programme.conditions)]
-    for section in (programme.cared, programme.members):
-        if section is not None:
-            names += [c.name for c in section.conditions]
+    programme = load_rule_file(path)
+    names = list(programme.parameters)
+    if isinstance(programme, Assessment):
+        names += [indicator.name for indicator in programme.indicators]
+    else:
+        names += [c.name for c in programme.conditions]
+        for section in (programme.cared, programme.members):
+            if section is not None:
+                names += [c.name for c in section.conditions]
     missing = sorted(set(names) - set(programme.explain))
     assert not missing, f"{path.name}: no plain-language text for {missing}"
     for name, texts in programme.explain.items():

@@ -13,6 +13,11 @@ cases:
     expect:
       "900101300001": {eligible: true, amount: 12345, reasons: {valid_disability: true}}
 ```
+
+An assessment's cases (``assessment: family_wellbeing.yaml``, or ``programme:``) may give
+``families`` rows (a family of ``persons`` without one gets a default row; ``members`` defaults to
+its number of persons) and expect per family id
+``{level: crisis, score: 70, indicators: {no_employed_adult: true}}``.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
+from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
-from inclusio.rules.loader import Programme, load_programme
+from inclusio.rules.loader import Programme, load_rule_file
 from inclusio.synthetic.snapshot import SCHEMAS
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -53,6 +59,17 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "intellectual": False,
         "psychosocial": False,
     },
+    "families": {
+        "region_code": "75",
+        "urban": True,
+        "housing": "own",
+        "latitude": 51.1,
+        "longitude": 71.4,
+    },
+}
+_EXPECTED_KEYS = {
+    "programme": {"eligible", "amount", "reasons"},
+    "assessment": {"level", "score", "indicators"},
 }
 
 
@@ -95,8 +112,23 @@ def situation_table(name: str, rows: list[dict[str, Any]], file: str, line: int)
         raise RuleError(f"{name}: {error}", file=file, line=line) from None
 
 
+def families_table(rows: list[dict[str, Any]], persons: pa.Table, file: str, line: int) -> pa.Table:
+    """The case's ``families`` rows, and a default row for every other family of ``persons``;
+    ``members`` defaults to the family's number of persons."""
+    counts: dict[Any, int] = {}
+    for family_id in persons.column("family_id").to_pylist():
+        counts[family_id] = counts.get(family_id, 0) + 1
+    given = {row.get("family_id") for row in rows}
+    rows = rows + [{"family_id": f} for f in counts if f not in given]
+    filled = [{"members": counts.get(row.get("family_id"), 0), **row} for row in rows]
+    return situation_table("families", filled, file, line)
+
+
 def run_cases(
-    path: Path | str, programme: Programme | None = None, *, connection: Any = None
+    path: Path | str,
+    programme: Programme | Assessment | None = None,
+    *,
+    connection: Any = None,
 ) -> list[Outcome]:
     """Run every case of a YAML test file; one ``Outcome`` per case.
 
@@ -109,9 +141,12 @@ def run_cases(
     if not isinstance(document, dict) or "cases" not in document:
         raise RuleError("a rule test file needs 'cases'", file=file, line=1)
     if programme is None:
-        if "programme" not in document:
-            raise RuleError("a rule test file needs 'programme'", file=file, line=1)
-        programme = load_programme(path.parent / document["programme"])
+        key = next((k for k in ("programme", "assessment") if k in document), None)
+        if key is None:
+            raise RuleError(
+                "a rule test file needs 'programme' (or 'assessment')", file=file, line=1
+            )
+        programme = load_rule_file(path.parent / document[key])
     outcomes = []
     for case in document["cases"]:
         line = case.get("__line__", 1)
@@ -123,7 +158,13 @@ def run_cases(
             table: situation_table(table, case.get(table) or [], file, line)
             for table in ("persons", "disability", "care")
         }
-        result = evaluate(programme, tables, on, connection=connection).to_pylist()
+        tables["families"] = families_table(
+            case.get("families") or [], tables["persons"], file, line
+        )
+        if isinstance(programme, Assessment):
+            result = assess(programme, tables, on, connection=connection).to_pylist()
+        else:
+            result = evaluate(programme, tables, on, connection=connection).to_pylist()
         by_subject = {row["subject_id"]: row for row in result}
         failures = []
         for subject, expected in (case.get("expect") or {}).items():
@@ -133,12 +174,19 @@ def run_cases(
             if row is None:
                 failures.append(f"{subject}: not in the result")
                 continue
-            failures += _compare(str(subject), expected, row)
+            failures += _compare(str(subject), expected, row, programme.kind)
         outcomes.append(Outcome(name, line, tuple(f"{file}:{line}: {f}" for f in failures)))
     return outcomes
 
 
-def _compare(subject: str, expected: dict[str, Any], row: dict[str, Any]) -> list[str]:
+def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> list[str]:
+    if not isinstance(expected, dict):
+        return [f"{subject}: expected a mapping like {{{', '.join(sorted(_EXPECTED_KEYS[kind]))}}}"]
+    unknown = set(expected) - _EXPECTED_KEYS[kind] - {"__line__"}
+    if unknown:
+        return [f"{subject}: unknown expectations {sorted(unknown)}"]
+    if kind == "assessment":
+        return _compare_assessment(subject, expected, row)
     failures = []
     if "eligible" in expected and row["eligible"] != expected["eligible"]:
         failures.append(f"{subject}: eligible {row['eligible']}, expected {expected['eligible']}")
@@ -151,4 +199,19 @@ def _compare(subject: str, expected: dict[str, Any], row: dict[str, Any]) -> lis
             failures.append(f"{subject}: no condition {reason!r}")
         elif row[reason] != value:
             failures.append(f"{subject}: {reason} {row[reason]}, expected {value}")
+    return failures
+
+
+def _compare_assessment(subject: str, expected: dict[str, Any], row: dict[str, Any]) -> list[str]:
+    failures = []
+    for key in ("level", "score"):
+        if key in expected and row[key] != expected[key]:
+            failures.append(f"{subject}: {key} {row[key]}, expected {expected[key]}")
+    for indicator, value in (expected.get("indicators") or {}).items():
+        if indicator == "__line__":
+            continue
+        if indicator not in row or indicator in {"subject_id", "level", "score"}:
+            failures.append(f"{subject}: no indicator {indicator!r}")
+        elif row[indicator] != value:
+            failures.append(f"{subject}: {indicator} {row[indicator]}, expected {value}")
     return failures

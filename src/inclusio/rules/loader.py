@@ -7,15 +7,18 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inclusio.rules.errors import RuleError
-from inclusio.rules.expressions import FUNCTIONS, Expression, Type, check_expression
+from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
 from inclusio.synthetic.snapshot import SCHEMAS
+
+if TYPE_CHECKING:
+    from inclusio.rules.assessment import Assessment
 
 ENTITIES = ("person", "family")
 LANGUAGES = ("kk", "ru", "en")
@@ -40,8 +43,10 @@ _TOP_KEYS = frozenset(
         "members",
         "assignment",
         "explain",
+        "kind",
     }
 )
+KINDS = ("programme", "assessment")  # a rule file's ``kind``; programme when not given
 ASSIGNMENTS = ("consent", "automatic")  # how an award is made: on the person's consent, or not
 MEMBER_COUNT = "member_count"  # per family: how many members meet the ``members`` conditions
 CARED_COUNT = "cared_count"  # per carer: how many cared persons meet the ``cared`` conditions
@@ -147,6 +152,8 @@ def family_columns() -> dict[str, Type]:
 
 @dataclass(frozen=True)
 class Programme:
+    kind: ClassVar[str] = "programme"  # an Assessment's is "assessment"
+
     id: str
     titles: dict[str, str]
     reference: str
@@ -179,6 +186,33 @@ def load_programme(path: Path | str) -> Programme:
 def load_programme_text(text: str, *, file: str = "<rule>") -> Programme:
     root = compose(text, file)
     return _Reader(file).programme(root)
+
+
+def load_rule_file(path: Path | str) -> Programme | Assessment:
+    """A programme or an assessment, by the file's ``kind``."""
+    path = Path(path)
+    return load_rule_text(path.read_text(encoding="utf-8"), file=str(path))
+
+
+def load_rule_text(text: str, *, file: str = "<rule>") -> Programme | Assessment:
+    root = compose(text, file)
+    if rule_kind(root, file) == "assessment":
+        from inclusio.rules.assessment import read_assessment  # it builds on this module
+
+        return read_assessment(root, file)
+    return _Reader(file).programme(root)
+
+
+def rule_kind(root: Node, file: str) -> str:
+    """The ``kind`` of a rule file's top mapping: ``programme`` unless it says otherwise."""
+    top = mapping(root, file, "a rule file")
+    if "kind" not in top:
+        return "programme"
+    node = top["kind"][1]
+    kind = scalar(node, file)
+    if kind not in KINDS:
+        raise RuleError(f"kind must be one of {', '.join(KINDS)}", file=file, line=line_of(node))
+    return str(kind)
 
 
 def compose(text: str, file: str) -> Node:
@@ -266,6 +300,12 @@ class _Reader:
 
     def programme(self, root: Node) -> Programme:
         top = mapping(root, self.file, "a programme file")
+        if rule_kind(root, self.file) == "assessment":
+            raise self.fail(
+                top["kind"][1],
+                "this is an assessment (kind: assessment), not a programme: "
+                "load it with load_rule_file",
+            )
         for key, (key_node, _) in top.items():
             if key not in _TOP_KEYS:
                 raise self.fail(key_node, f"unknown key {key!r} (allowed: {sorted(_TOP_KEYS)})")
@@ -467,7 +507,7 @@ class _Reader:
             raise self.fail(node, f"{name!r} is reserved for the result columns")
         if name in names:
             raise self.fail(node, f"{name!r} is already a column, parameter or condition")
-        if name in FUNCTIONS:
+        if name in FUNCTIONS or name in AGGREGATES:
             raise self.fail(node, f"{name!r} is a function of the rule language")
 
     def expression(self, node: Node, names: dict[str, Type], zero: frozenset[str]) -> Expression:
