@@ -192,3 +192,35 @@ def test_a_person_table_restricted_to_some_families() -> None:
     assert rows == [
         {"subject_id": "3", "level": "stable", "score": 10, "poor": False, "no_worker": True}
     ]
+
+
+def docs_example() -> str:
+    """The worked example of docs/rules.md's Assessments section."""
+    text = (Path(__file__).parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = text.split("## Assessments", 1)[1].split("### Worked example", 1)[1]
+    return section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_worked_example_of_the_docs_gives_what_the_docs_say() -> None:
+    assessment = load(docs_example())
+    pensioners = [
+        {"iin": "550101400001", "family_id": 1, "birth_date": D(1955, 1, 1)},
+        {"iin": "550101300002", "family_id": 1, "birth_date": D(1955, 1, 1)},
+    ]
+    pensioners[0]["monthly_income_kzt"] = 45000
+    pensioners[1]["monthly_income_kzt"] = 40000
+    persons = situation_table("persons", pensioners, "<test>", 1)
+
+    def level(on: datetime.date, housing: str) -> tuple[str, int]:
+        families = families_table([{"family_id": 1, "housing": housing}], persons, "<test>", 1)
+        data = {
+            "persons": persons,
+            "disability": situation_table("disability", [], "<test>", 1),
+            "families": families,
+        }
+        row = assess(assessment, data, on).to_pylist()[0]
+        return row["level"], row["score"]
+
+    assert level(D(2024, 1, 1), "rent") == ("unsatisfactory", 35)
+    assert level(D(2023, 12, 31), "rent") == ("unsatisfactory", 15)
+    assert level(D(2024, 1, 1), "none") == ("crisis", 55)
