@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from inclusio.countries import COUNTRIES_DIR
-from inclusio.rules.loader import load_programme
+from inclusio.rules.ruleset import load_rules, rule_files
 from inclusio.rules.screen import screen
 
 SECONDS_TARGET = 20
@@ -63,12 +63,7 @@ def main() -> int:
             generated = Path(tempfile.mkdtemp(prefix="inclusio-screen-snapshot-"))
             generate("region", 1, generated, country=args.country)
             snapshot = generated
-    folder = COUNTRIES_DIR / args.country / "programmes"
-    programmes = [
-        load_programme(path)
-        for path in sorted(folder.glob("*.yaml"))
-        if not path.name.endswith(".test.yaml")
-    ]
+    programmes = load_rules(rule_files(COUNTRIES_DIR / args.country / "programmes")).programmes
     out = Path(tempfile.mkdtemp(prefix="inclusio-screen-"))
     scale = scale_of(snapshot)
     try:

@@ -11,9 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
-from inclusio.core.management.commands.rules import programme_files
+from inclusio.core.management.commands.rules import country_rules
 from inclusio.rules.engines import connect
-from inclusio.rules.loader import load_programme
 from inclusio.rules.screen import RESULT_SCHEMA, screen
 from inclusio.synthetic.generate import generate
 
@@ -29,7 +28,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_duckdb_and_spark_write_the_same_results(snapshot: Path, tmp_path: Path) -> None:
-    programmes = [load_programme(path) for path in programme_files("kz")]
+    programmes = list(country_rules("kz").programmes)
     duck = screen(snapshot, ON, programmes, tmp_path / "duckdb", engine="duckdb")
     spark = screen(snapshot, ON, programmes, tmp_path / "spark", engine="spark")
 

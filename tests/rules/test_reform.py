@@ -12,11 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from inclusio.core.management.commands.rules import programme_files
+from inclusio.core.management.commands.rules import country_rules, rule_files
 from inclusio.core.management.commands.screen import REFORM_CSV
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
-from inclusio.rules.loader import Programme, load_programme, load_programme_text
+from inclusio.rules.loader import Programme, load_programme_text
 from inclusio.rules.reform import compare
 from inclusio.synthetic.generate import generate
 from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
@@ -36,11 +36,11 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def in_force() -> list[Programme]:
-    return [load_programme(path) for path in programme_files("kz")]
+    return list(country_rules("kz").programmes)
 
 
 def carer_text() -> str:
-    return next(p for p in programme_files("kz") if p.stem == CARER).read_text(encoding="utf-8")
+    return next(p for p in rule_files("kz") if p.stem == CARER).read_text(encoding="utf-8")
 
 
 def draft(text: str, file: str = "draft.yaml") -> Programme:
@@ -117,7 +117,7 @@ def test_a_new_programme_gains_everyone_it_finds(snapshot: Path, in_force: list[
 def test_a_draft_for_another_kind_of_subject_is_refused(
     snapshot: Path, in_force: list[Programme]
 ) -> None:
-    housing = next(p for p in programme_files("kz") if p.stem == "housing_priority")
+    housing = next(p for p in rule_files("kz") if p.stem == "housing_priority")
     text = housing.read_text(encoding="utf-8").replace("id: housing_priority", f"id: {CARER}")
     with pytest.raises(RuleError, match="for a family, the programme in force for a person"):
         compare(snapshot, ON, in_force, [draft(text)])

@@ -15,9 +15,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from inclusio.core.management.commands.rules import programme_files
+from inclusio.core.management.commands.rules import country_rules
 from inclusio.rules.compiler import evaluate
-from inclusio.rules.loader import Programme, load_programme
+from inclusio.rules.loader import Programme
 from inclusio.rules.screen import RESULT_SCHEMA, RESULTS, SnapshotError, screen
 from inclusio.synthetic.generate import generate
 from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
@@ -34,7 +34,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def programmes() -> list[Programme]:
-    return [load_programme(path) for path in programme_files("kz")]
+    return list(country_rules("kz").programmes)
 
 
 @pytest.fixture(scope="module")

@@ -141,6 +141,7 @@ class ScreeningRun(models.Model):
             ("view_screening_run", _("See screening runs and their counts")),
             ("run_screening", _("Run a screening")),
             ("manage_payroll", _("Create the monthly payroll and its payment file")),
+            ("simulate_reform", _("Compare a drafted programme with the law in force")),
         ]
         constraints = [
             # The same snapshot on the same date is screened (completed) once.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inclusio.benefits import views
+from inclusio.benefits import views, whatif
 
 app_name = "benefits"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("runs/<int:run_id>/", views.run, name="run"),
     path("payroll/", views.payrolls, name="payrolls"),
     path("payroll/<int:payroll_id>/payment-file/", views.payment_file, name="payment_file"),
+    path("what-if/", whatif.what_if, name="what_if"),
 ]

@@ -30,6 +30,7 @@ REFERRAL_DECIDE = "assessment.decide_referral"
 SCREENING_VIEW = "benefits.view_screening_run"
 SCREENING_RUN = "benefits.run_screening"
 PAYROLL_MANAGE = "benefits.manage_payroll"
+REFORM_SIMULATE = "benefits.simulate_reform"
 AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
 # The back office (Django's admin): accounts and reference data.
@@ -80,6 +81,7 @@ ROLES: tuple[Role, ...] = (
             SCREENING_VIEW,
             SCREENING_RUN,
             PAYROLL_MANAGE,
+            REFORM_SIMULATE,
             AUDIT_READ,
             ACCESS_LOG_READ,
             *BACK_OFFICE,

@@ -79,6 +79,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.PAYROLL_MANAGE),
     ),
     _Entry(
+        "benefits:what_if",
+        _("What if the law changes"),
+        _("Compare a drafted programme with the law in force: recipients and cost."),
+        _has_permission(roles.REFORM_SIMULATE),
+    ),
+    _Entry(
         "registry:me",
         _("My record"),
         _("Your disability status, programme and benefits."),

@@ -21,23 +21,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.rules import ruleset
 from inclusio.rules.cases import run_cases
 from inclusio.rules.engines import ENGINES, EngineUnavailable, connect
 from inclusio.rules.errors import RuleError
-from inclusio.rules.loader import load_programme
+from inclusio.rules.loader import load_rule_file
+from inclusio.rules.ruleset import TEST_SUFFIX
 
-TEST_SUFFIX = ".test.yaml"
 
-
-def programme_files(country: str) -> list[Path]:
-    """The country's programme files, sorted; rule test files are not programmes."""
+def rule_files(country: str) -> list[Path]:
+    """The country's rule files (programmes and assessments), sorted; not the rule tests."""
     folder = COUNTRIES_DIR / country / "programmes"
     if not folder.is_dir():
         raise CommandError(
             _("The country configuration %(country)r has no programmes folder (%(folder)s).")
             % {"country": country, "folder": folder}
         )
-    return sorted(p for p in folder.glob("*.yaml") if not p.name.endswith(TEST_SUFFIX))
+    return ruleset.rule_files(folder)
+
+
+def country_rules(country: str) -> ruleset.RuleSet:
+    """Every rule file of the country, loaded; a refusal is a ``CommandError`` (file:line)."""
+    try:
+        return ruleset.load_rules(rule_files(country))
+    except RuleError as error:
+        raise CommandError(str(error)) from None
 
 
 def cases_file_of(programme: Path) -> Path:
@@ -82,7 +90,7 @@ class Command(BaseCommand):
         country = options.get("country") or settings.COUNTRY
         files = [Path(f) for f in options.get("files") or []]
         if not files:
-            files = programme_files(country)
+            files = rule_files(country)
         tally = Tally()
         for engine in dict.fromkeys(options.get("engine") or ["duckdb"]):
             try:
@@ -109,7 +117,7 @@ class Command(BaseCommand):
                 tests = path
                 outcomes = run_cases(tests, connection=connection)
             else:
-                programme = load_programme(path)
+                programme = load_rule_file(path)
                 tests = cases_file_of(path)
                 if not tests.is_file():
                     tally.errors += 1

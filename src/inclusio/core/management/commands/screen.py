@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from inclusio.core.management.commands.rules import programme_files
+from inclusio.core.management.commands.rules import country_rules
 from inclusio.core.progress import step_progress
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
@@ -88,10 +88,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         on = screening_date(options["date"])
         country = options.get("country") or settings.COUNTRY
-        try:
-            programmes = [load_programme(path) for path in programme_files(country)]
-        except RuleError as error:
-            raise CommandError(str(error)) from None
+        programmes = list(country_rules(country).programmes)
         if not programmes:
             raise CommandError(
                 _("The country %(country)r has no programmes.") % {"country": country}

@@ -1,0 +1,110 @@
+"""The what-if page: a ministry administrator compares a draft with the law in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from inclusio.benefits.models import Award, Proposal, ScreeningRun
+from inclusio.benefits.services import programmes_load
+from inclusio.core.models import AuditEvent
+from inclusio.countries import COUNTRIES_DIR
+from inclusio.synthetic.generate import generate
+from tests.factories import make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+
+CARER = "child_disability_carer_benefit"
+IN_FORCE = """      value: 1.61
+      reference: CRPD report of Kazakhstan 2018-2023, §90"""
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("snapshot")
+    generate("demo", 1, directory)
+    return directory
+
+
+@pytest.fixture
+def run(snapshot: Path) -> ScreeningRun:
+    programmes_load()
+    return ScreeningRun.objects.create(
+        snapshot_dir=str(snapshot),
+        snapshot_id="a" * 64,
+        screening_date=dt.date(2024, 1, 1),
+        engine="duckdb",
+        status=ScreeningRun.Status.COMPLETED,
+        finished_at=dt.datetime(2024, 1, 2, tzinfo=dt.UTC),
+        counts={},
+    )
+
+
+def carer_text() -> str:
+    return (COUNTRIES_DIR / "kz" / "programmes" / f"{CARER}.yaml").read_text(encoding="utf-8")
+
+
+def admin_client(client: Client) -> Client:
+    sign_in(client, make_user("minister", "ministry_admin", None))
+    return client
+
+
+def test_the_page_loads_the_programme_text_in_force(client: Client, run: ScreeningRun) -> None:
+    response = admin_client(client).get(f"/en/benefits/what-if/?programme={CARER}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "carer_coefficient" in html and "1.61" in html
+    assert run.snapshot_id[:12] in html
+
+
+def test_a_raised_coefficient_shows_the_cost_and_touches_no_award(
+    client: Client, run: ScreeningRun
+) -> None:
+    raised = "\n    - effective: 2024-01-01\n      value: 1.75\n      reference: draft"
+    draft = carer_text().replace(IN_FORCE, IN_FORCE + raised)
+    response = admin_client(client).post(
+        "/en/benefits/what-if/", {"programme": CARER, "date": "2024-01-01", "draft": draft}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Result on 2024-01-01" in html
+    assert "as drafted (0 gained, 0 lost)" in html
+    assert "Almaty" in html  # regions by name
+    assert re.search(r"Change in cost: \+[\d,]+ tenge a month, \+[\d,]+ tenge a year", html)
+    assert not Proposal.objects.exists() and not Award.objects.exists()
+    event = AuditEvent.objects.get(action="reform_simulated")
+    assert event.entity_id == CARER and event.data["monthly_change_kzt"] > 0
+
+
+def test_a_broken_draft_names_its_line_and_runs_nothing(client: Client, run: ScreeningRun) -> None:
+    draft = carer_text().replace("cared_count >= 1", "cared_count >= 'one'")
+    response = admin_client(client).post(
+        "/en/benefits/what-if/", {"programme": CARER, "date": "2024-01-01", "draft": draft}
+    )
+    html = response.content.decode()
+    assert "Error:" in html and "draft.yaml:" in html
+    assert "Result on" not in html
+    assert not AuditEvent.objects.filter(action="reform_simulated").exists()
+
+
+def test_a_draft_that_renames_the_programme_is_refused(client: Client, run: ScreeningRun) -> None:
+    draft = carer_text().replace(f"id: {CARER}", "id: something_else")
+    response = admin_client(client).post(
+        "/en/benefits/what-if/", {"programme": CARER, "date": "2024-01-01", "draft": draft}
+    )
+    assert "it must stay" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["district_officer", "person"])
+def test_others_may_not_simulate(client: Client, run: ScreeningRun, role: str) -> None:
+    sign_in(client, make_user(f"someone-{role}", role, "75" if role != "person" else None))
+    assert client.get("/en/benefits/what-if/").status_code == 403
+    response = client.post(
+        "/en/benefits/what-if/", {"programme": CARER, "date": "2024-01-01", "draft": carer_text()}
+    )
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action="reform_simulated").exists()
