@@ -34,8 +34,7 @@ import ibis
 import pyarrow as pa
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from inclusio.rules.age import compile_with_age_cutoffs as compile_expression
-from inclusio.rules.compiler import person_table
+from inclusio.rules.compiler import compile_expression, person_table
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Aggregate, Expression, Type, check_aggregate
 from inclusio.rules.loader import (
