@@ -300,6 +300,8 @@ class Why:
     title: str  # the programme's title in the reader's language
     headline: str
     eligible: bool
+    alternatives: bool  # eligible although a condition is not true: some are either-or
+    pays_money: bool
     amount: str
     previous_amount: str
     screening_date: str
@@ -333,22 +335,20 @@ def _headline(explained: Any, title: str, pending: bool) -> str:
         )
     if not explained.eligible:
         return (
-            gettext("You cannot receive “%(programme)s” because not all its conditions are met.")
+            gettext("You cannot receive “%(programme)s” because you do not meet its conditions.")
             % values
         )
     if explained.kind == Proposal.Kind.CHANGED:
         return (
             gettext(
-                "The amount of your “%(programme)s” changes because the values used to count it "
-                "changed."
+                "The amount of your “%(programme)s” changes. Below are the conditions and the "
+                "values it is counted from."
             )
             % values
         )
     if pending:
-        return (
-            gettext("You can receive “%(programme)s” because all its conditions are met.") % values
-        )
-    return gettext("You receive “%(programme)s” because all its conditions are met.") % values
+        return gettext("You can receive “%(programme)s” because you meet its conditions.") % values
+    return gettext("You receive “%(programme)s” because you meet its conditions.") % values
 
 
 def _actions(explained: Any, pending: bool, cash: bool) -> list[str]:
@@ -388,6 +388,8 @@ def why(item: Proposal | Decision) -> Why:
         title=title,
         headline=_headline(explained, title, pending),
         eligible=bool(explained.eligible),
+        alternatives=bool(explained.eligible) and not all(c.met for c in explained.conditions),
+        pays_money=explained.amount_kzt is not None,
         amount=monthly_text(explained.amount_kzt) if not ended else "",
         previous_amount=(
             monthly_text(explained.previous_amount_kzt)
