@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from inclusio.core.management.commands.rules import country_rules
 from inclusio.rules.engines import connect
-from inclusio.rules.screen import RESULT_SCHEMA, screen
+from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, RESULT_SCHEMA, screen
 from inclusio.synthetic.generate import generate
 
 # The day the carer coefficient changes (1.40 → 1.61): amounts differ from the day before.
@@ -28,9 +28,18 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_duckdb_and_spark_write_the_same_results(snapshot: Path, tmp_path: Path) -> None:
-    programmes = list(country_rules("kz").programmes)
-    duck = screen(snapshot, ON, programmes, tmp_path / "duckdb", engine="duckdb")
-    spark = screen(snapshot, ON, programmes, tmp_path / "spark", engine="spark")
+    rules = country_rules("kz")
+    duck, spark = (
+        screen(
+            snapshot,
+            ON,
+            rules.programmes,
+            tmp_path / engine,
+            assessments=rules.assessments,
+            engine=engine,
+        )
+        for engine in ("duckdb", "spark")
+    )
 
     # DuckDB marks some columns NOT NULL in the file; the values and their order must agree.
     from_duck = pq.read_table(duck.path).cast(RESULT_SCHEMA)
@@ -40,6 +49,13 @@ def test_duckdb_and_spark_write_the_same_results(snapshot: Path, tmp_path: Path)
     assert from_spark.equals(from_duck)
     assert spark.programmes == duck.programmes
     assert spark.subjects == duck.subjects
+    scores = [
+        pq.read_table(summary.path.parent / ASSESSMENTS).cast(ASSESSMENT_SCHEMA)
+        for summary in (duck, spark)
+    ]
+    assert scores[0].num_rows > 100
+    assert scores[1].equals(scores[0])
+    assert spark.levels == duck.levels
 
 
 def test_the_rule_tests_pass_on_spark() -> None:

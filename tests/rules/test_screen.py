@@ -16,9 +16,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inclusio.core.management.commands.rules import country_rules
+from inclusio.rules.assessment import assess
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.loader import Programme
-from inclusio.rules.screen import RESULT_SCHEMA, RESULTS, SnapshotError, screen
+from inclusio.rules.screen import (
+    ASSESSMENT_SCHEMA,
+    ASSESSMENTS,
+    RESULT_SCHEMA,
+    RESULTS,
+    SnapshotError,
+    screen,
+)
 from inclusio.synthetic.generate import generate
 from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
 
@@ -42,7 +50,7 @@ def results(
     snapshot: Path, programmes: list[Programme], tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     out = tmp_path_factory.mktemp("results")
-    summary = screen(snapshot, ON, programmes, out)
+    summary = screen(snapshot, ON, programmes, out, assessments=country_rules("kz").assessments)
     assert summary.path == out / RESULTS
     assert summary.subjects > 0
     return summary.path
@@ -276,3 +284,35 @@ def test_family_programmes_give_family_subjects(
     ).fetchone()
     assert screened is not None
     assert screened[0] == expected[0] > 0
+
+
+def test_the_families_written_are_assessed_as_the_rule_file_says(
+    snapshot: Path, results: Path
+) -> None:
+    """assessments.parquet: the families with an offer and the families of persons with one,
+    each with the level ``assess`` gives it."""
+    (wellbeing,) = country_rules("kz").assessments
+    scores = pq.read_table(results.parent / ASSESSMENTS)
+    for expected in ASSESSMENT_SCHEMA:
+        assert scores.schema.field(expected.name).type == expected.type, expected.name
+    db = duckdb.connect()
+    expected_families = {
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT CAST(p.family_id AS VARCHAR) FROM read_parquet(?) r "
+            "JOIN read_parquet(?) p ON r.subject_kind = 'person' AND r.subject_id = p.iin "
+            "WHERE r.eligible UNION SELECT subject_id FROM read_parquet(?) "
+            "WHERE subject_kind = 'family' AND eligible",
+            [str(results), str(parquet_path(snapshot, "persons")), str(results)],
+        ).fetchall()
+    }
+    written = scores.to_pylist()
+    assert {row["family_id"] for row in written} == expected_families
+    tables = {name: pq.read_table(parquet_path(snapshot, name)) for name in SCHEMAS}
+    direct = {row["subject_id"]: row for row in assess(wellbeing, tables, ON).to_pylist()}
+    indicators = [indicator.name for indicator in wellbeing.indicators]
+    for row in written:
+        expected = direct[row["family_id"]]
+        assert (row["level"], row["score"]) == (expected["level"], expected["score"])
+        assert row["indicators"] == [name for name in indicators if expected[name]]
+    assert len({row["level"] for row in written}) >= 3  # not one level for everyone

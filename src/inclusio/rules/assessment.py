@@ -293,19 +293,10 @@ def parameter_values(assessment: Assessment, on: datetime.date) -> dict[str, tup
     }
 
 
-def assessment_table(
-    assessment: Assessment, persons_table: Any, families_table: Any, on: datetime.date
-) -> Any:
-    """One row per family of ``persons_table``: ``subject_id`` (the family id as text),
-    ``level``, ``score`` (int64) and one bool column per indicator.
-
-    ``persons_table`` is the person table (persons ⨝ disability, ``compiler.person_table``), or
-    any part of it holding whole families; ``families_table`` the snapshot's ``families``. All
-    aggregates are computed in one group-by over the persons, joined once to the families. A
-    family with persons but no ``families`` row is left out.
-    """
+def assessment_metrics(assessment: Assessment, persons: Any, on: datetime.date) -> dict[str, Any]:
+    """The assessment's member aggregates as Ibis reductions over ``persons`` (the person
+    table), ready for a group-by on ``family_id`` — alone, or beside other per-family counts."""
     parameters = parameter_values(assessment, on)
-    persons = persons_table
     conditions: dict[str, Any] = {}
     for condition in assessment.member_conditions:
         value = compile_expression(condition.expression, persons, on, parameters, conditions)
@@ -317,32 +308,57 @@ def assessment_table(
             metrics[name] = persons.family_id.count(where=value.fill_null(False))
         else:
             metrics[name] = value.sum()
-    per_family = persons.group_by("family_id").aggregate(**metrics)
-    families = families_table.select(*FAMILY_COLUMNS)
-    joined = per_family.join(families, "family_id")
-    columns: dict[str, Any] = {name: joined[name] for name in FAMILY_COLUMNS}
-    columns["members"] = joined.members.cast("int64")
-    for name, aggregate in assessment.aggregates.items():
-        kind = "int64" if aggregate.type == Type.INT else joined[name].type()
-        columns[name] = joined[name].fill_null(0).cast(kind)  # a sum over nulls only is 0
-    table = joined.select(**columns)
+    return metrics
 
+
+def assessment_scores(
+    assessment: Assessment, columns: Any, on: datetime.date
+) -> tuple[dict[str, Any], Any, Any]:
+    """The indicators (name → bool), the score (int64) and the level (string) of a family.
+
+    ``columns`` gives, by name (``columns[name]``: a table or a mapping), the family columns
+    (``FAMILY_COLUMNS``) and every aggregate of ``assessment_metrics`` as computed by the group-
+    by (null for a family none of whose members counted; read here as 0).
+    """
+    parameters = parameter_values(assessment, on)
+    inputs: dict[str, Any] = {name: columns[name] for name in FAMILY_COLUMNS}
+    inputs["members"] = columns["members"].cast("int64")
+    for name, aggregate in assessment.aggregates.items():
+        value = columns[name]
+        kind = "int64" if aggregate.type == Type.INT else value.type()
+        inputs[name] = value.fill_null(0).cast(kind)  # a sum over nulls only is 0
     indicators: dict[str, Any] = {}
     score: Any = ibis.literal(0, type="int64")
     for indicator in assessment.indicators:
-        value = compile_expression(indicator.when, table, on, parameters, indicators)
+        value = compile_expression(indicator.when, inputs, on, parameters, indicators)
         indicators[indicator.name] = value.fill_null(False)
         points = ibis.literal(indicator.points, type="int64")
         score = score + ibis.ifelse(indicators[indicator.name], points, 0)
-    scored = table.select(family_id=table.family_id, score=score.cast("int64"), **indicators)
+    score = score.cast("int64")
     level: Any = ibis.literal(assessment.levels[-1].name)
     for worse in reversed(assessment.levels[:-1]):
-        level = ibis.ifelse(scored.score >= worse.min_score, worse.name, level)
-    return scored.select(
-        subject_id=scored.family_id.cast("string"),
-        level=level,
-        score=scored.score,
-        **{name: scored[name] for name in indicators},
+        level = ibis.ifelse(score >= worse.min_score, worse.name, level)
+    return indicators, score, level
+
+
+def assessment_table(
+    assessment: Assessment, persons_table: Any, families_table: Any, on: datetime.date
+) -> Any:
+    """One row per family of ``persons_table``: ``subject_id`` (the family id as text),
+    ``level``, ``score`` (int64) and one bool column per indicator.
+
+    ``persons_table`` is the person table (persons ⨝ disability, ``compiler.person_table``), or
+    any part of it holding whole families; ``families_table`` the snapshot's ``families``. All
+    aggregates are computed in one group-by over the persons, joined once to the families. A
+    family with persons but no ``families`` row is left out.
+    """
+    per_family = persons_table.group_by("family_id").aggregate(
+        **assessment_metrics(assessment, persons_table, on)
+    )
+    joined = per_family.join(families_table.select(*FAMILY_COLUMNS), "family_id")
+    indicators, score, level = assessment_scores(assessment, joined, on)
+    return joined.select(
+        subject_id=joined.family_id.cast("string"), level=level, score=score, **indicators
     )
 
 

@@ -28,6 +28,12 @@ parameters      string (JSON)                          ``{name: {"value", "effec
                                                        force on the date; decimals are written as
                                                        JSON strings (``"1.61"``) to stay exact
 ============== ====================================== ==========================================
+
+With assessments (the family well-being level), ``assessments.parquet`` beside it holds one row
+per assessment and family written — the families eligible to a family programme and the
+families of the persons eligible to a person programme, whose offers the level orders —:
+``family_id`` (string), ``assessment``, ``level``, ``score`` (int64) and ``indicators``
+(list<string>: the indicators met, in the order of the rule file).
 """
 
 from __future__ import annotations
@@ -46,6 +52,12 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from inclusio.rules.assessment import (
+    FAMILY_COLUMNS,
+    Assessment,
+    assessment_metrics,
+    assessment_scores,
+)
 from inclusio.rules.compiler import (
     cared_counts,
     member_qualifies,
@@ -70,6 +82,19 @@ RESULT_SCHEMA = pa.schema(
         pa.field("amount_kzt", pa.int64()),
         pa.field("reasons", REASON_TYPE),
         pa.field("parameters", pa.string()),
+    ]
+)
+
+# ``assessments.parquet``: one row per family written and assessment (the families eligible to
+# a family programme, and the families of the persons eligible to a person programme).
+ASSESSMENTS = "assessments.parquet"
+ASSESSMENT_SCHEMA = pa.schema(
+    [
+        pa.field("family_id", pa.string()),
+        pa.field("assessment", pa.string()),
+        pa.field("level", pa.string()),
+        pa.field("score", pa.int64()),
+        pa.field("indicators", pa.list_(pa.string())),
     ]
 )
 
@@ -98,6 +123,8 @@ class Summary:
     subjects: int  # subjects written (eligible to at least one programme)
     rows: int
     programmes: dict[str, ProgrammeCount] = field(default_factory=dict)
+    # Per assessment, how many of the families written fall in each level.
+    levels: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -266,15 +293,31 @@ def _person_wide(
         )
         renamed[programme.id] = {CARED_COUNT: column}
     columns, compiled = _wide(programmes, wide, renamed, on)
-    return wide.select(subject_id=wide.iin, **columns), compiled
+    return wide.select(subject_id=wide.iin, family_id=wide.family_id, **columns), compiled
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """One assessment's columns in the wide family table."""
+
+    assessment: Assessment
+    level: str
+    score: str
+    indicators: tuple[tuple[str, str], ...]  # (indicator name, column)
 
 
 def _family_wide(
-    programmes: list[Programme], tables: dict[str, Any], on: datetime.date
-) -> tuple[Any, list[_Compiled]]:
-    """One row per family of the snapshot: each family programme's count of members who
-    qualify (one group-by over the persons for all of them), and every family programme's
-    columns."""
+    programmes: list[Programme],
+    assessments: list[Assessment],
+    tables: dict[str, Any],
+    on: datetime.date,
+) -> tuple[Any, list[_Compiled], list[_Scored]]:
+    """One row per family of the snapshot: every family programme's columns and every
+    assessment's level, score and indicators.
+
+    The per-family counts they read — each family programme's members who qualify, each
+    assessment's aggregates — come from ONE group-by over the persons.
+    """
     base = person_table(tables["persons"], tables["disability"])
     families = tables["families"]
     counts: dict[str, Any] = {}
@@ -286,19 +329,66 @@ def _family_wide(
             continue
         qualifies = member_qualifies(programme, base, on, parameters_on(programme, on))
         counts[column] = qualifies.cast("int64").sum()
-    wide = families.select(family_id=families.family_id)
+    for index, assessment in enumerate(assessments):
+        for name, metric in assessment_metrics(assessment, base, on).items():
+            counts[f"a{index}_{name}"] = metric
+    wide = families.select(*FAMILY_COLUMNS)
     if counts:
         per_family = base.group_by("family_id").aggregate(**counts)
         joined = wide.left_join(per_family, "family_id")
+        member_counts = {c: joined[c].fill_null(0) for c in counts if c.startswith("members_")}
         wide = joined.select(
-            family_id=joined.family_id, **{c: joined[c].fill_null(0) for c in counts}
+            *[joined[c] for c in FAMILY_COLUMNS],
+            **member_counts,
+            **{c: joined[c] for c in counts if c not in member_counts},
         )
     for mapping in renamed.values():
         for column in mapping.values():
             if column not in counts:  # a programme out of force, or without a members section
                 wide = wide.mutate(**{column: ibis.literal(0, type="int64")})
     columns, compiled = _wide(programmes, wide, renamed, on)
-    return wide.select(subject_id=wide.family_id.cast("string"), **columns), compiled
+    scored = []
+    for index, assessment in enumerate(assessments):
+        view = _Columns(wide, {name: f"a{index}_{name}" for name in assessment.aggregates})
+        indicators, score, level = assessment_scores(assessment, view, on)
+        prefix = f"a{index}_"
+        names = []
+        for position, (name, value) in enumerate(indicators.items()):
+            columns[f"{prefix}i{position}"] = value
+            names.append((name, f"{prefix}i{position}"))
+        columns[f"{prefix}level"] = level
+        columns[f"{prefix}score"] = score
+        scored.append(_Scored(assessment, f"{prefix}level", f"{prefix}score", tuple(names)))
+    table = wide.select(
+        subject_id=wide.family_id.cast("string"), family_id=wide.family_id, **columns
+    )
+    return table, compiled, scored
+
+
+def _assessed(kept: Any, scored: _Scored) -> Any:
+    """One assessment's rows, in the shape of ``ASSESSMENT_SCHEMA``: the indicators met, in
+    the order of the rule file."""
+    met = ibis.array(
+        [
+            ibis.ifelse(kept[column], ibis.literal(name), ibis.null().cast("string"))
+            for name, column in scored.indicators
+        ]
+    ).filter(lambda name: name.notnull())
+    return kept.select(
+        family_id=kept.subject_id,
+        assessment=ibis.literal(scored.assessment.id),
+        level=kept[scored.level],
+        score=kept[scored.score],
+        indicators=met.cast(ibis.dtype("array<string>")),
+    )
+
+
+def _anyone(wide: Any, compiled: list[_Compiled]) -> Any:
+    """Whether the subject is eligible to at least one of the programmes."""
+    anyone = ibis.literal(False)
+    for programme in compiled:
+        anyone = anyone | wide[programme.eligible]
+    return anyone
 
 
 def _rows(kept: Any, compiled: _Compiled, on: datetime.date) -> Any:
@@ -330,6 +420,7 @@ def screen(
     *,
     on_step: StepCallback = _no_progress,
     threads: int | None = None,
+    assessments: Iterable[Assessment] = (),
     engine: str = "duckdb",
     spark_master: str = "",
 ) -> Summary:
@@ -342,6 +433,7 @@ def screen(
     started = time.monotonic()
     snapshot_dir, out_dir = Path(snapshot_dir), Path(out_dir)
     programmes = list(programmes)
+    assessments = sorted(assessments, key=lambda a: a.id)
     if not programmes:
         raise ValueError("no programme to screen")
     ids = [p.id for p in programmes]
@@ -359,38 +451,69 @@ def screen(
     }
     # One pass per kind of subject: a wide table with every programme's columns, of which only
     # the subjects eligible to at least one programme are kept (a temporary table); their rows
-    # are then unfolded, one per programme, with the reasons built for them only.
-    passes = []
-    for entity, build in (("person", _person_wide), ("family", _family_wide)):
-        mine = sorted((p for p in programmes if p.entity == entity), key=lambda p: p.id)
-        if mine:
-            passes.append((entity, *build(mine, tables, on)))
+    # are then unfolded, one per programme, with the reasons built for them only. Families are
+    # also kept when a member was (their assessment orders that member's offers).
+    persons = sorted((p for p in programmes if p.entity == "person"), key=lambda p: p.id)
+    families = sorted((p for p in programmes if p.entity == "family"), key=lambda p: p.id)
+    person_wide, person_compiled = _person_wide(persons, tables, on) if persons else (None, [])
+    family_wide, family_compiled, scored = (
+        _family_wide(families, assessments, tables, on)
+        if families or assessments
+        else (None, [], [])
+    )
 
     on_step("evaluate")
     parts = []
-    for entity, wide, compiled in passes:
-        anyone = ibis.literal(False)
-        for programme in compiled:
-            anyone = anyone | wide[programme.eligible]
-        kept = _materialise(con, engine, f"screen_kept_{entity}", wide.filter(anyone))
-        parts += [_rows(kept, programme, on) for programme in compiled]
+    kept_persons = None
+    if person_wide is not None:
+        anyone = _anyone(person_wide, person_compiled)
+        kept_persons = _materialise(con, engine, "screen_kept_person", person_wide.filter(anyone))
+        parts += [_rows(kept_persons, programme, on) for programme in person_compiled]
+    assessed = None
+    if family_wide is not None:
+        eligible = _anyone(family_wide, family_compiled)
+        keep = eligible
+        if scored and kept_persons is not None:
+            keep = keep | family_wide.family_id.isin(kept_persons.family_id)
+        kept_families = _materialise(
+            con,
+            engine,
+            "screen_kept_family",
+            family_wide.filter(keep).mutate(screen_eligible=eligible),
+        )
+        with_offers = kept_families.filter(kept_families.screen_eligible)
+        parts += [_rows(with_offers, programme, on) for programme in family_compiled]
+        if scored:
+            assessed = ibis.union(*[_assessed(kept_families, s) for s in scored]).order_by(
+                ["family_id", "assessment"]
+            )
     results = ibis.union(*parts).order_by(["subject_kind", "subject_id", "programme"])
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / RESULTS
+    target, scores = out_dir / RESULTS, out_dir / ASSESSMENTS
     partial = out_dir / f".{RESULTS}.{os.getpid()}.partial"
+    partial_scores = out_dir / f".{ASSESSMENTS}.{os.getpid()}.partial"
     try:
-        _write(con, engine, results, partial)
+        _write(con, engine, results, partial, RESULT_SCHEMA)
+        if assessed is not None:
+            _write(con, engine, assessed, partial_scores, ASSESSMENT_SCHEMA)
         on_step("summarise")
-        summary = _summarise(partial, on, target)
+        summary = _summarise(partial, partial_scores if assessed is not None else None)
+        # The scores first: a results.parquet present means the whole run was written.
+        if assessed is not None:
+            os.replace(partial_scores, scores)
+        else:
+            scores.unlink(missing_ok=True)  # an earlier run's, which would no longer match
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+        partial_scores.unlink(missing_ok=True)
     return Summary(
-        date=summary.date,
+        date=on,
         path=target,
         subjects=summary.subjects,
         rows=summary.rows,
         programmes=summary.programmes,
+        levels=summary.levels,
         seconds=time.monotonic() - started,
     )
 
@@ -402,8 +525,8 @@ def _materialise(con: Any, engine: str, name: str, table: Any) -> Any:
     return table.cache()  # Spark: a persisted DataFrame, released with the session
 
 
-def _write(con: Any, engine: str, results: Any, path: Path) -> None:
-    """Write ``results`` as one Parquet file of ``RESULT_SCHEMA``.
+def _write(con: Any, engine: str, results: Any, path: Path, schema: pa.Schema) -> None:
+    """Write ``results`` as one Parquet file of ``schema``.
 
     DuckDB writes the file itself. Spark would write a folder of part files, so its rows come
     back as Arrow batches, in order, and are written here.
@@ -411,15 +534,23 @@ def _write(con: Any, engine: str, results: Any, path: Path) -> None:
     if engine == "duckdb":
         con.to_parquet(results, path, compression="zstd")
         return
-    with pq.ParquetWriter(path, RESULT_SCHEMA, compression="zstd") as writer:
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for batch in con.to_pyarrow_batches(results):
-            writer.write_table(pa.Table.from_batches([batch]).cast(RESULT_SCHEMA))
+            writer.write_table(pa.Table.from_batches([batch]).cast(schema))
 
 
-def _summarise(path: Path, on: datetime.date, target: Path) -> Summary:
-    """Counts read back from the written file (by DuckDB, whatever engine wrote it)."""
+@dataclass(frozen=True)
+class _Counts:
+    subjects: int
+    rows: int
+    programmes: dict[str, ProgrammeCount]
+    levels: dict[str, dict[str, int]]
+
+
+def _summarise(results: Path, scores: Path | None) -> _Counts:
+    """Counts read back from the written files (by DuckDB, whatever engine wrote them)."""
     con = ibis.duckdb.connect()
-    written = con.read_parquet(path, table_name="screen_results")
+    written = con.read_parquet(results, table_name="screen_results")
     counts = (
         written.group_by("programme")
         .aggregate(
@@ -432,13 +563,18 @@ def _summarise(path: Path, on: datetime.date, target: Path) -> Summary:
     )
     subjects = written.select("subject_kind", "subject_id").distinct().count().to_pyarrow().as_py()
     rows = written.count().to_pyarrow().as_py()
-    return Summary(
-        date=on,
-        path=target,
+    levels: dict[str, dict[str, int]] = {}
+    if scores is not None:
+        assessed = con.read_parquet(scores, table_name="screen_scores")
+        by_level = assessed.group_by(["assessment", "level"]).aggregate(families=assessed.count())
+        for row in by_level.order_by(["assessment", "level"]).to_pyarrow().to_pylist():
+            levels.setdefault(row["assessment"], {})[row["level"]] = int(row["families"])
+    return _Counts(
         subjects=int(subjects),
         rows=int(rows),
         programmes={
             row["programme"]: ProgrammeCount(int(row["eligible"] or 0), int(row["amount"] or 0))
             for row in counts
         },
+        levels=levels,
     )
