@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils.translation import override
 
-from inclusio.benefits.models import Decision, PaymentAccount, Payroll, Proposal
+from inclusio.benefits.models import Decision, Message, PaymentAccount, Payroll, Proposal
 from inclusio.benefits.selectors import explanation_data
 from inclusio.core.models import AccessEvent
 from inclusio.registry.services import care_link_create
@@ -308,3 +308,16 @@ def test_only_the_ministry_reaches_the_payroll(client: Client) -> None:
     assert client.get("/en/benefits/payroll/").status_code == 403
     assert client.post("/en/benefits/payroll/", {"month": "2024-02"}).status_code == 403
     assert not Payroll.objects.exists()
+
+
+def test_opening_the_offer_reads_its_message_but_an_officer_does_not(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person)
+    officer = Client()
+    sign_in(officer, trio.own_officer)
+    page(officer, f"/en/benefits/offers/{offer.pk}/")
+    client.force_login(trio.person.user)
+    assert "<strong>New:</strong>" in page(client, "/en/benefits/")
+    page(client, f"/en/benefits/offers/{offer.pk}/")
+    assert "<strong>New:</strong>" not in page(client, "/en/benefits/")
+    assert Message.objects.get().read_at is not None

@@ -110,6 +110,7 @@ def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 messages.success(request, done)
                 return redirect("benefits:decision", decision.pk)
     answered = None if pending else Decision.objects.filter(proposal=proposal).first()
+    page_data.mark_messages_read(request.user, proposal)
     return render(
         request,
         "benefits/offer.html",
@@ -150,6 +151,7 @@ def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_GET
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = selectors.decision_get(actor=request.user, decision_id=decision_id)
+    page_data.mark_messages_read(request.user, found.proposal)
     return render(
         request,
         "benefits/decision.html",
