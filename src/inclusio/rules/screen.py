@@ -513,7 +513,13 @@ def screen(
         subjects=summary.subjects,
         rows=summary.rows,
         programmes=summary.programmes,
-        levels=summary.levels,
+        # Worst level first, as the rule file orders them; a level nobody is in counts 0.
+        levels={
+            a.id: {
+                level.name: summary.levels.get(a.id, {}).get(level.name, 0) for level in a.levels
+            }
+            for a in assessments
+        },
         seconds=time.monotonic() - started,
     )
 

@@ -88,7 +88,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         on = screening_date(options["date"])
         country = options.get("country") or settings.COUNTRY
-        programmes = list(country_rules(country).programmes)
+        rules = country_rules(country)
+        programmes = list(rules.programmes)
         if not programmes:
             raise CommandError(
                 _("The country %(country)r has no programmes.") % {"country": country}
@@ -118,6 +119,7 @@ class Command(BaseCommand):
                     programmes,
                     options["out"],
                     on_step=on_step,
+                    assessments=rules.assessments,
                     engine=options["engine"],
                     spark_master=settings.SPARK_MASTER,
                 )
@@ -136,6 +138,12 @@ class Command(BaseCommand):
         for programme, count in summary.programmes.items():
             amount = f", {count.amount_kzt:,} KZT" if count.amount_kzt else ""
             self.stdout.write(f"  {programme}: {count.eligible:,}{amount}")
+        for assessment, levels in summary.levels.items():
+            counted = ", ".join(f"{level} {families:,}" for level, families in levels.items())
+            self.stdout.write(
+                _("  %(assessment)s (families): %(levels)s")
+                % {"assessment": assessment, "levels": counted}
+            )
         self.stdout.write(
             _("%(path)s written in %(seconds).1f s")
             % {"path": summary.path, "seconds": time.monotonic() - started}
