@@ -26,6 +26,7 @@ from inclusio.benefits.models import (
     Proposal,
 )
 from inclusio.core.audit import Actor
+from inclusio.core.models import Region
 from inclusio.registry import selectors as registry_selectors
 from inclusio.registry.models import Person
 
@@ -429,6 +430,14 @@ def why(item: Proposal | Decision) -> Why:
 
 
 # --- staff: runs and payroll --------------------------------------------------------------------
+
+
+def region_name(code: str | None) -> str:
+    """The region's name in the reader's language ("" for national staff)."""
+    if code is None:
+        return ""
+    region = Region.objects.filter(code=code).first()
+    return region.name if region else code
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,7 @@ def decision_why(request: HttpRequest, decision_id: int) -> HttpResponse:
 @refusals_as_http
 @require_GET
 def runs(request: HttpRequest) -> HttpResponse:
-    views = selectors.runs_list(actor=request.user)
+    seen = selectors.runs_list(actor=request.user)
     rows = [
         {
             "view": view,
@@ -196,9 +196,14 @@ def runs(request: HttpRequest) -> HttpResponse:
             "duration": page_data.duration_text(view.run.seconds),
             "totals": page_data.run_totals(view),
         }
-        for view in views
+        for view in seen
     ]
-    return render(request, "benefits/runs.html", {"rows": rows})
+    region = seen[0].region_code if seen else None
+    return render(
+        request,
+        "benefits/runs.html",
+        {"rows": rows, "region_name": page_data.region_name(region)},
+    )
 
 
 @login_required
@@ -217,6 +222,7 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
             "duration": page_data.duration_text(view.run.seconds),
             "totals": page_data.run_totals(view),
             "programmes": page_data.run_programme_counts(view),
+            "region_name": page_data.region_name(view.region_code),
         },
     )
 
