@@ -321,3 +321,15 @@ def test_opening_the_offer_reads_its_message_but_an_officer_does_not(client: Cli
     page(client, f"/en/benefits/offers/{offer.pk}/")
     assert "<strong>New:</strong>" not in page(client, "/en/benefits/")
     assert Message.objects.get().read_at is not None
+
+
+def test_the_officer_of_the_region_reads_a_persons_benefits_page(client: Client) -> None:
+    trio = make_trio()
+    make_offer(trio.person)
+    sign_in(client, trio.own_officer)
+    theirs = page(client, f"/en/benefits/persons/{trio.person.iin}/")
+    assert "Only the person or their legal representative can answer the offers." in theirs
+    assert "Answer the offer" not in theirs and "See the offer" in theirs
+    other = Client()
+    sign_in(other, trio.other_officer)
+    assert other.get(f"/en/benefits/persons/{trio.person.iin}/").status_code == 403

@@ -199,6 +199,7 @@ class PastDecision:
 class BenefitsPage:
     person: Person
     own: bool
+    answers: bool  # the viewer may answer the offers: the person or their representative
     notices: list[Notice]
     offers: list[Offer]
     awards: list[CurrentAward]
@@ -284,6 +285,7 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
     return BenefitsPage(
         person=person,
         own=person.user_id == getattr(actor, "pk", None),
+        answers=may_answer(actor, person),
         notices=notices,
         offers=offers,
         awards=awards,
