@@ -1,15 +1,22 @@
-"""Screen a snapshot for every Kazakhstan programme on 2024-01-01; measure wall time and memory.
+"""Screen the snapshots for every Kazakhstan programme and the well-being level on 2024-01-01.
 
-Prints
+Prints, for the national snapshot (20 M persons; a region-scale one when it is missing)
 
-    bench: screen_<scale>_seconds: 12.3 s (target 20)
-    bench: screen_<scale>_peak_memory: 2.1 GiB (target 4)
+    bench: screen_national_seconds: 12.3 s (target 20)
+    bench: screen_national_peak_memory: 2.1 GiB (target 4)
+    bench: screen_national_baseline_sql_seconds: 8.0 s (hand-written DuckDB SQL, same output)
+    bench: screen_national_over_baseline: 1.5 x (target 2)
+    bench: screen_national_agrees_with_baseline: yes (target yes)
 
-and exits non-zero when a target is missed. The snapshot is the directory given as argument,
-by default ``bench/out/national`` when it exists, else a region-scale snapshot generated into a
-temporary directory. The results are written into a temporary directory and discarded.
+and, when the region-scale snapshot (2 M persons) is there too,
 
-    .venv/bin/python bench/bench_screen.py [SNAPSHOT_DIR] [--date 2024-01-01]
+    bench: screen_growth_region_to_national: 9.1 x (target 12)
+
+and exits non-zero when a target is missed. The peak memory is this process's, measured right
+after the national screening and before anything else runs. Results go to temporary
+directories and are discarded.
+
+    .venv/bin/python bench/bench_screen.py [SNAPSHOT_DIR] [--region REGION_DIR]
 """
 
 from __future__ import annotations
@@ -24,13 +31,26 @@ import tempfile
 import time
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
+from baseline_sql import baseline
 from inclusio.countries import COUNTRIES_DIR
-from inclusio.rules.ruleset import load_rules, rule_files
-from inclusio.rules.screen import screen
+from inclusio.rules.ruleset import RuleSet, load_rules, rule_files
+from inclusio.rules.screen import (
+    ASSESSMENT_SCHEMA,
+    ASSESSMENTS,
+    RESULT_SCHEMA,
+    RESULTS,
+    screen,
+)
 
 SECONDS_TARGET = 20
 PEAK_MEMORY_TARGET_GIB = 4
+RATIO_TARGET = 2  # compiled rules within 2x of hand-written SQL doing the same work
+GROWTH_TARGET = 12  # 2 M -> 20 M persons: at most 12 times the time
+DATE = datetime.date(2024, 1, 1)  # the baseline's parameter values are this day's
 DEFAULT = Path(__file__).parent / "out" / "national"
+REGION = Path(__file__).parent / "out" / "region"
 
 
 def peak_memory_gib() -> float:
@@ -45,10 +65,33 @@ def scale_of(snapshot: Path) -> str:
     return snapshot.name
 
 
+def timed_screen(snapshot: Path, rules: RuleSet, on: datetime.date, out: Path) -> float:
+    started = time.monotonic()
+    summary = screen(snapshot, on, rules.programmes, out, assessments=rules.assessments)
+    seconds = time.monotonic() - started
+    print(
+        f"screen {scale_of(snapshot)} on {on}: {len(rules.programmes)} programmes, "
+        f"{summary.subjects:,} subjects, {summary.rows:,} rows, "
+        f"{summary.awards:,} awards, {summary.total_amount_kzt:,} KZT; {summary.levels}",
+        flush=True,
+    )
+    return seconds
+
+
+def same_files(ours: Path, theirs: Path) -> bool:
+    for name, schema in ((RESULTS, RESULT_SCHEMA), (ASSESSMENTS, ASSESSMENT_SCHEMA)):
+        mine = pq.read_table(ours / name).cast(schema)
+        other = pq.read_table(theirs / name).cast(schema)
+        if not mine.equals(other):
+            print(f"differs from the baseline: {name} ({mine.num_rows} / {other.num_rows} rows)")
+            return False
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("snapshot", nargs="?", type=Path, help="snapshot directory")
-    parser.add_argument("--date", default="2024-01-01", type=datetime.date.fromisoformat)
+    parser.add_argument("--region", type=Path, default=REGION, help="region-scale snapshot")
     parser.add_argument("--country", default="kz")
     args = parser.parse_args()
 
@@ -63,26 +106,38 @@ def main() -> int:
             generated = Path(tempfile.mkdtemp(prefix="inclusio-screen-snapshot-"))
             generate("region", 1, generated, country=args.country)
             snapshot = generated
-    programmes = load_rules(rule_files(COUNTRIES_DIR / args.country / "programmes")).programmes
-    out = Path(tempfile.mkdtemp(prefix="inclusio-screen-"))
+    rules = load_rules(rule_files(COUNTRIES_DIR / args.country / "programmes"))
     scale = scale_of(snapshot)
+    out = Path(tempfile.mkdtemp(prefix="inclusio-screen-"))
     try:
+        seconds = timed_screen(snapshot, rules, DATE, out / "rules")
+        memory = peak_memory_gib()
         started = time.monotonic()
-        summary = screen(snapshot, args.date, programmes, out)
-        seconds = time.monotonic() - started
+        baseline(snapshot, list(rules.programmes), out / "baseline")
+        baseline_seconds = time.monotonic() - started
+        agree = same_files(out / "rules", out / "baseline")
+        growth = None
+        if args.region.is_dir() and args.region.resolve() != snapshot.resolve():
+            growth = seconds / timed_screen(args.region, rules, DATE, out / "region")
     finally:
         shutil.rmtree(out, ignore_errors=True)
         if generated is not None:
             shutil.rmtree(generated, ignore_errors=True)
-    memory = peak_memory_gib()
-    print(
-        f"screen {scale} on {args.date}: {len(programmes)} programmes, "
-        f"{summary.subjects:,} subjects, {summary.rows:,} rows, "
-        f"{summary.awards:,} awards, {summary.total_amount_kzt:,} KZT"
-    )
+    ratio = seconds / baseline_seconds
     print(f"bench: screen_{scale}_seconds: {seconds:.1f} s (target {SECONDS_TARGET})")
     print(f"bench: screen_{scale}_peak_memory: {memory:.2f} GiB (target {PEAK_MEMORY_TARGET_GIB})")
-    return 0 if seconds <= SECONDS_TARGET and memory <= PEAK_MEMORY_TARGET_GIB else 1
+    print(
+        f"bench: screen_{scale}_baseline_sql_seconds: {baseline_seconds:.1f} s "
+        "(hand-written DuckDB SQL, same output)"
+    )
+    print(f"bench: screen_{scale}_over_baseline: {ratio:.2f} x (target {RATIO_TARGET})")
+    print(f"bench: screen_{scale}_agrees_with_baseline: {'yes' if agree else 'no'} (target yes)")
+    ok = seconds <= SECONDS_TARGET and memory <= PEAK_MEMORY_TARGET_GIB
+    ok = ok and ratio <= RATIO_TARGET and agree
+    if growth is not None:
+        print(f"bench: screen_growth_region_to_{scale}: {growth:.1f} x (target {GROWTH_TARGET})")
+        ok = ok and growth <= GROWTH_TARGET
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
