@@ -69,6 +69,25 @@ def fetch_arrow(sql: str, params: Sequence[Any], schema: pa.Schema) -> pa.Table:
     )
 
 
+def reserve_ids(model: type[models.Model], count: int) -> pa.Array:
+    """``count`` new primary keys for ``model``, taken from its sequence (PostgreSQL) or after
+    its largest id (SQLite, whose writers are serialised), so that rows written in bulk can be
+    referred to without reading them back."""
+    if count == 0:
+        return pa.array([], pa.int64())
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return pa.array([row[0] for row in cursor.fetchall()], pa.int64())
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608 — model table
+        (largest,) = cursor.fetchone()
+    return pa.array(range(largest + 1, largest + 1 + count), pa.int64())
+
+
 def timestamp_text(value: Any) -> str:
     """A timestamp in the text form the database stores (for Arrow columns written as text)."""
     if connection.vendor == "postgresql":

@@ -31,6 +31,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -82,6 +83,7 @@ DECISION_FIELDS = (
     "decided_at",
     "explanation",
 )
+STARTS_AN_AWARD = [Decision.Outcome.GRANTED.value, Decision.Outcome.AMOUNT_CHANGED.value]
 OUTCOME_OF_KIND = {
     Proposal.Kind.NEW: Decision.Outcome.GRANTED,
     Proposal.Kind.CHANGED: Decision.Outcome.AMOUNT_CHANGED,
@@ -426,7 +428,6 @@ LEFT JOIN subject_wellbeing w
    AND w.subject_id = coalesce(s.subject_id,
         CASE WHEN pr.entity = 'family' THEN CAST(h.family_ref AS VARCHAR) ELSE rp.iin END)
 WHERE pl.kind IS NOT NULL AND NOT pl.open_still_holds
-ORDER BY pl.person_id, pl.programme_id
 """
 _PROPOSALS_SQL = _PROPOSALS_TEMPLATE.format(
     level_priority=_LEVEL_PRIORITY, no_level=len(WELLBEING_LEVELS)
@@ -456,14 +457,20 @@ def plan(programmes: list[Programme], out_dir: Path, snapshot_dir: Path, on: dt.
         db.execute(_DIFF_SQL)
         db.execute(_PLAN_SQL)
         db.execute(_PROPOSALS_SQL)
+        # ``seq`` numbers the proposals in the order they are written (their ids are reserved
+        # in that order), so that a decision names its proposal without reading it back.
+        db.execute(
+            "CREATE TABLE numbered AS SELECT row_number() OVER"
+            " (ORDER BY person_id, programme_id) - 1 AS seq, * FROM proposals"
+        )
         proposals = db.sql(
             "SELECT programme_id AS programme, version_id AS version, subject_kind, subject_id,"
             " person_id AS person, kind, amount_kzt, previous_amount_kzt, reasons, parameters,"
-            " priority, wellbeing, award_id AS award, status FROM proposals"
+            " priority, wellbeing, award_id AS award, status FROM numbered ORDER BY seq"
         ).to_arrow_table()
         decisions = db.sql(
             """
-            SELECT person_id AS person, programme_id AS programme,
+            SELECT seq, person_id AS person, programme_id AS programme,
                    CASE kind WHEN 'new' THEN 'granted' WHEN 'changed' THEN 'amount_changed'
                         ELSE 'ended' END AS outcome,
                    amount_kzt,
@@ -474,7 +481,7 @@ def plan(programmes: list[Programme], out_dir: Path, snapshot_dir: Path, on: dt.
                        'previous_amount_kzt', previous_amount_kzt,
                        'reasons', json(reasons), 'parameters', json(parameters),
                        'screening_date', ?) AS VARCHAR) AS explanation
-            FROM proposals WHERE status = 'assigned'
+            FROM numbered WHERE status = 'assigned' ORDER BY seq
             """,
             params=[on.isoformat()],
         ).to_arrow_table()
@@ -535,6 +542,12 @@ def write_proposals(
 
     Call inside a transaction: a failure anywhere leaves none of it.
     """
+    if connection.vendor == "postgresql":
+        # Django declares foreign keys DEFERRABLE INITIALLY DEFERRED: a million deferred checks
+        # queued until COMMIT cost about twice what checking each statement's rows costs. The
+        # setting ends with this transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     result = plan(programmes, out_dir, snapshot_dir, run.screening_date)
     now = timezone.now()
     for ids, status in (
@@ -544,41 +557,41 @@ def write_proposals(
         for start in range(0, len(ids), 1000):
             Proposal.objects.filter(pk__in=ids[start : start + 1000]).update(status=status)
     n = result.proposals.num_rows
-    proposals = result.proposals.append_column(
-        "run", pa.array([run.pk] * n, pa.int64())
-    ).append_column("created_at", pa.array([bulk.timestamp_text(now)] * n, pa.string()))
-    bulk.insert_arrow(Proposal, proposals.select(list(PROPOSAL_FIELDS)))
+    ids = bulk.reserve_ids(Proposal, n)
+    proposals = (
+        result.proposals.append_column("id", ids)
+        .append_column("run", pa.array([run.pk] * n, pa.int64()))
+        .append_column("created_at", pa.array([bulk.timestamp_text(now)] * n, pa.string()))
+    )
+    bulk.insert_arrow(Proposal, proposals.select(["id", *PROPOSAL_FIELDS]))
     if result.decisions.num_rows:
-        _write_decisions(run, result.decisions, now)
+        _write_decisions(run, result.decisions, ids, now)
     messaging.backend().send_run(run.pk)
     return result.counts
 
 
-def _write_decisions(run: ScreeningRun, decisions: pa.Table, now: dt.datetime) -> None:
+def _write_decisions(
+    run: ScreeningRun, decisions: pa.Table, proposal_ids: pa.Array, now: dt.datetime
+) -> None:
     """The decisions taken on import, then the awards they end, change or start."""
-    ids = bulk.fetch_arrow(
-        f"SELECT id, person_id, programme_id FROM {Proposal._meta.db_table}"  # noqa: S608
-        " WHERE run_id = %s AND status = 'assigned'",
-        [run.pk],
-        pa.schema([("proposal", pa.int64()), ("person", pa.int64()), ("programme", pa.int64())]),
+    m = decisions.num_rows
+    ids = bulk.reserve_ids(Decision, m)
+    decisions = (
+        decisions.append_column("id", ids)
+        .append_column("proposal", pc.take(proposal_ids, decisions["seq"]))
+        .append_column("decided_at", pa.array([bulk.timestamp_text(now)] * m, pa.string()))
     )
-    joined = ids.join(decisions, keys=["person", "programme"], join_type="inner")
-    n = joined.num_rows
-    joined = joined.append_column(
-        "decided_at", pa.array([bulk.timestamp_text(now)] * n, pa.string())
-    )
-    bulk.insert_arrow(Decision, joined.select(list(DECISION_FIELDS)))
+    bulk.insert_arrow(Decision, decisions.select(["id", *DECISION_FIELDS]))
     award, proposal, decision = (
         Award._meta.db_table,
         Proposal._meta.db_table,
         Decision._meta.db_table,
     )
     last_day = connection.ops.adapt_datefield_value(run.screening_date - dt.timedelta(days=1))
-    starts = connection.ops.adapt_datefield_value(run.screening_date)
     with connection.cursor() as cursor:
-        # Only the models' table names are interpolated.
         # End the awards that end or change (the day before the screening date, never before
-        # they started), naming the decision that ends them ...
+        # they started), naming the decision that ends them. Only the models' table names are
+        # interpolated.
         cursor.execute(
             f"UPDATE {award} SET ends = CASE WHEN starts > %s THEN starts ELSE %s END,"  # noqa: S608
             f" ended_by_id = (SELECT d.id FROM {decision} d JOIN {proposal} p"
@@ -587,11 +600,17 @@ def _write_decisions(run: ScreeningRun, decisions: pa.Table, now: dt.datetime) -
             " AND status = 'assigned' AND award_id IS NOT NULL)",
             [last_day, last_day, run.pk, run.pk],
         )
-        # ... then start the new ones, from the screening date.
-        cursor.execute(
-            f"INSERT INTO {award} (person_id, programme_id, amount_kzt, starts, decision_id)"  # noqa: S608
-            f" SELECT d.person_id, d.programme_id, d.amount_kzt, %s, d.id FROM {decision} d"
-            f" JOIN {proposal} p ON p.id = d.proposal_id"
-            " WHERE p.run_id = %s AND d.outcome IN ('granted', 'amount_changed')",
-            [starts, run.pk],
-        )
+    # Then start the new ones, from the screening date.
+    starting = decisions.filter(pc.is_in(decisions["outcome"], pa.array(STARTS_AN_AWARD)))
+    k = starting.num_rows
+    starts = str(connection.ops.adapt_datefield_value(run.screening_date))
+    awards = pa.table(
+        {
+            "person": starting["person"],
+            "programme": starting["programme"],
+            "amount_kzt": starting["amount_kzt"],
+            "starts": pa.array([starts] * k, pa.string()),
+            "decision": starting["id"],
+        }
+    )
+    bulk.insert_arrow(Award, awards)
