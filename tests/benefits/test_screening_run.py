@@ -11,6 +11,7 @@ import pytest
 
 from inclusio.benefits import bulk
 from inclusio.benefits.models import (
+    WELLBEING_LEVELS,
     Award,
     Decision,
     Message,
@@ -226,9 +227,15 @@ def test_offers_follow_the_family_wellbeing_level(
     def with_wellbeing(snapshot_dir: Path, on: Any, progs: Any, out_dir: Path, engine: str) -> Any:
         summary = real(snapshot_dir, on, progs, out_dir, engine)
         levels = pa.table(
-            {"family_id": pa.array([1, 2], pa.int64()), "level": ["stable", "crisis"]}
+            {
+                "family_id": ["1", "2"],
+                "assessment": ["family_wellbeing"] * 2,
+                "level": ["stable", "crisis"],
+                "score": pa.array([0, 9], pa.int64()),
+                "indicators": pa.array([[], ["no_income"]], pa.list_(pa.string())),
+            }
         )
-        pq.write_table(levels, out_dir / screening.WELLBEING)
+        pq.write_table(levels, out_dir / screening.ASSESSMENTS)
         return summary
 
     monkeypatch.setattr(screening, "_screen", with_wellbeing)
@@ -260,3 +267,14 @@ def test_a_missing_snapshot_is_refused(programmes: dict[str, Programme], tmp_pat
     assert refused.value.code == "SNAPSHOT_MISSING"
     assert not ScreeningRun.objects.exists()
     assert Person.objects.count() == 0
+
+
+def test_the_screening_scores_the_families(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    person = make_person()
+    snapshot = Snapshot()
+    snapshot.person(person.iin, category="II")
+    run = screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "lv"), on=ON)
+    levels = {p.wellbeing for p in Proposal.objects.filter(run=run)}
+    assert len(levels) == 1 and levels.pop() in WELLBEING_LEVELS

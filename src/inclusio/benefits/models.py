@@ -9,6 +9,8 @@ when a rule file or a parameter does later.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,6 +24,9 @@ from inclusio.registry.models import Person
 # priority is the index of its family's level (no level known: after every level).
 WELLBEING_LEVELS = ("crisis", "emergency", "unsatisfactory", "satisfactory", "stable")
 NO_WELLBEING_PRIORITY = len(WELLBEING_LEVELS)
+# A reference written only in bulk by a screening run, not checked row by row by the database
+# (see Proposal.run).
+BULK_REFERENCE: dict[str, Any] = {"db_constraint": False}
 
 
 class Programme(models.Model):
@@ -163,13 +168,21 @@ class Award(models.Model):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="benefit_awards"
     )
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="awards"
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+        **BULK_REFERENCE,  # see Proposal.run
     )
     amount_kzt = models.BigIntegerField(_("monthly amount, KZT"), null=True, blank=True)
     starts = models.DateField(_("from"))
     ends = models.DateField(_("until"), null=True, blank=True)
     decision = models.ForeignKey(
-        "Decision", verbose_name=_("decision"), on_delete=models.PROTECT, related_name="awards"
+        "Decision",
+        verbose_name=_("decision"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+        **BULK_REFERENCE,  # see Proposal.run
     )
     ended_by = models.ForeignKey(
         "Decision",
@@ -220,15 +233,20 @@ class Proposal(models.Model):
         SUPERSEDED = "superseded", _("replaced by a later screening")
         WITHDRAWN = "withdrawn", _("withdrawn: no longer applies")
 
-    # A national run writes about a million proposals: the foreign keys whose lookups another
-    # index already serves (or that are never looked up from this side) have no index of their
-    # own, which keeps the bulk write fast.
+    # A national run writes about a million proposals in one transaction. Foreign keys whose
+    # lookups another index serves (or that are never looked up from this side) have no index of
+    # their own. BULK_REFERENCE marks the references to rows of this app that only the run's
+    # set-based write fills, from rows it read in the same transaction (the run, programmes,
+    # versions, proposals; none of them is ever deleted): the database does not check them row
+    # by row, because PostgreSQL's per-row checks were half the cost of the national write
+    # (bench/bench_proposals.py). References to the registry (the person) stay checked.
     run = models.ForeignKey(
         ScreeningRun,
         verbose_name=_("screening run"),
         on_delete=models.PROTECT,
         related_name="proposals",
         db_index=False,  # served by proposal_once_per_run
+        **BULK_REFERENCE,
     )
     programme = models.ForeignKey(
         Programme,
@@ -236,6 +254,7 @@ class Proposal(models.Model):
         on_delete=models.PROTECT,
         related_name="proposals",
         db_index=False,
+        **BULK_REFERENCE,
     )
     version = models.ForeignKey(
         ProgrammeVersion,
@@ -245,6 +264,7 @@ class Proposal(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        **BULK_REFERENCE,
     )
     subject_kind = models.CharField(_("subject kind"), max_length=6)
     subject_id = models.CharField(_("subject"), max_length=20, help_text=_("IIN or family id."))
@@ -272,6 +292,7 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         related_name="proposals",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -317,7 +338,11 @@ class Decision(models.Model):
         related_name="benefit_decisions",
     )
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="decisions"
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        **BULK_REFERENCE,  # see Proposal.run
     )
     outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices)
     amount_kzt = models.BigIntegerField(_("monthly amount, KZT"), null=True, blank=True)
@@ -400,6 +425,7 @@ class Message(models.Model):
         null=True,
         blank=True,
         related_name="messages",
+        **BULK_REFERENCE,  # see Proposal.run
     )
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)

@@ -37,6 +37,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inclusio import countries
 from inclusio.benefits import bulk, messaging
 from inclusio.benefits.models import (
     WELLBEING_LEVELS,
@@ -52,10 +53,13 @@ from inclusio.registry.models import Family, FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
-from inclusio.rules.loader import load_programme_text
+from inclusio.rules.loader import load_programme_text, load_rule_file
 from inclusio.synthetic.snapshot import MANIFEST, parquet_path
 
-WELLBEING = "wellbeing.parquet"  # beside results.parquet when the screening scored families
+# The family well-being levels, beside results.parquet when the screening scored families.
+ASSESSMENTS = getattr(rules_screen, "ASSESSMENTS", "assessments.parquet")
+WELLBEING_ASSESSMENT = "family_wellbeing"
+WELLBEING = "wellbeing.parquet"  # the same as a file of its own: family_id, level
 PROPOSAL_FIELDS = (
     "run",
     "programme",
@@ -216,10 +220,31 @@ def _screen(
         raise ValidationFailed(
             "ENGINE_UNAVAILABLE", _("The %(engine)s engine is not available."), engine=engine
         )
+    if "assessments" in accepted:
+        options["assessments"] = assessments()
     spark_master = str(getattr(settings, "SPARK_MASTER", ""))
     if "spark_master" in accepted and spark_master:
         options["spark_master"] = spark_master
     return rules_screen.screen(snapshot_dir, on, rules, out_dir, **options)
+
+
+def assessments() -> list[Any]:
+    """The country's assessment files (the family well-being level), which order the offers.
+
+    A file that does not load orders nothing and stops nothing: the run goes on without it.
+    """
+    directory = Path(countries.COUNTRIES_DIR) / settings.COUNTRY / "programmes"
+    found = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name.endswith(".test.yaml"):
+            continue
+        try:
+            rule = load_rule_file(path)
+        except (RuleError, OSError, ValueError):
+            continue
+        if getattr(rule, "levels", None) is not None:
+            found.append(rule)
+    return found
 
 
 # --- the difference, in DuckDB -----------------------------------------------------------------
@@ -311,29 +336,38 @@ def _programme_table(programmes: list[Programme]) -> pa.Table:
 
 
 def _wellbeing_sql(db: duckdb.DuckDBPyConnection, out_dir: Path, snapshot_dir: Path) -> str:
-    """A view ``subject_wellbeing(subject_kind, subject_id, level)``; empty without scores."""
-    path = out_dir / WELLBEING
+    """A view ``subject_wellbeing(subject_kind, subject_id, level)``: each family's well-being
+    level, and each person's (their family's); empty when the screening scored no family."""
+    levels = out_dir / ASSESSMENTS
+    legacy = out_dir / WELLBEING
     persons = parquet_path(snapshot_dir, "persons")
-    if path.is_file() and persons.is_file():
-        # Only the run's own file paths, quoted, are interpolated.
+    # Only the run's own file paths, quoted, are interpolated.
+    if levels.is_file():
         db.execute(
             "CREATE VIEW wellbeing AS SELECT CAST(family_id AS VARCHAR) AS family_id,"  # noqa: S608
-            f" CAST(level AS VARCHAR) AS level FROM read_parquet({_quoted(path)})"
+            f" CAST(level AS VARCHAR) AS level FROM read_parquet({_quoted(levels)})"
+            f" WHERE assessment = '{WELLBEING_ASSESSMENT}'"
         )
+    elif legacy.is_file():
         db.execute(
-            "CREATE VIEW snapshot_persons AS SELECT iin,"  # noqa: S608
-            f" CAST(family_id AS VARCHAR) AS family_id FROM read_parquet({_quoted(persons)})"
+            "CREATE VIEW wellbeing AS SELECT CAST(family_id AS VARCHAR) AS family_id,"  # noqa: S608
+            f" CAST(level AS VARCHAR) AS level FROM read_parquet({_quoted(legacy)})"
         )
-        return """
-            SELECT 'family' AS subject_kind, family_id AS subject_id, level FROM wellbeing
-            UNION ALL
-            SELECT 'person', p.iin, w.level
-            FROM snapshot_persons p JOIN wellbeing w USING (family_id)
-        """
-    return (
-        "SELECT NULL::VARCHAR AS subject_kind, NULL::VARCHAR AS subject_id,"
-        " NULL::VARCHAR AS level WHERE FALSE"
+    else:
+        return (
+            "SELECT NULL::VARCHAR AS subject_kind, NULL::VARCHAR AS subject_id,"
+            " NULL::VARCHAR AS level WHERE FALSE"
+        )
+    db.execute(
+        "CREATE VIEW snapshot_persons AS SELECT iin,"  # noqa: S608
+        f" CAST(family_id AS VARCHAR) AS family_id FROM read_parquet({_quoted(persons)})"
     )
+    return """
+        SELECT 'family' AS subject_kind, family_id AS subject_id, level FROM wellbeing
+        UNION ALL
+        SELECT 'person', p.iin, w.level
+        FROM snapshot_persons p JOIN wellbeing w USING (family_id)
+    """
 
 
 def _quoted(path: Path) -> str:
