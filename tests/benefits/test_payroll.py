@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from inclusio.benefits.models import Award, Payment, Programme, Proposal
 from inclusio.benefits.pain001 import NAMESPACE
@@ -17,7 +18,7 @@ from inclusio.benefits.services import (
     proposal_accept,
     screening_run,
 )
-from inclusio.core.errors import AccessDenied
+from inclusio.core.errors import AccessDenied, ValidationFailed
 from inclusio.registry.models import Person
 from tests.benefits.builders import IBAN, ON, Snapshot, person_with_account
 from tests.factories import make_user
@@ -69,6 +70,11 @@ def test_one_payment_per_cash_award_and_none_twice(recipients: tuple[Person, Per
 def test_an_award_starting_later_is_not_paid(recipients: tuple[Person, Person]) -> None:
     payroll = payroll_create(actor=None, month=dt.date(2023, 12, 1))
     assert not payroll.payments.exists()
+    with pytest.raises(ValidationFailed) as empty:
+        payment_file(payroll)
+    assert empty.value.code == "PAYROLL_EMPTY"
+    with translation.override("en"):
+        assert "2023-12 has no payment" in empty.value.message
 
 
 def test_only_the_ministry_makes_the_payroll(recipients: tuple[Person, Person]) -> None:

@@ -440,5 +440,14 @@ def _latest_accounts(person_ids: set[int]) -> dict[int, str]:
 
 
 def payment_file(payroll: Payroll) -> bytes:
-    """The payroll's scheduled payments as an ISO 20022 pain.001.001.09 credit transfer file."""
+    """The payroll's scheduled payments as an ISO 20022 pain.001.001.09 credit transfer file.
+
+    ValidationFailed when nothing is to be paid: the standard has no empty transfer.
+    """
+    if not payroll.payments.filter(status=Payment.Status.SCHEDULED).exists():
+        raise ValidationFailed(
+            "PAYROLL_EMPTY",
+            _("The payroll of %(month)s has no payment to make, so there is no payment file."),
+            month=f"{payroll.month:%Y-%m}",
+        )
     return pain001.credit_transfer(payroll)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from inclusio.benefits.models import Payment
 from inclusio.benefits.services import payment_file, payroll_create
+from inclusio.core.errors import DomainError
 
 
 def month(text: str) -> dt.date:
@@ -36,7 +37,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         payroll = payroll_create(actor=None, month=month(options["month"]))
-        options["out"].write_bytes(payment_file(payroll))
+        try:
+            options["out"].write_bytes(payment_file(payroll))
+        except DomainError as error:
+            self.stdout.write(error.message)
         totals = {
             row["status"]: row
             for row in payroll.payments.values("status").annotate(
