@@ -582,6 +582,8 @@ def write_proposals(
         # setting ends with this transaction.
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # One run writes at a time: a second run waits here, then reads what the first wrote.
+    list(Programme.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     result = plan(programmes, out_dir, snapshot_dir, run.screening_date)
     now = timezone.now()
     for ids, status in (
@@ -589,7 +591,10 @@ def write_proposals(
         (result.withdraw, Proposal.Status.WITHDRAWN),
     ):
         for start in range(0, len(ids), 1000):
-            Proposal.objects.filter(pk__in=ids[start : start + 1000]).update(status=status)
+            # Still pending: an answer given since the plan was read stands.
+            Proposal.objects.filter(
+                pk__in=ids[start : start + 1000], status=Proposal.Status.PENDING
+            ).update(status=status)
     n = result.proposals.num_rows
     ids = bulk.reserve_ids(Proposal, n)
     proposals = (
