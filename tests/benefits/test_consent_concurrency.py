@@ -1,0 +1,54 @@
+"""Two consents to one offer at the same moment (PostgreSQL): one decision, one award."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from inclusio.benefits.models import Award, Decision, Proposal
+from inclusio.benefits.services import programmes_load, proposal_accept, screening_run
+from tests.benefits.builders import IBAN, ON, Snapshot, copy_programmes, person_with_account
+
+
+def test_two_consents_at_once_make_one_decision(
+    transactional_db: None, tmp_path: Path, settings: Any
+) -> None:
+    # The root conftest's transactional_db (not the marker) can empty the append-only logs.
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them anyway)")
+    settings.VAR_DIR = tmp_path / "var"
+    programmes_load(directory=copy_programmes(tmp_path / "p", "disability_benefit"))
+    person = person_with_account("dana")
+    snapshot = Snapshot()
+    snapshot.person(person.iin, category="II")
+    screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "c"), on=ON)
+    offer = Proposal.objects.get(person=person)
+    barrier = threading.Barrier(2)
+    decisions: list[int] = []
+    errors: list[BaseException] = []
+
+    def consent() -> None:
+        try:
+            barrier.wait()
+            decision = proposal_accept(
+                actor=person.user, proposal_id=offer.pk, payment_account=IBAN
+            )
+            decisions.append(decision.pk)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=consent) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert len(set(decisions)) == 1
+    assert Decision.objects.count() == 1
+    assert Award.objects.count() == 1
