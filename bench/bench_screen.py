@@ -35,11 +35,11 @@ import pyarrow.parquet as pq
 
 from baseline_sql import baseline
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.ruleset import RuleSet, load_rules, rule_files
 from inclusio.rules.screen import (
     ASSESSMENT_SCHEMA,
     ASSESSMENTS,
-    RESULT_SCHEMA,
     RESULTS,
     screen,
 )

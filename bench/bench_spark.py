@@ -29,8 +29,9 @@ import pyarrow.parquet as pq
 
 from inclusio.countries import COUNTRIES_DIR
 from inclusio.rules.engines import DEFAULT_SPARK_MASTER
+from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.ruleset import load_rules, rule_files
-from inclusio.rules.screen import RESULT_SCHEMA, screen
+from inclusio.rules.screen import screen
 
 DEFAULT = Path(__file__).parent / "out" / "region"
 

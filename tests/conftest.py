@@ -78,6 +78,17 @@ def _fast_password_hashing(settings: Any) -> None:  # pytest-django's settings w
 
 
 @pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # Commands and services speak the active language (Kazakh by default). Every test starts in
+    # English, so that one run alone reads the same texts as in the whole suite, where a page
+    # request would otherwise leave its language active for the next test.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     # Permission sets are cached per account id, and ids repeat between rolled-back tests.
     from django.core.cache import cache

@@ -13,7 +13,8 @@ from django.core.management import call_command
 
 from inclusio.core.management.commands.rules import country_rules
 from inclusio.rules.engines import connect
-from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, RESULT_SCHEMA, screen
+from inclusio.rules.results import RESULT_SCHEMA
+from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, screen
 from inclusio.synthetic.generate import generate
 
 # The day the carer coefficient changes (1.40 → 1.61): amounts differ from the day before.

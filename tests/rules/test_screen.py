@@ -16,13 +16,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inclusio.core.management.commands.rules import country_rules
-from inclusio.rules.assessment import assess
+from inclusio.rules import load_programme_text
+from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
-from inclusio.rules.loader import Programme
+from inclusio.rules.loader import Programme, load_rule_text
+from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import (
     ASSESSMENT_SCHEMA,
     ASSESSMENTS,
-    RESULT_SCHEMA,
     RESULTS,
     SnapshotError,
     screen,
@@ -316,3 +317,87 @@ def test_the_families_written_are_assessed_as_the_rule_file_says(
         assert (row["level"], row["score"]) == (expected["level"], expected["score"])
         assert row["indicators"] == [name for name in indicators if expected[name]]
     assert len({row["level"] for row in written}) >= 3  # not one level for everyone
+
+
+# Rules that hold for persons WITHOUT a disability record: the screen evaluates the recorded
+# persons and everyone else apart (``_recorded``), and must still give the compiler's answer.
+WITHOUT_RECORD = """\
+id: pension_age_without_record
+titles: {kk: Зейнет, ru: Пенсия, en: Pension age}
+reference: a test
+entity: person
+conditions:
+  no_record: is_null(category)
+  pension_age: age(birth_date) >= 63
+  no_job: not employed
+amount: 1000
+"""
+COUNT_WITHOUT_RECORD = """\
+id: members_without_record
+kind: assessment
+titles: {kk: Жазбасыз, ru: Без записи, en: Without a record}
+reference: a test
+entity: family
+member_conditions:
+  no_record: is_null(category)
+  recorded: not is_null(category)
+aggregates:
+  without: count(no_record)
+  recorded_members: count(recorded)
+  income_without: sum(if_(no_record, monthly_income_kzt, 0))
+indicators:
+  mostly_without:
+    domain: health
+    when: without > recorded_members * 2
+    points: 10
+    explain: {kk: К, ru: Б, en: Mostly}
+  poor_without:
+    domain: economic
+    when: income_without < 100000
+    points: 20
+    explain: {kk: К, ru: Б, en: Poor}
+levels:
+  - {level: worse, min_score: 20, titles: {kk: Н, ru: Х, en: Worse}}
+  - {level: bad, min_score: 10, titles: {kk: Н, ru: П, en: Bad}}
+  - {level: fine, min_score: 0, titles: {kk: Т, ru: С, en: Fine}}
+"""
+
+
+def test_persons_and_families_without_a_record_are_screened_as_the_compiler_says(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    programme = load_programme_text(WITHOUT_RECORD, file="pension.yaml")
+    assessment = load_rule_text(COUNT_WITHOUT_RECORD, file="count.yaml")
+    assert isinstance(assessment, Assessment)
+    carers = [p for p in country_rules("kz").programmes if p.cared is not None]
+    summary = screen(snapshot, ON, [programme, *carers], tmp_path, assessments=[assessment])
+    tables = {name: pq.read_table(parquet_path(snapshot, name)) for name in SCHEMAS}
+    written = pq.read_table(summary.path).to_pylist()
+    for each in (programme, *carers):
+        direct = {
+            row["subject_id"]: (row["eligible"], row["amount_kzt"])
+            for row in evaluate(each, tables, ON).to_pylist()
+        }
+        screened = {
+            row["subject_id"]: (row["eligible"], row["amount_kzt"])
+            for row in written
+            if row["programme"] == each.id
+        }
+        # Every subject written has one row of the programme, and only one.
+        rows = [row for row in written if row["programme"] == each.id]
+        assert len(rows) == len(screened) == len({row["subject_id"] for row in written})
+        assert {s for s, (eligible, _) in direct.items() if eligible} == {
+            s for s, (eligible, _) in screened.items() if eligible
+        }
+        assert screened == {s: direct[s] for s in screened}, each.id
+    eligible_without = sum(
+        1 for row in written if row["programme"] == programme.id and row["eligible"]
+    )
+    assert eligible_without > 100  # thousands of persons without a record, in the demo
+    direct_scores = {row["subject_id"]: row for row in assess(assessment, tables, ON).to_pylist()}
+    scores = pq.read_table(summary.path.parent / ASSESSMENTS).to_pylist()
+    assert len(scores) > 100
+    for row in scores:
+        expected = direct_scores[row["family_id"]]
+        assert (row["level"], row["score"]) == (expected["level"], expected["score"])
+    assert len({row["level"] for row in scores}) == 3

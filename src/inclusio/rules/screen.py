@@ -4,9 +4,14 @@ No Django here. DuckDB is the default engine; Spark runs the same compiled expre
 (``engine="spark"``, see ``inclusio.rules.engines``). ``screen()`` first checks the snapshot
 against the contract (``inclusio.synthetic.snapshot.SCHEMAS``) from the Parquet footers alone,
 and refuses a missing file, a missing column or a column of an incompatible type before any work
-starts. It then compiles every programme to Ibis over the snapshot read by DuckDB, unions the
-per-programme results, keeps every row of the subjects eligible to at least one programme, and
-writes them (DuckDB's ``COPY``; from Spark, Arrow batches) — no Python loop over rows.
+starts. It then compiles every programme to Ibis over the snapshot, evaluates them all in one
+wide table per kind of subject, keeps the subjects eligible to at least one programme, and
+unfolds their rows with Arrow (``inclusio.rules.results``) — no Python loop over rows.
+
+The persons with a disability record or a care link — under a million of a country's twenty —
+are joined to those tables once (``_recorded``); everyone else is read as having no record,
+which is what the join would give them. This spares joining twenty million persons to the
+records in each pass, and is the largest part of the screening's speed.
 
 ``results.parquet`` holds one row per subject and programme of the subject's kind (a person
 gets every person programme's row, a family every family programme's), ordered by kind,
@@ -67,23 +72,12 @@ from inclusio.rules.compiler import (
 )
 from inclusio.rules.engines import connect
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, Programme
+from inclusio.rules.results import ProgrammeColumns, unfold, write_results
 from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
 
 RESULTS = "results.parquet"
 STEPS = ("validate", "compile", "evaluate", "summarise")
 
-REASON_TYPE = pa.list_(pa.struct([pa.field("condition", pa.string()), pa.field("met", pa.bool_())]))
-RESULT_SCHEMA = pa.schema(
-    [
-        pa.field("subject_id", pa.string()),
-        pa.field("subject_kind", pa.string()),
-        pa.field("programme", pa.string()),
-        pa.field("eligible", pa.bool_()),
-        pa.field("amount_kzt", pa.int64()),
-        pa.field("reasons", REASON_TYPE),
-        pa.field("parameters", pa.string()),
-    ]
-)
 
 # ``assessments.parquet``: one row per family written and assessment (the families eligible to
 # a family programme, and the families of the persons eligible to a person programme).
@@ -237,19 +231,9 @@ class _Columns:
         return self.table[self.renamed.get(name, name)]
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    """One programme's columns in the wide table of its kind of subject."""
-
-    programme: Programme
-    eligible: str
-    amount: str
-    conditions: tuple[tuple[str, str], ...]  # (condition name, column)
-
-
 def _wide(
     programmes: list[Programme], table: Any, renamed: dict[str, dict[str, str]], on: datetime.date
-) -> tuple[dict[str, Any], list[_Compiled]]:
+) -> tuple[dict[str, Any], list[ProgrammeColumns]]:
     """Every programme's conditions, eligibility and amount as columns over one table.
 
     Columns are named by the programme's position (``p3_eligible``…): condition names of two
@@ -267,33 +251,102 @@ def _wide(
             names.append((name, f"{prefix}c{position}"))
         columns[f"{prefix}eligible"] = eligible
         columns[f"{prefix}amount"] = amount
-        compiled.append(_Compiled(programme, f"{prefix}eligible", f"{prefix}amount", tuple(names)))
+        parameters = json.dumps(parameters_used(programme, on), ensure_ascii=False, sort_keys=True)
+        compiled.append(
+            ProgrammeColumns(
+                programme.id, f"{prefix}eligible", f"{prefix}amount", tuple(names), parameters
+            )
+        )
     return columns, compiled
 
 
+def _recorded(tables: dict[str, Any]) -> Any:
+    """The persons with a disability record or a care link, joined to their record.
+
+    Under a million of a country's twenty: every pass joins these few to the small tables, and
+    reads everyone else as having no record (``_without_records``), which is what a join would
+    give them.
+    """
+    persons, disability = tables["persons"], tables["disability"]
+    iins = _recorded_iins(tables)
+    return person_table(persons.semi_join(iins, persons.iin == iins.iin), disability)
+
+
+def _recorded_iins(tables: dict[str, Any]) -> Any:
+    disability, care = tables["disability"], tables["care"]
+    return ibis.union(
+        disability.select(iin=disability.iin),
+        care.select(iin=care.carer_iin),
+        care.select(iin=care.cared_iin),
+        distinct=True,
+    )
+
+
+def _without_records(persons: Any, disability: Any) -> Any:
+    """``persons`` in the shape of the person table, every disability column null."""
+    types = disability.schema()
+    return persons.select(
+        *[persons[f.name] for f in SCHEMAS["persons"]],
+        **{
+            f.name: ibis.null().cast(types[f.name])
+            for f in SCHEMAS["disability"]
+            if f.name != "iin"
+        },
+    )
+
+
 def _person_wide(
-    programmes: list[Programme], tables: dict[str, Any], on: datetime.date
-) -> tuple[Any, list[_Compiled]]:
-    """One row per person: the person table, each carer programme's count of cared persons,
-    and every person programme's columns."""
-    base = person_table(tables["persons"], tables["disability"])
-    wide = base
+    programmes: list[Programme], tables: dict[str, Any], recorded: Any, on: datetime.date
+) -> tuple[Any, list[ProgrammeColumns]]:
+    """The persons eligible to at least one person programme, one row each: every person
+    programme's columns (conditions, eligibility, amount).
+
+    Every programme, carer counts included, is evaluated over ``recorded`` (``_recorded``);
+    the other persons are evaluated over the person table alone, with the disability columns
+    null and every carer count 0. The engine folds the conditions that then cannot hold, and
+    where no programme can hold for a person without a record (as in Kazakhstan) it does not
+    read them at all.
+    """
+    care = tables["care"]
     renamed: dict[str, dict[str, str]] = {}
+    counted = []
     for index, programme in enumerate(programmes):
         if programme.cared is None or not programme.in_force(on):
             continue
         column = f"cared_{index}"
-        counts = cared_counts(programme, base, tables["care"], on, parameters_on(programme, on))
-        # A view: the counts are built from the same person table as ``wide``.
-        counts = counts.select(carer_iin=counts.carer_iin, **{column: counts[CARED_COUNT]}).view()
-        joined = wide.left_join(counts, wide.iin == counts.carer_iin)
-        wide = joined.select(
-            *[joined[name] for name in wide.columns if name != "carer_iin"],
-            **{column: joined[column].fill_null(0)},
-        )
         renamed[programme.id] = {CARED_COUNT: column}
-    columns, compiled = _wide(programmes, wide, renamed, on)
-    return wide.select(subject_id=wide.iin, family_id=wide.family_id, **columns), compiled
+        counts = cared_counts(programme, recorded, care, on, parameters_on(programme, on))
+        counted.append(
+            counts.select(
+                carer_iin=counts.carer_iin, column=ibis.literal(column), n=counts[CARED_COUNT]
+            )
+        )
+    counters = [mapping[CARED_COUNT] for mapping in renamed.values()]
+    with_counts = recorded
+    if counted:
+        # Every carer programme's count in one row per carer, joined once.
+        long = ibis.union(*counted)
+        per_carer = long.group_by("carer_iin").aggregate(
+            **{column: long.n.max(where=long.column == column) for column in counters}
+        )
+        joined = recorded.left_join(per_carer, recorded.iin == per_carer.carer_iin)
+        with_counts = joined.select(
+            *[joined[name] for name in recorded.columns],
+            **{column: joined[column].fill_null(0) for column in counters},
+        )
+    others = _without_records(tables["persons"], tables["disability"]).mutate(
+        **{column: ibis.literal(0, type="int64") for column in counters}
+    )
+    parts = []
+    compiled: list[ProgrammeColumns] = []
+    for table in (with_counts, others):
+        columns, compiled = _wide(programmes, table, renamed, on)
+        evaluated = table.select(subject_id=table.iin, family_id=table.family_id, **columns)
+        parts.append(evaluated.filter(_anyone(evaluated, compiled)))
+    # Filtered before the anti-join, so that a filter folded to false leaves nothing to join.
+    iins = _recorded_iins(tables)
+    parts[1] = parts[1].anti_join(iins, parts[1].subject_id == iins.iin)
+    return ibis.union(*parts), compiled
 
 
 @dataclass(frozen=True)
@@ -310,42 +363,56 @@ def _family_wide(
     programmes: list[Programme],
     assessments: list[Assessment],
     tables: dict[str, Any],
+    recorded: Any,
     on: datetime.date,
-) -> tuple[Any, list[_Compiled], list[_Scored]]:
+) -> tuple[Any, list[ProgrammeColumns], list[_Scored]]:
     """One row per family of the snapshot: every family programme's columns and every
     assessment's level, score and indicators.
 
-    The per-family counts they read — each family programme's members who qualify, each
-    assessment's aggregates — come from ONE group-by over the persons.
+    The per-family sums and counts they read — each family programme's members who qualify,
+    each assessment's aggregates — come from one group-by over all the persons read as having
+    no record, corrected by the recorded persons (``_recorded``): plus what they add with
+    their records, minus what they added without. That is exact for sums and counts (the only
+    aggregates of the rule language), and spares joining twenty million persons to the records.
     """
-    base = person_table(tables["persons"], tables["disability"])
     families = tables["families"]
-    counts: dict[str, Any] = {}
+
+    def per_family(persons: Any) -> dict[str, Any]:
+        counts: dict[str, Any] = {}
+        for index, programme in enumerate(programmes):
+            if programme.members is not None and programme.in_force(on):
+                qualifies = member_qualifies(programme, persons, on, parameters_on(programme, on))
+                counts[f"members_{index}"] = qualifies.cast("int64").sum()
+        for index, assessment in enumerate(assessments):
+            for name, metric in assessment_metrics(assessment, persons, on).items():
+                counts[f"a{index}_{name}"] = metric
+        return counts
+
+    everyone = _without_records(tables["persons"], tables["disability"])
+    as_nobody = _without_records(recorded, tables["disability"])
+    totals = everyone.group_by("family_id").aggregate(**per_family(everyone))
+    counted = list(totals.columns[1:])
+    wide = families.select(*FAMILY_COLUMNS)
+    if counted:
+        real = recorded.group_by("family_id").aggregate(**per_family(recorded))
+        bare = as_nobody.group_by("family_id").aggregate(**per_family(as_nobody))
+        correction = real.left_join(bare, "family_id").select(
+            "family_id",
+            **{c: real[c].fill_null(0) - bare[c].fill_null(0) for c in counted},
+        )
+        joined = wide.left_join(totals, "family_id").left_join(
+            correction.rename(**{f"fix_{c}": c for c in counted}), "family_id"
+        )
+        wide = joined.select(
+            *[joined[c] for c in FAMILY_COLUMNS],
+            **{c: joined[c].fill_null(0) + joined[f"fix_{c}"].fill_null(0) for c in counted},
+        )
     renamed: dict[str, dict[str, str]] = {}
     for index, programme in enumerate(programmes):
         column = f"members_{index}"
         renamed[programme.id] = {MEMBER_COUNT: column}
-        if programme.members is None or not programme.in_force(on):
-            continue
-        qualifies = member_qualifies(programme, base, on, parameters_on(programme, on))
-        counts[column] = qualifies.cast("int64").sum()
-    for index, assessment in enumerate(assessments):
-        for name, metric in assessment_metrics(assessment, base, on).items():
-            counts[f"a{index}_{name}"] = metric
-    wide = families.select(*FAMILY_COLUMNS)
-    if counts:
-        per_family = base.group_by("family_id").aggregate(**counts)
-        joined = wide.left_join(per_family, "family_id")
-        member_counts = {c: joined[c].fill_null(0) for c in counts if c.startswith("members_")}
-        wide = joined.select(
-            *[joined[c] for c in FAMILY_COLUMNS],
-            **member_counts,
-            **{c: joined[c] for c in counts if c not in member_counts},
-        )
-    for mapping in renamed.values():
-        for column in mapping.values():
-            if column not in counts:  # a programme out of force, or without a members section
-                wide = wide.mutate(**{column: ibis.literal(0, type="int64")})
+        if column not in counted:  # a programme out of force, or without a members section
+            wide = wide.mutate(**{column: ibis.literal(0, type="int64")})
     columns, compiled = _wide(programmes, wide, renamed, on)
     scored = []
     for index, assessment in enumerate(assessments):
@@ -383,33 +450,12 @@ def _assessed(kept: Any, scored: _Scored) -> Any:
     )
 
 
-def _anyone(wide: Any, compiled: list[_Compiled]) -> Any:
+def _anyone(wide: Any, compiled: list[ProgrammeColumns]) -> Any:
     """Whether the subject is eligible to at least one of the programmes."""
     anyone = ibis.literal(False)
     for programme in compiled:
         anyone = anyone | wide[programme.eligible]
     return anyone
-
-
-def _rows(kept: Any, compiled: _Compiled, on: datetime.date) -> Any:
-    """One programme's rows, in the shape of ``RESULT_SCHEMA``, for the kept subjects."""
-    programme = compiled.programme
-    reasons = ibis.array(
-        [
-            ibis.struct({"condition": ibis.literal(name), "met": kept[column]})
-            for name, column in compiled.conditions
-        ]
-    )
-    parameters = json.dumps(parameters_used(programme, on), ensure_ascii=False, sort_keys=True)
-    return kept.select(
-        subject_id=kept.subject_id,
-        subject_kind=ibis.literal(programme.entity),
-        programme=ibis.literal(programme.id),
-        eligible=kept[compiled.eligible],
-        amount_kzt=kept[compiled.amount].cast("int64"),
-        reasons=reasons.cast(ibis.dtype("array<struct<condition: string, met: boolean>>")),
-        parameters=ibis.literal(parameters),
-    )
 
 
 def screen(
@@ -455,45 +501,49 @@ def screen(
     # also kept when a member was (their assessment orders that member's offers).
     persons = sorted((p for p in programmes if p.entity == "person"), key=lambda p: p.id)
     families = sorted((p for p in programmes if p.entity == "family"), key=lambda p: p.id)
-    person_wide, person_compiled = _person_wide(persons, tables, on) if persons else (None, [])
+
+    def materialise(name: str, table: Any) -> Any:
+        return _materialise(con, engine, name, table)
+
+    recorded = materialise("screen_recorded_person", _recorded(tables))
+    person_kept, person_compiled = (
+        _person_wide(persons, tables, recorded, on) if persons else (None, [])
+    )
     family_wide, family_compiled, scored = (
-        _family_wide(families, assessments, tables, on)
+        _family_wide(families, assessments, tables, recorded, on)
         if families or assessments
         else (None, [], [])
     )
 
     on_step("evaluate")
-    parts = []
+    parts = []  # by subject kind: "family" before "person"
     kept_persons = None
-    if person_wide is not None:
-        anyone = _anyone(person_wide, person_compiled)
-        kept_persons = _materialise(con, engine, "screen_kept_person", person_wide.filter(anyone))
-        parts += [_rows(kept_persons, programme, on) for programme in person_compiled]
+    if person_kept is not None:
+        kept_persons = materialise("screen_kept_person", person_kept)
     assessed = None
     if family_wide is not None:
         eligible = _anyone(family_wide, family_compiled)
         keep = eligible
         if scored and kept_persons is not None:
             keep = keep | family_wide.family_id.isin(kept_persons.family_id)
-        kept_families = _materialise(
-            con,
-            engine,
-            "screen_kept_family",
-            family_wide.filter(keep).mutate(screen_eligible=eligible),
+        kept_families = materialise(
+            "screen_kept_family", family_wide.filter(keep).mutate(screen_eligible=eligible)
         )
-        with_offers = kept_families.filter(kept_families.screen_eligible)
-        parts += [_rows(with_offers, programme, on) for programme in family_compiled]
+        if family_compiled:
+            with_offers = kept_families.filter(kept_families.screen_eligible)
+            parts.append(_unfold(con, with_offers, "family", family_compiled))
         if scored:
             assessed = ibis.union(*[_assessed(kept_families, s) for s in scored]).order_by(
                 ["family_id", "assessment"]
             )
-    results = ibis.union(*parts).order_by(["subject_kind", "subject_id", "programme"])
+    if kept_persons is not None:
+        parts.append(_unfold(con, kept_persons, "person", person_compiled))
     out_dir.mkdir(parents=True, exist_ok=True)
     target, scores = out_dir / RESULTS, out_dir / ASSESSMENTS
     partial = out_dir / f".{RESULTS}.{os.getpid()}.partial"
     partial_scores = out_dir / f".{ASSESSMENTS}.{os.getpid()}.partial"
     try:
-        _write(con, engine, results, partial, RESULT_SCHEMA)
+        write_results(partial, parts)
         if assessed is not None:
             _write(con, engine, assessed, partial_scores, ASSESSMENT_SCHEMA)
         on_step("summarise")
@@ -522,6 +572,16 @@ def screen(
         },
         seconds=time.monotonic() - started,
     )
+
+
+def _unfold(con: Any, kept: Any, kind: str, compiled: list[ProgrammeColumns]) -> pa.Table:
+    """The kept subjects' rows, one per programme, in subject order (see ``results.unfold``)."""
+    columns = {"subject_id"}
+    for programme in compiled:
+        columns |= {programme.eligible, programme.amount}
+        columns |= {column for _, column in programme.conditions}
+    wide = con.to_pyarrow(kept.select(*sorted(columns)).order_by("subject_id"))
+    return unfold(wide, kind, compiled)
 
 
 def _materialise(con: Any, engine: str, name: str, table: Any) -> Any:
