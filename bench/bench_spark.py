@@ -31,7 +31,7 @@ from inclusio.countries import COUNTRIES_DIR
 from inclusio.rules.engines import DEFAULT_SPARK_MASTER
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.ruleset import load_rules, rule_files
-from inclusio.rules.screen import screen
+from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, RESULTS, screen
 
 DEFAULT = Path(__file__).parent / "out" / "region"
 
@@ -66,7 +66,7 @@ def main() -> int:
             pq.read_table(out / "duckdb" / name)
             .cast(schema)
             .equals(pq.read_table(out / "spark" / name).cast(schema))
-            for name, schema in (("results.parquet", RESULT_SCHEMA),)
+            for name, schema in ((RESULTS, RESULT_SCHEMA), (ASSESSMENTS, ASSESSMENT_SCHEMA))
         )
     finally:
         shutil.rmtree(out, ignore_errors=True)

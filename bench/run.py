@@ -1,8 +1,12 @@
 """`make bench`: every benchmark, in order, printing `bench: <name>: <value> <unit> (target …)`.
 
-1. the national synthetic snapshot (20 M persons), kept under bench/out/national;
-2. screening it for every programme (DuckDB);
-3. in a throwaway PostgreSQL cluster: loading its registry part, then the lookup API under load.
+1. the national synthetic snapshot (20 M persons), kept under bench/out/national, and the
+   region-scale one (2 M persons) under bench/out/region;
+2. screening the national one for every programme and the well-being level (DuckDB), beside a
+   hand-written SQL baseline, and the growth from the region-scale one;
+3. screening the region-scale one on Spark beside DuckDB;
+4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load;
+5. writing about a million benefit proposals into PostgreSQL (a cluster of its own).
 
 Exits non-zero when any benchmark misses its target. `--scale region` runs a smaller rehearsal.
 """
@@ -33,7 +37,11 @@ def main() -> int:
     snapshot = ROOT / "bench" / "out" / args.scale
     failures = 0
     failures += run("bench/bench_synth.py", "--scale", args.scale, "--out", str(snapshot)) != 0
-    failures += run("bench/bench_screen.py", str(snapshot)) != 0
+    region = ROOT / "bench" / "out" / "region"
+    if args.scale != "region":
+        failures += run("bench/bench_synth.py", "--scale", "region", "--out", str(region)) != 0
+    failures += run("bench/bench_screen.py", str(snapshot), "--region", str(region)) != 0
+    failures += run("bench/bench_spark.py", str(region)) != 0
     # Durable like production: the test cluster's fsync=off would flatter every write.
     durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
     with throwaway_cluster(settings=durable) as url:
