@@ -30,6 +30,7 @@ class Snapshot:
     persons: list[dict[str, Any]] = field(default_factory=list)
     disability: list[dict[str, Any]] = field(default_factory=list)
     care: list[dict[str, Any]] = field(default_factory=list)
+    housing: dict[int, str] = field(default_factory=dict)  # by family id; "own" if not given
 
     def person(
         self,
@@ -40,6 +41,8 @@ class Snapshot:
         role: str = "head",
         birth_date: dt.date = dt.date(1980, 5, 17),
         region: str = "71",
+        employed: bool = False,
+        income: int = 0,
     ) -> None:
         self.persons.append(
             {
@@ -50,8 +53,8 @@ class Snapshot:
                 "sex": "F",
                 "region_code": region,
                 "urban": True,
-                "employed": False,
-                "monthly_income_kzt": 0,
+                "employed": employed,
+                "monthly_income_kzt": income,
                 "home_schooled": False,
             }
         )
@@ -83,7 +86,7 @@ class Snapshot:
                     "family_id": row["family_id"],
                     "region_code": row["region_code"],
                     "urban": True,
-                    "housing": "own",
+                    "housing": self.housing.get(row["family_id"], "own"),
                     "members": 0,
                     "latitude": 51.1,
                     "longitude": 71.4,

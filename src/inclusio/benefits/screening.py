@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import json
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,15 +51,16 @@ from inclusio.core.audit import Actor, record_write
 from inclusio.core.errors import ValidationFailed
 from inclusio.registry.models import Family, FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
+from inclusio.rules.assessment import Assessment
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text, load_rule_file
 from inclusio.synthetic.snapshot import MANIFEST, parquet_path
 
-# The family well-being levels, beside results.parquet when the screening scored families.
-ASSESSMENTS = getattr(rules_screen, "ASSESSMENTS", "assessments.parquet")
+logger = logging.getLogger(__name__)
+
+# The assessment whose level (in assessments.parquet, beside results.parquet) orders the offers.
 WELLBEING_ASSESSMENT = "family_wellbeing"
-WELLBEING = "wellbeing.parquet"  # the same as a file of its own: family_id, level
 PROPOSAL_FIELDS = (
     "run",
     "programme",
@@ -212,26 +213,22 @@ def _screen(
     snapshot_dir: Path, on: dt.date, programmes: list[Programme], out_dir: Path, engine: str
 ) -> rules_screen.Summary:
     rules = [rule_programme(p) for p in programmes]
-    accepted = inspect.signature(rules_screen.screen).parameters
-    options: dict[str, Any] = {}
-    if "engine" in accepted:
-        options["engine"] = engine
-    elif engine != "duckdb":
-        raise ValidationFailed(
-            "ENGINE_UNAVAILABLE", _("The %(engine)s engine is not available."), engine=engine
-        )
-    if "assessments" in accepted:
-        options["assessments"] = assessments()
-    spark_master = str(getattr(settings, "SPARK_MASTER", ""))
-    if "spark_master" in accepted and spark_master:
-        options["spark_master"] = spark_master
-    return rules_screen.screen(snapshot_dir, on, rules, out_dir, **options)
+    return rules_screen.screen(
+        snapshot_dir,
+        on,
+        rules,
+        out_dir,
+        assessments=assessments(),
+        engine=engine,
+        spark_master=settings.SPARK_MASTER,
+    )
 
 
-def assessments() -> list[Any]:
+def assessments() -> list[Assessment]:
     """The country's assessment files (the family well-being level), which order the offers.
 
-    A file that does not load orders nothing and stops nothing: the run goes on without it.
+    A file that does not load orders nothing and stops nothing: the run goes on without it, and
+    the refusal (file, line, cause) is logged.
     """
     directory = Path(countries.COUNTRIES_DIR) / settings.COUNTRY / "programmes"
     found = []
@@ -240,9 +237,10 @@ def assessments() -> list[Any]:
             continue
         try:
             rule = load_rule_file(path)
-        except (RuleError, OSError, ValueError):
+        except (RuleError, OSError) as error:
+            logger.warning("assessment file not used: %s", error)
             continue
-        if getattr(rule, "levels", None) is not None:
+        if isinstance(rule, Assessment):
             found.append(rule)
     return found
 
@@ -338,8 +336,7 @@ def _programme_table(programmes: list[Programme]) -> pa.Table:
 def _wellbeing_sql(db: duckdb.DuckDBPyConnection, out_dir: Path, snapshot_dir: Path) -> str:
     """A view ``subject_wellbeing(subject_kind, subject_id, level)``: each family's well-being
     level, and each person's (their family's); empty when the screening scored no family."""
-    levels = out_dir / ASSESSMENTS
-    legacy = out_dir / WELLBEING
+    levels = out_dir / rules_screen.ASSESSMENTS
     persons = parquet_path(snapshot_dir, "persons")
     # Only the run's own file paths, quoted, are interpolated.
     if levels.is_file():
@@ -347,11 +344,6 @@ def _wellbeing_sql(db: duckdb.DuckDBPyConnection, out_dir: Path, snapshot_dir: P
             "CREATE VIEW wellbeing AS SELECT CAST(family_id AS VARCHAR) AS family_id,"  # noqa: S608
             f" CAST(level AS VARCHAR) AS level FROM read_parquet({_quoted(levels)})"
             f" WHERE assessment = '{WELLBEING_ASSESSMENT}'"
-        )
-    elif legacy.is_file():
-        db.execute(
-            "CREATE VIEW wellbeing AS SELECT CAST(family_id AS VARCHAR) AS family_id,"  # noqa: S608
-            f" CAST(level AS VARCHAR) AS level FROM read_parquet({_quoted(legacy)})"
         )
     else:
         return (

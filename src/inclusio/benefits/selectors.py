@@ -7,6 +7,7 @@ count, regional staff only their region's proposal counts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,36 +186,30 @@ def explanation_data(proposal: Proposal) -> dict[str, Any]:
     }
 
 
-_sentences_cache: dict[int, dict[str, Any]] = {}
+_sentences_cache: dict[int, dict[str, dict[str, str]]] = {}
 
 
-def _sentences(version_id: int | None) -> dict[str, Any]:
-    """The rule version's plain-language sentences per condition (``explain``), if it has them.
+def _sentences(version_id: int | None) -> dict[str, dict[str, str]]:
+    """The rule version's plain-language texts per condition and parameter (``explain``).
 
-    Versions are never edited, so what is read once stays true.
+    Versions are never edited, so what is read once stays true. A stored version was checked
+    when it was loaded; one the loader now refuses has no texts (its names are shown instead).
     """
     if version_id is None:
         return {}
     if version_id not in _sentences_cache:
         version = ProgrammeVersion.objects.filter(pk=version_id).first()
-        explain: Any = {}
+        explain: dict[str, dict[str, str]] = {}
         if version is not None:
-            try:
-                rule = load_programme_text(version.text, file=version.file)
-                explain = getattr(rule, "explain", None) or {}
-            except RuleError:
-                explain = {}
-        _sentences_cache[version_id] = dict(explain) if isinstance(explain, dict) else {}
+            with contextlib.suppress(RuleError):
+                explain = load_programme_text(version.text, file=version.file).explain
+        _sentences_cache[version_id] = explain
     return _sentences_cache[version_id]
 
 
-def _sentence(explain: dict[str, Any], condition: str, met: bool, language: str) -> str:
-    text: Any = explain.get(condition)
-    if isinstance(text, dict):
-        text = text.get(language) or text.get("en")
-    if isinstance(text, dict):  # a sentence for each truth: {"met": …, "not_met": …}
-        text = text.get("met" if met else "not_met")
-    return str(text) if text else condition
+def _sentence(explain: dict[str, dict[str, str]], condition: str, language: str) -> str:
+    texts = explain.get(condition, {})
+    return texts.get(language) or texts.get("en") or condition
 
 
 def _date(value: Any) -> dt.date | None:
@@ -241,7 +236,7 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
         ConditionLine(
             name=str(reason["condition"]),
             met=bool(reason["met"]),
-            text=_sentence(explain, str(reason["condition"]), bool(reason["met"]), language),
+            text=_sentence(explain, str(reason["condition"]), language),
         )
         for reason in data.get("reasons") or []
     ]
@@ -251,7 +246,7 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
             value=str(value.get("value")),
             effective=_date(value.get("effective")),
             reference=str(value.get("reference") or ""),
-            label=_sentence(explain, str(name), True, language),
+            label=_sentence(explain, str(name), language),
         )
         for name, value in sorted((data.get("parameters") or {}).items())
         if isinstance(value, dict)

@@ -141,7 +141,7 @@ def _programme_save(actor: Actor, rule: RuleProgramme, text: str, path: Path) ->
         "title_en": rule.titles.get("en", ""),
         "reference": rule.reference,
         "entity": rule.entity,
-        "assignment": getattr(rule, "assignment", None) or Programme.Assignment.CONSENT,
+        "assignment": rule.assignment,
         "cash": rule.amount is not None,
     }
     with transaction.atomic():
