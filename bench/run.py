@@ -4,7 +4,8 @@
    region-scale one (2 M persons) under bench/out/region;
 2. screening the national one for every programme and the well-being level (DuckDB), beside a
    hand-written SQL baseline, and the growth from the region-scale one;
-3. screening the region-scale one on Spark beside DuckDB;
+3. a what-if (a drafted coefficient beside the law in force) over the national one, and
+   screening the region-scale one on Spark beside DuckDB;
 4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load;
 5. writing about a million benefit proposals into PostgreSQL (a cluster of its own).
 
@@ -41,6 +42,7 @@ def main() -> int:
     if args.scale != "region":
         failures += run("bench/bench_synth.py", "--scale", "region", "--out", str(region)) != 0
     failures += run("bench/bench_screen.py", str(snapshot), "--region", str(region)) != 0
+    failures += run("bench/bench_reform.py", str(snapshot)) != 0
     failures += run("bench/bench_spark.py", str(region)) != 0
     # Durable like production: the test cluster's fsync=off would flatter every write.
     durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
