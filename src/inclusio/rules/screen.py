@@ -505,6 +505,7 @@ def screen(
     def materialise(name: str, table: Any) -> Any:
         return _materialise(con, engine, name, table)
 
+    on_step("evaluate")
     recorded = materialise("screen_recorded_person", _recorded(tables))
     person_kept, person_compiled = (
         _person_wide(persons, tables, recorded, on) if persons else (None, [])
@@ -514,8 +515,6 @@ def screen(
         if families or assessments
         else (None, [], [])
     )
-
-    on_step("evaluate")
     parts = []  # by subject kind: "family" before "person"
     kept_persons = None
     if person_kept is not None:
