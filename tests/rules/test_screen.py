@@ -19,6 +19,7 @@ from inclusio.core.management.commands.rules import country_rules
 from inclusio.rules import load_programme_text
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
+from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme, load_rule_text
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import (
@@ -144,6 +145,14 @@ def test_a_missing_file_is_refused(
     error = refuse(copy, programmes, tmp_path / "out")
     assert error.file == parquet_path(copy, "care")
     assert "care.parquet" in str(error)
+
+
+def test_a_date_before_a_parameter_value_is_an_error_not_a_zero(
+    snapshot: Path, programmes: list[Programme], tmp_path: Path
+) -> None:
+    with pytest.raises(RuleError, match="'subsistence_minimum' has no value on 2010-01-01"):
+        screen(snapshot, datetime.date(2010, 1, 1), programmes, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def rewrite(path: Path, table: pa.Table) -> None:

@@ -62,6 +62,7 @@ from inclusio.rules.assessment import (
     Assessment,
     assessment_metrics,
     assessment_scores,
+    parameter_values,
 )
 from inclusio.rules.compiler import (
     cared_counts,
@@ -490,6 +491,11 @@ def screen(
     validate_snapshot(snapshot_dir)
 
     on_step("compile")
+    # A date before a parameter's first value is refused now, before any work.
+    for programme in programmes:
+        parameters_used(programme, on)
+    for assessment in assessments:
+        parameter_values(assessment, on)
     con = connect(engine, threads=threads, spark_master=spark_master)
     tables = {
         name: con.read_parquet(str(parquet_path(snapshot_dir, name)), table_name=f"snap_{name}")
