@@ -553,3 +553,85 @@ PAGES += [
         interact=ask_for_a_bad_month,
     ),
 ]
+
+
+def _a_run_with_its_snapshot(viewer: Any) -> dict[str, Any]:
+    """The programmes loaded and a completed screening run whose snapshot is on disk: the
+    what-if page compares over it."""
+    import datetime as dt
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from inclusio.benefits.models import ScreeningRun
+    from inclusio.benefits.services import programmes_load
+    from inclusio.synthetic.generate import generate
+
+    snapshot = Path(tempfile.gettempdir()) / f"inclusio-what-if-{os.getpid()}"
+    if not (snapshot / "manifest.json").is_file():  # one snapshot for every page of a run
+        generate("demo", 1, snapshot)
+    programmes_load()
+    ScreeningRun.objects.create(
+        snapshot_dir=str(snapshot),
+        snapshot_id="b" * 64,
+        screening_date=dt.date(2024, 1, 1),
+        engine="duckdb",
+        status=ScreeningRun.Status.COMPLETED,
+        finished_at=dt.datetime(2024, 1, 2, tzinfo=dt.UTC),
+        counts={},
+    )
+    return {}
+
+
+CARER_COEFFICIENT = "      value: 1.61\n      reference: CRPD report of Kazakhstan 2018-2023, §90\n"
+
+
+def compare_a_raised_coefficient(page: Any) -> None:
+    page.select_option("#id_load_programme", "child_disability_carer_benefit")
+    submit(page, "main form[method=get] button")
+    draft = page.input_value("#id_draft")
+    assert CARER_COEFFICIENT in draft
+    raised = "    - effective: 2024-01-01\n      value: 1.75\n      reference: draft\n"
+    page.fill("#id_draft", draft.replace(CARER_COEFFICIENT, CARER_COEFFICIENT + raised))
+    submit(page, "main form[method=post] button")
+    assert page.locator("#result-heading").is_visible()
+    assert page.locator("main table tbody tr").count() > 1  # a row per region
+
+
+def compare_a_draft_with_an_error(page: Any) -> None:
+    page.fill("#id_draft", page.input_value("#id_draft") + "\nconditions: [\n")
+    submit(page, "main form[method=post] button")
+    assert page.locator(".inclusio-error-summary").is_visible()
+    assert page.get_attribute("#id_draft", "aria-invalid") == "true"
+
+
+PAGES += [
+    PageToCheck(
+        "benefits: what if the law changes",
+        url_name="benefits:what_if",
+        user="admin_user",
+        kwargs=_a_run_with_its_snapshot,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: what if, compared",
+        url_name="benefits:what_if",
+        user="admin_user",
+        kwargs=_a_run_with_its_snapshot,
+        interact=compare_a_raised_coefficient,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: what if, a draft with an error",
+        url_name="benefits:what_if",
+        user="admin_user",
+        kwargs=_a_run_with_its_snapshot,
+        interact=compare_a_draft_with_an_error,
+    ),
+    PageToCheck(
+        "benefits: what if, an officer",
+        url_name="benefits:what_if",
+        user="staff_user",
+        status=403,
+    ),
+]
