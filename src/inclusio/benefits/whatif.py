@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,14 +23,13 @@ from django.views.decorators.http import require_http_methods
 
 from inclusio.benefits.models import Programme, ScreeningRun
 from inclusio.benefits.page_data import number_text, tenge_text
+from inclusio.benefits.screening import rule_programme
 from inclusio.core.audit import record_write
 from inclusio.core.models import Region
 from inclusio.core.roles import REFORM_SIMULATE
-from inclusio.countries import COUNTRIES_DIR
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme_text
 from inclusio.rules.reform import Comparison, Difference, compare
-from inclusio.rules.ruleset import load_rules, rule_files
 from inclusio.rules.screen import SnapshotError
 
 DRAFT_FILE = "draft.yaml"  # the name a draft's errors carry ("draft.yaml:12: …")
@@ -169,9 +167,12 @@ def what_if(request: HttpRequest) -> HttpResponse:
 def _compare(request: HttpRequest, form: DraftForm, run: ScreeningRun) -> dict[str, Any]:
     drafted = form.cleaned_data["drafted"]
     on = form.cleaned_data["date"]
-    folder = COUNTRIES_DIR / settings.COUNTRY / "programmes"
+    # The law in force is what the screening runs: each programme's version in force.
+    programmes = Programme.objects.filter(active_version__isnull=False).select_related(
+        "active_version"
+    )
     try:
-        in_force = load_rules(rule_files(folder)).programmes
+        in_force = [rule_programme(programme) for programme in programmes]
         comparison = compare(run.snapshot_dir, on, in_force, [drafted])
     except (RuleError, SnapshotError, OSError) as error:
         form.add_error(None, _("The comparison could not run: %(error)s") % {"error": error})
