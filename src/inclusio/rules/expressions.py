@@ -140,7 +140,11 @@ def check_aggregate(
     zero_names: frozenset[str] = frozenset(),
 ) -> Aggregate:
     """Parse and check an aggregate: exactly ``sum(number)`` or ``count(bool)`` at the top, the
-    argument an ordinary expression over ``names`` (no aggregate inside)."""
+    argument an ordinary expression over ``names`` (no aggregate inside).
+
+    The screening adds up each aggregate from two parts (``screen._family_wide``), which holds
+    for sums and counts; another function (a minimum, an average) would need another way there.
+    """
     tree = parse_expression(source, file=file, line=line)
     checker = _Checker(source.strip(), names, file, line, zero_names)
     function = (
