@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -10,10 +9,10 @@ import pytest
 from django.test import Client
 
 from inclusio.benefits.models import Award, Proposal, ScreeningRun
-from inclusio.benefits.services import programmes_load
 from inclusio.core.models import AuditEvent
 from inclusio.countries import COUNTRIES_DIR
 from inclusio.synthetic.generate import generate
+from tests.browser.benefits_data import make_run, programmes
 from tests.factories import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -32,16 +31,8 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def run(snapshot: Path) -> ScreeningRun:
-    programmes_load()
-    return ScreeningRun.objects.create(
-        snapshot_dir=str(snapshot),
-        snapshot_id="a" * 64,
-        screening_date=dt.date(2024, 1, 1),
-        engine="duckdb",
-        status=ScreeningRun.Status.COMPLETED,
-        finished_at=dt.datetime(2024, 1, 2, tzinfo=dt.UTC),
-        counts={},
-    )
+    programmes()
+    return make_run(snapshot_dir=snapshot)
 
 
 def carer_text() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from typing import Any
 
 from inclusio.benefits.models import Message, Programme, Proposal, ScreeningRun
@@ -67,14 +68,18 @@ def programmes() -> dict[str, Programme]:
     return {p.code: p for p in Programme.objects.all()}
 
 
-def make_run(*, counts: dict[str, Any] | None = None) -> ScreeningRun:
+def make_run(
+    *, counts: dict[str, Any] | None = None, snapshot_dir: Path | None = None
+) -> ScreeningRun:
+    """A completed run; ``snapshot_dir`` a real snapshot where the page reads it (what-if)."""
     serial = next(_snapshots)
     return ScreeningRun.objects.create(
-        snapshot_dir=f"var/snapshot-test-{serial}",
+        snapshot_dir=str(snapshot_dir or f"var/snapshot-test-{serial}"),
         snapshot_id=f"{serial:064x}",
         screening_date=ON,
         engine="duckdb",
         status=ScreeningRun.Status.COMPLETED,
+        finished_at=dt.datetime(2024, 1, 2, tzinfo=dt.UTC),
         seconds=2.4,
         counts=counts or {},
     )

@@ -558,28 +558,18 @@ PAGES += [
 def _a_run_with_its_snapshot(viewer: Any) -> dict[str, Any]:
     """The programmes loaded and a completed screening run whose snapshot is on disk: the
     what-if page compares over it."""
-    import datetime as dt
     import os
     import tempfile
     from pathlib import Path
 
-    from inclusio.benefits.models import ScreeningRun
-    from inclusio.benefits.services import programmes_load
     from inclusio.synthetic.generate import generate
+    from tests.browser.benefits_data import make_run, programmes
 
     snapshot = Path(tempfile.gettempdir()) / f"inclusio-what-if-{os.getpid()}"
     if not (snapshot / "manifest.json").is_file():  # one snapshot for every page of a run
         generate("demo", 1, snapshot)
-    programmes_load()
-    ScreeningRun.objects.create(
-        snapshot_dir=str(snapshot),
-        snapshot_id="b" * 64,
-        screening_date=dt.date(2024, 1, 1),
-        engine="duckdb",
-        status=ScreeningRun.Status.COMPLETED,
-        finished_at=dt.datetime(2024, 1, 2, tzinfo=dt.UTC),
-        counts={},
-    )
+    programmes()
+    make_run(snapshot_dir=snapshot)
     return {}
 
 
