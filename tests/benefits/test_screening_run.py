@@ -252,6 +252,21 @@ def test_a_missing_snapshot_is_refused(programmes: dict[str, Programme], tmp_pat
     assert Person.objects.count() == 0
 
 
+def test_an_unknown_engine_is_refused_before_anything_is_written(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    snapshot = Snapshot()
+    snapshot.person(make_person().iin, category="II")
+    with pytest.raises(ValidationFailed) as refused:
+        screening_run(
+            actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "e"), on=ON, engine="polars"
+        )
+    assert refused.value.code == "ENGINE_UNAVAILABLE"
+    assert "The polars engine is not available." in str(refused.value.message)
+    assert not ScreeningRun.objects.exists()
+    assert not Proposal.objects.exists()
+
+
 def test_the_screening_scores_the_families(
     programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
 ) -> None:

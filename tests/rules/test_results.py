@@ -37,54 +37,34 @@ KEPT = pa.table(
 )
 
 
+def row(
+    subject: str, programme: ProgrammeColumns, eligible: bool, amount: int | None, *met: bool
+) -> dict[str, object]:
+    """A row as read back from the file."""
+    return {
+        "subject_id": subject,
+        "subject_kind": "person",
+        "programme": programme.programme,
+        "eligible": eligible,
+        "amount_kzt": amount,
+        "reasons": [
+            {"condition": name, "met": value}
+            for (name, _), value in zip(programme.conditions, met, strict=True)
+        ],
+        "parameters": programme.parameters,
+    }
+
+
 def test_each_subject_gets_each_programme_row_in_order(tmp_path: Path) -> None:
     path = tmp_path / "results.parquet"
     write_results(path, [unfold(KEPT, "person", [BENEFIT, RIGHT])])
     written = pq.read_table(path)
     assert written.schema == RESULT_SCHEMA  # readers see plain strings, not dictionaries
     assert written.to_pylist() == [
-        {
-            "subject_id": "111",
-            "subject_kind": "person",
-            "programme": "benefit",
-            "eligible": True,
-            "amount_kzt": 65313,
-            "reasons": [
-                {"condition": "has_group", "met": True},
-                {"condition": "valid", "met": True},
-            ],
-            "parameters": '{"rate": {"value": "1.61"}}',
-        },
-        {
-            "subject_id": "111",
-            "subject_kind": "person",
-            "programme": "right",
-            "eligible": True,
-            "amount_kzt": 7971,
-            "reasons": [{"condition": "valid", "met": True}],
-            "parameters": "{}",
-        },
-        {
-            "subject_id": "222",
-            "subject_kind": "person",
-            "programme": "benefit",
-            "eligible": False,
-            "amount_kzt": None,
-            "reasons": [
-                {"condition": "has_group", "met": False},
-                {"condition": "valid", "met": True},
-            ],
-            "parameters": '{"rate": {"value": "1.61"}}',
-        },
-        {
-            "subject_id": "222",
-            "subject_kind": "person",
-            "programme": "right",
-            "eligible": True,
-            "amount_kzt": 7971,
-            "reasons": [{"condition": "valid", "met": True}],
-            "parameters": "{}",
-        },
+        row("111", BENEFIT, True, 65313, True, True),
+        row("111", RIGHT, True, 7971, True),
+        row("222", BENEFIT, False, None, False, True),
+        row("222", RIGHT, True, 7971, True),
     ]
 
 

@@ -52,6 +52,7 @@ from inclusio.core.errors import ValidationFailed
 from inclusio.registry.models import Family, FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
 from inclusio.rules.assessment import Assessment
+from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text, load_rule_file
@@ -115,6 +116,10 @@ def runs_directory() -> Path:
 def screening_run(
     *, actor: Actor, snapshot_dir: Path | str, on: dt.date, engine: str = "duckdb"
 ) -> ScreeningRun:
+    if engine not in ENGINES:
+        raise ValidationFailed(
+            "ENGINE_UNAVAILABLE", _("The %(engine)s engine is not available."), engine=engine
+        )
     snapshot_dir = Path(snapshot_dir).resolve()
     identity = snapshot_id(snapshot_dir)
     done = _completed(identity, on)
@@ -171,7 +176,7 @@ def screening_run(
             done = _completed(identity, on)
             if done is not None:
                 return done
-        if isinstance(error, rules_screen.SnapshotError | RuleError):
+        if isinstance(error, rules_screen.SnapshotError | RuleError | EngineUnavailable):
             raise ValidationFailed(
                 "SCREENING_REFUSED", _("The screening was refused: %(error)s"), error=str(error)
             ) from error

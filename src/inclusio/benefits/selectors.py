@@ -207,9 +207,10 @@ def _sentences(version_id: int | None) -> dict[str, dict[str, str]]:
     return _sentences_cache[version_id]
 
 
-def _sentence(explain: dict[str, dict[str, str]], condition: str, language: str) -> str:
-    texts = explain.get(condition, {})
-    return texts.get(language) or texts.get("en") or condition
+def _sentence(explain: dict[str, dict[str, str]], name: str, language: str) -> str:
+    """A condition's or parameter's plain-language text in ``language``; its name if none."""
+    texts = explain.get(name, {})
+    return texts.get(language) or texts.get("en") or name
 
 
 def _date(value: Any) -> dt.date | None:

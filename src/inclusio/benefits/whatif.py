@@ -142,14 +142,18 @@ def _programme_text(code: str) -> str:
 @permission_required(REFORM_SIMULATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def what_if(request: HttpRequest) -> HttpResponse:
-    programmes = list(Programme.objects.filter(active_version__isnull=False).order_by("code"))
+    programmes = list(
+        Programme.objects.filter(active_version__isnull=False)
+        .select_related("active_version")
+        .order_by("code")
+    )
     choices = [(p.code, p.title) for p in programmes]
     run = _latest_run()
     context: dict[str, Any] = {"run": run}
     if request.method == "POST":
         form = DraftForm(request.POST, choices=choices)
         if form.is_valid() and run is not None:
-            context.update(_compare(request, form, run))
+            context.update(_compare(request, form, run, programmes))
     else:
         code = request.GET.get("programme") or (choices[0][0] if choices else "")
         form = DraftForm(
@@ -164,13 +168,13 @@ def what_if(request: HttpRequest) -> HttpResponse:
     return render(request, "benefits/what_if.html", context)
 
 
-def _compare(request: HttpRequest, form: DraftForm, run: ScreeningRun) -> dict[str, Any]:
+def _compare(
+    request: HttpRequest, form: DraftForm, run: ScreeningRun, programmes: list[Programme]
+) -> dict[str, Any]:
+    """The draft beside the law in force: what the screening runs, each programme's version in
+    force."""
     drafted = form.cleaned_data["drafted"]
     on = form.cleaned_data["date"]
-    # The law in force is what the screening runs: each programme's version in force.
-    programmes = Programme.objects.filter(active_version__isnull=False).select_related(
-        "active_version"
-    )
     try:
         in_force = [rule_programme(programme) for programme in programmes]
         comparison = compare(run.snapshot_dir, on, in_force, [drafted])

@@ -268,19 +268,14 @@ def _recorded(tables: dict[str, Any]) -> Any:
     reads everyone else as having no record (``_without_records``), which is what a join would
     give them.
     """
-    persons, disability = tables["persons"], tables["disability"]
-    iins = _recorded_iins(tables)
-    return person_table(persons.semi_join(iins, persons.iin == iins.iin), disability)
-
-
-def _recorded_iins(tables: dict[str, Any]) -> Any:
-    disability, care = tables["disability"], tables["care"]
-    return ibis.union(
+    persons, disability, care = tables["persons"], tables["disability"], tables["care"]
+    iins = ibis.union(
         disability.select(iin=disability.iin),
         care.select(iin=care.carer_iin),
         care.select(iin=care.cared_iin),
         distinct=True,
     )
+    return person_table(persons.semi_join(iins, persons.iin == iins.iin), disability)
 
 
 def _without_records(persons: Any, disability: Any) -> Any:
@@ -345,8 +340,7 @@ def _person_wide(
         evaluated = table.select(subject_id=table.iin, family_id=table.family_id, **columns)
         parts.append(evaluated.filter(_anyone(evaluated, compiled)))
     # Filtered before the anti-join, so that a filter folded to false leaves nothing to join.
-    iins = _recorded_iins(tables)
-    parts[1] = parts[1].anti_join(iins, parts[1].subject_id == iins.iin)
+    parts[1] = parts[1].anti_join(recorded, parts[1].subject_id == recorded.iin)
     return ibis.union(*parts), compiled
 
 
