@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.assessment.models import Decision, Referral, ReferralDocument
-from inclusio.core.audit import Actor, record_write
+from inclusio.core.audit import Actor, account_of, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.identifiers import validate_bin
 from inclusio.core.models import User
@@ -102,7 +102,7 @@ def referral_file(
                 organisation_bin=organisation_bin,
                 diagnosis_code=diagnosis_code,
                 clinical_summary=clinical_summary,
-                filed_by=actor if actor is not None and actor.is_authenticated else None,
+                filed_by=account_of(actor),
                 filed_at=now,
                 deadline=decision_deadline(timezone.localdate(now)),
             )

@@ -47,7 +47,7 @@ from inclusio.benefits.models import (
     Proposal,
     ScreeningRun,
 )
-from inclusio.core.audit import Actor, record_write
+from inclusio.core.audit import Actor, account_of, record_write
 from inclusio.core.errors import ValidationFailed
 from inclusio.registry.models import Family, FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
@@ -140,7 +140,7 @@ def screening_run(
             snapshot_id=identity,
             screening_date=on,
             engine=engine,
-            started_by=actor if actor is not None and actor.is_authenticated else None,
+            started_by=account_of(actor),
         )
         record_write(
             actor=actor,

@@ -26,7 +26,39 @@ from django.utils.translation import gettext_lazy as _
 from inclusio.core.models import AccessEvent, AuditEvent, ChainedRecord, ChainHead, User
 
 GENESIS = "0" * 64
-Actor = User | AnonymousUser | None
+
+
+class SystemActor:
+    """The platform itself, as the author of its own writes (a screening run, a scheduled
+    referral, a loader). It passes no permission check and covers no person: a service that
+    lets it through says so explicitly, and the trails record it as "system"."""
+
+    is_authenticated = False
+    is_anonymous = False
+    is_superuser = False
+    pk = None
+    region_id = None
+
+    def has_perm(self, permission: str) -> bool:
+        return False
+
+    def get_username(self) -> str:
+        return "system"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def account_of(actor: Actor) -> User | None:
+    """The account behind ``actor`` for a foreign key ("who did it"); None for the platform."""
+    return actor if isinstance(actor, User) else None
+
+
+# TODO(issue 8): None goes once every caller passes SYSTEM for the platform's own writes.
+Actor = User | AnonymousUser | SystemActor | None
 
 
 def _canonical(fields: dict[str, Any]) -> str:
@@ -38,8 +70,10 @@ def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
 
 
 def _actor_fields(actor: Actor) -> dict[str, Any]:
-    if actor is None or not actor.is_authenticated:
+    if actor is None or isinstance(actor, SystemActor):
         return {"actor": None, "actor_name": "system"}
+    if not actor.is_authenticated:
+        return {"actor": None, "actor_name": "anonymous"}
     return {"actor": actor, "actor_name": actor.get_username()}
 
 

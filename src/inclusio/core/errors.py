@@ -6,9 +6,25 @@ it) and a message in the user's language. The API and the pages map these to HTT
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
+
+
+class ErrorCode(StrEnum):
+    """Codes shared by every app: identifiers, scope, dated parameters. Each app keeps its own
+    codes in ``<app>/errors.py`` as an ``ErrorCode`` enum like this one."""
+
+    BIN_CHECKSUM = "BIN_CHECKSUM"
+    BIN_LENGTH = "BIN_LENGTH"
+    BIN_NOT_DIGITS = "BIN_NOT_DIGITS"
+    IIN_CHECKSUM = "IIN_CHECKSUM"
+    IIN_DATE = "IIN_DATE"
+    IIN_LENGTH = "IIN_LENGTH"
+    IIN_NOT_DIGITS = "IIN_NOT_DIGITS"
+    OUT_OF_SCOPE = "OUT_OF_SCOPE"
+    PARAMETER_NOT_IN_FORCE = "PARAMETER_NOT_IN_FORCE"
 
 
 class DomainError(Exception):
@@ -17,7 +33,7 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, code: str, message: str | Promise, **params: Any) -> None:
-        self.code = code
+        self.code = str(code)
         self._message = message
         self.params = params
         super().__init__(code)

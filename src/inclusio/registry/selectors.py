@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from inclusio.core.audit import Actor, record_access
 from inclusio.core.errors import AccessDenied, NotFound
 from inclusio.core.identifiers import parse_iin
-from inclusio.core.models import AccessEvent
+from inclusio.core.models import AccessEvent, User
 from inclusio.core.roles import PERSON_READ
 from inclusio.core.scope import covers_region, may, require
 from inclusio.registry.models import CareLink, DisabilityStatus, FamilyMembership, Person
@@ -30,7 +30,7 @@ def _is_self(actor: Actor, person: Person) -> bool:
 
 def represented_persons(actor: Actor, day: dt.date | None = None) -> list[Person]:
     """The persons ``actor`` legally represents today (parents of minors, guardians)."""
-    if actor is None or not actor.is_authenticated:
+    if not isinstance(actor, User):
         return []
     day = day or timezone.localdate()
     links = CareLink.objects.filter(carer__user=actor).select_related("cared", "cared__region")
@@ -121,7 +121,7 @@ def person_status_get(
 
 
 def own_person(actor: Actor) -> Person | None:
-    if actor is None or not actor.is_authenticated:
+    if not isinstance(actor, User):
         return None
     return Person.objects.select_related("region").filter(user=actor).first()
 
