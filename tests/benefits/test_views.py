@@ -10,6 +10,7 @@ from django.utils.translation import override
 
 from inclusio.benefits.models import Decision, Message, PaymentAccount, Payroll, Proposal
 from inclusio.benefits.selectors import explanation_data
+from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent
 from inclusio.registry.services import care_link_create
 from tests.browser.benefits_data import IBAN, make_counted_run, make_offer
@@ -174,7 +175,7 @@ def test_a_parent_answers_for_the_child_they_represent(client: Client) -> None:
     parent = make_person(surname="Parent", user=parent_account)
     child = make_person(birth_date=dt.date(2016, 2, 2), surname="Child")
     care_link_create(
-        actor=None, carer=parent, cared=child, relation="parent", since=dt.date(2016, 2, 2)
+        actor=SYSTEM, carer=parent, cared=child, relation="parent", since=dt.date(2016, 2, 2)
     )
     offer = make_offer(child)
     client.force_login(parent_account)

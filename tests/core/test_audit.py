@@ -4,7 +4,14 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
-from inclusio.core.audit import GENESIS, record_access, record_write, verify_all, verify_chain
+from inclusio.core.audit import (
+    GENESIS,
+    SYSTEM,
+    record_access,
+    record_write,
+    verify_all,
+    verify_chain,
+)
 from inclusio.core.models import AccessEvent, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _three_writes() -> list[AuditEvent]:
     return [
-        record_write(actor=None, action="test", entity="thing", entity_id=n, data={"n": n})
+        record_write(actor=SYSTEM, action="test", entity="thing", entity_id=n, data={"n": n})
         for n in range(3)
     ]
 
@@ -63,7 +70,7 @@ def test_a_removed_row_breaks_the_link_of_the_next() -> None:
 
 def test_the_database_refuses_updates_and_deletes() -> None:
     row = record_access(
-        actor=None, person_iin="000000000000", what="test", purpose="test", granted=True
+        actor=SYSTEM, person_iin="000000000000", what="test", purpose="test", granted=True
     )
     for statement in (
         "UPDATE core_accessevent SET purpose = 'x' WHERE id = %s",
@@ -91,12 +98,12 @@ def test_the_first_row_starts_from_the_genesis_hash() -> None:
 def test_batched_appends_chain_like_single_ones() -> None:
     from inclusio.core.audit import batched
 
-    record_write(actor=None, action="before", entity="thing", entity_id=0, data={})
+    record_write(actor=SYSTEM, action="before", entity="thing", entity_id=0, data={})
     with transaction.atomic(), batched():
         for n in range(5):
-            record_write(actor=None, action="batched", entity="thing", entity_id=n, data={"n": n})
+            record_write(actor=SYSTEM, action="batched", entity="thing", entity_id=n, data={"n": n})
             record_access(
-                actor=None, person_iin="000000000000", what="t", purpose="p", granted=True
+                actor=SYSTEM, person_iin="000000000000", what="t", purpose="p", granted=True
             )
         assert AuditEvent.objects.filter(action="batched").count() == 0  # not yet written
     assert AuditEvent.objects.filter(action="batched").count() == 5
@@ -107,7 +114,7 @@ def test_a_failed_batch_writes_nothing() -> None:
     from inclusio.core.audit import batched
 
     with pytest.raises(RuntimeError), transaction.atomic(), batched():
-        record_write(actor=None, action="lost", entity="thing", entity_id=1, data={})
+        record_write(actor=SYSTEM, action="lost", entity="thing", entity_id=1, data={})
         raise RuntimeError("the bulk work failed")
     assert not AuditEvent.objects.filter(action="lost").exists()
     assert all(report.intact for report in verify_all())
