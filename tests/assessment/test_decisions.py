@@ -223,9 +223,10 @@ def test_the_platform_refers_only_for_a_scheduled_reexamination(kind: str) -> No
             diagnosis_code="Z02.7",
         )
     assert refusal.value.code == "OUT_OF_SCOPE"
-    assert not Referral.objects.exists() and not AuditEvent.objects.filter(
-        action="referral_file"
-    ).exists()
+    assert (
+        not Referral.objects.exists()
+        and not AuditEvent.objects.filter(action="referral_file").exists()
+    )
 
 
 def test_the_platforms_referral_is_recorded_as_the_systems() -> None:

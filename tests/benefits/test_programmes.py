@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from inclusio.benefits.models import Programme, ProgrammeVersion
 from inclusio.benefits.services import programmes_directory, programmes_load
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import AccessDenied
+from inclusio.core.models import AuditEvent
 from tests.benefits.builders import copy_programmes
 from tests.factories import make_user
 
@@ -89,8 +91,9 @@ def test_an_assessment_file_is_skipped(tmp_path: Path) -> None:
 
 def test_only_the_ministry_loads_programmes(tmp_path: Path) -> None:
     directory = copy_programmes(tmp_path / "p", "free_legal_aid")
-    with pytest.raises(AccessDenied):
-        programmes_load(actor=make_user("officer", "district_officer", "71"), directory=directory)
-    assert not Programme.objects.exists()
+    for actor in (AnonymousUser(), make_user("officer", "district_officer", "71")):
+        with pytest.raises(AccessDenied):
+            programmes_load(actor=actor, directory=directory)
+    assert not Programme.objects.exists() and not AuditEvent.objects.exists()
     programmes_load(actor=make_user("minister", "ministry_admin", None), directory=directory)
     assert Programme.objects.count() == 1

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from inclusio.benefits import bulk
 from inclusio.benefits.models import (
@@ -240,12 +241,25 @@ def test_only_the_ministry_runs_a_screening(
     officer = make_user("officer", "district_officer", "71")
     snapshot = Snapshot()
     snapshot.person(make_person().iin, category="II")
-    with pytest.raises(AccessDenied):
-        screening_run(actor=officer, snapshot_dir=snapshot.write(tmp_path / "s", "x"), on=ON)
+    directory = snapshot.write(tmp_path / "s", "x")
+    for actor in (AnonymousUser(), person_with_account("dana").user, officer):
+        with pytest.raises(AccessDenied):
+            screening_run(actor=actor, snapshot_dir=directory, on=ON)
     assert not ScreeningRun.objects.exists()
     minister = make_user("minister", "ministry_admin", None)
-    run = screening_run(actor=minister, snapshot_dir=tmp_path / "s", on=ON)
+    run = screening_run(actor=minister, snapshot_dir=directory, on=ON)
     assert run.started_by == minister
+
+
+def test_the_platforms_screening_is_recorded_as_the_systems(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    snapshot = Snapshot()
+    snapshot.person(make_person().iin, category="II")
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "x"), on=ON)
+    assert run.started_by is None
+    started = AuditEvent.objects.get(action="screening_run_start", entity_id=str(run.pk))
+    assert (started.actor_name, started.actor) == ("system", None)
 
 
 def test_a_missing_snapshot_is_refused(programmes: dict[str, Programme], tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
-from inclusio.core.audit import SYSTEM, personal_digest
+from inclusio.core.audit import SYSTEM, Actor, personal_digest
 from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
 from inclusio.core.models import AccessEvent, AuditEvent
 from inclusio.registry.events import disability_status_changed
@@ -106,6 +107,57 @@ def test_updates_are_audited_with_what_changed() -> None:
     person_update(actor=officer, person=person, phone="")
     emptied = AuditEvent.objects.filter(action="person_update").latest("id")
     assert emptied.data["digests"] == {"phone": None}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "person"])
+def test_an_anonymous_user_or_a_person_cannot_register_anyone(who: str) -> None:
+    account = make_user("dana", "person", None)
+    actor = AnonymousUser() if who == "anonymous" else account
+    iin = new_iin()
+    with pytest.raises(AccessDenied) as refusal:
+        person_create(
+            actor=actor, iin=iin, surname="Ким", given_name="Ольга", region_code="71", urban=True
+        )
+    assert refusal.value.code == "OUT_OF_SCOPE"
+    assert not Person.objects.filter(iin=iin).exists() and not AuditEvent.objects.exists()
+
+
+def test_the_platforms_loaders_register_and_the_trail_says_system() -> None:
+    person = make_person()
+    give_status(person)
+    events = AuditEvent.objects.filter(entity_id=person.iin)
+    assert {e.action for e in events} == {"person_create", "disability_status_record"}
+    assert {(e.actor_name, e.actor_id) for e in events} == {("system", None)}
+
+
+def test_a_correction_is_an_officers_act_not_the_platforms() -> None:
+    person = make_person()
+    for actor in (SYSTEM, AnonymousUser(), make_user("officer_almaty", "district_officer", "75")):
+        with pytest.raises(AccessDenied):
+            person_update(actor=actor, person=person, phone="+77010000000")
+    person.refresh_from_db()
+    assert person.phone == "" and not AuditEvent.objects.filter(action="person_update").exists()
+
+
+def test_only_the_expertise_or_a_loader_records_a_disability_status() -> None:
+    person = make_person()
+    for actor in (AnonymousUser(), make_user("officer", "district_officer", "71")):
+        with pytest.raises(AccessDenied):
+            give_status_as(actor, person)
+    assert not DisabilityStatus.objects.filter(person=person).exists()
+    give_status_as(make_user("mse", "mse_specialist", "71"), person)
+    assert current_status(person) is not None
+
+
+def give_status_as(actor: Actor, person: Person) -> DisabilityStatus:
+    return disability_status_record(
+        actor=actor,
+        person=person,
+        category="II",
+        cause="general_disease",
+        valid_from=dt.date(2023, 1, 1),
+        reexamination_date=dt.date(2027, 1, 1),
+    )
 
 
 def test_the_iin_cannot_be_changed_by_an_update() -> None:
