@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -7,6 +9,8 @@ from django.utils import translation
 from inclusio.core.audit import (
     GENESIS,
     SYSTEM,
+    changes,
+    personal_digest,
     record_access,
     record_write,
     verify_all,
@@ -118,3 +122,30 @@ def test_a_failed_batch_writes_nothing() -> None:
         raise RuntimeError("the bulk work failed")
     assert not AuditEvent.objects.filter(action="lost").exists()
     assert all(report.intact for report in verify_all())
+
+
+def test_changes_name_the_fields_and_keep_personal_values_only_as_digests() -> None:
+    before = {
+        "surname": "Ким",
+        "phone": "+77010000000",
+        "region": "71",
+        "born": dt.date(1990, 1, 2),
+    }
+    after = {**before, "phone": "", "region": "75", "surname": "Пак"}
+    data = changes(before, after, personal={"surname", "phone", "born"})
+    assert data == {
+        "changed": ["phone", "region", "surname"],
+        "values": {"region": "75"},
+        "digests": {"phone": None, "surname": personal_digest("Пак")},
+    }
+    created = changes({}, {"born": dt.date(1990, 1, 2), "urban": True}, personal={"born"})
+    assert created["values"] == {"urban": True}
+    assert created["digests"] == {"born": personal_digest("1990-01-02")}
+    assert changes(before, before, personal=set()) == {"changed": [], "values": {}, "digests": {}}
+
+
+def test_the_platforms_writes_read_system() -> None:
+    event = record_write(actor=SYSTEM, action="x", entity="y", entity_id=1, data={})
+    refused = record_access(actor=SYSTEM, person_iin="1", what="w", purpose="p", granted=False)
+    assert (event.actor_id, event.actor_name) == (None, "system")
+    assert (refused.actor_id, refused.actor_name) == (None, "system")

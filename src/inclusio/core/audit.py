@@ -71,8 +71,8 @@ def personal_digest(value: object) -> str:
 
     The trail can never be erased, so it keeps no name, address, phone or account number; it
     keeps this digest instead, which proves what a value was to whoever holds both the value
-    and the key. A bare hash would not do: an IIN, a phone number or a birth date has so few
-    possible values that every one of them can be hashed and looked up. The same value gives
+    and the key. A bare hash would not do: a phone number or a birth date has so few possible
+    values that every one of them can be hashed and looked up. The same value gives
     the same digest everywhere in the trail, so the holder of the key can also ask "where was
     this account number given?".
     """
