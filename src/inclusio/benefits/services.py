@@ -47,7 +47,7 @@ from inclusio.core.audit import (
     record_write,
 )
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_RUN
+from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, SCREENING_RUN
 from inclusio.registry.models import Person
 from inclusio.registry.selectors import represented_persons
 from inclusio.rules.errors import RuleError
@@ -197,6 +197,33 @@ def screening_run(
     """
     _require_platform_or_national(actor, SCREENING_RUN)
     return screening.screening_run(actor=actor, snapshot_dir=snapshot_dir, on=on, engine=engine)
+
+
+def reform_simulation_record(
+    *,
+    actor: Actor,
+    programme_code: str,
+    on: dt.date,
+    snapshot_id: str,
+    draft: str,
+    monthly_change_kzt: int,
+) -> None:
+    """Record that ``actor`` compared a draft of a programme with the law in force over a
+    snapshot of the whole population (the what-if page): who, which draft (its digest), on
+    which snapshot and date, and the change in monthly spending it showed."""
+    _require_national(actor, REFORM_SIMULATE)
+    record_write(
+        actor=actor,
+        action="reform_simulated",
+        entity="programme",
+        entity_id=programme_code,
+        data={
+            "date": on.isoformat(),
+            "snapshot": snapshot_id,
+            "draft_sha256": hashlib.sha256(draft.encode()).hexdigest(),
+            "monthly_change_kzt": monthly_change_kzt,
+        },
+    )
 
 
 # --- consent and refusal ------------------------------------------------------------------------
