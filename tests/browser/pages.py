@@ -135,11 +135,15 @@ def _someone_looked_at_the_viewer(viewer: Any) -> dict[str, Any]:
 
 def _waiting_referral(viewer: Any) -> dict[str, Any]:
     from inclusio.assessment.services import referral_file
-    from tests.factories import make_person
+    from inclusio.core.models import User
+    from tests.factories import make_person, make_user
 
     person = make_person(surname="Ким", given_name="Виктория")
+    doctor = User.objects.filter(username="polyclinic_doctor").first() or make_user(
+        "polyclinic_doctor", "medical_referrer", person.region_id
+    )
     referral = referral_file(
-        actor=SYSTEM,
+        actor=doctor,
         person=person,
         kind="initial",
         mode="in_absentia",
