@@ -36,13 +36,14 @@ def setup_django() -> None:
 def agency_token_and_iins(sample: int) -> tuple[str, list[str]]:
     from django.contrib.auth.models import Group
 
+    from inclusio.core.audit import SYSTEM
     from inclusio.core.models import User
     from inclusio.core.tokens import api_token_issue
     from inclusio.registry.models import DisabilityStatus
 
     agency, _ = User.objects.get_or_create(username="bench_agency")
     agency.groups.add(Group.objects.get(name="ministry_admin"))
-    token = api_token_issue(actor=None, user=agency, name="benchmark")
+    token = api_token_issue(actor=SYSTEM, user=agency, name="benchmark")
     iins = list(
         DisabilityStatus.objects.filter(superseded_at__isnull=True)
         .order_by("?")

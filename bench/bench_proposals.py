@@ -170,11 +170,12 @@ def run(persons: int, snapshot: Path) -> int:
     from inclusio.benefits import screening
     from inclusio.benefits.models import Award, Decision, Message, Proposal
     from inclusio.benefits.services import programmes_load, screening_run
+    from inclusio.core.audit import SYSTEM
 
     if connection.vendor != "postgresql":
         print(f"bench: warning: writing into {connection.vendor}, not PostgreSQL", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
-    report = programmes_load()
+    report = programmes_load(actor=SYSTEM)
     if report.errors:
         print(f"bench: programme files with errors: {report.errors}", flush=True)
     started = time.monotonic()
@@ -192,7 +193,7 @@ def run(persons: int, snapshot: Path) -> int:
 
     screening._screen = timed_screen  # type: ignore[assignment]
     started = time.monotonic()
-    run = screening_run(actor=None, snapshot_dir=snapshot, on=ON)
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot, on=ON)
     total = time.monotonic() - started
     writing = total - screened[0]
     proposals = Proposal.objects.filter(run=run).count()
@@ -204,7 +205,7 @@ def run(persons: int, snapshot: Path) -> int:
     )
     print(f"bench: proposals_screening_seconds: {screened[0]:.1f} s (whole run {total:.1f} s)")
     started = time.monotonic()
-    again = screening_run(actor=None, snapshot_dir=snapshot, on=ON)
+    again = screening_run(actor=SYSTEM, snapshot_dir=snapshot, on=ON)
     print(
         f"bench: proposals_rerun_seconds: {time.monotonic() - started:.2f} s "
         f"(same run: {again.pk == run.pk})"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.identifiers import make_iin
 from inclusio.core.models import Region, User
 from inclusio.registry.models import DisabilityStatus, Person
@@ -34,7 +35,7 @@ def make_person(
     user: User | None = None,
 ) -> Person:
     person = person_create(
-        actor=None,
+        actor=SYSTEM,
         iin=new_iin(birth_date, sex),
         surname=surname,
         given_name=given_name,
@@ -56,7 +57,7 @@ def give_status(
     until: dt.date | None = dt.date(2027, 1, 1),
 ) -> DisabilityStatus:
     return disability_status_record(
-        actor=None,
+        actor=SYSTEM,
         person=person,
         category=category,
         cause=cause,

@@ -89,8 +89,27 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
+def audit_digest_key() -> str:
+    """The key of the audit trail's digests of personal values (``core.audit.personal_digest``):
+    from the environment in production; in development generated once into var/."""
+    key = os.environ.get("INCLUSIO_AUDIT_DIGEST_KEY")
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "INCLUSIO_AUDIT_DIGEST_KEY must be set when INCLUSIO_DEBUG=False"
+        )
+    path = VAR_DIR / "audit_digest_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("INCLUSIO_DEBUG", True)
 SECRET_KEY = secret_key()
+AUDIT_DIGEST_KEY = audit_digest_key()
 ALLOWED_HOSTS = env_list("INCLUSIO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("INCLUSIO_CSRF_TRUSTED_ORIGINS", "")
 COUNTRY = os.environ.get("INCLUSIO_COUNTRY", "kz")

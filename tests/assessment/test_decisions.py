@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from inclusio.assessment.models import Decision, Referral
@@ -11,8 +12,9 @@ from inclusio.assessment.services import (
     referral_decide,
     referral_file,
 )
+from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
-from inclusio.core.models import AccessEvent, AuditEvent
+from inclusio.core.models import AccessEvent, AuditEvent, User
 from inclusio.registry.models import DisabilityStatus
 from inclusio.registry.services import current_status
 from tests.factories import give_status, make_person, make_user
@@ -22,9 +24,15 @@ pytestmark = pytest.mark.django_db
 HOSPITAL_BIN = "000000000000"
 
 
+def _referrer(region: str) -> User:
+    """A medical referrer of ``region``, made once."""
+    found = User.objects.filter(username=f"referrer_{region}").first()
+    return found or make_user(f"referrer_{region}", "medical_referrer", region)
+
+
 def _refer(person, doctor=None, kind="initial"):  # type: ignore[no-untyped-def]
     return referral_file(
-        actor=doctor,
+        actor=doctor or _referrer(person.region_id),
         person=person,
         kind=kind,
         mode="in_absentia",
@@ -185,10 +193,11 @@ def test_one_open_referral_per_person() -> None:
 
 
 def test_a_bad_bin_is_refused() -> None:
+    person = make_person()
     with pytest.raises(ValidationFailed) as refusal:
         referral_file(
-            actor=None,
-            person=make_person(),
+            actor=_referrer(person.region_id),
+            person=person,
             kind="initial",
             mode="in_person",
             organisation_name="X",
@@ -196,6 +205,52 @@ def test_a_bad_bin_is_refused() -> None:
             diagnosis_code="A00",
         )
     assert refusal.value.code == "BIN_CHECKSUM"
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["initial", "reexamination"])
+def test_the_platform_refers_only_for_a_scheduled_reexamination(kind: str) -> None:
+    """SYSTEM opens the in-absentia re-examinations that fall due, nothing a doctor does."""
+    person = make_person()
+    with pytest.raises(AccessDenied) as refusal:
+        referral_file(
+            actor=SYSTEM,
+            person=person,
+            kind=kind,
+            mode="in_person",
+            organisation_name="X",
+            organisation_bin=PLATFORM_BIN,
+            diagnosis_code="Z02.7",
+        )
+    assert refusal.value.code == "OUT_OF_SCOPE"
+    assert (
+        not Referral.objects.exists()
+        and not AuditEvent.objects.filter(action="referral_file").exists()
+    )
+
+
+def test_the_platforms_referral_is_recorded_as_the_systems() -> None:
+    person = make_person()
+    referral_file(
+        actor=SYSTEM,
+        person=person,
+        kind="reexamination",
+        mode="in_absentia",
+        organisation_name="Inclusio",
+        organisation_bin=PLATFORM_BIN,
+        diagnosis_code="Z02.7",
+    )
+    event = AuditEvent.objects.get(action="referral_file")
+    assert event.actor_name == "system" and event.actor is None
+    assert "Z02.7" not in str(event.data) and event.data["changed"] == ["diagnosis"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "person"])
+def test_an_anonymous_user_or_the_person_cannot_refer(who: str) -> None:
+    person = make_person(user=User.objects.create_user("dana", password="x" * 12))
+    actor = AnonymousUser() if who == "anonymous" else person.user
+    with pytest.raises(AccessDenied):
+        _refer(person, actor)
     assert not Referral.objects.exists()
 
 

@@ -9,13 +9,15 @@ import pytest
 
 from inclusio.benefits.models import Programme
 from inclusio.benefits.services import programmes_load
+from inclusio.core.audit import SYSTEM
 from tests.benefits.builders import copy_programmes
 
 
 @pytest.fixture
 def programmes(tmp_path: Path) -> dict[str, Programme]:
     report = programmes_load(
-        directory=copy_programmes(tmp_path / "programmes", "disability_benefit", "free_legal_aid")
+        actor=SYSTEM,
+        directory=copy_programmes(tmp_path / "programmes", "disability_benefit", "free_legal_aid"),
     )
     assert not report.errors, report.errors
     return {p.code: p for p in Programme.objects.all()}

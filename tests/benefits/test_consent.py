@@ -6,13 +6,22 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 from inclusio.benefits.iban import parse_kz_iban
-from inclusio.benefits.models import Award, Decision, PaymentAccount, Programme, Proposal
-from inclusio.benefits.services import message_mark_read, proposal_accept, proposal_refuse
+from inclusio.benefits.models import (
+    Award,
+    Decision,
+    Message,
+    PaymentAccount,
+    Programme,
+    Proposal,
+)
+from inclusio.benefits.services import messages_mark_read, proposal_accept, proposal_refuse
 from inclusio.benefits.services import screening_run as run_screening
-from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
+from inclusio.core.audit import SYSTEM, personal_digest
+from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from inclusio.core.models import AccessEvent, AuditEvent
 from inclusio.registry.models import Person
 from inclusio.registry.services import care_link_create
@@ -25,7 +34,9 @@ pytestmark = pytest.mark.django_db
 def _offers(person: Person, tmp_path: Path, category: str = "II") -> dict[str, Proposal]:
     snapshot = Snapshot()
     snapshot.person(person.iin, category=category, birth_date=person.birth_date)
-    run_screening(actor=None, snapshot_dir=snapshot.write(tmp_path / person.iin, person.iin), on=ON)
+    run_screening(
+        actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / person.iin, person.iin), on=ON
+    )
     return {
         p.programme.code: p
         for p in Proposal.objects.filter(person=person).select_related("programme")
@@ -129,7 +140,7 @@ def test_someone_else_cannot_answer(dana: Person, tmp_path: Path) -> None:
     offer = _offers(dana, tmp_path)["disability_benefit"]
     stranger = person_with_account("stranger")
     officer = make_user("officer", "district_officer", "71")
-    for actor in (stranger.user, officer, None):
+    for actor in (stranger.user, officer, AnonymousUser(), SYSTEM):
         with pytest.raises(AccessDenied) as refused:
             proposal_accept(actor=actor, proposal_id=offer.pk, payment_account=IBAN)
         assert refused.value.code == "NOT_YOUR_PROPOSAL"
@@ -150,11 +161,11 @@ def test_a_representative_may_consent(
     child = make_person(birth_date=dt.date(2015, 3, 1))
     parent = person_with_account("parent")
     care_link_create(
-        actor=None, carer=parent, cared=child, relation="parent", since=child.birth_date
+        actor=SYSTEM, carer=parent, cared=child, relation="parent", since=child.birth_date
     )
     snapshot = Snapshot()
     snapshot.person(child.iin, category="II", birth_date=child.birth_date)
-    run_screening(actor=None, snapshot_dir=snapshot.write(tmp_path / "c", "child"), on=ON)
+    run_screening(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "c", "child"), on=ON)
     offer = Proposal.objects.get(person=child, programme__code="free_legal_aid")
     decision = proposal_accept(actor=parent.user, proposal_id=offer.pk)
     assert decision.decided_by == parent.user
@@ -170,9 +181,44 @@ def test_a_superseded_offer_cannot_be_answered(dana: Person, tmp_path: Path) -> 
     assert _nothing_decided()
 
 
-def test_the_person_reads_a_message(dana: Person, tmp_path: Path) -> None:
+def test_the_person_marks_the_messages_read_once(dana: Person, tmp_path: Path) -> None:
+    _offers(dana, tmp_path)
+    assert messages_mark_read(actor=dana.user, person_iin=dana.iin) == 2
+    assert not Message.objects.filter(recipient=dana, read_at=None).exists()
+    event = AuditEvent.objects.get(action="messages_read")
+    assert event.actor_name == "dana" and len(event.data["messages"]) == 2
+    assert messages_mark_read(actor=dana.user, person_iin=dana.iin) == 0
+    assert AuditEvent.objects.filter(action="messages_read").count() == 1
+
+
+def test_only_the_person_or_their_representative_marks_messages_read(
+    dana: Person, tmp_path: Path
+) -> None:
+    _offers(dana, tmp_path)
+    officer = make_user("officer", "district_officer", "71")
+    for actor in (AnonymousUser(), officer, SYSTEM):
+        with pytest.raises(NotFound) as refusal:
+            messages_mark_read(actor=actor, person_iin=dana.iin)
+        assert refusal.value.code == "MESSAGE_NOT_FOUND"
+    with pytest.raises(NotFound):  # an unknown person: the same answer
+        messages_mark_read(actor=officer, person_iin="000000000000")
+    assert not Message.objects.exclude(read_at=None).exists()
+    assert not AuditEvent.objects.filter(action="messages_read").exists()
+    assert AccessEvent.objects.get(person_iin=dana.iin, outcome="denied").actor_name == "officer"
+
+
+def test_answering_an_offer_reads_its_messages(dana: Person, tmp_path: Path) -> None:
+    offers = _offers(dana, tmp_path)
+    proposal_accept(actor=dana.user, proposal_id=offers["free_legal_aid"].pk)
+    read = Message.objects.exclude(read_at=None).get()
+    assert read.proposal == offers["free_legal_aid"]
+    event = AuditEvent.objects.get(action="proposal_accept")
+    assert event.data["messages_read"] == [read.pk]
+
+
+def test_the_given_iban_is_in_the_trail_only_as_a_digest(dana: Person, tmp_path: Path) -> None:
     offer = _offers(dana, tmp_path)["disability_benefit"]
-    message = offer.messages.get()
-    message_mark_read(actor=dana.user, message_id=message.pk)
-    message.refresh_from_db()
-    assert message.read_at is not None
+    proposal_accept(actor=dana.user, proposal_id=offer.pk, payment_account=IBAN)
+    event = AuditEvent.objects.get(action="payment_account_give")
+    assert event.data["digests"] == {"iban": personal_digest(IBAN)}
+    assert IBAN not in str(event.data)

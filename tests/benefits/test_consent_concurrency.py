@@ -11,6 +11,7 @@ from django.db import connection
 
 from inclusio.benefits.models import Award, Decision, Proposal
 from inclusio.benefits.services import programmes_load, proposal_accept, screening_run
+from inclusio.core.audit import SYSTEM
 from tests.benefits.builders import IBAN, ON, Snapshot, copy_programmes, person_with_account
 
 
@@ -21,11 +22,11 @@ def test_two_consents_at_once_make_one_decision(
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them anyway)")
     settings.VAR_DIR = tmp_path / "var"
-    programmes_load(directory=copy_programmes(tmp_path / "p", "disability_benefit"))
+    programmes_load(actor=SYSTEM, directory=copy_programmes(tmp_path / "p", "disability_benefit"))
     person = person_with_account("dana")
     snapshot = Snapshot()
     snapshot.person(person.iin, category="II")
-    screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "c"), on=ON)
+    screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "c"), on=ON)
     offer = Proposal.objects.get(person=person)
     barrier = threading.Barrier(2)
     decisions: list[int] = []

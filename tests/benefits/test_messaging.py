@@ -11,6 +11,7 @@ import pytest
 from inclusio.benefits.messaging import Backend, Notice, backend
 from inclusio.benefits.models import Message, Programme, Proposal
 from inclusio.benefits.services import screening_run
+from inclusio.core.audit import SYSTEM
 from tests.benefits.builders import ON, Snapshot
 from tests.factories import make_person
 
@@ -38,7 +39,7 @@ def test_an_adapter_implementing_send_gets_every_notice(
     person = make_person()
     snapshot = Snapshot()
     snapshot.person(person.iin, category="II")
-    run = screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "sms"), on=ON)
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "sms"), on=ON)
     proposals = set(Proposal.objects.filter(run=run).values_list("pk", flat=True))
     assert {n.proposal_id for n in SENT} == proposals
     assert {n.recipient_id for n in SENT} == {person.pk}

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
-from django.utils import translation
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone, translation
 
-from inclusio.benefits.models import Award, Payment, Programme, Proposal
+from inclusio.benefits.models import Award, Payment, Payroll, Programme, Proposal
 from inclusio.benefits.pain001 import NAMESPACE
 from inclusio.benefits.services import (
-    payment_file,
+    parse_month,
+    payment_file_produce,
     payroll_create,
     proposal_accept,
     screening_run,
 )
-from inclusio.core.errors import AccessDenied, ValidationFailed
+from inclusio.core.audit import SYSTEM
+from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from inclusio.core.models import AccessEvent, AuditEvent
 from inclusio.registry.models import Person
 from tests.benefits.builders import IBAN, ON, Snapshot, person_with_account
 from tests.factories import make_user
@@ -38,7 +44,7 @@ def recipients(
     snapshot = Snapshot()
     snapshot.person(paid.iin, category="I")
     snapshot.person(held.iin, category="III")
-    screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "pay"), on=ON)
+    screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "pay"), on=ON)
     for person, iban in ((paid, IBAN), (held, None)):
         offer = Proposal.objects.get(person=person, programme__code="disability_benefit")
         if iban is None:  # an award made before accounts were asked for
@@ -54,7 +60,7 @@ def recipients(
 
 def test_one_payment_per_cash_award_and_none_twice(recipients: tuple[Person, Person]) -> None:
     paid, held = recipients
-    payroll = payroll_create(actor=None, month=dt.date(2024, 2, 17))
+    payroll = payroll_create(actor=SYSTEM, month=dt.date(2024, 2, 17))
     assert payroll.month == MONTH
     payments = {p.award.person: p for p in payroll.payments.select_related("award__person")}
     assert set(payments) == {paid, held}
@@ -62,32 +68,135 @@ def test_one_payment_per_cash_award_and_none_twice(recipients: tuple[Person, Per
     assert payments[held].status == Payment.Status.HELD and payments[held].iban == ""
     award = Award.objects.get(person=paid, programme__code="disability_benefit")
     assert payments[paid].amount_kzt == award.amount_kzt
-    again = payroll_create(actor=None, month=MONTH)
+    again = payroll_create(actor=SYSTEM, month=MONTH)
     assert again.pk == payroll.pk
     assert Payment.objects.count() == 2
 
 
-def test_an_award_starting_later_is_not_paid(recipients: tuple[Person, Person]) -> None:
-    payroll = payroll_create(actor=None, month=dt.date(2023, 12, 1))
-    assert not payroll.payments.exists()
-    with pytest.raises(ValidationFailed) as empty:
-        payment_file(payroll)
-    assert empty.value.code == "PAYROLL_EMPTY"
+def test_a_month_with_nothing_to_pay_is_refused_and_leaves_no_payroll(
+    recipients: tuple[Person, Person],
+) -> None:
+    audit = AuditEvent.objects.count()
+    with pytest.raises(Conflict) as empty:  # the awards start later
+        payroll_create(actor=SYSTEM, month=dt.date(2023, 12, 1))
+    assert empty.value.code == "PAYROLL_NOTHING_TO_PAY" and empty.value.status == 409
     with translation.override("en"):
-        assert "2023-12 has no payment" in empty.value.message
+        assert "No benefit is to be paid for 2023-12" in empty.value.message
+    assert not Payroll.objects.exists() and AuditEvent.objects.count() == audit
+
+
+def test_a_payroll_of_held_payments_only_has_no_payment_file(
+    recipients: tuple[Person, Person],
+) -> None:
+    paid, _held = recipients
+    paid.payment_accounts.all().delete()
+    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    assert not payroll.payments.filter(status=Payment.Status.SCHEDULED).exists()
+    audit, access = AuditEvent.objects.count(), AccessEvent.objects.count()
+    with pytest.raises(Conflict) as empty:
+        payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk)
+    assert empty.value.code == "PAYROLL_EMPTY"
+    with translation.override("ru"):
+        assert "2024-02" in empty.value.message and "payment" not in empty.value.message
+    assert (AuditEvent.objects.count(), AccessEvent.objects.count()) == (audit, access)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("0000-01", "MONTH_FORMAT"),
+        ("2024-13", "MONTH_FORMAT"),
+        ("2024-00", "MONTH_FORMAT"),
+        ("", "MONTH_FORMAT"),
+        ("Feb", "MONTH_FORMAT"),
+        ("9999-12", "PAYROLL_MONTH_AHEAD"),
+        ("2099-01", "PAYROLL_MONTH_AHEAD"),
+    ],
+)
+def test_a_bad_month_is_refused_and_writes_nothing(
+    recipients: tuple[Person, Person], text: str, code: str
+) -> None:
+    audit = AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed) as refusal:
+        payroll_create(actor=SYSTEM, month=parse_month(text))
+    assert refusal.value.code == code and refusal.value.status == 422
+    with translation.override("kk"):
+        assert refusal.value.message and "month" not in refusal.value.message
+    assert not Payroll.objects.exists() and not Payment.objects.exists()
+    assert AuditEvent.objects.count() == audit
+
+
+def test_next_month_may_be_prepared(recipients: tuple[Person, Person]) -> None:
+    ahead = (timezone.localdate().replace(day=28) + dt.timedelta(days=5)).replace(day=1)
+    assert payroll_create(actor=SYSTEM, month=ahead).payments.count() == 2
 
 
 def test_only_the_ministry_makes_the_payroll(recipients: tuple[Person, Person]) -> None:
-    with pytest.raises(AccessDenied):
-        payroll_create(actor=make_user("officer", "district_officer", "71"), month=MONTH)
+    paid, _held = recipients
+    for actor in (AnonymousUser(), paid.user, make_user("officer", "district_officer", "71")):
+        with pytest.raises(AccessDenied):
+            payroll_create(actor=actor, month=MONTH)
+    assert not Payroll.objects.exists()
     payroll_create(actor=make_user("minister", "ministry_admin", None), month=MONTH)
     assert Payment.objects.count() == 2
+    assert AuditEvent.objects.get(action="payroll_create").actor_name == "minister"
+
+
+def test_the_platforms_payroll_is_recorded_as_the_systems(
+    recipients: tuple[Person, Person],
+) -> None:
+    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    assert payroll.created_by is None
+    event = AuditEvent.objects.get(action="payroll_create")
+    assert (event.actor_name, event.actor) == ("system", None)
+    assert event.data == {"month": "2024-02-01", "payments": 2, "held": 1, "amount_kzt": ANY}
+
+
+def test_only_a_national_payroll_account_produces_the_payment_file(
+    recipients: tuple[Person, Person],
+) -> None:
+    paid, _held = recipients
+    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    audit, access = AuditEvent.objects.count(), AccessEvent.objects.count()
+    regional = make_user("regional_payroll", "ministry_admin", "71")
+    for actor in (
+        AnonymousUser(),
+        paid.user,
+        make_user("officer", "district_officer", "71"),
+        regional,
+    ):
+        with pytest.raises(AccessDenied) as refusal:
+            payment_file_produce(actor=actor, payroll_id=payroll.pk)
+        assert refusal.value.code == "NOT_MINISTRY"
+    assert (AuditEvent.objects.count(), AccessEvent.objects.count()) == (audit, access)
+
+
+def test_each_payment_file_is_recorded_in_the_trail_and_each_payees_access_log(
+    recipients: tuple[Person, Person],
+) -> None:
+    paid, held = recipients
+    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    minister = make_user("minister", "ministry_admin", None)
+    produced = payment_file_produce(actor=minister, payroll_id=payroll.pk)
+    assert produced.name == "inclusio-payroll-2024-02.xml"
+    event = AuditEvent.objects.get(action="payment_file_produce")
+    assert event.actor_name == "minister" and event.entity_id == str(payroll.pk)
+    assert event.data["sha256"] == hashlib.sha256(produced.content).hexdigest()
+    assert event.data["payments"] == 1
+    logged = AccessEvent.objects.get(person_iin=paid.iin, what="payment_file")
+    assert (logged.actor_name, logged.outcome) == ("minister", "granted")
+    assert not AccessEvent.objects.filter(person_iin=held.iin, what="payment_file").exists()
+    payment_file_produce(actor=minister, payroll_id=payroll.pk)  # each download, again
+    assert AccessEvent.objects.filter(person_iin=paid.iin, what="payment_file").count() == 2
+    with pytest.raises(NotFound):
+        payment_file_produce(actor=minister, payroll_id=payroll.pk + 1)
 
 
 def test_the_payment_file(recipients: tuple[Person, Person]) -> None:
     paid, _held = recipients
-    payroll = payroll_create(actor=None, month=MONTH)
-    root = ET.fromstring(payment_file(payroll))  # noqa: S314 — our own output
+    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    content = payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk).content
+    root = ET.fromstring(content)  # noqa: S314 — our own output
     assert root.tag == f"{{{NAMESPACE}}}Document"
     header = root.find("p:CstmrCdtTrfInitn/p:GrpHdr", NS)
     assert header is not None

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from inclusio.benefits import bulk
 from inclusio.benefits.models import (
@@ -18,6 +19,7 @@ from inclusio.benefits.models import (
     ScreeningRun,
 )
 from inclusio.benefits.services import programmes_load, proposal_accept, screening_run
+from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import AccessDenied, ValidationFailed
 from inclusio.core.models import AuditEvent
 from inclusio.registry.models import Person
@@ -53,7 +55,7 @@ def test_the_difference_with_the_awards(
     first.person(a.iin, category="II")
     first.person(b.iin, category="I")
     first.person(c.iin, category="II")
-    run1 = screening_run(actor=None, snapshot_dir=first.write(tmp_path / "s1", "one"), on=ON)
+    run1 = screening_run(actor=SYSTEM, snapshot_dir=first.write(tmp_path / "s1", "one"), on=ON)
     assert run1.status == ScreeningRun.Status.COMPLETED
     made = _proposals(run1)
     assert {k for k, p in made.items() if p.kind == "new"} == {
@@ -79,7 +81,7 @@ def test_the_difference_with_the_awards(
     second.person(b.iin, category="II")
     second.person(c.iin)  # no disability record: eligible to nothing
     second.person(outsider, category="III")
-    run2 = screening_run(actor=None, snapshot_dir=second.write(tmp_path / "s2", "two"), on=ON)
+    run2 = screening_run(actor=SYSTEM, snapshot_dir=second.write(tmp_path / "s2", "two"), on=ON)
     made = _proposals(run2)
     changed = made[(b.iin, "disability_benefit")]
     assert changed.kind == "changed"
@@ -120,9 +122,9 @@ def test_the_same_snapshot_and_date_twice_creates_nothing_new(
     snapshot = Snapshot()
     snapshot.person(person.iin, category="II")
     directory = snapshot.write(tmp_path / "s", "once")
-    first = screening_run(actor=None, snapshot_dir=directory, on=ON)
+    first = screening_run(actor=SYSTEM, snapshot_dir=directory, on=ON)
     counts = (Proposal.objects.count(), Message.objects.count(), ScreeningRun.objects.count())
-    again = screening_run(actor=None, snapshot_dir=directory, on=ON, engine="duckdb")
+    again = screening_run(actor=SYSTEM, snapshot_dir=directory, on=ON, engine="duckdb")
     assert again.pk == first.pk
     assert (Proposal.objects.count(), Message.objects.count(), ScreeningRun.objects.count()) == (
         counts
@@ -152,7 +154,7 @@ def test_a_crash_half_way_leaves_no_proposal(
     monkeypatch.setattr(bulk, "BATCH_ROWS", 2)
     monkeypatch.setattr(bulk, "write_batch", fail_after_the_first_batch)
     with pytest.raises(RuntimeError, match="disk full"):
-        screening_run(actor=None, snapshot_dir=directory, on=ON)
+        screening_run(actor=SYSTEM, snapshot_dir=directory, on=ON)
     assert len(calls) == 2  # the first batch was written, then the crash
     assert not Proposal.objects.exists()
     assert not Message.objects.exists()
@@ -163,22 +165,23 @@ def test_a_crash_half_way_leaves_no_proposal(
     assert AuditEvent.objects.filter(action="screening_run_fail").exists()
 
     monkeypatch.undo()
-    run = screening_run(actor=None, snapshot_dir=directory, on=ON)
+    run = screening_run(actor=SYSTEM, snapshot_dir=directory, on=ON)
     assert run.status == ScreeningRun.Status.COMPLETED
     assert Proposal.objects.filter(run=run).count() == 6
 
 
 def test_automatic_programmes_are_decided_on_import(runs_dir: Path, tmp_path: Path) -> None:
     programmes_load(
+        actor=SYSTEM,
         directory=copy_programmes(
             tmp_path / "programmes", "free_legal_aid", automatic=("free_legal_aid",)
-        )
+        ),
     )
     assert Programme.objects.get().assignment == Programme.Assignment.AUTOMATIC
     person = make_person()
     snapshot = Snapshot()
     snapshot.person(person.iin, category="I")
-    run = screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "auto"), on=ON)
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "auto"), on=ON)
     proposal = Proposal.objects.get(run=run)
     assert proposal.status == Proposal.Status.ASSIGNED
     decision = proposal.decision
@@ -194,10 +197,12 @@ def test_automatic_programmes_are_decided_on_import(runs_dir: Path, tmp_path: Pa
 
 
 def test_a_family_programme_goes_to_the_head_of_the_family(runs_dir: Path, tmp_path: Path) -> None:
-    programmes_load(directory=copy_programmes(tmp_path / "programmes", "housing_priority"))
+    programmes_load(
+        actor=SYSTEM, directory=copy_programmes(tmp_path / "programmes", "housing_priority")
+    )
     head, child = make_person(), make_person()
     family = family_create(
-        actor=None, region_code="71", urban=True, housing="rent", members=[(head, "head")]
+        actor=SYSTEM, region_code="71", urban=True, housing="rent", members=[(head, "head")]
     )
     family.external_ref = 4242
     family.save(update_fields=["external_ref"])
@@ -205,7 +210,7 @@ def test_a_family_programme_goes_to_the_head_of_the_family(runs_dir: Path, tmp_p
     snapshot.person(head.iin, family_id=4242)
     snapshot.person(child.iin, category="II", family_id=4242, role="spouse")
     snapshot.person(new_iin(), category="I", family_id=77)  # a family not in the registry
-    run = screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "fam"), on=ON)
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "fam"), on=ON)
     proposal = Proposal.objects.get(run=run)
     assert (proposal.person, proposal.subject_kind, proposal.subject_id) == (head, "family", "4242")
     assert run.counts["not_in_registry"] == 1
@@ -222,7 +227,7 @@ def test_offers_follow_the_family_wellbeing_level(
     snapshot.person(calm.iin, category="II", family_id=1, employed=True, income=400_000)
     # No income, nobody employed, no home: crisis (20 + 15 + 15 + 20 points).
     snapshot.person(crisis.iin, category="II", family_id=2)
-    run = screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "wb"), on=ON)
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "wb"), on=ON)
     by_person = {
         p.person_id: p for p in Proposal.objects.filter(run=run, programme__code="free_legal_aid")
     }
@@ -236,17 +241,30 @@ def test_only_the_ministry_runs_a_screening(
     officer = make_user("officer", "district_officer", "71")
     snapshot = Snapshot()
     snapshot.person(make_person().iin, category="II")
-    with pytest.raises(AccessDenied):
-        screening_run(actor=officer, snapshot_dir=snapshot.write(tmp_path / "s", "x"), on=ON)
+    directory = snapshot.write(tmp_path / "s", "x")
+    for actor in (AnonymousUser(), person_with_account("dana").user, officer):
+        with pytest.raises(AccessDenied):
+            screening_run(actor=actor, snapshot_dir=directory, on=ON)
     assert not ScreeningRun.objects.exists()
     minister = make_user("minister", "ministry_admin", None)
-    run = screening_run(actor=minister, snapshot_dir=tmp_path / "s", on=ON)
+    run = screening_run(actor=minister, snapshot_dir=directory, on=ON)
     assert run.started_by == minister
+
+
+def test_the_platforms_screening_is_recorded_as_the_systems(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    snapshot = Snapshot()
+    snapshot.person(make_person().iin, category="II")
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "x"), on=ON)
+    assert run.started_by is None
+    started = AuditEvent.objects.get(action="screening_run_start", entity_id=str(run.pk))
+    assert (started.actor_name, started.actor) == ("system", None)
 
 
 def test_a_missing_snapshot_is_refused(programmes: dict[str, Programme], tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        screening_run(actor=None, snapshot_dir=tmp_path / "nowhere", on=ON)
+        screening_run(actor=SYSTEM, snapshot_dir=tmp_path / "nowhere", on=ON)
     assert refused.value.code == "SNAPSHOT_MISSING"
     assert not ScreeningRun.objects.exists()
     assert Person.objects.count() == 0
@@ -259,7 +277,7 @@ def test_an_unknown_engine_is_refused_before_anything_is_written(
     snapshot.person(make_person().iin, category="II")
     with pytest.raises(ValidationFailed) as refused:
         screening_run(
-            actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "e"), on=ON, engine="polars"
+            actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "e"), on=ON, engine="polars"
         )
     assert refused.value.code == "ENGINE_UNAVAILABLE"
     assert "The polars engine is not available." in str(refused.value.message)
@@ -273,6 +291,6 @@ def test_the_screening_scores_the_families(
     person = make_person()
     snapshot = Snapshot()
     snapshot.person(person.iin, category="II")
-    run = screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "lv"), on=ON)
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "lv"), on=ON)
     levels = {p.wellbeing for p in Proposal.objects.filter(run=run)}
     assert len(levels) == 1 and levels.pop() in WELLBEING_LEVELS

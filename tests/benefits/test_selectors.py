@@ -12,6 +12,7 @@ from inclusio.benefits import selectors
 from inclusio.benefits.messaging import message_text
 from inclusio.benefits.models import Message, Programme, Proposal, ScreeningRun
 from inclusio.benefits.services import proposal_accept, screening_run
+from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import AccessDenied
 from inclusio.core.models import AccessEvent
 from inclusio.registry.models import Person
@@ -30,7 +31,7 @@ def screened(programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path) -
     snapshot = Snapshot()
     snapshot.person(dana.iin, category="II")
     snapshot.person(elsewhere.iin, category="I", region="75")
-    screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "s", "sel"), on=ON)
+    screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "sel"), on=ON)
     return dana
 
 
@@ -66,10 +67,10 @@ def test_a_representative_reads_the_persons_benefits(
 ) -> None:
     child = make_person(birth_date=dt.date(2016, 1, 1))
     parent = person_with_account("parent")
-    care_link_create(actor=None, carer=parent, cared=child, relation="guardian", since=ON)
+    care_link_create(actor=SYSTEM, carer=parent, cared=child, relation="guardian", since=ON)
     snapshot = Snapshot()
     snapshot.person(child.iin, category="II", birth_date=child.birth_date)
-    screening_run(actor=None, snapshot_dir=snapshot.write(tmp_path / "c", "c"), on=ON)
+    screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "c", "c"), on=ON)
     assert len(selectors.offers_for(actor=parent.user, person=child)) == 2
     assert _logged(child) == 1
     messages = selectors.messages_for(actor=parent.user, person=child)

@@ -8,9 +8,18 @@ import pytest
 from django.test import Client
 from django.utils.translation import override
 
-from inclusio.benefits.models import Decision, Message, PaymentAccount, Payroll, Proposal
+from inclusio.benefits.models import (
+    Award,
+    Decision,
+    Message,
+    PaymentAccount,
+    Payroll,
+    Proposal,
+)
 from inclusio.benefits.selectors import explanation_data
-from inclusio.core.models import AccessEvent
+from inclusio.benefits.services import payroll_create
+from inclusio.core.audit import SYSTEM
+from inclusio.core.models import AccessEvent, AuditEvent
 from inclusio.registry.services import care_link_create
 from tests.browser.benefits_data import IBAN, make_counted_run, make_offer
 from tests.factories import make_person, make_trio, make_user, sign_in
@@ -174,7 +183,7 @@ def test_a_parent_answers_for_the_child_they_represent(client: Client) -> None:
     parent = make_person(surname="Parent", user=parent_account)
     child = make_person(birth_date=dt.date(2016, 2, 2), surname="Child")
     care_link_create(
-        actor=None, carer=parent, cared=child, relation="parent", since=dt.date(2016, 2, 2)
+        actor=SYSTEM, carer=parent, cared=child, relation="parent", since=dt.date(2016, 2, 2)
     )
     offer = make_offer(child)
     client.force_login(parent_account)
@@ -287,19 +296,77 @@ def test_the_ministry_creates_a_payroll_and_downloads_its_file(client: Client) -
     payroll = Payroll.objects.get()
     listing = page(client, "/en/benefits/payroll/")
     assert "February 2024" in listing and "50,352 tenge" in listing
-    download = client.get(f"/en/benefits/payroll/{payroll.pk}/payment-file/")
+    url = f"/en/benefits/payroll/{payroll.pk}/payment-file/"
+    assert f'<form method="post" action="{url}">' in listing
+    assert client.get(url).status_code == 405  # a download is recorded: never by GET
+    assert not AuditEvent.objects.filter(action="payment_file_produce").exists()
+    download = client.post(url)
     assert download.status_code == 200
     assert download["Content-Disposition"] == (
         'attachment; filename="inclusio-payroll-2024-02.xml"'
     )
+    assert "no-store" in download["Cache-Control"]
     assert IBAN.encode() in download.content
+    assert AuditEvent.objects.get(action="payment_file_produce").actor_name == "minister"
+    logged = AccessEvent.objects.get(person_iin=trio.person.iin, what="payment_file")
+    assert logged.actor_name == "minister"
 
 
-def test_a_bad_month_is_explained_and_nothing_is_created(client: Client) -> None:
+def test_the_payment_file_is_refused_to_others_and_when_nothing_is_paid(client: Client) -> None:
+    trio = make_trio()
+    make_offer(trio.person)
+    offer = Proposal.objects.get()
+    decision = Decision.objects.create(
+        proposal=offer,
+        person=trio.person,
+        programme=offer.programme,
+        outcome="granted",
+        amount_kzt=offer.amount_kzt,
+        explanation=explanation_data(offer),
+    )
+    Award.objects.create(
+        person=trio.person,
+        programme=offer.programme,
+        amount_kzt=offer.amount_kzt,
+        starts=dt.date(2024, 1, 1),
+        decision=decision,
+    )
+    payroll = payroll_create(actor=SYSTEM, month=dt.date(2024, 2, 1))  # held: no account
+    url = f"/en/benefits/payroll/{payroll.pk}/payment-file/"
+    audit, access = AuditEvent.objects.count(), AccessEvent.objects.count()
+    sign_in(client, make_user("regional", "ministry_admin", "71"))
+    assert client.post(url).status_code == 403
+    minister = Client()
+    sign_in(minister, make_user("minister", "ministry_admin", None))
+    empty = minister.post(url)
+    assert empty.status_code == 409
+    assert "has no payment to make, so there is no payment file" in empty.content.decode()
+    assert "Content-Disposition" not in empty
+    assert minister.post(f"/en/benefits/payroll/{payroll.pk + 1}/payment-file/").status_code == 404
+    assert (AuditEvent.objects.count(), AccessEvent.objects.count()) == (audit, access)
+
+
+@pytest.mark.parametrize(
+    ("month", "status", "says"),
+    [
+        ("February", 422, "Enter the month as a year and month"),
+        ("0000-01", 422, "Enter the month as a year and month"),
+        ("2024-13", 422, "Enter the month as a year and month"),
+        ("", 422, "This field is required"),
+        ("9999-12", 422, "at most one month ahead"),
+        ("2099-01", 422, "at most one month ahead"),
+        ("2024-02", 409, "No benefit is to be paid for 2024-02"),
+    ],
+)
+def test_a_bad_month_is_explained_and_nothing_is_created(
+    client: Client, month: str, status: int, says: str
+) -> None:
     sign_in(client, make_user("minister", "ministry_admin", None))
-    response = client.post("/en/benefits/payroll/", {"month": "February"})
-    assert "Enter the month as a year and month" in response.content.decode()
-    assert not Payroll.objects.exists()
+    audit = AuditEvent.objects.count()
+    response = client.post("/en/benefits/payroll/", {"month": month})
+    assert response.status_code == status
+    assert says in response.content.decode()
+    assert not Payroll.objects.exists() and AuditEvent.objects.count() == audit
 
 
 def test_only_the_ministry_reaches_the_payroll(client: Client) -> None:
@@ -310,17 +377,28 @@ def test_only_the_ministry_reaches_the_payroll(client: Client) -> None:
     assert not Payroll.objects.exists()
 
 
-def test_opening_the_offer_reads_its_message_but_an_officer_does_not(client: Client) -> None:
+def test_opening_pages_reads_nothing_the_person_marks_messages_read_by_post(
+    client: Client,
+) -> None:
     trio = make_trio()
     offer = make_offer(trio.person)
+    mark = f"/en/benefits/persons/{trio.person.iin}/messages-read/"
     officer = Client()
     sign_in(officer, trio.own_officer)
-    page(officer, f"/en/benefits/offers/{offer.pk}/")
+    page(officer, f"/en/benefits/persons/{trio.person.iin}/")
+    assert "Mark the messages as read" not in page(officer, f"/en/benefits/offers/{offer.pk}/")
+    assert officer.post(mark).status_code == 404
     client.force_login(trio.person.user)
-    assert "<strong>New:</strong>" in page(client, "/en/benefits/")
     page(client, f"/en/benefits/offers/{offer.pk}/")
-    assert "<strong>New:</strong>" not in page(client, "/en/benefits/")
+    mine = page(client, "/en/benefits/")
+    assert "<strong>New:</strong>" in mine and f'action="{mark}"' in mine
+    assert Message.objects.get().read_at is None
+    assert client.get(mark).status_code == 405
+    assert client.post(mark)["Location"] == "/en/benefits/"
+    mine = page(client, "/en/benefits/")
+    assert "<strong>New:</strong>" not in mine and "Mark the messages as read" not in mine
     assert Message.objects.get().read_at is not None
+    assert AuditEvent.objects.get(action="messages_read").actor_name == trio.person.user.username
 
 
 def test_the_officer_of_the_region_reads_a_persons_benefits_page(client: Client) -> None:

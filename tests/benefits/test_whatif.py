@@ -99,3 +99,14 @@ def test_others_may_not_simulate(client: Client, run: ScreeningRun, role: str) -
     )
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action="reform_simulated").exists()
+
+
+def test_a_regional_account_may_not_simulate_and_nothing_is_recorded(
+    client: Client, run: ScreeningRun
+) -> None:
+    sign_in(client, make_user("regional_admin", "ministry_admin", "71"))
+    response = client.post(
+        "/en/benefits/what-if/", {"programme": CARER, "date": "2024-01-01", "draft": carer_text()}
+    )
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action="reform_simulated").exists()

@@ -13,6 +13,7 @@ from typing import Any
 
 from inclusio.benefits.models import Message, Programme, Proposal, ScreeningRun
 from inclusio.benefits.services import programmes_load
+from inclusio.core.audit import SYSTEM
 from inclusio.registry.models import Person
 
 ON = dt.date(2024, 1, 1)
@@ -63,7 +64,7 @@ PROGRAMME_DATA = {"disability_benefit": DISABILITY_BENEFIT, "free_legal_aid": FR
 def programmes() -> dict[str, Programme]:
     """The country's programmes, loaded as `inclusio benefits-programmes` does (idempotent)."""
     if not Programme.objects.filter(code="disability_benefit").exists():
-        report = programmes_load()
+        report = programmes_load(actor=SYSTEM)
         assert not report.errors, report.errors
     return {p.code: p for p in Programme.objects.all()}
 

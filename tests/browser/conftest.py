@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import override
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.models import User
 from tests.web.accounts import (
     PASSWORD,
@@ -267,7 +268,7 @@ def representative_user() -> User:
     child = make_person(birth_date=dt.date(2016, 4, 2), surname="Омаров", given_name="Алихан")
     give_status(child, "child", cause="from_childhood", valid_from=dt.date(2017, 1, 1))
     care_link_create(
-        actor=None, carer=mother, cared=child, relation="parent", since=dt.date(2016, 4, 2)
+        actor=SYSTEM, carer=mother, cared=child, relation="parent", since=dt.date(2016, 4, 2)
     )
     return account
 

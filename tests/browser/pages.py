@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from inclusio.core.audit import SYSTEM
 from tests.browser.conftest import submit
 
 ALL_LANGUAGES = ("kk", "ru", "en")
@@ -104,14 +105,14 @@ def _astana_person_with_history(viewer: Any) -> dict[str, Any]:
     give_status(person, "II", valid_from=dt.date(2022, 3, 1), until=None)
     wife = make_person(surname="Жумабаева", given_name="Гульнара")
     family_create(
-        actor=None,
+        actor=SYSTEM,
         region_code="71",
         urban=True,
         housing="own",
         members=[(person, "head"), (wife, "spouse")],
     )
     care_link_create(
-        actor=None, carer=wife, cared=person, relation="other", since=dt.date(2022, 3, 1)
+        actor=SYSTEM, carer=wife, cared=person, relation="other", since=dt.date(2022, 3, 1)
     )
     return {"iin": person.iin}
 
@@ -134,11 +135,15 @@ def _someone_looked_at_the_viewer(viewer: Any) -> dict[str, Any]:
 
 def _waiting_referral(viewer: Any) -> dict[str, Any]:
     from inclusio.assessment.services import referral_file
-    from tests.factories import make_person
+    from inclusio.core.models import User
+    from tests.factories import make_person, make_user
 
     person = make_person(surname="Ким", given_name="Виктория")
+    doctor = User.objects.filter(username="polyclinic_doctor").first() or make_user(
+        "polyclinic_doctor", "medical_referrer", person.region_id
+    )
     referral = referral_file(
-        actor=None,
+        actor=doctor,
         person=person,
         kind="initial",
         mode="in_absentia",

@@ -1,10 +1,21 @@
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
-from inclusio.core.audit import GENESIS, record_access, record_write, verify_all, verify_chain
+from inclusio.core.audit import (
+    GENESIS,
+    SYSTEM,
+    changes,
+    personal_digest,
+    record_access,
+    record_write,
+    verify_all,
+    verify_chain,
+)
 from inclusio.core.models import AccessEvent, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def _three_writes() -> list[AuditEvent]:
     return [
-        record_write(actor=None, action="test", entity="thing", entity_id=n, data={"n": n})
+        record_write(actor=SYSTEM, action="test", entity="thing", entity_id=n, data={"n": n})
         for n in range(3)
     ]
 
@@ -63,7 +74,7 @@ def test_a_removed_row_breaks_the_link_of_the_next() -> None:
 
 def test_the_database_refuses_updates_and_deletes() -> None:
     row = record_access(
-        actor=None, person_iin="000000000000", what="test", purpose="test", granted=True
+        actor=SYSTEM, person_iin="000000000000", what="test", purpose="test", granted=True
     )
     for statement in (
         "UPDATE core_accessevent SET purpose = 'x' WHERE id = %s",
@@ -91,12 +102,12 @@ def test_the_first_row_starts_from_the_genesis_hash() -> None:
 def test_batched_appends_chain_like_single_ones() -> None:
     from inclusio.core.audit import batched
 
-    record_write(actor=None, action="before", entity="thing", entity_id=0, data={})
+    record_write(actor=SYSTEM, action="before", entity="thing", entity_id=0, data={})
     with transaction.atomic(), batched():
         for n in range(5):
-            record_write(actor=None, action="batched", entity="thing", entity_id=n, data={"n": n})
+            record_write(actor=SYSTEM, action="batched", entity="thing", entity_id=n, data={"n": n})
             record_access(
-                actor=None, person_iin="000000000000", what="t", purpose="p", granted=True
+                actor=SYSTEM, person_iin="000000000000", what="t", purpose="p", granted=True
             )
         assert AuditEvent.objects.filter(action="batched").count() == 0  # not yet written
     assert AuditEvent.objects.filter(action="batched").count() == 5
@@ -107,7 +118,34 @@ def test_a_failed_batch_writes_nothing() -> None:
     from inclusio.core.audit import batched
 
     with pytest.raises(RuntimeError), transaction.atomic(), batched():
-        record_write(actor=None, action="lost", entity="thing", entity_id=1, data={})
+        record_write(actor=SYSTEM, action="lost", entity="thing", entity_id=1, data={})
         raise RuntimeError("the bulk work failed")
     assert not AuditEvent.objects.filter(action="lost").exists()
     assert all(report.intact for report in verify_all())
+
+
+def test_changes_name_the_fields_and_keep_personal_values_only_as_digests() -> None:
+    before = {
+        "surname": "Ким",
+        "phone": "+77010000000",
+        "region": "71",
+        "born": dt.date(1990, 1, 2),
+    }
+    after = {**before, "phone": "", "region": "75", "surname": "Пак"}
+    data = changes(before, after, personal={"surname", "phone", "born"})
+    assert data == {
+        "changed": ["phone", "region", "surname"],
+        "values": {"region": "75"},
+        "digests": {"phone": None, "surname": personal_digest("Пак")},
+    }
+    created = changes({}, {"born": dt.date(1990, 1, 2), "urban": True}, personal={"born"})
+    assert created["values"] == {"urban": True}
+    assert created["digests"] == {"born": personal_digest("1990-01-02")}
+    assert changes(before, before, personal=set()) == {"changed": [], "values": {}, "digests": {}}
+
+
+def test_the_platforms_writes_read_system() -> None:
+    event = record_write(actor=SYSTEM, action="x", entity="y", entity_id=1, data={})
+    refused = record_access(actor=SYSTEM, person_iin="1", what="w", purpose="p", granted=False)
+    assert (event.actor_id, event.actor_name) == (None, "system")
+    assert (refused.actor_id, refused.actor_name) == (None, "system")

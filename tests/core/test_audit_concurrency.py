@@ -5,7 +5,7 @@ root conftest)."""
 import pytest
 from django.db import connection
 
-from inclusio.core.audit import record_access, verify_chain
+from inclusio.core.audit import SYSTEM, record_access, verify_chain
 from inclusio.core.models import AccessEvent
 
 
@@ -26,7 +26,7 @@ def test_concurrent_appends_keep_one_unbroken_chain(transactional_db: None) -> N
         try:
             for i in range(25):
                 record_access(
-                    actor=None, person_iin=f"{n:012d}", what="t", purpose=str(i), granted=True
+                    actor=SYSTEM, person_iin=f"{n:012d}", what="t", purpose=str(i), granted=True
                 )
         except BaseException as error:  # report it to the main thread
             errors.append(error)

@@ -11,6 +11,7 @@ import pytest
 PRODUCTION = {
     "INCLUSIO_DEBUG": "False",
     "INCLUSIO_SECRET_KEY": "x" * 60 + "not-a-real-key-only-for-this-test",
+    "INCLUSIO_AUDIT_DIGEST_KEY": "y" * 60 + "not-a-real-key-only-for-this-test",
     "INCLUSIO_ALLOWED_HOSTS": "inclusio.example.kz",
 }
 
@@ -45,6 +46,10 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
     [
         ({"INCLUSIO_DEBUG": "yes"}, "INCLUSIO_DEBUG must be True or False"),
         ({"INCLUSIO_DEBUG": "False"}, "INCLUSIO_SECRET_KEY must be set"),
+        (
+            {"INCLUSIO_DEBUG": "False", "INCLUSIO_SECRET_KEY": PRODUCTION["INCLUSIO_SECRET_KEY"]},
+            "INCLUSIO_AUDIT_DIGEST_KEY must be set",
+        ),
         ({"INCLUSIO_DATABASE_URL": "mysql://db/x"}, "must start with sqlite:// or postgres://"),
         ({"INCLUSIO_LOGIN_FAILURE_LIMIT": "five"}, "must be an integer"),
     ],
@@ -61,5 +66,9 @@ def test_development_creates_its_secret_key_once_outside_the_repository(tmp_path
     assert _inclusio("check", env={}, tmp_path=tmp_path).returncode == 0
     key = (tmp_path / "secret_key").read_text()
     assert len(key) > 40 and oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    audit_key = (tmp_path / "audit_digest_key").read_text()
+    assert len(audit_key) > 40 and audit_key != key
+    assert oct((tmp_path / "audit_digest_key").stat().st_mode)[-3:] == "600"
     _inclusio("check", env={}, tmp_path=tmp_path)
     assert (tmp_path / "secret_key").read_text() == key
+    assert (tmp_path / "audit_digest_key").read_text() == audit_key

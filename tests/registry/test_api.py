@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent
 from inclusio.core.tokens import api_token_issue
 from tests.factories import make_trio, make_user
@@ -18,7 +19,7 @@ def _get(client: Client, token: str, iin: str):  # type: ignore[no-untyped-def]
 def test_an_agency_verifies_a_status_and_the_read_is_logged(client: Client) -> None:
     trio = make_trio()
     agency = make_user("agency", "ministry_admin", None)
-    token = api_token_issue(actor=None, user=agency, name="pension fund")
+    token = api_token_issue(actor=SYSTEM, user=agency, name="pension fund")
     response = _get(client, token, trio.person.iin)
     assert response.status_code == 200
     body = response.json()
@@ -30,7 +31,7 @@ def test_an_agency_verifies_a_status_and_the_read_is_logged(client: Client) -> N
 
 def test_an_officer_of_another_region_gets_403_which_is_logged(client: Client) -> None:
     trio = make_trio()
-    token = api_token_issue(actor=None, user=trio.other_officer, name="t")
+    token = api_token_issue(actor=SYSTEM, user=trio.other_officer, name="t")
     response = _get(client, token, trio.person.iin)
     assert response.status_code == 403
     assert response.json()["code"] == "OUT_OF_SCOPE"
@@ -43,7 +44,7 @@ def test_an_officer_of_another_region_gets_403_which_is_logged(client: Client) -
 def test_malformed_iins_are_422_with_a_code_and_a_translated_message(
     client: Client, iin: str, code: str
 ) -> None:
-    token = api_token_issue(actor=None, user=make_user("a", "ministry_admin", None), name="t")
+    token = api_token_issue(actor=SYSTEM, user=make_user("a", "ministry_admin", None), name="t")
     response = _get(client, token, iin)
     assert response.status_code == 422
     assert response.json()["code"] == code
@@ -53,7 +54,7 @@ def test_malformed_iins_are_422_with_a_code_and_a_translated_message(
 def test_unknown_person_is_404(client: Client) -> None:
     from tests.factories import new_iin
 
-    token = api_token_issue(actor=None, user=make_user("a", "ministry_admin", None), name="t")
+    token = api_token_issue(actor=SYSTEM, user=make_user("a", "ministry_admin", None), name="t")
     assert _get(client, token, new_iin()).status_code == 404
 
 

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import DomainError, ValidationFailed
 from inclusio.core.identifiers import check_digit, make_iin
 from inclusio.core.models import AuditEvent
@@ -449,7 +450,7 @@ def test_an_iin_already_registered_is_person_exists_and_nothing_is_written(
 ) -> None:
     known = iin()
     person_create(
-        actor=None, iin=known, surname="Старый", given_name="Житель", region_code="71", urban=True
+        actor=SYSTEM, iin=known, surname="Старый", given_name="Житель", region_code="71", urban=True
     )
     path = write_csv(tmp_path / "r.csv", [person_row(), person_row(iin=known)])
     report = tmp_path / "report.csv"
@@ -587,7 +588,12 @@ def test_validation_queries_do_not_grow_with_the_rows(
     tmp_path: Path, django_assert_max_num_queries: Any
 ) -> None:
     person_create(
-        actor=None, iin=(known := iin()), surname="Ж", given_name="Ш", region_code="71", urban=True
+        actor=SYSTEM,
+        iin=(known := iin()),
+        surname="Ж",
+        given_name="Ш",
+        region_code="71",
+        urban=True,
     )
     rows = [person_row() for _ in range(1200)] + [person_row(iin=known)]
     source = importer.read_rows(write_csv(tmp_path / "r.csv", rows))
@@ -635,7 +641,7 @@ def test_shared_codes_carry_the_same_messages_as_the_services(tmp_path: Path) ->
     from inclusio.registry.services import disability_status_record
 
     person = person_create(
-        actor=None, iin=iin(), surname="Ж", given_name="Ш", region_code="71", urban=True
+        actor=SYSTEM, iin=iin(), surname="Ж", given_name="Ш", region_code="71", urban=True
     )
     status = {
         "category": "II",
@@ -647,37 +653,37 @@ def test_shared_codes_carry_the_same_messages_as_the_services(tmp_path: Path) ->
         (
             {"region_code": "99"},
             lambda: person_create(
-                actor=None, iin=iin(), surname="Ж", given_name="Ш", region_code="99", urban=True
+                actor=SYSTEM, iin=iin(), surname="Ж", given_name="Ш", region_code="99", urban=True
             ),
         ),
         (
             {"category": "IV"},
             lambda: disability_status_record(
-                actor=None, person=person, **{**status, "category": "IV"}
+                actor=SYSTEM, person=person, **{**status, "category": "IV"}
             ),
         ),
         (
             {"cause": "fate"},
             lambda: disability_status_record(
-                actor=None, person=person, **{**status, "cause": "fate"}
+                actor=SYSTEM, person=person, **{**status, "cause": "fate"}
             ),
         ),
         (
             {"work_capacity_loss_pct": "101"},
             lambda: disability_status_record(
-                actor=None, person=person, work_capacity_loss_pct=101, **status
+                actor=SYSTEM, person=person, work_capacity_loss_pct=101, **status
             ),
         ),
         (
             {"limitations": "flying"},
             lambda: disability_status_record(
-                actor=None, person=person, limitations=["flying"], **status
+                actor=SYSTEM, person=person, limitations=["flying"], **status
             ),
         ),
         (
             {"iin": person.iin},
             lambda: person_create(
-                actor=None,
+                actor=SYSTEM,
                 iin=person.iin,
                 surname="Ж",
                 given_name="Ш",

@@ -1,7 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
+from inclusio.core.audit import SYSTEM, Actor, personal_digest
 from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
 from inclusio.core.models import AccessEvent, AuditEvent
 from inclusio.registry.events import disability_status_changed
@@ -26,7 +28,11 @@ def test_a_person_is_registered_with_birth_date_and_sex_from_the_iin() -> None:
     )
     assert (person.birth_date, person.sex) == (dt.date(2015, 4, 3), "M")
     event = AuditEvent.objects.get(action="person_create", entity_id=iin)
-    assert event.actor_name == "officer" and event.data["region"] == "71"
+    assert event.actor_name == "officer" and event.data["values"]["region"] == "71"
+    assert event.data["values"]["sex"] == "M"
+    assert event.data["digests"]["surname"] == personal_digest("Серiков")
+    assert event.data["digests"]["birth_date"] == personal_digest(dt.date(2015, 4, 3))
+    assert "Серiков" not in str(event.data) and "2015-04-03" not in str(event.data)
 
 
 def test_a_duplicate_iin_is_a_conflict_and_writes_nothing() -> None:
@@ -34,7 +40,7 @@ def test_a_duplicate_iin_is_a_conflict_and_writes_nothing() -> None:
     audit_before = AuditEvent.objects.count()
     with pytest.raises(Conflict) as refusal:
         person_create(
-            actor=None, iin=person.iin, surname="X", given_name="Y", region_code="71", urban=False
+            actor=SYSTEM, iin=person.iin, surname="X", given_name="Y", region_code="71", urban=False
         )
     assert refusal.value.code == "PERSON_EXISTS"
     assert Person.objects.filter(iin=person.iin).count() == 1
@@ -48,7 +54,7 @@ def test_malformed_iins_write_nothing(raw: str, code: str) -> None:
     before = Person.objects.count()
     with pytest.raises(ValidationFailed) as refusal:
         person_create(
-            actor=None, iin=raw, surname="X", given_name="Y", region_code="71", urban=True
+            actor=SYSTEM, iin=raw, surname="X", given_name="Y", region_code="71", urban=True
         )
     assert refusal.value.code == code
     assert Person.objects.count() == before
@@ -57,7 +63,7 @@ def test_malformed_iins_write_nothing(raw: str, code: str) -> None:
 def test_a_birth_date_that_contradicts_the_iin_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refusal:
         person_create(
-            actor=None,
+            actor=SYSTEM,
             iin=new_iin(dt.date(1980, 1, 1)),
             surname="X",
             given_name="Y",
@@ -71,7 +77,7 @@ def test_a_birth_date_that_contradicts_the_iin_is_refused() -> None:
 def test_an_unknown_region_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refusal:
         person_create(
-            actor=None, iin=new_iin(), surname="X", given_name="Y", region_code="99", urban=True
+            actor=SYSTEM, iin=new_iin(), surname="X", given_name="Y", region_code="99", urban=True
         )
     assert refusal.value.code == "REGION_UNKNOWN"
 
@@ -91,14 +97,72 @@ def test_an_officer_cannot_register_in_another_region_and_the_refusal_is_logged(
 def test_updates_are_audited_with_what_changed() -> None:
     person = make_person()
     officer = make_user("officer", "district_officer", "71")
-    person_update(actor=officer, person=person, phone="+77011234567")
+    person_update(actor=officer, person=person, phone="+77011234567", preferred_language="ru")
     event = AuditEvent.objects.filter(action="person_update").latest("id")
-    assert event.data["changed"] == {"phone": ["", "+77011234567"]}
+    assert event.data == {
+        "changed": ["phone", "preferred_language"],
+        "values": {"preferred_language": "ru"},
+        "digests": {"phone": personal_digest("+77011234567")},
+    }
+    person_update(actor=officer, person=person, phone="")
+    emptied = AuditEvent.objects.filter(action="person_update").latest("id")
+    assert emptied.data["digests"] == {"phone": None}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "person"])
+def test_an_anonymous_user_or_a_person_cannot_register_anyone(who: str) -> None:
+    account = make_user("dana", "person", None)
+    actor = AnonymousUser() if who == "anonymous" else account
+    iin = new_iin()
+    with pytest.raises(AccessDenied) as refusal:
+        person_create(
+            actor=actor, iin=iin, surname="Ким", given_name="Ольга", region_code="71", urban=True
+        )
+    assert refusal.value.code == "OUT_OF_SCOPE"
+    assert not Person.objects.filter(iin=iin).exists() and not AuditEvent.objects.exists()
+
+
+def test_the_platforms_loaders_register_and_the_trail_says_system() -> None:
+    person = make_person()
+    give_status(person)
+    events = AuditEvent.objects.filter(entity_id=person.iin)
+    assert {e.action for e in events} == {"person_create", "disability_status_record"}
+    assert {(e.actor_name, e.actor_id) for e in events} == {("system", None)}
+
+
+def test_a_correction_is_an_officers_act_not_the_platforms() -> None:
+    person = make_person()
+    for actor in (SYSTEM, AnonymousUser(), make_user("officer_almaty", "district_officer", "75")):
+        with pytest.raises(AccessDenied):
+            person_update(actor=actor, person=person, phone="+77010000000")
+    person.refresh_from_db()
+    assert person.phone == "" and not AuditEvent.objects.filter(action="person_update").exists()
+
+
+def test_only_the_expertise_or_a_loader_records_a_disability_status() -> None:
+    person = make_person()
+    for actor in (AnonymousUser(), make_user("officer", "district_officer", "71")):
+        with pytest.raises(AccessDenied):
+            give_status_as(actor, person)
+    assert not DisabilityStatus.objects.filter(person=person).exists()
+    give_status_as(make_user("mse", "mse_specialist", "71"), person)
+    assert current_status(person) is not None
+
+
+def give_status_as(actor: Actor, person: Person) -> DisabilityStatus:
+    return disability_status_record(
+        actor=actor,
+        person=person,
+        category="II",
+        cause="general_disease",
+        valid_from=dt.date(2023, 1, 1),
+        reexamination_date=dt.date(2027, 1, 1),
+    )
 
 
 def test_the_iin_cannot_be_changed_by_an_update() -> None:
     with pytest.raises(ValidationFailed) as refusal:
-        person_update(actor=None, person=make_person(), iin="000000000000")
+        person_update(actor=SYSTEM, person=make_person(), iin="000000000000")
     assert refusal.value.code == "FIELD_NOT_EDITABLE"
 
 
@@ -160,7 +224,7 @@ def test_loss_of_capacity_and_dates_are_checked() -> None:
     person = make_person()
     with pytest.raises(ValidationFailed) as refusal:
         disability_status_record(
-            actor=None,
+            actor=SYSTEM,
             person=person,
             category="II",
             cause="other",
@@ -171,7 +235,7 @@ def test_loss_of_capacity_and_dates_are_checked() -> None:
     assert refusal.value.code == "LOSS_PCT_RANGE"
     with pytest.raises(ValidationFailed) as refusal:
         disability_status_record(
-            actor=None,
+            actor=SYSTEM,
             person=person,
             category="II",
             cause="other",
@@ -186,17 +250,17 @@ def test_a_parent_represents_a_minor_and_a_guardian_an_adult() -> None:
     child = make_person(birth_date=dt.date(2015, 6, 1), surname="Child")
     adult = make_person(birth_date=dt.date(1990, 6, 1), surname="Adult")
     as_parent = care_link_create(
-        actor=None, carer=parent, cared=child, relation="parent", since=dt.date(2015, 6, 1)
+        actor=SYSTEM, carer=parent, cared=child, relation="parent", since=dt.date(2015, 6, 1)
     )
     of_adult = care_link_create(
-        actor=None, carer=parent, cared=adult, relation="parent", since=dt.date(2015, 6, 1)
+        actor=SYSTEM, carer=parent, cared=adult, relation="parent", since=dt.date(2015, 6, 1)
     )
     assert as_parent.represents_on(dt.date(2024, 1, 1))
     assert not as_parent.represents_on(dt.date(2033, 6, 1))  # the child is 18
     assert not of_adult.represents_on(dt.date(2024, 1, 1))
     with pytest.raises(Conflict):
         care_link_create(
-            actor=None, carer=parent, cared=child, relation="guardian", since=dt.date(2016, 1, 1)
+            actor=SYSTEM, carer=parent, cared=child, relation="guardian", since=dt.date(2016, 1, 1)
         )
 
 
@@ -209,7 +273,7 @@ def test_a_family_has_one_head_and_a_person_one_family() -> None:
         make_person(surname="Child", birth_date=dt.date(2016, 1, 1)),
     )
     family = family_create(
-        actor=None,
+        actor=SYSTEM,
         region_code="71",
         urban=True,
         housing="own",
@@ -218,7 +282,7 @@ def test_a_family_has_one_head_and_a_person_one_family() -> None:
     assert sorted(family.memberships.values_list("role", flat=True)) == ["child", "head"]
     with pytest.raises(ValidationFailed) as refusal:
         family_create(
-            actor=None,
+            actor=SYSTEM,
             region_code="71",
             urban=True,
             housing="own",
@@ -227,7 +291,7 @@ def test_a_family_has_one_head_and_a_person_one_family() -> None:
     assert refusal.value.code == "FAMILY_HEAD"
     with pytest.raises(Conflict) as refusal:
         family_create(
-            actor=None, region_code="71", urban=True, housing="rent", members=[(child, "head")]
+            actor=SYSTEM, region_code="71", urban=True, housing="rent", members=[(child, "head")]
         )
     assert refusal.value.code == "FAMILY_MEMBER_ELSEWHERE"
     assert Family.objects.count() == 1

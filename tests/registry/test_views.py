@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent
 from inclusio.registry.services import care_link_create
 from tests.factories import make_person, make_trio, make_user, sign_in
@@ -68,7 +69,7 @@ def test_a_parent_sees_the_childs_record_and_its_access_log(client: Client) -> N
     parent = make_person(surname="Parent", user=parent_account)
     child = make_person(birth_date=dt.date(2016, 2, 2), surname="Child")
     care_link_create(
-        actor=None, carer=parent, cared=child, relation="parent", since=dt.date(2016, 2, 2)
+        actor=SYSTEM, carer=parent, cared=child, relation="parent", since=dt.date(2016, 2, 2)
     )
     client.force_login(parent_account)
     assert child.full_name in client.get("/en/registry/me/").content.decode()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.assessment.models import Decision, Referral, ReferralDocument
-from inclusio.core.audit import Actor, account_of, record_write
+from inclusio.core.audit import SYSTEM, Actor, account_of, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.identifiers import validate_bin
 from inclusio.core.models import User
@@ -70,8 +70,10 @@ def referral_file(
     clinical_summary: str = "",
     documents: Iterable[DocumentMeta] = (),
 ) -> Referral:
-    """A medical organisation refers a person to the MSE. ``actor`` None = the platform itself."""
-    if actor is not None:
+    """A medical organisation refers a person to the MSE; the platform itself (SYSTEM) opens
+    only the in-absentia re-examinations that fall due (``reexamination_referrals_open``)."""
+    scheduled = kind == Referral.Kind.REEXAMINATION and mode == Referral.Mode.IN_ABSENTIA
+    if not (actor is SYSTEM and scheduled):
         require(
             actor,
             REFERRAL_FILE,
@@ -127,8 +129,9 @@ def referral_file(
                     "kind": kind,
                     "mode": mode,
                     "organisation_bin": organisation_bin,
-                    "diagnosis": diagnosis_code,
                     "documents": len(documents),
+                    # A diagnosis is health data: the trail that is never erased keeps a digest.
+                    **changes({}, {"diagnosis": diagnosis_code}, personal={"diagnosis"}),
                 },
             )
     except IntegrityError:
@@ -285,7 +288,7 @@ def reexamination_referrals_open(*, today: dt.date | None = None, days: int | No
     for status in due.iterator(chunk_size=2000):
         try:
             referral_file(
-                actor=None,
+                actor=SYSTEM,
                 person=status.person,
                 kind=Referral.Kind.REEXAMINATION,
                 mode=Referral.Mode.IN_ABSENTIA,

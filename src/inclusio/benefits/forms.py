@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.benefits.iban import parse_kz_iban
+from inclusio.benefits.services import parse_month
 from inclusio.core.errors import ValidationFailed
 
 
@@ -78,11 +78,7 @@ class PayrollForm(forms.Form):
     )
 
     def clean_month(self) -> dt.date:
-        raw = self.cleaned_data["month"].strip()
-        match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", raw)
-        if match is None or not 1 <= int(match.group(2)) <= 12:
-            raise forms.ValidationError(
-                _("Enter the month as a year and month, for example 2024-01."),
-                code="MONTH_FORMAT",
-            )
-        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+        try:
+            return parse_month(self.cleaned_data["month"])
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None

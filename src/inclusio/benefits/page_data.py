@@ -143,18 +143,6 @@ def may_answer(actor: Actor, person: Person) -> bool:
     return any(p.pk == person.pk for p in registry_selectors.represented_persons(actor))
 
 
-def mark_messages_read(actor: Actor, proposal: Proposal) -> None:
-    """Opening an offer or its decision reads the messages about it (only the person or their
-    representative: an officer looking at it leaves them unread)."""
-    from inclusio.benefits.services import message_mark_read
-
-    if not may_answer(actor, proposal.person):
-        return
-    unread = Message.objects.filter(proposal=proposal, recipient=proposal.person, read_at=None)
-    for message_id in unread.values_list("pk", flat=True):
-        message_mark_read(actor=actor, message_id=message_id)
-
-
 # --- the person's page ------------------------------------------------------------------------
 
 

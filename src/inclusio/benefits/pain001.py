@@ -40,12 +40,11 @@ def _other_id(parent: ET.Element, container: str, value: str, scheme: str) -> No
     _sub(_sub(other, "SchmeNm"), "Prtry", scheme)
 
 
-def credit_transfer(payroll: Payroll, *, created: dt.datetime | None = None) -> bytes:
-    payments = list(
-        payroll.payments.filter(status=Payment.Status.SCHEDULED)
-        .select_related("award__person", "award__programme")
-        .order_by("id")
-    )
+def credit_transfer(
+    payroll: Payroll, payments: list[Payment], *, created: dt.datetime | None = None
+) -> bytes:
+    """The file of ``payments`` (the payroll's scheduled ones, with their award's person and
+    programme) as the services module reads and records them."""
     total = sum(p.amount_kzt for p in payments)
     created = (created or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
     execution = max(payroll.month, timezone.localdate())

@@ -47,7 +47,7 @@ from inclusio.benefits.models import (
     Proposal,
     ScreeningRun,
 )
-from inclusio.core.audit import Actor, account_of, record_write
+from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.errors import ValidationFailed
 from inclusio.registry.models import Family, FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
@@ -199,7 +199,7 @@ def _mark_failed(run: ScreeningRun, error: BaseException, started: float) -> Non
             seconds=time.monotonic() - started,
         )
         record_write(
-            actor=None,
+            actor=SYSTEM,
             action="screening_run_fail",
             entity="screening_run",
             entity_id=run.pk,

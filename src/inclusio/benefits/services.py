@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
 from inclusio.benefits import pain001, screening
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.iban import parse_kz_iban
 from inclusio.benefits.models import (
     Award,
@@ -35,10 +37,17 @@ from inclusio.benefits.models import (
     ScreeningRun,
 )
 from inclusio.benefits.selectors import explanation_data
-from inclusio.core.audit import Actor, record_access, record_write
+from inclusio.core.audit import (
+    SYSTEM,
+    Actor,
+    account_of,
+    batched,
+    changes,
+    record_access,
+    record_write,
+)
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from inclusio.core.models import User
-from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_RUN
+from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, SCREENING_RUN
 from inclusio.registry.models import Person
 from inclusio.registry.selectors import represented_persons
 from inclusio.rules.errors import RuleError
@@ -60,9 +69,7 @@ class LoadReport:
 
 
 def _require_national(actor: Actor, permission: str) -> None:
-    """Ministry-level work: a national account with ``permission``. ``None`` is the platform."""
-    if actor is None:
-        return
+    """Ministry-level work: a national account with ``permission``."""
     if (
         actor.is_authenticated
         and actor.has_perm(permission)
@@ -74,8 +81,13 @@ def _require_national(actor: Actor, permission: str) -> None:
     )
 
 
-def _user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) else None
+def _require_platform_or_national(actor: Actor, permission: str) -> None:
+    """Work the platform also does on its own, as SYSTEM (loading the programme files, a
+    screening run, the monthly payroll and its file), or a national account with
+    ``permission``."""
+    if actor is SYSTEM:
+        return
+    _require_national(actor, permission)
 
 
 # --- programmes ---------------------------------------------------------------------------------
@@ -95,7 +107,7 @@ def _declared_kind(text: str) -> str | None:
     return str(kind) if kind is not None else None
 
 
-def programmes_load(*, actor: Actor = None, directory: Path | None = None) -> LoadReport:
+def programmes_load(*, actor: Actor, directory: Path | None = None) -> LoadReport:
     """Load every programme file (``*.yaml`` but not ``*.test.yaml``) of ``directory`` (default:
     the configured country's programmes folder).
 
@@ -103,7 +115,7 @@ def programmes_load(*, actor: Actor = None, directory: Path | None = None) -> Lo
     before stays active; an unchanged file makes no new version; an assessment file
     (``kind: assessment``) is skipped.
     """
-    _require_national(actor, SCREENING_RUN)
+    _require_platform_or_national(actor, SCREENING_RUN)
     directory = Path(directory) if directory is not None else programmes_directory()
     report = LoadReport()
     for path in sorted(directory.glob("*.yaml")):
@@ -181,17 +193,44 @@ def screening_run(
     Idempotent: the same snapshot (the SHA-256 of its manifest) and date that already has a
     completed run returns that run and writes nothing. Crash-safe: proposals, messages and the
     automatic decisions are written in one transaction; on failure nothing of them remains and
-    the run is marked failed (and the error raised again). ``actor`` None is the platform.
+    the run is marked failed (and the error raised again).
     """
-    _require_national(actor, SCREENING_RUN)
+    _require_platform_or_national(actor, SCREENING_RUN)
     return screening.screening_run(actor=actor, snapshot_dir=snapshot_dir, on=on, engine=engine)
+
+
+def reform_simulation_record(
+    *,
+    actor: Actor,
+    programme_code: str,
+    on: dt.date,
+    snapshot_id: str,
+    draft: str,
+    monthly_change_kzt: int,
+) -> None:
+    """Record that ``actor`` compared a draft of a programme with the law in force over a
+    snapshot of the whole population (the what-if page): who, which draft (its digest), on
+    which snapshot and date, and the change in monthly spending it showed."""
+    _require_national(actor, REFORM_SIMULATE)
+    record_write(
+        actor=actor,
+        action="reform_simulated",
+        entity="programme",
+        entity_id=programme_code,
+        data={
+            "date": on.isoformat(),
+            "snapshot": snapshot_id,
+            "draft_sha256": hashlib.sha256(draft.encode()).hexdigest(),
+            "monthly_change_kzt": monthly_change_kzt,
+        },
+    )
 
 
 # --- consent and refusal ------------------------------------------------------------------------
 
 
 def _may_answer_for(actor: Actor, person: Person) -> bool:
-    if actor is None or not actor.is_authenticated:
+    if not actor.is_authenticated:
         return False
     if person.user_id == actor.pk:
         return True
@@ -205,7 +244,7 @@ def _answerable(actor: Actor, proposal_id: int, what: str) -> Proposal:
     if proposal is None:
         raise NotFound("PROPOSAL_NOT_FOUND", _("There is no such proposal."))
     if not _may_answer_for(actor, proposal.person):
-        if actor is not None and actor.is_authenticated:
+        if actor.is_authenticated:
             record_access(
                 actor=actor,
                 person_iin=proposal.person.iin,
@@ -248,14 +287,17 @@ def proposal_accept(
             pays = proposal.programme.cash and proposal.amount_kzt
             if iban is not None:
                 account = PaymentAccount.objects.create(
-                    person=proposal.person, iban=iban, given_by=_user(actor)
+                    person=proposal.person, iban=iban, given_by=account_of(actor)
                 )
                 record_write(
                     actor=actor,
                     action="payment_account_give",
                     entity="person",
                     entity_id=proposal.person.iin,
-                    data={"iban": iban, "account": account.pk},
+                    data={
+                        "account": account.pk,
+                        **changes({}, {"iban": iban}, personal={"iban"}),
+                    },
                 )
             elif pays and not PaymentAccount.objects.filter(person=proposal.person).exists():
                 raise ValidationFailed(
@@ -301,7 +343,7 @@ def _require_pending(proposal: Proposal) -> None:
 
 def _decide(proposal: Proposal, actor: Actor, *, consent: bool) -> Decision:
     """The decision on a pending proposal and its effect on the awards (inside a transaction)."""
-    by = _user(actor)
+    by = account_of(actor)
     if not consent:
         outcome = Decision.Outcome.REFUSED
     elif proposal.kind == Proposal.Kind.CHANGED:
@@ -334,6 +376,10 @@ def _decide(proposal: Proposal, actor: Actor, *, consent: bool) -> Decision:
             starts=on,
             decision=decision,
         )
+    # Answering an offer is reading what was sent about it.
+    unread = Message.objects.filter(proposal=proposal, recipient=proposal.person, read_at=None)
+    read = list(unread.values_list("pk", flat=True))
+    unread.update(read_at=timezone.now())
     record_write(
         actor=actor,
         action="proposal_accept" if consent else "proposal_refuse",
@@ -346,30 +392,56 @@ def _decide(proposal: Proposal, actor: Actor, *, consent: bool) -> Decision:
             "outcome": outcome,
             "amount_kzt": decision.amount_kzt,
             "award": award.pk if award else None,
+            "messages_read": read,
         },
     )
     return decision
 
 
-def message_mark_read(*, actor: Actor, message_id: int) -> None:
-    """The person (or their representative) has read a message; reading again changes nothing."""
-    message = Message.objects.select_related("recipient").filter(pk=message_id).first()
-    if message is None or not _may_answer_for(actor, message.recipient):
-        raise NotFound("MESSAGE_NOT_FOUND", _("There is no such message."))
-    if message.read_at is not None:
-        return
+def messages_mark_read(*, actor: Actor, person_iin: str) -> int:
+    """The person (or their representative) has read the messages sent to the person; returns
+    how many were unread. Anyone else gets the answer of a person who does not exist (the
+    attempt is logged for the person); reading again changes nothing."""
+    person = Person.objects.filter(iin=person_iin).first()
+    if person is None or not _may_answer_for(actor, person):
+        if person is not None and actor.is_authenticated:
+            record_access(
+                actor=actor,
+                person_iin=person.iin,
+                what="messages_mark_read",
+                purpose="benefit consent",
+                granted=False,
+            )
+        raise NotFound(ErrorCode.MESSAGE_NOT_FOUND, _("There is no such message."))
     with transaction.atomic():
-        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
+        unread = Message.objects.select_for_update().filter(recipient=person, read_at=None)
+        read = list(unread.values_list("pk", flat=True))
+        if not read:
+            return 0
+        Message.objects.filter(pk__in=read).update(read_at=timezone.now())
         record_write(
             actor=actor,
-            action="message_read",
+            action="messages_read",
             entity="person",
-            entity_id=message.recipient.iin,
-            data={"message": message.pk},
+            entity_id=person.iin,
+            data={"messages": read},
         )
+    return len(read)
 
 
 # --- payroll ------------------------------------------------------------------------------------
+
+
+def parse_month(text: str) -> dt.date:
+    """The first day of the month written ``YYYY-MM`` (the year from 0001); else
+    ValidationFailed ``MONTH_FORMAT``."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", text.strip())
+    if match is None or int(match.group(1)) < 1 or not 1 <= int(match.group(2)) <= 12:
+        raise ValidationFailed(
+            ErrorCode.MONTH_FORMAT,
+            _("Enter the month as a year and month, for example 2024-01."),
+        )
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -377,23 +449,47 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
+def _next_month(day: dt.date) -> dt.date:
+    return month_bounds(day)[1] + dt.timedelta(days=1)
+
+
 def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
     """The month's payroll: one payment per current cash award that covers the month.
 
-    Ministry only. Running it again for the same month adds only the payments of awards that
-    had none yet. Awards without a payment account are kept as held, not paid.
+    The ministry, or the platform's monthly job. At most one month ahead (a payroll of a later
+    month would pay awards that may end before it). Running it again for the same month adds
+    only the payments of awards that had none yet, and writes nothing when there are none; a
+    month with nothing to pay at all is refused and leaves no payroll behind. Awards without a
+    payment account are kept as held, not paid.
     """
-    _require_national(actor, PAYROLL_MANAGE)
+    _require_platform_or_national(actor, PAYROLL_MANAGE)
     first, last = month_bounds(month)
-    by = _user(actor)
+    latest = _next_month(timezone.localdate())
+    if first > latest:
+        raise ValidationFailed(
+            ErrorCode.PAYROLL_MONTH_AHEAD,
+            _("A payroll can be made at most one month ahead: %(latest)s at the latest."),
+            latest=f"{latest:%Y-%m}",
+        )
     with transaction.atomic():
-        payroll, _created = Payroll.objects.get_or_create(month=first, defaults={"created_by": by})
         awards = list(
             Award.objects.filter(
                 programme__cash=True, ends__isnull=True, starts__lte=last, amount_kzt__gt=0
             )
             .exclude(payments__month=first)
             .order_by("id")
+        )
+        if not awards:
+            existing = Payroll.objects.filter(month=first).first()
+            if existing is not None:
+                return existing
+            raise Conflict(
+                ErrorCode.PAYROLL_NOTHING_TO_PAY,
+                _("No benefit is to be paid for %(month)s, so no payroll was made."),
+                month=f"{first:%Y-%m}",
+            )
+        payroll, _created = Payroll.objects.get_or_create(
+            month=first, defaults={"created_by": account_of(actor)}
         )
         accounts = _latest_accounts({a.person_id for a in awards})
         payments = [
@@ -410,19 +506,18 @@ def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
             for award in awards
         ]
         Payment.objects.bulk_create(payments, batch_size=5000)
-        if payments:
-            record_write(
-                actor=actor,
-                action="payroll_create",
-                entity="payroll",
-                entity_id=payroll.pk,
-                data={
-                    "month": first.isoformat(),
-                    "payments": len(payments),
-                    "held": sum(p.status == Payment.Status.HELD for p in payments),
-                    "amount_kzt": sum(p.amount_kzt for p in payments),
-                },
-            )
+        record_write(
+            actor=actor,
+            action="payroll_create",
+            entity="payroll",
+            entity_id=payroll.pk,
+            data={
+                "month": first.isoformat(),
+                "payments": len(payments),
+                "held": sum(p.status == Payment.Status.HELD for p in payments),
+                "amount_kzt": sum(p.amount_kzt for p in payments),
+            },
+        )
     return payroll
 
 
@@ -439,15 +534,57 @@ def _latest_accounts(person_ids: set[int]) -> dict[int, str]:
     return accounts
 
 
-def payment_file(payroll: Payroll) -> bytes:
+@dataclass(frozen=True)
+class PaymentFile:
+    name: str
+    content: bytes
+
+
+def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
     """The payroll's scheduled payments as an ISO 20022 pain.001.001.09 credit transfer file.
 
-    ValidationFailed when nothing is to be paid: the standard has no empty transfer.
+    It holds the name, IIN and IBAN of everyone paid, so only a national account with the
+    payroll permission (or the platform's monthly job) produces it, and every production is
+    recorded: in the audit trail, and in the access log of every person in the file. Refused
+    when nothing is to be paid: the standard has no empty transfer.
     """
-    if not payroll.payments.filter(status=Payment.Status.SCHEDULED).exists():
-        raise ValidationFailed(
-            "PAYROLL_EMPTY",
-            _("The payroll of %(month)s has no payment to make, so there is no payment file."),
-            month=f"{payroll.month:%Y-%m}",
+    _require_platform_or_national(actor, PAYROLL_MANAGE)
+    payroll = Payroll.objects.filter(pk=payroll_id).first()
+    if payroll is None:
+        raise NotFound(ErrorCode.PAYROLL_NOT_FOUND, _("There is no such payroll."))
+    with transaction.atomic():
+        payments = list(
+            payroll.payments.filter(status=Payment.Status.SCHEDULED)
+            .select_related("award__person", "award__programme")
+            .order_by("id")
         )
-    return pain001.credit_transfer(payroll)
+        if not payments:
+            raise Conflict(
+                ErrorCode.PAYROLL_EMPTY,
+                _("The payroll of %(month)s has no payment to make, so there is no payment file."),
+                month=f"{payroll.month:%Y-%m}",
+            )
+        content = pain001.credit_transfer(payroll, payments)
+        # One lock of each chain for the whole file, not one per person paid.
+        with batched():
+            record_write(
+                actor=actor,
+                action="payment_file_produce",
+                entity="payroll",
+                entity_id=payroll.pk,
+                data={
+                    "month": payroll.month.isoformat(),
+                    "payments": len(payments),
+                    "amount_kzt": sum(p.amount_kzt for p in payments),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                },
+            )
+            for iin in sorted({p.award.person.iin for p in payments}):
+                record_access(
+                    actor=actor,
+                    person_iin=iin,
+                    what="payment_file",
+                    purpose="benefit payment",
+                    granted=True,
+                )
+    return PaymentFile(name=f"inclusio-payroll-{payroll.month:%Y-%m}.xml", content=content)

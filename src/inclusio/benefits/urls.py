@@ -6,6 +6,7 @@ app_name = "benefits"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("persons/<str:iin>/", views.for_person, name="for_person"),
+    path("persons/<str:iin>/messages-read/", views.messages_read, name="messages_read"),
     path("offers/<int:proposal_id>/", views.offer, name="offer"),
     path("offers/<int:proposal_id>/why/", views.offer_why, name="offer_why"),
     path("decisions/<int:decision_id>/", views.decision, name="decision"),

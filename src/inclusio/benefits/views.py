@@ -5,17 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inclusio.benefits import page_data, selectors, services
 from inclusio.benefits.forms import AnswerForm, PayrollForm
-from inclusio.benefits.models import Decision, Payroll, Proposal
-from inclusio.core.errors import DomainError
+from inclusio.benefits.models import Decision, Proposal
+from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.core.http import add_domain_error, refusals_as_http
 from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_VIEW
 from inclusio.registry import selectors as registry_selectors
+from inclusio.registry.models import Person
 
 
 def _answer_field(code: str) -> str | None:
@@ -32,11 +34,7 @@ def _answer_field(code: str) -> str | None:
 def mine(request: HttpRequest) -> HttpResponse:
     own = registry_selectors.own_person(request.user)
     page = page_data.benefits_page(actor=request.user, person=own) if own else None
-    return render(
-        request,
-        "benefits/mine.html",
-        {"page": page, "represented": registry_selectors.represented_persons(request.user)},
-    )
+    return _benefits_page(request, page, registry_selectors.represented_persons(request.user))
 
 
 @login_required
@@ -50,7 +48,31 @@ def for_person(request: HttpRequest, iin: str) -> HttpResponse:
     if person.user_id == request.user.pk:
         return redirect("benefits:mine")
     page = page_data.benefits_page(actor=request.user, person=person)
-    return render(request, "benefits/mine.html", {"page": page, "represented": []})
+    return _benefits_page(request, page, [])
+
+
+def _benefits_page(
+    request: HttpRequest, page: page_data.BenefitsPage | None, represented: list[Person]
+) -> HttpResponse:
+    unread = page is not None and page.answers and any(notice.new for notice in page.notices)
+    return render(
+        request,
+        "benefits/mine.html",
+        {"page": page, "represented": represented, "unread": unread},
+    )
+
+
+@login_required
+@refusals_as_http
+@require_POST
+def messages_read(request: HttpRequest, iin: str) -> HttpResponse:
+    """'Mark as read': a POST, because it writes (and is audited); opening a page writes
+    nothing. Answering an offer reads its messages too."""
+    services.messages_mark_read(actor=request.user, person_iin=iin)
+    person = registry_selectors.own_person(request.user)
+    if person is not None and person.iin == iin:
+        return redirect("benefits:mine")
+    return redirect("benefits:for_person", iin)
 
 
 def _answered(request: HttpRequest, proposal: Proposal) -> HttpResponse:
@@ -110,7 +132,6 @@ def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 messages.success(request, done)
                 return redirect("benefits:decision", decision.pk)
     answered = None if pending else Decision.objects.filter(proposal=proposal).first()
-    page_data.mark_messages_read(request.user, proposal)
     return render(
         request,
         "benefits/offer.html",
@@ -151,7 +172,6 @@ def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_GET
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = selectors.decision_get(actor=request.user, decision_id=decision_id)
-    page_data.mark_messages_read(request.user, found.proposal)
     return render(
         request,
         "benefits/decision.html",
@@ -236,33 +256,56 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def payrolls(request: HttpRequest) -> HttpResponse:
     form = PayrollForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        month = form.cleaned_data["month"]
-        try:
-            services.payroll_create(actor=request.user, month=month)
-        except DomainError as exc:
-            add_domain_error(form, exc, "month")
-        else:
-            messages.success(
-                request,
-                _("The payroll for %(month)s is ready.") % {"month": page_data.month_text(month)},
-            )
-            return redirect("benefits:payrolls")
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            month = form.cleaned_data["month"]
+            try:
+                services.payroll_create(actor=request.user, month=month)
+            except DomainError as exc:
+                add_domain_error(form, exc, "month")
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("The payroll for %(month)s is ready.")
+                    % {"month": page_data.month_text(month)},
+                )
+                return redirect("benefits:payrolls")
+    return _payrolls_page(request, form, status)
+
+
+def _payrolls_page(request: HttpRequest, form: PayrollForm, status: int = 200) -> HttpResponse:
     return render(
         request,
         "benefits/payrolls.html",
         {"form": form, "payrolls": page_data.payrolls_list(actor=request.user)},
+        status=status,
     )
 
 
 @login_required
 @permission_required(PAYROLL_MANAGE, raise_exception=True)
 @refusals_as_http
-@require_GET
+@never_cache
+@require_POST
 def payment_file(request: HttpRequest, payroll_id: int) -> HttpResponse:
-    payroll = get_object_or_404(Payroll, pk=payroll_id)
-    response = HttpResponse(services.payment_file(payroll), content_type="application/xml")
-    response["Content-Disposition"] = (
-        f'attachment; filename="inclusio-payroll-{payroll.month:%Y-%m}.xml"'
-    )
+    """The payment file, downloaded by a POST (a button on the payroll page), not by a link.
+
+    Each download is recorded in the audit trail and in the access log of everyone in the file,
+    so it must not happen on its own: a GET could be replayed from the history, prefetched by
+    the browser or followed by a link checker, and its address would sit in logs. A POST also
+    carries the CSRF token, and a signed one-time link would add a token store for no gain,
+    since the person who asks is the one who downloads. The browser saves the answer as a file
+    and stays on the page (``Content-Disposition: attachment``); ``never_cache`` keeps the
+    names and accounts out of every cache (``Cache-Control: no-store``).
+    """
+    try:
+        produced = services.payment_file_produce(actor=request.user, payroll_id=payroll_id)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+        return _payrolls_page(request, PayrollForm(), exc.status)
+    response = HttpResponse(produced.content, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{produced.name}"'
     return response

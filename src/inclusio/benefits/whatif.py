@@ -9,7 +9,6 @@ the audit trail (who compared which draft), as a policy simulation is a decision
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +23,8 @@ from django.views.decorators.http import require_http_methods
 from inclusio.benefits.models import Programme, ScreeningRun
 from inclusio.benefits.page_data import number_text, tenge_text
 from inclusio.benefits.screening import rule_programme
-from inclusio.core.audit import record_write
+from inclusio.benefits.services import reform_simulation_record
+from inclusio.core.http import refusals_as_http
 from inclusio.core.models import Region
 from inclusio.core.roles import REFORM_SIMULATE
 from inclusio.rules.errors import RuleError
@@ -140,6 +140,7 @@ def _programme_text(code: str) -> str:
 
 @login_required
 @permission_required(REFORM_SIMULATE, raise_exception=True)
+@refusals_as_http
 @require_http_methods(["GET", "POST"])
 def what_if(request: HttpRequest) -> HttpResponse:
     programmes = list(
@@ -181,16 +182,12 @@ def _compare(
     except (RuleError, SnapshotError, OSError) as error:
         form.add_error(None, _("The comparison could not run: %(error)s") % {"error": error})
         return {}
-    record_write(
+    reform_simulation_record(
         actor=request.user,
-        action="reform_simulated",
-        entity="programme",
-        entity_id=drafted.id,
-        data={
-            "date": on.isoformat(),
-            "snapshot": run.snapshot_id,
-            "draft_sha256": hashlib.sha256(form.cleaned_data["draft"].encode()).hexdigest(),
-            "monthly_change_kzt": comparison.total().monthly_change_kzt,
-        },
+        programme_code=drafted.id,
+        on=on,
+        snapshot_id=run.snapshot_id,
+        draft=form.cleaned_data["draft"],
+        monthly_change_kzt=comparison.total().monthly_change_kzt,
     )
     return {"comparison": _tables(comparison), "compared_on": on, "drafted": drafted}

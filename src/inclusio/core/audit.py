@@ -8,14 +8,17 @@ already. The database also refuses UPDATE and DELETE on both tables (see the mig
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -52,13 +55,52 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
+Actor = User | AnonymousUser | SystemActor
+
+
 def account_of(actor: Actor) -> User | None:
     """The account behind ``actor`` for a foreign key ("who did it"); None for the platform."""
     return actor if isinstance(actor, User) else None
 
 
-# TODO(issue 8): None goes once every caller passes SYSTEM for the platform's own writes.
-Actor = User | AnonymousUser | SystemActor | None
+# --- what an audit event says about a change ----------------------------------------------------
+
+
+def personal_digest(value: object) -> str:
+    """A keyed digest (HMAC-SHA-256 under ``settings.AUDIT_DIGEST_KEY``) of a personal value.
+
+    The trail can never be erased, so it keeps no name, address, phone or account number; it
+    keeps this digest instead, which proves what a value was to whoever holds both the value
+    and the key. A bare hash would not do: a phone number or a birth date has so few possible
+    values that every one of them can be hashed and looked up. The same value gives
+    the same digest everywhere in the trail, so the holder of the key can also ask "where was
+    this account number given?".
+    """
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    key = settings.AUDIT_DIGEST_KEY.encode()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def changes(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, personal: Collection[str]
+) -> dict[str, Any]:
+    """The ``data`` of an audit event for a change from ``before`` to ``after`` (``{}`` before
+    for a creation): which fields changed, the new values of the others in clear, and the new
+    values of the ``personal`` ones only as :func:`personal_digest` (None when emptied)."""
+    changed = sorted(name for name in after if name not in before or before[name] != after[name])
+    return {
+        "changed": changed,
+        "values": {name: _plain(after[name]) for name in changed if name not in personal},
+        "digests": {
+            name: personal_digest(after[name]) if after[name] not in (None, "") else None
+            for name in changed
+            if name in personal
+        },
+    }
 
 
 def _canonical(fields: dict[str, Any]) -> str:
@@ -70,7 +112,7 @@ def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
 
 
 def _actor_fields(actor: Actor) -> dict[str, Any]:
-    if actor is None or isinstance(actor, SystemActor):
+    if isinstance(actor, SystemActor):
         return {"actor": None, "actor_name": "system"}
     if not actor.is_authenticated:
         return {"actor": None, "actor_name": "anonymous"}

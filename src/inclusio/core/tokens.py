@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from inclusio.core.audit import record_write
+from inclusio.core.audit import Actor, record_write
 from inclusio.core.models import ApiToken, User
 
 
@@ -20,7 +20,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_issue(*, actor: User | None, user: User, name: str) -> str:
+def api_token_issue(*, actor: Actor, user: User, name: str) -> str:
     """Create a token for ``user``; the clear token is returned once and never stored."""
     token = secrets.token_urlsafe(32)
     issued = ApiToken.objects.create(user=user, name=name, digest=_digest(token))
@@ -57,7 +57,7 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def api_token_revoke(*, actor: User | None, token_id: int) -> None:
+def api_token_revoke(*, actor: Actor, token_id: int) -> None:
     for digest in ApiToken.objects.filter(pk=token_id).values_list("digest", flat=True):
         cache.delete(_cache_key(digest))
     ApiToken.objects.filter(pk=token_id, revoked__isnull=True).update(revoked=timezone.now())

@@ -78,7 +78,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inclusio.core import audit
-from inclusio.core.audit import record_write
+from inclusio.core.audit import SYSTEM, record_write
 from inclusio.core.errors import DomainError, ValidationFailed
 from inclusio.core.identifiers import IIN, parse_iin
 from inclusio.core.models import Region
@@ -774,12 +774,12 @@ def load(plan: ImportPlan, *, skip_bad_rows: bool = False) -> int:
     with transaction.atomic(), audit.batched():
         for planned in plan.valid:
             try:
-                person = person_create(actor=None, **planned.person)
-                disability_status_record(actor=None, person=person, **planned.status)
+                person = person_create(actor=SYSTEM, **planned.person)
+                disability_status_record(actor=SYSTEM, person=person, **planned.status)
             except DomainError as error:
                 raise LoadFailed(planned.row, error) from error
         record_write(
-            actor=None,
+            actor=SYSTEM,
             action="registry_import",
             entity="registry",
             entity_id=plan.source.name[:64],  # the column's length

@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core.audit import Actor, record_write
+from inclusio.core.audit import SYSTEM, Actor, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.identifiers import parse_iin
 from inclusio.core.models import Region
-from inclusio.core.roles import PERSON_MANAGE
+from inclusio.core.roles import PERSON_MANAGE, REFERRAL_DECIDE
 from inclusio.core.scope import require
 from inclusio.registry.events import disability_status_changed
 from inclusio.registry.models import (
@@ -61,15 +61,27 @@ def _check_coordinates(latitude: float | None, longitude: float | None) -> None:
         raise ValidationFailed("LONGITUDE_RANGE", _("Longitude must be between -180 and 180."))
 
 
-def _person_snapshot(person: Person) -> dict[str, Any]:
+# Kept in the audit trail only as keyed digests (the IIN is the event's entity id).
+PERSONAL_FIELDS = frozenset(
+    {"surname", "given_name", "patronymic", "birth_date", "address", "latitude", "longitude"}
+    | {"phone"}
+)
+
+
+def _person_fields(person: Person) -> dict[str, Any]:
     data = {field: getattr(person, field) for field in PERSON_FIELDS}
-    data.update(
-        iin=person.iin,
-        region=person.region_id,
-        birth_date=person.birth_date.isoformat(),
-        sex=person.sex,
-    )
+    data.update(region=person.region_id, birth_date=person.birth_date, sex=person.sex)
     return data
+
+
+def _require_officer_or_loader(
+    actor: Actor, permission: str, *, region_code: str, person_iin: str, what: str
+) -> None:
+    """An officer with ``permission`` in the person's region, or the platform's own loaders
+    (the synthetic load, the registry import), which run as SYSTEM."""
+    if actor is SYSTEM:
+        return
+    require(actor, permission, region_code=region_code, person_iin=person_iin, what=what)
 
 
 def person_create(
@@ -91,14 +103,9 @@ def person_create(
 ) -> Person:
     """Register a person. Birth date and sex come from the IIN; when given too, they must agree."""
     parsed = parse_iin(iin)
-    if actor is not None:
-        require(
-            actor,
-            PERSON_MANAGE,
-            region_code=region_code,
-            person_iin=parsed.value,
-            what="person_create",
-        )
+    _require_officer_or_loader(
+        actor, PERSON_MANAGE, region_code=region_code, person_iin=parsed.value, what="person_create"
+    )
     if birth_date is not None and birth_date != parsed.birth_date:
         raise ValidationFailed(
             "IIN_BIRTH_DATE_MISMATCH", _("The birth date does not match the one in the IIN.")
@@ -131,7 +138,7 @@ def person_create(
                 action="person_create",
                 entity="person",
                 entity_id=person.iin,
-                data=_person_snapshot(person),
+                data=changes({}, _person_fields(person), personal=PERSONAL_FIELDS),
             )
     except IntegrityError:
         if Person.objects.filter(iin=parsed.value).exists():
@@ -144,39 +151,37 @@ def person_create(
     return person
 
 
-def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
+def person_update(*, actor: Actor, person: Person, **corrections: Any) -> Person:
     """Correct a person's details; the IIN (and so birth date and sex) never changes here."""
-    unknown = set(changes) - {*PERSON_FIELDS, "region_code"}
+    unknown = set(corrections) - {*PERSON_FIELDS, "region_code"}
     if unknown:
         raise ValidationFailed(
             "FIELD_NOT_EDITABLE",
             _("These fields cannot be changed: %(f)s."),
             f=", ".join(sorted(unknown)),
         )
-    if actor is not None:
-        require(
-            actor,
-            PERSON_MANAGE,
-            region_code=person.region_id,
-            person_iin=person.iin,
-            what="person_update",
-        )
-    before = _person_snapshot(person)
-    if "region_code" in changes:
-        person.region = _region(changes.pop("region_code"))
-    for field, value in changes.items():
+    # A correction is an officer's act: no loader corrects a registered person.
+    require(
+        actor,
+        PERSON_MANAGE,
+        region_code=person.region_id,
+        person_iin=person.iin,
+        what="person_update",
+    )
+    before = _person_fields(person)
+    if "region_code" in corrections:
+        person.region = _region(corrections.pop("region_code"))
+    for field, value in corrections.items():
         setattr(person, field, value)
     _check_coordinates(person.latitude, person.longitude)
     with transaction.atomic():
         person.save()
-        after = _person_snapshot(person)
-        changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
         record_write(
             actor=actor,
             action="person_update",
             entity="person",
             entity_id=person.iin,
-            data={"changed": changed},
+            data=changes(before, _person_fields(person), personal=PERSONAL_FIELDS),
         )
     return person
 
@@ -193,14 +198,13 @@ def care_link_create(
         raise ValidationFailed("RELATION_UNKNOWN", _("Unknown relation: %(r)s."), r=relation)
     if carer.pk == cared.pk:
         raise ValidationFailed("CARE_LINK_SELF", _("A person cannot be their own carer."))
-    if actor is not None:
-        require(
-            actor,
-            PERSON_MANAGE,
-            region_code=cared.region_id,
-            person_iin=cared.iin,
-            what="care_link_create",
-        )
+    _require_officer_or_loader(
+        actor,
+        PERSON_MANAGE,
+        region_code=cared.region_id,
+        person_iin=cared.iin,
+        what="care_link_create",
+    )
     try:
         with transaction.atomic():
             link = CareLink.objects.create(carer=carer, cared=cared, relation=relation, since=since)
@@ -267,9 +271,17 @@ def disability_status_record(
 ) -> DisabilityStatus:
     """Make a new current status for ``person``, superseding the previous one.
 
-    Call inside the caller's transaction when the status is part of a larger write (an MSE
-    decision); the event goes out only after the outermost transaction commits.
+    An MSE decision (an expert of the region) or a loader (SYSTEM) sets it. Call inside the
+    caller's transaction when the status is part of a larger write (an MSE decision); the event
+    goes out only after the outermost transaction commits.
     """
+    _require_officer_or_loader(
+        actor,
+        REFERRAL_DECIDE,
+        region_code=person.region_id,
+        person_iin=person.iin,
+        what="disability_status_record",
+    )
     limitations = set(limitations)
     unknown = limitations - set(FUNCTIONAL_LIMITATIONS)
     if unknown:
@@ -349,14 +361,13 @@ def family_create(
         raise ValidationFailed("FAMILY_ROLE_UNKNOWN", _("Unknown role in the family."))
     if roles.count(FamilyMembership.Role.HEAD) != 1:
         raise ValidationFailed("FAMILY_HEAD", _("A family has exactly one head."))
-    if actor is not None:
-        require(
-            actor,
-            PERSON_MANAGE,
-            region_code=region_code,
-            person_iin=members[0][0].iin,
-            what="family_create",
-        )
+    _require_officer_or_loader(
+        actor,
+        PERSON_MANAGE,
+        region_code=region_code,
+        person_iin=members[0][0].iin,
+        what="family_create",
+    )
     try:
         with transaction.atomic():
             family = Family.objects.create(

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import referral_file
 from inclusio.benefits.models import Proposal
+from inclusio.core.audit import SYSTEM
 from inclusio.core.identifiers import make_iin
 from inclusio.core.models import Region, User
 from inclusio.core.roles import ROLES, Role
@@ -83,7 +84,7 @@ def _ensure_waiting_referrals(doctor: User, count: int = 3) -> None:
             iin = make_iin(dt.date(1985 + index, 3, 14), "MF"[index % 2], serial)
         surname, given = names[index % len(names)]
         person = person_create(
-            actor=None,
+            actor=SYSTEM,
             iin=iin,
             surname=surname,
             given_name=given,

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from inclusio import countries
-from inclusio.core.audit import record_write
+from inclusio.core.audit import SYSTEM, record_write
 from inclusio.registry.models import (
     FUNCTIONAL_LIMITATIONS,
     CareLink,
@@ -92,7 +92,7 @@ def load_snapshot(directory: Path, *, on_step: StepCallback = _no_progress) -> d
             cursor.execute(f"DROP TABLE {name}")
         if any(counts[what] for what in ADDED):
             record_write(
-                actor=None,
+                actor=SYSTEM,
                 action="synthetic_load",
                 entity="registry",
                 entity_id=directory.name,

@@ -6,7 +6,6 @@ writes the ISO 20022 pain.001.001.09 credit transfer file of the scheduled payme
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +14,9 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from inclusio.benefits.models import Payment
-from inclusio.benefits.services import payment_file, payroll_create
+from inclusio.benefits.services import parse_month, payment_file_produce, payroll_create
+from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import DomainError
-
-
-def month(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise CommandError(
-            _("Invalid month %(month)r: expected YYYY-MM.") % {"month": text}
-        ) from None
 
 
 class Command(BaseCommand):
@@ -36,11 +27,17 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, required=True, help=_("Payment file to write."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        payroll = payroll_create(actor=None, month=month(options["month"]))
+        # The platform's monthly job: the payroll and its file are recorded as written by SYSTEM.
         try:
-            options["out"].write_bytes(payment_file(payroll))
+            payroll = payroll_create(actor=SYSTEM, month=parse_month(options["month"]))
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        try:
+            produced = payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk)
         except DomainError as error:
             self.stdout.write(error.message)
+        else:
+            options["out"].write_bytes(produced.content)
         totals = {
             row["status"]: row
             for row in payroll.payments.values("status").annotate(

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from inclusio.benefits.services import programmes_load
+from inclusio.core.audit import SYSTEM
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = programmes_load(actor=None, directory=options["dir"])
+        report = programmes_load(actor=SYSTEM, directory=options["dir"])
         for code in report.loaded:
             self.stdout.write(_("loaded: %(code)s") % {"code": code})
         for error in report.errors:

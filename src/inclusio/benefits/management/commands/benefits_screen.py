@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from inclusio.benefits.models import ScreeningRun
 from inclusio.benefits.services import screening_run
+from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import DomainError
 from inclusio.core.management.commands.screen import screening_date
 from inclusio.core.progress import step_progress
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             with progress:
                 progress.add_task(_("Screening and writing proposals"), total=None)
                 run = screening_run(
-                    actor=None, snapshot_dir=options["snapshot"], on=on, engine=options["engine"]
+                    actor=SYSTEM, snapshot_dir=options["snapshot"], on=on, engine=options["engine"]
                 )
         except DomainError as error:
             raise CommandError(error.message) from None

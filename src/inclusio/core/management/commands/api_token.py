@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.models import User
 from inclusio.core.tokens import api_token_issue, api_token_revoke
 
@@ -20,11 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "revoke":
-            api_token_revoke(actor=None, token_id=options["token_id"])
+            api_token_revoke(actor=SYSTEM, token_id=options["token_id"])
             self.stdout.write(_("Token revoked."))
             return
         try:
             user = User.objects.get(username=options["username"])
         except User.DoesNotExist:
             raise CommandError(_("No account is named %s.") % options["username"]) from None
-        self.stdout.write(api_token_issue(actor=None, user=user, name=options["name"]))
+        self.stdout.write(api_token_issue(actor=SYSTEM, user=user, name=options["name"]))

@@ -1,0 +1,153 @@
+"""Opening a page or calling the API by GET writes nothing: no audit event, no message marked
+read. Every write goes through a service by POST. (Reads of a person's data by someone else are
+still recorded in the person's access log: that is the record of the read, not a write.)
+
+The walk takes every GET address of the platform's own URL configuration (the Django admin's
+are its own), so a new page joins it by existing; an address whose arguments it cannot fill
+fails the test until ARGUMENTS learns them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from inclusio.assessment.models import Referral
+from inclusio.assessment.services import referral_file
+from inclusio.benefits.models import Award, Decision, Message, Payroll
+from inclusio.benefits.selectors import explanation_data
+from inclusio.benefits.services import payroll_create
+from inclusio.core.audit import SYSTEM
+from inclusio.core.models import AuditEvent, User
+from inclusio.core.tokens import api_token_issue
+from inclusio.registry.services import care_link_create
+from tests.browser.benefits_data import make_counted_run, make_offer
+from tests.factories import make_person, make_trio, make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+
+# POST-only addresses: a GET is refused before anything runs (asserted below).
+POST_ONLY = {"web:logout", "benefits:messages_read", "benefits:payment_file"}
+
+
+def _named_routes() -> list[tuple[str, list[str]]]:
+    """(namespaced name, argument names) of every route served by the platform's own views."""
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                module = getattr(pattern.callback, "__module__", "")
+                if module.startswith(("inclusio.", "ninja.")):
+                    found.append((namespace + pattern.name, list(pattern.pattern.converters)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    """A person with an offer, a decision, an award, a referral, a run and a payroll, and the
+    people who look at them."""
+    trio = make_trio()
+    person = trio.person
+    offer = make_offer(person)
+    decided = make_offer(person, "free_legal_aid")
+    decision = Decision.objects.create(
+        proposal=decided,
+        person=person,
+        programme=decided.programme,
+        outcome="granted",
+        amount_kzt=None,
+        explanation=explanation_data(decided),
+    )
+    Award.objects.create(
+        person=person,
+        programme=offer.programme,
+        amount_kzt=offer.amount_kzt,
+        starts=dt.date(2024, 1, 1),
+        decision=decision,
+    )
+    run = make_counted_run([make_person()])
+    payroll = payroll_create(actor=SYSTEM, month=dt.date(2024, 2, 1))
+    doctor = make_user("doctor", "medical_referrer", "71")
+    referral = referral_file(
+        actor=doctor,
+        person=person,
+        kind=Referral.Kind.INITIAL,
+        mode=Referral.Mode.IN_ABSENTIA,
+        organisation_name="Polyclinic",
+        organisation_bin="000000000000",
+        diagnosis_code="G80.1",
+    )
+    carer_account = make_user("mother", "representative", None)
+    carer = make_person(user=carer_account, given_name="Айгүл")
+    care_link_create(
+        actor=SYSTEM, carer=carer, cared=person, relation="guardian", since=dt.date(2020, 1, 1)
+    )
+    minister = make_user("minister", "ministry_admin", None)
+    return {
+        "viewers": {
+            "anonymous": AnonymousUser(),
+            "person": person.user,
+            "representative": carer_account,
+            "own officer": trio.own_officer,
+            "other officer": trio.other_officer,
+            "doctor": doctor,
+            "mse": make_user("mse", "mse_specialist", "71"),
+            "minister": minister,
+        },
+        "token": api_token_issue(actor=SYSTEM, user=minister, name="walk"),
+        "arguments": {
+            "iin": person.iin,
+            "proposal_id": offer.pk,
+            "decision_id": decision.pk,
+            "run_id": run.pk,
+            "payroll_id": payroll.pk,
+            "referral_id": referral.pk,
+        },
+    }
+
+
+def _state() -> tuple[int, int]:
+    return AuditEvent.objects.count(), Message.objects.exclude(read_at=None).count()
+
+
+def _urls(world: dict[str, Any]) -> list[tuple[str, str]]:
+    urls = []
+    for name, names in _named_routes():
+        missing = set(names) - set(world["arguments"])
+        assert not missing, f"{name}: teach the walk its arguments {sorted(missing)}"
+        kwargs = {argument: world["arguments"][argument] for argument in names}
+        urls.append((name, reverse(name, kwargs=kwargs)))
+    return urls
+
+
+def test_every_page_and_api_get_writes_nothing(world: dict[str, Any]) -> None:
+    urls = _urls(world)
+    assert {"benefits:offer", "benefits:decision", "api:person_status"} <= {n for n, _ in urls}
+    assert Payroll.objects.exists() and Message.objects.filter(read_at=None).count() == 3
+    before = _state()
+    for who, viewer in world["viewers"].items():
+        client = Client()
+        if isinstance(viewer, User):
+            sign_in(client, viewer)
+        for name, url in urls:
+            headers = (
+                {"Authorization": f"Bearer {world['token']}"} if name.startswith("api:") else {}
+            )
+            response = client.get(url, headers=headers)
+            assert response.status_code < 500, (who, url, response.status_code)
+            if name in POST_ONLY:
+                assert response.status_code in (302, 403, 405), (who, url, response.status_code)
+            assert _state() == before, f"GET {url} as {who} wrote"
