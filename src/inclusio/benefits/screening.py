@@ -32,6 +32,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -49,14 +50,15 @@ from inclusio.benefits.models import (
 )
 from inclusio.core.audit import Actor, account_of, record_write
 from inclusio.core.errors import ValidationFailed
-from inclusio.registry.models import Family, FamilyMembership, Person
+from inclusio.registry.models import FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
 from inclusio.rules.assessment import Assessment
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text, load_rule_file
-from inclusio.synthetic.snapshot import MANIFEST, parquet_path
+from inclusio.snapshot.contract import MANIFEST, parquet_path
+from inclusio.snapshot.validate import SnapshotError
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +178,7 @@ def screening_run(
             done = _completed(identity, on)
             if done is not None:
                 return done
-        if isinstance(error, rules_screen.SnapshotError | RuleError | EngineUnavailable):
+        if isinstance(error, SnapshotError | RuleError | EngineUnavailable):
             raise ValidationFailed(
                 "SCREENING_REFUSED", _("The screening was refused: %(error)s"), error=str(error)
             ) from error
@@ -255,11 +257,7 @@ def assessments() -> list[Assessment]:
 
 def _registry_tables() -> dict[str, pa.Table]:
     """The narrow tables the difference needs, read from the database as Arrow."""
-    person, family, membership = (
-        Person._meta.db_table,
-        Family._meta.db_table,
-        FamilyMembership._meta.db_table,
-    )
+    person, membership = Person._meta.db_table, FamilyMembership._meta.db_table
     award, proposal = Award._meta.db_table, Proposal._meta.db_table
     int64, text = pa.int64(), pa.string()
     # Only the models' table names are interpolated.
@@ -269,12 +267,11 @@ def _registry_tables() -> dict[str, pa.Table]:
             [],
             pa.schema([("person_id", int64), ("iin", text), ("region_id", text)]),
         ),
+        # A registered family's head, under the platform's family id.
         "registry_heads": bulk.fetch_arrow(
-            f"SELECT f.external_ref, m.person_id FROM {membership} m"  # noqa: S608
-            f" JOIN {family} f ON f.id = m.family_id"
-            " WHERE m.role = 'head' AND f.external_ref IS NOT NULL",
+            f"SELECT family_id, person_id FROM {membership} WHERE role = 'head'",  # noqa: S608
             [],
-            pa.schema([("family_ref", int64), ("person_id", int64)]),
+            pa.schema([("registry_family_id", int64), ("person_id", int64)]),
         ),
         "current_awards": bulk.fetch_arrow(
             f"SELECT id, person_id, programme_id, amount_kzt FROM {award} WHERE ends IS NULL",  # noqa: S608
@@ -367,6 +364,35 @@ def _wellbeing_sql(db: duckdb.DuckDBPyConnection, out_dir: Path, snapshot_dir: P
     """
 
 
+def _snapshot_families(db: duckdb.DuckDBPyConnection, snapshot_dir: Path) -> None:
+    """Views ``snapshot_families(family_id, registry_family_id)``: each family of the snapshot
+    and the registered family it is (exported by ``inclusio snapshot-export``), and
+    ``registered_subjects``, the other way round (one snapshot family per registered family).
+
+    A family programme is offered to the head of the registered family, matched on the
+    platform's own id; a snapshot that carries none (not exported from the registry) matches no
+    family, and its family subjects are counted as not in the registry.
+    """
+    families = parquet_path(snapshot_dir, "families")
+    columns = pq.read_schema(families).names if families.is_file() else []
+    if "registry_family_id" in columns:
+        # Only the snapshot's own file path, quoted, is interpolated.
+        db.execute(
+            "CREATE VIEW snapshot_families AS SELECT CAST(family_id AS VARCHAR) AS family_id,"  # noqa: S608
+            f" CAST(registry_family_id AS BIGINT) AS registry_family_id"
+            f" FROM read_parquet({_quoted(families)}) WHERE registry_family_id IS NOT NULL"
+        )
+    else:
+        db.execute(
+            "CREATE VIEW snapshot_families AS SELECT NULL::VARCHAR AS family_id,"
+            " NULL::BIGINT AS registry_family_id WHERE FALSE"
+        )
+    db.execute(
+        "CREATE VIEW registered_subjects AS SELECT registry_family_id, min(family_id)"
+        " AS family_id FROM snapshot_families GROUP BY registry_family_id"
+    )
+
+
 def _quoted(path: Path) -> str:
     """A path as a DuckDB string literal (views cannot take parameters)."""
     return "'" + str(path).replace("'", "''") + "'"
@@ -388,8 +414,9 @@ WITH r AS (
 SELECT r.*, p.person_id FROM r LEFT JOIN registry_persons p ON p.iin = r.subject_id
 WHERE r.subject_kind = 'person'
 UNION ALL
-SELECT r.*, h.person_id FROM r LEFT JOIN registry_heads h
-    ON h.family_ref = TRY_CAST(r.subject_id AS BIGINT)
+SELECT r.*, h.person_id FROM r
+LEFT JOIN snapshot_families sf ON sf.family_id = r.subject_id
+LEFT JOIN registry_heads h ON h.registry_family_id = sf.registry_family_id
 WHERE r.subject_kind = 'family'
 """
 
@@ -436,7 +463,7 @@ _PROPOSALS_TEMPLATE = """
 CREATE TABLE proposals AS
 SELECT pl.person_id, pl.programme_id, pr.version_id, pr.entity AS subject_kind,
        coalesce(s.subject_id,
-                CASE WHEN pr.entity = 'family' THEN CAST(h.family_ref AS VARCHAR) ELSE rp.iin END)
+                CASE WHEN pr.entity = 'family' THEN rs.family_id ELSE rp.iin END, '')
            AS subject_id,
        pl.kind,
        pl.amount_kzt,
@@ -454,10 +481,11 @@ JOIN programmes pr USING (programme_id)
 JOIN registry_persons rp ON rp.person_id = pl.person_id
 LEFT JOIN subjects s ON s.person_id = pl.person_id AND s.programme_id = pl.programme_id
 LEFT JOIN registry_heads h ON h.person_id = pl.person_id
+LEFT JOIN registered_subjects rs ON rs.registry_family_id = h.registry_family_id
 LEFT JOIN subject_wellbeing w
     ON w.subject_kind = pr.entity
    AND w.subject_id = coalesce(s.subject_id,
-        CASE WHEN pr.entity = 'family' THEN CAST(h.family_ref AS VARCHAR) ELSE rp.iin END)
+        CASE WHEN pr.entity = 'family' THEN rs.family_id ELSE rp.iin END)
 WHERE pl.kind IS NOT NULL AND NOT pl.open_still_holds
 """
 _PROPOSALS_SQL = _PROPOSALS_TEMPLATE.format(
@@ -483,6 +511,7 @@ def plan(programmes: list[Programme], out_dir: Path, snapshot_dir: Path, on: dt.
         for name, table in registry.items():
             db.register(name, table)
         db.register("programmes", _programme_table(programmes))
+        _snapshot_families(db, snapshot_dir)
         db.execute(_SUBJECTS_SQL.format(results=_quoted(out_dir / rules_screen.RESULTS)))
         db.execute(f"CREATE VIEW subject_wellbeing AS {_wellbeing_sql(db, out_dir, snapshot_dir)}")
         db.execute(_DIFF_SQL)

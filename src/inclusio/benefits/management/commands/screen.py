@@ -24,13 +24,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from inclusio.core.management.commands.rules import country_rules
+from inclusio.benefits.management.commands.rules import country_rules
 from inclusio.core.progress import step_progress
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme
 from inclusio.rules.reform import Comparison, compare
-from inclusio.rules.screen import STEPS, SnapshotError, screen
+from inclusio.rules.screen import STEPS, screen
+from inclusio.snapshot.validate import SnapshotError
 
 REFORM_CSV = "reform.csv"
 REFORM_COLUMNS = (
