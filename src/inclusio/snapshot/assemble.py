@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,15 @@ def check_population(directory: Path) -> None:
     validate_snapshot(directory, {}, files=POPULATION_PART)
 
 
-def merge_population(population: Path, staging: Path) -> dict[str, int]:
+@dataclass(frozen=True)
+class Merged:
+    rows: dict[str, int]  # per population file written
+    unmatched_statuses: int  # statuses of persons the population does not hold (not screened)
+
+
+def merge_population(population: Path, staging: Path) -> Merged:
     """Copy the population's persons into ``staging`` and its families with the registered
-    family of each (``registry_family_id``); return the rows written per file.
+    family of each (``registry_family_id``).
 
     A population family is the registered family that most of its registered members belong to
     (ties: the smallest id); null when none of its members is in a registered family.
@@ -103,12 +110,18 @@ def merge_population(population: Path, staging: Path) -> dict[str, int]:
             ) TO {_quoted(target)} (FORMAT parquet, COMPRESSION zstd)
             """  # noqa: S608 — only the folder's own file paths and column names
         )
+        statuses = parquet_path(staging, "disability")
+        (unmatched,) = db.execute(
+            f"SELECT count(*) FROM read_parquet({_quoted(statuses)}) d"  # noqa: S608
+            " WHERE NOT EXISTS (SELECT 1 FROM p WHERE p.iin = d.iin)"
+        ).fetchone() or (0,)
     finally:
         db.close()
-    return {
+    rows = {
         name: pq.ParquetFile(parquet_path(staging, name)).metadata.num_rows
         for name in POPULATION_PART
     }
+    return Merged(rows, int(unmatched))
 
 
 def write_manifest(staging: Path, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -129,12 +142,13 @@ def write_manifest(staging: Path, manifest: dict[str, Any]) -> dict[str, Any]:
 
 @contextmanager
 def staged(out: Path) -> Iterator[Path]:
-    """A staging folder beside ``out``; on success its files replace ``out``'s, the manifest
-    last. On failure it is removed and ``out`` is left as it was."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out))
+    """A staging folder beside ``out`` (in its parent, so that the files move without a copy);
+    on success its files replace ``out``'s, the manifest last. On failure it is removed and
+    ``out`` is left as it was, or not made."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.export-", dir=out.parent))
     try:
         yield staging
+        out.mkdir(exist_ok=True)
         (out / MANIFEST).unlink(missing_ok=True)
         for path in sorted(staging.iterdir()):
             if path.name != MANIFEST:
