@@ -47,8 +47,10 @@ class Command(BaseCommand):
             "--population",
             type=Path,
             default=None,
-            help=_("A snapshot folder whose persons and families (the population register's "
-                   "part) are merged in."),
+            help=_(
+                "A snapshot folder whose persons and families (the population register's "
+                "part) are merged in."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
