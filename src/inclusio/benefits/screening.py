@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
 from inclusio.benefits import bulk, messaging
+from inclusio.benefits.ending import ending_results
 from inclusio.benefits.models import (
     WELLBEING_LEVELS,
     Award,
@@ -364,6 +365,21 @@ def _wellbeing_sql(db: duckdb.DuckDBPyConnection, out_dir: Path, snapshot_dir: P
     """
 
 
+def _add_ending(
+    db: duckdb.DuckDBPyConnection, programmes: list[Programme], snapshot_dir: Path, on: dt.date
+) -> None:
+    """Add to ``subjects`` the rows of the award holders the results do not hold, with the
+    conditions of their programmes as they are now: the reason an award ends."""
+    holders = db.execute(_HOLDERS_SQL).fetchall()
+    persons = [str(subject) for kind, subject in holders if kind == "person"]
+    families = [str(subject) for kind, subject in holders if kind == "family" and subject]
+    if not (persons or families):
+        return
+    rules = [rule_programme(p) for p in programmes]
+    db.register("ending", ending_results(snapshot_dir, on, rules, persons, families))
+    db.execute(_ENDING_SQL)
+
+
 def _snapshot_families(db: duckdb.DuckDBPyConnection, snapshot_dir: Path) -> None:
     """Views ``snapshot_families(family_id, registry_family_id)``: each family of the snapshot
     and the registered family it is (exported by ``inclusio snapshot-export``), and
@@ -403,13 +419,12 @@ _LEVEL_PRIORITY = " ".join(
 )
 
 # 1. results joined to the registry: the person (or the family's head) of each subject.
-_SUBJECTS_SQL = """
-CREATE TABLE subjects AS
+_SUBJECTS_TEMPLATE = """
 WITH r AS (
-    SELECT r.subject_kind, r.subject_id, r.eligible, r.amount_kzt,
+    SELECT r.subject_kind, r.subject_id, {eligible} AS eligible, r.amount_kzt,
            CAST(to_json(r.reasons) AS VARCHAR) AS reasons, r.parameters,
            pr.programme_id
-    FROM read_parquet({results}) r JOIN programmes pr ON pr.code = r.programme
+    FROM {source} r JOIN programmes pr ON pr.code = r.programme
 )
 SELECT r.*, p.person_id FROM r LEFT JOIN registry_persons p ON p.iin = r.subject_id
 WHERE r.subject_kind = 'person'
@@ -418,6 +433,29 @@ SELECT r.*, h.person_id FROM r
 LEFT JOIN snapshot_families sf ON sf.family_id = r.subject_id
 LEFT JOIN registry_heads h ON h.registry_family_id = sf.registry_family_id
 WHERE r.subject_kind = 'family'
+"""
+_SUBJECTS_SQL = "CREATE TABLE subjects AS " + _SUBJECTS_TEMPLATE.format(
+    eligible="r.eligible", source="read_parquet({results})"
+)
+# The holders of a current award whom the results do not hold (eligible to nothing now), with
+# the reasons computed for them (``ending``): not eligible, whatever they are found to be.
+_ENDING_SQL = (
+    "INSERT INTO subjects SELECT * FROM ("
+    + _SUBJECTS_TEMPLATE.format(eligible="FALSE", source="ending")
+    + ")"
+)
+_HOLDERS_SQL = """
+SELECT DISTINCT pr.entity,
+       CASE WHEN pr.entity = 'family' THEN rs.family_id ELSE rp.iin END AS subject_id
+FROM current_awards a
+JOIN programmes pr USING (programme_id)
+JOIN registry_persons rp ON rp.person_id = a.person_id
+LEFT JOIN registry_heads h ON h.person_id = a.person_id
+LEFT JOIN registered_subjects rs ON rs.registry_family_id = h.registry_family_id
+WHERE NOT EXISTS (
+    SELECT 1 FROM subjects s WHERE s.person_id = a.person_id AND s.programme_id = a.programme_id
+)
+ORDER BY ALL
 """
 
 # 2. what each (person, programme) should become, against the current awards.
@@ -513,6 +551,7 @@ def plan(programmes: list[Programme], out_dir: Path, snapshot_dir: Path, on: dt.
         db.register("programmes", _programme_table(programmes))
         _snapshot_families(db, snapshot_dir)
         db.execute(_SUBJECTS_SQL.format(results=_quoted(out_dir / rules_screen.RESULTS)))
+        _add_ending(db, programmes, snapshot_dir, on)
         db.execute(f"CREATE VIEW subject_wellbeing AS {_wellbeing_sql(db, out_dir, snapshot_dir)}")
         db.execute(_DIFF_SQL)
         db.execute(_PLAN_SQL)
