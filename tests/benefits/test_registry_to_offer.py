@@ -53,9 +53,7 @@ def test_an_mse_decision_reaches_an_offer_and_an_ended_status_ends_the_award(
     runs_dir: Path, tmp_path: Path, client: Client
 ) -> None:
     programmes_load(
-        directory=copy_programmes(
-            tmp_path / "programmes", "disability_benefit", "housing_priority"
-        )
+        directory=copy_programmes(tmp_path / "programmes", "disability_benefit", "housing_priority")
     )
     person = person_with_account("dana")
     spouse = make_person()

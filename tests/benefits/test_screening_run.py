@@ -88,7 +88,12 @@ def test_the_difference_with_the_awards(
     assert changed.status == Proposal.Status.PENDING
     ended = made[(c.iin, "disability_benefit")]
     assert ended.kind == "ended" and ended.status == Proposal.Status.ASSIGNED
-    assert ended.reasons == []  # absent from the results: eligible to nothing
+    # Absent from the results (eligible to nothing), evaluated again for the reason it ends.
+    assert ended.reasons == [
+        {"condition": "has_group", "met": False},
+        {"condition": "valid_on_date", "met": False},
+    ]
+    assert ended.amount_kzt is None
     # a's award and a's pending legal-aid offer still hold: nothing new for a
     assert not [key for key in made if key[0] == a.iin]
     assert set(made) == {(b.iin, "disability_benefit"), (c.iin, "disability_benefit")}

@@ -439,10 +439,8 @@ _SUBJECTS_SQL = "CREATE TABLE subjects AS " + _SUBJECTS_TEMPLATE.format(
 )
 # The holders of a current award whom the results do not hold (eligible to nothing now), with
 # the reasons computed for them (``ending``): not eligible, whatever they are found to be.
-_ENDING_SQL = (
-    "INSERT INTO subjects SELECT * FROM ("
-    + _SUBJECTS_TEMPLATE.format(eligible="FALSE", source="ending")
-    + ")"
+_ENDING_SQL = "INSERT INTO subjects SELECT * FROM ({query})".format(  # noqa: S608 — constants
+    query=_SUBJECTS_TEMPLATE.format(eligible="FALSE", source="ending")
 )
 _HOLDERS_SQL = """
 SELECT DISTINCT pr.entity,

@@ -51,7 +51,7 @@ def columns_read(
     besides the keys; ``also`` adds what the caller reads itself (the what-if's regions)."""
     read: dict[str, set[str]] = {name: set(columns) for name, columns in (also or {}).items()}
     for programme in programmes:
-        own = [c.expression for c in programme.conditions]
+        own: list[Expression | None] = [c.expression for c in programme.conditions]
         own += [programme.eligible, programme.amount]
         _read(own, _PERSON_NAMES if programme.entity == "person" else _FAMILY_NAMES, read)
         if programme.cared is not None:

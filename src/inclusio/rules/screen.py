@@ -48,7 +48,7 @@ import datetime
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -134,7 +134,7 @@ def check_snapshot(
     programmes: Iterable[Programme],
     assessments: Iterable[Assessment] = (),
     *,
-    also: dict[str, Iterable[str]] | None = None,
+    also: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, pa.Schema]:
     """Check the snapshot against what the programmes and assessments read (``columns_read``;
     ``also``: what the caller reads itself); return the contract's columns absent from each file.
