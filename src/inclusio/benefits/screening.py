@@ -51,6 +51,7 @@ from inclusio.benefits.models import (
 )
 from inclusio.core.audit import Actor, account_of, record_write
 from inclusio.core.errors import ValidationFailed
+from inclusio.registry.export import describe
 from inclusio.registry.models import FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
 from inclusio.rules.assessment import Assessment
@@ -180,8 +181,9 @@ def screening_run(
             if done is not None:
                 return done
         if isinstance(error, SnapshotError | RuleError | EngineUnavailable):
+            cause = describe(error) if isinstance(error, SnapshotError) else str(error)
             raise ValidationFailed(
-                "SCREENING_REFUSED", _("The screening was refused: %(error)s"), error=str(error)
+                "SCREENING_REFUSED", _("The screening was refused: %(error)s"), error=cause
             ) from error
         raise
     return run

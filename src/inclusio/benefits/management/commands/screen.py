@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from inclusio.benefits.management.commands.rules import country_rules
 from inclusio.core.progress import step_progress
+from inclusio.registry.export import describe
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme
@@ -124,7 +125,9 @@ class Command(BaseCommand):
                     engine=options["engine"],
                     spark_master=settings.SPARK_MASTER,
                 )
-        except (SnapshotError, RuleError, EngineUnavailable) as error:
+        except SnapshotError as error:
+            raise CommandError(describe(error)) from None
+        except (RuleError, EngineUnavailable) as error:
             raise CommandError(str(error)) from None
 
         self.stdout.write(
@@ -162,7 +165,9 @@ class Command(BaseCommand):
                 engine=options["engine"],
                 spark_master=settings.SPARK_MASTER,
             )
-        except (SnapshotError, RuleError, EngineUnavailable, ValueError, OSError) as error:
+        except SnapshotError as error:
+            raise CommandError(describe(error)) from None
+        except (RuleError, EngineUnavailable, ValueError, OSError) as error:
             raise CommandError(str(error)) from None
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
