@@ -150,6 +150,10 @@ def test_the_population_is_merged_and_its_families_matched(tmp_path: Path) -> No
     first = (out / MANIFEST).read_bytes()
     export(out, "--population", str(tmp_path / "population"))
     assert (out / MANIFEST).read_bytes() == first
+    # Exported again without the population, the folder keeps none of the earlier one.
+    export(out)
+    assert not parquet_path(out, "persons").exists()
+    assert not parquet_path(out, "families").exists()
 
 
 def test_a_status_of_a_person_missing_from_the_population_is_counted(tmp_path: Path) -> None:

@@ -268,7 +268,7 @@ def test_the_command_names_the_missing_column(snapshot: Path, tmp_path: Path) ->
     path = parquet_path(copy, "care")
     rewrite(path, pq.read_table(path).drop_columns(["relation"]))
     out = tmp_path / "out"
-    with pytest.raises(CommandError, match=r"care\.parquet: column 'relation' missing"):
+    with pytest.raises(CommandError, match=r"care\.parquet: the column 'relation' is missing"):
         call_command("screen", "--snapshot", str(copy), "--date", "2024-01-01", "--out", str(out))
     assert not out.exists()
 

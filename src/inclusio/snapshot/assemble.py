@@ -29,6 +29,7 @@ from inclusio.snapshot.contract import (
     POPULATION_PART,
     REGISTRY_FAMILIES,
     REGISTRY_FAMILIES_SCHEMA,
+    SCHEMAS,
     exported_schema,
     parquet_path,
 )
@@ -150,6 +151,10 @@ def staged(out: Path) -> Iterator[Path]:
         yield staging
         out.mkdir(exist_ok=True)
         (out / MANIFEST).unlink(missing_ok=True)
+        # A file of an earlier export that this one does not write would be read with it.
+        for name in (*SCHEMAS, REGISTRY_FAMILIES):
+            if not parquet_path(staging, name).exists():
+                parquet_path(out, name).unlink(missing_ok=True)
         for path in sorted(staging.iterdir()):
             if path.name != MANIFEST:
                 os.replace(path, out / path.name)
