@@ -6,11 +6,14 @@ family heads, the current awards, the pending proposals); no row of the 20-milli
 through the ORM. The proposals, the automatic decisions and awards, and the messages are then
 written in one transaction, by ``COPY`` on PostgreSQL, with set-based statements for the rest.
 
-For each person (or, for a family programme, the head of the family) and programme:
+For each person (or, for a family programme, the head of the registered family that the
+exported snapshot names beside the population's family: ``registry_family_id``) and programme:
 
 * eligible now, no current award → ``new``;
 * eligible now, a current award of another amount → ``changed``;
-* a current award, not eligible now (or absent from the results: eligible to nothing) → ``ended``.
+* a current award, not eligible now (or absent from the results: eligible to nothing) → ``ended``,
+  with the programme's conditions as they are now (``benefits.ending`` evaluates the holders
+  absent from the results).
 
 A pending proposal that says the same as the new one is kept; one that says something else is
 superseded by the new one, and one that no longer applies is withdrawn. ``ended`` proposals and
