@@ -9,6 +9,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ASSETS := src/inclusio/web/static/vendor/.built
 DEMO_SNAPSHOT := var/snapshot-demo
+# What the demo screens: the registry's part exported from the database, with the synthetic
+# snapshot as the population register's part.
+DEMO_EXPORT := var/snapshot-export
 # The synthetic snapshot describes the country on this day (synthetic/figures.py REFERENCE_DATE).
 DEMO_SCREENING_DATE := 2024-01-01
 HOST ?= 127.0.0.1
@@ -20,7 +23,7 @@ help:
 	@echo "make demo   set up everything and serve Inclusio on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole suite (SQLite, and PostgreSQL when its binaries exist)"
 	@echo "make bench  run the benchmarks and print their figures"
-	@echo "make lint   ruff and mypy"
+	@echo "make lint   ruff, mypy and the layers contract (lint-imports)"
 
 $(INSTALLED): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed"; exit 1; }
@@ -41,7 +44,9 @@ demo: $(INSTALLED) $(ASSETS)
 		$(BIN)/inclusio synth --scale demo --seed 1 --out $(DEMO_SNAPSHOT)
 	$(BIN)/inclusio synth-load $(DEMO_SNAPSHOT)
 	$(BIN)/inclusio benefits-programmes
-	$(BIN)/inclusio benefits-screen --snapshot $(DEMO_SNAPSHOT) --date $(DEMO_SCREENING_DATE)
+	$(BIN)/inclusio snapshot-export --date $(DEMO_SCREENING_DATE) --out $(DEMO_EXPORT) \
+		--population $(DEMO_SNAPSHOT)
+	$(BIN)/inclusio benefits-screen --snapshot $(DEMO_EXPORT) --date $(DEMO_SCREENING_DATE)
 	$(BIN)/inclusio demo-accounts
 	@echo "Benefits: sign in as 'person' or 'representative' to answer an offer (My benefits);"
 	@echo "as 'district_officer' or 'ministry_admin' to see the screening run (Screening runs)."
@@ -72,6 +77,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 format: $(INSTALLED)
 	$(BIN)/ruff format .

@@ -20,7 +20,7 @@ import duckdb
 
 from inclusio.rules.loader import Programme
 from inclusio.rules.screen import ASSESSMENTS, RESULTS, parameters_used
-from inclusio.synthetic.snapshot import parquet_path
+from inclusio.snapshot.contract import parquet_path
 
 DATE = datetime.date(2024, 1, 1)
 ADULT_BORN_BY = "DATE '2006-01-01'"  # age 18 or more on 2024-01-01

@@ -47,7 +47,7 @@ def ensure_snapshot(directory: Path) -> None:
 def registry_matches_snapshot(directory: Path) -> list[str]:
     """What the registry lacks compared with the snapshot (empty when everything is there)."""
     from inclusio.registry.models import CareLink, DisabilityStatus
-    from inclusio.synthetic.snapshot import read_manifest
+    from inclusio.snapshot.contract import read_manifest
 
     rows = read_manifest(directory)["rows"]
     synthetic = DisabilityStatus.objects.filter(source=DisabilityStatus.Source.SYNTHETIC)
@@ -69,8 +69,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from inclusio.snapshot.contract import read_manifest
     from inclusio.synthetic.load import ADDED, load_snapshot
-    from inclusio.synthetic.snapshot import read_manifest
 
     if connection.vendor != "postgresql":
         print(f"bench: warning: loading into {connection.vendor}, not PostgreSQL", flush=True)

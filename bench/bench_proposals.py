@@ -66,7 +66,7 @@ def persons_and_snapshot(count: int, snapshot: Path) -> None:
     from inclusio.benefits.bulk import insert_arrow, timestamp_text
     from inclusio.core.identifiers import make_iin
     from inclusio.registry.models import Person
-    from inclusio.synthetic.snapshot import MANIFEST, SCHEMAS, parquet_path
+    from inclusio.snapshot.contract import MANIFEST, SCHEMAS, parquet_path
 
     regions = [row["code"] for row in countries.regions(settings.COUNTRY)]
     iins: list[str] = []

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from inclusio.benefits.services import programmes_directory
 from inclusio.core.models import User
 from inclusio.registry.models import Person
-from inclusio.synthetic.snapshot import MANIFEST, SCHEMAS, parquet_path
+from inclusio.snapshot.contract import MANIFEST, SCHEMAS, exported_schema, parquet_path
 from tests.factories import make_person
 
 ON = dt.date(2024, 1, 1)
@@ -31,6 +31,8 @@ class Snapshot:
     disability: list[dict[str, Any]] = field(default_factory=list)
     care: list[dict[str, Any]] = field(default_factory=list)
     housing: dict[int, str] = field(default_factory=dict)  # by family id; "own" if not given
+    # By family id: the registered family it is, as ``inclusio snapshot-export`` writes it.
+    registered: dict[int, int] = field(default_factory=dict)
 
     def person(
         self,
@@ -100,6 +102,10 @@ class Snapshot:
             "care": self.care,
         }
         for name, schema in SCHEMAS.items():
+            if name == "families" and self.registered:
+                schema = exported_schema(name)
+                for row in rows[name]:
+                    row["registry_family_id"] = self.registered.get(row["family_id"])
             pq.write_table(
                 pa.Table.from_pylist(rows[name], schema=schema), parquet_path(directory, name)
             )

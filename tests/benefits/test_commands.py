@@ -6,6 +6,7 @@ import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -66,3 +67,25 @@ def test_screen_command_refuses_a_missing_snapshot(
 ) -> None:
     with pytest.raises(CommandError, match=r"manifest\.json"):
         _run("benefits_screen", "--snapshot", str(tmp_path / "no"), "--date", "2024-01-01")
+
+
+def test_screen_command_names_a_missing_column_that_a_rule_reads(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path
+) -> None:
+    """In the reader's language, naming the file and the column; no proposal is written."""
+    snapshot = Snapshot()
+    snapshot.person(person_with_account("dana").iin, category="II")
+    directory = snapshot.write(tmp_path / "s", "column")
+    path = directory / "disability.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["category"]), path)
+    with translation.override("ru"), pytest.raises(CommandError) as caught:
+        call_command(
+            "benefits_screen",
+            "--snapshot",
+            str(directory),
+            "--date",
+            "2024-01-01",
+            stdout=io.StringIO(),
+        )
+    assert "disability.parquet: нет столбца 'category'" in str(caught.value)
+    assert not Proposal.objects.exists()

@@ -90,7 +90,12 @@ def test_the_difference_with_the_awards(
     assert changed.status == Proposal.Status.PENDING
     ended = made[(c.iin, "disability_benefit")]
     assert ended.kind == "ended" and ended.status == Proposal.Status.ASSIGNED
-    assert ended.reasons == []  # absent from the results: eligible to nothing
+    # Absent from the results (eligible to nothing), evaluated again for the reason it ends.
+    assert ended.reasons == [
+        {"condition": "has_group", "met": False},
+        {"condition": "valid_on_date", "met": False},
+    ]
+    assert ended.amount_kzt is None
     # a's award and a's pending legal-aid offer still hold: nothing new for a
     assert not [key for key in made if key[0] == a.iin]
     assert set(made) == {(b.iin, "disability_benefit"), (c.iin, "disability_benefit")}
@@ -204,9 +209,8 @@ def test_a_family_programme_goes_to_the_head_of_the_family(runs_dir: Path, tmp_p
     family = family_create(
         actor=SYSTEM, region_code="71", urban=True, housing="rent", members=[(head, "head")]
     )
-    family.external_ref = 4242
-    family.save(update_fields=["external_ref"])
-    snapshot = Snapshot()
+    # Matched on the platform's own family id, which the export writes beside the population's.
+    snapshot = Snapshot(registered={4242: family.pk})
     snapshot.person(head.iin, family_id=4242)
     snapshot.person(child.iin, category="II", family_id=4242, role="spouse")
     snapshot.person(new_iin(), category="I", family_id=77)  # a family not in the registry

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
-from inclusio.core.management.commands.rules import country_rules
+from inclusio.benefits.management.commands.rules import country_rules
 from inclusio.rules.engines import connect
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, screen

@@ -14,7 +14,7 @@ import pytest
 
 from inclusio.rules import RuleError, evaluate, load_programme, load_programme_text
 from inclusio.rules.cases import run_cases, situation_table
-from inclusio.synthetic.snapshot import SCHEMAS
+from inclusio.snapshot.contract import SCHEMAS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 D = datetime.date

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inclusio import countries
-from inclusio.core.management.commands.rules import cases_file_of, rule_files
+from inclusio.benefits.management.commands.rules import cases_file_of, rule_files
 from inclusio.rules import RuleError, evaluate, load_programme
 from inclusio.rules.assessment import Assessment
 from inclusio.rules.cases import run_cases, situation_table

@@ -12,14 +12,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from inclusio.core.management.commands.rules import country_rules, rule_files
-from inclusio.core.management.commands.screen import REFORM_CSV
+from inclusio.benefits.management.commands.rules import country_rules, rule_files
+from inclusio.benefits.management.commands.screen import REFORM_CSV
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme, load_programme_text
 from inclusio.rules.reform import compare
+from inclusio.snapshot.contract import SCHEMAS, parquet_path
 from inclusio.synthetic.generate import generate
-from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
 
 ON = datetime.date(2024, 1, 1)
 CARER = "child_disability_carer_benefit"

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from inclusio.core.management.commands.rules import country_rules
+from inclusio.benefits.management.commands.rules import country_rules
 from inclusio.rules import load_programme_text
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
@@ -26,11 +26,11 @@ from inclusio.rules.screen import (
     ASSESSMENT_SCHEMA,
     ASSESSMENTS,
     RESULTS,
-    SnapshotError,
     screen,
 )
+from inclusio.snapshot.contract import SCHEMAS, parquet_path
+from inclusio.snapshot.validate import Problem, SnapshotError
 from inclusio.synthetic.generate import generate
-from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
 
 ON = datetime.date(2024, 1, 1)
 
@@ -166,8 +166,40 @@ def test_a_missing_column_is_refused(
     path = parquet_path(copy, "disability")
     rewrite(path, pq.read_table(path).drop_columns(["until"]))
     error = refuse(copy, programmes, tmp_path / "out")
-    assert error.column == "until"
+    assert (error.problem, error.column) == (Problem.COLUMN_MISSING, "until")
     assert "disability.parquet" in str(error) and "'until'" in str(error)
+
+
+def test_a_snapshot_in_the_foundations_columns_screens_the_same(
+    snapshot: Path, programmes: list[Programme], results: Path, tmp_path: Path
+) -> None:
+    """Families without coordinates and statuses without ``speech``, as the foundation issue
+    set the contract out: no rule reads them, so the screening needs them not and finds the
+    same results."""
+    copy = copy_snapshot(snapshot, tmp_path)
+    families = parquet_path(copy, "families")
+    rewrite(families, pq.read_table(families).drop_columns(["latitude", "longitude"]))
+    disability = parquet_path(copy, "disability")
+    rewrite(disability, pq.read_table(disability).drop_columns(["speech"]))
+    again = screen(
+        copy, ON, programmes, tmp_path / "out", assessments=country_rules("kz").assessments
+    )
+    assert again.path.read_bytes() == results.read_bytes()
+
+
+def test_a_column_is_demanded_only_by_a_rule_that_reads_it(
+    snapshot: Path, programmes: list[Programme], tmp_path: Path
+) -> None:
+    """Without incomes, the programmes that do not read them screen; the well-being level,
+    which sums them, is refused naming the column."""
+    copy = copy_snapshot(snapshot, tmp_path)
+    persons = parquet_path(copy, "persons")
+    rewrite(persons, pq.read_table(persons).drop_columns(["monthly_income_kzt"]))
+    assert screen(copy, ON, programmes, tmp_path / "out").subjects > 0
+    with pytest.raises(SnapshotError) as caught:
+        screen(copy, ON, programmes, tmp_path / "out2", assessments=country_rules("kz").assessments)
+    assert (caught.value.file, caught.value.column) == (persons, "monthly_income_kzt")
+    assert not (tmp_path / "out2").exists()
 
 
 def test_a_wrong_type_is_refused(
@@ -236,7 +268,7 @@ def test_the_command_names_the_missing_column(snapshot: Path, tmp_path: Path) ->
     path = parquet_path(copy, "care")
     rewrite(path, pq.read_table(path).drop_columns(["relation"]))
     out = tmp_path / "out"
-    with pytest.raises(CommandError, match=r"care\.parquet: column 'relation' missing"):
+    with pytest.raises(CommandError, match=r"care\.parquet: the column 'relation' is missing"):
         call_command("screen", "--snapshot", str(copy), "--date", "2024-01-01", "--out", str(out))
     assert not out.exists()
 

@@ -6,11 +6,14 @@ family heads, the current awards, the pending proposals); no row of the 20-milli
 through the ORM. The proposals, the automatic decisions and awards, and the messages are then
 written in one transaction, by ``COPY`` on PostgreSQL, with set-based statements for the rest.
 
-For each person (or, for a family programme, the head of the family) and programme:
+For each person (or, for a family programme, the head of the registered family that the
+exported snapshot names beside the population's family: ``registry_family_id``) and programme:
 
 * eligible now, no current award → ``new``;
 * eligible now, a current award of another amount → ``changed``;
-* a current award, not eligible now (or absent from the results: eligible to nothing) → ``ended``.
+* a current award, not eligible now (or absent from the results: eligible to nothing) → ``ended``,
+  with the programme's conditions as they are now (``benefits.ending`` evaluates the holders
+  absent from the results).
 
 A pending proposal that says the same as the new one is kept; one that says something else is
 superseded by the new one, and one that no longer applies is withdrawn. ``ended`` proposals and
@@ -32,6 +35,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -39,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
 from inclusio.benefits import bulk, messaging
+from inclusio.benefits.ending import ending_results
 from inclusio.benefits.models import (
     WELLBEING_LEVELS,
     Award,
@@ -49,14 +54,16 @@ from inclusio.benefits.models import (
 )
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.errors import ValidationFailed
-from inclusio.registry.models import Family, FamilyMembership, Person
+from inclusio.registry.export import describe
+from inclusio.registry.models import FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
 from inclusio.rules.assessment import Assessment
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text, load_rule_file
-from inclusio.synthetic.snapshot import MANIFEST, parquet_path
+from inclusio.snapshot.contract import MANIFEST, parquet_path
+from inclusio.snapshot.validate import SnapshotError
 
 logger = logging.getLogger(__name__)
 
@@ -176,9 +183,10 @@ def screening_run(
             done = _completed(identity, on)
             if done is not None:
                 return done
-        if isinstance(error, rules_screen.SnapshotError | RuleError | EngineUnavailable):
+        if isinstance(error, SnapshotError | RuleError | EngineUnavailable):
+            cause = describe(error) if isinstance(error, SnapshotError) else str(error)
             raise ValidationFailed(
-                "SCREENING_REFUSED", _("The screening was refused: %(error)s"), error=str(error)
+                "SCREENING_REFUSED", _("The screening was refused: %(error)s"), error=cause
             ) from error
         raise
     return run
@@ -255,11 +263,7 @@ def assessments() -> list[Assessment]:
 
 def _registry_tables() -> dict[str, pa.Table]:
     """The narrow tables the difference needs, read from the database as Arrow."""
-    person, family, membership = (
-        Person._meta.db_table,
-        Family._meta.db_table,
-        FamilyMembership._meta.db_table,
-    )
+    person, membership = Person._meta.db_table, FamilyMembership._meta.db_table
     award, proposal = Award._meta.db_table, Proposal._meta.db_table
     int64, text = pa.int64(), pa.string()
     # Only the models' table names are interpolated.
@@ -269,12 +273,11 @@ def _registry_tables() -> dict[str, pa.Table]:
             [],
             pa.schema([("person_id", int64), ("iin", text), ("region_id", text)]),
         ),
+        # A registered family's head, under the platform's family id.
         "registry_heads": bulk.fetch_arrow(
-            f"SELECT f.external_ref, m.person_id FROM {membership} m"  # noqa: S608
-            f" JOIN {family} f ON f.id = m.family_id"
-            " WHERE m.role = 'head' AND f.external_ref IS NOT NULL",
+            f"SELECT family_id, person_id FROM {membership} WHERE role = 'head'",  # noqa: S608
             [],
-            pa.schema([("family_ref", int64), ("person_id", int64)]),
+            pa.schema([("registry_family_id", int64), ("person_id", int64)]),
         ),
         "current_awards": bulk.fetch_arrow(
             f"SELECT id, person_id, programme_id, amount_kzt FROM {award} WHERE ends IS NULL",  # noqa: S608
@@ -367,6 +370,50 @@ def _wellbeing_sql(db: duckdb.DuckDBPyConnection, out_dir: Path, snapshot_dir: P
     """
 
 
+def _add_ending(
+    db: duckdb.DuckDBPyConnection, programmes: list[Programme], snapshot_dir: Path, on: dt.date
+) -> None:
+    """Add to ``subjects`` the rows of the award holders the results do not hold, with the
+    conditions of their programmes as they are now: the reason an award ends."""
+    holders = db.execute(_HOLDERS_SQL).fetchall()
+    persons = [str(subject) for kind, subject in holders if kind == "person"]
+    families = [str(subject) for kind, subject in holders if kind == "family" and subject]
+    if not (persons or families):
+        return
+    rules = [rule_programme(p) for p in programmes]
+    db.register("ending", ending_results(snapshot_dir, on, rules, persons, families))
+    db.execute(_ENDING_SQL)
+
+
+def _snapshot_families(db: duckdb.DuckDBPyConnection, snapshot_dir: Path) -> None:
+    """Views ``snapshot_families(family_id, registry_family_id)``: each family of the snapshot
+    and the registered family it is (exported by ``inclusio snapshot-export``), and
+    ``registered_subjects``, the other way round (one snapshot family per registered family).
+
+    A family programme is offered to the head of the registered family, matched on the
+    platform's own id; a snapshot that carries none (not exported from the registry) matches no
+    family, and its family subjects are counted as not in the registry.
+    """
+    families = parquet_path(snapshot_dir, "families")
+    columns = pq.read_schema(families).names if families.is_file() else []
+    if "registry_family_id" in columns:
+        # Only the snapshot's own file path, quoted, is interpolated.
+        db.execute(
+            "CREATE VIEW snapshot_families AS SELECT CAST(family_id AS VARCHAR) AS family_id,"  # noqa: S608
+            f" CAST(registry_family_id AS BIGINT) AS registry_family_id"
+            f" FROM read_parquet({_quoted(families)}) WHERE registry_family_id IS NOT NULL"
+        )
+    else:
+        db.execute(
+            "CREATE VIEW snapshot_families AS SELECT NULL::VARCHAR AS family_id,"
+            " NULL::BIGINT AS registry_family_id WHERE FALSE"
+        )
+    db.execute(
+        "CREATE VIEW registered_subjects AS SELECT registry_family_id, min(family_id)"
+        " AS family_id FROM snapshot_families GROUP BY registry_family_id"
+    )
+
+
 def _quoted(path: Path) -> str:
     """A path as a DuckDB string literal (views cannot take parameters)."""
     return "'" + str(path).replace("'", "''") + "'"
@@ -377,20 +424,41 @@ _LEVEL_PRIORITY = " ".join(
 )
 
 # 1. results joined to the registry: the person (or the family's head) of each subject.
-_SUBJECTS_SQL = """
-CREATE TABLE subjects AS
+_SUBJECTS_TEMPLATE = """
 WITH r AS (
-    SELECT r.subject_kind, r.subject_id, r.eligible, r.amount_kzt,
+    SELECT r.subject_kind, r.subject_id, {eligible} AS eligible, r.amount_kzt,
            CAST(to_json(r.reasons) AS VARCHAR) AS reasons, r.parameters,
            pr.programme_id
-    FROM read_parquet({results}) r JOIN programmes pr ON pr.code = r.programme
+    FROM {source} r JOIN programmes pr ON pr.code = r.programme
 )
 SELECT r.*, p.person_id FROM r LEFT JOIN registry_persons p ON p.iin = r.subject_id
 WHERE r.subject_kind = 'person'
 UNION ALL
-SELECT r.*, h.person_id FROM r LEFT JOIN registry_heads h
-    ON h.family_ref = TRY_CAST(r.subject_id AS BIGINT)
+SELECT r.*, h.person_id FROM r
+LEFT JOIN snapshot_families sf ON sf.family_id = r.subject_id
+LEFT JOIN registry_heads h ON h.registry_family_id = sf.registry_family_id
 WHERE r.subject_kind = 'family'
+"""
+_SUBJECTS_SQL = "CREATE TABLE subjects AS " + _SUBJECTS_TEMPLATE.format(
+    eligible="r.eligible", source="read_parquet({results})"
+)
+# The holders of a current award whom the results do not hold (eligible to nothing now), with
+# the reasons computed for them (``ending``): not eligible, whatever they are found to be.
+_ENDING_SQL = "INSERT INTO subjects SELECT * FROM ({query})".format(  # noqa: S608 — constants
+    query=_SUBJECTS_TEMPLATE.format(eligible="FALSE", source="ending")
+)
+_HOLDERS_SQL = """
+SELECT DISTINCT pr.entity,
+       CASE WHEN pr.entity = 'family' THEN rs.family_id ELSE rp.iin END AS subject_id
+FROM current_awards a
+JOIN programmes pr USING (programme_id)
+JOIN registry_persons rp ON rp.person_id = a.person_id
+LEFT JOIN registry_heads h ON h.person_id = a.person_id
+LEFT JOIN registered_subjects rs ON rs.registry_family_id = h.registry_family_id
+WHERE NOT EXISTS (
+    SELECT 1 FROM subjects s WHERE s.person_id = a.person_id AND s.programme_id = a.programme_id
+)
+ORDER BY ALL
 """
 
 # 2. what each (person, programme) should become, against the current awards.
@@ -436,7 +504,7 @@ _PROPOSALS_TEMPLATE = """
 CREATE TABLE proposals AS
 SELECT pl.person_id, pl.programme_id, pr.version_id, pr.entity AS subject_kind,
        coalesce(s.subject_id,
-                CASE WHEN pr.entity = 'family' THEN CAST(h.family_ref AS VARCHAR) ELSE rp.iin END)
+                CASE WHEN pr.entity = 'family' THEN rs.family_id ELSE rp.iin END, '')
            AS subject_id,
        pl.kind,
        pl.amount_kzt,
@@ -454,10 +522,11 @@ JOIN programmes pr USING (programme_id)
 JOIN registry_persons rp ON rp.person_id = pl.person_id
 LEFT JOIN subjects s ON s.person_id = pl.person_id AND s.programme_id = pl.programme_id
 LEFT JOIN registry_heads h ON h.person_id = pl.person_id
+LEFT JOIN registered_subjects rs ON rs.registry_family_id = h.registry_family_id
 LEFT JOIN subject_wellbeing w
     ON w.subject_kind = pr.entity
    AND w.subject_id = coalesce(s.subject_id,
-        CASE WHEN pr.entity = 'family' THEN CAST(h.family_ref AS VARCHAR) ELSE rp.iin END)
+        CASE WHEN pr.entity = 'family' THEN rs.family_id ELSE rp.iin END)
 WHERE pl.kind IS NOT NULL AND NOT pl.open_still_holds
 """
 _PROPOSALS_SQL = _PROPOSALS_TEMPLATE.format(
@@ -483,7 +552,9 @@ def plan(programmes: list[Programme], out_dir: Path, snapshot_dir: Path, on: dt.
         for name, table in registry.items():
             db.register(name, table)
         db.register("programmes", _programme_table(programmes))
+        _snapshot_families(db, snapshot_dir)
         db.execute(_SUBJECTS_SQL.format(results=_quoted(out_dir / rules_screen.RESULTS)))
+        _add_ending(db, programmes, snapshot_dir, on)
         db.execute(f"CREATE VIEW subject_wellbeing AS {_wellbeing_sql(db, out_dir, snapshot_dir)}")
         db.execute(_DIFF_SQL)
         db.execute(_PLAN_SQL)

@@ -30,7 +30,7 @@ from inclusio.core.roles import REFORM_SIMULATE
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme_text
 from inclusio.rules.reform import Comparison, Difference, compare
-from inclusio.rules.screen import SnapshotError
+from inclusio.snapshot.validate import SnapshotError
 
 DRAFT_FILE = "draft.yaml"  # the name a draft's errors carry ("draft.yaml:12: …")
 

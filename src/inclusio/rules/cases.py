@@ -34,7 +34,7 @@ from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme, load_rule_file
-from inclusio.synthetic.snapshot import SCHEMAS
+from inclusio.snapshot.contract import SCHEMAS
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "persons": {

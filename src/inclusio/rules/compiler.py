@@ -19,7 +19,7 @@ import pyarrow as pa
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Expression, Type, date_literal, decimal_literal
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, SCREENING_DATE, Programme
-from inclusio.synthetic.snapshot import SCHEMAS
+from inclusio.snapshot.contract import SCHEMAS
 
 _DECIMAL_PRECISION = 18
 _QUOTIENT_SCALE = 10

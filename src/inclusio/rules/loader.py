@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
-from inclusio.synthetic.snapshot import SCHEMAS
+from inclusio.snapshot.contract import SCHEMAS
 
 if TYPE_CHECKING:
     from inclusio.rules.assessment import Assessment

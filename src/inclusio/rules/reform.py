@@ -25,8 +25,7 @@ from inclusio.rules.compiler import person_table, programme_table
 from inclusio.rules.engines import connect
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme
-from inclusio.rules.screen import validate_snapshot
-from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
+from inclusio.rules.screen import check_snapshot, snapshot_tables
 
 MONTHS_PER_YEAR = 12
 
@@ -152,13 +151,13 @@ def compare(
                 f"for a {before.entity}",
                 file=draft.file,
             )
-    validate_snapshot(Path(snapshot_dir))
+    compared = [*drafts, *(current[d.id] for d in drafts if d.id in current)]
+    # The cost is counted by region (``_regions``).
+    regions_read = {"persons": ["region_code"], "families": ["region_code"]}
+    absent = check_snapshot(Path(snapshot_dir), compared, also=regions_read)
 
     con = connect(engine, threads=threads, spark_master=spark_master)
-    tables = {
-        name: con.read_parquet(str(parquet_path(Path(snapshot_dir), name)), table_name=f"w_{name}")
-        for name in SCHEMAS
-    }
+    tables = snapshot_tables(con, Path(snapshot_dir), absent, prefix="w_")
     base = person_table(tables["persons"], tables["disability"])
     regions = _regions(tables)
     parts = []

@@ -2,11 +2,12 @@
 
 No Django here. DuckDB is the default engine; Spark runs the same compiled expressions
 (``engine="spark"``, see ``inclusio.rules.engines``). ``screen()`` first checks the snapshot
-against the contract (``inclusio.synthetic.snapshot.SCHEMAS``) from the Parquet footers alone,
-and refuses a missing file, a missing column or a column of an incompatible type before any work
-starts. It then compiles every programme to Ibis over the snapshot, evaluates them all in one
-wide table per kind of subject, keeps the subjects eligible to at least one programme, and
-unfolds their rows with Arrow (``inclusio.rules.results``) — no Python loop over rows.
+against the contract (``inclusio.snapshot``) from the Parquet footers alone, and refuses a
+missing file, a missing column that a rule reads (``inclusio.rules.columns``) or a column of an
+incompatible type before any work starts. It then compiles every programme to Ibis over the
+snapshot, evaluates them all in one wide table per kind of subject, keeps the subjects eligible
+to at least one programme, and unfolds their rows with Arrow (``inclusio.rules.results``) — no
+Python loop over rows.
 
 The persons with a disability record or a care link — under a million of a country's twenty —
 are joined to those tables once (``_recorded``); everyone else is read as having no record,
@@ -47,7 +48,7 @@ import datetime
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +65,7 @@ from inclusio.rules.assessment import (
     assessment_scores,
     parameter_values,
 )
+from inclusio.rules.columns import columns_read
 from inclusio.rules.compiler import (
     cared_counts,
     member_qualifies,
@@ -74,7 +76,8 @@ from inclusio.rules.compiler import (
 from inclusio.rules.engines import connect
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, Programme
 from inclusio.rules.results import ProgrammeColumns, unfold, write_results
-from inclusio.synthetic.snapshot import SCHEMAS, parquet_path
+from inclusio.snapshot.contract import SCHEMAS, parquet_path
+from inclusio.snapshot.validate import missing_columns, validate_snapshot
 
 RESULTS = "results.parquet"
 STEPS = ("validate", "compile", "evaluate", "summarise")
@@ -94,15 +97,6 @@ ASSESSMENT_SCHEMA = pa.schema(
 )
 
 StepCallback = Callable[[str], None]
-
-
-class SnapshotError(ValueError):
-    """A snapshot that does not meet the contract; names the file and, if any, the column."""
-
-    def __init__(self, message: str, *, file: Path, column: str | None = None) -> None:
-        self.file = file
-        self.column = column
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -135,62 +129,38 @@ def _no_progress(step: str) -> None:
     """Progress callback that reports nothing."""
 
 
-def _family(data_type: pa.DataType) -> str:
-    """The kind of value a column holds, for deciding whether two Arrow types are compatible."""
-    if pa.types.is_boolean(data_type):
-        return "bool"
-    if pa.types.is_integer(data_type):
-        return "integer"
-    if pa.types.is_floating(data_type) or pa.types.is_decimal(data_type):
-        return "number"
-    if (
-        pa.types.is_string(data_type)
-        or pa.types.is_large_string(data_type)
-        or pa.types.is_string_view(data_type)
-    ):
-        return "string"
-    if pa.types.is_date(data_type):
-        return "date"
-    if pa.types.is_dictionary(data_type):
-        return _family(data_type.value_type)
-    return str(data_type)
+def check_snapshot(
+    directory: Path,
+    programmes: Iterable[Programme],
+    assessments: Iterable[Assessment] = (),
+    *,
+    also: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, pa.Schema]:
+    """Check the snapshot against what the programmes and assessments read (``columns_read``;
+    ``also``: what the caller reads itself); return the contract's columns absent from each file.
 
-
-def compatible(expected: pa.DataType, actual: pa.DataType) -> bool:
-    """Same type, or the same kind of value (any integer width, any string or date encoding)."""
-    return expected == actual or _family(expected) == _family(actual)
-
-
-def validate_snapshot(directory: Path) -> None:
-    """Refuse a snapshot missing a file, a column, or with a column of an incompatible type.
-
-    Reads the Parquet footers only (no data).
+    Raises ``SnapshotError`` for a missing file, a missing column that is read, or a column of
+    an incompatible type, from the Parquet footers alone.
     """
-    if not directory.is_dir():
-        raise SnapshotError(f"{directory}: no such snapshot directory", file=directory)
-    for name, schema in SCHEMAS.items():
-        path = parquet_path(directory, name)
-        if not path.is_file():
-            raise SnapshotError(f"{path}: snapshot file missing", file=path)
-        try:
-            actual = pq.read_schema(path)
-        except (OSError, pa.ArrowException) as error:
-            raise SnapshotError(
-                f"{path}: not a readable Parquet file ({error})", file=path
-            ) from None
-        for expected in schema:
-            index = actual.get_field_index(expected.name)
-            if index < 0:
-                raise SnapshotError(
-                    f"{path}: column {expected.name!r} missing", file=path, column=expected.name
-                )
-            found = actual.field(index).type
-            if not compatible(expected.type, found):
-                raise SnapshotError(
-                    f"{path}: column {expected.name!r} is {found}, expected {expected.type}",
-                    file=path,
-                    column=expected.name,
-                )
+    found = validate_snapshot(directory, columns_read(programmes, assessments, also=also))
+    return missing_columns(found)
+
+
+def snapshot_tables(
+    con: Any, directory: Path, absent: dict[str, pa.Schema], *, prefix: str
+) -> dict[str, Any]:
+    """The snapshot's tables on ``con``, each in the contract's shape: a column that no rule
+    reads may be absent from the files (a feed in the foundation's columns has no coordinates),
+    and is read as null."""
+    tables = {}
+    for name in SCHEMAS:
+        table = con.read_parquet(str(parquet_path(directory, name)), table_name=f"{prefix}{name}")
+        if len(absent[name]):
+            table = table.mutate(
+                **{f.name: ibis.null().cast(ibis.dtype(f.type)) for f in absent[name]}
+            )
+        tables[name] = table
+    return tables
 
 
 def _json_value(value: Any) -> Any:
@@ -482,7 +452,7 @@ def screen(
         raise ValueError(f"programme ids given twice: {sorted(i for i in ids if ids.count(i) > 1)}")
 
     on_step("validate")
-    validate_snapshot(snapshot_dir)
+    absent = check_snapshot(snapshot_dir, programmes, assessments)
 
     on_step("compile")
     # A date before a parameter's first value is refused now, before any work.
@@ -491,10 +461,7 @@ def screen(
     for assessment in assessments:
         parameter_values(assessment, on)
     con = connect(engine, threads=threads, spark_master=spark_master)
-    tables = {
-        name: con.read_parquet(str(parquet_path(snapshot_dir, name)), table_name=f"snap_{name}")
-        for name in SCHEMAS
-    }
+    tables = snapshot_tables(con, snapshot_dir, absent, prefix="snap_")
     # One pass per kind of subject: a wide table with every programme's columns, of which only
     # the subjects eligible to at least one programme are kept (a temporary table); their rows
     # are then unfolded, one per programme, with the reasons built for them only. Families are

@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import duckdb
 
+from inclusio.snapshot.contract import open_snapshot, read_manifest
 from inclusio.synthetic import figures as f
-from inclusio.synthetic.snapshot import open_snapshot, read_manifest
 
 
 class FigureCheck(NamedTuple):

@@ -19,11 +19,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from inclusio import countries
+from inclusio.snapshot.contract import CONTRACT_VERSION, MANIFEST, SCHEMAS, parquet_path
 from inclusio.synthetic import disability, economy, population
 from inclusio.synthetic.figures import REFERENCE_DATE, quotas
 from inclusio.synthetic.iin import make_iins
-from inclusio.synthetic.snapshot import GENERATOR_VERSION, MANIFEST, SCHEMAS, parquet_path
 
+# The generator's own version, in the manifest beside the contract's: raised when the same scale
+# and seed would draw a different population.
+GENERATOR_VERSION = 1
 SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
 STEPS = ("families", "members", "iins", "disabilities", "incomes", "write")
 ROW_GROUP_SIZE = 1 << 20
@@ -80,6 +83,7 @@ def generate(
     for name, table in tables.items():
         _write(table, parquet_path(out, name))
     manifest = {
+        "contract_version": CONTRACT_VERSION,
         "generator_version": GENERATOR_VERSION,
         "country": country,
         "scale": scale,

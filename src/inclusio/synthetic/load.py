@@ -36,8 +36,8 @@ from inclusio.registry.models import (
     FamilyMembership,
     Person,
 )
+from inclusio.snapshot.contract import open_snapshot, read_manifest
 from inclusio.synthetic.names import derive_addresses, derive_names
-from inclusio.synthetic.snapshot import open_snapshot, read_manifest
 
 STEPS = ("read", "stage", "insert")
 ADDED = ("families", "persons", "memberships", "statuses", "care_links")

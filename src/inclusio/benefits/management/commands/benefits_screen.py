@@ -13,11 +13,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from inclusio.benefits.management.commands.screen import screening_date
 from inclusio.benefits.models import ScreeningRun
 from inclusio.benefits.services import screening_run
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import DomainError
-from inclusio.core.management.commands.screen import screening_date
 from inclusio.core.progress import step_progress
 
 ENGINES = ("duckdb", "spark")

@@ -1,7 +1,20 @@
-"""The snapshot contract: the Parquet files a synthetic population is written to, and their types.
+"""The snapshot contract: the Parquet files the rules engine screens, their columns and types.
 
-Other parts of the platform (the registry loader, benchmarks, analytics) read these files by
-these names and types, so change them only with the generator version in the manifest.
+A snapshot has two parts with two producers:
+
+* the **population register's part** (``persons``, ``families``): every person and family of the
+  country with their incomes, as the state's integration layer delivers them (the synthetic
+  generator is one producer of it);
+* the **registry's part** (``disability``, ``care``, ``registry_families``): the disability
+  statuses valid on the date, the care and representation links, and the families of registered
+  persons, exported from the platform's database with the platform's own ids
+  (``inclusio snapshot-export``).
+
+``SCHEMAS`` are the columns the rule language can read, in their types. Only the keys
+(``KEYS``) are always required: a screening demands the other columns only when one of its rules
+reads them (``inclusio.rules.columns``). ``PLATFORM_IDS`` are the columns the export adds, which
+no rule reads. Columns may be added; none is removed or retyped without raising
+``CONTRACT_VERSION``. The contract for those who build the feed is ``docs/snapshot.md``.
 """
 
 from __future__ import annotations
@@ -13,7 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-GENERATOR_VERSION = 1
+CONTRACT_VERSION = 1
 MANIFEST = "manifest.json"
 
 _LIMITATION_FIELDS = [
@@ -68,6 +81,49 @@ SCHEMAS = {
     ),
 }
 
+# The columns every screening reads, whatever its rules: the identities and the links between
+# the files.
+KEYS = {
+    "persons": frozenset({"iin", "family_id"}),
+    "families": frozenset({"family_id"}),
+    "disability": frozenset({"iin"}),
+    "care": frozenset({"carer_iin", "cared_iin"}),
+}
+
+POPULATION_PART = ("persons", "families")
+REGISTRY_PART = ("disability", "care")
+# The registry's families of registered persons: one row per member, under the platform's ids.
+REGISTRY_FAMILIES = "registry_families"
+REGISTRY_FAMILIES_SCHEMA = pa.schema(
+    [
+        pa.field("registry_family_id", pa.int64(), nullable=False),
+        pa.field("person_id", pa.int64(), nullable=False),
+        pa.field("iin", pa.string(), nullable=False),
+        pa.field("family_role", pa.string(), nullable=False),
+    ]
+)
+# The platform's own ids that the export writes beside the contract's columns (no rule reads
+# them): a status's person, a link's two persons, and a population family's registered family
+# (null when none of its members is in a registered family).
+PLATFORM_IDS = {
+    "disability": pa.schema([pa.field("person_id", pa.int64(), nullable=False)]),
+    "care": pa.schema(
+        [
+            pa.field("carer_person_id", pa.int64(), nullable=False),
+            pa.field("cared_person_id", pa.int64(), nullable=False),
+        ]
+    ),
+    "families": pa.schema([pa.field("registry_family_id", pa.int64())]),
+}
+
+
+def exported_schema(name: str) -> pa.Schema:
+    """A file's schema as the export writes it: the contract's columns, then the platform ids."""
+    schema = SCHEMAS[name]
+    for extra in PLATFORM_IDS.get(name, pa.schema([])):
+        schema = schema.append(extra)
+    return schema
+
 
 def parquet_path(directory: Path, name: str) -> Path:
     return directory / f"{name}.parquet"
@@ -76,7 +132,7 @@ def parquet_path(directory: Path, name: str) -> Path:
 def read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / MANIFEST
     if not path.is_file():
-        raise FileNotFoundError(f"{directory} holds no synthetic snapshot ({MANIFEST} missing)")
+        raise FileNotFoundError(f"{directory} holds no snapshot ({MANIFEST} missing)")
     manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return manifest
 

@@ -24,13 +24,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from inclusio.core.management.commands.rules import country_rules
+from inclusio.benefits.management.commands.rules import country_rules
 from inclusio.core.progress import step_progress
+from inclusio.registry.export import describe
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme
 from inclusio.rules.reform import Comparison, compare
-from inclusio.rules.screen import STEPS, SnapshotError, screen
+from inclusio.rules.screen import STEPS, screen
+from inclusio.snapshot.validate import SnapshotError
 
 REFORM_CSV = "reform.csv"
 REFORM_COLUMNS = (
@@ -123,7 +125,9 @@ class Command(BaseCommand):
                     engine=options["engine"],
                     spark_master=settings.SPARK_MASTER,
                 )
-        except (SnapshotError, RuleError, EngineUnavailable) as error:
+        except SnapshotError as error:
+            raise CommandError(describe(error)) from None
+        except (RuleError, EngineUnavailable) as error:
             raise CommandError(str(error)) from None
 
         self.stdout.write(
@@ -161,7 +165,9 @@ class Command(BaseCommand):
                 engine=options["engine"],
                 spark_master=settings.SPARK_MASTER,
             )
-        except (SnapshotError, RuleError, EngineUnavailable, ValueError, OSError) as error:
+        except SnapshotError as error:
+            raise CommandError(describe(error)) from None
+        except (RuleError, EngineUnavailable, ValueError, OSError) as error:
             raise CommandError(str(error)) from None
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
