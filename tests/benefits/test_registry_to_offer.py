@@ -16,6 +16,7 @@ from django.urls import reverse
 from inclusio.assessment.services import referral_decide, referral_file
 from inclusio.benefits.models import Award, Decision, Proposal, ScreeningRun
 from inclusio.benefits.services import programmes_load, proposal_accept
+from inclusio.core.audit import SYSTEM
 from inclusio.registry.services import family_create
 from tests.benefits.builders import IBAN, Snapshot, copy_programmes, person_with_account
 from tests.factories import make_person, make_user
@@ -53,13 +54,16 @@ def test_an_mse_decision_reaches_an_offer_and_an_ended_status_ends_the_award(
     runs_dir: Path, tmp_path: Path, client: Client
 ) -> None:
     programmes_load(
-        directory=copy_programmes(tmp_path / "programmes", "disability_benefit", "housing_priority")
+        actor=SYSTEM,
+        directory=copy_programmes(
+            tmp_path / "programmes", "disability_benefit", "housing_priority"
+        ),
     )
     person = person_with_account("dana")
     spouse = make_person()
     # A family registered through the platform (no reference to any source system).
     family = family_create(
-        actor=None,
+        actor=SYSTEM,
         region_code="71",
         urban=True,
         housing="rent",

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AuditEvent
 from inclusio.registry.models import CareLink
 from inclusio.registry.services import (
@@ -50,7 +51,7 @@ def test_the_statuses_valid_on_the_date_with_the_platforms_ids(tmp_path: Path) -
     give_status(ended, "II", valid_from=dt.date(2022, 1, 1), until=None)
     # A refusal at re-examination records an ended row: from its date on, there is no status.
     disability_status_record(
-        actor=None,
+        actor=SYSTEM,
         person=ended,
         category="II",
         cause="general_disease",
@@ -83,10 +84,10 @@ def test_care_links_and_registered_families(tmp_path: Path) -> None:
     parent, child = make_person(), make_person(birth_date=dt.date(2015, 3, 1))
     give_status(child, "child", valid_from=dt.date(2020, 1, 1), until=None)
     care_link_create(
-        actor=None, carer=parent, cared=child, relation="parent", since=dt.date(2015, 3, 1)
+        actor=SYSTEM, carer=parent, cared=child, relation="parent", since=dt.date(2015, 3, 1)
     )
     family = family_create(
-        actor=None,
+        actor=SYSTEM,
         region_code="71",
         urban=True,
         housing="own",
@@ -121,7 +122,7 @@ def test_the_population_is_merged_and_its_families_matched(tmp_path: Path) -> No
     head, member, stranger = make_person(), make_person(), make_person()
     give_status(member, "II")
     family = family_create(
-        actor=None,
+        actor=SYSTEM,
         region_code="71",
         urban=True,
         housing="rent",
@@ -266,7 +267,7 @@ def test_an_optional_column_may_be_missing_from_the_population(tmp_path: Path) -
 def test_care_links_ended_before_the_date_are_not_exported(tmp_path: Path) -> None:
     carer, cared = make_person(), make_person()
     care_link_create(
-        actor=None, carer=carer, cared=cared, relation="other", since=dt.date(2020, 1, 1)
+        actor=SYSTEM, carer=carer, cared=cared, relation="other", since=dt.date(2020, 1, 1)
     )
     CareLink.objects.update(until=dt.date(2023, 1, 1))
     export(tmp_path / "out")
