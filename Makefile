@@ -64,6 +64,9 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY)
 	$(BIN)/gunicorn inclusio.wsgi:application --bind $(HOST):$(PORT) --workers 2 \
 		--access-logfile -
 
+# The tests, and the commands that only prepare files, run in development mode (a key made in var/).
+test messages: export INCLUSIO_DEBUG := True
+
 test: $(INSTALLED) $(ASSETS)
 	$(BIN)/inclusio compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(MAKE) --no-print-directory test-sqlite

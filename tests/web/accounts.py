@@ -64,9 +64,7 @@ def make_staff_account(
     if with_device:
         TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     else:
-        handover = account_second_factor_reset(
-            actor=SYSTEM, account=user, reason=Reason.NEW_STAFF
-        )
+        handover = account_second_factor_reset(actor=SYSTEM, account=user, reason=Reason.NEW_STAFF)
         assert handover.enrolment_code is not None
         _enrolment_codes[username] = handover.enrolment_code
     return user

@@ -222,9 +222,7 @@ def test_enrolment_refuses_a_wrong_enrolment_code_and_shows_no_key(
     assert list(outcomes) == ["refused", "refused_last_try"]
 
 
-def test_an_expired_enrolment_code_is_refused(
-    client: Client, staff_without_device: User
-) -> None:
+def test_an_expired_enrolment_code_is_refused(client: Client, staff_without_device: User) -> None:
     EnrolmentCode.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     sign_in(client, "new_officer")
     code = enrolment_code_of(staff_without_device)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inclusio.core.accounts import enrolment_code_check, second_factor_confirm
+from inclusio.core.models import User
 from inclusio.core.notices import recent_notices
 from inclusio.core.roles import is_staff_role, roles_of
 from inclusio.web.forms import CodeForm, EnrolmentCodeForm, LoginForm
@@ -170,6 +171,13 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _account(request: HttpRequest) -> User:
+    """The signed-in account, on the pages only a signed-in account reaches."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
 def _enrolment_code_step(request: HttpRequest, next_url: str | None) -> HttpResponse:
     """First step of setting up an app: the one-time code an administrator handed over.
 
@@ -184,7 +192,9 @@ def _enrolment_code_step(request: HttpRequest, next_url: str | None) -> HttpResp
         if login_refused(username, address):
             form.add_error(None, _refusal_message())
             status = TOO_MANY_REQUESTS
-        elif enrolment_code_check(account=request.user, code=form.cleaned_data["enrolment_code"]):
+        elif enrolment_code_check(
+            account=_account(request), code=form.cleaned_data["enrolment_code"]
+        ):
             request.session[ENROLMENT_ALLOWED] = request.user.pk
             # A device begun before the code was proved is not trusted: start afresh.
             TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
@@ -228,7 +238,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         verified, status = _check_code(request, form, device)
         if verified is not None:
-            second_factor_confirm(account=request.user, device=verified)
+            second_factor_confirm(account=_account(request), device=verified)
             del request.session[ENROLMENT_ALLOWED]
             django_otp.login(request, verified)
             request.session.cycle_key()
