@@ -29,7 +29,11 @@ from inclusio.core.models import User
 from inclusio.core.notices import recent_notices
 from inclusio.core.roles import is_staff_role, roles_of
 from inclusio.web.forms import CodeForm, EnrolmentCodeForm, LoginForm
-from inclusio.web.middleware import second_factor_pending, second_factor_url
+from inclusio.web.middleware import (
+    second_factor_pending,
+    second_factor_url,
+    start_staff_session,
+)
 from inclusio.web.throttle import (
     clear_login_failures,
     client_address,
@@ -115,8 +119,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("The username or the password is not right."))
             else:
                 auth_login(request, user)
-                if settings.STAFF_SECOND_FACTOR_REQUIRED and is_staff_role(user):
-                    return redirect(second_factor_url(next_url))
+                if is_staff_role(user):
+                    start_staff_session(request)
+                    if settings.STAFF_SECOND_FACTOR_REQUIRED:
+                        return redirect(second_factor_url(next_url))
                 return _finish_sign_in(request, next_url)
     return render(request, "web/login.html", {"form": form}, status=status)
 
