@@ -134,6 +134,13 @@ PAGES: list[PageToCheck] = [
         interact=give_the_enrolment_code,
     ),
     PageToCheck("page not found", path="/{language}/no-such-page/", status=404),
+    PageToCheck(
+        "back office, refused to a person",
+        path="/{language}/admin/",
+        user="person_user",
+        status=403,
+        languages=ALL_LANGUAGES,
+    ),
 ]
 
 
