@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import override
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -206,6 +207,10 @@ def test_a_second_factor_reset_hands_over_a_one_time_code(
     account = client.get(url("admin:core_user_change", officer.pk)).content.decode()
     assert code not in account
     assert "an enrolment code was handed over" in account
+    # Once the code has expired, the page says so plainly.
+    EnrolmentCode.objects.update(expires_at=timezone.now())
+    account = client.get(url("admin:core_user_change", officer.pk)).content.decode()
+    assert "an enrolment code was handed over" not in account and "not set up" in account
 
 
 def test_an_administrator_cannot_reset_a_superusers_access(

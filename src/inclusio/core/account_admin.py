@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from inclusio.core import accounts
 from inclusio.core.accounts import Handover, Reason
 from inclusio.core.errors import DomainError
-from inclusio.core.models import EnrolmentCode, Region, User
+from inclusio.core.models import Region, User
 from inclusio.core.roles import ROLES, roles_of
 
 STAFF_ROLE_CHOICES = [(role.code, role.title) for role in ROLES if role.staff]
@@ -143,8 +143,7 @@ class AccountAdmin(admin.ModelAdmin):
         # Whether one is set up, never what it is.
         if TOTPDevice.objects.filter(user=account, confirmed=True).exists():
             return gettext("an authenticator app is set up")
-        code = EnrolmentCode.objects.filter(user=account).first()
-        if code is not None:
+        if accounts.enrolment_code_pending(account):
             return gettext("not set up; an enrolment code was handed over")
         return gettext("not set up")
 
