@@ -131,6 +131,10 @@ def test_an_administrator_gives_a_staff_role_with_a_reason(
     assert response.status_code == 302
     assert officer.groups.filter(name="mse_specialist").exists()
     assert list(officer.account_notices.values_list("kind", flat=True)) == ["role_granted"]
+    home = signed_in(officer).get(url("web:home")).content.decode()
+    assert (
+        "An administrator gave your account a role. (Medical-social expertise specialist)" in home
+    )
 
 
 def test_no_second_factor_key_can_be_read(ministry_admin: User, root: User, officer: User) -> None:

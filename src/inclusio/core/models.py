@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.core.roles import ROLE_BY_CODE
+
 
 class Region(models.Model):
     """A first-level administrative unit; code = the first two digits of its KATO code."""
@@ -276,6 +278,12 @@ class AccountNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+
+    @property
+    def role_title(self) -> str:
+        """The title of the role given or taken, in the reader's language; empty otherwise."""
+        role = ROLE_BY_CODE.get(self.parameters.get("role", ""))
+        return str(role.title) if role else ""
 
 
 class EnrolmentCode(models.Model):
