@@ -37,7 +37,23 @@ $(ASSETS): package.json package-lock.json tools/build_assets.py
 	$(BIN)/python tools/build_assets.py
 	touch $@
 
-demo: $(INSTALLED) $(ASSETS)
+# The demo runs as production would (INCLUSIO_DEBUG off, static files from WhiteNoise, served by
+# gunicorn) but over plain HTTP on $(HOST): no secure-only cookies, no HTTPS redirect.
+DEMO_SECRET_KEY := var/secret_key
+DEMO_AUDIT_KEY := var/audit_digest_key
+demo: export INCLUSIO_DEMO := True
+demo: export INCLUSIO_SECRET_KEY = $(shell cat $(DEMO_SECRET_KEY) 2>/dev/null)
+demo: export INCLUSIO_AUDIT_DIGEST_KEY = $(shell cat $(DEMO_AUDIT_KEY) 2>/dev/null)
+demo: export INCLUSIO_ALLOWED_HOSTS := $(HOST),localhost,127.0.0.1,[::1]
+demo: export INCLUSIO_SECURE_COOKIES := False
+demo: export INCLUSIO_SSL_REDIRECT := False
+
+# Generated on the first `make demo`, kept in var/ (never in the repository), readable by you only.
+$(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY):
+	mkdir -p $(@D)
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	$(BIN)/inclusio migrate --no-input
 	$(BIN)/inclusio compilemessages --ignore=.venv --ignore=node_modules -v 0
 	test -f $(DEMO_SNAPSHOT)/manifest.json || \
@@ -50,7 +66,13 @@ demo: $(INSTALLED) $(ASSETS)
 	$(BIN)/inclusio demo-accounts
 	@echo "Benefits: sign in as 'person' or 'representative' to answer an offer (My benefits);"
 	@echo "as 'district_officer' or 'ministry_admin' to see the screening run (Screening runs)."
-	$(BIN)/inclusio runserver $(HOST):$(PORT)
+	$(BIN)/inclusio collectstatic --no-input -v 0
+	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	$(BIN)/gunicorn inclusio.wsgi:application --bind $(HOST):$(PORT) --workers 2 \
+		--access-logfile -
+
+# The tests, and the commands that only prepare files, run in development mode (a key made in var/).
+test messages: export INCLUSIO_DEBUG := True
 
 test: $(INSTALLED) $(ASSETS)
 	$(BIN)/inclusio compilemessages --ignore=.venv --ignore=node_modules -v 0

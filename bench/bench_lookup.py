@@ -65,6 +65,7 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[byte
         os.environ,
         INCLUSIO_DEBUG="False",
         INCLUSIO_SECRET_KEY=secrets.token_urlsafe(40),
+        INCLUSIO_AUDIT_DIGEST_KEY=secrets.token_urlsafe(40),
         INCLUSIO_ALLOWED_HOSTS="127.0.0.1",
         INCLUSIO_SSL_REDIRECT="False",
     )

@@ -32,6 +32,9 @@ def run(*args: str, env: dict[str, str] | None = None) -> int:
 
 
 def main() -> int:
+    # The benchmarks run their commands in development mode (a key generated into var/); the
+    # lookup benchmark serves in production mode with its own key.
+    os.environ.setdefault("INCLUSIO_DEBUG", "True")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["national", "region"], default="national")
     args = parser.parse_args()

@@ -6,6 +6,7 @@ The defaults run the embedded platform: SQLite under ``var/``, no server to inst
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -39,6 +40,19 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Addresses or networks in CIDR form, comma-separated: ``10.0.0.5,192.168.0.0/24``."""
+    networks = []
+    for item in env_list(name, ""):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (10.0.0.0/8), not {item!r}"
+            ) from None
+    return networks
 
 
 def database_from_url(url: str) -> dict[str, object]:
@@ -80,7 +94,7 @@ def secret_key() -> str:
     if key:
         return key
     if not DEBUG:
-        raise ImproperlyConfigured("INCLUSIO_SECRET_KEY must be set when INCLUSIO_DEBUG=False")
+        raise ImproperlyConfigured("INCLUSIO_SECRET_KEY must be set unless INCLUSIO_DEBUG=True")
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -97,7 +111,7 @@ def audit_digest_key() -> str:
         return key
     if not DEBUG:
         raise ImproperlyConfigured(
-            "INCLUSIO_AUDIT_DIGEST_KEY must be set when INCLUSIO_DEBUG=False"
+            "INCLUSIO_AUDIT_DIGEST_KEY must be set unless INCLUSIO_DEBUG=True"
         )
     path = VAR_DIR / "audit_digest_key"
     if not path.exists():
@@ -107,10 +121,12 @@ def audit_digest_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = env_bool("INCLUSIO_DEBUG", True)
+DEBUG = env_bool("INCLUSIO_DEBUG", False)
 SECRET_KEY = secret_key()
 AUDIT_DIGEST_KEY = audit_digest_key()
 ALLOWED_HOSTS = env_list("INCLUSIO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
+# A demonstration installation (`make demo`): demo accounts and their codes may be made.
+DEMO = env_bool("INCLUSIO_DEMO", False)
 CSRF_TRUSTED_ORIGINS = env_list("INCLUSIO_CSRF_TRUSTED_ORIGINS", "")
 COUNTRY = os.environ.get("INCLUSIO_COUNTRY", "kz")
 # Where `inclusio screen --engine spark` runs: Spark inside this process, or a cluster's URL.
@@ -143,6 +159,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before sessions and users are looked at.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,7 +168,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "inclusio.web.middleware.StaffSecondFactorMiddleware",
+    "inclusio.web.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: signing out for idleness says so on the sign-in page.
+    "inclusio.web.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -201,17 +222,44 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Served by WhiteNoise from STATIC_ROOT (after `inclusio collectstatic`), with hashed names that
+# may be cached for a year; while debugging, straight from the apps' folders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 OTP_TOTP_ISSUER = "Inclusio"  # the name authenticator apps show
 # Staff must prove a second factor; persons may add one but are not made to.
 STAFF_SECOND_FACTOR_REQUIRED = env_bool("INCLUSIO_STAFF_SECOND_FACTOR", True)
-# Failed logins tolerated per account (and per address) in the window before a pause.
+# Failed logins tolerated for one account from one address, and from one address for any
+# accounts, in the window before that pair (or that address) is paused. No limit counts an
+# account's failures across addresses: anyone could then lock anyone out from afar.
 LOGIN_FAILURE_LIMIT = env_int("INCLUSIO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("INCLUSIO_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("INCLUSIO_LOGIN_FAILURE_WINDOW", 15 * 60)
+# Reverse proxies whose X-Forwarded-For is believed: the client is the rightmost address in it
+# that is not one of these. Empty: the connecting address (REMOTE_ADDR) is the client.
+TRUSTED_PROXIES = env_networks("INCLUSIO_TRUSTED_PROXIES")
+# Staff are signed out after this many seconds without a request; persons keep Django's
+# session length (SESSION_COOKIE_AGE, two weeks), shortened by signing out.
+STAFF_IDLE_SECONDS = env_int("INCLUSIO_STAFF_IDLE_SECONDS", 30 * 60)
+# A second factor reset by an administrator is set up again only with a one-time enrolment
+# code the administrator hands over: valid this many hours, for this many wrong tries.
+ENROLMENT_CODE_HOURS = env_int("INCLUSIO_ENROLMENT_CODE_HOURS", 72)
+ENROLMENT_CODE_TRIES = env_int("INCLUSIO_ENROLMENT_CODE_TRIES", 5)
 # How many days ahead of a re-examination date a proactive referral is opened.
 REEXAMINATION_NOTICE_DAYS = env_int("INCLUSIO_REEXAMINATION_NOTICE_DAYS", 30)
 # Working days the MSE has to decide a referral.
 MSE_DECISION_DAYS = env_int("INCLUSIO_MSE_DECISION_DAYS", 10)
+# Accounts: how holders are told of changes to their account (dotted path of a backend).
+ACCOUNT_NOTICE_BACKEND = os.environ.get(
+    "INCLUSIO_ACCOUNT_NOTICE_BACKEND", "inclusio.core.notices.LocalBackend"
+)
 # Benefits: how persons are told of offers and decisions (dotted path of a messaging backend).
 MESSAGING_BACKEND = os.environ.get(
     "INCLUSIO_MESSAGING_BACKEND", "inclusio.benefits.messaging.LocalBackend"
@@ -225,8 +273,9 @@ TREASURY_BIN = os.environ.get("INCLUSIO_TREASURY_BIN", "000000000000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over HTTPS. `make demo` serves plain HTTP on the loopback address and turns
+# this off; nothing else should.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("INCLUSIO_SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("INCLUSIO_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("INCLUSIO_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -248,6 +297,10 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refusal (403) is an expected answer: one line in the log, never a traceback.
+    "filters": {"refusals_in_one_line": {"()": "inclusio.web.logs.RefusalsInOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("INCLUSIO_LOG_LEVEL", "WARNING")},
 }

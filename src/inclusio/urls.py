@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
 from inclusio.api import api
+from inclusio.web.views import admin_login
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/docs", RedirectView.as_view(pattern_name="web:api_reference")),
@@ -11,8 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
-    # The admin's own login form would bypass the throttle and the second factor.
-    path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
+    # Not the admin's own sign-in form, which would bypass the throttle and the second factor.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("", include("inclusio.web.urls")),
     path("registry/", include("inclusio.registry.urls")),

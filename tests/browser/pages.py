@@ -60,6 +60,30 @@ def send_a_wrong_code(page: Any) -> None:
     assert page.locator(".inclusio-error-summary").is_visible()
 
 
+def send_a_wrong_enrolment_code(page: Any) -> None:
+    page.fill("#id_enrolment_code", "AAAA BBBB CCCC")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def give_the_enrolment_code(page: Any) -> None:
+    from inclusio.core.models import User
+    from tests.web.accounts import enrolment_code_of
+
+    page.fill("#id_enrolment_code", enrolment_code_of(User.objects.get(username="new_officer")))
+    submit(page)
+    assert page.locator("img.inclusio-qr-code").count() == 1
+
+
+def account_notices(viewer: Any) -> dict[str, Any]:
+    from inclusio.core.models import AccountNotice
+    from inclusio.core.notices import tell
+
+    tell(viewer.pk, AccountNotice.Kind.PASSWORD_RESET)
+    tell(viewer.pk, AccountNotice.Kind.ROLE_GRANTED, role="district_officer")
+    return {}
+
+
 PAGES: list[PageToCheck] = [
     # web: the layout, signing in, errors
     PageToCheck("home, anonymous", url_name="web:home", languages=ALL_LANGUAGES),
@@ -81,12 +105,43 @@ PAGES: list[PageToCheck] = [
         interact=send_a_wrong_code,
     ),
     PageToCheck(
-        "second factor enrolment",
+        "home, staff, account notices",
+        url_name="web:home",
+        kwargs=account_notices,
+        user="staff_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "second factor enrolment code",
         url_name="web:second_factor_enrol",
         user="staff_without_device",
         second_factor=False,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "second factor enrolment code, wrong",
+        url_name="web:second_factor_enrol",
+        user="staff_without_device",
+        second_factor=False,
+        status=200,
+        interact=send_a_wrong_enrolment_code,
+    ),
+    PageToCheck(
+        "second factor enrolment, the app",
+        url_name="web:second_factor_enrol",
+        user="staff_without_device",
+        second_factor=False,
+        languages=ALL_LANGUAGES,
+        interact=give_the_enrolment_code,
     ),
     PageToCheck("page not found", path="/{language}/no-such-page/", status=404),
+    PageToCheck(
+        "back office, refused to a person",
+        path="/{language}/admin/",
+        user="person_user",
+        status=403,
+        languages=ALL_LANGUAGES,
+    ),
 ]
 
 

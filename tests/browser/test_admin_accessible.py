@@ -7,6 +7,7 @@ import pytest
 
 from inclusio.core.audit import record_write
 from tests.browser.conftest import assert_accessible, login
+from tests.web.accounts import make_staff_account
 
 BACK_OFFICE_PAGES = [
     "/kk/admin/",
@@ -14,6 +15,13 @@ BACK_OFFICE_PAGES = [
     "/kk/admin/core/accessevent/",
     "/kk/admin/core/region/",
     "/en/admin/core/user/",
+    # An account and the forms that change it ({account}: a district officer's account).
+    "/kk/admin/core/user/{account}/change/",
+    "/kk/admin/core/user/{account}/roles/",
+    "/ru/admin/core/user/{account}/password/",
+    "/kk/admin/core/user/{account}/second-factor/",
+    "/en/admin/core/user/{account}/deactivate/",
+    "/kk/admin/core/user/add/",
 ]
 
 
@@ -23,7 +31,28 @@ def test_back_office_page_is_accessible(
     page: Any, live_server: Any, admin_user: Any, path: str
 ) -> None:
     record_write(actor=admin_user, action="test", entity="thing", entity_id=1, data={})
+    account = make_staff_account("officer")
     login(page, live_server, admin_user)
-    response = page.goto(live_server.url + path)
+    response = page.goto(live_server.url + path.format(account=account.pk))
     assert response is not None and response.status == 200, page.url
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_the_account_forms_are_accessible_with_errors_and_after(
+    page: Any, live_server: Any, admin_user: Any
+) -> None:
+    account = make_staff_account("officer")
+    login(page, live_server, admin_user)
+    # Sent without a reason: the form again, with its errors.
+    page.goto(f"{live_server.url}/kk/admin/core/user/{account.pk}/password/")
+    with page.expect_navigation():
+        page.locator("input[type=submit]").click()
+    assert page.locator(".errornote").is_visible()
+    assert_accessible(page)
+    # With a reason: the page that hands the new password over.
+    page.select_option("#id_reason", "holder_request")
+    with page.expect_navigation():
+        page.locator("input[type=submit]").click()
+    assert page.locator("dd code").count() == 1
     assert_accessible(page)

@@ -9,7 +9,7 @@ import pytest
 
 from inclusio.core.models import User
 from tests.browser.conftest import login, submit, url_of
-from tests.web.accounts import current_code
+from tests.web.accounts import current_code, enrolment_code_of
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,9 @@ def test_no_page_breaks_the_content_security_policy(
     page.fill("#id_username", "somebody")
     submit(page)  # the error summary
     login(page, live_server, staff_without_device, second_factor=False)
-    assert "/enrol/" in page.url  # the QR code, a data: image
+    assert "/enrol/" in page.url
+    page.fill("#id_enrolment_code", enrolment_code_of(staff_without_device))
+    submit(page)  # then the QR code, a data: image
     assert page.locator("img.inclusio-qr-code").evaluate("img => img.naturalWidth") > 0
     page.fill("#id_code", current_code(staff_without_device))
     submit(page)

@@ -10,12 +10,16 @@ from django.contrib.auth.models import Group
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from inclusio.core.accounts import Reason, account_second_factor_reset
+from inclusio.core.audit import SYSTEM
 from inclusio.core.identifiers import make_iin
 from inclusio.core.models import Region, User
 from inclusio.registry.models import Person
 
 PASSWORD = "correct horse battery staple"
 _serials = itertools.count(200)
+# The enrolment codes handed over to accounts made without a device, by user name.
+_enrolment_codes: dict[str, str] = {}
 
 
 def make_account(username: str, *, role: str, region: str | None = "71", **names: str) -> User:
@@ -54,11 +58,20 @@ def make_person_account(username: str = "dana") -> User:
 def make_staff_account(
     username: str = "officer", *, role: str = "district_officer", with_device: bool = True
 ) -> User:
-    """A staff member of Astana; with a confirmed authenticator device unless told otherwise."""
+    """A staff member of Astana; with a confirmed authenticator device unless told otherwise,
+    and then with an enrolment code handed over (``enrolment_code_of``), as after a reset."""
     user = make_account(username, role=role, region="71", first_name="Ерлан", last_name="Сейітов")
     if with_device:
         TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    else:
+        handover = account_second_factor_reset(actor=SYSTEM, account=user, reason=Reason.NEW_STAFF)
+        assert handover.enrolment_code is not None
+        _enrolment_codes[username] = handover.enrolment_code
     return user
+
+
+def enrolment_code_of(user: User) -> str:
+    return _enrolment_codes[user.get_username()]
 
 
 def current_code(user: User) -> str:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import override
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from inclusio.core.models import LoginFailure, User
-from tests.web.accounts import PASSWORD, current_code
+from inclusio.core.models import AuditEvent, EnrolmentCode, LoginFailure, User
+from tests.web.accounts import PASSWORD, current_code, enrolment_code_of
 
 pytestmark = pytest.mark.django_db
 
@@ -102,12 +102,37 @@ def test_after_the_limit_even_the_right_password_is_refused(
 def test_failures_from_one_address_pause_every_account_from_it(
     client: Client, person: User, settings
 ) -> None:
-    settings.LOGIN_FAILURE_LIMIT = 3
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
     for name in ("anna", "boris", "chingiz"):
         sign_in(client, name, "guess")
     assert sign_in(client, "dana", PASSWORD).status_code == 429
     other_address = Client()
     assert sign_in(other_address, "dana", PASSWORD, REMOTE_ADDR="10.0.0.7").status_code == 302
+
+
+def test_failures_spread_over_many_addresses_never_lock_the_holder_out(
+    client: Client, person: User, settings
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for host in range(1, 31):
+        sign_in(Client(), "dana", "wrong password", REMOTE_ADDR=f"203.0.113.{host}")
+    assert LoginFailure.objects.filter(username="dana").count() == 30
+    # The holder, from their own address, signs in as if nothing happened.
+    assert sign_in(client, "dana", PASSWORD, REMOTE_ADDR="198.51.100.9").status_code == 302
+
+
+def test_the_pause_holds_for_one_account_from_one_address_only(
+    client: Client, person: User, settings
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _attempt in range(3):
+        sign_in(client, "dana", "wrong password", REMOTE_ADDR="203.0.113.5")
+    assert sign_in(client, "dana", PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 429
+    # Another account from that address is not paused by this account's count.
+    assert not LoginFailure.objects.filter(username="anna").exists()
+    sign_in(Client(), "anna", "wrong password", REMOTE_ADDR="203.0.113.5")
+    assert LoginFailure.objects.filter(username="anna").count() == 1
+    assert sign_in(Client(), "dana", PASSWORD, REMOTE_ADDR="198.51.100.9").status_code == 302
 
 
 def test_failures_older_than_the_window_no_longer_count(
@@ -128,14 +153,25 @@ def test_staff_without_a_device_are_sent_to_enrolment(
     response = sign_in(client, "new_officer", follow=True)
     assert response.redirect_chain[-1][0] == url("web:second_factor_enrol")
     page = response.content.decode()
+    # First the enrolment code: with the password alone no key is shown and no device made.
+    assert 'name="enrolment_code"' in page
+    assert "data:image/png" not in page
+    assert not TOTPDevice.objects.filter(user=staff_without_device).exists()
+    # Until set up, every other page leads back here.
+    assert client.get(url("web:home"))["Location"].startswith(url("web:second_factor"))
+
+    # Typed as read aloud: lower case, with spaces.
+    code = enrolment_code_of(staff_without_device)
+    typed = f"{code[:4].lower()} {code[4:8]} {code[8:]}"
+    response = client.post(url("web:second_factor_enrol"), {"enrolment_code": typed}, follow=True)
+    page = response.content.decode()
     assert 'src="data:image/png;base64,' in page
     device = TOTPDevice.objects.get(user=staff_without_device)
     assert not device.confirmed
     # The key is also written out, in groups of four, for people who cannot scan.
     assert re.search(r"<code[^>]*>([A-Z2-7]{4} )+[A-Z2-7]{1,4}</code>", page)
-
-    # Until confirmed, every other page leads back here.
-    assert client.get(url("web:home"))["Location"].startswith(url("web:second_factor"))
+    # The code is used up.
+    assert not EnrolmentCode.objects.filter(user=staff_without_device).exists()
 
     response = client.post(
         url("web:second_factor_enrol"), {"code": current_code(staff_without_device)}
@@ -146,10 +182,61 @@ def test_staff_without_a_device_are_sent_to_enrolment(
     home = client.get(url("web:home"))
     assert home.status_code == 200
     assert home.wsgi_request.user.is_verified()
+    # The holder reads that a new app was set up; the trail has the code check and the device.
+    assert "A new authenticator app was set up for your account." in home.content.decode()
+    actions = AuditEvent.objects.filter(entity="account", entity_id=str(staff_without_device.pk))
+    assert list(actions.values_list("action", "data")) == [
+        ("account_second_factor_reset", {"reason": "new_staff", "expires_in_hours": 72}),
+        ("enrolment_code_check", {"outcome": "accepted"}),
+        ("second_factor_enrol", {"device": device.pk}),
+    ]
+
+
+def test_enrolment_refuses_a_wrong_enrolment_code_and_shows_no_key(
+    client: Client, staff_without_device: User
+) -> None:
+    EnrolmentCode.objects.update(tries_left=2)
+    sign_in(client, "new_officer")
+    response = client.post(url("web:second_factor_enrol"), {"enrolment_code": "ABCD EFGH JKLM"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "That enrolment code is not right" in page
+    assert "data:image/png" not in page
+    assert not TOTPDevice.objects.filter(user=staff_without_device).exists()
+    assert LoginFailure.objects.filter(username="new_officer").count() == 1
+    held = EnrolmentCode.objects.get(user=staff_without_device)
+    assert held.tries_left == 1
+    # Only a digest is stored.
+    assert enrolment_code_of(staff_without_device) not in held.digest
+
+    # The last try used up, even the right code no longer works.
+    client.post(url("web:second_factor_enrol"), {"enrolment_code": "ABCD EFGH JKLM"})
+    assert not EnrolmentCode.objects.filter(user=staff_without_device).exists()
+    right = enrolment_code_of(staff_without_device)
+    response = client.post(url("web:second_factor_enrol"), {"enrolment_code": right})
+    assert response.status_code == 422
+    assert "data:image/png" not in response.content.decode()
+    outcomes = AuditEvent.objects.filter(action="enrolment_code_check").values_list(
+        "data__outcome", flat=True
+    )
+    assert list(outcomes) == ["refused", "refused_last_try"]
+
+
+def test_an_expired_enrolment_code_is_refused(client: Client, staff_without_device: User) -> None:
+    EnrolmentCode.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    sign_in(client, "new_officer")
+    code = enrolment_code_of(staff_without_device)
+    response = client.post(url("web:second_factor_enrol"), {"enrolment_code": code})
+    assert response.status_code == 422
+    assert not TOTPDevice.objects.filter(user=staff_without_device).exists()
 
 
 def test_enrolment_refuses_a_wrong_code(client: Client, staff_without_device: User) -> None:
     sign_in(client, "new_officer")
+    client.post(
+        url("web:second_factor_enrol"),
+        {"enrolment_code": enrolment_code_of(staff_without_device)},
+    )
     response = client.post(url("web:second_factor_enrol"), {"code": "000000"})
     assert response.status_code == 200
     assert "That code is not right." in response.content.decode()

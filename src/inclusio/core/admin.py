@@ -1,27 +1,28 @@
 """Back-office screens for reference data, accounts and the trails.
 
 Person records are deliberately absent: every read of them must go through the registry's
-selectors and the access log, which the generic admin would bypass.
+selectors and the access log, which the generic admin would bypass. Accounts are shown, never
+edited as raw fields: every change goes through ``core/accounts.py`` (see ``account_admin``).
+Second-factor devices have no screen at all, so no key is ever shown after enrolment.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from inclusio.core.account_admin import AccountAdmin
 from inclusio.core.models import AccessEvent, ApiToken, AuditEvent, DatedParameter, Region, User
 
-
-@admin.register(User)
-class AccountAdmin(UserAdmin):
-    list_display = ("username", "first_name", "last_name", "region", "is_active")
-    list_filter = ("region", "groups", "is_active")
-    fieldsets = (
-        *UserAdmin.fieldsets,  # type: ignore[misc]
-        (_("Scope and language"), {"fields": ("region", "preferred_language")}),
-    )
+admin.site.register(User, AccountAdmin)
+# Roles are the table in core/roles.py, which every migration re-applies to the groups; the
+# devices' own screens would show every authenticator key.
+for model in (Group, TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 @admin.register(Region)

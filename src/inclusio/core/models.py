@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.core.roles import ROLE_BY_CODE
+
 
 class Region(models.Model):
     """A first-level administrative unit; code = the first two digits of its KATO code."""
@@ -236,3 +238,71 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccountNotice(models.Model):
+    """A notice to an account holder about their account, kept by the local notice backend.
+
+    No text is stored: the kind is rendered when read, in the reader's language.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Your account was created by an administrator.")
+        ROLE_GRANTED = "role_granted", _("An administrator gave your account a role.")
+        ROLE_REVOKED = "role_revoked", _("An administrator took a role from your account.")
+        PASSWORD_RESET = "password_reset", _("An administrator reset your password.")
+        SECOND_FACTOR_RESET = (
+            "second_factor_reset",
+            _("An administrator reset your second factor (authenticator app)."),
+        )
+        SECOND_FACTOR_ENROLLED = (
+            "second_factor_enrolled",
+            _("A new authenticator app was set up for your account."),
+        )
+        DEACTIVATED = "deactivated", _("An administrator deactivated your account.")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="account_notices",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("sent"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("account notice")
+        verbose_name_plural = _("account notices")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+
+    @property
+    def role_title(self) -> str:
+        """The title of the role given or taken, in the reader's language; empty otherwise."""
+        role = ROLE_BY_CODE.get(self.parameters.get("role", ""))
+        return str(role.title) if role else ""
+
+
+class EnrolmentCode(models.Model):
+    """The one-time code an administrator hands over with a reset second factor.
+
+    Only a digest is kept. Setting up an authenticator app needs the password and this code,
+    so a stolen password alone is not enough to enrol a device of the thief's.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_code"
+    )
+    digest = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    tries_left = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+
+    def __str__(self) -> str:
+        return f"enrolment code of account {self.user_id}"

@@ -90,6 +90,15 @@ ROLES: tuple[Role, ...] = (
     Role("auditor", _("Auditor"), True, (AUDIT_READ, ACCESS_LOG_READ)),
 )
 ROLE_BY_CODE = {role.code: role for role in ROLES}
+# Staff roles that see the whole country; every other staff role works in one region, so an
+# account is given one only when it has a region.
+NATIONAL_ROLES = frozenset({"ministry_admin", "auditor", "statistician"})
+
+
+def opens_back_office(role: Role) -> bool:
+    """A role that administers accounts or reference data (Django's admin): only a superuser
+    gives or takes it, and holding it is what lets an account into the admin (``is_staff``)."""
+    return any(permission in BACK_OFFICE for permission in role.permissions)
 
 
 def sync_roles() -> None:

@@ -19,12 +19,11 @@ from inclusio.benefits.models import Proposal
 from inclusio.core.audit import SYSTEM
 from inclusio.core.identifiers import make_iin
 from inclusio.core.models import Region, User
-from inclusio.core.roles import ROLES, Role
+from inclusio.core.roles import NATIONAL_ROLES, ROLES, Role, opens_back_office
 from inclusio.registry.models import CareLink, Person
 from inclusio.registry.services import person_create
 
 DEMO_REGION = "71"  # Astana
-NATIONAL_ROLES = {"ministry_admin", "auditor", "statistician"}
 DEMO_HOSPITAL = ("City Polyclinic No. 1 (demo)", "000000000000")
 
 
@@ -113,7 +112,7 @@ def create_demo_accounts() -> list[DemoAccount]:
         password = secrets.token_urlsafe(9)
         user.set_password(password)
         user.region = region
-        user.is_staff = role.code == "ministry_admin"  # the back-office admin
+        user.is_staff = opens_back_office(role)  # the back-office admin
         user.first_name = user.last_name = ""  # the header then shows the username
         user.save()
         user.groups.set([Group.objects.get(name=role.code)])

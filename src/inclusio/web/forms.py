@@ -38,3 +38,16 @@ class CodeForm(forms.Form):
         if not re.fullmatch(r"\d{6}", code):
             raise forms.ValidationError(_("Enter the 6 digits shown in your authenticator app."))
         return code
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The one-time enrolment code an administrator handed over; spaces and hyphens ignored."""
+
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        help_text=_("12 letters and digits, as your administrator gave it to you."),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )

@@ -1,4 +1,4 @@
-"""Home, sign-in (password, then a second factor for staff) and sign-out."""
+"""Home, sign-in (password, then a second factor for staff), sign-out, the admin's door."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +24,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from inclusio.core.accounts import enrolment_code_check, second_factor_confirm
+from inclusio.core.models import User
+from inclusio.core.notices import recent_notices
 from inclusio.core.roles import is_staff_role, roles_of
-from inclusio.web.forms import CodeForm, LoginForm
-from inclusio.web.middleware import second_factor_pending, second_factor_url
+from inclusio.web.forms import CodeForm, EnrolmentCodeForm, LoginForm
+from inclusio.web.middleware import (
+    second_factor_pending,
+    second_factor_url,
+    start_staff_session,
+)
 from inclusio.web.throttle import (
     clear_login_failures,
     client_address,
@@ -37,8 +45,27 @@ from inclusio.web.throttle import (
 TOO_MANY_REQUESTS = 429
 
 
+# The session key saying which account proved its enrolment code and may now set up an app.
+ENROLMENT_ALLOWED = "inclusio_enrolment_allowed"
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"roles": roles_of(request.user)})
+    notices = recent_notices(request.user.pk) if request.user.is_authenticated else []
+    return render(request, "web/home.html", {"roles": roles_of(request.user), "notices": notices})
+
+
+@never_cache
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Where Django's admin sends whoever it does not let in.
+
+    Its own sign-in form would bypass the throttle and the second factor, so the signed-out go
+    to ours; a signed-in account without back-office rights is refused here, where sending it
+    to the sign-in page would send it straight back to the admin, and round again.
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    login = reverse("web:login")
+    return redirect(f"{login}?{request.META['QUERY_STRING']}" if request.GET else login)
 
 
 def _refusal_message() -> str:
@@ -61,7 +88,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 
 def _finish_sign_in(request: HttpRequest, next_url: str | None) -> HttpResponse:
-    clear_login_failures(request.user.get_username())
+    clear_login_failures(request.user.get_username(), client_address(request))
     return redirect(next_url or reverse("web:home"))
 
 
@@ -92,8 +119,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("The username or the password is not right."))
             else:
                 auth_login(request, user)
-                if settings.STAFF_SECOND_FACTOR_REQUIRED and is_staff_role(user):
-                    return redirect(second_factor_url(next_url))
+                if is_staff_role(user):
+                    start_staff_session(request)
+                    if settings.STAFF_SECOND_FACTOR_REQUIRED:
+                        return redirect(second_factor_url(next_url))
                 return _finish_sign_in(request, next_url)
     return render(request, "web/login.html", {"form": form}, status=status)
 
@@ -148,7 +177,51 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@sensitive_post_parameters("code")
+def _account(request: HttpRequest) -> User:
+    """The signed-in account, on the pages only a signed-in account reaches."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def _enrolment_code_step(request: HttpRequest, next_url: str | None) -> HttpResponse:
+    """First step of setting up an app: the one-time code an administrator handed over.
+
+    The key is shown only after it, so a stolen password alone neither shows the key nor
+    confirms a device. Wrong codes count toward the sign-in throttle and use up the code's tries.
+    """
+    form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_valid():
+        username = request.user.get_username()
+        address = client_address(request)
+        if login_refused(username, address):
+            form.add_error(None, _refusal_message())
+            status = TOO_MANY_REQUESTS
+        elif enrolment_code_check(
+            account=_account(request), code=form.cleaned_data["enrolment_code"]
+        ):
+            request.session[ENROLMENT_ALLOWED] = request.user.pk
+            # A device begun before the code was proved is not trusted: start afresh.
+            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+            enrol_url = reverse("web:second_factor_enrol")
+            return redirect(
+                f"{enrol_url}?{urlencode({'next': next_url})}" if next_url else enrol_url
+            )
+        else:
+            record_login_failure(username, address)
+            form.add_error(
+                "enrolment_code",
+                _(
+                    "That enrolment code is not right, or it has expired or been used up. "
+                    "Check it, or ask your administrator for a new one."
+                ),
+            )
+            status = 422
+    return render(request, "web/enrol_code.html", {"form": form}, status=status)
+
+
+@sensitive_post_parameters("code", "enrolment_code")
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -158,6 +231,8 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
         return redirect(next_url or reverse("web:home"))
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect(second_factor_url(next_url))
+    if request.session.get(ENROLMENT_ALLOWED) != request.user.pk:
+        return _enrolment_code_step(request, next_url)
 
     # The same unconfirmed device across visits, so reloading the page keeps the QR code valid.
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
@@ -169,8 +244,8 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         verified, status = _check_code(request, form, device)
         if verified is not None:
-            verified.confirmed = True
-            verified.save(update_fields=["confirmed"])
+            second_factor_confirm(account=_account(request), device=verified)
+            del request.session[ENROLMENT_ALLOWED]
             django_otp.login(request, verified)
             request.session.cycle_key()
             messages.success(request, _("Your authenticator app is set up."))

@@ -8,11 +8,13 @@ from inclusio.synthetic.demo import create_demo_accounts
 
 
 class Command(BaseCommand):
-    help = _("Create one demo account per role (development only) and print the passwords.")
+    help = _("Create one demo account per role (demonstration only) and print the passwords.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError(_("Demo accounts are refused when INCLUSIO_DEBUG=False."))
+        if not (settings.DEMO or settings.DEBUG):
+            raise CommandError(
+                _("Demo accounts are made only when INCLUSIO_DEMO=True or INCLUSIO_DEBUG=True.")
+            )
         accounts = create_demo_accounts()
         self.stdout.write(_("Demo accounts (passwords change each time this runs):"))
         for account in accounts:

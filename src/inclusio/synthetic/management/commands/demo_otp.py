@@ -8,12 +8,14 @@ from inclusio.synthetic.demo import current_totp
 
 
 class Command(BaseCommand):
-    help = _("Print the current second-factor code of a demo staff account (development only).")
+    help = _("Print the current second-factor code of a demo staff account (demonstration only).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
 
     def handle(self, *args: Any, username: str, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError(_("Refused when INCLUSIO_DEBUG=False."))
+        if not (settings.DEMO or settings.DEBUG):
+            raise CommandError(
+                _("Demo accounts are made only when INCLUSIO_DEMO=True or INCLUSIO_DEBUG=True.")
+            )
         self.stdout.write(current_totp(username))

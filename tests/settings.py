@@ -1,0 +1,13 @@
+"""Settings of the test suite: the platform's own, in development mode.
+
+``INCLUSIO_DEBUG`` is off unless set, and production mode wants a secret key, HTTPS and host
+names that a test run does not have. pytest-django turns ``DEBUG`` off again while tests run,
+so the pages answer as in production; only what the settings derive from it (plain cookies, no
+HTTPS redirect, a development key in var/, static files from the apps) stays.
+"""
+
+import os
+
+os.environ.setdefault("INCLUSIO_DEBUG", "True")
+
+from inclusio.settings import *  # noqa: F403
