@@ -38,6 +38,7 @@ from inclusio.benefits.selectors import explanation_data
 from inclusio.core.audit import Actor, record_access, record_write
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from inclusio.core.models import User
+from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_RUN
 from inclusio.registry.models import Person
 from inclusio.registry.selectors import represented_persons
@@ -105,6 +106,7 @@ def programmes_load(*, actor: Actor = None, directory: Path | None = None) -> Lo
     """
     _require_national(actor, SCREENING_RUN)
     directory = Path(directory) if directory is not None else programmes_directory()
+    shared = shared_parameters()
     report = LoadReport()
     for path in sorted(directory.glob("*.yaml")):
         if path.name.endswith(TEST_SUFFIX):
@@ -118,7 +120,7 @@ def programmes_load(*, actor: Actor = None, directory: Path | None = None) -> Lo
             report.skipped.append(path.name)
             continue
         try:
-            rule = load_programme_text(text, file=str(path))
+            rule = load_programme_text(text, file=str(path), shared=shared)
         except RuleError as error:
             report.errors.append(str(error))
             continue

@@ -1,0 +1,82 @@
+"""Dated parameters keep their history: a revision per value, who entered it, when and why."""
+
+import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
+from django.db import migrations, models
+
+SEEDED = "Seeded from the country configuration (parameters.json)"
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("core", "0002_append_only"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.RemoveConstraint(model_name="datedparameter", name="parameter_once_per_date"),
+        migrations.AlterModelOptions(
+            name="datedparameter",
+            options={
+                "ordering": ["key", "effective", "revision"],
+                "permissions": [
+                    (
+                        "manage_dated_parameters",
+                        "Enter and correct the values of dated parameters",
+                    )
+                ],
+                "verbose_name": "dated parameter",
+                "verbose_name_plural": "dated parameters",
+            },
+        ),
+        migrations.AddField(
+            model_name="datedparameter",
+            name="revision",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="revision"),
+        ),
+        # The rows before this migration were all seeded from the country configuration.
+        migrations.AddField(
+            model_name="datedparameter",
+            name="reason",
+            field=models.TextField(default=SEEDED, max_length=1000, verbose_name="reason"),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="datedparameter",
+            name="entered_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="entered by",
+            ),
+        ),
+        migrations.AddField(
+            model_name="datedparameter",
+            name="entered_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="entered at"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="datedparameter",
+            constraint=models.UniqueConstraint(
+                fields=("key", "effective", "revision"), name="parameter_revision_once"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="datedparameter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(revision__gte=1), name="parameter_revision"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="datedparameter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="parameter_not_negative"
+            ),
+        ),
+    ]
