@@ -14,6 +14,8 @@ BACK_OFFICE_PAGES = [
     "/kk/admin/core/accessevent/",
     "/kk/admin/core/region/",
     "/en/admin/core/user/",
+    "/ru/admin/core/datedparameter/",
+    "/kk/admin/core/datedparameter/add/",
 ]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError, transaction
 from django.test import Client
 from django.utils import translation
 
@@ -290,3 +291,15 @@ def test_rule_tests_read_the_country_file_unless_told_to_read_the_database(
     with pytest.raises(CommandError):
         call_command("rules", "test", "--parameters", "database", programme, stdout=out)
     assert "FAIL " in out.getvalue()
+
+
+def test_the_database_refuses_to_change_or_remove_a_value() -> None:
+    row = DatedParameter.objects.get(key="subsistence_minimum", effective="2024-01-01")
+    for attempt in (
+        lambda: DatedParameter.objects.filter(pk=row.pk).update(value=1),
+        lambda: DatedParameter.objects.filter(pk=row.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    row.refresh_from_db()
+    assert row.value == 43407

@@ -1,4 +1,5 @@
-"""Dated parameters keep their history: a revision per value, who entered it, when and why."""
+"""Dated parameters keep their history: a revision per value, who entered it, when and why; the
+database refuses to change or remove a value, as it does for the audit and access rows."""
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -6,6 +7,37 @@ from django.conf import settings
 from django.db import migrations, models
 
 SEEDED = "Seeded from the country configuration (parameters.json)"
+TABLE = "core_datedparameter"
+
+
+def create_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for op in ("UPDATE", "DELETE"):
+            schema_editor.execute(
+                f"CREATE TRIGGER {TABLE}_no_{op.lower()} BEFORE {op} ON {TABLE} "
+                f"BEGIN SELECT RAISE(ABORT, '{TABLE} is append-only'); END"
+            )
+    elif vendor == "postgresql":
+        # inclusio_append_only() is the function of 0002_append_only.
+        schema_editor.execute(
+            f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
+            "FOR EACH ROW EXECUTE FUNCTION inclusio_append_only()"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION inclusio_append_only()"
+        )
+
+
+def drop_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for op in ("update", "delete"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_{op}")
+    elif vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}")
 
 
 class Migration(migrations.Migration):
@@ -79,4 +111,5 @@ class Migration(migrations.Migration):
                 condition=models.Q(value__gte=0), name="parameter_not_negative"
             ),
         ),
+        migrations.RunPython(create_triggers, drop_triggers),
     ]
