@@ -136,7 +136,11 @@ def parameter_value_check(
             ErrorCode.PARAMETER_NEGATIVE, _("The value cannot be negative: %(value)s."), value=value
         )
     last = latest_effective()
-    if not isinstance(effective, dt.date) or not EARLIEST_EFFECTIVE <= effective <= last:
+    if (
+        not isinstance(effective, dt.date)
+        or isinstance(effective, dt.datetime)
+        or not EARLIEST_EFFECTIVE <= effective <= last
+    ):
         raise ValidationFailed(
             ErrorCode.PARAMETER_DATE_OUT_OF_RANGE,
             _("The value must take effect between %(first)s and %(last)s."),

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from inclusio.core.parameters import shared_parameters
 from inclusio.countries import COUNTRIES_DIR
 from inclusio.rules import ruleset
 from inclusio.rules.cases import run_cases
@@ -109,8 +110,6 @@ class Command(BaseCommand):
         if not files:
             files = rule_files(country)
         if options.get("parameters") == "database":
-            from inclusio.core.parameters import shared_parameters
-
             shared = shared_parameters(country)
         else:
             shared = country_parameters(country)
