@@ -41,6 +41,12 @@ class DatedParameterForm(forms.ModelForm):
     """A new value, or a correction, checked as the service checks it; saved by the service."""
 
     key = forms.ChoiceField(label=_("parameter"))
+    # A plain field: the admin's calendar shortcuts name themselves in English on every page.
+    effective = forms.DateField(
+        label=_("takes effect"),
+        help_text=_("Format: YYYY-MM-DD."),
+        widget=forms.DateInput(attrs={"autocomplete": "off"}),
+    )
     value = forms.DecimalField(label=_("value"), max_digits=18, decimal_places=4)
     correction = forms.BooleanField(
         label=_("This corrects the value already entered for that date"),
