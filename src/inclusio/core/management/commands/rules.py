@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -110,7 +111,12 @@ class Command(BaseCommand):
         if not files:
             files = rule_files(country)
         if options.get("parameters") == "database":
-            shared = shared_parameters(country)
+            try:
+                shared = shared_parameters(country)
+            except DatabaseError as error:
+                raise CommandError(
+                    _("The database's parameters cannot be read: %(error)s") % {"error": error}
+                ) from None
         else:
             shared = country_parameters(country)
         tally = Tally()
