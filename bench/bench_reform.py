@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.loader import load_programme_text
-from inclusio.rules.parameters import country_parameters
 from inclusio.rules.reform import compare
 from inclusio.rules.ruleset import load_rules, rule_files
 

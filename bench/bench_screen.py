@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 
 from baseline_sql import baseline
 from inclusio.countries import COUNTRIES_DIR
-from inclusio.rules.parameters import country_parameters
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.ruleset import RuleSet, load_rules, rule_files
 from inclusio.rules.screen import (

@@ -28,8 +28,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.engines import DEFAULT_SPARK_MASTER
-from inclusio.rules.parameters import country_parameters
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.ruleset import load_rules, rule_files
 from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, RESULTS, screen

@@ -10,12 +10,12 @@ import ibis
 import pyarrow as pa
 import pytest
 
+from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, load_programme, load_programme_text
 from inclusio.rules.assessment import Assessment, assess, assessment_table
 from inclusio.rules.cases import families_table, situation_table
 from inclusio.rules.compiler import person_table
 from inclusio.rules.loader import load_rule_file, load_rule_text
-from inclusio.rules.parameters import country_parameters
 
 D = datetime.date
 KZ = Path(__file__).parents[2] / "src" / "inclusio" / "countries" / "kz" / "programmes"

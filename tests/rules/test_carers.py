@@ -11,9 +11,9 @@ from typing import Any
 import ibis
 import pytest
 
+from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, evaluate, load_programme, load_programme_text
 from inclusio.rules.cases import situation_table
-from inclusio.rules.parameters import country_parameters
 
 D = datetime.date
 PROGRAMMES = Path(__file__).parents[2] / "src" / "inclusio" / "countries" / "kz" / "programmes"

@@ -7,8 +7,8 @@ from typing import Any
 
 import ibis
 
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.cases import run_cases
-from inclusio.rules.parameters import country_parameters
 
 KZ = Path(__file__).parents[2] / "src" / "inclusio" / "countries" / "kz" / "programmes"
 

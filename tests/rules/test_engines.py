@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from inclusio.core.management.commands.rules import country_rules
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.engines import connect
-from inclusio.rules.parameters import country_parameters
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, screen
 from inclusio.synthetic.generate import generate

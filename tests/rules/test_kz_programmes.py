@@ -13,11 +13,11 @@ from django.core.management.base import CommandError
 
 from inclusio import countries
 from inclusio.core.management.commands.rules import cases_file_of, rule_files
+from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, evaluate, load_programme
 from inclusio.rules.assessment import Assessment
 from inclusio.rules.cases import run_cases, situation_table
 from inclusio.rules.loader import load_rule_file, load_rule_text
-from inclusio.rules.parameters import country_parameters
 
 PROGRAMMES = rule_files("kz")
 SHARED = country_parameters("kz")  # the shared parameters as countries/kz/parameters.json has them

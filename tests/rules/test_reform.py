@@ -14,10 +14,10 @@ from django.core.management.base import CommandError
 
 from inclusio.core.management.commands.rules import country_rules, rule_files
 from inclusio.core.management.commands.screen import REFORM_CSV
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme, load_programme_text
-from inclusio.rules.parameters import country_parameters
 from inclusio.rules.reform import compare
 from inclusio.synthetic.generate import generate
 from inclusio.synthetic.snapshot import SCHEMAS, parquet_path

@@ -16,12 +16,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inclusio.core.management.commands.rules import country_rules
+from inclusio.countries.shared import country_parameters
 from inclusio.rules import load_programme_text
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme, load_rule_text
-from inclusio.rules.parameters import country_parameters
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import (
     ASSESSMENT_SCHEMA,

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from inclusio.countries.shared import country_parameters, shared_parameters
 from inclusio.rules import RuleError, Type, evaluate, load_programme_text
 from inclusio.rules.cases import situation_table
-from inclusio.rules.parameters import country_parameters, shared_parameters
 
 KEYS = {"minimum": {"kind": "money"}, "rate": {"kind": "decimal"}, "empty": {"kind": "money"}}
 SHARED = shared_parameters(
@@ -46,8 +46,10 @@ def refused(body: str) -> RuleError:
 def test_the_mapping_is_typed_sorted_and_keeps_only_declared_keys() -> None:
     assert set(SHARED) == {"minimum", "rate", "empty"}
     assert [v.effective.year for v in SHARED["minimum"].values] == [2023, 2024]
-    assert SHARED["minimum"].type == Type.INT and SHARED["minimum"].values[0].value == 40567
-    assert SHARED["rate"].type == Type.DECIMAL and SHARED["rate"].values[0].value == Decimal("1.5")
+    assert SHARED["minimum"].kind == "money" and SHARED["minimum"].values[0].value == 40567
+    assert SHARED["rate"].kind == "decimal" and SHARED["rate"].values[0].value == Decimal("1.5")
+    with pytest.raises(ValueError, match="'wage': kind must be one of money, decimal"):
+        shared_parameters({"wage": {"kind": "float"}}, [])
     assert SHARED["empty"].values == ()
     kz = country_parameters("kz")
     assert [v.value for v in kz["subsistence_minimum"].values] == [40567, 43407]

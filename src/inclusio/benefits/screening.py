@@ -50,6 +50,7 @@ from inclusio.benefits.models import (
 from inclusio.core.audit import Actor, account_of, record_write
 from inclusio.core.errors import ValidationFailed
 from inclusio.core.parameters import shared_parameters
+from inclusio.countries.shared import SharedParameters
 from inclusio.registry.models import Family, FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
 from inclusio.rules.assessment import Assessment
@@ -57,7 +58,6 @@ from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text, load_rule_file
-from inclusio.rules.parameters import SharedParameters
 from inclusio.synthetic.snapshot import MANIFEST, parquet_path
 
 logger = logging.getLogger(__name__)

@@ -28,9 +28,9 @@ from inclusio.core.audit import record_write
 from inclusio.core.models import Region
 from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import REFORM_SIMULATE
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme_text
-from inclusio.rules.parameters import SharedParameters
 from inclusio.rules.reform import Comparison, Difference, compare
 from inclusio.rules.screen import SnapshotError
 

@@ -10,7 +10,7 @@ database is seeded from that file where it holds no value for a key and date
 (``inclusio.core.country``), so a migration never undoes an edit.
 
 The rule engine reads them as plain data: ``shared_parameters()`` gives the mapping the rule
-loader takes (``inclusio.rules.parameters``).
+loader takes (``inclusio.countries.shared``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from inclusio.core.audit import Actor, account_of, record_write
 from inclusio.core.errors import AccessDenied, Conflict, ErrorCode, NotFound, ValidationFailed
 from inclusio.core.models import DatedParameter
 from inclusio.core.roles import PARAMETERS_MANAGE
-from inclusio.rules.parameters import SharedParameter
-from inclusio.rules.parameters import shared_parameters as shared_from_rows
+from inclusio.countries.shared import SharedParameter
+from inclusio.countries.shared import shared_parameters as shared_from_rows
 
 # Amounts in tenge cannot take effect before the tenge existed (15 November 1993); the budget
 # law sets them for three years at most, so nothing takes effect after the third year ahead.

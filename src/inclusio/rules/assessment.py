@@ -34,6 +34,7 @@ import ibis
 import pyarrow as pa
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.compiler import compile_expression, person_table
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Aggregate, Expression, Type, check_aggregate
@@ -47,7 +48,6 @@ from inclusio.rules.loader import (
     person_columns,
     scalar,
 )
-from inclusio.rules.parameters import SharedParameters
 
 DOMAINS = ("economic", "social", "housing", "health", "education")
 # The families table's columns an indicator reads (the coordinates are not for rules).

@@ -30,11 +30,11 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme, load_rule_file
-from inclusio.rules.parameters import SharedParameters
 from inclusio.synthetic.snapshot import SCHEMAS
 
 DEFAULTS: dict[str, dict[str, Any]] = {

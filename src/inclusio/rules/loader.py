@@ -13,9 +13,9 @@ import pyarrow as pa
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
-from inclusio.rules.parameters import SharedParameters
 from inclusio.synthetic.snapshot import SCHEMAS
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ MEMBER_COUNT = "member_count"  # per family: how many members meet the ``members
 CARED_COUNT = "cared_count"  # per carer: how many cared persons meet the ``cared`` conditions
 CARE_COLUMNS = {"care_relation": Type.STRING, "care_since": Type.DATE}
 _CARED_KEYS = frozenset({"conditions", "earliest_carer_only"})
+# The rule-language type of a shared parameter's kind (inclusio.countries.shared.KINDS).
+SHARED_KINDS = {"money": Type.INT, "decimal": Type.DECIMAL}
 
 
 def arrow_type(data_type: pa.DataType) -> Type:
@@ -186,7 +188,7 @@ class Programme:
         return self.valid_until is None or on <= self.valid_until
 
 
-# Every loader takes the country's shared parameters (``inclusio.rules.parameters``): a file's
+# Every loader takes the country's shared parameters (``inclusio.countries.shared``): a file's
 # ``shared`` names are looked up there, and their dated values become the file's parameters as
 # if written in it. Without them, a file that names a shared parameter is refused.
 
@@ -562,12 +564,13 @@ class _Reader:
                 )
             self.new_name(name, item, names)
             parameter = self.shared[name]
+            kind = SHARED_KINDS[parameter.kind]
             line = line_of(item)
             values = tuple(
                 ParameterValue(v.effective, v.value, v.reference, line) for v in parameter.values
             )
-            result[name] = Parameter(name, parameter.type, values, self.file, line)
-            names[name] = parameter.type
+            result[name] = Parameter(name, kind, values, self.file, line)
+            names[name] = kind
         return result
 
     def parameters(self, node: Node, names: dict[str, Type]) -> dict[str, Parameter]:

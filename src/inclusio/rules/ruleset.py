@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment
 from inclusio.rules.loader import Programme, load_rule_file
-from inclusio.rules.parameters import SharedParameters
 
 TEST_SUFFIX = ".test.yaml"
 

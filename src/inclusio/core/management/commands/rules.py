@@ -27,12 +27,12 @@ from django.utils.translation import ngettext
 
 from inclusio.core.parameters import shared_parameters
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.countries.shared import SharedParameters, country_parameters
 from inclusio.rules import ruleset
 from inclusio.rules.cases import run_cases
 from inclusio.rules.engines import ENGINES, EngineUnavailable, connect
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_rule_file
-from inclusio.rules.parameters import SharedParameters, country_parameters
 from inclusio.rules.ruleset import TEST_SUFFIX
 
 PARAMETER_SOURCES = ("file", "database")

@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from inclusio.core.management.commands.rules import country_rules
 from inclusio.core.parameters import shared_parameters
 from inclusio.core.progress import step_progress
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme
-from inclusio.rules.parameters import SharedParameters
 from inclusio.rules.reform import Comparison, compare
 from inclusio.rules.screen import STEPS, SnapshotError, screen
 

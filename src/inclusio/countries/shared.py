@@ -2,10 +2,11 @@
 
 Values that the law sets once for every programme (the subsistence minimum, the monthly
 calculation index) have one home: the country's dated parameters. A programme file names the
-ones it reads (``shared: [subsistence_minimum]``) and copies no value. No Django here: the
-caller hands the loader a ``SharedParameters`` mapping — the platform builds it from the
-database (``inclusio.core.parameters.shared_parameters``), rule tests and library callers from
-the country's ``parameters.json`` (``country_parameters``).
+ones it reads (``shared: [subsistence_minimum]``) and copies no value. No Django here, and no
+rule engine: the platform builds a ``SharedParameters`` mapping from the database
+(``inclusio.core.parameters.shared_parameters``), rule tests and library callers from the
+country's ``parameters.json`` (``country_parameters``), and either hands it to the rule loader
+(``inclusio.rules.loader``), which reads a kind as a type of the rule language.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from inclusio import countries
-from inclusio.rules.expressions import Type
 
-# A shared parameter's kind, and the rule-language type of its values: money is whole tenge.
-KINDS = {"money": Type.INT, "decimal": Type.DECIMAL}
+# A shared parameter's kind: money is whole tenge (int), decimal an exact Decimal.
+KINDS = ("money", "decimal")
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,6 @@ class SharedParameter:
     key: str
     kind: str  # one of KINDS
     values: tuple[DatedValue, ...]  # ascending by effective date, one per date
-
-    @property
-    def type(self) -> Type:
-        return KINDS[self.kind]
 
 
 SharedParameters = Mapping[str, SharedParameter]
@@ -58,6 +54,9 @@ def shared_parameters(
     """The mapping for ``keys`` (key → ``{kind, …}``) from value rows ``{key, effective, value,
     reference}``; ``effective`` a date or an ISO text. A key with no row has no values (reading
     it on any date is an error); a row of another key is ignored."""
+    for key, spec in keys.items():
+        if spec.get("kind") not in KINDS:
+            raise ValueError(f"shared parameter {key!r}: kind must be one of {', '.join(KINDS)}")
     values: dict[str, list[DatedValue]] = {key: [] for key in keys}
     for row in rows:
         key = str(row["key"])
