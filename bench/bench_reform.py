@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.loader import load_programme_text
 from inclusio.rules.reform import compare
 from inclusio.rules.ruleset import load_rules, rule_files
@@ -41,13 +42,16 @@ def main() -> int:
     parser.add_argument("snapshot", nargs="?", type=Path, default=DEFAULT)
     args = parser.parse_args()
     folder = COUNTRIES_DIR / "kz" / "programmes"
-    rules = load_rules(rule_files(folder))
+    shared = country_parameters("kz")
+    rules = load_rules(rule_files(folder), shared)
     text = (folder / f"{PROGRAMME}.yaml").read_text(encoding="utf-8")
     if IN_FORCE_VALUE not in text:
         print(f"bench: {PROGRAMME}.yaml no longer has the coefficient this benchmark drafts")
         return 1
     draft = load_programme_text(
-        text.replace(IN_FORCE_VALUE, IN_FORCE_VALUE + DRAFTED_VALUE, 1), file="draft.yaml"
+        text.replace(IN_FORCE_VALUE, IN_FORCE_VALUE + DRAFTED_VALUE, 1),
+        file="draft.yaml",
+        shared=shared,
     )
     started = time.monotonic()
     comparison = compare(args.snapshot, ON, rules.programmes, [draft])

@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 
 from baseline_sql import baseline
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.ruleset import RuleSet, load_rules, rule_files
 from inclusio.rules.screen import (
@@ -106,7 +107,9 @@ def main() -> int:
             generated = Path(tempfile.mkdtemp(prefix="inclusio-screen-snapshot-"))
             generate("region", 1, generated, country=args.country)
             snapshot = generated
-    rules = load_rules(rule_files(COUNTRIES_DIR / args.country / "programmes"))
+    rules = load_rules(
+        rule_files(COUNTRIES_DIR / args.country / "programmes"), country_parameters(args.country)
+    )
     scale = scale_of(snapshot)
     out = Path(tempfile.mkdtemp(prefix="inclusio-screen-"))
     try:

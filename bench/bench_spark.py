@@ -28,6 +28,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.engines import DEFAULT_SPARK_MASTER
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.ruleset import load_rules, rule_files
@@ -45,7 +46,7 @@ def main() -> int:
         from inclusio.synthetic.generate import generate
 
         generate("region", 1, args.snapshot)
-    rules = load_rules(rule_files(COUNTRIES_DIR / "kz" / "programmes"))
+    rules = load_rules(rule_files(COUNTRIES_DIR / "kz" / "programmes"), country_parameters("kz"))
     master = os.environ.get("INCLUSIO_SPARK_MASTER", DEFAULT_SPARK_MASTER)
     out = Path(tempfile.mkdtemp(prefix="inclusio-spark-"))
     seconds = {}

@@ -113,9 +113,10 @@ def transactional_db(
 
     Browser tests need real transactions: the live server's thread sees only committed data.
     Afterwards pytest-django empties every table (TRUNCATE on PostgreSQL, DELETE on SQLite),
-    which the append-only triggers of the audit and access logs refuse. So the triggers come
-    off just before the emptying and go back just after it: fixtures are torn down in reverse
-    order, this one first, then pytest-django's (which empties), then the restoring one.
+    which the append-only triggers of the audit and access logs and of the dated parameters
+    refuse. So the triggers come off just before the emptying and go back just after it:
+    fixtures are torn down in reverse order, this one first, then pytest-django's (which
+    empties), then the restoring one.
     """
     yield
     _append_only_triggers("drop_triggers", django_db_blocker)
@@ -132,9 +133,14 @@ class _StatementRunner:
             cursor.execute(sql, params)
 
 
+# The migrations whose trigger functions make tables append-only: the trails, dated parameters.
+APPEND_ONLY_MIGRATIONS = ("0002_append_only", "0004_parameters_history")
+
+
 def _append_only_triggers(action: str, django_db_blocker: Any) -> None:
     from django.db import connection
 
-    migration = importlib.import_module("inclusio.core.migrations.0002_append_only")
     with django_db_blocker.unblock():
-        getattr(migration, action)(None, _StatementRunner(connection))
+        for name in APPEND_ONLY_MIGRATIONS:
+            migration = importlib.import_module(f"inclusio.core.migrations.{name}")
+            getattr(migration, action)(None, _StatementRunner(connection))

@@ -22,6 +22,8 @@ BACK_OFFICE_PAGES = [
     "/kk/admin/core/user/{account}/second-factor/",
     "/en/admin/core/user/{account}/deactivate/",
     "/kk/admin/core/user/add/",
+    "/ru/admin/core/datedparameter/",
+    "/kk/admin/core/datedparameter/add/",
 ]
 
 

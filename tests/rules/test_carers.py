@@ -11,6 +11,7 @@ from typing import Any
 import ibis
 import pytest
 
+from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, evaluate, load_programme, load_programme_text
 from inclusio.rules.cases import situation_table
 
@@ -169,7 +170,9 @@ def test_cared_count_is_a_reserved_name() -> None:
 
 
 def test_the_child_carer_benefit_before_the_first_subsistence_minimum_is_an_error() -> None:
-    programme = load_programme(PROGRAMMES / "child_disability_carer_benefit.yaml")
+    programme = load_programme(
+        PROGRAMMES / "child_disability_carer_benefit.yaml", shared=country_parameters("kz")
+    )
     with pytest.raises(RuleError, match="no value on 2022-12-31"):
         evaluate(programme, FAMILY, D(2022, 12, 31))
 

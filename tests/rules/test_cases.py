@@ -7,6 +7,7 @@ from typing import Any
 
 import ibis
 
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.cases import run_cases
 
 KZ = Path(__file__).parents[2] / "src" / "inclusio" / "countries" / "kz" / "programmes"
@@ -26,6 +27,10 @@ class Recording:
 
 def test_cases_run_on_the_backend_given() -> None:
     connection = Recording()
-    outcomes = run_cases(KZ / "child_disability_carer_benefit.test.yaml", connection=connection)
+    outcomes = run_cases(
+        KZ / "child_disability_carer_benefit.test.yaml",
+        connection=connection,
+        shared=country_parameters("kz"),
+    )
     assert connection.calls == len(outcomes) > 0
     assert all(outcome.passed for outcome in outcomes)

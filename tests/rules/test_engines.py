@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from inclusio.benefits.management.commands.rules import country_rules
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.engines import connect
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, screen
@@ -29,7 +30,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_duckdb_and_spark_write_the_same_results(snapshot: Path, tmp_path: Path) -> None:
-    rules = country_rules("kz")
+    rules = country_rules("kz", country_parameters("kz"))
     duck, spark = (
         screen(
             snapshot,

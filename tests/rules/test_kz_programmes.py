@@ -13,12 +13,14 @@ from django.core.management.base import CommandError
 
 from inclusio import countries
 from inclusio.benefits.management.commands.rules import cases_file_of, rule_files
+from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, evaluate, load_programme
 from inclusio.rules.assessment import Assessment
 from inclusio.rules.cases import run_cases, situation_table
-from inclusio.rules.loader import load_rule_file
+from inclusio.rules.loader import load_rule_file, load_rule_text
 
 PROGRAMMES = rule_files("kz")
+SHARED = country_parameters("kz")  # the shared parameters as countries/kz/parameters.json has them
 EXPECTED = {
     "child_disability_carer_benefit",
     "group1_carer_allowance",
@@ -33,37 +35,63 @@ EXPECTED = {
 
 
 def test_the_kz_programmes_are_all_there() -> None:
-    assert {load_rule_file(path).id for path in PROGRAMMES} == EXPECTED
+    assert {load_rule_file(path, shared=SHARED).id for path in PROGRAMMES} == EXPECTED
     for path in PROGRAMMES:
-        assert load_rule_file(path).id == path.stem, "a programme file is named after its id"
+        assert load_rule_file(path, shared=SHARED).id == path.stem, (
+            "a programme file is named after its id"
+        )
         assert cases_file_of(path).is_file(), f"{path.name} has no rule tests"
 
 
 @pytest.mark.parametrize("path", PROGRAMMES, ids=[p.stem for p in PROGRAMMES])
 def test_the_rule_tests_pass(path: Path) -> None:
-    outcomes = run_cases(cases_file_of(path), load_rule_file(path))
+    outcomes = run_cases(cases_file_of(path), load_rule_file(path, shared=SHARED))
     assert outcomes
     failures = [failure for outcome in outcomes for failure in outcome.failures]
     assert not failures, "\n".join(failures)
 
 
-def test_shared_parameters_are_copied_from_the_country_configuration() -> None:
-    """The loader has no shared parameter file: a programme that uses a country parameter keeps
-    a copy, and the copy must equal countries/kz/parameters.json value for value."""
-    shared: dict[str, dict[datetime.date, int]] = {}
-    for row in countries.parameters("kz"):
-        shared.setdefault(row["key"], {})[datetime.date.fromisoformat(row["effective"])] = row[
-            "value"
-        ]
-    used = 0
+def test_shared_parameters_are_named_never_copied() -> None:
+    """A programme that reads a country parameter names it under ``shared`` and gets the
+    country's values; a copy in its own ``parameters`` is refused at load."""
+    readers = set()
     for path in PROGRAMMES:
-        for name, parameter in load_rule_file(path).parameters.items():
-            if name in shared:
-                used += 1
-                assert {v.effective: v.value for v in parameter.values} == shared[name], (
-                    f"{path.name}: {name} differs from parameters.json"
-                )
-    assert used, "the disability benefit reads the subsistence minimum"
+        rule = load_rule_file(path, shared=SHARED)
+        for name, parameter in rule.parameters.items():
+            if name in SHARED:
+                readers.add(rule.id)
+                assert [(v.effective, v.value) for v in parameter.values] == [
+                    (v.effective, v.value) for v in SHARED[name].values
+                ]
+    assert readers == {"disability_benefit", "child_disability_carer_benefit", "family_wellbeing"}
+    assert all(row["key"] in SHARED for row in countries.parameters("kz"))
+
+
+def test_a_programme_that_copies_a_shared_parameter_is_refused(tmp_path: Path) -> None:
+    path = PROGRAMMES[0].parent / "disability_benefit.yaml"
+    copied = path.read_text(encoding="utf-8").replace(
+        "shared: [subsistence_minimum]\nparameters:\n",
+        "parameters:\n  subsistence_minimum:\n"
+        "    - {effective: 2023-01-01, value: 40567, reference: a copy}\n",
+    )
+    with pytest.raises(RuleError, match="'subsistence_minimum' is a shared parameter") as refusal:
+        load_rule_text(copied, file="copy.yaml", shared=SHARED)
+    assert refusal.value.file == "copy.yaml" and refusal.value.line == 20
+
+
+def test_a_programme_that_names_an_unknown_shared_parameter_is_refused_at_load() -> None:
+    path = PROGRAMMES[0].parent / "disability_benefit.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "shared: [subsistence_minimum]", "shared: [subsistence_minimum, minimum_wage]"
+    )
+    with pytest.raises(RuleError) as refusal:
+        load_rule_text(text, file="unknown.yaml", shared=SHARED)
+    assert str(refusal.value) == (
+        "unknown.yaml:19: unknown shared parameter 'minimum_wage' "
+        "(the country's are: monthly_calculation_index, subsistence_minimum)"
+    )
+    with pytest.raises(RuleError, match="unknown shared parameter 'subsistence_minimum'"):
+        load_rule_file(path)  # without the country's parameters, nothing is shared
 
 
 def test_illustrative_values_say_so() -> None:
@@ -79,7 +107,7 @@ def test_illustrative_values_say_so() -> None:
 
 
 def test_disability_benefit_before_the_first_subsistence_minimum_is_an_error() -> None:
-    programme = load_programme(PROGRAMMES[0].parent / "disability_benefit.yaml")
+    programme = load_programme(PROGRAMMES[0].parent / "disability_benefit.yaml", shared=SHARED)
     persons = situation_table("persons", [{"iin": "800101400001"}], "<test>", 1)
     disability = situation_table(
         "disability",
@@ -176,7 +204,7 @@ def test_a_rule_test_file_without_cases_fails(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", PROGRAMMES, ids=[p.stem for p in PROGRAMMES])
 def test_every_condition_and_parameter_is_explained_in_three_languages(path: Path) -> None:
-    programme = load_rule_file(path)
+    programme = load_rule_file(path, shared=SHARED)
     names = list(programme.parameters)
     if isinstance(programme, Assessment):
         names += [indicator.name for indicator in programme.indicators]

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 
 from inclusio.benefits.management.commands.rules import country_rules, rule_files
 from inclusio.benefits.management.commands.screen import REFORM_CSV
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme, load_programme_text
@@ -23,6 +24,7 @@ from inclusio.synthetic.generate import generate
 
 ON = datetime.date(2024, 1, 1)
 CARER = "child_disability_carer_benefit"
+SHARED = country_parameters("kz")
 IN_FORCE = """      value: 1.61
       reference: CRPD report of Kazakhstan 2018-2023, §90"""
 
@@ -36,7 +38,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def in_force() -> list[Programme]:
-    return list(country_rules("kz").programmes)
+    return list(country_rules("kz", SHARED).programmes)
 
 
 def carer_text() -> str:
@@ -44,7 +46,7 @@ def carer_text() -> str:
 
 
 def draft(text: str, file: str = "draft.yaml") -> Programme:
-    return load_programme_text(text, file=file)
+    return load_programme_text(text, file=file, shared=SHARED)
 
 
 def raised_coefficient(effective: str = "2024-01-01") -> str:
@@ -123,6 +125,7 @@ def test_a_draft_for_another_kind_of_subject_is_refused(
         compare(snapshot, ON, in_force, [draft(text)])
 
 
+@pytest.mark.django_db  # the screen command reads the shared parameters there
 def test_the_command_prints_and_writes_the_difference(snapshot: Path, tmp_path: Path) -> None:
     file = tmp_path / "draft.yaml"
     file.write_text(raised_coefficient(), encoding="utf-8")
@@ -147,6 +150,7 @@ def test_the_command_prints_and_writes_the_difference(snapshot: Path, tmp_path: 
     assert not (tmp_path / "out" / "results.parquet").exists()  # nothing screened for real
 
 
+@pytest.mark.django_db  # the screen command reads the shared parameters there
 def test_the_command_refuses_a_broken_draft_and_writes_nothing(
     snapshot: Path, tmp_path: Path
 ) -> None:

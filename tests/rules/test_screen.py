@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inclusio.benefits.management.commands.rules import country_rules
+from inclusio.countries.shared import country_parameters
 from inclusio.rules import load_programme_text
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
@@ -33,6 +34,8 @@ from inclusio.snapshot.validate import Problem, SnapshotError
 from inclusio.synthetic.generate import generate
 
 ON = datetime.date(2024, 1, 1)
+# The country's rules with the shared parameters of its parameters.json (no database needed).
+KZ_RULES = country_rules("kz", country_parameters("kz"))
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +47,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def programmes() -> list[Programme]:
-    return list(country_rules("kz").programmes)
+    return list(KZ_RULES.programmes)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,13 @@ def results(
     snapshot: Path, programmes: list[Programme], tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     out = tmp_path_factory.mktemp("results")
-    summary = screen(snapshot, ON, programmes, out, assessments=country_rules("kz").assessments)
+    summary = screen(
+        snapshot,
+        ON,
+        programmes,
+        out,
+        assessments=KZ_RULES.assessments,
+    )
     assert summary.path == out / RESULTS
     assert summary.subjects > 0
     return summary.path
@@ -229,6 +238,7 @@ def test_an_integer_of_another_width_is_accepted(
     assert screen(copy, ON, programmes, tmp_path / "out").subjects > 0
 
 
+@pytest.mark.django_db  # the screen command reads the shared parameters there
 def test_the_command_screens_and_summarises(snapshot: Path, tmp_path: Path) -> None:
     out = io.StringIO()
     call_command(
@@ -246,6 +256,7 @@ def test_the_command_screens_and_summarises(snapshot: Path, tmp_path: Path) -> N
     assert (tmp_path / RESULTS).is_file()
 
 
+@pytest.mark.django_db  # the screen command reads the shared parameters there
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -263,6 +274,7 @@ def test_the_command_refuses(
     assert not out.exists()
 
 
+@pytest.mark.django_db  # the screen command reads the shared parameters there
 def test_the_command_names_the_missing_column(snapshot: Path, tmp_path: Path) -> None:
     copy = copy_snapshot(snapshot, tmp_path)
     path = parquet_path(copy, "care")
@@ -333,7 +345,7 @@ def test_the_families_written_are_assessed_as_the_rule_file_says(
 ) -> None:
     """assessments.parquet: the families with an offer and the families of persons with one,
     each with the level ``assess`` gives it."""
-    (wellbeing,) = country_rules("kz").assessments
+    (wellbeing,) = KZ_RULES.assessments
     scores = pq.read_table(results.parent / ASSESSMENTS)
     for expected in ASSESSMENT_SCHEMA:
         assert scores.schema.field(expected.name).type == expected.type, expected.name
@@ -410,7 +422,7 @@ def test_persons_and_families_without_a_record_are_screened_as_the_compiler_says
     programme = load_programme_text(WITHOUT_RECORD, file="pension.yaml")
     assessment = load_rule_text(COUNT_WITHOUT_RECORD, file="count.yaml")
     assert isinstance(assessment, Assessment)
-    carers = [p for p in country_rules("kz").programmes if p.cared is not None]
+    carers = [p for p in KZ_RULES.programmes if p.cared is not None]
     summary = screen(snapshot, ON, [programme, *carers], tmp_path, assessments=[assessment])
     tables = {name: pq.read_table(parquet_path(snapshot, name)) for name in SCHEMAS}
     written = pq.read_table(summary.path).to_pylist()

@@ -54,6 +54,8 @@ from inclusio.benefits.models import (
 )
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.errors import ValidationFailed
+from inclusio.core.parameters import shared_parameters
+from inclusio.countries.shared import SharedParameters
 from inclusio.registry.export import describe
 from inclusio.registry.models import FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
@@ -215,29 +217,31 @@ def _mark_failed(run: ScreeningRun, error: BaseException, started: float) -> Non
         )
 
 
-def rule_programme(programme: Programme) -> RuleProgramme:
-    """The rule file of the programme's version in force, loaded from its stored text."""
+def rule_programme(programme: Programme, shared: SharedParameters) -> RuleProgramme:
+    """The rule file of the programme's version in force, loaded from its stored text with the
+    country's shared parameters as the database holds them now."""
     version = programme.active_version
     assert version is not None
-    return load_programme_text(version.text, file=version.file)
+    return load_programme_text(version.text, file=version.file, shared=shared)
 
 
 def _screen(
     snapshot_dir: Path, on: dt.date, programmes: list[Programme], out_dir: Path, engine: str
 ) -> rules_screen.Summary:
-    rules = [rule_programme(p) for p in programmes]
+    shared = shared_parameters()
+    rules = [rule_programme(p, shared) for p in programmes]
     return rules_screen.screen(
         snapshot_dir,
         on,
         rules,
         out_dir,
-        assessments=assessments(),
+        assessments=assessments(shared),
         engine=engine,
         spark_master=settings.SPARK_MASTER,
     )
 
 
-def assessments() -> list[Assessment]:
+def assessments(shared: SharedParameters) -> list[Assessment]:
     """The country's assessment files (the family well-being level), which order the offers.
 
     A file that does not load orders nothing and stops nothing: the run goes on without it, and
@@ -249,7 +253,7 @@ def assessments() -> list[Assessment]:
         if path.name.endswith(".test.yaml"):
             continue
         try:
-            rule = load_rule_file(path)
+            rule = load_rule_file(path, shared=shared)
         except (RuleError, OSError) as error:
             logger.warning("assessment file not used: %s", error)
             continue
@@ -380,7 +384,8 @@ def _add_ending(
     families = [str(subject) for kind, subject in holders if kind == "family" and subject]
     if not (persons or families):
         return
-    rules = [rule_programme(p) for p in programmes]
+    shared = shared_parameters()
+    rules = [rule_programme(p, shared) for p in programmes]
     db.register("ending", ending_results(snapshot_dir, on, rules, persons, families))
     db.execute(_ENDING_SQL)
 

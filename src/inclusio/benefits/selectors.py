@@ -25,6 +25,7 @@ from inclusio.benefits.models import (
 )
 from inclusio.core.audit import Actor, record_access
 from inclusio.core.errors import AccessDenied, NotFound
+from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import PERSON_READ, SCREENING_VIEW
 from inclusio.core.scope import covers_region, may, require
 from inclusio.registry.models import Person
@@ -202,7 +203,9 @@ def _sentences(version_id: int | None) -> dict[str, dict[str, str]]:
         explain: dict[str, dict[str, str]] = {}
         if version is not None:
             with contextlib.suppress(RuleError):
-                explain = load_programme_text(version.text, file=version.file).explain
+                explain = load_programme_text(
+                    version.text, file=version.file, shared=shared_parameters()
+                ).explain
         _sentences_cache[version_id] = explain
     return _sentences_cache[version_id]
 

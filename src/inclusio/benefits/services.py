@@ -47,6 +47,7 @@ from inclusio.core.audit import (
     record_write,
 )
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, SCREENING_RUN
 from inclusio.registry.models import Person
 from inclusio.registry.selectors import represented_persons
@@ -117,6 +118,7 @@ def programmes_load(*, actor: Actor, directory: Path | None = None) -> LoadRepor
     """
     _require_platform_or_national(actor, SCREENING_RUN)
     directory = Path(directory) if directory is not None else programmes_directory()
+    shared = shared_parameters()
     report = LoadReport()
     for path in sorted(directory.glob("*.yaml")):
         if path.name.endswith(TEST_SUFFIX):
@@ -130,7 +132,7 @@ def programmes_load(*, actor: Actor, directory: Path | None = None) -> LoadRepor
             report.skipped.append(path.name)
             continue
         try:
-            rule = load_programme_text(text, file=str(path))
+            rule = load_programme_text(text, file=str(path), shared=shared)
         except RuleError as error:
             report.errors.append(str(error))
             continue

@@ -26,7 +26,9 @@ from inclusio.benefits.screening import rule_programme
 from inclusio.benefits.services import reform_simulation_record
 from inclusio.core.http import refusals_as_http
 from inclusio.core.models import Region
+from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import REFORM_SIMULATE
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme_text
 from inclusio.rules.reform import Comparison, Difference, compare
@@ -57,8 +59,15 @@ class DraftForm(forms.Form):
         max_length=100_000,
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        choices: list[tuple[str, str]],
+        shared: SharedParameters | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.shared = shared or {}
         self.fields["programme"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
@@ -66,7 +75,7 @@ class DraftForm(forms.Form):
         text = data.get("draft")
         if text:
             try:
-                draft = load_programme_text(text, file=DRAFT_FILE)
+                draft = load_programme_text(text, file=DRAFT_FILE, shared=self.shared)
             except RuleError as error:
                 self.add_error("draft", str(error))
                 return data
@@ -152,9 +161,10 @@ def what_if(request: HttpRequest) -> HttpResponse:
     run = _latest_run()
     context: dict[str, Any] = {"run": run}
     if request.method == "POST":
-        form = DraftForm(request.POST, choices=choices)
+        shared = shared_parameters()
+        form = DraftForm(request.POST, choices=choices, shared=shared)
         if form.is_valid() and run is not None:
-            context.update(_compare(request, form, run, programmes))
+            context.update(_compare(request, form, run, programmes, shared))
     else:
         code = request.GET.get("programme") or (choices[0][0] if choices else "")
         form = DraftForm(
@@ -170,14 +180,18 @@ def what_if(request: HttpRequest) -> HttpResponse:
 
 
 def _compare(
-    request: HttpRequest, form: DraftForm, run: ScreeningRun, programmes: list[Programme]
+    request: HttpRequest,
+    form: DraftForm,
+    run: ScreeningRun,
+    programmes: list[Programme],
+    shared: SharedParameters,
 ) -> dict[str, Any]:
     """The draft beside the law in force: what the screening runs, each programme's version in
     force."""
     drafted = form.cleaned_data["drafted"]
     on = form.cleaned_data["date"]
     try:
-        in_force = [rule_programme(programme) for programme in programmes]
+        in_force = [rule_programme(programme, shared) for programme in programmes]
         comparison = compare(run.snapshot_dir, on, in_force, [drafted])
     except (RuleError, SnapshotError, OSError) as error:
         form.add_error(None, _("The comparison could not run: %(error)s") % {"error": error})

@@ -8,14 +8,23 @@ Second-factor devices have no screen at all, so no key is ever shown after enrol
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from inclusio.core import parameters
 from inclusio.core.account_admin import AccountAdmin
+from inclusio.core.errors import DomainError, ErrorCode
 from inclusio.core.models import AccessEvent, ApiToken, AuditEvent, DatedParameter, Region, User
+from inclusio.core.roles import PARAMETERS_MANAGE
 
 admin.site.register(User, AccountAdmin)
 # Roles are the table in core/roles.py, which every migration re-applies to the groups; the
@@ -30,10 +39,125 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name_kk", "name_ru", "name_en", "is_city")
 
 
+class DatedParameterForm(forms.ModelForm):
+    """A new value, or a correction, checked as the service checks it; saved by the service."""
+
+    key = forms.ChoiceField(label=_("parameter"))
+    # A plain field: the admin's calendar shortcuts name themselves in English on every page.
+    effective = forms.DateField(
+        label=_("takes effect"),
+        help_text=_("Format: YYYY-MM-DD."),
+        widget=forms.DateInput(attrs={"autocomplete": "off"}),
+    )
+    value = forms.DecimalField(label=_("value"), max_digits=18, decimal_places=4)
+    correction = forms.BooleanField(
+        label=_("This corrects the value already entered for that date"),
+        help_text=_("The corrected value stays in the history."),
+        required=False,
+    )
+
+    class Meta:
+        model = DatedParameter
+        fields = ("key", "effective", "value", "reference", "reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = (get_language() or "kk")[:2]
+        self.fields["key"].choices = [  # type: ignore[attr-defined]
+            (key, spec["titles"].get(language) or key)
+            for key, spec in parameters.parameter_keys().items()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            parameters.parameter_value_check(
+                key=data["key"],
+                effective=data["effective"],
+                value=data["value"],
+                reference=data["reference"],
+                reason=data["reason"],
+            )
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        taken = DatedParameter.objects.filter(key=data["key"], effective=data["effective"])
+        if taken.exists() and not data.get("correction"):
+            raise forms.ValidationError(
+                _(
+                    "A value already takes effect on that date; tick the correction box to "
+                    "correct it."
+                ),
+                code=ErrorCode.PARAMETER_DATE_TAKEN,
+            )
+        if data.get("correction") and not taken.exists():
+            raise forms.ValidationError(
+                _("No value takes effect on that date: there is nothing to correct."),
+                code=ErrorCode.PARAMETER_NOTHING_TO_CORRECT,
+            )
+        return data
+
+    def validate_unique(self) -> None:
+        """The service numbers the revision and checks the date; the unsaved row cannot."""
+
+
 @admin.register(DatedParameter)
 class DatedParameterAdmin(admin.ModelAdmin):
-    list_display = ("key", "effective", "value", "reference")
+    """The history of every value (corrections included); new values and corrections go through
+    ``inclusio.core.parameters``: nothing is changed in place or deleted."""
+
+    form = DatedParameterForm
+    list_display = (
+        "key",
+        "effective",
+        "revision",
+        "value",
+        "reference",
+        "reason",
+        "entered_by",
+        "entered_at",
+        "in_force",
+    )
     list_filter = ("key",)
+    date_hierarchy = "effective"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DatedParameter]:
+        return parameters.parameter_history()
+
+    @admin.display(boolean=True, description=_("current (not corrected)"))
+    def in_force(self, row: DatedParameter) -> bool:
+        return not getattr(row, "superseded", False)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return user.has_perm(PARAMETERS_MANAGE) and getattr(user, "region_id", None) is None
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: DatedParameter, form: forms.Form, change: bool
+    ) -> None:
+        write = (
+            parameters.parameter_value_correct
+            if form.cleaned_data.get("correction")
+            else parameters.parameter_value_add
+        )
+        row = write(
+            actor=request.user,
+            key=obj.key,
+            effective=obj.effective,
+            value=obj.value,
+            reference=obj.reference,
+            reason=obj.reason,
+        )
+        obj.pk, obj.revision = row.pk, row.revision
+        obj.entered_by, obj.entered_at = row.entered_by, row.entered_at
+        obj._state.adding = False
 
 
 class ReadOnlyTrail(admin.ModelAdmin):

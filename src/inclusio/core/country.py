@@ -11,9 +11,17 @@ from django.conf import settings
 from inclusio import countries
 from inclusio.core.models import DatedParameter, Region
 
+SEEDED = "Seeded from the country configuration (parameters.json)"
+
 
 def load_country(country: str | None = None) -> tuple[int, int]:
-    """Upsert the country's regions and parameters; safe to run any number of times."""
+    """Upsert the country's regions; seed its dated parameters where the database holds no value
+    for a key and date. Safe to run any number of times (it runs after every migration).
+
+    A parameter value already in the database is never replaced, even if the file says
+    otherwise: the ministry keeps the values through ``inclusio.core.parameters``, and the file
+    only seeds a fresh install. Returns (regions, parameter values seeded).
+    """
     country = country or settings.COUNTRY
     regions = countries.regions(country)
     for row in regions:
@@ -21,14 +29,20 @@ def load_country(country: str | None = None) -> tuple[int, int]:
             code=row["code"],
             defaults={key: row[key] for key in ("name_kk", "name_ru", "name_en", "is_city")},
         )
-    parameters = countries.parameters(country)
-    for row in parameters:
-        DatedParameter.objects.update_or_create(
+    present = set(DatedParameter.objects.values_list("key", "effective"))
+    seeded = [
+        DatedParameter(
             key=row["key"],
             effective=dt.date.fromisoformat(row["effective"]),
-            defaults={"value": Decimal(row["value"]), "reference": row["reference"]},
+            value=Decimal(str(row["value"])),
+            reference=row["reference"],
+            reason=SEEDED,
         )
-    return len(regions), len(parameters)
+        for row in countries.parameters(country)
+        if (row["key"], dt.date.fromisoformat(row["effective"])) not in present
+    ]
+    DatedParameter.objects.bulk_create(seeded)
+    return len(regions), len(seeded)
 
 
 def load_country_after_migrate(**kwargs: Any) -> None:

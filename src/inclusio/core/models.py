@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -58,23 +59,48 @@ class User(AbstractUser):
 
 
 class DatedParameter(models.Model):
-    """A legal value (subsistence minimum, MCI …) in force from ``effective`` until the next."""
+    """A value of a shared legal parameter (subsistence minimum, MCI …), in force from
+    ``effective`` until the next.
+
+    A row is never changed or removed (``inclusio.core.parameters`` is the only writer): a new
+    value is a new row, and a correction of a value is a new row for the same date with the next
+    ``revision``, the corrected one staying as history. In force on a day: the latest revision
+    of the latest effective date on or before it.
+    """
 
     key = models.CharField(_("parameter"), max_length=64)
     effective = models.DateField(_("takes effect"))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
     reference = models.CharField(_("legal reference"), max_length=300)
+    reason = models.TextField(_("reason"), max_length=1000)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
 
     class Meta:
-        ordering = ["key", "effective"]
+        ordering = ["key", "effective", "revision"]
         constraints = [
-            models.UniqueConstraint(fields=["key", "effective"], name="parameter_once_per_date")
+            models.UniqueConstraint(
+                fields=["key", "effective", "revision"], name="parameter_revision_once"
+            ),
+            models.CheckConstraint(condition=models.Q(revision__gte=1), name="parameter_revision"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="parameter_not_negative"),
         ]
         verbose_name = _("dated parameter")
         verbose_name_plural = _("dated parameters")
+        permissions = [
+            ("manage_dated_parameters", _("Enter and correct the values of dated parameters"))
+        ]
 
     def __str__(self) -> str:
-        return f"{self.key} {self.effective}: {self.value}"
+        return f"{self.key} {self.effective} ({self.revision}): {self.value}"
 
 
 class ChainHead(models.Model):

@@ -33,6 +33,7 @@ PAYROLL_MANAGE = "benefits.manage_payroll"
 REFORM_SIMULATE = "benefits.simulate_reform"
 AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
+PARAMETERS_MANAGE = "core.manage_dated_parameters"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -84,6 +85,7 @@ ROLES: tuple[Role, ...] = (
             REFORM_SIMULATE,
             AUDIT_READ,
             ACCESS_LOG_READ,
+            PARAMETERS_MANAGE,
             *BACK_OFFICE,
         ),
     ),

@@ -29,5 +29,13 @@ def regions(country: str) -> list[dict[str, Any]]:
 
 
 def parameters(country: str) -> list[dict[str, Any]]:
+    """The values the database is seeded with: ``{key, effective, value, reference}`` rows."""
     params: list[dict[str, Any]] = country_file(country, "parameters.json")["parameters"]
     return params
+
+
+def parameter_keys(country: str) -> dict[str, dict[str, Any]]:
+    """The country's shared parameters by key: ``{kind, titles}`` (kind ``money`` or
+    ``decimal``)."""
+    keys: dict[str, dict[str, Any]] = country_file(country, "parameters.json")["keys"]
+    return keys

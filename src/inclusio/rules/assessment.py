@@ -34,6 +34,7 @@ import ibis
 import pyarrow as pa
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.compiler import compile_expression, person_table
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Aggregate, Expression, Type, check_aggregate
@@ -60,6 +61,7 @@ _TOP_KEYS = frozenset(
         "reference",
         "entity",
         "parameters",
+        "shared",
         "member_conditions",
         "aggregates",
         "indicators",
@@ -125,8 +127,8 @@ class Assessment:
         return next(level.name for level in self.levels if score >= level.min_score)
 
 
-def read_assessment(root: Node, file: str) -> Assessment:
-    return _AssessmentReader(file).assessment(root)
+def read_assessment(root: Node, file: str, shared: SharedParameters | None = None) -> Assessment:
+    return _AssessmentReader(file, shared).assessment(root)
 
 
 class _AssessmentReader(_Reader):
@@ -148,11 +150,7 @@ class _AssessmentReader(_Reader):
 
         family = family_columns()
         members = person_columns()
-        parameters = (
-            self.parameters(top["parameters"][1], {**members, **family})
-            if "parameters" in top
-            else {}
-        )
+        parameters = self.all_parameters(top, {**members, **family})
         zero = frozenset(
             name for name, p in parameters.items() if any(v.value == 0 for v in p.values)
         )

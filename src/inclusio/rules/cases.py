@@ -30,6 +30,7 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
@@ -129,11 +130,13 @@ def run_cases(
     programme: Programme | Assessment | None = None,
     *,
     connection: Any = None,
+    shared: SharedParameters | None = None,
 ) -> list[Outcome]:
     """Run every case of a YAML test file; one ``Outcome`` per case.
 
     ``connection`` is the Ibis backend the cases run on (a fresh DuckDB by default); the
-    situations are pyarrow tables, which every backend takes as in-memory tables.
+    situations are pyarrow tables, which every backend takes as in-memory tables. Without
+    ``programme``, the file the cases name is loaded with the ``shared`` parameters.
     """
     path = Path(path)
     file = str(path)
@@ -146,7 +149,7 @@ def run_cases(
             raise RuleError(
                 "a rule test file needs 'programme' (or 'assessment')", file=file, line=1
             )
-        programme = load_rule_file(path.parent / document[key])
+        programme = load_rule_file(path.parent / document[key], shared=shared)
     outcomes = []
     for case in document["cases"]:
         line = case.get("__line__", 1)

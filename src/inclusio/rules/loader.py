@@ -13,6 +13,7 @@ import pyarrow as pa
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
 from inclusio.snapshot.contract import SCHEMAS
@@ -35,6 +36,7 @@ _TOP_KEYS = frozenset(
         "reference",
         "entity",
         "parameters",
+        "shared",
         "conditions",
         "eligible",
         "amount",
@@ -52,6 +54,8 @@ MEMBER_COUNT = "member_count"  # per family: how many members meet the ``members
 CARED_COUNT = "cared_count"  # per carer: how many cared persons meet the ``cared`` conditions
 CARE_COLUMNS = {"care_relation": Type.STRING, "care_since": Type.DATE}
 _CARED_KEYS = frozenset({"conditions", "earliest_carer_only"})
+# The rule-language type of a shared parameter's kind (inclusio.countries.shared.KINDS).
+SHARED_KINDS = {"money": Type.INT, "decimal": Type.DECIMAL}
 
 
 def arrow_type(data_type: pa.DataType) -> Type:
@@ -108,6 +112,12 @@ class Parameter:
         for value in self.values:
             if value.effective <= on:
                 current = value
+        if current is None and not self.values:
+            raise RuleError(
+                f"parameter {self.name!r} has no value on {on.isoformat()}: it has no value yet",
+                file=self.file,
+                line=self.line,
+            )
         if current is None:
             raise RuleError(
                 f"parameter {self.name!r} has no value on {on.isoformat()}: "
@@ -178,29 +188,40 @@ class Programme:
         return self.valid_until is None or on <= self.valid_until
 
 
-def load_programme(path: Path | str) -> Programme:
+# Every loader takes the country's shared parameters (``inclusio.countries.shared``): a file's
+# ``shared`` names are looked up there, and their dated values become the file's parameters as
+# if written in it. Without them, a file that names a shared parameter is refused.
+
+
+def load_programme(path: Path | str, *, shared: SharedParameters | None = None) -> Programme:
     path = Path(path)
-    return load_programme_text(path.read_text(encoding="utf-8"), file=str(path))
+    return load_programme_text(path.read_text(encoding="utf-8"), file=str(path), shared=shared)
 
 
-def load_programme_text(text: str, *, file: str = "<rule>") -> Programme:
+def load_programme_text(
+    text: str, *, file: str = "<rule>", shared: SharedParameters | None = None
+) -> Programme:
     root = compose(text, file)
-    return _Reader(file).programme(root)
+    return _Reader(file, shared).programme(root)
 
 
-def load_rule_file(path: Path | str) -> Programme | Assessment:
+def load_rule_file(
+    path: Path | str, *, shared: SharedParameters | None = None
+) -> Programme | Assessment:
     """A programme or an assessment, by the file's ``kind``."""
     path = Path(path)
-    return load_rule_text(path.read_text(encoding="utf-8"), file=str(path))
+    return load_rule_text(path.read_text(encoding="utf-8"), file=str(path), shared=shared)
 
 
-def load_rule_text(text: str, *, file: str = "<rule>") -> Programme | Assessment:
+def load_rule_text(
+    text: str, *, file: str = "<rule>", shared: SharedParameters | None = None
+) -> Programme | Assessment:
     root = compose(text, file)
     if rule_kind(root, file) == "assessment":
         from inclusio.rules.assessment import read_assessment  # it builds on this module
 
-        return read_assessment(root, file)
-    return _Reader(file).programme(root)
+        return read_assessment(root, file, shared)
+    return _Reader(file, shared).programme(root)
 
 
 def rule_kind(root: Node, file: str) -> str:
@@ -278,8 +299,9 @@ def value_type(value: Any) -> Type | None:
 
 
 class _Reader:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, shared: SharedParameters | None = None) -> None:
         self.file = file
+        self.shared: SharedParameters = shared or {}
 
     def fail(self, node: Node, message: str) -> RuleError:
         return RuleError(message, file=self.file, line=line_of(node))
@@ -349,9 +371,7 @@ class _Reader:
 
         columns = person_columns() if entity == "person" else family_columns()
         every_column = {**person_columns(), **family_columns()}
-        parameters = (
-            self.parameters(top["parameters"][1], every_column) if "parameters" in top else {}
-        )
+        parameters = self.all_parameters(top, every_column)
         names: dict[str, Type] = dict(columns)
         names.update({name: p.type for name, p in parameters.items()})
         zero = frozenset(
@@ -518,10 +538,51 @@ class _Reader:
             source, names, file=self.file, line=expression_line(node), zero_names=zero
         )
 
-    def parameters(self, node: Node, columns: dict[str, Type]) -> dict[str, Parameter]:
-        result: dict[str, Parameter] = {}
+    def all_parameters(
+        self, top: dict[str, tuple[Node, Node]], columns: dict[str, Type]
+    ) -> dict[str, Parameter]:
+        """The shared parameters the file names (``shared``), then its own (``parameters``)."""
         names: dict[str, Type] = dict(columns)
+        result = self.shared_parameters(top["shared"][1], names) if "shared" in top else {}
+        if "parameters" in top:
+            result.update(self.parameters(top["parameters"][1], names))
+        return result
+
+    def shared_parameters(self, node: Node, names: dict[str, Type]) -> dict[str, Parameter]:
+        """``shared: [name, …]``: the country's parameters the file reads, with their values."""
+        if not isinstance(node, SequenceNode) or not node.value:
+            raise self.fail(node, "shared: a list of the country's parameter names")
+        result: dict[str, Parameter] = {}
+        for item in node.value:
+            name = scalar(item, self.file)
+            if not isinstance(name, str):
+                raise self.fail(item, "shared: a list of the country's parameter names")
+            if name not in self.shared:
+                known = ", ".join(sorted(self.shared)) or "none"
+                raise self.fail(
+                    item, f"unknown shared parameter {name!r} (the country's are: {known})"
+                )
+            self.new_name(name, item, names)
+            parameter = self.shared[name]
+            kind = SHARED_KINDS[parameter.kind]
+            line = line_of(item)
+            values = tuple(
+                ParameterValue(v.effective, v.value, v.reference, line) for v in parameter.values
+            )
+            result[name] = Parameter(name, kind, values, self.file, line)
+            names[name] = kind
+        return result
+
+    def parameters(self, node: Node, names: dict[str, Type]) -> dict[str, Parameter]:
+        """The file's own dated parameters; ``names`` (columns, shared parameters) grows."""
+        result: dict[str, Parameter] = {}
         for name, (key_node, value_node) in mapping(node, self.file, "parameters").items():
+            if name in self.shared:
+                raise self.fail(
+                    key_node,
+                    f"{name!r} is a shared parameter of the country: name it under 'shared' "
+                    "instead of copying its values",
+                )
             self.new_name(name, key_node, names)
             if not isinstance(value_node, SequenceNode) or not value_node.value:
                 raise self.fail(

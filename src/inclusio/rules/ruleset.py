@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment
 from inclusio.rules.loader import Programme, load_rule_file
 
@@ -27,11 +28,12 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if not p.name.endswith(TEST_SUFFIX))
 
 
-def load_rules(paths: list[Path]) -> RuleSet:
+def load_rules(paths: list[Path], shared: SharedParameters) -> RuleSet:
+    """Every file, its ``shared`` names read from ``shared`` (the country's parameters)."""
     programmes: list[Programme] = []
     assessments: list[Assessment] = []
     for path in paths:
-        rule = load_rule_file(path)
+        rule = load_rule_file(path, shared=shared)
         if isinstance(rule, Programme):
             programmes.append(rule)
         else:

@@ -6,6 +6,10 @@ is loaded and its ``<name>.test.yaml`` cases are run on the engine (DuckDB by de
 files (their ``.test.yaml`` beside them is run) or rule test files. One line per case, then ``N
 passed, M failed``; the exit status is non-zero when a case fails, or when a file cannot be
 loaded (printed as ``file:line: message``) or has no rule tests.
+
+The country's shared parameters (the subsistence minimum…) are read from its
+``parameters.json`` by default, so the rule tests need no database and check the rules against
+the published values; ``--parameters database`` reads the values the ministry keeps instead.
 """
 
 from __future__ import annotations
@@ -17,16 +21,21 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from inclusio.core.parameters import shared_parameters
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.countries.shared import SharedParameters, country_parameters
 from inclusio.rules import ruleset
 from inclusio.rules.cases import run_cases
 from inclusio.rules.engines import ENGINES, EngineUnavailable, connect
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_rule_file
 from inclusio.rules.ruleset import TEST_SUFFIX
+
+PARAMETER_SOURCES = ("file", "database")
 
 
 def rule_files(country: str) -> list[Path]:
@@ -40,10 +49,11 @@ def rule_files(country: str) -> list[Path]:
     return ruleset.rule_files(folder)
 
 
-def country_rules(country: str) -> ruleset.RuleSet:
-    """Every rule file of the country, loaded; a refusal is a ``CommandError`` (file:line)."""
+def country_rules(country: str, shared: SharedParameters) -> ruleset.RuleSet:
+    """Every rule file of the country, loaded with its ``shared`` parameters; a refusal is a
+    ``CommandError`` (file:line)."""
     try:
-        return ruleset.load_rules(rule_files(country))
+        return ruleset.load_rules(rule_files(country), shared)
     except RuleError as error:
         raise CommandError(str(error)) from None
 
@@ -80,6 +90,15 @@ class Command(BaseCommand):
             help=_("Engine to run the cases on; give it twice for both (default: duckdb)."),
         )
         test.add_argument(
+            "--parameters",
+            choices=PARAMETER_SOURCES,
+            default="file",
+            help=_(
+                "Where the country's shared parameters come from: its parameters.json (default, "
+                "no database needed) or the database, where the ministry keeps them."
+            ),
+        )
+        test.add_argument(
             "files",
             nargs="*",
             metavar="FILES",
@@ -91,6 +110,15 @@ class Command(BaseCommand):
         files = [Path(f) for f in options.get("files") or []]
         if not files:
             files = rule_files(country)
+        if options.get("parameters") == "database":
+            try:
+                shared = shared_parameters(country)
+            except DatabaseError as error:
+                raise CommandError(
+                    _("The database's parameters cannot be read: %(error)s") % {"error": error}
+                ) from None
+        else:
+            shared = country_parameters(country)
         tally = Tally()
         for engine in dict.fromkeys(options.get("engine") or ["duckdb"]):
             try:
@@ -98,7 +126,7 @@ class Command(BaseCommand):
             except EngineUnavailable as error:
                 raise CommandError(str(error)) from None
             for path in files:
-                self.run_file(path, tally, engine, connection)
+                self.run_file(path, tally, engine, connection, shared)
         summary = _("%(passed)d passed, %(failed)d failed") % {
             "passed": tally.passed,
             "failed": tally.failed,
@@ -111,13 +139,15 @@ class Command(BaseCommand):
         if tally.failed or tally.errors:
             raise CommandError(_("Rule tests failed: %(summary)s.") % {"summary": summary})
 
-    def run_file(self, path: Path, tally: Tally, engine: str, connection: Any) -> None:
+    def run_file(
+        self, path: Path, tally: Tally, engine: str, connection: Any, shared: SharedParameters
+    ) -> None:
         try:
             if path.name.endswith(TEST_SUFFIX):
                 tests = path
-                outcomes = run_cases(tests, connection=connection)
+                outcomes = run_cases(tests, connection=connection, shared=shared)
             else:
-                programme = load_rule_file(path)
+                programme = load_rule_file(path, shared=shared)
                 tests = cases_file_of(path)
                 if not tests.is_file():
                     tally.errors += 1

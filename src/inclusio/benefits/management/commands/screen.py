@@ -10,6 +10,9 @@ Spark at ``INCLUSIO_SPARK_MASTER`` (``local[2]`` by default: Spark inside this p
 the snapshot beside the programme in force with the same id; the difference (recipients gained
 and lost, monthly and yearly cost, by programme and region) is printed and written to
 ``DIR/reform.csv``. No award is touched.
+
+The country's shared parameters (the subsistence minimum…) are the database's, as the ministry
+keeps them (``inclusio.core.parameters``); the values used are written with the results.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from inclusio.benefits.management.commands.rules import country_rules
+from inclusio.core.parameters import shared_parameters
 from inclusio.core.progress import step_progress
+from inclusio.countries.shared import SharedParameters
 from inclusio.registry.export import describe
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
@@ -90,14 +95,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         on = screening_date(options["date"])
         country = options.get("country") or settings.COUNTRY
-        rules = country_rules(country)
+        shared = shared_parameters(country)
+        rules = country_rules(country, shared)
         programmes = list(rules.programmes)
         if not programmes:
             raise CommandError(
                 _("The country %(country)r has no programmes.") % {"country": country}
             )
         if options.get("reform"):
-            self.compare(options, on, programmes)
+            self.compare(options, on, programmes, shared)
             return
 
         labels = {
@@ -153,10 +159,16 @@ class Command(BaseCommand):
             % {"path": summary.path, "seconds": time.monotonic() - started}
         )
 
-    def compare(self, options: dict[str, Any], on: datetime.date, programmes: list[Any]) -> None:
+    def compare(
+        self,
+        options: dict[str, Any],
+        on: datetime.date,
+        programmes: list[Any],
+        shared: SharedParameters,
+    ) -> None:
         """``--reform``: the drafts beside the law in force; a table printed, ``reform.csv``."""
         try:
-            drafts = [load_programme(path) for path in options["reform"]]
+            drafts = [load_programme(path, shared=shared) for path in options["reform"]]
             comparison = compare(
                 options["snapshot"],
                 on,
