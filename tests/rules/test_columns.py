@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.countries.shared import country_parameters
 from inclusio.rules.assessment import Assessment
 from inclusio.rules.columns import columns_read
 from inclusio.rules.loader import Programme, load_rule_file
 from inclusio.rules.ruleset import rule_files
 
+SHARED = country_parameters("kz")
+
 
 def kz(name: str) -> Programme | Assessment:
-    return load_rule_file(COUNTRIES_DIR / "kz" / "programmes" / f"{name}.yaml")
+    return load_rule_file(COUNTRIES_DIR / "kz" / "programmes" / f"{name}.yaml", shared=SHARED)
 
 
 def test_a_person_programme_reads_its_names_in_persons_and_disability() -> None:
@@ -48,7 +51,10 @@ def test_an_assessment_reads_the_familys_columns_in_its_indicators() -> None:
     everything = columns_read(
         [
             r
-            for r in map(load_rule_file, rule_files(COUNTRIES_DIR / "kz" / "programmes"))
+            for r in (
+                load_rule_file(path, shared=SHARED)
+                for path in rule_files(COUNTRIES_DIR / "kz" / "programmes")
+            )
             if isinstance(r, Programme)
         ],
         [assessment],

@@ -190,9 +190,7 @@ def test_a_snapshot_in_the_foundations_columns_screens_the_same(
     rewrite(families, pq.read_table(families).drop_columns(["latitude", "longitude"]))
     disability = parquet_path(copy, "disability")
     rewrite(disability, pq.read_table(disability).drop_columns(["speech"]))
-    again = screen(
-        copy, ON, programmes, tmp_path / "out", assessments=country_rules("kz").assessments
-    )
+    again = screen(copy, ON, programmes, tmp_path / "out", assessments=KZ_RULES.assessments)
     assert again.path.read_bytes() == results.read_bytes()
 
 
@@ -206,7 +204,7 @@ def test_a_column_is_demanded_only_by_a_rule_that_reads_it(
     rewrite(persons, pq.read_table(persons).drop_columns(["monthly_income_kzt"]))
     assert screen(copy, ON, programmes, tmp_path / "out").subjects > 0
     with pytest.raises(SnapshotError) as caught:
-        screen(copy, ON, programmes, tmp_path / "out2", assessments=country_rules("kz").assessments)
+        screen(copy, ON, programmes, tmp_path / "out2", assessments=KZ_RULES.assessments)
     assert (caught.value.file, caught.value.column) == (persons, "monthly_income_kzt")
     assert not (tmp_path / "out2").exists()
 
