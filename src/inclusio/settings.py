@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so that it sees a view's refusal first and answers it with its status page.
+    "inclusio.core.http.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "inclusio.urls"

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.iban import parse_kz_iban
 from inclusio.core.errors import ValidationFailed
 
@@ -61,7 +62,7 @@ class AnswerForm(forms.Form):
             if self.account_required:
                 raise forms.ValidationError(
                     _("Enter the bank account (IBAN) the money should be paid into."),
-                    code="PAYMENT_ACCOUNT_REQUIRED",
+                    code=ErrorCode.PAYMENT_ACCOUNT_REQUIRED,
                 )
             return ""
         try:
@@ -83,6 +84,6 @@ class PayrollForm(forms.Form):
         if match is None or not 1 <= int(match.group(2)) <= 12:
             raise forms.ValidationError(
                 _("Enter the month as a year and month, for example 2024-01."),
-                code="MONTH_FORMAT",
+                code=ErrorCode.MONTH_FORMAT,
             )
         return dt.date(int(match.group(1)), int(match.group(2)), 1)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
 from inclusio.benefits import pain001, screening
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.iban import parse_kz_iban
 from inclusio.benefits.models import (
     Award,
@@ -70,7 +71,8 @@ def _require_national(actor: Actor, permission: str) -> None:
     ):
         return
     raise AccessDenied(
-        "NOT_MINISTRY", _("Only the ministry may do this: it is outside your role or scope.")
+        ErrorCode.NOT_MINISTRY,
+        _("Only the ministry may do this: it is outside your role or scope."),
     )
 
 
@@ -203,7 +205,7 @@ def _answerable(actor: Actor, proposal_id: int, what: str) -> Proposal:
     (logged, committed on its own) and nothing written."""
     proposal = Proposal.objects.select_related("person").filter(pk=proposal_id).first()
     if proposal is None:
-        raise NotFound("PROPOSAL_NOT_FOUND", _("There is no such proposal."))
+        raise NotFound(ErrorCode.PROPOSAL_NOT_FOUND, _("There is no such proposal."))
     if not _may_answer_for(actor, proposal.person):
         if actor is not None and actor.is_authenticated:
             record_access(
@@ -214,7 +216,7 @@ def _answerable(actor: Actor, proposal_id: int, what: str) -> Proposal:
                 granted=False,
             )
         raise AccessDenied(
-            "NOT_YOUR_PROPOSAL",
+            ErrorCode.NOT_YOUR_PROPOSAL,
             _("Only the person or their legal representative can answer this proposal."),
         )
     return proposal
@@ -259,7 +261,7 @@ def proposal_accept(
                 )
             elif pays and not PaymentAccount.objects.filter(person=proposal.person).exists():
                 raise ValidationFailed(
-                    "PAYMENT_ACCOUNT_REQUIRED",
+                    ErrorCode.PAYMENT_ACCOUNT_REQUIRED,
                     _("Give the IBAN of the bank account the benefit should be paid to."),
                 )
             decision = _decide(proposal, actor, consent=True)
@@ -293,7 +295,7 @@ def proposal_refuse(*, actor: Actor, proposal_id: int) -> Decision:
 def _require_pending(proposal: Proposal) -> None:
     if proposal.status != Proposal.Status.PENDING:
         raise Conflict(
-            "PROPOSAL_CLOSED",
+            ErrorCode.PROPOSAL_CLOSED,
             _("This proposal no longer waits for an answer (%(status)s)."),
             status=proposal.get_status_display(),
         )
@@ -355,7 +357,7 @@ def message_mark_read(*, actor: Actor, message_id: int) -> None:
     """The person (or their representative) has read a message; reading again changes nothing."""
     message = Message.objects.select_related("recipient").filter(pk=message_id).first()
     if message is None or not _may_answer_for(actor, message.recipient):
-        raise NotFound("MESSAGE_NOT_FOUND", _("There is no such message."))
+        raise NotFound(ErrorCode.MESSAGE_NOT_FOUND, _("There is no such message."))
     if message.read_at is not None:
         return
     with transaction.atomic():
@@ -446,7 +448,7 @@ def payment_file(payroll: Payroll) -> bytes:
     """
     if not payroll.payments.filter(status=Payment.Status.SCHEDULED).exists():
         raise ValidationFailed(
-            "PAYROLL_EMPTY",
+            ErrorCode.PAYROLL_EMPTY,
             _("The payroll of %(month)s has no payment to make, so there is no payment file."),
             month=f"{payroll.month:%Y-%m}",
         )

@@ -13,7 +13,7 @@ from inclusio.benefits import page_data, selectors, services
 from inclusio.benefits.forms import AnswerForm, PayrollForm
 from inclusio.benefits.models import Decision, Payroll, Proposal
 from inclusio.core.errors import DomainError
-from inclusio.core.http import add_domain_error, refusals_as_http
+from inclusio.core.http import add_domain_error
 from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_VIEW
 from inclusio.registry import selectors as registry_selectors
 
@@ -27,7 +27,6 @@ def _answer_field(code: str) -> str | None:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     own = registry_selectors.own_person(request.user)
@@ -40,7 +39,6 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def for_person(request: HttpRequest, iin: str) -> HttpResponse:
     """The benefits of someone the user represents (or, for staff, a person of their region)."""
@@ -68,7 +66,6 @@ def _answered(request: HttpRequest, proposal: Proposal) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_http_methods(["GET", "POST"])
 def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
@@ -135,7 +132,6 @@ def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
@@ -147,7 +143,6 @@ def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = selectors.decision_get(actor=request.user, decision_id=decision_id)
@@ -169,7 +164,6 @@ def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def decision_why(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = selectors.decision_get(actor=request.user, decision_id=decision_id)
@@ -185,7 +179,6 @@ def decision_why(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @login_required
 @permission_required(SCREENING_VIEW, raise_exception=True)
-@refusals_as_http
 @require_GET
 def runs(request: HttpRequest) -> HttpResponse:
     seen = selectors.runs_list(actor=request.user)
@@ -208,7 +201,6 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(SCREENING_VIEW, raise_exception=True)
-@refusals_as_http
 @require_GET
 def run(request: HttpRequest, run_id: int) -> HttpResponse:
     view = selectors.run_get(actor=request.user, run_id=run_id)
@@ -232,7 +224,6 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @permission_required(PAYROLL_MANAGE, raise_exception=True)
-@refusals_as_http
 @require_http_methods(["GET", "POST"])
 def payrolls(request: HttpRequest) -> HttpResponse:
     form = PayrollForm(request.POST if request.method == "POST" else None)
@@ -257,7 +248,6 @@ def payrolls(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(PAYROLL_MANAGE, raise_exception=True)
-@refusals_as_http
 @require_GET
 def payment_file(request: HttpRequest, payroll_id: int) -> HttpResponse:
     payroll = get_object_or_404(Payroll, pk=payroll_id)

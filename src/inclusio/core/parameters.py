@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core.errors import NotFound
+from inclusio.core.errors import ErrorCode, NotFound
 from inclusio.core.models import DatedParameter
 
 
@@ -18,7 +18,7 @@ def parameter_on(key: str, day: dt.date) -> DatedParameter:
     )
     if found is None:
         raise NotFound(
-            "PARAMETER_NOT_IN_FORCE",
+            ErrorCode.PARAMETER_NOT_IN_FORCE,
             _("No value of %(key)s is in force on %(day)s."),
             key=key,
             day=day.isoformat(),

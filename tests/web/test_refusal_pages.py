@@ -1,0 +1,71 @@
+"""A domain refusal that a view lets through is answered with its status page: the status
+right, the message in the reader's language, the stable code; never a server error."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_trio, sign_in
+from tests.web.counts import row_counts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.urls("tests.web.refusal_urls")
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/ru/refuse/403/", 403, "У вас нет доступа к этой странице"),
+        ("/ru/refuse/404/", 404, "Страница не найдена"),
+        ("/ru/refuse/409/", 409, "Сейчас это сделать нельзя"),
+        ("/ru/refuse/422/", 422, "Это нельзя принять"),
+        ("/ru/refuse/other/", 400, "Запрос не удалось понять"),
+    ],
+)
+def test_each_refusal_has_its_status_page_with_message_and_code(
+    client: Client, path: str, status: int, heading: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    page = response.content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert "Страница не найдена</p>" in page  # the refusal's own message, translated
+    assert "<code>TEST_REFUSAL</code>" in page
+
+
+@pytest.mark.urls("tests.web.refusal_urls")
+def test_a_refusal_page_speaks_kazakh_too(client: Client) -> None:
+    page = client.get("/kk/refuse/iin/").content.decode()
+    assert "<code>IIN_LENGTH</code>" in page
+    assert "Мұны қабылдау мүмкін емес" in page  # "This cannot be accepted"
+
+
+@pytest.mark.urls("tests.web.refusal_urls")
+def test_a_fault_that_is_not_a_refusal_stays_a_server_error() -> None:
+    # The refusal pages answer refusals only: a bug must still reach the error log as one.
+    client = Client(raise_request_exception=False)
+    assert client.get("/en/fault/").status_code == 500
+
+
+# --- the requests that ended in a 500 before ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ru/registry/persons/123/",
+        "/ru/benefits/persons/123/",
+        "/ru/registry/me/access-log/?iin=123",
+    ],
+)
+def test_a_malformed_iin_in_an_address_is_refused_with_its_code(client: Client, path: str) -> None:
+    trio = make_trio()
+    sign_in(client, trio.own_officer)
+    before = row_counts()
+    response = client.get(path)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "<code>IIN_LENGTH</code>" in page
+    assert "ИИН должен состоять ровно из 12 цифр; указано: 3." in page
+    assert row_counts() == before
