@@ -51,6 +51,17 @@ class DocumentMeta:
     size_bytes: int
 
 
+def check_document_size(size_bytes: int) -> None:
+    """Refuse a size the register cannot keep (the referral form checks it first, too)."""
+    if not 1 <= size_bytes <= MAX_DOCUMENT_BYTES:
+        raise ValidationFailed(
+            ErrorCode.DOCUMENT_SIZE,
+            _("A document's size must be from 1 to %(limit)s bytes; %(size)s given."),
+            limit=MAX_DOCUMENT_BYTES,
+            size=size_bytes,
+        )
+
+
 def _check_document(doc: DocumentMeta) -> None:
     digest = doc.sha256.lower()
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
@@ -62,13 +73,7 @@ def _check_document(doc: DocumentMeta) -> None:
         raise ValidationFailed(
             ErrorCode.DOCUMENT_INCOMPLETE, _("A document needs a title and a file name.")
         )
-    if not 1 <= doc.size_bytes <= MAX_DOCUMENT_BYTES:
-        raise ValidationFailed(
-            ErrorCode.DOCUMENT_SIZE,
-            _("A document's size must be from 1 to %(limit)s bytes; %(size)s given."),
-            limit=MAX_DOCUMENT_BYTES,
-            size=doc.size_bytes,
-        )
+    check_document_size(doc.size_bytes)
 
 
 def referral_file(
