@@ -47,28 +47,24 @@ WRONG_CHECKSUM_IIN = VALID_IIN[:11] + str((int(VALID_IIN[11]) + 1) % 10)
 
 # What someone could type where a value is expected: not digits, too big for any integer
 # column, negative, non-ASCII digits and letters, an IIN one digit too long or mistyped, a NUL
-# (PostgreSQL refuses it in text), very long text, impossible dates, and path tricks.
+# (PostgreSQL refuses it in text), text longer than any column, a year zero, a day that does
+# not exist.
 HOSTILE = (
     "x",
     str(10**20),
     "-1",
-    "0",
     "٣٤",
     "Ω☃ قزاق",
     "1234567890123",
     WRONG_CHECKSUM_IIN,
     "\x00",
     "9" * 5000,
-    "1e400",
-    "NaN",
     "0000-01",
     "0000-01-01",
     "2024-02-30",
-    "99999-12-31",
-    "..",
-    "%",
-    " ",
 )
+# The back office is Django's admin, which parses its own arguments: the first few suffice.
+HOSTILE_TO_THE_BACK_OFFICE = HOSTILE[:8]
 # The query parameters the pages read, and a few every site is probed with.
 QUERY_PARAMETERS = ("q", "iin", "next", "programme", "page", "month", "date", "purpose", "lang")
 # Crashes found by this sweep in code another part of issue 8 is rewriting: the sweep leaves
@@ -196,12 +192,12 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
     # Signing out last: it would end the session that the other requests use.
     routes.sort(key=lambda route: route.name == "web:logout")
     for route in routes:
-        if route.template.startswith("/api/"):
+        if route.template.startswith("/api/v1/"):
             continue  # swept from the OpenAPI document, with a token
         left_out = LEFT_TO_OTHER_PARTS.get(route.name, set())
         query = [name for name in QUERY_PARAMETERS if name not in left_out]
         fields = [name for name in FORM_FIELDS if name not in left_out]
-        for value in HOSTILE:
+        for value in HOSTILE_TO_THE_BACK_OFFICE if admin else HOSTILE:
             for url in {_url(route, value), _url(route, known=world.known)}:
                 send("get", url, data=dict.fromkeys(query, value))
                 send("post", url, data=dict.fromkeys(fields, value))
@@ -245,7 +241,18 @@ FORM_FIELDS = (
 )
 
 
-@pytest.mark.parametrize("role", [None, *(role.code for role in ROLES)])
+def _roles_that_differ() -> list[str]:
+    """One role for each set of permissions: the checks read permissions and the person's
+    links, never a role's name, so roles granting the same permissions meet the same answers.
+    The person and the representative differ by their links, so both are kept."""
+    kept: dict[object, str] = {}
+    for role in ROLES:
+        key = role.code if role.code in ("person", "representative") else role.permissions
+        kept.setdefault(key, role.code)
+    return list(kept.values())
+
+
+@pytest.mark.parametrize("role", [None, *_roles_that_differ()])
 def test_no_page_answers_a_hostile_request_with_a_server_error(role: str | None) -> None:
     world = _world()
     client = _client(world.accounts[role] if role else None)

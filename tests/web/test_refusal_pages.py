@@ -48,6 +48,13 @@ def test_a_fault_that_is_not_a_refusal_stays_a_server_error() -> None:
     assert client.get("/en/fault/").status_code == 500
 
 
+def test_a_request_django_itself_refuses_gets_the_400_page(client: Client) -> None:
+    # Rendered by Django without a request (here: a host the site does not answer for).
+    response = client.get("/en/", headers={"host": "elsewhere.example"})
+    assert response.status_code == 400
+    assert "<h1>The request could not be understood</h1>" in response.content.decode()
+
+
 # --- the requests that ended in a 500 before ----------------------------------------------------
 
 
