@@ -65,6 +65,7 @@ HOSTILE = (
 )
 # The back office is Django's admin, which parses its own arguments: the first few suffice.
 HOSTILE_TO_THE_BACK_OFFICE = HOSTILE[:8]
+OTHER_METHODS = ("head", "options", "put", "patch", "delete")
 # The query parameters the pages read, and a few every site is probed with.
 QUERY_PARAMETERS = ("q", "iin", "next", "programme", "page", "month", "date", "purpose", "lang")
 # Crashes found by this sweep in code another part of issue 8 is rewriting: the sweep leaves
@@ -185,7 +186,7 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
     def send(method: str, url: str, **kwargs: Any) -> None:
         response = send_undone(client, method, url, **kwargs)
         if response.status_code >= 500:
-            value = next(iter(kwargs["data"].values()))[:40]
+            value = next(iter(kwargs["data"].values()), "")[:40]
             failures.append(f"{method.upper()} {url[:80]!r} (value {value!r}) → 500")
 
     routes = [r for r in all_routes() if admin == ("/admin/" in r.template)]
@@ -201,6 +202,9 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
             for url in {_url(route, value), _url(route, known=world.known)}:
                 send("get", url, data=dict.fromkeys(query, value))
                 send("post", url, data=dict.fromkeys(fields, value))
+        # The methods an API client can send as easily as GET and POST.
+        for method in OTHER_METHODS:
+            send(method, _url(route, known=world.known), data={})
     return failures
 
 
@@ -376,6 +380,13 @@ def test_no_api_operation_answers_a_hostile_request_with_a_server_error(role: st
     failures = []
     client = Client(raise_request_exception=False)
     for method, path, path_names, query_names in operations:
+        for other in OTHER_METHODS:
+            url = path
+            for name in path_names:
+                url = url.replace("{" + name + "}", world.known.get(name, "1"))
+            response = getattr(client, other)(url, headers={"Authorization": f"Bearer {token}"})
+            if response.status_code >= 500:
+                failures.append(f"{other.upper()} {url!r} → {response.status_code}")
         for value in (*HOSTILE, world.known["iin"], new_iin()):
             url = path
             for name in path_names:
