@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.models import Programme, ScreeningRun
 from inclusio.benefits.page_data import number_text, tenge_text
 from inclusio.benefits.screening import rule_programme
 from inclusio.core.audit import record_write
+from inclusio.core.errors import NotFound
 from inclusio.core.models import Region
 from inclusio.core.roles import REFORM_SIMULATE
 from inclusio.rules.errors import RuleError
@@ -156,6 +158,10 @@ def what_if(request: HttpRequest) -> HttpResponse:
             context.update(_compare(request, form, run, programmes))
     else:
         code = request.GET.get("programme") or (choices[0][0] if choices else "")
+        if code and code not in dict(choices):
+            raise NotFound(
+                ErrorCode.PROGRAMME_NOT_FOUND, gettext_lazy("There is no such programme.")
+            )
         form = DraftForm(
             initial={
                 "programme": code,
