@@ -402,3 +402,35 @@ def test_no_api_operation_answers_a_hostile_request_with_a_server_error(role: st
                 if response.status_code >= 500:
                     failures.append(f"{method.upper()} {url!r} {headers} → {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+# --- headers a client chooses ---------------------------------------------------------------------
+
+# WSGI hands headers over as latin-1 text: "\xe2\x98\x83" is how a UTF-8 snowman arrives.
+SNOWMAN = "\xe2\x98\x83"
+HOSTILE_HEADERS = (
+    {"Accept-Language": SNOWMAN + ", x-;q=abc, *;q=-1"},
+    {"Accept-Language": "kk" * 2000},
+    {"Cookie": f"sessionid={SNOWMAN}; csrftoken=\x01; django_language=zz-ZZ"},
+    {"Cookie": "sessionid=" + "a" * 5000},
+    {"Authorization": "Bearer"},
+    {"Authorization": f"Basic {SNOWMAN}"},
+    {"X-Forwarded-For": "not an address, ::1, 999.1.1.1"},
+    {"Content-Type": "multipart/form-data; boundary="},
+)
+
+
+def test_no_page_answers_hostile_headers_with_a_server_error() -> None:
+    world = _world()
+    client = Client(raise_request_exception=False)
+    failures = []
+    for route in all_routes():
+        if "/admin/" in route.template:
+            continue
+        url = _url(route, known=world.known)
+        for headers in HOSTILE_HEADERS:
+            for method in ("get", "post"):
+                response = send_undone(client, method, url, headers=headers)
+                if response.status_code >= 500:
+                    failures.append(f"{method.upper()} {url} {headers!r:.80} → 500")
+    assert not failures, "\n".join(failures)
