@@ -76,3 +76,33 @@ def test_a_malformed_iin_in_an_address_is_refused_with_its_code(client: Client, 
     assert "<code>IIN_LENGTH</code>" in page
     assert "ИИН должен состоять ровно из 12 цифр; указано: 3." in page
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "message"),
+    [
+        (f"/ru/benefits/offers/{10**20}/", "PROPOSAL_NOT_FOUND", "Такого предложения нет."),
+        (f"/ru/benefits/decisions/{10**20}/why/", "DECISION_NOT_FOUND", "Такого решения нет."),
+        (f"/ru/assessment/referrals/{10**20}/", "REFERRAL_NOT_FOUND", "Такого направления нет."),
+    ],
+)
+def test_an_id_beyond_any_column_is_not_found(
+    client: Client, path: str, code: str, message: str
+) -> None:
+    trio = make_trio(role="mse_specialist")
+    sign_in(client, trio.own_officer)
+    before = row_counts()
+    response = client.get(path)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert f"<code>{code}</code>" in page
+    assert message in page
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("path", ["/ru/benefits/offers/x/", "/ru/assessment/referrals/-1/"])
+def test_an_id_that_is_no_number_finds_no_page(client: Client, path: str) -> None:
+    sign_in(client, make_trio().own_officer)
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.content.decode()
