@@ -174,6 +174,8 @@ MIDDLEWARE = [
     "inclusio.web.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so that it sees a view's refusal first and answers it with its status page.
+    "inclusio.core.http.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "inclusio.urls"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from inclusio.assessment.models import Decision, Referral
 from inclusio.assessment.services import (
     PLATFORM_BIN,
+    DocumentMeta,
     decision_deadline,
     reexamination_referrals_open,
     referral_decide,
@@ -18,6 +19,7 @@ from inclusio.core.models import AccessEvent, AuditEvent, User
 from inclusio.registry.models import DisabilityStatus
 from inclusio.registry.services import current_status
 from tests.factories import give_status, make_person, make_user
+from tests.web.counts import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +281,23 @@ def test_statuses_due_soon_get_referrals_without_anyone_applying() -> None:
     )
     assert referral.organisation_bin == PLATFORM_BIN
     assert reexamination_referrals_open(today=today, days=30) == 0  # idempotent
+
+
+def test_a_document_size_beyond_the_register_is_refused_before_anything_is_written() -> None:
+    doctor = make_user("doctor", "medical_referrer")
+    person = make_person()
+    before = row_counts()
+    document = DocumentMeta("Epicrisis", dt.date(2024, 1, 10), "e.pdf", "a" * 64, 10**20)
+    with pytest.raises(ValidationFailed) as refusal:
+        referral_file(
+            actor=doctor,
+            person=person,
+            kind="initial",
+            mode="in_absentia",
+            organisation_name="Polyclinic",
+            organisation_bin=HOSPITAL_BIN,
+            diagnosis_code="G80.1",
+            documents=[document],
+        )
+    assert refusal.value.code == "DOCUMENT_SIZE" and refusal.value.status == 422
+    assert row_counts() == before

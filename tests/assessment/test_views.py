@@ -4,6 +4,7 @@ from django.test import Client
 from inclusio.assessment.models import Referral
 from inclusio.registry.services import current_status
 from tests.factories import make_person, make_user, sign_in
+from tests.web.counts import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +87,29 @@ def test_an_mse_of_another_region_cannot_open_the_referral(client: Client) -> No
 def test_a_person_cannot_reach_the_queue(client: Client) -> None:
     client.force_login(make_user("someone", "person", None))
     assert client.get("/en/assessment/queue/").status_code == 403
+
+
+@pytest.mark.parametrize("size", [str(10**20), str(2**31)])
+def test_a_document_too_big_for_the_register_is_refused_on_its_field(
+    client: Client, size: str
+) -> None:
+    person = make_person()
+    sign_in(client, make_user("doctor", "medical_referrer"))
+    document = {
+        "document_title": "Epicrisis",
+        "document_issued_on": "2024-01-10",
+        "document_file_name": "epicrisis.pdf",
+        "document_sha256": "a" * 64,
+        "document_size_bytes": size,
+    }
+    before = row_counts()
+    response = client.post(
+        "/ru/assessment/referrals/new/", {**REFERRAL, **document, "iin": person.iin}
+    )
+    assert response.status_code == 200
+    [error] = response.context["form"].errors.as_data()["document_size_bytes"]
+    assert error.code == "DOCUMENT_SIZE"
+    assert f"Размер документа должен быть от 1 до 2147483647 байт; указано: {size}." in (
+        response.content.decode()
+    )
+    assert row_counts() == before

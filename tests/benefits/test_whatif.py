@@ -14,6 +14,7 @@ from inclusio.countries import COUNTRIES_DIR
 from inclusio.synthetic.generate import generate
 from tests.browser.benefits_data import make_run, programmes
 from tests.factories import make_user, sign_in
+from tests.web.counts import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,18 @@ def test_a_regional_account_may_not_simulate_and_nothing_is_recorded(
     )
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action="reform_simulated").exists()
+
+
+@pytest.mark.parametrize("asked", ["no_such_programme", "\x00"])
+def test_a_programme_that_does_not_exist_is_refused_with_its_code(
+    client: Client, asked: str
+) -> None:
+    # A NUL reached the database before, which PostgreSQL refuses: a 500.
+    programmes()
+    client = admin_client(client)
+    before = row_counts()
+    response = client.get("/ru/benefits/what-if/", {"programme": asked})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<code>PROGRAMME_NOT_FOUND</code>" in page and "Такой программы нет." in page
+    assert row_counts() == before

@@ -685,3 +685,23 @@ PAGES += [
         status=403,
     ),
 ]
+
+
+# --- refusals: the status pages of a DomainError, with its message and code ---------------------
+
+PAGES += [
+    PageToCheck(
+        "refusal: a malformed IIN in the address (422)",
+        path="/{language}/registry/persons/123/",
+        user="staff_user",
+        status=422,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "refusal: no such offer (404)",
+        path="/{language}/benefits/offers/999999/",
+        user="person_user",
+        status=404,
+        languages=ALL_LANGUAGES,
+    ),
+]

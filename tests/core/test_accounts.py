@@ -282,7 +282,7 @@ def _create(actor: User, **changes: Any) -> Callable[[], object]:
         ({"region_code": "99"}, "REGION_UNKNOWN"),
         ({"username": "has spaces"}, "USERNAME_INVALID"),
         ({"username": "officer"}, "USERNAME_TAKEN"),
-        ({"language": "fr"}, "LANGUAGE_UNKNOWN"),
+        ({"language": "fr"}, "ACCOUNT_LANGUAGE_UNKNOWN"),
         ({"roles": ["ministry_admin"], "region_code": None}, "SUPERUSER_REQUIRED"),
     ],
 )

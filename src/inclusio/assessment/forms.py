@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.assessment.models import Decision, Referral
+from inclusio.assessment.services import check_document_size
+from inclusio.core.errors import ValidationFailed
 from inclusio.registry.models import Category, Cause, Limitation
 
 
@@ -57,9 +59,25 @@ class ReferralForm(forms.Form):
         "document_size_bytes",
     )
 
+    def clean_document_size_bytes(self) -> int | None:
+        # Checked here, before the person is looked up (and the look-up logged), as the
+        # service checks it: a size beyond the register's column would otherwise crash.
+        size: int | None = self.cleaned_data["document_size_bytes"]
+        if size is not None:
+            try:
+                check_document_size(size)
+            except ValidationFailed as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from None
+        return size
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        given = [name for name in self.DOCUMENT_FIELDS if data.get(name) not in (None, "")]
+        # A detail refused on its own field was given: it is not missing.
+        given = [
+            name
+            for name in self.DOCUMENT_FIELDS
+            if data.get(name) not in (None, "") or name in self.errors
+        ]
         if given and len(given) != len(self.DOCUMENT_FIELDS):
             for name in self.DOCUMENT_FIELDS:
                 if name not in given:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.assessment.errors import ErrorCode
 from inclusio.assessment.models import Decision, Referral, ReferralDocument
 from inclusio.core.audit import SYSTEM, Actor, account_of, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
@@ -37,6 +38,10 @@ def decision_deadline(filed: dt.date, working_days: int | None = None) -> dt.dat
     return day
 
 
+# The largest size the register keeps (its column is a 32-bit integer): about 2 GB.
+MAX_DOCUMENT_BYTES = 2_147_483_647
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     title: str
@@ -46,16 +51,29 @@ class DocumentMeta:
     size_bytes: int
 
 
+def check_document_size(size_bytes: int) -> None:
+    """Refuse a size the register cannot keep (the referral form checks it first, too)."""
+    if not 1 <= size_bytes <= MAX_DOCUMENT_BYTES:
+        raise ValidationFailed(
+            ErrorCode.DOCUMENT_SIZE,
+            _("A document's size must be from 1 to %(limit)s bytes; %(size)s given."),
+            limit=MAX_DOCUMENT_BYTES,
+            size=size_bytes,
+        )
+
+
 def _check_document(doc: DocumentMeta) -> None:
     digest = doc.sha256.lower()
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise ValidationFailed(
-            "DOCUMENT_DIGEST", _("A document digest must be 64 hexadecimal characters (SHA-256).")
+            ErrorCode.DOCUMENT_DIGEST,
+            _("A document digest must be 64 hexadecimal characters (SHA-256)."),
         )
     if not doc.title.strip() or not doc.file_name.strip():
         raise ValidationFailed(
-            "DOCUMENT_INCOMPLETE", _("A document needs a title and a file name.")
+            ErrorCode.DOCUMENT_INCOMPLETE, _("A document needs a title and a file name.")
         )
+    check_document_size(doc.size_bytes)
 
 
 def referral_file(
@@ -82,13 +100,13 @@ def referral_file(
             what="referral_file",
         )
     if kind not in Referral.Kind.values:
-        raise ValidationFailed("REFERRAL_KIND", _("Unknown kind of referral."))
+        raise ValidationFailed(ErrorCode.REFERRAL_KIND, _("Unknown kind of referral."))
     if mode not in Referral.Mode.values:
-        raise ValidationFailed("REFERRAL_MODE", _("Unknown form of examination."))
+        raise ValidationFailed(ErrorCode.REFERRAL_MODE, _("Unknown form of examination."))
     organisation_bin = validate_bin(organisation_bin)
     diagnosis_code = diagnosis_code.strip().upper()
     if not diagnosis_code:
-        raise ValidationFailed("DIAGNOSIS_REQUIRED", _("The diagnosis code is required."))
+        raise ValidationFailed(ErrorCode.DIAGNOSIS_REQUIRED, _("The diagnosis code is required."))
     documents = list(documents)
     for doc in documents:
         _check_document(doc)
@@ -136,7 +154,8 @@ def referral_file(
             )
     except IntegrityError:
         raise Conflict(
-            "REFERRAL_ALREADY_OPEN", _("This person already has a referral waiting for a decision.")
+            ErrorCode.REFERRAL_ALREADY_OPEN,
+            _("This person already has a referral waiting for a decision."),
         ) from None
     return referral
 
@@ -164,15 +183,19 @@ def referral_decide(
     )
     assert isinstance(actor, User)  # require() let only a signed-in account through
     if outcome not in Decision.Outcome.values:
-        raise ValidationFailed("OUTCOME_UNKNOWN", _("Unknown outcome."))
+        raise ValidationFailed(ErrorCode.OUTCOME_UNKNOWN, _("Unknown outcome."))
     if not rationale.strip():
-        raise ValidationFailed("RATIONALE_REQUIRED", _("Give the reasons for the decision."))
+        raise ValidationFailed(
+            ErrorCode.RATIONALE_REQUIRED, _("Give the reasons for the decision.")
+        )
     today = timezone.localdate()
     valid_from = valid_from or today
     with transaction.atomic():
         locked = Referral.objects.select_for_update().select_related("person").get(pk=referral.pk)
         if locked.state == Referral.State.DECIDED:
-            raise Conflict("REFERRAL_ALREADY_DECIDED", _("This referral is already decided."))
+            raise Conflict(
+                ErrorCode.REFERRAL_ALREADY_DECIDED, _("This referral is already decided.")
+            )
         person = locked.person
         current = current_status(person)
         if current is not None and current.ended:
@@ -181,14 +204,16 @@ def referral_decide(
         if outcome == Decision.Outcome.ESTABLISH:
             if current is not None:
                 raise ValidationFailed(
-                    "STATUS_ALREADY_ESTABLISHED",
+                    ErrorCode.STATUS_ALREADY_ESTABLISHED,
                     _(
                         "The person already has a disability status: extend it or change the "
                         "category instead."
                     ),
                 )
             if not category or not cause:
-                raise ValidationFailed("CATEGORY_REQUIRED", _("Give the category and the cause."))
+                raise ValidationFailed(
+                    ErrorCode.CATEGORY_REQUIRED, _("Give the category and the cause.")
+                )
             status = disability_status_record(
                 actor=actor,
                 person=person,
@@ -202,13 +227,15 @@ def referral_decide(
         elif outcome in (Decision.Outcome.EXTEND, Decision.Outcome.CHANGE_CATEGORY):
             if current is None:
                 raise ValidationFailed(
-                    "NO_STATUS_TO_CHANGE",
+                    ErrorCode.NO_STATUS_TO_CHANGE,
                     _("The person has no disability status to extend or change."),
                 )
             if outcome == Decision.Outcome.CHANGE_CATEGORY and (
                 not category or category == current.category
             ):
-                raise ValidationFailed("CATEGORY_UNCHANGED", _("Choose a different category."))
+                raise ValidationFailed(
+                    ErrorCode.CATEGORY_UNCHANGED, _("Choose a different category.")
+                )
             status = disability_status_record(
                 actor=actor,
                 person=person,

@@ -8,18 +8,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from inclusio.assessment import selectors, services
+from inclusio.assessment.errors import ErrorCode
 from inclusio.assessment.forms import DecisionForm, ReferralForm
 from inclusio.core.errors import DomainError
-from inclusio.core.http import add_domain_error, refusals_as_http
+from inclusio.core.http import add_domain_error
 from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE, REFERRAL_QUEUE
 from inclusio.registry.selectors import person_get
 
-# Which form field a refusal belongs to, by its code; others show at the top of the form.
+# Which form field a refusal belongs to, by its code or the code's first word; others show at
+# the top of the form.
 REFERRAL_ERROR_FIELDS = {
     "BIN": "organisation_bin",
     "IIN": "iin",
     "PERSON": "iin",
     "DIAGNOSIS": "diagnosis_code",
+    ErrorCode.DOCUMENT_SIZE: "document_size_bytes",
     "DOCUMENT": "document_sha256",
 }
 DECISION_ERROR_FIELDS = {
@@ -32,12 +35,11 @@ DECISION_ERROR_FIELDS = {
 
 
 def _field_for(code: str, fields: dict[str, str]) -> str | None:
-    return fields.get(code.split("_")[0])
+    return fields.get(code) or fields.get(code.split("_")[0])
 
 
 @login_required
 @permission_required(REFERRAL_QUEUE, raise_exception=True)
-@refusals_as_http
 def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -48,7 +50,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(REFERRAL_FILE, raise_exception=True)
-@refusals_as_http
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
     form = ReferralForm(request.POST or None, initial={"iin": request.GET.get("iin", "")})
@@ -96,7 +97,6 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_http_methods(["GET", "POST"])
 def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     found = selectors.referral_get(actor=request.user, referral_id=referral_id)

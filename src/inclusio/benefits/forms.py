@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.iban import parse_kz_iban
 from inclusio.benefits.services import parse_month
 from inclusio.core.errors import ValidationFailed
@@ -61,7 +62,7 @@ class AnswerForm(forms.Form):
             if self.account_required:
                 raise forms.ValidationError(
                     _("Enter the bank account (IBAN) the money should be paid into."),
-                    code="PAYMENT_ACCOUNT_REQUIRED",
+                    code=ErrorCode.PAYMENT_ACCOUNT_REQUIRED,
                 )
             return ""
         try:

@@ -7,6 +7,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.benefits.errors import ErrorCode
 from inclusio.core.errors import ValidationFailed
 
 _SHAPE = re.compile(r"KZ[0-9]{2}[0-9A-Z]{16}")
@@ -23,18 +24,18 @@ def parse_kz_iban(text: str) -> str:
     iban = re.sub(r"\s+", "", text).upper()
     if len(iban) != 20 or not iban.startswith("KZ"):
         raise ValidationFailed(
-            "IBAN_FORMAT",
+            ErrorCode.IBAN_FORMAT,
             _("A Kazakh IBAN has 20 characters and starts with KZ (for example %(example)s)."),
             example="KZ86 125K ZT50 0410 0100",
         )
     if not _SHAPE.fullmatch(iban):
         raise ValidationFailed(
-            "IBAN_FORMAT",
+            ErrorCode.IBAN_FORMAT,
             _("An IBAN has two check digits after KZ, then only letters and digits."),
         )
     if not iban_checksum_ok(iban):
         raise ValidationFailed(
-            "IBAN_CHECKSUM",
+            ErrorCode.IBAN_CHECKSUM,
             _("This IBAN is not valid: its check digits do not match. Please check it."),
         )
     return iban

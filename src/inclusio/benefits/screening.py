@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from inclusio import countries
 from inclusio.benefits import bulk, messaging
 from inclusio.benefits.ending import ending_results
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.models import (
     WELLBEING_LEVELS,
     Award,
@@ -111,7 +112,7 @@ def snapshot_id(snapshot_dir: Path) -> str:
     path = snapshot_dir / MANIFEST
     if not path.is_file():
         raise ValidationFailed(
-            "SNAPSHOT_MISSING",
+            ErrorCode.SNAPSHOT_MISSING,
             _("%(directory)s holds no snapshot (its manifest.json is missing)."),
             directory=str(snapshot_dir),
         )
@@ -127,7 +128,9 @@ def screening_run(
 ) -> ScreeningRun:
     if engine not in ENGINES:
         raise ValidationFailed(
-            "ENGINE_UNAVAILABLE", _("The %(engine)s engine is not available."), engine=engine
+            ErrorCode.ENGINE_UNAVAILABLE,
+            _("The %(engine)s engine is not available."),
+            engine=engine,
         )
     snapshot_dir = Path(snapshot_dir).resolve()
     identity = snapshot_id(snapshot_dir)
@@ -139,7 +142,7 @@ def screening_run(
     )
     if not programmes:
         raise ValidationFailed(
-            "NO_PROGRAMMES",
+            ErrorCode.NO_PROGRAMMES,
             _("No benefit programme is loaded: run 'inclusio benefits-programmes' first."),
         )
     started = time.monotonic()
@@ -188,7 +191,9 @@ def screening_run(
         if isinstance(error, SnapshotError | RuleError | EngineUnavailable):
             cause = describe(error) if isinstance(error, SnapshotError) else str(error)
             raise ValidationFailed(
-                "SCREENING_REFUSED", _("The screening was refused: %(error)s"), error=cause
+                ErrorCode.SCREENING_REFUSED,
+                _("The screening was refused: %(error)s"),
+                error=cause,
             ) from error
         raise
     return run

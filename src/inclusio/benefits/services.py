@@ -78,7 +78,8 @@ def _require_national(actor: Actor, permission: str) -> None:
     ):
         return
     raise AccessDenied(
-        "NOT_MINISTRY", _("Only the ministry may do this: it is outside your role or scope.")
+        ErrorCode.NOT_MINISTRY,
+        _("Only the ministry may do this: it is outside your role or scope."),
     )
 
 
@@ -244,7 +245,7 @@ def _answerable(actor: Actor, proposal_id: int, what: str) -> Proposal:
     (logged, committed on its own) and nothing written."""
     proposal = Proposal.objects.select_related("person").filter(pk=proposal_id).first()
     if proposal is None:
-        raise NotFound("PROPOSAL_NOT_FOUND", _("There is no such proposal."))
+        raise NotFound(ErrorCode.PROPOSAL_NOT_FOUND, _("There is no such proposal."))
     if not _may_answer_for(actor, proposal.person):
         if actor.is_authenticated:
             record_access(
@@ -255,7 +256,7 @@ def _answerable(actor: Actor, proposal_id: int, what: str) -> Proposal:
                 granted=False,
             )
         raise AccessDenied(
-            "NOT_YOUR_PROPOSAL",
+            ErrorCode.NOT_YOUR_PROPOSAL,
             _("Only the person or their legal representative can answer this proposal."),
         )
     return proposal
@@ -303,7 +304,7 @@ def proposal_accept(
                 )
             elif pays and not PaymentAccount.objects.filter(person=proposal.person).exists():
                 raise ValidationFailed(
-                    "PAYMENT_ACCOUNT_REQUIRED",
+                    ErrorCode.PAYMENT_ACCOUNT_REQUIRED,
                     _("Give the IBAN of the bank account the benefit should be paid to."),
                 )
             decision = _decide(proposal, actor, consent=True)
@@ -337,7 +338,7 @@ def proposal_refuse(*, actor: Actor, proposal_id: int) -> Decision:
 def _require_pending(proposal: Proposal) -> None:
     if proposal.status != Proposal.Status.PENDING:
         raise Conflict(
-            "PROPOSAL_CLOSED",
+            ErrorCode.PROPOSAL_CLOSED,
             _("This proposal no longer waits for an answer (%(status)s)."),
             status=proposal.get_status_display(),
         )

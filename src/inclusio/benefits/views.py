@@ -14,7 +14,7 @@ from inclusio.benefits import page_data, selectors, services
 from inclusio.benefits.forms import AnswerForm, PayrollForm
 from inclusio.benefits.models import Decision, Proposal
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
-from inclusio.core.http import add_domain_error, refusals_as_http
+from inclusio.core.http import add_domain_error
 from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_VIEW
 from inclusio.registry import selectors as registry_selectors
 from inclusio.registry.models import Person
@@ -29,7 +29,6 @@ def _answer_field(code: str) -> str | None:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     own = registry_selectors.own_person(request.user)
@@ -38,7 +37,6 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def for_person(request: HttpRequest, iin: str) -> HttpResponse:
     """The benefits of someone the user represents (or, for staff, a person of their region)."""
@@ -63,7 +61,6 @@ def _benefits_page(
 
 
 @login_required
-@refusals_as_http
 @require_POST
 def messages_read(request: HttpRequest, iin: str) -> HttpResponse:
     """'Mark as read': a POST, because it writes (and is audited); opening a page writes
@@ -90,7 +87,6 @@ def _answered(request: HttpRequest, proposal: Proposal) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_http_methods(["GET", "POST"])
 def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
@@ -156,7 +152,6 @@ def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
@@ -168,7 +163,6 @@ def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = selectors.decision_get(actor=request.user, decision_id=decision_id)
@@ -189,7 +183,6 @@ def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 @require_GET
 def decision_why(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = selectors.decision_get(actor=request.user, decision_id=decision_id)
@@ -205,7 +198,6 @@ def decision_why(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @login_required
 @permission_required(SCREENING_VIEW, raise_exception=True)
-@refusals_as_http
 @require_GET
 def runs(request: HttpRequest) -> HttpResponse:
     seen = selectors.runs_list(actor=request.user)
@@ -228,7 +220,6 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(SCREENING_VIEW, raise_exception=True)
-@refusals_as_http
 @require_GET
 def run(request: HttpRequest, run_id: int) -> HttpResponse:
     view = selectors.run_get(actor=request.user, run_id=run_id)
@@ -252,7 +243,6 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @permission_required(PAYROLL_MANAGE, raise_exception=True)
-@refusals_as_http
 @require_http_methods(["GET", "POST"])
 def payrolls(request: HttpRequest) -> HttpResponse:
     form = PayrollForm(request.POST if request.method == "POST" else None)
@@ -287,7 +277,6 @@ def _payrolls_page(request: HttpRequest, form: PayrollForm, status: int = 200) -
 
 @login_required
 @permission_required(PAYROLL_MANAGE, raise_exception=True)
-@refusals_as_http
 @never_cache
 @require_POST
 def payment_file(request: HttpRequest, payroll_id: int) -> HttpResponse:

@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.models import Programme, ScreeningRun
 from inclusio.benefits.page_data import number_text, tenge_text
 from inclusio.benefits.screening import rule_programme
 from inclusio.benefits.services import reform_simulation_record
-from inclusio.core.http import refusals_as_http
+from inclusio.core.errors import NotFound
 from inclusio.core.models import Region
 from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import REFORM_SIMULATE
@@ -149,7 +150,6 @@ def _programme_text(code: str) -> str:
 
 @login_required
 @permission_required(REFORM_SIMULATE, raise_exception=True)
-@refusals_as_http
 @require_http_methods(["GET", "POST"])
 def what_if(request: HttpRequest) -> HttpResponse:
     programmes = list(
@@ -167,6 +167,10 @@ def what_if(request: HttpRequest) -> HttpResponse:
             context.update(_compare(request, form, run, programmes, shared))
     else:
         code = request.GET.get("programme") or (choices[0][0] if choices else "")
+        if code and code not in dict(choices):
+            raise NotFound(
+                ErrorCode.PROGRAMME_NOT_FOUND, gettext_lazy("There is no such programme.")
+            )
         form = DraftForm(
             initial={
                 "programme": code,

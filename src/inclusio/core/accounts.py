@@ -211,7 +211,9 @@ def account_create(
         raise Conflict(ErrorCode.USERNAME_TAKEN, _("That user name is taken."))
     if language not in dict(settings.LANGUAGES):
         raise ValidationFailed(
-            ErrorCode.LANGUAGE_UNKNOWN, _("There is no language %(language)s."), language=language
+            ErrorCode.ACCOUNT_LANGUAGE_UNKNOWN,
+            _("There is no language %(language)s."),
+            language=language,
         )
     if not roles:
         raise ValidationFailed(ErrorCode.ROLES_MISSING, _("Give the account at least one role."))

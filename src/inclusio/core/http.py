@@ -1,33 +1,49 @@
-"""Turning domain refusals into HTTP answers for the server-rendered pages."""
+"""Turning domain refusals into HTTP answers for the server-rendered pages.
+
+A view lets a :class:`DomainError` it cannot show on a form escape; :class:`RefusalMiddleware`
+answers it with the page of its status (403, 404, 409, 422, or 400 for any other refusal), which
+shows the translated message and the stable code. No view needs a decorator for this, so none
+can forget it. The API maps the same errors to JSON in ``inclusio/api.py``.
+"""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from inclusio.core.errors import AccessDenied, DomainError, NotFound
+from inclusio.core.errors import DomainError
 
-View = Callable[..., HttpResponse]
+# The statuses with a page of their own; any other refusal is answered as a 400.
+REFUSAL_PAGES = {403: "403.html", 404: "404.html", 409: "409.html", 422: "422.html"}
 
 
-def refusals_as_http(view: View) -> View:
-    """AccessDenied → the 403 page, NotFound → the 404 page, with the translated message."""
+def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The page of a refusal: its status, its message in the user's language, its code."""
+    status = error.status if error.status in REFUSAL_PAGES else 400
+    return render(
+        request,
+        REFUSAL_PAGES.get(status, "400.html"),
+        {"refusal": {"message": error.message, "code": error.code}},
+        status=status,
+    )
 
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(*args, **kwargs)
-        except AccessDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
 
-    return wrapped
+class RefusalMiddleware:
+    """Every domain refusal a view raises becomes its HTTP status, never a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError):
+            return refusal_response(request, exception)
+        return None
 
 
 def add_domain_error(form: forms.Form, error: DomainError, field: str | None = None) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core.errors import ValidationFailed
+from inclusio.core.errors import ErrorCode, ValidationFailed
 
 FIRST_WEIGHTS = tuple(range(1, 12))
 SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -40,27 +41,37 @@ def check_digit(first_eleven: str) -> int | None:
     return total
 
 
-# The names of the numbers as the user reads them in a message.
-KIND_LABELS = {"IIN": _("IIN"), "BIN": _("BIN")}
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of 12-digit number: its name as the user reads it, and its refusals' codes."""
+
+    label: str | Promise
+    length: ErrorCode
+    not_digits: ErrorCode
+    checksum: ErrorCode
 
 
-def _check_shape(value: str, kind: str) -> None:
+_IIN = _Kind(_("IIN"), ErrorCode.IIN_LENGTH, ErrorCode.IIN_NOT_DIGITS, ErrorCode.IIN_CHECKSUM)
+_BIN = _Kind(_("BIN"), ErrorCode.BIN_LENGTH, ErrorCode.BIN_NOT_DIGITS, ErrorCode.BIN_CHECKSUM)
+
+
+def _check_shape(value: str, kind: _Kind) -> None:
     if len(value) != 12:
         raise ValidationFailed(
-            f"{kind}_LENGTH",
+            kind.length,
             _("%(kind)s must have exactly 12 digits; %(length)s given."),
-            kind=KIND_LABELS[kind],
+            kind=kind.label,
             length=len(value),
         )
     if not value.isascii() or not value.isdigit():
         raise ValidationFailed(
-            f"{kind}_NOT_DIGITS", _("%(kind)s may contain digits only."), kind=KIND_LABELS[kind]
+            kind.not_digits, _("%(kind)s may contain digits only."), kind=kind.label
         )
     if check_digit(value[:11]) != int(value[11]):
         raise ValidationFailed(
-            f"{kind}_CHECKSUM",
+            kind.checksum,
             _("%(kind)s check digit does not match: the number is mistyped."),
-            kind=KIND_LABELS[kind],
+            kind=kind.label,
         )
 
 
@@ -77,11 +88,11 @@ class IIN:
 def parse_iin(raw: str) -> IIN:
     """Validate an IIN and read its birth date and sex; raise ValidationFailed otherwise."""
     value = raw.strip()
-    _check_shape(value, "IIN")
+    _check_shape(value, _IIN)
     century_digit = int(value[6])
     if century_digit not in CENTURY_AND_SEX:
         raise ValidationFailed(
-            "IIN_DATE",
+            ErrorCode.IIN_DATE,
             _("IIN digit 7 must be 1 to 6 (century and sex); %(digit)s given."),
             digit=century_digit,
         )
@@ -90,7 +101,7 @@ def parse_iin(raw: str) -> IIN:
         birth_date = dt.date(century + int(value[0:2]), int(value[2:4]), int(value[4:6]))
     except ValueError:
         raise ValidationFailed(
-            "IIN_DATE", _("IIN does not start with a real birth date (YYMMDD).")
+            ErrorCode.IIN_DATE, _("IIN does not start with a real birth date (YYMMDD).")
         ) from None
     return IIN(value=value, birth_date=birth_date, sex=sex)
 
@@ -98,7 +109,7 @@ def parse_iin(raw: str) -> IIN:
 def validate_bin(raw: str) -> str:
     """Validate a BIN (organisation number) and return it without surrounding spaces."""
     value = raw.strip()
-    _check_shape(value, "BIN")
+    _check_shape(value, _BIN)
     return value
 
 

@@ -80,8 +80,10 @@ from django.utils.translation import ngettext
 from inclusio.core import audit
 from inclusio.core.audit import SYSTEM, record_write
 from inclusio.core.errors import DomainError, ValidationFailed
+from inclusio.core.errors import ErrorCode as CoreErrorCode
 from inclusio.core.identifiers import IIN, parse_iin
 from inclusio.core.models import Region
+from inclusio.registry.errors import ErrorCode
 from inclusio.registry.models import (
     FUNCTIONAL_LIMITATIONS,
     Category,
@@ -146,15 +148,15 @@ IN_CHUNK = 500  # IINs per IN (...) query; below every backend's parameter limit
 SOURCE_IMPORT = DisabilityStatus.Source.IMPORT
 
 # Which column a service's error code belongs to.
-CODE_COLUMN = {
-    "CATEGORY_UNKNOWN": "category",
-    "CATEGORY_AGE": "category",
-    "CAUSE_UNKNOWN": "cause",
-    "LOSS_PCT_RANGE": "work_capacity_loss_pct",
-    "REEXAMINATION_BEFORE_START": "reexamination_date",
-    "LATITUDE_RANGE": "latitude",
-    "LONGITUDE_RANGE": "longitude",
-    "COORDINATES_INCOMPLETE": "latitude",
+CODE_COLUMN: dict[str, str] = {
+    ErrorCode.CATEGORY_UNKNOWN: "category",
+    ErrorCode.CATEGORY_AGE: "category",
+    ErrorCode.CAUSE_UNKNOWN: "cause",
+    ErrorCode.LOSS_PCT_RANGE: "work_capacity_loss_pct",
+    ErrorCode.REEXAMINATION_BEFORE_START: "reexamination_date",
+    ErrorCode.LATITUDE_RANGE: "latitude",
+    ErrorCode.LONGITUDE_RANGE: "longitude",
+    ErrorCode.COORDINATES_INCOMPLETE: "latitude",
 }
 
 
@@ -163,7 +165,7 @@ class ImportFileError(ValidationFailed):
 
     def __init__(
         self,
-        code: str,
+        code: ErrorCode,
         message: str | Promise,
         *,
         row: int | None = None,
@@ -272,11 +274,11 @@ def _check_header(raw: Sequence[object]) -> tuple[str, ...]:
     while names and not names[-1]:
         names.pop()
     if not names:
-        raise ImportFileError("FILE_EMPTY", _("The file has no header row."), row=1)
+        raise ImportFileError(ErrorCode.FILE_EMPTY, _("The file has no header row."), row=1)
     for position, name in enumerate(names, start=1):
         if not name:
             raise ImportFileError(
-                "COLUMN_NAME_EMPTY",
+                ErrorCode.COLUMN_NAME_EMPTY,
                 _("Column %(position)s has no name in the header row."),
                 row=1,
                 position=position,
@@ -284,7 +286,7 @@ def _check_header(raw: Sequence[object]) -> tuple[str, ...]:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise ImportFileError(
-            "COLUMNS_DUPLICATE",
+            ErrorCode.COLUMNS_DUPLICATE,
             _("These columns appear more than once: %(columns)s."),
             row=1,
             column=", ".join(repeated),
@@ -293,7 +295,7 @@ def _check_header(raw: Sequence[object]) -> tuple[str, ...]:
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
         raise ImportFileError(
-            "COLUMNS_UNKNOWN",
+            ErrorCode.COLUMNS_UNKNOWN,
             _("Unknown columns: %(columns)s. The columns are: %(allowed)s."),
             row=1,
             column=", ".join(unknown),
@@ -303,7 +305,7 @@ def _check_header(raw: Sequence[object]) -> tuple[str, ...]:
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
         raise ImportFileError(
-            "COLUMNS_MISSING",
+            ErrorCode.COLUMNS_MISSING,
             _("Required columns are missing: %(columns)s."),
             row=1,
             column=", ".join(missing),
@@ -316,7 +318,7 @@ def _rows_from_records(records: Iterable[Sequence[object]], name: str, sha256: s
     iterator = iter(records)
     header = next(iterator, None)
     if header is None:
-        raise ImportFileError("FILE_EMPTY", _("The file has no header row."), row=1)
+        raise ImportFileError(ErrorCode.FILE_EMPTY, _("The file has no header row."), row=1)
     columns = _check_header(header)
     rows = []
     for number, record in enumerate(iterator, start=2):
@@ -336,7 +338,7 @@ def _read_csv(data: bytes, name: str, sha256: str) -> SourceFile:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileError(
-            "FILE_ENCODING", _("The file is not UTF-8 text; save it as CSV UTF-8.")
+            ErrorCode.FILE_ENCODING, _("The file is not UTF-8 text; save it as CSV UTF-8.")
         ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -345,7 +347,7 @@ def _read_csv(data: bytes, name: str, sha256: str) -> SourceFile:
         return _rows_from_records(reader, name, sha256)
     except csv.Error as error:
         raise ImportFileError(
-            "FILE_UNREADABLE", _("The file cannot be read: %(reason)s"), reason=str(error)
+            ErrorCode.FILE_UNREADABLE, _("The file cannot be read: %(reason)s"), reason=str(error)
         ) from None
 
 
@@ -356,11 +358,11 @@ def _read_xlsx(data: bytes, name: str, sha256: str) -> SourceFile:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ImportFileError(
-            "FILE_UNREADABLE", _("The file cannot be read: %(reason)s"), reason=str(error)
+            ErrorCode.FILE_UNREADABLE, _("The file cannot be read: %(reason)s"), reason=str(error)
         ) from None
     try:
         if not workbook.worksheets:
-            raise ImportFileError("FILE_EMPTY", _("The file has no header row."), row=1)
+            raise ImportFileError(ErrorCode.FILE_EMPTY, _("The file has no header row."), row=1)
         sheet = workbook.worksheets[0]
         return _rows_from_records(sheet.iter_rows(values_only=True), name, sha256)
     finally:
@@ -374,7 +376,7 @@ def read_rows(path: str | Path) -> SourceFile:
         data = path.read_bytes()
     except OSError as error:
         raise ImportFileError(
-            "FILE_UNREADABLE",
+            ErrorCode.FILE_UNREADABLE,
             _("The file cannot be read: %(reason)s"),
             reason=error.strerror or str(error),
         ) from None
@@ -385,7 +387,7 @@ def read_rows(path: str | Path) -> SourceFile:
     if suffix in (".csv", ".txt"):
         return _read_csv(data, path.name, sha256)
     raise ImportFileError(
-        "FILE_TYPE",
+        ErrorCode.FILE_TYPE,
         _("Unsupported file type '%(suffix)s': give a .csv or .xlsx file."),
         suffix=suffix,
     )
@@ -395,7 +397,7 @@ def read_rows(path: str | Path) -> SourceFile:
 
 
 class _RowProblem(Exception):
-    def __init__(self, column: str, code: str, message: str | Promise, **params: Any) -> None:
+    def __init__(self, column: str, code: ErrorCode, message: str | Promise, **params: Any) -> None:
         super().__init__(code)
         self.column = column
         self.error = ValidationFailed(code, message, **params)
@@ -413,7 +415,7 @@ def _parse_date(value: str, column: str) -> dt.date:
     if day is None:
         raise _RowProblem(
             column,
-            "DATE_FORMAT",
+            ErrorCode.DATE_FORMAT,
             _("'%(value)s' is not a date: write YYYY-MM-DD or DD.MM.YYYY."),
             value=value,
         )
@@ -428,7 +430,7 @@ def _parse_bool(value: str, column: str) -> bool:
         return False
     raise _RowProblem(
         column,
-        "BOOLEAN_FORMAT",
+        ErrorCode.BOOLEAN_FORMAT,
         _("'%(value)s' is not yes or no: write true/false, 1/0, yes/no, да/нет or иә/жоқ."),
         value=value,
     )
@@ -440,7 +442,9 @@ def _parse_float(value: str, column: str) -> float:
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        raise _RowProblem(column, "NUMBER_FORMAT", _("'%(value)s' is not a number."), value=value)
+        raise _RowProblem(
+            column, ErrorCode.NUMBER_FORMAT, _("'%(value)s' is not a number."), value=value
+        )
     return number
 
 
@@ -455,7 +459,7 @@ def _parse_int(value: str, column: str) -> int:
         number = math.nan
     if not (math.isfinite(number) and number.is_integer()):
         raise _RowProblem(
-            column, "NUMBER_FORMAT", _("'%(value)s' is not a whole number."), value=value
+            column, ErrorCode.NUMBER_FORMAT, _("'%(value)s' is not a whole number."), value=value
         )
     return int(number)
 
@@ -467,7 +471,7 @@ def _parse_limitations(value: str, column: str) -> list[str]:
         # The same code and message as disability_status_record.
         raise _RowProblem(
             column,
-            "LIMITATION_UNKNOWN",
+            ErrorCode.LIMITATION_UNKNOWN,
             _("Unknown functional limitation: %(l)s."),
             l=", ".join(unknown),
         )
@@ -477,14 +481,16 @@ def _parse_limitations(value: str, column: str) -> list[str]:
 def _parse_category(value: str, column: str) -> str:
     category = value.lower() if value.lower() == Category.CHILD else value.upper()
     if category not in Category.values:
-        raise _RowProblem(column, "CATEGORY_UNKNOWN", _("Unknown category: %(c)s."), c=value)
+        raise _RowProblem(
+            column, ErrorCode.CATEGORY_UNKNOWN, _("Unknown category: %(c)s."), c=value
+        )
     return category
 
 
 def _parse_cause(value: str, column: str) -> str:
     cause = value.lower()
     if cause not in Cause.values:
-        raise _RowProblem(column, "CAUSE_UNKNOWN", _("Unknown cause: %(c)s."), c=value)
+        raise _RowProblem(column, ErrorCode.CAUSE_UNKNOWN, _("Unknown cause: %(c)s."), c=value)
     return cause
 
 
@@ -492,7 +498,9 @@ def _parse_loss_pct(value: str, column: str) -> int:
     pct = _parse_int(value, column)
     if not 0 <= pct <= 100:
         raise _RowProblem(
-            column, "LOSS_PCT_RANGE", _("Loss of working capacity must be between 0 and 100 %.")
+            column,
+            ErrorCode.LOSS_PCT_RANGE,
+            _("Loss of working capacity must be between 0 and 100 %."),
         )
     return pct
 
@@ -503,7 +511,7 @@ def _parse_language(value: str, column: str) -> str:
     if language not in codes:
         raise _RowProblem(
             column,
-            "LANGUAGE_UNKNOWN",
+            ErrorCode.LANGUAGE_UNKNOWN,
             _("Unknown language '%(value)s': use one of %(codes)s."),
             value=value,
             codes=", ".join(codes),
@@ -530,7 +538,7 @@ class _RowChecker:
             self.error(
                 column,
                 ValidationFailed(
-                    "REQUIRED",
+                    ErrorCode.REQUIRED,
                     _("A value is required in column %(column)s."),
                     column=column,
                 ),
@@ -539,7 +547,7 @@ class _RowChecker:
             self.error(
                 column,
                 ValidationFailed(
-                    "VALUE_TOO_LONG",
+                    ErrorCode.VALUE_TOO_LONG,
                     _("The value is too long: at most %(limit)s characters."),
                     limit=MAX_LENGTH[column],
                 ),
@@ -578,7 +586,9 @@ class _RowChecker:
         if code and code not in self.regions:
             # The same code and message as person_create.
             error = ValidationFailed(
-                "REGION_UNKNOWN", _("There is no region with code %(region)s."), region=code
+                CoreErrorCode.REGION_UNKNOWN,
+                _("There is no region with code %(region)s."),
+                region=code,
             )
             self.error("region_code", error)
             return None
@@ -593,7 +603,7 @@ def _check_row(
         check.error(
             "",
             ValidationFailed(
-                "ROW_TOO_LONG", _("The row has more values than the header has columns.")
+                ErrorCode.ROW_TOO_LONG, _("The row has more values than the header has columns.")
             ),
         )
     iin = check.iin()
@@ -711,9 +721,9 @@ def validate(source: SourceFile) -> ImportPlan:
                     RowError(
                         row.number,
                         "iin",
-                        "DUPLICATE_IN_FILE",
+                        ErrorCode.DUPLICATE_IN_FILE,
                         ValidationFailed(
-                            "DUPLICATE_IN_FILE",
+                            ErrorCode.DUPLICATE_IN_FILE,
                             _("IIN %(iin)s appears more than once in the file (rows %(rows)s)."),
                             iin=iin.value,
                             rows=", ".join(map(str, numbers)),
@@ -726,9 +736,9 @@ def validate(source: SourceFile) -> ImportPlan:
                     RowError(
                         row.number,
                         "iin",
-                        "PERSON_EXISTS",
+                        ErrorCode.PERSON_EXISTS,
                         ValidationFailed(
-                            "PERSON_EXISTS",
+                            ErrorCode.PERSON_EXISTS,
                             _("A person with IIN %(iin)s is already registered."),
                             iin=iin.value,
                         ).message,
@@ -747,7 +757,7 @@ def validate(source: SourceFile) -> ImportPlan:
 def rows_have_errors(plan: ImportPlan) -> ValidationFailed:
     """The refusal of a plan with errors (all or nothing), in the active language."""
     return ValidationFailed(
-        "IMPORT_HAS_ERRORS",
+        ErrorCode.IMPORT_HAS_ERRORS,
         ngettext(
             "%(count)d row has errors, so nothing was written. Correct it, or load only the "
             "valid rows with --skip-bad-rows.",

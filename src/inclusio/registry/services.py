@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.audit import SYSTEM, Actor, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
+from inclusio.core.errors import ErrorCode as CoreErrorCode
 from inclusio.core.identifiers import parse_iin
 from inclusio.core.models import Region
 from inclusio.core.roles import PERSON_MANAGE, REFERRAL_DECIDE
 from inclusio.core.scope import require
+from inclusio.registry.errors import ErrorCode
 from inclusio.registry.events import disability_status_changed
 from inclusio.registry.models import (
     FUNCTIONAL_LIMITATIONS,
@@ -46,19 +48,21 @@ def _region(code: str) -> Region:
         return Region.objects.get(code=code)
     except Region.DoesNotExist:
         raise ValidationFailed(
-            "REGION_UNKNOWN", _("There is no region with code %(region)s."), region=code
+            CoreErrorCode.REGION_UNKNOWN, _("There is no region with code %(region)s."), region=code
         ) from None
 
 
 def _check_coordinates(latitude: float | None, longitude: float | None) -> None:
     if (latitude is None) != (longitude is None):
         raise ValidationFailed(
-            "COORDINATES_INCOMPLETE", _("Give both latitude and longitude, or neither.")
+            ErrorCode.COORDINATES_INCOMPLETE, _("Give both latitude and longitude, or neither.")
         )
     if latitude is not None and not -90 <= latitude <= 90:
-        raise ValidationFailed("LATITUDE_RANGE", _("Latitude must be between -90 and 90."))
+        raise ValidationFailed(ErrorCode.LATITUDE_RANGE, _("Latitude must be between -90 and 90."))
     if longitude is not None and not -180 <= longitude <= 180:
-        raise ValidationFailed("LONGITUDE_RANGE", _("Longitude must be between -180 and 180."))
+        raise ValidationFailed(
+            ErrorCode.LONGITUDE_RANGE, _("Longitude must be between -180 and 180.")
+        )
 
 
 # Kept in the audit trail only as keyed digests (the IIN is the event's entity id).
@@ -108,12 +112,15 @@ def person_create(
     )
     if birth_date is not None and birth_date != parsed.birth_date:
         raise ValidationFailed(
-            "IIN_BIRTH_DATE_MISMATCH", _("The birth date does not match the one in the IIN.")
+            ErrorCode.IIN_BIRTH_DATE_MISMATCH,
+            _("The birth date does not match the one in the IIN."),
         )
     if sex is not None and sex != parsed.sex:
-        raise ValidationFailed("IIN_SEX_MISMATCH", _("The sex does not match the one in the IIN."))
+        raise ValidationFailed(
+            ErrorCode.IIN_SEX_MISMATCH, _("The sex does not match the one in the IIN.")
+        )
     if not surname.strip() or not given_name.strip():
-        raise ValidationFailed("NAME_REQUIRED", _("Surname and given name are required."))
+        raise ValidationFailed(ErrorCode.NAME_REQUIRED, _("Surname and given name are required."))
     _check_coordinates(latitude, longitude)
     person = Person(
         iin=parsed.value,
@@ -143,7 +150,7 @@ def person_create(
     except IntegrityError:
         if Person.objects.filter(iin=parsed.value).exists():
             raise Conflict(
-                "PERSON_EXISTS",
+                ErrorCode.PERSON_EXISTS,
                 _("A person with IIN %(iin)s is already registered."),
                 iin=parsed.value,
             ) from None
@@ -156,7 +163,7 @@ def person_update(*, actor: Actor, person: Person, **corrections: Any) -> Person
     unknown = set(corrections) - {*PERSON_FIELDS, "region_code"}
     if unknown:
         raise ValidationFailed(
-            "FIELD_NOT_EDITABLE",
+            ErrorCode.FIELD_NOT_EDITABLE,
             _("These fields cannot be changed: %(f)s."),
             f=", ".join(sorted(unknown)),
         )
@@ -195,9 +202,11 @@ def care_link_create(
     since: dt.date,
 ) -> CareLink:
     if relation not in CareLink.Relation.values:
-        raise ValidationFailed("RELATION_UNKNOWN", _("Unknown relation: %(r)s."), r=relation)
+        raise ValidationFailed(
+            ErrorCode.RELATION_UNKNOWN, _("Unknown relation: %(r)s."), r=relation
+        )
     if carer.pk == cared.pk:
-        raise ValidationFailed("CARE_LINK_SELF", _("A person cannot be their own carer."))
+        raise ValidationFailed(ErrorCode.CARE_LINK_SELF, _("A person cannot be their own carer."))
     _require_officer_or_loader(
         actor,
         PERSON_MANAGE,
@@ -216,7 +225,9 @@ def care_link_create(
                 data={"carer": carer.iin, "relation": relation, "since": since.isoformat()},
             )
     except IntegrityError:
-        raise Conflict("CARE_LINK_EXISTS", _("This care link is already registered.")) from None
+        raise Conflict(
+            ErrorCode.CARE_LINK_EXISTS, _("This care link is already registered.")
+        ) from None
     return link
 
 
@@ -229,13 +240,15 @@ def _validate_status(
     reexamination_date: dt.date | None,
 ) -> None:
     if category not in Category.values:
-        raise ValidationFailed("CATEGORY_UNKNOWN", _("Unknown category: %(c)s."), c=category)
+        raise ValidationFailed(
+            ErrorCode.CATEGORY_UNKNOWN, _("Unknown category: %(c)s."), c=category
+        )
     if cause not in Cause.values:
-        raise ValidationFailed("CAUSE_UNKNOWN", _("Unknown cause: %(c)s."), c=cause)
+        raise ValidationFailed(ErrorCode.CAUSE_UNKNOWN, _("Unknown cause: %(c)s."), c=cause)
     is_child = person.age_on(valid_from) < 18
     if is_child != (category == Category.CHILD):
         raise ValidationFailed(
-            "CATEGORY_AGE",
+            ErrorCode.CATEGORY_AGE,
             _(
                 "Category 'child with a disability' is for persons under 18, groups I–III for "
                 "adults."
@@ -243,11 +256,11 @@ def _validate_status(
         )
     if work_capacity_loss_pct is not None and not 0 <= work_capacity_loss_pct <= 100:
         raise ValidationFailed(
-            "LOSS_PCT_RANGE", _("Loss of working capacity must be between 0 and 100 %.")
+            ErrorCode.LOSS_PCT_RANGE, _("Loss of working capacity must be between 0 and 100 %.")
         )
     if reexamination_date is not None and reexamination_date < valid_from:
         raise ValidationFailed(
-            "REEXAMINATION_BEFORE_START",
+            ErrorCode.REEXAMINATION_BEFORE_START,
             _("The re-examination date cannot precede the start date."),
         )
 
@@ -286,7 +299,7 @@ def disability_status_record(
     unknown = limitations - set(FUNCTIONAL_LIMITATIONS)
     if unknown:
         raise ValidationFailed(
-            "LIMITATION_UNKNOWN",
+            ErrorCode.LIMITATION_UNKNOWN,
             _("Unknown functional limitation: %(l)s."),
             l=", ".join(sorted(unknown)),
         )
@@ -355,12 +368,14 @@ def family_create(
     """Register a family with its members and their roles (a person belongs to one family)."""
     members = list(members)
     if housing not in Family.Housing.values:
-        raise ValidationFailed("HOUSING_UNKNOWN", _("Unknown kind of housing: %(h)s."), h=housing)
+        raise ValidationFailed(
+            ErrorCode.HOUSING_UNKNOWN, _("Unknown kind of housing: %(h)s."), h=housing
+        )
     roles = [role for _person, role in members]
     if any(role not in FamilyMembership.Role.values for role in roles):
-        raise ValidationFailed("FAMILY_ROLE_UNKNOWN", _("Unknown role in the family."))
+        raise ValidationFailed(ErrorCode.FAMILY_ROLE_UNKNOWN, _("Unknown role in the family."))
     if roles.count(FamilyMembership.Role.HEAD) != 1:
-        raise ValidationFailed("FAMILY_HEAD", _("A family has exactly one head."))
+        raise ValidationFailed(ErrorCode.FAMILY_HEAD, _("A family has exactly one head."))
     _require_officer_or_loader(
         actor,
         PERSON_MANAGE,
@@ -386,6 +401,6 @@ def family_create(
             )
     except IntegrityError:
         raise Conflict(
-            "FAMILY_MEMBER_ELSEWHERE", _("A member already belongs to another family.")
+            ErrorCode.FAMILY_MEMBER_ELSEWHERE, _("A member already belongs to another family.")
         ) from None
     return family

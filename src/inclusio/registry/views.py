@@ -5,13 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from inclusio.core.errors import ValidationFailed
-from inclusio.core.http import add_domain_error, refusals_as_http
+from inclusio.core.http import add_domain_error
 from inclusio.registry import selectors
 from inclusio.registry.forms import PersonSearchForm
 
 
 @login_required
-@refusals_as_http
 def search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
     results = None
@@ -26,14 +25,12 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 def person_card(request: HttpRequest, iin: str) -> HttpResponse:
     card = selectors.person_card(actor=request.user, iin=iin, purpose="person card")
     return render(request, "registry/person_card.html", {"card": card})
 
 
 @login_required
-@refusals_as_http
 def me(request: HttpRequest) -> HttpResponse:
     own = selectors.own_person(request.user)
     card = (
@@ -52,7 +49,6 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@refusals_as_http
 def access_log(request: HttpRequest) -> HttpResponse:
     """Who looked at my data — or, for a representative, at the data of whom they represent."""
     iin = request.GET.get("iin")

@@ -80,8 +80,14 @@ def _refusal_message() -> str:
 def _safe_next(request: HttpRequest) -> str | None:
     """The page to return to after signing in, if it is one of ours."""
     next_url = request.POST.get("next") or request.GET.get("next")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path of this site only: "x" would pass the host check and then be taken by redirect()
+    # for the name of a view.
+    if (
+        next_url
+        and next_url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return next_url
     return None

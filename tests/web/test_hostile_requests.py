@@ -1,0 +1,425 @@
+"""No request that can be typed into a browser or an API client ends in a server error.
+
+Every URL pattern of the project (walked from ``get_resolver()``, so a new page joins by
+existing) is requested as each role and as an anonymous visitor, with hostile values in each
+URL argument and in the query, by GET and by POST; and every form that reaches a service is
+posted valid but for one hostile field, so that the hostile value gets past the form to the
+service and the database. The API is swept the same way from its OpenAPI document. A refusal
+is any 4xx; a 500 fails, naming the requests.
+
+The client does not check CSRF tokens (Django's test client), so every POST reaches its view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import translation
+
+from inclusio.api import api
+from inclusio.assessment.models import Referral
+from inclusio.assessment.services import referral_file
+from inclusio.benefits.models import Programme
+from inclusio.core.audit import SYSTEM
+from inclusio.core.models import User
+from inclusio.core.roles import ROLES
+from inclusio.core.tokens import api_token_issue
+from inclusio.registry.services import care_link_create
+from tests.browser.benefits_data import make_offer, make_run
+from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
+
+pytestmark = pytest.mark.django_db
+
+NATIONAL_ROLES = {"ministry_admin", "auditor", "statistician"}
+VALID_IIN = "800517401002"  # well formed; registered or not depending on the test data
+WRONG_CHECKSUM_IIN = VALID_IIN[:11] + str((int(VALID_IIN[11]) + 1) % 10)
+
+# What someone could type where a value is expected: not digits, too big for any integer
+# column, negative, non-ASCII digits and letters, an IIN one digit too long or mistyped, a NUL
+# (PostgreSQL refuses it in text), text longer than any column, a year zero, a day that does
+# not exist.
+HOSTILE = (
+    "x",
+    str(10**20),
+    "-1",
+    "٣٤",
+    "Ω☃ قزاق",
+    "1234567890123",
+    WRONG_CHECKSUM_IIN,
+    "\x00",
+    "9" * 5000,
+    "0000-01",
+    "0000-01-01",
+    "2024-02-30",
+)
+# The back office is Django's admin, which parses its own arguments: the first few suffice.
+HOSTILE_TO_THE_BACK_OFFICE = HOSTILE[:8]
+OTHER_METHODS = ("head", "options", "put", "patch", "delete")
+# The query parameters the pages read, and a few every site is probed with.
+QUERY_PARAMETERS = ("q", "iin", "next", "programme", "page", "month", "date", "purpose", "lang")
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str  # the path with {name} where each URL argument goes
+    arguments: tuple[str, ...]
+    name: str
+
+
+def _routes(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        pattern = entry.pattern
+        if isinstance(pattern, RoutePattern):
+            text = re.sub(r"<(?:[^>:]+:)?([^>]+)>", r"{\1}", str(pattern))
+        elif isinstance(pattern, RegexPattern):
+            text = re.sub(r"\(\?P<([^>]+)>[^)]*\)", r"{\1}", str(pattern)).strip("^$")
+        else:  # the language prefix of i18n_patterns
+            text = str(pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _routes(entry.url_patterns, prefix + text, inner)
+        elif isinstance(entry, URLPattern):
+            template = prefix + text
+            arguments = tuple(re.findall(r"{([^}]+)}", template))
+            yield Route("/" + template, arguments, f"{namespace}{entry.name or template}")
+
+
+def all_routes() -> list[Route]:
+    with translation.override("en"):
+        return list(_routes(get_resolver().url_patterns))
+
+
+def _url(route: Route, value: str | None = None, known: dict[str, str] | None = None) -> str:
+    values = {
+        name: quote(value if value is not None else (known or {}).get(name, "1"), safe="")
+        for name in route.arguments
+    }
+    return route.template.format(**values)
+
+
+@dataclass
+class World:
+    """The accounts and records the sweep runs against."""
+
+    accounts: dict[str, User]
+    known: dict[str, str]  # a real value for each URL argument, where there is one
+
+
+def _world() -> World:
+    trio = make_trio()
+    accounts: dict[str, User] = {"person": trio.person.user}
+    for role in ROLES:
+        if role.code != "person":
+            region = None if role.code in NATIONAL_ROLES or not role.staff else "71"
+            accounts[role.code] = make_user(f"sweep_{role.code}", role.code, region)
+    child = make_person(birth_date=dt.date(2016, 2, 2), surname="Child")
+    parent = make_person(surname="Parent", user=accounts["representative"])
+    care_link_create(
+        actor=accounts["district_officer"],
+        carer=parent,
+        cared=child,
+        relation="parent",
+        since=dt.date(2016, 2, 2),
+    )
+    referral = referral_file(
+        actor=accounts["medical_referrer"],
+        person=make_person(surname="Referred"),
+        kind=Referral.Kind.INITIAL,
+        mode=Referral.Mode.IN_ABSENTIA,
+        organisation_name="Polyclinic",
+        organisation_bin="000000000000",
+        diagnosis_code="G80.1",
+        clinical_summary="",
+        documents=[],
+    )
+    offer = make_offer(trio.person, run=make_run())
+    known = {
+        "iin": trio.person.iin,
+        "referral_id": str(referral.pk),
+        "proposal_id": str(offer.pk),
+        "run_id": str(offer.run_id),
+    }
+    return World(accounts, known)
+
+
+def _client(user: User | None) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        sign_in(client, user)
+    return client
+
+
+def send_undone(client: Client, method: str, url: str, **kwargs: Any) -> HttpResponse:
+    """A request whose writes are rolled back after it, so that each request meets the same
+    records (a referral filed by one would refuse the next as a duplicate before it reached
+    the field under test) and a database error does not spoil the test's transaction."""
+    with transaction.atomic():
+        response: HttpResponse = getattr(client, method)(url, **kwargs)
+        transaction.set_rollback(True)
+    return response
+
+
+def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
+    """GET and POST every page with hostile arguments and queries; the requests that fail."""
+    failures: list[str] = []
+
+    def send(method: str, url: str, **kwargs: Any) -> None:
+        response = send_undone(client, method, url, **kwargs)
+        if response.status_code >= 500:
+            value = next(iter(kwargs["data"].values()), "")[:40]
+            failures.append(f"{method.upper()} {url[:80]!r} (value {value!r}) → 500")
+
+    routes = [r for r in all_routes() if admin == ("/admin/" in r.template)]
+    # Signing out last: it would end the session that the other requests use.
+    routes.sort(key=lambda route: route.name == "web:logout")
+    for route in routes:
+        if route.template.startswith("/api/v1/"):
+            continue  # swept from the OpenAPI document, with a token
+        query, fields = QUERY_PARAMETERS, FORM_FIELDS
+        for value in HOSTILE_TO_THE_BACK_OFFICE if admin else HOSTILE:
+            for url in {_url(route, value), _url(route, known=world.known)}:
+                send("get", url, data=dict.fromkeys(query, value))
+                send("post", url, data=dict.fromkeys(fields, value))
+        # The methods an API client can send as easily as GET and POST.
+        for method in OTHER_METHODS:
+            send(method, _url(route, known=world.known), data={})
+    return failures
+
+
+# Every field of every form of the pages, posted all at once with the same hostile value.
+FORM_FIELDS = (
+    "username",
+    "password",
+    "code",
+    "next",
+    "language",
+    "q",
+    "iin",
+    "kind",
+    "mode",
+    "organisation_name",
+    "organisation_bin",
+    "diagnosis_code",
+    "clinical_summary",
+    "document_title",
+    "document_issued_on",
+    "document_file_name",
+    "document_sha256",
+    "document_size_bytes",
+    "outcome",
+    "category",
+    "cause",
+    "work_capacity_loss_pct",
+    "limitations",
+    "valid_from",
+    "reexamination_date",
+    "rationale",
+    "answer",
+    "iban",
+    "month",
+    "programme",
+    "date",
+    "draft",
+)
+
+
+def _roles_that_differ() -> list[str]:
+    """One role for each set of permissions: the checks read permissions and the person's
+    links, never a role's name, so roles granting the same permissions meet the same answers.
+    The person and the representative differ by their links, so both are kept."""
+    kept: dict[object, str] = {}
+    for role in ROLES:
+        key = role.code if role.code in ("person", "representative") else role.permissions
+        kept.setdefault(key, role.code)
+    return list(kept.values())
+
+
+@pytest.mark.parametrize("role", [None, *_roles_that_differ()])
+def test_no_page_answers_a_hostile_request_with_a_server_error(role: str | None) -> None:
+    world = _world()
+    client = _client(world.accounts[role] if role else None)
+    failures = _sweep_pages(client, world, admin=False)
+    assert not failures, "\n".join(failures)
+
+
+def test_no_back_office_page_answers_a_hostile_request_with_a_server_error() -> None:
+    world = _world()
+    failures = _sweep_pages(_client(world.accounts["ministry_admin"]), world, admin=True)
+    assert not failures, "\n".join(failures)
+
+
+# --- forms posted valid but for one field ---------------------------------------------------
+
+
+def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], int]]:
+    """(role, URL, a submission its service accepts, the status it gets) for each form whose
+    data reaches a service."""
+    dana = world.known["iin"]
+    programme = Programme.objects.select_related("active_version").get(code="disability_benefit")
+    return [
+        ("district_officer", "/en/registry/search/", {"q": dana}, 200),
+        (
+            "medical_referrer",
+            "/en/assessment/referrals/new/",
+            {
+                "iin": dana,
+                "kind": "initial",
+                "mode": "in_absentia",
+                "organisation_name": "Polyclinic",
+                "organisation_bin": "000000000000",
+                "diagnosis_code": "G80.1",
+                "clinical_summary": "",
+                "document_title": "Discharge summary",
+                "document_issued_on": "2024-01-10",
+                "document_file_name": "summary.pdf",
+                "document_sha256": "a" * 64,
+                "document_size_bytes": "1024",
+            },
+            302,
+        ),
+        (
+            "mse_specialist",
+            f"/en/assessment/referrals/{world.known['referral_id']}/",
+            {
+                "outcome": "establish",
+                "category": "II",
+                "cause": "general_disease",
+                "work_capacity_loss_pct": "50",
+                "limitations": "mobility",
+                "valid_from": "2024-02-01",
+                "reexamination_date": "2025-02-01",
+                "rationale": "Examined in absentia.",
+            },
+            302,
+        ),
+        (
+            "person",
+            f"/en/benefits/offers/{world.known['proposal_id']}/",
+            {"answer": "accept", "iban": "KZ86125KZT5004100100"},
+            302,
+        ),
+        (
+            "ministry_admin",
+            "/en/benefits/what-if/",
+            {
+                "programme": programme.code,
+                "date": "2024-01-01",
+                "draft": programme.active_version.text,
+            },
+            200,
+        ),
+        (None, "/en/login/", {"username": "nobody", "password": "wrong"}, 200),
+    ]
+
+
+def test_no_form_answers_one_hostile_field_with_a_server_error() -> None:
+    world = _world()
+    failures = []
+    for role, url, valid, accepted in _valid_forms(world):
+        client = _client(world.accounts[role] if role else None)
+        method = "get" if url.endswith("/search/") else "post"
+        # The valid submission gets through, so each hostile field below reaches the service.
+        assert send_undone(client, method, url, data=valid).status_code == accepted, url
+        for field in valid:
+            for value in HOSTILE:
+                response = send_undone(client, method, url, data={**valid, field: value})
+                if response.status_code >= 500:
+                    failures.append(f"{role} {url} {field}={value[:40]!r} → 500")
+    assert not failures, "\n".join(failures)
+
+
+# --- the API, from its OpenAPI document -------------------------------------------------------
+
+
+def _api_operations() -> list[tuple[str, str, list[str], list[str]]]:
+    """(method, path template, path parameters, query parameters) of every operation."""
+    schema = api.get_openapi_schema()
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            parameters = operation.get("parameters", [])
+            operations.append(
+                (
+                    method,
+                    path,
+                    [p["name"] for p in parameters if p["in"] == "path"],
+                    [p["name"] for p in parameters if p["in"] == "query"],
+                )
+            )
+    return operations
+
+
+@pytest.mark.parametrize("role", ["ministry_admin", "district_officer", "person"])
+def test_no_api_operation_answers_a_hostile_request_with_a_server_error(role: str) -> None:
+    world = _world()
+    token = api_token_issue(actor=SYSTEM, user=world.accounts[role], name="sweep")
+    operations = _api_operations()
+    assert operations, "the OpenAPI document lists no operation"
+    failures = []
+    client = Client(raise_request_exception=False)
+    for method, path, path_names, query_names in operations:
+        for other in OTHER_METHODS:
+            url = path
+            for name in path_names:
+                url = url.replace("{" + name + "}", world.known.get(name, "1"))
+            response = getattr(client, other)(url, headers={"Authorization": f"Bearer {token}"})
+            if response.status_code >= 500:
+                failures.append(f"{other.upper()} {url!r} → {response.status_code}")
+        for value in (*HOSTILE, world.known["iin"], new_iin()):
+            url = path
+            for name in path_names:
+                url = url.replace("{" + name + "}", quote(value, safe=""))
+            for headers in (
+                {"Authorization": f"Bearer {token}"},
+                {"Authorization": f"Bearer {value}"},
+                {},
+            ):
+                response = getattr(client, method)(
+                    url, data=dict.fromkeys(query_names, value), headers=headers
+                )
+                if response.status_code >= 500:
+                    failures.append(f"{method.upper()} {url!r} {headers} → {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+# --- headers a client chooses ---------------------------------------------------------------------
+
+# WSGI hands headers over as latin-1 text: "\xe2\x98\x83" is how a UTF-8 snowman arrives.
+SNOWMAN = "\xe2\x98\x83"
+HOSTILE_HEADERS = (
+    {"Accept-Language": SNOWMAN + ", x-;q=abc, *;q=-1"},
+    {"Accept-Language": "kk" * 2000},
+    {"Cookie": f"sessionid={SNOWMAN}; csrftoken=\x01; django_language=zz-ZZ"},
+    {"Cookie": "sessionid=" + "a" * 5000},
+    {"Authorization": "Bearer"},
+    {"Authorization": f"Basic {SNOWMAN}"},
+    {"X-Forwarded-For": "not an address, ::1, 999.1.1.1"},
+    {"Content-Type": "multipart/form-data; boundary="},
+)
+
+
+def test_no_page_answers_hostile_headers_with_a_server_error() -> None:
+    world = _world()
+    client = Client(raise_request_exception=False)
+    failures = []
+    for route in all_routes():
+        if "/admin/" in route.template:
+            continue
+        url = _url(route, known=world.known)
+        for headers in HOSTILE_HEADERS:
+            for method in ("get", "post"):
+                response = send_undone(client, method, url, headers=headers)
+                if response.status_code >= 500:
+                    failures.append(f"{method.upper()} {url} {headers!r:.80} → 500")
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,108 @@
+"""A domain refusal that a view lets through is answered with its status page: the status
+right, the message in the reader's language, the stable code; never a server error."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_trio, sign_in
+from tests.web.counts import row_counts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.urls("tests.web.refusal_urls")
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/ru/refuse/403/", 403, "У вас нет доступа к этой странице"),
+        ("/ru/refuse/404/", 404, "Страница не найдена"),
+        ("/ru/refuse/409/", 409, "Сейчас это сделать нельзя"),
+        ("/ru/refuse/422/", 422, "Это нельзя принять"),
+        ("/ru/refuse/other/", 400, "Запрос не удалось понять"),
+    ],
+)
+def test_each_refusal_has_its_status_page_with_message_and_code(
+    client: Client, path: str, status: int, heading: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    page = response.content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert "Страница не найдена</p>" in page  # the refusal's own message, translated
+    assert "<code>TEST_REFUSAL</code>" in page
+
+
+@pytest.mark.urls("tests.web.refusal_urls")
+def test_a_refusal_page_speaks_kazakh_too(client: Client) -> None:
+    page = client.get("/kk/refuse/iin/").content.decode()
+    assert "<code>IIN_LENGTH</code>" in page
+    assert "Мұны қабылдау мүмкін емес" in page  # "This cannot be accepted"
+
+
+@pytest.mark.urls("tests.web.refusal_urls")
+def test_a_fault_that_is_not_a_refusal_stays_a_server_error() -> None:
+    # The refusal pages answer refusals only: a bug must still reach the error log as one.
+    client = Client(raise_request_exception=False)
+    assert client.get("/en/fault/").status_code == 500
+
+
+def test_a_request_django_itself_refuses_gets_the_400_page(client: Client) -> None:
+    # Rendered by Django without a request (here: a host the site does not answer for).
+    response = client.get("/en/", headers={"host": "elsewhere.example"})
+    assert response.status_code == 400
+    assert "<h1>The request could not be understood</h1>" in response.content.decode()
+
+
+# --- the requests that ended in a 500 before ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ru/registry/persons/123/",
+        "/ru/benefits/persons/123/",
+        "/ru/registry/me/access-log/?iin=123",
+    ],
+)
+def test_a_malformed_iin_in_an_address_is_refused_with_its_code(client: Client, path: str) -> None:
+    trio = make_trio()
+    sign_in(client, trio.own_officer)
+    before = row_counts()
+    response = client.get(path)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "<code>IIN_LENGTH</code>" in page
+    assert "ИИН должен состоять ровно из 12 цифр; указано: 3." in page
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "message"),
+    [
+        (f"/ru/benefits/offers/{10**20}/", "PROPOSAL_NOT_FOUND", "Такого предложения нет."),
+        (f"/ru/benefits/decisions/{10**20}/why/", "DECISION_NOT_FOUND", "Такого решения нет."),
+        (f"/ru/assessment/referrals/{10**20}/", "REFERRAL_NOT_FOUND", "Такого направления нет."),
+    ],
+)
+def test_an_id_beyond_any_column_is_not_found(
+    client: Client, path: str, code: str, message: str
+) -> None:
+    trio = make_trio(role="mse_specialist")
+    sign_in(client, trio.own_officer)
+    before = row_counts()
+    response = client.get(path)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert f"<code>{code}</code>" in page
+    assert message in page
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("path", ["/ru/benefits/offers/x/", "/ru/assessment/referrals/-1/"])
+def test_an_id_that_is_no_number_finds_no_page(client: Client, path: str) -> None:
+    sign_in(client, make_trio().own_officer)
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.content.decode()
