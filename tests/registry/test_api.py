@@ -8,17 +8,22 @@ from tests.factories import make_trio, make_user
 pytestmark = pytest.mark.django_db
 
 
-def _get(client: Client, token: str, iin: str):  # type: ignore[no-untyped-def]
+def _get(client: Client, token: str, iin: str, purpose: str | None = "status_verification"):  # type: ignore[no-untyped-def]
     return client.get(
         f"/api/v1/registry/persons/{iin}",
+        {"purpose": purpose} if purpose is not None else {},
         headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
     )
+
+
+def _token(user, agency: str = "State pension fund", purposes=("status_verification",)) -> str:  # type: ignore[no-untyped-def]
+    return api_token_issue(actor=None, user=user, name="t", agency=agency, purposes=purposes)
 
 
 def test_an_agency_verifies_a_status_and_the_read_is_logged(client: Client) -> None:
     trio = make_trio()
     agency = make_user("agency", "ministry_admin", None)
-    token = api_token_issue(actor=None, user=agency, name="pension fund")
+    token = _token(agency)
     response = _get(client, token, trio.person.iin)
     assert response.status_code == 200
     body = response.json()
@@ -26,15 +31,27 @@ def test_an_agency_verifies_a_status_and_the_read_is_logged(client: Client) -> N
     assert body["disability"]["category"] == "II" and body["disability"]["valid_today"]
     event = AccessEvent.objects.get(person_iin=trio.person.iin)
     assert (event.actor_name, event.channel, event.what) == ("agency", "api", "disability_status")
+    assert (event.reader, event.agency, event.purpose) == (
+        "agency",
+        "State pension fund",
+        "status_verification",
+    )
 
 
-def test_an_officer_of_another_region_gets_403_which_is_logged(client: Client) -> None:
+def test_out_of_scope_and_unknown_answer_byte_for_byte_alike_and_the_refusal_is_logged(
+    client: Client,
+) -> None:
+    from tests.factories import new_iin
+
     trio = make_trio()
-    token = api_token_issue(actor=None, user=trio.other_officer, name="t")
-    response = _get(client, token, trio.person.iin)
-    assert response.status_code == 403
-    assert response.json()["code"] == "OUT_OF_SCOPE"
+    token = _token(trio.other_officer)
+    out_of_scope = _get(client, token, trio.person.iin)
+    unknown = _get(client, token, new_iin())
+    assert out_of_scope.status_code == unknown.status_code == 404
+    assert out_of_scope.content == unknown.content
+    assert out_of_scope.json()["code"] == "NOT_FOUND_OR_NOT_YOURS"
     assert AccessEvent.objects.get(person_iin=trio.person.iin).outcome == "denied"
+    assert AccessEvent.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -43,7 +60,7 @@ def test_an_officer_of_another_region_gets_403_which_is_logged(client: Client) -
 def test_malformed_iins_are_422_with_a_code_and_a_translated_message(
     client: Client, iin: str, code: str
 ) -> None:
-    token = api_token_issue(actor=None, user=make_user("a", "ministry_admin", None), name="t")
+    token = _token(make_user("a", "ministry_admin", None))
     response = _get(client, token, iin)
     assert response.status_code == 422
     assert response.json()["code"] == code
@@ -53,7 +70,7 @@ def test_malformed_iins_are_422_with_a_code_and_a_translated_message(
 def test_unknown_person_is_404(client: Client) -> None:
     from tests.factories import new_iin
 
-    token = api_token_issue(actor=None, user=make_user("a", "ministry_admin", None), name="t")
+    token = _token(make_user("a", "ministry_admin", None))
     assert _get(client, token, new_iin()).status_code == 404
 
 
@@ -81,7 +98,15 @@ def test_tokens_are_issued_and_revoked_from_the_command_line(client: Client) -> 
     trio = make_trio()
     make_user("pension_fund", "ministry_admin", None)
     out = StringIO()
-    call_command("api_token", "issue", "pension_fund", "pension fund system", stdout=out)
+    call_command(
+        "api_token",
+        "issue",
+        "pension_fund",
+        "pension fund system",
+        "--agency=State pension fund",
+        "--purpose=status_verification",
+        stdout=out,
+    )
     token = out.getvalue().strip()
     assert _get(client, token, trio.person.iin).status_code == 200
     call_command("api_token", "revoke", str(ApiToken.objects.get().pk), stdout=StringIO())

@@ -25,9 +25,9 @@ from inclusio.benefits.models import (
     Programme,
     Proposal,
 )
+from inclusio.core import access
 from inclusio.core.audit import Actor
 from inclusio.core.models import Region
-from inclusio.registry import selectors as registry_selectors
 from inclusio.registry.models import Person
 
 # --- numbers and dates in words ---------------------------------------------------------------
@@ -136,11 +136,7 @@ def account_text(iban: str) -> str:
 
 def may_answer(actor: Actor, person: Person) -> bool:
     """The person, or someone who legally represents them today, may agree or refuse."""
-    if actor is None or not actor.is_authenticated:
-        return False
-    if person.user_id == actor.pk:
-        return True
-    return any(p.pk == person.pk for p in registry_selectors.represented_persons(actor))
+    return access.may_act_for(actor, person)
 
 
 def mark_messages_read(actor: Actor, proposal: Proposal) -> None:

@@ -35,12 +35,11 @@ from inclusio.benefits.models import (
     ScreeningRun,
 )
 from inclusio.benefits.selectors import explanation_data
-from inclusio.core.audit import Actor, record_access, record_write
+from inclusio.core import access
+from inclusio.core.audit import Actor, record_write
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from inclusio.core.models import User
+from inclusio.core.models import Purpose, Seen, User
 from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_RUN
-from inclusio.registry.models import Person
-from inclusio.registry.selectors import represented_persons
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text
@@ -190,28 +189,16 @@ def screening_run(
 # --- consent and refusal ------------------------------------------------------------------------
 
 
-def _may_answer_for(actor: Actor, person: Person) -> bool:
-    if actor is None or not actor.is_authenticated:
-        return False
-    if person.user_id == actor.pk:
-        return True
-    return any(p.pk == person.pk for p in represented_persons(actor))
-
-
-def _answerable(actor: Actor, proposal_id: int, what: str) -> Proposal:
+def _answerable(actor: Actor, proposal_id: int) -> Proposal:
     """The proposal, if ``actor`` is its person or their representative; else AccessDenied
     (logged, committed on its own) and nothing written."""
     proposal = Proposal.objects.select_related("person").filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound("PROPOSAL_NOT_FOUND", _("There is no such proposal."))
-    if not _may_answer_for(actor, proposal.person):
+    if not access.may_act_for(actor, proposal.person):
         if actor is not None and actor.is_authenticated:
-            record_access(
-                actor=actor,
-                person_iin=proposal.person.iin,
-                what=what,
-                purpose="benefit consent",
-                granted=False,
+            access.log_refusal(
+                actor, proposal.person.iin, what=Seen.BENEFIT_ANSWER, purpose=Purpose.BENEFITS
             )
         raise AccessDenied(
             "NOT_YOUR_PROPOSAL",
@@ -236,7 +223,7 @@ def proposal_accept(
     A cash programme needs a payment account: the IBAN given now, or one given before. A second
     consent returns the existing decision and writes nothing.
     """
-    found = _answerable(actor, proposal_id, "proposal_accept")
+    found = _answerable(actor, proposal_id)
     iban = parse_kz_iban(payment_account) if payment_account else None
     try:
         with transaction.atomic():
@@ -273,7 +260,7 @@ def proposal_accept(
 
 def proposal_refuse(*, actor: Actor, proposal_id: int) -> Decision:
     """The person (or their representative) refuses a pending proposal."""
-    found = _answerable(actor, proposal_id, "proposal_refuse")
+    found = _answerable(actor, proposal_id)
     try:
         with transaction.atomic():
             proposal = _locked(found.pk)
@@ -354,7 +341,7 @@ def _decide(proposal: Proposal, actor: Actor, *, consent: bool) -> Decision:
 def message_mark_read(*, actor: Actor, message_id: int) -> None:
     """The person (or their representative) has read a message; reading again changes nothing."""
     message = Message.objects.select_related("recipient").filter(pk=message_id).first()
-    if message is None or not _may_answer_for(actor, message.recipient):
+    if message is None or not access.may_act_for(actor, message.recipient):
         raise NotFound("MESSAGE_NOT_FOUND", _("There is no such message."))
     if message.read_at is not None:
         return

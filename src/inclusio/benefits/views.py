@@ -14,6 +14,7 @@ from inclusio.benefits.forms import AnswerForm, PayrollForm
 from inclusio.benefits.models import Decision, Payroll, Proposal
 from inclusio.core.errors import DomainError
 from inclusio.core.http import add_domain_error, refusals_as_http
+from inclusio.core.models import Purpose, Seen
 from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_VIEW
 from inclusio.registry import selectors as registry_selectors
 
@@ -45,7 +46,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def for_person(request: HttpRequest, iin: str) -> HttpResponse:
     """The benefits of someone the user represents (or, for staff, a person of their region)."""
     person = registry_selectors.person_get(
-        actor=request.user, iin=iin, purpose="benefits", what="benefits"
+        actor=request.user, iin=iin, purpose=Purpose.BENEFITS, what=Seen.BENEFITS
     )
     if person.user_id == request.user.pk:
         return redirect("benefits:mine")

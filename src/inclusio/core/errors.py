@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     """Codes shared by every app: identifiers, scope, dated parameters. Each app keeps its own
     codes in ``<app>/errors.py`` as an ``ErrorCode`` enum like this one."""
 
+    AGENCY_REQUIRED = "AGENCY_REQUIRED"
     BIN_CHECKSUM = "BIN_CHECKSUM"
     BIN_LENGTH = "BIN_LENGTH"
     BIN_NOT_DIGITS = "BIN_NOT_DIGITS"
@@ -23,8 +24,15 @@ class ErrorCode(StrEnum):
     IIN_DATE = "IIN_DATE"
     IIN_LENGTH = "IIN_LENGTH"
     IIN_NOT_DIGITS = "IIN_NOT_DIGITS"
+    # Unknown and out of scope answer alike, so that nobody learns whether a record exists.
+    NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
+    NOT_FOUND_OR_NOT_YOURS = "NOT_FOUND_OR_NOT_YOURS"
     OUT_OF_SCOPE = "OUT_OF_SCOPE"
     PARAMETER_NOT_IN_FORCE = "PARAMETER_NOT_IN_FORCE"
+    PURPOSE_NOT_REGISTERED = "PURPOSE_NOT_REGISTERED"
+    PURPOSE_UNKNOWN = "PURPOSE_UNKNOWN"
+    REQUEST_INVALID = "REQUEST_INVALID"
+    TOO_MANY_LOOKUPS = "TOO_MANY_LOOKUPS"
 
 
 class DomainError(Exception):
@@ -60,3 +68,15 @@ class Conflict(DomainError):
 
 class AccessDenied(DomainError):
     status = 403
+
+
+class RateLimited(DomainError):
+    """Too many requests in the window; ``retry_after`` seconds until the next is let through."""
+
+    status = 429
+
+    def __init__(
+        self, code: str, message: str | Promise, *, retry_after: int, **params: Any
+    ) -> None:
+        super().__init__(code, message, **params)
+        self.retry_after = retry_after
