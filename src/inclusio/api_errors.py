@@ -37,7 +37,7 @@ def describe_errors(schema: dict[str, Any]) -> None:
         for operation in item.values():
             responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
             for status, description in ERROR_RESPONSES.items():
-                answer = responses.get(str(status))
+                answer = responses.get(status, responses.get(str(status)))
                 if answer is None:
                     continue
                 answer["description"] = description

@@ -26,6 +26,8 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,9 +121,22 @@ def may(actor: Actor, permission: str, region_code: str) -> bool:
     return _signed_in(actor) and actor.has_perm(permission) and covers_region(actor, region_code)  # type: ignore[union-attr]
 
 
+def _has_own_record(actor: User) -> bool:
+    """A carer is a registered person, so an account without its own registry record (most
+    staff) represents nobody. The record is the registry's reverse one-to-one ``person``; once
+    read it stays on the account object, where the page's navigation finds it too."""
+    try:
+        actor.person  # noqa: B018
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
 def _represents(actor: User, person: PersonLike, day: dt.date | None) -> bool:
     # Asked several times for one page (the page, each list, the answer buttons): the answer
     # is kept on the account object, which lives as long as the request.
+    if not _has_own_record(actor):
+        return False
     day = day or timezone.localdate()
     known: dict[tuple[int, dt.date], bool] = actor.__dict__.setdefault("_represents", {})
     key = (person.pk, day)
@@ -175,7 +190,9 @@ def may_act_for(actor: Actor, person: PersonLike, *, day: dt.date | None = None)
 def _staff_role(actor: User) -> Role | None:
     roles: list[Role] | None = actor.__dict__.get("_staff_roles")
     if roles is None:
-        names = set(actor.groups.values_list("name", flat=True))
+        # Prefetched, so that the page's navigation, which reads the groups too, asks no more.
+        prefetch_related_objects([actor], "groups")
+        names = {group.name for group in actor.groups.all()}
         roles = [role for role in ROLES if role.staff and role.code in names]
         actor.__dict__["_staff_roles"] = roles
     return roles[0] if roles else None

@@ -9,19 +9,25 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 
-from inclusio.core.errors import AccessDenied, DomainError, NotFound
+from inclusio.core.errors import AccessDenied, DomainError, NotFound, RateLimited
 
 View = Callable[..., HttpResponse]
 
 
 def refusals_as_http(view: View) -> View:
-    """AccessDenied → the 403 page, NotFound → the 404 page, with the translated message."""
+    """AccessDenied → the 403 page, NotFound → the 404 page, RateLimited → the 429 page with
+    Retry-After, with the translated message."""
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(*args, **kwargs)
+        except RateLimited as exc:
+            response = render(args[0], "429.html", {"message": exc.message}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         except AccessDenied as exc:
             raise PermissionDenied(exc.message) from exc
         except NotFound as exc:
