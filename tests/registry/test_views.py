@@ -208,3 +208,24 @@ def test_the_card_and_the_access_log_stay_within_their_query_budgets(
     person.get("/en/registry/me/access-log/")
     with django_assert_max_num_queries(12):
         assert person.get("/en/registry/me/access-log/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "what", "office"),
+    [
+        ("kk", "тізілімдегі сіздің жазбаңыз", "Аудандық әлеуметтік қорғау"),
+        ("ru", "ваша запись в регистре", "Специалист районного отдела"),
+    ],
+)
+def test_the_access_log_speaks_the_persons_language(
+    client: Client, language: str, what: str, office: str
+) -> None:
+    from django.utils.translation import override
+
+    trio = make_trio()
+    person_get(actor=trio.own_officer, iin=trio.person.iin)
+    client.force_login(trio.person.user)
+    with override(language):
+        html = client.get(f"/{language}/registry/me/access-log/").content.decode()
+    assert what in html and office in html
+    assert "registry_record" not in html and "officer_astana" not in html
