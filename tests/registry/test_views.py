@@ -229,3 +229,17 @@ def test_the_access_log_speaks_the_persons_language(
         html = client.get(f"/{language}/registry/me/access-log/").content.decode()
     assert what in html and office in html
     assert "registry_record" not in html and "officer_astana" not in html
+
+
+def test_an_officer_opening_a_persons_access_log_is_refused_and_recorded_as_refused(
+    client: Client,
+) -> None:
+    # Before, the IIN look-up was logged as shown and the log itself then refused.
+    trio = make_trio()
+    sign_in(client, trio.own_officer)
+    response = client.get("/en/registry/me/access-log/", {"iin": trio.person.iin})
+    assert response.status_code == 404
+    outcomes = AccessEvent.objects.filter(person_iin=trio.person.iin).values_list(
+        "what", "outcome"
+    )
+    assert list(outcomes) == [("access_log", "denied")]
