@@ -239,7 +239,5 @@ def test_an_officer_opening_a_persons_access_log_is_refused_and_recorded_as_refu
     sign_in(client, trio.own_officer)
     response = client.get("/en/registry/me/access-log/", {"iin": trio.person.iin})
     assert response.status_code == 404
-    outcomes = AccessEvent.objects.filter(person_iin=trio.person.iin).values_list(
-        "what", "outcome"
-    )
+    outcomes = AccessEvent.objects.filter(person_iin=trio.person.iin).values_list("what", "outcome")
     assert list(outcomes) == [("access_log", "denied")]
