@@ -118,7 +118,9 @@ def covers_region(actor: Actor, region_code: str) -> bool:
 
 def may(actor: Actor, permission: str, region_code: str) -> bool:
     """Staff whose role grants ``permission``, within their region."""
-    return _signed_in(actor) and actor.has_perm(permission) and covers_region(actor, region_code)  # type: ignore[union-attr]
+    if not isinstance(actor, User) or not actor.is_authenticated:
+        return False
+    return actor.has_perm(permission) and covers_region(actor, region_code)
 
 
 def _has_own_record(actor: User) -> bool:
@@ -199,18 +201,13 @@ def _staff_role(actor: User) -> Role | None:
 
 
 def _purpose_for(actor: User, wanted: Purpose) -> Purpose:
-    role = _staff_role(actor)
-    if role is None:
+    """``wanted`` when one of the staff member's roles is registered for it, else the first
+    purpose of their roles."""
+    roles: list[Role] = actor.__dict__.get("_staff_roles") or []
+    registered = [purpose for role in roles for purpose in ROLE_PURPOSES.get(role.code, ())]
+    if not registered or wanted in registered:
         return wanted
-    names = set(actor.__dict__.get("_staff_roles_purposes") or ())
-    if not names:
-        for each in actor.__dict__["_staff_roles"]:
-            names.update(ROLE_PURPOSES.get(each.code, ()))
-        actor.__dict__["_staff_roles_purposes"] = names
-    if wanted in names:
-        return wanted
-    own = ROLE_PURPOSES.get(role.code, ())
-    return own[0] if own else wanted
+    return registered[0]
 
 
 def _log(
@@ -224,6 +221,8 @@ def _log(
     channel: str,
     agency: Agency | None,
 ) -> None:
+    """Write the read to the person's log as it truly went: the kind of reader (a refused
+    staff member is still staff), their office, and the purpose they read under."""
     office = office_region = agency_name = ""
     if agency is not None:
         reader, agency_name = Reader.AGENCY, agency.name
