@@ -158,7 +158,10 @@ class Seen(models.TextChoices):
 
     REGISTRY_RECORD = "registry_record", _("your registry record")
     SEARCH_RESULT = "search_result", _("your name in the results of a registry search")
-    FAMILY_CARD = "family_card", _("your name on the record of a family member")
+    FAMILY_CARD = (
+        "family_card",
+        _("your name on the record of a family member or of someone you care for"),
+    )
     DISABILITY_STATUS = "disability_status", _("your disability status")
     BENEFITS = "benefits", _("your benefits: offers, payments, decisions and messages")
     BENEFIT_OFFER = "benefit_offer", _("an offer of a benefit to you")

@@ -146,7 +146,6 @@ class PersonCard:
     statuses: list[DisabilityStatus]
     family: list[FamilyMembership]
     carers: list[CareLink]
-    cared_for: list[CareLink]
 
     @property
     def current_status(self) -> DisabilityStatus | None:
@@ -163,10 +162,8 @@ def person_card(*, actor: Actor, iin: str, purpose: Purpose = Purpose.REGISTRY) 
         .order_by("role", "person__birth_date")
     )
     carers = list(person.carers.select_related("carer"))
-    cared_for = list(person.cares_for.select_related("cared"))
     shown = {m.person.pk: m.person for m in family}
     shown.update({link.carer.pk: link.carer for link in carers})
-    shown.update({link.cared.pk: link.cared for link in cared_for})
     shown.pop(person.pk, None)
     with batched():
         for other in shown.values():
@@ -176,7 +173,6 @@ def person_card(*, actor: Actor, iin: str, purpose: Purpose = Purpose.REGISTRY) 
         statuses=list(person.statuses.order_by("-recorded_at", "-id")),
         family=family,
         carers=carers,
-        cared_for=cared_for,
     )
 
 
