@@ -43,7 +43,13 @@ def agency_token_and_iins(sample: int) -> tuple[str, list[str]]:
 
     agency, _ = User.objects.get_or_create(username="bench_agency")
     agency.groups.add(Group.objects.get(name="ministry_admin"))
-    token = api_token_issue(actor=SYSTEM, user=agency, name="benchmark")
+    token = api_token_issue(
+        actor=SYSTEM,
+        user=agency,
+        name="benchmark",
+        agency="Benchmark agency",
+        purposes=["status_verification"],
+    )
     iins = list(
         DisabilityStatus.objects.filter(superseded_at__isnull=True)
         .order_by("?")
@@ -124,7 +130,11 @@ def run_load(
             iin = iins[index % len(iins)]
             sent = time.perf_counter()
             try:
-                conn.request("GET", f"/api/v1/registry/persons/{iin}", headers=headers)
+                conn.request(
+                    "GET",
+                    f"/api/v1/registry/persons/{iin}?purpose=status_verification",
+                    headers=headers,
+                )
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200

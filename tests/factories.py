@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
@@ -111,3 +112,14 @@ def sign_in(client: Client, user: User) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+_PER_REQUEST = re.compile(
+    r'name="csrfmiddlewaretoken" value="[^"]*"|name="next" type="hidden" value="[^"]*"'
+)
+
+
+def same_page(first: bytes, second: bytes) -> bool:
+    """Two answers equal byte for byte but for what every page varies: its CSRF token and the
+    address the language switch returns to (the address that was asked)."""
+    return _PER_REQUEST.sub("", first.decode()) == _PER_REQUEST.sub("", second.decode())

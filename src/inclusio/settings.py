@@ -185,6 +185,14 @@ AUTHENTICATION_BACKENDS = ["inclusio.core.backends.CachedPermissionsBackend"]
 # How long a process may keep an account's permissions, and an API token's account, before
 # reading them again: a role change or token revocation elsewhere applies within this time.
 AUTH_CACHE_SECONDS = env_int("INCLUSIO_AUTH_CACHE_SECONDS", 60)
+# Look-ups of a person by IIN (pages and API) allowed per account and per API token within a
+# window of seconds; beyond it the answer is 429 with Retry-After (docs/access.md).
+IIN_LOOKUP_WINDOW_SECONDS = env_int("INCLUSIO_IIN_LOOKUP_WINDOW_SECONDS", 60)
+IIN_LOOKUPS_PER_ACCOUNT = env_int("INCLUSIO_IIN_LOOKUPS_PER_ACCOUNT", 60)
+IIN_LOOKUPS_PER_TOKEN = env_int("INCLUSIO_IIN_LOOKUPS_PER_TOKEN", 60000)
+for _name in ("IIN_LOOKUP_WINDOW_SECONDS", "IIN_LOOKUPS_PER_ACCOUNT", "IIN_LOOKUPS_PER_TOKEN"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"INCLUSIO_{_name} must be at least 1")
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 

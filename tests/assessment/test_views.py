@@ -3,7 +3,7 @@ from django.test import Client
 
 from inclusio.assessment.models import Referral
 from inclusio.registry.services import current_status
-from tests.factories import make_person, make_user, sign_in
+from tests.factories import make_person, make_user, same_page, sign_in
 from tests.web.counts import row_counts
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,10 @@ def test_an_mse_of_another_region_cannot_open_the_referral(client: Client) -> No
     doctor.post("/en/assessment/referrals/new/", {**REFERRAL, "iin": person.iin})
     sign_in(client, make_user("mse_almaty", "mse_specialist", "75"))
     referral = Referral.objects.get()
-    assert client.get(f"/en/assessment/referrals/{referral.pk}/").status_code == 403
+    out_of_scope = client.get(f"/en/assessment/referrals/{referral.pk}/")
+    unknown = client.get(f"/en/assessment/referrals/{referral.pk + 1000}/")
+    assert out_of_scope.status_code == unknown.status_code == 404
+    assert same_page(out_of_scope.content, unknown.content)
     assert person.full_name not in client.get("/en/assessment/queue/").content.decode()
 
 

@@ -13,7 +13,7 @@ from inclusio.benefits.messaging import message_text
 from inclusio.benefits.models import Message, Programme, Proposal, ScreeningRun
 from inclusio.benefits.services import proposal_accept, screening_run
 from inclusio.core.audit import SYSTEM
-from inclusio.core.errors import AccessDenied
+from inclusio.core.errors import AccessDenied, NotFound
 from inclusio.core.models import AccessEvent
 from inclusio.registry.models import Person
 from inclusio.registry.services import care_link_create
@@ -55,8 +55,9 @@ def test_an_officer_of_the_region_reads_and_is_logged(screened: Person) -> None:
 
 def test_an_officer_of_another_region_is_refused(screened: Person) -> None:
     officer = make_user("officer_almaty", "district_officer", "75")
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFound) as refused:
         selectors.awards_for(actor=officer, person=screened)
+    assert refused.value.code == "NOT_FOUND_OR_NOT_YOURS"
     assert AccessEvent.objects.filter(
         person_iin=screened.iin, actor=officer, outcome=AccessEvent.Outcome.DENIED
     ).exists()

@@ -22,7 +22,7 @@ from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent, AuditEvent
 from inclusio.registry.services import care_link_create
 from tests.browser.benefits_data import IBAN, make_counted_run, make_offer
-from tests.factories import make_person, make_trio, make_user, sign_in
+from tests.factories import make_person, make_trio, make_user, same_page, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,10 @@ def test_an_officer_of_another_region_is_refused_the_offer(client: Client) -> No
     trio = make_trio()
     offer = make_offer(trio.person)
     sign_in(client, trio.other_officer)
-    assert client.get(f"/en/benefits/offers/{offer.pk}/").status_code == 403
+    out_of_scope = client.get(f"/en/benefits/offers/{offer.pk}/")
+    unknown = client.get(f"/en/benefits/offers/{offer.pk + 1000}/")
+    assert out_of_scope.status_code == unknown.status_code == 404
+    assert same_page(out_of_scope.content, unknown.content)
     refused = AccessEvent.objects.filter(person_iin=trio.person.iin, outcome="denied")
     assert refused.exists()
 
@@ -410,4 +413,4 @@ def test_the_officer_of_the_region_reads_a_persons_benefits_page(client: Client)
     assert "Answer the offer" not in theirs and "See the offer" in theirs
     other = Client()
     sign_in(other, trio.other_officer)
-    assert other.get(f"/en/benefits/persons/{trio.person.iin}/").status_code == 403
+    assert other.get(f"/en/benefits/persons/{trio.person.iin}/").status_code == 404

@@ -184,8 +184,40 @@ def _someone_looked_at_the_viewer(viewer: Any) -> dict[str, Any]:
     from tests.factories import make_user
 
     officer = make_user("officer_who_looked", "district_officer", "71")
-    person_get(actor=officer, iin=viewer.person.iin, purpose="person card", what="person_card")
+    person_get(actor=officer, iin=viewer.person.iin)
     return {}
+
+
+def _many_looked_at_the_viewer(viewer: Any) -> dict[str, Any]:
+    """More entries than a page holds, and a refused attempt repeated, for the pager and the
+    collapsed refusals."""
+    import contextlib
+
+    from inclusio.core.errors import NotFound
+    from inclusio.core.models import User
+    from inclusio.registry.selectors import person_get
+    from tests.factories import make_user
+
+    for n in range(30):
+        person_get(actor=make_user(f"officer_{n}", "district_officer", "71"), iin=viewer.person.iin)
+    other = make_user("officer_elsewhere", "district_officer", "75")
+    for _ in range(3):
+        with contextlib.suppress(NotFound):
+            person_get(actor=User.objects.get(pk=other.pk), iin=viewer.person.iin)
+    return {}
+
+
+def go_to_the_next_page(page: Any) -> None:
+    with page.expect_navigation():
+        page.locator("a[rel=next]").click()
+    assert page.locator(".usa-pagination [aria-current=page]").inner_text() == "2"
+
+
+def choose_a_period_that_ends_before_it_starts(page: Any) -> None:
+    page.fill("#id_since", "2024-02-01")
+    page.fill("#id_until", "2024-01-01")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
 
 
 def _waiting_referral(viewer: Any) -> dict[str, Any]:
@@ -290,7 +322,7 @@ PAGES += [
         url_name="registry:person",
         user="other_region_officer",
         kwargs=_astana_person_with_history,
-        status=403,
+        status=404,
     ),
     PageToCheck(
         "registry: my record",
@@ -307,6 +339,29 @@ PAGES += [
         url_name="registry:my_access_log",
         user="person_user",
         kwargs=_someone_looked_at_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: who looked at my data, with pages and collapsed refusals",
+        url_name="registry:my_access_log",
+        user="person_user",
+        kwargs=_many_looked_at_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: who looked at my data, the next page",
+        url_name="registry:my_access_log",
+        user="person_user",
+        kwargs=_many_looked_at_the_viewer,
+        interact=go_to_the_next_page,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: who looked at my data, a period that ends before it starts",
+        url_name="registry:my_access_log",
+        user="person_user",
+        kwargs=_someone_looked_at_the_viewer,
+        interact=choose_a_period_that_ends_before_it_starts,
         languages=ALL_LANGUAGES,
     ),
     PageToCheck(
@@ -550,7 +605,7 @@ PAGES += [
         url_name="benefits:offer",
         user="other_region_officer",
         kwargs=_an_offer_for_someone_else,
-        status=403,
+        status=404,
     ),
     PageToCheck(
         "benefits: why an offer",

@@ -29,22 +29,16 @@ ENUMS: dict[str, type[StrEnum]] = {
 ALL_CODES = {code.value for enum in ENUMS.values() for code in enum}
 
 
-def _owned_by_access(path: Path) -> bool:
-    """Files the access part of issue 8 is rewriting; they still raise with strings."""
-    relative = path.relative_to(SOURCE).as_posix()
-    return path.name == "selectors.py" or relative in {"core/scope.py", "core/access.py"}
-
-
-def _modules(*, owned_by_access: bool) -> Iterator[tuple[Path, ast.Module]]:
+def _modules() -> Iterator[tuple[Path, ast.Module]]:
     for path in sorted(SOURCE.rglob("*.py")):
-        if "migrations" not in path.parts and _owned_by_access(path) == owned_by_access:
+        if "migrations" not in path.parts:
             yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
 def _domain_error_classes() -> set[str]:
     """DomainError and every class that derives from it, found in the source."""
     classes: dict[str, set[str]] = {}
-    for _path, tree in _modules(owned_by_access=False):
+    for _path, tree in _modules():
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 classes[node.name] = {ast.unparse(base).split(".")[-1] for base in node.bases}
@@ -63,11 +57,11 @@ def _is_text(node: ast.expr) -> bool:
     return isinstance(node, ast.BinOp) and (_is_text(node.left) or _is_text(node.right))
 
 
-def _raised_with_text(*, owned_by_access: bool) -> list[str]:
+def _raised_with_text() -> list[str]:
     """Where a DomainError (or subclass) is built with a string for its code."""
     classes = _domain_error_classes()
     places = []
-    for path, tree in _modules(owned_by_access=owned_by_access):
+    for path, tree in _modules():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
@@ -79,9 +73,9 @@ def _raised_with_text(*, owned_by_access: bool) -> list[str]:
     return places
 
 
-def _codes_spelled_outside_enums(*, owned_by_access: bool) -> list[str]:
+def _codes_spelled_outside_enums() -> list[str]:
     places = []
-    for path, tree in _modules(owned_by_access=owned_by_access):
+    for path, tree in _modules():
         if path.name == "errors.py":
             continue
         for node in ast.walk(tree):
@@ -118,33 +112,22 @@ def test_the_scan_recognises_the_refusals_it_looks_for() -> None:
 
 
 def test_every_refusal_is_raised_with_an_enum_member() -> None:
-    assert _raised_with_text(owned_by_access=False) == []
+    assert _raised_with_text() == []
 
 
 def test_every_code_is_spelled_in_its_enum_only() -> None:
-    assert _codes_spelled_outside_enums(owned_by_access=False) == []
-
-
-@pytest.mark.xfail(
-    strict=True, reason="owned by access: selectors.py and core/scope.py still raise strings"
-)
-def test_the_access_module_and_the_selectors_raise_enum_members_too() -> None:
-    assert _raised_with_text(owned_by_access=True) == []
-    assert _codes_spelled_outside_enums(owned_by_access=True) == []
+    assert _codes_spelled_outside_enums() == []
 
 
 def test_every_code_is_raised_somewhere() -> None:
     """A member nobody raises is not a code (it was a prefix, or a code since removed)."""
     spelled: set[str] = set()
-    for owned_by_access in (False, True):
-        for path, tree in _modules(owned_by_access=owned_by_access):
-            if path.name == "errors.py":
-                continue  # where the codes are defined, not raised
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Attribute) and node.attr in ALL_CODES:
-                    spelled.add(node.attr)
-                elif isinstance(node, ast.Constant) and node.value in ALL_CODES:
-                    spelled.add(node.value)  # a selector's string, until it uses the enum
+    for path, tree in _modules():
+        if path.name == "errors.py":
+            continue  # where the codes are defined, not raised
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ALL_CODES:
+                spelled.add(node.attr)
     unused = set()
     for enum in ENUMS.values():
         defined = {code.value for code in enum}

@@ -6,10 +6,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.assessment.models import Referral
-from inclusio.core.audit import Actor, record_access
-from inclusio.core.errors import AccessDenied, NotFound
-from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_QUEUE
-from inclusio.core.scope import may, require
+from inclusio.core import access
+from inclusio.core.audit import Actor, batched
+from inclusio.core.errors import AccessDenied, ErrorCode
+from inclusio.core.models import Purpose, Seen
+from inclusio.core.roles import REFERRAL_QUEUE
 
 QUEUE_PAGE = 50
 
@@ -18,46 +19,43 @@ def referral_queue(*, actor: Actor, state: str = Referral.State.QUEUED) -> list[
     """Referrals waiting in the actor's regions, soonest deadline first; each person shown is
     a logged read."""
     if actor is None or not actor.is_authenticated or not actor.has_perm(REFERRAL_QUEUE):
-        raise AccessDenied("OUT_OF_SCOPE", _("Your role does not include the referral queue."))
+        raise AccessDenied(
+            ErrorCode.OUT_OF_SCOPE, _("Your role does not include the referral queue.")
+        )
     referrals: QuerySet[Referral] = Referral.objects.filter(state=state).select_related(
         "person", "region"
     )
     if actor.region_id is not None:
         referrals = referrals.filter(region_id=actor.region_id)
     page = list(referrals.order_by("deadline", "id")[:QUEUE_PAGE])
-    for referral in page:
-        record_access(
-            actor=actor,
-            person_iin=referral.person.iin,
-            what="referral_queue",
-            purpose="medical-social expertise",
-            granted=True,
-        )
+    with batched():
+        for referral in page:
+            access.see_unchecked(
+                actor, referral.person, what=Seen.REFERRAL_QUEUE, purpose=Purpose.EXPERTISE
+            )
     return page
 
 
 def referral_get(*, actor: Actor, referral_id: int) -> Referral:
-    """One referral, for the MSE of its region or the doctor who filed it; logged."""
-    try:
-        referral = Referral.objects.select_related(
-            "person", "person__region", "region", "filed_by"
-        ).get(pk=referral_id)
-    except Referral.DoesNotExist:
-        raise NotFound("REFERRAL_NOT_FOUND", _("There is no such referral.")) from None
-    is_filer = actor is not None and actor.is_authenticated and referral.filed_by_id == actor.pk
-    if not is_filer and not may(actor, REFERRAL_QUEUE, referral.region_id):
-        require(
-            actor,
-            REFERRAL_DECIDE,
-            region_code=referral.region_id,
-            person_iin=referral.person.iin,
-            what="referral",
-        )
-    record_access(
-        actor=actor,
-        person_iin=referral.person.iin,
-        what="referral",
-        purpose="medical-social expertise",
-        granted=True,
+    """One referral, for the MSE of its region, the doctor who filed it, or the person (and
+    their representative); unknown and out of scope answer alike, the refusal logged."""
+    referral = (
+        Referral.objects.select_related("person", "person__region", "region", "filed_by")
+        .filter(pk=referral_id)
+        .first()
     )
+    if referral is None:
+        raise access.not_yours()
+    if actor is not None and actor.is_authenticated and referral.filed_by_id == actor.pk:
+        access.see_unchecked(actor, referral.person, what=Seen.REFERRAL, purpose=Purpose.EXPERTISE)
+    else:
+        # The queue follows the region the referral was filed in, not where the person lives now.
+        access.see(
+            actor,
+            referral.person,
+            what=Seen.REFERRAL,
+            purpose=Purpose.EXPERTISE,
+            permission=REFERRAL_QUEUE,
+            region_code=referral.region_id,
+        )
     return referral

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.assessment.errors import ErrorCode
 from inclusio.assessment.models import Decision, Referral, ReferralDocument
+from inclusio.core.access import require
 from inclusio.core.audit import SYSTEM, Actor, account_of, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.identifiers import validate_bin
 from inclusio.core.models import User
 from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE
-from inclusio.core.scope import require
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import current_status, disability_status_record
 

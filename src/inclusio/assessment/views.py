@@ -12,6 +12,7 @@ from inclusio.assessment.errors import ErrorCode
 from inclusio.assessment.forms import DecisionForm, ReferralForm
 from inclusio.core.errors import DomainError
 from inclusio.core.http import add_domain_error
+from inclusio.core.models import Purpose, Seen
 from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE, REFERRAL_QUEUE
 from inclusio.registry.selectors import person_get
 
@@ -70,8 +71,8 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             person = person_get(
                 actor=request.user,
                 iin=data["iin"],
-                purpose="medical-social expertise",
-                what="referral_file",
+                purpose=Purpose.EXPERTISE,
+                what=Seen.REFERRAL_FILE,
             )
             referral = services.referral_file(
                 actor=request.user,

@@ -25,9 +25,9 @@ from inclusio.benefits.models import (
     Programme,
     Proposal,
 )
+from inclusio.core import access
 from inclusio.core.audit import Actor
 from inclusio.core.models import Region
-from inclusio.registry import selectors as registry_selectors
 from inclusio.registry.models import Person
 
 # --- numbers and dates in words ---------------------------------------------------------------
@@ -136,11 +136,7 @@ def account_text(iban: str) -> str:
 
 def may_answer(actor: Actor, person: Person) -> bool:
     """The person, or someone who legally represents them today, may agree or refuse."""
-    if actor is None or not actor.is_authenticated:
-        return False
-    if person.user_id == actor.pk:
-        return True
-    return any(p.pk == person.pk for p in registry_selectors.represented_persons(actor))
+    return access.may_act_for(actor, person)
 
 
 # --- the person's page ------------------------------------------------------------------------
@@ -209,18 +205,18 @@ def decision_outcome(decision: Decision) -> str:
     }.get(Decision.Outcome(decision.outcome), decision.get_outcome_display())
 
 
-def _notice_link(message: Message) -> tuple[str, str]:
+def _notice_link(message: Message, decided: dict[int, int]) -> tuple[str, str]:
     """Where a message leads, and the link's words: the offer while it waits, else the
-    decision taken on it."""
+    decision taken on it (``decided``: the person's decision ids by proposal id)."""
     proposal = message.proposal
     if proposal is None:
         return "", ""
     if proposal.status == Proposal.Status.PENDING:
         return reverse("benefits:offer", args=[proposal.pk]), gettext("See the offer")
-    decision = Decision.objects.filter(proposal=proposal).only("pk").first()
-    if decision is None:
+    decision_id = decided.get(proposal.pk)
+    if decision_id is None:
         return "", ""
-    return reverse("benefits:decision", args=[decision.pk]), gettext("See the decision")
+    return reverse("benefits:decision", args=[decision_id]), gettext("See the decision")
 
 
 def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
@@ -247,6 +243,7 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
         )
         for a in selectors.awards_for(actor=actor, person=person, current_only=True)
     ]
+    taken = selectors.decisions_for(actor=actor, person=person)
     decisions = [
         PastDecision(
             title=d.programme.title_in(language),
@@ -256,11 +253,12 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
             url=reverse("benefits:decision", args=[d.pk]),
             why_url=reverse("benefits:decision_why", args=[d.pk]),
         )
-        for d in selectors.decisions_for(actor=actor, person=person)
+        for d in taken
     ]
+    decided = {d.proposal_id: d.pk for d in taken if d.proposal_id is not None}
     notices = []
     for message in selectors.messages_for(actor=actor, person=person):
-        url, link = _notice_link(message)
+        url, link = _notice_link(message, decided)
         notices.append(
             Notice(
                 text=message_text(message, language),

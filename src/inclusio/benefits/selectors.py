@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.models import (
     Award,
     Decision,
@@ -23,17 +24,16 @@ from inclusio.benefits.models import (
     Proposal,
     ScreeningRun,
 )
-from inclusio.core.audit import Actor, record_access
+from inclusio.core import access
+from inclusio.core.audit import Actor
 from inclusio.core.errors import AccessDenied, NotFound
+from inclusio.core.errors import ErrorCode as CoreErrorCode
+from inclusio.core.models import Purpose, Seen
 from inclusio.core.parameters import shared_parameters
-from inclusio.core.roles import PERSON_READ, SCREENING_VIEW
-from inclusio.core.scope import covers_region, may, require
+from inclusio.core.roles import SCREENING_VIEW
 from inclusio.registry.models import Person
-from inclusio.registry.selectors import represented_persons
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme_text
-
-PURPOSE = "benefits"
 
 
 @dataclass(frozen=True)
@@ -81,24 +81,16 @@ class RunView:
     region_code: str | None  # the region the counts are limited to, None = national
 
 
-def _is_self(actor: Actor, person: Person) -> bool:
-    return actor is not None and actor.is_authenticated and person.user_id == actor.pk
-
-
-def _authorise_read(actor: Actor, person: Person, *, what: str) -> None:
+def _authorise_read(actor: Actor, person: Person, *, what: Seen) -> None:
     """The person reads silently; a representative or an officer of the person's region is
-    let through and logged; anyone else is refused (and the refusal logged)."""
-    if _is_self(actor, person):
-        return
-    represents = any(p.pk == person.pk for p in represented_persons(actor))
-    if not represents and not may(actor, PERSON_READ, person.region_id):
-        require(actor, PERSON_READ, region_code=person.region_id, person_iin=person.iin, what=what)
-    record_access(actor=actor, person_iin=person.iin, what=what, purpose=PURPOSE, granted=True)
+    let through and logged (once per page); anyone else is refused as if the person were not
+    there, and the refusal logged."""
+    access.see(actor, person, what=what, purpose=Purpose.BENEFITS)
 
 
 def offers_for(*, actor: Actor, person: Person) -> list[Proposal]:
     """The person's pending proposals, most urgent family situation first, then oldest."""
-    _authorise_read(actor, person, what="benefit_offers")
+    _authorise_read(actor, person, what=Seen.BENEFITS)
     return list(
         Proposal.objects.filter(person=person, status=Proposal.Status.PENDING)
         .select_related("programme", "run")
@@ -108,7 +100,7 @@ def offers_for(*, actor: Actor, person: Person) -> list[Proposal]:
 
 def awards_for(*, actor: Actor, person: Person, current_only: bool = False) -> list[Award]:
     """The person's awards, current ones first, then the latest started."""
-    _authorise_read(actor, person, what="benefit_awards")
+    _authorise_read(actor, person, what=Seen.BENEFITS)
     awards = Award.objects.filter(person=person).select_related("programme", "decision")
     if current_only:
         awards = awards.filter(ends__isnull=True)
@@ -117,7 +109,7 @@ def awards_for(*, actor: Actor, person: Person, current_only: bool = False) -> l
 
 def decisions_for(*, actor: Actor, person: Person) -> list[Decision]:
     """The person's benefit decisions, newest first."""
-    _authorise_read(actor, person, what="benefit_decisions")
+    _authorise_read(actor, person, what=Seen.BENEFITS)
     return list(
         Decision.objects.filter(person=person)
         .select_related("programme", "proposal")
@@ -127,7 +119,7 @@ def decisions_for(*, actor: Actor, person: Person) -> list[Decision]:
 
 def messages_for(*, actor: Actor, person: Person) -> list[Message]:
     """The person's messages, newest first (render each with ``messaging.message_text``)."""
-    _authorise_read(actor, person, what="benefit_messages")
+    _authorise_read(actor, person, what=Seen.BENEFITS)
     return list(
         Message.objects.filter(recipient=person)
         .select_related("proposal__programme")
@@ -137,20 +129,21 @@ def messages_for(*, actor: Actor, person: Person) -> list[Message]:
 
 def payment_account_current(*, actor: Actor, person: Person) -> PaymentAccount | None:
     """The account the person's payments go to (the latest given), if any."""
-    _authorise_read(actor, person, what="payment_account")
+    _authorise_read(actor, person, what=Seen.PAYMENT_ACCOUNT)
     return PaymentAccount.objects.filter(person=person).order_by("-given_at", "-id").first()
 
 
 def proposal_get(*, actor: Actor, proposal_id: int) -> Proposal:
-    """One proposal of a person the actor may see (NotFound otherwise, AccessDenied logged)."""
+    """One proposal of a person the actor may see; unknown and out of scope answer alike (the
+    refusal logged for the person)."""
     proposal = (
         Proposal.objects.select_related("programme", "run", "person", "version", "award")
         .filter(pk=proposal_id)
         .first()
     )
     if proposal is None:
-        raise NotFound("PROPOSAL_NOT_FOUND", _("There is no such proposal."))
-    _authorise_read(actor, proposal.person, what="benefit_proposal")
+        raise access.not_yours()
+    _authorise_read(actor, proposal.person, what=Seen.BENEFIT_OFFER)
     return proposal
 
 
@@ -162,8 +155,8 @@ def decision_get(*, actor: Actor, decision_id: int) -> Decision:
         .first()
     )
     if decision is None:
-        raise NotFound("DECISION_NOT_FOUND", _("There is no such decision."))
-    _authorise_read(actor, decision.person, what="benefit_decision")
+        raise access.not_yours()
+    _authorise_read(actor, decision.person, what=Seen.BENEFIT_DECISION)
     return decision
 
 
@@ -274,7 +267,9 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
 
 def _require_run_viewer(actor: Actor) -> None:
     if actor is None or not actor.is_authenticated or not actor.has_perm(SCREENING_VIEW):
-        raise AccessDenied("OUT_OF_SCOPE", _("Your role does not allow seeing the screening runs."))
+        raise AccessDenied(
+            CoreErrorCode.OUT_OF_SCOPE, _("Your role does not allow seeing the screening runs.")
+        )
 
 
 def _view(actor: Actor, run: ScreeningRun) -> RunView:
@@ -284,7 +279,7 @@ def _view(actor: Actor, run: ScreeningRun) -> RunView:
         return RunView(run=run, counts=dict(run.counts), region_code=None)
     zeros = {kind: 0 for kind in Proposal.Kind.values}
     by_region = run.counts.get("by_region") or {}
-    mine = [counts for code, counts in by_region.items() if covers_region(actor, code)]
+    mine = [counts for code, counts in by_region.items() if access.covers_region(actor, code)]
     regional = mine[0] if mine else zeros
     return RunView(run=run, counts={"proposals": dict(regional)}, region_code=str(region))
 
@@ -300,5 +295,5 @@ def run_get(*, actor: Actor, run_id: int) -> RunView:
     _require_run_viewer(actor)
     run = ScreeningRun.objects.filter(pk=run_id).first()
     if run is None:
-        raise NotFound("RUN_NOT_FOUND", _("There is no such screening run."))
+        raise NotFound(ErrorCode.RUN_NOT_FOUND, _("There is no such screening run."))
     return _view(actor, run)

@@ -37,20 +37,20 @@ from inclusio.benefits.models import (
     ScreeningRun,
 )
 from inclusio.benefits.selectors import explanation_data
+from inclusio.core import access
 from inclusio.core.audit import (
     SYSTEM,
     Actor,
     account_of,
     batched,
     changes,
-    record_access,
     record_write,
 )
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from inclusio.core.models import Purpose, Seen
 from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, SCREENING_RUN
 from inclusio.registry.models import Person
-from inclusio.registry.selectors import represented_persons
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text
@@ -232,28 +232,16 @@ def reform_simulation_record(
 # --- consent and refusal ------------------------------------------------------------------------
 
 
-def _may_answer_for(actor: Actor, person: Person) -> bool:
-    if not actor.is_authenticated:
-        return False
-    if person.user_id == actor.pk:
-        return True
-    return any(p.pk == person.pk for p in represented_persons(actor))
-
-
-def _answerable(actor: Actor, proposal_id: int, what: str) -> Proposal:
+def _answerable(actor: Actor, proposal_id: int) -> Proposal:
     """The proposal, if ``actor`` is its person or their representative; else AccessDenied
     (logged, committed on its own) and nothing written."""
     proposal = Proposal.objects.select_related("person").filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound(ErrorCode.PROPOSAL_NOT_FOUND, _("There is no such proposal."))
-    if not _may_answer_for(actor, proposal.person):
+    if not access.may_act_for(actor, proposal.person):
         if actor.is_authenticated:
-            record_access(
-                actor=actor,
-                person_iin=proposal.person.iin,
-                what=what,
-                purpose="benefit consent",
-                granted=False,
+            access.log_refusal(
+                actor, proposal.person.iin, what=Seen.BENEFIT_ANSWER, purpose=Purpose.BENEFITS
             )
         raise AccessDenied(
             ErrorCode.NOT_YOUR_PROPOSAL,
@@ -278,7 +266,7 @@ def proposal_accept(
     A cash programme needs a payment account: the IBAN given now, or one given before. A second
     consent returns the existing decision and writes nothing.
     """
-    found = _answerable(actor, proposal_id, "proposal_accept")
+    found = _answerable(actor, proposal_id)
     iban = parse_kz_iban(payment_account) if payment_account else None
     try:
         with transaction.atomic():
@@ -318,7 +306,7 @@ def proposal_accept(
 
 def proposal_refuse(*, actor: Actor, proposal_id: int) -> Decision:
     """The person (or their representative) refuses a pending proposal."""
-    found = _answerable(actor, proposal_id, "proposal_refuse")
+    found = _answerable(actor, proposal_id)
     try:
         with transaction.atomic():
             proposal = _locked(found.pk)
@@ -406,15 +394,9 @@ def messages_mark_read(*, actor: Actor, person_iin: str) -> int:
     how many were unread. Anyone else gets the answer of a person who does not exist (the
     attempt is logged for the person); reading again changes nothing."""
     person = Person.objects.filter(iin=person_iin).first()
-    if person is None or not _may_answer_for(actor, person):
+    if person is None or not access.may_act_for(actor, person):
         if person is not None and actor.is_authenticated:
-            record_access(
-                actor=actor,
-                person_iin=person.iin,
-                what="messages_mark_read",
-                purpose="benefit consent",
-                granted=False,
-            )
+            access.log_refusal(actor, person.iin, what=Seen.BENEFITS, purpose=Purpose.BENEFITS)
         raise NotFound(ErrorCode.MESSAGE_NOT_FOUND, _("There is no such message."))
     with transaction.atomic():
         unread = Message.objects.select_for_update().filter(recipient=person, read_at=None)
@@ -582,12 +564,10 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
                     "sha256": hashlib.sha256(content).hexdigest(),
                 },
             )
-            for iin in sorted({p.award.person.iin for p in payments}):
-                record_access(
-                    actor=actor,
-                    person_iin=iin,
-                    what="payment_file",
-                    purpose="benefit payment",
-                    granted=True,
-                )
+            access.log_bulk_read(
+                actor,
+                sorted({p.award.person.iin for p in payments}),
+                what=Seen.PAYMENT_FILE,
+                purpose=Purpose.BENEFITS,
+            )
     return PaymentFile(name=f"inclusio-payroll-{payroll.month:%Y-%m}.xml", content=content)

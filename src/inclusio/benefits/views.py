@@ -15,6 +15,7 @@ from inclusio.benefits.forms import AnswerForm, PayrollForm
 from inclusio.benefits.models import Decision, Proposal
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.core.http import add_domain_error
+from inclusio.core.models import Purpose, Seen
 from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_VIEW
 from inclusio.registry import selectors as registry_selectors
 from inclusio.registry.models import Person
@@ -41,7 +42,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def for_person(request: HttpRequest, iin: str) -> HttpResponse:
     """The benefits of someone the user represents (or, for staff, a person of their region)."""
     person = registry_selectors.person_get(
-        actor=request.user, iin=iin, purpose="benefits", what="benefits"
+        actor=request.user, iin=iin, purpose=Purpose.BENEFITS, what=Seen.BENEFITS
     )
     if person.user_id == request.user.pk:
         return redirect("benefits:mine")

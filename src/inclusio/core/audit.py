@@ -253,9 +253,22 @@ def record_write(
 
 
 def record_access(
-    *, actor: Actor, person_iin: str, what: str, purpose: str, granted: bool, channel: str = "web"
+    *,
+    actor: Actor,
+    person_iin: str,
+    what: str,
+    purpose: str,
+    granted: bool,
+    channel: str = "web",
+    reader: str = "",
+    office: str = "",
+    office_region: str = "",
+    agency: str = "",
 ) -> AccessEvent:
-    """Append a read of a person's data by ``actor``, granted or refused, to the access log."""
+    """Append a read of a person's data by ``actor``, granted or refused, to the access log.
+
+    Pages call it through core/access.py, which decides the reader's kind, office and purpose.
+    """
     return _append(
         AccessEvent(
             person_iin=person_iin,
@@ -263,6 +276,10 @@ def record_access(
             purpose=purpose[:200],
             outcome=AccessEvent.Outcome.GRANTED if granted else AccessEvent.Outcome.DENIED,
             channel=channel,
+            reader=reader,
+            office=office,
+            office_region=office_region,
+            agency=agency[:100],
             **_actor_fields(actor),
         )
     )

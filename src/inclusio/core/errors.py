@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     ACCOUNTS_NOT_PERMITTED = "ACCOUNTS_NOT_PERMITTED"
     ACCOUNT_INACTIVE = "ACCOUNT_INACTIVE"
     ACCOUNT_OWN = "ACCOUNT_OWN"
+    AGENCY_REQUIRED = "AGENCY_REQUIRED"
     BIN_CHECKSUM = "BIN_CHECKSUM"
     BIN_LENGTH = "BIN_LENGTH"
     BIN_NOT_DIGITS = "BIN_NOT_DIGITS"
@@ -27,6 +28,9 @@ class ErrorCode(StrEnum):
     IIN_LENGTH = "IIN_LENGTH"
     IIN_NOT_DIGITS = "IIN_NOT_DIGITS"
     ACCOUNT_LANGUAGE_UNKNOWN = "ACCOUNT_LANGUAGE_UNKNOWN"
+    # Unknown and out of scope answer alike, so that nobody learns whether a record exists.
+    NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
+    NOT_FOUND_OR_NOT_YOURS = "NOT_FOUND_OR_NOT_YOURS"
     OUT_OF_SCOPE = "OUT_OF_SCOPE"
     PARAMETER_DATE_OUT_OF_RANGE = "PARAMETER_DATE_OUT_OF_RANGE"
     PARAMETER_DATE_TAKEN = "PARAMETER_DATE_TAKEN"
@@ -50,6 +54,10 @@ class ErrorCode(StrEnum):
     PARAMETER_UNCHANGED = "PARAMETER_UNCHANGED"
     PARAMETER_UNKNOWN = "PARAMETER_UNKNOWN"
     PARAMETER_VALUE_KIND = "PARAMETER_VALUE_KIND"
+    PURPOSE_NOT_REGISTERED = "PURPOSE_NOT_REGISTERED"
+    PURPOSE_UNKNOWN = "PURPOSE_UNKNOWN"
+    REQUEST_INVALID = "REQUEST_INVALID"
+    TOO_MANY_LOOKUPS = "TOO_MANY_LOOKUPS"
 
 
 class DomainError(Exception):
@@ -88,3 +96,15 @@ class Conflict(DomainError):
 
 class AccessDenied(DomainError):
     status = 403
+
+
+class RateLimited(DomainError):
+    """Too many requests in the window; ``retry_after`` seconds until the next is let through."""
+
+    status = 429
+
+    def __init__(
+        self, code: str, message: str | Promise, *, retry_after: int, **params: Any
+    ) -> None:
+        super().__init__(code, message, **params)
+        self.retry_after = retry_after

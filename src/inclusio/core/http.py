@@ -14,21 +14,31 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from inclusio.core.errors import DomainError
+from inclusio.core.errors import DomainError, RateLimited
 
 # The statuses with a page of their own; any other refusal is answered as a 400.
-REFUSAL_PAGES = {403: "403.html", 404: "404.html", 409: "409.html", 422: "422.html"}
+REFUSAL_PAGES = {
+    403: "403.html",
+    404: "404.html",
+    409: "409.html",
+    422: "422.html",
+    429: "429.html",
+}
 
 
 def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponse:
-    """The page of a refusal: its status, its message in the user's language, its code."""
+    """The page of a refusal: its status, its message in the user's language, its code; a
+    refusal for too many requests says when to try again (``Retry-After``)."""
     status = error.status if error.status in REFUSAL_PAGES else 400
-    return render(
+    response = render(
         request,
         REFUSAL_PAGES.get(status, "400.html"),
         {"refusal": {"message": error.message, "code": error.code}},
         status=status,
     )
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 class RefusalMiddleware:

@@ -170,31 +170,92 @@ class AuditEvent(ChainedRecord):
         }
 
 
-# Labels for the stored codes of what was read and why, shown to the person in their language.
-ACCESS_LABELS = {
-    "person_card": _("registry record"),
-    "person_record": _("registry record"),
-    "search_result": _("registry search result"),
-    "disability_status": _("disability status, requested by an agency"),
-    "referral": _("referral to medical-social expertise"),
-    "referral_queue": _("referral queue of the expertise"),
-    "referral_file": _("filing a referral"),
-    "referral_decide": _("decision on a referral"),
-    "access_log": _("access log"),
-    "person_create": _("registration"),
-    "person_update": _("correction of the record"),
-    "care_link_create": _("registration of a carer"),
-    "registry search": _("search in the registry"),
-    "person card": _("opening the record"),
-    "own record": _("own record"),
-    "access log": _("reading the access log"),
-    "medical-social expertise": _("medical-social expertise"),
-    "disability status verification": _("verification of disability status"),
+class Reader(models.TextChoices):
+    """Who read a person's data, by kind; the person's access log filters on it."""
+
+    REPRESENTATIVE = "representative", _("your legal representative")
+    STAFF = "staff", _("a staff member")
+    FAMILY = "family", _("a family member or carer, on their own record")
+    AGENCY = "agency", _("another agency's system")
+    SYSTEM = "system", _("the platform itself")
+    OTHER = "other", _("another account, without a right to your data")
+
+
+class Seen(models.TextChoices):
+    """What was read (or attempted): the closed set of things the access log names."""
+
+    REGISTRY_RECORD = "registry_record", _("your registry record")
+    SEARCH_RESULT = "search_result", _("your name in the results of a registry search")
+    FAMILY_CARD = (
+        "family_card",
+        _("your name on the record of a family member or of someone you care for"),
+    )
+    DISABILITY_STATUS = "disability_status", _("your disability status")
+    BENEFITS = "benefits", _("your benefits: offers, payments, decisions and messages")
+    BENEFIT_OFFER = "benefit_offer", _("an offer of a benefit to you")
+    BENEFIT_DECISION = "benefit_decision", _("a decision on your benefit")
+    BENEFIT_ANSWER = "benefit_answer", _("answering an offer of a benefit for you")
+    PAYMENT_ACCOUNT = "payment_account", _("the bank account your benefits are paid to")
+    PAYMENT_FILE = (
+        "payment_file",
+        _("your name, IIN and bank account in a payment file sent to the treasury"),
+    )
+    REFERRAL = "referral", _("your referral to medical-social expertise")
+    REFERRAL_QUEUE = "referral_queue", _("your place in the queue of medical-social expertise")
+    REFERRAL_FILE = "referral_file", _("referring you to medical-social expertise")
+    REFERRAL_DECIDE = "referral_decide", _("deciding your referral")
+    ACCESS_LOG = "access_log", _("this access log")
+    RECORD_CHANGE = "record_change", _("a change to your registry record")
+
+
+class Purpose(models.TextChoices):
+    """Why: the closed list of purposes. An API token carries the purposes its agency is
+    registered for; each staff role has its own (core/access.py)."""
+
+    REPRESENTATION = "representation", _("acting for you as your legal representative")
+    REGISTRY = "registry", _("keeping the registry of persons with disabilities")
+    EXPERTISE = "expertise", _("medical-social expertise")
+    BENEFITS = "benefits", _("deciding and paying benefits")
+    AUDIT = "audit", _("checking who accessed personal data (audit)")
+    STATUS_VERIFICATION = (
+        "status_verification",
+        _("verifying your disability status for a service or benefit of that agency"),
+    )
+    FAMILY_RECORD = "family_record", _("showing the family on the record of a family member")
+    PLATFORM = "platform", _("the platform's own work (screening, reminders)")
+
+
+# Codes written before the closed lists existed (rows of the chain are never rewritten): what
+# each old code meant, in today's terms. A code not here is shown as "not recorded".
+LEGACY_SEEN = {
+    "person_card": Seen.REGISTRY_RECORD,
+    "person_record": Seen.REGISTRY_RECORD,
+    "benefit_offers": Seen.BENEFITS,
+    "benefit_awards": Seen.BENEFITS,
+    "benefit_decisions": Seen.BENEFITS,
+    "benefit_messages": Seen.BENEFITS,
+    "benefit_proposal": Seen.BENEFIT_OFFER,
+    "person_create": Seen.RECORD_CHANGE,
+    "person_update": Seen.RECORD_CHANGE,
+    "care_link_create": Seen.RECORD_CHANGE,
+    "family_create": Seen.RECORD_CHANGE,
+}
+LEGACY_PURPOSES = {
+    "registry search": Purpose.REGISTRY,
+    "person card": Purpose.REGISTRY,
+    "medical-social expertise": Purpose.EXPERTISE,
+    "disability status verification": Purpose.STATUS_VERIFICATION,
+    "benefit consent": Purpose.BENEFITS,
+    "access log": Purpose.AUDIT,
 }
 
 
 class AccessEvent(ChainedRecord):
-    """One read of a person's data by someone other than the person: who, whose, what, why."""
+    """One read of a person's data by someone other than the person: who, whose, what, why.
+
+    ``reader``, ``office``, ``office_region`` and ``agency`` came after the first rows were
+    written; they enter a row's hash only when set, so the earlier rows still verify.
+    """
 
     CHAIN = "access"
 
@@ -207,26 +268,39 @@ class AccessEvent(ChainedRecord):
     purpose = models.CharField(_("why"), max_length=200)
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
     channel = models.CharField(_("channel"), max_length=8, default="web")
+    reader = models.CharField(
+        _("kind of reader"), max_length=16, choices=Reader.choices, blank=True, default=""
+    )
+    # The staff member's office when they read: their role's code and their region ("" when
+    # national); for an agency's system, the agency's name as registered with its token.
+    office = models.CharField(_("role"), max_length=32, blank=True, default="")
+    office_region = models.CharField(_("region of the role"), max_length=2, blank=True, default="")
+    agency = models.CharField(_("agency"), max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("access event")
         verbose_name_plural = _("access log")
         permissions = [("view_access_log", _("Read the access log of every person"))]
+        indexes = [models.Index(fields=["person_iin", "at"], name="access_person_at")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.what} {self.person_iin}"
 
     @property
     def what_label(self) -> str:
-        return str(ACCESS_LABELS.get(self.what, self.what))
+        seen = self.what if self.what in Seen.values else LEGACY_SEEN.get(self.what)
+        return str(Seen(seen).label) if seen else str(_("data not recorded in the closed list"))
 
     @property
     def purpose_label(self) -> str:
-        return str(ACCESS_LABELS.get(self.purpose, self.purpose))
+        if self.purpose in Purpose.values:
+            return str(Purpose(self.purpose).label)
+        legacy = LEGACY_PURPOSES.get(self.purpose)
+        return str(legacy.label) if legacy else str(_("no purpose was recorded"))
 
     def hashed_fields(self) -> dict[str, Any]:
-        return {
+        fields = {
             "at": self.at.isoformat(),
             "actor": self.actor_id,
             "actor_name": self.actor_name,
@@ -236,6 +310,13 @@ class AccessEvent(ChainedRecord):
             "outcome": self.outcome,
             "channel": self.channel,
         }
+        later = {
+            "reader": self.reader,
+            "office": self.office,
+            "office_region": self.office_region,
+            "agency": self.agency,
+        }
+        return fields | {key: value for key, value in later.items() if value}
 
 
 class LoginFailure(models.Model):
@@ -257,6 +338,10 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     revoked = models.DateTimeField(null=True, blank=True)
+    # Shown to the persons whose data the token reads ("State Pension Fund").
+    agency = models.CharField(_("agency"), max_length=100)
+    # The purposes (Purpose codes) the agency is registered for; a call names one of them.
+    purposes = models.JSONField(_("purposes"), default=list)
 
     class Meta:
         verbose_name = _("API token")

@@ -81,6 +81,16 @@ class Person(models.Model):
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
 
+    def represented_by(self, account_id: int, day: dt.date) -> bool:
+        """Whether the account's holder legally represents this person on ``day`` (one query;
+        core/access.py asks it)."""
+        links = CareLink.objects.filter(carer__user_id=account_id, cared=self)
+        for link in links:
+            link.cared = self
+            if link.represents_on(day):
+                return True
+        return False
+
 
 class Family(models.Model):
     class Housing(models.TextChoices):

@@ -10,13 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.core.access import require
 from inclusio.core.audit import SYSTEM, Actor, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.errors import ErrorCode as CoreErrorCode
 from inclusio.core.identifiers import parse_iin
 from inclusio.core.models import Region
 from inclusio.core.roles import PERSON_MANAGE, REFERRAL_DECIDE
-from inclusio.core.scope import require
 from inclusio.registry.errors import ErrorCode
 from inclusio.registry.events import disability_status_changed
 from inclusio.registry.models import (
