@@ -162,7 +162,13 @@ def test_a_second_factor_reset_removes_every_device(admin_of_ministry: User, off
 
 
 def test_deactivating_revokes_the_api_tokens(admin_of_ministry: User, officer: User) -> None:
-    api_token_issue(actor=SYSTEM, user=officer, name="agency system")
+    api_token_issue(
+        actor=SYSTEM,
+        user=officer,
+        name="agency system",
+        agency="Pension fund",
+        purposes=["status_verification"],
+    )
     accounts.account_deactivate(
         actor=admin_of_ministry, account=officer, reason=Reason.LEFT_SERVICE
     )

@@ -107,7 +107,13 @@ def world() -> dict[str, Any]:
             "mse": make_user("mse", "mse_specialist", "71"),
             "minister": minister,
         },
-        "token": api_token_issue(actor=SYSTEM, user=minister, name="walk"),
+        "token": api_token_issue(
+            actor=SYSTEM,
+            user=minister,
+            name="walk",
+            agency="Walk agency",
+            purposes=["status_verification"],
+        ),
         "arguments": {
             "iin": person.iin,
             "proposal_id": offer.pk,

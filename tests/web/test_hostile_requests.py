@@ -363,7 +363,13 @@ def _api_operations() -> list[tuple[str, str, list[str], list[str]]]:
 @pytest.mark.parametrize("role", ["ministry_admin", "district_officer", "person"])
 def test_no_api_operation_answers_a_hostile_request_with_a_server_error(role: str) -> None:
     world = _world()
-    token = api_token_issue(actor=SYSTEM, user=world.accounts[role], name="sweep")
+    token = api_token_issue(
+        actor=SYSTEM,
+        user=world.accounts[role],
+        name="sweep",
+        agency="Sweep agency",
+        purposes=["status_verification"],
+    )
     operations = _api_operations()
     assert operations, "the OpenAPI document lists no operation"
     failures = []

@@ -67,12 +67,26 @@ def test_a_person_out_of_scope_looks_the_same_as_nobody(address: str) -> None:
 
 def test_a_person_out_of_scope_looks_the_same_as_nobody_in_the_api() -> None:
     trio = make_trio()
-    token = api_token_issue(actor=SYSTEM, user=trio.other_officer, name="probe")
+    token = api_token_issue(
+        actor=SYSTEM,
+        user=trio.other_officer,
+        name="probe",
+        agency="Probe agency",
+        purposes=["status_verification"],
+    )
     client = Client()
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": "ru"}
-    registered = client.get(f"/api/v1/registry/persons/{trio.person.iin}", headers=headers)
+    registered = client.get(
+        f"/api/v1/registry/persons/{trio.person.iin}",
+        {"purpose": "status_verification"},
+        headers=headers,
+    )
     unknown_iin = new_iin()
-    unknown = client.get(f"/api/v1/registry/persons/{unknown_iin}", headers=headers)
+    unknown = client.get(
+        f"/api/v1/registry/persons/{unknown_iin}",
+        {"purpose": "status_verification"},
+        headers=headers,
+    )
     assert registered.status_code == unknown.status_code == 404
     assert registered.json()["code"] == unknown.json()["code"]
     assert registered.json()["message"].replace(trio.person.iin, "<IIN>") == unknown.json()[

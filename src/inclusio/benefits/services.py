@@ -237,7 +237,7 @@ def _answerable(actor: Actor, proposal_id: int) -> Proposal:
     (logged, committed on its own) and nothing written."""
     proposal = Proposal.objects.select_related("person").filter(pk=proposal_id).first()
     if proposal is None:
-        raise NotFound(ErrorCode.PROPOSAL_NOT_FOUND, _("There is no such proposal."))
+        raise access.not_yours()
     if not access.may_act_for(actor, proposal.person):
         if actor.is_authenticated:
             access.log_refusal(

@@ -220,6 +220,7 @@ def _log(
     reader: str,
     channel: str,
     agency: Agency | None,
+    once_per_page: bool = True,
 ) -> None:
     """Write the read to the person's log as it truly went: the kind of reader (a refused
     staff member is still staff), their office, and the purpose they read under."""
@@ -237,7 +238,7 @@ def _log(
     elif reader == Reader.SYSTEM:
         purpose = Purpose.PLATFORM
     # One entry per page for each person and kind of data, however many lists the page reads.
-    if isinstance(actor, User):
+    if once_per_page and isinstance(actor, User):
         logged: set[tuple[str, str, bool]] = actor.__dict__.setdefault("_access_logged", set())
         key = (person_iin, str(what), granted)
         if key in logged:
@@ -332,6 +333,7 @@ def log_bulk_read(
             reader=reader,
             channel="web",
             agency=None,
+            once_per_page=False,  # each production of a file is a read of its own
         )
 
 
