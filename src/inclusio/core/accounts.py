@@ -15,9 +15,10 @@ A reset second factor is set up again only with the one-time enrolment code retu
 which the administrator hands to the holder once their identity is checked.
 
 A registered person's account (a person's or a legal representative's, linked to their
-registry record) never has its password reset by an administrator: the person signs in
-through the state's identity provider, which resets it. A reset password would let whoever
-learnt it consent and change the bank account on the person's behalf.
+registry record) never has its password reset by an administrator, nor by the server's
+commands: persons are meant to sign in through the state's identity provider, which resets
+their credentials. A reset password would let whoever learnt it consent and change the bank
+account on the person's behalf.
 
 Every change to an existing account is also sent as ``account_changed``, inside the change's
 transaction, so that the registry (which sits above core) writes it to the person's access log
