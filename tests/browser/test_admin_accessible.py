@@ -7,7 +7,7 @@ import pytest
 
 from inclusio.core.audit import record_write
 from tests.browser.conftest import assert_accessible, login
-from tests.web.accounts import make_staff_account
+from tests.web.accounts import make_person_account, make_staff_account
 
 BACK_OFFICE_PAGES = [
     "/kk/admin/",
@@ -57,4 +57,17 @@ def test_the_account_forms_are_accessible_with_errors_and_after(
     with page.expect_navigation():
         page.locator("input[type=submit]").click()
     assert page.locator("dd code").count() == 1
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_a_persons_account_page_says_why_there_is_no_password_form(
+    page: Any, live_server: Any, admin_user: Any
+) -> None:
+    account = make_person_account("dana")
+    login(page, live_server, admin_user)
+    response = page.goto(f"{live_server.url}/ru/admin/core/user/{account.pk}/change/")
+    assert response is not None and response.status == 200
+    assert page.locator(f"a[href$='/user/{account.pk}/password/']").count() == 0
+    assert page.get_by_text("государственный сервис идентификации").is_visible()
     assert_accessible(page)

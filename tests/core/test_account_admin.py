@@ -16,7 +16,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inclusio.core.models import AccountNotice, AuditEvent, EnrolmentCode, User
-from tests.web.accounts import PASSWORD, current_code, make_account, make_staff_account
+from tests.web.accounts import (
+    PASSWORD,
+    current_code,
+    make_account,
+    make_person_account,
+    make_staff_account,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +303,21 @@ def test_the_list_of_accounts_shows_roles(ministry_admin: User, officer: User) -
     client = signed_in(ministry_admin)
     html = client.get(url("admin:core_user_changelist")).content.decode()
     assert "District social-protection officer" in html and "Statistician" in html
+
+
+def test_a_persons_password_is_neither_offered_nor_reset(ministry_admin: User) -> None:
+    person = make_person_account("dana")
+    client = signed_in(ministry_admin)
+    page = client.get(f"/en/admin/core/user/{person.pk}/change/").content.decode()
+    assert f"/admin/core/user/{person.pk}/password/" not in page
+    assert "signs in through the state's identity provider" in page
+    refused = client.post(
+        f"/en/admin/core/user/{person.pk}/password/", {"reason": "holder_request"}
+    )
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "PERSON_SIGNS_IN_ELSEWHERE" in html and "<code>" not in html
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(action="account_password_reset").exists()
+    assert not person.account_notices.exists()

@@ -47,6 +47,8 @@ __all__ = [
     "SYSTEM",
     "Agency",
     "covers_region",
+    "has_registry_record",
+    "log_account_change",
     "log_refusal",
     "lookup_counted",
     "may",
@@ -86,7 +88,13 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     "medical_referrer": (Purpose.EXPERTISE,),
     "mse_specialist": (Purpose.EXPERTISE,),
     "district_officer": (Purpose.REGISTRY, Purpose.BENEFITS, Purpose.EXPERTISE),
-    "ministry_admin": (Purpose.REGISTRY, Purpose.BENEFITS, Purpose.EXPERTISE, Purpose.AUDIT),
+    "ministry_admin": (
+        Purpose.REGISTRY,
+        Purpose.BENEFITS,
+        Purpose.EXPERTISE,
+        Purpose.AUDIT,
+        Purpose.ACCOUNTS,
+    ),
     "auditor": (Purpose.AUDIT,),
 }
 
@@ -123,7 +131,7 @@ def may(actor: Actor, permission: str, region_code: str) -> bool:
     return actor.has_perm(permission) and covers_region(actor, region_code)
 
 
-def _has_own_record(actor: User) -> bool:
+def has_registry_record(actor: User) -> bool:
     """A carer is a registered person, so an account without its own registry record (most
     staff) represents nobody. The record is the registry's reverse one-to-one ``person``; once
     read it stays on the account object, where the page's navigation finds it too."""
@@ -137,7 +145,7 @@ def _has_own_record(actor: User) -> bool:
 def _represents(actor: User, person: PersonLike, day: dt.date | None) -> bool:
     # Asked several times for one page (the page, each list, the answer buttons): the answer
     # is kept on the account object, which lives as long as the request.
-    if not _has_own_record(actor):
+    if not has_registry_record(actor):
         return False
     day = day or timezone.localdate()
     known: dict[tuple[int, dt.date], bool] = actor.__dict__.setdefault("_represents", {})
@@ -235,7 +243,9 @@ def _log(
             purpose = _purpose_for(actor, purpose)
     if reader == Reader.REPRESENTATIVE:
         purpose = Purpose.REPRESENTATION
-    elif reader == Reader.SYSTEM:
+    elif reader == Reader.SYSTEM and purpose != Purpose.ACCOUNTS:
+        # The server's account commands say what they did; everything else the platform reads
+        # is its own work.
         purpose = Purpose.PLATFORM
     # One entry per page for each person and kind of data, however many lists the page reads.
     if once_per_page and isinstance(actor, User):
@@ -335,6 +345,22 @@ def log_bulk_read(
             agency=None,
             once_per_page=False,  # each production of a file is a read of its own
         )
+
+
+def log_account_change(actor: Actor, person_iin: str) -> None:
+    """Log an administrator's change to a registered person's account (a role, the password,
+    the second factor, deactivation): the person sees who changed their account, and why."""
+    _log(
+        actor,
+        person_iin,
+        what=Seen.ACCOUNT,
+        purpose=Purpose.ACCOUNTS,
+        granted=True,
+        reader=Reader.SYSTEM if isinstance(actor, SystemActor) else Reader.STAFF,
+        channel="web",
+        agency=None,
+        once_per_page=False,  # each change is an entry of its own
+    )
 
 
 def log_refusal(actor: Actor, person_iin: str, *, what: Seen, purpose: Purpose) -> None:

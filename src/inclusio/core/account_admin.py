@@ -185,9 +185,12 @@ class AccountAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        account = self.get_object(request, object_id)
         context = {
             **(extra_context or {}),
             "may_change_accounts": self.may_change_accounts(request),
+            # A registered person's password is the state identity provider's to reset.
+            "persons_account": account is not None and accounts.is_persons_account(account),
         }
         return super().change_view(request, object_id, form_url, context)
 

@@ -13,6 +13,16 @@ The rules that keep an administrator from taking accounts over:
 
 A reset second factor is set up again only with the one-time enrolment code returned here,
 which the administrator hands to the holder once their identity is checked.
+
+A registered person's account (a person's or a legal representative's, linked to their
+registry record) never has its password reset by an administrator, nor by the server's
+commands: persons are meant to sign in through the state's identity provider, which resets
+their credentials. A reset password would let whoever learnt it consent and change the bank
+account on the person's behalf.
+
+Every change to an existing account is also sent as ``account_changed``, inside the change's
+transaction, so that the registry (which sits above core) writes it to the person's access log
+when the account is a registered person's.
 """
 
 from __future__ import annotations
@@ -28,11 +38,13 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from inclusio.core.access import has_registry_record
 from inclusio.core.audit import Actor, SystemActor, record_write
 from inclusio.core.errors import AccessDenied, Conflict, ErrorCode, ValidationFailed
 from inclusio.core.models import AccountNotice, ApiToken, EnrolmentCode, Region, User
@@ -44,6 +56,11 @@ CHANGE_ACCOUNTS = "core.change_user"
 # Letters and digits that cannot be mistaken for one another when read aloud or copied.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
+
+# Sent inside the transaction of every change to an existing account, with ``actor``,
+# ``account`` and ``action`` (the audit event's action): a receiver's writes stand or fall with
+# the change. The registry writes it to the access log of the person whose account it is.
+account_changed = Signal()
 
 
 class Reason:
@@ -158,6 +175,15 @@ def _region(code: str | None) -> Region | None:
             ErrorCode.REGION_UNKNOWN, _("There is no region with code %(region)s."), region=code
         )
     return region
+
+
+def is_persons_account(account: User) -> bool:
+    """A registered person's or representative's account: linked to a registry record, or
+    holding their role before the link is made."""
+    if has_registry_record(account):
+        return True
+    non_staff = {role.code for role in ROLE_BY_CODE.values() if not role.staff}
+    return account.groups.filter(name__in=non_staff).exists()
 
 
 def _check_active(account: User) -> None:
@@ -276,6 +302,7 @@ def account_role_grant(*, actor: Actor, account: User, role: str, reason: str) -
         data={"role": granted.code, "back_office": account.is_staff, "reason": reason},
     )
     tell(account.pk, AccountNotice.Kind.ROLE_GRANTED, role=granted.code)
+    account_changed.send(sender=User, actor=actor, account=account, action="account_role_grant")
 
 
 @transaction.atomic
@@ -308,6 +335,7 @@ def account_role_revoke(*, actor: Actor, account: User, role: str, reason: str) 
         data={"role": role, "back_office": account.is_staff, "reason": reason},
     )
     tell(account.pk, AccountNotice.Kind.ROLE_REVOKED, role=role)
+    account_changed.send(sender=User, actor=actor, account=account, action="account_role_revoke")
 
 
 @transaction.atomic
@@ -317,6 +345,15 @@ def account_password_reset(*, actor: Actor, account: User, reason: str) -> Hando
     _check_reason(reason)
     account = _lock(account)
     _check_active(account)
+    if is_persons_account(account):
+        raise AccessDenied(
+            ErrorCode.PERSON_SIGNS_IN_ELSEWHERE,
+            _(
+                "A person's or a legal representative's password is not reset here: they sign "
+                "in through the state's identity provider, which resets it. If the account is "
+                "misused, deactivate it."
+            ),
+        )
     password = _new_password()
     account.set_password(password)
     account.save(update_fields=["password"])
@@ -328,6 +365,7 @@ def account_password_reset(*, actor: Actor, account: User, reason: str) -> Hando
         data={"reason": reason},
     )
     tell(account.pk, AccountNotice.Kind.PASSWORD_RESET)
+    account_changed.send(sender=User, actor=actor, account=account, action="account_password_reset")
     return Handover(password=password)
 
 
@@ -347,6 +385,9 @@ def account_second_factor_reset(*, actor: Actor, account: User, reason: str) -> 
         data={"reason": reason, "expires_in_hours": settings.ENROLMENT_CODE_HOURS},
     )
     tell(account.pk, AccountNotice.Kind.SECOND_FACTOR_RESET)
+    account_changed.send(
+        sender=User, actor=actor, account=account, action="account_second_factor_reset"
+    )
     return Handover(enrolment_code=code)
 
 
@@ -371,6 +412,7 @@ def account_deactivate(*, actor: Actor, account: User, reason: str) -> None:
         data={"reason": reason, "api_tokens_revoked": revoked},
     )
     tell(account.pk, AccountNotice.Kind.DEACTIVATED)
+    account_changed.send(sender=User, actor=actor, account=account, action="account_deactivate")
 
 
 @transaction.atomic

@@ -206,6 +206,10 @@ class Seen(models.TextChoices):
     REFERRAL_DECIDE = "referral_decide", _("deciding your referral")
     ACCESS_LOG = "access_log", _("this access log")
     RECORD_CHANGE = "record_change", _("a change to your registry record")
+    ACCOUNT = (
+        "account",
+        _("your account: its roles, its password, its second factor or its access"),
+    )
 
 
 class Purpose(models.TextChoices):
@@ -223,6 +227,7 @@ class Purpose(models.TextChoices):
     )
     FAMILY_RECORD = "family_record", _("showing the family on the record of a family member")
     PLATFORM = "platform", _("the platform's own work (screening, reminders)")
+    ACCOUNTS = "accounts", _("administering accounts, at the holder's request or for security")
 
 
 # Codes written before the closed lists existed (rows of the chain are never rewritten): what

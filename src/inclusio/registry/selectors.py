@@ -214,7 +214,9 @@ def _who(event: AccessEvent, regions: dict[str, Region]) -> tuple[str, str]:
         return event.agency or gettext("another agency's system"), ""
     if reader == Reader.STAFF:
         role = ROLE_BY_CODE.get(event.office)
-        title = str(role.title) if role else ""
+        if role is None:  # a superuser, who holds no role
+            return name or gettext("a staff member"), ""
+        title = str(role.title)
         region = regions.get(event.office_region)
         office = (
             gettext("%(role)s, %(region)s") % {"role": title, "region": region.name}
