@@ -297,3 +297,22 @@ def test_the_list_of_accounts_shows_roles(ministry_admin: User, officer: User) -
     client = signed_in(ministry_admin)
     html = client.get(url("admin:core_user_changelist")).content.decode()
     assert "District social-protection officer" in html and "Statistician" in html
+
+
+def test_an_accounts_history_is_its_changes_in_the_audit_trail(
+    ministry_admin: User, officer: User
+) -> None:
+    client = signed_in(ministry_admin)
+    client.post(
+        url("admin:core_user_roles", officer.pk),
+        {"change": "grant", "role": "mse_specialist", "reason": "duties_changed"},
+    )
+    page = client.get(url("admin:core_user_change", officer.pk)).content.decode()
+    assert "Changes in the audit trail" in page
+    assert url("admin:core_user_history", officer.pk) not in page
+    # The admin's own history would say "no change history": it leads to the trail instead.
+    history = client.get(url("admin:core_user_history", officer.pk), follow=True)
+    assert history.status_code == 200
+    events = list(history.context["cl"].result_list)
+    assert events and {(e.entity, e.entity_id) for e in events} == {("account", str(officer.pk))}
+    assert "account_role_grant" in {e.action for e in events}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -109,6 +110,16 @@ ACTIONS: dict[str, dict[str, Any]] = {
 }
 
 
+def _reads_trail(request: HttpRequest) -> bool:
+    return request.user.has_perm("core.view_audit_trail")
+
+
+def _trail_url(account_id: str) -> str:
+    """The audit trail's events about one account."""
+    query = urlencode({"entity": "account", "entity_id": account_id})
+    return f"{reverse('admin:core_auditevent_changelist')}?{query}"
+
+
 class AccountAdmin(admin.ModelAdmin):
     list_display = ("username", "first_name", "last_name", "region", "role_list", "is_active")
     list_filter = ("region", "groups", "is_active")
@@ -188,8 +199,18 @@ class AccountAdmin(admin.ModelAdmin):
         context = {
             **(extra_context or {}),
             "may_change_accounts": self.may_change_accounts(request),
+            "trail_url": _trail_url(object_id) if _reads_trail(request) else None,
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """An account changes only through the services, which write the audit trail; the
+        admin's own log of its forms would always say "no change history"."""
+        if not _reads_trail(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(_trail_url(object_id))
 
     def _page(
         self,
