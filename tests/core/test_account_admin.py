@@ -316,3 +316,15 @@ def test_an_accounts_history_is_its_changes_in_the_audit_trail(
     events = list(history.context["cl"].result_list)
     assert events and {(e.entity, e.entity_id) for e in events} == {("account", str(officer.pk))}
     assert "account_role_grant" in {e.action for e in events}
+
+
+def test_the_back_office_speaks_kazakh_where_djangos_catalogue_does_not(
+    ministry_admin: User,
+) -> None:
+    client = signed_in(ministry_admin)
+    index = client.get("/kk/admin/").content.decode()
+    assert "Inclusio әкімшілігі" in index and "Даңғо" not in index
+    assert "Соңғы әрекеттер" in index and "Recent actions" not in index
+    accounts = client.get("/kk/admin/core/user/").content.decode()
+    assert "Қарау үшін таңдаңыз" in accounts and "to view" not in accounts
+    assert "Администрирование Inclusio" in client.get("/ru/admin/").content.decode()

@@ -27,6 +27,8 @@ from inclusio.core.errors import DomainError, ErrorCode
 from inclusio.core.models import AccessEvent, ApiToken, AuditEvent, DatedParameter, Region, User
 from inclusio.core.roles import PARAMETERS_MANAGE
 
+# Not "Django administration" (which Django's Kazakh catalogue renders as "Даңғо").
+admin.site.site_header = admin.site.site_title = _("Inclusio administration")
 admin.site.register(User, AccountAdmin)
 # Roles are the table in core/roles.py, which every migration re-applies to the groups; the
 # devices' own screens would show every authenticator key.
