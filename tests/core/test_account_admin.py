@@ -297,6 +297,10 @@ def test_the_list_of_accounts_shows_roles(ministry_admin: User, officer: User) -
     client = signed_in(ministry_admin)
     html = client.get(url("admin:core_user_changelist")).content.decode()
     assert "District social-protection officer" in html and "Statistician" in html
+    # Filtered by role under the role's name, not the group's code.
+    assert "?role=statistician" in html and "?groups__id__exact" not in html
+    statisticians = client.get(url("admin:core_user_changelist") + "?role=statistician")
+    assert [a.username for a in statisticians.context["cl"].result_list] == ["statistician1"]
 
 
 def test_an_accounts_history_is_its_changes_in_the_audit_trail(
