@@ -42,7 +42,7 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name_kk", "name_ru", "name_en", "is_city")
 
 
-_FIELD_OF_ERROR = {
+_FIELD_OF_ERROR: dict[str, str] = {
     ErrorCode.PARAMETER_UNKNOWN: "key",
     ErrorCode.PARAMETER_VALUE_KIND: "value",
     ErrorCode.PARAMETER_NEGATIVE: "value",

@@ -80,8 +80,8 @@ def _parent_for_demo() -> Person | None:
         for link in candidates.order_by("cared__iin"):
             if _represents_today(link.carer):
                 return link.carer
-    link = links.order_by("cared__iin").first()
-    return link.carer if link else None
+    first = links.order_by("cared__iin").first()
+    return first.carer if first else None
 
 
 def _ensure_waiting_referrals(doctor: User, count: int = 3) -> None:
