@@ -332,3 +332,5 @@ def test_the_back_office_speaks_kazakh_where_djangos_catalogue_does_not(
     accounts = client.get("/kk/admin/core/user/").content.decode()
     assert "Қарау үшін таңдаңыз" in accounts and "to view" not in accounts
     assert "Администрирование Inclusio" in client.get("/ru/admin/").content.decode()
+    account = client.get(f"/kk/admin/core/user/{ministry_admin.pk}/change/").content.decode()
+    assert "150 таңбадан аспайды" in account and "characters or fewer" not in account
