@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.iban import parse_kz_iban
 from inclusio.benefits.models import (
     Award,
@@ -132,8 +133,24 @@ def test_a_wrong_iban_is_refused_in_the_users_language(dana: Person, tmp_path: P
     assert offer.status == Proposal.Status.PENDING
 
 
+def test_the_example_iban_of_the_help_text_is_refused(dana: Person, tmp_path: Path) -> None:
+    # A valid IBAN (the check digits hold): copied from the help, it would pass every other
+    # check and the money would go to an account that is not the person's.
+    offer = _offers(dana, tmp_path)["disability_benefit"]
+    with pytest.raises(ValidationFailed) as refused:
+        proposal_accept(
+            actor=dana.user, proposal_id=offer.pk, payment_account="kz86 125k zt50 0410 0100"
+        )
+    assert refused.value.code == ErrorCode.IBAN_EXAMPLE
+    with translation.override("ru"):
+        assert refused.value.message == "Это пример из подсказки. Введите IBAN своего счёта."
+    assert _nothing_decided()
+    offer.refresh_from_db()
+    assert offer.status == Proposal.Status.PENDING
+
+
 def test_iban_spaces_and_case_are_accepted() -> None:
-    assert parse_kz_iban("kz86 125k zt50 0410 0100") == IBAN
+    assert parse_kz_iban("kz18 722s 0000 1234 5678") == IBAN
 
 
 def test_someone_else_cannot_answer(dana: Person, tmp_path: Path) -> None:

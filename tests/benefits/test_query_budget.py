@@ -30,7 +30,7 @@ def _with_history(person: Any, actor: Any) -> None:
     """Two offers, one accepted (a decision and an award), messages about each."""
     make_offer(person, "free_legal_aid")
     accepted = make_offer(person)
-    proposal_accept(actor=actor, proposal_id=accepted.pk, payment_account="KZ86125KZT5004100100")
+    proposal_accept(actor=actor, proposal_id=accepted.pk, payment_account="KZ18722S000012345678")
 
 
 def test_the_benefits_page_of_a_represented_child(

@@ -115,7 +115,7 @@ def test_consent_through_the_page_makes_exactly_one_decision(client: Client) -> 
     url = f"/en/benefits/offers/{offer.pk}/"
     form = page(client, url)
     assert 'autocomplete="off"' in form and "I agree" in form and "I refuse" in form
-    response = client.post(url, {"answer": "accept", "iban": "kz86 125k zt50 0410 0100"})
+    response = client.post(url, {"answer": "accept", "iban": "kz18 722s 0000 1234 5678"})
     decision = Decision.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/en/benefits/decisions/{decision.pk}/"

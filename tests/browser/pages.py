@@ -512,7 +512,7 @@ def give_a_wrong_iban(page: Any) -> None:
 
 
 def agree_with_an_iban(page: Any) -> None:
-    page.fill("#id_iban", "KZ86 125K ZT50 0410 0100")
+    page.fill("#id_iban", "KZ18 722S 0000 1234 5678")
     submit(page, "#consent-form button")
     assert "/decisions/" in page.url
     assert page.locator(".usa-alert--success").is_visible()

@@ -303,6 +303,43 @@ def test_the_list_of_accounts_shows_roles(ministry_admin: User, officer: User) -
     client = signed_in(ministry_admin)
     html = client.get(url("admin:core_user_changelist")).content.decode()
     assert "District social-protection officer" in html and "Statistician" in html
+    # Filtered by role under the role's name, not the group's code.
+    assert "?role=statistician" in html and "?groups__id__exact" not in html
+    statisticians = client.get(url("admin:core_user_changelist") + "?role=statistician")
+    assert [a.username for a in statisticians.context["cl"].result_list] == ["statistician1"]
+
+
+def test_an_accounts_history_is_its_changes_in_the_audit_trail(
+    ministry_admin: User, officer: User
+) -> None:
+    client = signed_in(ministry_admin)
+    client.post(
+        url("admin:core_user_roles", officer.pk),
+        {"change": "grant", "role": "mse_specialist", "reason": "duties_changed"},
+    )
+    page = client.get(url("admin:core_user_change", officer.pk)).content.decode()
+    assert "Changes in the audit trail" in page
+    assert url("admin:core_user_history", officer.pk) not in page
+    # The admin's own history would say "no change history": it leads to the trail instead.
+    history = client.get(url("admin:core_user_history", officer.pk), follow=True)
+    assert history.status_code == 200
+    events = list(history.context["cl"].result_list)
+    assert events and {(e.entity, e.entity_id) for e in events} == {("account", str(officer.pk))}
+    assert "account_role_grant" in {e.action for e in events}
+
+
+def test_the_back_office_speaks_kazakh_where_djangos_catalogue_does_not(
+    ministry_admin: User,
+) -> None:
+    client = signed_in(ministry_admin)
+    index = client.get("/kk/admin/").content.decode()
+    assert "Inclusio әкімшілігі" in index and "Даңғо" not in index
+    assert "Соңғы әрекеттер" in index and "Recent actions" not in index
+    accounts = client.get("/kk/admin/core/user/").content.decode()
+    assert "Қарау үшін таңдаңыз" in accounts and "to view" not in accounts
+    assert "Администрирование Inclusio" in client.get("/ru/admin/").content.decode()
+    account = client.get(f"/kk/admin/core/user/{ministry_admin.pk}/change/").content.decode()
+    assert "150 таңбадан аспайды" in account and "characters or fewer" not in account
 
 
 def test_a_persons_password_is_neither_offered_nor_reset(ministry_admin: User) -> None:

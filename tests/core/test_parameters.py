@@ -249,6 +249,18 @@ def test_the_admin_form_refuses_bad_input_and_writes_nothing(back_office: Client
     assert not AuditEvent.objects.exists()
 
 
+def test_a_refused_value_is_explained_next_to_its_field_not_by_the_constraint_name(
+    back_office: Client,
+) -> None:
+    response = back_office.post(ADD, _form(value="-5"))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert [e.code for e in form.errors.as_data()["value"]] == [ErrorCode.PARAMETER_NEGATIVE]
+    assert not form.non_field_errors()
+    assert b"parameter_not_negative" not in response.content  # the database's name for it
+    assert not DatedParameter.objects.filter(effective=JULY).exists()
+
+
 def test_no_edit_in_place_and_no_delete(back_office: Client) -> None:
     row = DatedParameter.objects.get(key="subsistence_minimum", effective="2024-01-01")
     change = f"{LIST}{row.pk}/change/"

@@ -77,7 +77,12 @@ def test_a_parent_sees_the_childs_record_and_its_access_log(client: Client) -> N
     client.force_login(parent_account)
     assert child.full_name in client.get("/en/registry/me/").content.decode()
     assert client.get(f"/en/registry/persons/{child.iin}/").status_code == 200
-    assert client.get(f"/en/registry/me/access-log/?iin={child.iin}").status_code == 200
+    childs_log = client.get(f"/en/registry/me/access-log/?iin={child.iin}")
+    assert childs_log.status_code == 200
+    # The child's log is not called the parent's own.
+    assert f"<h1>Who looked at the data of {child.full_name}</h1>" in childs_log.content.decode()
+    own_log = client.get("/ru/registry/me/access-log/").content.decode()
+    assert "<h1>Кто смотрел мои данные</h1>" in own_log
     stranger = make_person(surname="Stranger")
     assert client.get(f"/en/registry/persons/{stranger.iin}/").status_code == 404
 

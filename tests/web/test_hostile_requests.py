@@ -306,7 +306,7 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
         (
             "person",
             f"/en/benefits/offers/{world.known['proposal_id']}/",
-            {"answer": "accept", "iban": "KZ86125KZT5004100100"},
+            {"answer": "accept", "iban": "KZ18722S000012345678"},
             302,
         ),
         (

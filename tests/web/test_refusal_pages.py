@@ -55,6 +55,20 @@ def test_a_request_django_itself_refuses_gets_the_400_page(client: Client) -> No
     assert "<h1>The request could not be understood</h1>" in response.content.decode()
 
 
+def test_a_post_only_address_typed_into_the_browser_gets_a_page_not_an_empty_405(
+    client: Client,
+) -> None:
+    trio = make_trio()
+    sign_in(client, trio.person.user)
+    response = client.get("/kk/logout/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "<h1>Бұл мекенжайды тікелей ашуға болмайды</h1>" in response.content.decode()
+    russian = client.get(f"/ru/benefits/persons/{trio.person.iin}/messages-read/")
+    assert russian.status_code == 405
+    assert "<h1>Этот адрес нельзя открыть напрямую</h1>" in russian.content.decode()
+
+
 # --- the requests that ended in a 500 before ----------------------------------------------------
 
 

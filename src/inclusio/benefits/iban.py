@@ -11,6 +11,10 @@ from inclusio.benefits.errors import ErrorCode
 from inclusio.core.errors import ValidationFailed
 
 _SHAPE = re.compile(r"KZ[0-9]{2}[0-9A-Z]{16}")
+# The example the form's help shows: a valid IBAN, so one copied into the field would pass every
+# other check and send the person's money to an account that is not theirs.
+EXAMPLE_IBAN = "KZ86125KZT5004100100"
+EXAMPLE_IBAN_GROUPED = "KZ86 125K ZT50 0410 0100"
 
 
 def iban_checksum_ok(iban: str) -> bool:
@@ -26,7 +30,7 @@ def parse_kz_iban(text: str) -> str:
         raise ValidationFailed(
             ErrorCode.IBAN_FORMAT,
             _("A Kazakh IBAN has 20 characters and starts with KZ (for example %(example)s)."),
-            example="KZ86 125K ZT50 0410 0100",
+            example=EXAMPLE_IBAN_GROUPED,
         )
     if not _SHAPE.fullmatch(iban):
         raise ValidationFailed(
@@ -37,5 +41,10 @@ def parse_kz_iban(text: str) -> str:
         raise ValidationFailed(
             ErrorCode.IBAN_CHECKSUM,
             _("This IBAN is not valid: its check digits do not match. Please check it."),
+        )
+    if iban == EXAMPLE_IBAN:
+        raise ValidationFailed(
+            ErrorCode.IBAN_EXAMPLE,
+            _("This is the example from the help text. Enter the IBAN of your own account."),
         )
     return iban

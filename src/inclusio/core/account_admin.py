@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -109,9 +110,33 @@ ACTIONS: dict[str, dict[str, Any]] = {
 }
 
 
+def _reads_trail(request: HttpRequest) -> bool:
+    return request.user.has_perm("core.view_audit_trail")
+
+
+def _trail_url(account_id: str) -> str:
+    """The audit trail's events about one account."""
+    query = urlencode({"entity": "account", "entity_id": account_id})
+    return f"{reverse('admin:core_auditevent_changelist')}?{query}"
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """By role, named as the roles are everywhere else (the groups' names are their codes)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(role.code, role.title) for role in ROLES]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        value = self.value()
+        return queryset.filter(groups__name=value) if value else queryset
+
+
 class AccountAdmin(admin.ModelAdmin):
     list_display = ("username", "first_name", "last_name", "region", "role_list", "is_active")
-    list_filter = ("region", "groups", "is_active")
+    list_filter = ("region", RoleFilter, "is_active")
     search_fields = ("username", "first_name", "last_name")
     ordering = ("username",)
     fields = (
@@ -191,8 +216,18 @@ class AccountAdmin(admin.ModelAdmin):
             "may_change_accounts": self.may_change_accounts(request),
             # A registered person's password is the state identity provider's to reset.
             "persons_account": account is not None and accounts.is_persons_account(account),
+            "trail_url": _trail_url(object_id) if _reads_trail(request) else None,
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """An account changes only through the services, which write the audit trail; the
+        admin's own log of its forms would always say "no change history"."""
+        if not _reads_trail(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(_trail_url(object_id))
 
     def _page(
         self,

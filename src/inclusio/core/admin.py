@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -26,6 +27,8 @@ from inclusio.core.errors import DomainError, ErrorCode
 from inclusio.core.models import AccessEvent, ApiToken, AuditEvent, DatedParameter, Region, User
 from inclusio.core.roles import PARAMETERS_MANAGE
 
+# Not "Django administration" (which Django's Kazakh catalogue renders as "Даңғо").
+admin.site.site_header = admin.site.site_title = _("Inclusio administration")
 admin.site.register(User, AccountAdmin)
 # Roles are the table in core/roles.py, which every migration re-applies to the groups; the
 # devices' own screens would show every authenticator key.
@@ -39,17 +42,27 @@ class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name_kk", "name_ru", "name_en", "is_city")
 
 
+_FIELD_OF_ERROR: dict[str, str] = {
+    ErrorCode.PARAMETER_UNKNOWN: "key",
+    ErrorCode.PARAMETER_VALUE_KIND: "value",
+    ErrorCode.PARAMETER_NEGATIVE: "value",
+    ErrorCode.PARAMETER_DATE_OUT_OF_RANGE: "effective",
+    ErrorCode.PARAMETER_REFERENCE_MISSING: "reference",
+    ErrorCode.PARAMETER_REASON_MISSING: "reason",
+}
+
+
 class DatedParameterForm(forms.ModelForm):
     """A new value, or a correction, checked as the service checks it; saved by the service."""
 
-    key = forms.ChoiceField(label=_("parameter"))
+    key = forms.ChoiceField(label=capfirst(_("parameter")))
     # A plain field: the admin's calendar shortcuts name themselves in English on every page.
     effective = forms.DateField(
-        label=_("takes effect"),
+        label=capfirst(_("takes effect")),
         help_text=_("Format: YYYY-MM-DD."),
         widget=forms.DateInput(attrs={"autocomplete": "off"}),
     )
-    value = forms.DecimalField(label=_("value"), max_digits=18, decimal_places=4)
+    value = forms.DecimalField(label=capfirst(_("value")), max_digits=18, decimal_places=4)
     correction = forms.BooleanField(
         label=_("This corrects the value already entered for that date"),
         help_text=_("The corrected value stays in the history."),
@@ -81,7 +94,13 @@ class DatedParameterForm(forms.ModelForm):
                 reason=data["reason"],
             )
         except DomainError as error:
-            raise forms.ValidationError(error.message, code=error.code) from None
+            # Next to the field it is about: a field in error is then left out of the model's
+            # own checks, whose constraint message would name the constraint, not the problem.
+            self.add_error(
+                _FIELD_OF_ERROR.get(error.code),
+                forms.ValidationError(error.message, code=error.code),
+            )
+            return data
         taken = DatedParameter.objects.filter(key=data["key"], effective=data["effective"])
         if taken.exists() and not data.get("correction"):
             raise forms.ValidationError(

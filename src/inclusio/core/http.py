@@ -41,6 +41,11 @@ def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponse:
     return response
 
 
+def _is_page(request: HttpRequest) -> bool:
+    """Not the API, which answers in JSON (``inclusio/api.py``)."""
+    return not request.path_info.startswith("/api/")
+
+
 class RefusalMiddleware:
     """Every domain refusal a view raises becomes its HTTP status, never a server error."""
 
@@ -48,7 +53,15 @@ class RefusalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and _is_page(request):
+            # ``require_POST`` answers an address typed into the browser with an empty 405,
+            # which the browser shows as its own error; the page says what happened, in the
+            # user's language, and keeps the Allow header.
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DomainError):

@@ -80,6 +80,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         "registry/access_log.html",
         {
             "person": person,
+            "own": not iin,
             "form": form,
             "page": page,
             "entries": log.entries,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inclusio.assessment.models import Referral
@@ -54,6 +55,11 @@ def _person_for_demo() -> Person | None:
     return candidates.first()
 
 
+def _represents_today(parent: Person) -> bool:
+    today = timezone.localdate()
+    return any(link.represents_on(today) for link in parent.cares_for.select_related("cared"))
+
+
 def _parent_for_demo() -> Person | None:
     links = CareLink.objects.filter(
         relation=CareLink.Relation.PARENT,
@@ -67,8 +73,15 @@ def _parent_for_demo() -> Person | None:
         carer__benefit_proposals__status=Proposal.Status.PENDING,
         carer__benefit_proposals__programme__cash=True,
     )
-    link = offered.order_by("cared__iin").first() or links.order_by("cared__iin").first()
-    return link.carer if link else None
+    # The synthetic country is dated (REFERENCE_DATE) but the demo runs today: a child of the
+    # snapshot may be an adult by now, and a parent then represents nobody. Only a parent who
+    # represents the child today shows what a representative does.
+    for candidates in (offered, links):
+        for link in candidates.order_by("cared__iin"):
+            if _represents_today(link.carer):
+                return link.carer
+    first = links.order_by("cared__iin").first()
+    return first.carer if first else None
 
 
 def _ensure_waiting_referrals(doctor: User, count: int = 3) -> None:
@@ -120,7 +133,13 @@ def create_demo_accounts() -> list[DemoAccount]:
         if role.code == "person":
             person = Person.objects.filter(user=user).first() or _person_for_demo()
         elif role.code == "representative":
-            person = Person.objects.filter(user=user).first() or _parent_for_demo()
+            person = Person.objects.filter(user=user).first()
+            if person is not None and not _represents_today(person):
+                # Linked on an earlier day, to a child who has come of age since.
+                person.user = None
+                person.save(update_fields=["user"])
+                person = None
+            person = person or _parent_for_demo()
         else:
             person = None
             if role.staff:
