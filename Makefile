@@ -84,13 +84,19 @@ test: $(INSTALLED) $(ASSETS)
 		exit 1; \
 	else echo "PostgreSQL server programs not found: the PostgreSQL run is skipped"; fi
 
+# The suite runs in parallel (pytest-xdist), one worker a core: each worker has its own test
+# database (test_inclusio_gw0, …), browser and live server; the Spark tests share one worker
+# (`--dist loadgroup`). TEST_WORKERS=0 runs it in one process. Figures: docs/performance.md.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
+
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(PYTEST)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL =="
-	$(BIN)/python tools/pgcluster.py run -- $(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/python tools/pgcluster.py run -- $(PYTEST)
 
 bench: $(INSTALLED) $(ASSETS)
 	$(BIN)/python bench/run.py

@@ -6,10 +6,13 @@ database, or the file in INCLUSIO_TEST_SQLITE), PostgreSQL under ``tools/pgclust
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import os
+import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -94,6 +97,42 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+# --- synthetic snapshots, made once a run ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def synthetic_snapshot(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Callable[[str, int], Path]:
+    """A synthetic snapshot of a scale and seed, generated once for the whole run.
+
+    Under pytest-xdist every worker is a process of its own: the snapshots live in the run's
+    temporary folder that all workers share, the first worker to ask generates one (under a
+    lock, into a folder renamed into place when complete) and the others read it. Tests only
+    read it; one that changes a snapshot copies it first.
+    """
+    from inclusio.synthetic.generate import generate
+
+    run_folder = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # popen-gw0, popen-gw1 … are folders of the run's one
+        run_folder = run_folder.parent
+    cache = run_folder / "synthetic-snapshots"
+    cache.mkdir(exist_ok=True)
+
+    def snapshot(scale: str, seed: int) -> Path:
+        directory = cache / f"{scale}-seed{seed}"
+        with (cache / f"{directory.name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not directory.is_dir():
+                partial = cache / f"{directory.name}.partial"
+                shutil.rmtree(partial, ignore_errors=True)
+                generate(scale, seed, partial)
+                partial.rename(directory)
+        return directory
+
+    return snapshot
 
 
 # --- transactional tests and the append-only tables ---------------------------------------

@@ -88,6 +88,27 @@ def database_from_url(url: str) -> dict[str, object]:
     )
 
 
+def development_key(path: Path) -> str:
+    """The key kept in ``path``, generated there on first use.
+
+    Several processes may start at once on a fresh checkout (the test suite's xdist workers):
+    the key is written whole to a file of this process, then linked into place, which fails
+    for all but the first; every process then reads the one key that won.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mine = path.with_name(f".{path.name}.{os.getpid()}")
+        mine.write_text(secrets.token_urlsafe(50))
+        mine.chmod(0o600)
+        try:
+            os.link(mine, path)
+        except FileExistsError:
+            pass
+        finally:
+            mine.unlink()
+    return path.read_text().strip()
+
+
 def secret_key() -> str:
     """From the environment in production; in development a key generated once into var/."""
     key = os.environ.get("INCLUSIO_SECRET_KEY")
@@ -95,12 +116,7 @@ def secret_key() -> str:
         return key
     if not DEBUG:
         raise ImproperlyConfigured("INCLUSIO_SECRET_KEY must be set unless INCLUSIO_DEBUG=True")
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return development_key(VAR_DIR / "secret_key")
 
 
 def audit_digest_key() -> str:
@@ -113,12 +129,7 @@ def audit_digest_key() -> str:
         raise ImproperlyConfigured(
             "INCLUSIO_AUDIT_DIGEST_KEY must be set unless INCLUSIO_DEBUG=True"
         )
-    path = VAR_DIR / "audit_digest_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return development_key(VAR_DIR / "audit_digest_key")
 
 
 DEBUG = env_bool("INCLUSIO_DEBUG", False)

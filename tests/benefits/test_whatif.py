@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,6 @@ from django.test import Client
 from inclusio.benefits.models import Award, Proposal, ScreeningRun
 from inclusio.core.models import AuditEvent
 from inclusio.countries import COUNTRIES_DIR
-from inclusio.synthetic.generate import generate
 from tests.browser.benefits_data import make_run, programmes
 from tests.factories import make_user, sign_in
 from tests.web.counts import row_counts
@@ -24,10 +24,8 @@ IN_FORCE = """      value: 1.61
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("snapshot")
-    generate("demo", 1, directory)
-    return directory
+def snapshot(synthetic_snapshot: Callable[[str, int], Path]) -> Path:
+    return synthetic_snapshot("demo", 1)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -16,17 +17,18 @@ from inclusio.countries.shared import country_parameters
 from inclusio.rules.engines import connect
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, screen
-from inclusio.synthetic.generate import generate
+
+# Spark allows one session a process and each costs a JVM: under pytest-xdist these tests share
+# one worker (`--dist loadgroup`), so only one worker starts Spark.
+pytestmark = pytest.mark.xdist_group("spark")
 
 # The day the carer coefficient changes (1.40 → 1.61): amounts differ from the day before.
 ON = datetime.date(2023, 7, 1)
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("snapshot")
-    generate("demo", 2, directory)
-    return directory
+def snapshot(synthetic_snapshot: Callable[[str, int], Path]) -> Path:
+    return synthetic_snapshot("demo", 2)
 
 
 def test_duckdb_and_spark_write_the_same_results(snapshot: Path, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -20,7 +21,6 @@ from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme, load_programme_text
 from inclusio.rules.reform import compare
 from inclusio.snapshot.contract import SCHEMAS, parquet_path
-from inclusio.synthetic.generate import generate
 
 ON = datetime.date(2024, 1, 1)
 CARER = "child_disability_carer_benefit"
@@ -30,10 +30,8 @@ IN_FORCE = """      value: 1.61
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("snapshot")
-    generate("demo", 1, directory)
-    return directory
+def snapshot(synthetic_snapshot: Callable[[str, int], Path]) -> Path:
+    return synthetic_snapshot("demo", 1)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import datetime
 import io
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -31,7 +32,6 @@ from inclusio.rules.screen import (
 )
 from inclusio.snapshot.contract import SCHEMAS, parquet_path
 from inclusio.snapshot.validate import Problem, SnapshotError
-from inclusio.synthetic.generate import generate
 
 ON = datetime.date(2024, 1, 1)
 # The country's rules with the shared parameters of its parameters.json (no database needed).
@@ -39,10 +39,8 @@ KZ_RULES = country_rules("kz", country_parameters("kz"))
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("snapshot")
-    generate("demo", 1, directory)
-    return directory
+def snapshot(synthetic_snapshot: Callable[[str, int], Path]) -> Path:
+    return synthetic_snapshot("demo", 1)
 
 
 @pytest.fixture(scope="module")

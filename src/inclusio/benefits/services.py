@@ -393,7 +393,9 @@ def messages_mark_read(*, actor: Actor, person_iin: str) -> int:
     """The person (or their representative) has read the messages sent to the person; returns
     how many were unread. Anyone else gets the answer of a person who does not exist (the
     attempt is logged for the person); reading again changes nothing."""
-    person = Person.objects.filter(iin=person_iin).first()
+    # What is not twelve digits is nobody's IIN (and PostgreSQL refuses some such text, a NUL).
+    is_iin = re.fullmatch(r"[0-9]{12}", person_iin) is not None
+    person = Person.objects.filter(iin=person_iin).first() if is_iin else None
     if person is None or not access.may_act_for(actor, person):
         if person is not None and actor.is_authenticated:
             access.log_refusal(actor, person.iin, what=Seen.BENEFITS, purpose=Purpose.BENEFITS)
