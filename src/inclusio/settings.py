@@ -55,6 +55,26 @@ def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
     return networks
 
 
+def cache_from_url(url: str) -> dict[str, object]:
+    """Where counts shared by every server process live (the look-up limits, cached
+    permissions): ``local`` (each process its own), ``redis://host:port/db`` or
+    ``memcached://host:port`` (shared, for more than one process)."""
+    if url == "local":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    parsed = urlparse(url)
+    if parsed.scheme in ("redis", "rediss") and parsed.hostname:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parsed.scheme == "memcached" and parsed.hostname:
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": parsed.netloc,
+        }
+    raise ImproperlyConfigured(
+        "INCLUSIO_CACHE_URL must be local, redis://HOST:PORT/DB or memcached://HOST:PORT, "
+        f"not {url!r}"
+    )
+
+
 def database_from_url(url: str) -> dict[str, object]:
     """sqlite:///path/to/file or postgres://user:password@host:port/name."""
     parsed = urlparse(url)
@@ -198,6 +218,9 @@ AUTHENTICATION_BACKENDS = ["inclusio.core.backends.CachedPermissionsBackend"]
 AUTH_CACHE_SECONDS = env_int("INCLUSIO_AUTH_CACHE_SECONDS", 60)
 # Look-ups of a person by IIN (pages and API) allowed per account and per API token within a
 # window of seconds; beyond it the answer is 429 with Retry-After (docs/access.md).
+# The look-up limits count here: with several server processes, only a shared cache holds
+# them to the numbers below; "local" lets each process count on its own.
+CACHES = {"default": cache_from_url(os.environ.get("INCLUSIO_CACHE_URL", "local"))}
 IIN_LOOKUP_WINDOW_SECONDS = env_int("INCLUSIO_IIN_LOOKUP_WINDOW_SECONDS", 60)
 IIN_LOOKUPS_PER_ACCOUNT = env_int("INCLUSIO_IIN_LOOKUPS_PER_ACCOUNT", 60)
 IIN_LOOKUPS_PER_TOKEN = env_int("INCLUSIO_IIN_LOOKUPS_PER_TOKEN", 60000)

@@ -61,6 +61,7 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
             {"INCLUSIO_TRUSTED_PROXIES": "10.0.0.1, proxy.example.kz"},
             "INCLUSIO_TRUSTED_PROXIES must list IP addresses or networks",
         ),
+        ({"INCLUSIO_CACHE_URL": "redis:/nowhere"}, "INCLUSIO_CACHE_URL must be local, redis://"),
         # Production is the default: without a key nothing starts.
         ({}, "INCLUSIO_SECRET_KEY must be set"),
     ],
@@ -123,3 +124,11 @@ def test_the_demo_serves_plain_http_on_its_own_address(tmp_path: Path) -> None:
     result = _inclusio("shell", "-c", SHOW, env=env, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("False True False 1800 [] whitenoise.")
+
+
+def test_a_shared_cache_is_named_by_its_url(tmp_path: Path) -> None:
+    show = "from django.conf import settings as s; print(s.CACHES['default'])"
+    env = {"INCLUSIO_DEBUG": "True", "INCLUSIO_CACHE_URL": "memcached://cache.internal:11211"}
+    result = _inclusio("shell", "-c", show, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "PyMemcacheCache" in result.stdout and "'cache.internal:11211'" in result.stdout
