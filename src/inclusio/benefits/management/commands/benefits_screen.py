@@ -13,14 +13,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from inclusio.benefits.management.commands.screen import screening_date
 from inclusio.benefits.models import ScreeningRun
 from inclusio.benefits.services import screening_run
 from inclusio.core.audit import SYSTEM
+from inclusio.core.commandline import iso_date
 from inclusio.core.errors import DomainError
 from inclusio.core.progress import step_progress
-
-ENGINES = ("duckdb", "spark")
+from inclusio.rules.engines import ENGINES
 
 
 class Command(BaseCommand):
@@ -36,7 +35,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on = screening_date(options["date"])
+        on = iso_date(options["date"])
         progress = step_progress(with_bar=False)
         try:
             with progress:

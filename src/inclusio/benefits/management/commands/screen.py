@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from inclusio.benefits.management.commands.rules import country_rules
+from inclusio.core.commandline import iso_date
 from inclusio.core.parameters import shared_parameters
 from inclusio.core.progress import step_progress
 from inclusio.countries.shared import SharedParameters
@@ -51,15 +52,6 @@ REFORM_COLUMNS = (
     "monthly_after_kzt",
     "yearly_change_kzt",
 )
-
-
-def screening_date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("Invalid date %(date)r: expected YYYY-MM-DD.") % {"date": text}
-        ) from None
 
 
 class Command(BaseCommand):
@@ -93,7 +85,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on = screening_date(options["date"])
+        on = iso_date(options["date"])
         country = options.get("country") or settings.COUNTRY
         shared = shared_parameters(country)
         rules = country_rules(country, shared)

@@ -9,7 +9,6 @@ is ``docs/snapshot.md``. A refused input writes nothing.
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +16,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from inclusio.core.audit import SYSTEM
+from inclusio.core.commandline import iso_date
 from inclusio.core.progress import step_progress
 from inclusio.registry.export import STEPS, describe, snapshot_export
 from inclusio.snapshot.validate import SnapshotError
-
-
-def export_date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("Invalid date %(date)r: expected YYYY-MM-DD.") % {"date": text}
-        ) from None
 
 
 class Command(BaseCommand):
@@ -54,7 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on = export_date(options["date"])
+        on = iso_date(options["date"])
         labels = {
             "statuses": _("Exporting the disability statuses"),
             "care": _("Exporting the care links"),
