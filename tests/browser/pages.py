@@ -759,4 +759,11 @@ PAGES += [
         status=404,
         languages=ALL_LANGUAGES,
     ),
+    PageToCheck(
+        "refusal: a POST-only address opened in the browser (405)",
+        path="/{language}/benefits/payroll/1/payment-file/",
+        user="admin_user",
+        status=405,
+        languages=ALL_LANGUAGES,
+    ),
 ]

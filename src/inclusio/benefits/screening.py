@@ -163,9 +163,12 @@ def screening_run(
         )
     try:
         out_dir = runs_directory() / str(run.pk)
-        summary = _screen(snapshot_dir, on, programmes, out_dir, engine)
+        # Read once: the screening and the reasons an award ends use the same values.
+        shared = shared_parameters()
+        rules = [rule_programme(p, shared) for p in programmes]
+        summary = _screen(snapshot_dir, on, rules, shared, out_dir, engine)
         with transaction.atomic():
-            counts = write_proposals(run, programmes, out_dir, snapshot_dir)
+            counts = write_proposals(run, programmes, rules, out_dir, snapshot_dir)
             counts["subjects"] = summary.subjects
             counts["eligible"] = {code: c.eligible for code, c in summary.programmes.items()}
             counts["amount_kzt"] = {code: c.amount_kzt for code, c in summary.programmes.items()}
@@ -231,10 +234,13 @@ def rule_programme(programme: Programme, shared: SharedParameters) -> RuleProgra
 
 
 def _screen(
-    snapshot_dir: Path, on: dt.date, programmes: list[Programme], out_dir: Path, engine: str
+    snapshot_dir: Path,
+    on: dt.date,
+    rules: list[RuleProgramme],
+    shared: SharedParameters,
+    out_dir: Path,
+    engine: str,
 ) -> rules_screen.Summary:
-    shared = shared_parameters()
-    rules = [rule_programme(p, shared) for p in programmes]
     return rules_screen.screen(
         snapshot_dir,
         on,
@@ -380,7 +386,7 @@ def _wellbeing_sql(db: duckdb.DuckDBPyConnection, out_dir: Path, snapshot_dir: P
 
 
 def _add_ending(
-    db: duckdb.DuckDBPyConnection, programmes: list[Programme], snapshot_dir: Path, on: dt.date
+    db: duckdb.DuckDBPyConnection, rules: list[RuleProgramme], snapshot_dir: Path, on: dt.date
 ) -> None:
     """Add to ``subjects`` the rows of the award holders the results do not hold, with the
     conditions of their programmes as they are now: the reason an award ends."""
@@ -389,8 +395,6 @@ def _add_ending(
     families = [str(subject) for kind, subject in holders if kind == "family" and subject]
     if not (persons or families):
         return
-    shared = shared_parameters()
-    rules = [rule_programme(p, shared) for p in programmes]
     db.register("ending", ending_results(snapshot_dir, on, rules, persons, families))
     db.execute(_ENDING_SQL)
 
@@ -553,7 +557,13 @@ class Plan:
     counts: dict[str, Any]
 
 
-def plan(programmes: list[Programme], out_dir: Path, snapshot_dir: Path, on: dt.date) -> Plan:
+def plan(
+    programmes: list[Programme],
+    rules: list[RuleProgramme],
+    out_dir: Path,
+    snapshot_dir: Path,
+    on: dt.date,
+) -> Plan:
     """The proposals a run's results call for, computed in DuckDB."""
     registry = _registry_tables()
     db = duckdb.connect()
@@ -564,7 +574,7 @@ def plan(programmes: list[Programme], out_dir: Path, snapshot_dir: Path, on: dt.
         db.register("programmes", _programme_table(programmes))
         _snapshot_families(db, snapshot_dir)
         db.execute(_SUBJECTS_SQL.format(results=_quoted(out_dir / rules_screen.RESULTS)))
-        _add_ending(db, programmes, snapshot_dir, on)
+        _add_ending(db, rules, snapshot_dir, on)
         db.execute(f"CREATE VIEW subject_wellbeing AS {_wellbeing_sql(db, out_dir, snapshot_dir)}")
         db.execute(_DIFF_SQL)
         db.execute(_PLAN_SQL)
@@ -648,7 +658,11 @@ def _counts(db: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def write_proposals(
-    run: ScreeningRun, programmes: list[Programme], out_dir: Path, snapshot_dir: Path
+    run: ScreeningRun,
+    programmes: list[Programme],
+    rules: list[RuleProgramme],
+    out_dir: Path,
+    snapshot_dir: Path,
 ) -> dict[str, Any]:
     """Write the run's proposals, automatic decisions, awards and messages; return the counts.
 
@@ -662,7 +676,7 @@ def write_proposals(
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     # One run writes at a time: a second run waits here, then reads what the first wrote.
     list(Programme.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
-    result = plan(programmes, out_dir, snapshot_dir, run.screening_date)
+    result = plan(programmes, rules, out_dir, snapshot_dir, run.screening_date)
     now = timezone.now()
     for ids, status in (
         (result.supersede, Proposal.Status.SUPERSEDED),

@@ -279,6 +279,21 @@ def _lock(account: User) -> User:
     return User.objects.select_for_update().get(pk=account.pk)
 
 
+def _changed(
+    actor: Actor,
+    account: User,
+    action: str,
+    notice: AccountNotice.Kind,
+    data: dict[str, object],
+    **notice_params: str,
+) -> None:
+    """What every change to an account leaves: the audit event (codes and counts only), the
+    notice to its holder, and the signal the registry turns into the person's access log."""
+    record_write(actor=actor, action=action, entity="account", entity_id=account.pk, data=data)
+    tell(account.pk, notice, **notice_params)
+    account_changed.send(sender=User, actor=actor, account=account, action=action)
+
+
 @transaction.atomic
 def account_role_grant(*, actor: Actor, account: User, role: str, reason: str) -> None:
     _require(actor, CHANGE_ACCOUNTS, account)
@@ -294,15 +309,14 @@ def account_role_grant(*, actor: Actor, account: User, role: str, reason: str) -
     if opens_back_office(granted) and not account.is_staff:
         account.is_staff = True
         account.save(update_fields=["is_staff"])
-    record_write(
-        actor=actor,
-        action="account_role_grant",
-        entity="account",
-        entity_id=account.pk,
-        data={"role": granted.code, "back_office": account.is_staff, "reason": reason},
+    _changed(
+        actor,
+        account,
+        "account_role_grant",
+        AccountNotice.Kind.ROLE_GRANTED,
+        {"role": granted.code, "back_office": account.is_staff, "reason": reason},
+        role=granted.code,
     )
-    tell(account.pk, AccountNotice.Kind.ROLE_GRANTED, role=granted.code)
-    account_changed.send(sender=User, actor=actor, account=account, action="account_role_grant")
 
 
 @transaction.atomic
@@ -327,15 +341,14 @@ def account_role_revoke(*, actor: Actor, account: User, role: str, reason: str) 
     if account.is_staff and not back_office:
         account.is_staff = False
         account.save(update_fields=["is_staff"])
-    record_write(
-        actor=actor,
-        action="account_role_revoke",
-        entity="account",
-        entity_id=account.pk,
-        data={"role": role, "back_office": account.is_staff, "reason": reason},
+    _changed(
+        actor,
+        account,
+        "account_role_revoke",
+        AccountNotice.Kind.ROLE_REVOKED,
+        {"role": role, "back_office": account.is_staff, "reason": reason},
+        role=role,
     )
-    tell(account.pk, AccountNotice.Kind.ROLE_REVOKED, role=role)
-    account_changed.send(sender=User, actor=actor, account=account, action="account_role_revoke")
 
 
 @transaction.atomic
@@ -357,15 +370,13 @@ def account_password_reset(*, actor: Actor, account: User, reason: str) -> Hando
     password = _new_password()
     account.set_password(password)
     account.save(update_fields=["password"])
-    record_write(
-        actor=actor,
-        action="account_password_reset",
-        entity="account",
-        entity_id=account.pk,
-        data={"reason": reason},
+    _changed(
+        actor,
+        account,
+        "account_password_reset",
+        AccountNotice.Kind.PASSWORD_RESET,
+        {"reason": reason},
     )
-    tell(account.pk, AccountNotice.Kind.PASSWORD_RESET)
-    account_changed.send(sender=User, actor=actor, account=account, action="account_password_reset")
     return Handover(password=password)
 
 
@@ -377,16 +388,12 @@ def account_second_factor_reset(*, actor: Actor, account: User, reason: str) -> 
     account = _lock(account)
     _check_active(account)
     code = _reset_second_factor(account)
-    record_write(
-        actor=actor,
-        action="account_second_factor_reset",
-        entity="account",
-        entity_id=account.pk,
-        data={"reason": reason, "expires_in_hours": settings.ENROLMENT_CODE_HOURS},
-    )
-    tell(account.pk, AccountNotice.Kind.SECOND_FACTOR_RESET)
-    account_changed.send(
-        sender=User, actor=actor, account=account, action="account_second_factor_reset"
+    _changed(
+        actor,
+        account,
+        "account_second_factor_reset",
+        AccountNotice.Kind.SECOND_FACTOR_RESET,
+        {"reason": reason, "expires_in_hours": settings.ENROLMENT_CODE_HOURS},
     )
     return Handover(enrolment_code=code)
 
@@ -404,15 +411,13 @@ def account_deactivate(*, actor: Actor, account: User, reason: str) -> None:
         revoked=timezone.now()
     )
     EnrolmentCode.objects.filter(user=account).delete()
-    record_write(
-        actor=actor,
-        action="account_deactivate",
-        entity="account",
-        entity_id=account.pk,
-        data={"reason": reason, "api_tokens_revoked": revoked},
+    _changed(
+        actor,
+        account,
+        "account_deactivate",
+        AccountNotice.Kind.DEACTIVATED,
+        {"reason": reason, "api_tokens_revoked": revoked},
     )
-    tell(account.pk, AccountNotice.Kind.DEACTIVATED)
-    account_changed.send(sender=User, actor=actor, account=account, action="account_deactivate")
 
 
 @transaction.atomic
