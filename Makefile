@@ -50,6 +50,11 @@ demo: export INCLUSIO_AUDIT_DIGEST_KEY = $(shell cat $(DEMO_AUDIT_KEY) 2>/dev/nu
 demo: export INCLUSIO_ALLOWED_HOSTS := $(HOST),localhost,127.0.0.1,[::1]
 demo: export INCLUSIO_SECURE_COOKIES := False
 demo: export INCLUSIO_SSL_REDIRECT := False
+# A demo treasury account, named as one: without an account no payroll is made.
+demo: export INCLUSIO_TREASURY_NAME ?= Demo treasury account (not a real account)
+demo: export INCLUSIO_TREASURY_IBAN ?= KZ510700000000000001
+demo: export INCLUSIO_TREASURY_BIC ?= KKMFKZ2A
+demo: export INCLUSIO_TREASURY_BIN ?= 000000000000
 demo: export INCLUSIO_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo-$(DEMO_DATE).sqlite3
 
 # Generated on the first `make demo`, kept in var/ (never in the repository), readable by you only.

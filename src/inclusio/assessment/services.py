@@ -314,6 +314,8 @@ def reexamination_referrals_open(*, today: dt.date | None = None, days: int | No
     )
     opened = 0
     for status in due.iterator(chunk_size=2000):
+        due_on = status.reexamination_date
+        assert due_on is not None  # the query reads only statuses with a date
         try:
             referral_file(
                 actor=SYSTEM,
@@ -323,7 +325,7 @@ def reexamination_referrals_open(*, today: dt.date | None = None, days: int | No
                 organisation_name=str(_("Inclusio (scheduled re-examination)")),
                 organisation_bin=PLATFORM_BIN,
                 diagnosis_code="Z02.7",
-                clinical_summary=str(_reexamination_summary(status.reexamination_date, today)),
+                clinical_summary=str(_reexamination_summary(due_on, today)),
             )
         except Conflict:
             continue  # a referral was filed meanwhile
