@@ -8,12 +8,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ASSETS := src/inclusio/web/static/vendor/.built
-DEMO_SNAPSHOT := var/snapshot-demo
+# The demo lives in today (the platform's day, in its time zone): its country is drawn as of
+# today (`synth --as-of`) and screened today, so ages, statuses in force, re-examinations and
+# representations are current whenever it runs. Each day has its own snapshot and database: a
+# demo run on a later day starts from that day's country.
+DEMO_DATE := $(shell TZ=Asia/Almaty date +%F)
+DEMO_SNAPSHOT := var/snapshot-demo-$(DEMO_DATE)
 # What the demo screens: the registry's part exported from the database, with the synthetic
 # snapshot as the population register's part.
-DEMO_EXPORT := var/snapshot-export
-# The synthetic snapshot describes the country on this day (synthetic/figures.py REFERENCE_DATE).
-DEMO_SCREENING_DATE := 2024-01-01
+DEMO_EXPORT := var/snapshot-export-$(DEMO_DATE)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -47,6 +50,12 @@ demo: export INCLUSIO_AUDIT_DIGEST_KEY = $(shell cat $(DEMO_AUDIT_KEY) 2>/dev/nu
 demo: export INCLUSIO_ALLOWED_HOSTS := $(HOST),localhost,127.0.0.1,[::1]
 demo: export INCLUSIO_SECURE_COOKIES := False
 demo: export INCLUSIO_SSL_REDIRECT := False
+# A demo treasury account, named as one: without an account no payroll is made.
+demo: export INCLUSIO_TREASURY_NAME ?= Demo treasury account (not a real account)
+demo: export INCLUSIO_TREASURY_IBAN ?= KZ510700000000000001
+demo: export INCLUSIO_TREASURY_BIC ?= KKMFKZ2A
+demo: export INCLUSIO_TREASURY_BIN ?= 000000000000
+demo: export INCLUSIO_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo-$(DEMO_DATE).sqlite3
 
 # Generated on the first `make demo`, kept in var/ (never in the repository), readable by you only.
 $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY):
@@ -57,12 +66,12 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	$(BIN)/inclusio migrate --no-input
 	$(BIN)/inclusio compilemessages --ignore=.venv --ignore=node_modules -v 0
 	test -f $(DEMO_SNAPSHOT)/manifest.json || \
-		$(BIN)/inclusio synth --scale demo --seed 1 --out $(DEMO_SNAPSHOT)
+		$(BIN)/inclusio synth --scale demo --seed 1 --as-of $(DEMO_DATE) --out $(DEMO_SNAPSHOT)
 	$(BIN)/inclusio synth-load $(DEMO_SNAPSHOT)
 	$(BIN)/inclusio benefits-programmes
-	$(BIN)/inclusio snapshot-export --date $(DEMO_SCREENING_DATE) --out $(DEMO_EXPORT) \
+	$(BIN)/inclusio snapshot-export --date $(DEMO_DATE) --out $(DEMO_EXPORT) \
 		--population $(DEMO_SNAPSHOT)
-	$(BIN)/inclusio benefits-screen --snapshot $(DEMO_EXPORT) --date $(DEMO_SCREENING_DATE)
+	$(BIN)/inclusio benefits-screen --snapshot $(DEMO_EXPORT) --date $(DEMO_DATE)
 	$(BIN)/inclusio demo-accounts
 	@echo "Benefits: sign in as 'person' or 'representative' to answer an offer (My benefits);"
 	@echo "as 'district_officer' or 'ministry_admin' to see the screening run (Screening runs)."

@@ -11,3 +11,9 @@ import os
 os.environ.setdefault("INCLUSIO_DEBUG", "True")
 
 from inclusio.settings import *  # noqa: F403
+
+# A treasury account for the tests: without one no payroll is made (benefits/treasury.py).
+TREASURY_NAME = "Test treasury account"
+TREASURY_IBAN = "KZ510700000000000001"
+TREASURY_BIC = "KKMFKZ2A"
+TREASURY_BIN = "000000000000"

@@ -308,12 +308,12 @@ ACCOUNT_NOTICE_BACKEND = os.environ.get(
 MESSAGING_BACKEND = os.environ.get(
     "INCLUSIO_MESSAGING_BACKEND", "inclusio.benefits.messaging.LocalBackend"
 )
-# The treasury account payments are made from (the debtor of the ISO 20022 payment file). The
-# defaults are PLACEHOLDERS for the demo, not a real account: set them in production.
-TREASURY_NAME = os.environ.get("INCLUSIO_TREASURY_NAME", "PLACEHOLDER Ministry treasury account")
-TREASURY_IBAN = os.environ.get("INCLUSIO_TREASURY_IBAN", "KZ000000000000000000")
-TREASURY_BIC = os.environ.get("INCLUSIO_TREASURY_BIC", "KKMFKZ2A")
-TREASURY_BIN = os.environ.get("INCLUSIO_TREASURY_BIN", "000000000000")
+# The treasury account payments are made from (the debtor of the ISO 20022 payment file). No
+# default: until all four are set no payroll is made (benefits/treasury.py).
+TREASURY_NAME = os.environ.get("INCLUSIO_TREASURY_NAME", "")
+TREASURY_IBAN = os.environ.get("INCLUSIO_TREASURY_IBAN", "")
+TREASURY_BIC = os.environ.get("INCLUSIO_TREASURY_BIC", "")
+TREASURY_BIN = os.environ.get("INCLUSIO_TREASURY_BIN", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

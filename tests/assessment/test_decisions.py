@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inclusio.assessment.models import Decision, Referral
 from inclusio.assessment.services import (
@@ -281,6 +281,24 @@ def test_statuses_due_soon_get_referrals_without_anyone_applying() -> None:
     )
     assert referral.organisation_bin == PLATFORM_BIN
     assert reexamination_referrals_open(today=today, days=30) == 0  # idempotent
+
+
+def test_statuses_already_past_their_reexamination_are_caught_up() -> None:
+    today = dt.date(2026, 11, 25)
+    overdue = make_person(surname="Overdue")
+    give_status(overdue, until=today - dt.timedelta(days=400))
+    due = make_person(surname="Due")
+    give_status(due, until=today + dt.timedelta(days=5))
+
+    with translation.override("en"):
+        assert reexamination_referrals_open(today=today, days=30) == 2
+
+    summaries = dict(Referral.objects.values_list("person__surname", "clinical_summary"))
+    assert summaries == {
+        "Overdue": "Re-examination was due on 2025-10-21 and is overdue.",
+        "Due": "Re-examination due on 2026-11-30.",
+    }
+    assert reexamination_referrals_open(today=today, days=30) == 0
 
 
 def test_a_document_size_beyond_the_register_is_refused_before_anything_is_written() -> None:

@@ -12,9 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from inclusio.benefits.models import Programme, Proposal, ScreeningRun
-from inclusio.benefits.services import proposal_accept
+from inclusio.benefits.models import Payroll, Programme, Proposal, ScreeningRun
+from inclusio.benefits.services import payroll_approve, proposal_accept
 from tests.benefits.builders import IBAN, ON, Snapshot, copy_programmes, person_with_account
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,13 @@ def test_screen_and_payroll_commands(
     proposal_accept(actor=person.user, proposal_id=offer.pk, payment_account=IBAN)
     out = tmp_path / "pain.xml"
     printed = _run("benefits_payroll", "--month", "2024-02", "--out", str(out))
-    assert "payroll 2024-02: 1 payments" in printed
+    assert "is not approved yet" in printed and "payroll 2024-02: 1 payments" in printed
+    assert not out.exists()  # four eyes: a person approves before the file exists
+    payroll_approve(
+        actor=make_user("checker", "ministry_admin", None), payroll_id=Payroll.objects.get().pk
+    )
+    printed = _run("benefits_payroll", "--month", "2024-02", "--out", str(out))
+    assert f"payroll 2024-02: 1 payments, 50,352 KZT in {out}" in printed
     assert ET.parse(out).getroot().tag.endswith("Document")  # noqa: S314 — our own output
     with pytest.raises(CommandError):
         _run("benefits_payroll", "--month", "Feb", "--out", str(out))

@@ -7,6 +7,7 @@ import hashlib
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from unittest.mock import ANY
 
 import pytest
@@ -18,6 +19,7 @@ from inclusio.benefits.pain001 import NAMESPACE
 from inclusio.benefits.services import (
     parse_month,
     payment_file_produce,
+    payroll_approve,
     payroll_create,
     proposal_accept,
     screening_run,
@@ -33,6 +35,13 @@ pytestmark = pytest.mark.django_db
 
 MONTH = dt.date(2024, 2, 1)
 NS = {"p": NAMESPACE}
+
+
+def approved(payroll: Payroll) -> Payroll:
+    """The payroll approved by a second person of the ministry (four eyes)."""
+    return payroll_approve(
+        actor=make_user("approver", "ministry_admin", None), payroll_id=payroll.pk
+    )
 
 
 @pytest.fixture
@@ -76,12 +85,13 @@ def test_one_payment_per_cash_award_and_none_twice(recipients: tuple[Person, Per
 def test_a_month_with_nothing_to_pay_is_refused_and_leaves_no_payroll(
     recipients: tuple[Person, Person],
 ) -> None:
+    Award.objects.update(ends=dt.date(2024, 1, 31))  # every award has ended
     audit = AuditEvent.objects.count()
-    with pytest.raises(Conflict) as empty:  # the awards start later
-        payroll_create(actor=SYSTEM, month=dt.date(2023, 12, 1))
+    with pytest.raises(Conflict) as empty:
+        payroll_create(actor=SYSTEM, month=MONTH)
     assert empty.value.code == "PAYROLL_NOTHING_TO_PAY" and empty.value.status == 409
     with translation.override("en"):
-        assert "No benefit is to be paid for 2023-12" in empty.value.message
+        assert "No benefit is to be paid for 2024-02" in empty.value.message
     assert not Payroll.objects.exists() and AuditEvent.objects.count() == audit
 
 
@@ -90,7 +100,7 @@ def test_a_payroll_of_held_payments_only_has_no_payment_file(
 ) -> None:
     paid, _held = recipients
     paid.payment_accounts.all().delete()
-    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    payroll = approved(payroll_create(actor=SYSTEM, month=MONTH))
     assert not payroll.payments.filter(status=Payment.Status.SCHEDULED).exists()
     audit, access = AuditEvent.objects.count(), AccessEvent.objects.count()
     with pytest.raises(Conflict) as empty:
@@ -156,7 +166,7 @@ def test_only_a_national_payroll_account_produces_the_payment_file(
     recipients: tuple[Person, Person],
 ) -> None:
     paid, _held = recipients
-    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    payroll = approved(payroll_create(actor=SYSTEM, month=MONTH))
     audit, access = AuditEvent.objects.count(), AccessEvent.objects.count()
     regional = make_user("regional_payroll", "ministry_admin", "71")
     for actor in (
@@ -175,7 +185,7 @@ def test_each_payment_file_is_recorded_in_the_trail_and_each_payees_access_log(
     recipients: tuple[Person, Person],
 ) -> None:
     paid, held = recipients
-    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    payroll = approved(payroll_create(actor=SYSTEM, month=MONTH))
     minister = make_user("minister", "ministry_admin", None)
     produced = payment_file_produce(actor=minister, payroll_id=payroll.pk)
     assert produced.name == "inclusio-payroll-2024-02.xml"
@@ -194,7 +204,7 @@ def test_each_payment_file_is_recorded_in_the_trail_and_each_payees_access_log(
 
 def test_the_payment_file(recipients: tuple[Person, Person]) -> None:
     paid, _held = recipients
-    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    payroll = approved(payroll_create(actor=SYSTEM, month=MONTH))
     content = payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk).content
     root = ET.fromstring(content)  # noqa: S314 — our own output
     assert root.tag == f"{{{NAMESPACE}}}Document"
@@ -227,3 +237,95 @@ def test_the_payment_file(recipients: tuple[Person, Person]) -> None:
     assert remittance.startswith("disability_benefit 2024-02")
     end_to_end = transfer.findtext("p:PmtId/p:EndToEndId", namespaces=NS) or ""
     assert 0 < len(end_to_end) <= 35
+
+
+# --- four eyes, the open range of months, the treasury account ---------------------------------
+
+
+def test_a_second_person_approves_before_the_payment_file_exists(
+    recipients: tuple[Person, Person],
+) -> None:
+    maker = make_user("maker", "ministry_admin", None)
+    checker = make_user("checker", "ministry_admin", None)
+    payroll = payroll_create(actor=maker, month=MONTH)
+    audit = AuditEvent.objects.count()
+
+    with pytest.raises(Conflict) as refusal:
+        payment_file_produce(actor=maker, payroll_id=payroll.pk)
+    assert refusal.value.code == "PAYROLL_NOT_APPROVED"
+    with pytest.raises(Conflict) as refusal:
+        payroll_approve(actor=maker, payroll_id=payroll.pk)
+    assert refusal.value.code == "PAYROLL_APPROVER_IS_CREATOR"
+    with translation.override("ru"):
+        assert "другой" in str(refusal.value.message)
+    for stranger in (SYSTEM, make_user("regional", "ministry_admin", "71")):
+        with pytest.raises(AccessDenied):
+            payroll_approve(actor=stranger, payroll_id=payroll.pk)
+    assert AuditEvent.objects.count() == audit
+    payroll.refresh_from_db()
+    assert payroll.approved_at is None and payroll.approved_by is None
+
+    payroll_approve(actor=checker, payroll_id=payroll.pk)
+
+    payroll.refresh_from_db()
+    assert payroll.approved_by == checker and payroll.approved_at is not None
+    made, approval = AuditEvent.objects.filter(
+        action__in=["payroll_create", "payroll_approve"]
+    ).order_by("id")
+    assert (made.actor_name, approval.actor_name) == ("maker", "checker")
+    assert approval.data == {"month": "2024-02-01", "payments": 1, "amount_kzt": ANY}
+    assert payment_file_produce(actor=maker, payroll_id=payroll.pk).content
+    with pytest.raises(Conflict) as refusal:
+        payroll_approve(actor=make_user("third", "ministry_admin", None), payroll_id=payroll.pk)
+    assert refusal.value.code == "PAYROLL_APPROVED"
+
+
+def test_an_approved_payroll_no_longer_changes(recipients: tuple[Person, Person]) -> None:
+    payroll = approved(payroll_create(actor=SYSTEM, month=MONTH))
+    Payment.objects.filter(payroll=payroll).delete()  # as if awards had been made since
+    with pytest.raises(Conflict) as refusal:
+        payroll_create(actor=SYSTEM, month=MONTH)
+    assert refusal.value.code == "PAYROLL_APPROVED"
+    assert not Payment.objects.exists()
+
+
+def test_a_month_before_the_first_award_is_refused(recipients: tuple[Person, Person]) -> None:
+    first = Award.objects.filter(programme__cash=True).order_by("starts").first()
+    assert first is not None
+    before = (first.starts.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    with pytest.raises(ValidationFailed) as refusal:
+        payroll_create(actor=SYSTEM, month=before)
+    assert refusal.value.code == "PAYROLL_MONTH_BEFORE_AWARDS"
+    with translation.override("en"):
+        assert f"{first.starts:%Y-%m}" in str(refusal.value.message)
+    assert (
+        not Payroll.objects.exists()
+        and not AuditEvent.objects.filter(action="payroll_create").exists()
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("TREASURY_IBAN", ""),
+        ("TREASURY_IBAN", "KZ000000000000000000"),  # the old placeholder: no check digits
+        ("TREASURY_IBAN", "KZ86125KZT5004100100"),  # the documentation's example
+        ("TREASURY_NAME", " "),
+        ("TREASURY_BIC", "KKMF"),
+        ("TREASURY_BIN", "123"),
+    ],
+)
+def test_no_payroll_while_the_treasury_account_is_unset(
+    recipients: tuple[Person, Person], settings: Any, field: str, value: str
+) -> None:
+    payroll = approved(payroll_create(actor=SYSTEM, month=MONTH))
+    setattr(settings, field, value)
+    audit = AuditEvent.objects.count()
+    for attempt in (
+        lambda: payroll_create(actor=SYSTEM, month=MONTH + dt.timedelta(days=31)),
+        lambda: payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk),
+    ):
+        with pytest.raises(Conflict) as refusal:
+            attempt()
+        assert refusal.value.code == "TREASURY_UNSET"
+    assert Payroll.objects.count() == 1 and AuditEvent.objects.count() == audit

@@ -15,6 +15,7 @@ from inclusio.assessment.services import referral_decide, referral_file
 from inclusio.benefits.models import Programme, Proposal
 from inclusio.benefits.services import (
     payment_file_produce,
+    payroll_approve,
     payroll_create,
     proposal_accept,
     screening_run,
@@ -91,6 +92,7 @@ def test_a_whole_flow_leaves_no_personal_value_in_the_trails(
     proposal_accept(actor=person.user, proposal_id=offer.pk, payment_account=IBAN)
     minister = make_user("minister", "ministry_admin", None)
     payroll = payroll_create(actor=minister, month=dt.date(2024, 2, 1))
+    payroll_approve(actor=make_user("checker", "ministry_admin", None), payroll_id=payroll.pk)
     assert IBAN.encode() in payment_file_produce(actor=minister, payroll_id=payroll.pk).content
 
     rows = _rows()
@@ -104,6 +106,7 @@ def test_a_whole_flow_leaves_no_personal_value_in_the_trails(
         "proposal_accept",
         "payment_account_give",
         "payroll_create",
+        "payroll_approve",
         "payment_file_produce",
     } <= actions
     values = [

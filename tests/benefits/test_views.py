@@ -17,7 +17,7 @@ from inclusio.benefits.models import (
     Proposal,
 )
 from inclusio.benefits.selectors import explanation_data
-from inclusio.benefits.services import payroll_create
+from inclusio.benefits.services import payroll_approve, payroll_create
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent, AuditEvent
 from inclusio.registry.services import care_link_create
@@ -300,7 +300,22 @@ def test_the_ministry_creates_a_payroll_and_downloads_its_file(client: Client) -
     listing = page(client, "/en/benefits/payroll/")
     assert "February 2024" in listing and "50,352 tenge" in listing
     url = f"/en/benefits/payroll/{payroll.pk}/payment-file/"
-    assert f'<form method="post" action="{url}">' in listing
+    approve = f"/en/benefits/payroll/{payroll.pk}/approve/"
+    # Four eyes: the file only after a second person approves; the maker has no button to.
+    assert url not in listing and approve not in listing
+    assert "Waiting for a second person to approve it" in listing
+    assert client.post(approve).status_code == 409
+    checker = Client()
+    sign_in(checker, make_user("checker", "ministry_admin", None))
+    assert approve in page(checker, "/en/benefits/payroll/")
+    assert checker.get(approve).status_code == 405
+    assert checker.post(approve).status_code == 302
+    assert "is approved; its payment file can now be produced" in page(
+        checker, "/en/benefits/payroll/"
+    )
+    assert checker.post(approve).status_code == 409  # once
+    listing = page(client, "/en/benefits/payroll/")
+    assert f'<form method="post" action="{url}">' in listing and "(checker)" in listing
     assert client.get(url).status_code == 405  # a download is recorded: never by GET
     assert not AuditEvent.objects.filter(action="payment_file_produce").exists()
     download = client.post(url)
@@ -336,6 +351,10 @@ def test_the_payment_file_is_refused_to_others_and_when_nothing_is_paid(client: 
     )
     payroll = payroll_create(actor=SYSTEM, month=dt.date(2024, 2, 1))  # held: no account
     url = f"/en/benefits/payroll/{payroll.pk}/payment-file/"
+    not_approved = Client()
+    sign_in(not_approved, make_user("early", "ministry_admin", None))
+    assert not_approved.post(url).status_code == 409
+    payroll_approve(actor=make_user("checker", "ministry_admin", None), payroll_id=payroll.pk)
     audit, access = AuditEvent.objects.count(), AccessEvent.objects.count()
     sign_in(client, make_user("regional", "ministry_admin", "71"))
     assert client.post(url).status_code == 403
@@ -346,6 +365,7 @@ def test_the_payment_file_is_refused_to_others_and_when_nothing_is_paid(client: 
     assert "has no payment to make, so there is no payment file" in empty.content.decode()
     assert "Content-Disposition" not in empty
     assert minister.post(f"/en/benefits/payroll/{payroll.pk + 1}/payment-file/").status_code == 404
+    assert minister.post(f"/en/benefits/payroll/{payroll.pk + 1}/approve/").status_code == 404
     assert (AuditEvent.objects.count(), AccessEvent.objects.count()) == (audit, access)
 
 

@@ -183,7 +183,9 @@ def test_a_valid_csv_loads_every_person_and_status(tmp_path: Path) -> None:
     assert child_status.reexamination_date is None  # indefinite
     assert child_status.work_capacity_loss_pct is None
 
-    # One summary event for the import, besides the services' own events per person and status.
+    # One event per batch naming its rows by number, and one summary event for the import.
+    [batch] = AuditEvent.objects.filter(action="registry_import_batch")
+    assert batch.data == {"batch": 1, "rows": "2-4", "loaded": 3, "sha256": batch.data["sha256"]}
     event = AuditEvent.objects.get(action="registry_import")
     assert (event.entity, event.entity_id, event.actor_name) == (
         "registry",
@@ -191,8 +193,9 @@ def test_a_valid_csv_loads_every_person_and_status(tmp_path: Path) -> None:
         "system",
     )
     assert event.data["rows"] == 3 and event.data["loaded"] == 3 and event.data["rejected"] == 0
-    assert len(event.data["sha256"]) == 64
-    assert AuditEvent.objects.filter(action="person_create").count() == 3
+    assert len(event.data["sha256"]) == 64 and event.data["batches"] == 1
+    assert not AuditEvent.objects.filter(action="person_create").exists()
+    assert not any(value in str(e.data) for e in AuditEvent.objects.all() for value in ("Абенов",))
 
 
 def test_summary_line_counts_rows(tmp_path: Path) -> None:
@@ -604,25 +607,67 @@ def test_validation_queries_do_not_grow_with_the_rows(
     assert [(e.row, e.code) for e in plan.errors] == [(1202, "PERSON_EXISTS")]
 
 
-def test_a_failure_half_way_through_loading_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_person_registered_between_check_and_load_rolls_back_every_batch(
+    tmp_path: Path,
 ) -> None:
-    rows = [person_row(), person_row(), person_row()]
+    rows = [person_row() for _ in range(5)]
     plan = importer.validate(importer.read_rows(write_csv(tmp_path / "r.csv", rows)))
-    real = importer.disability_status_record
-    calls = itertools.count()
+    assert plan.ok
+    # Someone registers the fourth row's person after the file was checked: it lands in the
+    # second batch, so the first batch has already been inserted when the database refuses.
+    person_create(
+        actor=SYSTEM,
+        iin=rows[3]["iin"],
+        surname="Другой",
+        given_name="Х",
+        region_code="71",
+        urban=True,
+    )
+    before = AuditEvent.objects.count()
 
-    def failing_on_the_second(**kwargs: Any) -> DisabilityStatus:
-        if next(calls) == 1:
-            raise ValidationFailed("SOMETHING", "went wrong")
-        return real(**kwargs)
-
-    monkeypatch.setattr(importer, "disability_status_record", failing_on_the_second)
     with pytest.raises(importer.LoadFailed) as excinfo:
-        importer.load(plan)
-    assert (excinfo.value.row, excinfo.value.code) == (3, "SOMETHING")
-    assert nothing_written()
-    assert not AuditEvent.objects.exists()
+        importer.load(plan, batch_rows=2)
+
+    assert (excinfo.value.row, excinfo.value.code) == (5, "PERSON_EXISTS")
+    assert list(Person.objects.values_list("iin", flat=True)) == [rows[3]["iin"]]
+    assert not DisabilityStatus.objects.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_load_goes_in_audited_batches_and_reports_progress(tmp_path: Path) -> None:
+    rows = [person_row() for _ in range(5)] + [person_row(category="X"), person_row()]
+    plan = importer.validate(importer.read_rows(write_csv(tmp_path / "r.csv", rows)))
+    seen: list[tuple[int, int]] = []
+
+    loaded = importer.load(
+        plan,
+        skip_bad_rows=True,
+        batch_rows=3,
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
+
+    assert loaded == 6 and Person.objects.count() == 6 and DisabilityStatus.objects.count() == 6
+    assert seen == [(3, 6), (6, 6)]
+    batches = AuditEvent.objects.filter(action="registry_import_batch").order_by("id")
+    assert [(e.data["batch"], e.data["rows"], e.data["loaded"]) for e in batches] == [
+        (1, "2-4", 3),
+        (2, "5-6,8", 3),
+    ]
+
+
+def test_row_ranges_compact_consecutive_numbers() -> None:
+    assert importer.row_ranges([]) == ""
+    assert importer.row_ranges([7]) == "7"
+    assert importer.row_ranges([10, 2, 3, 4, 7, 9]) == "2-4,7,9-10"
+
+
+def test_the_command_loads_in_batches_with_the_same_result_on_a_large_file(
+    tmp_path: Path,
+) -> None:
+    rows = [person_row() for _ in range(2500)]
+    out = run(write_csv(tmp_path / "r.csv", rows), "--language", "en")
+    assert "Rows read: 2500, valid: 2500, loaded: 2500, rejected: 0." in out
+    assert Person.objects.count() == 2500 and DisabilityStatus.objects.count() == 2500
 
 
 def test_load_refuses_a_plan_with_errors_unless_told_to_skip(tmp_path: Path) -> None:
@@ -700,3 +745,13 @@ def test_shared_codes_carry_the_same_messages_as_the_services(tmp_path: Path) ->
         with pytest.raises(DomainError) as got:
             call()
         assert (error.code, error.message) == (got.value.code, got.value.message)
+
+
+def test_a_load_writes_every_column_of_the_registry_tables() -> None:
+    """The bulk load names its columns; a column added to the models must be added to it too."""
+    for model, columns in (
+        (Person, importer.PERSON_COLUMNS),
+        (DisabilityStatus, importer.STATUS_COLUMNS),
+    ):
+        expected = {f.column for f in model._meta.concrete_fields if not f.primary_key}
+        assert set(columns) == expected, model.__name__

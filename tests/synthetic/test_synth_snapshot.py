@@ -10,7 +10,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from inclusio import countries
 from inclusio.core.identifiers import parse_iin
@@ -262,3 +264,38 @@ def test_the_command_writes_a_snapshot_and_a_summary(tmp_path: Path) -> None:
     summary = out.getvalue()
     assert "persons 20,000" in summary
     assert "disability 725" in summary
+
+
+def test_a_country_drawn_as_of_another_day_is_current_on_that_day(tmp_path: Path) -> None:
+    """`synth --as-of`: the demo generated today shows statuses in force today, re-examinations
+    ahead, children who are children today, and still the national figures."""
+    as_of = dt.date(2028, 2, 29)
+    manifest = generate("demo", 3, tmp_path, as_of=as_of)
+    assert manifest["reference_date"] == "2028-02-29"
+    persons, disability = read(tmp_path, "persons"), read(tmp_path, "disability")
+
+    since = disability["since"].to_pylist()
+    until = [day for day in disability["until"].to_pylist() if day is not None]  # not indefinite
+    assert max(since) < as_of <= min(until)
+    births = dict(zip(persons["iin"].to_pylist(), persons["birth_date"].to_pylist(), strict=True))
+    for iin, category in zip(
+        disability["iin"].to_pylist(), disability["category"].to_pylist(), strict=True
+    ):
+        born = births[iin]
+        age = as_of.year - born.year - ((born.month, born.day) > (as_of.month, as_of.day))
+        assert (age < 18) == (category == "child"), iin
+        assert parse_iin(iin).birth_date == born
+    assert [check.figure for check in check_snapshot(tmp_path) if not check.ok] == []
+
+
+def test_as_of_the_reference_date_draws_the_same_country_as_before(tmp_path: Path) -> None:
+    generate("demo", 5, tmp_path / "default")
+    generate("demo", 5, tmp_path / "dated", as_of=REFERENCE)
+    for name in FILES:
+        assert read(tmp_path / "default", name).equals(read(tmp_path / "dated", name)), name
+
+
+def test_synth_refuses_a_malformed_as_of_date(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="2026-13-01"):
+        call_command("synth", "--out", str(tmp_path), "--as-of", "2026-13-01", stdout=StringIO())
+    assert not any(tmp_path.iterdir())

@@ -294,7 +294,9 @@ def referral_decide(
 
 
 def reexamination_referrals_open(*, today: dt.date | None = None, days: int | None = None) -> int:
-    """Open an in-absentia re-examination referral for every status due within ``days``.
+    """Open an in-absentia re-examination referral for every status due within ``days``, and
+    for every status whose re-examination date has already passed without one (a registry
+    imported late, or days the job did not run): those are the most urgent.
 
     Nobody applies: the platform refers on the person's behalf. Persons who already have a
     referral waiting are left alone, so running this daily is safe.
@@ -305,7 +307,6 @@ def reexamination_referrals_open(*, today: dt.date | None = None, days: int | No
         DisabilityStatus.objects.filter(
             superseded_at__isnull=True,
             ended=False,
-            reexamination_date__gte=today,
             reexamination_date__lte=today + dt.timedelta(days=days),
         )
         .exclude(person__referrals__state=Referral.State.QUEUED)
@@ -313,6 +314,8 @@ def reexamination_referrals_open(*, today: dt.date | None = None, days: int | No
     )
     opened = 0
     for status in due.iterator(chunk_size=2000):
+        due_on = status.reexamination_date
+        assert due_on is not None  # the query reads only statuses with a date
         try:
             referral_file(
                 actor=SYSTEM,
@@ -322,14 +325,18 @@ def reexamination_referrals_open(*, today: dt.date | None = None, days: int | No
                 organisation_name=str(_("Inclusio (scheduled re-examination)")),
                 organisation_bin=PLATFORM_BIN,
                 diagnosis_code="Z02.7",
-                clinical_summary=str(
-                    _("Re-examination due on %(day)s.") % {"day": status.reexamination_date}
-                ),
+                clinical_summary=str(_reexamination_summary(due_on, today)),
             )
         except Conflict:
             continue  # a referral was filed meanwhile
         opened += 1
     return opened
+
+
+def _reexamination_summary(due: dt.date, today: dt.date) -> str:
+    if due < today:
+        return _("Re-examination was due on %(day)s and is overdue.") % {"day": due}
+    return _("Re-examination due on %(day)s.") % {"day": due}
 
 
 # The platform's own organisation number in re-examination referrals it opens itself:

@@ -442,7 +442,8 @@ class Message(models.Model):
 
 
 class Payroll(models.Model):
-    """The payments of one month; created once per month."""
+    """The payments of one month; created once per month, approved by a second person before
+    its payment file exists (four eyes), and unchanged from then on."""
 
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
     created_by = models.ForeignKey(
@@ -454,6 +455,15 @@ class Payroll(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
     class Meta:
         ordering = ["-month"]

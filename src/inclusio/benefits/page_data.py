@@ -482,15 +482,24 @@ class PayrollLine:
     held: int
     total: str
     created: str
+    created_by: str  # "" when the platform made it
+    approved: str  # "" until approved
+    approved_by: str
+    # Whether the reader may approve it: four eyes, so not whoever created it.
+    approvable: bool
 
 
 def payrolls_list(*, actor: Actor) -> list[PayrollLine]:
     """Every payroll with its payments counted; the views check the payroll permission."""
-    rows = Payroll.objects.annotate(
-        scheduled=Count("payments", filter=Q(payments__status="scheduled")),
-        held=Count("payments", filter=Q(payments__status="held")),
-        total=Sum("payments__amount_kzt", filter=Q(payments__status="scheduled")),
-    ).order_by("-month")
+    rows = (
+        Payroll.objects.select_related("created_by", "approved_by")
+        .annotate(
+            scheduled=Count("payments", filter=Q(payments__status="scheduled")),
+            held=Count("payments", filter=Q(payments__status="held")),
+            total=Sum("payments__amount_kzt", filter=Q(payments__status="scheduled")),
+        )
+        .order_by("-month")
+    )
     return [
         PayrollLine(
             payroll=row,
@@ -499,6 +508,10 @@ def payrolls_list(*, actor: Actor) -> list[PayrollLine]:
             held=row.held,
             total=tenge_text(row.total or 0),
             created=date_text(row.created_at),
+            created_by=row.created_by.get_username() if row.created_by else "",
+            approved=date_text(row.approved_at) if row.approved_at else "",
+            approved_by=row.approved_by.get_username() if row.approved_by else "",
+            approvable=row.approved_at is None and row.created_by_id != actor.pk,
         )
         for row in rows
     ]

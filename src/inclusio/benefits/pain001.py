@@ -1,7 +1,7 @@
 """The payment file for the treasury: ISO 20022 ``pain.001.001.09`` (customer credit transfer).
 
 One group header, one payment information block debiting the ministry's treasury account
-(settings ``TREASURY_*``), and one credit transfer per scheduled payment of the payroll: the
+(``benefits/treasury.py``), and one credit transfer per scheduled payment of the payroll: the
 person's name and IIN (``Cdtr/Id/PrvtId/Othr`` with the proprietary scheme ``IIN``), their IBAN,
 the amount in tenge and the programme and month as unstructured remittance information. Held
 payments (no account given) are not in the file.
@@ -13,10 +13,10 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from inclusio.benefits.models import Payment, Payroll
+from inclusio.benefits.treasury import TreasuryAccount
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
 MAX_NAME = 140
@@ -41,7 +41,11 @@ def _other_id(parent: ET.Element, container: str, value: str, scheme: str) -> No
 
 
 def credit_transfer(
-    payroll: Payroll, payments: list[Payment], *, created: dt.datetime | None = None
+    payroll: Payroll,
+    payments: list[Payment],
+    treasury: TreasuryAccount,
+    *,
+    created: dt.datetime | None = None,
 ) -> bytes:
     """The file of ``payments`` (the payroll's scheduled ones, with their award's person and
     programme) as the services module reads and records them."""
@@ -58,8 +62,8 @@ def credit_transfer(
     _sub(header, "NbOfTxs", str(len(payments)))
     _sub(header, "CtrlSum", _amount(total))
     initiating = _sub(header, "InitgPty")
-    _sub(initiating, "Nm", settings.TREASURY_NAME[:MAX_NAME])
-    _other_id(initiating, "OrgId", settings.TREASURY_BIN, "BIN")
+    _sub(initiating, "Nm", treasury.name[:MAX_NAME])
+    _other_id(initiating, "OrgId", treasury.bin, "BIN")
 
     block = _sub(initiation, "PmtInf")
     _sub(block, "PmtInfId", f"{payroll.message_id}-1"[:MAX_ID])
@@ -68,9 +72,9 @@ def credit_transfer(
     _sub(block, "CtrlSum", _amount(total))
     _sub(_sub(block, "ReqdExctnDt"), "Dt", execution.isoformat())
     debtor = _sub(block, "Dbtr")
-    _sub(debtor, "Nm", settings.TREASURY_NAME[:MAX_NAME])
-    _sub(_sub(_sub(block, "DbtrAcct"), "Id"), "IBAN", settings.TREASURY_IBAN)
-    _sub(_sub(_sub(block, "DbtrAgt"), "FinInstnId"), "BICFI", settings.TREASURY_BIC)
+    _sub(debtor, "Nm", treasury.name[:MAX_NAME])
+    _sub(_sub(_sub(block, "DbtrAcct"), "Id"), "IBAN", treasury.iban)
+    _sub(_sub(_sub(block, "DbtrAgt"), "FinInstnId"), "BICFI", treasury.bic)
     _sub(block, "ChrgBr", "SLEV")
 
     for payment in payments:

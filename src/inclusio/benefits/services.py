@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ from inclusio.benefits.models import (
     ScreeningRun,
 )
 from inclusio.benefits.selectors import explanation_data
+from inclusio.benefits.treasury import treasury_account
 from inclusio.core import access
 from inclusio.core.audit import (
     SYSTEM,
@@ -440,25 +442,37 @@ def _next_month(day: dt.date) -> dt.date:
     return month_bounds(day)[1] + dt.timedelta(days=1)
 
 
+def payroll_months() -> tuple[dt.date, dt.date] | None:
+    """The open range of payroll months: from the month of the first cash award to next month
+    (a later month would pay awards that may end before it); None before any award."""
+    first_award = Award.objects.filter(programme__cash=True).aggregate(first=Min("starts"))
+    if first_award["first"] is None:
+        return None
+    return first_award["first"].replace(day=1), _next_month(timezone.localdate())
+
+
 def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
     """The month's payroll: one payment per current cash award that covers the month.
 
-    The ministry, or the platform's monthly job. At most one month ahead (a payroll of a later
-    month would pay awards that may end before it). Running it again for the same month adds
-    only the payments of awards that had none yet, and writes nothing when there are none; a
-    month with nothing to pay at all is refused and leaves no payroll behind. Awards without a
-    payment account are kept as held, not paid.
+    The ministry, or the platform's monthly job; only for a month of the open range
+    (:func:`payroll_months`), and only while the treasury account is set. Running it again for
+    the same month adds only the payments of awards that had none yet, and writes nothing when
+    there are none; once approved, the payroll no longer changes. A month with nothing to pay
+    at all is refused and leaves no payroll behind. Awards without a payment account are kept
+    as held, not paid.
     """
     _require_platform_or_national(actor, PAYROLL_MANAGE)
     first, last = month_bounds(month)
-    latest = _next_month(timezone.localdate())
-    if first > latest:
-        raise ValidationFailed(
-            ErrorCode.PAYROLL_MONTH_AHEAD,
-            _("A payroll can be made at most one month ahead: %(latest)s at the latest."),
-            latest=f"{latest:%Y-%m}",
-        )
+    _check_payroll_month(first)
+    treasury_account()
     with transaction.atomic():
+        existing = Payroll.objects.select_for_update().filter(month=first).first()
+        if existing is not None and existing.approved_at is not None:
+            raise Conflict(
+                ErrorCode.PAYROLL_APPROVED,
+                _("The payroll of %(month)s is approved and can no longer change."),
+                month=f"{first:%Y-%m}",
+            )
         awards = list(
             Award.objects.filter(
                 programme__cash=True, ends__isnull=True, starts__lte=last, amount_kzt__gt=0
@@ -467,7 +481,6 @@ def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
             .order_by("id")
         )
         if not awards:
-            existing = Payroll.objects.filter(month=first).first()
             if existing is not None:
                 return existing
             raise Conflict(
@@ -475,9 +488,7 @@ def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
                 _("No benefit is to be paid for %(month)s, so no payroll was made."),
                 month=f"{first:%Y-%m}",
             )
-        payroll, _created = Payroll.objects.get_or_create(
-            month=first, defaults={"created_by": account_of(actor)}
-        )
+        payroll = existing or Payroll.objects.create(month=first, created_by=account_of(actor))
         accounts = _latest_accounts({a.person_id for a in awards})
         payments = [
             Payment(
@@ -503,6 +514,65 @@ def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
                 "payments": len(payments),
                 "held": sum(p.status == Payment.Status.HELD for p in payments),
                 "amount_kzt": sum(p.amount_kzt for p in payments),
+            },
+        )
+    return payroll
+
+
+def _check_payroll_month(first: dt.date) -> None:
+    months = payroll_months()
+    latest = _next_month(timezone.localdate())
+    if first > latest:
+        raise ValidationFailed(
+            ErrorCode.PAYROLL_MONTH_AHEAD,
+            _("A payroll can be made at most one month ahead: %(latest)s at the latest."),
+            latest=f"{latest:%Y-%m}",
+        )
+    if months is not None and first < months[0]:
+        raise ValidationFailed(
+            ErrorCode.PAYROLL_MONTH_BEFORE_AWARDS,
+            _("No benefit was paid before %(earliest)s: the first payroll month is %(earliest)s."),
+            earliest=f"{months[0]:%Y-%m}",
+        )
+
+
+def payroll_approve(*, actor: Actor, payroll_id: int) -> Payroll:
+    """A second authorised person approves the payroll as it stands; only then can its payment
+    file be produced (four eyes: whoever created it cannot approve it, and the platform's
+    monthly job, which may create it, never approves). Both steps are in the audit trail."""
+    _require_national(actor, PAYROLL_MANAGE)  # a person: the platform never approves
+    approver = account_of(actor)
+    with transaction.atomic():
+        payroll = Payroll.objects.select_for_update().filter(pk=payroll_id).first()
+        if payroll is None:
+            raise NotFound(ErrorCode.PAYROLL_NOT_FOUND, _("There is no such payroll."))
+        if payroll.approved_at is not None:
+            raise Conflict(
+                ErrorCode.PAYROLL_APPROVED,
+                _("The payroll of %(month)s is already approved."),
+                month=f"{payroll.month:%Y-%m}",
+            )
+        if approver is not None and payroll.created_by_id == approver.pk:
+            raise Conflict(
+                ErrorCode.PAYROLL_APPROVER_IS_CREATOR,
+                _(
+                    "You created the payroll of %(month)s, so another person with the payroll "
+                    "permission must approve it."
+                ),
+                month=f"{payroll.month:%Y-%m}",
+            )
+        scheduled = payroll.payments.filter(status=Payment.Status.SCHEDULED)
+        payroll.approved_by, payroll.approved_at = approver, timezone.now()
+        payroll.save(update_fields=["approved_by", "approved_at"])
+        record_write(
+            actor=actor,
+            action="payroll_approve",
+            entity="payroll",
+            entity_id=payroll.pk,
+            data={
+                "month": payroll.month.isoformat(),
+                "payments": scheduled.count(),
+                "amount_kzt": scheduled.aggregate(total=Sum("amount_kzt"))["total"] or 0,
             },
         )
     return payroll
@@ -539,6 +609,16 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
     payroll = Payroll.objects.filter(pk=payroll_id).first()
     if payroll is None:
         raise NotFound(ErrorCode.PAYROLL_NOT_FOUND, _("There is no such payroll."))
+    if payroll.approved_at is None:
+        raise Conflict(
+            ErrorCode.PAYROLL_NOT_APPROVED,
+            _(
+                "The payroll of %(month)s is not approved yet: a second person with the payroll "
+                "permission approves it before its payment file exists."
+            ),
+            month=f"{payroll.month:%Y-%m}",
+        )
+    treasury = treasury_account()
     with transaction.atomic():
         payments = list(
             payroll.payments.filter(status=Payment.Status.SCHEDULED)
@@ -551,7 +631,7 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
                 _("The payroll of %(month)s has no payment to make, so there is no payment file."),
                 month=f"{payroll.month:%Y-%m}",
             )
-        content = pain001.credit_transfer(payroll, payments)
+        content = pain001.credit_transfer(payroll, payments, treasury)
         # One lock of each chain for the whole file, not one per person paid.
         with batched():
             record_write(

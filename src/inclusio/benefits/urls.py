@@ -14,6 +14,7 @@ urlpatterns = [
     path("runs/", views.runs, name="runs"),
     path("runs/<int:run_id>/", views.run, name="run"),
     path("payroll/", views.payrolls, name="payrolls"),
+    path("payroll/<int:payroll_id>/approve/", views.payroll_approve, name="payroll_approve"),
     path("payroll/<int:payroll_id>/payment-file/", views.payment_file, name="payment_file"),
     path("what-if/", whatif.what_if, name="what_if"),
 ]

@@ -278,6 +278,24 @@ def _payrolls_page(request: HttpRequest, form: PayrollForm, status: int = 200) -
 
 @login_required
 @permission_required(PAYROLL_MANAGE, raise_exception=True)
+@require_POST
+def payroll_approve(request: HttpRequest, payroll_id: int) -> HttpResponse:
+    """The second person's approval (four eyes), by a button on the payroll page."""
+    try:
+        payroll = services.payroll_approve(actor=request.user, payroll_id=payroll_id)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+        return _payrolls_page(request, PayrollForm(), exc.status)
+    messages.success(
+        request,
+        _("The payroll for %(month)s is approved; its payment file can now be produced.")
+        % {"month": page_data.month_text(payroll.month)},
+    )
+    return redirect("benefits:payrolls")
+
+
+@login_required
+@permission_required(PAYROLL_MANAGE, raise_exception=True)
 @never_cache
 @require_POST
 def payment_file(request: HttpRequest, payroll_id: int) -> HttpResponse:

@@ -22,6 +22,12 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("female")
 
 
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Full years on ``day`` of someone born on ``birth_date``."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
 class Person(models.Model):
     iin = models.CharField(_("IIN"), max_length=12, unique=True)
     surname = models.CharField(_("surname"), max_length=100)
@@ -78,8 +84,7 @@ class Person(models.Model):
         return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
 
     def age_on(self, day: dt.date) -> int:
-        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
-        return day.year - self.birth_date.year - before_birthday
+        return age_on(self.birth_date, day)
 
     def represented_by(self, account_id: int, day: dt.date) -> bool:
         """Whether the account's holder legally represents this person on ``day`` (one query;

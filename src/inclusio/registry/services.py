@@ -28,6 +28,7 @@ from inclusio.registry.models import (
     Family,
     FamilyMembership,
     Person,
+    age_on,
 )
 
 PERSON_FIELDS = (
@@ -231,21 +232,25 @@ def care_link_create(
     return link
 
 
+CATEGORIES = frozenset(Category.values)
+CAUSES = frozenset(Cause.values)
+
+
 def _validate_status(
-    person: Person,
+    birth_date: dt.date,
     category: str,
     cause: str,
     work_capacity_loss_pct: int | None,
     valid_from: dt.date,
     reexamination_date: dt.date | None,
 ) -> None:
-    if category not in Category.values:
+    if category not in CATEGORIES:
         raise ValidationFailed(
             ErrorCode.CATEGORY_UNKNOWN, _("Unknown category: %(c)s."), c=category
         )
-    if cause not in Cause.values:
+    if cause not in CAUSES:
         raise ValidationFailed(ErrorCode.CAUSE_UNKNOWN, _("Unknown cause: %(c)s."), c=cause)
-    is_child = person.age_on(valid_from) < 18
+    is_child = age_on(birth_date, valid_from) < 18
     if is_child != (category == Category.CHILD):
         raise ValidationFailed(
             ErrorCode.CATEGORY_AGE,
@@ -304,7 +309,7 @@ def disability_status_record(
             l=", ".join(sorted(unknown)),
         )
     _validate_status(
-        person, category, cause, work_capacity_loss_pct, valid_from, reexamination_date
+        person.birth_date, category, cause, work_capacity_loss_pct, valid_from, reexamination_date
     )
     with transaction.atomic():
         previous = (

@@ -8,6 +8,7 @@ category "child" whose care link is to a parent (children raised by a guardian a
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
@@ -26,7 +27,7 @@ class FigureCheck(NamedTuple):
 
 _PWD_QUERY = f"""
     WITH p AS (
-        SELECT iin, urban, sex, date_sub('year', birth_date, DATE '{f.REFERENCE_DATE}') AS age
+        SELECT iin, urban, sex, date_sub('year', birth_date, DATE '{{as_of}}') AS age
         FROM persons
     )
     SELECT
@@ -85,12 +86,18 @@ def check_snapshot(
     of the scaled figure or within ``count_slack`` persons, whichever is wider. The default
     slack is the rounding of a scaled figure to whole persons or families, which matters only
     for the smallest figures below national scale (4.6 families raising four children → 5)."""
-    scale = float(read_manifest(directory)["scale_factor"])
+    manifest = read_manifest(directory)
+    scale = float(manifest["scale_factor"])
+    # Ages on the day the snapshot describes (the figures' reference date unless generated
+    # --as-of another day).
+    as_of = dt.date.fromisoformat(manifest["reference_date"])
     with open_snapshot(directory) as db:
         persons, families = _one_row(
             db, "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM families)"
         )
-        pwd, male, female, urban, working, elderly, children, school_age = _one_row(db, _PWD_QUERY)
+        pwd, male, female, urban, working, elderly, children, school_age = _one_row(
+            db, _PWD_QUERY.format(as_of=as_of.isoformat())
+        )
         by_children = dict(db.execute(_FAMILIES_QUERY).fetchall())
 
     def count(figure: str, national: int, actual: int) -> FigureCheck:

@@ -73,9 +73,9 @@ def _parent_for_demo() -> Person | None:
         carer__benefit_proposals__status=Proposal.Status.PENDING,
         carer__benefit_proposals__programme__cash=True,
     )
-    # The synthetic country is dated (REFERENCE_DATE) but the demo runs today: a child of the
-    # snapshot may be an adult by now, and a parent then represents nobody. Only a parent who
-    # represents the child today shows what a representative does.
+    # The demo's country is drawn as of the day `make demo` ran (synth --as-of); the server may
+    # run on for days, so a child may come of age meanwhile. Only a parent who represents the
+    # child today shows what a representative does.
     for candidates in (offered, links):
         for link in candidates.order_by("cared__iin"):
             if _represents_today(link.carer):
@@ -88,13 +88,14 @@ def _ensure_waiting_referrals(doctor: User, count: int = 3) -> None:
     """A few persons newly referred by the demo doctor, so the MSE queue has work to show."""
     waiting = Referral.objects.filter(filed_by=doctor, state=Referral.State.QUEUED).count()
     serial = 9000
-    names = [("Ахметова", "Айгерим"), ("Сериков", "Нурлан"), ("Ким", "Виктория")]
+    # Names of the sex the IIN says.
+    names = [("Ахметова", "Айгерим", "F"), ("Сериков", "Нурлан", "M"), ("Ким", "Виктория", "F")]
     for index in range(count - waiting):
+        surname, given, sex = names[index % len(names)]
         iin = None
         while iin is None or Person.objects.filter(iin=iin).exists():
             serial += 1
-            iin = make_iin(dt.date(1985 + index, 3, 14), "MF"[index % 2], serial)
-        surname, given = names[index % len(names)]
+            iin = make_iin(dt.date(1985 + index, 3, 14), sex, serial)
         person = person_create(
             actor=SYSTEM,
             iin=iin,

@@ -13,11 +13,12 @@ The statuses, causes and limitations below are illustrative mixes, not statistic
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
-from inclusio.synthetic.figures import ADULT_AGE, ELDERLY_AGE, REFERENCE_DATE, SCHOOL_AGE, Quotas
+from inclusio.synthetic.figures import ADULT_AGE, ELDERLY_AGE, SCHOOL_AGE, Quotas
 from inclusio.synthetic.population import CHILD, HEAD, OTHER, SPOUSE, Families, Kind, Persons
 
 CATEGORIES = ("I", "II", "III", "child")
@@ -72,7 +73,7 @@ ADULT_AGE_WEIGHT_SCALE = 25.0  # within a stratum, odds grow by e every 25 years
 GROUP_I_CARER_P = 0.6
 HOME_SCHOOLING_WEIGHT = 3.0  # for a child with a mobility or intellectual limitation
 
-_REFERENCE_DAYS = (REFERENCE_DATE - REFERENCE_DATE.replace(year=1970, month=1, day=1)).days
+_EPOCH = dt.date(1970, 1, 1)  # dates are days since then
 
 
 @dataclass
@@ -238,7 +239,11 @@ def _eighteenth_birthdays(birth_days: np.ndarray) -> np.ndarray:
 
 
 def describe_statuses(
-    persons: Persons, person: np.ndarray, quotas: Quotas, rng: np.random.Generator
+    persons: Persons,
+    person: np.ndarray,
+    quotas: Quotas,
+    rng: np.random.Generator,
+    as_of: dt.date,
 ) -> Disabilities:
     age = persons.age[person]
     profile = np.where(
@@ -268,7 +273,7 @@ def describe_statuses(
         )
 
     birth = persons.birth_days[person]
-    since, until = _status_dates(birth, age < ADULT_AGE, rng)
+    since, until = _status_dates(birth, age < ADULT_AGE, rng, (as_of - _EPOCH).days)
     children_school_age = np.flatnonzero((age >= SCHOOL_AGE) & (age < ADULT_AGE))
     weights = np.where(
         limitations[children_school_age][:, [0, 4]].any(axis=1), HOME_SCHOOLING_WEIGHT, 1.0
@@ -298,18 +303,19 @@ def describe_statuses(
 
 
 def _status_dates(
-    birth: np.ndarray, child: np.ndarray, rng: np.random.Generator
+    birth: np.ndarray, child: np.ndarray, rng: np.random.Generator, today: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Established some time before the reference date (a child's since birth, an adult's since
-    turning 18, at most 25 years back); re-examined within three years, a child's by 18."""
+    """Established some time before ``today`` (days since 1970; a child's since birth, an
+    adult's since turning 18, at most 25 years back); re-examined within three years after it,
+    a child's by 18."""
     eighteenth = _eighteenth_birthdays(birth)
     earliest = np.where(child, birth, eighteenth)
-    earliest = np.maximum(earliest, _REFERENCE_DAYS - MAX_STATUS_AGE_YEARS * 365)
-    span = np.maximum(_REFERENCE_DAYS - earliest, 1)
+    earliest = np.maximum(earliest, today - MAX_STATUS_AGE_YEARS * 365)
+    span = np.maximum(today - earliest, 1)
     # Recent decisions are more common than old ones: the square pulls dates towards today.
-    since = _REFERENCE_DAYS - 1 - (rng.random(len(birth)) ** 2 * span).astype(np.int32)
+    since = today - 1 - (rng.random(len(birth)) ** 2 * span).astype(np.int32)
     since = np.maximum(since, birth)
-    until = _REFERENCE_DAYS + (rng.random(len(birth)) * REEXAMINATION_WITHIN_DAYS).astype(np.int32)
+    until = today + (rng.random(len(birth)) * REEXAMINATION_WITHIN_DAYS).astype(np.int32)
     until = np.where(child, np.minimum(until, eighteenth - 1), until)
     return since.astype(np.int32), np.maximum(until, since).astype(np.int32)
 
@@ -320,6 +326,7 @@ def link_carers(
     statuses: Disabilities,
     raised_by_guardian: np.ndarray,
     rng: np.random.Generator,
+    as_of: dt.date,
 ) -> CareLinks:
     """A parent (the mother where there is one) for each child raised by parents; the head of
     the household as guardian for a grandchild; for some adults of group I, a family member."""
@@ -349,7 +356,8 @@ def link_carers(
         np.where(from_childhood_at_home, PARENT, OTHER_CARER),
     ).astype(np.int8)
     birth = persons.birth_days[person]
-    guardian_since = birth + (rng.random(len(person)) * (_REFERENCE_DAYS - birth)).astype(np.int32)
+    today = (as_of - _EPOCH).days
+    guardian_since = birth + (rng.random(len(person)) * (today - birth)).astype(np.int32)
     since = np.where(
         is_child, np.where(raised_by_guardian, guardian_since, birth), statuses.since
     ).astype(np.int32)

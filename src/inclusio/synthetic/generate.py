@@ -8,6 +8,7 @@ draws from its own stream spawned from the seed, so the output is the same on ev
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -44,9 +45,15 @@ def generate(
     out: Path,
     *,
     country: str = "kz",
+    as_of: dt.date = REFERENCE_DATE,
     on_step: StepCallback = _no_progress,
 ) -> dict[str, Any]:
-    """Write the snapshot for this scale and seed into ``out``; return its manifest."""
+    """Write the snapshot for this scale and seed into ``out``; return its manifest.
+
+    The country is drawn as it stands on ``as_of``: the figures' ages, statuses in force and
+    re-examinations ahead are those of that day, so a demo generated today is current today.
+    The figures are those of the reference date; another day shifts the calendar, not them.
+    """
     target = quotas(SCALES[scale])
     regions = countries.regions(country)
     families_rng, members_rng, iin_rng, disability_rng, income_rng = (
@@ -57,15 +64,17 @@ def generate(
     families = population.draw_families(target.persons, families_rng)
     population.place_families(families, regions, families_rng)
     on_step("members")
-    persons = population.draw_members(families, members_rng)
+    persons = population.draw_members(families, members_rng, as_of)
     on_step("iins")
     iins = make_iins(persons.birth_days, persons.female, iin_rng)
     on_step("disabilities")
     pwd, raised_by_guardian = disability.select_persons_with_disabilities(
         families, persons, target, disability_rng
     )
-    statuses = disability.describe_statuses(persons, pwd, target, disability_rng)
-    care = disability.link_carers(families, persons, statuses, raised_by_guardian, disability_rng)
+    statuses = disability.describe_statuses(persons, pwd, target, disability_rng, as_of)
+    care = disability.link_carers(
+        families, persons, statuses, raised_by_guardian, disability_rng, as_of
+    )
     on_step("incomes")
     employed, income = economy.draw_incomes(families, persons, statuses, income_rng)
 
@@ -89,7 +98,7 @@ def generate(
         "scale": scale,
         "scale_factor": SCALES[scale],
         "seed": seed,
-        "reference_date": REFERENCE_DATE.isoformat(),
+        "reference_date": as_of.isoformat(),
         "rows": {name: table.num_rows for name, table in tables.items()},
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

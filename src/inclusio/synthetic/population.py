@@ -9,13 +9,13 @@ million persons live in about 6 million families, about a third of them under 18
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 import numpy as np
-
-from inclusio.synthetic.figures import REFERENCE_DATE
 
 ROLES = ("head", "spouse", "child", "other")
 HEAD, SPOUSE, CHILD, OTHER = range(len(ROLES))
@@ -74,7 +74,7 @@ URBAN_SHARE_BY_REGION = {
 }
 DEFAULT_URBAN_SHARE = 0.5
 
-_EPOCH_YEAR = 1970
+_EPOCH = dt.date(1970, 1, 1)  # birth dates are days since then
 
 
 def categorical(rng: np.random.Generator, p: np.ndarray | list[float], size: int) -> np.ndarray:
@@ -209,8 +209,8 @@ def _locations(
     return np.clip(latitude, south, north), np.clip(longitude, west, east)
 
 
-def draw_members(families: Families, rng: np.random.Generator) -> Persons:
-    """Every member's role, sex, age and birth date, consistent within the family."""
+def draw_members(families: Families, rng: np.random.Generator, as_of: dt.date) -> Persons:
+    """Every member's role, sex, age on ``as_of`` and birth date, consistent within the family."""
     members = families.members.astype(np.int64)
     family = np.repeat(np.arange(len(families), dtype=np.int32), members)
     position = np.arange(len(family), dtype=np.int32) - families.start.astype(np.int32)[family]
@@ -244,7 +244,11 @@ def draw_members(families: Families, rng: np.random.Generator) -> Persons:
 
     female = _sexes(families, family, role, is_child, rng)
     return Persons(
-        family=family, role=role, female=female, age=age, birth_days=birth_days_for_ages(age, rng)
+        family=family,
+        role=role,
+        female=female,
+        age=age,
+        birth_days=birth_days_for_ages(age, rng, as_of),
     )
 
 
@@ -328,20 +332,24 @@ def _sexes(
     return female
 
 
-def birth_days_for_ages(age: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A uniformly drawn birth date (days since 1970) at which each age is exact on the
-    reference date: from the day after the (age + 1)th birthday to the age-th birthday."""
-    # The reference date is 1 January, so a birthday on that day counts as reached.
-    assert (REFERENCE_DATE.month, REFERENCE_DATE.day) == (1, 1)
-    years = REFERENCE_DATE.year - np.arange(MAX_AGE + 2) - _EPOCH_YEAR
-    new_years = years.astype("datetime64[Y]").astype("datetime64[D]").astype(np.int32)
-    latest, span = new_years[:-1], new_years[:-1] - new_years[1:]
+def birth_days_for_ages(age: np.ndarray, rng: np.random.Generator, as_of: dt.date) -> np.ndarray:
+    """A uniformly drawn birth date (days since 1970) at which each age is exact on ``as_of``:
+    from the day after the (age + 1)th anniversary back from ``as_of`` to the age-th one."""
+    latest = np.array([_days(_years_before(as_of, years)) for years in range(MAX_AGE + 2)])
+    latest = latest.astype(np.int32)
+    span = latest[:-1] - latest[1:]
     offset = (rng.random(len(age), dtype=np.float32) * span[age]).astype(np.int32)
-    return latest[age] - np.minimum(offset, span[age] - 1)
+    return latest[:-1][age] - np.minimum(offset, span[age] - 1)
 
 
-def ages_on_reference_date(birth_days: np.ndarray) -> np.ndarray:
-    days = birth_days.astype("datetime64[D]")
-    year = days.astype("datetime64[Y]").astype(np.int64) + _EPOCH_YEAR
-    on_new_year = days == days.astype("datetime64[Y]").astype("datetime64[D]")
-    return (REFERENCE_DATE.year - year - ~on_new_year).astype(np.int16)
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The latest birth date of someone who is ``years`` old on ``day`` (29 February, in a year
+    without one, is the 28th: that person's birthday is not reached before 1 March)."""
+    year = day.year - years
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
+        return dt.date(year, 2, 28)
+    return day.replace(year=year)
+
+
+def _days(day: dt.date) -> int:
+    return (day - _EPOCH).days

@@ -24,6 +24,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from inclusio.core.progress import step_progress
 from inclusio.registry import importer
 
 MAX_PRINTED_ERRORS = 1000
@@ -110,7 +111,11 @@ class Command(BaseCommand):
                 importer.write_report(report, [error.as_row_error()])
             raise CommandError(f"{error.code}: {error.message}") from None
 
-        plan = importer.validate(source)
+        with step_progress() as progress:
+            task = progress.add_task(_("Checking the rows"), total=len(source.rows))
+            plan = importer.validate(
+                source, on_progress=lambda done, _total: progress.update(task, completed=done)
+            )
         if plan.errors:
             self._print_errors(plan.errors)
         if report:
@@ -119,7 +124,7 @@ class Command(BaseCommand):
         loaded = 0
         if not dry_run and (plan.ok or skip_bad_rows):
             try:
-                loaded = importer.load(plan, skip_bad_rows=skip_bad_rows)
+                loaded = self._load(plan, skip_bad_rows=skip_bad_rows)
             except importer.LoadFailed as error:
                 self._summary(plan, 0)
                 raise CommandError(f"{error.code}: {error.message}") from None
@@ -129,6 +134,15 @@ class Command(BaseCommand):
         if plan.errors and not skip_bad_rows:
             refusal = importer.rows_have_errors(plan)
             raise CommandError(f"{refusal.code}: {refusal.message}")
+
+    def _load(self, plan: importer.ImportPlan, *, skip_bad_rows: bool) -> int:
+        with step_progress() as progress:
+            task = progress.add_task(_("Loading the rows"), total=len(plan.valid))
+            return importer.load(
+                plan,
+                skip_bad_rows=skip_bad_rows,
+                on_progress=lambda done, _total: progress.update(task, completed=done),
+            )
 
     def _summary(self, plan: importer.ImportPlan, loaded: int) -> None:
         self.stdout.write(

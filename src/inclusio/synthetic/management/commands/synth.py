@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from inclusio.core.commandline import iso_date
 from inclusio.core.progress import step_progress
+from inclusio.synthetic.figures import REFERENCE_DATE
 from inclusio.synthetic.generate import SCALES, STEPS, generate
 
 
@@ -29,8 +31,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--out", type=Path, required=True, help=_("Directory to write the snapshot into.")
         )
+        parser.add_argument(
+            "--as-of",
+            default=REFERENCE_DATE.isoformat(),
+            metavar="YYYY-MM-DD",
+            help=_(
+                "The day the country is drawn as of: ages, statuses in force and re-examinations "
+                "ahead are those of that day (default: %(default)s, the figures' reference date)."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        as_of = iso_date(options["as_of"])
         labels = {
             "families": _("Drawing families and their homes"),
             "members": _("Drawing family members"),
@@ -52,6 +64,7 @@ class Command(BaseCommand):
                 options["seed"],
                 options["out"],
                 country=settings.COUNTRY,
+                as_of=as_of,
                 on_step=on_step,
             )
         rows = ", ".join(f"{name} {count:,}" for name, count in manifest["rows"].items())
