@@ -317,21 +317,19 @@ def family_table(
     on: datetime.date,
     parameters: Mapping[str, tuple[Any, Type]] | None,
 ) -> Any:
-    """One row per family of the person table ``table``: ``family_id`` and ``member_count``,
-    the number of its members who meet ``programme.members`` (0 when ``parameters`` is None:
-    the programme is not in force and nothing is evaluated)."""
-    families = table.select("family_id").distinct()
+    """One row per family of the person table ``table``: ``family_id``, ``member_count`` (the
+    members who meet ``programme.members``), and the section's aggregates and income
+    (``inclusio.rules.families``). Only ``family_id`` and ``member_count`` (0) when
+    ``parameters`` is None: the programme is not in force and nothing is evaluated."""
+    from inclusio.rules.families import family_reductions, family_values
+
     if parameters is None or programme.members is None:
+        families = table.select("family_id").distinct()
         return families.mutate(**{MEMBER_COUNT: ibis.literal(0, type="int64")})
-    chosen = table.filter(member_qualifies(programme, table, on, parameters))
-    chosen = chosen.select("family_id", "iin")
-    counts = chosen.group_by("family_id").aggregate(
-        **{MEMBER_COUNT: chosen.iin.nunique().cast("int64")}
+    grouped = table.group_by("family_id").aggregate(
+        **family_reductions(programme.members, table, on, parameters)
     )
-    joined = families.left_join(counts, families.family_id == counts.family_id)
-    return joined.select(
-        family_id=families.family_id, **{MEMBER_COUNT: counts[MEMBER_COUNT].fill_null(0)}
-    )
+    return grouped.select("family_id", **family_values(programme.members, grouped, on))
 
 
 def parameters_on(programme: Programme, on: datetime.date) -> dict[str, tuple[Any, Type]]:
@@ -378,21 +376,6 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
             raw = raw.round(0)
         amount = ibis.ifelse(eligible, raw.cast("int64"), ibis.null().cast("int64"))
     return conditions, eligible, amount
-
-
-def member_qualifies(
-    programme: Programme, table: Any, on: datetime.date, parameters: Mapping[str, tuple[Any, Type]]
-) -> Any:
-    """Whether a person of ``table`` counts as a member for a family programme (every
-    ``members`` condition holds; a missing value counts as false)."""
-    assert programme.members is not None
-    conditions: dict[str, Any] = {}
-    qualifies = ibis.literal(True)
-    for condition in programme.members.conditions:
-        value = compile_expression(condition.expression, table, on, parameters, conditions)
-        conditions[condition.name] = value.fill_null(False)
-        qualifies = qualifies & conditions[condition.name]
-    return qualifies
 
 
 def programme_table(

@@ -16,6 +16,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
+from inclusio.rules.families import (
+    AGGREGATE_FUNCTIONS,
+    INCOME_NAMES,
+    Income,
+    MemberAggregate,
+    read_aggregates,
+    read_income,
+)
 from inclusio.snapshot.contract import SCHEMAS
 
 if TYPE_CHECKING:
@@ -27,7 +35,7 @@ SCREENING_DATE = "screening_date"  # the date being screened, a name in every ex
 RESERVED = frozenset(
     {"subject_id", "eligible", "amount_kzt", SCREENING_DATE}
     | {"cared_count", "care_relation", "care_since"}  # the carer programmes' names
-    | {"member_count"}  # the family programmes' name
+    | {"member_count", *INCOME_NAMES}  # the family programmes' names
 )
 _TOP_KEYS = frozenset(
     {
@@ -54,6 +62,7 @@ MEMBER_COUNT = "member_count"  # per family: how many members meet the ``members
 CARED_COUNT = "cared_count"  # per carer: how many cared persons meet the ``cared`` conditions
 CARE_COLUMNS = {"care_relation": Type.STRING, "care_since": Type.DATE}
 _CARED_KEYS = frozenset({"conditions", "earliest_carer_only"})
+_MEMBERS_KEYS = frozenset({"conditions", "aggregates", "income"})
 # The rule-language type of a shared parameter's kind (inclusio.countries.shared.KINDS).
 SHARED_KINDS = {"money": Type.INT, "decimal": Type.DECIMAL}
 
@@ -149,10 +158,13 @@ class Cared:
 @dataclass(frozen=True)
 class Members:
     """A family programme's per-member test: ``member_count`` counts the members of a family
-    for whom every condition holds."""
+    for whom every condition holds (all of them without conditions); ``aggregates`` and
+    ``income`` are family-level names over them (``inclusio.rules.families``)."""
 
     conditions: tuple[Condition, ...]
     line: int
+    aggregates: dict[str, MemberAggregate] = field(default_factory=dict)
+    income: Income | None = None
 
 
 def family_columns() -> dict[str, Type]:
@@ -383,7 +395,7 @@ class _Reader:
             names[CARED_COUNT] = Type.INT
         members = None
         if "members" in top:
-            members = self.members(top["members"][1], parameters, zero)
+            members = self.members(top["members"][1], parameters, zero, names)
             names[MEMBER_COUNT] = Type.INT
 
         conditions = self.condition_list(top["conditions"][1], names, zero, None)
@@ -458,18 +470,35 @@ class _Reader:
         return texts
 
     def members(
-        self, node: Node, parameters: dict[str, Parameter], zero: frozenset[str]
+        self,
+        node: Node,
+        parameters: dict[str, Parameter],
+        zero: frozenset[str],
+        family: dict[str, Type],
     ) -> Members:
+        """``members``: who counts (``conditions``), and the family-level ``aggregates`` and
+        ``income`` over them, whose names join ``family``."""
         section = mapping(node, self.file, "members")
         for key, (key_node, _) in section.items():
-            if key != "conditions":
-                raise self.fail(key_node, f"members: unknown key {key!r} (allowed: ['conditions'])")
-        if "conditions" not in section:
-            raise self.fail(node, "members: missing key 'conditions'")
+            if key not in _MEMBERS_KEYS:
+                raise self.fail(
+                    key_node, f"members: unknown key {key!r} (allowed: {sorted(_MEMBERS_KEYS)})"
+                )
+        if not section:
+            raise self.fail(node, "members: give conditions, aggregates or income")
         names: dict[str, Type] = person_columns()
         names.update({name: p.type for name, p in parameters.items()})
-        conditions = self.condition_list(section["conditions"][1], names, zero, "members")
-        return Members(conditions, line_of(node))
+        conditions: tuple[Condition, ...] = ()
+        if "conditions" in section:
+            conditions = self.condition_list(section["conditions"][1], names, zero, "members")
+        aggregates = {}
+        if "aggregates" in section:
+            aggregates = read_aggregates(self, section["aggregates"][1], names, family, zero)
+        income = None
+        if "income" in section:
+            income = read_income(self, section["income"][1])
+            family.update(INCOME_NAMES)
+        return Members(conditions, line_of(node), aggregates, income)
 
     def condition_list(
         self, node: Node, names: dict[str, Type], zero: frozenset[str], section: str | None
@@ -527,7 +556,7 @@ class _Reader:
             raise self.fail(node, f"{name!r} is reserved for the result columns")
         if name in names:
             raise self.fail(node, f"{name!r} is already a column, parameter or condition")
-        if name in FUNCTIONS or name in AGGREGATES:
+        if name in FUNCTIONS or name in AGGREGATES or name in AGGREGATE_FUNCTIONS:
             raise self.fail(node, f"{name!r} is a function of the rule language")
 
     def expression(self, node: Node, names: dict[str, Type], zero: frozenset[str]) -> Expression:
