@@ -105,6 +105,7 @@ class ParameterValue:
     value: Any
     reference: str
     line: int
+    illustrative: bool = False  # not law: a value chosen to show the rule (``illustrative: true``)
 
 
 @dataclass(frozen=True)
@@ -625,7 +626,7 @@ class _Reader:
                 for key in ("effective", "value", "reference"):
                     if key not in entry:
                         raise self.fail(item, f"parameter {name!r}: missing {key!r}")
-                extra = set(entry) - {"effective", "value", "reference", "note"}
+                extra = set(entry) - {"effective", "value", "reference", "note", "illustrative"}
                 if extra:
                     raise self.fail(item, f"parameter {name!r}: unknown keys {sorted(extra)}")
                 effective = self.date(entry["effective"][1], "effective")
@@ -640,7 +641,17 @@ class _Reader:
                     )
                 kinds.add(kind)
                 reference = self.text(entry["reference"][1], "reference")
-                values.append(ParameterValue(effective, value, reference, line_of(item)))
+                illustrative = False
+                if "illustrative" in entry:
+                    illustrative = scalar(entry["illustrative"][1], self.file)
+                    if not isinstance(illustrative, bool):
+                        raise self.fail(
+                            entry["illustrative"][1],
+                            f"parameter {name!r}: illustrative must be true or false",
+                        )
+                values.append(
+                    ParameterValue(effective, value, reference, line_of(item), illustrative)
+                )
             values.sort(key=lambda v: v.effective)
             for before, after in itertools.pairwise(values):
                 if before.effective == after.effective:
@@ -650,7 +661,9 @@ class _Reader:
             if kinds == {Type.INT, Type.DECIMAL}:
                 kind = Type.DECIMAL
                 values = [
-                    ParameterValue(v.effective, Decimal(v.value), v.reference, v.line)
+                    ParameterValue(
+                        v.effective, Decimal(v.value), v.reference, v.line, v.illustrative
+                    )
                     for v in values
                 ]
             elif len(kinds) == 1:
