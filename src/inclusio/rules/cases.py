@@ -14,6 +14,8 @@ cases:
       "900101300001": {eligible: true, amount: 12345, reasons: {valid_disability: true}}
 ```
 
+A rate programme's cases expect ``rate: 50%`` (or the share, ``rate: 0.5``).
+
 An assessment's cases (``assessment: family_wellbeing.yaml``, or ``programme:``) may give
 ``families`` rows (a family of ``persons`` without one gets a default row; ``members`` defaults to
 its number of persons) and expect per family id
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +72,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 _EXPECTED_KEYS = {
-    "programme": {"eligible", "amount", "reasons"},
+    "programme": {"eligible", "amount", "rate", "reasons"},
     "assessment": {"level", "score", "indicators"},
 }
 
@@ -195,6 +198,8 @@ def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> lis
         failures.append(f"{subject}: eligible {row['eligible']}, expected {expected['eligible']}")
     if "amount" in expected and row["amount_kzt"] != expected["amount"]:
         failures.append(f"{subject}: amount {row['amount_kzt']}, expected {expected['amount']}")
+    if "rate" in expected:
+        failures += _compare_rate(subject, expected["rate"], row.get("rate", "no rate"))
     for reason, value in (expected.get("reasons") or {}).items():
         if reason == "__line__":
             continue
@@ -203,6 +208,23 @@ def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> lis
         elif row[reason] != value:
             failures.append(f"{subject}: {reason} {row[reason]}, expected {value}")
     return failures
+
+
+def _compare_rate(subject: str, expected: Any, actual: Any) -> list[str]:
+    """``rate: 50%`` (a percent) or ``rate: 0.5`` (a share), or null when not eligible."""
+    if isinstance(expected, str) and expected.strip().endswith("%"):
+        try:
+            share: Decimal | None = Decimal(expected.strip().rstrip("%").strip()) / 100
+        except InvalidOperation:
+            return [f"{subject}: rate {expected!r} is not a percent like 50%"]
+    elif expected is None or (isinstance(expected, int | float) and not isinstance(expected, bool)):
+        share = None if expected is None else Decimal(str(expected))
+    else:
+        return [f"{subject}: rate {expected!r} is not a percent like 50% or a share like 0.5"]
+    if actual != share:
+        shown = "none" if actual is None else actual
+        return [f"{subject}: rate {shown}, expected {expected}"]
+    return []
 
 
 def _compare_assessment(subject: str, expected: dict[str, Any], row: dict[str, Any]) -> list[str]:

@@ -19,6 +19,7 @@ import pyarrow as pa
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Expression, Type, date_literal, decimal_literal
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, SCREENING_DATE, Programme
+from inclusio.rules.rates import RATE, RATE_TYPE, rate_value
 from inclusio.snapshot.contract import SCHEMAS
 
 _DECIMAL_PRECISION = 18
@@ -381,7 +382,8 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
 def programme_table(
     programme: Programme, table: Any, on: datetime.date, *, care: Any = None
 ) -> Any:
-    """One row per person: subject_id, eligible, amount_kzt and a bool column per condition.
+    """One row per person: subject_id, eligible, amount_kzt, ``rate`` for a rate programme (a
+    decimal share, null when not eligible) and a bool column per condition.
 
     A condition that cannot be decided (a missing value) is false. Outside the programme's
     period of validity nobody is eligible and no parameter is read. ``amount_kzt`` is null
@@ -401,6 +403,8 @@ def programme_table(
             "eligible": ibis.literal(False),
             "amount_kzt": ibis.null().cast("int64"),
         }
+        if programme.rate is not None:
+            columns[RATE] = ibis.null().cast(RATE_TYPE)
         for condition in programme.conditions:
             columns[condition.name] = ibis.literal(False)
         return table.select(**columns)
@@ -412,6 +416,9 @@ def programme_table(
         table = family_table(programme, table, on, parameters)
     conditions, eligible, amount = outcome(programme, table, on)
     subject = table.family_id.cast("string") if family else table.iin
+    if programme.rate is not None:
+        share = compile_expression(programme.rate, table, on, parameters, conditions)
+        conditions = {RATE: rate_value(share, eligible), **conditions}
     return table.select(subject_id=subject, eligible=eligible, amount_kzt=amount, **conditions)
 
 

@@ -24,6 +24,7 @@ from inclusio.rules.families import (
     read_aggregates,
     read_income,
 )
+from inclusio.rules.rates import RATE, check_rate
 from inclusio.snapshot.contract import SCHEMAS
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ _TOP_KEYS = frozenset(
         "conditions",
         "eligible",
         "amount",
+        "rate",
         "valid",
         "cared",
         "members",
@@ -192,6 +194,7 @@ class Programme:
     cared: Cared | None = None  # None: eligibility does not depend on cared persons
     members: Members | None = None  # a family programme's test of its members
     assignment: str = "consent"  # "consent": offered, then awarded on consent; or "automatic"
+    rate: Expression | None = None  # a share of a price (0..1) instead of money (rules.rates)
     # Plain-language sentences per condition or parameter name, in each of LANGUAGES.
     explain: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -412,6 +415,19 @@ class _Reader:
             if amount.type not in {Type.INT, Type.DECIMAL}:
                 raise self.fail(top["amount"][1], f"amount must be a number, not {amount.type}")
 
+        rate = None
+        if "rate" in top:
+            if amount is not None:
+                raise self.fail(top["rate"][0], "give an amount (money) or a rate, not both")
+            rate = self.expression(top["rate"][1], names, zero)
+            if rate.type not in {Type.INT, Type.DECIMAL}:
+                raise self.fail(top["rate"][1], f"rate must be a number, not {rate.type}")
+            check_rate(rate, parameters)
+            if any(condition.name == RATE for condition in conditions):
+                raise self.fail(
+                    top["rate"][0], f"{RATE!r} is the result column of a rate: rename the condition"
+                )
+
         assignment = "consent"
         if "assignment" in top:
             assignment = scalar(top["assignment"][1], self.file)
@@ -442,6 +458,7 @@ class _Reader:
             members=members,
             assignment=assignment,
             explain=explain,
+            rate=rate,
         )
 
     def explain(self, node: Node, names: list[str]) -> dict[str, dict[str, str]]:
