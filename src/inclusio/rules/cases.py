@@ -14,7 +14,9 @@ cases:
       "900101300001": {eligible: true, amount: 12345, reasons: {valid_disability: true}}
 ```
 
-A rate programme's cases expect ``rate: 50%`` (or the share, ``rate: 0.5``).
+A rate programme's cases expect ``rate: 50%`` (or the share, ``rate: 0.5``). A programme in an
+exclusivity group names the others of its group (``exclusive_with: [other.yaml]``) and its cases
+expect ``proposed: true`` (the default of the group), ``false`` (an alternative) or ``null``.
 
 An assessment's cases (``assessment: family_wellbeing.yaml``, or ``programme:``) may give
 ``families`` rows (a family of ``persons`` without one gets a default row; ``members`` defaults to
@@ -37,6 +39,7 @@ from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exclusive import check_groups, choose
 from inclusio.rules.loader import Programme, load_rule_file
 from inclusio.snapshot.contract import SCHEMAS
 
@@ -72,7 +75,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 _EXPECTED_KEYS = {
-    "programme": {"eligible", "amount", "rate", "reasons"},
+    "programme": {"eligible", "amount", "rate", "proposed", "reasons"},
     "assessment": {"level", "score", "indicators"},
 }
 
@@ -153,6 +156,7 @@ def run_cases(
                 "a rule test file needs 'programme' (or 'assessment')", file=file, line=1
             )
         programme = load_rule_file(path.parent / document[key], shared=shared)
+    group = _group(document, path, shared, programme)
     outcomes = []
     for case in document["cases"]:
         line = case.get("__line__", 1)
@@ -171,6 +175,8 @@ def run_cases(
             result = assess(programme, tables, on, connection=connection).to_pylist()
         else:
             result = evaluate(programme, tables, on, connection=connection).to_pylist()
+            if group:
+                _mark_proposed(programme, group, tables, on, connection, result)
         by_subject = {row["subject_id"]: row for row in result}
         failures = []
         for subject, expected in (case.get("expect") or {}).items():
@@ -183,6 +189,61 @@ def run_cases(
             failures += _compare(str(subject), expected, row, programme.kind)
         outcomes.append(Outcome(name, line, tuple(f"{file}:{line}: {f}" for f in failures)))
     return outcomes
+
+
+def _group(
+    document: dict[str, Any],
+    path: Path,
+    shared: SharedParameters | None,
+    programme: Programme | Assessment,
+) -> list[Programme]:
+    """``exclusive_with: [other.yaml, …]``: the other programmes of the tested programme's
+    exclusivity group, evaluated on the same situations to say which one is proposed."""
+    names = document.get("exclusive_with") or []
+    if not names:
+        return []
+    file = str(path)
+    if not isinstance(programme, Programme) or programme.exclusive is None:
+        raise RuleError("exclusive_with needs a programme with 'exclusive'", file=file, line=1)
+    others = []
+    for name in names:
+        other = load_rule_file(path.parent / str(name), shared=shared)
+        if (
+            not isinstance(other, Programme)
+            or other.exclusive is None
+            or (other.exclusive.group != programme.exclusive.group)
+        ):
+            raise RuleError(
+                f"exclusive_with: {name} is not in the group {programme.exclusive.group!r}",
+                file=file,
+                line=1,
+            )
+        others.append(other)
+    check_groups([programme, *others])
+    return others
+
+
+def _mark_proposed(
+    programme: Programme,
+    others: list[Programme],
+    tables: dict[str, pa.Table],
+    on: datetime.date,
+    connection: Any,
+    result: list[dict[str, Any]],
+) -> None:
+    """Add to each row of ``result`` whether ``programme`` is the one of its group proposed
+    (None when the subject is not eligible to it)."""
+    kind = programme.entity
+    rows = [{**row, "programme": programme.id, "subject_kind": kind} for row in result]
+    for other in others:
+        for row in evaluate(other, tables, on, connection=connection).to_pylist():
+            rows.append({**row, "programme": other.id, "subject_kind": kind})
+    columns = ["subject_id", "subject_kind", "programme", "eligible", "amount_kzt"]
+    table = pa.Table.from_pylist([{c: row[c] for c in columns} for row in rows])
+    chosen = choose(table, [programme, *others]).to_pylist()
+    proposed = {c["subject_id"]: c["proposed"] for c in chosen if c["programme"] == programme.id}
+    for row in result:
+        row["proposed"] = proposed.get(row["subject_id"])
 
 
 def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> list[str]:
@@ -200,6 +261,9 @@ def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> lis
         failures.append(f"{subject}: amount {row['amount_kzt']}, expected {expected['amount']}")
     if "rate" in expected:
         failures += _compare_rate(subject, expected["rate"], row.get("rate", "no rate"))
+    if "proposed" in expected and row.get("proposed", "no group") != expected["proposed"]:
+        shown = row.get("proposed", "no group (give exclusive_with)")
+        failures.append(f"{subject}: proposed {shown}, expected {expected['proposed']}")
     for reason, value in (expected.get("reasons") or {}).items():
         if reason == "__line__":
             continue

@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exclusive import Exclusive, read_exclusive
 from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
 from inclusio.rules.families import (
     AGGREGATE_FUNCTIONS,
@@ -50,6 +51,7 @@ _TOP_KEYS = frozenset(
         "eligible",
         "amount",
         "rate",
+        "exclusive",
         "valid",
         "cared",
         "members",
@@ -195,6 +197,7 @@ class Programme:
     members: Members | None = None  # a family programme's test of its members
     assignment: str = "consent"  # "consent": offered, then awarded on consent; or "automatic"
     rate: Expression | None = None  # a share of a price (0..1) instead of money (rules.rates)
+    exclusive: Exclusive | None = None  # its exclusivity group (rules.exclusive)
     # Plain-language sentences per condition or parameter name, in each of LANGUAGES.
     explain: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -428,6 +431,8 @@ class _Reader:
                     top["rate"][0], f"{RATE!r} is the result column of a rate: rename the condition"
                 )
 
+        exclusive = read_exclusive(self, top["exclusive"][1]) if "exclusive" in top else None
+
         assignment = "consent"
         if "assignment" in top:
             assignment = scalar(top["assignment"][1], self.file)
@@ -459,6 +464,7 @@ class _Reader:
             assignment=assignment,
             explain=explain,
             rate=rate,
+            exclusive=exclusive,
         )
 
     def explain(self, node: Node, names: list[str]) -> dict[str, dict[str, str]]:

@@ -40,6 +40,11 @@ per assessment and family written — the families eligible to a family programm
 families of the persons eligible to a person programme, whose offers the level orders —:
 ``family_id`` (string), ``assessment``, ``level``, ``score`` (int64) and ``indicators``
 (list<string>: the indicators met, in the order of the rule file).
+
+With programmes in exclusivity groups (``inclusio.rules.exclusive``), ``exclusive.parquet``
+holds, per subject eligible to a grouped programme, one row per such programme: ``subject_id``,
+``subject_kind``, ``group``, ``programme`` and ``proposed`` (the default of its group; the others
+are the alternatives the subject may choose instead).
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ from inclusio.rules.compiler import (
     person_table,
 )
 from inclusio.rules.engines import connect
+from inclusio.rules.exclusive import CHOICES, choose
 from inclusio.rules.families import family_reductions, family_values
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, Programme
 from inclusio.rules.results import ProgrammeColumns, unfold, write_results
@@ -544,23 +550,31 @@ def screen(
         parts.append(_unfold(con, kept_persons, "person", person_compiled))
     out_dir.mkdir(parents=True, exist_ok=True)
     target, scores = out_dir / RESULTS, out_dir / ASSESSMENTS
+    choices = out_dir / CHOICES
     partial = out_dir / f".{RESULTS}.{os.getpid()}.partial"
     partial_scores = out_dir / f".{ASSESSMENTS}.{os.getpid()}.partial"
+    partial_choices = out_dir / f".{CHOICES}.{os.getpid()}.partial"
+    grouped = [p for p in programmes if p.exclusive is not None]
     try:
         write_results(partial, parts)
         if assessed is not None:
             _write(con, engine, assessed, partial_scores, ASSESSMENT_SCHEMA)
+        if grouped:
+            _write_choices(partial, grouped, partial_choices)
         on_step("summarise")
         summary = _summarise(partial, partial_scores if assessed is not None else None)
-        # The scores first: a results.parquet present means the whole run was written.
-        if assessed is not None:
-            os.replace(partial_scores, scores)
-        else:
-            scores.unlink(missing_ok=True)  # an earlier run's, which would no longer match
+        # The scores and choices first: a results.parquet present means the whole run was
+        # written; an earlier run's that would no longer match is removed.
+        for written, final in ((assessed is not None, scores), (bool(grouped), choices)):
+            if written:
+                os.replace(final.parent / f".{final.name}.{os.getpid()}.partial", final)
+            else:
+                final.unlink(missing_ok=True)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
         partial_scores.unlink(missing_ok=True)
+        partial_choices.unlink(missing_ok=True)
     return Summary(
         date=on,
         path=target,
@@ -576,6 +590,17 @@ def screen(
         },
         seconds=time.monotonic() - started,
     )
+
+
+def _write_choices(results: Path, grouped: list[Programme], path: Path) -> None:
+    """``exclusive.parquet``: which programme of each exclusivity group is proposed to each
+    subject eligible to several, and which are its alternatives (``exclusive.choose``)."""
+    rows = pq.read_table(
+        results,
+        columns=["subject_id", "subject_kind", "programme", "eligible", "amount_kzt"],
+        filters=[("programme", "in", [p.id for p in grouped]), ("eligible", "=", True)],
+    )
+    pq.write_table(choose(rows, grouped), path, compression="zstd")
 
 
 def _unfold(con: Any, kept: Any, kind: str, compiled: list[ProgrammeColumns]) -> pa.Table:
