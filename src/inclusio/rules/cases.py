@@ -17,6 +17,8 @@ cases:
 A rate programme's cases expect ``rate: 50%`` (or the share, ``rate: 0.5``). A programme in an
 exclusivity group names the others of its group (``exclusive_with: [other.yaml]``) and its cases
 expect ``proposed: true`` (the default of the group), ``false`` (an alternative) or ``null``.
+A programme with ``proration: daily`` may be tested by month (``month: 2024-01`` instead of
+``date``): expect the month's ``amount``, ``eligible`` and the ``days`` eligible.
 
 An assessment's cases (``assessment: family_wellbeing.yaml``, or ``programme:``) may give
 ``families`` rows (a family of ``persons`` without one gets a default row; ``members`` defaults to
@@ -41,6 +43,7 @@ from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
 from inclusio.rules.exclusive import check_groups, choose
 from inclusio.rules.loader import Programme, load_rule_file
+from inclusio.rules.periods import evaluate_month
 from inclusio.snapshot.contract import SCHEMAS
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -75,7 +78,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 _EXPECTED_KEYS = {
-    "programme": {"eligible", "amount", "rate", "proposed", "reasons"},
+    "programme": {"eligible", "amount", "rate", "proposed", "days", "reasons"},
     "assessment": {"level", "score", "indicators"},
 }
 
@@ -161,7 +164,8 @@ def run_cases(
     for case in document["cases"]:
         line = case.get("__line__", 1)
         name = str(case.get("name", f"case at line {line}"))
-        on = case.get("date")
+        month = _month(case, name, file, line)
+        on = case.get("date") if month is None else month
         if not isinstance(on, datetime.date):
             raise RuleError(f"{name}: 'date' must be a date", file=file, line=line)
         tables = {
@@ -173,6 +177,8 @@ def run_cases(
         )
         if isinstance(programme, Assessment):
             result = assess(programme, tables, on, connection=connection).to_pylist()
+        elif month is not None:
+            result = evaluate_month(programme, tables, month, connection=connection).to_pylist()
         else:
             result = evaluate(programme, tables, on, connection=connection).to_pylist()
             if group:
@@ -189,6 +195,17 @@ def run_cases(
             failures += _compare(str(subject), expected, row, programme.kind)
         outcomes.append(Outcome(name, line, tuple(f"{file}:{line}: {f}" for f in failures)))
     return outcomes
+
+
+def _month(case: dict[str, Any], name: str, file: str, line: int) -> datetime.date | None:
+    """A case screened by month (``month: 2024-01``, instead of ``date``): its first day."""
+    if "month" not in case:
+        return None
+    text = str(case["month"])
+    try:
+        return datetime.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise RuleError(f"{name}: 'month' must be written YYYY-MM", file=file, line=line) from None
 
 
 def _group(
@@ -261,6 +278,10 @@ def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> lis
         failures.append(f"{subject}: amount {row['amount_kzt']}, expected {expected['amount']}")
     if "rate" in expected:
         failures += _compare_rate(subject, expected["rate"], row.get("rate", "no rate"))
+    if "days" in expected and row.get("days", "no month") != expected["days"]:
+        failures.append(
+            f"{subject}: days {row.get('days', 'none (give month:)')}, expected {expected['days']}"
+        )
     if "proposed" in expected and row.get("proposed", "no group") != expected["proposed"]:
         shown = row.get("proposed", "no group (give exclusive_with)")
         failures.append(f"{subject}: proposed {shown}, expected {expected['proposed']}")

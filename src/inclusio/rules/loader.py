@@ -25,6 +25,7 @@ from inclusio.rules.families import (
     read_aggregates,
     read_income,
 )
+from inclusio.rules.periods import read_period
 from inclusio.rules.rates import RATE, check_rate
 from inclusio.snapshot.contract import SCHEMAS
 
@@ -52,6 +53,8 @@ _TOP_KEYS = frozenset(
         "amount",
         "rate",
         "exclusive",
+        "period",
+        "proration",
         "valid",
         "cared",
         "members",
@@ -198,6 +201,8 @@ class Programme:
     assignment: str = "consent"  # "consent": offered, then awarded on consent; or "automatic"
     rate: Expression | None = None  # a share of a price (0..1) instead of money (rules.rates)
     exclusive: Exclusive | None = None  # its exclusivity group (rules.exclusive)
+    period: str = "month"  # the amount is paid every month, or "once" (rules.periods)
+    proration: str | None = None  # "daily": a month screened by month is paid by the day
     # Plain-language sentences per condition or parameter name, in each of LANGUAGES.
     explain: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -432,6 +437,7 @@ class _Reader:
                 )
 
         exclusive = read_exclusive(self, top["exclusive"][1]) if "exclusive" in top else None
+        period, proration = read_period(self, top, amount is not None)
 
         assignment = "consent"
         if "assignment" in top:
@@ -465,6 +471,8 @@ class _Reader:
             explain=explain,
             rate=rate,
             exclusive=exclusive,
+            period=period,
+            proration=proration,
         )
 
     def explain(self, node: Node, names: list[str]) -> dict[str, dict[str, str]]:
