@@ -137,3 +137,12 @@ def test_rule_tests_expect_a_rate_as_a_percent_or_a_share(tmp_path: Path) -> Non
         "800101400001: rate 1.0000, expected 50%",
         "800101400002: rate 'half' is not a percent like 50% or a share like 0.5",
     ]
+
+
+def test_the_columns_a_rate_reads_are_read() -> None:
+    from inclusio.rules.columns import columns_read
+
+    by_sex = load(
+        PROGRAMME.replace("if_(free_of_charge, 1, reduced_share)", 'if_(sex == "F", 1, 0.5)')
+    )
+    assert "sex" in columns_read([by_sex])["persons"]

@@ -53,7 +53,7 @@ def columns_read(
     read: dict[str, set[str]] = {name: set(columns) for name, columns in (also or {}).items()}
     for programme in programmes:
         own: list[Expression | None] = [c.expression for c in programme.conditions]
-        own += [programme.eligible, programme.amount]
+        own += [programme.eligible, programme.amount, programme.rate]
         _read(own, _PERSON_NAMES if programme.entity == "person" else _FAMILY_NAMES, read)
         if programme.cared is not None:
             _read([c.expression for c in programme.cared.conditions], _PERSON_NAMES, read)
