@@ -26,6 +26,7 @@ DATE = datetime.date(2024, 1, 1)
 ADULT_BORN_BY = "DATE '2006-01-01'"  # age 18 or more on 2024-01-01
 SCHOOL_AGE_BORN_BY = "DATE '2018-01-01'"  # age 6 or more on 2024-01-01
 SUBSISTENCE_MINIMUM = 43407
+POVERTY_LINE = "30384.9"  # targeted social assistance: 0.70 x the subsistence minimum
 VALID = (
     "coalesce(d.since <= DATE '2024-01-01' "
     "AND (d.until IS NULL OR d.until >= DATE '2024-01-01'), false)"
@@ -105,6 +106,7 @@ per_family AS (
         count(*) FILTER (WHERE valid AND (coalesce(category IN ('I', 'II'), false)
                                           OR birth_date > {ADULT_BORN_BY})) AS housing_members,
         sum(monthly_income_kzt) AS income_total,
+        count(*) AS persons,
         count(*) FILTER (WHERE birth_date <= {ADULT_BORN_BY}) AS adults,
         count(*) FILTER (WHERE birth_date <= {ADULT_BORN_BY} AND employed) AS employed_adults,
         count(*) FILTER (WHERE birth_date > {ADULT_BORN_BY}) AS children,
@@ -118,7 +120,8 @@ per_family AS (
 families AS (
     SELECT f.family_id, f.housing, CAST(f.members AS BIGINT) AS members,
         coalesce(housing_members, 0) AS housing_members,
-        coalesce(income_total, 0) AS income_total, coalesce(adults, 0) AS adults,
+        coalesce(income_total, 0) AS income_total, coalesce(persons, 0) AS persons,
+        coalesce(adults, 0) AS adults,
         coalesce(employed_adults, 0) AS employed_adults, coalesce(children, 0) AS children,
         coalesce(with_disability, 0) AS with_disability,
         coalesce(group1_or_child, 0) AS group1_or_child,
@@ -127,6 +130,10 @@ families AS (
 ),
 scored AS (
     SELECT family_id, housing_members >= 1 AS housing_priority,
+        -- Targeted social assistance: income per member (earnings and pensions: the benefits
+        -- paid are disregarded) under the poverty line, paid the difference for every member.
+        coalesce(persons > 0 AND income_total < {POVERTY_LINE} * persons, false) AS poor,
+        round({POVERTY_LINE} * persons - income_total) AS poor_amount,
         income_total < {SUBSISTENCE_MINIMUM} * members AS income_below_subsistence,
         income_total * 2 < {SUBSISTENCE_MINIMUM} * members AS income_below_half_subsistence,
         employed_adults = 0 AS no_employed_adult,
@@ -147,7 +154,7 @@ SELECT *,
     + 10 * several_members_with_disability::BIGINT
     + 5 * child_with_disability_home_schooled::BIGINT AS score
 FROM scored
-WHERE housing_priority OR family_id IN (SELECT family_id FROM kept_person)
+WHERE housing_priority OR poor OR family_id IN (SELECT family_id FROM kept_person)
 """
 
 INDICATORS = (
@@ -236,7 +243,12 @@ def _results_sql(parameters: dict[str, str]) -> str:
         ),
         "SELECT CAST(family_id AS VARCHAR), 'family', 'housing_priority', housing_priority, "
         f"CAST(NULL AS BIGINT), {_reasons(('member_with_disability', 'housing_priority'))}, "
-        f"{parameters['housing_priority']} FROM kept_family WHERE housing_priority",
+        f"{parameters['housing_priority']} FROM kept_family WHERE housing_priority OR poor",
+        "SELECT CAST(family_id AS VARCHAR), 'family', 'targeted_social_assistance', poor, "
+        "CAST(CASE WHEN poor THEN poor_amount END AS BIGINT), "
+        f"{_reasons(('below_poverty_line', 'poor'))}, "
+        f"{parameters['targeted_social_assistance']} "
+        "FROM kept_family WHERE housing_priority OR poor",
     ]
     return " UNION ALL ".join(parts) + " ORDER BY subject_kind, subject_id, programme"
 

@@ -81,12 +81,22 @@ def test_the_example_loads() -> None:
     ("old", "new", "line", "message"),
     [
         # sum and count belong to the aggregates section only
-        ("when: workers == 0", "when: count(workers) == 0", 23, "only in an assessment's aggr"),
-        ("adult: age(birth_date) >= 18", "adult: sum(1) >= 18", 11, "only in an assessment's"),
-        ("income: sum(monthly_income_kzt)", "income: monthly_income_kzt", 13, "sum(number) or"),
-        ("sum(monthly_income_kzt)", "sum(sum(monthly_income_kzt))", 13, "only in an assessment"),
+        ("when: workers == 0", "when: count(workers) == 0", 23, "only in aggregates over a fam"),
+        ("adult: age(birth_date) >= 18", "adult: sum(1) >= 18", 11, "only in aggregates over"),
+        (
+            "income: sum(monthly_income_kzt)",
+            "income: monthly_income_kzt",
+            13,
+            "an aggregate is one call of",
+        ),
+        ("sum(monthly_income_kzt)", "sum(sum(monthly_income_kzt))", 13, "only in aggregates"),
         ("sum(monthly_income_kzt)", "sum(employed)", 13, "sum() takes a number, not bool"),
-        ("count(adult and employed)", "count(monthly_income_kzt)", 14, "counts the members"),
+        (
+            "count(adult and employed)",
+            "count(monthly_income_kzt)",
+            14,
+            "takes a condition over the members",
+        ),
         ("sum(monthly_income_kzt)", "sum(monthly_income_kzt, 1)", 13, "takes 1 argument"),
         ("count(adult and employed)", "count(housing == 'none')", 14, "unknown name 'housing'"),
         ("when: workers == 0", "when: adult", 23, "unknown name 'adult'"),
@@ -123,7 +133,7 @@ def test_sum_and_count_are_refused_in_a_programme() -> None:
     conditions:
       rich: sum(monthly_income_kzt) > 10
     """
-    with pytest.raises(RuleError, match="allowed only in an assessment's aggregates") as caught:
+    with pytest.raises(RuleError, match="only in aggregates over a family's members") as caught:
         load_programme_text(textwrap.dedent(body), file="example.yaml")
     assert caught.value.line == 6
 

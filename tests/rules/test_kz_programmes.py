@@ -31,6 +31,7 @@ EXPECTED = {
     "state_health_insurance_contribution",
     "housing_priority",
     "family_wellbeing",
+    "targeted_social_assistance",
 }
 
 
@@ -63,7 +64,12 @@ def test_shared_parameters_are_named_never_copied() -> None:
                 assert [(v.effective, v.value) for v in parameter.values] == [
                     (v.effective, v.value) for v in SHARED[name].values
                 ]
-    assert readers == {"disability_benefit", "child_disability_carer_benefit", "family_wellbeing"}
+    assert readers == {
+        "disability_benefit",
+        "child_disability_carer_benefit",
+        "family_wellbeing",
+        "targeted_social_assistance",
+    }
     assert all(row["key"] in SHARED for row in countries.parameters("kz"))
 
 
@@ -101,9 +107,18 @@ def test_illustrative_values_say_so() -> None:
         "child_disability_carer_benefit",
         "group1_carer_allowance",
         "family_wellbeing",
+        "targeted_social_assistance",
     ):
         text = (PROGRAMMES[0].parent / f"{stem}.yaml").read_text(encoding="utf-8")
         assert "ILLUSTRATIVE" in text
+
+
+def test_the_poverty_line_share_is_marked_illustrative() -> None:
+    programme = load_programme(
+        PROGRAMMES[0].parent / "targeted_social_assistance.yaml", shared=SHARED
+    )
+    assert all(v.illustrative for v in programme.parameters["poverty_line_share"].values)
+    assert not any(v.illustrative for v in programme.parameters["subsistence_minimum"].values)
 
 
 def test_disability_benefit_before_the_first_subsistence_minimum_is_an_error() -> None:

@@ -240,3 +240,19 @@ def test_explain_refuses_a_name_shared_by_a_cared_and_a_programme_condition() ->
       adult: {kk: a, ru: b, en: c}
     """
     assert "names two conditions" in refused(body).message
+
+
+def test_a_value_may_be_marked_illustrative_with_true_or_false_only() -> None:
+    body = """\
+    parameters:
+      share:
+        - {effective: 2020-01-01, value: 0.7, reference: a guess, illustrative: true}
+        - {effective: 2024-01-01, value: 0.8, reference: the law}
+    conditions:
+      some: share > 0.5
+    """
+    share = load(body).parameters["share"]
+    assert [v.illustrative for v in share.values] == [True, False]
+    error = refused(body.replace("illustrative: true", "illustrative: maybe"))
+    assert error.line == 7
+    assert "illustrative must be true or false" in error.message

@@ -195,16 +195,24 @@ def test_a_snapshot_in_the_foundations_columns_screens_the_same(
 def test_a_column_is_demanded_only_by_a_rule_that_reads_it(
     snapshot: Path, programmes: list[Programme], tmp_path: Path
 ) -> None:
-    """Without incomes, the programmes that do not read them screen; the well-being level,
-    which sums them, is refused naming the column."""
+    """Without incomes, the programmes that do not read them screen; the well-being level and
+    targeted social assistance, which sum them, are refused naming the column. The benefits
+    that targeted social assistance disregards it does not read."""
     copy = copy_snapshot(snapshot, tmp_path)
     persons = parquet_path(copy, "persons")
-    rewrite(persons, pq.read_table(persons).drop_columns(["monthly_income_kzt"]))
-    assert screen(copy, ON, programmes, tmp_path / "out").subjects > 0
-    with pytest.raises(SnapshotError) as caught:
-        screen(copy, ON, programmes, tmp_path / "out2", assessments=KZ_RULES.assessments)
-    assert (caught.value.file, caught.value.column) == (persons, "monthly_income_kzt")
-    assert not (tmp_path / "out2").exists()
+    table = pq.read_table(persons)
+    rewrite(persons, table.drop_columns(["disability_benefit_kzt", "carer_allowance_kzt"]))
+    assert screen(copy, ON, programmes, tmp_path / "out0").subjects > 0
+    rewrite(persons, table.drop_columns(["monthly_income_kzt"]))
+    without_income = [p for p in programmes if p.id != "targeted_social_assistance"]
+    assert screen(copy, ON, without_income, tmp_path / "out").subjects > 0
+    for index, (rules, assessments) in enumerate(
+        [(without_income, KZ_RULES.assessments), (programmes, ())]
+    ):
+        with pytest.raises(SnapshotError) as caught:
+            screen(copy, ON, rules, tmp_path / f"out{index + 2}", assessments=assessments)
+        assert (caught.value.file, caught.value.column) == (persons, "monthly_income_kzt")
+        assert not (tmp_path / f"out{index + 2}").exists()
 
 
 def test_a_wrong_type_is_refused(
@@ -306,7 +314,7 @@ def test_family_programmes_give_family_subjects(
     snapshot: Path, programmes: list[Programme], results: Path
 ) -> None:
     families = [p for p in programmes if p.entity == "family"]
-    assert [p.id for p in families] == ["housing_priority"]
+    assert [p.id for p in families] == ["housing_priority", "targeted_social_assistance"]
     db = duckdb.connect()
     kinds = dict(
         db.execute(
@@ -314,7 +322,7 @@ def test_family_programmes_give_family_subjects(
             [str(results)],
         ).fetchall()
     )
-    assert kinds == {"person": len(programmes) - 1, "family": 1}
+    assert kinds == {"person": len(programmes) - 2, "family": 2}
     expected = db.execute(
         "SELECT count(DISTINCT p.family_id) FROM read_parquet(?) p JOIN read_parquet(?) d "
         "USING (iin) WHERE d.since <= ? AND (d.until IS NULL OR d.until >= ?) "
@@ -334,6 +342,33 @@ def test_family_programmes_give_family_subjects(
     ).fetchone()
     assert screened is not None
     assert screened[0] == expected[0] > 0
+
+
+def test_targeted_social_assistance_is_screened_as_an_independent_reading_says(
+    snapshot: Path, results: Path
+) -> None:
+    # Income per member: earnings and pensions, the disability and carer's benefits left out;
+    # the poverty line 0.70 x 43,407 = 30,384.9; paid (line - income per member) x members.
+    db = duckdb.connect()
+    expected = db.execute(
+        "SELECT CAST(family_id AS VARCHAR), "
+        "CAST(round(30384.9 * count(*) - sum(monthly_income_kzt)) AS BIGINT) "
+        "FROM read_parquet(?) GROUP BY family_id "
+        "HAVING sum(monthly_income_kzt) < 30384.9 * count(*) ORDER BY 1",
+        [str(parquet_path(snapshot, "persons"))],
+    ).fetchall()
+    screened = db.execute(
+        "SELECT subject_id, amount_kzt FROM read_parquet(?) "
+        "WHERE programme = 'targeted_social_assistance' AND eligible ORDER BY 1",
+        [str(results)],
+    ).fetchall()
+    assert screened == expected
+    assert len(screened) > 50
+    benefits = db.execute(
+        "SELECT sum(disability_benefit_kzt + carer_allowance_kzt) FROM read_parquet(?)",
+        [str(parquet_path(snapshot, "persons"))],
+    ).fetchone()
+    assert benefits is not None and benefits[0] > 0  # there were benefits to leave out
 
 
 def test_the_families_written_are_assessed_as_the_rule_file_says(

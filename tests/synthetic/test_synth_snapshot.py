@@ -35,6 +35,8 @@ CONTRACT = {
         "employed": pa.bool_(),
         "monthly_income_kzt": pa.int64(),
         "home_schooled": pa.bool_(),
+        "disability_benefit_kzt": pa.int64(),
+        "carer_allowance_kzt": pa.int64(),
     },
     "disability": {
         "iin": pa.string(),
@@ -228,6 +230,27 @@ def test_employment_and_income_are_plausible(demo_snapshot: Path) -> None:
     assert 0.6 < employed[(age >= 25) & (age < 55)].mean() < 0.85
     assert 150_000 < np.median(income[employed]) < 450_000
     assert (income >= 0).all()
+
+
+def test_the_benefits_paid_follow_the_records_and_the_care_links(demo_snapshot: Path) -> None:
+    persons = read(demo_snapshot, "persons")
+    disability = read(demo_snapshot, "disability")
+    care = read(demo_snapshot, "care")
+    iins = persons["iin"].to_pylist()
+    benefit = dict(zip(iins, persons["disability_benefit_kzt"].to_pylist(), strict=True))
+    allowance = dict(zip(iins, persons["carer_allowance_kzt"].to_pylist(), strict=True))
+    category = dict(
+        zip(disability["iin"].to_pylist(), disability["category"].to_pylist(), strict=True)
+    )
+    # Group I at 1.40 x 43,407 and no benefit for whoever has no record or a child's.
+    assert {benefit[iin] for iin, c in category.items() if c == "I"} <= {60770, 0}
+    assert 60770 in {benefit[iin] for iin, c in category.items() if c == "I"}
+    assert all(benefit[iin] == 0 for iin in benefit if iin not in category)
+    assert all(benefit[iin] == 0 for iin, c in category.items() if c == "child")
+    # Only carers are paid an allowance, and one a cared person: the totals agree.
+    carers = set(care["carer_iin"].to_pylist())
+    assert all(allowance[iin] == 0 for iin in allowance if iin not in carers)
+    assert sum(allowance.values()) > 0
 
 
 def test_the_national_figures_hold_at_demo_scale(demo_snapshot: Path) -> None:

@@ -6,7 +6,7 @@ never evaluated by Python)::
 
     member_conditions:  # named tests of each member (persons and their disability record)
       adult: age(birth_date) >= 18
-    aggregates:         # per family, over its members: sum(number) or count(condition) only
+    aggregates:         # per family, over its members: sum, count, any, all, min, max
       employed_adults: count(adult and employed)
     indicators:         # per family: a domain, a condition, points, a plain-language text
       no_employed_adult:
@@ -32,18 +32,18 @@ from typing import Any, ClassVar
 
 import ibis
 import pyarrow as pa
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.compiler import compile_expression, person_table
 from inclusio.rules.errors import RuleError
-from inclusio.rules.expressions import Aggregate, Expression, Type, check_aggregate
+from inclusio.rules.expressions import Expression, Type
+from inclusio.rules.families import MemberAggregate, finish, read_aggregates, reductions
 from inclusio.rules.loader import (
     SCREENING_DATE,
     Condition,
     Parameter,
     _Reader,
-    expression_line,
     mapping,
     person_columns,
     scalar,
@@ -109,7 +109,7 @@ class Assessment:
     reference: str
     parameters: dict[str, Parameter]
     member_conditions: tuple[Condition, ...]
-    aggregates: dict[str, Aggregate]  # in file order
+    aggregates: dict[str, MemberAggregate]  # in file order
     indicators: tuple[Indicator, ...]
     levels: tuple[Level, ...]  # worst first; the last has min_score 0
     file: str
@@ -162,8 +162,7 @@ class _AssessmentReader(_Reader):
             member_conditions = self.condition_list(
                 top["member_conditions"][1], members, zero, "member_conditions"
             )
-        aggregates = self.aggregates(top["aggregates"][1], members, family, zero)
-        family.update({name: aggregate.type for name, aggregate in aggregates.items()})
+        aggregates = read_aggregates(self, top["aggregates"][1], members, family, zero)
         indicators = self.indicators(top["indicators"][1], family, zero)
         levels = self.levels(top["levels"][1])
 
@@ -188,32 +187,6 @@ class _AssessmentReader(_Reader):
         if name in RESULT_COLUMNS:
             raise self.fail(node, f"{name!r} is reserved for the result columns")
         super().new_name(name, node, names)
-
-    def aggregates(
-        self,
-        node: Node,
-        members: dict[str, Type],
-        family: dict[str, Type],
-        zero: frozenset[str],
-    ) -> dict[str, Aggregate]:
-        entries = mapping(node, self.file, "aggregates")
-        if not entries:
-            raise self.fail(node, "aggregates: at least one")
-        result: dict[str, Aggregate] = {}
-        for name, (key_node, value_node) in entries.items():
-            # An aggregate is a family-level name: it must not hide a member's column either.
-            self.new_name(name, key_node, {**members, **family})
-            if not isinstance(value_node, ScalarNode) or value_node.tag.endswith(":null"):
-                raise self.fail(value_node, "an aggregate must be written as text")
-            result[name] = check_aggregate(
-                str(value_node.value),
-                members,
-                file=self.file,
-                line=expression_line(value_node),
-                zero_names=zero,
-            )
-            family[name] = result[name].type
-        return result
 
     def indicators(
         self, node: Node, names: dict[str, Type], zero: frozenset[str]
@@ -299,14 +272,7 @@ def assessment_metrics(assessment: Assessment, persons: Any, on: datetime.date) 
     for condition in assessment.member_conditions:
         value = compile_expression(condition.expression, persons, on, parameters, conditions)
         conditions[condition.name] = value.fill_null(False)
-    metrics = {}
-    for name, aggregate in assessment.aggregates.items():
-        value = compile_expression(aggregate.argument, persons, on, parameters, conditions)
-        if aggregate.function == "count":
-            metrics[name] = persons.family_id.count(where=value.fill_null(False))
-        else:
-            metrics[name] = value.sum()
-    return metrics
+    return reductions(assessment.aggregates, persons, on, parameters, conditions)
 
 
 def assessment_scores(
@@ -322,9 +288,7 @@ def assessment_scores(
     inputs: dict[str, Any] = {name: columns[name] for name in FAMILY_COLUMNS}
     inputs["members"] = columns["members"].cast("int64")
     for name, aggregate in assessment.aggregates.items():
-        value = columns[name]
-        kind = "int64" if aggregate.type == Type.INT else value.type()
-        inputs[name] = value.fill_null(0).cast(kind)  # a sum over nulls only is 0
+        inputs[name] = finish(aggregate, columns[name])  # a sum over nulls only is 0
     indicators: dict[str, Any] = {}
     score: Any = ibis.literal(0, type="int64")
     for indicator in assessment.indicators:

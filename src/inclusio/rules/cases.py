@@ -14,6 +14,12 @@ cases:
       "900101300001": {eligible: true, amount: 12345, reasons: {valid_disability: true}}
 ```
 
+A rate programme's cases expect ``rate: 50%`` (or the share, ``rate: 0.5``). A programme in an
+exclusivity group names the others of its group (``exclusive_with: [other.yaml]``) and its cases
+expect ``proposed: true`` (the default of the group), ``false`` (an alternative) or ``null``.
+A programme with ``proration: daily`` may be tested by month (``month: 2024-01`` instead of
+``date``): expect the month's ``amount``, ``eligible`` and the ``days`` eligible.
+
 An assessment's cases (``assessment: family_wellbeing.yaml``, or ``programme:``) may give
 ``families`` rows (a family of ``persons`` without one gets a default row; ``members`` defaults to
 its number of persons) and expect per family id
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +41,9 @@ from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exclusive import check_groups, choose
 from inclusio.rules.loader import Programme, load_rule_file
+from inclusio.rules.periods import evaluate_month
 from inclusio.snapshot.contract import SCHEMAS
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -69,7 +78,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 _EXPECTED_KEYS = {
-    "programme": {"eligible", "amount", "reasons"},
+    "programme": {"eligible", "amount", "rate", "proposed", "days", "reasons"},
     "assessment": {"level", "score", "indicators"},
 }
 
@@ -150,11 +159,13 @@ def run_cases(
                 "a rule test file needs 'programme' (or 'assessment')", file=file, line=1
             )
         programme = load_rule_file(path.parent / document[key], shared=shared)
+    group = _group(document, path, shared, programme)
     outcomes = []
     for case in document["cases"]:
         line = case.get("__line__", 1)
         name = str(case.get("name", f"case at line {line}"))
-        on = case.get("date")
+        month = _month(case, name, file, line)
+        on = case.get("date") if month is None else month
         if not isinstance(on, datetime.date):
             raise RuleError(f"{name}: 'date' must be a date", file=file, line=line)
         tables = {
@@ -166,8 +177,12 @@ def run_cases(
         )
         if isinstance(programme, Assessment):
             result = assess(programme, tables, on, connection=connection).to_pylist()
+        elif month is not None:
+            result = evaluate_month(programme, tables, month, connection=connection).to_pylist()
         else:
             result = evaluate(programme, tables, on, connection=connection).to_pylist()
+            if group:
+                _mark_proposed(programme, group, tables, on, connection, result)
         by_subject = {row["subject_id"]: row for row in result}
         failures = []
         for subject, expected in (case.get("expect") or {}).items():
@@ -180,6 +195,72 @@ def run_cases(
             failures += _compare(str(subject), expected, row, programme.kind)
         outcomes.append(Outcome(name, line, tuple(f"{file}:{line}: {f}" for f in failures)))
     return outcomes
+
+
+def _month(case: dict[str, Any], name: str, file: str, line: int) -> datetime.date | None:
+    """A case screened by month (``month: 2024-01``, instead of ``date``): its first day."""
+    if "month" not in case:
+        return None
+    text = str(case["month"])
+    try:
+        return datetime.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise RuleError(f"{name}: 'month' must be written YYYY-MM", file=file, line=line) from None
+
+
+def _group(
+    document: dict[str, Any],
+    path: Path,
+    shared: SharedParameters | None,
+    programme: Programme | Assessment,
+) -> list[Programme]:
+    """``exclusive_with: [other.yaml, …]``: the other programmes of the tested programme's
+    exclusivity group, evaluated on the same situations to say which one is proposed."""
+    names = document.get("exclusive_with") or []
+    if not names:
+        return []
+    file = str(path)
+    if not isinstance(programme, Programme) or programme.exclusive is None:
+        raise RuleError("exclusive_with needs a programme with 'exclusive'", file=file, line=1)
+    others = []
+    for name in names:
+        other = load_rule_file(path.parent / str(name), shared=shared)
+        if (
+            not isinstance(other, Programme)
+            or other.exclusive is None
+            or (other.exclusive.group != programme.exclusive.group)
+        ):
+            raise RuleError(
+                f"exclusive_with: {name} is not in the group {programme.exclusive.group!r}",
+                file=file,
+                line=1,
+            )
+        others.append(other)
+    check_groups([programme, *others])
+    return others
+
+
+def _mark_proposed(
+    programme: Programme,
+    others: list[Programme],
+    tables: dict[str, pa.Table],
+    on: datetime.date,
+    connection: Any,
+    result: list[dict[str, Any]],
+) -> None:
+    """Add to each row of ``result`` whether ``programme`` is the one of its group proposed
+    (None when the subject is not eligible to it)."""
+    kind = programme.entity
+    rows = [{**row, "programme": programme.id, "subject_kind": kind} for row in result]
+    for other in others:
+        for row in evaluate(other, tables, on, connection=connection).to_pylist():
+            rows.append({**row, "programme": other.id, "subject_kind": kind})
+    columns = ["subject_id", "subject_kind", "programme", "eligible", "amount_kzt"]
+    table = pa.Table.from_pylist([{c: row[c] for c in columns} for row in rows])
+    chosen = choose(table, [programme, *others]).to_pylist()
+    proposed = {c["subject_id"]: c["proposed"] for c in chosen if c["programme"] == programme.id}
+    for row in result:
+        row["proposed"] = proposed.get(row["subject_id"])
 
 
 def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> list[str]:
@@ -195,6 +276,15 @@ def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> lis
         failures.append(f"{subject}: eligible {row['eligible']}, expected {expected['eligible']}")
     if "amount" in expected and row["amount_kzt"] != expected["amount"]:
         failures.append(f"{subject}: amount {row['amount_kzt']}, expected {expected['amount']}")
+    if "rate" in expected:
+        failures += _compare_rate(subject, expected["rate"], row.get("rate", "no rate"))
+    if "days" in expected and row.get("days", "no month") != expected["days"]:
+        failures.append(
+            f"{subject}: days {row.get('days', 'none (give month:)')}, expected {expected['days']}"
+        )
+    if "proposed" in expected and row.get("proposed", "no group") != expected["proposed"]:
+        shown = row.get("proposed", "no group (give exclusive_with)")
+        failures.append(f"{subject}: proposed {shown}, expected {expected['proposed']}")
     for reason, value in (expected.get("reasons") or {}).items():
         if reason == "__line__":
             continue
@@ -203,6 +293,23 @@ def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> lis
         elif row[reason] != value:
             failures.append(f"{subject}: {reason} {row[reason]}, expected {value}")
     return failures
+
+
+def _compare_rate(subject: str, expected: Any, actual: Any) -> list[str]:
+    """``rate: 50%`` (a percent) or ``rate: 0.5`` (a share), or null when not eligible."""
+    if isinstance(expected, str) and expected.strip().endswith("%"):
+        try:
+            share: Decimal | None = Decimal(expected.strip().rstrip("%").strip()) / 100
+        except InvalidOperation:
+            return [f"{subject}: rate {expected!r} is not a percent like 50%"]
+    elif expected is None or (isinstance(expected, int | float) and not isinstance(expected, bool)):
+        share = None if expected is None else Decimal(str(expected))
+    else:
+        return [f"{subject}: rate {expected!r} is not a percent like 50% or a share like 0.5"]
+    if actual != share:
+        shown = "none" if actual is None else actual
+        return [f"{subject}: rate {shown}, expected {expected}"]
+    return []
 
 
 def _compare_assessment(subject: str, expected: dict[str, Any], row: dict[str, Any]) -> list[str]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from inclusio.rules.assessment import FAMILY_COLUMNS, Assessment
 from inclusio.rules.expressions import Expression
+from inclusio.rules.families import names_read
 from inclusio.rules.loader import Programme
 from inclusio.snapshot.contract import SCHEMAS
 
@@ -52,17 +53,21 @@ def columns_read(
     read: dict[str, set[str]] = {name: set(columns) for name, columns in (also or {}).items()}
     for programme in programmes:
         own: list[Expression | None] = [c.expression for c in programme.conditions]
-        own += [programme.eligible, programme.amount]
+        own += [programme.eligible, programme.amount, programme.rate]
         _read(own, _PERSON_NAMES if programme.entity == "person" else _FAMILY_NAMES, read)
         if programme.cared is not None:
             _read([c.expression for c in programme.cared.conditions], _PERSON_NAMES, read)
             if programme.cared.earliest_carer_only:
                 read.setdefault("care", set()).add("since")  # the earliest link wins
         if programme.members is not None:
-            _read([c.expression for c in programme.members.conditions], _PERSON_NAMES, read)
+            members = programme.members
+            per_member = [c.expression for c in members.conditions]
+            _read(per_member + names_read(members.aggregates), _PERSON_NAMES, read)
+            if members.income is not None:  # the disregarded columns are not read
+                read.setdefault("persons", set()).update(members.income.counted)
     for assessment in assessments:
         per_member = [c.expression for c in assessment.member_conditions]
-        per_member += [a.argument for a in assessment.aggregates.values()]
+        per_member += names_read(assessment.aggregates)
         _read(per_member, _PERSON_NAMES, read)
         _read([i.when for i in assessment.indicators], _FAMILY_NAMES, read)
     return read

@@ -19,6 +19,7 @@ import pyarrow as pa
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Expression, Type, date_literal, decimal_literal
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, SCREENING_DATE, Programme
+from inclusio.rules.rates import RATE, RATE_TYPE, rate_value
 from inclusio.snapshot.contract import SCHEMAS
 
 _DECIMAL_PRECISION = 18
@@ -317,21 +318,19 @@ def family_table(
     on: datetime.date,
     parameters: Mapping[str, tuple[Any, Type]] | None,
 ) -> Any:
-    """One row per family of the person table ``table``: ``family_id`` and ``member_count``,
-    the number of its members who meet ``programme.members`` (0 when ``parameters`` is None:
-    the programme is not in force and nothing is evaluated)."""
-    families = table.select("family_id").distinct()
+    """One row per family of the person table ``table``: ``family_id``, ``member_count`` (the
+    members who meet ``programme.members``), and the section's aggregates and income
+    (``inclusio.rules.families``). Only ``family_id`` and ``member_count`` (0) when
+    ``parameters`` is None: the programme is not in force and nothing is evaluated."""
+    from inclusio.rules.families import family_reductions, family_values
+
     if parameters is None or programme.members is None:
+        families = table.select("family_id").distinct()
         return families.mutate(**{MEMBER_COUNT: ibis.literal(0, type="int64")})
-    chosen = table.filter(member_qualifies(programme, table, on, parameters))
-    chosen = chosen.select("family_id", "iin")
-    counts = chosen.group_by("family_id").aggregate(
-        **{MEMBER_COUNT: chosen.iin.nunique().cast("int64")}
+    grouped = table.group_by("family_id").aggregate(
+        **family_reductions(programme.members, table, on, parameters)
     )
-    joined = families.left_join(counts, families.family_id == counts.family_id)
-    return joined.select(
-        family_id=families.family_id, **{MEMBER_COUNT: counts[MEMBER_COUNT].fill_null(0)}
-    )
+    return grouped.select("family_id", **family_values(programme.members, grouped, on))
 
 
 def parameters_on(programme: Programme, on: datetime.date) -> dict[str, tuple[Any, Type]]:
@@ -380,25 +379,11 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
     return conditions, eligible, amount
 
 
-def member_qualifies(
-    programme: Programme, table: Any, on: datetime.date, parameters: Mapping[str, tuple[Any, Type]]
-) -> Any:
-    """Whether a person of ``table`` counts as a member for a family programme (every
-    ``members`` condition holds; a missing value counts as false)."""
-    assert programme.members is not None
-    conditions: dict[str, Any] = {}
-    qualifies = ibis.literal(True)
-    for condition in programme.members.conditions:
-        value = compile_expression(condition.expression, table, on, parameters, conditions)
-        conditions[condition.name] = value.fill_null(False)
-        qualifies = qualifies & conditions[condition.name]
-    return qualifies
-
-
 def programme_table(
     programme: Programme, table: Any, on: datetime.date, *, care: Any = None
 ) -> Any:
-    """One row per person: subject_id, eligible, amount_kzt and a bool column per condition.
+    """One row per person: subject_id, eligible, amount_kzt, ``rate`` for a rate programme (a
+    decimal share, null when not eligible) and a bool column per condition.
 
     A condition that cannot be decided (a missing value) is false. Outside the programme's
     period of validity nobody is eligible and no parameter is read. ``amount_kzt`` is null
@@ -418,6 +403,8 @@ def programme_table(
             "eligible": ibis.literal(False),
             "amount_kzt": ibis.null().cast("int64"),
         }
+        if programme.rate is not None:
+            columns[RATE] = ibis.null().cast(RATE_TYPE)
         for condition in programme.conditions:
             columns[condition.name] = ibis.literal(False)
         return table.select(**columns)
@@ -429,6 +416,9 @@ def programme_table(
         table = family_table(programme, table, on, parameters)
     conditions, eligible, amount = outcome(programme, table, on)
     subject = table.family_id.cast("string") if family else table.iin
+    if programme.rate is not None:
+        share = compile_expression(programme.rate, table, on, parameters, conditions)
+        conditions = {RATE: rate_value(share, eligible), **conditions}
     return table.select(subject_id=subject, eligible=eligible, amount_kzt=amount, **conditions)
 
 

@@ -6,8 +6,9 @@ Allowed: literals (int, decimal, bool, string; dates as ``date("2023-07-01")``),
 columns, programme parameters, earlier conditions), ``+ - * /``, comparisons (chained too),
 ``and``/``or``/``not``, ``x in [literal, ...]`` and ``not in``, and the functions ``age``,
 ``round_half_up``, ``min``, ``max``, ``if_``, ``is_null`` and ``date``. Everything else is refused
-with the file and line. An assessment's aggregates are one ``sum(number)`` or ``count(bool)``
-over a family's members (``check_aggregate``); these two are refused anywhere else.
+with the file and line. Aggregates over a family's members (``sum``, ``count``, ``any``, ``all``,
+and ``min``/``max`` of one argument) are checked by ``inclusio.rules.families`` and refused
+anywhere else.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ class Type(StrEnum):
 
 NUMERIC = frozenset({Type.INT, Type.DECIMAL})
 FUNCTIONS = frozenset({"age", "round_half_up", "min", "max", "if_", "is_null", "date"})
-# Over the members of a family, in an assessment's ``aggregates`` section only.
-AGGREGATES = frozenset({"sum", "count"})
+# Over the members of a family, in an ``aggregates`` section only (an assessment's, or a family
+# programme's ``members``; ``inclusio.rules.families``), like ``min(x)``/``max(x)`` of one argument.
+AGGREGATES = frozenset({"sum", "count", "any", "all"})
 
 _ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _COMPARISONS = {
@@ -119,52 +121,6 @@ def check_expression(
     checker = _Checker(source.strip(), names, file, line, zero_names)
     kind = checker.visit(tree)
     return Expression(source=source.strip(), tree=tree, type=kind, file=file, line=line)
-
-
-@dataclass(frozen=True)
-class Aggregate:
-    """``sum(x)`` or ``count(c)`` over the members of a family: ``argument`` is the checked
-    per-member expression, ``type`` the aggregate's (int for count, x's type for sum)."""
-
-    function: str
-    argument: Expression
-    type: Type
-
-
-def check_aggregate(
-    source: str,
-    names: Mapping[str, Type],
-    *,
-    file: str = "<rule>",
-    line: int = 1,
-    zero_names: frozenset[str] = frozenset(),
-) -> Aggregate:
-    """Parse and check an aggregate: exactly ``sum(number)`` or ``count(bool)`` at the top, the
-    argument an ordinary expression over ``names`` (no aggregate inside).
-
-    The screening adds up each aggregate from two parts (``screen._family_wide``), which holds
-    for sums and counts; another function (a minimum, an average) would need another way there.
-    """
-    tree = parse_expression(source, file=file, line=line)
-    checker = _Checker(source.strip(), names, file, line, zero_names)
-    function = (
-        tree.func.id if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) else ""
-    )
-    if function not in AGGREGATES:
-        raise checker.fail(tree, "an aggregate is sum(number) or count(condition)")
-    assert isinstance(tree, ast.Call)
-    if tree.keywords or len(tree.args) != 1 or isinstance(tree.args[0], ast.Starred):
-        raise checker.fail(tree, f"{function}() takes 1 argument")
-    argument = tree.args[0]
-    kind = checker.visit(argument)
-    if function == "count" and kind != Type.BOOL:
-        raise checker.fail(
-            argument, f"count() counts the members for whom a condition holds, not {kind}"
-        )
-    if function == "sum" and kind not in NUMERIC:
-        raise checker.fail(argument, f"sum() takes a number, not {kind}")
-    checked = Expression(source=source.strip(), tree=argument, type=kind, file=file, line=line)
-    return Aggregate(function, checked, Type.INT if function == "count" else kind)
 
 
 def decimal_literal(node: ast.Constant, source: str) -> Decimal:
@@ -328,7 +284,7 @@ class _Checker:
             raise self.fail(node, "only the functions of the rule language may be called")
         name = node.func.id
         if name in AGGREGATES:
-            raise self.fail(node, f"{name}() is allowed only in an assessment's aggregates")
+            raise self.fail(node, f"{name}() is allowed only in aggregates over a family's members")
         if name not in FUNCTIONS:
             allowed = ", ".join(sorted(FUNCTIONS))
             raise self.fail(node, f"unknown function {name!r} (allowed: {allowed})")

@@ -15,7 +15,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exclusive import Exclusive, read_exclusive
 from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
+from inclusio.rules.families import (
+    AGGREGATE_FUNCTIONS,
+    INCOME_NAMES,
+    Income,
+    MemberAggregate,
+    read_aggregates,
+    read_income,
+)
+from inclusio.rules.periods import read_period
+from inclusio.rules.rates import RATE, check_rate
 from inclusio.snapshot.contract import SCHEMAS
 
 if TYPE_CHECKING:
@@ -27,7 +38,7 @@ SCREENING_DATE = "screening_date"  # the date being screened, a name in every ex
 RESERVED = frozenset(
     {"subject_id", "eligible", "amount_kzt", SCREENING_DATE}
     | {"cared_count", "care_relation", "care_since"}  # the carer programmes' names
-    | {"member_count"}  # the family programmes' name
+    | {"member_count", *INCOME_NAMES}  # the family programmes' names
 )
 _TOP_KEYS = frozenset(
     {
@@ -40,6 +51,10 @@ _TOP_KEYS = frozenset(
         "conditions",
         "eligible",
         "amount",
+        "rate",
+        "exclusive",
+        "period",
+        "proration",
         "valid",
         "cared",
         "members",
@@ -54,6 +69,7 @@ MEMBER_COUNT = "member_count"  # per family: how many members meet the ``members
 CARED_COUNT = "cared_count"  # per carer: how many cared persons meet the ``cared`` conditions
 CARE_COLUMNS = {"care_relation": Type.STRING, "care_since": Type.DATE}
 _CARED_KEYS = frozenset({"conditions", "earliest_carer_only"})
+_MEMBERS_KEYS = frozenset({"conditions", "aggregates", "income"})
 # The rule-language type of a shared parameter's kind (inclusio.countries.shared.KINDS).
 SHARED_KINDS = {"money": Type.INT, "decimal": Type.DECIMAL}
 
@@ -96,6 +112,7 @@ class ParameterValue:
     value: Any
     reference: str
     line: int
+    illustrative: bool = False  # not law: a value chosen to show the rule (``illustrative: true``)
 
 
 @dataclass(frozen=True)
@@ -149,10 +166,13 @@ class Cared:
 @dataclass(frozen=True)
 class Members:
     """A family programme's per-member test: ``member_count`` counts the members of a family
-    for whom every condition holds."""
+    for whom every condition holds (all of them without conditions); ``aggregates`` and
+    ``income`` are family-level names over them (``inclusio.rules.families``)."""
 
     conditions: tuple[Condition, ...]
     line: int
+    aggregates: dict[str, MemberAggregate] = field(default_factory=dict)
+    income: Income | None = None
 
 
 def family_columns() -> dict[str, Type]:
@@ -179,6 +199,10 @@ class Programme:
     cared: Cared | None = None  # None: eligibility does not depend on cared persons
     members: Members | None = None  # a family programme's test of its members
     assignment: str = "consent"  # "consent": offered, then awarded on consent; or "automatic"
+    rate: Expression | None = None  # a share of a price (0..1) instead of money (rules.rates)
+    exclusive: Exclusive | None = None  # its exclusivity group (rules.exclusive)
+    period: str = "month"  # the amount is paid every month, or "once" (rules.periods)
+    proration: str | None = None  # "daily": a month screened by month is paid by the day
     # Plain-language sentences per condition or parameter name, in each of LANGUAGES.
     explain: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -383,7 +407,7 @@ class _Reader:
             names[CARED_COUNT] = Type.INT
         members = None
         if "members" in top:
-            members = self.members(top["members"][1], parameters, zero)
+            members = self.members(top["members"][1], parameters, zero, names)
             names[MEMBER_COUNT] = Type.INT
 
         conditions = self.condition_list(top["conditions"][1], names, zero, None)
@@ -398,6 +422,22 @@ class _Reader:
             amount = self.expression(top["amount"][1], names, zero)
             if amount.type not in {Type.INT, Type.DECIMAL}:
                 raise self.fail(top["amount"][1], f"amount must be a number, not {amount.type}")
+
+        rate = None
+        if "rate" in top:
+            if amount is not None:
+                raise self.fail(top["rate"][0], "give an amount (money) or a rate, not both")
+            rate = self.expression(top["rate"][1], names, zero)
+            if rate.type not in {Type.INT, Type.DECIMAL}:
+                raise self.fail(top["rate"][1], f"rate must be a number, not {rate.type}")
+            check_rate(rate, parameters)
+            if any(condition.name == RATE for condition in conditions):
+                raise self.fail(
+                    top["rate"][0], f"{RATE!r} is the result column of a rate: rename the condition"
+                )
+
+        exclusive = read_exclusive(self, top["exclusive"][1]) if "exclusive" in top else None
+        period, proration = read_period(self, top, amount is not None)
 
         assignment = "consent"
         if "assignment" in top:
@@ -429,6 +469,10 @@ class _Reader:
             members=members,
             assignment=assignment,
             explain=explain,
+            rate=rate,
+            exclusive=exclusive,
+            period=period,
+            proration=proration,
         )
 
     def explain(self, node: Node, names: list[str]) -> dict[str, dict[str, str]]:
@@ -458,18 +502,35 @@ class _Reader:
         return texts
 
     def members(
-        self, node: Node, parameters: dict[str, Parameter], zero: frozenset[str]
+        self,
+        node: Node,
+        parameters: dict[str, Parameter],
+        zero: frozenset[str],
+        family: dict[str, Type],
     ) -> Members:
+        """``members``: who counts (``conditions``), and the family-level ``aggregates`` and
+        ``income`` over them, whose names join ``family``."""
         section = mapping(node, self.file, "members")
         for key, (key_node, _) in section.items():
-            if key != "conditions":
-                raise self.fail(key_node, f"members: unknown key {key!r} (allowed: ['conditions'])")
-        if "conditions" not in section:
-            raise self.fail(node, "members: missing key 'conditions'")
+            if key not in _MEMBERS_KEYS:
+                raise self.fail(
+                    key_node, f"members: unknown key {key!r} (allowed: {sorted(_MEMBERS_KEYS)})"
+                )
+        if not section:
+            raise self.fail(node, "members: give conditions, aggregates or income")
         names: dict[str, Type] = person_columns()
         names.update({name: p.type for name, p in parameters.items()})
-        conditions = self.condition_list(section["conditions"][1], names, zero, "members")
-        return Members(conditions, line_of(node))
+        conditions: tuple[Condition, ...] = ()
+        if "conditions" in section:
+            conditions = self.condition_list(section["conditions"][1], names, zero, "members")
+        aggregates = {}
+        if "aggregates" in section:
+            aggregates = read_aggregates(self, section["aggregates"][1], names, family, zero)
+        income = None
+        if "income" in section:
+            income = read_income(self, section["income"][1])
+            family.update(INCOME_NAMES)
+        return Members(conditions, line_of(node), aggregates, income)
 
     def condition_list(
         self, node: Node, names: dict[str, Type], zero: frozenset[str], section: str | None
@@ -527,7 +588,7 @@ class _Reader:
             raise self.fail(node, f"{name!r} is reserved for the result columns")
         if name in names:
             raise self.fail(node, f"{name!r} is already a column, parameter or condition")
-        if name in FUNCTIONS or name in AGGREGATES:
+        if name in FUNCTIONS or name in AGGREGATES or name in AGGREGATE_FUNCTIONS:
             raise self.fail(node, f"{name!r} is a function of the rule language")
 
     def expression(self, node: Node, names: dict[str, Type], zero: frozenset[str]) -> Expression:
@@ -596,7 +657,7 @@ class _Reader:
                 for key in ("effective", "value", "reference"):
                     if key not in entry:
                         raise self.fail(item, f"parameter {name!r}: missing {key!r}")
-                extra = set(entry) - {"effective", "value", "reference", "note"}
+                extra = set(entry) - {"effective", "value", "reference", "note", "illustrative"}
                 if extra:
                     raise self.fail(item, f"parameter {name!r}: unknown keys {sorted(extra)}")
                 effective = self.date(entry["effective"][1], "effective")
@@ -611,7 +672,17 @@ class _Reader:
                     )
                 kinds.add(kind)
                 reference = self.text(entry["reference"][1], "reference")
-                values.append(ParameterValue(effective, value, reference, line_of(item)))
+                illustrative = False
+                if "illustrative" in entry:
+                    illustrative = scalar(entry["illustrative"][1], self.file)
+                    if not isinstance(illustrative, bool):
+                        raise self.fail(
+                            entry["illustrative"][1],
+                            f"parameter {name!r}: illustrative must be true or false",
+                        )
+                values.append(
+                    ParameterValue(effective, value, reference, line_of(item), illustrative)
+                )
             values.sort(key=lambda v: v.effective)
             for before, after in itertools.pairwise(values):
                 if before.effective == after.effective:
@@ -621,7 +692,9 @@ class _Reader:
             if kinds == {Type.INT, Type.DECIMAL}:
                 kind = Type.DECIMAL
                 values = [
-                    ParameterValue(v.effective, Decimal(v.value), v.reference, v.line)
+                    ParameterValue(
+                        v.effective, Decimal(v.value), v.reference, v.line, v.illustrative
+                    )
                     for v in values
                 ]
             elif len(kinds) == 1:

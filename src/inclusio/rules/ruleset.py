@@ -12,6 +12,7 @@ from pathlib import Path
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment
+from inclusio.rules.exclusive import check_groups
 from inclusio.rules.loader import Programme, load_rule_file
 
 TEST_SUFFIX = ".test.yaml"
@@ -38,4 +39,5 @@ def load_rules(paths: list[Path], shared: SharedParameters) -> RuleSet:
             programmes.append(rule)
         else:
             assessments.append(rule)
+    check_groups(programmes)
     return RuleSet(tuple(programmes), tuple(assessments))

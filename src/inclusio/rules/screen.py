@@ -40,6 +40,11 @@ per assessment and family written — the families eligible to a family programm
 families of the persons eligible to a person programme, whose offers the level orders —:
 ``family_id`` (string), ``assessment``, ``level``, ``score`` (int64) and ``indicators``
 (list<string>: the indicators met, in the order of the rule file).
+
+With programmes in exclusivity groups (``inclusio.rules.exclusive``), ``exclusive.parquet``
+holds, per subject eligible to a grouped programme, one row per such programme: ``subject_id``,
+``subject_kind``, ``group``, ``programme`` and ``proposed`` (the default of its group; the others
+are the alternatives the subject may choose instead).
 """
 
 from __future__ import annotations
@@ -68,12 +73,13 @@ from inclusio.rules.assessment import (
 from inclusio.rules.columns import columns_read
 from inclusio.rules.compiler import (
     cared_counts,
-    member_qualifies,
     outcome,
     parameters_on,
     person_table,
 )
 from inclusio.rules.engines import connect
+from inclusio.rules.exclusive import CHOICES, choose
+from inclusio.rules.families import family_reductions, family_values
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, Programme
 from inclusio.rules.results import ProgrammeColumns, unfold, write_results
 from inclusio.snapshot.contract import SCHEMAS, parquet_path
@@ -194,12 +200,13 @@ class _Columns:
     """A wide table as one programme sees it: its own ``cared_count`` or ``member_count``
     under the plain name, every other column as it is."""
 
-    def __init__(self, table: Any, renamed: dict[str, str]) -> None:
+    def __init__(self, table: Any, renamed: dict[str, str], *, prefix: str = "") -> None:
         self.table = table
         self.renamed = renamed
+        self.prefix = prefix  # every name read with it (a family programme's own columns)
 
     def __getitem__(self, name: str) -> Any:
-        return self.table[self.renamed.get(name, name)]
+        return self.table[self.prefix + self.renamed.get(name, name)]
 
 
 def _wide(
@@ -334,33 +341,49 @@ def _family_wide(
     """One row per family of the snapshot: every family programme's columns and every
     assessment's level, score and indicators.
 
-    The per-family sums and counts they read — each family programme's members who qualify,
-    each assessment's aggregates — come from one group-by over all the persons read as having
-    no record, corrected by the recorded persons (``_recorded``): plus what they add with
-    their records, minus what they added without. That is exact for sums and counts (the only
-    aggregates of the rule language), and spares joining twenty million persons to the records.
+    The per-family values they read — each family programme's members who qualify, its
+    aggregates and income, each assessment's aggregates — come from one group-by over all the
+    persons read as having no record, corrected by the recorded persons (``_recorded``): plus
+    what they add with their records, minus what they added without. That is exact for sums
+    and counts (``any`` and ``all`` are counts too), and spares joining twenty million persons
+    to the records. A minimum or maximum cannot be corrected so: it is taken over the persons
+    without a record and over the recorded persons apart, and the two combined.
     """
     families = tables["families"]
+    extremes: dict[str, str] = {}  # column → "min" or "max": not additive
 
     def per_family(persons: Any) -> dict[str, Any]:
         counts: dict[str, Any] = {}
         for index, programme in enumerate(programmes):
             if programme.members is not None and programme.in_force(on):
-                qualifies = member_qualifies(programme, persons, on, parameters_on(programme, on))
-                counts[f"members_{index}"] = qualifies.cast("int64").sum()
+                parameters = parameters_on(programme, on)
+                reduced = family_reductions(programme.members, persons, on, parameters)
+                for name, reduction in reduced.items():
+                    counts[f"f{index}_{name}"] = reduction
+                for name, aggregate in programme.members.aggregates.items():
+                    if aggregate.combine != "add":
+                        extremes[f"f{index}_{name}"] = aggregate.combine
         for index, assessment in enumerate(assessments):
             for name, metric in assessment_metrics(assessment, persons, on).items():
                 counts[f"a{index}_{name}"] = metric
+            for name, aggregate in assessment.aggregates.items():
+                if aggregate.combine != "add":
+                    extremes[f"a{index}_{name}"] = aggregate.combine
         return counts
 
     everyone = _without_records(tables["persons"], tables["disability"])
     as_nobody = _without_records(recorded, tables["disability"])
-    totals = everyone.group_by("family_id").aggregate(**per_family(everyone))
-    counted = list(totals.columns[1:])
+    additive = {c: r for c, r in per_family(everyone).items() if c not in extremes}
+    counted = list(additive)
     wide = families.select(*FAMILY_COLUMNS)
     if counted:
-        real = recorded.group_by("family_id").aggregate(**per_family(recorded))
-        bare = as_nobody.group_by("family_id").aggregate(**per_family(as_nobody))
+        totals = everyone.group_by("family_id").aggregate(**additive)
+        real = recorded.group_by("family_id").aggregate(
+            **{c: r for c, r in per_family(recorded).items() if c in additive}
+        )
+        bare = as_nobody.group_by("family_id").aggregate(
+            **{c: r for c, r in per_family(as_nobody).items() if c in additive}
+        )
         correction = real.left_join(bare, "family_id").select(
             "family_id",
             **{c: real[c].fill_null(0) - bare[c].fill_null(0) for c in counted},
@@ -372,12 +395,33 @@ def _family_wide(
             *[joined[c] for c in FAMILY_COLUMNS],
             **{c: joined[c].fill_null(0) + joined[f"fix_{c}"].fill_null(0) for c in counted},
         )
+    if extremes:
+        others = everyone.anti_join(recorded, everyone.iin == recorded.iin)
+        parts = [
+            part.group_by("family_id").aggregate(
+                **{c: r for c, r in per_family(part).items() if c in extremes}
+            )
+            for part in (others, recorded)
+        ]
+        joined = wide.left_join(parts[0], "family_id").left_join(
+            parts[1].rename(**{f"rec_{c}": c for c in extremes}), "family_id"
+        )
+        combine = {"min": ibis.least, "max": ibis.greatest}
+        wide = joined.select(
+            *[joined[c] for c in wide.columns],
+            **{c: combine[how](joined[c], joined[f"rec_{c}"]) for c, how in extremes.items()},
+        )
     renamed: dict[str, dict[str, str]] = {}
     for index, programme in enumerate(programmes):
-        column = f"members_{index}"
-        renamed[programme.id] = {MEMBER_COUNT: column}
-        if column not in counted:  # a programme out of force, or without a members section
+        if programme.members is None or not programme.in_force(on):
+            column = f"f{index}_{MEMBER_COUNT}"
+            renamed[programme.id] = {MEMBER_COUNT: column}
             wide = wide.mutate(**{column: ibis.literal(0, type="int64")})
+            continue
+        view = _Columns(wide, {}, prefix=f"f{index}_")
+        values = family_values(programme.members, view, on)
+        renamed[programme.id] = {name: f"f{index}_{name}" for name in values}
+        wide = wide.mutate(**{f"f{index}_{name}": value for name, value in values.items()})
     columns, compiled = _wide(programmes, wide, renamed, on)
     scored = []
     for index, assessment in enumerate(assessments):
@@ -506,23 +550,31 @@ def screen(
         parts.append(_unfold(con, kept_persons, "person", person_compiled))
     out_dir.mkdir(parents=True, exist_ok=True)
     target, scores = out_dir / RESULTS, out_dir / ASSESSMENTS
+    choices = out_dir / CHOICES
     partial = out_dir / f".{RESULTS}.{os.getpid()}.partial"
     partial_scores = out_dir / f".{ASSESSMENTS}.{os.getpid()}.partial"
+    partial_choices = out_dir / f".{CHOICES}.{os.getpid()}.partial"
+    grouped = [p for p in programmes if p.exclusive is not None]
     try:
         write_results(partial, parts)
         if assessed is not None:
             _write(con, engine, assessed, partial_scores, ASSESSMENT_SCHEMA)
+        if grouped:
+            _write_choices(partial, grouped, partial_choices)
         on_step("summarise")
         summary = _summarise(partial, partial_scores if assessed is not None else None)
-        # The scores first: a results.parquet present means the whole run was written.
-        if assessed is not None:
-            os.replace(partial_scores, scores)
-        else:
-            scores.unlink(missing_ok=True)  # an earlier run's, which would no longer match
+        # The scores and choices first: a results.parquet present means the whole run was
+        # written; an earlier run's that would no longer match is removed.
+        for written, final in ((assessed is not None, scores), (bool(grouped), choices)):
+            if written:
+                os.replace(final.parent / f".{final.name}.{os.getpid()}.partial", final)
+            else:
+                final.unlink(missing_ok=True)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
         partial_scores.unlink(missing_ok=True)
+        partial_choices.unlink(missing_ok=True)
     return Summary(
         date=on,
         path=target,
@@ -538,6 +590,17 @@ def screen(
         },
         seconds=time.monotonic() - started,
     )
+
+
+def _write_choices(results: Path, grouped: list[Programme], path: Path) -> None:
+    """``exclusive.parquet``: which programme of each exclusivity group is proposed to each
+    subject eligible to several, and which are its alternatives (``exclusive.choose``)."""
+    rows = pq.read_table(
+        results,
+        columns=["subject_id", "subject_kind", "programme", "eligible", "amount_kzt"],
+        filters=[("programme", "in", [p.id for p in grouped]), ("eligible", "=", True)],
+    )
+    pq.write_table(choose(rows, grouped), path, compression="zstd")
 
 
 def _unfold(con: Any, kept: Any, kind: str, compiled: list[ProgrammeColumns]) -> pa.Table:

@@ -47,6 +47,11 @@ SCHEMAS = {
             pa.field("employed", pa.bool_(), nullable=False),
             pa.field("monthly_income_kzt", pa.int64(), nullable=False),
             pa.field("home_schooled", pa.bool_(), nullable=False),
+            # State benefits paid to the person in the month, beside the earnings and pensions
+            # of monthly_income_kzt (null: none reported). A family means test counts every
+            # INCOME_COLUMNS column except those its programme disregards.
+            pa.field("disability_benefit_kzt", pa.int64()),
+            pa.field("carer_allowance_kzt", pa.int64()),
         ]
     ),
     "families": pa.schema(
@@ -80,6 +85,9 @@ SCHEMAS = {
         ]
     ),
 }
+
+# A person's monthly income, by source, in whole tenge: what a family means test adds up.
+INCOME_COLUMNS = ("monthly_income_kzt", "disability_benefit_kzt", "carer_allowance_kzt")
 
 # The columns every screening reads, whatever its rules: the identities and the links between
 # the files.

@@ -3,15 +3,17 @@
 Illustrative, not statistics: employment rates by age band, lower for persons with disabilities
 by group; wages log-normal around ₸260,000 a month (higher in towns); pensions for the elderly
 who do not work; some informal earnings among working-age adults without a job. Income here is
-earnings and pensions only; state disability benefits are assigned by the platform, not drawn.
+earnings and pensions only. The state benefits paid in the reference month (``benefits_paid``)
+are set apart, as the population register reports them by source: a family means test counts or
+disregards each.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from inclusio.synthetic.disability import CHILD_CATEGORY, Disabilities
-from inclusio.synthetic.figures import ADULT_AGE, ELDERLY_AGE
+from inclusio.synthetic.disability import CHILD_CATEGORY, GROUP_I, CareLinks, Disabilities
+from inclusio.synthetic.figures import ADULT_AGE, ELDERLY_AGE, REFERENCE_DATE
 from inclusio.synthetic.population import MAX_AGE, Families, Persons
 
 # (first age of the band, employment rate); ages under 18 never work here.
@@ -62,3 +64,44 @@ def draw_incomes(
     informal = np.flatnonzero(idle & (rng.random(n, dtype=np.float32) < INFORMAL_EARNINGS_P))
     income[informal] = rng.integers(*INFORMAL_EARNINGS_RANGE, size=len(informal))
     return employed, income // ROUNDING_KZT * ROUNDING_KZT
+
+
+# The benefits paid in the reference month, as the country's programmes compute them (their
+# coefficients illustrative like theirs): the disability benefit by group I, II, III (a child's
+# is paid to its carer) and, to the earliest carer of each cared person, the carer's benefit for
+# a child or the allowance for a group I adult.
+SUBSISTENCE_MINIMUM = 43_407  # 2024
+DISABILITY_BENEFIT_COEFFICIENTS = np.array([1.40, 1.16, 0.88, 0.0])  # I, II, III, child
+CHILD_CARER_COEFFICIENT = 1.61
+GROUP1_CARER_ALLOWANCE = 40_000
+
+
+def benefits_paid(
+    persons: Persons, statuses: Disabilities, care: CareLinks
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per person, the disability benefit and the carer's benefit or allowance paid in the
+    reference month, in whole tenge (0 for none). Drawn from nothing random: the other columns
+    of a seed stay what they were."""
+    n = len(persons)
+    day = (REFERENCE_DATE - REFERENCE_DATE.replace(year=1970, month=1, day=1)).days
+    valid = (statuses.since <= day) & (statuses.indefinite | (statuses.until >= day))
+    category = np.full(n, -1)
+    category[statuses.person[valid]] = statuses.category[valid]
+    disability_benefit = np.zeros(n, dtype=np.int64)
+    paid = statuses.person[valid]
+    disability_benefit[paid] = np.rint(
+        DISABILITY_BENEFIT_COEFFICIENTS[statuses.category[valid]] * SUBSISTENCE_MINIMUM
+    )
+
+    carer_allowance = np.zeros(n, dtype=np.int64)
+    order = np.lexsort((care.carer, care.since, care.cared))
+    cared = care.cared[order]
+    earliest = order[np.r_[True, cared[1:] != cared[:-1]]] if len(order) else order
+    cared_category = category[care.cared[earliest]]
+    amount = np.where(
+        cared_category == CHILD_CATEGORY,
+        round(CHILD_CARER_COEFFICIENT * SUBSISTENCE_MINIMUM),
+        np.where(cared_category == GROUP_I, GROUP1_CARER_ALLOWANCE, 0),
+    )
+    np.add.at(carer_allowance, care.carer[earliest], amount.astype(np.int64))
+    return disability_benefit, carer_allowance

@@ -77,13 +77,14 @@ def generate(
     )
     on_step("incomes")
     employed, income = economy.draw_incomes(families, persons, statuses, income_rng)
+    benefits = economy.benefits_paid(persons, statuses, care)
 
     on_step("write")
     region_codes = pa.array([r["code"] for r in regions])
     tables = {
         "families": _families_table(families, region_codes),
         "persons": _persons_table(
-            persons, families, iins, region_codes, employed, income, statuses
+            persons, families, iins, region_codes, employed, income, statuses, benefits
         ),
         "disability": _disability_table(statuses, iins),
         "care": _care_table(care, iins),
@@ -137,6 +138,7 @@ def _persons_table(
     employed: np.ndarray,
     income: np.ndarray,
     statuses: disability.Disabilities,
+    benefits: tuple[np.ndarray, np.ndarray],
 ) -> pa.Table:
     home_schooled = np.zeros(len(persons), dtype=bool)
     home_schooled[statuses.person[statuses.home_schooled]] = True
@@ -152,6 +154,8 @@ def _persons_table(
             "employed": employed,
             "monthly_income_kzt": income,
             "home_schooled": home_schooled,
+            "disability_benefit_kzt": benefits[0],
+            "carer_allowance_kzt": benefits[1],
         },
         schema=SCHEMAS["persons"],
     )
