@@ -131,7 +131,7 @@ def test_a_condition_cannot_use_a_later_condition() -> None:
         (
             "parameters:\n  rate:\n"
             "    - {effective: 2020-01-01, value: 1, reference: x}\n"
-            "    - {effective: 2021-01-01, value: yes, reference: x}\n"
+            "    - {effective: 2021-01-01, value: true, reference: x}\n"
             "conditions:\n  a: employed\n",
             6,
             "values of different types",
