@@ -14,6 +14,7 @@ from typing import Any
 
 from inclusio.rules import evaluate, load_programme_text
 from inclusio.rules.cases import situation_table
+from tests.rules.texts import explain
 
 D = datetime.date
 ON = D(2024, 1, 1)
@@ -24,11 +25,6 @@ titles: {kk: Белгісіз, ru: Неизвестное, en: Unknowns}
 reference: Example law, art. 1
 entity: person
 """
-
-
-def texts(*names: str) -> str:
-    lines = "".join(f"  {n}: {{kk: {n} kk, ru: {n} ru, en: {n} en}}\n" for n in names)
-    return "explain:\n" + lines
 
 
 def situation() -> dict[str, Any]:
@@ -52,7 +48,7 @@ def situation() -> dict[str, Any]:
 
 
 def rows(body: str, *explained: str) -> dict[str, dict[str, Any]]:
-    text = HEAD + textwrap.dedent(body) + texts(*explained)
+    text = HEAD + textwrap.dedent(body) + explain(*explained)
     programme = load_programme_text(text, file="unknowns.yaml")
     return {row["subject_id"]: row for row in evaluate(programme, situation(), ON).to_pylist()}
 

@@ -215,6 +215,12 @@ def decode(data: bytes, file: str) -> str:
             file=file,
             line=1,
         )
+    if b"\0" in data and not data.startswith(_UTF16_BOMS + _UTF32_BOMS):
+        raise RuleError(
+            "the file holds NUL bytes (UTF-16 without a byte-order mark?): save it as UTF-8",
+            file=file,
+            line=data[: data.index(b"\0")].count(b"\n") + 1,
+        )
     if data.startswith(_UTF32_BOMS):
         raise RuleError("the file is UTF-32: save it as UTF-8", file=file, line=1)
     if data.startswith(_UTF16_BOMS):
@@ -273,23 +279,29 @@ def compose(text: str, file: str) -> Node:
             file=file,
             line=line,
         )
-    composer = _Composer(text, file)
+    composer = None
     try:
+        composer = _Composer(text, file)  # the reader checks every character here
         root = composer.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise _refusal(f"not valid YAML: {error.problem or error.context}", file, mark) from None
+        cause = error.problem or error.context
+        if error.problem and error.context:
+            cause = f"{error.problem} ({error.context})"
+        raise _refusal(f"not valid YAML: {cause}", file, mark) from None
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
         raise RuleError(
-            f"not valid YAML: character U+{ord(error.character):04X} is not allowed",
+            f"not valid YAML: the character U+{int(error.character):04X} is not allowed "
+            "(a control character?)",
             file=file,
             line=line,
         ) from None
     except yaml.YAMLError as error:  # pragma: no cover - every YAML error above has a place
         raise RuleError(f"not valid YAML: {error}", file=file, line=1) from None
     finally:
-        composer.dispose()
+        if composer is not None:
+            composer.dispose()
     if root is None:
         raise RuleError("the file is empty", file=file, line=1)
     return root
