@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, Type, load_programme, load_programme_text
 from tests.rules.texts import explain
 
@@ -258,3 +259,11 @@ def test_explain_refuses_a_name_shared_by_a_cared_and_a_programme_condition() ->
       adult: {kk: a, ru: b, en: c}
     """
     assert "names two conditions" in refused(body).message
+
+
+def test_the_worked_example_of_the_documentation_loads() -> None:
+    docs = Path(__file__).parents[2] / "docs" / "rules.md"
+    section = docs.read_text(encoding="utf-8").split("\n## Worked example\n", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    programme = load_programme_text(example, file="rules.md", shared=country_parameters("kz"))
+    assert set(programme.explain) >= {c.name for c in programme.conditions}
