@@ -135,6 +135,13 @@ GENERATED: dict[str, tuple[Callable[[], str], int, str]] = {
         5,
         "too many values: a rule file holds at most 20,000",
     ),
+    "value_5000_digits.yaml": (  # beyond what Python converts to an int (4,300 digits)
+        lambda: with_line(
+            7, "    - {effective: 2020-01-01, value: " + "9" * 5000 + ", reference: a}"
+        ),
+        7,
+        "99999999999999999999… is out of bounds",
+    ),
     "ten_megabytes.yaml": (
         lambda: "\n".join(base_lines()) + "\n# " + "x" * 10 * 1024 * 1024 + "\n",
         1,

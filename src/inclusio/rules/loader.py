@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
-from inclusio.rules.reading import compose, line_of, read_text, scalar
+from inclusio.rules.reading import compose, line_of, read_text, scalar, shown
 from inclusio.snapshot.contract import SCHEMAS
 
 if TYPE_CHECKING:
@@ -82,14 +82,14 @@ def name_problem(text: str) -> str:
     odd = next((c for c in text if not c.isascii()), None)
     if odd is not None:
         return (
-            f"{text!r}: names are ASCII only (lower-case letters a-z, digits, '_'); "
+            f"{shown(text)!r}: names are ASCII only (lower-case letters a-z, digits, '_'); "
             f"{odd!r} is U+{ord(odd):04X}"
         )
     if len(text) > MAX_NAME_LENGTH:
-        return f"{text[:20]!r}…: a name has at most {MAX_NAME_LENGTH} characters"
+        return f"{shown(text)!r}: a name has at most {MAX_NAME_LENGTH} characters"
     if keyword.iskeyword(text):
         return f"{text!r} is a word of the rule language, not a name"
-    return f"{text!r}: names must be lower_case_with_underscores"
+    return f"{shown(text)!r}: names must be lower_case_with_underscores"
 
 
 def at_most(count: int, limit: int, what: str, node: Node, file: str) -> None:

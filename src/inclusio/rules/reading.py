@@ -77,6 +77,11 @@ class _Yaml11Resolver(yaml.resolver.Resolver):
 _YAML11 = _Yaml11Resolver()
 
 
+def shown(text: str) -> str:
+    """A value as a message quotes it: at most 24 characters."""
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
 def _refusal(message: str, file: str, mark: Any) -> RuleError:
     return RuleError(message, file=file, line=int(mark.line) + 1 if mark is not None else None)
 
@@ -147,7 +152,7 @@ class _Composer(Reader, Scanner, Parser, Composer, _Core12Resolver):
             if identity in seen:
                 first = line_of(seen[identity])
                 raise _refusal(
-                    f"{key.value!r} is given twice (first on line {first})",
+                    f"{shown(key.value)!r} is given twice (first on line {first})",
                     self.file,
                     key.start_mark,
                 )
@@ -163,7 +168,9 @@ def _same_in_yaml11(node: Node, file: str) -> None:
         older = STR
     if older == node.tag and (node.tag != INT or _yaml11_int(node.value) == _int(node.value)):
         return
-    text = node.value
+    if node.tag == INT and len(node.value) > 40:
+        return  # refused as out of bounds when read
+    text = shown(node.value)
     if node.tag in {INT, FLOAT}:
         hint = f"write it as {_plain_number(node)}"
     elif older == BOOL:
@@ -180,6 +187,8 @@ def _same_in_yaml11(node: Node, file: str) -> None:
 
 
 def _yaml11_int(text: str) -> int | None:
+    if len(text) > 40:
+        return None
     try:
         value = yaml.SafeLoader("").construct_yaml_int(ScalarNode(INT, text))
     except ValueError:  # pragma: no cover - the 1.1 resolver said int
@@ -195,7 +204,11 @@ def _plain_number(node: ScalarNode) -> str:
 
 
 def _int(text: str) -> int:
-    """A YAML 1.2 integer: decimal (leading zeros do not make it octal), 0o…, 0x…"""
+    """A YAML 1.2 integer: decimal (leading zeros do not make it octal), 0o…, 0x…; one of more
+    than 40 characters is read as 10**40, out of bounds all the same (Python refuses to
+    convert more than 4,300 digits)."""
+    if len(text) > 40:
+        return 10**40
     if text.startswith("0o"):
         return int(text[2:], 8)
     if text.startswith("0x"):
@@ -327,7 +340,7 @@ def scalar(node: Node, file: str) -> Any:
         try:
             return datetime.date.fromisoformat(text)
         except ValueError:
-            raise RuleError(f"{text} is not a date", file=file, line=line_of(node)) from None
+            raise RuleError(f"{shown(text)} is not a date", file=file, line=line_of(node)) from None
     return text
 
 
@@ -340,6 +353,7 @@ def _decimal(text: str, file: str, line: int) -> Decimal:
 def number_bounds(number: Decimal, text: str, file: str, line: int) -> None:
     """Refuse a number written in a rule file (a value or a literal of an expression) that is
     not finite, or larger or finer than the rules compute with."""
+    text = shown(text)
     if not number.is_finite():
         raise RuleError(
             f"{text} is not a number the rules can use: write a finite number",
