@@ -427,15 +427,15 @@ class _Reader:
             if section is not None:
                 explainable += [c.name for c in section.conditions]
         explain = self.explain(top["explain"][1], explainable) if "explain" in top else {}
-        for section in (cared, members, None):
-            for condition in section.conditions if section is not None else conditions:
-                if condition.name not in explain:
-                    raise RuleError(
-                        f"explain: the condition {condition.name!r} has no plain-language text; "
-                        "every condition is explained to the person, in kk, ru and en",
-                        file=self.file,
-                        line=condition.expression.line,
-                    )
+        sections = [section.conditions for section in (cared, members) if section is not None]
+        for condition in itertools.chain(*sections, conditions):
+            if condition.name not in explain:
+                raise RuleError(
+                    f"explain: the condition {condition.name!r} has no plain-language text; "
+                    "every condition is explained to the person, in kk, ru and en",
+                    file=self.file,
+                    line=condition.expression.line,
+                )
 
         return Programme(
             id=programme_id,
