@@ -1,7 +1,7 @@
 """Rule tests as YAML cases: a small situation, a date, the expected result per subject.
 
 ```yaml
-programme: disability_benefit.yaml      # relative to this file
+programme: disability_benefit.yaml      # a file beside this one
 cases:
   - name: category II on the day the coefficient changes
     date: 2023-07-01
