@@ -14,6 +14,7 @@ import pytest
 from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, evaluate, load_programme, load_programme_text
 from inclusio.rules.cases import situation_table
+from tests.rules.texts import explain
 
 D = datetime.date
 PROGRAMMES = Path(__file__).parents[2] / "src" / "inclusio" / "countries" / "kz" / "programmes"
@@ -37,7 +38,7 @@ cared:
 conditions:
   cares: cared_count >= 1
 amount: cared_count * per_child
-"""
+""" + explain("parent", "child", "cares")
 
 
 def load(body: str):  # type: ignore[no-untyped-def]
@@ -138,7 +139,7 @@ def test_a_carer_programme_needs_the_care_table() -> None:
 
 
 def test_other_programmes_still_run_without_a_care_table() -> None:
-    programme = load("conditions:\n  child: category == 'child'\n")
+    programme = load("conditions:\n  child: category == 'child'\n" + explain("child"))
     without_care = {k: v for k, v in FAMILY.items() if k != "care"}
     rows = evaluate(programme, without_care, D(2024, 1, 1)).to_pylist()
     assert sum(row["eligible"] for row in rows) == 2

@@ -15,6 +15,7 @@ import pytest
 from inclusio.rules import RuleError, evaluate, load_programme, load_programme_text
 from inclusio.rules.cases import run_cases, situation_table
 from inclusio.snapshot.contract import SCHEMAS
+from tests.rules.texts import explain
 
 FIXTURES = Path(__file__).parent / "fixtures"
 D = datetime.date
@@ -118,7 +119,8 @@ def test_a_failing_case_is_reported_with_its_line(tmp_path: Path) -> None:
     assert any("adult True, expected False" in f for f in outcome.failures)
 
 
-LANGUAGE = """\
+LANGUAGE = (
+    """\
 id: language
 titles: {kk: Тіл, ru: Язык, en: Language}
 reference: none
@@ -131,11 +133,15 @@ conditions:
   birthday_today: age(birth_date) > age(birth_date) - 1 and not is_null(birth_date)
   not_group_three: category not in ["III"]
   recent: since >= date("2020-01-01")
+"""
+    + explain("working_age", "birthday_today", "not_group_three", "recent")
+    + """\
 eligible: working_age or recent
 amount: |
   if_(working_age, max(monthly_income_kzt, 100), min(monthly_income_kzt, 100))
   + monthly_income_kzt * half - monthly_income_kzt / 4 * 2
 """
+)
 
 
 def test_the_language_compiles_and_runs() -> None:

@@ -11,6 +11,7 @@ import pytest
 from inclusio.rules import RuleError, evaluate, load_programme_text
 from inclusio.rules.cases import situation_table
 from inclusio.rules.compiler import person_table, programme_table
+from tests.rules.texts import explain
 
 D = datetime.date
 
@@ -31,7 +32,7 @@ members:
 conditions:
   some: member_count >= 1
 amount: member_count * per_member
-"""
+""" + explain("group_1", "some")
 
 TABLES = {
     "persons": situation_table(

@@ -153,6 +153,8 @@ reference: a test
 entity: person
 conditions:
   group_1: category == "I"
+explain:
+  group_1: {kk: I топ, ru: I группа, en: Group I}
 """
 
 FAILING_CASES = """\

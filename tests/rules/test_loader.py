@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, Type, load_programme, load_programme_text
+from tests.rules.texts import explain
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -65,6 +67,9 @@ def test_conditions_may_use_earlier_conditions_and_parameters() -> None:
           adult: age(birth_date) >= adult_age
           working_adult: adult and employed
         eligible: working_adult or adult
+        explain:
+          adult: {kk: Ересек, ru: Взрослый, en: Adult}
+          working_adult: {kk: Жұмыс істейді, ru: Работает, en: Working}
         """
     )
     assert programme.eligible is not None
@@ -131,7 +136,7 @@ def test_a_condition_cannot_use_a_later_condition() -> None:
         (
             "parameters:\n  rate:\n"
             "    - {effective: 2020-01-01, value: 1, reference: x}\n"
-            "    - {effective: 2021-01-01, value: yes, reference: x}\n"
+            "    - {effective: 2021-01-01, value: true, reference: x}\n"
             "conditions:\n  a: employed\n",
             6,
             "values of different types",
@@ -178,11 +183,11 @@ def test_missing_keys() -> None:
 
 
 def test_assignment_is_consent_unless_the_file_says_automatic() -> None:
-    body = "conditions:\n  group_1: category == 'I'\n"
+    body = "conditions:\n  group_1: category == 'I'\n" + explain("group_1")
     assert load(body).assignment == "consent"
     assert load(body + "assignment: automatic\n").assignment == "automatic"
     error = refused(body + "assignment: sometimes\n")
-    assert error.line == 7
+    assert error.line == 9
     assert "assignment must be one of consent, automatic" in error.message
 
 
@@ -210,7 +215,21 @@ def test_explain_gives_plain_language_per_condition_and_parameter() -> None:
         "ru": "Сумма в месяц",
         "en": "Amount per month",
     }
-    assert load("conditions:\n  group_1: category == 'I'\n").explain == {}
+
+
+def test_every_condition_is_explained_in_three_languages() -> None:
+    error = refused(
+        "cared:\n  conditions:\n    child: age(birth_date) < 18\n"
+        "conditions:\n  cares: cared_count >= 1\n" + explain("cares")
+    )
+    assert error.line == 7
+    assert "the condition 'child' has no plain-language text" in error.message
+    error = refused(
+        "conditions:\n  group_1: category == 'I'\n  group_2: category == 'II'\n"
+        + explain("group_1")
+    )
+    assert error.line == 7
+    assert "'group_2' has no plain-language text" in error.message
 
 
 @pytest.mark.parametrize(
@@ -256,3 +275,11 @@ def test_a_value_may_be_marked_illustrative_with_true_or_false_only() -> None:
     error = refused(body.replace("illustrative: true", "illustrative: maybe"))
     assert error.line == 7
     assert "illustrative must be true or false" in error.message
+
+
+def test_the_worked_example_of_the_documentation_loads() -> None:
+    docs = Path(__file__).parents[2] / "docs" / "rules.md"
+    section = docs.read_text(encoding="utf-8").split("\n## Worked example\n", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    programme = load_programme_text(example, file="rules.md", shared=country_parameters("kz"))
+    assert set(programme.explain) >= {c.name for c in programme.conditions}

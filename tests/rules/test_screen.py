@@ -32,6 +32,7 @@ from inclusio.rules.screen import (
 )
 from inclusio.snapshot.contract import SCHEMAS, parquet_path
 from inclusio.snapshot.validate import Problem, SnapshotError
+from tests.rules.texts import explain
 
 ON = datetime.date(2024, 1, 1)
 # The country's rules with the shared parameters of its parameters.json (no database needed).
@@ -415,7 +416,7 @@ conditions:
   pension_age: age(birth_date) >= 63
   no_job: not employed
 amount: 1000
-"""
+""" + explain("no_record", "pension_age", "no_job")
 COUNT_WITHOUT_RECORD = """\
 id: members_without_record
 kind: assessment

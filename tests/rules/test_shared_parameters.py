@@ -12,6 +12,7 @@ import pytest
 from inclusio.countries.shared import country_parameters, shared_parameters
 from inclusio.rules import RuleError, Type, evaluate, load_programme_text
 from inclusio.rules.cases import situation_table
+from tests.rules.texts import explain
 
 KEYS = {"minimum": {"kind": "money"}, "rate": {"kind": "decimal"}, "empty": {"kind": "money"}}
 SHARED = shared_parameters(
@@ -67,6 +68,7 @@ def test_a_shared_parameter_is_read_like_the_files_own() -> None:
         amount: minimum * coefficient * rate
         explain:
           minimum: {kk: Ең төмен, ru: Минимум, en: Minimum}
+          adult: {kk: Ересек, ru: Взрослый, en: Adult}
         """
     )
     minimum = programme.parameters["minimum"]
@@ -83,7 +85,7 @@ def test_a_shared_parameter_is_read_like_the_files_own() -> None:
 
 
 def test_a_shared_parameter_without_any_value_is_an_error_when_read_not_a_zero() -> None:
-    programme = load("shared: [empty]\nconditions:\n  some: empty > 0\n")
+    programme = load("shared: [empty]\nconditions:\n  some: empty > 0\n" + explain("some"))
     persons = situation_table("persons", [{"iin": "800101400001"}], "<test>", 1)
     disability = situation_table("disability", [], "<test>", 1)
     with pytest.raises(RuleError, match="'empty' has no value on 2024-01-01: it has no value yet"):

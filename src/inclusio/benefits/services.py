@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Sum
@@ -55,7 +54,9 @@ from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, SCREENING_RUN
 from inclusio.registry.models import Person
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
-from inclusio.rules.loader import load_programme_text
+from inclusio.rules.loader import load_programme_text, rule_kind
+from inclusio.rules.reading import compose, read_text
+from inclusio.rules.ruleset import same_id
 
 TEST_SUFFIX = ".test.yaml"
 BENEFIT_KINDS = (None, "benefit", "programme")  # a rule file's ``kind``; others are skipped
@@ -101,14 +102,12 @@ def programmes_directory(country: str | None = None) -> Path:
     return countries.COUNTRIES_DIR / (country or settings.COUNTRY) / "programmes"
 
 
-def _declared_kind(text: str) -> str | None:
+def _declared_kind(text: str, file: str) -> str | None:
     """The file's top-level ``kind`` (None when absent or unreadable: the loader then says why)."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        return rule_kind(compose(text, file), file)
+    except RuleError:
         return None
-    kind = data.get("kind") if isinstance(data, dict) else None
-    return str(kind) if kind is not None else None
 
 
 def programmes_load(*, actor: Actor, directory: Path | None = None) -> LoadReport:
@@ -116,33 +115,34 @@ def programmes_load(*, actor: Actor, directory: Path | None = None) -> LoadRepor
     the configured country's programmes folder).
 
     A file that fails to load is reported with its place and cause, and the version loaded
-    before stays active; an unchanged file makes no new version; an assessment file
-    (``kind: assessment``) is skipped.
+    before stays active; so are two files with the same id (naming both: which would be in
+    force would depend on the order of reading); an unchanged file makes no new version; an
+    assessment file (``kind: assessment``) is skipped.
     """
     _require_platform_or_national(actor, SCREENING_RUN)
     directory = Path(directory) if directory is not None else programmes_directory()
     shared = shared_parameters()
     report = LoadReport()
+    loaded: list[tuple[RuleProgramme, str, Path]] = []
     for path in sorted(directory.glob("*.yaml")):
         if path.name.endswith(TEST_SUFFIX):
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            report.errors.append(f"{path}: {error}")
-            continue
-        if _declared_kind(text) not in BENEFIT_KINDS:
-            report.skipped.append(path.name)
-            continue
-        try:
-            rule = load_programme_text(text, file=str(path), shared=shared)
+            text = read_text(path)
+            if _declared_kind(text, str(path)) not in BENEFIT_KINDS:
+                report.skipped.append(path.name)
+                continue
+            loaded.append((load_programme_text(text, file=str(path), shared=shared), text, path))
         except RuleError as error:
             report.errors.append(str(error))
-            continue
-        except (ValueError, TypeError, yaml.YAMLError) as error:
-            report.errors.append(f"{path}: {error}")
-            continue
-        if _programme_save(actor, rule, text, path):
+    files: dict[str, list[RuleProgramme]] = {}
+    for rule, _text, _path in loaded:
+        files.setdefault(rule.id, []).append(rule)
+    for rule, text, path in loaded:
+        others = [other for other in files[rule.id] if other is not rule]
+        if others:
+            report.errors.append(str(same_id(rule, others[0])))
+        elif _programme_save(actor, rule, text, path):
             report.loaded.append(rule.id)
         else:
             report.unchanged.append(rule.id)

@@ -35,16 +35,20 @@ import pyarrow as pa
 from yaml.nodes import Node, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
-from inclusio.rules.compiler import compile_expression, person_table
+from inclusio.rules.compiler import compile_expression, decided, person_table
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Expression, Type
 from inclusio.rules.families import MemberAggregate, finish, read_aggregates, reductions
 from inclusio.rules.loader import (
+    MAX_CONDITIONS,
     SCREENING_DATE,
     Condition,
     Parameter,
     _Reader,
+    at_most,
+    is_name,
     mapping,
+    name_problem,
     person_columns,
     scalar,
 )
@@ -141,8 +145,8 @@ class _AssessmentReader(_Reader):
             if key not in top:
                 raise self.fail(root, f"missing key {key!r}")
         assessment_id = self.text(top["id"][1], "id")
-        if not assessment_id.isidentifier() or not assessment_id.islower():
-            raise self.fail(top["id"][1], "id must be lower_case_with_underscores")
+        if not is_name(assessment_id):
+            raise self.fail(top["id"][1], "id: " + name_problem(assessment_id))
         titles = self.languages(top["titles"][1], "titles")
         reference = self.text(top["reference"][1], "reference")
         if scalar(top["entity"][1], self.file) != "family":
@@ -194,6 +198,7 @@ class _AssessmentReader(_Reader):
         entries = mapping(node, self.file, "indicators")
         if not entries:
             raise self.fail(node, "indicators: at least one")
+        at_most(len(entries), MAX_CONDITIONS, "indicators", node, self.file)
         result = []
         for name, (key_node, value_node) in entries.items():
             self.new_name(name, key_node, names)
@@ -226,6 +231,7 @@ class _AssessmentReader(_Reader):
     def levels(self, node: Node) -> tuple[Level, ...]:
         if not isinstance(node, SequenceNode) or not node.value:
             raise self.fail(node, "levels: a list, worst first, of {level, min_score, titles}")
+        at_most(len(node.value), MAX_CONDITIONS, "levels", node, self.file)
         result: list[Level] = []
         for item in node.value:
             entry = mapping(item, self.file, "a level")
@@ -236,8 +242,8 @@ class _AssessmentReader(_Reader):
                 if key not in entry:
                     raise self.fail(item, f"levels: missing {key!r}")
             name = self.text(entry["level"][1], "level")
-            if not name.isidentifier() or not name.islower():
-                raise self.fail(entry["level"][1], "a level is named lower_case_with_underscores")
+            if not is_name(name):
+                raise self.fail(entry["level"][1], "level: " + name_problem(name))
             if any(level.name == name for level in result):
                 raise self.fail(entry["level"][1], f"level {name!r} given twice")
             min_score = scalar(entry["min_score"][1], self.file)
@@ -269,9 +275,10 @@ def assessment_metrics(assessment: Assessment, persons: Any, on: datetime.date) 
     table), ready for a group-by on ``family_id`` — alone, or beside other per-family counts."""
     parameters = parameter_values(assessment, on)
     conditions: dict[str, Any] = {}
-    for condition in assessment.member_conditions:
-        value = compile_expression(condition.expression, persons, on, parameters, conditions)
-        conditions[condition.name] = value.fill_null(False)
+    for condition in assessment.member_conditions:  # unknown stays unknown (``decided``)
+        conditions[condition.name] = compile_expression(
+            condition.expression, persons, on, parameters, conditions
+        )
     return reductions(assessment.aggregates, persons, on, parameters, conditions)
 
 
@@ -289,11 +296,12 @@ def assessment_scores(
     inputs["members"] = columns["members"].cast("int64")
     for name, aggregate in assessment.aggregates.items():
         inputs[name] = finish(aggregate, columns[name])  # a sum over nulls only is 0
+    known: dict[str, Any] = {}  # as later indicators read them: unknown stays unknown
     indicators: dict[str, Any] = {}
     score: Any = ibis.literal(0, type="int64")
     for indicator in assessment.indicators:
-        value = compile_expression(indicator.when, inputs, on, parameters, indicators)
-        indicators[indicator.name] = value.fill_null(False)
+        known[indicator.name] = compile_expression(indicator.when, inputs, on, parameters, known)
+        indicators[indicator.name] = decided(known[indicator.name])
         points = ibis.literal(indicator.points, type="int64")
         score = score + ibis.ifelse(indicators[indicator.name], points, 0)
     score = score.cast("int64")

@@ -1,7 +1,7 @@
 """Rule tests as YAML cases: a small situation, a date, the expected result per subject.
 
 ```yaml
-programme: disability_benefit.yaml      # relative to this file
+programme: disability_benefit.yaml      # a file beside this one
 cases:
   - name: category II on the day the coefficient changes
     date: 2023-07-01
@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import yaml
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment, assess
@@ -44,6 +43,7 @@ from inclusio.rules.errors import RuleError
 from inclusio.rules.exclusive import check_groups, choose
 from inclusio.rules.loader import Programme, load_rule_file
 from inclusio.rules.periods import evaluate_month
+from inclusio.rules.reading import compose, plain_data, read_text
 from inclusio.snapshot.contract import SCHEMAS
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -94,23 +94,19 @@ class Outcome:
         return not self.failures
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping it builds."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    value = dict(loader.construct_mapping(node, deep=True))
-    value["__line__"] = node.start_mark.line + 1
+def rows_of(value: Any, name: str, file: str, line: int) -> list[dict[str, Any]]:
+    """A case's ``persons``, ``disability``… : a list of mappings (nothing given: none)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+        raise RuleError(f"{name}: a list of rows, each a mapping", file=file, line=line)
     return value
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def situation_table(name: str, rows: list[dict[str, Any]], file: str, line: int) -> pa.Table:
+def situation_table(name: str, rows: Any, file: str, line: int) -> pa.Table:
     schema = SCHEMAS[name]
     filled = []
-    for row in rows:
+    for row in rows_of(rows, name, file, line):
         row = {k: v for k, v in row.items() if k != "__line__"}
         unknown = set(row) - set(schema.names)
         if unknown:
@@ -122,9 +118,10 @@ def situation_table(name: str, rows: list[dict[str, Any]], file: str, line: int)
         raise RuleError(f"{name}: {error}", file=file, line=line) from None
 
 
-def families_table(rows: list[dict[str, Any]], persons: pa.Table, file: str, line: int) -> pa.Table:
+def families_table(rows: Any, persons: pa.Table, file: str, line: int) -> pa.Table:
     """The case's ``families`` rows, and a default row for every other family of ``persons``;
     ``members`` defaults to the family's number of persons."""
+    rows = rows_of(rows, "families", file, line)
     counts: dict[Any, int] = {}
     for family_id in persons.column("family_id").to_pylist():
         counts[family_id] = counts.get(family_id, 0) + 1
@@ -149,19 +146,29 @@ def run_cases(
     """
     path = Path(path)
     file = str(path)
-    document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    # Read like a rule file (YAML 1.2, no tags, anchors or keys given twice, the same limits).
+    document = plain_data(compose(read_text(path), file), file)
     if not isinstance(document, dict) or "cases" not in document:
         raise RuleError("a rule test file needs 'cases'", file=file, line=1)
+    if not isinstance(document["cases"], list):
+        raise RuleError("'cases' must be a list", file=file, line=document["__line__"])
     if programme is None:
         key = next((k for k in ("programme", "assessment") if k in document), None)
         if key is None:
             raise RuleError(
                 "a rule test file needs 'programme' (or 'assessment')", file=file, line=1
             )
-        programme = load_rule_file(path.parent / document[key], shared=shared)
+        named = document[key]
+        if not isinstance(named, str) or Path(named).name != named:
+            raise RuleError(
+                f"{key!r} names a rule file beside this one, like {key}.yaml", file=file, line=1
+            )
+        programme = load_rule_file(path.parent / named, shared=shared)
     group = _group(document, path, shared, programme)
     outcomes = []
     for case in document["cases"]:
+        if not isinstance(case, dict):
+            raise RuleError("each case must be a mapping", file=file, line=1)
         line = case.get("__line__", 1)
         name = str(case.get("name", f"case at line {line}"))
         month = _month(case, name, file, line)
@@ -169,12 +176,13 @@ def run_cases(
         if not isinstance(on, datetime.date):
             raise RuleError(f"{name}: 'date' must be a date", file=file, line=line)
         tables = {
-            table: situation_table(table, case.get(table) or [], file, line)
+            table: situation_table(table, case.get(table), file, line)
             for table in ("persons", "disability", "care")
         }
-        tables["families"] = families_table(
-            case.get("families") or [], tables["persons"], file, line
-        )
+        tables["families"] = families_table(case.get("families"), tables["persons"], file, line)
+        expectations = case.get("expect") or {}
+        if not isinstance(expectations, dict):
+            raise RuleError(f"{name}: 'expect' must be a mapping", file=file, line=line)
         if isinstance(programme, Assessment):
             result = assess(programme, tables, on, connection=connection).to_pylist()
         elif month is not None:
@@ -185,7 +193,7 @@ def run_cases(
                 _mark_proposed(programme, group, tables, on, connection, result)
         by_subject = {row["subject_id"]: row for row in result}
         failures = []
-        for subject, expected in (case.get("expect") or {}).items():
+        for subject, expected in expectations.items():
             if subject == "__line__":
                 continue
             row = by_subject.get(str(subject))
@@ -285,7 +293,10 @@ def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> lis
     if "proposed" in expected and row.get("proposed", "no group") != expected["proposed"]:
         shown = row.get("proposed", "no group (give exclusive_with)")
         failures.append(f"{subject}: proposed {shown}, expected {expected['proposed']}")
-    for reason, value in (expected.get("reasons") or {}).items():
+    reasons = expected.get("reasons") or {}
+    if not isinstance(reasons, dict):
+        return [f"{subject}: 'reasons' must be a mapping"]
+    for reason, value in reasons.items():
         if reason == "__line__":
             continue
         if reason not in row:
@@ -317,7 +328,10 @@ def _compare_assessment(subject: str, expected: dict[str, Any], row: dict[str, A
     for key in ("level", "score"):
         if key in expected and row[key] != expected[key]:
             failures.append(f"{subject}: {key} {row[key]}, expected {expected[key]}")
-    for indicator, value in (expected.get("indicators") or {}).items():
+    indicators = expected.get("indicators") or {}
+    if not isinstance(indicators, dict):
+        return [f"{subject}: 'indicators' must be a mapping"]
+    for indicator, value in indicators.items():
         if indicator == "__line__":
             continue
         if indicator not in row or indicator in {"subject_id", "level", "score"}:

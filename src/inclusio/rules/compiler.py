@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Expression, Type, date_literal, decimal_literal
-from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, SCREENING_DATE, Programme
+from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, SCREENING_DATE, Condition, Programme
 from inclusio.rules.rates import RATE, RATE_TYPE, rate_value
 from inclusio.snapshot.contract import SCHEMAS
 
@@ -233,7 +233,7 @@ class _Compiler:
             return combine(*values)
         if name == "if_":
             condition, then, otherwise = (self.compile(arg) for arg in args)
-            return ibis.ifelse(condition.fill_null(False), then, otherwise)
+            return ibis.ifelse(decided(condition), then, otherwise)
         raise RuleError(  # pragma: no cover - the checker allows only the names above
             f"unknown function {name!r}", file=self.expression.file, line=self.expression.line
         )
@@ -281,12 +281,7 @@ def cared_counts(
         care_since=care.since,
     )
     joined = links.join(table, links.cared_iin == table.iin)
-    conditions: dict[str, Any] = {}
-    qualifies = ibis.literal(True)
-    for condition in cared.conditions:
-        value = compile_expression(condition.expression, joined, on, parameters, conditions)
-        conditions[condition.name] = value.fill_null(False)
-        qualifies = qualifies & conditions[condition.name]
+    qualifies = all_met(cared.conditions, joined, on, parameters)
     chosen = joined.filter(qualifies).select("carer_iin", "cared_iin", "care_since")
     if cared.earliest_carer_only:
         rank = ibis.row_number().over(
@@ -355,19 +350,23 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
         never = {condition.name: ibis.literal(False) for condition in programme.conditions}
         return never, ibis.literal(False), ibis.null().cast("int64")
     parameters = parameters_on(programme, on)
+    # Later expressions read a condition as it is (unknown when a value is missing); its
+    # column, like the eligibility, counts unknown as not met (see ``decided``).
     conditions: dict[str, Any] = {}
     for condition in programme.conditions:
-        value = compile_expression(condition.expression, table, on, parameters, conditions)
-        conditions[condition.name] = value.fill_null(False)
+        conditions[condition.name] = compile_expression(
+            condition.expression, table, on, parameters, conditions
+        )
+    met = {name: decided(value) for name, value in conditions.items()}
 
     if programme.eligible is None:
         eligible = ibis.literal(True)
-        for value in conditions.values():
+        for value in met.values():
             eligible = eligible & value
     else:
-        eligible = compile_expression(
-            programme.eligible, table, on, parameters, conditions
-        ).fill_null(False)
+        eligible = decided(
+            compile_expression(programme.eligible, table, on, parameters, conditions)
+        )
 
     if programme.amount is None:
         amount = ibis.null().cast("int64")
@@ -376,7 +375,32 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
         if programme.amount.type == Type.DECIMAL:
             raw = raw.round(0)
         amount = ibis.ifelse(eligible, raw.cast("int64"), ibis.null().cast("int64"))
-    return conditions, eligible, amount
+    return met, eligible, amount
+
+
+def decided(test: Any) -> Any:
+    """A test as a decision: met only when true; unknown (a value it reads is missing) is not
+    met. Applied where a test becomes a decision (a condition's column, the eligibility, a cared
+    person or a member counting, ``if_``), never inside an expression, so that ``not c`` for a
+    named condition ``c`` is ``not (c's expression)``: both unknown, both not met."""
+    return test.fill_null(False)
+
+
+def all_met(
+    conditions: tuple[Condition, ...],
+    table: Any,
+    on: datetime.date,
+    parameters: Mapping[str, tuple[Any, Type]],
+) -> Any:
+    """Whether every condition of a ``cared`` or ``members`` section is met for a row."""
+    known: dict[str, Any] = {}
+    qualifies = ibis.literal(True)
+    for condition in conditions:
+        known[condition.name] = compile_expression(
+            condition.expression, table, on, parameters, known
+        )
+        qualifies = qualifies & decided(known[condition.name])
+    return qualifies
 
 
 def programme_table(

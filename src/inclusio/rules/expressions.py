@@ -16,13 +16,15 @@ from __future__ import annotations
 import ast
 import datetime
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
 from inclusio.rules.errors import RuleError
+from inclusio.rules.reading import number_bounds
 
 
 class Type(StrEnum):
@@ -86,11 +88,21 @@ class Expression:
         return self.line + getattr(node, "lineno", 1) - 1
 
 
+MAX_EXPRESSION_LENGTH = 4_000  # characters; the country's longest expression has 160
+MAX_EXPRESSION_DEPTH = 40  # levels of the tree: brackets, calls, and one per chained operator
+MAX_EXPRESSION_NODES = 1_000  # names, literals, operators and calls
+
+
 def parse_expression(source: str, *, file: str = "<rule>", line: int = 1) -> ast.expr:
-    """Parse ``source`` into a Python expression tree; syntax errors carry file and line."""
+    """Parse ``source`` into a Python expression tree; syntax errors carry file and line.
+
+    The size, the nesting and the characters are measured before Python's parser sees the text
+    (it fails with RecursionError or MemoryError on deep nesting), and the tree after it.
+    """
     text = source.strip()
     if not text:
         raise RuleError("empty expression", file=file, line=line)
+    _measure(text, file, line)
     try:
         # Parentheses let an expression span several lines; they add no line.
         tree = ast.parse("(" + text + "\n)", mode="eval")
@@ -101,7 +113,94 @@ def parse_expression(source: str, *, file: str = "<rule>", line: int = 1) -> ast
                 "imports are not allowed in an expression", file=file, line=where
             ) from None
         raise RuleError(f"not a valid expression: {error.msg}", file=file, line=where) from None
+    except (RecursionError, MemoryError):  # a second lock: _measure refuses these first
+        raise RuleError(_TOO_DEEP, file=file, line=line) from None
+    _measure_tree(tree.body, text, file, line)
     return tree.body
+
+
+_TOO_DEEP = (
+    f"the expression is nested too deeply (at most {MAX_EXPRESSION_DEPTH} levels; each "
+    "bracket, call and chained operator is one): split it with parameters or named conditions"
+)
+
+
+def _code(text: str) -> Iterator[tuple[int, str]]:
+    """The characters of ``text`` outside quoted texts and comments, with their index."""
+    index, end = 0, len(text)
+    while index < end:
+        character = text[index]
+        if character in "'\"":
+            quote = (
+                text[index : index + 3] if text[index : index + 3] in ("'''", '"""') else character
+            )
+            index += len(quote)
+            while index < end and not text.startswith(quote, index):
+                index += 2 if text[index] == "\\" else 1
+            index += len(quote)
+        elif character == "#":
+            while index < end and text[index] != "\n":
+                index += 1
+        else:
+            yield index, character
+            index += 1
+
+
+def _measure(text: str, file: str, line: int) -> None:
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise RuleError(
+            f"the expression is {len(text):,} characters long (at most "
+            f"{MAX_EXPRESSION_LENGTH:,}): split it with parameters or named conditions",
+            file=file,
+            line=line,
+        )
+    depth = 0
+    for index, character in _code(text):
+        where = line + text.count("\n", 0, index)
+        if not character.isascii():
+            name = unicodedata.name(character, "")
+            raise RuleError(
+                f"only ASCII outside quoted texts: {character!r} (U+{ord(character):04X} {name}) "
+                "is not a letter of a name or an operator; names are a-z, 0-9 and '_'",
+                file=file,
+                line=where,
+            )
+        if character in "([":
+            depth += 1
+        elif character in ")]":
+            depth -= 1
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise RuleError(_TOO_DEEP, file=file, line=where)
+
+
+def _measure_tree(tree: ast.expr, text: str, file: str, line: int) -> None:
+    """The tree's depth and size, and its number literals within what an amount column holds."""
+    nodes = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        where = line + getattr(node, "lineno", 1) - 1
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise RuleError(_TOO_DEEP, file=file, line=where)
+        if nodes > MAX_EXPRESSION_NODES:
+            raise RuleError(
+                f"the expression has more than {MAX_EXPRESSION_NODES:,} names, literals and "
+                "operators: split it with parameters or named conditions",
+                file=file,
+                line=line,
+            )
+        if isinstance(node, ast.Constant) and not isinstance(node.value, bool | str):
+            if isinstance(node.value, int):
+                number_bounds(Decimal(node.value), str(node.value), file, where)
+            elif isinstance(node.value, float):
+                literal = ast.get_source_segment("(" + text + "\n)", node) or repr(node.value)
+                try:
+                    number = Decimal(literal.replace("_", ""))
+                except InvalidOperation:  # pragma: no cover - ast accepted it as a float
+                    number = Decimal(repr(node.value))
+                number_bounds(number, literal, file, where)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 def check_expression(

@@ -146,11 +146,13 @@ def read_aggregates(
     zero: frozenset[str],
 ) -> dict[str, MemberAggregate]:
     """``aggregates``: ``name: call`` entries; each name joins ``taken`` (the family's names)."""
-    from inclusio.rules.loader import expression_line, mapping  # the loader imports this module
+    # The loader imports this module.
+    from inclusio.rules.loader import MAX_CONDITIONS, at_most, expression_line, mapping
 
     entries = mapping(node, reader.file, "aggregates")
     if not entries:
         raise reader.fail(node, "aggregates: at least one")
+    at_most(len(entries), MAX_CONDITIONS, "aggregates", node, reader.file)
     result: dict[str, MemberAggregate] = {}
     for name, (key_node, value_node) in entries.items():
         # A family-level name: it must not hide a member's column or condition either.
@@ -287,15 +289,16 @@ def family_reductions(
     """A family programme's per-family reductions over ``table`` (persons), for a group-by on
     ``family_id``: ``member_count``, each aggregate, and ``family_income`` with an ``income``
     section. Every one adds up over two parts of a family but the ``min``/``max`` aggregates."""
-    from inclusio.rules.compiler import compile_expression
+    from inclusio.rules.compiler import compile_expression, decided
     from inclusio.rules.loader import MEMBER_COUNT
 
-    conditions: dict[str, Any] = {}
+    conditions: dict[str, Any] = {}  # as later expressions read them: unknown stays unknown
     qualifies = ibis.literal(True)
     for condition in members.conditions:
-        value = compile_expression(condition.expression, table, on, parameters, conditions)
-        conditions[condition.name] = value.fill_null(False)
-        qualifies = qualifies & conditions[condition.name]
+        conditions[condition.name] = compile_expression(
+            condition.expression, table, on, parameters, conditions
+        )
+        qualifies = qualifies & decided(conditions[condition.name])
     result = {MEMBER_COUNT: table.family_id.count(where=qualifies)}
     result.update(reductions(members.aggregates, table, on, parameters, conditions))
     if members.income is not None:

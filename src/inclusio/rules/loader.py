@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import keyword
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
@@ -27,6 +28,7 @@ from inclusio.rules.families import (
 )
 from inclusio.rules.periods import read_period
 from inclusio.rules.rates import RATE, check_rate
+from inclusio.rules.reading import compose, line_of, read_text, scalar, shown
 from inclusio.snapshot.contract import SCHEMAS
 
 if TYPE_CHECKING:
@@ -72,6 +74,45 @@ _CARED_KEYS = frozenset({"conditions", "earliest_carer_only"})
 _MEMBERS_KEYS = frozenset({"conditions", "aggregates", "income"})
 # The rule-language type of a shared parameter's kind (inclusio.countries.shared.KINDS).
 SHARED_KINDS = {"money": Type.INT, "decimal": Type.DECIMAL}
+# Ids and names are ASCII: a full-width "ａdult" would otherwise be another id than "adult" in a
+# file and the same name once Python's parser folds it (NFKC) in an expression.
+_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
+MAX_NAME_LENGTH = 64
+MAX_CONDITIONS = 100  # per section (the programme's, cared, members); the largest file has 4
+MAX_PARAMETERS = 100  # a file's own and shared parameters together
+MAX_PARAMETER_VALUES = 200  # dated values of one parameter: monthly for sixteen years
+
+
+def is_name(text: str) -> bool:
+    """``lower_case_with_underscores`` in ASCII, at least one letter, not a Python keyword."""
+    return (
+        bool(_NAME.match(text))
+        and any(c.isalpha() for c in text)
+        and len(text) <= MAX_NAME_LENGTH
+        and not keyword.iskeyword(text)
+    )
+
+
+def name_problem(text: str) -> str:
+    """Why ``text`` is not a name, for the message."""
+    odd = next((c for c in text if not c.isascii()), None)
+    if odd is not None:
+        return (
+            f"{shown(text)!r}: names are ASCII only (lower-case letters a-z, digits, '_'); "
+            f"{odd!r} is U+{ord(odd):04X}"
+        )
+    if len(text) > MAX_NAME_LENGTH:
+        return f"{shown(text)!r}: a name has at most {MAX_NAME_LENGTH} characters"
+    if keyword.iskeyword(text):
+        return f"{text!r} is a word of the rule language, not a name"
+    return f"{shown(text)!r}: names must be lower_case_with_underscores"
+
+
+def at_most(count: int, limit: int, what: str, node: Node, file: str) -> None:
+    if count > limit:
+        raise RuleError(
+            f"too many {what}: {count:,} (at most {limit:,})", file=file, line=line_of(node)
+        )
 
 
 def arrow_type(data_type: pa.DataType) -> Type:
@@ -219,7 +260,7 @@ class Programme:
 
 def load_programme(path: Path | str, *, shared: SharedParameters | None = None) -> Programme:
     path = Path(path)
-    return load_programme_text(path.read_text(encoding="utf-8"), file=str(path), shared=shared)
+    return load_programme_text(read_text(path), file=str(path), shared=shared)
 
 
 def load_programme_text(
@@ -234,7 +275,7 @@ def load_rule_file(
 ) -> Programme | Assessment:
     """A programme or an assessment, by the file's ``kind``."""
     path = Path(path)
-    return load_rule_text(path.read_text(encoding="utf-8"), file=str(path), shared=shared)
+    return load_rule_text(read_text(path), file=str(path), shared=shared)
 
 
 def load_rule_text(
@@ -258,31 +299,6 @@ def rule_kind(root: Node, file: str) -> str:
     if kind not in KINDS:
         raise RuleError(f"kind must be one of {', '.join(KINDS)}", file=file, line=line_of(node))
     return str(kind)
-
-
-def compose(text: str, file: str) -> Node:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise RuleError(f"not valid YAML: {error.problem}", file=file, line=line) from None
-    if root is None:
-        raise RuleError("the file is empty", file=file, line=1)
-    return root
-
-
-def line_of(node: Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def scalar(node: Node, file: str) -> Any:
-    """A scalar's value; floats are read as exact decimals from their text."""
-    if not isinstance(node, ScalarNode):
-        raise RuleError("expected a single value here", file=file, line=line_of(node))
-    if node.tag == "tag:yaml.org,2002:float":
-        return Decimal(node.value.replace("_", ""))
-    # A fresh constructor each time: a shared one would keep every node it ever built.
-    return yaml.SafeLoader("").construct_object(node, deep=True)
 
 
 def mapping(node: Node, file: str, what: str) -> dict[str, tuple[Node, Node]]:
@@ -360,8 +376,8 @@ class _Reader:
                 raise self.fail(root, f"missing key {key!r}")
 
         programme_id = self.text(top["id"][1], "id")
-        if not programme_id.isidentifier() or not programme_id.islower():
-            raise self.fail(top["id"][1], "id must be lower_case_with_underscores")
+        if not is_name(programme_id):
+            raise self.fail(top["id"][1], "id: " + name_problem(programme_id))
         titles = {}
         entries = mapping(top["titles"][1], self.file, "titles")
         for language in LANGUAGES:
@@ -451,6 +467,15 @@ class _Reader:
             if section is not None:
                 explainable += [c.name for c in section.conditions]
         explain = self.explain(top["explain"][1], explainable) if "explain" in top else {}
+        sections = [section.conditions for section in (cared, members) if section is not None]
+        for condition in itertools.chain(*sections, conditions):
+            if condition.name not in explain:
+                raise RuleError(
+                    f"explain: the condition {condition.name!r} has no plain-language text; "
+                    "every condition is explained to the person, in kk, ru and en",
+                    file=self.file,
+                    line=condition.expression.line,
+                )
 
         return Programme(
             id=programme_id,
@@ -546,6 +571,7 @@ class _Reader:
                 else ("a programme needs at least one condition")
             )
             raise self.fail(node, empty)
+        at_most(len(entries), MAX_CONDITIONS, f"{where}", node, self.file)
         label = f"{section} condition" if section else "condition"
         conditions: list[Condition] = []
         for name, (key_node, value_node) in entries.items():
@@ -582,8 +608,8 @@ class _Reader:
         return Cared(conditions, earliest, line_of(node))
 
     def new_name(self, name: str, node: Node, names: dict[str, Type]) -> None:
-        if not name.isidentifier() or not name.islower():
-            raise self.fail(node, f"{name!r}: names must be lower_case_with_underscores")
+        if not is_name(name):
+            raise self.fail(node, name_problem(name))
         if name in RESERVED:
             raise self.fail(node, f"{name!r} is reserved for the result columns")
         if name in names:
@@ -607,6 +633,9 @@ class _Reader:
         result = self.shared_parameters(top["shared"][1], names) if "shared" in top else {}
         if "parameters" in top:
             result.update(self.parameters(top["parameters"][1], names))
+        if len(result) > MAX_PARAMETERS:
+            where = top["parameters"][1] if "parameters" in top else top["shared"][1]
+            at_most(len(result), MAX_PARAMETERS, "parameters", where, self.file)
         return result
 
     def shared_parameters(self, node: Node, names: dict[str, Type]) -> dict[str, Parameter]:
@@ -650,6 +679,8 @@ class _Reader:
                     value_node,
                     f"parameter {name!r}: a list of {{effective, value, reference}} entries",
                 )
+            count = len(value_node.value)
+            at_most(count, MAX_PARAMETER_VALUES, f"values of {name!r}", value_node, self.file)
             values: list[ParameterValue] = []
             kinds: set[Type] = set()
             for item in value_node.value:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment
+from inclusio.rules.errors import RuleError
 from inclusio.rules.exclusive import check_groups
-from inclusio.rules.loader import Programme, load_rule_file
+from inclusio.rules.loader import Programme, load_rule_file, mapping
+from inclusio.rules.reading import compose, line_of, read_text
 
 TEST_SUFFIX = ".test.yaml"
 
@@ -29,12 +31,33 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if not p.name.endswith(TEST_SUFFIX))
 
 
+def id_line(path: Path | str) -> int:
+    """The line of a rule file's ``id`` (the file has loaded, so it has one)."""
+    top = mapping(compose(read_text(path), str(path)), str(path), "a rule file")
+    return line_of(top["id"][1]) if "id" in top else 1
+
+
+def same_id(rule: Programme | Assessment, first: Programme | Assessment) -> RuleError:
+    """Two files with one id: which is in force would depend on the order they are read."""
+    return RuleError(
+        f"the id {rule.id!r} is also the id of {first.file} (line {id_line(first.file)}): "
+        "each programme or assessment has one file; rename or remove one of them",
+        file=rule.file,
+        line=id_line(rule.file),
+    )
+
+
 def load_rules(paths: list[Path], shared: SharedParameters) -> RuleSet:
-    """Every file, its ``shared`` names read from ``shared`` (the country's parameters)."""
+    """Every file, its ``shared`` names read from ``shared`` (the country's parameters); two
+    files with the same id are refused, naming both."""
     programmes: list[Programme] = []
     assessments: list[Assessment] = []
+    seen: dict[str, Programme | Assessment] = {}
     for path in paths:
         rule = load_rule_file(path, shared=shared)
+        if rule.id in seen:
+            raise same_id(rule, seen[rule.id])
+        seen[rule.id] = rule
         if isinstance(rule, Programme):
             programmes.append(rule)
         else:
