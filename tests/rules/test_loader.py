@@ -269,6 +269,8 @@ def test_a_value_may_be_marked_illustrative_with_true_or_false_only() -> None:
         - {effective: 2024-01-01, value: 0.8, reference: the law}
     conditions:
       some: share > 0.5
+    explain:
+      some: {kk: Иә., ru: Да., en: Yes.}
     """
     share = load(body).parameters["share"]
     assert [v.illustrative for v in share.values] == [True, False]
