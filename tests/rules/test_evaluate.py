@@ -121,7 +121,7 @@ def test_a_failing_case_is_reported_with_its_line(tmp_path: Path) -> None:
 LANGUAGE = """\
 id: language
 titles: {kk: Тіл, ru: Язык, en: Language}
-reference: none
+reference: {kk: "none", ru: "none", en: "none"}
 entity: person
 parameters:
   half:

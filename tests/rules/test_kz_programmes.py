@@ -76,7 +76,7 @@ def test_a_programme_that_copies_a_shared_parameter_is_refused(tmp_path: Path) -
     )
     with pytest.raises(RuleError, match="'subsistence_minimum' is a shared parameter") as refusal:
         load_rule_text(copied, file="copy.yaml", shared=SHARED)
-    assert refusal.value.file == "copy.yaml" and refusal.value.line == 20
+    assert refusal.value.file == "copy.yaml" and refusal.value.line == 33
 
 
 def test_a_programme_that_names_an_unknown_shared_parameter_is_refused_at_load() -> None:
@@ -87,7 +87,7 @@ def test_a_programme_that_names_an_unknown_shared_parameter_is_refused_at_load()
     with pytest.raises(RuleError) as refusal:
         load_rule_text(text, file="unknown.yaml", shared=SHARED)
     assert str(refusal.value) == (
-        "unknown.yaml:19: unknown shared parameter 'minimum_wage' "
+        "unknown.yaml:32: unknown shared parameter 'minimum_wage' "
         "(the country's are: monthly_calculation_index, subsistence_minimum)"
     )
     with pytest.raises(RuleError, match="unknown shared parameter 'subsistence_minimum'"):
@@ -134,7 +134,7 @@ def test_the_command_runs_every_kz_programme() -> None:
 FAILING_PROGRAMME = """\
 id: failing
 titles: {kk: k, ru: r, en: e}
-reference: a test
+reference: {kk: "a test", ru: "a test", en: "a test"}
 entity: person
 conditions:
   group_1: category == "I"

@@ -106,7 +106,7 @@ class Level:
 class Assessment:
     id: str
     titles: dict[str, str]
-    reference: str
+    reference: dict[str, str]  # per language
     parameters: dict[str, Parameter]
     member_conditions: tuple[Condition, ...]
     aggregates: dict[str, Aggregate]  # in file order
@@ -144,7 +144,7 @@ class _AssessmentReader(_Reader):
         if not assessment_id.isidentifier() or not assessment_id.islower():
             raise self.fail(top["id"][1], "id must be lower_case_with_underscores")
         titles = self.languages(top["titles"][1], "titles")
-        reference = self.text(top["reference"][1], "reference")
+        reference = self.languages(top["reference"][1], "reference")
         if scalar(top["entity"][1], self.file) != "family":
             raise self.fail(top["entity"][1], "an assessment's entity must be 'family'")
 

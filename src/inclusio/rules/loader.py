@@ -90,12 +90,18 @@ def cared_columns() -> dict[str, Type]:
     return columns
 
 
+# A legal reference: per language of LANGUAGES; a shared parameter's is one text, as entered.
+Reference = dict[str, str] | str
+
+
 @dataclass(frozen=True)
 class ParameterValue:
     effective: datetime.date
     value: Any
-    reference: str
+    reference: Reference
     line: int
+    # A value the law does not give (the demonstration's example): pages say so in plain words.
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,7 @@ class Programme:
 
     id: str
     titles: dict[str, str]
-    reference: str
+    reference: dict[str, str]  # per language of LANGUAGES
     entity: str
     parameters: dict[str, Parameter]
     conditions: tuple[Condition, ...]
@@ -344,7 +350,7 @@ class _Reader:
             if language not in entries:
                 raise self.fail(top["titles"][1], f"titles: missing {language!r}")
             titles[language] = self.text(entries[language][1], f"titles.{language}")
-        reference = self.text(top["reference"][1], "reference")
+        reference = self.languages(top["reference"][1], "reference")
         entity_node = top["entity"][1]
         entity = scalar(entity_node, self.file)
         if entity not in ENTITIES:
@@ -456,6 +462,13 @@ class _Reader:
                 raise self.fail(node, f"{what}: missing {language!r}")
             texts[language] = self.text(entries[language][1], f"{what}.{language}")
         return texts
+
+    def reference(self, node: Node, what: str) -> Reference:
+        """A parameter value's reference: ``{kk, ru, en}``, or one text that reads the same in
+        every language (a law's number and date)."""
+        if isinstance(node, MappingNode):
+            return self.languages(node, what)
+        return self.text(node, what)
 
     def members(
         self, node: Node, parameters: dict[str, Parameter], zero: frozenset[str]
@@ -596,7 +609,7 @@ class _Reader:
                 for key in ("effective", "value", "reference"):
                     if key not in entry:
                         raise self.fail(item, f"parameter {name!r}: missing {key!r}")
-                extra = set(entry) - {"effective", "value", "reference", "note"}
+                extra = set(entry) - {"effective", "value", "reference", "illustrative"}
                 if extra:
                     raise self.fail(item, f"parameter {name!r}: unknown keys {sorted(extra)}")
                 effective = self.date(entry["effective"][1], "effective")
@@ -610,8 +623,18 @@ class _Reader:
                         f"parameter {name!r}: value must be a number, bool, text or date",
                     )
                 kinds.add(kind)
-                reference = self.text(entry["reference"][1], "reference")
-                values.append(ParameterValue(effective, value, reference, line_of(item)))
+                reference = self.reference(entry["reference"][1], f"parameter {name!r}: reference")
+                illustrative = False
+                if "illustrative" in entry:
+                    illustrative = scalar(entry["illustrative"][1], self.file)
+                    if not isinstance(illustrative, bool):
+                        raise self.fail(
+                            entry["illustrative"][1],
+                            f"parameter {name!r}: illustrative must be true or false",
+                        )
+                values.append(
+                    ParameterValue(effective, value, reference, line_of(item), illustrative)
+                )
             values.sort(key=lambda v: v.effective)
             for before, after in itertools.pairwise(values):
                 if before.effective == after.effective:
@@ -621,7 +644,9 @@ class _Reader:
             if kinds == {Type.INT, Type.DECIMAL}:
                 kind = Type.DECIMAL
                 values = [
-                    ParameterValue(v.effective, Decimal(v.value), v.reference, v.line)
+                    ParameterValue(
+                        v.effective, Decimal(v.value), v.reference, v.line, v.illustrative
+                    )
                     for v in values
                 ]
             elif len(kinds) == 1:
