@@ -108,7 +108,8 @@ def test_brackets_are_kept_where_they_change_the_result() -> None:
 
 def test_a_branch_on_age_and_dates_is_pruned_with_the_persons_values() -> None:
     by_age = programme(
-        'if_(age(birth_date) < 18 and screening_date >= date("2023-01-01"), minimum * rate, minimum)'
+        'if_(age(birth_date) < 18 and screening_date >= date("2023-01-01"),'
+        " minimum * rate, minimum)"
     )
     young = computation(
         by_age, ON, {"minimum": 43407, "rate": "0.5"}, {"birth_date": "2010-05-17"}, 21704, english
