@@ -126,7 +126,7 @@ families AS (
     FROM read_parquet($families) f LEFT JOIN per_family USING (family_id)
 ),
 scored AS (
-    SELECT family_id, housing_members >= 1 AS housing_priority,
+    SELECT family_id, housing_members, housing_members >= 1 AS housing_priority,
         income_total < {SUBSISTENCE_MINIMUM} * members AS income_below_subsistence,
         income_total * 2 < {SUBSISTENCE_MINIMUM} * members AS income_below_half_subsistence,
         employed_adults = 0 AS no_employed_adult,
@@ -170,13 +170,27 @@ def _reasons(*pairs: tuple[str, str]) -> str:
     )
 
 
+def _inputs(name: str | None = None, value: str = "") -> str:
+    """The subject's own values the explanation shows (``results.inputs``): one, or none."""
+    if name is None:
+        return "CAST([] AS STRUCT(name VARCHAR, value VARCHAR)[])"
+    return f"[{{'name': '{name}', 'value': CAST({value} AS VARCHAR)}}]"
+
+
 def _results_sql(parameters: dict[str, str]) -> str:
+    inputs = {
+        "child_disability_carer_benefit": _inputs("cared_count", "children_cared"),
+        "disability_benefit": _inputs("category", "category"),
+        "group1_carer_allowance": _inputs("cared_count", "group1_cared"),
+        "state_health_insurance_contribution": _inputs("cared_count", "insured_cared"),
+    }
+
     def person(programme: str, eligible: str, amount: str, *reasons: tuple[str, str]) -> str:
         return (
             f"SELECT iin AS subject_id, 'person' AS subject_kind, '{programme}' AS programme, "
             f"{eligible} AS eligible, CAST({amount} AS BIGINT) AS amount_kzt, "
-            f"{_reasons(*reasons)} AS reasons, {parameters[programme]} AS parameters "
-            "FROM kept_person"
+            f"{_reasons(*reasons)} AS reasons, {parameters[programme]} AS parameters, "
+            f"{inputs.get(programme, _inputs())} AS inputs FROM kept_person"
         )
 
     sm = SUBSISTENCE_MINIMUM
@@ -236,7 +250,8 @@ def _results_sql(parameters: dict[str, str]) -> str:
         ),
         "SELECT CAST(family_id AS VARCHAR), 'family', 'housing_priority', housing_priority, "
         f"CAST(NULL AS BIGINT), {_reasons(('member_with_disability', 'housing_priority'))}, "
-        f"{parameters['housing_priority']} FROM kept_family WHERE housing_priority",
+        f"{parameters['housing_priority']}, {_inputs('member_count', 'housing_members')} "
+        "FROM kept_family WHERE housing_priority",
     ]
     return " UNION ALL ".join(parts) + " ORDER BY subject_kind, subject_id, programme"
 

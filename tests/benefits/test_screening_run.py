@@ -378,3 +378,42 @@ def test_a_lapsed_status_and_a_repealed_programme_say_why_in_every_language(
         html = client.get(url).content.decode()
         assert text in html, language
         assert "Not true:" not in html  # no condition was checked out of force
+
+
+def test_a_carer_reads_the_conditions_each_child_is_checked_against_and_the_count(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path, client: Client
+) -> None:
+    directory = copy_programmes(tmp_path / "carer", "child_disability_carer_benefit")
+    assert programmes_load(actor=SYSTEM, directory=directory).loaded
+    parent = person_with_account("parent")
+    child = new_iin()
+    snapshot = Snapshot()
+    snapshot.person(parent.iin, family_id=7)
+    snapshot.person(
+        child, category="child", family_id=7, role="child", birth_date=ON.replace(year=2015)
+    )
+    snapshot.care.append(
+        {
+            "carer_iin": parent.iin,
+            "cared_iin": child,
+            "relation": "parent",
+            "since": ON.replace(year=2015),
+        }
+    )
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "carer"), on=ON)
+    offer = _proposals(run)[(parent.iin, "child_disability_carer_benefit")]
+    assert offer.inputs == [{"name": "cared_count", "value": "1"}]
+    client.force_login(parent.user)
+    html = client.get(f"/en/benefits/offers/{offer.pk}/why/").content.decode()
+    assert "The persons you care for" in html
+    assert "Each person you care for is checked against these conditions:" in html
+    assert "<li>The child is under 18.</li>" in html
+    assert "Persons you care for who meet all of them: 1." in html
+    amount = f"{offer.amount_kzt:,}"
+    assert f"How your amount is counted: 1 × 1.61 × 43,407 = {amount} tenge." in html
+    assert child not in html  # a count, never the child's data
+    with translation.override("kk"):
+        url = reverse("benefits:offer_why", args=[offer.pk])
+    kazakh = client.get(url).content.decode()
+    assert "Сіз күтетін адамдар" in kazakh and "<li>Бала 18 жасқа толмаған.</li>" in kazakh
+    assert "1 × 1,61 × 43\u00a0407" in kazakh
