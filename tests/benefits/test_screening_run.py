@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from inclusio.benefits import bulk
+from inclusio.benefits.messaging import message_text
 from inclusio.benefits.models import (
     WELLBEING_LEVELS,
     Award,
@@ -341,7 +342,13 @@ def test_a_lapsed_status_and_a_repealed_programme_say_why_in_every_language(
     ]
     assert ended.inputs == [{"name": "category", "value": "II"}]
     repealed = made[(holder.iin, "free_legal_aid")]
-    assert repealed.kind == "ended" and repealed.parameters == {}
+    # out of force, no condition is checked: none is said to have failed
+    assert repealed.kind == "ended" and repealed.parameters == {} and repealed.reasons == []
+    told = Message.objects.get(proposal=repealed)
+    assert message_text(told, "en").endswith("ends. The decision says why.")
+    assert message_text(Message.objects.get(proposal=ended), "en").endswith(
+        "you no longer meet its conditions."
+    )
 
     decision = Award.objects.get(person=lapsed, programme__code="disability_benefit").ended_by
     assert decision is not None

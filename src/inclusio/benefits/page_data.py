@@ -417,7 +417,7 @@ def _actions(explained: Any, pending: bool, cash: bool) -> list[str]:
 
 def _computation(explained: selectors.Explanation) -> Computed:
     """The amount with the person's own values, the branches they do not take left out."""
-    rule = selectors.rule_version(explained.version_id)
+    rule = explained.rule
     if rule is None or explained.amount_kzt is None or explained.screening_date is None:
         return Computed("")
     values = {p.name: p.value for p in explained.parameters}

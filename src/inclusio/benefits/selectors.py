@@ -88,6 +88,7 @@ class Explanation:
     valid_until: dt.date | None = None
     inputs: dict[str, str] = field(default_factory=dict)  # the person's own values, as text
     per_person: PerPerson | None = None
+    rule: RuleProgramme | None = field(default=None, compare=False)  # the version's rule file
 
 
 @dataclass(frozen=True)
@@ -200,28 +201,32 @@ def explanation_data(proposal: Proposal) -> dict[str, Any]:
     }
 
 
-_rules_cache: dict[int, RuleProgramme | None] = {}
+_rules_cache: dict[tuple[int, str], RuleProgramme | None] = {}
 
 
-def rule_version(version_id: int | None) -> RuleProgramme | None:
+def rule_version(version_id: int | None, sha256: str = "") -> RuleProgramme | None:
     """The rule file of a programme version, loaded: its plain-language texts (``explain``), its
     per-person conditions, its amount and its period of validity.
 
     Versions are never edited, so what is read once stays true. A stored version was checked
     when it was loaded; one the loader now refuses is None (names are shown instead of texts).
+    The text's SHA-256, when the caller has it, is part of the key: a version read once is
+    never mistaken for another.
     """
     if version_id is None:
         return None
-    if version_id not in _rules_cache:
-        version = ProgrammeVersion.objects.filter(pk=version_id).first()
+    key = (version_id, sha256)
+    if key not in _rules_cache:
+        versions = ProgrammeVersion.objects.filter(pk=version_id)
+        version = (versions.filter(sha256=sha256) if sha256 else versions).first()
         rule = None
         if version is not None:
             with contextlib.suppress(RuleError):
                 rule = load_programme_text(
                     version.text, file=version.file, shared=shared_parameters()
                 )
-        _rules_cache[version_id] = rule
-    return _rules_cache[version_id]
+        _rules_cache[key] = rule
+    return _rules_cache[key]
 
 
 def _sentence(explain: dict[str, dict[str, str]], name: str, language: str) -> str:
@@ -276,7 +281,9 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
         outcome, decided_at = "", None
     titles = data.get("titles") or {}
     version_id = data.get("version_id")
-    rule = rule_version(version_id if isinstance(version_id, int) else None)
+    rule = rule_version(
+        version_id if isinstance(version_id, int) else None, str(data.get("rule_sha256", ""))
+    )
     explain = rule.explain if rule is not None else {}
     screening_date = _date(data.get("screening_date"))
     in_force = rule is None or screening_date is None or rule.in_force(screening_date)
@@ -324,6 +331,7 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
         valid_until=rule.valid_until if rule is not None else None,
         inputs=inputs,
         per_person=_per_person(rule, inputs, language) if in_force else None,
+        rule=rule,
     )
 
 

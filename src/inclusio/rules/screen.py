@@ -30,7 +30,9 @@ eligible        bool
 amount_kzt      int64                                  whole tenge; null for an entitlement
                                                        without money and when not eligible
 reasons         list<struct<condition: string,         each condition of the programme, in the
-                met: bool>>                            order of the rule file, and its truth
+                met: bool>>                            order of the rule file, and its truth;
+                                                       empty out of the programme's validity
+                                                       (no condition is checked)
 parameters      string (JSON)                          ``{name: {"value", "effective",
                                                        "reference", "illustrative"?}}``: the
                                                        parameter values in force on the date;
@@ -234,7 +236,9 @@ def _wide(
         conditions, eligible, amount = outcome(programme, view, on)
         prefix = f"p{index}_"
         names = []
-        for position, (name, value) in enumerate(conditions.items()):
+        # Out of its period of validity no condition is checked: the row has no reasons.
+        checked = conditions.items() if programme.in_force(on) else ()
+        for position, (name, value) in enumerate(checked):
             columns[f"{prefix}c{position}"] = value
             names.append((name, f"{prefix}c{position}"))
         columns[f"{prefix}eligible"] = eligible
