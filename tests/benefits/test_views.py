@@ -14,6 +14,7 @@ from inclusio.benefits.models import (
     Message,
     PaymentAccount,
     Payroll,
+    Programme,
     Proposal,
 )
 from inclusio.benefits.selectors import explanation_data
@@ -233,6 +234,32 @@ def test_why_an_offer_is_made_in_plain_words(client: Client) -> None:
     assert "Социальный кодекс Республики Казахстан от 20 апреля 2023 года № 224-VII" in russian
     assert "1,16 × 43\u00a0407 = 50\u00a0352" in russian
     assert "Social Code" not in russian
+    assert "Это число — пример для этой демонстрации; настоящее значение устанавливает закон." in (
+        russian
+    )
+    assert "Бұл сан — осы көрсетілімде қолданылатын мысал; нақтысын заң белгілейді." in kazakh
+
+
+def test_why_a_family_benefit_counts_the_members(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person, "free_legal_aid")
+    housing = Programme.objects.get(code="housing_priority")
+    Proposal.objects.filter(pk=offer.pk).update(
+        programme=housing,
+        version=housing.active_version,
+        subject_kind="family",
+        reasons=[{"condition": "member_with_disability", "met": True}],
+        inputs=[{"name": "member_count", "value": "2"}],
+    )
+    client.force_login(trio.person.user)
+    why = page(client, f"/en/benefits/offers/{offer.pk}/why/")
+    assert '<h2 id="per-person-heading">The members of your family</h2>' in why
+    assert "<li>This person has disability group I or II, or is a child under 18.</li>" in why
+    assert "Members of your family who meet all of them: 2." in why
+    with override("ru"):
+        russian = page(client, f"/ru/benefits/offers/{offer.pk}/why/")
+    assert "Членов вашей семьи, которые отвечают им всем: 2." in russian
+    assert "Закон Республики Казахстан от 16 апреля 1997 года № 94-I" in russian
 
 
 def test_why_a_benefit_ended(client: Client) -> None:
