@@ -129,7 +129,7 @@ families AS (
     FROM read_parquet($families) f LEFT JOIN per_family USING (family_id)
 ),
 scored AS (
-    SELECT family_id, housing_members >= 1 AS housing_priority,
+    SELECT family_id, housing_members, housing_members >= 1 AS housing_priority,
         -- Targeted social assistance: income per member (earnings and pensions: the benefits
         -- paid are disregarded) under the poverty line, paid the difference for every member.
         coalesce(persons > 0 AND income_total < {POVERTY_LINE} * persons, false) AS poor,
@@ -177,13 +177,27 @@ def _reasons(*pairs: tuple[str, str]) -> str:
     )
 
 
+def _inputs(name: str | None = None, value: str = "") -> str:
+    """The subject's own values the explanation shows (``results.inputs``): one, or none."""
+    if name is None:
+        return "CAST([] AS STRUCT(name VARCHAR, value VARCHAR)[])"
+    return f"[{{'name': '{name}', 'value': CAST({value} AS VARCHAR)}}]"
+
+
 def _results_sql(parameters: dict[str, str]) -> str:
+    inputs = {
+        "child_disability_carer_benefit": _inputs("cared_count", "children_cared"),
+        "disability_benefit": _inputs("category", "category"),
+        "group1_carer_allowance": _inputs("cared_count", "group1_cared"),
+        "state_health_insurance_contribution": _inputs("cared_count", "insured_cared"),
+    }
+
     def person(programme: str, eligible: str, amount: str, *reasons: tuple[str, str]) -> str:
         return (
             f"SELECT iin AS subject_id, 'person' AS subject_kind, '{programme}' AS programme, "
             f"{eligible} AS eligible, CAST({amount} AS BIGINT) AS amount_kzt, "
-            f"{_reasons(*reasons)} AS reasons, {parameters[programme]} AS parameters "
-            "FROM kept_person"
+            f"{_reasons(*reasons)} AS reasons, {parameters[programme]} AS parameters, "
+            f"{inputs.get(programme, _inputs())} AS inputs FROM kept_person"
         )
 
     sm = SUBSISTENCE_MINIMUM
@@ -243,11 +257,14 @@ def _results_sql(parameters: dict[str, str]) -> str:
         ),
         "SELECT CAST(family_id AS VARCHAR), 'family', 'housing_priority', housing_priority, "
         f"CAST(NULL AS BIGINT), {_reasons(('member_with_disability', 'housing_priority'))}, "
-        f"{parameters['housing_priority']} FROM kept_family WHERE housing_priority OR poor",
+        f"{parameters['housing_priority']}, {_inputs('member_count', 'housing_members')} "
+        "FROM kept_family WHERE housing_priority OR poor",
         "SELECT CAST(family_id AS VARCHAR), 'family', 'targeted_social_assistance', poor, "
         "CAST(CASE WHEN poor THEN poor_amount END AS BIGINT), "
         f"{_reasons(('below_poverty_line', 'poor'))}, "
-        f"{parameters['targeted_social_assistance']} "
+        f"{parameters['targeted_social_assistance']}, "
+        "[{'name': 'income_per_member', 'value': CAST(income_total / persons AS VARCHAR)}, "
+        "{'name': 'member_count', 'value': CAST(persons AS VARCHAR)}] "
         "FROM kept_family WHERE housing_priority OR poor",
     ]
     return " UNION ALL ".join(parts) + " ORDER BY subject_kind, subject_id, programme"

@@ -63,7 +63,7 @@ def test_the_person_consents_and_gets_the_award(dana: Person, tmp_path: Path) ->
     assert decision.amount_kzt == offer.amount_kzt
     assert decision.explanation["reasons"] == offer.reasons
     assert decision.explanation["parameters"] == offer.parameters
-    assert decision.explanation["reference"].startswith("Social Code")
+    assert decision.explanation["reference"]["en"].startswith("Social Code")
     award = Award.objects.get(person=dana)
     assert (award.amount_kzt, award.starts, award.ends) == (offer.amount_kzt, ON, None)
     assert PaymentAccount.objects.get(person=dana).iban == IBAN

@@ -7,8 +7,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from inclusio.benefits import bulk
+from inclusio.benefits.messaging import message_text
 from inclusio.benefits.models import (
     WELLBEING_LEVELS,
     Award,
@@ -298,3 +302,125 @@ def test_the_screening_scores_the_families(
     run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "lv"), on=ON)
     levels = {p.wellbeing for p in Proposal.objects.filter(run=run)}
     assert len(levels) == 1 and levels.pop() in WELLBEING_LEVELS
+
+
+def test_a_lapsed_status_and_a_repealed_programme_say_why_in_every_language(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path, client: Client
+) -> None:
+    lapsed = person_with_account("lapsed")  # group II whose record's term ends
+    holder = person_with_account("holder")  # keeps group II; legal aid is repealed
+    first = Snapshot()
+    first.person(lapsed.iin, category="II")
+    first.person(holder.iin, category="II")
+    run1 = screening_run(actor=SYSTEM, snapshot_dir=first.write(tmp_path / "s1", "one"), on=ON)
+    made = _proposals(run1)
+    _accept(made[(lapsed.iin, "disability_benefit")])
+    _accept(made[(holder.iin, "free_legal_aid")])
+
+    # The law of legal aid is repealed from 1 July 2024 (its file's valid.until).
+    directory = copy_programmes(tmp_path / "repealed", "free_legal_aid")
+    path = directory / "free_legal_aid.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  until: null", "  until: 2024-06-30"),
+        encoding="utf-8",
+    )
+    assert programmes_load(actor=SYSTEM, directory=directory).loaded == ["free_legal_aid"]
+    later = ON.replace(month=7)
+    second = Snapshot()
+    second.person(lapsed.iin, category="II")
+    second.disability[-1]["until"] = ON.replace(month=6)  # the term ended before the date
+    second.person(holder.iin, category="II")
+    run2 = screening_run(actor=SYSTEM, snapshot_dir=second.write(tmp_path / "s2", "two"), on=later)
+    assert (runs_dir / "runs" / str(run2.pk) / "explained.parquet").is_file()
+    made = _proposals(run2)
+    ended = made[(lapsed.iin, "disability_benefit")]
+    assert ended.kind == "ended"
+    # Eligible to nothing now, yet written by the screening: the failed condition is named.
+    assert ended.reasons == [
+        {"condition": "has_group", "met": True},
+        {"condition": "valid_on_date", "met": False},
+    ]
+    assert ended.inputs == [{"name": "category", "value": "II"}]
+    repealed = made[(holder.iin, "free_legal_aid")]
+    # out of force, no condition is checked: none is said to have failed
+    assert repealed.kind == "ended" and repealed.parameters == {} and repealed.reasons == []
+    told = Message.objects.get(proposal=repealed)
+    assert message_text(told, "en").endswith("ends. The decision says why.")
+    assert message_text(Message.objects.get(proposal=ended), "en").endswith(
+        "you no longer meet its conditions."
+    )
+
+    decision = Award.objects.get(person=lapsed, programme__code="disability_benefit").ended_by
+    assert decision is not None
+    client.force_login(lapsed.user)
+    expected = {
+        "en": "stopped because this condition is no longer true for you: "
+        "Your disability is established and in force on that date.",
+        "ru": "прекращено, потому что это условие к вам больше не относится: "
+        "Ваша инвалидность установлена и действует на эту дату.",
+        "kk": "тоқтатылды, себебі бұл шарт енді сізге сай келмейді: "
+        "Сіздің мүгедектігіңіз белгіленген және осы күні күшінде.",
+    }
+    for language, text in expected.items():
+        with translation.override(language):
+            url = reverse("benefits:decision_why", args=[decision.pk])
+        html = client.get(url).content.decode()
+        assert text in html, language
+        assert "one of its conditions" not in html
+
+    decision = Award.objects.get(person=holder, programme__code="free_legal_aid").ended_by
+    assert decision is not None
+    client.force_login(holder.user)
+    expected = {
+        "en": "stopped because the law that set it up is no longer in force: "
+        "it applied until 30 June 2024.",
+        "ru": "прекращено, потому что закон, который его установил, больше не действует: "
+        "он применялся до 30 июня 2024",
+        "kk": "тоқтатылды, себебі оны белгілеген заң енді күшінде емес: "
+        "ол қолданылған соңғы күн — 2024 жылғы 30 маусым",
+    }
+    for language, text in expected.items():
+        with translation.override(language):
+            url = reverse("benefits:decision_why", args=[decision.pk])
+        html = client.get(url).content.decode()
+        assert text in html, language
+        assert "Not true:" not in html  # no condition was checked out of force
+
+
+def test_a_carer_reads_the_conditions_each_child_is_checked_against_and_the_count(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path, client: Client
+) -> None:
+    directory = copy_programmes(tmp_path / "carer", "child_disability_carer_benefit")
+    assert programmes_load(actor=SYSTEM, directory=directory).loaded
+    parent = person_with_account("parent")
+    child = new_iin()
+    snapshot = Snapshot()
+    snapshot.person(parent.iin, family_id=7)
+    snapshot.person(
+        child, category="child", family_id=7, role="child", birth_date=ON.replace(year=2015)
+    )
+    snapshot.care.append(
+        {
+            "carer_iin": parent.iin,
+            "cared_iin": child,
+            "relation": "parent",
+            "since": ON.replace(year=2015),
+        }
+    )
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "carer"), on=ON)
+    offer = _proposals(run)[(parent.iin, "child_disability_carer_benefit")]
+    assert offer.inputs == [{"name": "cared_count", "value": "1"}]
+    client.force_login(parent.user)
+    html = client.get(f"/en/benefits/offers/{offer.pk}/why/").content.decode()
+    assert "The persons you care for" in html
+    assert "Each person you care for is checked against these conditions:" in html
+    assert "<li>The child is under 18.</li>" in html
+    assert "Persons you care for who meet all of them: 1." in html
+    amount = f"{offer.amount_kzt:,}"
+    assert f"How your amount is counted: 1 × 1.61 × 43,407 = {amount} tenge." in html
+    assert child not in html  # a count, never the child's data
+    with translation.override("kk"):
+        url = reverse("benefits:offer_why", args=[offer.pk])
+    kazakh = client.get(url).content.decode()
+    assert "Сіз күтетін адамдар" in kazakh and "<li>Бала 18 жасқа толмаған.</li>" in kazakh
+    assert "1 × 1,61 × 43\u00a0407" in kazakh

@@ -14,6 +14,7 @@ from inclusio.benefits.models import (
     Message,
     PaymentAccount,
     Payroll,
+    Programme,
     Proposal,
 )
 from inclusio.benefits.selectors import explanation_data
@@ -212,10 +213,53 @@ def test_why_an_offer_is_made_in_plain_words(client: Client) -> None:
     assert "Subsistence minimum: 43,407, in force since 1 January 2024." in why
     assert "Social Code of the Republic of Kazakhstan" in why
     assert "What you can do" in why
+    # the amount as computed with the person's own values: group II, one coefficient
+    assert "How your amount is counted: 1.16 × 43,407 = 50,352 tenge." in why
+    assert "Coefficient for group II: 1.16" in why
+    assert "0.88" not in why and "1.40" not in why  # the other groups' coefficients
+    # an illustrative value is told in plain words, no internal note
+    assert "This figure is an example used in this demonstration; the law sets the real one." in why
+    assert "seed" not in why and "illustrative" not in why
     with override("kk"):
         kazakh = page(client, f"/kk/benefits/offers/{offer.pk}/why/")
     assert "Сізде I, II немесе III топтағы мүгедектік бар." in kazakh
     assert "43\u00a0407" in kazakh
+    assert "1,16 × 43\u00a0407 = 50\u00a0352" in kazakh
+    assert (
+        "Қазақстан Республикасының 2023 жылғы 20 сәуірдегі № 224-VII Әлеуметтік кодексі" in kazakh
+    )
+    assert "Social Code" not in kazakh
+    with override("ru"):
+        russian = page(client, f"/ru/benefits/offers/{offer.pk}/why/")
+    assert "Социальный кодекс Республики Казахстан от 20 апреля 2023 года № 224-VII" in russian
+    assert "1,16 × 43\u00a0407 = 50\u00a0352" in russian
+    assert "Social Code" not in russian
+    assert "Это число — пример для этой демонстрации; настоящее значение устанавливает закон." in (
+        russian
+    )
+    assert "Бұл сан — осы көрсетілімде қолданылатын мысал; нақтысын заң белгілейді." in kazakh
+
+
+def test_why_a_family_benefit_counts_the_members(client: Client) -> None:
+    trio = make_trio()
+    offer = make_offer(trio.person, "free_legal_aid")
+    housing = Programme.objects.get(code="housing_priority")
+    Proposal.objects.filter(pk=offer.pk).update(
+        programme=housing,
+        version=housing.active_version,
+        subject_kind="family",
+        reasons=[{"condition": "member_with_disability", "met": True}],
+        inputs=[{"name": "member_count", "value": "2"}],
+    )
+    client.force_login(trio.person.user)
+    why = page(client, f"/en/benefits/offers/{offer.pk}/why/")
+    assert '<h2 id="per-person-heading">The members of your family</h2>' in why
+    assert "<li>This person has disability group I or II, or is a child under 18.</li>" in why
+    assert "Members of your family who meet all of them: 2." in why
+    with override("ru"):
+        russian = page(client, f"/ru/benefits/offers/{offer.pk}/why/")
+    assert "Членов вашей семьи, которые отвечают им всем: 2." in russian
+    assert "Закон Республики Казахстан от 16 апреля 1997 года № 94-I" in russian
 
 
 def test_why_a_benefit_ended(client: Client) -> None:
@@ -232,7 +276,11 @@ def test_why_a_benefit_ended(client: Client) -> None:
     mine = page(client, "/en/benefits/")
     assert f"/en/benefits/decisions/{decision.pk}/why/" in mine
     why = page(client, f"/en/benefits/decisions/{decision.pk}/why/")
-    assert "stopped because one of its conditions is no longer true for you" in why
+    # the condition that failed is named in the headline
+    assert (
+        "stopped because this condition is no longer true for you: "
+        "You have disability group I, II or III." in why
+    )
     assert "Not true:</strong> You have disability group I, II or III." in why
     assert "you can appeal it" in why
 

@@ -20,8 +20,14 @@ ON = dt.date(2024, 1, 1)
 IBAN = "KZ18722S000012345678"  # a valid Kazakh IBAN (the check digits hold)
 _snapshots = itertools.count(1)
 
-# Reasons and parameters as `inclusio screen` writes them for a person of group II on ON.
-DISABILITY_BENEFIT = {
+SOCIAL_CODE = {
+    "kk": "Қазақстан Республикасының 2023 жылғы 20 сәуірдегі № 224-VII Әлеуметтік кодексі",
+    "ru": "Социальный кодекс Республики Казахстан от 20 апреля 2023 года № 224-VII",
+    "en": "Social Code of the Republic of Kazakhstan of 20 April 2023 No. 224-VII",
+}
+# Reasons, parameters and the person's own values as `inclusio screen` writes them for a person
+# of group II on ON.
+DISABILITY_BENEFIT: dict[str, Any] = {
     "amount_kzt": 50352,
     "reasons": [
         {"condition": "has_group", "met": True},
@@ -31,17 +37,20 @@ DISABILITY_BENEFIT = {
         "coefficient_group_1": {
             "value": "1.40",
             "effective": "2023-01-01",
-            "reference": "illustrative (the seed gives no coefficient)",
+            "reference": SOCIAL_CODE,
+            "illustrative": True,
         },
         "coefficient_group_2": {
             "value": "1.16",
             "effective": "2023-01-01",
-            "reference": "illustrative (the seed gives no coefficient)",
+            "reference": SOCIAL_CODE,
+            "illustrative": True,
         },
         "coefficient_group_3": {
             "value": "0.88",
             "effective": "2023-01-01",
-            "reference": "illustrative (the seed gives no coefficient)",
+            "reference": SOCIAL_CODE,
+            "illustrative": True,
         },
         "subsistence_minimum": {
             "value": 43407,
@@ -49,8 +58,9 @@ DISABILITY_BENEFIT = {
             "reference": "Law on the republican budget for 2024-2026",
         },
     },
+    "inputs": [{"name": "category", "value": "II"}],
 }
-FREE_LEGAL_AID = {
+FREE_LEGAL_AID: dict[str, Any] = {
     "amount_kzt": None,
     "reasons": [
         {"condition": "group_1_or_2", "met": True},
@@ -114,6 +124,7 @@ def make_offer(
         previous_amount_kzt=data["amount_kzt"] if ended else None,
         reasons=reasons,
         parameters=data["parameters"],
+        inputs=data.get("inputs", []),
         status=status,
     )
     Message.objects.create(

@@ -690,7 +690,12 @@ def _a_run_with_its_snapshot(viewer: Any) -> dict[str, Any]:
     return {}
 
 
-CARER_COEFFICIENT = "      value: 1.61\n      reference: CRPD report of Kazakhstan 2018-2023, §90\n"
+CARER_COEFFICIENT = (
+    "      value: 1.61\n      reference:\n"
+    "        kk: Қазақстан Республикасының 2023 жылғы 20 сәуірдегі № 224-VII Әлеуметтік кодексі\n"
+    "        ru: Социальный кодекс Республики Казахстан от 20 апреля 2023 года № 224-VII\n"
+    "        en: Social Code of the Republic of Kazakhstan of 20 April 2023 No. 224-VII\n"
+)
 
 
 def compare_a_raised_coefficient(page: Any) -> None:

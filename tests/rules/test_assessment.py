@@ -24,7 +24,7 @@ EXAMPLE = """\
 id: example
 kind: assessment
 titles: {kk: Мысал, ru: Пример, en: Example}
-reference: Example methodology
+reference: {kk: "Example methodology", ru: "Example methodology", en: "Example methodology"}
 entity: family
 parameters:
   minimum:
@@ -128,7 +128,7 @@ def test_sum_and_count_are_refused_in_a_programme() -> None:
     body = """\
     id: example
     titles: {kk: Мысал, ru: Пример, en: Example}
-    reference: Example law
+    reference: {kk: Example law, ru: Example law, en: Example law}
     entity: person
     conditions:
       rich: sum(monthly_income_kzt) > 10

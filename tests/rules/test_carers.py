@@ -22,7 +22,7 @@ PROGRAMMES = Path(__file__).parents[2] / "src" / "inclusio" / "countries" / "kz"
 HEAD = """\
 id: example
 titles: {kk: Мысал, ru: Пример, en: Example}
-reference: Example law, art. 1
+reference: {kk: "Example law, art. 1", ru: "Example law, art. 1", en: "Example law, art. 1"}
 entity: person
 """
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
@@ -17,6 +18,7 @@ from inclusio.countries.shared import country_parameters
 from inclusio.rules.engines import connect
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, screen
+from inclusio.snapshot.contract import parquet_path
 
 # Spark allows one session a process and each costs a JVM: under pytest-xdist these tests share
 # one worker (`--dist loadgroup`), so only one worker starts Spark.
@@ -33,6 +35,16 @@ def snapshot(synthetic_snapshot: Callable[[str, int], Path]) -> Path:
 
 def test_duckdb_and_spark_write_the_same_results(snapshot: Path, tmp_path: Path) -> None:
     rules = country_rules("kz", country_parameters("kz"))
+    # A few subjects written whether eligible or not (as the benefits app asks for its holders).
+    persons = pq.read_table(parquet_path(snapshot, "persons"), columns=["iin", "family_id"])
+    explained = pa.table(
+        {
+            "subject_kind": ["person"] * 5 + ["family"] * 3,
+            "subject_id": sorted(persons["iin"].to_pylist())[:5]
+            + [str(f) for f in sorted(set(persons["family_id"].to_pylist()))[:3]],
+        }
+    )
+    pq.write_table(explained, tmp_path / "explained.parquet")
     duck, spark = (
         screen(
             snapshot,
@@ -41,6 +53,7 @@ def test_duckdb_and_spark_write_the_same_results(snapshot: Path, tmp_path: Path)
             tmp_path / engine,
             assessments=rules.assessments,
             engine=engine,
+            explained=tmp_path / "explained.parquet",
         )
         for engine in ("duckdb", "spark")
     )

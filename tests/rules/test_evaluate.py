@@ -123,7 +123,7 @@ LANGUAGE = (
     """\
 id: language
 titles: {kk: Тіл, ru: Язык, en: Language}
-reference: none
+reference: {kk: "none", ru: "none", en: "none"}
 entity: person
 parameters:
   half:

@@ -17,7 +17,7 @@ from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, evaluate, load_programme
 from inclusio.rules.assessment import Assessment
 from inclusio.rules.cases import run_cases, situation_table
-from inclusio.rules.loader import load_rule_file, load_rule_text
+from inclusio.rules.loader import Programme, load_rule_file, load_rule_text
 
 PROGRAMMES = rule_files("kz")
 SHARED = country_parameters("kz")  # the shared parameters as countries/kz/parameters.json has them
@@ -82,7 +82,7 @@ def test_a_programme_that_copies_a_shared_parameter_is_refused(tmp_path: Path) -
     )
     with pytest.raises(RuleError, match="'subsistence_minimum' is a shared parameter") as refusal:
         load_rule_text(copied, file="copy.yaml", shared=SHARED)
-    assert refusal.value.file == "copy.yaml" and refusal.value.line == 20
+    assert refusal.value.file == "copy.yaml" and refusal.value.line == 33
 
 
 def test_a_programme_that_names_an_unknown_shared_parameter_is_refused_at_load() -> None:
@@ -93,7 +93,7 @@ def test_a_programme_that_names_an_unknown_shared_parameter_is_refused_at_load()
     with pytest.raises(RuleError) as refusal:
         load_rule_text(text, file="unknown.yaml", shared=SHARED)
     assert str(refusal.value) == (
-        "unknown.yaml:19: unknown shared parameter 'minimum_wage' "
+        "unknown.yaml:32: unknown shared parameter 'minimum_wage' "
         "(the country's are: monthly_calculation_index, subsistence_minimum)"
     )
     with pytest.raises(RuleError, match="unknown shared parameter 'subsistence_minimum'"):
@@ -111,6 +111,47 @@ def test_illustrative_values_say_so() -> None:
     ):
         text = (PROGRAMMES[0].parent / f"{stem}.yaml").read_text(encoding="utf-8")
         assert "ILLUSTRATIVE" in text
+    # …and in a field the pages read, not only in a comment
+    marked = {
+        (programme.id, name)
+        for path in PROGRAMMES
+        if not isinstance(programme := load_rule_file(path, shared=SHARED), Assessment)
+        for name, parameter in programme.parameters.items()
+        if any(value.illustrative for value in parameter.values)
+    }
+    assert marked == {
+        ("disability_benefit", "coefficient_group_1"),
+        ("disability_benefit", "coefficient_group_2"),
+        ("disability_benefit", "coefficient_group_3"),
+        ("home_education_reimbursement", "home_education_monthly_amount"),
+        ("child_disability_carer_benefit", "carer_coefficient"),
+        ("group1_carer_allowance", "group1_carer_allowance_amount"),
+    }
+    carer = load_rule_file(
+        PROGRAMMES[0].parent / "child_disability_carer_benefit.yaml", shared=SHARED
+    )
+    assert isinstance(carer, Programme)
+    assert [v.illustrative for v in carer.parameters["carer_coefficient"].values] == [True, False]
+
+
+@pytest.mark.parametrize("path", PROGRAMMES, ids=[p.stem for p in PROGRAMMES])
+def test_what_a_citizen_reads_is_law_in_their_language_never_an_internal_note(path: Path) -> None:
+    """References (the programme's and each value's) and plain-language texts: in kk, ru and
+    en, and none of the demonstration's notes (the seed, the CRPD report's paragraphs)."""
+    rule = load_rule_file(path, shared=SHARED)
+    references = [rule.reference]
+    for name, parameter in rule.parameters.items():
+        if name not in SHARED:
+            references += [value.reference for value in parameter.values]
+    for reference in references:
+        assert isinstance(reference, dict) and set(reference) == {"kk", "ru", "en"}, path.name
+        assert reference["kk"] != reference["en"] and reference["ru"] != reference["en"]
+    texts = [t for r in references for t in r.values()]  # type: ignore[union-attr]
+    texts += [t for texts in rule.explain.values() for t in texts.values()]
+    for text in texts:
+        lowered = text.lower()
+        for note in ("seed", "illustrative", "crpd report", "§"):
+            assert note not in lowered, f"{path.name}: {text!r}"
 
 
 def test_the_poverty_line_share_is_marked_illustrative() -> None:
@@ -149,7 +190,7 @@ def test_the_command_runs_every_kz_programme() -> None:
 FAILING_PROGRAMME = """\
 id: failing
 titles: {kk: k, ru: r, en: e}
-reference: a test
+reference: {kk: "a test", ru: "a test", en: "a test"}
 entity: person
 conditions:
   group_1: category == "I"

@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 HEAD = """\
 id: example
 titles: {kk: Мысал, ru: Пример, en: Example}
-reference: Example law, art. 1
+reference: {kk: "Example law, art. 1", ru: "Example law, art. 1", en: "Example law, art. 1"}
 entity: person
 """
 
@@ -285,3 +285,71 @@ def test_the_worked_example_of_the_documentation_loads() -> None:
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     programme = load_programme_text(example, file="rules.md", shared=country_parameters("kz"))
     assert set(programme.explain) >= {c.name for c in programme.conditions}
+
+
+@pytest.mark.parametrize(
+    ("reference", "line", "words"),
+    [
+        ("reference: Example law, art. 1\n", 3, "reference must be a mapping"),
+        ("reference: {kk: Заң, en: Law}\n", 3, "reference: missing 'ru'"),
+        ("reference: {kk: Заң, ru: Закон, en: Law, de: Gesetz}\n", 3, "unknown language 'de'"),
+        ("reference: {kk: Заң, ru: '', en: Law}\n", 3, "reference.ru must be a non-empty text"),
+    ],
+)
+def test_the_reference_is_required_in_three_languages(
+    reference: str, line: int, words: str
+) -> None:
+    text = HEAD.replace(HEAD.splitlines()[2] + "\n", reference) + "conditions:\n  a: employed\n"
+    with pytest.raises(RuleError) as caught:
+        load_programme_text(text, file="example.yaml")
+    assert (caught.value.line, words in caught.value.message) == (line, True), caught.value
+
+
+def test_a_reference_in_three_languages_and_an_illustrative_value() -> None:
+    programme = load(
+        """
+        parameters:
+          rate:
+            - effective: 2020-01-01
+              value: 1
+              reference: {kk: "№ 224-VII Кодекс", ru: "Кодекс № 224-VII", en: "Code No. 224-VII"}
+              illustrative: true
+            - {effective: 2021-01-01, value: 1.6, reference: No. 224-VII}
+        conditions:
+          a: employed
+        """
+    )
+    assert programme.reference == {
+        "kk": "Example law, art. 1",
+        "ru": "Example law, art. 1",
+        "en": "Example law, art. 1",
+    }
+    first, second = programme.parameters["rate"].values
+    assert first.reference == {
+        "kk": "№ 224-VII Кодекс",
+        "ru": "Кодекс № 224-VII",
+        "en": "Code No. 224-VII",
+    }
+    assert (first.illustrative, second.illustrative) == (True, False)
+    assert second.reference == "No. 224-VII"  # one text that reads the same in every language
+    # 1 and 1.6 make a decimal parameter: the conversion keeps the flag
+    assert first.value == Decimal("1") and isinstance(first.value, Decimal)
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        (
+            "{effective: 2020-01-01, value: 1, reference: x, illustrative: yes please}",
+            "true or false",
+        ),
+        (
+            "{effective: 2020-01-01, value: 1, reference: x, note: illustrative}",
+            "unknown keys ['note']",
+        ),
+        ("{effective: 2020-01-01, value: 1, reference: {kk: x, en: x}}", "reference: missing 'ru'"),
+    ],
+)
+def test_a_value_is_marked_illustrative_by_a_field_not_a_note(entry: str, words: str) -> None:
+    error = refused(f"parameters:\n  rate:\n    - {entry}\nconditions:\n  a: employed\n")
+    assert error.line == 7 and words in error.message, error

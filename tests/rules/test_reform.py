@@ -26,7 +26,10 @@ ON = datetime.date(2024, 1, 1)
 CARER = "child_disability_carer_benefit"
 SHARED = country_parameters("kz")
 IN_FORCE = """      value: 1.61
-      reference: CRPD report of Kazakhstan 2018-2023, §90"""
+      reference:
+        kk: Қазақстан Республикасының 2023 жылғы 20 сәуірдегі № 224-VII Әлеуметтік кодексі
+        ru: Социальный кодекс Республики Казахстан от 20 апреля 2023 года № 224-VII
+        en: Social Code of the Republic of Kazakhstan of 20 April 2023 No. 224-VII"""
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ BENEFIT = ProgrammeColumns(
     amount="b_amount",
     conditions=(("has_group", "b_c0"), ("valid", "b_c1")),
     parameters='{"rate": {"value": "1.61"}}',
+    inputs=(("category", "b_v0"),),
 )
 RIGHT = ProgrammeColumns(
     programme="right",
@@ -30,6 +31,7 @@ KEPT = pa.table(
         "b_amount": pa.array([65313, None], pa.int64()),
         "b_c0": [True, False],
         "b_c1": [True, True],
+        "b_v0": ["II", None],  # the subject's own value the amount reads; may be missing
         "r_eligible": [True, True],
         "r_amount": pa.array([7971, 7971], pa.int64()),
         "r_c0": [True, True],
@@ -52,6 +54,10 @@ def row(
             for (name, _), value in zip(programme.conditions, met, strict=True)
         ],
         "parameters": programme.parameters,
+        "inputs": [
+            {"name": name, "value": KEPT[column][int(subject[0]) - 1].as_py()}
+            for name, column in programme.inputs
+        ],
     }
 
 

@@ -409,7 +409,7 @@ def test_the_families_written_are_assessed_as_the_rule_file_says(
 WITHOUT_RECORD = """\
 id: pension_age_without_record
 titles: {kk: Зейнет, ru: Пенсия, en: Pension age}
-reference: a test
+reference: {kk: "a test", ru: "a test", en: "a test"}
 entity: person
 conditions:
   no_record: is_null(category)
@@ -421,7 +421,7 @@ COUNT_WITHOUT_RECORD = """\
 id: members_without_record
 kind: assessment
 titles: {kk: Жазбасыз, ru: Без записи, en: Without a record}
-reference: a test
+reference: {kk: "a test", ru: "a test", en: "a test"}
 entity: family
 member_conditions:
   no_record: is_null(category)
@@ -486,3 +486,65 @@ def test_persons_and_families_without_a_record_are_screened_as_the_compiler_says
         expected = direct_scores[row["family_id"]]
         assert (row["level"], row["score"]) == (expected["level"], expected["score"])
     assert len({row["level"] for row in scores}) == 3
+
+
+def _explained(snapshot: Path, results: Path) -> tuple[pa.Table, int]:
+    """Persons and families of the snapshot that the plain screening does not write, and a few
+    it writes anyway (eligible, with a record); how many of the first kind."""
+    db = duckdb.connect()
+    written = str(results)
+    absent = db.execute(
+        "SELECT 'person', iin FROM read_parquet(?)"
+        " WHERE iin NOT IN (SELECT subject_id FROM read_parquet(?)) ORDER BY iin LIMIT 3",
+        [str(parquet_path(snapshot, "persons")), written],
+    ).fetchall()
+    absent += db.execute(
+        "SELECT 'family', CAST(family_id AS VARCHAR) FROM read_parquet(?)"
+        " WHERE CAST(family_id AS VARCHAR) NOT IN (SELECT subject_id FROM read_parquet(?))"
+        " ORDER BY family_id LIMIT 3",
+        [str(parquet_path(snapshot, "families")), written],
+    ).fetchall()
+    present = db.execute(
+        "SELECT DISTINCT subject_kind, subject_id FROM read_parquet(?) ORDER BY ALL LIMIT 2",
+        [written],
+    ).fetchall()
+    assert {kind for kind, _ in absent} == {"person", "family"}
+    rows = [*absent, *present]
+    return pa.table(
+        {"subject_kind": [k for k, _ in rows], "subject_id": [i for _, i in rows]}
+    ), len(absent)
+
+
+def test_explained_subjects_are_written_eligible_or_not(
+    snapshot: Path, programmes: list[Programme], results: Path, tmp_path: Path
+) -> None:
+    explained, absent = _explained(snapshot, results)
+    pq.write_table(explained, tmp_path / "explained.parquet")
+    summary = screen(snapshot, ON, programmes, tmp_path, explained=tmp_path / "explained.parquet")
+    table = pq.read_table(summary.path)
+    before = pq.read_table(results)
+    assert table.num_rows > before.num_rows
+    rows = table.to_pylist()
+    for kind, subject in zip(
+        explained["subject_kind"].to_pylist()[:absent],
+        explained["subject_id"].to_pylist()[:absent],
+        strict=True,
+    ):
+        mine = [r for r in rows if (r["subject_kind"], r["subject_id"]) == (kind, subject)]
+        expected = sorted(p.id for p in programmes if p.entity == kind)
+        assert [r["programme"] for r in mine] == expected, subject
+        assert not any(r["eligible"] for r in mine)
+        # every condition of the programme is named, with its truth
+        for row in mine:
+            programme = next(p for p in programmes if p.id == row["programme"])
+            assert [r["condition"] for r in row["reasons"]] == [
+                c.name for c in programme.conditions
+            ]
+    # the subjects written anyway are written as before
+    kept = table.filter(
+        pa.compute.invert(
+            pa.compute.is_in(table["subject_id"], explained["subject_id"].slice(0, absent))
+        )
+    )
+    assert kept.equals(before.cast(kept.schema))
+    assert summary.programmes == screen(snapshot, ON, programmes, tmp_path / "plain").programmes

@@ -28,7 +28,7 @@ SHARED = shared_parameters(
 HEAD = """\
 id: example
 titles: {kk: Мысал, ru: Пример, en: Example}
-reference: Example law, art. 1
+reference: {kk: "Example law, art. 1", ru: "Example law, art. 1", en: "Example law, art. 1"}
 entity: person
 """
 

@@ -1,75 +1,85 @@
-"""Why an award ends: the conditions of its programme for a holder the screening did not write.
+"""Whom a screening run must explain: the holders of a current award or an open proposal.
 
-``results.parquet`` keeps the subjects eligible to at least one programme, so a person whose
-status ended (eligible to nothing now) is absent from it, and the award's end would carry no
-reason. The few such holders are evaluated again here, over the part of the snapshot they need
-(themselves, the persons they care for and those persons' carers, their families' members), so
-that the person reads which condition is no longer met.
+``results.parquet`` keeps the subjects eligible to at least one programme. A person whose status
+lapsed is eligible to nothing, and their award would end without a reason. The benefits app
+knows its own holders; it hands them to the screening (``rules.screen.screen(explained=…)``),
+which writes their rows, eligible or not, with every condition's truth. The ended proposal then
+names the condition that no longer holds, or the programme that is no longer in force.
+
+Only the app's own rows are read here (awards, proposals, family heads), never the population.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 
-import ibis
+import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from inclusio.rules.compiler import person_table, programme_table
-from inclusio.rules.loader import Programme
-from inclusio.rules.results import RESULT_SCHEMA, ProgrammeColumns, unfold
-from inclusio.rules.screen import check_snapshot, parameters_used, snapshot_tables
+from inclusio.benefits import bulk
+from inclusio.benefits.models import Award, Programme, Proposal
+from inclusio.registry.models import FamilyMembership, Person
+from inclusio.rules.screen import EXPLAINED_SCHEMA
+from inclusio.snapshot.contract import parquet_path
 
 
-def ending_results(
-    snapshot_dir: Path,
-    on: dt.date,
-    programmes: list[Programme],
-    persons: list[str],
-    families: list[str],
-) -> pa.Table:
-    """Rows in the shape of ``results.parquet`` for the person programmes over ``persons``
-    (IINs) and the family programmes over ``families`` (snapshot family ids, as text)."""
-    if not (persons or families) or not programmes:
-        return RESULT_SCHEMA.empty_table()
-    con = ibis.duckdb.connect()
-    absent = check_snapshot(snapshot_dir, programmes)
-    tables = snapshot_tables(con, snapshot_dir, absent, prefix="ending_")
-    everyone, care = tables["persons"], tables["care"]
-    holders = ibis.memtable(pa.table({"iin": pa.array(persons, pa.string())}))
-    family_ids = ibis.memtable(
-        pa.table({"family_id": pa.array([int(f) for f in families], pa.int64())})
+def _holders() -> pa.Table:
+    """Per holder and kind of programme: the person's IIN and, for a family programme, the
+    registered family they head."""
+    award, proposal = Award._meta.db_table, Proposal._meta.db_table
+    programme, person = Programme._meta.db_table, Person._meta.db_table
+    membership = FamilyMembership._meta.db_table
+    # Only the models' table names are interpolated.
+    return bulk.fetch_arrow(
+        f"""
+        SELECT DISTINCT pr.entity, p.iin, m.family_id
+        FROM (SELECT person_id, programme_id FROM {award} WHERE ends IS NULL
+              UNION SELECT person_id, programme_id FROM {proposal} WHERE status = 'pending') h
+        JOIN {programme} pr ON pr.id = h.programme_id
+        JOIN {person} p ON p.id = h.person_id
+        LEFT JOIN {membership} m
+            ON m.person_id = h.person_id AND m.role = 'head' AND pr.entity = 'family'
+        """,  # noqa: S608
+        [],
+        pa.schema([("entity", pa.string()), ("iin", pa.string()), ("family_id", pa.int64())]),
     )
-    cared = care.filter(care.carer_iin.isin(holders.iin)).select(iin=care.cared_iin)
-    needed = everyone.filter(
-        everyone.iin.isin(holders.iin)
-        | everyone.iin.isin(cared.iin)
-        | everyone.family_id.isin(family_ids.family_id)
-    )
-    base = person_table(needed, tables["disability"])
-    # Every carer of the cared persons: the earliest carer rule compares them.
-    links = care.filter(care.cared_iin.isin(cared.iin))
-    parts = []
-    for programme in sorted(programmes, key=lambda p: p.id):
-        kind = programme.entity
-        wanted = persons if kind == "person" else families
-        if not wanted:
-            continue
-        table = programme_table(programme, base, on, care=links)
-        table = table.filter(table.subject_id.isin(wanted)).order_by("subject_id")
-        wide = con.to_pyarrow(table)
-        if not wide.num_rows:
-            continue
-        parameters = json.dumps(parameters_used(programme, on), ensure_ascii=False, sort_keys=True)
-        columns = ProgrammeColumns(
-            programme.id,
-            "eligible",
-            "amount_kzt",
-            tuple((c.name, c.name) for c in programme.conditions),
-            parameters,
-        )
-        parts.append(unfold(wide, kind, [columns]).cast(RESULT_SCHEMA))
-    if not parts:
-        return RESULT_SCHEMA.empty_table()
-    return pa.concat_tables(parts)
+
+
+def write_subjects_to_explain(snapshot_dir: Path, path: Path) -> Path:
+    """Write ``subjects_to_explain`` to ``path`` (Parquet), for the screening to read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(subjects_to_explain(snapshot_dir), path)
+    return path
+
+
+def subjects_to_explain(snapshot_dir: Path) -> pa.Table:
+    """The subjects (``subject_kind``, ``subject_id``) of every current award and open proposal:
+    the person's IIN, or for a family programme the snapshot's family that the holder's
+    registered family is (``registry_family_id``, written by ``inclusio snapshot-export``)."""
+    holders = _holders()
+    families = parquet_path(snapshot_dir, "families")
+    db = duckdb.connect()
+    try:
+        db.register("holders", holders)
+        if families.is_file() and "registry_family_id" in pq.read_schema(families).names:
+            db.register(
+                "registered",
+                pq.read_table(families, columns=["family_id", "registry_family_id"]),
+            )
+        else:
+            db.execute("CREATE TABLE registered (family_id BIGINT, registry_family_id BIGINT)")
+        table = db.sql(
+            """
+            SELECT 'person' AS subject_kind, iin AS subject_id FROM holders
+            WHERE entity = 'person'
+            UNION
+            SELECT 'family', CAST(r.family_id AS VARCHAR) FROM holders h
+            JOIN registered r ON r.registry_family_id = h.family_id
+            WHERE h.entity = 'family'
+            ORDER BY ALL
+            """
+        ).to_arrow_table()
+    finally:
+        db.close()
+    return table.cast(EXPLAINED_SCHEMA)

@@ -183,4 +183,7 @@ def message_text(message: Message, language: str) -> str:
                 _("Your “%(programme)s” changes from %(previous)s to %(amount)s tenge a month.")
                 % values
             )
+        if not proposal.reasons:
+            # No condition was checked: the programme is no longer in force.
+            return _("Your “%(programme)s” ends. The decision says why.") % values
         return _("Your “%(programme)s” ends: you no longer meet its conditions.") % values

@@ -44,7 +44,9 @@ class Programme(models.Model):
     title_kk = models.CharField(_("title in Kazakh"), max_length=300)
     title_ru = models.CharField(_("title in Russian"), max_length=300)
     title_en = models.CharField(_("title in English"), max_length=300)
-    reference = models.CharField(_("legal reference"), max_length=500)
+    reference_kk = models.CharField(_("legal reference in Kazakh"), max_length=500)
+    reference_ru = models.CharField(_("legal reference in Russian"), max_length=500)
+    reference_en = models.CharField(_("legal reference in English"), max_length=500)
     entity = models.CharField(_("entity"), max_length=6, choices=Entity.choices)
     assignment = models.CharField(
         _("assignment"), max_length=9, choices=Assignment.choices, default=Assignment.CONSENT
@@ -76,6 +78,14 @@ class Programme(models.Model):
     def title_in(self, language: str | None) -> str:
         language = (language or "kk")[:2]
         return str(getattr(self, f"title_{language}", None) or self.title_en or self.code)
+
+    @property
+    def references(self) -> dict[str, str]:
+        return {"kk": self.reference_kk, "ru": self.reference_ru, "en": self.reference_en}
+
+    def reference_in(self, language: str | None) -> str:
+        language = (language or "kk")[:2]
+        return str(getattr(self, f"reference_{language}", None) or self.reference_en)
 
 
 class ProgrammeVersion(models.Model):
@@ -283,6 +293,9 @@ class Proposal(models.Model):
     )
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The person's own values the explanation shows ([{name, value}]): what the amount reads,
+    # and how many cared persons or members met the per-person conditions.
+    inputs = models.JSONField(_("own values"), default=list, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=NO_WELLBEING_PRIORITY)
     wellbeing = models.CharField(_("family well-being level"), max_length=16, blank=True)
     award = models.ForeignKey(

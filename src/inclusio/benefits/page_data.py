@@ -29,6 +29,7 @@ from inclusio.core import access
 from inclusio.core.audit import Actor
 from inclusio.core.models import Region
 from inclusio.registry.models import Person
+from inclusio.rules.explanation import Computed, computation
 
 # --- numbers and dates in words ---------------------------------------------------------------
 
@@ -294,6 +295,17 @@ class ParameterText:
     value: str
     since: str
     reference: str
+    illustrative: bool  # an example of the demonstration: the page says so in plain words
+
+
+@dataclass(frozen=True)
+class PerPersonText:
+    """How the persons cared for or the family's members were checked: a count, no one's data."""
+
+    heading: str
+    intro: str
+    count: str  # "" when not recorded
+    conditions: list[str]
 
 
 @dataclass(frozen=True)
@@ -309,6 +321,9 @@ class Why:
     conditions: list[ConditionText]
     parameters: list[ParameterText]
     reference: str
+    in_force: bool  # False: the programme was no longer in force on the screening date
+    computation: str  # "0,88 × 43 407 = 38 198": the amount with the person's own values
+    per_person: PerPersonText | None
     pending: bool  # an offer still waiting for the person's answer
     ended: bool
     outcome: str
@@ -323,17 +338,39 @@ def _parameter_label(line: selectors.ParameterLine) -> str:
     return line.name.replace("_", " ")
 
 
+def _ended_headline(explained: selectors.Explanation, title: str) -> str:
+    """Why a right stopped: the programme is no longer in force, or which condition failed."""
+    values = {"programme": title}
+    if not explained.in_force:
+        if explained.valid_until is not None:
+            return gettext(
+                "“%(programme)s” stopped because the law that set it up is no longer in force: "
+                "it applied until %(day)s."
+            ) % {**values, "day": date_text(explained.valid_until)}
+        return gettext("“%(programme)s” stopped because it is no longer in force.") % values
+    failed = [c.text for c in explained.conditions if not c.met]
+    if len(failed) == 1:
+        return gettext(
+            "“%(programme)s” stopped because this condition is no longer true for you: "
+            "%(condition)s"
+        ) % {**values, "condition": failed[0]}
+    if failed:
+        return gettext(
+            "“%(programme)s” stopped because these conditions are no longer true for you: "
+            "%(conditions)s"
+        ) % {**values, "conditions": " ".join(failed)}
+    return (
+        gettext("“%(programme)s” stopped because one of its conditions is no longer true for you.")
+        % values
+    )
+
+
 def _headline(explained: Any, title: str, pending: bool) -> str:
     values = {"programme": title}
     if explained.outcome == Decision.Outcome.REFUSED:
         return gettext("You refused “%(programme)s”. Here is why it was offered to you.") % values
     if explained.kind == Proposal.Kind.ENDED or explained.outcome == Decision.Outcome.ENDED:
-        return (
-            gettext(
-                "“%(programme)s” stopped because one of its conditions is no longer true for you."
-            )
-            % values
-        )
+        return _ended_headline(explained, title)
     if not explained.eligible:
         return (
             gettext("You cannot receive “%(programme)s” because you do not meet its conditions.")
@@ -378,6 +415,44 @@ def _actions(explained: Any, pending: bool, cash: bool) -> list[str]:
     return actions
 
 
+def _computation(explained: selectors.Explanation) -> Computed:
+    """The amount with the person's own values, the branches they do not take left out."""
+    rule = explained.rule
+    if rule is None or explained.amount_kzt is None or explained.screening_date is None:
+        return Computed("")
+    values = {p.name: p.value for p in explained.parameters}
+    conditions = {c.name: c.met for c in explained.conditions}
+    return computation(
+        rule,
+        explained.screening_date,
+        values,
+        explained.inputs,
+        explained.amount_kzt,
+        number_text,
+        conditions,
+    )
+
+
+def _per_person(explained: selectors.Explanation) -> PerPersonText | None:
+    checked = explained.per_person
+    if checked is None:
+        return None
+    if checked.kind == "cared":
+        heading = gettext("The persons you care for")
+        intro = gettext("Each person you care for is checked against these conditions:")
+        count = gettext("Persons you care for who meet all of them: %(count)s.")
+    else:
+        heading = gettext("The members of your family")
+        intro = gettext("Each member of your family is checked against these conditions:")
+        count = gettext("Members of your family who meet all of them: %(count)s.")
+    return PerPersonText(
+        heading=heading,
+        intro=intro,
+        count=count % {"count": number_text(checked.count)} if checked.count is not None else "",
+        conditions=checked.conditions,
+    )
+
+
 def why(item: Proposal | Decision) -> Why:
     language = reader_language()
     explained = selectors.explanation(item, language)
@@ -385,6 +460,7 @@ def why(item: Proposal | Decision) -> Why:
     title = explained.programme_title or programme.title_in(language)
     pending = isinstance(item, Proposal) and item.status == Proposal.Status.PENDING
     ended = explained.kind == Proposal.Kind.ENDED or explained.outcome == Decision.Outcome.ENDED
+    computed = _computation(explained) if not ended else Computed("")
     return Why(
         title=title,
         headline=_headline(explained, title, pending),
@@ -405,10 +481,15 @@ def why(item: Proposal | Decision) -> Why:
                 value=number_text(p.value),
                 since=date_text(p.effective),
                 reference=p.reference,
+                illustrative=p.illustrative,
             )
             for p in explained.parameters
+            if p.name not in computed.not_taken
         ],
-        reference=explained.reference or programme.reference,
+        reference=explained.reference or programme.reference_in(language),
+        in_force=explained.in_force,
+        computation=computed.text,
+        per_person=_per_person(explained),
         pending=pending,
         ended=ended,
         outcome=decision_outcome(item) if isinstance(item, Decision) else "",

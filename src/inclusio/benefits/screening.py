@@ -11,9 +11,9 @@ exported snapshot names beside the population's family: ``registry_family_id``) 
 
 * eligible now, no current award → ``new``;
 * eligible now, a current award of another amount → ``changed``;
-* a current award, not eligible now (or absent from the results: eligible to nothing) → ``ended``,
-  with the programme's conditions as they are now (``benefits.ending`` evaluates the holders
-  absent from the results).
+* a current award, not eligible now → ``ended``, with the programme's conditions as they are
+  now: the screening writes the rows of every holder of a current award or an open proposal,
+  eligible or not (``benefits.ending.subjects_to_explain``).
 
 A pending proposal that says the same as the new one is kept; one that says something else is
 superseded by the new one, and one that no longer applies is withdrawn. ``ended`` proposals and
@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
 from inclusio.benefits import bulk, messaging
-from inclusio.benefits.ending import ending_results
+from inclusio.benefits.ending import write_subjects_to_explain
 from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.models import (
     WELLBEING_LEVELS,
@@ -72,6 +72,8 @@ logger = logging.getLogger(__name__)
 
 # The assessment whose level (in assessments.parquet, beside results.parquet) orders the offers.
 WELLBEING_ASSESSMENT = "family_wellbeing"
+# Beside results.parquet: the holders whose rows the screening writes, eligible or not.
+EXPLAINED = "explained.parquet"
 PROPOSAL_FIELDS = (
     "run",
     "programme",
@@ -84,6 +86,7 @@ PROPOSAL_FIELDS = (
     "previous_amount_kzt",
     "reasons",
     "parameters",
+    "inputs",
     "priority",
     "wellbeing",
     "award",
@@ -166,9 +169,10 @@ def screening_run(
         # Read once: the screening and the reasons an award ends use the same values.
         shared = shared_parameters()
         rules = [rule_programme(p, shared) for p in programmes]
-        summary = _screen(snapshot_dir, on, rules, shared, out_dir, engine)
+        explained = write_subjects_to_explain(snapshot_dir, out_dir / EXPLAINED)
+        summary = _screen(snapshot_dir, on, rules, shared, out_dir, engine, explained)
         with transaction.atomic():
-            counts = write_proposals(run, programmes, rules, out_dir, snapshot_dir)
+            counts = write_proposals(run, programmes, out_dir, snapshot_dir)
             counts["subjects"] = summary.subjects
             counts["eligible"] = {code: c.eligible for code, c in summary.programmes.items()}
             counts["amount_kzt"] = {code: c.amount_kzt for code, c in summary.programmes.items()}
@@ -240,6 +244,7 @@ def _screen(
     shared: SharedParameters,
     out_dir: Path,
     engine: str,
+    explained: Path,
 ) -> rules_screen.Summary:
     return rules_screen.screen(
         snapshot_dir,
@@ -249,6 +254,7 @@ def _screen(
         assessments=assessments(shared),
         engine=engine,
         spark_master=settings.SPARK_MASTER,
+        explained=explained,
     )
 
 
@@ -334,7 +340,7 @@ def _programme_table(programmes: list[Programme]) -> pa.Table:
             "titles": json.dumps(
                 {"kk": p.title_kk, "ru": p.title_ru, "en": p.title_en}, ensure_ascii=False
             ),
-            "reference": p.reference,
+            "reference": json.dumps(p.references, ensure_ascii=False),
             "rule_sha256": p.active_version.sha256 if p.active_version else "",
         }
         for p in programmes
@@ -385,20 +391,6 @@ def _wellbeing_sql(db: duckdb.DuckDBPyConnection, out_dir: Path, snapshot_dir: P
     """
 
 
-def _add_ending(
-    db: duckdb.DuckDBPyConnection, rules: list[RuleProgramme], snapshot_dir: Path, on: dt.date
-) -> None:
-    """Add to ``subjects`` the rows of the award holders the results do not hold, with the
-    conditions of their programmes as they are now: the reason an award ends."""
-    holders = db.execute(_HOLDERS_SQL).fetchall()
-    persons = [str(subject) for kind, subject in holders if kind == "person"]
-    families = [str(subject) for kind, subject in holders if kind == "family" and subject]
-    if not (persons or families):
-        return
-    db.register("ending", ending_results(snapshot_dir, on, rules, persons, families))
-    db.execute(_ENDING_SQL)
-
-
 def _snapshot_families(db: duckdb.DuckDBPyConnection, snapshot_dir: Path) -> None:
     """Views ``snapshot_families(family_id, registry_family_id)``: each family of the snapshot
     and the registered family it is (exported by ``inclusio snapshot-export``), and
@@ -438,12 +430,14 @@ _LEVEL_PRIORITY = " ".join(
 )
 
 # 1. results joined to the registry: the person (or the family's head) of each subject.
-_SUBJECTS_TEMPLATE = """
+_SUBJECTS_SQL = """
+CREATE TABLE subjects AS
 WITH r AS (
-    SELECT r.subject_kind, r.subject_id, {eligible} AS eligible, r.amount_kzt,
+    SELECT r.subject_kind, r.subject_id, r.eligible, r.amount_kzt,
            CAST(to_json(r.reasons) AS VARCHAR) AS reasons, r.parameters,
+           CAST(to_json(r.inputs) AS VARCHAR) AS inputs,
            pr.programme_id
-    FROM {source} r JOIN programmes pr ON pr.code = r.programme
+    FROM read_parquet({results}) r JOIN programmes pr ON pr.code = r.programme
 )
 SELECT r.*, p.person_id FROM r LEFT JOIN registry_persons p ON p.iin = r.subject_id
 WHERE r.subject_kind = 'person'
@@ -453,28 +447,6 @@ LEFT JOIN snapshot_families sf ON sf.family_id = r.subject_id
 LEFT JOIN registry_heads h ON h.registry_family_id = sf.registry_family_id
 WHERE r.subject_kind = 'family'
 """
-_SUBJECTS_SQL = "CREATE TABLE subjects AS " + _SUBJECTS_TEMPLATE.format(
-    eligible="r.eligible", source="read_parquet({results})"
-)
-# The holders of a current award whom the results do not hold (eligible to nothing now), with
-# the reasons computed for them (``ending``): not eligible, whatever they are found to be.
-_ENDING_SQL = "INSERT INTO subjects SELECT * FROM ({query})".format(  # noqa: S608 — constants
-    query=_SUBJECTS_TEMPLATE.format(eligible="FALSE", source="ending")
-)
-_HOLDERS_SQL = """
-SELECT DISTINCT pr.entity,
-       CASE WHEN pr.entity = 'family' THEN rs.family_id ELSE rp.iin END AS subject_id
-FROM current_awards a
-JOIN programmes pr USING (programme_id)
-JOIN registry_persons rp ON rp.person_id = a.person_id
-LEFT JOIN registry_heads h ON h.person_id = a.person_id
-LEFT JOIN registered_subjects rs ON rs.registry_family_id = h.registry_family_id
-WHERE NOT EXISTS (
-    SELECT 1 FROM subjects s WHERE s.person_id = a.person_id AND s.programme_id = a.programme_id
-)
-ORDER BY ALL
-"""
-
 # 2. what each (person, programme) should become, against the current awards.
 _DIFF_SQL = """
 CREATE TABLE diff AS
@@ -525,6 +497,7 @@ SELECT pl.person_id, pl.programme_id, pr.version_id, pr.entity AS subject_kind,
        pl.award_amount AS previous_amount_kzt,
        coalesce(s.reasons, '[]') AS reasons,
        coalesce(s.parameters, '{{}}') AS parameters,
+       coalesce(s.inputs, '[]') AS inputs,
        coalesce(w.level, '') AS wellbeing,
        CASE w.level {level_priority} ELSE {no_level} END AS priority,
        pl.award_id,
@@ -559,7 +532,6 @@ class Plan:
 
 def plan(
     programmes: list[Programme],
-    rules: list[RuleProgramme],
     out_dir: Path,
     snapshot_dir: Path,
     on: dt.date,
@@ -574,7 +546,6 @@ def plan(
         db.register("programmes", _programme_table(programmes))
         _snapshot_families(db, snapshot_dir)
         db.execute(_SUBJECTS_SQL.format(results=_quoted(out_dir / rules_screen.RESULTS)))
-        _add_ending(db, rules, snapshot_dir, on)
         db.execute(f"CREATE VIEW subject_wellbeing AS {_wellbeing_sql(db, out_dir, snapshot_dir)}")
         db.execute(_DIFF_SQL)
         db.execute(_PLAN_SQL)
@@ -588,6 +559,7 @@ def plan(
         proposals = db.sql(
             "SELECT programme_id AS programme, version_id AS version, subject_kind, subject_id,"
             " person_id AS person, kind, amount_kzt, previous_amount_kzt, reasons, parameters,"
+            " inputs,"
             " priority, wellbeing, award_id AS award, status FROM numbered ORDER BY seq"
         ).to_arrow_table()
         decisions = db.sql(
@@ -597,11 +569,12 @@ def plan(
                         ELSE 'ended' END AS outcome,
                    amount_kzt,
                    CAST(json_object(
-                       'programme', code, 'titles', json(titles), 'reference', reference,
+                       'programme', code, 'titles', json(titles), 'reference', json(reference),
                        'rule_sha256', rule_sha256, 'version_id', version_id, 'kind', kind,
                        'eligible', kind <> 'ended', 'amount_kzt', amount_kzt,
                        'previous_amount_kzt', previous_amount_kzt,
                        'reasons', json(reasons), 'parameters', json(parameters),
+                       'inputs', json(inputs),
                        'screening_date', ?) AS VARCHAR) AS explanation
             FROM numbered WHERE status = 'assigned' ORDER BY seq
             """,
@@ -660,7 +633,6 @@ def _counts(db: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 def write_proposals(
     run: ScreeningRun,
     programmes: list[Programme],
-    rules: list[RuleProgramme],
     out_dir: Path,
     snapshot_dir: Path,
 ) -> dict[str, Any]:
@@ -676,7 +648,7 @@ def write_proposals(
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     # One run writes at a time: a second run waits here, then reads what the first wrote.
     list(Programme.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
-    result = plan(programmes, rules, out_dir, snapshot_dir, run.screening_date)
+    result = plan(programmes, out_dir, snapshot_dir, run.screening_date)
     now = timezone.now()
     for ids, status in (
         (result.supersede, Proposal.Status.SUPERSEDED),

@@ -33,7 +33,8 @@ from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import SCREENING_VIEW
 from inclusio.registry.models import Person
 from inclusio.rules.errors import RuleError
-from inclusio.rules.loader import load_programme_text
+from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, load_programme_text
+from inclusio.rules.loader import Programme as RuleProgramme
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,19 @@ class ParameterLine:
     name: str
     value: str  # as written in the rule file ("1.61", "43407")
     effective: dt.date | None
-    reference: str
+    reference: str  # in the reader's language
     label: str = ""  # the rule file's plain-language name in the reader's language, else the name
+    illustrative: bool = False  # an example value of the demonstration, not the law's
+
+
+@dataclass(frozen=True)
+class PerPerson:
+    """A carer or family programme's test of each cared person or member: how many met every
+    condition (no other person's data), and the conditions in the reader's language."""
+
+    kind: str  # "cared" or "members"
+    count: int | None  # None: not recorded (an explanation written before it was)
+    conditions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,14 @@ class Explanation:
     screening_date: dt.date | None = None
     outcome: str = ""  # a decision's outcome; empty for a proposal not yet decided
     decided_at: dt.datetime | None = None
+    version_id: int | None = None
+    # The programme's period of validity: False when the screening date is outside it (a
+    # repealed programme); then no condition was checked.
+    in_force: bool = True
+    valid_until: dt.date | None = None
+    inputs: dict[str, str] = field(default_factory=dict)  # the person's own values, as text
+    per_person: PerPerson | None = None
+    rule: RuleProgramme | None = field(default=None, compare=False)  # the version's rule file
 
 
 @dataclass(frozen=True)
@@ -167,7 +187,7 @@ def explanation_data(proposal: Proposal) -> dict[str, Any]:
     return {
         "programme": programme.code,
         "titles": {"kk": programme.title_kk, "ru": programme.title_ru, "en": programme.title_en},
-        "reference": programme.reference,
+        "reference": programme.references,
         "rule_sha256": proposal.version.sha256 if proposal.version else "",
         "version_id": proposal.version_id,
         "kind": proposal.kind,
@@ -176,37 +196,69 @@ def explanation_data(proposal: Proposal) -> dict[str, Any]:
         "previous_amount_kzt": proposal.previous_amount_kzt,
         "reasons": proposal.reasons,
         "parameters": proposal.parameters,
+        "inputs": proposal.inputs,
         "screening_date": proposal.run.screening_date.isoformat(),
     }
 
 
-_sentences_cache: dict[int, dict[str, dict[str, str]]] = {}
+_rules_cache: dict[tuple[int, str], RuleProgramme | None] = {}
 
 
-def _sentences(version_id: int | None) -> dict[str, dict[str, str]]:
-    """The rule version's plain-language texts per condition and parameter (``explain``).
+def rule_version(version_id: int | None, sha256: str = "") -> RuleProgramme | None:
+    """The rule file of a programme version, loaded: its plain-language texts (``explain``), its
+    per-person conditions, its amount and its period of validity.
 
     Versions are never edited, so what is read once stays true. A stored version was checked
-    when it was loaded; one the loader now refuses has no texts (its names are shown instead).
+    when it was loaded; one the loader now refuses is None (names are shown instead of texts).
+    The text's SHA-256, when the caller has it, is part of the key: a version read once is
+    never mistaken for another.
     """
     if version_id is None:
-        return {}
-    if version_id not in _sentences_cache:
-        version = ProgrammeVersion.objects.filter(pk=version_id).first()
-        explain: dict[str, dict[str, str]] = {}
+        return None
+    key = (version_id, sha256)
+    if key not in _rules_cache:
+        versions = ProgrammeVersion.objects.filter(pk=version_id)
+        version = (versions.filter(sha256=sha256) if sha256 else versions).first()
+        rule = None
         if version is not None:
             with contextlib.suppress(RuleError):
-                explain = load_programme_text(
+                rule = load_programme_text(
                     version.text, file=version.file, shared=shared_parameters()
-                ).explain
-        _sentences_cache[version_id] = explain
-    return _sentences_cache[version_id]
+                )
+        _rules_cache[key] = rule
+    return _rules_cache[key]
 
 
 def _sentence(explain: dict[str, dict[str, str]], name: str, language: str) -> str:
     """A condition's or parameter's plain-language text in ``language``; its name if none."""
     texts = explain.get(name, {})
     return texts.get(language) or texts.get("en") or name
+
+
+def in_language(reference: Any, language: str) -> str:
+    """A reference as stored: ``{kk, ru, en}`` (read in ``language``), or one text."""
+    if isinstance(reference, dict):
+        return str(reference.get(language) or reference.get("en") or "")
+    return str(reference or "")
+
+
+def _per_person(
+    rule: RuleProgramme | None, inputs: dict[str, str], language: str
+) -> PerPerson | None:
+    if rule is None:
+        return None
+    for kind, section, counted in (
+        ("cared", rule.cared, CARED_COUNT),
+        ("members", rule.members, MEMBER_COUNT),
+    ):
+        if section is not None:
+            count = inputs.get(counted)
+            return PerPerson(
+                kind=kind,
+                count=int(count) if count is not None and count.isdigit() else None,
+                conditions=[_sentence(rule.explain, c.name, language) for c in section.conditions],
+            )
+    return None
 
 
 def _date(value: Any) -> dt.date | None:
@@ -228,7 +280,18 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
         data = explanation_data(item)
         outcome, decided_at = "", None
     titles = data.get("titles") or {}
-    explain = _sentences(data.get("version_id"))
+    version_id = data.get("version_id")
+    rule = rule_version(
+        version_id if isinstance(version_id, int) else None, str(data.get("rule_sha256", ""))
+    )
+    explain = rule.explain if rule is not None else {}
+    screening_date = _date(data.get("screening_date"))
+    in_force = rule is None or screening_date is None or rule.in_force(screening_date)
+    inputs = {
+        str(i["name"]): str(i["value"])
+        for i in data.get("inputs") or []
+        if isinstance(i, dict) and i.get("value") is not None
+    }
     conditions = [
         ConditionLine(
             name=str(reason["condition"]),
@@ -242,8 +305,9 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
             name=str(name),
             value=str(value.get("value")),
             effective=_date(value.get("effective")),
-            reference=str(value.get("reference") or ""),
+            reference=in_language(value.get("reference"), language),
             label=_sentence(explain, str(name), language),
+            illustrative=value.get("illustrative") is True,
         )
         for name, value in sorted((data.get("parameters") or {}).items())
         if isinstance(value, dict)
@@ -251,7 +315,7 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
     return Explanation(
         programme_code=str(data.get("programme", "")),
         programme_title=str(titles.get(language) or titles.get("en") or data.get("programme")),
-        reference=str(data.get("reference", "")),
+        reference=in_language(data.get("reference"), language),
         kind=str(data.get("kind", "")),
         eligible=bool(data.get("eligible")),
         amount_kzt=data.get("amount_kzt"),
@@ -259,9 +323,15 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
         conditions=conditions,
         parameters=parameters,
         rule_sha256=str(data.get("rule_sha256", "")),
-        screening_date=_date(data.get("screening_date")),
+        screening_date=screening_date,
         outcome=outcome,
         decided_at=decided_at,
+        version_id=version_id if isinstance(version_id, int) else None,
+        in_force=in_force,
+        valid_until=rule.valid_until if rule is not None else None,
+        inputs=inputs,
+        per_person=_per_person(rule, inputs, language) if in_force else None,
+        rule=rule,
     )
 
 

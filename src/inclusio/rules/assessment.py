@@ -110,7 +110,7 @@ class Level:
 class Assessment:
     id: str
     titles: dict[str, str]
-    reference: str
+    reference: dict[str, str]  # per language
     parameters: dict[str, Parameter]
     member_conditions: tuple[Condition, ...]
     aggregates: dict[str, MemberAggregate]  # in file order
@@ -148,7 +148,7 @@ class _AssessmentReader(_Reader):
         if not is_name(assessment_id):
             raise self.fail(top["id"][1], "id: " + name_problem(assessment_id))
         titles = self.languages(top["titles"][1], "titles")
-        reference = self.text(top["reference"][1], "reference")
+        reference = self.languages(top["reference"][1], "reference")
         if scalar(top["entity"][1], self.file) != "family":
             raise self.fail(top["entity"][1], "an assessment's entity must be 'family'")
 

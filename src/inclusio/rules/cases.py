@@ -313,7 +313,9 @@ def _compare_rate(subject: str, expected: Any, actual: Any) -> list[str]:
             share: Decimal | None = Decimal(expected.strip().rstrip("%").strip()) / 100
         except InvalidOperation:
             return [f"{subject}: rate {expected!r} is not a percent like 50%"]
-    elif expected is None or (isinstance(expected, int | float) and not isinstance(expected, bool)):
+    elif expected is None or (
+        isinstance(expected, int | float | Decimal) and not isinstance(expected, bool)
+    ):
         share = None if expected is None else Decimal(str(expected))
     else:
         return [f"{subject}: rate {expected!r} is not a percent like 50% or a share like 0.5"]

@@ -147,13 +147,18 @@ def cared_columns() -> dict[str, Type]:
     return columns
 
 
+# A legal reference: per language of LANGUAGES; a shared parameter's is one text, as entered.
+Reference = dict[str, str] | str
+
+
 @dataclass(frozen=True)
 class ParameterValue:
     effective: datetime.date
     value: Any
-    reference: str
+    reference: Reference
     line: int
-    illustrative: bool = False  # not law: a value chosen to show the rule (``illustrative: true``)
+    # A value the law does not give (the demonstration's example): pages say so in plain words.
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,7 +232,7 @@ class Programme:
 
     id: str
     titles: dict[str, str]
-    reference: str
+    reference: dict[str, str]  # per language of LANGUAGES
     entity: str
     parameters: dict[str, Parameter]
     conditions: tuple[Condition, ...]
@@ -384,7 +389,7 @@ class _Reader:
             if language not in entries:
                 raise self.fail(top["titles"][1], f"titles: missing {language!r}")
             titles[language] = self.text(entries[language][1], f"titles.{language}")
-        reference = self.text(top["reference"][1], "reference")
+        reference = self.languages(top["reference"][1], "reference")
         entity_node = top["entity"][1]
         entity = scalar(entity_node, self.file)
         if entity not in ENTITIES:
@@ -525,6 +530,13 @@ class _Reader:
                 raise self.fail(node, f"{what}: missing {language!r}")
             texts[language] = self.text(entries[language][1], f"{what}.{language}")
         return texts
+
+    def reference(self, node: Node, what: str) -> Reference:
+        """A parameter value's reference: ``{kk, ru, en}``, or one text that reads the same in
+        every language (a law's number and date)."""
+        if isinstance(node, MappingNode):
+            return self.languages(node, what)
+        return self.text(node, what)
 
     def members(
         self,
@@ -688,7 +700,7 @@ class _Reader:
                 for key in ("effective", "value", "reference"):
                     if key not in entry:
                         raise self.fail(item, f"parameter {name!r}: missing {key!r}")
-                extra = set(entry) - {"effective", "value", "reference", "note", "illustrative"}
+                extra = set(entry) - {"effective", "value", "reference", "illustrative"}
                 if extra:
                     raise self.fail(item, f"parameter {name!r}: unknown keys {sorted(extra)}")
                 effective = self.date(entry["effective"][1], "effective")
@@ -702,7 +714,7 @@ class _Reader:
                         f"parameter {name!r}: value must be a number, bool, text or date",
                     )
                 kinds.add(kind)
-                reference = self.text(entry["reference"][1], "reference")
+                reference = self.reference(entry["reference"][1], f"parameter {name!r}: reference")
                 illustrative = False
                 if "illustrative" in entry:
                     illustrative = scalar(entry["illustrative"][1], self.file)

@@ -22,6 +22,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 REASON_TYPE = pa.list_(pa.struct([pa.field("condition", pa.string()), pa.field("met", pa.bool_())]))
+# The subject's own values that the explanation shows: the columns the amount reads, and how
+# many cared persons or members met the programme's per-person conditions.
+INPUT_TYPE = pa.list_(pa.struct([pa.field("name", pa.string()), pa.field("value", pa.string())]))
 RESULT_SCHEMA = pa.schema(
     [
         pa.field("subject_id", pa.string()),
@@ -31,6 +34,7 @@ RESULT_SCHEMA = pa.schema(
         pa.field("amount_kzt", pa.int64()),
         pa.field("reasons", REASON_TYPE),
         pa.field("parameters", pa.string()),
+        pa.field("inputs", INPUT_TYPE),
     ]
 )
 
@@ -44,6 +48,7 @@ class ProgrammeColumns:
     amount: str
     conditions: tuple[tuple[str, str], ...]  # (condition name, column), in rule-file order
     parameters: str  # the parameters used, as JSON
+    inputs: tuple[tuple[str, str], ...] = ()  # (name, column of its value as text)
 
 
 def _repeated(values: Sequence[str], indices: np.ndarray) -> pa.DictionaryArray:
@@ -59,10 +64,43 @@ def _repeated(values: Sequence[str], indices: np.ndarray) -> pa.DictionaryArray:
 def _interleaved(kept: pa.Table, columns: Sequence[str]) -> np.ndarray:
     """The columns' values subject by subject: row i's values of every column, then row i+1's.
 
-    The columns are never null (conditions and eligibility are decided, false when unknown).
+    Conditions and eligibility are never null (decided, false when unknown); an input may be.
     """
     stacked = np.column_stack([kept[name].to_numpy(zero_copy_only=False) for name in columns])
     return stacked.reshape(-1)
+
+
+def _named_list(
+    kept: pa.Table,
+    pairs: Sequence[Sequence[tuple[str, str]]],
+    names: tuple[str, str],
+    value_type: pa.DataType,
+) -> pa.ListArray:
+    """Per subject and programme, the list of ``{name, value}`` structs that ``pairs`` gives
+    (programme by programme: (name, column) pairs), subject by subject."""
+    subjects = kept.num_rows
+    flat = [pair for group in pairs for pair in group]
+    lengths = np.tile([len(group) for group in pairs], subjects)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    values = (
+        pa.array(_interleaved(kept, [column for _, column in flat]), value_type)
+        if flat
+        else pa.array([], value_type)
+    )
+    return pa.ListArray.from_arrays(
+        pa.array(offsets),
+        pa.StructArray.from_arrays(
+            [
+                _repeated(
+                    [name for name, _ in flat] or [""],
+                    np.tile(np.arange(len(flat)), subjects),
+                ),
+                values,
+            ],
+            names=list(names),
+        ),
+    )
 
 
 def unfold(kept: pa.Table, kind: str, programmes: Sequence[ProgrammeColumns]) -> pa.Table:
@@ -75,22 +113,10 @@ def unfold(kept: pa.Table, kind: str, programmes: Sequence[ProgrammeColumns]) ->
     )
     # The concatenation is programme by programme; taken in this order, subject by subject.
     subject_major = np.arange(count)[None, :] * subjects + np.arange(subjects)[:, None]
-    conditions = [pair for p in programmes for pair in p.conditions]
-    lengths = np.tile([len(p.conditions) for p in programmes], subjects)
-    offsets = np.zeros(len(lengths) + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    reasons = pa.ListArray.from_arrays(
-        pa.array(offsets),
-        pa.StructArray.from_arrays(
-            [
-                _repeated(
-                    [name for name, _ in conditions], np.tile(np.arange(len(conditions)), subjects)
-                ),
-                pa.array(_interleaved(kept, [column for _, column in conditions]), pa.bool_()),
-            ],
-            names=["condition", "met"],
-        ),
+    reasons = _named_list(
+        kept, [p.conditions for p in programmes], ("condition", "met"), pa.bool_()
     )
+    inputs = _named_list(kept, [p.inputs for p in programmes], ("name", "value"), pa.string())
     return pa.table(
         {
             "subject_id": kept["subject_id"].take(pa.array(np.repeat(np.arange(subjects), count))),
@@ -100,6 +126,7 @@ def unfold(kept: pa.Table, kind: str, programmes: Sequence[ProgrammeColumns]) ->
             "amount_kzt": amounts.take(pa.array(subject_major.reshape(-1))),
             "reasons": reasons,
             "parameters": _repeated([p.parameters for p in programmes], each),
+            "inputs": inputs,
         }
     )
 

@@ -16,7 +16,9 @@ records in each pass, and is the largest part of the screening's speed.
 
 ``results.parquet`` holds one row per subject and programme of the subject's kind (a person
 gets every person programme's row, a family every family programme's), ordered by kind,
-subject and programme:
+subject and programme. The subjects written are those eligible to at least one programme and
+those the caller asks to be explained (``explained``: the holders of a current award or an open
+proposal, eligible or not, whose ended right must name the condition that failed):
 
 ============== ====================================== ==========================================
 column          type                                   meaning
@@ -28,11 +30,22 @@ eligible        bool
 amount_kzt      int64                                  whole tenge; null for an entitlement
                                                        without money and when not eligible
 reasons         list<struct<condition: string,         each condition of the programme, in the
-                met: bool>>                            order of the rule file, and its truth
+                met: bool>>                            order of the rule file, and its truth;
+                                                       empty out of the programme's validity
+                                                       (no condition is checked)
 parameters      string (JSON)                          ``{name: {"value", "effective",
-                                                       "reference"}}``: the parameter values in
-                                                       force on the date; decimals are written as
-                                                       JSON strings (``"1.61"``) to stay exact
+                                                       "reference", "illustrative"?}}``: the
+                                                       parameter values in force on the date;
+                                                       decimals are written as JSON strings
+                                                       (``"1.61"``) to stay exact; the reference
+                                                       ``{kk, ru, en}`` (a shared parameter's: a
+                                                       text); ``illustrative: true`` for a value
+                                                       the law does not give
+inputs          list<struct<name: string,              the subject's own values the explanation
+                value: string>>                        shows: the columns the amount reads, and
+                                                       ``cared_count`` / ``member_count``
+                                                       (``rules.explanation.amount_inputs``);
+                                                       empty out of the programme's validity
 ============== ====================================== ==========================================
 
 With assessments (the family well-being level), ``assessments.parquet`` beside it holds one row
@@ -61,6 +74,7 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from inclusio.rules.assessment import (
@@ -79,6 +93,7 @@ from inclusio.rules.compiler import (
 )
 from inclusio.rules.engines import connect
 from inclusio.rules.exclusive import CHOICES, choose
+from inclusio.rules.explanation import amount_inputs
 from inclusio.rules.families import family_reductions, family_values
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, Programme
 from inclusio.rules.results import ProgrammeColumns, unfold, write_results
@@ -86,6 +101,8 @@ from inclusio.snapshot.contract import SCHEMAS, parquet_path
 from inclusio.snapshot.validate import missing_columns, validate_snapshot
 
 RESULTS = "results.parquet"
+# The subjects written whether eligible or not (``screen(explained=…)``).
+EXPLAINED_SCHEMA = pa.schema([("subject_kind", pa.string()), ("subject_id", pa.string())])
 STEPS = ("validate", "compile", "evaluate", "summarise")
 
 
@@ -193,6 +210,8 @@ def parameters_used(programme: Programme, on: datetime.date) -> dict[str, dict[s
             "effective": value.effective.isoformat(),
             "reference": value.reference,
         }
+        if value.illustrative:
+            used[name]["illustrative"] = True
     return used
 
 
@@ -224,15 +243,27 @@ def _wide(
         conditions, eligible, amount = outcome(programme, view, on)
         prefix = f"p{index}_"
         names = []
-        for position, (name, value) in enumerate(conditions.items()):
+        # Out of its period of validity no condition is checked: the row has no reasons.
+        checked = conditions.items() if programme.in_force(on) else ()
+        for position, (name, value) in enumerate(checked):
             columns[f"{prefix}c{position}"] = value
             names.append((name, f"{prefix}c{position}"))
         columns[f"{prefix}eligible"] = eligible
         columns[f"{prefix}amount"] = amount
+        # The subject's own values that the explanation of the amount shows (none out of force).
+        inputs = []
+        for position, name in enumerate(amount_inputs(programme) if programme.in_force(on) else ()):
+            columns[f"{prefix}v{position}"] = view[name].cast("string")
+            inputs.append((name, f"{prefix}v{position}"))
         parameters = json.dumps(parameters_used(programme, on), ensure_ascii=False, sort_keys=True)
         compiled.append(
             ProgrammeColumns(
-                programme.id, f"{prefix}eligible", f"{prefix}amount", tuple(names), parameters
+                programme.id,
+                f"{prefix}eligible",
+                f"{prefix}amount",
+                tuple(names),
+                parameters,
+                tuple(inputs),
             )
         )
     return columns, compiled
@@ -269,10 +300,15 @@ def _without_records(persons: Any, disability: Any) -> Any:
 
 
 def _person_wide(
-    programmes: list[Programme], tables: dict[str, Any], recorded: Any, on: datetime.date
+    programmes: list[Programme],
+    tables: dict[str, Any],
+    recorded: Any,
+    on: datetime.date,
+    explained: Any = None,
 ) -> tuple[Any, list[ProgrammeColumns]]:
-    """The persons eligible to at least one person programme, one row each: every person
-    programme's columns (conditions, eligibility, amount).
+    """The persons eligible to at least one person programme, and the persons of ``explained``
+    (a table of ``subject_id``), one row each: every person programme's columns (conditions,
+    eligibility, amount).
 
     Every programme, carer counts included, is evaluated over ``recorded`` (``_recorded``);
     the other persons are evaluated over the person table alone, with the disability columns
@@ -315,9 +351,24 @@ def _person_wide(
     for table in (with_counts, others):
         columns, compiled = _wide(programmes, table, renamed, on)
         evaluated = table.select(subject_id=table.iin, family_id=table.family_id, **columns)
-        parts.append(evaluated.filter(_anyone(evaluated, compiled)))
+        keep = _anyone(evaluated, compiled)
+        if explained is not None and table is with_counts:
+            keep = keep | evaluated.subject_id.isin(explained.subject_id)
+        parts.append(evaluated.filter(keep))
     # Filtered before the anti-join, so that a filter folded to false leaves nothing to join.
     parts[1] = parts[1].anti_join(recorded, parts[1].subject_id == recorded.iin)
+    if explained is not None:
+        # The explained persons without a record (a carer whose care link ended), eligible to
+        # nothing: picked out of the persons first, so that the filter above stays foldable.
+        persons = tables["persons"]
+        few = persons.semi_join(explained, persons.iin == explained.subject_id)
+        bare = _without_records(few, tables["disability"]).mutate(
+            **{column: ibis.literal(0, type="int64") for column in counters}
+        )
+        columns, _ = _wide(programmes, bare, renamed, on)
+        evaluated = bare.select(subject_id=bare.iin, family_id=bare.family_id, **columns)
+        evaluated = evaluated.filter(~_anyone(evaluated, compiled))
+        parts.append(evaluated.anti_join(recorded, evaluated.subject_id == recorded.iin))
     return ibis.union(*parts), compiled
 
 
@@ -459,6 +510,23 @@ def _assessed(kept: Any, scored: _Scored) -> Any:
     )
 
 
+def _explained(con: Any, path: Path | str | None) -> tuple[Any, Any]:
+    """The persons and the families of the ``explained`` file, as tables of ``subject_id`` on
+    ``con`` (None for a kind it does not name)."""
+    if path is None:
+        return None, None
+    kinds = pq.read_table(path, columns=["subject_kind"])["subject_kind"]
+    table = con.read_parquet(str(path), table_name="screen_explained")
+    found: list[Any] = []
+    for kind in ("person", "family"):
+        if not pc.any(pc.equal(kinds, kind)).as_py():
+            found.append(None)
+            continue
+        mine = table.filter(table.subject_kind == kind)
+        found.append(mine.select(subject_id=mine.subject_id.cast("string")))
+    return found[0], found[1]
+
+
 def _anyone(wide: Any, compiled: list[ProgrammeColumns]) -> Any:
     """Whether the subject is eligible to at least one of the programmes."""
     anyone = ibis.literal(False)
@@ -478,8 +546,13 @@ def screen(
     assessments: Iterable[Assessment] = (),
     engine: str = "duckdb",
     spark_master: str = "",
+    explained: Path | str | None = None,
 ) -> Summary:
     """Screen the snapshot on ``on`` for ``programmes``; write ``out_dir/results.parquet``.
+
+    The subjects of ``explained`` (a Parquet file of ``EXPLAINED_SCHEMA``: the caller's own few
+    subjects, such as the holders of a current award or an open proposal) are written whether
+    eligible or not, so that a right that ends names the conditions that no longer hold.
 
     Nothing is written when the snapshot is refused (``SnapshotError``) or a programme cannot be
     evaluated on the date (``RuleError``). The file is written under a temporary name and moved
@@ -518,8 +591,9 @@ def screen(
 
     on_step("evaluate")
     recorded = materialise("screen_recorded_person", _recorded(tables))
+    explained_persons, explained_families = _explained(con, explained)
     person_kept, person_compiled = (
-        _person_wide(persons, tables, recorded, on) if persons else (None, [])
+        _person_wide(persons, tables, recorded, on, explained_persons) if persons else (None, [])
     )
     family_wide, family_compiled, scored = (
         _family_wide(families, assessments, tables, recorded, on)
@@ -536,11 +610,16 @@ def screen(
         keep = eligible
         if scored and kept_persons is not None:
             keep = keep | family_wide.family_id.isin(kept_persons.family_id)
+        written = eligible
+        if explained_families is not None:
+            asked = family_wide.subject_id.isin(explained_families.subject_id)
+            keep, written = keep | asked, written | asked
         kept_families = materialise(
-            "screen_kept_family", family_wide.filter(keep).mutate(screen_eligible=eligible)
+            "screen_kept_family",
+            family_wide.filter(keep).mutate(screen_eligible=eligible, screen_written=written),
         )
         if family_compiled:
-            with_offers = kept_families.filter(kept_families.screen_eligible)
+            with_offers = kept_families.filter(kept_families.screen_written)
             parts.append(_unfold(con, with_offers, "family", family_compiled))
         if scored:
             assessed = ibis.union(*[_assessed(kept_families, s) for s in scored]).order_by(
@@ -609,6 +688,7 @@ def _unfold(con: Any, kept: Any, kind: str, compiled: list[ProgrammeColumns]) ->
     for programme in compiled:
         columns |= {programme.eligible, programme.amount}
         columns |= {column for _, column in programme.conditions}
+        columns |= {column for _, column in programme.inputs}
     wide = con.to_pyarrow(kept.select(*sorted(columns)).order_by("subject_id"))
     return unfold(wide, kind, compiled)
 
