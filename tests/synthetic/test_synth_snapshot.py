@@ -33,6 +33,10 @@ CONTRACT = {
         "employed": pa.bool_(),
         "monthly_income_kzt": pa.int64(),
         "home_schooled": pa.bool_(),
+        "death_date": pa.date32(),
+        "emigration_date": pa.date32(),
+        "imprisonment_date": pa.date32(),
+        "release_date": pa.date32(),
     },
     "disability": {
         "iin": pa.string(),
@@ -262,3 +266,23 @@ def test_the_command_writes_a_snapshot_and_a_summary(tmp_path: Path) -> None:
     summary = out.getvalue()
     assert "persons 20,000" in summary
     assert "disability 725" in summary
+
+
+def test_life_events_follow_the_reference_date_and_each_other(demo_snapshot: Path) -> None:
+    persons = read(demo_snapshot, "persons").to_pandas()
+    events = ["death_date", "emigration_date", "imprisonment_date", "release_date"]
+    for column in events:
+        days = persons[column].dropna()
+        assert (days >= REFERENCE).all() and (days < dt.date(2026, 1, 1)).all(), column
+    assert not (persons.death_date.notna() & persons.emigration_date.notna()).any()
+    released = persons.release_date.notna()
+    assert persons.imprisonment_date[released].notna().all()
+    assert (persons.release_date[released] > persons.imprisonment_date[released]).all()
+    gone = persons.death_date.fillna(persons.emigration_date)
+    imprisoned = persons.imprisonment_date.notna() & gone.notna()
+    assert (persons.imprisonment_date[imprisoned] < gone[imprisoned]).all()
+    # 20,000 persons over two years: deaths of the order of a hundred or two, emigration a few
+    # dozen, imprisonment a handful.
+    assert 100 < persons.death_date.notna().sum() < 400
+    assert 20 < persons.emigration_date.notna().sum() < 80
+    assert persons.imprisonment_date.notna().sum() < 30

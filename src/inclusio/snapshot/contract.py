@@ -12,8 +12,10 @@ A snapshot has two parts with two producers:
 
 ``SCHEMAS`` are the columns the rule language can read, in their types. Only the keys
 (``KEYS``) are always required: a screening demands the other columns only when one of its rules
-reads them (``inclusio.rules.columns``). ``PLATFORM_IDS`` are the columns the export adds, which
-no rule reads. Columns may be added; none is removed or retyped without raising
+reads them (``inclusio.rules.columns``). The persons' life events (``LIFE_EVENTS``: death,
+emigration, imprisonment and release) are never demanded: a snapshot made before they joined the
+contract validates, and reads as nobody having died, left or been imprisoned. ``PLATFORM_IDS``
+are the columns the export adds, which no rule reads. Columns may be added; none is removed or retyped without raising
 ``CONTRACT_VERSION``. The contract for those who build the feed is ``docs/snapshot.md``.
 """
 
@@ -47,6 +49,12 @@ SCHEMAS = {
             pa.field("employed", pa.bool_(), nullable=False),
             pa.field("monthly_income_kzt", pa.int64(), nullable=False),
             pa.field("home_schooled", pa.bool_(), nullable=False),
+            # Life events (null: none). Every right ends from the day of death or emigration;
+            # imprisonment suspends them from its first day until release (exclusive).
+            pa.field("death_date", pa.date32()),
+            pa.field("emigration_date", pa.date32()),  # left for permanent residence abroad
+            pa.field("imprisonment_date", pa.date32()),  # the latest spell's first day
+            pa.field("release_date", pa.date32()),  # null while that spell lasts
         ]
     ),
     "families": pa.schema(
@@ -89,6 +97,11 @@ KEYS = {
     "disability": frozenset({"iin"}),
     "care": frozenset({"carer_iin", "cared_iin"}),
 }
+
+# The persons' life events, in the order of the contract; optional in every snapshot.
+LIFE_EVENTS = ("death_date", "emigration_date", "imprisonment_date", "release_date")
+# Columns never demanded, even when a rule reads them: absent, they are read as null.
+OPTIONAL = {"persons": frozenset(LIFE_EVENTS)}
 
 POPULATION_PART = ("persons", "families")
 REGISTRY_PART = ("disability", "care")
