@@ -15,8 +15,9 @@ A snapshot has two parts with two producers:
 reads them (``inclusio.rules.columns``). The persons' life events (``LIFE_EVENTS``: death,
 emigration, imprisonment and release) are never demanded: a snapshot made before they joined the
 contract validates, and reads as nobody having died, left or been imprisoned. ``PLATFORM_IDS``
-are the columns the export adds, which no rule reads. Columns may be added; none is removed or retyped without raising
-``CONTRACT_VERSION``. The contract for those who build the feed is ``docs/snapshot.md``.
+are the columns the export adds, which no rule reads. Columns may be added; none is removed or
+retyped without raising ``CONTRACT_VERSION``. The contract for those who build the feed is
+``docs/snapshot.md``.
 """
 
 from __future__ import annotations
