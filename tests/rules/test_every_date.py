@@ -33,6 +33,7 @@ MINIMUM = {
     "2023-06-30": 40567,
     "2023-07-01": 40567,
     "2024-01-01": 43407,
+    "2025-06-01": 46228,  # after many of the synthetic life events
 }
 # The carer benefit's coefficient (1.40 illustrative before 2023-07-01; 1.61 the seed's).
 CARER_COEFFICIENT = [("2018-01-01", "1.40"), ("2023-07-01", "1.61")]
@@ -71,6 +72,19 @@ def _valid(alias: str) -> str:
     return f"{alias}.since <= $on AND ({alias}.until IS NULL OR {alias}.until >= $on)"
 
 
+def _present(alias: str) -> str:
+    """Alive, resident and free on the date (the life events, ``docs/snapshot.md``)."""
+    return (
+        f"coalesce({alias}.death_date > $on, true)"
+        f" AND coalesce({alias}.emigration_date > $on, true)"
+        f" AND NOT coalesce({alias}.imprisonment_date <= $on"
+        f" AND coalesce({alias}.release_date > $on, true), false)"
+    )
+
+
+PRESENT_CARERS = f"c.carer_iin IN (SELECT iin FROM persons q WHERE {_present('q')})"  # noqa: S608
+
+
 def expected_child_carers(db: duckdb.DuckDBPyConnection, on: datetime.date) -> dict[str, int]:
     """The carers of children with a disability and the amount each receives, read from the
     rule file's words: a parent or guardian of a child under 18 whose disability is valid on
@@ -84,13 +98,13 @@ def expected_child_carers(db: duckdb.DuckDBPyConnection, on: datetime.date) -> d
             FROM care c JOIN persons p ON p.iin = c.cared_iin
             JOIN disability d ON d.iin = c.cared_iin
             WHERE c.relation IN ('parent', 'guardian') AND p.birth_date > $cutoff
-              AND {_valid("d")}
+              AND {_valid("d")} AND {_present("p")}
         ), chosen AS (
             SELECT * FROM links
             QUALIFY row_number() OVER (PARTITION BY cared_iin ORDER BY since, carer_iin) = 1
         )
-        SELECT carer_iin, count(DISTINCT cared_iin) FROM chosen
-        WHERE carer_iin IN (SELECT iin FROM persons) GROUP BY carer_iin
+        SELECT carer_iin, count(DISTINCT cared_iin) FROM chosen c
+        WHERE {PRESENT_CARERS} GROUP BY carer_iin
         """,  # noqa: S608 — only the fixed condition above is interpolated
         {"on": on, "cutoff": cutoff},
     ).fetchall()
@@ -110,8 +124,8 @@ def expected_group1_carers(db: duckdb.DuckDBPyConnection, on: datetime.date) -> 
         FROM care c JOIN persons p ON p.iin = c.cared_iin
         JOIN disability d ON d.iin = c.cared_iin
         WHERE p.birth_date <= $cutoff AND d.category = 'I' AND {_valid("d")}
-          AND ($any_cause OR d.cause = 'from_childhood')
-          AND c.carer_iin IN (SELECT iin FROM persons)
+          AND ($any_cause OR d.cause = 'from_childhood') AND {_present("p")}
+          AND {PRESENT_CARERS}
         """,  # noqa: S608 — only the fixed condition above is interpolated
         {"on": on, "cutoff": birth_cutoff(on, 18), "any_cause": any_cause},
     ).fetchall()
@@ -122,7 +136,7 @@ def expected_disability(db: duckdb.DuckDBPyConnection, on: datetime.date) -> dic
     rows = db.execute(
         f"""
         SELECT d.iin, d.category FROM disability d JOIN persons p ON p.iin = d.iin
-        WHERE d.category IN ('I', 'II', 'III') AND {_valid("d")}
+        WHERE d.category IN ('I', 'II', 'III') AND {_valid("d")} AND {_present("p")}
         """,  # noqa: S608 — only the fixed condition above is interpolated
         {"on": on},
     ).fetchall()

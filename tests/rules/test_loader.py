@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from inclusio.rules import RuleError, Type, load_programme, load_programme_text
+from inclusio.rules.life import EXPLAIN as LIFE_EXPLAIN
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -210,7 +211,8 @@ def test_explain_gives_plain_language_per_condition_and_parameter() -> None:
         "ru": "Сумма в месяц",
         "en": "Amount per month",
     }
-    assert load("conditions:\n  group_1: category == 'I'\n").explain == {}
+    # A person programme's explain always holds the texts of the life events' conditions.
+    assert load("conditions:\n  group_1: category == 'I'\n").explain == LIFE_EXPLAIN
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 import ibis
 import pyarrow as pa
 
-from inclusio.rules.compiler import person_table, programme_table
+from inclusio.rules.compiler import condition_names, person_table, programme_table
 from inclusio.rules.loader import Programme
 from inclusio.rules.results import RESULT_SCHEMA, ProgrammeColumns, unfold
 from inclusio.rules.screen import check_snapshot, parameters_used, snapshot_tables
@@ -66,7 +66,7 @@ def ending_results(
             programme.id,
             "eligible",
             "amount_kzt",
-            tuple((c.name, c.name) for c in programme.conditions),
+            tuple((name, name) for name in condition_names(programme)),
             parameters,
         )
         parts.append(unfold(wide, kind, [columns]).cast(RESULT_SCHEMA))

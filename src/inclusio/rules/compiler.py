@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Expression, Type, date_literal, decimal_literal
+from inclusio.rules.life import LIFE_CONDITIONS, life_conditions, present
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, SCREENING_DATE, Programme
 from inclusio.snapshot.contract import SCHEMAS
 
@@ -268,7 +269,8 @@ def cared_counts(
     """Per carer IIN (``carer_iin``), how many cared persons meet ``programme.cared``.
 
     ``table`` is the person table (persons ⨝ disability); a care link whose cared person is not
-    in it does not count. With ``earliest_carer_only`` each cared person counts once, for the
+    in it does not count, nor does one who died, emigrated or is imprisoned on ``on``
+    (``rules.life``). With ``earliest_carer_only`` each cared person counts once, for the
     qualifying link with the earliest ``since`` (ties: the smallest carer IIN).
     """
     cared = programme.cared
@@ -281,7 +283,7 @@ def cared_counts(
     )
     joined = links.join(table, links.cared_iin == table.iin)
     conditions: dict[str, Any] = {}
-    qualifies = ibis.literal(True)
+    qualifies = present(joined, on)
     for condition in cared.conditions:
         value = compile_expression(condition.expression, joined, on, parameters, conditions)
         conditions[condition.name] = value.fill_null(False)
@@ -343,8 +345,18 @@ def parameters_on(programme: Programme, on: datetime.date) -> dict[str, tuple[An
     }
 
 
+def condition_names(programme: Programme) -> tuple[str, ...]:
+    """The names of the conditions a result of ``programme`` carries, in order: the rule
+    file's, then for a person programme the life events' (``rules.life``)."""
+    own = tuple(condition.name for condition in programme.conditions)
+    return own + LIFE_CONDITIONS if programme.entity == "person" else own
+
+
 def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[str, Any], Any, Any]:
     """The programme's conditions (name → bool), eligibility and amount over ``table``.
+
+    A person programme's conditions end with the life events' (``condition_names``): whatever
+    the rule file says, a person who died, emigrated or is imprisoned on ``on`` is not eligible.
 
     ``table`` holds every column the programme reads, ``cared_count`` or ``member_count``
     included; it may be any object that gives a column by name (``table[name]``), which lets
@@ -352,9 +364,10 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
     value) is false; outside the period of validity every condition is false and no parameter
     is read; the amount is null when not eligible and for an entitlement without money.
     """
+    life = life_conditions(table, on) if programme.entity == "person" else {}
     if not programme.in_force(on):
         never = {condition.name: ibis.literal(False) for condition in programme.conditions}
-        return never, ibis.literal(False), ibis.null().cast("int64")
+        return {**never, **life}, ibis.literal(False), ibis.null().cast("int64")
     parameters = parameters_on(programme, on)
     conditions: dict[str, Any] = {}
     for condition in programme.conditions:
@@ -369,6 +382,9 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
         eligible = compile_expression(
             programme.eligible, table, on, parameters, conditions
         ).fill_null(False)
+    for value in life.values():
+        eligible = eligible & value
+    conditions.update(life)
 
     if programme.amount is None:
         amount = ibis.null().cast("int64")
@@ -384,10 +400,11 @@ def member_qualifies(
     programme: Programme, table: Any, on: datetime.date, parameters: Mapping[str, tuple[Any, Type]]
 ) -> Any:
     """Whether a person of ``table`` counts as a member for a family programme (every
-    ``members`` condition holds; a missing value counts as false)."""
+    ``members`` condition holds; a missing value counts as false; one who died, emigrated or
+    is imprisoned on ``on`` does not count)."""
     assert programme.members is not None
     conditions: dict[str, Any] = {}
-    qualifies = ibis.literal(True)
+    qualifies = present(table, on)
     for condition in programme.members.conditions:
         value = compile_expression(condition.expression, table, on, parameters, conditions)
         conditions[condition.name] = value.fill_null(False)
@@ -420,6 +437,8 @@ def programme_table(
         }
         for condition in programme.conditions:
             columns[condition.name] = ibis.literal(False)
+        if not family:
+            columns.update(life_conditions(table, on))
         return table.select(**columns)
 
     parameters = parameters_on(programme, on)

@@ -16,6 +16,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
+from inclusio.rules.life import EXPLAIN as LIFE_EXPLAIN
+from inclusio.rules.life import LIFE_CONDITIONS
 from inclusio.snapshot.contract import SCHEMAS
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ RESERVED = frozenset(
     {"subject_id", "eligible", "amount_kzt", SCREENING_DATE}
     | {"cared_count", "care_relation", "care_since"}  # the carer programmes' names
     | {"member_count"}  # the family programmes' name
+    | set(LIFE_CONDITIONS)  # the conditions every person programme carries (rules.life)
 )
 _TOP_KEYS = frozenset(
     {
@@ -411,6 +414,8 @@ class _Reader:
             if section is not None:
                 explainable += [c.name for c in section.conditions]
         explain = self.explain(top["explain"][1], explainable) if "explain" in top else {}
+        if entity == "person":  # the life-event conditions the compiler adds (rules.life)
+            explain.update(LIFE_EXPLAIN)
 
         return Programme(
             id=programme_id,
