@@ -116,6 +116,16 @@ REGISTRY_FAMILIES_SCHEMA = pa.schema(
         pa.field("family_role", pa.string(), nullable=False),
     ]
 )
+# The life events the registry records, per person (on or before the export's date): the
+# export writes them into the persons' LIFE_EVENTS when it merges the population's part.
+REGISTRY_LIFE_EVENTS = "registry_life_events"
+REGISTRY_LIFE_EVENTS_SCHEMA = pa.schema(
+    [
+        pa.field("person_id", pa.int64(), nullable=False),
+        pa.field("iin", pa.string(), nullable=False),
+        *[pa.field(name, pa.date32()) for name in LIFE_EVENTS],
+    ]
+)
 # The platform's own ids that the export writes beside the contract's columns (no rule reads
 # them): a status's person, a link's two persons, and a population family's registered family
 # (null when none of its members is in a registered family).
