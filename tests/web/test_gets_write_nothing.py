@@ -32,7 +32,12 @@ from tests.factories import make_person, make_trio, make_user, sign_in
 pytestmark = pytest.mark.django_db
 
 # POST-only addresses: a GET is refused before anything runs (asserted below).
-POST_ONLY = {"web:logout", "benefits:messages_read", "benefits:payment_file"}
+POST_ONLY = {
+    "web:logout",
+    "benefits:messages_read",
+    "benefits:payment_file",
+    "registry:life_event_record",
+}
 
 
 def _named_routes() -> list[tuple[str, list[str]]]:
