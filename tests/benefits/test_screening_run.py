@@ -75,6 +75,9 @@ def test_the_difference_with_the_awards(
     assert made[(b.iin, "disability_benefit")].reasons == [
         {"condition": "has_group", "met": True},
         {"condition": "valid_on_date", "met": True},
+        {"condition": "not_deceased", "met": True},
+        {"condition": "not_emigrated", "met": True},
+        {"condition": "not_imprisoned", "met": True},
     ]
     assert made[(b.iin, "disability_benefit")].parameters["subsistence_minimum"]["value"] == 43407
     for person in (a, b, c):
@@ -98,6 +101,9 @@ def test_the_difference_with_the_awards(
     assert ended.reasons == [
         {"condition": "has_group", "met": False},
         {"condition": "valid_on_date", "met": False},
+        {"condition": "not_deceased", "met": True},
+        {"condition": "not_emigrated", "met": True},
+        {"condition": "not_imprisoned", "met": True},
     ]
     assert ended.amount_kzt is None
     # a's award and a's pending legal-aid offer still hold: nothing new for a

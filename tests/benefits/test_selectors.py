@@ -94,8 +94,13 @@ def test_the_explanation_of_an_offer(screened: Person) -> None:
     assert [(c.name, c.met) for c in why.conditions] == [
         ("has_group", True),
         ("valid_on_date", True),
+        ("not_deceased", True),
+        ("not_emigrated", True),
+        ("not_imprisoned", True),
     ]
     assert why.conditions[0].text == "You have disability group I, II or III."
+    # The life events' conditions come with their texts, in the reader's language.
+    assert why.conditions[2].text == "No death of the person is recorded on or before this date."
     minimum = next(p for p in why.parameters if p.name == "subsistence_minimum")
     assert (minimum.value, minimum.effective) == ("43407", dt.date(2024, 1, 1))
     assert minimum.reference == "Law on the republican budget for 2024-2026"
@@ -105,6 +110,7 @@ def test_the_explanation_of_an_offer(screened: Person) -> None:
     russian = selectors.explanation(offer, "ru")
     assert russian.programme_title == "Государственное социальное пособие по инвалидности"
     assert russian.conditions[0].text == "У вас I, II или III группа инвалидности."
+    assert russian.conditions[4].text.startswith("В регистре нет записи о лишении свободы")
 
 
 def test_a_decision_keeps_its_explanation(screened: Person) -> None:
@@ -115,7 +121,7 @@ def test_a_decision_keeps_its_explanation(screened: Person) -> None:
     why = selectors.explanation(decision, "en")
     assert why.programme_title == "State social disability benefit"
     assert why.outcome == "granted" and why.decided_at is not None
-    assert [c.met for c in why.conditions] == [True, True]
+    assert [c.met for c in why.conditions] == [True] * 5
     assert [d.pk for d in selectors.decisions_for(actor=screened.user, person=screened)] == [
         decision.pk
     ]

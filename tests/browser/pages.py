@@ -271,6 +271,34 @@ def search_with_a_bad_iin(page: Any) -> None:
     assert page.locator(".inclusio-error-summary").is_visible()
 
 
+def record_a_death_in_the_future(page: Any) -> None:
+    page.select_option("#id_kind", "death")
+    page.fill("#id_date", "2999-01-01")
+    page.fill("#id_source", "Civil registry record No. 4711")
+    page.fill("#id_reason", "Notice from the civil registry")
+    submit(page, "form[action$='/life-events/'] button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def _astana_person_who_died(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.registry.services import person_life_event_record
+    from tests.factories import give_status, make_person
+
+    person = make_person(surname="Серикова", given_name="Айгүл")
+    give_status(person, "I", valid_from=dt.date(2020, 3, 1), until=None)
+    person_life_event_record(
+        actor=viewer,
+        person=person,
+        kind="death",
+        date=dt.date(2024, 3, 5),
+        source="Civil registry record No. 4711",
+        reason="Notice from the civil registry",
+    )
+    return {"iin": person.iin}
+
+
 def send_an_empty_decision(page: Any) -> None:
     submit(page)
     assert page.locator(".inclusio-error-summary").is_visible()
@@ -316,6 +344,20 @@ PAGES += [
         user="staff_user",
         kwargs=_astana_person_with_history,
         languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: person card, a death recorded",
+        url_name="registry:person",
+        user="staff_user",
+        kwargs=_astana_person_who_died,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: person card, a life event refused",
+        url_name="registry:person",
+        user="staff_user",
+        kwargs=_astana_person_with_history,
+        interact=record_a_death_in_the_future,
     ),
     PageToCheck(
         "registry: person card of another region",

@@ -16,6 +16,7 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 from django.utils import translation
 
+from inclusio import countries
 from inclusio.core.audit import SYSTEM
 from inclusio.core.country import SEEDED, load_country
 from inclusio.core.errors import AccessDenied, DomainError, ErrorCode
@@ -23,6 +24,7 @@ from inclusio.core.models import AuditEvent, DatedParameter, User
 from inclusio.core.parameters import (
     latest_effective,
     parameter_history,
+    parameter_on,
     parameter_value_add,
     parameter_value_correct,
     shared_parameters,
@@ -64,8 +66,9 @@ def test_a_new_value_takes_effect_from_its_date_and_is_recorded(ministry: User) 
     assert value_on("subsistence_minimum", JULY - dt.timedelta(days=1)) == 43407
     assert value_on("subsistence_minimum", JULY) == 45000
     values = shared_parameters()["subsistence_minimum"].values
-    assert [(v.effective, v.value, v.reference) for v in values][-1] == (JULY, 45000, AMENDMENT)
-    assert isinstance(values[-1].value, int)  # money: whole tenge, as the rules read it
+    added = next(v for v in values if v.effective == JULY)
+    assert (added.value, added.reference) == (45000, AMENDMENT)
+    assert isinstance(added.value, int)  # money: whole tenge, as the rules read it
     event = AuditEvent.objects.get(action="parameter_value_add")
     assert (event.actor, event.entity_id) == (ministry, str(row.pk))
     assert event.data["value"] == "45000" and event.data["effective"] == "2024-07-01"
@@ -112,9 +115,78 @@ def test_seeding_fills_only_what_is_absent() -> None:
     seeded = DatedParameter.objects.get(key="monthly_calculation_index", effective="2024-01-01")
     assert (seeded.reason, seeded.entered_by) == (SEEDED, None)
     seeded_count = DatedParameter.objects.count()
-    assert seeded_count == 4
+    assert seeded_count == len(countries.parameters("kz")) == 22
     assert load_country() == (20, 0)
     assert DatedParameter.objects.count() == seeded_count
+
+
+# The budget laws' values (and the two mid-year amendments) back to 2018: the value in force on
+# each day, the day before it changes and the day it does.
+BUDGET_LAWS = [
+    ("2018-01-01", 28284, 2405, "Law on the republican budget for 2018-2020"),
+    ("2019-12-31", 29698, 2525, "Law on the republican budget for 2019-2021"),
+    ("2020-03-31", 31183, 2651, "Law on the republican budget for 2020-2022"),
+    (
+        "2020-04-01",
+        32668,
+        2778,
+        "Law amending the Law on the republican budget for 2020-2022 (April 2020)",
+    ),
+    ("2021-10-01", 34302, 2917, "Law on the republican budget for 2021-2023"),
+    ("2022-05-31", 36018, 3063, "Law on the republican budget for 2022-2024"),
+    (
+        "2022-06-01",
+        37389,
+        3180,
+        "Law amending the Law on the republican budget for 2022-2024 (June 2022)",
+    ),
+    ("2023-06-30", 40567, 3450, "Law on the republican budget for 2023-2025"),
+    ("2024-01-01", 43407, 3692, "Law on the republican budget for 2024-2026"),
+    ("2025-12-31", 46228, 3932, "Law on the republican budget for 2025-2027"),
+    ("2026-12-01", 50851, 4325, "Law on the republican budget for 2026-2028"),
+]
+
+
+@pytest.mark.parametrize(("day", "minimum", "index", "reference"), BUDGET_LAWS)
+def test_the_budget_laws_values_are_in_force_back_to_2018(
+    day: str, minimum: int, index: int, reference: str
+) -> None:
+    on = dt.date.fromisoformat(day)
+    for key, value in (("subsistence_minimum", minimum), ("monthly_calculation_index", index)):
+        row = parameter_on(key, on)
+        assert (row.value, row.reference, row.reason) == (value, reference, SEEDED)
+    with pytest.raises(DomainError):
+        value_on("subsistence_minimum", dt.date(2017, 12, 31))
+
+
+def test_seeding_adds_the_dates_an_existing_database_lacks(
+    ministry: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A database seeded before the file gained earlier dates, and edited since: the next
+    # migration adds the dates it lacks, and keeps every value it holds.
+    parameter_value_correct(
+        actor=ministry,
+        key="subsistence_minimum",
+        effective=dt.date(2018, 1, 1),
+        value=28285,
+        reference="Corrected budget law",
+        reason="Test of a correction",
+    )
+    earlier = {
+        "key": "subsistence_minimum",
+        "effective": "2017-01-01",
+        "value": 24459,
+        "reference": "Law on the republican budget for 2017-2019",
+    }
+    rows = [earlier, *countries.parameters("kz")]
+    monkeypatch.setattr(countries, "parameters", lambda country: rows)
+    before = DatedParameter.objects.count()
+    call_command("migrate", verbosity=0)
+    assert DatedParameter.objects.count() == before + 1
+    added = parameter_on("subsistence_minimum", dt.date(2017, 6, 1))
+    assert (added.value, added.reason, added.entered_by) == (24459, SEEDED, None)
+    assert value_on("subsistence_minimum", dt.date(2018, 1, 1)) == 28285
+    assert load_country() == (20, 0)
 
 
 @pytest.mark.parametrize("who", ["officer", "regional_ministry", "person", "system", "nobody"])

@@ -174,8 +174,8 @@ def test_the_child_carer_benefit_before_the_first_subsistence_minimum_is_an_erro
     programme = load_programme(
         PROGRAMMES / "child_disability_carer_benefit.yaml", shared=country_parameters("kz")
     )
-    with pytest.raises(RuleError, match="no value on 2022-12-31"):
-        evaluate(programme, FAMILY, D(2022, 12, 31))
+    with pytest.raises(RuleError, match="no value on 2017-12-31"):
+        evaluate(programme, FAMILY, D(2017, 12, 31))
 
 
 def test_the_group1_allowance_before_2018_07_01_is_nobody_not_an_error() -> None:

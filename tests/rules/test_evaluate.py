@@ -55,6 +55,9 @@ def test_the_example_programme_on_duckdb() -> None:
         "has_group",
         "valid_on_date",
         "adult",
+        "not_deceased",  # the life events' conditions follow every person programme's own
+        "not_emigrated",
+        "not_imprisoned",
     ]
     rows = {row["subject_id"]: row for row in result.to_pylist()}
     assert rows["001"]["eligible"] is True
@@ -67,6 +70,9 @@ def test_the_example_programme_on_duckdb() -> None:
         "has_group": False,
         "valid_on_date": True,
         "adult": False,
+        "not_deceased": True,
+        "not_emigrated": True,
+        "not_imprisoned": True,
     }
     assert rows["004"]["eligible"] is False
     assert rows["004"]["valid_on_date"] is False  # unknown (no record) counts as false

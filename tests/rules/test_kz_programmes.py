@@ -171,9 +171,9 @@ def test_disability_benefit_before_the_first_subsistence_minimum_is_an_error() -
         "<test>",
         1,
     )
-    with pytest.raises(RuleError, match="no value on 2022-12-31"):
+    with pytest.raises(RuleError, match="no value on 2017-12-31"):
         evaluate(
-            programme, {"persons": persons, "disability": disability}, datetime.date(2022, 12, 31)
+            programme, {"persons": persons, "disability": disability}, datetime.date(2017, 12, 31)
         )
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from inclusio.countries.shared import country_parameters
 from inclusio.rules import RuleError, Type, load_programme, load_programme_text
+from inclusio.rules.life import EXPLAIN as LIFE_EXPLAIN
 from tests.rules.texts import explain
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -230,6 +231,9 @@ def test_every_condition_is_explained_in_three_languages() -> None:
     )
     assert error.line == 7
     assert "'group_2' has no plain-language text" in error.message
+    # A person programme's explain always holds the texts of the life events' conditions.
+    explained = load("conditions:\n  group_1: category == 'I'\n" + explain("group_1")).explain
+    assert {name: explained[name] for name in LIFE_EXPLAIN} == LIFE_EXPLAIN
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,10 @@ CONTRACT = {
         "home_schooled": pa.bool_(),
         "disability_benefit_kzt": pa.int64(),
         "carer_allowance_kzt": pa.int64(),
+        "death_date": pa.date32(),
+        "emigration_date": pa.date32(),
+        "imprisonment_date": pa.date32(),
+        "release_date": pa.date32(),
     },
     "disability": {
         "iin": pa.string(),
@@ -322,3 +326,23 @@ def test_synth_refuses_a_malformed_as_of_date(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="2026-13-01"):
         call_command("synth", "--out", str(tmp_path), "--as-of", "2026-13-01", stdout=StringIO())
     assert not any(tmp_path.iterdir())
+
+
+def test_life_events_follow_the_reference_date_and_each_other(demo_snapshot: Path) -> None:
+    persons = read(demo_snapshot, "persons").to_pandas()
+    events = ["death_date", "emigration_date", "imprisonment_date", "release_date"]
+    for column in events:
+        days = persons[column].dropna()
+        assert (days >= REFERENCE).all() and (days < dt.date(2026, 1, 1)).all(), column
+    assert not (persons.death_date.notna() & persons.emigration_date.notna()).any()
+    released = persons.release_date.notna()
+    assert persons.imprisonment_date[released].notna().all()
+    assert (persons.release_date[released] > persons.imprisonment_date[released]).all()
+    gone = persons.death_date.fillna(persons.emigration_date)
+    imprisoned = persons.imprisonment_date.notna() & gone.notna()
+    assert (persons.imprisonment_date[imprisoned] < gone[imprisoned]).all()
+    # 20,000 persons over two years: deaths of the order of a hundred or two, emigration a few
+    # dozen, imprisonment a handful.
+    assert 100 < persons.death_date.notna().sum() < 400
+    assert 20 < persons.emigration_date.notna().sum() < 80
+    assert persons.imprisonment_date.notna().sum() < 30

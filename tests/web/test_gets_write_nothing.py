@@ -37,6 +37,7 @@ POST_ONLY = {
     "benefits:messages_read",
     "benefits:payment_file",
     "benefits:payroll_approve",
+    "registry:life_event_record",
 }
 
 

@@ -270,6 +270,17 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
     return [
         ("district_officer", "/en/registry/search/", {"q": dana}, 200),
         (
+            "district_officer",
+            f"/en/registry/persons/{dana}/life-events/",
+            {
+                "kind": "death",
+                "date": "2024-03-05",
+                "source": "Civil registry record No. 4711",
+                "reason": "Notice from the civil registry",
+            },
+            302,
+        ),
+        (
             "medical_referrer",
             "/en/assessment/referrals/new/",
             {

@@ -6,3 +6,9 @@ class BenefitsConfig(AppConfig):
     name = "inclusio.benefits"
     label = "benefits"
     verbose_name = _("Proactive benefits")
+
+    def ready(self) -> None:
+        from inclusio.benefits.life import awards_end_on_life_event
+        from inclusio.registry.events import life_event_recorded
+
+        life_event_recorded.connect(awards_end_on_life_event, dispatch_uid="benefits.life_event")

@@ -498,6 +498,7 @@ class Payment(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("in the payment file")
         HELD = "held", _("held: no payment account")
+        STOPPED = "stopped", _("stopped: the right ended (death, emigration or imprisonment)")
 
     payroll = models.ForeignKey(
         Payroll, verbose_name=_("payroll"), on_delete=models.PROTECT, related_name="payments"

@@ -8,3 +8,9 @@ ended without a successor) and ``previous_status_id``.
 from django.dispatch import Signal
 
 disability_status_changed = Signal()
+
+life_event_recorded = Signal()
+"""A death, emigration, imprisonment or release was recorded. Unlike the status change, it is
+sent inside the recording transaction: the benefits app suspends the person's awards and
+payments in the same write, so a death is never recorded without its payments stopping.
+Receivers get ``actor``, ``person_id``, ``kind``, ``date`` and ``event_id``."""

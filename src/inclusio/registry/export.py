@@ -1,5 +1,6 @@
 """The registry's part of a snapshot, exported from the operational database
-(``inclusio snapshot-export``), and merged with the population register's part when given.
+(``inclusio snapshot-export``), and merged with the population register's part when given: the
+life events the registry records replace the population register's in the persons' file.
 
 National scale is ≈725,000 statuses: the rows go from the database cursor to Arrow in chunks of
 ``CHUNK_ROWS`` (a server-side cursor on PostgreSQL), straight into Parquet; no model instance is
@@ -21,13 +22,19 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from inclusio.core.audit import Actor, record_write
-from inclusio.registry.models import CareLink, DisabilityStatus, FamilyMembership, Person
+from inclusio.registry.models import (
+    CareLink,
+    DisabilityStatus,
+    FamilyMembership,
+    LifeEvent,
+    Person,
+)
 from inclusio.snapshot import assemble
-from inclusio.snapshot.contract import REGISTRY_FAMILIES, read_manifest
+from inclusio.snapshot.contract import REGISTRY_FAMILIES, REGISTRY_LIFE_EVENTS, read_manifest
 from inclusio.snapshot.validate import Problem, SnapshotError
 
 CHUNK_ROWS = 50_000
-STEPS = ("statuses", "care", "families", "population", "manifest")
+STEPS = ("statuses", "care", "families", "life", "population", "manifest")
 
 StepCallback = Callable[[str], None]
 
@@ -61,6 +68,24 @@ _FAMILIES_SQL = """
 SELECT m.family_id, m.person_id, p.iin, m.role
 FROM {membership} m JOIN {person} p ON p.id = m.person_id
 ORDER BY m.family_id, p.iin
+"""
+
+# Per person, the life events recorded on or before the date: the death, the latest emigration,
+# the latest imprisonment and the latest release — counted only when it ends that imprisonment.
+_LIFE_SQL = """
+SELECT person_id, iin, death_date, emigration_date, imprisonment_date,
+       CASE WHEN release_date >= imprisonment_date THEN release_date END
+FROM (
+    SELECT e.person_id, p.iin,
+           MAX(CASE WHEN e.kind = 'death' THEN e.date END) AS death_date,
+           MAX(CASE WHEN e.kind = 'emigration' THEN e.date END) AS emigration_date,
+           MAX(CASE WHEN e.kind = 'imprisonment' THEN e.date END) AS imprisonment_date,
+           MAX(CASE WHEN e.kind = 'release' THEN e.date END) AS release_date
+    FROM {life} e JOIN {person} p ON p.id = e.person_id
+    WHERE e.date <= %s
+    GROUP BY e.person_id, p.iin
+) t
+ORDER BY iin
 """
 
 
@@ -105,6 +130,7 @@ def _tables() -> dict[str, str]:
         "person": Person._meta.db_table,
         "care": CareLink._meta.db_table,
         "membership": FamilyMembership._meta.db_table,
+        "life": LifeEvent._meta.db_table,
     }
 
 
@@ -148,6 +174,7 @@ def snapshot_export(
                 ("statuses", "disability", _STATUSES_SQL, [on, False, on]),
                 ("care", "care", _CARE_SQL, [on, on]),
                 ("families", REGISTRY_FAMILIES, _FAMILIES_SQL, []),
+                ("life", REGISTRY_LIFE_EVENTS, _LIFE_SQL, [on]),
             ):
                 on_step(step)
                 schema = assemble.schema_of(name)

@@ -283,3 +283,53 @@ class DisabilityStatus(models.Model):
             and self.valid_from <= day
             and (self.reexamination_date is None or self.reexamination_date >= day)
         )
+
+
+class LifeEvent(models.Model):
+    """A death, an emigration, an imprisonment or a release, as an officer recorded it from its
+    source (a civil-registry record, a border-service notice, a court's sentence). Rows are
+    never edited: the rows of a person, in order, are the history of their life events."""
+
+    class Kind(models.TextChoices):
+        DEATH = "death", _("death")
+        EMIGRATION = "emigration", _("emigration for permanent residence abroad")
+        IMPRISONMENT = "imprisonment", _("imprisonment")
+        RELEASE = "release", _("release from imprisonment")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="life_events"
+    )
+    kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    date = models.DateField(_("date of the event"))
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("The document the event is recorded from, with its number and date."),
+    )
+    reason = models.TextField(_("reason"), max_length=1000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "date", "recorded_at", "id"]
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["death", "emigration", "imprisonment", "release"]),
+                name="life_event_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(kind="death"), name="life_event_one_death"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.kind} {self.date}"

@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.access import require
-from inclusio.core.audit import SYSTEM, Actor, changes, record_write
+from inclusio.core.audit import SYSTEM, Actor, account_of, changes, personal_digest, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.errors import ErrorCode as CoreErrorCode
 from inclusio.core.identifiers import parse_iin
 from inclusio.core.models import Region
 from inclusio.core.roles import PERSON_MANAGE, REFERRAL_DECIDE
 from inclusio.registry.errors import ErrorCode
-from inclusio.registry.events import disability_status_changed
+from inclusio.registry.events import disability_status_changed, life_event_recorded
 from inclusio.registry.models import (
     FUNCTIONAL_LIMITATIONS,
     CareLink,
@@ -27,6 +27,7 @@ from inclusio.registry.models import (
     DisabilityStatus,
     Family,
     FamilyMembership,
+    LifeEvent,
     Person,
     age_on,
 )
@@ -409,3 +410,136 @@ def family_create(
             ErrorCode.FAMILY_MEMBER_ELSEWHERE, _("A member already belongs to another family.")
         ) from None
     return family
+
+
+# --- life events: death, emigration, imprisonment, release ---------------------------------------
+
+
+def _open_imprisonment(person: Person, day: dt.date) -> LifeEvent | None:
+    """The person's latest imprisonment on or before ``day`` that no release has ended."""
+    spell = (
+        person.life_events.filter(kind=LifeEvent.Kind.IMPRISONMENT, date__lte=day)
+        .order_by("-date", "-id")
+        .first()
+    )
+    if spell is None:
+        return None
+    released = person.life_events.filter(kind=LifeEvent.Kind.RELEASE, date__gte=spell.date)
+    return None if released.exists() else spell
+
+
+def _check_life_event(person: Person, kind: str, date: Any, source: str, reason: str) -> None:
+    if kind not in LifeEvent.Kind.values:
+        raise ValidationFailed(
+            ErrorCode.LIFE_EVENT_KIND_UNKNOWN,
+            _(
+                "Unknown life event: %(kind)s. Give a death, an emigration, an imprisonment or a"
+                " release."
+            ),
+            kind=str(kind)[:40],
+        )
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        raise ValidationFailed(
+            ErrorCode.DATE_FORMAT, _("Give the date of the event as year-month-day.")
+        )
+    if date > timezone.localdate():
+        raise ValidationFailed(
+            ErrorCode.LIFE_EVENT_DATE_FUTURE,
+            _("The date of the event cannot be in the future: record it once it has happened."),
+        )
+    if date < person.birth_date:
+        raise ValidationFailed(
+            ErrorCode.LIFE_EVENT_BEFORE_BIRTH,
+            _("The date of the event cannot be before the person's birth date."),
+        )
+    if not isinstance(source, str) or not source.strip():
+        raise ValidationFailed(
+            ErrorCode.LIFE_EVENT_SOURCE_MISSING,
+            _("Give the source of the event: the document it is recorded from."),
+        )
+    if len(source.strip()) > (LifeEvent._meta.get_field("source").max_length or 0):
+        raise ValidationFailed(
+            ErrorCode.VALUE_TOO_LONG, _("The source is longer than 300 characters.")
+        )
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationFailed(
+            ErrorCode.LIFE_EVENT_REASON_MISSING, _("Say why the event is recorded.")
+        )
+    if len(reason.strip()) > 1000:
+        raise ValidationFailed(
+            ErrorCode.VALUE_TOO_LONG, _("The reason is longer than 1,000 characters.")
+        )
+
+
+def person_life_event_record(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    date: dt.date,
+    source: str,
+    reason: str,
+) -> LifeEvent:
+    """Record a death, an emigration, an imprisonment or a release of ``person``: an officer of
+    the person's region, from the event's source, with a reason.
+
+    A recorded death, emigration or imprisonment ends the person's rights from its date at
+    once: ``life_event_recorded`` is sent inside this transaction, and the benefits app ends the
+    person's awards and stops their payments from that date in the same write (and those of a
+    carer whose right rested on the person). Nothing is recorded after a death; a release needs
+    an imprisonment that it ends. The audit keeps the kind; the date, source and reason only as
+    digests.
+    """
+    require(
+        actor,
+        PERSON_MANAGE,
+        region_code=person.region_id,
+        person_iin=person.iin,
+        what="record_change",
+    )
+    _check_life_event(person, kind, date, source, reason)
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # one record at a time
+        if person.life_events.filter(kind=LifeEvent.Kind.DEATH).exists():
+            raise Conflict(
+                ErrorCode.LIFE_EVENT_AFTER_DEATH,
+                _("The person's death is already recorded: nothing can be recorded after it."),
+            )
+        if kind == LifeEvent.Kind.RELEASE and _open_imprisonment(person, date) is None:
+            raise Conflict(
+                ErrorCode.LIFE_EVENT_NOT_IMPRISONED,
+                _("No imprisonment that this release would end is recorded on or before %(day)s."),
+                day=date.isoformat(),
+            )
+        event = LifeEvent.objects.create(
+            person=person,
+            kind=kind,
+            date=date,
+            source=source.strip(),
+            reason=reason.strip(),
+            recorded_by=account_of(actor),
+        )
+        record_write(
+            actor=actor,
+            action="person_life_event_record",
+            entity="person",
+            entity_id=person.iin,
+            data={
+                "event": event.pk,
+                "kind": kind,
+                "digests": {
+                    "date": personal_digest(date),
+                    "source": personal_digest(event.source),
+                    "reason": personal_digest(event.reason),
+                },
+            },
+        )
+        life_event_recorded.send(
+            sender=LifeEvent,
+            actor=actor,
+            person_id=person.pk,
+            kind=kind,
+            date=date,
+            event_id=event.pk,
+        )
+    return event

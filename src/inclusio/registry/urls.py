@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("persons/<str:iin>/", views.person_card, name="person"),
+    path("persons/<str:iin>/life-events/", views.life_event_record, name="life_event_record"),
     path("me/", views.me, name="me"),
     path("me/access-log/", views.access_log, name="my_access_log"),
 ]

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Expression, Type, date_literal, decimal_literal
+from inclusio.rules.life import LIFE_CONDITIONS, life_conditions, present
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, SCREENING_DATE, Condition, Programme
 from inclusio.rules.rates import RATE, RATE_TYPE, rate_value
 from inclusio.snapshot.contract import SCHEMAS
@@ -269,7 +270,8 @@ def cared_counts(
     """Per carer IIN (``carer_iin``), how many cared persons meet ``programme.cared``.
 
     ``table`` is the person table (persons ⨝ disability); a care link whose cared person is not
-    in it does not count. With ``earliest_carer_only`` each cared person counts once, for the
+    in it does not count, nor does one who died, emigrated or is imprisoned on ``on``
+    (``rules.life``). With ``earliest_carer_only`` each cared person counts once, for the
     qualifying link with the earliest ``since`` (ties: the smallest carer IIN).
     """
     cared = programme.cared
@@ -281,7 +283,7 @@ def cared_counts(
         care_since=care.since,
     )
     joined = links.join(table, links.cared_iin == table.iin)
-    qualifies = all_met(cared.conditions, joined, on, parameters)
+    qualifies = present(joined, on) & all_met(cared.conditions, joined, on, parameters)
     chosen = joined.filter(qualifies).select("carer_iin", "cared_iin", "care_since")
     if cared.earliest_carer_only:
         rank = ibis.row_number().over(
@@ -337,8 +339,18 @@ def parameters_on(programme: Programme, on: datetime.date) -> dict[str, tuple[An
     }
 
 
+def condition_names(programme: Programme) -> tuple[str, ...]:
+    """The names of the conditions a result of ``programme`` carries, in order: the rule
+    file's, then for a person programme the life events' (``rules.life``)."""
+    own = tuple(condition.name for condition in programme.conditions)
+    return own + LIFE_CONDITIONS if programme.entity == "person" else own
+
+
 def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[str, Any], Any, Any]:
     """The programme's conditions (name → bool), eligibility and amount over ``table``.
+
+    A person programme's conditions end with the life events' (``condition_names``): whatever
+    the rule file says, a person who died, emigrated or is imprisoned on ``on`` is not eligible.
 
     ``table`` holds every column the programme reads, ``cared_count`` or ``member_count``
     included; it may be any object that gives a column by name (``table[name]``), which lets
@@ -346,9 +358,10 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
     value) is false; outside the period of validity every condition is false and no parameter
     is read; the amount is null when not eligible and for an entitlement without money.
     """
+    life = life_conditions(table, on) if programme.entity == "person" else {}
     if not programme.in_force(on):
         never = {condition.name: ibis.literal(False) for condition in programme.conditions}
-        return never, ibis.literal(False), ibis.null().cast("int64")
+        return {**never, **life}, ibis.literal(False), ibis.null().cast("int64")
     parameters = parameters_on(programme, on)
     # Later expressions read a condition as it is (unknown when a value is missing); its
     # column, like the eligibility, counts unknown as not met (see ``decided``).
@@ -367,6 +380,9 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
         eligible = decided(
             compile_expression(programme.eligible, table, on, parameters, conditions)
         )
+    for value in life.values():
+        eligible = eligible & value
+    met.update(life)
 
     if programme.amount is None:
         amount = ibis.null().cast("int64")
@@ -431,6 +447,8 @@ def programme_table(
             columns[RATE] = ibis.null().cast(RATE_TYPE)
         for condition in programme.conditions:
             columns[condition.name] = ibis.literal(False)
+        if not family:
+            columns.update(life_conditions(table, on))
         return table.select(**columns)
 
     parameters = parameters_on(programme, on)

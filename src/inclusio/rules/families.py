@@ -38,7 +38,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import ibis
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from inclusio.rules.expressions import (
@@ -290,10 +289,11 @@ def family_reductions(
     ``family_id``: ``member_count``, each aggregate, and ``family_income`` with an ``income``
     section. Every one adds up over two parts of a family but the ``min``/``max`` aggregates."""
     from inclusio.rules.compiler import compile_expression, decided
+    from inclusio.rules.life import present
     from inclusio.rules.loader import MEMBER_COUNT
 
     conditions: dict[str, Any] = {}  # as later expressions read them: unknown stays unknown
-    qualifies = ibis.literal(True)
+    qualifies = present(table, on)  # one who died, emigrated or is imprisoned does not count
     for condition in members.conditions:
         conditions[condition.name] = compile_expression(
             condition.expression, table, on, parameters, conditions

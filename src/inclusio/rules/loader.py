@@ -26,6 +26,8 @@ from inclusio.rules.families import (
     read_aggregates,
     read_income,
 )
+from inclusio.rules.life import EXPLAIN as LIFE_EXPLAIN
+from inclusio.rules.life import LIFE_CONDITIONS
 from inclusio.rules.periods import read_period
 from inclusio.rules.rates import RATE, check_rate
 from inclusio.rules.reading import compose, line_of, read_text, scalar, shown
@@ -41,6 +43,7 @@ RESERVED = frozenset(
     {"subject_id", "eligible", "amount_kzt", SCREENING_DATE}
     | {"cared_count", "care_relation", "care_since"}  # the carer programmes' names
     | {"member_count", *INCOME_NAMES}  # the family programmes' names
+    | set(LIFE_CONDITIONS)  # the conditions every person programme carries (rules.life)
 )
 _TOP_KEYS = frozenset(
     {
@@ -481,6 +484,8 @@ class _Reader:
                     file=self.file,
                     line=condition.expression.line,
                 )
+        if entity == "person":  # the life-event conditions the compiler adds (rules.life)
+            explain.update(LIFE_EXPLAIN)
 
         return Programme(
             id=programme_id,

@@ -25,10 +25,13 @@ import pyarrow.parquet as pq
 
 from inclusio.snapshot.contract import (
     CONTRACT_VERSION,
+    LIFE_EVENTS,
     MANIFEST,
     POPULATION_PART,
     REGISTRY_FAMILIES,
     REGISTRY_FAMILIES_SCHEMA,
+    REGISTRY_LIFE_EVENTS,
+    REGISTRY_LIFE_EVENTS_SCHEMA,
     SCHEMAS,
     exported_schema,
     parquet_path,
@@ -80,11 +83,11 @@ def merge_population(population: Path, staging: Path) -> Merged:
     (ties: the smallest id); null when none of its members is in a registered family.
     """
     persons = parquet_path(population, "persons")
-    shutil.copyfile(persons, parquet_path(staging, "persons"))
     db = duckdb.connect()
     try:
         db.execute("SET enable_progress_bar = false")
         db.execute(f"CREATE VIEW p AS SELECT * FROM read_parquet({_quoted(persons)})")  # noqa: S608
+        _persons_with_life_events(db, persons, staging)
         families = parquet_path(population, "families")
         db.execute(f"CREATE VIEW f AS SELECT * FROM read_parquet({_quoted(families)})")  # noqa: S608
         members = parquet_path(staging, REGISTRY_FAMILIES)
@@ -125,6 +128,40 @@ def merge_population(population: Path, staging: Path) -> Merged:
     return Merged(rows, int(unmatched))
 
 
+def _persons_with_life_events(db: duckdb.DuckDBPyConnection, persons: Path, staging: Path) -> None:
+    """The population's persons into ``staging``, with the life events the registry records
+    (``REGISTRY_LIFE_EVENTS``, when it holds any) in place of the population register's: the
+    registry's death and emigration dates where it has them, and its imprisonment with its
+    release as one spell. Without any, the file is copied as it is."""
+    events = parquet_path(staging, REGISTRY_LIFE_EVENTS)
+    target = parquet_path(staging, "persons")
+    if not events.exists() or not pq.ParquetFile(events).metadata.num_rows:
+        shutil.copyfile(persons, target)
+        return
+    db.execute(f"CREATE VIEW e AS SELECT * FROM read_parquet({_quoted(events)})")  # noqa: S608
+    own = [column[0] for column in db.execute("SELECT * FROM p LIMIT 0").description]
+
+    def population(column: str) -> str:
+        return f"p.{_name(column)}" if column in own else "CAST(NULL AS DATE)"
+
+    spell = "e.imprisonment_date IS NOT NULL"
+    replaced = {
+        "death_date": f"coalesce(e.death_date, {population('death_date')})",
+        "emigration_date": f"coalesce(e.emigration_date, {population('emigration_date')})",
+        "imprisonment_date": f"CASE WHEN {spell} THEN e.imprisonment_date"
+        f" ELSE {population('imprisonment_date')} END",
+        "release_date": f"CASE WHEN {spell} THEN e.release_date"
+        f" ELSE {population('release_date')} END",
+    }
+    columns = [f"{replaced[c]} AS {_name(c)}" if c in replaced else f"p.{_name(c)}" for c in own]
+    columns += [f"{replaced[c]} AS {_name(c)}" for c in LIFE_EVENTS if c not in own]
+    # Only the folder's own file paths and column names are interpolated.
+    select = f"SELECT {', '.join(columns)} FROM p LEFT JOIN e ON e.iin = p.iin"  # noqa: S608
+    db.execute(
+        f"COPY ({select} ORDER BY p.iin) TO {_quoted(target)} (FORMAT parquet, COMPRESSION zstd)"
+    )
+
+
 def write_manifest(staging: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """The manifest of the files in ``staging``: rows and SHA-256 of each, so that the same
     content exported twice is the same snapshot (its identity is the manifest's digest)."""
@@ -152,7 +189,7 @@ def staged(out: Path) -> Iterator[Path]:
         out.mkdir(exist_ok=True)
         (out / MANIFEST).unlink(missing_ok=True)
         # A file of an earlier export that this one does not write would be read with it.
-        for name in (*SCHEMAS, REGISTRY_FAMILIES):
+        for name in (*SCHEMAS, REGISTRY_FAMILIES, REGISTRY_LIFE_EVENTS):
             if not parquet_path(staging, name).exists():
                 parquet_path(out, name).unlink(missing_ok=True)
         for path in sorted(staging.iterdir()):
@@ -167,6 +204,8 @@ def schema_of(name: str) -> pa.Schema:
     """The schema a registry-part file is written in."""
     if name == REGISTRY_FAMILIES:
         return REGISTRY_FAMILIES_SCHEMA
+    if name == REGISTRY_LIFE_EVENTS:
+        return REGISTRY_LIFE_EVENTS_SCHEMA
     return exported_schema(name)
 
 

@@ -12,9 +12,12 @@ A snapshot has two parts with two producers:
 
 ``SCHEMAS`` are the columns the rule language can read, in their types. Only the keys
 (``KEYS``) are always required: a screening demands the other columns only when one of its rules
-reads them (``inclusio.rules.columns``). ``PLATFORM_IDS`` are the columns the export adds, which
-no rule reads. Columns may be added; none is removed or retyped without raising
-``CONTRACT_VERSION``. The contract for those who build the feed is ``docs/snapshot.md``.
+reads them (``inclusio.rules.columns``). The persons' life events (``LIFE_EVENTS``: death,
+emigration, imprisonment and release) are never demanded: a snapshot made before they joined the
+contract validates, and reads as nobody having died, left or been imprisoned. ``PLATFORM_IDS``
+are the columns the export adds, which no rule reads. Columns may be added; none is removed or
+retyped without raising ``CONTRACT_VERSION``. The contract for those who build the feed is
+``docs/snapshot.md``.
 """
 
 from __future__ import annotations
@@ -52,6 +55,12 @@ SCHEMAS = {
             # INCOME_COLUMNS column except those its programme disregards.
             pa.field("disability_benefit_kzt", pa.int64()),
             pa.field("carer_allowance_kzt", pa.int64()),
+            # Life events (null: none). Every right ends from the day of death or emigration;
+            # imprisonment suspends them from its first day until release (exclusive).
+            pa.field("death_date", pa.date32()),
+            pa.field("emigration_date", pa.date32()),  # left for permanent residence abroad
+            pa.field("imprisonment_date", pa.date32()),  # the latest spell's first day
+            pa.field("release_date", pa.date32()),  # null while that spell lasts
         ]
     ),
     "families": pa.schema(
@@ -98,6 +107,11 @@ KEYS = {
     "care": frozenset({"carer_iin", "cared_iin"}),
 }
 
+# The persons' life events, in the order of the contract; optional in every snapshot.
+LIFE_EVENTS = ("death_date", "emigration_date", "imprisonment_date", "release_date")
+# Columns never demanded, even when a rule reads them: absent, they are read as null.
+OPTIONAL = {"persons": frozenset(LIFE_EVENTS)}
+
 POPULATION_PART = ("persons", "families")
 REGISTRY_PART = ("disability", "care")
 # The registry's families of registered persons: one row per member, under the platform's ids.
@@ -108,6 +122,16 @@ REGISTRY_FAMILIES_SCHEMA = pa.schema(
         pa.field("person_id", pa.int64(), nullable=False),
         pa.field("iin", pa.string(), nullable=False),
         pa.field("family_role", pa.string(), nullable=False),
+    ]
+)
+# The life events the registry records, per person (on or before the export's date): the
+# export writes them into the persons' LIFE_EVENTS when it merges the population's part.
+REGISTRY_LIFE_EVENTS = "registry_life_events"
+REGISTRY_LIFE_EVENTS_SCHEMA = pa.schema(
+    [
+        pa.field("person_id", pa.int64(), nullable=False),
+        pa.field("iin", pa.string(), nullable=False),
+        *[pa.field(name, pa.date32()) for name in LIFE_EVENTS],
     ]
 )
 # The platform's own ids that the export writes beside the contract's columns (no rule reads

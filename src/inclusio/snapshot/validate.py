@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from inclusio.snapshot.contract import KEYS, SCHEMAS, parquet_path
+from inclusio.snapshot.contract import KEYS, OPTIONAL, SCHEMAS, parquet_path
 
 
 class Problem(StrEnum):
@@ -134,7 +134,7 @@ def validate_snapshot(
     type; return each file's schema as found.
 
     ``required`` names, per file, the columns demanded besides the keys (``KEYS``); None demands
-    every column of the contract.
+    every column of the contract. The ``OPTIONAL`` columns (the life events) are never demanded.
     """
     check_directory(directory)
     found = {}
@@ -144,6 +144,7 @@ def validate_snapshot(
             demanded: set[str] = set(SCHEMAS[name].names)
         else:
             demanded = set(KEYS[name]) | set(required.get(name, ()))
+        demanded -= OPTIONAL.get(name, frozenset())
         check_columns(parquet_path(directory, name), actual, SCHEMAS[name], demanded)
         found[name] = actual
     return found

@@ -3,7 +3,9 @@
 Counts are compared with the national figure times the snapshot's scale factor; shares with the
 share the report states. The definitions are those of figures.py: age in whole years on the
 reference date; a family raising children with disabilities is one with at least one child of
-category "child" whose care link is to a parent (children raised by a guardian are apart).
+category "child" whose care link is to a parent (children raised by a guardian are apart). The
+figures are of the persons alive and resident on the reference date: one who died or emigrated
+on or before it is not counted (the generator draws life events after it, so none is).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ _PWD_QUERY = f"""
     WITH p AS (
         SELECT iin, urban, sex, date_sub('year', birth_date, DATE '{{as_of}}') AS age
         FROM persons
+        WHERE coalesce(least(death_date, emigration_date), DATE '9999-12-31')
+              > DATE '{{as_of}}'
     )
     SELECT
         count(*) AS pwd,

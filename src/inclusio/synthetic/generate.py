@@ -2,7 +2,8 @@
 
 The whole population is drawn with vectorised numpy (no loop over persons): families and their
 members (population.py), IINs (iin.py), persons with disabilities, their statuses and carers
-(disability.py), employment and income (economy.py). One seed fixes everything: each stage
+(disability.py), employment and income (economy.py), deaths, emigration and imprisonment after
+the reference date (life.py). One seed fixes everything: each stage
 draws from its own stream spawned from the seed, so the output is the same on every run.
 """
 
@@ -21,15 +22,15 @@ import pyarrow.parquet as pq
 
 from inclusio import countries
 from inclusio.snapshot.contract import CONTRACT_VERSION, MANIFEST, SCHEMAS, parquet_path
-from inclusio.synthetic import disability, economy, population
+from inclusio.synthetic import disability, economy, life, population
 from inclusio.synthetic.figures import REFERENCE_DATE, quotas
 from inclusio.synthetic.iin import make_iins
 
 # The generator's own version, in the manifest beside the contract's: raised when the same scale
 # and seed would draw a different population.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: life events
 SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
-STEPS = ("families", "members", "iins", "disabilities", "incomes", "write")
+STEPS = ("families", "members", "iins", "disabilities", "incomes", "life", "write")
 ROW_GROUP_SIZE = 1 << 20
 
 StepCallback = Callable[[str], None]
@@ -56,8 +57,9 @@ def generate(
     """
     target = quotas(SCALES[scale])
     regions = countries.regions(country)
-    families_rng, members_rng, iin_rng, disability_rng, income_rng = (
-        np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(5)
+    # A stream per stage; one added later is spawned last, so the earlier stages draw as before.
+    families_rng, members_rng, iin_rng, disability_rng, income_rng, life_rng = (
+        np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(6)
     )
 
     on_step("families")
@@ -78,13 +80,17 @@ def generate(
     on_step("incomes")
     employed, income = economy.draw_incomes(families, persons, statuses, income_rng)
     benefits = economy.benefits_paid(persons, statuses, care)
+    on_step("life")
+    with_disability = np.zeros(len(persons), dtype=bool)
+    with_disability[statuses.person] = True
+    events = life.draw_life_events(persons.age, with_disability, life_rng, as_of=as_of)
 
     on_step("write")
     region_codes = pa.array([r["code"] for r in regions])
     tables = {
         "families": _families_table(families, region_codes),
         "persons": _persons_table(
-            persons, families, iins, region_codes, employed, income, statuses, benefits
+            persons, families, iins, region_codes, employed, income, statuses, benefits, events
         ),
         "disability": _disability_table(statuses, iins),
         "care": _care_table(care, iins),
@@ -139,6 +145,7 @@ def _persons_table(
     income: np.ndarray,
     statuses: disability.Disabilities,
     benefits: tuple[np.ndarray, np.ndarray],
+    events: life.LifeEvents,
 ) -> pa.Table:
     home_schooled = np.zeros(len(persons), dtype=bool)
     home_schooled[statuses.person[statuses.home_schooled]] = True
@@ -156,6 +163,10 @@ def _persons_table(
             "home_schooled": home_schooled,
             "disability_benefit_kzt": benefits[0],
             "carer_allowance_kzt": benefits[1],
+            "death_date": _dates(events.death, null=events.no_death),
+            "emigration_date": _dates(events.emigration, null=events.no_emigration),
+            "imprisonment_date": _dates(events.imprisonment, null=events.no_imprisonment),
+            "release_date": _dates(events.release, null=events.no_release),
         },
         schema=SCHEMAS["persons"],
     )

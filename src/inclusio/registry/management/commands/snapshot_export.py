@@ -50,6 +50,7 @@ class Command(BaseCommand):
             "statuses": _("Exporting the disability statuses"),
             "care": _("Exporting the care links"),
             "families": _("Exporting the registered families"),
+            "life": _("Exporting the deaths, emigrations and imprisonments"),
             "population": _("Merging the population register's part"),
             "manifest": _("Writing the manifest"),
         }

@@ -49,6 +49,7 @@ class Command(BaseCommand):
             "iins": _("Issuing IINs"),
             "disabilities": _("Drawing disabilities and carers"),
             "incomes": _("Drawing employment and incomes"),
+            "life": _("Drawing deaths, emigration and imprisonment"),
             "write": _("Writing Parquet files"),
         }
         started = time.monotonic()

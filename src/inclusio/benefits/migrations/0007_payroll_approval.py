@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('benefits', '0004_bulk_references'),
+        ('benefits', '0006_life_payment_stopped'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
