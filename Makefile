@@ -47,6 +47,8 @@ demo: export INCLUSIO_AUDIT_DIGEST_KEY = $(shell cat $(DEMO_AUDIT_KEY) 2>/dev/nu
 demo: export INCLUSIO_ALLOWED_HOSTS := $(HOST),localhost,127.0.0.1,[::1]
 demo: export INCLUSIO_SECURE_COOKIES := False
 demo: export INCLUSIO_SSL_REDIRECT := False
+# Intake looks persons up in the synthetic snapshot, the demo's population register.
+demo: export INCLUSIO_POPULATION_SNAPSHOT := $(abspath $(DEMO_SNAPSHOT))
 
 # Generated on the first `make demo`, kept in var/ (never in the repository), readable by you only.
 $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY):

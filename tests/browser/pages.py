@@ -767,3 +767,36 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- intake: registering a person -------------------------------------------------------------
+
+
+def register_with_a_birth_date_the_iin_disagrees_with(page: Any) -> None:
+    from tests.factories import new_iin
+
+    page.fill("#id_lookup-iin", new_iin())
+    submit(page, "main form[method=get] button[type=submit]")
+    page.fill("#id_surname", "Ахметова")
+    page.fill("#id_given_name", "Әсел")
+    page.fill("#id_birth_date", "1999-01-01")
+    page.locator("label[for=id_sex_1]").click()
+    page.locator("label[for=id_residence_0]").click()
+    submit(page, "main form[method=post] button[type=submit]")
+    assert page.locator(".inclusio-error-summary a[href='#id_birth_date']").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "registry: register a person",
+        url_name="registry:person_new",
+        user="staff_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: register a person, by hand, refused",
+        url_name="registry:person_new",
+        user="staff_user",
+        interact=register_with_a_birth_date_the_iin_disagrees_with,
+    ),
+]

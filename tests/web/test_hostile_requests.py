@@ -67,7 +67,18 @@ HOSTILE = (
 HOSTILE_TO_THE_BACK_OFFICE = HOSTILE[:8]
 OTHER_METHODS = ("head", "options", "put", "patch", "delete")
 # The query parameters the pages read, and a few every site is probed with.
-QUERY_PARAMETERS = ("q", "iin", "next", "programme", "page", "month", "date", "purpose", "lang")
+QUERY_PARAMETERS = (
+    "q",
+    "iin",
+    "lookup-iin",
+    "next",
+    "programme",
+    "page",
+    "month",
+    "date",
+    "purpose",
+    "lang",
+)
 
 
 @dataclass(frozen=True)
@@ -231,6 +242,16 @@ FORM_FIELDS = (
     "programme",
     "date",
     "draft",
+    "surname",
+    "given_name",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "region",
+    "residence",
+    "address",
+    "phone",
+    "preferred_language",
 )
 
 
@@ -269,6 +290,24 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
     programme = Programme.objects.select_related("active_version").get(code="disability_benefit")
     return [
         ("district_officer", "/en/registry/search/", {"q": dana}, 200),
+        (
+            "district_officer",
+            "/en/registry/persons/new/",
+            {
+                "iin": new_iin(dt.date(1990, 3, 8), "F"),
+                "surname": "Ахметова",
+                "given_name": "Әсел",
+                "patronymic": "",
+                "birth_date": "1990-03-08",
+                "sex": "F",
+                "region": "71",
+                "residence": "urban",
+                "address": "",
+                "phone": "",
+                "preferred_language": "kk",
+            },
+            302,
+        ),
         (
             "medical_referrer",
             "/en/assessment/referrals/new/",

@@ -1,9 +1,11 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core.models import AccessEvent, Reader
+from inclusio.core.models import AccessEvent, Reader, Region
+from inclusio.registry.models import Sex
 
 
 class PersonSearchForm(forms.Form):
@@ -45,3 +47,59 @@ class AccessLogFilterForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", _("The end of the period cannot be before its start."))
         return cleaned
+
+
+# --- intake: registering a person -------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+RESIDENCE_CHOICES = [("urban", _("urban")), ("rural", _("rural"))]
+
+
+class PopulationLookupForm(forms.Form):
+    """The first step of intake: the IIN, looked up in the population register."""
+
+    iin = forms.CharField(
+        label=_("IIN"),
+        max_length=20,
+        help_text=_("Twelve digits. The population register's record fills in the details."),
+    )
+
+
+class PersonRegisterForm(forms.Form):
+    """A person's details as the population register gives them or as typed by hand; the
+    service checks the birth date and sex against the IIN."""
+
+    iin = forms.CharField(label=_("IIN"), max_length=20)
+    surname = forms.CharField(label=_("Surname"), max_length=100)
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        widget=DateInput,
+        help_text=_("It must agree with the first six digits of the IIN."),
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        help_text=_("It must agree with the seventh digit of the IIN."),
+    )
+    region = forms.ChoiceField(label=_("Region"))
+    residence = forms.ChoiceField(
+        label=_("Residence"), choices=RESIDENCE_CHOICES, widget=forms.RadioSelect
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES, initial="kk"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [(r.code, str(r)) for r in Region.objects.all()]

@@ -104,11 +104,16 @@ def person_create(
     preferred_language: str = "kk",
     birth_date: dt.date | None = None,
     sex: str | None = None,
+    permission: str = PERSON_MANAGE,
 ) -> Person:
-    """Register a person. Birth date and sex come from the IIN; when given too, they must agree."""
+    """Register a person. Birth date and sex come from the IIN; when given too, they must agree.
+
+    An officer who keeps the registry registers (``PERSON_MANAGE``); a doctor referring someone
+    not yet registered registers them with the referral (``REFERRAL_FILE``), in its transaction.
+    """
     parsed = parse_iin(iin)
     _require_officer_or_loader(
-        actor, PERSON_MANAGE, region_code=region_code, person_iin=parsed.value, what="person_create"
+        actor, permission, region_code=region_code, person_iin=parsed.value, what="person_create"
     )
     if birth_date is not None and birth_date != parsed.birth_date:
         raise ValidationFailed(
