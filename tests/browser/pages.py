@@ -279,7 +279,7 @@ def send_an_empty_decision(page: Any) -> None:
 def send_a_referral_with_a_bad_bin(page: Any) -> None:
     page.fill("#id_iin", "123")
     page.fill("#id_organisation_bin", "000000000001")
-    submit(page)
+    submit(page, "main form[method=post] button[type=submit]")
     assert page.locator(".inclusio-error-summary").is_visible()
 
 
@@ -786,6 +786,26 @@ def register_with_a_birth_date_the_iin_disagrees_with(page: Any) -> None:
     assert page.locator(".inclusio-error-summary a[href='#id_birth_date']").is_visible()
 
 
+def refer_someone_new_whose_sex_the_iin_disagrees_with(page: Any) -> None:
+    import datetime as dt
+
+    from tests.factories import new_iin
+
+    page.fill("#id_lookup-iin", new_iin(dt.date(2012, 6, 1), "F"))
+    submit(page, "main form[method=get] button[type=submit]")
+    assert page.locator(".usa-alert--warning").is_visible()
+    page.fill("#id_organisation_name", "City polyclinic No. 1")
+    page.fill("#id_organisation_bin", "000000000000")
+    page.fill("#id_diagnosis_code", "G80.1")
+    page.fill("#id_surname", "Сейітов")
+    page.fill("#id_given_name", "Нұрлан")
+    page.fill("#id_birth_date", "2012-06-01")
+    page.locator("label[for=id_sex_0]").click()
+    page.locator("label[for=id_residence_1]").click()
+    submit(page, "main form[method=post] button[type=submit]")
+    assert page.locator(".inclusio-error-summary a[href^='#id_sex']").is_visible()
+
+
 PAGES += [
     PageToCheck(
         "registry: register a person",
@@ -798,5 +818,11 @@ PAGES += [
         url_name="registry:person_new",
         user="staff_user",
         interact=register_with_a_birth_date_the_iin_disagrees_with,
+    ),
+    PageToCheck(
+        "assessment: new referral of someone not yet registered, refused",
+        url_name="assessment:referral_new",
+        user="doctor_user",
+        interact=refer_someone_new_whose_sex_the_iin_disagrees_with,
     ),
 ]

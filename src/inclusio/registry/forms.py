@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.models import AccessEvent, Reader, Region
 from inclusio.registry.models import Sex
+from inclusio.registry.population import PopulationRecord
 
 
 class PersonSearchForm(forms.Form):
@@ -103,3 +104,17 @@ class PersonRegisterForm(forms.Form):
         region = self.fields["region"]
         assert isinstance(region, forms.ChoiceField)
         region.choices = [(r.code, str(r)) for r in Region.objects.all()]
+
+
+def initial_from_population(record: PopulationRecord) -> dict[str, Any]:
+    """The registration form's initial values from the population register's record."""
+    initial: dict[str, Any] = {"iin": record.iin}
+    for name in ("surname", "given_name", "patronymic", "birth_date", "sex"):
+        value = getattr(record, name)
+        if value:
+            initial[name] = value
+    if record.region_code:
+        initial["region"] = record.region_code
+    if record.urban is not None:
+        initial["residence"] = "urban" if record.urban else "rural"
+    return initial

@@ -20,8 +20,8 @@ from inclusio.registry.forms import (
     PersonRegisterForm,
     PersonSearchForm,
     PopulationLookupForm,
+    initial_from_population,
 )
-from inclusio.registry.population import PopulationRecord
 
 
 @login_required
@@ -122,20 +122,6 @@ def _field_for(code: str, fields: dict[str, str]) -> str | None:
     return fields.get(code) or fields.get(code.split("_")[0])
 
 
-def _from_population(record: PopulationRecord) -> dict[str, Any]:
-    """The registration form's initial values from the population register's record."""
-    initial: dict[str, Any] = {"iin": record.iin}
-    for name in ("surname", "given_name", "patronymic", "birth_date", "sex"):
-        value = getattr(record, name)
-        if value:
-            initial[name] = value
-    if record.region_code:
-        initial["region"] = record.region_code
-    if record.urban is not None:
-        initial["residence"] = "urban" if record.urban else "rural"
-    return initial
-
-
 @login_required
 @permission_required(PERSON_MANAGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -158,7 +144,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
             looked_up = True
             initial["iin"] = lookup.cleaned_data["iin"].strip()
             if record is not None:
-                initial.update(_from_population(record))
+                initial.update(initial_from_population(record))
     form = PersonRegisterForm(request.POST or None, initial=initial)
     if request.method == "POST":
         looked_up = True
