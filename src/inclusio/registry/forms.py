@@ -5,7 +5,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.models import AccessEvent, Reader, Region
-from inclusio.registry.models import Sex
+from inclusio.registry.errors import ErrorCode
+from inclusio.registry.models import CareLink, Family, FamilyMembership, Person, Sex
 from inclusio.registry.population import PopulationRecord
 
 
@@ -118,3 +119,123 @@ def initial_from_population(record: PopulationRecord) -> dict[str, Any]:
     if record.urban is not None:
         initial["residence"] = "urban" if record.urban else "rural"
     return initial
+
+
+# --- upkeep: corrections with a reason --------------------------------------------------------
+
+REASON_MESSAGE = _("Give the reason for the change: the person reads it.")
+
+
+class ReasonField(forms.CharField):
+    """The reason a change is made, which the person reads in their record's history: refused
+    empty with the service's code."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Reason for the change"))
+        kwargs.setdefault(
+            "help_text", _("In plain words: the person reads it in the history of their record.")
+        )
+        super().__init__(widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        if not (value or "").strip():
+            raise forms.ValidationError(REASON_MESSAGE, code=ErrorCode.REASON_REQUIRED)
+
+
+class PersonCorrectForm(forms.Form):
+    surname = forms.CharField(label=_("Surname"), max_length=100)
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    residence = forms.ChoiceField(
+        label=_("Residence"), choices=RESIDENCE_CHOICES, widget=forms.RadioSelect
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES
+    )
+    reason = ReasonField()
+
+    @classmethod
+    def initial_of(cls, person: Person) -> dict[str, Any]:
+        initial = {name: getattr(person, name) for name in CORRECTABLE_FORM_FIELDS}
+        initial["residence"] = "urban" if person.urban else "rural"
+        return initial
+
+    def corrections(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        found = {name: data[name] for name in CORRECTABLE_FORM_FIELDS}
+        found["urban"] = data["residence"] == "urban"
+        return found
+
+
+CORRECTABLE_FORM_FIELDS = (
+    "surname",
+    "given_name",
+    "patronymic",
+    "address",
+    "phone",
+    "preferred_language",
+)
+
+
+class FamilyMemberAddForm(forms.Form):
+    member_iin = forms.CharField(
+        label=_("The member's IIN"),
+        max_length=20,
+        help_text=_("The member must be registered; register them first if not."),
+    )
+    role = forms.ChoiceField(label=_("Role in the family"), choices=FamilyMembership.Role.choices)
+    housing = forms.ChoiceField(
+        label=_("Housing of the new family"),
+        choices=[("", _("— the family exists —")), *Family.Housing.choices],
+        required=False,
+        help_text=_("Only when the person has no family yet: it is started with them as head."),
+    )
+    reason = ReasonField()
+
+
+class FamilyMemberRemoveForm(forms.Form):
+    member = forms.ChoiceField(label=_("Member who leaves the family"))
+    reason = ReasonField()
+
+    def __init__(self, *args: Any, memberships: list[FamilyMembership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        member = self.fields["member"]
+        assert isinstance(member, forms.ChoiceField)
+        member.choices = [
+            (str(m.pk), f"{m.person.full_name} — {m.get_role_display()}") for m in memberships
+        ]
+
+
+class RepresentativeAppointForm(forms.Form):
+    carer_iin = forms.CharField(
+        label=_("The carer's or representative's IIN"),
+        max_length=20,
+        help_text=_("They must be registered; register them first if not."),
+    )
+    relation = forms.ChoiceField(
+        label=_("Basis"),
+        choices=CareLink.Relation.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A parent represents a child under 18; a legal guardian and a representative by "
+            "power of attorney always do; another carer does not represent."
+        ),
+    )
+    since = forms.DateField(label=_("Since"), widget=DateInput)
+    reason = ReasonField()
+
+
+class RepresentativeEndForm(forms.Form):
+    link = forms.ChoiceField(label=_("Link that ends"))
+    until = forms.DateField(label=_("Last day"), widget=DateInput)
+    reason = ReasonField()
+
+    def __init__(self, *args: Any, links: list[CareLink], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        link = self.fields["link"]
+        assert isinstance(link, forms.ChoiceField)
+        link.choices = [
+            (str(c.pk), f"{c.carer.full_name} — {c.get_relation_display()}") for c in links
+        ]

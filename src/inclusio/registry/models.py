@@ -7,6 +7,7 @@ mapping); the database carries the invariants (unique IIN, one current status pe
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -133,11 +134,13 @@ class FamilyMembership(models.Model):
 
 
 class CareLink(models.Model):
-    """A carer of a person. A parent represents a child under 18; a guardian always does."""
+    """A carer of a person. A parent represents a child under 18; a guardian, and a
+    representative by power of attorney, always do (while the link is in force)."""
 
     class Relation(models.TextChoices):
         PARENT = "parent", _("parent")
         GUARDIAN = "guardian", _("guardian")
+        ATTORNEY = "attorney", _("representative by power of attorney")
         OTHER = "other", _("other carer")
 
     carer = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cares_for")
@@ -162,7 +165,7 @@ class CareLink(models.Model):
     def represents_on(self, day: dt.date) -> bool:
         if self.since > day or (self.until is not None and self.until < day):
             return False
-        if self.relation == self.Relation.GUARDIAN:
+        if self.relation in (self.Relation.GUARDIAN, self.Relation.ATTORNEY):
             return True
         return self.relation == self.Relation.PARENT and self.cared.age_on(day) < 18
 
@@ -278,3 +281,81 @@ class DisabilityStatus(models.Model):
             and self.valid_from <= day
             and (self.reexamination_date is None or self.reexamination_date >= day)
         )
+
+
+class PersonRecordChange(models.Model):
+    """A correction of a person's record by an officer, with its reason: the history the person
+    reads on their own page. Unlike the audit trail, which keeps digests only, it holds the old
+    and new values — read by the person, their representative and the officers of their region,
+    as the record itself is."""
+
+    class Kind(models.TextChoices):
+        DETAILS = "details", _("personal details")
+        FAMILY = "family", _("family")
+        REPRESENTATION = "representation", _("carers and representatives")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="record_changes")
+    kind = models.CharField(_("what changed"), max_length=14, choices=Kind.choices)
+    # [{"field": a Person field, "family_member" or "representative", "old": ..., "new": ...}]
+    changes = models.JSONField(_("changes"), default=list)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("change to a person's record")
+        verbose_name_plural = _("changes to persons' records")
+        indexes = [models.Index(fields=["person", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.get_kind_display()} ({self.at:%Y-%m-%d})"
+
+    def lines(self) -> list[tuple[str, str, str]]:
+        """Each change in plain words: what, the old value, the new value ("" when none)."""
+        return [
+            (_change_label(c["field"]), _change_value(c, "old"), _change_value(c, "new"))
+            for c in self.changes
+        ]
+
+
+def _change_label(field: str) -> str:
+    if field == "family_member":
+        return str(_("family member"))
+    if field == "representative":
+        return str(_("carer or representative"))
+    if field == "urban":
+        return str(_("residence"))
+    found = Person._meta.get_field(field)
+    assert isinstance(found, models.Field)
+    return str(found.verbose_name)
+
+
+def _change_value(change: dict[str, Any], side: str) -> str:
+    value = change.get(side)
+    if value in (None, ""):
+        return ""
+    field = change["field"]
+    if field == "urban":
+        return str(_("urban") if value else _("rural"))
+    if field == "preferred_language":
+        return str(dict(settings.LANGUAGES).get(str(value), value))
+    if field == "family_member":
+        role = FamilyMembership.Role(change["role"]).label
+        return f"{value} ({role})"
+    if field == "representative":
+        relation = CareLink.Relation(change["relation"]).label
+        if side == "new" and change.get("until"):
+            return str(
+                _("%(name)s (%(relation)s), until %(day)s")
+                % {"name": value, "relation": relation, "day": change["until"]}
+            )
+        return f"{value} ({relation})"
+    return str(value)
