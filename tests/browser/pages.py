@@ -826,3 +826,115 @@ PAGES += [
         interact=refer_someone_new_whose_sex_the_iin_disagrees_with,
     ),
 ]
+
+
+# --- upkeep: corrections with a reason --------------------------------------------------------
+
+
+def _person_with_family_and_carer(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.registry.services import care_link_create, family_create
+    from tests.factories import make_person
+
+    mother = make_person(surname="Омарова", given_name="Жанар")
+    child = make_person(birth_date=dt.date(2015, 3, 1), surname="Омаров", given_name="Ерлан")
+    family_create(
+        actor=SYSTEM,
+        region_code="71",
+        urban=True,
+        housing="own",
+        members=[(mother, "head"), (child, "child")],
+    )
+    care_link_create(
+        actor=SYSTEM, carer=mother, cared=child, relation="parent", since=dt.date(2015, 3, 1)
+    )
+    return {"iin": child.iin}
+
+
+def _corrections_of_my_record(viewer: Any) -> dict[str, Any]:
+    from inclusio.registry.services import person_correct
+    from tests.factories import make_user
+
+    officer = make_user("officer_of_corrections", "district_officer", viewer.person.region_id)
+    person_correct(
+        actor=officer,
+        person=viewer.person,
+        reason="Married: marriage certificate No. 123.",
+        surname="Ахметова",
+        address="Астана, Мәңгілік Ел 8",
+    )
+    return {}
+
+
+def correct_without_a_reason(page: Any) -> None:
+    page.fill("#id_surname", "Ахметова")
+    page.fill("#id_reason", "")
+    submit(page)
+    assert page.locator(".inclusio-error-summary a[href='#id_reason']").is_visible()
+
+
+def add_a_member_without_a_reason(page: Any) -> None:
+    page.fill("#id_add-member_iin", "123")
+    submit(page, "main button[value=add]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def end_a_link_before_it_began(page: Any) -> None:
+    page.fill("#id_end-until", "2000-01-01")
+    page.fill("#id_end-reason", "The parent was deprived of parental rights.")
+    submit(page, "main button[value=end]")
+    assert page.locator(".inclusio-error-summary a[href='#id_end-until']").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "registry: correct personal details",
+        url_name="registry:person_correct",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: correct personal details without a reason",
+        url_name="registry:person_correct",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        interact=correct_without_a_reason,
+    ),
+    PageToCheck(
+        "registry: family",
+        url_name="registry:person_family",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: family, refused",
+        url_name="registry:person_family",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        interact=add_a_member_without_a_reason,
+    ),
+    PageToCheck(
+        "registry: carers and representatives",
+        url_name="registry:person_representation",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: carers and representatives, refused",
+        url_name="registry:person_representation",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        interact=end_a_link_before_it_began,
+    ),
+    PageToCheck(
+        "registry: my record with its changes",
+        url_name="registry:me",
+        kwargs=_corrections_of_my_record,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+]

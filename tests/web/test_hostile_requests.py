@@ -158,6 +158,8 @@ def _world() -> World:
     offer = make_offer(trio.person, run=make_run())
     known = {
         "iin": trio.person.iin,
+        # Someone to add to a family or appoint as a representative.
+        "other_iin": make_person(surname="Spouse").iin,
         "referral_id": str(referral.pk),
         "proposal_id": str(offer.pk),
         "run_id": str(offer.run_id),
@@ -253,6 +255,21 @@ FORM_FIELDS = (
     "address",
     "phone",
     "preferred_language",
+    "reason",
+    "action",
+    "add-member_iin",
+    "add-role",
+    "add-housing",
+    "add-reason",
+    "remove-member",
+    "remove-reason",
+    "appoint-carer_iin",
+    "appoint-relation",
+    "appoint-since",
+    "appoint-reason",
+    "end-link",
+    "end-until",
+    "end-reason",
 )
 
 
@@ -325,6 +342,45 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
                 "document_file_name": "summary.pdf",
                 "document_sha256": "a" * 64,
                 "document_size_bytes": "1024",
+            },
+            302,
+        ),
+        (
+            "district_officer",
+            f"/en/registry/persons/{dana}/correct/",
+            {
+                "surname": "Ахметова",
+                "given_name": "Дана",
+                "patronymic": "",
+                "address": "",
+                "phone": "",
+                "residence": "urban",
+                "preferred_language": "kk",
+                "reason": "Married",
+            },
+            302,
+        ),
+        (
+            "district_officer",
+            f"/en/registry/persons/{dana}/family/",
+            {
+                "action": "add",
+                "add-member_iin": world.known["other_iin"],
+                "add-role": "spouse",
+                "add-housing": "own",
+                "add-reason": "Married",
+            },
+            302,
+        ),
+        (
+            "district_officer",
+            f"/en/registry/persons/{dana}/representation/",
+            {
+                "action": "appoint",
+                "appoint-carer_iin": world.known["other_iin"],
+                "appoint-relation": "attorney",
+                "appoint-since": "2024-01-01",
+                "appoint-reason": "Power of attorney",
             },
             302,
         ),
