@@ -23,6 +23,21 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("female")
 
 
+def fold_name(name: str) -> str:
+    """A name as the search compares it: case folded in every alphabet ("Әсел" and "әсел",
+    "Ахметова" and "ахметова" alike). The databases' own case-insensitive matching folds only
+    ASCII on SQLite, so the folded names are stored beside the names."""
+    return name.casefold()
+
+
+# The names a search reads, each with its folded copy.
+FOLDED_NAMES = {
+    "surname": "surname_folded",
+    "given_name": "given_name_folded",
+    "patronymic": "patronymic_folded",
+}
+
+
 class Person(models.Model):
     iin = models.CharField(_("IIN"), max_length=12, unique=True)
     surname = models.CharField(_("surname"), max_length=100)
@@ -49,6 +64,10 @@ class Person(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled on save from the names (fold_name); the search matches these.
+    surname_folded = models.CharField(max_length=100, editable=False, default="")
+    given_name_folded = models.CharField(max_length=100, editable=False, default="")
+    patronymic_folded = models.CharField(max_length=100, editable=False, default="")
 
     class Meta:
         ordering = ["surname", "given_name", "iin"]
@@ -59,7 +78,21 @@ class Person(models.Model):
             ("manage_person_record", _("Create and correct person records")),
             ("import_registry", _("Import an existing registry")),
         ]
-        indexes = [models.Index(fields=["region", "surname"])]
+        indexes = [
+            models.Index(fields=["region", "surname"]),
+            # A prefix search (LIKE 'ахмет%') can use these on PostgreSQL whatever the
+            # database's collation; SQLite ignores the operator classes.
+            models.Index(
+                fields=["region", "surname_folded"],
+                name="person_region_surname_folded",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["region", "given_name_folded"],
+                name="person_region_given_folded",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -73,6 +106,17 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, **kwargs: Any) -> None:
+        for name, folded in FOLDED_NAMES.items():
+            setattr(self, folded, fold_name(getattr(self, name)))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(FOLDED_NAMES[name] for name in update_fields if name in FOLDED_NAMES),
+            }
+        super().save(**kwargs)
 
     @property
     def full_name(self) -> str:

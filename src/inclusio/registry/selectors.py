@@ -30,6 +30,7 @@ from inclusio.registry.models import (
     FamilyMembership,
     Person,
     PersonRecordChange,
+    fold_name,
 )
 
 SEARCH_LIMIT = 50
@@ -127,16 +128,19 @@ def person_search(*, actor: Actor, query: str) -> list[Person]:
         persons = persons.filter(iin=parse_iin(query).value)
         access.lookup_counted(actor)
     else:
-        words = query.split()
+        # Folded as the stored names are, so that case never matters, in any alphabet.
+        words = [fold_name(word) for word in query.split()]
         if not words:
             return []
-        condition = Q(surname__istartswith=words[0]) | Q(given_name__istartswith=words[0])
+        condition = Q(surname_folded__startswith=words[0]) | Q(
+            given_name_folded__startswith=words[0]
+        )
         persons = persons.filter(condition)
         for word in words[1:]:
             persons = persons.filter(
-                Q(given_name__istartswith=word)
-                | Q(patronymic__istartswith=word)
-                | Q(surname__istartswith=word)
+                Q(given_name_folded__startswith=word)
+                | Q(patronymic_folded__startswith=word)
+                | Q(surname_folded__startswith=word)
             )
     if actor.region_id is not None:
         persons = persons.filter(region_id=actor.region_id)
