@@ -18,6 +18,7 @@ from inclusio.core.errors import DomainError, NotFound, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import Purpose, Seen
 from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE, REFERRAL_QUEUE
+from inclusio.registry.errors import ErrorCode as RegistryErrorCode
 from inclusio.registry.forms import PopulationLookupForm, initial_from_population
 from inclusio.registry.population import population_record
 from inclusio.registry.selectors import person_get
@@ -25,9 +26,9 @@ from inclusio.registry.selectors import person_get
 # Which form field a refusal belongs to, by its code or the code's first word; others show at
 # the top of the form.
 REFERRAL_ERROR_FIELDS = {
-    "IIN_BIRTH_DATE_MISMATCH": "birth_date",
-    "IIN_SEX_MISMATCH": "sex",
-    "NAME_REQUIRED": "surname",
+    RegistryErrorCode.IIN_BIRTH_DATE_MISMATCH: "birth_date",
+    RegistryErrorCode.IIN_SEX_MISMATCH: "sex",
+    RegistryErrorCode.NAME_REQUIRED: "surname",
     "BIN": "organisation_bin",
     "IIN": "iin",
     "PERSON": "iin",

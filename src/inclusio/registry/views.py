@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from inclusio.core.errors import DomainError, ValidationFailed
+from inclusio.core.errors import ErrorCode as CoreErrorCode
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import Purpose, Seen
 from inclusio.core.roles import ACCESS_LOG_READ, PERSON_MANAGE
@@ -208,7 +209,8 @@ def _refused(form: Any, exc: DomainError, iin_field: str | None = None) -> None:
         field is None
         and iin_field
         and (
-            exc.code.startswith("IIN") or exc.code in ("NOT_FOUND_OR_NOT_YOURS", "TOO_MANY_LOOKUPS")
+            exc.code.startswith("IIN")
+            or exc.code in (CoreErrorCode.NOT_FOUND_OR_NOT_YOURS, CoreErrorCode.TOO_MANY_LOOKUPS)
         )
     ):
         field = iin_field
