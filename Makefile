@@ -56,6 +56,8 @@ demo: export INCLUSIO_TREASURY_IBAN ?= KZ510700000000000001
 demo: export INCLUSIO_TREASURY_BIC ?= KKMFKZ2A
 demo: export INCLUSIO_TREASURY_BIN ?= 000000000000
 demo: export INCLUSIO_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo-$(DEMO_DATE).sqlite3
+# Intake looks persons up in the synthetic snapshot, the demo's population register.
+demo: export INCLUSIO_POPULATION_SNAPSHOT := $(abspath $(DEMO_SNAPSHOT))
 
 # Generated on the first `make demo`, kept in var/ (never in the repository), readable by you only.
 $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY):

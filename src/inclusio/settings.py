@@ -162,6 +162,9 @@ CSRF_TRUSTED_ORIGINS = env_list("INCLUSIO_CSRF_TRUSTED_ORIGINS", "")
 COUNTRY = os.environ.get("INCLUSIO_COUNTRY", "kz")
 # Where `inclusio screen --engine spark` runs: Spark inside this process, or a cluster's URL.
 SPARK_MASTER = os.environ.get("INCLUSIO_SPARK_MASTER", "local[2]")
+# The population register's part of the snapshot contract (a snapshot folder), where intake
+# looks a person up by IIN; empty: no register to look in, details are typed by hand.
+POPULATION_SNAPSHOT = os.environ.get("INCLUSIO_POPULATION_SNAPSHOT", "")
 
 DATABASES = {
     "default": database_from_url(

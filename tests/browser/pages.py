@@ -307,7 +307,7 @@ def send_an_empty_decision(page: Any) -> None:
 def send_a_referral_with_a_bad_bin(page: Any) -> None:
     page.fill("#id_iin", "123")
     page.fill("#id_organisation_bin", "000000000001")
-    submit(page)
+    submit(page, "main form[method=post] button[type=submit]")
     assert page.locator(".inclusio-error-summary").is_visible()
 
 
@@ -813,6 +813,177 @@ PAGES += [
         path="/{language}/benefits/payroll/1/payment-file/",
         user="admin_user",
         status=405,
+        languages=ALL_LANGUAGES,
+    ),
+]
+
+
+# --- intake: registering a person -------------------------------------------------------------
+
+
+def register_with_a_birth_date_the_iin_disagrees_with(page: Any) -> None:
+    from tests.factories import new_iin
+
+    page.fill("#id_lookup-iin", new_iin())
+    submit(page, "main form[method=get] button[type=submit]")
+    page.fill("#id_surname", "Ахметова")
+    page.fill("#id_given_name", "Әсел")
+    page.fill("#id_birth_date", "1999-01-01")
+    page.locator("label[for=id_sex_1]").click()
+    page.locator("label[for=id_residence_0]").click()
+    submit(page, "main form[method=post] button[type=submit]")
+    assert page.locator(".inclusio-error-summary a[href='#id_birth_date']").is_visible()
+
+
+def refer_someone_new_whose_sex_the_iin_disagrees_with(page: Any) -> None:
+    import datetime as dt
+
+    from tests.factories import new_iin
+
+    page.fill("#id_lookup-iin", new_iin(dt.date(2012, 6, 1), "F"))
+    submit(page, "main form[method=get] button[type=submit]")
+    assert page.locator(".usa-alert--warning").is_visible()
+    page.fill("#id_organisation_name", "City polyclinic No. 1")
+    page.fill("#id_organisation_bin", "000000000000")
+    page.fill("#id_diagnosis_code", "G80.1")
+    page.fill("#id_surname", "Сейітов")
+    page.fill("#id_given_name", "Нұрлан")
+    page.fill("#id_birth_date", "2012-06-01")
+    page.locator("label[for=id_sex_0]").click()
+    page.locator("label[for=id_residence_1]").click()
+    submit(page, "main form[method=post] button[type=submit]")
+    assert page.locator(".inclusio-error-summary a[href^='#id_sex']").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "registry: register a person",
+        url_name="registry:person_new",
+        user="staff_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: register a person, by hand, refused",
+        url_name="registry:person_new",
+        user="staff_user",
+        interact=register_with_a_birth_date_the_iin_disagrees_with,
+    ),
+    PageToCheck(
+        "assessment: new referral of someone not yet registered, refused",
+        url_name="assessment:referral_new",
+        user="doctor_user",
+        interact=refer_someone_new_whose_sex_the_iin_disagrees_with,
+    ),
+]
+
+
+# --- upkeep: corrections with a reason --------------------------------------------------------
+
+
+def _person_with_family_and_carer(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.registry.services import care_link_create, family_create
+    from tests.factories import make_person
+
+    mother = make_person(surname="Омарова", given_name="Жанар")
+    child = make_person(birth_date=dt.date(2015, 3, 1), surname="Омаров", given_name="Ерлан")
+    family_create(
+        actor=SYSTEM,
+        region_code="71",
+        urban=True,
+        housing="own",
+        members=[(mother, "head"), (child, "child")],
+    )
+    care_link_create(
+        actor=SYSTEM, carer=mother, cared=child, relation="parent", since=dt.date(2015, 3, 1)
+    )
+    return {"iin": child.iin}
+
+
+def _corrections_of_my_record(viewer: Any) -> dict[str, Any]:
+    from inclusio.registry.services import person_correct
+    from tests.factories import make_user
+
+    officer = make_user("officer_of_corrections", "district_officer", viewer.person.region_id)
+    person_correct(
+        actor=officer,
+        person=viewer.person,
+        reason="Married: marriage certificate No. 123.",
+        surname="Ахметова",
+        address="Астана, Мәңгілік Ел 8",
+    )
+    return {}
+
+
+def correct_without_a_reason(page: Any) -> None:
+    page.fill("#id_surname", "Ахметова")
+    page.fill("#id_reason", "")
+    submit(page)
+    assert page.locator(".inclusio-error-summary a[href='#id_reason']").is_visible()
+
+
+def add_a_member_without_a_reason(page: Any) -> None:
+    page.fill("#id_add-member_iin", "123")
+    submit(page, "main button[value=add]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def end_a_link_before_it_began(page: Any) -> None:
+    page.fill("#id_end-until", "2000-01-01")
+    page.fill("#id_end-reason", "The parent was deprived of parental rights.")
+    submit(page, "main button[value=end]")
+    assert page.locator(".inclusio-error-summary a[href='#id_end-until']").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "registry: correct personal details",
+        url_name="registry:person_correct",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: correct personal details without a reason",
+        url_name="registry:person_correct",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        interact=correct_without_a_reason,
+    ),
+    PageToCheck(
+        "registry: family",
+        url_name="registry:person_family",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: family, refused",
+        url_name="registry:person_family",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        interact=add_a_member_without_a_reason,
+    ),
+    PageToCheck(
+        "registry: carers and representatives",
+        url_name="registry:person_representation",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "registry: carers and representatives, refused",
+        url_name="registry:person_representation",
+        kwargs=_person_with_family_and_carer,
+        user="staff_user",
+        interact=end_a_link_before_it_began,
+    ),
+    PageToCheck(
+        "registry: my record with its changes",
+        url_name="registry:me",
+        kwargs=_corrections_of_my_record,
+        user="person_user",
         languages=ALL_LANGUAGES,
     ),
 ]

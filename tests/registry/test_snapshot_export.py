@@ -272,3 +272,17 @@ def test_care_links_ended_before_the_date_are_not_exported(tmp_path: Path) -> No
     CareLink.objects.update(until=dt.date(2023, 1, 1))
     export(tmp_path / "out")
     assert rows(tmp_path / "out", "care") == []
+
+
+def test_a_representative_by_power_of_attorney_is_not_exported_as_a_carer(
+    tmp_path: Path,
+) -> None:
+    # The care file is what the carer programmes read; an attorney acts for the person, and
+    # does not care for them.
+    person, attorney = make_person(), make_person()
+    give_status(person, "I", valid_from=dt.date(2020, 1, 1), until=None)
+    care_link_create(
+        actor=SYSTEM, carer=attorney, cared=person, relation="attorney", since=dt.date(2020, 1, 1)
+    )
+    export(tmp_path / "out")
+    assert rows(tmp_path / "out", "care") == []

@@ -12,6 +12,7 @@ def stand_in(request: HttpRequest) -> HttpResponse:
 registry = (
     [
         path("search/", stand_in, name="search"),
+        path("persons/new/", stand_in, name="person_new"),
         path("me/", stand_in, name="me"),
         path("me/access-log/", stand_in, name="my_access_log"),
     ],

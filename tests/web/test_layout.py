@@ -36,7 +36,8 @@ def test_navigation_skips_pages_that_do_not_exist_yet(person: User) -> None:
 def test_navigation_follows_permissions(person: User, staff: User) -> None:
     assert labels_for(AnonymousUser()) == []
     assert labels_for(person) == ["My record", "Who looked at my data"]
-    assert labels_for(staff) == ["Find a person", "Referral queue"]  # a district officer
+    # A district officer
+    assert labels_for(staff) == ["Find a person", "Register a person", "Referral queue"]
     doctor = make_account("doctor", role="medical_referrer")
     assert labels_for(doctor) == ["Find a person", "New referral"]
     representative = make_account("mother", role="representative", region=None)

@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.assessment.errors import ErrorCode
 from inclusio.assessment.models import Decision, Referral
-from inclusio.assessment.services import check_document_size
+from inclusio.assessment.services import NewPerson, check_document_size
 from inclusio.core.errors import ValidationFailed
-from inclusio.registry.models import Category, Cause, Limitation
+from inclusio.registry.forms import RESIDENCE_CHOICES
+from inclusio.registry.models import Category, Cause, Limitation, Sex
 
 
 class DateInput(forms.DateInput):
@@ -51,6 +53,27 @@ class ReferralForm(forms.Form):
         label=_("Attached document: size in bytes"), min_value=1, required=False
     )
 
+    # Someone not yet in the registry is registered with the referral, from these.
+    surname = forms.CharField(label=_("Surname"), max_length=100, required=False)
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        widget=DateInput,
+        required=False,
+        help_text=_("It must agree with the first six digits of the IIN."),
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("It must agree with the seventh digit of the IIN."),
+    )
+    residence = forms.ChoiceField(
+        label=_("Residence"), choices=RESIDENCE_CHOICES, widget=forms.RadioSelect, required=False
+    )
+
     DOCUMENT_FIELDS = (
         "document_title",
         "document_issued_on",
@@ -58,6 +81,23 @@ class ReferralForm(forms.Form):
         "document_sha256",
         "document_size_bytes",
     )
+    NEW_PERSON_FIELDS = ("surname", "given_name", "patronymic", "birth_date", "sex", "residence")
+    NEW_PERSON_REQUIRED = ("surname", "given_name", "birth_date", "sex", "residence")
+
+    def new_person(self) -> NewPerson | None:
+        """The person to register with the referral, when their details are given."""
+        data = self.cleaned_data
+        if not all(data.get(name) for name in self.NEW_PERSON_REQUIRED):
+            return None
+        return NewPerson(
+            iin=data["iin"],
+            surname=data["surname"],
+            given_name=data["given_name"],
+            patronymic=data["patronymic"],
+            birth_date=data["birth_date"],
+            sex=data["sex"],
+            urban=data["residence"] == "urban",
+        )
 
     def clean_document_size_bytes(self) -> int | None:
         # Checked here, before the person is looked up (and the look-up logged), as the
@@ -83,6 +123,22 @@ class ReferralForm(forms.Form):
                 if name not in given:
                     self.add_error(
                         name, _("Fill in every detail of the attached document, or none.")
+                    )
+        given = [
+            name
+            for name in self.NEW_PERSON_FIELDS
+            if data.get(name) not in (None, "") or name in self.errors
+        ]
+        if given:
+            for name in self.NEW_PERSON_REQUIRED:
+                if name not in given:
+                    message = _(
+                        "To register the person, fill in their surname, given name, birth "
+                        "date, sex and residence."
+                    )
+                    self.add_error(
+                        name,
+                        forms.ValidationError(message, code=ErrorCode.PERSON_DETAILS_REQUIRED),
                     )
         return data
 

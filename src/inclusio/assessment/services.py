@@ -24,7 +24,8 @@ from inclusio.core.identifiers import validate_bin
 from inclusio.core.models import User
 from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE
 from inclusio.registry.models import DisabilityStatus, Person
-from inclusio.registry.services import current_status, disability_status_record
+from inclusio.registry.population import population_record
+from inclusio.registry.services import current_status, disability_status_record, person_create
 
 
 def decision_deadline(filed: dt.date, working_days: int | None = None) -> dt.date:
@@ -342,3 +343,71 @@ def _reexamination_summary(due: dt.date, today: dt.date) -> str:
 # The platform's own organisation number in re-examination referrals it opens itself:
 # a syntactically valid BIN reserved for the system (check digit holds), not a real company.
 PLATFORM_BIN = "000000000000"
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """Someone not yet in the registry, as the referring doctor gives them (from the population
+    register's record or by hand)."""
+
+    iin: str
+    surname: str
+    given_name: str
+    patronymic: str
+    birth_date: dt.date
+    sex: str
+    urban: bool
+
+
+def referral_file_registering(
+    *,
+    actor: Actor,
+    new_person: NewPerson,
+    kind: str,
+    mode: str,
+    organisation_name: str,
+    organisation_bin: str,
+    diagnosis_code: str,
+    clinical_summary: str = "",
+    documents: Iterable[DocumentMeta] = (),
+) -> Referral:
+    """Refer someone not yet registered: register them and file the referral in one
+    transaction, so that a refused referral leaves no person behind.
+
+    The person belongs to the region the population register gives, or else to the doctor's;
+    the birth date and sex must agree with the IIN, as at any registration.
+    """
+    record = population_record(actor=actor, iin=new_person.iin)
+    region_code = (record.region_code if record else None) or getattr(actor, "region_id", None)
+    if not region_code:
+        raise ValidationFailed(
+            ErrorCode.PERSON_REGION_UNKNOWN,
+            _(
+                "The population register does not hold this IIN and your account has no "
+                "region: the person's district office registers them first."
+            ),
+        )
+    with transaction.atomic():
+        person = person_create(
+            actor=actor,
+            permission=REFERRAL_FILE,
+            iin=new_person.iin,
+            surname=new_person.surname,
+            given_name=new_person.given_name,
+            patronymic=new_person.patronymic,
+            birth_date=new_person.birth_date,
+            sex=new_person.sex,
+            region_code=region_code,
+            urban=new_person.urban,
+        )
+        return referral_file(
+            actor=actor,
+            person=person,
+            kind=kind,
+            mode=mode,
+            organisation_name=organisation_name,
+            organisation_bin=organisation_bin,
+            diagnosis_code=diagnosis_code,
+            clinical_summary=clinical_summary,
+            documents=documents,
+        )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
@@ -10,15 +12,23 @@ from django.views.decorators.http import require_http_methods
 from inclusio.assessment import selectors, services
 from inclusio.assessment.errors import ErrorCode
 from inclusio.assessment.forms import DecisionForm, ReferralForm
-from inclusio.core.errors import DomainError
+from inclusio.assessment.models import Referral
+from inclusio.assessment.services import NewPerson
+from inclusio.core.errors import DomainError, NotFound, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import Purpose, Seen
 from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE, REFERRAL_QUEUE
+from inclusio.registry.errors import ErrorCode as RegistryErrorCode
+from inclusio.registry.forms import PopulationLookupForm, initial_from_population
+from inclusio.registry.population import population_record
 from inclusio.registry.selectors import person_get
 
 # Which form field a refusal belongs to, by its code or the code's first word; others show at
 # the top of the form.
 REFERRAL_ERROR_FIELDS = {
+    RegistryErrorCode.IIN_BIRTH_DATE_MISMATCH: "birth_date",
+    RegistryErrorCode.IIN_SEX_MISMATCH: "sex",
+    RegistryErrorCode.NAME_REQUIRED: "surname",
     "BIN": "organisation_bin",
     "IIN": "iin",
     "PERSON": "iin",
@@ -53,7 +63,22 @@ def queue(request: HttpRequest) -> HttpResponse:
 @permission_required(REFERRAL_FILE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
-    form = ReferralForm(request.POST or None, initial={"iin": request.GET.get("iin", "")})
+    """Refer a person; someone not yet registered is registered with the referral, from the
+    population register's record (looked up by GET) or from details typed by hand."""
+    asked = request.GET if request.method == "GET" and "lookup-iin" in request.GET else None
+    lookup = PopulationLookupForm(asked, prefix="lookup")
+    initial: dict[str, Any] = {"iin": request.GET.get("iin", "")}
+    record = None
+    if asked is not None and lookup.is_valid():
+        try:
+            record = population_record(actor=request.user, iin=lookup.cleaned_data["iin"])
+        except ValidationFailed as exc:
+            add_domain_error(lookup, exc, "iin")
+        else:
+            initial["iin"] = lookup.cleaned_data["iin"].strip()
+            if record is not None:
+                initial.update(initial_from_population(record))
+    form = ReferralForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         documents = []
@@ -67,24 +92,17 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                     size_bytes=data["document_size_bytes"],
                 )
             )
+        referral_data = {
+            "kind": data["kind"],
+            "mode": data["mode"],
+            "organisation_name": data["organisation_name"],
+            "organisation_bin": data["organisation_bin"],
+            "diagnosis_code": data["diagnosis_code"],
+            "clinical_summary": data["clinical_summary"],
+            "documents": documents,
+        }
         try:
-            person = person_get(
-                actor=request.user,
-                iin=data["iin"],
-                purpose=Purpose.EXPERTISE,
-                what=Seen.REFERRAL_FILE,
-            )
-            referral = services.referral_file(
-                actor=request.user,
-                person=person,
-                kind=data["kind"],
-                mode=data["mode"],
-                organisation_name=data["organisation_name"],
-                organisation_bin=data["organisation_bin"],
-                diagnosis_code=data["diagnosis_code"],
-                clinical_summary=data["clinical_summary"],
-                documents=documents,
-            )
+            referral = _file(request, data["iin"], form.new_person(), referral_data)
         except DomainError as exc:
             add_domain_error(form, exc, _field_for(exc.code, REFERRAL_ERROR_FIELDS))
         else:
@@ -94,7 +112,35 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 % {"id": referral.pk, "day": referral.deadline.isoformat()},
             )
             return redirect("assessment:referral", referral.pk)
-    return render(request, "assessment/referral_new.html", {"form": form})
+    return render(
+        request,
+        "assessment/referral_new.html",
+        {"form": form, "lookup": lookup, "record": record, "looked_up": asked is not None},
+    )
+
+
+def _file(
+    request: HttpRequest, iin: str, new_person: NewPerson | None, referral_data: dict[str, Any]
+) -> Referral:
+    """File for a registered person the doctor may see; else register the person given with
+    the referral. Unknown and out of scope answer alike."""
+    try:
+        person = person_get(
+            actor=request.user, iin=iin, purpose=Purpose.EXPERTISE, what=Seen.REFERRAL_FILE
+        )
+    except NotFound:
+        if new_person is None:
+            raise ValidationFailed(
+                ErrorCode.PERSON_DETAILS_REQUIRED,
+                _(
+                    "No such person in the registry, or not yours to see. To refer someone "
+                    "not yet registered, give their details under “Not yet in the registry”."
+                ),
+            ) from None
+        return services.referral_file_registering(
+            actor=request.user, new_person=new_person, **referral_data
+        )
+    return services.referral_file(actor=request.user, person=person, **referral_data)
 
 
 @login_required

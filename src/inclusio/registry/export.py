@@ -61,7 +61,7 @@ SELECT carer.iin, cared.iin, c.relation, c.since, c.carer_id, c.cared_id
 FROM {care} c
 JOIN {person} carer ON carer.id = c.carer_id
 JOIN {person} cared ON cared.id = c.cared_id
-WHERE c.since <= %s AND (c.until IS NULL OR c.until >= %s)
+WHERE c.since <= %s AND (c.until IS NULL OR c.until >= %s) AND c.relation <> 'attorney'
 ORDER BY carer.iin, cared.iin
 """
 _FAMILIES_SQL = """

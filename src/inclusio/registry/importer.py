@@ -91,6 +91,7 @@ from inclusio.registry.models import (
     Category,
     DisabilityStatus,
     Person,
+    fold_name,
 )
 from inclusio.registry.services import CATEGORIES, CAUSES, _check_coordinates, _validate_status
 
@@ -854,6 +855,9 @@ PERSON_COLUMNS = (
     "user_id",
     "created",
     "updated",
+    "surname_folded",
+    "given_name_folded",
+    "patronymic_folded",
 )
 STATUS_COLUMNS = (
     "person_id",
@@ -897,6 +901,9 @@ def _load_batch(batch: Sequence[PlannedRow]) -> None:
                 None,
                 now,
                 now,
+                fold_name(person["surname"]),
+                fold_name(person["given_name"]),
+                fold_name(person["patronymic"]),
             )
         )
     try:

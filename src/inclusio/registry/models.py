@@ -7,6 +7,7 @@ mapping); the database carries the invariants (unique IIN, one current status pe
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +27,21 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     """Full years on ``day`` of someone born on ``birth_date``."""
     before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
     return day.year - birth_date.year - before_birthday
+
+
+def fold_name(name: str) -> str:
+    """A name as the search compares it: case folded in every alphabet ("Әсел" and "әсел",
+    "Ахметова" and "ахметова" alike). The databases' own case-insensitive matching folds only
+    ASCII on SQLite, so the folded names are stored beside the names."""
+    return name.casefold()
+
+
+# The names a search reads, each with its folded copy.
+FOLDED_NAMES = {
+    "surname": "surname_folded",
+    "given_name": "given_name_folded",
+    "patronymic": "patronymic_folded",
+}
 
 
 class Person(models.Model):
@@ -54,6 +70,10 @@ class Person(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled on save from the names (fold_name); the search matches these.
+    surname_folded = models.CharField(max_length=100, editable=False, default="")
+    given_name_folded = models.CharField(max_length=100, editable=False, default="")
+    patronymic_folded = models.CharField(max_length=100, editable=False, default="")
 
     class Meta:
         ordering = ["surname", "given_name", "iin"]
@@ -64,7 +84,21 @@ class Person(models.Model):
             ("manage_person_record", _("Create and correct person records")),
             ("import_registry", _("Import an existing registry")),
         ]
-        indexes = [models.Index(fields=["region", "surname"])]
+        indexes = [
+            models.Index(fields=["region", "surname"]),
+            # A prefix search (LIKE 'ахмет%') can use these on PostgreSQL whatever the
+            # database's collation; SQLite ignores the operator classes.
+            models.Index(
+                fields=["region", "surname_folded"],
+                name="person_region_surname_folded",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["region", "given_name_folded"],
+                name="person_region_given_folded",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -78,6 +112,17 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, **kwargs: Any) -> None:
+        for name, folded in FOLDED_NAMES.items():
+            setattr(self, folded, fold_name(getattr(self, name)))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(FOLDED_NAMES[name] for name in update_fields if name in FOLDED_NAMES),
+            }
+        super().save(**kwargs)
 
     @property
     def full_name(self) -> str:
@@ -138,11 +183,13 @@ class FamilyMembership(models.Model):
 
 
 class CareLink(models.Model):
-    """A carer of a person. A parent represents a child under 18; a guardian always does."""
+    """A carer of a person. A parent represents a child under 18; a guardian, and a
+    representative by power of attorney, always do (while the link is in force)."""
 
     class Relation(models.TextChoices):
         PARENT = "parent", _("parent")
         GUARDIAN = "guardian", _("guardian")
+        ATTORNEY = "attorney", _("representative by power of attorney")
         OTHER = "other", _("other carer")
 
     carer = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cares_for")
@@ -167,7 +214,7 @@ class CareLink(models.Model):
     def represents_on(self, day: dt.date) -> bool:
         if self.since > day or (self.until is not None and self.until < day):
             return False
-        if self.relation == self.Relation.GUARDIAN:
+        if self.relation in (self.Relation.GUARDIAN, self.Relation.ATTORNEY):
             return True
         return self.relation == self.Relation.PARENT and self.cared.age_on(day) < 18
 
@@ -283,6 +330,84 @@ class DisabilityStatus(models.Model):
             and self.valid_from <= day
             and (self.reexamination_date is None or self.reexamination_date >= day)
         )
+
+
+class PersonRecordChange(models.Model):
+    """A correction of a person's record by an officer, with its reason: the history the person
+    reads on their own page. Unlike the audit trail, which keeps digests only, it holds the old
+    and new values — read by the person, their representative and the officers of their region,
+    as the record itself is."""
+
+    class Kind(models.TextChoices):
+        DETAILS = "details", _("personal details")
+        FAMILY = "family", _("family")
+        REPRESENTATION = "representation", _("carers and representatives")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="record_changes")
+    kind = models.CharField(_("what changed"), max_length=14, choices=Kind.choices)
+    # [{"field": a Person field, "family_member" or "representative", "old": ..., "new": ...}]
+    changes = models.JSONField(_("changes"), default=list)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("change to a person's record")
+        verbose_name_plural = _("changes to persons' records")
+        indexes = [models.Index(fields=["person", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.get_kind_display()} ({self.at:%Y-%m-%d})"
+
+    def lines(self) -> list[tuple[str, str, str]]:
+        """Each change in plain words: what, the old value, the new value ("" when none)."""
+        return [
+            (_change_label(c["field"]), _change_value(c, "old"), _change_value(c, "new"))
+            for c in self.changes
+        ]
+
+
+def _change_label(field: str) -> str:
+    if field == "family_member":
+        return str(_("family member"))
+    if field == "representative":
+        return str(_("carer or representative"))
+    if field == "urban":
+        return str(_("residence"))
+    found = Person._meta.get_field(field)
+    assert isinstance(found, models.Field)
+    return str(found.verbose_name)
+
+
+def _change_value(change: dict[str, Any], side: str) -> str:
+    value = change.get(side)
+    if value in (None, ""):
+        return ""
+    field = change["field"]
+    if field == "urban":
+        return str(_("urban") if value else _("rural"))
+    if field == "preferred_language":
+        return str(dict(settings.LANGUAGES).get(str(value), value))
+    if field == "family_member":
+        role = FamilyMembership.Role(change["role"]).label
+        return f"{value} ({role})"
+    if field == "representative":
+        relation = CareLink.Relation(change["relation"]).label
+        if side == "new" and change.get("until"):
+            return str(
+                _("%(name)s (%(relation)s), until %(day)s")
+                % {"name": value, "relation": relation, "day": change["until"]}
+            )
+        return f"{value} ({relation})"
+    return str(value)
 
 
 class LifeEvent(models.Model):

@@ -8,7 +8,7 @@ an officer, another agency — does, whether the read was granted or refused.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
@@ -24,9 +24,17 @@ from inclusio.core.errors import AccessDenied, ErrorCode
 from inclusio.core.identifiers import parse_iin
 from inclusio.core.models import AccessEvent, Purpose, Reader, Region, Seen, User
 from inclusio.core.roles import ACCESS_LOG_READ, PERSON_READ, ROLE_BY_CODE
-from inclusio.registry.models import CareLink, DisabilityStatus, FamilyMembership, Person
+from inclusio.registry.models import (
+    CareLink,
+    DisabilityStatus,
+    FamilyMembership,
+    Person,
+    PersonRecordChange,
+    fold_name,
+)
 
 SEARCH_LIMIT = 50
+RECORD_CHANGES_SHOWN = 100
 ACCESS_LOG_PAGE = 25
 
 
@@ -120,16 +128,19 @@ def person_search(*, actor: Actor, query: str) -> list[Person]:
         persons = persons.filter(iin=parse_iin(query).value)
         access.lookup_counted(actor)
     else:
-        words = query.split()
+        # Folded as the stored names are, so that case never matters, in any alphabet.
+        words = [fold_name(word) for word in query.split()]
         if not words:
             return []
-        condition = Q(surname__istartswith=words[0]) | Q(given_name__istartswith=words[0])
+        condition = Q(surname_folded__startswith=words[0]) | Q(
+            given_name_folded__startswith=words[0]
+        )
         persons = persons.filter(condition)
         for word in words[1:]:
             persons = persons.filter(
-                Q(given_name__istartswith=word)
-                | Q(patronymic__istartswith=word)
-                | Q(surname__istartswith=word)
+                Q(given_name_folded__startswith=word)
+                | Q(patronymic_folded__startswith=word)
+                | Q(surname_folded__startswith=word)
             )
     if actor.region_id is not None:
         persons = persons.filter(region_id=actor.region_id)
@@ -146,6 +157,8 @@ class PersonCard:
     statuses: list[DisabilityStatus]
     family: list[FamilyMembership]
     carers: list[CareLink]
+    # Officers' corrections, newest first, with their reasons: the person reads them.
+    changes: list[PersonRecordChange] = field(default_factory=list)
 
     @property
     def current_status(self) -> DisabilityStatus | None:
@@ -173,6 +186,7 @@ def person_card(*, actor: Actor, iin: str, purpose: Purpose = Purpose.REGISTRY) 
         statuses=list(person.statuses.order_by("-recorded_at", "-id")),
         family=family,
         carers=carers,
+        changes=list(person.record_changes.all()[:RECORD_CHANGES_SHOWN]),
     )
 
 

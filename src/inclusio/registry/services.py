@@ -6,12 +6,20 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.access import require
-from inclusio.core.audit import SYSTEM, Actor, account_of, changes, personal_digest, record_write
+from inclusio.core.audit import (
+    SYSTEM,
+    Actor,
+    account_of,
+    changes,
+    personal_digest,
+    record_write,
+)
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.errors import ErrorCode as CoreErrorCode
 from inclusio.core.identifiers import parse_iin
@@ -29,6 +37,7 @@ from inclusio.registry.models import (
     FamilyMembership,
     LifeEvent,
     Person,
+    PersonRecordChange,
     age_on,
 )
 
@@ -106,11 +115,16 @@ def person_create(
     preferred_language: str = "kk",
     birth_date: dt.date | None = None,
     sex: str | None = None,
+    permission: str = PERSON_MANAGE,
 ) -> Person:
-    """Register a person. Birth date and sex come from the IIN; when given too, they must agree."""
+    """Register a person. Birth date and sex come from the IIN; when given too, they must agree.
+
+    An officer who keeps the registry registers (``PERSON_MANAGE``); a doctor referring someone
+    not yet registered registers them with the referral (``REFERRAL_FILE``), in its transaction.
+    """
     parsed = parse_iin(iin)
     _require_officer_or_loader(
-        actor, PERSON_MANAGE, region_code=region_code, person_iin=parsed.value, what="person_create"
+        actor, permission, region_code=region_code, person_iin=parsed.value, what="person_create"
     )
     if birth_date is not None and birth_date != parsed.birth_date:
         raise ValidationFailed(
@@ -410,6 +424,315 @@ def family_create(
             ErrorCode.FAMILY_MEMBER_ELSEWHERE, _("A member already belongs to another family.")
         ) from None
     return family
+
+
+# --- upkeep: corrections with a reason, kept as the history the person reads -------------------
+
+# What an officer corrects of a person's details; the IIN, and the birth date and sex it
+# carries, never change.
+CORRECTABLE_FIELDS = (
+    "surname",
+    "given_name",
+    "patronymic",
+    "address",
+    "phone",
+    "urban",
+    "preferred_language",
+)
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            ErrorCode.REASON_REQUIRED, _("Give the reason for the change: the person reads it.")
+        )
+    return reason
+
+
+def _history(
+    *, actor: Actor, person: Person, kind: str, changed: list[dict[str, Any]], reason: str
+) -> PersonRecordChange:
+    return PersonRecordChange.objects.create(
+        person=person, kind=kind, changes=changed, reason=reason, by=account_of(actor)
+    )
+
+
+def person_correct(
+    *, actor: Actor, person: Person, reason: str, **corrections: Any
+) -> PersonRecordChange:
+    """Correct a person's details with a reason; the change, old and new values, joins the
+    history the person reads. The audit trail names the fields and keeps digests only."""
+    unknown = set(corrections) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            ErrorCode.FIELD_NOT_EDITABLE,
+            _("These fields cannot be changed: %(f)s."),
+            f=", ".join(sorted(unknown)),
+        )
+    require(
+        actor,
+        PERSON_MANAGE,
+        region_code=person.region_id,
+        person_iin=person.iin,
+        what="person_update",
+    )
+    reason = _reason(reason)
+    for name in ("surname", "given_name", "patronymic", "address", "phone"):
+        if name in corrections:
+            corrections[name] = str(corrections[name]).strip()
+    if corrections.get("surname") == "" or corrections.get("given_name") == "":
+        raise ValidationFailed(ErrorCode.NAME_REQUIRED, _("Surname and given name are required."))
+    if corrections.get("preferred_language", person.preferred_language) not in dict(
+        settings.LANGUAGES
+    ):
+        raise ValidationFailed(ErrorCode.LANGUAGE_UNKNOWN, _("Unknown language."))
+    changed = [
+        {"field": name, "old": getattr(person, name), "new": value}
+        for name, value in corrections.items()
+        if getattr(person, name) != value
+    ]
+    if not changed:
+        raise ValidationFailed(
+            ErrorCode.NOTHING_CHANGED,
+            _("Nothing differs from the record: there is nothing to change."),
+        )
+    before = _person_fields(person)
+    with transaction.atomic():
+        for change in changed:
+            setattr(person, change["field"], change["new"])
+        person.save()
+        entry = _history(
+            actor=actor,
+            person=person,
+            kind=PersonRecordChange.Kind.DETAILS,
+            changed=changed,
+            reason=reason,
+        )
+        record_write(
+            actor=actor,
+            action="person_correct",
+            entity="person",
+            entity_id=person.iin,
+            data={
+                **changes(before, _person_fields(person), personal=PERSONAL_FIELDS),
+                "record_change": entry.pk,
+                "reason": personal_digest(reason),
+            },
+        )
+    return entry
+
+
+def family_member_add(
+    *,
+    actor: Actor,
+    person: Person,
+    member: Person,
+    role: str,
+    reason: str,
+    housing: str = "",
+) -> FamilyMembership:
+    """Add ``member`` to ``person``'s family with a reason; a person without a family becomes
+    the head of a new one (of the kind of ``housing``)."""
+    for someone in (person, member):
+        require(
+            actor,
+            PERSON_MANAGE,
+            region_code=someone.region_id,
+            person_iin=someone.iin,
+            what="family_create",
+        )
+    reason = _reason(reason)
+    if role not in FamilyMembership.Role.values:
+        raise ValidationFailed(ErrorCode.FAMILY_ROLE_UNKNOWN, _("Unknown role in the family."))
+    if member.pk == person.pk:
+        raise Conflict(
+            ErrorCode.FAMILY_MEMBER_ELSEWHERE, _("A member already belongs to another family.")
+        )
+    current = FamilyMembership.objects.filter(person=person).select_related("family").first()
+    if current is None and housing not in Family.Housing.values:
+        raise ValidationFailed(
+            ErrorCode.HOUSING_UNKNOWN,
+            _("%(name)s has no family yet: choose the family's housing to start one."),
+            name=person.full_name,
+        )
+    if role == FamilyMembership.Role.HEAD and (
+        current is None or current.family.memberships.filter(role=role).exists()
+    ):
+        raise ValidationFailed(ErrorCode.FAMILY_HEAD, _("A family has exactly one head."))
+    try:
+        with transaction.atomic():
+            if current is None:
+                family = Family.objects.create(
+                    region_id=person.region_id, urban=person.urban, housing=housing
+                )
+                FamilyMembership.objects.create(
+                    family=family, person=person, role=FamilyMembership.Role.HEAD
+                )
+            else:
+                family = current.family
+            membership = FamilyMembership.objects.create(family=family, person=member, role=role)
+            changed = [{"field": "family_member", "old": "", "new": member.full_name, "role": role}]
+            for someone in (person, member):
+                _history(
+                    actor=actor,
+                    person=someone,
+                    kind=PersonRecordChange.Kind.FAMILY,
+                    changed=changed,
+                    reason=reason,
+                )
+            record_write(
+                actor=actor,
+                action="family_member_add",
+                entity="family",
+                entity_id=family.pk,
+                data={
+                    "member": member.iin,
+                    "role": role,
+                    "created": current is None,
+                    "reason": personal_digest(reason),
+                },
+            )
+    except IntegrityError:
+        raise Conflict(
+            ErrorCode.FAMILY_MEMBER_ELSEWHERE, _("A member already belongs to another family.")
+        ) from None
+    return membership
+
+
+def family_member_remove(
+    *, actor: Actor, person: Person, membership: FamilyMembership, reason: str
+) -> None:
+    """Take a member out of ``person``'s family with a reason. The head leaves only last."""
+    member = membership.person
+    for someone in (person, member):
+        require(
+            actor,
+            PERSON_MANAGE,
+            region_code=someone.region_id,
+            person_iin=someone.iin,
+            what="family_create",
+        )
+    reason = _reason(reason)
+    family = membership.family
+    if (
+        membership.role == FamilyMembership.Role.HEAD
+        and family.memberships.exclude(pk=membership.pk).exists()
+    ):
+        raise ValidationFailed(
+            ErrorCode.FAMILY_HEAD_LEAVES,
+            _("The head leaves the family last: first make another member the head."),
+        )
+    changed = [
+        {"field": "family_member", "old": member.full_name, "new": "", "role": membership.role}
+    ]
+    with transaction.atomic():
+        membership.delete()
+        for someone in {person.pk: person, member.pk: member}.values():
+            _history(
+                actor=actor,
+                person=someone,
+                kind=PersonRecordChange.Kind.FAMILY,
+                changed=changed,
+                reason=reason,
+            )
+        record_write(
+            actor=actor,
+            action="family_member_remove",
+            entity="family",
+            entity_id=family.pk,
+            data={"member": member.iin, "reason": personal_digest(reason)},
+        )
+
+
+def representation_appoint(
+    *,
+    actor: Actor,
+    cared: Person,
+    carer: Person,
+    relation: str,
+    since: dt.date,
+    reason: str,
+) -> CareLink:
+    """Appoint a carer or representative of ``cared`` with its basis (parent of a minor, legal
+    guardian, power of attorney, or a carer who does not represent) and a reason."""
+    require(
+        actor,
+        PERSON_MANAGE,
+        region_code=carer.region_id,
+        person_iin=carer.iin,
+        what="care_link_create",
+    )
+    reason = _reason(reason)
+    with transaction.atomic():
+        link = care_link_create(
+            actor=actor, carer=carer, cared=cared, relation=relation, since=since
+        )
+        changed = [
+            {"field": "representative", "old": "", "new": carer.full_name, "relation": relation}
+        ]
+        for someone in (cared, carer):
+            _history(
+                actor=actor,
+                person=someone,
+                kind=PersonRecordChange.Kind.REPRESENTATION,
+                changed=changed,
+                reason=reason,
+            )
+    return link
+
+
+def representation_end(*, actor: Actor, link: CareLink, until: dt.date, reason: str) -> CareLink:
+    """End a care or representation link on ``until`` (its last day), with a reason."""
+    cared, carer = link.cared, link.carer
+    require(
+        actor,
+        PERSON_MANAGE,
+        region_code=cared.region_id,
+        person_iin=cared.iin,
+        what="care_link_create",
+    )
+    reason = _reason(reason)
+    if until < link.since:
+        raise ValidationFailed(
+            ErrorCode.CARE_LINK_UNTIL_BEFORE_SINCE,
+            _("The link cannot end before it began (%(day)s)."),
+            day=link.since.isoformat(),
+        )
+    before = link.until
+    changed = [
+        {
+            "field": "representative",
+            "old": carer.full_name,
+            "new": carer.full_name,
+            "relation": link.relation,
+            "until": until.isoformat(),
+        }
+    ]
+    with transaction.atomic():
+        link.until = until
+        link.save(update_fields=["until"])
+        for someone in (cared, carer):
+            _history(
+                actor=actor,
+                person=someone,
+                kind=PersonRecordChange.Kind.REPRESENTATION,
+                changed=changed,
+                reason=reason,
+            )
+        record_write(
+            actor=actor,
+            action="care_link_end",
+            entity="person",
+            entity_id=cared.iin,
+            data={
+                "carer": carer.iin,
+                "until": until.isoformat(),
+                "before": before.isoformat() if before else None,
+                "reason": personal_digest(reason),
+            },
+        )
+    return link
 
 
 # --- life events: death, emigration, imprisonment, release ---------------------------------------

@@ -35,6 +35,7 @@ from inclusio.registry.models import (
     Family,
     FamilyMembership,
     Person,
+    fold_name,
 )
 from inclusio.snapshot.contract import open_snapshot, read_manifest
 from inclusio.synthetic.names import derive_addresses, derive_names
@@ -54,7 +55,8 @@ STAGING = {
         "patronymic varchar(100), birth_date date, sex varchar(1), region_id varchar(2), "
         "urban boolean, address varchar(300), latitude double precision, "
         "longitude double precision, preferred_language varchar(2), family_ref bigint, "
-        "role varchar(6)"
+        "role varchar(6), surname_folded varchar(100), given_name_folded varchar(100), "
+        "patronymic_folded varchar(100)"
     ),
     "synth_status": (
         "iin varchar(12), category varchar(5), cause varchar(20), "
@@ -153,8 +155,21 @@ def _person_rows(persons: pa.Table, regions: list[dict[str, Any]]) -> pa.Table:
             "preferred_language": names.language,
             "family_ref": persons["family_id"],
             "role": persons["family_role"],
+            "surname_folded": _folded(names.surname),
+            "given_name_folded": _folded(names.given_name),
+            "patronymic_folded": _folded(names.patronymic),
         }
     )
+
+
+def _folded(names: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The names folded as ``Person.save`` folds them: the distinct names are few, so each is
+    folded once in Python and the column is taken from them."""
+    if isinstance(names, pa.ChunkedArray):
+        names = names.combine_chunks()
+    encoded = pc.dictionary_encode(names)
+    folded = pa.array([fold_name(name) for name in encoded.dictionary.to_pylist()], pa.string())
+    return folded.take(encoded.indices)
 
 
 def _fill(cursor: Any, name: str, table: pa.Table) -> None:
@@ -211,9 +226,11 @@ def _insert_new_rows(cursor: Any) -> dict[str, int]:
             person,
             f"""INSERT INTO {person} (iin, surname, given_name, patronymic, birth_date, sex,
                 region_id, urban, address, latitude, longitude, phone, preferred_language,
-                user_id, created, updated)
+                user_id, created, updated, surname_folded, given_name_folded,
+                patronymic_folded)
             SELECT iin, surname, given_name, patronymic, birth_date, sex, region_id, urban,
-                address, latitude, longitude, '', preferred_language, NULL, %s, %s
+                address, latitude, longitude, '', preferred_language, NULL, %s, %s,
+                surname_folded, given_name_folded, patronymic_folded
             FROM synth_person""",  # noqa: S608
             [now, now],
         ),

@@ -55,6 +55,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.PERSON_READ),
     ),
     _Entry(
+        "registry:person_new",
+        _("Register a person"),
+        _("Register a person from the population register, or by hand."),
+        _has_permission(roles.PERSON_MANAGE),
+    ),
+    _Entry(
         "assessment:queue",
         _("Referral queue"),
         _("Referrals waiting for a medical-social expertise decision."),
