@@ -7,7 +7,8 @@
 3. a what-if (a drafted coefficient beside the law in force) over the national one, and
    screening the region-scale one on Spark beside DuckDB;
 4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load;
-5. writing about a million benefit proposals into PostgreSQL (a cluster of its own).
+5. writing about a million benefit proposals into PostgreSQL (a cluster of its own);
+6. a fresh clone's `make demo`, timed until its start page answers.
 
 Exits non-zero when any benchmark misses its target. `--scale region` runs a smaller rehearsal.
 """
@@ -56,6 +57,7 @@ def main() -> int:
         failures += run("bench/bench_load.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_lookup.py", env=env) != 0
     failures += run("bench/bench_proposals.py") != 0  # its own cluster
+    failures += run("bench/bench_demo_setup.py") != 0
     print(f"bench: failed_benchmarks: {failures} (target 0)")
     return 1 if failures else 0
 
