@@ -297,3 +297,34 @@ def test_a_weak_new_password_costs_no_try() -> None:
         ),
     )
     assert PasswordResetCode.objects.get().tries_left == 5
+
+
+def test_a_password_like_the_holders_name_tells_a_stranger_nothing() -> None:
+    """Resembling the account's own names is judged only for the holder of the right code."""
+    trio = make_trio()
+    account = trio.person.user
+    account.first_name = "Zhanargul"
+    account.save(update_fields=["first_name"])
+    code = _code_for(account)
+    like_the_name = "Zhanargul1"
+    wrong = "000000" if code != "000000" else "000001"
+    with pytest.raises(DomainError) as for_the_person:
+        accounts.password_reset_with_code(
+            identifier=account.get_username(), code=wrong, new_password=like_the_name
+        )
+    with pytest.raises(DomainError) as for_nobody:
+        accounts.password_reset_with_code(
+            identifier="nobody", code=wrong, new_password=like_the_name
+        )
+    assert for_the_person.value.code == for_nobody.value.code == ErrorCode.RESET_CODE_WRONG
+    # With the right code, the holder is asked for another password, and the code still works.
+    before = _state()
+    with pytest.raises(DomainError) as caught:
+        accounts.password_reset_with_code(
+            identifier=account.get_username(), code=code, new_password=like_the_name
+        )
+    assert caught.value.code == ErrorCode.PASSWORD_NOT_ACCEPTED
+    assert _state() == before
+    accounts.password_reset_with_code(
+        identifier=account.get_username(), code=code, new_password=NEW
+    )

@@ -658,6 +658,10 @@ def _reset_with_code(account: User | None, code: str, new_password: str) -> _Out
         return _Outcome.EXPIRED
     if held.tries_left <= 0:
         return _Outcome.VOIDED
+    # Only now, for the holder of the code, is the password held against the account's own
+    # names: before, a refusal for resembling them would tell a stranger the account exists.
+    # Nothing is written yet, so the refusal leaves the code unused.
+    _acceptable(new_password, account)
     held.used_at = now
     held.save(update_fields=["used_at"])
     account = _lock(account)
@@ -676,10 +680,11 @@ def _reset_with_code(account: User | None, code: str, new_password: str) -> _Out
 def password_reset_with_code(*, identifier: str, code: str, new_password: str) -> User:
     """Set a new password with the code sent by ``password_reset_code_send``; every session of
     the account ends. A refused code writes nothing but the try a wrong code uses up (so a code
-    lets only ``PASSWORD_RESET_CODE_TRIES`` guesses); the password is checked first, against the
-    validators only, so a weak password costs no try and tells nothing about the code."""
+    lets only ``PASSWORD_RESET_CODE_TRIES`` guesses). The password is checked first, as for an
+    account named as typed and whether or not one exists, so a weak password costs no try and
+    tells nothing about the code or the account."""
+    _acceptable(new_password, User(username=identifier.strip()[:150]))
     account = _account_for_reset(identifier)
-    _acceptable(new_password, account)
     outcome = _reset_with_code(account, code, new_password)
     if outcome != _Outcome.ACCEPTED:
         error_code, message = _REFUSALS[outcome]
