@@ -8,7 +8,8 @@
    screening the region-scale one on Spark beside DuckDB;
 4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load;
 5. writing about a million benefit proposals into PostgreSQL (a cluster of its own);
-6. importing the national registry (725,000 rows) from CSV into PostgreSQL (a cluster of its own).
+6. importing the national registry (725,000 rows) from CSV into PostgreSQL (a cluster of its own);
+7. a fresh clone's `make demo`, timed until its start page answers.
 
 Exits non-zero when any benchmark misses its target. `--scale region` runs a smaller rehearsal.
 """
@@ -59,6 +60,7 @@ def main() -> int:
     failures += run("bench/bench_proposals.py") != 0  # its own cluster
     rows = [] if args.scale == "national" else ["--rows", "72500"]
     failures += run("bench/bench_import.py", *rows) != 0  # its own cluster
+    failures += run("bench/bench_demo_setup.py") != 0
     print(f"bench: failed_benchmarks: {failures} (target 0)")
     return 1 if failures else 0
 

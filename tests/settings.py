@@ -9,6 +9,9 @@ HTTPS redirect, a development key in var/, static files from the apps) stays.
 import os
 
 os.environ.setdefault("INCLUSIO_DEBUG", "True")
+# The demonstration's outbox, so that the tests can read the reset codes sent and its page joins
+# the sweeps; tests of the plain local backend override it.
+os.environ.setdefault("INCLUSIO_ACCOUNT_NOTICE_BACKEND", "inclusio.core.notices.DemoOutboxBackend")
 
 from inclusio.settings import *  # noqa: F403
 

@@ -303,10 +303,23 @@ ENROLMENT_CODE_TRIES = env_int("INCLUSIO_ENROLMENT_CODE_TRIES", 5)
 REEXAMINATION_NOTICE_DAYS = env_int("INCLUSIO_REEXAMINATION_NOTICE_DAYS", 30)
 # Working days the MSE has to decide a referral.
 MSE_DECISION_DAYS = env_int("INCLUSIO_MSE_DECISION_DAYS", 10)
-# Accounts: how holders are told of changes to their account (dotted path of a backend).
+# Accounts: how holders are told of changes to their account, and sent a one-time code to reset
+# their password (dotted path of a backend). A demonstration keeps the codes in an outbox page
+# anyone may read; elsewhere the local backend cannot deliver codes: set a gateway's backend.
 ACCOUNT_NOTICE_BACKEND = os.environ.get(
-    "INCLUSIO_ACCOUNT_NOTICE_BACKEND", "inclusio.core.notices.LocalBackend"
+    "INCLUSIO_ACCOUNT_NOTICE_BACKEND",
+    "inclusio.core.notices.DemoOutboxBackend" if DEMO else "inclusio.core.notices.LocalBackend",
 )
+if ACCOUNT_NOTICE_BACKEND.endswith(".DemoOutboxBackend") and not (DEMO or DEBUG):
+    raise ImproperlyConfigured(
+        "INCLUSIO_ACCOUNT_NOTICE_BACKEND: the demonstration's outbox shows every one-time code "
+        "to anyone; it runs only with INCLUSIO_DEMO=True or INCLUSIO_DEBUG=True"
+    )
+# A person's password reset code: valid this many minutes, for this many wrong tries; a new code
+# is sent to one account at most once in this many seconds (asking again sooner sends nothing).
+PASSWORD_RESET_CODE_MINUTES = env_int("INCLUSIO_PASSWORD_RESET_CODE_MINUTES", 15)
+PASSWORD_RESET_CODE_TRIES = env_int("INCLUSIO_PASSWORD_RESET_CODE_TRIES", 5)
+PASSWORD_RESET_CODE_INTERVAL_SECONDS = env_int("INCLUSIO_PASSWORD_RESET_CODE_INTERVAL", 60)
 # Benefits: how persons are told of offers and decisions (dotted path of a messaging backend).
 MESSAGING_BACKEND = os.environ.get(
     "INCLUSIO_MESSAGING_BACKEND", "inclusio.benefits.messaging.LocalBackend"

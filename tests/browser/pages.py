@@ -936,6 +936,43 @@ def end_a_link_before_it_began(page: Any) -> None:
     assert page.locator(".inclusio-error-summary a[href='#id_end-until']").is_visible()
 
 
+# --- accounts: the holder's password, a person's reset with a code, the demonstration outbox ---
+
+
+def send_a_wrong_current_password_and_two_different_new_ones(page: Any) -> None:
+    page.fill("#id_current_password", "not the password")
+    page.fill("#id_new_password", "a new and longer passphrase")
+    page.fill("#id_new_password_again", "a different passphrase")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+    assert page.get_attribute("#id_new_password_again", "aria-invalid") == "true"
+
+
+def _a_code_was_sent(viewer: Any) -> dict[str, Any]:
+    from inclusio.core.accounts import password_reset_code_send
+    from inclusio.core.audit import SYSTEM
+    from tests.web.accounts import make_person_account
+
+    password_reset_code_send(actor=SYSTEM, identifier=make_person_account("amina").username)
+    return {}
+
+
+def ask_for_a_code(page: Any) -> None:
+    page.fill("#id_identifier", "somebody")
+    submit(page)
+    assert "/password-reset/code/" in page.url
+
+
+def ask_for_a_code_and_give_a_wrong_one(page: Any) -> None:
+    ask_for_a_code(page)
+    page.fill("#id_code", "12345")
+    page.fill("#id_new_password", "a new and longer passphrase")
+    page.fill("#id_new_password_again", "a new and longer passphrase")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+    assert page.get_attribute("#id_code", "aria-invalid") == "true"
+
+
 PAGES += [
     PageToCheck(
         "registry: correct personal details",
@@ -986,4 +1023,42 @@ PAGES += [
         user="person_user",
         languages=ALL_LANGUAGES,
     ),
+    PageToCheck(
+        "accounts: change the password, person",
+        url_name="web:password_change",
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "accounts: change the password, staff", url_name="web:password_change", user="staff_user"
+    ),
+    PageToCheck(
+        "accounts: change the password, errors",
+        url_name="web:password_change",
+        user="person_user",
+        interact=send_a_wrong_current_password_and_two_different_new_ones,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "accounts: reset the password", url_name="web:password_reset", languages=ALL_LANGUAGES
+    ),
+    PageToCheck(
+        "accounts: reset, the code step",
+        url_name="web:password_reset",
+        interact=ask_for_a_code,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "accounts: reset, a wrong code",
+        url_name="web:password_reset",
+        interact=ask_for_a_code_and_give_a_wrong_one,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "accounts: the demonstration outbox",
+        url_name="web:outbox",
+        kwargs=_a_code_was_sent,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck("accounts: the demonstration outbox, empty", url_name="web:outbox"),
 ]

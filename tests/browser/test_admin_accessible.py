@@ -69,5 +69,5 @@ def test_a_persons_account_page_says_why_there_is_no_password_form(
     response = page.goto(f"{live_server.url}/ru/admin/core/user/{account.pk}/change/")
     assert response is not None and response.status == 200
     assert page.locator(f"a[href$='/user/{account.pk}/password/']").count() == 0
-    assert page.get_by_text("государственный сервис идентификации").is_visible()
+    assert page.get_by_text("с помощью отправленного ему одноразового кода").is_visible()
     assert_accessible(page)

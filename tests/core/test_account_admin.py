@@ -347,7 +347,7 @@ def test_a_persons_password_is_neither_offered_nor_reset(ministry_admin: User) -
     client = signed_in(ministry_admin)
     page = client.get(f"/en/admin/core/user/{person.pk}/change/").content.decode()
     assert f"/admin/core/user/{person.pk}/password/" not in page
-    assert "signs in through the state's identity provider" in page
+    assert "resets it themselves with a one-time code" in page
     refused = client.post(
         f"/en/admin/core/user/{person.pk}/password/", {"reason": "holder_request"}
     )

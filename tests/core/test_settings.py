@@ -62,6 +62,10 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
             "INCLUSIO_TRUSTED_PROXIES must list IP addresses or networks",
         ),
         ({"INCLUSIO_CACHE_URL": "redis:/nowhere"}, "INCLUSIO_CACHE_URL must be local, redis://"),
+        (
+            {"INCLUSIO_ACCOUNT_NOTICE_BACKEND": "inclusio.core.notices.DemoOutboxBackend"},
+            "the demonstration's outbox shows every one-time code to anyone",
+        ),
         # Production is the default: without a key nothing starts.
         ({}, "INCLUSIO_SECRET_KEY must be set"),
     ],

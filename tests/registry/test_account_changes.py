@@ -163,7 +163,7 @@ def test_nobody_sets_or_learns_a_persons_password(administrator: User) -> None:
             )
         )
         assert refused.code == ErrorCode.PERSON_SIGNS_IN_ELSEWHERE
-        assert "identity provider" in refused.message
+        assert "one-time code" in refused.message
     trio.person.user.refresh_from_db()
     assert trio.person.user.password == password_before
     assert trio.person.user.check_password("correct horse battery")

@@ -270,6 +270,10 @@ FORM_FIELDS = (
     "end-link",
     "end-until",
     "end-reason",
+    "current_password",
+    "new_password",
+    "new_password_again",
+    "identifier",
 )
 
 
@@ -445,6 +449,17 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             200,
         ),
         (None, "/en/login/", {"username": "nobody", "password": "wrong"}, 200),
+        (
+            "person",
+            "/en/account/password/",
+            {
+                "current_password": "correct horse battery",
+                "new_password": "a new and longer passphrase",
+                "new_password_again": "a new and longer passphrase",
+            },
+            302,
+        ),
+        (None, "/en/password-reset/", {"identifier": dana}, 302),
     ]
 
 

@@ -214,7 +214,7 @@ class AccountAdmin(admin.ModelAdmin):
         context = {
             **(extra_context or {}),
             "may_change_accounts": self.may_change_accounts(request),
-            # A registered person's password is the state identity provider's to reset.
+            # A registered person resets their password themselves, with a one-time code.
             "persons_account": account is not None and accounts.is_persons_account(account),
             "trail_url": _trail_url(object_id) if _reads_trail(request) else None,
         }

@@ -16,9 +16,10 @@ which the administrator hands to the holder once their identity is checked.
 
 A registered person's account (a person's or a legal representative's, linked to their
 registry record) never has its password reset by an administrator, nor by the server's
-commands: persons are meant to sign in through the state's identity provider, which resets
-their credentials. A reset password would let whoever learnt it consent and change the bank
-account on the person's behalf.
+commands: a password an administrator knew would let them consent and change the bank account
+on the person's behalf. The person resets it themselves, with a one-time code sent to them
+through the messaging interface (``core/notices.py``); staff cannot reset that way, only
+through an administrator. Every holder may change their own password.
 
 Every change to an existing account is also sent as ``account_changed``, inside the change's
 transaction, so that the registry (which sits above core) writes it to the person's access log
@@ -29,17 +30,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -47,9 +52,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from inclusio.core.access import has_registry_record
 from inclusio.core.audit import Actor, SystemActor, record_write
 from inclusio.core.errors import AccessDenied, Conflict, ErrorCode, ValidationFailed
-from inclusio.core.models import AccountNotice, ApiToken, EnrolmentCode, Region, User
-from inclusio.core.notices import tell
-from inclusio.core.roles import NATIONAL_ROLES, ROLE_BY_CODE, Role, opens_back_office
+from inclusio.core.models import (
+    AccountNotice,
+    ApiToken,
+    EnrolmentCode,
+    PasswordResetCode,
+    Region,
+    User,
+)
+from inclusio.core.notices import send_code, tell
+from inclusio.core.roles import (
+    NATIONAL_ROLES,
+    ROLE_BY_CODE,
+    Role,
+    is_staff_role,
+    opens_back_office,
+)
 
 ADD_ACCOUNTS = "core.add_user"
 CHANGE_ACCOUNTS = "core.change_user"
@@ -362,9 +380,9 @@ def account_password_reset(*, actor: Actor, account: User, reason: str) -> Hando
         raise AccessDenied(
             ErrorCode.PERSON_SIGNS_IN_ELSEWHERE,
             _(
-                "A person's or a legal representative's password is not reset here: they sign "
-                "in through the state's identity provider, which resets it. If the account is "
-                "misused, deactivate it."
+                "A person's or a legal representative's password is not reset here: they reset "
+                "it themselves with a one-time code sent to them. If the account is misused, "
+                "deactivate it."
             ),
         )
     password = _new_password()
@@ -473,3 +491,203 @@ def second_factor_confirm(*, account: User, device: TOTPDevice) -> None:
         data={"device": device.pk},
     )
     tell(account.pk, AccountNotice.Kind.SECOND_FACTOR_ENROLLED)
+
+
+# --- the holder's own password: changed when signed in, or reset with a one-time code ----------
+
+
+def _acceptable(password: str, account: User | None) -> None:
+    """Django's password validators (``AUTH_PASSWORD_VALIDATORS``) accept ``password``."""
+    try:
+        password_validation.validate_password(password, account)
+    except ValidationError as error:
+        raise ValidationFailed(
+            ErrorCode.PASSWORD_NOT_ACCEPTED,
+            _("The new password is not accepted: %(problems)s"),
+            # Django's validators render their messages at once, in the request's language.
+            problems=" ".join(error.messages),
+        ) from None
+
+
+@transaction.atomic
+def account_password_change(*, account: User, current_password: str, new_password: str) -> User:
+    """The holder changes their password, proving the current one. Returns the account as
+    changed, for the caller to keep its own session (``update_session_auth_hash``): every other
+    session of the account ends, since Django ties a session to the password's hash."""
+    account = _lock(account)
+    _check_active(account)
+    if not account.check_password(current_password):
+        raise ValidationFailed(
+            ErrorCode.PASSWORD_CURRENT_WRONG, _("The current password is not right.")
+        )
+    if new_password == current_password:
+        raise ValidationFailed(
+            ErrorCode.PASSWORD_UNCHANGED,
+            _("The new password is the same as the current one: choose another."),
+        )
+    _acceptable(new_password, account)
+    account.set_password(new_password)
+    account.save(update_fields=["password"])
+    _changed(account, account, "account_password_change", AccountNotice.Kind.PASSWORD_CHANGED, {})
+    return account
+
+
+def resets_by_code(account: User) -> bool:
+    """A registered person's or representative's active account, holding no staff role: staff
+    passwords are reset by an administrator only (``account_password_reset``)."""
+    return (
+        account.is_active
+        and not account.is_staff
+        and not is_staff_role(account)
+        and is_persons_account(account)
+    )
+
+
+def _account_for_reset(identifier: str) -> User | None:
+    """The account a reset is asked for, by its user name or the IIN of its registry record;
+    None when there is none, or it is not reset this way."""
+    name = identifier.strip()
+    if not name or len(name) > 150:
+        return None
+    if re.fullmatch(r"\d{12}", name):
+        # The registry's reverse one-to-one ``person`` (as in ``access.has_registry_record``):
+        # core does not import the registry, which sits above it.
+        account = User.objects.filter(person__iin=name).first()
+    else:
+        account = User.objects.filter(username=name).first()
+    return account if account is not None and resets_by_code(account) else None
+
+
+def _reset_digest(account: User, code: str) -> str:
+    # Keyed, and bound to the account: a million six-digit codes are no work to hash, so a
+    # plain digest read from a copy of the database would give the code away.
+    return salted_hmac(
+        "inclusio.password_reset_code", f"{account.pk}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+@transaction.atomic
+def password_reset_code_send(*, actor: Actor, identifier: str) -> None:
+    """Send a six-digit code to the person whose account ``identifier`` names (user name or
+    IIN). Returns nothing and refuses nothing, so the answer never tells whether such an
+    account exists: for no account, a staff account or a deactivated one nothing is sent, nor
+    when a code was sent to the account less than ``PASSWORD_RESET_CODE_INTERVAL_SECONDS`` ago.
+    A new code replaces the previous one."""
+    account = _account_for_reset(identifier)
+    if account is None:
+        return
+    account = _lock(account)
+    now = timezone.now()
+    interval = dt.timedelta(seconds=settings.PASSWORD_RESET_CODE_INTERVAL_SECONDS)
+    if PasswordResetCode.objects.filter(user=account, sent_at__gt=now - interval).exists():
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    minutes = settings.PASSWORD_RESET_CODE_MINUTES
+    expires_at = now + dt.timedelta(minutes=minutes)
+    PasswordResetCode.objects.update_or_create(
+        user=account,
+        defaults={
+            "digest": _reset_digest(account, code),
+            "sent_at": now,
+            "expires_at": expires_at,
+            "tries_left": settings.PASSWORD_RESET_CODE_TRIES,
+            "used_at": None,
+        },
+    )
+    record_write(
+        actor=actor,
+        action="password_reset_code_send",
+        entity="account",
+        entity_id=account.pk,
+        data={"expires_in_minutes": minutes},
+    )
+    send_code(account.pk, AccountNotice.Kind.RESET_CODE_SENT, code, expires_at)
+
+
+class _Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    USED = "used"
+    EXPIRED = "expired"
+    VOIDED = "voided"
+
+
+# Only the holder of the right code learns that it was used, has expired or was voided; any
+# other code, and any code for an account that does not exist, is just wrong.
+_REFUSALS = {
+    _Outcome.WRONG: (
+        ErrorCode.RESET_CODE_WRONG,
+        _("That code is not right. Check it, or ask for a new code."),
+    ),
+    _Outcome.USED: (
+        ErrorCode.RESET_CODE_USED,
+        _("That code has already been used. Ask for a new code."),
+    ),
+    _Outcome.EXPIRED: (
+        ErrorCode.RESET_CODE_EXPIRED,
+        _("That code has expired. Ask for a new code."),
+    ),
+    _Outcome.VOIDED: (
+        ErrorCode.RESET_CODE_VOIDED,
+        _("Too many wrong codes were entered, so this code no longer works. Ask for a new code."),
+    ),
+}
+
+
+def _normalised_digits(code: str) -> str:
+    return "".join(code.split())
+
+
+@transaction.atomic
+def _reset_with_code(account: User | None, code: str, new_password: str) -> _Outcome:
+    if account is None:
+        return _Outcome.WRONG
+    held = PasswordResetCode.objects.select_for_update().filter(user=account).first()
+    if held is None:
+        return _Outcome.WRONG
+    now = timezone.now()
+    live = held.used_at is None and held.expires_at > now and held.tries_left > 0
+    if not secrets.compare_digest(held.digest, _reset_digest(account, _normalised_digits(code))):
+        if live:  # a wrong try uses one up; a dead code has none left to lose
+            held.tries_left -= 1
+            held.save(update_fields=["tries_left"])
+        return _Outcome.WRONG
+    if held.used_at is not None:
+        return _Outcome.USED
+    if held.expires_at <= now:
+        return _Outcome.EXPIRED
+    if held.tries_left <= 0:
+        return _Outcome.VOIDED
+    # Only now, for the holder of the code, is the password held against the account's own
+    # names: before, a refusal for resembling them would tell a stranger the account exists.
+    # Nothing is written yet, so the refusal leaves the code unused.
+    _acceptable(new_password, account)
+    held.used_at = now
+    held.save(update_fields=["used_at"])
+    account = _lock(account)
+    account.set_password(new_password)
+    account.save(update_fields=["password"])
+    _changed(
+        account,
+        account,
+        "account_password_reset_by_code",
+        AccountNotice.Kind.PASSWORD_RESET_BY_CODE,
+        {},
+    )
+    return _Outcome.ACCEPTED
+
+
+def password_reset_with_code(*, identifier: str, code: str, new_password: str) -> User:
+    """Set a new password with the code sent by ``password_reset_code_send``; every session of
+    the account ends. A refused code writes nothing but the try a wrong code uses up (so a code
+    lets only ``PASSWORD_RESET_CODE_TRIES`` guesses). The password is checked first, as for an
+    account named as typed and whether or not one exists, so a weak password costs no try and
+    tells nothing about the code or the account."""
+    _acceptable(new_password, User(username=identifier.strip()[:150]))
+    account = _account_for_reset(identifier)
+    outcome = _reset_with_code(account, code, new_password)
+    if outcome != _Outcome.ACCEPTED:
+        error_code, message = _REFUSALS[outcome]
+        raise ValidationFailed(error_code, message)
+    assert account is not None
+    return account

@@ -376,6 +376,15 @@ class AccountNotice(models.Model):
             _("A new authenticator app was set up for your account."),
         )
         DEACTIVATED = "deactivated", _("An administrator deactivated your account.")
+        PASSWORD_CHANGED = "password_changed", _("Your password was changed.")
+        RESET_CODE_SENT = (
+            "reset_code_sent",
+            _("A code to reset your password was sent to you."),
+        )
+        PASSWORD_RESET_BY_CODE = (
+            "password_reset_by_code",
+            _("Your password was reset with a one-time code."),
+        )
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -422,3 +431,51 @@ class EnrolmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"enrolment code of account {self.user_id}"
+
+
+class PasswordResetCode(models.Model):
+    """The one-time code a person asked for to reset their password; one per account at a time.
+
+    Only a digest is kept. A used code is kept, marked used, until the next one replaces it, so
+    that entering it again is refused as used rather than as wrong.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_reset_code"
+    )
+    digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    tries_left = models.PositiveSmallIntegerField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset code")
+        verbose_name_plural = _("password reset codes")
+
+    def __str__(self) -> str:
+        return f"password reset code of account {self.user_id}"
+
+
+class OutboxMessage(models.Model):
+    """A message with a one-time code, as the demonstration's outbox backend "sends" it.
+
+    Written only by ``notices.DemoOutboxBackend``, which only a demonstration installation may
+    use: the code is kept in clear so that the outbox page can show it in place of a phone.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=AccountNotice.Kind.choices)
+    code = models.CharField(_("code"), max_length=12)
+    expires_at = models.DateTimeField(_("expires"))
+    created_at = models.DateTimeField(_("sent"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"

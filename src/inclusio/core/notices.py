@@ -7,10 +7,19 @@ text is rendered when read, in the reader's language). The setting ``ACCOUNT_NOT
 ``AccountNotice`` rows, which the holder's home page shows; an e-mail or SMS gateway would be a
 subclass that, in ``send``, also queues the texts with ``transaction.on_commit``, so a refused
 or rolled-back change tells nobody anything.
+
+A notice may carry a one-time ``code`` (a password reset code) that only its recipient may
+read. A gateway sends it to the phone of the person whose account it is (``Person.phone`` in
+the registry) and forgets it; ``LocalBackend`` has nowhere to send it and drops it, keeping only
+the notice that a code was sent, so an installation that resets persons' passwords needs a
+gateway. ``DemoOutboxBackend`` stands in for the phone in a demonstration: it keeps the code in
+an outbox that a page shows to anyone, and so the settings refuse it anywhere but in a
+demonstration (``INCLUSIO_DEMO``) or in development (``INCLUSIO_DEBUG``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,7 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from inclusio.core.models import AccountNotice
+from inclusio.core.models import AccountNotice, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,9 @@ class Notice:
     recipient_id: int
     kind: str  # an AccountNotice.Kind value
     parameters: dict[str, Any] = field(default_factory=dict)
+    # A one-time code for the recipient's eyes only, and when it stops working.
+    code: str | None = field(default=None, repr=False)
+    code_expires_at: dt.datetime | None = None
 
 
 class Backend:
@@ -50,6 +62,26 @@ class LocalBackend(Backend):
         )
 
 
+class DemoOutboxBackend(LocalBackend):
+    """The local backend, and an outbox in place of a phone: the codes are kept in clear for the
+    outbox page, which anyone may read. For a demonstration only."""
+
+    def send(self, notices: Sequence[Notice]) -> None:
+        super().send(notices)
+        now = timezone.now()
+        OutboxMessage.objects.bulk_create(
+            OutboxMessage(
+                recipient_id=n.recipient_id,
+                kind=n.kind,
+                code=n.code,
+                expires_at=n.code_expires_at or now,
+                created_at=now,
+            )
+            for n in notices
+            if n.code is not None
+        )
+
+
 @cache
 def _backend_class(path: str) -> type[Backend]:
     backend: type[Backend] = import_string(path)
@@ -62,6 +94,25 @@ def backend() -> Backend:
 
 def tell(recipient_id: int, kind: str, **parameters: Any) -> None:
     backend().send([Notice(recipient_id=recipient_id, kind=kind, parameters=parameters)])
+
+
+def send_code(recipient_id: int, kind: str, code: str, expires_at: dt.datetime) -> None:
+    """Send a one-time code to the account's holder (and tell them that it was sent)."""
+    backend().send(
+        [Notice(recipient_id=recipient_id, kind=kind, code=code, code_expires_at=expires_at)]
+    )
+
+
+def outbox_shown() -> bool:
+    """Whether the demonstration's outbox exists: only with its backend configured."""
+    return isinstance(backend(), DemoOutboxBackend)
+
+
+def outbox(limit: int = 20) -> list[OutboxMessage]:
+    """The latest messages of the demonstration's outbox, newest first."""
+    if not outbox_shown():
+        return []
+    return list(OutboxMessage.objects.select_related("recipient")[:limit])
 
 
 def recent_notices(recipient_id: int, limit: int = 5) -> list[AccountNotice]:

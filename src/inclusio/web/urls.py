@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inclusio.web import views
+from inclusio.web import account_views, views
 from inclusio.web.api_reference import api_reference
 
 app_name = "web"
@@ -11,4 +11,8 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("second-factor/", views.second_factor, name="second_factor"),
     path("second-factor/enrol/", views.second_factor_enrol, name="second_factor_enrol"),
+    path("account/password/", account_views.password_change, name="password_change"),
+    path("password-reset/", account_views.password_reset, name="password_reset"),
+    path("password-reset/code/", account_views.password_reset_code, name="password_reset_code"),
+    path("demo/outbox/", account_views.outbox, name="outbox"),
 ]

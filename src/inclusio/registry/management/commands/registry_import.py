@@ -81,8 +81,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
-            default=settings.LANGUAGE_CODE,
-            help=_("Language of the messages (default: %(default)s)."),
+            help=_("Language of the messages (default: the language of your environment, LANG)."),
         )
         parser.add_argument(
             "--report",
@@ -96,11 +95,11 @@ class Command(BaseCommand):
         file: str,
         dry_run: bool,
         skip_bad_rows: bool,
-        language: str,
+        language: str | None,
         report: str | None,
         **options: Any,
     ) -> None:
-        with translation.override(language):
+        with translation.override(language or translation.get_language()):
             self._run(file, dry_run=dry_run, skip_bad_rows=skip_bad_rows, report=report)
 
     def _run(self, file: str, *, dry_run: bool, skip_bad_rows: bool, report: str | None) -> None:
