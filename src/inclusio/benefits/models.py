@@ -362,6 +362,14 @@ class Decision(models.Model):
         ordering = ["-decided_at", "-id"]
         verbose_name = _("benefit decision")
         verbose_name_plural = _("benefit decisions")
+        indexes = [
+            # The officers' worklist of refusals, latest first, among every decision.
+            models.Index(
+                fields=["-decided_at", "-id"],
+                condition=Q(outcome="refused"),
+                name="decision_refusals",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.programme_id} {self.outcome}"
