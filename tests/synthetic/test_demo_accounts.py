@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
+from inclusio.core.models import User
+from inclusio.core.roles import ROLE_BY_CODE
 from inclusio.registry.models import CareLink, Person
 from inclusio.synthetic.demo import create_demo_accounts
-from tests.factories import give_status, make_person
+from tests.factories import give_status, make_person, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +54,29 @@ def test_a_representative_linked_before_the_child_came_of_age_is_linked_again() 
     assert Person.objects.get(user__username="representative") == minor
     adult.refresh_from_db()
     assert adult.user is None
+
+
+def test_only_the_roles_whose_domain_exists_get_an_account() -> None:
+    accounts = create_demo_accounts()
+    handed_out = {account.role.code for account in accounts}
+    assert handed_out == {
+        "person",
+        "representative",
+        "medical_referrer",
+        "mse_specialist",
+        "district_officer",
+        "ministry_admin",
+        "auditor",
+    }
+    for code in ("supplier", "accessibility_inspector", "dispatcher", "statistician"):
+        assert not User.objects.filter(username=code).exists()
+        # The role itself is kept, for the app that will give it work.
+        assert code in ROLE_BY_CODE and Group.objects.filter(name=code).exists()
+
+
+def test_every_demo_account_lands_on_something_to_do(client: Client) -> None:
+    for account in create_demo_accounts():
+        user = User.objects.get(username=account.username)
+        sign_in(client, user)
+        page = client.get("/en/").content.decode()
+        assert "There is nothing here for your account yet" not in page, account.username

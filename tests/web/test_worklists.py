@@ -46,9 +46,7 @@ HOME_BUDGET = 60
 
 def _old_offer(person: Any, days: int = 20) -> Proposal:
     offer = make_offer(person)
-    Proposal.objects.filter(pk=offer.pk).update(
-        created_at=timezone.now() - dt.timedelta(days=days)
-    )
+    Proposal.objects.filter(pk=offer.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
     return offer
 
 

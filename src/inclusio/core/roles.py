@@ -97,6 +97,13 @@ ROLE_BY_CODE = {role.code: role for role in ROLES}
 NATIONAL_ROLES = frozenset({"ministry_admin", "auditor", "statistician"})
 
 
+def has_domain(role: Role) -> bool:
+    """A role with something to do on the platform today: a citizen's (their own record and
+    benefits) or a staff role that grants a permission. The others (a supplier, an inspector, a
+    dispatcher, …) are defined ahead of the apps that will give them work."""
+    return not role.staff or bool(role.permissions)
+
+
 def opens_back_office(role: Role) -> bool:
     """A role that administers accounts or reference data (Django's admin): only a superuser
     gives or takes it, and holding it is what lets an account into the admin (``is_staff``)."""
