@@ -67,7 +67,14 @@ HOSTILE = (
 HOSTILE_TO_THE_BACK_OFFICE = HOSTILE[:8]
 OTHER_METHODS = ("head", "options", "put", "patch", "delete")
 # The query parameters the pages read, and a few every site is probed with.
-QUERY_PARAMETERS = ("q", "iin", "next", "programme", "page", "month", "date", "purpose", "lang")
+QUERY_PARAMETERS = (
+    *("q", "iin", "next", "programme", "page", "month", "date", "purpose", "lang"),
+    # the auditor's searches
+    *("since", "until", "account", "action", "entity", "what", "reader", "outcome"),
+    # the page of each worklist on the start page
+    *("unanswered_offers", "refusals", "held_payments", "referrals_due", "statuses_expiring"),
+    *("mse_queue", "my_referrals", "screening_runs", "to_answer", "unread_messages"),
+)
 
 
 @dataclass(frozen=True)
