@@ -519,8 +519,19 @@ def agree_with_an_iban(page: Any) -> None:
 
 
 def refuse(page: Any) -> None:
-    submit(page, "#refusal-form button")
+    """'I refuse', then the confirmation: the refusal's decision, with the way back."""
+    with page.expect_navigation():
+        page.locator("#refusal-link").click()
+    assert "/refuse/" in page.url
+    submit(page)
     assert "/decisions/" in page.url
+    assert page.locator("form[action$='/withdraw/'] button").is_visible()
+
+
+def refuse_then_withdraw(page: Any) -> None:
+    refuse(page)
+    submit(page, "form[action$='/withdraw/'] button")
+    assert "/offers/" in page.url and page.locator("#consent-form").is_visible()
 
 
 def ask_for_a_bad_month(page: Any) -> None:
@@ -940,9 +951,7 @@ PAGES += [
         user="representative_user",
         kwargs=_offer_for_the_represented_child,
     ),
-    PageToCheck(
-        "home, auditor", url_name="web:home", user="auditor_user", languages=ALL_LANGUAGES
-    ),
+    PageToCheck("home, auditor", url_name="web:home", user="auditor_user", languages=ALL_LANGUAGES),
     PageToCheck(
         "audit trail",
         url_name="web:audit_trail",

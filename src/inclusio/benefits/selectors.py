@@ -353,7 +353,7 @@ def worklist_refusals(*, actor: Actor, page: str | int | None = 1) -> Worklist:
     """For the district officer: offers the persons of the region refused, the latest first;
     one can be reopened at the person's request."""
     staff = require_permission(actor, SCREENING_VIEW)
-    refusals = Decision.objects.filter(outcome=Decision.Outcome.REFUSED)
+    refusals = Decision.objects.filter(outcome=Decision.Outcome.REFUSED, withdrawn_at__isnull=True)
     found = page_of(
         _in_region(staff, refusals)
         .select_related("person", "programme")

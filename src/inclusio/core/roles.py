@@ -31,6 +31,7 @@ SCREENING_VIEW = "benefits.view_screening_run"
 SCREENING_RUN = "benefits.run_screening"
 PAYROLL_MANAGE = "benefits.manage_payroll"
 REFORM_SIMULATE = "benefits.simulate_reform"
+REFUSAL_REOPEN = "benefits.reopen_refusal"
 AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
 PARAMETERS_MANAGE = "core.manage_dated_parameters"
@@ -63,7 +64,7 @@ ROLES: tuple[Role, ...] = (
         "district_officer",
         _("District social-protection officer"),
         True,
-        (PERSON_READ, PERSON_MANAGE, REFERRAL_QUEUE, SCREENING_VIEW),
+        (PERSON_READ, PERSON_MANAGE, REFERRAL_QUEUE, SCREENING_VIEW, REFUSAL_REOPEN),
     ),
     Role("supplier", _("Supplier of aids and services"), True, ()),
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
