@@ -987,3 +987,84 @@ PAGES += [
         interact=search_the_access_log_by_purpose,
     ),
 ]
+
+
+# --- reconsidering a refusal ---------------------------------------------------------------------
+
+
+def _a_refusal_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    from inclusio.benefits.services import proposal_refuse
+    from tests.browser.benefits_data import make_offer
+
+    return {
+        "decision_id": proposal_refuse(actor=viewer, proposal_id=make_offer(viewer.person).pk).pk
+    }
+
+
+def _a_refusal_in_the_officers_region(viewer: Any) -> dict[str, Any]:
+    from inclusio.benefits.services import proposal_refuse
+    from tests.browser.benefits_data import make_offer
+    from tests.factories import make_person, make_user
+
+    person = make_person(
+        surname="Қасымова", given_name="Әйгерім", user=make_user("aigerim", "person")
+    )
+    return {"decision_id": proposal_refuse(actor=person.user, proposal_id=make_offer(person).pk).pk}
+
+
+def reopen_without_a_reason(page: Any) -> None:
+    submit(page, "form[action$='/reopen/'] button")
+    assert page.locator(".inclusio-error-summary").is_visible()
+    assert page.get_attribute("#id_reason", "aria-invalid") == "true"
+
+
+def reopen_with_a_reason(page: Any) -> None:
+    page.fill("#id_reason", "The person came to the office and asked for it.")
+    submit(page, "form[action$='/reopen/'] button")
+    assert "/offers/" in page.url and page.locator(".usa-alert--success").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "benefits: do you refuse?",
+        url_name="benefits:offer_refuse",
+        user="person_user",
+        kwargs=_an_offer_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: refusal, then withdrawn",
+        url_name="benefits:offer",
+        user="person_user",
+        kwargs=_an_offer_for_the_viewer,
+        interact=refuse_then_withdraw,
+    ),
+    PageToCheck(
+        "benefits: a refusal that can be withdrawn",
+        url_name="benefits:decision",
+        user="person_user",
+        kwargs=_a_refusal_of_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: a refusal the officer can reopen",
+        url_name="benefits:decision",
+        user="staff_user",
+        kwargs=_a_refusal_in_the_officers_region,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: reopening without a reason",
+        url_name="benefits:decision",
+        user="staff_user",
+        kwargs=_a_refusal_in_the_officers_region,
+        interact=reopen_without_a_reason,
+    ),
+    PageToCheck(
+        "benefits: reopened",
+        url_name="benefits:decision",
+        user="staff_user",
+        kwargs=_a_refusal_in_the_officers_region,
+        interact=reopen_with_a_reason,
+    ),
+]

@@ -31,6 +31,7 @@ from inclusio.api import api
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import referral_file
 from inclusio.benefits.models import Programme
+from inclusio.benefits.services import proposal_refuse
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import User
 from inclusio.core.roles import ROLES
@@ -151,11 +152,15 @@ def _world() -> World:
         documents=[],
     )
     offer = make_offer(trio.person, run=make_run())
+    refusal = proposal_refuse(
+        actor=trio.person.user, proposal_id=make_offer(trio.person, "free_legal_aid").pk
+    )
     known = {
         "iin": trio.person.iin,
         "referral_id": str(referral.pk),
         "proposal_id": str(offer.pk),
         "run_id": str(offer.run_id),
+        "decision_id": str(refusal.pk),
     }
     return World(accounts, known)
 
@@ -238,6 +243,7 @@ FORM_FIELDS = (
     "programme",
     "date",
     "draft",
+    "reason",
 )
 
 
