@@ -6,7 +6,8 @@
    hand-written SQL baseline, and the growth from the region-scale one;
 3. a what-if (a drafted coefficient beside the law in force) over the national one, and
    screening the region-scale one on Spark beside DuckDB;
-4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load;
+4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load,
+   then each role's worklist on the largest region;
 5. writing about a million benefit proposals into PostgreSQL (a cluster of its own);
 6. importing the national registry (725,000 rows) from CSV into PostgreSQL (a cluster of its own);
 7. a fresh clone's `make demo`, timed until its start page answers.
@@ -57,6 +58,7 @@ def main() -> int:
         subprocess.check_call([inclusio, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env)
         failures += run("bench/bench_load.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_lookup.py", env=env) != 0
+        failures += run("bench/bench_worklists.py", str(snapshot), env=env) != 0
     failures += run("bench/bench_proposals.py") != 0  # its own cluster
     rows = [] if args.scale == "national" else ["--rows", "72500"]
     failures += run("bench/bench_import.py", *rows) != 0  # its own cluster

@@ -303,6 +303,21 @@ ENROLMENT_CODE_TRIES = env_int("INCLUSIO_ENROLMENT_CODE_TRIES", 5)
 REEXAMINATION_NOTICE_DAYS = env_int("INCLUSIO_REEXAMINATION_NOTICE_DAYS", 30)
 # Working days the MSE has to decide a referral.
 MSE_DECISION_DAYS = env_int("INCLUSIO_MSE_DECISION_DAYS", 10)
+# The officers' worklists: an offer unanswered this many days is chased; a status whose
+# re-examination date falls within this many days, and a referral whose deadline does, is shown.
+WORKLIST_UNANSWERED_DAYS = env_int("INCLUSIO_WORKLIST_UNANSWERED_DAYS", 14)
+WORKLIST_EXPIRY_DAYS = env_int("INCLUSIO_WORKLIST_EXPIRY_DAYS", 30)
+WORKLIST_DEADLINE_DAYS = env_int("INCLUSIO_WORKLIST_DEADLINE_DAYS", 3)
+# Days within which the person (or their representative) may withdraw a refusal of an offer.
+REFUSAL_WITHDRAWAL_DAYS = env_int("INCLUSIO_REFUSAL_WITHDRAWAL_DAYS", 30)
+for _name in (
+    "WORKLIST_UNANSWERED_DAYS",
+    "WORKLIST_EXPIRY_DAYS",
+    "WORKLIST_DEADLINE_DAYS",
+    "REFUSAL_WITHDRAWAL_DAYS",
+):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"INCLUSIO_{_name} must not be negative")
 # Accounts: how holders are told of changes to their account, and sent a one-time code to reset
 # their password (dotted path of a backend). A demonstration keeps the codes in an outbox page
 # anyone may read; elsewhere the local backend cannot deliver codes: set a gateway's backend.

@@ -199,7 +199,7 @@ def test_automatic_programmes_are_decided_on_import(runs_dir: Path, tmp_path: Pa
     run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "auto"), on=ON)
     proposal = Proposal.objects.get(run=run)
     assert proposal.status == Proposal.Status.ASSIGNED
-    decision = proposal.decision
+    decision = proposal.decisions.get()
     assert decision.outcome == Decision.Outcome.GRANTED and decision.decided_by is None
     assert decision.explanation["programme"] == "free_legal_aid"
     assert decision.explanation["reasons"][0] == {"condition": "group_1_or_2", "met": True}

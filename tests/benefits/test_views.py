@@ -165,7 +165,9 @@ def test_a_refusal_needs_no_account(client: Client) -> None:
     trio = make_trio()
     offer = make_offer(trio.person)
     client.force_login(trio.person.user)
-    response = client.post(f"/en/benefits/offers/{offer.pk}/", {"answer": "refuse"})
+    asked = client.post(f"/en/benefits/offers/{offer.pk}/", {"answer": "refuse"})
+    assert asked["Location"] == f"/en/benefits/offers/{offer.pk}/refuse/"
+    response = client.post(asked["Location"])
     decision = Decision.objects.get()
     assert decision.outcome == Decision.Outcome.REFUSED
     assert "Your refusal is recorded." in client.get(response["Location"]).content.decode()

@@ -274,6 +274,15 @@ def representative_user() -> User:
 
 
 @pytest.fixture
+def auditor_user() -> User:
+    """The national auditor."""
+    user = make_staff_account("auditor", role="auditor")
+    user.region = None
+    user.save(update_fields=["region"])
+    return user
+
+
+@pytest.fixture
 def admin_user() -> User:
     """A ministry administrator with access to the back office (Django's admin)."""
     user = make_staff_account("minister", role="ministry_admin")

@@ -563,8 +563,19 @@ def agree_with_an_iban(page: Any) -> None:
 
 
 def refuse(page: Any) -> None:
-    submit(page, "#refusal-form button")
+    """'I refuse', then the confirmation: the refusal's decision, with the way back."""
+    with page.expect_navigation():
+        page.locator("#refusal-link").click()
+    assert "/refuse/" in page.url
+    submit(page)
     assert "/decisions/" in page.url
+    assert page.locator("form[action$='/withdraw/'] button").is_visible()
+
+
+def refuse_then_withdraw(page: Any) -> None:
+    refuse(page)
+    submit(page, "form[action$='/withdraw/'] button")
+    assert "/offers/" in page.url and page.locator("#consent-form").is_visible()
 
 
 def ask_for_a_bad_month(page: Any) -> None:
@@ -973,6 +984,128 @@ def ask_for_a_code_and_give_a_wrong_one(page: Any) -> None:
     assert page.get_attribute("#id_code", "aria-invalid") == "true"
 
 
+# --- worklists and the auditor's pages --------------------------------------------------------
+
+
+def _officer_work(viewer: Any) -> dict[str, Any]:
+    """A page and more of each list the district officer lands on."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inclusio.assessment.models import Referral
+    from inclusio.benefits.models import Proposal
+    from inclusio.benefits.services import _decide
+    from tests.browser.benefits_data import make_offer
+    from tests.factories import give_status, make_person
+
+    soon = timezone.localdate() + dt.timedelta(days=7)
+    for n in range(14):  # more unanswered than a page of the list holds, three answered
+        person = make_person(surname=f"Нурланова{n}", given_name="Айгуль")
+        give_status(person, until=soon)
+        offer = make_offer(person)
+        Proposal.objects.filter(pk=offer.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=30)
+        )
+        if n < 3:
+            _decide(make_offer(person, "free_legal_aid"), SYSTEM, consent=False)
+            _decide(offer, SYSTEM, consent=True)  # paid, and no bank account given
+    referral = _waiting_referral(viewer)["referral_id"]
+    Referral.objects.filter(pk=referral).update(deadline=timezone.localdate())
+    return {}
+
+
+def _mse_work(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.assessment.models import Referral
+    from tests.factories import give_status
+
+    referral = Referral.objects.get(pk=_waiting_referral(viewer)["referral_id"])
+    give_status(referral.person, "III", valid_from=dt.date(2020, 1, 1), until=dt.date(2022, 1, 1))
+    give_status(referral.person, "II", valid_from=dt.date(2022, 1, 1), until=dt.date(2027, 1, 1))
+    return {}
+
+
+def _referrals_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    from inclusio.assessment.services import referral_file
+    from tests.factories import make_person
+
+    for surname in ("Сериков", "Ахметова"):
+        referral_file(
+            actor=viewer,
+            person=make_person(surname=surname),
+            kind="initial",
+            mode="in_absentia",
+            organisation_name="City polyclinic No. 1",
+            organisation_bin="000000000000",
+            diagnosis_code="G80.1",
+            clinical_summary="",
+        )
+    return {}
+
+
+def _offers_for_the_viewer(viewer: Any) -> dict[str, Any]:
+    from tests.browser.benefits_data import make_offer
+
+    make_offer(viewer.person)
+    make_offer(viewer.person, "free_legal_aid")
+    return {}
+
+
+def _offer_for_the_represented_child(viewer: Any) -> dict[str, Any]:
+    from tests.browser.benefits_data import make_offer
+
+    make_offer(viewer.person.cares_for.get().cared)
+    return {}
+
+
+def _a_screening_run(viewer: Any) -> dict[str, Any]:
+    from tests.browser.benefits_data import make_run
+
+    make_run()
+    return {}
+
+
+def _trails_and_a_verification(viewer: Any) -> dict[str, Any]:
+    from django.core.management import call_command
+
+    from tests.factories import make_person
+
+    for n in range(25):  # more writes than a page of the trail holds
+        make_person(surname=f"Тіркелген{n}")
+    _many_looked_at_the_viewer_of(_astana_person_with_history(viewer)["iin"])
+    call_command("audit_verify")
+    return {}
+
+
+def _many_looked_at_the_viewer_of(iin: str) -> None:
+    from inclusio.registry.selectors import person_get
+    from tests.factories import make_user
+
+    for n in range(30):
+        person_get(actor=make_user(f"reader_{n}", "district_officer", "71"), iin=iin)
+
+
+def go_to_the_next_page_of_a_worklist(page: Any) -> None:
+    with page.expect_navigation():
+        page.locator("#unanswered_offers a[rel=next]").click()
+    assert "unanswered_offers=2" in page.url
+    assert page.locator("#unanswered_offers [aria-current=page]").is_visible()
+
+
+def search_the_trail_with_a_bad_iin(page: Any) -> None:
+    page.fill("#id_iin", "12345")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def search_the_access_log_by_purpose(page: Any) -> None:
+    page.select_option("#id_purpose", "registry")
+    submit(page)
+    assert page.locator("main table").is_visible()
+
+
 PAGES += [
     PageToCheck(
         "registry: correct personal details",
@@ -1061,4 +1194,168 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
     PageToCheck("accounts: the demonstration outbox, empty", url_name="web:outbox"),
+    PageToCheck(
+        "home, district officer's worklists",
+        url_name="web:home",
+        user="staff_user",
+        kwargs=_officer_work,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "home, district officer's worklists, the next page",
+        url_name="web:home",
+        user="staff_user",
+        kwargs=_officer_work,
+        interact=go_to_the_next_page_of_a_worklist,
+    ),
+    PageToCheck(
+        "home, MSE specialist's queue",
+        url_name="web:home",
+        user="mse_user",
+        kwargs=_mse_work,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "home, doctor's referrals",
+        url_name="web:home",
+        user="doctor_user",
+        kwargs=_referrals_of_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "home, ministry's screening runs",
+        url_name="web:home",
+        user="admin_user",
+        kwargs=_a_screening_run,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "home, person's offers to answer",
+        url_name="web:home",
+        user="person_user",
+        kwargs=_offers_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "home, representative's offers to answer",
+        url_name="web:home",
+        user="representative_user",
+        kwargs=_offer_for_the_represented_child,
+    ),
+    PageToCheck("home, auditor", url_name="web:home", user="auditor_user", languages=ALL_LANGUAGES),
+    PageToCheck(
+        "audit trail",
+        url_name="web:audit_trail",
+        user="auditor_user",
+        kwargs=_trails_and_a_verification,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "audit trail, the next page",
+        url_name="web:audit_trail",
+        user="auditor_user",
+        kwargs=_trails_and_a_verification,
+        interact=go_to_the_next_page,
+    ),
+    PageToCheck(
+        "audit trail, a bad IIN",
+        url_name="web:audit_trail",
+        user="auditor_user",
+        interact=search_the_trail_with_a_bad_iin,
+    ),
+    PageToCheck(
+        "every access log",
+        url_name="web:access_events",
+        user="auditor_user",
+        kwargs=_trails_and_a_verification,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "every access log, searched by purpose",
+        url_name="web:access_events",
+        user="auditor_user",
+        kwargs=_trails_and_a_verification,
+        interact=search_the_access_log_by_purpose,
+    ),
+]
+
+
+# --- reconsidering a refusal ---------------------------------------------------------------------
+
+
+def _a_refusal_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    from inclusio.benefits.services import proposal_refuse
+    from tests.browser.benefits_data import make_offer
+
+    return {
+        "decision_id": proposal_refuse(actor=viewer, proposal_id=make_offer(viewer.person).pk).pk
+    }
+
+
+def _a_refusal_in_the_officers_region(viewer: Any) -> dict[str, Any]:
+    from inclusio.benefits.services import proposal_refuse
+    from tests.browser.benefits_data import make_offer
+    from tests.factories import make_person, make_user
+
+    person = make_person(
+        surname="Қасымова", given_name="Әйгерім", user=make_user("aigerim", "person")
+    )
+    return {"decision_id": proposal_refuse(actor=person.user, proposal_id=make_offer(person).pk).pk}
+
+
+def reopen_without_a_reason(page: Any) -> None:
+    submit(page, "form[action$='/reopen/'] button")
+    assert page.locator(".inclusio-error-summary").is_visible()
+    assert page.get_attribute("#id_reason", "aria-invalid") == "true"
+
+
+def reopen_with_a_reason(page: Any) -> None:
+    page.fill("#id_reason", "The person came to the office and asked for it.")
+    submit(page, "form[action$='/reopen/'] button")
+    assert "/offers/" in page.url and page.locator(".usa-alert--success").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "benefits: do you refuse?",
+        url_name="benefits:offer_refuse",
+        user="person_user",
+        kwargs=_an_offer_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: refusal, then withdrawn",
+        url_name="benefits:offer",
+        user="person_user",
+        kwargs=_an_offer_for_the_viewer,
+        interact=refuse_then_withdraw,
+    ),
+    PageToCheck(
+        "benefits: a refusal that can be withdrawn",
+        url_name="benefits:decision",
+        user="person_user",
+        kwargs=_a_refusal_of_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: a refusal the officer can reopen",
+        url_name="benefits:decision",
+        user="staff_user",
+        kwargs=_a_refusal_in_the_officers_region,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: reopening without a reason",
+        url_name="benefits:decision",
+        user="staff_user",
+        kwargs=_a_refusal_in_the_officers_region,
+        interact=reopen_without_a_reason,
+    ),
+    PageToCheck(
+        "benefits: reopened",
+        url_name="benefits:decision",
+        user="staff_user",
+        kwargs=_a_refusal_in_the_officers_region,
+        interact=reopen_with_a_reason,
+    ),
 ]

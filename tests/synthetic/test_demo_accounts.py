@@ -7,13 +7,17 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from inclusio.benefits.models import Proposal
+from inclusio.core.models import User
+from inclusio.core.roles import ROLE_BY_CODE
 from inclusio.registry.models import CareLink, DisabilityStatus, Person
 from inclusio.synthetic.demo import create_demo_accounts
-from tests.factories import give_status, make_person
+from tests.factories import give_status, make_person, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +111,29 @@ def test_the_demo_set_up_today_is_current_for_the_person_and_the_representative(
     assert not DisabilityStatus.objects.filter(
         superseded_at__isnull=True, reexamination_date__lt=today
     ).exists()
+
+
+def test_only_the_roles_whose_domain_exists_get_an_account() -> None:
+    accounts = create_demo_accounts()
+    handed_out = {account.role.code for account in accounts}
+    assert handed_out == {
+        "person",
+        "representative",
+        "medical_referrer",
+        "mse_specialist",
+        "district_officer",
+        "ministry_admin",
+        "auditor",
+    }
+    for code in ("supplier", "accessibility_inspector", "dispatcher", "statistician"):
+        assert not User.objects.filter(username=code).exists()
+        # The role itself is kept, for the app that will give it work.
+        assert code in ROLE_BY_CODE and Group.objects.filter(name=code).exists()
+
+
+def test_every_demo_account_lands_on_something_to_do(client: Client) -> None:
+    for account in create_demo_accounts():
+        user = User.objects.get(username=account.username)
+        sign_in(client, user)
+        page = client.get("/en/").content.decode()
+        assert "There is nothing here for your account yet" not in page, account.username

@@ -32,6 +32,7 @@ from inclusio.api import api
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import referral_file
 from inclusio.benefits.models import Programme
+from inclusio.benefits.services import proposal_refuse
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import User
 from inclusio.core.roles import ROLES
@@ -69,16 +70,12 @@ HOSTILE_TO_THE_BACK_OFFICE = HOSTILE[:8]
 OTHER_METHODS = ("head", "options", "put", "patch", "delete")
 # The query parameters the pages read, and a few every site is probed with.
 QUERY_PARAMETERS = (
-    "q",
-    "iin",
-    "lookup-iin",
-    "next",
-    "programme",
-    "page",
-    "month",
-    "date",
-    "purpose",
-    "lang",
+    *("q", "iin", "lookup-iin", "next", "programme", "page", "month", "date", "purpose", "lang"),
+    # the auditor's searches
+    *("since", "until", "account", "action", "entity", "what", "reader", "outcome"),
+    # the page of each worklist on the start page
+    *("unanswered_offers", "refusals", "held_payments", "referrals_due", "statuses_expiring"),
+    *("mse_queue", "my_referrals", "screening_runs", "to_answer", "unread_messages"),
 )
 
 
@@ -156,6 +153,9 @@ def _world() -> World:
         documents=[],
     )
     offer = make_offer(trio.person, run=make_run())
+    refusal = proposal_refuse(
+        actor=trio.person.user, proposal_id=make_offer(trio.person, "free_legal_aid").pk
+    )
     known = {
         "iin": trio.person.iin,
         # Someone to add to a family or appoint as a representative.
@@ -163,6 +163,7 @@ def _world() -> World:
         "referral_id": str(referral.pk),
         "proposal_id": str(offer.pk),
         "run_id": str(offer.run_id),
+        "decision_id": str(refusal.pk),
     }
     return World(accounts, known)
 

@@ -43,7 +43,7 @@ def test_navigation_follows_permissions(person: User, staff: User) -> None:
     representative = make_account("mother", role="representative", region=None)
     assert labels_for(representative) == ["My record", "Who looked at my data"]
     auditor = make_account("auditor", role="auditor", region=None)
-    assert labels_for(auditor) == []
+    assert labels_for(auditor) == ["Audit trail", "Every person's access log"]
 
 
 @pytest.mark.urls("tests.web.navigation_urls")

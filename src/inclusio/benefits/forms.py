@@ -71,6 +71,18 @@ class AnswerForm(forms.Form):
             raise forms.ValidationError(exc.message, code=exc.code) from None
 
 
+class ReopenForm(forms.Form):
+    """An officer's reason for reopening a refusal at the person's request."""
+
+    reason = forms.CharField(
+        label=_("Why the refusal is reopened"),
+        help_text=_("What the person asked, when and how (in person, by phone, in writing)."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        # The service says what is missing or too long, with its code.
+        required=False,
+    )
+
+
 class PayrollForm(forms.Form):
     month = forms.CharField(
         label=_("Month"),

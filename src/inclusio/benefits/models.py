@@ -157,6 +157,7 @@ class ScreeningRun(models.Model):
             ("run_screening", _("Run a screening")),
             ("manage_payroll", _("Create the monthly payroll and its payment file")),
             ("simulate_reform", _("Compare a drafted programme with the law in force")),
+            ("reopen_refusal", _("Reopen a refused offer at the person's request")),
         ]
         constraints = [
             # The same snapshot on the same date is screened (completed) once.
@@ -341,8 +342,10 @@ class Decision(models.Model):
         ENDED = "ended", _("ended")
         AMOUNT_CHANGED = "amount_changed", _("amount changed")
 
-    proposal = models.OneToOneField(
-        Proposal, verbose_name=_("proposal"), on_delete=models.PROTECT, related_name="decision"
+    # One decision stands per proposal; a refusal withdrawn by the person (or reopened by an
+    # officer at their request) stays as history, and the offer waits for a new answer.
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.PROTECT, related_name="decisions"
     )
     person = models.ForeignKey(
         Person,
@@ -370,11 +373,47 @@ class Decision(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     explanation = models.JSONField(_("explanation"), default=dict)
+    withdrawn_at = models.DateTimeField(
+        _("refusal withdrawn"),
+        null=True,
+        blank=True,
+        help_text=_("When the person withdrew the refusal, or an officer reopened it."),
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopening_reason = models.TextField(
+        _("reason for reopening"),
+        blank=True,
+        # The screening run writes its decisions in SQL, naming only the columns it fills.
+        db_default="",
+        help_text=_("Why an officer reopened the refusal; empty when the person withdrew it."),
+    )
 
     class Meta:
         ordering = ["-decided_at", "-id"]
         verbose_name = _("benefit decision")
         verbose_name_plural = _("benefit decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_standing_decision_per_proposal",
+            )
+        ]
+        indexes = [
+            # The officers' worklist of refusals, latest first, among every decision.
+            models.Index(
+                fields=["-decided_at", "-id"],
+                condition=Q(outcome="refused", withdrawn_at__isnull=True),
+                name="decision_refusals",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.programme_id} {self.outcome}"

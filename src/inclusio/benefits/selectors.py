@@ -12,9 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.benefits.errors import ErrorCode
+from inclusio.benefits.messaging import message_text
 from inclusio.benefits.models import (
     Award,
     Decision,
@@ -25,13 +30,15 @@ from inclusio.benefits.models import (
     ScreeningRun,
 )
 from inclusio.core import access
-from inclusio.core.audit import Actor
+from inclusio.core.audit import Actor, batched
 from inclusio.core.errors import AccessDenied, NotFound
 from inclusio.core.errors import ErrorCode as CoreErrorCode
-from inclusio.core.models import Purpose, Seen
+from inclusio.core.models import Purpose, Seen, User
 from inclusio.core.parameters import shared_parameters
-from inclusio.core.roles import SCREENING_VIEW
+from inclusio.core.roles import SCREENING_RUN, SCREENING_VIEW
+from inclusio.core.worklists import Worklist, page_of, require_permission
 from inclusio.registry.models import Person
+from inclusio.registry.selectors import own_person, represented_persons
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, load_programme_text
 from inclusio.rules.loader import Programme as RuleProgramme
@@ -367,3 +374,169 @@ def run_get(*, actor: Actor, run_id: int) -> RunView:
     if run is None:
         raise NotFound(ErrorCode.RUN_NOT_FOUND, _("There is no such screening run."))
     return _view(actor, run)
+
+
+# --- worklists ----------------------------------------------------------------------------------
+
+
+def _in_region[M: (Proposal, Decision, Award)](staff: User, rows: QuerySet[M]) -> QuerySet[M]:
+    """Regional staff see their region's persons; national staff everyone."""
+    if staff.region_id is None:
+        return rows
+    return rows.filter(person__region_id=staff.region_id)
+
+
+def _log_read(actor: Actor, persons: list[Person], what: Seen) -> None:
+    with batched():
+        access.log_bulk_read(
+            actor, [person.iin for person in persons], what=what, purpose=Purpose.BENEFITS
+        )
+
+
+def worklist_unanswered_offers(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the district officer: offers still unanswered ``WORKLIST_UNANSWERED_DAYS`` after
+    they were made, the oldest first: the person may not have seen them."""
+    staff = require_permission(actor, SCREENING_VIEW)
+    before = timezone.now() - dt.timedelta(days=settings.WORKLIST_UNANSWERED_DAYS)
+    offers = Proposal.objects.filter(status=Proposal.Status.PENDING, created_at__lte=before)
+    found = page_of(
+        _in_region(staff, offers)
+        .select_related("person", "programme")
+        .order_by("created_at", "id"),
+        page,
+    )
+    rows = list(found.object_list)
+    _log_read(staff, [offer.person for offer in rows], Seen.BENEFIT_OFFER)
+    return Worklist(
+        key="unanswered_offers",
+        title=_("Offers left unanswered"),
+        description=_("Benefits offered more than %(days)s days ago and not answered yet.")
+        % {"days": settings.WORKLIST_UNANSWERED_DAYS},
+        template="benefits/worklist_offers.html",
+        page=found,
+        rows=rows,
+        empty=_("Every offer older than that has been answered."),
+    )
+
+
+def worklist_refusals(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the district officer: offers the persons of the region refused, the latest first;
+    one can be reopened at the person's request."""
+    staff = require_permission(actor, SCREENING_VIEW)
+    refusals = Decision.objects.filter(outcome=Decision.Outcome.REFUSED, withdrawn_at__isnull=True)
+    found = page_of(
+        _in_region(staff, refusals)
+        .select_related("person", "programme")
+        .order_by("-decided_at", "-id"),
+        page,
+    )
+    rows = list(found.object_list)
+    _log_read(staff, [decision.person for decision in rows], Seen.BENEFIT_DECISION)
+    return Worklist(
+        key="refusals",
+        title=_("Refused offers"),
+        description=_("If the person asks, a refusal can be reopened from its page."),
+        template="benefits/worklist_refusals.html",
+        page=found,
+        rows=rows,
+        empty=_("Nobody has refused an offer."),
+    )
+
+
+def worklist_held_payments(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the district officer: benefits paid in money whose payments are held because the
+    person has given no bank account, the earliest award first."""
+    staff = require_permission(actor, SCREENING_VIEW)
+    held = Award.objects.filter(ends__isnull=True, programme__cash=True, amount_kzt__gt=0).exclude(
+        Exists(PaymentAccount.objects.filter(person_id=OuterRef("person_id")))
+    )
+    found = page_of(
+        _in_region(staff, held).select_related("person", "programme").order_by("starts", "id"),
+        page,
+    )
+    rows = list(found.object_list)
+    _log_read(staff, [award.person for award in rows], Seen.PAYMENT_ACCOUNT)
+    return Worklist(
+        key="held_payments",
+        title=_("Payments held: no bank account"),
+        description=_("The person receives a benefit but has not given an account to pay it to."),
+        template="benefits/worklist_held.html",
+        page=found,
+        rows=rows,
+        empty=_("No payment is held."),
+    )
+
+
+def worklist_screening_runs(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the ministry: the screening runs, newest first; a failed or still running one, or
+    none since the registry last changed, needs a run."""
+    require_permission(actor, SCREENING_RUN)
+    found = page_of(ScreeningRun.objects.order_by("-started_at", "-id"), page)
+    rows = list(found.object_list)
+    return Worklist(
+        key="screening_runs",
+        title=_("Screening runs"),
+        description=_(
+            "A failed run must be run again; a run is needed after the registry or a rule "
+            "changed (inclusio benefits-screen)."
+        ),
+        template="benefits/worklist_runs.html",
+        page=found,
+        rows=rows,
+        empty=_("No screening has run yet: run one to make the first offers."),
+    )
+
+
+def _answering_for(actor: Actor) -> list[Person]:
+    """The persons whose offers ``actor`` answers: their own, and those they represent."""
+    persons = [own] if (own := own_person(actor)) is not None else []
+    return persons + represented_persons(actor)
+
+
+def worklist_to_answer(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For a person or a representative: the offers waiting for their answer, most urgent
+    first; a representative's read is logged for each person represented."""
+    persons = _answering_for(actor)
+    for person in persons:
+        _authorise_read(actor, person, what=Seen.BENEFITS)
+    offers = (
+        Proposal.objects.filter(person__in=persons, status=Proposal.Status.PENDING)
+        .select_related("person", "programme")
+        .order_by("priority", "created_at", "id")
+    )
+    found = page_of(offers if persons else Proposal.objects.none(), page)
+    return Worklist(
+        key="to_answer",
+        title=_("Offers to answer"),
+        description=_("Say yes or no to each benefit offered."),
+        template="benefits/worklist_to_answer.html",
+        page=found,
+        rows=list(found.object_list),
+        empty=_("No offer is waiting for your answer."),
+    )
+
+
+def worklist_unread_messages(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For a person or a representative: the messages not read yet, newest first."""
+    persons = _answering_for(actor)
+    for person in persons:
+        _authorise_read(actor, person, what=Seen.BENEFITS)
+    unread = (
+        Message.objects.filter(recipient__in=persons, read_at__isnull=True)
+        .select_related("recipient", "proposal__programme")
+        .order_by("-created_at", "-id")
+    )
+    found = page_of(unread if persons else Message.objects.none(), page)
+    language = get_language() or "kk"
+    return Worklist(
+        key="unread_messages",
+        title=_("Messages not read yet"),
+        description=_("News about your benefits."),
+        template="benefits/worklist_messages.html",
+        page=found,
+        rows=[
+            {"message": message, "text": message_text(message, language)}
+            for message in found.object_list
+        ],
+        empty=_("You have read every message."),
+    )

@@ -50,7 +50,7 @@ from inclusio.core.audit import (
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from inclusio.core.models import Purpose, Seen
 from inclusio.core.parameters import shared_parameters
-from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, SCREENING_RUN
+from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, REFUSAL_REOPEN, SCREENING_RUN
 from inclusio.registry.models import Person
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
@@ -275,7 +275,7 @@ def proposal_accept(
     try:
         with transaction.atomic():
             proposal = _locked(found.pk)
-            existing = Decision.objects.filter(proposal=proposal).first()
+            existing = _standing(proposal.pk)
             if existing is not None:
                 return existing
             _require_pending(proposal)
@@ -301,7 +301,7 @@ def proposal_accept(
                 )
             decision = _decide(proposal, actor, consent=True)
     except IntegrityError:
-        existing = Decision.objects.filter(proposal_id=found.pk).first()
+        existing = _standing(found.pk)
         if existing is None:
             raise
         return existing
@@ -314,17 +314,136 @@ def proposal_refuse(*, actor: Actor, proposal_id: int) -> Decision:
     try:
         with transaction.atomic():
             proposal = _locked(found.pk)
-            existing = Decision.objects.filter(proposal=proposal).first()
+            existing = _standing(proposal.pk)
             if existing is not None:
                 return existing
             _require_pending(proposal)
             decision = _decide(proposal, actor, consent=False)
     except IntegrityError:
-        existing = Decision.objects.filter(proposal_id=found.pk).first()
+        existing = _standing(found.pk)
         if existing is None:
             raise
         return existing
     return decision
+
+
+def _standing(proposal_id: int) -> Decision | None:
+    """The decision that stands on a proposal: not a refusal since withdrawn."""
+    return Decision.objects.filter(proposal_id=proposal_id, withdrawn_at__isnull=True).first()
+
+
+# --- reconsidering a refusal ----------------------------------------------------------------------
+
+REOPENING_REASON_MAX = 1000
+
+
+def refusal_withdrawable_until(decision: Decision) -> dt.datetime:
+    """The last moment the person may withdraw a refusal themselves."""
+    return decision.decided_at + dt.timedelta(days=settings.REFUSAL_WITHDRAWAL_DAYS)
+
+
+def proposal_refusal_withdraw(*, actor: Actor, decision_id: int) -> Proposal:
+    """The person (or their representative) withdraws their refusal within
+    ``REFUSAL_WITHDRAWAL_DAYS``: the offer waits for their answer again. Later, the district
+    office reopens it at their request (``proposal_refusal_reopen``)."""
+    decision = _refusal(decision_id)
+    if not access.may_act_for(actor, decision.person):
+        if actor.is_authenticated:
+            access.log_refusal(
+                actor, decision.person.iin, what=Seen.BENEFIT_ANSWER, purpose=Purpose.BENEFITS
+            )
+        raise AccessDenied(
+            ErrorCode.NOT_YOUR_PROPOSAL,
+            _("Only the person or their legal representative can withdraw this refusal."),
+        )
+    if timezone.now() > refusal_withdrawable_until(decision):
+        raise ValidationFailed(
+            ErrorCode.REFUSAL_WITHDRAWAL_TOO_LATE,
+            _(
+                "A refusal can be withdrawn within %(days)s days. Ask your district "
+                "social-protection office to reopen it."
+            ),
+            days=settings.REFUSAL_WITHDRAWAL_DAYS,
+        )
+    return _reopen(decision, actor, action="proposal_refusal_withdraw", reason="")
+
+
+def proposal_refusal_reopen(*, actor: Actor, decision_id: int, reason: str) -> Proposal:
+    """An officer of the person's region reopens a refusal at the person's request, saying why:
+    the offer waits for the person's answer again. For anyone else the refusal does not exist."""
+    decision = _refusal(decision_id)
+    if not access.may(actor, REFUSAL_REOPEN, decision.person.region_id):
+        if actor.is_authenticated:
+            access.log_refusal(
+                actor, decision.person.iin, what=Seen.BENEFIT_DECISION, purpose=Purpose.BENEFITS
+            )
+        raise access.not_yours()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            ErrorCode.REFUSAL_REOPEN_REASON_MISSING,
+            _("Say why the refusal is reopened: what the person asked, and when."),
+        )
+    if len(reason) > REOPENING_REASON_MAX:
+        raise ValidationFailed(
+            ErrorCode.REFUSAL_REOPEN_REASON_TOO_LONG,
+            _("The reason is too long: at most %(limit)s characters."),
+            limit=REOPENING_REASON_MAX,
+        )
+    return _reopen(decision, actor, action="proposal_refusal_reopen", reason=reason)
+
+
+def _refusal(decision_id: int) -> Decision:
+    decision = (
+        Decision.objects.select_related("person", "proposal")
+        .filter(pk=decision_id, outcome=Decision.Outcome.REFUSED)
+        .first()
+    )
+    if decision is None:
+        raise access.not_yours()
+    return decision
+
+
+def _reopen(decision: Decision, actor: Actor, *, action: str, reason: str) -> Proposal:
+    with transaction.atomic():
+        proposal = _locked(decision.proposal_id)
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        newer = Proposal.objects.filter(
+            person_id=proposal.person_id,
+            programme_id=proposal.programme_id,
+            status=Proposal.Status.PENDING,
+        ).exists()
+        if decision.withdrawn_at is not None or proposal.status != Proposal.Status.REFUSED:
+            raise Conflict(
+                ErrorCode.REFUSAL_NOT_OPEN,
+                _("This refusal has already been withdrawn: the offer waits for an answer."),
+            )
+        if newer:
+            raise Conflict(
+                ErrorCode.REFUSAL_NOT_OPEN,
+                _("A newer offer of this benefit is waiting: answer that one instead."),
+            )
+        decision.withdrawn_at = timezone.now()
+        decision.withdrawn_by = account_of(actor)
+        decision.reopening_reason = reason
+        decision.save(update_fields=["withdrawn_at", "withdrawn_by", "reopening_reason"])
+        proposal.status = Proposal.Status.PENDING
+        proposal.save(update_fields=["status"])
+        record_write(
+            actor=actor,
+            action=action,
+            entity="person",
+            entity_id=proposal.person.iin,
+            data={
+                "proposal": proposal.pk,
+                "programme": proposal.programme.code,
+                "decision": decision.pk,
+                # The reason may name the person's circumstances: kept on the decision, and
+                # here only as a digest.
+                **changes({}, {"reason": reason}, personal={"reason"}),
+            },
+        )
+    return proposal
 
 
 def _require_pending(proposal: Proposal) -> None:

@@ -8,9 +8,14 @@ urlpatterns = [
     path("persons/<str:iin>/", views.for_person, name="for_person"),
     path("persons/<str:iin>/messages-read/", views.messages_read, name="messages_read"),
     path("offers/<int:proposal_id>/", views.offer, name="offer"),
+    path("offers/<int:proposal_id>/refuse/", views.offer_refuse, name="offer_refuse"),
     path("offers/<int:proposal_id>/why/", views.offer_why, name="offer_why"),
     path("decisions/<int:decision_id>/", views.decision, name="decision"),
     path("decisions/<int:decision_id>/why/", views.decision_why, name="decision_why"),
+    path(
+        "decisions/<int:decision_id>/withdraw/", views.decision_withdraw, name="decision_withdraw"
+    ),
+    path("decisions/<int:decision_id>/reopen/", views.decision_reopen, name="decision_reopen"),
     path("runs/", views.runs, name="runs"),
     path("runs/<int:run_id>/", views.run, name="run"),
     path("payroll/", views.payrolls, name="payrolls"),

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inclusio.benefits import page_data, selectors, services
-from inclusio.benefits.forms import AnswerForm, PayrollForm
+from inclusio.benefits.forms import AnswerForm, PayrollForm, ReopenForm
 from inclusio.benefits.models import Decision, Proposal
+from inclusio.core import access
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import Purpose, Seen
-from inclusio.core.roles import PAYROLL_MANAGE, SCREENING_VIEW
+from inclusio.core.roles import PAYROLL_MANAGE, REFUSAL_REOPEN, SCREENING_VIEW
 from inclusio.registry import selectors as registry_selectors
 from inclusio.registry.models import Person
 
@@ -75,7 +78,7 @@ def messages_read(request: HttpRequest, iin: str) -> HttpResponse:
 
 def _answered(request: HttpRequest, proposal: Proposal) -> HttpResponse:
     """A second answer to an offer: the first one stands; show it."""
-    decision = Decision.objects.filter(proposal=proposal).first()
+    decision = Decision.objects.filter(proposal=proposal, withdrawn_at__isnull=True).first()
     if decision is None:
         messages.info(request, _("This offer is no longer open: nothing was changed."))
         return redirect("benefits:offer", proposal.pk)
@@ -112,23 +115,25 @@ def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
             messages.error(request, _("Only the person or their representative can answer."))
             return redirect("benefits:offer", proposal.pk)
         if form.is_valid():
+            if form.cleaned_data["answer"] == AnswerForm.REFUSE:
+                # A refusal is asked once more on a page of its own; nothing is written yet.
+                return redirect("benefits:offer_refuse", proposal.pk)
             try:
-                if form.cleaned_data["answer"] == AnswerForm.ACCEPT:
-                    decision = services.proposal_accept(
-                        actor=request.user,
-                        proposal_id=proposal.pk,
-                        payment_account=form.cleaned_data.get("iban") or None,
-                    )
-                    done = _("Thank you. Your consent is recorded.")
-                else:
-                    decision = services.proposal_refuse(actor=request.user, proposal_id=proposal.pk)
-                    done = _("Your refusal is recorded.")
+                decision = services.proposal_accept(
+                    actor=request.user,
+                    proposal_id=proposal.pk,
+                    payment_account=form.cleaned_data.get("iban") or None,
+                )
             except DomainError as exc:
                 add_domain_error(form, exc, _answer_field(exc.code))
             else:
-                messages.success(request, done)
+                messages.success(request, _("Thank you. Your consent is recorded."))
                 return redirect("benefits:decision", decision.pk)
-    answered = None if pending else Decision.objects.filter(proposal=proposal).first()
+    answered = (
+        None
+        if pending
+        else Decision.objects.filter(proposal=proposal, withdrawn_at__isnull=True).first()
+    )
     return render(
         request,
         "benefits/offer.html",
@@ -153,6 +158,32 @@ def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def offer_refuse(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """'Do you refuse?': the refusal is written only when confirmed here (a POST)."""
+    proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
+    if proposal.status != Proposal.Status.PENDING:
+        return _answered(request, proposal)
+    if not page_data.may_answer(request.user, proposal.person):
+        messages.error(request, _("Only the person or their representative can answer."))
+        return redirect("benefits:offer", proposal.pk)
+    if request.method == "POST":
+        decision = services.proposal_refuse(actor=request.user, proposal_id=proposal.pk)
+        messages.success(request, _("Your refusal is recorded."))
+        return redirect("benefits:decision", decision.pk)
+    return render(
+        request,
+        "benefits/refuse.html",
+        {
+            "proposal": proposal,
+            "title": proposal.programme.title_in(page_data.reader_language()),
+            "own": proposal.person.user_id == request.user.pk,
+            "days": settings.REFUSAL_WITHDRAWAL_DAYS,
+        },
+    )
+
+
+@login_required
 @require_GET
 def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
@@ -163,14 +194,37 @@ def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
     )
 
 
+def _reconsidering(request: HttpRequest, found: Decision) -> dict[str, object]:
+    """What the decision page offers for a refusal still standing: the person may withdraw it
+    within the period; an officer of the region may reopen it with a reason."""
+    if found.outcome != Decision.Outcome.REFUSED or found.withdrawn_at is not None:
+        return {}
+    until = services.refusal_withdrawable_until(found)
+    return {
+        "can_withdraw": page_data.may_answer(request.user, found.person)
+        and timezone.now() <= until,
+        "withdraw_until": page_data.date_text(until),
+        "can_reopen": access.may(request.user, REFUSAL_REOPEN, found.person.region_id),
+    }
+
+
 @login_required
 @require_GET
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
     found = selectors.decision_get(actor=request.user, decision_id=decision_id)
+    return _decision_page(request, found, ReopenForm())
+
+
+def _decision_page(
+    request: HttpRequest, found: Decision, reopen_form: ReopenForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "benefits/decision.html",
         {
+            **_reconsidering(request, found),
+            "reopen_form": reopen_form,
+            "withdrawn": page_data.date_text(found.withdrawn_at) if found.withdrawn_at else "",
             "decision": found,
             "title": found.programme.title_in(page_data.reader_language()),
             "outcome": page_data.decision_outcome(found),
@@ -180,7 +234,40 @@ def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
             "person": found.person,
             "own": found.person.user_id == request.user.pk,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def decision_withdraw(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """The person (or their representative) withdraws a refusal: the offer waits again."""
+    proposal = services.proposal_refusal_withdraw(actor=request.user, decision_id=decision_id)
+    messages.success(
+        request, _("Your refusal is withdrawn. The offer waits for your answer again.")
+    )
+    return redirect("benefits:offer", proposal.pk)
+
+
+@login_required
+@require_POST
+def decision_reopen(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """An officer reopens a refusal at the person's request, with the reason."""
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal = services.proposal_refusal_reopen(
+                actor=request.user, decision_id=decision_id, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as exc:
+            add_domain_error(form, exc, "reason")
+        else:
+            messages.success(request, _("The refusal is reopened: the offer waits for an answer."))
+            return redirect("benefits:offer", proposal.pk)
+    found = selectors.decision_get(actor=request.user, decision_id=decision_id)
+    if not access.may(request.user, REFUSAL_REOPEN, found.person.region_id):
+        raise access.not_yours()
+    return _decision_page(request, found, form, status=422)
 
 
 @login_required

@@ -31,6 +31,7 @@ SCREENING_VIEW = "benefits.view_screening_run"
 SCREENING_RUN = "benefits.run_screening"
 PAYROLL_MANAGE = "benefits.manage_payroll"
 REFORM_SIMULATE = "benefits.simulate_reform"
+REFUSAL_REOPEN = "benefits.reopen_refusal"
 AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
 PARAMETERS_MANAGE = "core.manage_dated_parameters"
@@ -63,7 +64,7 @@ ROLES: tuple[Role, ...] = (
         "district_officer",
         _("District social-protection officer"),
         True,
-        (PERSON_READ, PERSON_MANAGE, REFERRAL_QUEUE, SCREENING_VIEW),
+        (PERSON_READ, PERSON_MANAGE, REFERRAL_QUEUE, SCREENING_VIEW, REFUSAL_REOPEN),
     ),
     Role("supplier", _("Supplier of aids and services"), True, ()),
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
@@ -95,6 +96,13 @@ ROLE_BY_CODE = {role.code: role for role in ROLES}
 # Staff roles that see the whole country; every other staff role works in one region, so an
 # account is given one only when it has a region.
 NATIONAL_ROLES = frozenset({"ministry_admin", "auditor", "statistician"})
+
+
+def has_domain(role: Role) -> bool:
+    """A role with something to do on the platform today: a citizen's (their own record and
+    benefits) or a staff role that grants a permission. The others (a supplier, an inspector, a
+    dispatcher, …) are defined ahead of the apps that will give them work."""
+    return not role.staff or bool(role.permissions)
 
 
 def opens_back_office(role: Role) -> bool:

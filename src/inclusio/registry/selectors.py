@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
@@ -24,6 +25,7 @@ from inclusio.core.errors import AccessDenied, ErrorCode
 from inclusio.core.identifiers import parse_iin
 from inclusio.core.models import AccessEvent, Purpose, Reader, Region, Seen, User
 from inclusio.core.roles import ACCESS_LOG_READ, PERSON_READ, ROLE_BY_CODE
+from inclusio.core.worklists import Worklist, page_of, require_permission
 from inclusio.registry.models import (
     CareLink,
     DisabilityStatus,
@@ -212,7 +214,7 @@ class AccessLogEntry:
     times: int  # refused attempts of one reader on one day are one entry
 
 
-def _who(event: AccessEvent, regions: dict[str, Region]) -> tuple[str, str]:
+def who_read(event: AccessEvent, regions: dict[str, Region]) -> tuple[str, str]:
     """Who, in plain words, and their office: never an account's username."""
     account = event.actor
     name = account.get_full_name() if account is not None else ""
@@ -299,7 +301,7 @@ def access_log_page(
     entries = []
     for row in rows:
         event = latest[row["last_id"]]
-        who, office = _who(event, regions)
+        who, office = who_read(event, regions)
         entries.append(
             AccessLogEntry(
                 at=event.at,
@@ -312,3 +314,39 @@ def access_log_page(
             )
         )
     return AccessLogPage(entries=entries, page=found)
+
+
+def worklist_statuses_expiring(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the district officer: current statuses of the region whose re-examination date falls
+    within ``WORKLIST_EXPIRY_DAYS``, the soonest first, so the person can be reminded in time."""
+    staff = require_permission(actor, PERSON_READ)
+    today = timezone.localdate()
+    statuses = DisabilityStatus.objects.filter(
+        superseded_at__isnull=True,
+        ended=False,
+        reexamination_date__gte=today,
+        reexamination_date__lte=today + dt.timedelta(days=settings.WORKLIST_EXPIRY_DAYS),
+    )
+    if staff.region_id is not None:
+        statuses = statuses.filter(person__region_id=staff.region_id)
+    found = page_of(
+        statuses.select_related("person").order_by("reexamination_date", "id"),
+        page,
+    )
+    rows = list(found.object_list)
+    with batched():
+        access.log_bulk_read(
+            staff,
+            [status.person.iin for status in rows],
+            what=Seen.DISABILITY_STATUS,
+            purpose=Purpose.REGISTRY,
+        )
+    return Worklist(
+        key="statuses_expiring",
+        title=_("Statuses about to expire"),
+        description=_("Re-examination dates in the coming days: the person needs a referral."),
+        template="registry/worklist_statuses.html",
+        page=found,
+        rows=rows,
+        empty=_("No status expires in the coming days."),
+    )

@@ -1,4 +1,6 @@
-"""Demo accounts: one per role, linked to synthetic registry records, for trying the platform.
+"""Demo accounts: one per role whose domain exists, linked to synthetic registry records, for
+trying the platform. A role defined ahead of its app (a supplier, a dispatcher, …) gets no
+account: it would only land on an empty page.
 
 Safe to run again: accounts are kept and given fresh passwords, which are printed.
 """
@@ -20,7 +22,7 @@ from inclusio.benefits.models import Proposal
 from inclusio.core.audit import SYSTEM
 from inclusio.core.identifiers import make_iin
 from inclusio.core.models import Region, User
-from inclusio.core.roles import NATIONAL_ROLES, ROLES, Role, opens_back_office
+from inclusio.core.roles import NATIONAL_ROLES, ROLES, Role, has_domain, opens_back_office
 from inclusio.registry.models import CareLink, Person
 from inclusio.registry.services import person_create
 
@@ -120,7 +122,7 @@ def _ensure_waiting_referrals(doctor: User, count: int = 3) -> None:
 @transaction.atomic
 def create_demo_accounts() -> list[DemoAccount]:
     accounts = []
-    for role in ROLES:
+    for role in filter(has_domain, ROLES):
         region = None if role.code in NATIONAL_ROLES else Region.objects.get(code=DEMO_REGION)
         user, _created = User.objects.get_or_create(username=role.code)
         password = secrets.token_urlsafe(9)

@@ -91,6 +91,18 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.REFORM_SIMULATE),
     ),
     _Entry(
+        "web:audit_trail",
+        _("Audit trail"),
+        _("Every change made on the platform, searchable, and whether the chains are intact."),
+        _has_permission(roles.AUDIT_READ),
+    ),
+    _Entry(
+        "web:access_events",
+        _("Every person's access log"),
+        _("Every read of a person's data by someone else, searchable."),
+        _has_permission(roles.ACCESS_LOG_READ),
+    ),
+    _Entry(
         "registry:me",
         _("My record"),
         _("Your disability status, programme and benefits."),

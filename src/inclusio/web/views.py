@@ -28,6 +28,7 @@ from inclusio.core.accounts import enrolment_code_check, second_factor_confirm
 from inclusio.core.models import User
 from inclusio.core.notices import recent_notices
 from inclusio.core.roles import is_staff_role, roles_of
+from inclusio.web.audit import audit_summary
 from inclusio.web.forms import CodeForm, EnrolmentCodeForm, LoginForm
 from inclusio.web.middleware import (
     second_factor_pending,
@@ -40,6 +41,7 @@ from inclusio.web.throttle import (
     login_refused,
     record_login_failure,
 )
+from inclusio.web.worklists import worklists_for
 
 # 429 tells scripts and proxies that the pause is about rate, not about the credentials.
 TOO_MANY_REQUESTS = 429
@@ -50,8 +52,19 @@ ENROLMENT_ALLOWED = "inclusio_enrolment_allowed"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    notices = recent_notices(request.user.pk) if request.user.is_authenticated else []
-    return render(request, "web/home.html", {"roles": roles_of(request.user), "notices": notices})
+    """The start page; signed in, the account's worklists: what each of its roles has to do."""
+    if not request.user.is_authenticated:
+        return render(request, "web/home.html")
+    return render(
+        request,
+        "web/home.html",
+        {
+            "roles": roles_of(request.user),
+            "notices": recent_notices(request.user.pk),
+            "worklists": worklists_for(request),
+            "audit": audit_summary(request.user),
+        },
+    )
 
 
 @never_cache

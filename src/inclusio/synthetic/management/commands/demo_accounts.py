@@ -8,7 +8,10 @@ from inclusio.synthetic.demo import create_demo_accounts
 
 
 class Command(BaseCommand):
-    help = _("Create one demo account per role (demonstration only) and print the passwords.")
+    help = _(
+        "Create one demo account per role whose work exists (demonstration only) "
+        "and print the passwords."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (settings.DEMO or settings.DEBUG):

@@ -1,0 +1,81 @@
+"""The start page's worklists: which lists each role lands on, and their page links.
+
+The lists themselves are built by the apps (``worklist_*`` in their selectors), scoped to the
+actor and logged; this module only chooses them by role, in the order a role works through them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from inclusio.assessment import selectors as assessment
+from inclusio.benefits import selectors as benefits
+from inclusio.core.roles import roles_of
+from inclusio.core.worklists import Worklist
+from inclusio.registry import selectors as registry
+
+type WorklistOf = Callable[..., Worklist]
+
+CITIZEN_WORKLISTS: tuple[WorklistOf, ...] = (
+    benefits.worklist_to_answer,
+    benefits.worklist_unread_messages,
+)
+ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
+    "person": CITIZEN_WORKLISTS,
+    "representative": CITIZEN_WORKLISTS,
+    "medical_referrer": (assessment.worklist_my_referrals,),
+    "mse_specialist": (assessment.worklist_mse_queue,),
+    "district_officer": (
+        benefits.worklist_unanswered_offers,
+        benefits.worklist_refusals,
+        benefits.worklist_held_payments,
+        assessment.worklist_referrals_due,
+        registry.worklist_statuses_expiring,
+    ),
+    "ministry_admin": (benefits.worklist_screening_runs,),
+}
+
+
+@dataclass(frozen=True)
+class ShownWorklist:
+    worklist: Worklist
+    previous_url: str  # "" on the first page
+    next_url: str  # "" on the last page
+
+
+def _page_url(request: HttpRequest, key: str, number: int) -> str:
+    query = request.GET.copy()
+    query[key] = str(number)
+    return f"?{query.urlencode()}#{key}"
+
+
+def worklists_for(request: HttpRequest) -> list[ShownWorklist]:
+    """The worklists of every role the account holds, each once, at the page the query asks."""
+    chosen: dict[WorklistOf, None] = {}
+    for role in roles_of(request.user):
+        chosen.update(dict.fromkeys(ROLE_WORKLISTS.get(role.code, ())))
+    shown = []
+    for worklist_of in chosen:
+        worklist = worklist_of(actor=request.user, page=request.GET.get(_key_of(worklist_of)))
+        page = worklist.page
+        shown.append(
+            ShownWorklist(
+                worklist=worklist,
+                previous_url=_page_url(request, worklist.key, page.previous_page_number())
+                if page.has_previous()
+                else "",
+                next_url=_page_url(request, worklist.key, page.next_page_number())
+                if page.has_next()
+                else "",
+            )
+        )
+    return shown
+
+
+def _key_of(worklist_of: WorklistOf) -> str:
+    """The query parameter of a worklist's page: its name without the ``worklist_`` prefix,
+    which is the key the worklist gives itself."""
+    return worklist_of.__name__.removeprefix("worklist_")
