@@ -137,3 +137,12 @@ def test_every_demo_account_lands_on_something_to_do(client: Client) -> None:
         sign_in(client, user)
         page = client.get("/en/").content.decode()
         assert "There is nothing here for your account yet" not in page, account.username
+
+
+def test_the_ministry_has_two_accounts_so_that_a_payroll_can_be_approved_by_a_second_person() -> (
+    None
+):
+    accounts = {account.username: account for account in create_demo_accounts()}
+    first, second = accounts["ministry_admin"], accounts["ministry_admin_2"]
+    assert first.role.code == second.role.code == "ministry_admin"
+    assert User.objects.get(username="ministry_admin_2").has_perm("benefits.manage_payroll")

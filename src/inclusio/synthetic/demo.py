@@ -119,12 +119,22 @@ def _ensure_waiting_referrals(doctor: User, count: int = 3) -> None:
         )
 
 
+# A payroll is approved by a second person of the ministry (four eyes): the demo has two.
+SECOND_ACCOUNTS = {"ministry_admin": "ministry_admin_2"}
+
+
+def _usernames(role: Role) -> list[str]:
+    second = SECOND_ACCOUNTS.get(role.code)
+    return [role.code] if second is None else [role.code, second]
+
+
 @transaction.atomic
 def create_demo_accounts() -> list[DemoAccount]:
     accounts = []
-    for role in filter(has_domain, ROLES):
+    accounts_to_make = [(r, name) for r in filter(has_domain, ROLES) for name in _usernames(r)]
+    for role, username in accounts_to_make:
         region = None if role.code in NATIONAL_ROLES else Region.objects.get(code=DEMO_REGION)
-        user, _created = User.objects.get_or_create(username=role.code)
+        user, _created = User.objects.get_or_create(username=username)
         password = secrets.token_urlsafe(9)
         user.set_password(password)
         user.region = region
