@@ -325,7 +325,7 @@ def test_screen_refuses_a_hostile_programme_folder_and_writes_nothing(
         shutil.copy(HOSTILE / "cp1251.yaml", path)
         fragment = "not UTF-8 text"
     elif trap == "same_id":
-        path, line = country / "zz_copy.yaml", 9
+        path, line = country / "zz_copy.yaml", 10
         path.write_text(carer_text(), encoding="utf-8")
         fragment = f"is also the id of {country / (CARER + '.yaml')}"
     elif trap == "conditions_1000":
@@ -392,7 +392,7 @@ def test_benefits_programmes_refuses_each_hostile_file_and_keeps_the_versions_in
         ("billion_laughs.yaml", 5),
         ("merge_key.yaml", 9),
         ("nested.yaml", 5),
-        ("zz_copy.yaml", 9),
+        ("zz_copy.yaml", 10),
     ):
         assert f"{folder / name}:{line}: " in printed, name
     assert f"is also the id of {folder / 'zz_copy.yaml'}" in printed  # both files named
