@@ -133,8 +133,8 @@ conditions:
   recent: since >= date("2020-01-01")
 eligible: working_age or recent
 amount: |
-  if_(working_age, max(monthly_income_kzt, 100), min(monthly_income_kzt, 100))
-  + monthly_income_kzt * half - monthly_income_kzt / 4 * 2
+  max(0, if_(working_age, max(monthly_income_kzt, 100), min(monthly_income_kzt, 100))
+  + monthly_income_kzt * half - monthly_income_kzt / 4 * 2)
 """
 
 

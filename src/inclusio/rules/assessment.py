@@ -37,6 +37,7 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.compiler import compile_expression, person_table
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exact import parameter_facts
 from inclusio.rules.expressions import Aggregate, Expression, Type, check_aggregate
 from inclusio.rules.loader import (
     SCREENING_DATE,
@@ -151,6 +152,7 @@ class _AssessmentReader(_Reader):
         family = family_columns()
         members = person_columns()
         parameters = self.all_parameters(top, {**members, **family})
+        self.facts = parameter_facts(parameters)
         zero = frozenset(
             name for name, p in parameters.items() if any(v.value == 0 for v in p.values)
         )
@@ -211,6 +213,7 @@ class _AssessmentReader(_Reader):
                 file=self.file,
                 line=expression_line(value_node),
                 zero_names=zero,
+                facts=self.facts,
             )
             family[name] = result[name].type
         return result

@@ -15,7 +15,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
-from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
+from inclusio.rules.exact import Fact, parameter_facts
+from inclusio.rules.expressions import (
+    AGGREGATES,
+    FUNCTIONS,
+    Expression,
+    Type,
+    check_amount,
+    check_expression,
+)
 from inclusio.snapshot.contract import SCHEMAS
 
 if TYPE_CHECKING:
@@ -302,6 +310,7 @@ class _Reader:
     def __init__(self, file: str, shared: SharedParameters | None = None) -> None:
         self.file = file
         self.shared: SharedParameters = shared or {}
+        self.facts: dict[str, Fact] = {}  # the parameters' (exact.parameter_facts)
 
     def fail(self, node: Node, message: str) -> RuleError:
         return RuleError(message, file=self.file, line=line_of(node))
@@ -372,6 +381,7 @@ class _Reader:
         columns = person_columns() if entity == "person" else family_columns()
         every_column = {**person_columns(), **family_columns()}
         parameters = self.all_parameters(top, every_column)
+        self.facts = parameter_facts(parameters)
         names: dict[str, Type] = dict(columns)
         names.update({name: p.type for name, p in parameters.items()})
         zero = frozenset(
@@ -398,6 +408,7 @@ class _Reader:
             amount = self.expression(top["amount"][1], names, zero)
             if amount.type not in {Type.INT, Type.DECIMAL}:
                 raise self.fail(top["amount"][1], f"amount must be a number, not {amount.type}")
+            check_amount(amount)
 
         assignment = "consent"
         if "assignment" in top:
@@ -535,7 +546,12 @@ class _Reader:
             raise self.fail(node, "an expression must be written as text")
         source = str(node.value)  # the text as written: 1.61 stays exact
         return check_expression(
-            source, names, file=self.file, line=expression_line(node), zero_names=zero
+            source,
+            names,
+            file=self.file,
+            line=expression_line(node),
+            zero_names=zero,
+            facts=self.facts,
         )
 
     def all_parameters(
