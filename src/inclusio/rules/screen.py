@@ -75,6 +75,7 @@ from inclusio.rules.compiler import (
 )
 from inclusio.rules.engines import connect
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, Programme
+from inclusio.rules.residual import refusing_arithmetic
 from inclusio.rules.results import ProgrammeColumns, unfold, write_results
 from inclusio.snapshot.contract import SCHEMAS, parquet_path
 from inclusio.snapshot.validate import missing_columns, validate_snapshot
@@ -423,6 +424,7 @@ def _anyone(wide: Any, compiled: list[ProgrammeColumns]) -> Any:
     return anyone
 
 
+@refusing_arithmetic(lambda arguments: list(arguments["programmes"]))
 def screen(
     snapshot_dir: Path | str,
     on: datetime.date,
@@ -438,7 +440,8 @@ def screen(
     """Screen the snapshot on ``on`` for ``programmes``; write ``out_dir/results.parquet``.
 
     Nothing is written when the snapshot is refused (``SnapshotError``) or a programme cannot be
-    evaluated on the date (``RuleError``). The file is written under a temporary name and moved
+    evaluated on the date (``RuleError``; ``residual.ArithmeticStopped`` when its arithmetic
+    stops on the snapshot's values). The file is written under a temporary name and moved
     into place, so a crash never leaves a partial ``results.parquet``.
     """
     started = time.monotonic()
