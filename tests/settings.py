@@ -11,3 +11,6 @@ import os
 os.environ.setdefault("INCLUSIO_DEBUG", "True")
 
 from inclusio.settings import *  # noqa: F403
+
+# The tests run the what-if requests themselves (whatif.run_waiting), in the test's database.
+WHATIF_WORKER = "external"

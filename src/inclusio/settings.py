@@ -162,6 +162,9 @@ CSRF_TRUSTED_ORIGINS = env_list("INCLUSIO_CSRF_TRUSTED_ORIGINS", "")
 COUNTRY = os.environ.get("INCLUSIO_COUNTRY", "kz")
 # Where `inclusio screen --engine spark` runs: Spark inside this process, or a cluster's URL.
 SPARK_MASTER = os.environ.get("INCLUSIO_SPARK_MASTER", "local[2]")
+# Who runs the what-if comparisons (benefits/whatif.py): "spawn" starts a worker process for each
+# request; "external" leaves them to the `inclusio whatif-worker` service.
+WHATIF_WORKER = os.environ.get("INCLUSIO_WHATIF_WORKER", "spawn")
 
 DATABASES = {
     "default": database_from_url(
