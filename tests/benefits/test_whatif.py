@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -14,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from inclusio.benefits import whatif
 from inclusio.benefits.models import Award, Proposal, ScreeningRun, WhatIfRequest
 from inclusio.benefits.whatif import run_waiting
 from inclusio.core.models import AuditEvent
@@ -239,3 +242,15 @@ def test_a_programme_that_does_not_exist_is_refused_with_its_code(
     page = response.content.decode()
     assert "<code>PROGRAMME_NOT_FOUND</code>" in page and "Такой программы нет." in page
     assert row_counts() == before
+
+
+def test_a_request_starts_a_worker_of_its_own_unless_a_service_runs(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    started: list[list[str]] = []
+    monkeypatch.setattr(whatif.subprocess, "Popen", lambda command, **_: started.append(command))
+    whatif.start_worker()  # the tests' setting: a service runs them
+    assert started == []
+    settings.WHATIF_WORKER = "spawn"
+    whatif.start_worker()
+    assert started == [[sys.executable, "-m", "inclusio.manage", "whatif_worker", "--once"]]

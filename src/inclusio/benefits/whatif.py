@@ -191,7 +191,7 @@ def what_if(request: HttpRequest) -> HttpResponse:
                 run=run,
             )
             transaction.on_commit(start_worker)
-            return redirect("benefits:what_if_request", pk=asked.pk)
+            return redirect("benefits:what_if_request", request_id=asked.pk)
     else:
         code = request.GET.get("programme") or (choices[0][0] if choices else "")
         if code and code not in dict(choices):
@@ -213,11 +213,11 @@ def what_if(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(REFORM_SIMULATE, raise_exception=True)
 @require_http_methods(["GET"])
-def what_if_request_page(request: HttpRequest, pk: int) -> HttpResponse:
+def what_if_request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     """A what-if request's state, then its comparison; its requester's only (others: 404)."""
     asked = (
         WhatIfRequest.objects.select_related("run")
-        .filter(pk=pk, requested_by_id=request.user.pk)
+        .filter(pk=request_id, requested_by_id=request.user.pk)
         .first()
     )
     if asked is None:
