@@ -135,3 +135,12 @@ def test_division_by_a_parameter_that_is_zero_on_some_date() -> None:
 )
 def test_well_typed_expressions(source: str, kind: Type) -> None:
     assert check_expression(source, NAMES, facts=FACTS).type == kind
+
+
+def test_a_value_of_unknown_range_is_compared_as_it_is_but_not_computed_with() -> None:
+    names = {"share": Type.DECIMAL}
+    assert check_expression("share > 0.5 and not is_null(share)", names).type == Type.BOOL
+    with pytest.raises(RuleError) as caught:
+        check_expression("share * 2 > 1", names, file="x.yaml", line=4)
+    assert "cannot compute exactly with 'share'" in caught.value.message
+    assert caught.value.line == 4

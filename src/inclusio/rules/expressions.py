@@ -543,7 +543,10 @@ class _Safety:
     def check(self, node: ast.AST, env: Env) -> None:
         """Walk any node: numeric ones are valued, the others searched for numeric parts."""
         if self.numeric(node):
-            self.value(node, env)
+            if self.simple(node):  # read as it is, not computed: no exact shape needed
+                self.facts[node] = self.leaf_fact(node, env)
+            else:
+                self.value(node, env)
             return
         if isinstance(node, ast.Compare):
             self.compare(node, env)
@@ -564,16 +567,34 @@ class _Safety:
         for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
             if isinstance(op, ast.In | ast.NotIn):
                 self.check(left, env)
-                if self.numeric(left):
+                if self.numeric(left) and not self.simple(left):
                     assert isinstance(right, ast.List | ast.Tuple)
                     for element in right.elts:
                         self.guarded(left, lambda a=left, e=element: self.sized(a, ast.Eq, e, env))
                 continue
-            if self.numeric(left) and self.numeric(right):
+            computed = not (self.simple(left) and self.simple(right))
+            if self.numeric(left) and self.numeric(right) and computed:
                 self.guarded(node, lambda a=left, o=op, b=right: self.sized(a, type(o), b, env))
             else:
                 self.check(left, env)
                 self.check(right, env)
+
+    def simple(self, node: ast.AST) -> bool:
+        """A literal, a name or ``age()``: compared as it is; anything else is computed
+        exactly (the compiler's ``computed`` is the converse)."""
+        if isinstance(node, ast.Constant | ast.Name):
+            return True
+        return isinstance(node, ast.Call) and _name_of(node.func) == "age"
+
+    def leaf_fact(self, node: ast.AST, env: Env) -> Fact:
+        if isinstance(node, ast.Constant):
+            return exact.constant_fact(number_literal(node, self.checker.source))
+        if isinstance(node, ast.Name):
+            return env.get(node.id, self.base(node.id))
+        assert isinstance(node, ast.Call)
+        self.check(node.args[0], env)
+        born = exact.column_nullable(_name_of(node.args[0]))
+        return Fact(*exact.AGE_RANGE, nullable=born)
 
     def sized(self, left: ast.AST, op: type[ast.cmpop], right: ast.AST, env: Env) -> None:
         exact.num_compare(self.value(left, env)[1], op, self.value(right, env)[1])
@@ -620,8 +641,7 @@ class _Safety:
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         name = node.func.id
         if name == "age":
-            self.check(node.args[0], env)
-            fact = Fact(*exact.AGE_RANGE, nullable=exact.column_nullable(_name_of(node.args[0])))
+            fact = self.leaf_fact(node, env)
             return fact, exact.leaf(None, fact, False)
         if name == "round_half_up":
             fact, shape = self.value(node.args[0], env)
