@@ -20,3 +20,6 @@ TREASURY_NAME = "Test treasury account"
 TREASURY_IBAN = "KZ510700000000000001"
 TREASURY_BIC = "KKMFKZ2A"
 TREASURY_BIN = "000000000000"
+
+# The tests run the what-if requests themselves (whatif.run_waiting), in the test's database.
+WHATIF_WORKER = "external"

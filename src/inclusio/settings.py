@@ -165,6 +165,9 @@ SPARK_MASTER = os.environ.get("INCLUSIO_SPARK_MASTER", "local[2]")
 # The population register's part of the snapshot contract (a snapshot folder), where intake
 # looks a person up by IIN; empty: no register to look in, details are typed by hand.
 POPULATION_SNAPSHOT = os.environ.get("INCLUSIO_POPULATION_SNAPSHOT", "")
+# Who runs the what-if comparisons (benefits/whatif.py): "spawn" starts a worker process for each
+# request; "external" leaves them to the `inclusio whatif-worker` service.
+WHATIF_WORKER = os.environ.get("INCLUSIO_WHATIF_WORKER", "spawn")
 
 DATABASES = {
     "default": database_from_url(

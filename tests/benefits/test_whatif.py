@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import re
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
-from inclusio.benefits.models import Award, Proposal, ScreeningRun
+from inclusio.benefits import whatif
+from inclusio.benefits.models import Award, Proposal, ScreeningRun, WhatIfRequest
+from inclusio.benefits.whatif import run_waiting
 from inclusio.core.models import AuditEvent
 from inclusio.countries import COUNTRIES_DIR
+from inclusio.snapshot.contract import parquet_path
 from tests.browser.benefits_data import make_run, programmes
 from tests.factories import make_user, sign_in
 from tests.web.counts import row_counts
@@ -37,6 +47,42 @@ def run(snapshot: Path) -> ScreeningRun:
     return make_run(snapshot_dir=snapshot)
 
 
+# A draft of the carer programme (its id kept) whose top-up computes with incomes.
+TOP_UP = f"""\
+id: {CARER}
+titles: {{kk: Толықтыру, ru: Доплата, en: Top-up}}
+reference: draft
+entity: person
+shared: [subsistence_minimum]
+conditions:
+  adult: age(birth_date) >= 18
+amount: max(0, subsistence_minimum - monthly_income_kzt)
+"""
+
+
+@pytest.fixture(scope="module")
+def broken_snapshot(snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo snapshot with three incomes over the 10**12 tenge the contract reads."""
+    copy = tmp_path_factory.mktemp("broken") / "snapshot"
+    shutil.copytree(snapshot, copy)
+    path = parquet_path(copy, "persons")
+    persons = pq.read_table(path)
+    index = persons.schema.get_field_index("monthly_income_kzt")
+    incomes = persons["monthly_income_kzt"].to_pylist()
+    adults = [i for i, born in enumerate(persons["birth_date"].to_pylist()) if born.year < 1990]
+    for i in adults[:3]:
+        incomes[i] = 10**15
+    field = persons.schema.field(index)
+    pq.write_table(persons.set_column(index, field, pa.array(incomes, type=field.type)), path)
+    return copy
+
+
+@pytest.fixture
+def broken_run(broken_snapshot: Path) -> ScreeningRun:
+    programmes()
+    return make_run(snapshot_dir=broken_snapshot)
+
+
 def carer_text() -> str:
     return (COUNTRIES_DIR / "kz" / "programmes" / f"{CARER}.yaml").read_text(encoding="utf-8")
 
@@ -54,16 +100,42 @@ def test_the_page_loads_the_programme_text_in_force(client: Client, run: Screeni
     assert run.snapshot_id[:12] in html
 
 
-def test_a_raised_coefficient_shows_the_cost_and_touches_no_award(
+def raised_draft() -> str:
+    raised = "\n    - effective: 2024-01-01\n      value: 1.75\n      reference: draft"
+    return carer_text().replace(IN_FORCE, IN_FORCE + raised)
+
+
+def ask(client: Client, draft: str, on: str = "2024-01-01") -> str:
+    """Post a draft; the address of the request's page it redirects to."""
+    response = client.post(
+        "/en/benefits/what-if/", {"programme": CARER, "date": on, "draft": draft}
+    )
+    assert response.status_code == 302
+    asked = WhatIfRequest.objects.latest("pk")
+    assert response["Location"] == f"/en/benefits/what-if/{asked.pk}/"
+    return response["Location"]
+
+
+def test_a_draft_is_queued_and_nothing_runs_in_the_request(
     client: Client, run: ScreeningRun
 ) -> None:
-    raised = "\n    - effective: 2024-01-01\n      value: 1.75\n      reference: draft"
-    draft = carer_text().replace(IN_FORCE, IN_FORCE + raised)
-    response = admin_client(client).post(
-        "/en/benefits/what-if/", {"programme": CARER, "date": "2024-01-01", "draft": draft}
-    )
-    assert response.status_code == 200
-    html = response.content.decode()
+    page = ask(admin_client(client), raised_draft())
+    asked = WhatIfRequest.objects.get()
+    assert (asked.status, asked.step, asked.programme_code) == ("queued", "waiting", CARER)
+    assert AuditEvent.objects.filter(action="what_if_requested").count() == 1
+    assert not AuditEvent.objects.filter(action="reform_simulated").exists()
+    html = client.get(page).content.decode()
+    assert 'role="status"' in html and "waiting for the worker (0 %)" in html
+    assert f'href="{page}"' in html  # the refresh link: no script, no meta refresh
+    assert "<script" not in html.split("<main")[1].split("</main>")[0]
+
+
+def test_the_worker_runs_it_and_the_page_shows_the_cost(client: Client, run: ScreeningRun) -> None:
+    page = ask(admin_client(client), raised_draft())
+    assert run_waiting() == 1
+    asked = WhatIfRequest.objects.get()
+    assert (asked.status, asked.step, asked.percent) == ("done", "finished", 100)
+    html = client.get(page).content.decode()
     assert "Result on 2024-01-01" in html
     assert "as drafted (0 gained, 0 lost)" in html
     assert "Almaty" in html  # regions by name
@@ -71,6 +143,52 @@ def test_a_raised_coefficient_shows_the_cost_and_touches_no_award(
     assert not Proposal.objects.exists() and not Award.objects.exists()
     event = AuditEvent.objects.get(action="reform_simulated")
     assert event.entity_id == CARER and event.data["monthly_change_kzt"] > 0
+    assert run_waiting() == 0  # run once
+
+
+def test_the_worker_command_runs_what_waits(client: Client, run: ScreeningRun) -> None:
+    ask(admin_client(client), raised_draft())
+    out = io.StringIO()
+    call_command("whatif_worker", "--once", stdout=out)
+    assert "1 what-if comparisons run" in out.getvalue()
+    assert WhatIfRequest.objects.get().status == "done"
+
+
+def test_a_date_without_parameter_values_is_refused_in_plain_words(
+    client: Client, run: ScreeningRun
+) -> None:
+    page = ask(admin_client(client), raised_draft(), on="2010-01-01")
+    run_waiting()
+    asked = WhatIfRequest.objects.get()
+    assert asked.status == "refused"
+    html = client.get(page.replace("/en/", "/ru/")).content.decode()
+    assert "Сравнение не удалось выполнить" in html and "has no value on 2010-01-01" in html
+    assert not AuditEvent.objects.filter(action="reform_simulated").exists()
+    assert AuditEvent.objects.filter(action="what_if_refused").count() == 1
+
+
+def test_an_arithmetic_stop_is_refused_in_plain_words(
+    client: Client, broken_run: ScreeningRun
+) -> None:
+    page = ask(admin_client(client), TOP_UP)
+    run_waiting()
+    asked = WhatIfRequest.objects.get()
+    assert asked.status == "refused" and asked.result["refused"]["subjects"] == 3
+    html = client.get(page).content.decode()
+    assert f"The draft of {CARER} cannot be computed: 3 people" in html
+    assert "monthly_income_kzt" in html and "Nothing was changed." in html
+    html = client.get(page.replace("/en/", "/kk/")).content.decode()
+    assert CARER in html and "monthly_income_kzt" in html
+
+
+def test_another_administrators_request_is_not_shown(client: Client, run: ScreeningRun) -> None:
+    page = ask(admin_client(client), raised_draft())
+    other = Client()
+    sign_in(other, make_user("another_minister", "ministry_admin", None))
+    before = row_counts()
+    assert other.get(page).status_code == 404
+    assert other.get("/en/benefits/what-if/999999/").status_code == 404
+    assert row_counts() == before
 
 
 def test_a_broken_draft_names_its_line_and_runs_nothing(client: Client, run: ScreeningRun) -> None:
@@ -127,3 +245,15 @@ def test_a_programme_that_does_not_exist_is_refused_with_its_code(
     page = response.content.decode()
     assert "<code>PROGRAMME_NOT_FOUND</code>" in page and "Такой программы нет." in page
     assert row_counts() == before
+
+
+def test_a_request_starts_a_worker_of_its_own_unless_a_service_runs(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    started: list[list[str]] = []
+    monkeypatch.setattr(whatif.subprocess, "Popen", lambda command, **_: started.append(command))
+    whatif.start_worker()  # the tests' setting: a service runs them
+    assert started == []
+    settings.WHATIF_WORKER = "spawn"
+    whatif.start_worker()
+    assert started == [[sys.executable, "-m", "inclusio.manage", "whatif_worker", "--once"]]

@@ -751,7 +751,9 @@ CARER_COEFFICIENT = (
 )
 
 
-def compare_a_raised_coefficient(page: Any) -> None:
+def ask_for_a_raised_coefficient(page: Any) -> None:
+    """Send a draft: the request's page says it waits, in a status region, with a link to
+    refresh it (no script)."""
     page.select_option("#id_load_programme", "child_disability_carer_benefit")
     submit(page, "main form[method=get] button")
     draft = page.input_value("#id_draft")
@@ -759,6 +761,16 @@ def compare_a_raised_coefficient(page: Any) -> None:
     raised = "    - effective: 2024-01-01\n      value: 1.75\n      reference: draft\n"
     page.fill("#id_draft", draft.replace(CARER_COEFFICIENT, CARER_COEFFICIENT + raised))
     submit(page, "main form[method=post] button")
+    assert page.locator("main [role=status]").is_visible()
+    assert page.locator("main progress").is_visible()
+
+
+def compare_a_raised_coefficient(page: Any) -> None:
+    from inclusio.benefits.whatif import run_waiting
+
+    ask_for_a_raised_coefficient(page)
+    assert run_waiting() == 1  # the worker, here rather than in a process of its own
+    submit(page, "main a.usa-button")  # refresh
     assert page.locator("#result-heading").is_visible()
     assert page.locator("main table tbody tr").count() > 1  # a row per region
 
@@ -777,6 +789,13 @@ PAGES += [
         user="admin_user",
         kwargs=_a_run_with_its_snapshot,
         languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: what if, waiting for the worker",
+        url_name="benefits:what_if",
+        user="admin_user",
+        kwargs=_a_run_with_its_snapshot,
+        interact=ask_for_a_raised_coefficient,
     ),
     PageToCheck(
         "benefits: what if, compared",

@@ -144,8 +144,8 @@ conditions:
     + """\
 eligible: working_age or recent
 amount: |
-  if_(working_age, max(monthly_income_kzt, 100), min(monthly_income_kzt, 100))
-  + monthly_income_kzt * half - monthly_income_kzt / 4 * 2
+  max(0, if_(working_age, max(monthly_income_kzt, 100), min(monthly_income_kzt, 100))
+  + monthly_income_kzt * half - monthly_income_kzt / 4 * 2)
 """
 )
 

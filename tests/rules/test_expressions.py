@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from inclusio.rules import RuleError, Type, check_expression
+from inclusio.rules.exact import values_fact
 
 NAMES = {
     "birth_date": Type.DATE,
@@ -15,6 +18,9 @@ NAMES = {
     "coefficient": Type.DECIMAL,
     "zero_rate": Type.INT,
 }
+
+# What is known of the parameter: every value it takes.
+FACTS = {"coefficient": values_fact([Decimal("0.5"), Decimal("1.25")])}
 
 
 def refused(source: str, line: int = 10, **kwargs: object) -> RuleError:
@@ -37,7 +43,10 @@ def refused(source: str, line: int = 10, **kwargs: object) -> RuleError:
         ("(x := 1) == 1", "assignment expressions"),
         ("1 if employed else 2", "if_(c, a, b)"),
         ("{'a': 1} == 1", "dictionaries"),
-        ("monthly_income_kzt ** 2", "operator Pow"),
+        ("monthly_income_kzt ** monthly_income_kzt", "exponent of **"),
+        ("monthly_income_kzt ** 21", "exponent of **"),
+        ("monthly_income_kzt ** -1", "exponent of **"),
+        ("monthly_income_kzt % 2", "operator Mod"),
         ("monthly_income_kzt % 2", "operator Mod"),
         ("category is None", "comparison Is"),
         ("min(*[1, 2])", "starred"),
@@ -125,4 +134,13 @@ def test_division_by_a_parameter_that_is_zero_on_some_date() -> None:
     ],
 )
 def test_well_typed_expressions(source: str, kind: Type) -> None:
-    assert check_expression(source, NAMES).type == kind
+    assert check_expression(source, NAMES, facts=FACTS).type == kind
+
+
+def test_a_value_of_unknown_range_is_compared_as_it_is_but_not_computed_with() -> None:
+    names = {"share": Type.DECIMAL}
+    assert check_expression("share > 0.5 and not is_null(share)", names).type == Type.BOOL
+    with pytest.raises(RuleError) as caught:
+        check_expression("share * 2 > 1", names, file="x.yaml", line=4)
+    assert "cannot compute exactly with 'share'" in caught.value.message
+    assert caught.value.line == 4

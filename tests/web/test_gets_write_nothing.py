@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import referral_file
-from inclusio.benefits.models import Award, Decision, Message, Payroll
+from inclusio.benefits.models import Award, Decision, Message, Payroll, WhatIfRequest
 from inclusio.benefits.selectors import explanation_data
 from inclusio.benefits.services import payroll_create
 from inclusio.core.audit import SYSTEM
@@ -102,6 +102,13 @@ def world() -> dict[str, Any]:
         actor=SYSTEM, carer=carer, cared=person, relation="guardian", since=dt.date(2020, 1, 1)
     )
     minister = make_user("minister", "ministry_admin", None)
+    asked = WhatIfRequest.objects.create(
+        requested_by=minister,
+        programme_code=offer.programme.code,
+        compare_on=dt.date(2024, 1, 1),
+        draft="id: draft",
+        run=run,
+    )
     return {
         "viewers": {
             "anonymous": AnonymousUser(),
@@ -127,6 +134,7 @@ def world() -> dict[str, Any]:
             "run_id": run.pk,
             "payroll_id": payroll.pk,
             "referral_id": referral.pk,
+            "request_id": asked.pk,
         },
     }
 

@@ -447,7 +447,7 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
                 "date": "2024-01-01",
                 "draft": programme.active_version.text,
             },
-            200,
+            302,  # to the request's page: a worker compares
         ),
         (None, "/en/login/", {"username": "nobody", "password": "wrong"}, 200),
         (

@@ -561,3 +561,58 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award_id} {self.month:%Y-%m} {self.amount_kzt}"
+
+
+class WhatIfRequest(models.Model):
+    """A what-if comparison asked for on the what-if page and run by a worker
+    (``inclusio whatif-worker``), never inside a web request: the draft, the date, the snapshot
+    of the screening run it compares over, the step it is at, and then its result or, in plain
+    words, why it could not run."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        REFUSED = "refused", _("could not run")
+
+    class Step(models.TextChoices):
+        WAITING = "waiting", _("waiting for the worker")
+        CHECKING = "checking", _("checking the draft and the programmes in force")
+        COMPARING = "comparing", _("comparing over the whole population")
+        FINISHED = "finished", _("finished")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    programme_code = models.CharField(_("programme"), max_length=100)
+    compare_on = models.DateField(_("date compared on"))
+    draft = models.TextField(_("draft"))
+    run = models.ForeignKey(
+        ScreeningRun, verbose_name=_("screening run"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    step = models.CharField(_("step"), max_length=9, choices=Step.choices, default=Step.WAITING)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The comparison, by region: a list of reform.Difference fields, and its seconds.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    refusal = models.TextField(_("why it could not run"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("what-if request")
+        verbose_name_plural = _("what-if requests")
+
+    def __str__(self) -> str:
+        return f"{self.programme_code} {self.compare_on} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        """How far along: what the page shows beside the step."""
+        return {"waiting": 0, "checking": 10, "comparing": 40, "finished": 100}[self.step]

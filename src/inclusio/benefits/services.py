@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -35,6 +36,7 @@ from inclusio.benefits.models import (
     ProgrammeVersion,
     Proposal,
     ScreeningRun,
+    WhatIfRequest,
 )
 from inclusio.benefits.selectors import explanation_data
 from inclusio.benefits.treasury import treasury_account
@@ -231,6 +233,104 @@ def reform_simulation_record(
             "monthly_change_kzt": monthly_change_kzt,
         },
     )
+
+
+def what_if_request(
+    *,
+    actor: Actor,
+    programme_code: str,
+    on: dt.date,
+    draft: str,
+    run: ScreeningRun,
+) -> WhatIfRequest:
+    """Ask for a what-if comparison (the what-if page): recorded, then run by the worker
+    (``inclusio whatif-worker``) once the transaction commits, never inside the request."""
+    _require_national(actor, REFORM_SIMULATE)
+    by = account_of(actor)
+    assert by is not None  # a national account, never the platform
+    request = WhatIfRequest.objects.create(
+        requested_by=by,
+        programme_code=programme_code,
+        compare_on=on,
+        draft=draft,
+        run=run,
+    )
+    record_write(
+        actor=actor,
+        action="what_if_requested",
+        entity="what_if_request",
+        entity_id=str(request.pk),
+        data={
+            "programme": programme_code,
+            "date": on.isoformat(),
+            "snapshot": run.snapshot_id,
+            "draft_sha256": hashlib.sha256(draft.encode()).hexdigest(),
+        },
+    )
+    return request
+
+
+def what_if_claim() -> WhatIfRequest | None:
+    """The oldest waiting request, now running (the worker's; two workers never claim the
+    same one: the update only succeeds while it still waits)."""
+    while True:
+        waiting = WhatIfRequest.objects.filter(status=WhatIfRequest.Status.QUEUED)
+        request = waiting.order_by("requested_at", "pk").first()
+        if request is None:
+            return None
+        claimed = WhatIfRequest.objects.filter(
+            pk=request.pk, status=WhatIfRequest.Status.QUEUED
+        ).update(
+            status=WhatIfRequest.Status.RUNNING,
+            step=WhatIfRequest.Step.CHECKING,
+            started_at=timezone.now(),
+        )
+        if claimed:
+            request.refresh_from_db()
+            return request
+
+
+def what_if_step(request: WhatIfRequest, step: str) -> None:
+    """The progress the page shows; bookkeeping of a running request, so not audited."""
+    request.step = step
+    request.save(update_fields=["step"])
+
+
+def what_if_finish(request: WhatIfRequest, result: dict[str, Any], monthly_change_kzt: int) -> None:
+    """The comparison's result, recorded as the requester's simulation (``reform_simulated``)."""
+    with transaction.atomic():
+        request.status = WhatIfRequest.Status.DONE
+        request.step = WhatIfRequest.Step.FINISHED
+        request.finished_at = timezone.now()
+        request.result = result
+        request.save(update_fields=["status", "step", "finished_at", "result"])
+        reform_simulation_record(
+            actor=request.requested_by,
+            programme_code=request.programme_code,
+            on=request.compare_on,
+            snapshot_id=request.run.snapshot_id,
+            draft=request.draft,
+            monthly_change_kzt=monthly_change_kzt,
+        )
+
+
+def what_if_refuse(request: WhatIfRequest, refused: dict[str, Any], technical: str) -> None:
+    """Why the comparison could not run: ``refused`` for the page (read in the reader's
+    language), ``technical`` for the log."""
+    with transaction.atomic():
+        request.status = WhatIfRequest.Status.REFUSED
+        request.step = WhatIfRequest.Step.FINISHED
+        request.finished_at = timezone.now()
+        request.result = {"refused": refused}
+        request.refusal = technical
+        request.save(update_fields=["status", "step", "finished_at", "result", "refusal"])
+        record_write(
+            actor=SYSTEM,
+            action="what_if_refused",
+            entity="what_if_request",
+            entity_id=str(request.pk),
+            data={"kind": refused.get("kind", "")},
+        )
 
 
 # --- consent and refusal ------------------------------------------------------------------------

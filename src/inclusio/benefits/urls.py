@@ -22,4 +22,5 @@ urlpatterns = [
     path("payroll/<int:payroll_id>/approve/", views.payroll_approve, name="payroll_approve"),
     path("payroll/<int:payroll_id>/payment-file/", views.payment_file, name="payment_file"),
     path("what-if/", whatif.what_if, name="what_if"),
+    path("what-if/<int:request_id>/", whatif.what_if_request_page, name="what_if_request"),
 ]

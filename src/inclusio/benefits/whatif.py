@@ -1,30 +1,49 @@
 """What-if before a law changes: a ministry administrator drafts a programme and compares.
 
-The draft is the programme's rule file, edited in the page; it is checked like any rule file
-and run over the snapshot of the latest completed screening run, beside the law in force
-(``inclusio.rules.reform``). Nothing is saved and no award is touched; the run is recorded in
-the audit trail (who compared which draft), as a policy simulation is a decision input.
+The draft is the programme's rule file, edited in the page; it is checked like any rule file,
+then recorded as a request (``WhatIfRequest``) that a worker runs over the snapshot of the
+latest completed screening run, beside the law in force (``inclusio.rules.reform``) — never
+inside the web request, as a national comparison takes a while. The request's page shows the
+step it is at, then the comparison or, in plain words, why it could not run. No award is
+touched; the comparison is recorded in the audit trail (who compared which draft), as a policy
+simulation is a decision input.
+
+The worker is ``inclusio whatif-worker`` (a service that waits for requests, or ``--once``).
+With ``INCLUSIO_WHATIF_WORKER=spawn`` (the default) each request starts a ``--once`` worker of
+its own when it is committed, so a single server (``make demo``) needs nothing else running;
+``external`` leaves the work to a worker service.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.models import Programme, ScreeningRun
+from inclusio.benefits.models import Programme, ScreeningRun, WhatIfRequest
 from inclusio.benefits.page_data import number_text, tenge_text
 from inclusio.benefits.screening import rule_programme
-from inclusio.benefits.services import reform_simulation_record
+from inclusio.benefits.services import (
+    what_if_claim,
+    what_if_finish,
+    what_if_refuse,
+    what_if_request,
+    what_if_step,
+)
+from inclusio.core import access
 from inclusio.core.errors import NotFound
 from inclusio.core.models import Region
 from inclusio.core.parameters import shared_parameters
@@ -33,6 +52,7 @@ from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import load_programme_text
 from inclusio.rules.reform import Comparison, Difference, compare
+from inclusio.rules.residual import ArithmeticStopped
 from inclusio.snapshot.validate import SnapshotError
 
 DRAFT_FILE = "draft.yaml"  # the name a draft's errors carry ("draft.yaml:12: …")
@@ -161,10 +181,17 @@ def what_if(request: HttpRequest) -> HttpResponse:
     run = _latest_run()
     context: dict[str, Any] = {"run": run}
     if request.method == "POST":
-        shared = shared_parameters()
-        form = DraftForm(request.POST, choices=choices, shared=shared)
+        form = DraftForm(request.POST, choices=choices, shared=shared_parameters())
         if form.is_valid() and run is not None:
-            context.update(_compare(request, form, run, programmes, shared))
+            asked = what_if_request(
+                actor=request.user,
+                programme_code=form.cleaned_data["drafted"].id,
+                on=form.cleaned_data["date"],
+                draft=form.cleaned_data["draft"],
+                run=run,
+            )
+            transaction.on_commit(start_worker)
+            return redirect("benefits:what_if_request", request_id=asked.pk)
     else:
         code = request.GET.get("programme") or (choices[0][0] if choices else "")
         if code and code not in dict(choices):
@@ -183,29 +210,106 @@ def what_if(request: HttpRequest) -> HttpResponse:
     return render(request, "benefits/what_if.html", context)
 
 
-def _compare(
-    request: HttpRequest,
-    form: DraftForm,
-    run: ScreeningRun,
-    programmes: list[Programme],
-    shared: SharedParameters,
-) -> dict[str, Any]:
-    """The draft beside the law in force: what the screening runs, each programme's version in
-    force."""
-    drafted = form.cleaned_data["drafted"]
-    on = form.cleaned_data["date"]
-    try:
-        in_force = [rule_programme(programme, shared) for programme in programmes]
-        comparison = compare(run.snapshot_dir, on, in_force, [drafted])
-    except (RuleError, SnapshotError, OSError) as error:
-        form.add_error(None, _("The comparison could not run: %(error)s") % {"error": error})
-        return {}
-    reform_simulation_record(
-        actor=request.user,
-        programme_code=drafted.id,
-        on=on,
-        snapshot_id=run.snapshot_id,
-        draft=form.cleaned_data["draft"],
-        monthly_change_kzt=comparison.total().monthly_change_kzt,
+@login_required
+@permission_required(REFORM_SIMULATE, raise_exception=True)
+@require_http_methods(["GET"])
+def what_if_request_page(request: HttpRequest, request_id: int) -> HttpResponse:
+    """A what-if request's state, then its comparison; its requester's only (others: 404)."""
+    asked = (
+        WhatIfRequest.objects.select_related("run")
+        .filter(pk=request_id, requested_by_id=request.user.pk)
+        .first()
     )
-    return {"comparison": _tables(comparison), "compared_on": on, "drafted": drafted}
+    if asked is None:
+        raise access.not_yours()
+    context: dict[str, Any] = {"asked": asked}
+    if asked.status == WhatIfRequest.Status.DONE:
+        context["comparison"] = _tables(_comparison_of(asked))
+    elif asked.status == WhatIfRequest.Status.REFUSED:
+        context["refusal"] = refusal_text(asked.result.get("refused", {}))
+    return render(request, "benefits/what_if_request.html", context)
+
+
+def refusal_text(refused: dict[str, Any]) -> str:
+    """Why a comparison could not run, in the reader's language."""
+    if refused.get("kind") == "arithmetic":
+        columns = ", ".join(refused.get("columns", []))
+        if columns:
+            return _(
+                "The draft of %(programme)s cannot be computed: %(count)s people in the "
+                "snapshot have values outside the ranges the rules read (%(columns)s). "
+                "Nothing was changed."
+            ) % {
+                "programme": refused.get("programme", ""),
+                "count": number_text(int(refused.get("subjects", 0))),
+                "columns": columns,
+            }
+        return _(
+            "The draft of %(programme)s cannot be computed: its arithmetic fails on the "
+            "snapshot's values. Nothing was changed."
+        ) % {"programme": refused.get("programme", "")}
+    return _("The comparison could not run: %(error)s") % {"error": refused.get("error", "")}
+
+
+def _comparison_of(asked: WhatIfRequest) -> Comparison:
+    result = asked.result
+    return Comparison(
+        date=asked.compare_on,
+        rows=tuple(Difference(**row) for row in result.get("rows", [])),
+        seconds=float(result.get("seconds", 0.0)),
+        programmes=tuple(result.get("programmes", [])),
+    )
+
+
+def start_worker() -> None:
+    """Start a worker for the requests waiting, unless a worker service runs them."""
+    if settings.WHATIF_WORKER != "spawn":
+        return
+    subprocess.Popen(
+        [sys.executable, "-m", "inclusio.manage", "whatif_worker", "--once"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # it outlives the request and the server's worker
+    )
+
+
+def run_waiting() -> int:
+    """Run every waiting what-if request, oldest first; how many ran."""
+    ran = 0
+    while (asked := what_if_claim()) is not None:
+        run_request(asked)
+        ran += 1
+    return ran
+
+
+def run_request(asked: WhatIfRequest) -> None:
+    """Run one claimed request: the draft beside the programmes in force over the snapshot
+    of its screening run; its result, or why it could not run."""
+    shared = shared_parameters()
+    try:
+        drafted = load_programme_text(asked.draft, file=DRAFT_FILE, shared=shared)
+        programmes = Programme.objects.filter(active_version__isnull=False).select_related(
+            "active_version"
+        )
+        in_force = [rule_programme(programme, shared) for programme in programmes]
+        what_if_step(asked, WhatIfRequest.Step.COMPARING)
+        comparison = compare(asked.run.snapshot_dir, asked.compare_on, in_force, [drafted])
+    except ArithmeticStopped as error:
+        refused = {
+            "kind": "arithmetic",
+            "programme": error.programme,
+            "subjects": error.subjects,
+            "columns": list(error.columns),
+        }
+        what_if_refuse(asked, refused, str(error))
+        return
+    except (RuleError, SnapshotError, OSError, ValueError) as error:
+        what_if_refuse(asked, {"kind": "rule", "error": str(error)}, str(error))
+        return
+    result = {
+        "rows": [asdict(row) for row in comparison.rows],
+        "seconds": comparison.seconds,
+        "programmes": list(comparison.programmes),
+    }
+    what_if_finish(asked, result, comparison.total().monthly_change_kzt)

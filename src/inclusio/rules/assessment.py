@@ -37,6 +37,7 @@ from yaml.nodes import Node, SequenceNode
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.compiler import compile_expression, decided, person_table
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exact import parameter_facts
 from inclusio.rules.expressions import Expression, Type
 from inclusio.rules.families import MemberAggregate, finish, read_aggregates, reductions
 from inclusio.rules.loader import (
@@ -155,6 +156,7 @@ class _AssessmentReader(_Reader):
         family = family_columns()
         members = person_columns()
         parameters = self.all_parameters(top, {**members, **family})
+        self.facts = parameter_facts(parameters)
         zero = frozenset(
             name for name, p in parameters.items() if any(v.value == 0 for v in p.values)
         )

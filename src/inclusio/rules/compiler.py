@@ -1,7 +1,9 @@
 """Checked expressions → Ibis expressions; a programme → one table of results per subject.
 
 The screening date and the parameter values in force on it are bound as literals, so the same
-compiled expression runs on any Ibis backend (DuckDB here, PySpark at scale).
+compiled expression runs on any Ibis backend (DuckDB here, PySpark at scale). Arithmetic is exact
+(``exact.py``): sums, products and quotients are fractions of whole decimals, rounded half up to
+whole tenge once, at the end, so both engines give the same amount as Python's ``Decimal``.
 """
 
 from __future__ import annotations
@@ -16,15 +18,22 @@ import ibis
 import ibis.expr.datatypes as dt
 import pyarrow as pa
 
+from inclusio.rules import exact
 from inclusio.rules.errors import RuleError
-from inclusio.rules.expressions import Expression, Type, date_literal, decimal_literal
+from inclusio.rules.exact import Fact, Num, TooLarge
+from inclusio.rules.expressions import (
+    Expression,
+    Type,
+    date_literal,
+    decimal_literal,
+    number_literal,
+)
 from inclusio.rules.life import LIFE_CONDITIONS, life_conditions, present
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, SCREENING_DATE, Condition, Programme
 from inclusio.rules.rates import RATE, RATE_TYPE, rate_value
 from inclusio.snapshot.contract import SCHEMAS
 
 _DECIMAL_PRECISION = 18
-_QUOTIENT_SCALE = 10
 
 
 def literal(value: Any, kind: Type) -> Any:
@@ -87,7 +96,12 @@ class _Compiler:
         self.parameters = parameters
         self.conditions = conditions
 
+    def fail(self, node: ast.AST, message: str) -> RuleError:
+        return RuleError(message, file=self.expression.file, line=self.expression.line_of(node))
+
     def compile(self, node: ast.AST) -> Any:
+        if self.computed(node):
+            return self.guarded(node, lambda: self.raw(self.num(node), node))
         method = getattr(self, "c_" + type(node).__name__, None)
         if method is None:  # the checker refuses these first; this is a second lock
             raise RuleError(
@@ -117,25 +131,76 @@ class _Compiler:
             return literal(value, kind)
         return self.table[node.id]
 
-    def c_BinOp(self, node: ast.BinOp) -> Any:
-        left, right = self.compile(node.left), self.compile(node.right)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        # Engines divide in floating point; fixing the quotient at 10 decimal places keeps the
-        # float noise out of amounts (2.675 stays 2.675 before rounding).
-        return (left / right).cast(dt.Decimal(38, _QUOTIENT_SCALE))
+    # exact arithmetic (exact.py)
+    def computed(self, node: ast.AST) -> bool:
+        """A number the language computes (not a literal, a name or ``age()``)."""
+        if node not in self.expression.facts:
+            return False
+        if isinstance(node, ast.Constant | ast.Name):
+            return False
+        return _age_argument(node) is None  # type: ignore[arg-type]
+
+    def guarded(self, node: ast.AST, run: Any) -> Any:
+        try:
+            return run()
+        except TooLarge:  # the checker sized the same integers; a second lock
+            raise self.fail(node, "this formula is too large to compute exactly") from None
+
+    def fact(self, node: ast.AST) -> Fact:
+        return self.expression.facts[node]
+
+    def raw(self, value: Num, node: ast.AST) -> Any:
+        """A computed number as an ordinary Ibis value: int64 when whole, else decimal."""
+        if value.bottom is None and value.top.scale == 0:
+            return exact.as_int(value)
+        return exact.as_decimal(value, self.fact(node).magnitude)
+
+    def num(self, node: ast.AST) -> Num:
+        if isinstance(node, ast.Constant):
+            return exact.constant(number_literal(node, self.expression.source), True)
+        if isinstance(node, ast.Name):
+            base = self.expression.names[node.id]
+            if node.id in self.parameters:
+                return exact.leaf(None, base, True, value=self.parameters[node.id][0])
+            return exact.leaf(self.c_Name(node), base, True)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.num(node.operand)
+            return exact.num_neg(operand) if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            left = self.num(node.left)
+            if isinstance(node.op, ast.Pow):
+                assert isinstance(node.right, ast.Constant) and isinstance(node.right.value, int)
+                return exact.num_power(left, node.right.value)
+            right = self.num(node.right)
+            if isinstance(node.op, ast.Add):
+                return exact.num_add(left, right)
+            if isinstance(node.op, ast.Sub):
+                return exact.num_add(left, exact.num_neg(right))
+            if isinstance(node.op, ast.Mult):
+                return exact.num_mul(left, right)
+            negative = self.fact(node.right).may_be_negative()
+            return exact.num_div(left, right, divisor_may_be_negative=negative)
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        name, args = node.func.id, node.args
+        if name == "age":
+            return exact.leaf(self.c_Call(node), self.fact(node), True)
+        if name == "round_half_up":
+            return exact.num_round(self.num(args[0]), self.fact(node).magnitude)
+        if name in {"min", "max"}:
+            values = [self.num(arg) for arg in args]
+            return exact.num_extremum(values, largest=name == "max")
+        assert name == "if_"
+        condition = self.compile(args[0]).fill_null(False)
+        return exact.num_choose(condition, self.num(args[1]), self.num(args[2]))
+
+    def compare_exactly(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> Any:
+        return self.guarded(
+            left, lambda: exact.num_compare(self.num(left), type(op), self.num(right))
+        )
 
     def c_UnaryOp(self, node: ast.UnaryOp) -> Any:
-        operand = self.compile(node.operand)
-        if isinstance(node.op, ast.Not):
-            return ~operand
-        if isinstance(node.op, ast.USub):
-            return -operand
-        return operand
+        assert isinstance(node.op, ast.Not)  # a signed number is computed exactly
+        return ~self.compile(node.operand)
 
     def c_BoolOp(self, node: ast.BoolOp) -> Any:
         values = [self.compile(value) for value in node.values]
@@ -149,21 +214,41 @@ class _Compiler:
         left: Any = None  # compiled when needed: an age limit does not compile ``age()``
         parts = []
         for op, comparator in zip(node.ops, node.comparators, strict=True):
-            if left is None:
-                assert left_node is not None
-                left = self.compile(left_node)
+            exactly = left_node is not None and (
+                self.computed(left_node) or self.computed(comparator)
+            )
             if isinstance(op, ast.In | ast.NotIn):
                 assert isinstance(comparator, ast.List | ast.Tuple)
-                options = [self.compile(element) for element in comparator.elts]
-                part = left.isin(options)
+                if exactly:
+                    assert left_node is not None
+                    found = [
+                        self.compare_exactly(left_node, ast.Eq(), element)
+                        for element in comparator.elts
+                    ]
+                    part = found[0]
+                    for one in found[1:]:
+                        part = part | one
+                else:
+                    if left is None:
+                        assert left_node is not None
+                        left = self.compile(left_node)
+                    part = left.isin([self.compile(element) for element in comparator.elts])
                 parts.append(part if isinstance(op, ast.In) else ~part)
                 left, left_node = part, None
+                continue
+            if exactly:
+                assert left_node is not None
+                parts.append(self.compare_exactly(left_node, op, comparator))
+                left, left_node = None, comparator
                 continue
             limit = self.age_limit(left_node, op, comparator) if left_node is not None else None
             if limit is not None:
                 parts.append(limit)
                 left, left_node = None, comparator
                 continue
+            if left is None:
+                assert left_node is not None
+                left = self.compile(left_node)
             right = self.compile(comparator)
             match op:
                 case ast.Eq():
@@ -223,12 +308,9 @@ class _Compiler:
             on = self.on
             before_birthday = (born.month() * 100 + born.day()) > (on.month * 100 + on.day)
             return (on.year - born.year() - before_birthday.cast("int64")).cast("int64")
-        if name == "round_half_up":
-            # Half away from zero on DuckDB and Spark: half up for the non-negative amounts.
-            return self.compile(args[0]).round(0).cast("int64")
         if name == "is_null":
             return self.compile(args[0]).isnull()
-        if name in {"min", "max"}:
+        if name in {"min", "max"}:  # of dates: numbers are computed exactly
             values = [self.compile(arg) for arg in args]
             combine = ibis.least if name == "min" else ibis.greatest
             return combine(*values)
@@ -238,6 +320,26 @@ class _Compiler:
         raise RuleError(  # pragma: no cover - the checker allows only the names above
             f"unknown function {name!r}", file=self.expression.file, line=self.expression.line
         )
+
+
+def compile_amount(
+    expression: Expression,
+    table: Any,
+    on: datetime.date,
+    parameters: Mapping[str, tuple[Any, Type]] | None = None,
+    conditions: Mapping[str, Any] | None = None,
+) -> Any:
+    """An amount in whole tenge (int64): the exact value, rounded half up once."""
+    compiler = _Compiler(expression, table, on, parameters or {}, conditions or {})
+    tree = expression.tree
+
+    def run() -> Any:
+        value = compiler.num(tree)
+        if value.bottom is not None or value.top.scale != 0:
+            value = exact.num_round(value, expression.facts[tree].magnitude)
+        return exact.as_int(value)
+
+    return compiler.guarded(tree, run)
 
 
 def compile_expression(
@@ -387,10 +489,8 @@ def outcome(programme: Programme, table: Any, on: datetime.date) -> tuple[dict[s
     if programme.amount is None:
         amount = ibis.null().cast("int64")
     else:
-        raw = compile_expression(programme.amount, table, on, parameters, conditions)
-        if programme.amount.type == Type.DECIMAL:
-            raw = raw.round(0)
-        amount = ibis.ifelse(eligible, raw.cast("int64"), ibis.null().cast("int64"))
+        raw = compile_amount(programme.amount, table, on, parameters, conditions)
+        amount = ibis.ifelse(eligible, raw, ibis.null().cast("int64"))
     return met, eligible, amount
 
 

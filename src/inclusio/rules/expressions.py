@@ -4,11 +4,16 @@ Nothing is ever evaluated by Python: the checked tree is compiled to Ibis (compi
 
 Allowed: literals (int, decimal, bool, string; dates as ``date("2023-07-01")``), names (snapshot
 columns, programme parameters, earlier conditions), ``+ - * /``, comparisons (chained too),
-``and``/``or``/``not``, ``x in [literal, ...]`` and ``not in``, and the functions ``age``,
-``round_half_up``, ``min``, ``max``, ``if_``, ``is_null`` and ``date``. Everything else is refused
-with the file and line. Aggregates over a family's members (``sum``, ``count``, ``any``, ``all``,
-and ``min``/``max`` of one argument) are checked by ``inclusio.rules.families`` and refused
-anywhere else.
+``x ** n`` (``n`` a whole number from 0 to 20), ``and``/``or``/``not``, ``x in [literal, ...]`` and
+``not in``, and the functions ``age``, ``round_half_up``, ``min``, ``max``, ``if_``, ``is_null`` and
+``date``. Everything else is refused with the file and line. Aggregates over a family's members
+(``sum``, ``count``, ``any``, ``all``, and ``min``/``max`` of one argument) are checked by
+``inclusio.rules.families`` and refused anywhere else.
+
+Arithmetic is exact (``exact.py``) and checked before any run: a divisor that can be zero is
+refused, as is an amount that can be negative, missing or too large (``check_amount``), unless a
+guard rules it out (``if_(x > 0, a / x, 0)``, ``max(1, x)``, ``max(0, a - b)``,
+``if_(is_null(x), 0, x)``).
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from inclusio.rules import exact
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exact import Fact, Num, TooLarge
 from inclusio.rules.reading import number_bounds
 
 
@@ -41,7 +48,7 @@ FUNCTIONS = frozenset({"age", "round_half_up", "min", "max", "if_", "is_null", "
 # programme's ``members``; ``inclusio.rules.families``), like ``min(x)``/``max(x)`` of one argument.
 AGGREGATES = frozenset({"sum", "count", "any", "all"})
 
-_ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _COMPARISONS = {
     ast.Eq: "==",
     ast.NotEq: "!=",
@@ -83,6 +90,10 @@ class Expression:
     type: Type
     file: str
     line: int  # the file line of the expression's first line
+    # What is known of each numeric node's value (``if_`` branches narrowed by their condition),
+    # and of each name read, before any run; the compiler sizes its exact integers from these.
+    facts: Mapping[ast.AST, Fact] = field(default_factory=dict, compare=False, repr=False)
+    names: Mapping[str, Fact] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, node: ast.AST) -> int:
         return self.line + getattr(node, "lineno", 1) - 1
@@ -210,16 +221,52 @@ def check_expression(
     file: str = "<rule>",
     line: int = 1,
     zero_names: frozenset[str] = frozenset(),
+    facts: Mapping[str, Fact] | None = None,
 ) -> Expression:
-    """Parse and type-check ``source``; ``names`` gives each known name's type.
+    """Parse, type-check and safety-check ``source``; ``names`` gives each known name's type.
 
-    ``zero_names`` are names whose value is zero on some date (parameters): dividing by them is
-    refused like dividing by a zero literal.
+    ``facts`` says what is known of names (the parameters: every value they take); a column's
+    comes from the snapshot contract. ``zero_names`` are names whose value is zero on some date,
+    for callers that give no facts: dividing by them is refused.
     """
     tree = parse_expression(source, file=file, line=line)
     checker = _Checker(source.strip(), names, file, line, zero_names)
     kind = checker.visit(tree)
-    return Expression(source=source.strip(), tree=tree, type=kind, file=file, line=line)
+    safety = _Safety(checker, facts or {})
+    safety.check(tree, {})
+    return Expression(
+        source=source.strip(),
+        tree=tree,
+        type=kind,
+        file=file,
+        line=line,
+        facts=safety.facts,
+        names=safety.leaves,
+    )
+
+
+def check_amount(expression: Expression) -> None:
+    """Refuse an amount that can be missing, negative or larger than ``exact.MONEY_LIMIT``,
+    with the amount's line; the message says which guard to write."""
+    fact = expression.facts[expression.tree]
+
+    def refuse(message: str) -> RuleError:
+        return RuleError(message, file=expression.file, line=expression.line)
+
+    if fact.nullable:
+        raise refuse(
+            "the amount can be missing (it reads a value some subjects lack): "
+            "write if_(is_null(x), 0, x) for the missing value x"
+        )
+    if fact.may_be_negative():
+        raise refuse("the amount can be negative: write max(0, ...) around it")
+    magnitude = fact.magnitude
+    if magnitude is None or magnitude >= exact.MONEY_LIMIT:
+        limit = f"{exact.MONEY_LIMIT:,}"
+        raise refuse(
+            f"the amount can exceed {limit} tenge (or has no upper bound): "
+            "bound it with min(..., a limit)"
+        )
 
 
 def decimal_literal(node: ast.Constant, source: str) -> Decimal:
@@ -249,6 +296,7 @@ class _Checker:
         self.file = file
         self.line = line
         self.zero_names = zero_names
+        self.types: dict[ast.AST, Type] = {}
 
     def fail(self, node: ast.AST, message: str) -> RuleError:
         where = self.line + getattr(node, "lineno", 1) - 1
@@ -260,6 +308,7 @@ class _Checker:
             what = _REFUSED.get(type(node), f"'{type(node).__name__}'")
             raise self.fail(node, f"{what} not allowed in the rule language")
         kind: Type = method(node)
+        self.types[node] = kind
         return kind
 
     # literals and names
@@ -299,6 +348,14 @@ class _Checker:
         left, right = self.visit(node.left), self.visit(node.right)
         if left not in NUMERIC or right not in NUMERIC:
             raise self.fail(node, f"cannot apply {symbol} to {left} and {right}: numbers only")
+        if symbol == "**":
+            exponent = _whole_literal(node.right)
+            if exponent is None or not 0 <= exponent <= exact.MAX_EXPONENT:
+                raise self.fail(
+                    node.right,
+                    f"the exponent of ** must be a whole number from 0 to {exact.MAX_EXPONENT}",
+                )
+            return left
         if symbol == "/":
             if self._is_zero(node.right):
                 raise self.fail(node.right, "division by zero")
@@ -308,9 +365,10 @@ class _Checker:
     def _is_zero(self, node: ast.expr) -> bool:
         while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             node = node.operand
+        # a name that can be zero is refused by _Safety, which knows the values
         if isinstance(node, ast.Constant) and not isinstance(node.value, bool):
             return isinstance(node.value, int | float) and node.value == 0
-        return isinstance(node, ast.Name) and node.id in self.zero_names
+        return False
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Type:
         operand = self.visit(node.operand)
@@ -457,3 +515,278 @@ class _Checker:
         if condition != Type.BOOL:
             raise self.fail(args[0], f"the condition of if_() must be a bool, not {condition}")
         return self._common(node, [self.visit(args[1]), self.visit(args[2])], "if_() branches")
+
+
+def number_literal(node: ast.Constant, source: str) -> Decimal:
+    """A numeric literal's exact value (a float as written, never the binary float)."""
+    value = node.value
+    if isinstance(value, float):
+        return decimal_literal(node, source)
+    assert isinstance(value, int)
+    return Decimal(value)
+
+
+def _whole_literal(node: ast.expr) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    return None
+
+
+_NEGATED: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.GtE,
+    ast.LtE: ast.Gt,
+    ast.Gt: ast.LtE,
+    ast.GtE: ast.Lt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+}
+_MIRRORED: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.Gt,
+    ast.LtE: ast.GtE,
+    ast.Gt: ast.Lt,
+    ast.GtE: ast.LtE,
+    ast.Eq: ast.Eq,
+    ast.NotEq: ast.NotEq,
+}
+
+Env = dict[str, Fact]
+
+
+class _Safety:
+    """The second pass over a typed tree: what each numeric value can be (``Fact``) and the
+    sizes of its exact integers (``Num`` without Ibis). Refuses a divisor that can be zero and a
+    formula too large to compute exactly. Inside ``if_(c, a, b)`` what ``c`` says of a name
+    (``x > 0``, ``not is_null(x)``…) holds in ``a``, and its negation in ``b``."""
+
+    def __init__(self, checker: _Checker, facts: Mapping[str, Fact]) -> None:
+        self.checker = checker
+        self.given = facts
+        self.facts: dict[ast.AST, Fact] = {}
+        self.leaves: dict[str, Fact] = {}
+
+    def fail(self, node: ast.AST, message: str) -> RuleError:
+        return self.checker.fail(node, message)
+
+    def numeric(self, node: ast.AST) -> bool:
+        return self.checker.types.get(node) in NUMERIC
+
+    def base(self, name: str) -> Fact:
+        """What is known of ``name`` on every row (never narrowed: the engines compute both
+        branches of an ``if_`` on every row)."""
+        if name not in self.leaves:
+            kind = self.checker.names.get(name)
+            if name in self.given:
+                fact = self.given[name]
+            elif name in self.checker.zero_names:
+                fact = Fact(Decimal(0), Decimal(0), nullable=False, scale=0)
+            else:
+                fact = exact.name_fact(name, kind in NUMERIC, kind == Type.INT)
+            self.leaves[name] = fact
+        return self.leaves[name]
+
+    def check(self, node: ast.AST, env: Env) -> None:
+        """Walk any node: numeric ones are valued, the others searched for numeric parts."""
+        if self.numeric(node):
+            if self.simple(node):  # read as it is, not computed: no exact shape needed
+                self.facts[node] = self.leaf_fact(node, env)
+            else:
+                self.value(node, env)
+            return
+        if isinstance(node, ast.Compare):
+            self.compare(node, env)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "if_":
+                self.branches(node, env)
+            else:
+                for arg in node.args:
+                    self.check(arg, env)
+        elif isinstance(node, ast.BoolOp):
+            for value in node.values:
+                self.check(value, env)
+        elif isinstance(node, ast.UnaryOp):
+            self.check(node.operand, env)
+
+    def compare(self, node: ast.Compare, env: Env) -> None:
+        operands = [node.left, *node.comparators]
+        for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
+            if isinstance(op, ast.In | ast.NotIn):
+                self.check(left, env)
+                if self.numeric(left) and not self.simple(left):
+                    assert isinstance(right, ast.List | ast.Tuple)
+                    for element in right.elts:
+                        self.guarded(left, lambda a=left, e=element: self.sized(a, ast.Eq, e, env))
+                continue
+            computed = not (self.simple(left) and self.simple(right))
+            if self.numeric(left) and self.numeric(right) and computed:
+                self.guarded(node, lambda a=left, o=op, b=right: self.sized(a, type(o), b, env))
+            else:
+                self.check(left, env)
+                self.check(right, env)
+
+    def simple(self, node: ast.AST) -> bool:
+        """A literal, a name or ``age()``: compared as it is; anything else is computed
+        exactly (the compiler's ``computed`` is the converse)."""
+        if isinstance(node, ast.Constant | ast.Name):
+            return True
+        return isinstance(node, ast.Call) and _name_of(node.func) == "age"
+
+    def leaf_fact(self, node: ast.AST, env: Env) -> Fact:
+        if isinstance(node, ast.Constant):
+            return exact.constant_fact(number_literal(node, self.checker.source))
+        if isinstance(node, ast.Name):
+            return env.get(node.id, self.base(node.id))
+        assert isinstance(node, ast.Call)
+        self.check(node.args[0], env)
+        born = exact.column_nullable(_name_of(node.args[0]))
+        return Fact(*exact.AGE_RANGE, nullable=born)
+
+    def sized(self, left: ast.AST, op: type[ast.cmpop], right: ast.AST, env: Env) -> None:
+        exact.num_compare(self.value(left, env)[1], op, self.value(right, env)[1])
+
+    def guarded(self, node: ast.AST, run: Any) -> Any:
+        try:
+            return run()
+        except TooLarge:
+            raise self.fail(
+                node,
+                "this formula's exact value could need more than "
+                f"{exact.MAX_DIGITS} digits: bound its values (min, max) or simplify it",
+            ) from None
+
+    def value(self, node: ast.AST, env: Env) -> tuple[Fact, Num]:
+        """The fact and the exact shape of a numeric node (recorded for the compiler)."""
+        fact, shape = self.guarded(node, lambda: self._value(node, env))
+        self.facts[node] = fact
+        return fact, shape
+
+    def _value(self, node: ast.AST, env: Env) -> tuple[Fact, Num]:
+        if isinstance(node, ast.Constant):
+            number = number_literal(node, self.checker.source)
+            return exact.constant_fact(number), exact.constant(number, False)
+        if isinstance(node, ast.Name):
+            base = self.base(node.id)
+            fact = env.get(node.id, base)
+            if base.magnitude is None or base.scale is None:
+                raise self.fail(
+                    node,
+                    f"cannot compute exactly with {node.id!r}: its range and decimal places "
+                    "are unknown",
+                )
+            if node.id in self.given:  # a parameter: a literal on the date
+                return fact, exact.leaf(None, base, False, value=0)
+            return fact, exact.leaf(None, base, False)
+        if isinstance(node, ast.UnaryOp):
+            fact, shape = self.value(node.operand, env)
+            if isinstance(node.op, ast.USub):
+                return exact.fact_neg(fact), exact.num_neg(shape)
+            return fact, shape
+        if isinstance(node, ast.BinOp):
+            return self.binop(node, env)
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        name = node.func.id
+        if name == "age":
+            fact = self.leaf_fact(node, env)
+            return fact, exact.leaf(None, fact, False)
+        if name == "round_half_up":
+            fact, shape = self.value(node.args[0], env)
+            rounded = exact.fact_round(fact)
+            return rounded, exact.num_round(shape, rounded.magnitude)
+        if name in {"min", "max"}:
+            values = [self.value(arg, env) for arg in node.args]
+            largest = name == "max"
+            fact = exact.fact_extremum([v[0] for v in values], largest=largest)
+            return fact, exact.num_extremum([v[1] for v in values], largest=largest)
+        if name == "if_":
+            (then_fact, then_shape), (else_fact, else_shape) = self.branches(node, env)
+            return (
+                exact.fact_union(then_fact, else_fact),
+                exact.num_choose(None, then_shape, else_shape),
+            )
+        raise self.fail(node, f"{name}() does not give a number")  # pragma: no cover
+
+    def binop(self, node: ast.BinOp, env: Env) -> tuple[Fact, Num]:
+        left_fact, left = self.value(node.left, env)
+        if isinstance(node.op, ast.Pow):
+            exponent = _whole_literal(node.right)
+            assert exponent is not None
+            return exact.fact_power(left_fact, exponent), exact.num_power(left, exponent)
+        right_fact, right = self.value(node.right, env)
+        if isinstance(node.op, ast.Add):
+            return exact.fact_add(left_fact, right_fact), exact.num_add(left, right)
+        if isinstance(node.op, ast.Sub):
+            fact = exact.fact_add(left_fact, exact.fact_neg(right_fact))
+            return fact, exact.num_add(left, exact.num_neg(right))
+        if isinstance(node.op, ast.Mult):
+            return exact.fact_mul(left_fact, right_fact), exact.num_mul(left, right)
+        if right_fact.may_be_zero():
+            divisor = ast.get_source_segment("(" + self.checker.source + "\n)", node.right)
+            raise self.fail(
+                node.right,
+                f"division by zero: the divisor {divisor or ''} can be 0; guard it, as in "
+                "if_(x > 0, a / x, 0) or a / max(1, x)",
+            )
+        quotient = exact.num_div(left, right, divisor_may_be_negative=right_fact.may_be_negative())
+        return exact.fact_div(left_fact, right_fact), quotient
+
+    def branches(self, node: ast.Call, env: Env) -> tuple[tuple[Fact, Num], tuple[Fact, Num]]:
+        """Check ``if_(c, a, b)``: ``a`` knowing ``c``, ``b`` knowing ``not c``; their values
+        when numeric (otherwise facts of no use)."""
+        condition, then, otherwise = node.args
+        self.check(condition, env)
+        then_env, else_env = (
+            self.narrowed(condition, env, True),
+            self.narrowed(condition, env, False),
+        )
+        if not self.numeric(then):
+            self.check(then, then_env)
+            self.check(otherwise, else_env)
+            nothing = (Fact(), exact.constant(0, False))
+            return nothing, nothing
+        return self.value(then, then_env), self.value(otherwise, else_env)
+
+    def narrowed(self, condition: ast.AST, env: Env, holds: bool) -> Env:
+        """``env`` with what ``condition`` being true (``holds``) or not true says of names."""
+        result = dict(env)
+        if isinstance(condition, ast.UnaryOp) and isinstance(condition.op, ast.Not):
+            return self.narrowed(condition.operand, env, not holds)
+        if isinstance(condition, ast.BoolOp):
+            # a and b: both hold; not (a or b): neither holds
+            if isinstance(condition.op, ast.And) == holds:
+                for value in condition.values:
+                    result = self.narrowed(value, result, holds)
+            return result
+        if (
+            isinstance(condition, ast.Call)
+            and isinstance(condition.func, ast.Name)
+            and condition.func.id == "is_null"
+            and isinstance(condition.args[0], ast.Name)
+            and not holds
+        ):
+            name = condition.args[0].id
+            if self.numeric(condition.args[0]):
+                result[name] = replace(result.get(name, self.base(name)), nullable=False)
+            return result
+        if isinstance(condition, ast.Compare) and len(condition.ops) == 1:
+            op = type(condition.ops[0])
+            left, right = condition.left, condition.comparators[0]
+            if op in _NEGATED and self.numeric(left) and self.numeric(right):
+                if not holds:
+                    op = _NEGATED[op]
+                for name_node, other, how in ((left, right, op), (right, left, _MIRRORED[op])):
+                    if not isinstance(name_node, ast.Name) or name_node.id in self.given:
+                        continue
+                    known = result.get(name_node.id, self.base(name_node.id))
+                    other_fact = self.value(other, env)[0]
+                    if not holds and other_fact.nullable:
+                        continue  # false because the other side is missing: nothing known
+                    integer = self.checker.types.get(name_node) == Type.INT
+                    refined = exact.refine(known, how, other_fact, integer=integer)
+                    # a comparison that does not hold may have a missing value on this side
+                    result[name_node.id] = (
+                        refined if holds else replace(refined, nullable=known.nullable)
+                    )
+        return result
+
+
+def _name_of(node: ast.AST) -> str:
+    return node.id if isinstance(node, ast.Name) else ""

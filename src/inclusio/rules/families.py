@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import ibis
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from inclusio.rules.expressions import (
@@ -45,6 +46,7 @@ from inclusio.rules.expressions import (
     Expression,
     Type,
     _Checker,
+    check_expression,
     parse_expression,
 )
 from inclusio.snapshot.contract import INCOME_COLUMNS
@@ -57,7 +59,7 @@ _CONDITION_FUNCTIONS = frozenset({"count", "any", "all"})  # their argument is t
 EXTREMES = frozenset({"min", "max"})  # not additive: see ``combine``
 FAMILY_INCOME = "family_income"
 INCOME_PER_MEMBER = "income_per_member"
-INCOME_NAMES = {FAMILY_INCOME: Type.INT, INCOME_PER_MEMBER: Type.DECIMAL}
+INCOME_NAMES = {FAMILY_INCOME: Type.INT, INCOME_PER_MEMBER: Type.INT}
 _INCOME_KEYS = frozenset({"disregard"})
 
 
@@ -259,17 +261,27 @@ def member_income(income: Income, table: Any) -> Any:
     return total
 
 
-_PER_MEMBER = f"{FAMILY_INCOME} / member_count"
+# The quotient as the rule language writes it, checked like a rule's formula: exact division,
+# rounded half up to whole tenge (a fraction of a tenge per member decides nothing; a rule that
+# must be exact compares ``family_income`` with the line times ``member_count``); ``max(1, …)``
+# keeps the divisor from zero, and a family with no member has no income per member.
+_PER_MEMBER = f"round_half_up({FAMILY_INCOME} / max(1, member_count))"
 
 
 def income_per_member(family_income: Any, member_count: Any, on: datetime.date) -> Any:
-    """``family_income / member_count`` with the compiler's division; missing for no member."""
+    """``family_income / member_count`` in whole tenge (the compiler's exact division, rounded
+    half up); missing for no member."""
     from inclusio.rules.compiler import compile_expression
 
-    tree = parse_expression(_PER_MEMBER)
-    expression = Expression(_PER_MEMBER, tree, Type.DECIMAL, "<income>", 1)
-    columns = {FAMILY_INCOME: family_income, "member_count": member_count.nullif(0)}
-    return compile_expression(expression, columns, on)
+    names = {FAMILY_INCOME: Type.INT, "member_count": Type.INT}
+    expression = check_expression(_PER_MEMBER, names, file="<income>")
+    # Read as the 64-bit integers the checker sized them as (a sum may come wider).
+    columns = {
+        FAMILY_INCOME: family_income.cast("int64"),
+        "member_count": member_count.cast("int64"),
+    }
+    quotient = compile_expression(expression, columns, on)
+    return ibis.ifelse(member_count > 0, quotient, ibis.null().cast(quotient.type()))
 
 
 def names_read(aggregates: Mapping[str, MemberAggregate]) -> list[Expression]:

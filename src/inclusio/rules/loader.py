@@ -16,8 +16,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exact import Fact, parameter_facts
 from inclusio.rules.exclusive import Exclusive, read_exclusive
-from inclusio.rules.expressions import AGGREGATES, FUNCTIONS, Expression, Type, check_expression
+from inclusio.rules.expressions import (
+    AGGREGATES,
+    FUNCTIONS,
+    Expression,
+    Type,
+    check_amount,
+    check_expression,
+)
 from inclusio.rules.families import (
     AGGREGATE_FUNCTIONS,
     INCOME_NAMES,
@@ -350,6 +358,7 @@ class _Reader:
     def __init__(self, file: str, shared: SharedParameters | None = None) -> None:
         self.file = file
         self.shared: SharedParameters = shared or {}
+        self.facts: dict[str, Fact] = {}  # the parameters' (exact.parameter_facts)
 
     def fail(self, node: Node, message: str) -> RuleError:
         return RuleError(message, file=self.file, line=line_of(node))
@@ -420,6 +429,7 @@ class _Reader:
         columns = person_columns() if entity == "person" else family_columns()
         every_column = {**person_columns(), **family_columns()}
         parameters = self.all_parameters(top, every_column)
+        self.facts = parameter_facts(parameters)
         names: dict[str, Type] = dict(columns)
         names.update({name: p.type for name, p in parameters.items()})
         zero = frozenset(
@@ -446,6 +456,7 @@ class _Reader:
             amount = self.expression(top["amount"][1], names, zero)
             if amount.type not in {Type.INT, Type.DECIMAL}:
                 raise self.fail(top["amount"][1], f"amount must be a number, not {amount.type}")
+            check_amount(amount)
 
         rate = None
         if "rate" in top:
@@ -639,7 +650,12 @@ class _Reader:
             raise self.fail(node, "an expression must be written as text")
         source = str(node.value)  # the text as written: 1.61 stays exact
         return check_expression(
-            source, names, file=self.file, line=expression_line(node), zero_names=zero
+            source,
+            names,
+            file=self.file,
+            line=expression_line(node),
+            zero_names=zero,
+            facts=self.facts,
         )
 
     def all_parameters(

@@ -25,6 +25,7 @@ from inclusio.rules.compiler import person_table, programme_table
 from inclusio.rules.engines import connect
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme
+from inclusio.rules.residual import refusing_arithmetic
 from inclusio.rules.screen import check_snapshot, snapshot_tables
 
 MONTHS_PER_YEAR = 12
@@ -120,6 +121,13 @@ def _outcome(programme: Programme | None, base: Any, care: Any, on: datetime.dat
     return table.filter(table.eligible).select("subject_id", "amount_kzt")
 
 
+def _compared(arguments: dict[str, Any]) -> list[Programme]:
+    drafts = list(arguments["drafts"])
+    ids = {draft.id for draft in drafts}
+    return drafts + [p for p in arguments["in_force"] if p.id in ids]
+
+
+@refusing_arithmetic(_compared)
 def compare(
     snapshot_dir: Path | str,
     on: datetime.date,
@@ -133,7 +141,8 @@ def compare(
     """Run each draft beside the programme in force with the same id; count the difference.
 
     Raises ``SnapshotError`` for a snapshot that breaks the contract and ``RuleError`` when a
-    programme has no parameter value on ``on`` — before anything is computed.
+    programme has no parameter value on ``on`` — before anything is computed — or
+    ``residual.ArithmeticStopped`` when a programme's arithmetic stops on the snapshot's values.
     """
     started = time.monotonic()
     drafts = list(drafts)

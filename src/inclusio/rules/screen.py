@@ -96,6 +96,7 @@ from inclusio.rules.exclusive import CHOICES, choose
 from inclusio.rules.explanation import amount_inputs
 from inclusio.rules.families import family_reductions, family_values
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, Programme
+from inclusio.rules.residual import refusing_arithmetic
 from inclusio.rules.results import ProgrammeColumns, unfold, write_results
 from inclusio.snapshot.contract import SCHEMAS, parquet_path
 from inclusio.snapshot.validate import missing_columns, validate_snapshot
@@ -535,6 +536,7 @@ def _anyone(wide: Any, compiled: list[ProgrammeColumns]) -> Any:
     return anyone
 
 
+@refusing_arithmetic(lambda arguments: list(arguments["programmes"]))
 def screen(
     snapshot_dir: Path | str,
     on: datetime.date,
@@ -555,7 +557,8 @@ def screen(
     eligible or not, so that a right that ends names the conditions that no longer hold.
 
     Nothing is written when the snapshot is refused (``SnapshotError``) or a programme cannot be
-    evaluated on the date (``RuleError``). The file is written under a temporary name and moved
+    evaluated on the date (``RuleError``; ``residual.ArithmeticStopped`` when its arithmetic
+    stops on the snapshot's values). The file is written under a temporary name and moved
     into place, so a crash never leaves a partial ``results.parquet``.
     """
     started = time.monotonic()
