@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('benefits', '0004_bulk_references'),
+        ('benefits', '0008_worklists_refusals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
