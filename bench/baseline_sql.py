@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from inclusio.rules.loader import Programme
 from inclusio.rules.screen import ASSESSMENTS, RESULTS, parameters_used
@@ -36,7 +37,7 @@ PERSONS_SQL = f"""
 CREATE TEMP TABLE kept_person AS
 WITH base AS (
     SELECT p.iin, p.family_id, p.birth_date, p.employed, p.home_schooled,
-           d.category, {VALID} AS valid
+           d.category, {VALID} AS valid, {{life}}
     FROM read_parquet($persons) p LEFT JOIN read_parquet($disability) d USING (iin)
 ),
 links AS (  -- care links to a person with a disability record
@@ -64,6 +65,8 @@ insured_carer AS (
 ),
 flags AS (
     SELECT b.iin, b.family_id, b.valid, b.employed, b.home_schooled,
+        b.not_deceased, b.not_emigrated, b.not_imprisoned,
+        b.not_deceased AND b.not_emigrated AND b.not_imprisoned AS present,
         coalesce(b.category IN ('I', 'II', 'III'), false) AS has_group,
         coalesce(b.category IN ('I', 'II'), false) AS group_1_or_2,
         coalesce(b.category IN ('I', 'II', 'III', 'child'), false) AS has_disability,
@@ -129,7 +132,8 @@ families AS (
     FROM read_parquet($families) f LEFT JOIN per_family USING (family_id)
 ),
 scored AS (
-    SELECT family_id, housing_members, housing_members >= 1 AS housing_priority,
+    SELECT family_id, housing_members, income_total, persons,
+        housing_members >= 1 AS housing_priority,
         -- Targeted social assistance: income per member (earnings and pensions: the benefits
         -- paid are disregarded) under the poverty line, paid the difference for every member.
         coalesce(persons > 0 AND income_total < {POVERTY_LINE} * persons, false) AS poor,
@@ -171,6 +175,32 @@ INDICATORS = (
 )
 
 
+# The life events' conditions every person programme carries (rules/life.py), read from the
+# snapshot's optional columns (a snapshot without them records no event).
+LIFE_COLUMNS = ("death_date", "emigration_date", "imprisonment_date", "release_date")
+
+
+def _life_sql(columns: set[str]) -> str:
+    day = f"DATE '{DATE}'"
+    date = {
+        name: (f"p.{name}" if name in columns else "CAST(NULL AS DATE)") for name in LIFE_COLUMNS
+    }
+    released = f"coalesce({date['release_date']} <= {day}, false)"
+    return (
+        f"NOT coalesce({date['death_date']} <= {day}, false) AS not_deceased, "
+        f"NOT coalesce({date['emigration_date']} <= {day}, false) AS not_emigrated, "
+        f"NOT (coalesce({date['imprisonment_date']} <= {day}, false) AND NOT {released}) "
+        "AS not_imprisoned"
+    )
+
+
+LIFE_REASONS = (
+    ("not_deceased", "not_deceased"),
+    ("not_emigrated", "not_emigrated"),
+    ("not_imprisoned", "not_imprisoned"),
+)
+
+
 def _reasons(*pairs: tuple[str, str]) -> str:
     return (
         "[" + ", ".join(f"{{'condition': '{name}', 'met': {value}}}" for name, value in pairs) + "]"
@@ -195,8 +225,10 @@ def _results_sql(parameters: dict[str, str]) -> str:
     def person(programme: str, eligible: str, amount: str, *reasons: tuple[str, str]) -> str:
         return (
             f"SELECT iin AS subject_id, 'person' AS subject_kind, '{programme}' AS programme, "
-            f"{eligible} AS eligible, CAST({amount} AS BIGINT) AS amount_kzt, "
-            f"{_reasons(*reasons)} AS reasons, {parameters[programme]} AS parameters, "
+            f"({eligible}) AND present AS eligible, "
+            f"CAST(CASE WHEN present THEN {amount} END AS BIGINT) AS amount_kzt, "
+            f"{_reasons(*reasons, *LIFE_REASONS)} AS reasons, "
+            f"{parameters[programme]} AS parameters, "
             f"{inputs.get(programme, _inputs())} AS inputs FROM kept_person"
         )
 
@@ -263,7 +295,7 @@ def _results_sql(parameters: dict[str, str]) -> str:
         "CAST(CASE WHEN poor THEN poor_amount END AS BIGINT), "
         f"{_reasons(('below_poverty_line', 'poor'))}, "
         f"{parameters['targeted_social_assistance']}, "
-        "[{'name': 'income_per_member', 'value': CAST(income_total / persons AS VARCHAR)}, "
+        "[{'name': 'family_income', 'value': CAST(income_total AS VARCHAR)}, "
         "{'name': 'member_count', 'value': CAST(persons AS VARCHAR)}] "
         "FROM kept_family WHERE housing_priority OR poor",
     ]
@@ -297,7 +329,11 @@ def baseline(snapshot: Path, programmes: list[Programme], out: Path) -> None:
         + "'"
         for p in programmes
     }
-    db.execute(PERSONS_SQL, {k: v for k, v in files.items() if k != "families"})
+    persons_columns = set(pq.read_schema(files["persons"]).names)
+    db.execute(
+        PERSONS_SQL.replace("{life}", _life_sql(persons_columns)),
+        {k: v for k, v in files.items() if k != "families"},
+    )
     db.execute(FAMILIES_SQL, {k: v for k, v in files.items() if k != "care"})
     out.mkdir(parents=True, exist_ok=True)
     db.execute(f"COPY ({_results_sql(parameters)}) TO '{out / RESULTS}' (COMPRESSION zstd)")

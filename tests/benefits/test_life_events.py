@@ -14,6 +14,7 @@ import pytest
 from inclusio.benefits.models import Award, Payment, Programme, Proposal
 from inclusio.benefits.services import (
     payment_file_produce,
+    payroll_approve,
     payroll_create,
     programmes_load,
     proposal_accept,
@@ -82,6 +83,8 @@ def test_the_event_ends_the_award_and_stops_the_later_payments_at_once(
     april = payroll_create(actor=SYSTEM, month=APRIL)
     assert {p.award.person for p in april.payments.all()} == {second}
     march = Payment.objects.get(award=award, month=MARCH).payroll
+    # A second person of the ministry approves the payroll before its file exists (four eyes).
+    payroll_approve(actor=make_user("checker", "ministry_admin", None), payroll_id=march.pk)
     content = payment_file_produce(actor=SYSTEM, payroll_id=march.pk).content.decode()
     assert second.iin in content and first.iin not in content
     audit = AuditEvent.objects.get(action="awards_end_on_life_event")

@@ -345,6 +345,9 @@ def test_a_lapsed_status_and_a_repealed_programme_say_why_in_every_language(
     assert ended.reasons == [
         {"condition": "has_group", "met": True},
         {"condition": "valid_on_date", "met": False},
+        {"condition": "not_deceased", "met": True},
+        {"condition": "not_emigrated", "met": True},
+        {"condition": "not_imprisoned", "met": True},
     ]
     assert ended.inputs == [{"name": "category", "value": "II"}]
     repealed = made[(holder.iin, "free_legal_aid")]

@@ -24,6 +24,7 @@ from inclusio.countries import COUNTRIES_DIR
 from inclusio.snapshot.contract import parquet_path
 from tests.browser.benefits_data import make_run, programmes
 from tests.factories import make_user, sign_in
+from tests.rules.texts import explain
 from tests.web.counts import row_counts
 
 pytestmark = pytest.mark.django_db
@@ -51,13 +52,13 @@ def run(snapshot: Path) -> ScreeningRun:
 TOP_UP = f"""\
 id: {CARER}
 titles: {{kk: Толықтыру, ru: Доплата, en: Top-up}}
-reference: draft
+reference: {{kk: "draft", ru: "draft", en: "draft"}}
 entity: person
 shared: [subsistence_minimum]
 conditions:
   adult: age(birth_date) >= 18
 amount: max(0, subsistence_minimum - monthly_income_kzt)
-"""
+""" + explain("adult")
 
 
 @pytest.fixture(scope="module")

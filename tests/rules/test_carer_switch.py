@@ -23,7 +23,8 @@ D = datetime.date
 KZ = {p.stem: p for p in rule_files("kz")}
 SHARED = country_parameters("kz")
 CARER = "750101400001"
-CHILD_AMOUNT = 69885  # 1.61 x 43,407
+# 1.61 x the subsistence minimum in force on the day before the birthday (a shared parameter)
+CHILD_AMOUNTS = {2024: 69885, 2026: 81870}  # 1.61 x 43,407 and 1.61 x 50,851
 GROUP1_AMOUNT = 40000  # illustrative, from 2023-01-01
 
 
@@ -82,7 +83,7 @@ def paid(born: D, on: D) -> dict[str, int | None]:
 )
 def test_the_right_switches_on_the_18th_birthday(born: D, day_before: D, birthday: D) -> None:
     assert paid(born, day_before) == {
-        "child_disability_carer_benefit": CHILD_AMOUNT,
+        "child_disability_carer_benefit": CHILD_AMOUNTS[day_before.year],
         "group1_carer_allowance": None,
     }
     assert paid(born, birthday) == {

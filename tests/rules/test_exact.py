@@ -21,6 +21,7 @@ from inclusio.rules import RuleError, load_programme_text
 from inclusio.rules.cases import situation_table
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.engines import connect
+from tests.rules.texts import explain
 
 # Spark allows one session a process: under pytest-xdist these tests share the Spark worker.
 pytestmark = pytest.mark.xdist_group("spark")
@@ -29,7 +30,7 @@ ON = datetime.date(2024, 1, 1)
 PROGRAMME = """\
 id: exact
 titles: {{kk: Дәл, ru: Точно, en: Exact}}
-reference: none
+reference: {{kk: "none", ru: "none", en: "none"}}
 entity: person
 parameters:
   subsistence_minimum:
@@ -44,6 +45,7 @@ amount: {amount}
 
 def programme(amount: str, minimum: int = 40567, coefficient: Decimal = Decimal("1.61")) -> Any:
     text = PROGRAMME.format(amount=amount, minimum=minimum, coefficient=coefficient)
+    text += explain("everyone")
     return load_programme_text(text, file="exact.yaml")
 
 

@@ -18,6 +18,7 @@ from inclusio.rules.exclusive import CHOICE_SCHEMA, CHOICES, choose
 from inclusio.rules.loader import Programme
 from inclusio.rules.ruleset import load_rules
 from inclusio.rules.screen import RESULTS, screen
+from tests.rules.texts import explain
 
 ON = datetime.date(2024, 1, 1)
 
@@ -28,11 +29,13 @@ def programme(
     return (
         f"id: {name}\n"
         f"titles: {{kk: {name}, ru: {name}, en: {name}}}\n"
-        "reference: Example law\n"
+        "reference: {kk: Example law, ru: Example law, en: Example law}\n"
         "entity: person\n"
         f"exclusive: {exclusive}\n"
         "conditions:\n"
-        f"  qualifies: {condition}\n" + (f"amount: {amount}\n" if amount is not None else "")
+        f"  qualifies: {condition}\n"
+        + (f"amount: {amount}\n" if amount is not None else "")
+        + explain("qualifies")
     )
 
 

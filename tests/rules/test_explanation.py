@@ -11,6 +11,7 @@ from inclusio.benefits.management.commands.rules import country_rules
 from inclusio.countries.shared import country_parameters
 from inclusio.rules.explanation import amount_inputs, computation
 from inclusio.rules.loader import Programme, load_programme_text
+from tests.rules.texts import explain
 
 ON = datetime.date(2024, 1, 1)
 KZ = {p.id: p for p in country_rules("kz", country_parameters("kz")).programmes}
@@ -45,7 +46,7 @@ parameters:
 {parameters}conditions:
   adult: age(birth_date) >= 18
 amount: {amount}
-"""
+{explain("adult")}"""
     return load_programme_text(text, file="example.yaml")
 
 
@@ -99,7 +100,8 @@ def test_max_shows_the_argument_it_chose() -> None:
 
 
 def test_brackets_are_kept_where_they_change_the_result() -> None:
-    both = programme("(minimum - monthly_income_kzt) * rate + minimum / (2 + 2)")
+    # max(0, …) because the amount is never negative (the loader's safety check)
+    both = programme("max(0, (minimum - monthly_income_kzt) * rate + minimum / (2 + 2))")
     shown = computation(
         both, ON, {"minimum": 43407, "rate": "0.5"}, {"monthly_income_kzt": "3407"}, 30852, english
     )

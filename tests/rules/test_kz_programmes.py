@@ -126,6 +126,7 @@ def test_illustrative_values_say_so() -> None:
         ("home_education_reimbursement", "home_education_monthly_amount"),
         ("child_disability_carer_benefit", "carer_coefficient"),
         ("group1_carer_allowance", "group1_carer_allowance_amount"),
+        ("targeted_social_assistance", "poverty_line_share"),
     }
     carer = load_rule_file(
         PROGRAMMES[0].parent / "child_disability_carer_benefit.yaml", shared=SHARED

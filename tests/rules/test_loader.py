@@ -321,6 +321,8 @@ def test_a_reference_in_three_languages_and_an_illustrative_value() -> None:
             - {effective: 2021-01-01, value: 1.6, reference: No. 224-VII}
         conditions:
           a: employed
+        explain:
+          a: {kk: Жұмыс істейді, ru: Работает, en: Employed}
         """
     )
     assert programme.reference == {

@@ -11,24 +11,25 @@ import pytest
 from inclusio.rules import RuleError, load_programme_text
 from inclusio.rules.cases import run_cases, situation_table
 from inclusio.rules.periods import evaluate_month, month_days
+from tests.rules.texts import explain
 
 D = datetime.date
 
 PROGRAMME = """\
 id: monthly
 titles: {kk: Ай, ru: Месяц, en: Month}
-reference: Example law
+reference: {kk: "Example law", ru: "Example law", en: "Example law"}
 entity: person
 parameters:
   monthly_amount:
     - {effective: 2020-01-01, value: 10000, reference: a test}
-    - {effective: 2020-04-15, value: 12000, reference: a test, note: amended mid-month}
+    - {effective: 2020-04-15, value: 12000, reference: a test}
 conditions:
   valid_on_date: since <= screening_date and (is_null(until) or until >= screening_date)
 amount: monthly_amount
 period: month
 proration: daily
-"""
+""" + explain("valid_on_date")
 
 
 def load(text: str = PROGRAMME):  # type: ignore[no-untyped-def]

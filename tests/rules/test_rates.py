@@ -11,13 +11,14 @@ import pytest
 from inclusio.rules import RuleError, evaluate, load_programme_text
 from inclusio.rules.cases import run_cases, situation_table
 from inclusio.rules.rates import percent
+from tests.rules.texts import explain
 
 D = datetime.date
 
 PROGRAMME = """\
 id: museum
 titles: {kk: Мұражай, ru: Музей, en: Museum}
-reference: Example law, art. 1
+reference: {kk: "Example law, art. 1", ru: "Example law, art. 1", en: "Example law, art. 1"}
 entity: person
 parameters:
   reduced_share:
@@ -28,7 +29,7 @@ conditions:
   reduced: category == "III"
 eligible: free_of_charge or reduced
 rate: if_(free_of_charge, 1, reduced_share)
-"""
+""" + explain("free_of_charge", "reduced")
 
 TABLES = {
     "persons": situation_table(

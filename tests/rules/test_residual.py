@@ -22,19 +22,20 @@ from inclusio.rules.reform import compare
 from inclusio.rules.residual import ArithmeticStopped
 from inclusio.rules.screen import RESULTS, screen
 from inclusio.snapshot.contract import parquet_path
+from tests.rules.texts import explain
 
 ON = datetime.date(2024, 1, 1)
 SHARED = country_parameters("kz")
 TOP_UP = """\
 id: income_top_up
 titles: {kk: Толықтыру, ru: Доплата, en: Top-up}
-reference: draft
+reference: {kk: "draft", ru: "draft", en: "draft"}
 entity: person
 shared: [subsistence_minimum]
 conditions:
   adult: age(birth_date) >= 18
 amount: max(0, subsistence_minimum - monthly_income_kzt)
-"""
+""" + explain("adult")
 OUT_OF_RANGE = 3  # persons whose income is over the 10**12 tenge the contract reads
 
 
@@ -62,13 +63,25 @@ def top_up() -> Programme:
     return load_programme_text(TOP_UP, file="drafts/top_up.yaml", shared=SHARED)
 
 
+# Targeted social assistance computes with the family's income (the sum of its members'
+# monthly_income_kzt): it is stopped by this snapshot as the draft is. The others in force only
+# compare the income, or do not read it.
+COMPUTES_WITH_INCOME = "targeted_social_assistance"
+
+
+def comparing_only() -> list[Programme]:
+    """The programmes in force that do no arithmetic with the income."""
+    programmes = list(country_rules("kz", SHARED).programmes)
+    assert COMPUTES_WITH_INCOME in {p.id for p in programmes}
+    return [p for p in programmes if p.id != COMPUTES_WITH_INCOME]
+
+
 def test_the_screening_is_refused_naming_the_programme_and_the_count(
     broken: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    in_force = list(country_rules("kz", SHARED).programmes)
     with pytest.raises(ArithmeticStopped) as caught:
-        screen(broken, ON, [*in_force, top_up()], out)
+        screen(broken, ON, [*comparing_only(), top_up()], out)
     error = caught.value
     assert (error.programme, error.subjects) == ("income_top_up", OUT_OF_RANGE)
     assert error.columns == ("monthly_income_kzt",)
@@ -90,8 +103,17 @@ def test_an_earlier_result_stays_untouched(broken: Path, tmp_path: Path) -> None
 
 def test_the_programmes_in_force_still_screen_this_snapshot(broken: Path, tmp_path: Path) -> None:
     # Their comparisons read the income as it is: no arithmetic with it, nothing to stop.
-    summary = screen(broken, ON, list(country_rules("kz", SHARED).programmes), tmp_path / "out")
+    summary = screen(broken, ON, comparing_only(), tmp_path / "out")
     assert summary.subjects > 0
+
+
+def test_a_programme_in_force_that_computes_with_the_income_is_refused(
+    broken: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(ArithmeticStopped) as caught:
+        screen(broken, ON, list(country_rules("kz", SHARED).programmes), tmp_path / "out")
+    assert caught.value.programme == COMPUTES_WITH_INCOME
+    assert caught.value.columns == ("monthly_income_kzt",)
 
 
 def test_the_what_if_is_refused_the_same_way(broken: Path) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from inclusio.rules import RuleError, load_programme_text
+from tests.rules.texts import explain
 
 PROGRAMME = """\
 id: example
 titles: {{kk: Мысал, ru: Пример, en: Example}}
-reference: Example law, art. 1
+reference: {{kk: "Example law, art. 1", ru: "Example law, art. 1", en: "Example law, art. 1"}}
 entity: person
 parameters:
   subsistence_minimum:
@@ -31,7 +32,8 @@ CONDITION_LINE = 16
 
 
 def load(amount: str, condition: str = "urban"):  # type: ignore[no-untyped-def]
-    text = PROGRAMME.format(amount=amount, condition=condition)
+    # the explain block follows the amount, so the lines above keep their numbers
+    text = PROGRAMME.format(amount=amount, condition=condition) + explain("adult", "ratio_ok")
     return load_programme_text(text, file="countries/kz/programmes/example.yaml")
 
 

@@ -22,6 +22,7 @@ from inclusio.rules import load_programme_text
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
 from inclusio.rules.errors import RuleError
+from inclusio.rules.life import LIFE_CONDITIONS
 from inclusio.rules.loader import Programme, load_rule_text
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import (
@@ -356,13 +357,19 @@ def test_targeted_social_assistance_is_screened_as_an_independent_reading_says(
 ) -> None:
     # Income per member: earnings and pensions, the disability and carer's benefits left out;
     # the poverty line 0.70 x 43,407 = 30,384.9; paid (line - income per member) x members.
+    # A member who has died, emigrated or is serving a prison sentence on the date does not
+    # count (rules.life): neither as a member nor for the income.
     db = duckdb.connect()
     expected = db.execute(
         "SELECT CAST(family_id AS VARCHAR), "
         "CAST(round(30384.9 * count(*) - sum(monthly_income_kzt)) AS BIGINT) "
-        "FROM read_parquet(?) GROUP BY family_id "
+        "FROM read_parquet(?) "
+        "WHERE coalesce(death_date > ?, true) AND coalesce(emigration_date > ?, true) "
+        "AND NOT coalesce(imprisonment_date <= ? AND NOT coalesce(release_date <= ?, false), "
+        "false) "
+        "GROUP BY family_id "
         "HAVING sum(monthly_income_kzt) < 30384.9 * count(*) ORDER BY 1",
-        [str(parquet_path(snapshot, "persons"))],
+        [str(parquet_path(snapshot, "persons")), ON, ON, ON, ON],
     ).fetchall()
     screened = db.execute(
         "SELECT subject_id, amount_kzt FROM read_parquet(?) "
@@ -543,9 +550,11 @@ def test_explained_subjects_are_written_eligible_or_not(
         # every condition of the programme is named, with its truth
         for row in mine:
             programme = next(p for p in programmes if p.id == row["programme"])
+            # …a person programme's followed by the life events' (rules.life)
+            life = list(LIFE_CONDITIONS) if programme.entity == "person" else []
             assert [r["condition"] for r in row["reasons"]] == [
                 c.name for c in programme.conditions
-            ]
+            ] + life
     # the subjects written anyway are written as before
     kept = table.filter(
         pa.compute.invert(

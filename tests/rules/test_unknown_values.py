@@ -22,7 +22,7 @@ ON = D(2024, 1, 1)
 HEAD = """\
 id: unknowns
 titles: {kk: Белгісіз, ru: Неизвестное, en: Unknowns}
-reference: Example law, art. 1
+reference: {kk: "Example law, art. 1", ru: "Example law, art. 1", en: "Example law, art. 1"}
 entity: person
 """
 

@@ -28,6 +28,7 @@ import ibis
 import pyarrow as pa
 from yaml.nodes import Node
 
+from inclusio.rules import exact
 from inclusio.rules.errors import RuleError
 from inclusio.rules.expressions import Type
 
@@ -88,7 +89,7 @@ def month_table(programme: Programme, table: Any, month: datetime.date, *, care:
     ``days`` (the days eligible) and ``amount_kzt`` (the month paid by the day), for a
     programme with ``proration: daily``. ``table`` and ``care`` as for ``programme_table``."""
     from inclusio.rules.compiler import compile_expression, programme_table
-    from inclusio.rules.expressions import Expression, parse_expression
+    from inclusio.rules.expressions import check_expression
 
     _by_the_day(programme)
     days = month_days(month)
@@ -104,13 +105,18 @@ def month_table(programme: Programme, table: Any, month: datetime.date, *, care:
         days=daily.eligible.cast("int64").sum(),
         days_amount=daily.amount_kzt.sum(where=daily.eligible).fill_null(0),
     )
-    expression = Expression(
-        _MONTH_AMOUNT, parse_expression(_MONTH_AMOUNT), Type.INT, programme.file, 1
+    # Checked like a rule's formula, so the compiler has the facts its exact division needs;
+    # the month's length (28..31) is written in, so the divisor is never zero.
+    source = _MONTH_AMOUNT.replace("month_days", str(len(days)))
+    # Each day's amount is from 0 to below exact.MONEY_LIMIT (the checker refuses an amount that
+    # could be negative or more), so the month's sum is bounded by that times the days.
+    most = len(days) * (exact.MONEY_LIMIT - 1)
+    facts = {"days_amount": exact.range_fact(0, most, nullable=False)}
+    expression = check_expression(
+        source, {"days_amount": Type.INT}, file=programme.file, facts=facts
     )
-    columns = {
-        "days_amount": per_subject.days_amount,
-        "month_days": ibis.literal(len(days), type="int64"),
-    }
+    # Read as the 64-bit integer the checker sized it as (a sum may come wider).
+    columns = {"days_amount": per_subject.days_amount.cast("int64")}
     amount = compile_expression(expression, columns, days[0])
     eligible = per_subject.days > 0
     return per_subject.select(
