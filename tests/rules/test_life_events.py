@@ -150,7 +150,8 @@ def test_a_member_who_died_counts_for_no_family_programme() -> None:
 
 def test_a_rule_file_cannot_name_a_condition_like_a_life_event() -> None:
     text = (
-        "id: x\ntitles: {kk: X, ru: X, en: X}\nreference: {kk: a law, ru: a law, en: a law}\nentity: person\n"
+        "id: x\ntitles: {kk: X, ru: X, en: X}\n"
+        "reference: {kk: a law, ru: a law, en: a law}\nentity: person\n"
         "conditions:\n  not_deceased: true\n"
     )
     with pytest.raises(RuleError, match="reserved"):
