@@ -458,6 +458,20 @@ def _history(
     )
 
 
+def _history_of_each(
+    *,
+    actor: Actor,
+    persons: tuple[Person, ...],
+    kind: str,
+    changed: list[dict[str, Any]],
+    reason: str,
+) -> None:
+    """The same change in the history of each person it concerns (once each: a person who
+    leaves their own family is both)."""
+    for person in {person.pk: person for person in persons}.values():
+        _history(actor=actor, person=person, kind=kind, changed=changed, reason=reason)
+
+
 def person_correct(
     *, actor: Actor, person: Person, reason: str, **corrections: Any
 ) -> PersonRecordChange:
@@ -573,14 +587,13 @@ def family_member_add(
                 family = current.family
             membership = FamilyMembership.objects.create(family=family, person=member, role=role)
             changed = [{"field": "family_member", "old": "", "new": member.full_name, "role": role}]
-            for someone in (person, member):
-                _history(
-                    actor=actor,
-                    person=someone,
-                    kind=PersonRecordChange.Kind.FAMILY,
-                    changed=changed,
-                    reason=reason,
-                )
+            _history_of_each(
+                actor=actor,
+                persons=(person, member),
+                kind=PersonRecordChange.Kind.FAMILY,
+                changed=changed,
+                reason=reason,
+            )
             record_write(
                 actor=actor,
                 action="family_member_add",
@@ -628,14 +641,13 @@ def family_member_remove(
     ]
     with transaction.atomic():
         membership.delete()
-        for someone in {person.pk: person, member.pk: member}.values():
-            _history(
-                actor=actor,
-                person=someone,
-                kind=PersonRecordChange.Kind.FAMILY,
-                changed=changed,
-                reason=reason,
-            )
+        _history_of_each(
+            actor=actor,
+            persons=(person, member),
+            kind=PersonRecordChange.Kind.FAMILY,
+            changed=changed,
+            reason=reason,
+        )
         record_write(
             actor=actor,
             action="family_member_remove",
@@ -671,14 +683,13 @@ def representation_appoint(
         changed = [
             {"field": "representative", "old": "", "new": carer.full_name, "relation": relation}
         ]
-        for someone in (cared, carer):
-            _history(
-                actor=actor,
-                person=someone,
-                kind=PersonRecordChange.Kind.REPRESENTATION,
-                changed=changed,
-                reason=reason,
-            )
+        _history_of_each(
+            actor=actor,
+            persons=(cared, carer),
+            kind=PersonRecordChange.Kind.REPRESENTATION,
+            changed=changed,
+            reason=reason,
+        )
     return link
 
 
@@ -712,14 +723,13 @@ def representation_end(*, actor: Actor, link: CareLink, until: dt.date, reason: 
     with transaction.atomic():
         link.until = until
         link.save(update_fields=["until"])
-        for someone in (cared, carer):
-            _history(
-                actor=actor,
-                person=someone,
-                kind=PersonRecordChange.Kind.REPRESENTATION,
-                changed=changed,
-                reason=reason,
-            )
+        _history_of_each(
+            actor=actor,
+            persons=(cared, carer),
+            kind=PersonRecordChange.Kind.REPRESENTATION,
+            changed=changed,
+            reason=reason,
+        )
         record_write(
             actor=actor,
             action="care_link_end",
