@@ -39,3 +39,12 @@ def parameter_keys(country: str) -> dict[str, dict[str, Any]]:
     ``decimal``)."""
     keys: dict[str, dict[str, Any]] = country_file(country, "parameters.json")["keys"]
     return keys
+
+
+def rehabilitation_categories(country: str) -> list[dict[str, Any]]:
+    """The rehabilitation catalogue's categories: ``{code, kind, unit, service_life_months,
+    daily_norm?, illustrative, names}`` (see the file's ``_comment``)."""
+    categories: list[dict[str, Any]] = country_file(country, "rehabilitation_catalogue.json")[
+        "categories"
+    ]
+    return categories
