@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.iban import parse_kz_iban
+from inclusio.benefits.iban import bank_bic, parse_kz_iban
 from inclusio.benefits.models import (
     Award,
     Decision,
@@ -147,6 +147,26 @@ def test_the_example_iban_of_the_help_text_is_refused(dana: Person, tmp_path: Pa
     assert _nothing_decided()
     offer.refresh_from_db()
     assert offer.status == Proposal.Status.PENDING
+
+
+def test_an_iban_of_a_bank_not_in_the_directory_is_refused(dana: Person, tmp_path: Path) -> None:
+    offer = _offers(dana, tmp_path)["disability_benefit"]
+    # Check digits right, but no bank has the code 000 in the National Bank's directory.
+    with pytest.raises(ValidationFailed) as refused:
+        proposal_accept(
+            actor=dana.user, proposal_id=offer.pk, payment_account="KZ09000KZT0000000001"
+        )
+    assert refused.value.code == ErrorCode.IBAN_BANK_UNKNOWN
+    with translation.override("kk"):
+        assert "000" in refused.value.message and "Ұлттық Банк" in refused.value.message
+    assert _nothing_decided()
+    offer.refresh_from_db()
+    assert offer.status == Proposal.Status.PENDING
+
+
+def test_the_directory_names_the_bank_of_an_iban() -> None:
+    assert bank_bic(IBAN) == "CASPKZKA"  # 722
+    assert bank_bic("KZ09000KZT0000000001") is None
 
 
 def test_iban_spaces_and_case_are_accepted() -> None:

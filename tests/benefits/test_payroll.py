@@ -310,6 +310,8 @@ def test_a_month_before_the_first_award_is_refused(recipients: tuple[Person, Per
         ("TREASURY_IBAN", ""),
         ("TREASURY_IBAN", "KZ000000000000000000"),  # the old placeholder: no check digits
         ("TREASURY_IBAN", "KZ86125KZT5004100100"),  # the documentation's example
+        ("TREASURY_IBAN", "KZ09000KZT0000000001"),  # no bank has the code 000
+        ("TREASURY_BIC", "HSBKKZKX"),  # another bank's BIC than the IBAN's (070, the treasury)
         ("TREASURY_NAME", " "),
         ("TREASURY_BIC", "KKMF"),
         ("TREASURY_BIN", "123"),

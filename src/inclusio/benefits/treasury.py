@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.iban import parse_kz_iban
+from inclusio.benefits.iban import bank_bic, parse_kz_iban
 from inclusio.core.errors import Conflict, DomainError
 from inclusio.core.identifiers import validate_bin
 
@@ -39,7 +39,9 @@ def treasury_account() -> TreasuryAccount:
         account = TreasuryAccount(name, parse_kz_iban(iban), bic, validate_bin(bin_))
     except DomainError:
         raise _unset() from None
-    if not _BIC.fullmatch(bic):
+    # The BIC names the same bank as the IBAN's bank code, or the file would send the payments to
+    # one bank with the account of another.
+    if not _BIC.fullmatch(bic) or bank_bic(account.iban) != bic[:8]:
         raise _unset()
     return account
 
