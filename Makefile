@@ -87,6 +87,7 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	test -f $(DEMO_SNAPSHOT)/manifest.json || \
 		$(BIN)/inclusio synth --scale demo --seed 1 --as-of $(DEMO_DATE) --out $(DEMO_SNAPSHOT)
 	$(BIN)/inclusio synth-load $(DEMO_SNAPSHOT)
+	$(BIN)/inclusio emergency-residences
 	$(BIN)/inclusio benefits-programmes
 	$(BIN)/inclusio snapshot-export --date $(DEMO_DATE) --out $(DEMO_EXPORT) \
 		--population $(DEMO_SNAPSHOT)

@@ -190,6 +190,7 @@ INSTALLED_APPS = [
     "inclusio.registry",
     "inclusio.assessment",
     "inclusio.benefits",
+    "inclusio.emergency",
     "inclusio.synthetic",
     "inclusio.web",
 ]
@@ -313,6 +314,22 @@ WORKLIST_EXPIRY_DAYS = env_int("INCLUSIO_WORKLIST_EXPIRY_DAYS", 30)
 WORKLIST_DEADLINE_DAYS = env_int("INCLUSIO_WORKLIST_DEADLINE_DAYS", 3)
 # Days within which the person (or their representative) may withdraw a refusal of an offer.
 REFUSAL_WITHDRAWAL_DAYS = env_int("INCLUSIO_REFUSAL_WITHDRAWAL_DAYS", 30)
+# The dispatchers' lookups: the largest radius around an incident, the most residences one
+# lookup may show (more means the area is too wide: a lookup is for one incident, not a list),
+# how many lookups a dispatcher may make in ten minutes, and how many incidents in an hour make
+# their lookups unusual enough for the auditor to look at.
+EMERGENCY_RADIUS_MAX_M = env_int("INCLUSIO_EMERGENCY_RADIUS_MAX_M", 500)
+EMERGENCY_LOOKUP_MAX_FOUND = env_int("INCLUSIO_EMERGENCY_LOOKUP_MAX_FOUND", 40)
+EMERGENCY_LOOKUPS_PER_10_MINUTES = env_int("INCLUSIO_EMERGENCY_LOOKUPS_PER_10_MINUTES", 30)
+EMERGENCY_INCIDENTS_PER_HOUR_UNUSUAL = env_int("INCLUSIO_EMERGENCY_INCIDENTS_PER_HOUR_UNUSUAL", 8)
+for _name in (
+    "EMERGENCY_RADIUS_MAX_M",
+    "EMERGENCY_LOOKUP_MAX_FOUND",
+    "EMERGENCY_LOOKUPS_PER_10_MINUTES",
+    "EMERGENCY_INCIDENTS_PER_HOUR_UNUSUAL",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"INCLUSIO_{_name} must be at least 1")
 for _name in (
     "WORKLIST_UNANSWERED_DAYS",
     "WORKLIST_EXPIRY_DAYS",

@@ -283,6 +283,12 @@ def auditor_user() -> User:
 
 
 @pytest.fixture
+def dispatcher_user() -> User:
+    """An emergency dispatcher of Astana."""
+    return make_staff_account("dispatcher", role="dispatcher")
+
+
+@pytest.fixture
 def admin_user() -> User:
     """A ministry administrator with access to the back office (Django's admin)."""
     user = make_staff_account("minister", role="ministry_admin")

@@ -1378,3 +1378,112 @@ PAGES += [
         interact=reopen_with_a_reason,
     ),
 ]
+
+
+# --- the emergency dispatchers' registry ---------------------------------------------------------
+
+
+def _the_viewers_home_on_the_map(viewer: Any) -> dict[str, Any]:
+    from inclusio.emergency.services import residences_compile
+    from inclusio.registry.models import Person
+    from tests.factories import give_status
+
+    person = Person.objects.get(user=viewer)
+    give_status(person)
+    Person.objects.filter(pk=person.pk).update(
+        latitude=51.128, longitude=71.43, address="Астана, Абай даңғылы 12"
+    )
+    residences_compile()
+    return {"iin": person.iin}
+
+
+def _a_home_near_the_incident(viewer: Any) -> dict[str, Any]:
+    from inclusio.emergency.services import (
+        residence_consent_give,
+        residence_update,
+        residences_compile,
+    )
+    from inclusio.registry.models import Person
+    from tests.factories import give_status, make_person, make_user
+
+    person = make_person(surname="Серикова", given_name="Айгүл")
+    give_status(person, "I")
+    Person.objects.filter(pk=person.pk).update(
+        latitude=51.128, longitude=71.43, address="Астана, Абай даңғылы 12"
+    )
+    residences_compile()
+    officer = make_user("social_worker", "district_officer", "71")
+    residence_consent_give(actor=officer, person=person, reason="written consent")
+    residence_update(
+        actor=officer,
+        person=person,
+        floor=7,
+        apartment="41",
+        entrance_code="41K",
+        bedridden=True,
+        equipment="oxygen concentrator",
+        carer_name="Айдана",
+        carer_phone="+7 701 111 22 33",
+    )
+    return {}
+
+
+def look_up_around_the_incident(page: Any) -> None:
+    page.fill("#id_incident", "AST-2026-0042")
+    page.fill("#id_latitude", "51.12845")
+    page.fill("#id_longitude", "71.43")
+    page.fill("#id_radius_m", "100")
+    submit(page)
+    assert page.locator("main section.emergency-home").count() == 1
+
+
+def look_up_without_an_incident(page: Any) -> None:
+    page.fill("#id_address", "Абай")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def give_consent_and_a_bad_phone(page: Any) -> None:
+    submit(page, "form[action$='/consent/'] button[type=submit]")
+    page.fill("#id_contact_phone", "call me")
+    submit(page, "form[action$='/update/'] button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "emergency: my entry",
+        url_name="emergency:person",
+        kwargs=_the_viewers_home_on_the_map,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "emergency: my entry, consent and a wrong phone",
+        url_name="emergency:person",
+        kwargs=_the_viewers_home_on_the_map,
+        user="person_user",
+        status=200,
+        interact=give_consent_and_a_bad_phone,
+    ),
+    PageToCheck(
+        "emergency: lookup form",
+        url_name="emergency:lookup",
+        user="dispatcher_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "emergency: lookup answer",
+        url_name="emergency:lookup",
+        kwargs=_a_home_near_the_incident,
+        user="dispatcher_user",
+        languages=ALL_LANGUAGES,
+        interact=look_up_around_the_incident,
+    ),
+    PageToCheck(
+        "emergency: lookup without an incident",
+        url_name="emergency:lookup",
+        user="dispatcher_user",
+        interact=look_up_without_an_incident,
+    ),
+]

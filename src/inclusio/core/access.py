@@ -96,6 +96,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
         Purpose.ACCOUNTS,
     ),
     "auditor": (Purpose.AUDIT,),
+    "dispatcher": (Purpose.EMERGENCY,),
 }
 
 # Purposes an agency's token may be registered for.
@@ -229,6 +230,7 @@ def _log(
     channel: str,
     agency: Agency | None,
     once_per_page: bool = True,
+    case: str = "",
 ) -> None:
     """Write the read to the person's log as it truly went: the kind of reader (a refused
     staff member is still staff), their office, and the purpose they read under."""
@@ -265,6 +267,7 @@ def _log(
         office=office,
         office_region=office_region,
         agency=agency_name,
+        case=case,
     )
 
 
@@ -328,10 +331,11 @@ def see_unchecked(
 
 
 def log_bulk_read(
-    actor: Actor, person_iins: Sequence[str], *, what: Seen, purpose: Purpose
+    actor: Actor, person_iins: Sequence[str], *, what: Seen, purpose: Purpose, case: str = ""
 ) -> None:
     """Log a read of many persons' data at once, already authorised by the caller's permission
-    check (a payment file names everyone it pays): each person sees it in their log."""
+    check (a payment file names everyone it pays): each person sees it in their log, with the
+    ``case`` it was read for (an emergency's incident number) when there is one."""
     reader = Reader.SYSTEM if isinstance(actor, SystemActor) else Reader.STAFF
     for iin in person_iins:
         _log(
@@ -344,6 +348,7 @@ def log_bulk_read(
             channel="web",
             agency=None,
             once_per_page=False,  # each production of a file is a read of its own
+            case=case,
         )
 
 

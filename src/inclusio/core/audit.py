@@ -264,6 +264,7 @@ def record_access(
     office: str = "",
     office_region: str = "",
     agency: str = "",
+    case: str = "",
 ) -> AccessEvent:
     """Append a read of a person's data by ``actor``, granted or refused, to the access log.
 
@@ -280,6 +281,7 @@ def record_access(
             office=office,
             office_region=office_region,
             agency=agency[:100],
+            case=case[:40],
             **_actor_fields(actor),
         )
     )

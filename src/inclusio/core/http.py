@@ -69,6 +69,6 @@ class RefusalMiddleware:
         return None
 
 
-def add_domain_error(form: forms.Form, error: DomainError, field: str | None = None) -> None:
+def add_domain_error(form: forms.BaseForm, error: DomainError, field: str | None = None) -> None:
     """Show a refusal on the form, with its stable code, next to ``field`` or at the top."""
     form.add_error(field, forms.ValidationError(error.message, code=error.code))

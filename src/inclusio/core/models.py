@@ -210,6 +210,10 @@ class Seen(models.TextChoices):
         "account",
         _("your account: its roles, its password, its second factor or its access"),
     )
+    EMERGENCY_RESIDENCE = (
+        "emergency_residence",
+        _("what rescuers need to know about your home (the emergency dispatchers' registry)"),
+    )
 
 
 class Purpose(models.TextChoices):
@@ -228,6 +232,7 @@ class Purpose(models.TextChoices):
     FAMILY_RECORD = "family_record", _("showing the family on the record of a family member")
     PLATFORM = "platform", _("the platform's own work (screening, reminders)")
     ACCOUNTS = "accounts", _("administering accounts, at the holder's request or for security")
+    EMERGENCY = "emergency", _("responding to an emergency at your address (fire service, 112)")
 
 
 # Codes written before the closed lists existed (rows of the chain are never rewritten): what
@@ -281,6 +286,8 @@ class AccessEvent(ChainedRecord):
     office = models.CharField(_("role"), max_length=32, blank=True, default="")
     office_region = models.CharField(_("region of the role"), max_length=2, blank=True, default="")
     agency = models.CharField(_("agency"), max_length=100, blank=True, default="")
+    # The case the read was made for, when the purpose has one: an emergency's incident number.
+    case = models.CharField(_("case"), max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
@@ -300,7 +307,12 @@ class AccessEvent(ChainedRecord):
     @property
     def purpose_label(self) -> str:
         if self.purpose in Purpose.values:
-            return str(Purpose(self.purpose).label)
+            label = str(Purpose(self.purpose).label)
+            if self.case:
+                return str(
+                    _("%(purpose)s: incident %(case)s") % {"purpose": label, "case": self.case}
+                )
+            return label
         legacy = LEGACY_PURPOSES.get(self.purpose)
         return str(legacy.label) if legacy else str(_("no purpose was recorded"))
 
@@ -320,6 +332,7 @@ class AccessEvent(ChainedRecord):
             "office": self.office,
             "office_region": self.office_region,
             "agency": self.agency,
+            "case": self.case,
         }
         return fields | {key: value for key, value in later.items() if value}
 

@@ -35,6 +35,7 @@ REFUSAL_REOPEN = "benefits.reopen_refusal"
 AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
 PARAMETERS_MANAGE = "core.manage_dated_parameters"
+EMERGENCY_LOOKUP = "emergency.lookup_residences"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -68,7 +69,7 @@ ROLES: tuple[Role, ...] = (
     ),
     Role("supplier", _("Supplier of aids and services"), True, ()),
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
-    Role("dispatcher", _("Emergency dispatcher"), True, ()),
+    Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
     Role("employment_officer", _("Employment centre officer"), True, ()),
     Role("statistician", _("Statistician"), True, ()),
     Role(

@@ -91,6 +91,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.REFORM_SIMULATE),
     ),
     _Entry(
+        "emergency:lookup",
+        _("Look up homes at an incident"),
+        _("Homes of persons with limited mobility at an incident's address, for rescuers."),
+        _has_permission(roles.EMERGENCY_LOOKUP),
+    ),
+    _Entry(
         "web:audit_trail",
         _("Audit trail"),
         _("Every change made on the platform, searchable, and whether the chains are intact."),
@@ -112,6 +118,12 @@ ENTRIES: tuple[_Entry, ...] = (
         "registry:my_access_log",
         _("Who looked at my data"),
         _("Every time someone else opened your record, and why."),
+        _has_own_record,
+    ),
+    _Entry(
+        "emergency:mine",
+        _("Emergency information"),
+        _("What rescuers know about your home at a fire or another emergency."),
         _has_own_record,
     ),
     _Entry(

@@ -15,6 +15,7 @@ from inclusio.assessment import selectors as assessment
 from inclusio.benefits import selectors as benefits
 from inclusio.core.roles import roles_of
 from inclusio.core.worklists import Worklist
+from inclusio.emergency import selectors as emergency
 from inclusio.registry import selectors as registry
 
 type WorklistOf = Callable[..., Worklist]
@@ -36,6 +37,8 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         registry.worklist_statuses_expiring,
     ),
     "ministry_admin": (benefits.worklist_screening_runs,),
+    "dispatcher": (emergency.worklist_my_lookups,),
+    "auditor": (emergency.worklist_unusual_lookups,),
 }
 
 

@@ -1,0 +1,186 @@
+"""Homes of persons with limited mobility, as rescuers need them, and the dispatchers' lookups.
+
+A residence rests on one of two bases. **The law**: the platform compiles, from the registry,
+the home of every person whose current disability status records limited mobility — address,
+floor, apartment, place on the map and the limitations rescuers must know of (moving, seeing,
+hearing, understanding). **The person's consent** adds what only they can tell: the entrance
+code, a wheelchair, being bedridden, equipment such as oxygen, living alone, a contact and a
+carer. Consent can be withdrawn at any time; then the consent fields are emptied and only the
+legal minimum stays.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core.models import Region
+from inclusio.registry.models import Person
+
+# What consent adds, emptied when it is withdrawn (the legal minimum is everything else).
+CONSENT_FIELDS = (
+    "entrance_code",
+    "uses_wheelchair",
+    "bedridden",
+    "equipment",
+    "lives_alone",
+    "contact_name",
+    "contact_phone",
+    "carer_name",
+    "carer_phone",
+)
+# What the registry gives under the law, refreshed by each compilation.
+LAW_LIMITATIONS = ("limited_mobility", "blind", "deaf", "intellectual_disability")
+
+
+class Residence(models.Model):
+    class Basis(models.TextChoices):
+        LAW = "law", _("compiled from the registry under the law")
+        CONSENT = "consent", _("completed with the person's consent")
+
+    person = models.OneToOneField(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="emergency_residence",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        db_index=False,  # served by residence_region_place
+    )
+    address = models.CharField(_("address"), max_length=300)
+    # The address in lower case, for the dispatcher's search by address in every alphabet.
+    address_folded = models.CharField(max_length=300, editable=False)
+    floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
+    apartment = models.CharField(_("apartment"), max_length=10, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    # Under the law, from the current disability status.
+    limited_mobility = models.BooleanField(_("cannot leave without help"), default=True)
+    blind = models.BooleanField(_("blind or low vision"), default=False)
+    deaf = models.BooleanField(_("deaf or hard of hearing"), default=False)
+    intellectual_disability = models.BooleanField(
+        _("intellectual or psychosocial disability"), default=False
+    )
+    # With the person's consent.
+    entrance_code = models.CharField(_("entrance code"), max_length=20, blank=True)
+    uses_wheelchair = models.BooleanField(_("uses a wheelchair"), default=False)
+    bedridden = models.BooleanField(_("bedridden"), default=False)
+    equipment = models.CharField(
+        _("equipment rescuers must know of (oxygen, ventilator …)"), max_length=200, blank=True
+    )
+    lives_alone = models.BooleanField(_("lives alone"), default=False)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("contact person's phone"), max_length=20, blank=True)
+    carer_name = models.CharField(_("carer"), max_length=150, blank=True)
+    carer_phone = models.CharField(_("carer's phone"), max_length=20, blank=True)
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    compiled_at = models.DateTimeField(_("compiled from the registry"))
+    updated_at = models.DateTimeField(_("last changed"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("residence")
+        verbose_name_plural = _("residences")
+        permissions = [("lookup_residences", _("Look up residences at an incident"))]
+        indexes = [
+            # A lookup by radius reads a box of latitudes in one region, then checks distance.
+            models.Index(fields=["region", "latitude", "longitude"], name="residence_region_place"),
+            models.Index(
+                fields=["region", "address_folded"],
+                name="residence_region_address",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="residence_place_on_earth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.region_id}"
+
+    @property
+    def basis(self) -> Basis:
+        return self.Basis.CONSENT if self.consent_given_at else self.Basis.LAW
+
+    def needs(self) -> list[str]:
+        """What rescuers must know, in plain words, the most urgent first."""
+        flags = (
+            ("bedridden", _("bedridden")),
+            ("uses_wheelchair", _("uses a wheelchair")),
+            ("limited_mobility", _("cannot leave without help")),
+            ("blind", _("blind or low vision")),
+            ("deaf", _("deaf or hard of hearing: will not hear an alarm or a call")),
+            ("intellectual_disability", _("intellectual or psychosocial disability")),
+            ("lives_alone", _("lives alone")),
+        )
+        said = [str(label) for field, label in flags if getattr(self, field)]
+        if self.equipment:
+            said.append(str(_("equipment: %(equipment)s") % {"equipment": self.equipment}))
+        return said
+
+
+class Flag(models.TextChoices):
+    """Why a lookup is shown to the auditor."""
+
+    OUTSIDE_AREA = "outside_area", _("the place is outside the dispatcher's region")
+    MANY_INCIDENTS = "many_incidents", _("the dispatcher looked up many incidents within an hour")
+
+
+class Lookup(models.Model):
+    """A dispatcher's lookup: what was asked, for which incident, and whether the auditor should
+    look at it. The persons found are in their own access logs, not here."""
+
+    class Mode(models.TextChoices):
+        PLACE = "place", _("by place and radius")
+        ADDRESS = "address", _("by address")
+
+    dispatcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dispatcher"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    incident = models.CharField(_("incident number"), max_length=32)
+    at = models.DateTimeField(_("when"))
+    mode = models.CharField(_("how"), max_length=8, choices=Mode.choices)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    radius_m = models.PositiveIntegerField(_("radius, metres"), null=True, blank=True)
+    address = models.CharField(_("address searched"), max_length=300, blank=True)
+    found = models.PositiveIntegerField(_("residences found"))
+    # Why the auditor should look at it (codes of Flag; none when nothing is unusual).
+    flags = models.JSONField(_("unusual"), default=list, blank=True)
+    flagged = models.BooleanField(_("for the auditor"), default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("dispatcher's lookup")
+        verbose_name_plural = _("dispatchers' lookups")
+        indexes = [
+            models.Index(fields=["dispatcher", "at"], name="lookup_dispatcher_at"),
+            models.Index(fields=["at"], condition=Q(flagged=True), name="lookup_flagged_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [str(Flag(code).label) for code in self.flags if code in Flag.values]

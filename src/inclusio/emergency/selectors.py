@@ -1,0 +1,67 @@
+"""Reads of the emergency registry: a person's own entry, and the worklists of the dispatcher
+and the auditor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core.audit import Actor
+from inclusio.core.models import Purpose, Seen
+from inclusio.core.roles import AUDIT_READ, EMERGENCY_LOOKUP
+from inclusio.core.worklists import Worklist, page_of, require_permission
+from inclusio.emergency.models import Lookup, Residence
+from inclusio.registry import selectors as registry
+from inclusio.registry.models import Person
+
+
+def residence_of(*, actor: Actor, iin: str) -> tuple[Person, Residence | None]:
+    """A person's entry in the dispatchers' registry, for the person, their representative or an
+    officer of their region (logged for the person in plain words); anyone else is told, as for
+    an unknown IIN, that there is no such person."""
+    person = registry.person_get(
+        actor=actor, iin=iin, what=Seen.EMERGENCY_RESIDENCE, purpose=Purpose.REGISTRY
+    )
+    return person, Residence.objects.filter(person=person).first()
+
+
+def worklist_my_lookups(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the dispatcher: their lookups of the last day, the latest first (the lookup form is
+    above it on the start page)."""
+    staff = require_permission(actor, EMERGENCY_LOOKUP)
+    since = timezone.now() - dt.timedelta(days=1)
+    found = page_of(
+        Lookup.objects.filter(dispatcher=staff, at__gte=since).order_by("-at", "-id"), page
+    )
+    return Worklist(
+        key="my_lookups",
+        title=_("Your lookups of the last 24 hours"),
+        description=_("Each lookup is in the access log of every person it showed."),
+        template="emergency/worklist_lookups.html",
+        page=found,
+        rows=list(found.object_list),
+        empty=_("No lookups in the last 24 hours."),
+    )
+
+
+def worklist_unusual_lookups(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the auditor: dispatchers' lookups with something unusual, the latest first."""
+    require_permission(actor, AUDIT_READ)
+    found = page_of(
+        Lookup.objects.filter(flagged=True).select_related("dispatcher").order_by("-at", "-id"),
+        page,
+    )
+    return Worklist(
+        key="unusual_lookups",
+        title=_("Unusual lookups by emergency dispatchers"),
+        description=_(
+            "Lookups of a place outside the dispatcher's region, or by a dispatcher who looked up "
+            "many incidents within an hour. Check each against the dispatch system's incidents."
+        ),
+        template="emergency/worklist_lookups.html",
+        page=found,
+        rows=list(found.object_list),
+        empty=_("Nothing unusual."),
+    )

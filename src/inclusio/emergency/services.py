@@ -1,0 +1,511 @@
+"""Every write of the emergency registry: compiling homes from the registry, the person's
+corrections and consent, and the dispatchers' lookups (a lookup is a write: it is recorded for
+the auditor and in the access log of every person it shows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inclusio import countries
+from inclusio.core import access
+from inclusio.core.audit import SYSTEM, Actor, account_of, batched, changes, record_write
+from inclusio.core.errors import Conflict, RateLimited, ValidationFailed
+from inclusio.core.models import Purpose, Seen, User
+from inclusio.core.roles import EMERGENCY_LOOKUP, PERSON_MANAGE
+from inclusio.core.worklists import require_permission
+from inclusio.emergency.errors import ErrorCode
+from inclusio.emergency.models import CONSENT_FIELDS, Flag, Lookup, Residence
+from inclusio.registry.models import DisabilityStatus, LifeEvent, Person
+
+# An incident number as dispatch systems write them: letters, digits, "-" and "/".
+INCIDENT = re.compile(r"[0-9A-Za-z][0-9A-Za-z/-]{2,31}")
+METRES_PER_DEGREE = 111_320.0  # of latitude; of longitude, times the cosine of the latitude
+EARTH_RADIUS_M = 6_371_000.0
+ADDRESS_MIN_LENGTH = 3
+COMPILE_BATCH = 5_000
+
+
+# --- compiling from the registry ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompileSummary:
+    added: int
+    refreshed: int
+    removed: int
+
+
+def _law_values(status: DisabilityStatus) -> dict[str, bool]:
+    return {
+        "limited_mobility": status.mobility,
+        "blind": status.vision,
+        "deaf": status.hearing,
+        "intellectual_disability": status.intellectual or status.psychosocial,
+    }
+
+
+def residences_compile(*, actor: Actor = SYSTEM) -> CompileSummary:
+    """Make the registry's homes of persons with limited mobility match the registry.
+
+    Under the law every person alive whose current status records limited mobility, and whose
+    home is on the map, is in the dispatchers' registry: missing ones are added, the address,
+    place and limitations of the others refreshed (what the person added with consent stays),
+    and those no longer covered — status ended, mobility no longer limited, dead — removed with
+    everything they held. Only the platform (``SYSTEM``) or the ministry's administrator runs it.
+    One audit event per batch names how many rows changed, never whose.
+    """
+    if actor is not SYSTEM:
+        require_permission(actor, PERSON_MANAGE)
+    now = timezone.now()
+    covered = (
+        DisabilityStatus.objects.filter(
+            superseded_at__isnull=True, ended=False, mobility=True, person__latitude__isnull=False
+        )
+        .exclude(Exists(LifeEvent.objects.filter(person_id=OuterRef("person_id"), kind="death")))
+        .select_related("person")
+        .order_by("person_id")
+    )
+    added = refreshed = 0
+    seen: set[int] = set()
+    with transaction.atomic():
+        kept = {row.person_id: row for row in Residence.objects.all()}
+        new_rows: list[Residence] = []
+        changed_rows: list[Residence] = []
+        for status in covered.iterator(chunk_size=COMPILE_BATCH):
+            person = status.person
+            seen.add(person.pk)
+            law = {
+                "region_id": person.region_id,
+                "address": person.address or "",
+                "address_folded": (person.address or "").casefold(),
+                "latitude": person.latitude,
+                "longitude": person.longitude,
+                **_law_values(status),
+            }
+            row = kept.get(person.pk)
+            if row is None:
+                new_rows.append(Residence(person=person, compiled_at=now, updated_at=now, **law))
+            elif any(getattr(row, field) != value for field, value in law.items()):
+                for field, value in law.items():
+                    setattr(row, field, value)
+                row.compiled_at = now
+                changed_rows.append(row)
+        gone = [pk for pk in kept if pk not in seen]
+        with batched():
+            for start in range(0, len(new_rows), COMPILE_BATCH):
+                batch = Residence.objects.bulk_create(new_rows[start : start + COMPILE_BATCH])
+                added += len(batch)
+                record_write(
+                    actor=actor,
+                    action="residences_compile",
+                    entity="residence",
+                    entity_id="batch",
+                    data={"added": len(batch)},
+                )
+            fields = ["compiled_at", "region", "address", "address_folded", "latitude", "longitude"]
+            fields += ["limited_mobility", "blind", "deaf", "intellectual_disability"]
+            for start in range(0, len(changed_rows), COMPILE_BATCH):
+                batch = changed_rows[start : start + COMPILE_BATCH]
+                Residence.objects.bulk_update(batch, fields)
+                refreshed += len(batch)
+                record_write(
+                    actor=actor,
+                    action="residences_compile",
+                    entity="residence",
+                    entity_id="batch",
+                    data={"refreshed": len(batch)},
+                )
+            if gone:
+                Residence.objects.filter(person_id__in=gone).delete()
+                record_write(
+                    actor=actor,
+                    action="residences_compile",
+                    entity="residence",
+                    entity_id="batch",
+                    data={"removed": len(gone)},
+                )
+    return CompileSummary(added=added, refreshed=refreshed, removed=len(gone))
+
+
+# --- the person's own entry ----------------------------------------------------------------------
+
+
+def _require_for(actor: Actor, person: Person) -> None:
+    """The person, their representative, or an officer of their region (the social worker)."""
+    if access.may_act_for(actor, person):
+        return
+    access.require(
+        actor,
+        PERSON_MANAGE,
+        region_code=person.region_id,
+        person_iin=person.iin,
+        what=Seen.EMERGENCY_RESIDENCE,
+    )
+
+
+def _is_staff(actor: Actor, person: Person) -> bool:
+    return not access.may_act_for(actor, person)
+
+
+def _residence(person: Person) -> Residence:
+    row = Residence.objects.select_for_update().filter(person=person).first()
+    if row is None:
+        raise Conflict(
+            ErrorCode.RESIDENCE_NOT_KEPT,
+            _(
+                "This person's home is not in the emergency dispatchers' registry: it holds the "
+                "homes of persons whose disability status records limited mobility."
+            ),
+        )
+    return row
+
+
+PHONE = re.compile(r"\+?[0-9 ()-]{5,20}")
+
+
+def _check_entry(values: dict[str, Any]) -> None:
+    for field in ("contact_phone", "carer_phone"):
+        phone = values.get(field, "")
+        if phone and not PHONE.fullmatch(phone):
+            raise ValidationFailed(
+                ErrorCode.RESIDENCE_FIELD,
+                _("A phone number has digits, spaces, brackets, “-” and a leading “+” only."),
+                field=field,
+            )
+    floor = values.get("floor")
+    if floor is not None and not -5 <= floor <= 200:
+        raise ValidationFailed(
+            ErrorCode.RESIDENCE_FIELD,
+            _("The floor is a number from -5 to 200."),
+            field="floor",
+        )
+
+
+def residence_update(*, actor: Actor, person: Person, **values: Any) -> Residence:
+    """Correct the floor and apartment (the legal minimum) and, with consent given, what only
+    the person can tell rescuers. Without consent, any consent field given is refused."""
+    _require_for(actor, person)
+    unknown = set(values) - {"floor", "apartment", *CONSENT_FIELDS}
+    if unknown:
+        raise ValidationFailed(
+            ErrorCode.RESIDENCE_FIELD,
+            _("These cannot be changed here: %(fields)s."),
+            fields=", ".join(sorted(unknown)),
+        )
+    cleaned = {
+        key: value.strip() if isinstance(value, str) else value for key, value in values.items()
+    }
+    _check_entry(cleaned)
+    with transaction.atomic():
+        row = _residence(person)
+        if row.consent_given_at is None and any(cleaned.get(f) for f in CONSENT_FIELDS):
+            raise Conflict(
+                ErrorCode.CONSENT_NOT_GIVEN,
+                _(
+                    "Without the person's consent only the floor and the apartment can be "
+                    "recorded. Give consent first, then add the rest."
+                ),
+            )
+        before = {field: getattr(row, field) for field in cleaned}
+        for field, value in cleaned.items():
+            setattr(row, field, value)
+        row.updated_at = timezone.now()
+        row.updated_by = account_of(actor)
+        row.save()
+        record_write(
+            actor=actor,
+            action="residence_update",
+            entity="person",
+            entity_id=person.iin,
+            # Everything here is about the person's home and health: digests only.
+            data=changes(before, cleaned, personal=cleaned.keys()),
+        )
+    return row
+
+
+def _consent_reason(actor: Actor, person: Person, reason: str) -> str:
+    reason = reason.strip()
+    if _is_staff(actor, person) and not reason:
+        raise ValidationFailed(
+            ErrorCode.CONSENT_REASON_REQUIRED,
+            _("Say how the person gave or withdrew consent (for example, in writing, and when)."),
+            field="reason",
+        )
+    return reason
+
+
+def residence_consent_give(*, actor: Actor, person: Person, reason: str = "") -> Residence:
+    """The person (or their representative) consents to rescuers knowing more than the law
+    gives; an officer records a consent given at the office, saying how."""
+    _require_for(actor, person)
+    reason = _consent_reason(actor, person, reason)
+    with transaction.atomic():
+        row = _residence(person)
+        if row.consent_given_at is None:
+            row.consent_given_at = timezone.now()
+            row.consent_withdrawn_at = None
+            row.updated_at = row.consent_given_at
+            row.updated_by = account_of(actor)
+            row.save()
+        record_write(
+            actor=actor,
+            action="residence_consent_give",
+            entity="person",
+            entity_id=person.iin,
+            data={"by_staff": _is_staff(actor, person), "with_reason": bool(reason)},
+        )
+    return row
+
+
+def residence_consent_withdraw(*, actor: Actor, person: Person, reason: str = "") -> Residence:
+    """Consent withdrawn: everything it added is emptied at once; the legal minimum stays."""
+    _require_for(actor, person)
+    reason = _consent_reason(actor, person, reason)
+    with transaction.atomic():
+        row = _residence(person)
+        emptied = [field for field in CONSENT_FIELDS if getattr(row, field)]
+        for field in CONSENT_FIELDS:
+            setattr(row, field, False if isinstance(getattr(row, field), bool) else "")
+        if row.consent_given_at is not None:
+            row.consent_given_at = None
+            row.consent_withdrawn_at = timezone.now()
+        row.updated_at = timezone.now()
+        row.updated_by = account_of(actor)
+        row.save()
+        record_write(
+            actor=actor,
+            action="residence_consent_withdraw",
+            entity="person",
+            entity_id=person.iin,
+            data={"emptied": emptied, "by_staff": _is_staff(actor, person)},
+        )
+    return row
+
+
+# --- the dispatcher's lookup ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    residence: Residence
+    distance_m: int | None  # from the incident's place; None for a lookup by address
+
+
+@dataclass(frozen=True)
+class LookupAnswer:
+    lookup: Lookup
+    found: list[Found]
+
+
+type Box = tuple[float, float, float, float]  # south, west, north, east
+
+
+@cache
+def _region_boxes(country: str) -> dict[str, Box]:
+    return {row["code"]: tuple(row["bbox"]) for row in countries.regions(country)}
+
+
+def _inside(box: Box, latitude: float, longitude: float) -> bool:
+    south, west, north, east = box
+    return south <= latitude <= north and west <= longitude <= east
+
+
+def _in_country(latitude: float, longitude: float) -> bool:
+    return any(
+        _inside(box, latitude, longitude) for box in _region_boxes(settings.COUNTRY).values()
+    )
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def _incident(text: str) -> str:
+    incident = (text or "").strip()
+    if not incident:
+        raise ValidationFailed(
+            ErrorCode.INCIDENT_REQUIRED,
+            _("Give the incident number: a lookup is made only for an incident."),
+            field="incident",
+        )
+    if not INCIDENT.fullmatch(incident):
+        raise ValidationFailed(
+            ErrorCode.INCIDENT_FORMAT,
+            _(
+                "An incident number has 3 to 32 letters, digits, “-” or “/”, as the dispatch "
+                "system gives it."
+            ),
+            field="incident",
+        )
+    return incident
+
+
+def _place(latitude: float | None, longitude: float | None, radius_m: int | None) -> int:
+    assert latitude is not None and longitude is not None
+    if not (math.isfinite(latitude) and math.isfinite(longitude)) or not _in_country(
+        latitude, longitude
+    ):
+        raise ValidationFailed(
+            ErrorCode.LOOKUP_OUTSIDE_COUNTRY,
+            _("This place is outside the country. Check the latitude and the longitude."),
+            field="latitude",
+        )
+    limit = settings.EMERGENCY_RADIUS_MAX_M
+    if radius_m is None or not 1 <= radius_m <= limit:
+        raise ValidationFailed(
+            ErrorCode.LOOKUP_RADIUS,
+            _("The radius is from 1 to %(limit)s metres."),
+            field="radius_m",
+            limit=limit,
+        )
+    return radius_m
+
+
+def _near(
+    rows: Any, latitude: float, longitude: float, radius_m: int
+) -> list[tuple[Residence, float]]:
+    dlat = radius_m / METRES_PER_DEGREE
+    dlon = radius_m / (METRES_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
+    boxed = rows.filter(
+        latitude__range=(latitude - dlat, latitude + dlat),
+        longitude__range=(longitude - dlon, longitude + dlon),
+    )
+    measured = [
+        (row, distance_m(latitude, longitude, row.latitude, row.longitude)) for row in boxed
+    ]
+    return sorted(
+        ((row, metres) for row, metres in measured if metres <= radius_m), key=lambda x: x[1]
+    )
+
+
+def _flags(
+    staff: User, now: dt.datetime, incident: str, place: tuple[float, float] | None
+) -> list[str]:
+    flags = []
+    if place is not None and staff.region_id is not None:
+        box = _region_boxes(settings.COUNTRY).get(staff.region_id)
+        if box is not None and not _inside(box, *place):
+            flags.append(Flag.OUTSIDE_AREA.value)
+    incidents = set(
+        Lookup.objects.filter(dispatcher=staff, at__gte=now - dt.timedelta(hours=1)).values_list(
+            "incident", flat=True
+        )
+    ) | {incident}
+    if len(incidents) > settings.EMERGENCY_INCIDENTS_PER_HOUR_UNUSUAL:
+        flags.append(Flag.MANY_INCIDENTS.value)
+    return flags
+
+
+def require_lookup(actor: Actor) -> User:
+    """The dispatcher behind ``actor``; AccessDenied for anyone else."""
+    return require_permission(actor, EMERGENCY_LOOKUP)
+
+
+def residences_lookup(
+    *,
+    actor: Actor,
+    incident: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    radius_m: int | None = None,
+    address: str = "",
+) -> LookupAnswer:
+    """The homes rescuers must know of at an incident: within ``radius_m`` of a place, or at an
+    address, in the dispatcher's region, the nearest first — and only what rescuers need.
+
+    Refused without an incident number, for a place outside the country or a radius over the
+    limit, for more homes than one incident can concern (a list is not a lookup), and past the
+    allowance of lookups in ten minutes. Each home shown is logged in its person's access log
+    with the incident's number; the lookup is kept, flagged for the auditor when unusual.
+    """
+    staff = require_lookup(actor)
+    incident = _incident(incident)
+    address = " ".join((address or "").split())
+    by_place = latitude is not None or longitude is not None or radius_m is not None
+    if by_place == bool(address) or (by_place and (latitude is None or longitude is None)):
+        raise ValidationFailed(
+            ErrorCode.LOOKUP_MODE,
+            _("Give either an address, or a place (latitude and longitude) and a radius."),
+        )
+    now = timezone.now()
+    recent = Lookup.objects.filter(dispatcher=staff, at__gte=now - dt.timedelta(minutes=10))
+    if recent.count() >= settings.EMERGENCY_LOOKUPS_PER_10_MINUTES:
+        raise RateLimited(
+            ErrorCode.LOOKUPS_TOO_MANY,
+            _("Too many lookups in ten minutes. If this is a real emergency, call the supervisor."),
+            retry_after=600,
+        )
+    rows = Residence.objects.select_related("person")
+    if staff.region_id is not None:
+        rows = rows.filter(region_id=staff.region_id)
+    if by_place:
+        assert latitude is not None and longitude is not None
+        radius_m = _place(latitude, longitude, radius_m)
+        found = [
+            Found(row, round(metres)) for row, metres in _near(rows, latitude, longitude, radius_m)
+        ]
+    else:
+        if len(address) < ADDRESS_MIN_LENGTH:
+            raise ValidationFailed(
+                ErrorCode.LOOKUP_ADDRESS_SHORT,
+                _("Give at least %(count)s letters of the address."),
+                field="address",
+                count=ADDRESS_MIN_LENGTH,
+            )
+        matched = rows.filter(address_folded__contains=address.casefold()).order_by("address", "id")
+        found = [Found(row, None) for row in matched[: settings.EMERGENCY_LOOKUP_MAX_FOUND + 1]]
+    if len(found) > settings.EMERGENCY_LOOKUP_MAX_FOUND:
+        raise ValidationFailed(
+            ErrorCode.LOOKUP_TOO_BROAD,
+            _(
+                "More than %(count)s homes match: a lookup is for one incident. Give a smaller "
+                "radius or more of the address."
+            ),
+            count=settings.EMERGENCY_LOOKUP_MAX_FOUND,
+        )
+    flags = _flags(staff, now, incident, (latitude, longitude) if by_place else None)  # type: ignore[arg-type]
+    with transaction.atomic():
+        lookup = Lookup.objects.create(
+            dispatcher=staff,
+            incident=incident,
+            at=now,
+            mode=Lookup.Mode.PLACE if by_place else Lookup.Mode.ADDRESS,
+            latitude=latitude if by_place else None,
+            longitude=longitude if by_place else None,
+            radius_m=radius_m if by_place else None,
+            address=address,
+            found=len(found),
+            flags=flags,
+            flagged=bool(flags),
+        )
+        with batched():
+            access.log_bulk_read(
+                staff,
+                [item.residence.person.iin for item in found],
+                what=Seen.EMERGENCY_RESIDENCE,
+                purpose=Purpose.EMERGENCY,
+                case=incident,
+            )
+            record_write(
+                actor=staff,
+                action="residences_lookup",
+                entity="lookup",
+                entity_id=lookup.pk,
+                data={"found": len(found), "flags": flags},
+            )
+    return LookupAnswer(lookup=lookup, found=found)

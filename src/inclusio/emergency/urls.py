@@ -1,0 +1,12 @@
+from django.urls import path
+
+from inclusio.emergency import views
+
+app_name = "emergency"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("person/<str:iin>/", views.person, name="person"),
+    path("person/<str:iin>/update/", views.update, name="update"),
+    path("person/<str:iin>/consent/", views.consent, name="consent"),
+    path("lookup/", views.lookup, name="lookup"),
+]

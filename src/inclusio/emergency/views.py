@@ -1,0 +1,124 @@
+"""Pages of the emergency registry: the person's own entry (and their representative's and
+officer's view of it), and the dispatcher's lookup, one screen readable at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inclusio.core import access
+from inclusio.core.errors import Conflict, DomainError, RateLimited, ValidationFailed
+from inclusio.core.http import add_domain_error
+from inclusio.emergency import selectors, services
+from inclusio.emergency.forms import ConsentForm, LookupForm, ResidenceForm
+from inclusio.emergency.models import Residence
+from inclusio.registry import selectors as registry
+from inclusio.registry.models import Person
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    own = registry.own_person(request.user)
+    if own is None:
+        represented = registry.represented_persons(request.user)
+        return render(request, "emergency/mine.html", {"represented": represented})
+    return redirect("emergency:person", iin=own.iin)
+
+
+def _page(
+    request: HttpRequest,
+    person: Person,
+    residence: Residence | None,
+    *,
+    form: ResidenceForm | None = None,
+    consent_form: ConsentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    consent = residence is not None and residence.consent_given_at is not None
+    context: dict[str, Any] = {
+        "person": person,
+        "residence": residence,
+        "own": access.may_act_for(request.user, person),
+        "consent": consent,
+        "form": form or (ResidenceForm(instance=residence, consent=consent) if residence else None),
+        "consent_form": consent_form or ConsentForm(),
+    }
+    return render(request, "emergency/person.html", context, status=status)
+
+
+@login_required
+def person(request: HttpRequest, iin: str) -> HttpResponse:
+    found, residence = selectors.residence_of(actor=request.user, iin=iin)
+    return _page(request, found, residence)
+
+
+@login_required
+@require_POST
+def update(request: HttpRequest, iin: str) -> HttpResponse:
+    found, residence = selectors.residence_of(actor=request.user, iin=iin)
+    consent = residence is not None and residence.consent_given_at is not None
+    form = ResidenceForm(request.POST, instance=residence, consent=consent)
+    if residence is not None and form.is_valid():
+        try:
+            services.residence_update(actor=request.user, person=found, **form.cleaned_data)
+        except (ValidationFailed, Conflict) as exc:
+            add_domain_error(form, exc, exc.params.get("field"))
+        else:
+            messages.success(
+                request, _("Saved. Rescuers will see it at an incident at this address.")
+            )
+            return redirect("emergency:person", iin=found.iin)
+    residence = Residence.objects.filter(person=found).first()
+    return _page(request, found, residence, form=form, status=422)
+
+
+@login_required
+@require_POST
+def consent(request: HttpRequest, iin: str) -> HttpResponse:
+    found, residence = selectors.residence_of(actor=request.user, iin=iin)
+    form = ConsentForm(request.POST)
+    give = request.POST.get("answer") == "give"
+    if form.is_valid():
+        service = services.residence_consent_give if give else services.residence_consent_withdraw
+        try:
+            service(actor=request.user, person=found, reason=form.cleaned_data["reason"])
+        except (ValidationFailed, Conflict) as exc:
+            add_domain_error(form, exc, "reason" if exc.code == "CONSENT_REASON_REQUIRED" else None)
+        else:
+            messages.success(
+                request,
+                _("Consent given: you can now add what rescuers should know.")
+                if give
+                else _("Consent withdrawn: everything it added has been deleted."),
+            )
+            return redirect("emergency:person", iin=found.iin)
+    return _page(request, found, residence, consent_form=form, status=422)
+
+
+@login_required
+def lookup(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST: the lookup (it is recorded, and logged for every person shown, so it
+    is never a GET) and its answer on the same screen, printable."""
+    if request.method != "POST":
+        services.require_lookup(request.user)
+        return render(request, "emergency/lookup.html", {"form": LookupForm()})
+    form = LookupForm(request.POST)
+    answer = None
+    if form.is_valid():
+        try:
+            answer = services.residences_lookup(actor=request.user, **form.cleaned_data)
+        except (ValidationFailed, RateLimited) as exc:
+            add_domain_error(form, exc, _field_of(exc))
+    status = 200 if answer is not None or not form.errors else 422
+    return render(request, "emergency/lookup.html", {"form": form, "answer": answer}, status=status)
+
+
+def _field_of(error: DomainError) -> str | None:
+    field = error.params.get("field")
+    return field if field in LookupForm.base_fields else None

@@ -1,0 +1,121 @@
+"""The emergency pages: the person's own entry, and the dispatcher's lookup screen."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from inclusio.core.models import AccessEvent, User
+from inclusio.emergency.models import Lookup, Residence
+from inclusio.emergency.services import residences_compile
+from inclusio.registry.models import Person
+from tests.factories import Trio, make_trio, make_user, new_iin, sign_in
+
+pytestmark = pytest.mark.django_db
+
+HOME = (51.1280, 71.4300)
+
+
+@pytest.fixture
+def trio() -> Trio:
+    trio = make_trio()
+    Person.objects.filter(pk=trio.person.pk).update(
+        latitude=HOME[0], longitude=HOME[1], address="Astana, Abai avenue 12"
+    )
+    residences_compile()
+    return trio
+
+
+@pytest.fixture
+def dispatcher() -> User:
+    return make_user("dispatcher_astana", "dispatcher", "71")
+
+
+def test_the_person_reads_their_entry_within_a_query_budget(client: Client, trio: Trio) -> None:
+    sign_in(client, trio.person.user)
+    assert client.get("/en/emergency/").url == f"/en/emergency/person/{trio.person.iin}/"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/en/emergency/person/{trio.person.iin}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Astana, Abai avenue 12" in html and "cannot leave without help" in html
+    assert "Give consent" in html and 'name="entrance_code"' not in html
+    assert len(queries) <= 12
+
+
+def test_officers_of_the_region_only(client: Client, trio: Trio) -> None:
+    sign_in(client, trio.other_officer)
+    stranger = client.get(f"/en/emergency/person/{trio.person.iin}/")
+    unknown = client.get(f"/en/emergency/person/{new_iin()}/")
+    assert stranger.status_code == unknown.status_code == 404
+    sign_in(client, trio.own_officer)
+    response = client.get(f"/en/emergency/person/{trio.person.iin}/")
+    assert response.status_code == 200
+    event = AccessEvent.objects.filter(person_iin=trio.person.iin).latest("id")
+    assert event.what == "emergency_residence" and event.office == "district_officer"
+
+
+def test_consent_then_the_entrance_code_by_post(client: Client, trio: Trio) -> None:
+    sign_in(client, trio.person.user)
+    url = f"/en/emergency/person/{trio.person.iin}/"
+    assert client.post(url + "consent/", {"answer": "give"}).status_code == 302
+    assert 'name="entrance_code"' in client.get(url).content.decode()
+    saved = client.post(url + "update/", {"floor": "4", "apartment": "12", "entrance_code": "77K"})
+    assert saved.status_code == 302
+    assert Residence.objects.get(person=trio.person).entrance_code == "77K"
+    bad = client.post(url + "update/", {"floor": "4", "contact_phone": "ring me"})
+    assert bad.status_code == 422
+    assert "A phone number has digits" in bad.content.decode()
+
+
+def test_an_officer_must_say_how_consent_was_given(client: Client, trio: Trio) -> None:
+    sign_in(client, trio.own_officer)
+    url = f"/ru/emergency/person/{trio.person.iin}/consent/"
+    refused = client.post(url, {"answer": "give", "reason": ""})
+    assert refused.status_code == 422
+    assert "Укажите, как человек дал или отозвал согласие" in refused.content.decode()
+    assert Residence.objects.get(person=trio.person).consent_given_at is None
+
+
+def test_the_lookup_screen(client: Client, trio: Trio, dispatcher: User) -> None:
+    sign_in(client, dispatcher)
+    assert client.get("/en/emergency/lookup/").status_code == 200
+    response = client.post(
+        "/en/emergency/lookup/",
+        {"incident": "AST-1", "latitude": "51.12845", "longitude": "71.43", "radius_m": "100"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Incident AST-1" in html and "Astana, Abai avenue 12" in html
+    assert "cannot leave without help" in html
+    assert trio.person.full_name not in html  # rescuers need the home, not the name
+    assert Lookup.objects.get().found == 1
+
+
+def test_a_lookup_without_an_incident_is_refused_in_the_users_language(
+    client: Client, trio: Trio, dispatcher: User
+) -> None:
+    sign_in(client, dispatcher)
+    response = client.post("/kk/emergency/lookup/", {"incident": "", "address": "Abai"})
+    assert response.status_code == 422
+    assert "Оқиға нөмірін" in response.content.decode() or "міндетті" in response.content.decode()
+    response = client.post(
+        "/kk/emergency/lookup/",
+        {"incident": "A-1", "latitude": "48.85", "longitude": "2.35", "radius_m": "50"},
+    )
+    assert response.status_code == 422
+    assert "Бұл орын елден тыс" in response.content.decode()
+    assert not Lookup.objects.exists()
+
+
+def test_only_dispatchers_open_the_lookup(client: Client, trio: Trio) -> None:
+    for user in (trio.person.user, trio.own_officer):
+        sign_in(client, user)
+        assert client.get("/en/emergency/lookup/").status_code == 403
+        assert (
+            client.post("/en/emergency/lookup/", {"incident": "A-1", "address": "Abai"}).status_code
+            == 403
+        )
+    assert not Lookup.objects.exists()
