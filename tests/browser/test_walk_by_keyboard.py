@@ -62,11 +62,15 @@ class Walk:
         self.page, self.live_server, self.step = page, live_server, 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def seen(self, name: str) -> None:
+    def seen(self, name: str, *, loaded: bool = True) -> None:
         """The page as it is now: the right language, one h1, no axe violation; a
-        screenshot."""
+        screenshot. On a page just loaded, the first Tab stop is the skip link, shown."""
         page = self.page
         assert page.get_attribute("html", "lang") == "en"
+        if loaded:
+            page.keyboard.press("Tab")
+            assert has_focus(page, "a.usa-skipnav[href='#main-content']"), page.url
+            focus_is_shown(page)
         assert page.locator("main h1").count() == 1, page.url
         assert_accessible(page)
         self.step += 1
@@ -261,7 +265,7 @@ def test_from_a_referral_to_the_payment_file_by_keyboard(
     assert AuditEvent.objects.filter(action="payment_file_produce").count() == 1
     focus_is_shown(page)  # the page stays, with the focus on its button
     assert has_focus(page, f"form[action$='/payroll/{payroll.pk}/payment-file/'] button")
-    walk.seen("payment-file-downloaded")
+    walk.seen("payment-file-downloaded", loaded=False)
     assert re.search(r"<MsgId>", content)
 
 
