@@ -247,6 +247,7 @@ def test_from_a_referral_to_the_payment_file_by_keyboard(
     # ... and officer B approves it (four eyes).
     walk.sign_in(checker, second_factor=True)
     follow(page, "main a[href$='/benefits/payroll/']")
+    walk.seen("payroll-to-approve")
     follow(page, f"form[action$='/payroll/{payroll.pk}/approve/'] button")
     assert page.locator("main .usa-alert--success").is_visible()
     walk.seen("payroll-approved")
