@@ -24,6 +24,7 @@ from typing import Any
 
 from inclusio.core.audit import SYSTEM
 from tests.browser.conftest import submit
+from tests.browser.keyboard import follow, send
 
 ALL_LANGUAGES = ("kk", "ru", "en")
 
@@ -42,21 +43,17 @@ class PageToCheck:
 
 
 def send_the_login_form_half_filled(page: Any) -> None:
-    page.fill("#id_username", "somebody")
-    submit(page)
+    send(page, {"#id_username": "somebody"})
     assert page.locator(".inclusio-error-summary").is_visible()
 
 
 def send_a_wrong_password(page: Any) -> None:
-    page.fill("#id_username", "somebody")
-    page.fill("#id_password", "not the password")
-    submit(page)
+    send(page, {"#id_username": "somebody", "#id_password": "not the password"})
     assert page.locator(".inclusio-error-summary").is_visible()
 
 
 def send_a_wrong_code(page: Any) -> None:
-    page.fill("#id_code", "12")
-    submit(page)
+    send(page, {"#id_code": "12"})
     assert page.locator(".inclusio-error-summary").is_visible()
 
 
@@ -549,38 +546,34 @@ def _a_payroll(viewer: Any) -> dict[str, Any]:
 
 
 def give_a_wrong_iban(page: Any) -> None:
-    page.fill("#id_iban", "KZ12 3456")
-    submit(page, "#consent-form button")
+    send(page, {"#id_iban": "KZ12 3456"}, "#consent-form button")
     assert page.locator(".inclusio-error-summary").is_visible()
     assert page.get_attribute("#id_iban", "aria-invalid") == "true"
 
 
 def agree_with_an_iban(page: Any) -> None:
-    page.fill("#id_iban", "KZ18 722S 0000 1234 5678")
-    submit(page, "#consent-form button")
+    send(page, {"#id_iban": "KZ18 722S 0000 1234 5678"}, "#consent-form button")
     assert "/decisions/" in page.url
     assert page.locator(".usa-alert--success").is_visible()
 
 
 def refuse(page: Any) -> None:
     """'I refuse', then the confirmation: the refusal's decision, with the way back."""
-    with page.expect_navigation():
-        page.locator("#refusal-link").click()
+    follow(page, "#refusal-link")
     assert "/refuse/" in page.url
-    submit(page)
+    follow(page, "main form button[type=submit]")
     assert "/decisions/" in page.url
     assert page.locator("form[action$='/withdraw/'] button").is_visible()
 
 
 def refuse_then_withdraw(page: Any) -> None:
     refuse(page)
-    submit(page, "form[action$='/withdraw/'] button")
+    follow(page, "form[action$='/withdraw/'] button")
     assert "/offers/" in page.url and page.locator("#consent-form").is_visible()
 
 
 def ask_for_a_bad_month(page: Any) -> None:
-    page.fill("#id_month", "February")
-    submit(page)
+    send(page, {"#id_month": "February"})
     assert page.locator(".inclusio-error-summary").is_visible()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import url_of
+from tests.browser.keyboard import follow, send
 from tests.web.accounts import make_person_account
 
 pytestmark = pytest.mark.browser
@@ -16,31 +17,12 @@ pytestmark = pytest.mark.browser
 NEW = "a new and longer passphrase"
 
 
-def _tab_to(page: Any, selector: str, limit: int = 40) -> None:
-    """Press Tab until the element ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"document.activeElement.matches({selector!r})"):
-            return
-    pytest.fail(f"Tab never reached {selector}")
-
-
-def _type_and_send(page: Any, values: dict[str, str]) -> None:
-    for selector, value in values.items():
-        _tab_to(page, selector)
-        page.keyboard.type(value)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
 def test_a_person_resets_their_password_by_keyboard(page: Any, live_server: Any) -> None:
     account = make_person_account("amina")
     iin = account.person.iin
     page.goto(url_of(live_server, "web:login", "en"))
-    _tab_to(page, "a[href$='/password-reset/']")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    _type_and_send(page, {"#id_identifier": iin})
+    follow(page, "a[href$='/password-reset/']")
+    send(page, {"#id_identifier": iin})
     assert page.url.endswith("/en/password-reset/code/")
 
     outbox = page.context.new_page()
@@ -49,11 +31,9 @@ def test_a_person_resets_their_password_by_keyboard(page: Any, live_server: Any)
     assert code is not None
     outbox.close()
 
-    _type_and_send(
-        page, {"#id_code": code.group(1), "#id_new_password": NEW, "#id_new_password_again": NEW}
-    )
+    send(page, {"#id_code": code.group(1), "#id_new_password": NEW, "#id_new_password_again": NEW})
     assert page.url.endswith("/en/login/")
     assert page.locator(".usa-alert--success").is_visible()
-    _type_and_send(page, {"#id_username": account.get_username(), "#id_password": NEW})
+    send(page, {"#id_username": account.get_username(), "#id_password": NEW})
     assert page.url.endswith("/en/")
     assert page.locator("text=Change password").is_visible()

@@ -107,7 +107,11 @@ def worklist_referrals_due(*, actor: Actor, page: str | int | None = 1) -> Workl
     return Worklist(
         key="referrals_due",
         title=_("Referrals near their deadline"),
-        description=_("Waiting for a medical-social expertise decision, due within days."),
+        description=_(
+            "Waiting for a medical-social expertise decision, due within %(days)s days or "
+            "already overdue."
+        )
+        % {"days": settings.WORKLIST_DEADLINE_DAYS},
         template="assessment/worklist_referrals.html",
         page=found,
         rows=rows,

@@ -13,6 +13,19 @@ from inclusio.benefits.iban import parse_kz_iban
 from inclusio.benefits.services import parse_month
 from inclusio.core.errors import ValidationFailed
 
+ACCOUNT_REQUIRED = _("Enter the bank account (IBAN) the money should be paid into.")
+
+
+class AccountField(forms.CharField):
+    """The bank account of a consent: the form makes it required when no account is on file,
+    so that its label does not say "(optional)" for an account the consent cannot do without;
+    a missing one is refused with the consent's own code."""
+
+    def validate(self, value: Any) -> None:
+        if self.required and value in self.empty_values:
+            raise forms.ValidationError(ACCOUNT_REQUIRED, code=ErrorCode.PAYMENT_ACCOUNT_REQUIRED)
+        super().validate(value)
+
 
 class AnswerForm(forms.Form):
     """'I agree' (with the account to pay into, for a programme that pays) or 'I refuse'.
@@ -26,7 +39,7 @@ class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         choices=[(ACCEPT, _("I agree")), (REFUSE, _("I refuse"))], widget=forms.HiddenInput
     )
-    iban = forms.CharField(
+    iban = AccountField(
         label=_("Your bank account (IBAN)"),
         max_length=40,
         required=False,
@@ -49,6 +62,10 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         # An account given before is used again unless another is given now.
         self.account_required = pays_money and not has_account
+        # A refusal sent here (rather than from its confirmation page) needs no account.
+        self.fields["iban"].required = (
+            self.account_required and self.data.get("answer") != self.REFUSE
+        )
         if not pays_money:
             del self.fields["iban"]
         elif has_account:
@@ -61,8 +78,7 @@ class AnswerForm(forms.Form):
         if not raw.strip():
             if self.account_required:
                 raise forms.ValidationError(
-                    _("Enter the bank account (IBAN) the money should be paid into."),
-                    code=ErrorCode.PAYMENT_ACCOUNT_REQUIRED,
+                    ACCOUNT_REQUIRED, code=ErrorCode.PAYMENT_ACCOUNT_REQUIRED
                 )
             return ""
         try:

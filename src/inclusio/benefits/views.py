@@ -354,25 +354,36 @@ def payrolls(request: HttpRequest) -> HttpResponse:
     return _payrolls_page(request, form, status)
 
 
-def _payrolls_page(request: HttpRequest, form: PayrollForm, status: int = 200) -> HttpResponse:
+def _payrolls_page(
+    request: HttpRequest,
+    form: PayrollForm,
+    status: int = 200,
+    refusal: DomainError | None = None,
+) -> HttpResponse:
     return render(
         request,
         "benefits/payrolls.html",
-        {"form": form, "payrolls": page_data.payrolls_list(actor=request.user)},
+        {
+            "form": form,
+            "payrolls": page_data.payrolls_list(actor=request.user),
+            # A refused approval or download: its message and the code to quote, on the page.
+            "refusal": {"message": refusal.message, "code": refusal.code} if refusal else None,
+        },
         status=status,
     )
 
 
+# The approval and the download answer anyone without the national payroll permission with the
+# service's refusal (NOT_MINISTRY: its message and code) rather than a bare 403: an officer of a
+# region who tries learns why, in their language.
 @login_required
-@permission_required(PAYROLL_MANAGE, raise_exception=True)
 @require_POST
 def payroll_approve(request: HttpRequest, payroll_id: int) -> HttpResponse:
     """The second person's approval (four eyes), by a button on the payroll page."""
     try:
         payroll = services.payroll_approve(actor=request.user, payroll_id=payroll_id)
     except (ValidationFailed, Conflict) as exc:
-        messages.error(request, exc.message)
-        return _payrolls_page(request, PayrollForm(), exc.status)
+        return _payrolls_page(request, PayrollForm(), exc.status, refusal=exc)
     messages.success(
         request,
         _("The payroll for %(month)s is approved; its payment file can now be produced.")
@@ -382,7 +393,6 @@ def payroll_approve(request: HttpRequest, payroll_id: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(PAYROLL_MANAGE, raise_exception=True)
 @never_cache
 @require_POST
 def payment_file(request: HttpRequest, payroll_id: int) -> HttpResponse:
@@ -399,8 +409,7 @@ def payment_file(request: HttpRequest, payroll_id: int) -> HttpResponse:
     try:
         produced = services.payment_file_produce(actor=request.user, payroll_id=payroll_id)
     except (ValidationFailed, Conflict) as exc:
-        messages.error(request, exc.message)
-        return _payrolls_page(request, PayrollForm(), exc.status)
+        return _payrolls_page(request, PayrollForm(), exc.status, refusal=exc)
     response = HttpResponse(produced.content, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{produced.name}"'
     return response
