@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.iban import parse_kz_iban
 from inclusio.benefits.services import parse_month
 from inclusio.core.errors import ValidationFailed
+from inclusio.payments.iban import parse_kz_iban
 
 
 class AnswerForm(forms.Form):

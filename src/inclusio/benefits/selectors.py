@@ -445,10 +445,13 @@ def worklist_refusals(*, actor: Actor, page: str | int | None = 1) -> Worklist:
 
 def worklist_held_payments(*, actor: Actor, page: str | int | None = 1) -> Worklist:
     """For the district officer: benefits paid in money whose payments are held because the
-    person has given no bank account, the earliest award first."""
+    person has given no bank account, or the bank rejected the one given, the earliest award
+    first."""
     staff = require_permission(actor, SCREENING_VIEW)
     held = Award.objects.filter(ends__isnull=True, programme__cash=True, amount_kzt__gt=0).exclude(
-        Exists(PaymentAccount.objects.filter(person_id=OuterRef("person_id")))
+        Exists(
+            PaymentAccount.objects.filter(person_id=OuterRef("person_id"), rejected_at__isnull=True)
+        )
     )
     found = page_of(
         _in_region(staff, held).select_related("person", "programme").order_by("starts", "id"),
