@@ -71,6 +71,20 @@ class AnswerForm(forms.Form):
             raise forms.ValidationError(exc.message, code=exc.code) from None
 
 
+class CorrectedAccountForm(forms.Form):
+    """A new account after the bank returned a payment (the service checks the IBAN)."""
+
+    iban = forms.CharField(
+        label=_("A corrected bank account (IBAN)"),
+        max_length=40,
+        required=False,
+        help_text=_("20 characters: KZ, then 18 letters and digits, from your bank's app."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+
+
 class ReopenForm(forms.Form):
     """An officer's reason for reopening a refusal at the person's request."""
 

@@ -161,4 +161,4 @@ class Transfer(models.Model):
     @property
     def reason(self) -> str:
         """The rejection's reason in plain words, in the reader's language."""
-        return reason_text(self.reason_code) if self.reason_code else ""
+        return reason_text(self.reason_code) if self.state == self.State.REJECTED else ""

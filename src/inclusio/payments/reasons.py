@@ -27,8 +27,9 @@ REASONS: dict[str, Promise] = {
 
 
 def reason_text(code: str) -> str:
-    """The reason in the active language; an unlisted code named as the bank's code."""
-    known = REASONS.get(code)
+    """The reason in the active language; an unlisted code named as the bank's code, and none
+    given as MS03 (not specified)."""
+    known = REASONS.get(code or "MS03")
     if known is not None:
         return str(known)
     return gettext("the bank's reason code %(code)s") % {"code": code}
