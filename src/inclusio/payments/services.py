@@ -207,7 +207,7 @@ def status_report_import(*, actor: Actor, content: bytes) -> Imported:
     if len(content) > limit:
         raise ValidationFailed(
             ErrorCode.STATUS_REPORT_TOO_LARGE,
-            _("The status report is larger than %(limit)s MB, so it was not imported."),
+            _("The status report is larger than %(limit)s MB. Nothing was imported."),
             limit=f"{limit / 1_000_000:g}",
         )
     if not content.strip():

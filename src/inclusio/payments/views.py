@@ -68,14 +68,14 @@ def _read(upload: object) -> bytes:
     """The uploaded file's bytes; refused before reading when it is over the limit."""
     if upload is None:
         raise ValidationFailed(
-            ErrorCode.STATUS_REPORT_EMPTY, _("Choose the status report file to import.")
+            ErrorCode.STATUS_REPORT_EMPTY, _("No file was chosen. Nothing was imported.")
         )
     limit = settings.PAYMENTS_STATUS_REPORT_MAX_BYTES
     size = getattr(upload, "size", 0) or 0
     if size > limit:
         raise ValidationFailed(
             ErrorCode.STATUS_REPORT_TOO_LARGE,
-            _("The status report is larger than %(limit)s MB, so it was not imported."),
+            _("The status report is larger than %(limit)s MB. Nothing was imported."),
             limit=f"{limit / 1_000_000:g}",
         )
     content: bytes = upload.read()  # type: ignore[attr-defined]
