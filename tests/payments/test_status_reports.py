@@ -198,3 +198,18 @@ def test_the_command_imports_and_refuses_with_the_code(send: Send, tmp_path: Pat
     assert "STATUS_REPORT_DUPLICATE" in str(refused.value)
     with pytest.raises(CommandError):
         call_command("payments_status_import", str(tmp_path / "missing.xml"))
+
+
+def test_the_synthetic_bank_answers_a_file_and_the_loop_completes(
+    send: Send, tmp_path: Path
+) -> None:
+    _payment_file, content = send(*range(1, 41))
+    (tmp_path / "file.xml").write_bytes(content)
+    with translation.override("en"):
+        call_command(
+            "payments_bank_answer", str(tmp_path / "file.xml"), "--out", str(tmp_path / "r.xml")
+        )
+        call_command("payments_status_import", str(tmp_path / "r.xml"))
+    states = [state for _e2e, state, _code in _states()]
+    assert "sent" not in states and 0 < states.count("rejected") < states.count("paid")
+    assert {code for _e2e, state, code in _states() if state == "rejected"} <= set(REASONS)
