@@ -15,7 +15,7 @@ os.environ.setdefault("INCLUSIO_ACCOUNT_NOTICE_BACKEND", "inclusio.core.notices.
 
 from inclusio.settings import *  # noqa: F403
 
-# A treasury account for the tests: without one no payroll is made (benefits/treasury.py).
+# A treasury account for the tests: without one no payroll is made (payments/treasury.py).
 TREASURY_NAME = "Test treasury account"
 TREASURY_IBAN = "KZ510700000000000001"
 TREASURY_BIC = "KKMFKZ2A"

@@ -188,6 +188,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "inclusio.core",
     "inclusio.registry",
+    "inclusio.payments",
     "inclusio.assessment",
     "inclusio.benefits",
     "inclusio.emergency",
@@ -360,11 +361,15 @@ MESSAGING_BACKEND = os.environ.get(
     "INCLUSIO_MESSAGING_BACKEND", "inclusio.benefits.messaging.LocalBackend"
 )
 # The treasury account payments are made from (the debtor of the ISO 20022 payment file). No
-# default: until all four are set no payroll is made (benefits/treasury.py).
+# default: until all four are set no payroll is made (payments/treasury.py).
 TREASURY_NAME = os.environ.get("INCLUSIO_TREASURY_NAME", "")
 TREASURY_IBAN = os.environ.get("INCLUSIO_TREASURY_IBAN", "")
 TREASURY_BIC = os.environ.get("INCLUSIO_TREASURY_BIC", "")
 TREASURY_BIN = os.environ.get("INCLUSIO_TREASURY_BIN", "")
+# Payments: the largest bank status report (pain.002) imported, in bytes (a national payroll's
+# report is some 300 bytes a payment), and the bank the demo sends its files to (payments/bank.py).
+PAYMENTS_STATUS_REPORT_MAX_BYTES = env_int("INCLUSIO_PAYMENTS_STATUS_REPORT_MAX_BYTES", 300_000_000)
+PAYMENTS_BANK = os.environ.get("INCLUSIO_PAYMENTS_BANK", "inclusio.payments.bank.SyntheticBank")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("assessment/", include("inclusio.assessment.urls")),
     path("benefits/", include("inclusio.benefits.urls")),
     path("emergency/", include("inclusio.emergency.urls")),
+    path("payments/", include("inclusio.payments.urls")),
     prefix_default_language=True,
 )

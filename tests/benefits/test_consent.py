@@ -9,8 +9,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
-from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.iban import bank_bic, parse_kz_iban
 from inclusio.benefits.models import (
     Award,
     Decision,
@@ -24,6 +22,8 @@ from inclusio.benefits.services import screening_run as run_screening
 from inclusio.core.audit import SYSTEM, personal_digest
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from inclusio.core.models import AccessEvent, AuditEvent
+from inclusio.payments.errors import ErrorCode
+from inclusio.payments.iban import bank_bic, parse_kz_iban
 from inclusio.registry.models import Person
 from inclusio.registry.services import care_link_create
 from tests.benefits.builders import IBAN, ON, Snapshot, person_with_account

@@ -15,7 +15,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone, translation
 
 from inclusio.benefits.models import Award, Payment, Payroll, Programme, Proposal
-from inclusio.benefits.pain001 import NAMESPACE
 from inclusio.benefits.services import (
     parse_month,
     payment_file_produce,
@@ -27,6 +26,7 @@ from inclusio.benefits.services import (
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from inclusio.core.models import AccessEvent, AuditEvent
+from inclusio.payments.pain001 import NAMESPACE
 from inclusio.registry.models import Person
 from tests.benefits.builders import IBAN, ON, Snapshot, person_with_account
 from tests.factories import make_user

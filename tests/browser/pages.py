@@ -1480,3 +1480,87 @@ PAGES += [
         interact=look_up_without_an_incident,
     ),
 ]
+
+
+# --- payments: the bank's status reports and a payment the bank returned ----------------------
+
+
+def _a_returned_payment(person: Any) -> str:
+    """``person``'s benefit paid in an approved payroll's file, then rejected by the bank
+    (AC04, the account is closed); the payment file's message id."""
+    from django.utils import timezone
+
+    from inclusio.benefits.services import (
+        payment_file_produce,
+        payroll_approve,
+        payroll_create,
+        proposal_accept,
+    )
+    from inclusio.payments.bank import SyntheticBank
+    from inclusio.payments.services import status_report_import
+    from tests.browser.benefits_data import IBAN, make_offer
+    from tests.factories import make_user
+
+    proposal_accept(actor=person.user, proposal_id=make_offer(person).pk, payment_account=IBAN)
+    payroll = payroll_create(actor=SYSTEM, month=timezone.localdate())
+    payroll_approve(actor=make_user("approver", "ministry_admin", None), payroll_id=payroll.pk)
+    content = payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk).content
+    status_report_import(actor=SYSTEM, content=SyntheticBank(reject_one_in=1).answer(content))
+    return payroll.message_id
+
+
+def _a_status_report(viewer: Any) -> dict[str, Any]:
+    from tests.factories import make_person, make_user
+
+    _a_returned_payment(
+        make_person(surname="Ким", given_name="Виктория", user=make_user("kim", "person"))
+    )
+    return {}
+
+
+def _a_returned_payment_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    _a_returned_payment(viewer.person)
+    return {}
+
+
+def import_no_file(page: Any) -> None:
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def give_a_wrong_corrected_iban(page: Any) -> None:
+    page.fill("#id_iban", "KZ12 3456")
+    submit(page, "form[action$='/payment-account/'] button")
+    assert page.locator(".inclusio-error-summary").is_visible()
+    assert page.get_attribute("#id_iban", "aria-invalid") == "true"
+
+
+PAGES += [
+    PageToCheck(
+        "payments: status reports",
+        url_name="payments:status_reports",
+        user="admin_user",
+        kwargs=_a_status_report,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "payments: status report, no file chosen",
+        url_name="payments:status_reports",
+        user="admin_user",
+        interact=import_no_file,
+    ),
+    PageToCheck(
+        "benefits: a payment the bank returned",
+        url_name="benefits:mine",
+        user="person_user",
+        kwargs=_a_returned_payment_of_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: a wrong corrected account",
+        url_name="benefits:mine",
+        user="person_user",
+        kwargs=_a_returned_payment_of_the_viewer,
+        interact=give_a_wrong_corrected_iban,
+    ),
+]

@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 POST_ONLY = {
     "web:logout",
     "benefits:messages_read",
+    "benefits:payment_account",
     "benefits:payment_file",
     "benefits:payroll_approve",
     "registry:life_event_record",

@@ -242,6 +242,7 @@ FORM_FIELDS = (
     "rationale",
     "answer",
     "iban",
+    "report",
     "month",
     "programme",
     "date",

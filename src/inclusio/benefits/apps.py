@@ -9,6 +9,9 @@ class BenefitsConfig(AppConfig):
 
     def ready(self) -> None:
         from inclusio.benefits.life import awards_end_on_life_event
+        from inclusio.benefits.returned import payments_settled
+        from inclusio.payments.events import transfers_settled
         from inclusio.registry.events import life_event_recorded
 
         life_event_recorded.connect(awards_end_on_life_event, dispatch_uid="benefits.life_event")
+        transfers_settled.connect(payments_settled, dispatch_uid="benefits.payments_settled")

@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.iban import parse_kz_iban
 from inclusio.benefits.services import parse_month
 from inclusio.core.errors import ValidationFailed
+from inclusio.payments.iban import parse_kz_iban
 
 ACCOUNT_REQUIRED = _("Enter the bank account (IBAN) the money should be paid into.")
 
@@ -85,6 +85,20 @@ class AnswerForm(forms.Form):
             return parse_kz_iban(raw)
         except ValidationFailed as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
+class CorrectedAccountForm(forms.Form):
+    """A new account after the bank returned a payment (the service checks the IBAN)."""
+
+    iban = forms.CharField(
+        label=_("A corrected bank account (IBAN)"),
+        max_length=40,
+        required=False,
+        help_text=_("20 characters: KZ, then 18 letters and digits, from your bank's app."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
 
 
 class ReopenForm(forms.Form):

@@ -420,7 +420,8 @@ class Decision(models.Model):
 
 
 class PaymentAccount(models.Model):
-    """A bank account a person gave for their payments; the latest one given is used."""
+    """A bank account a person gave for their payments; the latest one given that the bank has
+    not rejected is used."""
 
     person = models.ForeignKey(
         Person,
@@ -437,6 +438,12 @@ class PaymentAccount(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # The bank rejected a payment to this account (its status report, ``payments``): it is no
+    # longer paid to, and the person's payments wait for a corrected account.
+    rejected_at = models.DateTimeField(_("rejected by the bank"), null=True, blank=True)
+    rejection_code = models.CharField(
+        _("bank's reason code"), max_length=4, blank=True, db_default=""
     )
 
     class Meta:

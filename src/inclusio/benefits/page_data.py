@@ -28,6 +28,7 @@ from inclusio.benefits.models import (
 from inclusio.core import access
 from inclusio.core.audit import Actor
 from inclusio.core.models import Region
+from inclusio.payments.reasons import reason_text
 from inclusio.registry.models import Person
 from inclusio.rules.explanation import Computed, computation
 
@@ -181,6 +182,16 @@ class PastDecision:
 
 
 @dataclass(frozen=True)
+class ReturnedPayment:
+    """A payment the bank returned: it waits for a corrected account."""
+
+    title: str
+    month: str
+    amount: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class BenefitsPage:
     person: Person
     own: bool
@@ -189,6 +200,7 @@ class BenefitsPage:
     offers: list[Offer]
     awards: list[CurrentAward]
     decisions: list[PastDecision]
+    returned: list[ReturnedPayment] = field(default_factory=list)
 
 
 def _offer_what(proposal: Proposal) -> str:
@@ -269,6 +281,15 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
                 link=link,
             )
         )
+    returned = [
+        ReturnedPayment(
+            title=p.award.programme.title_in(language),
+            month=month_text(p.month),
+            amount=tenge_text(p.amount_kzt),
+            reason=reason_text(p.returned_code),  # type: ignore[attr-defined]
+        )
+        for p in selectors.returned_payments_for(actor=actor, person=person)
+    ]
     return BenefitsPage(
         person=person,
         own=person.user_id == getattr(actor, "pk", None),
@@ -277,6 +298,7 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
         offers=offers,
         awards=awards,
         decisions=decisions,
+        returned=returned,
     )
 
 

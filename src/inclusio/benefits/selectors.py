@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from inclusio.benefits.models import (
     Award,
     Decision,
     Message,
+    Payment,
     PaymentAccount,
     ProgrammeVersion,
     Proposal,
@@ -37,6 +38,8 @@ from inclusio.core.models import Purpose, Seen, User
 from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import SCREENING_RUN, SCREENING_VIEW
 from inclusio.core.worklists import Worklist, page_of, require_permission
+from inclusio.payments.models import Transfer
+from inclusio.payments.reasons import reason_text
 from inclusio.registry.models import Person
 from inclusio.registry.selectors import own_person, represented_persons
 from inclusio.rules.errors import RuleError
@@ -132,6 +135,24 @@ def awards_for(*, actor: Actor, person: Person, current_only: bool = False) -> l
     if current_only:
         awards = awards.filter(ends__isnull=True)
     return sorted(awards, key=lambda a: (a.ends is not None, -a.starts.toordinal(), -a.pk))
+
+
+def returned_payments_for(*, actor: Actor, person: Person) -> list[Payment]:
+    """The person's payments the bank returned, held until they give a corrected account,
+    oldest month first; each with ``returned_code``, the bank's reason code."""
+    _authorise_read(actor, person, what=Seen.BENEFITS)
+    rejected = Transfer.objects.filter(
+        purpose_kind=Transfer.Purpose.BENEFIT,
+        purpose_id=OuterRef("pk"),
+        state=Transfer.State.REJECTED,
+    ).order_by("-settled_at", "-id")
+    return list(
+        Payment.objects.filter(award__person=person, status=Payment.Status.HELD)
+        .annotate(returned_code=Subquery(rejected.values("reason_code")[:1]))
+        .filter(Exists(rejected))
+        .select_related("award__programme")
+        .order_by("month", "id")
+    )
 
 
 def decisions_for(*, actor: Actor, person: Person) -> list[Decision]:
@@ -445,16 +466,27 @@ def worklist_refusals(*, actor: Actor, page: str | int | None = 1) -> Worklist:
 
 def worklist_held_payments(*, actor: Actor, page: str | int | None = 1) -> Worklist:
     """For the district officer: benefits paid in money whose payments are held because the
-    person has given no bank account, the earliest award first."""
+    person has given no bank account, or the bank rejected the one given, the earliest award
+    first."""
     staff = require_permission(actor, SCREENING_VIEW)
     held = Award.objects.filter(ends__isnull=True, programme__cash=True, amount_kzt__gt=0).exclude(
-        Exists(PaymentAccount.objects.filter(person_id=OuterRef("person_id")))
+        Exists(
+            PaymentAccount.objects.filter(person_id=OuterRef("person_id"), rejected_at__isnull=True)
+        )
     )
+    returned = PaymentAccount.objects.filter(
+        person_id=OuterRef("person_id"), rejected_at__isnull=False
+    ).order_by("-rejected_at", "-id")
+    held = held.annotate(returned_code=Subquery(returned.values("rejection_code")[:1]))
     found = page_of(
         _in_region(staff, held).select_related("person", "programme").order_by("starts", "id"),
         page,
     )
     rows = list(found.object_list)
+    for award in rows:
+        award.returned_reason = (
+            reason_text(award.returned_code) if award.returned_code is not None else ""
+        )
     _log_read(staff, [award.person for award in rows], Seen.PAYMENT_ACCOUNT)
     return Worklist(
         key="held_payments",

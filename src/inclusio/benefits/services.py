@@ -22,9 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
-from inclusio.benefits import pain001, screening
+from inclusio.benefits import screening
 from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.iban import parse_kz_iban
 from inclusio.benefits.models import (
     Award,
     Decision,
@@ -39,7 +38,6 @@ from inclusio.benefits.models import (
     WhatIfRequest,
 )
 from inclusio.benefits.selectors import explanation_data
-from inclusio.benefits.treasury import treasury_account
 from inclusio.core import access
 from inclusio.core.audit import (
     SYSTEM,
@@ -53,6 +51,12 @@ from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFai
 from inclusio.core.models import Purpose, Seen
 from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, REFUSAL_REOPEN, SCREENING_RUN
+from inclusio.payments import pain001
+from inclusio.payments import services as payments_services
+from inclusio.payments.iban import parse_kz_iban
+from inclusio.payments.models import PaymentFile as SentFile
+from inclusio.payments.models import Transfer
+from inclusio.payments.treasury import treasury_account
 from inclusio.registry.models import Person
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
@@ -394,7 +398,12 @@ def proposal_accept(
                         **changes({}, {"iban": iban}, personal={"iban"}),
                     },
                 )
-            elif pays and not PaymentAccount.objects.filter(person=proposal.person).exists():
+            elif (
+                pays
+                and not PaymentAccount.objects.filter(
+                    person=proposal.person, rejected_at__isnull=True
+                ).exists()
+            ):
                 raise ValidationFailed(
                     ErrorCode.PAYMENT_ACCOUNT_REQUIRED,
                     _("Give the IBAN of the bank account the benefit should be paid to."),
@@ -406,6 +415,42 @@ def proposal_accept(
             raise
         return existing
     return decision
+
+
+def payment_account_give(*, actor: Actor, person_id: int, iban: str) -> PaymentAccount:
+    """The person (or their representative) gives the account their benefits are paid to from
+    now on: after the bank rejected the last one, or to change it. The person's held payments
+    (no account, or returned by the bank) are scheduled again to it and go in their payroll's
+    next payment file."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise access.not_yours()
+    if not access.may_act_for(actor, person):
+        if actor.is_authenticated:
+            access.log_refusal(
+                actor, person.iin, what=Seen.PAYMENT_ACCOUNT, purpose=Purpose.BENEFITS
+            )
+        raise access.not_yours()
+    parsed = parse_kz_iban(iban)
+    with transaction.atomic():
+        account = PaymentAccount.objects.create(
+            person=person, iban=parsed, given_by=account_of(actor)
+        )
+        released = Payment.objects.filter(
+            award__person=person, status=Payment.Status.HELD, award__ends__isnull=True
+        ).update(status=Payment.Status.SCHEDULED, iban=parsed)
+        record_write(
+            actor=actor,
+            action="payment_account_give",
+            entity="person",
+            entity_id=person.iin,
+            data={
+                "account": account.pk,
+                "payments_released": released,
+                **changes({}, {"iban": parsed}, personal={"iban"}),
+            },
+        )
+    return account
 
 
 def proposal_refuse(*, actor: Actor, proposal_id: int) -> Decision:
@@ -804,7 +849,9 @@ def _latest_accounts(person_ids: set[int]) -> dict[int, str]:
     ids = sorted(person_ids)
     for start in range(0, len(ids), 5000):
         rows = (
-            PaymentAccount.objects.filter(person_id__in=ids[start : start + 5000])
+            PaymentAccount.objects.filter(
+                person_id__in=ids[start : start + 5000], rejected_at__isnull=True
+            )
             .order_by("person_id", "given_at", "id")
             .values_list("person_id", "iban")
         )
@@ -820,6 +867,12 @@ class PaymentFile:
 
 def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
     """The payroll's scheduled payments as an ISO 20022 pain.001.001.09 credit transfer file.
+
+    The first production queues one payment record per scheduled payment (``payments``; the
+    database pays each once) and sends them in the payroll's file. Producing it again downloads
+    that file again, unless payments were scheduled since (a corrected account after the bank
+    rejected one): those go in a new file of their own. The payroll row is locked meanwhile, so
+    two productions at once make one file.
 
     It holds the name, IIN and IBAN of everyone paid, so only a national account with the
     payroll permission (or the platform's monthly job) produces it, and every production is
@@ -839,20 +892,50 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
             ),
             month=f"{payroll.month:%Y-%m}",
         )
-    treasury = treasury_account()
+    treasury_account()
     with transaction.atomic():
-        payments = list(
+        Payroll.objects.select_for_update().filter(pk=payroll.pk).first()
+        files = SentFile.objects.filter(batch_kind=PAYROLL_BATCH, batch_id=payroll.pk)
+        scheduled = list(
             payroll.payments.filter(status=Payment.Status.SCHEDULED)
             .select_related("award__person", "award__programme")
             .order_by("id")
         )
-        if not payments:
-            raise Conflict(
-                ErrorCode.PAYROLL_EMPTY,
-                _("The payroll of %(month)s has no payment to make, so there is no payment file."),
-                month=f"{payroll.month:%Y-%m}",
+        sending, tries = _without_live_transfer(scheduled)
+        if sending:
+            number = files.count() + 1
+            transfers = payments_services.transfers_queue(
+                actor=actor, payments=[_queued(p, tries.get(p.pk, 0)) for p in sending]
             )
-        content = pain001.credit_transfer(payroll, payments, treasury)
+            by_id = {p.pk: p for p in sending}
+            sent, content = payments_services.file_send(
+                actor=actor,
+                transfers=transfers,
+                message_id=payroll.message_id + (f"-{number}" if number > 1 else ""),
+                batch_kind=PAYROLL_BATCH,
+                batch_id=payroll.pk,
+                execution=payroll.month,
+                line_of=lambda t: _line(t, by_id[t.purpose_id]),
+            )
+            in_file = sending
+        else:
+            latest = files.order_by("-created_at", "-id").first()
+            if latest is None:
+                raise Conflict(
+                    ErrorCode.PAYROLL_EMPTY,
+                    _(
+                        "The payroll of %(month)s has no payment to make, so there is no "
+                        "payment file."
+                    ),
+                    month=f"{payroll.month:%Y-%m}",
+                )
+            sent = latest
+            ids = list(latest.transfers.values_list("purpose_id", flat=True))
+            by_id = Payment.objects.select_related("award__person", "award__programme").in_bulk(ids)
+            content = payments_services.file_content(
+                payment_file=latest, line_of=lambda t: _line(t, by_id[t.purpose_id])
+            )
+            in_file = list(by_id.values())
         # One lock of each chain for the whole file, not one per person paid.
         with batched():
             record_write(
@@ -862,15 +945,64 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
                 entity_id=payroll.pk,
                 data={
                     "month": payroll.month.isoformat(),
-                    "payments": len(payments),
-                    "amount_kzt": sum(p.amount_kzt for p in payments),
+                    "message_id": sent.message_id,
+                    "payments": len(in_file),
+                    "amount_kzt": sum(p.amount_kzt for p in in_file),
                     "sha256": hashlib.sha256(content).hexdigest(),
                 },
             )
             access.log_bulk_read(
                 actor,
-                sorted({p.award.person.iin for p in payments}),
+                sorted({p.award.person.iin for p in in_file}),
                 what=Seen.PAYMENT_FILE,
                 purpose=Purpose.BENEFITS,
             )
-    return PaymentFile(name=f"inclusio-payroll-{payroll.month:%Y-%m}.xml", content=content)
+    suffix = sent.message_id.removeprefix(payroll.message_id)
+    return PaymentFile(name=f"inclusio-payroll-{payroll.month:%Y-%m}{suffix}.xml", content=content)
+
+
+PAYROLL_BATCH = "payroll"
+
+
+def _without_live_transfer(scheduled: list[Payment]) -> tuple[list[Payment], dict[int, int]]:
+    """The payments of ``scheduled`` not yet sent, or sent and rejected by the bank; and how
+    many times each of those was sent before."""
+    live: set[int] = set()
+    tries: dict[int, int] = {}
+    ids = [p.pk for p in scheduled]
+    for start in range(0, len(ids), 5000):
+        rows = Transfer.objects.filter(
+            purpose_kind=Transfer.Purpose.BENEFIT, purpose_id__in=ids[start : start + 5000]
+        ).values_list("purpose_id", "state")
+        for purpose_id, state in rows:
+            tries[purpose_id] = tries.get(purpose_id, 0) + 1
+            if state != Transfer.State.REJECTED:
+                live.add(purpose_id)
+    return [p for p in scheduled if p.pk not in live], tries
+
+
+def _queued(payment: Payment, tries: int) -> payments_services.Queued:
+    # A payment sent again after a rejection gets a new end-to-end id: the bank's report on
+    # the first one must never be read as about the second.
+    return payments_services.Queued(
+        purpose_kind=Transfer.Purpose.BENEFIT,
+        purpose_id=payment.pk,
+        payer=payment.award.programme.code,
+        payee_reference=payment.award.person.iin,
+        amount_kzt=payment.amount_kzt,
+        iban=payment.iban,
+        end_to_end_id=f"INC-{payment.pk}-{payment.month:%Y%m}" + (f"-{tries + 1}" if tries else ""),
+    )
+
+
+def _line(transfer: Transfer, payment: Payment) -> pain001.Line:
+    person, programme = payment.award.person, payment.award.programme
+    return pain001.Line(
+        end_to_end_id=transfer.end_to_end_id,
+        amount_kzt=transfer.amount_kzt,
+        payee_name=person.full_name,
+        payee_id=person.iin,
+        payee_scheme="IIN",
+        iban=transfer.iban,
+        remittance=f"{programme.code} {payment.month:%Y-%m} {programme.title_ru}",
+    )

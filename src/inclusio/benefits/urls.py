@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("persons/<str:iin>/", views.for_person, name="for_person"),
     path("persons/<str:iin>/messages-read/", views.messages_read, name="messages_read"),
+    path("persons/<str:iin>/payment-account/", views.payment_account, name="payment_account"),
     path("offers/<int:proposal_id>/", views.offer, name="offer"),
     path("offers/<int:proposal_id>/refuse/", views.offer_refuse, name="offer_refuse"),
     path("offers/<int:proposal_id>/why/", views.offer_why, name="offer_why"),

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inclusio.benefits import page_data, selectors, services
-from inclusio.benefits.forms import AnswerForm, PayrollForm, ReopenForm
+from inclusio.benefits.forms import AnswerForm, CorrectedAccountForm, PayrollForm, ReopenForm
 from inclusio.benefits.models import Decision, Proposal
 from inclusio.core import access
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
@@ -54,14 +54,54 @@ def for_person(request: HttpRequest, iin: str) -> HttpResponse:
 
 
 def _benefits_page(
-    request: HttpRequest, page: page_data.BenefitsPage | None, represented: list[Person]
+    request: HttpRequest,
+    page: page_data.BenefitsPage | None,
+    represented: list[Person],
+    account_form: CorrectedAccountForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     unread = page is not None and page.answers and any(notice.new for notice in page.notices)
     return render(
         request,
         "benefits/mine.html",
-        {"page": page, "represented": represented, "unread": unread},
+        {
+            "page": page,
+            "represented": represented,
+            "unread": unread,
+            "account_form": account_form or CorrectedAccountForm(),
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def payment_account(request: HttpRequest, iin: str) -> HttpResponse:
+    """A corrected bank account, given by the person or their representative on the benefits
+    page after the bank returned a payment; the held payments go in the next payment file."""
+    person = registry_selectors.person_get(
+        actor=request.user, iin=iin, purpose=Purpose.BENEFITS, what=Seen.BENEFITS
+    )
+    form = CorrectedAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_account_give(
+                actor=request.user, person_id=person.pk, iban=form.cleaned_data["iban"]
+            )
+        except ValidationFailed as exc:
+            add_domain_error(form, exc, "iban")
+        else:
+            messages.success(
+                request,
+                _("The account is saved: the returned payments will be paid to it."),
+            )
+            if person.user_id == request.user.pk:
+                return redirect("benefits:mine")
+            return redirect("benefits:for_person", iin)
+    page = page_data.benefits_page(actor=request.user, person=person)
+    own = person.user_id == request.user.pk
+    represented = registry_selectors.represented_persons(request.user) if own else []
+    return _benefits_page(request, page, represented, form, 422)
 
 
 @login_required

@@ -14,8 +14,8 @@ from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.benefits.errors import ErrorCode
 from inclusio.core.errors import ValidationFailed
+from inclusio.payments.errors import ErrorCode
 
 _SHAPE = re.compile(r"KZ[0-9]{2}[0-9A-Z]{16}")
 # The example the form's help shows: a valid IBAN, so one copied into the field would pass every

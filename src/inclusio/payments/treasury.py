@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.iban import bank_bic, parse_kz_iban
 from inclusio.core.errors import Conflict, DomainError
 from inclusio.core.identifiers import validate_bin
+from inclusio.payments.errors import ErrorCode
+from inclusio.payments.iban import bank_bic, parse_kz_iban
 
 _BIC = re.compile(r"[A-Z]{4}KZ[A-Z0-9]{2}([A-Z0-9]{3})?")  # ISO 9362, in Kazakhstan
 
