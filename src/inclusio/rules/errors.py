@@ -42,6 +42,19 @@ def language_code(language: str | None) -> str:
     return language.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
 
 
+class Count(int):
+    """A number a message shows grouped by thousands, as its language writes them: 20,000 in
+    English, 20 000 in Kazakh and Russian (line numbers and years stay plain ints)."""
+
+    def shown(self, language: str) -> str:
+        grouped = f"{int(self):,}"
+        return grouped if language == ENGLISH else grouped.replace(",", "\N{NO-BREAK SPACE}")
+
+
+def _shown(value: object, language: str) -> object:
+    return value.shown(language) if isinstance(value, Count) else value
+
+
 def translate(
     message: str, language: str | None, params: Mapping[str, object] | None = None
 ) -> str:
@@ -51,10 +64,11 @@ def translate(
     text = message if code == ENGLISH else _catalogue(code).gettext(message)
     if not params:
         return text
+    values = {name: _shown(value, code) for name, value in params.items()}
     try:
-        return text % dict(params)
+        return text % values
     except (KeyError, ValueError, TypeError):  # a translation whose placeholders went wrong
-        return message % dict(params)
+        return message % {name: _shown(value, ENGLISH) for name, value in params.items()}
 
 
 class RuleError(Exception):

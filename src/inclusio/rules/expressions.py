@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import Any
 
 from inclusio.rules import exact
-from inclusio.rules.errors import RuleError, _
+from inclusio.rules.errors import Count, RuleError, _
 from inclusio.rules.exact import Fact, Num, TooLarge
 from inclusio.rules.reading import number_bounds
 
@@ -175,8 +175,8 @@ def _measure(text: str, file: str, line: int) -> None:
             ),
             file=file,
             line=line,
-            length=len(text),
-            most=MAX_EXPRESSION_LENGTH,
+            length=Count(len(text)),
+            most=Count(MAX_EXPRESSION_LENGTH),
         )
     depth = 0
     for index, character in _code(text):
@@ -219,7 +219,7 @@ def _measure_tree(tree: ast.expr, text: str, file: str, line: int) -> None:
                 ),
                 file=file,
                 line=line,
-                most=MAX_EXPRESSION_NODES,
+                most=Count(MAX_EXPRESSION_NODES),
             )
         if isinstance(node, ast.Constant) and not isinstance(node.value, bool | str):
             if isinstance(node.value, int):
@@ -289,7 +289,7 @@ def check_amount(expression: Expression) -> None:
                 "the amount can exceed %(limit)s tenge (or has no upper bound): "
                 "bound it with min(..., a limit)"
             ),
-            limit=exact.MONEY_LIMIT,
+            limit=Count(exact.MONEY_LIMIT),
         )
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
-from inclusio.rules.errors import RuleError, _
+from inclusio.rules.errors import Count, RuleError, _
 from inclusio.rules.exact import Fact, parameter_facts
 from inclusio.rules.exclusive import Exclusive, read_exclusive
 from inclusio.rules.expressions import (
@@ -129,8 +129,8 @@ def at_most(count: int, limit: int, what: str, node: Node, file: str) -> None:
             file=file,
             line=line_of(node),
             what=what,
-            count=count,
-            most=limit,
+            count=Count(count),
+            most=Count(limit),
         )
 
 
@@ -798,7 +798,14 @@ class _Reader:
                 )
             where = f"parameters.{name}"
             count = len(value_node.value)
-            at_most(count, MAX_PARAMETER_VALUES, where, value_node, self.file)
+            if count > MAX_PARAMETER_VALUES:
+                raise self.fail(
+                    value_node,
+                    _("too many values of %(name)r: %(count)s (at most %(most)s)"),
+                    name=name,
+                    count=Count(count),
+                    most=Count(MAX_PARAMETER_VALUES),
+                )
             values: list[ParameterValue] = []
             kinds: set[Type] = set()
             for item in value_node.value:

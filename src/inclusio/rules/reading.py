@@ -29,7 +29,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from inclusio.rules.errors import RuleError, _
+from inclusio.rules.errors import Count, RuleError, _
 
 MAX_FILE_BYTES = 256 * 1024  # the largest country file is 7 KB; a what-if draft ≤ 100,000 chars
 MAX_YAML_DEPTH = 12  # nested mappings and lists; the country's files nest 6 deep at most
@@ -120,7 +120,7 @@ class _Composer(Reader, Scanner, Parser, Composer, _Core12Resolver):
                 _("too many values: a rule file holds at most %(most)s"),
                 self.file,
                 event.start_mark,
-                most=MAX_YAML_NODES,
+                most=Count(MAX_YAML_NODES),
             )
         nested = isinstance(event, MappingStartEvent | SequenceStartEvent)
         if nested:
@@ -277,8 +277,8 @@ def _too_large(size: int, file: str) -> RuleError:
         _("the file is %(size)s bytes; a rule file has at most %(most)s"),
         file=file,
         line=1,
-        size=size,
-        most=MAX_FILE_BYTES,
+        size=Count(size),
+        most=Count(MAX_FILE_BYTES),
     )
 
 

@@ -23,7 +23,7 @@ import ibis
 from inclusio.rules.columns import columns_read
 from inclusio.rules.compiler import person_table, programme_table
 from inclusio.rules.engines import connect
-from inclusio.rules.errors import RuleError, _
+from inclusio.rules.errors import Count, RuleError, _
 from inclusio.rules.exact import COLUMN_RANGES
 from inclusio.rules.loader import Programme
 
@@ -40,17 +40,17 @@ class ArithmeticStopped(RuleError):
         line = programme.amount.line if programme.amount is not None else None
         if columns:
             ranges = ", ".join(
-                f"{name} {COLUMN_RANGES[name][0]}..{COLUMN_RANGES[name][1]}" for name in columns
+                f"{name} {COLUMN_RANGES[name][0]:,}..{COLUMN_RANGES[name][1]:,}" for name in columns
             )
             super().__init__(
                 _(
-                    "programme %(programme)r cannot be computed: %(subjects)s subjects hold "
-                    "values out of the ranges the rules read (%(ranges)s); nothing was written"
+                    "programme %(programme)r cannot be computed: %(subjects)s subject(s) hold "
+                    "values out of range (%(ranges)s); nothing was written"
                 ),
                 file=programme.file,
                 line=line,
                 programme=programme.id,
-                subjects=subjects,
+                subjects=Count(subjects),
                 ranges=ranges,
             )
         else:
