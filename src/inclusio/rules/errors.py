@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -122,19 +121,28 @@ class RuleError(Exception):
         return cls(str(data["message"]), file=str(data["file"]), line=data.get("line"), **params)
 
 
-@dataclass(frozen=True)
-class Message:
-    """A message of the library that is not a refusal (a rule test's failed expectation): its
-    English id, parameters and place, read in a language when shown."""
+class Message(str):
+    """A message of the library that is not a refusal (a rule test's failed expectation). As a
+    text it is ``file:line: message`` in English, like ``str(RuleError)``; ``text(language)``
+    reads it in another language from its English id and parameters."""
 
-    message: str
-    params: Mapping[str, object] = field(default_factory=dict)
-    file: str = "<rule>"
-    line: int | None = None
+    message_id: str
+    params: Mapping[str, object]
+    file: str
+    line: int | None
+
+    def __new__(
+        cls,
+        message: str,
+        params: Mapping[str, object] | None = None,
+        file: str = "<rule>",
+        line: int | None = None,
+    ) -> Message:
+        place = f"{file}:{line}" if line is not None else file
+        self = super().__new__(cls, f"{place}: {translate(message, ENGLISH, params)}")
+        self.message_id, self.params, self.file, self.line = message, dict(params or {}), file, line
+        return self
 
     def text(self, language: str | None) -> str:
         place = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{place}: {translate(self.message, language, self.params)}"
-
-    def __str__(self) -> str:
-        return self.text(ENGLISH)
+        return f"{place}: {translate(self.message_id, language, self.params)}"
