@@ -67,7 +67,7 @@ def read_exclusive(reader: _Reader, node: Node) -> Exclusive:
                 allowed=sorted(_KEYS),
             )
     if "group" not in section:
-        raise reader.fail(node, _("%(what)s: missing %(key)r"), what="exclusive", key="group")
+        raise reader.fail(node, _("%(what)s: missing key %(key)r"), what="exclusive", key="group")
     group = scalar(section["group"][1], reader.file)
     if not isinstance(group, str) or not group.isidentifier() or not group.islower():
         raise reader.fail(
@@ -106,8 +106,8 @@ def check_groups(programmes: Iterable[Programme]) -> None:
         if other.entity != programme.entity:
             raise RuleError(
                 _(
-                    "exclusive group %(group)r: %(programme)s is a programme of entity "
-                    "%(entity)r and %(other)s (%(other_file)s) one of entity %(other_entity)r"
+                    "exclusive group %(group)r: %(programme)s is a %(entity)s programme and "
+                    "%(other)s (%(other_file)s) a %(other_entity)s one"
                 ),
                 file=programme.file,
                 line=exclusive.line,

@@ -689,7 +689,9 @@ class _Reader:
                     allowed=sorted(_CARED_KEYS),
                 )
         if "conditions" not in section:
-            raise self.fail(node, _("%(what)s: missing %(key)r"), what="cared", key="conditions")
+            raise self.fail(
+                node, _("%(what)s: missing key %(key)r"), what="cared", key="conditions"
+            )
         earliest = False
         if "earliest_carer_only" in section:
             earliest = scalar(section["earliest_carer_only"][1], self.file)
@@ -756,7 +758,7 @@ class _Reader:
                 if not self.shared:
                     raise self.fail(
                         item,
-                        _("unknown shared parameter %(name)r (the country has none)"),
+                        _("unknown shared parameter %(name)r (the country's are: none)"),
                         name=name,
                     )
                 raise self.fail(

@@ -157,8 +157,8 @@ def compare(
         if before is not None and before.entity != draft.entity:
             raise RuleError(
                 _(
-                    "the draft of %(programme)r is for entity %(entity)r, the programme in force "
-                    "for entity %(before)r"
+                    "the draft of %(programme)r is for a %(entity)s, the programme in force "
+                    "for a %(before)s"
                 ),
                 file=draft.file,
                 programme=draft.id,
