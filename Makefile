@@ -138,8 +138,9 @@ format: $(INSTALLED_DEV)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Each app keeps its own catalogue (src/inclusio/<app>/locale), as Django finds them.
-APPS_WITH_TEXT := core registry assessment benefits synthetic web
+# Each app keeps its own catalogue (src/inclusio/<app>/locale), as Django finds them; so does
+# the rules library, which reads its own with the standard library's gettext (docs/rules.md).
+APPS_WITH_TEXT := core registry assessment benefits synthetic web rules
 messages: $(INSTALLED)
 	for app in $(APPS_WITH_TEXT); do \
 		mkdir -p src/inclusio/$$app/locale && \

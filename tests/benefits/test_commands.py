@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.utils import translation
 
 from inclusio.benefits.models import Payroll, Programme, Proposal, ScreeningRun
 from inclusio.benefits.services import payroll_approve, proposal_accept
+from inclusio.manage import main
 from tests.benefits.builders import IBAN, ON, Snapshot, copy_programmes, person_with_account
 from tests.factories import make_user
 
@@ -96,3 +98,35 @@ def test_screen_command_names_a_missing_column_that_a_rule_reads(
         )
     assert "disability.parquet: нет столбца 'category'" in str(caught.value)
     assert not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ru_RU.UTF-8", "broken.yaml:1: нет ключа 'titles'"),
+        ("kk_KZ.UTF-8", "broken.yaml:1: 'titles' кілті жоқ"),
+        ("en_US.UTF-8", "broken.yaml:1: missing key 'titles'"),
+    ],
+)
+def test_a_refused_programme_file_is_printed_in_the_users_language(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    lang: str,
+    said: str,
+) -> None:
+    """``inclusio benefits-programmes`` as a user runs it: the language from LANG, the refusal
+    with its file and line; the other file loads."""
+    directory = copy_programmes(tmp_path / "p", "free_legal_aid")
+    (directory / "broken.yaml").write_text("id: broken\nentity: person\n", encoding="utf-8")
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    monkeypatch.setattr(sys, "argv", ["inclusio", "benefits-programmes", "--dir", str(directory)])
+    with translation.override(translation.get_language()), pytest.raises(SystemExit):
+        main()
+    printed = capsys.readouterr().out
+    assert f"{directory / said}" in printed
+    # The other file loaded (the command closes the database connection as it ends: what it
+    # wrote is read from its output).
+    assert "free_legal_aid" in printed

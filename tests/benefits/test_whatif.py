@@ -162,8 +162,15 @@ def test_a_date_without_parameter_values_is_refused_in_plain_words(
     run_waiting()
     asked = WhatIfRequest.objects.get()
     assert asked.status == "refused"
+    html = client.get(page).content.decode()
+    assert "has no value on 2010-01-01" in html
+    # Kept as the refusal's message and parameters: each reader reads it in their language.
+    assert asked.result["refused"]["rule"]["params"]["date"] == "2010-01-01"
     html = client.get(page.replace("/en/", "/ru/")).content.decode()
-    assert "Сравнение не удалось выполнить" in html and "has no value on 2010-01-01" in html
+    assert "Сравнение не удалось выполнить" in html
+    assert "нет значения на 2010-01-01" in html and "has no value" not in html
+    html = client.get(page.replace("/en/", "/kk/")).content.decode()
+    assert "2010-01-01 күнгі мәні жоқ" in html and "has no value" not in html
     assert not AuditEvent.objects.filter(action="reform_simulated").exists()
     assert AuditEvent.objects.filter(action="what_if_refused").count() == 1
 
@@ -201,6 +208,30 @@ def test_a_broken_draft_names_its_line_and_runs_nothing(client: Client, run: Scr
     assert "Error:" in html and "draft.yaml:" in html
     assert "Result on" not in html
     assert not AuditEvent.objects.filter(action="reform_simulated").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("ru", "нельзя сравнить int с string с помощью &gt;="),
+        ("kk", "int мен string түрлерін &gt;= арқылы салыстыру мүмкін емес"),
+        ("en", "cannot compare int with string using &gt;="),
+    ],
+)
+def test_a_broken_draft_is_refused_in_the_readers_language(
+    client: Client, run: ScreeningRun, language: str, said: str
+) -> None:
+    draft = carer_text().replace("cared_count >= 1", "cared_count >= 'one'")
+    line = draft.splitlines().index(
+        next(row for row in draft.splitlines() if "cared_count >= 'one'" in row)
+    )
+    response = admin_client(client).post(
+        f"/{language}/benefits/what-if/",
+        {"programme": CARER, "date": "2024-01-01", "draft": draft},
+    )
+    html = response.content.decode()
+    assert f"draft.yaml:{line + 1}: {said}" in html
+    assert not WhatIfRequest.objects.exists()
 
 
 def test_a_draft_that_renames_the_programme_is_refused(client: Client, run: ScreeningRun) -> None:

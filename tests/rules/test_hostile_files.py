@@ -75,7 +75,7 @@ REFUSED: dict[str, tuple[int, str]] = {
     "utf16_without_mark.yaml": (1, "NUL bytes (UTF-16 without a byte-order mark?)"),
     "fullwidth_condition.yaml": (9, "'ａdult': names are ASCII only"),
     "fullwidth_in_expression.yaml": (12, "U+FF52 FULLWIDTH LATIN SMALL LETTER R"),
-    "fullwidth_id.yaml": (1, "id: 'ｈostile': names are ASCII only"),
+    "fullwidth_id.yaml": (1, "'ｈostile': names are ASCII only"),
     "fullwidth_parameter.yaml": (6, "'ｒate': names are ASCII only"),
     "keyword_name.yaml": (9, "'not' is a word of the rule language"),
     "long_name.yaml": (9, "a name has at most 64 characters"),

@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
@@ -196,7 +197,12 @@ def screening_run(
             if done is not None:
                 return done
         if isinstance(error, SnapshotError | RuleError | EngineUnavailable):
-            cause = describe(error) if isinstance(error, SnapshotError) else str(error)
+            if isinstance(error, SnapshotError):
+                cause = describe(error)
+            elif isinstance(error, RuleError):
+                cause = error.text(get_language())
+            else:
+                cause = str(error)
             raise ValidationFailed(
                 ErrorCode.SCREENING_REFUSED,
                 _("The screening was refused: %(error)s"),

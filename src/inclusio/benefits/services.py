@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
@@ -140,14 +141,14 @@ def programmes_load(*, actor: Actor, directory: Path | None = None) -> LoadRepor
                 continue
             loaded.append((load_programme_text(text, file=str(path), shared=shared), text, path))
         except RuleError as error:
-            report.errors.append(str(error))
+            report.errors.append(error.text(get_language()))
     files: dict[str, list[RuleProgramme]] = {}
     for rule, _text, _path in loaded:
         files.setdefault(rule.id, []).append(rule)
     for rule, text, path in loaded:
         others = [other for other in files[rule.id] if other is not rule]
         if others:
-            report.errors.append(str(same_id(rule, others[0])))
+            report.errors.append(same_id(rule, others[0]).text(get_language()))
         elif _programme_save(actor, rule, text, path):
             report.loaded.append(rule.id)
         else:

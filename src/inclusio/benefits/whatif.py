@@ -28,8 +28,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from inclusio.benefits.errors import ErrorCode
@@ -98,7 +98,7 @@ class DraftForm(forms.Form):
             try:
                 draft = load_programme_text(text, file=DRAFT_FILE, shared=self.shared)
             except RuleError as error:
-                self.add_error("draft", str(error))
+                self.add_error("draft", error.text(get_language()))
                 return data
             if draft.id != data.get("programme"):
                 self.add_error(
@@ -248,7 +248,11 @@ def refusal_text(refused: dict[str, Any]) -> str:
             "The draft of %(programme)s cannot be computed: its arithmetic fails on the "
             "snapshot's values. Nothing was changed."
         ) % {"programme": refused.get("programme", "")}
-    return _("The comparison could not run: %(error)s") % {"error": refused.get("error", "")}
+    if "rule" in refused:
+        error = RuleError.from_data(refused["rule"]).text(get_language())
+    else:
+        error = refused.get("error", "")
+    return _("The comparison could not run: %(error)s") % {"error": error}
 
 
 def _comparison_of(asked: WhatIfRequest) -> Comparison:
@@ -304,7 +308,11 @@ def run_request(asked: WhatIfRequest) -> None:
         }
         what_if_refuse(asked, refused, str(error))
         return
-    except (RuleError, SnapshotError, OSError, ValueError) as error:
+    except RuleError as error:
+        # Kept as its message and parameters: the page reads it in its reader's language.
+        what_if_refuse(asked, {"kind": "rule", "rule": error.as_data()}, str(error))
+        return
+    except (SnapshotError, OSError, ValueError) as error:
         what_if_refuse(asked, {"kind": "rule", "error": str(error)}, str(error))
         return
     result = {

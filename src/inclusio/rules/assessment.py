@@ -36,7 +36,7 @@ from yaml.nodes import Node, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.compiler import compile_expression, decided, person_table
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import RuleError, _
 from inclusio.rules.exact import parameter_facts
 from inclusio.rules.expressions import Expression, Type
 from inclusio.rules.families import MemberAggregate, finish, read_aggregates, reductions
@@ -138,20 +138,26 @@ def read_assessment(root: Node, file: str, shared: SharedParameters | None = Non
 
 class _AssessmentReader(_Reader):
     def assessment(self, root: Node) -> Assessment:
-        top = mapping(root, self.file, "an assessment file")
-        for key, (key_node, _) in top.items():
+        top = mapping(root, self.file, None)
+        for key, (key_node, _value) in top.items():
             if key not in _TOP_KEYS:
-                raise self.fail(key_node, f"unknown key {key!r} (allowed: {sorted(_TOP_KEYS)})")
+                raise self.fail(
+                    key_node,
+                    _("unknown key %(key)r (allowed: %(allowed)s)"),
+                    key=key,
+                    allowed=sorted(_TOP_KEYS),
+                )
         for key in ("id", "titles", "reference", "entity", "aggregates", "indicators", "levels"):
             if key not in top:
-                raise self.fail(root, f"missing key {key!r}")
+                raise self.fail(root, _("missing key %(key)r"), key=key)
         assessment_id = self.text(top["id"][1], "id")
         if not is_name(assessment_id):
-            raise self.fail(top["id"][1], "id: " + name_problem(assessment_id))
+            message, params = name_problem(assessment_id)
+            raise self.fail(top["id"][1], message, **params)
         titles = self.languages(top["titles"][1], "titles")
         reference = self.languages(top["reference"][1], "reference")
         if scalar(top["entity"][1], self.file) != "family":
-            raise self.fail(top["entity"][1], "an assessment's entity must be 'family'")
+            raise self.fail(top["entity"][1], _("an assessment's entity must be 'family'"))
 
         family = family_columns()
         members = person_columns()
@@ -191,7 +197,7 @@ class _AssessmentReader(_Reader):
 
     def new_name(self, name: str, node: Node, names: dict[str, Type]) -> None:
         if name in RESULT_COLUMNS:
-            raise self.fail(node, f"{name!r} is reserved for the result columns")
+            raise self.fail(node, _("%(name)r is reserved for the result columns"), name=name)
         super().new_name(name, node, names)
 
     def indicators(
@@ -199,68 +205,84 @@ class _AssessmentReader(_Reader):
     ) -> tuple[Indicator, ...]:
         entries = mapping(node, self.file, "indicators")
         if not entries:
-            raise self.fail(node, "indicators: at least one")
+            raise self.fail(node, _("indicators: at least one"))
         at_most(len(entries), MAX_CONDITIONS, "indicators", node, self.file)
         result = []
         for name, (key_node, value_node) in entries.items():
             self.new_name(name, key_node, names)
-            what = f"indicator {name!r}"
+            what = f"indicators.{name}"
             entry = mapping(value_node, self.file, what)
-            for key, (entry_key, _) in entry.items():
+            for key, (entry_key, _value) in entry.items():
                 if key not in _INDICATOR_KEYS:
                     raise self.fail(
-                        entry_key, f"{what}: unknown key {key!r} (allowed: {list(_INDICATOR_KEYS)})"
+                        entry_key,
+                        _("%(what)s: unknown key %(key)r (allowed: %(allowed)s)"),
+                        what=what,
+                        key=key,
+                        allowed=list(_INDICATOR_KEYS),
                     )
             for key in _INDICATOR_KEYS:
                 if key not in entry:
-                    raise self.fail(value_node, f"{what}: missing {key!r}")
+                    raise self.fail(value_node, _("%(what)s: missing %(key)r"), what=what, key=key)
             domain = scalar(entry["domain"][1], self.file)
             if domain not in DOMAINS:
                 raise self.fail(
-                    entry["domain"][1], f"{what}: domain must be one of {', '.join(DOMAINS)}"
+                    entry["domain"][1],
+                    _("%(what)s: domain must be one of %(allowed)s"),
+                    what=what,
+                    allowed=", ".join(DOMAINS),
                 )
             when = self.expression(entry["when"][1], names, zero)
             if when.type != Type.BOOL:
-                raise self.fail(entry["when"][1], f"{what}: 'when' must be true or false")
+                raise self.fail(
+                    entry["when"][1], _("%(what)s: 'when' must be true or false"), what=what
+                )
             points = scalar(entry["points"][1], self.file)
             if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
-                raise self.fail(entry["points"][1], f"{what}: points must be a whole number > 0")
-            explain = self.languages(entry["explain"][1], f"{what}: explain")
+                raise self.fail(
+                    entry["points"][1], _("%(what)s: points must be a whole number > 0"), what=what
+                )
+            explain = self.languages(entry["explain"][1], f"{what}.explain")
             result.append(Indicator(name, str(domain), when, points, explain))
             names[name] = Type.BOOL
         return tuple(result)
 
     def levels(self, node: Node) -> tuple[Level, ...]:
         if not isinstance(node, SequenceNode) or not node.value:
-            raise self.fail(node, "levels: a list, worst first, of {level, min_score, titles}")
+            raise self.fail(node, _("levels: a list, worst first, of {level, min_score, titles}"))
         at_most(len(node.value), MAX_CONDITIONS, "levels", node, self.file)
         result: list[Level] = []
         for item in node.value:
-            entry = mapping(item, self.file, "a level")
-            for key, (key_node, _) in entry.items():
+            entry = mapping(item, self.file, "levels")
+            for key, (key_node, _value) in entry.items():
                 if key not in _LEVEL_KEYS:
-                    raise self.fail(key_node, f"levels: unknown key {key!r}")
+                    raise self.fail(key_node, _("levels: unknown key %(key)r"), key=key)
             for key in _LEVEL_KEYS:
                 if key not in entry:
-                    raise self.fail(item, f"levels: missing {key!r}")
+                    raise self.fail(item, _("%(what)s: missing %(key)r"), what="levels", key=key)
             name = self.text(entry["level"][1], "level")
             if not is_name(name):
-                raise self.fail(entry["level"][1], "level: " + name_problem(name))
+                message, params = name_problem(name)
+                raise self.fail(entry["level"][1], message, **params)
             if any(level.name == name for level in result):
-                raise self.fail(entry["level"][1], f"level {name!r} given twice")
+                raise self.fail(entry["level"][1], _("level %(name)r given twice"), name=name)
             min_score = scalar(entry["min_score"][1], self.file)
             if isinstance(min_score, bool) or not isinstance(min_score, int) or min_score < 0:
-                raise self.fail(entry["min_score"][1], "min_score must be a whole number >= 0")
+                raise self.fail(entry["min_score"][1], _("min_score must be a whole number >= 0"))
             if result and min_score >= result[-1].min_score:
                 raise self.fail(
                     entry["min_score"][1],
-                    "levels go from the worst to the best: each min_score must be below the "
-                    f"previous one ({result[-1].name}: {result[-1].min_score})",
+                    _(
+                        "levels go from the worst to the best: each min_score must be below the "
+                        "previous one (%(level)s: %(score)s)"
+                    ),
+                    level=result[-1].name,
+                    score=result[-1].min_score,
                 )
-            titles = self.languages(entry["titles"][1], f"level {name!r}: titles")
+            titles = self.languages(entry["titles"][1], f"levels.{name}.titles")
             result.append(Level(name, min_score, titles))
         if result[-1].min_score != 0:
-            raise self.fail(node.value[-1], "the last (best) level must have min_score 0")
+            raise self.fail(node.value[-1], _("the last (best) level must have min_score 0"))
         return tuple(result)
 
 
@@ -346,7 +368,9 @@ def assess(
     default). Rows ordered by subject_id."""
     for name in ("persons", "disability", "families"):
         if name not in tables:
-            raise RuleError(f"the snapshot lacks the {name!r} table", file=assessment.file)
+            raise RuleError(
+                _("the snapshot lacks the %(table)r table"), file=assessment.file, table=name
+            )
     ibis_tables = {
         name: ibis.memtable(table) if isinstance(table, pa.Table) else table
         for name, table in tables.items()

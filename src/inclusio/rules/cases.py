@@ -39,7 +39,7 @@ import pyarrow as pa
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment, assess
 from inclusio.rules.compiler import evaluate
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import Message, RuleError, _
 from inclusio.rules.exclusive import check_groups, choose
 from inclusio.rules.loader import Programme, load_rule_file
 from inclusio.rules.periods import evaluate_month
@@ -87,7 +87,7 @@ _EXPECTED_KEYS = {
 class Outcome:
     case: str
     line: int
-    failures: tuple[str, ...]
+    failures: tuple[Message, ...]
 
     @property
     def passed(self) -> bool:
@@ -99,7 +99,9 @@ def rows_of(value: Any, name: str, file: str, line: int) -> list[dict[str, Any]]
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
-        raise RuleError(f"{name}: a list of rows, each a mapping", file=file, line=line)
+        raise RuleError(
+            _("%(table)s: a list of rows, each a mapping"), file=file, line=line, table=name
+        )
     return value
 
 
@@ -110,12 +112,24 @@ def situation_table(name: str, rows: Any, file: str, line: int) -> pa.Table:
         row = {k: v for k, v in row.items() if k != "__line__"}
         unknown = set(row) - set(schema.names)
         if unknown:
-            raise RuleError(f"{name}: unknown columns {sorted(unknown)}", file=file, line=line)
+            raise RuleError(
+                _("%(table)s: unknown columns %(columns)s"),
+                file=file,
+                line=line,
+                table=name,
+                columns=sorted(unknown),
+            )
         filled.append({**DEFAULTS.get(name, {}), **row})
     try:
         return pa.Table.from_pylist(filled, schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, KeyError) as error:
-        raise RuleError(f"{name}: {error}", file=file, line=line) from None
+        raise RuleError(
+            _("%(table)s: a value does not fit its column (%(cause)s)"),
+            file=file,
+            line=line,
+            table=name,
+            cause=error,
+        ) from None
 
 
 def families_table(rows: Any, persons: pa.Table, file: str, line: int) -> pa.Table:
@@ -149,32 +163,35 @@ def run_cases(
     # Read like a rule file (YAML 1.2, no tags, anchors or keys given twice, the same limits).
     document = plain_data(compose(read_text(path), file), file)
     if not isinstance(document, dict) or "cases" not in document:
-        raise RuleError("a rule test file needs 'cases'", file=file, line=1)
+        raise RuleError(_("a rule test file needs 'cases'"), file=file, line=1)
     if not isinstance(document["cases"], list):
-        raise RuleError("'cases' must be a list", file=file, line=document["__line__"])
+        raise RuleError(_("'cases' must be a list"), file=file, line=document["__line__"])
     if programme is None:
         key = next((k for k in ("programme", "assessment") if k in document), None)
         if key is None:
             raise RuleError(
-                "a rule test file needs 'programme' (or 'assessment')", file=file, line=1
+                _("a rule test file needs 'programme' (or 'assessment')"), file=file, line=1
             )
         named = document[key]
         if not isinstance(named, str) or Path(named).name != named:
             raise RuleError(
-                f"{key!r} names a rule file beside this one, like {key}.yaml", file=file, line=1
+                _("%(key)r names a rule file beside this one, like %(key)s.yaml"),
+                file=file,
+                line=1,
+                key=key,
             )
         programme = load_rule_file(path.parent / named, shared=shared)
     group = _group(document, path, shared, programme)
     outcomes = []
     for case in document["cases"]:
         if not isinstance(case, dict):
-            raise RuleError("each case must be a mapping", file=file, line=1)
+            raise RuleError(_("each case must be a mapping"), file=file, line=1)
         line = case.get("__line__", 1)
-        name = str(case.get("name", f"case at line {line}"))
+        name = str(case.get("name", f"#{line}"))
         month = _month(case, name, file, line)
         on = case.get("date") if month is None else month
         if not isinstance(on, datetime.date):
-            raise RuleError(f"{name}: 'date' must be a date", file=file, line=line)
+            raise RuleError(_("%(case)s: 'date' must be a date"), file=file, line=line, case=name)
         tables = {
             table: situation_table(table, case.get(table), file, line)
             for table in ("persons", "disability", "care")
@@ -182,7 +199,9 @@ def run_cases(
         tables["families"] = families_table(case.get("families"), tables["persons"], file, line)
         expectations = case.get("expect") or {}
         if not isinstance(expectations, dict):
-            raise RuleError(f"{name}: 'expect' must be a mapping", file=file, line=line)
+            raise RuleError(
+                _("%(case)s: 'expect' must be a mapping"), file=file, line=line, case=name
+            )
         if isinstance(programme, Assessment):
             result = assess(programme, tables, on, connection=connection).to_pylist()
         elif month is not None:
@@ -198,10 +217,11 @@ def run_cases(
                 continue
             row = by_subject.get(str(subject))
             if row is None:
-                failures.append(f"{subject}: not in the result")
+                failures.append(_failed(_("%(subject)s: not in the result"), subject=subject))
                 continue
             failures += _compare(str(subject), expected, row, programme.kind)
-        outcomes.append(Outcome(name, line, tuple(f"{file}:{line}: {f}" for f in failures)))
+        found = tuple(Message(message, params, file, line) for message, params in failures)
+        outcomes.append(Outcome(name, line, found))
     return outcomes
 
 
@@ -213,7 +233,9 @@ def _month(case: dict[str, Any], name: str, file: str, line: int) -> datetime.da
     try:
         return datetime.datetime.strptime(text, "%Y-%m").date()
     except ValueError:
-        raise RuleError(f"{name}: 'month' must be written YYYY-MM", file=file, line=line) from None
+        raise RuleError(
+            _("%(case)s: 'month' must be written YYYY-MM"), file=file, line=line, case=name
+        ) from None
 
 
 def _group(
@@ -229,7 +251,7 @@ def _group(
         return []
     file = str(path)
     if not isinstance(programme, Programme) or programme.exclusive is None:
-        raise RuleError("exclusive_with needs a programme with 'exclusive'", file=file, line=1)
+        raise RuleError(_("exclusive_with needs a programme with 'exclusive'"), file=file, line=1)
     others = []
     for name in names:
         other = load_rule_file(path.parent / str(name), shared=shared)
@@ -239,9 +261,11 @@ def _group(
             or (other.exclusive.group != programme.exclusive.group)
         ):
             raise RuleError(
-                f"exclusive_with: {name} is not in the group {programme.exclusive.group!r}",
+                _("exclusive_with: %(other)s is not in the group %(group)r"),
                 file=file,
                 line=1,
+                other=name,
+                group=programme.exclusive.group,
             )
         others.append(other)
     check_groups([programme, *others])
@@ -271,73 +295,155 @@ def _mark_proposed(
         row["proposed"] = proposed.get(row["subject_id"])
 
 
-def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> list[str]:
+Failure = tuple[str, dict[str, object]]  # a message id and its parameters
+
+
+def _failed(message: str, **params: object) -> Failure:
+    return message, params
+
+
+# A value a case expects differs from the one computed: the column (or condition, indicator),
+# what was computed and what was expected.
+_DIFFERS = _("%(subject)s: %(key)s %(actual)s, expected %(expected)s")
+
+
+def _compare(subject: str, expected: Any, row: dict[str, Any], kind: str) -> list[Failure]:
     if not isinstance(expected, dict):
-        return [f"{subject}: expected a mapping like {{{', '.join(sorted(_EXPECTED_KEYS[kind]))}}}"]
+        keys = "{" + ", ".join(sorted(_EXPECTED_KEYS[kind])) + "}"
+        return [
+            _failed(_("%(subject)s: expected a mapping like %(keys)s"), subject=subject, keys=keys)
+        ]
     unknown = set(expected) - _EXPECTED_KEYS[kind] - {"__line__"}
     if unknown:
-        return [f"{subject}: unknown expectations {sorted(unknown)}"]
+        return [
+            _failed(
+                _("%(subject)s: unknown expectations %(keys)s"),
+                subject=subject,
+                keys=sorted(unknown),
+            )
+        ]
     if kind == "assessment":
         return _compare_assessment(subject, expected, row)
-    failures = []
-    if "eligible" in expected and row["eligible"] != expected["eligible"]:
-        failures.append(f"{subject}: eligible {row['eligible']}, expected {expected['eligible']}")
-    if "amount" in expected and row["amount_kzt"] != expected["amount"]:
-        failures.append(f"{subject}: amount {row['amount_kzt']}, expected {expected['amount']}")
+    failures: list[Failure] = []
+    for key, column in (("eligible", "eligible"), ("amount", "amount_kzt")):
+        if key in expected and row[column] != expected[key]:
+            failures.append(
+                _failed(
+                    _DIFFERS, subject=subject, key=key, actual=row[column], expected=expected[key]
+                )
+            )
     if "rate" in expected:
-        failures += _compare_rate(subject, expected["rate"], row.get("rate", "no rate"))
-    if "days" in expected and row.get("days", "no month") != expected["days"]:
-        failures.append(
-            f"{subject}: days {row.get('days', 'none (give month:)')}, expected {expected['days']}"
-        )
-    if "proposed" in expected and row.get("proposed", "no group") != expected["proposed"]:
-        shown = row.get("proposed", "no group (give exclusive_with)")
-        failures.append(f"{subject}: proposed {shown}, expected {expected['proposed']}")
+        failures += _compare_rate(subject, expected["rate"], row.get("rate", _NOT_COMPUTED))
+    if "days" in expected and row.get("days", _NOT_COMPUTED) != expected["days"]:
+        if "days" not in row:
+            failures.append(
+                _failed(
+                    _("%(subject)s: days are counted for a month: give month:"), subject=subject
+                )
+            )
+        else:
+            failures.append(
+                _failed(
+                    _DIFFERS,
+                    subject=subject,
+                    key="days",
+                    actual=row["days"],
+                    expected=expected["days"],
+                )
+            )
+    if "proposed" in expected and row.get("proposed", _NOT_COMPUTED) != expected["proposed"]:
+        if "proposed" not in row:
+            failures.append(
+                _failed(
+                    _("%(subject)s: proposed is known within a group: give exclusive_with"),
+                    subject=subject,
+                )
+            )
+        else:
+            failures.append(
+                _failed(
+                    _DIFFERS,
+                    subject=subject,
+                    key="proposed",
+                    actual=row["proposed"],
+                    expected=expected["proposed"],
+                )
+            )
     reasons = expected.get("reasons") or {}
     if not isinstance(reasons, dict):
-        return [f"{subject}: 'reasons' must be a mapping"]
+        return [_failed(_("%(subject)s: 'reasons' must be a mapping"), subject=subject)]
     for reason, value in reasons.items():
         if reason == "__line__":
             continue
         if reason not in row:
-            failures.append(f"{subject}: no condition {reason!r}")
+            failures.append(
+                _failed(_("%(subject)s: no condition %(name)r"), subject=subject, name=reason)
+            )
         elif row[reason] != value:
-            failures.append(f"{subject}: {reason} {row[reason]}, expected {value}")
+            failures.append(
+                _failed(_DIFFERS, subject=subject, key=reason, actual=row[reason], expected=value)
+            )
     return failures
 
 
-def _compare_rate(subject: str, expected: Any, actual: Any) -> list[str]:
+_NOT_COMPUTED = object()  # a column the case's result lacks (a rate of a money programme…)
+
+
+def _compare_rate(subject: str, expected: Any, actual: Any) -> list[Failure]:
     """``rate: 50%`` (a percent) or ``rate: 0.5`` (a share), or null when not eligible."""
     if isinstance(expected, str) and expected.strip().endswith("%"):
         try:
             share: Decimal | None = Decimal(expected.strip().rstrip("%").strip()) / 100
         except InvalidOperation:
-            return [f"{subject}: rate {expected!r} is not a percent like 50%"]
+            return [
+                _failed(
+                    _("%(subject)s: rate %(value)r is not a percent like 50%%"),
+                    subject=subject,
+                    value=expected,
+                )
+            ]
     elif expected is None or (
         isinstance(expected, int | float | Decimal) and not isinstance(expected, bool)
     ):
         share = None if expected is None else Decimal(str(expected))
     else:
-        return [f"{subject}: rate {expected!r} is not a percent like 50% or a share like 0.5"]
+        return [
+            _failed(
+                _("%(subject)s: rate %(value)r is not a percent like 50%% or a share like 0.5"),
+                subject=subject,
+                value=expected,
+            )
+        ]
+    if actual is _NOT_COMPUTED:
+        return [_failed(_("%(subject)s: the programme gives no rate"), subject=subject)]
     if actual != share:
-        shown = "none" if actual is None else actual
-        return [f"{subject}: rate {shown}, expected {expected}"]
+        return [_failed(_DIFFERS, subject=subject, key="rate", actual=actual, expected=expected)]
     return []
 
 
-def _compare_assessment(subject: str, expected: dict[str, Any], row: dict[str, Any]) -> list[str]:
-    failures = []
+def _compare_assessment(
+    subject: str, expected: dict[str, Any], row: dict[str, Any]
+) -> list[Failure]:
+    failures: list[Failure] = []
     for key in ("level", "score"):
         if key in expected and row[key] != expected[key]:
-            failures.append(f"{subject}: {key} {row[key]}, expected {expected[key]}")
+            failures.append(
+                _failed(_DIFFERS, subject=subject, key=key, actual=row[key], expected=expected[key])
+            )
     indicators = expected.get("indicators") or {}
     if not isinstance(indicators, dict):
-        return [f"{subject}: 'indicators' must be a mapping"]
+        return [_failed(_("%(subject)s: 'indicators' must be a mapping"), subject=subject)]
     for indicator, value in indicators.items():
         if indicator == "__line__":
             continue
         if indicator not in row or indicator in {"subject_id", "level", "score"}:
-            failures.append(f"{subject}: no indicator {indicator!r}")
+            failures.append(
+                _failed(_("%(subject)s: no indicator %(name)r"), subject=subject, name=indicator)
+            )
         elif row[indicator] != value:
-            failures.append(f"{subject}: {indicator} {row[indicator]}, expected {value}")
+            failures.append(
+                _failed(
+                    _DIFFERS, subject=subject, key=indicator, actual=row[indicator], expected=value
+                )
+            )
     return failures

@@ -19,7 +19,7 @@ import ibis.expr.datatypes as dt
 import pyarrow as pa
 
 from inclusio.rules import exact
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import RuleError, _
 from inclusio.rules.exact import Fact, Num, TooLarge
 from inclusio.rules.expressions import (
     Expression,
@@ -96,19 +96,16 @@ class _Compiler:
         self.parameters = parameters
         self.conditions = conditions
 
-    def fail(self, node: ast.AST, message: str) -> RuleError:
-        return RuleError(message, file=self.expression.file, line=self.expression.line_of(node))
+    def fail(self, node: ast.AST, message: str, **params: object) -> RuleError:
+        line = self.expression.line_of(node)
+        return RuleError(message, file=self.expression.file, line=line, **params)
 
     def compile(self, node: ast.AST) -> Any:
         if self.computed(node):
             return self.guarded(node, lambda: self.raw(self.num(node), node))
         method = getattr(self, "c_" + type(node).__name__, None)
         if method is None:  # the checker refuses these first; this is a second lock
-            raise RuleError(
-                f"cannot compile {type(node).__name__}",
-                file=self.expression.file,
-                line=self.expression.line_of(node),
-            )
+            raise self.fail(node, _("cannot compile %(construct)s"), construct=type(node).__name__)
         return method(node)
 
     def c_Constant(self, node: ast.Constant) -> Any:
@@ -144,7 +141,7 @@ class _Compiler:
         try:
             return run()
         except TooLarge:  # the checker sized the same integers; a second lock
-            raise self.fail(node, "this formula is too large to compute exactly") from None
+            raise self.fail(node, _("this formula is too large to compute exactly")) from None
 
     def fact(self, node: ast.AST) -> Fact:
         return self.expression.facts[node]
@@ -318,7 +315,10 @@ class _Compiler:
             condition, then, otherwise = (self.compile(arg) for arg in args)
             return ibis.ifelse(decided(condition), then, otherwise)
         raise RuleError(  # pragma: no cover - the checker allows only the names above
-            f"unknown function {name!r}", file=self.expression.file, line=self.expression.line
+            _("unknown function %(name)r"),
+            file=self.expression.file,
+            line=self.expression.line,
+            name=name,
         )
 
 
@@ -533,7 +533,7 @@ def programme_table(
     family, ``subject_id`` being the family id as text.
     """
     if programme.cared is not None and care is None:
-        raise RuleError("a carer programme needs the 'care' table", file=programme.file)
+        raise RuleError(_("a carer programme needs the 'care' table"), file=programme.file)
     family = programme.entity == "family"
     if not programme.in_force(on):
         if family:
@@ -585,11 +585,15 @@ def evaluate(
     """
     for name in ("persons", "disability"):
         if name not in tables:
-            raise RuleError(f"the snapshot lacks the {name!r} table", file=programme.file)
+            raise RuleError(
+                _("the snapshot lacks the %(table)r table"), file=programme.file, table=name
+            )
     care = None
     if programme.cared is not None:
         if "care" not in tables:
-            raise RuleError("the snapshot lacks the 'care' table", file=programme.file)
+            raise RuleError(
+                _("the snapshot lacks the %(table)r table"), file=programme.file, table="care"
+            )
         care = _as_ibis(tables["care"])
     base = person_table(_as_ibis(tables["persons"]), _as_ibis(tables["disability"]))
     result = programme_table(programme, base, on, care=care).order_by("subject_id")

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from yaml.nodes import Node
 
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import RuleError, _
 
 if TYPE_CHECKING:
     from inclusio.rules.loader import Programme, _Reader
@@ -57,26 +57,30 @@ def read_exclusive(reader: _Reader, node: Node) -> Exclusive:
     from inclusio.rules.loader import line_of, mapping, scalar
 
     section = mapping(node, reader.file, "exclusive")
-    for key, (key_node, _) in section.items():
+    for key, (key_node, _value) in section.items():
         if key not in _KEYS:
             raise reader.fail(
-                key_node, f"exclusive: unknown key {key!r} (allowed: {sorted(_KEYS)})"
+                key_node,
+                _("%(what)s: unknown key %(key)r (allowed: %(allowed)s)"),
+                what="exclusive",
+                key=key,
+                allowed=sorted(_KEYS),
             )
     if "group" not in section:
-        raise reader.fail(node, "exclusive: missing key 'group'")
+        raise reader.fail(node, _("%(what)s: missing key %(key)r"), what="exclusive", key="group")
     group = scalar(section["group"][1], reader.file)
     if not isinstance(group, str) or not group.isidentifier() or not group.islower():
         raise reader.fail(
-            section["group"][1], "exclusive.group must be lower_case_with_underscores"
+            section["group"][1], _("exclusive.group must be lower_case_with_underscores")
         )
     if not group.isascii():
-        raise reader.fail(section["group"][1], "exclusive.group must be ASCII")
+        raise reader.fail(section["group"][1], _("exclusive.group must be ASCII"))
     priority = None
     if "priority" in section:
         priority = scalar(section["priority"][1], reader.file)
         if isinstance(priority, bool) or not isinstance(priority, int) or priority < 1:
             raise reader.fail(
-                section["priority"][1], "exclusive.priority must be a whole number >= 1"
+                section["priority"][1], _("exclusive.priority must be a whole number >= 1")
             )
     return Exclusive(group, priority, line_of(node))
 
@@ -90,18 +94,29 @@ def check_groups(programmes: Iterable[Programme]) -> None:
             continue
         if programme.assignment != "consent":
             raise RuleError(
-                f"exclusive group {exclusive.group!r}: an automatic award leaves nothing to "
-                "choose (assignment must be consent)",
+                _(
+                    "exclusive group %(group)r: an automatic award leaves nothing to "
+                    "choose (assignment must be consent)"
+                ),
                 file=programme.file,
                 line=exclusive.line,
+                group=exclusive.group,
             )
         other = first.setdefault(exclusive.group, programme)
         if other.entity != programme.entity:
             raise RuleError(
-                f"exclusive group {exclusive.group!r}: {programme.id} is a {programme.entity} "
-                f"programme and {other.id} ({other.file}) a {other.entity} one",
+                _(
+                    "exclusive group %(group)r: %(programme)s is a %(entity)s programme and "
+                    "%(other)s (%(other_file)s) a %(other_entity)s one"
+                ),
                 file=programme.file,
                 line=exclusive.line,
+                group=exclusive.group,
+                programme=programme.id,
+                entity=programme.entity,
+                other=other.id,
+                other_file=other.file,
+                other_entity=other.entity,
             )
 
 

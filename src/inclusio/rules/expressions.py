@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import Any
 
 from inclusio.rules import exact
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import Count, RuleError, _
 from inclusio.rules.exact import Fact, Num, TooLarge
 from inclusio.rules.reading import number_bounds
 
@@ -60,24 +60,25 @@ _COMPARISONS = {
     ast.NotIn: "not in",
 }
 
-# What a refused construct is called in the message.
+# The refusal of a construct the language does not have.
+_COMPREHENSIONS = _("comprehensions not allowed in the rule language")
 _REFUSED = {
-    ast.Attribute: "attribute access",
-    ast.Subscript: "subscripts",
-    ast.Lambda: "lambdas",
-    ast.ListComp: "comprehensions",
-    ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "comprehensions",
-    ast.JoinedStr: "f-strings",
-    ast.NamedExpr: "assignment expressions (:=)",
-    ast.IfExp: "'a if c else b' (write if_(c, a, b))",
-    ast.Starred: "starred arguments",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
-    ast.Dict: "dictionaries",
-    ast.Set: "sets",
+    ast.Attribute: _("attribute access not allowed in the rule language"),
+    ast.Subscript: _("subscripts not allowed in the rule language"),
+    ast.Lambda: _("lambdas not allowed in the rule language"),
+    ast.ListComp: _COMPREHENSIONS,
+    ast.SetComp: _COMPREHENSIONS,
+    ast.DictComp: _COMPREHENSIONS,
+    ast.GeneratorExp: _COMPREHENSIONS,
+    ast.JoinedStr: _("f-strings not allowed in the rule language"),
+    ast.NamedExpr: _("assignment expressions (:=) not allowed in the rule language"),
+    ast.IfExp: _("'a if c else b' not allowed in the rule language (write if_(c, a, b))"),
+    ast.Starred: _("starred arguments not allowed in the rule language"),
+    ast.Await: _("await not allowed in the rule language"),
+    ast.Yield: _("yield not allowed in the rule language"),
+    ast.YieldFrom: _("yield not allowed in the rule language"),
+    ast.Dict: _("dictionaries not allowed in the rule language"),
+    ast.Set: _("sets not allowed in the rule language"),
 }
 
 
@@ -112,7 +113,7 @@ def parse_expression(source: str, *, file: str = "<rule>", line: int = 1) -> ast
     """
     text = source.strip()
     if not text:
-        raise RuleError("empty expression", file=file, line=line)
+        raise RuleError(_("empty expression"), file=file, line=line)
     _measure(text, file, line)
     try:
         # Parentheses let an expression span several lines; they add no line.
@@ -121,19 +122,27 @@ def parse_expression(source: str, *, file: str = "<rule>", line: int = 1) -> ast
         where = line + (error.lineno or 1) - 1
         if re.search(r"\bimport\b", text):
             raise RuleError(
-                "imports are not allowed in an expression", file=file, line=where
+                _("imports are not allowed in an expression"), file=file, line=where
             ) from None
-        raise RuleError(f"not a valid expression: {error.msg}", file=file, line=where) from None
+        raise RuleError(
+            _("not a valid expression: %(cause)s"), file=file, line=where, cause=error.msg
+        ) from None
     except (RecursionError, MemoryError):  # a second lock: _measure refuses these first
-        raise RuleError(_TOO_DEEP, file=file, line=line) from None
+        raise _too_deep(file, line) from None
     _measure_tree(tree.body, text, file, line)
     return tree.body
 
 
-_TOO_DEEP = (
-    f"the expression is nested too deeply (at most {MAX_EXPRESSION_DEPTH} levels; each "
-    "bracket, call and chained operator is one): split it with parameters or named conditions"
-)
+def _too_deep(file: str, line: int) -> RuleError:
+    return RuleError(
+        _(
+            "the expression is nested too deeply (at most %(most)s levels; each bracket, call "
+            "and chained operator is one): split it with parameters or named conditions"
+        ),
+        file=file,
+        line=line,
+        most=MAX_EXPRESSION_DEPTH,
+    )
 
 
 def _code(text: str) -> Iterator[tuple[int, str]]:
@@ -160,10 +169,14 @@ def _code(text: str) -> Iterator[tuple[int, str]]:
 def _measure(text: str, file: str, line: int) -> None:
     if len(text) > MAX_EXPRESSION_LENGTH:
         raise RuleError(
-            f"the expression is {len(text):,} characters long (at most "
-            f"{MAX_EXPRESSION_LENGTH:,}): split it with parameters or named conditions",
+            _(
+                "the expression is %(length)s characters long (at most %(most)s): split it "
+                "with parameters or named conditions"
+            ),
             file=file,
             line=line,
+            length=Count(len(text)),
+            most=Count(MAX_EXPRESSION_LENGTH),
         )
     depth = 0
     for index, character in _code(text):
@@ -171,17 +184,21 @@ def _measure(text: str, file: str, line: int) -> None:
         if not character.isascii():
             name = unicodedata.name(character, "")
             raise RuleError(
-                f"only ASCII outside quoted texts: {character!r} (U+{ord(character):04X} {name}) "
-                "is not a letter of a name or an operator; names are a-z, 0-9 and '_'",
+                _(
+                    "only ASCII outside quoted texts: %(character)r (%(code)s) is not a letter "
+                    "of a name or an operator; names are a-z, 0-9 and '_'"
+                ),
                 file=file,
                 line=where,
+                character=character,
+                code=f"U+{ord(character):04X} {name}".strip(),
             )
         if character in "([":
             depth += 1
         elif character in ")]":
             depth -= 1
         if depth > MAX_EXPRESSION_DEPTH:
-            raise RuleError(_TOO_DEEP, file=file, line=where)
+            raise _too_deep(file, where)
 
 
 def _measure_tree(tree: ast.expr, text: str, file: str, line: int) -> None:
@@ -193,13 +210,16 @@ def _measure_tree(tree: ast.expr, text: str, file: str, line: int) -> None:
         nodes += 1
         where = line + getattr(node, "lineno", 1) - 1
         if depth > MAX_EXPRESSION_DEPTH:
-            raise RuleError(_TOO_DEEP, file=file, line=where)
+            raise _too_deep(file, where)
         if nodes > MAX_EXPRESSION_NODES:
             raise RuleError(
-                f"the expression has more than {MAX_EXPRESSION_NODES:,} names, literals and "
-                "operators: split it with parameters or named conditions",
+                _(
+                    "the expression has more than %(most)s names, literals and operators: "
+                    "split it with parameters or named conditions"
+                ),
                 file=file,
                 line=line,
+                most=Count(MAX_EXPRESSION_NODES),
             )
         if isinstance(node, ast.Constant) and not isinstance(node.value, bool | str):
             if isinstance(node.value, int):
@@ -250,22 +270,26 @@ def check_amount(expression: Expression) -> None:
     with the amount's line; the message says which guard to write."""
     fact = expression.facts[expression.tree]
 
-    def refuse(message: str) -> RuleError:
-        return RuleError(message, file=expression.file, line=expression.line)
+    def refuse(message: str, **params: object) -> RuleError:
+        return RuleError(message, file=expression.file, line=expression.line, **params)
 
     if fact.nullable:
         raise refuse(
-            "the amount can be missing (it reads a value some subjects lack): "
-            "write if_(is_null(x), 0, x) for the missing value x"
+            _(
+                "the amount can be missing (it reads a value some subjects lack): "
+                "write if_(is_null(x), 0, x) for the missing value x"
+            )
         )
     if fact.may_be_negative():
-        raise refuse("the amount can be negative: write max(0, ...) around it")
+        raise refuse(_("the amount can be negative: write max(0, ...) around it"))
     magnitude = fact.magnitude
     if magnitude is None or magnitude >= exact.MONEY_LIMIT:
-        limit = f"{exact.MONEY_LIMIT:,}"
         raise refuse(
-            f"the amount can exceed {limit} tenge (or has no upper bound): "
-            "bound it with min(..., a limit)"
+            _(
+                "the amount can exceed %(limit)s tenge (or has no upper bound): "
+                "bound it with min(..., a limit)"
+            ),
+            limit=Count(exact.MONEY_LIMIT),
         )
 
 
@@ -298,15 +322,21 @@ class _Checker:
         self.zero_names = zero_names
         self.types: dict[ast.AST, Type] = {}
 
-    def fail(self, node: ast.AST, message: str) -> RuleError:
+    def fail(self, node: ast.AST, message: str, **params: object) -> RuleError:
         where = self.line + getattr(node, "lineno", 1) - 1
-        return RuleError(message, file=self.file, line=where)
+        return RuleError(message, file=self.file, line=where, **params)
 
     def visit(self, node: ast.AST) -> Type:
         method = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
-            what = _REFUSED.get(type(node), f"'{type(node).__name__}'")
-            raise self.fail(node, f"{what} not allowed in the rule language")
+            refused = _REFUSED.get(type(node))
+            if refused is not None:
+                raise self.fail(node, refused)
+            raise self.fail(
+                node,
+                _("%(construct)r not allowed in the rule language"),
+                construct=type(node).__name__,
+            )
         kind: Type = method(node)
         self.types[node] = kind
         return kind
@@ -323,20 +353,27 @@ class _Checker:
         if isinstance(value, str):
             return Type.STRING
         if value is None:
-            raise self.fail(node, "None is not allowed: test for a missing value with is_null(x)")
-        raise self.fail(node, f"literal {value!r} not allowed in the rule language")
+            raise self.fail(
+                node, _("None is not allowed: test for a missing value with is_null(x)")
+            )
+        raise self.fail(node, _("literal %(value)r not allowed in the rule language"), value=value)
 
     def visit_Name(self, node: ast.Name) -> Type:
         if node.id in FUNCTIONS:
-            raise self.fail(node, f"{node.id} is a function: call it as {node.id}(...)")
+            raise self.fail(
+                node, _("%(name)s is a function: call it as %(name)s(...)"), name=node.id
+            )
         if node.id in {"True", "False", "None"}:  # pragma: no cover - ast makes these Constants
-            raise self.fail(node, f"{node.id} not allowed")
+            raise self.fail(node, _("%(name)s not allowed"), name=node.id)
         kind = self.names.get(node.id)
         if kind is None:
             raise self.fail(
                 node,
-                f"unknown name {node.id!r}: not a snapshot column, a parameter "
-                "or an earlier condition",
+                _(
+                    "unknown name %(name)r: not a snapshot column, a parameter "
+                    "or an earlier condition"
+                ),
+                name=node.id,
             )
         return kind
 
@@ -344,21 +381,30 @@ class _Checker:
     def visit_BinOp(self, node: ast.BinOp) -> Type:
         symbol = _ARITHMETIC.get(type(node.op))
         if symbol is None:
-            raise self.fail(node, f"operator {type(node.op).__name__} not allowed")
+            raise self.fail(
+                node, _("operator %(operator)s not allowed"), operator=type(node.op).__name__
+            )
         left, right = self.visit(node.left), self.visit(node.right)
         if left not in NUMERIC or right not in NUMERIC:
-            raise self.fail(node, f"cannot apply {symbol} to {left} and {right}: numbers only")
+            raise self.fail(
+                node,
+                _("cannot apply %(symbol)s to %(left)s and %(right)s: numbers only"),
+                symbol=symbol,
+                left=left,
+                right=right,
+            )
         if symbol == "**":
             exponent = _whole_literal(node.right)
             if exponent is None or not 0 <= exponent <= exact.MAX_EXPONENT:
                 raise self.fail(
                     node.right,
-                    f"the exponent of ** must be a whole number from 0 to {exact.MAX_EXPONENT}",
+                    _("the exponent of ** must be a whole number from 0 to %(most)s"),
+                    most=exact.MAX_EXPONENT,
                 )
             return left
         if symbol == "/":
             if self._is_zero(node.right):
-                raise self.fail(node.right, "division by zero")
+                raise self.fail(node.right, _("division by zero"))
             return Type.DECIMAL
         return Type.INT if left == right == Type.INT else Type.DECIMAL
 
@@ -374,20 +420,24 @@ class _Checker:
         operand = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
             if operand != Type.BOOL:
-                raise self.fail(node, f"'not' needs a bool, not {operand}")
+                raise self.fail(node, _("'not' needs a bool, not %(type)s"), type=operand)
             return Type.BOOL
         if isinstance(node.op, ast.USub | ast.UAdd):
             if operand not in NUMERIC:
-                raise self.fail(node, f"unary minus needs a number, not {operand}")
+                raise self.fail(node, _("unary minus needs a number, not %(type)s"), type=operand)
             return operand
-        raise self.fail(node, f"operator {type(node.op).__name__} not allowed")
+        raise self.fail(
+            node, _("operator %(operator)s not allowed"), operator=type(node.op).__name__
+        )
 
     def visit_BoolOp(self, node: ast.BoolOp) -> Type:
         word = "and" if isinstance(node.op, ast.And) else "or"
         for value in node.values:
             kind = self.visit(value)
             if kind != Type.BOOL:
-                raise self.fail(value, f"'{word}' needs bools, not {kind}")
+                raise self.fail(
+                    value, _("'%(word)s' needs bools, not %(type)s"), word=word, type=kind
+                )
         return Type.BOOL
 
     def visit_Compare(self, node: ast.Compare) -> Type:
@@ -395,7 +445,9 @@ class _Checker:
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             symbol = _COMPARISONS.get(type(op))
             if symbol is None:
-                raise self.fail(node, f"comparison {type(op).__name__} not allowed")
+                raise self.fail(
+                    node, _("comparison %(operator)s not allowed"), operator=type(op).__name__
+                )
             if symbol in {"in", "not in"}:
                 self._check_membership(left, comparator, symbol)
                 left = Type.BOOL  # a chain after 'in' compares the bool; rare but well-typed
@@ -403,17 +455,25 @@ class _Checker:
             right = self.visit(comparator)
             comparable = (left in NUMERIC and right in NUMERIC) or left == right
             if not comparable:
-                raise self.fail(comparator, f"cannot compare {left} with {right} using {symbol}")
+                raise self.fail(
+                    comparator,
+                    _("cannot compare %(left)s with %(right)s using %(symbol)s"),
+                    left=left,
+                    right=right,
+                    symbol=symbol,
+                )
             if symbol not in {"==", "!="} and left == Type.BOOL:
-                raise self.fail(comparator, f"cannot order bools with {symbol}")
+                raise self.fail(comparator, _("cannot order bools with %(symbol)s"), symbol=symbol)
             left = right
         return Type.BOOL
 
     def _check_membership(self, left: Type, container: ast.expr, symbol: str) -> None:
         if not isinstance(container, ast.List | ast.Tuple):
-            raise self.fail(container, f'\'{symbol}\' needs a literal list, like ["I", "II"]')
+            raise self.fail(
+                container, _('\'%(symbol)s\' needs a literal list, like ["I", "II"]'), symbol=symbol
+            )
         if not container.elts:
-            raise self.fail(container, f"'{symbol}' needs a non-empty list")
+            raise self.fail(container, _("'%(symbol)s' needs a non-empty list"), symbol=symbol)
         for element in container.elts:
             literal = isinstance(element, ast.Constant) or (
                 isinstance(element, ast.Call)
@@ -421,34 +481,51 @@ class _Checker:
                 and element.func.id == "date"
             )
             if not literal:
-                raise self.fail(element, f"the list after '{symbol}' may hold literals only")
+                raise self.fail(
+                    element,
+                    _("the list after '%(symbol)s' may hold literals only"),
+                    symbol=symbol,
+                )
             kind = self.visit(element)
             if not ((left in NUMERIC and kind in NUMERIC) or left == kind):
-                raise self.fail(element, f"cannot look for a {left} among {kind} values")
+                raise self.fail(
+                    element,
+                    _("cannot look for a %(left)s among %(right)s values"),
+                    left=left,
+                    right=kind,
+                )
 
     def visit_List(self, node: ast.List) -> Type:
-        raise self.fail(node, "a list may only follow 'in' or 'not in'")
+        raise self.fail(node, _("a list may only follow 'in' or 'not in'"))
 
     def visit_Tuple(self, node: ast.Tuple) -> Type:
-        raise self.fail(node, "a tuple may only follow 'in' or 'not in'")
+        raise self.fail(node, _("a tuple may only follow 'in' or 'not in'"))
 
     # functions
     def visit_Call(self, node: ast.Call) -> Type:
         if not isinstance(node.func, ast.Name):
-            what = _REFUSED.get(type(node.func))
-            if what is not None:
-                raise self.fail(node, f"{what} not allowed in the rule language")
-            raise self.fail(node, "only the functions of the rule language may be called")
+            refused = _REFUSED.get(type(node.func))
+            if refused is not None:
+                raise self.fail(node, refused)
+            raise self.fail(node, _("only the functions of the rule language may be called"))
         name = node.func.id
         if name in AGGREGATES:
-            raise self.fail(node, f"{name}() is allowed only in aggregates over a family's members")
+            raise self.fail(
+                node,
+                _("%(name)s() is allowed only in aggregates over a family's members"),
+                name=name,
+            )
         if name not in FUNCTIONS:
-            allowed = ", ".join(sorted(FUNCTIONS))
-            raise self.fail(node, f"unknown function {name!r} (allowed: {allowed})")
+            raise self.fail(
+                node,
+                _("unknown function %(name)r (allowed: %(allowed)s)"),
+                name=name,
+                allowed=", ".join(sorted(FUNCTIONS)),
+            )
         if node.keywords:
-            raise self.fail(node, f"{name}() takes no keyword arguments")
+            raise self.fail(node, _("%(name)s() takes no keyword arguments"), name=name)
         if any(isinstance(arg, ast.Starred) for arg in node.args):
-            raise self.fail(node, "starred arguments not allowed in the rule language")
+            raise self.fail(node, _REFUSED[ast.Starred])
         check: Any = getattr(self, "call_" + name.rstrip("_"))
         kind: Type = check(node, node.args)
         return kind
@@ -456,31 +533,39 @@ class _Checker:
     def _arity(self, node: ast.Call, args: list[ast.expr], count: int) -> None:
         if len(args) != count:
             name = node.func.id if isinstance(node.func, ast.Name) else "?"
-            raise self.fail(node, f"{name}() takes {count} argument(s), got {len(args)}")
+            raise self.fail(
+                node,
+                _("%(name)s() takes %(count)s argument(s), got %(given)s"),
+                name=name,
+                count=count,
+                given=len(args),
+            )
 
     def call_date(self, node: ast.Call, args: list[ast.expr]) -> Type:
         self._arity(node, args, 1)
         arg = args[0]
         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            raise self.fail(node, 'date() takes a literal string, like date("2023-07-01")')
+            raise self.fail(node, _('date() takes a literal string, like date("2023-07-01")'))
         try:
             date_literal(arg.value)
         except ValueError:
-            raise self.fail(node, f"not a date (YYYY-MM-DD): {arg.value!r}") from None
+            raise self.fail(
+                node, _("not a date (YYYY-MM-DD): %(value)r"), value=arg.value
+            ) from None
         return Type.DATE
 
     def call_age(self, node: ast.Call, args: list[ast.expr]) -> Type:
         self._arity(node, args, 1)
         kind = self.visit(args[0])
         if kind != Type.DATE:
-            raise self.fail(node, f"age() takes a date, not {kind}")
+            raise self.fail(node, _("age() takes a date, not %(type)s"), type=kind)
         return Type.INT
 
     def call_round_half_up(self, node: ast.Call, args: list[ast.expr]) -> Type:
         self._arity(node, args, 1)
         kind = self.visit(args[0])
         if kind not in NUMERIC:
-            raise self.fail(node, f"round_half_up() takes a number, not {kind}")
+            raise self.fail(node, _("round_half_up() takes a number, not %(type)s"), type=kind)
         return Type.INT
 
     def call_is_null(self, node: ast.Call, args: list[ast.expr]) -> Type:
@@ -488,22 +573,27 @@ class _Checker:
         self.visit(args[0])
         return Type.BOOL
 
-    def _common(self, node: ast.AST, kinds: list[Type], what: str) -> Type:
+    def _common(self, node: ast.AST, kinds: list[Type], message: str, **params: object) -> Type:
+        """The one type of ``kinds``; else the refusal ``message``, naming them as ``types``."""
         if all(kind in NUMERIC for kind in kinds):
             return Type.INT if all(kind == Type.INT for kind in kinds) else Type.DECIMAL
         if len(set(kinds)) == 1:
             return kinds[0]
-        shown = ", ".join(kinds)
-        raise self.fail(node, f"{what} must be of one type, got {shown}")
+        raise self.fail(node, message, types=", ".join(kinds), **params)
 
     def _extremum(self, node: ast.Call, args: list[ast.expr]) -> Type:
         name = node.func.id if isinstance(node.func, ast.Name) else "?"
         if len(args) < 2:
-            raise self.fail(node, f"{name}() takes at least 2 arguments")
+            raise self.fail(node, _("%(name)s() takes at least 2 arguments"), name=name)
         kinds = [self.visit(arg) for arg in args]
-        kind = self._common(node, kinds, f"the arguments of {name}()")
+        kind = self._common(
+            node,
+            kinds,
+            _("the arguments of %(name)s() must be of one type, got %(types)s"),
+            name=name,
+        )
         if kind == Type.BOOL:
-            raise self.fail(node, f"{name}() does not take bools")
+            raise self.fail(node, _("%(name)s() does not take bools"), name=name)
         return kind
 
     call_min = _extremum
@@ -513,8 +603,14 @@ class _Checker:
         self._arity(node, args, 3)
         condition = self.visit(args[0])
         if condition != Type.BOOL:
-            raise self.fail(args[0], f"the condition of if_() must be a bool, not {condition}")
-        return self._common(node, [self.visit(args[1]), self.visit(args[2])], "if_() branches")
+            raise self.fail(
+                args[0], _("the condition of if_() must be a bool, not %(type)s"), type=condition
+            )
+        return self._common(
+            node,
+            [self.visit(args[1]), self.visit(args[2])],
+            _("if_() branches must be of one type, got %(types)s"),
+        )
 
 
 def number_literal(node: ast.Constant, source: str) -> Decimal:
@@ -564,8 +660,8 @@ class _Safety:
         self.facts: dict[ast.AST, Fact] = {}
         self.leaves: dict[str, Fact] = {}
 
-    def fail(self, node: ast.AST, message: str) -> RuleError:
-        return self.checker.fail(node, message)
+    def fail(self, node: ast.AST, message: str, **params: object) -> RuleError:
+        return self.checker.fail(node, message, **params)
 
     def numeric(self, node: ast.AST) -> bool:
         return self.checker.types.get(node) in NUMERIC
@@ -649,8 +745,11 @@ class _Safety:
         except TooLarge:
             raise self.fail(
                 node,
-                "this formula's exact value could need more than "
-                f"{exact.MAX_DIGITS} digits: bound its values (min, max) or simplify it",
+                _(
+                    "this formula's exact value could need more than %(most)s digits: bound "
+                    "its values (min, max) or simplify it"
+                ),
+                most=exact.MAX_DIGITS,
             ) from None
 
     def value(self, node: ast.AST, env: Env) -> tuple[Fact, Num]:
@@ -669,8 +768,11 @@ class _Safety:
             if base.magnitude is None or base.scale is None:
                 raise self.fail(
                     node,
-                    f"cannot compute exactly with {node.id!r}: its range and decimal places "
-                    "are unknown",
+                    _(
+                        "cannot compute exactly with %(name)r: its range and decimal places "
+                        "are unknown"
+                    ),
+                    name=node.id,
                 )
             if node.id in self.given:  # a parameter: a literal on the date
                 return fact, exact.leaf(None, base, False, value=0)
@@ -702,7 +804,9 @@ class _Safety:
                 exact.fact_union(then_fact, else_fact),
                 exact.num_choose(None, then_shape, else_shape),
             )
-        raise self.fail(node, f"{name}() does not give a number")  # pragma: no cover
+        raise self.fail(  # pragma: no cover
+            node, _("%(name)s() does not give a number"), name=name
+        )
 
     def binop(self, node: ast.BinOp, env: Env) -> tuple[Fact, Num]:
         left_fact, left = self.value(node.left, env)
@@ -722,8 +826,11 @@ class _Safety:
             divisor = ast.get_source_segment("(" + self.checker.source + "\n)", node.right)
             raise self.fail(
                 node.right,
-                f"division by zero: the divisor {divisor or ''} can be 0; guard it, as in "
-                "if_(x > 0, a / x, 0) or a / max(1, x)",
+                _(
+                    "division by zero: the divisor %(divisor)s can be 0; guard it, as in "
+                    "if_(x > 0, a / x, 0) or a / max(1, x)"
+                ),
+                divisor=divisor or "",
             )
         quotient = exact.num_div(left, right, divisor_may_be_negative=right_fact.may_be_negative())
         return exact.fact_div(left_fact, right_fact), quotient

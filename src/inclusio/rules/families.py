@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
+from inclusio.rules.errors import _
 from inclusio.rules.expressions import (
     NUMERIC,
     Expression,
@@ -109,30 +110,47 @@ def check_member_aggregate(
     if function not in AGGREGATE_FUNCTIONS:
         raise checker.fail(
             tree,
-            "an aggregate is one call of " + ", ".join(f"{f}()" for f in AGGREGATE_FUNCTIONS),
+            _("an aggregate is one call of %(functions)s"),
+            functions=", ".join(f"{f}()" for f in AGGREGATE_FUNCTIONS),
         )
     assert isinstance(tree, ast.Call)
     if len(tree.args) != 1 or isinstance(tree.args[0], ast.Starred):
-        raise checker.fail(tree, f"{function}() takes 1 argument")
+        raise checker.fail(tree, _("%(name)s() takes 1 argument"), name=function)
     where_node = None
     for keyword in tree.keywords:
         if keyword.arg != "where" or function in _CONDITION_FUNCTIONS or where_node is not None:
-            allowed = "no keyword" if function in _CONDITION_FUNCTIONS else "only where="
-            raise checker.fail(tree, f"{function}() takes {allowed} (write the condition itself)")
+            message = (
+                _("%(name)s() takes no keyword (write the condition itself)")
+                if function in _CONDITION_FUNCTIONS
+                else _("%(name)s() takes only where= (write the condition itself)")
+            )
+            raise checker.fail(tree, message, name=function)
         where_node = keyword.value
     argument = tree.args[0]
     kind = checker.visit(argument)
     if function in _CONDITION_FUNCTIONS and kind != Type.BOOL:
-        raise checker.fail(argument, f"{function}() takes a condition over the members, not {kind}")
+        raise checker.fail(
+            argument,
+            _("%(name)s() takes a condition over the members, not %(type)s"),
+            name=function,
+            type=kind,
+        )
     if function == "sum" and kind not in NUMERIC:
-        raise checker.fail(argument, f"sum() takes a number, not {kind}")
+        raise checker.fail(argument, _("sum() takes a number, not %(type)s"), type=kind)
     if function in EXTREMES and kind not in NUMERIC | {Type.DATE}:
-        raise checker.fail(argument, f"{function}() takes a number or a date, not {kind}")
+        raise checker.fail(
+            argument,
+            _("%(name)s() takes a number or a date, not %(type)s"),
+            name=function,
+            type=kind,
+        )
     where = None
     if where_node is not None:
         where_kind = checker.visit(where_node)
         if where_kind != Type.BOOL:
-            raise checker.fail(where_node, f"where= takes a condition, not {where_kind}")
+            raise checker.fail(
+                where_node, _("where= takes a condition, not %(type)s"), type=where_kind
+            )
         where = Expression(text, where_node, Type.BOOL, file, line)
     checked = Expression(source=text, tree=argument, type=kind, file=file, line=line)
     result = {"count": Type.INT, "any": Type.BOOL, "all": Type.BOOL}.get(function, kind)
@@ -152,14 +170,14 @@ def read_aggregates(
 
     entries = mapping(node, reader.file, "aggregates")
     if not entries:
-        raise reader.fail(node, "aggregates: at least one")
+        raise reader.fail(node, _("aggregates: at least one"))
     at_most(len(entries), MAX_CONDITIONS, "aggregates", node, reader.file)
     result: dict[str, MemberAggregate] = {}
     for name, (key_node, value_node) in entries.items():
         # A family-level name: it must not hide a member's column or condition either.
         reader.new_name(name, key_node, {**members, **taken})
         if not isinstance(value_node, ScalarNode) or value_node.tag.endswith(":null"):
-            raise reader.fail(value_node, "an aggregate must be written as text")
+            raise reader.fail(value_node, _("an aggregate must be written as text"))
         result[name] = check_member_aggregate(
             str(value_node.value),
             members,
@@ -176,28 +194,43 @@ def read_income(reader: _Reader, node: Node) -> Income:
     from inclusio.rules.loader import line_of, mapping, scalar
 
     section = mapping(node, reader.file, "income")
-    for key, (key_node, _) in section.items():
+    for key, (key_node, _value) in section.items():
         if key not in _INCOME_KEYS:
-            raise reader.fail(key_node, f"income: unknown key {key!r} (allowed: ['disregard'])")
+            raise reader.fail(
+                key_node,
+                _("%(what)s: unknown key %(key)r (allowed: %(allowed)s)"),
+                what="income",
+                key=key,
+                allowed=sorted(_INCOME_KEYS),
+            )
     disregarded: list[str] = []
     if "disregard" in section:
         items = section["disregard"][1]
         if not isinstance(items, SequenceNode):
-            raise reader.fail(items, "income.disregard: a list of income columns")
+            raise reader.fail(items, _("income.disregard: a list of income columns"))
         for item in items.value:
             column = scalar(item, reader.file)
             if column not in INCOME_COLUMNS:
                 raise reader.fail(
                     item,
-                    f"income.disregard: {column!r} is not an income column "
-                    f"(the snapshot's are: {', '.join(INCOME_COLUMNS)})",
+                    _(
+                        "income.disregard: %(column)r is not an income column "
+                        "(the snapshot's are: %(columns)s)"
+                    ),
+                    column=column,
+                    columns=", ".join(INCOME_COLUMNS),
                 )
             if column in disregarded:
-                raise reader.fail(item, f"income.disregard: {column!r} given twice")
+                raise reader.fail(
+                    item,
+                    _("%(what)s: %(key)r given twice"),
+                    what="income.disregard",
+                    key=column,
+                )
             disregarded.append(str(column))
     counted = tuple(c for c in INCOME_COLUMNS if c not in disregarded)
     if not counted:
-        raise reader.fail(node, "income: every income column is disregarded; nothing is counted")
+        raise reader.fail(node, _("income: every income column is disregarded; nothing is counted"))
     return Income(counted, tuple(disregarded), line_of(node))
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from inclusio.countries.shared import SharedParameters
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import Count, RuleError, _
 from inclusio.rules.exact import Fact, parameter_facts
 from inclusio.rules.exclusive import Exclusive, read_exclusive
 from inclusio.rules.expressions import (
@@ -104,25 +104,33 @@ def is_name(text: str) -> bool:
     )
 
 
-def name_problem(text: str) -> str:
-    """Why ``text`` is not a name, for the message."""
+def name_problem(text: str) -> tuple[str, dict[str, object]]:
+    """Why ``text`` is not a name: the message and its parameters."""
     odd = next((c for c in text if not c.isascii()), None)
     if odd is not None:
-        return (
-            f"{shown(text)!r}: names are ASCII only (lower-case letters a-z, digits, '_'); "
-            f"{odd!r} is U+{ord(odd):04X}"
+        message = _(
+            "%(name)r: names are ASCII only (lower-case letters a-z, digits, '_'); "
+            "%(character)r is %(code)s"
         )
+        return message, {"name": shown(text), "character": odd, "code": f"U+{ord(odd):04X}"}
     if len(text) > MAX_NAME_LENGTH:
-        return f"{shown(text)!r}: a name has at most {MAX_NAME_LENGTH} characters"
+        message = _("%(name)r: a name has at most %(most)s characters")
+        return message, {"name": shown(text), "most": MAX_NAME_LENGTH}
     if keyword.iskeyword(text):
-        return f"{text!r} is a word of the rule language, not a name"
-    return f"{shown(text)!r}: names must be lower_case_with_underscores"
+        return _("%(name)r is a word of the rule language, not a name"), {"name": text}
+    return _("%(name)r: names must be lower_case_with_underscores"), {"name": shown(text)}
 
 
 def at_most(count: int, limit: int, what: str, node: Node, file: str) -> None:
+    """Refuse more than ``limit`` entries in the section ``what`` (its key, as written)."""
     if count > limit:
         raise RuleError(
-            f"too many {what}: {count:,} (at most {limit:,})", file=file, line=line_of(node)
+            _("too many %(what)s: %(count)s (at most %(most)s)"),
+            file=file,
+            line=line_of(node),
+            what=what,
+            count=Count(count),
+            most=Count(limit),
         )
 
 
@@ -188,16 +196,23 @@ class Parameter:
                 current = value
         if current is None and not self.values:
             raise RuleError(
-                f"parameter {self.name!r} has no value on {on.isoformat()}: it has no value yet",
+                _("parameter %(name)r has no value on %(date)s: it has no value yet"),
                 file=self.file,
                 line=self.line,
+                name=self.name,
+                date=on.isoformat(),
             )
         if current is None:
             raise RuleError(
-                f"parameter {self.name!r} has no value on {on.isoformat()}: "
-                f"its first value takes effect on {self.values[0].effective.isoformat()}",
+                _(
+                    "parameter %(name)r has no value on %(date)s: its first value takes effect "
+                    "on %(first)s"
+                ),
                 file=self.file,
                 line=self.line,
+                name=self.name,
+                date=on.isoformat(),
+                first=self.values[0].effective.isoformat(),
             )
         return current
 
@@ -307,27 +322,39 @@ def load_rule_text(
 
 def rule_kind(root: Node, file: str) -> str:
     """The ``kind`` of a rule file's top mapping: ``programme`` unless it says otherwise."""
-    top = mapping(root, file, "a rule file")
+    top = mapping(root, file, None)
     if "kind" not in top:
         return "programme"
     node = top["kind"][1]
     kind = scalar(node, file)
     if kind not in KINDS:
-        raise RuleError(f"kind must be one of {', '.join(KINDS)}", file=file, line=line_of(node))
+        raise RuleError(
+            _("kind must be one of %(allowed)s"),
+            file=file,
+            line=line_of(node),
+            allowed=", ".join(KINDS),
+        )
     return str(kind)
 
 
-def mapping(node: Node, file: str, what: str) -> dict[str, tuple[Node, Node]]:
-    """A mapping's entries by key, in order, with their key nodes (for the line)."""
+def mapping(node: Node, file: str, what: str | None) -> dict[str, tuple[Node, Node]]:
+    """A mapping's entries by key, in order, with their key nodes (for the line). ``what`` names
+    it in a refusal by its key as written (``titles``, ``parameters.x``); None: the file's top."""
     if not isinstance(node, MappingNode):
-        raise RuleError(f"{what} must be a mapping", file=file, line=line_of(node))
+        if what is None:
+            raise RuleError(_("a rule file must be a mapping"), file=file, line=line_of(node))
+        raise RuleError(_("%(what)s must be a mapping"), file=file, line=line_of(node), what=what)
     entries: dict[str, tuple[Node, Node]] = {}
     for key_node, value_node in node.value:
         key = scalar(key_node, file)
         if not isinstance(key, str):
-            raise RuleError(f"{what}: keys must be names", file=file, line=line_of(key_node))
+            message = _("keys must be names") if what is None else _("%(what)s: keys must be names")
+            raise RuleError(message, file=file, line=line_of(key_node), what=what)
         if key in entries:
-            raise RuleError(f"{what}: {key!r} given twice", file=file, line=line_of(key_node))
+            message = (
+                _("%(key)r given twice") if what is None else _("%(what)s: %(key)r given twice")
+            )
+            raise RuleError(message, file=file, line=line_of(key_node), what=what, key=key)
         entries[key] = (key_node, value_node)
     return entries
 
@@ -360,13 +387,13 @@ class _Reader:
         self.shared: SharedParameters = shared or {}
         self.facts: dict[str, Fact] = {}  # the parameters' (exact.parameter_facts)
 
-    def fail(self, node: Node, message: str) -> RuleError:
-        return RuleError(message, file=self.file, line=line_of(node))
+    def fail(self, node: Node, message: str, **params: object) -> RuleError:
+        return RuleError(message, file=self.file, line=line_of(node), **params)
 
     def text(self, node: Node, what: str) -> str:
         value = scalar(node, self.file)
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(node, f"{what} must be a non-empty text")
+            raise self.fail(node, _("%(what)s must be a non-empty text"), what=what)
         return value
 
     def date(self, node: Node, what: str) -> datetime.date | None:
@@ -374,57 +401,69 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-            raise self.fail(node, f"{what} must be a date (YYYY-MM-DD)")
+            raise self.fail(node, _("%(what)s must be a date (YYYY-MM-DD)"), what=what)
         return value
 
     def programme(self, root: Node) -> Programme:
-        top = mapping(root, self.file, "a programme file")
+        top = mapping(root, self.file, None)
         if rule_kind(root, self.file) == "assessment":
             raise self.fail(
                 top["kind"][1],
-                "this is an assessment (kind: assessment), not a programme: "
-                "load it with load_rule_file",
+                _(
+                    "this is an assessment (kind: assessment), not a programme: "
+                    "load it with load_rule_file"
+                ),
             )
-        for key, (key_node, _) in top.items():
+        for key, (key_node, _value) in top.items():
             if key not in _TOP_KEYS:
-                raise self.fail(key_node, f"unknown key {key!r} (allowed: {sorted(_TOP_KEYS)})")
+                raise self.fail(
+                    key_node,
+                    _("unknown key %(key)r (allowed: %(allowed)s)"),
+                    key=key,
+                    allowed=sorted(_TOP_KEYS),
+                )
         for key in ("id", "titles", "reference", "entity", "conditions"):
             if key not in top:
-                raise self.fail(root, f"missing key {key!r}")
+                raise self.fail(root, _("missing key %(key)r"), key=key)
 
         programme_id = self.text(top["id"][1], "id")
         if not is_name(programme_id):
-            raise self.fail(top["id"][1], "id: " + name_problem(programme_id))
+            message, params = name_problem(programme_id)
+            raise self.fail(top["id"][1], message, **params)
         titles = {}
         entries = mapping(top["titles"][1], self.file, "titles")
         for language in LANGUAGES:
             if language not in entries:
-                raise self.fail(top["titles"][1], f"titles: missing {language!r}")
+                raise self.fail(
+                    top["titles"][1], _("%(what)s: missing %(key)r"), what="titles", key=language
+                )
             titles[language] = self.text(entries[language][1], f"titles.{language}")
         reference = self.languages(top["reference"][1], "reference")
         entity_node = top["entity"][1]
         entity = scalar(entity_node, self.file)
         if entity not in ENTITIES:
-            raise self.fail(entity_node, f"entity must be one of {', '.join(ENTITIES)}")
+            raise self.fail(
+                entity_node, _("entity must be one of %(allowed)s"), allowed=", ".join(ENTITIES)
+            )
         if entity == "family" and "members" not in top:
-            raise self.fail(entity_node, "entity 'family' needs a 'members' section")
+            raise self.fail(entity_node, _("entity 'family' needs a 'members' section"))
         if entity == "person" and "members" in top:
-            raise self.fail(top["members"][0], "'members' is for entity 'family' only")
+            raise self.fail(top["members"][0], _("'members' is for entity 'family' only"))
         if entity == "family" and "cared" in top:
-            raise self.fail(top["cared"][0], "'cared' is for entity 'person' only")
+            raise self.fail(top["cared"][0], _("'cared' is for entity 'person' only"))
 
         valid_from = valid_until = None
         if "valid" in top:
             valid = mapping(top["valid"][1], self.file, "valid")
-            for key, (key_node, _) in valid.items():
+            for key, (key_node, _value) in valid.items():
                 if key not in {"from", "until"}:
-                    raise self.fail(key_node, "valid: only 'from' and 'until'")
+                    raise self.fail(key_node, _("valid: only 'from' and 'until'"))
             if "from" in valid:
                 valid_from = self.date(valid["from"][1], "valid.from")
             if "until" in valid:
                 valid_until = self.date(valid["until"][1], "valid.until")
             if valid_from and valid_until and valid_until < valid_from:
-                raise self.fail(top["valid"][1], "valid.until is before valid.from")
+                raise self.fail(top["valid"][1], _("valid.until is before valid.from"))
 
         columns = person_columns() if entity == "person" else family_columns()
         every_column = {**person_columns(), **family_columns()}
@@ -450,25 +489,35 @@ class _Reader:
         if "eligible" in top:
             eligible = self.expression(top["eligible"][1], names, zero)
             if eligible.type != Type.BOOL:
-                raise self.fail(top["eligible"][1], f"eligible must be a bool, not {eligible.type}")
+                raise self.fail(
+                    top["eligible"][1],
+                    _("eligible must be a bool, not %(type)s"),
+                    type=eligible.type,
+                )
         amount = None
         if "amount" in top and scalar_or_none(top["amount"][1]) is not None:
             amount = self.expression(top["amount"][1], names, zero)
             if amount.type not in {Type.INT, Type.DECIMAL}:
-                raise self.fail(top["amount"][1], f"amount must be a number, not {amount.type}")
+                raise self.fail(
+                    top["amount"][1], _("amount must be a number, not %(type)s"), type=amount.type
+                )
             check_amount(amount)
 
         rate = None
         if "rate" in top:
             if amount is not None:
-                raise self.fail(top["rate"][0], "give an amount (money) or a rate, not both")
+                raise self.fail(top["rate"][0], _("give an amount (money) or a rate, not both"))
             rate = self.expression(top["rate"][1], names, zero)
             if rate.type not in {Type.INT, Type.DECIMAL}:
-                raise self.fail(top["rate"][1], f"rate must be a number, not {rate.type}")
+                raise self.fail(
+                    top["rate"][1], _("rate must be a number, not %(type)s"), type=rate.type
+                )
             check_rate(rate, parameters)
             if any(condition.name == RATE for condition in conditions):
                 raise self.fail(
-                    top["rate"][0], f"{RATE!r} is the result column of a rate: rename the condition"
+                    top["rate"][0],
+                    _("%(name)r is the result column of a rate: rename the condition"),
+                    name=RATE,
                 )
 
         exclusive = read_exclusive(self, top["exclusive"][1]) if "exclusive" in top else None
@@ -479,7 +528,9 @@ class _Reader:
             assignment = scalar(top["assignment"][1], self.file)
             if assignment not in ASSIGNMENTS:
                 raise self.fail(
-                    top["assignment"][1], f"assignment must be one of {', '.join(ASSIGNMENTS)}"
+                    top["assignment"][1],
+                    _("assignment must be one of %(allowed)s"),
+                    allowed=", ".join(ASSIGNMENTS),
                 )
         explainable = [*parameters, *(c.name for c in conditions)]
         for section in (cared, members):
@@ -490,10 +541,13 @@ class _Reader:
         for condition in itertools.chain(*sections, conditions):
             if condition.name not in explain:
                 raise RuleError(
-                    f"explain: the condition {condition.name!r} has no plain-language text; "
-                    "every condition is explained to the person, in kk, ru and en",
+                    _(
+                        "explain: the condition %(name)r has no plain-language text; "
+                        "every condition is explained to the person, in kk, ru and en"
+                    ),
                     file=self.file,
                     line=condition.expression.line,
+                    name=condition.name,
                 )
         if entity == "person":  # the life-event conditions the compiler adds (rules.life)
             explain.update(LIFE_EXPLAIN)
@@ -526,10 +580,14 @@ class _Reader:
         result: dict[str, dict[str, str]] = {}
         for name, (key_node, value_node) in mapping(node, self.file, "explain").items():
             if name not in names:
-                raise self.fail(key_node, f"explain: {name!r} is not a condition or parameter")
+                raise self.fail(
+                    key_node, _("explain: %(name)r is not a condition or parameter"), name=name
+                )
             if names.count(name) > 1:
                 raise self.fail(
-                    key_node, f"explain: {name!r} names two conditions; rename one of them"
+                    key_node,
+                    _("explain: %(name)r names two conditions; rename one of them"),
+                    name=name,
                 )
             result[name] = self.languages(value_node, f"explain.{name}")
         return result
@@ -537,13 +595,15 @@ class _Reader:
     def languages(self, node: Node, what: str) -> dict[str, str]:
         """A ``{kk, ru, en}`` mapping of non-empty texts, no other key."""
         entries = mapping(node, self.file, what)
-        for key, (key_node, _) in entries.items():
+        for key, (key_node, _value) in entries.items():
             if key not in LANGUAGES:
-                raise self.fail(key_node, f"{what}: unknown language {key!r}")
+                raise self.fail(
+                    key_node, _("%(what)s: unknown language %(key)r"), what=what, key=key
+                )
         texts = {}
         for language in LANGUAGES:
             if language not in entries:
-                raise self.fail(node, f"{what}: missing {language!r}")
+                raise self.fail(node, _("%(what)s: missing %(key)r"), what=what, key=language)
             texts[language] = self.text(entries[language][1], f"{what}.{language}")
         return texts
 
@@ -564,13 +624,17 @@ class _Reader:
         """``members``: who counts (``conditions``), and the family-level ``aggregates`` and
         ``income`` over them, whose names join ``family``."""
         section = mapping(node, self.file, "members")
-        for key, (key_node, _) in section.items():
+        for key, (key_node, _value) in section.items():
             if key not in _MEMBERS_KEYS:
                 raise self.fail(
-                    key_node, f"members: unknown key {key!r} (allowed: {sorted(_MEMBERS_KEYS)})"
+                    key_node,
+                    _("%(what)s: unknown key %(key)r (allowed: %(allowed)s)"),
+                    what="members",
+                    key=key,
+                    allowed=sorted(_MEMBERS_KEYS),
                 )
         if not section:
-            raise self.fail(node, "members: give conditions, aggregates or income")
+            raise self.fail(node, _("members: give conditions, aggregates or income"))
         names: dict[str, Type] = person_columns()
         names.update({name: p.type for name, p in parameters.items()})
         conditions: tuple[Condition, ...] = ()
@@ -593,21 +657,21 @@ class _Reader:
         where = f"{section}.conditions" if section else "conditions"
         entries = mapping(node, self.file, where)
         if not entries:
-            empty = (
-                f"{section}: at least one condition"
-                if section
-                else ("a programme needs at least one condition")
-            )
-            raise self.fail(node, empty)
-        at_most(len(entries), MAX_CONDITIONS, f"{where}", node, self.file)
-        label = f"{section} condition" if section else "condition"
+            if section:
+                raise self.fail(node, _("%(what)s: at least one condition"), what=section)
+            raise self.fail(node, _("a programme needs at least one condition"))
+        at_most(len(entries), MAX_CONDITIONS, where, node, self.file)
         conditions: list[Condition] = []
         for name, (key_node, value_node) in entries.items():
             self.new_name(name, key_node, names)
             expression = self.expression(value_node, names, zero)
             if expression.type != Type.BOOL:
                 raise self.fail(
-                    value_node, f"{label} {name!r} must be true or false, not {expression.type}"
+                    value_node,
+                    _("%(what)s: the condition %(name)r must be true or false, not %(type)s"),
+                    what=where,
+                    name=name,
+                    type=expression.type,
                 )
             conditions.append(Condition(name, expression))
             names[name] = Type.BOOL
@@ -615,20 +679,27 @@ class _Reader:
 
     def cared(self, node: Node, parameters: dict[str, Parameter], zero: frozenset[str]) -> Cared:
         section = mapping(node, self.file, "cared")
-        for key, (key_node, _) in section.items():
+        for key, (key_node, _value) in section.items():
             if key not in _CARED_KEYS:
                 raise self.fail(
-                    key_node, f"cared: unknown key {key!r} (allowed: {sorted(_CARED_KEYS)})"
+                    key_node,
+                    _("%(what)s: unknown key %(key)r (allowed: %(allowed)s)"),
+                    what="cared",
+                    key=key,
+                    allowed=sorted(_CARED_KEYS),
                 )
         if "conditions" not in section:
-            raise self.fail(node, "cared: missing key 'conditions'")
+            raise self.fail(
+                node, _("%(what)s: missing key %(key)r"), what="cared", key="conditions"
+            )
         earliest = False
         if "earliest_carer_only" in section:
             earliest = scalar(section["earliest_carer_only"][1], self.file)
             if not isinstance(earliest, bool):
                 raise self.fail(
                     section["earliest_carer_only"][1],
-                    "cared.earliest_carer_only must be true or false",
+                    _("%(what)s must be true or false"),
+                    what="cared.earliest_carer_only",
                 )
         names: dict[str, Type] = cared_columns()
         names.update({name: p.type for name, p in parameters.items()})
@@ -637,17 +708,20 @@ class _Reader:
 
     def new_name(self, name: str, node: Node, names: dict[str, Type]) -> None:
         if not is_name(name):
-            raise self.fail(node, name_problem(name))
+            message, params = name_problem(name)
+            raise self.fail(node, message, **params)
         if name in RESERVED:
-            raise self.fail(node, f"{name!r} is reserved for the result columns")
+            raise self.fail(node, _("%(name)r is reserved for the result columns"), name=name)
         if name in names:
-            raise self.fail(node, f"{name!r} is already a column, parameter or condition")
+            raise self.fail(
+                node, _("%(name)r is already a column, parameter or condition"), name=name
+            )
         if name in FUNCTIONS or name in AGGREGATES or name in AGGREGATE_FUNCTIONS:
-            raise self.fail(node, f"{name!r} is a function of the rule language")
+            raise self.fail(node, _("%(name)r is a function of the rule language"), name=name)
 
     def expression(self, node: Node, names: dict[str, Type], zero: frozenset[str]) -> Expression:
         if not isinstance(node, ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-            raise self.fail(node, "an expression must be written as text")
+            raise self.fail(node, _("an expression must be written as text"))
         source = str(node.value)  # the text as written: 1.61 stays exact
         return check_expression(
             source,
@@ -674,16 +748,24 @@ class _Reader:
     def shared_parameters(self, node: Node, names: dict[str, Type]) -> dict[str, Parameter]:
         """``shared: [name, …]``: the country's parameters the file reads, with their values."""
         if not isinstance(node, SequenceNode) or not node.value:
-            raise self.fail(node, "shared: a list of the country's parameter names")
+            raise self.fail(node, _("shared: a list of the country's parameter names"))
         result: dict[str, Parameter] = {}
         for item in node.value:
             name = scalar(item, self.file)
             if not isinstance(name, str):
-                raise self.fail(item, "shared: a list of the country's parameter names")
+                raise self.fail(item, _("shared: a list of the country's parameter names"))
             if name not in self.shared:
-                known = ", ".join(sorted(self.shared)) or "none"
+                if not self.shared:
+                    raise self.fail(
+                        item,
+                        _("unknown shared parameter %(name)r (the country's are: none)"),
+                        name=name,
+                    )
                 raise self.fail(
-                    item, f"unknown shared parameter {name!r} (the country's are: {known})"
+                    item,
+                    _("unknown shared parameter %(name)r (the country's are: %(known)s)"),
+                    name=name,
+                    known=", ".join(sorted(self.shared)),
                 )
             self.new_name(name, item, names)
             parameter = self.shared[name]
@@ -703,46 +785,67 @@ class _Reader:
             if name in self.shared:
                 raise self.fail(
                     key_node,
-                    f"{name!r} is a shared parameter of the country: name it under 'shared' "
-                    "instead of copying its values",
+                    _(
+                        "%(name)r is a shared parameter of the country: name it under 'shared' "
+                        "instead of copying its values"
+                    ),
+                    name=name,
                 )
             self.new_name(name, key_node, names)
             if not isinstance(value_node, SequenceNode) or not value_node.value:
                 raise self.fail(
                     value_node,
-                    f"parameter {name!r}: a list of {{effective, value, reference}} entries",
+                    _("parameter %(name)r: a list of {effective, value, reference} entries"),
+                    name=name,
                 )
+            where = f"parameters.{name}"
             count = len(value_node.value)
-            at_most(count, MAX_PARAMETER_VALUES, f"values of {name!r}", value_node, self.file)
+            if count > MAX_PARAMETER_VALUES:
+                raise self.fail(
+                    value_node,
+                    _("too many values of %(name)r: %(count)s (at most %(most)s)"),
+                    name=name,
+                    count=Count(count),
+                    most=Count(MAX_PARAMETER_VALUES),
+                )
             values: list[ParameterValue] = []
             kinds: set[Type] = set()
             for item in value_node.value:
-                entry = mapping(item, self.file, f"parameter {name!r}")
+                entry = mapping(item, self.file, where)
                 for key in ("effective", "value", "reference"):
                     if key not in entry:
-                        raise self.fail(item, f"parameter {name!r}: missing {key!r}")
+                        raise self.fail(
+                            item, _("parameter %(name)r: missing %(key)r"), name=name, key=key
+                        )
                 extra = set(entry) - {"effective", "value", "reference", "illustrative"}
                 if extra:
-                    raise self.fail(item, f"parameter {name!r}: unknown keys {sorted(extra)}")
+                    raise self.fail(
+                        item,
+                        _("parameter %(name)r: unknown keys %(keys)s"),
+                        name=name,
+                        keys=sorted(extra),
+                    )
                 effective = self.date(entry["effective"][1], "effective")
                 if effective is None:
-                    raise self.fail(entry["effective"][1], "effective must be a date")
+                    raise self.fail(entry["effective"][1], _("effective must be a date"))
                 value = scalar(entry["value"][1], self.file)
                 kind = value_type(value)
                 if kind is None:
                     raise self.fail(
                         entry["value"][1],
-                        f"parameter {name!r}: value must be a number, bool, text or date",
+                        _("parameter %(name)r: value must be a number, bool, text or date"),
+                        name=name,
                     )
                 kinds.add(kind)
-                reference = self.reference(entry["reference"][1], f"parameter {name!r}: reference")
+                reference = self.reference(entry["reference"][1], f"{where}.reference")
                 illustrative = False
                 if "illustrative" in entry:
                     illustrative = scalar(entry["illustrative"][1], self.file)
                     if not isinstance(illustrative, bool):
                         raise self.fail(
                             entry["illustrative"][1],
-                            f"parameter {name!r}: illustrative must be true or false",
+                            _("parameter %(name)r: illustrative must be true or false"),
+                            name=name,
                         )
                 values.append(
                     ParameterValue(effective, value, reference, line_of(item), illustrative)
@@ -751,7 +854,9 @@ class _Reader:
             for before, after in itertools.pairwise(values):
                 if before.effective == after.effective:
                     raise self.fail(
-                        key_node, f"parameter {name!r}: two values take effect the same day"
+                        key_node,
+                        _("parameter %(name)r: two values take effect the same day"),
+                        name=name,
                     )
             if kinds == {Type.INT, Type.DECIMAL}:
                 kind = Type.DECIMAL
@@ -764,7 +869,9 @@ class _Reader:
             elif len(kinds) == 1:
                 kind = kinds.pop()
             else:
-                raise self.fail(key_node, f"parameter {name!r}: values of different types")
+                raise self.fail(
+                    key_node, _("parameter %(name)r: values of different types"), name=name
+                )
             result[name] = Parameter(name, kind, tuple(values), self.file, line_of(key_node))
             names[name] = kind
         return result

@@ -29,7 +29,7 @@ import pyarrow as pa
 from yaml.nodes import Node
 
 from inclusio.rules import exact
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import RuleError, _
 from inclusio.rules.expressions import Type
 
 if TYPE_CHECKING:
@@ -50,21 +50,28 @@ def read_period(
     if "period" in top:
         period = scalar(top["period"][1], reader.file)
         if period not in PERIODS:
-            raise reader.fail(top["period"][1], f"period must be one of {', '.join(PERIODS)}")
+            raise reader.fail(
+                top["period"][1],
+                _("period must be one of %(allowed)s"),
+                allowed=", ".join(PERIODS),
+            )
         if not has_amount:
             raise reader.fail(
-                top["period"][0], "period is for an amount in money: this programme has none"
+                top["period"][0], _("period is for an amount in money: this programme has none")
             )
     proration = None
     if "proration" in top:
         proration = scalar(top["proration"][1], reader.file)
         if proration not in PRORATIONS:
             raise reader.fail(
-                top["proration"][1], f"proration must be one of {', '.join(PRORATIONS)}"
+                top["proration"][1],
+                _("proration must be one of %(allowed)s"),
+                allowed=", ".join(PRORATIONS),
             )
         if period != "month" or not has_amount:
             raise reader.fail(
-                top["proration"][0], "proration is for a monthly amount in money (period: month)"
+                top["proration"][0],
+                _("proration is for a monthly amount in money (period: month)"),
             )
     return str(period), proration
 
@@ -72,7 +79,7 @@ def read_period(
 def _by_the_day(programme: Programme) -> None:
     if programme.proration != "daily":
         raise RuleError(
-            "a month is screened by the day only for a programme with 'proration: daily'",
+            _("a month is screened by the day only for a programme with 'proration: daily'"),
             file=programme.file,
         )
 

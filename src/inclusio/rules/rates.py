@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.datatypes as dt
 
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import RuleError, _
 from inclusio.rules.expressions import Expression, decimal_literal
 
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ def check_rate(expression: Expression, parameters: Mapping[str, Parameter]) -> N
     """Refuse, at the line of the offending part, a rate that is not a literal, a parameter or
     ``if_`` of rates, or whose value is outside 0..1 (every dated value of a parameter)."""
 
-    def fail(node: ast.AST, message: str) -> RuleError:
-        return RuleError(message, file=expression.file, line=expression.line_of(node))
+    def fail(node: ast.AST, message: str, **params: object) -> RuleError:
+        return RuleError(message, file=expression.file, line=expression.line_of(node), **params)
 
     def leaf(node: ast.expr) -> None:
         if (
@@ -56,22 +56,33 @@ def check_rate(expression: Expression, parameters: Mapping[str, Parameter]) -> N
                 else Decimal(literal)
             )
             if isinstance(literal, bool) or not 0 <= number <= _ONE:
-                raise fail(node, f"a rate is a share from 0 to 1 (0.5 for 50 %), not {number}")
+                raise fail(
+                    node,
+                    _("a rate is a share from 0 to 1 (0.5 for 50 %%), not %(value)s"),
+                    value=number,
+                )
             return
         if isinstance(node, ast.Name) and node.id in parameters:
             for dated in parameters[node.id].values:
                 if isinstance(dated.value, bool) or not 0 <= Decimal(dated.value) <= _ONE:
                     raise RuleError(
-                        f"a rate is a share from 0 to 1: parameter {node.id!r} is "
-                        f"{dated.value} from {dated.effective.isoformat()}",
+                        _(
+                            "a rate is a share from 0 to 1: parameter %(name)r is %(value)s "
+                            "from %(date)s"
+                        ),
                         file=expression.file,
                         line=dated.line,
+                        name=node.id,
+                        value=dated.value,
+                        date=dated.effective.isoformat(),
                     )
             return
         raise fail(
             node,
-            "a rate is a literal share (0.5), a parameter, or if_(condition, rate, rate): "
-            "no arithmetic, so that it stays between 0 and 1",
+            _(
+                "a rate is a literal share (0.5), a parameter, or if_(condition, rate, rate): "
+                "no arithmetic, so that it stays between 0 and 1"
+            ),
         )
 
     leaf(expression.tree)

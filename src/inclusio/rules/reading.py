@@ -29,7 +29,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import Count, RuleError, _
 
 MAX_FILE_BYTES = 256 * 1024  # the largest country file is 7 KB; a what-if draft ≤ 100,000 chars
 MAX_YAML_DEPTH = 12  # nested mappings and lists; the country's files nest 6 deep at most
@@ -82,8 +82,9 @@ def shown(text: str) -> str:
     return text if len(text) <= 24 else text[:20] + "…"
 
 
-def _refusal(message: str, file: str, mark: Any) -> RuleError:
-    return RuleError(message, file=file, line=int(mark.line) + 1 if mark is not None else None)
+def _refusal(message: str, file: str, mark: Any, **params: object) -> RuleError:
+    line = int(mark.line) + 1 if mark is not None else None
+    return RuleError(message, file=file, line=line, **params)
 
 
 class _Composer(Reader, Scanner, Parser, Composer, _Core12Resolver):
@@ -101,32 +102,35 @@ class _Composer(Reader, Scanner, Parser, Composer, _Core12Resolver):
         event = self.peek_event()
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _refusal(
-                "anchors and aliases (& and *) are not allowed: write each value out",
+                _("anchors and aliases (& and *) are not allowed: write each value out"),
                 self.file,
                 event.start_mark,
             )
         tag = getattr(event, "tag", None)
         if tag is not None:
             raise _refusal(
-                f"tags ({tag}) are not allowed: write plain values, and quote a text",
+                _("tags (%(tag)s) are not allowed: write plain values, and quote a text"),
                 self.file,
                 event.start_mark,
+                tag=tag,
             )
         self.nodes += 1
         if self.nodes > MAX_YAML_NODES:
             raise _refusal(
-                f"too many values: a rule file holds at most {MAX_YAML_NODES:,}",
+                _("too many values: a rule file holds at most %(most)s"),
                 self.file,
                 event.start_mark,
+                most=Count(MAX_YAML_NODES),
             )
         nested = isinstance(event, MappingStartEvent | SequenceStartEvent)
         if nested:
             self.depth += 1
             if self.depth > MAX_YAML_DEPTH:
                 raise _refusal(
-                    f"nested too deeply: at most {MAX_YAML_DEPTH} levels of mappings and lists",
+                    _("nested too deeply: at most %(most)s levels of mappings and lists"),
                     self.file,
                     event.start_mark,
+                    most=MAX_YAML_DEPTH,
                 )
         node = super().compose_node(parent, index)
         assert node is not None  # a node event was peeked above
@@ -141,10 +145,10 @@ class _Composer(Reader, Scanner, Parser, Composer, _Core12Resolver):
         seen: dict[tuple[str, str], Node] = {}
         for key, _value in node.value:
             if not isinstance(key, ScalarNode):
-                raise _refusal("a key must be a single value", self.file, key.start_mark)
+                raise _refusal(_("a key must be a single value"), self.file, key.start_mark)
             if key.value == MERGE_KEY and key.style is None:
                 raise _refusal(
-                    "merge keys (<<) are not allowed: write the entries out",
+                    _("merge keys (<<) are not allowed: write the entries out"),
                     self.file,
                     key.start_mark,
                 )
@@ -152,9 +156,11 @@ class _Composer(Reader, Scanner, Parser, Composer, _Core12Resolver):
             if identity in seen:
                 first = line_of(seen[identity])
                 raise _refusal(
-                    f"{shown(key.value)!r} is given twice (first on line {first})",
+                    _("%(key)r is given twice (first on line %(first)s)"),
                     self.file,
                     key.start_mark,
+                    key=shown(key.value),
+                    first=first,
                 )
             seen[identity] = key
         return node
@@ -171,19 +177,28 @@ def _same_in_yaml11(node: Node, file: str) -> None:
     if node.tag == INT and len(node.value) > 40:
         return  # refused as out of bounds when read
     text = shown(node.value)
-    if node.tag in {INT, FLOAT}:
-        hint = f"write it as {_plain_number(node)}"
+    plain = _plain_number(node) if node.tag in {INT, FLOAT} else None
+    if plain is not None:
+        message = _(
+            "%(value)r is read differently by YAML readers (YAML 1.2 and YAML 1.1 disagree): "
+            "write it as %(number)s"
+        )
     elif older == BOOL:
-        hint = "write true or false, or quote it if it is a text"
+        message = _(
+            "%(value)r is read differently by YAML readers (YAML 1.2 and YAML 1.1 disagree): "
+            "write true or false, or quote it if it is a text"
+        )
     elif older == DATE:
-        hint = "a date is written YYYY-MM-DD; quote it if it is a text"
+        message = _(
+            "%(value)r is read differently by YAML readers (YAML 1.2 and YAML 1.1 disagree): "
+            "a date is written YYYY-MM-DD; quote it if it is a text"
+        )
     else:
-        hint = "quote it if it is a text, or write a number with digits and one '.' only"
-    raise RuleError(
-        f"{text!r} is read differently by YAML readers (YAML 1.2 and YAML 1.1 disagree): {hint}",
-        file=file,
-        line=line_of(node),
-    )
+        message = _(
+            "%(value)r is read differently by YAML readers (YAML 1.2 and YAML 1.1 disagree): "
+            "quote it if it is a text, or write a number with digits and one '.' only"
+        )
+    raise RuleError(message, file=file, line=line_of(node), value=text, number=plain)
 
 
 def _yaml11_int(text: str) -> int | None:
@@ -196,11 +211,12 @@ def _yaml11_int(text: str) -> int | None:
     return int(value)
 
 
-def _plain_number(node: ScalarNode) -> str:
+def _plain_number(node: ScalarNode) -> str | None:
+    """The number as YAML 1.2 reads it, written plainly; None for one that is not finite."""
     if node.tag == INT:
         return str(_int(node.value))
     number = _yaml_decimal(node.value)
-    return format(number, "f") if number.is_finite() else "a finite number"
+    return format(number, "f") if number.is_finite() else None
 
 
 def _int(text: str) -> int:
@@ -223,26 +239,22 @@ def line_of(node: Node) -> int:
 def decode(data: bytes, file: str) -> str:
     """A file's bytes as text: UTF-8 (a byte-order mark is allowed), or UTF-16 with its mark."""
     if len(data) > MAX_FILE_BYTES:
-        raise RuleError(
-            f"the file is {len(data):,} bytes; a rule file has at most {MAX_FILE_BYTES:,}",
-            file=file,
-            line=1,
-        )
+        raise _too_large(len(data), file)
     if b"\0" in data and not data.startswith(_UTF16_BOMS + _UTF32_BOMS):
         raise RuleError(
-            "the file holds NUL bytes (UTF-16 without a byte-order mark?): save it as UTF-8",
+            _("the file holds NUL bytes (UTF-16 without a byte-order mark?): save it as UTF-8"),
             file=file,
             line=data[: data.index(b"\0")].count(b"\n") + 1,
         )
     if data.startswith(_UTF32_BOMS):
-        raise RuleError("the file is UTF-32: save it as UTF-8", file=file, line=1)
+        raise RuleError(_("the file is UTF-32: save it as UTF-8"), file=file, line=1)
     if data.startswith(_UTF16_BOMS):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             line = data[: error.start].decode("utf-16", errors="replace").count("\n") + 1
             raise RuleError(
-                "not valid UTF-16 text: save the file as UTF-8", file=file, line=line
+                _("not valid UTF-16 text: save the file as UTF-8"), file=file, line=line
             ) from None
     try:
         return data.decode("utf-8-sig")
@@ -250,11 +262,24 @@ def decode(data: bytes, file: str) -> str:
         line = data[: error.start].count(b"\n") + 1
         byte = data[error.start]
         raise RuleError(
-            f"not UTF-8 text (byte 0x{byte:02x}; a Windows-1251 or other 8-bit file?): "
-            "save the file as UTF-8",
+            _(
+                "not UTF-8 text (byte %(byte)s; a Windows-1251 or other 8-bit file?): "
+                "save the file as UTF-8"
+            ),
             file=file,
             line=line,
+            byte=f"0x{byte:02x}",
         ) from None
+
+
+def _too_large(size: int, file: str) -> RuleError:
+    return RuleError(
+        _("the file is %(size)s bytes; a rule file has at most %(most)s"),
+        file=file,
+        line=1,
+        size=Count(size),
+        most=Count(MAX_FILE_BYTES),
+    )
 
 
 def read_text(path: Path | str, file: str | None = None) -> str:
@@ -265,14 +290,11 @@ def read_text(path: Path | str, file: str | None = None) -> str:
         with path.open("rb") as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
             if len(data) > MAX_FILE_BYTES:
-                size = path.stat().st_size
-                raise RuleError(
-                    f"the file is {size:,} bytes; a rule file has at most {MAX_FILE_BYTES:,}",
-                    file=file,
-                    line=1,
-                )
+                raise _too_large(path.stat().st_size, file)
     except OSError as error:
-        raise RuleError(f"cannot read the file: {error.strerror or error}", file=file) from None
+        raise RuleError(
+            _("cannot read the file: %(error)s"), file=file, error=error.strerror or error
+        ) from None
     return decode(data, file)
 
 
@@ -280,15 +302,14 @@ def compose(text: str, file: str) -> Node:
     """The YAML node tree of one rule document, every node with its line."""
     size = len(text.encode("utf-8", errors="surrogatepass"))
     if size > MAX_FILE_BYTES:
-        raise RuleError(
-            f"the file is {size:,} bytes; a rule file has at most {MAX_FILE_BYTES:,}",
-            file=file,
-            line=1,
-        )
+        raise _too_large(size, file)
     if "\0" in text:
         line = text[: text.index("\0")].count("\n") + 1
         raise RuleError(
-            "the file holds NUL characters (UTF-16 without a byte-order mark?): save it as UTF-8",
+            _(
+                "the file holds NUL characters (UTF-16 without a byte-order mark?): "
+                "save it as UTF-8"
+            ),
             file=file,
             line=line,
         )
@@ -301,22 +322,22 @@ def compose(text: str, file: str) -> Node:
         cause = error.problem or error.context
         if error.problem and error.context:
             cause = f"{error.problem} ({error.context})"
-        raise _refusal(f"not valid YAML: {cause}", file, mark) from None
+        raise _refusal(_("not valid YAML: %(cause)s"), file, mark, cause=cause) from None
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
         raise RuleError(
-            f"not valid YAML: the character U+{int(error.character):04X} is not allowed "
-            "(a control character?)",
+            _("not valid YAML: the character %(character)s is not allowed (a control character?)"),
             file=file,
             line=line,
+            character=f"U+{int(error.character):04X}",
         ) from None
     except yaml.YAMLError as error:  # pragma: no cover - every YAML error above has a place
-        raise RuleError(f"not valid YAML: {error}", file=file, line=1) from None
+        raise RuleError(_("not valid YAML: %(cause)s"), file=file, line=1, cause=error) from None
     finally:
         if composer is not None:
             composer.dispose()
     if root is None:
-        raise RuleError("the file is empty", file=file, line=1)
+        raise RuleError(_("the file is empty"), file=file, line=1)
     return root
 
 
@@ -324,7 +345,7 @@ def scalar(node: Node, file: str) -> Any:
     """A scalar's value, read by YAML 1.2: None, bool, int, Decimal (never a binary float), a
     date, or a text. A number out of bounds, infinite or not a number is refused."""
     if not isinstance(node, ScalarNode):
-        raise RuleError("expected a single value here", file=file, line=line_of(node))
+        raise RuleError(_("expected a single value here"), file=file, line=line_of(node))
     text = node.value
     if node.tag == NULL:
         return None
@@ -340,7 +361,9 @@ def scalar(node: Node, file: str) -> Any:
         try:
             return datetime.date.fromisoformat(text)
         except ValueError:
-            raise RuleError(f"{shown(text)} is not a date", file=file, line=line_of(node)) from None
+            raise RuleError(
+                _("%(value)s is not a date"), file=file, line=line_of(node), value=shown(text)
+            ) from None
     return text
 
 
@@ -356,9 +379,10 @@ def number_bounds(number: Decimal, text: str, file: str, line: int) -> None:
     text = shown(text)
     if not number.is_finite():
         raise RuleError(
-            f"{text} is not a number the rules can use: write a finite number",
+            _("%(value)s is not a number the rules can use: write a finite number"),
             file=file,
             line=line,
+            value=text,
         )
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
@@ -367,11 +391,16 @@ def number_bounds(number: Decimal, text: str, file: str, line: int) -> None:
         return  # a whole number
     if -exponent > MAX_DECIMAL_PLACES or whole_digits > MAX_DECIMAL_WHOLE_DIGITS:
         raise RuleError(
-            f"{text} is out of bounds: a whole number has at most {MAX_INTEGER_DIGITS} digits, "
-            f"a decimal at most {MAX_DECIMAL_WHOLE_DIGITS} before the point and "
-            f"{MAX_DECIMAL_PLACES} after",
+            _(
+                "%(value)s is out of bounds: a whole number has at most %(digits)s digits, "
+                "a decimal at most %(whole)s before the point and %(places)s after"
+            ),
             file=file,
             line=line,
+            value=text,
+            digits=MAX_INTEGER_DIGITS,
+            whole=MAX_DECIMAL_WHOLE_DIGITS,
+            places=MAX_DECIMAL_PLACES,
         )
 
 

@@ -23,7 +23,7 @@ import ibis
 
 from inclusio.rules.compiler import person_table, programme_table
 from inclusio.rules.engines import connect
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import RuleError, _
 from inclusio.rules.loader import Programme
 from inclusio.rules.residual import refusing_arithmetic
 from inclusio.rules.screen import check_snapshot, snapshot_tables
@@ -156,9 +156,14 @@ def compare(
         before = current.get(draft.id)
         if before is not None and before.entity != draft.entity:
             raise RuleError(
-                f"the draft of {draft.id!r} is for a {draft.entity}, the programme in force "
-                f"for a {before.entity}",
+                _(
+                    "the draft of %(programme)r is for a %(entity)s, the programme in force "
+                    "for a %(before)s"
+                ),
                 file=draft.file,
+                programme=draft.id,
+                entity=draft.entity,
+                before=before.entity,
             )
     compared = [*drafts, *(current[d.id] for d in drafts if d.id in current)]
     # The cost is counted by region (``_regions``).

@@ -23,7 +23,7 @@ import ibis
 from inclusio.rules.columns import columns_read
 from inclusio.rules.compiler import person_table, programme_table
 from inclusio.rules.engines import connect
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import Count, RuleError, _
 from inclusio.rules.exact import COLUMN_RANGES
 from inclusio.rules.loader import Programme
 
@@ -37,20 +37,32 @@ class ArithmeticStopped(RuleError):
         self.programme = programme.id
         self.subjects = subjects
         self.columns = columns
+        line = programme.amount.line if programme.amount is not None else None
         if columns:
             ranges = ", ".join(
-                f"{name} outside {COLUMN_RANGES[name][0]:,}..{COLUMN_RANGES[name][1]:,}"
-                for name in columns
+                f"{name} {COLUMN_RANGES[name][0]:,}..{COLUMN_RANGES[name][1]:,}" for name in columns
             )
-            cause = f"{subjects:,} subject(s) hold values out of range ({ranges})"
+            super().__init__(
+                _(
+                    "programme %(programme)r cannot be computed: %(subjects)s subject(s) hold "
+                    "values out of range (%(ranges)s); nothing was written"
+                ),
+                file=programme.file,
+                line=line,
+                programme=programme.id,
+                subjects=Count(subjects),
+                ranges=ranges,
+            )
         else:
-            cause = "the snapshot's values make its arithmetic fail"
-        line = programme.amount.line if programme.amount is not None else None
-        super().__init__(
-            f"programme {programme.id!r} cannot be computed: {cause}; nothing was written",
-            file=programme.file,
-            line=line,
-        )
+            super().__init__(
+                _(
+                    "programme %(programme)r cannot be computed: the snapshot's values make its "
+                    "arithmetic fail; nothing was written"
+                ),
+                file=programme.file,
+                line=line,
+                programme=programme.id,
+            )
 
 
 def arithmetic_errors() -> tuple[type[BaseException], ...]:
@@ -114,7 +126,10 @@ def refusal(
     if located is not None:
         return located
     first = " ".join(str(error).split())[:200]
-    return RuleError(f"the engine stopped on an arithmetic error ({first}); nothing was written")
+    return RuleError(
+        _("the engine stopped on an arithmetic error (%(error)s); nothing was written"),
+        error=first,
+    )
 
 
 P = ParamSpec("P")

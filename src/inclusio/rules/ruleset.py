@@ -12,7 +12,7 @@ from pathlib import Path
 
 from inclusio.countries.shared import SharedParameters
 from inclusio.rules.assessment import Assessment
-from inclusio.rules.errors import RuleError
+from inclusio.rules.errors import RuleError, _
 from inclusio.rules.exclusive import check_groups
 from inclusio.rules.loader import Programme, load_rule_file, mapping
 from inclusio.rules.reading import compose, line_of, read_text
@@ -33,17 +33,22 @@ def rule_files(folder: Path) -> list[Path]:
 
 def id_line(path: Path | str) -> int:
     """The line of a rule file's ``id`` (the file has loaded, so it has one)."""
-    top = mapping(compose(read_text(path), str(path)), str(path), "a rule file")
+    top = mapping(compose(read_text(path), str(path)), str(path), None)
     return line_of(top["id"][1]) if "id" in top else 1
 
 
 def same_id(rule: Programme | Assessment, first: Programme | Assessment) -> RuleError:
     """Two files with one id: which is in force would depend on the order they are read."""
     return RuleError(
-        f"the id {rule.id!r} is also the id of {first.file} (line {id_line(first.file)}): "
-        "each programme or assessment has one file; rename or remove one of them",
+        _(
+            "the id %(id)r is also the id of %(other)s (line %(other_line)s): "
+            "each programme or assessment has one file; rename or remove one of them"
+        ),
         file=rule.file,
         line=id_line(rule.file),
+        id=rule.id,
+        other=first.file,
+        other_line=id_line(first.file),
     )
 
 

@@ -22,8 +22,8 @@ import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from inclusio.core.parameters import shared_parameters
 from inclusio.countries import COUNTRIES_DIR
@@ -55,7 +55,7 @@ def country_rules(country: str, shared: SharedParameters) -> ruleset.RuleSet:
     try:
         return ruleset.load_rules(rule_files(country), shared)
     except RuleError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.text(get_language())) from None
 
 
 def cases_file_of(programme: Path) -> Path:
@@ -159,7 +159,7 @@ class Command(BaseCommand):
                 outcomes = run_cases(tests, programme, connection=connection)
         except RuleError as error:
             tally.errors += 1
-            self.stdout.write(str(error))
+            self.stdout.write(error.text(get_language()))
             return
         except (
             OSError,
@@ -181,4 +181,4 @@ class Command(BaseCommand):
                 tally.failed += 1
                 self.stdout.write(f"FAIL [{engine}] {tests}:{outcome.line}: {outcome.case}")
                 for failure in outcome.failures:
-                    self.stdout.write(f"    {failure}")
+                    self.stdout.write(f"    {failure.text(get_language())}")

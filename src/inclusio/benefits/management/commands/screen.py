@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from inclusio.benefits.management.commands.rules import country_rules
@@ -125,7 +126,9 @@ class Command(BaseCommand):
                 )
         except SnapshotError as error:
             raise CommandError(describe(error)) from None
-        except (RuleError, EngineUnavailable) as error:
+        except RuleError as error:
+            raise CommandError(error.text(get_language())) from None
+        except EngineUnavailable as error:
             raise CommandError(str(error)) from None
 
         self.stdout.write(
@@ -171,7 +174,9 @@ class Command(BaseCommand):
             )
         except SnapshotError as error:
             raise CommandError(describe(error)) from None
-        except (RuleError, EngineUnavailable, ValueError, OSError) as error:
+        except RuleError as error:
+            raise CommandError(error.text(get_language())) from None
+        except (EngineUnavailable, ValueError, OSError) as error:
             raise CommandError(str(error)) from None
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
