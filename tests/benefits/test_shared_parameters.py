@@ -16,6 +16,7 @@ from django.utils import translation
 from inclusio.benefits import page_data
 from inclusio.benefits.models import Programme, Proposal
 from inclusio.benefits.services import proposal_accept, screening_run
+from inclusio.core.audit import SYSTEM
 from inclusio.core.parameters import parameter_value_add
 from inclusio.rules.screen import RESULTS
 from tests.benefits.builders import IBAN, ON, Snapshot, person_with_account
@@ -67,7 +68,7 @@ def test_a_new_subsistence_minimum_reaches_the_next_screening_from_its_date(
         "reference": AMENDMENT,
     }
     with translation.override("en"):
-        why = page_data.why(changed)
+        why = page_data.why(changed, actor=SYSTEM)
     minimum = next(p for p in why.parameters if p.label == "Subsistence minimum")
     assert (minimum.value, minimum.reference) == ("45,000", AMENDMENT)
     assert why.amount == "63,000 tenge a month"
