@@ -115,13 +115,12 @@ def cared_detail(
     ).distinct()
 
 
-def member_detail(programme: Programme, persons: Any, families: Any, on: datetime.date) -> Any:
-    """The members of ``families`` (a table of ``family_id``) in ``persons`` (the person table),
-    one row each: ``subject_id`` (the family), ``member``, ``counted`` and ``d0``…"""
+def member_detail(programme: Programme, persons: Any, on: datetime.date) -> Any:
+    """``persons`` (the person table of the detailed families' members), one row each:
+    ``subject_id`` (the family), ``member``, ``counted`` and ``d0``…"""
     members = programme.members
     assert members is not None
-    mine = persons.semi_join(families, persons.family_id == families.family_id)
-    mine = mine.filter(present(mine, on))
+    mine = persons.filter(present(persons, on))
     columns, every = _tested(members.conditions, mine, programme, on)
     return mine.select(
         subject_id=mine.family_id.cast("string"),

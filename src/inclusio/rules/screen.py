@@ -627,14 +627,7 @@ def screen(
             with_offers = kept_families.filter(kept_families.screen_written)
             parts.append(_unfold(con, with_offers, "family", family_compiled))
             detailed += _family_detail(
-                con,
-                families,
-                family_compiled,
-                kept_families,
-                explained_families,
-                tables,
-                recorded,
-                on,
+                con, families, family_compiled, kept_families, explained_families, tables, on
             )
         if scored:
             assessed = ibis.union(*[_assessed(kept_families, s) for s in scored]).order_by(
@@ -738,7 +731,6 @@ def _family_detail(
     kept: Any,
     explained: Any,
     tables: dict[str, Any],
-    recorded: Any,
     on: datetime.date,
 ) -> list[pa.Table]:
     """``members.parquet``'s rows of the family programmes (``rules.detail``): the members of
@@ -752,15 +744,11 @@ def _family_detail(
         ):
             continue
         families = _detailed(con, kept, columns, explained, "family_id")
-        persons = tables["persons"].semi_join(
-            families, tables["persons"].family_id == families.family_id
-        )
-        bare = _without_records(
-            persons.anti_join(recorded, persons.iin == recorded.iin), tables["disability"]
-        )
-        with_records = recorded.semi_join(families, recorded.family_id == families.family_id)
-        everyone = ibis.union(with_records.select(*bare.columns), bare)
-        table = member_detail(programme, everyone, families, on)
+        persons = tables["persons"]
+        mine = persons.semi_join(families, persons.family_id == families.family_id)
+        # These few persons joined to their records directly: no need for ``recorded`` here.
+        everyone = person_table(mine, tables["disability"])
+        table = member_detail(programme, everyone, on)
         rows = con.to_pyarrow(table)
         found.append(detail_rows(rows, "family", programme, programme.members.conditions))
     return found
