@@ -54,6 +54,10 @@ families of the persons eligible to a person programme, whose offers the level o
 ``family_id`` (string), ``assessment``, ``level``, ``score`` (int64) and ``indicators``
 (list<string>: the indicators met, in the order of the rule file).
 
+With carer or family programmes whose ``cared`` or ``members`` section has conditions,
+``members.parquet`` beside it names, for the subjects a proposal or award is made from, which
+cared person or member met which of those conditions and who counted (``inclusio.rules.detail``).
+
 With programmes in exclusivity groups (``inclusio.rules.exclusive``), ``exclusive.parquet``
 holds, per subject eligible to a grouped programme, one row per such programme: ``subject_id``,
 ``subject_kind``, ``group``, ``programme`` and ``proposed`` (the default of its group; the others
