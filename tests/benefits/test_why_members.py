@@ -8,14 +8,16 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils.translation import override
 
-from inclusio.benefits.models import Programme, Proposal
+from inclusio.benefits.models import Decision, Programme, Proposal
+from inclusio.benefits.services import proposal_accept
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent
 from inclusio.registry.models import Person
 from inclusio.registry.services import care_link_create
-from tests.browser.benefits_data import make_offer
+from tests.browser.benefits_data import IBAN, make_offer
 from tests.factories import make_person, make_trio, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +232,19 @@ def test_the_why_page_keeps_its_query_budget_however_many_children(
 
 
 WHY_PAGE_BUDGET = 20
+
+
+def test_the_decision_keeps_who_met_which_condition(client: Client) -> None:
+    """Consent freezes the explanation: the decision's why page names the same children."""
+    trio = make_trio()
+    aruzhan, nurlan = family(trio.person)
+    offer = carer_offer(trio.person, [aruzhan, nurlan], ["", "under_18"])
+    decision = proposal_accept(actor=trio.person.user, proposal_id=offer.pk, payment_account=IBAN)
+    assert isinstance(decision, Decision)
+    Proposal.objects.filter(pk=offer.pk).update(members=[])  # the decision keeps its own copy
+    client.force_login(trio.person.user)
+    with override("ru"):
+        url = reverse("benefits:decision_why", args=[decision.pk])
+    russian = client.get(url).content.decode()
+    assert "Аружан, 6 лет" in russian and "Нұрлан, 18 лет" in russian
+    assert "Ребёнку ещё нет 18 лет." in russian.split('<h3 id="checked-2">')[1]
