@@ -479,3 +479,46 @@ def test_the_screening_names_which_child_met_the_conditions_on_the_proposal_and_
         grown_part
     )
     assert grown.iin not in html and young.iin not in html
+
+
+def test_a_carer_whose_child_turned_18_reads_which_child_and_which_condition(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path, client: Client
+) -> None:
+    """The right ends when the only child counted turns 18: the ended decision names the child
+    and the age condition, in kk, ru and en."""
+    directory = copy_programmes(tmp_path / "carer", "child_disability_carer_benefit")
+    assert programmes_load(actor=SYSTEM, directory=directory).loaded
+    parent = person_with_account("parent")
+    child = make_person(birth_date=ON.replace(year=2006, month=3), given_name="Нұрлан")
+    snapshot = Snapshot()
+    snapshot.person(parent.iin, family_id=7)
+    snapshot.person(
+        child.iin, category="child", family_id=7, role="child", birth_date=child.birth_date
+    )
+    snapshot.care.append(
+        {"carer_iin": parent.iin, "cared_iin": child.iin, "relation": "parent", "since": ON}
+    )
+    directory = snapshot.write(tmp_path / "s", "turns-18")
+    offer = _proposals(screening_run(actor=SYSTEM, snapshot_dir=directory, on=ON))[
+        (parent.iin, "child_disability_carer_benefit")
+    ]
+    _accept(offer)
+    later = ON.replace(month=4)  # the child is 18 since March
+    ended = _proposals(screening_run(actor=SYSTEM, snapshot_dir=directory, on=later))[
+        (parent.iin, "child_disability_carer_benefit")
+    ]
+    assert ended.kind == Proposal.Kind.ENDED
+    assert [m["member"] for m in ended.members] == [child.iin]
+    decision = Decision.objects.get(proposal=ended)
+    client.force_login(parent.user)
+    expected = {
+        "en": ("Нұрлан, 18 years old", "Not true:</strong> The child is under 18."),
+        "ru": ("Нұрлан, 18 лет", "Нет:</strong> Ребёнку ещё нет 18 лет."),
+        "kk": ("Нұрлан, 18 жаста", "Сәйкес емес:</strong> Бала 18 жасқа толмаған."),
+    }
+    for language, (who, failed) in expected.items():
+        with translation.override(language):
+            url = reverse("benefits:decision_why", args=[decision.pk])
+        html = client.get(url).content.decode()
+        assert who in html, language
+        assert failed in html.split(who)[1], language
