@@ -318,7 +318,7 @@ class PerPersonText:
     count: str  # "" when not recorded
     conditions: list[str]
     persons: list[PersonText] = field(default_factory=list)
-    others: str = ""  # the other adult members, not shown
+    others: str = ""  # the other members (adults, or not in the registry), not shown
     counted: str = ""  # who the amount counts: "Counted in your amount: Aruzhan, 7 years old."
 
 
@@ -450,12 +450,8 @@ def _computation(explained: selectors.Explanation) -> Computed:
 def _who(shown: selectors.ShownPerson, kind: str) -> str:
     if shown.myself:
         return gettext("You")
-    if not shown.given_name or shown.age is None:
-        return (
-            gettext("A person you care for, not found in the registry")
-            if kind == "cared"
-            else gettext("A child of your family, not found in the registry")
-        )
+    if not shown.given_name or shown.age is None:  # only a cared person is shown unfound
+        return gettext("A person you care for, not found in the registry")
     return ngettext("%(name)s, %(age)s year old", "%(name)s, %(age)s years old", shown.age) % {
         "name": shown.given_name,
         "age": shown.age,
@@ -486,10 +482,10 @@ def _persons_text(
     ]
     others = (
         ngettext(
-            "%(count)s other adult member of your family was checked too. What concerns them "
-            "is theirs to read, so it is not shown here.",
-            "%(count)s other adult members of your family were checked too. What concerns them "
-            "is theirs to read, so it is not shown here.",
+            "%(count)s other member of your family was checked too. What concerns them is "
+            "theirs to read, so it is not shown here.",
+            "%(count)s other members of your family were checked too. What concerns them is "
+            "theirs to read, so it is not shown here.",
             shown.others,
         )
         % {"count": number_text(shown.others)}

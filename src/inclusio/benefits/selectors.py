@@ -98,7 +98,8 @@ class ShownPerson:
 @dataclass(frozen=True)
 class ShownPersons:
     persons: list[ShownPerson]
-    # Other adult members of the family: checked, but what concerns them is theirs to read.
+    # Other members of the family (adults, or persons the registry does not hold, whose age it
+    # cannot tell): checked, but what concerns them is theirs to read.
     others: int = 0
 
 
@@ -335,8 +336,9 @@ def persons_checked(
     """Who of ``person``'s cared persons or family members met which condition, as far as the
     page may show them (docs/access.md): ``person`` themself; a person they care for, and a
     member of their family under 18 on ``on`` (the screening date), by given name and age;
-    another adult member only counted in ``others``. Each person named is read from the registry
-    in one query and has that read in their own access log, as a family card's names do."""
+    another member (an adult, or one the registry does not hold) only counted in ``others``.
+    Each person named is read from the registry in one query and has that read in their own
+    access log, as a family card's names do."""
     on = on or timezone.localdate()
     iins = {entry.iin for entry in checked.persons if entry.iin != person.iin}
     found = {p.iin: p for p in Person.objects.filter(iin__in=iins)} if iins else {}
