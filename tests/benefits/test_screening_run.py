@@ -433,3 +433,92 @@ def test_a_carer_reads_the_conditions_each_child_is_checked_against_and_the_coun
     kazakh = client.get(url).content.decode()
     assert "Сіз күтетін адамдар" in kazakh and "<li>Бала 18 жасқа толмаған.</li>" in kazakh
     assert "1 × 1,61 × 43\u00a0407" in kazakh
+
+
+def test_the_screening_names_which_child_met_the_conditions_on_the_proposal_and_the_page(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path, client: Client
+) -> None:
+    """Two children, one over 18 on the screening date: the proposal keeps who met which
+    condition, and the carer's why page names the one who failed the age condition."""
+    directory = copy_programmes(tmp_path / "carer", "child_disability_carer_benefit")
+    assert programmes_load(actor=SYSTEM, directory=directory).loaded
+    parent = person_with_account("parent")
+    young = make_person(birth_date=ON.replace(year=2015), given_name="Аружан")
+    grown = make_person(birth_date=ON.replace(year=2005), given_name="Нұрлан")
+    snapshot = Snapshot()
+    snapshot.person(parent.iin, family_id=7)
+    for child in (young, grown):
+        snapshot.person(
+            child.iin, category="child", family_id=7, role="child", birth_date=child.birth_date
+        )
+        snapshot.care.append(
+            {
+                "carer_iin": parent.iin,
+                "cared_iin": child.iin,
+                "relation": "parent",
+                "since": child.birth_date,
+            }
+        )
+    run = screening_run(actor=SYSTEM, snapshot_dir=snapshot.write(tmp_path / "s", "two"), on=ON)
+    offer = _proposals(run)[(parent.iin, "child_disability_carer_benefit")]
+    assert offer.inputs == [{"name": "cared_count", "value": "1"}]
+    by_child = {entry["member"]: entry for entry in offer.members}
+    assert by_child[young.iin]["counted"] is True
+    assert by_child[grown.iin]["counted"] is False
+    assert {r["condition"]: r["met"] for r in by_child[grown.iin]["reasons"]} == {
+        "parent_or_guardian": True,
+        "under_18": False,
+        "valid_on_date": True,
+    }
+    client.force_login(parent.user)
+    html = client.get(f"/en/benefits/offers/{offer.pk}/why/").content.decode()
+    assert "Аружан, 9 years old" in html and "Нұрлан, 19 years old" in html
+    grown_part = html.split("Нұрлан, 19 years old</h3>")[1]
+    assert "Not counted: a condition below is not true." in grown_part
+    assert '<strong class="text-secondary-darker">Not true:</strong> The child is under 18.' in (
+        grown_part
+    )
+    assert grown.iin not in html and young.iin not in html
+
+
+def test_a_carer_whose_child_turned_18_reads_which_child_and_which_condition(
+    programmes: dict[str, Programme], runs_dir: Path, tmp_path: Path, client: Client
+) -> None:
+    """The right ends when the only child counted turns 18: the ended decision names the child
+    and the age condition, in kk, ru and en."""
+    directory = copy_programmes(tmp_path / "carer", "child_disability_carer_benefit")
+    assert programmes_load(actor=SYSTEM, directory=directory).loaded
+    parent = person_with_account("parent")
+    child = make_person(birth_date=ON.replace(year=2006, month=3), given_name="Нұрлан")
+    snapshot = Snapshot()
+    snapshot.person(parent.iin, family_id=7)
+    snapshot.person(
+        child.iin, category="child", family_id=7, role="child", birth_date=child.birth_date
+    )
+    snapshot.care.append(
+        {"carer_iin": parent.iin, "cared_iin": child.iin, "relation": "parent", "since": ON}
+    )
+    directory = snapshot.write(tmp_path / "s", "turns-18")
+    offer = _proposals(screening_run(actor=SYSTEM, snapshot_dir=directory, on=ON))[
+        (parent.iin, "child_disability_carer_benefit")
+    ]
+    _accept(offer)
+    later = ON.replace(month=4)  # the child is 18 since March
+    ended = _proposals(screening_run(actor=SYSTEM, snapshot_dir=directory, on=later))[
+        (parent.iin, "child_disability_carer_benefit")
+    ]
+    assert ended.kind == Proposal.Kind.ENDED
+    assert [m["member"] for m in ended.members] == [child.iin]
+    decision = Decision.objects.get(proposal=ended)
+    client.force_login(parent.user)
+    expected = {
+        "en": ("Нұрлан, 18 years old", "Not true:</strong> The child is under 18."),
+        "ru": ("Нұрлан, 18 лет", "Нет:</strong> Ребёнку ещё нет 18 лет."),
+        "kk": ("Нұрлан, 18 жаста", "Сәйкес емес:</strong> Бала 18 жасқа толмаған."),
+    }
+    for language, (who, failed) in expected.items():
+        with translation.override(language):
+            url = reverse("benefits:decision_why", args=[decision.pk])
+        html = client.get(url).content.decode()
+        assert who in html, language
+        assert failed in html.split(who)[1], language

@@ -16,6 +16,7 @@ from django.utils import translation
 from inclusio.benefits import page_data
 from inclusio.benefits.models import Programme, Proposal
 from inclusio.benefits.services import proposal_accept, screening_run
+from inclusio.core.audit import SYSTEM
 from inclusio.core.parameters import parameter_value_add
 from inclusio.rules.screen import RESULTS
 from tests.benefits.builders import IBAN, ON, Snapshot, person_with_account
@@ -25,6 +26,11 @@ pytestmark = pytest.mark.django_db
 
 JULY = dt.date(2024, 7, 1)
 AMENDMENT = "Law amending the republican budget for 2024-2026"
+AMENDMENT_KK = (
+    "«2024–2026 жылдарға арналған республикалық бюджет туралы» Заңға өзгерістер енгізу туралы Заң"
+)
+AMENDMENT_RU = "Закон о внесении изменений в Закон «О республиканском бюджете на 2024–2026 годы»"
+REFERENCES = {"kk": AMENDMENT_KK, "ru": AMENDMENT_RU, "en": AMENDMENT}
 
 
 def _offer(run_pk: int, code: str = "disability_benefit") -> Proposal:
@@ -51,6 +57,8 @@ def test_a_new_subsistence_minimum_reaches_the_next_screening_from_its_date(
         value=45000,
         reference=AMENDMENT,
         reason="Mid-year amendment of the budget law",
+        reference_kk=AMENDMENT_KK,
+        reference_ru=AMENDMENT_RU,
     )
     # The day before the new value, nothing changes; from its date, the amount does.
     before = screening_run(actor=ministry, snapshot_dir=directory, on=JULY - dt.timedelta(days=1))
@@ -64,12 +72,21 @@ def test_a_new_subsistence_minimum_reaches_the_next_screening_from_its_date(
     assert changed.parameters["subsistence_minimum"] == {
         "value": 45000,
         "effective": "2024-07-01",
-        "reference": AMENDMENT,
+        "reference": REFERENCES,
     }
+    # The why page gives the value's legal reference in the reader's language.
+    labels = {
+        "en": "Subsistence minimum",
+        "ru": "Прожиточный минимум",
+        "kk": "Ең төмен күнкөріс деңгейі",
+    }
+    for language, reference in REFERENCES.items():
+        with translation.override(language):
+            why = page_data.why(changed, actor=SYSTEM)
+        minimum = next(p for p in why.parameters if p.label == labels[language])
+        assert minimum.reference == reference, language
     with translation.override("en"):
-        why = page_data.why(changed)
-    minimum = next(p for p in why.parameters if p.label == "Subsistence minimum")
-    assert (minimum.value, minimum.reference) == ("45,000", AMENDMENT)
+        why = page_data.why(changed, actor=SYSTEM)
     assert why.amount == "63,000 tenge a month"
 
 
@@ -85,6 +102,8 @@ def test_the_screen_command_reads_the_values_the_ministry_keeps(tmp_path: Path) 
         value=45000,
         reference=AMENDMENT,
         reason="Mid-year amendment of the budget law",
+        reference_kk=AMENDMENT_KK,
+        reference_ru=AMENDMENT_RU,
     )
     out = tmp_path / "out"
     call_command(
@@ -101,4 +120,4 @@ def test_the_screen_command_reads_the_values_the_ministry_keeps(tmp_path: Path) 
     benefit = next(r for r in rows if r["programme"] == "disability_benefit")
     assert benefit["amount_kzt"] == 52200  # 1.16 × 45,000
     used = json.loads(benefit["parameters"])["subsistence_minimum"]
-    assert (used["value"], used["reference"]) == (45000, AMENDMENT)
+    assert (used["value"], used["reference"]) == (45000, REFERENCES)

@@ -37,6 +37,12 @@ pytestmark = pytest.mark.django_db
 
 JULY = dt.date(2024, 7, 1)
 AMENDMENT = "Law amending the republican budget for 2024-2026"
+AMENDMENT_KK = (
+    "«2024–2026 жылдарға арналған республикалық бюджет туралы» Заңға өзгерістер енгізу туралы Заң"
+)
+AMENDMENT_RU = "Закон о внесении изменений в Закон «О республиканском бюджете на 2024–2026 годы»"
+# The Kazakh and Russian texts a service call needs besides the English ``reference``.
+OTHER_LANGUAGES = {"reference_kk": AMENDMENT_KK, "reference_ru": AMENDMENT_RU}
 
 
 @pytest.fixture
@@ -51,6 +57,7 @@ def add(actor: Any, **overrides: Any) -> DatedParameter:
         "value": 45000,
         "reference": AMENDMENT,
         "reason": "Mid-year amendment of the budget law",
+        **OTHER_LANGUAGES,
     }
     fields.update(overrides)
     return parameter_value_add(actor=actor, **fields)
@@ -67,7 +74,10 @@ def test_a_new_value_takes_effect_from_its_date_and_is_recorded(ministry: User) 
     assert value_on("subsistence_minimum", JULY) == 45000
     values = shared_parameters()["subsistence_minimum"].values
     added = next(v for v in values if v.effective == JULY)
-    assert (added.value, added.reference) == (45000, AMENDMENT)
+    assert (added.value, added.reference) == (
+        45000,
+        {"kk": AMENDMENT_KK, "ru": AMENDMENT_RU, "en": AMENDMENT},
+    )
     assert isinstance(added.value, int)  # money: whole tenge, as the rules read it
     event = AuditEvent.objects.get(action="parameter_value_add")
     assert (event.actor, event.entity_id) == (ministry, str(row.pk))
@@ -83,6 +93,7 @@ def test_a_correction_keeps_the_corrected_value_as_history(ministry: User) -> No
         value=45000,
         reference=AMENDMENT,
         reason="45400 was mistyped",
+        **OTHER_LANGUAGES,
     )
     assert right.revision == 2
     assert value_on("subsistence_minimum", JULY) == 45000
@@ -101,6 +112,7 @@ def test_a_migration_after_an_edit_keeps_the_edit(ministry: User) -> None:
         value=43500,
         reference="Corrected budget law",
         reason="Test of a correction",
+        **OTHER_LANGUAGES,
     )
     add(ministry)
     before = DatedParameter.objects.count()
@@ -155,6 +167,10 @@ def test_the_budget_laws_values_are_in_force_back_to_2018(
     for key, value in (("subsistence_minimum", minimum), ("monthly_calculation_index", index)):
         row = parameter_on(key, on)
         assert (row.value, row.reference, row.reason) == (value, reference, SEEDED)
+        # The same law in Kazakh and Russian, by its official title's form.
+        years = reference.split("for ")[1].split(" ")[0].replace("-", "–")
+        assert f"«О республиканском бюджете на {years} годы»" in row.reference_ru
+        assert f"«{years} жылдарға арналған республикалық бюджет туралы»" in row.reference_kk
     with pytest.raises(DomainError):
         value_on("subsistence_minimum", dt.date(2017, 12, 31))
 
@@ -171,6 +187,7 @@ def test_seeding_adds_the_dates_an_existing_database_lacks(
         value=28285,
         reference="Corrected budget law",
         reason="Test of a correction",
+        **OTHER_LANGUAGES,
     )
     earlier = {
         "key": "subsistence_minimum",
@@ -223,6 +240,9 @@ BAD = [
     ({"effective": dt.date(2024, 1, 1)}, ErrorCode.PARAMETER_DATE_TAKEN),
     ({"reference": "  "}, ErrorCode.PARAMETER_REFERENCE_MISSING),
     ({"reference": "x" * 301}, ErrorCode.PARAMETER_REFERENCE_MISSING),
+    ({"reference_kk": ""}, ErrorCode.PARAMETER_REFERENCE_MISSING),
+    ({"reference_ru": " "}, ErrorCode.PARAMETER_REFERENCE_MISSING),
+    ({"reference_kk": "ж" * 301}, ErrorCode.PARAMETER_REFERENCE_MISSING),
     ({"reason": ""}, ErrorCode.PARAMETER_REASON_MISSING),
 ]
 
@@ -250,6 +270,8 @@ def test_a_correction_needs_a_value_to_correct_and_a_change(ministry: User) -> N
     fields: dict[str, Any] = {
         "key": "subsistence_minimum",
         "reference": "Law on the republican budget for 2024-2026",
+        "reference_kk": "«2024–2026 жылдарға арналған республикалық бюджет туралы» Заң",
+        "reference_ru": "Закон «О республиканском бюджете на 2024–2026 годы»",
         "reason": "r",
     }
     with pytest.raises(DomainError) as nothing:
@@ -276,6 +298,8 @@ def _form(**overrides: str) -> dict[str, str]:
         "effective": "2024-07-01",
         "value": "45000",
         "reference": AMENDMENT,
+        "reference_kk": AMENDMENT_KK,
+        "reference_ru": AMENDMENT_RU,
         "reason": "Mid-year amendment",
     }
     data.update(overrides)
@@ -333,6 +357,43 @@ def test_a_refused_value_is_explained_next_to_its_field_not_by_the_constraint_na
     assert not DatedParameter.objects.filter(effective=JULY).exists()
 
 
+@pytest.mark.parametrize("field", ["reference_kk", "reference_ru", "reference"])
+def test_the_form_takes_the_reference_in_three_languages_and_refuses_one_missing(
+    back_office: Client, field: str
+) -> None:
+    response = back_office.post(ADD, _form(**{field: " "}))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert [e.code for e in form.errors.as_data()[field]] == [ErrorCode.PARAMETER_REFERENCE_MISSING]
+    language = {"reference_kk": "Kazakh", "reference_ru": "Russian", "reference": "English"}
+    assert f"Give the legal reference of the value in {language[field]}" in (
+        response.content.decode()
+    )
+    assert not DatedParameter.objects.filter(effective=JULY).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_history_shows_the_reference_in_the_readers_language(back_office: Client) -> None:
+    assert back_office.post(ADD, _form()).status_code == 302
+    row = DatedParameter.objects.get(effective=JULY)
+    assert (row.reference_kk, row.reference_ru, row.reference) == (
+        AMENDMENT_KK,
+        AMENDMENT_RU,
+        AMENDMENT,
+    )
+    english = back_office.get(LIST + "?key=subsistence_minimum").content.decode()
+    assert AMENDMENT in english and AMENDMENT_RU not in english
+    russian = back_office.get(
+        LIST.replace("/en/", "/ru/") + "?key=subsistence_minimum"
+    ).content.decode()
+    assert AMENDMENT_RU in russian and AMENDMENT not in russian
+    assert "Закон «О республиканском бюджете на 2024–2026 годы»" in russian
+    kazakh = back_office.get(
+        LIST.replace("/en/", "/kk/") + "?key=subsistence_minimum"
+    ).content.decode()
+    assert AMENDMENT_KK.replace("«", "&laquo;") in kazakh or AMENDMENT_KK in kazakh
+
+
 def test_no_edit_in_place_and_no_delete(back_office: Client) -> None:
     row = DatedParameter.objects.get(key="subsistence_minimum", effective="2024-01-01")
     change = f"{LIST}{row.pk}/change/"
@@ -367,6 +428,8 @@ def test_rule_tests_read_the_country_file_unless_told_to_read_the_database(
         value=50000,
         reference="A test value",
         reason="To see which source the rule tests read",
+        reference_kk="Сынақ мәні",
+        reference_ru="Тестовое значение",
     )
     out = StringIO()
     call_command("rules", "test", programme, stdout=out)

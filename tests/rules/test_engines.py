@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from inclusio.benefits.management.commands.rules import country_rules
 from inclusio.countries.shared import country_parameters
+from inclusio.rules.detail import MEMBERS
 from inclusio.rules.engines import connect
 from inclusio.rules.results import RESULT_SCHEMA
 from inclusio.rules.screen import ASSESSMENT_SCHEMA, ASSESSMENTS, screen
@@ -73,6 +74,10 @@ def test_duckdb_and_spark_write_the_same_results(snapshot: Path, tmp_path: Path)
     assert scores[0].num_rows > 100
     assert scores[1].equals(scores[0])
     assert spark.levels == duck.levels
+    # Who met which per-person condition, on both engines alike.
+    detail = [pq.read_table(summary.path.parent / MEMBERS) for summary in (duck, spark)]
+    assert detail[0].num_rows > 100
+    assert detail[1].equals(detail[0])
 
 
 def test_the_rule_tests_pass_on_spark() -> None:

@@ -297,6 +297,10 @@ class Proposal(models.Model):
     # The person's own values the explanation shows ([{name, value}]): what the amount reads,
     # and how many cared persons or members met the per-person conditions.
     inputs = models.JSONField(_("own values"), default=list, blank=True)
+    # Who of the cared persons or family members met which per-person condition
+    # ([{member: IIN, counted, reasons: [{condition, met}]}], rules.detail); the page shows
+    # each one only as far as the person may see them.
+    members = models.JSONField(_("persons checked"), default=list, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=NO_WELLBEING_PRIORITY)
     wellbeing = models.CharField(_("family well-being level"), max_length=16, blank=True)
     award = models.ForeignKey(

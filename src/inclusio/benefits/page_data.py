@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from inclusio.benefits import selectors
 from inclusio.benefits.models import (
@@ -30,7 +30,8 @@ from inclusio.core.audit import Actor
 from inclusio.core.models import Region
 from inclusio.payments.reasons import reason_text
 from inclusio.registry.models import Person
-from inclusio.rules.explanation import Computed, computation
+from inclusio.rules.explanation import Computed, computation, reads
+from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT
 
 # --- numbers and dates in words ---------------------------------------------------------------
 
@@ -321,13 +322,26 @@ class ParameterText:
 
 
 @dataclass(frozen=True)
+class PersonText:
+    """One checked person as the page names them, and what held for them."""
+
+    who: str  # "You", "Aruzhan, 7 years old"
+    outcome: str  # "Counted." / "Not counted: …"
+    conditions: list[ConditionText]
+
+
+@dataclass(frozen=True)
 class PerPersonText:
-    """How the persons cared for or the family's members were checked: a count, no one's data."""
+    """How the persons cared for or the family's members were checked: the count, and who met
+    which condition as far as the reader may see them (``selectors.persons_checked``)."""
 
     heading: str
     intro: str
     count: str  # "" when not recorded
     conditions: list[str]
+    persons: list[PersonText] = field(default_factory=list)
+    others: str = ""  # the other members (adults, or not in the registry), not shown
+    counted: str = ""  # who the amount counts: "Counted in your amount: Aruzhan, 7 years old."
 
 
 @dataclass(frozen=True)
@@ -455,10 +469,73 @@ def _computation(explained: selectors.Explanation) -> Computed:
     )
 
 
-def _per_person(explained: selectors.Explanation) -> PerPersonText | None:
+def _who(shown: selectors.ShownPerson, kind: str) -> str:
+    if shown.myself:
+        return gettext("You")
+    if not shown.given_name or shown.age is None:  # only a cared person is shown unfound
+        return gettext("A person you care for, not found in the registry")
+    return ngettext("%(name)s, %(age)s year old", "%(name)s, %(age)s years old", shown.age) % {
+        "name": shown.given_name,
+        "age": shown.age,
+    }
+
+
+def _outcome(shown: selectors.ShownPerson, kind: str) -> str:
+    if shown.counted:
+        return gettext("Counted: every condition is true.")
+    if kind == "cared" and all(reason.met for reason in shown.reasons):
+        return gettext(
+            "Not counted for you: every condition is true, but another person has cared for "
+            "them longer, and they are counted for that person."
+        )
+    return gettext("Not counted: a condition below is not true.")
+
+
+def _persons_text(
+    checked: selectors.PerPerson, shown: selectors.ShownPersons, amount_counts: bool
+) -> tuple[list[PersonText], str, str]:
+    persons = [
+        PersonText(
+            who=_who(person, checked.kind),
+            outcome=_outcome(person, checked.kind),
+            conditions=[ConditionText(met=r.met, text=r.text) for r in person.reasons],
+        )
+        for person in shown.persons
+    ]
+    others = (
+        ngettext(
+            "%(count)s other member of your family was checked too. What concerns them is "
+            "theirs to read, so it is not shown here.",
+            "%(count)s other members of your family were checked too. What concerns them is "
+            "theirs to read, so it is not shown here.",
+            shown.others,
+        )
+        % {"count": number_text(shown.others)}
+        if shown.others
+        else ""
+    )
+    counted = ""
+    names = [
+        text.who for text, person in zip(persons, shown.persons, strict=True) if person.counted
+    ]
+    if amount_counts and names:
+        counted = gettext("Counted in your amount: %(persons)s.") % {"persons": "; ".join(names)}
+    return persons, others, counted
+
+
+def _per_person(
+    explained: selectors.Explanation, shown: selectors.ShownPersons | None
+) -> PerPersonText | None:
     checked = explained.per_person
     if checked is None:
         return None
+    persons: list[PersonText] = []
+    others = counted = ""
+    if shown is not None:
+        rule = explained.rule
+        name = CARED_COUNT if checked.kind == "cared" else MEMBER_COUNT
+        amount_counts = rule is not None and reads(rule.amount, name)
+        persons, others, counted = _persons_text(checked, shown, amount_counts)
     if checked.kind == "cared":
         heading = gettext("The persons you care for")
         intro = gettext("Each person you care for is checked against these conditions:")
@@ -472,12 +549,26 @@ def _per_person(explained: selectors.Explanation) -> PerPersonText | None:
         intro=intro,
         count=count % {"count": number_text(checked.count)} if checked.count is not None else "",
         conditions=checked.conditions,
+        persons=persons,
+        others=others,
+        counted=counted,
     )
 
 
-def why(item: Proposal | Decision) -> Why:
+def why(item: Proposal | Decision, *, actor: Actor) -> Why:
+    """The why page of a proposal or decision the actor may see (the selector that found
+    ``item`` checked it); the cared persons or members it names are logged as read by
+    ``actor``."""
     language = reader_language()
     explained = selectors.explanation(item, language)
+    shown = None
+    if explained.per_person is not None and explained.per_person.persons:
+        shown = selectors.persons_checked(
+            actor=actor,
+            person=item.person,
+            checked=explained.per_person,
+            on=explained.screening_date,
+        )
     programme = item.programme
     title = explained.programme_title or programme.title_in(language)
     pending = isinstance(item, Proposal) and item.status == Proposal.Status.PENDING
@@ -511,7 +602,7 @@ def why(item: Proposal | Decision) -> Why:
         reference=explained.reference or programme.reference_in(language),
         in_force=explained.in_force,
         computation=computed.text,
-        per_person=_per_person(explained),
+        per_person=_per_person(explained, shown),
         pending=pending,
         ended=ended,
         outcome=decision_outcome(item) if isinstance(item, Decision) else "",

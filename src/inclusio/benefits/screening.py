@@ -62,6 +62,7 @@ from inclusio.registry.export import describe
 from inclusio.registry.models import FamilyMembership, Person
 from inclusio.rules import screen as rules_screen
 from inclusio.rules.assessment import Assessment
+from inclusio.rules.detail import MEMBERS
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
 from inclusio.rules.loader import Programme as RuleProgramme
@@ -88,6 +89,7 @@ PROPOSAL_FIELDS = (
     "reasons",
     "parameters",
     "inputs",
+    "members",
     "priority",
     "wellbeing",
     "award",
@@ -426,6 +428,27 @@ def _snapshot_families(db: duckdb.DuckDBPyConnection, snapshot_dir: Path) -> Non
     )
 
 
+def _subject_members(db: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
+    """A view ``subject_members(subject_kind, subject_id, programme, members)``: per subject and
+    programme, who of the cared persons or members met which condition (``rules.detail``), as
+    the JSON list a proposal keeps; empty when the screening detailed nobody."""
+    detail = out_dir / MEMBERS
+    if not detail.is_file():
+        db.execute(
+            "CREATE VIEW subject_members AS SELECT NULL::VARCHAR AS subject_kind,"
+            " NULL::VARCHAR AS subject_id, NULL::VARCHAR AS programme,"
+            " NULL::VARCHAR AS members WHERE FALSE"
+        )
+        return
+    # Only the run's own file path, quoted, is interpolated.
+    db.execute(
+        "CREATE VIEW subject_members AS SELECT subject_kind, subject_id, programme,"  # noqa: S608
+        " CAST(to_json(list({'member': member, 'counted': counted, 'reasons': reasons}"
+        " ORDER BY member)) AS VARCHAR) AS members"
+        f" FROM read_parquet({_quoted(detail)}) GROUP BY subject_kind, subject_id, programme"
+    )
+
+
 def _quoted(path: Path) -> str:
     """A path as a DuckDB string literal (views cannot take parameters)."""
     return "'" + str(path).replace("'", "''") + "'"
@@ -442,8 +465,11 @@ WITH r AS (
     SELECT r.subject_kind, r.subject_id, r.eligible, r.amount_kzt,
            CAST(to_json(r.reasons) AS VARCHAR) AS reasons, r.parameters,
            CAST(to_json(r.inputs) AS VARCHAR) AS inputs,
+           m.members,
            pr.programme_id
     FROM read_parquet({results}) r JOIN programmes pr ON pr.code = r.programme
+    LEFT JOIN subject_members m ON m.subject_kind = r.subject_kind
+        AND m.subject_id = r.subject_id AND m.programme = r.programme
 )
 SELECT r.*, p.person_id FROM r LEFT JOIN registry_persons p ON p.iin = r.subject_id
 WHERE r.subject_kind = 'person'
@@ -504,6 +530,7 @@ SELECT pl.person_id, pl.programme_id, pr.version_id, pr.entity AS subject_kind,
        coalesce(s.reasons, '[]') AS reasons,
        coalesce(s.parameters, '{{}}') AS parameters,
        coalesce(s.inputs, '[]') AS inputs,
+       coalesce(s.members, '[]') AS members,
        coalesce(w.level, '') AS wellbeing,
        CASE w.level {level_priority} ELSE {no_level} END AS priority,
        pl.award_id,
@@ -551,6 +578,7 @@ def plan(
             db.register(name, table)
         db.register("programmes", _programme_table(programmes))
         _snapshot_families(db, snapshot_dir)
+        _subject_members(db, out_dir)
         db.execute(_SUBJECTS_SQL.format(results=_quoted(out_dir / rules_screen.RESULTS)))
         db.execute(f"CREATE VIEW subject_wellbeing AS {_wellbeing_sql(db, out_dir, snapshot_dir)}")
         db.execute(_DIFF_SQL)
@@ -565,7 +593,7 @@ def plan(
         proposals = db.sql(
             "SELECT programme_id AS programme, version_id AS version, subject_kind, subject_id,"
             " person_id AS person, kind, amount_kzt, previous_amount_kzt, reasons, parameters,"
-            " inputs,"
+            " inputs, members,"
             " priority, wellbeing, award_id AS award, status FROM numbered ORDER BY seq"
         ).to_arrow_table()
         decisions = db.sql(
@@ -580,7 +608,7 @@ def plan(
                        'eligible', kind <> 'ended', 'amount_kzt', amount_kzt,
                        'previous_amount_kzt', previous_amount_kzt,
                        'reasons', json(reasons), 'parameters', json(parameters),
-                       'inputs', json(inputs),
+                       'inputs', json(inputs), 'members', json(members),
                        'screening_date', ?) AS VARCHAR) AS explanation
             FROM numbered WHERE status = 'assigned' ORDER BY seq
             """,

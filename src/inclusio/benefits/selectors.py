@@ -65,13 +65,45 @@ class ParameterLine:
 
 
 @dataclass(frozen=True)
+class CheckedPerson:
+    """One cared person or family member as the screening checked them (``rules.detail``): the
+    IIN is for looking them up, never shown."""
+
+    iin: str
+    counted: bool
+    reasons: list[ConditionLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class PerPerson:
     """A carer or family programme's test of each cared person or member: how many met every
-    condition (no other person's data), and the conditions in the reader's language."""
+    condition, the conditions in the reader's language, and who met which (``persons``; empty
+    for an explanation written before the screening recorded it)."""
 
     kind: str  # "cared" or "members"
     count: int | None  # None: not recorded (an explanation written before it was)
     conditions: list[str] = field(default_factory=list)
+    persons: list[CheckedPerson] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ShownPerson:
+    """A checked person as the page may show them (docs/access.md, "Who met which condition"):
+    the reader themself, or a cared person or child by given name and age."""
+
+    myself: bool
+    given_name: str  # "" for the reader themself and for a person the registry does not hold
+    age: int | None
+    counted: bool
+    reasons: list[ConditionLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ShownPersons:
+    persons: list[ShownPerson]
+    # Other members of the family (adults, or persons the registry does not hold, whose age it
+    # cannot tell): checked, but what concerns them is theirs to read.
+    others: int = 0
 
 
 @dataclass(frozen=True)
@@ -225,6 +257,7 @@ def explanation_data(proposal: Proposal) -> dict[str, Any]:
         "reasons": proposal.reasons,
         "parameters": proposal.parameters,
         "inputs": proposal.inputs,
+        "members": proposal.members,
         "screening_date": proposal.run.screening_date.isoformat(),
     }
 
@@ -270,8 +303,32 @@ def in_language(reference: Any, language: str) -> str:
     return str(reference or "")
 
 
+def _checked(data: Any, explain: dict[str, dict[str, str]], language: str) -> list[CheckedPerson]:
+    """The persons checked as a proposal or decision stored them, malformed entries left out."""
+    persons = []
+    for entry in data or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("member"), str):
+            continue
+        persons.append(
+            CheckedPerson(
+                iin=entry["member"],
+                counted=entry.get("counted") is True,
+                reasons=[
+                    ConditionLine(
+                        name=str(reason["condition"]),
+                        met=reason.get("met") is True,
+                        text=_sentence(explain, str(reason["condition"]), language),
+                    )
+                    for reason in entry.get("reasons") or []
+                    if isinstance(reason, dict) and "condition" in reason
+                ],
+            )
+        )
+    return persons
+
+
 def _per_person(
-    rule: RuleProgramme | None, inputs: dict[str, str], language: str
+    rule: RuleProgramme | None, inputs: dict[str, str], members: Any, language: str
 ) -> PerPerson | None:
     if rule is None:
         return None
@@ -285,8 +342,49 @@ def _per_person(
                 kind=kind,
                 count=int(count) if count is not None and count.isdigit() else None,
                 conditions=[_sentence(rule.explain, c.name, language) for c in section.conditions],
+                persons=_checked(members, rule.explain, language),
             )
     return None
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def persons_checked(
+    *, actor: Actor, person: Person, checked: PerPerson, on: dt.date | None
+) -> ShownPersons:
+    """Who of ``person``'s cared persons or family members met which condition, as far as the
+    page may show them (docs/access.md): ``person`` themself; a person they care for, and a
+    member of their family under 18 on ``on`` (the screening date), by given name and age;
+    another member (an adult, or one the registry does not hold) only counted in ``others``.
+    Each person named is read from the registry in one query and has that read in their own
+    access log, as a family card's names do."""
+    on = on or timezone.localdate()
+    iins = {entry.iin for entry in checked.persons if entry.iin != person.iin}
+    found = {p.iin: p for p in Person.objects.filter(iin__in=iins)} if iins else {}
+    shown: list[ShownPerson] = []
+    others = 0
+    named: dict[int, Person] = {}
+    for entry in checked.persons:
+        if entry.iin == person.iin:
+            shown.append(ShownPerson(True, "", None, entry.counted, entry.reasons))
+            continue
+        other = found.get(entry.iin)
+        age = _age(other.birth_date, on) if other is not None else None
+        if checked.kind == "members" and (age is None or age >= 18):
+            others += 1
+            continue
+        if other is not None:
+            named[other.pk] = other
+        name = other.given_name if other is not None else ""
+        shown.append(ShownPerson(False, name, age, entry.counted, entry.reasons))
+    with batched():
+        for other in named.values():
+            access.see_unchecked(
+                actor, other, what=Seen.FAMILY_CARD, purpose=Purpose.BENEFITS, related=True
+            )
+    return ShownPersons(shown, others)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -358,7 +456,7 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
         in_force=in_force,
         valid_until=rule.valid_until if rule is not None else None,
         inputs=inputs,
-        per_person=_per_person(rule, inputs, language) if in_force else None,
+        per_person=_per_person(rule, inputs, data.get("members"), language) if in_force else None,
         rule=rule,
     )
 

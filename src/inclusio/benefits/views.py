@@ -230,7 +230,11 @@ def offer_why(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return render(
         request,
         "benefits/why.html",
-        {"why": page_data.why(proposal), "person": proposal.person, "proposal": proposal},
+        {
+            "why": page_data.why(proposal, actor=request.user),
+            "person": proposal.person,
+            "proposal": proposal,
+        },
     )
 
 
@@ -317,7 +321,11 @@ def decision_why(request: HttpRequest, decision_id: int) -> HttpResponse:
     return render(
         request,
         "benefits/why.html",
-        {"why": page_data.why(found), "person": found.person, "decision": found},
+        {
+            "why": page_data.why(found, actor=request.user),
+            "person": found.person,
+            "decision": found,
+        },
     )
 
 

@@ -71,10 +71,22 @@ class DatedParameterForm(forms.ModelForm):
 
     class Meta:
         model = DatedParameter
-        fields = ("key", "effective", "value", "reference", "reason")
+        fields = (
+            "key",
+            "effective",
+            "value",
+            "reference_kk",
+            "reference_ru",
+            "reference",
+            "reason",
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The service refuses a missing text with its code and says which language it lacks.
+        for name in ("reference_kk", "reference_ru", "reference"):
+            if name in self.fields:  # the history's rows are shown read only
+                self.fields[name].required = False
         language = (get_language() or "kk")[:2]
         self.fields["key"].choices = [  # type: ignore[attr-defined]
             (key, spec["titles"].get(language) or key)
@@ -92,14 +104,20 @@ class DatedParameterForm(forms.ModelForm):
                 value=data["value"],
                 reference=data["reference"],
                 reason=data["reason"],
+                reference_kk=data["reference_kk"],
+                reference_ru=data["reference_ru"],
             )
         except DomainError as error:
             # Next to the field it is about: a field in error is then left out of the model's
             # own checks, whose constraint message would name the constraint, not the problem.
-            self.add_error(
-                _FIELD_OF_ERROR.get(error.code),
-                forms.ValidationError(error.message, code=error.code),
-            )
+            field = _FIELD_OF_ERROR.get(error.code)
+            if field == "reference":  # the language whose text is missing or too long
+                field = next(
+                    name
+                    for name in ("reference_kk", "reference_ru", "reference")
+                    if not data[name].strip() or len(data[name].strip()) > 300
+                )
+            self.add_error(field, forms.ValidationError(error.message, code=error.code))
             return data
         taken = DatedParameter.objects.filter(key=data["key"], effective=data["effective"])
         if taken.exists() and not data.get("correction"):
@@ -132,7 +150,7 @@ class DatedParameterAdmin(admin.ModelAdmin):
         "effective",
         "revision",
         "value",
-        "reference",
+        "legal_reference",
         "reason",
         "entered_by",
         "entered_at",
@@ -143,6 +161,11 @@ class DatedParameterAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DatedParameter]:
         return parameters.parameter_history()
+
+    @admin.display(description=_("legal reference"))
+    def legal_reference(self, row: DatedParameter) -> str:
+        """In the reader's language."""
+        return row.reference_in(get_language() or "kk")
 
     @admin.display(boolean=True, description=_("current (not corrected)"))
     def in_force(self, row: DatedParameter) -> bool:
@@ -173,6 +196,8 @@ class DatedParameterAdmin(admin.ModelAdmin):
             value=obj.value,
             reference=obj.reference,
             reason=obj.reason,
+            reference_kk=obj.reference_kk,
+            reference_ru=obj.reference_ru,
         )
         obj.pk, obj.revision = row.pk, row.revision
         obj.entered_by, obj.entered_at = row.entered_by, row.entered_at

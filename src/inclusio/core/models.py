@@ -72,7 +72,15 @@ class DatedParameter(models.Model):
     effective = models.DateField(_("takes effect"))
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
-    reference = models.CharField(_("legal reference"), max_length=300)
+    # The legal reference in each language: ``reference`` is the English text (a row entered
+    # before the three were kept has only that one; the seeding fills the others).
+    reference = models.CharField(_("legal reference (English)"), max_length=300)
+    reference_kk = models.CharField(
+        _("legal reference (Kazakh)"), max_length=300, blank=True, default=""
+    )
+    reference_ru = models.CharField(
+        _("legal reference (Russian)"), max_length=300, blank=True, default=""
+    )
     reason = models.TextField(_("reason"), max_length=1000)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,6 +109,18 @@ class DatedParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.effective} ({self.revision}): {self.value}"
+
+    @property
+    def references(self) -> dict[str, str]:
+        """The legal reference per language; a language without its own text reads the English."""
+        return {
+            "kk": self.reference_kk or self.reference,
+            "ru": self.reference_ru or self.reference,
+            "en": self.reference,
+        }
+
+    def reference_in(self, language: str) -> str:
+        return self.references.get((language or "kk")[:2], self.reference)
 
 
 class ChainHead(models.Model):

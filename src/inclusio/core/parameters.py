@@ -70,7 +70,7 @@ def shared_parameters(country: str | None = None) -> dict[str, SharedParameter]:
     rule loader takes them."""
     keys = parameter_keys(country)
     rows = [
-        {"key": r.key, "effective": r.effective, "value": r.value, "reference": r.reference}
+        {"key": r.key, "effective": r.effective, "value": r.value, "reference": r.references}
         for r in _in_force_rows(list(keys))
     ]
     return shared_from_rows(keys, rows)
@@ -116,12 +116,21 @@ def latest_effective(today: dt.date | None = None) -> dt.date:
 
 
 def parameter_value_check(
-    *, key: str, effective: dt.date, value: Any, reference: str, reason: str
+    *,
+    key: str,
+    effective: dt.date,
+    value: Any,
+    reference: str,
+    reason: str,
+    reference_kk: str = "",
+    reference_ru: str = "",
 ) -> Decimal:
     """Refuse a value that cannot be entered (nothing is read or written); the value to store.
 
     Unknown key, a value not of the key's kind (money is whole tenge), a negative value, an
-    effective date outside the years a budget law can set, an empty reference or reason.
+    effective date outside the years a budget law can set, an empty reason, or a legal
+    reference missing or too long in any of the three languages (``reference`` is the English;
+    every page shows the reader's).
     """
     keys = parameter_keys()
     if key not in keys:
@@ -148,17 +157,20 @@ def parameter_value_check(
             last=last.isoformat(),
         )
     field = DatedParameter._meta.get_field("reference")
-    if not isinstance(reference, str) or not reference.strip():
-        raise ValidationFailed(
-            ErrorCode.PARAMETER_REFERENCE_MISSING,
-            _("Give the legal reference of the value (the law that sets it)."),
-        )
-    if len(reference.strip()) > (field.max_length or 0):
-        raise ValidationFailed(
-            ErrorCode.PARAMETER_REFERENCE_MISSING,
-            _("The legal reference is longer than %(limit)d characters."),
-            limit=field.max_length,
-        )
+    missing = {
+        "kk": _("Give the legal reference of the value in Kazakh: the law that sets it."),
+        "ru": _("Give the legal reference of the value in Russian: the law that sets it."),
+        "en": _("Give the legal reference of the value in English: the law that sets it."),
+    }
+    for language, text in (("kk", reference_kk), ("ru", reference_ru), ("en", reference)):
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationFailed(ErrorCode.PARAMETER_REFERENCE_MISSING, missing[language])
+        if len(text.strip()) > (field.max_length or 0):
+            raise ValidationFailed(
+                ErrorCode.PARAMETER_REFERENCE_MISSING,
+                _("The legal reference is longer than %(limit)d characters."),
+                limit=field.max_length,
+            )
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationFailed(
             ErrorCode.PARAMETER_REASON_MISSING, _("Say why the value is entered.")
@@ -200,6 +212,8 @@ def parameter_value_add(
     value: int | Decimal,
     reference: str,
     reason: str,
+    reference_kk: str = "",
+    reference_ru: str = "",
 ) -> DatedParameter:
     """A new value of ``key`` from ``effective`` (e.g. a budget law's new subsistence minimum).
 
@@ -208,12 +222,19 @@ def parameter_value_add(
     """
     _require_manager(actor)
     number = parameter_value_check(
-        key=key, effective=effective, value=value, reference=reference, reason=reason
+        key=key,
+        effective=effective,
+        value=value,
+        reference=reference,
+        reason=reason,
+        reference_kk=reference_kk,
+        reference_ru=reference_ru,
     )
+    texts = {"kk": reference_kk.strip(), "ru": reference_ru.strip(), "en": reference.strip()}
     with transaction.atomic():
         if DatedParameter.objects.filter(key=key, effective=effective).exists():
             raise _date_taken(key, effective)
-        return _append(actor, "parameter_value_add", key, effective, 1, number, reference, reason)
+        return _append(actor, "parameter_value_add", key, effective, 1, number, texts, reason)
 
 
 def parameter_value_correct(
@@ -224,13 +245,22 @@ def parameter_value_correct(
     value: int | Decimal,
     reference: str,
     reason: str,
+    reference_kk: str = "",
+    reference_ru: str = "",
 ) -> DatedParameter:
     """Correct the value of ``key`` that takes effect on ``effective`` (a mistyped amount): a new
     revision for that date; the corrected row stays, shown as superseded."""
     _require_manager(actor)
     number = parameter_value_check(
-        key=key, effective=effective, value=value, reference=reference, reason=reason
+        key=key,
+        effective=effective,
+        value=value,
+        reference=reference,
+        reason=reason,
+        reference_kk=reference_kk,
+        reference_ru=reference_ru,
     )
+    texts = {"kk": reference_kk.strip(), "ru": reference_ru.strip(), "en": reference.strip()}
     with transaction.atomic():
         current = _in_force_rows([key]).filter(effective=effective).first()
         if current is None:
@@ -240,7 +270,7 @@ def parameter_value_correct(
                 key=key,
                 day=effective.isoformat(),
             )
-        if current.value == number and current.reference == reference.strip():
+        if current.value == number and current.references == texts:
             raise ValidationFailed(
                 ErrorCode.PARAMETER_UNCHANGED,
                 _("The correction gives the same value and reference as before."),
@@ -252,7 +282,7 @@ def parameter_value_correct(
             effective,
             current.revision + 1,
             number,
-            reference,
+            texts,
             reason,
         )
 
@@ -273,7 +303,7 @@ def _append(
     effective: dt.date,
     revision: int,
     value: Decimal,
-    reference: str,
+    texts: dict[str, str],
     reason: str,
 ) -> DatedParameter:
     try:
@@ -283,7 +313,9 @@ def _append(
                 effective=effective,
                 revision=revision,
                 value=value,
-                reference=reference.strip(),
+                reference=texts["en"],
+                reference_kk=texts["kk"],
+                reference_ru=texts["ru"],
                 reason=reason.strip(),
                 entered_by=account_of(actor),
             )
@@ -299,7 +331,7 @@ def _append(
             "effective": effective.isoformat(),
             "revision": revision,
             "value": str(value),
-            "reference": row.reference,
+            "reference": row.references,
             "reason": row.reason,
         },
     )

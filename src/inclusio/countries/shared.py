@@ -27,7 +27,7 @@ KINDS = ("money", "decimal")
 class DatedValue:
     effective: datetime.date
     value: int | Decimal
-    reference: str
+    reference: dict[str, str] | str  # per language (kk, ru, en); one text as entered before
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,12 @@ def typed_value(kind: str, value: Any) -> int | Decimal:
     if kind == "money":
         return int(number)
     return number
+
+
+def _reference(given: Any) -> dict[str, str] | str:
+    if isinstance(given, Mapping):
+        return {str(language): str(text) for language, text in given.items()}
+    return str(given)
 
 
 def shared_parameters(
@@ -67,7 +73,7 @@ def shared_parameters(
             effective = datetime.date.fromisoformat(str(effective))
         kind = str(keys[key]["kind"])
         values[key].append(
-            DatedValue(effective, typed_value(kind, row["value"]), str(row["reference"]))
+            DatedValue(effective, typed_value(kind, row["value"]), _reference(row["reference"]))
         )
     return {
         key: SharedParameter(

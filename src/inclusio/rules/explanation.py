@@ -36,6 +36,11 @@ def _names(expression: Expression | None) -> set[str]:
     }
 
 
+def reads(expression: Expression | None, name: str) -> bool:
+    """Whether ``expression`` reads the value ``name`` (a column, parameter or count)."""
+    return name in _names(expression)
+
+
 def amount_inputs(programme: Programme) -> tuple[str, ...]:
     """The subject's own values an explanation of ``programme`` shows: the columns its amount
     reads (not the parameters, the conditions or the date), and the count of cared persons or

@@ -54,6 +54,10 @@ families of the persons eligible to a person programme, whose offers the level o
 ``family_id`` (string), ``assessment``, ``level``, ``score`` (int64) and ``indicators``
 (list<string>: the indicators met, in the order of the rule file).
 
+With carer or family programmes whose ``cared`` or ``members`` section has conditions,
+``members.parquet`` beside it names, for the subjects a proposal or award is made from, which
+cared person or member met which of those conditions and who counted (``inclusio.rules.detail``).
+
 With programmes in exclusivity groups (``inclusio.rules.exclusive``), ``exclusive.parquet``
 holds, per subject eligible to a grouped programme, one row per such programme: ``subject_id``,
 ``subject_kind``, ``group``, ``programme`` and ``proposed`` (the default of its group; the others
@@ -91,6 +95,7 @@ from inclusio.rules.compiler import (
     parameters_on,
     person_table,
 )
+from inclusio.rules.detail import MEMBERS, cared_detail, detail_rows, member_detail
 from inclusio.rules.engines import connect
 from inclusio.rules.exclusive import CHOICES, choose
 from inclusio.rules.explanation import amount_inputs
@@ -604,6 +609,7 @@ def screen(
         else (None, [], [])
     )
     parts = []  # by subject kind: "family" before "person"
+    detailed: list[pa.Table] = []  # members.parquet: who met which per-person condition
     kept_persons = None
     if person_kept is not None:
         kept_persons = materialise("screen_kept_person", person_kept)
@@ -624,16 +630,24 @@ def screen(
         if family_compiled:
             with_offers = kept_families.filter(kept_families.screen_written)
             parts.append(_unfold(con, with_offers, "family", family_compiled))
+            detailed += _family_detail(
+                con, families, family_compiled, kept_families, explained_families, tables, on
+            )
         if scored:
             assessed = ibis.union(*[_assessed(kept_families, s) for s in scored]).order_by(
                 ["family_id", "assessment"]
             )
     if kept_persons is not None:
         parts.append(_unfold(con, kept_persons, "person", person_compiled))
+        detailed += _cared_detail(
+            con, persons, person_compiled, kept_persons, explained_persons, tables, recorded, on
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     target, scores = out_dir / RESULTS, out_dir / ASSESSMENTS
     choices = out_dir / CHOICES
+    members = out_dir / MEMBERS
     partial = out_dir / f".{RESULTS}.{os.getpid()}.partial"
+    partial_members = out_dir / f".{MEMBERS}.{os.getpid()}.partial"
     partial_scores = out_dir / f".{ASSESSMENTS}.{os.getpid()}.partial"
     partial_choices = out_dir / f".{CHOICES}.{os.getpid()}.partial"
     grouped = [p for p in programmes if p.exclusive is not None]
@@ -643,11 +657,17 @@ def screen(
             _write(con, engine, assessed, partial_scores, ASSESSMENT_SCHEMA)
         if grouped:
             _write_choices(partial, grouped, partial_choices)
+        if detailed:
+            pq.write_table(pa.concat_tables(detailed), partial_members, compression="zstd")
         on_step("summarise")
         summary = _summarise(partial, partial_scores if assessed is not None else None)
         # The scores and choices first: a results.parquet present means the whole run was
         # written; an earlier run's that would no longer match is removed.
-        for written, final in ((assessed is not None, scores), (bool(grouped), choices)):
+        for written, final in (
+            (assessed is not None, scores),
+            (bool(grouped), choices),
+            (bool(detailed), members),
+        ):
             if written:
                 os.replace(final.parent / f".{final.name}.{os.getpid()}.partial", final)
             else:
@@ -657,6 +677,7 @@ def screen(
         partial.unlink(missing_ok=True)
         partial_scores.unlink(missing_ok=True)
         partial_choices.unlink(missing_ok=True)
+        partial_members.unlink(missing_ok=True)
     return Summary(
         date=on,
         path=target,
@@ -672,6 +693,69 @@ def screen(
         },
         seconds=time.monotonic() - started,
     )
+
+
+def _detailed(con: Any, kept: Any, compiled: ProgrammeColumns, explained: Any, kept_id: str) -> Any:
+    """The kept subjects a proposal or an award of the programme is made from: those eligible
+    to it and the explained holders, as a one-column table ``kept_id``."""
+    wanted = kept[compiled.eligible]
+    if explained is not None:
+        wanted = wanted | kept.subject_id.isin(explained.subject_id)
+    chosen = kept.filter(wanted)
+    return chosen.select(**{kept_id: chosen[kept_id]})
+
+
+def _cared_detail(
+    con: Any,
+    programmes: list[Programme],
+    compiled: list[ProgrammeColumns],
+    kept: Any,
+    explained: Any,
+    tables: dict[str, Any],
+    recorded: Any,
+    on: datetime.date,
+) -> list[pa.Table]:
+    """``members.parquet``'s rows of the carer programmes (``rules.detail``)."""
+    found = []
+    for programme, columns in zip(programmes, compiled, strict=True):
+        # A section without conditions counts everyone: there is no one to name.
+        if programme.cared is None or not programme.cared.conditions or not programme.in_force(on):
+            continue
+        carers = _detailed(con, kept, columns, explained, "subject_id")
+        table = cared_detail(programme, recorded, tables["care"], carers, on)
+        rows = con.to_pyarrow(table)
+        found.append(detail_rows(rows, "person", programme, programme.cared.conditions))
+    return found
+
+
+def _family_detail(
+    con: Any,
+    programmes: list[Programme],
+    compiled: list[ProgrammeColumns],
+    kept: Any,
+    explained: Any,
+    tables: dict[str, Any],
+    on: datetime.date,
+) -> list[pa.Table]:
+    """``members.parquet``'s rows of the family programmes (``rules.detail``): the members of
+    the detailed families, their records joined where they have one."""
+    found = []
+    for programme, columns in zip(programmes, compiled, strict=True):
+        if (
+            programme.members is None
+            or not programme.members.conditions
+            or not programme.in_force(on)
+        ):
+            continue
+        families = _detailed(con, kept, columns, explained, "family_id")
+        persons = tables["persons"]
+        mine = persons.semi_join(families, persons.family_id == families.family_id)
+        # These few persons joined to their records directly: no need for ``recorded`` here.
+        everyone = person_table(mine, tables["disability"])
+        table = member_detail(programme, everyone, on)
+        rows = con.to_pyarrow(table)
+        found.append(detail_rows(rows, "family", programme, programme.members.conditions))
+    return found
 
 
 def _write_choices(results: Path, grouped: list[Programme], path: Path) -> None:
