@@ -55,6 +55,7 @@ from inclusio.core.parameters import shared_parameters
 from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, REFUSAL_REOPEN, SCREENING_RUN
 from inclusio.registry.models import Person
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exclusive import check_groups
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text, rule_kind
 from inclusio.rules.reading import compose, read_text
@@ -140,8 +141,23 @@ def programmes_load(*, actor: Actor, directory: Path | None = None) -> LoadRepor
     files: dict[str, list[RuleProgramme]] = {}
     for rule, _text, _path in loaded:
         files.setdefault(rule.id, []).append(rule)
+    # A group whose programmes cannot be one choice (of different entities, or one awarded
+    # automatically) is refused whole: none of its programmes is loaded.
+    groups: dict[str, list[RuleProgramme]] = {}
+    for rule, _text, _path in loaded:
+        if rule.exclusive is not None:
+            groups.setdefault(rule.exclusive.group, []).append(rule)
+    refused_groups = set()
+    for group, members in groups.items():
+        try:
+            check_groups(members)
+        except RuleError as error:
+            report.errors.append(str(error))
+            refused_groups.add(group)
     for rule, text, path in loaded:
         others = [other for other in files[rule.id] if other is not rule]
+        if rule.exclusive is not None and rule.exclusive.group in refused_groups:
+            continue
         if others:
             report.errors.append(str(same_id(rule, others[0])))
         elif _programme_save(actor, rule, text, path):
@@ -164,6 +180,7 @@ def _programme_save(actor: Actor, rule: RuleProgramme, text: str, path: Path) ->
         "entity": rule.entity,
         "assignment": rule.assignment,
         "cash": rule.amount is not None,
+        "exclusive_group": rule.exclusive.group if rule.exclusive is not None else "",
     }
     with transaction.atomic():
         programme, created = Programme.objects.select_for_update().get_or_create(
