@@ -198,7 +198,7 @@ class Award(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        help_text=_("For a benefit that is a rate, not money: 0.5 is 50 % off the price."),
+        help_text=_("For a benefit that is a rate, not money: 0.5 is half the price."),
     )
     starts = models.DateField(_("from"))
     ends = models.DateField(_("until"), null=True, blank=True)

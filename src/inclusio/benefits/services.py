@@ -38,7 +38,7 @@ from inclusio.benefits.models import (
     ScreeningRun,
     WhatIfRequest,
 )
-from inclusio.benefits.selectors import explanation_data
+from inclusio.benefits.selectors import explanation_data, group_switch_day
 from inclusio.benefits.treasury import treasury_account
 from inclusio.core import access
 from inclusio.core.audit import (
@@ -386,15 +386,31 @@ def proposal_accept(
 
     A cash programme needs a payment account: the IBAN given now, or one given before. A second
     consent returns the existing decision and writes nothing.
+
+    An offer of an exclusivity group is the person's choice among the group's offers: the
+    consent closes the group's other open offers and ends a benefit of the group the person
+    holds (``_choose_in_group``), in the same transaction. An offer whose group-mate was chosen
+    meanwhile is refused (Conflict ``GROUP_ALREADY_CHOSEN``).
     """
     found = _answerable(actor, proposal_id)
     iban = parse_kz_iban(payment_account) if payment_account else None
     try:
         with transaction.atomic():
+            # The group's open offers are locked first, always in the same order, so that two
+            # consents to two offers of one group wait for each other instead of both passing.
+            mates = _group_locked(found) if found.exclusive_group else []
             proposal = _locked(found.pk)
             existing = _standing(proposal.pk)
             if existing is not None:
                 return existing
+            if proposal.status == Proposal.Status.EXCLUDED:
+                raise Conflict(
+                    ErrorCode.GROUP_ALREADY_CHOSEN,
+                    _(
+                        "Another benefit of this group has already been chosen, so this offer "
+                        "is closed. You receive one benefit of the group."
+                    ),
+                )
             _require_pending(proposal)
             pays = proposal.programme.cash and proposal.amount_kzt
             if iban is not None:
@@ -417,12 +433,74 @@ def proposal_accept(
                     _("Give the IBAN of the bank account the benefit should be paid to."),
                 )
             decision = _decide(proposal, actor, consent=True)
+            if proposal.exclusive_group:
+                _choose_in_group(proposal, decision, actor, mates)
     except IntegrityError:
         existing = _standing(found.pk)
         if existing is None:
             raise
         return existing
     return decision
+
+
+def _group_locked(found: Proposal) -> list[Proposal]:
+    """The person's open offers of ``found``'s group, locked in the order of their ids."""
+    return list(
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("programme")
+        .filter(
+            person_id=found.person_id,
+            exclusive_group=found.exclusive_group,
+            status=Proposal.Status.PENDING,
+        )
+        .order_by("pk")
+    )
+
+
+def _choose_in_group(
+    proposal: Proposal, decision: Decision, actor: Actor, mates: list[Proposal]
+) -> None:
+    """The consent to ``proposal`` is the person's choice in its group: close the group's other
+    open offers and end a benefit of another programme of the group the person holds."""
+    closed = [mate for mate in mates if mate.pk != proposal.pk]
+    for mate in closed:
+        mate.status = Proposal.Status.EXCLUDED
+        mate.closed_by = decision
+    Proposal.objects.bulk_update(closed, ["status", "closed_by"])
+    held = list(
+        Award.objects.select_for_update()
+        .filter(
+            person_id=proposal.person_id,
+            programme__exclusive_group=proposal.exclusive_group,
+            ends__isnull=True,
+        )
+        .exclude(programme_id=proposal.programme_id)
+        .order_by("pk")
+    )
+    ended = []
+    if held:
+        starts = group_switch_day(proposal.run.screening_date)
+        Award.objects.filter(decision=decision).update(starts=starts)
+        for award in held:
+            award.ends = max(award.starts, starts - dt.timedelta(days=1))
+            award.ended_by = decision
+            award.save(update_fields=["ends", "ended_by"])
+            ended.append({"award": award.pk, "ends": award.ends.isoformat()})
+    if not closed and not ended:
+        return  # the group's only offer, and no benefit of it held: nothing else changed
+    record_write(
+        actor=actor,
+        action="offer_group_choose",
+        entity="person",
+        entity_id=proposal.person.iin,
+        data={
+            "group": proposal.exclusive_group,
+            "proposal": proposal.pk,
+            "decision": decision.pk,
+            "closed": [mate.pk for mate in closed],
+            "ended": ended,
+        },
+    )
 
 
 def proposal_refuse(*, actor: Actor, proposal_id: int) -> Decision:
@@ -604,6 +682,7 @@ def _decide(proposal: Proposal, actor: Actor, *, consent: bool) -> Decision:
             person=proposal.person,
             programme=proposal.programme,
             amount_kzt=proposal.amount_kzt,
+            rate=proposal.rate,
             starts=on,
             decision=decision,
         )

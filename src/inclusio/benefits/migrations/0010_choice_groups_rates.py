@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='award',
             name='rate',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text='For a benefit that is a rate, not money: 0.5 is 50 % off the price.', max_digits=5, null=True, verbose_name='share of the price covered'),
+            field=models.DecimalField(blank=True, decimal_places=4, help_text='For a benefit that is a rate, not money: 0.5 is half the price.', max_digits=5, null=True, verbose_name='share of the price covered'),
         ),
         migrations.AddField(
             model_name='programme',
