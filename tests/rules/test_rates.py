@@ -10,9 +10,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from inclusio.countries import COUNTRIES_DIR
 from inclusio.rules import RuleError, evaluate, load_programme_text
 from inclusio.rules.cases import run_cases, situation_table
-from inclusio.countries import COUNTRIES_DIR
 from inclusio.rules.loader import load_rule_file
 from inclusio.rules.rates import percent
 from inclusio.rules.results import RATE_TYPE
