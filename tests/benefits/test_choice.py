@@ -16,7 +16,8 @@ from django.test import Client
 from django.utils import translation
 
 from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.models import Award, Decision, Payroll, Programme, Proposal
+from inclusio.benefits.messaging import message_text
+from inclusio.benefits.models import Award, Decision, Message, Payroll, Programme, Proposal
 from inclusio.benefits.services import (
     payroll_create,
     programmes_load,
@@ -263,6 +264,12 @@ def test_a_rate_is_kept_on_the_offer_the_decision_and_the_award(
     assert "free_cultural_services" not in _screen(tmp_path, dana, "III", dt.date(2024, 2, 1))
     changed = _screen(tmp_path, dana, "I", dt.date(2024, 3, 1))["free_cultural_services"]
     assert (changed.kind, changed.rate) == (Proposal.Kind.CHANGED, Decimal(1))
+    message = Message.objects.get(proposal=changed)
+    assert message_text(message, "en") == (
+        "Your “Free and reduced-price cultural services” can change to 100% off the price. "
+        "Give your consent to the new rate."
+    )
+    assert "100\xa0%" in message_text(message, "kk")
 
 
 def test_the_payroll_never_pays_a_rate(grouped: dict[str, Programme], tmp_path: Path) -> None:
