@@ -468,7 +468,7 @@ def _choose_in_group(
         mate.closed_by = decision
     Proposal.objects.bulk_update(closed, ["status", "closed_by"])
     held = list(
-        Award.objects.select_for_update()
+        Award.objects.select_for_update(of=("self",))
         .filter(
             person_id=proposal.person_id,
             programme__exclusive_group=proposal.exclusive_group,
