@@ -135,3 +135,37 @@ def person_with_account(username: str, **kwargs: Any) -> Person:
 def copy_tree(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)
     return target
+
+
+def group_programme(code: str, amount: int, categories: list[str], group: str) -> str:
+    """A test fixture, not a law: a benefit of an exclusivity group, paid to the given
+    disability categories (the country's programmes are in no group: see docs/rules.md)."""
+    names = ("has_category", "valid_on_date")
+    explain = "".join(
+        f"  {name}: {{kk: {name} (kk), ru: {name} (ru), en: {name} (en)}}\n" for name in names
+    )
+    return (
+        f"id: {code}\n"
+        f"titles: {{kk: {code} (kk), ru: {code} (ru), en: {code} (en)}}\n"
+        "reference: {kk: Example law (kk), ru: Example law (ru), en: Example law (en)}\n"
+        "entity: person\n"
+        f"exclusive: {{group: {group}}}\n"
+        "conditions:\n"
+        f"  has_category: category in {categories!r}\n"
+        "  valid_on_date: since <= screening_date and (is_null(until) or until >= screening_date)\n"
+        f"amount: {amount}\n"
+        f"explain:\n{explain}"
+    )
+
+
+def group_programmes(directory: Path) -> Path:
+    """Two benefits of one group, ``example_low`` (₸10,000, categories I and II) and
+    ``example_high`` (₸20,000, category I), and the country's cultural services (a rate)."""
+    copy_programmes(directory, "free_cultural_services")
+    (directory / "example_low.yaml").write_text(
+        group_programme("example_low", 10000, ["I", "II"], "state_benefit"), encoding="utf-8"
+    )
+    (directory / "example_high.yaml").write_text(
+        group_programme("example_high", 20000, ["I"], "state_benefit"), encoding="utf-8"
+    )
+    return directory

@@ -68,7 +68,21 @@ FREE_LEGAL_AID: dict[str, Any] = {
     ],
     "parameters": {},
 }
-PROGRAMME_DATA = {"disability_benefit": DISABILITY_BENEFIT, "free_legal_aid": FREE_LEGAL_AID}
+FREE_CULTURAL_SERVICES: dict[str, Any] = {
+    "amount_kzt": None,
+    "rate": "0.5",  # a share of the price: group III pays half
+    "reasons": [
+        {"condition": "valid_on_date", "met": True},
+        {"condition": "free_of_charge", "met": False},
+        {"condition": "half_price", "met": True},
+    ],
+    "parameters": {},
+}
+PROGRAMME_DATA = {
+    "disability_benefit": DISABILITY_BENEFIT,
+    "free_legal_aid": FREE_LEGAL_AID,
+    "free_cultural_services": FREE_CULTURAL_SERVICES,
+}
 
 
 def programmes() -> dict[str, Programme]:
@@ -121,6 +135,7 @@ def make_offer(
         person=person,
         kind=kind,
         amount_kzt=None if ended else data["amount_kzt"],
+        rate=None if ended else data.get("rate"),
         previous_amount_kzt=data["amount_kzt"] if ended else None,
         reasons=reasons,
         parameters=data["parameters"],
@@ -133,6 +148,18 @@ def make_offer(
         proposal=proposal,
     )
     return proposal
+
+
+def make_group_offers(person: Person) -> tuple[Proposal, Proposal]:
+    """Two offers of one exclusivity group, the proposed one and an alternative, for the pages
+    that show a group. Page data only: the country's programmes are in no group (no law makes
+    them one choice), so two of them are put in one here, on the offers alone."""
+    proposed, alternative = make_offer(person), make_offer(person, "free_legal_aid")
+    Proposal.objects.filter(pk__in=[proposed.pk, alternative.pk]).update(
+        exclusive_group="state_benefit"
+    )
+    Proposal.objects.filter(pk=alternative.pk).update(alternative=True)
+    return Proposal.objects.get(pk=proposed.pk), Proposal.objects.get(pk=alternative.pk)
 
 
 def make_counted_run(persons: list[Person]) -> ScreeningRun:

@@ -492,6 +492,27 @@ def _an_ended_benefit_for_the_viewer(viewer: Any) -> dict[str, Any]:
     return {"decision_id": decision.pk}
 
 
+def _an_offer_in_a_group(viewer: Any) -> dict[str, Any]:
+    from tests.browser.benefits_data import make_group_offers
+
+    return {"proposal_id": make_group_offers(viewer.person)[1].pk}
+
+
+def _an_offer_closed_by_the_choice(viewer: Any) -> dict[str, Any]:
+    from inclusio.benefits.services import proposal_accept
+    from tests.browser.benefits_data import make_group_offers
+
+    proposed, alternative = make_group_offers(viewer.person)
+    proposal_accept(actor=viewer, proposal_id=alternative.pk)
+    return {"proposal_id": proposed.pk}
+
+
+def _a_rate_for_the_viewer(viewer: Any) -> dict[str, Any]:
+    from tests.browser.benefits_data import make_offer
+
+    return {"proposal_id": make_offer(viewer.person, "free_cultural_services").pk}
+
+
 def _an_offer_for_the_child(viewer: Any) -> dict[str, Any]:
     from inclusio.registry.selectors import represented_persons
     from tests.browser.benefits_data import make_offer
@@ -634,6 +655,27 @@ PAGES += [
         user="person_user",
         kwargs=_an_offer_for_the_viewer,
         interact=refuse,
+    ),
+    PageToCheck(
+        "benefits: an offer in a group, one at the person's choice",
+        url_name="benefits:offer",
+        user="person_user",
+        kwargs=_an_offer_in_a_group,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: an offer closed by the choice of another",
+        url_name="benefits:offer",
+        user="person_user",
+        kwargs=_an_offer_closed_by_the_choice,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "benefits: why a rate (50 % off the price)",
+        url_name="benefits:offer_why",
+        user="person_user",
+        kwargs=_a_rate_for_the_viewer,
+        languages=ALL_LANGUAGES,
     ),
     PageToCheck(
         "benefits: an offer of a right without payment",

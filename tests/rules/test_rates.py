@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
+from inclusio.countries import COUNTRIES_DIR
 from inclusio.rules import RuleError, evaluate, load_programme_text
 from inclusio.rules.cases import run_cases, situation_table
+from inclusio.rules.loader import load_rule_file
 from inclusio.rules.rates import percent
+from inclusio.rules.results import RATE_TYPE
+from inclusio.rules.screen import RESULTS, screen
 from tests.rules.texts import explain
 
 D = datetime.date
@@ -147,3 +153,26 @@ def test_the_columns_a_rate_reads_are_read() -> None:
         PROGRAMME.replace("if_(free_of_charge, 1, reduced_share)", 'if_(sex == "F", 1, 0.5)')
     )
     assert "sex" in columns_read([by_sex])["persons"]
+
+
+def test_the_screening_carries_the_rate_into_the_results(
+    synthetic_snapshot: Callable[[str, int], Path], tmp_path: Path
+) -> None:
+    programmes = Path(COUNTRIES_DIR) / "kz" / "programmes"
+    rules = [
+        load_rule_file(programmes / f"{name}.yaml")
+        for name in ("free_cultural_services", "free_legal_aid")
+    ]
+    screen(synthetic_snapshot("demo", 1), D(2024, 1, 1), rules, tmp_path)
+    rows = pq.read_table(tmp_path / RESULTS)
+    assert rows.schema.field("rate").type == RATE_TYPE
+    seen = set()
+    for row in rows.to_pylist():
+        met = {reason["condition"]: reason["met"] for reason in row["reasons"]}
+        if row["programme"] != "free_cultural_services" or not row["eligible"]:
+            assert row["rate"] is None
+            continue
+        expected = Decimal(1) if met["free_of_charge"] else Decimal("0.5")
+        assert row["rate"] == expected
+        seen.add(expected)
+    assert seen == {Decimal(1), Decimal("0.5")}  # the demo has both kinds of holder

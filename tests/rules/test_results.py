@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,6 +24,7 @@ RIGHT = ProgrammeColumns(
     amount="r_amount",
     conditions=(("valid", "r_c0"),),  # a condition name two programmes share
     parameters="{}",
+    rate="r_rate",
 )
 KEPT = pa.table(
     {
@@ -35,12 +37,18 @@ KEPT = pa.table(
         "r_eligible": [True, True],
         "r_amount": pa.array([7971, 7971], pa.int64()),
         "r_c0": [True, True],
+        "r_rate": pa.array([Decimal("0.5"), Decimal(1)], pa.decimal128(5, 4)),
     }
 )
 
 
 def row(
-    subject: str, programme: ProgrammeColumns, eligible: bool, amount: int | None, *met: bool
+    subject: str,
+    programme: ProgrammeColumns,
+    eligible: bool,
+    amount: int | None,
+    *met: bool,
+    rate: Decimal | None = None,
 ) -> dict[str, object]:
     """A row as read back from the file."""
     return {
@@ -58,6 +66,7 @@ def row(
             {"name": name, "value": KEPT[column][int(subject[0]) - 1].as_py()}
             for name, column in programme.inputs
         ],
+        "rate": rate,
     }
 
 
@@ -68,9 +77,9 @@ def test_each_subject_gets_each_programme_row_in_order(tmp_path: Path) -> None:
     assert written.schema == RESULT_SCHEMA  # readers see plain strings, not dictionaries
     assert written.to_pylist() == [
         row("111", BENEFIT, True, 65313, True, True),
-        row("111", RIGHT, True, 7971, True),
+        row("111", RIGHT, True, 7971, True, rate=Decimal("0.5")),
         row("222", BENEFIT, False, None, False, True),
-        row("222", RIGHT, True, 7971, True),
+        row("222", RIGHT, True, 7971, True, rate=Decimal(1)),
     ]
 
 

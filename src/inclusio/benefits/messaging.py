@@ -26,6 +26,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from inclusio.benefits.models import Message, Programme, Proposal
+from inclusio.rules.rates import percent
 
 RUN_CHUNK = 5000
 
@@ -151,6 +152,8 @@ def message_text(message: Message, language: str) -> str:
             "programme": programme.title_in(language),
             "amount": _amount(proposal.amount_kzt),
             "previous": _amount(proposal.previous_amount_kzt),
+            # A rate is a share of a price, never money (``rules.rates``).
+            "percent": percent(proposal.rate, language) if proposal.rate is not None else "",
         }
         kind = message.kind
         if kind == Message.Kind.OFFER:
@@ -167,6 +170,14 @@ def message_text(message: Message, language: str) -> str:
                 % values
             )
         if kind == Message.Kind.CHANGE_OFFERED:
+            if proposal.rate is not None:
+                return (
+                    _(
+                        "Your “%(programme)s” can change to %(percent)s off the price. Give "
+                        "your consent to the new rate."
+                    )
+                    % values
+                )
             return (
                 _(
                     "Your “%(programme)s” can change from %(previous)s to %(amount)s tenge a "
@@ -179,6 +190,8 @@ def message_text(message: Message, language: str) -> str:
                 return _("You have been granted “%(programme)s”.") % values
             return _("You have been granted “%(programme)s”: %(amount)s tenge a month.") % values
         if kind == Message.Kind.AMOUNT_CHANGED:
+            if proposal.rate is not None:
+                return _("Your “%(programme)s” changes to %(percent)s off the price.") % values
             return (
                 _("Your “%(programme)s” changes from %(previous)s to %(amount)s tenge a month.")
                 % values

@@ -54,6 +54,12 @@ class Programme(models.Model):
     cash = models.BooleanField(
         _("paid in money"), default=False, help_text=_("False for an entitlement without money.")
     )
+    exclusive_group = models.CharField(
+        _("exclusivity group"),
+        max_length=64,
+        blank=True,
+        help_text=_("The programmes of one group exclude each other: one at the person's choice."),
+    )
     active_version = models.ForeignKey(
         "ProgrammeVersion",
         verbose_name=_("version in force"),
@@ -186,6 +192,14 @@ class Award(models.Model):
         **BULK_REFERENCE,  # see Proposal.run
     )
     amount_kzt = models.BigIntegerField(_("monthly amount, KZT"), null=True, blank=True)
+    rate = models.DecimalField(
+        _("share of the price covered"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("For a benefit that is a rate, not money: 0.5 is half the price."),
+    )
     starts = models.DateField(_("from"))
     ends = models.DateField(_("until"), null=True, blank=True)
     decision = models.ForeignKey(
@@ -243,6 +257,7 @@ class Proposal(models.Model):
         ASSIGNED = "assigned", _("assigned by law")
         SUPERSEDED = "superseded", _("replaced by a later screening")
         WITHDRAWN = "withdrawn", _("withdrawn: no longer applies")
+        EXCLUDED = "excluded", _("closed: another benefit of its group was chosen")
 
     # A national run writes about a million proposals in one transaction. Foreign keys whose
     # lookups another index serves (or that are never looked up from this side) have no index of
@@ -292,6 +307,18 @@ class Proposal(models.Model):
     previous_amount_kzt = models.BigIntegerField(
         _("previous monthly amount, KZT"), null=True, blank=True
     )
+    rate = models.DecimalField(
+        _("share of the price covered"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    # An offer of a programme in an exclusivity group: the person receives one of the group's
+    # benefits. The screening proposes one (the default: the higher) and marks the others, and
+    # any offer of a group in which the person already holds a benefit, as alternatives.
+    exclusive_group = models.CharField(_("exclusivity group"), max_length=64, blank=True)
+    alternative = models.BooleanField(
+        _("an alternative"),
+        default=False,
+        help_text=_("False for the offer proposed by default in its group."),
+    )
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     # The person's own values the explanation shows ([{name, value}]): what the amount reads,
@@ -314,6 +341,15 @@ class Proposal(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    closed_by = models.ForeignKey(
+        "Decision",
+        verbose_name=_("closed by the choice of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="closed_offers",
+        help_text=_("The consent to another offer of the group that closed this one."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

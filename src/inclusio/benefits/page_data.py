@@ -9,6 +9,7 @@ the per-programme proposal counts of a run.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +20,7 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from inclusio.benefits import selectors
 from inclusio.benefits.models import (
+    Award,
     Decision,
     Message,
     Payroll,
@@ -32,6 +34,7 @@ from inclusio.payments.reasons import reason_text
 from inclusio.registry.models import Person
 from inclusio.rules.explanation import Computed, computation, reads
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT
+from inclusio.rules.rates import percent
 
 # --- numbers and dates in words ---------------------------------------------------------------
 
@@ -68,6 +71,21 @@ def monthly_text(amount: int | None) -> str:
     if amount is None:
         return gettext("A right to a service: there is no payment.")
     return gettext("%(amount)s tenge a month") % {"amount": number_text(amount)}
+
+
+def benefit_text(amount: int | None, rate: Decimal | str | None = None) -> str:
+    """What a benefit gives, in words: a share off a price (a rate, never money), a monthly
+    amount, or a right to a service."""
+    if rate is not None:
+        try:
+            share = Decimal(str(rate))
+        except InvalidOperation:
+            return monthly_text(amount)
+        values = {"percent": percent(share, reader_language())}
+        if share == 1:
+            return gettext("Free of charge: %(percent)s off the price") % values
+        return gettext("%(percent)s off the price") % values
+    return monthly_text(amount)
 
 
 def _month_name(month: int) -> str:
@@ -162,6 +180,7 @@ class Offer:
     offered: str
     url: str
     why_url: str
+    choice: str = ""  # in an exclusivity group with others: proposed, or an alternative
 
 
 @dataclass(frozen=True)
@@ -210,6 +229,124 @@ def _offer_what(proposal: Proposal) -> str:
     return gettext("A new benefit")
 
 
+def _choice_text(proposal: Proposal) -> str:
+    if proposal.alternative:
+        return gettext(
+            "Only one benefit of a group can be received: you may choose this one instead of "
+            "the one proposed."
+        )
+    return gettext("Only one benefit of a group can be received: this is the one proposed.")
+
+
+def _decided_benefit(decision: Decision) -> str:
+    """What a decision grants, in words; "" for one that grants nothing (a refusal, an end)."""
+    rate = (decision.explanation or {}).get("rate")
+    if decision.amount_kzt is None and (rate is None or decision.outcome not in _GRANTING):
+        return ""
+    return benefit_text(decision.amount_kzt, rate)
+
+
+_GRANTING = (Decision.Outcome.GRANTED, Decision.Outcome.AMOUNT_CHANGED)
+
+
+@dataclass(frozen=True)
+class GroupOffer:
+    title: str
+    benefit: str
+    proposed: bool  # the one the state proposes by default
+    this: bool  # the offer of the page
+    url: str
+
+
+@dataclass(frozen=True)
+class HeldInGroup:
+    title: str
+    benefit: str
+    ends: str  # the last day it is received if the offer is chosen
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    """An offer in an exclusivity group, on its page: the group's open offers side by side and
+    the benefit of the group the person holds, which choosing the offer ends."""
+
+    offers: list[GroupOffer]
+    proposed: str  # the title of the offer proposed by default ("" if it is no longer open)
+    held: list[HeldInGroup]
+    starts: str  # the day the offer's benefit starts, if chosen, when it replaces one held
+
+
+@dataclass(frozen=True)
+class GroupClosed:
+    """An offer closed because another of its group was chosen: which, when, where."""
+
+    chosen: str
+    day: str
+    url: str
+
+
+def group_choice(proposal: Proposal) -> GroupChoice | None:
+    """The choice an open offer of a group is part of; None when there is nothing to choose
+    (no group, or its only open offer and no benefit of the group held)."""
+    if not proposal.exclusive_group or proposal.status != Proposal.Status.PENDING:
+        return None
+    language = reader_language()
+    mates = selectors.group_offers(proposal)
+    held = selectors.held_in_group(proposal)
+    if len(mates) < 2 and not held:
+        return None
+    starts = selectors.group_switch_day(proposal.run.screening_date)
+    proposed = next((p for p in mates if not p.alternative), None)
+    return GroupChoice(
+        offers=[
+            GroupOffer(
+                title=p.programme.title_in(language),
+                benefit=benefit_text(p.amount_kzt, p.rate),
+                proposed=not p.alternative,
+                this=p.pk == proposal.pk,
+                url=reverse("benefits:offer", args=[p.pk]),
+            )
+            for p in mates
+        ],
+        proposed=proposed.programme.title_in(language) if proposed is not None else "",
+        held=[
+            HeldInGroup(
+                title=a.programme.title_in(language),
+                benefit=benefit_text(a.amount_kzt, a.rate),
+                ends=date_text(max(a.starts, starts - dt.timedelta(days=1))),
+            )
+            for a in held
+        ],
+        starts=date_text(starts) if held else "",
+    )
+
+
+def group_closed(proposal: Proposal) -> GroupClosed | None:
+    """Why an offer of a group closed: the person chose another of the group."""
+    chosen = proposal.closed_by
+    if proposal.status != Proposal.Status.EXCLUDED or chosen is None:
+        return None
+    return GroupClosed(
+        chosen=chosen.programme.title_in(reader_language()),
+        day=date_text(chosen.decided_at),
+        url=reverse("benefits:decision", args=[chosen.pk]),
+    )
+
+
+def group_decided(decision: Decision) -> dict[str, Any]:
+    """What a consent in a group changed beside its own award, for the decision's page: the
+    other offers it closed and the benefits of the group it ends (with their last day)."""
+    if decision.outcome not in _GRANTING or not decision.programme.exclusive_group:
+        return {}
+    language = reader_language()
+    closed = decision.closed_offers.select_related("programme").order_by("pk")
+    ended = Award.objects.filter(ended_by=decision).select_related("programme").order_by("pk")
+    return {
+        "closed_offers": [p.programme.title_in(language) for p in closed],
+        "ended_awards": [(a.programme.title_in(language), date_text(a.ends)) for a in ended],
+    }
+
+
 def decision_outcome(decision: Decision) -> str:
     return {
         Decision.Outcome.GRANTED: gettext("Granted"),
@@ -237,32 +374,38 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
     from inclusio.benefits.messaging import message_text
 
     language = reader_language()
+    pending = selectors.offers_for(actor=actor, person=person)
+    current = selectors.awards_for(actor=actor, person=person, current_only=True)
+    # A group is a choice when it has several open offers, or an offer and a benefit held.
+    in_group = Counter(p.exclusive_group for p in pending if p.exclusive_group)
+    in_group.update(a.programme.exclusive_group for a in current if a.programme.exclusive_group)
     offers = [
         Offer(
             title=p.programme.title_in(language),
             what=_offer_what(p),
-            amount=monthly_text(p.amount_kzt),
+            amount=benefit_text(p.amount_kzt, p.rate),
             offered=date_text(p.created_at),
             url=reverse("benefits:offer", args=[p.pk]),
             why_url=reverse("benefits:offer_why", args=[p.pk]),
+            choice=_choice_text(p) if in_group[p.exclusive_group] > 1 else "",
         )
-        for p in selectors.offers_for(actor=actor, person=person)
+        for p in pending
     ]
     awards = [
         CurrentAward(
             title=a.programme.title_in(language),
-            amount=monthly_text(a.amount_kzt),
+            amount=benefit_text(a.amount_kzt, a.rate),
             since=date_text(a.starts),
             why_url=reverse("benefits:decision_why", args=[a.decision_id]),
         )
-        for a in selectors.awards_for(actor=actor, person=person, current_only=True)
+        for a in current
     ]
     taken = selectors.decisions_for(actor=actor, person=person)
     decisions = [
         PastDecision(
             title=d.programme.title_in(language),
             outcome=decision_outcome(d),
-            amount=monthly_text(d.amount_kzt) if d.amount_kzt is not None else "",
+            amount=_decided_benefit(d),
             decided=date_text(d.decided_at),
             url=reverse("benefits:decision", args=[d.pk]),
             why_url=reverse("benefits:decision_why", args=[d.pk]),
@@ -580,7 +723,7 @@ def why(item: Proposal | Decision, *, actor: Actor) -> Why:
         eligible=bool(explained.eligible),
         alternatives=bool(explained.eligible) and not all(c.met for c in explained.conditions),
         pays_money=explained.amount_kzt is not None,
-        amount=monthly_text(explained.amount_kzt) if not ended else "",
+        amount=benefit_text(explained.amount_kzt, explained.rate) if not ended else "",
         previous_amount=(
             monthly_text(explained.previous_amount_kzt)
             if explained.previous_amount_kzt is not None

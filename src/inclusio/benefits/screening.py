@@ -65,6 +65,7 @@ from inclusio.rules.assessment import Assessment
 from inclusio.rules.detail import MEMBERS
 from inclusio.rules.engines import ENGINES, EngineUnavailable
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exclusive import CHOICES
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text, load_rule_file
 from inclusio.snapshot.contract import MANIFEST, parquet_path
@@ -86,6 +87,9 @@ PROPOSAL_FIELDS = (
     "kind",
     "amount_kzt",
     "previous_amount_kzt",
+    "rate",
+    "exclusive_group",
+    "alternative",
     "reasons",
     "parameters",
     "inputs",
@@ -309,7 +313,8 @@ def _registry_tables() -> dict[str, pa.Table]:
             pa.schema([("registry_family_id", int64), ("person_id", int64)]),
         ),
         "current_awards": bulk.fetch_arrow(
-            f"SELECT id, person_id, programme_id, amount_kzt FROM {award} WHERE ends IS NULL",  # noqa: S608
+            f"SELECT id, person_id, programme_id, amount_kzt, CAST(rate AS TEXT) FROM {award}"  # noqa: S608
+            " WHERE ends IS NULL",
             [],
             pa.schema(
                 [
@@ -317,12 +322,13 @@ def _registry_tables() -> dict[str, pa.Table]:
                     ("person_id", int64),
                     ("programme_id", int64),
                     ("amount_kzt", int64),
+                    ("rate", text),  # the share as the database writes it
                 ]
             ),
         ),
         "pending": bulk.fetch_arrow(
-            f"SELECT id, person_id, programme_id, kind, amount_kzt FROM {proposal}"  # noqa: S608
-            " WHERE status = 'pending'",
+            "SELECT id, person_id, programme_id, kind, amount_kzt, CAST(rate AS TEXT)"  # noqa: S608
+            f" FROM {proposal} WHERE status = 'pending'",
             [],
             pa.schema(
                 [
@@ -331,6 +337,7 @@ def _registry_tables() -> dict[str, pa.Table]:
                     ("programme_id", int64),
                     ("kind", text),
                     ("amount_kzt", int64),
+                    ("rate", text),  # the share as the database writes it
                 ]
             ),
         ),
@@ -350,6 +357,7 @@ def _programme_table(programmes: list[Programme]) -> pa.Table:
             ),
             "reference": json.dumps(p.references, ensure_ascii=False),
             "rule_sha256": p.active_version.sha256 if p.active_version else "",
+            "exclusive_group": p.exclusive_group,
         }
         for p in programmes
     ]
@@ -365,6 +373,7 @@ def _programme_table(programmes: list[Programme]) -> pa.Table:
                 ("titles", pa.string()),
                 ("reference", pa.string()),
                 ("rule_sha256", pa.string()),
+                ("exclusive_group", pa.string()),
             ]
         ),
     )
@@ -449,6 +458,26 @@ def _subject_members(db: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
     )
 
 
+def _choices(db: duckdb.DuckDBPyConnection, out_dir: Path) -> None:
+    """A view ``choices(subject_kind, subject_id, programme, proposed)``: which offer of each
+    exclusivity group the screening proposes and which are alternatives (``exclusive.parquet``,
+    written when a programme is in a group); empty otherwise."""
+    path = out_dir / CHOICES
+    if path.is_file():
+        # Only the run's own file path, quoted, is interpolated.
+        db.execute(
+            "CREATE VIEW choices AS SELECT CAST(subject_kind AS VARCHAR) AS subject_kind,"  # noqa: S608
+            " CAST(subject_id AS VARCHAR) AS subject_id, CAST(programme AS VARCHAR) AS programme,"
+            f" proposed FROM read_parquet({_quoted(path)})"
+        )
+    else:
+        db.execute(
+            "CREATE VIEW choices AS SELECT NULL::VARCHAR AS subject_kind,"
+            " NULL::VARCHAR AS subject_id, NULL::VARCHAR AS programme, NULL::BOOLEAN AS proposed"
+            " WHERE FALSE"
+        )
+
+
 def _quoted(path: Path) -> str:
     """A path as a DuckDB string literal (views cannot take parameters)."""
     return "'" + str(path).replace("'", "''") + "'"
@@ -462,7 +491,7 @@ _LEVEL_PRIORITY = " ".join(
 _SUBJECTS_SQL = """
 CREATE TABLE subjects AS
 WITH r AS (
-    SELECT r.subject_kind, r.subject_id, r.eligible, r.amount_kzt,
+    SELECT r.subject_kind, r.subject_id, r.eligible, r.amount_kzt, r.rate,
            CAST(to_json(r.reasons) AS VARCHAR) AS reasons, r.parameters,
            CAST(to_json(r.inputs) AS VARCHAR) AS inputs,
            m.members,
@@ -490,10 +519,13 @@ WITH wanted AS (
 SELECT coalesce(w.person_id, a.person_id) AS person_id,
        coalesce(w.programme_id, a.programme_id) AS programme_id,
        CASE WHEN w.person_id IS NOT NULL THEN w.amount_kzt END AS amount_kzt,
+       CASE WHEN w.person_id IS NOT NULL THEN w.rate END AS rate,
        a.award_id, a.amount_kzt AS award_amount,
        CASE
            WHEN w.person_id IS NOT NULL AND a.award_id IS NULL THEN 'new'
-           WHEN w.person_id IS NOT NULL AND w.amount_kzt IS DISTINCT FROM a.amount_kzt
+           WHEN w.person_id IS NOT NULL AND (
+               w.amount_kzt IS DISTINCT FROM a.amount_kzt
+               OR w.rate IS DISTINCT FROM CAST(a.rate AS DECIMAL(5, 4)))
                THEN 'changed'
            WHEN w.person_id IS NULL THEN 'ended'
        END AS kind
@@ -509,10 +541,11 @@ WITH open AS (
 )
 SELECT coalesce(d.person_id, o.person_id) AS person_id,
        coalesce(d.programme_id, o.programme_id) AS programme_id,
-       d.kind, d.amount_kzt, d.award_id, d.award_amount,
+       d.kind, d.amount_kzt, d.rate, d.award_id, d.award_amount,
        o.proposal_id AS open_id,
        o.proposal_id IS NOT NULL AND d.kind IS NOT NULL AND o.kind = d.kind
-           AND o.amount_kzt IS NOT DISTINCT FROM d.amount_kzt AS open_still_holds
+           AND o.amount_kzt IS NOT DISTINCT FROM d.amount_kzt
+           AND CAST(o.rate AS DECIMAL(5, 4)) IS NOT DISTINCT FROM d.rate AS open_still_holds
 FROM (SELECT * FROM diff WHERE kind IS NOT NULL) d FULL OUTER JOIN open o
     ON o.person_id = d.person_id AND o.programme_id = d.programme_id
 """
@@ -527,6 +560,21 @@ SELECT pl.person_id, pl.programme_id, pr.version_id, pr.entity AS subject_kind,
        pl.kind,
        pl.amount_kzt,
        pl.award_amount AS previous_amount_kzt,
+       CAST(pl.rate AS VARCHAR) AS rate,
+       pr.exclusive_group,
+       -- In a group, a new offer is an alternative when the screening proposes another of the
+       -- group, or when the person holds (and keeps) a benefit of another programme of it.
+       pr.exclusive_group <> '' AND pl.kind = 'new' AND (
+           NOT coalesce(x.proposed, TRUE)
+           OR EXISTS (
+               SELECT 1 FROM current_awards a JOIN programmes g USING (programme_id)
+               WHERE a.person_id = pl.person_id AND g.exclusive_group = pr.exclusive_group
+                 AND a.programme_id <> pl.programme_id
+                 AND NOT EXISTS (
+                     SELECT 1 FROM plan e WHERE e.kind = 'ended' AND e.award_id = a.award_id
+                 )
+           )
+       ) AS alternative,
        coalesce(s.reasons, '[]') AS reasons,
        coalesce(s.parameters, '{{}}') AS parameters,
        coalesce(s.inputs, '[]') AS inputs,
@@ -547,6 +595,8 @@ LEFT JOIN subject_wellbeing w
     ON w.subject_kind = pr.entity
    AND w.subject_id = coalesce(s.subject_id,
         CASE WHEN pr.entity = 'family' THEN rs.family_id ELSE rp.iin END)
+LEFT JOIN choices x
+    ON x.subject_kind = s.subject_kind AND x.subject_id = s.subject_id AND x.programme = pr.code
 WHERE pl.kind IS NOT NULL AND NOT pl.open_still_holds
 """
 _PROPOSALS_SQL = _PROPOSALS_TEMPLATE.format(
@@ -581,6 +631,7 @@ def plan(
         _subject_members(db, out_dir)
         db.execute(_SUBJECTS_SQL.format(results=_quoted(out_dir / rules_screen.RESULTS)))
         db.execute(f"CREATE VIEW subject_wellbeing AS {_wellbeing_sql(db, out_dir, snapshot_dir)}")
+        _choices(db, out_dir)
         db.execute(_DIFF_SQL)
         db.execute(_PLAN_SQL)
         db.execute(_PROPOSALS_SQL)
@@ -592,7 +643,8 @@ def plan(
         )
         proposals = db.sql(
             "SELECT programme_id AS programme, version_id AS version, subject_kind, subject_id,"
-            " person_id AS person, kind, amount_kzt, previous_amount_kzt, reasons, parameters,"
+            " person_id AS person, kind, amount_kzt, previous_amount_kzt, rate,"
+            " exclusive_group, alternative, reasons, parameters,"
             " inputs, members,"
             " priority, wellbeing, award_id AS award, status FROM numbered ORDER BY seq"
         ).to_arrow_table()
@@ -601,12 +653,12 @@ def plan(
             SELECT seq, person_id AS person, programme_id AS programme,
                    CASE kind WHEN 'new' THEN 'granted' WHEN 'changed' THEN 'amount_changed'
                         ELSE 'ended' END AS outcome,
-                   amount_kzt,
+                   amount_kzt, rate,
                    CAST(json_object(
                        'programme', code, 'titles', json(titles), 'reference', json(reference),
                        'rule_sha256', rule_sha256, 'version_id', version_id, 'kind', kind,
                        'eligible', kind <> 'ended', 'amount_kzt', amount_kzt,
-                       'previous_amount_kzt', previous_amount_kzt,
+                       'previous_amount_kzt', previous_amount_kzt, 'rate', rate,
                        'reasons', json(reasons), 'parameters', json(parameters),
                        'inputs', json(inputs), 'members', json(members),
                        'screening_date', ?) AS VARCHAR) AS explanation
@@ -746,6 +798,7 @@ def _write_decisions(
             "person": starting["person"],
             "programme": starting["programme"],
             "amount_kzt": starting["amount_kzt"],
+            "rate": starting["rate"],
             "starts": pa.array([starts] * k, pa.string()),
             "decision": starting["id"],
         }

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from inclusio.benefits.models import (
     Message,
     Payment,
     PaymentAccount,
+    Payroll,
     ProgrammeVersion,
     Proposal,
     ScreeningRun,
@@ -131,6 +133,7 @@ class Explanation:
     inputs: dict[str, str] = field(default_factory=dict)  # the person's own values, as text
     per_person: PerPerson | None = None
     rule: RuleProgramme | None = field(default=None, compare=False)  # the version's rule file
+    rate: Decimal | None = None  # a benefit that is a share of a price, not money
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,9 @@ def proposal_get(*, actor: Actor, proposal_id: int) -> Proposal:
     """One proposal of a person the actor may see; unknown and out of scope answer alike (the
     refusal logged for the person)."""
     proposal = (
-        Proposal.objects.select_related("programme", "run", "person", "version", "award")
+        Proposal.objects.select_related(
+            "programme", "run", "person", "version", "award", "closed_by__programme"
+        )
         .filter(pk=proposal_id)
         .first()
     )
@@ -240,6 +245,52 @@ def decision_get(*, actor: Actor, decision_id: int) -> Decision:
     return decision
 
 
+def group_switch_day(on: dt.date) -> dt.date:
+    """The day a benefit chosen in a group starts when it replaces one the person holds: the
+    offer's screening date ``on``, or, when a payroll is already made for that month or later,
+    the first day of the month after the latest payroll (the next payable month).
+
+    The benefit held ends the day before: the payrolls already made keep its payments, and the
+    payroll of the month the chosen one starts, and every later one, pay the chosen one instead
+    (a payroll pays the awards current when it is made), so no month is paid twice.
+    """
+    latest = Payroll.objects.aggregate(latest=Max("month"))["latest"]
+    if latest is None:
+        return on
+    next_month = (latest.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return max(on, next_month)
+
+
+def group_offers(proposal: Proposal) -> list[Proposal]:
+    """The open offers of ``proposal``'s exclusivity group to its person (``proposal`` among
+    them while it is open), proposed one first. Read for a page that ``proposal_get`` opened
+    (and logged)."""
+    return list(
+        Proposal.objects.filter(
+            person_id=proposal.person_id,
+            exclusive_group=proposal.exclusive_group,
+            status=Proposal.Status.PENDING,
+        )
+        .select_related("programme")
+        .order_by("alternative", "-amount_kzt", "pk")
+    )
+
+
+def held_in_group(proposal: Proposal) -> list[Award]:
+    """The person's current benefits of another programme of ``proposal``'s group: choosing
+    ``proposal`` ends them (``services.proposal_accept``)."""
+    return list(
+        Award.objects.filter(
+            person_id=proposal.person_id,
+            programme__exclusive_group=proposal.exclusive_group,
+            ends__isnull=True,
+        )
+        .exclude(programme_id=proposal.programme_id)
+        .select_related("programme")
+        .order_by("pk")
+    )
+
+
 def explanation_data(proposal: Proposal) -> dict[str, Any]:
     """The copy of why that a decision keeps (the screening run builds the same keys in SQL for
     the decisions it takes itself)."""
@@ -254,6 +305,8 @@ def explanation_data(proposal: Proposal) -> dict[str, Any]:
         "eligible": proposal.kind != Proposal.Kind.ENDED,
         "amount_kzt": proposal.amount_kzt,
         "previous_amount_kzt": proposal.previous_amount_kzt,
+        # A decimal share, as text to stay exact (as the screening's SQL writes it).
+        "rate": str(proposal.rate) if proposal.rate is not None else None,
         "reasons": proposal.reasons,
         "parameters": proposal.parameters,
         "inputs": proposal.inputs,
@@ -458,7 +511,16 @@ def explanation(item: Proposal | Decision, language: str) -> Explanation:
         inputs=inputs,
         per_person=_per_person(rule, inputs, data.get("members"), language) if in_force else None,
         rule=rule,
+        rate=_share(data.get("rate")),
     )
+
+
+def _share(value: Any) -> Decimal | None:
+    """A rate as the explanation keeps it (text), or None."""
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except ArithmeticError:
+        return None
 
 
 def _require_run_viewer(actor: Actor) -> None:

@@ -38,7 +38,7 @@ from inclusio.benefits.models import (
     ScreeningRun,
     WhatIfRequest,
 )
-from inclusio.benefits.selectors import explanation_data
+from inclusio.benefits.selectors import explanation_data, group_switch_day
 from inclusio.core import access
 from inclusio.core.audit import (
     SYSTEM,
@@ -60,6 +60,7 @@ from inclusio.payments.models import Transfer
 from inclusio.payments.treasury import treasury_account
 from inclusio.registry.models import Person
 from inclusio.rules.errors import RuleError
+from inclusio.rules.exclusive import check_groups
 from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text, rule_kind
 from inclusio.rules.reading import compose, read_text
@@ -145,8 +146,23 @@ def programmes_load(*, actor: Actor, directory: Path | None = None) -> LoadRepor
     files: dict[str, list[RuleProgramme]] = {}
     for rule, _text, _path in loaded:
         files.setdefault(rule.id, []).append(rule)
+    # A group whose programmes cannot be one choice (of different entities, or one awarded
+    # automatically) is refused whole: none of its programmes is loaded.
+    groups: dict[str, list[RuleProgramme]] = {}
+    for rule, _text, _path in loaded:
+        if rule.exclusive is not None:
+            groups.setdefault(rule.exclusive.group, []).append(rule)
+    refused_groups = set()
+    for group, members in groups.items():
+        try:
+            check_groups(members)
+        except RuleError as error:
+            report.errors.append(str(error))
+            refused_groups.add(group)
     for rule, text, path in loaded:
         others = [other for other in files[rule.id] if other is not rule]
+        if rule.exclusive is not None and rule.exclusive.group in refused_groups:
+            continue
         if others:
             report.errors.append(same_id(rule, others[0]).text(get_language()))
         elif _programme_save(actor, rule, text, path):
@@ -169,6 +185,7 @@ def _programme_save(actor: Actor, rule: RuleProgramme, text: str, path: Path) ->
         "entity": rule.entity,
         "assignment": rule.assignment,
         "cash": rule.amount is not None,
+        "exclusive_group": rule.exclusive.group if rule.exclusive is not None else "",
     }
     with transaction.atomic():
         programme, created = Programme.objects.select_for_update().get_or_create(
@@ -374,15 +391,31 @@ def proposal_accept(
 
     A cash programme needs a payment account: the IBAN given now, or one given before. A second
     consent returns the existing decision and writes nothing.
+
+    An offer of an exclusivity group is the person's choice among the group's offers: the
+    consent closes the group's other open offers and ends a benefit of the group the person
+    holds (``_choose_in_group``), in the same transaction. An offer whose group-mate was chosen
+    meanwhile is refused (Conflict ``GROUP_ALREADY_CHOSEN``).
     """
     found = _answerable(actor, proposal_id)
     iban = parse_kz_iban(payment_account) if payment_account else None
     try:
         with transaction.atomic():
+            # The group's open offers are locked first, always in the same order, so that two
+            # consents to two offers of one group wait for each other instead of both passing.
+            mates = _group_locked(found) if found.exclusive_group else []
             proposal = _locked(found.pk)
             existing = _standing(proposal.pk)
             if existing is not None:
                 return existing
+            if proposal.status == Proposal.Status.EXCLUDED:
+                raise Conflict(
+                    ErrorCode.GROUP_ALREADY_CHOSEN,
+                    _(
+                        "Another benefit of this group has already been chosen, so this offer "
+                        "is closed. You receive one benefit of the group."
+                    ),
+                )
             _require_pending(proposal)
             pays = proposal.programme.cash and proposal.amount_kzt
             if iban is not None:
@@ -410,6 +443,8 @@ def proposal_accept(
                     _("Give the IBAN of the bank account the benefit should be paid to."),
                 )
             decision = _decide(proposal, actor, consent=True)
+            if proposal.exclusive_group:
+                _choose_in_group(proposal, decision, actor, mates)
     except IntegrityError:
         existing = _standing(found.pk)
         if existing is None:
@@ -452,6 +487,66 @@ def payment_account_give(*, actor: Actor, person_id: int, iban: str) -> PaymentA
             },
         )
     return account
+
+
+def _group_locked(found: Proposal) -> list[Proposal]:
+    """The person's open offers of ``found``'s group, locked in the order of their ids."""
+    return list(
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("programme")
+        .filter(
+            person_id=found.person_id,
+            exclusive_group=found.exclusive_group,
+            status=Proposal.Status.PENDING,
+        )
+        .order_by("pk")
+    )
+
+
+def _choose_in_group(
+    proposal: Proposal, decision: Decision, actor: Actor, mates: list[Proposal]
+) -> None:
+    """The consent to ``proposal`` is the person's choice in its group: close the group's other
+    open offers and end a benefit of another programme of the group the person holds."""
+    closed = [mate for mate in mates if mate.pk != proposal.pk]
+    for mate in closed:
+        mate.status = Proposal.Status.EXCLUDED
+        mate.closed_by = decision
+    Proposal.objects.bulk_update(closed, ["status", "closed_by"])
+    held = list(
+        Award.objects.select_for_update(of=("self",))
+        .filter(
+            person_id=proposal.person_id,
+            programme__exclusive_group=proposal.exclusive_group,
+            ends__isnull=True,
+        )
+        .exclude(programme_id=proposal.programme_id)
+        .order_by("pk")
+    )
+    ended = []
+    if held:
+        starts = group_switch_day(proposal.run.screening_date)
+        Award.objects.filter(decision=decision).update(starts=starts)
+        for award in held:
+            award.ends = max(award.starts, starts - dt.timedelta(days=1))
+            award.ended_by = decision
+            award.save(update_fields=["ends", "ended_by"])
+            ended.append({"award": award.pk, "ends": award.ends.isoformat()})
+    if not closed and not ended:
+        return  # the group's only offer, and no benefit of it held: nothing else changed
+    record_write(
+        actor=actor,
+        action="offer_group_choose",
+        entity="person",
+        entity_id=proposal.person.iin,
+        data={
+            "group": proposal.exclusive_group,
+            "proposal": proposal.pk,
+            "decision": decision.pk,
+            "closed": [mate.pk for mate in closed],
+            "ended": ended,
+        },
+    )
 
 
 def proposal_refuse(*, actor: Actor, proposal_id: int) -> Decision:
@@ -633,6 +728,7 @@ def _decide(proposal: Proposal, actor: Actor, *, consent: bool) -> Decision:
             person=proposal.person,
             programme=proposal.programme,
             amount_kzt=proposal.amount_kzt,
+            rate=proposal.rate,
             starts=on,
             decision=decision,
         )

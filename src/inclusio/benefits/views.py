@@ -180,7 +180,9 @@ def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
         {
             "proposal": proposal,
             "title": proposal.programme.title_in(page_data.reader_language()),
-            "amount": page_data.monthly_text(proposal.amount_kzt),
+            "amount": page_data.benefit_text(proposal.amount_kzt, proposal.rate),
+            "group": page_data.group_choice(proposal),
+            "closed": page_data.group_closed(proposal),
             "previous_amount": page_data.monthly_text(proposal.previous_amount_kzt)
             if proposal.previous_amount_kzt is not None
             else "",
@@ -272,8 +274,9 @@ def _decision_page(
             "decision": found,
             "title": found.programme.title_in(page_data.reader_language()),
             "outcome": page_data.decision_outcome(found),
-            "amount": page_data.monthly_text(found.amount_kzt),
+            "amount": page_data.benefit_text(found.amount_kzt, found.explanation.get("rate")),
             "amount_is_money": found.amount_kzt is not None,
+            **page_data.group_decided(found),
             "decided": page_data.date_text(found.decided_at),
             "person": found.person,
             "own": found.person.user_id == request.user.pk,

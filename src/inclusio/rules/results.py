@@ -24,6 +24,8 @@ import pyarrow.parquet as pq
 REASON_TYPE = pa.list_(pa.struct([pa.field("condition", pa.string()), pa.field("met", pa.bool_())]))
 # The subject's own values that the explanation shows: the columns the amount reads, and how
 # many cared persons or members met the programme's per-person conditions.
+# A rate programme's share of a price (``rules.rates``), exactly: 0.5 is 50 %.
+RATE_TYPE = pa.decimal128(5, 4)
 INPUT_TYPE = pa.list_(pa.struct([pa.field("name", pa.string()), pa.field("value", pa.string())]))
 RESULT_SCHEMA = pa.schema(
     [
@@ -35,6 +37,7 @@ RESULT_SCHEMA = pa.schema(
         pa.field("reasons", REASON_TYPE),
         pa.field("parameters", pa.string()),
         pa.field("inputs", INPUT_TYPE),
+        pa.field("rate", RATE_TYPE),
     ]
 )
 
@@ -49,6 +52,7 @@ class ProgrammeColumns:
     conditions: tuple[tuple[str, str], ...]  # (condition name, column), in rule-file order
     parameters: str  # the parameters used, as JSON
     inputs: tuple[tuple[str, str], ...] = ()  # (name, column of its value as text)
+    rate: str | None = None  # a rate programme's share (null when not eligible)
 
 
 def _repeated(values: Sequence[str], indices: np.ndarray) -> pa.DictionaryArray:
@@ -117,6 +121,14 @@ def unfold(kept: pa.Table, kind: str, programmes: Sequence[ProgrammeColumns]) ->
         kept, [p.conditions for p in programmes], ("condition", "met"), pa.bool_()
     )
     inputs = _named_list(kept, [p.inputs for p in programmes], ("name", "value"), pa.string())
+    rates = pa.concat_arrays(
+        [
+            kept[p.rate].combine_chunks().cast(RATE_TYPE)
+            if p.rate is not None
+            else pa.nulls(subjects, RATE_TYPE)
+            for p in programmes
+        ]
+    )
     return pa.table(
         {
             "subject_id": kept["subject_id"].take(pa.array(np.repeat(np.arange(subjects), count))),
@@ -127,6 +139,7 @@ def unfold(kept: pa.Table, kind: str, programmes: Sequence[ProgrammeColumns]) ->
             "reasons": reasons,
             "parameters": _repeated([p.parameters for p in programmes], each),
             "inputs": inputs,
+            "rate": rates.take(pa.array(subject_major.reshape(-1))),
         }
     )
 

@@ -46,6 +46,10 @@ inputs          list<struct<name: string,              the subject's own values 
                                                        ``cared_count`` / ``member_count``
                                                        (``rules.explanation.amount_inputs``);
                                                        empty out of the programme's validity
+rate            decimal(5, 4)                          a rate programme's share of the price the
+                                                       state covers (0.5 is 50 %,
+                                                       ``rules.rates``); null when not eligible
+                                                       and for every other programme
 ============== ====================================== ==========================================
 
 With assessments (the family well-being level), ``assessments.parquet`` beside it holds one row
@@ -91,6 +95,7 @@ from inclusio.rules.assessment import (
 from inclusio.rules.columns import columns_read
 from inclusio.rules.compiler import (
     cared_counts,
+    compile_expression,
     outcome,
     parameters_on,
     person_table,
@@ -101,6 +106,7 @@ from inclusio.rules.exclusive import CHOICES, choose
 from inclusio.rules.explanation import amount_inputs
 from inclusio.rules.families import family_reductions, family_values
 from inclusio.rules.loader import CARED_COUNT, MEMBER_COUNT, Programme
+from inclusio.rules.rates import rate_value
 from inclusio.rules.residual import refusing_arithmetic
 from inclusio.rules.results import ProgrammeColumns, unfold, write_results
 from inclusio.snapshot.contract import SCHEMAS, parquet_path
@@ -256,6 +262,13 @@ def _wide(
             names.append((name, f"{prefix}c{position}"))
         columns[f"{prefix}eligible"] = eligible
         columns[f"{prefix}amount"] = amount
+        rate = None
+        if programme.rate is not None and programme.in_force(on):
+            rate = f"{prefix}rate"
+            share = compile_expression(
+                programme.rate, view, on, parameters_on(programme, on), conditions
+            )
+            columns[rate] = rate_value(share, eligible)
         # The subject's own values that the explanation of the amount shows (none out of force).
         inputs = []
         for position, name in enumerate(amount_inputs(programme) if programme.in_force(on) else ()):
@@ -270,6 +283,7 @@ def _wide(
                 tuple(names),
                 parameters,
                 tuple(inputs),
+                rate,
             )
         )
     return columns, compiled
@@ -776,6 +790,8 @@ def _unfold(con: Any, kept: Any, kind: str, compiled: list[ProgrammeColumns]) ->
         columns |= {programme.eligible, programme.amount}
         columns |= {column for _, column in programme.conditions}
         columns |= {column for _, column in programme.inputs}
+        if programme.rate is not None:
+            columns.add(programme.rate)
     wide = con.to_pyarrow(kept.select(*sorted(columns)).order_by("subject_id"))
     return unfold(wide, kind, compiled)
 
