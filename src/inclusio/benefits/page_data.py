@@ -15,12 +15,14 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from inclusio.benefits import selectors
 from inclusio.benefits.models import (
+    Award,
     Decision,
     Message,
+    Payment,
     Payroll,
     Programme,
     Proposal,
@@ -66,6 +68,37 @@ def monthly_text(amount: int | None) -> str:
     if amount is None:
         return gettext("A right to a service: there is no payment.")
     return gettext("%(amount)s tenge a month") % {"amount": number_text(amount)}
+
+
+def amount_text(amount: int | None, programme: Programme) -> str:
+    """An offer's or a decision's amount: a monthly amount, or a one-off grant's."""
+    if amount is not None and programme.period == Programme.Period.ONCE:
+        return gettext("One-off payment of %(amount)s tenge") % {"amount": number_text(amount)}
+    return monthly_text(amount)
+
+
+def _award_texts(award: Award) -> tuple[str, str]:
+    """A current award's amount, and what was last paid by the day ("" for a whole month).
+    Its payments come prefetched, newest first."""
+    payments = [p for p in award.payments.all() if p.status == Payment.Status.SCHEDULED]
+    amount = number_text(award.amount_kzt or 0)
+    if award.amount_kzt is not None and award.programme.period == Programme.Period.ONCE:
+        if payments:
+            return gettext("One-off payment of %(amount)s tenge, paid in %(month)s") % {
+                "amount": amount,
+                "month": month_text(payments[0].month),
+            }, ""
+        return gettext("One-off payment of %(amount)s tenge, not paid yet") % {"amount": amount}, ""
+    by_the_day = [p for p in payments if p.days is not None]
+    if not by_the_day:
+        return monthly_text(award.amount_kzt), ""
+    last = by_the_day[0]
+    paid = ngettext(
+        "%(amount)s tenge for %(days)d day of %(month)s",
+        "%(amount)s tenge for %(days)d days of %(month)s",
+        last.days or 0,
+    ) % {"amount": number_text(last.amount_kzt), "days": last.days, "month": month_text(last.month)}
+    return monthly_text(award.amount_kzt), paid
 
 
 def _month_name(month: int) -> str:
@@ -168,6 +201,7 @@ class CurrentAward:
     amount: str
     since: str
     why_url: str
+    paid: str = ""  # the last month paid by the day: "14 000 tenge for 14 days of February 2024"
 
 
 @dataclass(frozen=True)
@@ -228,7 +262,7 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
         Offer(
             title=p.programme.title_in(language),
             what=_offer_what(p),
-            amount=monthly_text(p.amount_kzt),
+            amount=amount_text(p.amount_kzt, p.programme),
             offered=date_text(p.created_at),
             url=reverse("benefits:offer", args=[p.pk]),
             why_url=reverse("benefits:offer_why", args=[p.pk]),
@@ -238,18 +272,20 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
     awards = [
         CurrentAward(
             title=a.programme.title_in(language),
-            amount=monthly_text(a.amount_kzt),
+            amount=texts[0],
             since=date_text(a.starts),
             why_url=reverse("benefits:decision_why", args=[a.decision_id]),
+            paid=texts[1],
         )
         for a in selectors.awards_for(actor=actor, person=person, current_only=True)
+        for texts in [_award_texts(a)]
     ]
     taken = selectors.decisions_for(actor=actor, person=person)
     decisions = [
         PastDecision(
             title=d.programme.title_in(language),
             outcome=decision_outcome(d),
-            amount=monthly_text(d.amount_kzt) if d.amount_kzt is not None else "",
+            amount=amount_text(d.amount_kzt, d.programme) if d.amount_kzt is not None else "",
             decided=date_text(d.decided_at),
             url=reverse("benefits:decision", args=[d.pk]),
             why_url=reverse("benefits:decision_why", args=[d.pk]),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from inclusio.benefits.models import (
     Award,
     Decision,
     Message,
+    Payment,
     PaymentAccount,
     ProgrammeVersion,
     Proposal,
@@ -128,7 +129,13 @@ def offers_for(*, actor: Actor, person: Person) -> list[Proposal]:
 def awards_for(*, actor: Actor, person: Person, current_only: bool = False) -> list[Award]:
     """The person's awards, current ones first, then the latest started."""
     _authorise_read(actor, person, what=Seen.BENEFITS)
-    awards = Award.objects.filter(person=person).select_related("programme", "decision")
+    awards = (
+        Award.objects.filter(person=person)
+        .select_related("programme", "decision")
+        # Newest first: the page says when a one-off grant was paid and the last month paid
+        # by the day.
+        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("-month")))
+    )
     if current_only:
         awards = awards.filter(ends__isnull=True)
     return sorted(awards, key=lambda a: (a.ends is not None, -a.starts.toordinal(), -a.pk))
