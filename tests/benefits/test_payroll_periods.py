@@ -165,6 +165,29 @@ def test_a_one_off_grant_first_computed_in_a_later_month_is_not_paid_in_an_earli
     assert grant.payroll_id == march.pk
 
 
+def test_a_later_screening_neither_ends_nor_renews_a_one_off_grant(
+    dana: Person, tmp_path: Path
+) -> None:
+    lapsed = Snapshot()
+    lapsed.person(dana.iin)  # her disability no longer in force
+    screening_run(actor=SYSTEM, snapshot_dir=lapsed.write(tmp_path / "lapsed", "l"), on=MARCH)
+    grant = Award.objects.get(person=dana, programme__code="one_off_grant")
+    assert grant.ends is None
+    assert not Proposal.objects.filter(person=dana, programme__code="one_off_grant", kind="ended")
+    # The monthly benefit, by contrast, ends.
+    assert Award.objects.get(person=dana, programme__code="daily_benefit").ends is not None
+    again = Snapshot()
+    again.person(dana.iin, category="I")
+    screening_run(actor=SYSTEM, snapshot_dir=again.write(tmp_path / "again", "a"), on=APRIL)
+    assert Award.objects.filter(person=dana, programme__code="one_off_grant").count() == 1
+    assert not Proposal.objects.filter(
+        person=dana, programme__code="one_off_grant", status="pending"
+    ).exists()
+    assert Proposal.objects.filter(
+        person=dana, programme__code="daily_benefit", kind="new", status="pending"
+    ).exists()
+
+
 def test_the_database_refuses_a_second_payment_of_a_one_off_grant(dana: Person) -> None:
     payroll_create(actor=SYSTEM, month=FEBRUARY)
     (grant,) = payments_of(dana, "one_off_grant")
