@@ -64,9 +64,7 @@ class Programme(models.Model):
     )
     # As the rule file says (``rules.periods``): how often the amount is paid, and whether a
     # month is paid by the day.
-    period = models.CharField(
-        _("paid"), max_length=5, choices=Period.choices, default=Period.MONTH
-    )
+    period = models.CharField(_("paid"), max_length=5, choices=Period.choices, default=Period.MONTH)
     proration = models.CharField(
         _("a month is paid"),
         max_length=5,
