@@ -22,7 +22,6 @@ from inclusio.benefits.models import (
     Award,
     Decision,
     Message,
-    Payment,
     Payroll,
     Programme,
     Proposal,
@@ -79,25 +78,28 @@ def amount_text(amount: int | None, programme: Programme) -> str:
 
 def _award_texts(award: Award) -> tuple[str, str]:
     """A current award's amount, and what was last paid by the day ("" for a whole month).
-    Its payments come prefetched, newest first."""
-    payments = [p for p in award.payments.all() if p.status == Payment.Status.SCHEDULED]
+    The last payment comes annotated (``selectors.awards_for``)."""
+    month: dt.date | None = getattr(award, "last_paid_month", None)
+    days: int | None = getattr(award, "last_paid_days", None)
     amount = number_text(award.amount_kzt or 0)
     if award.amount_kzt is not None and award.programme.period == Programme.Period.ONCE:
-        if payments:
+        if month is not None:
             return gettext("One-off payment of %(amount)s tenge, paid in %(month)s") % {
                 "amount": amount,
-                "month": month_text(payments[0].month),
+                "month": month_text(month),
             }, ""
         return gettext("One-off payment of %(amount)s tenge, not paid yet") % {"amount": amount}, ""
-    by_the_day = [p for p in payments if p.days is not None]
-    if not by_the_day:
+    if month is None or days is None:
         return monthly_text(award.amount_kzt), ""
-    last = by_the_day[0]
     paid = ngettext(
         "%(amount)s tenge for %(days)d day of %(month)s",
         "%(amount)s tenge for %(days)d days of %(month)s",
-        last.days or 0,
-    ) % {"amount": number_text(last.amount_kzt), "days": last.days, "month": month_text(last.month)}
+        days,
+    ) % {
+        "amount": number_text(getattr(award, "last_paid_amount_kzt", 0) or 0),
+        "days": days,
+        "month": month_text(month),
+    }
     return monthly_text(award.amount_kzt), paid
 
 

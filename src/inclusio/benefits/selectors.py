@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -129,12 +129,20 @@ def offers_for(*, actor: Actor, person: Person) -> list[Proposal]:
 def awards_for(*, actor: Actor, person: Person, current_only: bool = False) -> list[Award]:
     """The person's awards, current ones first, then the latest started."""
     _authorise_read(actor, person, what=Seen.BENEFITS)
+    last_paid = Payment.objects.filter(
+        award=OuterRef("pk"), status=Payment.Status.SCHEDULED
+    ).order_by("-month")
     awards = (
         Award.objects.filter(person=person)
         .select_related("programme", "decision")
-        # Newest first: the page says when a one-off grant was paid and the last month paid
-        # by the day.
-        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("-month")))
+        # In the same query: the page says when a one-off grant was paid and the last month
+        # paid by the day.
+        .annotate(
+            **{
+                f"last_paid_{name}": Subquery(last_paid.values(name)[:1])
+                for name in ("month", "days", "amount_kzt")
+            }
+        )
     )
     if current_only:
         awards = awards.filter(ends__isnull=True)
