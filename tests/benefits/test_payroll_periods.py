@@ -295,3 +295,52 @@ def test_two_payrolls_at_once_pay_a_one_off_grant_once(
         MARCH,
         APRIL,
     ]
+
+
+def test_a_payroll_that_loses_the_race_for_a_one_off_grant_computes_again(
+    transactional_db: None, tmp_path: Path, settings: Any
+) -> None:
+    """February's payroll pays the grant and has not committed yet when March's, which saw no
+    payment of it, writes its own: the database holds March's back until February commits,
+    then refuses it; March computes again, without the grant."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them anyway)")
+    settings.VAR_DIR = tmp_path / "var"
+    dana = awarded(tmp_path, {"dana": (D(2024, 2, 16), None)})["dana"]
+    february_written, commit_february = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def february() -> None:
+        try:
+            with transaction.atomic():
+                payroll_create(actor=SYSTEM, month=FEBRUARY)
+                february_written.set()
+                commit_february.wait(timeout=30)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            february_written.set()
+            connection.close()
+
+    def march() -> None:
+        try:
+            payroll_create(actor=SYSTEM, month=MARCH)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=february)
+    first.start()
+    assert february_written.wait(timeout=60)
+    second = threading.Thread(target=march)
+    second.start()
+    second.join(timeout=2)
+    assert second.is_alive()  # held back by February's uncommitted payment of the grant
+    commit_february.set()
+    first.join()
+    second.join()
+    assert not errors, errors
+    (grant,) = payments_of(dana, "one_off_grant")
+    assert grant.month == FEBRUARY
+    assert sorted(p.month for p in payments_of(dana, "daily_benefit")) == [FEBRUARY, MARCH]

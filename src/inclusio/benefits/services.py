@@ -677,6 +677,11 @@ def payroll_months() -> tuple[dt.date, dt.date] | None:
     return first_award["first"].replace(day=1), _next_month(timezone.localdate())
 
 
+# Each refusal by the database means that another payroll committed meanwhile: five attempts
+# outlast four other payrolls computed at the same moment.
+PAYROLL_ATTEMPTS = 5
+
+
 def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
     """The month's payroll: one payment per current cash award that covers the month.
 
@@ -697,12 +702,14 @@ def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
     first, last = month_bounds(month)
     _check_payroll_month(first)
     treasury_account()
-    try:
-        return _payroll_create(actor, first, last)
-    except IntegrityError:
-        # Another payroll committed the same month's row or a one-off grant's payment while
-        # this one computed: computed again, it sees them.
-        return _payroll_create(actor, first, last)
+    for _attempt in range(PAYROLL_ATTEMPTS - 1):
+        try:
+            return _payroll_create(actor, first, last)
+        except IntegrityError:
+            # Another payroll committed the same month's row or a one-off grant's payment
+            # while this one computed: computed again, it sees them.
+            continue
+    return _payroll_create(actor, first, last)
 
 
 def _payroll_create(actor: Actor, first: dt.date, last: dt.date) -> Payroll:
