@@ -65,7 +65,7 @@ def persons_and_snapshot(count: int, snapshot: Path) -> None:
     from inclusio import countries
     from inclusio.benefits.bulk import insert_arrow, timestamp_text
     from inclusio.core.identifiers import make_iin
-    from inclusio.registry.models import Person
+    from inclusio.registry.models import Person, fold_name
     from inclusio.snapshot.contract import MANIFEST, SCHEMAS, parquet_path
 
     regions = [row["code"] for row in countries.regions(settings.COUNTRY)]
@@ -89,6 +89,10 @@ def persons_and_snapshot(count: int, snapshot: Path) -> None:
             "surname": ["Бенчмарк"] * n,
             "given_name": ["Тест"] * n,
             "patronymic": [""] * n,
+            # Bulk writes bypass the model's save, which fills the folded names a search reads.
+            "surname_folded": [fold_name("Бенчмарк")] * n,
+            "given_name_folded": [fold_name("Тест")] * n,
+            "patronymic_folded": [""] * n,
             "birth_date": [b.isoformat() for b in births],
             "sex": ["F"] * n,
             "region": region,
@@ -145,7 +149,10 @@ def persons_and_snapshot(count: int, snapshot: Path) -> None:
         "care": {"carer_iin": [], "cared_iin": [], "relation": [], "since": []},
     }
     for name, schema in SCHEMAS.items():
-        pq.write_table(pa.table(tables[name], schema=schema), parquet_path(snapshot, name))
+        rows = len(next(iter(tables[name].values())))
+        # The contract's optional columns (benefits reported, life events) left null.
+        columns = {f.name: tables[name].get(f.name, [None] * rows) for f in schema}
+        pq.write_table(pa.table(columns, schema=schema), parquet_path(snapshot, name))
     (snapshot / MANIFEST).write_text(f'{{"bench": "proposals", "persons": {n}}}\n')
 
 

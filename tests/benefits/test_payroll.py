@@ -159,7 +159,14 @@ def test_the_platforms_payroll_is_recorded_as_the_systems(
     assert payroll.created_by is None
     event = AuditEvent.objects.get(action="payroll_create")
     assert (event.actor_name, event.actor) == ("system", None)
-    assert event.data == {"month": "2024-02-01", "payments": 2, "held": 1, "amount_kzt": ANY}
+    assert event.data == {
+        "month": "2024-02-01",
+        "payments": 2,
+        "held": 1,
+        "amount_kzt": ANY,
+        "by_the_day": 0,
+        "one_off": 0,
+    }
 
 
 def test_only_a_national_payroll_account_produces_the_payment_file(

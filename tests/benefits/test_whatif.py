@@ -147,6 +147,21 @@ def test_the_worker_runs_it_and_the_page_shows_the_cost(client: Client, run: Scr
     assert run_waiting() == 0  # run once
 
 
+def test_the_page_says_which_programmes_are_one_off(client: Client, run: ScreeningRun) -> None:
+    page = ask(admin_client(client), carer_text() + "period: once\n")
+    assert run_waiting() == 1
+    html = client.get(page).content.decode()
+    title = "State benefit to a parent or guardian raising a child with a disability"
+    assert f"One-off grants, paid once and never again: {title}." in html
+    assert "counts once in the change a year" in html
+    assert "Paid by the day" not in html
+    asked = WhatIfRequest.objects.get()
+    assert asked.result["one_off"] == [CARER]
+    rows = asked.result["rows"]
+    assert sum(r["once_after_kzt"] for r in rows) == sum(r["monthly_before_kzt"] for r in rows)
+    assert all(r["monthly_after_kzt"] == 0 for r in rows)
+
+
 def test_the_worker_command_runs_what_waits(client: Client, run: ScreeningRun) -> None:
     ask(admin_client(client), raised_draft())
     out = io.StringIO()

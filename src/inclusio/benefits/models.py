@@ -40,6 +40,14 @@ class Programme(models.Model):
         CONSENT = "consent", _("with the person's consent")
         AUTOMATIC = "automatic", _("automatically, by law")
 
+    class Period(models.TextChoices):
+        MONTH = "month", _("every month")
+        ONCE = "once", _("once: a one-off grant")
+
+    class Proration(models.TextChoices):
+        NONE = "", _("the whole month")
+        DAILY = "daily", _("by the day")
+
     code = models.CharField(_("code"), max_length=64, unique=True)
     title_kk = models.CharField(_("title in Kazakh"), max_length=300)
     title_ru = models.CharField(_("title in Russian"), max_length=300)
@@ -59,6 +67,16 @@ class Programme(models.Model):
         max_length=64,
         blank=True,
         help_text=_("The programmes of one group exclude each other: one at the person's choice."),
+    )
+    # As the rule file says (``rules.periods``): how often the amount is paid, and whether a
+    # month is paid by the day.
+    period = models.CharField(_("paid"), max_length=5, choices=Period.choices, default=Period.MONTH)
+    proration = models.CharField(
+        _("a month is paid"),
+        max_length=5,
+        choices=Proration.choices,
+        default=Proration.NONE,
+        blank=True,
     )
     active_version = models.ForeignKey(
         "ProgrammeVersion",
@@ -594,6 +612,17 @@ class Payment(models.Model):
     )
     month = models.DateField(_("month"))
     amount_kzt = models.BigIntegerField(_("amount, KZT"))
+    days = models.PositiveSmallIntegerField(
+        _("days of the month paid"),
+        null=True,
+        blank=True,
+        help_text=_("For a benefit paid by the day; empty when the whole month is paid."),
+    )
+    one_off = models.BooleanField(
+        _("one-off grant"),
+        default=False,
+        help_text=_("The award's only payment: a one-off grant is paid once, never again."),
+    )
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     status = models.CharField(_("status"), max_length=9, choices=Status.choices)
 
@@ -603,6 +632,11 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         constraints = [
             models.UniqueConstraint(fields=["award", "month"], name="payment_once_per_month"),
+            # Whatever month a payroll computes, and however many compute at once, the database
+            # keeps a one-off grant to one payment.
+            models.UniqueConstraint(
+                fields=["award"], condition=Q(one_off=True), name="one_off_paid_once"
+            ),
             models.CheckConstraint(condition=Q(amount_kzt__gt=0), name="payment_amount_positive"),
         ]
 

@@ -88,6 +88,44 @@ def benefit_text(amount: int | None, rate: Decimal | str | None = None) -> str:
     return monthly_text(amount)
 
 
+def amount_text(amount: int | None, programme: Programme, rate: Decimal | str | None = None) -> str:
+    """An offer's amount: a share off a price, a one-off grant's, or a monthly amount."""
+    if rate is not None:
+        return benefit_text(amount, rate)
+    if amount is not None and programme.period == Programme.Period.ONCE:
+        return gettext("One-off payment of %(amount)s tenge") % {"amount": number_text(amount)}
+    return monthly_text(amount)
+
+
+def _award_texts(award: Award) -> tuple[str, str]:
+    """A current award's amount, and what was last paid by the day ("" for a whole month).
+    The last payment comes annotated (``selectors.awards_for``)."""
+    if award.rate is not None:
+        return benefit_text(award.amount_kzt, award.rate), ""
+    month: dt.date | None = getattr(award, "last_paid_month", None)
+    days: int | None = getattr(award, "last_paid_days", None)
+    amount = number_text(award.amount_kzt or 0)
+    if award.amount_kzt is not None and award.programme.period == Programme.Period.ONCE:
+        if month is not None:
+            return gettext("One-off payment of %(amount)s tenge, paid in %(month)s") % {
+                "amount": amount,
+                "month": month_text(month),
+            }, ""
+        return gettext("One-off payment of %(amount)s tenge, not paid yet") % {"amount": amount}, ""
+    if month is None or days is None:
+        return monthly_text(award.amount_kzt), ""
+    paid = ngettext(
+        "%(amount)s tenge for %(days)d day of %(month)s",
+        "%(amount)s tenge for %(days)d days of %(month)s",
+        days,
+    ) % {
+        "amount": number_text(getattr(award, "last_paid_amount_kzt", 0) or 0),
+        "days": days,
+        "month": month_text(month),
+    }
+    return monthly_text(award.amount_kzt), paid
+
+
 def _month_name(month: int) -> str:
     # The form a month takes inside a date ("1 января"), hence the context.
     names = (
@@ -189,6 +227,7 @@ class CurrentAward:
     amount: str
     since: str
     why_url: str
+    paid: str = ""  # the last month paid by the day: "14 000 tenge for 14 days of February 2024"
 
 
 @dataclass(frozen=True)
@@ -243,6 +282,8 @@ def _decided_benefit(decision: Decision) -> str:
     rate = (decision.explanation or {}).get("rate")
     if decision.amount_kzt is None and (rate is None or decision.outcome not in _GRANTING):
         return ""
+    if rate is None:
+        return amount_text(decision.amount_kzt, decision.programme)
     return benefit_text(decision.amount_kzt, rate)
 
 
@@ -383,7 +424,7 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
         Offer(
             title=p.programme.title_in(language),
             what=_offer_what(p),
-            amount=benefit_text(p.amount_kzt, p.rate),
+            amount=amount_text(p.amount_kzt, p.programme, p.rate),
             offered=date_text(p.created_at),
             url=reverse("benefits:offer", args=[p.pk]),
             why_url=reverse("benefits:offer_why", args=[p.pk]),
@@ -394,11 +435,13 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
     awards = [
         CurrentAward(
             title=a.programme.title_in(language),
-            amount=benefit_text(a.amount_kzt, a.rate),
+            amount=texts[0],
             since=date_text(a.starts),
             why_url=reverse("benefits:decision_why", args=[a.decision_id]),
+            paid=texts[1],
         )
         for a in current
+        for texts in [_award_texts(a)]
     ]
     taken = selectors.decisions_for(actor=actor, person=person)
     decisions = [

@@ -351,6 +351,7 @@ def _programme_table(programmes: list[Programme]) -> pa.Table:
             "code": p.code,
             "entity": p.entity,
             "automatic": p.assignment == Programme.Assignment.AUTOMATIC,
+            "one_off": p.period == Programme.Period.ONCE,
             "version_id": p.active_version_id,
             "titles": json.dumps(
                 {"kk": p.title_kk, "ru": p.title_ru, "en": p.title_en}, ensure_ascii=False
@@ -369,6 +370,7 @@ def _programme_table(programmes: list[Programme]) -> pa.Table:
                 ("code", pa.string()),
                 ("entity", pa.string()),
                 ("automatic", pa.bool_()),
+                ("one_off", pa.bool_()),
                 ("version_id", pa.int64()),
                 ("titles", pa.string()),
                 ("reference", pa.string()),
@@ -514,7 +516,7 @@ CREATE TABLE diff AS
 WITH wanted AS (
     SELECT * FROM subjects WHERE eligible AND person_id IS NOT NULL
 ), awards AS (
-    SELECT a.* FROM current_awards a JOIN programmes USING (programme_id)
+    SELECT a.*, one_off FROM current_awards a JOIN programmes USING (programme_id)
 )
 SELECT coalesce(w.person_id, a.person_id) AS person_id,
        coalesce(w.programme_id, a.programme_id) AS programme_id,
@@ -522,6 +524,8 @@ SELECT coalesce(w.person_id, a.person_id) AS person_id,
        CASE WHEN w.person_id IS NOT NULL THEN w.rate END AS rate,
        a.award_id, a.amount_kzt AS award_amount,
        CASE
+           -- A one-off grant, once awarded, stands: no later screening changes or ends it.
+           WHEN a.one_off THEN NULL
            WHEN w.person_id IS NOT NULL AND a.award_id IS NULL THEN 'new'
            WHEN w.person_id IS NOT NULL AND (
                w.amount_kzt IS DISTINCT FROM a.amount_kzt

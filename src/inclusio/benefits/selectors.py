@@ -166,7 +166,21 @@ def offers_for(*, actor: Actor, person: Person) -> list[Proposal]:
 def awards_for(*, actor: Actor, person: Person, current_only: bool = False) -> list[Award]:
     """The person's awards, current ones first, then the latest started."""
     _authorise_read(actor, person, what=Seen.BENEFITS)
-    awards = Award.objects.filter(person=person).select_related("programme", "decision")
+    last_paid = Payment.objects.filter(
+        award=OuterRef("pk"), status=Payment.Status.SCHEDULED
+    ).order_by("-month")
+    awards = (
+        Award.objects.filter(person=person)
+        .select_related("programme", "decision")
+        # In the same query: the page says when a one-off grant was paid and the last month
+        # paid by the day.
+        .annotate(
+            **{
+                f"last_paid_{name}": Subquery(last_paid.values(name)[:1])
+                for name in ("month", "days", "amount_kzt")
+            }
+        )
+    )
     if current_only:
         awards = awards.filter(ends__isnull=True)
     return sorted(awards, key=lambda a: (a.ends is not None, -a.starts.toordinal(), -a.pk))

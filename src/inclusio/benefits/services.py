@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
-from inclusio.benefits import screening
+from inclusio.benefits import proration, screening
 from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.models import (
     Award,
@@ -58,6 +58,7 @@ from inclusio.payments.iban import parse_kz_iban
 from inclusio.payments.models import PaymentFile as SentFile
 from inclusio.payments.models import Transfer
 from inclusio.payments.treasury import treasury_account
+from inclusio.registry.export import describe
 from inclusio.registry.models import Person
 from inclusio.rules.errors import RuleError
 from inclusio.rules.exclusive import check_groups
@@ -65,6 +66,7 @@ from inclusio.rules.loader import Programme as RuleProgramme
 from inclusio.rules.loader import load_programme_text, rule_kind
 from inclusio.rules.reading import compose, read_text
 from inclusio.rules.ruleset import same_id
+from inclusio.snapshot.validate import SnapshotError
 
 TEST_SUFFIX = ".test.yaml"
 BENEFIT_KINDS = (None, "benefit", "programme")  # a rule file's ``kind``; others are skipped
@@ -186,13 +188,16 @@ def _programme_save(actor: Actor, rule: RuleProgramme, text: str, path: Path) ->
         "assignment": rule.assignment,
         "cash": rule.amount is not None,
         "exclusive_group": rule.exclusive.group if rule.exclusive is not None else "",
+        "period": rule.period,
+        "proration": rule.proration or "",
     }
     with transaction.atomic():
         programme, created = Programme.objects.select_for_update().get_or_create(
             code=rule.id, defaults=fields
         )
         active = programme.active_version
-        if not created and active is not None and active.sha256 == digest:
+        same = all(getattr(programme, name) == value for name, value in fields.items())
+        if not created and active is not None and active.sha256 == digest and same:
             return False
         version, _new = ProgrammeVersion.objects.get_or_create(
             programme=programme,
@@ -814,6 +819,11 @@ def payroll_months() -> tuple[dt.date, dt.date] | None:
     return first_award["first"].replace(day=1), _next_month(timezone.localdate())
 
 
+# Each refusal by the database means that another payroll committed meanwhile: five attempts
+# outlast four other payrolls computed at the same moment.
+PAYROLL_ATTEMPTS = 5
+
+
 def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
     """The month's payroll: one payment per current cash award that covers the month.
 
@@ -823,11 +833,35 @@ def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
     there are none; once approved, the payroll no longer changes. A month with nothing to pay
     at all is refused and leaves no payroll behind. Awards without a payment account are kept
     as held, not paid.
+
+    A programme paid by the day (``proration: daily``) pays the month the rules engine computes
+    for the days the person was eligible (:mod:`inclusio.benefits.proration`), and the payment
+    says for how many days; no day, no payment. A one-off grant (``period: once``) is paid in
+    the first payroll that finds it, and never again: the database keeps it to one payment,
+    so two payrolls computed at once cannot both pay it (the one that loses computes again).
     """
     _require_platform_or_national(actor, PAYROLL_MANAGE)
     first, last = month_bounds(month)
     _check_payroll_month(first)
     treasury_account()
+    for _attempt in range(PAYROLL_ATTEMPTS - 1):
+        try:
+            return _payroll_create(actor, first, last)
+        except IntegrityError:
+            # Another payroll committed the same month's row or a one-off grant's payment
+            # while this one computed: computed again, it sees them.
+            continue
+    return _payroll_create(actor, first, last)
+
+
+def _payroll_create(actor: Actor, first: dt.date, last: dt.date) -> Payroll:
+    kinds = {
+        pk: (period, proration)
+        for pk, period, proration in Programme.objects.filter(cash=True).values_list(
+            "pk", "period", "proration"
+        )
+    }
+    once = [pk for pk, (period, _p) in kinds.items() if period == Programme.Period.ONCE]
     with transaction.atomic():
         existing = Payroll.objects.select_for_update().filter(month=first).first()
         if existing is not None and existing.approved_at is not None:
@@ -836,13 +870,14 @@ def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
                 _("The payroll of %(month)s is approved and can no longer change."),
                 month=f"{first:%Y-%m}",
             )
-        awards = list(
-            Award.objects.filter(
-                programme__cash=True, ends__isnull=True, starts__lte=last, amount_kzt__gt=0
-            )
-            .exclude(payments__month=first)
-            .order_by("id")
-        )
+        due = Award.objects.filter(
+            programme__cash=True, ends__isnull=True, starts__lte=last, amount_kzt__gt=0
+        ).exclude(payments__month=first)
+        if once:
+            due = due.exclude(programme_id__in=once, payments__isnull=False)
+        awards = list(due.order_by("id"))
+        by_the_day = _month_by_the_day(awards, kinds, first)
+        awards = [a for a in awards if a.pk not in by_the_day or by_the_day[a.pk].amount_kzt > 0]
         if not awards:
             if existing is not None:
                 return existing
@@ -853,19 +888,23 @@ def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
             )
         payroll = existing or Payroll.objects.create(month=first, created_by=account_of(actor))
         accounts = _latest_accounts({a.person_id for a in awards})
-        payments = [
-            Payment(
-                payroll=payroll,
-                award=award,
-                month=first,
-                amount_kzt=award.amount_kzt or 0,
-                iban=accounts.get(award.person_id, ""),
-                status=Payment.Status.SCHEDULED
-                if award.person_id in accounts
-                else Payment.Status.HELD,
+        payments = []
+        for award in awards:
+            paid = by_the_day.get(award.pk)
+            payments.append(
+                Payment(
+                    payroll=payroll,
+                    award=award,
+                    month=first,
+                    amount_kzt=paid.amount_kzt if paid else award.amount_kzt or 0,
+                    days=paid.days if paid else None,
+                    one_off=award.programme_id in once,
+                    iban=accounts.get(award.person_id, ""),
+                    status=Payment.Status.SCHEDULED
+                    if award.person_id in accounts
+                    else Payment.Status.HELD,
+                )
             )
-            for award in awards
-        ]
         Payment.objects.bulk_create(payments, batch_size=5000)
         record_write(
             actor=actor,
@@ -877,9 +916,51 @@ def payroll_create(*, actor: Actor, month: dt.date) -> Payroll:
                 "payments": len(payments),
                 "held": sum(p.status == Payment.Status.HELD for p in payments),
                 "amount_kzt": sum(p.amount_kzt for p in payments),
+                "by_the_day": sum(p.days is not None for p in payments),
+                "one_off": sum(p.one_off for p in payments),
             },
         )
     return payroll
+
+
+def _month_by_the_day(
+    awards: list[Award], kinds: dict[int, tuple[str, str]], first: dt.date
+) -> dict[int, proration.MonthPaid]:
+    """By award id: the month paid by the day, for the awards of ``proration: daily``
+    programmes (an award the engine finds no day for gets 0 days and 0 tenge)."""
+    prorated = [a for a in awards if kinds[a.programme_id][1] == Programme.Proration.DAILY]
+    if not prorated:
+        return {}
+    snapshot_dir = proration.latest_snapshot()
+    if snapshot_dir is None:
+        raise Conflict(
+            ErrorCode.PAYROLL_BY_THE_DAY_UNAVAILABLE,
+            _(
+                "A benefit of %(month)s is paid by the day, from the snapshot of the latest "
+                "screening, and no screening has completed yet."
+            ),
+            month=f"{first:%Y-%m}",
+        )
+    iins = dict(
+        Person.objects.filter(pk__in={a.person_id for a in prorated}).values_list("pk", "iin")
+    )
+    amounts: dict[int, proration.MonthPaid] = {}
+    for programme in Programme.objects.filter(pk__in={a.programme_id for a in prorated}):
+        mine = [a for a in prorated if a.programme_id == programme.pk]
+        try:
+            paid = proration.month_paid(
+                programme, sorted({iins[a.person_id] for a in mine}), first, snapshot_dir
+            )
+        except (RuleError, SnapshotError, OSError) as error:
+            raise Conflict(
+                ErrorCode.PAYROLL_BY_THE_DAY_UNAVAILABLE,
+                _("The month of %(programme)s paid by the day could not be computed: %(error)s"),
+                programme=programme.title,
+                error=describe(error) if isinstance(error, SnapshotError) else str(error),
+            ) from error
+        for award in mine:
+            amounts[award.pk] = paid.get(iins[award.person_id], proration.MonthPaid(0, 0))
+    return amounts
 
 
 def _check_payroll_month(first: dt.date) -> None:

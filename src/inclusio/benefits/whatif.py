@@ -140,10 +140,18 @@ def _line(name: str, difference: Difference) -> Line:
     )
 
 
+def _titles(codes: tuple[str, ...]) -> str:
+    """The programmes' titles in the reader's language (a new programme's id as drafted)."""
+    titles = {p.code: p.title for p in Programme.objects.filter(code__in=codes)}
+    return ", ".join(titles.get(code, code) for code in codes)
+
+
 def _tables(comparison: Comparison) -> dict[str, Any]:
     regions = {region.code: region.name for region in Region.objects.all()}
     total = comparison.total()
     return {
+        "one_off": _titles(comparison.one_off),
+        "by_the_day": _titles(comparison.by_the_day),
         "total": _line(_("All regions"), total),
         "regions": [
             _line(regions.get(row.region_code, row.region_code), row)
@@ -262,6 +270,8 @@ def _comparison_of(asked: WhatIfRequest) -> Comparison:
         rows=tuple(Difference(**row) for row in result.get("rows", [])),
         seconds=float(result.get("seconds", 0.0)),
         programmes=tuple(result.get("programmes", [])),
+        one_off=tuple(result.get("one_off", [])),
+        by_the_day=tuple(result.get("by_the_day", [])),
     )
 
 
@@ -319,5 +329,7 @@ def run_request(asked: WhatIfRequest) -> None:
         "rows": [asdict(row) for row in comparison.rows],
         "seconds": comparison.seconds,
         "programmes": list(comparison.programmes),
+        "one_off": list(comparison.one_off),
+        "by_the_day": list(comparison.by_the_day),
     }
     what_if_finish(asked, result, comparison.total().monthly_change_kzt)

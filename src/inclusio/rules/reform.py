@@ -7,7 +7,10 @@ programme (everyone it finds is gained).
 
 For each drafted programme both versions are compiled over the same snapshot tables and joined
 subject by subject; the counts are grouped by programme and region in the engine, so only the
-per-region figures come back to Python. Amounts are monthly; a year is twelve months.
+per-region figures come back to Python. Amounts are monthly; a year is twelve months. A
+one-off grant (``period: once``) is counted apart: once in the year, never in the month. A
+programme paid by the day (``proration: daily``) is counted by its month: the month of the date
+compared, screened day by day (``rules.periods.month_table``), a year being twelve such months.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from inclusio.rules.compiler import person_table, programme_table
 from inclusio.rules.engines import connect
 from inclusio.rules.errors import RuleError, _
 from inclusio.rules.loader import Programme
+from inclusio.rules.periods import month_table
 from inclusio.rules.residual import refusing_arithmetic
 from inclusio.rules.screen import check_snapshot, snapshot_tables
 
@@ -43,14 +47,21 @@ class Difference:
     lost: int  # eligible under the law in force, not as drafted
     monthly_before_kzt: int
     monthly_after_kzt: int
+    # One-off grants (``period: once``): paid once, so in the year once and in no month.
+    once_before_kzt: int = 0
+    once_after_kzt: int = 0
 
     @property
     def monthly_change_kzt(self) -> int:
         return self.monthly_after_kzt - self.monthly_before_kzt
 
     @property
+    def once_change_kzt(self) -> int:
+        return self.once_after_kzt - self.once_before_kzt
+
+    @property
     def yearly_change_kzt(self) -> int:
-        return self.monthly_change_kzt * MONTHS_PER_YEAR
+        return self.monthly_change_kzt * MONTHS_PER_YEAR + self.once_change_kzt
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,8 @@ class Comparison:
     rows: tuple[Difference, ...]  # by programme, then region
     seconds: float = 0.0
     programmes: tuple[str, ...] = field(default=())
+    one_off: tuple[str, ...] = field(default=())  # compared programmes that are one-off grants
+    by_the_day: tuple[str, ...] = field(default=())  # compared programmes paid by the day
 
     def total(self, programme: str | None = None) -> Difference:
         """The sum over regions (and over programmes, when ``programme`` is None)."""
@@ -72,6 +85,8 @@ class Comparison:
             lost=sum(r.lost for r in rows),
             monthly_before_kzt=sum(r.monthly_before_kzt for r in rows),
             monthly_after_kzt=sum(r.monthly_after_kzt for r in rows),
+            once_before_kzt=sum(r.once_before_kzt for r in rows),
+            once_after_kzt=sum(r.once_after_kzt for r in rows),
         )
 
     def by_region(self) -> list[Difference]:
@@ -90,6 +105,8 @@ class Comparison:
                     lost=sum(r.lost for r in rows),
                     monthly_before_kzt=sum(r.monthly_before_kzt for r in rows),
                     monthly_after_kzt=sum(r.monthly_after_kzt for r in rows),
+                    once_before_kzt=sum(r.once_before_kzt for r in rows),
+                    once_after_kzt=sum(r.once_after_kzt for r in rows),
                 )
             )
         return totals
@@ -117,8 +134,22 @@ def _outcome(programme: Programme | None, base: Any, care: Any, on: datetime.dat
     if programme is None:
         empty = base.select(subject_id=base.iin, amount_kzt=ibis.null().cast("int64"))
         return empty.filter(ibis.literal(False))
-    table = programme_table(programme, base, on, care=care)
+    if programme.proration == "daily":
+        table = month_table(programme, base, on, care=care)
+    else:
+        table = programme_table(programme, base, on, care=care)
     return table.filter(table.eligible).select("subject_id", "amount_kzt")
+
+
+def _costs(located: Any, side: str, programme: Programme | None) -> dict[str, Any]:
+    """A side's cost, in the month or once, as ``programme`` pays it."""
+    total = located[f"{side}_kzt"].sum()
+    nothing = ibis.literal(0, "int64")
+    once = programme is not None and programme.period == "once"
+    return {
+        f"monthly_{side}_kzt": nothing if once else total,
+        f"once_{side}_kzt": total if once else nothing,
+    }
 
 
 def _compared(arguments: dict[str, Any]) -> list[Programme]:
@@ -197,8 +228,8 @@ def compare(
                 recipients_after=located.now.cast("int64").sum(),
                 gained=(located.now & ~located.was).cast("int64").sum(),
                 lost=(located.was & ~located.now).cast("int64").sum(),
-                monthly_before_kzt=located.before_kzt.sum(),
-                monthly_after_kzt=located.after_kzt.sum(),
+                **_costs(located, "before", current.get(draft.id)),
+                **_costs(located, "after", draft),
             )
         )
     result = ibis.union(*parts).order_by(["programme", "region_code"])
@@ -212,9 +243,16 @@ def compare(
             lost=int(row["lost"] or 0),
             monthly_before_kzt=int(row["monthly_before_kzt"] or 0),
             monthly_after_kzt=int(row["monthly_after_kzt"] or 0),
+            once_before_kzt=int(row["once_before_kzt"] or 0),
+            once_after_kzt=int(row["once_after_kzt"] or 0),
         )
         for row in con.to_pyarrow(result).to_pylist()
     )
     return Comparison(
-        date=on, rows=rows, seconds=time.monotonic() - started, programmes=tuple(sorted(ids))
+        date=on,
+        rows=rows,
+        seconds=time.monotonic() - started,
+        programmes=tuple(sorted(ids)),
+        one_off=tuple(sorted({p.id for p in compared if p.period == "once"})),
+        by_the_day=tuple(sorted({p.id for p in compared if p.proration == "daily"})),
     )

@@ -51,6 +51,8 @@ REFORM_COLUMNS = (
     "lost",
     "monthly_before_kzt",
     "monthly_after_kzt",
+    "once_before_kzt",
+    "once_after_kzt",
     "yearly_change_kzt",
 )
 
@@ -210,7 +212,8 @@ class Command(BaseCommand):
 
 
 def write_comparison(comparison: Comparison, path: Path) -> None:
-    """One CSV row per programme and region; amounts in whole tenge, per month and per year."""
+    """One CSV row per programme and region; amounts in whole tenge, per month, once (the
+    one-off grants) and per year."""
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(REFORM_COLUMNS)
@@ -225,6 +228,8 @@ def write_comparison(comparison: Comparison, path: Path) -> None:
                     row.lost,
                     row.monthly_before_kzt,
                     row.monthly_after_kzt,
+                    row.once_before_kzt,
+                    row.once_after_kzt,
                     row.yearly_change_kzt,
                 ]
             )
