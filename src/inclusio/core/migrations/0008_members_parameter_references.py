@@ -41,7 +41,7 @@ def fill_references(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_accounts_password_reset_codes"),
+        ("core", "0007_emergency_access_case"),
     ]
 
     operations = [

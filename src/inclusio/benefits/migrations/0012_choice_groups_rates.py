@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('benefits', '0009_exact_whatif_request'),
+        ('benefits', '0011_members_proposal_members'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('benefits', '0009_exact_whatif_request'),
+        ('benefits', '0010_payments_account_rejected'),
     ]
 
     operations = [
