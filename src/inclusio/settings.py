@@ -190,6 +190,7 @@ INSTALLED_APPS = [
     "inclusio.registry",
     "inclusio.assessment",
     "inclusio.benefits",
+    "inclusio.marketplace",
     "inclusio.synthetic",
     "inclusio.web",
 ]

@@ -35,6 +35,8 @@ REFUSAL_REOPEN = "benefits.reopen_refusal"
 AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
 PARAMETERS_MANAGE = "core.manage_dated_parameters"
+SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
+SUPPLIER_VERIFY = "marketplace.verify_supplier"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -64,9 +66,16 @@ ROLES: tuple[Role, ...] = (
         "district_officer",
         _("District social-protection officer"),
         True,
-        (PERSON_READ, PERSON_MANAGE, REFERRAL_QUEUE, SCREENING_VIEW, REFUSAL_REOPEN),
+        (
+            PERSON_READ,
+            PERSON_MANAGE,
+            REFERRAL_QUEUE,
+            SCREENING_VIEW,
+            REFUSAL_REOPEN,
+            SUPPLIER_VERIFY,
+        ),
     ),
-    Role("supplier", _("Supplier of aids and services"), True, ()),
+    Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
     Role("dispatcher", _("Emergency dispatcher"), True, ()),
     Role("employment_officer", _("Employment centre officer"), True, ()),
@@ -87,6 +96,7 @@ ROLES: tuple[Role, ...] = (
             AUDIT_READ,
             ACCESS_LOG_READ,
             PARAMETERS_MANAGE,
+            SUPPLIER_VERIFY,
             *BACK_OFFICE,
         ),
     ),
