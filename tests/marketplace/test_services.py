@@ -82,7 +82,7 @@ def test_a_representative_registers_the_organisation_waiting_for_verification() 
         ({"bin": "IIN"}, "BIN_ENTITY_TYPE"),
         ({"iban": "KZ00125KZT5004100100"}, "IBAN_CHECKSUM"),
         ({"iban": "DE89370400440532013000"}, "IBAN_FORMAT"),
-        ({"categories": ["flying_carpet"]}, "CATEGORY_UNKNOWN"),
+        ({"categories": ["flying_carpet"]}, "CATALOGUE_CATEGORY_UNKNOWN"),
         ({"categories": []}, "CATEGORIES_MISSING"),
         ({"regions_served": ["99"]}, "REGIONS_MISSING"),
         ({"legal_name": "  "}, "DETAIL_MISSING"),
@@ -175,11 +175,11 @@ def test_a_refusal_and_a_suspension_need_a_reason(officer: User, supplier_a: Sup
     pending = make_supplier("rep", serial=3, status="pending")
     refused(
         lambda: services.supplier_refuse(actor=officer, supplier_id=pending.pk, reason=" "),
-        "REASON_REQUIRED",
+        "DECISION_REASON_REQUIRED",
     )
     refused(
         lambda: services.supplier_suspend(actor=officer, supplier_id=supplier_a.pk, reason=""),
-        "REASON_REQUIRED",
+        "DECISION_REASON_REQUIRED",
     )
 
 
@@ -228,7 +228,7 @@ def test_services_and_sanatoriums_keep_no_stock(supplier_a: Supplier) -> None:
         ({"price": None}, "PRICE_NOT_POSITIVE"),
         ({"stock": -1}, "STOCK_NEGATIVE"),
         ({"lead_time_days": 400}, "LEAD_TIME_INVALID"),
-        ({"category_code": "flying_carpet"}, "CATEGORY_UNKNOWN"),
+        ({"category_code": "flying_carpet"}, "CATALOGUE_CATEGORY_UNKNOWN"),
         ({"category_code": "hearing_aid"}, "CATEGORY_NOT_SUPPLIED"),
         (
             {"accessible": {"kk": "Арба", "ru": "Коляска", "en": " "}},

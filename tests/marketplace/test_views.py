@@ -250,7 +250,7 @@ def test_a_refusal_without_a_reason_is_refused_on_the_form(officer: User) -> Non
     response = _client(officer).post(
         f"/kk/marketplace/suppliers/{pending.pk}/", {"action": "refuse", "reason": ""}
     )
-    assert response.status_code == 422 and _codes(response) == ["REASON_REQUIRED"]
+    assert response.status_code == 422 and _codes(response) == ["DECISION_REASON_REQUIRED"]
     assert "Себебін көрсетіңіз" in response.content.decode()
     assert row_counts() == before
 

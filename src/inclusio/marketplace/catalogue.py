@@ -79,7 +79,7 @@ def category(code: str) -> Category:
     found = categories().get(code)
     if found is None:
         raise ValidationFailed(
-            ErrorCode.CATEGORY_UNKNOWN,
+            ErrorCode.CATALOGUE_CATEGORY_UNKNOWN,
             _("%(category)s is not a category of the rehabilitation catalogue."),
             category=str(code)[:40],
         )

@@ -166,7 +166,7 @@ def _decide(actor: Actor, supplier_id: int, action: str, reason: str) -> Supplie
     reason = str(reason or "").strip()
     if action in ("supplier_refuse", "supplier_suspend") and not reason:
         raise ValidationFailed(
-            ErrorCode.REASON_REQUIRED, _("Give the reason: the supplier reads it.")
+            ErrorCode.DECISION_REASON_REQUIRED, _("Give the reason: the supplier reads it.")
         )
     with transaction.atomic():
         supplier = officer_supplier(actor, supplier_id, lock=True)

@@ -188,7 +188,7 @@ REGISTER_FIELDS: dict[str, str] = {
     ErrorCode.REGIONS_MISSING: "regions_served",
 }
 ITEM_FIELDS: dict[str, str] = {
-    ErrorCode.CATEGORY_UNKNOWN: "category",
+    ErrorCode.CATALOGUE_CATEGORY_UNKNOWN: "category",
     ErrorCode.CATEGORY_NOT_SUPPLIED: "category",
     ErrorCode.PRICE_NOT_POSITIVE: "price",
     ErrorCode.LEAD_TIME_INVALID: "lead_time_days",
@@ -419,7 +419,7 @@ def supplier_review(request: HttpRequest, supplier_id: int) -> HttpResponse:
                         reason=form.cleaned_data.get("reason", ""),
                     )
             except DomainError as exc:
-                field = "reason" if exc.code == ErrorCode.REASON_REQUIRED else None
+                field = "reason" if exc.code == ErrorCode.DECISION_REASON_REQUIRED else None
                 add_domain_error(form, exc, field)
             else:
                 messages.success(request, str(DECIDED[action]))
