@@ -288,3 +288,24 @@ def test_a_supplier_sees_nothing_about_persons(supplier_a: Supplier, person_acco
     assert client.get("/en/registry/search/", {"q": iin}).status_code == 403
     assert client.get(f"/en/registry/persons/{iin}/").status_code in (403, 404)
     assert client.get(f"/en/benefits/persons/{iin}/").status_code in (403, 404)
+
+
+def test_the_catalogue_page_asks_the_database_the_same_however_many_offers(
+    person_account: User, supplier_a: Supplier
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(person_account)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/en/marketplace/").status_code == 200
+        return len(captured.captured_queries)
+
+    make_item(supplier_a)
+    queries()  # the first request of a session also reads what the session caches
+    few = queries()
+    for number in range(30):
+        make_item(supplier_a, name=f"Wheelchair {number}")
+    assert queries() == few <= 12
