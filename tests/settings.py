@@ -7,6 +7,8 @@ HTTPS redirect, a development key in var/, static files from the apps) stays.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("INCLUSIO_DEBUG", "True")
 # The demonstration's outbox, so that the tests can read the reset codes sent and its page joins
@@ -20,6 +22,9 @@ TREASURY_NAME = "Test treasury account"
 TREASURY_IBAN = "KZ510700000000000001"
 TREASURY_BIC = "KKMFKZ2A"
 TREASURY_BIN = "000000000000"
+
+# Uploaded files (the portal's item photos) go to a folder of the run's own, not to var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="inclusio-test-media-"))
 
 # The tests run the what-if requests themselves (whatif.run_waiting), in the test's database.
 WHATIF_WORKER = "external"

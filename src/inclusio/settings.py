@@ -192,6 +192,7 @@ INSTALLED_APPS = [
     "inclusio.assessment",
     "inclusio.benefits",
     "inclusio.emergency",
+    "inclusio.marketplace",
     "inclusio.synthetic",
     "inclusio.web",
 ]
@@ -274,6 +275,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (the portal's item photos) are kept by the default storage under var/ and
+# served by a view that checks who may see them, never straight from this folder.
+MEDIA_ROOT = VAR_DIR / "media"
 # Served by WhiteNoise from STATIC_ROOT (after `inclusio collectstatic`), with hashed names that
 # may be cached for a year; while debugging, straight from the apps' folders.
 STORAGES = {

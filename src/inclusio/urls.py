@@ -21,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("benefits/", include("inclusio.benefits.urls")),
     path("emergency/", include("inclusio.emergency.urls")),
     path("payments/", include("inclusio.payments.urls")),
+    path("marketplace/", include("inclusio.marketplace.urls")),
     prefix_default_language=True,
 )

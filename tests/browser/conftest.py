@@ -274,6 +274,13 @@ def representative_user() -> User:
 
 
 @pytest.fixture
+def supplier_user() -> User:
+    """The representative of a supplier of Astana (the organisation is registered by the page's
+    data, or by the page itself)."""
+    return make_staff_account("supplier", role="supplier")
+
+
+@pytest.fixture
 def auditor_user() -> User:
     """The national auditor."""
     user = make_staff_account("auditor", role="auditor")

@@ -1606,3 +1606,230 @@ PAGES += [
         interact=give_a_wrong_corrected_iban,
     ),
 ]
+
+
+# --- the Social Services Portal (marketplace) --------------------------------------------------
+
+
+def _a_catalogue(viewer: Any) -> dict[str, Any]:
+    """Two verified suppliers of Astana with goods under and over the cap, a service by the
+    hour and a sanatorium with places and a photo; and one waiting for verification."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inclusio.marketplace import services
+    from inclusio.marketplace.models import Item, Supplier
+    from tests.marketplace.builders import make_item, make_supplier
+
+    if Item.objects.filter(name="Кресло-коляска Лёгкая").exists():
+        return {}
+    first = make_supplier("market_supplier_1", serial=1)
+    second = make_supplier("market_supplier_2", serial=2)
+    make_supplier("market_supplier_3", serial=3, status="pending")
+    make_item(first)
+    make_item(first, name="Кресло-коляска Премиум", price=240_000, lead_time_days=0)
+    make_item(second, category_code="sign_language", name="Сурдопереводчик", price=3_000)
+    stay = make_item(second, category_code="sanatorium_treatment", name="Санаторий «Бурабай»")
+    services.sanatorium_places_set(
+        actor=second.representative,
+        item_id=stay.pk,
+        day=dt.date.today() + dt.timedelta(days=7),
+        places=12,
+    )
+    services.item_photo_add(
+        actor=second.representative,
+        item_id=stay.pk,
+        upload=SimpleUploadedFile("p.png", _PNG),
+        alt_text="Главный корпус санатория у озера",
+    )
+    assert Supplier.objects.filter(status="verified").count() == 2
+    return {}
+
+
+# The smallest valid PNG: one transparent pixel.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000105fe0dd7a30000000049454e44ae426082"
+)
+
+
+def _a_sanatorium_item(viewer: Any) -> dict[str, Any]:
+    from inclusio.marketplace.models import Item
+
+    _a_catalogue(viewer)
+    return {"item_id": Item.objects.get(name="Санаторий «Бурабай»").pk}
+
+
+def _the_viewers_sanatorium(viewer: Any) -> dict[str, Any]:
+    """The viewer represents a verified supplier with a wheelchair and a sanatorium."""
+    from inclusio.marketplace import services
+    from tests.marketplace.builders import ACCESSIBLE, make_item
+
+    supplier = services.supplier_register(
+        actor=viewer,
+        bin=_a_bin(40),
+        legal_name="ТОО «Мой санаторий»",
+        regions_served=["71"],
+        categories=["wheelchair_manual", "sanatorium_treatment"],
+        iban=_an_iban(40),
+        phone="+7 717 200 00 40",
+        address="Астана",
+    )
+    supplier.status = "verified"
+    supplier.save(update_fields=["status"])
+    make_item(supplier)
+    stay = make_item(
+        supplier,
+        category_code="sanatorium_treatment",
+        name="Курс лечения",
+        price=250_000,
+        accessible=ACCESSIBLE,
+    )
+    return {"item_id": stay.pk}
+
+
+def _the_viewers_supplier(viewer: Any) -> dict[str, Any]:
+    _the_viewers_sanatorium(viewer)
+    return {}
+
+
+def _a_bin(serial: int) -> str:
+    from tests.marketplace.builders import a_bin
+
+    return a_bin(serial)
+
+
+def _an_iban(serial: int) -> str:
+    from inclusio.synthetic.marketplace import make_iban
+
+    return make_iban(serial)
+
+
+def _a_waiting_supplier(viewer: Any) -> dict[str, Any]:
+    from inclusio.marketplace.models import Supplier
+
+    _a_catalogue(viewer)
+    return {"supplier_id": Supplier.objects.get(status="pending").pk}
+
+
+def show_only_prices_within_the_cap(page: Any) -> None:
+    page.locator("label[for=id_at_or_under_cap]").click()
+    submit(page, "main form[method=get] button[type=submit]")
+    assert "Премиум" not in page.content()
+
+
+def register_with_a_bad_bin(page: Any) -> None:
+    page.fill("#id_bin", "123456789012")
+    page.fill("#id_legal_name", "ТОО «Тест»")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def add_an_item_priced_zero(page: Any) -> None:
+    page.select_option("#id_category", "wheelchair_manual")
+    page.fill("#id_name", "Коляска")
+    page.fill("#id_price", "0")
+    page.fill("#id_lead_time_days", "3")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def add_a_photo_without_alt_text(page: Any) -> None:
+    page.set_input_files(
+        "#id_photo", files=[{"name": "p.png", "mimeType": "image/png", "buffer": _PNG}]
+    )
+    submit(page, "main form[enctype] button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def refuse_without_a_reason(page: Any) -> None:
+    page.locator("label[for=id_action_1]").click()
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "marketplace: catalogue",
+        url_name="marketplace:catalogue",
+        user="person_user",
+        kwargs=_a_catalogue,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: catalogue within the cap",
+        url_name="marketplace:catalogue",
+        user="person_user",
+        kwargs=_a_catalogue,
+        interact=show_only_prices_within_the_cap,
+    ),
+    PageToCheck(
+        "marketplace: a sanatorium with places and a photo",
+        url_name="marketplace:item",
+        user="person_user",
+        kwargs=_a_sanatorium_item,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: registering a supplier",
+        url_name="marketplace:supplier_register",
+        user="supplier_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: registering a supplier with a bad BIN",
+        url_name="marketplace:supplier_register",
+        user="supplier_user",
+        interact=register_with_a_bad_bin,
+    ),
+    PageToCheck(
+        "marketplace: the supplier's dashboard",
+        url_name="marketplace:dashboard",
+        user="supplier_user",
+        kwargs=_the_viewers_supplier,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: adding an item priced zero",
+        url_name="marketplace:item_new",
+        user="supplier_user",
+        kwargs=_the_viewers_supplier,
+        interact=add_an_item_priced_zero,
+    ),
+    PageToCheck(
+        "marketplace: the supplier's sanatorium, places and photos",
+        url_name="marketplace:item_edit",
+        user="supplier_user",
+        kwargs=_the_viewers_sanatorium,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: a photo without its text alternative",
+        url_name="marketplace:item_edit",
+        user="supplier_user",
+        kwargs=_the_viewers_sanatorium,
+        interact=add_a_photo_without_alt_text,
+    ),
+    PageToCheck(
+        "marketplace: the officer's register of suppliers",
+        url_name="marketplace:suppliers",
+        user="staff_user",
+        kwargs=_a_catalogue,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: a supplier waiting for verification",
+        url_name="marketplace:supplier_review",
+        user="staff_user",
+        kwargs=_a_waiting_supplier,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: refusing a supplier without a reason",
+        url_name="marketplace:supplier_review",
+        user="staff_user",
+        kwargs=_a_waiting_supplier,
+        interact=refuse_without_a_reason,
+    ),
+]

@@ -17,6 +17,7 @@ import inclusio
 from inclusio.assessment.errors import ErrorCode as AssessmentCode
 from inclusio.benefits.errors import ErrorCode as BenefitsCode
 from inclusio.core.errors import ErrorCode as CoreCode
+from inclusio.marketplace.errors import ErrorCode as MarketplaceCode
 from inclusio.payments.errors import ErrorCode as PaymentsCode
 from inclusio.registry.errors import ErrorCode as RegistryCode
 
@@ -27,6 +28,7 @@ ENUMS: dict[str, type[StrEnum]] = {
     "assessment": AssessmentCode,
     "benefits": BenefitsCode,
     "payments": PaymentsCode,
+    "marketplace": MarketplaceCode,
 }
 ALL_CODES = {code.value for enum in ENUMS.values() for code in enum}
 

@@ -127,7 +127,8 @@ def test_seeding_fills_only_what_is_absent() -> None:
     seeded = DatedParameter.objects.get(key="monthly_calculation_index", effective="2024-01-01")
     assert (seeded.reason, seeded.entered_by) == (SEEDED, None)
     seeded_count = DatedParameter.objects.count()
-    assert seeded_count == len(countries.parameters("kz")) == 22
+    # 22 budget-law values and one illustrative state price cap per catalogue category (14).
+    assert seeded_count == len(countries.parameters("kz")) == 22 + 14
     assert load_country() == (20, 0)
     assert DatedParameter.objects.count() == seeded_count
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -25,9 +26,11 @@ from inclusio.benefits.services import payroll_create
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AuditEvent, User
 from inclusio.core.tokens import api_token_issue
+from inclusio.marketplace.services import item_photo_add
 from inclusio.registry.services import care_link_create
 from tests.browser.benefits_data import make_counted_run, make_offer
 from tests.factories import make_person, make_trio, make_user, sign_in
+from tests.marketplace.builders import make_item, make_supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,8 @@ POST_ONLY = {
     "benefits:payment_file",
     "benefits:payroll_approve",
     "registry:life_event_record",
+    "marketplace:item_photo_add",
+    "marketplace:item_places_set",
 }
 
 
@@ -103,6 +108,14 @@ def world() -> dict[str, Any]:
         actor=SYSTEM, carer=carer, cared=person, relation="guardian", since=dt.date(2020, 1, 1)
     )
     minister = make_user("minister", "ministry_admin", None)
+    supplier = make_supplier("supplier", serial=1, status="pending")
+    stay = make_item(supplier, category_code="sanatorium_treatment")
+    photo = item_photo_add(
+        actor=supplier.representative,
+        item_id=stay.pk,
+        upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + bytes(16)),
+        alt_text="A photo",
+    )
     asked = WhatIfRequest.objects.create(
         requested_by=minister,
         programme_code=offer.programme.code,
@@ -120,6 +133,7 @@ def world() -> dict[str, Any]:
             "doctor": doctor,
             "mse": make_user("mse", "mse_specialist", "71"),
             "minister": minister,
+            "supplier": supplier.representative,
         },
         "token": api_token_issue(
             actor=SYSTEM,
@@ -136,6 +150,9 @@ def world() -> dict[str, Any]:
             "payroll_id": payroll.pk,
             "referral_id": referral.pk,
             "request_id": asked.pk,
+            "item_id": stay.pk,
+            "photo_id": photo.pk,
+            "supplier_id": supplier.pk,
         },
     }
 

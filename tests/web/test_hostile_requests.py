@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -37,9 +38,12 @@ from inclusio.core.audit import SYSTEM
 from inclusio.core.models import User
 from inclusio.core.roles import ROLES
 from inclusio.core.tokens import api_token_issue
+from inclusio.marketplace import services as services_marketplace
 from inclusio.registry.services import care_link_create
+from inclusio.synthetic.marketplace import make_iban
 from tests.browser.benefits_data import make_offer, make_run
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
+from tests.marketplace.builders import a_bin, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +80,8 @@ QUERY_PARAMETERS = (
     # the page of each worklist on the start page
     *("unanswered_offers", "refusals", "held_payments", "referrals_due", "statuses_expiring"),
     *("mse_queue", "my_referrals", "screening_runs", "to_answer", "unread_messages"),
+    # the catalogue's filters
+    *("category", "region", "at_or_under_cap", "sort"),
 )
 
 
@@ -156,7 +162,28 @@ def _world() -> World:
     refusal = proposal_refuse(
         actor=trio.person.user, proposal_id=make_offer(trio.person, "free_legal_aid").pk
     )
+    supplier = services_marketplace.supplier_register(
+        actor=accounts["supplier"],
+        bin=a_bin(77),
+        legal_name="Sweep supplier",
+        regions_served=["71"],
+        categories=["wheelchair_manual", "sanatorium_treatment"],
+        iban=make_iban(77),
+        phone="+7 700 000 00 77",
+        address="Astana",
+    )
+    item = make_item(supplier, category_code="sanatorium_treatment")
+    photo = services_marketplace.item_photo_add(
+        actor=accounts["supplier"],
+        item_id=item.pk,
+        upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + bytes(16)),
+        alt_text="A photo",
+    )
     known = {
+        # The portal's records: the supplier's own item and photo, the supplier for officers.
+        "item_id": str(item.pk),
+        "photo_id": str(photo.pk),
+        "supplier_id": str(supplier.pk),
         "iin": trio.person.iin,
         # Someone to add to a family or appoint as a representative.
         "other_iin": make_person(surname="Spouse").iin,
@@ -276,6 +303,25 @@ FORM_FIELDS = (
     "new_password",
     "new_password_again",
     "identifier",
+    # The Social Services Portal's forms.
+    "bin",
+    "legal_name",
+    "regions_served",
+    "categories",
+    "name",
+    "price",
+    "description",
+    "accessible_kk",
+    "accessible_ru",
+    "accessible_en",
+    "lead_time_days",
+    "stock",
+    "photo",
+    "alt_text",
+    "day",
+    "places",
+    "at_or_under_cap",
+    "sort",
 )
 
 

@@ -36,6 +36,8 @@ AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
 PARAMETERS_MANAGE = "core.manage_dated_parameters"
 EMERGENCY_LOOKUP = "emergency.lookup_residences"
+SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
+SUPPLIER_VERIFY = "marketplace.verify_supplier"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -65,9 +67,16 @@ ROLES: tuple[Role, ...] = (
         "district_officer",
         _("District social-protection officer"),
         True,
-        (PERSON_READ, PERSON_MANAGE, REFERRAL_QUEUE, SCREENING_VIEW, REFUSAL_REOPEN),
+        (
+            PERSON_READ,
+            PERSON_MANAGE,
+            REFERRAL_QUEUE,
+            SCREENING_VIEW,
+            REFUSAL_REOPEN,
+            SUPPLIER_VERIFY,
+        ),
     ),
-    Role("supplier", _("Supplier of aids and services"), True, ()),
+    Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
     Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
     Role("employment_officer", _("Employment centre officer"), True, ()),
@@ -88,6 +97,7 @@ ROLES: tuple[Role, ...] = (
             AUDIT_READ,
             ACCESS_LOG_READ,
             PARAMETERS_MANAGE,
+            SUPPLIER_VERIFY,
             *BACK_OFFICE,
         ),
     ),

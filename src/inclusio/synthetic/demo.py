@@ -1,6 +1,7 @@
 """Demo accounts: one per role whose domain exists, linked to synthetic registry records, for
-trying the platform. A role defined ahead of its app (a supplier, a dispatcher, …) gets no
-account: it would only land on an empty page.
+trying the platform. A role defined ahead of its app (a dispatcher, …) gets no account: it would
+only land on an empty page. The supplier's account represents one of the region's synthetic
+suppliers (``synthetic/marketplace.py``).
 
 Safe to run again: accounts are kept and given fresh passwords, which are printed.
 """
@@ -25,6 +26,7 @@ from inclusio.core.models import Region, User
 from inclusio.core.roles import NATIONAL_ROLES, ROLES, Role, has_domain, opens_back_office
 from inclusio.registry.models import CareLink, Person
 from inclusio.registry.services import person_create
+from inclusio.synthetic.marketplace import load_demo_marketplace
 
 DEMO_REGION = "71"  # Astana
 DEMO_HOSPITAL = ("City Polyclinic No. 1 (demo)", "000000000000")
@@ -169,6 +171,7 @@ def create_demo_accounts() -> list[DemoAccount]:
             DemoAccount(user.username, password, role, region.code if region else None, linked)
         )
     _ensure_waiting_referrals(User.objects.get(username="medical_referrer"))
+    load_demo_marketplace(DEMO_REGION, demo_account=User.objects.get(username="supplier"))
     return accounts
 
 

@@ -97,6 +97,18 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.EMERGENCY_LOOKUP),
     ),
     _Entry(
+        "marketplace:suppliers",
+        _("Suppliers"),
+        _("Suppliers of aids and services: verification, suspension."),
+        _has_permission(roles.SUPPLIER_VERIFY),
+    ),
+    _Entry(
+        "marketplace:dashboard",
+        _("My catalogue"),
+        _("Your organisation's items, stock and verification."),
+        _has_permission(roles.SUPPLIER_MANAGE),
+    ),
+    _Entry(
         "web:audit_trail",
         _("Audit trail"),
         _("Every change made on the platform, searchable, and whether the chains are intact."),
@@ -130,6 +142,12 @@ ENTRIES: tuple[_Entry, ...] = (
         "benefits:mine",
         _("My benefits"),
         _("Benefits offered to you, the ones you receive, and why."),
+        _has_own_record,
+    ),
+    _Entry(
+        "marketplace:catalogue",
+        _("Catalogue of aids and services"),
+        _("Technical aids, services and sanatoriums from verified suppliers."),
         _has_own_record,
     ),
 )

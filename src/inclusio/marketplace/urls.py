@@ -1,0 +1,18 @@
+from django.urls import path
+
+from inclusio.marketplace import views
+
+app_name = "marketplace"
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("items/<int:item_id>/", views.item_page, name="item"),
+    path("photos/<int:photo_id>/", views.photo, name="photo"),
+    path("supplier/", views.dashboard, name="dashboard"),
+    path("supplier/register/", views.supplier_register, name="supplier_register"),
+    path("supplier/items/new/", views.item_new, name="item_new"),
+    path("supplier/items/<int:item_id>/", views.item_edit, name="item_edit"),
+    path("supplier/items/<int:item_id>/photos/", views.item_photo_add, name="item_photo_add"),
+    path("supplier/items/<int:item_id>/places/", views.item_places_set, name="item_places_set"),
+    path("suppliers/", views.supplier_list, name="suppliers"),
+    path("suppliers/<int:supplier_id>/", views.supplier_review, name="supplier_review"),
+]

@@ -1,0 +1,211 @@
+"""Synthetic suppliers and catalogue for the demo: the Social Services Portal of one region.
+
+The demo region gets a dozen suppliers of aids, hygiene products and services registered there
+(most verified, one waiting for verification, one suspended, so the officer's register and the
+catalogue's rules both show), with items priced around the state price caps: most at or under,
+some above (a co-payment later). Sanatorium treatment comes from the country's 104 sanatoriums
+(seed: 84,500 stays in 104 sanatoriums in 2023), spread over the regions and serving every
+region, each with places on the coming Mondays.
+
+Like the registry load, this writes rows directly (the services check one supplier's
+representative at a time), and the load as a whole is one audit event. Running it again adds
+nothing: suppliers are known by their BIN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from inclusio.core.audit import SYSTEM, record_write
+from inclusio.core.identifiers import check_digit
+from inclusio.core.models import Region, User
+from inclusio.marketplace.catalogue import caps_on, categories
+from inclusio.marketplace.models import Item, SanatoriumPlaces, Supplier
+
+NATIONAL_SANATORIUMS = 104  # seed §118
+REGIONAL_SUPPLIERS = 12
+SEED = 20231
+# The shares of the demo region's items priced above the state cap, and how far around it.
+ABOVE_CAP_SHARE = 0.25
+# A demo IBAN's bank and account prefix; each supplier's account number follows.
+IBAN_BANK = "125KZT"
+
+SUPPLIER_NAMES = (
+    "Медтехника Астана",
+    "Ортосервис",
+    "Қамқор Медикал",
+    "Есту Әлемі",
+    "Реабилитация Плюс",
+    "Тифлоцентр Нұр",
+    "Гигиена Сервис",
+    "Ымдау Тілі Орталығы",
+    "Көмекші Қызмет",
+    "Ортопед-Саулық",
+    "Жол Реабилитация",
+    "Сурдотехника KZ",
+)
+SANATORIUM_NAMES = (
+    "Алатау",
+    "Бурабай",
+    "Сарыагаш",
+    "Жаңақорған",
+    "Мойылды",
+    "Алмаарасан",
+    "Ақбұлақ",
+    "Рахмановские ключи",
+    "Шифа",
+    "Балқаш",
+    "Ұлытау",
+    "Арасан",
+    "Көктөбе",
+)
+# Plain-language sentences by kind of category, in the three languages.
+PLAIN = {
+    "goods": {
+        "kk": "{name}. Жеткізу {days} күн. Жеткізуші қалай қолдануды көрсетеді.",
+        "ru": "{name}. Доставка за {days} дн. Поставщик покажет, как пользоваться.",
+        "en": "{name}. Delivered in {days} days. The supplier shows you how to use it.",
+    },
+    "hourly": {
+        "kk": "{name}. Бағасы бір сағатқа. Маман сізге келеді немесе бейне арқылы қосылады.",
+        "ru": "{name}. Цена за один час. Специалист приходит к вам или подключается по видео.",
+        "en": "{name}. The price is for one hour. The specialist comes to you or joins by video.",
+    },
+    "sanatorium": {
+        "kk": "{name}. Емдеу курсы 14 күн: тұру, тамақ, дәрігер және емдеу шаралары.",
+        "ru": "{name}. Курс лечения 14 дней: проживание, питание, врач и процедуры.",
+        "en": "{name}. A 14-day course: room, meals, a doctor and treatments.",
+    },
+}
+
+
+def make_bin(serial: int, registered: dt.date) -> str:
+    """A resident legal entity's BIN (fifth digit 4, head office) with a valid check digit."""
+    while True:
+        head = f"{registered:%y%m}40{serial:05d}"
+        digit = check_digit(head)
+        if digit is not None:
+            return f"{head}{digit}"
+        serial += 50_000
+
+
+def make_iban(account: int) -> str:
+    bban = f"{IBAN_BANK}{account:010d}"
+    digits = "".join(str(int(char, 36)) for char in bban + "KZ00")
+    return f"KZ{98 - int(digits) % 97:02d}{bban}"
+
+
+def _representative(bin_: str, region: Region, group: Group) -> User:
+    user, _created = User.objects.get_or_create(
+        username=f"supplier_{bin_}", defaults={"region": region}
+    )
+    if _created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(group)
+    return user
+
+
+def _price(rng: random.Random, cap: int) -> int:
+    share = rng.uniform(1.03, 1.3) if rng.random() < ABOVE_CAP_SHARE else rng.uniform(0.6, 1.0)
+    step = 10 if cap < 10_000 else 100
+    return max(step, round(cap * share / step) * step)
+
+
+def _item(supplier: Supplier, code: str, name: str, price: int, rng: random.Random) -> Item:
+    of = categories()[code]
+    kind = "goods" if of.goods else "hourly" if of.hourly else "sanatorium"
+    days = 0 if of.hourly else rng.choice((1, 3, 5, 7, 10, 14, 21))
+    texts = {lang: PLAIN[kind][lang].format(name=of.names[lang], days=days) for lang in PLAIN[kind]}
+    return Item(
+        supplier=supplier,
+        category=code,
+        name=name,
+        price=price,
+        description=f"{of.names['ru']}. {name}.",
+        accessible_kk=texts["kk"],
+        accessible_ru=texts["ru"],
+        accessible_en=texts["en"],
+        lead_time_days=days,
+        stock=rng.randint(0, 40) if of.goods else None,
+    )
+
+
+@transaction.atomic
+def load_demo_marketplace(region_code: str, *, demo_account: User | None = None) -> int:
+    """Suppliers and items for ``region_code`` and the national sanatoriums; returns how many
+    suppliers were added. ``demo_account`` (the demo's supplier login) represents the first."""
+    rng = random.Random(SEED)  # noqa: S311 - reproducible synthetic data, not a secret
+    today = timezone.localdate()
+    caps = caps_on(today)
+    region = Region.objects.get(code=region_code)
+    every_region = list(Region.objects.order_by("code"))
+    group = Group.objects.get(name="supplier")
+    known = categories()
+    ordinary = [code for code, of in known.items() if not of.sanatorium]
+    sanatorium = next(code for code, of in known.items() if of.sanatorium)
+    existing = set(Supplier.objects.values_list("bin", flat=True))
+    added = sanatoriums = 0
+    items: list[Item] = []
+    places: list[SanatoriumPlaces] = []
+
+    def supplier(serial: int, name: str, home: Region, codes: list[str], status: str) -> Supplier:
+        bin_ = make_bin(serial, dt.date(2010 + serial % 14, 1 + serial % 12, 1))
+        account = demo_account if serial == 1 and demo_account is not None else None
+        return Supplier.objects.create(
+            bin=bin_,
+            legal_name=name,
+            region=home,
+            categories=codes,
+            iban=make_iban(serial),
+            phone=f"+7 717 2{serial:02d} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            address=f"{home}, {rng.randint(1, 120)}",
+            representative=account or _representative(bin_, home, group),
+            status=status,
+            status_reason="Лицензия приостановлена (демо)" if status == "suspended" else "",
+        )
+
+    for serial, name in enumerate(SUPPLIER_NAMES[:REGIONAL_SUPPLIERS], start=1):
+        if make_bin(serial, dt.date(2010 + serial % 14, 1 + serial % 12, 1)) in existing:
+            continue
+        status = {11: "pending", 12: "suspended"}.get(serial, "verified")
+        codes = sorted(rng.sample(ordinary, rng.randint(2, 4)), key=ordinary.index)
+        row = supplier(serial, f"ТОО «{name}»", region, codes, status)
+        row.regions_served.set([region, *rng.sample(every_region, 2)])
+        added += 1
+        for code in codes:
+            for number in range(rng.randint(3, 8)):
+                title = f"{known[code].names['ru']} — {name} {chr(65 + number)}"
+                items.append(_item(row, code, title, _price(rng, caps[code]), rng))
+
+    mondays = [today + dt.timedelta(days=7 * week - today.weekday() + 7) for week in range(8)]
+    for number in range(NATIONAL_SANATORIUMS):
+        serial = 1000 + number
+        if make_bin(serial, dt.date(2010 + serial % 14, 1 + serial % 12, 1)) in existing:
+            continue
+        home = every_region[number % len(every_region)]
+        name = f"Санаторий «{SANATORIUM_NAMES[number % len(SANATORIUM_NAMES)]}-{number + 1}»"
+        row = supplier(serial, name, home, [sanatorium], "verified")
+        row.regions_served.set(every_region)
+        added += 1
+        item = _item(row, sanatorium, name, _price(rng, caps[sanatorium]), rng)
+        item.save()
+        sanatoriums += 1
+        places += [
+            SanatoriumPlaces(item=item, day=day, places=rng.randint(0, 30)) for day in mondays
+        ]
+    Item.objects.bulk_create(items)
+    SanatoriumPlaces.objects.bulk_create(places)
+    record_write(
+        actor=SYSTEM,
+        action="synthetic_marketplace_load",
+        entity="marketplace",
+        entity_id=region_code,
+        data={"suppliers": added, "items": len(items) + sanatoriums},
+    )
+    return added
