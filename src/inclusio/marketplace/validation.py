@@ -8,13 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-# The one import of the bank-account check: it moves with the payment code to
-# ``inclusio.payments`` (or to core), and this line follows it.
-from inclusio.payments.iban import parse_kz_iban
 from inclusio.core.errors import ValidationFailed
 from inclusio.core.identifiers import validate_bin
 from inclusio.marketplace.catalogue import Category, categories, category
 from inclusio.marketplace.errors import ErrorCode
+
+# The one import of the bank-account check: it moves with the payment code to
+# ``inclusio.payments`` (or to core), and this line follows it.
+from inclusio.payments.iban import parse_kz_iban
 
 # A BIN's fifth digit is the kind of entity it was given to (Law No. 223 "On national registers
 # of identification numbers"): 4 a resident legal entity, 5 a non-resident's branch or
