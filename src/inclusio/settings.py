@@ -188,6 +188,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "inclusio.core",
     "inclusio.registry",
+    "inclusio.rehabilitation",
     "inclusio.assessment",
     "inclusio.benefits",
     "inclusio.synthetic",

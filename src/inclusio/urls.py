@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("registry/", include("inclusio.registry.urls")),
     path("assessment/", include("inclusio.assessment.urls")),
     path("benefits/", include("inclusio.benefits.urls")),
+    path("rehabilitation/", include("inclusio.rehabilitation.urls")),
     prefix_default_language=True,
 )

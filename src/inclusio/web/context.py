@@ -91,6 +91,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.REFORM_SIMULATE),
     ),
     _Entry(
+        "rehabilitation:rates",
+        _("Rehabilitation programmes carried out"),
+        _("The implementation rate of rehabilitation programmes, by region and year."),
+        _has_permission(roles.IMPLEMENTATION_RATE_VIEW),
+    ),
+    _Entry(
         "web:audit_trail",
         _("Audit trail"),
         _("Every change made on the platform, searchable, and whether the chains are intact."),
@@ -112,6 +118,12 @@ ENTRIES: tuple[_Entry, ...] = (
         "registry:my_access_log",
         _("Who looked at my data"),
         _("Every time someone else opened your record, and why."),
+        _has_own_record,
+    ),
+    _Entry(
+        "rehabilitation:mine",
+        _("My rehabilitation programme"),
+        _("The aids and services prescribed to you, what you received and what is left."),
         _has_own_record,
     ),
     _Entry(
