@@ -154,7 +154,7 @@ def category_get(code: str) -> Category:
     if found is None:
         raise ValidationFailed(
             ErrorCode.CATEGORY_UNKNOWN,
-            _("“%(code)s” is not a category of the rehabilitation catalogue."),
-            code=code,
+            _("“%(given)s” is not a category of the rehabilitation catalogue."),
+            given=code,
         )
     return found
