@@ -139,7 +139,7 @@ def test_a_refusal_with_a_prescription_is_refused_on_the_form(
     assert response.status_code == 200 and _written() == before
     errors = response.context["form"].errors.as_data()["__all__"]
     assert errors[0].code == "NO_DISABILITY"
-    assert "программа" in str(errors[0].message)
+    assert "Программа реабилитации назначается" in str(errors[0].message)
 
 
 def test_the_specialist_sees_the_current_programme_beside_the_referral(
