@@ -4,7 +4,8 @@ lines, and the country's, from the database.
 The database is the one INCLUSIO_DATABASE_URL names (PostgreSQL for the real benchmark, after
 bench_load.py has loaded the national registry into it):
 
-    python3 tools/pgcluster.py run -- .venv/bin/python bench/bench_implementation_rate.py [SNAPSHOT_DIR]
+    python3 tools/pgcluster.py run -- \
+        .venv/bin/python bench/bench_implementation_rate.py [SNAPSHOT_DIR]
 
 An empty registry is first loaded from SNAPSHOT_DIR (generated at ``--scale`` when it holds
 none); persons with a current status and no programme are given synthetic programmes and a
@@ -80,8 +81,10 @@ def main() -> int:
         national = rate_national(year=YEAR)
         timings.append(time.monotonic() - started)
     slowest = max(timings)
-    print(f"bench: implementation-rate-{YEAR}: {national.percent} % over {national.lines:,} "
-          f"lines, {len(regions)} regions")
+    print(
+        f"bench: implementation-rate-{YEAR}: {national.percent} % over {national.lines:,} "
+        f"lines, {len(regions)} regions"
+    )
     print(f"bench: implementation-rate: {slowest:.3f} s (target {TARGET_S:g} s)")
     return 0 if slowest <= TARGET_S else 1
 

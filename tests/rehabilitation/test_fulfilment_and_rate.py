@@ -113,7 +113,9 @@ def test_the_rate_per_person_region_and_year() -> None:
         source="marketplace",
     )
     # All three lines count in 2023, the year the programmes began, whenever delivered.
-    by_region = {rate.key: rate.percent for rate in selectors.rate_by_region(year=2023, today=TODAY)}
+    by_region = {
+        rate.key: rate.percent for rate in selectors.rate_by_region(year=2023, today=TODAY)
+    }
     assert by_region == {"71": 100.0, "75": 25.0}  # Almaty: (1/2 + 0/1) / 2
     assert selectors.rate_national(year=2023, today=TODAY).percent == pytest.approx(50.0)
     person_rates = selectors.rate_by_year(person=almaty.person, today=TODAY)

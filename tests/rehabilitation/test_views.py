@@ -112,7 +112,12 @@ def test_an_error_in_a_row_links_to_its_field_and_nothing_is_written(
     before = _written()
     response = client.post(
         f"/en/assessment/referrals/{referral.pk}/",
-        {**DECISION, "rx-0-category": "walking_aid", "rx-1-category": "diapers", "rx-1-amount": "6"},
+        {
+            **DECISION,
+            "rx-0-category": "walking_aid",
+            "rx-1-category": "diapers",
+            "rx-1-amount": "6",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200 and _written() == before

@@ -7,7 +7,7 @@ Each row is checked on its own, so that an error stands beside the field it is a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext
@@ -91,7 +91,7 @@ class PrescriptionRowForm(forms.Form):
         return Prescribed(data["category"], data["amount"])
 
 
-class BasePrescriptionFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BasePrescriptionFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -126,8 +126,7 @@ def prescription_formset(
         validate_max=True,
         absolute_max=len(catalogue()),
     )
-    formset: BasePrescriptionFormSet = formset_class(data, initial=initial, prefix="rx")
-    return formset
+    return cast(BasePrescriptionFormSet, formset_class(data, initial=initial, prefix="rx"))
 
 
 def with_a_row_more(data: Any) -> BasePrescriptionFormSet:

@@ -23,6 +23,7 @@ from inclusio.registry.models import Person
 from inclusio.rehabilitation.catalogue import Category, catalogue
 from inclusio.rehabilitation.models import Line, Programme
 
+
 @dataclass(frozen=True)
 class ItemView:
     category: Category
@@ -148,13 +149,10 @@ def implementation_rates(*, actor: Actor, today: dt.date | None = None) -> Rates
 
 def _items(programme: Programme, today: dt.date) -> list[ItemView]:
     known = catalogue()
-    items = (
-        programme.items.annotate(
-            prescribed=Sum("lines__quantity", filter=Q(lines__withdrawn=False), default=0),
-            received=Sum("lines__fulfilled", filter=Q(lines__withdrawn=False), default=0),
-        )
-        .order_by("id")
-    )
+    items = programme.items.annotate(
+        prescribed=Sum("lines__quantity", filter=Q(lines__withdrawn=False), default=0),
+        received=Sum("lines__fulfilled", filter=Q(lines__withdrawn=False), default=0),
+    ).order_by("id")
     now = {
         line.item_id: line
         for line in Line.objects.filter(
@@ -168,8 +166,8 @@ def _items(programme: Programme, today: dt.date) -> list[ItemView]:
             ItemView(
                 category=known[item.category],
                 amount=item.amount,
-                prescribed=item.prescribed,  # type: ignore[attr-defined]
-                fulfilled=item.received,  # type: ignore[attr-defined]
+                prescribed=item.prescribed,
+                fulfilled=item.received,
                 now_owed=line.quantity if line else None,
                 now_fulfilled=line.fulfilled if line else None,
             )
@@ -198,4 +196,3 @@ def programme_view(
         history=history,
         rates=rate_by_year(person=person, today=today),
     )
-

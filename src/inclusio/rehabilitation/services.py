@@ -56,9 +56,7 @@ def check_prescription(prescription: Iterable[Prescribed]) -> list[tuple[Categor
     """The prescription's rows with their categories, or the first refusal."""
     rows = list(prescription)
     if not rows:
-        raise ValidationFailed(
-            ErrorCode.PROGRAMME_EMPTY, _("A programme needs at least one item.")
-        )
+        raise ValidationFailed(ErrorCode.PROGRAMME_EMPTY, _("A programme needs at least one item."))
     checked: list[tuple[Category, int]] = []
     seen: set[str] = set()
     for row in rows:
@@ -138,9 +136,9 @@ def _hours(amount: int, start: dt.date, end: dt.date) -> int:
     return round(amount * _days(start, end) / in_year)
 
 
-def line_spans(category: Category, amount: int, start: dt.date, end: dt.date) -> list[
-    tuple[dt.date, dt.date, int]
-]:
+def line_spans(
+    category: Category, amount: int, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, dt.date, int]]:
     """The lines of an item over ``start``–``end``: ``(starts, ends, quantity)``.
 
     Hygiene products are owed month by month (the daily norm × the days of the month in the
@@ -219,7 +217,7 @@ def _create(
         issued_by=account_of(actor),
         issued_at=now,
     )
-    lines = []
+    lines: list[Line] = []
     for category, amount in rows:
         item = ProgrammeItem.objects.create(
             programme=programme, category=category.code, amount=amount

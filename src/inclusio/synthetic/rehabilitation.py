@@ -170,7 +170,10 @@ def programmes_synthesise(
         if end < start:
             continue
         for year in range(FIRST_YEAR, min(start.year, max(IMPLEMENTATION_RATES_PCT)) + 1):
-            year_start, year_end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), start - dt.timedelta(1))
+            year_start, year_end = (
+                dt.date(year, 1, 1),
+                min(dt.date(year, 12, 31), start - dt.timedelta(1)),
+            )
             if year_end >= year_start:
                 drafts.append(
                     _draft(
@@ -188,12 +191,12 @@ def programmes_synthesise(
     recorded = timezone.now()
     with transaction.atomic():
         Programme.objects.bulk_create([draft.programme for draft in drafts], batch_size=2000)
-        items = []
+        all_items = []
         for draft in drafts:
-            for item, item_lines in draft.items:
+            for item, _lines in draft.items:
                 item.programme = draft.programme  # now with its key
-                items.append(item)
-        ProgrammeItem.objects.bulk_create(items, batch_size=2000)
+                all_items.append(item)
+        ProgrammeItem.objects.bulk_create(all_items, batch_size=2000)
         for draft in drafts:
             for item, item_lines in draft.items:
                 for line in item_lines:
@@ -214,7 +217,7 @@ def programmes_synthesise(
         )
         counts = {
             "programmes": len(drafts),
-            "items": len(items),
+            "items": len(all_items),
             "lines": len(lines),
             "fulfilments": len(deliveries),
         }
