@@ -227,3 +227,43 @@ def test_the_officer_sees_the_regions_rate(client: Client) -> None:
     person = Client()
     person.force_login(trio.person.user)
     assert person.get("/en/rehabilitation/rates/").status_code == 403
+
+
+def test_the_specialist_revises_with_a_reason_the_person_reads(client: Client, mse: Any) -> None:
+    trio = make_trio()
+    _with_programme(trio.person)
+    address = f"/en/rehabilitation/persons/{trio.person.iin}/revise/"
+    sign_in(client, mse)
+    page = client.get(address).content.decode()
+    assert 'name="rx-0-category"' in page and 'value="4"' in page  # the rows start as the items
+    before = _written()
+    refused = client.post(
+        address,
+        {
+            "reason": "",
+            "rx-TOTAL_FORMS": "1",
+            "rx-INITIAL_FORMS": "0",
+            "rx-0-category": "walking_aid",
+            "rx-0-amount": "1",
+        },
+    )
+    assert refused.status_code == 200 and _written() == before
+    assert refused.context["form"].errors.as_data()["reason"][0].code == "REVISION_REASON_REQUIRED"
+    response = client.post(
+        address,
+        {
+            "reason": "A walking aid instead of the wheelchair.",
+            "rx-TOTAL_FORMS": "1",
+            "rx-INITIAL_FORMS": "0",
+            "rx-0-category": "walking_aid",
+            "rx-0-amount": "1",
+        },
+    )
+    assert response.status_code == 302
+    person = Client()
+    person.force_login(trio.person.user)
+    mine = person.get("/en/rehabilitation/").content.decode()
+    assert "A walking aid instead of the wheelchair." in mine and "mse_astana" in mine
+    officer = Client()
+    sign_in(officer, trio.own_officer)
+    assert officer.get(address).status_code == 403

@@ -144,3 +144,12 @@ def with_a_row_more(data: Any) -> BasePrescriptionFormSet:
     filled = [row for row in rows if row["category"] or row["amount"]]
     extra = max(1, min(len(rows) + 1, len(catalogue())) - len(filled))
     return prescription_formset(initial=filled, extra=extra)
+
+
+class RevisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the programme is revised"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("The person reads it in the history of their programme."),
+    )
