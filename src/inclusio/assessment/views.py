@@ -169,7 +169,7 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
         if form is None or prescription is None:
             messages.error(request, _("This referral can no longer be decided."))
             return redirect("assessment:referral", found.pk)
-        if form.is_valid() and prescription.is_valid():
+        if form.is_valid() and prescription.sent_valid():
             data = form.cleaned_data
             try:
                 services.referral_decide(

@@ -110,7 +110,13 @@ class BasePrescriptionFormSet(forms.BaseFormSet):
                 )
             seen.add(code)
 
+    def sent_valid(self) -> bool:
+        """Valid, or not sent at all (a client that sends no rows prescribes nothing)."""
+        return not self.is_bound or self.is_valid()
+
     def prescription(self) -> list[Prescribed]:
+        if not self.is_bound:
+            return []
         rows = [form.prescribed() for form in self.forms]
         return [row for row in rows if row is not None]
 
@@ -118,6 +124,9 @@ class BasePrescriptionFormSet(forms.BaseFormSet):
 def prescription_formset(
     data: Any = None, *, initial: list[dict[str, Any]] | None = None, extra: int = ROWS_SHOWN
 ) -> BasePrescriptionFormSet:
+    """The rows, bound to ``data`` when it holds them."""
+    if data is not None and "rx-TOTAL_FORMS" not in data:
+        data = None
     formset_class = forms.formset_factory(
         PrescriptionRowForm,
         formset=BasePrescriptionFormSet,

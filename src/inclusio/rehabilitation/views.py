@@ -99,7 +99,7 @@ def revise(request: HttpRequest, iin: str) -> HttpResponse:
         rows = with_a_row_more(request.POST)
     elif request.method == "POST":
         form, rows = RevisionForm(request.POST), prescription_formset(request.POST)
-        if form.is_valid() and rows.is_valid():
+        if form.is_valid() and rows.sent_valid():
             try:
                 services.programme_revise(
                     actor=request.user,
