@@ -53,10 +53,6 @@ class Rate:
     lines: int
     percent: float | None  # None: nothing prescribed
 
-    @property
-    def label(self) -> str:
-        return self.key
-
 
 def _rate_rows(lines: QuerySet[Line], key: str) -> list[Rate]:
     """One aggregate query: the mean fulfilled share of the lines in each group of ``key``."""

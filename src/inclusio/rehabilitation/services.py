@@ -347,7 +347,9 @@ def programme_close(*, actor: Actor, person: Person, day: dt.date) -> Programme 
             return None
         _cut(current, day)
         current.superseded_at = timezone.now()
-        current.valid_until = max(current.valid_from, min(current.valid_until, day))
+        current.valid_until = max(
+            current.valid_from, min(current.valid_until, day - dt.timedelta(days=1))
+        )
         current.save(update_fields=["superseded_at", "valid_until"])
         record_write(
             actor=actor,

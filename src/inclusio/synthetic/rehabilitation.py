@@ -4,7 +4,7 @@ with a current status, reproducing the seed's implementation rates.
 Each person gets the items their limitations call for (a wheelchair or a walking aid for
 mobility, a hearing aid and sign-language hours for hearing, …), as:
 - the programme in force in each of the seed's years 2020–2023 before their current status
-  began (one a year: a history, superseded by the next), and
+  began, from their birth at the earliest (one a year: a history, superseded by the next), and
 - the programme that follows their current status, from 2020 at the earliest (an indefinite
   status: to the end of the year after next), in force today.
 
@@ -170,10 +170,9 @@ def programmes_synthesise(
         if end < start:
             continue
         for year in range(FIRST_YEAR, min(start.year, max(IMPLEMENTATION_RATES_PCT)) + 1):
-            year_start, year_end = (
-                dt.date(year, 1, 1),
-                min(dt.date(year, 12, 31), start - dt.timedelta(1)),
-            )
+            # A child born in the year has a programme from birth at the earliest.
+            year_start = max(dt.date(year, 1, 1), status.person.birth_date)
+            year_end = min(dt.date(year, 12, 31), start - dt.timedelta(days=1))
             if year_end >= year_start:
                 drafts.append(
                     _draft(
