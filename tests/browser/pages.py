@@ -1445,10 +1445,6 @@ def _rates_data(viewer: Any) -> dict[str, Any]:
 
 
 def prescribe_over_the_daily_norm(page: Any) -> None:
-    page.check("#id_outcome_0")
-    page.select_option("#id_category", "I")
-    page.select_option("#id_cause", "general_disease")
-    page.fill("#id_rationale", "Confirmed by the documents.")
     page.select_option("#id_rx-0-category", "diapers")
     page.fill("#id_rx-0-amount", "6")
     page.select_option("#id_rx-1-category", "walking_aid")
