@@ -59,6 +59,7 @@ def main() -> int:
         failures += run("bench/bench_load.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_lookup.py", env=env) != 0
         failures += run("bench/bench_worklists.py", str(snapshot), env=env) != 0
+        failures += run("bench/bench_implementation_rate.py", str(snapshot), env=env) != 0
     failures += run("bench/bench_proposals.py") != 0  # its own cluster
     rows = [] if args.scale == "national" else ["--rows", "72500"]
     failures += run("bench/bench_import.py", *rows) != 0  # its own cluster

@@ -189,6 +189,7 @@ INSTALLED_APPS = [
     "inclusio.core",
     "inclusio.registry",
     "inclusio.payments",
+    "inclusio.rehabilitation",
     "inclusio.assessment",
     "inclusio.benefits",
     "inclusio.emergency",

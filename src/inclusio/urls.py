@@ -22,5 +22,6 @@ urlpatterns += i18n_patterns(
     path("emergency/", include("inclusio.emergency.urls")),
     path("payments/", include("inclusio.payments.urls")),
     path("marketplace/", include("inclusio.marketplace.urls")),
+    path("rehabilitation/", include("inclusio.rehabilitation.urls")),
     prefix_default_language=True,
 )

@@ -1833,3 +1833,184 @@ PAGES += [
         interact=refuse_without_a_reason,
     ),
 ]
+
+
+# --- rehabilitation programmes -----------------------------------------------------------------
+
+
+def _programme_for(person: Any) -> None:
+    import datetime as dt
+
+    from inclusio.registry.services import current_status
+    from inclusio.rehabilitation.services import Prescribed, fulfilment_record, programme_issue
+    from tests.factories import give_status
+
+    status = current_status(person) or give_status(person, "I", valid_from=dt.date(2023, 1, 1))
+    programme = programme_issue(
+        actor=SYSTEM,
+        person=person,
+        status=status,
+        prescription=[
+            Prescribed("wheelchair_manual", 1),
+            Prescribed("diapers", 4),
+            Prescribed("sign_language", 60),
+        ],
+    )
+    fulfilment_record(
+        actor=SYSTEM,
+        item=programme.items.get(category="diapers"),
+        quantity=100,
+        date=dt.date(2023, 1, 20),
+        source="marketplace",
+    )
+
+
+def _a_programme_for_the_viewer(viewer: Any) -> dict[str, Any]:
+    _programme_for(viewer.person)
+    return {}
+
+
+def _a_programme_for_the_represented_child(viewer: Any) -> dict[str, Any]:
+    from inclusio.registry.selectors import represented_persons
+
+    child = represented_persons(viewer)[0]
+    _programme_for(child)
+    return {"iin": child.iin}
+
+
+def _a_programme_in_the_officers_region(viewer: Any) -> dict[str, Any]:
+    from tests.factories import make_person
+
+    person = make_person(surname="Нурланова", given_name="Жанар")
+    _programme_for(person)
+    return {"iin": person.iin}
+
+
+def _a_referral_beside_a_programme(viewer: Any) -> dict[str, Any]:
+    from inclusio.assessment.models import Referral
+
+    kwargs = _waiting_referral(viewer)
+    _programme_for(Referral.objects.get(pk=kwargs["referral_id"]).person)
+    return kwargs
+
+
+def _rates_data(viewer: Any) -> dict[str, Any]:
+    _a_programme_in_the_officers_region(viewer)
+    return {}
+
+
+def prescribe_over_the_daily_norm(page: Any) -> None:
+    page.select_option("#id_rx-0-category", "diapers")
+    page.fill("#id_rx-0-amount", "6")
+    page.select_option("#id_rx-1-category", "walking_aid")
+    submit(page)
+    assert page.locator(".inclusio-error-summary a[href='#id_rx-0-amount']").is_visible()
+    assert page.locator(".inclusio-error-summary a[href='#id_rx-1-amount']").is_visible()
+
+
+def add_a_programme_row(page: Any) -> None:
+    page.select_option("#id_rx-0-category", "hearing_aid")
+    page.fill("#id_rx-0-amount", "1")
+    submit(page, "main form input[name=add_row]")
+    assert page.locator("#id_rx-3-category").is_visible()
+    assert page.locator("#id_rx-0-amount").input_value() == "1"
+
+
+PAGES += [
+    PageToCheck(
+        "rehabilitation: my programme",
+        url_name="rehabilitation:mine",
+        user="person_user",
+        kwargs=_a_programme_for_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "rehabilitation: my programme, none yet", url_name="rehabilitation:mine", user="person_user"
+    ),
+    PageToCheck(
+        "rehabilitation: my programme, representative",
+        url_name="rehabilitation:mine",
+        user="representative_user",
+    ),
+    PageToCheck(
+        "rehabilitation: the programme of a represented child",
+        url_name="rehabilitation:for_person",
+        user="representative_user",
+        kwargs=_a_programme_for_the_represented_child,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "rehabilitation: a person's programme, officer",
+        url_name="rehabilitation:for_person",
+        user="staff_user",
+        kwargs=_a_programme_in_the_officers_region,
+    ),
+    PageToCheck(
+        "rehabilitation: a person's programme, officer of another region",
+        url_name="rehabilitation:for_person",
+        user="other_region_officer",
+        kwargs=_a_programme_in_the_officers_region,
+        status=404,
+    ),
+    PageToCheck(
+        "rehabilitation: implementation rates, officer",
+        url_name="rehabilitation:rates",
+        user="staff_user",
+        kwargs=_rates_data,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "rehabilitation: implementation rates, ministry",
+        url_name="rehabilitation:rates",
+        user="admin_user",
+        kwargs=_rates_data,
+    ),
+    PageToCheck(
+        "assessment: referral beside the current programme",
+        url_name="assessment:referral",
+        user="mse_user",
+        kwargs=_a_referral_beside_a_programme,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "assessment: prescription errors linked to their rows",
+        url_name="assessment:referral",
+        user="mse_user",
+        kwargs=_waiting_referral,
+        interact=prescribe_over_the_daily_norm,
+    ),
+    PageToCheck(
+        "assessment: a programme row added without script",
+        url_name="assessment:referral",
+        user="mse_user",
+        kwargs=_waiting_referral,
+        interact=add_a_programme_row,
+    ),
+]
+
+
+def _a_programme_to_revise(viewer: Any) -> dict[str, Any]:
+    return _a_programme_in_the_officers_region(viewer)
+
+
+def revise_without_a_reason(page: Any) -> None:
+    submit(page)
+    assert page.locator(".inclusio-error-summary a[href='#id_reason']").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "rehabilitation: revising a programme",
+        url_name="rehabilitation:revise",
+        user="mse_user",
+        kwargs=_a_programme_to_revise,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "rehabilitation: revising without a reason",
+        url_name="rehabilitation:revise",
+        user="mse_user",
+        kwargs=_a_programme_to_revise,
+        interact=revise_without_a_reason,
+    ),
+]

@@ -7,7 +7,7 @@ changes and the referral is decided, or nothing happens.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.population import population_record
 from inclusio.registry.services import current_status, disability_status_record, person_create
+from inclusio.rehabilitation.services import Prescribed, programme_close, programme_issue
 
 
 def decision_deadline(filed: dt.date, working_days: int | None = None) -> dt.date:
@@ -173,8 +174,11 @@ def referral_decide(
     reexamination_date: dt.date | None = None,
     limitations: Iterable[str] = (),
     work_capacity_loss_pct: int | None = None,
+    prescription: Sequence[Prescribed] = (),
 ) -> Decision:
-    """Decide a referral and update the registry in the same transaction."""
+    """Decide a referral, update the registry and issue the rehabilitation programme it
+    prescribes, in the same transaction. A refusal prescribes nothing (refused if it tries);
+    a refusal that ends a status ends the programme that followed it."""
     require(
         actor,
         REFERRAL_DECIDE,
@@ -267,6 +271,15 @@ def referral_decide(
                     work_capacity_loss_pct=current.work_capacity_loss_pct,
                     ended=True,
                 )
+        if prescription:
+            programme_issue(
+                actor=actor,
+                person=person,
+                status=status if outcome != Decision.Outcome.REFUSE else None,
+                prescription=prescription,
+            )
+        elif outcome == Decision.Outcome.REFUSE and status is not None:
+            programme_close(actor=actor, person=person, day=status.valid_from)
         decision = Decision.objects.create(
             referral=locked,
             outcome=outcome,
@@ -288,6 +301,7 @@ def referral_decide(
                 "person": person.iin,
                 "outcome": outcome,
                 "status": status.pk if status else None,
+                "programme_items": len(prescription),
             },
         )
     referral.state = locked.state

@@ -22,6 +22,9 @@ from inclusio.registry.errors import ErrorCode as RegistryErrorCode
 from inclusio.registry.forms import PopulationLookupForm, initial_from_population
 from inclusio.registry.population import population_record
 from inclusio.registry.selectors import person_get
+from inclusio.rehabilitation import selectors as rehabilitation_selectors
+from inclusio.rehabilitation.errors import ErrorCode as RehabilitationErrorCode
+from inclusio.rehabilitation.forms import ADD_ROW, prescription_formset, with_a_row_more
 
 # Which form field a refusal belongs to, by its code or the code's first word; others show at
 # the top of the form.
@@ -143,17 +146,30 @@ def _file(
     return services.referral_file(actor=request.user, person=person, **referral_data)
 
 
+def _decision_form_as_sent(data: Any) -> DecisionForm:
+    """The decision form unbound, holding what was sent: shown again after "Add a row", which
+    decides nothing and so shows no error yet."""
+    initial = {name: data.get(name) for name in DecisionForm.base_fields}
+    initial["limitations"] = data.getlist("limitations")
+    return DecisionForm(initial=initial)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     found = selectors.referral_get(actor=request.user, referral_id=referral_id)
     can_decide = found.state == found.State.QUEUED and request.user.has_perm(REFERRAL_DECIDE)
-    form = DecisionForm(request.POST or None) if can_decide else None
-    if request.method == "POST":
-        if form is None:
+    form = prescription = None
+    if can_decide and request.method == "POST" and ADD_ROW in request.POST:
+        form, prescription = _decision_form_as_sent(request.POST), with_a_row_more(request.POST)
+    elif can_decide:
+        form = DecisionForm(request.POST or None)
+        prescription = prescription_formset(request.POST or None)
+    if request.method == "POST" and ADD_ROW not in request.POST:
+        if form is None or prescription is None:
             messages.error(request, _("This referral can no longer be decided."))
             return redirect("assessment:referral", found.pk)
-        if form.is_valid():
+        if form.is_valid() and prescription.sent_valid():
             data = form.cleaned_data
             try:
                 services.referral_decide(
@@ -167,10 +183,29 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
                     reexamination_date=data["reexamination_date"],
                     limitations=data["limitations"],
                     work_capacity_loss_pct=data["work_capacity_loss_pct"],
+                    prescription=prescription.prescription(),
                 )
             except DomainError as exc:
-                add_domain_error(form, exc, _field_for(exc.code, DECISION_ERROR_FIELDS))
+                # A refusal of the prescription as a whole shows at the top of the form.
+                field = (
+                    None
+                    if exc.code in RehabilitationErrorCode
+                    else _field_for(exc.code, DECISION_ERROR_FIELDS)
+                )
+                add_domain_error(form, exc, field)
             else:
                 messages.success(request, _("Decision recorded; the registry is updated."))
                 return redirect("assessment:referral", found.pk)
-    return render(request, "assessment/referral.html", {"referral": found, "form": form})
+    # The expertise sees the programme the person holds beside the referral it decides.
+    programme = (
+        rehabilitation_selectors.programme_view(
+            actor=request.user, person=found.person, purpose=Purpose.EXPERTISE
+        )
+        if request.user.has_perm(REFERRAL_DECIDE)
+        else None
+    )
+    return render(
+        request,
+        "assessment/referral.html",
+        {"referral": found, "form": form, "prescription": prescription, "programme": programme},
+    )

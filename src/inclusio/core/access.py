@@ -37,6 +37,7 @@ from inclusio.core.models import LEGACY_SEEN, Purpose, Reader, Seen, User
 from inclusio.core.roles import (
     PERSON_MANAGE,
     PERSON_READ,
+    PROGRAMME_REVISE,
     REFERRAL_DECIDE,
     REFERRAL_FILE,
     ROLES,
@@ -87,11 +88,17 @@ class Agency:
 ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     "medical_referrer": (Purpose.EXPERTISE,),
     "mse_specialist": (Purpose.EXPERTISE,),
-    "district_officer": (Purpose.REGISTRY, Purpose.BENEFITS, Purpose.EXPERTISE),
+    "district_officer": (
+        Purpose.REGISTRY,
+        Purpose.BENEFITS,
+        Purpose.EXPERTISE,
+        Purpose.REHABILITATION,
+    ),
     "ministry_admin": (
         Purpose.REGISTRY,
         Purpose.BENEFITS,
         Purpose.EXPERTISE,
+        Purpose.REHABILITATION,
         Purpose.AUDIT,
         Purpose.ACCOUNTS,
     ),
@@ -387,6 +394,7 @@ _ACTION_PURPOSES = {
     PERSON_MANAGE: Purpose.REGISTRY,
     REFERRAL_FILE: Purpose.EXPERTISE,
     REFERRAL_DECIDE: Purpose.EXPERTISE,
+    PROGRAMME_REVISE: Purpose.EXPERTISE,
 }
 
 

@@ -224,6 +224,10 @@ class Seen(models.TextChoices):
     REFERRAL_QUEUE = "referral_queue", _("your place in the queue of medical-social expertise")
     REFERRAL_FILE = "referral_file", _("referring you to medical-social expertise")
     REFERRAL_DECIDE = "referral_decide", _("deciding your referral")
+    REHABILITATION_PROGRAMME = (
+        "rehabilitation_programme",
+        _("your individual rehabilitation programme: its items, what you received, its history"),
+    )
     ACCESS_LOG = "access_log", _("this access log")
     RECORD_CHANGE = "record_change", _("a change to your registry record")
     ACCOUNT = (
@@ -250,6 +254,7 @@ class Purpose(models.TextChoices):
         _("verifying your disability status for a service or benefit of that agency"),
     )
     FAMILY_RECORD = "family_record", _("showing the family on the record of a family member")
+    REHABILITATION = "rehabilitation", _("carrying out your individual rehabilitation programme")
     PLATFORM = "platform", _("the platform's own work (screening, reminders)")
     ACCOUNTS = "accounts", _("administering accounts, at the holder's request or for security")
     EMERGENCY = "emergency", _("responding to an emergency at your address (fire service, 112)")

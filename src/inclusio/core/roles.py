@@ -27,6 +27,8 @@ REGISTRY_IMPORT = "registry.import_registry"
 REFERRAL_FILE = "assessment.file_referral"
 REFERRAL_QUEUE = "assessment.view_referral_queue"
 REFERRAL_DECIDE = "assessment.decide_referral"
+PROGRAMME_REVISE = "rehabilitation.revise_programme"
+IMPLEMENTATION_RATE_VIEW = "rehabilitation.view_implementation_rate"
 SCREENING_VIEW = "benefits.view_screening_run"
 SCREENING_RUN = "benefits.run_screening"
 PAYROLL_MANAGE = "benefits.manage_payroll"
@@ -61,7 +63,7 @@ ROLES: tuple[Role, ...] = (
         "mse_specialist",
         _("Medical-social expertise specialist"),
         True,
-        (PERSON_READ, REFERRAL_QUEUE, REFERRAL_DECIDE),
+        (PERSON_READ, REFERRAL_QUEUE, REFERRAL_DECIDE, PROGRAMME_REVISE),
     ),
     Role(
         "district_officer",
@@ -74,6 +76,7 @@ ROLES: tuple[Role, ...] = (
             SCREENING_VIEW,
             REFUSAL_REOPEN,
             SUPPLIER_VERIFY,
+            IMPLEMENTATION_RATE_VIEW,
         ),
     ),
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
@@ -90,6 +93,7 @@ ROLES: tuple[Role, ...] = (
             PERSON_MANAGE,
             REGISTRY_IMPORT,
             REFERRAL_QUEUE,
+            IMPLEMENTATION_RATE_VIEW,
             SCREENING_VIEW,
             SCREENING_RUN,
             PAYROLL_MANAGE,

@@ -38,6 +38,10 @@ FAMILIES_RAISING_CHILDREN_WITH_DISABILITIES = 104_388
 # home, so that the home_schooled flag has realistic volume.
 HOME_SCHOOLED_CHILDREN = 15_061
 
+# The share of individual rehabilitation programmes carried out, by year (percent; seed §60,
+# DOMAIN.md system 3). The synthetic programmes reproduce them; later years keep the last one.
+IMPLEMENTATION_RATES_PCT = {2020: 78.8, 2021: 81.3, 2022: 90.8, 2023: 92.9}
+
 # The shares as the report states them (percent); the counts above give the same to 0.1 pp.
 SHARE_URBAN_PCT = 58.2
 SHARE_MALE_PCT = 55.7

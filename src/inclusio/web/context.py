@@ -109,6 +109,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.SUPPLIER_MANAGE),
     ),
     _Entry(
+        "rehabilitation:rates",
+        _("Rehabilitation programmes carried out"),
+        _("The implementation rate of rehabilitation programmes, by region and year."),
+        _has_permission(roles.IMPLEMENTATION_RATE_VIEW),
+    ),
+    _Entry(
         "web:audit_trail",
         _("Audit trail"),
         _("Every change made on the platform, searchable, and whether the chains are intact."),
@@ -136,6 +142,12 @@ ENTRIES: tuple[_Entry, ...] = (
         "emergency:mine",
         _("Emergency information"),
         _("What rescuers know about your home at a fire or another emergency."),
+        _has_own_record,
+    ),
+    _Entry(
+        "rehabilitation:mine",
+        _("My rehabilitation programme"),
+        _("The aids and services prescribed to you, what you received and what is left."),
         _has_own_record,
     ),
     _Entry(

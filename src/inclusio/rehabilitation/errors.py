@@ -1,0 +1,23 @@
+"""The stable codes of the refusals of individual rehabilitation programmes.
+
+Clients and tests match on these codes; a code never changes meaning once released.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    CATEGORY_REPEATED = "CATEGORY_REPEATED"
+    CATEGORY_UNKNOWN = "CATEGORY_UNKNOWN"
+    FULFILMENT_DATE_OUTSIDE = "FULFILMENT_DATE_OUTSIDE"
+    FULFILMENT_OVER_PRESCRIBED = "FULFILMENT_OVER_PRESCRIBED"
+    FULFILMENT_SOURCE_UNKNOWN = "FULFILMENT_SOURCE_UNKNOWN"
+    HYGIENE_OVER_NORM = "HYGIENE_OVER_NORM"
+    NO_DISABILITY = "NO_DISABILITY"
+    NO_PROGRAMME = "NO_PROGRAMME"
+    PROGRAMME_EMPTY = "PROGRAMME_EMPTY"
+    QUANTITY_NOT_POSITIVE = "QUANTITY_NOT_POSITIVE"
+    QUANTITY_TOO_LARGE = "QUANTITY_TOO_LARGE"
+    REVISION_REASON_REQUIRED = "REVISION_REASON_REQUIRED"
