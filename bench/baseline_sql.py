@@ -222,14 +222,18 @@ def _results_sql(parameters: dict[str, str]) -> str:
         "state_health_insurance_contribution": _inputs("cared_count", "insured_cared"),
     }
 
-    def person(programme: str, eligible: str, amount: str, *reasons: tuple[str, str]) -> str:
+    def person(
+        programme: str, eligible: str, amount: str, *reasons: tuple[str, str], rate: str = "NULL"
+    ) -> str:
         return (
             f"SELECT iin AS subject_id, 'person' AS subject_kind, '{programme}' AS programme, "
             f"({eligible}) AND present AS eligible, "
             f"CAST(CASE WHEN present THEN {amount} END AS BIGINT) AS amount_kzt, "
             f"{_reasons(*reasons, *LIFE_REASONS)} AS reasons, "
             f"{parameters[programme]} AS parameters, "
-            f"{inputs.get(programme, _inputs())} AS inputs FROM kept_person"
+            f"{inputs.get(programme, _inputs())} AS inputs, "
+            f"CAST(CASE WHEN ({eligible}) AND present THEN {rate} END AS DECIMAL(5, 4)) AS rate "
+            "FROM kept_person"
         )
 
     sm = SUBSISTENCE_MINIMUM
@@ -255,6 +259,7 @@ def _results_sql(parameters: dict[str, str]) -> str:
             ("valid_on_date", "valid"),
             ("free_of_charge", "culture_free"),
             ("half_price", "culture_half"),
+            rate="CASE WHEN culture_free THEN 1 ELSE 0.5 END",
         ),
         person(
             "free_legal_aid",
@@ -289,15 +294,15 @@ def _results_sql(parameters: dict[str, str]) -> str:
         ),
         "SELECT CAST(family_id AS VARCHAR), 'family', 'housing_priority', housing_priority, "
         f"CAST(NULL AS BIGINT), {_reasons(('member_with_disability', 'housing_priority'))}, "
-        f"{parameters['housing_priority']}, {_inputs('member_count', 'housing_members')} "
-        "FROM kept_family WHERE housing_priority OR poor",
+        f"{parameters['housing_priority']}, {_inputs('member_count', 'housing_members')}, "
+        "CAST(NULL AS DECIMAL(5, 4)) FROM kept_family WHERE housing_priority OR poor",
         "SELECT CAST(family_id AS VARCHAR), 'family', 'targeted_social_assistance', poor, "
         "CAST(CASE WHEN poor THEN poor_amount END AS BIGINT), "
         f"{_reasons(('below_poverty_line', 'poor'))}, "
         f"{parameters['targeted_social_assistance']}, "
         "[{'name': 'family_income', 'value': CAST(income_total AS VARCHAR)}, "
-        "{'name': 'member_count', 'value': CAST(persons AS VARCHAR)}] "
-        "FROM kept_family WHERE housing_priority OR poor",
+        "{'name': 'member_count', 'value': CAST(persons AS VARCHAR)}], "
+        "CAST(NULL AS DECIMAL(5, 4)) FROM kept_family WHERE housing_priority OR poor",
     ]
     return " UNION ALL ".join(parts) + " ORDER BY subject_kind, subject_id, programme"
 

@@ -33,6 +33,8 @@ def test_caps_are_dated_parameters_in_force_on_the_day() -> None:
         effective=dt.date(2025, 1, 1),
         value=200_000,
         reference="Order of the Minister No. 1 (test)",
+        reference_kk="Министрдің № 1 бұйрығы (тест)",
+        reference_ru="Приказ Министра № 1 (тест)",
         reason="New cap",
     )
     assert caps_on(dt.date(2024, 12, 31))["wheelchair_manual"] == CAP

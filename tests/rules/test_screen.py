@@ -94,7 +94,11 @@ def test_the_results_follow_the_contract(results: Path) -> None:
     assert parameters["subsistence_minimum"] == {
         "value": 43407,
         "effective": "2024-01-01",
-        "reference": "Law on the republican budget for 2024-2026",
+        "reference": {
+            "en": "Law on the republican budget for 2024-2026",
+            "kk": "«2024–2026 жылдарға арналған республикалық бюджет туралы» Заң",
+            "ru": "Закон «О республиканском бюджете на 2024–2026 годы»",
+        },
     }
     assert parameters["coefficient_group_1"]["value"] == "1.40"  # exact decimals as text
     legal_aid = next(r for r in rows if r["programme"] == "free_legal_aid" and r["eligible"])

@@ -68,6 +68,8 @@ def build_the_demo(tmp_path: Path, today: dt.date) -> dict[str, str]:
             snapshot,
         ),
         ("synth_load", snapshot),
+        ("emergency_residences",),
+        ("synth_programmes", "--region", "71"),
         ("benefits_programmes",),
         (
             "snapshot_export",
@@ -188,6 +190,8 @@ def test_every_demo_account_lands_on_current_data(tmp_path: Path, settings: Any)
         "ministry_admin",
         "ministry_admin_2",
         "auditor",
+        "supplier",
+        "dispatcher",
     }
     landed: dict[str, str] = {}
     checked = 0
