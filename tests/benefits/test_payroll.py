@@ -67,6 +67,26 @@ def recipients(
     return paid, held
 
 
+def test_an_amount_changed_after_the_payroll_is_not_paid_twice_that_month(
+    recipients: tuple[Person, Person],
+) -> None:
+    paid, _ = recipients
+    payroll = payroll_create(actor=SYSTEM, month=MONTH)
+    old = Award.objects.get(person=paid, programme__code="disability_benefit")
+    # The amount changes mid-month (a later screening): the old award ends, a new one starts.
+    Award.objects.filter(pk=old.pk).update(ends=dt.date(2024, 2, 14))
+    Award.objects.create(
+        person=paid,
+        programme=old.programme,
+        amount_kzt=(old.amount_kzt or 0) + 1000,
+        starts=dt.date(2024, 2, 15),
+        decision=old.decision,
+    )
+    payroll_create(actor=SYSTEM, month=MONTH)  # computed again before its approval
+    february = Payment.objects.filter(payroll=payroll, award__person=paid)
+    assert february.count() == 1 and february.get().award_id == old.pk
+
+
 def test_one_payment_per_cash_award_and_none_twice(recipients: tuple[Person, Person]) -> None:
     paid, held = recipients
     payroll = payroll_create(actor=SYSTEM, month=dt.date(2024, 2, 17))

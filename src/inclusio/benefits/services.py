@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Sum
+from django.db.models import Exists, Min, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -870,9 +870,16 @@ def _payroll_create(actor: Actor, first: dt.date, last: dt.date) -> Payroll:
                 _("The payroll of %(month)s is approved and can no longer change."),
                 month=f"{first:%Y-%m}",
             )
+        # One payment a month per person and programme: an award whose amount changed after
+        # this month's payroll was first computed is paid from the next month, not twice.
+        paid_this_month = Payment.objects.filter(
+            month=first,
+            award__person_id=OuterRef("person_id"),
+            award__programme_id=OuterRef("programme_id"),
+        )
         due = Award.objects.filter(
             programme__cash=True, ends__isnull=True, starts__lte=last, amount_kzt__gt=0
-        ).exclude(payments__month=first)
+        ).exclude(Exists(paid_this_month))
         if once:
             due = due.exclude(programme_id__in=once, payments__isnull=False)
         awards = list(due.order_by("id"))
