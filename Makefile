@@ -142,7 +142,8 @@ format: $(INSTALLED_DEV)
 
 # Each app keeps its own catalogue (src/inclusio/<app>/locale), as Django finds them; so does
 # the rules library, which reads its own with the standard library's gettext (docs/rules.md).
-APPS_WITH_TEXT := core registry assessment benefits synthetic web rules
+# Every app with a catalogue (and the rules library's own, which imports no Django).
+APPS_WITH_TEXT := $(notdir $(patsubst %/locale,%,$(wildcard src/inclusio/*/locale)))
 messages: $(INSTALLED)
 	for app in $(APPS_WITH_TEXT); do \
 		mkdir -p src/inclusio/$$app/locale && \

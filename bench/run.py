@@ -7,8 +7,9 @@
 3. a what-if (a drafted coefficient beside the law in force) over the national one, and
    screening the region-scale one on Spark beside DuckDB;
 4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load,
-   then each role's worklist on the largest region;
-5. writing about a million benefit proposals into PostgreSQL (a cluster of its own);
+   then each role's worklist on the largest region, the catalogue search over 50,000 items;
+5. writing about a million benefit proposals into PostgreSQL (a cluster of its own), and the
+   monthly payroll with and without a month paid by the day (another);
 6. importing the national registry (725,000 rows) from CSV into PostgreSQL (a cluster of its own);
 7. a fresh clone's `make demo`, timed until its start page answers.
 
@@ -59,8 +60,10 @@ def main() -> int:
         failures += run("bench/bench_load.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_lookup.py", env=env) != 0
         failures += run("bench/bench_worklists.py", str(snapshot), env=env) != 0
+        failures += run("bench/bench_catalogue_search.py", env=env) != 0
         failures += run("bench/bench_implementation_rate.py", str(snapshot), env=env) != 0
     failures += run("bench/bench_proposals.py") != 0  # its own cluster
+    failures += run("bench/bench_payroll.py") != 0  # its own cluster
     rows = [] if args.scale == "national" else ["--rows", "72500"]
     failures += run("bench/bench_import.py", *rows) != 0  # its own cluster
     failures += run("bench/bench_demo_setup.py") != 0

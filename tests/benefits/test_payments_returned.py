@@ -3,12 +3,15 @@ rejected payment held for a corrected account, then paid in the payroll's next f
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import threading
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from inclusio.benefits.models import Payment, PaymentAccount, Payroll
@@ -22,14 +25,17 @@ from inclusio.benefits.services import (
 )
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import NotFound
+from inclusio.core.models import AuditEvent
 from inclusio.payments import pain002
 from inclusio.payments.models import PaymentFile, StatusReport, Transfer
 from inclusio.payments.pain001 import NAMESPACE
 from inclusio.payments.services import status_report_import
 from tests.browser.benefits_data import IBAN, make_offer
-from tests.factories import Trio, make_trio, make_user, sign_in
+from tests.factories import Trio, give_status, make_person, make_trio, make_user, sign_in
 
 CORRECTED = "KZ10722S000012340099"
+OTHER_IBAN = "KZ59722S000055550001"
+THIRD_IBAN = "KZ32722S000055550002"
 NS = {"p": NAMESPACE}
 
 
@@ -46,6 +52,11 @@ def _payroll(trio: Trio) -> Payroll:
 def _end_to_ends(content: bytes) -> list[str]:
     root = ET.fromstring(content)  # noqa: S314 — our own output
     return [e.text or "" for e in root.iterfind(".//p:EndToEndId", NS)]
+
+
+def _ibans(content: bytes) -> list[str]:
+    root = ET.fromstring(content)  # noqa: S314 — our own output
+    return [e.text or "" for e in root.iterfind(".//p:CdtrAcct/p:Id/p:IBAN", NS)]
 
 
 def _report(message_id: str, file: str, *statuses: tuple[str, str, str]) -> bytes:
@@ -112,6 +123,70 @@ def test_rejected_held_corrected_and_paid_in_the_next_file(client: Client) -> No
     states = dict(Transfer.objects.values_list("end_to_end_id", "state"))
     assert states == {e2e: "rejected", e2e_again: "paid"}
     assert StatusReport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_file_downloaded_again_is_the_file_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    payroll = _payroll(make_trio())
+    first = payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk)
+    sent = PaymentFile.objects.get()
+    assert hashlib.sha256(first.content).hexdigest() == sent.sha256
+    later = timezone.now() + dt.timedelta(days=40, seconds=7)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # downloaded again weeks later
+    again = payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk)
+    assert again.content == first.content
+    assert hashlib.sha256(again.content).hexdigest() == sent.sha256
+
+
+@pytest.mark.django_db
+def test_an_account_given_with_an_offer_releases_the_returned_payments() -> None:
+    trio = make_trio()
+    payroll = _payroll(trio)
+    (e2e,) = _end_to_ends(payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk).content)
+    status_report_import(
+        actor=SYSTEM, content=_report("BANK-1", payroll.message_id, (e2e, "RJCT", "AC04"))
+    )
+    payment = Payment.objects.get(payroll=payroll)
+    assert payment.status == Payment.Status.HELD
+
+    proposal_accept(
+        actor=trio.person.user,
+        proposal_id=make_offer(trio.person, "free_legal_aid").pk,
+        payment_account=CORRECTED,
+    )
+    payment.refresh_from_db()
+    assert (payment.status, payment.iban) == (Payment.Status.SCHEDULED, CORRECTED)
+    event = AuditEvent.objects.filter(action="payment_account_give").latest("id")
+    assert event.data["payments_released"] == 1 and CORRECTED not in str(event.data)
+
+
+@pytest.mark.django_db
+def test_returned_accounts_get_their_reason_and_the_importer_is_recorded() -> None:
+    trio = make_trio()
+    for name, iban in (("aigerim", OTHER_IBAN), ("berik", THIRD_IBAN)):
+        account = make_user(name, "person", None)
+        other = make_person(region="71", user=account)
+        give_status(other)
+        proposal_accept(actor=account, proposal_id=make_offer(other).pk, payment_account=iban)
+    payroll = _payroll(trio)
+    content = payment_file_produce(actor=SYSTEM, payroll_id=payroll.pk).content
+    by_iban = dict(zip(_ibans(content), _end_to_ends(content), strict=True))
+    minister = make_user("minister", "ministry_admin", None)
+    report = _report(
+        "BANK-1",
+        payroll.message_id,
+        (by_iban[IBAN], "RJCT", "AC04"),
+        (by_iban[OTHER_IBAN], "RJCT", "AC01"),
+        (by_iban[THIRD_IBAN], "RJCT", "AC04"),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        status_report_import(actor=minister, content=report)
+    codes = dict(PaymentAccount.objects.values_list("iban", "rejection_code"))
+    assert codes == {IBAN: "AC04", OTHER_IBAN: "AC01", THIRD_IBAN: "AC04"}
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "benefits_paymentaccount"')]
+    assert len(updates) == 2  # one per reason code, not one per account
+    event = AuditEvent.objects.get(action="benefit_payments_return")
+    assert event.actor_id == minister.pk and event.data["payments"] == 3
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.utils import translation
 
 from inclusio.benefits.errors import ErrorCode
@@ -27,7 +28,7 @@ from inclusio.core.errors import Conflict
 from inclusio.core.models import AuditEvent
 from inclusio.registry.models import Person
 from tests.benefits.builders import IBAN, Snapshot, person_with_account
-from tests.factories import make_user
+from tests.factories import make_user, sign_in
 from tests.rules.texts import explain
 
 D = dt.date
@@ -261,6 +262,20 @@ def test_the_persons_page_says_one_off_and_by_the_day(dana: Person) -> None:
         kk = {a.title: a for a in benefits_page(actor=dana.user, person=dana).awards}
     assert "100\u00a0000" in kk["one_off_grant kk"].amount
     assert "One-off" not in kk["one_off_grant kk"].amount
+
+
+def test_the_decision_and_its_why_say_one_off(client: Client, dana: Person) -> None:
+    award = Award.objects.get(person=dana, programme__code="one_off_grant")
+    sign_in(client, dana.user)
+    for url in (
+        f"/en/benefits/decisions/{award.decision_id}/",
+        f"/en/benefits/decisions/{award.decision_id}/why/",
+    ):
+        html = client.get(url).content.decode()
+        assert "One-off payment of 100,000 tenge" in html, url
+        assert "100,000 tenge a month" not in html, url
+    decision = client.get(f"/en/benefits/decisions/{award.decision_id}/").content.decode()
+    assert "The money is paid once" in decision and "paid every month" not in decision
 
 
 def test_two_payrolls_at_once_pay_a_one_off_grant_once(

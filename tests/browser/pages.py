@@ -1463,6 +1463,40 @@ def _a_home_near_the_incident(viewer: Any) -> dict[str, Any]:
     return {}
 
 
+def _the_represented_childs_home(viewer: Any) -> dict[str, Any]:
+    from inclusio.emergency.services import residences_compile
+    from inclusio.registry.models import Person
+
+    Person.objects.filter(carers__carer__user=viewer).update(
+        latitude=51.128, longitude=71.43, address="Астана, Абай даңғылы 12"
+    )
+    residences_compile()
+    return {}
+
+
+def _a_residence_in_the_officers_region(viewer: Any) -> dict[str, Any]:
+    _a_home_near_the_incident(viewer)
+    from inclusio.registry.models import Person
+
+    return {"iin": Person.objects.get(surname="Серикова").iin}
+
+
+def _lookups_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    from inclusio.emergency.services import residences_lookup
+
+    _a_home_near_the_incident(viewer)
+    residences_lookup(actor=viewer, incident="AST-1", address="Абай даңғылы 12")
+    residences_lookup(
+        actor=viewer, incident="AST-2", latitude=43.25, longitude=76.9, radius_m=100
+    )  # a place in Almaty: outside the viewer's region, on the auditor's list
+    return {}
+
+
+def withdraw_without_saying_how(page: Any) -> None:
+    submit(page, "form[action$='/consent/'] button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
 def look_up_around_the_incident(page: Any) -> None:
     page.fill("#id_incident", "AST-2026-0042")
     page.fill("#id_latitude", "51.12845")
@@ -1500,6 +1534,27 @@ PAGES += [
         user="person_user",
         status=200,
         interact=give_consent_and_a_bad_phone,
+    ),
+    PageToCheck(
+        "emergency: the homes of the persons I represent",
+        url_name="emergency:mine",
+        kwargs=_the_represented_childs_home,
+        user="representative_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "emergency: an officer records consent without saying how",
+        url_name="emergency:person",
+        kwargs=_a_residence_in_the_officers_region,
+        user="staff_user",
+        interact=withdraw_without_saying_how,
+    ),
+    PageToCheck(
+        "emergency: the dispatcher's start page with lookups",
+        url_name="web:home",
+        kwargs=_lookups_of_the_viewer,
+        user="dispatcher_user",
+        languages=ALL_LANGUAGES,
     ),
     PageToCheck(
         "emergency: lookup form",
@@ -1619,11 +1674,9 @@ def _a_catalogue(viewer: Any) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from inclusio.marketplace import services
-    from inclusio.marketplace.models import Item, Supplier
+    from inclusio.marketplace.models import Supplier
     from tests.marketplace.builders import make_item, make_supplier
 
-    if Item.objects.filter(name="Кресло-коляска Лёгкая").exists():
-        return {}
     first = make_supplier("market_supplier_1", serial=1)
     second = make_supplier("market_supplier_2", serial=2)
     make_supplier("market_supplier_3", serial=3, status="pending")
@@ -1743,6 +1796,12 @@ def add_a_photo_without_alt_text(page: Any) -> None:
     assert page.locator(".inclusio-error-summary").is_visible()
 
 
+def set_negative_places(page: Any) -> None:
+    page.fill("#id_places", "-3")
+    submit(page, "form[action$='/places/'] button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
 def refuse_without_a_reason(page: Any) -> None:
     page.locator("label[for=id_action_1]").click()
     submit(page)
@@ -1803,6 +1862,13 @@ PAGES += [
         user="supplier_user",
         kwargs=_the_viewers_sanatorium,
         languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: places without a date and below zero",
+        url_name="marketplace:item_edit",
+        user="supplier_user",
+        kwargs=_the_viewers_sanatorium,
+        interact=set_negative_places,
     ),
     PageToCheck(
         "marketplace: a photo without its text alternative",

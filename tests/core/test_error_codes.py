@@ -17,9 +17,11 @@ import inclusio
 from inclusio.assessment.errors import ErrorCode as AssessmentCode
 from inclusio.benefits.errors import ErrorCode as BenefitsCode
 from inclusio.core.errors import ErrorCode as CoreCode
+from inclusio.emergency.errors import ErrorCode as EmergencyCode
 from inclusio.marketplace.errors import ErrorCode as MarketplaceCode
 from inclusio.payments.errors import ErrorCode as PaymentsCode
 from inclusio.registry.errors import ErrorCode as RegistryCode
+from inclusio.rehabilitation.errors import ErrorCode as RehabilitationCode
 
 SOURCE = Path(inclusio.__file__).parent
 ENUMS: dict[str, type[StrEnum]] = {
@@ -29,6 +31,8 @@ ENUMS: dict[str, type[StrEnum]] = {
     "benefits": BenefitsCode,
     "payments": PaymentsCode,
     "marketplace": MarketplaceCode,
+    "emergency": EmergencyCode,
+    "rehabilitation": RehabilitationCode,
 }
 ALL_CODES = {code.value for enum in ENUMS.values() for code in enum}
 

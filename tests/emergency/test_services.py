@@ -168,7 +168,11 @@ def test_an_officer_records_consent_only_saying_how(trio: Trio) -> None:
     residence_consent_give(
         actor=trio.own_officer, person=trio.person, reason="in writing at the office, 1 Dec"
     )
-    assert Residence.objects.get(person=trio.person).consent_given_at is not None
+    row = Residence.objects.get(person=trio.person)
+    assert row.consent_given_at is not None
+    assert row.consent_recorded_how == "in writing at the office, 1 Dec"
+    event = AuditEvent.objects.filter(action="residence_consent_give").latest("id")
+    assert event.data["by_staff"] is True and "in writing" not in str(event.data)
 
 
 def test_the_trio_and_the_representative(trio: Trio) -> None:

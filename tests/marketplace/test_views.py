@@ -10,7 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from inclusio.core.errors import AccessDenied
 from inclusio.core.models import User
+from inclusio.marketplace import selectors
 from inclusio.marketplace.models import Item, Supplier
 from inclusio.synthetic.marketplace import make_iban
 from tests.factories import make_user, sign_in
@@ -151,10 +153,7 @@ def test_a_bad_bin_is_refused_on_its_field_in_russian() -> None:
     )
     assert response.status_code == 422
     assert response.context["form"].errors.as_data()["bin"][0].code == "BIN_CHECKSUM"
-    assert (
-        "контрольная цифра" in response.content.decode().lower()
-        or "БИН" in response.content.decode()
-    )
+    assert "контрольная цифра" in response.content.decode().lower()
     assert row_counts() == before
 
 
@@ -268,6 +267,38 @@ def test_an_officer_of_another_region_sees_neither_the_supplier_nor_it_in_the_re
         == 404
     )
     assert row_counts() == before
+
+
+def test_the_start_page_lists_the_regions_suppliers_waiting_for_verification(
+    officer: User, other_officer: User
+) -> None:
+    pending = make_supplier("rep", serial=3, status="pending")
+    make_supplier("verified_rep", serial=4)
+    mine = _client(officer).get("/en/").content.decode()
+    assert "Suppliers waiting for verification" in mine and pending.legal_name in mine
+    assert f"/en/marketplace/suppliers/{pending.pk}/" in mine
+    assert "Поставщик 4" not in mine  # a verified supplier waits for nothing
+    theirs = _client(other_officer).get("/en/").content.decode()
+    assert "Suppliers waiting for verification" in theirs
+    assert pending.legal_name not in theirs and "No supplier waits for verification." in theirs
+    worklist = selectors.worklist_suppliers_waiting(actor=officer, page=1)
+    assert worklist.count == 1 and list(worklist.rows) == [pending]
+    assert selectors.worklist_suppliers_waiting(actor=other_officer, page=1).count == 0
+    ministry = _client(make_user("minister", "ministry_admin", None)).get("/en/").content.decode()
+    assert pending.legal_name in ministry
+
+
+def test_the_officers_reads_refuse_an_account_without_the_permission(
+    person_account: User, supplier_a: Supplier
+) -> None:
+    for account in (person_account, supplier_a.representative):
+        for read in (
+            selectors.worklist_suppliers_waiting,
+            selectors.supplier_register_page,
+            selectors.suppliers_waiting,
+        ):
+            with pytest.raises(AccessDenied):
+                read(actor=account)
 
 
 def test_a_person_and_a_supplier_open_no_officers_page_and_a_person_no_suppliers(

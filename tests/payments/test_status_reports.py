@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from inclusio.core.audit import SYSTEM
@@ -162,6 +163,47 @@ def test_a_malformed_empty_or_too_large_file_is_refused(
     settings.PAYMENTS_STATUS_REPORT_MAX_BYTES = 1000
     send(1)
     _refused(content, code)
+
+
+def test_a_document_type_is_refused_in_any_encoding(send: Send) -> None:
+    """A UTF-16 file hides its declarations from a byte scan: the parser refuses them."""
+    payment_file, _content = send(1)
+    e2e = payment_file.transfers.get().end_to_end_id
+    text = status_report(payment_file, [(e2e, "ACSC", "")]).decode()
+    body = text.split("?>", 1)[1].replace(f">{e2e}<", ">&e2e;<")
+    declared = f'<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE Document [<!ENTITY e2e "{e2e}">]>'
+    content = (declared + body).encode("utf-16")
+    assert b"<!DOCTYPE" not in content.upper()
+    _refused(content, "STATUS_REPORT_MALFORMED")
+    assert Transfer.objects.get().state == Transfer.State.SENT
+
+
+def test_a_report_reads_no_transfer_one_by_one(send: Send) -> None:
+    payment_file, _content = send(1, 2, 3)
+    a, b, _c = payment_file.transfers.order_by("id").values_list("end_to_end_id", flat=True)
+    status_report_import(
+        actor=SYSTEM, content=status_report(payment_file, [(a, "ACSC", ""), (b, "RJCT", "AC04")])
+    )
+    # A file-wide pending status: the payments already final are left as they are, unread.
+    pending = (
+        '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.12">'
+        "<CstmrPmtStsRpt><GrpHdr><MsgId>BANK-2</MsgId></GrpHdr><OrgnlGrpInfAndSts>"
+        f"<OrgnlMsgId>{payment_file.message_id}</OrgnlMsgId><GrpSts>ACCP</GrpSts>"
+        "</OrgnlGrpInfAndSts></CstmrPmtStsRpt></Document>"
+    ).encode()
+    with CaptureQueriesContext(connection) as queries:
+        assert status_report_import(actor=SYSTEM, content=pending).accepted == 1
+    reports_read = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and '"payments_statusreport"."id" =' in q["sql"]
+    ]
+    assert not reports_read, reports_read
+    assert list(Transfer.objects.order_by("id").values_list("report__message_id", flat=True)) == [
+        "BANK-1",
+        "BANK-1",
+        "BANK-2",
+    ]
 
 
 def test_only_the_payment_officer_imports(send: Send) -> None:

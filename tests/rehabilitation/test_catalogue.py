@@ -6,8 +6,10 @@ import copy
 from typing import Any
 
 import pytest
+from django.core import checks
 
 from inclusio import countries
+from inclusio.rehabilitation.apps import check_catalogue
 from inclusio.rehabilitation.catalogue import (
     HYGIENE_PRODUCT,
     CatalogueInvalid,
@@ -54,3 +56,18 @@ def test_a_bad_catalogue_is_refused_with_a_clear_message(change: Any, message: s
 def test_an_empty_catalogue_is_refused() -> None:
     with pytest.raises(CatalogueInvalid, match="no list of categories"):
         parse_catalogue({"categories": []})
+
+
+def test_a_bad_catalogue_file_fails_the_system_check(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.COUNTRY = "xx"  # a key of its own in the catalogue's cache
+    bad = _file()
+    bad["categories"][0]["unit"] = "litre"
+    monkeypatch.setattr(countries, "country_file", lambda country, name: bad)
+    found = checks.run_checks(tags=["rehabilitation"])
+    errors = [error for error in found if error.id == "rehabilitation.E001"]
+    assert len(errors) == 1 and "xx/rehabilitation_catalogue.json" in errors[0].msg
+    assert "unknown unit 'litre'" in errors[0].msg
+    settings.COUNTRY = "kz"
+    assert check_catalogue() == []

@@ -84,7 +84,7 @@ def test_the_audit_records_the_issue_without_what_was_prescribed(mse: User, refe
 @pytest.mark.parametrize(
     ("prescription", "code"),
     [
-        ([Prescribed("jetpack", 1)], ErrorCode.CATEGORY_UNKNOWN),
+        ([Prescribed("jetpack", 1)], ErrorCode.PRESCRIPTION_CATEGORY_UNKNOWN),
         ([Prescribed("wheelchair_manual", 0)], ErrorCode.QUANTITY_NOT_POSITIVE),
         ([Prescribed("walking_aid", -2)], ErrorCode.QUANTITY_NOT_POSITIVE),
         ([Prescribed("diapers", 5)], ErrorCode.HYGIENE_OVER_NORM),
@@ -126,6 +126,25 @@ def test_a_refusal_issues_no_programme(mse: User, refer: Any) -> None:
     assert caught.value.code == ErrorCode.NO_DISABILITY
     with translation.override("kk"):
         assert "Оңалту бағдарламасы" in caught.value.message
+    assert row_counts() == before
+
+
+def test_a_refusal_at_reexamination_with_a_prescription_is_refused(mse: User, refer: Any) -> None:
+    # The refusal ends the status: programme_issue itself refuses the ended status.
+    person = make_person()
+    _establish(mse, refer(person), PRESCRIPTION)
+    referral = refer(person)
+    before = row_counts()
+    with pytest.raises(ValidationFailed) as caught:
+        referral_decide(
+            actor=mse,
+            referral=referral,
+            outcome="refuse",
+            rationale="Recovered.",
+            valid_from=dt.date(2026, 1, 15),
+            prescription=[Prescribed("walking_aid", 1)],
+        )
+    assert caught.value.code == ErrorCode.NO_DISABILITY
     assert row_counts() == before
 
 

@@ -14,6 +14,8 @@ from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent
 from inclusio.registry.models import Person
 from inclusio.registry.services import care_link_create
+from inclusio.rehabilitation import selectors
+from inclusio.rehabilitation.catalogue import catalogue
 from inclusio.rehabilitation.models import Programme
 from inclusio.rehabilitation.services import Prescribed, fulfilment_record, programme_issue
 from tests.factories import give_status, make_person, make_trio, make_user, sign_in
@@ -267,3 +269,59 @@ def test_the_specialist_revises_with_a_reason_the_person_reads(client: Client, m
     officer = Client()
     sign_in(officer, trio.own_officer)
     assert officer.get(address).status_code == 403
+
+
+def test_add_a_row_with_a_count_that_is_a_digit_but_no_number_shows_the_form(
+    client: Client, mse: Any, refer: Any
+) -> None:
+    # "²" is a digit to str.isdigit, yet int() refuses it.
+    referral: Referral = refer(make_person())
+    sign_in(client, mse)
+    before = _written()
+    response = client.post(
+        f"/en/assessment/referrals/{referral.pk}/",
+        {**DECISION, "rx-TOTAL_FORMS": "²", "add_row": "1"},
+    )
+    assert response.status_code == 200 and _written() == before
+    assert 'name="rx-0-category"' in response.content.decode()
+
+
+def test_an_item_whose_category_left_the_catalogue_is_shown_by_its_code(
+    client: Client, mse: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trio = make_trio()
+    _with_programme(trio.person)
+    known = catalogue()
+    monkeypatch.setattr(
+        selectors,
+        "catalogue",
+        lambda: {code: category for code, category in known.items() if code != "diapers"},
+    )
+    client.force_login(trio.person.user)
+    mine = client.get("/en/rehabilitation/")
+    assert mine.status_code == 200
+    page = mine.content.decode()
+    assert "Manual wheelchair" in page and "diapers" in page
+    sign_in(client, mse)
+    revise = client.get(f"/en/rehabilitation/persons/{trio.person.iin}/revise/")
+    assert revise.status_code == 200
+
+
+def test_a_revision_reads_the_programme_only_for_a_page_shown(client: Client, mse: Any) -> None:
+    trio = make_trio()
+    _with_programme(trio.person)
+    address = f"/en/rehabilitation/persons/{trio.person.iin}/revise/"
+    sign_in(client, mse)
+    before = AccessEvent.objects.count()
+    response = client.post(
+        address,
+        {
+            "reason": "A walking aid instead of the wheelchair.",
+            "rx-TOTAL_FORMS": "1",
+            "rx-INITIAL_FORMS": "0",
+            "rx-0-category": "walking_aid",
+            "rx-0-amount": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert AccessEvent.objects.count() == before + 1  # finding the person; no page was read

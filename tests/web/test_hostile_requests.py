@@ -38,7 +38,9 @@ from inclusio.core.audit import SYSTEM
 from inclusio.core.models import User
 from inclusio.core.roles import ROLES
 from inclusio.core.tokens import api_token_issue
+from inclusio.emergency.services import residences_compile
 from inclusio.marketplace import services as services_marketplace
+from inclusio.registry.models import Person
 from inclusio.registry.services import care_link_create
 from inclusio.synthetic.marketplace import make_iban
 from tests.browser.benefits_data import make_offer, make_run
@@ -82,6 +84,8 @@ QUERY_PARAMETERS = (
     *("mse_queue", "my_referrals", "screening_runs", "to_answer", "unread_messages"),
     # the catalogue's filters
     *("category", "region", "at_or_under_cap", "sort"),
+    # the dispatcher's and the auditor's lists of lookups
+    *("my_lookups", "unusual_lookups", "suppliers_waiting"),
 )
 
 
@@ -179,6 +183,11 @@ def _world() -> World:
         upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + bytes(16)),
         alt_text="A photo",
     )
+    # A home in the emergency registry, for its person's pages and the dispatcher's lookups.
+    Person.objects.filter(pk=trio.person.pk).update(
+        latitude=51.128, longitude=71.43, address="Astana, Abai avenue 12"
+    )
+    residences_compile()
     known = {
         # The portal's records: the supplier's own item and photo, the supplier for officers.
         "item_id": str(item.pk),
@@ -288,6 +297,9 @@ FORM_FIELDS = (
     "action",
     "add-member_iin",
     "add-role",
+    # the emergency registry: the dispatcher's lookup and the person's entry
+    *("incident", "latitude", "longitude", "radius_m", "floor", "apartment", "entrance_code"),
+    *("equipment", "contact_name", "contact_phone", "carer_name", "carer_phone"),
     "add-housing",
     "add-reason",
     "remove-member",

@@ -275,7 +275,7 @@ def referral_decide(
             programme_issue(
                 actor=actor,
                 person=person,
-                status=status if outcome != Decision.Outcome.REFUSE else None,
+                status=status,
                 prescription=prescription,
             )
         elif outcome == Decision.Outcome.REFUSE and status is not None:

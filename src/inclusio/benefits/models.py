@@ -96,6 +96,10 @@ class Programme(models.Model):
         return self.title
 
     @property
+    def one_off(self) -> bool:
+        return self.period == self.Period.ONCE
+
+    @property
     def title(self) -> str:
         return self.title_in(get_language())
 

@@ -92,7 +92,7 @@ def amount_text(amount: int | None, programme: Programme, rate: Decimal | str | 
     """An offer's amount: a share off a price, a one-off grant's, or a monthly amount."""
     if rate is not None:
         return benefit_text(amount, rate)
-    if amount is not None and programme.period == Programme.Period.ONCE:
+    if amount is not None and programme.one_off:
         return gettext("One-off payment of %(amount)s tenge") % {"amount": number_text(amount)}
     return monthly_text(amount)
 
@@ -100,20 +100,18 @@ def amount_text(amount: int | None, programme: Programme, rate: Decimal | str | 
 def _award_texts(award: Award) -> tuple[str, str]:
     """A current award's amount, and what was last paid by the day ("" for a whole month).
     The last payment comes annotated (``selectors.awards_for``)."""
-    if award.rate is not None:
-        return benefit_text(award.amount_kzt, award.rate), ""
     month: dt.date | None = getattr(award, "last_paid_month", None)
     days: int | None = getattr(award, "last_paid_days", None)
-    amount = number_text(award.amount_kzt or 0)
-    if award.amount_kzt is not None and award.programme.period == Programme.Period.ONCE:
+    if award.rate is None and award.amount_kzt is not None and award.programme.one_off:
+        amount = number_text(award.amount_kzt)
         if month is not None:
             return gettext("One-off payment of %(amount)s tenge, paid in %(month)s") % {
                 "amount": amount,
                 "month": month_text(month),
             }, ""
         return gettext("One-off payment of %(amount)s tenge, not paid yet") % {"amount": amount}, ""
-    if month is None or days is None:
-        return monthly_text(award.amount_kzt), ""
+    if award.rate is not None or month is None or days is None:
+        return amount_text(award.amount_kzt, award.programme, award.rate), ""
     paid = ngettext(
         "%(amount)s tenge for %(days)d day of %(month)s",
         "%(amount)s tenge for %(days)d days of %(month)s",
@@ -282,9 +280,7 @@ def _decided_benefit(decision: Decision) -> str:
     rate = (decision.explanation or {}).get("rate")
     if decision.amount_kzt is None and (rate is None or decision.outcome not in _GRANTING):
         return ""
-    if rate is None:
-        return amount_text(decision.amount_kzt, decision.programme)
-    return benefit_text(decision.amount_kzt, rate)
+    return amount_text(decision.amount_kzt, decision.programme, rate)
 
 
 _GRANTING = (Decision.Outcome.GRANTED, Decision.Outcome.AMOUNT_CHANGED)
@@ -342,7 +338,7 @@ def group_choice(proposal: Proposal) -> GroupChoice | None:
         offers=[
             GroupOffer(
                 title=p.programme.title_in(language),
-                benefit=benefit_text(p.amount_kzt, p.rate),
+                benefit=amount_text(p.amount_kzt, p.programme, p.rate),
                 proposed=not p.alternative,
                 this=p.pk == proposal.pk,
                 url=reverse("benefits:offer", args=[p.pk]),
@@ -353,7 +349,7 @@ def group_choice(proposal: Proposal) -> GroupChoice | None:
         held=[
             HeldInGroup(
                 title=a.programme.title_in(language),
-                benefit=benefit_text(a.amount_kzt, a.rate),
+                benefit=amount_text(a.amount_kzt, a.programme, a.rate),
                 ends=date_text(max(a.starts, starts - dt.timedelta(days=1))),
             )
             for a in held
@@ -766,7 +762,7 @@ def why(item: Proposal | Decision, *, actor: Actor) -> Why:
         eligible=bool(explained.eligible),
         alternatives=bool(explained.eligible) and not all(c.met for c in explained.conditions),
         pays_money=explained.amount_kzt is not None,
-        amount=benefit_text(explained.amount_kzt, explained.rate) if not ended else "",
+        amount=amount_text(explained.amount_kzt, programme, explained.rate) if not ended else "",
         previous_amount=(
             monthly_text(explained.previous_amount_kzt)
             if explained.previous_amount_kzt is not None

@@ -11,35 +11,66 @@ go in the payroll's next file.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
 
 from inclusio.benefits.models import Payment, PaymentAccount
-from inclusio.core.audit import SYSTEM, record_write
+from inclusio.core.audit import SYSTEM, Actor, record_write
 from inclusio.payments.models import Transfer
+
+CHUNK = 5000
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 def payments_settled(
-    sender: Any, *, paid: list[Transfer], rejected: list[Transfer], **kwargs: Any
+    sender: Any,
+    *,
+    paid: list[Transfer],
+    rejected: list[Transfer],
+    actor: Actor = SYSTEM,
+    **kwargs: Any,
 ) -> None:
     returned = {t.purpose_id: t for t in rejected if t.purpose_kind == Transfer.Purpose.BENEFIT}
     if not returned:
         return
-    held = list(
-        Payment.objects.select_for_update()
-        .filter(pk__in=list(returned), status=Payment.Status.SCHEDULED)
-        .select_related("award")
-    )
+    held: list[Payment] = []
+    for chunk in _chunks(list(returned)):
+        held += (
+            Payment.objects.select_for_update()
+            .filter(pk__in=chunk, status=Payment.Status.SCHEDULED)
+            .select_related("award")
+        )
     now = timezone.now()
     accounts = {(p.award.person_id, returned[p.pk].iban): returned[p.pk] for p in held}
+    # One update per reason code: the accounts the bank rejected for that reason.
+    by_code: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for (person_id, iban), transfer in accounts.items():
-        PaymentAccount.objects.filter(
-            person_id=person_id, iban=iban, rejected_at__isnull=True
-        ).update(rejected_at=now, rejection_code=transfer.reason_code)
-    Payment.objects.filter(pk__in=[p.pk for p in held]).update(status=Payment.Status.HELD, iban="")
+        by_code[transfer.reason_code].append((person_id, iban))
+    for code, pairs in by_code.items():
+        ids: list[int] = []  # the accounts rejected for ``code``
+        for start in range(0, len(pairs), CHUNK):
+            wanted = set(pairs[start : start + CHUNK])
+            # The person and the IBAN narrow the rows; only the pairs rejected are marked.
+            ids += [
+                pk
+                for pk, person_id, iban in PaymentAccount.objects.filter(
+                    person_id__in={person for person, _iban in wanted},
+                    iban__in={iban for _person, iban in wanted},
+                    rejected_at__isnull=True,
+                ).values_list("pk", "person_id", "iban")
+                if (person_id, iban) in wanted
+            ]
+        for chunk in _chunks(ids):
+            PaymentAccount.objects.filter(pk__in=chunk).update(rejected_at=now, rejection_code=code)
+    for chunk in _chunks([p.pk for p in held]):
+        Payment.objects.filter(pk__in=chunk).update(status=Payment.Status.HELD, iban="")
     record_write(
-        actor=SYSTEM,
+        actor=actor,
         action="benefit_payments_return",
         entity="payments",
         entity_id=",".join(sorted({str(t.report_id) for t in returned.values()})),

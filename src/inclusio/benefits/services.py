@@ -159,7 +159,7 @@ def programmes_load(*, actor: Actor, directory: Path | None = None) -> LoadRepor
         try:
             check_groups(members)
         except RuleError as error:
-            report.errors.append(str(error))
+            report.errors.append(error.text(get_language()))
             refused_groups.add(group)
     for rule, text, path in loaded:
         others = [other for other in files[rule.id] if other is not rule]
@@ -424,19 +424,7 @@ def proposal_accept(
             _require_pending(proposal)
             pays = proposal.programme.cash and proposal.amount_kzt
             if iban is not None:
-                account = PaymentAccount.objects.create(
-                    person=proposal.person, iban=iban, given_by=account_of(actor)
-                )
-                record_write(
-                    actor=actor,
-                    action="payment_account_give",
-                    entity="person",
-                    entity_id=proposal.person.iin,
-                    data={
-                        "account": account.pk,
-                        **changes({}, {"iban": iban}, personal={"iban"}),
-                    },
-                )
+                _account_give(actor, proposal.person, iban)
             elif (
                 pays
                 and not PaymentAccount.objects.filter(
@@ -474,23 +462,28 @@ def payment_account_give(*, actor: Actor, person_id: int, iban: str) -> PaymentA
         raise access.not_yours()
     parsed = parse_kz_iban(iban)
     with transaction.atomic():
-        account = PaymentAccount.objects.create(
-            person=person, iban=parsed, given_by=account_of(actor)
-        )
-        released = Payment.objects.filter(
-            award__person=person, status=Payment.Status.HELD, award__ends__isnull=True
-        ).update(status=Payment.Status.SCHEDULED, iban=parsed)
-        record_write(
-            actor=actor,
-            action="payment_account_give",
-            entity="person",
-            entity_id=person.iin,
-            data={
-                "account": account.pk,
-                "payments_released": released,
-                **changes({}, {"iban": parsed}, personal={"iban"}),
-            },
-        )
+        return _account_give(actor, person, parsed)
+
+
+def _account_give(actor: Actor, person: Person, iban: str) -> PaymentAccount:
+    """The person's new account ``iban`` (already parsed): their held payments (no account, or
+    returned by the bank) are scheduled again to it, and the write is recorded. Inside the
+    caller's transaction."""
+    account = PaymentAccount.objects.create(person=person, iban=iban, given_by=account_of(actor))
+    released = Payment.objects.filter(
+        award__person=person, status=Payment.Status.HELD, award__ends__isnull=True
+    ).update(status=Payment.Status.SCHEDULED, iban=iban)
+    record_write(
+        actor=actor,
+        action="payment_account_give",
+        entity="person",
+        entity_id=person.iin,
+        data={
+            "account": account.pk,
+            "payments_released": released,
+            **changes({}, {"iban": iban}, personal={"iban"}),
+        },
+    )
     return account
 
 
@@ -963,7 +956,13 @@ def _month_by_the_day(
                 ErrorCode.PAYROLL_BY_THE_DAY_UNAVAILABLE,
                 _("The month of %(programme)s paid by the day could not be computed: %(error)s"),
                 programme=programme.title,
-                error=describe(error) if isinstance(error, SnapshotError) else str(error),
+                error=(
+                    describe(error)
+                    if isinstance(error, SnapshotError)
+                    else error.text(get_language())
+                    if isinstance(error, RuleError)
+                    else str(error)
+                ),
             ) from error
         for award in mine:
             amounts[award.pk] = paid.get(iins[award.person_id], proration.MonthPaid(0, 0))
@@ -1118,7 +1117,9 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
             ids = list(latest.transfers.values_list("purpose_id", flat=True))
             by_id = Payment.objects.select_related("award__person", "award__programme").in_bulk(ids)
             content = payments_services.file_content(
-                payment_file=latest, line_of=lambda t: _line(t, by_id[t.purpose_id])
+                payment_file=latest,
+                execution=payroll.month,
+                line_of=lambda t: _line(t, by_id[t.purpose_id]),
             )
             in_file = list(by_id.values())
         # One lock of each chain for the whole file, not one per person paid.

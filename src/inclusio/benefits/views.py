@@ -180,7 +180,7 @@ def offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
         {
             "proposal": proposal,
             "title": proposal.programme.title_in(page_data.reader_language()),
-            "amount": page_data.benefit_text(proposal.amount_kzt, proposal.rate),
+            "amount": page_data.amount_text(proposal.amount_kzt, proposal.programme, proposal.rate),
             "group": page_data.group_choice(proposal),
             "closed": page_data.group_closed(proposal),
             "previous_amount": page_data.monthly_text(proposal.previous_amount_kzt)
@@ -274,8 +274,11 @@ def _decision_page(
             "decision": found,
             "title": found.programme.title_in(page_data.reader_language()),
             "outcome": page_data.decision_outcome(found),
-            "amount": page_data.benefit_text(found.amount_kzt, found.explanation.get("rate")),
+            "amount": page_data.amount_text(
+                found.amount_kzt, found.programme, found.explanation.get("rate")
+            ),
             "amount_is_money": found.amount_kzt is not None,
+            "one_off": found.programme.one_off,
             **page_data.group_decided(found),
             "decided": page_data.date_text(found.decided_at),
             "person": found.person,

@@ -31,6 +31,12 @@ class ResidenceForm(forms.ModelForm):
 
 
 class ConsentForm(forms.Form):
+    GIVE, WITHDRAW = "give", "withdraw"
+
+    answer = forms.ChoiceField(
+        choices=[(GIVE, _("Give consent")), (WITHDRAW, _("Withdraw consent"))],
+        widget=forms.HiddenInput,
+    )
     reason = forms.CharField(
         label=_("How the person gave or withdrew consent (officers only)"),
         required=False,

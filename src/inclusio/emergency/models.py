@@ -80,6 +80,11 @@ class Residence(models.Model):
     carer_phone = models.CharField(_("carer's phone"), max_length=20, blank=True)
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    # How an officer recorded the last giving or withdrawal of consent ("" when the person or
+    # their representative did it on their pages); the person reads it.
+    consent_recorded_how = models.CharField(
+        _("how consent was recorded"), max_length=500, blank=True
+    )
     compiled_at = models.DateTimeField(_("compiled from the registry"))
     updated_at = models.DateTimeField(_("last changed"))
     updated_by = models.ForeignKey(

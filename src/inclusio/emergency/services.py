@@ -19,13 +19,21 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
 from inclusio.core import access
-from inclusio.core.audit import SYSTEM, Actor, account_of, batched, changes, record_write
+from inclusio.core.audit import (
+    SYSTEM,
+    Actor,
+    account_of,
+    batched,
+    changes,
+    personal_digest,
+    record_write,
+)
 from inclusio.core.errors import Conflict, RateLimited, ValidationFailed
 from inclusio.core.models import Purpose, Seen, User
 from inclusio.core.roles import EMERGENCY_LOOKUP, PERSON_MANAGE
 from inclusio.core.worklists import require_permission
 from inclusio.emergency.errors import ErrorCode
-from inclusio.emergency.models import CONSENT_FIELDS, Flag, Lookup, Residence
+from inclusio.emergency.models import CONSENT_FIELDS, LAW_LIMITATIONS, Flag, Lookup, Residence
 from inclusio.registry.models import DisabilityStatus, LifeEvent, Person
 
 # An incident number as dispatch systems write them: letters, digits, "-" and "/".
@@ -114,7 +122,7 @@ def residences_compile(*, actor: Actor = SYSTEM) -> CompileSummary:
                     data={"added": len(batch)},
                 )
             fields = ["compiled_at", "region", "address", "address_folded", "latitude", "longitude"]
-            fields += ["limited_mobility", "blind", "deaf", "intellectual_disability"]
+            fields += LAW_LIMITATIONS
             for start in range(0, len(changed_rows), COMPILE_BATCH):
                 batch = changed_rows[start : start + COMPILE_BATCH]
                 Residence.objects.bulk_update(batch, fields)
@@ -141,10 +149,11 @@ def residences_compile(*, actor: Actor = SYSTEM) -> CompileSummary:
 # --- the person's own entry ----------------------------------------------------------------------
 
 
-def _require_for(actor: Actor, person: Person) -> None:
-    """The person, their representative, or an officer of their region (the social worker)."""
+def _require_for(actor: Actor, person: Person) -> bool:
+    """The person, their representative, or an officer of their region (the social worker);
+    True when it is the officer."""
     if access.may_act_for(actor, person):
-        return
+        return False
     access.require(
         actor,
         PERSON_MANAGE,
@@ -152,10 +161,7 @@ def _require_for(actor: Actor, person: Person) -> None:
         person_iin=person.iin,
         what=Seen.EMERGENCY_RESIDENCE,
     )
-
-
-def _is_staff(actor: Actor, person: Person) -> bool:
-    return not access.may_act_for(actor, person)
+    return True
 
 
 def _residence(person: Person) -> Residence:
@@ -234,9 +240,9 @@ def residence_update(*, actor: Actor, person: Person, **values: Any) -> Residenc
     return row
 
 
-def _consent_reason(actor: Actor, person: Person, reason: str) -> str:
+def _consent_reason(by_staff: bool, reason: str) -> str:
     reason = reason.strip()
-    if _is_staff(actor, person) and not reason:
+    if by_staff and not reason:
         raise ValidationFailed(
             ErrorCode.CONSENT_REASON_REQUIRED,
             _("Say how the person gave or withdrew consent (for example, in writing, and when)."),
@@ -248,13 +254,14 @@ def _consent_reason(actor: Actor, person: Person, reason: str) -> str:
 def residence_consent_give(*, actor: Actor, person: Person, reason: str = "") -> Residence:
     """The person (or their representative) consents to rescuers knowing more than the law
     gives; an officer records a consent given at the office, saying how."""
-    _require_for(actor, person)
-    reason = _consent_reason(actor, person, reason)
+    by_staff = _require_for(actor, person)
+    reason = _consent_reason(by_staff, reason)
     with transaction.atomic():
         row = _residence(person)
         if row.consent_given_at is None:
             row.consent_given_at = timezone.now()
             row.consent_withdrawn_at = None
+            row.consent_recorded_how = reason
             row.updated_at = row.consent_given_at
             row.updated_by = account_of(actor)
             row.save()
@@ -263,15 +270,15 @@ def residence_consent_give(*, actor: Actor, person: Person, reason: str = "") ->
             action="residence_consent_give",
             entity="person",
             entity_id=person.iin,
-            data={"by_staff": _is_staff(actor, person), "with_reason": bool(reason)},
+            data={"by_staff": by_staff, "how": personal_digest(reason) if reason else None},
         )
     return row
 
 
 def residence_consent_withdraw(*, actor: Actor, person: Person, reason: str = "") -> Residence:
     """Consent withdrawn: everything it added is emptied at once; the legal minimum stays."""
-    _require_for(actor, person)
-    reason = _consent_reason(actor, person, reason)
+    by_staff = _require_for(actor, person)
+    reason = _consent_reason(by_staff, reason)
     with transaction.atomic():
         row = _residence(person)
         emptied = [field for field in CONSENT_FIELDS if getattr(row, field)]
@@ -280,6 +287,7 @@ def residence_consent_withdraw(*, actor: Actor, person: Person, reason: str = ""
         if row.consent_given_at is not None:
             row.consent_given_at = None
             row.consent_withdrawn_at = timezone.now()
+            row.consent_recorded_how = reason
         row.updated_at = timezone.now()
         row.updated_by = account_of(actor)
         row.save()
@@ -288,7 +296,13 @@ def residence_consent_withdraw(*, actor: Actor, person: Person, reason: str = ""
             action="residence_consent_withdraw",
             entity="person",
             entity_id=person.iin,
-            data={"emptied": emptied, "by_staff": _is_staff(actor, person)},
+            # How many were emptied, never which: a field's name says something of the
+            # person's health, and the trail is never erased.
+            data={
+                "emptied": len(emptied),
+                "by_staff": by_staff,
+                "how": personal_digest(reason) if reason else None,
+            },
         )
     return row
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inclusio.core import access
-from inclusio.core.errors import Conflict, DomainError, RateLimited, ValidationFailed
+from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.emergency import selectors, services
 from inclusio.emergency.forms import ConsentForm, LookupForm, ResidenceForm
@@ -25,10 +25,10 @@ from inclusio.registry.models import Person
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     own = registry.own_person(request.user)
-    if own is None:
-        represented = registry.represented_persons(request.user)
-        return render(request, "emergency/mine.html", {"represented": represented})
-    return redirect("emergency:person", iin=own.iin)
+    represented = registry.represented_persons(request.user)
+    if own is not None and not represented:
+        return redirect("emergency:person", iin=own.iin)
+    return render(request, "emergency/mine.html", {"own": own, "represented": represented})
 
 
 def _page(
@@ -40,7 +40,7 @@ def _page(
     consent_form: ConsentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    consent = residence is not None and residence.consent_given_at is not None
+    consent = residence is not None and residence.basis == Residence.Basis.CONSENT
     context: dict[str, Any] = {
         "person": person,
         "residence": residence,
@@ -62,7 +62,7 @@ def person(request: HttpRequest, iin: str) -> HttpResponse:
 @require_POST
 def update(request: HttpRequest, iin: str) -> HttpResponse:
     found, residence = selectors.residence_of(actor=request.user, iin=iin)
-    consent = residence is not None and residence.consent_given_at is not None
+    consent = residence is not None and residence.basis == Residence.Basis.CONSENT
     form = ResidenceForm(request.POST, instance=residence, consent=consent)
     if residence is not None and form.is_valid():
         try:
@@ -83,13 +83,13 @@ def update(request: HttpRequest, iin: str) -> HttpResponse:
 def consent(request: HttpRequest, iin: str) -> HttpResponse:
     found, residence = selectors.residence_of(actor=request.user, iin=iin)
     form = ConsentForm(request.POST)
-    give = request.POST.get("answer") == "give"
     if form.is_valid():
+        give = form.cleaned_data["answer"] == ConsentForm.GIVE
         service = services.residence_consent_give if give else services.residence_consent_withdraw
         try:
             service(actor=request.user, person=found, reason=form.cleaned_data["reason"])
         except (ValidationFailed, Conflict) as exc:
-            add_domain_error(form, exc, "reason" if exc.code == "CONSENT_REASON_REQUIRED" else None)
+            add_domain_error(form, exc, exc.params.get("field"))
         else:
             messages.success(
                 request,
@@ -113,7 +113,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             answer = services.residences_lookup(actor=request.user, **form.cleaned_data)
-        except (ValidationFailed, RateLimited) as exc:
+        except ValidationFailed as exc:  # too many lookups: the 429 page, with Retry-After
             add_domain_error(form, exc, _field_of(exc))
     status = 200 if answer is not None or not form.errors else 422
     return render(request, "emergency/lookup.html", {"form": form, "answer": answer}, status=status)

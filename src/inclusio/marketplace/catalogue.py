@@ -1,10 +1,11 @@
 """The categories the portal supplies and their state price caps.
 
-The categories are the country's rehabilitation catalogue (``countries/<c>/
-rehabilitation_catalogue.json``): the same codes that programmes prescribe and vouchers will
-name. A category's state price cap is a dated parameter (``price_cap_<code>`` in the country's
-``parameters.json``), so the ministry changes it through core's mechanism, with its legal
-reference and history, and a cap is always read as of a day.
+The categories are the country's rehabilitation catalogue, read and checked by
+:func:`inclusio.rehabilitation.catalogue.catalogue`: the same codes that programmes prescribe and
+vouchers will name. The portal adds how each is sold. A category's state price cap is a dated
+parameter (``price_cap_<code>`` in the country's ``parameters.json``), so the ministry changes
+it through core's mechanism, with its legal reference and history, and a cap is always read as
+of a day.
 """
 
 from __future__ import annotations
@@ -13,21 +14,20 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from inclusio import countries
 from inclusio.core.errors import ValidationFailed
 from inclusio.core.models import DatedParameter
 from inclusio.marketplace.errors import ErrorCode
+from inclusio.rehabilitation import catalogue as rehabilitation
 
 CAP_PREFIX = "price_cap_"
 # How a category is sold: goods by the unit from stock, services by the hour, sanatorium
 # treatment by the course with places on dates.
-GOODS_KINDS = frozenset({"technical_aid", "hygiene_product"})
-HOURLY_KINDS = frozenset({"sign_language", "personal_assistant"})
-SANATORIUM_KIND = "sanatorium_treatment"
+GOODS_KINDS = frozenset({rehabilitation.TECHNICAL_AID, rehabilitation.HYGIENE_PRODUCT})
+HOURLY_KINDS = frozenset(rehabilitation.HOURLY_KINDS)
+SANATORIUM_KIND = rehabilitation.SANATORIUM
 
 UNIT_LABELS = {
     "piece": _("per piece"),
@@ -70,8 +70,8 @@ class Category:
 def categories() -> dict[str, Category]:
     """The configured country's categories by code, in the catalogue's order."""
     return {
-        row["code"]: Category(row["code"], row["kind"], row["unit"], row["names"])
-        for row in countries.rehabilitation_categories(settings.COUNTRY)
+        code: Category(entry.code, entry.kind, entry.unit, dict(entry.names))
+        for code, entry in rehabilitation.catalogue().items()
     }
 
 

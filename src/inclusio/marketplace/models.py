@@ -52,8 +52,8 @@ class Supplier(models.Model):
         verbose_name = _("supplier")
         verbose_name_plural = _("suppliers")
         permissions = [
-            ("manage_own_supplier", "Register a supplier and manage its catalogue"),
-            ("verify_supplier", "Verify, refuse, suspend and reinstate suppliers"),
+            ("manage_own_supplier", _("Register a supplier and manage its catalogue")),
+            ("verify_supplier", _("Verify, refuse, suspend and reinstate suppliers")),
         ]
         indexes = [models.Index(fields=["region", "status"])]
         constraints = [

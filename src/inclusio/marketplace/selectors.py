@@ -18,7 +18,8 @@ from inclusio.core.audit import Actor
 from inclusio.core.errors import NotFound
 from inclusio.core.models import User
 from inclusio.core.roles import SUPPLIER_VERIFY
-from inclusio.marketplace.catalogue import caps_on, categories
+from inclusio.core.worklists import Worklist, page_of, require_permission
+from inclusio.marketplace.catalogue import caps_on
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.models import Item, Supplier
 
@@ -100,18 +101,14 @@ def supplier_items(supplier: Supplier) -> QuerySet[Item]:
 def supplier_register_page(*, actor: Actor, page: int | str | None = 1) -> Page[Any]:
     """The officer's register: suppliers of the officer's region (every region for the
     ministry), those waiting for verification first, oldest first."""
-    assert isinstance(actor, User) and actor.has_perm(SUPPLIER_VERIFY)
+    officer = require_permission(actor, SUPPLIER_VERIFY)
     rows = Supplier.objects.select_related("region")
-    if actor.region_id is not None:
-        rows = rows.filter(region_id=actor.region_id)
+    if officer.region_id is not None:
+        rows = rows.filter(region_id=officer.region_id)
     rows = rows.annotate(
         waiting=ExpressionWrapper(Q(status=Supplier.Status.PENDING), output_field=BooleanField())
     ).order_by("-waiting", "registered_at", "pk")
     return Paginator(rows, PAGE_SIZE).get_page(page)
-
-
-def category_names() -> dict[str, str]:
-    return {code: entry.name for code, entry in categories().items()}
 
 
 def caps_on_today() -> dict[str, int]:
@@ -126,8 +123,29 @@ def accessible_description(item: Item) -> str:
 
 def suppliers_waiting(*, actor: Actor) -> int:
     """How many suppliers of the officer's scope wait for verification: the worklist's count."""
-    assert isinstance(actor, User)
+    return _waiting(require_permission(actor, SUPPLIER_VERIFY)).count()
+
+
+def _waiting(officer: User) -> QuerySet[Supplier]:
     rows = Supplier.objects.filter(status=Supplier.Status.PENDING)
-    if actor.region_id is not None:
-        rows = rows.filter(region_id=actor.region_id)
-    return rows.count()
+    if officer.region_id is not None:
+        rows = rows.filter(region_id=officer.region_id)
+    return rows
+
+
+def worklist_suppliers_waiting(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the district officer (and the ministry): suppliers of the officer's region that wait
+    for verification, the longest waiting first. Nothing here is a person's data."""
+    officer = require_permission(actor, SUPPLIER_VERIFY)
+    found = page_of(
+        _waiting(officer).select_related("region").order_by("registered_at", "pk"), page
+    )
+    return Worklist(
+        key="suppliers_waiting",
+        title=_("Suppliers waiting for verification"),
+        description=_("Check each supplier's BIN and bank account, then verify or refuse it."),
+        template="marketplace/worklist_suppliers_waiting.html",
+        page=found,
+        rows=list(found.object_list),
+        empty=_("No supplier waits for verification."),
+    )

@@ -24,6 +24,7 @@ from inclusio.marketplace import photos, validation
 from inclusio.marketplace.catalogue import category
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.models import Item, ItemPhoto, SanatoriumPlaces, Supplier
+from inclusio.payments.iban import parse_kz_iban
 
 # Business details of the organisation, except the bank account and the phone, which may be a
 # person's own: the audit trail keeps those as digests.
@@ -115,7 +116,7 @@ def supplier_register(
         "bin": validation.supplier_bin(bin),
         "legal_name": validation.required_text(legal_name, _("legal name"), 300),
         "categories": validation.category_codes(categories),
-        "iban": validation.supplier_iban(iban),
+        "iban": parse_kz_iban(str(iban)),
         "phone": validation.required_text(phone, _("contact phone"), 30),
         "address": validation.required_text(address, _("address"), 300),
     }

@@ -13,10 +13,6 @@ from inclusio.core.identifiers import validate_bin
 from inclusio.marketplace.catalogue import Category, categories, category
 from inclusio.marketplace.errors import ErrorCode
 
-# The one import of the bank-account check: it moves with the payment code to
-# ``inclusio.payments`` (or to core), and this line follows it.
-from inclusio.payments.iban import parse_kz_iban
-
 # A BIN's fifth digit is the kind of entity it was given to (Law No. 223 "On national registers
 # of identification numbers"): 4 a resident legal entity, 5 a non-resident's branch or
 # representative office, 6 individual entrepreneurs in joint entrepreneurship. A person's IIN
@@ -39,10 +35,6 @@ def supplier_bin(raw: str) -> str:
             ),
         )
     return value
-
-
-def supplier_iban(raw: str) -> str:
-    return parse_kz_iban(str(raw))
 
 
 def required_text(value: Any, label: Any, limit: int) -> str:

@@ -65,10 +65,13 @@ def credit_transfer(
     execution: dt.date,
     created: dt.datetime | None = None,
 ) -> bytes:
-    """The file of ``lines``, debiting ``treasury`` on ``execution`` (or today, if later)."""
+    """The file of ``lines``, created at ``created`` (now by default), debiting ``treasury``
+    on ``execution`` (or the day it was created, if later): the same arguments give the same
+    bytes."""
     total = sum(line.amount_kzt for line in lines)
-    created = (created or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
-    execution = max(execution, timezone.localdate())
+    created = created or timezone.now()
+    execution = max(execution, timezone.localdate(created))
+    created = created.astimezone(dt.UTC).replace(microsecond=0)
 
     ET.register_namespace("", NAMESPACE)
     document = ET.Element("Document", {"xmlns": NAMESPACE})

@@ -23,6 +23,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
+from xml.parsers import expat
 
 WRITTEN_SCHEMA = "pain.002.001.12"
 _NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:(pain\.002\.001\.(0[3-9]|1[0-5]))")
@@ -82,14 +83,37 @@ def _status(value: str, where: str) -> str:
     return value
 
 
-def parse(content: bytes) -> Report:
-    head = content[:4096].upper()
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in content.upper():
-        raise Malformed("a document type declaration is not allowed")
+def _no_declarations(*_args: object) -> None:
+    raise Malformed("a document type declaration is not allowed")
+
+
+def _qualified(name: str) -> str:
+    return "{" + name if "}" in name else name
+
+
+def _read(content: bytes) -> ET.Element:
+    """The document's root. The parser itself refuses a document type or an entity
+    declaration as soon as it meets one, whatever the file's encoding (``ElementTree``'s own
+    parser gives no access to these handlers, so the tree is built here, the same way)."""
+    builder = ET.TreeBuilder()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _no_declarations
+    parser.EntityDeclHandler = _no_declarations
+    parser.StartElementHandler = lambda tag, attrs: builder.start(
+        _qualified(tag), {_qualified(k): v for k, v in attrs.items()}
+    )
+    parser.EndElementHandler = lambda tag: builder.end(_qualified(tag))
+    parser.CharacterDataHandler = builder.data
     try:
-        root = ET.fromstring(content)  # noqa: S314 — no DTD (checked above), so no entities
-    except ET.ParseError as error:
+        parser.Parse(content, True)
+    except expat.ExpatError as error:
         raise Malformed(f"not well-formed XML: {error}") from None
+    return builder.close()
+
+
+def parse(content: bytes) -> Report:
+    root = _read(content)
     match = _NAMESPACE.fullmatch(root.tag[1:].partition("}")[0]) if root.tag[:1] == "{" else None
     if match is None or root.tag.partition("}")[2] != "Document":
         raise Malformed("not an ISO 20022 pain.002 document")

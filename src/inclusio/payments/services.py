@@ -113,14 +113,19 @@ def file_send(
     here). Call inside the caller's transaction, with the transfers just queued or locked."""
     require_payment_officer(actor)
     treasury = treasury_account()
+    # The file's creation time is the one kept with it, so that it can be written again
+    # byte for byte (``file_content``).
+    created = timezone.now().replace(microsecond=0)
     content = pain001.credit_transfer(
         message_id=message_id,
         lines=[line_of(t) for t in transfers],
         treasury=treasury,
         execution=execution,
+        created=created,
     )
     with transaction.atomic():
         payment_file = PaymentFile.objects.create(
+            created_at=created,
             message_id=message_id,
             schema=pain001.SCHEMA,
             batch_kind=batch_kind,
@@ -161,15 +166,20 @@ def file_send(
 
 
 def file_content(
-    *, payment_file: PaymentFile, line_of: Callable[[Transfer], pain001.Line]
+    *,
+    payment_file: PaymentFile,
+    execution: dt.date,
+    line_of: Callable[[Transfer], pain001.Line],
 ) -> bytes:
-    """The file again, as sent (a new creation time): for another download of it."""
+    """The file again, byte for byte as sent (its SHA-256 is ``payment_file.sha256``): for
+    another download of it. ``execution`` is the date the file was sent with."""
     transfers = list(payment_file.transfers.order_by("id"))
     return pain001.credit_transfer(
         message_id=payment_file.message_id,
         lines=[line_of(t) for t in transfers],
         treasury=treasury_account(),
-        execution=payment_file.created_at.date(),
+        execution=execution,
+        created=payment_file.created_at,
     )
 
 
@@ -280,12 +290,14 @@ def status_report_import(*, actor: Actor, content: bytes) -> Imported:
         now = timezone.now()
         paid: list[Transfer] = []
         rejected: list[Transfer] = []
+        changed: list[Transfer] = []
         accepted = 0
         for status in statuses:
             transfer = transfers[status.end_to_end_id]
             if transfer.state != Transfer.State.SENT:
                 continue  # a file-wide pending status leaves the final ones as they are
             transfer.bank_status, transfer.report = status.status, report
+            changed.append(transfer)
             if status.status in pain002.PAID:
                 transfer.state, transfer.settled_at = Transfer.State.PAID, now
                 paid.append(transfer)
@@ -296,13 +308,13 @@ def status_report_import(*, actor: Actor, content: bytes) -> Imported:
             else:
                 accepted += 1
         Transfer.objects.bulk_update(
-            [transfers[s.end_to_end_id] for s in statuses if transfers[s.end_to_end_id].report],
+            changed,
             ["state", "bank_status", "report", "settled_at", "reason_code", "reason_detail"],
             batch_size=5000,
         )
         report.paid, report.rejected, report.accepted = len(paid), len(rejected), accepted
         report.save(update_fields=["paid", "rejected", "accepted"])
-        transfers_settled.send(sender=Transfer, paid=paid, rejected=rejected)
+        transfers_settled.send(sender=Transfer, paid=paid, rejected=rejected, actor=actor)
         record_write(
             actor=actor,
             action="status_report_import",

@@ -1,10 +1,11 @@
 """The country's rehabilitation catalogue, read once and checked.
 
 The file (``countries/<country>/rehabilitation_catalogue.json``) is configuration that a ministry
-edits by hand; a mistake in it must stop the platform at start-up with a message that names the
-category and what is wrong, rather than show up later as a programme nobody can read. Every
-reader of the catalogue (the programme form, the pages, the marketplace) goes through
-:func:`catalogue`.
+edits by hand; a mistake in it is reported by a Django system check (``rehabilitation.E001``,
+in ``apps.py``) that names the category and what is wrong, so that ``check``, ``migrate`` and
+``runserver`` stop on it rather than it showing up later as a programme nobody can read. The
+programme form, the pages and the synthetic programmes read it through :func:`catalogue`; the
+marketplace reads the same file (``marketplace/catalogue.py``).
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def category_get(code: str) -> Category:
     found = catalogue().get(code)
     if found is None:
         raise ValidationFailed(
-            ErrorCode.CATEGORY_UNKNOWN,
+            ErrorCode.PRESCRIPTION_CATEGORY_UNKNOWN,
             _("“%(given)s” is not a category of the rehabilitation catalogue."),
             given=code,
         )

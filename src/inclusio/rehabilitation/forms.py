@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.errors import ValidationFailed
 from inclusio.rehabilitation.catalogue import (
-    HYGIENE_PRODUCT,
     SANATORIUM,
     Category,
     catalogue,
@@ -29,7 +28,7 @@ ADD_ROW = "add_row"
 
 def amount_meaning(category: Category) -> str:
     """What the amount of a row means for its category, in the reader's language."""
-    if category.kind == HYGIENE_PRODUCT:
+    if category.hygiene:
         return gettext("items a day, at most %(norm)s") % {"norm": category.daily_norm}
     if category.hourly:
         return gettext("hours a year")
@@ -73,14 +72,17 @@ class PrescriptionRowForm(forms.Form):
             self.add_error(
                 "category",
                 forms.ValidationError(
-                    _("Choose the item this amount is for."), code=ErrorCode.CATEGORY_UNKNOWN
+                    _("Choose the item this amount is for."),
+                    code=ErrorCode.PRESCRIPTION_CATEGORY_UNKNOWN,
                 ),
             )
         elif code and amount is not None:
             try:
                 check_prescription([Prescribed(code, amount)])
             except ValidationFailed as exc:
-                field = "category" if exc.code == ErrorCode.CATEGORY_UNKNOWN else "amount"
+                field = (
+                    "category" if exc.code == ErrorCode.PRESCRIPTION_CATEGORY_UNKNOWN else "amount"
+                )
                 self.add_error(field, forms.ValidationError(exc.message, code=exc.code))
         return data
 
@@ -141,8 +143,9 @@ def prescription_formset(
 def with_a_row_more(data: Any) -> BasePrescriptionFormSet:
     """The form as sent, shown again unbound with one empty row more ("Add a row")."""
     rows = []
-    total = data.get("rx-TOTAL_FORMS", "0")
-    count = min(int(total) if str(total).isdigit() else 0, len(catalogue()))
+    total = str(data.get("rx-TOTAL_FORMS", "0"))
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    count = min(int(total) if total.isdecimal() else 0, len(catalogue()))
     for number in range(count):
         rows.append(
             {

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Avg, Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from inclusio.core import access
 from inclusio.core.audit import Actor
-from inclusio.core.errors import AccessDenied, ErrorCode
-from inclusio.core.models import Purpose, Region, Seen, User
+from inclusio.core.models import Purpose, Region, Seen
 from inclusio.core.roles import IMPLEMENTATION_RATE_VIEW
+from inclusio.core.worklists import require_permission
 from inclusio.registry.models import Person
 from inclusio.rehabilitation.catalogue import Category, catalogue
 from inclusio.rehabilitation.models import Line, Programme
@@ -54,24 +54,31 @@ class Rate:
     percent: float | None  # None: nothing prescribed
 
 
-def _rate_rows(lines: QuerySet[Line], key: str) -> list[Rate]:
-    """One aggregate query: the mean fulfilled share of the lines in each group of ``key``."""
-    rows = (
-        lines.values(key)
+def _with_share(lines: QuerySet[Line], *keys: str) -> QuerySet[Line, dict[str, object]]:
+    """One aggregate query: the number of lines and their mean fulfilled share in each group of
+    ``keys``, in the order of the keys."""
+    return (
+        lines.values(*keys)
         .annotate(
             count=Count("id"),
             share=Avg(Cast("fulfilled", FloatField()) / Cast("quantity", FloatField())),
         )
-        .order_by(key)
+        .order_by(*keys)
     )
-    return [
-        Rate(
-            key=str(row[key]),
-            lines=row["count"],
-            percent=round(100 * row["share"], 1) if row["share"] is not None else None,
-        )
-        for row in rows
-    ]
+
+
+def _rate(key: object, row: dict[str, object]) -> Rate:
+    share = row["share"]
+    return Rate(
+        key=str(key),
+        lines=cast(int, row["count"]),
+        percent=round(100 * cast(float, share), 1) if share is not None else None,
+    )
+
+
+def _rate_rows(lines: QuerySet[Line], key: str) -> list[Rate]:
+    """The rate of the lines in each group of ``key``."""
+    return [_rate(row[key], row) for row in _with_share(lines, key)]
 
 
 def counted_lines(today: dt.date | None = None) -> QuerySet[Line]:
@@ -110,36 +117,33 @@ class RatesReport:
 def implementation_rates(*, actor: Actor, today: dt.date | None = None) -> RatesReport:
     """The implementation rate by year of each region the actor covers (their own, or every
     region for national staff, with the country's). Counts only: no person is read."""
-    if not isinstance(actor, User) or not actor.has_perm(IMPLEMENTATION_RATE_VIEW):
-        raise AccessDenied(
-            ErrorCode.OUT_OF_SCOPE, _("Your role does not show implementation rates.")
-        )
+    actor = require_permission(actor, IMPLEMENTATION_RATE_VIEW)
     regions = list(Region.objects.order_by("code"))
     if actor.region_id is not None:
         regions = [region for region in regions if region.code == actor.region_id]
     lines = counted_lines(today)
     if actor.region_id is not None:
         lines = lines.filter(region_id=actor.region_id)
-    rows = (
-        lines.values("region_id", "year")
-        .annotate(
-            count=Count("id"),
-            share=Avg(Cast("fulfilled", FloatField()) / Cast("quantity", FloatField())),
-        )
-        .order_by("region_id", "year")
-    )
     by_region: dict[str, list[Rate]] = {region.code: [] for region in regions}
-    for row in rows:
-        by_region[row["region_id"]].append(
-            Rate(
-                key=str(row["year"]),
-                lines=row["count"],
-                percent=round(100 * row["share"], 1) if row["share"] is not None else None,
-            )
-        )
+    for row in _with_share(lines, "region_id", "year"):
+        by_region[cast(str, row["region_id"])].append(_rate(row["year"], row))
     national = rate_by_year(today=today) if actor.region_id is None else None
     return RatesReport(
         regions=[(region, by_region[region.code]) for region in regions], national=national
+    )
+
+
+def _removed(code: str) -> Category:
+    """A category the programme holds but the catalogue no longer lists: still shown, named by
+    its code, rather than the page failing."""
+    return Category(
+        code=code,
+        kind="",
+        unit="",
+        service_life_months=None,
+        daily_norm=None,
+        illustrative=(),
+        names={"kk": code},
     )
 
 
@@ -160,7 +164,7 @@ def _items(programme: Programme, today: dt.date) -> list[ItemView]:
         line = now.get(item.pk)
         views.append(
             ItemView(
-                category=known[item.category],
+                category=known.get(item.category) or _removed(item.category),
                 amount=item.amount,
                 prescribed=item.prescribed,
                 fulfilled=item.received,

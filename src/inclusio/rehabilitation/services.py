@@ -23,7 +23,6 @@ from inclusio.core.errors import ValidationFailed
 from inclusio.core.roles import PERSON_MANAGE, PROGRAMME_REVISE
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.rehabilitation.catalogue import (
-    HYGIENE_PRODUCT,
     SANATORIUM,
     TECHNICAL_AID,
     Category,
@@ -74,7 +73,7 @@ def check_prescription(prescription: Iterable[Prescribed]) -> list[tuple[Categor
                 _("The amount of “%(name)s” must be 1 or more."),
                 name=category.name(),
             )
-        if category.kind == HYGIENE_PRODUCT:
+        if category.hygiene:
             assert category.daily_norm is not None  # the catalogue's check holds it
             if row.amount > category.daily_norm:
                 raise ValidationFailed(
@@ -146,7 +145,7 @@ def line_spans(
     store; hours year by year (a year's hours, prorated for a part year); an aid or a course
     once for the whole programme. A line of no quantity (a few days' hours) is left out.
     """
-    if category.kind == HYGIENE_PRODUCT:
+    if category.hygiene:
         spans = [(a, b, amount * _days(a, b)) for a, b in _months(start, end)]
     elif category.hourly:
         spans = [(a, b, _hours(amount, a, b)) for a, b in _years(start, end)]

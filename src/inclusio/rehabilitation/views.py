@@ -14,6 +14,7 @@ from inclusio.core.roles import PROGRAMME_REVISE
 from inclusio.registry import selectors as registry_selectors
 from inclusio.registry.models import Person
 from inclusio.rehabilitation import selectors, services
+from inclusio.rehabilitation.errors import ErrorCode
 from inclusio.rehabilitation.forms import (
     ADD_ROW,
     RevisionForm,
@@ -93,7 +94,6 @@ def revise(request: HttpRequest, iin: str) -> HttpResponse:
         purpose=Purpose.EXPERTISE,
         what=Seen.REHABILITATION_PROGRAMME,
     )
-    view = selectors.programme_view(actor=request.user, person=person, purpose=Purpose.EXPERTISE)
     if request.method == "POST" and ADD_ROW in request.POST:
         form = RevisionForm(initial={"reason": request.POST.get("reason", "")})
         rows = with_a_row_more(request.POST)
@@ -108,11 +108,14 @@ def revise(request: HttpRequest, iin: str) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as exc:
-                add_domain_error(form, exc, "reason" if "REASON" in exc.code else None)
+                field = "reason" if exc.code == ErrorCode.REVISION_REASON_REQUIRED else None
+                add_domain_error(form, exc, field)
             else:
                 messages.success(request, _("The programme is revised; the person can read why."))
                 return redirect("rehabilitation:for_person", person.iin)
-    else:
+    # Read (and logged) only for a page shown: a revision that succeeded redirects.
+    view = selectors.programme_view(actor=request.user, person=person, purpose=Purpose.EXPERTISE)
+    if request.method == "GET":
         form = RevisionForm()
         current = [{"category": i.category.code, "amount": i.amount} for i in view.items]
         rows = prescription_formset(initial=current, extra=1)

@@ -1,7 +1,7 @@
 """Demo accounts: one per role whose domain exists, linked to synthetic registry records, for
-trying the platform. A role defined ahead of its app (a dispatcher, …) gets no account: it would
-only land on an empty page. The supplier's account represents one of the region's synthetic
-suppliers (``synthetic/marketplace.py``).
+trying the platform. A role defined ahead of its app (an inspector, a statistician, …) gets no
+account: it would only land on an empty page. The supplier's account represents one of the
+region's synthetic suppliers (``synthetic/marketplace.py``); the dispatcher has one too.
 
 Safe to run again: accounts are kept and given fresh passwords, which are printed.
 """

@@ -33,7 +33,7 @@ from inclusio.core.audit import SYSTEM, record_write
 from inclusio.registry.models import DisabilityStatus
 from inclusio.rehabilitation.catalogue import catalogue
 from inclusio.rehabilitation.models import Fulfilment, Line, Programme, ProgrammeItem
-from inclusio.rehabilitation.services import line_spans
+from inclusio.rehabilitation.services import line_spans, programme_term
 from inclusio.synthetic.figures import IMPLEMENTATION_RATES_PCT
 
 FIRST_YEAR = min(IMPLEMENTATION_RATES_PCT)
@@ -71,10 +71,12 @@ def _items_for(status: DisabilityStatus, rng: np.random.Generator) -> list[tuple
 
 
 def _current_term(status: DisabilityStatus, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The status's programme term (``programme_term``), from FIRST_YEAR at the earliest; an
+    indefinite status, or one re-examined before then, to the end of the year after next."""
     start = max(status.valid_from, dt.date(FIRST_YEAR, 1, 1))
-    if status.reexamination_date is not None and status.reexamination_date > start:
-        return start, status.reexamination_date - dt.timedelta(days=1)
-    return start, dt.date(today.year + 2, 12, 31)
+    if status.reexamination_date is None or status.reexamination_date <= start:
+        return start, dt.date(today.year + 2, 12, 31)
+    return start, programme_term(status)[1]
 
 
 def _draft(
@@ -115,7 +117,7 @@ def _draft(
     return _Draft(programme, drafted)
 
 
-def _midnight(day: dt.date) -> dt.datetime:
+def _at_nine(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
 
 
@@ -131,8 +133,6 @@ def _fulfil(
     deliveries = []
     for year, due in by_year.items():
         rate = IMPLEMENTATION_RATES_PCT.get(year, LAST_RATE_PCT) / 100
-        if year < FIRST_YEAR:
-            continue
         wanted = rate * len(due)
         for index in rng.permutation(len(due)):
             line = due[int(index)]
@@ -180,11 +180,11 @@ def programmes_synthesise(
                         items,
                         year_start,
                         year_end,
-                        _midnight(year_start),
-                        _midnight(year_end + dt.timedelta(days=1)),
+                        _at_nine(year_start),
+                        _at_nine(year_end + dt.timedelta(days=1)),
                     )
                 )
-        drafts.append(_draft(status, items, start, end, _midnight(start), None))
+        drafts.append(_draft(status, items, start, end, _at_nine(start), None))
     lines = [line for draft in drafts for _item, item_lines in draft.items for line in item_lines]
     deliveries = _fulfil(lines, today, rng)
     recorded = timezone.now()

@@ -16,6 +16,7 @@ from inclusio.benefits import selectors as benefits
 from inclusio.core.roles import roles_of
 from inclusio.core.worklists import Worklist
 from inclusio.emergency import selectors as emergency
+from inclusio.marketplace import selectors as marketplace
 from inclusio.registry import selectors as registry
 
 type WorklistOf = Callable[..., Worklist]
@@ -35,8 +36,12 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         benefits.worklist_held_payments,
         assessment.worklist_referrals_due,
         registry.worklist_statuses_expiring,
+        marketplace.worklist_suppliers_waiting,
     ),
-    "ministry_admin": (benefits.worklist_screening_runs,),
+    "ministry_admin": (
+        benefits.worklist_screening_runs,
+        marketplace.worklist_suppliers_waiting,
+    ),
     "dispatcher": (emergency.worklist_my_lookups,),
     "auditor": (emergency.worklist_unusual_lookups,),
 }
