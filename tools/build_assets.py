@@ -7,6 +7,8 @@ Result (git-ignored): src/inclusio/web/static/vendor/
     cyrillic/cyrillic.css and its fonts: the Cyrillic letters (Kazakh ones included) of the
         two USWDS typefaces, which USWDS ships for the Latin alphabet only
     axe-core/axe.min.js (used by the browser tests only)
+    leaflet/ and leaflet.markercluster/: the map library and its clustering plugin, for the maps
+        (each map page also carries the same content as an accessible list)
 
 Only USWDS components and styles are copied, not its U.S. government branding (flag, .gov
 and HTTPS banner icons, favicons): Inclusio is not a U.S. site. Nothing is fetched at run time.
@@ -113,6 +115,16 @@ def build() -> None:
     axe = NODE_MODULES / "axe-core"
     copy_file(axe / "axe.min.js", VENDOR / "axe-core" / "axe.min.js")
     copy_file(axe / "LICENSE", VENDOR / "axe-core" / "LICENSE")
+
+    leaflet = NODE_MODULES / "leaflet"
+    for name in ("leaflet.js", "leaflet.css"):
+        copy_file(leaflet / "dist" / name, VENDOR / "leaflet" / name)
+    shutil.copytree(leaflet / "dist" / "images", VENDOR / "leaflet" / "images")
+    copy_file(leaflet / "LICENSE", VENDOR / "leaflet" / "LICENSE")
+    cluster = NODE_MODULES / "leaflet.markercluster"
+    for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"):
+        copy_file(cluster / "dist" / name, VENDOR / "leaflet.markercluster" / name)
+    copy_file(cluster / "MIT-LICENCE.txt", VENDOR / "leaflet.markercluster" / "LICENSE")
 
     print(f"Front-end assets copied to {VENDOR.relative_to(ROOT)}")
 
