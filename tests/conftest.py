@@ -74,6 +74,34 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         _failed_for_nothing_passed = True
 
 
+# --- the second database run: only the tests that use a database ---------------------------
+
+# The fixtures through which a test reaches the database; the django_db mark is the other way.
+# (Not django_db_blocker: pytest-django's own autouse fixtures ask every test for it.)
+DATABASE_FIXTURES = frozenset(
+    {"_django_db_helper", "db", "transactional_db", "django_db_setup", "live_server"}
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With INCLUSIO_TEST_DATABASE_ONLY set (``make test`` sets it for its PostgreSQL run), the
+    tests that never touch a database are left out: they ran, unchanged, in the SQLite run, and
+    pytest-django would have failed them had they tried to reach one."""
+    if os.environ.get("INCLUSIO_TEST_DATABASE_ONLY", "").lower() not in ("1", "true", "yes"):
+        return
+    kept = [item for item in items if uses_database(item)]
+    left_out = [item for item in items if not uses_database(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:  # pytest-django's settings wrapper
     # The production hasher costs ~0.3 s a password by design; tests create many accounts.

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from inclusio.benefits.models import Proposal
 from inclusio.core.models import User
 from inclusio.core.roles import ROLE_BY_CODE
-from inclusio.registry.models import CareLink, DisabilityStatus, Person
+from inclusio.registry.models import CareLink, Person
 from inclusio.synthetic.demo import create_demo_accounts
 from tests.factories import give_status, make_person, sign_in
 
@@ -68,49 +64,6 @@ def test_the_demos_referral_persons_have_names_of_the_sex_their_iin_says() -> No
         ("Виктория", "F"),
         ("Нурлан", "M"),
     ]
-
-
-def test_the_demo_set_up_today_is_current_for_the_person_and_the_representative(
-    tmp_path: Path,
-) -> None:
-    """What `make demo` does, on whatever day the suite runs: the country drawn as of today,
-    loaded, exported and screened today; the demo person holds a status in force today and an
-    offer; the representative represents a minor and has the parent's offer."""
-    today = timezone.localdate()
-    snapshot, export = tmp_path / "snapshot", tmp_path / "export"
-    quiet = {"stdout": StringIO(), "stderr": StringIO()}
-    call_command(
-        "synth", "--scale", "demo", "--as-of", today.isoformat(), "--out", snapshot, **quiet
-    )
-    call_command("synth_load", snapshot, **quiet)
-    call_command("benefits_programmes", **quiet)
-    call_command(
-        "snapshot_export",
-        "--date",
-        today.isoformat(),
-        "--out",
-        export,
-        "--population",
-        snapshot,
-        **quiet,
-    )
-    call_command("benefits_screen", "--snapshot", export, "--date", today.isoformat(), **quiet)
-
-    create_demo_accounts()
-
-    person = Person.objects.get(user__username="person")
-    status = person.statuses.get(superseded_at__isnull=True)
-    assert status.valid_on(today)
-    assert Proposal.objects.filter(person=person, status=Proposal.Status.PENDING).exists()
-    representative = Person.objects.get(user__username="representative")
-    [link] = [link for link in representative.cares_for.all() if link.represents_on(today)]
-    assert link.cared.age_on(today) < 18
-    assert Proposal.objects.filter(
-        person=representative, status=Proposal.Status.PENDING, programme__cash=True
-    ).exists()
-    assert not DisabilityStatus.objects.filter(
-        superseded_at__isnull=True, reexamination_date__lt=today
-    ).exists()
 
 
 def test_only_the_roles_whose_domain_exists_get_an_account() -> None:

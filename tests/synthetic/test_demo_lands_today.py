@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from inclusio.benefits.models import Proposal
-from inclusio.registry.models import Person
+from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.synthetic.demo import current_totp
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +226,14 @@ def test_every_demo_account_lands_on_current_data(tmp_path: Path, settings: Any)
     assert child.age_on(today) < 18
     assert child.full_name in landed["representative: my record"]
     assert f"for {child.full_name}" in landed["representative"]
+    # The parent has an offer of their own (the carer's allowance), waiting for them.
+    assert Proposal.objects.filter(
+        person=representative, status=Proposal.Status.PENDING, programme__cash=True
+    ).exists()
+    # Nobody's status in force was due for re-examination before today.
+    assert not DisabilityStatus.objects.filter(
+        superseded_at__isnull=True, reexamination_date__lt=today
+    ).exists()
 
     # Staff: their worklists hold today's work.
     assert "waiting for a decision" in landed["medical_referrer"]
