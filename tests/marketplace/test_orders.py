@@ -107,7 +107,7 @@ def test_a_price_above_the_cap_needs_the_co_payment_confirmed() -> None:
             co_payment_accepted=None,
         )
     assert caught.value.code == ErrorCode.CO_PAYMENT_NOT_ACCEPTED
-    assert "20 000" in caught.value.message
+    assert "₸20\u202f000" in caught.value.message
     assert row_counts() == before
     order = orders.order_place(
         actor=account,

@@ -30,6 +30,7 @@ from inclusio.core import access
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
 from inclusio.core.models import Purpose, Seen, User
+from inclusio.core.money import format_tenge
 from inclusio.core.roles import PERSON_MANAGE
 from inclusio.marketplace.catalogue import caps_on, category
 from inclusio.marketplace.errors import ErrorCode
@@ -289,8 +290,8 @@ def order_place(
         if price.co_payment and co_payment_accepted != price.co_payment:
             raise ValidationFailed(
                 ErrorCode.CO_PAYMENT_NOT_ACCEPTED,
-                _("The price is above the state cap: confirm that you pay %(co_payment)s tenge."),
-                co_payment=f"{price.co_payment:,}".replace(",", " "),
+                _("The price is above the state cap: confirm that you pay %(co_payment)s."),
+                co_payment=format_tenge(price.co_payment),
             )
         voucher.spent += quantity
         voucher.save(update_fields=["spent"])
@@ -526,6 +527,8 @@ def orders_offer_back(*, actor: Actor, supplier: Supplier) -> int:
             .filter(supplier=supplier, state__in=Order.OPEN)
             .order_by("voucher_id", "id")
         )
+        if not open_orders:
+            return 0
         for order in open_orders:
             _give_back(order)
             order.state = Order.State.OFFERED_BACK
