@@ -52,3 +52,23 @@ def delivered(account: User, voucher: Voucher, item: Item) -> Order:
     orders.order_accept(actor=supplier, order_id=order.pk)
     orders.order_ship(actor=supplier, order_id=order.pk)
     return orders.order_deliver(actor=supplier, order_id=order.pk)
+
+
+def an_order(account: User, person: Person, *, serial: int = 90) -> Order:
+    """An order placed by ``account`` for ``person`` (who has a status in force), from a new
+    verified supplier: the sweeps' order."""
+    status = person.statuses.filter(superseded_at__isnull=True).first()
+    programme_issue(
+        actor=SYSTEM,
+        person=person,
+        status=status,
+        prescription=[Prescribed("wheelchair_manual", 1)],
+    )
+    _, item = shop(f"supplier_{serial}", serial=serial)
+    return orders.order_place(
+        actor=account,
+        voucher_id=wheelchair_voucher(person).pk,
+        item_id=item.pk,
+        quantity=1,
+        co_payment_accepted=None,
+    )
