@@ -2109,7 +2109,21 @@ def _the_viewers_order(viewer: Any) -> dict[str, Any]:
 
 
 def _an_item_for_the_viewers_voucher(viewer: Any) -> dict[str, Any]:
-    return {"item_id": _an_order_of(viewer.person).item_id}
+    """The viewer holds a voucher for a manual wheelchair, unused; a shop sells one."""
+    import datetime as dt
+
+    from inclusio.rehabilitation.services import Prescribed, programme_issue
+    from tests.factories import give_status
+    from tests.marketplace.orders_builders import shop
+
+    status = give_status(viewer.person, valid_from=dt.date(2025, 1, 1), until=dt.date(2029, 1, 1))
+    programme_issue(
+        actor=SYSTEM,
+        person=viewer.person,
+        status=status,
+        prescription=[Prescribed("wheelchair_manual", 1)],
+    )
+    return {"item_id": shop("supplier_62", serial=62)[1].pk}
 
 
 def _an_order_delivered_in_the_officers_region(viewer: Any) -> dict[str, Any]:
