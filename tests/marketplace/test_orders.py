@@ -260,3 +260,33 @@ def test_a_supplier_acts_only_on_its_own_orders() -> None:
     assert caught.value.code == ErrorCode.ORDER_NOT_FOUND
     with pytest.raises(NotFound):
         orders.order_confirm(actor=other.representative, order_id=order.pk)
+
+
+def test_the_suppliers_payment_file_validates_against_the_schema() -> None:
+    from tests.payments.test_schemas import PAIN_001, schema
+
+    account, person = person_with_vouchers()
+    _, item = shop()
+    order = delivered(account, wheelchair_voucher(person), item)
+    orders.order_confirm(actor=account, order_id=order.pk)
+    schema(PAIN_001).validate(orders.supplier_payments_send(actor=SYSTEM).content)
+
+
+def test_a_rejected_supplier_payment_is_paid_again_in_the_next_file() -> None:
+    account, person = person_with_vouchers()
+    _, item = shop()
+    order = delivered(account, wheelchair_voucher(person), item)
+    orders.order_confirm(actor=account, order_id=order.pk)
+    orders.supplier_payments_send(actor=SYSTEM)
+    first = Transfer.objects.get()
+    report = pain002.status_report(
+        message_id="BANK-2",
+        original_message_id=first.file.message_id,
+        statuses=[pain002.Status(first.end_to_end_id, "RJCT", "AC01", "")],
+        created=timezone.now(),
+    )
+    status_report_import(actor=SYSTEM, content=report)
+    again = orders.supplier_payments_send(actor=SYSTEM)
+    assert again.orders == 1
+    assert Transfer.objects.filter(state="rejected").count() == 1
+    assert Transfer.objects.exclude(state="rejected").get().end_to_end_id == f"MKT-{order.pk}-2"
