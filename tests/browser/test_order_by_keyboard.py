@@ -59,7 +59,7 @@ def test_a_wheelchair_ordered_delivered_confirmed_and_paid_by_keyboard(
     )
     supplier.status = "verified"
     supplier.save(update_fields=["status"])
-    make_item(supplier, name="Кресло-коляска Лёгкая", price=150_000)
+    light = make_item(supplier, name="Кресло-коляска Лёгкая", price=150_000)
     make_item(supplier, name="Кресло-коляска Премиум", price=240_000)
     walk = Walk(page, live_server)
 
@@ -70,7 +70,7 @@ def test_a_wheelchair_ordered_delivered_confirmed_and_paid_by_keyboard(
     follow(page, "main a[href*='at_or_under_cap=on']")
     walk.seen("catalogue-within-voucher")
     assert "Премиум" not in page.content()
-    follow(page, "main a:text('Кресло-коляска Лёгкая')")
+    follow(page, f"main a[href$='/marketplace/items/{light.pk}/']")
     walk.seen("item")
     follow(page, "main a[href$='/order/']")
     walk.seen("order-form")
