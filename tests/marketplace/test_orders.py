@@ -139,7 +139,7 @@ def test_orders_against_a_bad_voucher_are_refused_and_write_nothing() -> None:
     )
     _refused(ErrorCode.VOUCHER_NOT_FOUND, actor=account, voucher_id=999_999, item_id=item.pk)
     _refused(
-        ErrorCode.QUANTITY_NOT_POSITIVE,
+        ErrorCode.ORDER_QUANTITY_NOT_POSITIVE,
         actor=account,
         voucher_id=voucher.pk,
         item_id=item.pk,
@@ -201,7 +201,7 @@ def test_the_representative_orders_and_an_officer_confirms_with_a_reason() -> No
     officer = make_user("officer_astana", "district_officer", "71")
     with pytest.raises(ValidationFailed) as caught:
         orders.order_confirm_on_behalf(actor=officer, order_id=order.pk, reason="  ")
-    assert caught.value.code == ErrorCode.REASON_REQUIRED
+    assert caught.value.code == ErrorCode.ORDER_REASON_REQUIRED
     orders.order_confirm_on_behalf(
         actor=officer, order_id=order.pk, reason="The person confirmed by phone."
     )

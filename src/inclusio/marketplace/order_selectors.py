@@ -231,7 +231,7 @@ def worklist_orders_overdue(*, actor: Actor, page: str | int | None = 1) -> Work
     )
 
 
-def worklist_disputes(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+def worklist_orders_disputed(*, actor: Actor, page: str | int | None = 1) -> Worklist:
     """Returns and disputes of the officer's region waiting for a decision."""
     rows = _region_orders(actor).filter(state=Order.State.DISPUTED)
     found = page_of(rows.order_by("placed_at", "pk"), page)

@@ -115,7 +115,7 @@ def order_new(request: HttpRequest, item_id: int) -> HttpResponse:
                     "quantity"
                     if exc.code
                     in (
-                        ErrorCode.QUANTITY_NOT_POSITIVE,
+                        ErrorCode.ORDER_QUANTITY_NOT_POSITIVE,
                         ErrorCode.VOUCHER_SPENT,
                         ErrorCode.OUT_OF_STOCK,
                     )
@@ -183,7 +183,7 @@ def _order_page(
     if error is not None and which in shown:
         shown[which].is_valid()
         add_domain_error(
-            shown[which], error, "reason" if error.code == ErrorCode.REASON_REQUIRED else None
+            shown[which], error, "reason" if error.code == ErrorCode.ORDER_REASON_REQUIRED else None
         )
     return render(
         request,

@@ -152,7 +152,7 @@ def _reason(text: str) -> str:
     reason = str(text or "").strip()[:2000]
     if not reason:
         raise ValidationFailed(
-            ErrorCode.REASON_REQUIRED, _("Give the reason: the person reads it.")
+            ErrorCode.ORDER_REASON_REQUIRED, _("Give the reason: the person reads it.")
         )
     return reason
 
@@ -239,7 +239,7 @@ def _check_order(
             ErrorCode.SUPPLIER_NOT_SERVING, _("This supplier does not deliver to your region.")
         )
     if quantity <= 0:
-        raise ValidationFailed(ErrorCode.QUANTITY_NOT_POSITIVE, _("Order 1 or more."))
+        raise ValidationFailed(ErrorCode.ORDER_QUANTITY_NOT_POSITIVE, _("Order 1 or more."))
     if quantity > voucher.left:
         raise Conflict(
             ErrorCode.VOUCHER_SPENT,

@@ -39,7 +39,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         registry.worklist_statuses_expiring,
         marketplace.worklist_suppliers_waiting,
         marketplace_orders.worklist_orders_overdue,
-        marketplace_orders.worklist_disputes,
+        marketplace_orders.worklist_orders_disputed,
     ),
     "ministry_admin": (
         benefits.worklist_screening_runs,
