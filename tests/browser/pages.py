@@ -2080,3 +2080,167 @@ PAGES += [
         interact=revise_without_a_reason,
     ),
 ]
+
+
+# --- vouchers and orders (marketplace) ---------------------------------------------------------
+
+
+def _an_order_of(person: Any) -> Any:
+    """``person`` gets a status, a programme with a wheelchair (so a voucher) and an order of a
+    wheelchair from a verified supplier of Astana, delivered to an address."""
+    import datetime as dt
+
+    from tests.factories import give_status
+    from tests.marketplace.orders_builders import an_order
+
+    person.address, person.phone = "Астана, ул. Кенесары, 5", "+77011234567"
+    person.save(update_fields=["address", "phone"])
+    give_status(person, valid_from=dt.date(2025, 1, 1), until=dt.date(2029, 1, 1))
+    return an_order(person.user, person, serial=61)
+
+
+def _the_viewers_wallet(viewer: Any) -> dict[str, Any]:
+    _an_order_of(viewer.person)
+    return {}
+
+
+def _the_viewers_order(viewer: Any) -> dict[str, Any]:
+    return {"order_id": _an_order_of(viewer.person).pk}
+
+
+def _an_item_for_the_viewers_voucher(viewer: Any) -> dict[str, Any]:
+    """The viewer holds a voucher for a manual wheelchair, unused; a shop sells one."""
+    import datetime as dt
+
+    from inclusio.rehabilitation.services import Prescribed, programme_issue
+    from tests.factories import give_status
+    from tests.marketplace.orders_builders import shop
+
+    status = give_status(viewer.person, valid_from=dt.date(2025, 1, 1), until=dt.date(2029, 1, 1))
+    programme_issue(
+        actor=SYSTEM,
+        person=viewer.person,
+        status=status,
+        prescription=[Prescribed("wheelchair_manual", 1)],
+    )
+    return {"item_id": shop("supplier_62", serial=62)[1].pk}
+
+
+def _an_order_delivered_in_the_officers_region(viewer: Any) -> dict[str, Any]:
+    from inclusio.marketplace import orders
+    from tests.web.accounts import make_person_account
+
+    order = _an_order_of(make_person_account("ordering").person)
+    supplier = order.supplier.representative
+    orders.order_accept(actor=supplier, order_id=order.pk)
+    orders.order_ship(actor=supplier, order_id=order.pk)
+    orders.order_deliver(actor=supplier, order_id=order.pk)
+    return {"order_id": order.pk}
+
+
+def _an_order_to_the_viewers_supplier(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.marketplace import orders
+    from inclusio.marketplace.models import Item
+    from inclusio.rehabilitation.services import Prescribed, programme_issue
+    from tests.factories import give_status
+    from tests.marketplace.orders_builders import wheelchair_voucher
+    from tests.web.accounts import make_person_account
+
+    _the_viewers_sanatorium(viewer)
+    person = make_person_account("ordering").person
+    person.address = "Астана, ул. Кенесары, 5"
+    person.save(update_fields=["address"])
+    status = give_status(person, valid_from=dt.date(2025, 1, 1), until=dt.date(2029, 1, 1))
+    programme_issue(
+        actor=SYSTEM,
+        person=person,
+        status=status,
+        prescription=[Prescribed("wheelchair_manual", 1)],
+    )
+    order = orders.order_place(
+        actor=person.user,
+        voucher_id=wheelchair_voucher(person).pk,
+        item_id=Item.objects.get(supplier__representative=viewer, category="wheelchair_manual").pk,
+        quantity=1,
+        co_payment_accepted=None,
+    )
+    return {"order_id": order.pk}
+
+
+def order_none(page: Any) -> None:
+    page.fill("#id_quantity", "0")
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def confirm_for_the_person_without_a_reason(page: Any) -> None:
+    submit(page, "form[action$='/behalf/'] button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "marketplace: my vouchers with their QR codes and my orders",
+        url_name="marketplace:wallet",
+        user="person_user",
+        kwargs=_the_viewers_wallet,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: ordering an item within a voucher",
+        url_name="marketplace:order_new",
+        user="person_user",
+        kwargs=_an_item_for_the_viewers_voucher,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: ordering none",
+        url_name="marketplace:order_new",
+        user="person_user",
+        kwargs=_an_item_for_the_viewers_voucher,
+        interact=order_none,
+    ),
+    PageToCheck(
+        "marketplace: my order and its steps",
+        url_name="marketplace:order",
+        user="person_user",
+        kwargs=_the_viewers_order,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: an order to the supplier",
+        url_name="marketplace:order",
+        user="supplier_user",
+        kwargs=_an_order_to_the_viewers_supplier,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: the supplier's dashboard with an order",
+        url_name="marketplace:dashboard",
+        user="supplier_user",
+        kwargs=lambda viewer: (_an_order_to_the_viewers_supplier(viewer), {})[1],
+    ),
+    PageToCheck(
+        "marketplace: an order delivered, for the officer",
+        url_name="marketplace:order",
+        user="staff_user",
+        kwargs=_an_order_delivered_in_the_officers_region,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: confirming for the person without a reason",
+        url_name="marketplace:order",
+        user="staff_user",
+        kwargs=_an_order_delivered_in_the_officers_region,
+        interact=confirm_for_the_person_without_a_reason,
+    ),
+    PageToCheck(
+        "marketplace: supplier performance",
+        url_name="marketplace:performance",
+        user="staff_user",
+        kwargs=lambda viewer: (_an_order_delivered_in_the_officers_region(viewer), {})[1],
+        languages=ALL_LANGUAGES,
+    ),
+]

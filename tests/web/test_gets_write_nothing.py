@@ -31,6 +31,7 @@ from inclusio.registry.services import care_link_create
 from tests.browser.benefits_data import make_counted_run, make_offer
 from tests.factories import make_person, make_trio, make_user, sign_in
 from tests.marketplace.builders import make_item, make_supplier
+from tests.marketplace.orders_builders import an_order
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,7 @@ POST_ONLY = {
     "registry:life_event_record",
     "marketplace:item_photo_add",
     "marketplace:item_places_set",
+    "marketplace:order_act",
 }
 
 
@@ -123,6 +125,7 @@ def world() -> dict[str, Any]:
         draft="id: draft",
         run=run,
     )
+    order = an_order(person.user, person)
     return {
         "viewers": {
             "anonymous": AnonymousUser(),
@@ -153,6 +156,8 @@ def world() -> dict[str, Any]:
             "item_id": stay.pk,
             "photo_id": photo.pk,
             "supplier_id": supplier.pk,
+            "order_id": order.pk,
+            "action": "accept",
         },
     }
 

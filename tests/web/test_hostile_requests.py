@@ -46,6 +46,7 @@ from inclusio.synthetic.marketplace import make_iban
 from tests.browser.benefits_data import make_offer, make_run
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
 from tests.marketplace.builders import a_bin, make_item
+from tests.marketplace.orders_builders import an_order
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +189,7 @@ def _world() -> World:
         latitude=51.128, longitude=71.43, address="Astana, Abai avenue 12"
     )
     residences_compile()
+    order = an_order(trio.person.user, trio.person)
     known = {
         # The portal's records: the supplier's own item and photo, the supplier for officers.
         "item_id": str(item.pk),
@@ -200,6 +202,8 @@ def _world() -> World:
         "proposal_id": str(offer.pk),
         "run_id": str(offer.run_id),
         "decision_id": str(refusal.pk),
+        "order_id": str(order.pk),
+        "action": "confirm",
     }
     return World(accounts, known)
 
@@ -334,6 +338,10 @@ FORM_FIELDS = (
     "places",
     "at_or_under_cap",
     "sort",
+    # Vouchers and orders.
+    *("voucher", "quantity", "co_payment", "confirm", "schedule-day", "behalf-reason"),
+    *("complaint-complaint", "complaint-reason", "resolve-decision", "resolve-reason"),
+    "rate-stars",
 )
 
 

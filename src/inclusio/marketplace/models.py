@@ -3,13 +3,15 @@
 A supplier is an organisation (BIN) that a representative's account registers and an officer
 verifies; only a verified supplier's items are shown. Items are goods sold from stock by the
 unit, services priced by the hour, or sanatorium treatment by the course with places on dates.
-Prices are whole tenge. Vouchers, orders and payments will refer to items and suppliers.
+Prices are whole tenge. A voucher is what the state pays for one item of a person's
+rehabilitation programme; an order buys an item with it, and a confirmed order is paid to the
+supplier through the payments module (purpose ``supplier_order``).
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.models import Region, User
@@ -162,3 +164,167 @@ class SanatoriumPlaces(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.places}"
+
+
+class Voucher(models.Model):
+    """What the state pays for one item of a person's programme: ``quantity`` units at up to
+    ``cap_per_unit`` tenge each (the category's price cap in force when it was issued), between
+    ``valid_from`` and ``valid_until``. ``spent`` counts the units of orders not cancelled; a
+    revision of the programme replaces its vouchers (orders under way finish on the old one)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("valid")
+        REPLACED = "replaced", _("replaced by a revised programme")
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="vouchers")
+    programme_item = models.OneToOneField(
+        "rehabilitation.ProgrammeItem", on_delete=models.PROTECT, related_name="voucher"
+    )
+    category = models.CharField(_("category"), max_length=40)
+    code = models.CharField(_("voucher code"), max_length=14, unique=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    spent = models.PositiveIntegerField(_("used"), default=0)
+    cap_per_unit = models.PositiveIntegerField(_("state pays per unit, up to, tenge"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.ACTIVE)
+    issued_at = models.DateTimeField(_("issued"))
+
+    class Meta:
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+        ordering = ["valid_from", "id"]
+        indexes = [models.Index(fields=["person", "state"], name="mkt_voucher_person")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(spent__lte=F("quantity")), name="marketplace_voucher_never_overspent"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="marketplace_voucher_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="marketplace_voucher_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def left(self) -> int:
+        return self.quantity - self.spent
+
+
+class Order(models.Model):
+    """An item bought with a voucher. Per unit the state pays ``state_per_unit`` (at most the
+    voucher's cap) and the person ``co_payment_per_unit``; together they are the price."""
+
+    class State(models.TextChoices):
+        PLACED = "placed", _("placed, waiting for the supplier")
+        ACCEPTED = "accepted", _("accepted by the supplier")
+        SHIPPED = "shipped", _("on its way")
+        SCHEDULED = "scheduled", _("scheduled")
+        DELIVERED = "delivered", _("delivered, waiting for your confirmation")
+        CONFIRMED = "confirmed", _("received")
+        DISPUTED = "disputed", _("disputed, an officer decides")
+        RETURNED = "returned", _("returned, the voucher is yours again")
+        OFFERED_BACK = "offered_back", _("cancelled: the supplier was suspended")
+
+    OPEN = ("placed", "accepted", "shipped", "scheduled", "delivered", "disputed")
+
+    class Complaint(models.TextChoices):
+        RETURN = "return", _("return")
+        DISPUTE = "dispute", _("dispute")
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="orders")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="orders")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="orders")
+    # The person's region: officers see the orders of their region.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.PositiveIntegerField(_("price per unit, tenge"))
+    state_per_unit = models.PositiveIntegerField(_("the state pays per unit, tenge"))
+    co_payment_per_unit = models.PositiveIntegerField(_("you pay per unit, tenge"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PLACED)
+    placed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(_("placed"))
+    due_by = models.DateField(_("due by"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateField(_("scheduled for"), null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # An officer confirming on the person's behalf says why; the person reads it.
+    confirmation_reason = models.TextField(_("why an officer confirmed"), blank=True)
+    complaint = models.CharField(
+        _("complaint"), max_length=7, choices=Complaint.choices, blank=True
+    )
+    complaint_reason = models.TextField(_("what went wrong"), blank=True)
+    resolution = models.TextField(_("officer's decision"), blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(_("why cancelled"), blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(fields=["supplier", "state"], name="mkt_order_supplier"),
+            models.Index(fields=["region", "state", "due_by"], name="mkt_order_region"),
+            models.Index(fields=["state", "confirmed_at"], name="mkt_order_confirmed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state_per_unit__gt=0) | Q(co_payment_per_unit__gt=0),
+                name="marketplace_order_price_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price=F("state_per_unit") + F("co_payment_per_unit")),
+                name="marketplace_order_cap_plus_co_payment_is_price",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="marketplace_order_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="marketplace_order_rating_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "placed",
+                        "accepted",
+                        "shipped",
+                        "scheduled",
+                        "delivered",
+                        "confirmed",
+                        "disputed",
+                        "returned",
+                        "offered_back",
+                    ]
+                ),
+                name="marketplace_order_state_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Order')} {self.pk}"
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def state_total(self) -> int:
+        return self.state_per_unit * self.quantity
+
+    @property
+    def co_payment_total(self) -> int:
+        return self.co_payment_per_unit * self.quantity

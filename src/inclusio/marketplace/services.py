@@ -203,8 +203,14 @@ def supplier_refuse(*, actor: Actor, supplier_id: int, reason: str) -> Supplier:
 
 
 def supplier_suspend(*, actor: Actor, supplier_id: int, reason: str) -> Supplier:
-    """Take a verified supplier's items off the catalogue until it is reinstated."""
-    return _decide(actor, supplier_id, "supplier_suspend", reason)
+    """Take a verified supplier's items off the catalogue until it is reinstated; its open
+    orders are offered back to the persons (their vouchers' quantity returns)."""
+    from inclusio.marketplace.orders import orders_offer_back
+
+    with transaction.atomic():
+        supplier = _decide(actor, supplier_id, "supplier_suspend", reason)
+        orders_offer_back(actor=actor, supplier=supplier)
+    return supplier
 
 
 def supplier_reinstate(*, actor: Actor, supplier_id: int, reason: str = "") -> Supplier:

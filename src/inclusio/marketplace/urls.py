@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inclusio.marketplace import views
+from inclusio.marketplace import order_views, views
 
 app_name = "marketplace"
 urlpatterns = [
@@ -15,4 +15,11 @@ urlpatterns = [
     path("supplier/items/<int:item_id>/places/", views.item_places_set, name="item_places_set"),
     path("suppliers/", views.supplier_list, name="suppliers"),
     path("suppliers/<int:supplier_id>/", views.supplier_review, name="supplier_review"),
+    # Vouchers and orders.
+    path("wallet/", order_views.wallet_mine, name="wallet"),
+    path("wallet/<str:iin>/", order_views.wallet_for, name="wallet_for"),
+    path("items/<int:item_id>/order/", order_views.order_new, name="order_new"),
+    path("orders/<int:order_id>/", order_views.order_page, name="order"),
+    path("orders/<int:order_id>/<slug:action>/", order_views.order_act, name="order_act"),
+    path("performance/", order_views.performance, name="performance"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from inclusio.core.errors import DomainError, NotFound
 from inclusio.core.http import add_domain_error
 from inclusio.core.roles import SUPPLIER_MANAGE, SUPPLIER_VERIFY
-from inclusio.marketplace import selectors, services
+from inclusio.marketplace import order_selectors, selectors, services
 from inclusio.marketplace.catalogue import categories, category
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.forms import (
@@ -130,6 +130,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "items": [(item, known[item.category]) for item in selectors.supplier_items(supplier)],
             "supplied": _names(supplier.categories),
             "regions": supplier.regions_served.order_by("code"),
+            "deliveries": order_selectors.supplier_deliveries(supplier),
+            "payments": order_selectors.supplier_payments(supplier),
         },
     )
 

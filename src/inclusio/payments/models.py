@@ -92,6 +92,7 @@ class Transfer(models.Model):
 
     class Purpose(models.TextChoices):
         BENEFIT = "benefit", _("a benefit payment")
+        SUPPLIER_ORDER = "supplier_order", _("a supplier's order on the Social Services Portal")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("to be paid")

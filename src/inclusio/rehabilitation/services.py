@@ -29,6 +29,7 @@ from inclusio.rehabilitation.catalogue import (
     category_get,
 )
 from inclusio.rehabilitation.errors import ErrorCode
+from inclusio.rehabilitation.events import programme_issued
 from inclusio.rehabilitation.models import Fulfilment, Line, Programme, ProgrammeItem
 
 # A status established indefinitely has no end for the programme to follow: its programme runs
@@ -250,6 +251,7 @@ def _create(
             **_digest_of(rows),
         },
     )
+    programme_issued.send(sender=Programme, programme=programme, previous=previous, actor=actor)
     return programme
 
 

@@ -26,7 +26,7 @@ from inclusio.core.models import Region, User
 from inclusio.core.roles import NATIONAL_ROLES, ROLES, Role, has_domain, opens_back_office
 from inclusio.registry.models import CareLink, Person
 from inclusio.registry.services import person_create
-from inclusio.synthetic.marketplace import load_demo_marketplace
+from inclusio.synthetic.marketplace import load_demo_marketplace, load_demo_orders
 
 DEMO_REGION = "71"  # Astana
 DEMO_HOSPITAL = ("City Polyclinic No. 1 (demo)", "000000000000")
@@ -172,6 +172,7 @@ def create_demo_accounts() -> list[DemoAccount]:
         )
     _ensure_waiting_referrals(User.objects.get(username="medical_referrer"))
     load_demo_marketplace(DEMO_REGION, demo_account=User.objects.get(username="supplier"))
+    load_demo_orders(User.objects.get(username="person"))
     return accounts
 
 

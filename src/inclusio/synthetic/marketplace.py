@@ -25,7 +25,8 @@ from inclusio.core.audit import SYSTEM, record_write
 from inclusio.core.identifiers import check_digit
 from inclusio.core.models import Region, User
 from inclusio.marketplace.catalogue import caps_on, categories
-from inclusio.marketplace.models import Item, SanatoriumPlaces, Supplier
+from inclusio.marketplace.models import Item, Order, SanatoriumPlaces, Supplier, Voucher
+from inclusio.registry.models import Person
 
 NATIONAL_SANATORIUMS = 104  # seed §118
 REGIONAL_SUPPLIERS = 12
@@ -209,3 +210,52 @@ def load_demo_marketplace(region_code: str, *, demo_account: User | None = None)
         data={"suppliers": added, "items": len(items) + sanatoriums},
     )
     return added
+
+
+def load_demo_orders(person_account: User) -> Order | None:
+    """The demo person's vouchers and an order in progress: their programme is issued again
+    (as a decision would) prescribing a manual wheelchair — the demo's walk finds one within
+    the voucher — and an item the demo supplier sells, which they have ordered and the
+    supplier has accepted. None (and nothing done) when the person has an order already or no
+    status in force."""
+    from inclusio.marketplace import orders
+    from inclusio.rehabilitation.services import Prescribed, programme_issue
+
+    person = Person.objects.filter(user=person_account).first()
+    if person is None or Order.objects.filter(voucher__person=person).exists():
+        return None
+    status = person.statuses.filter(superseded_at__isnull=True, ended=False).first()
+    shop = Supplier.objects.filter(representative__username="supplier", status="verified").first()
+    if status is None or shop is None:
+        return None
+    other = next(
+        (
+            code
+            for code in shop.categories
+            if code != "wheelchair_manual"
+            and Item.objects.filter(supplier=shop, category=code).exists()
+        ),
+        None,
+    )
+    prescription = [Prescribed("wheelchair_manual", 1)]
+    if other is not None:
+        prescription.append(Prescribed(other, 1 if categories()[other].goods else 2))
+    with transaction.atomic():
+        programme_issue(actor=SYSTEM, person=person, status=status, prescription=prescription)
+        if other is None:
+            return None
+        item = Item.objects.filter(supplier=shop, category=other).order_by("price").first()
+        voucher = Voucher.objects.get(person=person, category=other, state="active")
+        assert item is not None
+        if item.stock is not None and item.stock < 1:
+            item.stock = 5
+            item.save(update_fields=["stock"])
+        price = orders.quote(voucher, item, 1)
+        order = orders.order_place(
+            actor=person_account,
+            voucher_id=voucher.pk,
+            item_id=item.pk,
+            quantity=1,
+            co_payment_accepted=price.co_payment or None,
+        )
+        return orders.order_accept(actor=shop.representative, order_id=order.pk)

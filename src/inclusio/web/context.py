@@ -157,6 +157,18 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_own_record,
     ),
     _Entry(
+        "marketplace:wallet",
+        _("My vouchers and orders"),
+        _("Vouchers of your programme with their QR codes, and your orders."),
+        _has_own_record,
+    ),
+    _Entry(
+        "marketplace:performance",
+        _("Supplier performance"),
+        _("Orders of your region by supplier: received, overdue, disputed, rating."),
+        _has_permission(roles.PERSON_MANAGE),
+    ),
+    _Entry(
         "marketplace:catalogue",
         _("Catalogue of aids and services"),
         _("Technical aids, services and sanatoriums from verified suppliers."),

@@ -16,6 +16,7 @@ from inclusio.benefits import selectors as benefits
 from inclusio.core.roles import roles_of
 from inclusio.core.worklists import Worklist
 from inclusio.emergency import selectors as emergency
+from inclusio.marketplace import order_selectors as marketplace_orders
 from inclusio.marketplace import selectors as marketplace
 from inclusio.registry import selectors as registry
 
@@ -37,6 +38,8 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         assessment.worklist_referrals_due,
         registry.worklist_statuses_expiring,
         marketplace.worklist_suppliers_waiting,
+        marketplace_orders.worklist_orders_overdue,
+        marketplace_orders.worklist_orders_disputed,
     ),
     "ministry_admin": (
         benefits.worklist_screening_runs,
