@@ -1424,7 +1424,7 @@ def _the_viewers_home_on_the_map(viewer: Any) -> dict[str, Any]:
     from tests.factories import give_status
 
     person = Person.objects.get(user=viewer)
-    give_status(person)
+    give_status(person, "I")
     Person.objects.filter(pk=person.pk).update(
         latitude=51.128, longitude=71.43, address="Астана, Абай даңғылы 12"
     )

@@ -32,6 +32,7 @@ from inclusio.core.errors import Conflict, RateLimited, ValidationFailed
 from inclusio.core.models import Purpose, Seen, User
 from inclusio.core.roles import EMERGENCY_LOOKUP, PERSON_MANAGE
 from inclusio.core.worklists import require_permission
+from inclusio.emergency.coverage import covered_q
 from inclusio.emergency.errors import ErrorCode
 from inclusio.emergency.models import CONSENT_FIELDS, LAW_LIMITATIONS, Flag, Lookup, Residence
 from inclusio.registry.models import DisabilityStatus, LifeEvent, Person
@@ -66,8 +67,9 @@ def _law_values(status: DisabilityStatus) -> dict[str, bool]:
 def residences_compile(*, actor: Actor = SYSTEM) -> CompileSummary:
     """Make the registry's homes of persons with limited mobility match the registry.
 
-    Under the law every person alive whose current status records limited mobility, and whose
-    home is on the map, is in the dispatchers' registry: missing ones are added, the address,
+    Under the law every person alive whose current status says they cannot leave home alone
+    (``coverage.covered_q``: limited mobility in group I, a child, or group II of the very old)
+    and whose home is on the map is in the dispatchers' registry: missing ones are added, the address,
     place and limitations of the others refreshed (what the person added with consent stays),
     and those no longer covered — status ended, mobility no longer limited, dead — removed with
     everything they held. Only the platform (``SYSTEM``) or the ministry's administrator runs it.
@@ -78,7 +80,10 @@ def residences_compile(*, actor: Actor = SYSTEM) -> CompileSummary:
     now = timezone.now()
     covered = (
         DisabilityStatus.objects.filter(
-            superseded_at__isnull=True, ended=False, mobility=True, person__latitude__isnull=False
+            covered_q(timezone.localdate()),
+            superseded_at__isnull=True,
+            ended=False,
+            person__latitude__isnull=False,
         )
         .exclude(Exists(LifeEvent.objects.filter(person_id=OuterRef("person_id"), kind="death")))
         .select_related("person")
