@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from inclusio.core.errors import AccessDenied, ValidationFailed
-from inclusio.core.models import AccessEvent, AuditEvent, User
+from inclusio.core.models import AccessEvent, AuditEvent
 from inclusio.emergency import areas, messaging
 from inclusio.emergency.errors import ErrorCode
 from inclusio.emergency.messaging import GatewayBackend, GatewayRefused, delivery_report

@@ -643,7 +643,7 @@ def alert_send(*, actor: Actor, area: areas.Area, texts: dict[str, str]) -> Aler
                 [recipient.iin for recipient in recipients],
                 what=Seen.EMERGENCY_ALERT,
                 purpose=Purpose.EMERGENCY_ALERT,
-                case=str(_("alert %(number)s") % {"number": alert.pk}),
+                case=f"ALERT-{alert.pk}",  # like an incident number: the same in every language
             )
             record_write(
                 actor=staff,
