@@ -103,6 +103,8 @@ class Residence(models.Model):
         indexes = [
             # A lookup by radius reads a box of latitudes in one region, then checks distance.
             models.Index(fields=["region", "latitude", "longitude"], name="residence_region_place"),
+            # A national dispatcher's lookup reads a box of latitudes across regions.
+            models.Index(fields=["latitude", "longitude"], name="residence_place"),
             models.Index(
                 fields=["region", "address_folded"],
                 name="residence_region_address",
