@@ -302,6 +302,8 @@ FORM_FIELDS = (
     # the emergency registry: the dispatcher's lookup and the person's entry
     *("incident", "latitude", "longitude", "radius_m", "floor", "apartment", "entrance_code"),
     *("equipment", "contact_name", "contact_phone", "carer_name", "carer_phone"),
+    # the emergency officer's alert: its area and its texts
+    *("area", "points", "regions", "text_kk", "text_ru", "text_en"),
     "add-housing",
     "add-reason",
     "remove-member",
