@@ -7,7 +7,8 @@
 3. a what-if (a drafted coefficient beside the law in force) over the national one, and
    screening the region-scale one on Spark beside DuckDB;
 4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load,
-   then each role's worklist on the largest region, the catalogue search over 50,000 items;
+   the dispatchers' lookup under load and an alert of 10,000 recipients, then each role's
+   worklist on the largest region, the catalogue search over 50,000 items;
 5. writing about a million benefit proposals into PostgreSQL (a cluster of its own), and the
    monthly payroll with and without a month paid by the day (another);
 6. importing the national registry (725,000 rows) from CSV into PostgreSQL (a cluster of its own);
@@ -59,6 +60,7 @@ def main() -> int:
         subprocess.check_call([inclusio, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env)
         failures += run("bench/bench_load.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_lookup.py", env=env) != 0
+        failures += run("bench/bench_emergency.py", env=env) != 0
         failures += run("bench/bench_worklists.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_catalogue_search.py", env=env) != 0
         failures += run("bench/bench_implementation_rate.py", str(snapshot), env=env) != 0

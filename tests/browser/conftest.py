@@ -296,6 +296,12 @@ def dispatcher_user() -> User:
 
 
 @pytest.fixture
+def emergency_officer_user() -> User:
+    """An emergency officer of Astana, who sends alerts."""
+    return make_staff_account("emergency_officer", role="emergency_officer")
+
+
+@pytest.fixture
 def admin_user() -> User:
     """A ministry administrator with access to the back office (Django's admin)."""
     user = make_staff_account("minister", role="ministry_admin")

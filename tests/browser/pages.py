@@ -1424,7 +1424,7 @@ def _the_viewers_home_on_the_map(viewer: Any) -> dict[str, Any]:
     from tests.factories import give_status
 
     person = Person.objects.get(user=viewer)
-    give_status(person)
+    give_status(person, "I")
     Person.objects.filter(pk=person.pk).update(
         latitude=51.128, longitude=71.43, address="Астана, Абай даңғылы 12"
     )
@@ -2241,6 +2241,115 @@ PAGES += [
         url_name="marketplace:performance",
         user="staff_user",
         kwargs=lambda viewer: (_an_order_delivered_in_the_officers_region(viewer), {})[1],
+        languages=ALL_LANGUAGES,
+    ),
+]
+
+
+# --- emergency alerts ----------------------------------------------------------------------------
+
+
+def _a_deaf_neighbour_and_an_alert(viewer: Any) -> dict[str, Any]:
+    """A deaf person reading Russian near the Astana home, and an alert the viewer (an
+    emergency officer) sent there."""
+    from inclusio.emergency import areas
+    from inclusio.emergency.services import alert_send
+    from inclusio.registry.models import DisabilityStatus, Person
+    from tests.factories import give_status, make_person
+
+    person = make_person(surname="Нұрланова", given_name="Ботагөз")
+    give_status(person)
+    DisabilityStatus.objects.filter(person=person).update(hearing=True)
+    Person.objects.filter(pk=person.pk).update(
+        latitude=51.128, longitude=71.43, preferred_language="ru"
+    )
+    alert = alert_send(
+        actor=viewer,
+        area=areas.circle(51.128, 71.43, 500),
+        texts={"ru": "Наводнение: не выходите из дома.", "kk": "Су тасқыны: үйден шықпаңыз."},
+    )
+    return {"pk": alert.pk}
+
+
+def _a_deaf_neighbour(viewer: Any) -> dict[str, Any]:
+    _a_deaf_neighbour_and_an_alert(viewer)
+    return {}
+
+
+def _an_alert_received_by_the_viewer(viewer: Any) -> dict[str, Any]:
+    from inclusio.core.models import User
+    from inclusio.emergency import areas
+    from inclusio.emergency.services import alert_send
+    from inclusio.registry.models import DisabilityStatus, Person
+    from tests.factories import give_status, make_user
+
+    person = Person.objects.get(user=viewer)
+    give_status(person)
+    DisabilityStatus.objects.filter(person=person).update(hearing=True)
+    Person.objects.filter(pk=person.pk).update(latitude=51.128, longitude=71.43)
+    officer = User.objects.filter(username="alerts_officer").first() or make_user(
+        "alerts_officer", "emergency_officer", "71"
+    )
+    alert_send(
+        actor=officer,
+        area=areas.circle(51.128, 71.43, 500),
+        texts={"kk": "Су тасқыны: үйден шықпаңыз.", "ru": "Наводнение: не выходите из дома."},
+    )
+    return {"iin": person.iin}
+
+
+def preview_an_alert_missing_a_language(page: Any) -> None:
+    page.click("label[for=id_area_0]")
+    page.fill("#id_latitude", "51.128")
+    page.fill("#id_longitude", "71.43")
+    page.fill("#id_radius_m", "500")
+    page.fill("#id_text_kk", "Су тасқыны: үйден шықпаңыз.")
+    submit(page, "button[value=preview]")
+    assert page.locator("[role=status] table").is_visible()
+
+
+def send_a_polygon_that_crosses_itself(page: Any) -> None:
+    page.click("label[for=id_area_1]")
+    page.fill("#id_points", "51.12, 71.42\n51.13, 71.44\n51.12, 71.44\n51.13, 71.42")
+    page.fill("#id_text_kk", "Су тасқыны.")
+    submit(page, "button[value=send]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "emergency alerts: the form",
+        url_name="emergency:alerts",
+        user="emergency_officer_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "emergency alerts: a preview missing a language",
+        url_name="emergency:alerts",
+        kwargs=_a_deaf_neighbour,
+        user="emergency_officer_user",
+        languages=ALL_LANGUAGES,
+        interact=preview_an_alert_missing_a_language,
+    ),
+    PageToCheck(
+        "emergency alerts: a polygon that crosses itself",
+        url_name="emergency:alerts",
+        user="emergency_officer_user",
+        status=200,
+        interact=send_a_polygon_that_crosses_itself,
+    ),
+    PageToCheck(
+        "emergency alerts: an alert sent",
+        url_name="emergency:alert",
+        kwargs=_a_deaf_neighbour_and_an_alert,
+        user="emergency_officer_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "emergency alerts: the person reads the alert",
+        url_name="emergency:person",
+        kwargs=_an_alert_received_by_the_viewer,
+        user="person_user",
         languages=ALL_LANGUAGES,
     ),
 ]

@@ -23,7 +23,7 @@ from inclusio.emergency.services import (
     residences_compile,
     residences_lookup,
 )
-from inclusio.registry.models import Person
+from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create, person_life_event_record
 from tests.factories import Trio, give_status, make_person, make_trio, make_user
 
@@ -44,6 +44,8 @@ def _place(person: Person, where: tuple[float, float], address: str) -> None:
 @pytest.fixture
 def trio() -> Trio:
     trio = make_trio()
+    # Group I: one who cannot leave home alone (emergency/coverage.py).
+    DisabilityStatus.objects.filter(person=trio.person).update(category="I")
     _place(trio.person, HOME, "Astana, Abai avenue 12")
     residences_compile()
     return trio
@@ -83,6 +85,27 @@ def test_compiled_under_the_law_from_a_status_with_limited_mobility(trio: Trio) 
     summary = residences_compile()
     assert not Residence.objects.filter(person=walker).exists()
     assert (summary.added, summary.refreshed, summary.removed) == (0, 0, 0)
+
+
+def test_only_those_who_cannot_leave_home_alone_are_compiled(trio: Trio) -> None:
+    """A mobility limitation in group I or a child's disability, or in group II from 85
+    (emergency/coverage.py); group III, and group II younger, are not the law's "limited
+    mobility"."""
+    today = dt.date.today()
+    born = {
+        "group III": (today.replace(year=today.year - 50), "III"),
+        "group II at 60": (today.replace(year=today.year - 60), "II"),
+        "group II at 84": (today.replace(year=today.year - 85) + dt.timedelta(days=1), "II"),
+        "group II at 85": (today.replace(year=today.year - 85) - dt.timedelta(days=1), "II"),
+        "a child": (today.replace(year=today.year - 8), "child"),
+    }
+    for surname, (birth_date, category) in born.items():
+        someone = make_person(surname=surname, birth_date=birth_date)
+        _place(someone, NEAR, f"Astana, {surname}")
+        give_status(someone, category)
+    residences_compile()
+    kept = set(Residence.objects.values_list("person__surname", flat=True))
+    assert kept == {trio.person.surname, "group II at 85", "a child"}
 
 
 def test_a_moved_person_is_refreshed_and_a_dead_one_removed(trio: Trio) -> None:
@@ -319,7 +342,7 @@ def test_a_lookup_is_not_a_list(trio: Trio, dispatcher: User, settings: Any) -> 
     settings.EMERGENCY_LOOKUP_MAX_FOUND = 1
     neighbour = make_person(surname="Neighbour")
     _place(neighbour, NEAR, "Astana, Abai avenue 12")
-    give_status(neighbour)
+    give_status(neighbour, "I")
     residences_compile()
     before = _counts()
     with pytest.raises(ValidationFailed) as refused:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from inclusio.core.models import AccessEvent, User
 from inclusio.emergency.models import Lookup, Residence
 from inclusio.emergency.services import residences_compile
-from inclusio.registry.models import Person
+from inclusio.registry.models import DisabilityStatus, Person
 from tests.factories import Trio, make_trio, make_user, new_iin, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +21,7 @@ HOME = (51.1280, 71.4300)
 @pytest.fixture
 def trio() -> Trio:
     trio = make_trio()
+    DisabilityStatus.objects.filter(person=trio.person).update(category="I")
     Person.objects.filter(pk=trio.person.pk).update(
         latitude=HOME[0], longitude=HOME[1], address="Astana, Abai avenue 12"
     )

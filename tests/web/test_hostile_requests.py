@@ -40,7 +40,7 @@ from inclusio.core.roles import ROLES
 from inclusio.core.tokens import api_token_issue
 from inclusio.emergency.services import residences_compile
 from inclusio.marketplace import services as services_marketplace
-from inclusio.registry.models import Person
+from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
 from inclusio.synthetic.marketplace import make_iban
 from tests.browser.benefits_data import make_offer, make_run
@@ -184,7 +184,9 @@ def _world() -> World:
         upload=SimpleUploadedFile("p.png", b"\x89PNG\r\n\x1a\n" + bytes(16)),
         alt_text="A photo",
     )
-    # A home in the emergency registry, for its person's pages and the dispatcher's lookups.
+    # A home in the emergency registry, for its person's pages and the dispatcher's lookups
+    # (group I: one who cannot leave home alone).
+    DisabilityStatus.objects.filter(person=trio.person).update(category="I")
     Person.objects.filter(pk=trio.person.pk).update(
         latitude=51.128, longitude=71.43, address="Astana, Abai avenue 12"
     )
@@ -304,6 +306,8 @@ FORM_FIELDS = (
     # the emergency registry: the dispatcher's lookup and the person's entry
     *("incident", "latitude", "longitude", "radius_m", "floor", "apartment", "entrance_code"),
     *("equipment", "contact_name", "contact_phone", "carer_name", "carer_phone"),
+    # the emergency officer's alert: its area and its texts
+    *("area", "points", "regions", "text_kk", "text_ru", "text_en"),
     "add-housing",
     "add-reason",
     "remove-member",

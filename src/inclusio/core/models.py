@@ -238,6 +238,10 @@ class Seen(models.TextChoices):
         "emergency_residence",
         _("what rescuers need to know about your home (the emergency dispatchers' registry)"),
     )
+    EMERGENCY_ALERT = (
+        "emergency_alert",
+        _("your place, language and hearing or vision impairment, to send you an emergency alert"),
+    )
 
 
 class Purpose(models.TextChoices):
@@ -258,6 +262,10 @@ class Purpose(models.TextChoices):
     PLATFORM = "platform", _("the platform's own work (screening, reminders)")
     ACCOUNTS = "accounts", _("administering accounts, at the holder's request or for security")
     EMERGENCY = "emergency", _("responding to an emergency at your address (fire service, 112)")
+    EMERGENCY_ALERT = (
+        "emergency_alert",
+        _("warning you of an emergency in your area (an emergency alert)"),
+    )
 
 
 # Codes written before the closed lists existed (rows of the chain are never rewritten): what

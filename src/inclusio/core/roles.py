@@ -38,6 +38,7 @@ AUDIT_READ = "core.view_audit_trail"
 ACCESS_LOG_READ = "core.view_access_log"
 PARAMETERS_MANAGE = "core.manage_dated_parameters"
 EMERGENCY_LOOKUP = "emergency.lookup_residences"
+EMERGENCY_ALERT = "emergency.send_alerts"
 SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
 SUPPLIER_VERIFY = "marketplace.verify_supplier"
 # The back office (Django's admin): accounts and reference data.
@@ -82,6 +83,7 @@ ROLES: tuple[Role, ...] = (
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
     Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
+    Role("emergency_officer", _("Emergency officer (alerts)"), True, (EMERGENCY_ALERT,)),
     Role("employment_officer", _("Employment centre officer"), True, ()),
     Role("statistician", _("Statistician"), True, ()),
     Role(

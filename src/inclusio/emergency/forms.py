@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.emergency.models import CONSENT_FIELDS, Residence
+from inclusio.emergency import areas
+from inclusio.emergency.models import CONSENT_FIELDS, Alert, Residence
 
 
 class ResidenceForm(forms.ModelForm):
@@ -69,3 +70,90 @@ class LookupForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+
+
+class AlertForm(forms.Form):
+    """The area (the primary, accessible way to draw it: a map, when scripts run, only fills
+    these fields) and the message in each language."""
+
+    PREVIEW, SEND = "preview", "send"
+
+    area = forms.ChoiceField(
+        label=_("Area"),
+        choices=Alert.Area.choices,
+        initial=Alert.Area.CIRCLE,
+        widget=forms.RadioSelect,
+    )
+    latitude = forms.FloatField(
+        label=_("Centre: latitude"),
+        required=False,
+        help_text=_("For a circle. For example 51.1280."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    longitude = forms.FloatField(
+        label=_("Centre: longitude"),
+        required=False,
+        help_text=_("For a circle. For example 71.4300."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    radius_m = forms.IntegerField(
+        label=_("Radius, metres"),
+        required=False,
+        help_text=_("For a circle."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    points = forms.CharField(
+        label=_("Corners of the polygon"),
+        required=False,
+        max_length=5000,
+        help_text=_("For a polygon: one corner a line, “latitude, longitude”, in order around it."),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("Localities"),
+        required=False,
+        help_text=_("For whole localities."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    text_kk = forms.CharField(
+        label=_("Message in Kazakh"),
+        required=False,
+        max_length=480,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "kk"}),
+    )
+    text_ru = forms.CharField(
+        label=_("Message in Russian"),
+        required=False,
+        max_length=480,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "ru"}),
+    )
+    text_en = forms.CharField(
+        label=_("Message in English"),
+        required=False,
+        max_length=480,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+    )
+    action = forms.ChoiceField(
+        choices=[(PREVIEW, _("Preview")), (SEND, _("Send"))],
+        initial=PREVIEW,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args: Any, localities: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.localities = localities
+        regions = self.fields["regions"]
+        assert isinstance(regions, forms.MultipleChoiceField)
+        regions.choices = localities
+
+    def texts(self) -> dict[str, str]:
+        return {code: self.cleaned_data[f"text_{code}"] for code in ("kk", "ru", "en")}
+
+    def drawn(self) -> areas.Area:
+        """The area as checked by ``areas`` (ValidationFailed when it is not one)."""
+        data = self.cleaned_data
+        if data["area"] == Alert.Area.CIRCLE:
+            return areas.circle(data["latitude"], data["longitude"], data["radius_m"])
+        if data["area"] == Alert.Area.POLYGON:
+            return areas.polygon(data["points"])
+        return areas.localities(data["regions"], [code for code, _name in self.localities])

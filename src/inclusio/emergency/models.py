@@ -103,6 +103,8 @@ class Residence(models.Model):
         indexes = [
             # A lookup by radius reads a box of latitudes in one region, then checks distance.
             models.Index(fields=["region", "latitude", "longitude"], name="residence_region_place"),
+            # A national dispatcher's lookup reads a box of latitudes across regions.
+            models.Index(fields=["latitude", "longitude"], name="residence_place"),
             models.Index(
                 fields=["region", "address_folded"],
                 name="residence_region_address",
@@ -189,3 +191,99 @@ class Lookup(models.Model):
     @property
     def flag_labels(self) -> list[str]:
         return [str(Flag(code).label) for code in self.flags if code in Flag.values]
+
+
+class Alert(models.Model):
+    """An emergency officer's alert to the persons with hearing or vision impairment in an area:
+    the area as drawn, the text in each language, and how many it was sent to. Who received it
+    is in ``AlertMessage`` (one row per person) and in each person's access log."""
+
+    class Area(models.TextChoices):
+        CIRCLE = "circle", _("a circle (centre and radius)")
+        POLYGON = "polygon", _("a polygon (its corners)")
+        LOCALITIES = "localities", _("whole localities")
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("emergency officer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The officer's region when sent (None: a national officer); recipients are of it only.
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    at = models.DateTimeField(_("sent"))
+    area = models.CharField(_("area"), max_length=10, choices=Area.choices)
+    # circle: {"latitude", "longitude", "radius_m"}; polygon: {"points": [[lat, lon], …]};
+    # localities: {"regions": [code, …]}.
+    geometry = models.JSONField(_("the area as drawn"))
+    text_kk = models.CharField(_("text in Kazakh"), max_length=480, blank=True)
+    text_ru = models.CharField(_("text in Russian"), max_length=480, blank=True)
+    text_en = models.CharField(_("text in English"), max_length=480, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("emergency alert")
+        verbose_name_plural = _("emergency alerts")
+        permissions = [("send_alerts", _("Send emergency alerts to persons in an area"))]
+        indexes = [models.Index(fields=["officer", "at"], name="alert_officer_at")]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.at:%Y-%m-%d %H:%M}"
+
+    def text_in(self, language: str) -> str:
+        text: str = getattr(self, f"text_{language}", "")
+        return text
+
+
+class AlertMessage(models.Model):
+    """One person's copy of an alert, in their language, and where its delivery stands. The
+    local backend (``emergency/messaging.py``) delivers it to the person's pages; an SMS
+    gateway adapter moves it through sent to delivered or failed."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")
+
+    alert = models.ForeignKey(
+        Alert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="messages"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="emergency_alerts",
+        db_index=False,  # served by alert_message_person
+    )
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    state = models.CharField(_("delivery"), max_length=9, choices=State.choices)
+    created_at = models.DateTimeField(_("queued"))
+    updated_at = models.DateTimeField(_("last changed"))
+    # The gateway's reference for its delivery reports ("" for the local backend).
+    gateway_ref = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("alert message")
+        verbose_name_plural = _("alert messages")
+        indexes = [
+            models.Index(fields=["person", "created_at"], name="alert_message_person"),
+            models.Index(fields=["alert", "state"], name="alert_message_state"),
+            models.Index(
+                fields=["gateway_ref"], condition=~Q(gateway_ref=""), name="alert_message_ref"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "person"], name="alert_message_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} {self.person_id} {self.state}"
+
+    @property
+    def text(self) -> str:
+        return self.alert.text_in(self.language)

@@ -4,15 +4,19 @@ and the auditor."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.core import access
 from inclusio.core.audit import Actor
 from inclusio.core.models import Purpose, Seen
-from inclusio.core.roles import AUDIT_READ, EMERGENCY_LOOKUP
+from inclusio.core.roles import AUDIT_READ, EMERGENCY_ALERT, EMERGENCY_LOOKUP
 from inclusio.core.worklists import Worklist, page_of, require_permission
-from inclusio.emergency.models import Lookup, Residence
+from inclusio.emergency.models import Alert, AlertMessage, Lookup, Residence
 from inclusio.registry import selectors as registry
 from inclusio.registry.models import Person
 
@@ -64,4 +68,51 @@ def worklist_unusual_lookups(*, actor: Actor, page: str | int | None = 1) -> Wor
         page=found,
         rows=list(found.object_list),
         empty=_("Nothing unusual."),
+    )
+
+
+def alerts_recent(*, actor: Actor, limit: int = 10) -> list[Alert]:
+    """The officer's latest alerts (a regional officer: those of their region)."""
+    staff = require_permission(actor, EMERGENCY_ALERT)
+    rows = Alert.objects.all()
+    if staff.region_id is not None:
+        rows = rows.filter(region_id=staff.region_id)
+    return list(rows.order_by("-at", "-id")[:limit])
+
+
+@dataclass(frozen=True)
+class AlertReport:
+    alert: Alert
+    # (language name, state label, count), for the table of deliveries.
+    deliveries: list[tuple[str, str, int]]
+
+
+def alert_report(*, actor: Actor, pk: int) -> AlertReport:
+    """An alert and where its deliveries stand, by language and state, for an emergency officer
+    of its region (or a national one); anyone else is told there is no such alert."""
+    staff = require_permission(actor, EMERGENCY_ALERT)
+    alert = Alert.objects.filter(pk=pk).first()
+    if alert is None or (staff.region_id is not None and alert.region_id != staff.region_id):
+        raise access.not_yours()
+    names = dict(settings.LANGUAGES)
+    counted = (
+        AlertMessage.objects.filter(alert=alert)
+        .values_list("language", "state")
+        .annotate(count=Count("id"))
+        .order_by("language", "state")
+    )
+    deliveries = [
+        (str(names.get(language, language)), str(AlertMessage.State(state).label), count)
+        for language, state, count in counted
+    ]
+    return AlertReport(alert=alert, deliveries=deliveries)
+
+
+def alerts_of(person: Person, limit: int = 20) -> list[AlertMessage]:
+    """The alerts sent to a person, the latest first, for their emergency page (already
+    authorised and logged by ``residence_of``)."""
+    return list(
+        AlertMessage.objects.filter(person=person)
+        .select_related("alert")
+        .order_by("-created_at", "-id")[:limit]
     )

@@ -5,19 +5,16 @@ the auditor and in the access log of every person it shows)."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inclusio import countries
 from inclusio.core import access
 from inclusio.core.audit import (
     SYSTEM,
@@ -29,17 +26,26 @@ from inclusio.core.audit import (
     record_write,
 )
 from inclusio.core.errors import Conflict, RateLimited, ValidationFailed
-from inclusio.core.models import Purpose, Seen, User
-from inclusio.core.roles import EMERGENCY_LOOKUP, PERSON_MANAGE
+from inclusio.core.models import Purpose, Region, Seen, User
+from inclusio.core.roles import EMERGENCY_ALERT, EMERGENCY_LOOKUP, PERSON_MANAGE
 from inclusio.core.worklists import require_permission
+from inclusio.emergency import areas, messaging
+from inclusio.emergency.areas import box_around, distance_m, in_country, inside, region_boxes
+from inclusio.emergency.coverage import covered_q
 from inclusio.emergency.errors import ErrorCode
-from inclusio.emergency.models import CONSENT_FIELDS, LAW_LIMITATIONS, Flag, Lookup, Residence
+from inclusio.emergency.messaging import Recipient
+from inclusio.emergency.models import (
+    CONSENT_FIELDS,
+    LAW_LIMITATIONS,
+    Alert,
+    Flag,
+    Lookup,
+    Residence,
+)
 from inclusio.registry.models import DisabilityStatus, LifeEvent, Person
 
 # An incident number as dispatch systems write them: letters, digits, "-" and "/".
 INCIDENT = re.compile(r"[0-9A-Za-z][0-9A-Za-z/-]{2,31}")
-METRES_PER_DEGREE = 111_320.0  # of latitude; of longitude, times the cosine of the latitude
-EARTH_RADIUS_M = 6_371_000.0
 ADDRESS_MIN_LENGTH = 3
 COMPILE_BATCH = 5_000
 
@@ -66,19 +72,24 @@ def _law_values(status: DisabilityStatus) -> dict[str, bool]:
 def residences_compile(*, actor: Actor = SYSTEM) -> CompileSummary:
     """Make the registry's homes of persons with limited mobility match the registry.
 
-    Under the law every person alive whose current status records limited mobility, and whose
-    home is on the map, is in the dispatchers' registry: missing ones are added, the address,
-    place and limitations of the others refreshed (what the person added with consent stays),
-    and those no longer covered — status ended, mobility no longer limited, dead — removed with
-    everything they held. Only the platform (``SYSTEM``) or the ministry's administrator runs it.
-    One audit event per batch names how many rows changed, never whose.
+    Under the law every person alive whose current status says they cannot leave home alone
+    (``coverage.covered_q``: limited mobility in group I, a child, or group II of the very old)
+    and whose home is on the map is in the dispatchers' registry: missing ones are added, the
+    address, place and limitations of the others refreshed (what the person added with consent
+    stays), and those no longer covered — status ended, no longer one who cannot leave home
+    alone, dead — removed with everything they held. Only the platform (``SYSTEM``) or the
+    ministry's administrator runs it. One audit event per batch names how many rows changed,
+    never whose.
     """
     if actor is not SYSTEM:
         require_permission(actor, PERSON_MANAGE)
     now = timezone.now()
     covered = (
         DisabilityStatus.objects.filter(
-            superseded_at__isnull=True, ended=False, mobility=True, person__latitude__isnull=False
+            covered_q(timezone.localdate()),
+            superseded_at__isnull=True,
+            ended=False,
+            person__latitude__isnull=False,
         )
         .exclude(Exists(LifeEvent.objects.filter(person_id=OuterRef("person_id"), kind="death")))
         .select_related("person")
@@ -322,33 +333,6 @@ class LookupAnswer:
     found: list[Found]
 
 
-type Box = tuple[float, float, float, float]  # south, west, north, east
-
-
-@cache
-def _region_boxes(country: str) -> dict[str, Box]:
-    return {row["code"]: tuple(row["bbox"]) for row in countries.regions(country)}
-
-
-def _inside(box: Box, latitude: float, longitude: float) -> bool:
-    south, west, north, east = box
-    return south <= latitude <= north and west <= longitude <= east
-
-
-def _in_country(latitude: float, longitude: float) -> bool:
-    return any(
-        _inside(box, latitude, longitude) for box in _region_boxes(settings.COUNTRY).values()
-    )
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine), in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
-
-
 def _incident(text: str) -> str:
     incident = (text or "").strip()
     if not incident:
@@ -371,9 +355,7 @@ def _incident(text: str) -> str:
 
 def _place(latitude: float | None, longitude: float | None, radius_m: int | None) -> int:
     assert latitude is not None and longitude is not None
-    if not (math.isfinite(latitude) and math.isfinite(longitude)) or not _in_country(
-        latitude, longitude
-    ):
+    if not in_country(latitude, longitude):
         raise ValidationFailed(
             ErrorCode.LOOKUP_OUTSIDE_COUNTRY,
             _("This place is outside the country. Check the latitude and the longitude."),
@@ -393,12 +375,8 @@ def _place(latitude: float | None, longitude: float | None, radius_m: int | None
 def _near(
     rows: Any, latitude: float, longitude: float, radius_m: int
 ) -> list[tuple[Residence, float]]:
-    dlat = radius_m / METRES_PER_DEGREE
-    dlon = radius_m / (METRES_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
-    boxed = rows.filter(
-        latitude__range=(latitude - dlat, latitude + dlat),
-        longitude__range=(longitude - dlon, longitude + dlon),
-    )
+    south, west, north, east = box_around(latitude, longitude, radius_m)
+    boxed = rows.filter(latitude__range=(south, north), longitude__range=(west, east))
     measured = [
         (row, distance_m(latitude, longitude, row.latitude, row.longitude)) for row in boxed
     ]
@@ -412,8 +390,8 @@ def _flags(
 ) -> list[str]:
     flags = []
     if place is not None and staff.region_id is not None:
-        box = _region_boxes(settings.COUNTRY).get(staff.region_id)
-        if box is not None and not _inside(box, *place):
+        box = region_boxes(settings.COUNTRY).get(staff.region_id)
+        if box is not None and not inside(box, *place):
             flags.append(Flag.OUTSIDE_AREA.value)
     incidents = set(
         Lookup.objects.filter(dispatcher=staff, at__gte=now - dt.timedelta(hours=1)).values_list(
@@ -523,3 +501,155 @@ def residences_lookup(
                 data={"found": len(found), "flags": flags},
             )
     return LookupAnswer(lookup=lookup, found=found)
+
+
+# --- emergency alerts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertPreview:
+    """Who an alert would reach, counted by language, and the languages it lacks a text in."""
+
+    by_language: dict[str, int]
+    missing: list[str]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_language.values())
+
+
+def require_alerts(actor: Actor) -> User:
+    """The emergency officer behind ``actor``; AccessDenied for anyone else."""
+    return require_permission(actor, EMERGENCY_ALERT)
+
+
+def alert_localities(actor: Actor) -> list[tuple[str, str]]:
+    """The localities an officer may alert, as (code, name): their region, or every one for a
+    national officer."""
+    staff = require_alerts(actor)
+    regions = Region.objects.order_by("code")
+    if staff.region_id is not None:
+        regions = regions.filter(code=staff.region_id)
+    return [(region.code, region.name) for region in regions]
+
+
+def _impaired_persons(staff: User, area: areas.Area) -> Any:
+    """Persons alive whose current status records a hearing or a vision impairment, whose home
+    is on the map inside the area's box and in the officer's region."""
+    impaired = DisabilityStatus.objects.filter(
+        Q(hearing=True) | Q(vision=True),
+        person_id=OuterRef("pk"),
+        superseded_at__isnull=True,
+        ended=False,
+    )
+    rows = Person.objects.filter(Exists(impaired), latitude__isnull=False).exclude(
+        Exists(LifeEvent.objects.filter(person_id=OuterRef("pk"), kind="death"))
+    )
+    if staff.region_id is not None:
+        rows = rows.filter(region_id=staff.region_id)
+    regions = area.regions()
+    if regions is not None:
+        rows = rows.filter(region_id__in=regions)
+    box = area.box()
+    if box is not None:
+        south, west, north, east = box
+        rows = rows.filter(latitude__range=(south, north), longitude__range=(west, east))
+    return rows
+
+
+def _recipients(staff: User, area: areas.Area) -> list[Recipient]:
+    rows = _impaired_persons(staff, area).values_list(
+        "pk", "iin", "preferred_language", "latitude", "longitude"
+    )
+    return [
+        Recipient(person_id=pk, iin=iin, language=language)
+        for pk, iin, language, latitude, longitude in rows.order_by("pk").iterator(
+            chunk_size=COMPILE_BATCH
+        )
+        if area.contains(latitude, longitude)
+    ]
+
+
+def _texts(texts: dict[str, str]) -> dict[str, str]:
+    return {code: (texts.get(code) or "").strip() for code, _name in settings.LANGUAGES}
+
+
+def _preview(recipients: list[Recipient], texts: dict[str, str]) -> AlertPreview:
+    by_language = {code: 0 for code, _name in settings.LANGUAGES}
+    for recipient in recipients:
+        by_language[recipient.language] = by_language.get(recipient.language, 0) + 1
+    missing = [code for code, count in by_language.items() if count and not texts.get(code)]
+    return AlertPreview(by_language=by_language, missing=missing)
+
+
+def alert_preview(*, actor: Actor, area: areas.Area, texts: dict[str, str]) -> AlertPreview:
+    """How many persons an alert would reach, by language, before it is sent. Reads counts only
+    (no person is shown), so it writes nothing, not even to an access log."""
+    staff = require_alerts(actor)
+    return _preview(_recipients(staff, area), _texts(texts))
+
+
+def _language_names(codes: list[str]) -> str:
+    names = dict(settings.LANGUAGES)
+    return ", ".join(str(names[code]) for code in codes)
+
+
+def alert_send(*, actor: Actor, area: areas.Area, texts: dict[str, str]) -> Alert:
+    """Send an alert to every person with a hearing or vision impairment inside the area (of
+    the officer's region), each in their own language, through the messaging backend.
+
+    Refused, with nothing written, when nobody is inside or when a recipient's language has no
+    text. The alert and its recipients are kept; each recipient's access log says that their
+    place, language and impairment were read to send them an alert; one audit event counts
+    them by language, never naming them.
+    """
+    staff = require_alerts(actor)
+    texts = _texts(texts)
+    recipients = _recipients(staff, area)
+    preview = _preview(recipients, texts)
+    if not recipients:
+        raise ValidationFailed(
+            ErrorCode.ALERT_NO_RECIPIENTS,
+            _(
+                "Nobody with a hearing or vision impairment is registered inside this area in "
+                "your region: there is nobody to send the alert to."
+            ),
+            field="area",
+        )
+    if preview.missing:
+        raise ValidationFailed(
+            ErrorCode.ALERT_TEXT_MISSING,
+            _(
+                "Some of the persons in the area read %(languages)s: write the message in "
+                "every one of these languages."
+            ),
+            field=f"text_{preview.missing[0]}",
+            languages=_language_names(preview.missing),
+        )
+    with transaction.atomic():
+        alert = Alert.objects.create(
+            officer=staff,
+            region_id=staff.region_id,
+            at=timezone.now(),
+            area=area.kind,
+            geometry=area.geometry(),
+            recipients=len(recipients),
+            **{f"text_{code}": text for code, text in texts.items()},
+        )
+        with batched():
+            messaging.backend().queue(alert, recipients)
+            access.log_bulk_read(
+                staff,
+                [recipient.iin for recipient in recipients],
+                what=Seen.EMERGENCY_ALERT,
+                purpose=Purpose.EMERGENCY_ALERT,
+                case=f"ALERT-{alert.pk}",  # like an incident number: the same in every language
+            )
+            record_write(
+                actor=staff,
+                action="alert_send",
+                entity="alert",
+                entity_id=alert.pk,
+                data={"area": area.kind, "recipients": preview.by_language},
+            )
+    return alert

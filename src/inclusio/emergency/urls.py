@@ -9,4 +9,6 @@ urlpatterns = [
     path("person/<str:iin>/update/", views.update, name="update"),
     path("person/<str:iin>/consent/", views.consent, name="consent"),
     path("lookup/", views.lookup, name="lookup"),
+    path("alerts/", views.alerts, name="alerts"),
+    path("alerts/<int:pk>/", views.alert, name="alert"),
 ]

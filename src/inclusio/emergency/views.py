@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from inclusio.core import access
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.emergency import selectors, services
-from inclusio.emergency.forms import ConsentForm, LookupForm, ResidenceForm
+from inclusio.emergency.forms import AlertForm, ConsentForm, LookupForm, ResidenceForm
 from inclusio.emergency.models import Residence
 from inclusio.registry import selectors as registry
 from inclusio.registry.models import Person
@@ -48,6 +50,7 @@ def _page(
         "consent": consent,
         "form": form or (ResidenceForm(instance=residence, consent=consent) if residence else None),
         "consent_form": consent_form or ConsentForm(),
+        "alerts": selectors.alerts_of(person),
     }
     return render(request, "emergency/person.html", context, status=status)
 
@@ -122,3 +125,55 @@ def lookup(request: HttpRequest) -> HttpResponse:
 def _field_of(error: DomainError) -> str | None:
     field = error.params.get("field")
     return field if field in LookupForm.base_fields else None
+
+
+def _alert_form(request: HttpRequest) -> AlertForm:
+    localities = services.alert_localities(request.user)
+    if request.method == "POST":
+        return AlertForm(request.POST, localities=localities)
+    return AlertForm(localities=localities)
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    """GET: the area and message form, and the latest alerts. POST: a preview (the count per
+    language; it writes nothing) or the sending, which leads to the alert's page."""
+    form = _alert_form(request)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = form.drawn()
+            if form.cleaned_data["action"] == AlertForm.SEND:
+                alert = services.alert_send(actor=request.user, area=area, texts=form.texts())
+                messages.success(
+                    request,
+                    ngettext(
+                        "The alert is on its way to %(count)s person.",
+                        "The alert is on its way to %(count)s persons.",
+                        alert.recipients,
+                    )
+                    % {"count": alert.recipients},
+                )
+                return redirect("emergency:alert", pk=alert.pk)
+            preview = services.alert_preview(actor=request.user, area=area, texts=form.texts())
+        except ValidationFailed as exc:
+            field = exc.params.get("field")
+            add_domain_error(form, exc, field if field in form.fields else None)
+    context = {
+        "form": form,
+        "preview": preview,
+        "languages": dict(settings.LANGUAGES),
+        "recent": selectors.alerts_recent(actor=request.user),
+    }
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "emergency/alerts.html", context, status=status)
+
+
+@login_required
+def alert(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.alert_report(actor=request.user, pk=pk)
+    return render(
+        request,
+        "emergency/alert.html",
+        {"report": report, "alert": report.alert, "languages": settings.LANGUAGES},
+    )

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import duckdb
 
+from inclusio.emergency.coverage import COVERED_SQL, NATIONAL_RESIDENCES
 from inclusio.snapshot.contract import open_snapshot, read_manifest
 from inclusio.synthetic import figures as f
 
@@ -154,3 +155,35 @@ def _one_row(db: duckdb.DuckDBPyConnection, query: str) -> tuple[int, ...]:
     row = db.execute(query).fetchone()
     assert row is not None
     return tuple(int(value) for value in row)
+
+
+_RESIDENCES_QUERY = f"""
+    SELECT count(*)
+    FROM (
+        SELECT d.*, date_sub('year', p.birth_date, DATE '{{as_of}}') AS age
+        FROM disability d JOIN persons p USING (iin)
+        WHERE coalesce(least(p.death_date, p.emigration_date), DATE '9999-12-31')
+              > DATE '{{as_of}}'
+    ) d
+    WHERE {COVERED_SQL}
+"""  # noqa: S608 - only constants are interpolated
+
+
+def check_residences(directory: Path, *, tolerance: float = 0.02) -> FigureCheck:
+    """The homes the emergency dispatchers' registry would hold (``emergency/coverage.py``:
+    who cannot leave home alone) against the fire service's 95,087, scaled. Apart from
+    ``check_snapshot`` because limitations are drawn by chance, not to a quota: below national
+    scale the count carries sampling noise (about 1 % at region scale, 10 % at demo scale), and
+    the rule's age is a whole number of years, so it comes within 2 %, not 1 %."""
+    manifest = read_manifest(directory)
+    as_of = manifest["reference_date"]
+    with open_snapshot(directory) as db:
+        (actual,) = _one_row(db, _RESIDENCES_QUERY.format(as_of=as_of))
+    return _count(
+        "emergency residences (cannot leave home alone)",
+        NATIONAL_RESIDENCES,
+        actual,
+        float(manifest["scale_factor"]),
+        tolerance,
+        0.5,
+    )

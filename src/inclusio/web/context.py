@@ -97,6 +97,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.EMERGENCY_LOOKUP),
     ),
     _Entry(
+        "emergency:alerts",
+        _("Send an emergency alert"),
+        _("Warn the persons with hearing or vision impairment in an area, in their language."),
+        _has_permission(roles.EMERGENCY_ALERT),
+    ),
+    _Entry(
         "marketplace:suppliers",
         _("Suppliers"),
         _("Suppliers of aids and services: verification, suspension."),

@@ -1,0 +1,272 @@
+"""The emergency registry under load: a dispatcher's lookup by place and radius over HTTP, with
+its access-log write, at a steady rate; and an alert to 10,000 persons queued.
+
+Needs a loaded registry in the database named by INCLUSIO_DATABASE_URL (bench/run.py loads the
+national one into a throwaway PostgreSQL first). Compiles the dispatchers' registry from it
+(95,087 homes at national scale, ``emergency/coverage.py``), signs one dispatcher per region
+in (a session with a confirmed second factor, as after signing in), serves the platform with
+gunicorn in production settings and posts lookups at a fixed rate (open loop), each around a
+known home with a 100 m radius. Then an emergency officer of the country sends an alert to a
+circle grown until it holds ``--recipients`` persons with hearing or vision impairment, timed
+from the call to the messages queued, logged and delivered by the local backend.
+
+    python bench/bench_emergency.py [--rate 100] [--seconds 60] [--recipients 10000]
+
+Try it small: ``--rate 5 --seconds 3 --recipients 50`` over a demo registry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlencode
+
+# Run as a script: its folder is on the path. The catalogue's server serves pages (its static
+# files collected) with this process's keys, which signed the dispatchers' sessions.
+from bench_catalogue_search import start_server
+from bench_lookup import free_port, percentile
+
+P95_TARGET_MS = 20.0
+ALERT_TARGET_S = 5.0
+RADIUS_M = 100
+# The bench's dispatchers make far more lookups than a person could: lift the per-dispatcher
+# allowance so that the refusal does not hide the lookup's own cost.
+ALLOWANCE = "1000000"
+
+
+def setup_django() -> None:
+    # The server checks the sessions this process makes: both hold the same keys.
+    os.environ.update(
+        INCLUSIO_SECRET_KEY=os.environ.get("INCLUSIO_SECRET_KEY") or secrets.token_urlsafe(40),
+        INCLUSIO_AUDIT_DIGEST_KEY=os.environ.get("INCLUSIO_AUDIT_DIGEST_KEY")
+        or secrets.token_urlsafe(40),
+        INCLUSIO_EMERGENCY_LOOKUPS_PER_10_MINUTES=ALLOWANCE,
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inclusio.settings")
+    import django
+
+    django.setup()
+
+
+def compile_residences() -> tuple[int, float]:
+    from inclusio.emergency.models import Residence
+    from inclusio.emergency.services import residences_compile
+
+    started = time.monotonic()
+    residences_compile()
+    return Residence.objects.count(), time.monotonic() - started
+
+
+def dispatcher_sessions() -> dict[str, tuple[str, list[tuple[float, float]]]]:
+    """Per region with homes: a signed-in dispatcher's session key and places of homes."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from inclusio.core.models import Region, User
+    from inclusio.emergency.models import Residence
+
+    sessions = {}
+    for region in Region.objects.all():
+        places = list(
+            Residence.objects.filter(region=region)
+            .order_by("?")
+            .values_list("latitude", "longitude")[:2000]
+        )
+        if not places:
+            continue
+        user, _ = User.objects.get_or_create(
+            username=f"bench_dispatcher_{region.code}", defaults={"region": region}
+        )
+        user.groups.add(Group.objects.get(name="dispatcher"))
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        sessions[region.code] = (session.session_key, places)
+    if not sessions:
+        sys.exit("the dispatchers' registry is empty: load a snapshot first (bench/run.py does)")
+    return sessions
+
+
+def run_lookups(
+    port: int,
+    sessions: dict[str, tuple[str, list[tuple[float, float]]]],
+    rate: int,
+    seconds: float,
+    prefix: str,
+    threads: int = 16,
+) -> tuple[list[float], int, int, float]:
+    """Post rate × seconds lookups on schedule; return latencies (ms), errors, homes shown, wall
+    time."""
+    total = int(rate * seconds)
+    regions = sorted(sessions)
+    csrf = secrets.token_hex(16)  # an unmasked 32-character secret is its own form token
+    latencies: list[float] = []
+    errors = found = 0
+    lock = threading.Lock()
+    next_index = iter(range(total))
+    start = time.perf_counter() + 0.2
+    shown = re.compile(rb'class="emergency-home"')
+
+    def worker() -> None:
+        nonlocal errors, found
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while True:
+            with lock:
+                index = next(next_index, None)
+            if index is None:
+                break
+            delay = start + index / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            session_key, places = sessions[regions[index % len(regions)]]
+            latitude, longitude = places[(index // len(regions)) % len(places)]
+            body = urlencode(
+                {
+                    "csrfmiddlewaretoken": csrf,
+                    "incident": f"{prefix}-{index}",
+                    "latitude": f"{latitude:.6f}",
+                    "longitude": f"{longitude:.6f}",
+                    "radius_m": RADIUS_M,
+                }
+            )
+            headers = {
+                "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept-Language": "en",
+            }
+            sent = time.perf_counter()
+            homes = 0
+            try:
+                conn.request("POST", "/en/emergency/lookup/", body=body, headers=headers)
+                response = conn.getresponse()
+                page = response.read()
+                ok = response.status == 200
+                homes = len(shown.findall(page))
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            elapsed = (time.perf_counter() - sent) * 1000
+            with lock:
+                latencies.append(elapsed)
+                errors += not ok
+                found += homes
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return latencies, errors, found, time.perf_counter() - start
+
+
+def alert_of(recipients: int) -> tuple[int, float]:
+    """Send an alert to a circle holding at least ``recipients`` persons; return how many it
+    reached and the seconds it took to queue (and, with the local backend, deliver) it."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.db.models import Count
+
+    from inclusio.core.models import User
+    from inclusio.emergency import areas
+    from inclusio.emergency.services import alert_preview, alert_send
+    from inclusio.registry.models import Person
+
+    officer, _ = User.objects.get_or_create(username="bench_emergency_officer")
+    officer.groups.add(Group.objects.get(name="emergency_officer"))
+    texts = {"kk": "Bench: kk", "ru": "Bench: ru", "en": "Bench: en"}
+    # A home in the city (of republican significance) with the most persons on the map: the
+    # densest place, where a circle within the radius limit holds the most.
+    busiest = (
+        Person.objects.filter(latitude__isnull=False, region__is_city=True)
+        .values("region_id")
+        .annotate(count=Count("pk"))
+        .order_by("-count")
+        .first()
+    )
+    centre = (
+        Person.objects.filter(latitude__isnull=False, region_id=busiest["region_id"])
+        .order_by("pk")
+        .values_list("latitude", "longitude")
+        .first()
+        if busiest
+        else None
+    )
+    if centre is None:
+        sys.exit("the registry has no homes on the map")
+    low, high = 1, settings.EMERGENCY_ALERT_RADIUS_MAX_M
+    while low < high:  # the smallest radius that reaches enough persons
+        middle = (low + high) // 2
+        area = areas.circle(*centre, middle)
+        if alert_preview(actor=officer, area=area, texts=texts).total >= recipients:
+            high = middle
+        else:
+            low = middle + 1
+    started = time.monotonic()
+    alert = alert_send(actor=officer, area=areas.circle(*centre, low), texts=texts)
+    return alert.recipients, time.monotonic() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--recipients", type=int, default=10_000)
+    args = parser.parse_args()
+    setup_django()
+    from inclusio.core.models import AccessEvent
+
+    homes, compile_seconds = compile_residences()
+    print(f"bench: emergency_residences: {homes} homes (target 95087 at national scale)")
+    print(f"bench: emergency_compile: {compile_seconds:.1f} s")
+    sessions = dispatcher_sessions()
+    port = free_port()
+    server = start_server(port, args.workers)
+    try:
+        run_lookups(port, sessions, args.rate, 3, "WARM")  # connections, caches
+        latencies, errors, found, wall = run_lookups(
+            port, sessions, args.rate, args.seconds, "BENCH"
+        )
+        logged = AccessEvent.objects.filter(case__startswith="BENCH-").count()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)  # gunicorn finishes the requests it holds
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    p95 = percentile(latencies, 0.95)
+    print(
+        f"bench: emergency_lookup_requests: {len(latencies)} requests over {wall:.1f} s "
+        f"({len(latencies) / wall:.0f} per second, target {args.rate})"
+    )
+    print(f"bench: emergency_lookup_p50: {percentile(latencies, 0.50):.2f} ms")
+    print(f"bench: emergency_lookup_p95: {p95:.2f} ms (target {P95_TARGET_MS:g})")
+    print(f"bench: emergency_lookup_errors: {errors} (target 0)")
+    print(f"bench: emergency_lookup_access_log_rows: {logged} (target {found}, one a home shown)")
+    reached, seconds = alert_of(args.recipients)
+    print(
+        f"bench: emergency_alert_queued: {seconds:.2f} s for {reached} recipients "
+        f"(target {ALERT_TARGET_S:g} s for {args.recipients})"
+    )
+    ok = p95 <= P95_TARGET_MS and errors == 0 and logged == found and found >= len(latencies)
+    return 0 if ok and seconds <= ALERT_TARGET_S and reached >= args.recipients else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
