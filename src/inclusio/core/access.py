@@ -104,6 +104,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     ),
     "auditor": (Purpose.AUDIT,),
     "dispatcher": (Purpose.EMERGENCY,),
+    "employment_officer": (Purpose.EMPLOYMENT,),
 }
 
 # Purposes an agency's token may be registered for.

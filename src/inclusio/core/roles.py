@@ -40,6 +40,7 @@ PARAMETERS_MANAGE = "core.manage_dated_parameters"
 EMERGENCY_LOOKUP = "emergency.lookup_residences"
 SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
 SUPPLIER_VERIFY = "marketplace.verify_supplier"
+EMPLOYMENT_MANAGE = "employment.manage_employment"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -82,7 +83,9 @@ ROLES: tuple[Role, ...] = (
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
     Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
-    Role("employment_officer", _("Employment centre officer"), True, ()),
+    Role(
+        "employment_officer", _("Employment centre officer"), True, (PERSON_READ, EMPLOYMENT_MANAGE)
+    ),
     Role("statistician", _("Statistician"), True, ()),
     Role(
         "ministry_admin",

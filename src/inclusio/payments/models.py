@@ -92,6 +92,8 @@ class Transfer(models.Model):
 
     class Purpose(models.TextChoices):
         BENEFIT = "benefit", _("a benefit payment")
+        WAGE_SUBSIDY = "wage_subsidy", _("a month of a special workplace's wage subsidy")
+        WORKPLACE_EQUIPMENT = "equipment", _("the equipment of a special workplace")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("to be paid")
