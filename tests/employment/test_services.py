@@ -265,4 +265,3 @@ def test_the_monthly_report_refuses_hazardous_above_headcount(trio: Trio) -> Non
     event = AuditEvent.objects.latest("id")
     assert event.data["changed"] == ["hazardous_jobs", "headcount", "iban"]
     assert event.data["digests"] == {"iban": None}
-
