@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
 from inclusio.core.models import AuditEvent
 from inclusio.employment.models import Employer, Placement, SubsidyMonth, Vacancy
-from inclusio.employment.quota import QuotaRates, compliance_of, quota_places
+from inclusio.employment.quota import QuotaRates, compliance_arrays, compliance_of, quota_places
 from inclusio.employment.services import (
     employer_create,
     employer_update,
@@ -108,7 +109,7 @@ def test_the_quota_excludes_hazardous_jobs_and_rounds_down(
     trio: Trio, headcount: int, hazardous: int, hundredths: int, quota: int
 ) -> None:
     employer = make_employer(trio.own_officer, headcount=headcount, hazardous=hazardous)
-    rates = QuotaRates()
+    rates = QuotaRates.from_database()
     assert rates.hundredths("71", headcount, dt.date(2024, 1, 31)) == hundredths
     (row,) = compliance_of([employer], dt.date(2024, 1, 1), rates)
     assert row.quota == quota == quota_places(headcount - hazardous, hundredths)
@@ -116,7 +117,7 @@ def test_the_quota_excludes_hazardous_jobs_and_rounds_down(
 
 
 def test_a_region_may_set_its_own_rate() -> None:
-    rates = QuotaRates()
+    rates = QuotaRates.from_database()
     # Almaty city sets 3 % for 50–100 employees from July 2023; the national rate is 2 %.
     assert rates.hundredths("75", 80, dt.date(2023, 6, 30)) == 200
     assert rates.hundredths("75", 80, dt.date(2023, 7, 31)) == 300
@@ -137,7 +138,7 @@ def test_a_placement_fills_the_quota_from_its_month(trio: Trio) -> None:
     )
     vacancy.refresh_from_db()
     assert vacancy.state == Vacancy.State.FILLED
-    rates = QuotaRates()
+    rates = QuotaRates.from_database()
     february, march = (compliance_of([employer], dt.date(2024, m, 1), rates)[0] for m in (2, 3))
     assert (february.filled, february.complies) == (0, False)
     assert (march.filled, march.quota, march.complies) == (1, 2, False)
@@ -265,3 +266,30 @@ def test_the_monthly_report_refuses_hazardous_above_headcount(trio: Trio) -> Non
     event = AuditEvent.objects.latest("id")
     assert event.data["changed"] == ["hazardous_jobs", "headcount", "iban"]
     assert event.data["digests"] == {"iban": None}
+
+
+def test_the_national_columns_agree_with_the_database(trio: Trio) -> None:
+    employers = [
+        make_employer(trio.own_officer, headcount=h, hazardous=z)
+        for h, z in ((49, 0), (80, 5), (250, 10), (251, 0), (5000, 700))
+    ]
+    placement_record(
+        actor=trio.own_officer,
+        person=trio.person,
+        employer=employers[1],
+        started=dt.date(2024, 1, 1),
+    )
+    month = dt.date(2024, 6, 1)
+    rows = compliance_of(employers, month)
+    columns = compliance_arrays(
+        region=np.array(["71", "75", "71", "71", "71"]),  # one in Almaty with its own rate
+        headcount=np.array([e.headcount for e in employers]),
+        hazardous=np.array([e.hazardous_jobs for e in employers]),
+        filled=np.array([r.filled for r in rows]),
+        month=month,
+        rates=QuotaRates.from_country("kz"),
+    )
+    assert [r.quota for r in rows] == [0, 1, 7, 10, 172]
+    assert columns["quota"].tolist() == [0, 2, 7, 10, 172]  # 75 × 3 % in Almaty
+    assert columns["complies"].tolist() == [True, False, False, False, False]
+    assert [r.complies for r in rows] == [True, True, False, False, False]

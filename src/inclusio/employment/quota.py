@@ -22,6 +22,7 @@ from decimal import Decimal
 import numpy as np
 from django.db.models import Count, Q
 
+from inclusio import countries
 from inclusio.core.models import DatedParameter
 from inclusio.core.parameters import parameter_keys
 from inclusio.employment.models import Employer
@@ -54,15 +55,31 @@ def month_end(month: dt.date) -> dt.date:
 
 class QuotaRates:
     """Every value of the quota parameters, read once; the rate in force for a region, size and
-    day (the corrected revisions applied)."""
+    day."""
 
-    def __init__(self) -> None:
+    def __init__(self, values: dict[str, list[tuple[dt.date, Decimal]]]) -> None:
+        self._values = {key: sorted(dated) for key, dated in values.items()}
+
+    @classmethod
+    def from_database(cls) -> QuotaRates:
+        """The values the ministry keeps, corrections applied (the last revision of a date)."""
         keys = [key for key in parameter_keys() if key.startswith(QUOTA_PREFIX)]
         rows = DatedParameter.objects.filter(key__in=keys).order_by("key", "effective", "revision")
         values: dict[str, dict[dt.date, Decimal]] = {}
-        for row in rows:  # the last revision of a date wins
+        for row in rows:
             values.setdefault(row.key, {})[row.effective] = row.value
-        self._values = {key: sorted(dated.items()) for key, dated in values.items()}
+        return cls({key: list(dated.items()) for key, dated in values.items()})
+
+    @classmethod
+    def from_country(cls, country: str) -> QuotaRates:
+        """The values of the country's file, as a fresh install seeds them (no database)."""
+        values: dict[str, list[tuple[dt.date, Decimal]]] = {}
+        for row in countries.parameters(country):
+            if row["key"].startswith(QUOTA_PREFIX):
+                values.setdefault(row["key"], []).append(
+                    (dt.date.fromisoformat(row["effective"]), Decimal(str(row["value"])))
+                )
+        return cls(values)
 
     def _on(self, key: str, day: dt.date) -> Decimal | None:
         found = None
@@ -111,7 +128,7 @@ def compliance_of(
 ) -> list[Compliance]:
     """Each employer's quota, filled places and compliance in ``month`` (filled: the placements
     that last to the month's end), in one query."""
-    rates = rates or QuotaRates()
+    rates = rates or QuotaRates.from_database()
     end = month_end(month)
     filled = dict(
         Employer.objects.filter(pk__in=[e.pk for e in employers])

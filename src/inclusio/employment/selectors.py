@@ -110,7 +110,11 @@ def worklist_below_quota(*, actor: Actor, page: str | int | None = 1) -> Worklis
     officer = require_permission(actor, EMPLOYMENT_MANAGE)
     employers = list(employers_of(actor=officer))
     below = sorted(
-        (row for row in compliance_of(employers, this_month(), QuotaRates()) if not row.complies),
+        (
+            row
+            for row in compliance_of(employers, this_month(), QuotaRates.from_database())
+            if not row.complies
+        ),
         key=lambda row: (-row.missing, row.employer.name),
     )
     found = page_of(below, page)
@@ -129,7 +133,7 @@ def worklist_below_quota(*, actor: Actor, page: str | int | None = 1) -> Worklis
 
 
 def employer_compliance(employer: Employer, months: list[dt.date]) -> list[Compliance]:
-    rates = QuotaRates()
+    rates = QuotaRates.from_database()
     return [compliance_of([employer], month, rates)[0] for month in months]
 
 
