@@ -137,3 +137,18 @@ def test_the_worklist_and_the_report(client: Client, trio: Trio) -> None:
     other = client.get("/en/employment/report/?year=2024").content.decode()
     assert "Every employer of your region" in client.get("/en/").content.decode()
     assert other.count("<td>1</td>") == 0
+
+
+def test_the_pages_speak_kazakh_and_russian(client: Client, trio: Trio) -> None:
+    sign_in(client, trio.person.user)
+    kk = client.get(f"/kk/employment/person/{trio.person.iin}/").content.decode()
+    ru = client.get(f"/ru/employment/person/{trio.person.iin}/").content.decode()
+    assert "Сізге сай квоталық бос орындар" in kk
+    assert "Подходящие вам квотируемые вакансии" in ru
+    sign_in(client, trio.own_officer)
+    workplace = make_workplace(trio.own_officer, trio.person)
+    refused = client.post(
+        f"/ru/employment/workplaces/{workplace.pk}/subsidy/",
+        {"month": "2030-01", "wage_kzt": "1000"},
+    ).content.decode()
+    assert "вне трёх лет субсидии" in refused
