@@ -96,7 +96,7 @@ class SubsidyForm(forms.Form):
         label=_("Month"),
         max_length=7,
         help_text=_("Year and month, for example 2024-03."),
-        widget=forms.TextInput(attrs={"type": "month", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     wage_kzt = forms.IntegerField(
         label=_("Wage paid that month, KZT"), min_value=1, widget=forms.TextInput(attrs=_NUMERIC)
