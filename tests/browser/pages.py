@@ -2112,7 +2112,7 @@ def _an_employer_with_a_vacancy_and_a_workplace(viewer: Any) -> dict[str, Any]:
     subsidy_month_pay(
         actor=officer, workplace=workplace, month=dt.date(2024, 1, 1), wage_kzt=150_000
     )
-    return {"iin": person.iin, "bin": employer.bin, "pk": workplace.pk}
+    return {"iin": person.iin, "bin": employer.bin, "workplace_id": workplace.pk}
 
 
 def _my_vacancies(viewer: Any) -> dict[str, Any]:
@@ -2124,7 +2124,7 @@ def _the_employer(viewer: Any) -> dict[str, Any]:
 
 
 def _the_workplace(viewer: Any) -> dict[str, Any]:
-    return {"pk": _an_employer_with_a_vacancy_and_a_workplace(viewer)["pk"]}
+    return {"workplace_id": _an_employer_with_a_vacancy_and_a_workplace(viewer)["workplace_id"]}
 
 
 def _employers(viewer: Any) -> dict[str, Any]:

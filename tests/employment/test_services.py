@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
 from inclusio.core.models import AuditEvent
 from inclusio.employment.models import Employer, Placement, SubsidyMonth, Vacancy
@@ -17,6 +20,7 @@ from inclusio.employment.quota import QuotaRates, compliance_arrays, compliance_
 from inclusio.employment.services import (
     employer_create,
     employer_update,
+    employment_payments_send,
     equipment_reimburse,
     placement_record,
     subsidy_amount,
@@ -293,3 +297,24 @@ def test_the_national_columns_agree_with_the_database(trio: Trio) -> None:
     assert columns["quota"].tolist() == [0, 2, 7, 10, 172]  # 75 × 3 % in Almaty
     assert columns["complies"].tolist() == [True, False, False, False, False]
     assert [r.complies for r in rows] == [True, True, False, False, False]
+
+
+def test_the_queued_payments_go_to_the_treasury_in_one_file(trio: Trio, tmp_path: Any) -> None:
+    workplace = make_workplace(trio.own_officer, trio.person, equipment=300_000)
+    subsidy_month_pay(
+        actor=trio.own_officer, workplace=workplace, month=dt.date(2024, 1, 1), wage_kzt=100_000
+    )
+    equipment_reimburse(actor=trio.own_officer, workplace=workplace)
+    with pytest.raises(AccessDenied):
+        employment_payments_send(actor=trio.own_officer, execution=dt.date(2024, 2, 5))
+    out = tmp_path / "employment.xml"
+    call_command("employment_payments", "--out", str(out), "--execution", "2024-02-05")
+    content = out.read_text()
+    employer = workplace.placement.employer
+    assert (
+        employer.bin in content
+        and "<CtrlSum>370000" in content
+        and "Wage subsidy 2024-01" in content
+    )
+    assert set(Transfer.objects.values_list("state", flat=True)) == {"sent"}
+    assert employment_payments_send(actor=SYSTEM, execution=dt.date(2024, 2, 5)) is None

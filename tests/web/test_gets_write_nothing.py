@@ -29,6 +29,7 @@ from inclusio.core.tokens import api_token_issue
 from inclusio.marketplace.services import item_photo_add
 from inclusio.registry.services import care_link_create
 from tests.browser.benefits_data import make_counted_run, make_offer
+from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, sign_in
 from tests.marketplace.builders import make_item, make_supplier
 
@@ -123,6 +124,8 @@ def world() -> dict[str, Any]:
         draft="id: draft",
         run=run,
     )
+    employment_officer = make_user("employment", "employment_officer", "71")
+    workplace = make_workplace(employment_officer, person)
     return {
         "viewers": {
             "anonymous": AnonymousUser(),
@@ -134,6 +137,7 @@ def world() -> dict[str, Any]:
             "mse": make_user("mse", "mse_specialist", "71"),
             "minister": minister,
             "supplier": supplier.representative,
+            "employment officer": employment_officer,
         },
         "token": api_token_issue(
             actor=SYSTEM,
@@ -153,6 +157,9 @@ def world() -> dict[str, Any]:
             "item_id": stay.pk,
             "photo_id": photo.pk,
             "supplier_id": supplier.pk,
+            "bin": workplace.placement.employer.bin,
+            "workplace_id": workplace.pk,
+            "placement_id": workplace.placement_id,
         },
     }
 

@@ -70,7 +70,11 @@ class PlacementForm(forms.Form):
         label=_("Person's IIN"), max_length=20, widget=forms.TextInput(attrs=_NUMERIC)
     )
     vacancy = forms.IntegerField(
-        label=_("Quota vacancy"), required=False, widget=forms.Select(choices=[])
+        label=_("Quota vacancy"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.Select(choices=[]),
     )
     started = forms.DateField(
         label=_("Work starts"), widget=forms.DateInput(attrs={"type": "date"})

@@ -33,9 +33,10 @@ from inclusio.employment.models import (
     SubsidyMonth,
     Vacancy,
 )
+from inclusio.payments import pain001
 from inclusio.payments import services as payments
 from inclusio.payments.iban import parse_kz_iban
-from inclusio.payments.models import Transfer
+from inclusio.payments.models import PaymentFile, Transfer
 from inclusio.registry.models import FUNCTIONAL_LIMITATIONS, Person
 
 SUBSIDY_YEARS = 3
@@ -476,3 +477,53 @@ def equipment_reimburse(*, actor: Actor, workplace: SpecialWorkplace) -> Transfe
             ErrorCode.EQUIPMENT_PAID, _("The equipment of this workplace is already paid.")
         ) from None
     return transfer
+
+
+EMPLOYMENT_BATCH = "employment"
+EMPLOYMENT_PURPOSES = (Transfer.Purpose.WAGE_SUBSIDY, Transfer.Purpose.WORKPLACE_EQUIPMENT)
+
+
+def _line(transfer: Transfer, employers: dict[str, Employer]) -> pain001.Line:
+    employer = employers[transfer.payee_reference]
+    if transfer.purpose_kind == Transfer.Purpose.WAGE_SUBSIDY:
+        month = SubsidyMonth.objects.get(pk=transfer.purpose_id)
+        remittance = f"Wage subsidy {month.month:%Y-%m}, special workplace {month.workplace_id}"
+    else:
+        remittance = f"Equipment of special workplace {transfer.purpose_id}"
+    return pain001.Line(
+        end_to_end_id=transfer.end_to_end_id,
+        amount_kzt=transfer.amount_kzt,
+        payee_name=employer.name,
+        payee_id=employer.bin,
+        payee_scheme="BIN",
+        iban=transfer.iban,
+        remittance=remittance,
+    )
+
+
+def employment_payments_send(
+    *, actor: Actor, execution: dt.date
+) -> tuple[PaymentFile, bytes] | None:
+    """Put every queued subsidy month and equipment reimbursement in one pain.001 file for the
+    treasury (the ministry's payment officer, or the platform's schedule); None when nothing
+    is queued."""
+    payments.require_payment_officer(actor)
+    with transaction.atomic():
+        queued = list(
+            Transfer.objects.select_for_update()
+            .filter(purpose_kind__in=EMPLOYMENT_PURPOSES, state=Transfer.State.QUEUED)
+            .order_by("id")
+        )
+        if not queued:
+            return None
+        employers = Employer.objects.in_bulk({t.payee_reference for t in queued}, field_name="bin")
+        number = PaymentFile.objects.filter(batch_kind=EMPLOYMENT_BATCH).count() + 1
+        return payments.file_send(
+            actor=actor,
+            transfers=queued,
+            message_id=f"INC-EMP-{execution:%Y%m%d}-{number}",
+            batch_kind=EMPLOYMENT_BATCH,
+            batch_id=int(f"{execution:%Y%m%d}"),
+            execution=execution,
+            line_of=lambda t: _line(t, employers),
+        )

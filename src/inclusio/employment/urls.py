@@ -11,9 +11,9 @@ urlpatterns = [
     path("employers/<str:bin>/report/", views.employer_report, name="employer_report"),
     path("employers/<str:bin>/vacancy/", views.vacancy, name="vacancy"),
     path("employers/<str:bin>/place/", views.place, name="place"),
-    path("placements/<int:pk>/workplace/", views.workplace_new, name="workplace_new"),
-    path("workplaces/<int:pk>/", views.workplace, name="workplace"),
-    path("workplaces/<int:pk>/subsidy/", views.subsidy, name="subsidy"),
-    path("workplaces/<int:pk>/equipment/", views.equipment, name="equipment"),
+    path("placements/<int:placement_id>/workplace/", views.workplace_new, name="workplace_new"),
+    path("workplaces/<int:workplace_id>/", views.workplace, name="workplace"),
+    path("workplaces/<int:workplace_id>/subsidy/", views.subsidy, name="subsidy"),
+    path("workplaces/<int:workplace_id>/equipment/", views.equipment, name="equipment"),
     path("report/", views.report, name="report"),
 ]

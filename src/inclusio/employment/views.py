@@ -214,8 +214,8 @@ def _workplace(request: HttpRequest, pk: int) -> SpecialWorkplace:
 
 
 @login_required
-def workplace_new(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _placement(request, pk)
+def workplace_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+    found = _placement(request, placement_id)
     form = WorkplaceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,7 +226,7 @@ def workplace_new(request: HttpRequest, pk: int) -> HttpResponse:
             _refused(form, exc)
         else:
             messages.success(request, _("Special workplace recorded."))
-            return redirect("employment:workplace", pk=made.pk)
+            return redirect("employment:workplace", workplace_id=made.pk)
     status = 422 if request.method == "POST" else 200
     return render(
         request, "employment/workplace_new.html", {"placement": found, "form": form}, status=status
@@ -255,14 +255,14 @@ def _workplace_page(
 
 
 @login_required
-def workplace(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workplace_page(request, _workplace(request, pk))
+def workplace(request: HttpRequest, workplace_id: int) -> HttpResponse:
+    return _workplace_page(request, _workplace(request, workplace_id))
 
 
 @login_required
 @require_POST
-def subsidy(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _workplace(request, pk)
+def subsidy(request: HttpRequest, workplace_id: int) -> HttpResponse:
+    found = _workplace(request, workplace_id)
     form = SubsidyForm(request.POST)
     if form.is_valid():
         try:
@@ -277,17 +277,17 @@ def subsidy(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Subsidy of %(month)s sent to be paid: %(amount)s KZT.")
                 % {"month": f"{paid.month:%Y-%m}", "amount": paid.amount_kzt},
             )
-            return redirect("employment:workplace", pk=found.pk)
+            return redirect("employment:workplace", workplace_id=found.pk)
     return _workplace_page(request, found, form, 422)
 
 
 @login_required
 @require_POST
-def equipment(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _workplace(request, pk)
+def equipment(request: HttpRequest, workplace_id: int) -> HttpResponse:
+    found = _workplace(request, workplace_id)
     services.equipment_reimburse(actor=request.user, workplace=found)
     messages.success(request, _("Equipment reimbursement sent to be paid."))
-    return redirect("employment:workplace", pk=found.pk)
+    return redirect("employment:workplace", workplace_id=found.pk)
 
 
 @login_required
