@@ -294,11 +294,8 @@ def equipment(request: HttpRequest, workplace_id: int) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     # The figures as of a 1 January (the seed reports them so), this year's unless asked.
     year = request.GET.get("year", "")
-    on = dt.date(
-        int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year,
-        1,
-        1,
-    )
+    asked = int(year) if len(year) == 4 and year.isascii() and year.isdigit() else 0
+    on = dt.date(asked if 2000 <= asked <= 2100 else timezone.localdate().year, 1, 1)
     rows = selectors.support_report(actor=request.user, on=on)
     return render(
         request,
