@@ -66,6 +66,7 @@ def main() -> int:
         failures += run("bench/bench_implementation_rate.py", str(snapshot), env=env) != 0
     failures += run("bench/bench_proposals.py") != 0  # its own cluster
     failures += run("bench/bench_payroll.py") != 0  # its own cluster
+    failures += run("bench/bench_employment_quota.py") != 0
     rows = [] if args.scale == "national" else ["--rows", "72500"]
     failures += run("bench/bench_import.py", *rows) != 0  # its own cluster
     failures += run("bench/bench_demo_setup.py") != 0

@@ -23,5 +23,6 @@ urlpatterns += i18n_patterns(
     path("payments/", include("inclusio.payments.urls")),
     path("marketplace/", include("inclusio.marketplace.urls")),
     path("rehabilitation/", include("inclusio.rehabilitation.urls")),
+    path("employment/", include("inclusio.employment.urls")),
     prefix_default_language=True,
 )

@@ -302,6 +302,12 @@ def emergency_officer_user() -> User:
 
 
 @pytest.fixture
+def employment_user() -> User:
+    """An employment centre officer of Astana."""
+    return make_staff_account("employment", role="employment_officer")
+
+
+@pytest.fixture
 def admin_user() -> User:
     """A ministry administrator with access to the back office (Django's admin)."""
     user = make_staff_account("minister", role="ministry_admin")

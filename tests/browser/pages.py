@@ -2353,3 +2353,127 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- employment: quotas, vacancies, placements, special workplaces ------------------------------
+
+
+def _an_employer_with_a_vacancy_and_a_workplace(viewer: Any) -> dict[str, Any]:
+    """An Astana employer below its quota, two vacancies (one needing sight), a person placed
+    in a special workplace with a month paid."""
+    import datetime as dt
+
+    from inclusio.employment.services import subsidy_month_pay, vacancy_publish
+    from inclusio.registry.models import Person
+    from tests.employment.builders import make_workplace
+    from tests.factories import give_status, make_person, make_user
+
+    officer = viewer if viewer.groups.filter(name="employment_officer").exists() else None
+    officer = officer or make_user("employment_astana", "employment_officer", "71")
+    own = Person.objects.filter(user=viewer).first()
+    person = own or make_person(surname="Серикова", given_name="Айгүл")
+    if not person.statuses.exists():
+        give_status(person)
+    workplace = make_workplace(officer, person)
+    employer = workplace.placement.employer
+    vacancy_publish(
+        actor=officer, employer=employer, title="Оператор колл-центра", wage_kzt=180_000
+    )
+    vacancy_publish(
+        actor=officer, employer=employer, title="Курьер", wage_kzt=170_000, needs=["mobility"]
+    )
+    subsidy_month_pay(
+        actor=officer, workplace=workplace, month=dt.date(2024, 1, 1), wage_kzt=150_000
+    )
+    return {"iin": person.iin, "bin": employer.bin, "workplace_id": workplace.pk}
+
+
+def _my_vacancies(viewer: Any) -> dict[str, Any]:
+    return {"iin": _an_employer_with_a_vacancy_and_a_workplace(viewer)["iin"]}
+
+
+def _the_employer(viewer: Any) -> dict[str, Any]:
+    return {"bin": _an_employer_with_a_vacancy_and_a_workplace(viewer)["bin"]}
+
+
+def _the_workplace(viewer: Any) -> dict[str, Any]:
+    return {"workplace_id": _an_employer_with_a_vacancy_and_a_workplace(viewer)["workplace_id"]}
+
+
+def _employers(viewer: Any) -> dict[str, Any]:
+    _an_employer_with_a_vacancy_and_a_workplace(viewer)
+    return {}
+
+
+def register_an_employer_with_a_bad_bin(page: Any) -> None:
+    page.fill("#id_bin", "123456789012")
+    page.fill("#id_name", "ТОО «Тест»")
+    page.fill("#id_headcount", "100")
+    page.fill("#id_hazardous_jobs", "101")
+    submit(page)
+    assert page.locator(".inclusio-error-summary a[href='#id_bin']").is_visible()
+
+
+def pay_a_month_outside_the_three_years(page: Any) -> None:
+    page.fill("#id_month", "2030-01")
+    page.fill("#id_wage_kzt", "150000")
+    submit(page, "form[action$='/subsidy/'] button[type=submit]")
+    assert page.locator(".inclusio-error-summary a[href='#id_month']").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "employment: my quota vacancies",
+        url_name="employment:person",
+        kwargs=_my_vacancies,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "employment: the officer's start page with employers below quota",
+        url_name="web:home",
+        kwargs=_employers,
+        user="employment_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "employment: employers",
+        url_name="employment:employers",
+        kwargs=_employers,
+        user="employment_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "employment: an employer with a bad BIN refused",
+        url_name="employment:employers",
+        user="employment_user",
+        interact=register_an_employer_with_a_bad_bin,
+    ),
+    PageToCheck(
+        "employment: an employer's quota, vacancies and placements",
+        url_name="employment:employer",
+        kwargs=_the_employer,
+        user="employment_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "employment: a special workplace and its subsidy",
+        url_name="employment:workplace",
+        kwargs=_the_workplace,
+        user="employment_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "employment: a subsidy month outside the three years refused",
+        url_name="employment:workplace",
+        kwargs=_the_workplace,
+        user="employment_user",
+        interact=pay_a_month_outside_the_three_years,
+    ),
+    PageToCheck(
+        "employment: the support-measures report",
+        url_name="employment:report",
+        user="employment_user",
+        languages=ALL_LANGUAGES,
+    ),
+]

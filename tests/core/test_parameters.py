@@ -127,8 +127,10 @@ def test_seeding_fills_only_what_is_absent() -> None:
     seeded = DatedParameter.objects.get(key="monthly_calculation_index", effective="2024-01-01")
     assert (seeded.reason, seeded.entered_by) == (SEEDED, None)
     seeded_count = DatedParameter.objects.count()
-    # 22 budget-law values and one illustrative state price cap per catalogue category (14).
-    assert seeded_count == len(countries.parameters("kz")) == 22 + 14
+    # 22 budget-law values and one illustrative state price cap per catalogue category (14);
+    # the job quota by employer size (3 sizes × 2 laws, and one region's own) and the special
+    # workplaces' wage subsidy by year (3).
+    assert seeded_count == len(countries.parameters("kz")) == 22 + 14 + 7 + 3
     assert load_country() == (20, 0)
     assert DatedParameter.objects.count() == seeded_count
 

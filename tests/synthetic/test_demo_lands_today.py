@@ -70,6 +70,7 @@ def build_the_demo(tmp_path: Path, today: dt.date) -> dict[str, str]:
         ("synth_load", snapshot),
         ("emergency_residences",),
         ("synth_programmes", "--region", "71"),
+        ("synth_employment", "--region", "71"),
         ("benefits_programmes",),
         (
             "snapshot_export",
@@ -192,6 +193,7 @@ def test_every_demo_account_lands_on_current_data(tmp_path: Path, settings: Any)
         "auditor",
         "supplier",
         "dispatcher",
+        "employment_officer",
     }
     landed: dict[str, str] = {}
     checked = 0

@@ -29,6 +29,7 @@ from inclusio.core.tokens import api_token_issue
 from inclusio.marketplace.services import item_photo_add
 from inclusio.registry.services import care_link_create
 from tests.browser.benefits_data import make_counted_run, make_offer
+from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, sign_in
 from tests.marketplace.builders import make_item, make_supplier
 from tests.marketplace.orders_builders import an_order
@@ -126,6 +127,8 @@ def world() -> dict[str, Any]:
         run=run,
     )
     order = an_order(person.user, person)
+    employment_officer = make_user("employment", "employment_officer", "71")
+    workplace = make_workplace(employment_officer, person)
     return {
         "viewers": {
             "anonymous": AnonymousUser(),
@@ -137,6 +140,7 @@ def world() -> dict[str, Any]:
             "mse": make_user("mse", "mse_specialist", "71"),
             "minister": minister,
             "supplier": supplier.representative,
+            "employment officer": employment_officer,
         },
         "token": api_token_issue(
             actor=SYSTEM,
@@ -158,6 +162,9 @@ def world() -> dict[str, Any]:
             "supplier_id": supplier.pk,
             "order_id": order.pk,
             "action": "accept",
+            "bin": workplace.placement.employer.bin,
+            "workplace_id": workplace.pk,
+            "placement_id": workplace.placement_id,
         },
     }
 

@@ -39,11 +39,13 @@ from inclusio.core.models import User
 from inclusio.core.roles import ROLES
 from inclusio.core.tokens import api_token_issue
 from inclusio.emergency.services import residences_compile
+from inclusio.employment.services import vacancy_publish
 from inclusio.marketplace import services as services_marketplace
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
 from inclusio.synthetic.marketplace import make_iban
 from tests.browser.benefits_data import make_offer, make_run
+from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
 from tests.marketplace.builders import a_bin, make_item
 from tests.marketplace.orders_builders import an_order
@@ -87,6 +89,8 @@ QUERY_PARAMETERS = (
     *("category", "region", "at_or_under_cap", "sort"),
     # the dispatcher's and the auditor's lists of lookups
     *("my_lookups", "unusual_lookups", "suppliers_waiting"),
+    # employment: the officer's worklist and the report's year
+    *("below_quota", "year"),
 )
 
 
@@ -192,6 +196,12 @@ def _world() -> World:
     )
     residences_compile()
     order = an_order(trio.person.user, trio.person)
+    # An employer of Astana with a vacancy and a special workplace, for the employment pages.
+    workplace = make_workplace(accounts["employment_officer"], trio.person)
+    employer = workplace.placement.employer
+    vacancy = vacancy_publish(
+        actor=accounts["employment_officer"], employer=employer, title="Clerk", wage_kzt=1000
+    )
     known = {
         # The portal's records: the supplier's own item and photo, the supplier for officers.
         "item_id": str(item.pk),
@@ -206,6 +216,10 @@ def _world() -> World:
         "decision_id": str(refusal.pk),
         "order_id": str(order.pk),
         "action": "confirm",
+        "bin": employer.bin,
+        "workplace_id": str(workplace.pk),
+        "placement_id": str(workplace.placement_id),
+        "vacancy_id": str(vacancy.pk),
     }
     return World(accounts, known)
 
@@ -346,6 +360,9 @@ FORM_FIELDS = (
     *("voucher", "quantity", "co_payment", "confirm", "schedule-day", "behalf-reason"),
     *("complaint-complaint", "complaint-reason", "resolve-decision", "resolve-reason"),
     "rate-stars",
+    # employment: employers, vacancies, placements, special workplaces, subsidy months
+    *("headcount", "hazardous_jobs", "title", "wage_kzt", "needs", "vacancy", "started"),
+    *("first_month", "monthly_wage_kzt", "equipment_kzt"),
 )
 
 
@@ -532,6 +549,36 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             302,
         ),
         (None, "/en/password-reset/", {"identifier": dana}, 302),
+        (
+            "employment_officer",
+            "/en/employment/employers/",
+            {
+                "bin": a_bin(91),
+                "name": "Sweep employer",
+                "headcount": "120",
+                "hazardous_jobs": "3",
+                "iban": make_iban(91),
+            },
+            302,
+        ),
+        (
+            "employment_officer",
+            f"/en/employment/employers/{world.known['bin']}/vacancy/",
+            {"title": "Clerk", "wage_kzt": "150000", "needs": "vision", "description": ""},
+            302,
+        ),
+        (
+            "employment_officer",
+            f"/en/employment/employers/{world.known['bin']}/place/",
+            {"iin": dana, "vacancy": world.known["vacancy_id"], "started": "2024-03-01"},
+            302,
+        ),
+        (
+            "employment_officer",
+            f"/en/employment/workplaces/{world.known['workplace_id']}/subsidy/",
+            {"month": "2024-02", "wage_kzt": "150000"},
+            302,
+        ),
     ]
 
 

@@ -105,6 +105,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     "auditor": (Purpose.AUDIT,),
     "dispatcher": (Purpose.EMERGENCY,),
     "emergency_officer": (Purpose.EMERGENCY_ALERT,),
+    "employment_officer": (Purpose.EMPLOYMENT,),
 }
 
 # Purposes an agency's token may be registered for.

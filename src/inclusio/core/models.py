@@ -242,6 +242,10 @@ class Seen(models.TextChoices):
         "emergency_alert",
         _("your place, language and hearing or vision impairment, to send you an emergency alert"),
     )
+    EMPLOYMENT = (
+        "employment",
+        _("your employment record: quota vacancies offered to you, placements, support measures"),
+    )
 
 
 class Purpose(models.TextChoices):
@@ -266,6 +270,7 @@ class Purpose(models.TextChoices):
         "emergency_alert",
         _("warning you of an emergency in your area (an emergency alert)"),
     )
+    EMPLOYMENT = "employment", _("helping you find and keep work (employment centre)")
 
 
 # Codes written before the closed lists existed (rows of the chain are never rewritten): what

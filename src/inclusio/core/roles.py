@@ -41,6 +41,7 @@ EMERGENCY_LOOKUP = "emergency.lookup_residences"
 EMERGENCY_ALERT = "emergency.send_alerts"
 SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
 SUPPLIER_VERIFY = "marketplace.verify_supplier"
+EMPLOYMENT_MANAGE = "employment.manage_employment"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -84,7 +85,9 @@ ROLES: tuple[Role, ...] = (
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
     Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
     Role("emergency_officer", _("Emergency officer (alerts)"), True, (EMERGENCY_ALERT,)),
-    Role("employment_officer", _("Employment centre officer"), True, ()),
+    Role(
+        "employment_officer", _("Employment centre officer"), True, (PERSON_READ, EMPLOYMENT_MANAGE)
+    ),
     Role("statistician", _("Statistician"), True, ()),
     Role(
         "ministry_admin",

@@ -93,6 +93,8 @@ class Transfer(models.Model):
     class Purpose(models.TextChoices):
         BENEFIT = "benefit", _("a benefit payment")
         SUPPLIER_ORDER = "supplier_order", _("a supplier's order on the Social Services Portal")
+        WAGE_SUBSIDY = "wage_subsidy", _("a month of a special workplace's wage subsidy")
+        WORKPLACE_EQUIPMENT = "equipment", _("the equipment of a special workplace")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("to be paid")

@@ -121,6 +121,18 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.IMPLEMENTATION_RATE_VIEW),
     ),
     _Entry(
+        "employment:employers",
+        _("Employers and job quotas"),
+        _("Employers' quotas and compliance, quota vacancies, placements, special workplaces."),
+        _has_permission(roles.EMPLOYMENT_MANAGE),
+    ),
+    _Entry(
+        "employment:report",
+        _("Employment support measures"),
+        _("Persons with disabilities covered by each employment support measure."),
+        _has_permission(roles.EMPLOYMENT_MANAGE),
+    ),
+    _Entry(
         "web:audit_trail",
         _("Audit trail"),
         _("Every change made on the platform, searchable, and whether the chains are intact."),
@@ -148,6 +160,12 @@ ENTRIES: tuple[_Entry, ...] = (
         "emergency:mine",
         _("Emergency information"),
         _("What rescuers know about your home at a fire or another emergency."),
+        _has_own_record,
+    ),
+    _Entry(
+        "employment:mine",
+        _("Work and quota vacancies"),
+        _("Quota vacancies near you that suit you, your placements and support measures."),
         _has_own_record,
     ),
     _Entry(

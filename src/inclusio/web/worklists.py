@@ -16,6 +16,7 @@ from inclusio.benefits import selectors as benefits
 from inclusio.core.roles import roles_of
 from inclusio.core.worklists import Worklist
 from inclusio.emergency import selectors as emergency
+from inclusio.employment import selectors as employment
 from inclusio.marketplace import order_selectors as marketplace_orders
 from inclusio.marketplace import selectors as marketplace
 from inclusio.registry import selectors as registry
@@ -47,6 +48,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     ),
     "dispatcher": (emergency.worklist_my_lookups,),
     "auditor": (emergency.worklist_unusual_lookups,),
+    "employment_officer": (employment.worklist_below_quota,),
 }
 
 
