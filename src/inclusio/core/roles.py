@@ -40,6 +40,7 @@ PARAMETERS_MANAGE = "core.manage_dated_parameters"
 EMERGENCY_LOOKUP = "emergency.lookup_residences"
 SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
 SUPPLIER_VERIFY = "marketplace.verify_supplier"
+HOUSING_MANAGE = "housing.manage_waiting_list"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -83,6 +84,9 @@ ROLES: tuple[Role, ...] = (
     Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
     Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
     Role("employment_officer", _("Employment centre officer"), True, ()),
+    # The local executive body's housing department keeps the waiting list, not the
+    # social-protection office: its own role, so neither allocates the other's work.
+    Role("housing_officer", _("Housing officer of the local executive body"), True, (HOUSING_MANAGE,)),
     Role("statistician", _("Statistician"), True, ()),
     Role(
         "ministry_admin",

@@ -97,6 +97,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.EMERGENCY_LOOKUP),
     ),
     _Entry(
+        "housing:register",
+        _("Register on the housing list"),
+        _("Put a person with a disability, or a family raising a child with one, on the list."),
+        _has_permission(roles.HOUSING_MANAGE),
+    ),
+    _Entry(
         "marketplace:suppliers",
         _("Suppliers"),
         _("Suppliers of aids and services: verification, suspension."),
@@ -142,6 +148,12 @@ ENTRIES: tuple[_Entry, ...] = (
         "emergency:mine",
         _("Emergency information"),
         _("What rescuers know about your home at a fire or another emergency."),
+        _has_own_record,
+    ),
+    _Entry(
+        "housing:mine",
+        _("My place on the housing list"),
+        _("Your place in the housing waiting list, why, and what a state mortgage would cost."),
         _has_own_record,
     ),
     _Entry(

@@ -16,6 +16,7 @@ from inclusio.benefits import selectors as benefits
 from inclusio.core.roles import roles_of
 from inclusio.core.worklists import Worklist
 from inclusio.emergency import selectors as emergency
+from inclusio.housing import selectors as housing
 from inclusio.marketplace import selectors as marketplace
 from inclusio.registry import selectors as registry
 
@@ -44,6 +45,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     ),
     "dispatcher": (emergency.worklist_my_lookups,),
     "auditor": (emergency.worklist_unusual_lookups,),
+    "housing_officer": (housing.worklist_to_review, housing.worklist_queue_head),
 }
 
 
