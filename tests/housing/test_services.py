@@ -246,3 +246,24 @@ def test_the_recompute_takes_as_many_statements_for_any_number_of_rows(trio: Tri
         statements.append(len(queries))
     assert statements[0] == statements[1]
     assert sorted(Registration.objects.values_list("position", flat=True)) == list(range(1, 21))
+
+
+def test_the_synthetic_lists_add_up_to_the_national_figures() -> None:
+    from inclusio.synthetic.housing import housing_synthesise, national_check, targets
+
+    for national, regions in national_check(targets()).values():
+        assert national == regions
+    assert sum(t.waiting_persons for t in targets(0.5).values()) == round(55_258 * 0.5)
+    adults = [_person("II") for _ in range(3)]
+    children = [_person("child", birth=dt.date(2015, 1, 1)) for _ in range(2)]
+    _person("III")
+    counts = housing_synthesise(scale=0.01, region_code="71")
+    wanted = targets(0.01)["71"]
+    written = counts["waiting"] + counts["housed"]
+    assert written == len(adults) + len(children)
+    assert counts["shortfall"] == sum(vars(wanted).values()) - written
+    positions = Registration.objects.filter(status="waiting").values_list("position", flat=True)
+    assert sorted(positions) == list(range(1, counts["waiting"] + 1))
+    housed = Registration.objects.filter(status="housed")
+    assert all(2018 <= row.closed_at.year <= 2023 for row in housed)
+    assert housing_synthesise(scale=0.01, region_code="71")["waiting"] == 0  # once per region

@@ -86,7 +86,9 @@ ROLES: tuple[Role, ...] = (
     Role("employment_officer", _("Employment centre officer"), True, ()),
     # The local executive body's housing department keeps the waiting list, not the
     # social-protection office: its own role, so neither allocates the other's work.
-    Role("housing_officer", _("Housing officer of the local executive body"), True, (HOUSING_MANAGE,)),
+    Role(
+        "housing_officer", _("Housing officer of the local executive body"), True, (HOUSING_MANAGE,)
+    ),
     Role("statistician", _("Statistician"), True, ()),
     Role(
         "ministry_admin",
