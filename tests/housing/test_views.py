@@ -63,6 +63,11 @@ def test_the_mortgage_cost_on_the_page(client: Client, trio: Trio) -> None:
     assert bad.status_code == 422 and "Enter a whole number" in bad.content.decode()
     in_russian = client.get(f"/ru/housing/person/{trio.person.iin}/", {"price": "0"})
     assert in_russian.status_code == 422
+    assert "Место в очереди" in in_russian.content.decode()
+    in_kazakh = client.get(f"/kk/housing/person/{trio.person.iin}/", {"price": "20000000"})
+    page = in_kazakh.content.decode()
+    assert "Ай сайынғы төлем" in page and "91059 теңге" in page
+    assert "I және II топтағы мүгедектігі бар адам" in page
 
 
 def test_officers_of_the_region_only(client: Client, trio: Trio) -> None:

@@ -32,7 +32,9 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [
             ("", _("From the registry (group I or II, or a child with a disability)")),
             *[(c.code, c.name) for c in given_by_officer()],
         ]

@@ -3,6 +3,7 @@ state mortgages would cost; the officer's registration and decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -106,6 +107,13 @@ def _field(form: forms.Form, error: DomainError) -> str | None:
     return field if field in form.fields else None
 
 
+DECISIONS: dict[str, Callable[..., Registration]] = {
+    "allocation_form": services.registration_allocate,
+    "decline_form": services.registration_decline,
+    "removal_form": services.registration_remove,
+}
+
+
 def _decide(request: HttpRequest, iin: str, form_class: type[forms.Form], key: str) -> HttpResponse:
     found = selectors.person_for(actor=request.user, iin=iin)
     registration = (
@@ -115,11 +123,7 @@ def _decide(request: HttpRequest, iin: str, form_class: type[forms.Form], key: s
     )
     form = form_class(request.POST)
     if form.is_valid():
-        service = {
-            "allocation_form": services.registration_allocate,
-            "decline_form": services.registration_decline,
-            "removal_form": services.registration_remove,
-        }[key]
+        service = DECISIONS[key]
         try:
             if registration is None:
                 raise services.closed()

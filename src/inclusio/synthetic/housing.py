@@ -139,7 +139,7 @@ def housing_synthesise(
         rng.shuffle(adults)
         rng.shuffle(children)
         rows: list[Registration] = []
-        housed: list[Registration] = []
+        housed: list[tuple[Registration, dt.datetime]] = []
         for people, category, n_housed, n_waiting in (
             (adults, group, target.housed_persons, target.waiting_persons),
             (children, child, target.housed_families, target.waiting_families),
@@ -167,7 +167,7 @@ def housing_synthesise(
                 if is_housed:
                     closed = _day(rng, dt.date(year, 1, 1), dt.date(year, 12, 31))
                     row.closed_at = dt.datetime.combine(closed, dt.time(10), tzinfo=dt.UTC)
-                    housed.append(row)
+                    housed.append((row, row.closed_at))
                 rows.append(row)
         with transaction.atomic():
             Registration.objects.bulk_create(rows, batch_size=BATCH)
@@ -176,11 +176,11 @@ def housing_synthesise(
                     Event(
                         registration=row,
                         kind=Event.Kind.ALLOCATED,
-                        at=row.closed_at,
+                        at=closed_at,
                         legal_basis=SYNTHETIC_BASIS,
                         dwelling="—",
                     )
-                    for row in housed
+                    for row, closed_at in housed
                 ],
                 batch_size=BATCH,
             )
