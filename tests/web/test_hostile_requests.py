@@ -39,6 +39,7 @@ from inclusio.core.models import User
 from inclusio.core.roles import ROLES
 from inclusio.core.tokens import api_token_issue
 from inclusio.emergency.services import residences_compile
+from inclusio.housing import services as housing
 from inclusio.marketplace import services as services_marketplace
 from inclusio.registry.models import Person
 from inclusio.registry.services import care_link_create
@@ -86,6 +87,8 @@ QUERY_PARAMETERS = (
     *("category", "region", "at_or_under_cap", "sort"),
     # the dispatcher's and the auditor's lists of lookups
     *("my_lookups", "unusual_lookups", "suppliers_waiting"),
+    # the housing officer's lists, and the mortgage calculator's price
+    *("housing_queue", "housing_review", "price"),
 )
 
 
@@ -188,6 +191,10 @@ def _world() -> World:
         latitude=51.128, longitude=71.43, address="Astana, Abai avenue 12"
     )
     residences_compile()
+    # The person waits on the housing list, for their housing page and the officer's decisions.
+    housing.registration_create(
+        actor=accounts["housing_officer"], person=trio.person, registered_on=dt.date(2019, 4, 2)
+    )
     known = {
         # The portal's records: the supplier's own item and photo, the supplier for officers.
         "item_id": str(item.pk),
@@ -200,6 +207,8 @@ def _world() -> World:
         "proposal_id": str(offer.pk),
         "run_id": str(offer.run_id),
         "decision_id": str(refusal.pk),
+        # Someone the housing officer may register (given a category with its document).
+        "housing_iin": make_person(surname="Housing").iin,
     }
     return World(accounts, known)
 
@@ -334,6 +343,9 @@ FORM_FIELDS = (
     "places",
     "at_or_under_cap",
     "sort",
+    # The housing lists' registration and decisions.
+    *("registered_on", "category_document", "allocate-dwelling", "allocate-legal_basis"),
+    *("allocate-skip_ground", "decline-dwelling", "decline-reason", "remove-legal_basis"),
 )
 
 
@@ -520,6 +532,27 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             302,
         ),
         (None, "/en/password-reset/", {"identifier": dana}, 302),
+        (
+            "housing_officer",
+            "/en/housing/register/",
+            {
+                "iin": world.known["housing_iin"],
+                "registered_on": "2024-01-15",
+                "category": "disability_group_3",
+                "category_document": "Certificate No. 5",
+            },
+            302,
+        ),
+        (
+            "housing_officer",
+            f"/en/housing/person/{dana}/allocate/",
+            {
+                "allocate-dwelling": "Abai 12-4",
+                "allocate-legal_basis": "Akimat decision No. 7",
+                "allocate-skip_ground": "Art. 74",
+            },
+            302,
+        ),
     ]
 
 
