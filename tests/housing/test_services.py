@@ -73,7 +73,7 @@ def test_a_category_given_by_the_officer_needs_its_document(trio: Trio) -> None:
     assert refused.value.code == ErrorCode.CATEGORY_DOCUMENT_REQUIRED
     with pytest.raises(ValidationFailed) as unknown:
         _register(trio.own_officer, person, category="disability_group_1_2", category_document="x")
-    assert unknown.value.code == ErrorCode.CATEGORY_UNKNOWN
+    assert unknown.value.code == ErrorCode.HOUSING_CATEGORY_UNKNOWN
     assert _written() == before
     registration = _register(
         trio.own_officer, person, category="disability_group_3", category_document="No. 5, 2024"
@@ -148,7 +148,7 @@ def test_allocation_in_turn_and_out_of_turn_only_with_a_ground(trio: Trio) -> No
         services.registration_allocate(
             actor=trio.own_officer, registration=first, dwelling="Abai 1-5", legal_basis=" "
         )
-    assert no_basis.value.code == ErrorCode.REASON_REQUIRED
+    assert no_basis.value.code == ErrorCode.DECISION_FIELD_REQUIRED
     services.registration_allocate(
         actor=trio.own_officer,
         registration=second,

@@ -51,7 +51,9 @@ def _required(value: str, field: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationFailed(
-            ErrorCode.REASON_REQUIRED, _("This is needed to record the decision."), field=field
+            ErrorCode.DECISION_FIELD_REQUIRED,
+            _("This is needed to record the decision."),
+            field=field,
         )
     return value
 
@@ -84,7 +86,7 @@ def registration_create(
         chosen = next((c for c in given_by_officer() if c.code == category), None)
         if chosen is None:
             raise ValidationFailed(
-                ErrorCode.CATEGORY_UNKNOWN,
+                ErrorCode.HOUSING_CATEGORY_UNKNOWN,
                 _("This is not one of the categories an officer gives."),
                 field="category",
             )
