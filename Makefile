@@ -91,6 +91,9 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	# Rehabilitation programmes for a region's worth: the demo accounts' region (Astana).
 	$(BIN)/inclusio synth-programmes --region 71
 	$(BIN)/inclusio synth-employment --region 71
+	# Housing waiting lists for the same region: at ten times the demo's scale, so that nearly every
+	# eligible person of the small demo registry is on the list the housing officer works through.
+	$(BIN)/inclusio synth-housing --region 71 --scale 0.01
 	$(BIN)/inclusio benefits-programmes
 	$(BIN)/inclusio snapshot-export --date $(DEMO_DATE) --out $(DEMO_EXPORT) \
 		--population $(DEMO_SNAPSHOT)

@@ -193,6 +193,7 @@ INSTALLED_APPS = [
     "inclusio.assessment",
     "inclusio.benefits",
     "inclusio.emergency",
+    "inclusio.housing",
     "inclusio.marketplace",
     "inclusio.employment",
     "inclusio.synthetic",

@@ -315,3 +315,9 @@ def admin_user() -> User:
     user.is_staff = True
     user.save(update_fields=["region", "is_staff"])
     return user
+
+
+@pytest.fixture
+def housing_officer_user() -> User:
+    """A housing officer of Astana's local executive body."""
+    return make_staff_account("housing", role="housing_officer")

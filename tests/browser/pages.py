@@ -2477,3 +2477,155 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- housing waiting lists ---------------------------------------------------------------------
+
+
+def _housing_officer() -> Any:
+    from inclusio.core.models import User
+    from tests.factories import make_user
+
+    found = User.objects.filter(username="housing_astana").first()
+    return found or make_user("housing_astana", "housing_officer", "71")
+
+
+def _the_viewer_on_the_housing_list(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.housing.services import registration_create
+    from inclusio.registry.models import Person
+    from tests.factories import give_status, make_person
+
+    ahead = make_person(surname="Серикова", given_name="Айгүл")
+    give_status(ahead, "I")
+    registration_create(actor=_housing_officer(), person=ahead, registered_on=dt.date(2017, 5, 2))
+    person = Person.objects.get(user=viewer)
+    give_status(person)
+    registration_create(actor=_housing_officer(), person=person, registered_on=dt.date(2019, 4, 2))
+    return {"iin": person.iin}
+
+
+def _the_represented_child_on_the_list(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.housing.services import registration_create
+    from inclusio.registry.models import Person
+
+    child = Person.objects.get(carers__carer__user=viewer)
+    registration_create(actor=_housing_officer(), person=child, registered_on=dt.date(2020, 2, 3))
+    return {}
+
+
+def _a_list_in_the_officers_region(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.housing.services import registration_create
+    from tests.factories import give_status, make_person
+
+    first = make_person(surname="Серикова", given_name="Айгүл")
+    give_status(first, "I")
+    registration_create(actor=viewer, person=first, registered_on=dt.date(2017, 5, 2))
+    second = make_person(surname="Нурланов", given_name="Ерлан", sex="M")
+    give_status(second, "II")
+    registration_create(actor=viewer, person=second, registered_on=dt.date(2018, 1, 9))
+    return {"iin": second.iin}
+
+
+def _the_officers_list(viewer: Any) -> dict[str, Any]:
+    _a_list_in_the_officers_region(viewer)
+    return {}
+
+
+def see_the_mortgage_costs(page: Any) -> None:
+    send(page, {"#id_price": "20000000"})
+    assert page.locator("main table").count() == 2
+
+
+def give_a_price_in_words(page: Any) -> None:
+    send(page, {"#id_price": "twenty million"})
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def allocate_out_of_turn_without_a_ground(page: Any) -> None:
+    send(
+        page,
+        {"#id_allocate-dwelling": "Абай даңғылы 12-4", "#id_allocate-legal_basis": "№ 7"},
+    )
+    assert page.locator(".inclusio-error-summary a[href='#id_allocate-skip_ground']").is_visible()
+
+
+def register_someone_not_eligible(page: Any) -> None:
+    from tests.factories import give_status, make_person
+
+    person = make_person(surname="Ахметов", given_name="Болат", sex="M")
+    give_status(person, "III")
+    send(page, {"#id_iin": person.iin, "#id_registered_on": "2024-01-15"})
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "housing: my place on the list",
+        url_name="housing:person",
+        kwargs=_the_viewer_on_the_housing_list,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "housing: my place and what a mortgage would cost",
+        url_name="housing:person",
+        kwargs=_the_viewer_on_the_housing_list,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+        interact=see_the_mortgage_costs,
+    ),
+    PageToCheck(
+        "housing: a price in words",
+        url_name="housing:person",
+        kwargs=_the_viewer_on_the_housing_list,
+        user="person_user",
+        status=200,
+        interact=give_a_price_in_words,
+    ),
+    PageToCheck(
+        "housing: the places of the persons I represent",
+        url_name="housing:mine",
+        kwargs=_the_represented_child_on_the_list,
+        user="representative_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "housing: the officer's start page with the list",
+        url_name="web:home",
+        kwargs=_the_officers_list,
+        user="housing_officer_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "housing: the officer's view of a registration",
+        url_name="housing:person",
+        kwargs=_a_list_in_the_officers_region,
+        user="housing_officer_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "housing: an allocation out of turn without its ground",
+        url_name="housing:person",
+        kwargs=_a_list_in_the_officers_region,
+        user="housing_officer_user",
+        interact=allocate_out_of_turn_without_a_ground,
+    ),
+    PageToCheck(
+        "housing: registration form",
+        url_name="housing:register",
+        user="housing_officer_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "housing: registering someone not eligible",
+        url_name="housing:register",
+        user="housing_officer_user",
+        interact=register_someone_not_eligible,
+    ),
+]

@@ -18,6 +18,7 @@ from inclusio.assessment.errors import ErrorCode as AssessmentCode
 from inclusio.benefits.errors import ErrorCode as BenefitsCode
 from inclusio.core.errors import ErrorCode as CoreCode
 from inclusio.emergency.errors import ErrorCode as EmergencyCode
+from inclusio.housing.errors import ErrorCode as HousingCode
 from inclusio.marketplace.errors import ErrorCode as MarketplaceCode
 from inclusio.payments.errors import ErrorCode as PaymentsCode
 from inclusio.registry.errors import ErrorCode as RegistryCode
@@ -32,6 +33,7 @@ ENUMS: dict[str, type[StrEnum]] = {
     "payments": PaymentsCode,
     "marketplace": MarketplaceCode,
     "emergency": EmergencyCode,
+    "housing": HousingCode,
     "rehabilitation": RehabilitationCode,
 }
 ALL_CODES = {code.value for enum in ENUMS.values() for code in enum}

@@ -81,6 +81,7 @@ def test_only_the_roles_whose_domain_exists_get_an_account() -> None:
         "dispatcher",
         "emergency_officer",
         "employment_officer",
+        "housing_officer",
     }
     # The supplier's login represents one of the region's synthetic suppliers.
     assert User.objects.get(username="supplier").supplier.status == "verified"

@@ -71,6 +71,7 @@ def build_the_demo(tmp_path: Path, today: dt.date) -> dict[str, str]:
         ("emergency_residences",),
         ("synth_programmes", "--region", "71"),
         ("synth_employment", "--region", "71"),
+        ("synth_housing", "--region", "71", "--scale", "0.01"),
         ("benefits_programmes",),
         (
             "snapshot_export",
@@ -194,6 +195,7 @@ def test_every_demo_account_lands_on_current_data(tmp_path: Path, settings: Any)
         "supplier",
         "dispatcher",
         "employment_officer",
+        "housing_officer",
     }
     landed: dict[str, str] = {}
     checked = 0
@@ -245,3 +247,6 @@ def test_every_demo_account_lands_on_current_data(tmp_path: Path, settings: Any)
     # The list of referrals near their deadline says how near (it said "due within days").
     assert "due within 3 days or already overdue" in landed["district_officer"]  # type: ignore[operator]
     assert today.strftime("%-d %B %Y") in landed["ministry_admin"]  # today's screening run
+    # The housing officer: Astana's list, the first of it first.
+    queue = [row for row in table_rows(landed["housing_officer"]) if "Place" in row]
+    assert queue and queue[0]["Place"] == "1"

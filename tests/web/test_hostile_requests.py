@@ -40,6 +40,7 @@ from inclusio.core.roles import ROLES
 from inclusio.core.tokens import api_token_issue
 from inclusio.emergency.services import residences_compile
 from inclusio.employment.services import vacancy_publish
+from inclusio.housing import services as housing
 from inclusio.marketplace import services as services_marketplace
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
@@ -91,6 +92,8 @@ QUERY_PARAMETERS = (
     *("my_lookups", "unusual_lookups", "suppliers_waiting"),
     # employment: the officer's worklist and the report's year
     *("below_quota", "year"),
+    # the housing officer's lists, and the mortgage calculator's price
+    *("housing_queue", "housing_review", "price"),
 )
 
 
@@ -202,6 +205,10 @@ def _world() -> World:
     vacancy = vacancy_publish(
         actor=accounts["employment_officer"], employer=employer, title="Clerk", wage_kzt=1000
     )
+    # The person waits on the housing list, for their housing page and the officer's decisions.
+    housing.registration_create(
+        actor=accounts["housing_officer"], person=trio.person, registered_on=dt.date(2019, 4, 2)
+    )
     known = {
         # The portal's records: the supplier's own item and photo, the supplier for officers.
         "item_id": str(item.pk),
@@ -220,6 +227,8 @@ def _world() -> World:
         "workplace_id": str(workplace.pk),
         "placement_id": str(workplace.placement_id),
         "vacancy_id": str(vacancy.pk),
+        # Someone the housing officer may register (given a category with its document).
+        "housing_iin": make_person(surname="Housing").iin,
     }
     return World(accounts, known)
 
@@ -363,6 +372,9 @@ FORM_FIELDS = (
     # employment: employers, vacancies, placements, special workplaces, subsidy months
     *("headcount", "hazardous_jobs", "title", "wage_kzt", "needs", "vacancy", "started"),
     *("first_month", "monthly_wage_kzt", "equipment_kzt"),
+    # The housing lists' registration and decisions.
+    *("registered_on", "category_document", "allocate-dwelling", "allocate-legal_basis"),
+    *("allocate-skip_ground", "decline-dwelling", "decline-reason", "remove-legal_basis"),
 )
 
 
@@ -562,6 +574,17 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             302,
         ),
         (
+            "housing_officer",
+            "/en/housing/register/",
+            {
+                "iin": world.known["housing_iin"],
+                "registered_on": "2024-01-15",
+                "category": "disability_group_3",
+                "category_document": "Certificate No. 5",
+            },
+            302,
+        ),
+        (
             "employment_officer",
             f"/en/employment/employers/{world.known['bin']}/vacancy/",
             {"title": "Clerk", "wage_kzt": "150000", "needs": "vision", "description": ""},
@@ -577,6 +600,16 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             "employment_officer",
             f"/en/employment/workplaces/{world.known['workplace_id']}/subsidy/",
             {"month": "2024-02", "wage_kzt": "150000"},
+            302,
+        ),
+        (
+            "housing_officer",
+            f"/en/housing/person/{dana}/allocate/",
+            {
+                "allocate-dwelling": "Abai 12-4",
+                "allocate-legal_basis": "Akimat decision No. 7",
+                "allocate-skip_ground": "Art. 74",
+            },
             302,
         ),
     ]

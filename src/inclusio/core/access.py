@@ -35,6 +35,7 @@ from inclusio.core.audit import SYSTEM, Actor, SystemActor, record_access
 from inclusio.core.errors import AccessDenied, ErrorCode, NotFound, RateLimited, ValidationFailed
 from inclusio.core.models import LEGACY_SEEN, Purpose, Reader, Seen, User
 from inclusio.core.roles import (
+    HOUSING_MANAGE,
     PERSON_MANAGE,
     PERSON_READ,
     PROGRAMME_REVISE,
@@ -106,6 +107,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     "dispatcher": (Purpose.EMERGENCY,),
     "emergency_officer": (Purpose.EMERGENCY_ALERT,),
     "employment_officer": (Purpose.EMPLOYMENT,),
+    "housing_officer": (Purpose.HOUSING,),
 }
 
 # Purposes an agency's token may be registered for.
@@ -394,6 +396,7 @@ def log_refusal(actor: Actor, person_iin: str, *, what: Seen, purpose: Purpose) 
 # Why a refused action was attempted, by the permission it needed.
 _ACTION_PURPOSES = {
     PERSON_MANAGE: Purpose.REGISTRY,
+    HOUSING_MANAGE: Purpose.HOUSING,
     REFERRAL_FILE: Purpose.EXPERTISE,
     REFERRAL_DECIDE: Purpose.EXPERTISE,
     PROGRAMME_REVISE: Purpose.EXPERTISE,

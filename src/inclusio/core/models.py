@@ -246,6 +246,10 @@ class Seen(models.TextChoices):
         "employment",
         _("your employment record: quota vacancies offered to you, placements, support measures"),
     )
+    HOUSING_LIST = (
+        "housing_list",
+        _("your registration on the housing waiting list: your place, its reason, its history"),
+    )
 
 
 class Purpose(models.TextChoices):
@@ -271,6 +275,7 @@ class Purpose(models.TextChoices):
         _("warning you of an emergency in your area (an emergency alert)"),
     )
     EMPLOYMENT = "employment", _("helping you find and keep work (employment centre)")
+    HOUSING = "housing", _("keeping the housing waiting list and allocating housing")
 
 
 # Codes written before the closed lists existed (rows of the chain are never rewritten): what

@@ -42,6 +42,7 @@ EMERGENCY_ALERT = "emergency.send_alerts"
 SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
 SUPPLIER_VERIFY = "marketplace.verify_supplier"
 EMPLOYMENT_MANAGE = "employment.manage_employment"
+HOUSING_MANAGE = "housing.manage_waiting_list"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -87,6 +88,11 @@ ROLES: tuple[Role, ...] = (
     Role("emergency_officer", _("Emergency officer (alerts)"), True, (EMERGENCY_ALERT,)),
     Role(
         "employment_officer", _("Employment centre officer"), True, (PERSON_READ, EMPLOYMENT_MANAGE)
+    ),
+    # The local executive body's housing department keeps the waiting list, not the
+    # social-protection office: its own role, so neither allocates the other's work.
+    Role(
+        "housing_officer", _("Housing officer of the local executive body"), True, (HOUSING_MANAGE,)
     ),
     Role("statistician", _("Statistician"), True, ()),
     Role(

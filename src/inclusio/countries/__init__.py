@@ -48,3 +48,10 @@ def rehabilitation_categories(country: str) -> list[dict[str, Any]]:
         "categories"
     ]
     return categories
+
+
+def housing_categories(country: str) -> list[dict[str, Any]]:
+    """The priority categories of the housing waiting lists: ``{code, priority, derived?,
+    names, reference}`` (see the file's ``_comment``)."""
+    categories: list[dict[str, Any]] = country_file(country, "housing.json")["categories"]
+    return categories

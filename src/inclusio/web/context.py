@@ -103,6 +103,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.EMERGENCY_ALERT),
     ),
     _Entry(
+        "housing:register",
+        _("Register on the housing list"),
+        _("Put a person with a disability, or a family raising a child with one, on the list."),
+        _has_permission(roles.HOUSING_MANAGE),
+    ),
+    _Entry(
         "marketplace:suppliers",
         _("Suppliers"),
         _("Suppliers of aids and services: verification, suspension."),
@@ -166,6 +172,12 @@ ENTRIES: tuple[_Entry, ...] = (
         "employment:mine",
         _("Work and quota vacancies"),
         _("Quota vacancies near you that suit you, your placements and support measures."),
+        _has_own_record,
+    ),
+    _Entry(
+        "housing:mine",
+        _("My place on the housing list"),
+        _("Your place in the housing waiting list, why, and what a state mortgage would cost."),
         _has_own_record,
     ),
     _Entry(

@@ -17,6 +17,7 @@ from inclusio.core.roles import roles_of
 from inclusio.core.worklists import Worklist
 from inclusio.emergency import selectors as emergency
 from inclusio.employment import selectors as employment
+from inclusio.housing import selectors as housing
 from inclusio.marketplace import order_selectors as marketplace_orders
 from inclusio.marketplace import selectors as marketplace
 from inclusio.registry import selectors as registry
@@ -49,6 +50,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     "dispatcher": (emergency.worklist_my_lookups,),
     "auditor": (emergency.worklist_unusual_lookups,),
     "employment_officer": (employment.worklist_below_quota,),
+    "housing_officer": (housing.worklist_to_review, housing.worklist_queue_head),
 }
 
 
