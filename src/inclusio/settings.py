@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "inclusio.benefits",
     "inclusio.emergency",
     "inclusio.marketplace",
+    "inclusio.socialservices",
     "inclusio.synthetic",
     "inclusio.web",
 ]

@@ -93,6 +93,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
         Purpose.BENEFITS,
         Purpose.EXPERTISE,
         Purpose.REHABILITATION,
+        Purpose.SOCIAL_SERVICES,
     ),
     "ministry_admin": (
         Purpose.REGISTRY,
@@ -104,6 +105,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     ),
     "auditor": (Purpose.AUDIT,),
     "dispatcher": (Purpose.EMERGENCY,),
+    "social_provider": (Purpose.SOCIAL_SERVICES,),
 }
 
 # Purposes an agency's token may be registered for.

@@ -238,6 +238,10 @@ class Seen(models.TextChoices):
         "emergency_residence",
         _("what rescuers need to know about your home (the emergency dispatchers' registry)"),
     )
+    SOCIAL_SERVICES = (
+        "social_services",
+        _("your special social services: your assessed need, placement and attendance"),
+    )
 
 
 class Purpose(models.TextChoices):
@@ -258,6 +262,7 @@ class Purpose(models.TextChoices):
     PLATFORM = "platform", _("the platform's own work (screening, reminders)")
     ACCOUNTS = "accounts", _("administering accounts, at the holder's request or for security")
     EMERGENCY = "emergency", _("responding to an emergency at your address (fire service, 112)")
+    SOCIAL_SERVICES = "social_services", _("providing special social services to you")
 
 
 # Codes written before the closed lists existed (rows of the chain are never rewritten): what

@@ -40,6 +40,9 @@ PARAMETERS_MANAGE = "core.manage_dated_parameters"
 EMERGENCY_LOOKUP = "emergency.lookup_residences"
 SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
 SUPPLIER_VERIFY = "marketplace.verify_supplier"
+SOCIAL_NEEDS_MANAGE = "socialservices.manage_needs"
+SOCIAL_ATTENDANCE_CONFIRM = "socialservices.confirm_attendance"
+SOCIAL_INSPECT = "socialservices.inspect_providers"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -77,6 +80,7 @@ ROLES: tuple[Role, ...] = (
             REFUSAL_REOPEN,
             SUPPLIER_VERIFY,
             IMPLEMENTATION_RATE_VIEW,
+            SOCIAL_NEEDS_MANAGE,
         ),
     ),
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
@@ -84,6 +88,13 @@ ROLES: tuple[Role, ...] = (
     Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
     Role("employment_officer", _("Employment centre officer"), True, ()),
     Role("statistician", _("Statistician"), True, ()),
+    Role(
+        "social_provider",
+        _("Provider of special social services"),
+        True,
+        (SOCIAL_ATTENDANCE_CONFIRM,),
+    ),
+    Role("social_inspector", _("State social-protection inspector"), True, (SOCIAL_INSPECT,)),
     Role(
         "ministry_admin",
         _("Ministry administrator"),

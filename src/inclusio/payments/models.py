@@ -92,6 +92,10 @@ class Transfer(models.Model):
 
     class Purpose(models.TextChoices):
         BENEFIT = "benefit", _("a benefit payment")
+        SOCIAL_SERVICE = (
+            "social_service",
+            _("a provider's per-capita funding of special social services for a month"),
+        )
 
     class State(models.TextChoices):
         QUEUED = "queued", _("to be paid")
