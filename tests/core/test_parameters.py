@@ -127,8 +127,9 @@ def test_seeding_fills_only_what_is_absent() -> None:
     seeded = DatedParameter.objects.get(key="monthly_calculation_index", effective="2024-01-01")
     assert (seeded.reason, seeded.entered_by) == (SEEDED, None)
     seeded_count = DatedParameter.objects.count()
-    # 22 budget-law values and one illustrative state price cap per catalogue category (14).
-    assert seeded_count == len(countries.parameters("kz")) == 22 + 14
+    # 22 budget-law values, one illustrative state price cap per catalogue category (14) and
+    # one illustrative per-capita norm per kind of special social service (5).
+    assert seeded_count == len(countries.parameters("kz")) == 22 + 14 + 5
     assert load_country() == (20, 0)
     assert DatedParameter.objects.count() == seeded_count
 
