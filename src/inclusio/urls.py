@@ -23,5 +23,6 @@ urlpatterns += i18n_patterns(
     path("payments/", include("inclusio.payments.urls")),
     path("marketplace/", include("inclusio.marketplace.urls")),
     path("rehabilitation/", include("inclusio.rehabilitation.urls")),
+    path("social-services/", include("inclusio.socialservices.urls")),
     prefix_default_language=True,
 )

@@ -25,6 +25,7 @@ from inclusio.socialservices import services
 from inclusio.socialservices.errors import ErrorCode
 from inclusio.socialservices.models import (
     Attendance,
+    ControlPlan,
     Inspection,
     Licence,
     Need,
@@ -251,3 +252,10 @@ def worklist_attendance_to_confirm(*, actor: Actor, page: str | int | None = 1) 
         rows=list(found.object_list),
         empty=_("Your account is not linked to a provider."),
     )
+
+
+def region_plan(*, region_code: str | None, half_year: dt.date) -> ControlPlan | None:
+    """The region's plan of the half-year, if made (none for a national account)."""
+    if region_code is None:
+        return None
+    return ControlPlan.objects.filter(region_id=region_code, half_year=half_year).first()

@@ -18,6 +18,7 @@ from inclusio.core.worklists import Worklist
 from inclusio.emergency import selectors as emergency
 from inclusio.marketplace import selectors as marketplace
 from inclusio.registry import selectors as registry
+from inclusio.socialservices import selectors as socialservices
 
 type WorklistOf = Callable[..., Worklist]
 
@@ -44,6 +45,11 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     ),
     "dispatcher": (emergency.worklist_my_lookups,),
     "auditor": (emergency.worklist_unusual_lookups,),
+    "social_inspector": (
+        socialservices.worklist_inspection_plan,
+        socialservices.worklist_overdue_prescriptions,
+    ),
+    "social_provider": (socialservices.worklist_attendance_to_confirm,),
 }
 
 
