@@ -408,3 +408,19 @@ def test_an_inspector_of_another_region_is_refused(trio: Trio, provider: Provide
         )
     assert refused.value.code == ErrorCode.NOT_INSPECTOR
     assert not Inspection.objects.exists()
+
+
+def test_refusals_read_in_kazakh_and_russian(trio: Trio, provider: Provider) -> None:
+    from django.utils import translation
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.need_record(
+            actor=trio.own_officer, person=trio.person, kind="day_care", hours_per_month=0,
+            starts=START, ends=END,
+        )  # fmt: skip
+    english = str(refused.value.message)
+    with translation.override("kk"):
+        assert str(refused.value.message) == "Көлемі — айына 1-ден 744-ге дейінгі сағат саны."
+    with translation.override("ru"):
+        assert str(refused.value.message) == "Объём — число часов в месяц от 1 до 744."
+    assert english == "The volume is a number of hours a month between 1 and 744."
