@@ -86,3 +86,36 @@ def need(trio: Trio) -> Need:
         starts=START,
         ends=END,
     )
+
+
+def social_services_world(trio: Trio, accounts: dict[str, User]) -> dict[str, str]:
+    """For the sweeps: a provider of Astana with its staff account, the person placed with it
+    for one need and choosing for another, and an inspection with an open prescription; the
+    ids of each, as URL arguments and form values."""
+    officer = accounts["district_officer"]
+    found = make_provider(officer, places=5, name="Sweep day-care centre")
+    found.staff.add(accounts["social_provider"])
+    placed = services.need_record(
+        actor=officer, person=trio.person, kind="day_care", hours_per_month=80,
+        starts=START, ends=END,
+    )  # fmt: skip
+    placement = services.provider_choose(actor=trio.person.user, need=placed, provider=found)
+    assert placement.placement is not None
+    choosing = services.need_record(
+        actor=officer, person=trio.person, kind="day_care", hours_per_month=40,
+        starts=dt.date(2026, 1, 1), ends=dt.date(2026, 6, 30),
+    )  # fmt: skip
+    today = dt.date.today()
+    services.inspection_record(
+        actor=accounts["social_inspector"],
+        provider=found,
+        held_on=today,
+        summary="",
+        findings=[services.FindingInput("records", "No register", today + dt.timedelta(days=9))],
+    )
+    return {
+        "provider_id": str(found.pk),
+        "need_id": str(choosing.pk),
+        "placement_id": str(placement.placement.pk),
+        "prescription_id": str(found.prescriptions.get().pk),
+    }

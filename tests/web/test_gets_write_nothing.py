@@ -31,6 +31,7 @@ from inclusio.registry.services import care_link_create
 from tests.browser.benefits_data import make_counted_run, make_offer
 from tests.factories import make_person, make_trio, make_user, sign_in
 from tests.marketplace.builders import make_item, make_supplier
+from tests.socialservices.conftest import social_services_world
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,14 @@ def world() -> dict[str, Any]:
         draft="id: draft",
         run=run,
     )
+    social = social_services_world(
+        trio,
+        {
+            "district_officer": trio.own_officer,
+            "social_provider": make_user("provider", "social_provider", "71"),
+            "social_inspector": make_user("inspector", "social_inspector", "71"),
+        },
+    )
     return {
         "viewers": {
             "anonymous": AnonymousUser(),
@@ -134,6 +143,8 @@ def world() -> dict[str, Any]:
             "mse": make_user("mse", "mse_specialist", "71"),
             "minister": minister,
             "supplier": supplier.representative,
+            "provider": User.objects.get(username="provider"),
+            "inspector": User.objects.get(username="inspector"),
         },
         "token": api_token_issue(
             actor=SYSTEM,
@@ -153,6 +164,7 @@ def world() -> dict[str, Any]:
             "item_id": stay.pk,
             "photo_id": photo.pk,
             "supplier_id": supplier.pk,
+            **social,
         },
     }
 
