@@ -303,3 +303,15 @@ def admin_user() -> User:
     user.is_staff = True
     user.save(update_fields=["region", "is_staff"])
     return user
+
+
+@pytest.fixture
+def social_provider_user() -> User:
+    """The staff account of a provider of special social services in Astana."""
+    return make_staff_account("provider", role="social_provider")
+
+
+@pytest.fixture
+def social_inspector_user() -> User:
+    """A state social-protection inspector of Astana."""
+    return make_staff_account("inspector", role="social_inspector")
