@@ -239,16 +239,14 @@ def social_services_synthesise(*, region_code: str, seed: int = SEED) -> Loaded:
             ],
             batch_size=5000,
         )
-        if month.year == year_start.year:
-            Attendance.objects.bulk_create(
-                [
-                    Attendance(
-                        placement=p, month=month, days=rng.randint(month_days // 2, month_days)
-                    )
-                    for p in placements
-                ],
-                batch_size=5000,
-            )
+        # The calendar year of last month: its attendance is there to be funded.
+        Attendance.objects.bulk_create(
+            [
+                Attendance(placement=p, month=month, days=rng.randint(month_days // 2, month_days))
+                for p in placements
+            ],
+            batch_size=5000,
+        )
         inspectors = _inspectors(region_code, figures.inspectors)
         inspections, prescriptions = _inspections(
             rng, providers, inspectors, figures.inspections, today
