@@ -94,6 +94,7 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	# Housing waiting lists for the same region: at ten times the demo's scale, so that nearly every
 	# eligible person of the small demo registry is on the list the housing officer works through.
 	$(BIN)/inclusio synth-housing --region 71 --scale 0.01
+	$(BIN)/inclusio synth-socialservices --region 71
 	$(BIN)/inclusio benefits-programmes
 	$(BIN)/inclusio snapshot-export --date $(DEMO_DATE) --out $(DEMO_EXPORT) \
 		--population $(DEMO_SNAPSHOT)

@@ -10,7 +10,8 @@
    the dispatchers' lookup under load and an alert of 10,000 recipients, then each role's
    worklist on the largest region, the catalogue search over 50,000 items;
 5. writing about a million benefit proposals into PostgreSQL (a cluster of its own), and the
-   monthly payroll with and without a month paid by the day (another);
+   monthly payroll with and without a month paid by the day (another); a month's per-capita
+   funding of special social services for every provider (another);
 6. importing the national registry (725,000 rows) from CSV into PostgreSQL (a cluster of its own);
 7. a fresh clone's `make demo`, timed until its start page answers.
 
@@ -68,6 +69,7 @@ def main() -> int:
     failures += run("bench/bench_proposals.py") != 0  # its own cluster
     failures += run("bench/bench_payroll.py") != 0  # its own cluster
     failures += run("bench/bench_employment_quota.py") != 0
+    failures += run("bench/bench_socialservices_funding.py") != 0  # its own cluster
     rows = [] if args.scale == "national" else ["--rows", "72500"]
     failures += run("bench/bench_import.py", *rows) != 0  # its own cluster
     failures += run("bench/bench_demo_setup.py") != 0

@@ -196,6 +196,7 @@ INSTALLED_APPS = [
     "inclusio.housing",
     "inclusio.marketplace",
     "inclusio.employment",
+    "inclusio.socialservices",
     "inclusio.synthetic",
     "inclusio.web",
 ]

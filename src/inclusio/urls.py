@@ -25,5 +25,6 @@ urlpatterns += i18n_patterns(
     path("marketplace/", include("inclusio.marketplace.urls")),
     path("rehabilitation/", include("inclusio.rehabilitation.urls")),
     path("employment/", include("inclusio.employment.urls")),
+    path("social-services/", include("inclusio.socialservices.urls")),
     prefix_default_language=True,
 )

@@ -321,3 +321,15 @@ def admin_user() -> User:
 def housing_officer_user() -> User:
     """A housing officer of Astana's local executive body."""
     return make_staff_account("housing", role="housing_officer")
+
+
+@pytest.fixture
+def social_provider_user() -> User:
+    """The staff account of a provider of special social services in Astana."""
+    return make_staff_account("provider", role="social_provider")
+
+
+@pytest.fixture
+def social_inspector_user() -> User:
+    """A state social-protection inspector of Astana."""
+    return make_staff_account("inspector", role="social_inspector")

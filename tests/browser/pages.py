@@ -2629,3 +2629,222 @@ PAGES += [
         interact=register_someone_not_eligible,
     ),
 ]
+
+
+# --- special social services ---------------------------------------------------------------------
+
+
+def _social_provider(name: str = "Шапағат күндізгі орталығы", places: int = 2) -> Any:
+    from inclusio.core.models import User
+    from inclusio.socialservices import services
+    from tests.factories import make_user
+    from tests.socialservices.conftest import make_provider
+
+    officer = User.objects.filter(username="ss_officer").first() or make_user(
+        "ss_officer", "district_officer", "71"
+    )
+    return services, officer, make_provider(officer, name=name, places=places)
+
+
+def _this_years_need(services: Any, officer: Any, person: Any) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return services.need_record(
+        actor=officer,
+        person=person,
+        kind="day_care",
+        hours_per_month=120,
+        starts=today.replace(day=1),
+        ends=today.replace(day=1) + dt.timedelta(days=300),
+    )
+
+
+def _a_need_to_choose_for(viewer: Any) -> dict[str, Any]:
+    services, officer, provider = _social_provider()
+    _social_provider("Мейірім орталығы", places=1)
+    need = _this_years_need(services, officer, viewer.person)
+    services.inspection_record(
+        actor=_an_inspector(),
+        provider=provider,
+        held_on=need.starts,
+        summary="",
+        findings=[services.FindingInput("accessibility", "Пандус жоқ", need.ends)],
+    )
+    return {"iin": viewer.person.iin}
+
+
+def _an_inspector() -> Any:
+    from inclusio.core.models import User
+    from tests.factories import make_user
+
+    return User.objects.filter(username="ss_inspector").first() or make_user(
+        "ss_inspector", "social_inspector", "71"
+    )
+
+
+def _a_placement_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    services, officer, provider = _social_provider()
+    need = _this_years_need(services, officer, viewer.person)
+    services.provider_choose(actor=viewer, need=need, provider=provider)
+    return {"iin": viewer.person.iin}
+
+
+def _a_placement_of_the_viewer_s_region(viewer: Any) -> dict[str, Any]:
+    from tests.factories import give_status, make_person
+
+    services, officer, provider = _social_provider()
+    person = make_person(surname="Бекова")
+    give_status(person)
+    need = _this_years_need(services, officer, person)
+    services.provider_choose(actor=_account_of(person), need=need, provider=provider)
+    return {"iin": person.iin}
+
+
+def _the_viewers_provider_with_a_placed_person(viewer: Any) -> dict[str, Any]:
+    from tests.factories import give_status, make_person
+
+    services, officer, provider = _social_provider()
+    provider.staff.add(viewer)
+    person = make_person(surname="Сейітова")
+    give_status(person)
+    need = _this_years_need(services, officer, person)
+    account = _account_of(person)
+    services.provider_choose(actor=account, need=need, provider=provider)
+    return {"provider_id": provider.pk}
+
+
+def _account_of(person: Any) -> Any:
+    from django.contrib.auth.models import Group
+
+    from inclusio.core.models import User
+
+    account = User.objects.create_user(username=f"p{person.pk}", password="x")
+    account.groups.add(Group.objects.get(name="person"))
+    person.user = account
+    person.save(update_fields=["user"])
+    return account
+
+
+def _a_provider_with_an_open_prescription(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    services, _officer, provider = _social_provider()
+    today = timezone.localdate()
+    services.inspection_record(
+        actor=viewer,
+        provider=provider,
+        held_on=today - dt.timedelta(days=40),
+        summary="Жоспарлы тексеру",
+        findings=[
+            services.FindingInput("premises", "Лифт істемейді", today - dt.timedelta(days=5))
+        ],
+    )
+    return {"provider_id": provider.pk}
+
+
+def _a_plan_of_the_viewers_region(viewer: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from inclusio.socialservices.models import Signal
+
+    services, _officer, provider = _social_provider()
+    Signal.objects.create(provider=provider, kind="complaint", received=timezone.localdate())
+    services.control_plan_make(actor=viewer, region_code="71", day=timezone.localdate())
+    return {}
+
+
+def _nothing_but(make: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+    """The start page takes no arguments: make the records, give none."""
+
+    def making(viewer: Any) -> dict[str, Any]:
+        make(viewer)
+        return {}
+
+    return making
+
+
+def confirm_too_many_days(page: Any) -> None:
+    page.fill("main table input[name=days]", "40")
+    submit(page, "main table form button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def record_an_inspection_without_a_date(page: Any) -> None:
+    submit(page, "main form.usa-form--large button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "social services: choosing a provider",
+        url_name="socialservices:person",
+        kwargs=_a_need_to_choose_for,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "social services: my placement",
+        url_name="socialservices:person",
+        kwargs=_a_placement_of_the_viewer,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "social services: the person's services seen by their officer",
+        url_name="socialservices:person",
+        kwargs=_a_placement_of_the_viewer_s_region,
+        user="staff_user",
+    ),
+    PageToCheck(
+        "social services: the provider's attendance",
+        url_name="socialservices:attendance",
+        kwargs=_the_viewers_provider_with_a_placed_person,
+        user="social_provider_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "social services: attendance over the month's days",
+        url_name="socialservices:attendance",
+        kwargs=_the_viewers_provider_with_a_placed_person,
+        user="social_provider_user",
+        interact=confirm_too_many_days,
+    ),
+    PageToCheck(
+        "social services: the provider's start page",
+        url_name="web:home",
+        kwargs=_nothing_but(_the_viewers_provider_with_a_placed_person),
+        user="social_provider_user",
+    ),
+    PageToCheck(
+        "social services: the inspector's plan",
+        url_name="socialservices:inspections",
+        kwargs=_a_plan_of_the_viewers_region,
+        user="social_inspector_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "social services: the inspector's start page",
+        url_name="web:home",
+        kwargs=_nothing_but(_a_provider_with_an_open_prescription),
+        user="social_inspector_user",
+    ),
+    PageToCheck(
+        "social services: a provider's record and the inspection form",
+        url_name="socialservices:provider",
+        kwargs=_a_provider_with_an_open_prescription,
+        user="social_inspector_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "social services: an inspection without a date",
+        url_name="socialservices:provider",
+        kwargs=_a_provider_with_an_open_prescription,
+        user="social_inspector_user",
+        interact=record_an_inspection_without_a_date,
+    ),
+]

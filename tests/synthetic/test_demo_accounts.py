@@ -82,6 +82,8 @@ def test_only_the_roles_whose_domain_exists_get_an_account() -> None:
         "emergency_officer",
         "employment_officer",
         "housing_officer",
+        "social_provider",
+        "social_inspector",
     }
     # The supplier's login represents one of the region's synthetic suppliers.
     assert User.objects.get(username="supplier").supplier.status == "verified"

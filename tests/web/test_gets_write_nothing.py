@@ -33,6 +33,7 @@ from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, sign_in
 from tests.marketplace.builders import make_item, make_supplier
 from tests.marketplace.orders_builders import an_order
+from tests.socialservices.conftest import social_services_world
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,14 @@ def world() -> dict[str, Any]:
     order = an_order(person.user, person)
     employment_officer = make_user("employment", "employment_officer", "71")
     workplace = make_workplace(employment_officer, person)
+    social = social_services_world(
+        trio,
+        {
+            "district_officer": trio.own_officer,
+            "social_provider": make_user("provider", "social_provider", "71"),
+            "social_inspector": make_user("inspector", "social_inspector", "71"),
+        },
+    )
     return {
         "viewers": {
             "anonymous": AnonymousUser(),
@@ -141,6 +150,8 @@ def world() -> dict[str, Any]:
             "minister": minister,
             "supplier": supplier.representative,
             "employment officer": employment_officer,
+            "provider": User.objects.get(username="provider"),
+            "inspector": User.objects.get(username="inspector"),
         },
         "token": api_token_issue(
             actor=SYSTEM,
@@ -165,6 +176,7 @@ def world() -> dict[str, Any]:
             "bin": workplace.placement.employer.bin,
             "workplace_id": workplace.pk,
             "placement_id": workplace.placement_id,
+            **social,
         },
     }
 

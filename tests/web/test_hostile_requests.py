@@ -50,6 +50,7 @@ from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
 from tests.marketplace.builders import a_bin, make_item
 from tests.marketplace.orders_builders import an_order
+from tests.socialservices.conftest import social_services_world
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +210,9 @@ def _world() -> World:
     housing.registration_create(
         actor=accounts["housing_officer"], person=trio.person, registered_on=dt.date(2019, 4, 2)
     )
+    social = social_services_world(trio, accounts)
     known = {
+        **social,
         # The portal's records: the supplier's own item and photo, the supplier for officers.
         "item_id": str(item.pk),
         "photo_id": str(photo.pk),
@@ -375,6 +378,9 @@ FORM_FIELDS = (
     # The housing lists' registration and decisions.
     *("registered_on", "category_document", "allocate-dwelling", "allocate-legal_basis"),
     *("allocate-skip_ground", "decline-dwelling", "decline-reason", "remove-legal_basis"),
+    # Special social services' forms.
+    *("hours_per_month", "starts", "ends", "provider", "placement", "days", "held_on"),
+    *("summary", "requirement", "note", "deadline", "prescription", "remedied_on"),
 )
 
 
@@ -612,7 +618,33 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             },
             302,
         ),
+        *_social_services_forms(world),
     ]
+
+
+def _social_services_forms(world: World) -> list[tuple[str | None, str, dict[str, str], int]]:
+    dana, known = world.known["iin"], world.known
+    person = f"/en/social-services/person/{dana}/"
+    provider = f"/en/social-services/provider/{known['provider_id']}/"
+    today = dt.date.today()
+    return [
+        (
+            "district_officer",
+            f"{person}need/",
+            {"kind": "home_care", "hours_per_month": "40", "starts": "2025-02-01",
+             "ends": "2025-12-31"},
+        302),
+        ("person", f"{person}need/{known['need_id']}/choose/",
+         {"provider": known["provider_id"]}, 302),
+        ("social_provider", f"{provider}attendance/?month=2025-03",
+         {"placement": known["placement_id"], "days": "20"}, 302),
+        ("social_inspector", provider,
+         {"held_on": str(today), "summary": "Planned", "requirement": "premises",
+          "note": "Broken lift", "deadline": str(today + dt.timedelta(days=30))}, 302),
+        ("social_inspector", f"{provider}follow-up/",
+         {"prescription": known["prescription_id"], "remedied_on": str(today),
+          "note": "Repaired"}, 302),
+    ]  # fmt: skip
 
 
 def test_no_form_answers_one_hostile_field_with_a_server_error() -> None:

@@ -94,6 +94,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
         Purpose.BENEFITS,
         Purpose.EXPERTISE,
         Purpose.REHABILITATION,
+        Purpose.SOCIAL_SERVICES,
     ),
     "ministry_admin": (
         Purpose.REGISTRY,
@@ -108,6 +109,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     "emergency_officer": (Purpose.EMERGENCY_ALERT,),
     "employment_officer": (Purpose.EMPLOYMENT,),
     "housing_officer": (Purpose.HOUSING,),
+    "social_provider": (Purpose.SOCIAL_SERVICES,),
 }
 
 # Purposes an agency's token may be registered for.

@@ -250,6 +250,10 @@ class Seen(models.TextChoices):
         "housing_list",
         _("your registration on the housing waiting list: your place, its reason, its history"),
     )
+    SOCIAL_SERVICES = (
+        "social_services",
+        _("your special social services: your assessed need, placement and attendance"),
+    )
 
 
 class Purpose(models.TextChoices):
@@ -276,6 +280,7 @@ class Purpose(models.TextChoices):
     )
     EMPLOYMENT = "employment", _("helping you find and keep work (employment centre)")
     HOUSING = "housing", _("keeping the housing waiting list and allocating housing")
+    SOCIAL_SERVICES = "social_services", _("providing special social services to you")
 
 
 # Codes written before the closed lists existed (rows of the chain are never rewritten): what

@@ -43,6 +43,9 @@ SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
 SUPPLIER_VERIFY = "marketplace.verify_supplier"
 EMPLOYMENT_MANAGE = "employment.manage_employment"
 HOUSING_MANAGE = "housing.manage_waiting_list"
+SOCIAL_NEEDS_MANAGE = "socialservices.manage_needs"
+SOCIAL_ATTENDANCE_CONFIRM = "socialservices.confirm_attendance"
+SOCIAL_INSPECT = "socialservices.inspect_providers"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -80,6 +83,7 @@ ROLES: tuple[Role, ...] = (
             REFUSAL_REOPEN,
             SUPPLIER_VERIFY,
             IMPLEMENTATION_RATE_VIEW,
+            SOCIAL_NEEDS_MANAGE,
         ),
     ),
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
@@ -95,6 +99,13 @@ ROLES: tuple[Role, ...] = (
         "housing_officer", _("Housing officer of the local executive body"), True, (HOUSING_MANAGE,)
     ),
     Role("statistician", _("Statistician"), True, ()),
+    Role(
+        "social_provider",
+        _("Provider of special social services"),
+        True,
+        (SOCIAL_ATTENDANCE_CONFIRM,),
+    ),
+    Role("social_inspector", _("State social-protection inspector"), True, (SOCIAL_INSPECT,)),
     Role(
         "ministry_admin",
         _("Ministry administrator"),

@@ -95,6 +95,10 @@ class Transfer(models.Model):
         SUPPLIER_ORDER = "supplier_order", _("a supplier's order on the Social Services Portal")
         WAGE_SUBSIDY = "wage_subsidy", _("a month of a special workplace's wage subsidy")
         WORKPLACE_EQUIPMENT = "equipment", _("the equipment of a special workplace")
+        SOCIAL_SERVICE = (
+            "social_service",
+            _("a provider's per-capita funding of special social services for a month"),
+        )
 
     class State(models.TextChoices):
         QUEUED = "queued", _("to be paid")

@@ -1,7 +1,9 @@
 """Demo accounts: one per role whose domain exists, linked to synthetic registry records, for
 trying the platform. A role defined ahead of its app (an inspector, a statistician, …) gets no
 account: it would only land on an empty page. The supplier's account represents one of the
-region's synthetic suppliers (``synthetic/marketplace.py``); the dispatcher has one too.
+region's synthetic suppliers (``synthetic/marketplace.py``); the dispatcher has one too, and
+the provider of special social services is the staff of one of the region's synthetic
+providers (``synthetic/socialservices.py``).
 
 Safe to run again: accounts are kept and given fresh passwords, which are printed.
 """
@@ -27,6 +29,7 @@ from inclusio.core.roles import NATIONAL_ROLES, ROLES, Role, has_domain, opens_b
 from inclusio.registry.models import CareLink, Person
 from inclusio.registry.services import person_create
 from inclusio.synthetic.marketplace import load_demo_marketplace, load_demo_orders
+from inclusio.synthetic.socialservices import link_demo_provider
 
 DEMO_REGION = "71"  # Astana
 DEMO_HOSPITAL = ("City Polyclinic No. 1 (demo)", "000000000000")
@@ -173,6 +176,7 @@ def create_demo_accounts() -> list[DemoAccount]:
     _ensure_waiting_referrals(User.objects.get(username="medical_referrer"))
     load_demo_marketplace(DEMO_REGION, demo_account=User.objects.get(username="supplier"))
     load_demo_orders(User.objects.get(username="person"))
+    link_demo_provider(DEMO_REGION, User.objects.get(username="social_provider"))
     return accounts
 
 

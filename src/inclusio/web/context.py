@@ -139,6 +139,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.EMPLOYMENT_MANAGE),
     ),
     _Entry(
+        "socialservices:inspections",
+        _("Inspections of providers"),
+        _("The preventive-control plan, inspections and overdue prescriptions."),
+        _has_permission(roles.SOCIAL_INSPECT),
+    ),
+    _Entry(
         "web:audit_trail",
         _("Audit trail"),
         _("Every change made on the platform, searchable, and whether the chains are intact."),
@@ -184,6 +190,12 @@ ENTRIES: tuple[_Entry, ...] = (
         "rehabilitation:mine",
         _("My rehabilitation programme"),
         _("The aids and services prescribed to you, what you received and what is left."),
+        _has_own_record,
+    ),
+    _Entry(
+        "socialservices:mine",
+        _("My special social services"),
+        _("Your assessed need, the provider you chose and your place."),
         _has_own_record,
     ),
     _Entry(

@@ -21,6 +21,7 @@ from inclusio.housing import selectors as housing
 from inclusio.marketplace import order_selectors as marketplace_orders
 from inclusio.marketplace import selectors as marketplace
 from inclusio.registry import selectors as registry
+from inclusio.socialservices import selectors as socialservices
 
 type WorklistOf = Callable[..., Worklist]
 
@@ -51,6 +52,11 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     "auditor": (emergency.worklist_unusual_lookups,),
     "employment_officer": (employment.worklist_below_quota,),
     "housing_officer": (housing.worklist_to_review, housing.worklist_queue_head),
+    "social_inspector": (
+        socialservices.worklist_inspection_plan,
+        socialservices.worklist_overdue_prescriptions,
+    ),
+    "social_provider": (socialservices.worklist_attendance_to_confirm,),
 }
 
 

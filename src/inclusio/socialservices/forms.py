@@ -1,0 +1,74 @@
+"""The forms of special social services' pages. Dates are typed as ISO dates (the USWDS date
+input); what the services refuse comes back on the form with its code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.socialservices.models import Kind
+
+
+def _date(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
+class NeedForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of service"), choices=Kind.choices)
+    hours_per_month = forms.IntegerField(
+        label=_("Volume, hours a month"), min_value=1, max_value=744
+    )
+    starts = _date(_("From"))
+    ends = _date(_("Until"))
+
+
+class ChooseForm(forms.Form):
+    provider = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AttendanceForm(forms.Form):
+    placement = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    days = forms.IntegerField(label=_("Days served"), min_value=0, max_value=31)
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+
+class InspectionForm(forms.Form):
+    held_on = _date(_("Held on"))
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    requirement = forms.ChoiceField(
+        label=_("Requirement of the service standard not met"),
+        required=False,
+        help_text=_("Leave empty when every requirement is met."),
+    )
+    note = forms.CharField(label=_("What was found"), required=False, max_length=2000)
+    deadline = _date(
+        _("Prescription: remedy by"),
+        required=False,
+        help_text=_("Leave empty for a remark without a prescription."),
+    )
+
+    def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["requirement"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— none —")), *requirements]
+
+
+class FollowUpForm(forms.Form):
+    prescription = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    remedied_on = _date(_("Remedied on"))
+    note = forms.CharField(label=_("What the follow-up found"), max_length=2000)
