@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("assessment/", include("inclusio.assessment.urls")),
     path("benefits/", include("inclusio.benefits.urls")),
     path("emergency/", include("inclusio.emergency.urls")),
+    path("accessibility/", include("inclusio.accessibility.urls")),
     path("payments/", include("inclusio.payments.urls")),
     path("marketplace/", include("inclusio.marketplace.urls")),
     path("rehabilitation/", include("inclusio.rehabilitation.urls")),

@@ -40,6 +40,7 @@ PARAMETERS_MANAGE = "core.manage_dated_parameters"
 EMERGENCY_LOOKUP = "emergency.lookup_residences"
 SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
 SUPPLIER_VERIFY = "marketplace.verify_supplier"
+ACCESSIBILITY_RECORD = "accessibility.record_assessment"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -80,7 +81,12 @@ ROLES: tuple[Role, ...] = (
         ),
     ),
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
-    Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
+    Role(
+        "accessibility_inspector",
+        _("Accessibility inspector"),
+        True,
+        (ACCESSIBILITY_RECORD,),
+    ),
     Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
     Role("employment_officer", _("Employment centre officer"), True, ()),
     Role("statistician", _("Statistician"), True, ()),
