@@ -90,6 +90,7 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	$(BIN)/inclusio emergency-residences
 	# Rehabilitation programmes for a region's worth: the demo accounts' region (Astana).
 	$(BIN)/inclusio synth-programmes --region 71
+	$(BIN)/inclusio synth-accessibility --region 71
 	$(BIN)/inclusio benefits-programmes
 	$(BIN)/inclusio snapshot-export --date $(DEMO_DATE) --out $(DEMO_EXPORT) \
 		--population $(DEMO_SNAPSHOT)

@@ -24,11 +24,13 @@ RatingCode = StrEnum("RatingCode", {r.upper(): r for r in Rating.values})  # typ
 
 
 class FilterParams(Schema):
-    limitation: Limitation | None = Field(None, description="The kind of limitation the rating is for.")  # type: ignore[valid-type]
-    rating: RatingCode | None = Field(  # type: ignore[valid-type]
+    limitation: Limitation | None = Field(
+        None, description="The kind of limitation the rating is for."
+    )
+    rating: RatingCode | None = Field(
         None, description="The rating for `limitation`; for every kind when none is given."
     )
-    category: CategoryCode | None = None  # type: ignore[valid-type]
+    category: CategoryCode | None = None
     region: Annotated[str, Field(pattern="^[0-9]{2}$")] | None = Field(
         None, description="The region's code (first two digits of KATO)."
     )
@@ -95,7 +97,9 @@ def facilities_geojson(
         "restrooms, parking, the wheelchair grade, lengths as quantity objects. Streamed."
     ),
 )
-def facilities_a11yjson(request: HttpRequest, filters: Query[FilterParams]) -> StreamingHttpResponse:
+def facilities_a11yjson(
+    request: HttpRequest, filters: Query[FilterParams]
+) -> StreamingHttpResponse:
     page = request.build_absolute_uri(reverse("accessibility:facility", args=[0]))
     page_url = page.replace("/0/", "/{id}/")
     rows = selectors.filtered(filters.filters())

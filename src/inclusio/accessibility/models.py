@@ -152,9 +152,7 @@ class AssessmentPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(alt_text=""), name="access_photo_alt_text_given"
-            ),
+            models.CheckConstraint(condition=~Q(alt_text=""), name="access_photo_alt_text_given"),
         ]
 
     def __str__(self) -> str:

@@ -121,13 +121,22 @@ class Statistics:
 def statistics() -> Statistics:
     """The share of adapted facilities in the country, by region and by category."""
     counted = {"total": Count("id"), "adapted": Count("id", filter=Q(adapted=True))}
-    by_region = {row["region_id"]: row for row in Facility.objects.values("region_id").annotate(**counted)}
-    by_category = {row["category"]: row for row in Facility.objects.values("category").annotate(**counted)}
+    by_region: dict[str, Any] = {
+        row["region_id"]: row for row in Facility.objects.values("region_id").annotate(**counted)
+    }
+    by_category: dict[str, Any] = {
+        row["category"]: row for row in Facility.objects.values("category").annotate(**counted)
+    }
     national = Facility.objects.aggregate(**counted)
     return Statistics(
         national=Share(str(_("The whole country")), "", national["total"], national["adapted"]),
         regions=[
-            Share(str(region), region.code, by_region[region.code]["total"], by_region[region.code]["adapted"])
+            Share(
+                str(region),
+                region.code,
+                by_region[region.code]["total"],
+                by_region[region.code]["adapted"],
+            )
             for region in Region.objects.order_by("code")
             if region.code in by_region
         ],
@@ -162,7 +171,10 @@ def parse_bbox(text: str) -> BBox:
     ):
         raise ValidationFailed(
             ErrorCode.BBOX_INVALID,
-            _("Give bbox as west,south,east,north in degrees, west before east, south before north."),
+            _(
+                "Give bbox as west,south,east,north in degrees, "
+                "west before east, south before north."
+            ),
         )
     return BBox(west, south, east, north)
 
@@ -186,8 +198,15 @@ def map_features(filters: Filters, bbox: BBox, zoom: int) -> dict[str, Any]:
     if zoom >= CLUSTER_BELOW_ZOOM:
         found = list(
             rows.order_by("id").values(
-                "id", "name_kk", "name_ru", "name_en", "category", "latitude", "longitude",
-                "adapted", *LIMITATIONS,
+                "id",
+                "name_kk",
+                "name_ru",
+                "name_en",
+                "category",
+                "latitude",
+                "longitude",
+                "adapted",
+                *LIMITATIONS,
             )[: LARGEST_ANSWER + 1]
         )
         if len(found) <= LARGEST_ANSWER:
@@ -208,9 +227,7 @@ def map_features(filters: Filters, bbox: BBox, zoom: int) -> dict[str, Any]:
             )
     size = cell_size(min(zoom, CLUSTER_BELOW_ZOOM))
     cells = (
-        rows.annotate(
-            cell_y=Floor(F("latitude") / size), cell_x=Floor(F("longitude") / size)
-        )
+        rows.annotate(cell_y=Floor(F("latitude") / size), cell_x=Floor(F("longitude") / size))
         .values("cell_y", "cell_x")
         .annotate(
             count=Count("id"),

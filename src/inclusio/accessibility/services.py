@@ -120,7 +120,10 @@ def _checked_facility(details: FacilityDetails) -> dict[str, Any]:
     if details.category not in Category.values:
         raise ValidationFailed(ErrorCode.CATEGORY_UNKNOWN, _("Choose a category from the list."))
     if details.owner not in Owner.values:
-        raise ValidationFailed(ErrorCode.OWNER_UNKNOWN, _("Say whether the state or a private owner holds the facility."))
+        raise ValidationFailed(
+            ErrorCode.OWNER_UNKNOWN,
+            _("Say whether the state or a private owner holds the facility."),
+        )
     latitude, longitude = checked_position(details.region, details.latitude, details.longitude)
     return {
         **names,
@@ -153,7 +156,10 @@ def checked_results(results: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[
     if missing:
         raise ValidationFailed(
             ErrorCode.ASSESSMENT_INCOMPLETE,
-            _("Answer every criterion (not applicable where it does not apply): “%(name)s” is missing."),
+            _(
+                "Answer every criterion (not applicable where it does not apply): "
+                "“%(name)s” is missing."
+            ),
             name=missing[0].name(),
         )
     checked: dict[str, dict[str, Any]] = {}
@@ -182,7 +188,10 @@ def checked_results(results: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[
             if value < 0 or value > measurement.plausible_most:
                 raise ValidationFailed(
                     ErrorCode.MEASUREMENT_ABSURD,
-                    _("%(value)s %(unit)s for “%(name)s” cannot be right: give a value from 0 to %(most)s."),
+                    _(
+                        "%(value)s %(unit)s for “%(name)s” cannot be right: "
+                        "give a value from 0 to %(most)s."
+                    ),
                     value=raw,
                     unit=UNIT_NAMES[measurement.unit],
                     name=criterion.name(),
@@ -192,7 +201,10 @@ def checked_results(results: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[
             if ratings_order(state) < ratings_order(found):
                 raise ValidationFailed(
                     ErrorCode.MEASUREMENT_CONTRADICTS_STATE,
-                    _("%(value)s %(unit)s for “%(name)s” does not meet the standard as stated: check the state or the measurement."),
+                    _(
+                        "%(value)s %(unit)s for “%(name)s” does not meet the standard as stated: "
+                        "check the state or the measurement."
+                    ),
                     value=raw,
                     unit=UNIT_NAMES[measurement.unit],
                     name=criterion.name(),

@@ -46,7 +46,9 @@ def facility(request: HttpRequest, facility_id: int) -> HttpResponse:
         rows = []
         for criterion in criteria:
             result = (latest.results.get(criterion.code) if latest else None) or {}
-            photos = [p for p in latest.photos.all() if p.criterion == criterion.code] if latest else []
+            photos = (
+                [p for p in latest.photos.all() if p.criterion == criterion.code] if latest else []
+            )
             rows.append((criterion, result.get("state"), result.get("value"), photos))
         zones.append((zone, known.zone_name(zone), rows))
     ratings = view.facility.ratings()

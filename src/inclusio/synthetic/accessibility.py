@@ -59,7 +59,11 @@ NAMES = {
     Category.EDUCATION: ("Мектеп", "Школа", "School"),
     Category.CULTURE: ("Мәдениет үйі", "Дом культуры", "House of culture"),
     Category.SPORT: ("Спорт кешені", "Спортивный комплекс", "Sports centre"),
-    Category.SOCIAL_SERVICES: ("Әлеуметтік қызмет орталығы", "Центр социального обслуживания", "Social service centre"),
+    Category.SOCIAL_SERVICES: (
+        "Әлеуметтік қызмет орталығы",
+        "Центр социального обслуживания",
+        "Social service centre",
+    ),
     Category.TRANSPORT: ("Автовокзал", "Автовокзал", "Bus station"),
     Category.GOVERNMENT_SERVICES: ("ХҚКО", "ЦОН", "Public service centre"),
     Category.FINANCE: ("Банк бөлімшесі", "Отделение банка", "Bank branch"),
@@ -68,7 +72,14 @@ NAMES = {
     Category.OTHER: ("Қоғамдық ғимарат", "Общественное здание", "Public building"),
 }
 COURT = ("Аудандық сот", "Районный суд", "District court")
-STREETS = ("Абай даңғылы", "Республика даңғылы", "Бейбітшілік көшесі", "Сейфуллин көшесі", "Достық көшесі", "Төле би көшесі")
+STREETS = (
+    "Абай даңғылы",
+    "Республика даңғылы",
+    "Бейбітшілік көшесі",
+    "Сейфуллин көшесі",
+    "Достық көшесі",
+    "Төле би көшесі",
+)
 STATE_CATEGORIES = {
     Category.HEALTH,
     Category.EDUCATION,
@@ -115,9 +126,7 @@ def plan(scale: float = 1.0) -> list[RegionPlan]:
         scaled(NATIONAL_COURTS_ADAPTED),
         strict=True,
     )
-    return [
-        RegionPlan(r["code"], *column) for r, column in zip(regions, columns, strict=True)
-    ]
+    return [RegionPlan(r["code"], *column) for r, column in zip(regions, columns, strict=True)]
 
 
 def national_check(plans: Sequence[RegionPlan]) -> list[str]:
@@ -202,10 +211,16 @@ def _rows(region: dict[str, object], quota: RegionPlan, rng: random.Random) -> I
         serial = number + 1
         yield LoadRow(
             details=FacilityDetails(
-                names={"kk": f"{kk} №{serial}", "ru": f"{ru} №{serial}", "en": f"{en} No. {serial}"},
+                names={
+                    "kk": f"{kk} №{serial}",
+                    "ru": f"{ru} №{serial}",
+                    "en": f"{en} No. {serial}",
+                },
                 category=category,
                 owner=Owner.STATE if court or category in STATE_CATEGORIES else Owner.PRIVATE,
-                owner_bin=make_bin(int(quota.code) * 500 + serial % 500, dt.date(2005, 1 + serial % 12, 1)),
+                owner_bin=make_bin(
+                    int(quota.code) * 500 + serial % 500, dt.date(2005, 1 + serial % 12, 1)
+                ),
                 address=f"{region['name_ru']}, {rng.choice(STREETS)}, {rng.randint(1, 250)}",
                 region=quota.code,
                 latitude=round(rng.uniform(south + 0.001, north - 0.001), 6),
@@ -230,6 +245,6 @@ def facilities_synthesise(
             continue
         if Facility.objects.filter(region_id=quota.code).exists():
             continue  # loaded before: running again adds nothing
-        rng = random.Random(f"{seed}-{quota.code}")
+        rng = random.Random(f"{seed}-{quota.code}")  # noqa: S311 - reproducible, not a secret
         added += facilities_load(actor=SYSTEM, rows=_rows(regions[quota.code], quota, rng))
     return added
