@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -78,7 +79,7 @@ def test_the_list_is_public_and_filters_by_kind_of_limitation_and_rating(places:
 
 def test_the_facility_page_shows_every_criterion_and_the_history(places: Any) -> None:
     ramp = places["ramp"]
-    assess(ramp, day=__import__("datetime").date(2024, 5, 2))
+    assess(ramp, day=dt.date(2024, 5, 2))
     client = Client()
     with CaptureQueriesContext(connection) as queries:
         page = client.get(f"/en/accessibility/facilities/{ramp.pk}/")
@@ -152,7 +153,7 @@ def _validate(path: Path) -> subprocess.CompletedProcess[str]:
     node = shutil.which("node")
     if node is None or not (NODE_MODULES / "@sozialhelden" / "a11yjson").is_dir():
         pytest.skip("node or node_modules/@sozialhelden/a11yjson is absent (run npm ci)")
-    return subprocess.run(  # noqa: S603 - our own script on our own file
+    return subprocess.run(
         [node, str(VALIDATOR), str(NODE_MODULES), str(path)],
         capture_output=True,
         text=True,

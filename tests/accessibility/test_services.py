@@ -116,7 +116,7 @@ def test_an_assessment_sets_the_ratings_and_every_one_is_kept_as_history() -> No
     assess(facility, dt.date(2024, 1, 10), toilet_grab_bars="not_met")
     facility.refresh_from_db()
     assert facility.adapted
-    assert list(facility.assessments.values_list("pk", flat=True))[0] == second.pk
+    assert facility.assessments.values_list("pk", flat=True).first() == second.pk
     assert Assessment.objects.filter(facility=facility).count() == 3
     first.refresh_from_db()
     assert first.adapted is False  # unchanged by later assessments
