@@ -117,12 +117,19 @@ def build() -> None:
     copy_file(axe / "LICENSE", VENDOR / "axe-core" / "LICENSE")
 
     leaflet = NODE_MODULES / "leaflet"
-    for name in ("leaflet.js", "leaflet.css"):
+    # With their source maps: the scripts name them, and the hashed static storage refuses a
+    # reference to a file that is not there.
+    for name in ("leaflet.js", "leaflet.js.map", "leaflet.css"):
         copy_file(leaflet / "dist" / name, VENDOR / "leaflet" / name)
     shutil.copytree(leaflet / "dist" / "images", VENDOR / "leaflet" / "images")
     copy_file(leaflet / "LICENSE", VENDOR / "leaflet" / "LICENSE")
     cluster = NODE_MODULES / "leaflet.markercluster"
-    for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"):
+    for name in (
+        "leaflet.markercluster.js",
+        "leaflet.markercluster.js.map",
+        "MarkerCluster.css",
+        "MarkerCluster.Default.css",
+    ):
         copy_file(cluster / "dist" / name, VENDOR / "leaflet.markercluster" / name)
     copy_file(cluster / "MIT-LICENCE.txt", VENDOR / "leaflet.markercluster" / "LICENSE")
 

@@ -30,6 +30,7 @@ from inclusio.marketplace.services import item_photo_add
 from inclusio.registry.services import care_link_create
 from tests.browser.benefits_data import make_counted_run, make_offer
 from tests.factories import make_person, make_trio, make_user, sign_in
+from tests.accessibility.builders import make_facility
 from tests.marketplace.builders import make_item, make_supplier
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,8 @@ def world() -> dict[str, Any]:
             "item_id": stay.pk,
             "photo_id": photo.pk,
             "supplier_id": supplier.pk,
+            # The accessibility map's facility (its photos share photo_id's number).
+            "facility_id": make_facility().pk,
         },
     }
 

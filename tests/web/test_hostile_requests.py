@@ -45,6 +45,7 @@ from inclusio.registry.services import care_link_create
 from inclusio.synthetic.marketplace import make_iban
 from tests.browser.benefits_data import make_offer, make_run
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
+from tests.accessibility.builders import make_facility
 from tests.marketplace.builders import a_bin, make_item
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,8 @@ QUERY_PARAMETERS = (
     *("category", "region", "at_or_under_cap", "sort"),
     # the dispatcher's and the auditor's lists of lookups
     *("my_lookups", "unusual_lookups", "suppliers_waiting"),
+    # the accessibility map's filters and its GeoJSON's box
+    *("limitation", "rating", "bbox", "zoom"),
 )
 
 
@@ -200,6 +203,7 @@ def _world() -> World:
         "proposal_id": str(offer.pk),
         "run_id": str(offer.run_id),
         "decision_id": str(refusal.pk),
+        "facility_id": str(make_facility().pk),
     }
     return World(accounts, known)
 
