@@ -28,9 +28,9 @@ from inclusio.core.models import AuditEvent, User
 from inclusio.core.tokens import api_token_issue
 from inclusio.marketplace.services import item_photo_add
 from inclusio.registry.services import care_link_create
+from tests.accessibility.builders import make_facility
 from tests.browser.benefits_data import make_counted_run, make_offer
 from tests.factories import make_person, make_trio, make_user, sign_in
-from tests.accessibility.builders import make_facility
 from tests.marketplace.builders import make_item, make_supplier
 
 pytestmark = pytest.mark.django_db

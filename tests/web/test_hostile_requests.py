@@ -43,9 +43,9 @@ from inclusio.marketplace import services as services_marketplace
 from inclusio.registry.models import Person
 from inclusio.registry.services import care_link_create
 from inclusio.synthetic.marketplace import make_iban
+from tests.accessibility.builders import make_facility
 from tests.browser.benefits_data import make_offer, make_run
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
-from tests.accessibility.builders import make_facility
 from tests.marketplace.builders import a_bin, make_item
 
 pytestmark = pytest.mark.django_db
