@@ -192,6 +192,7 @@ def test_every_demo_account_lands_on_current_data(tmp_path: Path, settings: Any)
         "auditor",
         "supplier",
         "dispatcher",
+        "accessibility_inspector",
     }
     landed: dict[str, str] = {}
     checked = 0
