@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
+from inclusio.accessibility.api import router as accessibility_router
 from inclusio.api_errors import describe_errors
 from inclusio.core.errors import DomainError, ErrorCode, RateLimited
 from inclusio.registry.api import router as registry_router
@@ -26,6 +27,7 @@ class InclusioAPI(NinjaAPI):
 # docs_url=None: Ninja's Swagger UI fails WCAG 2.2 AA; our own reference page replaces it.
 api = InclusioAPI(title="Inclusio", version="1", urls_namespace="api", docs_url=None)
 api.add_router("/v1/registry", registry_router)
+api.add_router("/v1/accessibility", accessibility_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:

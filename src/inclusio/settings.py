@@ -197,6 +197,7 @@ INSTALLED_APPS = [
     "inclusio.marketplace",
     "inclusio.employment",
     "inclusio.socialservices",
+    "inclusio.accessibility",
     "inclusio.synthetic",
     "inclusio.web",
 ]
@@ -411,6 +412,21 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+
+# The accessibility map's tiles: an XYZ URL template ({z}/{x}/{y}) and its attribution. With
+# none the map page says so and the list, the facility and the statistics pages carry it all.
+MAP_TILE_URL = os.environ.get("INCLUSIO_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("INCLUSIO_MAP_TILE_ATTRIBUTION", "")
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILE_URL)
+    if _tiles.scheme not in ("http", "https") or not _tiles.netloc or "{" in _tiles.netloc:
+        raise ImproperlyConfigured(
+            "INCLUSIO_MAP_TILE_URL must be an http(s) URL on one host, with {z}, {x} and {y}"
+        )
+    # The one host the tiles come from joins the images the pages may show.
+    SECURE_CSP["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("benefits/", include("inclusio.benefits.urls")),
     path("emergency/", include("inclusio.emergency.urls")),
     path("housing/", include("inclusio.housing.urls")),
+    path("accessibility/", include("inclusio.accessibility.urls")),
     path("payments/", include("inclusio.payments.urls")),
     path("marketplace/", include("inclusio.marketplace.urls")),
     path("rehabilitation/", include("inclusio.rehabilitation.urls")),

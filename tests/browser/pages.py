@@ -2848,3 +2848,54 @@ PAGES += [
         interact=record_an_inspection_without_a_date,
     ),
 ]
+
+
+# --- the accessibility map ----------------------------------------------------------------------
+
+
+def _an_assessed_facility(viewer: Any) -> dict[str, Any]:
+    from tests.accessibility.builders import assess, make_facility
+
+    facility = make_facility()
+    assess(facility, entrance_ramp_slope={"state": "not_met", "value": 12})
+    return {"facility_id": facility.pk}
+
+
+def _facilities_to_list(viewer: Any) -> dict[str, Any]:
+    _an_assessed_facility(viewer)
+    return {}
+
+
+def filter_the_list_by_hearing(page: Any) -> None:
+    page.select_option("#id_limitation", "hearing")
+    submit(page)
+    assert page.locator("#results-heading").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "accessibility: list and search",
+        url_name="accessibility:list",
+        kwargs=_facilities_to_list,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "accessibility: list filtered by kind of limitation",
+        url_name="accessibility:list",
+        kwargs=_facilities_to_list,
+        interact=filter_the_list_by_hearing,
+    ),
+    PageToCheck(
+        "accessibility: a facility",
+        url_name="accessibility:facility",
+        kwargs=_an_assessed_facility,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "accessibility: statistics",
+        url_name="accessibility:statistics",
+        kwargs=_facilities_to_list,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck("accessibility: map without tiles", url_name="accessibility:map"),
+]

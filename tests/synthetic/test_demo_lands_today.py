@@ -196,6 +196,7 @@ def test_every_demo_account_lands_on_current_data(tmp_path: Path, settings: Any)
         "dispatcher",
         "employment_officer",
         "housing_officer",
+        "accessibility_inspector",
     }
     landed: dict[str, str] = {}
     checked = 0

@@ -28,6 +28,7 @@ from inclusio.core.models import AuditEvent, User
 from inclusio.core.tokens import api_token_issue
 from inclusio.marketplace.services import item_photo_add
 from inclusio.registry.services import care_link_create
+from tests.accessibility.builders import make_facility
 from tests.browser.benefits_data import make_counted_run, make_offer
 from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, sign_in
@@ -177,6 +178,8 @@ def world() -> dict[str, Any]:
             "workplace_id": workplace.pk,
             "placement_id": workplace.placement_id,
             **social,
+            # The accessibility map's facility (its photos share photo_id's number).
+            "facility_id": make_facility().pk,
         },
     }
 

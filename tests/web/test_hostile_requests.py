@@ -45,6 +45,7 @@ from inclusio.marketplace import services as services_marketplace
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
 from inclusio.synthetic.marketplace import make_iban
+from tests.accessibility.builders import make_facility
 from tests.browser.benefits_data import make_offer, make_run
 from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
@@ -95,6 +96,8 @@ QUERY_PARAMETERS = (
     *("below_quota", "year"),
     # the housing officer's lists, and the mortgage calculator's price
     *("housing_queue", "housing_review", "price"),
+    # the accessibility map's filters and its GeoJSON's box
+    *("limitation", "rating", "bbox", "zoom"),
 )
 
 
@@ -232,6 +235,7 @@ def _world() -> World:
         "vacancy_id": str(vacancy.pk),
         # Someone the housing officer may register (given a category with its document).
         "housing_iin": make_person(surname="Housing").iin,
+        "facility_id": str(make_facility().pk),
     }
     return World(accounts, known)
 

@@ -46,6 +46,7 @@ HOUSING_MANAGE = "housing.manage_waiting_list"
 SOCIAL_NEEDS_MANAGE = "socialservices.manage_needs"
 SOCIAL_ATTENDANCE_CONFIRM = "socialservices.confirm_attendance"
 SOCIAL_INSPECT = "socialservices.inspect_providers"
+ACCESSIBILITY_RECORD = "accessibility.record_assessment"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -87,7 +88,12 @@ ROLES: tuple[Role, ...] = (
         ),
     ),
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
-    Role("accessibility_inspector", _("Accessibility inspector"), True, ()),
+    Role(
+        "accessibility_inspector",
+        _("Accessibility inspector"),
+        True,
+        (ACCESSIBILITY_RECORD,),
+    ),
     Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
     Role("emergency_officer", _("Emergency officer (alerts)"), True, (EMERGENCY_ALERT,)),
     Role(

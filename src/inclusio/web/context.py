@@ -115,6 +115,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.SUPPLIER_VERIFY),
     ),
     _Entry(
+        "accessibility:list",
+        _("Accessibility map"),
+        _("Facilities assessed against the accessibility standard, by region and category."),
+        _has_permission(roles.ACCESSIBILITY_RECORD),
+    ),
+    _Entry(
         "marketplace:dashboard",
         _("My catalogue"),
         _("Your organisation's items, stock and verification."),

@@ -1,0 +1,164 @@
+"""The accessibility map at national scale: the clustered bounding-box query over HTTP at 100
+requests a second, the list search, and the full A11yJSON export.
+
+Loads the synthetic facilities (``--scale 1`` is the national 40,958; a region already loaded
+is reused) into the database INCLUSIO_DATABASE_URL names, serves the platform with gunicorn in
+production settings, then prints
+
+    bench: accessibility-bbox-p95: 12.3 ms (target 50 ms)
+    bench: accessibility-list-p95: 23.4 ms (target 100 ms)
+    bench: accessibility-export: 8.1 s (target 30 s)
+
+and exits non-zero when a figure misses its target or a request fails. The bbox requests are
+sent on a fixed schedule (open loop: a slow answer does not slow the senders down), each a box
+of the size a screen shows at a random zoom from 4 to 16 around a random facility.
+
+    python3 tools/pgcluster.py run -- .venv/bin/python bench/bench_accessibility.py
+    INCLUSIO_DATABASE_URL=sqlite:///tmp/access.sqlite3 \
+        .venv/bin/python bench/bench_accessibility.py --scale 0.02 --seconds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import http.client
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_catalogue_search import setup_django, start_server
+from bench_lookup import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+BBOX_TARGET_MS = 50.0
+LIST_TARGET_MS = 100.0
+EXPORT_TARGET_S = 30.0
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def timed_get(port: int, path: str) -> tuple[float, int]:
+    """(milliseconds, status) of one GET; a connection refused or timed out counts as status
+    0 at the time it took."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    started = time.perf_counter()
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0
+    finally:
+        connection.close()
+    return (time.perf_counter() - started) * 1000, status
+
+
+def bbox_paths(count: int, rng: random.Random) -> list[str]:
+    from inclusio.accessibility.models import Facility
+
+    points = list(Facility.objects.values_list("latitude", "longitude")[:5000])
+    paths = []
+    for _n in range(count):
+        lat, lon = rng.choice(points)
+        zoom = rng.randint(4, 16)
+        half_w, half_h = 360 / 2**zoom * 2, 180 / 2**zoom * 2  # about 1024 × 1024 pixels
+        bbox = f"{lon - half_w:.5f},{lat - half_h:.5f},{lon + half_w:.5f},{lat + half_h:.5f}"
+        query = {"bbox": bbox, "zoom": zoom}
+        if rng.random() < 0.3:
+            query |= {"limitation": rng.choice(["wheelchair", "vision"]), "rating": "fully"}
+        paths.append("/api/v1/accessibility/facilities.geojson?" + urlencode(query))
+    return paths
+
+
+def list_paths(count: int, rng: random.Random) -> list[str]:
+    from inclusio.accessibility.models import Category
+    from inclusio.core.models import Region
+
+    regions = ["", *Region.objects.values_list("code", flat=True)]
+    paths = []
+    for _n in range(count):
+        query = {
+            "limitation": rng.choice(["", "wheelchair", "vision", "hearing", "intellectual"]),
+            "rating": rng.choice(["", "fully", "partially", "not"]),
+            "category": rng.choice(["", *Category.values]),
+            "region": rng.choice(regions),
+            "q": rng.choice(["", "", "", "школа", "№1"]),
+            "page": rng.choice([1, 1, 2, 5]),
+        }
+        paths.append("/ru/accessibility/?" + urlencode(query))
+    return paths
+
+
+def at_rate(port: int, paths: list[str], rate: float) -> tuple[list[float], int]:
+    """Send each path at its scheduled moment (``rate`` a second); latencies and failures."""
+    start = time.perf_counter() + 0.5
+
+    def send(index: int) -> tuple[float, int]:
+        delay = start + index / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        return timed_get(port, paths[index])
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        answers = list(pool.map(send, range(len(paths))))
+    return [ms for ms, _status in answers], sum(status != 200 for _ms, status in answers)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seconds", type=float, default=30.0, help="of bbox requests")
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--list-requests", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    setup_django()
+    from inclusio.synthetic.accessibility import facilities_synthesise
+
+    added = facilities_synthesise(scale=args.scale)
+    print(f"bench: loaded {added:,} facilities", flush=True)
+    rng = random.Random(7)
+    port = free_port()
+    server = start_server(port, args.workers)
+    failures = 0
+    try:
+        # Warm every worker: its first answers import and compile what later ones reuse.
+        for path in [*bbox_paths(4 * args.workers, rng), *list_paths(4 * args.workers, rng)]:
+            timed_get(port, path)
+        latencies, failed = at_rate(port, bbox_paths(int(args.seconds * args.rate), rng), args.rate)
+        bbox = p95(latencies)
+        print(f"bench: accessibility-bbox-p95: {bbox:.1f} ms (target {BBOX_TARGET_MS:.0f} ms)")
+        failures += failed + (bbox > BBOX_TARGET_MS)
+        listed = [timed_get(port, path) for path in list_paths(args.list_requests, rng)]
+        found = p95([ms for ms, _status in listed])
+        print(f"bench: accessibility-list-p95: {found:.1f} ms (target {LIST_TARGET_MS:.0f} ms)")
+        failures += sum(status != 200 for _ms, status in listed) + (found > LIST_TARGET_MS)
+    finally:
+        server.terminate()
+        server.wait()
+    inclusio = str(Path(sys.executable).parent / "inclusio")
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.monotonic()
+        subprocess.check_call(
+            [inclusio, "accessibility-export", "--format", "a11yjson", "--out", f"{folder}/a.json"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        seconds = time.monotonic() - started
+    print(f"bench: accessibility-export: {seconds:.1f} s (target {EXPORT_TARGET_S:.0f} s)")
+    failures += seconds > EXPORT_TARGET_S
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
