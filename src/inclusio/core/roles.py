@@ -40,6 +40,8 @@ PARAMETERS_MANAGE = "core.manage_dated_parameters"
 EMERGENCY_LOOKUP = "emergency.lookup_residences"
 SUPPLIER_MANAGE = "marketplace.manage_own_supplier"
 SUPPLIER_VERIFY = "marketplace.verify_supplier"
+# Registering agencies as clients of the DCI API (interop).
+AGENCY_MANAGE = "interop.manage_agency"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -102,6 +104,7 @@ ROLES: tuple[Role, ...] = (
             ACCESS_LOG_READ,
             PARAMETERS_MANAGE,
             SUPPLIER_VERIFY,
+            AGENCY_MANAGE,
             *BACK_OFFICE,
         ),
     ),
