@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent
 from inclusio.interop.models import Disclosure
-from inclusio.core.audit import SYSTEM
 from inclusio.registry.services import disability_status_record
 from inclusio.rehabilitation.models import Programme, ProgrammeItem
 from tests.factories import give_status, make_person, new_iin
