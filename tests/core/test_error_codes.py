@@ -18,6 +18,7 @@ from inclusio.assessment.errors import ErrorCode as AssessmentCode
 from inclusio.benefits.errors import ErrorCode as BenefitsCode
 from inclusio.core.errors import ErrorCode as CoreCode
 from inclusio.emergency.errors import ErrorCode as EmergencyCode
+from inclusio.interop.errors import ErrorCode as InteropCode
 from inclusio.marketplace.errors import ErrorCode as MarketplaceCode
 from inclusio.payments.errors import ErrorCode as PaymentsCode
 from inclusio.registry.errors import ErrorCode as RegistryCode
@@ -33,6 +34,7 @@ ENUMS: dict[str, type[StrEnum]] = {
     "marketplace": MarketplaceCode,
     "emergency": EmergencyCode,
     "rehabilitation": RehabilitationCode,
+    "interop": InteropCode,
 }
 ALL_CODES = {code.value for enum in ENUMS.values() for code in enum}
 
