@@ -59,6 +59,7 @@ def main() -> int:
         subprocess.check_call([inclusio, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env)
         failures += run("bench/bench_load.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_lookup.py", env=env) != 0
+        failures += run("bench/bench_dci_disabled.py", env=env) != 0
         failures += run("bench/bench_worklists.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_catalogue_search.py", env=env) != 0
         failures += run("bench/bench_implementation_rate.py", str(snapshot), env=env) != 0

@@ -113,10 +113,10 @@ def public_jwks() -> dict[str, Any]:
 
 
 def rotate() -> str:
-    """Make a new key current; the previous keys stay published. Returns the new key's id."""
+    """Make a new key current; the previous keys stay published. Returns the new key's id.
+    The first rotation of an installation creates the file."""
     path = _path()
-    _load()
-    _current, keys = _read(path)
+    keys = _read(path)[1] if path.exists() else []
     key = _new_key()
     assert key.kid is not None
     _write(path, key.kid, [key.as_dict(private=True), *keys])
