@@ -306,3 +306,63 @@ def test_the_platform_publishes_public_halves_only(platform_keys: Any) -> None:
 
 def test_the_sync_endpoints_answer_only_post(full_agency: DciAgency) -> None:
     assert Client().get(f"{BASE}{PATH}").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"header": {}, "message": {"x": NaN}}',
+        '{"header": {}, "message": {"x": Infinity}}',
+        '{"header": {}, "message": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"header": {}, "message": {"x": ' + "1" * 5000 + "}}",
+    ],
+)
+def test_what_json_cannot_carry_is_a_bad_request(full_agency: DciAgency, body: str) -> None:
+    refused(full_agency.post(PATH, body), 400, "err.request.bad")
+
+
+HOSTILE_VALUES: list[Any] = [None, 0, -1, 10**30, 1.5, "", "\x00", "9" * 5000, [], {}, [[]], True]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/registry/sync/search",
+        "/registry/sync/disabled",
+        "/registry/sync/get-disability-details",
+        "/registry/sync/get-disability-support",
+    ],
+)
+def test_a_signed_message_with_a_hostile_value_anywhere_is_answered_without_a_server_error(
+    full_agency: DciAgency, person_iin: str, path: str, value: Any
+) -> None:
+    criteria = {"query_type": "predicate", "query": value, "pagination": value, "sort": value}
+    messages = [
+        {"transaction_id": value, "disabled_criteria": message(person_iin)["disabled_criteria"]},
+        {"transaction_id": "t", "disabled_criteria": value},
+        {"transaction_id": "t", "disabled_criteria": {"query_type": value, "query": value}},
+        {"transaction_id": "t", "search_request": value},
+        {"transaction_id": "t", "search_request": [value]},
+        {
+            "transaction_id": "t",
+            "search_request": [
+                {"reference_id": value, "timestamp": value, "search_criteria": criteria}
+            ],
+        },
+        {
+            "transaction_id": "t",
+            "search_request": [
+                {"reference_id": "r", "timestamp": now_ts(), "search_criteria": criteria}
+            ],
+        },
+    ]
+    headers = [
+        full_agency.header(**{name: value})
+        for name in ("message_ts", "total_count", "meta", "version")
+    ]
+    for body in [full_agency.envelope(m) for m in messages] + [
+        full_agency.envelope(message(person_iin), header=h) for h in headers
+    ]:
+        answer = full_agency.post(path, body)
+        assert answer.status_code < 500, (body, answer.content)

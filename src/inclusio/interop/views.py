@@ -86,8 +86,12 @@ def _bearer(request: HttpRequest) -> Agency:
 
 def _envelope(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        # NaN and Infinity are not JSON, and a nesting deeper than the parser's stack is no
+        # message: all three are malformed envelopes, not server errors.
+        body = json.loads(request.body, parse_constant=_not_json)
+        if isinstance(body, dict):
+            signed_content(body.get("header"), body.get("message"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
         body = None
     if (
         not isinstance(body, dict)
@@ -100,6 +104,10 @@ def _envelope(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, Any]
             _("Send a JSON object with a signature, a header and a message."),
         )
     return body.get("signature"), body["header"], body["message"]
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(constant)
 
 
 def _kid(signature: str) -> str | None:
