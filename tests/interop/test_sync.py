@@ -347,3 +347,24 @@ def test_an_agency_without_the_identity_group_gets_no_name(db: None) -> None:
     by_id = {"query_type": "idtype-value", "query": {"type": "UIN", "value": person.iin}}
     found = call(agency, "/registry/sync/search", search_message(search_request("r-1", by_id)))
     assert person.surname not in json.dumps(found, ensure_ascii=False)
+
+
+def test_the_person_reads_the_agency_and_its_purpose_on_their_access_log_page(
+    full_agency: DciAgency,
+) -> None:
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from inclusio.core.models import User
+    from tests.factories import sign_in
+
+    account = User.objects.create_user(username="dana", password="correct horse battery")
+    account.groups.add(Group.objects.get(name="person"))
+    person = make_person(user=account)
+    give_status(person)
+    call(full_agency, "/registry/sync/disabled", disabled_message(person.iin))
+    client = Client()
+    sign_in(client, account)
+    page = client.get("/en/registry/me/access-log/").content.decode()
+    assert "Employment service" in page
+    assert "verifying your disability status for a service or benefit of that agency" in page
