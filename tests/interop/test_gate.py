@@ -366,3 +366,18 @@ def test_a_signed_message_with_a_hostile_value_anywhere_is_answered_without_a_se
     ]:
         answer = full_agency.post(path, body)
         assert answer.status_code < 500, (body, answer.content)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Authorization": "Basic ☃"},
+        {"Authorization": "Bearer"},
+        {"Content-Type": "multipart/form-data; boundary="},
+    ],
+)
+def test_hostile_headers_at_the_token_endpoint_are_refused(headers: dict[str, str]) -> None:
+    answer = Client(raise_request_exception=False).post(
+        f"{BASE}/oauth2/client/token", headers=headers
+    )
+    assert 400 <= answer.status_code < 500

@@ -605,7 +605,7 @@ def token(request: HttpRequest) -> HttpResponse:
     if scheme.lower() == "basic":
         try:
             decoded = base64.b64decode(credentials, validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError):  # binascii.Error, or not ASCII at all
             decoded = ""
         client_id, _colon, client_secret = decoded.partition(":")
     if request.POST.get("grant_type") != "client_credentials":
