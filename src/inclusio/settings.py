@@ -198,6 +198,7 @@ INSTALLED_APPS = [
     "inclusio.employment",
     "inclusio.socialservices",
     "inclusio.accessibility",
+    "inclusio.interop",
     "inclusio.synthetic",
     "inclusio.web",
 ]
@@ -438,3 +439,22 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("INCLUSIO_LOG_LEVEL", "WARNING")},
 }
+
+# The DCI Disability Registry server (inclusio/interop, docs/dci.md): where its paths are
+# mounted, the sender id it signs as, and its signing keys — a private JWKS file kept outside
+# the repository (a mounted secret in production; generated under var/ in development).
+DCI_PATH = os.environ.get("INCLUSIO_DCI_PATH", "dci/v1.0.0").strip("/")
+DCI_SENDER_ID = os.environ.get("INCLUSIO_DCI_SENDER_ID", "registry.inclusio.kz")
+# Empty in production until INCLUSIO_DCI_SIGNING_KEYS_FILE names it: refused at first use.
+DCI_SIGNING_KEYS_FILE = os.environ.get("INCLUSIO_DCI_SIGNING_KEYS_FILE", "") or (
+    str(VAR_DIR / "dci_signing_keys.json") if DEBUG else ""
+)
+# Development generates the first key on first use; production is given its keys.
+DCI_SIGNING_KEYS_GENERATE = DEBUG
+# A message older than this (or this far in the future) is refused; a message id is refused
+# once seen within it, so a replay of a captured request never answers twice.
+DCI_MESSAGE_MAX_AGE_SECONDS = env_int("INCLUSIO_DCI_MESSAGE_MAX_AGE_SECONDS", 300)
+DCI_TOKEN_SECONDS = env_int("INCLUSIO_DCI_TOKEN_SECONDS", 900)
+DCI_PAGE_SIZE_MAX = env_int("INCLUSIO_DCI_PAGE_SIZE_MAX", 1000)
+# How long an agency's published keys (its JWKS URL) are kept before being fetched again.
+DCI_AGENCY_KEYS_SECONDS = env_int("INCLUSIO_DCI_AGENCY_KEYS_SECONDS", 300)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
@@ -10,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/docs", RedirectView.as_view(pattern_name="web:api_reference")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The DCI Disability Registry server: the standard's paths, no language prefix.
+    path(f"{settings.DCI_PATH}/", include("inclusio.interop.urls")),
 ]
 urlpatterns += i18n_patterns(
     # Not the admin's own sign-in form, which would bypass the throttle and the second factor.

@@ -47,6 +47,8 @@ SOCIAL_NEEDS_MANAGE = "socialservices.manage_needs"
 SOCIAL_ATTENDANCE_CONFIRM = "socialservices.confirm_attendance"
 SOCIAL_INSPECT = "socialservices.inspect_providers"
 ACCESSIBILITY_RECORD = "accessibility.record_assessment"
+# Registering agencies as clients of the DCI API (interop).
+AGENCY_MANAGE = "interop.manage_agency"
 # The back office (Django's admin): accounts and reference data.
 BACK_OFFICE = (
     "core.view_user",
@@ -130,6 +132,7 @@ ROLES: tuple[Role, ...] = (
             ACCESS_LOG_READ,
             PARAMETERS_MANAGE,
             SUPPLIER_VERIFY,
+            AGENCY_MANAGE,
             *BACK_OFFICE,
         ),
     ),

@@ -1,0 +1,188 @@
+"""The DCI server's `/registry/sync/disabled` for one person, signatures included, under steady
+load: the agency's request signed with its key and verified against its JWKS, the answer signed
+with the platform's key, the message id remembered and the read written to the access log.
+
+Needs a loaded registry in the database named by INCLUSIO_DATABASE_URL (bench/run.py loads the
+national one into a throwaway PostgreSQL first). Serves the platform with gunicorn in production
+settings and sends pre-signed messages at a fixed rate (open loop), as bench_lookup.py does.
+
+    python bench/bench_dci_disabled.py [--rate 200] [--seconds 60] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_lookup import free_port, percentile, setup_django, start_server
+
+P95_TARGET_MS = 20.0
+PATH = "/dci/v1.0.0/registry/sync/disabled"
+
+
+def signed_bodies(count: int) -> tuple[str, list[bytes]]:
+    """An agency registered for the benchmark, its token, and ``count`` signed messages."""
+    import datetime as dt
+
+    from joserfc import jws
+    from joserfc.jwk import KeySet, OKPKey
+
+    from inclusio.core.audit import SYSTEM
+    from inclusio.interop import keys, services
+    from inclusio.interop.dci import signed_content
+    from inclusio.interop.models import Agency
+    from inclusio.registry.models import DisabilityStatus
+
+    key = OKPKey.generate_key("Ed25519", private=True)
+    key.ensure_kid()
+    sender = f"bench-{uuid.uuid4().hex[:8]}.gov.kz"
+    Agency.objects.filter(sender_id__startswith="bench-").update(active=False)
+    _agency, secret = services.agency_register(
+        actor=SYSTEM,
+        name="Benchmark agency",
+        sender_id=sender,
+        purposes=["status_verification"],
+        disclosures=["disabled_status"],
+        jwks=KeySet([key]).as_dict(private=False),
+        requests_per_minute=1_000_000,
+    )
+    issued = services.token_issue(sender, secret)
+    assert issued is not None
+    iins = list(
+        DisabilityStatus.objects.filter(superseded_at__isnull=True)
+        .order_by("?")
+        .values_list("person__iin", flat=True)[:50_000]
+    )
+    if not iins:
+        sys.exit("the registry is empty: load a snapshot first (bench/run.py does)")
+    bodies = []
+    sent_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for index in range(count):
+        header = {
+            "version": "1.0.0",
+            "message_id": uuid.uuid4().hex,
+            "message_ts": sent_at,
+            "action": "search",
+            "sender_id": sender,
+            "total_count": 1,
+        }
+        message = {
+            "transaction_id": f"bench-{index}",
+            "disabled_criteria": {
+                "query_type": "idtype-value",
+                "query": {"type": "UIN", "value": iins[index % len(iins)]},
+            },
+        }
+        signature = jws.detach_content(
+            jws.serialize_compact(
+                {"alg": "Ed25519", "kid": key.kid},
+                signed_content(header, message),
+                key,
+                algorithms=keys.ALGORITHMS,
+            )
+        )
+        bodies.append(
+            json.dumps({"signature": signature, "header": header, "message": message}).encode()
+        )
+    return str(issued["access_token"]), bodies
+
+
+def run_load(
+    port: int, token: str, bodies: list[bytes], rate: int, threads: int = 16
+) -> tuple[list[float], int, float]:
+    total = len(bodies)
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    next_index = iter(range(total))
+    start = time.perf_counter() + 0.2
+
+    def worker() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        while True:
+            with lock:
+                index = next(next_index, None)
+            if index is None:
+                break
+            delay = start + index / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            sent = time.perf_counter()
+            try:
+                conn.request("POST", PATH, body=bodies[index], headers=headers)
+                response = conn.getresponse()
+                answer = json.loads(response.read())
+                ok = response.status == 200 and answer["header"]["status"] == "succ"
+            except (OSError, http.client.HTTPException, ValueError, KeyError):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            elapsed = (time.perf_counter() - sent) * 1000
+            with lock:
+                latencies.append(elapsed)
+                errors += not ok
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return latencies, errors, time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per process")
+    args = parser.parse_args()
+    # The platform's keys for this run only, shared by this process and the server's.
+    os.environ["INCLUSIO_DCI_SIGNING_KEYS_FILE"] = str(
+        Path(tempfile.mkdtemp(prefix="inclusio-bench-dci-")) / "keys.json"
+    )
+    setup_django()
+    from inclusio.core.models import AccessEvent
+    from inclusio.interop import keys
+
+    keys.rotate()
+    warm = int(args.rate * 5)
+    token, bodies = signed_bodies(warm + int(args.rate * args.seconds))
+    port = free_port()
+    server = start_server(port, args.workers, args.threads)
+    try:
+        run_load(port, token, bodies[:warm], args.rate)  # warm-up: connections, caches
+        logged_before = AccessEvent.objects.count()
+        latencies, errors, wall = run_load(port, token, bodies[warm:], args.rate)
+        logged = AccessEvent.objects.count() - logged_before
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    p95 = percentile(latencies, 0.95)
+    print(
+        f"bench: dci_disabled_requests: {len(latencies)} requests over {wall:.1f} s "
+        f"({len(latencies) / wall:.0f} per second, target {args.rate})"
+    )
+    print(f"bench: dci_disabled_p50: {percentile(latencies, 0.50):.2f} ms")
+    print(f"bench: dci_disabled_p95: {p95:.2f} ms (target {P95_TARGET_MS:g})")
+    print(f"bench: dci_disabled_p99: {percentile(latencies, 0.99):.2f} ms")
+    print(f"bench: dci_disabled_errors: {errors} (target 0)")
+    print(f"bench: dci_disabled_access_log_rows: {logged} (target {len(latencies)})")
+    ok = p95 <= P95_TARGET_MS and errors == 0 and logged == len(latencies)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

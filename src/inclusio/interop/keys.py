@@ -1,0 +1,165 @@
+"""The platform's signing keys: one module that signs what the platform vouches for (DCI
+responses and callbacks, access tokens, and later the status attestations) and publishes the
+public halves as a JWKS.
+
+The keys are a private JWKS file outside the repository: ``DCI_SIGNING_KEYS_FILE``, a mounted
+secret in production, generated under var/ on first use in development. The file holds every
+published key and names the current one, which signs. Rotation without downtime: ``rotate``
+adds a new current key while the previous stays published, so that what it signed still
+verifies; once every verifier has fetched the new JWKS, ``retire`` drops the others. Running
+processes see the file's change at their next signature (its modification time is checked).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet, OKPKey
+
+# Ed25519 (the DCI's example names it); verifying also accepts the agencies' ES256 and RS256.
+SIGNING_ALGORITHM = "Ed25519"
+ALGORITHMS = ["Ed25519", "EdDSA", "ES256", "RS256"]
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    path: str
+    mtime_ns: int
+    current: OKPKey
+    keys: KeySet
+
+
+_loaded: _Loaded | None = None
+
+
+def _path() -> Path:
+    if not settings.DCI_SIGNING_KEYS_FILE:
+        raise ImproperlyConfigured(
+            "INCLUSIO_DCI_SIGNING_KEYS_FILE must name the platform's signing keys "
+            "(create it with `inclusio dci-keys rotate`)"
+        )
+    return Path(settings.DCI_SIGNING_KEYS_FILE)
+
+
+def _new_key() -> OKPKey:
+    key = OKPKey.generate_key("Ed25519", private=True)
+    key.ensure_kid()
+    return key
+
+
+def _write(path: Path, current: str, keys: list[dict[str, Any]]) -> None:
+    """Whole or not at all: written to a file of this process, then renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mine = path.with_name(f".{path.name}.{os.getpid()}")
+    mine.write_text(json.dumps({"current": current, "keys": keys}, indent=1))
+    mine.chmod(0o600)
+    mine.replace(path)
+
+
+def _read(path: Path) -> tuple[str, list[dict[str, Any]]]:
+    data = json.loads(path.read_text())
+    return str(data["current"]), list(data["keys"])
+
+
+def _load() -> _Loaded:
+    global _loaded
+    path = _path()
+    if not path.exists():
+        if not settings.DCI_SIGNING_KEYS_GENERATE:
+            raise ImproperlyConfigured(f"The platform's signing keys {path} do not exist")
+        with contextlib.suppress(FileExistsError):  # another process wrote it first
+            _write_first(path, _new_key())
+    mtime = path.stat().st_mtime_ns
+    if _loaded is None or _loaded.path != str(path) or _loaded.mtime_ns != mtime:
+        current, keys = _read(path)
+        keyset = KeySet.import_key_set({"keys": keys})
+        signing = keyset.get_by_kid(current)
+        assert isinstance(signing, OKPKey)
+        _loaded = _Loaded(str(path), mtime, signing, keyset)
+    return _loaded
+
+
+def _write_first(path: Path, key: OKPKey) -> None:
+    """The first key of a development installation; several processes may start at once, and
+    the one whose file is linked first wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mine = path.with_name(f".{path.name}.{os.getpid()}")
+    mine.write_text(json.dumps({"current": key.kid, "keys": [key.as_dict(private=True)]}))
+    mine.chmod(0o600)
+    try:
+        os.link(mine, path)
+    finally:
+        mine.unlink()
+
+
+def current_kid() -> str:
+    kid = _load().current.kid
+    assert kid is not None
+    return kid
+
+
+def public_jwks() -> dict[str, Any]:
+    """Every published key, public halves only: what verifiers fetch."""
+    return dict(_load().keys.as_dict(private=False))
+
+
+def rotate() -> str:
+    """Make a new key current; the previous keys stay published. Returns the new key's id.
+    The first rotation of an installation creates the file."""
+    path = _path()
+    keys = _read(path)[1] if path.exists() else []
+    key = _new_key()
+    assert key.kid is not None
+    _write(path, key.kid, [key.as_dict(private=True), *keys])
+    return key.kid
+
+
+def retire() -> list[str]:
+    """Stop publishing every key but the current one. Returns the retired keys' ids."""
+    path = _path()
+    _load()
+    current, keys = _read(path)
+    _write(path, current, [key for key in keys if key.get("kid") == current])
+    return [str(key.get("kid")) for key in keys if key.get("kid") != current]
+
+
+def sign_detached(payload: bytes) -> str:
+    """A compact JWS of ``payload`` with the payload left out (RFC 7515, appendix F): the
+    message travels beside its signature."""
+    loaded = _load()
+    protected = {"alg": SIGNING_ALGORITHM, "kid": loaded.current.kid}
+    value = jws.serialize_compact(protected, payload, loaded.current, algorithms=ALGORITHMS)
+    return jws.detach_content(value)
+
+
+def verify_detached(signature: str, payload: bytes, keys: KeySet) -> bool:
+    """True when ``signature`` is a detached compact JWS of ``payload`` by one of ``keys``."""
+    try:
+        jws.deserialize_compact(signature, keys, algorithms=ALGORITHMS, payload=payload)
+    except (JoseError, ValueError, TypeError):
+        return False
+    return True
+
+
+def sign_claims(claims: dict[str, Any]) -> str:
+    """A JWT signed with the current key."""
+    loaded = _load()
+    header = {"alg": SIGNING_ALGORITHM, "kid": loaded.current.kid, "typ": "JWT"}
+    return jwt.encode(header, claims, loaded.current, algorithms=ALGORITHMS)
+
+
+def verify_claims(token: str) -> dict[str, Any] | None:
+    """The claims of a JWT signed by any published key, or None (expiry is the caller's)."""
+    try:
+        return dict(jwt.decode(token, _load().keys, algorithms=[SIGNING_ALGORITHM]).claims)
+    except (JoseError, ValueError, TypeError):
+        return None

@@ -1,0 +1,84 @@
+"""Agencies as clients of the DCI Disability Registry API, and the message ids they sent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Disclosure(models.TextChoices):
+    """What an agency may receive: the closed list of field groups an administrator grants.
+
+    Data minimisation: an agency that needs only to know whether a status of a category is in
+    force is granted ``disabled_status`` and ``category``, and never sees the diagnosis's
+    traces (impairments, cause)."""
+
+    DISABLED_STATUS = "disabled_status", _("whether a disability status is in force (yes or no)")
+    CATEGORY = "category", _("the category and its validity dates")
+    IDENTITY = "identity", _("name, sex and date of birth")
+    ADDRESS = "address", _("region and urban or rural residence")
+    IMPAIRMENT = "impairment", _("the functional limitations (impairment types and level)")
+    CAUSE = "cause", _("the cause of the disability, its onset and the loss of working capacity")
+    SUPPORT = "support", _("the assistive products and services of the rehabilitation programme")
+
+
+class Agency(models.Model):
+    """A government agency's system calling the DCI API: its OAuth 2 client credentials, its
+    published keys, the purposes it is registered for and what it may receive."""
+
+    name = models.CharField(
+        _("agency"), max_length=100, help_text=_("The name persons read in their access log.")
+    )
+    sender_id = models.CharField(
+        _("sender id"),
+        max_length=100,
+        unique=True,
+        help_text=_("The agency's DCI sender_id, also its OAuth 2 client id."),
+    )
+    # Only a SHA-256 digest: a database leak does not leak a usable secret.
+    secret_digest = models.CharField(max_length=64, editable=False)
+    jwks = models.JSONField(_("published keys (JWKS)"), default=dict, blank=True)
+    jwks_url = models.URLField(_("address of the published keys (JWKS URL)"), blank=True)
+    purposes = models.JSONField(_("purposes"), default=list)
+    disclosures = models.JSONField(_("what it may receive"), default=list)
+    requests_per_minute = models.PositiveIntegerField(_("requests per minute"), default=1200)
+    active = models.BooleanField(_("active"), default=True)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency (API client)")
+        verbose_name_plural = _("agencies (API clients)")
+        permissions = [("manage_agency", "Register agencies as clients of the DCI API")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sender_id})"
+
+
+class ReceivedMessage(models.Model):
+    """A message id an agency sent: a second message with the same id is a replay."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    message_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "message_id"], name="one_message_id_per_agency"
+            )
+        ]
+        indexes = [models.Index(fields=["received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.message_id}"

@@ -1,0 +1,100 @@
+"""Reads of persons for the DCI API. Every person read lands in their access log, naming the
+agency and the purpose; an agency reads nobody without it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from inclusio.core import access
+from inclusio.core.audit import SYSTEM
+from inclusio.core.models import Purpose, Seen
+from inclusio.interop.models import Agency
+from inclusio.registry.models import DisabilityStatus, Person
+from inclusio.rehabilitation.models import Programme, ProgrammeItem
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An agency's request: who, why, and on which day its answers are true."""
+
+    agency: Agency
+    purpose: Purpose
+    day: dt.date
+
+    @property
+    def for_log(self) -> access.Agency:
+        return access.Agency(
+            token_id=self.agency.pk, name=self.agency.name, purposes=tuple(self.agency.purposes)
+        )
+
+
+def _logged(caller: Caller, person: Person, what: Seen) -> None:
+    # The platform reads on the agency's behalf: the log names the agency as the reader.
+    access.see(
+        SYSTEM, person, what=what, purpose=caller.purpose, channel="api", agency=caller.for_log
+    )
+
+
+def person_with_status(
+    caller: Caller, iin: str, *, what: Seen = Seen.DISABILITY_STATUS
+) -> tuple[Person | None, DisabilityStatus | None]:
+    """The person with ``iin`` and their current status; (None, None) for an unknown IIN."""
+    status = (
+        DisabilityStatus.objects.select_related("person")
+        .filter(person__iin=iin, superseded_at__isnull=True)
+        .first()
+    )
+    person = status.person if status is not None else Person.objects.filter(iin=iin).first()
+    if person is None:
+        return None, None
+    _logged(caller, person, what)
+    return person, status
+
+
+def support_items(caller: Caller, person: Person) -> list[ProgrammeItem]:
+    """The items of the person's current rehabilitation programme."""
+    programme = (
+        Programme.objects.filter(person=person, superseded_at__isnull=True)
+        .prefetch_related("items")
+        .first()
+    )
+    _logged(caller, person, Seen.REHABILITATION_PROGRAMME)
+    if programme is None or not programme.valid_from <= caller.day <= programme.valid_until:
+        return []
+    items = list(programme.items.all())
+    for item in items:
+        item.programme = programme
+    return items
+
+
+def statuses_matching(
+    caller: Caller,
+    *,
+    categories: Collection[str] | None,
+    regions: Collection[str] | None,
+    valid_only: bool,
+    descending: bool,
+) -> QuerySet[DisabilityStatus]:
+    """The current statuses (never ended) a predicate search selects, ordered by IIN."""
+    found = DisabilityStatus.objects.select_related("person").filter(
+        superseded_at__isnull=True, ended=False
+    )
+    if categories is not None:
+        found = found.filter(category__in=categories)
+    if regions is not None:
+        found = found.filter(person__region_id__in=regions)
+    if valid_only:
+        found = found.filter(valid_from__lte=caller.day).filter(
+            Q(reexamination_date__isnull=True) | Q(reexamination_date__gte=caller.day)
+        )
+    return found.order_by("-person__iin" if descending else "person__iin")
+
+
+def page_read(caller: Caller, statuses: list[DisabilityStatus]) -> None:
+    """Log each person of a page of search results."""
+    for status in statuses:
+        _logged(caller, status.person, Seen.SEARCH_RESULT)

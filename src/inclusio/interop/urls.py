@@ -1,0 +1,23 @@
+"""The DCI server's paths, as the standard names them, under ``settings.DCI_PATH``."""
+
+from django.urls import path
+
+from inclusio.interop import views
+
+app_name = "dci"
+urlpatterns = [
+    path("registry/sync/search", views.sync_search, name="sync_search"),
+    path("registry/sync/disabled", views.sync_disabled, name="sync_disabled"),
+    path(
+        "registry/sync/get-disability-details",
+        views.sync_disability_details,
+        name="sync_disability_details",
+    ),
+    path(
+        "registry/sync/get-disability-support",
+        views.sync_disability_support,
+        name="sync_disability_support",
+    ),
+    path("oauth2/client/token", views.token, name="token"),
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
+]
