@@ -61,9 +61,9 @@ def test_an_inspector_registers_a_facility_of_their_region_and_it_is_audited() -
         ({"latitude": "x"}, ErrorCode.COORDINATES_OUTSIDE_COUNTRY),
         ({"owner_bin": "123456789012"}, "BIN_CHECKSUM"),
         ({"owner_bin": "12345"}, "BIN_LENGTH"),
-        ({"category": "casino"}, ErrorCode.CATEGORY_UNKNOWN),
+        ({"category": "casino"}, ErrorCode.FACILITY_CATEGORY_UNKNOWN),
         ({"owner": "church"}, ErrorCode.OWNER_UNKNOWN),
-        ({"region": "99"}, ErrorCode.REGION_UNKNOWN),
+        ({"region": "99"}, ErrorCode.FACILITY_REGION_UNKNOWN),
         ({"names": {"kk": "А", "ru": "Б", "en": " "}}, ErrorCode.NAME_MISSING),
         ({"address": "x" * 301}, ErrorCode.TEXT_TOO_LONG),
     ],
@@ -206,9 +206,17 @@ def test_a_photo_with_its_description_is_kept(settings: Any, tmp_path: Any) -> N
 @pytest.mark.parametrize(
     ("upload", "alt", "code"),
     [
-        (SimpleUploadedFile("r.png", b"<script>alert(1)</script>"), "x", ErrorCode.PHOTO_TYPE),
-        (SimpleUploadedFile("r.png", PNG + bytes(2 * 1024 * 1024)), "x", ErrorCode.PHOTO_TOO_LARGE),
-        (SimpleUploadedFile("r.png", PNG), " ", ErrorCode.ALT_TEXT_MISSING),
+        (
+            SimpleUploadedFile("r.png", b"<script>alert(1)</script>"),
+            "x",
+            ErrorCode.FACILITY_PHOTO_TYPE,
+        ),
+        (
+            SimpleUploadedFile("r.png", PNG + bytes(2 * 1024 * 1024)),
+            "x",
+            ErrorCode.FACILITY_PHOTO_TOO_LARGE,
+        ),
+        (SimpleUploadedFile("r.png", PNG), " ", ErrorCode.FACILITY_PHOTO_ALT_MISSING),
     ],
 )
 def test_a_bad_photo_is_refused_and_nothing_is_written(

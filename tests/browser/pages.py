@@ -2268,7 +2268,7 @@ def _a_deaf_neighbour_and_an_alert(viewer: Any) -> dict[str, Any]:
         area=areas.circle(51.128, 71.43, 500),
         texts={"ru": "Наводнение: не выходите из дома.", "kk": "Су тасқыны: үйден шықпаңыз."},
     )
-    return {"pk": alert.pk}
+    return {"alert_id": alert.pk}
 
 
 def _a_deaf_neighbour(viewer: Any) -> dict[str, Any]:

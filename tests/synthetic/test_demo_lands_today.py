@@ -72,6 +72,8 @@ def build_the_demo(tmp_path: Path, today: dt.date) -> dict[str, str]:
         ("synth_programmes", "--region", "71"),
         ("synth_employment", "--region", "71"),
         ("synth_housing", "--region", "71", "--scale", "0.01"),
+        ("synth_socialservices", "--region", "71"),
+        ("synth_accessibility", "--region", "71"),
         ("benefits_programmes",),
         (
             "snapshot_export",
@@ -194,9 +196,12 @@ def test_every_demo_account_lands_on_current_data(tmp_path: Path, settings: Any)
         "auditor",
         "supplier",
         "dispatcher",
+        "emergency_officer",
         "employment_officer",
         "housing_officer",
         "accessibility_inspector",
+        "social_provider",
+        "social_inspector",
     }
     landed: dict[str, str] = {}
     checked = 0

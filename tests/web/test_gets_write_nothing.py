@@ -26,7 +26,10 @@ from inclusio.benefits.services import payroll_create
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AuditEvent, User
 from inclusio.core.tokens import api_token_issue
+from inclusio.emergency import areas
+from inclusio.emergency.services import alert_send
 from inclusio.marketplace.services import item_photo_add
+from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
 from tests.accessibility.builders import make_facility
 from tests.browser.benefits_data import make_counted_run, make_offer
@@ -129,6 +132,15 @@ def world() -> dict[str, Any]:
         run=run,
     )
     order = an_order(person.user, person)
+    # An alert an emergency officer sent around the person's home (the person is deaf).
+    emergency_officer = make_user("alerts", "emergency_officer", "71")
+    DisabilityStatus.objects.filter(person=person).update(hearing=True)
+    Person.objects.filter(pk=person.pk).update(latitude=51.128, longitude=71.43)
+    alert = alert_send(
+        actor=emergency_officer,
+        area=areas.circle(51.128, 71.43, 500),
+        texts={"kk": "Су тасқыны.", "ru": "Наводнение.", "en": "Flood."},
+    )
     employment_officer = make_user("employment", "employment_officer", "71")
     workplace = make_workplace(employment_officer, person)
     social = social_services_world(
@@ -151,6 +163,7 @@ def world() -> dict[str, Any]:
             "minister": minister,
             "supplier": supplier.representative,
             "employment officer": employment_officer,
+            "emergency officer": emergency_officer,
             "provider": User.objects.get(username="provider"),
             "inspector": User.objects.get(username="inspector"),
         },
@@ -174,6 +187,7 @@ def world() -> dict[str, Any]:
             "supplier_id": supplier.pk,
             "order_id": order.pk,
             "action": "accept",
+            "alert_id": alert.pk,
             "bin": workplace.placement.employer.bin,
             "workplace_id": workplace.pk,
             "placement_id": workplace.placement_id,

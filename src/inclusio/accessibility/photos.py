@@ -25,7 +25,7 @@ def photo_type(upload: UploadedFile) -> tuple[str, str]:
     """(content type, file extension) of an acceptable upload; ValidationFailed otherwise."""
     if (upload.size or 0) > LARGEST_PHOTO:
         raise ValidationFailed(
-            ErrorCode.PHOTO_TOO_LARGE,
+            ErrorCode.FACILITY_PHOTO_TOO_LARGE,
             _("The photo is larger than %(limit)s MB; send a smaller one."),
             limit=LARGEST_PHOTO // (1024 * 1024),
         )
@@ -37,19 +37,21 @@ def photo_type(upload: UploadedFile) -> tuple[str, str]:
             return content_type, extension
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp", "webp"
-    raise ValidationFailed(ErrorCode.PHOTO_TYPE, _("Send the photo as a JPEG, PNG or WebP image."))
+    raise ValidationFailed(
+        ErrorCode.FACILITY_PHOTO_TYPE, _("Send the photo as a JPEG, PNG or WebP image.")
+    )
 
 
 def alt_text(text: str) -> str:
     value = str(text or "").strip()
     if not value:
         raise ValidationFailed(
-            ErrorCode.ALT_TEXT_MISSING,
+            ErrorCode.FACILITY_PHOTO_ALT_MISSING,
             _("Describe what the photo shows, for people who cannot see it."),
         )
     if len(value) > ALT_TEXT_LONGEST:
         raise ValidationFailed(
-            ErrorCode.ALT_TEXT_MISSING,
+            ErrorCode.FACILITY_PHOTO_ALT_MISSING,
             _("The description of the photo is longer than %(limit)d characters."),
             limit=ALT_TEXT_LONGEST,
         )

@@ -87,7 +87,9 @@ def checked_position(region_code: str, latitude: Any, longitude: Any) -> tuple[f
         )
     box = region_boxes().get(region_code)
     if box is None:
-        raise ValidationFailed(ErrorCode.REGION_UNKNOWN, _("Choose a region from the list."))
+        raise ValidationFailed(
+            ErrorCode.FACILITY_REGION_UNKNOWN, _("Choose a region from the list.")
+        )
     if not box.holds(lat, lon):
         raise ValidationFailed(
             ErrorCode.COORDINATES_OUTSIDE_REGION,
@@ -118,7 +120,9 @@ def _checked_facility(details: FacilityDetails) -> dict[str, Any]:
         for language in LANGUAGES
     }
     if details.category not in Category.values:
-        raise ValidationFailed(ErrorCode.CATEGORY_UNKNOWN, _("Choose a category from the list."))
+        raise ValidationFailed(
+            ErrorCode.FACILITY_CATEGORY_UNKNOWN, _("Choose a category from the list.")
+        )
     if details.owner not in Owner.values:
         raise ValidationFailed(
             ErrorCode.OWNER_UNKNOWN,

@@ -10,5 +10,5 @@ urlpatterns = [
     path("person/<str:iin>/consent/", views.consent, name="consent"),
     path("lookup/", views.lookup, name="lookup"),
     path("alerts/", views.alerts, name="alerts"),
-    path("alerts/<int:pk>/", views.alert, name="alert"),
+    path("alerts/<int:alert_id>/", views.alert, name="alert"),
 ]

@@ -154,7 +154,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
                     )
                     % {"count": alert.recipients},
                 )
-                return redirect("emergency:alert", pk=alert.pk)
+                return redirect("emergency:alert", alert_id=alert.pk)
             preview = services.alert_preview(actor=request.user, area=area, texts=form.texts())
         except ValidationFailed as exc:
             field = exc.params.get("field")
@@ -170,8 +170,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def alert(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.alert_report(actor=request.user, pk=pk)
+def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    report = selectors.alert_report(actor=request.user, pk=alert_id)
     return render(
         request,
         "emergency/alert.html",

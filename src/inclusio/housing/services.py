@@ -206,7 +206,7 @@ def positions_recompute(*, actor: Actor = SYSTEM, waiting_list_ids: list[int] | 
                 entity_id="all"
                 if waiting_list_ids is None
                 else ",".join(map(str, waiting_list_ids)),
-                data={"changed": moved},
+                data={"places_moved": moved},
             )
     return moved
 

@@ -127,6 +127,14 @@ class TrailRow:
     changed: list[str]
 
 
+def _changed_fields(data: object) -> list[str]:
+    """The names of the fields an event changed: ``data["changed"]`` as ``audit.changes()``
+    writes it (a list of names); anything else an older or a careless writer left reads as
+    none, rather than breaking the trail."""
+    changed = data.get("changed") if isinstance(data, dict) else None
+    return [str(name) for name in changed] if isinstance(changed, list) else []
+
+
 @login_required
 @permission_required(AUDIT_READ, raise_exception=True)
 @require_GET
@@ -160,9 +168,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
             event=event,
             action=action_label(event.action),
             entity=entity_label(event.entity),
-            changed=[str(name) for name in (event.data or {}).get("changed") or []]
-            if isinstance(event.data, dict)
-            else [],
+            changed=_changed_fields(event.data),
         )
         for event in page.object_list
     ]
