@@ -236,12 +236,17 @@ def navigation_items(request: HttpRequest) -> list[NavigationItem]:
     if user is None or not user.is_authenticated:
         return []
     items = []
+    # Several entries share a test (a person's own pages all ask for an own record, which
+    # costs queries): each test is asked once a page.
+    answers: dict[Callable[[Any], bool], bool] = {}
     for entry in ENTRIES:
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue  # the page is not built yet
-        if entry.shown_to(user):
+        if entry.shown_to not in answers:
+            answers[entry.shown_to] = entry.shown_to(user)
+        if answers[entry.shown_to]:
             items.append(
                 NavigationItem(
                     label=str(entry.label),
