@@ -116,6 +116,6 @@ def social_services_world(trio: Trio, accounts: dict[str, User]) -> dict[str, st
     return {
         "provider_id": str(found.pk),
         "need_id": str(choosing.pk),
-        "placement_id": str(placement.placement.pk),
+        "social_placement_id": str(placement.placement.pk),
         "prescription_id": str(found.prescriptions.get().pk),
     }

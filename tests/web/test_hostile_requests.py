@@ -641,7 +641,7 @@ def _social_services_forms(world: World) -> list[tuple[str | None, str, dict[str
         ("person", f"{person}need/{known['need_id']}/choose/",
          {"provider": known["provider_id"]}, 302),
         ("social_provider", f"{provider}attendance/?month=2025-03",
-         {"placement": known["placement_id"], "days": "20"}, 302),
+         {"placement": known["social_placement_id"], "days": "20"}, 302),
         ("social_inspector", provider,
          {"held_on": str(today), "summary": "Planned", "requirement": "premises",
           "note": "Broken lift", "deadline": str(today + dt.timedelta(days=30))}, 302),
