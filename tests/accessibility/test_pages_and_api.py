@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from inclusio.accessibility.models import Facility
-from tests.accessibility.builders import assess, make_facility
+from inclusio.accessibility.services import PhotoGiven, assessment_record
+from inclusio.core.audit import SYSTEM
+from tests.accessibility.builders import all_meet, assess, make_facility
 from tests.web.counts import row_counts
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +94,50 @@ def test_the_facility_page_shows_every_criterion_and_the_history(places: Any) ->
     assert "Adapted: every mandatory criterion" in page.text
     missing = client.get("/en/accessibility/facilities/999999/")
     assert missing.status_code == 404
+
+
+def test_the_history_shows_each_rating_under_its_own_kind_of_limitation(places: Any) -> None:
+    # Stored in another order than the columns', as PostgreSQL's jsonb keeps them.
+    assessment = places["school"].assessments.get()
+    assessment.ratings = {
+        "intellectual": "not",
+        "hearing": "partially",
+        "vision": "fully",
+        "wheelchair": "unassessed",
+    }
+    assessment.save()
+    page = Client().get(f"/en/accessibility/facilities/{places['school'].pk}/")
+    history = page.text[page.text.index('id="history-heading"') :]
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', history)[2:6]
+    cells = re.findall(r"<td>([^<]+)</td>", history)[1:5]
+    assert dict(zip(headers, cells, strict=True)) == {
+        "Wheelchair and mobility": "Not assessed yet",
+        "Vision": "Fully accessible",
+        "Hearing": "Partially accessible",
+        "Intellectual": "Not accessible",
+    }
+
+
+def test_a_photo_is_served_as_an_image_that_cannot_run(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    png = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    assessment = assessment_record(
+        actor=SYSTEM,
+        facility_id=make_facility().pk,
+        assessed_on=dt.date(2024, 3, 1),
+        results=all_meet(),
+        photos_given=[PhotoGiven("entrance_ramp_slope", SimpleUploadedFile("r.png", png), "x")],
+    )
+    photo = assessment.photos.get()
+    client = Client()
+    served = client.get(f"/en/accessibility/photos/{photo.pk}/")
+    assert served.status_code == 200 and b"".join(served.streaming_content) == png
+    assert served["Content-Type"] == "image/png"
+    assert "sandbox" in served["Content-Security-Policy"]
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/en/accessibility/photos/{photo.pk + 1}/").status_code == 404
+    photo.file.storage.delete(photo.file.name)
+    assert client.get(f"/en/accessibility/photos/{photo.pk}/").status_code == 404
 
 
 def test_the_statistics_give_the_adapted_share_by_region_and_category(places: Any) -> None:

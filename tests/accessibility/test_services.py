@@ -12,8 +12,10 @@ from django.utils import translation
 from inclusio.accessibility.errors import ErrorCode
 from inclusio.accessibility.models import Assessment, Facility
 from inclusio.accessibility.services import (
+    LoadRow,
     PhotoGiven,
     assessment_record,
+    facilities_load,
     facility_register,
 )
 from inclusio.core.audit import SYSTEM
@@ -217,6 +219,7 @@ def test_a_photo_with_its_description_is_kept(settings: Any, tmp_path: Any) -> N
             ErrorCode.FACILITY_PHOTO_TOO_LARGE,
         ),
         (SimpleUploadedFile("r.png", PNG), " ", ErrorCode.FACILITY_PHOTO_ALT_MISSING),
+        (SimpleUploadedFile("r.png", PNG), "x" * 301, ErrorCode.FACILITY_PHOTO_ALT_MISSING),
     ],
 )
 def test_a_bad_photo_is_refused_and_nothing_is_written(
@@ -226,3 +229,18 @@ def test_a_bad_photo_is_refused_and_nothing_is_written(
     facility = make_facility()
     _refused(code, lambda: _with_photo(facility, upload, alt))
     assert not any(tmp_path.rglob("*.png"))
+
+
+def test_a_webp_photo_is_kept_as_webp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    webp = b"RIFF" + bytes(4) + b"WEBPVP8 " + bytes(32)
+    recorded = _with_photo(make_facility(), SimpleUploadedFile("r.bin", webp))
+    photo = recorded.photos.get()
+    assert photo.content_type == "image/webp" and photo.file.name.endswith(".webp")
+
+
+def test_a_loaded_assessment_in_the_future_is_refused_like_one_recorded() -> None:
+    row = LoadRow(
+        details=details(), assessed_on=dt.date.today() + dt.timedelta(days=2), results=all_meet()
+    )
+    _refused(ErrorCode.ASSESSMENT_DATE_INVALID, lambda: facilities_load(actor=SYSTEM, rows=[row]))

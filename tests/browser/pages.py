@@ -2899,3 +2899,59 @@ PAGES += [
     ),
     PageToCheck("accessibility: map without tiles", url_name="accessibility:map"),
 ]
+
+
+# --- the representative's choice of person, on the pages that open with it -------------------
+
+
+def _the_represented_childs_iin(viewer: Any) -> dict[str, Any]:
+    return {"iin": viewer.person.cares_for.get().cared.iin}
+
+
+PAGES += [
+    PageToCheck(
+        "marketplace: the wallet of the child I represent",
+        url_name="marketplace:wallet_for",
+        user="representative_user",
+        kwargs=_the_represented_childs_iin,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "employment: the persons I represent",
+        url_name="employment:mine",
+        user="representative_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "special social services: the persons I represent",
+        url_name="socialservices:mine",
+        user="representative_user",
+        languages=ALL_LANGUAGES,
+    ),
+]
+
+
+def _a_placement_without_a_workplace(viewer: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from inclusio.employment.services import placement_record
+    from tests.employment.builders import make_employer
+    from tests.factories import give_status, make_person
+
+    person = make_person(surname="Сәрсенов")
+    give_status(person)
+    placement = placement_record(
+        actor=viewer, person=person, employer=make_employer(viewer), started=dt.date(2024, 1, 1)
+    )
+    return {"placement_id": placement.pk}
+
+
+PAGES += [
+    PageToCheck(
+        "employment: recording a special workplace",
+        url_name="employment:workplace_new",
+        user="employment_user",
+        kwargs=_a_placement_without_a_workplace,
+        languages=ALL_LANGUAGES,
+    ),
+]

@@ -4,6 +4,7 @@ and missing texts are refused with nothing written; the trio."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from inclusio.emergency import areas, messaging
 from inclusio.emergency.errors import ErrorCode
 from inclusio.emergency.messaging import GatewayBackend, GatewayRefused, delivery_report
 from inclusio.emergency.models import Alert, AlertMessage
+from inclusio.emergency.selectors import worklist_alerts_undelivered
 from inclusio.emergency.services import alert_preview, alert_send
 from inclusio.registry.models import DisabilityStatus, Person
 from tests.factories import Trio, give_status, make_person, make_trio, make_user, sign_in
@@ -131,7 +133,10 @@ def test_a_bad_area_is_refused_with_a_translated_message(build: Any, code: str) 
     with pytest.raises(ValidationFailed) as refused:
         build()
     assert refused.value.code == f"ALERT_{code}"
-    assert str(refused.value.message)
+    with translation.override("en"):
+        english = str(refused.value.message)
+    with translation.override("kk"):
+        assert english and str(refused.value.message) != english
 
 
 def test_a_missing_language_or_an_empty_area_writes_nothing(
@@ -236,3 +241,35 @@ def test_the_officer_previews_and_sends_by_post(
     assert client.get(f"/en/emergency/alerts/{alert.pk}/").status_code == 404
     sign_in(client, trio.person.user)
     assert client.get("/en/emergency/alerts/").status_code == 403
+
+
+def test_the_officer_lands_on_the_alerts_not_yet_delivered(
+    client: Client,
+    trio: Trio,
+    neighbours: dict[str, Person],
+    django_capture_on_commit_callbacks: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    queued = alert_send(actor=trio.own_officer, area=areas.circle(*HOME, 1000), texts=TEXTS)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivered = alert_send(actor=trio.own_officer, area=areas.circle(*HOME, 1000), texts=TEXTS)
+    failed = alert_send(actor=trio.own_officer, area=areas.circle(*HOME, 1000), texts=TEXTS)
+    failed.messages.update(state=AlertMessage.State.FAILED)
+    old = alert_send(actor=trio.own_officer, area=areas.circle(*HOME, 1000), texts=TEXTS)
+    Alert.objects.filter(pk=old.pk).update(at=old.at - dt.timedelta(days=8))
+    worklist_alerts_undelivered(actor=trio.own_officer)  # the account's permissions, cached
+    with django_assert_max_num_queries(2):  # the count and the page, however many alerts
+        own = worklist_alerts_undelivered(actor=trio.own_officer)
+    assert [(a.pk, a.waiting, a.failed) for a in own.rows] == [
+        (failed.pk, 0, 2),
+        (queued.pk, 2, 0),
+    ]
+    assert delivered.pk not in {a.pk for a in own.rows}
+    assert worklist_alerts_undelivered(actor=trio.other_officer).count == 0
+    with pytest.raises(AccessDenied):
+        worklist_alerts_undelivered(actor=make_user("dispatcher", "dispatcher"))
+    sign_in(client, trio.own_officer)
+    page = client.get("/en/").content.decode()
+    assert ">Alerts not yet delivered to everyone" in page
+    assert f"/en/emergency/alerts/{queued.pk}/" in page
+    assert f"/en/emergency/alerts/{delivered.pk}/" not in page

@@ -198,6 +198,15 @@ def test_an_officer_records_consent_only_saying_how(trio: Trio) -> None:
     assert event.data["by_staff"] is True and "in writing" not in str(event.data)
 
 
+def test_the_person_gives_consent_without_an_office_record(trio: Trio) -> None:
+    # The field is the officers' own: what the person sends is not kept as the office's words.
+    residence_consent_give(actor=trio.person.user, person=trio.person, reason="the office said so")
+    row = Residence.objects.get(person=trio.person)
+    assert row.consent_given_at is not None and row.consent_recorded_how == ""
+    event = AuditEvent.objects.filter(action="residence_consent_give").latest("id")
+    assert event.data == {"by_staff": False, "how": None}
+
+
 def test_the_trio_and_the_representative(trio: Trio) -> None:
     with pytest.raises(AccessDenied):
         residence_update(actor=trio.other_officer, person=trio.person, floor=2)

@@ -152,3 +152,19 @@ def test_the_pages_speak_kazakh_and_russian(client: Client, trio: Trio) -> None:
         {"month": "2030-01", "wage_kzt": "1000"},
     ).content.decode()
     assert "вне трёх лет субсидии" in refused
+
+
+def test_the_workplace_form_logs_the_person_shown(client: Client, trio: Trio) -> None:
+    employer = make_employer(trio.own_officer)
+    placement = Placement.objects.create(
+        person=trio.person,
+        employer=employer,
+        started=dt.date(2024, 2, 5),
+        recorded_at=dt.datetime(2024, 2, 5, tzinfo=dt.UTC),
+    )
+    sign_in(client, trio.own_officer)
+    before = AccessEvent.objects.filter(person_iin=trio.person.iin).count()
+    response = client.get(f"/en/employment/placements/{placement.pk}/workplace/")
+    assert response.status_code == 200 and trio.person.surname in response.content.decode()
+    logged = AccessEvent.objects.filter(person_iin=trio.person.iin)
+    assert logged.count() == before + 1 and logged.latest("id").what == "employment"

@@ -178,3 +178,17 @@ def test_the_officers_start_page_lists_the_queue(client: Client, trio: Trio) -> 
     assert "Housing waiting list" in html and trio.person.full_name in html
     sign_in(client, trio.other_officer)
     assert trio.person.full_name not in client.get("/en/").content.decode()
+
+
+def test_the_history_reads_in_the_readers_language(client: Client, trio: Trio) -> None:
+    # The registry's change of category is recorded by the platform, whatever language the
+    # request that set it off was in; the person reads it, and its legal basis, in their own.
+    Registration.objects.filter(person=trio.person).update(needs_review=True)
+    services.category_rederive(person_id=trio.person.pk)
+    assert Event.objects.filter(registration__person=trio.person, kind="category").exists()
+    sign_in(client, trio.person.user)
+    html = client.get(f"/ru/housing/person/{trio.person.iin}/").content.decode()
+    assert "Статус инвалидности в регистре изменился." in html
+    assert "Закон «О жилищных отношениях», статья 67" in html
+    assert "Law on housing relations" not in html
+    assert "The disability status in the registry changed." not in html

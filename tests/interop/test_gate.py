@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
+import json
+from http.client import IncompleteRead
 from typing import Any
 
 import pytest
@@ -13,6 +16,7 @@ from django.test import Client
 
 from inclusio.core.models import AccessEvent
 from inclusio.interop import keys, services
+from inclusio.interop.dci import Refusal
 from inclusio.interop.models import ReceivedMessage
 from tests.factories import give_status, make_person
 from tests.interop.conftest import (
@@ -273,6 +277,34 @@ def test_keys_published_at_a_url_are_fetched_again_for_a_new_key(
     assert refused_answer.json()["errors"][0]["code"] == "err.service.unavailable"
 
 
+@pytest.mark.parametrize("answer", [b"null", b"[1, 2]", IncompleteRead(b"{")])
+def test_a_broken_published_keys_answer_is_a_503(
+    monkeypatch: pytest.MonkeyPatch, answer: bytes | Exception
+) -> None:
+    from inclusio.core.audit import SYSTEM
+
+    agency, _secret = services.agency_register(
+        actor=SYSTEM,
+        name="Tax service",
+        sender_id="tax.gov.kz",
+        purposes=["status_verification"],
+        disclosures=["disabled_status"],
+        jwks_url="https://tax.gov.kz/.well-known/jwks.json",
+    )
+
+    class Published(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+    monkeypatch.setattr(services.urllib.request, "urlopen", lambda url, timeout: Published())
+    cache.clear()
+    with pytest.raises(Refusal) as refused:
+        services.agency_keys(agency, None)
+    assert refused.value.status == 503
+
+
 def test_rotation_keeps_old_signatures_valid_until_the_old_key_is_retired(
     full_agency: DciAgency, person_iin: str
 ) -> None:
@@ -319,6 +351,20 @@ def test_the_sync_endpoints_answer_only_post(full_agency: DciAgency) -> None:
 )
 def test_what_json_cannot_carry_is_a_bad_request(full_agency: DciAgency, body: str) -> None:
     refused(full_agency.post(PATH, body), 400, "err.request.bad")
+
+
+def test_a_signed_number_too_large_for_a_float_is_a_bad_request(full_agency: DciAgency) -> None:
+    # 1e999 reads as infinity: signed as such, it reached the page size and failed there.
+    criteria = {
+        "query_type": "predicate",
+        "query": [{"expression1": {"attribute_name": "region_code", "operator": "eq",
+                                   "attribute_value": "71"}}],
+        "pagination": {"page_size": float("inf"), "page_number": 1},
+    }  # fmt: skip
+    request = {"reference_id": "r-1", "timestamp": now_ts(), "search_criteria": criteria}
+    message = {"transaction_id": "t-1", "search_request": [request]}
+    body = json.dumps(full_agency.envelope(message)).replace("Infinity", "1e999")
+    refused(full_agency.post("/registry/sync/search", body), 400, "err.request.bad")
 
 
 HOSTILE_VALUES: list[Any] = [None, 0, -1, 10**30, 1.5, "", "\x00", "9" * 5000, [], {}, [[]], True]

@@ -43,11 +43,17 @@ def shop(username: str = "supplier_a", serial: int = 1, **item: object) -> tuple
     return supplier, make_item(supplier, **item)
 
 
-def delivered(account: User, voucher: Voucher, item: Item) -> Order:
-    """An order placed, accepted, shipped and delivered."""
-    order = orders.order_place(
+def placed(account: User, voucher: Voucher, item: Item) -> Order:
+    """One ``item`` ordered by ``account`` with ``voucher``, its co-payment (if any) not yet
+    accepted."""
+    return orders.order_place(
         actor=account, voucher_id=voucher.pk, item_id=item.pk, quantity=1, co_payment_accepted=None
     )
+
+
+def delivered(account: User, voucher: Voucher, item: Item) -> Order:
+    """An order placed, accepted, shipped and delivered."""
+    order = placed(account, voucher, item)
     supplier = item.supplier.representative
     orders.order_accept(actor=supplier, order_id=order.pk)
     orders.order_ship(actor=supplier, order_id=order.pk)
@@ -65,10 +71,4 @@ def an_order(account: User, person: Person, *, serial: int = 90) -> Order:
         prescription=[Prescribed("wheelchair_manual", 1)],
     )
     _, item = shop(f"supplier_{serial}", serial=serial)
-    return orders.order_place(
-        actor=account,
-        voucher_id=wheelchair_voucher(person).pk,
-        item_id=item.pk,
-        quantity=1,
-        co_payment_accepted=None,
-    )
+    return placed(account, wheelchair_voucher(person), item)

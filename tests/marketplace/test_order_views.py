@@ -12,13 +12,13 @@ from django.test import Client
 
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent
-from inclusio.marketplace import orders
 from inclusio.marketplace.models import Order
 from inclusio.registry.services import care_link_create
 from tests.factories import make_person, make_user, sign_in
 from tests.marketplace.orders_builders import (
     delivered,
     person_with_vouchers,
+    placed,
     shop,
     wheelchair_voucher,
 )
@@ -131,19 +131,19 @@ def test_the_supplier_sees_only_what_delivery_needs(client: Client) -> None:
     person.address, person.phone = "Астана, ул. Кенесары, 5, кв. 12", "+77011234567"
     person.save(update_fields=["address", "phone"])
     supplier, item = shop()
-    order = orders.order_place(
-        actor=account,
-        voucher_id=wheelchair_voucher(person).pk,
-        item_id=item.pk,
-        quantity=1,
-        co_payment_accepted=None,
-    )
+    order = placed(account, wheelchair_voucher(person), item)
     sign_in(client, supplier.representative)
     for address in ("/en/marketplace/supplier/", f"/en/marketplace/orders/{order.pk}/"):
         page = client.get(address).content.decode()
         assert "Кенесары, 5" in page and "+77011234567" in page and item.name in page
         for hidden in (person.iin, "general disease", "Group II", "diagnosis"):
             assert hidden not in page, (address, hidden)
+    # Each page's read of the name, address and phone is in the person's access log.
+    logged = AccessEvent.objects.filter(person_iin=person.iin, office="supplier")
+    assert (
+        list(logged.values_list("reader", "purpose", "outcome"))
+        == [("staff", "rehabilitation", "granted")] * 2
+    )
     other, _ = shop("supplier_b", serial=2)
     sign_in(client, other.representative)
     assert client.get(f"/en/marketplace/orders/{order.pk}/").status_code == 404
@@ -153,13 +153,7 @@ def test_the_supplier_sees_only_what_delivery_needs(client: Client) -> None:
 def test_the_supplier_steps_and_the_person_confirms_by_the_pages(client: Client) -> None:
     account, person = person_with_vouchers()
     supplier, item = shop()
-    order = orders.order_place(
-        actor=account,
-        voucher_id=wheelchair_voucher(person).pk,
-        item_id=item.pk,
-        quantity=1,
-        co_payment_accepted=None,
-    )
+    order = placed(account, wheelchair_voucher(person), item)
     sign_in(client, supplier.representative)
     for step in ("accept", "ship", "deliver"):
         assert client.post(f"/en/marketplace/orders/{order.pk}/{step}/").status_code == 302
@@ -179,13 +173,7 @@ def test_the_supplier_steps_and_the_person_confirms_by_the_pages(client: Client)
 def test_officer_worklists_and_performance_are_of_their_region(client: Client) -> None:
     account, person = person_with_vouchers()
     _, item = shop()
-    order = orders.order_place(
-        actor=account,
-        voucher_id=wheelchair_voucher(person).pk,
-        item_id=item.pk,
-        quantity=1,
-        co_payment_accepted=None,
-    )
+    order = placed(account, wheelchair_voucher(person), item)
     Order.objects.filter(pk=order.pk).update(due_by=dt.date(2020, 1, 1))
     own = make_user("officer_astana", "district_officer", "71")
     other = make_user("officer_almaty", "district_officer", "75")

@@ -5,8 +5,11 @@ once and only after confirmation) and the refusals, which write nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from inclusio.core.audit import SYSTEM
@@ -24,6 +27,7 @@ from tests.factories import make_person, make_user
 from tests.marketplace.orders_builders import (
     delivered,
     person_with_vouchers,
+    placed,
     shop,
     wheelchair_voucher,
 )
@@ -167,9 +171,7 @@ def test_stock_never_goes_negative() -> None:
     _refused(
         ErrorCode.OUT_OF_STOCK, actor=account, voucher_id=voucher.pk, item_id=item.pk, quantity=2
     )
-    orders.order_place(
-        actor=account, voucher_id=voucher.pk, item_id=item.pk, quantity=1, co_payment_accepted=None
-    )
+    placed(account, voucher, item)
     assert Item.objects.get(pk=item.pk).stock == 0
     _refused(ErrorCode.OUT_OF_STOCK, actor=account, voucher_id=voucher.pk, item_id=item.pk)
 
@@ -213,6 +215,17 @@ def test_the_representative_orders_and_an_officer_confirms_with_a_reason() -> No
     assert order.confirmed_by == officer
 
 
+def test_a_complaint_without_its_kind_is_refused_as_bad_input() -> None:
+    account, person = person_with_vouchers()
+    _, item = shop()
+    order = delivered(account, wheelchair_voucher(person), item)
+    before = row_counts()
+    with pytest.raises(ValidationFailed) as caught:
+        orders.order_complain(actor=account, order_id=order.pk, complaint="", reason="Сломано")
+    assert caught.value.code == ErrorCode.ORDER_CHOICE_REQUIRED
+    assert row_counts() == before
+
+
 def test_a_dispute_decided_for_the_person_gives_the_voucher_back() -> None:
     account, person = person_with_vouchers()
     _, item = shop()
@@ -230,9 +243,7 @@ def test_a_suspended_suppliers_open_orders_are_offered_back() -> None:
     account, person = person_with_vouchers()
     supplier, item = shop()
     voucher = wheelchair_voucher(person)
-    order = orders.order_place(
-        actor=account, voucher_id=voucher.pk, item_id=item.pk, quantity=1, co_payment_accepted=None
-    )
+    order = placed(account, voucher, item)
     officer = make_user("officer_astana", "district_officer", "71")
     services.supplier_suspend(actor=officer, supplier_id=supplier.pk, reason="Лицензия отозвана")
     order.refresh_from_db()
@@ -248,13 +259,7 @@ def test_a_supplier_acts_only_on_its_own_orders() -> None:
     account, person = person_with_vouchers()
     _, item = shop()
     other, _ = shop("supplier_b", serial=2)
-    order = orders.order_place(
-        actor=account,
-        voucher_id=wheelchair_voucher(person).pk,
-        item_id=item.pk,
-        quantity=1,
-        co_payment_accepted=None,
-    )
+    order = placed(account, wheelchair_voucher(person), item)
     with pytest.raises(NotFound) as caught:
         orders.order_accept(actor=other.representative, order_id=order.pk)
     assert caught.value.code == ErrorCode.ORDER_NOT_FOUND
@@ -290,3 +295,16 @@ def test_a_rejected_supplier_payment_is_paid_again_in_the_next_file() -> None:
     assert again.orders == 1
     assert Transfer.objects.filter(state="rejected").count() == 1
     assert Transfer.objects.exclude(state="rejected").get().end_to_end_id == f"MKT-{order.pk}-2"
+
+
+def test_a_payment_file_that_cannot_be_written_leaves_the_orders_unpaid(tmp_path: Path) -> None:
+    account, person = person_with_vouchers()
+    _, item = shop()
+    order = delivered(account, wheelchair_voucher(person), item)
+    orders.order_confirm(actor=account, order_id=order.pk)
+    with pytest.raises(OSError):
+        call_command("marketplace_pay", "--out", str(tmp_path / "no" / "f.xml"), stdout=StringIO())
+    assert not Transfer.objects.exists()
+    out = tmp_path / "suppliers.xml"
+    call_command("marketplace_pay", "--out", str(out), stdout=StringIO())
+    assert Transfer.objects.get().purpose_id == order.pk and out.read_bytes()

@@ -186,6 +186,14 @@ def test_a_provider_with_a_bad_bin_is_refused(trio: Trio) -> None:
     assert not Provider.objects.exists()
 
 
+def test_a_provider_of_an_unknown_region_is_refused(trio: Trio) -> None:
+    national = make_user("national", "district_officer", region=None)
+    with pytest.raises(ValidationFailed) as refused:
+        make_provider(national, region="99")
+    assert refused.value.code == "REGION_UNKNOWN"
+    assert not Provider.objects.exists()
+
+
 def test_the_person_sees_each_provider_record_when_choosing(
     trio: Trio, provider: Provider, need: Need, inspector: User
 ) -> None:

@@ -136,13 +136,19 @@ def features(facilities: QuerySet[Facility], page_url: str) -> Iterator[dict[str
         yield feature(facility, results, page_url.format(id=facility.pk))
 
 
+def chunks(facilities: QuerySet[Facility], page_url: str) -> Iterator[str]:
+    """The FeatureCollection as text, one feature at a time (the national set does not have to
+    fit in memory): the opening, each feature on its line, the closing."""
+    yield '{"type": "FeatureCollection", "features": [\n'
+    for number, item in enumerate(features(facilities, page_url)):
+        yield ("," if number else "") + json.dumps(item, ensure_ascii=False) + "\n"
+    yield "]}\n"
+
+
 def write(facilities: QuerySet[Facility], page_url: str, out: IO[str]) -> int:
-    """Write the FeatureCollection to ``out`` one feature at a time (the national set does not
-    have to fit in memory); the number of features."""
-    out.write('{"type": "FeatureCollection", "features": [\n')
-    count = 0
-    for item in features(facilities, page_url):
-        out.write(("," if count else "") + json.dumps(item, ensure_ascii=False) + "\n")
-        count += 1
-    out.write("]}\n")
-    return count
+    """Write the FeatureCollection to ``out``; the number of features."""
+    written = 0
+    for chunk in chunks(facilities, page_url):
+        out.write(chunk)
+        written += 1
+    return written - 2  # the opening and the closing are not features

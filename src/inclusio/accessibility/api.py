@@ -102,12 +102,7 @@ def facilities_a11yjson(
 ) -> StreamingHttpResponse:
     page = request.build_absolute_uri(reverse("accessibility:facility", args=[0]))
     page_url = page.replace("/0/", "/{id}/")
-    rows = selectors.filtered(filters.filters())
-
-    def body() -> Any:
-        yield '{"type": "FeatureCollection", "features": [\n'
-        for number, feature in enumerate(a11yjson.features(rows, page_url)):
-            yield ("," if number else "") + a11yjson.json.dumps(feature, ensure_ascii=False) + "\n"
-        yield "]}\n"
-
-    return StreamingHttpResponse(body(), content_type="application/geo+json")
+    return StreamingHttpResponse(
+        a11yjson.chunks(selectors.filtered(filters.filters()), page_url),
+        content_type="application/geo+json",
+    )

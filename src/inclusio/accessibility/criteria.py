@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
 
@@ -23,6 +24,8 @@ LANGUAGES = ("kk", "ru", "en")
 ZONES = ("parking", "approach", "entrance", "inside", "toilet", "information", "service_desk")
 LIMITATIONS = ("wheelchair", "vision", "hearing", "intellectual")
 UNITS = ("cm", "percent", "degrees")
+# How a measurement's unit reads after the number.
+UNIT_NAMES = {"cm": _("cm"), "percent": "%", "degrees": "°"}
 BOUNDS = ("at_least", "at_most", "partly_at_least", "partly_at_most")
 
 # What an assessment says of one criterion.

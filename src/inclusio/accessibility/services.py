@@ -18,7 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.accessibility import photos, ratings
-from inclusio.accessibility.criteria import NOT_APPLICABLE, STATES, criteria
+from inclusio.accessibility.criteria import (
+    MEETS,
+    NOT_APPLICABLE,
+    NOT_MET,
+    PARTLY,
+    STATES,
+    UNIT_NAMES,
+    criteria,
+)
 from inclusio.accessibility.errors import ErrorCode
 from inclusio.accessibility.geography import country_box, region_boxes
 from inclusio.accessibility.models import Assessment, AssessmentPhoto, Category, Facility, Owner
@@ -217,8 +225,7 @@ def checked_results(results: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[
     return checked
 
 
-UNIT_NAMES = {"cm": _("cm"), "percent": "%", "degrees": "°"}
-_ORDER = {"meets": 0, "partly": 1, "not_met": 2, "not_applicable": 0}
+_ORDER = {MEETS: 0, PARTLY: 1, NOT_MET: 2, NOT_APPLICABLE: 0}
 
 
 def ratings_order(state: str) -> int:
@@ -256,6 +263,16 @@ def _facility_for(actor: Actor, facility_id: int) -> Facility:
     return found
 
 
+def _check_day(assessed_on: Any) -> None:
+    if not isinstance(assessed_on, dt.date) or not (
+        dt.date(2000, 1, 1) <= assessed_on <= timezone.localdate()
+    ):
+        raise ValidationFailed(
+            ErrorCode.ASSESSMENT_DATE_INVALID,
+            _("Give the day of the assessment: today or earlier."),
+        )
+
+
 @dataclass(frozen=True)
 class PhotoGiven:
     criterion: str
@@ -274,13 +291,7 @@ def assessment_record(
 ) -> Assessment:
     """Record an assessment of a facility against the standard; the facility's ratings become
     the assessment's when it is its latest. Earlier assessments stay as they were."""
-    if not isinstance(assessed_on, dt.date) or not (
-        dt.date(2000, 1, 1) <= assessed_on <= timezone.localdate()
-    ):
-        raise ValidationFailed(
-            ErrorCode.ASSESSMENT_DATE_INVALID,
-            _("Give the day of the assessment: today or earlier."),
-        )
+    _check_day(assessed_on)
     checked = checked_results(results)
     known = criteria()
     for photo in photos_given:
@@ -406,6 +417,8 @@ def facilities_load(*, actor: Actor, rows: Iterable[LoadRow], batch: int = 2000)
 
     for row in rows:
         _require_inspector(actor, row.details.region)
+        if row.assessed_on is not None:
+            _check_day(row.assessed_on)
         pending.append((_checked_facility(row.details), row))
         if len(pending) >= batch:
             flush()

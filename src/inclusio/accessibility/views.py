@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from inclusio.accessibility import selectors
-from inclusio.accessibility.criteria import LIMITATIONS, standard
+from inclusio.accessibility.criteria import LIMITATIONS, UNIT_NAMES, standard
 from inclusio.accessibility.errors import ErrorCode
 from inclusio.accessibility.forms import LIMITATION_CHOICES, SearchForm
 from inclusio.accessibility.models import AssessmentPhoto, Rating
@@ -49,9 +49,20 @@ def facility(request: HttpRequest, facility_id: int) -> HttpResponse:
             photos = (
                 [p for p in latest.photos.all() if p.criterion == criterion.code] if latest else []
             )
-            rows.append((criterion, result.get("state"), result.get("value"), photos))
+            unit = UNIT_NAMES[criterion.measurement.unit] if criterion.measurement else ""
+            state = STATE_LABELS.get(result.get("state") or "", "")
+            rows.append((criterion, state, result.get("value"), unit, photos))
         zones.append((zone, known.zone_name(zone), rows))
     ratings = view.facility.ratings()
+    # Laid out by LIMITATIONS, the columns' order: a JSON column need not keep its keys in the
+    # order they were written (PostgreSQL's jsonb sorts them).
+    history = [
+        (
+            assessment,
+            [Rating(assessment.ratings.get(kind, Rating.UNASSESSED)).label for kind in LIMITATIONS],
+        )
+        for assessment in view.history
+    ]
     return render(
         request,
         "accessibility/facility.html",
@@ -63,8 +74,8 @@ def facility(request: HttpRequest, facility_id: int) -> HttpResponse:
                 (LIMITATION_NAMES[kind], Rating(ratings[kind]).label, ratings[kind])
                 for kind in LIMITATIONS
             ],
-            "states": STATE_LABELS,
-            "units": UNIT_LABELS,
+            "limitation_names": [LIMITATION_NAMES[kind] for kind in LIMITATIONS],
+            "history": history,
         },
     )
 
@@ -75,7 +86,6 @@ STATE_LABELS = {
     "not_met": _("Does not meet it"),
     "not_applicable": _("Does not apply"),
 }
-UNIT_LABELS = {"cm": _("cm"), "percent": "%", "degrees": "°"}
 
 
 @require_GET
@@ -105,7 +115,12 @@ def photo(request: HttpRequest, photo_id: int) -> FileResponse:
     found = AssessmentPhoto.objects.filter(pk=photo_id).first()
     if found is None:
         raise NotFound(ErrorCode.FACILITY_NOT_FOUND, _("No such photo."))
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    try:
+        stream = found.file.open("rb")
+    except FileNotFoundError:
+        # Recorded but gone from the storage (a restore without the media): absent, not a 500.
+        raise NotFound(ErrorCode.FACILITY_NOT_FOUND, _("No such photo.")) from None
+    response = FileResponse(stream, content_type=found.content_type)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "public, max-age=86400"
     return response

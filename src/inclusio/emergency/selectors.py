@@ -1,5 +1,5 @@
-"""Reads of the emergency registry: a person's own entry, and the worklists of the dispatcher
-and the auditor."""
+"""Reads of the emergency registry: a person's own entry, and the worklists of the dispatcher,
+the auditor and the emergency officer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +68,39 @@ def worklist_unusual_lookups(*, actor: Actor, page: str | int | None = 1) -> Wor
         page=found,
         rows=list(found.object_list),
         empty=_("Nothing unusual."),
+    )
+
+
+# How far back the emergency officer's worklist looks for alerts not yet delivered to everyone.
+ALERTS_UNDELIVERED_DAYS = 7
+
+
+def worklist_alerts_undelivered(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the emergency officer: the alerts of the last week (of their region, for a regional
+    officer) that some recipients have not received yet (queued, or sent and not yet reported
+    delivered) or that failed for some, the latest first. Counts only: nobody is named."""
+    staff = require_permission(actor, EMERGENCY_ALERT)
+    since = timezone.now() - dt.timedelta(days=ALERTS_UNDELIVERED_DAYS)
+    waiting = (AlertMessage.State.QUEUED, AlertMessage.State.SENT)
+    rows = Alert.objects.filter(at__gte=since)
+    if staff.region_id is not None:
+        rows = rows.filter(region_id=staff.region_id)
+    rows = rows.annotate(
+        waiting=Count("messages", filter=Q(messages__state__in=waiting)),
+        failed=Count("messages", filter=Q(messages__state=AlertMessage.State.FAILED)),
+    ).filter(Q(waiting__gt=0) | Q(failed__gt=0))
+    found = page_of(rows.order_by("-at", "-id"), page)
+    return Worklist(
+        key="alerts_undelivered",
+        title=_("Alerts not yet delivered to everyone"),
+        description=_(
+            "Alerts of the last 7 days with messages still on their way or failed. Reach the "
+            "persons a message failed for by other means."
+        ),
+        template="emergency/worklist_alerts.html",
+        page=found,
+        rows=list(found.object_list),
+        empty=_("Every alert of the last 7 days has been delivered."),
     )
 
 

@@ -252,8 +252,13 @@ def residence_update(*, actor: Actor, person: Person, **values: Any) -> Residenc
 
 
 def _consent_reason(by_staff: bool, reason: str) -> str:
+    """How an officer recorded the consent; the person (or their representative) gives it
+    themselves, so anything they send here is not kept (their page would show it as the
+    district office's words)."""
+    if not by_staff:
+        return ""
     reason = reason.strip()
-    if by_staff and not reason:
+    if not reason:
         raise ValidationFailed(
             ErrorCode.CONSENT_REASON_REQUIRED,
             _("Say how the person gave or withdrew consent (for example, in writing, and when)."),

@@ -178,6 +178,38 @@ def placements_of(*, actor: Actor, employer: Employer) -> list[Placement]:
     return found
 
 
+def _logged(actor: Actor, person: Person) -> None:
+    # The officer's scope was checked through the employer's region, which need not be the
+    # person's: the read is logged as already authorised.
+    access.log_bulk_read(actor, [person.iin], what=Seen.EMPLOYMENT, purpose=Purpose.EMPLOYMENT)
+
+
+def placement_get(*, actor: Actor, placement_id: int) -> Placement:
+    """A placement at an employer of the officer's region, its person's read logged."""
+    found = (
+        Placement.objects.select_related("employer", "person")
+        .filter(pk=placement_id, employer__in=employers_of(actor=actor))
+        .first()
+    )
+    if found is None:
+        raise access.not_yours()
+    _logged(actor, found.person)
+    return found
+
+
+def workplace_get(*, actor: Actor, workplace_id: int) -> SpecialWorkplace:
+    """A special workplace at an employer of the officer's region, its person's read logged."""
+    found = (
+        SpecialWorkplace.objects.select_related("placement__employer", "placement__person")
+        .filter(pk=workplace_id, placement__employer__in=employers_of(actor=actor))
+        .first()
+    )
+    if found is None:
+        raise access.not_yours()
+    _logged(actor, found.placement.person)
+    return found
+
+
 def compliance_of_list(employers: list[Employer]) -> list[Compliance]:
     return compliance_of(employers, this_month())
 

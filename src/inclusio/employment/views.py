@@ -29,7 +29,7 @@ from inclusio.employment.forms import (
     VacancyForm,
     WorkplaceForm,
 )
-from inclusio.employment.models import Employer, Placement, SpecialWorkplace, Vacancy
+from inclusio.employment.models import Employer, SpecialWorkplace, Vacancy
 from inclusio.employment.quota import months_between
 from inclusio.registry import selectors as registry
 
@@ -191,31 +191,9 @@ def place(request: HttpRequest, bin: str) -> HttpResponse:
     return _employer_page(request, found, 422, placement_form=form)
 
 
-def _placement(request: HttpRequest, pk: int) -> Placement:
-    found = (
-        Placement.objects.select_related("employer", "person")
-        .filter(pk=pk, employer__in=selectors.employers_of(actor=request.user))
-        .first()
-    )
-    if found is None:
-        raise access.not_yours()
-    return found
-
-
-def _workplace(request: HttpRequest, pk: int) -> SpecialWorkplace:
-    found = (
-        SpecialWorkplace.objects.select_related("placement__employer", "placement__person")
-        .filter(pk=pk, placement__employer__in=selectors.employers_of(actor=request.user))
-        .first()
-    )
-    if found is None:
-        raise access.not_yours()
-    return found
-
-
 @login_required
 def workplace_new(request: HttpRequest, placement_id: int) -> HttpResponse:
-    found = _placement(request, placement_id)
+    found = selectors.placement_get(actor=request.user, placement_id=placement_id)
     form = WorkplaceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -239,12 +217,6 @@ def _workplace_page(
     form: SubsidyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    access.log_bulk_read(
-        request.user,
-        [found.placement.person.iin],
-        what=Seen.EMPLOYMENT,
-        purpose=Purpose.EMPLOYMENT,
-    )
     context = {
         "workplace": found,
         "months": list(found.subsidy_months.all()),
@@ -256,13 +228,15 @@ def _workplace_page(
 
 @login_required
 def workplace(request: HttpRequest, workplace_id: int) -> HttpResponse:
-    return _workplace_page(request, _workplace(request, workplace_id))
+    return _workplace_page(
+        request, selectors.workplace_get(actor=request.user, workplace_id=workplace_id)
+    )
 
 
 @login_required
 @require_POST
 def subsidy(request: HttpRequest, workplace_id: int) -> HttpResponse:
-    found = _workplace(request, workplace_id)
+    found = selectors.workplace_get(actor=request.user, workplace_id=workplace_id)
     form = SubsidyForm(request.POST)
     if form.is_valid():
         try:
@@ -284,7 +258,7 @@ def subsidy(request: HttpRequest, workplace_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def equipment(request: HttpRequest, workplace_id: int) -> HttpResponse:
-    found = _workplace(request, workplace_id)
+    found = selectors.workplace_get(actor=request.user, workplace_id=workplace_id)
     services.equipment_reimburse(actor=request.user, workplace=found)
     messages.success(request, _("Equipment reimbursement sent to be paid."))
     return redirect("employment:workplace", workplace_id=found.pk)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from inclusio.core.errors import DomainError
 from inclusio.core.identifiers import parse_iin
 from inclusio.housing.categories import given_by_officer
+from inclusio.housing.mortgage import PRICE_LIMIT
 
 
 class RegistrationForm(forms.Form):
@@ -89,6 +90,6 @@ class MortgageForm(forms.Form):
     price = forms.IntegerField(
         label=_("Price of the home, tenge"),
         min_value=1,
-        max_value=10_000_000_000,
+        max_value=PRICE_LIMIT,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )

@@ -17,10 +17,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.models import Region
-from inclusio.housing.categories import name_of
+from inclusio.housing.categories import categories, name_of
 from inclusio.registry.models import Person
 
 
@@ -168,6 +169,24 @@ class Event(models.Model):
     @property
     def category_name(self) -> str:
         return name_of(self.category) if self.category else ""
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason, in the reader's language for a category the registry changed (the
+        platform's own words, not stored); the officer's words otherwise."""
+        if self.kind == self.Kind.CATEGORY and not self.reason:
+            return gettext("The disability status in the registry changed.")
+        return self.reason
+
+    @property
+    def legal_basis_shown(self) -> str:
+        """The legal basis, in the reader's language for the events the platform records from
+        a category (stored in English); the officer's words otherwise."""
+        if self.kind in (self.Kind.REGISTERED, self.Kind.CATEGORY) and self.category:
+            known = categories().get(self.category)
+            if known is not None:
+                return known.reference
+        return self.legal_basis
 
 
 class Notice(models.Model):

@@ -54,7 +54,11 @@ def person_for(*, actor: Actor, iin: str) -> Person:
 
 
 def housing_file(*, actor: Actor, iin: str) -> HousingFile:
-    person = person_for(actor=actor, iin=iin)
+    return housing_file_of(person_for(actor=actor, iin=iin))
+
+
+def housing_file_of(person: Person) -> HousingFile:
+    """The person's housing file, already authorised and logged by ``person_for``."""
     registrations = list(
         Registration.objects.filter(person=person).select_related("waiting_list").order_by("-id")
     )
@@ -86,7 +90,7 @@ def housing_file(*, actor: Actor, iin: str) -> HousingFile:
     )
 
 
-def worklist_queue_head(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+def worklist_housing_queue(*, actor: Actor, page: str | int | None = 1) -> Worklist:
     """For the housing officer: their region's list in its order, the next to house first."""
     staff = require_permission(actor, HOUSING_MANAGE)
     rows = Registration.objects.filter(status=Registration.Status.WAITING).select_related(
@@ -111,7 +115,7 @@ def worklist_queue_head(*, actor: Actor, page: str | int | None = 1) -> Worklist
     )
 
 
-def worklist_to_review(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+def worklist_housing_review(*, actor: Actor, page: str | int | None = 1) -> Worklist:
     """For the housing officer: registrations whose category the registry no longer gives."""
     staff = require_permission(actor, HOUSING_MANAGE)
     rows = Registration.objects.filter(

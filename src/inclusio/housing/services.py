@@ -393,7 +393,6 @@ def category_rederive(*, actor: Actor = SYSTEM, person_id: int) -> Registration 
             registration=registration,
             kind=Event.Kind.CATEGORY,
             category=derived.code,
-            reason=str(_("The disability status in the registry changed.")),
             legal_basis=derived.references["en"],
         )
         if before["category"] != derived.code:

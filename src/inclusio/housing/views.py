@@ -42,9 +42,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest, iin: str, *, status: int = 200, **forms_given: forms.Form
+    request: HttpRequest,
+    found: selectors.HousingFile,
+    *,
+    status: int = 200,
+    **forms_given: forms.Form,
 ) -> HttpResponse:
-    found = selectors.housing_file(actor=request.user, iin=iin)
     officer = access.may(request.user, HOUSING_MANAGE, found.person.region_id)
     price_form = MortgageForm(request.GET if "price" in request.GET else None)
     costs = None
@@ -68,7 +71,7 @@ def _page(
 
 @login_required
 def person(request: HttpRequest, iin: str) -> HttpResponse:
-    return _page(request, iin)
+    return _page(request, selectors.housing_file(actor=request.user, iin=iin))
 
 
 @login_required
@@ -135,7 +138,8 @@ def _decide(request: HttpRequest, iin: str, form_class: type[forms.Form], key: s
         else:
             messages.success(request, _("Recorded. The person sees it on their housing page."))
             return redirect("housing:person", iin=found.iin)
-    return _page(request, iin, status=422, **{key: form})
+    # The person was read (and logged) above: the page shows that read, not a second one.
+    return _page(request, selectors.housing_file_of(found), status=422, **{key: form})
 
 
 @login_required

@@ -12,6 +12,7 @@ import secrets
 import time
 import urllib.request
 from collections.abc import Sequence
+from http.client import HTTPException
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -273,10 +274,11 @@ def _keys_cache_key(agency_id: int) -> str:
     return f"inclusio:dci:agency-keys:{agency_id}"
 
 
-def fetch_jwks(url: str) -> dict[str, Any]:
-    """The JWKS an agency publishes at ``url`` (outside the machine: tests replace it)."""
+def fetch_jwks(url: str) -> Any:
+    """The JSON an agency publishes at ``url`` (outside the machine: tests replace it); whether
+    it is a JWKS is for ``_public_keys`` to say."""
     with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 — https only, checked
-        return dict(json.loads(answer.read(1_000_000)))
+        return json.loads(answer.read(1_000_000))
 
 
 def agency_keys(agency: Agency, kid: str | None) -> KeySet:
@@ -291,7 +293,8 @@ def agency_keys(agency: Agency, kid: str | None) -> KeySet:
     if known is None or (kid is not None and kid not in kids):
         try:
             known = _public_keys(fetch_jwks(agency.jwks_url))
-        except (OSError, ValueError, ValidationFailed):
+        # A broken answer (cut short, a bad status line) is an HTTPException, not an OSError.
+        except (OSError, ValueError, HTTPException, ValidationFailed):
             if known is None:
                 raise Refusal(
                     503,

@@ -15,6 +15,7 @@ import base64
 import binascii
 import json
 import logging
+import math
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -86,9 +87,10 @@ def _bearer(request: HttpRequest) -> Agency:
 
 def _envelope(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     try:
-        # NaN and Infinity are not JSON, and a nesting deeper than the parser's stack is no
-        # message: all three are malformed envelopes, not server errors.
-        body = json.loads(request.body, parse_constant=_not_json)
+        # NaN and Infinity are not JSON, a number too large for a float (1e999) would read as
+        # one, and a nesting deeper than the parser's stack is no message: all are malformed
+        # envelopes, not server errors.
+        body = json.loads(request.body, parse_constant=_not_json, parse_float=_finite)
         if isinstance(body, dict):
             signed_content(body.get("header"), body.get("message"))
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -108,6 +110,13 @@ def _envelope(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, Any]
 
 def _not_json(constant: str) -> None:
     raise ValueError(constant)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def _kid(signature: str) -> str | None:

@@ -231,6 +231,8 @@ class Order(models.Model):
         OFFERED_BACK = "offered_back", _("cancelled: the supplier was suspended")
 
     OPEN = ("placed", "accepted", "shipped", "scheduled", "delivered", "disputed")
+    # Not yet delivered: past its due date, such an order is overdue.
+    UNDELIVERED = ("placed", "accepted", "shipped", "scheduled")
 
     class Complaint(models.TextChoices):
         RETURN = "return", _("return")

@@ -12,13 +12,14 @@ from typing import Any
 import segno
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inclusio.core import access
-from inclusio.core.audit import Actor
+from inclusio.core.audit import Actor, batched
 from inclusio.core.errors import NotFound
 from inclusio.core.models import Purpose, Seen
 from inclusio.core.roles import PERSON_MANAGE
@@ -117,6 +118,7 @@ def order_view(*, actor: Actor, order_id: int) -> OrderView:
         raise unknown
     person = order.voucher.person
     if order.supplier.representative_id == getattr(actor, "pk", None):
+        _log_delivery_read(actor, [person.iin])
         viewer = "supplier"
     elif access.may_act_for(actor, person):
         viewer = "person"
@@ -166,7 +168,20 @@ DELIVERY_FIELDS = (
     "voucher__person__given_name",
     "voucher__person__address",
     "voucher__person__phone",
+    "voucher__person__iin",  # for the person's access log only; never shown to the supplier
 )
+
+
+def _log_delivery_read(actor: Actor, person_iins: list[str]) -> None:
+    """A supplier reads, of the persons it delivers to, only name, address and phone; the query
+    scopes it to its own orders, and each person still sees the read in their access log."""
+    with batched():  # a dashboard of many orders: one append to the log, not one per person
+        access.log_bulk_read(
+            actor,
+            list(dict.fromkeys(person_iins)),
+            what=Seen.REHABILITATION_PROGRAMME,
+            purpose=Purpose.REHABILITATION,
+        )
 
 
 def delivery_of(row: dict[str, Any]) -> Delivery:
@@ -184,13 +199,17 @@ def delivery_of(row: dict[str, Any]) -> Delivery:
     )
 
 
-def supplier_deliveries(supplier: Supplier, *, open_only: bool = True) -> list[Delivery]:
+def supplier_deliveries(
+    supplier: Supplier, *, actor: Actor, open_only: bool = True
+) -> list[Delivery]:
     """The supplier's orders, read column by column so nothing but delivery details leaves
-    the database."""
+    the database; each person read is logged for them."""
     rows: QuerySet[Order] = Order.objects.filter(supplier=supplier)
     if open_only:
         rows = rows.filter(state__in=Order.OPEN)
-    return [delivery_of(r) for r in rows.order_by("due_by", "pk").values(*DELIVERY_FIELDS)[:200]]
+    found = list(rows.order_by("due_by", "pk").values(*DELIVERY_FIELDS)[:200])
+    _log_delivery_read(actor, [r["voucher__person__iin"] for r in found])
+    return [delivery_of(r) for r in found]
 
 
 def supplier_payments(supplier: Supplier) -> list[Transfer]:
@@ -213,20 +232,38 @@ def _region_orders(actor: Actor) -> QuerySet[Order]:
     return rows
 
 
-def worklist_orders_overdue(*, actor: Actor, page: str | int | None = 1) -> Worklist:
-    """Orders of the officer's region past their due date and not yet delivered."""
-    rows = _region_orders(actor).filter(
-        state__in=("placed", "accepted", "shipped", "scheduled"),
-        due_by__lt=timezone.localdate(),
-    )
-    found = page_of(rows.order_by("due_by", "pk"), page)
+def _orders_worklist(
+    key: str,
+    rows: QuerySet[Order],
+    page: str | int | None,
+    *,
+    title: Promise,
+    description: Promise,
+    empty: Promise,
+) -> Worklist:
+    found = page_of(rows, page)
     return Worklist(
-        key="orders_overdue",
-        title=gettext_lazy("Overdue orders"),
-        description=gettext_lazy("Orders past their due date: call the supplier."),
+        key=key,
+        title=title,
+        description=description,
         template="marketplace/worklist_orders.html",
         page=found,
         rows=list(found.object_list),
+        empty=empty,
+    )
+
+
+def worklist_orders_overdue(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """Orders of the officer's region past their due date and not yet delivered."""
+    rows = _region_orders(actor).filter(
+        state__in=Order.UNDELIVERED, due_by__lt=timezone.localdate()
+    )
+    return _orders_worklist(
+        "orders_overdue",
+        rows.order_by("due_by", "pk"),
+        page,
+        title=gettext_lazy("Overdue orders"),
+        description=gettext_lazy("Orders past their due date: call the supplier."),
         empty=gettext_lazy("No order of your region is overdue."),
     )
 
@@ -234,14 +271,12 @@ def worklist_orders_overdue(*, actor: Actor, page: str | int | None = 1) -> Work
 def worklist_orders_disputed(*, actor: Actor, page: str | int | None = 1) -> Worklist:
     """Returns and disputes of the officer's region waiting for a decision."""
     rows = _region_orders(actor).filter(state=Order.State.DISPUTED)
-    found = page_of(rows.order_by("placed_at", "pk"), page)
-    return Worklist(
-        key="orders_disputed",
+    return _orders_worklist(
+        "orders_disputed",
+        rows.order_by("placed_at", "pk"),
+        page,
         title=gettext_lazy("Returns and disputes"),
         description=gettext_lazy("Read both sides and decide each one."),
-        template="marketplace/worklist_orders.html",
-        page=found,
-        rows=list(found.object_list),
         empty=gettext_lazy("No return or dispute waits for you."),
     )
 
@@ -268,9 +303,7 @@ def supplier_performance(*, actor: Actor) -> list[Performance]:
             confirmed=Count("pk", filter=Q(state="confirmed")),
             overdue=Count(
                 "pk",
-                filter=Q(
-                    state__in=("placed", "accepted", "shipped", "scheduled"), due_by__lt=today
-                ),
+                filter=Q(state__in=Order.UNDELIVERED, due_by__lt=today),
             ),
             disputed=Count("pk", filter=Q(complaint__gt="")),
             rating=Avg("rating"),

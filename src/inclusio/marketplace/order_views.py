@@ -258,7 +258,7 @@ def _act(request: HttpRequest, order_id: int, action: str) -> None:
         resolve.is_valid()
         decision = resolve.cleaned_data.get("decision")
         if decision not in ("person", "supplier"):
-            raise ValidationFailed(ErrorCode.ORDER_STATE, _("Choose a decision."))
+            raise ValidationFailed(ErrorCode.ORDER_CHOICE_REQUIRED, _("Choose a decision."))
         orders.order_resolve(
             actor=user,
             order_id=order_id,

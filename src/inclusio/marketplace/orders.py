@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,10 +68,16 @@ def vouchers_issue(*, actor: Actor, programme: Programme, previous: Programme | 
             replaced = Voucher.objects.filter(
                 programme_item__programme=previous, state=Voucher.State.ACTIVE
             ).update(state=Voucher.State.REPLACED)
+        owed_by_item = dict(
+            Line.objects.filter(item__programme=programme, withdrawn=False)
+            .values("item_id")
+            .annotate(owed=Sum("quantity"))
+            .values_list("item_id", "owed")
+        )
         issued = []
         for item in programme.items.all():
             cap = caps.get(item.category)
-            owed = sum(line.quantity for line in Line.objects.filter(item=item, withdrawn=False))
+            owed = owed_by_item.get(item.pk) or 0
             if not cap or owed <= 0:
                 continue
             issued.append(
@@ -453,7 +459,7 @@ def order_confirm_on_behalf(*, actor: Actor, order_id: int, reason: str) -> Orde
 def order_complain(*, actor: Actor, order_id: int, complaint: str, reason: str) -> Order:
     """The person returns what came, or disputes the order: an officer decides."""
     if complaint not in Order.Complaint.values:
-        raise ValidationFailed(ErrorCode.ORDER_STATE, _("Choose a return or a dispute."))
+        raise ValidationFailed(ErrorCode.ORDER_CHOICE_REQUIRED, _("Choose a return or a dispute."))
     reason = _reason(reason)
     with transaction.atomic():
         order = _person_order(actor, order_id)

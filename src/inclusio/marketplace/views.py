@@ -130,7 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "items": [(item, known[item.category]) for item in selectors.supplier_items(supplier)],
             "supplied": _names(supplier.categories),
             "regions": supplier.regions_served.order_by("code"),
-            "deliveries": order_selectors.supplier_deliveries(supplier),
+            "deliveries": order_selectors.supplier_deliveries(supplier, actor=request.user),
             "payments": order_selectors.supplier_payments(supplier),
         },
     )

@@ -25,6 +25,7 @@ from inclusio import countries
 from inclusio.core import access
 from inclusio.core.audit import Actor, account_of, record_write
 from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
+from inclusio.core.errors import ErrorCode as CoreCode
 from inclusio.core.identifiers import validate_bin
 from inclusio.core.models import Purpose, Region, Seen, User
 from inclusio.core.parameters import value_on
@@ -120,6 +121,14 @@ def provider_register(
         raise ValidationFailed(
             ErrorCode.PROVIDER_FIELD, _("The licence cannot end before it begins.")
         )
+    # National staff cover every region, so the code itself may name none.
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise ValidationFailed(
+            CoreCode.REGION_UNKNOWN,
+            _("There is no region with code %(region)s."),
+            region=region_code,
+        )
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -128,7 +137,7 @@ def provider_register(
                     name=name.strip(),
                     ownership=ownership,
                     kind=kind,
-                    region=Region.objects.get(code=region_code),
+                    region=region,
                     address=address.strip(),
                     places=places,
                     iban=account,

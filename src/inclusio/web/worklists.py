@@ -50,8 +50,9 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     ),
     "dispatcher": (emergency.worklist_my_lookups,),
     "auditor": (emergency.worklist_unusual_lookups,),
+    "emergency_officer": (emergency.worklist_alerts_undelivered,),
     "employment_officer": (employment.worklist_below_quota,),
-    "housing_officer": (housing.worklist_to_review, housing.worklist_queue_head),
+    "housing_officer": (housing.worklist_housing_review, housing.worklist_housing_queue),
     "social_inspector": (
         socialservices.worklist_inspection_plan,
         socialservices.worklist_overdue_prescriptions,

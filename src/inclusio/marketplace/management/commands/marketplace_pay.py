@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from inclusio.core.audit import SYSTEM
@@ -27,11 +28,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            produced = supplier_payments_send(actor=SYSTEM)
+            with transaction.atomic():
+                produced = supplier_payments_send(actor=SYSTEM)
+                # Written before the payments are kept as sent: a file that cannot be written
+                # leaves the orders unpaid, for the next run, rather than sent in no file.
+                options["out"].write_bytes(produced.content)
         except DomainError as error:
             self.stdout.write(error.message)
             return
-        options["out"].write_bytes(produced.content)
         self.stdout.write(
             _("suppliers: %(orders)s orders, %(amount)s KZT in %(file)s")
             % {
