@@ -111,13 +111,15 @@ test messages: export INCLUSIO_DEBUG := True
 
 test: $(INSTALLED_DEV) $(ASSETS)
 	$(BIN)/inclusio compilemessages --ignore=.venv --ignore=node_modules -v 0
-	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python tools/pgcluster.py available; then \
+		$(MAKE) --no-print-directory test-sqlite SQLITE_TESTS='not browser' && \
 		$(MAKE) --no-print-directory test-postgres; \
 	elif [ "$${CI:-}" = true ]; then \
 		echo "CI: PostgreSQL server programs are missing; the PostgreSQL run may not be skipped" >&2; \
 		exit 1; \
-	else echo "PostgreSQL server programs not found: the PostgreSQL run is skipped"; fi
+	else \
+		$(MAKE) --no-print-directory test-sqlite && \
+		echo "PostgreSQL server programs not found: the PostgreSQL run is skipped"; fi
 
 # The suite runs in parallel (pytest-xdist), one worker a core: each worker has its own test
 # database (test_inclusio_gw0, …), browser and live server; the Spark tests share one worker
@@ -125,9 +127,15 @@ test: $(INSTALLED_DEV) $(ASSETS)
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
+# With PostgreSQL at hand, `make test` runs the browser tests (axe-core and the keyboard in
+# Chromium, the slowest tests of the suite) once, on PostgreSQL, the production database: what
+# they check is what the browser shows, and every page's database work is also met on SQLite by
+# the page sweeps of tests/web, which request every page with the test client. Without
+# PostgreSQL they run on SQLite.
+SQLITE_TESTS ?=
 test-sqlite:
-	@echo "== test suite on SQLite =="
-	$(PYTEST)
+	@echo "== test suite on SQLite$(if $(SQLITE_TESTS), (the browser tests run on PostgreSQL)) =="
+	$(PYTEST) $(if $(SQLITE_TESTS),-m "$(SQLITE_TESTS)")
 
 # The PostgreSQL run leaves out the tests that never reach a database (the rules library, the
 # snapshot generator, parsers): the SQLite run has run them, and they would run the same again.

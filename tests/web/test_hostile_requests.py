@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import translation
 
@@ -257,6 +257,29 @@ def send_undone(client: Client, method: str, url: str, **kwargs: Any) -> HttpRes
     return response
 
 
+def _is_sign_in(location: str) -> bool:
+    try:
+        return resolve(urlsplit(location).path).view_name == "web:login"
+    except Resolver404:
+        return False
+
+
+def _shut_to(client: Client, url: str) -> bool:
+    """Whether the page turns this client away before reading anything sent to it: an empty GET
+    and an empty POST each refused for want of a permission (403), for their method (405) or
+    sent to sign in.
+
+    Such a page meets every hostile value at the same gate, so one value is enough for it; the
+    code before a gate is the same for every role, and the roles that pass the gate send it
+    every value."""
+    answers = [send_undone(client, method, url) for method in ("get", "post")]
+    return all(
+        answer.status_code in (403, 405)
+        or (answer.status_code == 302 and _is_sign_in(answer["Location"]))
+        for answer in answers
+    )
+
+
 def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
     """GET and POST every page with hostile arguments and queries; the requests that fail."""
     failures: list[str] = []
@@ -274,7 +297,10 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
         if route.template.startswith("/api/v1/"):
             continue  # swept from the OpenAPI document, with a token
         query, fields = QUERY_PARAMETERS, FORM_FIELDS
-        for value in HOSTILE_TO_THE_BACK_OFFICE if admin else HOSTILE:
+        values = HOSTILE_TO_THE_BACK_OFFICE if admin else HOSTILE
+        if _shut_to(client, _url(route, known=world.known)):
+            values = values[:1]
+        for value in values:
             for url in {_url(route, value), _url(route, known=world.known)}:
                 send("get", url, data=dict.fromkeys(query, value))
                 send("post", url, data=dict.fromkeys(fields, value))
