@@ -27,7 +27,7 @@ from inclusio.employment.services import (
     subsidy_month_pay,
     vacancy_publish,
 )
-from inclusio.payments.models import Transfer
+from inclusio.payments.models import PaymentFile, Transfer
 from inclusio.registry.models import Person
 from tests.employment.builders import make_employer, make_workplace, new_bin
 from tests.factories import Trio, give_status, make_person, make_trio
@@ -318,3 +318,15 @@ def test_the_queued_payments_go_to_the_treasury_in_one_file(trio: Trio, tmp_path
     )
     assert set(Transfer.objects.values_list("state", flat=True)) == {"sent"}
     assert employment_payments_send(actor=SYSTEM, execution=dt.date(2024, 2, 5)) is None
+
+
+def test_a_payment_file_that_cannot_be_written_leaves_the_payments_queued(
+    trio: Trio, tmp_path: Any
+) -> None:
+    workplace = make_workplace(trio.own_officer, trio.person, equipment=300_000)
+    equipment_reimburse(actor=trio.own_officer, workplace=workplace)
+    # A directory stands where the file should go: writing it fails after the file is made.
+    with pytest.raises(IsADirectoryError):
+        call_command("employment_payments", "--out", str(tmp_path), "--execution", "2024-02-05")
+    assert set(Transfer.objects.values_list("state", flat=True)) == {"queued"}
+    assert not PaymentFile.objects.exists()

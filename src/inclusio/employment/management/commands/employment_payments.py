@@ -3,6 +3,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,14 +30,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         execution = options["execution"] or timezone.localdate()
         try:
-            sent = employment_payments_send(actor=SYSTEM, execution=execution)
+            with transaction.atomic():
+                sent = employment_payments_send(actor=SYSTEM, execution=execution)
+                # Written before the payments are kept as sent: a file that cannot be written
+                # leaves them queued for the next run, rather than sent in no file.
+                if sent is not None:
+                    options["out"].write_bytes(sent[1])
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
         if sent is None:
             self.stdout.write(_("employment-payments: nothing is waiting to be paid"))
             return
-        payment_file, content = sent
-        options["out"].write_bytes(content)
+        payment_file = sent[0]
         self.stdout.write(
             _("employment-payments: %(count)s payments, %(amount)s KZT, in %(path)s")
             % {
