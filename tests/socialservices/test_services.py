@@ -432,3 +432,96 @@ def test_refusals_read_in_kazakh_and_russian(trio: Trio, provider: Provider) -> 
     with translation.override("ru"):
         assert str(refused.value.message) == "Объём — число часов в месяц от 1 до 744."
     assert english == "The volume is a number of hours a month between 1 and 744."
+
+
+# --- ending a placement -------------------------------------------------------------------------
+
+
+def test_ending_a_placement_gives_its_place_to_the_first_waiting_from_the_next_day(
+    trio: Trio, provider: Provider, need: Need
+) -> None:
+    placed = services.provider_choose(actor=trio.person.user, need=need, provider=provider)
+    assert placed.placement is not None
+    second = another_need(trio, "Бекова")
+    services.provider_choose(actor=act_as(second.person, "bekova"), need=second, provider=provider)
+    third = another_need(trio, "Сейітова")
+    services.provider_choose(actor=act_as(third.person, "seitova"), need=third, provider=provider)
+    assert not Placement.objects.filter(need=third).exists()
+
+    ended = services.placement_end(
+        actor=trio.person.user,
+        placement=placed.placement,
+        last_day=dt.date(2025, 3, 31),
+        reason="We move to Almaty",
+    )
+    assert ended.placement.ends == dt.date(2025, 3, 31)
+    assert ended.placement.ended_by == trio.person.user and ended.placement.end_reason
+    assert ended.next_placed is not None and ended.next_placed.need == third
+    assert (ended.next_placed.starts, ended.next_placed.ends) == (dt.date(2025, 4, 1), END)
+    assert ended.next_placed.decided_by_service == "socialservices.placement_end"
+    assert WaitingEntry.objects.get(need=third).left_at is not None
+    record = AuditEvent.objects.filter(action="placement_end").get()
+    assert record.data["ends"] == [str(END), "2025-03-31"]
+    assert "Almaty" not in str(record.data)
+
+
+def test_an_officer_ends_a_placement_and_nobody_waits(
+    trio: Trio, provider: Provider, need: Need
+) -> None:
+    placed = services.provider_choose(actor=trio.person.user, need=need, provider=provider)
+    assert placed.placement is not None
+    ended = services.placement_end(
+        actor=trio.own_officer,
+        placement=placed.placement,
+        last_day=START,
+        reason="The need was reassessed",
+    )
+    assert ended.placement.ends == START and ended.next_placed is None
+
+
+@pytest.mark.parametrize(
+    ("last_day", "reason", "code"),
+    [
+        (END, "Leaving", ErrorCode.PLACEMENT_END_DAY),  # the planned end is no early end
+        (START - dt.timedelta(days=1), "Leaving", ErrorCode.PLACEMENT_END_DAY),
+        (dt.date(2025, 1, 31), "Leaving", ErrorCode.PLACEMENT_END_BEFORE_ATTENDANCE),
+        (dt.date(2025, 6, 30), "  ", ErrorCode.PLACEMENT_END_REASON),
+        (dt.date(2025, 6, 30), "x" * 1001, ErrorCode.PLACEMENT_END_REASON),
+    ],
+)
+def test_a_wrong_end_is_refused_and_nothing_changes(
+    trio: Trio,
+    provider: Provider,
+    provider_staff: User,
+    need: Need,
+    last_day: dt.date,
+    reason: str,
+    code: ErrorCode,
+) -> None:
+    placed = services.provider_choose(actor=trio.person.user, need=need, provider=provider)
+    assert placed.placement is not None
+    services.attendance_confirm(
+        actor=provider_staff, placement=placed.placement, month=dt.date(2025, 2, 1), days=20
+    )
+    with pytest.raises((ValidationFailed, Conflict)) as refused:
+        services.placement_end(
+            actor=trio.person.user, placement=placed.placement, last_day=last_day, reason=reason
+        )
+    assert refused.value.code == code
+    assert Placement.objects.get(pk=placed.placement.pk).ends == END
+    assert not AuditEvent.objects.filter(action="placement_end").exists()
+
+
+def test_an_officer_of_another_region_cannot_end_a_placement(
+    trio: Trio, provider: Provider, need: Need
+) -> None:
+    placed = services.provider_choose(actor=trio.person.user, need=need, provider=provider)
+    assert placed.placement is not None
+    with pytest.raises(NotFound):
+        services.placement_end(
+            actor=trio.other_officer,
+            placement=placed.placement,
+            last_day=dt.date(2025, 6, 30),
+            reason="Leaving",
+        )
+    assert Placement.objects.get(pk=placed.placement.pk).ends == END

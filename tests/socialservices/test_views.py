@@ -204,3 +204,38 @@ def test_the_inspector_s_path(client: Client, trio: Trio, provider: Provider) ->
     sign_in(client, stranger)
     assert client.post(url, {"held_on": str(today)}).status_code == 403
     assert Inspection.objects.count() == 1
+
+
+def test_the_person_ends_a_placement_on_the_page_and_others_may_not(
+    client: Client, trio: Trio, provider: Provider
+) -> None:
+    today = timezone.localdate()
+    current = services.need_record(
+        actor=trio.own_officer, person=trio.person, kind="day_care", hours_per_month=60,
+        starts=today - dt.timedelta(days=30), ends=today + dt.timedelta(days=200),
+    )  # fmt: skip
+    placement = services.provider_choose(actor=trio.person.user, need=current, provider=provider)
+    assert placement.placement is not None
+    pk = placement.placement.pk
+    url = f"/en/social-services/person/{trio.person.iin}/"
+    end_url = f"{url}placement/{pk}/end/"
+    last_day = f"{today + dt.timedelta(days=9):%Y-%m-%d}"
+
+    for outsider in (trio.other_officer, make_user("provider_x", "social_provider", "71")):
+        sign_in(client, outsider)
+        answer = client.post(end_url, {f"end{pk}-last_day": last_day, f"end{pk}-reason": "x"})
+        assert answer.status_code in (403, 404)
+    sign_in(client, trio.person.user)
+    assert "End this placement early" in client.get(url).content.decode()
+    refused = client.post(end_url, {f"end{pk}-last_day": last_day, f"end{pk}-reason": ""})
+    assert refused.status_code == 422 and "Why the placement ends" in refused.content.decode()
+    too_late = f"{today + dt.timedelta(days=200):%Y-%m-%d}"
+    refused = client.post(end_url, {f"end{pk}-last_day": too_late, f"end{pk}-reason": "Moving"})
+    assert refused.status_code == 422 and "The last day must be from" in refused.content.decode()
+    assert Placement.objects.get(pk=pk).ends == today + dt.timedelta(days=200)
+
+    answer = client.post(end_url, {f"end{pk}-last_day": last_day, f"end{pk}-reason": "Moving"})
+    assert answer.status_code == 302
+    html = client.get(url).content.decode()
+    assert f"Ended early: the last day is {last_day}. Why: Moving" in html
+    assert Placement.objects.get(pk=pk).ends.isoformat() == last_day

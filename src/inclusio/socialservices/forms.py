@@ -72,3 +72,12 @@ class FollowUpForm(forms.Form):
     prescription = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     remedied_on = _date(_("Remedied on"))
     note = forms.CharField(label=_("What the follow-up found"), max_length=2000)
+
+
+class PlacementEndForm(forms.Form):
+    last_day = _date(_("Last day of the service"))
+    reason = forms.CharField(
+        label=_("Why the placement ends"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

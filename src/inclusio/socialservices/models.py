@@ -140,6 +140,13 @@ class Placement(models.Model):
     )
     decided_by_service = models.CharField(_("deciding service"), max_length=60)
     placed_at = models.DateTimeField(default=timezone.now)
+    # Set when the placement ends before the need's period does (``placement_end``): ``ends``
+    # is then the last day served, and the need keeps the period that was assessed.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    end_reason = models.TextField(_("why it ended early"), blank=True)
 
     class Meta:
         ordering = ["-starts", "-id"]

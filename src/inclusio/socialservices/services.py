@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
 from inclusio.core import access
-from inclusio.core.audit import Actor, account_of, record_write
+from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
 from inclusio.core.errors import ErrorCode as CoreCode
 from inclusio.core.identifiers import validate_bin
@@ -297,11 +297,14 @@ def waiting_position(entry: WaitingEntry) -> int:
     )
 
 
-def _place(actor: Actor, need: Need, provider: Provider, service: str) -> Placement:
+def _place(
+    actor: Actor, need: Need, provider: Provider, service: str, starts: dt.date | None = None
+) -> Placement:
+    starts = max(need.starts, starts) if starts else need.starts
     placement = Placement.objects.create(
         need=need,
         provider=provider,
-        starts=need.starts,
+        starts=starts,
         ends=need.ends,
         chosen_by=account_of(actor),
         decided_by_service=service,
@@ -312,9 +315,29 @@ def _place(actor: Actor, need: Need, provider: Provider, service: str) -> Placem
         action="placement_make",
         entity="social_placement",
         entity_id=placement.pk,
-        data={"need": need.pk, "provider": provider.pk, "starts": str(need.starts)},
+        data={"need": need.pk, "provider": provider.pk, "starts": str(starts)},
     )
     return placement
+
+
+def _first_waiting_placed(
+    actor: Actor, provider: Provider, service: str, from_day: dt.date | None = None
+) -> Placement | None:
+    """Place the first person of the (locked) provider's waiting list when a place is free for
+    the rest of their need's period (from ``from_day`` when given); None when nobody waits or it
+    is still full for them (first come, first placed: nobody further down goes before them)."""
+    entry = (
+        WaitingEntry.objects.filter(provider=provider, left_at__isnull=True)
+        .select_related("need")
+        .order_by("since", "id")
+        .first()
+    )
+    if entry is None:
+        return None
+    starts = max(entry.need.starts, from_day) if from_day else entry.need.starts
+    if starts > entry.need.ends or occupied(provider, starts, entry.need.ends) >= provider.places:
+        return None
+    return _place(actor, entry.need, provider, service, starts)
 
 
 def waiting_place_next(*, actor: Actor, provider: Provider) -> Placement:
@@ -324,18 +347,95 @@ def waiting_place_next(*, actor: Actor, provider: Provider) -> Placement:
         raise _outside(ErrorCode.NOT_PROVIDER_STAFF)
     with transaction.atomic():
         locked = Provider.objects.select_for_update().get(pk=provider.pk)
-        entry = (
-            WaitingEntry.objects.filter(provider=locked, left_at__isnull=True)
-            .select_related("need")
-            .order_by("since", "id")
-            .first()
-        )
-        if entry is None or occupied(locked, entry.need.starts, entry.need.ends) >= locked.places:
+        placed = _first_waiting_placed(actor, locked, "socialservices.waiting_place_next")
+        if placed is None:
             raise Conflict(
                 ErrorCode.PLACES_FULL,
                 _("Every place of this provider is taken for that period: nobody was placed."),
             )
-        return _place(actor, entry.need, locked, "socialservices.waiting_place_next")
+        return placed
+
+
+LONGEST_END_REASON = 1000
+
+
+@dataclass(frozen=True)
+class Ended:
+    """What ending a placement did: the placement, now ending on its last day, and the person
+    placed in the place it freed, if someone was waiting for it."""
+
+    placement: Placement
+    next_placed: Placement | None
+
+
+def placement_end(*, actor: Actor, placement: Placement, last_day: dt.date, reason: str) -> Ended:
+    """End a placement before its period does: the person (or their representative) leaves the
+    provider, or the district officer of the provider's region ends it (the need ended, the
+    person moved away or died). The place it frees goes at once, from the day after, to the
+    first person on the provider's waiting list, when it is free for the rest of their need's
+    period. Refused: a last day outside the placement or
+    at its planned end, a month the provider has already confirmed served after the last day,
+    no reason given."""
+    person = placement.need.person
+    officer = access.may(actor, SOCIAL_NEEDS_MANAGE, placement.provider.region_id)
+    if not officer and not access.may_act_for(actor, person):
+        access.log_refusal(
+            actor, person.iin, what=Seen.SOCIAL_SERVICES, purpose=Purpose.SOCIAL_SERVICES
+        )
+        raise access.not_yours()
+    reason = (reason or "").strip()
+    if not reason or len(reason) > LONGEST_END_REASON:
+        raise ValidationFailed(
+            ErrorCode.PLACEMENT_END_REASON,
+            _("Say why the placement ends, in at most %(most)s characters."),
+            most=LONGEST_END_REASON,
+            field="reason",
+        )
+    with transaction.atomic():
+        provider = Provider.objects.select_for_update().get(pk=placement.provider_id)
+        locked = Placement.objects.select_for_update().get(pk=placement.pk)
+        if not (locked.starts <= last_day < locked.ends):
+            raise ValidationFailed(
+                ErrorCode.PLACEMENT_END_DAY,
+                _("The last day must be from %(starts)s and before %(ends)s."),
+                starts=f"{locked.starts:%Y-%m-%d}",
+                ends=f"{locked.ends:%Y-%m-%d}",
+                field="last_day",
+            )
+        served_later = (
+            Attendance.objects.filter(placement=locked, month__gt=last_day.replace(day=1))
+            .order_by("-month")
+            .first()
+        )
+        if served_later is not None:
+            raise Conflict(
+                ErrorCode.PLACEMENT_END_BEFORE_ATTENDANCE,
+                _("The provider has confirmed serving %(month)s: the last day cannot be before."),
+                month=f"{served_later.month:%Y-%m}",
+                field="last_day",
+            )
+        planned_end = locked.ends
+        locked.ends = last_day
+        locked.ended_at = timezone.now()
+        locked.ended_by = account_of(actor)
+        locked.end_reason = reason
+        locked.save(update_fields=["ends", "ended_at", "ended_by", "end_reason"])
+        record_write(
+            actor=actor,
+            action="placement_end",
+            entity="social_placement",
+            entity_id=locked.pk,
+            data={
+                "changed": ["ends", "end_reason"],
+                "provider": provider.pk,
+                "ends": [str(planned_end), str(last_day)],
+                "by": "officer" if officer else "person",
+            },
+        )
+        next_placed = _first_waiting_placed(
+            SYSTEM, provider, "socialservices.placement_end", last_day + dt.timedelta(days=1)
+        )
+    return Ended(placement=locked, next_placed=next_placed)
 
 
 # --- attendance ---------------------------------------------------------------------------------

@@ -8,6 +8,11 @@ urlpatterns = [
     path("person/<str:iin>/", views.person, name="person"),
     path("person/<str:iin>/need/", views.need, name="need"),
     path("person/<str:iin>/need/<int:need_id>/choose/", views.choose, name="choose"),
+    path(
+        "person/<str:iin>/placement/<int:social_placement_id>/end/",
+        views.placement_end,
+        name="placement_end",
+    ),
     path("provider/<int:provider_id>/attendance/", views.attendance, name="attendance"),
     path("provider/<int:provider_id>/", views.provider, name="provider"),
     path("provider/<int:provider_id>/follow-up/", views.follow_up, name="follow_up"),

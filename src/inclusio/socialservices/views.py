@@ -31,6 +31,7 @@ from inclusio.socialservices.forms import (
     InspectionForm,
     MonthForm,
     NeedForm,
+    PlacementEndForm,
 )
 from inclusio.socialservices.models import Inspection, Placement, Prescription, Provider
 
@@ -50,6 +51,7 @@ def _person_page(
     *,
     need_form: NeedForm | None = None,
     choose_errors: dict[int, DomainError] | None = None,
+    end_form: tuple[int, PlacementEndForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     person, needs = selectors.services_of(actor=request.user, iin=iin)
@@ -60,10 +62,25 @@ def _person_page(
         if own and view.placement is None
     }
     officer = access.may(request.user, SOCIAL_NEEDS_MANAGE, person.region_id)
+    today = timezone.localdate()
+    end_forms = {
+        view.placement.pk: PlacementEndForm(
+            initial={"last_day": today}, prefix=f"end{view.placement.pk}"
+        )
+        for view in needs
+        if (own or officer) and view.placement is not None and view.placement.ends > today
+    }
+    if end_form is not None:
+        end_forms[end_form[0]] = end_form[1]
     context: dict[str, Any] = {
         "person": person,
         "needs": [
-            (view, choices.get(view.need.pk), (choose_errors or {}).get(view.need.pk))
+            (
+                view,
+                choices.get(view.need.pk),
+                (choose_errors or {}).get(view.need.pk),
+                end_forms.get(view.placement.pk) if view.placement else None,
+            )
             for view in needs
         ],
         "own": own,
@@ -123,6 +140,42 @@ def choose(request: HttpRequest, iin: str, need_id: int) -> HttpResponse:
             % {"name": provider.name, "position": choice.position},
         )
     return redirect("socialservices:person", iin=found.iin)
+
+
+@login_required
+@require_POST
+def placement_end(request: HttpRequest, iin: str, social_placement_id: int) -> HttpResponse:
+    found, needs = selectors.services_of(actor=request.user, iin=iin)
+    placement = next(
+        (
+            view.placement
+            for view in needs
+            if view.placement and view.placement.pk == social_placement_id
+        ),
+        None,
+    )
+    if placement is None:
+        raise access.not_yours()
+    form = PlacementEndForm(request.POST, prefix=f"end{social_placement_id}")
+    if form.is_valid():
+        try:
+            ended = services.placement_end(
+                actor=request.user,
+                placement=placement,
+                last_day=form.cleaned_data["last_day"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            if exc.status not in (409, 422):
+                raise
+            add_domain_error(form, exc, exc.params.get("field"))
+        else:
+            messages.success(
+                request,
+                _("The placement ends on %(day)s.") % {"day": f"{ended.placement.ends:%Y-%m-%d}"},
+            )
+            return redirect("socialservices:person", iin=found.iin)
+    return _person_page(request, iin, end_form=(social_placement_id, form), status=422)
 
 
 def _month_of(request: HttpRequest) -> dt.date:
