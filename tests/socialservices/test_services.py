@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from inclusio.core.audit import SYSTEM
-from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from inclusio.core.errors import AccessDenied, Conflict, NotFound, RateLimited, ValidationFailed
 from inclusio.core.models import AccessEvent, AuditEvent, User
 from inclusio.payments.models import PaymentFile, Transfer
 from inclusio.registry.models import Person
@@ -525,3 +525,66 @@ def test_an_officer_of_another_region_cannot_end_a_placement(
             reason="Leaving",
         )
     assert Placement.objects.get(pk=placed.placement.pk).ends == END
+
+
+# --- complaints and incidents -------------------------------------------------------------------
+
+
+def test_a_person_served_complains_and_the_plan_counts_it(
+    trio: Trio, provider: Provider, need: Need, inspector: User
+) -> None:
+    stranger = make_provider(trio.own_officer, name="Another centre")
+    services.provider_choose(actor=trio.person.user, need=need, provider=provider)
+    with pytest.raises(ValidationFailed) as refused:
+        services.complaint_file(
+            actor=trio.person.user, provider=stranger, person=trio.person, text="They were rude."
+        )
+    assert refused.value.code == ErrorCode.COMPLAINT_NOT_SERVED
+    with pytest.raises(ValidationFailed) as refused:
+        services.complaint_file(
+            actor=trio.person.user, provider=provider, person=trio.person, text="Bad"
+        )
+    assert refused.value.code == ErrorCode.COMPLAINT_TEXT
+    with pytest.raises(NotFound):
+        services.complaint_file(
+            actor=trio.other_officer, provider=provider, person=trio.person, text="Not my place"
+        )
+    assert not Signal.objects.exists()
+
+    for _ in range(services.COMPLAINTS_A_DAY):
+        services.complaint_file(
+            actor=trio.person.user, provider=provider, person=trio.person, text="No lunch today."
+        )
+    with pytest.raises(RateLimited) as limited:
+        services.complaint_file(
+            actor=trio.person.user, provider=provider, person=trio.person, text="No lunch again."
+        )
+    assert limited.value.code == ErrorCode.COMPLAINTS_TOO_MANY
+    assert Signal.objects.filter(kind="complaint").count() == services.COMPLAINTS_A_DAY
+    record = AuditEvent.objects.filter(action="complaint_file").latest("id")
+    assert "lunch" not in str(record.data)
+    risk = services.risks([provider], timezone.localdate())[provider.pk]
+    assert risk.complaints == services.COMPLAINTS_A_DAY
+
+
+def test_the_provider_s_staff_report_an_incident(
+    trio: Trio, provider: Provider, provider_staff: User
+) -> None:
+    today = timezone.localdate()
+    with pytest.raises(ValidationFailed) as refused:
+        services.incident_report(
+            actor=provider_staff,
+            provider=provider,
+            day=today + dt.timedelta(days=1),
+            text="A resident fell on the stairs.",
+        )
+    assert refused.value.code == ErrorCode.INCIDENT_DAY
+    with pytest.raises(AccessDenied):
+        services.incident_report(
+            actor=trio.own_officer, provider=provider, day=today, text="Someone fell down."
+        )
+    assert not Signal.objects.exists()
+    signal = services.incident_report(
+        actor=provider_staff, provider=provider, day=today, text="A resident fell on the stairs."
+    )
+    assert (signal.kind, signal.received, signal.filed_by) == ("incident", today, provider_staff)

@@ -239,3 +239,35 @@ def test_the_person_ends_a_placement_on_the_page_and_others_may_not(
     html = client.get(url).content.decode()
     assert f"Ended early: the last day is {last_day}. Why: Moving" in html
     assert Placement.objects.get(pk=pk).ends.isoformat() == last_day
+
+
+def test_a_person_complains_on_the_provider_s_page_and_its_inspector_reads_it(
+    client: Client, trio: Trio, provider: Provider, need: Need, inspector: User
+) -> None:
+    url = f"/en/social-services/provider/{provider.pk}/"
+    sign_in(client, trio.person.user)
+    assert "Complain about this provider" not in client.get(url).content.decode()
+    assert client.post(f"{url}complaint/", {"complaint-text": "x" * 20}).status_code == 404
+    services.provider_choose(actor=trio.person.user, need=need, provider=provider)
+    assert "Complain about this provider" in client.get(url).content.decode()
+    refused = client.post(
+        f"{url}complaint/", {"complaint-person": trio.person.iin, "complaint-text": "Bad"}
+    )
+    assert (
+        refused.status_code == 422 and "Say what happened in 10 to 2000" in refused.content.decode()
+    )
+    someone_else = client.post(
+        f"{url}complaint/", {"complaint-person": new_iin(), "complaint-text": "x" * 20}
+    )
+    assert someone_else.status_code == 422
+    assert not Signal.objects.exists()
+    sent = client.post(
+        f"{url}complaint/",
+        {"complaint-person": trio.person.iin, "complaint-text": "Nobody met me at the door."},
+    )
+    assert sent.status_code == 302 and Signal.objects.get().person == trio.person
+
+    sign_in(client, inspector)
+    assert "Nobody met me at the door." in client.get(url).content.decode()
+    sign_in(client, trio.own_officer)
+    assert "Nobody met me at the door." not in client.get(url).content.decode()

@@ -81,3 +81,28 @@ class PlacementEndForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ComplaintForm(forms.Form):
+    person = forms.ChoiceField(label=_("Who was served"))
+    text = forms.CharField(
+        label=_("What happened"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The inspectors of the region read it; it counts when they plan inspections."),
+    )
+
+    def __init__(self, *args: Any, persons: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = persons
+        if len(persons) == 1:
+            field.widget = forms.HiddenInput()
+
+
+class IncidentForm(forms.Form):
+    day = _date(_("The day it happened"))
+    text = forms.CharField(
+        label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -312,6 +312,16 @@ class Signal(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="signals")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     received = models.DateField(_("received"))
+    # Filed on the platform (``complaint_file``, ``incident_report``); the loaded history has
+    # neither text nor author.
+    text = models.TextField(_("what happened"), blank=True)
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    filed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.received}"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from inclusio import countries
 from inclusio.core import access
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
-from inclusio.core.errors import AccessDenied, Conflict, ValidationFailed
+from inclusio.core.errors import AccessDenied, Conflict, RateLimited, ValidationFailed
 from inclusio.core.errors import ErrorCode as CoreCode
 from inclusio.core.identifiers import validate_bin
 from inclusio.core.models import Purpose, Region, Seen, User
@@ -845,3 +845,118 @@ def prescription_follow_up(
         )
     prescription.refresh_from_db()
     return prescription
+
+
+# --- complaints and incidents: the plan's risk inputs ------------------------------------------
+
+LONGEST_SIGNAL_TEXT = 2000
+SHORTEST_SIGNAL_TEXT = 10
+# A person's complaints about one provider in a day: enough for what happened, not a flood that
+# would push the provider up the inspectors' plan on one person's word.
+COMPLAINTS_A_DAY = 3
+
+
+def _signal_text(text: str) -> str:
+    text = (text or "").strip()
+    if not SHORTEST_SIGNAL_TEXT <= len(text) <= LONGEST_SIGNAL_TEXT:
+        raise ValidationFailed(
+            ErrorCode.COMPLAINT_TEXT,
+            _("Say what happened in %(least)s to %(most)s characters."),
+            least=SHORTEST_SIGNAL_TEXT,
+            most=LONGEST_SIGNAL_TEXT,
+            field="text",
+        )
+    return text
+
+
+def served_by(provider: Provider, person: Person) -> bool:
+    """Whether the provider serves the person, served them, or has them on its waiting list."""
+    return (
+        Placement.objects.filter(provider=provider, need__person=person).exists()
+        or WaitingEntry.objects.filter(provider=provider, need__person=person).exists()
+    )
+
+
+def complaint_file(*, actor: Actor, provider: Provider, person: Person, text: str) -> Signal:
+    """A person (or their representative) complains about a provider that serves them, served
+    them or has them waiting. The complaint counts in the inspectors' risk-based plan; its text
+    is read by the inspectors of the provider's region. Refused: someone the actor may not act
+    for (as if unknown), a provider that never served the person, text too short or too long,
+    more than ``COMPLAINTS_A_DAY`` about the provider in a day."""
+    if not access.may_act_for(actor, person):
+        access.log_refusal(
+            actor, person.iin, what=Seen.SOCIAL_SERVICES, purpose=Purpose.SOCIAL_SERVICES
+        )
+        raise access.not_yours()
+    text = _signal_text(text)
+    if not served_by(provider, person):
+        raise ValidationFailed(
+            ErrorCode.COMPLAINT_NOT_SERVED,
+            _("You can complain about a provider that serves you, served you or has you waiting."),
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        # One filing at a time per person, so that the day's count and the new row agree.
+        Person.objects.select_for_update().filter(pk=person.pk).exists()
+        today = Signal.objects.filter(
+            provider=provider,
+            person=person,
+            kind=Signal.Kind.COMPLAINT,
+            filed_at__gte=now - dt.timedelta(days=1),
+        ).count()
+        if today >= COMPLAINTS_A_DAY:
+            raise RateLimited(
+                ErrorCode.COMPLAINTS_TOO_MANY,
+                _(
+                    "You have sent %(count)s complaints about this provider today. "
+                    "Send more tomorrow."
+                ),
+                retry_after=24 * 3600,
+                count=COMPLAINTS_A_DAY,
+            )
+        signal = Signal.objects.create(
+            provider=provider,
+            kind=Signal.Kind.COMPLAINT,
+            received=timezone.localdate(),
+            text=text,
+            person=person,
+            filed_by=account_of(actor),
+            filed_at=now,
+        )
+        record_write(
+            actor=actor,
+            action="complaint_file",
+            entity="social_signal",
+            entity_id=signal.pk,
+            data={"provider": provider.pk, "kind": signal.kind},
+        )
+    return signal
+
+
+def incident_report(*, actor: Actor, provider: Provider, day: dt.date, text: str) -> Signal:
+    """The provider's staff report an incident (an injury, an outbreak, a missing resident) on
+    the day it happened; it counts in the inspectors' risk-based plan. Refused: someone not on
+    the provider's staff, a day in the future, text too short or too long."""
+    staff = require_provider_staff(actor, provider)
+    text = _signal_text(text)
+    if day > timezone.localdate():
+        raise ValidationFailed(
+            ErrorCode.INCIDENT_DAY, _("The day cannot be in the future."), field="day"
+        )
+    with transaction.atomic():
+        signal = Signal.objects.create(
+            provider=provider,
+            kind=Signal.Kind.INCIDENT,
+            received=day,
+            text=text,
+            filed_by=staff,
+            filed_at=timezone.now(),
+        )
+        record_write(
+            actor=actor,
+            action="incident_report",
+            entity="social_signal",
+            entity_id=signal.pk,
+            data={"provider": provider.pk, "kind": signal.kind, "day": str(day)},
+        )
+    return signal

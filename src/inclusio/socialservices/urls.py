@@ -16,5 +16,7 @@ urlpatterns = [
     path("provider/<int:provider_id>/attendance/", views.attendance, name="attendance"),
     path("provider/<int:provider_id>/", views.provider, name="provider"),
     path("provider/<int:provider_id>/follow-up/", views.follow_up, name="follow_up"),
+    path("provider/<int:provider_id>/complaint/", views.complaint, name="complaint"),
+    path("provider/<int:provider_id>/incident/", views.incident, name="incident"),
     path("inspections/", views.inspections, name="inspections"),
 ]

@@ -27,13 +27,21 @@ from inclusio.socialservices import selectors, services
 from inclusio.socialservices.forms import (
     AttendanceForm,
     ChooseForm,
+    ComplaintForm,
     FollowUpForm,
+    IncidentForm,
     InspectionForm,
     MonthForm,
     NeedForm,
     PlacementEndForm,
 )
-from inclusio.socialservices.models import Inspection, Placement, Prescription, Provider
+from inclusio.socialservices.models import (
+    Inspection,
+    Placement,
+    Prescription,
+    Provider,
+    Signal,
+)
 
 
 @login_required
@@ -245,9 +253,13 @@ def _provider_page(
     *,
     form: InspectionForm | None = None,
     follow_up: FollowUpForm | None = None,
+    complaint: ComplaintForm | None = None,
+    incident: IncidentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     inspector = _inspector_of(request, provider)
+    served = _served_persons(request, provider)
+    staff = request.user.is_authenticated and provider.staff.filter(id=request.user.id).exists()
     inspections = list(
         Inspection.objects.filter(provider=provider)
         .prefetch_related("findings__prescription")
@@ -268,8 +280,81 @@ def _provider_page(
         "form": form
         or (InspectionForm(requirements=selectors.requirement_choices()) if inspector else None),
         "follow_up": follow_up,
+        "complaint": complaint
+        or (ComplaintForm(persons=_choices(served), prefix="complaint") if served else None),
+        "incident": incident or (IncidentForm(prefix="incident") if staff else None),
+        # What people and staff reported in the past six months, for the region's inspectors.
+        "signals": list(
+            Signal.objects.filter(
+                provider=provider, received__gte=timezone.localdate() - dt.timedelta(days=183)
+            ).order_by("-received", "-id")
+        )
+        if inspector
+        else [],
     }
     return render(request, "socialservices/provider.html", context, status=status)
+
+
+def _served_persons(request: HttpRequest, provider: Provider) -> list[Person]:
+    """The viewer, and those they represent, whom the provider serves, served or has waiting:
+    who may complain about it."""
+    own = registry.own_person(request.user)
+    candidates = [*([own] if own else []), *registry.represented_persons(request.user)]
+    return [person for person in candidates if services.served_by(provider, person)]
+
+
+def _choices(persons: list[Person]) -> list[tuple[str, str]]:
+    return [(person.iin, person.full_name) for person in persons]
+
+
+@login_required
+@require_POST
+def complaint(request: HttpRequest, provider_id: int) -> HttpResponse:
+    found = selectors.provider_get(provider_id=provider_id)
+    served = _served_persons(request, found)
+    if not served:
+        raise access.not_yours()
+    form = ComplaintForm(request.POST, persons=_choices(served), prefix="complaint")
+    if form.is_valid():
+        person = next(p for p in served if p.iin == form.cleaned_data["person"])
+        try:
+            services.complaint_file(
+                actor=request.user, provider=found, person=person, text=form.cleaned_data["text"]
+            )
+        except DomainError as exc:
+            if exc.status not in (422, 429):
+                raise
+            add_domain_error(form, exc, exc.params.get("field"))
+            return _provider_page(request, found, complaint=form, status=exc.status)
+        messages.success(
+            request, _("Your complaint is sent to the inspectors of the provider's region.")
+        )
+        return redirect("socialservices:provider", provider_id=found.pk)
+    return _provider_page(request, found, complaint=form, status=422)
+
+
+@login_required
+@require_POST
+def incident(request: HttpRequest, provider_id: int) -> HttpResponse:
+    found = selectors.provider_get(provider_id=provider_id)
+    services.require_provider_staff(request.user, found)
+    form = IncidentForm(request.POST, prefix="incident")
+    if form.is_valid():
+        try:
+            services.incident_report(
+                actor=request.user,
+                provider=found,
+                day=form.cleaned_data["day"],
+                text=form.cleaned_data["text"],
+            )
+        except DomainError as exc:
+            if exc.status != 422:
+                raise
+            add_domain_error(form, exc, exc.params.get("field"))
+        else:
+            messages.success(request, _("The incident is reported to the inspectors."))
+            return redirect("socialservices:provider", provider_id=found.pk)
+    return _provider_page(request, found, incident=form, status=422)
 
 
 @login_required
