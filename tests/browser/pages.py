@@ -2692,6 +2692,13 @@ def _a_placement_of_the_viewer(viewer: Any) -> dict[str, Any]:
     return {"iin": viewer.person.iin}
 
 
+def _the_provider_the_viewer_is_placed_with(viewer: Any) -> dict[str, Any]:
+    services, officer, provider = _social_provider()
+    need = _this_years_need(services, officer, viewer.person)
+    services.provider_choose(actor=viewer, need=need, provider=provider)
+    return {"provider_id": provider.pk}
+
+
 def _a_placement_of_the_viewer_s_region(viewer: Any) -> dict[str, Any]:
     from tests.factories import give_status, make_person
 
@@ -2839,6 +2846,19 @@ PAGES += [
         kwargs=_a_provider_with_an_open_prescription,
         user="social_inspector_user",
         languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "social services: a provider's record with the complaint form",
+        url_name="socialservices:provider",
+        kwargs=_the_provider_the_viewer_is_placed_with,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "social services: a provider's record with the incident form",
+        url_name="socialservices:provider",
+        kwargs=_the_viewers_provider_with_a_placed_person,
+        user="social_provider_user",
     ),
     PageToCheck(
         "social services: an inspection without a date",
