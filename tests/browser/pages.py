@@ -2699,6 +2699,18 @@ def _the_provider_the_viewer_is_placed_with(viewer: Any) -> dict[str, Any]:
     return {"provider_id": provider.pk}
 
 
+def _a_social_order_project(viewer: Any) -> dict[str, Any]:
+    from inclusio.socialservices import services
+    from tests.socialservices.conftest import new_bin
+
+    services.social_order_project_record(
+        actor=viewer, region_code="71", ngo_name="«Қамқор» қоғамдық бірлестігі",
+        ngo_bin=new_bin(), title="Үйде көмек", area="home_care", year=2023,
+        budget_kzt=25_000_000, persons_covered=40,
+    )  # fmt: skip
+    return {}
+
+
 def _a_placement_of_the_viewer_s_region(viewer: Any) -> dict[str, Any]:
     from tests.factories import give_status, make_person
 
@@ -2859,6 +2871,13 @@ PAGES += [
         url_name="socialservices:provider",
         kwargs=_the_viewers_provider_with_a_placed_person,
         user="social_provider_user",
+    ),
+    PageToCheck(
+        "social services: the state social order of the region",
+        url_name="socialservices:social_order",
+        kwargs=_a_social_order_project,
+        user="staff_user",
+        languages=ALL_LANGUAGES,
     ),
     PageToCheck(
         "social services: an inspection without a date",

@@ -19,6 +19,7 @@ NOT_PAGES = {
     *("housing:allocate", "housing:decline", "housing:remove"),
     *("marketplace:item_photo_add", "marketplace:item_places_set", "marketplace:order_act"),
     *("socialservices:choose", "socialservices:follow_up", "socialservices:need"),
+    *("socialservices:placement_end", "socialservices:complaint", "socialservices:incident"),
     # reached in the walk through the reset form (its interactions), not by its address
     "web:password_reset_code",
     # files: photos and the payment file

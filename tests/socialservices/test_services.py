@@ -26,10 +26,11 @@ from inclusio.socialservices.models import (
     Prescription,
     Provider,
     Signal,
+    SocialOrderProject,
     WaitingEntry,
 )
 from tests.factories import Trio, give_status, make_person, make_user
-from tests.socialservices.conftest import END, START, make_provider
+from tests.socialservices.conftest import END, START, make_provider, new_bin
 
 pytestmark = pytest.mark.django_db
 
@@ -588,3 +589,49 @@ def test_the_provider_s_staff_report_an_incident(
         actor=provider_staff, provider=provider, day=today, text="A resident fell on the stairs."
     )
     assert (signal.kind, signal.received, signal.filed_by) == ("incident", today, provider_staff)
+
+
+# --- the state social order ---------------------------------------------------------------------
+
+
+def _project(**changes: object) -> dict[str, object]:
+    return {
+        "region_code": "71",
+        "ngo_name": "«Қамқор» қоғамдық бірлестігі",
+        "ngo_bin": new_bin(),
+        "title": "Home help for elderly persons with disabilities",
+        "area": "home_care",
+        "year": 2023,
+        "budget_kzt": 25_000_000,
+        "persons_covered": 40,
+    } | changes
+
+
+def test_an_officer_records_the_region_s_social_order_projects(trio: Trio) -> None:
+    project = services.social_order_project_record(actor=trio.own_officer, **_project())  # type: ignore[arg-type]
+    order = selectors.social_order(region_code="71", year=2023)
+    assert order.projects == [project]
+    assert (order.organisations, order.budget_kzt, order.persons_covered) == (1, 25_000_000, 40)
+    assert selectors.latest_order_year("71") == 2023
+    assert AuditEvent.objects.filter(action="social_order_project_record").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"ngo_bin": "123456789012"}, "ngo_bin"),
+        ({"ngo_name": " "}, "ngo_name"),
+        ({"area": "weather"}, "area"),
+        ({"year": 1999}, "year"),
+        ({"budget_kzt": 0}, "budget_kzt"),
+        ({"persons_covered": -1}, "persons_covered"),
+    ],
+)
+def test_a_wrong_project_is_refused(trio: Trio, changes: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        services.social_order_project_record(actor=trio.own_officer, **_project(**changes))  # type: ignore[arg-type]
+    assert refused.value.code == ErrorCode.SOCIAL_ORDER_FIELD
+    assert refused.value.params["field"] == field
+    with pytest.raises(AccessDenied):
+        services.social_order_project_record(actor=trio.other_officer, **_project())  # type: ignore[arg-type]
+    assert not SocialOrderProject.objects.exists()

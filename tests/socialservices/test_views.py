@@ -26,7 +26,7 @@ from inclusio.socialservices.models import (
     Signal,
 )
 from tests.factories import Trio, give_status, make_person, make_user, new_iin, sign_in
-from tests.socialservices.conftest import END, START
+from tests.socialservices.conftest import END, START, new_bin
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +271,31 @@ def test_a_person_complains_on_the_provider_s_page_and_its_inspector_reads_it(
     assert "Nobody met me at the door." in client.get(url).content.decode()
     sign_in(client, trio.own_officer)
     assert "Nobody met me at the door." not in client.get(url).content.decode()
+
+
+def test_the_social_order_page_of_a_region_and_its_form(client: Client, trio: Trio) -> None:
+    url = "/en/social-services/social-order/"
+    sign_in(client, trio.person.user)
+    assert client.get(url).status_code == 403
+    sign_in(client, trio.own_officer)
+    assert "No project is recorded for this year." in client.get(url).content.decode()
+    valid = {
+        "ngo_name": "Public association Kamkor",
+        "ngo_bin": new_bin(),
+        "title": "Home help",
+        "area": "home_care",
+        "year": "2023",
+        "budget_kzt": "25000000",
+        "persons_covered": "40",
+    }
+    wrong_digit = valid["ngo_bin"][:11] + str((int(valid["ngo_bin"][11]) + 1) % 10)
+    refused = client.post(url, {**valid, "ngo_bin": wrong_digit})
+    assert refused.status_code == 422
+    assert client.post(url, {**valid, "budget_kzt": "12.5"}).status_code == 422
+    assert client.get(url).content.decode().count("Public association Kamkor") == 0
+    answer = client.post(url, valid)
+    assert answer.status_code == 302 and answer.url == f"{url}?year=2023"
+    html = client.get(url).content.decode()  # the latest year with projects
+    assert "State social order, 2023" in html and "Public association Kamkor" in html
+    sign_in(client, trio.other_officer)
+    assert "Public association Kamkor" not in client.get(f"{url}?year=2023").content.decode()

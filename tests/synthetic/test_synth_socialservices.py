@@ -11,7 +11,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from inclusio.core.models import User
-from inclusio.socialservices.models import Attendance, Inspection, Placement, Provider
+from inclusio.socialservices.models import (
+    Attendance,
+    Inspection,
+    Placement,
+    Provider,
+    SocialOrderProject,
+)
 from inclusio.socialservices.services import funding_month_compute
 from inclusio.synthetic import socialservices as synth
 from tests.factories import give_status, make_person, make_user
@@ -54,6 +60,10 @@ def test_a_region_is_loaded_checked_and_its_month_paid() -> None:
     assert Inspection.objects.count() == figures.inspections
     assert "DIFFERS" not in out.getvalue()
     assert all(check.ok for check in synth.social_services_check())
+    projects = SocialOrderProject.objects.filter(year=2023)
+    shares = synth._shares()
+    assert projects.count() == synth.allocate(438, shares)["71"] > 0
+    assert sum(p.budget_kzt for p in projects) == synth.allocate(9_400_000_000, shares)["71"]
 
     # Again: nothing added.
     call_command("synth_socialservices", "--region", "71", stdout=io.StringIO())
@@ -68,3 +78,15 @@ def test_a_region_is_loaded_checked_and_its_month_paid() -> None:
     demo = User.objects.create_user(username="social_provider")
     provider = synth.link_demo_provider("71", demo)
     assert provider is not None and provider.kind == "day_care"
+
+
+def test_the_regions_shares_of_the_state_social_order_add_up_to_the_seed() -> None:
+    shares = synth._shares()
+    for total in (
+        synth.SOCIAL_ORDER_PROJECTS,
+        synth.SOCIAL_ORDER_BUDGET_KZT,
+        synth.SOCIAL_ORDER_PERSONS,
+    ):
+        assert sum(synth.allocate(total, shares).values()) == total
+    assert (synth.SOCIAL_ORDER_PROJECTS, synth.SOCIAL_ORDER_BUDGET_KZT) == (438, 9_400_000_000)
+    assert sum(synth._split(1_000_003, 7)) == 1_000_003

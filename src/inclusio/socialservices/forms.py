@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.socialservices.models import Kind
+from inclusio.socialservices.models import Kind, SocialOrderProject
 
 
 def _date(label: Any, **kwargs: Any) -> forms.DateField:
@@ -106,3 +106,19 @@ class IncidentForm(forms.Form):
     text = forms.CharField(
         label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class SocialOrderProjectForm(forms.Form):
+    ngo_name = forms.CharField(label=_("Organisation"), max_length=300)
+    ngo_bin = forms.CharField(label=_("Organisation's BIN"), max_length=12)
+    title = forms.CharField(label=_("Project"), max_length=300)
+    area = forms.ChoiceField(label=_("Area"), choices=SocialOrderProject.Area.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=9999)
+    budget_kzt = forms.IntegerField(label=_("Budget, tenge"), min_value=1, max_value=10**13 - 1)
+    persons_covered = forms.IntegerField(
+        label=_("Persons covered"), min_value=0, max_value=10**7 - 1
+    )
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=9999)

@@ -373,3 +373,41 @@ class Prescription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id} {self.deadline}"
+
+
+class SocialOrderProject(models.Model):
+    """A project of the state social order: a non-governmental organisation paid from a
+    region's budget for a year to serve persons (seed §129, §143). Money in whole tenge."""
+
+    class Area(models.TextChoices):
+        SPECIAL_SOCIAL_SERVICES = "special_social_services", _("special social services")
+        HOME_CARE = "home_care", _("home-based services")
+        REHABILITATION = "rehabilitation", _("rehabilitation")
+        PSYCHOLOGICAL = "psychological", _("psychological assistance")
+        CRISIS = "crisis", _("crisis centre")
+        INCLUSION = "inclusion", _("an inclusive society")
+
+    ngo_name = models.CharField(_("organisation"), max_length=300)
+    ngo_bin = models.CharField(_("organisation's BIN"), max_length=12)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("project"), max_length=300)
+    area = models.CharField(_("area"), max_length=30, choices=Area.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    budget_kzt = models.PositiveBigIntegerField(_("budget, tenge"))
+    persons_covered = models.PositiveIntegerField(_("persons covered"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "ngo_name", "id"]
+        verbose_name = _("state social order project")
+        verbose_name_plural = _("state social order projects")
+        indexes = [models.Index(fields=["region", "year"], name="ss_order_region_year")]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget_kzt__gt=0), name="ss_order_budget"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.ngo_name}: {self.title}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,7 @@ from inclusio.socialservices.models import (
     PlanEntry,
     Prescription,
     Provider,
+    SocialOrderProject,
     WaitingEntry,
 )
 
@@ -259,3 +260,39 @@ def region_plan(*, region_code: str | None, half_year: dt.date) -> ControlPlan |
     if region_code is None:
         return None
     return ControlPlan.objects.filter(region_id=region_code, half_year=half_year).first()
+
+
+@dataclass(frozen=True)
+class SocialOrder:
+    """A year of the state social order in a region (or the country): its projects and totals."""
+
+    projects: list[SocialOrderProject]
+    organisations: int
+    budget_kzt: int
+    persons_covered: int
+
+
+def latest_order_year(region_code: str | None) -> int:
+    """The latest year with a project of the region (or the country), else this year."""
+    projects = SocialOrderProject.objects.all()
+    if region_code is not None:
+        projects = projects.filter(region_id=region_code)
+    latest = projects.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
+
+
+def social_order(*, region_code: str | None, year: int) -> SocialOrder:
+    projects = SocialOrderProject.objects.filter(year=year)
+    if region_code is not None:
+        projects = projects.filter(region_id=region_code)
+    totals = projects.aggregate(
+        organisations=Count("ngo_bin", distinct=True),
+        budget=Sum("budget_kzt"),
+        persons=Sum("persons_covered"),
+    )
+    return SocialOrder(
+        projects=list(projects.select_related("region").order_by("region_id", "ngo_name", "id")),
+        organisations=totals["organisations"] or 0,
+        budget_kzt=totals["budget"] or 0,
+        persons_covered=totals["persons"] or 0,
+    )

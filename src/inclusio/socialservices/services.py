@@ -15,6 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -51,6 +52,7 @@ from inclusio.socialservices.models import (
     Prescription,
     Provider,
     Signal,
+    SocialOrderProject,
     WaitingEntry,
 )
 
@@ -960,3 +962,79 @@ def incident_report(*, actor: Actor, provider: Provider, day: dt.date, text: str
             data={"provider": provider.pk, "kind": signal.kind, "day": str(day)},
         )
     return signal
+
+
+# --- the state social order ---------------------------------------------------------------------
+
+FIRST_SOCIAL_ORDER_YEAR = 2000
+
+
+def social_order_project_record(
+    *,
+    actor: Actor,
+    region_code: str,
+    ngo_name: str,
+    ngo_bin: str,
+    title: str,
+    area: str,
+    year: int,
+    budget_kzt: int,
+    persons_covered: int,
+) -> SocialOrderProject:
+    """A district officer records a project of the state social order of their region: the
+    organisation, what it does, the year, its budget and the persons it covers. Refused: an
+    officer of another region, a bad BIN, an unknown area, a year before 2000 or after next
+    year, a budget that is not a positive whole number of tenge, a negative count of persons."""
+    if not access.may(actor, SOCIAL_NEEDS_MANAGE, region_code):
+        raise _outside(ErrorCode.NOT_PROVIDER_STAFF)
+
+    def refuse(field: str, message: Any) -> ValidationFailed:
+        return ValidationFailed(ErrorCode.SOCIAL_ORDER_FIELD, message, field=field)
+
+    ngo_name, title = (ngo_name or "").strip(), (title or "").strip()
+    if not ngo_name or len(ngo_name) > 300:
+        raise refuse("ngo_name", _("Give the organisation's name, at most 300 characters."))
+    if not title or len(title) > 300:
+        raise refuse("title", _("Give the project's name, at most 300 characters."))
+    try:
+        ngo_bin = validate_bin(ngo_bin)
+    except ValidationFailed as exc:
+        raise refuse("ngo_bin", exc.message) from None
+    if area not in SocialOrderProject.Area.values:
+        raise refuse("area", _("Choose the project's area from the list."))
+    this_year = timezone.localdate().year
+    if not isinstance(year, int) or not FIRST_SOCIAL_ORDER_YEAR <= year <= this_year + 1:
+        raise refuse(
+            "year",
+            _("Give a year from %(first)s to %(last)s.")
+            % {"first": FIRST_SOCIAL_ORDER_YEAR, "last": this_year + 1},
+        )
+    if not isinstance(budget_kzt, int) or not 0 < budget_kzt < 10**13:
+        raise refuse("budget_kzt", _("Give the budget in whole tenge, more than zero."))
+    if not isinstance(persons_covered, int) or not 0 <= persons_covered < 10**7:
+        raise refuse("persons_covered", _("Give the number of persons covered."))
+    with transaction.atomic():
+        project = SocialOrderProject.objects.create(
+            ngo_name=ngo_name,
+            ngo_bin=ngo_bin,
+            region_id=region_code,
+            title=title,
+            area=area,
+            year=year,
+            budget_kzt=budget_kzt,
+            persons_covered=persons_covered,
+            recorded_by=account_of(actor),
+        )
+        record_write(
+            actor=actor,
+            action="social_order_project_record",
+            entity="social_order_project",
+            entity_id=project.pk,
+            data={
+                "region": region_code,
+                "year": year,
+                "budget_kzt": budget_kzt,
+                "persons_covered": persons_covered,
+            },
+        )
+    return project

@@ -18,5 +18,6 @@ urlpatterns = [
     path("provider/<int:provider_id>/follow-up/", views.follow_up, name="follow_up"),
     path("provider/<int:provider_id>/complaint/", views.complaint, name="complaint"),
     path("provider/<int:provider_id>/incident/", views.incident, name="incident"),
+    path("social-order/", views.social_order, name="social_order"),
     path("inspections/", views.inspections, name="inspections"),
 ]

@@ -34,6 +34,8 @@ from inclusio.socialservices.forms import (
     MonthForm,
     NeedForm,
     PlacementEndForm,
+    SocialOrderProjectForm,
+    YearForm,
 )
 from inclusio.socialservices.models import (
     Inspection,
@@ -456,3 +458,40 @@ def inspections(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "socialservices/inspections.html", context)
+
+
+@login_required
+def social_order(request: HttpRequest) -> HttpResponse:
+    """The state social order of the officer's region (the country's for national staff), a
+    year at a time; an officer of a region records its projects (POST)."""
+    officer: User = require_permission(request.user, SOCIAL_NEEDS_MANAGE)
+    region = officer.region_id
+    chosen = YearForm(request.GET or None)
+    year = chosen.cleaned_data["year"] if chosen.is_valid() else selectors.latest_order_year(region)
+    form = SocialOrderProjectForm(initial={"year": year}) if region is not None else None
+    status = 200
+    if request.method == "POST":
+        if region is None:
+            raise access.not_yours()
+        form = SocialOrderProjectForm(request.POST)
+        status = 422
+        if form.is_valid():
+            try:
+                project = services.social_order_project_record(
+                    actor=request.user, region_code=region, **form.cleaned_data
+                )
+            except DomainError as exc:
+                if exc.status != 422:
+                    raise
+                add_domain_error(form, exc, exc.params.get("field"))
+            else:
+                messages.success(request, _("The project is recorded."))
+                return redirect(f"{request.path}?year={project.year}")
+    context = {
+        "order": selectors.social_order(region_code=region, year=year),
+        "year": year,
+        "year_form": YearForm(initial={"year": year}),
+        "form": form,
+        "national": region is None,
+    }
+    return render(request, "socialservices/social_order.html", context, status=status)

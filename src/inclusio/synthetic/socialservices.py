@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from inclusio import countries
@@ -42,6 +43,7 @@ from inclusio.socialservices.models import (
     Prescription,
     Provider,
     Signal,
+    SocialOrderProject,
 )
 from inclusio.socialservices.services import requirements
 from inclusio.synthetic.marketplace import make_iban
@@ -72,6 +74,17 @@ PERSONS_BY_KIND = {
 FREE_PLACES = 0.08  # places kept free beyond those taken, so that a person can still choose
 PRESCRIPTION_SHARE = 0.5  # inspections that found a breach
 SEED = 16
+# The state social order (seed §129, §143): in 2023, 438 projects for an inclusive society
+# worth ₸9.4 billion; 189 NGOs carry it out, covering more than 12,500 persons. The seed gives
+# the persons and NGOs without a year; they are loaded as 2023's.
+SOCIAL_ORDER_YEAR = 2023
+SOCIAL_ORDER_PROJECTS = 438
+SOCIAL_ORDER_BUDGET_KZT = 9_400_000_000
+SOCIAL_ORDER_NGOS = 189
+SOCIAL_ORDER_PERSONS = 12_500
+_SOCIAL_ORDER_AREAS = (
+    "special_social_services", "home_care", "rehabilitation", "psychological", "inclusion",
+)  # fmt: skip
 CHILD_AGE = 18
 
 
@@ -251,6 +264,7 @@ def social_services_synthesise(*, region_code: str, seed: int = SEED) -> Loaded:
         inspections, prescriptions = _inspections(
             rng, providers, inspectors, figures.inspections, today
         )
+        _social_order(region_code, rng)
         record_write(
             actor=SYSTEM,
             action="social_services_synthesise",
@@ -265,6 +279,36 @@ def social_services_synthesise(*, region_code: str, seed: int = SEED) -> Loaded:
             },
         )
     return Loaded(len(providers), len(served), len(children), inspections, prescriptions)
+
+
+def _split(total: int, parts: int) -> list[int]:
+    """``total`` in ``parts`` whole numbers that differ by at most one and add up to it."""
+    return [total // parts + (1 if part < total % parts else 0) for part in range(parts)]
+
+
+def _social_order(region_code: str, rng: random.Random) -> None:
+    """The region's share of the 2023 state social order: its projects over its NGOs, the
+    budget and the persons covered shared out in whole numbers that add up to its share."""
+    shares = _shares()
+    projects = allocate(SOCIAL_ORDER_PROJECTS, shares)[region_code]
+    if not projects:
+        return
+    organisations = max(1, allocate(SOCIAL_ORDER_NGOS, shares)[region_code])
+    budgets = _split(allocate(SOCIAL_ORDER_BUDGET_KZT, shares)[region_code], projects)
+    persons = _split(allocate(SOCIAL_ORDER_PERSONS, shares)[region_code], projects)
+    SocialOrderProject.objects.bulk_create(
+        SocialOrderProject(
+            ngo_name=f"«Қамқор-{region_code}-{number % organisations + 1}» қоғамдық бірлестігі",
+            ngo_bin=_bin(5_000_000 + int(region_code) * 1_000 + number % organisations),
+            region_id=region_code,
+            title=f"Инклюзивті қоғамды дамыту: жоба № {number + 1}",
+            area=rng.choice(_SOCIAL_ORDER_AREAS),
+            year=SOCIAL_ORDER_YEAR,
+            budget_kzt=budgets[number],
+            persons_covered=persons[number],
+        )
+        for number in range(projects)
+    )
 
 
 def _inspectors(region_code: str, count: int) -> list[User]:
@@ -368,6 +412,23 @@ def social_services_check() -> list[Check]:
     checks.append(
         Check("inspections", expected_inspections, inspections, inspections >= expected_inspections)
     )
+    order = SocialOrderProject.objects.filter(year=SOCIAL_ORDER_YEAR, region_id__in=regions)
+    shares = _shares()
+    for name, total, actual in (
+        ("state social order projects", SOCIAL_ORDER_PROJECTS, order.count()),
+        (
+            "state social order budget, tenge",
+            SOCIAL_ORDER_BUDGET_KZT,
+            order.aggregate(total=Sum("budget_kzt"))["total"] or 0,
+        ),
+        (
+            "state social order persons covered",
+            SOCIAL_ORDER_PERSONS,
+            order.aggregate(total=Sum("persons_covered"))["total"] or 0,
+        ),
+    ):
+        expected = sum(allocate(total, shares)[code] for code in regions)
+        checks.append(Check(name, expected, actual, expected == actual))
     return checks
 
 

@@ -151,6 +151,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.SOCIAL_INSPECT),
     ),
     _Entry(
+        "socialservices:social_order",
+        _("State social order"),
+        _("Projects of non-governmental organisations paid from the budget, by year."),
+        _has_permission(roles.SOCIAL_NEEDS_MANAGE),
+    ),
+    _Entry(
         "web:audit_trail",
         _("Audit trail"),
         _("Every change made on the platform, searchable, and whether the chains are intact."),
