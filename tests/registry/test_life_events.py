@@ -54,7 +54,10 @@ def test_an_officer_records_a_death_kept_as_history_and_audited_without_personal
     audit = AuditEvent.objects.get(action="person_life_event_record")
     assert audit.data["kind"] == "death" and audit.data["event"] == event.pk
     assert audit.data["digests"]["date"] == personal_digest(DIED)
-    text = json.dumps(audit.data)
+    # The values, not the digests (hexadecimal, which may hold "4711" by chance), carry no
+    # personal value.
+    values = [value for key, value in audit.data.items() if key != "digests"]
+    text = json.dumps(values)
     assert DIED.isoformat() not in text and "4711" not in text and "civil registry" not in text
 
 
