@@ -349,7 +349,7 @@ def sale_record(
             unit_price=price.unit_price,
             state_per_unit=price.state_per_unit,
             co_payment_per_unit=price.co_payment_per_unit,
-            recorded_by=account_of(actor),
+            recorded_by_id=supplier.representative_id,
             recorded_at=now,
             expires_at=now + SALE_HOLD,
         )
