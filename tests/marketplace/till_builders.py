@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from inclusio.core.models import User
-from inclusio.marketplace import till
-from inclusio.marketplace.models import Item, SaleCodeMessage, ShopSale, Supplier, Voucher
+from inclusio.marketplace import till, tokens
+from inclusio.marketplace.models import (
+    Item,
+    SaleCodeMessage,
+    ShopSale,
+    Supplier,
+    SupplierToken,
+    Voucher,
+)
 from inclusio.registry.models import Person
 from tests.marketplace.orders_builders import person_with_vouchers, shop, wheelchair_voucher
 
@@ -35,3 +42,11 @@ def sold(supplier: Supplier, item: Item, voucher: Voucher, **changes: object) ->
 
 def code_sent(sale: ShopSale) -> str:
     return SaleCodeMessage.objects.filter(sale=sale).latest("sent_at", "id").code
+
+
+def a_sale_and_token(serial: int = 93) -> tuple[ShopSale, SupplierToken]:
+    """A pending in-shop sale at a shop of its own, and that shop's API token: the sweeps'."""
+    _, _, voucher = holder(f"till_holder_{serial}")
+    supplier, item = counter(f"till_supplier_{serial}", serial)
+    token, _ = tokens.supplier_token_create(actor=supplier.representative, name="sweep")
+    return sold(supplier, item, voucher), token
