@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from inclusio.api_errors import ERROR_RESPONSES, ErrorOut
@@ -164,10 +164,10 @@ def orders_list(request: HttpRequest, open_only: bool = True) -> list[OrderOut]:
     operation_id="marketplace_order_accept",
     summary="Accept an order",
 )
-def order_accept(request: HttpRequest, order_id: int) -> tuple[int, Any]:
+def order_accept(request: HttpRequest, order_id: int) -> Status[Any]:
     return idempotency.once(
         request,
-        supplier=_supplier(request),
+        supplier=lambda: _supplier(request),
         operation="marketplace_order_accept",
         payload={"order_id": order_id},
         run=lambda: (200, _order_state(orders.order_accept(actor=request.user, order_id=order_id))),
@@ -197,12 +197,12 @@ def _deliver(actor: User, order_id: int, body: DeliverIn) -> Order:
     "accepted are shipped on the way); `outcome=scheduled` with `day`: a service or a "
     "sanatorium stay gets its date.",
 )
-def order_deliver(request: HttpRequest, order_id: int, body: DeliverIn) -> tuple[int, Any]:
+def order_deliver(request: HttpRequest, order_id: int, body: DeliverIn) -> Status[Any]:
     assert isinstance(request.user, User)
     actor = request.user
     return idempotency.once(
         request,
-        supplier=_supplier(request),
+        supplier=lambda: _supplier(request),
         operation="marketplace_order_deliver",
         payload={"order_id": order_id, **body.model_dump(mode="json")},
         run=lambda: (200, _order_state(_deliver(actor, order_id, body))),
@@ -218,7 +218,7 @@ def order_deliver(request: HttpRequest, order_id: int, body: DeliverIn) -> tuple
     "the code of why not), what is left and the state's cap per unit; nothing about the "
     "person. A POST, so that the code is never in an address or a log of addresses.",
 )
-def voucher_check(request: HttpRequest, body: VoucherCheckIn) -> tuple[int, Any]:
+def voucher_check(request: HttpRequest, body: VoucherCheckIn) -> Status[Any]:
     def run() -> tuple[int, Any]:
         found = till.voucher_check(actor=request.user, code=body.code)
         return 200, VoucherCheckOut(
@@ -233,7 +233,7 @@ def voucher_check(request: HttpRequest, body: VoucherCheckIn) -> tuple[int, Any]
 
     return idempotency.once(
         request,
-        supplier=_supplier(request),
+        supplier=lambda: _supplier(request),
         operation="marketplace_voucher_check",
         payload=body.model_dump(mode="json"),
         run=run,
@@ -248,10 +248,10 @@ def voucher_check(request: HttpRequest, body: VoucherCheckIn) -> tuple[int, Any]
     description="Reserves the quantity on the voucher and sends the person a one-time code; "
     "the sale is paid once the person confirms it.",
 )
-def sale_create(request: HttpRequest, body: SaleIn) -> tuple[int, Any]:
+def sale_create(request: HttpRequest, body: SaleIn) -> Status[Any]:
     return idempotency.once(
         request,
-        supplier=_supplier(request),
+        supplier=lambda: _supplier(request),
         operation="marketplace_sale_create",
         payload=body.model_dump(mode="json"),
         run=lambda: (
@@ -275,10 +275,10 @@ def sale_create(request: HttpRequest, body: SaleIn) -> tuple[int, Any]:
     operation_id="marketplace_sale_confirm",
     summary="Confirm a sale with the person's one-time code",
 )
-def sale_confirm(request: HttpRequest, sale_id: int, body: SaleConfirmIn) -> tuple[int, Any]:
+def sale_confirm(request: HttpRequest, sale_id: int, body: SaleConfirmIn) -> Status[Any]:
     return idempotency.once(
         request,
-        supplier=_supplier(request),
+        supplier=lambda: _supplier(request),
         operation="marketplace_sale_confirm",
         payload={"sale_id": sale_id, **body.model_dump(mode="json")},
         run=lambda: (

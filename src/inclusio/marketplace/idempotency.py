@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from ninja import Status
 
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.marketplace.errors import ErrorCode
@@ -37,36 +38,38 @@ def _digest(operation: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _replay(found: IdempotentRequest, digest: str) -> Answer:
+def _replay(found: IdempotentRequest, digest: str) -> Status[Any]:
     if found.request_digest != digest:
         raise Conflict(
             ErrorCode.IDEMPOTENCY_KEY_REUSED,
             _("This Idempotency-Key was used for another request: use a new key."),
         )
-    return found.status, found.body
+    return Status(found.status, found.body)
 
 
 def once(
     request: HttpRequest,
     *,
-    supplier: Supplier,
+    supplier: Callable[[], Supplier],
     operation: str,
     payload: dict[str, Any],
     run: Callable[[], Answer],
-) -> Answer:
-    """Run ``run`` (the operation: it answers a status and a JSON-ready body) once per key."""
+) -> Status[Any]:
+    """Run ``run`` (the operation: it answers a status and a JSON-ready body) once per key of
+    the ``supplier`` (asked for only when a key is given: the services find it themselves)."""
     key = request.headers.get(HEADER)
     if key is None:
-        return run()
+        return Status(*run())
     if not _KEY.match(key):
         raise ValidationFailed(
             ErrorCode.IDEMPOTENCY_KEY_INVALID,
             _("The Idempotency-Key must be 1 to 200 visible ASCII characters."),
         )
     digest = _digest(operation, payload)
+    owner = supplier()
     try:
         with transaction.atomic():
-            found = IdempotentRequest.objects.filter(supplier=supplier, key=key).first()
+            found = IdempotentRequest.objects.filter(supplier=owner, key=key).first()
             if found is not None:
                 return _replay(found, digest)
             try:
@@ -74,7 +77,7 @@ def once(
             except DomainError as exc:
                 status, body = exc.status, {"code": exc.code, "message": exc.message}
             IdempotentRequest.objects.create(
-                supplier=supplier,
+                supplier=owner,
                 key=key,
                 operation=operation,
                 request_digest=digest,
@@ -83,8 +86,8 @@ def once(
                 created_at=timezone.now(),
             )
     except IntegrityError:
-        found = IdempotentRequest.objects.filter(supplier=supplier, key=key).first()
+        found = IdempotentRequest.objects.filter(supplier=owner, key=key).first()
         if found is None:
             raise
         return _replay(found, digest)
-    return status, body
+    return Status(status, body)
