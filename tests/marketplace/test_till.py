@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone, translation
 
 from inclusio.core.audit import SYSTEM
@@ -246,3 +248,15 @@ def test_a_holder_without_a_phone_confirms_in_their_pages() -> None:
         till.sale_confirm_by_code(actor=supplier.representative, sale_id=sale.pk, code="123456")
     assert caught.value.code == ErrorCode.SALE_CODE_TRIES
     till.sale_confirm(actor=account, sale_id=sale.pk)
+
+
+def test_the_command_expires_lapsed_sales_and_says_how_many() -> None:
+    _, _, voucher = holder()
+    supplier, item = counter()
+    sale = sold(supplier, item, voucher)
+    ShopSale.objects.filter(pk=sale.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    out = io.StringIO()
+    with translation.override("ru"):
+        call_command("marketplace_sales_expire", stdout=out)
+    assert "1" in out.getvalue() and "продаж" in out.getvalue()
+    assert ShopSale.objects.get().state == "expired"
