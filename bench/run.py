@@ -61,6 +61,7 @@ def main() -> int:
         subprocess.check_call([inclusio, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env)
         failures += run("bench/bench_load.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_lookup.py", env=env) != 0
+        failures += run("bench/bench_till.py", env=env) != 0
         failures += run("bench/bench_emergency.py", env=env) != 0
         failures += run("bench/bench_dci_disabled.py", env=env) != 0
         failures += run("bench/bench_worklists.py", str(snapshot), env=env) != 0

@@ -2994,3 +2994,83 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- the in-shop till: the supplier's till and sale, the person's confirmation, API tokens ----
+
+_TILL_WALK: dict[str, str] = {}
+
+
+def _a_voucher_for_the_viewers_till(viewer: Any) -> dict[str, Any]:
+    """The viewer's shop sells wheelchairs; a person holds a wheelchair voucher."""
+    from tests.marketplace.till_builders import holder
+
+    _the_viewers_sanatorium(viewer)
+    _TILL_WALK["code"] = holder("till_walk_holder")[2].code
+    return {}
+
+
+def check_the_code_at_the_till(page: Any) -> None:
+    send(page, {"#id_code": _TILL_WALK["code"]})
+    assert page.locator("button[name=record]").is_visible()
+
+
+def _a_sale_at_the_viewers_till(viewer: Any) -> dict[str, Any]:
+    from inclusio.marketplace.models import Item
+    from tests.marketplace.till_builders import holder, sold
+
+    _the_viewers_sanatorium(viewer)
+    item = Item.objects.get(supplier__representative=viewer, category="wheelchair_manual")
+    return {"sale_id": sold(item.supplier, item, holder("till_walk_holder")[2]).pk}
+
+
+def type_a_wrong_sale_code(page: Any) -> None:
+    send(page, {"#id_code": "00000"})
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def _a_sale_with_the_viewers_voucher(viewer: Any) -> dict[str, Any]:
+    from inclusio.marketplace.models import Item, Voucher
+    from tests.marketplace.till_builders import sold
+
+    item = Item.objects.get(pk=_an_item_for_the_viewers_voucher(viewer)["item_id"])
+    voucher = Voucher.objects.get(person=viewer.person, category="wheelchair_manual")
+    return {"sale_id": sold(item.supplier, item, voucher).pk}
+
+
+def create_a_token(page: Any) -> None:
+    send(page, {"#id_name": "Касса 1"})
+    assert page.locator(".usa-alert--success").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "marketplace: the supplier's till, a voucher checked",
+        url_name="marketplace:till",
+        user="supplier_user",
+        kwargs=_a_voucher_for_the_viewers_till,
+        interact=check_the_code_at_the_till,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: a sale at the till, a wrong code typed",
+        url_name="marketplace:till_sale",
+        user="supplier_user",
+        kwargs=_a_sale_at_the_viewers_till,
+        interact=type_a_wrong_sale_code,
+    ),
+    PageToCheck(
+        "marketplace: a sale in a shop for me to confirm",
+        url_name="marketplace:sale",
+        user="person_user",
+        kwargs=_a_sale_with_the_viewers_voucher,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: the supplier's API tokens, one created",
+        url_name="marketplace:tokens",
+        user="supplier_user",
+        interact=create_a_token,
+        kwargs=_the_viewers_supplier,
+    ),
+]

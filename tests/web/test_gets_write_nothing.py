@@ -37,6 +37,7 @@ from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, sign_in
 from tests.marketplace.builders import make_item, make_supplier
 from tests.marketplace.orders_builders import an_order
+from tests.marketplace.till_builders import a_sale_and_token
 from tests.socialservices.conftest import social_services_world
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,7 @@ POST_ONLY = {
     "marketplace:item_photo_add",
     "marketplace:item_places_set",
     "marketplace:order_act",
+    "marketplace:token_revoke",
 }
 
 
@@ -132,6 +134,7 @@ def world() -> dict[str, Any]:
         run=run,
     )
     order = an_order(person.user, person)
+    sale, supplier_token = a_sale_and_token()
     # An alert an emergency officer sent around the person's home (the person is deaf).
     emergency_officer = make_user("alerts", "emergency_officer", "71")
     DisabilityStatus.objects.filter(person=person).update(hearing=True)
@@ -194,6 +197,9 @@ def world() -> dict[str, Any]:
             **social,
             # The accessibility map's facility (its photos share photo_id's number).
             "facility_id": make_facility().pk,
+            # The in-shop till's sale and a supplier's API token.
+            "sale_id": sale.pk,
+            "token_id": supplier_token.pk,
         },
     }
 

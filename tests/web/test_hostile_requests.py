@@ -51,6 +51,7 @@ from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
 from tests.marketplace.builders import a_bin, make_item
 from tests.marketplace.orders_builders import an_order
+from tests.marketplace.till_builders import a_sale_and_token
 from tests.socialservices.conftest import social_services_world
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +215,7 @@ def _world() -> World:
         actor=accounts["housing_officer"], person=trio.person, registered_on=dt.date(2019, 4, 2)
     )
     social = social_services_world(trio, accounts)
+    sale, token = a_sale_and_token()
     known = {
         **social,
         # The portal's records: the supplier's own item and photo, the supplier for officers.
@@ -236,6 +238,9 @@ def _world() -> World:
         # Someone the housing officer may register (given a category with its document).
         "housing_iin": make_person(surname="Housing").iin,
         "facility_id": str(make_facility().pk),
+        # The in-shop till's sale and a supplier's API token.
+        "sale_id": str(sale.pk),
+        "token_id": str(token.pk),
     }
     return World(accounts, known)
 
@@ -411,6 +416,8 @@ FORM_FIELDS = (
     # Special social services' forms.
     *("hours_per_month", "starts", "ends", "provider", "placement", "days", "held_on"),
     *("summary", "requirement", "note", "deadline", "prescription", "remedied_on"),
+    # The in-shop till.
+    *("check", "record", "item", "unit_price", "resend"),
 )
 
 

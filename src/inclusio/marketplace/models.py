@@ -330,3 +330,141 @@ class Order(models.Model):
     @property
     def co_payment_total(self) -> int:
         return self.co_payment_per_unit * self.quantity
+
+
+# --- the in-shop till and the supplier API (till.py, api.py, idempotency.py) -------------------
+
+
+class ShopSale(models.Model):
+    """A sale at a supplier's till paid with a voucher. Recorded, it reserves its quantity on
+    the voucher (``spent``) and the item's stock until the person confirms it (in their pages,
+    or by reading out a one-time code sent to their phone) or it expires and gives them back.
+    Confirmed, it becomes a confirmed ``order``: paid to the supplier and counted in the
+    programme like any received order."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for the person's confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        EXPIRED = "expired", _("expired unconfirmed, the voucher is whole again")
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="shop_sales")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="shop_sales")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="shop_sales")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.PositiveIntegerField(_("price per unit, tenge"))
+    state_per_unit = models.PositiveIntegerField(_("the state pays per unit, tenge"))
+    co_payment_per_unit = models.PositiveIntegerField(_("you pay per unit, tenge"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"))
+    expires_at = models.DateTimeField(_("expires"))
+    # The one-time code's SHA-256 (with the sale's id); the code itself is never stored here.
+    code_digest = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_tries = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="shop_sale"
+    )
+
+    class Meta:
+        verbose_name = _("in-shop sale")
+        verbose_name_plural = _("in-shop sales")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "expires_at"], name="mkt_sale_pending"),
+            models.Index(fields=["voucher", "state"], name="mkt_sale_voucher"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit_price=F("state_per_unit") + F("co_payment_per_unit")),
+                name="marketplace_sale_cap_plus_co_payment_is_price",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="marketplace_sale_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "confirmed", "expired"]),
+                name="marketplace_sale_state_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="confirmed") | Q(order__isnull=False),
+                name="marketplace_sale_confirmed_has_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('In-shop sale')} {self.pk}"
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def co_payment_total(self) -> int:
+        return self.co_payment_per_unit * self.quantity
+
+
+class SaleCodeMessage(models.Model):
+    """A one-time sale code as the local messaging backend "sends" it: kept so that the
+    person's pages show it in development and demonstrations, where no phone gateway is."""
+
+    sale = models.ForeignKey(ShopSale, on_delete=models.CASCADE, related_name="code_messages")
+    phone = models.CharField(max_length=30)
+    code = models.CharField(max_length=6)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sale_id} {self.sent_at:%H:%M}"
+
+
+class SupplierToken(models.Model):
+    """A supplier's API token: created and revoked by its representative; only the SHA-256
+    digest is kept."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a supplier's POST under an ``Idempotency-Key``: the same key replays
+    it; the same key with another request is refused."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    operation = models.CharField(max_length=60)
+    request_digest = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "key"], name="marketplace_idempotency_key_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

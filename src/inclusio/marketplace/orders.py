@@ -288,6 +288,11 @@ def order_place(
             .filter(pk=voucher_id)
             .first()
         )
+        if voucher is not None:
+            # In-shop sales left unconfirmed past their hold give their reservation back.
+            from inclusio.marketplace.till import release_lapsed
+
+            release_lapsed(voucher)
         item = (
             Item.objects.select_for_update().select_related("supplier").filter(pk=item_id).first()
         )

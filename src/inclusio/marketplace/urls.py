@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inclusio.marketplace import order_views, views
+from inclusio.marketplace import order_views, till_views, views
 
 app_name = "marketplace"
 urlpatterns = [
@@ -22,4 +22,13 @@ urlpatterns = [
     path("orders/<int:order_id>/", order_views.order_page, name="order"),
     path("orders/<int:order_id>/<slug:action>/", order_views.order_act, name="order_act"),
     path("performance/", order_views.performance, name="performance"),
+]
+
+# The in-shop till and the supplier's API tokens.
+urlpatterns += [
+    path("supplier/till/", till_views.till_page, name="till"),
+    path("supplier/sales/<int:sale_id>/", till_views.till_sale, name="till_sale"),
+    path("supplier/tokens/", till_views.token_list, name="tokens"),
+    path("supplier/tokens/<int:token_id>/revoke/", till_views.token_revoke, name="token_revoke"),
+    path("sales/<int:sale_id>/", till_views.sale_page, name="sale"),
 ]

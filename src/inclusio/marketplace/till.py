@@ -1,0 +1,560 @@
+"""The in-shop till: a supplier checks a voucher code at its counter and records a sale, which
+the person confirms.
+
+Checking a code answers whether the voucher can pay here today (valid, expired, spent, the
+supplier suspended, not a category the supplier sells, not a region it serves), how many units
+are left and what the state pays per unit; nothing about the person (no name, no diagnosis, no
+disability group or cause). Recording a sale reserves its quantity on the voucher (``spent``)
+and the item's stock under the same row locks, in the same order (voucher, then item), as an
+online order, so together they never spend a voucher beyond its quantity or take stock below
+zero. The person confirms the sale in their pages (or their representative in theirs), or reads
+out a 6-digit one-time code sent to their phone, which the supplier types in: the code is kept
+as an HMAC, works for ``CODE_TTL`` and ``CODE_TRIES`` tries. A sale not confirmed within
+``SALE_HOLD`` expires and gives its quantity back. A confirmed sale becomes a confirmed order:
+the supplier payment run pays it once, and it counts in the programme's implementation.
+
+The code is sent through a small messaging interface (``SaleCodeBackend``) named by the setting
+``MARKETPLACE_SALE_CODE_BACKEND``; ``LocalSaleCodeBackend`` keeps the message, which the
+person's pages show in development and demonstrations, where there is no phone gateway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core import access
+from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
+from inclusio.core.errors import Conflict, NotFound, ValidationFailed
+from inclusio.core.models import Purpose, Seen
+from inclusio.core.money import format_tenge
+from inclusio.marketplace.catalogue import categories
+from inclusio.marketplace.errors import ErrorCode
+from inclusio.marketplace.models import Item, Order, SaleCodeMessage, ShopSale, Supplier, Voucher
+from inclusio.marketplace.orders import _fulfil, quote
+from inclusio.marketplace.services import own_supplier
+
+SALE_HOLD = dt.timedelta(hours=2)
+CODE_TTL = dt.timedelta(minutes=10)
+CODE_TRIES = 5
+
+
+# --- the messaging interface --------------------------------------------------------------------
+
+
+class SaleCodeBackend:
+    """Sends a sale's one-time code to the person's phone; called inside the sale's transaction
+    (a gateway queues its text with ``transaction.on_commit``)."""
+
+    def send(self, *, sale: ShopSale, phone: str, code: str, expires_at: dt.datetime) -> None:
+        raise NotImplementedError
+
+
+class LocalSaleCodeBackend(SaleCodeBackend):
+    def send(self, *, sale: ShopSale, phone: str, code: str, expires_at: dt.datetime) -> None:
+        SaleCodeMessage.objects.create(
+            sale=sale, phone=phone, code=code, expires_at=expires_at, sent_at=timezone.now()
+        )
+
+
+@cache
+def _backend_class(path: str) -> type[SaleCodeBackend]:
+    found: type[SaleCodeBackend] = import_string(path)
+    return found
+
+
+def backend() -> SaleCodeBackend:
+    path = getattr(
+        settings,
+        "MARKETPLACE_SALE_CODE_BACKEND",
+        "inclusio.marketplace.till.LocalSaleCodeBackend",
+    )
+    return _backend_class(path)()
+
+
+def local_codes_shown() -> bool:
+    """Whether the person's pages show the locally kept code: only where no phone gets it."""
+    return bool(settings.DEBUG or getattr(settings, "DEMO", False))
+
+
+# --- checking a voucher -------------------------------------------------------------------------
+
+
+def normalise_code(code: str) -> str:
+    """A voucher code as printed (XXXX-XXXX-XXXX), from what was typed or scanned."""
+    raw = re.sub(r"[^0-9A-Za-z]", "", str(code or "")).upper()[:40]
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
+
+
+@dataclass(frozen=True)
+class VoucherCheck:
+    """What a supplier's till learns of a voucher: whether it pays here, and how much."""
+
+    code: str
+    status: str  # "valid", or the ErrorCode of why not
+    message: str
+    category: str
+    category_name: str
+    left: int
+    cap_per_unit: int
+    valid_until: dt.date
+
+    @property
+    def valid(self) -> bool:
+        return self.status == "valid"
+
+
+def _lapsed(voucher: Voucher, now: dt.datetime) -> int:
+    """Units reserved by pending sales past their hold, not yet given back."""
+    found = ShopSale.objects.filter(
+        voucher=voucher, state=ShopSale.State.PENDING, expires_at__lte=now
+    ).aggregate(n=Sum("quantity"))["n"]
+    return int(found or 0)
+
+
+def _refusal(
+    voucher: Voucher, supplier: Supplier, left: int, day: dt.date
+) -> tuple[str, str] | None:
+    if supplier.status != Supplier.Status.VERIFIED:
+        return ErrorCode.SUPPLIER_SUSPENDED, str(
+            _("Your organisation cannot sell with vouchers now: it is not verified or suspended.")
+        )
+    if voucher.state != Voucher.State.ACTIVE or not (
+        voucher.valid_from <= day <= voucher.valid_until
+    ):
+        return ErrorCode.VOUCHER_EXPIRED, str(
+            _("This voucher is not valid today (valid %(start)s to %(end)s).")
+            % {"start": voucher.valid_from.isoformat(), "end": voucher.valid_until.isoformat()}
+        )
+    if voucher.category not in supplier.categories:
+        return ErrorCode.VOUCHER_CATEGORY, str(
+            _("This voucher is for a kind of item your organisation does not sell.")
+        )
+    if not supplier.regions_served.filter(code=voucher.person.region_id).exists():
+        return ErrorCode.SUPPLIER_NOT_SERVING, str(
+            _("Your organisation does not serve the voucher holder's region.")
+        )
+    if left <= 0:
+        return ErrorCode.VOUCHER_SPENT, str(_("Nothing is left on this voucher."))
+    return None
+
+
+def _voucher_by_code(code: str, *, lock: bool) -> Voucher:
+    rows = Voucher.objects.select_for_update() if lock else Voucher.objects.all()
+    voucher = rows.select_related("person").filter(code=normalise_code(code)).first()
+    if voucher is None:
+        raise NotFound(ErrorCode.VOUCHER_NOT_FOUND, _("No voucher has this code."))
+    return voucher
+
+
+def _log_read(actor: Actor, voucher: Voucher) -> None:
+    """The supplier learns what the person's voucher allows: the person sees the read."""
+    access.log_bulk_read(
+        actor,
+        [voucher.person.iin],
+        what=Seen.REHABILITATION_PROGRAMME,
+        purpose=Purpose.REHABILITATION,
+    )
+
+
+def voucher_check(*, actor: Actor, code: str) -> VoucherCheck:
+    """What the voucher with ``code`` allows at the actor's till today; writes nothing but the
+    person's access log."""
+    supplier = own_supplier(actor)
+    voucher = _voucher_by_code(code, lock=False)
+    left = voucher.left + _lapsed(voucher, timezone.now())
+    refusal = _refusal(voucher, supplier, left, timezone.localdate())
+    _log_read(actor, voucher)
+    status, message = refusal or ("valid", str(_("This voucher can pay here today.")))
+    return VoucherCheck(
+        code=voucher.code,
+        status=str(status),
+        message=message,
+        category=voucher.category,
+        category_name=str(categories()[voucher.category].name)
+        if voucher.category in categories()
+        else voucher.category,
+        left=max(left, 0),
+        cap_per_unit=voucher.cap_per_unit,
+        valid_until=voucher.valid_until,
+    )
+
+
+# --- releasing lapsed reservations --------------------------------------------------------------
+
+
+def release_lapsed(voucher: Voucher, *, now: dt.datetime | None = None) -> int:
+    """Expire the voucher's pending sales past their hold and give their quantity back to it
+    and their stock to the items. The caller holds the voucher's row lock."""
+    now = now or timezone.now()
+    sales = list(
+        ShopSale.objects.select_for_update()
+        .filter(voucher=voucher, state=ShopSale.State.PENDING, expires_at__lte=now)
+        .order_by("item_id", "id")
+    )
+    if not sales:
+        return 0
+    for sale in sales:
+        item = Item.objects.select_for_update().get(pk=sale.item_id)
+        if item.stock is not None:
+            item.stock += sale.quantity
+            item.save(update_fields=["stock"])
+        voucher.spent -= sale.quantity
+        sale.state = ShopSale.State.EXPIRED
+        sale.save(update_fields=["state"])
+        record_write(
+            actor=SYSTEM,
+            action="sale_expire",
+            entity="shop_sale",
+            entity_id=sale.pk,
+            data={"voucher": voucher.pk, "quantity_released": sale.quantity},
+        )
+    voucher.save(update_fields=["spent"])
+    return len(sales)
+
+
+def sales_expire(*, actor: Actor = SYSTEM, now: dt.datetime | None = None) -> int:
+    """Expire every pending sale past its hold (the periodic sweep; each voucher in a
+    transaction of its own)."""
+    now = now or timezone.now()
+    voucher_ids = sorted(
+        set(
+            ShopSale.objects.filter(state=ShopSale.State.PENDING, expires_at__lte=now).values_list(
+                "voucher_id", flat=True
+            )
+        )
+    )
+    expired = 0
+    for voucher_id in voucher_ids:
+        with transaction.atomic():
+            voucher = Voucher.objects.select_for_update().get(pk=voucher_id)
+            expired += release_lapsed(voucher, now=now)
+    if expired:
+        record_write(
+            actor=actor,
+            action="sales_expire",
+            entity="shop_sale",
+            entity_id="*",
+            data={"expired": expired, "vouchers": len(voucher_ids)},
+        )
+    return expired
+
+
+# --- recording a sale ---------------------------------------------------------------------------
+
+
+def _code_digest(sale_id: int, code: str) -> str:
+    return salted_hmac(
+        "inclusio.marketplace.sale_code", f"{sale_id}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _send_code(sale: ShopSale, person_phone: str) -> bool:
+    """A new one-time code for the sale, sent to the person's phone; False when the registry
+    has no phone for them (they confirm in their pages)."""
+    if not person_phone:
+        return False
+    code = f"{secrets.randbelow(10**6):06d}"
+    sale.code_digest = _code_digest(sale.pk, code)
+    sale.code_expires_at = timezone.now() + CODE_TTL
+    sale.code_tries = 0
+    sale.save(update_fields=["code_digest", "code_expires_at", "code_tries"])
+    backend().send(sale=sale, phone=person_phone, code=code, expires_at=sale.code_expires_at)
+    return True
+
+
+def _price(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationFailed(
+            ErrorCode.PRICE_NOT_POSITIVE, _("The price must be a whole number of tenge above 0.")
+        )
+    return value
+
+
+def sale_record(
+    *, actor: Actor, code: str, item_id: int, quantity: int, unit_price: int
+) -> ShopSale:
+    """The supplier records a sale of ``quantity`` of its item at ``unit_price`` (at most the
+    catalogue's price) with the voucher ``code``: the quantity is reserved and a one-time code
+    goes to the person's phone."""
+    supplier = own_supplier(actor)
+    unit_price = _price(unit_price)
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+        raise ValidationFailed(ErrorCode.ORDER_QUANTITY_NOT_POSITIVE, _("Sell 1 or more."))
+    now = timezone.now()
+    with transaction.atomic():
+        # Voucher first, then item, as an online order locks them: one order of locks.
+        voucher = _voucher_by_code(code, lock=True)
+        item = Item.objects.select_for_update().filter(pk=item_id, supplier=supplier).first()
+        if item is None:
+            raise NotFound(ErrorCode.ITEM_NOT_YOURS, _("No such item in your catalogue."))
+        release_lapsed(voucher, now=now)
+        item.refresh_from_db(fields=["stock"])
+        refusal = _refusal(voucher, supplier, voucher.left, timezone.localdate())
+        if refusal is not None:
+            code_, message = refusal
+            kind = (
+                Conflict
+                if code_ in (ErrorCode.VOUCHER_SPENT, ErrorCode.SUPPLIER_SUSPENDED)
+                else ValidationFailed
+            )
+            raise kind(code_, message)
+        if item.category != voucher.category:
+            raise ValidationFailed(
+                ErrorCode.VOUCHER_CATEGORY, _("This voucher is for another kind of item.")
+            )
+        if unit_price > item.price:
+            raise ValidationFailed(
+                ErrorCode.SALE_PRICE_ABOVE_CATALOGUE,
+                _("The price is above your catalogue's price of %(price)s."),
+                price=format_tenge(item.price),
+            )
+        if quantity > voucher.left:
+            raise Conflict(
+                ErrorCode.VOUCHER_SPENT,
+                _("Only %(left)s left on this voucher; %(quantity)s asked."),
+                left=voucher.left,
+                quantity=quantity,
+            )
+        if item.stock is not None and item.stock < quantity:
+            raise Conflict(
+                ErrorCode.OUT_OF_STOCK,
+                _("Only %(stock)s in stock; %(quantity)s asked."),
+                stock=item.stock,
+                quantity=quantity,
+            )
+        price = quote(voucher, Item(price=unit_price), quantity)
+        voucher.spent += quantity
+        voucher.save(update_fields=["spent"])
+        if item.stock is not None:
+            item.stock -= quantity
+            item.save(update_fields=["stock"])
+        sale = ShopSale.objects.create(
+            voucher=voucher,
+            item=item,
+            supplier=supplier,
+            quantity=quantity,
+            unit_price=price.unit_price,
+            state_per_unit=price.state_per_unit,
+            co_payment_per_unit=price.co_payment_per_unit,
+            recorded_by_id=supplier.representative_id,
+            recorded_at=now,
+            expires_at=now + SALE_HOLD,
+        )
+        sent = _send_code(sale, voucher.person.phone)
+        record_write(
+            actor=actor,
+            action="sale_record",
+            entity="shop_sale",
+            entity_id=sale.pk,
+            data={
+                "voucher": voucher.pk,
+                "item": item.pk,
+                "quantity": quantity,
+                "state_pays": price.state_pays,
+                "co_payment": price.co_payment,
+                "code_sent": sent,
+            },
+        )
+    return sale
+
+
+# --- confirming ---------------------------------------------------------------------------------
+
+
+def _not_found() -> NotFound:
+    return NotFound(ErrorCode.SALE_NOT_FOUND, _("No such sale, or not yours."))
+
+
+def _locked(sale_id: int) -> tuple[Voucher, ShopSale]:
+    """The sale and its voucher, locked voucher first (the order every writer keeps); a sale
+    past its hold is expired on the way."""
+    voucher_id = ShopSale.objects.filter(pk=sale_id).values_list("voucher_id", flat=True).first()
+    if voucher_id is None:
+        raise _not_found()
+    voucher = Voucher.objects.select_for_update().select_related("person").get(pk=voucher_id)
+    release_lapsed(voucher)
+    sale = ShopSale.objects.select_for_update().select_related("item").get(pk=sale_id)
+    return voucher, sale
+
+
+def _state_conflict(sale: ShopSale) -> Conflict:
+    return Conflict(
+        ErrorCode.SALE_STATE,
+        _("This sale is %(state)s: it cannot be confirmed."),
+        state=sale.get_state_display(),
+    )
+
+
+def _confirm(actor: Actor, voucher: Voucher, sale: ShopSale, *, by_code: bool) -> ShopSale:
+    """The confirmed sale becomes a confirmed order: paid once, counted in the programme."""
+    now = timezone.now()
+    person_account = voucher.person.user if voucher.person.user_id else None
+    confirmer = person_account if by_code else account_of(actor)
+    order = Order.objects.create(
+        voucher=voucher,
+        item=sale.item,
+        supplier_id=sale.supplier_id,
+        region_id=voucher.person.region_id,
+        quantity=sale.quantity,
+        unit_price=sale.unit_price,
+        state_per_unit=sale.state_per_unit,
+        co_payment_per_unit=sale.co_payment_per_unit,
+        state=Order.State.CONFIRMED,
+        placed_by=sale.recorded_by,
+        placed_at=sale.recorded_at,
+        due_by=timezone.localdate(),
+        delivered_at=sale.recorded_at,
+        confirmed_at=now,
+        confirmed_by=confirmer,
+    )
+    sale.state = ShopSale.State.CONFIRMED
+    sale.confirmed_at = now
+    sale.confirmed_by = confirmer
+    sale.order = order
+    sale.code_digest = ""
+    sale.save(update_fields=["state", "confirmed_at", "confirmed_by", "order", "code_digest"])
+    counted = _fulfil(order, timezone.localdate())
+    record_write(
+        actor=actor,
+        action="sale_confirm",
+        entity="shop_sale",
+        entity_id=sale.pk,
+        data={"order": order.pk, "by_code": by_code, "fulfilment_counted": counted},
+    )
+    return sale
+
+
+def sale_confirm(*, actor: Actor, sale_id: int) -> ShopSale:
+    """The person (or their representative) confirms the sale in their pages."""
+    with transaction.atomic():
+        voucher, sale = _locked(sale_id)
+        if not access.may_act_for(actor, voucher.person):
+            raise _not_found()
+        if sale.state != ShopSale.State.PENDING:
+            raise _state_conflict(sale)
+        return _confirm(actor, voucher, sale, by_code=False)
+
+
+def _own_sale(actor: Actor, sale_id: int) -> Supplier:
+    supplier = own_supplier(actor)
+    if not ShopSale.objects.filter(pk=sale_id, supplier=supplier).exists():
+        raise _not_found()
+    return supplier
+
+
+def sale_confirm_by_code(*, actor: Actor, sale_id: int, code: str) -> ShopSale:
+    """The supplier types the one-time code the person reads out from their phone. A wrong
+    code counts a try (kept even though the answer is a refusal); after ``CODE_TRIES`` the code
+    is dead and the person confirms in their pages or a new code is sent."""
+    _own_sale(actor, sale_id)
+    typed = re.sub(r"\s", "", str(code or ""))[:12]
+    refusal: ValidationFailed | Conflict | None = None
+    with transaction.atomic():
+        voucher, sale = _locked(sale_id)
+        if sale.state != ShopSale.State.PENDING:
+            raise _state_conflict(sale)
+        if not sale.code_digest or sale.code_tries >= CODE_TRIES:
+            raise Conflict(
+                ErrorCode.SALE_CODE_TRIES,
+                _(
+                    "This code can no longer be used: send a new one, or ask the person to "
+                    "confirm in their pages."
+                ),
+            )
+        if sale.code_expires_at is None or sale.code_expires_at <= timezone.now():
+            raise Conflict(
+                ErrorCode.SALE_CODE_EXPIRED,
+                _("The code has expired: send a new one."),
+            )
+        if hmac.compare_digest(sale.code_digest, _code_digest(sale.pk, typed)):
+            return _confirm(actor, voucher, sale, by_code=True)
+        sale.code_tries += 1
+        sale.save(update_fields=["code_tries"])
+        record_write(
+            actor=actor,
+            action="sale_code_wrong",
+            entity="shop_sale",
+            entity_id=sale.pk,
+            data={"tries": sale.code_tries},
+        )
+        refusal = ValidationFailed(
+            ErrorCode.SALE_CODE_WRONG,
+            _("The code is wrong: %(left)s tries left."),
+            left=CODE_TRIES - sale.code_tries,
+        )
+    raise refusal
+
+
+def sale_code_resend(*, actor: Actor, sale_id: int) -> bool:
+    """A new one-time code for a pending sale (the old one stops working)."""
+    _own_sale(actor, sale_id)
+    with transaction.atomic():
+        voucher, sale = _locked(sale_id)
+        if sale.state != ShopSale.State.PENDING:
+            raise _state_conflict(sale)
+        sent = _send_code(sale, voucher.person.phone)
+        record_write(
+            actor=actor,
+            action="sale_code_resend",
+            entity="shop_sale",
+            entity_id=sale.pk,
+            data={"code_sent": sent},
+        )
+    return sent
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def supplier_sale(*, actor: Actor, sale_id: int) -> ShopSale:
+    supplier = own_supplier(actor)
+    sale = (
+        ShopSale.objects.select_related("item", "voucher")
+        .filter(pk=sale_id, supplier=supplier)
+        .first()
+    )
+    if sale is None:
+        raise _not_found()
+    return sale
+
+
+def person_sale(*, actor: Actor, sale_id: int) -> ShopSale:
+    sale = (
+        ShopSale.objects.select_related("item", "supplier", "voucher__person")
+        .filter(pk=sale_id)
+        .first()
+    )
+    if sale is None or not access.may_act_for(actor, sale.voucher.person):
+        raise _not_found()
+    return sale
+
+
+def pending_sales_of(person_id: int) -> list[ShopSale]:
+    """The person's sales waiting for their confirmation, for their wallet."""
+    return list(
+        ShopSale.objects.select_related("item", "supplier").filter(
+            voucher__person_id=person_id,
+            state=ShopSale.State.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+    )
+
+
+def local_code(sale: ShopSale) -> SaleCodeMessage | None:
+    """The code the local backend kept for the sale, where the pages may show it."""
+    if not local_codes_shown() or sale.state != ShopSale.State.PENDING:
+        return None
+    return sale.code_messages.filter(expires_at__gt=timezone.now()).first()
