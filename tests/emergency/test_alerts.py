@@ -273,3 +273,47 @@ def test_the_officer_lands_on_the_alerts_not_yet_delivered(
     assert ">Alerts not yet delivered to everyone" in page
     assert f"/en/emergency/alerts/{queued.pk}/" in page
     assert f"/en/emergency/alerts/{delivered.pk}/" not in page
+
+
+def test_the_map_fills_the_form_when_tiles_are_configured_and_says_so_otherwise(
+    client: Client, trio: Trio, settings: Any
+) -> None:
+    sign_in(client, trio.own_officer)
+    settings.MAP_TILE_URL = ""
+    page = client.get("/en/emergency/alerts/").content.decode()
+    assert "No map tiles are configured" in page and "leaflet.js" not in page
+    assert 'name="latitude"' in page and 'name="points"' in page  # the form stays whole
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    page = client.get("/en/emergency/alerts/").content.decode()
+    assert 'id="alert-map"' in page and 'data-tiles="https://tiles.example.org/' in page
+    assert "leaflet.js" in page and "emergency/alert_map" in page
+    assert "<script>" not in page and "style=" not in page  # strict CSP: static files only
+    assert 'id="alert-map-controls"' in page and "hidden" in page  # shown by the script only
+
+
+def test_the_alert_page_describes_and_maps_the_area(
+    client: Client, trio: Trio, settings: Any
+) -> None:
+    polygon = alert_send(
+        actor=trio.own_officer,
+        area=areas.polygon("51.12, 71.42\n51.13, 71.42\n51.13, 71.44"),
+        texts=TEXTS,
+    )
+    circle = alert_send(actor=trio.own_officer, area=areas.circle(*HOME, 500), texts=TEXTS)
+    localities = alert_send(
+        actor=trio.own_officer, area=areas.localities(["71"], ["71"]), texts=TEXTS
+    )
+    sign_in(client, trio.own_officer)
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    page = client.get(f"/en/emergency/alerts/{polygon.pk}/").content.decode()
+    assert "<li>51.13, 71.44</li>" in page
+    assert 'id="alert-area-map"' in page and 'data-area="polygon"' in page
+    assert "[[51.12, 71.42], [51.13, 71.42], [51.13, 71.44]]" in page.replace("&quot;", '"')
+    page = client.get(f"/en/emergency/alerts/{circle.pk}/").content.decode()
+    assert "centre 51.128, 71.43, radius 500 m" in page
+    page = client.get(f"/en/emergency/alerts/{localities.pk}/").content.decode()
+    assert "Astana" in page and "alert-area-map" not in page and "leaflet.js" not in page
+    settings.MAP_TILE_URL = ""
+    with translation.override("ru"):
+        page = client.get(f"/ru/emergency/alerts/{circle.pk}/").content.decode()
+    assert "центр 51.128, 71.43, радиус 500 м" in page and "Тайлы карты не настроены" in page

@@ -2,9 +2,8 @@
 
 A facility carries its current ratings, copied from its latest assessment so that the map, the
 list and the statistics filter on indexed columns; every assessment is kept as history and never
-changed. State control (inspections, prescriptions, fines), citizens' barrier reports and the
-OpenStreetMap import are left for a later session: they will refer to a facility, to an
-assessment and to criteria by code (``osm_id`` is kept for the import's matching).
+changed. An OpenStreetMap import (``osm.py``) records an assessment of its own source and
+keeps the element it matched (``OsmElement``, ``osm_id`` "node/123" or "way/456").
 """
 
 from __future__ import annotations
@@ -49,7 +48,8 @@ class Facility(models.Model):
     name_en = models.CharField(_("name in English"), max_length=300)
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     owner = models.CharField(_("owner"), max_length=8, choices=Owner.choices)
-    owner_bin = models.CharField(_("owner's BIN"), max_length=12)
+    # Blank only for a facility first known from OpenStreetMap, which carries no BIN.
+    owner_bin = models.CharField(_("owner's BIN"), max_length=12, blank=True)
     # A court, among the justice facilities: the seed counts courts apart (309 of 398).
     is_court = models.BooleanField(_("court"), default=False)
     address = models.CharField(_("address"), max_length=300)
@@ -83,7 +83,7 @@ class Facility(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(owner_bin__regex=r"^[0-9]{12}$"), name="access_facility_bin_digits"
+                condition=Q(owner_bin__regex=r"^([0-9]{12})?$"), name="access_facility_bin_digits"
             ),
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90)
@@ -114,6 +114,14 @@ class Facility(models.Model):
         }
 
 
+class AssessmentSource(models.TextChoices):
+    """Where an assessment comes from: an inspector (or the platform's own load), or tags read
+    from OpenStreetMap, which never replace a newer inspection."""
+
+    INSPECTION = "", _("Inspection")
+    OPENSTREETMAP = "openstreetmap", _("OpenStreetMap")
+
+
 class Assessment(models.Model):
     """One assessment against the standard: every criterion's state and measurement
     (``results``: code → ``{"state": …, "value": number or null}``) and the ratings derived
@@ -128,6 +136,9 @@ class Assessment(models.Model):
     ratings = models.JSONField()
     adapted = models.BooleanField(_("adapted"))
     note = models.TextField(_("note"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=16, choices=AssessmentSource.choices, default="", blank=True
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -157,3 +168,27 @@ class AssessmentPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+# --- OpenStreetMap (the import and export, osm.py) ----------------------------------------------
+
+
+class OsmElement(models.Model):
+    """The OpenStreetMap element a facility was last matched with, as last imported: its tags
+    (OSM's current values for the export's comparison) and what an osmChange needs to modify
+    it (version, a node's position, a way's nodes)."""
+
+    facility = models.OneToOneField(Facility, on_delete=models.CASCADE, related_name="osm_element")
+    version = models.PositiveIntegerField(null=True)
+    tags = models.JSONField()
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    way_nodes = models.JSONField(default=list)
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("OpenStreetMap element")
+        verbose_name_plural = _("OpenStreetMap elements")
+
+    def __str__(self) -> str:
+        return self.facility.osm_id

@@ -3,6 +3,7 @@ officer's view of it), and the dispatcher's lookup, one screen readable at a gla
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.emergency import selectors, services
 from inclusio.emergency.forms import AlertForm, ConsentForm, LookupForm, ResidenceForm
-from inclusio.emergency.models import Residence
+from inclusio.emergency.models import Alert, Residence
 from inclusio.registry import selectors as registry
 from inclusio.registry.models import Person
 
@@ -164,6 +165,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
         "preview": preview,
         "languages": dict(settings.LANGUAGES),
         "recent": selectors.alerts_recent(actor=request.user),
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
     }
     status = 422 if form.is_bound and form.errors else 200
     return render(request, "emergency/alerts.html", context, status=status)
@@ -172,8 +175,21 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @login_required
 def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     report = selectors.alert_report(actor=request.user, pk=alert_id)
+    alert = report.alert
+    names = dict(services.alert_localities(request.user))
+    localities = [names.get(code, code) for code in alert.geometry.get("regions", [])]
     return render(
         request,
         "emergency/alert.html",
-        {"report": report, "alert": report.alert, "languages": settings.LANGUAGES},
+        {
+            "report": report,
+            "alert": alert,
+            "languages": settings.LANGUAGES,
+            "localities": localities,
+            # The map shows a circle or a polygon; localities are named above it.
+            "drawable": alert.area != Alert.Area.LOCALITIES,
+            "geometry": json.dumps(alert.geometry),
+            "tiles": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
     )
