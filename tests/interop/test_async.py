@@ -451,3 +451,40 @@ def test_unsubscribe_ends_all_the_codes_or_none(
     with django_capture_on_commit_callbacks(execute=True):
         give_status(person, "I")
     assert not OutboxMessage.objects.filter(action="notify").exists()
+
+
+def test_an_administrator_sees_the_dead_callbacks_and_queues_one_again(
+    async_agency: DciAgency, settings: Any
+) -> None:
+    from django.test import Client
+
+    from tests.factories import make_user, sign_in
+
+    settings.DCI_OUTBOX_MAX_ATTEMPTS = 1
+    person = make_person(surname="Секретова")
+    send(async_agency, "search", search_message(person.iin))
+    send(async_agency, "search", search_message(new_iin()))
+    dead, queued = OutboxMessage.objects.order_by("pk")
+    OutboxMessage.objects.filter(pk=dead.pk).update(state=OutboxState.DEAD, last_error="HTTP 500")
+    admin = make_user("ministry", "ministry_admin", None)
+    admin.is_staff = True
+    admin.save()
+    client = Client()
+    sign_in(client, admin)
+    url = "/en/admin/interop/outboxmessage/"
+    page = client.get(f"{url}?state__exact=dead")
+    assert page.status_code == 200
+    assert b"HTTP 500" in page.content
+    assert "Секретова".encode() not in client.get(f"{url}{dead.pk}/change/").content
+    action = {"action": "requeue", "_selected_action": [dead.pk, queued.pk]}
+    refused = client.post(url, action, follow=True)
+    assert b"Only undeliverable callbacks can be queued again." in refused.content
+    assert OutboxMessage.objects.get(pk=dead.pk).state == OutboxState.DEAD
+    done = client.post(url, {**action, "_selected_action": [dead.pk]}, follow=True)
+    assert b"Callbacks queued again: 1." in done.content
+    assert OutboxMessage.objects.get(pk=dead.pk).state == OutboxState.QUEUED
+
+    officer = make_user("officer", "district_officer")
+    other = Client()
+    sign_in(other, officer)
+    assert other.get(url).status_code in (302, 403)
