@@ -24,6 +24,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.client import HTTPException
 from typing import Any, Protocol
@@ -145,25 +146,38 @@ def _try(row: OutboxMessage, client: CallbackClient) -> str:
 
 def deliver_due(*, client: CallbackClient | None = None, limit: int | None = None) -> Delivery:
     """Send every due row (at most ``limit``), batch by batch; what happened to them."""
-    client = client or UrllibClient()
+    sender = client or UrllibClient()
     done = Delivery()
-    while limit is None or done.tried < limit:
-        size = BATCH if limit is None else min(BATCH, limit - done.tried)
-        with transaction.atomic():
-            rows = list(
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(state=OutboxState.QUEUED, next_try_at__lte=timezone.now())
-                .order_by("next_try_at", "pk")[:size]
-            )
-            if not rows:
+    # The rows of a batch are sent side by side: an agency's answer takes a network round
+    # trip, and the database is written by this thread alone.
+    with ThreadPoolExecutor(max_workers=settings.DCI_OUTBOX_CONCURRENCY) as pool:
+        while limit is None or done.tried < limit:
+            size = BATCH if limit is None else min(BATCH, limit - done.tried)
+            if not _deliver_batch(size, sender, pool, done):
                 break
-            for row in rows:
-                _settle(row, _try(row, client), done)
-            OutboxMessage.objects.bulk_update(
-                rows,
-                ["state", "attempts", "next_try_at", "last_error", "delivered_at", "message"],
-            )
     return done
+
+
+def _deliver_batch(
+    size: int, client: CallbackClient, pool: ThreadPoolExecutor, done: Delivery
+) -> bool:
+    """Claim, send and settle up to ``size`` due rows; False when none was due."""
+    with transaction.atomic():
+        rows = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(state=OutboxState.QUEUED, next_try_at__lte=timezone.now())
+            .order_by("next_try_at", "pk")[:size]
+        )
+        if not rows:
+            return False
+        errors = list(pool.map(lambda row: _try(row, client), rows))
+        for row, error in zip(rows, errors, strict=True):
+            _settle(row, error, done)
+        OutboxMessage.objects.bulk_update(
+            rows,
+            ["state", "attempts", "next_try_at", "last_error", "delivered_at", "message"],
+        )
+    return True
 
 
 def _settle(row: OutboxMessage, error: str, done: Delivery) -> None:
