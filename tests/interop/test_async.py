@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import Conflict, ValidationFailed
@@ -286,7 +287,8 @@ def test_a_callback_answered_too_late_is_retried(
     agency_server.hang = True
     send(async_agency, "search", search_message(new_iin()))
     out = StringIO()
-    call_command("dci_outbox", stdout=out)
+    with translation.override("en"):
+        call_command("dci_outbox", stdout=out)
     assert "to try again later: 1" in out.getvalue()
     row = OutboxMessage.objects.get()
     assert (row.state, row.last_error) == (OutboxState.QUEUED, "timed out")
@@ -388,17 +390,19 @@ def test_subscriptions_refused_for_what_they_ask(
     async_agency: DciAgency, agency_server: AgencyServer
 ) -> None:
     iin = new_iin()
-    send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": iin}))
-    send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": iin}))
-    send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": "123"}))
     wrong_event = subscribe_message({"type": "UIN", "value": new_iin()})
     wrong_event["subscribe_request"][0]["subscribe_criteria"]["reg_event_type"] = "Birth"
-    send(async_agency, "subscribe", wrong_event)
-    outbox.deliver_due()
-    reasons = [
-        body["message"]["subscribe_response"][0].get("status_reason_code")
-        for _path, body in agency_server.received
-    ]
+    reasons = []
+    for message in (
+        subscribe_message({"type": "UIN", "value": iin}),
+        subscribe_message({"type": "UIN", "value": iin}),
+        subscribe_message({"type": "UIN", "value": "123"}),
+        wrong_event,
+    ):
+        send(async_agency, "subscribe", message)
+        body = delivered(agency_server, async_agency, "/dci/registry/on-subscribe")
+        agency_server.received.clear()
+        reasons.append(body["message"]["subscribe_response"][0].get("status_reason_code"))
     assert reasons == [
         None,
         "rjct.event.already_subscribed",
