@@ -424,7 +424,9 @@ def test_unsubscribe_ends_all_the_codes_or_none(
     send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": person.iin}))
     outbox.deliver_due()
     code = Subscription.objects.get().code
-    other = Subscription.objects.create(code="not-yours", agency=full_agency.agency, purpose="x")
+    other = Subscription.objects.create(
+        code="not-yours", agency=full_agency.agency, purpose="status_verification"
+    )
     agency_server.received.clear()
 
     def unsubscribe(codes: list[str]) -> dict[str, Any]:
