@@ -458,3 +458,11 @@ DCI_TOKEN_SECONDS = env_int("INCLUSIO_DCI_TOKEN_SECONDS", 900)
 DCI_PAGE_SIZE_MAX = env_int("INCLUSIO_DCI_PAGE_SIZE_MAX", 1000)
 # How long an agency's published keys (its JWKS URL) are kept before being fetched again.
 DCI_AGENCY_KEYS_SECONDS = env_int("INCLUSIO_DCI_AGENCY_KEYS_SECONDS", 300)
+# Callbacks of the asynchronous endpoints (interop/outbox.py): an agency's callback address must
+# be https in production; a callback is tried this many times, waiting BACKOFF·2ⁿ between
+# tries, then kept as undeliverable for an administrator to queue again.
+DCI_CALLBACK_HTTPS_ONLY = not DEBUG
+DCI_CALLBACK_TIMEOUT_SECONDS = env_int("INCLUSIO_DCI_CALLBACK_TIMEOUT_SECONDS", 10)
+DCI_OUTBOX_MAX_ATTEMPTS = env_int("INCLUSIO_DCI_OUTBOX_MAX_ATTEMPTS", 8)
+DCI_OUTBOX_BACKOFF_SECONDS = env_int("INCLUSIO_DCI_OUTBOX_BACKOFF_SECONDS", 30)
+DCI_OUTBOX_CONCURRENCY = env_int("INCLUSIO_DCI_OUTBOX_CONCURRENCY", 8)

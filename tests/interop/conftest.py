@@ -116,6 +116,7 @@ def register(
     disclosures: tuple[str, ...] = tuple(Disclosure.values),
     purposes: tuple[str, ...] = ("status_verification",),
     requests_per_minute: int = 1200,
+    callback_url: str = "",
 ) -> DciAgency:
     key = new_key()
     agency, secret = services.agency_register(
@@ -126,6 +127,7 @@ def register(
         disclosures=disclosures,
         jwks=public_jwks(key),
         requests_per_minute=requests_per_minute,
+        callback_url=callback_url,
     )
     return DciAgency(agency=agency, secret=secret, key=key)
 

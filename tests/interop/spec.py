@@ -43,7 +43,10 @@ def request_errors(path: str, body: Any) -> list[str]:
 
 
 def response_errors(path: str, body: Any) -> list[str]:
-    schema = spec()["paths"][path]["post"]["responses"]["default"]["content"]["application/json"]
+    answer = spec()["paths"][path]["post"]["responses"]["default"]
+    if "$ref" in answer:  # the asynchronous paths answer with the shared acknowledgement
+        answer = spec()["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
+    schema = answer["content"]["application/json"]
     return [error.message for error in _validator(schema["schema"]).iter_errors(body)]
 
 
@@ -54,3 +57,10 @@ def error_errors(body: Any) -> list[str]:
         error.message
         for error in _validator(schema["application/json"]["schema"]).iter_errors(body)
     ]
+
+
+def component_errors(name: str, body: Any) -> list[str]:
+    """Against one of the standard's ``components/schemas`` (a schema no path uses, such as
+    ``NotifyEventRequest``)."""
+    validator = _validator({"$ref": f"#/components/schemas/{name}"})
+    return [error.message for error in validator.iter_errors(body)]

@@ -17,8 +17,8 @@ from inclusio.core.access import AGENCY_PURPOSES
 from inclusio.core.errors import DomainError
 from inclusio.core.models import Purpose
 from inclusio.core.roles import AGENCY_MANAGE
-from inclusio.interop import services
-from inclusio.interop.models import Agency, Disclosure
+from inclusio.interop import outbox, services
+from inclusio.interop.models import Agency, Disclosure, OutboxMessage
 
 MANAGE = AGENCY_MANAGE
 
@@ -53,6 +53,7 @@ class AgencyForm(forms.ModelForm):
             "disclosures",
             "jwks",
             "jwks_url",
+            "callback_url",
             "requests_per_minute",
             "active",
         ]
@@ -79,6 +80,7 @@ class AgencyForm(forms.ModelForm):
                 jwks=data.get("jwks") or None,
                 jwks_url=data.get("jwks_url") or "",
                 requests_per_minute=data.get("requests_per_minute") or 0,
+                callback_url=data.get("callback_url") or "",
             )
         except DomainError as refusal:
             raise forms.ValidationError(refusal.message) from None
@@ -123,6 +125,7 @@ class AgencyAdmin(admin.ModelAdmin):
             "jwks": data["jwks"] or None,
             "jwks_url": data.get("jwks_url") or "",
             "requests_per_minute": data["requests_per_minute"],
+            "callback_url": data.get("callback_url") or "",
         }
         if change:
             saved = services.agency_update(
@@ -147,3 +150,50 @@ class AgencyAdmin(admin.ModelAdmin):
         for agency in queryset:
             secret = services.agency_secret_issue(actor=request.user, agency_id=agency.pk)
             self._show_secret(request, agency, secret)
+
+
+# --- the callbacks' outbox: an administrator sees the undeliverable ones and queues them again --
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    # The body is personal data and never shown: the row says where, what and why it failed.
+    fields = list_display = (
+        "action",
+        "agency",
+        "state",
+        "attempts",
+        "next_try_at",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    )
+    list_filter = ("state", "action")
+    search_fields = ("message_id", "agency__sender_id")
+    actions = ["requeue"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MANAGE)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.has_perm(MANAGE)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.has_perm(MANAGE) and obj is None  # the action, not the form
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description=_("Queue the undeliverable callbacks again"), permissions=["change"])
+    def requeue(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        try:
+            count = outbox.requeue(
+                actor=request.user, message_ids=list(queryset.values_list("pk", flat=True))
+            )
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+            return
+        messages.success(request, gettext("Callbacks queued again: %(count)d.") % {"count": count})

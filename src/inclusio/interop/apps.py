@@ -6,3 +6,11 @@ class InteropConfig(AppConfig):
     name = "inclusio.interop"
     label = "interop"
     verbose_name = _("Interoperability: the DCI Disability Registry server")
+
+    def ready(self) -> None:
+        from inclusio.interop.subscriptions import notify_status_changed
+        from inclusio.registry.events import disability_status_changed
+
+        disability_status_changed.connect(
+            notify_status_changed, dispatch_uid="interop.status_changed"
+        )

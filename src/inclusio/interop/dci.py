@@ -36,6 +36,7 @@ class Err(StrEnum):
     SIGNATURE_INVALID = "err.signature.invalid"
     ENCRYPTION_INVALID = "err.encryption.invalid"
     SERVICE_UNAVAILABLE = "err.service.unavailable"
+    SENDER_URI_INVALID = "err.sender_uri.invalid"
 
 
 class HeaderReason(StrEnum):
@@ -142,3 +143,30 @@ def response_header(
         header["status_reason_code"] = str(reason)
         header["status_reason_message"] = reason_message[:999]
     return header
+
+
+class SubscribeReason(StrEnum):
+    """``SubscribeStatusReasonCode``."""
+
+    REFERENCE_ID_INVALID = "rjct.reference_id.invalid"
+    REFERENCE_ID_DUPLICATE = "rjct.reference_id.duplicate"
+    TIMESTAMP_INVALID = "rjct.timestamp.invalid"
+    NOTIFY_TYPES_INVALID = "rjct.notify_types.invalid"
+    NOTIFY_DETAILS_INVALID = "rjct.notify_details.invalid"
+    PERSON_ID_INVALID = "rjct.person_id.invalid"
+    ALREADY_SUBSCRIBED = "rjct.event.already_subscribed"
+
+
+class UnsubscribeReason(StrEnum):
+    """``UnSubscribeStatusReasonCode``."""
+
+    TIMESTAMP_INVALID = "rjct.timestamp.invalid"
+    SUBSCRIPTION_CODE_INVALID = "rjct.subscription_code.invalid"
+    ALREADY_UNSUBSCRIBED = "rjct.event.already_unsubscribed"
+
+
+class Ack(StrEnum):
+    """``Ack``: the answer of an asynchronous endpoint."""
+
+    ACK = "ACK"
+    ERR = "ERR"

@@ -41,6 +41,13 @@ class Agency(models.Model):
     secret_digest = models.CharField(max_length=64, editable=False)
     jwks = models.JSONField(_("published keys (JWKS)"), default=dict, blank=True)
     jwks_url = models.URLField(_("address of the published keys (JWKS URL)"), blank=True)
+    # The asynchronous endpoints answer to this address (docs/dci.md): an agency without one
+    # uses the synchronous endpoints only.
+    callback_url = models.URLField(
+        _("callback address"),
+        blank=True,
+        help_text=_("Where the answers of asynchronous requests are sent (https://…)."),
+    )
     purposes = models.JSONField(_("purposes"), default=list)
     disclosures = models.JSONField(_("what it may receive"), default=list)
     requests_per_minute = models.PositiveIntegerField(_("requests per minute"), default=1200)
@@ -82,3 +89,69 @@ class ReceivedMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}: {self.message_id}"
+
+
+# --- the asynchronous half: callbacks through an outbox, subscriptions (docs/dci.md) ----------
+
+
+class OutboxState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    DELIVERED = "delivered", _("delivered")
+    DEAD = "dead", _("undeliverable")
+
+
+class OutboxMessage(models.Model):
+    """A callback to an agency, delivered by ``inclusio dci-outbox`` with back-off; after
+    ``DCI_OUTBOX_MAX_ATTEMPTS`` failures it is dead until an administrator queues it again.
+    The body is kept only until delivered: a delivered row holds no personal data."""
+
+    message_id = models.CharField(max_length=100, unique=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=30)
+    url = models.URLField(_("address"), max_length=500)
+    header = models.JSONField(default=dict)
+    message = models.JSONField(default=dict)
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_try_at = models.DateTimeField(_("next try"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("callback to an agency")
+        verbose_name_plural = _("callbacks to agencies")
+        indexes = [models.Index(fields=["state", "next_try_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.message_id}"
+
+
+class Subscription(models.Model):
+    """An agency's subscription to changes of disability status: of one person (by IIN, kept
+    even when nobody is registered under it, so that the answer does not tell) or of a
+    population (regions and categories; empty means any)."""
+
+    code = models.CharField(max_length=99, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=40)
+    reference_id = models.CharField(max_length=100)
+    iin = models.CharField(max_length=12, blank=True, db_index=True)
+    regions = models.JSONField(default=list)
+    categories = models.JSONField(default=list)
+    # The agency's filter as it sent it, echoed in the callbacks.
+    criteria = models.JSONField(default=dict)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["active", "iin"], name="subscription_active_iin")]
+
+    def __str__(self) -> str:
+        return self.code

@@ -98,3 +98,17 @@ def page_read(caller: Caller, statuses: list[DisabilityStatus]) -> None:
     """Log each person of a page of search results."""
     for status in statuses:
         _logged(caller, status.person, Seen.SEARCH_RESULT)
+
+
+def person_subscribed(caller: Caller, iin: str) -> None:
+    """A subscription to the changes of the person with ``iin`` begins or ends: the person's
+    log says which agency will learn of their status, and why. An IIN nobody is registered
+    under is accepted alike and logs nothing."""
+    person = Person.objects.filter(iin=iin).first()
+    if person is not None:
+        _logged(caller, person, Seen.DISABILITY_STATUS)
+
+
+def person_notified(caller: Caller, person: Person) -> None:
+    """A change of the person's status is sent to a subscribed agency."""
+    _logged(caller, person, Seen.DISABILITY_STATUS)

@@ -66,6 +66,7 @@ def agency_values_checked(
     jwks: Any,
     jwks_url: str,
     requests_per_minute: int,
+    callback_url: str = "",
 ) -> dict[str, Any]:
     if not name.strip():
         raise ValidationFailed(
@@ -95,6 +96,8 @@ def agency_values_checked(
             ErrorCode.AGENCY_KEYS_REQUIRED,
             _("Upload the agency's public keys or give the address where it publishes them."),
         )
+    if callback_url:
+        callback_url_checked(callback_url)
     if not 1 <= requests_per_minute <= 1_000_000:
         raise ValidationFailed(
             ErrorCode.AGENCY_RATE_INVALID,
@@ -108,7 +111,21 @@ def agency_values_checked(
         "jwks": published,
         "jwks_url": jwks_url,
         "requests_per_minute": requests_per_minute,
+        "callback_url": callback_url,
     }
+
+
+def callback_url_checked(url: str) -> str:
+    """An agency's callback address: https in production (any http in development, where the
+    agency's test system listens on the machine)."""
+    parts = urlsplit(url)
+    schemes = ("https",) if settings.DCI_CALLBACK_HTTPS_ONLY else ("https", "http")
+    if parts.scheme not in schemes or not parts.hostname or len(url) > 400:
+        raise ValidationFailed(
+            ErrorCode.AGENCY_CALLBACK_URL_INVALID,
+            _("The callback address must be an https:// address."),
+        )
+    return url
 
 
 def agency_register(
@@ -121,6 +138,7 @@ def agency_register(
     jwks: Any = None,
     jwks_url: str = "",
     requests_per_minute: int = 1200,
+    callback_url: str = "",
 ) -> tuple[Agency, str]:
     """Register an agency's system; its client secret is returned once, never stored."""
     values = agency_values_checked(
@@ -131,6 +149,7 @@ def agency_register(
         jwks=jwks,
         jwks_url=jwks_url,
         requests_per_minute=requests_per_minute,
+        callback_url=callback_url,
     )
     secret = secrets.token_urlsafe(32)
     try:
@@ -164,6 +183,7 @@ def agency_update(
     jwks_url: str,
     requests_per_minute: int,
     active: bool,
+    callback_url: str = "",
 ) -> Agency:
     with transaction.atomic():
         agency = Agency.objects.select_for_update().get(pk=agency_id)
@@ -175,6 +195,7 @@ def agency_update(
             jwks=jwks,
             jwks_url=jwks_url,
             requests_per_minute=requests_per_minute,
+            callback_url=callback_url,
         )
         values["active"] = active
         before = {key: getattr(agency, key) for key in values}

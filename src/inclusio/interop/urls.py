@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inclusio.interop import views
+from inclusio.interop import async_views, views
 
 app_name = "dci"
 urlpatterns = [
@@ -18,6 +18,10 @@ urlpatterns = [
         views.sync_disability_support,
         name="sync_disability_support",
     ),
+    # The asynchronous half: acknowledged at once, answered through callbacks.
+    path("registry/search", async_views.async_search, name="search"),
+    path("registry/subscribe", async_views.async_subscribe, name="subscribe"),
+    path("registry/unsubscribe", async_views.async_unsubscribe, name="unsubscribe"),
     path("oauth2/client/token", views.token, name="token"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
 ]

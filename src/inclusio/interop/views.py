@@ -61,7 +61,7 @@ IDENTIFIER_NAMES = ("member.member_identifier", "identifier", "UIN", "IIN")
 Handler = Callable[[dict[str, Any], Caller], tuple[dict[str, Any], int]]
 
 
-def _json(body: dict[str, Any], status: int = 200) -> JsonResponse:
+def json_response(body: dict[str, Any], status: int = 200) -> JsonResponse:
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
@@ -70,7 +70,7 @@ def _signed(header: dict[str, Any], message: dict[str, Any] | None) -> JsonRespo
     if message is not None:
         body["message"] = message
     body["signature"] = keys.sign_detached(signed_content(header, message))
-    return _json(body)
+    return json_response(body)
 
 
 # --- the gate ------------------------------------------------------------------------------------
@@ -157,15 +157,16 @@ def _purpose(agency: Agency, header: dict[str, Any]) -> Purpose:
     return Purpose(purpose)
 
 
-def _header_checked(header: dict[str, Any]) -> str:
+def header_checked(header: dict[str, Any], action: str = "search") -> str:
     """The message id of a header that passes; a HeaderRefusal otherwise."""
     if header.get("version", VERSION) != VERSION:
         raise HeaderRefusal(
             HeaderReason.VERSION_INVALID, _("This registry speaks version %s.") % VERSION
         )
-    if header.get("action") != "search":
+    if header.get("action") != action:
         raise HeaderRefusal(
-            HeaderReason.ACTION_INVALID, _("The action of this endpoint is “search”.")
+            HeaderReason.ACTION_INVALID,
+            _("The action of this endpoint is “%(action)s”.") % {"action": action},
         )
     if not services.message_age_ok(header.get("message_ts")):
         raise HeaderRefusal(
@@ -193,7 +194,7 @@ def _header_checked(header: dict[str, Any]) -> str:
     return message_id
 
 
-def _remembered(agency: Agency, message_id: str) -> None:
+def remembered(agency: Agency, message_id: str) -> None:
     try:
         with transaction.atomic():
             ReceivedMessage.objects.create(agency=agency, message_id=message_id)
@@ -204,7 +205,9 @@ def _remembered(agency: Agency, message_id: str) -> None:
         ) from None
 
 
-def _serve(request: HttpRequest, handler: Handler, needs: Disclosure) -> HttpResponse:
+def gate(request: HttpRequest, needs: Disclosure) -> tuple[Caller, dict[str, Any], dict[str, Any]]:
+    """The gate's steps up to the header (its docstring's order): the caller, header and
+    message of a request that passes them; a Refusal otherwise."""
     agency = _bearer(request)
     services.rate_counted(agency)
     signature, header, message = _envelope(request)
@@ -232,10 +235,15 @@ def _serve(request: HttpRequest, handler: Handler, needs: Disclosure) -> HttpRes
             Err.FORBIDDEN,
             _("Your agency is not registered to receive what this endpoint answers."),
         )
-    caller = Caller(agency=agency, purpose=purpose, day=timezone.localdate())
+    return Caller(agency=agency, purpose=purpose, day=timezone.localdate()), header, message
+
+
+def _serve(request: HttpRequest, handler: Handler, needs: Disclosure) -> HttpResponse:
+    caller, header, message = gate(request, needs)
+    agency = caller.agency
     try:
         with transaction.atomic():
-            _remembered(agency, _header_checked(header))
+            remembered(agency, header_checked(header))
             answer, count = handler(message, caller)
     except HeaderRefusal as refusal:
         log.warning("DCI message of %s refused: %s", agency.sender_id, refusal.code)
@@ -264,7 +272,7 @@ def _endpoint(handler: Handler, needs: Disclosure) -> Callable[[HttpRequest], Ht
             return _serve(request, handler, needs)
         except Refusal as refusal:
             log.warning("DCI request refused: %s (%s)", refusal.code, refusal.status)
-            response = _json(refusal.body(), refusal.status)
+            response = json_response(refusal.body(), refusal.status)
             if refusal.status == 401:
                 response["WWW-Authenticate"] = 'Bearer realm="dci"'
             return response
@@ -275,14 +283,14 @@ def _endpoint(handler: Handler, needs: Disclosure) -> Callable[[HttpRequest], Ht
 # --- the messages ---------------------------------------------------------------------------------
 
 
-def _transaction_id(message: dict[str, Any]) -> str:
+def transaction_id_of(message: dict[str, Any]) -> str:
     value = message.get("transaction_id")
     if not isinstance(value, str) or not 0 < len(value) <= 99:
         raise Refusal(400, Err.REQUEST_BAD, _("Give a transaction_id of 1 to 99 characters."))
     return value
 
 
-def _identifier_value(query: Any) -> Any:
+def identifier_value(query: Any) -> Any:
     """The identifier a query names, in any of the standard's forms: ``{type, value}``
     (IdentifierTypeValue), ``{"member.member_identifier": {"eq": …}}`` (the example of
     DisabledRequest), or a one-predicate list (ExpPredicateWithConditionList)."""
@@ -305,11 +313,11 @@ def _identifier_value(query: Any) -> Any:
     return None
 
 
-def _iin(criteria: Any) -> str | None:
+def iin_of(criteria: Any) -> str | None:
     """The valid IIN ``criteria`` asks about, or None."""
     if not isinstance(criteria, dict):
         return None
-    value = _identifier_value(criteria.get("query"))
+    value = identifier_value(criteria.get("query"))
     if not isinstance(value, str):
         return None
     try:
@@ -326,10 +334,10 @@ def _not_understood() -> str:
 
 
 def disabled(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], int]:
-    transaction_id = _transaction_id(message)
+    transaction_id = transaction_id_of(message)
     # The request has no reference_id (the answer needs one): the transaction_id stands in.
     item: dict[str, Any] = {"reference_id": transaction_id, "timestamp": timestamp()}
-    iin = _iin(message.get("disabled_criteria"))
+    iin = iin_of(message.get("disabled_criteria"))
     if iin is None:
         item |= {
             "status": str(Status.REJECTED),
@@ -350,9 +358,9 @@ def disabled(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], i
 def _one_person_answer(
     message: dict[str, Any], caller: Caller, reg_records: Callable[[str], list[Any]]
 ) -> tuple[dict[str, Any], int]:
-    transaction_id = _transaction_id(message)
+    transaction_id = transaction_id_of(message)
     item: dict[str, Any] = {"reference_id": transaction_id, "timestamp": timestamp()}
-    iin = _iin(message.get("disabled_criteria"))
+    iin = iin_of(message.get("disabled_criteria"))
     if iin is None:
         item |= {
             "status": str(Status.REJECTED),
@@ -400,7 +408,7 @@ def disability_support(message: dict[str, Any], caller: Caller) -> tuple[dict[st
 # --- search ---------------------------------------------------------------------------------------
 
 
-class _Rejected(Exception):
+class Rejected(Exception):
     """One request of a batch refused."""
 
     def __init__(self, code: SearchReason, message: str) -> None:
@@ -419,7 +427,7 @@ def _pagination(criteria: dict[str, Any]) -> tuple[int, int]:
         size = number = 0
     size, number = int(size or 0), int(number or 0)
     if not (1 <= size <= settings.DCI_PAGE_SIZE_MAX and 1 <= number <= 1_000_000):
-        raise _Rejected(
+        raise Rejected(
             SearchReason.PAGINATION_INVALID,
             _("page_size is 1 to %(most)s and page_number counts from 1.")
             % {"most": settings.DCI_PAGE_SIZE_MAX},
@@ -440,14 +448,14 @@ def _descending(criteria: dict[str, Any]) -> bool:
             sort = None
             break
     if sort is None:
-        raise _Rejected(SearchReason.SORT_INVALID, _("Results can be sorted by “identifier” only."))
+        raise Rejected(SearchReason.SORT_INVALID, _("Results can be sorted by “identifier” only."))
     return bool(sort) and sort[0].get("sort_order") == "desc"
 
 
 _FILTERS = {"disability_category", "region_code", "disability_status"}
 
 
-def _filter(query: Any) -> dict[str, set[str]]:
+def population_filter(query: Any) -> dict[str, set[str]]:
     """A predicate list joined by "and": attribute name → the values it may take."""
     wanted: dict[str, set[str]] = {}
 
@@ -476,7 +484,7 @@ def _filter(query: Any) -> dict[str, set[str]]:
         if wanted.get("disability_status", {"Approved"}) != {"Approved"}:
             raise ValueError
     except ValueError:
-        raise _Rejected(
+        raise Rejected(
             SearchReason.FILTER_INVALID,
             _(
                 "Filter with “and” on disability_category, region_code or "
@@ -486,20 +494,20 @@ def _filter(query: Any) -> dict[str, set[str]]:
     return wanted
 
 
-def _search_one(criteria: Any, caller: Caller) -> tuple[dict[str, Any], dict[str, Any]]:
+def search_one(criteria: Any, caller: Caller) -> tuple[dict[str, Any], dict[str, Any]]:
     """One request of a search: its data and its pagination."""
     if not isinstance(criteria, dict) or "query" not in criteria:
-        raise _Rejected(SearchReason.SEARCH_CRITERIA_INVALID, _not_understood())
+        raise Rejected(SearchReason.SEARCH_CRITERIA_INVALID, _not_understood())
     size, number = _pagination(criteria)
     descending = _descending(criteria)
     granted = set(caller.agency.disclosures)
     query_type = criteria.get("query_type")
     if query_type == "idtype-value" or (
-        query_type == "predicate" and _identifier_value(criteria.get("query")) is not None
+        query_type == "predicate" and identifier_value(criteria.get("query")) is not None
     ):
-        iin = _iin(criteria)
+        iin = iin_of(criteria)
         if iin is None:
-            raise _Rejected(SearchReason.SEARCH_CRITERIA_INVALID, _not_understood())
+            raise Rejected(SearchReason.SEARCH_CRITERIA_INVALID, _not_understood())
         person, status = selectors.person_with_status(caller, iin, what=Seen.SEARCH_RESULT)
         found = (
             [] if person is None else [records.disabled_person(person, status, granted, caller.day)]
@@ -508,11 +516,11 @@ def _search_one(criteria: Any, caller: Caller) -> tuple[dict[str, Any], dict[str
         found = found if number == 1 else []
     elif query_type == "predicate":
         if Disclosure.IDENTITY not in granted:
-            raise _Rejected(
+            raise Rejected(
                 SearchReason.SEARCH_CRITERIA_INVALID,
                 _("Your agency may ask about one person at a time only."),
             )
-        wanted = _filter(criteria.get("query"))
+        wanted = population_filter(criteria.get("query"))
         matching = selectors.statuses_matching(
             caller,
             categories=wanted.get("disability_category"),
@@ -527,7 +535,7 @@ def _search_one(criteria: Any, caller: Caller) -> tuple[dict[str, Any], dict[str
             records.disabled_person(status.person, status, granted, caller.day) for status in page
         ]
     else:
-        raise _Rejected(
+        raise Rejected(
             SearchReason.SEARCH_CRITERIA_INVALID,
             _("query_type is “idtype-value” or “predicate”."),
         )
@@ -543,7 +551,7 @@ def _search_one(criteria: Any, caller: Caller) -> tuple[dict[str, Any], dict[str
 
 
 def search(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], int]:
-    transaction_id = _transaction_id(message)
+    transaction_id = transaction_id_of(message)
     requests = message.get("search_request")
     if not isinstance(requests, list) or not 0 < len(requests) <= BATCH_MAX:
         raise Refusal(
@@ -562,23 +570,23 @@ def search(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], int
         }
         try:
             if not isinstance(reference, str) or not 0 < len(reference) <= 100:
-                raise _Rejected(
+                raise Rejected(
                     SearchReason.REFERENCE_ID_INVALID, _("Give each request a reference_id.")
                 )
             if reference in seen:
-                raise _Rejected(
+                raise Rejected(
                     SearchReason.REFERENCE_ID_DUPLICATE,
                     _("Two requests of the message have this reference_id."),
                 )
             seen.add(reference)
             if parse_timestamp(request.get("timestamp")) is None:
-                raise _Rejected(
+                raise Rejected(
                     SearchReason.TIMESTAMP_INVALID,
                     _("Give each request's time as an ISO 8601 date-time with its offset."),
                 )
-            data, pagination = _search_one(request.get("search_criteria"), caller)
+            data, pagination = search_one(request.get("search_criteria"), caller)
             answer |= {"status": str(Status.SUCCESS), "data": data, "pagination": pagination}
-        except _Rejected as rejected:
+        except Rejected as rejected:
             answer |= {
                 "status": str(Status.REJECTED),
                 "status_reason_code": str(rejected.code),
@@ -618,7 +626,7 @@ def token(request: HttpRequest) -> HttpResponse:
             decoded = ""
         client_id, _colon, client_secret = decoded.partition(":")
     if request.POST.get("grant_type") != "client_credentials":
-        return _json(
+        return json_response(
             {
                 "error": "unsupported_grant_type",
                 "error_description": _("Ask with grant_type=client_credentials."),
@@ -628,13 +636,13 @@ def token(request: HttpRequest) -> HttpResponse:
     issued = services.token_issue(client_id, client_secret) if client_id else None
     if issued is None:
         log.warning("DCI token refused for client %r", client_id[:100])
-        response = _json(
+        response = json_response(
             {"error": "invalid_client", "error_description": _("Unknown client or wrong secret.")},
             401,
         )
         response["WWW-Authenticate"] = 'Basic realm="dci"'
         return response
-    response = _json(issued)
+    response = json_response(issued)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -642,6 +650,6 @@ def token(request: HttpRequest) -> HttpResponse:
 @require_GET
 def jwks(request: HttpRequest) -> HttpResponse:
     """The platform's published keys: every key whose signatures are still valid."""
-    response = _json(keys.public_jwks())
+    response = json_response(keys.public_jwks())
     response["Cache-Control"] = "public, max-age=300"
     return response

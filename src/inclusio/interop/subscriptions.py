@@ -1,0 +1,360 @@
+"""Agencies' subscriptions to changes of disability status, and the notifications the
+registry's ``disability_status_changed`` event queues for them (docs/dci.md).
+
+A subscription names one person (by IIN, in any of the identifier forms the search reads) or
+a population (``region_code`` and ``disability_category`` predicates joined by "and"; the
+latter needs the agency's ``identity`` grant, as a search by attributes does). Each change
+queues one ``notify`` callback per matching subscription, with the person's record cut to what
+that agency may receive, and lands in the person's access log naming the agency and the
+purpose it subscribed for.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inclusio.core import audit
+from inclusio.core.audit import SYSTEM, record_write
+from inclusio.core.models import Purpose
+from inclusio.interop import outbox, records, selectors
+from inclusio.interop.dci import (
+    VERSION,
+    Err,
+    Refusal,
+    Status,
+    SubscribeReason,
+    UnsubscribeReason,
+    parse_timestamp,
+    timestamp,
+)
+from inclusio.interop.models import Agency, Disclosure, OutboxMessage, Subscription
+from inclusio.interop.selectors import Caller
+from inclusio.interop.views import (
+    BATCH_MAX,
+    RECORD_TYPE,
+    REG_TYPE,
+    Rejected,
+    identifier_value,
+    iin_of,
+    population_filter,
+    transaction_id_of,
+)
+from inclusio.registry.models import DisabilityStatus, Person
+
+# The one event a subscription may name: the standard's example of a RegistryEventType.
+EVENT_TYPE = "spdci-common:RegistryEventType:DisabledPerson"
+
+
+class _Refused(Exception):
+    def __init__(self, code: SubscribeReason | UnsubscribeReason, message: str) -> None:
+        self.code, self.message = code, message
+        super().__init__(code)
+
+
+def _scope(criteria: dict[str, Any], caller: Caller) -> tuple[str, list[str], list[str]]:
+    """What a subscription watches: (iin, regions, categories); one IIN, or a population."""
+    query_type, query = criteria.get("filter_type", "idtype-value"), criteria.get("filter")
+    if query_type == "idtype-value" or identifier_value(query) is not None:
+        iin = iin_of({"query": query})
+        if iin is None:
+            raise _Refused(
+                SubscribeReason.PERSON_ID_INVALID,
+                _('Name the person by a valid IIN: filter {"type": "UIN", "value": IIN}.'),
+            )
+        return iin, [], []
+    if query_type != "predicate":
+        raise _Refused(
+            SubscribeReason.NOTIFY_DETAILS_INVALID,
+            _("filter_type is “idtype-value” or “predicate”."),
+        )
+    if Disclosure.IDENTITY not in caller.agency.disclosures:
+        raise _Refused(
+            SubscribeReason.NOTIFY_DETAILS_INVALID,
+            _("Your agency may subscribe to one person at a time only."),
+        )
+    try:
+        wanted = population_filter(query)
+    except Rejected:
+        wanted = {"disability_status": set()}
+    if "disability_status" in wanted or not wanted:
+        raise _Refused(
+            SubscribeReason.NOTIFY_DETAILS_INVALID,
+            _("Filter with “and” on disability_category or region_code, with eq and in."),
+        )
+    return "", sorted(wanted.get("region_code", ())), sorted(wanted.get("disability_category", ()))
+
+
+def _subscribe_one(request: Any, caller: Caller, seen: set[str]) -> dict[str, Any]:
+    request = request if isinstance(request, dict) else {}
+    reference = request.get("reference_id")
+    answer: dict[str, Any] = {
+        "reference_id": reference if isinstance(reference, str) else "",
+        "timestamp": timestamp(),
+    }
+    try:
+        if not isinstance(reference, str) or not 0 < len(reference) <= 100:
+            raise _Refused(
+                SubscribeReason.REFERENCE_ID_INVALID, _("Give each request a reference_id.")
+            )
+        if reference in seen:
+            raise _Refused(
+                SubscribeReason.REFERENCE_ID_DUPLICATE,
+                _("Two requests of the message have this reference_id."),
+            )
+        seen.add(reference)
+        if parse_timestamp(request.get("timestamp")) is None:
+            raise _Refused(
+                SubscribeReason.TIMESTAMP_INVALID,
+                _("Give each request's time as an ISO 8601 date-time with its offset."),
+            )
+        criteria = request.get("subscribe_criteria")
+        if not isinstance(criteria, dict):
+            criteria = {}
+        if (
+            criteria.get("reg_event_type") != EVENT_TYPE
+            or criteria.get("notify_record_type") != RECORD_TYPE
+        ):
+            raise _Refused(
+                SubscribeReason.NOTIFY_TYPES_INVALID,
+                _("Subscribe to reg_event_type %(event)s with notify_record_type %(record)s.")
+                % {"event": EVENT_TYPE, "record": RECORD_TYPE},
+            )
+        iin, regions, categories = _scope(criteria, caller)
+        if Subscription.objects.filter(
+            agency=caller.agency, active=True, iin=iin, regions=regions, categories=categories
+        ).exists():
+            raise _Refused(
+                SubscribeReason.ALREADY_SUBSCRIBED,
+                _("Your agency is subscribed to these changes already."),
+            )
+        subscription = Subscription.objects.create(
+            code=uuid.uuid4().hex,
+            agency=caller.agency,
+            purpose=str(caller.purpose),
+            reference_id=reference,
+            iin=iin,
+            regions=regions,
+            categories=categories,
+            criteria=criteria,
+        )
+        if iin:
+            selectors.person_subscribed(caller, iin)
+        record_write(
+            actor=SYSTEM,
+            action="dci_subscribe",
+            entity="dci_subscription",
+            entity_id=subscription.pk,
+            data={
+                "agency": caller.agency.sender_id,
+                "purpose": str(caller.purpose),
+                "scope": "person" if iin else "population",
+                "regions": regions,
+                "categories": categories,
+            },
+        )
+        answer |= {"status": str(Status.SUCCESS), "subscriptions": [_info(subscription)]}
+    except _Refused as refused:
+        answer |= {
+            "status": str(Status.REJECTED),
+            "status_reason_code": str(refused.code),
+            "status_reason_message": refused.message,
+        }
+    return answer
+
+
+def _info(subscription: Subscription) -> dict[str, Any]:
+    """SubscriptionInfo. Its schema names the code ``code`` and requires ``subscription_code``
+    and ``subscribe_criteria``: both names are sent (docs/dci.md)."""
+    criteria = subscription.criteria
+    info = {
+        "version": VERSION,
+        "code": subscription.code,
+        "subscription_code": subscription.code,
+        "status": "subscribe",
+        "timestamp": timestamp(subscription.created_at),
+        "reg_type": REG_TYPE,
+        "reg_event_type": EVENT_TYPE,
+        "filter_type": criteria.get("filter_type", "idtype-value"),
+        "filter": criteria.get("filter"),
+        "notify_record_type": RECORD_TYPE,
+        "subscribe_criteria": criteria,
+    }
+    return info
+
+
+def subscribe(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], int]:
+    """SubscribeRequest → SubscribeResponse; part of the request's transaction."""
+    transaction_id = transaction_id_of(message)
+    requests = message.get("subscribe_request")
+    if not isinstance(requests, list) or not 0 < len(requests) <= BATCH_MAX:
+        raise Refusal(
+            400,
+            Err.REQUEST_BAD,
+            _("Give 1 to %(most)s requests in subscribe_request.") % {"most": BATCH_MAX},
+        )
+    seen: set[str] = set()
+    answers = [_subscribe_one(request, caller, seen) for request in requests]
+    return {
+        "transaction_id": transaction_id,
+        "correlation_id": uuid.uuid4().hex,
+        "subscribe_response": answers,
+    }, len(answers)
+
+
+def unsubscribe(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], int]:
+    """UnSubscribeRequest → UnSubscribeResponse. The schema declares ``timesstamp`` and
+    ``subscription_codes`` and requires ``timestamp`` and ``sunscription_codes``: either name
+    is read. All the codes are ended, or none."""
+    transaction_id = transaction_id_of(message)
+    codes = message.get("subscription_codes", message.get("sunscription_codes"))
+    if (
+        not isinstance(codes, list)
+        or not 0 < len(codes) <= BATCH_MAX
+        or not all(isinstance(code, str) for code in codes)
+    ):
+        raise Refusal(
+            400,
+            Err.REQUEST_BAD,
+            _("Give 1 to %(most)s codes in subscription_codes.") % {"most": BATCH_MAX},
+        )
+    codes = list(dict.fromkeys(codes))
+    now = timestamp()
+    answer: dict[str, Any] = {
+        "transaction_id": transaction_id,
+        "correlation_id": uuid.uuid4().hex,
+        "timestamp": now,
+        "timesatmp": now,
+    }
+    try:
+        sent = message.get("timestamp", message.get("timesstamp"))
+        if parse_timestamp(sent) is None:
+            raise _Refused(
+                UnsubscribeReason.TIMESTAMP_INVALID,
+                _("Give the time as an ISO 8601 date-time with its offset."),
+            )
+        found = list(
+            Subscription.objects.select_for_update().filter(agency=caller.agency, code__in=codes)
+        )
+        # Another agency's code answers as an unknown one.
+        if len(found) != len(codes):
+            raise _Refused(
+                UnsubscribeReason.SUBSCRIPTION_CODE_INVALID,
+                _("No subscription of your agency has one of these codes."),
+            )
+        if any(not subscription.active for subscription in found):
+            raise _Refused(
+                UnsubscribeReason.ALREADY_UNSUBSCRIBED,
+                _("One of these subscriptions has ended already."),
+            )
+        ended = timezone.now()
+        for subscription in found:
+            subscription.active, subscription.ended_at = False, ended
+            if subscription.iin:
+                selectors.person_subscribed(caller, subscription.iin)
+            record_write(
+                actor=SYSTEM,
+                action="dci_unsubscribe",
+                entity="dci_subscription",
+                entity_id=subscription.pk,
+                data={"agency": caller.agency.sender_id, "changed": ["active", "ended_at"]},
+            )
+        Subscription.objects.bulk_update(found, ["active", "ended_at"])
+        answer |= {
+            "status": str(Status.SUCCESS),
+            "subscription_status": [{"code": code, "status": "unsubscribe"} for code in codes],
+        }
+    except _Refused as refused:
+        answer |= {
+            "status": str(Status.REJECTED),
+            "status_reason_code": str(refused.code),
+            "status_reason_message": refused.message,
+        }
+    return answer, len(codes)
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+def _matching(person: Person, categories: set[str]) -> list[Subscription]:
+    """The active subscriptions of active agencies with a callback address that watch this
+    person or a population the change concerns (their category before or after it)."""
+    candidates = (
+        Subscription.objects.filter(active=True, agency__active=True)
+        .exclude(agency__callback_url="")
+        .filter(Q(iin=person.iin) | Q(iin=""))
+        .select_related("agency")
+        .order_by("pk")
+    )
+    return [
+        subscription
+        for subscription in candidates
+        if subscription.iin
+        or (
+            (not subscription.regions or person.region_id in subscription.regions)
+            and (not subscription.categories or categories & set(subscription.categories))
+        )
+    ]
+
+
+def notify_status_changed(
+    *, person_id: int, status_id: int | None, previous_status_id: int | None, **_signal: Any
+) -> int:
+    """The registry's ``disability_status_changed`` (sent after its commit): one ``notify``
+    callback queued per matching subscription, in one transaction with the access-log entries.
+    Returns how many were queued."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return 0
+    changed = {
+        status.category
+        for status in DisabilityStatus.objects.filter(
+            pk__in=[pk for pk in (status_id, previous_status_id) if pk is not None]
+        )
+    }
+    subscriptions = _matching(person, changed)
+    if not subscriptions:
+        return 0
+    current = DisabilityStatus.objects.filter(person=person, superseded_at__isnull=True).first()
+    day = timezone.localdate()
+    cut: dict[tuple[str, ...], dict[str, Any]] = {}
+    rows: list[OutboxMessage] = []
+    with transaction.atomic(), audit.batched():
+        for subscription in subscriptions:
+            agency = subscription.agency
+            granted = tuple(sorted(agency.disclosures))
+            if granted not in cut:
+                cut[granted] = records.disabled_person(person, current, granted, day)
+            rows.append(_notification(agency, subscription, cut[granted]))
+            selectors.person_notified(
+                Caller(agency=agency, purpose=Purpose(subscription.purpose), day=day), person
+            )
+        OutboxMessage.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _notification(
+    agency: Agency, subscription: Subscription, record: dict[str, Any]
+) -> OutboxMessage:
+    """NotifyEventRequest, one event: the subscription's code is its reference_id."""
+    message = {
+        "transaction_id": uuid.uuid4().hex,
+        "notify_event": [
+            {
+                "reference_id": subscription.code,
+                "timestamp": timestamp(),
+                "data": {
+                    "version": VERSION,
+                    "reg_type": REG_TYPE,
+                    "reg_record_type": RECORD_TYPE,
+                    "reg_records": record,
+                },
+            }
+        ],
+    }
+    return outbox.new_row(agency=agency, action="notify", message=message)

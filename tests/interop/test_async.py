@@ -1,0 +1,496 @@
+"""The asynchronous half of the DCI server: acknowledgements at once, answers and subscription
+notifications delivered later through the outbox to the agency's own server — here a real
+HTTP server on the machine, answering 200, 500, or not in time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from inclusio.core.audit import SYSTEM
+from inclusio.core.errors import Conflict, ValidationFailed
+from inclusio.core.models import AccessEvent, AuditEvent
+from inclusio.interop import outbox, services
+from inclusio.interop.errors import ErrorCode
+from inclusio.interop.models import (
+    Disclosure,
+    OutboxMessage,
+    OutboxState,
+    ReceivedMessage,
+    Subscription,
+)
+from tests.factories import give_status, make_person, new_iin
+from tests.interop.conftest import DciAgency, register, response_verifies
+from tests.interop.spec import component_errors, needs_spec, request_errors, response_errors
+
+pytestmark = [pytest.mark.django_db, needs_spec]
+
+
+@dataclass
+class AgencyServer:
+    """The agency's callback server: what it received, and how it answers."""
+
+    port: int
+    answer: int = 200
+    hang: bool = False
+    received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/dci"
+
+    def paths(self) -> list[str]:
+        return [path for path, _body in self.received]
+
+
+@pytest.fixture
+def agency_server(settings: Any) -> Iterator[AgencyServer]:
+    settings.DCI_CALLBACK_TIMEOUT_SECONDS = 0.5
+    state = AgencyServer(port=0)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if state.hang:
+                # Answers only after the platform has given up waiting.
+                state.release.wait(5)
+            else:
+                state.received.append((self.path, body))
+            self.send_response(state.answer)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    state.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def async_agency(agency_server: AgencyServer) -> DciAgency:
+    return register("social.gov.kz", name="Social agency", callback_url=agency_server.url)
+
+
+@pytest.fixture
+def status_agency(agency_server: AgencyServer) -> DciAgency:
+    """Registered to know only whether a category is in force."""
+    return register(
+        "transport.gov.kz",
+        name="Public transport concessions",
+        disclosures=(Disclosure.DISABLED_STATUS, Disclosure.CATEGORY),
+        callback_url=agency_server.url,
+    )
+
+
+def search_message(iin: str) -> dict[str, Any]:
+    return {
+        "transaction_id": "t-async",
+        "search_request": [
+            {
+                "reference_id": "r-1",
+                "timestamp": "2026-12-01T10:00:00+05:00",
+                "search_criteria": {
+                    "query_type": "idtype-value",
+                    "query": {"type": "UIN", "value": iin},
+                },
+            }
+        ],
+    }
+
+
+def subscribe_message(filter_: Any, filter_type: str = "idtype-value") -> dict[str, Any]:
+    return {
+        "transaction_id": "t-sub",
+        "subscribe_request": [
+            {
+                "reference_id": "s-1",
+                "timestamp": "2026-12-01T10:00:00+05:00",
+                "subscribe_criteria": {
+                    "reg_event_type": "spdci-common:RegistryEventType:DisabledPerson",
+                    "filter_type": filter_type,
+                    "filter": filter_,
+                    "notify_record_type": "spdci-extensions-dci:DisabledPerson",
+                },
+            }
+        ],
+    }
+
+
+def send(agency: DciAgency, action: str, message: dict[str, Any], **header: Any) -> Any:
+    """Post a signed asynchronous message that satisfies the standard; the acknowledgement."""
+    path = f"/registry/{action}"
+    body = agency.envelope(message, header=agency.header(action=action, **header))
+    assert request_errors(path, body) == []
+    answer = agency.post(path, body)
+    assert answer.status_code == 200, answer.content
+    found = answer.json()
+    assert response_errors(path, found) == []
+    assert response_verifies(agency.client, found)
+    return found
+
+
+def delivered(server: AgencyServer, agency: DciAgency, path: str) -> dict[str, Any]:
+    """The one callback at ``path``, checked: the standard's schema and the platform's key."""
+    outbox.deliver_due()
+    (body,) = [body for at, body in server.received if at == path]
+    if path == "/dci/registry/notify":
+        assert component_errors("NotifyEventRequest", body["message"]) == []
+    else:
+        assert request_errors(path.removeprefix("/dci"), body) == []
+    assert body["header"]["receiver_id"] == agency.agency.sender_id
+    assert response_verifies(agency.client, body)
+    return body
+
+
+# --- search --------------------------------------------------------------------------------------
+
+
+def test_async_search_acknowledges_at_once_and_delivers_the_sync_answer_once(
+    async_agency: DciAgency, agency_server: AgencyServer
+) -> None:
+    person = make_person()
+    give_status(person, "I")
+    ack = send(async_agency, "search", search_message(person.iin))
+    assert ack["message"]["ack_status"] == "ACK"
+    assert agency_server.received == []  # nothing sent before the worker runs
+    row = OutboxMessage.objects.get()
+    assert (row.state, row.action) == (OutboxState.QUEUED, "on-search")
+    (logged,) = AccessEvent.objects.filter(person_iin=person.iin)
+    assert (logged.agency, logged.purpose) == ("Social agency", "status_verification")
+
+    body = delivered(agency_server, async_agency, "/dci/registry/on-search")
+    assert body["message"]["correlation_id"] == ack["message"]["correlation_id"]
+    sync = async_agency.post(
+        "/registry/sync/search", async_agency.envelope(search_message(person.iin))
+    ).json()
+    assert (
+        body["message"]["search_response"][0]["data"]
+        == sync["message"]["search_response"][0]["data"]
+    )
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.message) == (OutboxState.DELIVERED, 1, {})
+    assert outbox.deliver_due().tried == 0  # a delivered message is never sent again
+    assert len(agency_server.received) == 1
+
+
+def test_a_replayed_or_malformed_async_message_queues_nothing(
+    async_agency: DciAgency, agency_server: AgencyServer
+) -> None:
+    header = async_agency.header(action="search")
+    message = search_message(new_iin())
+    first = async_agency.post("/registry/search", async_agency.envelope(message, header=header))
+    replay = async_agency.post("/registry/search", async_agency.envelope(message, header=header))
+    assert first.json()["message"]["ack_status"] == "ACK"
+    refused = replay.json()
+    assert response_errors("/registry/search", refused) == []
+    assert refused["message"]["ack_status"] == "ERR"
+    assert refused["header"]["status_reason_code"] == "rjct.message_id.duplicate"
+    assert OutboxMessage.objects.count() == 1
+
+    broken = async_agency.post("/registry/search", '{"header": {"action": "search"}')
+    assert broken.status_code == 400
+    assert broken.json()["errors"][0]["code"] == "err.request.bad"
+    no_transaction = async_agency.envelope(
+        {"search_request": []}, header=async_agency.header(action="search")
+    )
+    assert async_agency.post("/registry/search", no_transaction).status_code == 400
+    assert OutboxMessage.objects.count() == ReceivedMessage.objects.count() == 1
+
+
+def test_callbacks_go_only_to_the_agencys_registered_address(
+    async_agency: DciAgency, agency_server: AgencyServer, full_agency: DciAgency
+) -> None:
+    elsewhere = async_agency.envelope(
+        search_message(new_iin()),
+        header=async_agency.header(action="search", sender_uri="https://attacker.example/x"),
+    )
+    answer = async_agency.post("/registry/search", elsewhere)
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["code"] == "err.sender_uri.invalid"
+    # An agency without a callback address uses the sync endpoints.
+    unregistered = full_agency.envelope(
+        search_message(new_iin()), header=full_agency.header(action="search")
+    )
+    assert full_agency.post("/registry/search", unregistered).status_code == 400
+    # A path under its address is the agency's choice.
+    send(async_agency, "search", search_message(new_iin()), sender_uri=f"{agency_server.url}/cb")
+    outbox.deliver_due()
+    assert agency_server.paths() == ["/dci/cb"]
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_a_callback_address_must_be_https_in_production(settings: Any) -> None:
+    settings.DCI_CALLBACK_HTTPS_ONLY = True
+    with pytest.raises(ValidationFailed) as refused:
+        register("plain.gov.kz", callback_url="http://plain.gov.kz/dci")
+    assert refused.value.code == ErrorCode.AGENCY_CALLBACK_URL_INVALID
+    assert refused.value.message == "The callback address must be an https:// address."
+    assert not services.Agency.objects.filter(sender_id="plain.gov.kz").exists()
+    assert register("safe.gov.kz", callback_url="https://safe.gov.kz/dci").agency.callback_url
+
+
+# --- the outbox ----------------------------------------------------------------------------------
+
+
+def test_a_failing_callback_is_retried_with_backoff_then_dead_then_requeued(
+    async_agency: DciAgency, agency_server: AgencyServer, settings: Any
+) -> None:
+    settings.DCI_OUTBOX_MAX_ATTEMPTS = 2
+    settings.DCI_OUTBOX_BACKOFF_SECONDS = 60
+    agency_server.answer = 500
+    send(async_agency, "search", search_message(new_iin()))
+    assert outbox.deliver_due().retried == 1
+    row = OutboxMessage.objects.get()
+    assert (row.state, row.attempts, row.last_error) == (OutboxState.QUEUED, 1, "HTTP 500")
+    assert row.next_try_at > row.created_at + dt.timedelta(seconds=59)
+    assert outbox.deliver_due().tried == 0  # not due before its back-off
+    OutboxMessage.objects.update(next_try_at=row.created_at)
+    assert outbox.deliver_due().dead == 1
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (OutboxState.DEAD, 2)
+    assert row.message  # kept for the administrator to send again
+
+    agency_server.answer = 200
+    assert outbox.requeue(actor=SYSTEM, message_ids=[row.pk]) == 1
+    assert AuditEvent.objects.filter(action="outbox_requeue", entity_id=str(row.pk)).exists()
+    assert outbox.deliver_due().delivered == 1
+    row.refresh_from_db()
+    assert row.state == OutboxState.DELIVERED
+    with pytest.raises(Conflict) as refused:
+        outbox.requeue(actor=SYSTEM, message_ids=[row.pk])
+    assert refused.value.code == ErrorCode.OUTBOX_NOT_DEAD
+    row.refresh_from_db()
+    assert row.state == OutboxState.DELIVERED
+
+
+def test_a_callback_answered_too_late_is_retried(
+    async_agency: DciAgency, agency_server: AgencyServer
+) -> None:
+    agency_server.hang = True
+    send(async_agency, "search", search_message(new_iin()))
+    out = StringIO()
+    with translation.override("en"):
+        call_command("dci_outbox", stdout=out)
+    assert "to try again later: 1" in out.getvalue()
+    row = OutboxMessage.objects.get()
+    assert (row.state, row.last_error) == (OutboxState.QUEUED, "timed out")
+
+
+# --- subscriptions -------------------------------------------------------------------------------
+
+
+def test_a_subscription_to_a_person_is_notified_of_each_change_cut_to_the_agency(
+    async_agency: DciAgency,
+    status_agency: DciAgency,
+    agency_server: AgencyServer,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    person = make_person()
+    give_status(person, "II")
+    codes = {}
+    for agency in (async_agency, status_agency):
+        send(agency, "subscribe", subscribe_message({"type": "UIN", "value": person.iin}))
+        body = delivered(agency_server, agency, "/dci/registry/on-subscribe")
+        (item,) = body["message"]["subscribe_response"]
+        assert item["status"] == "succ"
+        codes[agency.agency.sender_id] = item["subscriptions"][0]["code"]
+        agency_server.received.clear()
+    logged = AccessEvent.objects.filter(person_iin=person.iin).values_list("agency", flat=True)
+    assert sorted(logged) == ["Public transport concessions", "Social agency"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        give_status(person, "I")
+    assert OutboxMessage.objects.filter(action="notify", state=OutboxState.QUEUED).count() == 2
+    outbox.deliver_due()
+    notes = {body["header"]["receiver_id"]: body for _path, body in agency_server.received}
+    for sender_id, body in notes.items():
+        assert component_errors("NotifyEventRequest", body["message"]) == []
+        assert response_verifies(async_agency.client, body)
+        (event,) = body["message"]["notify_event"]
+        assert event["reference_id"] == codes[sender_id]
+        assert event["data"]["reg_records"]["disability_level"] == "Severe"
+    assert (
+        notes["social.gov.kz"]["message"]["notify_event"][0]["data"]["reg_records"][
+            "personal_details"
+        ]["identifier"]
+        == person.iin
+    )
+    minimal = notes["transport.gov.kz"]["message"]["notify_event"][0]["data"]["reg_records"]
+    assert "personal_details" not in minimal
+    assert "disability_details" not in minimal
+    assert AccessEvent.objects.filter(person_iin=person.iin).count() == 4
+
+
+def test_a_population_subscription_hears_of_its_region_and_category_only(
+    async_agency: DciAgency,
+    status_agency: DciAgency,
+    agency_server: AgencyServer,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    population = [
+        {
+            "expression1": {
+                "attribute_name": "region_code",
+                "operator": "eq",
+                "attribute_value": "71",
+            }
+        },
+        {
+            "condition": "and",
+            "expression1": {
+                "attribute_name": "disability_category",
+                "operator": "in",
+                "attribute_value": "I,II",
+            },
+        },
+    ]
+    send(async_agency, "subscribe", subscribe_message(population, "predicate"))
+    # An agency that may not know who a person is cannot watch a population.
+    send(status_agency, "subscribe", subscribe_message(population, "predicate"))
+    outbox.deliver_due()
+    refused = [
+        body["message"]["subscribe_response"][0]
+        for _path, body in agency_server.received
+        if body["header"]["receiver_id"] == "transport.gov.kz"
+    ]
+    assert refused[0]["status_reason_code"] == "rjct.notify_details.invalid"
+    assert Subscription.objects.count() == 1
+    agency_server.received.clear()
+
+    inside, elsewhere, lighter = make_person(), make_person(region="75"), make_person()
+    with django_capture_on_commit_callbacks(execute=True):
+        give_status(inside, "I")
+        give_status(elsewhere, "I")
+        give_status(lighter, "III")
+    outbox.deliver_due()
+    (body,) = [body for _path, body in agency_server.received]
+    record = body["message"]["notify_event"][0]["data"]["reg_records"]
+    assert record["personal_details"]["identifier"] == inside.iin
+
+
+def test_subscriptions_refused_for_what_they_ask(
+    async_agency: DciAgency, agency_server: AgencyServer
+) -> None:
+    iin = new_iin()
+    wrong_event = subscribe_message({"type": "UIN", "value": new_iin()})
+    wrong_event["subscribe_request"][0]["subscribe_criteria"]["reg_event_type"] = "Birth"
+    reasons = []
+    for message in (
+        subscribe_message({"type": "UIN", "value": iin}),
+        subscribe_message({"type": "UIN", "value": iin}),
+        subscribe_message({"type": "UIN", "value": "123"}),
+        wrong_event,
+    ):
+        send(async_agency, "subscribe", message)
+        body = delivered(agency_server, async_agency, "/dci/registry/on-subscribe")
+        agency_server.received.clear()
+        reasons.append(body["message"]["subscribe_response"][0].get("status_reason_code"))
+    assert reasons == [
+        None,
+        "rjct.event.already_subscribed",
+        "rjct.person_id.invalid",
+        "rjct.notify_types.invalid",
+    ]
+    assert Subscription.objects.count() == 1
+    # Nobody is registered under the IIN: accepted alike, and nobody's log is written.
+    assert not AccessEvent.objects.exists()
+
+
+def test_unsubscribe_ends_all_the_codes_or_none(
+    async_agency: DciAgency,
+    full_agency: DciAgency,
+    agency_server: AgencyServer,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    person = make_person()
+    send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": person.iin}))
+    outbox.deliver_due()
+    code = Subscription.objects.get().code
+    other = Subscription.objects.create(
+        code="not-yours", agency=full_agency.agency, purpose="status_verification"
+    )
+    agency_server.received.clear()
+
+    def unsubscribe(codes: list[str]) -> dict[str, Any]:
+        message = {
+            "transaction_id": "t-un",
+            "timestamp": "2026-12-01T10:00:00+05:00",
+            "sunscription_codes": codes,
+        }
+        send(async_agency, "unsubscribe", message)
+        body = delivered(agency_server, async_agency, "/dci/registry/on-unsubscribe")
+        agency_server.received.clear()
+        return dict(body["message"])
+
+    assert unsubscribe([code, "unknown"])["status_reason_code"] == (
+        "rjct.subscription_code.invalid"
+    )
+    assert unsubscribe([code, other.code])["status_reason_code"] == (
+        "rjct.subscription_code.invalid"
+    )
+    assert Subscription.objects.get(code=code).active
+    ended = unsubscribe([code])
+    assert ended["status"] == "succ"
+    assert ended["subscription_status"] == [{"code": code, "status": "unsubscribe"}]
+    assert unsubscribe([code])["status_reason_code"] == "rjct.event.already_unsubscribed"
+    assert not Subscription.objects.get(code=code).active
+    assert AccessEvent.objects.filter(person_iin=person.iin).count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        give_status(person, "I")
+    assert not OutboxMessage.objects.filter(action="notify").exists()
+
+
+def test_an_administrator_sees_the_dead_callbacks_and_queues_one_again(
+    async_agency: DciAgency, settings: Any
+) -> None:
+    from django.test import Client
+
+    from tests.factories import make_user, sign_in
+
+    settings.DCI_OUTBOX_MAX_ATTEMPTS = 1
+    person = make_person(surname="Секретова")
+    send(async_agency, "search", search_message(person.iin))
+    send(async_agency, "search", search_message(new_iin()))
+    dead, queued = OutboxMessage.objects.order_by("pk")
+    OutboxMessage.objects.filter(pk=dead.pk).update(state=OutboxState.DEAD, last_error="HTTP 500")
+    admin = make_user("ministry", "ministry_admin", None)
+    admin.is_staff = True
+    admin.save()
+    client = Client()
+    sign_in(client, admin)
+    url = "/en/admin/interop/outboxmessage/"
+    page = client.get(f"{url}?state__exact=dead")
+    assert page.status_code == 200
+    assert b"HTTP 500" in page.content
+    assert "Секретова".encode() not in client.get(f"{url}{dead.pk}/change/").content
+    action = {"action": "requeue", "_selected_action": [dead.pk, queued.pk]}
+    refused = client.post(url, action, follow=True)
+    assert b"Only undeliverable callbacks can be queued again." in refused.content
+    assert OutboxMessage.objects.get(pk=dead.pk).state == OutboxState.DEAD
+    done = client.post(url, {**action, "_selected_action": [dead.pk]}, follow=True)
+    assert b"Callbacks queued again: 1." in done.content
+    assert OutboxMessage.objects.get(pk=dead.pk).state == OutboxState.QUEUED
+
+    officer = make_user("officer", "district_officer")
+    other = Client()
+    sign_in(other, officer)
+    assert other.get(url).status_code in (302, 403)
