@@ -28,6 +28,7 @@ from inclusio.core.audit import Actor, record_write
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, RateLimited, ValidationFailed
 from inclusio.core.models import User
 from inclusio.core.roles import ACCESSIBILITY_RECORD
+from inclusio.core.worklists import Worklist, page_of
 
 # A person reports at most this many barriers a day, and a facility takes at most this many
 # reports an hour (a crowd at one door says the same thing; the inspector reads one of them).
@@ -249,5 +250,28 @@ def report_photo(actor: Actor, report_id: int) -> BarrierReport:
         (isinstance(actor, User) and actor.is_authenticated and found.reporter_id == actor.pk)
         or may(actor, ACCESSIBILITY_RECORD, found.region_id)
     ):
+        raise NotFound(ErrorCode.REPORT_NOT_FOUND, _("No such report, or not in your region."))
+    return found
+
+
+def worklist_reports_to_moderate(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the inspector: barrier reports of the region waiting for moderation."""
+    found = page_of(reports_to_moderate(actor), page)
+    return Worklist(
+        key="barrier_reports",
+        title=_("Barrier reports to moderate"),
+        description=_("Accept a report to request an inspection, or reject it with a reason."),
+        template="accessibility/control/worklist_reports.html",
+        page=found,
+        rows=list(found.object_list),
+        empty=_("No barrier report is waiting."),
+    )
+
+
+def report_waiting(actor: Actor, report_id: int) -> BarrierReport:
+    """A report of the inspector's region waiting for moderation (an unknown one, another
+    region's and a moderated one answer alike)."""
+    found = reports_to_moderate(actor).filter(pk=report_id).first()
+    if found is None:
         raise NotFound(ErrorCode.REPORT_NOT_FOUND, _("No such report, or not in your region."))
     return found

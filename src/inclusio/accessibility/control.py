@@ -38,6 +38,7 @@ from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFai
 from inclusio.core.models import User
 from inclusio.core.parameters import parameter_on
 from inclusio.core.roles import ACCESSIBILITY_CONTROL_VIEW, ACCESSIBILITY_RECORD
+from inclusio.core.worklists import Worklist, page_of
 
 MCI = "monthly_calculation_index"
 # A fine under the Code of Administrative Offences is tens to hundreds of MCI; more than this
@@ -554,5 +555,74 @@ def inspection_get(actor: Actor, inspection_id: int) -> Inspection:
     if found is None:
         raise NotFound(
             ErrorCode.INSPECTION_NOT_FOUND, _("No such inspection, or not in your region.")
+        )
+    return found
+
+
+# --- the inspector's worklists ------------------------------------------------------------------
+
+
+def worklist_inspections_due(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the inspector: inspections of the plan, and requested ones, not yet recorded."""
+    found = page_of(due_inspections(actor), page)
+    return Worklist(
+        key="inspections_due",
+        title=_("Inspections due"),
+        description=_("Planned for the half-year, or requested by an accepted barrier report."),
+        template="accessibility/control/worklist_due.html",
+        page=found,
+        rows=list(found.object_list),
+        empty=_("No inspection is waiting."),
+    )
+
+
+def worklist_prescriptions_overdue(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For the inspector and the region's officers: prescriptions past their deadline."""
+    found = page_of(overdue_prescriptions(actor), page)
+    return Worklist(
+        key="accessibility_prescriptions_overdue",
+        title=_("Overdue accessibility prescriptions"),
+        description=_("Past their deadline and not yet followed up by an inspection."),
+        template="accessibility/control/worklist_overdue.html",
+        page=found,
+        rows=list(found.object_list),
+        empty=_("No prescription is overdue."),
+    )
+
+
+# --- what the pages open ------------------------------------------------------------------------
+
+
+def facility_for_inspection(actor: Actor, facility_id: int) -> Facility:
+    """A facility the inspector may inspect (of their region)."""
+    _require_inspector(actor)
+    return _facility(actor, facility_id)
+
+
+def planned_for(actor: Actor, facility: Facility, planned_id: Any) -> PlannedInspection:
+    """The plan's inspection of the facility, not yet recorded."""
+    try:
+        found = PlannedInspection.objects.filter(
+            pk=int(planned_id), facility=facility, inspection__isnull=True
+        ).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None or not _inspector(actor, found.region_id):
+        raise NotFound(
+            ErrorCode.PLANNED_INSPECTION_NOT_FOUND,
+            _("No such inspection in the plan, or not in your region."),
+        )
+    return found
+
+
+def prescription_get(actor: Actor, prescription_id: int) -> Prescription:
+    found = (
+        _in_scope(actor, Prescription.objects.filter(pk=prescription_id))
+        .select_related("facility", "inspection", "followed_up_by")
+        .first()
+    )
+    if found is None:
+        raise NotFound(
+            ErrorCode.PRESCRIPTION_NOT_FOUND, _("No such prescription, or not in your region.")
         )
     return found
