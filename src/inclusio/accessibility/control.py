@@ -626,3 +626,104 @@ def prescription_get(actor: Actor, prescription_id: int) -> Prescription:
             ErrorCode.PRESCRIPTION_NOT_FOUND, _("No such prescription, or not in your region.")
         )
     return found
+
+
+# --- the synthetic history ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryFine:
+    amount_mci: Decimal
+    imposed_on: dt.date
+    prescription: int | None  # the index of its inspection's prescription, if for one
+
+
+@dataclass(frozen=True)
+class HistoryInspection:
+    """An inspection of the past (the synthetic 2018–2023), recorded without its findings:
+    its prescriptions ((criterion, fulfilled)) already settled, its fines."""
+
+    facility_id: int
+    inspected_on: dt.date
+    planned: bool
+    prescriptions: list[tuple[str, bool]]
+    fines: list[HistoryFine]
+
+
+def history_load(*, actor: Actor, rows: list[HistoryInspection]) -> int:
+    """Load past inspections with their prescriptions and fines in bulk (the synthetic set):
+    the platform's work only, one transaction and one audit event; a fine's tenge at the MCI
+    in force on its day."""
+    if not isinstance(actor, SystemActor):
+        raise AccessDenied(
+            ErrorCode.NOT_AN_INSPECTOR, _("Only the platform loads the history of inspections.")
+        )
+    if not rows:
+        return 0
+    regions = dict(
+        Facility.objects.filter(pk__in={r.facility_id for r in rows}).values_list("pk", "region_id")
+    )
+    mci: dict[dt.date, Decimal] = {}
+    with transaction.atomic():
+        inspections = Inspection.objects.bulk_create(
+            Inspection(
+                facility_id=row.facility_id,
+                region_id=regions[row.facility_id],
+                kind=InspectionKind.PLANNED if row.planned else InspectionKind.UNPLANNED,
+                inspected_on=row.inspected_on,
+            )
+            for row in rows
+        )
+        given: list[list[Prescription]] = []
+        for row, inspection in zip(rows, inspections, strict=True):
+            given.append(
+                [
+                    Prescription(
+                        inspection=inspection,
+                        facility_id=row.facility_id,
+                        region_id=inspection.region_id,
+                        criterion=criterion,
+                        deadline=row.inspected_on + dt.timedelta(days=90),
+                        status=PrescriptionStatus.FULFILLED
+                        if fulfilled
+                        else PrescriptionStatus.NOT_FULFILLED,
+                    )
+                    for criterion, fulfilled in row.prescriptions
+                ]
+            )
+        Prescription.objects.bulk_create([p for ones in given for p in ones])
+        fines: list[Fine] = []
+        for row, inspection, ones in zip(rows, inspections, given, strict=True):
+            for fine in row.fines:
+                if fine.imposed_on not in mci:
+                    mci[fine.imposed_on] = parameter_on(MCI, fine.imposed_on).value
+                value = mci[fine.imposed_on]
+                fines.append(
+                    Fine(
+                        inspection=inspection,
+                        prescription=ones[fine.prescription]
+                        if fine.prescription is not None
+                        else None,
+                        region_id=inspection.region_id,
+                        imposed_on=fine.imposed_on,
+                        amount_mci=fine.amount_mci,
+                        mci_tenge=int(value),
+                        amount_tenge=int(
+                            (fine.amount_mci * value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                        ),
+                        paid_on=fine.imposed_on + dt.timedelta(days=30),
+                    )
+                )
+        Fine.objects.bulk_create(fines)
+        record_write(
+            actor=actor,
+            action="inspection_history_load",
+            entity="accessibility_inspection",
+            entity_id=f"{inspections[0].pk}-{inspections[-1].pk}",
+            data={
+                "inspections": len(inspections),
+                "prescriptions": sum(len(ones) for ones in given),
+                "fines": len(fines),
+            },
+        )
+    return len(inspections)
