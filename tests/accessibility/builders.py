@@ -53,3 +53,27 @@ def assess(facility: Facility, day: dt.date = dt.date(2024, 3, 1), **states: Any
     return assessment_record(
         actor=SYSTEM, facility_id=facility.pk, assessed_on=day, results=all_meet(**states)
     )
+
+
+def make_inspected(reporter: Any) -> dict[str, int]:
+    """A facility inspected by the platform with a failed criterion (one prescription) and
+    fined, and a barrier report on it from ``reporter``: the ids the sweeps' URLs take."""
+    from django.utils import timezone
+
+    from inclusio.accessibility import barriers, control
+
+    facility = make_facility()
+    today = timezone.localdate()
+    recorded = control.inspection_record(
+        actor=SYSTEM,
+        facility_id=facility.pk,
+        inspected_on=today - dt.timedelta(days=30),
+        results=all_meet(info_induction_loop="not_met"),
+        deadline=today - dt.timedelta(days=1),
+    )
+    report = barriers.report_submit(actor=reporter, facility_id=facility.pk, text="Пандус жоқ")
+    return {
+        "inspection_id": recorded.inspection.pk,
+        "prescription_id": recorded.issued[0].pk,
+        "report_id": report.pk,
+    }

@@ -355,3 +355,9 @@ def social_provider_user() -> User:
 def social_inspector_user() -> User:
     """A state social-protection inspector of Astana."""
     return make_staff_account("inspector", role="social_inspector")
+
+
+@pytest.fixture
+def accessibility_inspector_user() -> User:
+    """An accessibility inspector of Astana."""
+    return make_staff_account("access_inspector", role="accessibility_inspector")

@@ -3074,3 +3074,131 @@ PAGES += [
         kwargs=_the_viewers_supplier,
     ),
 ]
+
+
+# --- accessibility: state control and barrier reports --------------------------------------------
+
+
+def _an_inspected_facility(viewer: Any) -> dict[str, Any]:
+    """A facility of Astana in this half-year's plan, inspected with two failures; fined."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inclusio.accessibility import barriers, control
+    from tests.accessibility.builders import all_meet, make_facility
+    from tests.factories import make_user
+
+    today = timezone.localdate()
+    facility = make_facility()
+    control.plan_add(actor=viewer, facility_id=facility.pk, year=today.year, half=1)
+    control.plan_add(
+        actor=viewer, facility_id=make_facility(latitude=51.2).pk, year=today.year, half=2
+    )
+    recorded = control.inspection_record(
+        actor=viewer,
+        facility_id=facility.pk,
+        inspected_on=today - dt.timedelta(days=40),
+        results=all_meet(info_induction_loop="not_met", entrance_door_width="partly"),
+        deadline=today - dt.timedelta(days=10),
+    )
+    control.fine_impose(
+        actor=viewer, inspection_id=recorded.inspection.pk, amount_mci="20", imposed_on=today
+    )
+    reporter = make_user("reporter", "person", None)
+    report = barriers.report_submit(actor=reporter, facility_id=facility.pk, text="Тар есік")
+    return {
+        "facility_id": facility.pk,
+        "inspection_id": recorded.inspection.pk,
+        "prescription_id": recorded.issued[0].pk,
+        "report_id": report.pk,
+    }
+
+
+def _only(*names: str) -> Callable[[Any], dict[str, Any]]:
+    def kwargs(viewer: Any) -> dict[str, Any]:
+        made = _an_inspected_facility(viewer)
+        return {name: made[name] for name in names}
+
+    return kwargs
+
+
+def _a_facility_reported(viewer: Any) -> dict[str, Any]:
+    from inclusio.accessibility import barriers
+    from tests.accessibility.builders import make_facility
+
+    facility = make_facility()
+    barriers.report_submit(actor=viewer, facility_id=facility.pk, text="Пандус жоқ")
+    return {"facility_id": facility.pk}
+
+
+def _reported(viewer: Any) -> dict[str, Any]:
+    _a_facility_reported(viewer)
+    return {}
+
+
+PAGES += [
+    PageToCheck(
+        "accessibility control: the inspector's worklist",
+        url_name="accessibility:control",
+        user="accessibility_inspector_user",
+        kwargs=_only(),
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "accessibility control: the plan of the half-year",
+        url_name="accessibility:plan",
+        user="accessibility_inspector_user",
+        kwargs=_only(),
+    ),
+    PageToCheck(
+        "accessibility control: the inspection form",
+        url_name="accessibility:inspect",
+        user="accessibility_inspector_user",
+        kwargs=_only("facility_id"),
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "accessibility control: an inspection with its prescriptions and fine",
+        url_name="accessibility:inspection",
+        user="accessibility_inspector_user",
+        kwargs=_only("inspection_id"),
+    ),
+    PageToCheck(
+        "accessibility control: prescriptions",
+        url_name="accessibility:prescriptions",
+        user="accessibility_inspector_user",
+        kwargs=_only(),
+    ),
+    PageToCheck(
+        "accessibility control: a prescription and its extension",
+        url_name="accessibility:prescription",
+        user="accessibility_inspector_user",
+        kwargs=_only("prescription_id"),
+    ),
+    PageToCheck(
+        "accessibility control: fines",
+        url_name="accessibility:fines",
+        user="accessibility_inspector_user",
+        kwargs=_only(),
+    ),
+    PageToCheck(
+        "accessibility control: moderating a barrier report",
+        url_name="accessibility:moderate",
+        user="accessibility_inspector_user",
+        kwargs=_only("report_id"),
+    ),
+    PageToCheck(
+        "accessibility: reporting a barrier",
+        url_name="accessibility:report",
+        user="person_user",
+        kwargs=_a_facility_reported,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "accessibility: my barrier reports",
+        url_name="accessibility:my_reports",
+        user="person_user",
+        kwargs=_reported,
+    ),
+]

@@ -25,6 +25,7 @@ NOT_PAGES = {
     "web:password_reset_code",
     # files: photos and the payment file
     *("accessibility:photo", "marketplace:photo", "benefits:payment_file"),
+    "accessibility:report_photo",
     # the DCI server: signed JSON for agencies' systems, checked against the standard
     *("dci:jwks", "dci:token", "dci:sync_search", "dci:sync_disabled"),
     *("dci:sync_disability_details", "dci:sync_disability_support"),

@@ -74,6 +74,7 @@ def build_the_demo(tmp_path: Path, today: dt.date) -> dict[str, str]:
         ("synth_housing", "--region", "71", "--scale", "0.01"),
         ("synth_socialservices", "--region", "71"),
         ("synth_accessibility", "--region", "71"),
+        ("synth_access_control", "--region", "71"),
         ("benefits_programmes",),
         (
             "snapshot_export",

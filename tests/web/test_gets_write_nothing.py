@@ -31,7 +31,7 @@ from inclusio.emergency.services import alert_send
 from inclusio.marketplace.services import item_photo_add
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
-from tests.accessibility.builders import make_facility
+from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_counted_run, make_offer
 from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, sign_in
@@ -200,6 +200,8 @@ def world() -> dict[str, Any]:
             # The in-shop till's sale and a supplier's API token.
             "sale_id": sale.pk,
             "token_id": supplier_token.pk,
+            # State control's inspection, prescription and barrier report (accessibility).
+            **make_inspected(person.user),
         },
     }
 

@@ -45,7 +45,7 @@ from inclusio.marketplace import services as services_marketplace
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
 from inclusio.synthetic.marketplace import make_iban
-from tests.accessibility.builders import make_facility
+from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_offer, make_run
 from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
@@ -241,6 +241,8 @@ def _world() -> World:
         # The in-shop till's sale and a supplier's API token.
         "sale_id": str(sale.pk),
         "token_id": str(token.pk),
+        # State control's inspection, prescription and barrier report (accessibility).
+        **{name: str(pk) for name, pk in make_inspected(trio.person.user).items()},
     }
     return World(accounts, known)
 

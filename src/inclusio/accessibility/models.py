@@ -192,3 +192,191 @@ class OsmElement(models.Model):
 
     def __str__(self) -> str:
         return self.facility.osm_id
+
+
+# --- state control (control.py) -----------------------------------------------------------------
+
+
+class InspectionKind(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    UNPLANNED = "unplanned", _("Unplanned")
+
+
+class PlannedInspection(models.Model):
+    """An inspection the region's plan for a half-year holds, or one requested outside the plan
+    (by an accepted barrier report); done once an inspection records it."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    # The facility's region, kept for the region's plan and worklists.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=InspectionKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"))
+    due = models.DateField(_("due by"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("planned inspection")
+        verbose_name_plural = _("planned inspections")
+        ordering = ["due", "id"]
+        permissions = [
+            ("view_state_control", _("See the region's accessibility inspections and fines")),
+        ]
+        indexes = [models.Index(fields=["region", "year", "half"], name="access_plan_region")]
+        constraints = [
+            models.CheckConstraint(condition=Q(half__in=(1, 2)), name="access_plan_half"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.year}/{self.half}"
+
+
+class Inspection(models.Model):
+    """An inspection of a facility: its findings are the assessment it recorded."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    planned = models.OneToOneField(
+        PlannedInspection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspection",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=InspectionKind.choices)
+    inspector = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    inspected_on = models.DateField(_("inspected on"))
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="inspection"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-inspected_on", "-id"]
+        indexes = [models.Index(fields=["region", "inspected_on"], name="access_insp_region")]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.inspected_on}"
+
+
+class PrescriptionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    NOT_FULFILLED = "not_fulfilled", _("Not fulfilled")
+
+
+class Prescription(models.Model):
+    """What the owner must put right (one failed criterion) by a deadline; settled by the next
+    inspection of the facility, which finds the criterion met or not."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="prescriptions"
+    )
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    criterion = models.CharField(_("criterion"), max_length=40)
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=14, choices=PrescriptionStatus.choices, default="open"
+    )
+    extension_reason = models.CharField(_("reason for the extension"), max_length=500, blank=True)
+    followed_up_by = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="followed_up"
+    )
+
+    class Meta:
+        verbose_name = _("prescription")
+        verbose_name_plural = _("prescriptions")
+        ordering = ["deadline", "id"]
+        indexes = [
+            models.Index(fields=["region", "status", "deadline"], name="access_presc_due"),
+            models.Index(fields=["facility", "status"], name="access_presc_fac"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} {self.deadline}"
+
+
+class Fine(models.Model):
+    """A fine in MCI, with its amount in tenge at the MCI in force on the day it was imposed."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="fines")
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.PROTECT, null=True, blank=True, related_name="fines"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    imposed_on = models.DateField(_("imposed on"))
+    amount_mci = models.DecimalField(_("amount in MCI"), max_digits=8, decimal_places=2)
+    mci_tenge = models.PositiveIntegerField(_("MCI in force, tenge"))
+    amount_tenge = models.PositiveBigIntegerField(_("amount, tenge"))
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fine")
+        verbose_name_plural = _("fines")
+        ordering = ["-imposed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_mci__gt=0), name="access_fine_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_mci} MCI"
+
+
+# --- citizens' barrier reports (barriers.py) ----------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for moderation")
+    ACCEPTED = "accepted", _("Accepted: an inspection is requested")
+    REJECTED = "rejected", _("Rejected")
+
+
+class BarrierReport(models.Model):
+    """A barrier a signed-in person reports at a facility, moderated by the region's inspector;
+    accepted, it requests an unplanned inspection."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    reporter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("what the barrier is"), max_length=2000)
+    photo = models.FileField(upload_to="accessibility/reports/", blank=True)
+    photo_type = models.CharField(max_length=20, blank=True)
+    photo_alt_text = models.CharField(_("text alternative"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default="waiting"
+    )
+    moderator = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer = models.CharField(_("note or reason"), max_length=1000, blank=True)
+    request = models.OneToOneField(
+        PlannedInspection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="barrier_report",
+    )
+    reported_at = models.DateTimeField(auto_now_add=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("barrier report")
+        verbose_name_plural = _("barrier reports")
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["region", "status"], name="access_report_queue"),
+            models.Index(fields=["reporter", "reported_at"], name="access_report_reporter"),
+            models.Index(fields=["facility", "reported_at"], name="access_report_facility"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.status}"

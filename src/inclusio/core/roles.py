@@ -47,6 +47,8 @@ SOCIAL_NEEDS_MANAGE = "socialservices.manage_needs"
 SOCIAL_ATTENDANCE_CONFIRM = "socialservices.confirm_attendance"
 SOCIAL_INSPECT = "socialservices.inspect_providers"
 ACCESSIBILITY_RECORD = "accessibility.record_assessment"
+# The region's accessibility inspections, prescriptions and fines, read (state control).
+ACCESSIBILITY_CONTROL_VIEW = "accessibility.view_state_control"
 # Registering agencies as clients of the DCI API (interop).
 AGENCY_MANAGE = "interop.manage_agency"
 # The back office (Django's admin): accounts and reference data.
@@ -87,6 +89,7 @@ ROLES: tuple[Role, ...] = (
             SUPPLIER_VERIFY,
             IMPLEMENTATION_RATE_VIEW,
             SOCIAL_NEEDS_MANAGE,
+            ACCESSIBILITY_CONTROL_VIEW,
         ),
     ),
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
@@ -94,7 +97,7 @@ ROLES: tuple[Role, ...] = (
         "accessibility_inspector",
         _("Accessibility inspector"),
         True,
-        (ACCESSIBILITY_RECORD,),
+        (ACCESSIBILITY_RECORD, ACCESSIBILITY_CONTROL_VIEW),
     ),
     Role("dispatcher", _("Emergency dispatcher"), True, (EMERGENCY_LOOKUP,)),
     Role("emergency_officer", _("Emergency officer (alerts)"), True, (EMERGENCY_ALERT,)),
@@ -133,6 +136,7 @@ ROLES: tuple[Role, ...] = (
             PARAMETERS_MANAGE,
             SUPPLIER_VERIFY,
             AGENCY_MANAGE,
+            ACCESSIBILITY_CONTROL_VIEW,
             *BACK_OFFICE,
         ),
     ),

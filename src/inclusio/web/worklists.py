@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from inclusio.accessibility import barriers as accessibility_reports
+from inclusio.accessibility import control as accessibility_control
 from inclusio.assessment import selectors as assessment
 from inclusio.benefits import selectors as benefits
 from inclusio.core.roles import roles_of
@@ -43,6 +45,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         marketplace.worklist_suppliers_waiting,
         marketplace_orders.worklist_orders_overdue,
         marketplace_orders.worklist_orders_disputed,
+        accessibility_control.worklist_prescriptions_overdue,
     ),
     "ministry_admin": (
         benefits.worklist_screening_runs,
@@ -58,6 +61,11 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         socialservices.worklist_overdue_prescriptions,
     ),
     "social_provider": (socialservices.worklist_attendance_to_confirm,),
+    "accessibility_inspector": (
+        accessibility_control.worklist_inspections_due,
+        accessibility_control.worklist_prescriptions_overdue,
+        accessibility_reports.worklist_reports_to_moderate,
+    ),
 }
 
 
