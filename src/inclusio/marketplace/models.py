@@ -330,3 +330,13 @@ class Order(models.Model):
     @property
     def co_payment_total(self) -> int:
         return self.co_payment_per_unit * self.quantity
+
+
+# Services by the hour and sanatorium stays by date (the "hours" part): their own module.
+from inclusio.marketplace.hour_models import (  # noqa: E402, F401
+    SanatoriumStay,
+    SessionBooking,
+    SessionSlot,
+    Timesheet,
+    TimesheetDay,
+)
