@@ -11,12 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from django.utils.translation import override
 
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import DomainError
-from inclusio.marketplace import hours, orders
+from inclusio.marketplace import hours, orders, selectors
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.hour_models import SessionSlot
 from inclusio.marketplace.models import Item, Order, SanatoriumPlaces, Voucher
@@ -24,7 +25,7 @@ from inclusio.payments.models import Transfer
 from inclusio.registry.services import care_link_create
 from inclusio.rehabilitation.models import Line
 from inclusio.rehabilitation.services import Prescribed
-from tests.factories import make_person, make_user
+from tests.factories import make_person, make_user, sign_in
 from tests.marketplace.builders import make_item, make_supplier
 from tests.marketplace.orders_builders import person_with_vouchers
 from tests.web.counts import row_counts
@@ -409,3 +410,60 @@ def test_a_full_date_refuses_the_stay_and_places_stay_at_zero(cast: dict[str, An
     refused(ErrorCode.VOUCHER_NOT_FOUND, book(first + dt.timedelta(days=6), 5, theirs.pk))
     assert not SanatoriumPlaces.objects.filter(places__lt=0).exists()
     assert Order.objects.count() == 0
+
+
+# --- search by rating and by free places --------------------------------------------------------
+
+
+def rate(item: Item, stars: int, username: str) -> None:
+    """A confirmed order of ``item`` rated ``stars`` by a new person."""
+    account, person = person_with_vouchers(username, [Prescribed("sign_language", 120)])
+    voucher = Voucher.objects.get(person=person, category="sign_language")
+    slot = hours.slot_publish(
+        actor=item.supplier.representative, item_id=item.pk, starts=soon(), hours=1, capacity=1
+    )
+    booking = hours.session_book(actor=account, slot_id=slot.pk, voucher_id=voucher.pk)
+    begin(slot)
+    hours.slot_hold(actor=item.supplier.representative, slot_id=slot.pk)
+    orders.order_confirm(actor=account, order_id=booking.order_id)
+    orders.order_rate(actor=account, order_id=booking.order_id, stars=stars)
+
+
+def test_search_by_minimum_rating_and_by_free_places(cast: dict[str, Any]) -> None:
+    good = cast["sign"]
+    other = make_supplier("poor", serial=9, categories=("sign_language",))
+    poor = make_item(other, **{**service("sign_language", 3000), "name": "Плохой"})
+    make_supplier("unrated", serial=10, categories=("sign_language",))
+    rate(good, 5, "p1")
+    rate(good, 4, "p2")
+    rate(poor, 2, "p3")
+
+    def names(**filters: Any) -> set[str]:
+        return {
+            i.name for i in selectors.catalogue_search(category="sign_language", **filters).page
+        }
+
+    assert names() == {"Услуга", "Плохой"}
+    assert names(min_rating=4) == {"Услуга"}  # 4.5 on average
+    assert names(min_rating=2) == {"Услуга", "Плохой"}
+    assert names(min_rating=5) == set()
+    refused(ErrorCode.RATING_FILTER_INVALID, lambda: names(min_rating=6))
+
+    first = timezone.localdate() + dt.timedelta(days=3)
+    offer_places(cast["sanatorium"], first, 2, 4)
+    SanatoriumPlaces.objects.filter(day=first + dt.timedelta(days=1)).update(places=0)
+    found = list(selectors.catalogue_search(free_on=first).page)
+    assert [(i.pk, i.free) for i in found] == [(cast["sanatorium"].pk, 4)]
+    assert not selectors.catalogue_search(free_on=first + dt.timedelta(days=1)).page.object_list
+
+    client = Client()
+    sign_in(client, cast["account"])
+    page = client.get(
+        "/ru/marketplace/", {"free_on": first.isoformat(), "min_rating": "", "region": ""}
+    )
+    assert page.status_code == 200
+    assert "4 свободных места" in page.content.decode()
+    # A rating or a date typed by hand that means nothing is ignored, not a server error.
+    assert (
+        client.get("/ru/marketplace/", {"min_rating": "9", "free_on": "31.02"}).status_code == 200
+    )
