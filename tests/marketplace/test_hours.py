@@ -17,7 +17,7 @@ from django.utils.translation import override
 
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import DomainError
-from inclusio.marketplace import hours, orders, selectors
+from inclusio.marketplace import hours, order_selectors, orders, selectors
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.hour_models import SessionSlot
 from inclusio.marketplace.models import Item, Order, SanatoriumPlaces, Voucher
@@ -467,3 +467,39 @@ def test_search_by_minimum_rating_and_by_free_places(cast: dict[str, Any]) -> No
     assert (
         client.get("/ru/marketplace/", {"min_rating": "9", "free_on": "31.02"}).status_code == 200
     )
+
+
+# --- the officers' supplier performance ---------------------------------------------------------
+
+
+def test_supplier_performance_gives_the_late_share_of_the_officers_region(
+    cast: dict[str, Any],
+) -> None:
+    voucher = cast["vouchers"]["sign_language"]
+    slots = [
+        hours.slot_publish(
+            actor=cast["rep"],
+            item_id=cast["sign"].pk,
+            starts=soon(48 + 10 * n),
+            hours=1,
+            capacity=1,
+        )
+        for n in range(4)
+    ]
+    booked = [
+        hours.session_book(actor=cast["account"], slot_id=s.pk, voucher_id=voucher.pk).order_id
+        for s in slots
+    ]
+    # One delivered two days after its date, one not delivered and past it, two on time.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Order.objects.filter(pk=booked[0]).update(
+        state="delivered",
+        due_by=yesterday - dt.timedelta(days=2),
+        delivered_at=timezone.now(),
+    )
+    Order.objects.filter(pk=booked[1]).update(due_by=yesterday)
+    officer = make_user("officer_astana", "district_officer", "71")
+    other = make_user("officer_almaty", "district_officer", "75")
+    (row,) = order_selectors.supplier_performance(actor=officer)
+    assert (row.orders, row.overdue, row.late_percent) == (4, 1, 50.0)
+    assert order_selectors.supplier_performance(actor=other) == []
