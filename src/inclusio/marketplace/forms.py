@@ -27,6 +27,24 @@ class CatalogueSearchForm(forms.Form):
     at_or_under_cap = forms.BooleanField(
         label=_("Only prices at or under the state price cap"), required=False
     )
+    min_rating = forms.TypedChoiceField(
+        label=_("Supplier rated at least"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Any rating")),
+            ("2", _("2 stars or more on average")),
+            ("3", _("3 stars or more on average")),
+            ("4", _("4 stars or more on average")),
+            ("5", _("5 stars on average")),
+        ],
+    )
+    free_on = forms.DateField(
+        label=_("Sanatoriums with a free place on"),
+        help_text=_("For example: 2027-03-15"),
+        required=False,
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -55,6 +73,8 @@ class CatalogueSearchForm(forms.Form):
             "region": data.get("region") or "",
             "at_or_under_cap": bool(data.get("at_or_under_cap")),
             "sort": sort if sort in SORTS else "price",
+            "min_rating": data.get("min_rating"),
+            "free_on": data.get("free_on"),
         }
 
 

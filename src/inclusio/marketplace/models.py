@@ -468,3 +468,13 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Services by the hour and sanatorium stays by date (the "hours" part): their own module.
+from inclusio.marketplace.hour_models import (  # noqa: E402, F401
+    SanatoriumStay,
+    SessionBooking,
+    SessionSlot,
+    Timesheet,
+    TimesheetDay,
+)

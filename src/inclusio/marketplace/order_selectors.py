@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import segno
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import escape
@@ -289,6 +289,8 @@ class Performance:
     overdue: int
     disputed: int
     rating: float | None
+    # Delivered after the date due, or not delivered and past it: the share of the orders.
+    late_percent: float = 0.0
 
 
 def supplier_performance(*, actor: Actor) -> list[Performance]:
@@ -307,6 +309,11 @@ def supplier_performance(*, actor: Actor) -> list[Performance]:
             ),
             disputed=Count("pk", filter=Q(complaint__gt="")),
             rating=Avg("rating"),
+            late=Count(
+                "pk",
+                filter=Q(state__in=Order.UNDELIVERED, due_by__lt=today)
+                | Q(delivered_at__date__gt=F("due_by")),
+            ),
         )
         .order_by("supplier__legal_name")
     )
@@ -318,6 +325,7 @@ def supplier_performance(*, actor: Actor) -> list[Performance]:
             r["overdue"],
             r["disputed"],
             round(r["rating"], 1) if r["rating"] is not None else None,
+            round(100 * r["late"] / r["orders"], 1) if r["orders"] else 0.0,
         )
         for r in rows
     ]

@@ -9,19 +9,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.audit import Actor
-from inclusio.core.errors import NotFound
+from inclusio.core.errors import NotFound, ValidationFailed
 from inclusio.core.models import User
 from inclusio.core.roles import SUPPLIER_VERIFY
 from inclusio.core.worklists import Worklist, page_of, require_permission
 from inclusio.marketplace.catalogue import caps_on
 from inclusio.marketplace.errors import ErrorCode
-from inclusio.marketplace.models import Item, Supplier
+from inclusio.marketplace.models import Item, SanatoriumPlaces, Supplier
 
 PAGE_SIZE = 20
 SORTS = {
@@ -50,15 +59,23 @@ def catalogue_search(
     sort: str = "price",
     page: int | str | None = 1,
     day: dt.date | None = None,
+    min_rating: int | None = None,
+    free_on: dt.date | None = None,
 ) -> SearchResult:
-    """One page of the catalogue, filtered and sorted; the count is of every match."""
+    """One page of the catalogue, filtered and sorted; the count is of every match.
+    ``min_rating``: only suppliers whose orders are rated that many stars or more on average;
+    ``free_on``: only sanatoriums with a free place on that date, each with how many."""
     caps = caps_on(day or timezone.localdate())
     # The suppliers first (a few hundred rows), then their items through the supplier index:
     # the database never tests a region against each of 50,000 items.
     suppliers = Supplier.objects.filter(status=Supplier.Status.VERIFIED)
     if region:
         suppliers = suppliers.filter(regions_served=region)
+    if min_rating is not None:
+        suppliers = rated_at_least(suppliers, min_rating)
     items = Item.objects.filter(supplier_id__in=suppliers.values("pk"))
+    if free_on is not None:
+        items = with_free_places(items, free_on)
     if category:
         items = items.filter(category=category)
     if at_or_under_cap:
@@ -149,3 +166,22 @@ def worklist_suppliers_waiting(*, actor: Actor, page: str | int | None = 1) -> W
         rows=list(found.object_list),
         empty=_("No supplier waits for verification."),
     )
+
+
+# --- the "hours" part: search by rating and by free sanatorium places ---------------------------
+
+RATINGS = (1, 2, 3, 4, 5)
+
+
+def rated_at_least(suppliers: QuerySet[Supplier], stars: int) -> QuerySet[Supplier]:
+    """Suppliers whose rated orders average ``stars`` or more (one not yet rated is left out:
+    it has not earned the filter)."""
+    if stars not in RATINGS:
+        raise ValidationFailed(ErrorCode.RATING_FILTER_INVALID, _("Choose 1 to 5 stars."))
+    return suppliers.annotate(average=Avg("orders__rating")).filter(average__gte=stars)
+
+
+def with_free_places(items: QuerySet[Item], day: dt.date) -> QuerySet[Item]:
+    """Sanatoriums with a free place on ``day``, each annotated with how many (``free``)."""
+    free = SanatoriumPlaces.objects.filter(item=OuterRef("pk"), day=day).values("places")[:1]
+    return items.annotate(free=Subquery(free)).filter(free__gte=1)

@@ -63,6 +63,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                 (item, result.caps.get(item.category), known[item.category]) for item in page
             ],
             "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "free_on": filters["free_on"],
         },
     )
 

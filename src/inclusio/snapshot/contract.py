@@ -134,6 +134,39 @@ REGISTRY_LIFE_EVENTS_SCHEMA = pa.schema(
         *[pa.field(name, pa.date32()) for name in LIFE_EVENTS],
     ]
 )
+# The rehabilitation part (optional; no rule reads it): each programme line owed in a year and
+# how much of it was delivered, and a year of the portal's orders. The synthetic generator
+# writes both; the national implementation-rate report (``snapshot.rehabilitation``) reads
+# the lines. The rate is the mean, over the lines of a year, of fulfilled ÷ prescribed.
+PROGRAMME_LINES = "programme_lines"
+ORDERS = "orders"
+REHABILITATION_SCHEMAS = {
+    PROGRAMME_LINES: pa.schema(
+        [
+            pa.field("iin", pa.string(), nullable=False),
+            pa.field("region_code", pa.string(), nullable=False),
+            pa.field("category", pa.string(), nullable=False),  # the rehabilitation catalogue's
+            pa.field("year", pa.int16(), nullable=False),
+            pa.field("prescribed", pa.int32(), nullable=False),
+            pa.field("fulfilled", pa.int32(), nullable=False),
+        ]
+    ),
+    ORDERS: pa.schema(
+        [
+            pa.field("order_id", pa.int64(), nullable=False),
+            pa.field("iin", pa.string(), nullable=False),
+            pa.field("region_code", pa.string(), nullable=False),
+            pa.field("category", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),  # the catalogue's kind of the category
+            pa.field("supplier_id", pa.int32(), nullable=False),
+            pa.field("quantity", pa.int32(), nullable=False),
+            pa.field("placed_on", pa.date32(), nullable=False),
+            pa.field("confirmed_on", pa.date32()),  # null: not received (disputed)
+            pa.field("state", pa.string(), nullable=False),  # confirmed | disputed
+            pa.field("rating", pa.int8()),  # 1–5 stars; null: not rated
+        ]
+    ),
+}
 # The platform's own ids that the export writes beside the contract's columns (no rule reads
 # them): a status's person, a link's two persons, and a population family's registered family
 # (null when none of its members is in a registered family).

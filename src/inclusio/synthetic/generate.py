@@ -22,15 +22,24 @@ import pyarrow.parquet as pq
 
 from inclusio import countries
 from inclusio.snapshot.contract import CONTRACT_VERSION, MANIFEST, SCHEMAS, parquet_path
-from inclusio.synthetic import disability, economy, life, population
+from inclusio.synthetic import disability, economy, life, orders, population
 from inclusio.synthetic.figures import REFERENCE_DATE, quotas
 from inclusio.synthetic.iin import make_iins
 
 # The generator's own version, in the manifest beside the contract's: raised when the same scale
 # and seed would draw a different population.
-GENERATOR_VERSION = 2  # 2: life events
+GENERATOR_VERSION = 3  # 2: life events; 3: programme lines and a year of orders
 SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
-STEPS = ("families", "members", "iins", "disabilities", "incomes", "life", "write")
+STEPS = (
+    "families",
+    "members",
+    "iins",
+    "disabilities",
+    "incomes",
+    "life",
+    "programmes",
+    "write",
+)
 ROW_GROUP_SIZE = 1 << 20
 
 StepCallback = Callable[[str], None]
@@ -58,8 +67,8 @@ def generate(
     target = quotas(SCALES[scale])
     regions = countries.regions(country)
     # A stream per stage; one added later is spawned last, so the earlier stages draw as before.
-    families_rng, members_rng, iin_rng, disability_rng, income_rng, life_rng = (
-        np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(6)
+    families_rng, members_rng, iin_rng, disability_rng, income_rng, life_rng, programme_rng = (
+        np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(7)
     )
 
     on_step("families")
@@ -85,8 +94,18 @@ def generate(
     with_disability[statuses.person] = True
     events = life.draw_life_events(persons.age, with_disability, life_rng, as_of=as_of)
 
-    on_step("write")
     region_codes = pa.array([r["code"] for r in regions])
+    on_step("programmes")
+    rehabilitation = orders.rehabilitation_tables(
+        status_person=statuses.person,
+        status_since=statuses.since,
+        iins=iins,
+        person_regions=region_codes.take(pa.array(families.region[persons.family])),
+        scale_factor=SCALES[scale],
+        rng=programme_rng,
+    )
+
+    on_step("write")
     tables = {
         "families": _families_table(families, region_codes),
         "persons": _persons_table(
@@ -94,6 +113,7 @@ def generate(
         ),
         "disability": _disability_table(statuses, iins),
         "care": _care_table(care, iins),
+        **rehabilitation,
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():

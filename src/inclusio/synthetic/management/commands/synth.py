@@ -50,6 +50,7 @@ class Command(BaseCommand):
             "disabilities": _("Drawing disabilities and carers"),
             "incomes": _("Drawing employment and incomes"),
             "life": _("Drawing deaths, emigration and imprisonment"),
+            "programmes": _("Drawing rehabilitation programmes and a year of orders"),
             "write": _("Writing Parquet files"),
         }
         started = time.monotonic()

@@ -1,0 +1,81 @@
+"""The synthetic snapshot's rehabilitation part: programme lines reproducing the seed's
+implementation rates of 2020–2023 and the portal's 2023 orders in the seed's volumes, at the
+demo scale (the national check is the same function on the national snapshot)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from inclusio.snapshot.contract import ORDERS, PROGRAMME_LINES, REHABILITATION_SCHEMAS
+from inclusio.snapshot.rehabilitation import implementation_report, orders_by_kind
+from inclusio.synthetic.orders import SANATORIUMS, check_year_of_orders
+
+SEED_RATES = {2020: 78.8, 2021: 81.3, 2022: 90.8, 2023: 92.9}
+
+
+def test_the_year_of_orders_holds_the_seeds_volumes_and_rates(demo_snapshot: Path) -> None:
+    manifest = json.loads((demo_snapshot / "manifest.json").read_text())
+    for name in (PROGRAMME_LINES, ORDERS):
+        path = demo_snapshot / f"{name}.parquet"
+        assert pq.read_schema(path) == REHABILITATION_SCHEMAS[name]
+        assert pq.read_metadata(path).num_rows == manifest["rows"][name]
+    report = implementation_report(demo_snapshot)
+    national = report.national()
+    assert set(national) == set(SEED_RATES)
+    for year, pct in SEED_RATES.items():
+        assert abs(national[year] - pct) <= 0.5, year
+    received = orders_by_kind(demo_snapshot)
+    # 0.001 of the seed's 532,400 aids, 8,200 sign-language, 26,400 assistants, 84,500 stays.
+    assert received == {
+        "technical_aid": 532,
+        "sign_language": 8,
+        "personal_assistant": 26,
+        "sanatorium_treatment": 84,
+    }
+    assert check_year_of_orders(national, received, manifest["scale_factor"]) == []
+    # Every region with lines has a rate in each year; the sanatoriums are the seed's 104.
+    regions = {region for region, _ in report.regional()}
+    assert len(regions) >= 10
+    orders = pq.read_table(demo_snapshot / f"{ORDERS}.parquet").to_pydict()
+    sanatorium_suppliers = {
+        s
+        for s, k in zip(orders["supplier_id"], orders["kind"], strict=True)
+        if k == "sanatorium_treatment"
+    }
+    assert sanatorium_suppliers <= set(range(1, SANATORIUMS + 1))
+    # An order is by someone holding a line of its kind in 2023.
+    lines = pq.read_table(demo_snapshot / f"{PROGRAMME_LINES}.parquet").to_pydict()
+    holders = {
+        (iin, category)
+        for iin, category, year in zip(lines["iin"], lines["category"], lines["year"], strict=True)
+        if year == 2023
+    }
+    assert all(
+        (iin, category) in holders
+        for iin, category in zip(orders["iin"], orders["category"], strict=True)
+    )
+
+
+def test_the_check_names_what_is_off(demo_snapshot: Path) -> None:
+    national = implementation_report(demo_snapshot).national()
+    received = orders_by_kind(demo_snapshot)
+    off = {**national, 2021: national[2021] + 1.0}
+    assert check_year_of_orders(off, received, 0.001) == [
+        f"implementation rate 2021: {off[2021]} %, the seed 81.3 %"
+    ]
+    assert check_year_of_orders(national, {**received, "sign_language": 7}, 0.001) == [
+        "orders sign_language: 7, the seed 8"
+    ]
+
+
+def test_a_snapshot_without_the_rehabilitation_part_is_named(
+    demo_snapshot: Path, tmp_path: Path
+) -> None:
+    shutil.copy(demo_snapshot / "manifest.json", tmp_path / "manifest.json")
+    with pytest.raises(FileNotFoundError, match="programme_lines"):
+        implementation_report(tmp_path)
