@@ -458,3 +458,8 @@ DCI_TOKEN_SECONDS = env_int("INCLUSIO_DCI_TOKEN_SECONDS", 900)
 DCI_PAGE_SIZE_MAX = env_int("INCLUSIO_DCI_PAGE_SIZE_MAX", 1000)
 # How long an agency's published keys (its JWKS URL) are kept before being fetched again.
 DCI_AGENCY_KEYS_SECONDS = env_int("INCLUSIO_DCI_AGENCY_KEYS_SECONDS", 300)
+# Signed disability-status attestations (docs/attestations.md): the address the platform is
+# reached at publicly, which names the issuer and the status list inside every attestation.
+ATTESTATION_ISSUER = os.environ.get("INCLUSIO_PUBLIC_URL", "https://registry.inclusio.kz").rstrip(
+    "/"
+)

@@ -6,3 +6,11 @@ class InteropConfig(AppConfig):
     name = "inclusio.interop"
     label = "interop"
     verbose_name = _("Interoperability: the DCI Disability Registry server")
+
+    def ready(self) -> None:
+        from inclusio.interop.attestations import revoke_on_status_change
+        from inclusio.registry.events import disability_status_changed
+
+        disability_status_changed.connect(
+            revoke_on_status_change, dispatch_uid="interop.attestations_revoke"
+        )
