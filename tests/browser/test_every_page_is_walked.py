@@ -26,6 +26,9 @@ NOT_PAGES = {
     # the DCI server: signed JSON for agencies' systems, checked against the standard
     *("dci:jwks", "dci:token", "dci:sync_search", "dci:sync_disabled"),
     *("dci:sync_disability_details", "dci:sync_disability_support"),
+    # attestations: POST-only actions, and the signed status list and agency endpoint
+    *("attestations:issue", "attestations:consent", "attestations:withdraw"),
+    *("dci:attestation_status_list", "dci:attestation_issue"),
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import AccessDenied, NotFound, ValidationFailed
@@ -283,3 +284,31 @@ def test_the_pages_issue_list_and_print(client: Client, trio: Trio) -> None:
     assert officer.get(url).status_code == 200
     assert officer.post(f"/en/attestations/person/{trio.person.iin}/issue/").status_code == 403
     assert Attestation.objects.count() == 1
+
+
+# The person's page: the session and account, the person, the status, the attestations, the
+# consents and the agencies to choose from, and the navigation's questions.
+PERSON_PAGE_BUDGET = 16
+
+
+def test_the_person_page_keeps_its_query_budget_however_many_attestations(
+    client: Client, trio: Trio, django_assert_max_num_queries: Any
+) -> None:
+    assert trio.person.user is not None
+    register("budget.gov.kz", name="Budget agency")
+    for _ in range(3):
+        attestations.attestation_issue(actor=trio.person.user, iin=trio.person.iin)
+    sign_in(client, trio.person.user)
+    with django_assert_max_num_queries(PERSON_PAGE_BUDGET):
+        assert client.get(f"/en/attestations/person/{trio.person.iin}/").status_code == 200
+
+
+def test_the_command_speaks_the_users_language(trio: Trio, tmp_path: Path, capsys: Any) -> None:
+    assert trio.person.user is not None
+    attestation = attestations.attestation_issue(actor=trio.person.user, iin=trio.person.iin)
+    presented = tmp_path / "attestation.txt"
+    presented.write_text(attestation.jws)
+    with translation.override("ru"):
+        call_command("attestation_verify", str(presented))
+    out = capsys.readouterr().out
+    assert "Подпись верна" in out and "Группа инвалидности" in out
