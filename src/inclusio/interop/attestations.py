@@ -315,7 +315,7 @@ def page_of(*, actor: Actor, iin: str) -> AttestationPage:
     return AttestationPage(
         person=person,
         status=status,
-        attestations=list(Attestation.objects.filter(person=person)),
+        attestations=list(Attestation.objects.filter(person=person).select_related("agency")),
         consents=consents,
         agencies=agencies,
         own=own,
