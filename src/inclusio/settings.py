@@ -466,3 +466,9 @@ DCI_CALLBACK_TIMEOUT_SECONDS = env_int("INCLUSIO_DCI_CALLBACK_TIMEOUT_SECONDS", 
 DCI_OUTBOX_MAX_ATTEMPTS = env_int("INCLUSIO_DCI_OUTBOX_MAX_ATTEMPTS", 8)
 DCI_OUTBOX_BACKOFF_SECONDS = env_int("INCLUSIO_DCI_OUTBOX_BACKOFF_SECONDS", 30)
 DCI_OUTBOX_CONCURRENCY = env_int("INCLUSIO_DCI_OUTBOX_CONCURRENCY", 8)
+
+# Signed disability-status attestations (docs/attestations.md): the address the platform is
+# reached at publicly, which names the issuer and the status list inside every attestation.
+ATTESTATION_ISSUER = os.environ.get("INCLUSIO_PUBLIC_URL", "https://registry.inclusio.kz").rstrip(
+    "/"
+)

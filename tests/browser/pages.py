@@ -3202,3 +3202,43 @@ PAGES += [
         kwargs=_reported,
     ),
 ]
+
+
+# --- signed attestations of disability status (interop/attestations.py) -----------------------
+
+
+def _attestations_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    from tests.factories import give_status
+    from tests.interop.attestation_builders import attestation_world
+
+    give_status(viewer.person)
+    known = attestation_world(viewer.person)
+    return {"iin": viewer.person.iin, "attestation_id": known["attestation_id"]}
+
+
+def _the_viewers_attestations(viewer: Any) -> dict[str, Any]:
+    return {"iin": _attestations_of_the_viewer(viewer)["iin"]}
+
+
+PAGES += [
+    PageToCheck(
+        "attestations: the persons I represent",
+        url_name="attestations:mine",
+        user="representative_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "attestations: mine, issued and the agencies I consented to",
+        url_name="attestations:person",
+        kwargs=_the_viewers_attestations,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "attestations: the printable attestation with its QR codes",
+        url_name="attestations:detail",
+        kwargs=_attestations_of_the_viewer,
+        user="person_user",
+        languages=ALL_LANGUAGES,
+    ),
+]

@@ -30,6 +30,9 @@ NOT_PAGES = {
     *("dci:jwks", "dci:token", "dci:sync_search", "dci:sync_disabled"),
     *("dci:sync_disability_details", "dci:sync_disability_support"),
     *("dci:search", "dci:subscribe", "dci:unsubscribe"),
+    # attestations: POST-only actions, and the signed status list and agency endpoint
+    *("attestations:issue", "attestations:consent", "attestations:withdraw"),
+    *("dci:attestation_status_list", "dci:attestation_issue"),
 }
 
 

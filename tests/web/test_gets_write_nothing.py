@@ -35,6 +35,7 @@ from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_counted_run, make_offer
 from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, sign_in
+from tests.interop.attestation_builders import attestation_world
 from tests.marketplace.builders import make_item, make_supplier
 from tests.marketplace.orders_builders import an_order
 from tests.marketplace.till_builders import a_sale_and_token
@@ -54,6 +55,8 @@ POST_ONLY = {
     "marketplace:item_places_set",
     "marketplace:order_act",
     "marketplace:token_revoke",
+    *("attestations:issue", "attestations:consent", "attestations:withdraw"),
+    "dci:attestation_issue",
 }
 
 
@@ -195,6 +198,7 @@ def world() -> dict[str, Any]:
             "workplace_id": workplace.pk,
             "placement_id": workplace.placement_id,
             **social,
+            **attestation_world(person),
             # The accessibility map's facility (its photos share photo_id's number).
             "facility_id": make_facility().pk,
             # The in-shop till's sale and a supplier's API token.

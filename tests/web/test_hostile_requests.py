@@ -49,6 +49,7 @@ from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_offer, make_run
 from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
+from tests.interop.attestation_builders import attestation_world
 from tests.marketplace.builders import a_bin, make_item
 from tests.marketplace.orders_builders import an_order
 from tests.marketplace.till_builders import a_sale_and_token
@@ -84,6 +85,7 @@ OTHER_METHODS = ("head", "options", "put", "patch", "delete")
 # The query parameters the pages read, and a few every site is probed with.
 QUERY_PARAMETERS = (
     *("q", "iin", "lookup-iin", "next", "programme", "page", "month", "date", "purpose", "lang"),
+    "show",  # the claims an attestation's SD-JWT shows
     # the auditor's searches
     *("since", "until", "account", "action", "entity", "what", "reader", "outcome"),
     # the page of each worklist on the start page
@@ -218,6 +220,7 @@ def _world() -> World:
     sale, token = a_sale_and_token()
     known = {
         **social,
+        **attestation_world(trio.person),
         # The portal's records: the supplier's own item and photo, the supplier for officers.
         "item_id": str(item.pk),
         "photo_id": str(photo.pk),
@@ -420,6 +423,8 @@ FORM_FIELDS = (
     *("summary", "requirement", "note", "deadline", "prescription", "remedied_on"),
     # The in-shop till.
     *("check", "record", "item", "unit_price", "resend"),
+    # Attestations: the IIN in clear, an agency's consent, the claims an SD-JWT shows.
+    *("with_iin", "agency", "show"),
 )
 
 
@@ -658,6 +663,14 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             302,
         ),
         *_social_services_forms(world),
+        # Attestations: the person obtains one, and lets an agency obtain them.
+        ("person", f"/en/attestations/person/{dana}/issue/", {"with_iin": "on"}, 302),
+        (
+            "person",
+            f"/en/attestations/person/{dana}/consent/",
+            {"agency": world.known["agency_id"]},
+            302,
+        ),
     ]
 
 

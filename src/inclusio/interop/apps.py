@@ -8,9 +8,15 @@ class InteropConfig(AppConfig):
     verbose_name = _("Interoperability: the DCI Disability Registry server")
 
     def ready(self) -> None:
+        from inclusio.interop.attestations import revoke_on_status_change
         from inclusio.interop.subscriptions import notify_status_changed
         from inclusio.registry.events import disability_status_changed
 
+        # A status change tells the subscribed agencies, and revokes the person's earlier
+        # attestations.
         disability_status_changed.connect(
             notify_status_changed, dispatch_uid="interop.status_changed"
+        )
+        disability_status_changed.connect(
+            revoke_on_status_change, dispatch_uid="interop.attestations_revoke"
         )

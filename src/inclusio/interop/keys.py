@@ -163,3 +163,11 @@ def verify_claims(token: str) -> dict[str, Any] | None:
         return dict(jwt.decode(token, _load().keys, algorithms=[SIGNING_ALGORITHM]).claims)
     except (JoseError, ValueError, TypeError):
         return None
+
+
+def sign_typed(header: dict[str, Any], payload: bytes) -> str:
+    """A compact JWS of ``payload`` with the current key, its header given (``typ`` and the
+    like; the algorithm and the key id are added): the attestations and their status list."""
+    loaded = _load()
+    protected = {**header, "alg": SIGNING_ALGORITHM, "kid": loaded.current.kid}
+    return jws.serialize_compact(protected, payload, loaded.current, algorithms=ALGORITHMS)

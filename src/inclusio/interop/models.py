@@ -155,3 +155,67 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# --- signed disability-status attestations (interop/attestations.py) ----------------------------
+
+
+class Attestation(models.Model):
+    """One attestation of a person's disability status the platform signed. Its primary key is
+    its index in the public status list (docs/attestations.md); the token itself is not kept:
+    whoever holds it shows it, and the list says whether it still holds."""
+
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="attestations"
+    )
+    status = models.ForeignKey(
+        "registry.DisabilityStatus", on_delete=models.PROTECT, related_name="+"
+    )
+    jti = models.CharField(max_length=32, unique=True)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    with_iin = models.BooleanField(_("IIN shown in clear"), default=False)
+    # Kept so that the person can print it again; both are signed statements they hold anyway.
+    jws = models.TextField()
+    sd_jwt = models.TextField()
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("attestation")
+        verbose_name_plural = _("attestations")
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.person_id}"
+
+
+class AttestationConsent(models.Model):
+    """The person's consent that an agency may obtain attestations of their status."""
+
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="attestation_consents"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "agency"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_open_attestation_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.agency_id}"

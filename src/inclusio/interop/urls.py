@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inclusio.interop import async_views, views
+from inclusio.interop import async_views, attestation_views, views
 
 app_name = "dci"
 urlpatterns = [
@@ -24,4 +24,12 @@ urlpatterns = [
     path("registry/unsubscribe", async_views.async_unsubscribe, name="unsubscribe"),
     path("oauth2/client/token", views.token, name="token"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
+    # Signed attestations (interop/attestations.py): the public status list, and an agency
+    # obtaining one with the person's consent.
+    path(
+        "attestations/status-list",
+        attestation_views.status_list,
+        name="attestation_status_list",
+    ),
+    path("attestations/issue", attestation_views.agency_issue, name="attestation_issue"),
 ]

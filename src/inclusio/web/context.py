@@ -211,6 +211,12 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_own_record,
     ),
     _Entry(
+        "attestations:mine",
+        _("My attestations of disability status"),
+        _("A signed statement of your status to show, printed or as a QR code."),
+        _has_own_record,
+    ),
+    _Entry(
         "benefits:mine",
         _("My benefits"),
         _("Benefits offered to you, the ones you receive, and why."),
