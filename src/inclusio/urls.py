@@ -30,5 +30,6 @@ urlpatterns += i18n_patterns(
     path("rehabilitation/", include("inclusio.rehabilitation.urls")),
     path("employment/", include("inclusio.employment.urls")),
     path("social-services/", include("inclusio.socialservices.urls")),
+    path("appeals/", include("inclusio.appeals.urls")),
     prefix_default_language=True,
 )

@@ -47,6 +47,10 @@ SOCIAL_NEEDS_MANAGE = "socialservices.manage_needs"
 SOCIAL_ATTENDANCE_CONFIRM = "socialservices.confirm_attendance"
 SOCIAL_INSPECT = "socialservices.inspect_providers"
 ACCESSIBILITY_RECORD = "accessibility.record_assessment"
+# Deciding appeals: each body decides the appeals against its own kind of decision.
+APPEAL_DECIDE_MSE = "appeals.decide_mse_appeal"
+APPEAL_DECIDE_SOCIAL = "appeals.decide_social_appeal"
+APPEAL_DECIDE_HOUSING = "appeals.decide_housing_appeal"
 # Registering agencies as clients of the DCI API (interop).
 AGENCY_MANAGE = "interop.manage_agency"
 # The back office (Django's admin): accounts and reference data.
@@ -72,7 +76,7 @@ ROLES: tuple[Role, ...] = (
         "mse_specialist",
         _("Medical-social expertise specialist"),
         True,
-        (PERSON_READ, REFERRAL_QUEUE, REFERRAL_DECIDE, PROGRAMME_REVISE),
+        (PERSON_READ, REFERRAL_QUEUE, REFERRAL_DECIDE, PROGRAMME_REVISE, APPEAL_DECIDE_MSE),
     ),
     Role(
         "district_officer",
@@ -87,6 +91,7 @@ ROLES: tuple[Role, ...] = (
             SUPPLIER_VERIFY,
             IMPLEMENTATION_RATE_VIEW,
             SOCIAL_NEEDS_MANAGE,
+            APPEAL_DECIDE_SOCIAL,
         ),
     ),
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
@@ -104,7 +109,10 @@ ROLES: tuple[Role, ...] = (
     # The local executive body's housing department keeps the waiting list, not the
     # social-protection office: its own role, so neither allocates the other's work.
     Role(
-        "housing_officer", _("Housing officer of the local executive body"), True, (HOUSING_MANAGE,)
+        "housing_officer",
+        _("Housing officer of the local executive body"),
+        True,
+        (HOUSING_MANAGE, APPEAL_DECIDE_HOUSING),
     ),
     Role("statistician", _("Statistician"), True, ()),
     Role(
