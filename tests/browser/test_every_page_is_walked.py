@@ -19,10 +19,12 @@ NOT_PAGES = {
     *("housing:allocate", "housing:decline", "housing:remove"),
     *("marketplace:item_photo_add", "marketplace:item_places_set", "marketplace:order_act"),
     *("socialservices:choose", "socialservices:follow_up", "socialservices:need"),
+    *("appeals:take_up", "appeals:decide", "appeals:withdraw"),
     # reached in the walk through the reset form (its interactions), not by its address
     "web:password_reset_code",
     # files: photos and the payment file
     *("accessibility:photo", "marketplace:photo", "benefits:payment_file"),
+    "appeals:attachment",
     # the DCI server: signed JSON for agencies' systems, checked against the standard
     *("dci:jwks", "dci:token", "dci:sync_search", "dci:sync_disabled"),
     *("dci:sync_disability_details", "dci:sync_disability_support"),

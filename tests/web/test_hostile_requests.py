@@ -30,6 +30,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import translation
 
 from inclusio.api import api
+from inclusio.appeals.services import Upload, appeal_file
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import referral_file
 from inclusio.benefits.models import Programme
@@ -214,6 +215,16 @@ def _world() -> World:
         actor=accounts["housing_officer"], person=trio.person, registered_on=dt.date(2019, 4, 2)
     )
     social = social_services_world(trio, accounts)
+    # The parent's appeal against a refusal for the child, for the appeal pages and forms.
+    appeal = appeal_file(
+        actor=accounts["representative"],
+        kind="benefit_decision",
+        decision_id=proposal_refuse(
+            actor=accounts["representative"], proposal_id=make_offer(child).pk
+        ).pk,
+        grounds="The offer was not explained.",
+        attachments=[Upload("Letter", SimpleUploadedFile("a.pdf", b"%PDF-1.4 letter"))],
+    )
     known = {
         **social,
         # The portal's records: the supplier's own item and photo, the supplier for officers.
@@ -236,6 +247,9 @@ def _world() -> World:
         # Someone the housing officer may register (given a category with its document).
         "housing_iin": make_person(surname="Housing").iin,
         "facility_id": str(make_facility().pk),
+        "kind": "benefit_decision",
+        "appeal_id": str(appeal.pk),
+        "attachment_id": str(appeal.attachments.get().pk),
     }
     return World(accounts, known)
 
@@ -376,6 +390,8 @@ FORM_FIELDS = (
     *("voucher", "quantity", "co_payment", "confirm", "schedule-day", "behalf-reason"),
     *("complaint-complaint", "complaint-reason", "resolve-decision", "resolve-reason"),
     "rate-stars",
+    # Appeals: the appeal form and the decide form.
+    *("grounds", "attachment", "attachment_title", "reasons", "amount_kzt", "disability_cause"),
     # employment: employers, vacancies, placements, special workplaces, subsidy months
     *("headcount", "hazardous_jobs", "title", "wage_kzt", "needs", "vacancy", "started"),
     *("first_month", "monthly_wage_kzt", "equipment_kzt"),
@@ -623,7 +639,18 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             302,
         ),
         *_social_services_forms(world),
+        *_appeal_forms(world),
     ]
+
+
+def _appeal_forms(world: World) -> list[tuple[str | None, str, dict[str, str], int]]:
+    known = world.known
+    return [
+        ("person", f"/en/appeals/new/benefit_decision/{known['decision_id']}/",
+         {"grounds": "I did not understand the offer.", "attachment_title": ""}, 302),
+        ("district_officer", f"/en/appeals/{known['appeal_id']}/decide/",
+         {"outcome": "refused", "reasons": "The offer was clear.", "amount_kzt": ""}, 302),
+    ]  # fmt: skip
 
 
 def _social_services_forms(world: World) -> list[tuple[str | None, str, dict[str, str], int]]:
