@@ -323,7 +323,7 @@ def appeal_decide(
                 "person": appeal.person.iin,
                 "outcome": outcome,
                 "carried_out": carried,
-                "overdue": appeal.decided_at.date() > appeal.deadline,
+                "overdue": timezone.localdate(appeal.decided_at) > appeal.deadline,
                 **changes({}, {"reasons": text}, personal={"reasons"}),
             },
         )
