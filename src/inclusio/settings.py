@@ -197,6 +197,7 @@ INSTALLED_APPS = [
     "inclusio.marketplace",
     "inclusio.employment",
     "inclusio.socialservices",
+    "inclusio.appeals",
     "inclusio.accessibility",
     "inclusio.interop",
     "inclusio.synthetic",

@@ -31,5 +31,6 @@ urlpatterns += i18n_patterns(
     path("employment/", include("inclusio.employment.urls")),
     path("social-services/", include("inclusio.socialservices.urls")),
     path("attestations/", include("inclusio.interop.attestation_urls")),
+    path("appeals/", include("inclusio.appeals.urls")),
     prefix_default_language=True,
 )

@@ -3242,3 +3242,57 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- appeals: the form from a refusal, the person's list, the appeal as the officer decides it
+
+
+def _a_refusal_to_appeal(viewer: Any) -> dict[str, Any]:
+    from inclusio.benefits.services import proposal_refuse
+    from tests.browser.benefits_data import make_offer
+
+    refusal = proposal_refuse(actor=viewer, proposal_id=make_offer(viewer.person).pk)
+    return {"kind": "benefit_decision", "decision_id": refusal.pk}
+
+
+def _an_appeal_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    from inclusio.appeals.services import appeal_file
+
+    found = _a_refusal_to_appeal(viewer)
+    appeal_file(actor=viewer, **found, grounds="I did not understand the offer.")
+    return {}
+
+
+def _an_appeal_in_the_officers_region(viewer: Any) -> dict[str, Any]:
+    from inclusio.appeals.services import appeal_file
+    from tests.web.accounts import make_person_account
+
+    person = make_person_account("appellant")
+    found = _a_refusal_to_appeal(person)
+    appeal = appeal_file(actor=person, **found, grounds="I did not understand the offer.")
+    return {"appeal_id": appeal.pk}
+
+
+PAGES += [
+    PageToCheck(
+        "appeals: the appeal form",
+        url_name="appeals:new",
+        user="person_user",
+        kwargs=_a_refusal_to_appeal,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "appeals: my appeals",
+        url_name="appeals:mine",
+        user="person_user",
+        kwargs=_an_appeal_of_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "appeals: an appeal the officer decides",
+        url_name="appeals:appeal",
+        user="staff_user",
+        kwargs=_an_appeal_in_the_officers_region,
+        languages=ALL_LANGUAGES,
+    ),
+]

@@ -21,11 +21,13 @@ NOT_PAGES = {
     "marketplace:token_revoke",
     *("socialservices:choose", "socialservices:follow_up", "socialservices:need"),
     *("socialservices:placement_end", "socialservices:complaint", "socialservices:incident"),
+    *("appeals:take_up", "appeals:decide", "appeals:withdraw"),
     # reached in the walk through the reset form (its interactions), not by its address
     "web:password_reset_code",
     # files: photos and the payment file
     *("accessibility:photo", "marketplace:photo", "benefits:payment_file"),
     "accessibility:report_photo",
+    "appeals:attachment",
     # the DCI server: signed JSON for agencies' systems, checked against the standard
     *("dci:jwks", "dci:token", "dci:sync_search", "dci:sync_disabled"),
     *("dci:sync_disability_details", "dci:sync_disability_support"),

@@ -130,8 +130,9 @@ def test_seeding_fills_only_what_is_absent() -> None:
     # 22 budget-law values and one illustrative state price cap per catalogue category (14);
     # the job quota by employer size (3 sizes × 2 laws, and one region's own) and the special
     # workplaces' wage subsidy by year (3); the rate, down payment and term of the two state
-    # mortgages (6); one illustrative per-capita norm per kind of special social service (5).
-    assert seeded_count == len(countries.parameters("kz")) == 22 + 14 + 7 + 3 + 6 + 5
+    # mortgages (6); one illustrative per-capita norm per kind of special social service (5);
+    # the period for appealing against a decision and for deciding the appeal (2).
+    assert seeded_count == len(countries.parameters("kz")) == 22 + 14 + 7 + 3 + 6 + 5 + 2
     assert load_country() == (20, 0)
     assert DatedParameter.objects.count() == seeded_count
 

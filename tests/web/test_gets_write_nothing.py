@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from inclusio.appeals.services import Upload, appeal_file
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import referral_file
 from inclusio.benefits.models import Award, Decision, Message, Payroll, WhatIfRequest
@@ -157,6 +158,14 @@ def world() -> dict[str, Any]:
             "social_inspector": make_user("inspector", "social_inspector", "71"),
         },
     )
+    # An appeal against the decision, with a document, for the appeal pages.
+    appeal = appeal_file(
+        actor=person.user,
+        kind="benefit_decision",
+        decision_id=decision.pk,
+        grounds="The amount is wrong.",
+        attachments=[Upload("Letter", SimpleUploadedFile("a.pdf", b"%PDF-1.4 letter"))],
+    )
     return {
         "viewers": {
             "anonymous": AnonymousUser(),
@@ -206,6 +215,9 @@ def world() -> dict[str, Any]:
             "token_id": supplier_token.pk,
             # State control's inspection, prescription and barrier report (accessibility).
             **make_inspected(person.user),
+            "kind": "benefit_decision",
+            "appeal_id": appeal.pk,
+            "attachment_id": appeal.attachments.get().pk,
         },
     }
 

@@ -30,6 +30,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import translation
 
 from inclusio.api import api
+from inclusio.appeals.services import Upload, appeal_file
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import referral_file
 from inclusio.benefits.models import Programme
@@ -218,6 +219,16 @@ def _world() -> World:
     )
     social = social_services_world(trio, accounts)
     sale, token = a_sale_and_token()
+    # The parent's appeal against a refusal for the child, for the appeal pages and forms.
+    appeal = appeal_file(
+        actor=accounts["representative"],
+        kind="benefit_decision",
+        decision_id=proposal_refuse(
+            actor=accounts["representative"], proposal_id=make_offer(child).pk
+        ).pk,
+        grounds="The offer was not explained.",
+        attachments=[Upload("Letter", SimpleUploadedFile("a.pdf", b"%PDF-1.4 letter"))],
+    )
     known = {
         **social,
         **attestation_world(trio.person),
@@ -246,6 +257,9 @@ def _world() -> World:
         "token_id": str(token.pk),
         # State control's inspection, prescription and barrier report (accessibility).
         **{name: str(pk) for name, pk in make_inspected(trio.person.user).items()},
+        "kind": "benefit_decision",
+        "appeal_id": str(appeal.pk),
+        "attachment_id": str(appeal.attachments.get().pk),
     }
     return World(accounts, known)
 
@@ -412,6 +426,8 @@ FORM_FIELDS = (
     *("voucher", "quantity", "co_payment", "confirm", "schedule-day", "behalf-reason"),
     *("complaint-complaint", "complaint-reason", "resolve-decision", "resolve-reason"),
     "rate-stars",
+    # Appeals: the appeal form and the decide form.
+    *("grounds", "attachment", "attachment_title", "reasons", "amount_kzt", "disability_cause"),
     # employment: employers, vacancies, placements, special workplaces, subsidy months
     *("headcount", "hazardous_jobs", "title", "wage_kzt", "needs", "vacancy", "started"),
     *("first_month", "monthly_wage_kzt", "equipment_kzt"),
@@ -671,7 +687,18 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             {"agency": world.known["agency_id"]},
             302,
         ),
+        *_appeal_forms(world),
     ]
+
+
+def _appeal_forms(world: World) -> list[tuple[str | None, str, dict[str, str], int]]:
+    known = world.known
+    return [
+        ("person", f"/en/appeals/new/benefit_decision/{known['decision_id']}/",
+         {"grounds": "I did not understand the offer.", "attachment_title": ""}, 302),
+        ("district_officer", f"/en/appeals/{known['appeal_id']}/decide/",
+         {"outcome": "refused", "reasons": "The offer was clear.", "amount_kzt": ""}, 302),
+    ]  # fmt: skip
 
 
 def _social_services_forms(world: World) -> list[tuple[str | None, str, dict[str, str], int]]:

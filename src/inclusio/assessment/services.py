@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.assessment.errors import ErrorCode
 from inclusio.assessment.models import Decision, Referral, ReferralDocument
+from inclusio.core import access
 from inclusio.core.access import require
 from inclusio.core.audit import SYSTEM, Actor, account_of, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.identifiers import validate_bin
 from inclusio.core.models import User
 from inclusio.core.roles import REFERRAL_DECIDE, REFERRAL_FILE
-from inclusio.registry.models import DisabilityStatus, Person
+from inclusio.registry.models import Category, Cause, DisabilityStatus, Person
 from inclusio.registry.population import population_record
 from inclusio.registry.services import current_status, disability_status_record, person_create
 from inclusio.rehabilitation.services import Prescribed, programme_close, programme_issue
@@ -306,6 +307,73 @@ def referral_decide(
         )
     referral.state = locked.state
     return decision
+
+
+def decision_revise_on_appeal(
+    *,
+    actor: Actor,
+    decision_id: int,
+    category: str,
+    cause: str,
+    disability_cause: str = "",
+) -> DisabilityStatus:
+    """An MSE decision revised on appeal (``cause`` names the appeal): the person's disability
+    status takes ``category`` from the day of the decision contested (or of their current
+    status, if later), in place of what the decision gave or refused. An MSE specialist of the
+    person's region revises; the decision itself stays as it was taken, and the trail names
+    the appeal that changed its effect."""
+    decision = Decision.objects.select_related("referral__person").filter(pk=decision_id).first()
+    if decision is None:
+        raise access.not_yours()
+    person = decision.referral.person
+    require(
+        actor,
+        REFERRAL_DECIDE,
+        region_code=person.region_id,
+        person_iin=person.iin,
+        what="referral_decide",
+    )
+    if category not in Category.values:
+        raise ValidationFailed(ErrorCode.CATEGORY_REQUIRED, _("Give the category and the cause."))
+    with transaction.atomic():
+        current = current_status(person)
+        if current is not None and current.ended:
+            current = None
+        if current is not None and current.category == category:
+            raise ValidationFailed(ErrorCode.CATEGORY_UNCHANGED, _("Choose a different category."))
+        chosen_cause = disability_cause or (current.cause if current else decision.cause)
+        if chosen_cause not in Cause.values:
+            raise ValidationFailed(
+                ErrorCode.CATEGORY_REQUIRED, _("Give the category and the cause.")
+            )
+        decided_on = timezone.localdate(decision.decided_at)
+        status = disability_status_record(
+            actor=actor,
+            person=person,
+            category=category,
+            cause=chosen_cause,
+            valid_from=max(decided_on, current.valid_from) if current else decided_on,
+            reexamination_date=current.reexamination_date if current else None,
+            limitations=current.limitations if current else (),
+            work_capacity_loss_pct=current.work_capacity_loss_pct if current else None,
+        )
+        record_write(
+            actor=actor,
+            action="mse_decision_revise_on_appeal",
+            entity="referral",
+            entity_id=decision.referral_id,
+            data={
+                "cause": cause,
+                "decision": decision.pk,
+                "status": status.pk,
+                **changes(
+                    {"category": current.category if current else ""},
+                    {"category": category},
+                    personal={"category"},
+                ),
+            },
+        )
+    return status
 
 
 def reexamination_referrals_open(*, today: dt.date | None = None, days: int | None = None) -> int:

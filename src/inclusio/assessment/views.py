@@ -14,6 +14,7 @@ from inclusio.assessment.errors import ErrorCode
 from inclusio.assessment.forms import DecisionForm, ReferralForm
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import NewPerson
+from inclusio.core import access
 from inclusio.core.errors import DomainError, NotFound, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import Purpose, Seen
@@ -207,5 +208,12 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     return render(
         request,
         "assessment/referral.html",
-        {"referral": found, "form": form, "prescription": prescription, "programme": programme},
+        {
+            "referral": found,
+            "form": form,
+            "prescription": prescription,
+            "programme": programme,
+            "can_appeal": found.state == found.State.DECIDED
+            and access.may_act_for(request.user, found.person),
+        },
     )

@@ -51,7 +51,13 @@ from inclusio.core.audit import (
 from inclusio.core.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from inclusio.core.models import Purpose, Seen
 from inclusio.core.parameters import shared_parameters
-from inclusio.core.roles import PAYROLL_MANAGE, REFORM_SIMULATE, REFUSAL_REOPEN, SCREENING_RUN
+from inclusio.core.roles import (
+    APPEAL_DECIDE_SOCIAL,
+    PAYROLL_MANAGE,
+    REFORM_SIMULATE,
+    REFUSAL_REOPEN,
+    SCREENING_RUN,
+)
 from inclusio.payments import pain001
 from inclusio.payments import services as payments_services
 from inclusio.payments.iban import parse_kz_iban
@@ -683,6 +689,78 @@ def _reopen(decision: Decision, actor: Actor, *, action: str, reason: str) -> Pr
             },
         )
     return proposal
+
+
+def award_assign_on_appeal(
+    *, actor: Actor, decision_id: int, cause: str, amount_kzt: int | None = None
+) -> Award:
+    """A refusal overturned on appeal (``cause`` names the appeal): the refusal is withdrawn
+    and the benefit is granted as the offer proposed it, from the day it would have started,
+    or at ``amount_kzt`` when the appeal was granted only in part. The appeals body of the
+    person's region decides; for anyone else the refusal does not exist."""
+    decision = _refusal(decision_id)
+    if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, decision.person.region_id)):
+        raise access.not_yours()
+    if amount_kzt is not None and amount_kzt < 0:
+        raise ValidationFailed(
+            ErrorCode.APPEAL_AMOUNT_NEGATIVE, _("The amount cannot be less than zero.")
+        )
+    with transaction.atomic():
+        proposal = _locked(decision.proposal_id)
+        refusal = Decision.objects.select_for_update().get(pk=decision.pk)
+        current = Award.objects.filter(
+            person_id=proposal.person_id, programme_id=proposal.programme_id, ends__isnull=True
+        ).exists()
+        if (
+            refusal.withdrawn_at is not None
+            or proposal.status != Proposal.Status.REFUSED
+            or current
+        ):
+            raise Conflict(
+                ErrorCode.APPEAL_REFUSAL_NOT_STANDING,
+                _("This refusal no longer stands: the benefit was offered or granted again."),
+            )
+        amount = proposal.amount_kzt if amount_kzt is None else amount_kzt
+        by = account_of(actor)
+        refusal.withdrawn_at = timezone.now()
+        refusal.withdrawn_by = by
+        refusal.reopening_reason = cause
+        refusal.save(update_fields=["withdrawn_at", "withdrawn_by", "reopening_reason"])
+        granted = Decision.objects.create(
+            proposal=proposal,
+            person=proposal.person,
+            programme=proposal.programme,
+            outcome=Decision.Outcome.GRANTED,
+            amount_kzt=amount,
+            decided_by=by,
+            explanation=explanation_data(proposal),
+        )
+        proposal.status = Proposal.Status.ACCEPTED
+        proposal.save(update_fields=["status"])
+        award = Award.objects.create(
+            person=proposal.person,
+            programme=proposal.programme,
+            amount_kzt=amount,
+            rate=proposal.rate,
+            starts=proposal.run.screening_date,
+            decision=granted,
+        )
+        record_write(
+            actor=actor,
+            action="award_assign_on_appeal",
+            entity="person",
+            entity_id=proposal.person.iin,
+            data={
+                "cause": cause,
+                "proposal": proposal.pk,
+                "programme": proposal.programme.code,
+                "refusal": refusal.pk,
+                "decision": granted.pk,
+                "award": award.pk,
+                "amount_kzt": amount,
+            },
+        )
+    return award
 
 
 def _require_pending(proposal: Proposal) -> None:

@@ -283,6 +283,8 @@ def _decision_page(
             "decided": page_data.date_text(found.decided_at),
             "person": found.person,
             "own": found.person.user_id == request.user.pk,
+            "can_appeal": found.withdrawn_at is None
+            and page_data.may_answer(request.user, found.person),
         },
         status=status,
     )

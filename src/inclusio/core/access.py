@@ -88,13 +88,14 @@ class Agency:
 # roles do not include it is logged under their role's first purpose instead.
 ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     "medical_referrer": (Purpose.EXPERTISE,),
-    "mse_specialist": (Purpose.EXPERTISE,),
+    "mse_specialist": (Purpose.EXPERTISE, Purpose.APPEALS),
     "district_officer": (
         Purpose.REGISTRY,
         Purpose.BENEFITS,
         Purpose.EXPERTISE,
         Purpose.REHABILITATION,
         Purpose.SOCIAL_SERVICES,
+        Purpose.APPEALS,
     ),
     "ministry_admin": (
         Purpose.REGISTRY,
@@ -108,7 +109,7 @@ ROLE_PURPOSES: dict[str, tuple[Purpose, ...]] = {
     "dispatcher": (Purpose.EMERGENCY,),
     "emergency_officer": (Purpose.EMERGENCY_ALERT,),
     "employment_officer": (Purpose.EMPLOYMENT,),
-    "housing_officer": (Purpose.HOUSING,),
+    "housing_officer": (Purpose.HOUSING, Purpose.APPEALS),
     "social_provider": (Purpose.SOCIAL_SERVICES,),
 }
 

@@ -254,6 +254,7 @@ class Seen(models.TextChoices):
         "social_services",
         _("your special social services: your assessed need, placement and attendance"),
     )
+    APPEAL = "appeal", _("your appeal against a decision, and the decision it contests")
 
 
 class Purpose(models.TextChoices):
@@ -281,6 +282,7 @@ class Purpose(models.TextChoices):
     EMPLOYMENT = "employment", _("helping you find and keep work (employment centre)")
     HOUSING = "housing", _("keeping the housing waiting list and allocating housing")
     SOCIAL_SERVICES = "social_services", _("providing special social services to you")
+    APPEALS = "appeals", _("reviewing your appeal against a decision")
 
 
 # Codes written before the closed lists existed (rows of the chain are never rewritten): what

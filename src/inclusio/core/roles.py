@@ -49,6 +49,11 @@ SOCIAL_INSPECT = "socialservices.inspect_providers"
 ACCESSIBILITY_RECORD = "accessibility.record_assessment"
 # The region's accessibility inspections, prescriptions and fines, read (state control).
 ACCESSIBILITY_CONTROL_VIEW = "accessibility.view_state_control"
+
+# Deciding appeals: each body decides the appeals against its own kind of decision.
+APPEAL_DECIDE_MSE = "appeals.decide_mse_appeal"
+APPEAL_DECIDE_SOCIAL = "appeals.decide_social_appeal"
+APPEAL_DECIDE_HOUSING = "appeals.decide_housing_appeal"
 # Registering agencies as clients of the DCI API (interop).
 AGENCY_MANAGE = "interop.manage_agency"
 # The back office (Django's admin): accounts and reference data.
@@ -74,7 +79,7 @@ ROLES: tuple[Role, ...] = (
         "mse_specialist",
         _("Medical-social expertise specialist"),
         True,
-        (PERSON_READ, REFERRAL_QUEUE, REFERRAL_DECIDE, PROGRAMME_REVISE),
+        (PERSON_READ, REFERRAL_QUEUE, REFERRAL_DECIDE, PROGRAMME_REVISE, APPEAL_DECIDE_MSE),
     ),
     Role(
         "district_officer",
@@ -90,6 +95,7 @@ ROLES: tuple[Role, ...] = (
             IMPLEMENTATION_RATE_VIEW,
             SOCIAL_NEEDS_MANAGE,
             ACCESSIBILITY_CONTROL_VIEW,
+            APPEAL_DECIDE_SOCIAL,
         ),
     ),
     Role("supplier", _("Supplier of aids and services"), True, (SUPPLIER_MANAGE,)),
@@ -107,7 +113,10 @@ ROLES: tuple[Role, ...] = (
     # The local executive body's housing department keeps the waiting list, not the
     # social-protection office: its own role, so neither allocates the other's work.
     Role(
-        "housing_officer", _("Housing officer of the local executive body"), True, (HOUSING_MANAGE,)
+        "housing_officer",
+        _("Housing officer of the local executive body"),
+        True,
+        (HOUSING_MANAGE, APPEAL_DECIDE_HOUSING),
     ),
     Role("statistician", _("Statistician"), True, ()),
     Role(

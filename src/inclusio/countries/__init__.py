@@ -55,3 +55,10 @@ def housing_categories(country: str) -> list[dict[str, Any]]:
     names, reference}`` (see the file's ``_comment``)."""
     categories: list[dict[str, Any]] = country_file(country, "housing.json")["categories"]
     return categories
+
+
+def holidays(country: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The country's public holidays: month-day pairs ("03-08") every year, and ISO dates of
+    the holidays that move (see the file's ``_comment``)."""
+    data = country_file(country, "holidays.json")
+    return frozenset(data["fixed"]), frozenset(data["dated"])

@@ -28,6 +28,7 @@ from inclusio.core.models import Region, User
 from inclusio.core.roles import NATIONAL_ROLES, ROLES, Role, has_domain, opens_back_office
 from inclusio.registry.models import CareLink, Person
 from inclusio.registry.services import person_create
+from inclusio.synthetic.appeals import load_demo_appeals
 from inclusio.synthetic.marketplace import load_demo_marketplace, load_demo_orders
 from inclusio.synthetic.socialservices import link_demo_provider
 
@@ -177,6 +178,7 @@ def create_demo_accounts() -> list[DemoAccount]:
     load_demo_marketplace(DEMO_REGION, demo_account=User.objects.get(username="supplier"))
     load_demo_orders(User.objects.get(username="person"))
     link_demo_provider(DEMO_REGION, User.objects.get(username="social_provider"))
+    load_demo_appeals(list(User.objects.filter(username__in=["person", "representative"])))
     return accounts
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from inclusio.accessibility import barriers as accessibility_reports
 from inclusio.accessibility import control as accessibility_control
+from inclusio.appeals import selectors as appeals
 from inclusio.assessment import selectors as assessment
 from inclusio.benefits import selectors as benefits
 from inclusio.core.roles import roles_of
@@ -30,12 +31,13 @@ type WorklistOf = Callable[..., Worklist]
 CITIZEN_WORKLISTS: tuple[WorklistOf, ...] = (
     benefits.worklist_to_answer,
     benefits.worklist_unread_messages,
+    appeals.worklist_my_appeals,
 )
 ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     "person": CITIZEN_WORKLISTS,
     "representative": CITIZEN_WORKLISTS,
     "medical_referrer": (assessment.worklist_my_referrals,),
-    "mse_specialist": (assessment.worklist_mse_queue,),
+    "mse_specialist": (assessment.worklist_mse_queue, appeals.worklist_appeals),
     "district_officer": (
         benefits.worklist_unanswered_offers,
         benefits.worklist_refusals,
@@ -46,6 +48,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         marketplace_orders.worklist_orders_overdue,
         marketplace_orders.worklist_orders_disputed,
         accessibility_control.worklist_prescriptions_overdue,
+        appeals.worklist_appeals,
     ),
     "ministry_admin": (
         benefits.worklist_screening_runs,
@@ -55,7 +58,11 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     "auditor": (emergency.worklist_unusual_lookups,),
     "emergency_officer": (emergency.worklist_alerts_undelivered,),
     "employment_officer": (employment.worklist_below_quota,),
-    "housing_officer": (housing.worklist_housing_review, housing.worklist_housing_queue),
+    "housing_officer": (
+        housing.worklist_housing_review,
+        housing.worklist_housing_queue,
+        appeals.worklist_appeals,
+    ),
     "social_inspector": (
         socialservices.worklist_inspection_plan,
         socialservices.worklist_overdue_prescriptions,

@@ -1,0 +1,59 @@
+"""An appeal by keyboard alone, every page checked with axe (issue 16's "done when"): a person
+appeals a refusal of a benefit from the refusal's own page, the district officer of their
+region takes it up and grants it from the start page's worklist, and the award follows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from inclusio.appeals.models import Appeal
+from inclusio.benefits.models import Award
+from inclusio.benefits.services import proposal_refuse
+from tests.browser.benefits_data import make_offer
+from tests.browser.keyboard import choose_radio, follow, type_into
+from tests.browser.test_walk_by_keyboard import Walk
+from tests.web.accounts import make_person_account, make_staff_account
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_refusal_appealed_and_granted_by_keyboard(page: Any, live_server: Any) -> None:
+    officer = make_staff_account("officer")
+    dana = make_person_account("dana")
+    refusal = proposal_refuse(actor=dana, proposal_id=make_offer(dana.person).pk)
+    walk = Walk(page, live_server)
+
+    # The person, on the refusal's page, appeals.
+    walk.sign_in(dana, second_factor=False)
+    page.goto(f"{live_server.url}/en/benefits/decisions/{refusal.pk}/")
+    walk.seen("refusal")
+    follow(page, f"main a[href$='/appeals/new/benefit_decision/{refusal.pk}/']")
+    walk.seen("appeal-form")
+    type_into(page, "#id_grounds", "Nobody explained the offer to me in Kazakh.")
+    follow(page, "main form button[type=submit]")
+    appeal = Appeal.objects.get(person=dana.person)
+    assert page.url.endswith(f"/appeals/{appeal.pk}/"), page.url
+    walk.seen("appeal-filed")
+
+    # The officer finds it on the start page, takes it up and grants it.
+    walk.sign_in(officer, second_factor=True)
+    follow(page, f"#appeals a[href$='/appeals/{appeal.pk}/']")
+    walk.seen("appeal-to-review")
+    follow(page, "main form[action$='/take-up/'] button[type=submit]")
+    walk.seen("appeal-under-review")
+    choose_radio(page, "outcome", "granted")
+    type_into(page, "#id_reasons", "The offer was not explained in the person's language.")
+    follow(page, "main form[action$='/decide/'] button[type=submit]")
+    walk.seen("appeal-granted")
+    appeal.refresh_from_db()
+    assert appeal.state == "granted"
+    award = Award.objects.get(person=dana.person, ends__isnull=True)
+    assert appeal.carried_out["award"] == award.pk
+
+    # The person reads the outcome on the appeal's page.
+    walk.sign_in(dana, second_factor=False)
+    follow(page, f"#my_appeals a[href$='/appeals/{appeal.pk}/']")
+    walk.seen("appeal-outcome")
+    assert page.locator("main .usa-alert--success").count() >= 1
