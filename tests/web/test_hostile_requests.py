@@ -102,6 +102,9 @@ QUERY_PARAMETERS = (
     *("housing_queue", "housing_review", "price"),
     # the accessibility map's filters and its GeoJSON's box
     *("limitation", "rating", "bbox", "zoom"),
+    # the accessibility inspector's worklists, the appeals' worklists
+    *("inspections_due", "accessibility_prescriptions_overdue", "barrier_reports"),
+    *("appeals", "my_appeals"),
 )
 
 

@@ -254,7 +254,7 @@ def report_photo(actor: Actor, report_id: int) -> BarrierReport:
     return found
 
 
-def worklist_reports_to_moderate(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+def worklist_barrier_reports(*, actor: Actor, page: str | int | None = 1) -> Worklist:
     """For the inspector: barrier reports of the region waiting for moderation."""
     found = page_of(reports_to_moderate(actor), page)
     return Worklist(

@@ -576,7 +576,9 @@ def worklist_inspections_due(*, actor: Actor, page: str | int | None = 1) -> Wor
     )
 
 
-def worklist_prescriptions_overdue(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+def worklist_accessibility_prescriptions_overdue(
+    *, actor: Actor, page: str | int | None = 1
+) -> Worklist:
     """For the inspector and the region's officers: prescriptions past their deadline."""
     found = page_of(overdue_prescriptions(actor), page)
     return Worklist(

@@ -54,8 +54,10 @@ def home(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, ACCESSIBILITY_RECORD)
     lists = [
         control.worklist_inspections_due(actor=request.user, page=request.GET.get("due")),
-        control.worklist_prescriptions_overdue(actor=request.user, page=request.GET.get("overdue")),
-        barriers.worklist_reports_to_moderate(actor=request.user, page=request.GET.get("reports")),
+        control.worklist_accessibility_prescriptions_overdue(
+            actor=request.user, page=request.GET.get("overdue")
+        ),
+        barriers.worklist_barrier_reports(actor=request.user, page=request.GET.get("reports")),
     ]
     return render(request, "accessibility/control/home.html", {"shown": [_shown(w) for w in lists]})
 

@@ -47,7 +47,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         marketplace.worklist_suppliers_waiting,
         marketplace_orders.worklist_orders_overdue,
         marketplace_orders.worklist_orders_disputed,
-        accessibility_control.worklist_prescriptions_overdue,
+        accessibility_control.worklist_accessibility_prescriptions_overdue,
         appeals.worklist_appeals,
     ),
     "ministry_admin": (
@@ -70,8 +70,8 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     "social_provider": (socialservices.worklist_attendance_to_confirm,),
     "accessibility_inspector": (
         accessibility_control.worklist_inspections_due,
-        accessibility_control.worklist_prescriptions_overdue,
-        accessibility_reports.worklist_reports_to_moderate,
+        accessibility_control.worklist_accessibility_prescriptions_overdue,
+        accessibility_reports.worklist_barrier_reports,
     ),
 }
 
