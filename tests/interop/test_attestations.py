@@ -22,6 +22,7 @@ from inclusio.interop.errors import ErrorCode
 from inclusio.interop.models import Attestation, AttestationConsent, Disclosure
 from inclusio.registry.services import care_link_create
 from tests.factories import (
+    STATUS_UNTIL,
     Trio,
     give_status,
     make_person,
@@ -58,7 +59,7 @@ def test_the_person_obtains_one_that_verifies_offline_and_a_status_change_revoke
 
     whole = tokens.verify(attestation.jws, jwks)
     assert whole.claims["disability_group"] == "II"
-    assert whole.claims["valid_until"] == "2027-01-01"
+    assert whole.claims["valid_until"] == STATUS_UNTIL.isoformat()
     assert "iin" not in whole.claims and trio.person.iin not in json.dumps(whole.claims)
     assert whole.claims["sub"] == attestations.subject_of(trio.person.iin)
     assert whole.kid == keys.current_kid()
@@ -239,7 +240,7 @@ def test_the_command_verifies_offline_and_says_revoked(
     presented.write_text(tokens.present(attestation.sd_jwt, []))
     call_command("attestation_verify", str(presented), jwks=str(jwks))
     out = capsys.readouterr().out
-    assert "The signature holds" in out and "group II" in out and "2027-01-01" in out
+    assert "The signature holds" in out and "group II" in out and STATUS_UNTIL.isoformat() in out
     assert "cause" in out  # named among what the holder did not show
 
     with django_capture_on_commit_callbacks(execute=True):

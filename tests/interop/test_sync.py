@@ -13,7 +13,7 @@ from inclusio.core.models import AccessEvent
 from inclusio.interop.models import Disclosure
 from inclusio.registry.services import disability_status_record
 from inclusio.rehabilitation.models import Programme, ProgrammeItem
-from tests.factories import give_status, make_person, new_iin
+from tests.factories import STATUS_UNTIL, give_status, make_person, new_iin
 from tests.interop.conftest import DciAgency, register, response_verifies
 from tests.interop.spec import needs_spec, request_errors, response_errors
 
@@ -110,7 +110,7 @@ def test_details_for_a_minimal_agency_never_carry_the_impairments_or_the_cause(
     (record,) = minimal["message"]["search_response"][0]["data"]["reg_records"]
     assert record["disability_category"] == "II"
     assert record["is_valid"] is True
-    assert record["valid_until"] == "2027-01-01"
+    assert record["valid_until"] == STATUS_UNTIL.isoformat()
     text = json.dumps(minimal)
     for withheld in ("impairment", "Work Accident", "age_on_set", "work_capacity", "Physical"):
         assert withheld not in text
@@ -368,3 +368,32 @@ def test_the_person_reads_the_agency_and_its_purpose_on_their_access_log_page(
     page = client.get("/en/registry/me/access-log/").content.decode()
     assert "Employment service" in page
     assert "verifying your disability status for a service or benefit of that agency" in page
+
+
+def test_an_agency_may_not_filter_a_population_on_what_it_may_not_receive() -> None:
+    # Identity but not the category: the persons a category filter returns would tell it theirs.
+    agency = register(
+        "police.gov.kz",
+        name="Police",
+        disclosures=(Disclosure.DISABLED_STATUS, Disclosure.IDENTITY, Disclosure.ADDRESS),
+    )
+    person = make_person()
+    give_status(person, "I")
+    criteria = {
+        "query_type": "predicate",
+        "query": [
+            {
+                "expression1": {
+                    "attribute_name": "disability_category",
+                    "operator": "eq",
+                    "attribute_value": "I",
+                }
+            }
+        ],
+    }
+    found = call(agency, "/registry/sync/search", search_message(search_request("r-1", criteria)))
+    (answer,) = found["message"]["search_response"]
+    assert answer["status"] == "rjct"
+    assert answer["status_reason_code"] == "rjct.search_criteria.invalid"
+    assert "disability_category" in answer["status_reason_message"]
+    assert not AccessEvent.objects.exists()

@@ -76,7 +76,7 @@ def _held_award(person: Any) -> Award:
 def _officer_world() -> Trio:
     trio = make_trio()
     person = trio.person
-    # The trio's person's status has its re-examination on 2027-01-01: bring it near today.
+    # The trio's person's status has its re-examination years away: bring it near today.
     person.statuses.update(reexamination_date=timezone.localdate() + dt.timedelta(days=10))
     _old_offer(person)
     refused = make_offer(person, "free_legal_aid")

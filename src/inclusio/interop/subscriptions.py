@@ -3,7 +3,8 @@ registry's ``disability_status_changed`` event queues for them (docs/dci.md).
 
 A subscription names one person (by IIN, in any of the identifier forms the search reads) or
 a population (``region_code`` and ``disability_category`` predicates joined by "and"; the
-latter needs the agency's ``identity`` grant, as a search by attributes does). Each change
+latter needs the agency's ``identity`` grant, as a search by attributes does, and a grant of
+each field it filters on: ``address`` for the region, ``category`` for the category). Each change
 queues one ``notify`` callback per matching subscription, with the person's record cut to what
 that agency may receive, and lands in the person's access log naming the agency and the
 purpose it subscribed for.
@@ -40,6 +41,7 @@ from inclusio.interop.views import (
     RECORD_TYPE,
     REG_TYPE,
     Rejected,
+    filter_beyond_grants,
     identifier_value,
     iin_of,
     population_filter,
@@ -86,6 +88,13 @@ def _scope(criteria: dict[str, Any], caller: Caller) -> tuple[str, list[str], li
         raise _Refused(
             SubscribeReason.NOTIFY_DETAILS_INVALID,
             _("Filter with “and” on disability_category or region_code, with eq and in."),
+        )
+    beyond = filter_beyond_grants(wanted, set(caller.agency.disclosures))
+    if beyond:
+        raise _Refused(
+            SubscribeReason.NOTIFY_DETAILS_INVALID,
+            _("Your agency may not filter on what it may not receive: %(fields)s.")
+            % {"fields": ", ".join(beyond)},
         )
     return "", sorted(wanted.get("region_code", ())), sorted(wanted.get("disability_category", ()))
 

@@ -455,6 +455,21 @@ def _descending(criteria: dict[str, Any]) -> bool:
 _FILTERS = {"disability_category", "region_code", "disability_status"}
 
 
+# The grant an agency needs to filter a population on each attribute: the persons a filter
+# returns (or notifies about) tell what they hold, so filtering on a field the agency may not
+# receive would disclose it.
+FILTER_GRANTS = {
+    "disability_category": Disclosure.CATEGORY,
+    "region_code": Disclosure.ADDRESS,
+    "disability_status": Disclosure.DISABLED_STATUS,
+}
+
+
+def filter_beyond_grants(wanted: dict[str, set[str]], granted: set[str]) -> list[str]:
+    """The attributes of a population filter the agency may not receive."""
+    return sorted(name for name in wanted if FILTER_GRANTS[name] not in granted)
+
+
 def population_filter(query: Any) -> dict[str, set[str]]:
     """A predicate list joined by "and": attribute name → the values it may take."""
     wanted: dict[str, set[str]] = {}
@@ -521,6 +536,13 @@ def search_one(criteria: Any, caller: Caller) -> tuple[dict[str, Any], dict[str,
                 _("Your agency may ask about one person at a time only."),
             )
         wanted = population_filter(criteria.get("query"))
+        beyond = filter_beyond_grants(wanted, granted)
+        if beyond:
+            raise Rejected(
+                SearchReason.SEARCH_CRITERIA_INVALID,
+                _("Your agency may not filter on what it may not receive: %(fields)s.")
+                % {"fields": ", ".join(beyond)},
+            )
         matching = selectors.statuses_matching(
             caller,
             categories=wanted.get("disability_category"),
