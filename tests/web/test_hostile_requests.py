@@ -15,19 +15,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 from urllib.parse import quote, urlsplit
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 
 from inclusio.api import api
 from inclusio.appeals.services import Upload, appeal_file
@@ -307,6 +310,60 @@ def _shut_to(client: Client, url: str) -> bool:
     )
 
 
+@dataclass
+class _Noted:
+    read: bool = False
+
+
+# Where a request's query, form, files or body can be read. QueryDict and MultiValueDict are
+# dicts underneath: membership, iteration and the views of their keys are reads too.
+_DATA_READERS = (
+    *("__getitem__", "get", "getlist", "__contains__", "__iter__", "items", "lists"),
+    *("values", "keys", "dict", "copy", "urlencode"),
+)
+
+
+@contextmanager
+def _reads_noted() -> Iterator[_Noted]:
+    """Note whether anything reads the data of the requests sent inside: a key of the query,
+    the form or the files, or the body itself (other than Django parsing the form from it)."""
+    noted = _Noted()
+    parsing = False
+
+    def noting(original: Any) -> Any:
+        def read(self: Any, *args: Any, **kwargs: Any) -> Any:
+            noted.read = True
+            return original(self, *args, **kwargs)
+
+        return read
+
+    load_post_and_files = HttpRequest._load_post_and_files
+    body = HttpRequest.body
+
+    def loading(self: HttpRequest) -> None:
+        nonlocal parsing
+        parsing = True
+        try:
+            load_post_and_files(self)
+        finally:
+            parsing = False
+
+    def body_read(self: HttpRequest) -> bytes:
+        if not parsing:
+            noted.read = True
+        return body.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    with ExitStack() as patches:
+        for kind in (QueryDict, MultiValueDict):
+            for name in _DATA_READERS:
+                if hasattr(kind, name) and (kind is MultiValueDict or name in vars(QueryDict)):
+                    original = getattr(kind, name)
+                    patches.enter_context(mock.patch.object(kind, name, noting(original)))
+        patches.enter_context(mock.patch.object(HttpRequest, "_load_post_and_files", loading))
+        patches.enter_context(mock.patch.object(HttpRequest, "body", property(body_read)))
+        yield noted
+
+
 def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
     """GET and POST every page with hostile arguments and queries; the requests that fail."""
     failures: list[str] = []
@@ -320,17 +377,27 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
     routes = [r for r in all_routes() if admin == ("/admin/" in r.template)]
     # Signing out last: it would end the session that the other requests use.
     routes.sort(key=lambda route: route.name == "web:logout")
+    sent_as = {"get": QUERY_PARAMETERS, "post": FORM_FIELDS}
     for route in routes:
         if route.template.startswith("/api/v1/"):
             continue  # swept from the OpenAPI document, with a token
-        query, fields = QUERY_PARAMETERS, FORM_FIELDS
         values = HOSTILE_TO_THE_BACK_OFFICE if admin else HOSTILE
-        if _shut_to(client, _url(route, known=world.known)):
+        known = _url(route, known=world.known)
+        if _shut_to(client, known):
             values = values[:1]
+        # The first value shows what the page reads of what is sent to it: by a method whose
+        # query or form it never reads, every other value would meet the same code.
+        reads = {}
+        for method, names in sent_as.items():
+            with _reads_noted() as noted:
+                send(method, known, data=dict.fromkeys(names, values[0]))
+            reads[method] = noted.read
         for value in values:
-            for url in {_url(route, value), _url(route, known=world.known)}:
-                send("get", url, data=dict.fromkeys(query, value))
-                send("post", url, data=dict.fromkeys(fields, value))
+            for url in {_url(route, value), known}:
+                for method, names in sent_as.items():
+                    if url == known and (value == values[0] or not reads[method]):
+                        continue  # sent above, or the page reads nothing of what is sent
+                    send(method, url, data=dict.fromkeys(names, value))
         # The methods an API client can send as easily as GET and POST.
         for method in OTHER_METHODS:
             send(method, _url(route, known=world.known), data={})
