@@ -2223,6 +2223,12 @@ PAGES += [
         kwargs=lambda viewer: (_an_order_to_the_viewers_supplier(viewer), {})[1],
     ),
     PageToCheck(
+        "marketplace: the supplier's start page with an order to handle",
+        url_name="web:home",
+        user="supplier_user",
+        kwargs=lambda viewer: (_an_order_to_the_viewers_supplier(viewer), {})[1],
+    ),
+    PageToCheck(
         "marketplace: an order delivered, for the officer",
         url_name="marketplace:order",
         user="staff_user",

@@ -49,6 +49,7 @@ from inclusio.marketplace import services as services_marketplace
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
 from inclusio.synthetic.marketplace import make_iban
+from inclusio.web.worklists import ROLE_WORKLISTS
 from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_offer, make_run
 from tests.employment.builders import make_workplace
@@ -92,22 +93,18 @@ QUERY_PARAMETERS = (
     "show",  # the claims an attestation's SD-JWT shows
     # the auditor's searches
     *("since", "until", "account", "action", "entity", "what", "reader", "outcome"),
-    # the page of each worklist on the start page
-    *("unanswered_offers", "refusals", "held_payments", "referrals_due", "statuses_expiring"),
-    *("mse_queue", "my_referrals", "screening_runs", "to_answer", "unread_messages"),
+    # the page of each worklist on the start page, under its key
+    *dict.fromkeys(
+        worklist_of.__name__.removeprefix("worklist_")
+        for worklists in ROLE_WORKLISTS.values()
+        for worklist_of in worklists
+    ),
     # the catalogue's filters
     *("category", "region", "at_or_under_cap", "sort"),
-    # the dispatcher's and the auditor's lists of lookups
-    *("my_lookups", "unusual_lookups", "suppliers_waiting"),
-    # employment: the officer's worklist and the report's year
-    *("below_quota", "year"),
-    # the housing officer's lists, and the mortgage calculator's price
-    *("housing_queue", "housing_review", "price"),
+    # employment: the report's year; the mortgage calculator's price
+    *("year", "price"),
     # the accessibility map's filters and its GeoJSON's box
     *("limitation", "rating", "bbox", "zoom"),
-    # the accessibility inspector's worklists, the appeals' worklists
-    *("inspections_due", "accessibility_prescriptions_overdue", "barrier_reports"),
-    *("appeals", "my_appeals"),
 )
 
 

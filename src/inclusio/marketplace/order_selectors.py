@@ -22,7 +22,7 @@ from inclusio.core import access
 from inclusio.core.audit import Actor, batched
 from inclusio.core.errors import NotFound
 from inclusio.core.models import Purpose, Seen
-from inclusio.core.roles import PERSON_MANAGE
+from inclusio.core.roles import PERSON_MANAGE, SUPPLIER_MANAGE
 from inclusio.core.worklists import Worklist, page_of, require_permission
 from inclusio.marketplace.catalogue import categories
 from inclusio.marketplace.errors import ErrorCode
@@ -278,6 +278,24 @@ def worklist_orders_disputed(*, actor: Actor, page: str | int | None = 1) -> Wor
         title=gettext_lazy("Returns and disputes"),
         description=gettext_lazy("Read both sides and decide each one."),
         empty=gettext_lazy("No return or dispute waits for you."),
+    )
+
+
+def worklist_supplier_orders(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """The supplier's orders still to accept, deliver or schedule, the earliest due first."""
+    account = require_permission(actor, SUPPLIER_MANAGE)
+    rows = Order.objects.select_related("item", "supplier").filter(
+        supplier__representative=account, state__in=Order.UNDELIVERED
+    )
+    return _orders_worklist(
+        "supplier_orders",
+        rows.order_by("due_by", "pk"),
+        page,
+        title=gettext_lazy("Orders to handle"),
+        description=gettext_lazy(
+            "Accept each new order, then deliver or schedule it by its due date."
+        ),
+        empty=gettext_lazy("No order waits for you."),
     )
 
 

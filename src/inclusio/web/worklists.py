@@ -68,6 +68,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         socialservices.worklist_overdue_prescriptions,
     ),
     "social_provider": (socialservices.worklist_attendance_to_confirm,),
+    "supplier": (marketplace_orders.worklist_supplier_orders,),
     "accessibility_inspector": (
         accessibility_control.worklist_inspections_due,
         accessibility_control.worklist_accessibility_prescriptions_overdue,
