@@ -124,9 +124,10 @@ test: $(INSTALLED_DEV) $(ASSETS)
 
 # The suite runs in parallel (pytest-xdist), one worker a core: each worker has its own test
 # database (test_inclusio_gw0, …), browser and live server; the Spark tests share one worker
-# (`--dist loadgroup`). TEST_WORKERS=0 runs it in one process. Figures: docs/performance.md.
+# (`--dist loadgroup`). TEST_WORKERS=0 runs it in one process. Each run ends with its 15 slowest
+# tests, where the time goes. Figures: docs/performance.md.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 # With PostgreSQL at hand, `make test` runs the browser tests (axe-core and the keyboard in
 # Chromium, the slowest tests of the suite) once, on PostgreSQL, the production database: what
