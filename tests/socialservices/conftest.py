@@ -117,5 +117,5 @@ def social_services_world(trio: Trio, accounts: dict[str, User]) -> dict[str, st
         "provider_id": str(found.pk),
         "need_id": str(choosing.pk),
         "social_placement_id": str(placement.placement.pk),
-        "prescription_id": str(found.prescriptions.get().pk),
+        "social_prescription_id": str(found.prescriptions.get().pk),
     }

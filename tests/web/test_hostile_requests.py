@@ -232,39 +232,52 @@ def _world() -> World:
         grounds="The offer was not explained.",
         attachments=[Upload("Letter", SimpleUploadedFile("a.pdf", b"%PDF-1.4 letter"))],
     )
-    known = {
-        **social,
-        **attestation_world(trio.person),
-        # The portal's records: the supplier's own item and photo, the supplier for officers.
-        "item_id": str(item.pk),
-        "photo_id": str(photo.pk),
-        "supplier_id": str(supplier.pk),
-        "iin": trio.person.iin,
-        # Someone to add to a family or appoint as a representative.
-        "other_iin": make_person(surname="Spouse").iin,
-        "referral_id": str(referral.pk),
-        "proposal_id": str(offer.pk),
-        "run_id": str(offer.run_id),
-        "decision_id": str(refusal.pk),
-        "order_id": str(order.pk),
-        "action": "confirm",
-        "bin": employer.bin,
-        "workplace_id": str(workplace.pk),
-        "placement_id": str(workplace.placement_id),
-        "vacancy_id": str(vacancy.pk),
-        # Someone the housing officer may register (given a category with its document).
-        "housing_iin": make_person(surname="Housing").iin,
-        "facility_id": str(make_facility().pk),
-        # The in-shop till's sale and a supplier's API token.
-        "sale_id": str(sale.pk),
-        "token_id": str(token.pk),
+    known = _joined(
+        social,
+        attestation_world(trio.person),
         # State control's inspection, prescription and barrier report (accessibility).
-        **{name: str(pk) for name, pk in make_inspected(trio.person.user).items()},
-        "kind": "benefit_decision",
-        "appeal_id": str(appeal.pk),
-        "attachment_id": str(appeal.attachments.get().pk),
-    }
+        {name: str(pk) for name, pk in make_inspected(trio.person.user).items()},
+        {
+            # The portal's records: the supplier's own item and photo, the supplier for officers.
+            "item_id": str(item.pk),
+            "photo_id": str(photo.pk),
+            "supplier_id": str(supplier.pk),
+            "iin": trio.person.iin,
+            # Someone to add to a family or appoint as a representative.
+            "other_iin": make_person(surname="Spouse").iin,
+            "referral_id": str(referral.pk),
+            "proposal_id": str(offer.pk),
+            "run_id": str(offer.run_id),
+            "decision_id": str(refusal.pk),
+            "order_id": str(order.pk),
+            "action": "confirm",
+            "bin": employer.bin,
+            "workplace_id": str(workplace.pk),
+            "placement_id": str(workplace.placement_id),
+            "vacancy_id": str(vacancy.pk),
+            # Someone the housing officer may register (given a category with its document).
+            "housing_iin": make_person(surname="Housing").iin,
+            "facility_id": str(make_facility().pk),
+            # The in-shop till's sale and a supplier's API token.
+            "sale_id": str(sale.pk),
+            "token_id": str(token.pk),
+            "kind": "benefit_decision",
+            "appeal_id": str(appeal.pk),
+            "attachment_id": str(appeal.attachments.get().pk),
+        },
+    )
     return World(accounts, known)
+
+
+def _joined(*parts: dict[str, str]) -> dict[str, str]:
+    """The worlds' records under their URL argument names. Two worlds giving one name would
+    point a form at the other's row (the same id on SQLite by chance, another on PostgreSQL)."""
+    joined: dict[str, str] = {}
+    for part in parts:
+        shared = joined.keys() & part.keys()
+        assert not shared, f"two worlds name {sorted(shared)}: give each its own name"
+        joined |= part
+    return joined
 
 
 def _client(user: User | None) -> Client:
@@ -799,7 +812,7 @@ def _social_services_forms(world: World) -> list[tuple[str | None, str, dict[str
           "area": "home_care", "year": "2023", "budget_kzt": "25000000",
           "persons_covered": "40"}, 302),
         ("social_inspector", f"{provider}follow-up/",
-         {"prescription": known["prescription_id"], "remedied_on": str(today),
+         {"prescription": known["social_prescription_id"], "remedied_on": str(today),
           "note": "Repaired"}, 302),
     ]  # fmt: skip
 

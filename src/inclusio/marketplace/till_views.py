@@ -131,6 +131,10 @@ def till_page(request: HttpRequest) -> HttpResponse:
 
 
 def _items_for(supplier: Supplier, category: str) -> list[Item]:
+    # The category comes back from the page's form: only one the supplier supplies
+    # reaches the database (PostgreSQL refuses a NUL in text).
+    if category not in supplier.categories:
+        return []
     return list(supplier.items.filter(category=category).order_by("name", "pk"))
 
 
