@@ -42,6 +42,7 @@ from inclusio.interop.views import (
     REG_TYPE,
     Rejected,
     filter_beyond_grants,
+    frame_refusal,
     identifier_value,
     iin_of,
     population_filter,
@@ -107,21 +108,9 @@ def _subscribe_one(request: Any, caller: Caller, seen: set[str]) -> dict[str, An
         "timestamp": timestamp(),
     }
     try:
-        if not isinstance(reference, str) or not 0 < len(reference) <= 100:
-            raise _Refused(
-                SubscribeReason.REFERENCE_ID_INVALID, _("Give each request a reference_id.")
-            )
-        if reference in seen:
-            raise _Refused(
-                SubscribeReason.REFERENCE_ID_DUPLICATE,
-                _("Two requests of the message have this reference_id."),
-            )
-        seen.add(reference)
-        if parse_timestamp(request.get("timestamp")) is None:
-            raise _Refused(
-                SubscribeReason.TIMESTAMP_INVALID,
-                _("Give each request's time as an ISO 8601 date-time with its offset."),
-            )
+        refused = frame_refusal(request, seen, SubscribeReason)
+        if refused is not None:
+            raise _Refused(*refused)
         criteria = request.get("subscribe_criteria")
         if not isinstance(criteria, dict):
             criteria = {}

@@ -408,6 +408,28 @@ def disability_support(message: dict[str, Any], caller: Caller) -> tuple[dict[st
 # --- search ---------------------------------------------------------------------------------------
 
 
+def frame_refusal(request: dict[str, Any], seen: set[str], reasons: Any) -> tuple[Any, str] | None:
+    """Why one request of a batch is refused before its criteria are read — no reference id,
+    one repeated in the message, no readable time — as (the reason from ``reasons``, the
+    operation's enum of reasons, and a message); None when its frame holds. Remembers the
+    reference in ``seen``."""
+    reference = request.get("reference_id")
+    if not isinstance(reference, str) or not 0 < len(reference) <= 100:
+        return reasons.REFERENCE_ID_INVALID, _("Give each request a reference_id.")
+    if reference in seen:
+        return (
+            reasons.REFERENCE_ID_DUPLICATE,
+            _("Two requests of the message have this reference_id."),
+        )
+    seen.add(reference)
+    if parse_timestamp(request.get("timestamp")) is None:
+        return (
+            reasons.TIMESTAMP_INVALID,
+            _("Give each request's time as an ISO 8601 date-time with its offset."),
+        )
+    return None
+
+
 class Rejected(Exception):
     """One request of a batch refused."""
 
@@ -591,21 +613,9 @@ def search(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], int
             "timestamp": timestamp(),
         }
         try:
-            if not isinstance(reference, str) or not 0 < len(reference) <= 100:
-                raise Rejected(
-                    SearchReason.REFERENCE_ID_INVALID, _("Give each request a reference_id.")
-                )
-            if reference in seen:
-                raise Rejected(
-                    SearchReason.REFERENCE_ID_DUPLICATE,
-                    _("Two requests of the message have this reference_id."),
-                )
-            seen.add(reference)
-            if parse_timestamp(request.get("timestamp")) is None:
-                raise Rejected(
-                    SearchReason.TIMESTAMP_INVALID,
-                    _("Give each request's time as an ISO 8601 date-time with its offset."),
-                )
+            refused = frame_refusal(request, seen, SearchReason)
+            if refused is not None:
+                raise Rejected(*refused)
             data, pagination = search_one(request.get("search_criteria"), caller)
             answer |= {"status": str(Status.SUCCESS), "data": data, "pagination": pagination}
         except Rejected as rejected:
