@@ -7,7 +7,6 @@ database, or the file in INCLUSIO_TEST_SQLITE), PostgreSQL under ``tools/pgclust
 from __future__ import annotations
 
 import fcntl
-import importlib
 import os
 import shutil
 import sqlite3
@@ -16,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import TransactionTestCase
+
+from tests import database_reset
 
 
 def database_description() -> str:
@@ -163,51 +165,16 @@ def synthetic_snapshot(
     return snapshot
 
 
-# --- transactional tests and the append-only tables ---------------------------------------
+# --- transactional tests: the database put back quickly afterwards ------------------------
+
+# Django empties the database after each transactional test and redoes post_migrate; this
+# empties only what the test filled, when it can (why and how: tests/database_reset.py).
+TransactionTestCase._fixture_teardown = database_reset.fast_fixture_teardown(  # type: ignore[method-assign]
+    TransactionTestCase._fixture_teardown
+)
 
 
-@pytest.fixture
-def _append_only_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    _append_only_triggers("create_triggers", django_db_blocker)
-
-
-@pytest.fixture
-def transactional_db(
-    _append_only_triggers_restored: None, transactional_db: None, django_db_blocker: Any
-) -> Iterator[None]:
-    """pytest-django's transactional_db, able to empty the append-only tables afterwards.
-
-    Browser tests need real transactions: the live server's thread sees only committed data.
-    Afterwards pytest-django empties every table (TRUNCATE on PostgreSQL, DELETE on SQLite),
-    which the append-only triggers of the audit and access logs and of the dated parameters
-    refuse. So the triggers come off just before the emptying and go back just after it:
-    fixtures are torn down in reverse order, this one first, then pytest-django's (which
-    empties), then the restoring one.
-    """
-    yield
-    _append_only_triggers("drop_triggers", django_db_blocker)
-
-
-class _StatementRunner:
-    """Just enough of a schema editor for the trigger functions of the core migration."""
-
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
-
-    def execute(self, sql: str, params: Any = None) -> None:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-
-# The migrations whose trigger functions make tables append-only: the trails, dated parameters.
-APPEND_ONLY_MIGRATIONS = ("0002_append_only", "0004_parameters_history")
-
-
-def _append_only_triggers(action: str, django_db_blocker: Any) -> None:
-    from django.db import connection
-
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
-        for name in APPEND_ONLY_MIGRATIONS:
-            migration = importlib.import_module(f"inclusio.core.migrations.{name}")
-            getattr(migration, action)(None, _StatementRunner(connection))
+        database_reset.note_migrated_state()

@@ -26,7 +26,6 @@ from tests.benefits.builders import (
 def test_two_consents_at_once_make_one_decision(
     transactional_db: None, tmp_path: Path, settings: Any
 ) -> None:
-    # The root conftest's transactional_db (not the marker) can empty the append-only logs.
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them anyway)")
     settings.VAR_DIR = tmp_path / "var"

@@ -1,6 +1,6 @@
-"""Parallel writers against a server database. No module-wide django_db mark here: the test asks
-for transactional_db itself, so that the append-only tables can be emptied afterwards (see the
-root conftest)."""
+"""Parallel writers against a server database: a transactional test, so that each writer's own
+connection sees the others' commits (the append-only tables are emptied afterwards by
+tests/database_reset.py)."""
 
 import pytest
 from django.db import connection
