@@ -393,7 +393,8 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
             continue  # swept from the OpenAPI document, with a token
         values = HOSTILE_TO_THE_BACK_OFFICE if admin else HOSTILE
         known = _url(route, known=world.known)
-        if _shut_to(client, known):
+        shut = _shut_to(client, known)
+        if shut:
             values = values[:1]
         # The first value shows what the page reads of what is sent to it: by a method whose
         # query or form it never reads, every other value would meet the same code.
@@ -408,9 +409,11 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
                     if url == known and (value == values[0] or not reads[method]):
                         continue  # sent above, or the page reads nothing of what is sent
                     send(method, url, data=dict.fromkeys(names, value))
-        # The methods an API client can send as easily as GET and POST.
-        for method in OTHER_METHODS:
-            send(method, _url(route, known=world.known), data={})
+        # The methods an API client can send as easily as GET and POST, by the roles the page
+        # lets in (a gate shutting GET and POST meets the other methods alike).
+        if not shut:
+            for method in OTHER_METHODS:
+                send(method, known, data={})
     return failures
 
 
