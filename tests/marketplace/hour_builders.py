@@ -4,10 +4,13 @@ three, and the small steps the tests of services by the hour share."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
+from inclusio.core.models import User
+from inclusio.marketplace import hours
 from inclusio.marketplace.hour_models import SessionSlot
 from inclusio.marketplace.models import Item, SanatoriumPlaces, Voucher
 from inclusio.rehabilitation.services import Prescribed
@@ -80,4 +83,40 @@ def offer_places(item: Item, first: dt.date, count: int, places: int) -> None:
     SanatoriumPlaces.objects.bulk_create(
         SanatoriumPlaces(item=item, day=first + dt.timedelta(days=n), places=places)
         for n in range(count)
+    )
+
+
+@dataclass(frozen=True)
+class HoursWorld:
+    person: User
+    supplier: User
+    known: dict[str, str]  # the URL arguments and form values of the sweeps
+
+
+def hours_world() -> HoursWorld:
+    """The sweeps' services by the hour: a person of Astana with vouchers, a supplier of all
+    three kinds with a session ahead (booked by nobody) and a sanatorium with places."""
+    cast = hours_cast("sweep_hours_person", serial=78, supplier="sweep_hours_supplier")
+    slot = hours.slot_publish(
+        actor=cast["rep"], item_id=cast["sign"].pk, starts=soon(), hours=1, capacity=2
+    )
+    stay_day = timezone.localdate() + dt.timedelta(days=10)
+    offer_places(cast["sanatorium"], stay_day, 3, 2)
+    vouchers = cast["vouchers"]
+    return HoursWorld(
+        cast["account"],
+        cast["rep"],
+        {
+            "hours_iin": cast["person"].iin,
+            "slot_id": str(slot.pk),
+            "slot_day": (timezone.localdate() + dt.timedelta(days=5)).isoformat(),
+            "sign_item": str(cast["sign"].pk),
+            "sign_voucher": str(vouchers["sign_language"].pk),
+            "hours_month": last_month().isoformat(),
+            "assist_item": str(cast["assist"].pk),
+            "assist_code": vouchers["personal_assistant"].code,
+            "stay_day": stay_day.isoformat(),
+            "stay_item": str(cast["sanatorium"].pk),
+            "stay_voucher": str(vouchers["sanatorium_treatment"].pk),
+        },
     )
