@@ -3302,3 +3302,193 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- services by the hour: the person's sessions, months and stays; the supplier's pages -------
+
+
+def _hours_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    """The viewer holds sign-language, personal-assistant and sanatorium vouchers; a supplier
+    of all three offers two sessions (one booked by the viewer), has entered last month's
+    hours and offers places at its sanatorium."""
+    import datetime as dt
+
+    from inclusio.marketplace import hours
+    from inclusio.marketplace.models import Voucher
+    from inclusio.rehabilitation.services import programme_issue
+    from tests.factories import give_status
+    from tests.marketplace.builders import make_item, make_supplier
+    from tests.marketplace.hour_builders import (
+        PRESCRIPTION,
+        last_month,
+        month_days,
+        offer_places,
+        service,
+        soon,
+    )
+
+    status = give_status(viewer.person, valid_from=dt.date(2025, 1, 1), until=dt.date(2029, 1, 1))
+    programme_issue(actor=SYSTEM, person=viewer.person, status=status, prescription=PRESCRIPTION)
+    vouchers = {v.category: v for v in Voucher.objects.filter(person=viewer.person)}
+    supplier = make_supplier(
+        "hours_walk_supplier",
+        serial=71,
+        categories=("sign_language", "personal_assistant", "sanatorium_treatment"),
+    )
+    rep = supplier.representative
+    sign = make_item(supplier, **{**service("sign_language", 3000), "name": "Сурдопереводчик"})
+    assist = make_item(supplier, **{**service("personal_assistant", 2000), "name": "Помощник"})
+    stay = make_item(supplier, **{**service("sanatorium_treatment", 250_000), "name": "Шифа"})
+    first = hours.slot_publish(actor=rep, item_id=sign.pk, starts=soon(), hours=2, capacity=3)
+    hours.slot_publish(actor=rep, item_id=sign.pk, starts=soon(72), hours=1, capacity=1)
+    hours.session_book(actor=viewer, slot_id=first.pk, voucher_id=vouchers["sign_language"].pk)
+    month = last_month()
+    hours.timesheet_submit(
+        actor=rep,
+        voucher_code=vouchers["personal_assistant"].code,
+        item_id=assist.pk,
+        month=month,
+        days=month_days(month, 4, 5),
+    )
+    offer_places(stay, _stay_day(), 14, 3)
+    return {"iin": viewer.person.iin}
+
+
+def _stay_day() -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.localdate() + dt.timedelta(days=10)
+
+
+def find_free_places(page: Any) -> None:
+    page.fill("#id_first_day", _stay_day().isoformat())
+    page.fill("#id_days", "14")
+    submit(page, "main form[method=get] button[type=submit]")
+    assert page.locator("input[name=item]").count() == 1
+
+
+def _the_viewers_hours_supplier(viewer: Any) -> dict[str, Any]:
+    """The viewer represents a supplier of the three services by the hour, with a session
+    booked and held, a month entered and a stay booked."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inclusio.marketplace import hours, services
+    from inclusio.marketplace.hour_models import SessionSlot
+    from tests.marketplace.builders import make_item
+    from tests.marketplace.hour_builders import (
+        hours_cast,
+        last_month,
+        month_days,
+        offer_places,
+        service,
+        soon,
+    )
+
+    supplier = services.supplier_register(
+        actor=viewer,
+        bin=_a_bin(41),
+        legal_name="ТОО «Ымдау»",
+        regions_served=["71"],
+        categories=["sign_language", "personal_assistant", "sanatorium_treatment"],
+        iban=_an_iban(41),
+        phone="+7 717 200 00 41",
+        address="Астана",
+    )
+    supplier.status = "verified"
+    supplier.save(update_fields=["status"])
+    sign = make_item(supplier, **{**service("sign_language", 3000), "name": "Сурдопереводчик"})
+    assist = make_item(supplier, **{**service("personal_assistant", 2000), "name": "Помощник"})
+    stay = make_item(supplier, **{**service("sanatorium_treatment", 250_000), "name": "Шифа"})
+    held = hours_cast("hours_walk_person", serial=72, supplier="hours_walk_other")
+    vouchers = held["vouchers"]
+    slot = hours.slot_publish(actor=viewer, item_id=sign.pk, starts=soon(), hours=2, capacity=2)
+    hours.session_book(
+        actor=held["account"], slot_id=slot.pk, voucher_id=vouchers["sign_language"].pk
+    )
+    SessionSlot.objects.filter(pk=slot.pk).update(starts=timezone.now() - dt.timedelta(hours=1))
+    hours.slot_publish(actor=viewer, item_id=sign.pk, starts=soon(96), hours=1, capacity=4)
+    month = last_month()
+    hours.timesheet_submit(
+        actor=viewer,
+        voucher_code=vouchers["personal_assistant"].code,
+        item_id=assist.pk,
+        month=month,
+        days=month_days(month, 3, 4),
+    )
+    first = timezone.localdate() + dt.timedelta(days=10)
+    offer_places(stay, first, 14, 3)
+    hours.stay_book(
+        actor=held["account"],
+        voucher_id=vouchers["sanatorium_treatment"].pk,
+        item_id=stay.pk,
+        first_day=first,
+        days=14,
+    )
+    return {}
+
+
+def publish_a_session_in_the_past(page: Any) -> None:
+    page.fill("#id_day", "2020-01-01")
+    page.fill("#id_time", "10:30")
+    submit(page, "main form[method=post]:not([action]) button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def submit_a_month_with_a_wrong_code(page: Any) -> None:
+    page.fill("#id_code", "NOPE")
+    page.fill("#id_day_1", "4")
+    submit(page, "main form[method=post] button[type=submit]")
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "marketplace: my sign-language sessions, one booked",
+        url_name="marketplace:hours_sessions",
+        user="person_user",
+        kwargs=_hours_of_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: my personal assistant's months",
+        url_name="marketplace:hours_timesheets",
+        user="person_user",
+        kwargs=_hours_of_the_viewer,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: a sanatorium stay, free places found",
+        url_name="marketplace:hours_stays",
+        user="person_user",
+        kwargs=_hours_of_the_viewer,
+        interact=find_free_places,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: the supplier's sessions, one in the past refused",
+        url_name="marketplace:supplier_slots",
+        user="supplier_user",
+        kwargs=_the_viewers_hours_supplier,
+        interact=publish_a_session_in_the_past,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: the supplier's months, a wrong code refused",
+        url_name="marketplace:supplier_timesheets",
+        user="supplier_user",
+        kwargs=_the_viewers_hours_supplier,
+        interact=submit_a_month_with_a_wrong_code,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "marketplace: the supplier's sanatorium stays",
+        url_name="marketplace:supplier_stays",
+        user="supplier_user",
+        kwargs=_the_viewers_hours_supplier,
+        languages=ALL_LANGUAGES,
+    ),
+]

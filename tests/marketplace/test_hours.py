@@ -19,7 +19,6 @@ from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import DomainError
 from inclusio.marketplace import hours, order_selectors, orders, selectors
 from inclusio.marketplace.errors import ErrorCode
-from inclusio.marketplace.hour_models import SessionSlot
 from inclusio.marketplace.models import Item, Order, SanatoriumPlaces, Voucher
 from inclusio.payments.models import Transfer
 from inclusio.registry.services import care_link_create
@@ -27,48 +26,26 @@ from inclusio.rehabilitation.models import Line
 from inclusio.rehabilitation.services import Prescribed
 from tests.factories import make_person, make_user, sign_in
 from tests.marketplace.builders import make_item, make_supplier
+from tests.marketplace.hour_builders import (
+    PRESCRIPTION,
+    begin,
+    hours_cast,
+    last_month,
+    left,
+    month_days,
+    offer_places,
+    service,
+    soon,
+)
 from tests.marketplace.orders_builders import person_with_vouchers
 from tests.web.counts import row_counts
 
 pytestmark = pytest.mark.django_db
 
-PRESCRIPTION = [
-    Prescribed("sign_language", 120),
-    Prescribed("personal_assistant", 1200),
-    Prescribed("sanatorium_treatment", 1),
-]
-
-
-def service(category: str, price: int) -> dict[str, Any]:
-    return {
-        "category_code": category,
-        "name": "Услуга",
-        "price": price,
-        "description": "Почасовая услуга.",
-        "accessible": {"kk": "Қызмет.", "ru": "Услуга.", "en": "A service."},
-        "lead_time_days": 0,
-        "stock": None,
-    }
-
 
 @pytest.fixture
 def cast() -> dict[str, Any]:
-    account, person = person_with_vouchers("dana", PRESCRIPTION)
-    supplier = make_supplier(
-        "hours_supplier",
-        serial=7,
-        categories=("sign_language", "personal_assistant", "sanatorium_treatment"),
-    )
-    return {
-        "account": account,
-        "person": person,
-        "supplier": supplier,
-        "rep": supplier.representative,
-        "sign": make_item(supplier, **service("sign_language", 3000)),
-        "assist": make_item(supplier, **service("personal_assistant", 2000)),
-        "sanatorium": make_item(supplier, **service("sanatorium_treatment", 250_000)),
-        "vouchers": {v.category: v for v in Voucher.objects.filter(person=person)},
-    }
+    return hours_cast()
 
 
 def refused(code: ErrorCode, call: Callable[[], object]) -> DomainError:
@@ -82,20 +59,6 @@ def refused(code: ErrorCode, call: Callable[[], object]) -> DomainError:
     assert message and any("а" <= ch <= "я" for ch in message.lower()), message
     assert row_counts() == before
     return caught.value
-
-
-def soon(hours_ahead: int = 48) -> dt.datetime:
-    return (timezone.now() + dt.timedelta(hours=hours_ahead)).replace(microsecond=0)
-
-
-def begin(slot: SessionSlot) -> None:
-    """The session's time comes: tests move the slot, not the clock."""
-    SessionSlot.objects.filter(pk=slot.pk).update(starts=timezone.now() - dt.timedelta(hours=1))
-
-
-def left(voucher: Voucher) -> int:
-    voucher.refresh_from_db()
-    return voucher.left
 
 
 # --- sign-language sessions ---------------------------------------------------------------------
@@ -267,14 +230,6 @@ def test_session_refusals_write_nothing(cast: dict[str, Any]) -> None:
 # --- personal-assistant timesheets --------------------------------------------------------------
 
 
-def last_month() -> dt.date:
-    return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
-def month_days(month: dt.date, hours_a_day: int, count: int) -> dict[dt.date, int]:
-    return {month + dt.timedelta(days=n): hours_a_day for n in range(count)}
-
-
 def test_a_timesheet_confirmed_is_counted_and_paid_once(cast: dict[str, Any]) -> None:
     voucher = cast["vouchers"]["personal_assistant"]
     month = last_month()
@@ -359,13 +314,6 @@ def test_timesheet_refusals_write_nothing(cast: dict[str, Any]) -> None:
 
 
 # --- sanatorium stays ---------------------------------------------------------------------------
-
-
-def offer_places(item: Item, first: dt.date, count: int, places: int) -> None:
-    SanatoriumPlaces.objects.bulk_create(
-        SanatoriumPlaces(item=item, day=first + dt.timedelta(days=n), places=places)
-        for n in range(count)
-    )
 
 
 def test_a_stay_takes_a_place_on_each_date(cast: dict[str, Any]) -> None:

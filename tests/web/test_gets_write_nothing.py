@@ -56,6 +56,7 @@ POST_ONLY = {
     "marketplace:item_places_set",
     "marketplace:order_act",
     "marketplace:token_revoke",
+    *("marketplace:booking_cancel", "marketplace:slot_hold"),
     *("attestations:issue", "attestations:consent", "attestations:withdraw"),
     "dci:attestation_issue",
 }
@@ -218,6 +219,9 @@ def world() -> dict[str, Any]:
             "kind": "benefit_decision",
             "appeal_id": appeal.pk,
             "attachment_id": appeal.attachments.get().pk,
+            # Services by the hour: POST-only, refused to a GET before anything is read.
+            "booking_id": 1,
+            "slot_id": 1,
         },
     }
 

@@ -56,6 +56,7 @@ from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
 from tests.interop.attestation_builders import attestation_world
 from tests.marketplace.builders import a_bin, make_item
+from tests.marketplace.hour_builders import hours_world
 from tests.marketplace.orders_builders import an_order
 from tests.marketplace.till_builders import a_sale_and_token
 from tests.socialservices.conftest import social_services_world
@@ -105,6 +106,8 @@ QUERY_PARAMETERS = (
     *("year", "price"),
     # the accessibility map's filters and its GeoJSON's box
     *("limitation", "rating", "bbox", "zoom"),
+    # a sanatorium stay's dates
+    *("first_day", "days"),
 )
 
 
@@ -222,6 +225,8 @@ def _world() -> World:
     )
     social = social_services_world(trio, accounts)
     sale, token = a_sale_and_token()
+    hours = hours_world()
+    accounts["hours_person"], accounts["hours_supplier"] = hours.person, hours.supplier
     # The parent's appeal against a refusal for the child, for the appeal pages and forms.
     appeal = appeal_file(
         actor=accounts["representative"],
@@ -265,6 +270,7 @@ def _world() -> World:
             "appeal_id": str(appeal.pk),
             "attachment_id": str(appeal.attachments.get().pk),
         },
+        hours.known,
     )
     return World(accounts, known)
 
@@ -524,6 +530,8 @@ FORM_FIELDS = (
     *("check", "record", "item", "unit_price", "resend"),
     # Attestations: the IIN in clear, an agency's consent, the claims an SD-JWT shows.
     *("with_iin", "agency", "show"),
+    # Services by the hour: a session's slot and time, a month's hours, a stay's arrival.
+    *("slot", "time", "hours", "capacity", "day_1", "day_2", "first_day"),
 )
 
 
@@ -771,7 +779,27 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
             302,
         ),
         *_appeal_forms(world),
+        *_hour_forms(world),
     ]
+
+
+def _hour_forms(world: World) -> list[tuple[str | None, str, dict[str, str], int]]:
+    known = world.known
+    person = f"/en/marketplace/hours/{known['hours_iin']}/"
+    month = known["hours_month"]
+    return [
+        ("hours_supplier", "/en/marketplace/supplier/slots/",
+         {"item": known["sign_item"], "day": known["slot_day"], "time": "10:30", "hours": "1",
+          "capacity": "2"}, 302),
+        ("hours_person", f"{person}sessions/",
+         {"slot": known["slot_id"], "voucher": known["sign_voucher"]}, 302),
+        ("hours_supplier", f"/en/marketplace/supplier/timesheets/?month={month}",
+         {"month": month, "code": known["assist_code"], "item": known["assist_item"],
+          "day_1": "4", "day_2": "3"}, 302),
+        ("hours_person", f"{person}stays/",
+         {"first_day": known["stay_day"], "days": "3", "item": known["stay_item"],
+          "voucher": known["stay_voucher"]}, 302),
+    ]  # fmt: skip
 
 
 def _appeal_forms(world: World) -> list[tuple[str | None, str, dict[str, str], int]]:

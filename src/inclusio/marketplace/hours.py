@@ -466,5 +466,34 @@ def stay_book(
     return stay
 
 
+def places_give_back(order_ids: list[int]) -> dict[str, int]:
+    """The orders are cancelled (a suspended supplier's, offered back to the persons): their
+    bookings leave their sessions and their stays give back a place on each date. Runs in the
+    caller's transaction; returns how many of each, for its audit record."""
+    now = timezone.now()
+    bookings = list(
+        SessionBooking.objects.filter(order_id__in=order_ids, cancelled_at__isnull=True)
+        .order_by("slot_id")
+        .values_list("pk", "slot_id")
+    )
+    for slot_id in sorted({slot_id for _pk, slot_id in bookings}):
+        count = sum(1 for _pk, booked_in in bookings if booked_in == slot_id)
+        SessionSlot.objects.filter(pk=slot_id).update(booked=F("booked") - count)
+    SessionBooking.objects.filter(pk__in=[pk for pk, _slot in bookings]).update(cancelled_at=now)
+    stays = list(
+        SanatoriumStay.objects.filter(order_id__in=order_ids, released_at__isnull=True)
+        .select_related("order")
+        .order_by("order__item_id", "first_day")
+    )
+    for stay in stays:
+        SanatoriumPlaces.objects.filter(
+            item_id=stay.order.item_id,
+            day__gte=stay.first_day,
+            day__lt=stay.first_day + dt.timedelta(days=stay.days),
+        ).update(places=F("places") + 1)
+    SanatoriumStay.objects.filter(pk__in=[s.pk for s in stays]).update(released_at=now)
+    return {"sessions": len(bookings), "stays": len(stays)}
+
+
 def free_places(item: Item, day: dt.date) -> int:
     return SanatoriumPlaces.objects.filter(item=item, day=day).aggregate(n=Sum("places"))["n"] or 0

@@ -47,6 +47,15 @@ class Wallet:
     vouchers: list[tuple[Voucher, str, SafeString]]  # voucher, category name, QR code
     orders: list[Order]
 
+    @property
+    def offered_back(self) -> list[Order]:
+        """Orders a suspended supplier left, on vouchers still in force: the person is told
+        at the top of the wallet to choose another supplier."""
+        active = {voucher.pk for voucher, _name, _qr in self.vouchers}
+        return [
+            o for o in self.orders if o.state == Order.State.OFFERED_BACK and o.voucher_id in active
+        ]
+
 
 def wallet(*, actor: Actor, person: Person) -> Wallet:
     """The person's vouchers in force (with their QR codes) and orders, newest first."""

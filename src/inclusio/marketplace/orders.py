@@ -540,17 +540,20 @@ def orders_offer_back(*, actor: Actor, supplier: Supplier) -> int:
         )
         if not open_orders:
             return 0
+        from inclusio.marketplace.hours import places_give_back
+
         for order in open_orders:
             _give_back(order)
             order.state = Order.State.OFFERED_BACK
             order.cancel_reason = supplier.status_reason
         Order.objects.bulk_update(open_orders, ["state", "cancel_reason"])
+        released = places_give_back([o.pk for o in open_orders])
         record_write(
             actor=actor,
             action="orders_offer_back",
             entity="supplier",
             entity_id=supplier.pk,
-            data={"orders": [o.pk for o in open_orders]},
+            data={"orders": [o.pk for o in open_orders], **released},
         )
     return len(open_orders)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inclusio.marketplace import order_views, till_views, views
+from inclusio.marketplace import hour_views, order_views, till_views, views
 
 app_name = "marketplace"
 urlpatterns = [
@@ -31,4 +31,18 @@ urlpatterns += [
     path("supplier/tokens/", till_views.token_list, name="tokens"),
     path("supplier/tokens/<int:token_id>/revoke/", till_views.token_revoke, name="token_revoke"),
     path("sales/<int:sale_id>/", till_views.sale_page, name="sale"),
+]
+
+# Services by the hour and sanatorium stays: the person's pages and the supplier's.
+urlpatterns += [
+    path("hours/<str:iin>/sessions/", hour_views.sessions, name="hours_sessions"),
+    path(
+        "hours/bookings/<int:booking_id>/cancel/", hour_views.booking_cancel, name="booking_cancel"
+    ),
+    path("hours/<str:iin>/timesheets/", hour_views.timesheets, name="hours_timesheets"),
+    path("hours/<str:iin>/stays/", hour_views.stays, name="hours_stays"),
+    path("supplier/slots/", hour_views.supplier_slots, name="supplier_slots"),
+    path("supplier/slots/<int:slot_id>/hold/", hour_views.slot_hold, name="slot_hold"),
+    path("supplier/timesheets/", hour_views.supplier_timesheets, name="supplier_timesheets"),
+    path("supplier/stays/", hour_views.supplier_stays, name="supplier_stays"),
 ]

@@ -130,6 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "supplier": supplier,
             "items": [(item, known[item.category]) for item in selectors.supplier_items(supplier)],
             "supplied": _names(supplier.categories),
+            "kinds": {known[code].kind for code in supplier.categories if code in known},
             "regions": supplier.regions_served.order_by("code"),
             "deliveries": order_selectors.supplier_deliveries(supplier, actor=request.user),
             "payments": order_selectors.supplier_payments(supplier),

@@ -239,7 +239,8 @@ def load_demo_orders(person_account: User) -> Order | None:
     )
     prescription = [Prescribed("wheelchair_manual", 1)]
     if other is not None:
-        prescription.append(Prescribed(other, 1 if categories()[other].goods else 2))
+        # Goods: one ordered online, two left for the demo supplier's till.
+        prescription.append(Prescribed(other, 3 if categories()[other].goods else 2))
     with transaction.atomic():
         programme_issue(actor=SYSTEM, person=person, status=status, prescription=prescription)
         if other is None:
@@ -259,3 +260,31 @@ def load_demo_orders(person_account: User) -> Order | None:
             co_payment_accepted=price.co_payment or None,
         )
         return orders.order_accept(actor=shop.representative, order_id=order.pk)
+
+
+def demo_till_voucher() -> Voucher | None:
+    """A voucher of the demo person that the demo supplier's till accepts today: of goods it
+    sells, in force, with units left — printed with the demo accounts, so an in-shop sale can be
+    tried at the till (the person confirms it in their wallet or by the code the development
+    outbox shows)."""
+    shop = Supplier.objects.filter(representative__username="supplier", status="verified").first()
+    if shop is None:
+        return None
+    today = timezone.localdate()
+    known = categories()
+    sold = [
+        code
+        for code in Item.objects.filter(supplier=shop).values_list("category", flat=True).distinct()
+        if code in known and known[code].goods
+    ]
+    for voucher in Voucher.objects.filter(
+        person__user__username="person",
+        state=Voucher.State.ACTIVE,
+        category__in=sold,
+        valid_from__lte=today,
+        valid_until__gte=today,
+        person__region__in=shop.regions_served.all(),
+    ).order_by("category", "id"):
+        if voucher.left > 0:
+            return voucher
+    return None

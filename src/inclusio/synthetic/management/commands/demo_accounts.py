@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from inclusio.synthetic.demo import create_demo_accounts
+from inclusio.synthetic.marketplace import demo_till_voucher
 
 
 class Command(BaseCommand):
@@ -31,4 +32,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username:<24} {account.password:<14} "
                 f"{account.role.title} ({where}){extra}{factor}"
+            )
+        till = demo_till_voucher()
+        if till is not None:
+            self.stdout.write(
+                _(
+                    "Till: the supplier account may sell with the voucher code %(code)s "
+                    "(%(left)s left)."
+                )
+                % {"code": till.code, "left": till.left}
             )
