@@ -53,7 +53,7 @@ def test_two_workers_at_once_deliver_every_callback_exactly_once(
     def work() -> None:
         try:
             results.append(outbox.deliver_due(client=Recording(together, sent, lock)))
-        except BaseException as failed:  # noqa: BLE001 — reported by the main thread
+        except BaseException as failed:  # reported by the main thread
             failures.append(failed)
         finally:
             connection.close()
@@ -72,4 +72,3 @@ def test_two_workers_at_once_deliver_every_callback_exactly_once(
     assert set(ids.values()) == {1}
     assert OutboxMessage.objects.filter(state=OutboxState.DELIVERED).count() == CALLBACKS
     assert outbox.deliver_due().tried == 0
-
