@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -595,3 +596,54 @@ def test_a_frequency_that_cannot_be_honoured_is_refused(
     assert item["status_reason_code"] == "rjct.notify_details.invalid"
     assert "frequency" in item["status_reason_message"]
     assert not Subscription.objects.exists()
+
+
+def test_a_registry_import_notifies_the_subscriptions_watching_its_persons(
+    async_agency: DciAgency,
+    agency_server: AgencyServer,
+    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path,
+) -> None:
+    from tests.registry.test_import import person_row, run, write_csv
+
+    watched, severe, mild = new_iin(), new_iin(), new_iin()
+    # Subscribed before anyone is registered under the IIN: told once the import brings them.
+    send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": watched}))
+    population = [
+        {
+            "expression1": {
+                "attribute_name": "region_code",
+                "operator": "eq",
+                "attribute_value": "71",
+            }
+        },
+        {
+            "condition": "and",
+            "expression1": {
+                "attribute_name": "disability_category",
+                "operator": "eq",
+                "attribute_value": "I",
+            },
+        },
+    ]
+    send(async_agency, "subscribe", subscribe_message(population, "predicate"))
+    outbox.deliver_due()
+    agency_server.received.clear()
+    codes = dict(Subscription.objects.values_list("iin", "code"))
+
+    rows = [
+        person_row(iin=watched, region_code="75", category="II"),
+        person_row(iin=severe, region_code="71", category="I"),
+        person_row(iin=mild, region_code="71", category="III"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        run(write_csv(tmp_path / "registry.csv", rows))
+    outbox.deliver_due()
+    told = {}
+    for _path, body in agency_server.received:
+        assert component_errors("NotifyEventRequest", body["message"]) == []
+        (event,) = body["message"]["notify_event"]
+        told[event["data"]["reg_records"]["personal_details"]["identifier"]] = event["reference_id"]
+    assert told == {watched: codes[watched], severe: codes[""]}
+    logged = AccessEvent.objects.filter(agency="Social agency").values_list("person_iin", flat=True)
+    assert sorted(logged) == sorted([watched, severe])

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -322,24 +323,30 @@ def unsubscribe(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any]
 # --- notifications -------------------------------------------------------------------------------
 
 
+def _active() -> QuerySet[Subscription]:
+    """The active subscriptions of active agencies with a callback address."""
+    return Subscription.objects.filter(active=True, agency__active=True).exclude(
+        agency__callback_url=""
+    )
+
+
+def _watches(subscription: Subscription, region: str, categories: set[str]) -> bool:
+    """A population subscription watches a person of its regions whose category before or
+    after the change is one of its categories (empty lists: any)."""
+    return (not subscription.regions or region in subscription.regions) and (
+        not subscription.categories or bool(categories & set(subscription.categories))
+    )
+
+
 def _matching(person: Person, categories: set[str]) -> list[Subscription]:
-    """The active subscriptions of active agencies with a callback address that watch this
-    person or a population the change concerns (their category before or after it)."""
+    """The subscriptions that watch this person, or a population the change concerns."""
     candidates = (
-        Subscription.objects.filter(active=True, agency__active=True)
-        .exclude(agency__callback_url="")
-        .filter(Q(iin=person.iin) | Q(iin=""))
-        .select_related("agency")
-        .order_by("pk")
+        _active().filter(Q(iin=person.iin) | Q(iin="")).select_related("agency").order_by("pk")
     )
     return [
         subscription
         for subscription in candidates
-        if subscription.iin
-        or (
-            (not subscription.regions or person.region_id in subscription.regions)
-            and (not subscription.categories or categories & set(subscription.categories))
-        )
+        if subscription.iin or _watches(subscription, person.region_id, categories)
     ]
 
 
@@ -435,3 +442,33 @@ def _notification(
     """NotifyEventRequest, one event (more join it when the subscription has a frequency)."""
     message = {"transaction_id": uuid.uuid4().hex, "notify_event": [_event(subscription, record)]}
     return outbox.new_row(agency=agency, action="notify", message=message)
+
+
+# Imported IINs read per query: below every backend's parameter limit.
+IMPORTED_CHUNK = 500
+
+
+def notify_statuses_imported(*, iins: Sequence[str], **_signal: Any) -> int:
+    """The registry's ``disability_statuses_imported`` (sent after the import's commit): each
+    imported person a subscription watches — by IIN (kept for an IIN nobody was registered
+    under), or by a population they now belong to — is notified as for any change. The
+    subscriptions are read once and the imported statuses in chunks, so that a national load
+    that nobody watches costs a query per chunk. Returns how many notifications."""
+    subscriptions = list(_active().only("iin", "regions", "categories"))
+    if not subscriptions:
+        return 0
+    watched = {subscription.iin for subscription in subscriptions if subscription.iin}
+    populations = [subscription for subscription in subscriptions if not subscription.iin]
+    notified = 0
+    for start in range(0, len(iins), IMPORTED_CHUNK):
+        statuses = DisabilityStatus.objects.filter(
+            person__iin__in=iins[start : start + IMPORTED_CHUNK], superseded_at__isnull=True
+        ).values_list("pk", "person_id", "person__iin", "person__region_id", "category")
+        for status_id, person_id, iin, region, category in statuses:
+            if iin in watched or any(
+                _watches(subscription, region, {category}) for subscription in populations
+            ):
+                notified += notify_status_changed(
+                    person_id=person_id, status_id=status_id, previous_status_id=None
+                )
+    return notified
