@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
 from inclusio.core.audit import SYSTEM
@@ -647,3 +648,29 @@ def test_a_registry_import_notifies_the_subscriptions_watching_its_persons(
     assert told == {watched: codes[watched], severe: codes[""]}
     logged = AccessEvent.objects.filter(agency="Social agency").values_list("person_iin", flat=True)
     assert sorted(logged) == sorted([watched, severe])
+
+
+def test_a_status_lapsing_at_its_reexamination_date_is_announced_once_a_day(
+    async_agency: DciAgency, agency_server: AgencyServer
+) -> None:
+    today = timezone.localdate()
+    lapsed, lasting = make_person(), make_person()
+    give_status(lapsed, "II", until=today - dt.timedelta(days=1))
+    give_status(lasting, "II", until=today)
+    for person in (lapsed, lasting):
+        send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": person.iin}))
+    outbox.deliver_due()
+    agency_server.received.clear()
+
+    out = StringIO()
+    call_command("registry_status_calendar", stdout=out)
+    assert "1" in out.getvalue()
+    body = delivered(agency_server, async_agency, "/dci/registry/notify")
+    record = body["message"]["notify_event"][0]["data"]["reg_records"]
+    assert record["personal_details"]["identifier"] == lapsed.iin
+    assert (record["disability_status"], record["is_valid"]) == ("Expired", False)
+    # Run again the same day: nothing is sent twice.
+    call_command("registry_status_calendar", stdout=StringIO())
+    assert OutboxMessage.objects.filter(action="notify").count() == 1
+    with pytest.raises(CommandError):
+        call_command("registry_status_calendar", "--day", "yesterday", stdout=StringIO())
