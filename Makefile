@@ -102,6 +102,8 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 		--population $(DEMO_SNAPSHOT)
 	$(BIN)/inclusio benefits-screen --snapshot $(DEMO_EXPORT) --date $(DEMO_DATE)
 	$(BIN)/inclusio demo-accounts
+	# The DCI demo agency (keys made now, in var/demo-dci/) and the demo person's attestation.
+	$(BIN)/inclusio synth-dci --out var/demo-dci --server http://$(HOST):$(PORT)
 	$(BIN)/inclusio collectstatic --no-input -v 0
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"
 	$(BIN)/gunicorn inclusio.wsgi:application --bind $(HOST):$(PORT) --workers 2 \

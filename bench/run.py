@@ -65,6 +65,7 @@ def main() -> int:
         failures += run("bench/bench_emergency.py", env=env) != 0
         failures += run("bench/bench_dci_disabled.py", env=env) != 0
         failures += run("bench/bench_dci_subscriptions.py", env=env) != 0
+        failures += run("bench/bench_dci_search.py", env=env) != 0
         failures += run("bench/bench_worklists.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_housing.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_catalogue_search.py", env=env) != 0

@@ -11,11 +11,13 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
+from django.core.management.base import CommandError
+from django.utils import timezone, translation
 
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import Conflict, ValidationFailed
@@ -494,3 +496,181 @@ def test_an_administrator_sees_the_dead_callbacks_and_queues_one_again(
     other = Client()
     sign_in(other, officer)
     assert other.get(url).status_code in (302, 403)
+
+
+def frequency(cron: str, start: dt.timedelta, end: dt.timedelta) -> dict[str, str]:
+    now = dt.datetime.now(dt.UTC)
+    return {
+        "start_time": (now + start).isoformat(timespec="seconds"),
+        "end_time": (now + end).isoformat(timespec="seconds"),
+        "frequency": cron,
+    }
+
+
+def with_frequency(iin: str, given: Any) -> dict[str, Any]:
+    message = subscribe_message({"type": "UIN", "value": iin})
+    message["subscribe_request"][0]["subscribe_criteria"]["frequency"] = given
+    return message
+
+
+def test_a_subscription_with_a_frequency_is_sent_its_changes_together_at_its_times(
+    async_agency: DciAgency,
+    agency_server: AgencyServer,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    person = make_person()
+    daily = frequency("0 0 0 * * ? *", -dt.timedelta(hours=1), dt.timedelta(days=30))
+    send(async_agency, "subscribe", with_frequency(person.iin, daily))
+    (item,) = delivered(agency_server, async_agency, "/dci/registry/on-subscribe")["message"][
+        "subscribe_response"
+    ]
+    assert item["subscriptions"][0]["frequency"] == daily
+    agency_server.received.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        give_status(person, "II")
+    with django_capture_on_commit_callbacks(execute=True):
+        give_status(person, "I")
+    (held,) = OutboxMessage.objects.filter(action="notify")
+    midnight = dt.datetime.combine(
+        timezone.localdate() + dt.timedelta(days=1),
+        dt.time(),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    assert held.next_try_at == midnight
+    assert outbox.deliver_due().tried == 0  # not before its time
+    assert agency_server.received == []
+
+    OutboxMessage.objects.filter(pk=held.pk).update(next_try_at=timezone.now())  # midnight came
+    body = delivered(agency_server, async_agency, "/dci/registry/notify")
+    events = body["message"]["notify_event"]
+    assert [event["data"]["reg_records"]["disability_level"] for event in events] == [
+        "Moderate",
+        "Severe",
+    ]
+    assert {event["reference_id"] for event in events} == {item["subscriptions"][0]["code"]}
+    assert body["header"]["total_count"] == 2
+    # Sent: the next change waits for the next time.
+    with django_capture_on_commit_callbacks(execute=True):
+        give_status(person, "III")
+    queued = OutboxMessage.objects.get(action="notify", state=OutboxState.QUEUED)
+    assert queued.pk != held.pk
+    assert queued.next_try_at == midnight
+
+
+def test_outside_its_frequencys_range_a_change_is_sent_as_it_happens(
+    async_agency: DciAgency,
+    agency_server: AgencyServer,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    person = make_person()
+    later = frequency("0 0 0 5,15 * ? *", dt.timedelta(days=1), dt.timedelta(days=30))
+    send(async_agency, "subscribe", with_frequency(person.iin, later))
+    outbox.deliver_due()
+    agency_server.received.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        give_status(person, "II")
+    body = delivered(agency_server, async_agency, "/dci/registry/notify")
+    assert len(body["message"]["notify_event"]) == 1
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        frequency("0 0 0 L * ? *", -dt.timedelta(hours=1), dt.timedelta(days=30)),
+        frequency("0 0 0 5 * MON *", -dt.timedelta(hours=1), dt.timedelta(days=30)),
+        frequency("0 0 0 1 1 ? 2020", -dt.timedelta(hours=1), dt.timedelta(days=30)),
+        frequency("0 0 0 5,15 * ? *", dt.timedelta(days=30), dt.timedelta(days=1)),
+        {"frequency": "0 0 0 5,15 * ? *"},
+        "0 0 0 5,15 * ? *",
+    ],
+)
+def test_a_frequency_that_cannot_be_honoured_is_refused(
+    async_agency: DciAgency, agency_server: AgencyServer, given: Any
+) -> None:
+    message = with_frequency(new_iin(), given)
+    body = async_agency.envelope(message, header=async_agency.header(action="subscribe"))
+    assert async_agency.post("/registry/subscribe", body).status_code == 200
+    outbox.deliver_due()
+    (item,) = agency_server.received[0][1]["message"]["subscribe_response"]
+    assert item["status"] == "rjct"
+    assert item["status_reason_code"] == "rjct.notify_details.invalid"
+    assert "frequency" in item["status_reason_message"]
+    assert not Subscription.objects.exists()
+
+
+def test_a_registry_import_notifies_the_subscriptions_watching_its_persons(
+    async_agency: DciAgency,
+    agency_server: AgencyServer,
+    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path,
+) -> None:
+    from tests.registry.test_import import person_row, run, write_csv
+
+    watched, severe, mild = new_iin(), new_iin(), new_iin()
+    # Subscribed before anyone is registered under the IIN: told once the import brings them.
+    send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": watched}))
+    population = [
+        {
+            "expression1": {
+                "attribute_name": "region_code",
+                "operator": "eq",
+                "attribute_value": "71",
+            }
+        },
+        {
+            "condition": "and",
+            "expression1": {
+                "attribute_name": "disability_category",
+                "operator": "eq",
+                "attribute_value": "I",
+            },
+        },
+    ]
+    send(async_agency, "subscribe", subscribe_message(population, "predicate"))
+    outbox.deliver_due()
+    agency_server.received.clear()
+    codes = dict(Subscription.objects.values_list("iin", "code"))
+
+    rows = [
+        person_row(iin=watched, region_code="75", category="II"),
+        person_row(iin=severe, region_code="71", category="I"),
+        person_row(iin=mild, region_code="71", category="III"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        run(write_csv(tmp_path / "registry.csv", rows))
+    outbox.deliver_due()
+    told = {}
+    for _path, body in agency_server.received:
+        assert component_errors("NotifyEventRequest", body["message"]) == []
+        (event,) = body["message"]["notify_event"]
+        told[event["data"]["reg_records"]["personal_details"]["identifier"]] = event["reference_id"]
+    assert told == {watched: codes[watched], severe: codes[""]}
+    logged = AccessEvent.objects.filter(agency="Social agency").values_list("person_iin", flat=True)
+    assert sorted(logged) == sorted([watched, severe])
+
+
+def test_a_status_lapsing_at_its_reexamination_date_is_announced_once_a_day(
+    async_agency: DciAgency, agency_server: AgencyServer
+) -> None:
+    today = timezone.localdate()
+    lapsed, lasting = make_person(), make_person()
+    give_status(lapsed, "II", until=today - dt.timedelta(days=1))
+    give_status(lasting, "II", until=today)
+    for person in (lapsed, lasting):
+        send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": person.iin}))
+    outbox.deliver_due()
+    agency_server.received.clear()
+
+    out = StringIO()
+    call_command("registry_status_calendar", stdout=out)
+    assert "1" in out.getvalue()
+    body = delivered(agency_server, async_agency, "/dci/registry/notify")
+    record = body["message"]["notify_event"][0]["data"]["reg_records"]
+    assert record["personal_details"]["identifier"] == lapsed.iin
+    assert (record["disability_status"], record["is_valid"]) == ("Expired", False)
+    # Run again the same day: nothing is sent twice.
+    call_command("registry_status_calendar", stdout=StringIO())
+    assert OutboxMessage.objects.filter(action="notify").count() == 1
+    with pytest.raises(CommandError):
+        call_command("registry_status_calendar", "--day", "yesterday", stdout=StringIO())

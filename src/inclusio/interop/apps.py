@@ -8,9 +8,18 @@ class InteropConfig(AppConfig):
     verbose_name = _("Interoperability: the DCI Disability Registry server")
 
     def ready(self) -> None:
-        from inclusio.interop.attestations import revoke_on_status_change
-        from inclusio.interop.subscriptions import notify_status_changed
-        from inclusio.registry.events import disability_status_changed
+        from inclusio.interop.attestations import (
+            revoke_on_status_change,
+            revoke_on_statuses_imported,
+        )
+        from inclusio.interop.subscriptions import (
+            notify_status_changed,
+            notify_statuses_imported,
+        )
+        from inclusio.registry.events import (
+            disability_status_changed,
+            disability_statuses_imported,
+        )
 
         # A status change tells the subscribed agencies, and revokes the person's earlier
         # attestations.
@@ -19,4 +28,11 @@ class InteropConfig(AppConfig):
         )
         disability_status_changed.connect(
             revoke_on_status_change, dispatch_uid="interop.attestations_revoke"
+        )
+        # So does an import, for every person it brings (one event for the whole load).
+        disability_statuses_imported.connect(
+            notify_statuses_imported, dispatch_uid="interop.statuses_imported"
+        )
+        disability_statuses_imported.connect(
+            revoke_on_statuses_imported, dispatch_uid="interop.attestations_revoke_imported"
         )

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -273,6 +274,23 @@ def revoke_on_status_change(*, person_id: int, **_signal: Any) -> None:
     """The registry's ``disability_status_changed`` (sent after its commit): what an earlier
     attestation states is no longer the status."""
     attestations_revoke(actor=SYSTEM, person_id=person_id)
+
+
+def revoke_on_statuses_imported(*, iins: Sequence[str], **_signal: Any) -> int:
+    """The registry's ``disability_statuses_imported``: an imported person's earlier
+    attestations (none while an import brings only new persons) are revoked like any other
+    change's. Returns how many persons had some."""
+    persons: set[int] = set()
+    chunk = 500  # IINs per query: below every backend's parameter limit
+    for start in range(0, len(iins), chunk):
+        persons.update(
+            Attestation.objects.filter(
+                person__iin__in=iins[start : start + chunk], revoked_at__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+    for person_id in sorted(persons):
+        attestations_revoke(actor=SYSTEM, person_id=person_id)
+    return len(persons)
 
 
 def status_list_token() -> str:

@@ -121,6 +121,11 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("queued"), default=timezone.now)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # A notification held for a subscription's next scheduled time (its ``frequency``): the
+    # changes until then join this one message.
+    subscription = models.ForeignKey(
+        "Subscription", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -146,6 +151,12 @@ class Subscription(models.Model):
     categories = models.JSONField(default=list)
     # The agency's filter as it sent it, echoed in the callbacks.
     criteria = models.JSONField(default=dict)
+    # EventFrequency: between ``frequency_from`` and ``frequency_until`` the notifications are
+    # gathered and sent at the times of the Quartz cron ``frequency`` (interop/schedule.py);
+    # outside them, and without a frequency, each change is sent as it happens.
+    frequency = models.CharField(max_length=120, blank=True)
+    frequency_from = models.DateTimeField(null=True, blank=True)
+    frequency_until = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)

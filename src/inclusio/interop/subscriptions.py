@@ -12,18 +12,20 @@ purpose it subscribed for.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inclusio.core import audit
 from inclusio.core.audit import SYSTEM, record_write
 from inclusio.core.models import Purpose
-from inclusio.interop import outbox, records, selectors
+from inclusio.interop import outbox, records, schedule, selectors
 from inclusio.interop.dci import (
     VERSION,
     Err,
@@ -34,7 +36,13 @@ from inclusio.interop.dci import (
     parse_timestamp,
     timestamp,
 )
-from inclusio.interop.models import Agency, Disclosure, OutboxMessage, Subscription
+from inclusio.interop.models import (
+    Agency,
+    Disclosure,
+    OutboxMessage,
+    OutboxState,
+    Subscription,
+)
 from inclusio.interop.selectors import Caller
 from inclusio.interop.views import (
     BATCH_MAX,
@@ -100,6 +108,35 @@ def _scope(criteria: dict[str, Any], caller: Caller) -> tuple[str, list[str], li
     return "", sorted(wanted.get("region_code", ())), sorted(wanted.get("disability_category", ()))
 
 
+def _frequency(criteria: dict[str, Any]) -> tuple[str, dt.datetime | None, dt.datetime | None]:
+    """EventFrequency, when given: (cron, from, until); ("", None, None) when not."""
+    given = criteria.get("frequency")
+    if given is None:
+        return "", None, None
+    given = given if isinstance(given, dict) else {}
+    start, end = parse_timestamp(given.get("start_time")), parse_timestamp(given.get("end_time"))
+    cron = given.get("frequency")
+    if start is None or end is None or end <= start:
+        raise _Refused(
+            SubscribeReason.NOTIFY_DETAILS_INVALID,
+            _("frequency needs start_time and a later end_time, ISO 8601 with their offset."),
+        )
+    try:
+        fires = schedule.parse(cron).next_after(timezone.now()) if isinstance(cron, str) else None
+    except schedule.CronInvalid:
+        fires = None
+    if fires is None or not isinstance(cron, str):
+        raise _Refused(
+            SubscribeReason.NOTIFY_DETAILS_INVALID,
+            _(
+                "frequency.frequency is a Quartz cron expression that fires again: seconds, "
+                "minutes, hours, day of month, month, day of week (one of the two days is ?) "
+                "and an optional year, such as “0 0 0 5,15 * ? *”."
+            ),
+        )
+    return cron.strip(), start, end
+
+
 def _subscribe_one(request: Any, caller: Caller, seen: set[str]) -> dict[str, Any]:
     request = request if isinstance(request, dict) else {}
     reference = request.get("reference_id")
@@ -124,6 +161,7 @@ def _subscribe_one(request: Any, caller: Caller, seen: set[str]) -> dict[str, An
                 % {"event": EVENT_TYPE, "record": RECORD_TYPE},
             )
         iin, regions, categories = _scope(criteria, caller)
+        cron, frequency_from, frequency_until = _frequency(criteria)
         if Subscription.objects.filter(
             agency=caller.agency, active=True, iin=iin, regions=regions, categories=categories
         ).exists():
@@ -140,6 +178,9 @@ def _subscribe_one(request: Any, caller: Caller, seen: set[str]) -> dict[str, An
             regions=regions,
             categories=categories,
             criteria=criteria,
+            frequency=cron,
+            frequency_from=frequency_from,
+            frequency_until=frequency_until,
         )
         if iin:
             selectors.person_subscribed(caller, iin)
@@ -154,6 +195,7 @@ def _subscribe_one(request: Any, caller: Caller, seen: set[str]) -> dict[str, An
                 "scope": "person" if iin else "population",
                 "regions": regions,
                 "categories": categories,
+                "frequency": cron,
             },
         )
         answer |= {"status": str(Status.SUCCESS), "subscriptions": [_info(subscription)]}
@@ -183,6 +225,8 @@ def _info(subscription: Subscription) -> dict[str, Any]:
         "notify_record_type": RECORD_TYPE,
         "subscribe_criteria": criteria,
     }
+    if subscription.frequency:
+        info["frequency"] = criteria["frequency"]
     return info
 
 
@@ -279,24 +323,30 @@ def unsubscribe(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any]
 # --- notifications -------------------------------------------------------------------------------
 
 
+def _active() -> QuerySet[Subscription]:
+    """The active subscriptions of active agencies with a callback address."""
+    return Subscription.objects.filter(active=True, agency__active=True).exclude(
+        agency__callback_url=""
+    )
+
+
+def _watches(subscription: Subscription, region: str, categories: set[str]) -> bool:
+    """A population subscription watches a person of its regions whose category before or
+    after the change is one of its categories (empty lists: any)."""
+    return (not subscription.regions or region in subscription.regions) and (
+        not subscription.categories or bool(categories & set(subscription.categories))
+    )
+
+
 def _matching(person: Person, categories: set[str]) -> list[Subscription]:
-    """The active subscriptions of active agencies with a callback address that watch this
-    person or a population the change concerns (their category before or after it)."""
+    """The subscriptions that watch this person, or a population the change concerns."""
     candidates = (
-        Subscription.objects.filter(active=True, agency__active=True)
-        .exclude(agency__callback_url="")
-        .filter(Q(iin=person.iin) | Q(iin=""))
-        .select_related("agency")
-        .order_by("pk")
+        _active().filter(Q(iin=person.iin) | Q(iin="")).select_related("agency").order_by("pk")
     )
     return [
         subscription
         for subscription in candidates
-        if subscription.iin
-        or (
-            (not subscription.regions or person.region_id in subscription.regions)
-            and (not subscription.categories or categories & set(subscription.categories))
-        )
+        if subscription.iin or _watches(subscription, person.region_id, categories)
     ]
 
 
@@ -304,8 +354,9 @@ def notify_status_changed(
     *, person_id: int, status_id: int | None, previous_status_id: int | None, **_signal: Any
 ) -> int:
     """The registry's ``disability_status_changed`` (sent after its commit): one ``notify``
-    callback queued per matching subscription, in one transaction with the access-log entries.
-    Returns how many were queued."""
+    callback per matching subscription, queued (or joined to the one held for the
+    subscription's next scheduled time) in one transaction with the access-log entries.
+    Returns how many subscriptions were notified."""
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         return 0
@@ -319,7 +370,8 @@ def notify_status_changed(
     if not subscriptions:
         return 0
     current = DisabilityStatus.objects.filter(person=person, superseded_at__isnull=True).first()
-    day = timezone.localdate()
+    now = timezone.now()
+    day = timezone.localdate(now)
     cut: dict[tuple[str, ...], dict[str, Any]] = {}
     rows: list[OutboxMessage] = []
     with transaction.atomic(), audit.batched():
@@ -328,31 +380,95 @@ def notify_status_changed(
             granted = tuple(sorted(agency.disclosures))
             if granted not in cut:
                 cut[granted] = records.disabled_person(person, current, granted, day)
-            rows.append(_notification(agency, subscription, cut[granted]))
+            if not _held(subscription, cut[granted], now):
+                rows.append(_notification(agency, subscription, cut[granted]))
             selectors.person_notified(
                 Caller(agency=agency, purpose=Purpose(subscription.purpose), day=day), person
             )
         OutboxMessage.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return len(subscriptions)
+
+
+def _held(subscription: Subscription, record: dict[str, Any], now: dt.datetime) -> bool:
+    """Within its frequency's range, a subscription's change joins the notification held for
+    its next scheduled time (made when there is none); False when it is sent as it happens.
+
+    The held row is locked first: a worker sending it meanwhile has it locked, and once it has
+    let go the row is no longer queued untried, so the change starts the next period's."""
+    if not subscription.frequency or subscription.frequency_from is None:
+        return False
+    until = subscription.frequency_until
+    if until is None or not subscription.frequency_from <= now < until:
+        return False
+    held = (
+        OutboxMessage.objects.select_for_update()
+        .filter(subscription=subscription, state=OutboxState.QUEUED, attempts=0)
+        .order_by("pk")
+        .first()
+    )
+    event = _event(subscription, record)
+    if held is not None:
+        held.message["notify_event"].append(event)
+        total = len(held.message["notify_event"])
+        held.header |= {"total_count": total, "completed_count": total}
+        held.save(update_fields=["message", "header"])
+        return True
+    fires = schedule.parse(subscription.frequency).next_after(now)
+    row = _notification(subscription.agency, subscription, record)
+    # The last batch of the range goes at its end when the schedule has no time left in it.
+    row.next_try_at = min(fires, until) if fires is not None else until
+    row.subscription = subscription
+    row.save()
+    return True
+
+
+def _event(subscription: Subscription, record: dict[str, Any]) -> dict[str, Any]:
+    """One of NotifyEventRequest's events: the subscription's code is its reference_id."""
+    return {
+        "reference_id": subscription.code,
+        "timestamp": timestamp(),
+        "data": {
+            "version": VERSION,
+            "reg_type": REG_TYPE,
+            "reg_record_type": RECORD_TYPE,
+            "reg_records": record,
+        },
+    }
 
 
 def _notification(
     agency: Agency, subscription: Subscription, record: dict[str, Any]
 ) -> OutboxMessage:
-    """NotifyEventRequest, one event: the subscription's code is its reference_id."""
-    message = {
-        "transaction_id": uuid.uuid4().hex,
-        "notify_event": [
-            {
-                "reference_id": subscription.code,
-                "timestamp": timestamp(),
-                "data": {
-                    "version": VERSION,
-                    "reg_type": REG_TYPE,
-                    "reg_record_type": RECORD_TYPE,
-                    "reg_records": record,
-                },
-            }
-        ],
-    }
+    """NotifyEventRequest, one event (more join it when the subscription has a frequency)."""
+    message = {"transaction_id": uuid.uuid4().hex, "notify_event": [_event(subscription, record)]}
     return outbox.new_row(agency=agency, action="notify", message=message)
+
+
+# Imported IINs read per query: below every backend's parameter limit.
+IMPORTED_CHUNK = 500
+
+
+def notify_statuses_imported(*, iins: Sequence[str], **_signal: Any) -> int:
+    """The registry's ``disability_statuses_imported`` (sent after the import's commit): each
+    imported person a subscription watches — by IIN (kept for an IIN nobody was registered
+    under), or by a population they now belong to — is notified as for any change. The
+    subscriptions are read once and the imported statuses in chunks, so that a national load
+    that nobody watches costs a query per chunk. Returns how many notifications."""
+    subscriptions = list(_active().only("iin", "regions", "categories"))
+    if not subscriptions:
+        return 0
+    watched = {subscription.iin for subscription in subscriptions if subscription.iin}
+    populations = [subscription for subscription in subscriptions if not subscription.iin]
+    notified = 0
+    for start in range(0, len(iins), IMPORTED_CHUNK):
+        statuses = DisabilityStatus.objects.filter(
+            person__iin__in=iins[start : start + IMPORTED_CHUNK], superseded_at__isnull=True
+        ).values_list("pk", "person_id", "person__iin", "person__region_id", "category")
+        for status_id, person_id, iin, region, category in statuses:
+            if iin in watched or any(
+                _watches(subscription, region, {category}) for subscription in populations
+            ):
+                notified += notify_status_changed(
+                    person_id=person_id, status_id=status_id, previous_status_id=None
+                )
+    return notified

@@ -9,6 +9,12 @@ from django.dispatch import Signal
 
 disability_status_changed = Signal()
 
+disability_statuses_imported = Signal()
+"""A registry import committed new persons with their statuses (``inclusio registry-import``).
+One event for the whole load, not one per person: receivers get ``iins``, the imported persons'
+IINs, and read in bulk what concerns them (the DCI subscriptions watching an IIN or a
+population). Imported persons are new, so no receiver has anything of theirs to re-derive."""
+
 life_event_recorded = Signal()
 """A death, emigration, imprisonment or release was recorded. Unlike the status change, it is
 sent inside the recording transaction: the benefits app suspends the person's awards and

@@ -86,6 +86,7 @@ from inclusio.core.errors import ErrorCode as CoreErrorCode
 from inclusio.core.identifiers import IIN, parse_iin
 from inclusio.core.models import Region
 from inclusio.registry.errors import ErrorCode
+from inclusio.registry.events import disability_statuses_imported
 from inclusio.registry.models import (
     FUNCTIONAL_LIMITATIONS,
     Category,
@@ -795,7 +796,9 @@ def load(
 
     No ``disability_status_changed`` event is sent per imported status: an import brings the
     registry's past into the platform, and the benefits it implies are found by the next
-    screening of an exported snapshot.
+    screening of an exported snapshot. One ``disability_statuses_imported`` event after the
+    commit names the imported IINs, so that the agencies subscribed to them (or to a population
+    they join) are told, whatever the path the statuses came by.
     """
     if plan.errors and not skip_bad_rows:
         raise rows_have_errors(plan)
@@ -832,6 +835,10 @@ def load(
                 "batches": -(-total // batch_rows),
                 "sha256": plan.source.sha256,
             },
+        )
+        iins = [planned.person["iin"] for planned in plan.valid]
+        transaction.on_commit(
+            lambda: disability_statuses_imported.send(sender=DisabilityStatus, iins=iins)
         )
     return total
 
