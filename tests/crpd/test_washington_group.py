@@ -125,6 +125,6 @@ def test_the_command_imports_and_refuses(tmp_path, capsys) -> None:  # type: ign
     assert "40.0 %" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "\n1,1,1,0,1,1,M,30,71,urban", encoding="utf-8")
-    with pytest.raises(CommandError, match="WG_CODE_INVALID.*Row 2.*cognition"):
+    with pytest.raises(CommandError, match=r"WG_CODE_INVALID.*Row 2.*cognition"):
         call_command("wg_import", str(bad), "--title", "Bad", "--year", "2021")
     assert Survey.objects.count() == 1

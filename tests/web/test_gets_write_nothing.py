@@ -34,6 +34,7 @@ from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
 from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_counted_run, make_offer
+from tests.crpd.builders import crpd_world
 from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, sign_in
 from tests.interop.attestation_builders import attestation_world
@@ -58,6 +59,7 @@ POST_ONLY = {
     "marketplace:token_revoke",
     *("attestations:issue", "attestations:consent", "attestations:withdraw"),
     "dci:attestation_issue",
+    *("crpd:indicator_new", "crpd:measure_new"),
 }
 
 
@@ -181,6 +183,7 @@ def world() -> dict[str, Any]:
             "emergency officer": emergency_officer,
             "provider": User.objects.get(username="provider"),
             "inspector": User.objects.get(username="inspector"),
+            "crpd officer": make_user("crpd", "crpd_officer", None),
         },
         "token": api_token_issue(
             actor=SYSTEM,
@@ -218,6 +221,7 @@ def world() -> dict[str, Any]:
             "kind": "benefit_decision",
             "appeal_id": appeal.pk,
             "attachment_id": appeal.attachments.get().pk,
+            **crpd_world(),
         },
     }
 

@@ -119,42 +119,42 @@ def _article_page(
 
 
 @login_required
-def article(request: HttpRequest, number: int) -> HttpResponse:
+def article(request: HttpRequest, article_number: int) -> HttpResponse:
     services.require(request.user, services.CRPD_VIEW)
-    return _article_page(request, _article(number))
+    return _article_page(request, _article(article_number))
 
 
 @login_required
 @require_POST
-def indicator_new(request: HttpRequest, number: int) -> HttpResponse:
-    found = _article(number)
+def indicator_new(request: HttpRequest, article_number: int) -> HttpResponse:
+    found = _article(article_number)
     services.require(request.user, services.CRPD_ENTER)
     form = IndicatorForm(request.POST)
     if form.is_valid():
         try:
-            services.indicator_enter(actor=request.user, article=number, **form.cleaned_data)
+            services.indicator_enter(actor=request.user, article=article_number, **form.cleaned_data)
         except DomainError as exc:
             _refused(form, exc)
         else:
             messages.success(request, _("Indicator entered."))
-            return redirect("crpd:article", number=number)
+            return redirect("crpd:article", article_number=article_number)
     return _article_page(request, found, 422, indicator_form=form)
 
 
 @login_required
 @require_POST
-def measure_new(request: HttpRequest, number: int) -> HttpResponse:
-    found = _article(number)
+def measure_new(request: HttpRequest, article_number: int) -> HttpResponse:
+    found = _article(article_number)
     services.require(request.user, services.CRPD_ENTER)
     form = MeasureForm(request.POST)
     if form.is_valid():
         try:
-            services.measure_enter(actor=request.user, article=number, **form.cleaned_data)
+            services.measure_enter(actor=request.user, article=article_number, **form.cleaned_data)
         except DomainError as exc:
             _refused(form, exc)
         else:
             messages.success(request, _("Measure entered."))
-            return redirect("crpd:article", number=number)
+            return redirect("crpd:article", article_number=article_number)
     return _article_page(request, found, 422, measure_form=form)
 
 
@@ -173,7 +173,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
                 _refused(form, exc)
             else:
                 messages.success(request, _("Recommendation entered."))
-                return redirect("crpd:recommendation", pk=created.pk)
+                return redirect("crpd:recommendation", recommendation_id=created.pk)
     return render(
         request,
         "crpd/recommendations.html",
@@ -187,9 +187,9 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse:
     services.require(request.user, services.CRPD_VIEW)
-    found = Recommendation.objects.filter(pk=pk).first()
+    found = Recommendation.objects.filter(pk=recommendation_id).first()
     if found is None:
         raise _not_found()
     candidates = list(Measure.objects.filter(article=found.article))
@@ -216,7 +216,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
                 _refused(form, exc)
             else:
                 messages.success(request, _("Recommendation updated."))
-                return redirect("crpd:recommendation", pk=found.pk)
+                return redirect("crpd:recommendation", recommendation_id=found.pk)
     return render(
         request,
         "crpd/recommendation.html",
@@ -238,9 +238,9 @@ def surveys(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def survey(request: HttpRequest, pk: int) -> HttpResponse:
+def survey(request: HttpRequest, survey_id: int) -> HttpResponse:
     services.require(request.user, services.CRPD_VIEW)
-    found = Survey.objects.filter(pk=pk).first()
+    found = Survey.objects.filter(pk=survey_id).first()
     if found is None:
         raise _not_found()
     names = _category_names()
@@ -314,13 +314,13 @@ _CONTENT_TYPES = {
 
 
 @login_required
-def report_file(request: HttpRequest, kind: str) -> HttpResponse:
+def report_file(request: HttpRequest, file_format: str) -> HttpResponse:
     services.require(request.user, services.CRPD_VIEW)
-    if kind not in _CONTENT_TYPES:
+    if file_format not in _CONTENT_TYPES:
         raise _not_found()
     _form, built = _built(request)
     with tempfile.TemporaryDirectory() as folder:
-        (path,) = reports.write(built, Path(folder), (kind,))
-        response = HttpResponse(path.read_bytes(), content_type=_CONTENT_TYPES[kind])
+        (path,) = reports.write(built, Path(folder), (file_format,))
+        response = HttpResponse(path.read_bytes(), content_type=_CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{path.name}"'
     return response
