@@ -3,10 +3,10 @@ indicators and measures from the database, written as HTML, DOCX and tagged PDF.
 
     python3 tools/pgcluster.py run -- .venv/bin/python bench/bench_crpd_report.py SNAPSHOT_DIR
 
-The database is the one INCLUSIO_DATABASE_URL names (migrated); a few indicators and measures
-of the seed are entered first when it holds none, so that the report has entered content beside
-its figures. The report is built ``--repeat`` times and the slowest is printed; the figures are
-checked against the seed's shares (within 0.5 points):
+The database is the one INCLUSIO_DATABASE_URL names (migrated); the demo's indicators, measures
+and recommendation (``synthetic/crpd.py``) are entered first when it holds none, so that the
+report has entered content beside its figures. The report is built ``--repeat`` times and the
+slowest is printed; the figures are checked against the seed's shares (within 0.5 points):
 
     bench: crpd_report: 4.1 s (target ≤ 30 s)
 
@@ -21,7 +21,6 @@ import os
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 TARGET_S = 30.0
@@ -43,39 +42,6 @@ def setup_django() -> None:
     django.setup()
 
 
-def enter_seed_content() -> None:
-    from inclusio.core.audit import SYSTEM
-    from inclusio.crpd.models import Measure
-    from inclusio.crpd.services import indicator_enter, measure_enter
-
-    if Measure.objects.exists():
-        return
-    indicator_enter(
-        actor=SYSTEM,
-        article=24,
-        kind="outcome",
-        title="General education schools with conditions for inclusive education",
-        value=Decimal("86.6"),
-        unit="%",
-        year=2023,
-        source="Report 2018–2023, §96 (5,981 of 6,903 schools)",
-    )
-    for article, text in (
-        (9, "Interactive accessibility map of social infrastructure facilities"),
-        (26, "Social Services Portal: rehabilitation means and services chosen by the person"),
-        (27, "Employment support measures with priority for persons with disabilities"),
-    ):
-        measure_enter(
-            actor=SYSTEM,
-            article=article,
-            text=text,
-            responsible_body="Ministry of Labour and Social Protection of the Population",
-            first_year=2020,
-            last_year=2023,
-            status="done",
-        )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("snapshot", type=Path)
@@ -85,8 +51,9 @@ def main() -> int:
     from django.utils import translation
 
     from inclusio.crpd.report import build, write
+    from inclusio.synthetic.crpd import load_demo_crpd
 
-    enter_seed_content()
+    load_demo_crpd()
     slowest = 0.0
     with translation.override("ru"), tempfile.TemporaryDirectory() as out:
         for _ in range(args.repeat):
