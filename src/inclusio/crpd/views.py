@@ -132,7 +132,9 @@ def indicator_new(request: HttpRequest, article_number: int) -> HttpResponse:
     form = IndicatorForm(request.POST)
     if form.is_valid():
         try:
-            services.indicator_enter(actor=request.user, article=article_number, **form.cleaned_data)
+            services.indicator_enter(
+                actor=request.user, article=article_number, **form.cleaned_data
+            )
         except DomainError as exc:
             _refused(form, exc)
         else:
