@@ -5,9 +5,12 @@ named queries over the snapshot (``figures.py``), computed when shown."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 ARTICLE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(33)]
@@ -100,6 +103,17 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}: {self.value} {self.unit}".strip()
+
+    @property
+    def display_value(self) -> str:
+        """The value as the reader's language writes it, grouped, without trailing zeros (and
+        never in exponent form, which ``normalize`` gives 40000)."""
+        value = self.value
+        whole = value == value.to_integral_value()
+        shown = value.quantize(Decimal(1)) if whole else value.normalize()
+        decimals = 0 if whole else max(0, -int(shown.as_tuple().exponent))
+        number = number_format(shown, decimals, use_l10n=True, force_grouping=True)
+        return f"{number} {self.unit}".strip()
 
 
 class Measure(models.Model):

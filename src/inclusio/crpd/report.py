@@ -20,7 +20,6 @@ from typing import Any
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from inclusio.crpd import figures
@@ -118,11 +117,10 @@ def build(
             )
             queries.append((spec.name, str(spec.label)))
         for indicator in Indicator.objects.filter(year__range=(first_year, last_year)):
-            value = number_format(indicator.value.normalize(), use_l10n=True)
             sections[indicator.article].lines.append(
                 Line(
                     indicator.title,
-                    f"{value} {indicator.unit}".strip(),
+                    indicator.display_value,
                     source=indicator.source,
                     kind=indicator.kind,
                 )
