@@ -141,7 +141,7 @@ def test_the_report_in_three_forms(snapshot: Path, tmp_path: Path) -> None:
 def test_the_report_in_kazakh_and_the_command(snapshot: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     call_command(
         "crpd_report",
-        "--from", "2018", "--to", "2023",
+        "--from", "2018", "--to", "2023", "--language", "kk",
         "--snapshot", str(snapshot),
         "--out", str(tmp_path),
         "--format", "html",

@@ -29,7 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--snapshot", required=True, help="the snapshot folder")
         parser.add_argument("--out", required=True, help="the folder to write into")
         parser.add_argument(
-            "--language", choices=[code for code, _name in settings.LANGUAGES], default="kk"
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the report's language (default: the command's own, from the environment)",
         )
         parser.add_argument(
             "--format", dest="formats", action="append", choices=report.FORMATS, default=None
@@ -46,13 +48,14 @@ class Command(BaseCommand):
                 + _("%(folder)s holds no snapshot (manifest.json missing).") % {"folder": snapshot}
             )
         started = time.monotonic()
-        with translation.override(options["language"]):
+        language = options["language"] or translation.get_language() or "kk"
+        with translation.override(language):
             try:
                 built = report.build(
                     first_year=first,
                     last_year=last,
                     snapshot=snapshot,
-                    language=options["language"],
+                    language=language,
                 )
                 written = report.write(
                     built, Path(options["out"]), tuple(options["formats"] or report.FORMATS)
