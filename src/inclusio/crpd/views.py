@@ -58,7 +58,7 @@ def _snapshot() -> Path | None:
 
 
 def _not_found() -> NotFound:
-    return NotFound(ErrorCode.NOT_FOUND, _("There is no such page."))
+    return NotFound(ErrorCode.CRPD_NOT_FOUND, _("There is no such page."))
 
 
 def _article(number: int) -> Article:
