@@ -97,6 +97,7 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	$(BIN)/inclusio synth-socialservices --region 71
 	$(BIN)/inclusio synth-accessibility --region 71
 	$(BIN)/inclusio synth-access-control --region 71
+	$(BIN)/inclusio synth-crpd
 	$(BIN)/inclusio benefits-programmes
 	$(BIN)/inclusio snapshot-export --date $(DEMO_DATE) --out $(DEMO_EXPORT) \
 		--population $(DEMO_SNAPSHOT)

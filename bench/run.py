@@ -72,6 +72,7 @@ def main() -> int:
         failures += run("bench/bench_accessibility.py", env=env) != 0
         failures += run("bench/bench_implementation_rate.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_overdue_appeals.py", env=env) != 0
+        failures += run("bench/bench_crpd_report.py", str(snapshot), env=env) != 0
     failures += run("bench/bench_proposals.py") != 0  # its own cluster
     failures += run("bench/bench_payroll.py") != 0  # its own cluster
     failures += run("bench/bench_employment_quota.py") != 0

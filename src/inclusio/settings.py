@@ -165,6 +165,9 @@ SPARK_MASTER = os.environ.get("INCLUSIO_SPARK_MASTER", "local[2]")
 # The population register's part of the snapshot contract (a snapshot folder), where intake
 # looks a person up by IIN; empty: no register to look in, details are typed by hand.
 POPULATION_SNAPSHOT = os.environ.get("INCLUSIO_POPULATION_SNAPSHOT", "")
+# The snapshot folder the CRPD pages and the periodic report compute their figures from (the
+# whole contract: the registry's part beside the population's); empty: the population's.
+CRPD_SNAPSHOT = os.environ.get("INCLUSIO_CRPD_SNAPSHOT", "") or POPULATION_SNAPSHOT
 # Who runs the what-if comparisons (benefits/whatif.py): "spawn" starts a worker process for each
 # request; "external" leaves them to the `inclusio whatif-worker` service.
 WHATIF_WORKER = os.environ.get("INCLUSIO_WHATIF_WORKER", "spawn")
@@ -196,6 +199,7 @@ INSTALLED_APPS = [
     "inclusio.housing",
     "inclusio.marketplace",
     "inclusio.employment",
+    "inclusio.crpd",
     "inclusio.socialservices",
     "inclusio.appeals",
     "inclusio.accessibility",

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("marketplace/", include("inclusio.marketplace.urls")),
     path("rehabilitation/", include("inclusio.rehabilitation.urls")),
     path("employment/", include("inclusio.employment.urls")),
+    path("crpd/", include("inclusio.crpd.urls")),
     path("social-services/", include("inclusio.socialservices.urls")),
     path("attestations/", include("inclusio.interop.attestation_urls")),
     path("appeals/", include("inclusio.appeals.urls")),

@@ -361,3 +361,12 @@ def social_inspector_user() -> User:
 def accessibility_inspector_user() -> User:
     """An accessibility inspector of Astana."""
     return make_staff_account("access_inspector", role="accessibility_inspector")
+
+
+@pytest.fixture
+def crpd_officer_user() -> User:
+    """An officer reporting under the Convention (CRPD monitoring), national."""
+    user = make_staff_account("crpd", role="crpd_officer")
+    user.region = None
+    user.save(update_fields=["region"])
+    return user

@@ -3492,3 +3492,99 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- CRPD monitoring: the articles, a recommendation, a survey, the periodic report -----------
+
+
+def _a_crpd_world(user: Any) -> dict[str, Any]:
+    from inclusio.crpd.services import indicator_enter
+    from tests.crpd.builders import crpd_world
+
+    indicator_enter(
+        actor=SYSTEM,
+        article=24,
+        kind="outcome",
+        title="Schools with conditions for inclusive education",
+        value=86.6,
+        unit="%",
+        year=2023,
+        source="Ministry of Enlightenment",
+    )
+    return crpd_world()
+
+
+def _crpd_article(user: Any) -> dict[str, Any]:
+    return {"article_number": _a_crpd_world(user)["article_number"]}
+
+
+def _crpd_recommendation(user: Any) -> dict[str, Any]:
+    return {"recommendation_id": _a_crpd_world(user)["recommendation_id"]}
+
+
+def _crpd_survey(user: Any) -> dict[str, Any]:
+    return {"survey_id": _a_crpd_world(user)["survey_id"]}
+
+
+def _crpd_report(user: Any) -> dict[str, Any]:
+    _a_crpd_world(user)
+    return {}
+
+
+def send_an_indicator_without_its_source(page: Any) -> None:
+    send(page, {"#id_title": "Schools", "#id_value": "86.6", "#id_year": "2023"})
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "crpd: the articles",
+        url_name="crpd:index",
+        user="crpd_officer_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "crpd: an article with its forms",
+        url_name="crpd:article",
+        user="crpd_officer_user",
+        kwargs=_crpd_article,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "crpd: an indicator without its source, refused",
+        url_name="crpd:article",
+        user="crpd_officer_user",
+        kwargs=_crpd_article,
+        status=200,
+        interact=send_an_indicator_without_its_source,
+    ),
+    PageToCheck(
+        "crpd: the recommendations",
+        url_name="crpd:recommendations",
+        user="crpd_officer_user",
+        kwargs=_crpd_report,
+    ),
+    PageToCheck(
+        "crpd: a recommendation and its answer",
+        url_name="crpd:recommendation",
+        user="crpd_officer_user",
+        kwargs=_crpd_recommendation,
+    ),
+    PageToCheck(
+        "crpd: the surveys", url_name="crpd:surveys", user="crpd_officer_user", kwargs=_crpd_report
+    ),
+    PageToCheck(
+        "crpd: a survey's prevalence",
+        url_name="crpd:survey",
+        user="crpd_officer_user",
+        kwargs=_crpd_survey,
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "crpd: the periodic report",
+        url_name="crpd:report",
+        user="crpd_officer_user",
+        kwargs=_crpd_report,
+        languages=ALL_LANGUAGES,
+    ),
+]

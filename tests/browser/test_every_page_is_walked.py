@@ -36,6 +36,9 @@ NOT_PAGES = {
     # attestations: POST-only actions, and the signed status list and agency endpoint
     *("attestations:issue", "attestations:consent", "attestations:withdraw"),
     *("dci:attestation_status_list", "dci:attestation_issue"),
+    # CRPD monitoring: POST-only entries, and the report's files (the HTML one is the walked
+    # report page's own content as a document)
+    *("crpd:indicator_new", "crpd:measure_new", "crpd:report_file"),
 }
 
 

@@ -75,6 +75,7 @@ def build_the_demo(tmp_path: Path, today: dt.date) -> dict[str, str]:
         ("synth_socialservices", "--region", "71"),
         ("synth_accessibility", "--region", "71"),
         ("synth_access_control", "--region", "71"),
+        ("synth_crpd",),
         ("benefits_programmes",),
         (
             "snapshot_export",

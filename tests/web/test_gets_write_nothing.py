@@ -34,6 +34,7 @@ from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
 from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_counted_run, make_offer
+from tests.crpd.builders import crpd_world
 from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, sign_in
 from tests.interop.attestation_builders import attestation_world
@@ -59,6 +60,7 @@ POST_ONLY = {
     *("marketplace:booking_cancel", "marketplace:slot_hold"),
     *("attestations:issue", "attestations:consent", "attestations:withdraw"),
     "dci:attestation_issue",
+    *("crpd:indicator_new", "crpd:measure_new"),
 }
 
 
@@ -182,6 +184,7 @@ def world() -> dict[str, Any]:
             "emergency officer": emergency_officer,
             "provider": User.objects.get(username="provider"),
             "inspector": User.objects.get(username="inspector"),
+            "crpd officer": make_user("crpd", "crpd_officer", None),
         },
         "token": api_token_issue(
             actor=SYSTEM,
@@ -222,6 +225,7 @@ def world() -> dict[str, Any]:
             # Services by the hour: POST-only, refused to a GET before anything is read.
             "booking_id": 1,
             "slot_id": 1,
+            **crpd_world(),
         },
     }
 

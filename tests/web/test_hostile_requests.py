@@ -52,6 +52,7 @@ from inclusio.synthetic.marketplace import make_iban
 from inclusio.web.worklists import ROLE_WORKLISTS
 from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_offer, make_run
+from tests.crpd.builders import crpd_world
 from tests.employment.builders import make_workplace
 from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
 from tests.interop.attestation_builders import attestation_world
@@ -108,6 +109,8 @@ QUERY_PARAMETERS = (
     *("limitation", "rating", "bbox", "zoom"),
     # a sanatorium stay's dates
     *("first_day", "days"),
+    # the CRPD report's years
+    *("first_year", "last_year"),
 )
 
 
@@ -240,6 +243,8 @@ def _world() -> World:
     known = _joined(
         social,
         attestation_world(trio.person),
+        # CRPD monitoring's recommendation, survey and article.
+        crpd_world(),
         # State control's inspection, prescription and barrier report (accessibility).
         {name: str(pk) for name, pk in make_inspected(trio.person.user).items()},
         {

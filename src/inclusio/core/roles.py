@@ -54,6 +54,10 @@ ACCESSIBILITY_CONTROL_VIEW = "accessibility.view_state_control"
 APPEAL_DECIDE_MSE = "appeals.decide_mse_appeal"
 APPEAL_DECIDE_SOCIAL = "appeals.decide_social_appeal"
 APPEAL_DECIDE_HOUSING = "appeals.decide_housing_appeal"
+# CRPD monitoring (inclusio/crpd): reading the articles' indicators, measures, recommendations,
+# surveys and the periodic report; entering indicators, measures and recommendations.
+CRPD_VIEW = "crpd.view_crpd_monitoring"
+CRPD_ENTER = "crpd.enter_crpd_monitoring"
 # Registering agencies as clients of the DCI API (interop).
 AGENCY_MANAGE = "interop.manage_agency"
 # The back office (Django's admin): accounts and reference data.
@@ -118,7 +122,9 @@ ROLES: tuple[Role, ...] = (
         True,
         (HOUSING_MANAGE, APPEAL_DECIDE_HOUSING),
     ),
-    Role("statistician", _("Statistician"), True, ()),
+    Role("statistician", _("Statistician"), True, (CRPD_VIEW,)),
+    # An officer of any agency who reports its measures under the Convention.
+    Role("crpd_officer", _("CRPD monitoring officer"), True, (CRPD_VIEW, CRPD_ENTER)),
     Role(
         "social_provider",
         _("Provider of special social services"),
@@ -146,6 +152,7 @@ ROLES: tuple[Role, ...] = (
             SUPPLIER_VERIFY,
             AGENCY_MANAGE,
             ACCESSIBILITY_CONTROL_VIEW,
+            CRPD_VIEW,
             *BACK_OFFICE,
         ),
     ),
@@ -154,7 +161,7 @@ ROLES: tuple[Role, ...] = (
 ROLE_BY_CODE = {role.code: role for role in ROLES}
 # Staff roles that see the whole country; every other staff role works in one region, so an
 # account is given one only when it has a region.
-NATIONAL_ROLES = frozenset({"ministry_admin", "auditor", "statistician"})
+NATIONAL_ROLES = frozenset({"ministry_admin", "auditor", "statistician", "crpd_officer"})
 
 
 def has_domain(role: Role) -> bool:

@@ -145,6 +145,13 @@ ENTRIES: tuple[_Entry, ...] = (
         _has_permission(roles.EMPLOYMENT_MANAGE),
     ),
     _Entry(
+        "crpd:index",
+        _("Monitoring of the Convention"),
+        # Both strings are in the CRPD app's catalogue.
+        _("The Convention's articles: figures, indicators, measures, recommendations, reports."),
+        _has_permission(roles.CRPD_VIEW),
+    ),
+    _Entry(
         "socialservices:inspections",
         _("Inspections of providers"),
         _("The preventive-control plan, inspections and overdue prescriptions."),

@@ -1,0 +1,305 @@
+"""The CRPD indicators computed from platform data: each figure is a named function over a
+snapshot directory (DuckDB over its Parquet files, never the database), and its name is shown
+beside the figure wherever it appears, so a reader can find the query that produced it.
+
+Definitions are the synthetic generator's (``synthetic/figures.py``), which are the periodic
+report's: a person with a disability is one whose status is valid on the date (established on
+or before it, its re-examination date not before it) and who is alive and resident then; age is
+in whole years on the date; children are under 18, working age 18 to 62, elderly 63 and over,
+school age 7 to 17; a family raising children with disabilities is the family of at least one
+child of category "child" cared for by a parent. The implementation rate is the rehabilitation
+report's (``snapshot/rehabilitation.py``): the mean of fulfilled ÷ prescribed over the year's
+programme lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.crpd.models import Indicator
+from inclusio.snapshot.contract import PROGRAMME_LINES, open_snapshot, parquet_path
+
+# The report's age bands; the synthetic generator draws its population by the same ones (a
+# test holds the two together: the generator is a layer above and cannot be imported here).
+ADULT_AGE, ELDERLY_AGE, SCHOOL_AGE = 18, 63, 7
+PERSONS, FAMILIES, PERCENT = "persons", "families", "percent"
+KIND_LABELS = dict(Indicator.Kind.choices)
+
+
+class Source:
+    """One snapshot on one date, opened once for all the figures read from it."""
+
+    def __init__(self, directory: Path, on: dt.date) -> None:
+        self.directory = directory
+        self.on = on
+        self.db: duckdb.DuckDBPyConnection = open_snapshot(directory)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def one(self, sql: str, *params: Any) -> tuple[Any, ...]:
+        row = self.db.execute(sql, list(params)).fetchone()
+        assert row is not None  # an aggregate without GROUP BY always gives a row
+        return tuple(row)
+
+    @cached_property
+    def population(self) -> int:
+        sql = f"SELECT count(*) FROM persons WHERE {_ALIVE}"  # noqa: S608 - a constant
+        return int(self.one(sql, self.on)[0])
+
+    @cached_property
+    def disabled(self) -> dict[str, int]:
+        """The counts every figure of persons with disabilities reads, in one scan."""
+        row = self.one(_PWD_COUNTS, self.on, self.on, self.on, self.on)
+        names = ("pwd", "male", "female", "urban", "working", "elderly", "children", "school")
+        return dict(zip(names, (int(v) for v in row), strict=True))
+
+
+_ALIVE = "coalesce(least(death_date, emigration_date), DATE '9999-12-31') > ?"
+_PWD_COUNTS = f"""
+    WITH p AS (
+        SELECT iin, urban, sex, date_sub('year', birth_date, ?::DATE) AS age
+        FROM persons WHERE {_ALIVE}
+    ), d AS (
+        SELECT iin FROM disability WHERE since <= ? AND (until IS NULL OR until >= ?)
+    )
+    SELECT count(*),
+           count(*) FILTER (WHERE sex = 'M'),
+           count(*) FILTER (WHERE sex = 'F'),
+           count(*) FILTER (WHERE urban),
+           count(*) FILTER (WHERE age >= {ADULT_AGE} AND age < {ELDERLY_AGE}),
+           count(*) FILTER (WHERE age >= {ELDERLY_AGE}),
+           count(*) FILTER (WHERE age < {ADULT_AGE}),
+           count(*) FILTER (WHERE age >= {SCHOOL_AGE} AND age < {ADULT_AGE})
+    FROM d JOIN p USING (iin)
+"""  # noqa: S608 - only constants are interpolated
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+# --- the named queries ----------------------------------------------------------------------
+
+
+def persons_with_disabilities(source: Source) -> int:
+    return source.disabled["pwd"]
+
+
+def pwd_share_of_population_pct(source: Source) -> float:
+    return _pct(source.disabled["pwd"], source.population)
+
+
+def pwd_urban_pct(source: Source) -> float:
+    return _pct(source.disabled["urban"], source.disabled["pwd"])
+
+
+def pwd_rural_pct(source: Source) -> float:
+    counts = source.disabled
+    return _pct(counts["pwd"] - counts["urban"], counts["pwd"])
+
+
+def pwd_male(source: Source) -> int:
+    return source.disabled["male"]
+
+
+def pwd_male_pct(source: Source) -> float:
+    return _pct(source.disabled["male"], source.disabled["pwd"])
+
+
+def pwd_female(source: Source) -> int:
+    return source.disabled["female"]
+
+
+def pwd_female_pct(source: Source) -> float:
+    return _pct(source.disabled["female"], source.disabled["pwd"])
+
+
+def pwd_working_age(source: Source) -> int:
+    return source.disabled["working"]
+
+
+def pwd_working_age_pct(source: Source) -> float:
+    return _pct(source.disabled["working"], source.disabled["pwd"])
+
+
+def pwd_elderly(source: Source) -> int:
+    return source.disabled["elderly"]
+
+
+def pwd_elderly_pct(source: Source) -> float:
+    return _pct(source.disabled["elderly"], source.disabled["pwd"])
+
+
+def children_with_disabilities(source: Source) -> int:
+    return source.disabled["children"]
+
+
+def children_share_pct(source: Source) -> float:
+    return _pct(source.disabled["children"], source.disabled["pwd"])
+
+
+def children_school_age(source: Source) -> int:
+    return source.disabled["school"]
+
+
+def children_school_age_pct(source: Source) -> float:
+    return _pct(source.disabled["school"], source.disabled["children"])
+
+
+def families_raising_children_with_disabilities(source: Source) -> int:
+    alive = _ALIVE.replace("death_date", "p.death_date").replace(
+        "emigration_date", "p.emigration_date"
+    )
+    sql = f"""
+        SELECT count(DISTINCT p.family_id)
+        FROM disability d
+        JOIN care c ON c.cared_iin = d.iin AND c.relation = 'parent'
+        JOIN persons p ON p.iin = d.iin
+        WHERE d.category = 'child' AND d.since <= ? AND (d.until IS NULL OR d.until >= ?)
+          AND {alive}
+    """  # noqa: S608 - only constants are interpolated
+    return int(source.one(sql, source.on, source.on, source.on)[0])
+
+
+def programme_implementation_pct(source: Source) -> float | None:
+    """The share of individual rehabilitation programmes carried out in the year before the
+    date (the year the report closes); None when the snapshot has no lines of that year."""
+    path = parquet_path(source.directory, PROGRAMME_LINES)
+    if not path.is_file():
+        return None
+    value = source.one(
+        "SELECT round(100 * avg(fulfilled::DOUBLE / prescribed), 1) "
+        "FROM read_parquet(?) WHERE year = ?",
+        str(path),
+        source.on.year - 1,
+    )[0]
+    return None if value is None else float(value)
+
+
+# --- what each figure is ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    query: Callable[[Source], int | float | None]
+    article: int
+    kind: str  # structural | process | outcome (models.Indicator.Kind)
+    paragraph: str  # where the seed, the 2018–2023 report, states it
+    label: str | Promise
+    unit: str
+
+    @property
+    def name(self) -> str:
+        return self.query.__name__
+
+
+@dataclass(frozen=True)
+class Figure:
+    spec: FigureSpec
+    value: int | float | None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def display(self) -> str:
+        """The value as the reader's language writes it: whole numbers grouped, shares to one
+        decimal with a percent sign."""
+        if self.value is None:
+            return gettext("no data")
+        if self.spec.unit == PERCENT:
+            return f"{number_format(self.value, 1, use_l10n=True)} %"
+        return number_format(self.value, 0, use_l10n=True, force_grouping=True)
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.spec.kind])
+
+
+FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec(
+        persons_with_disabilities, 1, "outcome", "§12", _("Persons with disabilities"), PERSONS
+    ),
+    FigureSpec(
+        pwd_share_of_population_pct,
+        1,
+        "outcome",
+        "§12",
+        _("Persons with disabilities, share of the population"),
+        PERCENT,
+    ),
+    FigureSpec(pwd_urban_pct, 1, "outcome", "§13", _("Living in urban areas"), PERCENT),
+    FigureSpec(pwd_rural_pct, 1, "outcome", "§13", _("Living in rural areas"), PERCENT),
+    FigureSpec(pwd_male, 1, "outcome", "§13", _("Men"), PERSONS),
+    FigureSpec(pwd_male_pct, 1, "outcome", "§13", _("Men, share"), PERCENT),
+    FigureSpec(pwd_female, 1, "outcome", "§13", _("Women"), PERSONS),
+    FigureSpec(pwd_female_pct, 1, "outcome", "§13", _("Women, share"), PERCENT),
+    FigureSpec(pwd_working_age, 1, "outcome", "§13", _("Of working age (18–62)"), PERSONS),
+    FigureSpec(pwd_working_age_pct, 1, "outcome", "§13", _("Of working age, share"), PERCENT),
+    FigureSpec(pwd_elderly, 1, "outcome", "§13", _("Elderly (63 and over)"), PERSONS),
+    FigureSpec(pwd_elderly_pct, 1, "outcome", "§13", _("Elderly, share"), PERCENT),
+    FigureSpec(
+        children_with_disabilities, 7, "outcome", "§30", _("Children with disabilities"), PERSONS
+    ),
+    FigureSpec(
+        children_share_pct,
+        7,
+        "outcome",
+        "§30",
+        _("Children, share of persons with disabilities"),
+        PERCENT,
+    ),
+    FigureSpec(children_school_age, 7, "outcome", "§30", _("Children aged 7–17"), PERSONS),
+    FigureSpec(
+        children_school_age_pct,
+        7,
+        "outcome",
+        "§30",
+        _("Children aged 7–17, share of children with disabilities"),
+        PERCENT,
+    ),
+    FigureSpec(
+        families_raising_children_with_disabilities,
+        23,
+        "outcome",
+        "§88",
+        _("Families raising children with disabilities"),
+        FAMILIES,
+    ),
+    FigureSpec(
+        programme_implementation_pct,
+        26,
+        "process",
+        "§60",
+        _("Individual rehabilitation programmes carried out in the year"),
+        PERCENT,
+    ),
+)
+
+
+def compute(directory: Path, on: dt.date, *, article: int | None = None) -> list[Figure]:
+    """Every figure (or one article's) on the date, each beside the spec naming its query."""
+    specs = [spec for spec in FIGURES if article is None or spec.article == article]
+    if not specs:
+        return []
+    with Source(directory, on) as source:
+        return [Figure(spec, spec.query(source)) for spec in specs]

@@ -1,0 +1,73 @@
+"""The officer's forms. Text the services check themselves (a title, a source, a body) is not
+required here, so their refusal — with its code — is the one the officer reads."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.crpd.models import Indicator, Measure, Recommendation
+
+_NUMERIC = {"inputmode": "numeric"}
+_DECIMAL = {"inputmode": "decimal"}
+
+
+class IndicatorForm(forms.Form):
+    title = forms.CharField(label=_("Indicator"), max_length=300, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Indicator.Kind.choices)
+    value = forms.DecimalField(
+        label=_("Value"), max_digits=14, decimal_places=2, widget=forms.TextInput(attrs=_DECIMAL)
+    )
+    unit = forms.CharField(
+        label=_("Unit"), max_length=40, required=False, help_text=_("For example: %, persons.")
+    )
+    year = forms.IntegerField(label=_("Year"), widget=forms.TextInput(attrs=_NUMERIC))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the value comes from: a document, a statistical release, a register."),
+    )
+
+
+class MeasureForm(forms.Form):
+    text = forms.CharField(
+        label=_("Measure"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    responsible_body = forms.CharField(label=_("Responsible body"), max_length=200, required=False)
+    first_year = forms.IntegerField(label=_("From year"), widget=forms.TextInput(attrs=_NUMERIC))
+    last_year = forms.IntegerField(label=_("To year"), widget=forms.TextInput(attrs=_NUMERIC))
+    status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
+
+
+class RecommendationForm(forms.Form):
+    article = forms.IntegerField(
+        label=_("Article"), widget=forms.TextInput(attrs=_NUMERIC), help_text=_("1 to 33.")
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=100,
+        required=False,
+        help_text=_("The concluding observations' symbol and paragraph."),
+    )
+    text = forms.CharField(
+        label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class AnswerForm(forms.Form):
+    measures = forms.MultipleChoiceField(
+        label=_("Measures answering it"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Recommendation.Status.choices)
+
+
+class ReportForm(forms.Form):
+    first_year = forms.IntegerField(
+        label=_("From year"), min_value=2006, max_value=2100, widget=forms.TextInput(attrs=_NUMERIC)
+    )
+    last_year = forms.IntegerField(
+        label=_("To year"), min_value=2006, max_value=2100, widget=forms.TextInput(attrs=_NUMERIC)
+    )

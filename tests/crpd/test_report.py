@@ -1,0 +1,187 @@
+"""The periodic report on a generated national-shaped snapshot (the demo scale): it states the
+seed's figures the platform holds data for — the shares to within half a point, the counts to
+the scale — each beside the named query that produced it; it is written as accessible HTML,
+DOCX with real headings and table headers, and tagged PDF (PDF/UA-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from inclusio.core.audit import SYSTEM
+from inclusio.core.models import User
+from inclusio.crpd import figures
+from inclusio.crpd.report import build, write
+from inclusio.crpd.services import indicator_enter, measure_enter
+from inclusio.synthetic import figures as seed
+from tests.factories import sign_in
+
+# The seed's statements (§ of crpd-kazakhstan-2018-2023) as percentages, and its counts.
+SEED_SHARES = {
+    "pwd_share_of_population_pct": 3.6,  # §12
+    "pwd_urban_pct": 58.2,  # §13
+    "pwd_rural_pct": 41.8,
+    "pwd_male_pct": 55.7,
+    "pwd_female_pct": 44.3,
+    "pwd_working_age_pct": 58.0,
+    "pwd_elderly_pct": 26.9,
+    "children_share_pct": 15.1,  # §30
+    "children_school_age_pct": 68.4,
+    "programme_implementation_pct": 92.9,  # §60 (DOMAIN.md: 2023)
+}
+SEED_COUNTS = {
+    "persons_with_disabilities": 725_000,  # §12 (404,000 + 320,900)
+    "children_with_disabilities": 109_500,  # §30
+    "families_raising_children_with_disabilities": 104_388,  # §88
+}
+
+
+@pytest.fixture(scope="module")
+def snapshot(synthetic_snapshot: Callable[[str, int], Path]) -> Path:
+    return synthetic_snapshot("demo", 7)
+
+
+def test_the_age_bands_are_the_generators() -> None:
+    assert (figures.ADULT_AGE, figures.ELDERLY_AGE, figures.SCHOOL_AGE) == (
+        seed.ADULT_AGE,
+        seed.ELDERLY_AGE,
+        seed.SCHOOL_AGE,
+    )
+
+
+def test_the_figures_state_the_seeds(snapshot: Path) -> None:
+    computed = {f.name: f.value for f in figures.compute(snapshot, dt.date(2024, 1, 1))}
+    assert set(computed) == {spec.name for spec in figures.FIGURES}
+    for name, share in SEED_SHARES.items():
+        assert computed[name] == pytest.approx(share, abs=0.5), name
+    for name, count in SEED_COUNTS.items():
+        assert computed[name] == pytest.approx(count * 0.001, rel=0.02, abs=1), name
+
+
+@pytest.mark.django_db
+def test_the_report_in_three_forms(snapshot: Path, tmp_path: Path) -> None:
+    indicator_enter(
+        actor=SYSTEM,
+        article=24,
+        kind="outcome",
+        title="Schools with conditions for inclusive education",
+        value=86.6,  # type: ignore[arg-type]
+        unit="%",
+        year=2023,
+        source="Ministry of Enlightenment (seed §96)",
+    )
+    measure_enter(
+        actor=SYSTEM,
+        article=9,
+        text="Interactive accessibility map of social infrastructure",
+        responsible_body="Ministry of Labour and Social Protection",
+        first_year=2020,
+        last_year=2023,
+        status="done",
+    )
+    measure_enter(
+        actor=SYSTEM,
+        article=9,
+        text="Outside the period",
+        responsible_body="X",
+        first_year=2010,
+        last_year=2012,
+        status="done",
+    )
+    report = build(first_year=2018, last_year=2023, snapshot=snapshot, language="en")
+    assert report.title.endswith("2018–2023") and report.on == dt.date(2024, 1, 1)
+    numbers = [section.article.number for section in report.sections]
+    assert numbers == sorted(numbers) and {1, 7, 9, 23, 24, 26} <= set(numbers)
+    lines = {line.query: line for section in report.sections for line in section.lines}
+    assert lines["pwd_urban_pct"].value == "58.2 %"
+    education = [line for s in report.sections if s.article.number == 24 for line in s.lines]
+    assert [(line.source, line.value) for line in education] == [
+        ("Ministry of Enlightenment (seed §96)", "86.6 %")
+    ]
+    html_path, docx_path, pdf_path = write(report, tmp_path)
+    html = html_path.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "<script" not in html
+    assert '<th scope="col">Indicator</th>' in html
+    # Every computed figure links to its query's definition in the same document.
+    for name in re.findall(r'href="#query-(\w+)"', html):
+        assert f'id="query-{name}"' in html and hasattr(figures, name)
+    assert "Outside the period" not in html and "Interactive accessibility map" in html
+
+    from docx import Document
+
+    document = Document(str(docx_path))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Article 7. Children with disabilities" in headings
+    assert document.tables[0].rows[0].cells[2].text == "Query or source"
+    header_row = document.tables[0].rows[0]._tr
+    assert header_row.xpath("./w:trPr/w:tblHeader")
+
+    pdf = pdf_path.read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    # The objects sit in compressed streams: inflate them to find the structure tree (the tags)
+    # and the PDF/UA identification in the metadata.
+    inflated = b"".join(
+        zlib.decompress(stream)
+        for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL)
+        if stream[:1] == b"x"
+    )
+    whole = pdf + inflated
+    assert b"/StructTreeRoot" in whole and b"pdfuaid:part" in whole and b"/Lang" in whole
+
+
+@pytest.mark.django_db
+def test_the_report_in_kazakh_and_the_command(snapshot: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    call_command(
+        "crpd_report",
+        "--from", "2018", "--to", "2023", "--language", "kk",
+        "--snapshot", str(snapshot),
+        "--out", str(tmp_path),
+        "--format", "html",
+    )  # fmt: skip
+    written = tmp_path / "crpd-report-2018-2023-kk.html"
+    assert str(written) in capsys.readouterr().out
+    html = written.read_text(encoding="utf-8")
+    assert '<html lang="kk">' in html and "7-бап. Мүгедек балалар" in html
+    call_command(
+        "crpd_report", "--from", "2018", "--to", "2023", "--language", "ru",
+        "--snapshot", str(snapshot), "--out", str(tmp_path), "--format", "html",
+    )  # fmt: skip
+    html = (tmp_path / "crpd-report-2018-2023-ru.html").read_text(encoding="utf-8")
+    assert "Статья 7. Дети-инвалиды" in html and "58,2 %" in html  # the Russian decimal comma
+    with pytest.raises(CommandError, match="REPORT_SNAPSHOT_MISSING"):
+        call_command(
+            "crpd_report", "--from", "2018", "--to", "2023",
+            "--snapshot", str(tmp_path / "none"), "--out", str(tmp_path),
+        )  # fmt: skip
+    with pytest.raises(CommandError):
+        call_command(
+            "crpd_report", "--from", "2023", "--to", "2018",
+            "--snapshot", str(snapshot), "--out", str(tmp_path),
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_report_page_and_its_files(
+    client: Client, statistician: User, snapshot: Path, settings: object
+) -> None:
+    settings.CRPD_SNAPSHOT = str(snapshot)  # type: ignore[attr-defined]
+    sign_in(client, statistician)
+    page = client.get("/en/crpd/report/?first_year=2018&last_year=2023")
+    assert page.status_code == 200
+    assert "persons_with_disabilities" in page.content.decode()
+    docx = client.get("/en/crpd/report/docx/?first_year=2018&last_year=2023")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert "crpd-report-2018-2023-en.docx" in docx["Content-Disposition"]
+    assert client.get("/en/crpd/report/xls/").status_code == 404
+    wrong = client.get("/en/crpd/report/?first_year=2023&last_year=2018")
+    assert (
+        wrong.status_code == 422 and "The period ends before it begins." in wrong.content.decode()
+    )
