@@ -26,10 +26,10 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from inclusio.core.models import AccountNotice, OutboxMessage
+from inclusio.core.models import AccountNotice, OutboxMessage, User
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,13 @@ class Notice:
     # A one-time code for the recipient's eyes only, and when it stops working.
     code: str | None = field(default=None, repr=False)
     code_expires_at: dt.datetime | None = None
+    # The recipient's language, for a gateway that sends the text outside the platform.
+    language: str = ""
+
+    def text(self) -> str:
+        """The notice in the recipient's language: what a gateway sends (an SMS, an e-mail)."""
+        with translation.override(self.language or settings.LANGUAGE_CODE):
+            return str(AccountNotice.Kind(self.kind).label)
 
 
 class Backend:
@@ -93,7 +100,19 @@ def backend() -> Backend:
 
 
 def tell(recipient_id: int, kind: str, **parameters: Any) -> None:
-    backend().send([Notice(recipient_id=recipient_id, kind=kind, parameters=parameters)])
+    language = (
+        User.objects.filter(pk=recipient_id).values_list("preferred_language", flat=True).first()
+    )
+    backend().send(
+        [
+            Notice(
+                recipient_id=recipient_id,
+                kind=kind,
+                parameters=parameters,
+                language=language or "",
+            )
+        ]
+    )
 
 
 def send_code(recipient_id: int, kind: str, code: str, expires_at: dt.datetime) -> None:
