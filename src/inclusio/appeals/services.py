@@ -34,6 +34,7 @@ from inclusio.assessment.services import decision_revise_on_appeal
 from inclusio.benefits.models import Decision as BenefitDecision
 from inclusio.benefits.services import award_assign_on_appeal, award_correct_on_appeal
 from inclusio.core import access, images, notices
+from inclusio.core.appealing import appeal_window
 from inclusio.core.audit import Actor, account_of, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.models import AccountNotice, Purpose, Seen, User
@@ -80,10 +81,6 @@ _IMAGE_REFUSALS = images.PhotoRefusals(
 class Upload:
     title: str
     file: UploadedFile
-
-
-def appeal_period_days(day: dt.date) -> int:
-    return int(value_on("appeal_period_days", day))
 
 
 def decision_deadline(filed: dt.date) -> dt.date:
@@ -141,10 +138,10 @@ def _contested_for(actor: Actor, kind: str, decision_id: int) -> Contested:
     return found
 
 
-def _too_late(found: Contested, today: dt.date) -> None:
-    days = appeal_period_days(today)
-    last = found.decided_on + dt.timedelta(days=days)
-    if today > last:
+def _too_late(found: Contested, kind: str, decision_id: int) -> None:
+    window = appeal_window(kind, decision_id, found.decided_on)
+    days, last = window.days, window.last_day
+    if not window.open:
         raise ValidationFailed(
             ErrorCode.APPEAL_TOO_LATE_COURT_OPEN,
             _(
@@ -185,7 +182,7 @@ def appeal_file(
         )
     checked = [(upload, *_attachment_type(upload)) for upload in attachments]
     today = timezone.localdate()
-    _too_late(found, today)
+    _too_late(found, kind, decision_id)
     person = found.person
     if Appeal.objects.filter(kind=kind, decision_id=decision_id, state__in=OPEN_STATES).exists():
         raise _already_open()
