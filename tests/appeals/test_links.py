@@ -1,4 +1,4 @@
-""" "Appeal this decision" on each decision's own page: shown to the person and their
+"""The link "Appeal this decision" on each decision's own page: shown to the person and their
 representative while the period is open, to no officer; after the period the page names the
 court instead. And the decide form's remedy reaches the deciding app's service."""
 
