@@ -124,3 +124,18 @@ def test_the_decide_form_carries_out_the_remedy_given(client: Client) -> None:
     assert done.status_code == 302
     assert Order.objects.get(pk=order.pk).state == Order.State.RETURNED
     assert Appeal.objects.get(pk=appeal.pk).carried_out["remedy"] == "refund"
+
+
+def test_a_deadline_in_an_unlisted_year_is_shown_provisional(client: Client, trio: Any) -> None:
+    from inclusio.benefits.services import proposal_refuse
+    from tests.browser.benefits_data import make_offer
+
+    refusal = proposal_refuse(actor=trio.person.user, proposal_id=make_offer(trio.person).pk)
+    appeal = appeal_file(
+        actor=trio.person.user, kind="benefit_decision", decision_id=refusal.pk, grounds="No."
+    )
+    client.force_login(trio.person.user)
+    assert "provisional" not in _page(client, f"/en/appeals/{appeal.pk}/")
+    Appeal.objects.filter(pk=appeal.pk).update(deadline=dt.date(2028, 1, 31))
+    assert "moving public holidays of 2028" in _page(client, f"/en/appeals/{appeal.pk}/")
+    assert "(provisional)" in _page(client, "/en/appeals/")
