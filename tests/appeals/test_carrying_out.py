@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from inclusio.appeals.models import Appeal, State
 from inclusio.appeals.services import Remedy, appeal_decide, appeal_file
-from inclusio.benefits.models import Award, Decision, Proposal
+from inclusio.benefits.models import Award, Decision, Payment, Payroll, Proposal
 from inclusio.benefits.services import proposal_accept, proposal_refuse
 from inclusio.core import notices
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
@@ -339,6 +339,21 @@ def test_an_amount_corrected_on_appeal_from_a_date_and_a_changed_decision_refuse
     assert (before.ends, before.amount_kzt) == (dt.date(2024, 2, 29), award.amount_kzt)
     assert (after.starts, after.ends, after.amount_kzt) == (dt.date(2024, 3, 1), None, 99_000)
     assert after.decision.outcome == Decision.Outcome.AMOUNT_CHANGED
+    # A month paid at the old amount is not paid again: the new amount starts after it.
+    paid = Payroll.objects.create(month=dt.date(2024, 3, 1))
+    Payment.objects.create(
+        payroll=paid, award=after, month=paid.month, amount_kzt=99_000, status="scheduled"
+    )
+    again = _appeal(trio.person.user, "benefit_decision", after.decision_id)
+    _refused_writes_nothing(
+        lambda: _grant(
+            trio.own_officer, again, Remedy(from_day=dt.date(2024, 3, 1), amount_kzt=120_000)
+        ),
+        ValidationFailed,
+        "APPEAL_FROM_DAY",
+    )
+    _grant(trio.own_officer, again, Remedy(from_day=dt.date(2024, 4, 1), amount_kzt=120_000))
+    assert Award.objects.get(person=trio.person, ends__isnull=True).amount_kzt == 120_000
     # The decision contested was withdrawn in the appeal's name: nothing is left to carry out.
     late = Appeal.objects.create(
         person=trio.person,

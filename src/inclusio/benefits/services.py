@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef, Sum
+from django.db.models import Exists, Max, Min, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -777,7 +777,8 @@ def award_correct_on_appeal(
     """An ending or an amount overturned on appeal (``cause`` names the appeal). An ending: the
     benefit the decision ended resumes from ``from_day`` (after its last day), at its amount or
     at ``amount_kzt``. An amount (a grant or a change): the benefit is paid at ``amount_kzt``
-    from ``from_day`` (its own first day or later; the months before keep what was paid). The
+    from ``from_day`` (its own first day or later, and after the last month paid: a month paid
+    at the old amount is not paid again; the months before keep what was paid). The
     decision contested is withdrawn, naming the appeal, and a decision of the appeal's effect
     stands in its place. The appeals body of the person's region decides; for anyone else the
     decision does not exist. Refused when the decision no longer stands: the benefit was
@@ -824,6 +825,11 @@ def award_correct_on_appeal(
                 raise not_standing
         assert before is not None
         earliest = before.ends + dt.timedelta(days=1) if before.ends else before.starts
+        if not ending:
+            # A month already paid at the old amount is never paid again at the new one.
+            paid = Payment.objects.filter(award=before).aggregate(last=Max("month"))["last"]
+            if paid is not None:
+                earliest = max(earliest, _next_month(paid))
         if from_day < earliest:
             raise ValidationFailed(
                 ErrorCode.APPEAL_FROM_DAY,
