@@ -104,7 +104,7 @@ def test_a_removal_overturned_restores_the_registration_with_its_date() -> None:
     # A second appeal against the same removal cannot restore it twice.
     again = _appeal(trio.person.user, "housing_position", removal.pk)
     _refused_writes_nothing(
-        lambda: _grant(officer, again), Conflict, "APPEAL_DECISION_NOT_STANDING"
+        lambda: _grant(officer, again), Conflict, "APPEAL_REGISTRATION_NOT_STANDING"
     )
 
 

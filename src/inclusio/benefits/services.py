@@ -802,7 +802,7 @@ def award_correct_on_appeal(
             ErrorCode.APPEAL_AMOUNT_NEGATIVE, _("The amount cannot be less than zero.")
         )
     not_standing = Conflict(
-        ErrorCode.APPEAL_DECISION_NOT_STANDING,
+        ErrorCode.APPEAL_AWARD_NOT_STANDING,
         _("This decision no longer stands: the benefit was granted again or changed since."),
     )
     with transaction.atomic():

@@ -350,7 +350,7 @@ def registration_decline(
 
 def _not_standing() -> Conflict:
     return Conflict(
-        ErrorCode.APPEAL_DECISION_NOT_STANDING,
+        ErrorCode.APPEAL_REGISTRATION_NOT_STANDING,
         _(
             "The decision contested no longer stands: the registration has changed since "
             "(restored, housed or registered again)."
