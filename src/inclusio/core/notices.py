@@ -6,7 +6,8 @@ text is rendered when read, in the reader's language). The setting ``ACCOUNT_NOT
 (``INCLUSIO_ACCOUNT_NOTICE_BACKEND``) names the backend class. ``LocalBackend`` stores
 ``AccountNotice`` rows, which the holder's home page shows; an e-mail or SMS gateway would be a
 subclass that, in ``send``, also queues the texts with ``transaction.on_commit``, so a refused
-or rolled-back change tells nobody anything.
+or rolled-back change tells nobody anything. Each notice carries its recipient's preferred
+language, and ``Notice.text()`` renders it in that language: what such a gateway sends.
 
 A notice may carry a one-time ``code`` (a password reset code) that only its recipient may
 read. A gateway sends it to the phone of the person whose account it is (``Person.phone`` in
