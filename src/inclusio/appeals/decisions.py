@@ -83,7 +83,10 @@ def contested(kind: str, decision_id: int) -> Contested | None:
         placement = Placement.objects.select_related("need__person").filter(pk=decision_id).first()
         if placement is None:
             return None
+        # The decision contested is the early ending when there was one, else the placement.
         return Contested(
-            placement.need.person, _day(placement.placed_at), reverse("socialservices:mine")
+            placement.need.person,
+            _day(placement.ended_at or placement.placed_at),
+            reverse("socialservices:mine"),
         )
     return None

@@ -57,10 +57,50 @@ class MseRemedyForm(DecideForm):
     )
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
 class BenefitRemedyForm(DecideForm):
     amount_kzt = forms.IntegerField(
-        label=_("Monthly amount granted in part, tenge"),
+        label=_("Monthly amount the appeal establishes, tenge"),
+        help_text=_(
+            "For a refusal granted in part, or an amount corrected; empty keeps the amount."
+        ),
         min_value=0,
         max_value=10_000_000,
+        required=False,
+    )
+    from_day = forms.DateField(
+        label=_("Paid from (for a benefit ended or an amount)"), widget=DateInput, required=False
+    )
+
+
+class HousingRemedyForm(DecideForm):
+    registered_on = forms.DateField(
+        label=_("Registration date the appeal establishes"),
+        help_text=_("Empty restores a removed registration with its own date."),
+        widget=DateInput,
+        required=False,
+    )
+
+
+class OrderRemedyForm(DecideForm):
+    order_remedy = forms.ChoiceField(
+        label=_("What the appeal gives (when granted)"),
+        choices=[
+            ("refund", _("The order is undone and the voucher's quantity returns")),
+            ("redeliver", _("The supplier delivers again, and is paid only then")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class PlacementRemedyForm(DecideForm):
+    from_day = forms.DateField(
+        label=_("The placement resumes from"),
+        help_text=_("Empty means the day after the last day served."),
+        widget=DateInput,
         required=False,
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.models import Region
+from inclusio.core.workdays import is_provisional
 from inclusio.registry.models import Person
 
 
@@ -128,6 +129,11 @@ class Appeal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def deadline_provisional(self) -> bool:
+        """The deadline was counted without the moving holidays of its year, not yet set."""
+        return is_provisional(self.deadline)
 
     @property
     def overdue(self) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.appeals.decisions import Contested, contested
@@ -31,14 +32,19 @@ from inclusio.appeals.models import (
 )
 from inclusio.assessment.services import decision_revise_on_appeal
 from inclusio.benefits.models import Decision as BenefitDecision
-from inclusio.benefits.services import award_assign_on_appeal
-from inclusio.core import access, images
+from inclusio.benefits.services import award_assign_on_appeal, award_correct_on_appeal
+from inclusio.core import access, images, notices
+from inclusio.core.appealing import appeal_window
 from inclusio.core.audit import Actor, account_of, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
-from inclusio.core.models import Purpose, Seen, User
+from inclusio.core.models import AccountNotice, Purpose, Seen, User
 from inclusio.core.parameters import value_on
 from inclusio.core.roles import APPEAL_DECIDE_HOUSING, APPEAL_DECIDE_MSE, APPEAL_DECIDE_SOCIAL
 from inclusio.core.workdays import working_days_after
+from inclusio.housing.models import Event as HousingEvent
+from inclusio.housing.services import registration_restore_on_appeal
+from inclusio.marketplace.orders import APPEAL_REMEDIES, order_resolve_on_appeal
+from inclusio.socialservices.services import placement_restore_on_appeal
 
 PERMISSION_OF_BODY = {
     Body.MSE: APPEAL_DECIDE_MSE,
@@ -75,10 +81,6 @@ _IMAGE_REFUSALS = images.PhotoRefusals(
 class Upload:
     title: str
     file: UploadedFile
-
-
-def appeal_period_days(day: dt.date) -> int:
-    return int(value_on("appeal_period_days", day))
 
 
 def decision_deadline(filed: dt.date) -> dt.date:
@@ -136,10 +138,10 @@ def _contested_for(actor: Actor, kind: str, decision_id: int) -> Contested:
     return found
 
 
-def _too_late(found: Contested, today: dt.date) -> None:
-    days = appeal_period_days(today)
-    last = found.decided_on + dt.timedelta(days=days)
-    if today > last:
+def _too_late(found: Contested, kind: str, decision_id: int) -> None:
+    window = appeal_window(kind, decision_id, found.decided_on)
+    days, last = window.days, window.last_day
+    if not window.open:
         raise ValidationFailed(
             ErrorCode.APPEAL_TOO_LATE_COURT_OPEN,
             _(
@@ -180,7 +182,7 @@ def appeal_file(
         )
     checked = [(upload, *_attachment_type(upload)) for upload in attachments]
     today = timezone.localdate()
-    _too_late(found, today)
+    _too_late(found, kind, decision_id)
     person = found.person
     if Appeal.objects.filter(kind=kind, decision_id=decision_id, state__in=OPEN_STATES).exists():
         raise _already_open()
@@ -225,6 +227,7 @@ def appeal_file(
                     **changes({}, {"grounds": text}, personal={"grounds"}),
                 },
             )
+            _tell(appeal, AccountNotice.Kind.APPEAL_FILED, deadline=appeal.deadline.isoformat())
     except IntegrityError:  # filed at the same moment by someone else (the representative)
         raise _already_open() from None
     return appeal
@@ -271,15 +274,31 @@ def appeal_take_up(*, actor: Actor, appeal_id: int) -> Appeal:
     return appeal
 
 
+def _tell(appeal: Appeal, kind: str, **parameters: object) -> None:
+    """Tell the person, and the representative who filed for them, outside the platform (the
+    notice backend; in each one's own language), inside the step's transaction."""
+    for recipient in dict.fromkeys((appeal.person.user_id, appeal.filed_by_id)):
+        if recipient is not None:
+            notices.tell(recipient, kind, appeal=appeal.pk, **parameters)
+
+
 @dataclass(frozen=True)
 class Remedy:
-    """What a granted appeal changes in the decision contested: for an MSE decision the
-    category (and the cause, when the decision gave none); for a benefit the amount, when it
-    is granted only in part."""
+    """What a granted appeal changes in the decision contested, as the deciding officer gives
+    it. An MSE decision: the category (and the cause, when the decision gave none). A benefit
+    refused: the amount, when granted only in part; a benefit ended or its amount: the day from
+    which it is paid (``from_day``) and the amount (needed for an amount, optional for an
+    ending). A housing decision: the registration date the appeal establishes (needed unless
+    the decision was a removal, which restores the registration with its own date). A dispute
+    over an order: ``refund`` or ``redeliver``. A placement ended early: the day it resumes
+    (the day after the last day served, when not given)."""
 
     category: str = ""
     disability_cause: str = ""
     amount_kzt: int | None = None
+    from_day: dt.date | None = None
+    registered_on: dt.date | None = None
+    order_remedy: str = ""
 
 
 def appeal_decide(
@@ -327,6 +346,9 @@ def appeal_decide(
                 **changes({}, {"reasons": text}, personal={"reasons"}),
             },
         )
+        _tell(appeal, AccountNotice.Kind.APPEAL_DECIDED, outcome=outcome)
+        if carried:
+            _tell(appeal, AccountNotice.Kind.APPEAL_CARRIED_OUT)
     return appeal
 
 
@@ -335,42 +357,85 @@ def cause_of(appeal: Appeal) -> str:
     return f"appeal:{appeal.pk}"
 
 
+def _missing(message: str | Promise) -> ValidationFailed:
+    return ValidationFailed(ErrorCode.APPEAL_REMEDY_MISSING, message)
+
+
 def _carry_out(actor: Actor, appeal: Appeal, outcome: str, remedy: Remedy) -> dict[str, object]:
+    """Carry out a granted appeal through the service of the app that took the decision, which
+    refuses (and so undoes the whole decision on the appeal) when it no longer stands."""
+    cause = cause_of(appeal)
     if appeal.kind == Kind.BENEFIT_DECISION:
         decision = BenefitDecision.objects.filter(pk=appeal.decision_id).first()
-        if decision is None:
+        if decision is None or decision.withdrawn_at is not None:
             raise _cannot_carry_out()
         if decision.outcome != BenefitDecision.Outcome.REFUSED:
-            # An ending or an amount is reconsidered by the screening of the district office.
-            return {}
+            return _benefit_corrected(actor, appeal, outcome, remedy, decision)
         if outcome == State.PARTLY_GRANTED and remedy.amount_kzt is None:
-            raise ValidationFailed(
-                ErrorCode.APPEAL_REMEDY_MISSING,
-                _("Give the monthly amount granted in part."),
-            )
+            raise _missing(_("Give the monthly amount granted in part."))
         award = award_assign_on_appeal(
             actor=actor,
             decision_id=appeal.decision_id,
-            cause=cause_of(appeal),
+            cause=cause,
             amount_kzt=remedy.amount_kzt if outcome == State.PARTLY_GRANTED else None,
         )
         return {"award": award.pk, "amount_kzt": award.amount_kzt}
     if appeal.kind == Kind.MSE_DECISION:
         if not remedy.category:
-            raise ValidationFailed(
-                ErrorCode.APPEAL_REMEDY_MISSING,
-                _("Give the disability category the appeal establishes."),
-            )
+            raise _missing(_("Give the disability category the appeal establishes."))
         status = decision_revise_on_appeal(
             actor=actor,
             decision_id=appeal.decision_id,
             category=remedy.category,
             disability_cause=remedy.disability_cause,
-            cause=cause_of(appeal),
+            cause=cause,
         )
         return {"status": status.pk}
-    # The other kinds are carried out by the office that decided them, on the appeal's word.
-    return {}
+    if appeal.kind == Kind.HOUSING_POSITION:
+        event = HousingEvent.objects.filter(pk=appeal.decision_id).first()
+        if event is None:
+            raise _cannot_carry_out()
+        if event.kind != HousingEvent.Kind.REMOVED and remedy.registered_on is None:
+            raise _missing(_("Give the registration date the appeal establishes."))
+        registration = registration_restore_on_appeal(
+            actor=actor,
+            event_id=event.pk,
+            cause=cause,
+            registered_on=remedy.registered_on,
+        )
+        return {"registration": registration.pk, "position": registration.position}
+    if appeal.kind == Kind.ORDER_DISPUTE:
+        if remedy.order_remedy not in APPEAL_REMEDIES:
+            raise _missing(_("Choose what the appeal gives: the voucher back, or a new delivery."))
+        order = order_resolve_on_appeal(
+            actor=actor, order_id=appeal.decision_id, cause=cause, remedy=remedy.order_remedy
+        )
+        return {"order": order.pk, "remedy": remedy.order_remedy}
+    choice = placement_restore_on_appeal(
+        actor=actor, placement_id=appeal.decision_id, cause=cause, from_day=remedy.from_day
+    )
+    if choice.placement is not None:
+        return {"placement": choice.placement.pk}
+    assert choice.waiting is not None
+    return {"waiting": choice.waiting.pk, "position": choice.position}
+
+
+def _benefit_corrected(
+    actor: Actor, appeal: Appeal, outcome: str, remedy: Remedy, decision: BenefitDecision
+) -> dict[str, object]:
+    ending = decision.outcome == BenefitDecision.Outcome.ENDED
+    if remedy.from_day is None:
+        raise _missing(_("Give the day from which the benefit is paid on appeal."))
+    if remedy.amount_kzt is None and (not ending or outcome == State.PARTLY_GRANTED):
+        raise _missing(_("Give the monthly amount the appeal establishes."))
+    award = award_correct_on_appeal(
+        actor=actor,
+        decision_id=decision.pk,
+        cause=cause_of(appeal),
+        from_day=remedy.from_day,
+        amount_kzt=remedy.amount_kzt,
+    )
+    return {"award": award.pk, "amount_kzt": award.amount_kzt}
 
 
 def _cannot_carry_out() -> Conflict:

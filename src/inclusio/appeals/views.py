@@ -16,9 +16,18 @@ from django.views.decorators.http import require_POST
 
 from inclusio.appeals import selectors, services
 from inclusio.appeals.decisions import contested
-from inclusio.appeals.forms import AppealForm, BenefitRemedyForm, DecideForm, MseRemedyForm
+from inclusio.appeals.forms import (
+    AppealForm,
+    BenefitRemedyForm,
+    DecideForm,
+    HousingRemedyForm,
+    MseRemedyForm,
+    OrderRemedyForm,
+    PlacementRemedyForm,
+)
 from inclusio.appeals.models import Appeal, Kind
 from inclusio.core import access
+from inclusio.core.appealing import appeal_period_days
 from inclusio.core.errors import DomainError
 from inclusio.core.http import add_domain_error
 
@@ -67,17 +76,22 @@ def new(request: HttpRequest, kind: str, decision_id: int) -> HttpResponse:
         "form": form,
         "kind": Kind(kind),
         "contested": found,
-        "period_days": services.appeal_period_days(found.decided_on),
+        "period_days": appeal_period_days(found.decided_on),
     }
     return render(request, "appeals/new.html", context, status=status)
 
 
+_REMEDY_FORMS: dict[str, type[DecideForm]] = {
+    Kind.MSE_DECISION: MseRemedyForm,
+    Kind.BENEFIT_DECISION: BenefitRemedyForm,
+    Kind.HOUSING_POSITION: HousingRemedyForm,
+    Kind.ORDER_DISPUTE: OrderRemedyForm,
+    Kind.SOCIAL_PLACEMENT: PlacementRemedyForm,
+}
+
+
 def _decide_form(appeal: Appeal, data: Any = None) -> DecideForm:
-    if appeal.kind == Kind.MSE_DECISION:
-        return MseRemedyForm(data)
-    if appeal.kind == Kind.BENEFIT_DECISION:
-        return BenefitRemedyForm(data)
-    return DecideForm(data)
+    return _REMEDY_FORMS.get(appeal.kind, DecideForm)(data)
 
 
 def _appeal_page(
@@ -128,6 +142,9 @@ def decide(request: HttpRequest, appeal_id: int) -> HttpResponse:
             category=data.get("category") or "",
             disability_cause=data.get("disability_cause") or "",
             amount_kzt=data.get("amount_kzt"),
+            from_day=data.get("from_day"),
+            registered_on=data.get("registered_on"),
+            order_remedy=data.get("order_remedy") or "",
         )
         try:
             services.appeal_decide(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,6 +16,7 @@ from inclusio.assessment.forms import DecisionForm, ReferralForm
 from inclusio.assessment.models import Referral
 from inclusio.assessment.services import NewPerson
 from inclusio.core import access
+from inclusio.core.appealing import appeal_window
 from inclusio.core.errors import DomainError, NotFound, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import Purpose, Seen
@@ -213,7 +215,10 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             "form": form,
             "prescription": prescription,
             "programme": programme,
-            "can_appeal": found.state == found.State.DECIDED
-            and access.may_act_for(request.user, found.person),
+            "appeal_window": appeal_window(
+                "mse_decision", found.decision.pk, timezone.localdate(found.decision.decided_at)
+            )
+            if found.state == found.State.DECIDED and access.may_act_for(request.user, found.person)
+            else None,
         },
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef, Sum
+from django.db.models import Exists, Max, Min, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -758,6 +758,130 @@ def award_assign_on_appeal(
                 "decision": granted.pk,
                 "award": award.pk,
                 "amount_kzt": amount,
+            },
+        )
+    return award
+
+
+_CORRECTABLE = (Decision.Outcome.ENDED, Decision.Outcome.GRANTED, Decision.Outcome.AMOUNT_CHANGED)
+
+
+def award_correct_on_appeal(
+    *,
+    actor: Actor,
+    decision_id: int,
+    cause: str,
+    from_day: dt.date,
+    amount_kzt: int | None = None,
+) -> Award:
+    """An ending or an amount overturned on appeal (``cause`` names the appeal). An ending: the
+    benefit the decision ended resumes from ``from_day`` (after its last day), at its amount or
+    at ``amount_kzt``. An amount (a grant or a change): the benefit is paid at ``amount_kzt``
+    from ``from_day`` (its own first day or later, and after the last month paid: a month paid
+    at the old amount is not paid again; the months before keep what was paid). The
+    decision contested is withdrawn, naming the appeal, and a decision of the appeal's effect
+    stands in its place. The appeals body of the person's region decides; for anyone else the
+    decision does not exist. Refused when the decision no longer stands: the benefit was
+    granted again or changed since."""
+    decision = (
+        Decision.objects.select_related("person", "proposal")
+        .filter(pk=decision_id, outcome__in=_CORRECTABLE, withdrawn_at__isnull=True)
+        .first()
+    )
+    if decision is None:
+        raise access.not_yours()
+    if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, decision.person.region_id)):
+        raise access.not_yours()
+    ending = decision.outcome == Decision.Outcome.ENDED
+    if amount_kzt is None and not ending:
+        raise ValidationFailed(
+            ErrorCode.APPEAL_AMOUNT_MISSING, _("Give the monthly amount the appeal establishes.")
+        )
+    if amount_kzt is not None and amount_kzt < 0:
+        raise ValidationFailed(
+            ErrorCode.APPEAL_AMOUNT_NEGATIVE, _("The amount cannot be less than zero.")
+        )
+    not_standing = Conflict(
+        ErrorCode.APPEAL_AWARD_NOT_STANDING,
+        _("This decision no longer stands: the benefit was granted again or changed since."),
+    )
+    with transaction.atomic():
+        contested = Decision.objects.select_for_update().get(pk=decision.pk)
+        if contested.withdrawn_at is not None:
+            raise not_standing
+        current = (
+            Award.objects.select_for_update()
+            .filter(person_id=decision.person_id, programme_id=decision.programme_id)
+            .filter(ends__isnull=True)
+            .first()
+        )
+        if ending:
+            before = Award.objects.filter(ended_by=contested).order_by("-ends").first()
+            if before is None or current is not None:
+                raise not_standing
+        else:
+            before = Award.objects.filter(decision=contested).first()
+            if before is None or current is None or current.pk != before.pk:
+                raise not_standing
+        assert before is not None
+        earliest = before.ends + dt.timedelta(days=1) if before.ends else before.starts
+        if not ending:
+            # A month already paid at the old amount is never paid again at the new one.
+            paid = Payment.objects.filter(award=before).aggregate(last=Max("month"))["last"]
+            if paid is not None:
+                earliest = max(earliest, _next_month(paid))
+        if from_day < earliest:
+            raise ValidationFailed(
+                ErrorCode.APPEAL_FROM_DAY,
+                _("The benefit can be paid on appeal from %(day)s or later."),
+                day=earliest.isoformat(),
+            )
+        was = before.amount_kzt
+        amount = was if amount_kzt is None else amount_kzt
+        by = account_of(actor)
+        contested.withdrawn_at = timezone.now()
+        contested.withdrawn_by = by
+        contested.reopening_reason = cause
+        contested.save(update_fields=["withdrawn_at", "withdrawn_by", "reopening_reason"])
+        standing = Decision.objects.create(
+            proposal=contested.proposal,
+            person=contested.person,
+            programme_id=contested.programme_id,
+            outcome=Decision.Outcome.GRANTED if ending else Decision.Outcome.AMOUNT_CHANGED,
+            amount_kzt=amount,
+            decided_by=by,
+            explanation=contested.explanation,
+        )
+        if not ending and from_day == before.starts:
+            before.amount_kzt = amount
+            before.decision = standing
+            before.save(update_fields=["amount_kzt", "decision"])
+            award = before
+        else:
+            if not ending:
+                before.ends = from_day - dt.timedelta(days=1)
+                before.ended_by = standing
+                before.save(update_fields=["ends", "ended_by"])
+            award = Award.objects.create(
+                person=contested.person,
+                programme_id=contested.programme_id,
+                amount_kzt=amount,
+                rate=before.rate,
+                starts=from_day,
+                decision=standing,
+            )
+        record_write(
+            actor=actor,
+            action="award_correct_on_appeal",
+            entity="person",
+            entity_id=decision.person.iin,
+            data={
+                "cause": cause,
+                "contested": contested.pk,
+                "decision": standing.pk,
+                "award": award.pk,
+                "from": from_day.isoformat(),
+                "amount_kzt": [was, amount],
             },
         )
     return award

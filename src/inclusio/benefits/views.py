@@ -16,6 +16,7 @@ from inclusio.benefits import page_data, selectors, services
 from inclusio.benefits.forms import AnswerForm, CorrectedAccountForm, PayrollForm, ReopenForm
 from inclusio.benefits.models import Decision, Proposal
 from inclusio.core import access
+from inclusio.core.appealing import appeal_window
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import Purpose, Seen
@@ -283,8 +284,11 @@ def _decision_page(
             "decided": page_data.date_text(found.decided_at),
             "person": found.person,
             "own": found.person.user_id == request.user.pk,
-            "can_appeal": found.withdrawn_at is None
-            and page_data.may_answer(request.user, found.person),
+            "appeal_window": appeal_window(
+                "benefit_decision", found.pk, timezone.localdate(found.decided_at)
+            )
+            if found.withdrawn_at is None and page_data.may_answer(request.user, found.person)
+            else None,
         },
         status=status,
     )

@@ -448,6 +448,19 @@ class AccountNotice(models.Model):
             "password_reset_by_code",
             _("Your password was reset with a one-time code."),
         )
+        # An appeal's steps, told to the person (and to the representative who filed it).
+        APPEAL_FILED = (
+            "appeal_filed",
+            _("Your appeal is filed. Follow it on the appeals page of your account."),
+        )
+        APPEAL_DECIDED = (
+            "appeal_decided",
+            _("Your appeal is decided. Read the decision and its reasons on the appeal's page."),
+        )
+        APPEAL_CARRIED_OUT = (
+            "appeal_carried_out",
+            _("The decision on your appeal is carried out: the decision contested is changed."),
+        )
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,7 +6,8 @@ text is rendered when read, in the reader's language). The setting ``ACCOUNT_NOT
 (``INCLUSIO_ACCOUNT_NOTICE_BACKEND``) names the backend class. ``LocalBackend`` stores
 ``AccountNotice`` rows, which the holder's home page shows; an e-mail or SMS gateway would be a
 subclass that, in ``send``, also queues the texts with ``transaction.on_commit``, so a refused
-or rolled-back change tells nobody anything.
+or rolled-back change tells nobody anything. Each notice carries its recipient's preferred
+language, and ``Notice.text()`` renders it in that language: what such a gateway sends.
 
 A notice may carry a one-time ``code`` (a password reset code) that only its recipient may
 read. A gateway sends it to the phone of the person whose account it is (``Person.phone`` in
@@ -26,10 +27,10 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from inclusio.core.models import AccountNotice, OutboxMessage
+from inclusio.core.models import AccountNotice, OutboxMessage, User
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,13 @@ class Notice:
     # A one-time code for the recipient's eyes only, and when it stops working.
     code: str | None = field(default=None, repr=False)
     code_expires_at: dt.datetime | None = None
+    # The recipient's language, for a gateway that sends the text outside the platform.
+    language: str = ""
+
+    def text(self) -> str:
+        """The notice in the recipient's language: what a gateway sends (an SMS, an e-mail)."""
+        with translation.override(self.language or settings.LANGUAGE_CODE):
+            return str(AccountNotice.Kind(self.kind).label)
 
 
 class Backend:
@@ -93,7 +101,19 @@ def backend() -> Backend:
 
 
 def tell(recipient_id: int, kind: str, **parameters: Any) -> None:
-    backend().send([Notice(recipient_id=recipient_id, kind=kind, parameters=parameters)])
+    language = (
+        User.objects.filter(pk=recipient_id).values_list("preferred_language", flat=True).first()
+    )
+    backend().send(
+        [
+            Notice(
+                recipient_id=recipient_id,
+                kind=kind,
+                parameters=parameters,
+                language=language or "",
+            )
+        ]
+    )
 
 
 def send_code(recipient_id: int, kind: str, code: str, expires_at: dt.datetime) -> None:

@@ -2,6 +2,13 @@
 
 Saturdays, Sundays and the country's public holidays (``countries/<c>/holidays.json``) are not
 working days. A period of N working days after a day ends on the N-th working day after it.
+
+The fixed holidays are known for every year; the moving ones (Kurban Ait, and the days off the
+government moves by its yearly decree) only up to the file's ``dated_known_through`` year. A
+period that runs past that year is still counted, with the fixed holidays alone, rather than
+refused: the day it gives can only be earlier than the true one (a holiday not yet known can
+only push the end later), so a body's deadline is never set later than the law allows, and it
+is marked provisional (``is_provisional``) wherever it is shown, until the file is updated.
 """
 
 from __future__ import annotations
@@ -18,6 +25,16 @@ def is_working_day(day: dt.date, country: str | None = None) -> bool:
         return False
     fixed, dated = countries.holidays(country or settings.COUNTRY)
     return day.strftime("%m-%d") not in fixed and day.isoformat() not in dated
+
+
+def holidays_known_through(country: str | None = None) -> int:
+    return countries.holidays_known_through(country or settings.COUNTRY)
+
+
+def is_provisional(day: dt.date, country: str | None = None) -> bool:
+    """Whether a period ending on ``day`` was counted without the moving holidays of its
+    year (not yet set), so that the true end may be a working day or two later."""
+    return day.year > holidays_known_through(country)
 
 
 def working_days_after(start: dt.date, working_days: int, country: str | None = None) -> dt.date:

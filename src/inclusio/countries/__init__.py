@@ -62,3 +62,8 @@ def holidays(country: str) -> tuple[frozenset[str], frozenset[str]]:
     the holidays that move (see the file's ``_comment``)."""
     data = country_file(country, "holidays.json")
     return frozenset(data["fixed"]), frozenset(data["dated"])
+
+
+def holidays_known_through(country: str) -> int:
+    """The last year whose moving holidays the country's file lists (``dated_known_through``)."""
+    return int(country_file(country, "holidays.json")["dated_known_through"])

@@ -130,6 +130,8 @@ class Event(models.Model):
         ALLOCATED = "allocated", _("housing allocated")
         DECLINED = "declined", _("housing offered and declined")
         REMOVED = "removed", _("removed from the list")
+        RESTORED = "restored", _("restored to the list on appeal")
+        CORRECTED = "corrected", _("registration date corrected on appeal")
 
     registration = models.ForeignKey(
         Registration,
@@ -176,6 +178,8 @@ class Event(models.Model):
         platform's own words, not stored); the officer's words otherwise."""
         if self.kind == self.Kind.CATEGORY and not self.reason:
             return gettext("The disability status in the registry changed.")
+        if self.kind in (self.Kind.RESTORED, self.Kind.CORRECTED) and not self.reason:
+            return gettext("Your appeal was granted.")
         return self.reason
 
     @property

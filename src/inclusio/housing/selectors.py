@@ -21,6 +21,10 @@ HISTORY_SHOWN = 50
 NOTICES_SHOWN = 5
 
 
+# The housing department's decisions a person may appeal (appeals.Kind.HOUSING_POSITION).
+APPEALABLE = (Event.Kind.REGISTERED, Event.Kind.CATEGORY, Event.Kind.REMOVED)
+
+
 @dataclass(frozen=True)
 class PlaceReason:
     """Why the registration has its place: how many are ahead, and for what reason."""
@@ -39,6 +43,12 @@ class HousingFile:
     events: list[Event]
     closed: list[Registration]
     notices: list[Notice]
+
+    @property
+    def latest_decision(self) -> Event | None:
+        """The latest decision on the person's registrations that an appeal may contest: the
+        registration (its date and category), a category changed, a removal."""
+        return next((event for event in self.events if event.kind in APPEALABLE), None)
 
 
 def person_for(*, actor: Actor, iin: str) -> Person:

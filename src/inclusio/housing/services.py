@@ -15,7 +15,7 @@ from inclusio.core import access
 from inclusio.core.audit import SYSTEM, Actor, account_of, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.models import Seen
-from inclusio.core.roles import HOUSING_MANAGE
+from inclusio.core.roles import APPEAL_DECIDE_HOUSING, HOUSING_MANAGE
 from inclusio.housing.categories import categories, derived_from, given_by_officer
 from inclusio.housing.errors import ErrorCode
 from inclusio.housing.models import Event, Notice, Registration, WaitingList
@@ -342,6 +342,95 @@ def registration_decline(
             entity_id=current.pk,
             data={"declined": True},
         )
+    return current
+
+
+# --- appeals -----------------------------------------------------------------------------------
+
+
+def _not_standing() -> Conflict:
+    return Conflict(
+        ErrorCode.APPEAL_REGISTRATION_NOT_STANDING,
+        _(
+            "The decision contested no longer stands: the registration has changed since "
+            "(restored, housed or registered again)."
+        ),
+    )
+
+
+def registration_restore_on_appeal(
+    *, actor: Actor, event_id: int, cause: str, registered_on: dt.date | None = None
+) -> Registration:
+    """A housing decision overturned on appeal (``cause`` names the appeal). A removal: the
+    registration returns to the list with its registration date (or ``registered_on``, when the
+    appeal corrects it too) and takes the place that date gives. Any other decision on a
+    waiting registration: its registration date is corrected to ``registered_on``. The housing
+    appeals body of the person's region decides; for anyone else the decision does not exist.
+    Refused when the registration changed since (restored, housed, the person registered
+    again) or for an allocation or a declined offer, which an appeal does not undo here."""
+    event = Event.objects.select_related("registration__person").filter(pk=event_id).first()
+    if event is None:
+        raise access.not_yours()
+    person = event.registration.person
+    if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_HOUSING, person.region_id)):
+        raise access.not_yours()
+    today = timezone.localdate()
+    if registered_on is not None and not EARLIEST_REGISTRATION <= registered_on <= today:
+        raise ValidationFailed(
+            ErrorCode.REGISTRATION_DATE,
+            _("The registration date is a past day, not before 16 December 1991."),
+            field="registered_on",
+        )
+    removal = event.kind == Event.Kind.REMOVED
+    if not removal and registered_on is None:
+        raise ValidationFailed(
+            ErrorCode.DECISION_FIELD_REQUIRED,
+            _("Give the registration date the appeal establishes."),
+            field="registered_on",
+        )
+    with transaction.atomic():
+        current = Registration.objects.select_for_update().get(pk=event.registration_id)
+        later = Event.objects.filter(
+            registration=current,
+            kind__in=[Event.Kind.REMOVED, Event.Kind.RESTORED, Event.Kind.ALLOCATED],
+            at__gt=event.at,
+        ).exists()
+        if event.kind in (Event.Kind.ALLOCATED, Event.Kind.DECLINED) or later:
+            raise _not_standing()
+        expected = Registration.Status.REMOVED if removal else Registration.Status.WAITING
+        if current.status != expected:
+            raise _not_standing()
+        before = {"status": current.status, "registered_on": current.registered_on.isoformat()}
+        current.registered_on = registered_on or current.registered_on
+        current.status = Registration.Status.WAITING
+        current.closed_at = None
+        try:
+            with transaction.atomic():
+                current.save(update_fields=["registered_on", "status", "closed_at"])
+        except IntegrityError:  # the person is waiting on a list under another registration
+            raise _not_standing() from None
+        Event.objects.create(
+            registration=current,
+            kind=Event.Kind.RESTORED if removal else Event.Kind.CORRECTED,
+            by=account_of(actor),
+        )
+        record_write(
+            actor=actor,
+            action="registration_restore_on_appeal",
+            entity="housing_registration",
+            entity_id=current.pk,
+            data={
+                "cause": cause,
+                "event": event.pk,
+                **changes(
+                    before,
+                    {"status": current.status, "registered_on": current.registered_on.isoformat()},
+                    personal=(),
+                ),
+            },
+        )
+        positions_recompute(actor=actor, waiting_list_ids=[current.waiting_list_id])
+    current.refresh_from_db(fields=["position"])
     return current
 
 

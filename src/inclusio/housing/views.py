@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inclusio.core import access
+from inclusio.core.appealing import appeal_window
 from inclusio.core.errors import DomainError
 from inclusio.core.http import add_domain_error
 from inclusio.core.roles import HOUSING_MANAGE
@@ -63,7 +64,14 @@ def _page(
         "allocation_form": forms_given.get("allocation_form") or AllocationForm(),
         "decline_form": forms_given.get("decline_form") or DeclineForm(),
         "removal_form": forms_given.get("removal_form") or RemovalForm(),
+        "appealable": None,
     }
+    decision = found.latest_decision
+    if decision is not None and access.may_act_for(request.user, found.person):
+        context["appealable"] = decision
+        context["appeal_window"] = appeal_window(
+            "housing_position", decision.pk, timezone.localdate(decision.at)
+        )
     if price_form.is_bound and not price_form.is_valid() and status == 200:
         status = 422
     return render(request, "housing/person.html", context, status=status)

@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from inclusio.core.appealing import appeal_window
 from inclusio.core.errors import DomainError, NotFound, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import Purpose, Seen
@@ -194,6 +196,12 @@ def _order_page(
             "forms": shown,
             "buttons": _buttons(view),
             "error": error if which not in shown else None,
+            # The dispute's resolution is a decision the person may appeal.
+            "appeal_window": appeal_window(
+                "order_dispute", view.order.pk, timezone.localdate(view.order.resolved_at)
+            )
+            if view.viewer == "person" and view.order.resolved_at
+            else None,
         },
         status=status,
     )

@@ -31,7 +31,7 @@ from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
 from inclusio.core.models import Purpose, Seen, User
 from inclusio.core.money import format_tenge
-from inclusio.core.roles import PERSON_MANAGE
+from inclusio.core.roles import APPEAL_DECIDE_SOCIAL, PERSON_MANAGE
 from inclusio.marketplace.catalogue import caps_on, category
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.models import Item, Order, Supplier, Voucher
@@ -511,6 +511,54 @@ def order_resolve(*, actor: Actor, order_id: int, for_person: bool, reason: str)
             update_fields=["state", "delivered_at", "resolution", "resolved_at", "resolved_by"]
         )
         _audit(actor, "order_resolve", order, for_person=for_person)
+    return order
+
+
+# The remedies of a granted appeal against a resolution that went for the supplier.
+APPEAL_REFUND = "refund"  # the order is undone: its quantity returns to the voucher
+APPEAL_REDELIVER = "redeliver"  # the supplier delivers again; paid only once that is confirmed
+APPEAL_REMEDIES = (APPEAL_REFUND, APPEAL_REDELIVER)
+
+
+def order_resolve_on_appeal(*, actor: Actor, order_id: int, cause: str, remedy: str) -> Order:
+    """A dispute's resolution for the supplier overturned on appeal (``cause`` names the
+    appeal): the order is undone and the voucher's quantity returns (``refund``), or it goes
+    back to the supplier to deliver again (``redeliver``). Either way the supplier is not paid
+    for what was disputed: only a confirmed order is paid, and once. The social-protection
+    appeals body of the person's region decides; for anyone else the order does not exist.
+    Refused when the resolution no longer stands: it went for the person, or the receipt was
+    confirmed since (the order is counted in the programme and may be paid; undoing that is a
+    claim against the supplier, not a step here)."""
+    if remedy not in APPEAL_REMEDIES:
+        raise ValidationFailed(
+            ErrorCode.APPEAL_ORDER_REMEDY,
+            _("Choose what the appeal gives: the voucher back, or a new delivery."),
+        )
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update()
+            .select_related("voucher__person")
+            .filter(pk=order_id, resolved_at__isnull=False)
+            .first()
+        )
+        if order is None or not (
+            actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, order.region_id)
+        ):
+            raise NotFound(ErrorCode.ORDER_NOT_FOUND, _("No such order, or not in your region."))
+        if order.state != Order.State.DELIVERED:
+            raise Conflict(
+                ErrorCode.APPEAL_ORDER_NOT_STANDING,
+                _("The dispute's resolution no longer stands: the order is now “%(state)s”."),
+                state=order.get_state_display(),
+            )
+        if remedy == APPEAL_REFUND:
+            _give_back(order)
+            order.state = Order.State.RETURNED
+        else:
+            order.state = Order.State.ACCEPTED
+            order.delivered_at = None
+        order.save(update_fields=["state", "delivered_at"])
+        _audit(actor, "order_resolve_on_appeal", order, cause=cause, remedy=remedy)
     return order
 
 

@@ -30,7 +30,12 @@ from inclusio.core.errors import ErrorCode as CoreCode
 from inclusio.core.identifiers import validate_bin
 from inclusio.core.models import Purpose, Region, Seen, User
 from inclusio.core.parameters import value_on
-from inclusio.core.roles import SOCIAL_ATTENDANCE_CONFIRM, SOCIAL_INSPECT, SOCIAL_NEEDS_MANAGE
+from inclusio.core.roles import (
+    APPEAL_DECIDE_SOCIAL,
+    SOCIAL_ATTENDANCE_CONFIRM,
+    SOCIAL_INSPECT,
+    SOCIAL_NEEDS_MANAGE,
+)
 from inclusio.payments import pain001
 from inclusio.payments import services as payments
 from inclusio.payments.iban import parse_kz_iban
@@ -438,6 +443,94 @@ def placement_end(*, actor: Actor, placement: Placement, last_day: dt.date, reas
             SYSTEM, provider, "socialservices.placement_end", last_day + dt.timedelta(days=1)
         )
     return Ended(placement=locked, next_placed=next_placed)
+
+
+def placement_restore_on_appeal(
+    *, actor: Actor, placement_id: int, cause: str, from_day: dt.date | None = None
+) -> Choice:
+    """An early ending of a placement overturned on appeal (``cause`` names the appeal): the
+    rest of the need's period, from ``from_day`` (the day after the last day served, unless
+    the appeal says later), becomes a need of its own with the same provider. It is placed when
+    the provider has a free place for all of it; otherwise it waits, ahead of everyone who
+    joined the waiting list after the wrongful ending. The social-protection appeals body of the
+    person's region decides; for anyone else the placement does not exist. Refused when the
+    placement did not end early, or the person has another need of this kind for that time."""
+    placement = (
+        Placement.objects.select_related("need__person", "provider").filter(pk=placement_id).first()
+    )
+    if placement is None:
+        raise access.not_yours()
+    person = placement.need.person
+    if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, person.region_id)):
+        raise access.not_yours()
+    with transaction.atomic():
+        provider = Provider.objects.select_for_update().get(pk=placement.provider_id)
+        locked = Placement.objects.select_for_update().select_related("need").get(pk=placement.pk)
+        need = locked.need
+        if locked.ended_at is None:
+            raise Conflict(
+                ErrorCode.APPEAL_PLACEMENT_NOT_STANDING,
+                _("This placement did not end early: there is nothing to restore."),
+            )
+        starts = from_day or locked.ends + dt.timedelta(days=1)
+        if not locked.ends < starts <= need.ends:
+            raise ValidationFailed(
+                ErrorCode.APPEAL_RESUME_DAY,
+                _("The placement can resume from %(first)s to %(last)s."),
+                first=f"{locked.ends + dt.timedelta(days=1):%Y-%m-%d}",
+                last=f"{need.ends:%Y-%m-%d}",
+                field="from_day",
+            )
+        overlapping = (
+            Need.objects.filter(person=person, kind=need.kind, starts__lte=need.ends)
+            .filter(ends__gte=starts)
+            .exclude(pk=need.pk)
+        )
+        if overlapping.exists():
+            raise Conflict(
+                ErrorCode.APPEAL_PLACEMENT_NOT_STANDING,
+                _("The person already has a need of this kind for that time."),
+            )
+        rest = Need.objects.create(
+            person=person,
+            kind=need.kind,
+            hours_per_month=need.hours_per_month,
+            starts=starts,
+            ends=need.ends,
+            decided_by_service="appeals.placement_restore",
+            recorded_by=account_of(actor),
+        )
+        record_write(
+            actor=actor,
+            action="placement_restore_on_appeal",
+            entity="social_placement",
+            entity_id=locked.pk,
+            data={
+                "cause": cause,
+                "need": rest.pk,
+                "provider": provider.pk,
+                "starts": str(starts),
+                "ends": str(need.ends),
+            },
+        )
+        if occupied(provider, starts, need.ends) < provider.places:
+            placed = _place(actor, rest, provider, "appeals.placement_restore")
+            return Choice(placement=placed, waiting=None, position=0)
+        entry = WaitingEntry.objects.create(
+            need=rest,
+            provider=provider,
+            chosen_by=locked.chosen_by,
+            decided_by_service="appeals.placement_restore",
+            since=locked.ended_at,
+        )
+        record_write(
+            actor=actor,
+            action="waiting_list_join",
+            entity="social_waiting",
+            entity_id=entry.pk,
+            data={"need": rest.pk, "provider": provider.pk, "cause": cause},
+        )
+        return Choice(placement=None, waiting=entry, position=waiting_position(entry))
 
 
 # --- attendance ---------------------------------------------------------------------------------

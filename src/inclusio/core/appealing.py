@@ -1,0 +1,43 @@
+"""The appeal period of a decision, as its own page shows it: until which day the person may
+appeal on the platform (and where), or that only a court can hear them now.
+
+Each deciding app asks here, not the appeals app (which is built on them): the period is the
+shared parameter ``appeal_period_days``, counted in calendar days from the day of the decision,
+and the appeal form is reached by the decision's kind and id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from inclusio.core.parameters import value_on
+
+
+def appeal_period_days(day: dt.date) -> int:
+    return int(value_on("appeal_period_days", day))
+
+
+@dataclass(frozen=True)
+class AppealWindow:
+    url: str  # the appeal form, for the decision
+    last_day: dt.date
+    days: int
+
+    @property
+    def open(self) -> bool:
+        return timezone.localdate() <= self.last_day
+
+
+def appeal_window(kind: str, decision_id: int, decided_on: dt.date) -> AppealWindow:
+    """The period for appealing against the decision ``decision_id`` of ``kind`` (an
+    ``appeals.Kind`` value) taken on ``decided_on``, by the period in force today."""
+    days = appeal_period_days(timezone.localdate())
+    return AppealWindow(
+        url=reverse("appeals:new", args=[kind, decision_id]),
+        last_day=decided_on + dt.timedelta(days=days),
+        days=days,
+    )
