@@ -88,6 +88,7 @@ def test_the_inspector_finds_a_facility_of_their_region_for_the_plan(
     assert found(inspector, "Кенесары") == [school.pk]  # the address
     assert found(inspector, str(facility.pk)) == [facility.pk]  # the number
     assert found(inspector, "  ") == [] and found(inspector, "\x00") == []
+    assert found(inspector, "²") == found(inspector, "٣٤") == []  # digits, not numbers
     control.plan_add(actor=inspector, facility_id=school.pk, year=2025, half=1)
     assert found(inspector, "school") == []  # already in this half-year's plan
     assert [f.pk for f in control.plan_candidates(inspector, "Школа", 2025, 2)] == [school.pk]

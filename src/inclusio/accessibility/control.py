@@ -533,7 +533,7 @@ def plan_candidates(actor: Actor, text: str, year: int, half: int) -> list[Facil
         | Q(name_en__icontains=text)
         | Q(address__icontains=text)
     )
-    if text.isdigit() and len(text) <= 18:
+    if text.isascii() and text.isdigit() and len(text) <= 18:  # "²" is a digit, not a number
         matches |= Q(pk=int(text))
     planned = PlannedInspection.objects.filter(year=year, half=half, kind=InspectionKind.PLANNED)
     rows = Facility.objects.filter(matches).exclude(pk__in=planned.values("facility_id"))
