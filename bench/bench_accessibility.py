@@ -21,10 +21,8 @@ of the size a screen shows at a random zoom from 4 to 16 around a random facilit
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import http.client
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,8 +31,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_catalogue_search import setup_django, start_server
-from bench_lookup import free_port
+from bench_catalogue_search import setup_django
+from http_load import HOST, Request, open_loop, percentile, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 BBOX_TARGET_MS = 50.0
@@ -42,14 +40,10 @@ LIST_TARGET_MS = 100.0
 EXPORT_TARGET_S = 30.0
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
-
-
 def timed_get(port: int, path: str) -> tuple[float, int]:
     """(milliseconds, status) of one GET; a connection refused or timed out counts as status
     0 at the time it took."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
     started = time.perf_counter()
     try:
         connection.request("GET", path)
@@ -99,21 +93,6 @@ def list_paths(count: int, rng: random.Random) -> list[str]:
     return paths
 
 
-def at_rate(port: int, paths: list[str], rate: float) -> tuple[list[float], int]:
-    """Send each path at its scheduled moment (``rate`` a second); latencies and failures."""
-    start = time.perf_counter() + 0.5
-
-    def send(index: int) -> tuple[float, int]:
-        delay = start + index / rate - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        return timed_get(port, paths[index])
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
-        answers = list(pool.map(send, range(len(paths))))
-    return [ms for ms, _status in answers], sum(status != 200 for _ms, status in answers)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -128,24 +107,22 @@ def main() -> int:
     added = facilities_synthesise(scale=args.scale)
     print(f"bench: loaded {added:,} facilities", flush=True)
     rng = random.Random(7)
-    port = free_port()
-    server = start_server(port, args.workers)
     failures = 0
-    try:
+    with serving(workers=args.workers, pages=True) as port:
         # Warm every worker: its first answers import and compile what later ones reuse.
         for path in [*bbox_paths(4 * args.workers, rng), *list_paths(4 * args.workers, rng)]:
             timed_get(port, path)
-        latencies, failed = at_rate(port, bbox_paths(int(args.seconds * args.rate), rng), args.rate)
-        bbox = p95(latencies)
+        boxes = bbox_paths(int(args.seconds * args.rate), rng)
+        load = open_loop(
+            port, len(boxes), args.rate, lambda index: Request("GET", boxes[index]), threads=32
+        )
+        bbox = percentile(load.latencies_ms, 0.95)
         print(f"bench: accessibility-bbox-p95: {bbox:.1f} ms (target {BBOX_TARGET_MS:.0f} ms)")
-        failures += failed + (bbox > BBOX_TARGET_MS)
+        failures += load.errors + (bbox > BBOX_TARGET_MS)
         listed = [timed_get(port, path) for path in list_paths(args.list_requests, rng)]
-        found = p95([ms for ms, _status in listed])
+        found = percentile([ms for ms, _status in listed], 0.95)
         print(f"bench: accessibility-list-p95: {found:.1f} ms (target {LIST_TARGET_MS:.0f} ms)")
         failures += sum(status != 200 for _ms, status in listed) + (found > LIST_TARGET_MS)
-    finally:
-        server.terminate()
-        server.wait()
     inclusio = str(Path(sys.executable).parent / "inclusio")
     with tempfile.TemporaryDirectory() as folder:
         started = time.monotonic()

@@ -26,12 +26,11 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lookup import free_port
+from http_load import HOST, percentile, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 100.0
@@ -128,43 +127,6 @@ def write_catalogue(items: int, suppliers: int, rng: random.Random) -> None:
         Item.objects.bulk_create(batch, batch_size=5000)
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
-    """gunicorn in production settings, with this process's keys (it signed the session) and
-    the static files collected, as production serves pages, into a folder of its own."""
-    env = dict(
-        os.environ,
-        INCLUSIO_DEBUG="False",
-        INCLUSIO_ALLOWED_HOSTS="127.0.0.1",
-        INCLUSIO_SSL_REDIRECT="False",
-        INCLUSIO_VAR_DIR=tempfile.mkdtemp(prefix="inclusio-bench-catalogue-"),
-    )
-    inclusio = str(Path(sys.executable).parent / "inclusio")
-    subprocess.check_call([inclusio, "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "inclusio.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=0.2).connect()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("the server did not start")
-
-
 def session_cookie() -> tuple[str, str]:
     from django.conf import settings
     from django.contrib.auth.models import Group
@@ -211,13 +173,13 @@ def main() -> int:
     write_catalogue(args.items, args.suppliers, rng)
     name, value = session_cookie()
     paths = queries(args.requests, rng)
-    port = free_port()
-    server = start_server(port, args.workers)
     latencies: list[float] = []
     errors = 0
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Cookie": f"{name}={value}", "Host": "127.0.0.1"}
+    # One person's searches one after another (a closed loop: a person waits for a page before
+    # asking for the next), not at a rate as the API benches send.
+    with serving(workers=args.workers, pages=True) as port:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        headers = {"Cookie": f"{name}={value}", "Host": HOST}
         for warm in paths[:20]:
             connection.request("GET", warm, headers=headers)
             connection.getresponse().read()
@@ -229,10 +191,7 @@ def main() -> int:
             latencies.append((time.perf_counter() - started) * 1000)
             if response.status != 200 or b"<h1>" not in body:
                 errors += 1
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    p95 = statistics.quantiles(latencies, n=100)[94]
+    p95 = percentile(latencies, 0.95)
     print(f"bench: catalogue-search-p50: {statistics.median(latencies):.1f} ms")
     print(f"bench: catalogue-search: {p95:.1f} ms (target {TARGET_MS:g} ms)")
     print(f"bench: catalogue-search-errors: {errors} (target 0)")

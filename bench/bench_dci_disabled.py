@@ -4,7 +4,7 @@ with the platform's key, the message id remembered and the read written to the a
 
 Needs a loaded registry in the database named by INCLUSIO_DATABASE_URL (bench/run.py loads the
 national one into a throwaway PostgreSQL first). Serves the platform with gunicorn in production
-settings and sends pre-signed messages at a fixed rate (open loop), as bench_lookup.py does.
+settings and sends pre-signed messages at a fixed rate (open loop, ``http_load.py``).
 
     python bench/bench_dci_disabled.py [--rate 200] [--seconds 60] [--workers 2]
 """
@@ -12,19 +12,18 @@ settings and sends pre-signed messages at a fixed rate (open loop), as bench_loo
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import sys
 import tempfile
-import threading
-import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_lookup import free_port, percentile, setup_django, start_server
+from bench_lookup import setup_django
+from http_load import Request, open_loop, percentile, serving
 
 P95_TARGET_MS = 20.0
 PATH = "/dci/v1.0.0/registry/sync/disabled"
@@ -97,49 +96,17 @@ def signed_bodies(count: int) -> tuple[str, list[bytes]]:
     return str(issued["access_token"]), bodies
 
 
-def run_load(
-    port: int, token: str, bodies: list[bytes], rate: int, threads: int = 16
-) -> tuple[list[float], int, float]:
-    total = len(bodies)
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    next_index = iter(range(total))
-    start = time.perf_counter() + 0.2
+def disabled_search(token: str, bodies: list[bytes]) -> Callable[[int], Request]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return lambda index: Request("POST", PATH, body=bodies[index], headers=headers)
 
-    def worker() -> None:
-        nonlocal errors
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        while True:
-            with lock:
-                index = next(next_index, None)
-            if index is None:
-                break
-            delay = start + index / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            sent = time.perf_counter()
-            try:
-                conn.request("POST", PATH, body=bodies[index], headers=headers)
-                response = conn.getresponse()
-                answer = json.loads(response.read())
-                ok = response.status == 200 and answer["header"]["status"] == "succ"
-            except (OSError, http.client.HTTPException, ValueError, KeyError):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            elapsed = (time.perf_counter() - sent) * 1000
-            with lock:
-                latencies.append(elapsed)
-                errors += not ok
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return latencies, errors, time.perf_counter() - start
+def succeeded(body: bytes) -> bool:
+    """The signed answer says the search succeeded."""
+    try:
+        return bool(json.loads(body)["header"]["status"] == "succ")
+    except (ValueError, KeyError, TypeError):
+        return False
 
 
 def main() -> int:
@@ -160,16 +127,13 @@ def main() -> int:
     keys.rotate()
     warm = int(args.rate * 5)
     token, bodies = signed_bodies(warm + int(args.rate * args.seconds))
-    port = free_port()
-    server = start_server(port, args.workers, args.threads)
-    try:
-        run_load(port, token, bodies[:warm], args.rate)  # warm-up: connections, caches
+    warming, timed = disabled_search(token, bodies[:warm]), disabled_search(token, bodies[warm:])
+    with serving(workers=args.workers, threads=args.threads) as port:
+        open_loop(port, warm, args.rate, warming, body_check=succeeded)  # connections, caches
         logged_before = AccessEvent.objects.count()
-        latencies, errors, wall = run_load(port, token, bodies[warm:], args.rate)
+        load = open_loop(port, len(bodies) - warm, args.rate, timed, body_check=succeeded)
         logged = AccessEvent.objects.count() - logged_before
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    latencies, errors, wall = load.latencies_ms, load.errors, load.wall_s
     p95 = percentile(latencies, 0.95)
     print(
         f"bench: dci_disabled_requests: {len(latencies)} requests over {wall:.1f} s "

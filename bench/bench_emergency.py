@@ -18,20 +18,17 @@ Try it small: ``--rate 5 --seconds 3 --recipients 50`` over a demo registry.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import re
 import secrets
-import subprocess
 import sys
-import threading
 import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
-# Run as a script: its folder is on the path. The catalogue's server serves pages (its static
-# files collected) with this process's keys, which signed the dispatchers' sessions.
-from bench_catalogue_search import start_server
-from bench_lookup import free_port, percentile
+# Run as a script: its folder is on the path. The server serves pages (its static files
+# collected) with this process's keys, which signed the dispatchers' sessions.
+from http_load import Request, open_loop, percentile, serving
 
 P95_TARGET_MS = 20.0
 ALERT_TARGET_S = 5.0
@@ -39,6 +36,7 @@ RADIUS_M = 100
 # The bench's dispatchers make far more lookups than a person could: lift the per-dispatcher
 # allowance so that the refusal does not hide the lookup's own cost.
 ALLOWANCE = "1000000"
+HOME = re.compile(rb'class="emergency-home"')
 
 
 def setup_django() -> None:
@@ -101,77 +99,49 @@ def dispatcher_sessions() -> dict[str, tuple[str, list[tuple[float, float]]]]:
     return sessions
 
 
-def run_lookups(
-    port: int,
-    sessions: dict[str, tuple[str, list[tuple[float, float]]]],
-    rate: int,
-    seconds: float,
-    prefix: str,
-    threads: int = 16,
-) -> tuple[list[float], int, int, float]:
-    """Post rate × seconds lookups on schedule; return latencies (ms), errors, homes shown, wall
-    time."""
-    total = int(rate * seconds)
+def lookups(
+    sessions: dict[str, tuple[str, list[tuple[float, float]]]], prefix: str
+) -> Callable[[int], Request]:
+    """Lookup number i: the dispatchers of the regions in turn, each around the next of its
+    region's homes, under an incident number of its own."""
     regions = sorted(sessions)
     csrf = secrets.token_hex(16)  # an unmasked 32-character secret is its own form token
-    latencies: list[float] = []
-    errors = found = 0
-    lock = threading.Lock()
-    next_index = iter(range(total))
-    start = time.perf_counter() + 0.2
-    shown = re.compile(rb'class="emergency-home"')
 
-    def worker() -> None:
-        nonlocal errors, found
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while True:
-            with lock:
-                index = next(next_index, None)
-            if index is None:
-                break
-            delay = start + index / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            session_key, places = sessions[regions[index % len(regions)]]
-            latitude, longitude = places[(index // len(regions)) % len(places)]
-            body = urlencode(
-                {
-                    "csrfmiddlewaretoken": csrf,
-                    "incident": f"{prefix}-{index}",
-                    "latitude": f"{latitude:.6f}",
-                    "longitude": f"{longitude:.6f}",
-                    "radius_m": RADIUS_M,
-                }
-            )
-            headers = {
-                "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept-Language": "en",
+    def request(index: int) -> Request:
+        session_key, places = sessions[regions[index % len(regions)]]
+        latitude, longitude = places[(index // len(regions)) % len(places)]
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": csrf,
+                "incident": f"{prefix}-{index}",
+                "latitude": f"{latitude:.6f}",
+                "longitude": f"{longitude:.6f}",
+                "radius_m": RADIUS_M,
             }
-            sent = time.perf_counter()
-            homes = 0
-            try:
-                conn.request("POST", "/en/emergency/lookup/", body=body, headers=headers)
-                response = conn.getresponse()
-                page = response.read()
-                ok = response.status == 200
-                homes = len(shown.findall(page))
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            elapsed = (time.perf_counter() - sent) * 1000
-            with lock:
-                latencies.append(elapsed)
-                errors += not ok
-                found += homes
+        )
+        headers = {
+            "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept-Language": "en",
+        }
+        return Request("POST", "/en/emergency/lookup/", body=body.encode(), headers=headers)
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return latencies, errors, found, time.perf_counter() - start
+    return request
+
+
+class HomesShown:
+    """Counts the homes the lookups' pages show, each of which the access log must hold."""
+
+    def __init__(self) -> None:
+        self.per_answer: list[int] = []  # list.append is atomic: the senders share it
+
+    def __call__(self, page: bytes) -> bool:
+        self.per_answer.append(len(HOME.findall(page)))
+        return True
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_answer)
 
 
 def alert_of(recipients: int) -> tuple[int, float]:
@@ -235,21 +205,13 @@ def main() -> int:
     print(f"bench: emergency_residences: {homes} homes (target 95087 at national scale)")
     print(f"bench: emergency_compile: {compile_seconds:.1f} s")
     sessions = dispatcher_sessions()
-    port = free_port()
-    server = start_server(port, args.workers)
-    try:
-        run_lookups(port, sessions, args.rate, 3, "WARM")  # connections, caches
-        latencies, errors, found, wall = run_lookups(
-            port, sessions, args.rate, args.seconds, "BENCH"
-        )
+    shown = HomesShown()
+    with serving(workers=args.workers, pages=True) as port:
+        open_loop(port, args.rate * 3, args.rate, lookups(sessions, "WARM"))  # caches
+        count = int(args.rate * args.seconds)
+        load = open_loop(port, count, args.rate, lookups(sessions, "BENCH"), body_check=shown)
         logged = AccessEvent.objects.filter(case__startswith="BENCH-").count()
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)  # gunicorn finishes the requests it holds
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    latencies, errors, found, wall = load.latencies_ms, load.errors, shown.total, load.wall_s
     p95 = percentile(latencies, 0.95)
     print(
         f"bench: emergency_lookup_requests: {len(latencies)} requests over {wall:.1f} s "

@@ -11,18 +11,14 @@ not slow the sender), and prints the latency percentiles and the error count.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import secrets
-import socket
-import statistics
-import subprocess
 import sys
-import threading
-import time
+from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from http_load import Request, open_loop, percentile, serving
+
 P95_TARGET_MS = 15.0
 
 
@@ -60,103 +56,14 @@ def agency_token_and_iins(sample: int) -> tuple[str, list[str]]:
     return token, iins
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def lookup(token: str, iins: list[str]) -> Callable[[int], Request]:
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
 
+    def request(index: int) -> Request:
+        path = f"/api/v1/registry/persons/{iins[index % len(iins)]}?purpose=status_verification"
+        return Request("GET", path, headers=headers)
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    env = dict(
-        os.environ,
-        INCLUSIO_DEBUG="False",
-        INCLUSIO_SECRET_KEY=secrets.token_urlsafe(40),
-        INCLUSIO_AUDIT_DIGEST_KEY=secrets.token_urlsafe(40),
-        INCLUSIO_ALLOWED_HOSTS="127.0.0.1",
-        INCLUSIO_SSL_REDIRECT="False",
-    )
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "inclusio.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("the server did not start")
-
-
-def run_load(
-    port: int, token: str, iins: list[str], rate: int, seconds: float, threads: int = 16
-) -> tuple[list[float], int, float]:
-    """Send rate × seconds requests on schedule; return latencies (ms), errors, wall time."""
-    total = int(rate * seconds)
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    next_index = iter(range(total))
-    start = time.perf_counter() + 0.2
-
-    def worker() -> None:
-        nonlocal errors
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
-        while True:
-            with lock:
-                index = next(next_index, None)
-            if index is None:
-                break
-            delay = start + index / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            iin = iins[index % len(iins)]
-            sent = time.perf_counter()
-            try:
-                conn.request(
-                    "GET",
-                    f"/api/v1/registry/persons/{iin}?purpose=status_verification",
-                    headers=headers,
-                )
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            elapsed = (time.perf_counter() - sent) * 1000
-            with lock:
-                latencies.append(elapsed)
-                errors += not ok
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return latencies, errors, time.perf_counter() - start
-
-
-def percentile(values: list[float], share: float) -> float:
-    return statistics.quantiles(values, n=1000)[int(share * 1000) - 1]
+    return request
 
 
 def main() -> int:
@@ -170,16 +77,13 @@ def main() -> int:
     from inclusio.core.models import AccessEvent
 
     token, iins = agency_token_and_iins(50_000)
-    port = free_port()
-    server = start_server(port, args.workers, args.threads)
-    try:
-        run_load(port, token, iins, args.rate, 5)  # warm-up: connections, caches
+    request = lookup(token, iins)
+    with serving(workers=args.workers, threads=args.threads) as port:
+        open_loop(port, args.rate * 5, args.rate, request)  # connections, caches
         logged_before = AccessEvent.objects.count()
-        latencies, errors, wall = run_load(port, token, iins, args.rate, args.seconds)
+        load = open_loop(port, int(args.rate * args.seconds), args.rate, request)
         logged = AccessEvent.objects.count() - logged_before
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    latencies, errors, wall = load.latencies_ms, load.errors, load.wall_s
     p95 = percentile(latencies, 0.95)
     print(
         f"bench: lookup_requests: {len(latencies)} requests over {wall:.1f} s "

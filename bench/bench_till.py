@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import json
 import sys
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_catalogue_search import setup_django
-from bench_lookup import free_port, percentile, start_server
+from http_load import Request, open_loop, percentile, serving
 
 P95_TARGET_MS = 50.0
+CHECK = "/api/v1/marketplace/vouchers/check"
+SALE = "/api/v1/marketplace/sales"
 PREFIX = "bench_till"
 
 
@@ -111,61 +112,23 @@ def prepare(holders: int) -> tuple[str, int, list[str]]:
     return token, item.pk, codes
 
 
-def run_load(
-    port: int, token: str, item_id: int, codes: list[str], rate: int, seconds: float
-) -> tuple[list[float], int, float]:
-    """Send rate × seconds requests on schedule, a check then a sale for each holder in turn;
-    return latencies (ms), failures and wall time."""
-    total = int(rate * seconds)
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    next_index = iter(range(total))
-    start = time.perf_counter() + 0.2
+def till(token: str, item_id: int, codes: list[str]) -> Callable[[int], Request]:
+    """Request number i: a check then a sale for each holder in turn."""
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept-Language": "en",
+        "Content-Type": "application/json",
+    }
 
-    def worker() -> None:
-        nonlocal errors
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "Accept-Language": "en",
-            "Content-Type": "application/json",
-        }
-        while True:
-            with lock:
-                index = next(next_index, None)
-            if index is None:
-                break
-            delay = start + index / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            code = codes[(index // 2) % len(codes)]
-            if index % 2 == 0:
-                path, body, expected = "/api/v1/marketplace/vouchers/check", {"code": code}, 200
-            else:
-                path, expected = "/api/v1/marketplace/sales", 201
-                body = {"code": code, "item_id": item_id, "quantity": 1, "unit_price": 150}
-            sent = time.perf_counter()
-            try:
-                conn.request("POST", path, body=json.dumps(body), headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == expected
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            elapsed = (time.perf_counter() - sent) * 1000
-            with lock:
-                latencies.append(elapsed)
-                errors += not ok
+    def request(index: int) -> Request:
+        code = codes[(index // 2) % len(codes)]
+        if index % 2 == 0:
+            body = json.dumps({"code": code}).encode()
+            return Request("POST", CHECK, body=body, headers=headers)
+        sale = {"code": code, "item_id": item_id, "quantity": 1, "unit_price": 150}
+        return Request("POST", SALE, body=json.dumps(sale).encode(), headers=headers, expect=201)
 
-    pool = [threading.Thread(target=worker) for _ in range(16)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return latencies, errors, time.perf_counter() - start
+    return request
 
 
 def main() -> int:
@@ -180,16 +143,13 @@ def main() -> int:
     from inclusio.marketplace.models import ShopSale
 
     token, item_id, codes = prepare(args.holders)
-    port = free_port()
-    server = start_server(port, args.workers, args.threads)
-    try:
-        run_load(port, token, item_id, codes, args.rate, 3)  # warm-up: connections, caches
+    request = till(token, item_id, codes)
+    with serving(workers=args.workers, threads=args.threads) as port:
+        open_loop(port, args.rate * 3, args.rate, request)  # connections, caches
         before = ShopSale.objects.count()
-        latencies, errors, wall = run_load(port, token, item_id, codes, args.rate, args.seconds)
+        load = open_loop(port, int(args.rate * args.seconds), args.rate, request)
         recorded = ShopSale.objects.count() - before
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    latencies, errors, wall = load.latencies_ms, load.errors, load.wall_s
     p95 = percentile(latencies, 0.95)
     print(
         f"bench: marketplace_till_requests: {len(latencies)} requests over {wall:.1f} s "

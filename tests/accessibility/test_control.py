@@ -72,6 +72,32 @@ def test_the_plan_holds_a_facility_once_per_half_year(inspector: User, facility:
         )
 
 
+def test_the_inspector_finds_a_facility_of_their_region_for_the_plan(
+    inspector: User, facility: Facility
+) -> None:
+    school = make_facility(
+        names={"kk": "№5 мектеп", "ru": "Школа №5", "en": "School No. 5"},
+        category="education",
+        address="Астана, Кенесары көшесі, 40",
+    )
+
+    def found(actor: User, text: str) -> list[int]:
+        return [f.pk for f in control.plan_candidates(actor, text, 2025, 1)]
+
+    assert found(inspector, "school") == found(inspector, "Школа") == [school.pk]  # any language
+    assert found(inspector, "Кенесары") == [school.pk]  # the address
+    assert found(inspector, str(facility.pk)) == [facility.pk]  # the number
+    assert found(inspector, "  ") == [] and found(inspector, "\x00") == []
+    assert found(inspector, "²") == found(inspector, "٣٤") == []  # digits, not numbers
+    control.plan_add(actor=inspector, facility_id=school.pk, year=2025, half=1)
+    assert found(inspector, "school") == []  # already in this half-year's plan
+    assert [f.pk for f in control.plan_candidates(inspector, "Школа", 2025, 2)] == [school.pk]
+    other = make_user("inspector_almaty", "accessibility_inspector", "75")
+    assert found(other, "поликлиника") == [] and found(other, str(facility.pk)) == []
+    officer = make_user("officer", "district_officer", "71")
+    _refused(ErrorCode.NOT_AN_INSPECTOR, lambda: control.plan_candidates(officer, "a", 2025, 1))
+
+
 def test_only_an_inspector_of_the_region_plans_and_inspects(facility: Facility) -> None:
     other = make_user("inspector_almaty", "accessibility_inspector", "75")
     officer = make_user("officer", "district_officer", "71")

@@ -125,6 +125,33 @@ def test_the_inspectors_path_plan_inspection_prescription_follow_up() -> None:
         assert client.get(url).status_code == 200
 
 
+def test_the_plan_takes_a_number_or_a_found_facility_and_refuses_another_regions_alike() -> None:
+    facility = make_facility()
+    client = _signed_in(make_user("inspector", "accessibility_inspector", "71"))
+    other = _signed_in(make_user("inspector_almaty", "accessibility_inspector", "75"))
+    unknown = other.post("/ru/accessibility/control/plan/", {"facility": "999999"})
+    elsewhere = other.post("/ru/accessibility/control/plan/", {"facility": facility.pk})
+    assert unknown.status_code == elsewhere.status_code == 422
+    message = "Такого объекта нет или он не в вашем регионе.".encode()
+    assert message in unknown.content and message in elsewhere.content
+    assert not PlannedInspection.objects.exists()
+    # Found by a part of its name: the row's own button adds it to the half-year shown.
+    page = client.get("/en/accessibility/control/plan/?year=2025&half=2&find=polyclinic")
+    assert page.status_code == 200 and b"Add City polyclinic No. 1 to the plan" in page.content
+    added = client.post(
+        "/en/accessibility/control/plan/?year=2025&half=2", {"facility": facility.pk}
+    )
+    assert added.status_code == 302
+    planned = PlannedInspection.objects.get()
+    assert (planned.facility_id, planned.year, planned.half) == (facility.pk, 2025, 2)
+    again = client.get("/en/accessibility/control/plan/?year=2025&half=2&find=polyclinic")
+    assert b"0 facilities found" in again.content
+    assert (
+        b"0 facilities found"
+        in other.get(f"/en/accessibility/control/plan/?year=2025&half=2&find={facility.pk}").content
+    )
+
+
 def test_another_regions_inspector_and_a_citizen_meet_refusals() -> None:
     facility = make_facility()
     inspector = make_user("inspector", "accessibility_inspector", "71")

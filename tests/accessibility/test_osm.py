@@ -13,6 +13,7 @@ import osmium
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.utils import translation
 
 from inclusio.accessibility import osm
@@ -101,6 +102,31 @@ def test_a_facility_already_assessed_keeps_its_other_answers() -> None:
     assert latest.results["approach_tactile_paving"]["state"] == "meets"  # from the inspection
     assert latest.results["info_induction_loop"]["state"] == "not_met"  # from OSM
     assert clinic.hearing == "not" and clinic.wheelchair == "fully" and not clinic.adapted
+
+
+def test_the_public_history_says_what_came_from_openstreetmap_with_its_attribution() -> None:
+    clinic = make_facility()
+    untouched = make_facility(names={"kk": "Мектеп", "ru": "Школа", "en": "School"})
+    assess(clinic, dt.date(2024, 1, 10))
+    assess(untouched, dt.date(2024, 1, 10))
+    _import()
+    imported = clinic.assessments.get(source=AssessmentSource.OPENSTREETMAP)
+    assert imported.osm_element == "node/1001"
+    today = imported.recorded_at.date().strftime("%d.%m.%Y")
+    page = Client().get(f"/ru/accessibility/facilities/{clinic.pk}/").content.decode()
+    # The history: the inspection, then the import with its element and day.
+    assert "Проверка" in page and f"OpenStreetMap, загружено {today}" in page
+    assert (
+        '<a class="usa-link" href="https://www.openstreetmap.org/node/1001">node/1001</a>' in page
+    )
+    assert "последняя загрузка" in page
+    # OSM's attribution, linked to its copyright page, as the ODbL asks.
+    assert "https://www.openstreetmap.org/copyright" in page and "(ODbL)" in page
+    created = Facility.objects.get(osm_id="way/2001")  # first known from OSM: no BIN shown
+    school = Client().get(f"/en/accessibility/facilities/{created.pk}/").content.decode()
+    assert "OpenStreetMap contributors" in school and "BIN" not in school
+    other = Client().get(f"/en/accessibility/facilities/{untouched.pk}/").content.decode()
+    assert "OpenStreetMap" not in other
 
 
 def test_a_newer_inspection_is_never_overwritten() -> None:

@@ -108,8 +108,10 @@ def test_the_history_shows_each_rating_under_its_own_kind_of_limitation(places: 
     assessment.save()
     page = Client().get(f"/en/accessibility/facilities/{places['school'].pk}/")
     history = page.text[page.text.index('id="history-heading"') :]
-    headers = re.findall(r'<th scope="col">([^<]+)</th>', history)[2:6]
-    cells = re.findall(r"<td>([^<]+)</td>", history)[1:5]
+    # After the day (a header), the source and whether adapted.
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', history)[3:7]
+    cells = re.findall(r"<td>([^<]+)</td>", history)[2:6]
+    assert re.findall(r"<td>([^<]+)</td>", history)[0] == "Inspection"
     assert dict(zip(headers, cells, strict=True)) == {
         "Wheelchair and mobility": "Not assessed yet",
         "Vision": "Fully accessible",

@@ -3588,3 +3588,22 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- accessibility control: the plan's search for a facility -----------------------------------
+
+
+def find_a_facility_for_the_plan(page: Any) -> None:
+    send(page, {"#id_find": "№1"})
+    assert page.locator("table[aria-labelledby=found-heading] button").count() == 1
+
+
+PAGES += [
+    PageToCheck(
+        "accessibility control: the plan with a facility found",
+        url_name="accessibility:plan",
+        user="accessibility_inspector_user",
+        kwargs=_only(),
+        interact=find_a_facility_for_the_plan,
+    ),
+]

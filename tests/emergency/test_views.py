@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -93,6 +95,31 @@ def test_the_lookup_screen(client: Client, trio: Trio, dispatcher: User) -> None
     assert "cannot leave without help" in html
     assert trio.person.full_name not in html  # rescuers need the home, not the name
     assert Lookup.objects.get().found == 1
+
+
+def test_the_homes_found_are_mapped_beside_the_list_when_tiles_are_configured(
+    client: Client, trio: Trio, dispatcher: User, settings: Any
+) -> None:
+    sign_in(client, dispatcher)
+    place = {"latitude": "51.12845", "longitude": "71.43", "radius_m": "100"}
+    settings.MAP_TILE_URL = ""
+    html = client.post("/ru/emergency/lookup/", {"incident": "AST-1", **place}).content.decode()
+    assert (
+        "Astana, Abai avenue 12" in html and "leaflet.js" not in html and "lookup-map" not in html
+    )
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    html = client.post("/ru/emergency/lookup/", {"incident": "AST-2", **place}).content.decode()
+    assert 'id="lookup-map"' in html and 'data-tiles="https://tiles.example.org/' in html
+    assert "Карта найденных домов (список ниже)" in html
+    # Each home's place, unlocalised (a Russian page writes a decimal comma), for the script.
+    assert 'data-latitude="51.128" data-longitude="71.43"' in html
+    assert "leaflet.js" in html and "emergency/alert_map.js" in html
+    assert "<script>" not in html and "style=" not in html  # strict CSP: static files only
+    nothing = client.post(
+        "/en/emergency/lookup/",
+        {"incident": "AST-3", "latitude": "43.2", "longitude": "76.9", "radius_m": "100"},
+    ).content.decode()
+    assert "lookup-map" not in nothing  # no home found: no map
 
 
 def test_a_lookup_without_an_incident_is_refused_in_the_users_language(

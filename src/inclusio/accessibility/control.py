@@ -16,8 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.accessibility.criteria import MEETS, NOT_APPLICABLE, NOT_MET, PARTLY, criteria
@@ -513,6 +514,34 @@ def plan_of(actor: Actor, year: int, half: int) -> QuerySet[PlannedInspection]:
         .select_related("facility", "inspection", "barrier_report")
         .order_by("due", "id")
     )
+
+
+PLAN_CANDIDATES_SHOWN = 20
+
+
+def plan_candidates(actor: Actor, text: str, year: int, half: int) -> list[Facility]:
+    """Facilities of the inspector's region whose name (in any language), address or number
+    holds ``text``, not yet in the plan of the half-year: the inspector who does not know a
+    facility's number finds it here. At most ``PLAN_CANDIDATES_SHOWN``, by name."""
+    _require_inspector(actor)
+    text = text.replace("\x00", "").strip()[:100]
+    if not text:
+        return []
+    matches = (
+        Q(name_kk__icontains=text)
+        | Q(name_ru__icontains=text)
+        | Q(name_en__icontains=text)
+        | Q(address__icontains=text)
+    )
+    if text.isascii() and text.isdigit() and len(text) <= 18:  # "²" is a digit, not a number
+        matches |= Q(pk=int(text))
+    planned = PlannedInspection.objects.filter(year=year, half=half, kind=InspectionKind.PLANNED)
+    rows = Facility.objects.filter(matches).exclude(pk__in=planned.values("facility_id"))
+    if isinstance(actor, User) and actor.region_id is not None:  # a national account: all
+        rows = rows.filter(region_id=actor.region_id)
+    language = (get_language() or "kk")[:2]
+    name = f"name_{language}" if language in ("kk", "ru", "en") else "name_kk"
+    return list(rows.order_by(name, "id")[:PLAN_CANDIDATES_SHOWN])
 
 
 def due_inspections(actor: Actor) -> QuerySet[PlannedInspection]:

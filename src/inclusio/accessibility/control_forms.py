@@ -31,6 +31,18 @@ class PlanForm(forms.Form):
     )
 
 
+class PlanSearchForm(forms.Form):
+    """For an inspector who does not know the facility's number: a part of its name, address
+    or number, among the facilities of their region."""
+
+    find = forms.CharField(
+        label=_("Name, address or number of the facility"),
+        max_length=100,
+        required=False,
+        strip=True,
+    )
+
+
 class HalfYearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2018, max_value=2100)
     half = forms.TypedChoiceField(

@@ -24,6 +24,7 @@ from inclusio.accessibility.control_forms import (
     ModerateForm,
     PaidForm,
     PlanForm,
+    PlanSearchForm,
     ReportForm,
 )
 from inclusio.accessibility.criteria import criteria, standard
@@ -92,10 +93,26 @@ def plan(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         status = 422
     rows = list(control.plan_of(request.user, year, half))
+    search = PlanSearchForm(request.GET or None)
+    searched = search.is_valid() and bool(search.cleaned_data["find"])
+    candidates = (
+        control.plan_candidates(request.user, search.cleaned_data["find"], year, half)
+        if searched
+        else []
+    )
     return render(
         request,
         "accessibility/control/plan.html",
-        {"chosen": chosen, "form": form, "rows": rows, "year": year, "half": half},
+        {
+            "chosen": chosen,
+            "form": form,
+            "rows": rows,
+            "year": year,
+            "half": half,
+            "search": search,
+            "searched": searched,
+            "candidates": candidates,
+        },
         status=status,
     )
 

@@ -42,6 +42,11 @@ class Rating(models.TextChoices):
     UNASSESSED = "unassessed", _("Not assessed yet")
 
 
+OSM_BROWSE = "https://www.openstreetmap.org"
+# Where OSM asks data users to link their attribution: the copyright and ODbL licence page.
+OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
+
+
 class Facility(models.Model):
     name_kk = models.CharField(_("name in Kazakh"), max_length=300)
     name_ru = models.CharField(_("name in Russian"), max_length=300)
@@ -101,6 +106,10 @@ class Facility(models.Model):
     def __str__(self) -> str:
         return self.name()
 
+    @property
+    def osm_url(self) -> str:
+        return f"{OSM_BROWSE}/{self.osm_id}" if self.osm_id else ""
+
     def name(self, language: str | None = None) -> str:
         language = (language or get_language() or "kk")[:2]
         return str(getattr(self, f"name_{language}", "") or self.name_kk)
@@ -139,6 +148,9 @@ class Assessment(models.Model):
     source = models.CharField(
         _("source"), max_length=16, choices=AssessmentSource.choices, default="", blank=True
     )
+    # The OpenStreetMap element whose tags an assessment of that source was read from ("node/123"),
+    # kept on the assessment: the facility may later be matched with another element.
+    osm_element = models.CharField(max_length=30, blank=True, default="")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,6 +161,10 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility_id} {self.assessed_on}"
+
+    @property
+    def osm_url(self) -> str:
+        return f"{OSM_BROWSE}/{self.osm_element}" if self.osm_element else ""
 
 
 class AssessmentPhoto(models.Model):

@@ -360,6 +360,7 @@ def _assess(
         adapted=is_adapted,
         note=", ".join(f"{k}={v}" for k, v in sorted(tags.items())),
         source=AssessmentSource.OPENSTREETMAP,
+        osm_element=place.element,
     )
     newest = facility.assessments.order_by("-assessed_on", "-id").first()
     if newest is not None and newest.pk == assessment.pk:

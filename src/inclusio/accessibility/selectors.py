@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from inclusio.accessibility.criteria import LIMITATIONS
 from inclusio.accessibility.errors import ErrorCode
 from inclusio.accessibility.geography import region_boxes
-from inclusio.accessibility.models import Assessment, Category, Facility, Rating
+from inclusio.accessibility.models import Assessment, Category, Facility, OsmElement, Rating
 from inclusio.core.errors import NotFound, ValidationFailed
 from inclusio.core.models import Region
 
@@ -85,10 +85,14 @@ class FacilityView:
     facility: Facility
     latest: Assessment | None
     history: list[Assessment]
+    # The OpenStreetMap element the facility is matched with, as last imported; None if none.
+    osm: OsmElement | None
 
 
 def facility_get(facility_id: int) -> FacilityView:
-    facility = Facility.objects.select_related("region").filter(pk=facility_id).first()
+    facility = (
+        Facility.objects.select_related("region", "osm_element").filter(pk=facility_id).first()
+    )
     if facility is None:
         raise NotFound(ErrorCode.FACILITY_NOT_FOUND, _("No such facility on the map."))
     history = list(
@@ -96,7 +100,8 @@ def facility_get(facility_id: int) -> FacilityView:
         .prefetch_related("photos")
         .order_by("-assessed_on", "-id")
     )
-    return FacilityView(facility, history[0] if history else None, history)
+    osm = getattr(facility, "osm_element", None) if facility.osm_id else None
+    return FacilityView(facility, history[0] if history else None, history, osm)
 
 
 @dataclass(frozen=True)

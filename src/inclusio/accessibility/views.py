@@ -14,7 +14,12 @@ from inclusio.accessibility import selectors
 from inclusio.accessibility.criteria import LIMITATIONS, UNIT_NAMES, standard
 from inclusio.accessibility.errors import ErrorCode
 from inclusio.accessibility.forms import LIMITATION_CHOICES, SearchForm
-from inclusio.accessibility.models import AssessmentPhoto, Rating
+from inclusio.accessibility.models import (
+    OSM_COPYRIGHT,
+    AssessmentPhoto,
+    AssessmentSource,
+    Rating,
+)
 from inclusio.core.errors import NotFound
 
 LIMITATION_NAMES = dict(LIMITATION_CHOICES)
@@ -76,6 +81,9 @@ def facility(request: HttpRequest, facility_id: int) -> HttpResponse:
             ],
             "limitation_names": [LIMITATION_NAMES[kind] for kind in LIMITATIONS],
             "history": history,
+            "osm": view.osm,
+            "osm_in_history": any(a.source == AssessmentSource.OPENSTREETMAP for a in view.history),
+            "osm_copyright": OSM_COPYRIGHT,
         },
     )
 

@@ -120,7 +120,14 @@ def lookup(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as exc:  # too many lookups: the 429 page, with Retry-After
             add_domain_error(form, exc, _field_of(exc))
     status = 200 if answer is not None or not form.errors else 422
-    return render(request, "emergency/lookup.html", {"form": form, "answer": answer}, status=status)
+    context = {
+        "form": form,
+        "answer": answer,
+        # The homes found on a map beside the list, which stays the primary answer.
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "emergency/lookup.html", context, status=status)
 
 
 def _field_of(error: DomainError) -> str | None:

@@ -2,7 +2,8 @@
 // input. On the form, a click on the map (or the "use the map's centre" button, for the
 // keyboard: the arrow keys move the map) sets the circle's centre or adds a polygon corner by
 // filling the same fields; typing in the fields redraws the map. On an alert's page the map
-// shows the area as drawn.
+// shows the area as drawn. On the dispatcher's lookup answer the map shows the homes found, each
+// a point that leads to its entry in the list, which stays the answer.
 (function () {
   "use strict";
   function showUnavailable(id) {
@@ -106,8 +107,30 @@
     }
   }
 
+  function lookupHomes(element) {
+    if (typeof L === "undefined") { showUnavailable("lookup-map-unavailable"); return; }
+    var map = baseMap(element, "lookup-map-unavailable");
+    var homes = L.featureGroup().addTo(map);
+    document.querySelectorAll(".emergency-home[data-latitude]").forEach(function (section) {
+      var lat = parseFloat(section.dataset.latitude), lon = parseFloat(section.dataset.longitude);
+      var heading = section.querySelector("h2");
+      if (!isFinite(lat) || !isFinite(lon) || !heading) { return; }
+      L.circleMarker([lat, lon], { radius: 8 }).addTo(homes)
+        .bindTooltip(heading.textContent)
+        .on("click", function () {
+          heading.tabIndex = -1;
+          heading.focus();
+        });
+    });
+    if (homes.getLayers().length) {
+      map.fitBounds(homes.getBounds(), { maxZoom: 17, padding: [24, 24] });
+    }
+  }
+
   var form = document.getElementById("alert-map");
   if (form) { alertForm(form); }
   var shown = document.getElementById("alert-area-map");
   if (shown) { alertArea(shown); }
+  var homes = document.getElementById("lookup-map");
+  if (homes) { lookupHomes(homes); }
 })();
