@@ -200,6 +200,7 @@ INSTALLED_APPS = [
     "inclusio.appeals",
     "inclusio.accessibility",
     "inclusio.interop",
+    "inclusio.statistics",
     "inclusio.synthetic",
     "inclusio.web",
 ]
