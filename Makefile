@@ -101,6 +101,7 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	$(BIN)/inclusio snapshot-export --date $(DEMO_DATE) --out $(DEMO_EXPORT) \
 		--population $(DEMO_SNAPSHOT)
 	$(BIN)/inclusio benefits-screen --snapshot $(DEMO_EXPORT) --date $(DEMO_DATE)
+	$(BIN)/inclusio statistics-publish --snapshot $(DEMO_EXPORT) --date $(DEMO_DATE) --out var/open-data
 	$(BIN)/inclusio demo-accounts
 	$(BIN)/inclusio collectstatic --no-input -v 0
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"

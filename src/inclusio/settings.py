@@ -165,6 +165,9 @@ SPARK_MASTER = os.environ.get("INCLUSIO_SPARK_MASTER", "local[2]")
 # The population register's part of the snapshot contract (a snapshot folder), where intake
 # looks a person up by IIN; empty: no register to look in, details are typed by hand.
 POPULATION_SNAPSHOT = os.environ.get("INCLUSIO_POPULATION_SNAPSHOT", "")
+# The open data the public statistics page shows and offers for download: the folder
+# `inclusio statistics-publish --out` wrote (inclusio/statistics).
+OPEN_DATA_DIR = Path(os.environ.get("INCLUSIO_OPEN_DATA_DIR", VAR_DIR / "open-data"))
 # Who runs the what-if comparisons (benefits/whatif.py): "spawn" starts a worker process for each
 # request; "external" leaves them to the `inclusio whatif-worker` service.
 WHATIF_WORKER = os.environ.get("INCLUSIO_WHATIF_WORKER", "spawn")

@@ -23,10 +23,8 @@ def lines(codes: Sequence[Sequence[str]]) -> list[tuple[list[tuple[str, ...]], t
     for position, dimension in enumerate(codes):
         others = [[*c, TOTAL] for i, c in enumerate(codes) if i != position]
         for fixed in itertools.product(*others):
-            def at(code: str, fixed: tuple[str, ...] = fixed) -> tuple[str, ...]:
-                return (*fixed[:position], code, *fixed[position:])
-
-            found.append(([at(code) for code in dimension], at(TOTAL)))
+            cells = [(*fixed[:position], code, *fixed[position:]) for code in [*dimension, TOTAL]]
+            found.append((cells[:-1], cells[-1]))
     return found
 
 
@@ -57,8 +55,12 @@ def intervals(
     for key in hidden:
         objective = np.zeros(len(hidden))
         objective[column[key]] = 1.0
-        low = linprog(objective, A_eq=rows or None, b_eq=right or None, bounds=(0, None), method="highs")
-        high = linprog(-objective, A_eq=rows or None, b_eq=right or None, bounds=(0, None), method="highs")
+        low = linprog(
+            objective, A_eq=rows or None, b_eq=right or None, bounds=(0, None), method="highs"
+        )
+        high = linprog(
+            -objective, A_eq=rows or None, b_eq=right or None, bounds=(0, None), method="highs"
+        )
         assert low.status == 0, low.message
         found[key] = (low.fun, math.inf if high.status == 3 else -high.fun)
     return found

@@ -17,3 +17,19 @@ def snapshot(demo_snapshot: Path) -> Iterator[Snapshot]:
     opened = Snapshot.open(demo_snapshot)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def published(demo_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo snapshot's open data on its date, published once for the session."""
+    import datetime
+
+    from inclusio.statistics.publish import compute_datasets, write_publication
+
+    out = tmp_path_factory.mktemp("open-data") / "out"
+    snapshot = Snapshot.open(demo_snapshot)
+    try:
+        write_publication(compute_datasets(snapshot, datetime.date(2024, 1, 1)), snapshot, out)
+    finally:
+        snapshot.close()
+    return out

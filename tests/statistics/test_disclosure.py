@@ -29,11 +29,15 @@ def assert_attack_fails(codes, values, statuses, threshold=THRESHOLD) -> None:  
             assert low - 1e-6 <= values[key] <= high + 1e-6
 
 
-def cube_of(cells: dict[tuple[str, ...], int], codes: list[list[str]]) -> dict[tuple[str, ...], int]:
+def cube_of(
+    cells: dict[tuple[str, ...], int], codes: list[list[str]]
+) -> dict[tuple[str, ...], int]:
     """The full cube of inner cells: every total the sum of its line."""
     values = {}
     for key in itertools.product(*([*c, TOTAL] for c in codes)):
-        inner = itertools.product(*([k] if k != TOTAL else c for k, c in zip(key, codes, strict=True)))
+        inner = itertools.product(
+            *([k] if k != TOTAL else c for k, c in zip(key, codes, strict=True))
+        )
         values[key] = sum(cells[i] for i in inner)
     return values
 
@@ -60,7 +64,9 @@ def test_every_published_table_of_the_demo_snapshot_resists_the_attacker(
 
 
 def test_suppression_hides_cells_not_whole_lines(snapshot: Snapshot) -> None:
-    publication = compute_datasets(snapshot, datetime.date(2024, 1, 1), datasets=["PWD_REGION_GROUP_SEX"])
+    publication = compute_datasets(
+        snapshot, datetime.date(2024, 1, 1), datasets=["PWD_REGION_GROUP_SEX"]
+    )
     statuses = publication.datasets[0].statuses
     primary = sum(status is Status.PRIMARY for status in statuses.values())
     secondary = sum(status is Status.SECONDARY for status in statuses.values())
@@ -76,7 +82,11 @@ def test_a_three_in_a_two_by_two_is_hidden_with_three_partners() -> None:
     statuses = protect(codes, values).statuses
     assert statuses[("a", "x")] is Status.PRIMARY
     # The only way to hide a cell of a 2 × 2: its row, its column and the opposite corner.
-    assert {k for k, s in statuses.items() if s is Status.SECONDARY} == {("a", "y"), ("b", "x"), ("b", "y")}
+    assert {k for k, s in statuses.items() if s is Status.SECONDARY} == {
+        ("a", "y"),
+        ("b", "x"),
+        ("b", "y"),
+    }
     assert_attack_fails(codes, values, statuses)
 
 

@@ -15,23 +15,12 @@ from django.utils import translation
 
 from inclusio.core.errors import ValidationFailed
 from inclusio.statistics.errors import ErrorCode
-from inclusio.statistics.publish import compute_datasets, write_publication
+from inclusio.statistics.publish import compute_datasets
 from inclusio.statistics.tables import DIMENSIONS, TABLES, TOTAL, Snapshot, compute
 
 ON = datetime.date(2024, 1, 1)
 COLUMNS_BEFORE = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
 COLUMNS_AFTER = ["OBS_VALUE", "CONF_STATUS", "UNIT_MEASURE"]
-
-
-@pytest.fixture(scope="module")
-def published(demo_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("open-data") / "out"
-    snapshot = Snapshot.open(demo_snapshot)
-    try:
-        write_publication(compute_datasets(snapshot, ON), snapshot, out)
-    finally:
-        snapshot.close()
-    return out
 
 
 def test_each_csv_reads_with_pandas_into_the_stated_columns(published: Path) -> None:
@@ -44,7 +33,8 @@ def test_each_csv_reads_with_pandas_into_the_stated_columns(published: Path) -> 
         assert set(frame["CONF_STATUS"]) <= {"F", "C", "D"}
         # Every combination of codes and totals is there, once.
         expected = math.prod(
-            len(DIMENSIONS[name].codes or frame[name].unique()) + (0 if DIMENSIONS[name].codes is None else 1)
+            len(DIMENSIONS[name].codes or frame[name].unique())
+            + (0 if DIMENSIONS[name].codes is None else 1)
             for name in table.dimensions
         )
         assert len(frame) == expected
@@ -61,7 +51,11 @@ def test_each_csv_reads_with_pandas_into_the_stated_columns(published: Path) -> 
 def test_the_published_cells_add_up_to_the_published_totals(published: Path) -> None:
     frame = pd.read_csv(published / "PWD_REGION_GROUP_SEX.csv", keep_default_na=False, dtype=str)
     free = frame[(frame["CONF_STATUS"] == "F")]
-    national = int(free.query("REF_AREA == '_T' and DISABILITY_GROUP == '_T' and SEX == '_T'")["OBS_VALUE"].iloc[0])
+    national = int(
+        free.query("REF_AREA == '_T' and DISABILITY_GROUP == '_T' and SEX == '_T'")[
+            "OBS_VALUE"
+        ].iloc[0]
+    )
     assert national == 725  # every status of the demo snapshot is in force on its date
     by_sex = frame.query("REF_AREA == '_T' and DISABILITY_GROUP == '_T' and SEX != '_T'")
     if (by_sex["CONF_STATUS"] == "F").all():
@@ -76,9 +70,16 @@ def test_metadata_and_catalogue(published: Path) -> None:
         assert {t["@language"] for t in entry["dct:title"]} == {"kk", "ru", "en"}
         for distribution in entry["dcat:distribution"]:
             assert (published / distribution["dcat:downloadURL"]["@id"]).is_file()
-        meta = json.loads((published / f"{entry['dct:identifier']}.json").read_text(encoding="utf-8"))
+        meta = json.loads(
+            (published / f"{entry['dct:identifier']}.json").read_text(encoding="utf-8")
+        )
         assert meta["reference_date"] == "2024-01-01"
-        assert set(meta["title"]) == set(meta["definition"]) == set(meta["source"]) == {"kk", "ru", "en"}
+        assert (
+            set(meta["title"])
+            == set(meta["definition"])
+            == set(meta["source"])
+            == {"kk", "ru", "en"}
+        )
         assert len({meta["title"]["kk"], meta["title"]["ru"], meta["title"]["en"]}) == 3
         assert meta["suppression"]["threshold"] == 5
         assert set(meta["suppression"]["method"]) == {"kk", "ru", "en"}
@@ -95,7 +96,8 @@ def test_a_status_not_yet_in_force_or_of_a_person_dead_is_not_counted(snapshot: 
     now = compute(table, snapshot, ON).values[grand]
     earlier = compute(table, snapshot, datetime.date(2015, 1, 1)).values[grand]
     expected = snapshot.db.execute(
-        "SELECT count(*) FROM disability d JOIN persons p USING (iin) WHERE d.since <= DATE '2015-01-01'"
+        "SELECT count(*) FROM disability d JOIN persons p USING (iin)"
+        " WHERE d.since <= DATE '2015-01-01'"
         " AND (p.death_date IS NULL OR p.death_date > DATE '2015-01-01')"
     ).fetchone()
     assert expected is not None
@@ -139,26 +141,50 @@ def test_a_named_dataset_the_snapshot_cannot_give_is_refused_and_unnamed_skipped
         assert refused.value.code == ErrorCode.SNAPSHOT_INCOMPLETE
         assert "programme_lines.parquet" in refused.value.message
         skipped = compute_datasets(snapshot, ON, datasets=[]).skipped
-        assert [name for name, _file in skipped] == ["IPR_LINES", "IPR_IMPLEMENTATION", "IPR_ORDERS"]
+        assert [name for name, _file in skipped] == [
+            "IPR_LINES",
+            "IPR_IMPLEMENTATION",
+            "IPR_ORDERS",
+        ]
     finally:
         snapshot.close()
 
 
-def test_the_command_publishes_and_a_refusal_writes_nothing(demo_snapshot: Path, tmp_path: Path) -> None:
+@pytest.mark.django_db
+def test_the_command_publishes_and_a_refusal_writes_nothing(
+    demo_snapshot: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "open"
     stdout = StringIO()
     call_command(
-        "statistics_publish", "--snapshot", str(demo_snapshot), "--date", "2024-01-01",
-        "--out", str(out), "--dataset", "BENEFIT_AMOUNTS", stdout=stdout,
+        "statistics_publish",
+        "--snapshot",
+        str(demo_snapshot),
+        "--date",
+        "2024-01-01",
+        "--out",
+        str(out),
+        "--dataset",
+        "BENEFIT_AMOUNTS",
+        stdout=stdout,
     )
-    assert sorted(p.name for p in out.iterdir()) == ["BENEFIT_AMOUNTS.csv", "BENEFIT_AMOUNTS.json", "catalogue.jsonld"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "BENEFIT_AMOUNTS.csv",
+        "BENEFIT_AMOUNTS.json",
+        "catalogue.jsonld",
+    ]
     assert "1 datasets, 3 files" in stdout.getvalue()
 
     refused_out = tmp_path / "refused"
     with translation.override("ru"), pytest.raises(CommandError, match="раньше истории реестра"):
         call_command(
-            "statistics_publish", "--snapshot", str(demo_snapshot), "--date", "1990-01-01",
-            "--out", str(refused_out),
+            "statistics_publish",
+            "--snapshot",
+            str(demo_snapshot),
+            "--date",
+            "1990-01-01",
+            "--out",
+            str(refused_out),
         )
     assert not refused_out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["open"]

@@ -53,10 +53,15 @@ def table_lines(codes: Sequence[Sequence[str]]) -> Iterable[tuple[list[Key], Key
     for position, dimension in enumerate(codes):
         others = [(*codes_of, TOTAL) for index, codes_of in enumerate(codes) if index != position]
         for fixed in itertools.product(*others):
-            def cell(code: str, fixed: tuple[str, ...] = fixed) -> Key:
-                return (*fixed[:position], code, *fixed[position:])
+            yield (
+                [_at(fixed, position, code) for code in dimension],
+                _at(fixed, position, TOTAL),
+            )
 
-            yield [cell(code) for code in dimension], cell(TOTAL)
+
+def _at(fixed: tuple[str, ...], position: int, code: str) -> Key:
+    """The cell with ``code`` at ``position`` and the other dimensions' codes ``fixed``."""
+    return (*fixed[:position], code, *fixed[position:])
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,9 @@ def _suppress_secondary(
     for target in primary:
         free = np.flatnonzero(withheld)
         solver.changeColsCost(
-            2 * len(free), np.concatenate([free, free + cells]).astype(np.int32), np.zeros(2 * len(free))
+            2 * len(free),
+            np.concatenate([free, free + cells]).astype(np.int32),
+            np.zeros(2 * len(free)),
         )
         solver.changeColBounds(target, float(threshold), highspy.kHighsInf)
         solver.changeColBounds(cells + target, 0.0, 0.0)
@@ -158,9 +165,7 @@ def _suppress_secondary(
         solver.changeColBounds(cells + target, 0.0, float(counts[target]))
 
 
-def withhold_like(
-    follows: Protection, keys: Iterable[Key]
-) -> dict[Key, Status]:
+def withhold_like(follows: Protection, keys: Iterable[Key]) -> dict[Key, Status]:
     """The statuses of an amount or a rate built on a protected count table: withheld where the
     count is withheld, with the count's reason."""
     return {key: follows.statuses[key] for key in keys}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import hashlib
 import json
 import shutil
 from collections.abc import Callable, Sequence
@@ -20,7 +19,6 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.errors import ValidationFailed
-from inclusio.snapshot.contract import MANIFEST
 from inclusio.statistics.disclosure import DEFAULT_THRESHOLD, Protection, Status, protect
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.tables import (
@@ -36,7 +34,9 @@ from inclusio.statistics.tables import (
 )
 
 CATALOGUE = "catalogue.jsonld"
-SDMX_CSV = "https://github.com/sdmx-twg/sdmx-csv/blob/v2.0.0/data-message/docs/sdmx-csv-field-guide.md"
+SDMX_CSV = (
+    "https://github.com/sdmx-twg/sdmx-csv/blob/v2.0.0/data-message/docs/sdmx-csv-field-guide.md"
+)
 
 PUBLISHER = Text("Inclusio платформасы", "Платформа Inclusio", "The Inclusio platform")
 CATALOGUE_TITLE = Text(
@@ -177,14 +177,25 @@ def write_sdmx_csv(dataset: Published, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(
-            ["STRUCTURE", "STRUCTURE_ID", "ACTION", *table.dimensions]
-            + ["OBS_VALUE", "CONF_STATUS", "UNIT_MEASURE"]
+            [
+                *("STRUCTURE", "STRUCTURE_ID", "ACTION"),
+                *table.dimensions,
+                *("OBS_VALUE", "CONF_STATUS", "UNIT_MEASURE"),
+            ]
         )
-        for key in dataset.cube.keys():
+        for key in dataset.cube.cells():
             status = dataset.statuses[key]
             value = dataset.cube.values[key] if status is Status.FREE else None
             writer.writerow(
-                ["dataflow", table.structure_id, "I", *key, _number(value), status.value, table.unit]
+                [
+                    "dataflow",
+                    table.structure_id,
+                    "I",
+                    *key,
+                    _number(value),
+                    status.value,
+                    table.unit,
+                ]
             )
 
 
@@ -208,8 +219,7 @@ def metadata(dataset: Published, on: datetime.date, snapshot_digest: str) -> dic
                 "id": name,
                 "title": DIMENSIONS[name].title.as_dict(),
                 "codes": [
-                    {"id": code, "label": DIMENSIONS[name].label(code).as_dict()}
-                    for code in codes
+                    {"id": code, "label": DIMENSIONS[name].label(code).as_dict()} for code in codes
                 ],
             }
             for name, codes in zip(table.dimensions, dataset.cube.codes, strict=True)
@@ -281,7 +291,7 @@ def catalogue(publication: Publication) -> dict[str, Any]:
 
 def write_publication(publication: Publication, snapshot: Snapshot, out: Path) -> list[Path]:
     """The files of every dataset and the catalogue, moved into ``out`` once all are written."""
-    digest = hashlib.sha256((snapshot.directory / MANIFEST).read_bytes()).hexdigest()
+    digest = snapshot.manifest_sha256()
     staging = out.parent / f".{out.name}.partial"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

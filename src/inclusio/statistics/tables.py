@@ -10,6 +10,7 @@ over every dimension and the disclosure control can reason on its margins.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import json
 from collections.abc import Iterator
@@ -115,7 +116,10 @@ def _dimensions() -> dict[str, Dimension]:
             "AGE",
             Text("Жас тобы", "Возрастная группа", "Age band"),
             tuple(
-                Code(f"Y{low}T{high}", Text(f"{low}–{high} жас", f"{low}–{high} лет", f"{low}–{high}"))
+                Code(
+                    f"Y{low}T{high}",
+                    Text(f"{low}–{high} жас", f"{low}–{high} лет", f"{low}–{high}"),
+                )
                 for low, high in AGE_BANDS
             )
             + _codes(("Y_GE63", "63 жас және одан үлкен", "63 года и старше", "63 and over")),
@@ -168,7 +172,9 @@ def _dimensions() -> dict[str, Dimension]:
                 ),
             )
             + tuple(
-                Code(f"P{low}T{high}", Text(f"{low}–{high} %", f"{low}–{high} %", f"{low}–{high} %"))
+                Code(
+                    f"P{low}T{high}", Text(f"{low}–{high} %", f"{low}–{high} %", f"{low}–{high} %")
+                )
                 for low, high in LOSS_BANDS
             ),
         ),
@@ -235,22 +241,26 @@ _PRESENT = (
     "AND (p.emigration_date IS NULL OR p.emigration_date > $on)"
 )
 
+_AGE_BAND = " ".join(f"WHEN {_AGE} <= {high} THEN 'Y{low}T{high}'" for low, high in AGE_BANDS)
+_LOSS_BAND = " ".join(
+    f"WHEN d.work_capacity_loss_pct <= {high} THEN 'P{low}T{high}'" for low, high in LOSS_BANDS
+)
+
+# The queries are built from the constants above only; the date is a parameter ($on).
 SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
     # Persons with a disability status in force on the date, alive and resident on it.
     "persons_with_disabilities": (
         ("persons", "disability"),
         f"""
         SELECT p.region_code AS REF_AREA, upper(d.category) AS DISABILITY_GROUP, p.sex AS SEX,
-               CASE {" ".join(f"WHEN {_AGE} <= {high} THEN 'Y{low}T{high}'" for low, high in AGE_BANDS)}
-                    ELSE 'Y_GE63' END AS AGE,
+               CASE {_AGE_BAND} ELSE 'Y_GE63' END AS AGE,
                CASE WHEN p.urban THEN 'U' ELSE 'R' END AS URBANISATION,
                upper(d.cause) AS DISABILITY_CAUSE,
-               CASE WHEN d.work_capacity_loss_pct IS NULL THEN 'NA'
-                    {" ".join(f"WHEN d.work_capacity_loss_pct <= {high} THEN 'P{low}T{high}'" for low, high in LOSS_BANDS)}
+               CASE WHEN d.work_capacity_loss_pct IS NULL THEN 'NA' {_LOSS_BAND}
                END AS WORK_CAPACITY_LOSS
         FROM disability AS d JOIN persons AS p USING (iin)
         WHERE d.since <= $on AND (d.until IS NULL OR d.until >= $on) AND {_PRESENT}
-        """,
+        """,  # noqa: S608
     ),
     # The benefits paid in the snapshot's month, one row per recipient and programme.
     "benefit_recipients": (
@@ -262,7 +272,7 @@ SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
         UNION ALL
         SELECT 'CARER_ALLOWANCE', p.region_code, p.sex, p.carer_allowance_kzt
         FROM persons AS p WHERE p.carer_allowance_kzt > 0 AND {_PRESENT}
-        """,
+        """,  # noqa: S608
     ),
     # The individual rehabilitation programmes' lines owed in a year up to the date's.
     "programme_lines": (
@@ -513,13 +523,26 @@ class Snapshot:
             quoted = "'" + str(path).replace("'", "''") + "'"
             source = f"read_parquet({quoted})"
             if name == "persons":
-                present = {row[0] for row in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}  # noqa: S608 — the path is quoted
-                extra = [f"NULL::DATE AS {column}" for column in _OPTIONAL_DATES if column not in present]
-                extra += [f"NULL::BIGINT AS {column}" for column in _OPTIONAL_AMOUNTS if column not in present]
-                source = f"(SELECT *{''.join(', ' + column for column in extra)} FROM {source})"
+                present = {
+                    row[0]
+                    for row in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
+                }
+                extra = [
+                    f"NULL::DATE AS {column}" for column in _OPTIONAL_DATES if column not in present
+                ]
+                extra += [
+                    f"NULL::BIGINT AS {column}"
+                    for column in _OPTIONAL_AMOUNTS
+                    if column not in present
+                ]
+                added = "".join(", " + column for column in extra)
+                source = f"(SELECT *{added} FROM {source})"  # noqa: S608
             db.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")  # noqa: S608
             files.add(name)
         return cls(directory, reference, frozenset(files), db)
+
+    def manifest_sha256(self) -> str:
+        return hashlib.sha256((self.directory / MANIFEST).read_bytes()).hexdigest()
 
     def close(self) -> None:
         self.db.close()
@@ -544,7 +567,7 @@ class Cube:
     codes: tuple[tuple[str, ...], ...]
     values: dict[tuple[str, ...], float | int | None]
 
-    def keys(self) -> Iterator[tuple[str, ...]]:
+    def cells(self) -> Iterator[tuple[str, ...]]:
         return itertools.product(*((*codes, TOTAL) for codes in self.codes))
 
 
@@ -568,11 +591,14 @@ def compute(table: Table, snapshot: Snapshot, on: datetime.date) -> Cube:
         else:
             codes.append(tuple(code.id for code in dimension.codes))
     selected = ", ".join(
-        f"CASE WHEN GROUPING({name}) = 1 THEN '{TOTAL}' ELSE {name} END" for name in table.dimensions
+        f"CASE WHEN GROUPING({name}) = 1 THEN '{TOTAL}' ELSE {name} END"
+        for name in table.dimensions
     )
     within = " AND ".join(f"{name} IN (SELECT unnest(${name}))" for name in table.dimensions)
     parameters: dict[str, object] = {"on": on}
-    parameters.update({name: list(found) for name, found in zip(table.dimensions, codes, strict=True)})
+    parameters.update(
+        {name: list(found) for name, found in zip(table.dimensions, codes, strict=True)}
+    )
     rows = snapshot.db.execute(
         f"""
         SELECT {selected}, {_AGGREGATES[table.measure]}
@@ -584,9 +610,11 @@ def compute(table: Table, snapshot: Snapshot, on: datetime.date) -> Cube:
     found_values = {tuple(row[:-1]): row[-1] for row in rows}
     empty = None if table.measure == "rate" else 0
     cube = Cube(table, tuple(codes), {})
-    for key in cube.keys():
+    for key in cube.cells():
         value = found_values.get(key, empty)
-        cube.values[key] = float(value) if table.measure == "rate" and value is not None else (
-            int(value) if value is not None else None
+        cube.values[key] = (
+            float(value)
+            if table.measure == "rate" and value is not None
+            else (int(value) if value is not None else None)
         )
     return cube

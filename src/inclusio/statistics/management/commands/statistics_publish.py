@@ -15,11 +15,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from inclusio.core.audit import SYSTEM
 from inclusio.core.commandline import iso_date
 from inclusio.core.errors import DomainError
 from inclusio.core.progress import step_progress
 from inclusio.statistics.disclosure import DEFAULT_THRESHOLD
 from inclusio.statistics.publish import compute_datasets, write_publication
+from inclusio.statistics.services import publication_record
 from inclusio.statistics.tables import Snapshot, Table
 
 
@@ -66,9 +68,7 @@ class Command(BaseCommand):
                 task = progress.add_task(_("Checking the request"), total=None)
 
                 def on_dataset(table: Table) -> None:
-                    progress.update(
-                        task, description=_("Computing %(name)s") % {"name": table.id}
-                    )
+                    progress.update(task, description=_("Computing %(name)s") % {"name": table.id})
 
                 publication = compute_datasets(
                     snapshot,
@@ -79,6 +79,12 @@ class Command(BaseCommand):
                 )
                 progress.update(task, description=_("Writing the files"))
                 written = write_publication(publication, snapshot, options["out"])
+                publication_record(
+                    actor=SYSTEM,
+                    publication=publication,
+                    out=options["out"].resolve(),
+                    snapshot_sha256=snapshot.manifest_sha256(),
+                )
         except DomainError as error:
             raise CommandError(error.message) from None
         except OSError as error:
