@@ -15,7 +15,8 @@ costs ``1 + a_i`` (hiding small cells loses least). The cells the deviation move
 Then ``a + y`` is a table the attacker cannot tell from the true one (it agrees on every
 published cell), so ``p`` ranges at least over ``[a_p, a_p + t]``: an interval of width ``t``.
 Withholding only ever widens the attacker's intervals, so a cell protected stays protected as
-later ones are; one pass over the primary cells suffices.
+later ones are; one pass over the primary cells suffices, and a primary cell that an earlier
+deviation already moved by the threshold is skipped.
 """
 
 from __future__ import annotations
@@ -144,7 +145,10 @@ def _suppress_secondary(
     solver = highspy._core._Highs()
     solver.setOptionValue("output_flag", False)
     solver.passModel(model)
+    protected = np.zeros(cells, dtype=bool)
     for target in primary:
+        if protected[target]:
+            continue
         free = np.flatnonzero(withheld)
         solver.changeColsCost(
             2 * len(free),
@@ -161,6 +165,9 @@ def _suppress_secondary(
             raise RuntimeError(f"secondary suppression: the LP ended {status}")
         moved = np.asarray(solver.getSolution().col_value)
         withheld |= (moved[:cells] > 1e-7) | (moved[cells:] > 1e-7)
+        # The same deviation moves other withheld cells too: each one it moves by the threshold
+        # or more is protected by it already, and needs no programme of its own.
+        protected |= np.abs(moved[:cells] - moved[cells:]) >= threshold - 1e-7
         solver.changeColBounds(target, 0.0, highspy.kHighsInf)
         solver.changeColBounds(cells + target, 0.0, float(counts[target]))
 
