@@ -218,6 +218,9 @@ def world() -> dict[str, Any]:
             "kind": "benefit_decision",
             "appeal_id": appeal.pk,
             "attachment_id": appeal.attachments.get().pk,
+            # The public statistics: a dataset and a file (the run's open data is empty: 404).
+            "dataset_id": "PWD_REGION_GROUP_SEX",
+            "file_name": "catalogue.jsonld",
         },
     }
 

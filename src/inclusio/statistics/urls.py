@@ -6,5 +6,5 @@ app_name = "statistics"
 urlpatterns = [
     path("", views.dataset_list, name="list"),
     path("datasets/<str:dataset_id>/", views.dataset, name="dataset"),
-    path("files/<str:name>", views.download, name="download"),
+    path("files/<str:file_name>", views.download, name="download"),
 ]

@@ -22,12 +22,12 @@ def dataset(request: HttpRequest, dataset_id: str) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, name: str) -> FileResponse:
-    path = published.file_path(name)
+def download(request: HttpRequest, file_name: str) -> FileResponse:
+    path = published.file_path(file_name)
     content_type = {".csv": "text/csv", ".json": "application/json"}.get(
         path.suffix, "application/ld+json"
     )
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=file_name)
     response["Content-Type"] = f"{content_type}; charset=utf-8"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
