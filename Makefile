@@ -102,6 +102,7 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	$(BIN)/inclusio snapshot-export --date $(DEMO_DATE) --out $(DEMO_EXPORT) \
 		--population $(DEMO_SNAPSHOT)
 	$(BIN)/inclusio benefits-screen --snapshot $(DEMO_EXPORT) --date $(DEMO_DATE)
+	$(BIN)/inclusio statistics-publish --snapshot $(DEMO_EXPORT) --date $(DEMO_DATE) --out var/open-data
 	$(BIN)/inclusio demo-accounts
 	# The DCI demo agency (keys made now, in var/demo-dci/) and the demo person's attestation.
 	$(BIN)/inclusio synth-dci --out var/demo-dci --server http://$(HOST):$(PORT)

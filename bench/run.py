@@ -4,8 +4,9 @@
    region-scale one (2 M persons) under bench/out/region;
 2. screening the national one for every programme and the well-being level (DuckDB), beside a
    hand-written SQL baseline, and the growth from the region-scale one;
-3. a what-if (a drafted coefficient beside the law in force) over the national one, and
-   screening the region-scale one on Spark beside DuckDB;
+3. a what-if (a drafted coefficient beside the law in force) over the national one, the
+   published statistics with their disclosure control over it, and screening the region-scale
+   one on Spark beside DuckDB;
 4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load,
    the dispatchers' lookup under load and an alert of 10,000 recipients, then each role's
    worklist on the largest region, the catalogue search over 50,000 items;
@@ -52,6 +53,7 @@ def main() -> int:
         failures += run("bench/bench_synth.py", "--scale", "region", "--out", str(region)) != 0
     failures += run("bench/bench_screen.py", str(snapshot), "--region", str(region)) != 0
     failures += run("bench/bench_reform.py", str(snapshot)) != 0
+    failures += run("bench/bench_statistics.py", str(snapshot)) != 0
     failures += run("bench/bench_spark.py", str(region)) != 0
     # Durable like production: the test cluster's fsync=off would flatter every write.
     durable = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}

@@ -26,5 +26,9 @@ TREASURY_BIN = "000000000000"
 # Uploaded files (the portal's item photos) go to a folder of the run's own, not to var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="inclusio-test-media-"))
 
+# The open data the public statistics page reads: a folder of the run's own, empty until a test
+# publishes into it.
+OPEN_DATA_DIR = Path(tempfile.mkdtemp(prefix="inclusio-test-open-data-"))
+
 # The tests run the what-if requests themselves (whatif.run_waiting), in the test's database.
 WHATIF_WORKER = "external"

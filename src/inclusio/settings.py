@@ -168,6 +168,9 @@ POPULATION_SNAPSHOT = os.environ.get("INCLUSIO_POPULATION_SNAPSHOT", "")
 # The snapshot folder the CRPD pages and the periodic report compute their figures from (the
 # whole contract: the registry's part beside the population's); empty: the population's.
 CRPD_SNAPSHOT = os.environ.get("INCLUSIO_CRPD_SNAPSHOT", "") or POPULATION_SNAPSHOT
+# The open data the public statistics page shows and offers for download: the folder
+# `inclusio statistics-publish --out` wrote (inclusio/statistics).
+OPEN_DATA_DIR = Path(os.environ.get("INCLUSIO_OPEN_DATA_DIR", VAR_DIR / "open-data"))
 # Who runs the what-if comparisons (benefits/whatif.py): "spawn" starts a worker process for each
 # request; "external" leaves them to the `inclusio whatif-worker` service.
 WHATIF_WORKER = os.environ.get("INCLUSIO_WHATIF_WORKER", "spawn")
@@ -204,6 +207,7 @@ INSTALLED_APPS = [
     "inclusio.appeals",
     "inclusio.accessibility",
     "inclusio.interop",
+    "inclusio.statistics",
     "inclusio.synthetic",
     "inclusio.web",
 ]

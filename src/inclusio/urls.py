@@ -33,5 +33,6 @@ urlpatterns += i18n_patterns(
     path("social-services/", include("inclusio.socialservices.urls")),
     path("attestations/", include("inclusio.interop.attestation_urls")),
     path("appeals/", include("inclusio.appeals.urls")),
+    path("statistics/", include("inclusio.statistics.urls")),
     prefix_default_language=True,
 )

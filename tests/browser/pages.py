@@ -3607,3 +3607,51 @@ PAGES += [
         interact=find_a_facility_for_the_plan,
     ),
 ]
+
+
+# --- the public statistics: the datasets and one dataset's charts and tables ---------------
+
+
+def _open_data_published(viewer: Any) -> dict[str, Any]:
+    """The demo snapshot's open data, published once into the run's open-data folder."""
+    import datetime as dt
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from inclusio.statistics.publish import compute_datasets, write_publication
+    from inclusio.statistics.tables import Snapshot
+    from inclusio.synthetic.generate import generate
+
+    folder = Path(settings.OPEN_DATA_DIR)
+    if not (folder / "catalogue.jsonld").is_file():
+        with tempfile.TemporaryDirectory() as scratch:
+            generate("demo", 7, Path(scratch) / "snapshot")
+            snapshot = Snapshot.open(Path(scratch) / "snapshot")
+            try:
+                publication = compute_datasets(snapshot, dt.date(2024, 1, 1))
+                write_publication(publication, snapshot, folder)
+            finally:
+                snapshot.close()
+    return {"dataset_id": "PWD_REGION_GROUP_SEX"}
+
+
+def _open_data_listed(viewer: Any) -> dict[str, Any]:
+    _open_data_published(viewer)
+    return {}
+
+
+PAGES += [
+    PageToCheck(
+        "statistics: the datasets",
+        url_name="statistics:list",
+        kwargs=_open_data_listed,
+    ),
+    PageToCheck(
+        "statistics: a dataset's charts and tables",
+        url_name="statistics:dataset",
+        kwargs=_open_data_published,
+        languages=ALL_LANGUAGES,
+    ),
+]

@@ -29,6 +29,7 @@ NOT_PAGES = {
     *("accessibility:photo", "marketplace:photo", "benefits:payment_file"),
     "accessibility:report_photo",
     "appeals:attachment",
+    "statistics:download",
     # the DCI server: signed JSON for agencies' systems, checked against the standard
     *("dci:jwks", "dci:token", "dci:sync_search", "dci:sync_disabled"),
     *("dci:sync_disability_details", "dci:sync_disability_support"),

@@ -226,6 +226,9 @@ def world() -> dict[str, Any]:
             "booking_id": 1,
             "slot_id": 1,
             **crpd_world(),
+            # The public statistics: a dataset and a file (the run's open data is empty: 404).
+            "dataset_id": "PWD_REGION_GROUP_SEX",
+            "file_name": "catalogue.jsonld",
         },
     }
 

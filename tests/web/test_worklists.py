@@ -319,6 +319,7 @@ def test_a_worklist_page_link_keeps_the_other_lists_pages(client: Client) -> Non
         ("ministry_admin", None, "Screening runs"),
         ("auditor", None, "Verification of the chains"),
         ("emergency_officer", "71", "Alerts not yet delivered to everyone"),
+        ("statistician", None, "Datasets not published for this month"),
     ],
 )
 def test_each_staff_role_lands_on_its_worklist(

@@ -50,6 +50,9 @@ ACCESSIBILITY_RECORD = "accessibility.record_assessment"
 # The region's accessibility inspections, prescriptions and fines, read (state control).
 ACCESSIBILITY_CONTROL_VIEW = "accessibility.view_state_control"
 
+# Publishing the statistics (inclusio/statistics): the statistician's worklist of datasets due.
+STATISTICS_PUBLISH = "statistics.publish_statistics"
+
 # Deciding appeals: each body decides the appeals against its own kind of decision.
 APPEAL_DECIDE_MSE = "appeals.decide_mse_appeal"
 APPEAL_DECIDE_SOCIAL = "appeals.decide_social_appeal"
@@ -122,7 +125,7 @@ ROLES: tuple[Role, ...] = (
         True,
         (HOUSING_MANAGE, APPEAL_DECIDE_HOUSING),
     ),
-    Role("statistician", _("Statistician"), True, (CRPD_VIEW,)),
+    Role("statistician", _("Statistician"), True, (STATISTICS_PUBLISH, CRPD_VIEW)),
     # An officer of any agency who reports its measures under the Convention.
     Role("crpd_officer", _("CRPD monitoring officer"), True, (CRPD_VIEW, CRPD_ENTER)),
     Role(

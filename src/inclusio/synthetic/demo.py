@@ -1,5 +1,5 @@
 """Demo accounts: one per role whose domain exists, linked to synthetic registry records, for
-trying the platform. A role defined ahead of its app (an inspector, a statistician, …) gets no
+trying the platform. A role defined ahead of its app (one granting no permission yet) gets no
 account: it would only land on an empty page. The supplier's account represents one of the
 region's synthetic suppliers (``synthetic/marketplace.py``); the dispatcher has one too, and
 the provider of special social services is the staff of one of the region's synthetic

@@ -25,6 +25,7 @@ from inclusio.marketplace import order_selectors as marketplace_orders
 from inclusio.marketplace import selectors as marketplace
 from inclusio.registry import selectors as registry
 from inclusio.socialservices import selectors as socialservices
+from inclusio.statistics import selectors as statistics
 
 type WorklistOf = Callable[..., Worklist]
 
@@ -69,6 +70,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     ),
     "social_provider": (socialservices.worklist_attendance_to_confirm,),
     "supplier": (marketplace_orders.worklist_supplier_orders,),
+    "statistician": (statistics.worklist_datasets_due,),
     "accessibility_inspector": (
         accessibility_control.worklist_inspections_due,
         accessibility_control.worklist_accessibility_prescriptions_overdue,

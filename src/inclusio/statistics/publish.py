@@ -1,0 +1,314 @@
+"""Publishing the tables as open data: per dataset an SDMX-CSV 2.0 file and a metadata file,
+and a DCAT-AP catalogue (JSON-LD) of them all, computed from a snapshot on a reference date.
+
+Every file is written in a staging folder beside the output and moved into place at the end,
+the catalogue last: a refused or failed publication leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core.errors import ValidationFailed
+from inclusio.statistics.disclosure import DEFAULT_THRESHOLD, Protection, Status, protect
+from inclusio.statistics.errors import ErrorCode
+from inclusio.statistics.tables import (
+    DIMENSIONS,
+    LANGUAGES,
+    TABLES,
+    Cube,
+    Snapshot,
+    SnapshotIncomplete,
+    Table,
+    Text,
+    compute,
+)
+
+CATALOGUE = "catalogue.jsonld"
+SDMX_CSV = (
+    "https://github.com/sdmx-twg/sdmx-csv/blob/v2.0.0/data-message/docs/sdmx-csv-field-guide.md"
+)
+
+PUBLISHER = Text("Inclusio платформасы", "Платформа Inclusio", "The Inclusio platform")
+CATALOGUE_TITLE = Text(
+    "Мүгедектігі бар адамдар туралы ашық деректер",
+    "Открытые данные о лицах с инвалидностью",
+    "Open data on persons with disabilities",
+)
+SUPPRESSION_METHOD = Text(
+    "1-ден шекке дейінгі (шекті қоспағанда) сандар жасырылады (C); басқа ұяшықтар (D) сызықтық "
+    "бағдарламамен (HiGHS) ең аз жоғалтумен таңдалады, сонда жарияланған ұяшықтар мен "
+    "қорытындылардан ешбір жасырылған санды шектен тар аралыққа дейін анықтау мүмкін емес. "
+    "Жасырылған санға негізделген сомалар мен үлестер де жасырылады.",
+    "Числа от 1 до порога (не включая) скрыты (C); другие ячейки (D) выбраны линейной "
+    "программой (HiGHS) с наименьшей потерей так, что из опубликованных ячеек и итогов ни одно "
+    "скрытое число нельзя сузить до интервала уже порога. Суммы и доли, построенные на скрытых "
+    "числах, тоже скрыты.",
+    "Counts from 1 to below the threshold are withheld (C); further cells (D) are chosen by a "
+    "linear programme (HiGHS) that hides as little as possible, so that no withheld count can be "
+    "narrowed to an interval narrower than the threshold from the published cells and totals. "
+    "Amounts and rates built on withheld counts are withheld too.",
+)
+
+
+def _source(on: datetime.date) -> Text:
+    day = on.isoformat()
+    return Text(
+        f"Inclusio: {day} күнгі тізілім мен халық тізілімінің снапшоты",
+        f"Inclusio: снапшот реестра и регистра населения на {day}",
+        f"Inclusio: the snapshot of the registry and the population register on {day}",
+    )
+
+
+@dataclass(frozen=True)
+class Published:
+    table: Table
+    cube: Cube
+    statuses: dict[tuple[str, ...], Status]
+    protection: Protection
+
+
+@dataclass(frozen=True)
+class Publication:
+    on: datetime.date
+    datasets: list[Published]
+    skipped: list[tuple[str, str]]  # (dataset, the file the snapshot lacks)
+
+
+def check_request(
+    snapshot: Snapshot, on: datetime.date, datasets: Sequence[str], threshold: int
+) -> None:
+    """Refuses, before any work, a date outside what the snapshot holds, an unknown dataset or a
+    threshold that would withhold nothing."""
+    for name in datasets:
+        if name not in TABLES:
+            raise ValidationFailed(
+                ErrorCode.DATASET_UNKNOWN,
+                _("There is no dataset %(name)s. The datasets are: %(known)s."),
+                name=name,
+                known=", ".join(TABLES),
+            )
+    if threshold < 2:
+        raise ValidationFailed(
+            ErrorCode.THRESHOLD_TOO_SMALL,
+            _("The threshold must be at least 2 (counts below it are withheld); %(given)s given."),
+            given=threshold,
+        )
+    start = snapshot.history_start()
+    if start is not None and on < start:
+        raise ValidationFailed(
+            ErrorCode.DATE_BEFORE_HISTORY,
+            _("%(date)s is before the registry's history, which starts on %(start)s."),
+            date=on.isoformat(),
+            start=start.isoformat(),
+        )
+    if on > snapshot.reference_date:
+        raise ValidationFailed(
+            ErrorCode.DATE_AFTER_SNAPSHOT,
+            _("%(date)s is after the snapshot's date, %(snapshot)s: use a later snapshot."),
+            date=on.isoformat(),
+            snapshot=snapshot.reference_date.isoformat(),
+        )
+
+
+def compute_datasets(
+    snapshot: Snapshot,
+    on: datetime.date,
+    *,
+    datasets: Sequence[str] = (),
+    threshold: int = DEFAULT_THRESHOLD,
+    on_dataset: Callable[[Table], None] | None = None,
+) -> Publication:
+    """Every dataset asked for (all when none is named) computed and protected. A dataset named
+    whose source the snapshot lacks is refused; unnamed, it is skipped and reported."""
+    check_request(snapshot, on, datasets, threshold)
+    wanted = [TABLES[name] for name in datasets] if datasets else list(TABLES.values())
+    published: list[Published] = []
+    skipped: list[tuple[str, str]] = []
+    protections: dict[str, Protection] = {}
+    for table in wanted:
+        if on_dataset is not None:
+            on_dataset(table)
+        try:
+            cube = compute(table, snapshot, on)
+            count_table = TABLES[table.follows] if table.follows else table
+            if count_table.id not in protections:
+                counts = cube if count_table is table else compute(count_table, snapshot, on)
+                protections[count_table.id] = protect(
+                    counts.codes,
+                    {key: int(value or 0) for key, value in counts.values.items()},
+                    threshold=threshold,
+                )
+        except SnapshotIncomplete as missing:
+            if datasets:
+                raise ValidationFailed(
+                    ErrorCode.SNAPSHOT_INCOMPLETE,
+                    _("The snapshot has no %(file)s, which the dataset %(name)s is computed from."),
+                    file=missing.file,
+                    name=table.id,
+                ) from None
+            skipped.append((table.id, missing.file))
+            continue
+        protection = protections[count_table.id]
+        published.append(Published(table, cube, dict(protection.statuses), protection))
+    return Publication(on, published, skipped)
+
+
+# --- the files -------------------------------------------------------------------------------
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def write_sdmx_csv(dataset: Published, path: Path) -> None:
+    table = dataset.table
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(
+            [
+                *("STRUCTURE", "STRUCTURE_ID", "ACTION"),
+                *table.dimensions,
+                *("OBS_VALUE", "CONF_STATUS", "UNIT_MEASURE"),
+            ]
+        )
+        for key in dataset.cube.cells():
+            status = dataset.statuses[key]
+            value = dataset.cube.values[key] if status is Status.FREE else None
+            writer.writerow(
+                [
+                    "dataflow",
+                    table.structure_id,
+                    "I",
+                    *key,
+                    _number(value),
+                    status.value,
+                    table.unit,
+                ]
+            )
+
+
+def _texts(text: Text) -> list[dict[str, str]]:
+    return [{"@value": getattr(text, language), "@language": language} for language in LANGUAGES]
+
+
+def metadata(dataset: Published, on: datetime.date, snapshot_digest: str) -> dict[str, Any]:
+    table = dataset.table
+    return {
+        "id": table.id,
+        "structure_id": table.structure_id,
+        "title": table.title.as_dict(),
+        "definition": table.definition.as_dict(),
+        "source": _source(on).as_dict(),
+        "snapshot_manifest_sha256": snapshot_digest,
+        "reference_date": on.isoformat(),
+        "unit": table.unit,
+        "dimensions": [
+            {
+                "id": name,
+                "title": DIMENSIONS[name].title.as_dict(),
+                "codes": [
+                    {"id": code, "label": DIMENSIONS[name].label(code).as_dict()} for code in codes
+                ],
+            }
+            for name, codes in zip(table.dimensions, dataset.cube.codes, strict=True)
+        ],
+        "suppression": {
+            "threshold": dataset.protection.threshold,
+            "method": SUPPRESSION_METHOD.as_dict(),
+            "withheld_like": table.follows,
+            "primary_cells": sum(s is Status.PRIMARY for s in dataset.statuses.values()),
+            "secondary_cells": sum(s is Status.SECONDARY for s in dataset.statuses.values()),
+            "cells": len(dataset.statuses),
+        },
+        "data": f"{table.id}.csv",
+    }
+
+
+def catalogue(publication: Publication) -> dict[str, Any]:
+    day = publication.on.isoformat()
+    return {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@id": CATALOGUE,
+        "@type": "dcat:Catalog",
+        "dct:title": _texts(CATALOGUE_TITLE),
+        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": _texts(PUBLISHER)},
+        "dct:language": [
+            {"@id": f"http://publications.europa.eu/resource/authority/language/{code}"}
+            for code in ("KAZ", "RUS", "ENG")
+        ],
+        "dct:modified": {"@value": day, "@type": "xsd:date"},
+        "dcat:dataset": [
+            {
+                "@id": dataset.table.id,
+                "@type": "dcat:Dataset",
+                "dct:identifier": dataset.table.id,
+                "dct:title": _texts(dataset.table.title),
+                "dct:description": _texts(dataset.table.definition),
+                "dct:publisher": {"@type": "foaf:Agent", "foaf:name": _texts(PUBLISHER)},
+                "dct:temporal": {
+                    "@type": "dct:PeriodOfTime",
+                    "dcat:endDate": {"@value": day, "@type": "xsd:date"},
+                },
+                "dcat:distribution": [
+                    {
+                        "@type": "dcat:Distribution",
+                        "dcat:downloadURL": {"@id": f"{dataset.table.id}.csv"},
+                        "dcat:mediaType": {
+                            "@id": "https://www.iana.org/assignments/media-types/text/csv"
+                        },
+                        "dct:conformsTo": {"@id": SDMX_CSV},
+                    },
+                    {
+                        "@type": "dcat:Distribution",
+                        "dcat:downloadURL": {"@id": f"{dataset.table.id}.json"},
+                        "dcat:mediaType": {
+                            "@id": "https://www.iana.org/assignments/media-types/application/json"
+                        },
+                    },
+                ],
+            }
+            for dataset in publication.datasets
+        ],
+    }
+
+
+def write_publication(publication: Publication, snapshot: Snapshot, out: Path) -> list[Path]:
+    """The files of every dataset and the catalogue, moved into ``out`` once all are written."""
+    digest = snapshot.manifest_sha256()
+    staging = out.parent / f".{out.name}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        for dataset in publication.datasets:
+            write_sdmx_csv(dataset, staging / f"{dataset.table.id}.csv")
+            (staging / f"{dataset.table.id}.json").write_text(
+                json.dumps(metadata(dataset, publication.on, digest), ensure_ascii=False, indent=2),
+                encoding="utf-8",
+            )
+        (staging / CATALOGUE).write_text(
+            json.dumps(catalogue(publication), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        out.mkdir(parents=True, exist_ok=True)
+        names = sorted(path.name for path in staging.iterdir() if path.name != CATALOGUE)
+        for name in [*names, CATALOGUE]:
+            (staging / name).replace(out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in [*names, CATALOGUE]]

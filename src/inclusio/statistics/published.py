@@ -1,0 +1,180 @@
+"""What the public statistics pages show: the open data as published, read back from the folder
+``inclusio statistics-publish`` wrote (``settings.OPEN_DATA_DIR``).
+
+The pages recompute nothing: they show the published files' own cells, withheld ones as
+withheld, so that the page and the downloads never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from inclusio.core.errors import NotFound
+from inclusio.statistics.errors import ErrorCode
+from inclusio.statistics.publish import CATALOGUE
+from inclusio.statistics.tables import LANGUAGES, TOTAL
+
+UNITS = {
+    "PS": _("persons"),
+    "NUMBER": _("number"),
+    "KZT": _("tenge"),
+    "PT": _("per cent"),
+}
+STATUS_NAMES = {
+    "C": _("withheld: fewer than the threshold"),
+    "D": _("withheld to protect another cell"),
+}
+
+
+def _in_language(texts: dict[str, str]) -> str:
+    language = (get_language() or "en").split("-")[0]
+    return texts[language if language in LANGUAGES else "en"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    title: str
+    definition: str
+    source: str
+    reference_date: str
+    unit: str
+    threshold: int
+    primary_cells: int
+    secondary_cells: int
+    cells: int
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: str  # as published; "" when withheld or without a value
+    width: float  # 0–100, the bar's length
+    withheld: str  # why it is withheld; "" when published
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  # the HTML id
+    title: str
+    bars: list[Bar]
+    total: Bar
+
+
+def _folder() -> Path:
+    return Path(settings.OPEN_DATA_DIR)
+
+
+def _catalogue() -> dict[str, Any] | None:
+    path = _folder() / CATALOGUE
+    if not path.is_file():
+        return None
+    found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return found
+
+
+def _metadata(dataset_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(
+        (_folder() / f"{dataset_id}.json").read_text(encoding="utf-8")
+    )
+    return found
+
+
+def _dataset(entry: dict[str, Any]) -> Dataset:
+    meta = _metadata(entry["dct:identifier"])
+    suppression = meta["suppression"]
+    return Dataset(
+        id=meta["id"],
+        title=_in_language(meta["title"]),
+        definition=_in_language(meta["definition"]),
+        source=_in_language(meta["source"]),
+        reference_date=meta["reference_date"],
+        unit=str(UNITS.get(meta["unit"], meta["unit"])),
+        threshold=suppression["threshold"],
+        primary_cells=suppression["primary_cells"],
+        secondary_cells=suppression["secondary_cells"],
+        cells=suppression["cells"],
+        files=tuple(
+            distribution["dcat:downloadURL"]["@id"] for distribution in entry["dcat:distribution"]
+        ),
+    )
+
+
+def datasets() -> list[Dataset]:
+    """Every published dataset, in the catalogue's order; none before the first publication."""
+    catalogue = _catalogue()
+    if catalogue is None:
+        return []
+    return [_dataset(entry) for entry in catalogue["dcat:dataset"]]
+
+
+def _entry(dataset_id: str) -> dict[str, Any]:
+    catalogue = _catalogue()
+    for entry in catalogue["dcat:dataset"] if catalogue else []:
+        if entry["dct:identifier"] == dataset_id:
+            return dict(entry)
+    raise NotFound(ErrorCode.DATASET_UNKNOWN, _("No such dataset is published."))
+
+
+def dataset_get(dataset_id: str) -> tuple[Dataset, list[Chart]]:
+    """A published dataset and, per dimension, its cells along that dimension with the other
+    dimensions at their totals: the margins, one chart and table each."""
+    entry = _entry(dataset_id)
+    dataset = _dataset(entry)
+    meta = _metadata(dataset_id)
+    dimensions = [dimension["id"] for dimension in meta["dimensions"]]
+    with (_folder() / meta["data"]).open(encoding="utf-8", newline="") as stream:
+        cells = {
+            tuple(row[name] for name in dimensions): (row["OBS_VALUE"], row["CONF_STATUS"])
+            for row in csv.DictReader(stream)
+        }
+    charts = []
+    for position, dimension in enumerate(meta["dimensions"]):
+
+        def at(code: str, position: int = position) -> tuple[str, ...]:
+            return tuple(code if i == position else TOTAL for i in range(len(dimensions)))
+
+        labelled = [
+            (_in_language(code["label"]), cells[at(code["id"])]) for code in dimension["codes"]
+        ]
+        values = [float(value) for _label, (value, _status) in labelled if value]
+        scale = 100.0 if meta["unit"] == "PT" else max(values, default=0.0) or 1.0
+
+        def bar(label: str, cell: tuple[str, str], scale: float = scale) -> Bar:
+            value, status = cell
+            return Bar(
+                label=label,
+                value=value,
+                width=round(100 * float(value) / scale, 1) if value else 0.0,
+                withheld=str(STATUS_NAMES.get(status, "")),
+            )
+
+        charts.append(
+            Chart(
+                key=f"by-{dimension['id'].lower().replace('_', '-')}",
+                title=_in_language(dimension["title"]),
+                bars=[bar(label, cell) for label, cell in labelled],
+                total=bar(str(_("Total")), cells[at(TOTAL)]),
+            )
+        )
+    return dataset, charts
+
+
+def file_path(name: str) -> Path:
+    """A file of the publication, by the name the catalogue gives it: nothing else is served."""
+    catalogue = _catalogue()
+    known = {CATALOGUE} if catalogue else set()
+    for entry in catalogue["dcat:dataset"] if catalogue else []:
+        known.update(d["dcat:downloadURL"]["@id"] for d in entry["dcat:distribution"])
+    if name not in known:
+        raise NotFound(ErrorCode.FILE_UNKNOWN, _("No such file is published."))
+    return _folder() / name

@@ -1,0 +1,620 @@
+"""The published tables, each defined once: its id, titles, dimensions, measure and unit, and
+the DuckDB query over a snapshot folder that computes it (docs/statistics.md says what each
+counts). Computing reads the snapshot's Parquet files only, never the database.
+
+A table is a full cube: every combination of its dimensions' codes and of ``_T`` (the total over
+that dimension) has a cell, zero when nobody is in it, so that the published file is additive
+over every dimension and the disclosure control can reason on its margins.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+from django.conf import settings
+from django.utils.translation import get_language
+
+from inclusio import countries
+from inclusio.snapshot.contract import MANIFEST, parquet_path
+
+TOTAL = "_T"
+LANGUAGES = ("kk", "ru", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A label in the three languages the data is published in; str() gives the current one."""
+
+    kk: str
+    ru: str
+    en: str
+
+    def __str__(self) -> str:
+        language = (get_language() or "en").split("-")[0]
+        return str(getattr(self, language, self.en)) if language in LANGUAGES else self.en
+
+    def as_dict(self) -> dict[str, str]:
+        return {language: getattr(self, language) for language in LANGUAGES}
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    label: Text
+
+
+TOTAL_LABEL = Text("Барлығы", "Всего", "Total")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A dimension of the published tables: its SDMX id (the CSV column), title and code list.
+    ``codes`` None: the codes are the values the data holds (the years of the lines)."""
+
+    id: str
+    title: Text
+    codes: tuple[Code, ...] | None = None
+
+    def label(self, code: str) -> Text:
+        if code == TOTAL:
+            return TOTAL_LABEL
+        for known in self.codes or ():
+            if known.id == code:
+                return known.label
+        return Text(code, code, code)
+
+
+def _region_codes() -> tuple[Code, ...]:
+    return tuple(
+        Code(region["code"], Text(region["name_kk"], region["name_ru"], region["name_en"]))
+        for region in countries.regions(settings.COUNTRY)
+    )
+
+
+def _codes(*rows: tuple[str, str, str, str]) -> tuple[Code, ...]:
+    return tuple(Code(code, Text(kk, ru, en)) for code, kk, ru, en in rows)
+
+
+# The bands of age (in whole years on the reference date) and of the loss of working capacity
+# (the medical-social expertise's percentage; children are not assessed).
+AGE_BANDS = ((0, 6), (7, 17), (18, 29), (30, 44), (45, 62))
+LOSS_BANDS = ((0, 29), (30, 59), (60, 79), (80, 100))
+
+
+def _dimensions() -> dict[str, Dimension]:
+    dimensions = [
+        Dimension("REF_AREA", Text("Өңір", "Регион", "Region"), _region_codes()),
+        Dimension(
+            "DISABILITY_GROUP",
+            Text("Мүгедектік тобы", "Группа инвалидности", "Disability group"),
+            _codes(
+                ("I", "I топ", "I группа", "Group I"),
+                ("II", "II топ", "II группа", "Group II"),
+                ("III", "III топ", "III группа", "Group III"),
+                (
+                    "CHILD",
+                    "18 жасқа дейінгі мүгедектігі бар бала",
+                    "Ребёнок с инвалидностью до 18 лет",
+                    "Child with a disability under 18",
+                ),
+            ),
+        ),
+        Dimension(
+            "SEX",
+            Text("Жынысы", "Пол", "Sex"),
+            _codes(("M", "Ер", "Мужчины", "Male"), ("F", "Әйел", "Женщины", "Female")),
+        ),
+        Dimension(
+            "AGE",
+            Text("Жас тобы", "Возрастная группа", "Age band"),
+            tuple(
+                Code(
+                    f"Y{low}T{high}",
+                    Text(f"{low}–{high} жас", f"{low}–{high} лет", f"{low}–{high}"),
+                )
+                for low, high in AGE_BANDS
+            )
+            + _codes(("Y_GE63", "63 жас және одан үлкен", "63 года и старше", "63 and over")),
+        ),
+        Dimension(
+            "URBANISATION",
+            Text("Тұратын жері", "Местность", "Urban or rural"),
+            _codes(("U", "Қала", "Город", "Urban"), ("R", "Ауыл", "Село", "Rural")),
+        ),
+        Dimension(
+            "DISABILITY_CAUSE",
+            Text("Мүгедектіктің себебі", "Причина инвалидности", "Cause of disability"),
+            _codes(
+                ("GENERAL_DISEASE", "Жалпы ауру", "Общее заболевание", "General disease"),
+                (
+                    "FROM_CHILDHOOD",
+                    "Бала кезден мүгедектік",
+                    "Инвалидность с детства",
+                    "Disability from childhood",
+                ),
+                ("WORK_INJURY", "Еңбек жарақаты", "Трудовое увечье", "Work injury"),
+                (
+                    "OCCUPATIONAL_DISEASE",
+                    "Кәсіптік ауру",
+                    "Профессиональное заболевание",
+                    "Occupational disease",
+                ),
+                (
+                    "MILITARY",
+                    "Әскери қызмет кезінде алынған",
+                    "Получена при прохождении военной службы",
+                    "Military service",
+                ),
+                ("OTHER", "Басқа себеп", "Иная причина", "Other cause"),
+            ),
+        ),
+        Dimension(
+            "WORK_CAPACITY_LOSS",
+            Text(
+                "Еңбекке қабілеттілігінен айырылу дәрежесі",
+                "Степень утраты трудоспособности",
+                "Loss of working capacity",
+            ),
+            _codes(
+                (
+                    "NA",
+                    "Белгіленбеген (балалар)",
+                    "Не устанавливается (дети)",
+                    "Not assessed (children)",
+                ),
+            )
+            + tuple(
+                Code(
+                    f"P{low}T{high}", Text(f"{low}–{high} %", f"{low}–{high} %", f"{low}–{high} %")
+                )
+                for low, high in LOSS_BANDS
+            ),
+        ),
+        Dimension(
+            "PROGRAMME",
+            Text("Бағдарлама", "Программа", "Programme"),
+            _codes(
+                (
+                    "DISABILITY_BENEFIT",
+                    "Мүгедектігі бойынша жәрдемақы",
+                    "Пособие по инвалидности",
+                    "Disability benefit",
+                ),
+                (
+                    "CARER_ALLOWANCE",
+                    "Күтім жасайтын адамға жәрдемақы",
+                    "Пособие лицу, осуществляющему уход",
+                    "Carer's allowance",
+                ),
+            ),
+        ),
+        Dimension("REF_YEAR", Text("Жыл", "Год", "Year")),
+        Dimension(
+            "SERVICE_KIND",
+            Text("Түрі", "Вид", "Kind"),
+            _codes(
+                (
+                    "TECHNICAL_AID",
+                    "Техникалық көмекші құралдар",
+                    "Технические вспомогательные средства",
+                    "Technical aids",
+                ),
+                (
+                    "SIGN_LANGUAGE",
+                    "Ымдау тілі маманының қызметі",
+                    "Услуги специалиста жестового языка",
+                    "Sign-language interpretation",
+                ),
+                (
+                    "PERSONAL_ASSISTANT",
+                    "Жеке көмекшінің қызметі",
+                    "Услуги индивидуального помощника",
+                    "Personal assistant",
+                ),
+                (
+                    "SANATORIUM_TREATMENT",
+                    "Санаторийлік-курорттық емдеу",
+                    "Санаторно-курортное лечение",
+                    "Sanatorium treatment",
+                ),
+            ),
+        ),
+    ]
+    return {dimension.id: dimension for dimension in dimensions}
+
+
+DIMENSIONS = _dimensions()
+
+# --- the sources: one relation per kind of record, its columns named by the dimension ids ----
+
+_AGE = "date_sub('year', p.birth_date, $on)"
+_PRESENT = (
+    "(p.death_date IS NULL OR p.death_date > $on) "
+    "AND (p.emigration_date IS NULL OR p.emigration_date > $on)"
+)
+
+_AGE_BAND = " ".join(f"WHEN {_AGE} <= {high} THEN 'Y{low}T{high}'" for low, high in AGE_BANDS)
+_LOSS_BAND = " ".join(
+    f"WHEN d.work_capacity_loss_pct <= {high} THEN 'P{low}T{high}'" for low, high in LOSS_BANDS
+)
+
+# The queries are built from the constants above only; the date is a parameter ($on).
+SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
+    # Persons with a disability status in force on the date, alive and resident on it.
+    "persons_with_disabilities": (
+        ("persons", "disability"),
+        f"""
+        SELECT p.region_code AS REF_AREA, upper(d.category) AS DISABILITY_GROUP, p.sex AS SEX,
+               CASE {_AGE_BAND} ELSE 'Y_GE63' END AS AGE,
+               CASE WHEN p.urban THEN 'U' ELSE 'R' END AS URBANISATION,
+               upper(d.cause) AS DISABILITY_CAUSE,
+               CASE WHEN d.work_capacity_loss_pct IS NULL THEN 'NA' {_LOSS_BAND}
+               END AS WORK_CAPACITY_LOSS
+        FROM disability AS d JOIN persons AS p USING (iin)
+        WHERE d.since <= $on AND (d.until IS NULL OR d.until >= $on) AND {_PRESENT}
+        """,  # noqa: S608
+    ),
+    # The benefits paid in the snapshot's month, one row per recipient and programme.
+    "benefit_recipients": (
+        ("persons",),
+        f"""
+        SELECT 'DISABILITY_BENEFIT' AS PROGRAMME, p.region_code AS REF_AREA, p.sex AS SEX,
+               p.disability_benefit_kzt AS amount
+        FROM persons AS p WHERE p.disability_benefit_kzt > 0 AND {_PRESENT}
+        UNION ALL
+        SELECT 'CARER_ALLOWANCE', p.region_code, p.sex, p.carer_allowance_kzt
+        FROM persons AS p WHERE p.carer_allowance_kzt > 0 AND {_PRESENT}
+        """,  # noqa: S608
+    ),
+    # The individual rehabilitation programmes' lines owed in a year up to the date's.
+    "programme_lines": (
+        ("programme_lines",),
+        """
+        SELECT region_code AS REF_AREA, CAST(year AS VARCHAR) AS REF_YEAR,
+               fulfilled::DOUBLE / prescribed AS ratio
+        FROM programme_lines WHERE year <= year($on) AND prescribed > 0
+        """,
+    ),
+    # The marketplace's orders received (confirmed) by the date.
+    "orders": (
+        ("orders",),
+        """
+        SELECT region_code AS REF_AREA, upper(kind) AS SERVICE_KIND
+        FROM orders WHERE state = 'confirmed' AND confirmed_on <= $on
+        """,
+    ),
+}
+
+Measure = Literal["count", "amount", "rate"]
+_AGGREGATES: dict[Measure, str] = {
+    "count": "count(*)",
+    "amount": "sum(amount)",
+    "rate": "round(100 * avg(ratio), 1)",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A published table. ``follows``: the counting table (same source and dimensions) whose
+    withheld cells this table withholds too — an amount or a rate built on a withheld count."""
+
+    id: str
+    title: Text
+    definition: Text
+    source: str
+    dimensions: tuple[str, ...]
+    measure: Measure
+    unit: str  # SDMX UNIT_MEASURE: PS persons, NUMBER, KZT, PT percent
+    follows: str | None = None
+    version: str = "1.0"
+
+    def __post_init__(self) -> None:
+        for dimension in self.dimensions:
+            if dimension not in DIMENSIONS:
+                raise ValueError(f"table {self.id}: no dimension {dimension!r}")
+
+    @property
+    def structure_id(self) -> str:
+        return f"INCLUSIO:{self.id}({self.version})"
+
+
+_PWD_DEFINITION = Text(
+    "Көрсетілген күні мүгедектік мәртебесі күшінде болған (белгіленген күні сол күннен кеш "
+    "емес, қайта куәландыру мерзімі өтпеген), сол күні тірі және елде тұратын адамдар саны. "
+    "Жасы — сол күнгі толық жылдар.",
+    "Число лиц, у которых на отчётную дату действует статус инвалидности (установлен не позднее "
+    "этой даты, срок переосвидетельствования не истёк), живых и проживающих в стране на эту "
+    "дату. Возраст — полных лет на эту дату.",
+    "Persons whose disability status is in force on the reference date (established on or "
+    "before it, its re-examination date not passed), alive and resident on that date. Age in "
+    "whole years on that date.",
+)
+
+
+def _pwd(table_id: str, dimensions: tuple[str, ...], kk: str, ru: str, en: str) -> Table:
+    return Table(
+        id=table_id,
+        title=Text(
+            f"Мүгедектігі бар адамдар: {kk}",
+            f"Лица с инвалидностью: {ru}",
+            f"Persons with disabilities by {en}",
+        ),
+        definition=_PWD_DEFINITION,
+        source="persons_with_disabilities",
+        dimensions=dimensions,
+        measure="count",
+        unit="PS",
+    )
+
+
+_BENEFITS_DEFINITION = Text(
+    "Снапшот айында мүгедектігі бойынша жәрдемақы немесе күтім жасайтын адамға жәрдемақы "
+    "алған адамдар (тірі және елде тұратын), олардың өңірі мен жынысы бойынша.",
+    "Лица, получившие в месяце снапшота пособие по инвалидности или пособие по уходу (живые и "
+    "проживающие в стране), по региону и полу получателя.",
+    "Persons paid the disability benefit or the carer's allowance in the snapshot's month "
+    "(alive and resident), by the recipient's region and sex.",
+)
+_LINES_DEFINITION = Text(
+    "Жеке оңалту бағдарламаларының жылға тиесілі жолдары (қызметтер мен құралдар) және олардың "
+    "орындалуы: әр жолдың орындалған ÷ тағайындалған үлесінің орташа мәні.",
+    "Строки индивидуальных программ реабилитации, причитающиеся в году (услуги и средства), и "
+    "их исполнение: среднее по строкам отношения исполненного к назначенному.",
+    "The lines of individual rehabilitation programmes owed in a year (services and aids) and "
+    "their implementation: the mean over the lines of fulfilled ÷ prescribed.",
+)
+
+TABLES: dict[str, Table] = {
+    table.id: table
+    for table in (
+        _pwd(
+            "PWD_REGION_GROUP_SEX",
+            ("REF_AREA", "DISABILITY_GROUP", "SEX"),
+            "өңір, топ және жыныс бойынша",
+            "по региону, группе и полу",
+            "region, disability group and sex",
+        ),
+        _pwd(
+            "PWD_REGION_AGE_SEX",
+            ("REF_AREA", "AGE", "SEX"),
+            "өңір, жас тобы және жыныс бойынша",
+            "по региону, возрасту и полу",
+            "region, age band and sex",
+        ),
+        _pwd(
+            "PWD_REGION_RESIDENCE_GROUP",
+            ("REF_AREA", "URBANISATION", "DISABILITY_GROUP"),
+            "өңір, қала/ауыл және топ бойынша",
+            "по региону, городу/селу и группе",
+            "region, urban or rural residence and disability group",
+        ),
+        _pwd(
+            "PWD_REGION_CAUSE_GROUP",
+            ("REF_AREA", "DISABILITY_CAUSE", "DISABILITY_GROUP"),
+            "өңір, себеп және топ бойынша",
+            "по региону, причине и группе",
+            "region, cause and disability group",
+        ),
+        _pwd(
+            "PWD_REGION_LOSS_SEX",
+            ("REF_AREA", "WORK_CAPACITY_LOSS", "SEX"),
+            "өңір, еңбекке қабілеттілігінен айырылу дәрежесі және жыныс бойынша",
+            "по региону, степени утраты трудоспособности и полу",
+            "region, loss of working capacity and sex",
+        ),
+        Table(
+            id="BENEFIT_RECIPIENTS",
+            title=Text(
+                "Жәрдемақы алушылар: бағдарлама, өңір және жыныс бойынша",
+                "Получатели пособий по программе, региону и полу",
+                "Benefit recipients by programme, region and sex",
+            ),
+            definition=_BENEFITS_DEFINITION,
+            source="benefit_recipients",
+            dimensions=("PROGRAMME", "REF_AREA", "SEX"),
+            measure="count",
+            unit="PS",
+        ),
+        Table(
+            id="BENEFIT_AMOUNTS",
+            title=Text(
+                "Төленген жәрдемақылар сомасы (бір ай): бағдарлама, өңір және жыныс бойынша",
+                "Сумма выплаченных пособий за месяц по программе, региону и полу",
+                "Benefits paid in the month (tenge) by programme, region and sex",
+            ),
+            definition=_BENEFITS_DEFINITION,
+            source="benefit_recipients",
+            dimensions=("PROGRAMME", "REF_AREA", "SEX"),
+            measure="amount",
+            unit="KZT",
+            follows="BENEFIT_RECIPIENTS",
+        ),
+        Table(
+            id="IPR_LINES",
+            title=Text(
+                "Жеке оңалту бағдарламаларының жолдары: өңір және жыл бойынша",
+                "Строки индивидуальных программ реабилитации по региону и году",
+                "Lines of individual rehabilitation programmes by region and year",
+            ),
+            definition=_LINES_DEFINITION,
+            source="programme_lines",
+            dimensions=("REF_AREA", "REF_YEAR"),
+            measure="count",
+            unit="NUMBER",
+        ),
+        Table(
+            id="IPR_IMPLEMENTATION",
+            title=Text(
+                "Жеке оңалту бағдарламаларының орындалуы (%): өңір және жыл бойынша",
+                "Исполнение индивидуальных программ реабилитации (%) по региону и году",
+                "Implementation of individual rehabilitation programmes (%) by region and year",
+            ),
+            definition=_LINES_DEFINITION,
+            source="programme_lines",
+            dimensions=("REF_AREA", "REF_YEAR"),
+            measure="rate",
+            unit="PT",
+            follows="IPR_LINES",
+        ),
+        Table(
+            id="IPR_ORDERS",
+            title=Text(
+                "Алынған тапсырыстар: өңір және түрі бойынша",
+                "Полученные заказы по региону и виду",
+                "Orders received by region and kind",
+            ),
+            definition=Text(
+                "Маркетплейстегі тапсырыстар (техникалық құралдар мен қызметтер), көрсетілген "
+                "күнге дейін алушы алғанын растаған.",
+                "Заказы маркетплейса (технические средства и услуги), получение которых "
+                "подтверждено получателем не позднее отчётной даты.",
+                "Orders of the marketplace (technical aids and services) whose receipt the "
+                "person confirmed on or before the reference date.",
+            ),
+            source="orders",
+            dimensions=("REF_AREA", "SERVICE_KIND"),
+            measure="count",
+            unit="NUMBER",
+        ),
+    )
+}
+
+# --- computing -------------------------------------------------------------------------------
+
+# The persons' life events are optional in every snapshot (docs/snapshot.md): absent, nobody died.
+_OPTIONAL_DATES = ("death_date", "emigration_date")
+_OPTIONAL_AMOUNTS = ("disability_benefit_kzt", "carer_allowance_kzt")
+
+
+class SnapshotIncomplete(Exception):
+    def __init__(self, file: str) -> None:
+        super().__init__(file)
+        self.file = file
+
+
+@dataclass
+class Snapshot:
+    """A snapshot folder opened for the tables: DuckDB views over its Parquet files."""
+
+    directory: Path
+    reference_date: datetime.date
+    files: frozenset[str]
+    db: duckdb.DuckDBPyConnection = field(repr=False)
+
+    @classmethod
+    def open(cls, directory: Path) -> Snapshot:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        # An export names its date ``date``; the synthetic generator ``reference_date``.
+        reference = datetime.date.fromisoformat(manifest.get("date") or manifest["reference_date"])
+        db = duckdb.connect()
+        files = set()
+        for name in ("persons", "disability", "programme_lines", "orders"):
+            path = parquet_path(directory, name)
+            if not path.is_file():
+                continue
+            quoted = "'" + str(path).replace("'", "''") + "'"
+            source = f"read_parquet({quoted})"
+            if name == "persons":
+                present = {
+                    row[0]
+                    for row in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
+                }
+                extra = [
+                    f"NULL::DATE AS {column}" for column in _OPTIONAL_DATES if column not in present
+                ]
+                extra += [
+                    f"NULL::BIGINT AS {column}"
+                    for column in _OPTIONAL_AMOUNTS
+                    if column not in present
+                ]
+                added = "".join(", " + column for column in extra)
+                source = f"(SELECT *{added} FROM {source})"  # noqa: S608
+            db.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")  # noqa: S608
+            files.add(name)
+        return cls(directory, reference, frozenset(files), db)
+
+    def manifest_sha256(self) -> str:
+        return hashlib.sha256((self.directory / MANIFEST).read_bytes()).hexdigest()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def history_start(self) -> datetime.date | None:
+        """The first day the registry's statuses cover: the earliest status's start."""
+        if "disability" not in self.files:
+            return None
+        first = self.db.execute("SELECT min(since) FROM disability").fetchone()
+        return first[0] if first else None
+
+    def holds(self, table: Table) -> bool:
+        return set(SOURCES[table.source][0]) <= self.files
+
+
+@dataclass(frozen=True)
+class Cube:
+    """A computed table: per dimension its codes (without ``_T``), and every cell's value
+    (keys are tuples of codes, ``_T`` included; None: no value, a rate over nobody)."""
+
+    table: Table
+    codes: tuple[tuple[str, ...], ...]
+    values: dict[tuple[str, ...], float | int | None]
+
+    def cells(self) -> Iterator[tuple[str, ...]]:
+        return itertools.product(*((*codes, TOTAL) for codes in self.codes))
+
+
+def compute(table: Table, snapshot: Snapshot, on: datetime.date) -> Cube:
+    """The table's every cell on the date: one GROUP BY CUBE query over the source (the totals
+    are the query's own groupings), the rows outside the code lists left out so that the
+    totals are the sums of the published cells."""
+    files, query = SOURCES[table.source]
+    missing = sorted(set(files) - snapshot.files)
+    if missing:
+        raise SnapshotIncomplete(f"{missing[0]}.parquet")
+    dimensions = [DIMENSIONS[name] for name in table.dimensions]
+    codes: list[tuple[str, ...]] = []
+    for dimension in dimensions:
+        if dimension.codes is None:
+            found = snapshot.db.execute(
+                f"SELECT DISTINCT {dimension.id} FROM ({query}) ORDER BY 1",  # noqa: S608 — code
+                {"on": on},
+            ).fetchall()
+            codes.append(tuple(str(row[0]) for row in found))
+        else:
+            codes.append(tuple(code.id for code in dimension.codes))
+    selected = ", ".join(
+        f"CASE WHEN GROUPING({name}) = 1 THEN '{TOTAL}' ELSE {name} END"
+        for name in table.dimensions
+    )
+    within = " AND ".join(f"{name} IN (SELECT unnest(${name}))" for name in table.dimensions)
+    parameters: dict[str, object] = {"on": on}
+    parameters.update(
+        {name: list(found) for name, found in zip(table.dimensions, codes, strict=True)}
+    )
+    rows = snapshot.db.execute(
+        f"""
+        SELECT {selected}, {_AGGREGATES[table.measure]}
+        FROM ({query}) WHERE {within}
+        GROUP BY CUBE ({", ".join(table.dimensions)})
+        """,  # noqa: S608 — every name is the table's own definition
+        parameters,
+    ).fetchall()
+    found_values = {tuple(row[:-1]): row[-1] for row in rows}
+    empty = None if table.measure == "rate" else 0
+    cube = Cube(table, tuple(codes), {})
+    for key in cube.cells():
+        value = found_values.get(key, empty)
+        cube.values[key] = (
+            float(value)
+            if table.measure == "rate" and value is not None
+            else (int(value) if value is not None else None)
+        )
+    return cube
