@@ -84,6 +84,7 @@ def test_only_the_roles_whose_domain_exists_get_an_account() -> None:
         "social_inspector",
         "accessibility_inspector",
         "statistician",
+        "crpd_officer",
     }
     # The supplier's login represents one of the region's synthetic suppliers.
     assert User.objects.get(username="supplier").supplier.status == "verified"

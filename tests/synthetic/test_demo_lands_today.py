@@ -204,6 +204,8 @@ def test_every_demo_account_lands_on_current_data(tmp_path: Path, settings: Any)
         "accessibility_inspector",
         "social_provider",
         "social_inspector",
+        "statistician",
+        "crpd_officer",
     }
     landed: dict[str, str] = {}
     checked = 0
