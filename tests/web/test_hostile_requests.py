@@ -308,6 +308,15 @@ def send_undone(client: Client, method: str, url: str, **kwargs: Any) -> HttpRes
     return response
 
 
+def _resolves(url: str) -> bool:
+    with translation.override("en"):  # the routes' addresses are the English ones
+        try:
+            resolve(urlsplit(url).path)
+        except Resolver404:
+            return False
+    return True
+
+
 def _is_sign_in(location: str) -> bool:
     try:
         return resolve(urlsplit(location).path).view_name == "web:login"
@@ -399,6 +408,10 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
     # Signing out last: it would end the session that the other requests use.
     routes.sort(key=lambda route: route.name == "web:logout")
     sent_as = {"get": QUERY_PARAMETERS, "post": FORM_FIELDS}
+    # A value in the path that no route's converters take (letters for an <int:pk>) never reaches
+    # a view: it meets the not-found page, whatever the route. Each such value is sent there
+    # once a sweep, not once a route.
+    unresolved_sent: set[str] = set()
     for route in routes:
         if route.template.startswith("/api/v1/"):
             continue  # swept from the OpenAPI document, with a token
@@ -415,7 +428,13 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
                 send(method, known, data=dict.fromkeys(names, values[0]))
             reads[method] = noted.read
         for value in values:
-            for url in {_url(route, value), known}:
+            urls = {known}
+            hostile = _url(route, value)
+            if _resolves(hostile) or value not in unresolved_sent:
+                urls.add(hostile)
+            if not _resolves(hostile):
+                unresolved_sent.add(value)
+            for url in urls:
                 for method, names in sent_as.items():
                     if url == known and (value == values[0] or not reads[method]):
                         continue  # sent above, or the page reads nothing of what is sent
