@@ -77,6 +77,7 @@ def test_a_measure_needs_a_text_a_body_and_an_ordered_period(crpd_officer: User)
         ({"responsible_body": " "}, ErrorCode.MEASURE_BODY_REQUIRED),
         ({"last_year": 2019}, ErrorCode.PERIOD_INVALID),
         ({"first_year": 1900}, ErrorCode.PERIOD_INVALID),
+        ({"status": "done, honestly"}, ErrorCode.STATUS_UNKNOWN),
     ):
         with pytest.raises(ValidationFailed) as refused:
             measure_enter(actor=crpd_officer, **{**base, **change})  # type: ignore[arg-type]
@@ -103,6 +104,11 @@ def test_a_recommendation_is_answered_by_measures_of_its_article(crpd_officer: U
             status="partly",
         )
     assert refused.value.code == ErrorCode.MEASURE_OTHER_ARTICLE
+    with pytest.raises(ValidationFailed) as unknown:
+        recommendation_answer(
+            actor=crpd_officer, recommendation=recommendation, measures=[schools], status="x"
+        )
+    assert unknown.value.code == ErrorCode.STATUS_UNKNOWN
     recommendation.refresh_from_db()
     assert recommendation.status == "open" and not recommendation.measures.exists()
     recommendation_answer(

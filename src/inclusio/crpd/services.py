@@ -172,6 +172,13 @@ def indicator_enter(
     return indicator
 
 
+def _status(status: str, known: list[str]) -> None:
+    if status not in known:
+        raise ValidationFailed(
+            ErrorCode.STATUS_UNKNOWN, _("Choose one of the statuses listed."), field="status"
+        )
+
+
 def measure_enter(
     *,
     actor: Actor,
@@ -199,8 +206,7 @@ def measure_enter(
             _("The period ends before it begins."),
             field="last_year",
         )
-    if status not in Measure.Status.values:
-        status = Measure.Status.UNDER_WAY
+    _status(status, Measure.Status.values)
     with transaction.atomic():
         measure = Measure.objects.create(
             article=article,
@@ -278,8 +284,7 @@ def recommendation_answer(
             _("A recommendation is answered by measures under its own article."),
             field="measures",
         )
-    if status not in Recommendation.Status.values:
-        status = recommendation.status
+    _status(status, Recommendation.Status.values)
     with transaction.atomic():
         before = {
             "status": recommendation.status,
