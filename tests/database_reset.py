@@ -24,15 +24,13 @@ import hashlib
 import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, transaction
 
 # The migrations whose trigger functions make tables append-only: the trails, dated parameters.
 APPEND_ONLY_MIGRATIONS = ("0002_append_only", "0004_parameters_history")
-
-# Per database alias: the fingerprint of each table that was filled when the database was made.
-_migrated_state: dict[str, dict[str, str]] = {}
 
 
 class _StatementRunner:
@@ -62,8 +60,14 @@ def append_only_triggers_off(alias: str = "default") -> Iterator[None]:
         _set_append_only_triggers(connection, "create_triggers")
 
 
-def _tables(connection: Any) -> list[str]:
-    return sorted(connection.introspection.django_table_names(only_existing=True))
+@dataclass(frozen=True)
+class _MigratedState:
+    filled: dict[str, str]  # each table migrations filled, with the fingerprint of its rows
+    empty: tuple[str, ...]  # the other tables, which a test may fill
+
+
+# Per database alias, noted when the test database is made.
+_migrated_state: dict[str, _MigratedState] = {}
 
 
 def _fingerprint(connection: Any, table: str) -> str:
@@ -73,18 +77,17 @@ def _fingerprint(connection: Any, table: str) -> str:
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
-def _filled_tables(connection: Any) -> dict[str, str]:
-    filled = {}
-    with connection.cursor() as cursor:
-        for table in _tables(connection):
-            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")  # noqa: S608
-            if cursor.fetchone() is not None:
-                filled[table] = _fingerprint(connection, table)
-    return filled
-
-
 def note_migrated_state(alias: str = "default") -> None:
-    _migrated_state[alias] = _filled_tables(connections[alias])
+    connection = connections[alias]
+    filled, empty = {}, []
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.django_table_names(only_existing=True)):
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")  # noqa: S608
+            if cursor.fetchone() is None:
+                empty.append(table)
+            else:
+                filled[table] = _fingerprint(connection, table)
+    _migrated_state[alias] = _MigratedState(filled, tuple(empty))
 
 
 def restore_migrated_state(alias: str) -> bool:
@@ -95,12 +98,11 @@ def restore_migrated_state(alias: str) -> bool:
         return False
     connection = connections[alias]
     with transaction.atomic(using=alias):
-        if any(_fingerprint(connection, table) != print_ for table, print_ in state.items()):
+        if any(_fingerprint(connection, table) != print_ for table, print_ in state.filled.items()):
             return False
-        emptied = [table for table in _tables(connection) if table not in state]
         # Foreign keys are deferred to the commit on both databases, so the order is free.
         with append_only_triggers_off(alias), connection.cursor() as cursor:
-            for table in emptied:
+            for table in state.empty:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
     return True
 

@@ -430,9 +430,10 @@ def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
         for value in values:
             urls = {known}
             hostile = _url(route, value)
-            if _resolves(hostile) or value not in unresolved_sent:
+            if _resolves(hostile):
                 urls.add(hostile)
-            if not _resolves(hostile):
+            elif value not in unresolved_sent:
+                urls.add(hostile)
                 unresolved_sent.add(value)
             for url in urls:
                 for method, names in sent_as.items():
