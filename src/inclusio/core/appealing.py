@@ -17,10 +17,6 @@ from django.utils import timezone
 from inclusio.core.parameters import value_on
 
 
-def appeal_period_days(day: dt.date) -> int:
-    return int(value_on("appeal_period_days", day))
-
-
 @dataclass(frozen=True)
 class AppealWindow:
     url: str  # the appeal form, for the decision
@@ -35,7 +31,7 @@ class AppealWindow:
 def appeal_window(kind: str, decision_id: int, decided_on: dt.date) -> AppealWindow:
     """The period for appealing against the decision ``decision_id`` of ``kind`` (an
     ``appeals.Kind`` value) taken on ``decided_on``, by the period in force today."""
-    days = appeal_period_days(timezone.localdate())
+    days = int(value_on("appeal_period_days", timezone.localdate()))
     return AppealWindow(
         url=reverse("appeals:new", args=[kind, decision_id]),
         last_day=decided_on + dt.timedelta(days=days),
