@@ -277,9 +277,13 @@ def appeal_take_up(*, actor: Actor, appeal_id: int) -> Appeal:
 def _tell(appeal: Appeal, kind: str, **parameters: object) -> None:
     """Tell the person, and the representative who filed for them, outside the platform (the
     notice backend; in each one's own language), inside the step's transaction."""
-    for recipient in dict.fromkeys((appeal.person.user_id, appeal.filed_by_id)):
-        if recipient is not None:
-            notices.tell(recipient, kind, appeal=appeal.pk, **parameters)
+    recipients = dict.fromkeys((appeal.person.user_id, appeal.filed_by_id))
+    notices.tell_each(
+        [recipient for recipient in recipients if recipient is not None],
+        kind,
+        appeal=appeal.pk,
+        **parameters,
+    )
 
 
 @dataclass(frozen=True)

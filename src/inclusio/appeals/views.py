@@ -27,7 +27,7 @@ from inclusio.appeals.forms import (
 )
 from inclusio.appeals.models import Appeal, Kind
 from inclusio.core import access
-from inclusio.core.appealing import appeal_period_days
+from inclusio.core.appealing import appeal_window
 from inclusio.core.errors import DomainError
 from inclusio.core.http import add_domain_error
 
@@ -76,7 +76,7 @@ def new(request: HttpRequest, kind: str, decision_id: int) -> HttpResponse:
         "form": form,
         "kind": Kind(kind),
         "contested": found,
-        "period_days": appeal_period_days(found.decided_on),
+        "period_days": appeal_window(kind, decision_id, found.decided_on).days,
     }
     return render(request, "appeals/new.html", context, status=status)
 

@@ -784,7 +784,7 @@ def award_correct_on_appeal(
     decision does not exist. Refused when the decision no longer stands: the benefit was
     granted again or changed since."""
     decision = (
-        Decision.objects.select_related("person", "proposal")
+        Decision.objects.select_related("person")
         .filter(pk=decision_id, outcome__in=_CORRECTABLE, withdrawn_at__isnull=True)
         .first()
     )
@@ -844,8 +844,8 @@ def award_correct_on_appeal(
         contested.reopening_reason = cause
         contested.save(update_fields=["withdrawn_at", "withdrawn_by", "reopening_reason"])
         standing = Decision.objects.create(
-            proposal=contested.proposal,
-            person=contested.person,
+            proposal_id=contested.proposal_id,
+            person_id=contested.person_id,
             programme_id=contested.programme_id,
             outcome=Decision.Outcome.GRANTED if ending else Decision.Outcome.AMOUNT_CHANGED,
             amount_kzt=amount,
@@ -863,7 +863,7 @@ def award_correct_on_appeal(
                 before.ended_by = standing
                 before.save(update_fields=["ends", "ended_by"])
             award = Award.objects.create(
-                person=contested.person,
+                person_id=contested.person_id,
                 programme_id=contested.programme_id,
                 amount_kzt=amount,
                 rate=before.rate,

@@ -9,16 +9,13 @@ and the appeal form is reached by the decision's kind and id.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
 
 from inclusio.core.parameters import value_on
-
-
-def appeal_period_days(day: dt.date) -> int:
-    return int(value_on("appeal_period_days", day))
 
 
 @dataclass(frozen=True)
@@ -35,9 +32,20 @@ class AppealWindow:
 def appeal_window(kind: str, decision_id: int, decided_on: dt.date) -> AppealWindow:
     """The period for appealing against the decision ``decision_id`` of ``kind`` (an
     ``appeals.Kind`` value) taken on ``decided_on``, by the period in force today."""
-    days = appeal_period_days(timezone.localdate())
-    return AppealWindow(
-        url=reverse("appeals:new", args=[kind, decision_id]),
-        last_day=decided_on + dt.timedelta(days=days),
-        days=days,
-    )
+    return appeal_windows(kind, {decision_id: decided_on})[decision_id]
+
+
+def appeal_windows(kind: str, decided: Mapping[int, dt.date]) -> dict[int, AppealWindow]:
+    """The windows of several decisions of ``kind`` (``{id: day taken}``) on one page: the
+    period in force today is read once, and not at all when there is none."""
+    if not decided:
+        return {}
+    days = int(value_on("appeal_period_days", timezone.localdate()))
+    return {
+        decision_id: AppealWindow(
+            url=reverse("appeals:new", args=[kind, decision_id]),
+            last_day=decided_on + dt.timedelta(days=days),
+            days=days,
+        )
+        for decision_id, decided_on in decided.items()
+    }

@@ -101,8 +101,14 @@ def backend() -> Backend:
 
 
 def tell(recipient_id: int, kind: str, **parameters: Any) -> None:
-    language = (
-        User.objects.filter(pk=recipient_id).values_list("preferred_language", flat=True).first()
+    tell_each([recipient_id], kind, **parameters)
+
+
+def tell_each(recipient_ids: Sequence[int], kind: str, **parameters: Any) -> None:
+    """Tell each account the same thing, each in its own language: one query and one send
+    however many they are."""
+    languages = dict(
+        User.objects.filter(pk__in=recipient_ids).values_list("pk", "preferred_language")
     )
     backend().send(
         [
@@ -110,8 +116,9 @@ def tell(recipient_id: int, kind: str, **parameters: Any) -> None:
                 recipient_id=recipient_id,
                 kind=kind,
                 parameters=parameters,
-                language=language or "",
+                language=languages.get(recipient_id) or "",
             )
+            for recipient_id in recipient_ids
         ]
     )
 

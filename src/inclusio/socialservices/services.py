@@ -271,27 +271,43 @@ def provider_choose(*, actor: Actor, need: Need, provider: Provider) -> Choice:
             raise Conflict(
                 ErrorCode.NEED_ALREADY_PLACED, _("You already have a placement for this need.")
             )
-        if occupied(locked, need.starts, need.ends) < locked.places:
-            placement = _place(actor, need, locked, "socialservices.provider_choose")
-            return Choice(placement=placement, waiting=None, position=0)
-        entry = WaitingEntry.objects.filter(
-            need=need, provider=locked, left_at__isnull=True
-        ).first()
-        if entry is None:
-            entry = WaitingEntry.objects.create(
-                need=need,
-                provider=locked,
-                chosen_by=account_of(actor),
-                decided_by_service="socialservices.provider_choose",
-            )
-            record_write(
-                actor=actor,
-                action="waiting_list_join",
-                entity="social_waiting",
-                entity_id=entry.pk,
-                data={"need": need.pk, "provider": locked.pk},
-            )
-        return Choice(placement=None, waiting=entry, position=waiting_position(entry))
+        return _place_or_wait(
+            actor, need, locked, "socialservices.provider_choose", chosen_by=account_of(actor)
+        )
+
+
+def _place_or_wait(
+    actor: Actor,
+    need: Need,
+    provider: Provider,
+    service: str,
+    *,
+    chosen_by: User | None,
+    since: dt.datetime | None = None,
+    cause: str | None = None,
+) -> Choice:
+    """Placed when the provider (locked by the caller) has a free place for the whole need,
+    otherwise on its waiting list, once, as from ``since`` (now when not given)."""
+    if occupied(provider, need.starts, need.ends) < provider.places:
+        placement = _place(actor, need, provider, service)
+        return Choice(placement=placement, waiting=None, position=0)
+    entry = WaitingEntry.objects.filter(need=need, provider=provider, left_at__isnull=True).first()
+    if entry is None:
+        entry = WaitingEntry.objects.create(
+            need=need,
+            provider=provider,
+            chosen_by=chosen_by,
+            decided_by_service=service,
+            since=since or timezone.now(),
+        )
+        record_write(
+            actor=actor,
+            action="waiting_list_join",
+            entity="social_waiting",
+            entity_id=entry.pk,
+            data={"need": need.pk, "provider": provider.pk} | ({"cause": cause} if cause else {}),
+        )
+    return Choice(placement=None, waiting=entry, position=waiting_position(entry))
 
 
 def waiting_position(entry: WaitingEntry) -> int:
@@ -513,24 +529,15 @@ def placement_restore_on_appeal(
                 "ends": str(need.ends),
             },
         )
-        if occupied(provider, starts, need.ends) < provider.places:
-            placed = _place(actor, rest, provider, "appeals.placement_restore")
-            return Choice(placement=placed, waiting=None, position=0)
-        entry = WaitingEntry.objects.create(
-            need=rest,
-            provider=provider,
+        return _place_or_wait(
+            actor,
+            rest,
+            provider,
+            "appeals.placement_restore",
             chosen_by=locked.chosen_by,
-            decided_by_service="appeals.placement_restore",
             since=locked.ended_at,
+            cause=cause,
         )
-        record_write(
-            actor=actor,
-            action="waiting_list_join",
-            entity="social_waiting",
-            entity_id=entry.pk,
-            data={"need": rest.pk, "provider": provider.pk, "cause": cause},
-        )
-        return Choice(placement=None, waiting=entry, position=waiting_position(entry))
 
 
 # --- attendance ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inclusio.core import access
-from inclusio.core.appealing import appeal_window
+from inclusio.core.appealing import appeal_windows
 from inclusio.core.errors import DomainError
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import User
@@ -83,6 +83,15 @@ def _person_page(
     }
     if end_form is not None:
         end_forms[end_form[0]] = end_form[1]
+    # An early ending is a decision the person may appeal.
+    windows = appeal_windows(
+        "social_placement",
+        {
+            view.placement.pk: timezone.localdate(view.placement.ended_at)
+            for view in needs
+            if own and view.placement is not None and view.placement.ended_at is not None
+        },
+    )
     context: dict[str, Any] = {
         "person": person,
         "needs": [
@@ -91,14 +100,7 @@ def _person_page(
                 choices.get(view.need.pk),
                 (choose_errors or {}).get(view.need.pk),
                 end_forms.get(view.placement.pk) if view.placement else None,
-                # An early ending is a decision the person may appeal.
-                appeal_window(
-                    "social_placement",
-                    view.placement.pk,
-                    timezone.localdate(view.placement.ended_at),
-                )
-                if own and view.placement and view.placement.ended_at
-                else None,
+                windows.get(view.placement.pk) if view.placement else None,
             )
             for view in needs
         ],
