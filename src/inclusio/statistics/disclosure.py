@@ -170,4 +170,3 @@ def _suppress_secondary(
         protected |= np.abs(moved[:cells] - moved[cells:]) >= threshold - 1e-7
         solver.changeColBounds(target, 0.0, highspy.kHighsInf)
         solver.changeColBounds(cells + target, 0.0, float(counts[target]))
-
