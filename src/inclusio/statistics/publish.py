@@ -22,6 +22,7 @@ from inclusio.core.errors import ValidationFailed
 from inclusio.statistics.disclosure import DEFAULT_THRESHOLD, Protection, Status, protect
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.tables import (
+    CATALOGUE,
     DIMENSIONS,
     LANGUAGES,
     TABLES,
@@ -33,7 +34,6 @@ from inclusio.statistics.tables import (
     compute,
 )
 
-CATALOGUE = "catalogue.jsonld"
 SDMX_CSV = (
     "https://github.com/sdmx-twg/sdmx-csv/blob/v2.0.0/data-message/docs/sdmx-csv-field-guide.md"
 )

@@ -2,7 +2,8 @@
 ``inclusio statistics-publish`` wrote (``settings.OPEN_DATA_DIR``).
 
 The pages recompute nothing: they show the published files' own cells, withheld ones as
-withheld, so that the page and the downloads never disagree.
+withheld, so that the page and the downloads never disagree. Nor does this module import the publishing
+side (publish.py, and disclosure.py with its LP solver): a web process never loads them.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.errors import NotFound
 from inclusio.statistics.errors import ErrorCode
-from inclusio.statistics.publish import CATALOGUE
-from inclusio.statistics.tables import TOTAL, Text
+from inclusio.statistics.tables import CATALOGUE, TOTAL, Text
 
 UNITS = {
     "PS": _("persons"),
