@@ -2,8 +2,9 @@
 ``inclusio statistics-publish`` wrote (``settings.OPEN_DATA_DIR``).
 
 The pages recompute nothing: they show the published files' own cells, withheld ones as
-withheld, so that the page and the downloads never disagree. Nor does this module import the publishing
-side (publish.py, and disclosure.py with its LP solver): a web process never loads them.
+withheld, so that the page and the downloads never disagree. Nor does this module import the
+publishing side (publish.py, and disclosure.py with its LP solver): a web process never loads
+them.
 """
 
 from __future__ import annotations
