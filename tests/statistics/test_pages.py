@@ -95,10 +95,16 @@ def test_downloads_serve_the_published_files_and_nothing_else(
 
 
 def test_publishing_is_recorded_and_leaves_the_statisticians_worklist(
-    demo_snapshot: Path, tmp_path: Path
+    demo_snapshot: Path, tmp_path: Path, settings: Any
 ) -> None:
     statistician = make_user("statistician", "statistician", None)
-    assert worklist_datasets_due(actor=statistician).count == len(TABLES)
+    worklist = worklist_datasets_due(actor=statistician)
+    assert worklist.count == len(TABLES)
+    # The worklist gives the whole command, into the folder the public pages read.
+    assert f"--snapshot FOLDER --date {due_reference_date().isoformat()} --out " in str(
+        worklist.description
+    )
+    assert str(settings.OPEN_DATA_DIR) in str(worklist.description)
     today = timezone.localdate()
     due = due_reference_date(today)
     assert due == today.replace(day=1)

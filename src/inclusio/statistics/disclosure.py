@@ -170,9 +170,3 @@ def _suppress_secondary(
         protected |= np.abs(moved[:cells] - moved[cells:]) >= threshold - 1e-7
         solver.changeColBounds(target, 0.0, highspy.kHighsInf)
         solver.changeColBounds(cells + target, 0.0, float(counts[target]))
-
-
-def withhold_like(follows: Protection, keys: Iterable[Key]) -> dict[Key, Status]:
-    """The statuses of an amount or a rate built on a protected count table: withheld where the
-    count is withheld, with the count's reason."""
-    return {key: follows.statuses[key] for key in keys}

@@ -22,6 +22,7 @@ from inclusio.core.errors import ValidationFailed
 from inclusio.statistics.disclosure import DEFAULT_THRESHOLD, Protection, Status, protect
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.tables import (
+    CATALOGUE,
     DIMENSIONS,
     LANGUAGES,
     TABLES,
@@ -33,7 +34,6 @@ from inclusio.statistics.tables import (
     compute,
 )
 
-CATALOGUE = "catalogue.jsonld"
 SDMX_CSV = (
     "https://github.com/sdmx-twg/sdmx-csv/blob/v2.0.0/data-message/docs/sdmx-csv-field-guide.md"
 )
@@ -71,10 +71,15 @@ def _source(on: datetime.date) -> Text:
 
 @dataclass(frozen=True)
 class Published:
+    """A computed table and the protection of its count table (its own, or the one it follows)."""
+
     table: Table
     cube: Cube
-    statuses: dict[tuple[str, ...], Status]
     protection: Protection
+
+    @property
+    def statuses(self) -> dict[tuple[str, ...], Status]:
+        return self.protection.statuses
 
 
 @dataclass(frozen=True)
@@ -158,8 +163,7 @@ def compute_datasets(
                 ) from None
             skipped.append((table.id, missing.file))
             continue
-        protection = protections[count_table.id]
-        published.append(Published(table, cube, dict(protection.statuses), protection))
+        published.append(Published(table, cube, protections[count_table.id]))
     return Publication(on, published, skipped)
 
 
@@ -228,8 +232,8 @@ def metadata(dataset: Published, on: datetime.date, snapshot_digest: str) -> dic
             "threshold": dataset.protection.threshold,
             "method": SUPPRESSION_METHOD.as_dict(),
             "withheld_like": table.follows,
-            "primary_cells": sum(s is Status.PRIMARY for s in dataset.statuses.values()),
-            "secondary_cells": sum(s is Status.SECONDARY for s in dataset.statuses.values()),
+            "primary_cells": dataset.protection.primary,
+            "secondary_cells": dataset.protection.secondary,
             "cells": len(dataset.statuses),
         },
         "data": f"{table.id}.csv",

@@ -2,7 +2,9 @@
 ``inclusio statistics-publish`` wrote (``settings.OPEN_DATA_DIR``).
 
 The pages recompute nothing: they show the published files' own cells, withheld ones as
-withheld, so that the page and the downloads never disagree.
+withheld, so that the page and the downloads never disagree. Nor does this module import the
+publishing side (publish.py, and disclosure.py with its LP solver): a web process never loads
+them.
 """
 
 from __future__ import annotations
@@ -14,13 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.errors import NotFound
 from inclusio.statistics.errors import ErrorCode
-from inclusio.statistics.publish import CATALOGUE
-from inclusio.statistics.tables import LANGUAGES, TOTAL
+from inclusio.statistics.tables import CATALOGUE, TOTAL, Text
 
 UNITS = {
     "PS": _("persons"),
@@ -35,8 +35,8 @@ STATUS_NAMES = {
 
 
 def _in_language(texts: dict[str, str]) -> str:
-    language = (get_language() or "en").split("-")[0]
-    return texts[language if language in LANGUAGES else "en"]
+    """A published label (``Text.as_dict()``) in the current language."""
+    return str(Text(**texts))
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,7 @@ def _metadata(dataset_id: str) -> dict[str, Any]:
     return found
 
 
-def _dataset(entry: dict[str, Any]) -> Dataset:
-    meta = _metadata(entry["dct:identifier"])
+def _dataset(entry: dict[str, Any], meta: dict[str, Any]) -> Dataset:
     suppression = meta["suppression"]
     return Dataset(
         id=meta["id"],
@@ -114,7 +113,9 @@ def datasets() -> list[Dataset]:
     catalogue = _catalogue()
     if catalogue is None:
         return []
-    return [_dataset(entry) for entry in catalogue["dcat:dataset"]]
+    return [
+        _dataset(entry, _metadata(entry["dct:identifier"])) for entry in catalogue["dcat:dataset"]
+    ]
 
 
 def _entry(dataset_id: str) -> dict[str, Any]:
@@ -129,8 +130,8 @@ def dataset_get(dataset_id: str) -> tuple[Dataset, list[Chart]]:
     """A published dataset and, per dimension, its cells along that dimension with the other
     dimensions at their totals: the margins, one chart and table each."""
     entry = _entry(dataset_id)
-    dataset = _dataset(entry)
     meta = _metadata(dataset_id)
+    dataset = _dataset(entry, meta)
     dimensions = [dimension["id"] for dimension in meta["dimensions"]]
     with (_folder() / meta["data"]).open(encoding="utf-8", newline="") as stream:
         cells = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,11 +47,13 @@ def worklist_datasets_due(*, actor: Actor, page: str | int | None = 1) -> Workli
     return Worklist(
         key="datasets_due",
         title=_("Datasets not published for this month"),
+        # The whole command: --snapshot and --out are required, and the pages show OPEN_DATA_DIR.
         description=_(
-            "Publish them as of %(date)s: inclusio statistics-publish --date %(date)s, from a "
-            "snapshot of that date."
+            "Publish them as of %(date)s, from a snapshot of that date: inclusio "
+            "statistics-publish --snapshot FOLDER --date %(date)s --out %(out)s (the folder the "
+            "public pages show)."
         )
-        % {"date": due.isoformat()},
+        % {"date": due.isoformat(), "out": settings.OPEN_DATA_DIR},
         template="statistics/worklist_datasets_due.html",
         page=found,
         rows=list(found.object_list),

@@ -7,7 +7,6 @@ from pathlib import Path
 from django.db import transaction
 
 from inclusio.core.audit import Actor, record_write
-from inclusio.statistics.disclosure import Status
 from inclusio.statistics.models import Publication as PublicationRecord
 from inclusio.statistics.publish import Publication
 
@@ -25,8 +24,8 @@ def publication_record(
                 snapshot_sha256=snapshot_sha256,
                 threshold=dataset.protection.threshold,
                 cells=len(dataset.statuses),
-                primary_cells=sum(s is Status.PRIMARY for s in dataset.statuses.values()),
-                secondary_cells=sum(s is Status.SECONDARY for s in dataset.statuses.values()),
+                primary_cells=dataset.protection.primary,
+                secondary_cells=dataset.protection.secondary,
             )
             for dataset in publication.datasets
         )

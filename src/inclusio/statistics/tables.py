@@ -27,6 +27,8 @@ from inclusio.snapshot.contract import MANIFEST, parquet_path
 
 TOTAL = "_T"
 LANGUAGES = ("kk", "ru", "en")
+# The open data's DCAT-AP catalogue: written last by publish.py, read first by published.py.
+CATALOGUE = "catalogue.jsonld"
 
 
 @dataclass(frozen=True)
