@@ -40,7 +40,7 @@ from inclusio.benefits.models import Programme
 from inclusio.benefits.services import proposal_refuse
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import User
-from inclusio.core.roles import ROLES
+from inclusio.core.roles import NATIONAL_ROLES, ROLES
 from inclusio.core.tokens import api_token_issue
 from inclusio.emergency.services import residences_compile
 from inclusio.employment.services import vacancy_publish
@@ -64,7 +64,6 @@ from tests.socialservices.conftest import social_services_world
 
 pytestmark = pytest.mark.django_db
 
-NATIONAL_ROLES = {"ministry_admin", "auditor", "statistician"}
 VALID_IIN = "800517401002"  # well formed; registered or not depending on the test data
 WRONG_CHECKSUM_IIN = VALID_IIN[:11] + str((int(VALID_IIN[11]) + 1) % 10)
 
