@@ -15,7 +15,7 @@ from inclusio.core.audit import Actor
 from inclusio.marketplace.catalogue import categories
 from inclusio.marketplace.hour_models import SanatoriumStay, SessionBooking, SessionSlot, Timesheet
 from inclusio.marketplace.models import Item, Order, Supplier, Voucher
-from inclusio.marketplace.order_selectors import _log_delivery_read
+from inclusio.marketplace.order_selectors import _log_delivery_read, vouchers_in_force
 from inclusio.registry.models import Person
 from inclusio.rehabilitation.catalogue import SANATORIUM, SIGN_LANGUAGE
 
@@ -28,18 +28,7 @@ def _codes_of(kind: str) -> list[str]:
 
 def usable_vouchers(person: Person, kind: str) -> list[Voucher]:
     """The person's vouchers of ``kind`` in force today with something left."""
-    today = timezone.localdate()
-    return [
-        v
-        for v in Voucher.objects.filter(
-            person=person,
-            category__in=_codes_of(kind),
-            state=Voucher.State.ACTIVE,
-            valid_from__lte=today,
-            valid_until__gte=today,
-        )
-        if v.left > 0
-    ]
+    return vouchers_in_force(person, _codes_of(kind))
 
 
 def _offered_to(person: Person, codes: list[str]) -> Q:
