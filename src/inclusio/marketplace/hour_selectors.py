@@ -152,8 +152,9 @@ class SlotRow:
         return self.slot.held_at is None and self.slot.starts <= timezone.now()
 
 
-def _name(order_row: dict[str, object]) -> str:
-    return f"{order_row['voucher__person__surname']} {order_row['voucher__person__given_name']}"
+def _name(row: dict[str, object], via: str = "") -> str:
+    """The person's name from a row read ``via`` a relation to the voucher (``order__``)."""
+    return f"{row[f'{via}voucher__person__surname']} {row[f'{via}voucher__person__given_name']}"
 
 
 NAME_FIELDS = ("voucher__person__surname", "voucher__person__given_name", "voucher__person__iin")
@@ -245,7 +246,7 @@ def supplier_stays(supplier: Supplier, *, actor: Actor) -> list[StayRow]:
             r["order__item__name"],
             r["first_day"],
             r["first_day"] + dt.timedelta(days=r["days"] - 1),
-            f"{r['order__voucher__person__surname']} {r['order__voucher__person__given_name']}",
+            _name(r, "order__"),
             r["order_id"],
             str(Order.State(r["order__state"]).label),
         )
