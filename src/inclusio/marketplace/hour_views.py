@@ -275,7 +275,7 @@ def _month_asked(request: HttpRequest) -> dt.date:
     return months_open()[0]
 
 
-TIMESHEET_FIELDS = {
+TIMESHEET_FIELDS: dict[str, str] = {
     ErrorCode.VOUCHER_NOT_FOUND: "code",
     ErrorCode.VOUCHER_EXPIRED: "code",
     ErrorCode.VOUCHER_CATEGORY: "item",
@@ -307,7 +307,7 @@ def supplier_timesheets(request: HttpRequest) -> HttpResponse:
                     days=form.hours_by_day(),
                 )
             except DomainError as exc:
-                add_domain_error(form, exc, TIMESHEET_FIELDS.get(ErrorCode(exc.code)))
+                add_domain_error(form, exc, TIMESHEET_FIELDS.get(exc.code))
             else:
                 messages.success(
                     request,
