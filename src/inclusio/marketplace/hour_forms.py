@@ -11,13 +11,14 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.core.money import format_tenge
 from inclusio.marketplace.hour_models import SessionSlot
 from inclusio.marketplace.models import Item, Voucher
 from inclusio.marketplace.order_forms import voucher_choices
 
 
 def _item_choices(items: list[Item]) -> list[tuple[int, str]]:
-    return [(i.pk, f"{i.name} · {i.price} ₸") for i in items]
+    return [(i.pk, f"{i.name} · {format_tenge(i.price)}") for i in items]
 
 
 class BookForm(forms.Form):
