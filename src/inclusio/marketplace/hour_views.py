@@ -33,7 +33,7 @@ from inclusio.marketplace.hour_forms import (
     TimesheetForm,
     months_open,
 )
-from inclusio.marketplace.models import Item
+from inclusio.marketplace.models import Item, Supplier
 from inclusio.registry import selectors as registry_selectors
 from inclusio.registry.models import Person
 from inclusio.rehabilitation.catalogue import PERSONAL_ASSISTANT, SANATORIUM, SIGN_LANGUAGE
@@ -215,7 +215,7 @@ def stays(request: HttpRequest, iin: str) -> HttpResponse:
 # --- the supplier's pages -----------------------------------------------------------------------
 
 
-def _kind_items(request: HttpRequest, kind: str) -> tuple[Any, list[Item]]:
+def _kind_items(request: HttpRequest, kind: str) -> tuple[Supplier, list[Item]]:
     supplier = services.own_supplier(request.user)
     return supplier, list(hour_selectors.supplier_items_of(supplier, kind))
 
