@@ -15,7 +15,7 @@ from inclusio.core.audit import Actor
 from inclusio.marketplace.catalogue import categories
 from inclusio.marketplace.hour_models import SanatoriumStay, SessionBooking, SessionSlot, Timesheet
 from inclusio.marketplace.models import Item, Order, Supplier, Voucher
-from inclusio.marketplace.order_selectors import _log_delivery_read, vouchers_in_force
+from inclusio.marketplace.order_selectors import log_delivery_read, vouchers_in_force
 from inclusio.registry.models import Person
 from inclusio.rehabilitation.catalogue import SANATORIUM, SIGN_LANGUAGE
 
@@ -173,7 +173,7 @@ def supplier_slots(supplier: Supplier, *, actor: Actor) -> list[SlotRow]:
         .order_by("id")
         .values("slot_id", "cancelled_at", "order_id", "order__state", *NAME_FIELDS)
     )
-    _log_delivery_read(actor, [str(r["voucher__person__iin"]) for r in rows])
+    log_delivery_read(actor, [str(r["voucher__person__iin"]) for r in rows])
     by_slot: dict[int, list[BookedPerson]] = {}
     for r in rows:
         by_slot.setdefault(int(str(r["slot_id"])), []).append(
@@ -203,7 +203,7 @@ def supplier_timesheets(supplier: Supplier, *, actor: Actor) -> list[SheetRow]:
         .order_by("-month", "-id")
         .values("month", "hours", "order_id", "order__state", *NAME_FIELDS)[:200]
     )
-    _log_delivery_read(actor, [str(r["voucher__person__iin"]) for r in rows])
+    log_delivery_read(actor, [str(r["voucher__person__iin"]) for r in rows])
     return [
         SheetRow(
             r["month"],
@@ -240,7 +240,7 @@ def supplier_stays(supplier: Supplier, *, actor: Actor) -> list[StayRow]:
             *(f"order__{f}" for f in NAME_FIELDS),
         )[:200]
     )
-    _log_delivery_read(actor, [str(r["order__voucher__person__iin"]) for r in rows])
+    log_delivery_read(actor, [str(r["order__voucher__person__iin"]) for r in rows])
     return [
         StayRow(
             r["order__item__name"],
