@@ -114,6 +114,37 @@ def test_a_held_session_may_be_disputed_instead(cast: dict[str, Any]) -> None:
     assert not orders.unpaid_confirmed().filter(pk=order.pk).exists()
 
 
+def test_a_dispute_decided_for_the_person_gives_back_the_session_and_stay_places(
+    cast: dict[str, Any],
+) -> None:
+    slot = hours.slot_publish(
+        actor=cast["rep"], item_id=cast["sign"].pk, starts=soon(), hours=1, capacity=1
+    )
+    booking = hours.session_book(
+        actor=cast["account"], slot_id=slot.pk, voucher_id=cast["vouchers"]["sign_language"].pk
+    )
+    item = cast["sanatorium"]
+    first = timezone.localdate() + dt.timedelta(days=10)
+    offer_places(item, first, 3, 1)
+    stay = hours.stay_book(
+        actor=cast["account"],
+        voucher_id=cast["vouchers"]["sanatorium_treatment"].pk,
+        item_id=item.pk,
+        first_day=first,
+        days=3,
+    )
+    officer = make_user("officer_astana", "district_officer", "71")
+    for order_id in (booking.order_id, stay.order_id):
+        orders.order_complain(
+            actor=cast["account"], order_id=order_id, complaint="dispute", reason="Не нужно"
+        )
+        orders.order_resolve(actor=officer, order_id=order_id, for_person=True, reason="Верно")
+    slot.refresh_from_db()
+    booking.refresh_from_db()
+    assert slot.booked == 0 and booking.cancelled_at is not None
+    assert [hours.free_places(item, first + dt.timedelta(days=n)) for n in range(3)] == [1, 1, 1]
+
+
 def test_cancel_before_the_start_releases_the_hours_and_the_place(cast: dict[str, Any]) -> None:
     voucher = cast["vouchers"]["sign_language"]
     before = left(voucher)

@@ -11,17 +11,14 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.core.money import format_tenge
 from inclusio.marketplace.hour_models import SessionSlot
 from inclusio.marketplace.models import Item, Voucher
-from inclusio.marketplace.order_forms import OrderForm
-
-
-def _voucher_choices(vouchers: list[Voucher]) -> list[tuple[int, str]]:
-    return OrderForm(vouchers=vouchers).fields["voucher"].choices  # type: ignore[attr-defined]
+from inclusio.marketplace.order_forms import voucher_choices
 
 
 def _item_choices(items: list[Item]) -> list[tuple[int, str]]:
-    return [(i.pk, f"{i.name} · {i.price} ₸") for i in items]
+    return [(i.pk, f"{i.name} · {format_tenge(i.price)}") for i in items]
 
 
 class BookForm(forms.Form):
@@ -48,7 +45,7 @@ class BookForm(forms.Form):
             )
             for s in slots
         ]
-        self.fields["voucher"].choices = _voucher_choices(vouchers)  # type: ignore[attr-defined]
+        self.fields["voucher"].choices = voucher_choices(vouchers)  # type: ignore[attr-defined]
 
 
 class StaySearchForm(forms.Form):
@@ -72,7 +69,7 @@ class StayForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = _item_choices(items)  # type: ignore[attr-defined]
-        self.fields["voucher"].choices = _voucher_choices(vouchers)  # type: ignore[attr-defined]
+        self.fields["voucher"].choices = voucher_choices(vouchers)  # type: ignore[attr-defined]
 
 
 class SlotForm(forms.Form):

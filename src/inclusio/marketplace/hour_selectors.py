@@ -15,7 +15,7 @@ from inclusio.core.audit import Actor
 from inclusio.marketplace.catalogue import categories
 from inclusio.marketplace.hour_models import SanatoriumStay, SessionBooking, SessionSlot, Timesheet
 from inclusio.marketplace.models import Item, Order, Supplier, Voucher
-from inclusio.marketplace.order_selectors import _log_delivery_read
+from inclusio.marketplace.order_selectors import log_delivery_read, vouchers_in_force
 from inclusio.registry.models import Person
 from inclusio.rehabilitation.catalogue import SANATORIUM, SIGN_LANGUAGE
 
@@ -28,18 +28,7 @@ def _codes_of(kind: str) -> list[str]:
 
 def usable_vouchers(person: Person, kind: str) -> list[Voucher]:
     """The person's vouchers of ``kind`` in force today with something left."""
-    today = timezone.localdate()
-    return [
-        v
-        for v in Voucher.objects.filter(
-            person=person,
-            category__in=_codes_of(kind),
-            state=Voucher.State.ACTIVE,
-            valid_from__lte=today,
-            valid_until__gte=today,
-        )
-        if v.left > 0
-    ]
+    return vouchers_in_force(person, _codes_of(kind))
 
 
 def _offered_to(person: Person, codes: list[str]) -> Q:
@@ -163,8 +152,9 @@ class SlotRow:
         return self.slot.held_at is None and self.slot.starts <= timezone.now()
 
 
-def _name(order_row: dict[str, object]) -> str:
-    return f"{order_row['voucher__person__surname']} {order_row['voucher__person__given_name']}"
+def _name(row: dict[str, object], via: str = "") -> str:
+    """The person's name from a row read ``via`` a relation to the voucher (``order__``)."""
+    return f"{row[f'{via}voucher__person__surname']} {row[f'{via}voucher__person__given_name']}"
 
 
 NAME_FIELDS = ("voucher__person__surname", "voucher__person__given_name", "voucher__person__iin")
@@ -183,7 +173,7 @@ def supplier_slots(supplier: Supplier, *, actor: Actor) -> list[SlotRow]:
         .order_by("id")
         .values("slot_id", "cancelled_at", "order_id", "order__state", *NAME_FIELDS)
     )
-    _log_delivery_read(actor, [str(r["voucher__person__iin"]) for r in rows])
+    log_delivery_read(actor, [str(r["voucher__person__iin"]) for r in rows])
     by_slot: dict[int, list[BookedPerson]] = {}
     for r in rows:
         by_slot.setdefault(int(str(r["slot_id"])), []).append(
@@ -213,7 +203,7 @@ def supplier_timesheets(supplier: Supplier, *, actor: Actor) -> list[SheetRow]:
         .order_by("-month", "-id")
         .values("month", "hours", "order_id", "order__state", *NAME_FIELDS)[:200]
     )
-    _log_delivery_read(actor, [str(r["voucher__person__iin"]) for r in rows])
+    log_delivery_read(actor, [str(r["voucher__person__iin"]) for r in rows])
     return [
         SheetRow(
             r["month"],
@@ -250,13 +240,13 @@ def supplier_stays(supplier: Supplier, *, actor: Actor) -> list[StayRow]:
             *(f"order__{f}" for f in NAME_FIELDS),
         )[:200]
     )
-    _log_delivery_read(actor, [str(r["order__voucher__person__iin"]) for r in rows])
+    log_delivery_read(actor, [str(r["order__voucher__person__iin"]) for r in rows])
     return [
         StayRow(
             r["order__item__name"],
             r["first_day"],
             r["first_day"] + dt.timedelta(days=r["days"] - 1),
-            f"{r['order__voucher__person__surname']} {r['order__voucher__person__given_name']}",
+            _name(r, "order__"),
             r["order_id"],
             str(Order.State(r["order__state"]).label),
         )

@@ -33,7 +33,7 @@ from inclusio.marketplace.hour_forms import (
     TimesheetForm,
     months_open,
 )
-from inclusio.marketplace.models import Item
+from inclusio.marketplace.models import Item, Supplier
 from inclusio.registry import selectors as registry_selectors
 from inclusio.registry.models import Person
 from inclusio.rehabilitation.catalogue import PERSONAL_ASSISTANT, SANATORIUM, SIGN_LANGUAGE
@@ -215,7 +215,7 @@ def stays(request: HttpRequest, iin: str) -> HttpResponse:
 # --- the supplier's pages -----------------------------------------------------------------------
 
 
-def _kind_items(request: HttpRequest, kind: str) -> tuple[Any, list[Item]]:
+def _kind_items(request: HttpRequest, kind: str) -> tuple[Supplier, list[Item]]:
     supplier = services.own_supplier(request.user)
     return supplier, list(hour_selectors.supplier_items_of(supplier, kind))
 
@@ -275,7 +275,7 @@ def _month_asked(request: HttpRequest) -> dt.date:
     return months_open()[0]
 
 
-TIMESHEET_FIELDS = {
+TIMESHEET_FIELDS: dict[str, str] = {
     ErrorCode.VOUCHER_NOT_FOUND: "code",
     ErrorCode.VOUCHER_EXPIRED: "code",
     ErrorCode.VOUCHER_CATEGORY: "item",
@@ -307,7 +307,7 @@ def supplier_timesheets(request: HttpRequest) -> HttpResponse:
                     days=form.hours_by_day(),
                 )
             except DomainError as exc:
-                add_domain_error(form, exc, TIMESHEET_FIELDS.get(ErrorCode(exc.code)))
+                add_domain_error(form, exc, TIMESHEET_FIELDS.get(exc.code))
             else:
                 messages.success(
                     request,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Mapping
 
 from django.db import transaction
@@ -472,13 +473,14 @@ def places_give_back(order_ids: list[int]) -> dict[str, int]:
     caller's transaction; returns how many of each, for its audit record."""
     now = timezone.now()
     bookings = list(
-        SessionBooking.objects.filter(order_id__in=order_ids, cancelled_at__isnull=True)
-        .order_by("slot_id")
-        .values_list("pk", "slot_id")
+        SessionBooking.objects.filter(
+            order_id__in=order_ids, cancelled_at__isnull=True
+        ).values_list("pk", "slot_id")
     )
-    for slot_id in sorted({slot_id for _pk, slot_id in bookings}):
-        count = sum(1 for _pk, booked_in in bookings if booked_in == slot_id)
-        SessionSlot.objects.filter(pk=slot_id).update(booked=F("booked") - count)
+    leaving = Counter(slot_id for _pk, slot_id in bookings)
+    # Slot by slot in one order, so two releases at once never wait on each other.
+    for slot_id in sorted(leaving):
+        SessionSlot.objects.filter(pk=slot_id).update(booked=F("booked") - leaving[slot_id])
     SessionBooking.objects.filter(pk__in=[pk for pk, _slot in bookings]).update(cancelled_at=now)
     stays = list(
         SanatoriumStay.objects.filter(order_id__in=order_ids, released_at__isnull=True)

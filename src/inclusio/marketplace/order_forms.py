@@ -10,6 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from inclusio.marketplace.models import Order, Voucher
 
 
+def voucher_choices(vouchers: list[Voucher]) -> list[tuple[int, str]]:
+    """A voucher as the person picks it: its code, what is left and until when."""
+    return [
+        (
+            v.pk,
+            _("%(code)s: %(left)s left, valid until %(until)s")
+            % {"code": v.code, "left": v.left, "until": v.valid_until.isoformat()},
+        )
+        for v in vouchers
+    ]
+
+
 class OrderForm(forms.Form):
     voucher = forms.TypedChoiceField(label=_("Voucher"), coerce=int)
     quantity = forms.IntegerField(
@@ -23,14 +35,7 @@ class OrderForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["voucher"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [
-            (
-                v.pk,
-                _("%(code)s: %(left)s left, valid until %(until)s")
-                % {"code": v.code, "left": v.left, "until": v.valid_until.isoformat()},
-            )
-            for v in vouchers
-        ]
+        field.choices = voucher_choices(vouchers)
 
 
 class ScheduleForm(forms.Form):

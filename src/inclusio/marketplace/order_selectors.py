@@ -81,12 +81,18 @@ def vouchers_for_item(*, actor: Actor, person: Person, category: str) -> list[Vo
     """The person's vouchers in force today that an item of ``category`` can be ordered with."""
     if not access.may_act_for(actor, person):
         return []
+    return vouchers_in_force(person, [category])
+
+
+def vouchers_in_force(person: Person, category_codes: list[str]) -> list[Voucher]:
+    """The person's vouchers of ``category_codes`` in force today with something left. The
+    caller has let the reader in."""
     today = timezone.localdate()
     return [
         v
         for v in Voucher.objects.filter(
             person=person,
-            category=category,
+            category__in=category_codes,
             state=Voucher.State.ACTIVE,
             valid_from__lte=today,
             valid_until__gte=today,
@@ -127,7 +133,7 @@ def order_view(*, actor: Actor, order_id: int) -> OrderView:
         raise unknown
     person = order.voucher.person
     if order.supplier.representative_id == getattr(actor, "pk", None):
-        _log_delivery_read(actor, [person.iin])
+        log_delivery_read(actor, [person.iin])
         viewer = "supplier"
     elif access.may_act_for(actor, person):
         viewer = "person"
@@ -181,7 +187,7 @@ DELIVERY_FIELDS = (
 )
 
 
-def _log_delivery_read(actor: Actor, person_iins: list[str]) -> None:
+def log_delivery_read(actor: Actor, person_iins: list[str]) -> None:
     """A supplier reads, of the persons it delivers to, only name, address and phone; the query
     scopes it to its own orders, and each person still sees the read in their access log."""
     with batched():  # a dashboard of many orders: one append to the log, not one per person
@@ -217,7 +223,7 @@ def supplier_deliveries(
     if open_only:
         rows = rows.filter(state__in=Order.OPEN)
     found = list(rows.order_by("due_by", "pk").values(*DELIVERY_FIELDS)[:200])
-    _log_delivery_read(actor, [r["voucher__person__iin"] for r in found])
+    log_delivery_read(actor, [r["voucher__person__iin"] for r in found])
     return [delivery_of(r) for r in found]
 
 

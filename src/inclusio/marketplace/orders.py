@@ -489,6 +489,15 @@ def _give_back(order: Order) -> None:
         item.save(update_fields=["stock"])
 
 
+def _undo(order: Order) -> None:
+    """The order is undone before its time (a dispute or an appeal decided for the person): the
+    voucher's quantity returns and a session booked or a stay ahead gives its place back."""
+    from inclusio.marketplace.hours import places_give_back  # hours.py builds on this module
+
+    _give_back(order)
+    places_give_back([order.pk])
+
+
 def order_resolve(*, actor: Actor, order_id: int, for_person: bool, reason: str) -> Order:
     """The officer decides a return or dispute: for the person, the order is undone and the
     voucher's quantity returns; for the supplier, the order is delivered and waits for the
@@ -499,7 +508,7 @@ def order_resolve(*, actor: Actor, order_id: int, for_person: bool, reason: str)
         if order.state != Order.State.DISPUTED:
             raise _state_conflict(order)
         if for_person:
-            _give_back(order)
+            _undo(order)
             order.state = Order.State.RETURNED
         else:
             order.state = Order.State.DELIVERED
@@ -552,7 +561,7 @@ def order_resolve_on_appeal(*, actor: Actor, order_id: int, cause: str, remedy: 
                 state=order.get_state_display(),
             )
         if remedy == APPEAL_REFUND:
-            _give_back(order)
+            _undo(order)
             order.state = Order.State.RETURNED
         else:
             order.state = Order.State.ACCEPTED
