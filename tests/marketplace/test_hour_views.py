@@ -15,14 +15,11 @@ from django.test import Client
 from django.utils import timezone
 
 from inclusio.core.audit import SYSTEM
-from inclusio.core.models import User
-from inclusio.marketplace import hours, services, till
+from inclusio.marketplace import hours, services
 from inclusio.marketplace.hour_models import SanatoriumStay, SessionBooking, SessionSlot
 from inclusio.marketplace.models import Order, SanatoriumPlaces
 from inclusio.registry.services import care_link_create
-from inclusio.synthetic.demo import create_demo_accounts
-from inclusio.synthetic.marketplace import demo_till_voucher
-from tests.factories import give_status, make_person, make_user, sign_in
+from tests.factories import make_person, make_user, sign_in
 from tests.marketplace.hour_builders import (
     begin,
     hours_cast,
@@ -259,13 +256,3 @@ def test_a_suspended_suppliers_bookings_and_stays_are_offered_back(
     wallet = client.get("/en/marketplace/wallet/").content.decode()
     assert "A supplier was suspended: choose another one" in wallet
     assert "Лицензия отозвана" in wallet
-
-
-def test_the_demo_supplier_has_a_till_ready_voucher_code() -> None:
-    give_status(make_person(region="71"), valid_from=dt.date(2025, 1, 1), until=dt.date(2029, 1, 1))
-    create_demo_accounts()
-    voucher = demo_till_voucher()
-    assert voucher is not None
-    supplier = services.own_supplier(User.objects.get(username="supplier"))
-    check = till.voucher_check(actor=supplier.representative, code=voucher.code)
-    assert check.valid and check.left >= 1

@@ -9,8 +9,11 @@ from django.test import Client
 from django.utils import timezone
 
 from inclusio.core.models import User
+from inclusio.marketplace import till
+from inclusio.marketplace.services import own_supplier
 from inclusio.registry.models import CareLink, Person
 from inclusio.synthetic.demo import create_demo_accounts
+from inclusio.synthetic.marketplace import demo_till_voucher
 from tests.factories import give_status, make_person, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +68,7 @@ def test_the_demos_referral_persons_have_names_of_the_sex_their_iin_says() -> No
 
 
 def test_only_the_roles_whose_domain_exists_get_an_account() -> None:
+    give_status(make_person(region="71"), valid_from=dt.date(2025, 1, 1), until=dt.date(2029, 1, 1))
     accounts = create_demo_accounts()
     handed_out = {account.role.code for account in accounts}
     assert handed_out == {
@@ -86,8 +90,14 @@ def test_only_the_roles_whose_domain_exists_get_an_account() -> None:
         "statistician",
         "crpd_officer",
     }
-    # The supplier's login represents one of the region's synthetic suppliers.
+    # The supplier's login represents one of the region's synthetic suppliers, whose till
+    # accepts the voucher code the demo prints (one demo run serves both checks: it is slow).
     assert User.objects.get(username="supplier").supplier.status == "verified"
+    voucher = demo_till_voucher()
+    assert voucher is not None
+    supplier = own_supplier(User.objects.get(username="supplier"))
+    check = till.voucher_check(actor=supplier.representative, code=voucher.code)
+    assert check.valid and check.left >= 1
 
 
 def test_every_demo_account_lands_on_something_to_do(client: Client) -> None:
