@@ -128,7 +128,11 @@ def indicator_enter(
     require(actor, CRPD_ENTER)
     _article(article)
     if kind not in Indicator.Kind.values:
-        kind = Indicator.Kind.OUTCOME
+        raise ValidationFailed(
+            ErrorCode.INDICATOR_KIND_UNKNOWN,
+            _("Choose one of the kinds of indicator listed."),
+            field="kind",
+        )
     clean_title = _text(
         title, ErrorCode.INDICATOR_TITLE_REQUIRED, _("Say what the indicator counts."), "title"
     )
