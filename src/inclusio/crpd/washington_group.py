@@ -148,6 +148,15 @@ def read(text: str, *, regions: Iterable[str]) -> Result:
                 cell[3] += weight
     if respondents == 0:
         raise ValidationFailed(ErrorCode.WG_EMPTY, _("The file holds no respondent."))
+    if respondents == undetermined:
+        # No cell would have a denominator: a survey kept without its total is no prevalence.
+        raise ValidationFailed(
+            ErrorCode.WG_ALL_UNDETERMINED,
+            _(
+                "No respondent of the file has a determined status: the prevalence cannot be "
+                "computed."
+            ),
+        )
     cells = [
         Cell(
             dimension,
