@@ -19,7 +19,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -259,7 +258,6 @@ def survey(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 def _category_names() -> dict[tuple[str, str], str]:
-    language = (get_language() or "kk")[:2]
     names: dict[tuple[str, str], str] = {
         ("total", "total"): _("All respondents"),
         ("sex", "M"): _("Men"),
@@ -268,7 +266,7 @@ def _category_names() -> dict[tuple[str, str], str]:
         ("residence", "rural"): _("Rural"),
     }
     for region in Region.objects.all():
-        names[("region", region.code)] = getattr(region, f"name_{language}", region.name_kk)
+        names[("region", region.code)] = region.name
     return names
 
 
