@@ -181,5 +181,6 @@ def test_the_officer_enters_by_the_pages(client: Client, crpd_officer: User) -> 
     )
     assert answered.status_code == 302
     assert Recommendation.objects.get().status == "implemented"
+    assert "<li>Support rooms (MoE, 2019–2023; " in client.get(created.url).content.decode()
     assert client.post(created.url, {"measures": ["99999"], "status": "x"}).status_code == 422
     assert recommendation.measures.count() == 1

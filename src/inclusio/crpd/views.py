@@ -194,8 +194,10 @@ def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse
     if found is None:
         raise _not_found()
     candidates = list(Measure.objects.filter(article=found.article))
-    answered = [m.pk for m in found.measures.all()]
-    initial = {"measures": [str(pk) for pk in answered], "status": found.status}
+    answered = set(found.measures.values_list("pk", flat=True))
+    # A recommendation is answered only by measures of its own article (the service holds it).
+    answering = [m for m in candidates if m.pk in answered]
+    initial = {"measures": [str(m.pk) for m in answering], "status": found.status}
     form = AnswerForm(request.POST if request.method == "POST" else None, initial=initial)
     choices = form.fields["measures"]
     assert isinstance(choices, forms.MultipleChoiceField)
@@ -224,7 +226,7 @@ def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse
         {
             "recommendation": found,
             "article": article_of(found.article),
-            "answering": found.measures.all(),
+            "answering": answering,
             "form": form,
             "may_enter": _may_enter(request),
         },
