@@ -193,7 +193,7 @@ def test_the_report_in_kazakh_and_the_command(snapshot: Path, tmp_path: Path, ca
             "crpd_report", "--from", "2018", "--to", "2023",
             "--snapshot", str(tmp_path / "none"), "--out", str(tmp_path),
         )  # fmt: skip
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="PERIOD_INVALID"):
         call_command(
             "crpd_report", "--from", "2023", "--to", "2018",
             "--snapshot", str(snapshot), "--out", str(tmp_path),

@@ -42,7 +42,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         first, last = options["first"], options["last"]
         if not FIRST_YEAR <= first <= last <= LAST_YEAR:
-            raise CommandError(_("Give the years from 2006 on, the first not after the last."))
+            raise CommandError(
+                f"{ErrorCode.PERIOD_INVALID}: "
+                + _("Give the years from 2006 on, the first not after the last.")
+            )
         snapshot = Path(options["snapshot"])
         if not (snapshot / MANIFEST).is_file():
             raise CommandError(
