@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import AccessDenied, ValidationFailed
@@ -60,6 +61,12 @@ def test_an_indicator_is_entered_with_its_source_and_refused_without(crpd_office
     with pytest.raises(ValidationFailed) as article:
         indicator_enter(actor=crpd_officer, **{**INCLUSIVE_SCHOOLS, "article": 34})
     assert article.value.code == ErrorCode.ARTICLE_UNKNOWN
+    with pytest.raises(ValidationFailed) as kind:
+        indicator_enter(actor=crpd_officer, **{**INCLUSIVE_SCHOOLS, "kind": "impact"})
+    assert kind.value.code == ErrorCode.INDICATOR_KIND_UNKNOWN
+    with translation.override("ru"):
+        assert str(kind.value.message) == "Выберите один из перечисленных видов индикатора."
+    assert kind.value.params["field"] == "kind"
     assert Indicator.objects.count() == 1
 
 
@@ -174,5 +181,6 @@ def test_the_officer_enters_by_the_pages(client: Client, crpd_officer: User) -> 
     )
     assert answered.status_code == 302
     assert Recommendation.objects.get().status == "implemented"
+    assert "<li>Support rooms (MoE, 2019–2023; " in client.get(created.url).content.decode()
     assert client.post(created.url, {"measures": ["99999"], "status": "x"}).status_code == 422
     assert recommendation.measures.count() == 1

@@ -6,7 +6,9 @@ DOCX with real headings and table headers, and tagged PDF (PDF/UA-1)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +23,7 @@ from inclusio.core.models import User
 from inclusio.crpd import figures
 from inclusio.crpd.report import build, write
 from inclusio.crpd.services import indicator_enter, measure_enter
+from inclusio.snapshot.contract import MANIFEST
 from inclusio.synthetic import figures as seed
 from tests.factories import sign_in
 
@@ -64,6 +67,35 @@ def test_the_figures_state_the_seeds(snapshot: Path) -> None:
         assert computed[name] == pytest.approx(share, abs=0.5), name
     for name, count in SEED_COUNTS.items():
         assert computed[name] == pytest.approx(count * 0.001, rel=0.02, abs=1), name
+
+
+def test_the_figures_are_computed_once_per_snapshot_and_date(
+    snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shared snapshot's files by link, its manifest a copy of its own to write anew.
+    copy = tmp_path / "snapshot"
+    copy.mkdir()
+    for item in snapshot.iterdir():
+        if item.name != MANIFEST:
+            (copy / item.name).symlink_to(item)
+    shutil.copy2(snapshot / MANIFEST, copy / MANIFEST)
+    opened: list[Path] = []
+
+    class Counted(figures.Source):
+        def __init__(self, directory: Path, on: dt.date) -> None:
+            opened.append(directory)
+            super().__init__(directory, on)
+
+    monkeypatch.setattr(figures, "Source", Counted)
+    on = dt.date(2024, 1, 1)
+    children = figures.compute(copy, on, article=7)
+    population = figures.compute(copy, on, article=1)
+    assert [f.name for f in children] == [s.name for s in figures.FIGURES if s.article == 7]
+    assert population[0].value and len(opened) == 1
+    manifest = (copy / MANIFEST).stat()
+    os.utime(copy / MANIFEST, ns=(manifest.st_atime_ns, manifest.st_mtime_ns + 10**9))
+    assert figures.compute(copy, on, article=7) == children
+    assert len(opened) == 2  # a snapshot written anew is read anew
 
 
 @pytest.mark.django_db
@@ -161,7 +193,7 @@ def test_the_report_in_kazakh_and_the_command(snapshot: Path, tmp_path: Path, ca
             "crpd_report", "--from", "2018", "--to", "2023",
             "--snapshot", str(tmp_path / "none"), "--out", str(tmp_path),
         )  # fmt: skip
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="PERIOD_INVALID"):
         call_command(
             "crpd_report", "--from", "2023", "--to", "2018",
             "--snapshot", str(snapshot), "--out", str(tmp_path),

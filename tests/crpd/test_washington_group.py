@@ -108,6 +108,17 @@ def test_the_refusal_is_translated_and_a_missing_column_named() -> None:
     with pytest.raises(ValidationFailed) as empty:
         survey_import(actor=SYSTEM, title="Empty", year=2023, file_name="e.csv", text=HEADER)
     assert empty.value.code == ErrorCode.WG_EMPTY
+    with pytest.raises(ValidationFailed) as undetermined:
+        survey_import(
+            actor=SYSTEM,
+            title="Nobody answered",
+            year=2023,
+            file_name="u.csv",
+            text=HEADER + "\n7,9,7,9,7,9,M,50,71,urban",
+        )
+    assert undetermined.value.code == ErrorCode.WG_ALL_UNDETERMINED
+    with translation.override("ru"):
+        assert str(undetermined.value.message).startswith("Ни у одного респондента")
     assert not Survey.objects.exists()
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.crpd.models import Indicator
-from inclusio.snapshot.contract import PROGRAMME_LINES, open_snapshot, parquet_path
+from inclusio.snapshot.contract import MANIFEST, PROGRAMME_LINES, open_snapshot, parquet_path
 
 # The report's age bands; the synthetic generator draws its population by the same ones (a
 # test holds the two together: the generator is a layer above and cannot be imported here).
@@ -301,5 +301,16 @@ def compute(directory: Path, on: dt.date, *, article: int | None = None) -> list
     specs = [spec for spec in FIGURES if article is None or spec.article == article]
     if not specs:
         return []
-    with Source(directory, on) as source:
-        return [Figure(spec, spec.query(source)) for spec in specs]
+    stamp = (directory / MANIFEST).stat().st_mtime_ns
+    values = _values(str(directory.resolve()), stamp, on)
+    return [Figure(spec, values[spec.name]) for spec in specs]
+
+
+@lru_cache(maxsize=16)
+def _values(directory: str, stamp: int, on: dt.date) -> dict[str, int | float | None]:
+    """Every figure's value, computed once per snapshot and date: the article pages and the
+    report read them on each request, and each computation scans the whole population. The
+    manifest's modification time (``stamp``) is in the key, so a snapshot written anew into the
+    same folder is read anew."""
+    with Source(Path(directory), on) as source:
+        return {spec.name: spec.query(source) for spec in FIGURES}

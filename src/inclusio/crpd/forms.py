@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.crpd.models import Indicator, Measure, Recommendation
+from inclusio.crpd.services import FIRST_YEAR, LAST_YEAR
 
 _NUMERIC = {"inputmode": "numeric"}
 _DECIMAL = {"inputmode": "decimal"}
@@ -66,8 +67,14 @@ class AnswerForm(forms.Form):
 
 class ReportForm(forms.Form):
     first_year = forms.IntegerField(
-        label=_("From year"), min_value=2006, max_value=2100, widget=forms.TextInput(attrs=_NUMERIC)
+        label=_("From year"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        widget=forms.TextInput(attrs=_NUMERIC),
     )
     last_year = forms.IntegerField(
-        label=_("To year"), min_value=2006, max_value=2100, widget=forms.TextInput(attrs=_NUMERIC)
+        label=_("To year"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        widget=forms.TextInput(attrs=_NUMERIC),
     )

@@ -5,7 +5,6 @@ the statistics office's, run from the command line as the platform."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
@@ -129,7 +128,11 @@ def indicator_enter(
     require(actor, CRPD_ENTER)
     _article(article)
     if kind not in Indicator.Kind.values:
-        kind = Indicator.Kind.OUTCOME
+        raise ValidationFailed(
+            ErrorCode.INDICATOR_KIND_UNKNOWN,
+            _("Choose one of the kinds of indicator listed."),
+            field="kind",
+        )
     clean_title = _text(
         title, ErrorCode.INDICATOR_TITLE_REQUIRED, _("Say what the indicator counts."), "title"
     )
@@ -305,9 +308,3 @@ def recommendation_answer(
             ),
         )
     return recommendation
-
-
-def report_date(last_year: int) -> dt.date:
-    """The day a report of the years up to ``last_year`` states its figures: the first of
-    January after it, as the seed states them."""
-    return dt.date(last_year + 1, 1, 1)

@@ -19,7 +19,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -195,8 +194,10 @@ def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse
     if found is None:
         raise _not_found()
     candidates = list(Measure.objects.filter(article=found.article))
-    answered = [m.pk for m in found.measures.all()]
-    initial = {"measures": [str(pk) for pk in answered], "status": found.status}
+    answered = set(found.measures.values_list("pk", flat=True))
+    # A recommendation is answered only by measures of its own article (the service holds it).
+    answering = [m for m in candidates if m.pk in answered]
+    initial = {"measures": [str(m.pk) for m in answering], "status": found.status}
     form = AnswerForm(request.POST if request.method == "POST" else None, initial=initial)
     choices = form.fields["measures"]
     assert isinstance(choices, forms.MultipleChoiceField)
@@ -225,7 +226,7 @@ def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse
         {
             "recommendation": found,
             "article": article_of(found.article),
-            "answering": found.measures.all(),
+            "answering": answering,
             "form": form,
             "may_enter": _may_enter(request),
         },
@@ -259,7 +260,6 @@ def survey(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 def _category_names() -> dict[tuple[str, str], str]:
-    language = (get_language() or "kk")[:2]
     names: dict[tuple[str, str], str] = {
         ("total", "total"): _("All respondents"),
         ("sex", "M"): _("Men"),
@@ -268,7 +268,7 @@ def _category_names() -> dict[tuple[str, str], str]:
         ("residence", "rural"): _("Rural"),
     }
     for region in Region.objects.all():
-        names[("region", region.code)] = getattr(region, f"name_{language}", region.name_kk)
+        names[("region", region.code)] = region.name
     return names
 
 

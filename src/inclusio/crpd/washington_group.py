@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.errors import ValidationFailed
 from inclusio.crpd.errors import ErrorCode
+from inclusio.crpd.figures import ADULT_AGE, ELDERLY_AGE
 
 DOMAINS = ("seeing", "hearing", "walking", "cognition", "self_care", "communication")
 REQUIRED = (*DOMAINS, "sex", "age", "region", "residence")
@@ -39,8 +40,9 @@ MISSING = {"7", "9"}  # refused, don't know
 CUT_OFF = {"3", "4"}  # a lot of difficulty, cannot do at all
 SEXES = {"M", "F"}
 RESIDENCES = {"urban", "rural"}
-ADULT_AGE, ELDERLY_AGE, OLDEST = 18, 63, 130
-AGE_BANDS = ("0-17", "18-62", "63+")  # the platform's bands (synthetic/figures.py)
+OLDEST = 130
+# The platform's bands, the report's own (figures.py, held to the seed's by a test).
+AGE_BANDS = (f"0-{ADULT_AGE - 1}", f"{ADULT_AGE}-{ELDERLY_AGE - 1}", f"{ELDERLY_AGE}+")
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,15 @@ def read(text: str, *, regions: Iterable[str]) -> Result:
                 cell[3] += weight
     if respondents == 0:
         raise ValidationFailed(ErrorCode.WG_EMPTY, _("The file holds no respondent."))
+    if respondents == undetermined:
+        # No cell would have a denominator: a survey kept without its total is no prevalence.
+        raise ValidationFailed(
+            ErrorCode.WG_ALL_UNDETERMINED,
+            _(
+                "No respondent of the file has a determined status: the prevalence cannot be "
+                "computed."
+            ),
+        )
     cells = [
         Cell(
             dimension,

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from inclusio.crpd import report
 from inclusio.crpd.errors import ErrorCode
+from inclusio.crpd.services import FIRST_YEAR, LAST_YEAR
+from inclusio.snapshot.contract import MANIFEST
 
 
 class Command(BaseCommand):
@@ -39,10 +41,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         first, last = options["first"], options["last"]
-        if not 2006 <= first <= last <= 2100:
-            raise CommandError(_("Give the years from 2006 on, the first not after the last."))
+        if not FIRST_YEAR <= first <= last <= LAST_YEAR:
+            raise CommandError(
+                f"{ErrorCode.PERIOD_INVALID}: "
+                + _("Give the years from 2006 on, the first not after the last.")
+            )
         snapshot = Path(options["snapshot"])
-        if not (snapshot / "manifest.json").is_file():
+        if not (snapshot / MANIFEST).is_file():
             raise CommandError(
                 f"{ErrorCode.REPORT_SNAPSHOT_MISSING}: "
                 + _("%(folder)s holds no snapshot (manifest.json missing).") % {"folder": snapshot}
