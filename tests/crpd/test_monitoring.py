@@ -16,6 +16,7 @@ from inclusio.core.errors import AccessDenied, ValidationFailed
 from inclusio.core.models import AuditEvent, User
 from inclusio.crpd.errors import ErrorCode
 from inclusio.crpd.models import Indicator, Measure, Recommendation
+from inclusio.crpd.selectors import worklist_recommendations_open
 from inclusio.crpd.services import (
     indicator_enter,
     measure_enter,
@@ -126,6 +127,31 @@ def test_a_recommendation_is_answered_by_measures_of_its_article(crpd_officer: U
     assert list(recommendation.measures.all()) == [schools]
     event = AuditEvent.objects.filter(action="recommendation_answer").get()
     assert set(event.data["changed"]) == {"status", "measures"}
+
+
+def test_the_officers_worklist_holds_the_recommendations_not_yet_implemented(
+    crpd_officer: User, statistician: User
+) -> None:
+    def entered(article: int) -> Recommendation:
+        return recommendation_enter(
+            actor=crpd_officer, article=article, reference=f"para. {article}", text="Do more."
+        )
+
+    answered, unanswered, done = entered(9), entered(24), entered(27)
+    recommendation_answer(
+        actor=crpd_officer, recommendation=answered, measures=[_measure(article=9)], status="partly"
+    )
+    recommendation_answer(
+        actor=crpd_officer,
+        recommendation=done,
+        measures=[_measure(article=27)],
+        status="implemented",
+    )
+
+    rows = worklist_recommendations_open(actor=crpd_officer).rows
+    assert [row.pk for row in rows] == [unanswered.pk, answered.pk]  # none answering it first
+    with pytest.raises(AccessDenied):
+        worklist_recommendations_open(actor=statistician)  # reads, but enters nothing
 
 
 def test_readers_read_and_only_crpd_officers_enter(

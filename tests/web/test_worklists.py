@@ -320,6 +320,7 @@ def test_a_worklist_page_link_keeps_the_other_lists_pages(client: Client) -> Non
         ("auditor", None, "Verification of the chains"),
         ("emergency_officer", "71", "Alerts not yet delivered to everyone"),
         ("statistician", None, "Datasets not published for this month"),
+        ("crpd_officer", None, "Recommendations not yet implemented"),
     ],
 )
 def test_each_staff_role_lands_on_its_worklist(

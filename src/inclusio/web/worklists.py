@@ -18,6 +18,7 @@ from inclusio.assessment import selectors as assessment
 from inclusio.benefits import selectors as benefits
 from inclusio.core.roles import roles_of
 from inclusio.core.worklists import Worklist
+from inclusio.crpd import selectors as crpd
 from inclusio.emergency import selectors as emergency
 from inclusio.employment import selectors as employment
 from inclusio.housing import selectors as housing
@@ -71,6 +72,7 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     "social_provider": (socialservices.worklist_attendance_to_confirm,),
     "supplier": (marketplace_orders.worklist_supplier_orders,),
     "statistician": (statistics.worklist_datasets_due,),
+    "crpd_officer": (crpd.worklist_recommendations_open,),
     "accessibility_inspector": (
         accessibility_control.worklist_inspections_due,
         accessibility_control.worklist_accessibility_prescriptions_overdue,
