@@ -37,7 +37,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_lookup import free_port, setup_django, start_server
+from bench_lookup import setup_django
+from http_load import HOST, serving
 
 TARGET_S = 2.0
 PATH = "/dci/v1.0.0/registry/sync/search"
@@ -117,7 +118,7 @@ class Agency:
 
 def fetch(port: int, token: str, bodies: list[bytes]) -> tuple[float, int]:
     """The pages one after another on one connection: seconds, records received."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     received = 0
     start = time.perf_counter()
@@ -157,9 +158,7 @@ def main() -> int:
         [agency.page(args.page_size, number) for number in range(1, pages + 1)]
         for _run in range(args.runs + 1)
     ]
-    port = free_port()
-    server = start_server(port, args.workers, args.threads)
-    try:
+    with serving(workers=args.workers, threads=args.threads) as port:
         # Warm-up: connections, caches, query plans.
         _elapsed, received = fetch(port, agency.token, fetches[0])
         if received < pages * args.page_size:
@@ -167,9 +166,6 @@ def main() -> int:
         logged_before = AccessEvent.objects.count()
         runs = [fetch(port, agency.token, bodies) for bodies in fetches[1:]]
         logged = AccessEvent.objects.count() - logged_before
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     seconds = [elapsed for elapsed, _received in runs]
     median = statistics.median(seconds)
     wanted = pages * args.page_size

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent
@@ -402,9 +404,6 @@ def test_an_agency_may_not_filter_a_population_on_what_it_may_not_receive() -> N
 def test_a_page_of_search_results_costs_the_same_queries_however_many_persons(
     full_agency: DciAgency,
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for _ in range(6):
         give_status(make_person(), "I")
     full_agency.token()  # the token is taken once, before the pages

@@ -18,7 +18,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.accessibility.criteria import MEETS, NOT_APPLICABLE, NOT_MET, PARTLY, criteria
@@ -32,6 +31,7 @@ from inclusio.accessibility.models import (
     Prescription,
     PrescriptionStatus,
 )
+from inclusio.accessibility.selectors import name_field
 from inclusio.accessibility.services import assessment_record
 from inclusio.core.access import may
 from inclusio.core.audit import Actor, SystemActor, account_of, changes, record_write
@@ -539,9 +539,7 @@ def plan_candidates(actor: Actor, text: str, year: int, half: int) -> list[Facil
     rows = Facility.objects.filter(matches).exclude(pk__in=planned.values("facility_id"))
     if isinstance(actor, User) and actor.region_id is not None:  # a national account: all
         rows = rows.filter(region_id=actor.region_id)
-    language = (get_language() or "kk")[:2]
-    name = f"name_{language}" if language in ("kk", "ru", "en") else "name_kk"
-    return list(rows.order_by(name, "id")[:PLAN_CANDIDATES_SHOWN])
+    return list(rows.order_by(name_field(), "id")[:PLAN_CANDIDATES_SHOWN])
 
 
 def due_inspections(actor: Actor) -> QuerySet[PlannedInspection]:

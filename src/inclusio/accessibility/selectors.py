@@ -52,7 +52,8 @@ def filters_from(
     )
 
 
-def _name_field() -> str:
+def name_field() -> str:
+    """The facility's name column in the active language (Kazakh when it is none of the three)."""
     language = (get_language() or "kk")[:2]
     return f"name_{language}" if language in ("kk", "ru", "en") else "name_kk"
 
@@ -70,13 +71,13 @@ def filtered(filters: Filters) -> QuerySet[Facility]:
         rows = rows.filter(**dict.fromkeys(kinds, filters.rating))
     text = filters.q.strip()[:100]
     if text:
-        rows = rows.filter(Q(**{f"{_name_field()}__icontains": text}) | Q(address__icontains=text))
+        rows = rows.filter(Q(**{f"{name_field()}__icontains": text}) | Q(address__icontains=text))
     return rows
 
 
 def facility_search(filters: Filters, page: Any = 1) -> Page[Facility]:
     """One page of the list, in the reader's language's alphabetical order."""
-    rows = filtered(filters).select_related("region").order_by(_name_field(), "id")
+    rows = filtered(filters).select_related("region").order_by(name_field(), "id")
     return Paginator(rows, PAGE_SIZE).get_page(page)
 
 
@@ -215,7 +216,7 @@ def map_features(filters: Filters, bbox: BBox, zoom: int) -> dict[str, Any]:
             )[: LARGEST_ANSWER + 1]
         )
         if len(found) <= LARGEST_ANSWER:
-            name = _name_field()
+            name = name_field()
             return _collection(
                 {
                     "type": "Feature",

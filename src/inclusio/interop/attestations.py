@@ -34,6 +34,7 @@ from inclusio.interop import attestation_tokens as tokens
 from inclusio.interop.errors import ErrorCode
 from inclusio.interop.models import Agency, Attestation, AttestationConsent, Disclosure
 from inclusio.registry import selectors as registry
+from inclusio.registry.importer import IN_CHUNK
 from inclusio.registry.models import DisabilityStatus, Person
 
 # How long a verifier may keep the status list before fetching it again.
@@ -281,11 +282,10 @@ def revoke_on_statuses_imported(*, iins: Sequence[str], **_signal: Any) -> int:
     attestations (none while an import brings only new persons) are revoked like any other
     change's. Returns how many persons had some."""
     persons: set[int] = set()
-    chunk = 500  # IINs per query: below every backend's parameter limit
-    for start in range(0, len(iins), chunk):
+    for start in range(0, len(iins), IN_CHUNK):
         persons.update(
             Attestation.objects.filter(
-                person__iin__in=iins[start : start + chunk], revoked_at__isnull=True
+                person__iin__in=iins[start : start + IN_CHUNK], revoked_at__isnull=True
             ).values_list("person_id", flat=True)
         )
     for person_id in sorted(persons):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,16 @@ def _new_key() -> OKPKey:
     return key
 
 
+def _own_file(path: Path) -> Path:
+    """A file beside ``path`` that this thread alone writes: the outbox signs from several
+    threads of one process, which would otherwise write, link and remove the same file."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+
+
 def _write(path: Path, current: str, keys: list[dict[str, Any]]) -> None:
     """Whole or not at all: written to a file of this process, then renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    mine = path.with_name(f".{path.name}.{os.getpid()}")
+    mine = _own_file(path)
     mine.write_text(json.dumps({"current": current, "keys": keys}, indent=1))
     mine.chmod(0o600)
     mine.replace(path)
@@ -92,7 +99,7 @@ def _write_first(path: Path, key: OKPKey) -> None:
     """The first key of a development installation; several processes may start at once, and
     the one whose file is linked first wins."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    mine = path.with_name(f".{path.name}.{os.getpid()}")
+    mine = _own_file(path)
     mine.write_text(json.dumps({"current": key.kid, "keys": [key.as_dict(private=True)]}))
     mine.chmod(0o600)
     try:

@@ -56,6 +56,7 @@ from inclusio.interop.views import (
     population_filter,
     transaction_id_of,
 )
+from inclusio.registry.importer import IN_CHUNK
 from inclusio.registry.models import DisabilityStatus, Person
 
 # The one event a subscription may name: the standard's example of a RegistryEventType.
@@ -444,10 +445,6 @@ def _notification(
     return outbox.new_row(agency=agency, action="notify", message=message)
 
 
-# Imported IINs read per query: below every backend's parameter limit.
-IMPORTED_CHUNK = 500
-
-
 def notify_statuses_imported(*, iins: Sequence[str], **_signal: Any) -> int:
     """The registry's ``disability_statuses_imported`` (sent after the import's commit): each
     imported person a subscription watches — by IIN (kept for an IIN nobody was registered
@@ -460,9 +457,9 @@ def notify_statuses_imported(*, iins: Sequence[str], **_signal: Any) -> int:
     watched = {subscription.iin for subscription in subscriptions if subscription.iin}
     populations = [subscription for subscription in subscriptions if not subscription.iin]
     notified = 0
-    for start in range(0, len(iins), IMPORTED_CHUNK):
+    for start in range(0, len(iins), IN_CHUNK):
         statuses = DisabilityStatus.objects.filter(
-            person__iin__in=iins[start : start + IMPORTED_CHUNK], superseded_at__isnull=True
+            person__iin__in=iins[start : start + IN_CHUNK], superseded_at__isnull=True
         ).values_list("pk", "person_id", "person__iin", "person__region_id", "category")
         for status_id, person_id, iin, region, category in statuses:
             if iin in watched or any(
