@@ -16,7 +16,9 @@
 6. importing the national registry (725,000 rows) from CSV into PostgreSQL (a cluster of its own);
 7. a fresh clone's `make demo`, timed until its start page answers.
 
-Exits non-zero when any benchmark misses its target. `--scale region` runs a smaller rehearsal.
+Exits non-zero when any benchmark misses its target. `--scale region` runs a smaller rehearsal;
+`--only orders,housing` runs the benchmarks whose script names contain one of the words (the
+snapshots and the cluster are still made when one of them needs them).
 """
 
 from __future__ import annotations
@@ -32,8 +34,16 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from pgcluster import throwaway_cluster  # noqa: E402
 
+ONLY: list[str] = []
+
+
+def wanted(script: str) -> bool:
+    return not ONLY or any(word in Path(script).stem for word in ONLY)
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> int:
+    if not wanted(args[0]):
+        return 0
     print(f"== {' '.join(args)}", flush=True)
     return subprocess.call([sys.executable, *args], cwd=ROOT, env=env)
 
@@ -44,7 +54,9 @@ def main() -> int:
     os.environ.setdefault("INCLUSIO_DEBUG", "True")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["national", "region"], default="national")
+    parser.add_argument("--only", default="", help="comma-separated words of script names")
     args = parser.parse_args()
+    ONLY.extend(word for word in args.only.split(",") if word)
     snapshot = ROOT / "bench" / "out" / args.scale
     failures = 0
     failures += run("bench/bench_synth.py", "--scale", args.scale, "--out", str(snapshot)) != 0
@@ -71,6 +83,7 @@ def main() -> int:
         failures += run("bench/bench_worklists.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_housing.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_catalogue_search.py", env=env) != 0
+        failures += run("bench/bench_orders.py", env=env) != 0
         failures += run("bench/bench_accessibility.py", env=env) != 0
         failures += run("bench/bench_implementation_rate.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_overdue_appeals.py", env=env) != 0
