@@ -101,6 +101,9 @@ def main() -> int:
         .order_by("?")
         .values_list("person__iin", flat=True)[: args.repeat + 1]
     )
+    if len(iins) < 2:
+        print("nobody is waiting: load a snapshot first (bench/run.py does)")
+        return 1
     clients = person_clients(iins)
     durations = []
     for n, (iin, client) in enumerate(clients):

@@ -54,7 +54,7 @@ def prepare(orders: int, workers: int) -> tuple[list[tuple[int, int]], list[int]
     for n in range(workers):
         account = User.objects.create(username=f"{PREFIX}_supplier_{run}_{n}", region=region)
         account.groups.add(supplier_group)
-        serial = 70_000 + (run % 10_000) * 10 + n
+        serial = 70_000 + (run % 1_000) * 10 + n  # five digits, apart from other benches
         supplier = Supplier.objects.create(
             bin=make_bin(serial, dt.date(2016, 1, 1)),
             legal_name=f"{PREFIX} supplier {n}",
@@ -88,7 +88,7 @@ def prepare(orders: int, workers: int) -> tuple[list[tuple[int, int]], list[int]
         account.groups.add(person_group)
         iin = None
         while iin is None or Person.objects.filter(iin=iin).exists():
-            iin = make_iin(dt.date(1970 + n % 40, 1 + n % 12, 1 + n % 28), "F", next(serials))
+            iin = make_iin(dt.date(1960 + n % 40, 1 + n % 12, 1 + n % 28), "F", next(serials))
         person = person_create(
             actor=SYSTEM,
             iin=iin,

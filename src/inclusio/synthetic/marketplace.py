@@ -86,13 +86,19 @@ PLAIN = {
 
 
 def make_bin(serial: int, registered: dt.date) -> str:
-    """A resident legal entity's BIN (fifth digit 4, head office) with a valid check digit."""
+    """A resident legal entity's BIN (fifth digit 4, head office) with a valid check digit.
+
+    When no check digit fits, the entity is taken as registered a month later: the serial is
+    kept, so distinct serials (0 to 99,999) always give distinct BINs."""
+    if not 0 <= serial < 100_000:
+        raise ValueError(f"a BIN's serial has five digits, not {serial}")
+    month = registered.replace(day=1)
     while True:
-        head = f"{registered:%y%m}40{serial:05d}"
+        head = f"{month:%y%m}40{serial:05d}"
         digit = check_digit(head)
         if digit is not None:
             return f"{head}{digit}"
-        serial += 50_000
+        month = (month + dt.timedelta(days=31)).replace(day=1)
 
 
 def make_iban(account: int) -> str:
