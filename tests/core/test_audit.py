@@ -114,6 +114,35 @@ def test_batched_appends_chain_like_single_ones() -> None:
     assert all(report.intact for report in verify_all())
 
 
+@pytest.mark.parametrize("access_first", [True, False])
+def test_a_batch_locks_the_chains_in_the_order_of_their_names(
+    access_first: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every process must take the heads in one order, whatever order the batch collected its
+    rows in: two processes taking them crosswise deadlock on PostgreSQL."""
+    from inclusio.core import audit
+
+    locked: list[str] = []
+    real = audit._append_many
+
+    def noting(model: type[AuditEvent] | type[AccessEvent], records: list[object]) -> None:
+        locked.append(model.CHAIN)
+        real(model, records)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit, "_append_many", noting)
+
+    def read() -> None:
+        record_access(actor=SYSTEM, person_iin="000000000000", what="t", purpose="p", granted=True)
+
+    def write() -> None:
+        record_write(actor=SYSTEM, action="batched", entity="thing", entity_id=1, data={})
+
+    with transaction.atomic(), audit.batched():
+        for append in (read, write) if access_first else (write, read):
+            append()
+    assert locked == sorted([AccessEvent.CHAIN, AuditEvent.CHAIN])
+
+
 def test_a_failed_batch_writes_nothing() -> None:
     from inclusio.core.audit import batched
 
