@@ -102,9 +102,7 @@ def test_the_suspension_gives_the_voucher_back_at_once_and_cancels_the_sale(
     with pytest.raises(Conflict) as refused:
         till.sale_confirm(actor=cast["account"], sale_id=sale.pk)
     assert refused.value.code == ErrorCode.SALE_STATE
-    reinstated = services.supplier_reinstate(
-        actor=cast["officer"], supplier_id=cast["supplier"].pk
-    )
+    reinstated = services.supplier_reinstate(actor=cast["officer"], supplier_id=cast["supplier"].pk)
     with pytest.raises(Conflict) as by_code:
         till.sale_confirm_by_code(actor=reinstated.representative, sale_id=sale.pk, code=code)
     assert by_code.value.code == ErrorCode.SALE_STATE
