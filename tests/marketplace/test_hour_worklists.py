@@ -28,6 +28,7 @@ from tests.factories import make_person, make_user, sign_in
 from tests.marketplace.builders import make_supplier
 from tests.marketplace.hour_builders import begin, hours_cast, last_month, month_days, soon
 from tests.marketplace.orders_builders import person_with_vouchers
+from tests.web.test_worklists import WORKLIST_BUDGET
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,26 @@ def test_the_person_and_the_representative_land_on_sessions_booked_soon(
     home = client.get("/kk/").content.decode()
     assert "Жақын арада жазылған сеанстар" in home
     assert f"/kk/marketplace/hours/{cast['person'].iin}/sessions/" in home
+
+
+def test_each_hours_worklist_keeps_to_its_query_budget(
+    cast: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    slot = hours.slot_publish(
+        actor=cast["rep"], item_id=cast["sign"].pk, starts=soon(), hours=1, capacity=2
+    )
+    hours.session_book(
+        actor=cast["account"], slot_id=slot.pk, voucher_id=cast["vouchers"]["sign_language"].pk
+    )
+    begin(slot)
+    _submitted(cast, (last_month() - dt.timedelta(days=1)).replace(day=1))
+    _submitted(cast, last_month())
+    for worklist_of, actor in (
+        (worklist_sessions_to_hold, cast["rep"]),
+        (worklist_timesheets_due, cast["rep"]),
+        (worklist_months_to_confirm, cast["guardian"]),
+        (worklist_sessions_soon, cast["guardian"]),
+    ):
+        worklist_of(actor=actor)
+        with django_assert_max_num_queries(WORKLIST_BUDGET):
+            worklist_of(actor=actor)
