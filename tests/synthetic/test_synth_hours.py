@@ -5,18 +5,25 @@ most 104 sanatoriums) and the rules the services keep; the check names what is o
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from inclusio.core.models import AuditEvent
+from inclusio.marketplace.hour_models import SessionSlot, Timesheet
 from inclusio.synthetic.hours import (
     SIGN_LANGUAGE_HOURS,
     check_hours_year,
     hours_year_of,
     month_prescribed,
 )
+from tests.marketplace.hour_builders import hours_cast
 
 
 def test_the_year_holds_the_seeds_figures_and_the_services_rules(
@@ -70,3 +77,25 @@ def test_the_check_names_what_is_off(demo_snapshot: Path) -> None:
         "vouchers over their sign-language hours",
         "months over their prescribed hours",
     }
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_its_regions_worth_through_the_services(
+    demo_snapshot: Path, tmp_path: Path
+) -> None:
+    cast = hours_cast()
+    out = io.StringIO()
+    call_command("synth_hours", "--region", "71", "--snapshot", demo_snapshot, stdout=out)
+    printed = out.getvalue()
+    assert printed.count("check:") == 9 and "DIFFERS" not in printed
+    assert "5 sessions published, 1 timesheets submitted, 0 persons left alone" in printed
+    slots = SessionSlot.objects.filter(item=cast["sign"])
+    assert slots.count() == 5 and all(s.starts > timezone.now() for s in slots)
+    [sheet] = Timesheet.objects.filter(voucher=cast["vouchers"]["personal_assistant"])
+    assert sheet.order.state == "delivered" and sheet.supplier == cast["supplier"]
+    assert AuditEvent.objects.filter(action="timesheet_submit").count() == 1
+    # Again: nothing more.
+    call_command("synth_hours", "--region", "71", stdout=(again := io.StringIO()))
+    assert "0 sessions published, 0 timesheets submitted" in again.getvalue()
+    with pytest.raises(CommandError):
+        call_command("synth_hours", "--region", "99", stdout=io.StringIO())
