@@ -45,7 +45,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core import access
+from inclusio.core import access, audit
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
 from inclusio.core.models import Purpose, Seen, User
@@ -468,7 +468,9 @@ def order_confirm(*, actor: Actor, order_id: int) -> Order:
 def order_confirm_on_behalf(*, actor: Actor, order_id: int, reason: str) -> Order:
     """An officer of the person's region confirms receipt for them, saying why."""
     reason = _reason(reason)
-    with transaction.atomic():
+    # The read's access-log entry locks its trail's head: written at the end, after the
+    # programme line's lock (the one order of locks).
+    with transaction.atomic(), audit.batched():
         order = _officer_order(actor, order_id)
         access.see(
             actor,
