@@ -43,7 +43,8 @@ def bench_supplier(prefix: str, n: int, categories: list[str]) -> object:
     run = int(time.time())
     account = User.objects.create(username=f"{prefix}_supplier_{run}_{n}", region=region)
     account.groups.add(Group.objects.get(name="supplier"))
-    serial = 70_000 + (run % 10_000) * 10 + n + (5 if prefix != PREFIX else 0)
+    # Five digits, under 50,000: make_bin adds 50,000 to a serial with no valid check digit.
+    serial = 10_000 + (run % 3_900) * 10 + n + (5 if prefix != PREFIX else 0)
     supplier = Supplier.objects.create(
         bin=make_bin(serial, dt.date(2016, 1, 1)),
         legal_name=f"{prefix} supplier {n}",
@@ -97,7 +98,7 @@ def bench_persons(prefix: str, count: int, prescription: list[object]) -> list[t
         account.groups.add(person_group)
         iin = None
         while iin is None or Person.objects.filter(iin=iin).exists():
-            iin = make_iin(dt.date(1970 + n % 40, 1 + n % 12, 1 + n % 28), "F", next(serials))
+            iin = make_iin(dt.date(1950 + n % 40, 1 + n % 12, 1 + n % 28), "F", next(serials))
         person = person_create(
             actor=SYSTEM,
             iin=iin,
