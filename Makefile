@@ -104,6 +104,8 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	$(BIN)/inclusio benefits-screen --snapshot $(DEMO_EXPORT) --date $(DEMO_DATE)
 	$(BIN)/inclusio statistics-publish --snapshot $(DEMO_EXPORT) --date $(DEMO_DATE) --out var/open-data
 	$(BIN)/inclusio demo-accounts
+	# Services by the hour for the same region, through the services (after demo-accounts: its suppliers).
+	$(BIN)/inclusio synth-hours --region 71
 	# The DCI demo agency (keys made now, in var/demo-dci/) and the demo person's attestation.
 	$(BIN)/inclusio synth-dci --out var/demo-dci --server http://$(HOST):$(PORT)
 	$(BIN)/inclusio collectstatic --no-input -v 0

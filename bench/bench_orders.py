@@ -31,64 +31,74 @@ TARGET = 50.0
 PREFIX = "bench_orders"
 
 
-def prepare(orders: int, workers: int) -> tuple[list[tuple[int, int]], list[int]]:
-    """(person's account id, voucher id) for each order to place, and one item per worker."""
+def bench_supplier(prefix: str, n: int, categories: list[str]) -> object:
+    """A verified supplier of Astana selling ``categories``, with a representative account."""
+    from django.contrib.auth.models import Group
+
+    from inclusio.core.models import Region, User
+    from inclusio.marketplace.models import Supplier
+    from inclusio.synthetic.marketplace import make_bin, make_iban
+
+    region = Region.objects.get(code="71")
+    run = int(time.time())
+    account = User.objects.create(username=f"{prefix}_supplier_{run}_{n}", region=region)
+    account.groups.add(Group.objects.get(name="supplier"))
+    # Five digits (a BIN's serial), apart from the synthetic suppliers' and the other benches'.
+    serial = 10_000 + (run % 3_900) * 10 + n + (5 if prefix != PREFIX else 0)
+    supplier = Supplier.objects.create(
+        bin=make_bin(serial, dt.date(2016, 1, 1)),
+        legal_name=f"{prefix} supplier {n}",
+        region=region,
+        categories=categories,
+        iban=make_iban(serial),
+        phone="+7 700 000 00 00",
+        address="—",
+        representative=account,
+        status="verified",
+    )
+    supplier.regions_served.set([region])
+    return supplier
+
+
+def bench_item(supplier: object, category: str, name: str, price: int, stock: int | None) -> int:
+    from inclusio.marketplace.models import Item
+
+    return Item.objects.create(
+        supplier=supplier,
+        category=category,
+        name=name,
+        price=price,
+        description="—",
+        accessible_kk="—",
+        accessible_ru="—",
+        accessible_en="—",
+        lead_time_days=3,
+        stock=stock,
+    ).pk
+
+
+def bench_persons(prefix: str, count: int, prescription: list[object]) -> list[tuple[int, int]]:
+    """``count`` persons of Astana with an account, a status and a programme prescribing
+    ``prescription`` (so its vouchers): (account id, person id) of each."""
     from django.contrib.auth.models import Group
 
     from inclusio.core.audit import SYSTEM
     from inclusio.core.identifiers import make_iin
-    from inclusio.core.models import Region, User
-    from inclusio.marketplace.models import Item, Supplier, Voucher
+    from inclusio.core.models import User
     from inclusio.registry.models import Person
     from inclusio.registry.services import disability_status_record, person_create
-    from inclusio.rehabilitation.services import Prescribed, programme_issue
-    from inclusio.synthetic.marketplace import make_bin, make_iban
+    from inclusio.rehabilitation.services import programme_issue
 
-    region = Region.objects.get(code="71")
-    person_group, supplier_group = (
-        Group.objects.get(name="person"),
-        Group.objects.get(name="supplier"),
-    )
+    person_group = Group.objects.get(name="person")
     run = int(time.time())
-    items = []
-    for n in range(workers):
-        account = User.objects.create(username=f"{PREFIX}_supplier_{run}_{n}", region=region)
-        account.groups.add(supplier_group)
-        serial = 70_000 + (run % 1_000) * 10 + n  # five digits, apart from other benches
-        supplier = Supplier.objects.create(
-            bin=make_bin(serial, dt.date(2016, 1, 1)),
-            legal_name=f"{PREFIX} supplier {n}",
-            region=region,
-            categories=["walking_aid"],
-            iban=make_iban(serial),
-            phone="+7 700 000 00 00",
-            address="—",
-            representative=account,
-            status="verified",
-        )
-        supplier.regions_served.set([region])
-        items.append(
-            Item.objects.create(
-                supplier=supplier,
-                category="walking_aid",
-                name=f"{PREFIX} cane {n}",
-                price=15_000,
-                description="—",
-                accessible_kk="—",
-                accessible_ru="—",
-                accessible_en="—",
-                lead_time_days=3,
-                stock=orders,
-            ).pk
-        )
     serials = iter(range(1, 10_000))
-    work = []
-    for n in range(orders):
-        account = User.objects.create(username=f"{PREFIX}_person_{run}_{n}")
+    made = []
+    for n in range(count):
+        account = User.objects.create(username=f"{prefix}_person_{run}_{n}")
         account.groups.add(person_group)
         iin = None
         while iin is None or Person.objects.filter(iin=iin).exists():
-            iin = make_iin(dt.date(1960 + n % 40, 1 + n % 12, 1 + n % 28), "F", next(serials))
+            iin = make_iin(dt.date(1950 + n % 40, 1 + n % 12, 1 + n % 28), "F", next(serials))
         person = person_create(
             actor=SYSTEM,
             iin=iin,
@@ -109,10 +119,30 @@ def prepare(orders: int, workers: int) -> tuple[list[tuple[int, int]], list[int]
             limitations=["mobility"],
             source="import",
         )
-        programme_issue(
-            actor=SYSTEM, person=person, status=status, prescription=[Prescribed("walking_aid", 1)]
+        programme_issue(actor=SYSTEM, person=person, status=status, prescription=prescription)  # type: ignore[arg-type]
+        made.append((account.pk, person.pk))
+    return made
+
+
+def prepare(orders: int, workers: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """(person's account id, voucher id) for each order to place, and one item per worker."""
+    from inclusio.marketplace.models import Voucher
+    from inclusio.rehabilitation.services import Prescribed
+
+    items = [
+        bench_item(
+            bench_supplier(PREFIX, n, ["walking_aid"]),
+            "walking_aid",
+            f"{PREFIX} cane {n}",
+            15_000,
+            orders,
         )
-        work.append((account.pk, Voucher.objects.get(person=person).pk))
+        for n in range(workers)
+    ]
+    work = [
+        (account_id, Voucher.objects.get(person_id=person_id).pk)
+        for account_id, person_id in bench_persons(PREFIX, orders, [Prescribed("walking_aid", 1)])
+    ]
     return work, items
 
 

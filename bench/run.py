@@ -9,7 +9,8 @@
    one on Spark beside DuckDB;
 4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load,
    the dispatchers' lookup under load and an alert of 10,000 recipients, then each role's
-   worklist on the largest region, the catalogue search over 50,000 items;
+   worklist on the largest region, the catalogue search over 50,000 items, orders and services
+   by the hour through the services;
 5. writing about a million benefit proposals into PostgreSQL (a cluster of its own), and the
    monthly payroll with and without a month paid by the day (another); a month's per-capita
    funding of special social services for every provider (another);
@@ -84,6 +85,7 @@ def main() -> int:
         failures += run("bench/bench_housing.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_catalogue_search.py", env=env) != 0
         failures += run("bench/bench_orders.py", env=env) != 0
+        failures += run("bench/bench_hours.py", env=env) != 0
         failures += run("bench/bench_accessibility.py", env=env) != 0
         failures += run("bench/bench_implementation_rate.py", str(snapshot), env=env) != 0
         failures += run("bench/bench_overdue_appeals.py", env=env) != 0

@@ -461,6 +461,15 @@ class AccountNotice(models.Model):
             "appeal_carried_out",
             _("The decision on your appeal is carried out: the decision contested is changed."),
         )
+        # A shop's sale with the person's voucher, cancelled unconfirmed by the supplier's
+        # suspension: told to the person and their representatives.
+        SALE_CANCELLED = (
+            "sale_cancelled",
+            _(
+                "A sale in a shop with your voucher was cancelled: the supplier was suspended. "
+                "What it reserved is back on your voucher; buy from another supplier."
+            ),
+        )
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

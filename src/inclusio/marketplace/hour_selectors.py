@@ -6,17 +6,29 @@ timesheets and stays, and of each person only the name, each read logged for the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, F, Min, Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from inclusio.core import access
 from inclusio.core.audit import Actor
+from inclusio.core.models import Purpose, Seen
+from inclusio.core.roles import SUPPLIER_MANAGE
+from inclusio.core.worklists import Worklist, page_of, require_permission
 from inclusio.marketplace.catalogue import categories
 from inclusio.marketplace.hour_models import SanatoriumStay, SessionBooking, SessionSlot, Timesheet
 from inclusio.marketplace.models import Item, Order, Supplier, Voucher
 from inclusio.marketplace.order_selectors import log_delivery_read, vouchers_in_force
 from inclusio.registry.models import Person
+from inclusio.registry.selectors import own_person, represented_persons
 from inclusio.rehabilitation.catalogue import SANATORIUM, SIGN_LANGUAGE
 
 SLOTS_SHOWN = 100
@@ -152,19 +164,21 @@ class SlotRow:
         return self.slot.held_at is None and self.slot.starts <= timezone.now()
 
 
-def _name(row: dict[str, object], via: str = "") -> str:
+def _name(row: dict[str, object], via: str = "", person: str = "voucher__person__") -> str:
     """The person's name from a row read ``via`` a relation to the voucher (``order__``)."""
-    return f"{row[f'{via}voucher__person__surname']} {row[f'{via}voucher__person__given_name']}"
+    return f"{row[f'{via}{person}surname']} {row[f'{via}{person}given_name']}"
 
 
 NAME_FIELDS = ("voucher__person__surname", "voucher__person__given_name", "voucher__person__iin")
 
 
 def supplier_slots(supplier: Supplier, *, actor: Actor) -> list[SlotRow]:
-    """The supplier's sessions from a week ago on, each with who booked it (name only)."""
+    """The supplier's sessions from a week ago on, and older ones booked and not yet marked
+    held (its worklist links here), each with who booked it (name only)."""
     since = timezone.now() - dt.timedelta(days=7)
     slots = list(
-        SessionSlot.objects.filter(item__supplier=supplier, starts__gte=since)
+        SessionSlot.objects.filter(item__supplier=supplier)
+        .filter(Q(starts__gte=since) | Q(held_at__isnull=True, booked__gt=0))
         .select_related("item")
         .order_by("starts", "id")[:SLOTS_SHOWN]
     )
@@ -256,3 +270,202 @@ def supplier_stays(supplier: Supplier, *, actor: Actor) -> list[StayRow]:
 
 def supplier_items_of(supplier: Supplier, kind: str) -> QuerySet[Item]:
     return supplier.items.filter(category__in=_codes_of(kind)).order_by("name", "id")
+
+
+# --- worklists ----------------------------------------------------------------------------------
+
+# A booking this many days ahead is "soon" on the person's start page.
+SESSIONS_SOON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class HourTask:
+    """A row of a worklist of services by the hour: the link to the page that does the task,
+    its words, when, and who or with whom."""
+
+    url: str
+    label: str
+    when: str
+    detail: str
+
+
+def _hours_worklist(
+    key: str,
+    rows: list[HourTask] | QuerySet[Any],
+    page: str | int | None,
+    build: Callable[[Any], HourTask],
+    *,
+    title: Promise,
+    description: Promise,
+    empty: Promise,
+) -> Worklist:
+    found = page_of(rows, page)
+    return Worklist(
+        key=key,
+        title=title,
+        description=description,
+        template="marketplace/worklist_hours.html",
+        page=found,
+        rows=[build(row) for row in found.object_list],
+        empty=empty,
+    )
+
+
+def _when(moment: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def worklist_sessions_to_hold(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For a supplier: its sessions begun, booked and not yet marked held, the oldest first
+    (each booking's order waits for this to be delivered and paid)."""
+    account = require_permission(actor, SUPPLIER_MANAGE)
+    rows = (
+        SessionSlot.objects.filter(
+            item__supplier__representative=account,
+            starts__lte=timezone.now(),
+            held_at__isnull=True,
+            booked__gt=0,
+        )
+        .select_related("item")
+        .order_by("starts", "id")
+    )
+    return _hours_worklist(
+        "sessions_to_hold",
+        rows,
+        page,
+        lambda slot: HourTask(
+            url=f"{reverse('marketplace:supplier_slots')}#slot-{slot.pk}",
+            label=str(_("Mark held: %(item)s") % {"item": slot.item.name}),
+            when=_when(slot.starts),
+            detail=str(_("Booked: %(count)s") % {"count": slot.booked}),
+        ),
+        title=gettext_lazy("Sessions to mark held"),
+        description=gettext_lazy(
+            "Sessions that have begun: mark each held, and the persons confirm them."
+        ),
+        empty=gettext_lazy("No session waits to be marked held."),
+    )
+
+
+def last_month() -> dt.date:
+    return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def worklist_timesheets_due(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For a supplier: the persons whose personal assistant it is (a month submitted before)
+    with no timesheet yet for last month, on a voucher in force then. Of each person only the
+    name, the read logged for them; the voucher's code, which the supplier already holds,
+    fills the form."""
+    account = require_permission(actor, SUPPLIER_MANAGE)
+    month = last_month()
+    month_end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    live = Timesheet.objects.exclude(order__state=Order.State.RETURNED)
+    vouchers = (
+        Voucher.objects.filter(
+            state=Voucher.State.ACTIVE,
+            valid_from__lte=month_end,
+            valid_until__gte=month,
+            pk__in=live.filter(supplier__representative=account, month__lt=month).values(
+                "voucher_id"
+            ),
+        )
+        .exclude(pk__in=live.filter(month=month).values("voucher_id"))
+        .order_by("person__surname", "person__given_name", "id")
+        .values("code", "person__surname", "person__given_name", "person__iin")
+    )
+    found = page_of(vouchers, page)
+    log_delivery_read(actor, [str(r["person__iin"]) for r in found.object_list])
+    form_url = reverse("marketplace:supplier_timesheets")
+    return Worklist(
+        key="timesheets_due",
+        title=gettext_lazy("Timesheets to submit"),
+        description=gettext_lazy("Last month's hours of the persons you assist."),
+        template="marketplace/worklist_hours.html",
+        page=found,
+        rows=[
+            HourTask(
+                url=f"{form_url}?{urlencode({'month': month.isoformat(), 'code': r['code']})}",
+                label=str(_("Submit the hours of %(name)s") % {"name": _name(r, "", "person__")}),
+                when=formats.date_format(month, "YEAR_MONTH_FORMAT"),
+                detail=str(r["code"]),
+            )
+            for r in found.object_list
+        ],
+        empty=gettext_lazy("Every timesheet of last month is submitted."),
+    )
+
+
+def _acting_for(actor: Actor, what: Seen) -> list[Person]:
+    """The persons whose services ``actor`` confirms and books: their own, and those they
+    represent (each read by a representative logged for the person)."""
+    own = own_person(actor)
+    persons = ([own] if own is not None else []) + represented_persons(actor)
+    for person in persons:
+        access.see(actor, person, what=what, purpose=Purpose.REHABILITATION)
+    return persons
+
+
+def worklist_months_to_confirm(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For a person or a representative: the personal assistant's months submitted and not
+    yet confirmed or disputed, the oldest first; each links to its order, which does both."""
+    persons = _acting_for(actor, Seen.REHABILITATION_PROGRAMME)
+    rows = (
+        Timesheet.objects.filter(voucher__person__in=persons, order__state=Order.State.DELIVERED)
+        .select_related("supplier", "voucher__person")
+        .order_by("month", "id")
+    )
+    return _hours_worklist(
+        "months_to_confirm",
+        rows if persons else Timesheet.objects.none(),
+        page,
+        lambda sheet: HourTask(
+            url=reverse("marketplace:order", args=[sheet.order_id]),
+            label=str(
+                _("Confirm or dispute the month of %(name)s (hours: %(hours)s)")
+                % {"hours": sheet.hours, "name": sheet.voucher.person.given_name}
+            ),
+            when=formats.date_format(sheet.month, "YEAR_MONTH_FORMAT"),
+            detail=sheet.supplier.legal_name,
+        ),
+        title=gettext_lazy("Months to confirm"),
+        description=gettext_lazy(
+            "The personal assistant's hours: confirm the month, or dispute it if it is wrong."
+        ),
+        empty=gettext_lazy("No month waits for your confirmation."),
+    )
+
+
+def worklist_sessions_soon(*, actor: Actor, page: str | int | None = 1) -> Worklist:
+    """For a person or a representative: the sign-language sessions booked in the coming
+    week, the soonest first; each links to the person's sessions page (to cancel, if need
+    be)."""
+    persons = _acting_for(actor, Seen.REHABILITATION_PROGRAMME)
+    now = timezone.now()
+    rows = (
+        SessionBooking.objects.filter(
+            voucher__person__in=persons,
+            cancelled_at__isnull=True,
+            order__state=Order.State.SCHEDULED,
+            starts__gt=now,
+            starts__lte=now + dt.timedelta(days=SESSIONS_SOON_DAYS),
+        )
+        .select_related("slot__item__supplier", "voucher__person")
+        .order_by("starts", "id")
+    )
+    return _hours_worklist(
+        "sessions_soon",
+        rows if persons else SessionBooking.objects.none(),
+        page,
+        lambda booking: HourTask(
+            url=reverse("marketplace:hours_sessions", args=[booking.voucher.person.iin]),
+            label=str(
+                _("Session of %(name)s: %(item)s")
+                % {"name": booking.voucher.person.given_name, "item": booking.slot.item.name}
+            ),
+            when=_when(booking.starts),
+            detail=booking.slot.item.supplier.legal_name,
+        ),
+        title=gettext_lazy("Sessions booked soon"),
+        description=gettext_lazy("Sign-language sessions in the coming week."),
+        empty=gettext_lazy("No session is booked in the coming week."),
+    )

@@ -292,7 +292,11 @@ def supplier_timesheets(request: HttpRequest) -> HttpResponse:
     supplier, items = _kind_items(request, PERSONAL_ASSISTANT)
     month = _month_asked(request)
     form = TimesheetForm(
-        request.POST if request.method == "POST" else None, items=items, month=month
+        request.POST if request.method == "POST" else None,
+        items=items,
+        month=month,
+        # The worklist's link names the person's voucher code: the form starts with it.
+        initial={"code": str(request.GET.get("code", ""))[:40]},
     )
     status = 200
     if request.method == "POST":

@@ -14,10 +14,13 @@ the programme's implementation and paid to the supplier once, as any order is:
 - a sanatorium stay takes a place on each of its dates (``SanatoriumPlaces``), refused when
   any of them is full; places never go below zero.
 
-Locks are taken in one order in every writer — slot, then voucher, then item, then places —
-so two bookings at once neither overbook a slot nor overspend a voucher; the database's
-constraints say the same. Each function runs in one transaction with one audit record and
-writes nothing when it refuses.
+Locks are taken in the one order every writer of the marketplace keeps (``orders.py`` names
+it: orders, vouchers, items, then slots, then places, the audit trail's head last), so two
+bookings at once neither overbook a slot nor overspend a voucher, and a booking never waits in
+a circle with a suspension or a dispute giving places back; the database's constraints say the
+same. A booking places its order before it takes its slot's or stay's places, so it writes its
+audit records at its end (``audit.batched``). Each function runs in one transaction with one
+audit record and writes nothing when it refuses.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core import access
+from inclusio.core import access, audit
 from inclusio.core.audit import Actor, record_write
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
 from inclusio.marketplace import orders
@@ -49,6 +52,7 @@ from inclusio.marketplace.hour_models import (
 )
 from inclusio.marketplace.models import Item, Order, SanatoriumPlaces, Supplier, Voucher
 from inclusio.marketplace.services import own_supplier
+from inclusio.marketplace.till import release_lapsed
 from inclusio.rehabilitation.catalogue import PERSONAL_ASSISTANT, SANATORIUM, SIGN_LANGUAGE
 from inclusio.rehabilitation.models import Line
 
@@ -139,16 +143,15 @@ def session_book(
     """The person (or their representative) books a place in a slot with their sign-language
     voucher: the slot's hours are taken from it. Refused: a full or started slot, a booking
     overlapping another of the person's, hours beyond the voucher, someone else's voucher."""
-    with transaction.atomic():
-        slot = (
-            SessionSlot.objects.select_for_update()
-            .select_related("item")
-            .filter(pk=slot_id)
-            .first()
-        )
-        if slot is None:
+    with transaction.atomic(), audit.batched():
+        # The slot's item and hours never change once published: read them unlocked, so that
+        # the voucher and the item are locked before the slot.
+        found = SessionSlot.objects.filter(pk=slot_id).values_list("item_id", flat=True).first()
+        if found is None:
             raise NotFound(ErrorCode.SLOT_NOT_FOUND, _("No such session."))
         voucher = _own_voucher(actor, voucher_id)
+        release_lapsed(voucher, items=[found])
+        slot = SessionSlot.objects.select_for_update().get(pk=slot_id)
         if slot.starts <= timezone.now() or slot.held_at is not None:
             raise Conflict(ErrorCode.SLOT_STARTED, _("This session has begun: book another one."))
         if slot.booked >= slot.capacity:
@@ -195,16 +198,20 @@ def session_cancel(*, actor: Actor, booking_id: int) -> SessionBooking:
         )
         if booking is None or not access.may_act_for(actor, booking.voucher.person):
             raise NotFound(ErrorCode.BOOKING_NOT_FOUND, _("No such booking, or not yours."))
+        order = Order.objects.select_for_update().get(pk=booking.order_id)
+        vouchers = orders.lock_vouchers([order.voucher_id])
+        items = orders.lock_items([order.item_id])
         slot = SessionSlot.objects.select_for_update().get(pk=booking.slot_id)
         booking.refresh_from_db()
-        order = Order.objects.select_for_update().get(pk=booking.order_id)
         if booking.cancelled_at is not None or order.state != Order.State.SCHEDULED:
             raise orders._state_conflict(order)
         if slot.starts <= timezone.now() or slot.held_at is not None:
             raise Conflict(
                 ErrorCode.SLOT_STARTED, _("This session has begun: it can no longer be cancelled.")
             )
-        orders._give_back(order)
+        orders.give_back(
+            [orders.Taken(order.voucher_id, order.item_id, order.quantity)], vouchers, items
+        )
         order.state = Order.State.RETURNED
         order.cancel_reason = str(_("Cancelled before the session."))
         order.save(update_fields=["state", "cancel_reason"])
@@ -226,13 +233,16 @@ def slot_hold(*, actor: Actor, slot_id: int) -> int:
     and waits for the person's confirmation. Returns how many."""
     supplier = own_supplier(actor)
     with transaction.atomic():
-        slot = (
-            SessionSlot.objects.select_for_update()
-            .filter(pk=slot_id, item__supplier=supplier)
-            .first()
-        )
-        if slot is None:
+        if not SessionSlot.objects.filter(pk=slot_id, item__supplier=supplier).exists():
             raise NotFound(ErrorCode.SLOT_NOT_FOUND, _("No such session."))
+        # The slot's orders before the slot itself: the one order of locks.
+        list(
+            Order.objects.select_for_update()
+            .filter(session__slot_id=slot_id, state=Order.State.SCHEDULED)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        slot = SessionSlot.objects.select_for_update().get(pk=slot_id)
         if slot.held_at is not None or slot.starts > timezone.now():
             raise Conflict(
                 ErrorCode.SLOT_STARTED, _("Mark a session held once it has begun, and once.")
@@ -432,7 +442,8 @@ def stay_book(
     if first_day is None or first_day < timezone.localdate():
         raise ValidationFailed(ErrorCode.STAY_INVALID, _("Give an arrival date from today on."))
     last = first_day + dt.timedelta(days=length - 1)
-    with transaction.atomic():
+    # The order is placed (vouchers, items) before the places are taken: the records wait.
+    with transaction.atomic(), audit.batched():
         item = Item.objects.filter(pk=item_id).first()
         if item is None or category(item.category).kind != SANATORIUM:
             raise NotFound(ErrorCode.ITEM_NOT_YOURS, _("No such item in the catalogue."))

@@ -346,6 +346,10 @@ class ShopSale(models.Model):
         PENDING = "pending", _("waiting for the person's confirmation")
         CONFIRMED = "confirmed", _("confirmed")
         EXPIRED = "expired", _("expired unconfirmed, the voucher is whole again")
+        CANCELLED = (
+            "cancelled",
+            _("cancelled: the supplier was suspended, the voucher is whole again"),
+        )
 
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="shop_sales")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="shop_sales")
@@ -389,7 +393,7 @@ class ShopSale(models.Model):
                 condition=Q(quantity__gt=0), name="marketplace_sale_quantity_positive"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["pending", "confirmed", "expired"]),
+                condition=Q(state__in=["pending", "confirmed", "expired", "cancelled"]),
                 name="marketplace_sale_state_known",
             ),
             models.CheckConstraint(

@@ -12,12 +12,31 @@ Each function is keyword-only, runs in one transaction with one audit record and
 when it refuses. The voucher and the item are locked (``select_for_update``, a row lock on
 PostgreSQL) before they are counted, so two orders placed at once can neither spend a voucher
 beyond its quantity nor take stock below zero; the database's constraints say the same.
+
+The order of locks. Every writer of the marketplace (here, ``hours.py``, ``till.py`` and the
+supplier's suspension) takes its row locks in this one order, each kind by id, all of a kind
+before the next kind:
+
+    supplier → orders → vouchers → in-shop sales → items → programme lines → session slots
+    → sanatorium places (by item and day) → the trails' chain heads
+
+so no two writers ever wait on each other in a circle (PostgreSQL would fail one of them with a
+deadlock error). The last step matters as much as the first: ``record_write`` (and an access
+log entry) locks its chain's head row until the transaction ends, so a writer takes every row
+lock it needs before its first audit record, or writes its records at its end
+(``core.audit.batched``: a booking's order is placed before its slot's or stay's places are
+taken). The supplier's row is locked FOR NO KEY UPDATE,
+which the orders inserted for it (a foreign key's KEY SHARE lock) do not wait for. A writer
+that learns which rows it needs only from rows it locks later (a booking's slot names its item)
+reads them first without a lock: the ids it reads never change. ``test_lock_order`` races the
+paths that used to lock in other orders.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +45,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core import access
+from inclusio.core import access, audit
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
 from inclusio.core.models import Purpose, Seen, User
@@ -34,7 +53,7 @@ from inclusio.core.money import format_tenge
 from inclusio.core.roles import APPEAL_DECIDE_SOCIAL, PERSON_MANAGE
 from inclusio.marketplace.catalogue import caps_on, category
 from inclusio.marketplace.errors import ErrorCode
-from inclusio.marketplace.models import Item, Order, Supplier, Voucher
+from inclusio.marketplace.models import Item, Order, ShopSale, Supplier, Voucher
 from inclusio.payments import pain001
 from inclusio.payments import services as payments
 from inclusio.payments.models import PaymentFile, Transfer
@@ -281,7 +300,6 @@ def order_place(
         raise NotFound(ErrorCode.VOUCHER_NOT_FOUND, _("No such voucher, or not yours."))
     today = timezone.localdate()
     with transaction.atomic():
-        # Voucher first, then item, in every writer: one order of locks, no deadlock.
         voucher = (
             Voucher.objects.select_for_update()
             .select_related("person")
@@ -289,10 +307,11 @@ def order_place(
             .first()
         )
         if voucher is not None:
-            # In-shop sales left unconfirmed past their hold give their reservation back.
+            # In-shop sales left unconfirmed past their hold give their reservation back; the
+            # items of those sales and this one are locked together, by id.
             from inclusio.marketplace.till import release_lapsed
 
-            release_lapsed(voucher)
+            release_lapsed(voucher, items=[item_id])
         item = (
             Item.objects.select_for_update().select_related("supplier").filter(pk=item_id).first()
         )
@@ -449,7 +468,9 @@ def order_confirm(*, actor: Actor, order_id: int) -> Order:
 def order_confirm_on_behalf(*, actor: Actor, order_id: int, reason: str) -> Order:
     """An officer of the person's region confirms receipt for them, saying why."""
     reason = _reason(reason)
-    with transaction.atomic():
+    # The read's access-log entry locks its trail's head: written at the end, after the
+    # programme line's lock (the one order of locks).
+    with transaction.atomic(), audit.batched():
         order = _officer_order(actor, order_id)
         access.see(
             actor,
@@ -478,15 +499,52 @@ def order_complain(*, actor: Actor, order_id: int, complaint: str, reason: str) 
     return order
 
 
-def _give_back(order: Order) -> None:
-    """The order's quantity returns to its voucher, and goods to the supplier's stock."""
-    voucher = Voucher.objects.select_for_update().get(pk=order.voucher_id)
-    voucher.spent -= order.quantity
-    voucher.save(update_fields=["spent"])
-    item = Item.objects.select_for_update().get(pk=order.item_id)
-    if item.stock is not None:
-        item.stock += order.quantity
-        item.save(update_fields=["stock"])
+def lock_vouchers(ids: Iterable[int]) -> dict[int, Voucher]:
+    """The vouchers, locked in id order (the order every writer keeps)."""
+    return {
+        v.pk: v for v in Voucher.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk")
+    }
+
+
+def lock_items(ids: Iterable[int]) -> dict[int, Item]:
+    """The items, locked in id order, after the vouchers (the order every writer keeps)."""
+    return {
+        i.pk: i for i in Item.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk")
+    }
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What an order or an in-shop sale holds on a voucher and an item's stock."""
+
+    voucher_id: int
+    item_id: int
+    quantity: int
+
+
+def give_back(taken: Sequence[Taken], vouchers: dict[int, Voucher], items: dict[int, Item]) -> None:
+    """The quantities return to their vouchers, and goods to their suppliers' stock; the
+    caller holds the vouchers' and the items' locks (``lock_vouchers``, ``lock_items``)."""
+    for entry in taken:
+        vouchers[entry.voucher_id].spent -= entry.quantity
+        item = items[entry.item_id]
+        if item.stock is not None:
+            item.stock += entry.quantity
+    Voucher.objects.bulk_update(
+        [vouchers[pk] for pk in sorted({t.voucher_id for t in taken})], ["spent"]
+    )
+    stocked = [
+        items[pk] for pk in sorted({t.item_id for t in taken}) if items[pk].stock is not None
+    ]
+    Item.objects.bulk_update(stocked, ["stock"])
+
+
+def orders_give_back(undone: Sequence[Order]) -> None:
+    """The orders' quantities return to their vouchers and goods to stock, the vouchers then
+    the items locked by id. The caller holds the orders' locks."""
+    taken = [Taken(o.voucher_id, o.item_id, o.quantity) for o in undone]
+    vouchers = lock_vouchers(t.voucher_id for t in taken)
+    give_back(taken, vouchers, lock_items(t.item_id for t in taken))
 
 
 def _undo(order: Order) -> None:
@@ -494,7 +552,7 @@ def _undo(order: Order) -> None:
     voucher's quantity returns and a session booked or a stay ahead gives its place back."""
     from inclusio.marketplace.hours import places_give_back  # hours.py builds on this module
 
-    _give_back(order)
+    orders_give_back([order])
     places_give_back([order.pk])
 
 
@@ -587,30 +645,51 @@ def order_rate(*, actor: Actor, order_id: int, stars: int) -> Order:
 
 def orders_offer_back(*, actor: Actor, supplier: Supplier) -> int:
     """A suspended supplier's open orders are cancelled and their quantity returns to the
-    persons' vouchers; each person reads why on their order. Runs in the suspension's
-    transaction."""
+    persons' vouchers; each person reads why on their order. Its in-shop sales still waiting
+    for the person's confirmation are cancelled too (``till.sales_cancel``): what they reserved
+    returns to the voucher at once, not after the sale's hold, and the persons are told. Runs
+    in the suspension's transaction, taking its locks in the module's one order. Returns how
+    many orders."""
+    from inclusio.marketplace.hours import places_give_back
+    from inclusio.marketplace.till import sales_cancel
+
     with transaction.atomic():
         open_orders = list(
             Order.objects.select_for_update()
             .filter(supplier=supplier, state__in=Order.OPEN)
-            .order_by("voucher_id", "id")
+            .order_by("id")
         )
-        if not open_orders:
+        # The vouchers of the orders and of the sales waiting (read unlocked: a sale's voucher
+        # never changes), locked before the sales themselves.
+        waiting = ShopSale.objects.filter(supplier=supplier, state=ShopSale.State.PENDING)
+        vouchers = lock_vouchers(
+            [o.voucher_id for o in open_orders] + list(waiting.values_list("voucher_id", flat=True))
+        )
+        sales = list(waiting.select_for_update().filter(voucher_id__in=vouchers).order_by("id"))
+        if not open_orders and not sales:
             return 0
-        from inclusio.marketplace.hours import places_give_back
-
+        taken = [Taken(o.voucher_id, o.item_id, o.quantity) for o in open_orders] + [
+            Taken(s.voucher_id, s.item_id, s.quantity) for s in sales
+        ]
+        items = lock_items(t.item_id for t in taken)
+        released = places_give_back([o.pk for o in open_orders])
+        give_back(taken, vouchers, items)
         for order in open_orders:
-            _give_back(order)
             order.state = Order.State.OFFERED_BACK
             order.cancel_reason = supplier.status_reason
         Order.objects.bulk_update(open_orders, ["state", "cancel_reason"])
-        released = places_give_back([o.pk for o in open_orders])
+        told = sales_cancel(sales, vouchers)
         record_write(
             actor=actor,
             action="orders_offer_back",
             entity="supplier",
             entity_id=supplier.pk,
-            data={"orders": [o.pk for o in open_orders], **released},
+            data={
+                "orders": [o.pk for o in open_orders],
+                "sales": [s.pk for s in sales],
+                "told": told,
+                **released,
+            },
         )
     return len(open_orders)
 

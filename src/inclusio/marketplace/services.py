@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -67,7 +67,9 @@ def officer_supplier(actor: Actor, supplier_id: int, *, lock: bool = False) -> S
         raise AccessDenied(
             ErrorCode.NOT_AN_OFFICER, _("Only a social-protection officer may do this.")
         )
-    rows = Supplier.objects.select_for_update() if lock else Supplier.objects.all()
+    # FOR NO KEY UPDATE: an order inserted for the supplier (its foreign key's KEY SHARE lock)
+    # does not wait for a decision, nor a decision for it.
+    rows = Supplier.objects.select_for_update(no_key=True) if lock else Supplier.objects.all()
     found = rows.filter(pk=supplier_id).first()
     if found is None or not covers_region(actor, found.region_id):
         raise NotFound(
@@ -162,7 +164,16 @@ _DECISIONS = {
 }
 
 
-def _decide(actor: Actor, supplier_id: int, action: str, reason: str) -> Supplier:
+def _decide(
+    actor: Actor,
+    supplier_id: int,
+    action: str,
+    reason: str,
+    consequences: Callable[[Supplier], None] | None = None,
+) -> Supplier:
+    """Move the supplier to the decision's state; ``consequences`` then runs in the same
+    transaction, before the audit record (which locks the trail's head: every row lock comes
+    first, ``orders.py`` says why)."""
     source, target = _DECISIONS[action]
     reason = str(reason or "").strip()
     if action in ("supplier_refuse", "supplier_suspend") and not reason:
@@ -184,6 +195,8 @@ def _decide(actor: Actor, supplier_id: int, action: str, reason: str) -> Supplie
         supplier.save(
             update_fields=["status", "status_reason", "status_changed_at", "status_changed_by"]
         )
+        if consequences is not None:
+            consequences(supplier)
         record_write(
             actor=actor,
             action=action,
@@ -204,13 +217,14 @@ def supplier_refuse(*, actor: Actor, supplier_id: int, reason: str) -> Supplier:
 
 def supplier_suspend(*, actor: Actor, supplier_id: int, reason: str) -> Supplier:
     """Take a verified supplier's items off the catalogue until it is reinstated; its open
-    orders are offered back to the persons (their vouchers' quantity returns)."""
+    orders are offered back to the persons (their vouchers' quantity returns) and its in-shop
+    sales not yet confirmed are cancelled, the persons told (``orders.orders_offer_back``)."""
     from inclusio.marketplace.orders import orders_offer_back
 
-    with transaction.atomic():
-        supplier = _decide(actor, supplier_id, "supplier_suspend", reason)
+    def offer_back(supplier: Supplier) -> None:
         orders_offer_back(actor=actor, supplier=supplier)
-    return supplier
+
+    return _decide(actor, supplier_id, "supplier_suspend", reason, offer_back)
 
 
 def supplier_reinstate(*, actor: Actor, supplier_id: int, reason: str = "") -> Supplier:

@@ -24,6 +24,7 @@ import datetime as dt
 import hmac
 import re
 import secrets
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,16 +36,17 @@ from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core import access
+from inclusio.core import access, notices
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
-from inclusio.core.models import Purpose, Seen
+from inclusio.core.models import AccountNotice, Purpose, Seen
 from inclusio.core.money import format_tenge
 from inclusio.marketplace.catalogue import categories
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.models import Item, Order, SaleCodeMessage, ShopSale, Supplier, Voucher
-from inclusio.marketplace.orders import _fulfil, quote
+from inclusio.marketplace.orders import Taken, _fulfil, give_back, lock_items, quote
 from inclusio.marketplace.services import own_supplier
+from inclusio.registry.models import CareLink, Person
 
 SALE_HOLD = dt.timedelta(hours=2)
 CODE_TTL = dt.timedelta(minutes=10)
@@ -195,25 +197,29 @@ def voucher_check(*, actor: Actor, code: str) -> VoucherCheck:
 # --- releasing lapsed reservations --------------------------------------------------------------
 
 
-def release_lapsed(voucher: Voucher, *, now: dt.datetime | None = None) -> int:
+def release_lapsed(
+    voucher: Voucher, *, items: Collection[int] = (), now: dt.datetime | None = None
+) -> int:
     """Expire the voucher's pending sales past their hold and give their quantity back to it
-    and their stock to the items. The caller holds the voucher's row lock."""
+    and their stock to the items. The caller holds the voucher's row lock; the items of those
+    sales and ``items`` (those the caller goes on to use) are locked together in id order,
+    the one order of locks ``orders.py`` documents."""
     now = now or timezone.now()
     sales = list(
         ShopSale.objects.select_for_update()
         .filter(voucher=voucher, state=ShopSale.State.PENDING, expires_at__lte=now)
-        .order_by("item_id", "id")
+        .order_by("id")
     )
+    locked = lock_items([sale.item_id for sale in sales] + list(items))
     if not sales:
         return 0
+    give_back(
+        [Taken(voucher.pk, sale.item_id, sale.quantity) for sale in sales],
+        {voucher.pk: voucher},
+        locked,
+    )
+    ShopSale.objects.filter(pk__in=[sale.pk for sale in sales]).update(state=ShopSale.State.EXPIRED)
     for sale in sales:
-        item = Item.objects.select_for_update().get(pk=sale.item_id)
-        if item.stock is not None:
-            item.stock += sale.quantity
-            item.save(update_fields=["stock"])
-        voucher.spent -= sale.quantity
-        sale.state = ShopSale.State.EXPIRED
-        sale.save(update_fields=["state"])
         record_write(
             actor=SYSTEM,
             action="sale_expire",
@@ -221,8 +227,35 @@ def release_lapsed(voucher: Voucher, *, now: dt.datetime | None = None) -> int:
             entity_id=sale.pk,
             data={"voucher": voucher.pk, "quantity_released": sale.quantity},
         )
-    voucher.save(update_fields=["spent"])
     return len(sales)
+
+
+def sales_cancel(sales: Sequence[ShopSale], vouchers: Mapping[int, Voucher]) -> int:
+    """A suspended supplier's sales still waiting for the person's confirmation are cancelled:
+    what they reserved is already back on the vouchers (``orders.orders_offer_back`` gives it
+    back with the supplier's orders), their one-time codes stop working, and each person, and
+    each representative of theirs with an account, is told through the notices in their own
+    language to buy again elsewhere. Runs in the suspension's transaction; returns how many
+    accounts were told."""
+    if not sales:
+        return 0
+    ShopSale.objects.filter(pk__in=[sale.pk for sale in sales]).update(
+        state=ShopSale.State.CANCELLED, code_digest=""
+    )
+    recipients = accounts_acting_for({vouchers[sale.voucher_id].person_id for sale in sales})
+    notices.tell_each(recipients, AccountNotice.Kind.SALE_CANCELLED)
+    return len(recipients)
+
+
+def accounts_acting_for(person_ids: Collection[int]) -> list[int]:
+    """The accounts of the persons and of their representatives today."""
+    today = timezone.localdate()
+    accounts: set[int | None] = set(
+        Person.objects.filter(pk__in=person_ids).values_list("user_id", flat=True)
+    )
+    links = CareLink.objects.filter(cared_id__in=person_ids).select_related("cared", "carer")
+    accounts.update(link.carer.user_id for link in links if link.represents_on(today))
+    return sorted(a for a in accounts if a is not None)
 
 
 def sales_expire(*, actor: Actor = SYSTEM, now: dt.datetime | None = None) -> int:
@@ -295,13 +328,13 @@ def sale_record(
         raise ValidationFailed(ErrorCode.ORDER_QUANTITY_NOT_POSITIVE, _("Sell 1 or more."))
     now = timezone.now()
     with transaction.atomic():
-        # Voucher first, then item, as an online order locks them: one order of locks.
+        # Voucher, then the items (the sale's and those of the lapsed sales it releases), as
+        # an online order locks them: one order of locks.
         voucher = _voucher_by_code(code, lock=True)
-        item = Item.objects.select_for_update().filter(pk=item_id, supplier=supplier).first()
+        release_lapsed(voucher, items=[item_id], now=now)
+        item = Item.objects.filter(pk=item_id, supplier=supplier).first()
         if item is None:
             raise NotFound(ErrorCode.ITEM_NOT_YOURS, _("No such item in your catalogue."))
-        release_lapsed(voucher, now=now)
-        item.refresh_from_db(fields=["stock"])
         refusal = _refusal(voucher, supplier, voucher.left, timezone.localdate())
         if refusal is not None:
             code_, message = refusal
@@ -379,14 +412,15 @@ def _not_found() -> NotFound:
 
 
 def _locked(sale_id: int) -> tuple[Voucher, ShopSale]:
-    """The sale and its voucher, locked voucher first (the order every writer keeps); a sale
-    past its hold is expired on the way."""
+    """The sale and its voucher, locked voucher first, then the sale (the order every writer
+    keeps); a sale past its hold is expired on the way."""
     voucher_id = ShopSale.objects.filter(pk=sale_id).values_list("voucher_id", flat=True).first()
     if voucher_id is None:
         raise _not_found()
     voucher = Voucher.objects.select_for_update().select_related("person").get(pk=voucher_id)
-    release_lapsed(voucher)
     sale = ShopSale.objects.select_for_update().select_related("item").get(pk=sale_id)
+    release_lapsed(voucher)
+    sale.refresh_from_db(fields=["state"])
     return voucher, sale
 
 

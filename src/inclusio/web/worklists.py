@@ -22,6 +22,7 @@ from inclusio.crpd import selectors as crpd
 from inclusio.emergency import selectors as emergency
 from inclusio.employment import selectors as employment
 from inclusio.housing import selectors as housing
+from inclusio.marketplace import hour_selectors as marketplace_hours
 from inclusio.marketplace import order_selectors as marketplace_orders
 from inclusio.marketplace import selectors as marketplace
 from inclusio.registry import selectors as registry
@@ -34,6 +35,8 @@ CITIZEN_WORKLISTS: tuple[WorklistOf, ...] = (
     benefits.worklist_to_answer,
     benefits.worklist_unread_messages,
     appeals.worklist_my_appeals,
+    marketplace_hours.worklist_months_to_confirm,
+    marketplace_hours.worklist_sessions_soon,
 )
 ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
     "person": CITIZEN_WORKLISTS,
@@ -70,7 +73,11 @@ ROLE_WORKLISTS: dict[str, tuple[WorklistOf, ...]] = {
         socialservices.worklist_overdue_prescriptions,
     ),
     "social_provider": (socialservices.worklist_attendance_to_confirm,),
-    "supplier": (marketplace_orders.worklist_supplier_orders,),
+    "supplier": (
+        marketplace_orders.worklist_supplier_orders,
+        marketplace_hours.worklist_sessions_to_hold,
+        marketplace_hours.worklist_timesheets_due,
+    ),
     "statistician": (statistics.worklist_datasets_due,),
     "crpd_officer": (crpd.worklist_recommendations_open,),
     "accessibility_inspector": (
