@@ -91,6 +91,8 @@ def build_the_demo(tmp_path: Path, today: dt.date) -> dict[str, str]:
         call_command(*command, stdout=StringIO(), **quiet)
     printed = StringIO()
     call_command("demo_accounts", stdout=printed, **quiet)
+    # After the accounts, as `make demo` does: the sessions are booked by the demo's suppliers.
+    call_command("synth_hours", "--region", "71", stdout=StringIO(), **quiet)
     return dict(ACCOUNT_LINE.findall(printed.getvalue()))
 
 
