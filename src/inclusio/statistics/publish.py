@@ -109,6 +109,16 @@ def check_request(
             given=threshold,
         )
     start = snapshot.history_start()
+    if start is not None and on < start and not snapshot.history:
+        raise ValidationFailed(
+            ErrorCode.DATE_BEFORE_HISTORY,
+            _(
+                "%(date)s is before the snapshot's date, %(start)s, and the snapshot has no "
+                "status history (disability_history.parquet) to compute an earlier date from."
+            ),
+            date=on.isoformat(),
+            start=start.isoformat(),
+        )
     if start is not None and on < start:
         raise ValidationFailed(
             ErrorCode.DATE_BEFORE_HISTORY,
