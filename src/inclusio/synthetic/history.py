@@ -21,6 +21,7 @@ Vectorised numpy, no loop over persons: a few seconds at national scale.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -46,7 +47,9 @@ from inclusio.synthetic.figures import (
     PWD_BY_YEAR,
     REFERENCE_DATE,
 )
-from inclusio.synthetic.population import Persons, _days, _years_before
+from inclusio.synthetic.population import Persons
+
+_EPOCH = dt.date(1970, 1, 1)  # dates are days since then
 
 FORMER_MIN_AGE = 30  # adults on every day of the history, with room for a period before it
 FORMER_LEAD_DAYS = 5 * 365  # a former status began up to five years before the first year
@@ -79,11 +82,21 @@ class Point:
     children: int | None
 
 
+def year_day(as_of: dt.date, year: int) -> dt.date:
+    """The day standing for a figure's 1 January of ``year`` when the snapshot is drawn as of
+    ``as_of``: as many years before it as the year is before the reference date (29 February
+    in a year without one is the 28th)."""
+    shifted = as_of.year - (REFERENCE_DATE.year - year)
+    if (as_of.month, as_of.day) == (2, 29) and not calendar.isleap(shifted):
+        return dt.date(shifted, 2, 28)
+    return as_of.replace(year=shifted)
+
+
 def points(scale: float, as_of: dt.date) -> list[Point]:
     """The yearly days, latest first: each figure's 1 January shifted with the reference date."""
     return [
         Point(
-            _days(_years_before(as_of, REFERENCE_DATE.year - year)),
+            (year_day(as_of, year) - _EPOCH).days,
             round(PWD_BY_YEAR[year] * scale),
             round(CHILDREN_BY_YEAR[year] * scale) if year in CHILDREN_BY_YEAR else None,
         )
@@ -110,7 +123,7 @@ def draw_history(
     scale: float,
     as_of: dt.date,
 ) -> History:
-    today = _days(as_of)
+    today = (as_of - _EPOCH).days
     days = points(scale, as_of)
     birth = persons.birth_days[statuses.person]
     eighteenth = _eighteenth_birthdays(birth)
@@ -121,7 +134,7 @@ def draw_history(
 
     onset = since.copy()
     held = np.zeros(len(statuses), dtype=bool)  # onset on or before the point being drawn
-    formers_at = []
+    formers_at: list[int] = []
     # Back to front: a person held then holds on every later point too.
     for index, point in reversed(list(enumerate(days))):
         after_older = days[index + 1].day + 1 if index + 1 < len(days) else None
