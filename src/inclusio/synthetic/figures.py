@@ -46,7 +46,8 @@ IMPLEMENTATION_RATES_PCT = {2020: 78.8, 2021: 81.3, 2022: 90.8, 2023: 92.9}
 # history (history.py) reproduces. The seed states the count only on 1 January 2024 (§12):
 # these earlier totals are illustrative, a steady growth towards it, not statistics. Children
 # are stated for 2021 and 2023 (§31: 98,300 and 109,500, read as at each year's end, since the
-# 2023 figure is the 1 January 2024 one): on 1 January 2022 the history holds 98,300.
+# 2023 figure is the 1 January 2024 one): on 1 January 2022 the history holds 98,300; the
+# children of the other years are illustrative, a growth through it.
 PWD_BY_YEAR = {
     2018: 660_000,
     2019: 671_000,
@@ -55,7 +56,14 @@ PWD_BY_YEAR = {
     2022: 702_000,
     2023: 713_000,
 }
-CHILDREN_BY_YEAR = {2022: 98_300}
+CHILDREN_BY_YEAR = {
+    2018: 84_000,
+    2019: 88_000,
+    2020: 91_500,
+    2021: 95_000,
+    2022: 98_300,
+    2023: 104_000,
+}
 # Of those counted on 1 January of a year, the share no longer with a status on the reference
 # date grows by this much a year back (statuses not confirmed at re-examination); illustrative.
 FORMER_SHARE_PER_YEAR = 0.035

@@ -2,19 +2,21 @@
 report's first year, written as the snapshot's ``disability_history`` part.
 
 On the reference date the history holds exactly the statuses of ``disability.parquet``. Earlier
-it reproduces the yearly figures of figures.py (``PWD_BY_YEAR`` on 1 January of each year,
-``CHILDREN_BY_YEAR`` where the seed states them), shifted with the reference date like every
-figure. Two kinds of persons make them up:
+it reproduces the yearly figures of figures.py (``PWD_BY_YEAR`` and ``CHILDREN_BY_YEAR`` on
+1 January of each year), shifted with the reference date like every figure. Three kinds of
+persons make them up:
 
 - persons with a status today who held one before it (renewed at re-examination): each is given
   an onset, the day their first period began, and a period from it to the day before the
   current status (split at the 18th birthday when it began in childhood: a child's period, then
-  an adult's). Onsets are drawn by quota, year by year back from the reference date, so that
-  the count on each year's 1 January is the year's figure less the persons below;
-- persons without a status today whose status ended (not confirmed at re-examination): adults
-  of 30 and over, one period each, from before the first year to a day of the year it ended.
+  an adult's). Onsets are drawn by quota, year by year forward from the first year, the children
+  of each year first, so that each 1 January counts the year's figures less the persons below;
+- children of a year without a status today (it ended at 18, or was not confirmed), when those
+  with one today are too few for the year's children: one period each, holding that 1 January;
+- adults of 30 and over without a status today whose status ended (not confirmed at
+  re-examination): one period each, from before the first year to a day of the year it ended.
   Their number on a year's 1 January is ``FORMER_SHARE_PER_YEAR`` of the year's figure for each
-  year back.
+  year back (never more than on the year before).
 
 Vectorised numpy, no loop over persons: a few seconds at national scale.
 """
@@ -31,6 +33,7 @@ from inclusio.synthetic.disability import (
     CATEGORY_P,
     CAUSE_P,
     CHILD_CATEGORY,
+    CHILD_PROFILE,
     ELDERLY_PROFILE,
     FROM_CHILDHOOD,
     LOSS_TENS,
@@ -41,6 +44,7 @@ from inclusio.synthetic.disability import (
     _eighteenth_birthdays,
 )
 from inclusio.synthetic.figures import (
+    ADULT_AGE,
     CHILDREN_BY_YEAR,
     ELDERLY_AGE,
     FORMER_SHARE_PER_YEAR,
@@ -135,6 +139,7 @@ def draw_history(
     onset = since.copy()
     held = np.zeros(len(statuses), dtype=bool)  # onset on or before the point being drawn
     formers_at: list[int] = []
+    former_children: list[int] = []  # per point, oldest first
     # Back to front: a person held then holds on every later point too.
     for index, point in reversed(list(enumerate(days))):
         after_older = days[index + 1].day + 1 if index + 1 < len(days) else None
@@ -143,26 +148,92 @@ def draw_history(
         if formers_at:  # a former held on this point was held on every older one
             formers = min(formers, formers_at[-1])
         eligible = ~held & (earliest <= point.day)
-        # Children who will count on a later point with a children's figure are kept for it.
-        for later in days[:index]:
-            if later.children is not None:
-                eligible &= ~((birth <= later.day) & (eighteenth > later.day))
         child_then = (birth <= point.day) & (eighteenth > point.day)
         picked = []
+        shortfall = 0
         if point.children is not None:
             wanted = point.children - int((held & child_then).sum())
             picked.append(_pick(rng, eligible & child_then, wanted))
+            # Children of then whose status ended (at 18, or not confirmed) make up the rest.
+            shortfall = max(wanted - len(picked[0]), 0)
             eligible &= ~child_then
-        wanted = point.total - formers - int(held.sum()) - sum(len(p) for p in picked)
+        else:
+            # Children who will count on a later point with a children's figure are kept for it.
+            for later in days[:index]:
+                if later.children is not None:
+                    eligible &= ~((birth <= later.day) & (eighteenth > later.day))
+        wanted = point.total - formers - int(held.sum()) - shortfall - sum(len(p) for p in picked)
         picked.append(_pick(rng, eligible, wanted))
         chosen = np.concatenate(picked).astype(np.int64)
         low = earliest[chosen] if after_older is None else np.maximum(earliest[chosen], after_older)
         onset[chosen] = _between(rng, low, np.full(len(chosen), point.day, dtype=np.int32))
         held[chosen] = True
-        formers_at.append(point.total - int(held.sum()))
+        formers_at.append(point.total - int(held.sum()) - shortfall)
+        former_children.append(shortfall)
     # formers_at is oldest first; a former counted on point i is counted on every older one.
     former_counts = np.array(formers_at[::-1])  # latest point first
-    return _join(persons, statuses, onset, eighteenth, days, former_counts, rng, today)
+    history = _join(persons, statuses, onset, eighteenth, days, former_counts, rng, today)
+    children = _former_children(persons, statuses.person, days, former_children[::-1], rng, today)
+    columns = [
+        np.concatenate([getattr(history, name), part])
+        for name, part in zip(History.__dataclass_fields__, children, strict=True)
+    ]
+    order = np.lexsort((columns[4], columns[0]))
+    return History(*(column[order] for column in columns))
+
+
+def _former_children(
+    persons: Persons,
+    with_status: np.ndarray,
+    days: list[Point],
+    counts: list[int],
+    rng: np.random.Generator,
+    today: int,
+) -> tuple[np.ndarray, ...]:
+    """``counts[i]`` children on point i (latest first) without a status today: one period
+    each, holding that point only, ended before they turned 18 or the next point came."""
+    without = np.ones(len(persons), dtype=bool)
+    without[with_status] = False
+    chosen_parts, start_parts, end_parts = [], [], []
+    for index, (point, count) in enumerate(zip(days, counts, strict=True)):
+        if not count:
+            continue
+        years_back = index + 1  # the point is this many years before the reference date
+        candidates = np.flatnonzero(
+            without & (persons.age >= years_back) & (persons.age < ADULT_AGE + years_back)
+        )
+        drawn = rng.permutation(candidates)[: 4 * count + 100]
+        birth = persons.birth_days[drawn]
+        turns_18 = _eighteenth_birthdays(birth)
+        drawn = drawn[(birth <= point.day) & (turns_18 > point.day)][:count]
+        if len(drawn) < count:
+            raise ValueError(f"too few children for the history on day {point.day}")
+        without[drawn] = False
+        birth = persons.birth_days[drawn]
+        on_point = np.full(len(drawn), point.day, dtype=np.int32)
+        next_point = days[index - 1].day if index else today
+        # Held up to two years before the point, ended before 18 or the next point.
+        start_parts.append(_between(rng, np.maximum(birth, on_point - 2 * 365), on_point))
+        end_parts.append(
+            _between(rng, on_point, np.minimum(_eighteenth_birthdays(birth), next_point) - 1)
+        )
+        chosen_parts.append(drawn)
+    chosen = np.concatenate([np.zeros(0, dtype=np.int64), *chosen_parts])
+    start = np.concatenate([np.zeros(0, dtype=np.int32), *start_parts])
+    end = np.concatenate([np.zeros(0, dtype=np.int32), *end_parts])
+    profile = np.full(len(chosen), CHILD_PROFILE)
+    closed = np.zeros(len(chosen), dtype=bool)
+    return (
+        chosen,
+        np.full(len(chosen), CHILD_CATEGORY, dtype=np.int8),
+        _categorical_rows(rng, CAUSE_P[profile]),
+        np.zeros(len(chosen), dtype=np.int16),
+        start,
+        end,
+        closed,
+        end,
+        closed,
+    )
 
 
 def _join(
@@ -209,9 +280,7 @@ def _join(
         _closed(person, rows, statuses.category[rows], statuses.cause, adult_loss, start, since - 1)
     )
     parts.append(_formers(persons, person, days, former_counts, rng, today))
-    columns = [np.concatenate([part[i] for part in parts]) for i in range(9)]
-    order = np.lexsort((columns[4], columns[0]))
-    return History(*(column[order] for column in columns))
+    return History(*(np.concatenate([part[i] for part in parts]) for i in range(9)))
 
 
 def _closed(
