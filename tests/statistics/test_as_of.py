@@ -84,6 +84,13 @@ def test_the_part_validates_and_a_snapshot_without_it_too(
     with pytest.raises(SnapshotError) as refused:
         validate_history(typed)
     assert (refused.value.problem, refused.value.column) == (Problem.COLUMN_TYPE, "valid_from")
+    # Publishing from it is refused before any table reads it.
+    opened = Snapshot.open(typed)
+    try:
+        invalid = refusal(opened, ON)
+    finally:
+        opened.close()
+    assert invalid.code == ErrorCode.HISTORY_INVALID and "'valid_from'" in invalid.message
     # The re-examination date is optional: no figure reads it.
     lean = with_history(
         demo_snapshot, tmp_path / "lean", history.drop_columns(["reexamination_date"])
