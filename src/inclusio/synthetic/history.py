@@ -202,7 +202,7 @@ def _former_children(
         candidates = np.flatnonzero(
             without & (persons.age >= years_back) & (persons.age < ADULT_AGE + years_back)
         )
-        drawn = rng.permutation(candidates)[: 4 * count + 100]
+        drawn = rng.choice(candidates, size=min(4 * count + 100, len(candidates)), replace=False)
         birth = persons.birth_days[drawn]
         turns_18 = _eighteenth_birthdays(birth)
         drawn = drawn[(birth <= point.day) & (turns_18 > point.day)][:count]
