@@ -140,7 +140,7 @@ def draw_history(
     held = np.zeros(len(statuses), dtype=bool)  # onset on or before the point being drawn
     formers_at: list[int] = []
     former_children: list[int] = []  # per point, oldest first
-    # Back to front: a person held then holds on every later point too.
+    # Oldest point first: a person held on a point holds on every later one too.
     for index, point in reversed(list(enumerate(days))):
         after_older = days[index + 1].day + 1 if index + 1 < len(days) else None
         held |= since <= point.day
