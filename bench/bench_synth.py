@@ -1,7 +1,8 @@
 """Generate the national synthetic snapshot; measure wall time and peak memory; check figures.
 
 Runs ``inclusio synth`` in a child process (so the peak memory is the generator's own), then
-checks the written snapshot against the national figures with DuckDB. Prints
+checks the written snapshot against the national figures with DuckDB (and its disability
+history against the yearly ones). Prints
 
     bench: synth_national_seconds: 41.2 s (target 60)
     bench: synth_national_peak_memory: 3.1 GiB (target 6)
@@ -23,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from inclusio.synthetic.checks import check_residences, check_snapshot
+from inclusio.synthetic.checks import check_history, check_residences, check_snapshot
 
 SECONDS_TARGET = 60
 PEAK_MEMORY_TARGET_GIB = 6
@@ -61,7 +62,7 @@ def main() -> int:
     try:
         seconds = generate(args.scale, args.seed, out)
         memory = peak_memory_gib()
-        checks = [*check_snapshot(out), check_residences(out)]
+        checks = [*check_snapshot(out), check_residences(out), *check_history(out)]
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)

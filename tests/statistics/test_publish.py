@@ -95,10 +95,14 @@ def test_a_status_not_yet_in_force_or_of_a_person_dead_is_not_counted(snapshot: 
     grand = (TOTAL, TOTAL, TOTAL)
     now = compute(table, snapshot, ON).values[grand]
     earlier = compute(table, snapshot, datetime.date(2015, 1, 1)).values[grand]
+    # The demo snapshot has a status history: the periods in force then, not today's statuses.
+    assert snapshot.history
     expected = snapshot.db.execute(
-        "SELECT count(*) FROM disability d JOIN persons p USING (iin)"
-        " WHERE d.since <= DATE '2015-01-01'"
-        " AND (p.death_date IS NULL OR p.death_date > DATE '2015-01-01')"
+        "SELECT count(*) FROM read_parquet(?) d JOIN persons p USING (iin)"
+        " WHERE d.valid_from <= DATE '2015-01-01'"
+        " AND (d.valid_to IS NULL OR d.valid_to >= DATE '2015-01-01')"
+        " AND (p.death_date IS NULL OR p.death_date > DATE '2015-01-01')",
+        [str(snapshot.directory / "disability_history.parquet")],
     ).fetchone()
     assert expected is not None
     assert earlier == expected[0] < now

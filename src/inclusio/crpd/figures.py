@@ -28,7 +28,20 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.crpd.models import Indicator
-from inclusio.snapshot.contract import MANIFEST, PROGRAMME_LINES, open_snapshot, parquet_path
+from inclusio.snapshot.contract import (
+    MANIFEST,
+    PROGRAMME_LINES,
+    open_snapshot,
+    parquet_path,
+    read_manifest,
+)
+from inclusio.snapshot.history import (
+    PERSONS_WITH_DISABILITIES,
+    POPULATION,
+    create_periods_view,
+    create_persons_view,
+    first_day,
+)
 
 # The report's age bands; the synthetic generator draws its population by the same ones (a
 # test holds the two together: the generator is a layer above and cannot be imported here).
@@ -38,12 +51,16 @@ KIND_LABELS = dict(Indicator.Kind.choices)
 
 
 class Source:
-    """One snapshot on one date, opened once for all the figures read from it."""
+    """One snapshot on one date, opened once for all the figures read from it. The persons with
+    disabilities and the population are the statistics tables' own definitions
+    (``snapshot/history.py``), read from the history part when the snapshot has one."""
 
     def __init__(self, directory: Path, on: dt.date) -> None:
         self.directory = directory
         self.on = on
         self.db: duckdb.DuckDBPyConnection = open_snapshot(directory)
+        create_persons_view(self.db, directory)
+        self.history = bool(create_periods_view(self.db, directory))
 
     def close(self) -> None:
         self.db.close()
@@ -54,32 +71,24 @@ class Source:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def one(self, sql: str, *params: Any) -> tuple[Any, ...]:
-        row = self.db.execute(sql, list(params)).fetchone()
+    def one(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> tuple[Any, ...]:
+        row = self.db.execute(sql, {"on": self.on} if params is None else params).fetchone()
         assert row is not None  # an aggregate without GROUP BY always gives a row
         return tuple(row)
 
     @cached_property
     def population(self) -> int:
-        sql = f"SELECT count(*) FROM persons WHERE {_ALIVE}"  # noqa: S608 - a constant
-        return int(self.one(sql, self.on)[0])
+        return int(self.one(f"SELECT count(*) FROM ({POPULATION})")[0])  # noqa: S608 - constant
 
     @cached_property
     def disabled(self) -> dict[str, int]:
         """The counts every figure of persons with disabilities reads, in one scan."""
-        row = self.one(_PWD_COUNTS, self.on, self.on, self.on, self.on)
+        row = self.one(_PWD_COUNTS)
         names = ("pwd", "male", "female", "urban", "working", "elderly", "children", "school")
         return dict(zip(names, (int(v) for v in row), strict=True))
 
 
-_ALIVE = "coalesce(least(death_date, emigration_date), DATE '9999-12-31') > ?"
 _PWD_COUNTS = f"""
-    WITH p AS (
-        SELECT iin, urban, sex, date_sub('year', birth_date, ?::DATE) AS age
-        FROM persons WHERE {_ALIVE}
-    ), d AS (
-        SELECT iin FROM disability WHERE since <= ? AND (until IS NULL OR until >= ?)
-    )
     SELECT count(*),
            count(*) FILTER (WHERE sex = 'M'),
            count(*) FILTER (WHERE sex = 'F'),
@@ -88,7 +97,7 @@ _PWD_COUNTS = f"""
            count(*) FILTER (WHERE age >= {ELDERLY_AGE}),
            count(*) FILTER (WHERE age < {ADULT_AGE}),
            count(*) FILTER (WHERE age >= {SCHOOL_AGE} AND age < {ADULT_AGE})
-    FROM d JOIN p USING (iin)
+    FROM ({PERSONS_WITH_DISABILITIES})
 """  # noqa: S608 - only constants are interpolated
 
 
@@ -165,18 +174,13 @@ def children_school_age_pct(source: Source) -> float:
 
 
 def families_raising_children_with_disabilities(source: Source) -> int:
-    alive = _ALIVE.replace("death_date", "p.death_date").replace(
-        "emigration_date", "p.emigration_date"
-    )
     sql = f"""
-        SELECT count(DISTINCT p.family_id)
-        FROM disability d
+        SELECT count(DISTINCT d.family_id)
+        FROM ({PERSONS_WITH_DISABILITIES}) AS d
         JOIN care c ON c.cared_iin = d.iin AND c.relation = 'parent'
-        JOIN persons p ON p.iin = d.iin
-        WHERE d.category = 'child' AND d.since <= ? AND (d.until IS NULL OR d.until >= ?)
-          AND {alive}
+        WHERE d.category = 'child'
     """  # noqa: S608 - only constants are interpolated
-    return int(source.one(sql, source.on, source.on, source.on)[0])
+    return int(source.one(sql)[0])
 
 
 def programme_implementation_pct(source: Source) -> float | None:
@@ -188,8 +192,7 @@ def programme_implementation_pct(source: Source) -> float | None:
     value = source.one(
         "SELECT round(100 * avg(fulfilled::DOUBLE / prescribed), 1) "
         "FROM read_parquet(?) WHERE year = ?",
-        str(path),
-        source.on.year - 1,
+        [str(path), source.on.year - 1],
     )[0]
     return None if value is None else float(value)
 
@@ -314,3 +317,43 @@ def _values(directory: str, stamp: int, on: dt.date) -> dict[str, int | float | 
     same folder is read anew."""
     with Source(Path(directory), on) as source:
         return {spec.name: spec.query(source) for spec in FIGURES}
+
+
+# The figures the report gives for every year of its period, on each year's 1 January: the
+# same named queries as on the report's date, computed on an earlier day.
+YEARLY = (persons_with_disabilities, pwd_share_of_population_pct)
+
+
+def yearly(directory: Path, years: range) -> list[tuple[dt.date, list[Figure]]]:
+    """The ``YEARLY`` figures on 1 January of each year, from the snapshot's disability
+    history; the days the snapshot cannot answer for (no history part, before its first period,
+    after its date) are left out."""
+    with Source(directory, dt.date(years.start, 1, 1)) as source:
+        if not source.history:
+            return []
+        first = first_day(source.db, True, source.on)
+    reference = _reference_date(directory)
+    stamp = (directory / MANIFEST).stat().st_mtime_ns
+    specs = [spec for spec in FIGURES if spec.query in YEARLY]
+    found = []
+    for year in years:
+        on = dt.date(year, 1, 1)
+        if on < first or (reference is not None and on > reference):
+            continue
+        values = _yearly_values(str(directory.resolve()), stamp, on)
+        found.append((on, [Figure(spec, values[spec.name]) for spec in specs]))
+    return found
+
+
+@lru_cache(maxsize=16)
+def _yearly_values(directory: str, stamp: int, on: dt.date) -> dict[str, int | float | None]:
+    """The ``YEARLY`` figures only, cached like ``_values``: a year needs one scan, not the
+    families' and the programmes' too."""
+    with Source(Path(directory), on) as source:
+        return {query.__name__: query(source) for query in YEARLY}
+
+
+def _reference_date(directory: Path) -> dt.date | None:
+    manifest = read_manifest(directory)
+    day = manifest.get("date") or manifest.get("reference_date")
+    return dt.date.fromisoformat(day) if day else None

@@ -116,6 +116,19 @@ def build(
                 )
             )
             queries.append((spec.name, str(spec.label)))
+        if snapshot is not None:
+            # The period's years, each on its 1 January, from the snapshot's status history.
+            for day, found in figures.yearly(snapshot, range(first_year, last_year + 1)):
+                for figure in found:
+                    sections[figure.spec.article].lines.append(
+                        Line(
+                            _("%(label)s on 1 January %(year)s")
+                            % {"label": figure.spec.label, "year": day.year},
+                            figure.display,
+                            query=figure.name,
+                            kind=figure.spec.kind,
+                        )
+                    )
         for indicator in Indicator.objects.filter(year__range=(first_year, last_year)):
             sections[indicator.article].lines.append(
                 Line(

@@ -30,11 +30,16 @@ from inclusio.registry.models import (
     Person,
 )
 from inclusio.snapshot import assemble
-from inclusio.snapshot.contract import REGISTRY_FAMILIES, REGISTRY_LIFE_EVENTS, read_manifest
+from inclusio.snapshot.contract import (
+    DISABILITY_HISTORY,
+    REGISTRY_FAMILIES,
+    REGISTRY_LIFE_EVENTS,
+    read_manifest,
+)
 from inclusio.snapshot.validate import Problem, SnapshotError
 
 CHUNK_ROWS = 50_000
-STEPS = ("statuses", "care", "families", "life", "population", "manifest")
+STEPS = ("statuses", "history", "care", "families", "life", "population", "manifest")
 
 StepCallback = Callable[[str], None]
 
@@ -55,6 +60,34 @@ FROM (
 WHERE s.newest = 1 AND s.ended = %s
   AND (s.reexamination_date IS NULL OR s.reexamination_date >= %s)
 ORDER BY p.iin
+"""
+# The periods of every status up to the date, by the same rule as above applied to each day: a
+# row decides from its valid_from when it was recorded after every row valid by then (``newest``
+# is the running maximum of the recording order, peers of the same day included), and holds
+# until the next deciding row takes effect or its re-examination date, whichever is first
+# (computed in Python: date arithmetic differs between the databases). A deciding ended row
+# only closes the period before it. Only the models' table names are interpolated.
+_HISTORY_SQL = """
+SELECT p.iin, w.category, w.cause, w.work_capacity_loss_pct, w.valid_from,
+       w.reexamination_date, w.next_from, w.person_id
+FROM (
+    SELECT person_id, category, cause, work_capacity_loss_pct, valid_from, reexamination_date,
+           ended,
+           LEAD(valid_from) OVER (PARTITION BY person_id ORDER BY valid_from) AS next_from
+    FROM (
+        SELECT r.*, MAX(recorded) OVER (PARTITION BY person_id ORDER BY valid_from) AS newest
+        FROM (
+            SELECT person_id, category, cause, work_capacity_loss_pct, valid_from,
+                   reexamination_date, ended,
+                   ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY recorded_at, id)
+                       AS recorded
+            FROM {status} WHERE valid_from <= %s
+        ) r
+    ) d
+    WHERE recorded = newest
+) w JOIN {person} p ON p.id = w.person_id
+WHERE w.ended = %s
+ORDER BY p.iin, w.valid_from
 """
 _CARE_SQL = """
 SELECT carer.iin, cared.iin, c.relation, c.since, c.carer_id, c.cared_id
@@ -124,6 +157,36 @@ def _batches(sql: str, params: list[Any], schema: pa.Schema) -> Iterator[pa.Reco
             )
 
 
+def _day(value: dt.date | str | None) -> dt.date | None:
+    """A date as the cursor gives it back (SQLite: text from a subquery)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _history_batches(sql: str, params: list[Any], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """The periods of ``_HISTORY_SQL``'s deciding rows: each ends the day before the next
+    decision takes effect or on its re-examination date, whichever comes first."""
+
+    def period(row: Sequence[Any]) -> tuple[Any, ...]:
+        iin, category, cause, loss, valid_from, reexamination, next_from, person_id = row
+        reexamination, next_from = _day(reexamination), _day(next_from)
+        ends = [
+            day
+            for day in (reexamination, next_from and next_from - dt.timedelta(days=1))
+            if day is not None
+        ]
+        valid_to = min(ends) if ends else None
+        return (iin, category, cause, loss, _day(valid_from), valid_to, reexamination, person_id)
+
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            columns = list(zip(*(period(row) for row in rows), strict=True))
+            yield pa.record_batch(
+                [_array(column, f.type) for column, f in zip(columns, schema, strict=True)],
+                schema=schema,
+            )
+
+
 def _tables() -> dict[str, str]:
     return {
         "status": DisabilityStatus._meta.db_table,
@@ -172,16 +235,18 @@ def snapshot_export(
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             for step, name, sql, params in (
                 ("statuses", "disability", _STATUSES_SQL, [on, False, on]),
+                ("history", DISABILITY_HISTORY, _HISTORY_SQL, [on, False]),
                 ("care", "care", _CARE_SQL, [on, on]),
                 ("families", REGISTRY_FAMILIES, _FAMILIES_SQL, []),
                 ("life", REGISTRY_LIFE_EVENTS, _LIFE_SQL, [on]),
             ):
                 on_step(step)
                 schema = assemble.schema_of(name)
+                batches = _history_batches if name == DISABILITY_HISTORY else _batches
                 rows[name] = assemble.write_batches(
                     staging / f"{name}.parquet",
                     schema,
-                    _batches(sql.format(**names), params, schema),
+                    batches(sql.format(**names), params, schema),
                 )
         on_step("population")
         manifest: dict[str, Any] = {"date": on.isoformat(), "parts": ["registry"]}

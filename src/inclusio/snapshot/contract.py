@@ -5,9 +5,10 @@ A snapshot has two parts with two producers:
 * the **population register's part** (``persons``, ``families``): every person and family of the
   country with their incomes, as the state's integration layer delivers them (the synthetic
   generator is one producer of it);
-* the **registry's part** (``disability``, ``care``, ``registry_families``): the disability
-  statuses valid on the date, the care and representation links, and the families of registered
-  persons, exported from the platform's database with the platform's own ids
+* the **registry's part** (``disability``, ``care``, ``registry_families``, and optionally
+  ``disability_history``): the disability statuses valid on the date, the care and
+  representation links, the families of registered persons, and the periods of every status
+  held up to the date, exported from the platform's database with the platform's own ids
   (``inclusio snapshot-export``).
 
 ``SCHEMAS`` are the columns the rule language can read, in their types. Only the keys
@@ -167,6 +168,30 @@ REHABILITATION_SCHEMAS = {
         ]
     ),
 }
+# The disability history part (optional; no rule reads it): one row per period during which a
+# person held a status, so that figures can be computed "as of" any day the history covers
+# (``snapshot.history``). A person is counted on day D by the period with
+# valid_from <= D <= valid_to (valid_to null: open); a person's periods do not overlap. A period
+# ends the day before the next decision takes effect, on its re-examination date when none
+# followed, or the day before a refusal at re-examination. The export writes it from the
+# registry's status records; the synthetic generator writes it for 2018 onwards. Additive to
+# contract version 1: a snapshot without the file validates, and its tables are computed from
+# ``disability`` on its own date only.
+DISABILITY_HISTORY = "disability_history"
+DISABILITY_HISTORY_SCHEMA = pa.schema(
+    [
+        pa.field("iin", pa.string(), nullable=False),
+        pa.field("category", pa.string(), nullable=False),  # I | II | III | child
+        pa.field("cause", pa.string(), nullable=False),
+        pa.field("work_capacity_loss_pct", pa.int16()),  # null for children
+        pa.field("valid_from", pa.date32(), nullable=False),
+        pa.field("valid_to", pa.date32()),  # the last day in force; null: open
+        pa.field("reexamination_date", pa.date32()),  # the decision's; null: indefinite
+    ]
+)
+# Every column is required of a history file but the decision's re-examination date, which no
+# figure reads.
+DISABILITY_HISTORY_REQUIRED = frozenset(DISABILITY_HISTORY_SCHEMA.names) - {"reexamination_date"}
 # The platform's own ids that the export writes beside the contract's columns (no rule reads
 # them): a status's person, a link's two persons, and a population family's registered family
 # (null when none of its members is in a registered family).
@@ -179,12 +204,13 @@ PLATFORM_IDS = {
         ]
     ),
     "families": pa.schema([pa.field("registry_family_id", pa.int64())]),
+    DISABILITY_HISTORY: pa.schema([pa.field("person_id", pa.int64(), nullable=False)]),
 }
 
 
 def exported_schema(name: str) -> pa.Schema:
     """A file's schema as the export writes it: the contract's columns, then the platform ids."""
-    schema = SCHEMAS[name]
+    schema = DISABILITY_HISTORY_SCHEMA if name == DISABILITY_HISTORY else SCHEMAS[name]
     for extra in PLATFORM_IDS.get(name, pa.schema([])):
         schema = schema.append(extra)
     return schema

@@ -19,6 +19,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.errors import ValidationFailed
+from inclusio.snapshot.history import validate_history
+from inclusio.snapshot.validate import SnapshotError
 from inclusio.statistics.disclosure import DEFAULT_THRESHOLD, Protection, Status, protect
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.tables import (
@@ -108,7 +110,19 @@ def check_request(
             _("The threshold must be at least 2 (counts below it are withheld); %(given)s given."),
             given=threshold,
         )
+    if snapshot.history:
+        _check_history(snapshot)
     start = snapshot.history_start()
+    if start is not None and on < start and not snapshot.history:
+        raise ValidationFailed(
+            ErrorCode.DATE_BEFORE_HISTORY,
+            _(
+                "%(date)s is before the snapshot's date, %(start)s, and the snapshot has no "
+                "status history (disability_history.parquet) to compute an earlier date from."
+            ),
+            date=on.isoformat(),
+            start=start.isoformat(),
+        )
     if start is not None and on < start:
         raise ValidationFailed(
             ErrorCode.DATE_BEFORE_HISTORY,
@@ -123,6 +137,29 @@ def check_request(
             date=on.isoformat(),
             snapshot=snapshot.reference_date.isoformat(),
         )
+
+
+def _check_history(snapshot: Snapshot) -> None:
+    """Refuse a history part that breaks the contract (an outside producer's), naming the file
+    and the column, before any table reads it."""
+    try:
+        validate_history(snapshot.directory)
+    except SnapshotError as error:
+        if error.column is None:
+            raise ValidationFailed(
+                ErrorCode.HISTORY_INVALID,
+                _("%(file)s is not a readable Parquet file."),
+                file=error.file.name,
+            ) from None
+        raise ValidationFailed(
+            ErrorCode.HISTORY_INVALID,
+            _(
+                "%(file)s: the column '%(column)s' is missing or not of the snapshot "
+                "contract's type (docs/snapshot.md)."
+            ),
+            file=error.file.name,
+            column=error.column,
+        ) from None
 
 
 def compute_datasets(

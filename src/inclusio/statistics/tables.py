@@ -24,6 +24,13 @@ from django.utils.translation import get_language
 
 from inclusio import countries
 from inclusio.snapshot.contract import MANIFEST, parquet_path
+from inclusio.snapshot.history import (
+    ALIVE,
+    PERSONS_WITH_DISABILITIES,
+    create_periods_view,
+    create_persons_view,
+    first_day,
+)
 
 TOTAL = "_T"
 LANGUAGES = ("kk", "ru", "en")
@@ -237,31 +244,25 @@ DIMENSIONS = _dimensions()
 
 # --- the sources: one relation per kind of record, its columns named by the dimension ids ----
 
-_AGE = "date_sub('year', p.birth_date, $on)"
-_PRESENT = (
-    "(p.death_date IS NULL OR p.death_date > $on) "
-    "AND (p.emigration_date IS NULL OR p.emigration_date > $on)"
-)
-
-_AGE_BAND = " ".join(f"WHEN {_AGE} <= {high} THEN 'Y{low}T{high}'" for low, high in AGE_BANDS)
+_AGE_BAND = " ".join(f"WHEN age <= {high} THEN 'Y{low}T{high}'" for low, high in AGE_BANDS)
 _LOSS_BAND = " ".join(
-    f"WHEN d.work_capacity_loss_pct <= {high} THEN 'P{low}T{high}'" for low, high in LOSS_BANDS
+    f"WHEN work_capacity_loss_pct <= {high} THEN 'P{low}T{high}'" for low, high in LOSS_BANDS
 )
 
 # The queries are built from the constants above only; the date is a parameter ($on).
 SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
-    # Persons with a disability status in force on the date, alive and resident on it.
+    # Persons with a disability status in force on the date, alive and resident on it: the
+    # one definition the CRPD report's figures read too (snapshot/history.py).
     "persons_with_disabilities": (
         ("persons", "disability"),
         f"""
-        SELECT p.region_code AS REF_AREA, upper(d.category) AS DISABILITY_GROUP, p.sex AS SEX,
+        SELECT region_code AS REF_AREA, upper(category) AS DISABILITY_GROUP, sex AS SEX,
                CASE {_AGE_BAND} ELSE 'Y_GE63' END AS AGE,
-               CASE WHEN p.urban THEN 'U' ELSE 'R' END AS URBANISATION,
-               upper(d.cause) AS DISABILITY_CAUSE,
-               CASE WHEN d.work_capacity_loss_pct IS NULL THEN 'NA' {_LOSS_BAND}
+               CASE WHEN urban THEN 'U' ELSE 'R' END AS URBANISATION,
+               upper(cause) AS DISABILITY_CAUSE,
+               CASE WHEN work_capacity_loss_pct IS NULL THEN 'NA' {_LOSS_BAND}
                END AS WORK_CAPACITY_LOSS
-        FROM disability AS d JOIN persons AS p USING (iin)
-        WHERE d.since <= $on AND (d.until IS NULL OR d.until >= $on) AND {_PRESENT}
+        FROM ({PERSONS_WITH_DISABILITIES})
         """,  # noqa: S608
     ),
     # The benefits paid in the snapshot's month, one row per recipient and programme.
@@ -270,10 +271,10 @@ SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
         f"""
         SELECT 'DISABILITY_BENEFIT' AS PROGRAMME, p.region_code AS REF_AREA, p.sex AS SEX,
                p.disability_benefit_kzt AS amount
-        FROM persons AS p WHERE p.disability_benefit_kzt > 0 AND {_PRESENT}
+        FROM persons AS p WHERE p.disability_benefit_kzt > 0 AND {ALIVE}
         UNION ALL
         SELECT 'CARER_ALLOWANCE', p.region_code, p.sex, p.carer_allowance_kzt
-        FROM persons AS p WHERE p.carer_allowance_kzt > 0 AND {_PRESENT}
+        FROM persons AS p WHERE p.carer_allowance_kzt > 0 AND {ALIVE}
         """,  # noqa: S608
     ),
     # The individual rehabilitation programmes' lines owed in a year up to the date's.
@@ -491,10 +492,6 @@ TABLES: dict[str, Table] = {
 
 # --- computing -------------------------------------------------------------------------------
 
-# The persons' life events are optional in every snapshot (docs/snapshot.md): absent, nobody died.
-_OPTIONAL_DATES = ("death_date", "emigration_date")
-_OPTIONAL_AMOUNTS = ("disability_benefit_kzt", "carer_allowance_kzt")
-
 
 class SnapshotIncomplete(Exception):
     def __init__(self, file: str) -> None:
@@ -511,6 +508,10 @@ class Snapshot:
     files: frozenset[str]
     db: duckdb.DuckDBPyConnection = field(repr=False)
 
+    # True: the statuses are the history part's, which answers for every day it covers; False:
+    # the statuses in force on the snapshot's date only (snapshot/history.py).
+    history: bool = False
+
     @classmethod
     def open(cls, directory: Path) -> Snapshot:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
@@ -518,30 +519,21 @@ class Snapshot:
         reference = datetime.date.fromisoformat(manifest.get("date") or manifest["reference_date"])
         db = duckdb.connect()
         files = set()
-        for name in ("persons", "disability", "programme_lines", "orders"):
+        history = False
+        if parquet_path(directory, "persons").is_file():
+            create_persons_view(db, directory)
+            files.add("persons")
+            periods = create_periods_view(db, directory)
+            if periods is not None:
+                files.add("disability")
+                history = periods
+        for name in ("programme_lines", "orders"):
             path = parquet_path(directory, name)
-            if not path.is_file():
-                continue
-            quoted = "'" + str(path).replace("'", "''") + "'"
-            source = f"read_parquet({quoted})"
-            if name == "persons":
-                present = {
-                    row[0]
-                    for row in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
-                }
-                extra = [
-                    f"NULL::DATE AS {column}" for column in _OPTIONAL_DATES if column not in present
-                ]
-                extra += [
-                    f"NULL::BIGINT AS {column}"
-                    for column in _OPTIONAL_AMOUNTS
-                    if column not in present
-                ]
-                added = "".join(", " + column for column in extra)
-                source = f"(SELECT *{added} FROM {source})"  # noqa: S608
-            db.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")  # noqa: S608
-            files.add(name)
-        return cls(directory, reference, frozenset(files), db)
+            if path.is_file():
+                quoted = "'" + str(path).replace("'", "''") + "'"
+                db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({quoted})")  # noqa: S608
+                files.add(name)
+        return cls(directory, reference, frozenset(files), db, history)
 
     def manifest_sha256(self) -> str:
         return hashlib.sha256((self.directory / MANIFEST).read_bytes()).hexdigest()
@@ -550,11 +542,11 @@ class Snapshot:
         self.db.close()
 
     def history_start(self) -> datetime.date | None:
-        """The first day the registry's statuses cover: the earliest status's start."""
+        """The first day the snapshot's statuses answer for: the history part's first period,
+        or without a history the snapshot's own date; None without statuses."""
         if "disability" not in self.files:
             return None
-        first = self.db.execute("SELECT min(since) FROM disability").fetchone()
-        return first[0] if first else None
+        return first_day(self.db, self.history, self.reference_date)
 
     def holds(self, table: Table) -> bool:
         return set(SOURCES[table.source][0]) <= self.files

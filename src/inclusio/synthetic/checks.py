@@ -18,7 +18,13 @@ import duckdb
 
 from inclusio.emergency.coverage import COVERED_SQL, NATIONAL_RESIDENCES
 from inclusio.snapshot.contract import open_snapshot, read_manifest
+from inclusio.snapshot.history import (
+    PERSONS_WITH_DISABILITIES,
+    create_periods_view,
+    create_persons_view,
+)
 from inclusio.synthetic import figures as f
+from inclusio.synthetic.history import year_day
 
 
 class FigureCheck(NamedTuple):
@@ -151,8 +157,10 @@ def check_snapshot(
     ]
 
 
-def _one_row(db: duckdb.DuckDBPyConnection, query: str) -> tuple[int, ...]:
-    row = db.execute(query).fetchone()
+def _one_row(
+    db: duckdb.DuckDBPyConnection, query: str, params: dict[str, object] | None = None
+) -> tuple[int, ...]:
+    row = db.execute(query, params).fetchone()
     assert row is not None
     return tuple(int(value) for value in row)
 
@@ -187,3 +195,48 @@ def check_residences(directory: Path, *, tolerance: float = 0.02) -> FigureCheck
         tolerance,
         0.5,
     )
+
+
+def check_history(
+    directory: Path, *, count_tolerance: float = 0.01, count_slack: float = 0.5
+) -> list[FigureCheck]:
+    """The yearly figures (``PWD_BY_YEAR``, ``CHILDREN_BY_YEAR``) against the snapshot's
+    disability history, counted by the statistics' own definition (``snapshot/history.py``)
+    on each year's 1 January shifted with the reference date; tolerances as ``check_snapshot``."""
+    manifest = read_manifest(directory)
+    scale = float(manifest["scale_factor"])
+    as_of = dt.date.fromisoformat(manifest["reference_date"])
+    checks = []
+    with duckdb.connect() as db:
+        create_persons_view(db, directory)
+        create_periods_view(db, directory)
+        for year in sorted(f.PWD_BY_YEAR):
+            day = year_day(as_of, year)
+            total, children = _one_row(
+                db,
+                f"SELECT count(*), count(*) FILTER (WHERE age < {f.ADULT_AGE}) "  # noqa: S608
+                f"FROM ({PERSONS_WITH_DISABILITIES})",
+                {"on": day},
+            )
+            checks.append(
+                _count(
+                    f"persons with disabilities on {day}",
+                    f.PWD_BY_YEAR[year],
+                    total,
+                    scale,
+                    count_tolerance,
+                    count_slack,
+                )
+            )
+            if year in f.CHILDREN_BY_YEAR:
+                checks.append(
+                    _count(
+                        f"children with disabilities on {day}",
+                        f.CHILDREN_BY_YEAR[year],
+                        children,
+                        scale,
+                        count_tolerance,
+                        count_slack,
+                    )
+                )
+    return checks

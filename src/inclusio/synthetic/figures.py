@@ -42,6 +42,32 @@ HOME_SCHOOLED_CHILDREN = 15_061
 # DOMAIN.md system 3). The synthetic programmes reproduce them; later years keep the last one.
 IMPLEMENTATION_RATES_PCT = {2020: 78.8, 2021: 81.3, 2022: 90.8, 2023: 92.9}
 
+# Persons with disabilities on 1 January of the report's years (2018–2023), which the status
+# history (history.py) reproduces. The seed states the count only on 1 January 2024 (§12):
+# these earlier totals are illustrative, a steady growth towards it, not statistics. Children
+# are stated for 2021 and 2023 (§31: 98,300 and 109,500, read as at each year's end, since the
+# 2023 figure is the 1 January 2024 one): on 1 January 2022 the history holds 98,300; the
+# children of the other years are illustrative, a growth through it.
+PWD_BY_YEAR = {
+    2018: 660_000,
+    2019: 671_000,
+    2020: 682_000,
+    2021: 691_000,
+    2022: 702_000,
+    2023: 713_000,
+}
+CHILDREN_BY_YEAR = {
+    2018: 84_000,
+    2019: 88_000,
+    2020: 91_500,
+    2021: 95_000,
+    2022: 98_300,
+    2023: 104_000,
+}
+# Of those counted on 1 January of a year, the share no longer with a status on the reference
+# date grows by this much a year back (statuses not confirmed at re-examination); illustrative.
+FORMER_SHARE_PER_YEAR = 0.035
+
 # The shares as the report states them (percent); the counts above give the same to 0.1 pp.
 SHARE_URBAN_PCT = 58.2
 SHARE_MALE_PCT = 55.7

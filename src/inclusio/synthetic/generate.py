@@ -21,20 +21,29 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from inclusio import countries
-from inclusio.snapshot.contract import CONTRACT_VERSION, MANIFEST, SCHEMAS, parquet_path
-from inclusio.synthetic import disability, economy, life, orders, population
+from inclusio.snapshot.contract import (
+    CONTRACT_VERSION,
+    DISABILITY_HISTORY,
+    DISABILITY_HISTORY_SCHEMA,
+    MANIFEST,
+    SCHEMAS,
+    parquet_path,
+)
+from inclusio.synthetic import disability, economy, history, life, orders, population
 from inclusio.synthetic.figures import REFERENCE_DATE, quotas
 from inclusio.synthetic.iin import make_iins
 
 # The generator's own version, in the manifest beside the contract's: raised when the same scale
 # and seed would draw a different population.
-GENERATOR_VERSION = 3  # 2: life events; 3: programme lines and a year of orders
+# 2: life events; 3: programme lines and a year of orders; 4: the disability history
+GENERATOR_VERSION = 4
 SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
 STEPS = (
     "families",
     "members",
     "iins",
     "disabilities",
+    "history",
     "incomes",
     "life",
     "programmes",
@@ -67,9 +76,16 @@ def generate(
     target = quotas(SCALES[scale])
     regions = countries.regions(country)
     # A stream per stage; one added later is spawned last, so the earlier stages draw as before.
-    families_rng, members_rng, iin_rng, disability_rng, income_rng, life_rng, programme_rng = (
-        np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(7)
-    )
+    (
+        families_rng,
+        members_rng,
+        iin_rng,
+        disability_rng,
+        income_rng,
+        life_rng,
+        programme_rng,
+        history_rng,
+    ) = (np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(8))
 
     on_step("families")
     families = population.draw_families(target.persons, families_rng)
@@ -86,6 +102,8 @@ def generate(
     care = disability.link_carers(
         families, persons, statuses, raised_by_guardian, disability_rng, as_of
     )
+    on_step("history")
+    periods = history.draw_history(persons, statuses, history_rng, scale=SCALES[scale], as_of=as_of)
     on_step("incomes")
     employed, income = economy.draw_incomes(families, persons, statuses, income_rng)
     benefits = economy.benefits_paid(persons, statuses, care)
@@ -113,6 +131,7 @@ def generate(
         ),
         "disability": _disability_table(statuses, iins),
         "care": _care_table(care, iins),
+        DISABILITY_HISTORY: _history_table(periods, iins),
         **rehabilitation,
     }
     out.mkdir(parents=True, exist_ok=True)
@@ -205,6 +224,22 @@ def _disability_table(statuses: disability.Disabilities, iins: pa.Array) -> pa.T
     for column, name in enumerate(disability.LIMITATIONS):
         columns[name] = np.ascontiguousarray(statuses.limitations[:, column])
     return pa.table(columns, schema=SCHEMAS["disability"])
+
+
+def _history_table(periods: history.History, iins: pa.Array) -> pa.Table:
+    is_child = periods.category == disability.CHILD_CATEGORY
+    return pa.table(
+        {
+            "iin": iins.take(pa.array(periods.person)),
+            "category": _labels(disability.CATEGORIES, periods.category),
+            "cause": _labels(disability.CAUSES, periods.cause),
+            "work_capacity_loss_pct": pa.array(periods.loss_pct, type=pa.int16(), mask=is_child),
+            "valid_from": _dates(periods.valid_from),
+            "valid_to": _dates(periods.valid_to, null=periods.open),
+            "reexamination_date": _dates(periods.reexamination, null=periods.indefinite),
+        },
+        schema=DISABILITY_HISTORY_SCHEMA,
+    )
 
 
 def _care_table(care: disability.CareLinks, iins: pa.Array) -> pa.Table:

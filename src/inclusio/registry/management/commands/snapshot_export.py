@@ -48,6 +48,7 @@ class Command(BaseCommand):
         on = iso_date(options["date"])
         labels = {
             "statuses": _("Exporting the disability statuses"),
+            "history": _("Exporting the history of the disability statuses"),
             "care": _("Exporting the care links"),
             "families": _("Exporting the registered families"),
             "life": _("Exporting the deaths, emigrations and imprisonments"),

@@ -48,6 +48,7 @@ class Command(BaseCommand):
             "members": _("Drawing family members"),
             "iins": _("Issuing IINs"),
             "disabilities": _("Drawing disabilities and carers"),
+            "history": _("Drawing the history of the disability statuses"),
             "incomes": _("Drawing employment and incomes"),
             "life": _("Drawing deaths, emigration and imprisonment"),
             "programmes": _("Drawing rehabilitation programmes and a year of orders"),

@@ -1,0 +1,120 @@
+"""Persons with disabilities on a day, defined once for every reader of a snapshot.
+
+The published statistics (``statistics.tables``) and the CRPD report's figures
+(``crpd.figures``) count the same persons: both read the relations below, over the same views,
+so that a report figure and the corresponding table total cannot disagree.
+
+A person with a disability on day D holds a status in force on D and is alive and resident on
+D; their age is in whole years on D. The statuses come from the snapshot's disability history
+part (``disability_history.parquet``, docs/snapshot.md) when it has one, which answers for any
+day from its first period to the snapshot's date; without it, from ``disability.parquet``, the
+statuses in force on the snapshot's own date, which answers for that date only.
+
+No Django here: the snapshot contract is read by outside producers' tools too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from inclusio.snapshot.contract import (
+    DISABILITY_HISTORY,
+    DISABILITY_HISTORY_REQUIRED,
+    DISABILITY_HISTORY_SCHEMA,
+    parquet_path,
+)
+from inclusio.snapshot.validate import check_columns, read_file_schema
+
+# The view every definition reads the statuses from: one row per period of a status.
+PERIODS = "status_periods"
+# The persons' columns a snapshot may leave out (docs/snapshot.md): absent, nobody died or left
+# and no benefit was reported.
+_OPTIONAL_PERSON_COLUMNS = {
+    "death_date": "DATE",
+    "emigration_date": "DATE",
+    "disability_benefit_kzt": "BIGINT",
+    "carer_allowance_kzt": "BIGINT",
+}
+
+# The definitions; every one takes the day as the named parameter ``$on``.
+ALIVE = (
+    "(p.death_date IS NULL OR p.death_date > $on) "
+    "AND (p.emigration_date IS NULL OR p.emigration_date > $on)"
+)
+AGE = "date_sub('year', p.birth_date, $on)"
+IN_FORCE = "s.valid_from <= $on AND (s.valid_to IS NULL OR s.valid_to >= $on)"
+# The population on the day: every person alive and resident.
+POPULATION = f"SELECT p.* FROM persons AS p WHERE {ALIVE}"  # noqa: S608 - constants only
+# The persons with disabilities on the day, one row each, with what the tables break them by.
+PERSONS_WITH_DISABILITIES = f"""
+    SELECT p.iin, p.family_id, p.region_code, p.sex, p.urban, {AGE} AS age,
+           s.category, s.cause, s.work_capacity_loss_pct
+    FROM {PERIODS} AS s JOIN persons AS p ON p.iin = s.iin
+    WHERE {IN_FORCE} AND {ALIVE}
+"""  # noqa: S608 - constants only
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def has_history(directory: Path) -> bool:
+    return parquet_path(directory, DISABILITY_HISTORY).is_file()
+
+
+def validate_history(directory: Path) -> pa.Schema | None:
+    """The history part's schema, or None when the snapshot has none (it is optional); refuses
+    a file that is unreadable, lacks a required column or holds one of another type."""
+    if not has_history(directory):
+        return None
+    found = read_file_schema(directory, DISABILITY_HISTORY)
+    check_columns(
+        parquet_path(directory, DISABILITY_HISTORY),
+        found,
+        DISABILITY_HISTORY_SCHEMA,
+        DISABILITY_HISTORY_REQUIRED,
+    )
+    return found
+
+
+def create_persons_view(db: duckdb.DuckDBPyConnection, directory: Path) -> None:
+    """The view ``persons`` over the snapshot's persons, the optional columns read as null when
+    the file lacks them."""
+    persons = f"read_parquet({_quoted(parquet_path(directory, 'persons'))})"
+    present = {row[0] for row in db.execute(f"DESCRIBE SELECT * FROM {persons}").fetchall()}  # noqa: S608
+    added = "".join(
+        f", NULL::{kind} AS {column}"
+        for column, kind in _OPTIONAL_PERSON_COLUMNS.items()
+        if column not in present
+    )
+    db.execute(f"CREATE OR REPLACE VIEW persons AS SELECT *{added} FROM {persons}")  # noqa: S608
+
+
+def create_periods_view(db: duckdb.DuckDBPyConnection, directory: Path) -> bool | None:
+    """The view ``PERIODS`` over the history part, or without one over ``disability.parquet``;
+    True when it reads the history, None when the snapshot holds neither."""
+    if has_history(directory):
+        path, columns, history = DISABILITY_HISTORY, "valid_from, valid_to", True
+    elif parquet_path(directory, "disability").is_file():
+        path, columns, history = "disability", "since AS valid_from, until AS valid_to", False
+    else:
+        return None
+    source = (
+        f"SELECT iin, category, cause, work_capacity_loss_pct, {columns} "  # noqa: S608 - constants
+        f"FROM read_parquet({_quoted(parquet_path(directory, path))})"
+    )
+    db.execute(f"CREATE OR REPLACE VIEW {PERIODS} AS {source}")
+    return history
+
+
+def first_day(db: duckdb.DuckDBPyConnection, history: bool, reference: dt.date) -> dt.date:
+    """The first day the snapshot answers for: the history's first period's start, or without
+    a history the snapshot's own date."""
+    if not history:
+        return reference
+    row = db.execute(f"SELECT min(valid_from) FROM {PERIODS}").fetchone()  # noqa: S608
+    return row[0] if row and row[0] is not None else reference
