@@ -607,7 +607,7 @@ def test_a_registry_import_notifies_the_subscriptions_watching_its_persons(
 ) -> None:
     from tests.registry.test_import import person_row, run, write_csv
 
-    watched, severe, mild = new_iin(), new_iin(), new_iin()
+    watched, severe, also_severe, mild = new_iin(), new_iin(), new_iin(), new_iin()
     # Subscribed before anyone is registered under the IIN: told once the import brings them.
     send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": watched}))
     population = [
@@ -635,19 +635,25 @@ def test_a_registry_import_notifies_the_subscriptions_watching_its_persons(
     rows = [
         person_row(iin=watched, region_code="75", category="II"),
         person_row(iin=severe, region_code="71", category="I"),
+        person_row(iin=also_severe, region_code="71", category="I"),
         person_row(iin=mild, region_code="71", category="III"),
     ]
     with django_capture_on_commit_callbacks(execute=True):
         run(write_csv(tmp_path / "registry.csv", rows))
     outbox.deliver_due()
-    told = {}
+    told: dict[str, list[str]] = {}
     for _path, body in agency_server.received:
         assert component_errors("NotifyEventRequest", body["message"]) == []
-        (event,) = body["message"]["notify_event"]
-        told[event["data"]["reg_records"]["personal_details"]["identifier"]] = event["reference_id"]
-    assert told == {watched: codes[watched], severe: codes[""]}
+        events = body["message"]["notify_event"]
+        assert body["header"]["total_count"] == len(events)
+        (code,) = {event["reference_id"] for event in events}
+        told[code] = sorted(
+            event["data"]["reg_records"]["personal_details"]["identifier"] for event in events
+        )
+    # One message per subscription, an event for each of its persons the import brought.
+    assert told == {codes[watched]: [watched], codes[""]: sorted([severe, also_severe])}
     logged = AccessEvent.objects.filter(agency="Social agency").values_list("person_iin", flat=True)
-    assert sorted(logged) == sorted([watched, severe])
+    assert sorted(logged) == sorted([watched, severe, also_severe])
 
 
 def test_a_status_lapsing_at_its_reexamination_date_is_announced_once_a_day(
