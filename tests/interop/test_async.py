@@ -31,6 +31,7 @@ from inclusio.interop.models import (
     ReceivedMessage,
     Subscription,
 )
+from inclusio.registry.events import disability_status_changed
 from tests.factories import give_status, make_person, new_iin
 from tests.interop.conftest import DciAgency, register, response_verifies
 from tests.interop.spec import component_errors, needs_spec, request_errors, response_errors
@@ -680,3 +681,47 @@ def test_a_status_lapsing_at_its_reexamination_date_is_announced_once_a_day(
     assert OutboxMessage.objects.filter(action="notify").count() == 1
     with pytest.raises(CommandError):
         call_command("registry_status_calendar", "--day", "yesterday", stdout=StringIO())
+
+
+def test_a_status_calendar_run_interrupted_between_persons_announces_each_once_when_rerun(
+    async_agency: DciAgency, agency_server: AgencyServer
+) -> None:
+    today = timezone.localdate()
+    first, second, third = make_person(), make_person(), make_person()
+    for person in (first, second, third):
+        give_status(person, "II", until=today - dt.timedelta(days=1))
+        send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": person.iin}))
+    outbox.deliver_due()
+    OutboxMessage.objects.all().delete()
+    seen: list[int] = []
+
+    def stop_at_the_second(*, person_id: int, **_signal: Any) -> None:
+        # After the agencies' receiver has queued the second person's notification.
+        seen.append(person_id)
+        if len(seen) == 2:
+            raise RuntimeError("the run is stopped")
+
+    disability_status_changed.connect(stop_at_the_second, dispatch_uid="test.stop_at_the_second")
+    try:
+        with pytest.raises(RuntimeError):
+            call_command("registry_status_calendar", stdout=StringIO())
+    finally:
+        disability_status_changed.disconnect(dispatch_uid="test.stop_at_the_second")
+
+    def told() -> list[str]:
+        return sorted(
+            event["data"]["reg_records"]["personal_details"]["identifier"]
+            for message in OutboxMessage.objects.filter(action="notify").values_list(
+                "message", flat=True
+            )
+            for event in message["notify_event"]
+        )
+
+    # The first person's announcement stands; the second's notification went with its mark.
+    assert told() == [first.iin]
+    out = StringIO()
+    call_command("registry_status_calendar", stdout=out)
+    assert out.getvalue().rstrip().endswith(": 2.")
+    assert told() == sorted([first.iin, second.iin, third.iin])
+    call_command("registry_status_calendar", stdout=StringIO())
+    assert told() == sorted([first.iin, second.iin, third.iin])
