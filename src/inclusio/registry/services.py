@@ -396,9 +396,7 @@ def status_calendar_changes_announce(*, day: dt.date | None = None) -> int:
     changed = list(
         DisabilityStatus.objects.filter(superseded_at__isnull=True, ended=False)
         .filter(Q(reexamination_date=day - dt.timedelta(days=1)) | Q(valid_from=day))
-        .exclude(
-            person__in=StatusCalendarAnnouncement.objects.filter(day=day).values("person_id")
-        )
+        .exclude(person__in=StatusCalendarAnnouncement.objects.filter(day=day).values("person_id"))
         .values_list("pk", "person_id")
         .order_by("pk")
     )

@@ -6,25 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0006_person_region_id_index'),
+        ("registry", "0006_person_region_id_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatusCalendarAnnouncement',
+            name="StatusCalendarAnnouncement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('announced_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='announced')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('status', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.disabilitystatus')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                (
+                    "announced_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="announced"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "status",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.disabilitystatus",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change announced by the calendar',
-                'verbose_name_plural': 'status changes announced by the calendar',
-                'constraints': [models.UniqueConstraint(fields=('day', 'person'), name='status_calendar_once_per_person_and_day')],
+                "verbose_name": "status change announced by the calendar",
+                "verbose_name_plural": "status changes announced by the calendar",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "person"), name="status_calendar_once_per_person_and_day"
+                    )
+                ],
             },
         ),
     ]
