@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import F, Q
 
 from inclusio.core import access
 from inclusio.core.audit import SYSTEM
@@ -84,9 +84,12 @@ def statuses_matching(
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of the current statuses (never ended) a predicate search selects, ordered by
     IIN, as rows of ``records.PERSON_COLUMNS`` and ``records.STATUS_COLUMNS``, and how many
-    there are in all — one query: the total is a window over the whole selection, counted
-    before the page is cut. A page past the end has no row to carry it: only then is it
-    counted apart. Each person of the page lands in their access log, naming the agency."""
+    there are in all. Each person of the page lands in their access log, naming the agency.
+
+    Two queries, on purpose: the page alone walks the persons' IIN index and stops at its last
+    row (about 40 ms for page 10 of 1,000 over 300,000 statuses on PostgreSQL), while the same
+    page with its total as a window, ``COUNT(*) OVER ()``, must read every selected row before
+    cutting the page (0.9 to 2.5 s there); the count apart reads the statuses alone."""
     found = DisabilityStatus.objects.filter(superseded_at__isnull=True, ended=False)
     if categories is not None:
         found = found.filter(category__in=categories)
@@ -100,10 +103,9 @@ def statuses_matching(
         found.order_by("-person__iin" if descending else "person__iin").values(
             *records.STATUS_COLUMNS,
             **{name: F(f"person__{name}") for name in records.PERSON_COLUMNS},
-            total=Window(Count("pk")),
         )[page]
     )
-    total = rows[0]["total"] if rows else found.count()
+    total = found.count()
     access.log_agency_reads(
         caller.for_log,
         [row["iin"] for row in rows],
