@@ -72,7 +72,6 @@ class Agency:
         self.token = str(issued["access_token"])
 
     def page(self, size: int, number: int) -> bytes:
-        from joserfc import jws
 
         from inclusio.interop import keys
         from inclusio.interop.dci import signed_content
@@ -105,14 +104,7 @@ class Agency:
                 {"reference_id": "r-1", "timestamp": now, "search_criteria": criteria}
             ],
         }
-        signature = jws.detach_content(
-            jws.serialize_compact(
-                {"alg": "Ed25519", "kid": self.key.kid},
-                signed_content(header, message),
-                self.key,
-                algorithms=keys.ALGORITHMS,
-            )
-        )
+        signature = keys.sign_detached(signed_content(header, message), self.key)
         return json.dumps({"signature": signature, "header": header, "message": message}).encode()
 
 

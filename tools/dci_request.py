@@ -9,6 +9,13 @@ token (OAuth 2 client credentials), signs the envelope with a detached JWS over 
 JSON of ``{"header", "message"}`` (docs/dci.md, "Signatures and keys"), posts it to
 ``/registry/sync/<endpoint>``, verifies the answer's signature with the platform's published
 keys and prints the answer. Exit code 0 when the answer's signature holds, 1 otherwise.
+
+It is standalone on purpose — joserfc and the standard library only, no import of Inclusio —
+so that it shows an agency's developer the whole exchange (the canonical JSON, the detached
+signature, the algorithms) in one file they can copy into their own system, and runs against
+any server without the platform installed. The tests and the benchmarks sign through
+``inclusio.interop.keys.sign_detached`` instead; the tests of ``inclusio synth-dci`` run this
+tool against the server, so its copy cannot drift from what the server verifies.
 """
 
 from __future__ import annotations

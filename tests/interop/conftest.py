@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from joserfc import jws
 from joserfc.jwk import KeySet, OKPKey
 
 from inclusio.core.audit import SYSTEM
@@ -41,13 +40,7 @@ def public_jwks(*agency_keys: OKPKey) -> dict[str, Any]:
 
 
 def sign(key: OKPKey, header: Any, message: Any) -> str:
-    value = jws.serialize_compact(
-        {"alg": "Ed25519", "kid": key.kid},
-        signed_content(header, message),
-        key,
-        algorithms=keys.ALGORITHMS,
-    )
-    return jws.detach_content(value)
+    return keys.sign_detached(signed_content(header, message), key)
 
 
 def now_ts(delta: dt.timedelta = dt.timedelta()) -> str:

@@ -31,6 +31,7 @@ from inclusio.interop.models import (
     ReceivedMessage,
     Subscription,
 )
+from inclusio.registry.events import disability_status_changed
 from tests.factories import give_status, make_person, new_iin
 from tests.interop.conftest import DciAgency, register, response_verifies
 from tests.interop.spec import component_errors, needs_spec, request_errors, response_errors
@@ -607,7 +608,7 @@ def test_a_registry_import_notifies_the_subscriptions_watching_its_persons(
 ) -> None:
     from tests.registry.test_import import person_row, run, write_csv
 
-    watched, severe, mild = new_iin(), new_iin(), new_iin()
+    watched, severe, also_severe, mild = new_iin(), new_iin(), new_iin(), new_iin()
     # Subscribed before anyone is registered under the IIN: told once the import brings them.
     send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": watched}))
     population = [
@@ -635,19 +636,25 @@ def test_a_registry_import_notifies_the_subscriptions_watching_its_persons(
     rows = [
         person_row(iin=watched, region_code="75", category="II"),
         person_row(iin=severe, region_code="71", category="I"),
+        person_row(iin=also_severe, region_code="71", category="I"),
         person_row(iin=mild, region_code="71", category="III"),
     ]
     with django_capture_on_commit_callbacks(execute=True):
         run(write_csv(tmp_path / "registry.csv", rows))
     outbox.deliver_due()
-    told = {}
+    told: dict[str, list[str]] = {}
     for _path, body in agency_server.received:
         assert component_errors("NotifyEventRequest", body["message"]) == []
-        (event,) = body["message"]["notify_event"]
-        told[event["data"]["reg_records"]["personal_details"]["identifier"]] = event["reference_id"]
-    assert told == {watched: codes[watched], severe: codes[""]}
+        events = body["message"]["notify_event"]
+        assert body["header"]["total_count"] == len(events)
+        (code,) = {event["reference_id"] for event in events}
+        told[code] = sorted(
+            event["data"]["reg_records"]["personal_details"]["identifier"] for event in events
+        )
+    # One message per subscription, an event for each of its persons the import brought.
+    assert told == {codes[watched]: [watched], codes[""]: sorted([severe, also_severe])}
     logged = AccessEvent.objects.filter(agency="Social agency").values_list("person_iin", flat=True)
-    assert sorted(logged) == sorted([watched, severe])
+    assert sorted(logged) == sorted([watched, severe, also_severe])
 
 
 def test_a_status_lapsing_at_its_reexamination_date_is_announced_once_a_day(
@@ -674,3 +681,47 @@ def test_a_status_lapsing_at_its_reexamination_date_is_announced_once_a_day(
     assert OutboxMessage.objects.filter(action="notify").count() == 1
     with pytest.raises(CommandError):
         call_command("registry_status_calendar", "--day", "yesterday", stdout=StringIO())
+
+
+def test_a_status_calendar_run_interrupted_between_persons_announces_each_once_when_rerun(
+    async_agency: DciAgency, agency_server: AgencyServer
+) -> None:
+    today = timezone.localdate()
+    first, second, third = make_person(), make_person(), make_person()
+    for person in (first, second, third):
+        give_status(person, "II", until=today - dt.timedelta(days=1))
+        send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": person.iin}))
+    outbox.deliver_due()
+    OutboxMessage.objects.all().delete()
+    seen: list[int] = []
+
+    def stop_at_the_second(*, person_id: int, **_signal: Any) -> None:
+        # After the agencies' receiver has queued the second person's notification.
+        seen.append(person_id)
+        if len(seen) == 2:
+            raise RuntimeError("the run is stopped")
+
+    disability_status_changed.connect(stop_at_the_second, dispatch_uid="test.stop_at_the_second")
+    try:
+        with pytest.raises(RuntimeError):
+            call_command("registry_status_calendar", stdout=StringIO())
+    finally:
+        disability_status_changed.disconnect(dispatch_uid="test.stop_at_the_second")
+
+    def told() -> list[str]:
+        return sorted(
+            event["data"]["reg_records"]["personal_details"]["identifier"]
+            for message in OutboxMessage.objects.filter(action="notify").values_list(
+                "message", flat=True
+            )
+            for event in message["notify_event"]
+        )
+
+    # The first person's announcement stands; the second's notification went with its mark.
+    assert told() == [first.iin]
+    out = StringIO()
+    call_command("registry_status_calendar", stdout=out)
+    assert out.getvalue().rstrip().endswith(": 2.")
+    assert told() == sorted([first.iin, second.iin, third.iin])
+    call_command("registry_status_calendar", stdout=StringIO())
+    assert told() == sorted([first.iin, second.iin, third.iin])

@@ -20,8 +20,6 @@ from inclusio.interop import attestation_tokens as tokens
 from inclusio.interop import attestations, keys
 from inclusio.interop.errors import ErrorCode
 from inclusio.interop.models import Attestation, AttestationConsent, Disclosure
-from inclusio.registry.events import disability_statuses_imported
-from inclusio.registry.models import DisabilityStatus
 from inclusio.registry.services import care_link_create
 from tests.factories import (
     STATUS_UNTIL,
@@ -321,13 +319,3 @@ def test_the_command_speaks_the_users_language(trio: Trio, tmp_path: Path, capsy
         call_command("attestation_verify", str(presented))
     out = capsys.readouterr().out
     assert "Подпись верна" in out and "Группа инвалидности" in out
-
-
-def test_an_imported_persons_earlier_attestations_are_revoked(trio: Trio) -> None:
-    # An import brings new persons only; the receiver revokes whatever they held all the same.
-    account = trio.person.user
-    assert account is not None
-    attestation = attestations.attestation_issue(actor=account, iin=trio.person.iin)
-    disability_statuses_imported.send(sender=DisabilityStatus, iins=[new_iin(), trio.person.iin])
-    attestation.refresh_from_db()
-    assert attestation.revoked_at is not None

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from inclusio.core import audit
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccessEvent
 from inclusio.interop.models import Disclosure
@@ -203,10 +204,14 @@ def test_search_by_identifier_and_by_predicate_with_pages(full_agency: DciAgency
     }
     first = search_request("r-2", {**predicate, "pagination": {"page_size": 2, "page_number": 1}})
     second = search_request("r-3", {**predicate, "pagination": {"page_size": 2, "page_number": 2}})
-    found = call(full_agency, "/registry/sync/search", search_message(by_id, first, second))
+    beyond = search_request("r-4", {**predicate, "pagination": {"page_size": 2, "page_number": 3}})
+    found = call(full_agency, "/registry/sync/search", search_message(by_id, first, second, beyond))
     answers = found["message"]["search_response"]
-    assert [a["status"] for a in answers] == ["succ", "succ", "succ"]
-    assert found["header"]["completed_count"] == 3
+    assert [a["status"] for a in answers] == ["succ", "succ", "succ", "succ"]
+    assert found["header"]["completed_count"] == 4
+    # A page past the end has no record, and still the total.
+    assert answers[3]["data"]["reg_records"]["@graph"] == []
+    assert answers[3]["pagination"] == {"page_size": 2, "page_number": 3, "total_count": 3}
     (record,) = answers[0]["data"]["reg_records"]["@graph"]
     assert record["personal_details"]["identifier"] == persons[0].iin
     assert record["disability_status"] == "Approved"
@@ -436,3 +441,7 @@ def test_a_page_of_search_results_costs_the_same_queries_however_many_persons(
     # in queries as a page of 2.
     assert queries(6) == queries(2)
     assert AccessEvent.objects.count() == 9
+    assert set(AccessEvent.objects.values_list("agency", "reader", "channel")) == {
+        (full_agency.agency.name, "agency", "api")
+    }
+    assert audit.verify_chain(AccessEvent).intact

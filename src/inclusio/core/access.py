@@ -31,7 +31,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core.audit import SYSTEM, Actor, SystemActor, record_access
+from inclusio.core.audit import SYSTEM, Actor, SystemActor, batched, record_access
 from inclusio.core.errors import AccessDenied, ErrorCode, NotFound, RateLimited, ValidationFailed
 from inclusio.core.models import LEGACY_SEEN, Purpose, Reader, Seen, User
 from inclusio.core.roles import (
@@ -364,6 +364,27 @@ def log_bulk_read(
             once_per_page=False,  # each production of a file is a read of its own
             case=case,
         )
+
+
+def log_agency_reads(
+    agency: Agency, person_iins: Sequence[str], *, what: Seen, purpose: Purpose
+) -> None:
+    """Log an agency's read of many persons at once (a page of search results through the DCI
+    API, whose gate has already checked the agency's grants): each person sees in their log
+    the agency and the purpose, as for a read of them alone. The entries are written together
+    under one lock of the log's chain."""
+    with batched():
+        for iin in person_iins:
+            record_access(
+                actor=SYSTEM,
+                person_iin=iin,
+                what=str(what),
+                purpose=str(purpose),
+                granted=True,
+                channel="api",
+                reader=str(Reader.AGENCY),
+                agency=agency.name,
+            )
 
 
 def log_account_change(actor: Actor, person_iin: str) -> None:

@@ -8,10 +8,7 @@ class InteropConfig(AppConfig):
     verbose_name = _("Interoperability: the DCI Disability Registry server")
 
     def ready(self) -> None:
-        from inclusio.interop.attestations import (
-            revoke_on_status_change,
-            revoke_on_statuses_imported,
-        )
+        from inclusio.interop.attestations import revoke_on_status_change
         from inclusio.interop.subscriptions import (
             notify_status_changed,
             notify_statuses_imported,
@@ -29,10 +26,9 @@ class InteropConfig(AppConfig):
         disability_status_changed.connect(
             revoke_on_status_change, dispatch_uid="interop.attestations_revoke"
         )
-        # So does an import, for every person it brings (one event for the whole load).
+        # An import tells the agencies too, for every person it brings (one event for the whole
+        # load). It revokes nothing: it brings only persons not yet registered, who hold no
+        # attestation (docs/dci.md, "Attestations and status changes").
         disability_statuses_imported.connect(
             notify_statuses_imported, dispatch_uid="interop.statuses_imported"
-        )
-        disability_statuses_imported.connect(
-            revoke_on_statuses_imported, dispatch_uid="interop.attestations_revoke_imported"
         )

@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +33,6 @@ from inclusio.interop import attestation_tokens as tokens
 from inclusio.interop.errors import ErrorCode
 from inclusio.interop.models import Agency, Attestation, AttestationConsent, Disclosure
 from inclusio.registry import selectors as registry
-from inclusio.registry.importer import IN_CHUNK
 from inclusio.registry.models import DisabilityStatus, Person
 
 # How long a verifier may keep the status list before fetching it again.
@@ -275,22 +273,6 @@ def revoke_on_status_change(*, person_id: int, **_signal: Any) -> None:
     """The registry's ``disability_status_changed`` (sent after its commit): what an earlier
     attestation states is no longer the status."""
     attestations_revoke(actor=SYSTEM, person_id=person_id)
-
-
-def revoke_on_statuses_imported(*, iins: Sequence[str], **_signal: Any) -> int:
-    """The registry's ``disability_statuses_imported``: an imported person's earlier
-    attestations (none while an import brings only new persons) are revoked like any other
-    change's. Returns how many persons had some."""
-    persons: set[int] = set()
-    for start in range(0, len(iins), IN_CHUNK):
-        persons.update(
-            Attestation.objects.filter(
-                person__iin__in=iins[start : start + IN_CHUNK], revoked_at__isnull=True
-            ).values_list("person_id", flat=True)
-        )
-    for person_id in sorted(persons):
-        attestations_revoke(actor=SYSTEM, person_id=person_id)
-    return len(persons)
 
 
 def status_list_token() -> str:

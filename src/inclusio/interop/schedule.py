@@ -12,6 +12,7 @@ refused rather than read approximately. Times are read in the platform's time zo
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -41,32 +42,60 @@ class Cron:
     years: frozenset[int] | None  # None: any year
 
     def _day_matches(self, day: dt.date) -> bool:
-        return (
-            day.month in self.months
-            and (self.years is None or day.year in self.years)
-            and (self.days is None or day.day in self.days)
-            and (self.weekdays is None or day.weekday() in self.weekdays)
+        return (self.days is None or day.day in self.days) and (
+            self.weekdays is None or day.weekday() in self.weekdays
         )
+
+    def _first_time_from(self, earliest: dt.time) -> dt.time | None:
+        """The first time of a firing day at or after ``earliest``; None when the day's times
+        are all before it. Each field is looked up once in its sorted values, from the hour
+        down: a later hour (or minute) than ``earliest``'s starts at the smallest minute (or
+        second)."""
+        hours, minutes, seconds = sorted(self.hours), sorted(self.minutes), sorted(self.seconds)
+        for hour in hours[bisect.bisect_left(hours, earliest.hour) :]:
+            if hour > earliest.hour:
+                return dt.time(hour, minutes[0], seconds[0])
+            for minute in minutes[bisect.bisect_left(minutes, earliest.minute) :]:
+                if minute > earliest.minute:
+                    return dt.time(hour, minute, seconds[0])
+                index = bisect.bisect_left(seconds, earliest.second)
+                if index < len(seconds):
+                    return dt.time(hour, minute, seconds[index])
+        return None
+
+    def _next_day(self, day: dt.date, end: dt.date) -> dt.date | None:
+        """The first firing day from ``day`` on, before ``end``: a year or a month the schedule
+        skips is passed whole, so only the days of its months are looked at one by one."""
+        while day < end:
+            if self.years is not None and day.year not in self.years:
+                day = dt.date(day.year + 1, 1, 1)
+            elif day.month not in self.months:
+                day = (
+                    dt.date(day.year + 1, 1, 1)
+                    if day.month == 12
+                    else dt.date(day.year, day.month + 1, 1)
+                )
+            elif self._day_matches(day):
+                return day
+            else:
+                day += dt.timedelta(days=1)
+        return None
 
     def next_after(self, moment: dt.datetime) -> dt.datetime | None:
         """The first time strictly after ``moment`` the schedule fires, within the horizon."""
         local = timezone.localtime(moment).replace(microsecond=0) + dt.timedelta(seconds=1)
-        zone = local.tzinfo
-        times = sorted(
-            dt.time(hour, minute, second)
-            for hour in self.hours
-            for minute in self.minutes
-            for second in self.seconds
-        )
-        for offset in range(HORIZON_DAYS):
-            day = local.date() + dt.timedelta(days=offset)
-            if not self._day_matches(day):
-                continue
-            earliest = local.time().replace(tzinfo=None) if offset == 0 else dt.time.min
-            fire = next((time for time in times if time >= earliest), None)
+        zone, today = local.tzinfo, local.date()
+        end = today + dt.timedelta(days=HORIZON_DAYS)
+        if self._next_day(today, end) == today:
+            fire = self._first_time_from(local.time().replace(tzinfo=None))
             if fire is not None:
-                return dt.datetime.combine(day, fire, tzinfo=zone)
-        return None
+                return dt.datetime.combine(today, fire, tzinfo=zone)
+        day = self._next_day(today + dt.timedelta(days=1), end)
+        if day is None:
+            return None
+        return dt.datetime.combine(
+            day, dt.time(min(self.hours), min(self.minutes), min(self.seconds)), tzinfo=zone
+        )
 
 
 def _value(text: str, low: int, high: int, names: tuple[str, ...], first: int) -> int:

@@ -371,31 +371,64 @@ def notify_status_changed(
     if not subscriptions:
         return 0
     current = DisabilityStatus.objects.filter(person=person, superseded_at__isnull=True).first()
-    now = timezone.now()
-    day = timezone.localdate(now)
-    cut: dict[tuple[str, ...], dict[str, Any]] = {}
-    rows: list[OutboxMessage] = []
-    with transaction.atomic(), audit.batched():
-        for subscription in subscriptions:
-            agency = subscription.agency
-            granted = tuple(sorted(agency.disclosures))
-            if granted not in cut:
-                cut[granted] = records.disabled_person(person, current, granted, day)
-            if not _held(subscription, cut[granted], now):
-                rows.append(_notification(agency, subscription, cut[granted]))
-            selectors.person_notified(
-                Caller(agency=agency, purpose=Purpose(subscription.purpose), day=day), person
-            )
-        OutboxMessage.objects.bulk_create(rows, batch_size=1000)
+    changes = _Changes()
+    for subscription in subscriptions:
+        changes.add(subscription, person, current)
+    changes.queue()
     return len(subscriptions)
 
 
-def _held(subscription: Subscription, record: dict[str, Any], now: dt.datetime) -> bool:
-    """Within its frequency's range, a subscription's change joins the notification held for
-    its next scheduled time (made when there is none); False when it is sent as it happens.
+class _Changes:
+    """Changes gathered for their subscriptions, then queued together: one ``notify`` per
+    subscription, its events one per person changed (NotifyEventRequest's ``notify_event`` is
+    a list), and each person's access-log entry naming the agency."""
+
+    def __init__(self) -> None:
+        self.now = timezone.now()
+        self.day = timezone.localdate(self.now)
+        self.events: dict[int, tuple[Subscription, list[dict[str, Any]]]] = {}
+        self.reads: list[tuple[Subscription, Person]] = []
+        self._cut: dict[tuple[int, tuple[str, ...]], dict[str, Any]] = {}
+
+    def add(
+        self, subscription: Subscription, person: Person, status: DisabilityStatus | None
+    ) -> None:
+        granted = tuple(sorted(subscription.agency.disclosures))
+        key = (person.pk, granted)
+        if key not in self._cut:
+            self._cut[key] = records.disabled_person(person, status, granted, self.day)
+        self.events.setdefault(subscription.pk, (subscription, []))[1].append(
+            _event(subscription, self._cut[key])
+        )
+        self.reads.append((subscription, person))
+
+    def queue(self) -> int:
+        """Queue the gathered changes in one transaction with their access-log entries (one
+        lock of the log's chain); how many events."""
+        rows: list[OutboxMessage] = []
+        with transaction.atomic(), audit.batched():
+            for subscription, events in self.events.values():
+                if not _held(subscription, events, self.now):
+                    rows.append(_notification(subscription.agency, events))
+            for subscription, person in self.reads:
+                selectors.person_notified(
+                    Caller(
+                        agency=subscription.agency,
+                        purpose=Purpose(subscription.purpose),
+                        day=self.day,
+                    ),
+                    person,
+                )
+            OutboxMessage.objects.bulk_create(rows, batch_size=1000)
+        return len(self.reads)
+
+
+def _held(subscription: Subscription, events: list[dict[str, Any]], now: dt.datetime) -> bool:
+    """Within its frequency's range, a subscription's changes join the notification held for
+    its next scheduled time (made when there is none); False when they are sent as they happen.
 
     The held row is locked first: a worker sending it meanwhile has it locked, and once it has
-    let go the row is no longer queued untried, so the change starts the next period's."""
+    let go the row is no longer queued untried, so the changes start the next period's."""
     if not subscription.frequency or subscription.frequency_from is None:
         return False
     until = subscription.frequency_until
@@ -407,15 +440,14 @@ def _held(subscription: Subscription, record: dict[str, Any], now: dt.datetime) 
         .order_by("pk")
         .first()
     )
-    event = _event(subscription, record)
     if held is not None:
-        held.message["notify_event"].append(event)
+        held.message["notify_event"].extend(events)
         total = len(held.message["notify_event"])
         held.header |= {"total_count": total, "completed_count": total}
         held.save(update_fields=["message", "header"])
         return True
     fires = schedule.parse(subscription.frequency).next_after(now)
-    row = _notification(subscription.agency, subscription, record)
+    row = _notification(subscription.agency, events)
     # The last batch of the range goes at its end when the schedule has no time left in it.
     row.next_try_at = min(fires, until) if fires is not None else until
     row.subscription = subscription
@@ -437,35 +469,44 @@ def _event(subscription: Subscription, record: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def _notification(
-    agency: Agency, subscription: Subscription, record: dict[str, Any]
-) -> OutboxMessage:
-    """NotifyEventRequest, one event (more join it when the subscription has a frequency)."""
-    message = {"transaction_id": uuid.uuid4().hex, "notify_event": [_event(subscription, record)]}
-    return outbox.new_row(agency=agency, action="notify", message=message)
+def _notification(agency: Agency, events: list[dict[str, Any]]) -> OutboxMessage:
+    """NotifyEventRequest with its events (more join it when the subscription has a
+    frequency); the header counts them."""
+    message = {"transaction_id": uuid.uuid4().hex, "notify_event": events}
+    return outbox.new_row(agency=agency, action="notify", message=message, total=len(events))
 
 
 def notify_statuses_imported(*, iins: Sequence[str], **_signal: Any) -> int:
     """The registry's ``disability_statuses_imported`` (sent after the import's commit): each
     imported person a subscription watches — by IIN (kept for an IIN nobody was registered
-    under), or by a population they now belong to — is notified as for any change. The
-    subscriptions are read once and the imported statuses in chunks, so that a national load
-    that nobody watches costs a query per chunk. Returns how many notifications."""
-    subscriptions = list(_active().only("iin", "regions", "categories"))
+    under), or by a population they now belong to — is notified as for any change, but a
+    chunk of imported persons at a time: one ``notify`` per subscription per chunk, holding an
+    event for each of its persons, queued in one transaction with their access-log entries.
+    The subscriptions are read once and the imported statuses a chunk per query, so that a
+    national load that nobody watches costs a query per chunk. Returns how many events (a
+    person told to a subscription) were queued."""
+    subscriptions = list(_active().select_related("agency").order_by("pk"))
     if not subscriptions:
         return 0
-    watched = {subscription.iin for subscription in subscriptions if subscription.iin}
+    watching: dict[str, list[Subscription]] = {}
+    for subscription in subscriptions:
+        if subscription.iin:
+            watching.setdefault(subscription.iin, []).append(subscription)
     populations = [subscription for subscription in subscriptions if not subscription.iin]
     notified = 0
     for start in range(0, len(iins), IN_CHUNK):
-        statuses = DisabilityStatus.objects.filter(
+        changes = _Changes()
+        statuses = DisabilityStatus.objects.select_related("person").filter(
             person__iin__in=iins[start : start + IN_CHUNK], superseded_at__isnull=True
-        ).values_list("pk", "person_id", "person__iin", "person__region_id", "category")
-        for status_id, person_id, iin, region, category in statuses:
-            if iin in watched or any(
-                _watches(subscription, region, {category}) for subscription in populations
-            ):
-                notified += notify_status_changed(
-                    person_id=person_id, status_id=status_id, previous_status_id=None
-                )
+        )
+        for status in statuses:
+            person = status.person
+            for subscription in watching.get(person.iin, []) + [
+                population
+                for population in populations
+                if _watches(population, person.region_id, {status.category})
+            ]:
+                changes.add(subscription, person, status)
+        if changes.events:
+            notified += changes.queue()
     return notified

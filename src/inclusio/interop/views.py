@@ -386,8 +386,9 @@ def disability_details(message: dict[str, Any], caller: Caller) -> tuple[dict[st
         _person, status = selectors.person_with_status(caller, iin)
         if status is None or status.ended:
             return []
-        record = records.category_fields(status, caller.day)
-        details = records.disability_details(status, granted)
+        row = records.row_of(status.person, status)
+        record = records.category_fields(row, caller.day)
+        details = records.disability_details(row, granted)
         if details:
             record["disability_details"] = details
         return [record]
@@ -565,19 +566,15 @@ def search_one(criteria: Any, caller: Caller) -> tuple[dict[str, Any], dict[str,
                 _("Your agency may not filter on what it may not receive: %(fields)s.")
                 % {"fields": ", ".join(beyond)},
             )
-        matching = selectors.statuses_matching(
+        page, total = selectors.statuses_matching(
             caller,
             categories=wanted.get("disability_category"),
             regions=wanted.get("region_code"),
             valid_only="disability_status" in wanted,
             descending=descending,
+            page=slice((number - 1) * size, number * size),
         )
-        total = matching.count()
-        page = list(matching[(number - 1) * size : number * size])
-        selectors.page_read(caller, page)
-        found = [
-            records.disabled_person(status.person, status, granted, caller.day) for status in page
-        ]
+        found = [records.disabled_record(row, granted, caller.day) for row in page]
     else:
         raise Rejected(
             SearchReason.SEARCH_CRITERIA_INVALID,

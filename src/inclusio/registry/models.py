@@ -341,6 +341,30 @@ class DisabilityStatus(models.Model):
         )
 
 
+class StatusCalendarAnnouncement(models.Model):
+    """A person's status announced as changing on ``day`` by the calendar alone (``inclusio
+    registry-status-calendar``). Written in the transaction that sends the event, with what its
+    receivers write (the agencies' notifications, revoked attestations): a run stopped half-way
+    and run again announces each person of the day once."""
+
+    day = models.DateField(_("day"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    status = models.ForeignKey(DisabilityStatus, on_delete=models.PROTECT, related_name="+")
+    announced_at = models.DateTimeField(_("announced"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change announced by the calendar")
+        verbose_name_plural = _("status changes announced by the calendar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "person"], name="status_calendar_once_per_person_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.day}"
+
+
 class PersonRecordChange(models.Model):
     """A correction of a person's record by an officer, with its reason: the history the person
     reads on their own page. Unlike the audit trail, which keeps digests only, it holds the old

@@ -24,7 +24,7 @@ from inclusio.core.audit import (
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.errors import ErrorCode as CoreErrorCode
 from inclusio.core.identifiers import parse_iin
-from inclusio.core.models import AuditEvent, Region
+from inclusio.core.models import Region
 from inclusio.core.roles import PERSON_MANAGE, REFERRAL_DECIDE
 from inclusio.registry.errors import ErrorCode
 from inclusio.registry.events import disability_status_changed, life_event_recorded
@@ -39,6 +39,7 @@ from inclusio.registry.models import (
     LifeEvent,
     Person,
     PersonRecordChange,
+    StatusCalendarAnnouncement,
     age_on,
 )
 
@@ -382,30 +383,40 @@ def status_calendar_changes_announce(*, day: dt.date | None = None) -> int:
     """Send ``disability_status_changed`` for every current status whose being in force changes
     on ``day`` by the calendar alone — past its re-examination date since this morning, or in
     force from today — so that what listens to the event (the agencies' subscriptions, the
-    attestations, housing's category) hears of it as of a decision. No row changes: the status
-    is both the new and the previous one. Once a day: a day already announced (its audit event)
-    sends nothing again. Returns how many statuses were announced."""
+    attestations, housing's category) hears of it as of a decision. No status changes: the
+    status is both the new and the previous one.
+
+    Once per person and day: each person's announcement is marked in one transaction with the
+    sending, and what the receivers write joins it. A run stopped half-way (a receiver failing,
+    the process killed) has committed the persons before and nothing of the one it stopped at;
+    run again, it announces the rest only. Two runs at once announce each person once (the
+    mark is unique: the second waits for the first's commit, then passes by). Returns how many
+    persons were announced."""
     day = day or timezone.localdate()
-    if AuditEvent.objects.filter(
-        action="status_calendar_changes_announce", entity_id=day.isoformat()
-    ).exists():
-        return 0
-    changed = (
+    changed = list(
         DisabilityStatus.objects.filter(superseded_at__isnull=True, ended=False)
         .filter(Q(reexamination_date=day - dt.timedelta(days=1)) | Q(valid_from=day))
+        .exclude(person__in=StatusCalendarAnnouncement.objects.filter(day=day).values("person_id"))
         .values_list("pk", "person_id")
         .order_by("pk")
     )
     announced = 0
-    for status_id, person_id in changed.iterator(chunk_size=2000):
-        disability_status_changed.send(
-            sender=DisabilityStatus,
-            person_id=person_id,
-            status_id=status_id,
-            previous_status_id=status_id,
-        )
+    for status_id, person_id in changed:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    StatusCalendarAnnouncement.objects.create(
+                        day=day, person_id=person_id, status_id=status_id
+                    )
+            except IntegrityError:  # announced by a run beside this one
+                continue
+            disability_status_changed.send(
+                sender=DisabilityStatus,
+                person_id=person_id,
+                status_id=status_id,
+                previous_status_id=status_id,
+            )
         announced += 1
-    # Written after the sending: a run that stopped half-way is run again whole.
     record_write(
         actor=SYSTEM,
         action="status_calendar_changes_announce",
