@@ -461,6 +461,20 @@ class AccountNotice(models.Model):
             "appeal_carried_out",
             _("The decision on your appeal is carried out: the decision contested is changed."),
         )
+        APPEAL_DEADLINE_MOVED = (
+            "appeal_deadline_moved",
+            _(
+                "The day by which your appeal must be decided was counted again with this "
+                "year's public holidays: see it on the appeal's page."
+            ),
+        )
+        APPEAL_TOP_UP = (
+            "appeal_top_up",
+            _(
+                "On your appeal, the difference for the months already paid at the old amount "
+                "is paid with the next payroll."
+            ),
+        )
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
