@@ -703,16 +703,31 @@ def award_assign_on_appeal(
     and the benefit is granted as the offer proposed it, from the day it would have started,
     or at ``amount_kzt`` when the appeal was granted only in part. The appeals body of the
     person's region decides; for anyone else the refusal does not exist."""
-    decision = _refusal(decision_id)
-    if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, decision.person.region_id)):
-        raise access.not_yours()
     if amount_kzt is not None and amount_kzt < 0:
         raise ValidationFailed(
             ErrorCode.APPEAL_AMOUNT_NEGATIVE, _("The amount cannot be less than zero.")
         )
     with transaction.atomic():
-        proposal = _locked(decision.proposal_id)
-        refusal = Decision.objects.select_for_update().get(pk=decision.pk)
+        # The refusal read once, locked after its proposal (the order every write of an
+        # answer locks them in).
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("programme", "version", "run", "award", "person")
+            .filter(decisions=decision_id)
+            .first()
+        )
+        refusal = (
+            Decision.objects.select_for_update()
+            .filter(pk=decision_id, outcome=Decision.Outcome.REFUSED)
+            .first()
+            if proposal is not None
+            else None
+        )
+        if proposal is None or refusal is None:
+            raise access.not_yours()
+        region = proposal.person.region_id
+        if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, region)):
+            raise access.not_yours()
         current = Award.objects.filter(
             person_id=proposal.person_id, programme_id=proposal.programme_id, ends__isnull=True
         ).exists()
