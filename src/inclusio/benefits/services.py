@@ -1436,7 +1436,7 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
             content = payments_services.file_content(
                 payment_file=latest, execution=payroll.month, line_of=lines.line
             )
-        in_file = [*lines.payments.values(), *lines.top_ups.values()]
+        in_file: list[Payment | TopUp] = [*lines.payments.values(), *lines.top_ups.values()]
         # One lock of each chain for the whole file, not one per person paid.
         with batched():
             record_write(
