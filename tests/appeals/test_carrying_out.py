@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inclusio.appeals.models import Appeal, State
 from inclusio.appeals.services import Remedy, appeal_decide, appeal_file
@@ -264,7 +264,7 @@ def test_a_placement_restored_when_the_provider_is_full_waits_first() -> None:
     assert Placement.objects.filter(need__person=trio.person).count() == 1
 
 
-def test_a_placement_that_did_not_end_cannot_be_restored() -> None:
+def test_an_appeal_against_a_placement_that_did_not_end_is_refused_at_filing() -> None:
     trio = make_trio()
     provider = make_provider(trio.own_officer)
     need = Need.objects.create(
@@ -272,10 +272,50 @@ def test_a_placement_that_did_not_end_cannot_be_restored() -> None:
     )
     placed = social.provider_choose(actor=trio.person.user, need=need, provider=provider)
     assert placed.placement is not None
-    appeal = _appeal(trio.person.user, "social_placement", placed.placement.pk)
+    placement_id = placed.placement.pk
+    _refused_writes_nothing(
+        lambda: _appeal(trio.person.user, "social_placement", placement_id),
+        ValidationFailed,
+        "APPEAL_NOTHING_TO_GRANT",
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        _appeal(trio.person.user, "social_placement", placement_id)
+    for language, text in DID_NOT_END.items():
+        with translation.override(language):
+            assert str(refused.value.message) == text
+    # Filed all the same (an old appeal, before filing refused it), the grant is still refused.
+    appeal = Appeal.objects.create(
+        person=trio.person,
+        region_id=trio.person.region_id,
+        body="social_protection",
+        kind="social_placement",
+        decision_id=placement_id,
+        decided_on=START,
+        filed_by=trio.person.user,
+        grounds=GROUNDS,
+        deadline=END,
+    )
     _refused_writes_nothing(
         lambda: _grant(trio.own_officer, appeal), Conflict, "APPEAL_PLACEMENT_NOT_STANDING"
     )
+
+
+DID_NOT_END = {
+    "en": (
+        "This placement did not end early: an appeal could restore nothing. To change the "
+        "provider or the services, ask your district's social-protection department."
+    ),
+    "ru": (
+        "Это размещение не прекращалось досрочно: жалоба ничего не могла бы восстановить. "
+        "Чтобы сменить поставщика или услуги, обратитесь в отдел социальной защиты вашего "
+        "района."
+    ),
+    "kk": (
+        "Бұл орналастыру мерзімінен бұрын тоқтатылған жоқ: шағым ештеңені қалпына келтіре "
+        "алмайды. Жеткізушіні немесе қызметтерді ауыстыру үшін ауданыңыздың әлеуметтік қорғау "
+        "бөліміне жүгініңіз."
+    ),
+}
 
 
 # --- benefits -----------------------------------------------------------------------------------
@@ -339,7 +379,8 @@ def test_an_amount_corrected_on_appeal_from_a_date_and_a_changed_decision_refuse
     assert (before.ends, before.amount_kzt) == (dt.date(2024, 2, 29), award.amount_kzt)
     assert (after.starts, after.ends, after.amount_kzt) == (dt.date(2024, 3, 1), None, 99_000)
     assert after.decision.outcome == Decision.Outcome.AMOUNT_CHANGED
-    # A month paid at the old amount is not paid again: the new amount starts after it.
+    # The benefit is paid at the appeal's amount from the award's own first day at the
+    # earliest; a month already paid at the old amount is topped up (test_top_ups.py).
     paid = Payroll.objects.create(month=dt.date(2024, 3, 1))
     Payment.objects.create(
         payroll=paid, award=after, month=paid.month, amount_kzt=99_000, status="scheduled"
@@ -347,7 +388,7 @@ def test_an_amount_corrected_on_appeal_from_a_date_and_a_changed_decision_refuse
     again = _appeal(trio.person.user, "benefit_decision", after.decision_id)
     _refused_writes_nothing(
         lambda: _grant(
-            trio.own_officer, again, Remedy(from_day=dt.date(2024, 3, 1), amount_kzt=120_000)
+            trio.own_officer, again, Remedy(from_day=dt.date(2024, 2, 29), amount_kzt=120_000)
         ),
         ValidationFailed,
         "APPEAL_FROM_DAY",

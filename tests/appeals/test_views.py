@@ -92,3 +92,31 @@ def test_the_pages_keep_to_a_query_budget(
     sign_in(client, trio.own_officer)
     with django_assert_max_num_queries(35):
         assert client.get(f"/en/appeals/{appeal.pk}/").status_code == 200
+
+
+def _reads_of_the_decision(queries: Any) -> int:
+    """The statements reading benefit decisions (by their table, before any WHERE)."""
+    return sum('FROM "benefits_decision"' in query["sql"].split("WHERE")[0] for query in queries)
+
+
+def test_the_benefit_appeal_reads_its_decision_once_to_file_and_twice_to_grant(
+    client: Client, trio: Trio, refusal: Decision, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(trio.person.user)
+    url = f"/en/appeals/new/benefit_decision/{refusal.pk}/"
+    with django_assert_max_num_queries(12) as page:
+        assert client.get(url).status_code == 200
+    assert _reads_of_the_decision(page.captured_queries) == 1
+    with django_assert_max_num_queries(20) as filing:
+        assert client.post(url, {"grounds": "Wrong."}).status_code == 302
+    assert _reads_of_the_decision(filing.captured_queries) == 1
+    appeal = Appeal.objects.get()
+    sign_in(client, trio.own_officer)
+    with django_assert_max_num_queries(50) as granting:
+        decided = client.post(
+            f"/en/appeals/{appeal.pk}/decide/", {"outcome": "granted", "reasons": "Right."}
+        )
+    assert decided.status_code == 302
+    # The appeals app's check that it still stands, and the benefits service's locked read.
+    assert _reads_of_the_decision(granting.captured_queries) == 2
+    assert Appeal.objects.get(pk=appeal.pk).carried_out["award"]

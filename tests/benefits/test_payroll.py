@@ -186,6 +186,8 @@ def test_the_platforms_payroll_is_recorded_as_the_systems(
         "amount_kzt": ANY,
         "by_the_day": 0,
         "one_off": 0,
+        "top_ups": 0,
+        "top_ups_kzt": 0,
     }
 
 

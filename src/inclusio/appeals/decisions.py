@@ -1,8 +1,10 @@
 """The decisions an appeal may contest, found by kind and id in the app that took them.
 
-Each kind answers the same three things: whose decision it is, on which day it was taken (the
-appeal period runs from it) and where the person reads it. An id that names nothing of its kind
-is unknown; the caller answers it as it answers a decision the person cannot see.
+Each kind answers the same things: whose decision it is, on which day it was taken (the
+appeal period runs from it), where the person reads it, and, for a decision an appeal could
+change nothing in, why (the appeal is refused at filing rather than filed only to be refused).
+An id that names nothing of its kind is unknown; the caller answers it as it answers a decision
+the person cannot see.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from inclusio.appeals.models import Kind
 from inclusio.assessment.models import Decision as MseDecision
 from inclusio.benefits.models import Decision as BenefitDecision
+from inclusio.core.appealing import decision_day
 from inclusio.housing.models import Event as HousingEvent
 from inclusio.marketplace.models import Order
 from inclusio.registry.models import Person
@@ -27,10 +31,9 @@ class Contested:
     person: Person
     decided_on: dt.date
     url: str  # the decision's own page, as the person reads it
-
-
-def _day(moment: dt.datetime) -> dt.date:
-    return timezone.localdate(moment)
+    # Why an appeal against it could only be refused (nothing a grant could change); "" when
+    # an appeal may be granted.
+    cannot_grant: str | Promise = ""
 
 
 def contested(kind: str, decision_id: int) -> Contested | None:
@@ -41,7 +44,7 @@ def contested(kind: str, decision_id: int) -> Contested | None:
             return None
         return Contested(
             mse.referral.person,
-            _day(mse.decided_at),
+            decision_day(mse.decided_at),
             reverse("assessment:referral", args=[mse.referral_id]),
         )
     if kind == Kind.BENEFIT_DECISION:
@@ -54,7 +57,7 @@ def contested(kind: str, decision_id: int) -> Contested | None:
             return None
         return Contested(
             benefit.person,
-            _day(benefit.decided_at),
+            decision_day(benefit.decided_at),
             reverse("benefits:decision", args=[benefit.pk]),
         )
     if kind == Kind.ORDER_DISPUTE:
@@ -67,7 +70,7 @@ def contested(kind: str, decision_id: int) -> Contested | None:
             return None
         return Contested(
             order.voucher.person,
-            _day(order.resolved_at),
+            decision_day(order.resolved_at),
             reverse("marketplace:order", args=[order.pk]),
         )
     if kind == Kind.HOUSING_POSITION:
@@ -78,15 +81,32 @@ def contested(kind: str, decision_id: int) -> Contested | None:
         )
         if event is None:
             return None
-        return Contested(event.registration.person, _day(event.at), reverse("housing:mine"))
+        return Contested(
+            event.registration.person,
+            decision_day(event.at),
+            reverse("housing:mine"),
+            cannot_grant=_(
+                "An allocation of housing, or an offer the person declined, is not changed on "
+                "appeal here: ask the housing department of the local executive body."
+            )
+            if event.kind in (HousingEvent.Kind.ALLOCATED, HousingEvent.Kind.DECLINED)
+            else "",
+        )
     if kind == Kind.SOCIAL_PLACEMENT:
         placement = Placement.objects.select_related("need__person").filter(pk=decision_id).first()
         if placement is None:
             return None
-        # The decision contested is the early ending when there was one, else the placement.
+        # The decision contested is the early ending: a placement that never ended early has
+        # nothing an appeal could restore.
         return Contested(
             placement.need.person,
-            _day(placement.ended_at or placement.placed_at),
+            decision_day(placement.ended_at or placement.placed_at),
             reverse("socialservices:mine"),
+            cannot_grant=_(
+                "This placement did not end early: an appeal could restore nothing. To change "
+                "the provider or the services, ask your district's social-protection department."
+            )
+            if placement.ended_at is None
+            else "",
         )
     return None

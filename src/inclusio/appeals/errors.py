@@ -18,3 +18,5 @@ class ErrorCode(StrEnum):
     # The appeal period is over: only a court can hear the person now.
     APPEAL_TOO_LATE_COURT_OPEN = "APPEAL_TOO_LATE_COURT_OPEN"
     APPEAL_CANNOT_BE_CARRIED_OUT = "APPEAL_CANNOT_BE_CARRIED_OUT"
+    # Nothing a grant could change: the appeal could only be refused, so it is not filed.
+    APPEAL_NOTHING_TO_GRANT = "APPEAL_NOTHING_TO_GRANT"

@@ -32,10 +32,14 @@ from inclusio.appeals.models import (
 )
 from inclusio.assessment.services import decision_revise_on_appeal
 from inclusio.benefits.models import Decision as BenefitDecision
-from inclusio.benefits.services import award_assign_on_appeal, award_correct_on_appeal
+from inclusio.benefits.services import (
+    award_assign_on_appeal,
+    award_correct_on_appeal,
+    award_top_ups,
+)
 from inclusio.core import access, images, notices
 from inclusio.core.appealing import appeal_window
-from inclusio.core.audit import Actor, account_of, changes, record_write
+from inclusio.core.audit import SYSTEM, Actor, account_of, changes, record_write
 from inclusio.core.errors import Conflict, ValidationFailed
 from inclusio.core.models import AccountNotice, Purpose, Seen, User
 from inclusio.core.parameters import value_on
@@ -86,6 +90,43 @@ class Upload:
 def decision_deadline(filed: dt.date) -> dt.date:
     """The day by which the body must decide an appeal filed on ``filed``."""
     return working_days_after(filed, int(value_on("appeal_decision_working_days", filed)))
+
+
+@dataclass(frozen=True)
+class Recounted:
+    open: int  # the open appeals whose deadlines were counted again
+    moved: int  # those whose deadline changed
+
+
+def appeal_deadlines_recount(*, actor: Actor = SYSTEM) -> Recounted:
+    """Count the deadline of every open appeal again from the day it was filed, by the
+    country's holidays as they stand now. Run when a year's moving holidays are added to the
+    country's file: a deadline counted before, without them (provisional), moves to the true
+    day, which can only be later. Each deadline that moves is recorded in the audit trail and
+    told to the person; one that stands is not written. A second run moves nothing."""
+    moved = 0
+    appeals = Appeal.objects.filter(state__in=OPEN_STATES).select_related("person")
+    with transaction.atomic():
+        for appeal in appeals.select_for_update(of=("self",)).order_by("id"):
+            counted = decision_deadline(timezone.localdate(appeal.filed_at))
+            if counted == appeal.deadline:
+                continue
+            was, appeal.deadline = appeal.deadline, counted
+            appeal.save(update_fields=["deadline"])
+            moved += 1
+            record_write(
+                actor=actor,
+                action="appeal_deadline_recount",
+                entity="appeal",
+                entity_id=appeal.pk,
+                data={
+                    "person": appeal.person.iin,
+                    "deadline": [was.isoformat(), counted.isoformat()],
+                },
+            )
+            _tell(appeal, AccountNotice.Kind.APPEAL_DEADLINE_MOVED, deadline=counted.isoformat())
+        total = appeals.count()
+    return Recounted(open=total, moved=moved)
 
 
 def _attachment_type(upload: Upload) -> tuple[str, str]:
@@ -183,6 +224,8 @@ def appeal_file(
     checked = [(upload, *_attachment_type(upload)) for upload in attachments]
     today = timezone.localdate()
     _too_late(found, kind, decision_id)
+    if found.cannot_grant:
+        raise ValidationFailed(ErrorCode.APPEAL_NOTHING_TO_GRANT, found.cannot_grant)
     person = found.person
     if Appeal.objects.filter(kind=kind, decision_id=decision_id, state__in=OPEN_STATES).exists():
         raise _already_open()
@@ -353,6 +396,8 @@ def appeal_decide(
         _tell(appeal, AccountNotice.Kind.APPEAL_DECIDED, outcome=outcome)
         if carried:
             _tell(appeal, AccountNotice.Kind.APPEAL_CARRIED_OUT)
+        if carried.get("top_up_kzt"):
+            _tell(appeal, AccountNotice.Kind.APPEAL_TOP_UP, amount_kzt=carried["top_up_kzt"])
     return appeal
 
 
@@ -415,13 +460,17 @@ def _carry_out(actor: Actor, appeal: Appeal, outcome: str, remedy: Remedy) -> di
             actor=actor, order_id=appeal.decision_id, cause=cause, remedy=remedy.order_remedy
         )
         return {"order": order.pk, "remedy": remedy.order_remedy}
-    choice = placement_restore_on_appeal(
-        actor=actor, placement_id=appeal.decision_id, cause=cause, from_day=remedy.from_day
-    )
-    if choice.placement is not None:
-        return {"placement": choice.placement.pk}
-    assert choice.waiting is not None
-    return {"waiting": choice.waiting.pk, "position": choice.position}
+    if appeal.kind == Kind.SOCIAL_PLACEMENT:
+        choice = placement_restore_on_appeal(
+            actor=actor, placement_id=appeal.decision_id, cause=cause, from_day=remedy.from_day
+        )
+        if choice.placement is not None:
+            return {"placement": choice.placement.pk}
+        assert choice.waiting is not None
+        return {"waiting": choice.waiting.pk, "position": choice.position}
+    # Every kind is carried out above by name: a kind added to the list without its own way of
+    # being carried out is a programming error, never a grant that changes nothing.
+    raise ValueError(f"no way to carry out an appeal of kind {appeal.kind!r}")
 
 
 def _benefit_corrected(
@@ -439,7 +488,13 @@ def _benefit_corrected(
         from_day=remedy.from_day,
         amount_kzt=remedy.amount_kzt,
     )
-    return {"award": award.pk, "amount_kzt": award.amount_kzt}
+    carried: dict[str, object] = {"award": award.pk, "amount_kzt": award.amount_kzt}
+    # The months already paid at the old amount are topped up, once, with the next payroll.
+    owed = award_top_ups(decision_id=award.decision_id)
+    if owed:
+        carried["top_up_kzt"] = sum(owed.values())
+        carried["top_up_months"] = sorted(f"{month:%Y-%m}" for month in owed)
+    return carried
 
 
 def _cannot_carry_out() -> Conflict:

@@ -42,7 +42,6 @@ def mine(request: HttpRequest) -> HttpResponse:
 def new(request: HttpRequest, kind: str, decision_id: int) -> HttpResponse:
     if kind not in Kind.values:
         raise access.not_yours()
-    found = selectors.contested_for_filing(actor=request.user, kind=kind, decision_id=decision_id)
     form = AppealForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -72,6 +71,8 @@ def new(request: HttpRequest, kind: str, decision_id: int) -> HttpResponse:
                     % {"day": appeal.deadline.isoformat()},
                 )
                 return redirect("appeals:appeal", appeal_id=appeal.pk)
+    # Read for the page only: filing reads (and checks) the decision itself.
+    found = selectors.contested_for_filing(actor=request.user, kind=kind, decision_id=decision_id)
     context = {
         "form": form,
         "kind": Kind(kind),

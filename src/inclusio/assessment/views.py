@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -216,7 +215,7 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             "prescription": prescription,
             "programme": programme,
             "appeal_window": appeal_window(
-                "mse_decision", found.decision.pk, timezone.localdate(found.decision.decided_at)
+                "mse_decision", found.decision.pk, found.decision.decided_at
             )
             if found.state == found.State.DECIDED and access.may_act_for(request.user, found.person)
             else None,

@@ -648,6 +648,57 @@ class Payment(models.Model):
         return f"{self.award_id} {self.month:%Y-%m} {self.amount_kzt}"
 
 
+class TopUp(models.Model):
+    """What an appeal owes for a month already paid at the old amount: the difference between
+    the month at the amount the appeal establishes (from the day it gives) and what was paid for
+    it, when the appeal corrects an amount or resumes a benefit from a past day. A payment line
+    of its own (``payments.Transfer`` of purpose ``benefit_top_up``), paid in the payment file of
+    the next payroll computed (``payroll``, set when that payroll takes it up). The database
+    keeps one per decision of the appeal's effect and month, so it is owed, and paid, once."""
+
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("decision on appeal"),
+        on_delete=models.PROTECT,
+        related_name="top_ups",
+    )
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="top_ups"
+    )
+    month = models.DateField(_("month topped up"), help_text=_("The first day of the month."))
+    amount_kzt = models.BigIntegerField(_("amount, KZT"))
+    cause = models.CharField(_("cause"), max_length=40, help_text=_("The appeal, e.g. appeal:7."))
+    payroll = models.ForeignKey(
+        Payroll,
+        verbose_name=_("paid with the payroll of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="top_ups",
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    status = models.CharField(_("status"), max_length=9, choices=Payment.Status.choices)
+    created_at = models.DateTimeField(_("owed since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["award", "month", "id"]
+        verbose_name = _("top-up on appeal")
+        verbose_name_plural = _("top-ups on appeal")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "month"], name="top_up_once_per_month"),
+            models.CheckConstraint(condition=Q(amount_kzt__gt=0), name="top_up_amount_positive"),
+        ]
+        indexes = [
+            # The payroll takes up the top-ups no payroll has yet.
+            models.Index(
+                fields=["id"], condition=Q(payroll__isnull=True), name="top_up_not_taken_up"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.month:%Y-%m} +{self.amount_kzt}"
+
+
 class WhatIfRequest(models.Model):
     """A what-if comparison asked for on the what-if page and run by a worker
     (``inclusio whatif-worker``), never inside a web request: the draft, the date, the snapshot

@@ -6,7 +6,8 @@ as a payment is when the person gave no account, and the account it went to is m
 rejected, with the bank's reason code: it is never paid to again. The person sees it on their
 benefits page and the district officer in the held-payments worklist; when the person gives a
 corrected account (``services.payment_account_give``) the held payments are scheduled again and
-go in the payroll's next file.
+go in the payroll's next file. A top-up owed on appeal (``TopUp``) that the bank returned is
+held, and scheduled again, the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from inclusio.benefits.models import Payment, PaymentAccount
+from inclusio.benefits.models import Payment, PaymentAccount, TopUp
 from inclusio.core.audit import SYSTEM, Actor, record_write
 from inclusio.payments.models import Transfer
 
@@ -36,7 +37,10 @@ def payments_settled(
     **kwargs: Any,
 ) -> None:
     returned = {t.purpose_id: t for t in rejected if t.purpose_kind == Transfer.Purpose.BENEFIT}
-    if not returned:
+    returned_top_ups = {
+        t.purpose_id: t for t in rejected if t.purpose_kind == Transfer.Purpose.BENEFIT_TOP_UP
+    }
+    if not returned and not returned_top_ups:
         return
     held: list[Payment] = []
     for chunk in _chunks(list(returned)):
@@ -45,8 +49,19 @@ def payments_settled(
             .filter(pk__in=chunk, status=Payment.Status.SCHEDULED)
             .select_related("award")
         )
+    held_top_ups: list[TopUp] = []
+    for chunk in _chunks(list(returned_top_ups)):
+        held_top_ups += (
+            TopUp.objects.select_for_update()
+            .filter(pk__in=chunk, status=Payment.Status.SCHEDULED)
+            .select_related("award")
+        )
     now = timezone.now()
     accounts = {(p.award.person_id, returned[p.pk].iban): returned[p.pk] for p in held}
+    accounts.update(
+        ((t.award.person_id, returned_top_ups[t.pk].iban), returned_top_ups[t.pk])
+        for t in held_top_ups
+    )
     # One update per reason code: the accounts the bank rejected for that reason.
     by_code: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for (person_id, iban), transfer in accounts.items():
@@ -69,10 +84,13 @@ def payments_settled(
             PaymentAccount.objects.filter(pk__in=chunk).update(rejected_at=now, rejection_code=code)
     for chunk in _chunks([p.pk for p in held]):
         Payment.objects.filter(pk__in=chunk).update(status=Payment.Status.HELD, iban="")
+    for chunk in _chunks([t.pk for t in held_top_ups]):
+        TopUp.objects.filter(pk__in=chunk).update(status=Payment.Status.HELD, iban="")
+    reports = {str(t.report_id) for t in [*returned.values(), *returned_top_ups.values()]}
     record_write(
         actor=actor,
         action="benefit_payments_return",
         entity="payments",
-        entity_id=",".join(sorted({str(t.report_id) for t in returned.values()})),
-        data={"payments": len(held), "accounts": len(accounts)},
+        entity_id=",".join(sorted(reports)),
+        data={"payments": len(held), "top_ups": len(held_top_ups), "accounts": len(accounts)},
     )

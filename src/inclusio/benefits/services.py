@@ -17,13 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, Min, OuterRef, Sum
+from django.db.models import Exists, Min, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio import countries
-from inclusio.benefits import proration, screening
+from inclusio.benefits import proration, screening, topups
 from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.models import (
     Award,
@@ -36,6 +36,7 @@ from inclusio.benefits.models import (
     ProgrammeVersion,
     Proposal,
     ScreeningRun,
+    TopUp,
     WhatIfRequest,
 )
 from inclusio.benefits.selectors import explanation_data, group_switch_day
@@ -479,6 +480,10 @@ def _account_give(actor: Actor, person: Person, iban: str) -> PaymentAccount:
     released = Payment.objects.filter(
         award__person=person, status=Payment.Status.HELD, award__ends__isnull=True
     ).update(status=Payment.Status.SCHEDULED, iban=iban)
+    # A top-up owed on appeal is owed whatever has become of the benefit since.
+    released += TopUp.objects.filter(award__person=person, status=Payment.Status.HELD).update(
+        status=Payment.Status.SCHEDULED, iban=iban
+    )
     record_write(
         actor=actor,
         action="payment_account_give",
@@ -698,16 +703,31 @@ def award_assign_on_appeal(
     and the benefit is granted as the offer proposed it, from the day it would have started,
     or at ``amount_kzt`` when the appeal was granted only in part. The appeals body of the
     person's region decides; for anyone else the refusal does not exist."""
-    decision = _refusal(decision_id)
-    if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, decision.person.region_id)):
-        raise access.not_yours()
     if amount_kzt is not None and amount_kzt < 0:
         raise ValidationFailed(
             ErrorCode.APPEAL_AMOUNT_NEGATIVE, _("The amount cannot be less than zero.")
         )
     with transaction.atomic():
-        proposal = _locked(decision.proposal_id)
-        refusal = Decision.objects.select_for_update().get(pk=decision.pk)
+        # The refusal read once, locked after its proposal (the order every write of an
+        # answer locks them in).
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("programme", "version", "run", "award", "person")
+            .filter(decisions=decision_id)
+            .first()
+        )
+        refusal = (
+            Decision.objects.select_for_update()
+            .filter(pk=decision_id, outcome=Decision.Outcome.REFUSED)
+            .first()
+            if proposal is not None
+            else None
+        )
+        if proposal is None or refusal is None:
+            raise access.not_yours()
+        region = proposal.person.region_id
+        if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, region)):
+            raise access.not_yours()
         current = Award.objects.filter(
             person_id=proposal.person_id, programme_id=proposal.programme_id, ends__isnull=True
         ).exists()
@@ -777,26 +797,13 @@ def award_correct_on_appeal(
     """An ending or an amount overturned on appeal (``cause`` names the appeal). An ending: the
     benefit the decision ended resumes from ``from_day`` (after its last day), at its amount or
     at ``amount_kzt``. An amount (a grant or a change): the benefit is paid at ``amount_kzt``
-    from ``from_day`` (its own first day or later, and after the last month paid: a month paid
-    at the old amount is not paid again; the months before keep what was paid). The
+    from ``from_day`` (its own first day or later). The months from ``from_day`` already paid
+    at the old amount (or, for a benefit resumed, closed without it) are owed the difference:
+    a top-up each (:mod:`inclusio.benefits.topups`), paid with the next payroll, once. The
     decision contested is withdrawn, naming the appeal, and a decision of the appeal's effect
     stands in its place. The appeals body of the person's region decides; for anyone else the
     decision does not exist. Refused when the decision no longer stands: the benefit was
     granted again or changed since."""
-    decision = (
-        Decision.objects.select_related("person")
-        .filter(pk=decision_id, outcome__in=_CORRECTABLE, withdrawn_at__isnull=True)
-        .first()
-    )
-    if decision is None:
-        raise access.not_yours()
-    if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, decision.person.region_id)):
-        raise access.not_yours()
-    ending = decision.outcome == Decision.Outcome.ENDED
-    if amount_kzt is None and not ending:
-        raise ValidationFailed(
-            ErrorCode.APPEAL_AMOUNT_MISSING, _("Give the monthly amount the appeal establishes.")
-        )
     if amount_kzt is not None and amount_kzt < 0:
         raise ValidationFailed(
             ErrorCode.APPEAL_AMOUNT_NEGATIVE, _("The amount cannot be less than zero.")
@@ -806,12 +813,29 @@ def award_correct_on_appeal(
         _("This decision no longer stands: the benefit was granted again or changed since."),
     )
     with transaction.atomic():
-        contested = Decision.objects.select_for_update().get(pk=decision.pk)
+        # Read once, locked: what the appeal changes cannot change meanwhile.
+        contested = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("person", "programme")
+            .filter(pk=decision_id, outcome__in=_CORRECTABLE)
+            .first()
+        )
+        if contested is None:
+            raise access.not_yours()
+        person = contested.person
+        if not (actor is SYSTEM or access.may(actor, APPEAL_DECIDE_SOCIAL, person.region_id)):
+            raise access.not_yours()
+        ending = contested.outcome == Decision.Outcome.ENDED
+        if amount_kzt is None and not ending:
+            raise ValidationFailed(
+                ErrorCode.APPEAL_AMOUNT_MISSING,
+                _("Give the monthly amount the appeal establishes."),
+            )
         if contested.withdrawn_at is not None:
             raise not_standing
         current = (
             Award.objects.select_for_update()
-            .filter(person_id=decision.person_id, programme_id=decision.programme_id)
+            .filter(person_id=contested.person_id, programme_id=contested.programme_id)
             .filter(ends__isnull=True)
             .first()
         )
@@ -825,11 +849,6 @@ def award_correct_on_appeal(
                 raise not_standing
         assert before is not None
         earliest = before.ends + dt.timedelta(days=1) if before.ends else before.starts
-        if not ending:
-            # A month already paid at the old amount is never paid again at the new one.
-            paid = Payment.objects.filter(award=before).aggregate(last=Max("month"))["last"]
-            if paid is not None:
-                earliest = max(earliest, _next_month(paid))
         if from_day < earliest:
             raise ValidationFailed(
                 ErrorCode.APPEAL_FROM_DAY,
@@ -870,11 +889,12 @@ def award_correct_on_appeal(
                 starts=from_day,
                 decision=standing,
             )
+        top_ups = _top_ups_owe(award, contested.programme, from_day, cause)
         record_write(
             actor=actor,
             action="award_correct_on_appeal",
             entity="person",
-            entity_id=decision.person.iin,
+            entity_id=person.iin,
             data={
                 "cause": cause,
                 "contested": contested.pk,
@@ -882,9 +902,77 @@ def award_correct_on_appeal(
                 "award": award.pk,
                 "from": from_day.isoformat(),
                 "amount_kzt": [was, amount],
+                "top_ups": {f"{t.month:%Y-%m}": t.amount_kzt for t in top_ups},
             },
         )
     return award
+
+
+def award_top_ups(*, decision_id: int) -> dict[dt.date, int]:
+    """By month, the top-ups owed on appeal by the decision ``decision_id`` (of the appeal's
+    effect, as ``award_correct_on_appeal`` made it): what the appeals app tells the person."""
+    return dict(
+        TopUp.objects.filter(decision_id=decision_id)
+        .order_by("month")
+        .values_list("month", "amount_kzt")
+    )
+
+
+def _top_ups_owe(award: Award, programme: Programme, from_day: dt.date, cause: str) -> list[TopUp]:
+    """The top-ups an appeal owes for the months from ``from_day`` already paid (or closed
+    unpaid) before it set ``award``'s amount; written, each once, for the next payroll. Inside
+    the caller's transaction, with the person's current award locked."""
+    if not programme.cash or not award.amount_kzt:
+        return []
+    first = from_day.replace(day=1)
+    mine = {"award__person_id": award.person_id, "award__programme_id": award.programme_id}
+    payments = Payment.objects.filter(**mine, month__gte=first)
+    stopped = set(payments.filter(status=Payment.Status.STOPPED).values_list("month", flat=True))
+    paid = [
+        topups.Paid(month, amount, days, one_off)
+        for month, amount, days, one_off in payments.exclude(
+            status=Payment.Status.STOPPED
+        ).values_list("month", "amount_kzt", "days", "one_off")
+    ]
+    by_the_whole_month = (
+        programme.period != Programme.Period.ONCE
+        and programme.proration != Programme.Proration.DAILY
+    )
+    closed = (
+        Payroll.objects.filter(approved_at__isnull=False, month__gte=first)
+        .exclude(month__in=stopped)
+        .values_list("month", flat=True)
+        if by_the_whole_month
+        else []
+    )
+    topped_up = dict(
+        TopUp.objects.filter(**mine, month__gte=first)
+        .values("month")
+        .annotate(total=Sum("amount_kzt"))
+        .values_list("month", "total")
+    )
+    owed = topups.months_owed(
+        from_day=from_day,
+        new_amount_kzt=award.amount_kzt,
+        paid=paid,
+        unpaid_closed=list(closed),
+        topped_up=topped_up,
+    )
+    if not owed:
+        return []
+    iban = _latest_accounts({award.person_id}).get(award.person_id, "")
+    return TopUp.objects.bulk_create(
+        TopUp(
+            decision_id=award.decision_id,
+            award=award,
+            month=month,
+            amount_kzt=amount,
+            cause=cause,
+            iban=iban,
+            status=Payment.Status.SCHEDULED if iban else Payment.Status.HELD,
+        )
+        for month, amount in owed.items()
+    )
 
 
 def _require_pending(proposal: Proposal) -> None:
@@ -1080,7 +1168,9 @@ def _payroll_create(actor: Actor, first: dt.date, last: dt.date) -> Payroll:
         awards = list(due.order_by("id"))
         by_the_day = _month_by_the_day(awards, kinds, first)
         awards = [a for a in awards if a.pk not in by_the_day or by_the_day[a.pk].amount_kzt > 0]
-        if not awards:
+        # The top-ups owed on appeal since the last payroll go in this one's file.
+        owed = list(TopUp.objects.select_for_update().filter(payroll__isnull=True).order_by("id"))
+        if not awards and not owed:
             if existing is not None:
                 return existing
             raise Conflict(
@@ -1108,6 +1198,7 @@ def _payroll_create(actor: Actor, first: dt.date, last: dt.date) -> Payroll:
                 )
             )
         Payment.objects.bulk_create(payments, batch_size=5000)
+        TopUp.objects.filter(pk__in=[t.pk for t in owed]).update(payroll=payroll)
         record_write(
             actor=actor,
             action="payroll_create",
@@ -1120,6 +1211,8 @@ def _payroll_create(actor: Actor, first: dt.date, last: dt.date) -> Payroll:
                 "amount_kzt": sum(p.amount_kzt for p in payments),
                 "by_the_day": sum(p.days is not None for p in payments),
                 "one_off": sum(p.one_off for p in payments),
+                "top_ups": len(owed),
+                "top_ups_kzt": sum(t.amount_kzt for t in owed),
             },
         )
     return payroll
@@ -1287,13 +1380,23 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
             .select_related("award__person", "award__programme")
             .order_by("id")
         )
-        sending, tries = _without_live_transfer(scheduled)
-        if sending:
+        scheduled_top_ups = list(
+            payroll.top_ups.filter(status=Payment.Status.SCHEDULED)
+            .select_related("award__person", "award__programme")
+            .order_by("id")
+        )
+        sending, tries = _without_live_transfer(scheduled, Transfer.Purpose.BENEFIT)
+        sending_top_ups, top_up_tries = _without_live_transfer(
+            scheduled_top_ups, Transfer.Purpose.BENEFIT_TOP_UP
+        )
+        if sending or sending_top_ups:
             number = files.count() + 1
             transfers = payments_services.transfers_queue(
-                actor=actor, payments=[_queued(p, tries.get(p.pk, 0)) for p in sending]
+                actor=actor,
+                payments=[_queued(p, tries.get(p.pk, 0)) for p in sending]
+                + [_queued_top_up(t, top_up_tries.get(t.pk, 0)) for t in sending_top_ups],
             )
-            by_id = {p.pk: p for p in sending}
+            lines = _Lines(sending, sending_top_ups)
             sent, content = payments_services.file_send(
                 actor=actor,
                 transfers=transfers,
@@ -1301,9 +1404,8 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
                 batch_kind=PAYROLL_BATCH,
                 batch_id=payroll.pk,
                 execution=payroll.month,
-                line_of=lambda t: _line(t, by_id[t.purpose_id]),
+                line_of=lines.line,
             )
-            in_file = sending
         else:
             latest = files.order_by("-created_at", "-id").first()
             if latest is None:
@@ -1316,14 +1418,25 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
                     month=f"{payroll.month:%Y-%m}",
                 )
             sent = latest
-            ids = list(latest.transfers.values_list("purpose_id", flat=True))
-            by_id = Payment.objects.select_related("award__person", "award__programme").in_bulk(ids)
-            content = payments_services.file_content(
-                payment_file=latest,
-                execution=payroll.month,
-                line_of=lambda t: _line(t, by_id[t.purpose_id]),
+            ids: dict[str, list[int]] = {}
+            for kind, purpose_id in latest.transfers.values_list("purpose_kind", "purpose_id"):
+                ids.setdefault(kind, []).append(purpose_id)
+            lines = _Lines(
+                list(
+                    Payment.objects.select_related("award__person", "award__programme")
+                    .in_bulk(ids.get(Transfer.Purpose.BENEFIT, []))
+                    .values()
+                ),
+                list(
+                    TopUp.objects.select_related("award__person", "award__programme")
+                    .in_bulk(ids.get(Transfer.Purpose.BENEFIT_TOP_UP, []))
+                    .values()
+                ),
             )
-            in_file = list(by_id.values())
+            content = payments_services.file_content(
+                payment_file=latest, execution=payroll.month, line_of=lines.line
+            )
+        in_file: list[Payment | TopUp] = [*lines.payments.values(), *lines.top_ups.values()]
         # One lock of each chain for the whole file, not one per person paid.
         with batched():
             record_write(
@@ -1352,15 +1465,17 @@ def payment_file_produce(*, actor: Actor, payroll_id: int) -> PaymentFile:
 PAYROLL_BATCH = "payroll"
 
 
-def _without_live_transfer(scheduled: list[Payment]) -> tuple[list[Payment], dict[int, int]]:
-    """The payments of ``scheduled`` not yet sent, or sent and rejected by the bank; and how
-    many times each of those was sent before."""
+def _without_live_transfer[Paid: (Payment, TopUp)](
+    scheduled: list[Paid], purpose: str
+) -> tuple[list[Paid], dict[int, int]]:
+    """The payments (of ``purpose``) of ``scheduled`` not yet sent, or sent and rejected by the
+    bank; and how many times each of those was sent before."""
     live: set[int] = set()
     tries: dict[int, int] = {}
     ids = [p.pk for p in scheduled]
     for start in range(0, len(ids), 5000):
         rows = Transfer.objects.filter(
-            purpose_kind=Transfer.Purpose.BENEFIT, purpose_id__in=ids[start : start + 5000]
+            purpose_kind=purpose, purpose_id__in=ids[start : start + 5000]
         ).values_list("purpose_id", "state")
         for purpose_id, state in rows:
             tries[purpose_id] = tries.get(purpose_id, 0) + 1
@@ -1383,8 +1498,37 @@ def _queued(payment: Payment, tries: int) -> payments_services.Queued:
     )
 
 
-def _line(transfer: Transfer, payment: Payment) -> pain001.Line:
-    person, programme = payment.award.person, payment.award.programme
+def _queued_top_up(top_up: TopUp, tries: int) -> payments_services.Queued:
+    return payments_services.Queued(
+        purpose_kind=Transfer.Purpose.BENEFIT_TOP_UP,
+        purpose_id=top_up.pk,
+        payer=top_up.award.programme.code,
+        payee_reference=top_up.award.person.iin,
+        amount_kzt=top_up.amount_kzt,
+        iban=top_up.iban,
+        end_to_end_id=f"INC-T{top_up.pk}-{top_up.month:%Y%m}" + (f"-{tries + 1}" if tries else ""),
+    )
+
+
+class _Lines:
+    """The lines of a payroll's file: its payments and the top-ups it pays, by transfer."""
+
+    def __init__(self, payments: list[Payment], top_ups: list[TopUp]) -> None:
+        self.payments = {p.pk: p for p in payments}
+        self.top_ups = {t.pk: t for t in top_ups}
+
+    def line(self, transfer: Transfer) -> pain001.Line:
+        if transfer.purpose_kind == Transfer.Purpose.BENEFIT_TOP_UP:
+            top_up = self.top_ups[transfer.purpose_id]
+            # The bank's remittance text is in Russian, as for every payment of the file:
+            # "доплата" (top-up) tells the person it is the difference for a month paid before.
+            return _line(transfer, top_up.award, f"{top_up.month:%Y-%m} доплата")
+        payment = self.payments[transfer.purpose_id]
+        return _line(transfer, payment.award, f"{payment.month:%Y-%m}")
+
+
+def _line(transfer: Transfer, award: Award, what: str) -> pain001.Line:
+    person, programme = award.person, award.programme
     return pain001.Line(
         end_to_end_id=transfer.end_to_end_id,
         amount_kzt=transfer.amount_kzt,
@@ -1392,5 +1536,5 @@ def _line(transfer: Transfer, payment: Payment) -> pain001.Line:
         payee_id=person.iin,
         payee_scheme="IIN",
         iban=transfer.iban,
-        remittance=f"{programme.code} {payment.month:%Y-%m} {programme.title_ru}",
+        remittance=f"{programme.code} {what} {programme.title_ru}",
     )

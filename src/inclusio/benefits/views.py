@@ -284,9 +284,7 @@ def _decision_page(
             "decided": page_data.date_text(found.decided_at),
             "person": found.person,
             "own": found.person.user_id == request.user.pk,
-            "appeal_window": appeal_window(
-                "benefit_decision", found.pk, timezone.localdate(found.decided_at)
-            )
+            "appeal_window": appeal_window("benefit_decision", found.pk, found.decided_at)
             if found.withdrawn_at is None and page_data.may_answer(request.user, found.person)
             else None,
         },

@@ -18,6 +18,14 @@ from django.utils import timezone
 from inclusio.core.parameters import value_on
 
 
+def decision_day(decided: dt.datetime | dt.date) -> dt.date:
+    """The day of a decision, from which its appeal period runs: the local day of the moment
+    it was recorded (a day given as such is that day)."""
+    if isinstance(decided, dt.datetime):
+        return timezone.localdate(decided)
+    return decided
+
+
 @dataclass(frozen=True)
 class AppealWindow:
     url: str  # the appeal form, for the decision
@@ -29,14 +37,17 @@ class AppealWindow:
         return timezone.localdate() <= self.last_day
 
 
-def appeal_window(kind: str, decision_id: int, decided_on: dt.date) -> AppealWindow:
+def appeal_window(kind: str, decision_id: int, decided: dt.datetime | dt.date) -> AppealWindow:
     """The period for appealing against the decision ``decision_id`` of ``kind`` (an
-    ``appeals.Kind`` value) taken on ``decided_on``, by the period in force today."""
-    return appeal_windows(kind, {decision_id: decided_on})[decision_id]
+    ``appeals.Kind`` value) taken at ``decided`` (see :func:`decision_day`), by the period in
+    force today."""
+    return appeal_windows(kind, {decision_id: decided})[decision_id]
 
 
-def appeal_windows(kind: str, decided: Mapping[int, dt.date]) -> dict[int, AppealWindow]:
-    """The windows of several decisions of ``kind`` (``{id: day taken}``) on one page: the
+def appeal_windows(
+    kind: str, decided: Mapping[int, dt.datetime | dt.date]
+) -> dict[int, AppealWindow]:
+    """The windows of several decisions of ``kind`` (``{id: when taken}``) on one page: the
     period in force today is read once, and not at all when there is none."""
     if not decided:
         return {}
@@ -44,8 +55,8 @@ def appeal_windows(kind: str, decided: Mapping[int, dt.date]) -> dict[int, Appea
     return {
         decision_id: AppealWindow(
             url=reverse("appeals:new", args=[kind, decision_id]),
-            last_day=decided_on + dt.timedelta(days=days),
+            last_day=decision_day(taken) + dt.timedelta(days=days),
             days=days,
         )
-        for decision_id, decided_on in decided.items()
+        for decision_id, taken in decided.items()
     }

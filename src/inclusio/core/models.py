@@ -470,6 +470,20 @@ class AccountNotice(models.Model):
                 "What it reserved is back on your voucher; buy from another supplier."
             ),
         )
+        APPEAL_DEADLINE_MOVED = (
+            "appeal_deadline_moved",
+            _(
+                "The day by which your appeal must be decided was counted again with this "
+                "year's public holidays: see it on the appeal's page."
+            ),
+        )
+        APPEAL_TOP_UP = (
+            "appeal_top_up",
+            _(
+                "On your appeal, the difference for the months already paid at the old amount "
+                "is paid with the next payroll."
+            ),
+        )
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

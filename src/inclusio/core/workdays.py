@@ -23,8 +23,7 @@ from inclusio import countries
 def is_working_day(day: dt.date, country: str | None = None) -> bool:
     if day.weekday() >= 5:
         return False
-    fixed, dated = countries.holidays(country or settings.COUNTRY)
-    return day.strftime("%m-%d") not in fixed and day.isoformat() not in dated
+    return day not in countries.holidays_in(country or settings.COUNTRY, day.year)
 
 
 def holidays_known_through(country: str | None = None) -> int:

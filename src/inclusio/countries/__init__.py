@@ -6,6 +6,7 @@ that the synthetic generator and batch jobs can read them without Django.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import cache
 from pathlib import Path
@@ -62,6 +63,17 @@ def holidays(country: str) -> tuple[frozenset[str], frozenset[str]]:
     the holidays that move (see the file's ``_comment``)."""
     data = country_file(country, "holidays.json")
     return frozenset(data["fixed"]), frozenset(data["dated"])
+
+
+@cache
+def holidays_in(country: str, year: int) -> frozenset[dt.date]:
+    """The country's public holidays of ``year`` as dates: its fixed holidays and the moving
+    ones listed for it. Built once per country and year, since every working day counted asks
+    (the file itself is read once per process, so a change to it takes effect on restart)."""
+    fixed, dated = holidays(country)
+    days = {dt.date(year, int(pair[:2]), int(pair[3:])) for pair in fixed}
+    days.update(dt.date.fromisoformat(day) for day in dated if day.startswith(f"{year}-"))
+    return frozenset(days)
 
 
 def holidays_known_through(country: str) -> int:

@@ -69,9 +69,7 @@ def _page(
     decision = found.latest_decision
     if decision is not None and access.may_act_for(request.user, found.person):
         context["appealable"] = decision
-        context["appeal_window"] = appeal_window(
-            "housing_position", decision.pk, timezone.localdate(decision.at)
-        )
+        context["appeal_window"] = appeal_window("housing_position", decision.pk, decision.at)
     if price_form.is_bound and not price_form.is_valid() and status == 200:
         status = 422
     return render(request, "housing/person.html", context, status=status)

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -197,9 +196,7 @@ def _order_page(
             "buttons": _buttons(view),
             "error": error if which not in shown else None,
             # The dispute's resolution is a decision the person may appeal.
-            "appeal_window": appeal_window(
-                "order_dispute", view.order.pk, timezone.localdate(view.order.resolved_at)
-            )
+            "appeal_window": appeal_window("order_dispute", view.order.pk, view.order.resolved_at)
             if view.viewer == "person" and view.order.resolved_at
             else None,
         },

@@ -92,6 +92,10 @@ class Transfer(models.Model):
 
     class Purpose(models.TextChoices):
         BENEFIT = "benefit", _("a benefit payment")
+        BENEFIT_TOP_UP = (
+            "benefit_top_up",
+            _("the difference owed on appeal for a month of a benefit already paid"),
+        )
         SUPPLIER_ORDER = "supplier_order", _("a supplier's order on the Social Services Portal")
         WAGE_SUBSIDY = "wage_subsidy", _("a month of a special workplace's wage subsidy")
         WORKPLACE_EQUIPMENT = "equipment", _("the equipment of a special workplace")

@@ -87,7 +87,7 @@ def _person_page(
     windows = appeal_windows(
         "social_placement",
         {
-            view.placement.pk: timezone.localdate(view.placement.ended_at)
+            view.placement.pk: view.placement.ended_at
             for view in needs
             if own and view.placement is not None and view.placement.ended_at is not None
         },

@@ -1,0 +1,106 @@
+"""What an appeal owes for the months already paid when it sets a benefit's amount (or resumes
+it) from a past day: the arithmetic of a top-up, month by month, in whole tenge.
+
+A month is owed for when it was paid at the old amount (a payment of the person's benefit for
+it, in a payroll), or when its payroll is approved and paid the person nothing though the
+appeal says it should have (a benefit resumed from before that month): an approved payroll
+never changes, so without a top-up that month would never be paid. A month whose payroll is
+not approved yet and paid the person nothing is left to that payroll, which pays the benefit
+at the new amount when computed again. A payment stopped (the right ended) is owed nothing.
+
+The month owed is the appeal's amount for the days of the month from the appeal's first day
+on, less what was paid for those days, less what earlier appeals already topped it up by:
+
+- a month paid whole: (new amount − amount paid) × days covered ÷ days of the month;
+- a month paid by the day (``days`` set; the payroll paid the days the person was eligible,
+  each at the monthly amount ÷ the days of the month): the days paid that the appeal covers
+  (the days of a month paid by the day begin where the benefit began, so they are counted from
+  the appeal's first day on), each at the new daily amount less the daily amount paid;
+- a one-off grant: the new amount less what was paid, once;
+- a month not paid at all (a benefit resumed): the new amount for the days covered — only for
+  a benefit paid by the whole month, since the days a benefit paid by the day would have found
+  are not known here.
+
+Half a tenge and more rounds up. A month owed nothing or less (an amount lowered on appeal is
+never recovered from the person who appealed) has no top-up.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A month as the payroll paid it to the person: its amount, and its days when paid by
+    the day (None for a whole month)."""
+
+    month: dt.date  # the first day of the month
+    amount_kzt: int
+    days: int | None = None
+    one_off: bool = False
+
+
+def _days_in(month: dt.date) -> int:
+    return calendar.monthrange(month.year, month.month)[1]
+
+
+def _covered(month: dt.date, from_day: dt.date) -> int:
+    """The days of ``month`` on or after ``from_day``."""
+    first = month.replace(day=1)
+    last = first.replace(day=_days_in(first))
+    return max(0, (last - max(first, from_day)).days + 1)
+
+
+def _whole_tenge(amount: Fraction) -> int:
+    return int((amount + Fraction(1, 2)) // 1)
+
+
+def month_owed(month: dt.date, from_day: dt.date, new_amount_kzt: int, paid: Paid | None) -> int:
+    """The difference owed for ``month`` (before earlier top-ups): see the module's rules."""
+    days = _days_in(month)
+    covered = _covered(month, from_day)
+    if covered == 0:
+        return 0
+    if paid is None:
+        return _whole_tenge(Fraction(new_amount_kzt * covered, days))
+    if paid.one_off:
+        return new_amount_kzt - paid.amount_kzt
+    if paid.days is None:
+        return _whole_tenge(Fraction((new_amount_kzt - paid.amount_kzt) * covered, days))
+    overlap = min(paid.days, covered)
+    if overlap == 0:
+        return 0
+    return _whole_tenge(
+        Fraction(new_amount_kzt * overlap, days) - Fraction(paid.amount_kzt * overlap, paid.days)
+    )
+
+
+def months_owed(
+    *,
+    from_day: dt.date,
+    new_amount_kzt: int,
+    paid: Iterable[Paid],
+    unpaid_closed: Iterable[dt.date],
+    topped_up: dict[dt.date, int],
+) -> dict[dt.date, int]:
+    """By month (its first day), the positive top-ups owed from ``from_day`` on at
+    ``new_amount_kzt``: over the months ``paid`` and the months of approved payrolls that paid
+    nothing (``unpaid_closed``; pass none for a benefit paid by the day or once), less what
+    earlier appeals topped each up by (``topped_up``)."""
+    first = from_day.replace(day=1)
+    by_month: dict[dt.date, Paid | None] = {m: None for m in unpaid_closed if m >= first}
+    for payment in paid:
+        if payment.month >= first:
+            by_month[payment.month] = payment
+    owed: dict[dt.date, int] = {}
+    for month in sorted(by_month):
+        amount = month_owed(month, from_day, new_amount_kzt, by_month[month])
+        amount -= topped_up.get(month, 0)
+        if amount > 0:
+            owed[month] = amount
+    return owed
