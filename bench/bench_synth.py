@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from inclusio.synthetic.checks import check_residences, check_snapshot
+from inclusio.synthetic.checks import check_domains, check_residences, check_snapshot
 
 SECONDS_TARGET = 60
 PEAK_MEMORY_TARGET_GIB = 6
@@ -61,7 +61,7 @@ def main() -> int:
     try:
         seconds = generate(args.scale, args.seed, out)
         memory = peak_memory_gib()
-        checks = [*check_snapshot(out), check_residences(out)]
+        checks = [*check_snapshot(out), check_residences(out), *check_domains(out)]
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)

@@ -22,13 +22,13 @@ import pyarrow.parquet as pq
 
 from inclusio import countries
 from inclusio.snapshot.contract import CONTRACT_VERSION, MANIFEST, SCHEMAS, parquet_path
-from inclusio.synthetic import disability, economy, life, orders, population
+from inclusio.synthetic import disability, domains, economy, life, orders, population
 from inclusio.synthetic.figures import REFERENCE_DATE, quotas
 from inclusio.synthetic.iin import make_iins
 
 # The generator's own version, in the manifest beside the contract's: raised when the same scale
 # and seed would draw a different population.
-GENERATOR_VERSION = 3  # 2: life events; 3: programme lines and a year of orders
+GENERATOR_VERSION = 4  # 2: life events; 3: programme lines and a year of orders; 4: domains
 SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
 STEPS = (
     "families",
@@ -38,6 +38,7 @@ STEPS = (
     "incomes",
     "life",
     "programmes",
+    "domains",
     "write",
 )
 ROW_GROUP_SIZE = 1 << 20
@@ -105,6 +106,9 @@ def generate(
         rng=programme_rng,
     )
 
+    on_step("domains")
+    domain_tables = domains.domain_tables(SCALES[scale], seed, as_of, country=country)
+
     on_step("write")
     tables = {
         "families": _families_table(families, region_codes),
@@ -114,6 +118,7 @@ def generate(
         "disability": _disability_table(statuses, iins),
         "care": _care_table(care, iins),
         **rehabilitation,
+        **domain_tables,
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():

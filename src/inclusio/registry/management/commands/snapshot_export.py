@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from inclusio.core.audit import SYSTEM
 from inclusio.core.commandline import iso_date
 from inclusio.core.progress import step_progress
-from inclusio.registry.export import STEPS, describe, snapshot_export
+from inclusio.registry.export import DOMAIN_PARTS, describe, snapshot_export, steps
 from inclusio.snapshot.validate import SnapshotError
 
 
@@ -54,13 +54,15 @@ class Command(BaseCommand):
             "population": _("Merging the population register's part"),
             "manifest": _("Writing the manifest"),
         }
+        labels.update({part.step: part.label() for part in DOMAIN_PARTS})
+        order = steps()
         progress = step_progress()
         try:
             with progress:
-                task = progress.add_task(labels[STEPS[0]], total=len(STEPS))
+                task = progress.add_task(labels[order[0]], total=len(order))
 
                 def on_step(step: str) -> None:
-                    progress.update(task, description=labels[step], completed=STEPS.index(step))
+                    progress.update(task, description=labels[step], completed=order.index(step))
 
                 exported = snapshot_export(
                     actor=SYSTEM,
