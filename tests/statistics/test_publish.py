@@ -16,6 +16,7 @@ from django.utils import translation
 from inclusio.core.errors import ValidationFailed
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.publish import compute_datasets
+from tests.statistics.test_domain_tables import DOMAIN_TABLES
 from inclusio.statistics.tables import DIMENSIONS, TABLES, TOTAL, Snapshot, compute
 
 ON = datetime.date(2024, 1, 1)
@@ -145,6 +146,7 @@ def test_a_named_dataset_the_snapshot_cannot_give_is_refused_and_unnamed_skipped
             "IPR_LINES",
             "IPR_IMPLEMENTATION",
             "IPR_ORDERS",
+            *DOMAIN_TABLES,
         ]
     finally:
         snapshot.close()
