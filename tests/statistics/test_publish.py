@@ -16,8 +16,8 @@ from django.utils import translation
 from inclusio.core.errors import ValidationFailed
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.publish import compute_datasets
-from tests.statistics.test_domain_tables import DOMAIN_TABLES
 from inclusio.statistics.tables import DIMENSIONS, TABLES, TOTAL, Snapshot, compute
+from tests.statistics.test_domain_tables import DOMAIN_TABLES
 
 ON = datetime.date(2024, 1, 1)
 COLUMNS_BEFORE = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
