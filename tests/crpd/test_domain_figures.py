@@ -109,3 +109,13 @@ def test_the_report_traces_each_domain_figure_to_its_query(snapshot: Path) -> No
     lines = {line.query: line for line in article_9.lines if line.query}
     assert lines["housing_waiting_persons"].value == "55"
     assert lines["facilities_adapted_pct"].value.endswith("%")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_each_domain_figure_is_labelled_in_the_language(language: str) -> None:
+    from django.utils import translation
+
+    for spec in figures.DOMAIN_FIGURES:
+        english = str(spec.label)
+        with translation.override(language):
+            assert str(spec.label) != english, spec.name
