@@ -5,9 +5,13 @@ snapshot: each counts what the CRPD report's figure of the same name counts (one
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from inclusio.snapshot import domains
@@ -93,3 +97,26 @@ def test_every_new_title_and_code_is_in_each_language(language: str) -> None:
     if language != "en":
         for table in DOMAIN_TABLES:
             assert getattr(TABLES[table].title, language) != TABLES[table].title.en
+
+
+@pytest.mark.django_db
+def test_each_domain_dataset_has_its_page_with_a_chart_beside_its_table(
+    client: Client, settings: Any, published: Path
+) -> None:
+    settings.OPEN_DATA_DIR = published
+    for table in DOMAIN_TABLES:
+        page = client.get(f"/kk/statistics/datasets/{table}/").content.decode()
+        assert TABLES[table].title.kk in page, table
+        charts = re.findall(r'<svg role="img" aria-labelledby="([^"]+)-chart-title"', page)
+        tables = re.findall(
+            r'<table class="usa-table usa-table--compact" aria-labelledby="([^"]+)-heading"',
+            page,
+        )
+        assert (
+            charts
+            == tables
+            == [f"by-{d.lower().replace('_', '-')}" for d in TABLES[table].dimensions]
+        )
+    frame = pd.read_csv(published / "EMPLOYMENT_SUPPORT.csv", dtype=str, keep_default_na=False)
+    assert list(frame.columns[3:5]) == ["REF_AREA", "SUPPORT_MEASURE"]
+    assert len(frame) == 21 * 11
