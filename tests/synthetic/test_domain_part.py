@@ -15,7 +15,7 @@ import pytest
 from inclusio.snapshot import domains
 from inclusio.snapshot.contract import DOMAIN_SCHEMAS, parquet_path, read_manifest
 from inclusio.snapshot.validate import Problem, SnapshotError, validate_snapshot
-from inclusio.synthetic import accessibility, employment, housing
+from inclusio.synthetic import access_control, accessibility, employment, housing
 from inclusio.synthetic import domains as synthetic
 from inclusio.synthetic.checks import check_domains
 
@@ -67,6 +67,17 @@ def test_the_database_loads_reproduce_the_same_figures() -> None:
     assert (housing.HOUSED_PERSONS, housing.HOUSED_FAMILIES) == (
         synthetic.HOUSED_PERSONS,
         synthetic.HOUSED_FAMILIES,
+    )
+    assert (
+        access_control.NATIONAL_INSPECTIONS,
+        access_control.NATIONAL_PRESCRIPTIONS,
+        access_control.NATIONAL_FINES_TENGE,
+        access_control.FINES_MORE_THAN,
+    ) == (
+        synthetic.NATIONAL_INSPECTIONS,
+        synthetic.NATIONAL_PRESCRIPTIONS,
+        synthetic.NATIONAL_FINES_KZT,
+        synthetic.FINES_AT_LEAST_KZT,
     )
     assert employment.QUOTA_EMPLOYED == synthetic.QUOTA_EMPLOYED
     assert employment.SPECIAL_WORKPLACES == synthetic.SPECIAL_WORKPLACES_ORGANISED

@@ -1,8 +1,9 @@
 """The synthetic snapshot's domains' part: facilities and inspections, housing waiting lists, job
 quotas (``snapshot.contract.DOMAIN_SCHEMAS``), drawn with numpy to the seed's figures.
 
-The figures are the 2018–2023 report's (seed §47–49, §52, §123–124); the database loads of the
-same domains (``accessibility.py``, ``housing.py``, ``employment.py``) read them from here. At a
+The figures are the 2018–2023 report's (seed §47–49, §52, §123–124), the same as the database
+loads of those domains use (``accessibility.py``, ``access_control.py``, ``housing.py``,
+``employment.py``, which import Django: a test holds the numbers equal). At a
 scale every figure is scaled and rounded to a whole number, and each is shared among the regions
 by population share with the largest remainders, so the regions add up to it exactly; ``expected``
 gives the scaled figures and ``synthetic.checks.check_domains`` holds a snapshot to them. Dates
