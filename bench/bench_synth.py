@@ -24,7 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from inclusio.synthetic.checks import check_history, check_residences, check_snapshot
+from inclusio.synthetic.checks import (
+    check_domains,
+    check_history,
+    check_residences,
+    check_snapshot,
+)
 
 SECONDS_TARGET = 60
 PEAK_MEMORY_TARGET_GIB = 6
@@ -62,7 +67,12 @@ def main() -> int:
     try:
         seconds = generate(args.scale, args.seed, out)
         memory = peak_memory_gib()
-        checks = [*check_snapshot(out), check_residences(out), *check_history(out)]
+        checks = [
+            *check_snapshot(out),
+            check_residences(out),
+            *check_history(out),
+            *check_domains(out),
+        ]
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)

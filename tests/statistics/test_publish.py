@@ -17,6 +17,7 @@ from inclusio.core.errors import ValidationFailed
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.publish import compute_datasets
 from inclusio.statistics.tables import DIMENSIONS, TABLES, TOTAL, Snapshot, compute
+from tests.statistics.test_domain_tables import DOMAIN_TABLES
 
 ON = datetime.date(2024, 1, 1)
 COLUMNS_BEFORE = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
@@ -149,6 +150,7 @@ def test_a_named_dataset_the_snapshot_cannot_give_is_refused_and_unnamed_skipped
             "IPR_LINES",
             "IPR_IMPLEMENTATION",
             "IPR_ORDERS",
+            *DOMAIN_TABLES,
         ]
     finally:
         snapshot.close()

@@ -32,3 +32,8 @@ class AccessibilityConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(check_criteria, "accessibility")
+
+        from inclusio.accessibility.export import PART
+        from inclusio.registry.export import register_part
+
+        register_part(PART)

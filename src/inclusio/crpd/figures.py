@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.crpd.models import Indicator
+from inclusio.snapshot import domains
 from inclusio.snapshot.contract import (
     MANIFEST,
     PROGRAMME_LINES,
@@ -42,6 +43,7 @@ from inclusio.snapshot.history import (
     create_persons_view,
     first_day,
 )
+from inclusio.snapshot.validate import SnapshotError
 
 # The report's age bands; the synthetic generator draws its population by the same ones (a
 # test holds the two together: the generator is a layer above and cannot be imported here).
@@ -297,6 +299,212 @@ FIGURES: tuple[FigureSpec, ...] = (
         PERCENT,
     ),
 )
+
+
+# --- the domains' figures: facilities, inspections, housing lists, job quotas -----------------
+# Read from the snapshot's optional domains' part through its one definition of each figure
+# (``snapshot.domains``), which the statistics' tables of the same files share; a snapshot
+# without the part (or with a file breaking the contract) gives "no data" for them. The period's
+# figures cover the report's years before the date (2018–2023 for 1 January 2024).
+FACILITIES_UNIT, INSPECTIONS_UNIT, PRESCRIPTIONS_UNIT = "facilities", "inspections", "prescriptions"
+TENGE, PLACES = "tenge", "places"
+
+
+@lru_cache(maxsize=16)
+def _domain_values(directory: str, stamp: int, on: dt.date) -> dict[str, int | None]:
+    try:
+        return domains.figures(Path(directory), on)
+    except SnapshotError:
+        return dict.fromkeys(domains.FIGURE_NAMES)
+
+
+def _domain(source: Source, name: str) -> int | None:
+    stamp = (source.directory / MANIFEST).stat().st_mtime_ns
+    return _domain_values(str(source.directory.resolve()), stamp, source.on)[name]
+
+
+def facilities_on_the_map(source: Source) -> int | None:
+    return _domain(source, "facilities")
+
+
+def facilities_adapted(source: Source) -> int | None:
+    return _domain(source, "facilities_adapted")
+
+
+def facilities_adapted_pct(source: Source) -> float | None:
+    adapted, whole = _domain(source, "facilities_adapted"), _domain(source, "facilities")
+    return None if adapted is None or not whole else _pct(adapted, whole)
+
+
+def accessibility_inspections_in_period(source: Source) -> int | None:
+    return _domain(source, "inspections")
+
+
+def accessibility_prescriptions_in_period(source: Source) -> int | None:
+    return _domain(source, "prescriptions")
+
+
+def accessibility_fines_in_period_kzt(source: Source) -> int | None:
+    return _domain(source, "fines_kzt")
+
+
+def courts_barrier_free(source: Source) -> int | None:
+    return _domain(source, "courts_adapted")
+
+
+def courts_on_the_map(source: Source) -> int | None:
+    return _domain(source, "courts")
+
+
+def housing_waiting_persons(source: Source) -> int | None:
+    return _domain(source, "waiting_persons")
+
+
+def housing_waiting_families(source: Source) -> int | None:
+    return _domain(source, "waiting_families")
+
+
+def housing_housed_persons_in_period(source: Source) -> int | None:
+    return _domain(source, "housed_persons")
+
+
+def housing_housed_families_in_period(source: Source) -> int | None:
+    return _domain(source, "housed_families")
+
+
+def quota_employed(source: Source) -> int | None:
+    return _domain(source, "quota_employed")
+
+
+def special_workplaces_in_period(source: Source) -> int | None:
+    return _domain(source, "special_workplaces")
+
+
+def employment_support_covered(source: Source) -> int | None:
+    return _domain(source, "support_measures")
+
+
+def employment_support_permanent_job(source: Source) -> int | None:
+    return _domain(source, "support_permanent_job")
+
+
+DOMAIN_FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec(
+        housing_waiting_persons,
+        9,
+        "outcome",
+        "§47",
+        _("Persons with disabilities of groups I–II waiting for housing"),
+        PERSONS,
+    ),
+    FigureSpec(
+        housing_waiting_families,
+        9,
+        "outcome",
+        "§47",
+        _("Families raising children with disabilities waiting for housing"),
+        FAMILIES,
+    ),
+    FigureSpec(
+        housing_housed_persons_in_period,
+        9,
+        "outcome",
+        "§47",
+        _("Persons with disabilities of groups I–II housed in the period"),
+        PERSONS,
+    ),
+    FigureSpec(
+        housing_housed_families_in_period,
+        9,
+        "outcome",
+        "§47",
+        _("Families raising children with disabilities housed in the period"),
+        FAMILIES,
+    ),
+    FigureSpec(
+        facilities_on_the_map,
+        9,
+        "structural",
+        "§48",
+        _("Social infrastructure facilities on the accessibility map"),
+        FACILITIES_UNIT,
+    ),
+    FigureSpec(facilities_adapted, 9, "outcome", "§48", _("Adapted facilities"), FACILITIES_UNIT),
+    FigureSpec(
+        facilities_adapted_pct,
+        9,
+        "outcome",
+        "§48",
+        _("Adapted facilities, share of the facilities on the map"),
+        PERCENT,
+    ),
+    FigureSpec(
+        accessibility_inspections_in_period,
+        9,
+        "process",
+        "§49",
+        _("Inspections of the accessibility of facilities in the period"),
+        INSPECTIONS_UNIT,
+    ),
+    FigureSpec(
+        accessibility_prescriptions_in_period,
+        9,
+        "process",
+        "§49",
+        _("Prescriptions issued after those inspections"),
+        PRESCRIPTIONS_UNIT,
+    ),
+    FigureSpec(
+        accessibility_fines_in_period_kzt,
+        9,
+        "process",
+        "§49",
+        _("Fines imposed after those inspections, tenge"),
+        TENGE,
+    ),
+    FigureSpec(courts_on_the_map, 9, "structural", "§52", _("Courts"), FACILITIES_UNIT),
+    FigureSpec(
+        courts_barrier_free,
+        9,
+        "outcome",
+        "§52",
+        _("Courts with barrier-free access"),
+        FACILITIES_UNIT,
+    ),
+    FigureSpec(
+        quota_employed,
+        27,
+        "outcome",
+        "§123",
+        _("Persons with disabilities employed against the job quotas"),
+        PERSONS,
+    ),
+    FigureSpec(
+        special_workplaces_in_period,
+        27,
+        "process",
+        "§123",
+        _("Special workplaces organised in the period"),
+        PLACES,
+    ),
+    FigureSpec(
+        employment_support_covered,
+        27,
+        "outcome",
+        "§124",
+        _("Persons with disabilities covered by employment support measures"),
+        PERSONS,
+    ),
+    FigureSpec(
+        employment_support_permanent_job,
+        27,
+        "outcome",
+        "§124",
+        _("Of them in permanent jobs"),
+        PERSONS,
+    ),
+)
+FIGURES = FIGURES + DOMAIN_FIGURES
 
 
 def compute(directory: Path, on: dt.date, *, article: int | None = None) -> list[Figure]:

@@ -14,3 +14,8 @@ class HousingConfig(AppConfig):
         disability_status_changed.connect(
             category_rederive_on_status_change, dispatch_uid="housing.status_changed"
         )
+
+        from inclusio.housing.export import PART
+        from inclusio.registry.export import register_part
+
+        register_part(PART)

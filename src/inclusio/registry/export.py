@@ -248,8 +248,11 @@ def snapshot_export(
                     schema,
                     batches(sql.format(**names), params, schema),
                 )
+            rows.update(_export_domain_parts(on, staging, on_step))
         on_step("population")
         manifest: dict[str, Any] = {"date": on.isoformat(), "parts": ["registry"]}
+        if DOMAIN_PARTS:
+            manifest["parts"].append("domains")
         if population is not None:
             merged = assemble.merge_population(population, staging)
             rows.update(merged.rows)
@@ -272,6 +275,52 @@ def snapshot_export(
         unmatched_statuses=unmatched,
         seconds=time.monotonic() - started,
     )
+
+
+# --- The domains' part: each domain app registers the files it exports ---------------------
+# The registry is below the domain apps (pyproject.toml's layers) and imports none of them: an
+# app registers its step in its AppConfig.ready(), and the export runs it inside the same
+# database snapshot as the registry's own steps, between them and the population's merge.
+
+
+@dataclass(frozen=True)
+class DomainPart:
+    """An app's step of the export: ``files`` gives, for the date, each file's name (a key of
+    ``snapshot.contract.DOMAIN_SCHEMAS``) and its rows as Arrow batches of that schema."""
+
+    step: str
+    label: Callable[[], str]
+    files: Callable[[dt.date], Iterator[tuple[str, Iterator[pa.RecordBatch]]]]
+
+
+DOMAIN_PARTS: list[DomainPart] = []
+
+
+def register_part(part: DomainPart) -> None:
+    """Add an app's step (once: a second registration of the same step replaces the first)."""
+    DOMAIN_PARTS[:] = [known for known in DOMAIN_PARTS if known.step != part.step] + [part]
+
+
+def steps() -> tuple[str, ...]:
+    """Every step of an export, in order: the registry's, the domains', the population's."""
+    registry, rest = STEPS[: STEPS.index("population")], STEPS[STEPS.index("population") :]
+    return (*registry, *(part.step for part in DOMAIN_PARTS), *rest)
+
+
+def query_batches(sql: str, params: list[Any], name: str) -> Iterator[pa.RecordBatch]:
+    """The rows of ``sql`` as Arrow batches of the domain file ``name``'s schema."""
+    return _batches(sql, params, assemble.schema_of(name))
+
+
+def _export_domain_parts(on: dt.date, staging: Path, on_step: StepCallback) -> dict[str, int]:
+    rows = {}
+    for part in DOMAIN_PARTS:
+        on_step(part.step)
+        for name, batches in part.files(on):
+            rows[name] = assemble.write_batches(
+                staging / f"{name}.parquet", assemble.schema_of(name), batches
+            )
+    return rows
 
 
 def describe(error: SnapshotError) -> str:

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from inclusio.snapshot.contract import (
     CONTRACT_VERSION,
     DISABILITY_HISTORY,
+    DOMAIN_SCHEMAS,
     LIFE_EVENTS,
     MANIFEST,
     POPULATION_PART,
@@ -190,7 +191,13 @@ def staged(out: Path) -> Iterator[Path]:
         out.mkdir(exist_ok=True)
         (out / MANIFEST).unlink(missing_ok=True)
         # A file of an earlier export that this one does not write would be read with it.
-        for name in (*SCHEMAS, DISABILITY_HISTORY, REGISTRY_FAMILIES, REGISTRY_LIFE_EVENTS):
+        for name in (
+            *SCHEMAS,
+            DISABILITY_HISTORY,
+            REGISTRY_FAMILIES,
+            REGISTRY_LIFE_EVENTS,
+            *DOMAIN_SCHEMAS,
+        ):
             if not parquet_path(staging, name).exists():
                 parquet_path(out, name).unlink(missing_ok=True)
         for path in sorted(staging.iterdir()):
@@ -207,6 +214,8 @@ def schema_of(name: str) -> pa.Schema:
         return REGISTRY_FAMILIES_SCHEMA
     if name == REGISTRY_LIFE_EVENTS:
         return REGISTRY_LIFE_EVENTS_SCHEMA
+    if name in DOMAIN_SCHEMAS:
+        return DOMAIN_SCHEMAS[name]
     return exported_schema(name)
 
 

@@ -237,3 +237,84 @@ def open_snapshot(directory: Path) -> duckdb.DuckDBPyConnection:
         # The names are the contract's fixed file names; the path is quoted above.
         db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
     return db
+
+
+# --- The domains' part (optional; no rule reads it) -------------------------------------------
+# Facilities of the accessibility map and their inspections, the housing waiting lists and the
+# job quotas, in aggregable, non-identifying columns: no person's IIN, no employer's BIN. A
+# snapshot without them validates; the statistics and the CRPD report's figures over them
+# (``snapshot.domains``) are then absent. Exported by ``inclusio snapshot-export`` (one step per
+# app) and written by the synthetic generator at every scale.
+FACILITIES = "facilities"
+INSPECTIONS = "inspections"
+HOUSING_QUEUE = "housing_queue"
+EMPLOYERS = "employers"
+SPECIAL_WORKPLACES = "special_workplaces"
+SUPPORT_MEASURES = "support_measures"
+DOMAIN_SCHEMAS = {
+    # Every facility on the map on the date, with its adaptation as last assessed by then.
+    FACILITIES: pa.schema(
+        [
+            pa.field("facility_id", pa.int64(), nullable=False),
+            pa.field("region_code", pa.string(), nullable=False),
+            pa.field("category", pa.string(), nullable=False),  # the map's categories
+            pa.field("owner", pa.string(), nullable=False),  # state | private
+            pa.field("is_court", pa.bool_(), nullable=False),
+            pa.field("adapted", pa.bool_(), nullable=False),
+            pa.field("assessed_on", pa.date32()),  # null: not assessed by the date
+        ]
+    ),
+    # Every inspection of the state control held on or before the date, and its outcome.
+    INSPECTIONS: pa.schema(
+        [
+            pa.field("inspection_id", pa.int64(), nullable=False),
+            pa.field("facility_id", pa.int64(), nullable=False),
+            pa.field("region_code", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),  # planned | unplanned
+            pa.field("inspected_on", pa.date32(), nullable=False),
+            pa.field("prescriptions", pa.int32(), nullable=False),  # issued after it
+            pa.field("fines_kzt", pa.int64(), nullable=False),  # imposed after it, tenge
+        ]
+    ),
+    # Every registration on a housing waiting list made on or before the date: waiting on a day
+    # when registered by then and neither housed nor removed by then.
+    HOUSING_QUEUE: pa.schema(
+        [
+            pa.field("registration_id", pa.int64(), nullable=False),
+            pa.field("region_code", pa.string(), nullable=False),
+            pa.field("category", pa.string(), nullable=False),  # the country's housing.json codes
+            pa.field("registered_on", pa.date32(), nullable=False),
+            pa.field("housed_on", pa.date32()),  # null: not housed by the date
+            pa.field("removed_on", pa.date32()),  # null: not removed by the date
+        ]
+    ),
+    # Every employer under the job quota, its quota in the date's month and the persons with
+    # disabilities it employs against it on the date.
+    EMPLOYERS: pa.schema(
+        [
+            pa.field("employer_id", pa.int64(), nullable=False),
+            pa.field("region_code", pa.string(), nullable=False),
+            pa.field("headcount", pa.int32(), nullable=False),
+            pa.field("hazardous_jobs", pa.int32(), nullable=False),
+            pa.field("quota_places", pa.int32(), nullable=False),
+            pa.field("quota_employed", pa.int32(), nullable=False),
+        ]
+    ),
+    # Every special workplace whose subsidy began on or before the date.
+    SPECIAL_WORKPLACES: pa.schema(
+        [
+            pa.field("workplace_id", pa.int64(), nullable=False),
+            pa.field("region_code", pa.string(), nullable=False),
+            pa.field("first_month", pa.date32(), nullable=False),  # the first subsidised month
+        ]
+    ),
+    # Every person covered by an employment support measure started on or before the date (one
+    # row per person and measure; the person's region).
+    SUPPORT_MEASURES: pa.schema(
+        [
+            pa.field("region_code", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),  # permanent_job | youth_practice | …
+            pa.field("started", pa.date32(), nullable=False),
+        ]
+    ),
+}

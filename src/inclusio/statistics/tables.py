@@ -23,7 +23,18 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 from inclusio import countries
-from inclusio.snapshot.contract import MANIFEST, parquet_path
+from inclusio.snapshot import domains
+from inclusio.snapshot.contract import (
+    DOMAIN_SCHEMAS,
+    EMPLOYERS,
+    FACILITIES,
+    HOUSING_QUEUE,
+    INSPECTIONS,
+    MANIFEST,
+    SPECIAL_WORKPLACES,
+    SUPPORT_MEASURES,
+    parquet_path,
+)
 from inclusio.snapshot.history import (
     ALIVE,
     PERSONS_WITH_DISABILITIES,
@@ -490,6 +501,407 @@ TABLES: dict[str, Table] = {
     )
 }
 
+
+# --- the domains' tables: facilities, inspections, housing lists, job quotas ---------------
+# Over the snapshot's optional domains' part (``snapshot.domains``, whose conditions the CRPD
+# report's figures share); a snapshot without it skips them.
+
+
+def _housing_codes() -> tuple[Code, ...]:
+    return tuple(
+        Code(
+            row["code"].upper(),
+            Text(row["names"]["kk"], row["names"]["ru"], row["names"]["en"]),
+        )
+        for row in countries.housing_categories(settings.COUNTRY)
+    )
+
+
+DIMENSIONS.update(
+    {
+        dimension.id: dimension
+        for dimension in (
+            Dimension(
+                "FACILITY_KIND",
+                Text("Объект санаты", "Категория объекта", "Kind of facility"),
+                _codes(
+                    ("HEALTH", "Денсаулық сақтау", "Здравоохранение", "Health"),
+                    ("EDUCATION", "Білім беру", "Образование", "Education"),
+                    ("CULTURE", "Мәдениет", "Культура", "Culture"),
+                    ("SPORT", "Спорт", "Спорт", "Sport"),
+                    (
+                        "SOCIAL_SERVICES",
+                        "Әлеуметтік қызметтер",
+                        "Социальные услуги",
+                        "Social services",
+                    ),
+                    ("TRANSPORT", "Көлік", "Транспорт", "Transport"),
+                    (
+                        "GOVERNMENT_SERVICES",
+                        "Мемлекеттік қызметтер",
+                        "Государственные услуги",
+                        "Government services",
+                    ),
+                    ("FINANCE", "Қаржы", "Финансы", "Finance"),
+                    ("JUSTICE", "Сот және құқық", "Правосудие", "Justice"),
+                    (
+                        "TRADE_AND_FOOD",
+                        "Сауда және тамақтану",
+                        "Торговля и питание",
+                        "Trade and food",
+                    ),
+                    ("OTHER", "Басқа", "Другое", "Other"),
+                ),
+            ),
+            Dimension(
+                "ADAPTATION",
+                Text("Бейімделуі", "Адаптированность", "Adaptation"),
+                _codes(
+                    ("ADAPTED", "Бейімделген", "Адаптирован", "Adapted"),
+                    ("NOT_ADAPTED", "Бейімделмеген", "Не адаптирован", "Not adapted"),
+                ),
+            ),
+            Dimension(
+                "INSPECTION_OUTCOME",
+                Text("Тексеру нәтижесі", "Результат проверки", "Outcome of the inspection"),
+                _codes(
+                    (
+                        "PRESCRIBED",
+                        "Нұсқама берілді",
+                        "Выдано предписание",
+                        "Prescription issued",
+                    ),
+                    (
+                        "NO_PRESCRIPTION",
+                        "Нұсқама берілмеді",
+                        "Без предписания",
+                        "No prescription",
+                    ),
+                ),
+            ),
+            Dimension(
+                "HOUSING_CATEGORY",
+                Text("Кезек санаты", "Категория очереди", "Priority category"),
+                _housing_codes(),
+            ),
+            Dimension(
+                "SUPPORT_MEASURE",
+                Text("Қолдау шарасы", "Мера поддержки", "Support measure"),
+                _codes(
+                    ("PERMANENT_JOB", "Тұрақты жұмыс", "Постоянная работа", "Permanent job"),
+                    (
+                        "YOUTH_PRACTICE",
+                        "Жастар практикасы",
+                        "Молодёжная практика",
+                        "Youth practice",
+                    ),
+                    (
+                        "SOCIAL_WORKPLACE",
+                        "Әлеуметтік жұмыс орны",
+                        "Социальное рабочее место",
+                        "Social workplace",
+                    ),
+                    ("PUBLIC_WORKS", "Қоғамдық жұмыстар", "Общественные работы", "Public works"),
+                    ("FIRST_JOB", "Алғашқы жұмыс орны", "Первое рабочее место", "First job"),
+                    ("SILVER_AGE", "Күміс жас", "Серебряный возраст", "Silver age"),
+                    (
+                        "GENERATIONAL_CONTRACT",
+                        "Ұрпақтар келісімшарты",
+                        "Контракт поколений",
+                        "Generational contract",
+                    ),
+                    (
+                        "SHORT_TRAINING",
+                        "Қысқа мерзімді оқыту",
+                        "Краткосрочное обучение",
+                        "Short-term training",
+                    ),
+                    (
+                        "BUSINESS_TRAINING",
+                        "Кәсіпкерлікке оқыту («Бастау Бизнес»)",
+                        "Обучение предпринимательству («Бастау Бизнес»)",
+                        "Business training (Start Business)",
+                    ),
+                    (
+                        "GRANT",
+                        "Жаңа бизнес-идеяға грант",
+                        "Грант на реализацию бизнес-идеи",
+                        "Grant for a business idea",
+                    ),
+                ),
+            ),
+        )
+    }
+)
+
+SOURCES.update(
+    {
+        # Every facility on the map, adapted or not as last assessed by the date.
+        "facilities": (
+            (FACILITIES,),
+            f"""
+            SELECT region_code AS REF_AREA, upper(category) AS FACILITY_KIND,
+                   CASE WHEN {domains.ADAPTED} THEN 'ADAPTED' ELSE 'NOT_ADAPTED' END AS ADAPTATION
+            FROM facilities
+            """,  # noqa: S608
+        ),
+        # The inspections held by the date, by year and outcome, with the fines after them.
+        "inspections": (
+            (INSPECTIONS,),
+            """
+            SELECT region_code AS REF_AREA, CAST(year(inspected_on) AS VARCHAR) AS REF_YEAR,
+                   CASE WHEN prescriptions > 0 THEN 'PRESCRIBED' ELSE 'NO_PRESCRIPTION' END
+                       AS INSPECTION_OUTCOME,
+                   fines_kzt AS amount
+            FROM inspections WHERE inspected_on <= $on
+            """,
+        ),
+        # The registrations waiting on the date.
+        "housing_waiting": (
+            (HOUSING_QUEUE,),
+            f"""
+            SELECT region_code AS REF_AREA, upper(category) AS HOUSING_CATEGORY
+            FROM housing_queue WHERE {domains.WAITING}
+            """,  # noqa: S608
+        ),
+        # The registrations housed by the date, by the year of their housing.
+        "housing_housed": (
+            (HOUSING_QUEUE,),
+            """
+            SELECT region_code AS REF_AREA, CAST(year(housed_on) AS VARCHAR) AS REF_YEAR,
+                   upper(category) AS HOUSING_CATEGORY
+            FROM housing_queue WHERE housed_on <= $on
+            """,
+        ),
+        # Employers under the quota, the places they owe in the date's month (``amount``).
+        "quota_employers": (
+            (EMPLOYERS,),
+            "SELECT region_code AS REF_AREA, quota_places AS amount FROM employers",
+        ),
+        # One row per person with a disability employed against a quota on the date.
+        "quota_employed": (
+            (EMPLOYERS,),
+            """
+            SELECT region_code AS REF_AREA
+            FROM (SELECT region_code, unnest(range(quota_employed)) FROM employers)
+            """,
+        ),
+        # The special workplaces begun by the date, by the year of their first subsidised month.
+        "special_workplaces": (
+            (SPECIAL_WORKPLACES,),
+            """
+            SELECT region_code AS REF_AREA, CAST(year(first_month) AS VARCHAR) AS REF_YEAR
+            FROM special_workplaces WHERE first_month <= $on
+            """,
+        ),
+        # Persons covered by a support measure on the date.
+        "support_measures": (
+            (SUPPORT_MEASURES,),
+            f"""
+            SELECT region_code AS REF_AREA, upper(kind) AS SUPPORT_MEASURE
+            FROM support_measures WHERE {domains.COVERED}
+            """,  # noqa: S608
+        ),
+    }
+)
+
+_FACILITIES_DEFINITION = Text(
+    "Қолжетімділік картасындағы әлеуметтік инфрақұрылым объектілері және олардың көрсетілген "
+    "күнге дейінгі соңғы бағалау бойынша бейімделуі (барлық міндетті өлшемшарттар орындалған).",
+    "Объекты социальной инфраструктуры на карте доступности и их адаптированность по последней "
+    "оценке не позднее отчётной даты (выполнены все обязательные критерии).",
+    "Social infrastructure facilities on the accessibility map, adapted or not as last assessed "
+    "on or before the reference date (every mandatory criterion met).",
+)
+_INSPECTIONS_DEFINITION = Text(
+    "Көрсетілген күнге дейін жүргізілген объектілердің мүгедектер үшін қолжетімділігін "
+    "мемлекеттік бақылау тексерулері, жылы мен нәтижесі бойынша; айыппұлдар — олардан кейін "
+    "салынған (теңге).",
+    "Проверки государственного контроля доступности объектов для лиц с инвалидностью, "
+    "проведённые не позднее отчётной даты, по году и результату; штрафы — наложенные по их "
+    "итогам (тенге).",
+    "Inspections of the state control of facilities' accessibility held on or before the "
+    "reference date, by year and outcome; fines are those imposed after them (tenge).",
+)
+_HOUSING_DEFINITION = Text(
+    "Тұрғын үй кезегіндегі тіркеулер: көрсетілген күні кезекте тұрғандар (сол күнге дейін "
+    "тіркелген, үй алмаған және шығарылмаған) және сол күнге дейін үй алғандар, жылы бойынша. "
+    "Бала санатында бір тіркеу — бір отбасы.",
+    "Учёт в очереди на жильё: состоящие в очереди на отчётную дату (поставлены не позднее, не "
+    "получили жильё и не сняты) и получившие жильё не позднее этой даты, по году. В категории "
+    "ребёнка одна запись — одна семья.",
+    "Registrations on the housing waiting lists: those waiting on the reference date "
+    "(registered by then, neither housed nor removed) and those housed by then, by year. In "
+    "the child's category one registration is one family.",
+)
+_QUOTA_DEFINITION = Text(
+    "Квота белгіленген жұмыс берушілер, отчеттік айдағы квота орындары (ауыр, зиянды, қауіпті "
+    "жұмыстарды есептемегенде жұмыс орындарының 2–4 %-ы) және сол күні квота есебінен жұмыс "
+    "істейтін мүгедектігі бар адамдар.",
+    "Работодатели с квотой, квотируемые места в отчётном месяце (2–4 % рабочих мест без учёта "
+    "тяжёлых, вредных и опасных работ) и лица с инвалидностью, трудоустроенные в счёт квоты на "
+    "отчётную дату.",
+    "Employers under the job quota, the places they owe in the reference month (2–4 % of the "
+    "jobs without the heavy, harmful or dangerous ones) and the persons with disabilities "
+    "employed against it on the reference date.",
+)
+_SUPPORT_DEFINITION = Text(
+    "Көрсетілген күнге дейін басталған жұмыспен қамтуға жәрдемдесу шараларымен қамтылған "
+    "мүгедектігі бар адамдар (адам мен шара бойынша бір жол), адамның өңірі бойынша.",
+    "Лица с инвалидностью, охваченные мерами содействия занятости, начатыми не позднее отчётной "
+    "даты (одна запись на лицо и меру), по региону лица.",
+    "Persons with disabilities covered by employment support measures begun on or before the "
+    "reference date (one row per person and measure), by the person's region.",
+)
+_WORKPLACES_DEFINITION = Text(
+    "Көрсетілген күнге дейін субсидиясы басталған арнаулы жұмыс орындары, бірінші "
+    "субсидияланған айдың жылы бойынша.",
+    "Специальные рабочие места, субсидирование которых началось не позднее отчётной даты, по "
+    "году первого субсидируемого месяца.",
+    "Special workplaces whose subsidy began on or before the reference date, by the year of "
+    "their first subsidised month.",
+)
+
+TABLES.update(
+    {
+        table.id: table
+        for table in (
+            Table(
+                id="FACILITIES_ADAPTED",
+                title=Text(
+                    "Әлеуметтік инфрақұрылым объектілері: өңір, санат және бейімделуі бойынша",
+                    "Объекты социальной инфраструктуры по региону, категории и адаптированности",
+                    "Facilities by region, kind and adaptation",
+                ),
+                definition=_FACILITIES_DEFINITION,
+                source="facilities",
+                dimensions=("REF_AREA", "FACILITY_KIND", "ADAPTATION"),
+                measure="count",
+                unit="NUMBER",
+            ),
+            Table(
+                id="ACCESSIBILITY_INSPECTIONS",
+                title=Text(
+                    "Қолжетімділікті тексерулер: өңір, жыл және нәтиже бойынша",
+                    "Проверки доступности по региону, году и результату",
+                    "Accessibility inspections by region, year and outcome",
+                ),
+                definition=_INSPECTIONS_DEFINITION,
+                source="inspections",
+                dimensions=("REF_AREA", "REF_YEAR", "INSPECTION_OUTCOME"),
+                measure="count",
+                unit="NUMBER",
+            ),
+            Table(
+                id="ACCESSIBILITY_FINES",
+                title=Text(
+                    "Тексерулерден кейінгі айыппұлдар (теңге): өңір, жыл және нәтиже бойынша",
+                    "Штрафы по итогам проверок (тенге) по региону, году и результату",
+                    "Fines after inspections (tenge) by region, year and outcome",
+                ),
+                definition=_INSPECTIONS_DEFINITION,
+                source="inspections",
+                dimensions=("REF_AREA", "REF_YEAR", "INSPECTION_OUTCOME"),
+                measure="amount",
+                unit="KZT",
+                follows="ACCESSIBILITY_INSPECTIONS",
+            ),
+            Table(
+                id="HOUSING_WAITING",
+                title=Text(
+                    "Тұрғын үй кезегінде тұрғандар: өңір және санат бойынша",
+                    "Состоящие в очереди на жильё по региону и категории",
+                    "Waiting for housing by region and priority category",
+                ),
+                definition=_HOUSING_DEFINITION,
+                source="housing_waiting",
+                dimensions=("REF_AREA", "HOUSING_CATEGORY"),
+                measure="count",
+                unit="NUMBER",
+            ),
+            Table(
+                id="HOUSING_HOUSED",
+                title=Text(
+                    "Тұрғын үймен қамтамасыз етілгендер: өңір, жыл және санат бойынша",
+                    "Обеспеченные жильём по региону, году и категории",
+                    "Housed by region, year and priority category",
+                ),
+                definition=_HOUSING_DEFINITION,
+                source="housing_housed",
+                dimensions=("REF_AREA", "REF_YEAR", "HOUSING_CATEGORY"),
+                measure="count",
+                unit="NUMBER",
+            ),
+            Table(
+                id="QUOTA_EMPLOYERS",
+                title=Text(
+                    "Квота белгіленген жұмыс берушілер: өңір бойынша",
+                    "Работодатели с квотой по региону",
+                    "Employers under the job quota by region",
+                ),
+                definition=_QUOTA_DEFINITION,
+                source="quota_employers",
+                dimensions=("REF_AREA",),
+                measure="count",
+                unit="NUMBER",
+            ),
+            Table(
+                id="QUOTA_PLACES",
+                title=Text(
+                    "Квота орындары: өңір бойынша",
+                    "Квотируемые рабочие места по региону",
+                    "Quota places by region",
+                ),
+                definition=_QUOTA_DEFINITION,
+                source="quota_employers",
+                dimensions=("REF_AREA",),
+                measure="amount",
+                unit="NUMBER",
+                follows="QUOTA_EMPLOYERS",
+            ),
+            Table(
+                id="QUOTA_EMPLOYED",
+                title=Text(
+                    "Квота есебінен жұмысқа орналасқан мүгедектігі бар адамдар: өңір бойынша",
+                    "Лица с инвалидностью, трудоустроенные в счёт квоты, по региону",
+                    "Persons with disabilities employed against the quota by region",
+                ),
+                definition=_QUOTA_DEFINITION,
+                source="quota_employed",
+                dimensions=("REF_AREA",),
+                measure="count",
+                unit="PS",
+            ),
+            Table(
+                id="SPECIAL_WORKPLACES",
+                title=Text(
+                    "Арнаулы жұмыс орындары: өңір және жыл бойынша",
+                    "Специальные рабочие места по региону и году",
+                    "Special workplaces by region and year",
+                ),
+                definition=_WORKPLACES_DEFINITION,
+                source="special_workplaces",
+                dimensions=("REF_AREA", "REF_YEAR"),
+                measure="count",
+                unit="NUMBER",
+            ),
+            Table(
+                id="EMPLOYMENT_SUPPORT",
+                title=Text(
+                    "Жұмыспен қамтуға жәрдемдесу шараларымен қамтылғандар: өңір және шара бойынша",
+                    "Охваченные мерами содействия занятости по региону и мере",
+                    "Covered by employment support measures by region and measure",
+                ),
+                definition=_SUPPORT_DEFINITION,
+                source="support_measures",
+                dimensions=("REF_AREA", "SUPPORT_MEASURE"),
+                measure="count",
+                unit="PS",
+            ),
+        )
+    }
+)
+
 # --- computing -------------------------------------------------------------------------------
 
 
@@ -527,7 +939,7 @@ class Snapshot:
             if periods is not None:
                 files.add("disability")
                 history = periods
-        for name in ("programme_lines", "orders"):
+        for name in ("programme_lines", "orders", *DOMAIN_SCHEMAS):
             path = parquet_path(directory, name)
             if path.is_file():
                 quoted = "'" + str(path).replace("'", "''") + "'"
@@ -565,6 +977,12 @@ class Cube:
         return itertools.product(*((*codes, TOTAL) for codes in self.codes))
 
 
+def _dated(query: str, on: datetime.date) -> dict[str, object]:
+    """The date as the query's parameter, when it reads one: the domains' facilities and
+    employers are their state on the snapshot's date, which the part holds no history of."""
+    return {"on": on} if "$on" in query else {}
+
+
 def compute(table: Table, snapshot: Snapshot, on: datetime.date) -> Cube:
     """The table's every cell on the date: one GROUP BY CUBE query over the source (the totals
     are the query's own groupings), the rows outside the code lists left out so that the
@@ -579,7 +997,7 @@ def compute(table: Table, snapshot: Snapshot, on: datetime.date) -> Cube:
         if dimension.codes is None:
             found = snapshot.db.execute(
                 f"SELECT DISTINCT {dimension.id} FROM ({query}) ORDER BY 1",  # noqa: S608 — code
-                {"on": on},
+                _dated(query, on),
             ).fetchall()
             codes.append(tuple(str(row[0]) for row in found))
         else:
@@ -589,7 +1007,7 @@ def compute(table: Table, snapshot: Snapshot, on: datetime.date) -> Cube:
         for name in table.dimensions
     )
     within = " AND ".join(f"{name} IN (SELECT unnest(${name}))" for name in table.dimensions)
-    parameters: dict[str, object] = {"on": on}
+    parameters: dict[str, object] = _dated(query, on)
     parameters.update(
         {name: list(found) for name, found in zip(table.dimensions, codes, strict=True)}
     )

@@ -1,7 +1,8 @@
 """CRPD monitoring's entered content for the demo: the 2018–2023 report's own figures that the
-platform does not compute (each entered as an indicator whose source is the report's §), the
-measures the report describes, and one recommendation marked as a demo (not the Committee's
-text), answered by a measure. Idempotent: nothing is entered when indicators exist."""
+platform does not compute — inclusive schools, housing loans — each entered as an indicator
+whose source is the report's §, the measures the report describes, and one recommendation
+marked as a demo (not the Committee's text), answered by a measure. Idempotent: nothing is
+entered when indicators exist."""
 
 from __future__ import annotations
 
@@ -21,21 +22,14 @@ from inclusio.crpd.services import (
 SOURCE = "Report on the CRPD 2018–2023, §{}"
 MLSP = "Ministry of Labour and Social Protection of the Population"
 
-# (article, kind, title, value, unit, year, § of the report)
+# (article, kind, title, value, unit, year, § of the report). The facilities, inspections,
+# housing lists and employment figures of §47–49 and §123–124 are computed from the snapshot's
+# domains' part (``crpd.figures.DOMAIN_FIGURES``), not entered.
 INDICATORS = (
     (24, "outcome", "General education schools with conditions for inclusive education",
      "86.6", "%", 2023, "96"),
-    (9, "structural", "Social infrastructure facilities on the accessibility map (over)",
-     "40000", "facilities", 2023, "48"),
-    (9, "process", "Inspections of the accessibility of facilities, 2018–2023",
-     "6091", "inspections", 2023, "49"),
-    (9, "process", "Prescriptions issued after those inspections",
-     "4568", "prescriptions", 2023, "49"),
     (9, "structural", "Housing loans allocated under the 2-10-20 and 5-10-20 programmes",
      "71.9", "billion tenge", 2023, "47"),
-    (27, "outcome", "Persons with disabilities covered by employment support measures",
-     "34895", "persons", 2023, "124"),
-    (27, "outcome", "Of them permanently employed", "10891", "persons", 2023, "124"),
 )  # fmt: skip
 
 # (article, text, responsible body, from, to, status, § of the report)

@@ -29,13 +29,14 @@ from inclusio.snapshot.contract import (
     SCHEMAS,
     parquet_path,
 )
-from inclusio.synthetic import disability, economy, history, life, orders, population
+from inclusio.synthetic import disability, domains, economy, history, life, orders, population
 from inclusio.synthetic.figures import REFERENCE_DATE, quotas
 from inclusio.synthetic.iin import make_iins
 
 # The generator's own version, in the manifest beside the contract's: raised when the same scale
 # and seed would draw a different population.
-# 2: life events; 3: programme lines and a year of orders; 4: the disability history
+# 2: life events; 3: programme lines and a year of orders; 4: the disability history and the
+# domains' part
 GENERATOR_VERSION = 4
 SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
 STEPS = (
@@ -47,6 +48,7 @@ STEPS = (
     "incomes",
     "life",
     "programmes",
+    "domains",
     "write",
 )
 ROW_GROUP_SIZE = 1 << 20
@@ -123,6 +125,9 @@ def generate(
         rng=programme_rng,
     )
 
+    on_step("domains")
+    domain_tables = domains.domain_tables(SCALES[scale], seed, as_of, country=country)
+
     on_step("write")
     tables = {
         "families": _families_table(families, region_codes),
@@ -133,6 +138,7 @@ def generate(
         "care": _care_table(care, iins),
         DISABILITY_HISTORY: _history_table(periods, iins),
         **rehabilitation,
+        **domain_tables,
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():

@@ -2,7 +2,8 @@
 
 Writes the registry's part of a snapshot (statuses valid on the date, care and representation
 links, the families of registered persons, under the platform's ids) from the database into DIR;
-with ``--population``, the population register's part (persons, families, incomes) is merged in
+the domain apps add their files (facilities and inspections, housing lists, job quotas); with
+``--population``, the population register's part (persons, families, incomes) is merged in
 from that snapshot folder, and DIR can be screened (``inclusio benefits-screen``). The contract
 is ``docs/snapshot.md``. A refused input writes nothing.
 """
@@ -18,7 +19,8 @@ from django.utils.translation import gettext as _
 from inclusio.core.audit import SYSTEM
 from inclusio.core.commandline import iso_date
 from inclusio.core.progress import step_progress
-from inclusio.registry.export import STEPS, describe, snapshot_export
+from inclusio.registry.export import DOMAIN_PARTS, describe, snapshot_export, steps
+from inclusio.snapshot.contract import DOMAIN_SCHEMAS
 from inclusio.snapshot.validate import SnapshotError
 
 
@@ -55,13 +57,15 @@ class Command(BaseCommand):
             "population": _("Merging the population register's part"),
             "manifest": _("Writing the manifest"),
         }
+        labels.update({part.step: part.label() for part in DOMAIN_PARTS})
+        order = steps()
         progress = step_progress()
         try:
             with progress:
-                task = progress.add_task(labels[STEPS[0]], total=len(STEPS))
+                task = progress.add_task(labels[order[0]], total=len(order))
 
                 def on_step(step: str) -> None:
-                    progress.update(task, description=labels[step], completed=STEPS.index(step))
+                    progress.update(task, description=labels[step], completed=order.index(step))
 
                 exported = snapshot_export(
                     actor=SYSTEM,
@@ -98,6 +102,12 @@ class Command(BaseCommand):
                 "unmatched": f"{exported.unmatched_statuses:,}",
             }
         self.stdout.write(line)
+        domain_rows = [f"{name} {rows[name]:,}" for name in DOMAIN_SCHEMAS if name in rows]
+        if domain_rows:
+            self.stdout.write(
+                _("The domains' part (rows per file): %(files)s")
+                % {"files": ", ".join(domain_rows)}
+            )
         self.stdout.write(
             _("%(path)s written in %(seconds).1f s")
             % {"path": exported.directory, "seconds": exported.seconds}

@@ -52,6 +52,7 @@ class Command(BaseCommand):
             "incomes": _("Drawing employment and incomes"),
             "life": _("Drawing deaths, emigration and imprisonment"),
             "programmes": _("Drawing rehabilitation programmes and a year of orders"),
+            "domains": _("Drawing facilities, inspections, housing lists and job quotas"),
             "write": _("Writing Parquet files"),
         }
         started = time.monotonic()

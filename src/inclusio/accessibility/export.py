@@ -1,0 +1,58 @@
+"""The accessibility map's files of a snapshot (``inclusio snapshot-export``): every facility with
+its adaptation as last assessed on or before the date, and the inspections held by then with the
+prescriptions issued and the fines imposed after each. No names, addresses or owners' BINs: the
+files are for aggregates (``snapshot.domains``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pyarrow as pa
+from django.utils.translation import gettext as _
+
+from inclusio.accessibility.models import Assessment, Facility, Fine, Inspection, Prescription
+from inclusio.registry.export import DomainPart, query_batches
+from inclusio.snapshot.contract import FACILITIES, INSPECTIONS
+
+# The adaptation a facility had on the date: its assessment of that day or the latest before
+# (the one recorded last when two share a day); never assessed by then, not adapted. Only the
+# models' table names are interpolated.
+_FACILITIES_SQL = """
+SELECT f.id, f.region_id, f.category, f.owner, f.is_court,
+       CASE WHEN a.adapted IS NULL THEN %s ELSE a.adapted END, a.assessed_on
+FROM {facility} f LEFT JOIN (
+    SELECT facility_id, adapted, assessed_on,
+           ROW_NUMBER() OVER (PARTITION BY facility_id ORDER BY assessed_on DESC, id DESC)
+               AS newest
+    FROM {assessment} WHERE assessed_on <= %s
+) a ON a.facility_id = f.id AND a.newest = 1
+ORDER BY f.id
+"""
+_INSPECTIONS_SQL = """
+SELECT i.id, i.facility_id, i.region_id, i.kind, i.inspected_on,
+       (SELECT count(*) FROM {prescription} p WHERE p.inspection_id = i.id),
+       (SELECT coalesce(sum(m.amount_tenge), 0) FROM {fine} m
+        WHERE m.inspection_id = i.id AND m.imposed_on <= %s)
+FROM {inspection} i WHERE i.inspected_on <= %s
+ORDER BY i.id
+"""
+
+
+def _files(on: dt.date) -> Iterator[tuple[str, Iterator[pa.RecordBatch]]]:
+    names = {
+        "facility": Facility._meta.db_table,
+        "assessment": Assessment._meta.db_table,
+        "inspection": Inspection._meta.db_table,
+        "prescription": Prescription._meta.db_table,
+        "fine": Fine._meta.db_table,
+    }
+    yield FACILITIES, query_batches(_FACILITIES_SQL.format(**names), [False, on], FACILITIES)
+    yield INSPECTIONS, query_batches(_INSPECTIONS_SQL.format(**names), [on, on], INSPECTIONS)
+
+
+PART = DomainPart(
+    step="accessibility",
+    label=lambda: _("Exporting the facilities and inspections"),
+    files=_files,
+)

@@ -1,0 +1,122 @@
+"""The domains' tables (facilities, inspections, housing lists, job quotas) over the demo
+snapshot: each counts what the CRPD report's figure of the same name counts (one definition,
+``snapshot.domains``), and the attacker test of test_disclosure.py covers them with the rest."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from inclusio.snapshot import domains
+from inclusio.statistics.tables import DIMENSIONS, TABLES, TOTAL, Snapshot, compute
+from inclusio.synthetic.domains import expected
+
+ON = datetime.date(2024, 1, 1)
+DOMAIN_TABLES = (
+    "FACILITIES_ADAPTED",
+    "ACCESSIBILITY_INSPECTIONS",
+    "ACCESSIBILITY_FINES",
+    "HOUSING_WAITING",
+    "HOUSING_HOUSED",
+    "QUOTA_EMPLOYERS",
+    "QUOTA_PLACES",
+    "QUOTA_EMPLOYED",
+    "SPECIAL_WORKPLACES",
+    "EMPLOYMENT_SUPPORT",
+)
+
+
+def total(table: str, snapshot: Snapshot, **codes: str) -> int | float | None:
+    cube = compute(TABLES[table], snapshot, ON)
+    key = tuple(codes.get(name, TOTAL) for name in TABLES[table].dimensions)
+    return cube.values[key]
+
+
+def test_the_tables_count_what_the_report_figures_count(
+    snapshot: Snapshot, demo_snapshot: Path
+) -> None:
+    figures = domains.figures(demo_snapshot, ON)
+    assert figures == {**figures, **expected(0.001)}  # the generator's exact quotas
+    assert total("FACILITIES_ADAPTED", snapshot) == figures["facilities"]
+    assert (
+        total("FACILITIES_ADAPTED", snapshot, ADAPTATION="ADAPTED")
+        == (figures["facilities_adapted"])
+    )
+    # Every inspection of the demo falls in the report's period, before the date.
+    assert total("ACCESSIBILITY_INSPECTIONS", snapshot) == figures["inspections"]
+    assert total("ACCESSIBILITY_FINES", snapshot) == figures["fines_kzt"]
+    group, child = domains.GROUP_I_II.upper(), domains.CHILD.upper()
+    assert total("HOUSING_WAITING", snapshot, HOUSING_CATEGORY=group) == figures["waiting_persons"]
+    assert (
+        total("HOUSING_WAITING", snapshot, HOUSING_CATEGORY=child) == (figures["waiting_families"])
+    )
+    assert total("HOUSING_HOUSED", snapshot, HOUSING_CATEGORY=group) == figures["housed_persons"]
+    assert total("QUOTA_EMPLOYERS", snapshot) == figures["employers"]
+    assert total("QUOTA_PLACES", snapshot) == figures["quota_places"]
+    assert total("QUOTA_EMPLOYED", snapshot) == figures["quota_employed"]
+    assert total("SPECIAL_WORKPLACES", snapshot) == figures["special_workplaces"]
+    assert total("EMPLOYMENT_SUPPORT", snapshot) == figures["support_measures"]
+    assert (
+        total("EMPLOYMENT_SUPPORT", snapshot, SUPPORT_MEASURE="PERMANENT_JOB")
+        == (figures["support_permanent_job"])
+    )
+
+
+def test_a_date_before_the_housing_counts_them_waiting(snapshot: Snapshot) -> None:
+    before = datetime.date(ON.year - domains.PERIOD_YEARS, 1, 1)
+    housed_later = snapshot.db.execute(
+        "SELECT count(*) FROM housing_queue WHERE registered_on <= ? AND housed_on > ?",
+        [before, before],
+    ).fetchone()
+    waiting = compute(TABLES["HOUSING_WAITING"], snapshot, before).values[(TOTAL, TOTAL)]
+    assert housed_later is not None and housed_later[0] > 0
+    assert waiting == domains.figures(snapshot.directory, before)["waiting_persons"] + (
+        domains.figures(snapshot.directory, before)["waiting_families"] or 0
+    )
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_every_new_title_and_code_is_in_each_language(language: str) -> None:
+    names = {"FACILITY_KIND", "ADAPTATION", "INSPECTION_OUTCOME", "HOUSING_CATEGORY"}
+    names |= {"SUPPORT_MEASURE"}
+    with translation.override(language):
+        for table in DOMAIN_TABLES:
+            assert getattr(TABLES[table].title, language).strip()
+            assert getattr(TABLES[table].definition, language).strip()
+        for name in names:
+            dimension = DIMENSIONS[name]
+            assert getattr(dimension.title, language).strip()
+            assert dimension.codes and all(getattr(c.label, language) for c in dimension.codes)
+    if language != "en":
+        for table in DOMAIN_TABLES:
+            assert getattr(TABLES[table].title, language) != TABLES[table].title.en
+
+
+@pytest.mark.django_db
+def test_each_domain_dataset_has_its_page_with_a_chart_beside_its_table(
+    client: Client, settings: Any, published: Path
+) -> None:
+    settings.OPEN_DATA_DIR = published
+    for table in DOMAIN_TABLES:
+        page = client.get(f"/kk/statistics/datasets/{table}/").content.decode()
+        assert TABLES[table].title.kk in page, table
+        charts = re.findall(r'<svg role="img" aria-labelledby="([^"]+)-chart-title"', page)
+        tables = re.findall(
+            r'<table class="usa-table usa-table--compact" aria-labelledby="([^"]+)-heading"',
+            page,
+        )
+        assert (
+            charts
+            == tables
+            == [f"by-{d.lower().replace('_', '-')}" for d in TABLES[table].dimensions]
+        )
+    frame = pd.read_csv(published / "EMPLOYMENT_SUPPORT.csv", dtype=str, keep_default_na=False)
+    assert list(frame.columns[3:5]) == ["REF_AREA", "SUPPORT_MEASURE"]
+    assert len(frame) == 21 * 11
