@@ -3621,11 +3621,12 @@ def _open_data_published(viewer: Any) -> dict[str, Any]:
     from django.conf import settings
 
     from inclusio.statistics.publish import compute_datasets, write_publication
+    from inclusio.statistics.published import CURRENT
     from inclusio.statistics.tables import CATALOGUE, Snapshot
     from inclusio.synthetic.generate import generate
 
     folder = Path(settings.OPEN_DATA_DIR)
-    if not (folder / CATALOGUE).is_file():
+    if not (folder / CURRENT / CATALOGUE).is_file():
         with tempfile.TemporaryDirectory() as scratch:
             generate("demo", 7, Path(scratch) / "snapshot")
             snapshot = Snapshot.open(Path(scratch) / "snapshot")
