@@ -3656,3 +3656,31 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- accessibility: a facility first known from OpenStreetMap, its source shown ------------
+
+
+def _a_facility_from_openstreetmap(viewer: Any) -> dict[str, Any]:
+    import io
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from inclusio.accessibility.models import Facility
+
+    osm_file = Path(__file__).parents[1] / "accessibility" / "data" / "astana.osm"
+    call_command("accessibility_osm_import", str(osm_file), stdout=io.StringIO())
+    # The pharmacy: first known from the file, its one assessment read from the element's tags,
+    # so the page shows the element, the Source column and the ODbL attribution.
+    return {"facility_id": Facility.objects.get(osm_id="node/1002").pk}
+
+
+PAGES += [
+    PageToCheck(
+        "accessibility: a facility imported from OpenStreetMap, with its source",
+        url_name="accessibility:facility",
+        kwargs=_a_facility_from_openstreetmap,
+        languages=ALL_LANGUAGES,
+    ),
+]
