@@ -3684,3 +3684,34 @@ PAGES += [
         languages=ALL_LANGUAGES,
     ),
 ]
+
+
+# --- crpd: a Washington Group file sent from the page, refused naming its row and column ------
+
+
+def send_a_survey_with_a_wrong_answer(page: Any) -> None:
+    header = "seeing,hearing,walking,cognition,self_care,communication,sex,age,region,residence"
+    page.fill("#id_title", "Pilot census")
+    page.fill("#id_year", "2023")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": "answers.csv",
+                "mimeType": "text/csv",
+                "buffer": f"{header}\n1,1,5,1,1,1,F,70,71,urban\n".encode(),
+            }
+        ],
+    )
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "crpd: a Washington Group file refused, naming its row and column",
+        url_name="crpd:survey_new",
+        user="crpd_officer_user",
+        interact=send_a_survey_with_a_wrong_answer,
+    ),
+]
