@@ -287,6 +287,9 @@ LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
+# Kazakh formats (Django has none) and Russian date inputs: see inclusio/core/formats. Figures are
+# grouped where they are shown, not by USE_THOUSAND_SEPARATOR (it would group years and ids too).
+FORMAT_MODULE_PATH = ["inclusio.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

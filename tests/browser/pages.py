@@ -3621,11 +3621,12 @@ def _open_data_published(viewer: Any) -> dict[str, Any]:
     from django.conf import settings
 
     from inclusio.statistics.publish import compute_datasets, write_publication
+    from inclusio.statistics.published import CURRENT
     from inclusio.statistics.tables import CATALOGUE, Snapshot
     from inclusio.synthetic.generate import generate
 
     folder = Path(settings.OPEN_DATA_DIR)
-    if not (folder / CATALOGUE).is_file():
+    if not (folder / CURRENT / CATALOGUE).is_file():
         with tempfile.TemporaryDirectory() as scratch:
             generate("demo", 7, Path(scratch) / "snapshot")
             snapshot = Snapshot.open(Path(scratch) / "snapshot")
@@ -3653,5 +3654,64 @@ PAGES += [
         url_name="statistics:dataset",
         kwargs=_open_data_published,
         languages=ALL_LANGUAGES,
+    ),
+]
+
+
+# --- accessibility: a facility first known from OpenStreetMap, its source shown ------------
+
+
+def _a_facility_from_openstreetmap(viewer: Any) -> dict[str, Any]:
+    import io
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from inclusio.accessibility.models import Facility
+
+    osm_file = Path(__file__).parents[1] / "accessibility" / "data" / "astana.osm"
+    call_command("accessibility_osm_import", str(osm_file), stdout=io.StringIO())
+    # The pharmacy: first known from the file, its one assessment read from the element's tags,
+    # so the page shows the element, the Source column and the ODbL attribution.
+    return {"facility_id": Facility.objects.get(osm_id="node/1002").pk}
+
+
+PAGES += [
+    PageToCheck(
+        "accessibility: a facility imported from OpenStreetMap, with its source",
+        url_name="accessibility:facility",
+        kwargs=_a_facility_from_openstreetmap,
+        languages=ALL_LANGUAGES,
+    ),
+]
+
+
+# --- crpd: a Washington Group file sent from the page, refused naming its row and column ------
+
+
+def send_a_survey_with_a_wrong_answer(page: Any) -> None:
+    header = "seeing,hearing,walking,cognition,self_care,communication,sex,age,region,residence"
+    page.fill("#id_title", "Pilot census")
+    page.fill("#id_year", "2023")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": "answers.csv",
+                "mimeType": "text/csv",
+                "buffer": f"{header}\n1,1,5,1,1,1,F,70,71,urban\n".encode(),
+            }
+        ],
+    )
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+PAGES += [
+    PageToCheck(
+        "crpd: a Washington Group file refused, naming its row and column",
+        url_name="crpd:survey_new",
+        user="crpd_officer_user",
+        interact=send_a_survey_with_a_wrong_answer,
     ),
 ]

@@ -88,7 +88,10 @@ def test_downloads_serve_the_published_files_and_nothing_else(
     response = client.get("/en/statistics/files/IPR_LINES.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert b"".join(response.streaming_content) == (open_data / "IPR_LINES.csv").read_bytes()
+    assert (
+        b"".join(response.streaming_content)
+        == (open_data / "current" / "IPR_LINES.csv").read_bytes()
+    )
     for name in ("..%2Fmanifest.json", "NOPE.csv", "IPR_LINES.csv.bak"):
         assert client.get(f"/en/statistics/files/{name}").status_code == 404
     assert client.get("/en/statistics/datasets/NOPE/").status_code == 404

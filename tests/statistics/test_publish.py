@@ -26,7 +26,9 @@ COLUMNS_AFTER = ["OBS_VALUE", "CONF_STATUS", "UNIT_MEASURE"]
 
 def test_each_csv_reads_with_pandas_into_the_stated_columns(published: Path) -> None:
     for table in TABLES.values():
-        frame = pd.read_csv(published / f"{table.id}.csv", dtype=str, keep_default_na=False)
+        frame = pd.read_csv(
+            published / "current" / f"{table.id}.csv", dtype=str, keep_default_na=False
+        )
         assert list(frame.columns) == [*COLUMNS_BEFORE, *table.dimensions, *COLUMNS_AFTER]
         assert set(frame["STRUCTURE"]) == {"dataflow"}
         assert set(frame["STRUCTURE_ID"]) == {f"INCLUSIO:{table.id}(1.0)"}
@@ -50,7 +52,9 @@ def test_each_csv_reads_with_pandas_into_the_stated_columns(published: Path) -> 
 
 
 def test_the_published_cells_add_up_to_the_published_totals(published: Path) -> None:
-    frame = pd.read_csv(published / "PWD_REGION_GROUP_SEX.csv", keep_default_na=False, dtype=str)
+    frame = pd.read_csv(
+        published / "current" / "PWD_REGION_GROUP_SEX.csv", keep_default_na=False, dtype=str
+    )
     free = frame[(frame["CONF_STATUS"] == "F")]
     national = int(
         free.query("REF_AREA == '_T' and DISABILITY_GROUP == '_T' and SEX == '_T'")[
@@ -64,15 +68,15 @@ def test_the_published_cells_add_up_to_the_published_totals(published: Path) -> 
 
 
 def test_metadata_and_catalogue(published: Path) -> None:
-    catalogue = json.loads((published / "catalogue.jsonld").read_text(encoding="utf-8"))
+    catalogue = json.loads((published / "current" / "catalogue.jsonld").read_text(encoding="utf-8"))
     assert catalogue["@type"] == "dcat:Catalog"
     assert [d["dct:identifier"] for d in catalogue["dcat:dataset"]] == list(TABLES)
     for entry in catalogue["dcat:dataset"]:
         assert {t["@language"] for t in entry["dct:title"]} == {"kk", "ru", "en"}
         for distribution in entry["dcat:distribution"]:
-            assert (published / distribution["dcat:downloadURL"]["@id"]).is_file()
+            assert (published / "current" / distribution["dcat:downloadURL"]["@id"]).is_file()
         meta = json.loads(
-            (published / f"{entry['dct:identifier']}.json").read_text(encoding="utf-8")
+            (published / "current" / f"{entry['dct:identifier']}.json").read_text(encoding="utf-8")
         )
         assert meta["reference_date"] == "2024-01-01"
         assert (
@@ -84,7 +88,7 @@ def test_metadata_and_catalogue(published: Path) -> None:
         assert len({meta["title"]["kk"], meta["title"]["ru"], meta["title"]["en"]}) == 3
         assert meta["suppression"]["threshold"] == 5
         assert set(meta["suppression"]["method"]) == {"kk", "ru", "en"}
-        frame = pd.read_csv(published / meta["data"], dtype=str, keep_default_na=False)
+        frame = pd.read_csv(published / "current" / meta["data"], dtype=str, keep_default_na=False)
         assert meta["suppression"]["primary_cells"] == (frame["CONF_STATUS"] == "C").sum()
         assert meta["suppression"]["secondary_cells"] == (frame["CONF_STATUS"] == "D").sum()
         for dimension in meta["dimensions"]:
@@ -174,7 +178,7 @@ def test_the_command_publishes_and_a_refusal_writes_nothing(
         "BENEFIT_AMOUNTS",
         stdout=stdout,
     )
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in (out / "current").iterdir()) == [
         "BENEFIT_AMOUNTS.csv",
         "BENEFIT_AMOUNTS.json",
         "catalogue.jsonld",

@@ -3,11 +3,15 @@ required here, so their refusal — with its code — is the one the officer rea
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.crpd.models import Indicator, Measure, Recommendation
 from inclusio.crpd.services import FIRST_YEAR, LAST_YEAR
+from inclusio.crpd.washington_group import REQUIRED, WEIGHT
 
 _NUMERIC = {"inputmode": "numeric"}
 _DECIMAL = {"inputmode": "decimal"}
@@ -78,3 +82,27 @@ class ReportForm(forms.Form):
         max_value=LAST_YEAR,
         widget=forms.TextInput(attrs=_NUMERIC),
     )
+
+
+class SurveyUploadForm(forms.Form):
+    """A Washington Group file sent from the page: what ``inclusio wg-import`` takes."""
+
+    title = forms.CharField(
+        label=_("Survey"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: National census 2021."),
+    )
+    year = forms.IntegerField(label=_("Year"), widget=forms.TextInput(attrs=_NUMERIC))
+    file = forms.FileField(
+        label=_("File of answers (CSV)"),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the language of the request, not once at import.
+        self.fields["file"].help_text = gettext(
+            "A CSV file in UTF-8 with a header row naming the columns %(columns)s and, if the "
+            "survey is weighted, %(weight)s. The answers are read, never kept."
+        ) % {"columns": ", ".join(REQUIRED), "weight": WEIGHT}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("recommendations/", views.recommendations, name="recommendations"),
     path("recommendations/<int:recommendation_id>/", views.recommendation, name="recommendation"),
     path("surveys/", views.surveys, name="surveys"),
+    path("surveys/new/", views.survey_new, name="survey_new"),
     path("surveys/<int:survey_id>/", views.survey, name="survey"),
     path("report/", views.report, name="report"),
     path("report/<str:file_format>/", views.report_file, name="report_file"),

@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inclusio.core.errors import DomainError, NotFound
+from inclusio.core.errors import DomainError, NotFound, ValidationFailed
 from inclusio.core.http import add_domain_error
 from inclusio.core.models import Region
 from inclusio.crpd import figures, services
@@ -36,10 +37,13 @@ from inclusio.crpd.forms import (
     MeasureForm,
     RecommendationForm,
     ReportForm,
+    SurveyUploadForm,
 )
 from inclusio.crpd.models import Indicator, Measure, Prevalence, Recommendation, Survey
 
 REPORT_SPAN = 6  # the default report covers six years, as the 2018–2023 one
+# A census's microdata: ten short columns a respondent, some 20 bytes; 20 MB is a million rows.
+WG_FILE_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _refused(form: forms.BaseForm, error: DomainError) -> None:
@@ -237,7 +241,11 @@ def recommendation(request: HttpRequest, recommendation_id: int) -> HttpResponse
 @login_required
 def surveys(request: HttpRequest) -> HttpResponse:
     services.require(request.user, services.CRPD_VIEW)
-    return render(request, "crpd/surveys.html", {"surveys": Survey.objects.all()[:200]})
+    return render(
+        request,
+        "crpd/surveys.html",
+        {"surveys": Survey.objects.all()[:200], "may_enter": _may_enter(request)},
+    )
 
 
 @login_required
@@ -256,6 +264,58 @@ def survey(request: HttpRequest, survey_id: int) -> HttpResponse:
         request,
         "crpd/survey.html",
         {"survey": found, "tables": [(d.label, tables[d.value]) for d in order]},
+    )
+
+
+def _uploaded_text(upload: UploadedFile) -> str:
+    """The text of a sent Washington Group file, refused whole if too large or not UTF-8."""
+    if upload.size is not None and upload.size > WG_FILE_MAX_BYTES:
+        raise ValidationFailed(
+            ErrorCode.WG_FILE_TOO_LARGE,
+            _("The file is larger than %(megabytes)s MB: import it with inclusio wg-import.")
+            % {"megabytes": WG_FILE_MAX_BYTES // (1024 * 1024)},
+            field="file",
+        )
+    try:
+        return upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationFailed(
+            ErrorCode.WG_FILE_NOT_TEXT,
+            _("The file is not a CSV file in UTF-8: save it as “CSV UTF-8” and send it again."),
+            field="file",
+        ) from None
+
+
+@login_required
+def survey_new(request: HttpRequest) -> HttpResponse:
+    """The officer sends a Washington Group file; its prevalence is kept and shown, or the
+    first wrong value is named by its row and column and nothing is kept."""
+    services.require(request.user, services.CRPD_ENTER)
+    sent = request.method == "POST"
+    form = SurveyUploadForm(request.POST if sent else None, request.FILES if sent else None)
+    if sent and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            survey = services.survey_import(
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                year=form.cleaned_data["year"],
+                # A name sent by the client: no NUL (PostgreSQL's text refuses it).
+                file_name=(upload.name or "").replace("\x00", ""),
+                text=_uploaded_text(upload),
+            )
+        except DomainError as exc:
+            field = exc.params.get("field")
+            add_domain_error(form, exc, field if field in ("title", "year") else "file")
+        else:
+            messages.success(
+                request,
+                _("Survey imported: %(respondents)s respondents read.")
+                % {"respondents": survey.respondents},
+            )
+            return redirect("crpd:survey", survey_id=survey.pk)
+    return render(
+        request, "crpd/survey_new.html", {"form": form}, status=422 if form.errors else 200
     )
 
 

@@ -1,8 +1,11 @@
 """Publishing the tables as open data: per dataset an SDMX-CSV 2.0 file and a metadata file,
 and a DCAT-AP catalogue (JSON-LD) of them all, computed from a snapshot on a reference date.
 
-Every file is written in a staging folder beside the output and moved into place at the end,
-the catalogue last: a refused or failed publication leaves the output folder as it was.
+Each publication is written whole into a new folder of its own, named for its reference date,
+under the output folder; then one pointer (the symbolic link ``current``) is switched to it by a
+single rename, so that a reader sees the previous publication or the new one, never a mix of
+both. Only then are earlier publications removed: a dataset no longer published leaves no file
+behind. A refused or failed publication leaves the output folder as it was.
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import os
+import re
 import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +29,7 @@ from inclusio.snapshot.history import validate_history
 from inclusio.snapshot.validate import SnapshotError
 from inclusio.statistics.disclosure import DEFAULT_THRESHOLD, Protection, Status, protect
 from inclusio.statistics.errors import ErrorCode
+from inclusio.statistics.published import CURRENT
 from inclusio.statistics.tables import (
     CATALOGUE,
     DIMENSIONS,
@@ -330,26 +337,62 @@ def catalogue(publication: Publication) -> dict[str, Any]:
     }
 
 
+# A publication's folder: its reference date and a unique suffix (tempfile.mkdtemp's).
+_PUBLICATION_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}-[A-Za-z0-9_]+")
+
+
 def write_publication(publication: Publication, snapshot: Snapshot, out: Path) -> list[Path]:
-    """The files of every dataset and the catalogue, moved into ``out`` once all are written."""
+    """The files of every dataset and the catalogue, written into a new folder under ``out``
+    and made current at once; earlier publications are removed after the switch."""
     digest = snapshot.manifest_sha256()
-    staging = out.parent / f".{out.name}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{publication.on.isoformat()}-", dir=out))
     try:
+        folder.chmod(0o755)  # mkdtemp's 0700 would hide it from a web server's own user
         for dataset in publication.datasets:
-            write_sdmx_csv(dataset, staging / f"{dataset.table.id}.csv")
-            (staging / f"{dataset.table.id}.json").write_text(
+            write_sdmx_csv(dataset, folder / f"{dataset.table.id}.csv")
+            (folder / f"{dataset.table.id}.json").write_text(
                 json.dumps(metadata(dataset, publication.on, digest), ensure_ascii=False, indent=2),
                 encoding="utf-8",
             )
-        (staging / CATALOGUE).write_text(
+        (folder / CATALOGUE).write_text(
             json.dumps(catalogue(publication), ensure_ascii=False, indent=2), encoding="utf-8"
         )
-        out.mkdir(parents=True, exist_ok=True)
-        names = sorted(path.name for path in staging.iterdir() if path.name != CATALOGUE)
-        for name in [*names, CATALOGUE]:
-            (staging / name).replace(out / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [out / name for name in [*names, CATALOGUE]]
+        _make_current(out, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _remove_earlier(out, keep=folder)
+    names = sorted(path.name for path in folder.iterdir() if path.name != CATALOGUE)
+    return [folder / name for name in [*names, CATALOGUE]]
+
+
+def _make_current(out: Path, folder: Path) -> None:
+    """Point ``out/current`` at the folder: a new link renamed over the old one, which
+    rename(2) does atomically."""
+    link = out / f".{CURRENT}-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(folder.name, target_is_directory=True)
+    os.replace(link, out / CURRENT)
+
+
+def _remove_earlier(out: Path, *, keep: Path) -> None:
+    """Every earlier publication's folder (and the files of a publication written straight into
+    ``out`` before publications had folders of their own), now that none is current."""
+    for path in out.iterdir():
+        ours = _PUBLICATION_FOLDER.fullmatch(path.name) and not path.is_symlink()
+        if ours and path != keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+    flat = out / CATALOGUE
+    if flat.is_file():
+        try:
+            listed = json.loads(flat.read_text(encoding="utf-8"))["dcat:dataset"]
+            names = {
+                d["dcat:downloadURL"]["@id"] for entry in listed for d in entry["dcat:distribution"]
+            }
+        except (ValueError, KeyError, TypeError):
+            names = set()
+        for name in names:
+            if "/" not in name and (out / name).is_file():
+                (out / name).unlink()
+        flat.unlink()

@@ -1,5 +1,9 @@
 """What the public statistics pages show: the open data as published, read back from the folder
-``inclusio statistics-publish`` wrote (``settings.OPEN_DATA_DIR``).
+``inclusio statistics-publish`` wrote (``settings.OPEN_DATA_DIR``): its current publication, the
+folder the link ``current`` points to. Each page follows the link once and reads every file from
+that one folder, so a publication switched in meanwhile never mixes into it; a file gone from
+disk (an earlier publication removed under a slow reader, a folder damaged by hand) is a
+translated 404, never a server error.
 
 The pages recompute nothing: they show the published files' own cells, withheld ones as
 withheld, so that the page and the downloads never disagree. Nor does this module import the
@@ -11,9 +15,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +33,8 @@ UNITS = {
     "KZT": _("tenge"),
     "PT": _("per cent"),
 }
+# The link, in the open-data folder, to the current publication's folder (publish.py switches it).
+CURRENT = "current"
 STATUS_NAMES = {
     "C": _("withheld: fewer than the threshold"),
     "D": _("withheld to protect another cell"),
@@ -70,23 +77,43 @@ class Chart:
     total: Bar
 
 
-def _folder() -> Path:
-    return Path(settings.OPEN_DATA_DIR)
-
-
-def _catalogue() -> dict[str, Any] | None:
-    path = _folder() / CATALOGUE
-    if not path.is_file():
+def _folder() -> Path | None:
+    """The current publication's folder; None before the first publication."""
+    root = Path(settings.OPEN_DATA_DIR)
+    try:
+        target = os.readlink(root / CURRENT)
+    except OSError:
         return None
-    found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return found
+    return root / target
 
 
-def _metadata(dataset_id: str) -> dict[str, Any]:
-    found: dict[str, Any] = json.loads(
-        (_folder() / f"{dataset_id}.json").read_text(encoding="utf-8")
+def _missing() -> NotFound:
+    return NotFound(
+        ErrorCode.FILE_MISSING,
+        _(
+            "This file of the publication cannot be found. A newer publication may have just "
+            "replaced it: open the statistics page again."
+        ),
     )
+
+
+def _open(folder: Path, name: str, mode: str = "r") -> IO[Any]:
+    try:
+        if "b" in mode:
+            return (folder / name).open(mode)
+        return (folder / name).open(mode, encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise _missing() from None
+
+
+def _json(folder: Path, name: str) -> dict[str, Any]:
+    with _open(folder, name) as stream:
+        found: dict[str, Any] = json.load(stream)
     return found
+
+
+def _catalogue(folder: Path | None) -> dict[str, Any] | None:
+    return None if folder is None else _json(folder, CATALOGUE)
 
 
 def _dataset(entry: dict[str, Any], meta: dict[str, Any]) -> Dataset:
@@ -110,16 +137,17 @@ def _dataset(entry: dict[str, Any], meta: dict[str, Any]) -> Dataset:
 
 def datasets() -> list[Dataset]:
     """Every published dataset, in the catalogue's order; none before the first publication."""
-    catalogue = _catalogue()
-    if catalogue is None:
+    folder = _folder()
+    catalogue = _catalogue(folder)
+    if folder is None or catalogue is None:
         return []
     return [
-        _dataset(entry, _metadata(entry["dct:identifier"])) for entry in catalogue["dcat:dataset"]
+        _dataset(entry, _json(folder, f"{entry['dct:identifier']}.json"))
+        for entry in catalogue["dcat:dataset"]
     ]
 
 
-def _entry(dataset_id: str) -> dict[str, Any]:
-    catalogue = _catalogue()
+def _entry(catalogue: dict[str, Any] | None, dataset_id: str) -> dict[str, Any]:
     for entry in catalogue["dcat:dataset"] if catalogue else []:
         if entry["dct:identifier"] == dataset_id:
             return dict(entry)
@@ -129,11 +157,13 @@ def _entry(dataset_id: str) -> dict[str, Any]:
 def dataset_get(dataset_id: str) -> tuple[Dataset, list[Chart]]:
     """A published dataset and, per dimension, its cells along that dimension with the other
     dimensions at their totals: the margins, one chart and table each."""
-    entry = _entry(dataset_id)
-    meta = _metadata(dataset_id)
+    folder = _folder()
+    entry = _entry(_catalogue(folder), dataset_id)
+    assert folder is not None  # a catalogue was found in it
+    meta = _json(folder, f"{dataset_id}.json")
     dataset = _dataset(entry, meta)
     dimensions = [dimension["id"] for dimension in meta["dimensions"]]
-    with (_folder() / meta["data"]).open(encoding="utf-8", newline="") as stream:
+    with _open(folder, meta["data"]) as stream:
         cells = {
             tuple(row[name] for name in dimensions): (row["OBS_VALUE"], row["CONF_STATUS"])
             for row in csv.DictReader(stream)
@@ -170,12 +200,15 @@ def dataset_get(dataset_id: str) -> tuple[Dataset, list[Chart]]:
     return dataset, charts
 
 
-def file_path(name: str) -> Path:
-    """A file of the publication, by the name the catalogue gives it: nothing else is served."""
-    catalogue = _catalogue()
+def file_open(name: str) -> IO[bytes]:
+    """A file of the current publication, opened, by the name its catalogue gives it: nothing
+    else is served."""
+    folder = _folder()
+    catalogue = _catalogue(folder)
     known = {CATALOGUE} if catalogue else set()
     for entry in catalogue["dcat:dataset"] if catalogue else []:
         known.update(d["dcat:downloadURL"]["@id"] for d in entry["dcat:distribution"])
-    if name not in known:
+    if folder is None or name not in known:
         raise NotFound(ErrorCode.FILE_UNKNOWN, _("No such file is published."))
-    return _folder() / name
+    stream: IO[bytes] = _open(folder, name, "rb")
+    return stream

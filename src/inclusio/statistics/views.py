@@ -3,6 +3,8 @@ cells shown as withheld; every file of the publication can be downloaded."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -23,11 +25,10 @@ def dataset(request: HttpRequest, dataset_id: str) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, file_name: str) -> FileResponse:
-    path = published.file_path(file_name)
     content_type = {".csv": "text/csv", ".json": "application/json"}.get(
-        path.suffix, "application/ld+json"
+        Path(file_name).suffix, "application/ld+json"
     )
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=file_name)
+    response = FileResponse(published.file_open(file_name), as_attachment=True, filename=file_name)
     response["Content-Type"] = f"{content_type}; charset=utf-8"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -82,7 +82,7 @@ class Command(BaseCommand):
                 publication_record(
                     actor=SYSTEM,
                     publication=publication,
-                    out=options["out"].resolve(),
+                    out=written[-1].parent.resolve(),
                     snapshot_sha256=snapshot.manifest_sha256(),
                 )
         except DomainError as error:
