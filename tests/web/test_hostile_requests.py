@@ -13,6 +13,7 @@ The client does not check CSRF tokens (Django's test client), so every POST reac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -332,7 +333,8 @@ def _is_sign_in(location: str) -> bool:
 
 @dataclass
 class _Noted:
-    read: bool = False
+    # The keys read; "*" for all the data at once.
+    keys: set[str] = dataclasses.field(default_factory=set)
 
 
 # Where a request's query, form, files or body can be read. QueryDict and MultiValueDict are
@@ -341,18 +343,21 @@ _DATA_READERS = (
     *("__getitem__", "get", "getlist", "__contains__", "__iter__", "items", "lists"),
     *("values", "keys", "dict", "copy", "urlencode"),
 )
+_KEY_READERS = frozenset({"__getitem__", "get", "getlist", "__contains__"})
 
 
 @contextmanager
 def _reads_noted() -> Iterator[_Noted]:
-    """Note whether anything reads the data of the requests sent inside: a key of the query,
-    the form or the files, or the body itself (other than Django parsing the form from it)."""
+    """Note what reads the data of the requests sent inside: the keys of the query, the form or
+    the files asked for, and "*" for all of it at once (iterated, copied, the body itself other
+    than Django parsing the form from it)."""
     noted = _Noted()
     parsing = False
 
-    def noting(original: Any) -> Any:
+    def noting(original: Any, name: str) -> Any:
         def read(self: Any, *args: Any, **kwargs: Any) -> Any:
-            noted.read = True
+            by_key = name in _KEY_READERS and args and isinstance(args[0], str)
+            noted.keys.add(args[0] if by_key else "*")
             return original(self, *args, **kwargs)
 
         return read
@@ -370,7 +375,7 @@ def _reads_noted() -> Iterator[_Noted]:
 
     def body_read(self: HttpRequest) -> bytes:
         if not parsing:
-            noted.read = True
+            noted.keys.add("*")
         return body.fget(self)  # type: ignore[attr-defined,no-any-return]
 
     with ExitStack() as patches:
@@ -378,7 +383,7 @@ def _reads_noted() -> Iterator[_Noted]:
             for name in _DATA_READERS:
                 if hasattr(kind, name) and (kind is MultiValueDict or name in vars(QueryDict)):
                     original = getattr(kind, name)
-                    patches.enter_context(mock.patch.object(kind, name, noting(original)))
+                    patches.enter_context(mock.patch.object(kind, name, noting(original, name)))
         patches.enter_context(mock.patch.object(HttpRequest, "_load_post_and_files", loading))
         patches.enter_context(mock.patch.object(HttpRequest, "body", property(body_read)))
         yield noted
@@ -427,7 +432,8 @@ def _sweep_pages(
     show its gate's answer (an empty GET and POST, and, where it is let in, the first value in
     the query and the form), and one role — the first of ``roles`` that the page lets in, by
     preference one it answers with something other than 404 — sends every value in the path,
-    the query and the form, and the other methods."""
+    the query and the form, and the other methods. Where the page reads other keys of the
+    query or the form for another role it lets in, that role sends every value there too."""
     sweep = _Sweep(world)
     # Signing out last: it would end the sessions that the other requests use.
     routes = sorted(routes, key=lambda route: route.name == "web:logout")
@@ -451,32 +457,35 @@ def _sweep_pages(
             if any(answer.status_code != 404 for answer in answers):
                 found_by.append(role)
         chosen = (found_by or let_in or [roles[0]])[0]
-        # Every role let in meets the first value in the query and the form; the chosen one
-        # notes meanwhile whether the page reads them at all.
-        reads = {}
-        for role in let_in:
+        # Every role let in meets the first value in the query and the form, and shows meanwhile
+        # which keys the page reads of them for it. The chosen role sends every value by each
+        # method whose data the page reads; so does any other role for which the page reads a
+        # key it did not read for a role before (a branch of the view only that role reaches).
+        senders: list[tuple[str | None, str]] = []
+        covered: dict[str, set[str]] = {method: set() for method in sent_as}
+        for role in sorted(let_in, key=lambda role: role != chosen):
             for method, names in sent_as.items():
-                if role == chosen:
-                    with _reads_noted() as noted:
-                        sweep.send(role, method, known, data=dict.fromkeys(names, values[0]))
-                    reads[method] = noted.read
-                else:
+                with _reads_noted() as noted:
                     sweep.send(role, method, known, data=dict.fromkeys(names, values[0]))
-        # A page no role is let in to meets each value at its gate, whatever the value: only the
-        # path's values, which the URL's converters read before any gate, go to it.
+                if "*" in covered[method] or noted.keys <= covered[method]:
+                    continue  # reads nothing, or nothing a role before it did not read
+                senders.append((role, method))
+                covered[method] |= noted.keys
+        # The path's values go to the chosen role; a page no role is let in to still gets them
+        # (the URL's converters read them before any gate).
+        for value in values[1:]:
+            for role, method in senders:
+                sweep.send(role, method, known, data=dict.fromkeys(sent_as[method], value))
         for value in values:
-            urls = {known}
             hostile = _url(route, value)
-            if _resolves(hostile):
-                urls.add(hostile)
-            elif value not in unresolved_sent:
-                urls.add(hostile)
+            if hostile == known:
+                continue
+            if not _resolves(hostile):
+                if value in unresolved_sent:
+                    continue
                 unresolved_sent.add(value)
-            for url in urls:
-                for method, names in sent_as.items():
-                    if url == known and (value == values[0] or not reads.get(method)):
-                        continue  # sent above, or the page reads nothing of what is sent
-                    sweep.send(chosen, method, url, data=dict.fromkeys(names, value))
+            for method, names in sent_as.items():
+                sweep.send(chosen, method, hostile, data=dict.fromkeys(names, value))
         # The methods an API client can send as easily as GET and POST, by the role chosen (a
         # gate shutting GET and POST meets the other methods alike).
         if let_in:
@@ -1049,30 +1058,27 @@ def test_the_sweep_finds_a_planted_server_error() -> None:
     sending the values: the sweep names each."""
     from tests.web import planted_urls
 
-    assert {planted_urls.QUERY_VALUE, planted_urls.FORM_VALUE, planted_urls.PATH_VALUE} <= set(
-        HOSTILE[1:]
-    ), "each planted value must be one the sweep sends after its first"
+    values = (
+        *(planted_urls.QUERY_VALUE, planted_urls.FORM_VALUE),
+        *(planted_urls.PATH_VALUE, planted_urls.BRANCH_VALUE),
+    )
+    assert set(values) <= set(HOSTILE[1:]), "a planted value must be one sent after the first"
     world = World(_accounts(make_trio()), known={})
     planted = [route for route in all_routes() if route.name.startswith("planted_")]
-    assert len(planted) == 3
+    assert len(planted) == 4
     failures = _sweep_pages(world, planted, roles=SWEEP_ROLES)
-    assert any(
-        f.startswith("district_officer: GET '/planted/query/'")
-        and repr(planted_urls.QUERY_VALUE) in f
-        for f in failures
-    ), failures
-    assert any(
-        f.startswith("district_officer: POST '/planted/form/'")
-        and repr(planted_urls.FORM_VALUE) in f
-        for f in failures
-    ), failures
-    assert any(
-        f.startswith(f"district_officer: GET '/planted/path/{quote(planted_urls.PATH_VALUE)}/'")
-        for f in failures
-    ), failures
-    # The auditor's gate, on each of the three pages: its plain GET and POST.
-    for url in ("/planted/query/", "/planted/form/", "/planted/path/1/"):
+
+    def found(start: str, value: str) -> bool:
+        return any(f.startswith(start) and f"(value {value!r})" in f for f in failures)
+
+    assert found("district_officer: GET '/planted/query/'", planted_urls.QUERY_VALUE), failures
+    assert found("district_officer: POST '/planted/form/'", planted_urls.FORM_VALUE), failures
+    path = f"/planted/path/{quote(planted_urls.PATH_VALUE)}/"
+    assert found(f"district_officer: GET {path!r}", planted_urls.PATH_VALUE), failures
+    assert found("district_officer: GET '/planted/branch/'", planted_urls.BRANCH_VALUE), failures
+    # The auditor's gate, on each page: its plain GET and POST.
+    for url in ("/planted/query/", "/planted/form/", "/planted/path/1/", "/planted/branch/"):
         for method in ("GET", "POST"):
             assert f"auditor: {method} {url!r} (value '') → 500" in failures, failures
-    # Nothing else broke: the district officer's other values pass.
+    # Nothing else broke.
     assert all(f.startswith(("district_officer: ", "auditor: ")) for f in failures), failures
