@@ -1,8 +1,9 @@
 """No request that can be typed into a browser or an API client ends in a server error.
 
 Every URL pattern of the project (walked from ``get_resolver()``, so a new page joins by
-existing) is requested as each role and as an anonymous visitor, with hostile values in each
-URL argument and in the query, by GET and by POST; and every form that reaches a service is
+existing) is requested as each role and as an anonymous visitor, and as one role it lets in
+with hostile values in each URL argument, in the query and in the form, by GET and by POST
+(which role, and why one is enough: ``_sweep_pages``); and every form that reaches a service is
 posted valid but for one hostile field, so that the hostile value gets past the form to the
 service and the database. The API is swept the same way from its OpenAPI document. A refusal
 is any 4xx; a 500 fails, naming the requests.
@@ -12,6 +13,7 @@ The client does not check CSRF tokens (Django's test client), so every POST reac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -54,7 +56,7 @@ from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_offer, make_run
 from tests.crpd.builders import crpd_world
 from tests.employment.builders import make_workplace
-from tests.factories import make_person, make_trio, make_user, new_iin, sign_in
+from tests.factories import Trio, make_person, make_trio, make_user, new_iin, sign_in
 from tests.interop.attestation_builders import attestation_world
 from tests.marketplace.builders import a_bin, make_item
 from tests.marketplace.hour_builders import hours_world
@@ -159,13 +161,19 @@ class World:
     known: dict[str, str]  # a real value for each URL argument, where there is one
 
 
-def _world() -> World:
-    trio = make_trio()
+def _accounts(trio: Trio) -> dict[str, User]:
+    """An account of each role, staff of the trio's region unless the role is national."""
     accounts: dict[str, User] = {"person": trio.person.user}
     for role in ROLES:
         if role.code != "person":
             region = None if role.code in NATIONAL_ROLES or not role.staff else "71"
             accounts[role.code] = make_user(f"sweep_{role.code}", role.code, region)
+    return accounts
+
+
+def _world() -> World:
+    trio = make_trio()
+    accounts = _accounts(trio)
     child = make_person(birth_date=dt.date(2016, 2, 2), surname="Child")
     parent = make_person(surname="Parent", user=accounts["representative"])
     care_link_create(
@@ -323,25 +331,10 @@ def _is_sign_in(location: str) -> bool:
         return False
 
 
-def _shut_to(client: Client, url: str) -> bool:
-    """Whether the page turns this client away before reading anything sent to it: an empty GET
-    and an empty POST each refused for want of a permission (403), for their method (405) or
-    sent to sign in.
-
-    Such a page meets every hostile value at the same gate, so one value is enough for it; the
-    code before a gate is the same for every role, and the roles that pass the gate send it
-    every value."""
-    answers = [send_undone(client, method, url) for method in ("get", "post")]
-    return all(
-        answer.status_code in (403, 405)
-        or (answer.status_code == 302 and _is_sign_in(answer["Location"]))
-        for answer in answers
-    )
-
-
 @dataclass
 class _Noted:
-    read: bool = False
+    # The keys read; "*" for all the data at once.
+    keys: set[str] = dataclasses.field(default_factory=set)
 
 
 # Where a request's query, form, files or body can be read. QueryDict and MultiValueDict are
@@ -350,18 +343,21 @@ _DATA_READERS = (
     *("__getitem__", "get", "getlist", "__contains__", "__iter__", "items", "lists"),
     *("values", "keys", "dict", "copy", "urlencode"),
 )
+_KEY_READERS = frozenset({"__getitem__", "get", "getlist", "__contains__"})
 
 
 @contextmanager
 def _reads_noted() -> Iterator[_Noted]:
-    """Note whether anything reads the data of the requests sent inside: a key of the query,
-    the form or the files, or the body itself (other than Django parsing the form from it)."""
+    """Note what reads the data of the requests sent inside: the keys of the query, the form or
+    the files asked for, and "*" for all of it at once (iterated, copied, the body itself other
+    than Django parsing the form from it)."""
     noted = _Noted()
     parsing = False
 
-    def noting(original: Any) -> Any:
+    def noting(original: Any, name: str) -> Any:
         def read(self: Any, *args: Any, **kwargs: Any) -> Any:
-            noted.read = True
+            by_key = name in _KEY_READERS and args and isinstance(args[0], str)
+            noted.keys.add(args[0] if by_key else "*")
             return original(self, *args, **kwargs)
 
         return read
@@ -379,7 +375,7 @@ def _reads_noted() -> Iterator[_Noted]:
 
     def body_read(self: HttpRequest) -> bytes:
         if not parsing:
-            noted.read = True
+            noted.keys.add("*")
         return body.fget(self)  # type: ignore[attr-defined,no-any-return]
 
     with ExitStack() as patches:
@@ -387,64 +383,115 @@ def _reads_noted() -> Iterator[_Noted]:
             for name in _DATA_READERS:
                 if hasattr(kind, name) and (kind is MultiValueDict or name in vars(QueryDict)):
                     original = getattr(kind, name)
-                    patches.enter_context(mock.patch.object(kind, name, noting(original)))
+                    patches.enter_context(mock.patch.object(kind, name, noting(original, name)))
         patches.enter_context(mock.patch.object(HttpRequest, "_load_post_and_files", loading))
         patches.enter_context(mock.patch.object(HttpRequest, "body", property(body_read)))
         yield noted
 
 
-def _sweep_pages(client: Client, world: World, *, admin: bool) -> list[str]:
-    """GET and POST every page with hostile arguments and queries; the requests that fail."""
-    failures: list[str] = []
+class _Sweep:
+    """The requests of one sweep, one signed-in client a role, and the 500s they met."""
 
-    def send(method: str, url: str, **kwargs: Any) -> None:
-        response = send_undone(client, method, url, **kwargs)
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.failures: list[str] = []
+        self._clients: dict[str | None, Client] = {}
+
+    def send(self, role: str | None, method: str, url: str, **kwargs: Any) -> HttpResponse:
+        if role not in self._clients:
+            self._clients[role] = _client(self.world.accounts[role] if role else None)
+        response = send_undone(self._clients[role], method, url, **kwargs)
         if response.status_code >= 500:
-            value = next(iter(kwargs["data"].values()), "")[:40]
-            failures.append(f"{method.upper()} {url[:80]!r} (value {value!r}) → 500")
+            value = next(iter(kwargs.get("data", {}).values()), "")[:40]
+            self.failures.append(
+                f"{role or 'visitor'}: {method.upper()} {url[:80]!r} (value {value!r}) → 500"
+            )
+        return response
 
-    routes = [r for r in all_routes() if admin == ("/admin/" in r.template)]
-    # Signing out last: it would end the session that the other requests use.
-    routes.sort(key=lambda route: route.name == "web:logout")
+
+def _turned_away(answer: HttpResponse) -> bool:
+    """Refused for want of a permission (403), for its method (405) or sent to sign in."""
+    return answer.status_code in (403, 405) or (
+        answer.status_code == 302 and _is_sign_in(answer["Location"])
+    )
+
+
+def _sweep_pages(
+    world: World,
+    routes: list[Route],
+    *,
+    roles: tuple[str | None, ...],
+    values: tuple[str, ...] = HOSTILE,
+) -> list[str]:
+    """Request every route as every role, and send every hostile value to it as one role it
+    lets in; the requests that ended in a 500.
+
+    What a hostile value meets depends on the view, not on who sends it: the code before a
+    gate is the same for every role, and behind it the roles that pass meet the same parsing
+    of the path, the query and the form. So each role sends each route the plain requests that
+    show its gate's answer (an empty GET and POST, and, where it is let in, the first value in
+    the query and the form), and one role — the first of ``roles`` that the page lets in, by
+    preference one it answers with something other than 404 — sends every value in the path,
+    the query and the form, and the other methods. Where the page reads other keys of the
+    query or the form for another role it lets in, that role sends every value there too."""
+    sweep = _Sweep(world)
+    # Signing out last: it would end the sessions that the other requests use.
+    routes = sorted(routes, key=lambda route: route.name == "web:logout")
     sent_as = {"get": QUERY_PARAMETERS, "post": FORM_FIELDS}
     # A value in the path that no route's converters take (letters for an <int:pk>) never reaches
     # a view: it meets the not-found page, whatever the route. Each such value is sent there
     # once a sweep, not once a route.
     unresolved_sent: set[str] = set()
     for route in routes:
-        if route.template.startswith("/api/v1/"):
-            continue  # swept from the OpenAPI document, with a token
-        values = HOSTILE_TO_THE_BACK_OFFICE if admin else HOSTILE
+        # Each route starts with a whole allowance of look-ups by IIN: a 429 would hide what
+        # comes after the gate of the limit.
+        cache.clear()
         known = _url(route, known=world.known)
-        shut = _shut_to(client, known)
-        if shut:
-            values = values[:1]
-        # The first value shows what the page reads of what is sent to it: by a method whose
-        # query or form it never reads, every other value would meet the same code.
-        reads = {}
-        for method, names in sent_as.items():
-            with _reads_noted() as noted:
-                send(method, known, data=dict.fromkeys(names, values[0]))
-            reads[method] = noted.read
+        let_in: list[str | None] = []
+        found_by: list[str | None] = []
+        for role in roles:
+            answers = [sweep.send(role, method, known, data={}) for method in ("get", "post")]
+            if all(_turned_away(answer) for answer in answers):
+                continue
+            let_in.append(role)
+            if any(answer.status_code != 404 for answer in answers):
+                found_by.append(role)
+        chosen = (found_by or let_in or [roles[0]])[0]
+        # Every role let in meets the first value in the query and the form, and shows meanwhile
+        # which keys the page reads of them for it. The chosen role sends every value by each
+        # method whose data the page reads; so does any other role for which the page reads a
+        # key it did not read for a role before (a branch of the view only that role reaches).
+        senders: list[tuple[str | None, str]] = []
+        covered: dict[str, set[str]] = {method: set() for method in sent_as}
+        for role in sorted(let_in, key=lambda role: role != chosen):
+            for method, names in sent_as.items():
+                with _reads_noted() as noted:
+                    sweep.send(role, method, known, data=dict.fromkeys(names, values[0]))
+                if "*" in covered[method] or noted.keys <= covered[method]:
+                    continue  # reads nothing, or nothing a role before it did not read
+                senders.append((role, method))
+                covered[method] |= noted.keys
+        # The path's values go to the chosen role; a page no role is let in to still gets them
+        # (the URL's converters read them before any gate).
+        for value in values[1:]:
+            for role, method in senders:
+                sweep.send(role, method, known, data=dict.fromkeys(sent_as[method], value))
         for value in values:
-            urls = {known}
             hostile = _url(route, value)
-            if _resolves(hostile):
-                urls.add(hostile)
-            elif value not in unresolved_sent:
-                urls.add(hostile)
+            if hostile == known:
+                continue
+            if not _resolves(hostile):
+                if value in unresolved_sent:
+                    continue
                 unresolved_sent.add(value)
-            for url in urls:
-                for method, names in sent_as.items():
-                    if url == known and (value == values[0] or not reads[method]):
-                        continue  # sent above, or the page reads nothing of what is sent
-                    send(method, url, data=dict.fromkeys(names, value))
-        # The methods an API client can send as easily as GET and POST, by the roles the page
-        # lets in (a gate shutting GET and POST meets the other methods alike).
-        if not shut:
+            for method, names in sent_as.items():
+                sweep.send(chosen, method, hostile, data=dict.fromkeys(names, value))
+        # The methods an API client can send as easily as GET and POST, by the role chosen (a
+        # gate shutting GET and POST meets the other methods alike).
+        if let_in:
             for method in OTHER_METHODS:
-                send(method, known, data={})
-    return failures
+                sweep.send(chosen, method, known, data={})
+    return sweep.failures
 
 
 # Every field of every form of the pages, posted all at once with the same hostile value.
@@ -570,17 +617,36 @@ def _roles_that_differ() -> list[str]:
     return list(kept.values())
 
 
-@pytest.mark.parametrize("role", [None, *_roles_that_differ()])
-def test_no_page_answers_a_hostile_request_with_a_server_error(role: str | None) -> None:
+# The order in which the sweep looks, route by route, for the role to send every value as.
+SWEEP_ROLES: tuple[str | None, ...] = (None, *_roles_that_differ())
+# The pages are swept in this many tests, so that the workers share them; each test builds the
+# sweep's world first, as costly as a twelfth of the pages' requests, so not many more.
+PAGE_SHARDS = 4
+
+
+def _pages(*, admin: bool) -> list[Route]:
+    routes = [
+        route
+        for route in all_routes()
+        # The API is swept from its OpenAPI document, with a token.
+        if admin == ("/admin/" in route.template) and not route.template.startswith("/api/v1/")
+    ]
+    return sorted(routes, key=lambda route: (route.template, route.name))
+
+
+@pytest.mark.parametrize("shard", range(PAGE_SHARDS))
+def test_no_page_answers_a_hostile_request_with_a_server_error(shard: int) -> None:
     world = _world()
-    client = _client(world.accounts[role] if role else None)
-    failures = _sweep_pages(client, world, admin=False)
+    routes = _pages(admin=False)[shard::PAGE_SHARDS]
+    failures = _sweep_pages(world, routes, roles=SWEEP_ROLES)
     assert not failures, "\n".join(failures)
 
 
 def test_no_back_office_page_answers_a_hostile_request_with_a_server_error() -> None:
     world = _world()
-    failures = _sweep_pages(_client(world.accounts["ministry_admin"]), world, admin=True)
+    failures = _sweep_pages(
+        world, _pages(admin=True), roles=("ministry_admin",), values=HOSTILE_TO_THE_BACK_OFFICE
+    )
     assert not failures, "\n".join(failures)
 
 
@@ -981,3 +1047,39 @@ def test_no_page_answers_hostile_headers_with_a_server_error() -> None:
                 if response.status_code >= 500:
                     failures.append(f"{method.upper()} {url} {headers!r:.80} → 500")
     assert not failures, "\n".join(failures)
+
+
+# --- the sweep finds what it is for ---------------------------------------------------------
+
+
+@pytest.mark.urls("tests.web.planted_urls")
+def test_the_sweep_finds_a_planted_server_error() -> None:
+    """Pages that break behind a query value, a form value and a path value, each let in only to
+    a role the sweep does not try first, and a gate that breaks for a role that is not the one
+    sending the values: the sweep names each."""
+    from tests.web import planted_urls
+
+    values = (
+        *(planted_urls.QUERY_VALUE, planted_urls.FORM_VALUE),
+        *(planted_urls.PATH_VALUE, planted_urls.BRANCH_VALUE),
+    )
+    assert set(values) <= set(HOSTILE[1:]), "a planted value must be one sent after the first"
+    world = World(_accounts(make_trio()), known={})
+    planted = [route for route in all_routes() if route.name.startswith("planted_")]
+    assert len(planted) == 4
+    failures = _sweep_pages(world, planted, roles=SWEEP_ROLES)
+
+    def found(start: str, value: str) -> bool:
+        return any(f.startswith(start) and f"(value {value!r})" in f for f in failures)
+
+    assert found("district_officer: GET '/planted/query/'", planted_urls.QUERY_VALUE), failures
+    assert found("district_officer: POST '/planted/form/'", planted_urls.FORM_VALUE), failures
+    path = f"/planted/path/{quote(planted_urls.PATH_VALUE)}/"
+    assert found(f"district_officer: GET {path!r}", planted_urls.PATH_VALUE), failures
+    assert found("district_officer: GET '/planted/branch/'", planted_urls.BRANCH_VALUE), failures
+    # The auditor's gate, on each page: its plain GET and POST.
+    for url in ("/planted/query/", "/planted/form/", "/planted/path/1/", "/planted/branch/"):
+        for method in ("GET", "POST"):
+            assert f"auditor: {method} {url!r} (value '') → 500" in failures, failures
+    # Nothing else broke.
+    assert all(f.startswith(("district_officer: ", "auditor: ")) for f in failures), failures
