@@ -591,6 +591,8 @@ FORM_FIELDS = (
     # employment: employers, vacancies, placements, special workplaces, subsidy months
     *("headcount", "hazardous_jobs", "title", "wage_kzt", "needs", "vacancy", "started"),
     *("first_month", "monthly_wage_kzt", "equipment_kzt"),
+    # The Washington Group upload's year (its title is the vacancy's field above).
+    "year",
     # The housing lists' registration and decisions.
     *("registered_on", "category_document", "allocate-dwelling", "allocate-legal_basis"),
     *("allocate-skip_ground", "decline-dwelling", "decline-reason", "remove-legal_basis"),
