@@ -13,15 +13,24 @@ and exits non-zero when a figure misses its target or a request fails. The bbox 
 sent on a fixed schedule (open loop: a slow answer does not slow the senders down), each a box
 of the size a screen shows at a random zoom from 4 to 16 around a random facility.
 
+``--in-process N`` measures instead what the server spends on a bbox request, unaffected by
+what else the machine runs at the time: N requests of the same mix, one after another through
+Django's whole handler (middleware, URL, API, query, JSON) in this process, timed each, and
+prints their mean and 95th percentile (no target: the HTTP figure is the issue's).
+``--path sql`` answers them as before the map's in-process copy, with the GROUP BY in SQL.
+
     python3 tools/pgcluster.py run -- .venv/bin/python bench/bench_accessibility.py
     INCLUSIO_DATABASE_URL=sqlite:///tmp/access.sqlite3 \
         .venv/bin/python bench/bench_accessibility.py --scale 0.02 --seconds 5
+    python3 tools/pgcluster.py run -- .venv/bin/python bench/bench_accessibility.py \
+        --in-process 2000 [--path sql]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import random
 import subprocess
 import sys
@@ -93,6 +102,54 @@ def list_paths(count: int, rng: random.Random) -> list[str]:
     return paths
 
 
+def _database_cpu_seconds() -> tuple[int, float]:
+    """The PostgreSQL server process serving this connection and the CPU seconds it has used
+    (Linux); (0, 0) on another database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0, 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    user, system = int(fields[11]), int(fields[12])  # utime and stime, in clock ticks
+    return pid, (user + system) / os.sysconf("SC_CLK_TCK")
+
+
+def in_process(paths: list[str], path: str) -> int:
+    """Time each request through Django's handler in this process; prints mean and p95."""
+    from django.test import Client
+
+    from inclusio.accessibility import selectors
+
+    if path == "sql":
+        selectors.map_features = selectors.map_features_sql  # type: ignore[assignment]
+    client = Client(HTTP_HOST=HOST)
+    for warm in paths[:50]:  # the first answers import and compile what later ones reuse
+        client.get(warm)
+    server, database_cpu = _database_cpu_seconds()
+    times, cpu, failed = [], [], 0
+    for one in paths:
+        started, used = time.perf_counter(), time.process_time()
+        response = client.get(one)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
+        failed += response.status_code != 200
+    same_server, database_cpu_after = _database_cpu_seconds()
+    if server and same_server == server:  # one connection throughout (CONN_MAX_AGE below)
+        ms = (database_cpu_after - database_cpu) * 1000 / len(paths)
+        print(f"bench: accessibility-bbox-database-cpu-mean: {ms:.2f} ms ({path})")
+    # Wall time includes the database's answers; this process's CPU time leaves them out.
+    for name, taken in (("server", times), ("django-cpu", cpu)):
+        mean, p95 = sum(taken) / len(taken), percentile(taken, 0.95)
+        print(
+            f"bench: accessibility-bbox-{name}-mean: {mean:.2f} ms ({path}, {len(taken)} requests)"
+        )
+        print(f"bench: accessibility-bbox-{name}-p95: {p95:.2f} ms ({path})")
+    return 1 if failed else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -100,13 +157,25 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--list-requests", type=int, default=300)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--in-process", type=int, default=0, metavar="N")
+    parser.add_argument("--path", choices=("copy", "sql"), default="copy")
     args = parser.parse_args()
+    if args.in_process:
+        # The production settings the server runs with, on this process's own handler.
+        os.environ.update(
+            INCLUSIO_DEBUG="False",
+            INCLUSIO_ALLOWED_HOSTS=HOST,
+            INCLUSIO_SSL_REDIRECT="False",
+            INCLUSIO_DB_CONN_MAX_AGE="86400",
+        )
     setup_django()
     from inclusio.synthetic.accessibility import facilities_synthesise
 
     added = facilities_synthesise(scale=args.scale)
     print(f"bench: loaded {added:,} facilities", flush=True)
     rng = random.Random(7)
+    if args.in_process:
+        return in_process(bbox_paths(args.in_process, rng), args.path)
     failures = 0
     with serving(workers=args.workers, pages=True) as port:
         # Warm every worker: its first answers import and compile what later ones reuse.

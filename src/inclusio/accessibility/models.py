@@ -123,6 +123,20 @@ class Facility(models.Model):
         }
 
 
+class MapVersion(models.Model):
+    """One row whose token changes in the same transaction as every write to the facilities'
+    positions, categories, regions or ratings (``mapgrid.map_changed``). Each server process
+    keeps the map's copy of the facilities (``mapgrid.py``) and reads this row by its key on
+    every map request: a changed token means another process wrote, and the copy is loaded
+    again. A random token rather than a counter: a counter could come back to a value it had
+    after a rollback or a restored database, with different facilities behind it."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class AssessmentSource(models.TextChoices):
     """Where an assessment comes from: an inspector (or the platform's own load), or tags read
     from OpenStreetMap, which never replace a newer inspection."""

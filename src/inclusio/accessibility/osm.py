@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.accessibility import ratings
+from inclusio.accessibility import mapgrid, ratings
 from inclusio.accessibility.criteria import LIMITATIONS, MEETS, NOT_APPLICABLE, NOT_MET, PARTLY
 from inclusio.accessibility.criteria import criteria as standard_criteria
 from inclusio.accessibility.errors import ErrorCode
@@ -413,6 +413,8 @@ def osm_import(*, actor: Actor, places: Iterable[Place], source_name: str) -> di
                     "imported_at": now,
                 },
             )
+        if counts["created"] or counts["assessed"]:
+            mapgrid.map_changed()
         record_write(
             actor=actor,
             action="osm_import",

@@ -14,6 +14,7 @@ from django.db.models.functions import Floor
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.accessibility import mapgrid
 from inclusio.accessibility.criteria import LIMITATIONS
 from inclusio.accessibility.errors import ErrorCode
 from inclusio.accessibility.geography import region_boxes
@@ -193,8 +194,20 @@ def cell_size(zoom: int) -> float:
 def map_features(filters: Filters, bbox: BBox, zoom: int) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of what the map shows in the box: facilities (each with its
     ratings and page), or — below ``CLUSTER_BELOW_ZOOM``, or when the box holds more than
-    ``LARGEST_ANSWER`` — grid cells counted in SQL, each at the mean position of its
-    facilities with their count and how many are adapted."""
+    ``LARGEST_ANSWER`` — grid cells, each at the mean position of its facilities with their
+    count and how many are adapted. Counted over the process's copy of the facilities
+    (``mapgrid.py``); a search by text goes to SQL, which matches names as the list does."""
+    if filters.q.strip():
+        return map_features_sql(filters, bbox, zoom)
+    rows = mapgrid.current()
+    found = mapgrid.kept(rows, filters, bbox)
+    if zoom >= CLUSTER_BELOW_ZOOM and len(found) <= LARGEST_ANSWER:
+        return _collection(mapgrid.facility_features(rows, found, name_field()))
+    return _collection(mapgrid.cell_features(rows, found, cell_size(min(zoom, CLUSTER_BELOW_ZOOM))))
+
+
+def map_features_sql(filters: Filters, bbox: BBox, zoom: int) -> dict[str, Any]:
+    """``map_features`` computed in SQL: the grid's cells counted with GROUP BY."""
     rows = filtered(filters).filter(
         latitude__gte=bbox.south,
         latitude__lte=bbox.north,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.accessibility import photos, ratings
+from inclusio.accessibility import mapgrid, photos, ratings
 from inclusio.accessibility.criteria import (
     MEETS,
     NOT_APPLICABLE,
@@ -243,6 +243,7 @@ def facility_register(*, actor: Actor, details: FacilityDetails) -> Facility:
     _require_inspector(actor, details.region)
     with transaction.atomic():
         facility = Facility.objects.create(**values)
+        mapgrid.map_changed()
         record_write(
             actor=actor,
             action="facility_register",
@@ -335,6 +336,7 @@ def assessment_record(
             if latest is not None and latest.pk == assessment.pk:
                 _take_ratings(facility, assessment)
                 facility.save()
+                mapgrid.map_changed()
             record_write(
                 actor=actor,
                 action="assessment_record",
@@ -405,6 +407,7 @@ def facilities_load(*, actor: Actor, rows: Iterable[LoadRow], batch: int = 2000)
             for assessment in assessments:
                 assessment.facility_id = assessment.facility.pk
             Assessment.objects.bulk_create(assessments)
+            mapgrid.map_changed()
             record_write(
                 actor=actor,
                 action="facilities_load",
