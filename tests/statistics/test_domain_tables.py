@@ -117,6 +117,8 @@ def test_each_domain_dataset_has_its_page_with_a_chart_beside_its_table(
             == tables
             == [f"by-{d.lower().replace('_', '-')}" for d in TABLES[table].dimensions]
         )
-    frame = pd.read_csv(published / "EMPLOYMENT_SUPPORT.csv", dtype=str, keep_default_na=False)
+    frame = pd.read_csv(
+        published / "current" / "EMPLOYMENT_SUPPORT.csv", dtype=str, keep_default_na=False
+    )
     assert list(frame.columns[3:5]) == ["REF_AREA", "SUPPORT_MEASURE"]
     assert len(frame) == 21 * 11

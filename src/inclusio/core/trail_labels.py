@@ -181,6 +181,7 @@ ACTIONS: dict[str, Promise] = {
     "appeal_take_up": _("appeal taken up for review"),
     "appeal_withdraw": _("appeal withdrawn"),
     "appeal_decide": _("appeal decided"),
+    "appeal_deadline_recount": _("appeal's deadline counted again with the year's holidays"),
     # interoperability
     "agency_register": _("partner agency registered"),
     "agency_update": _("partner agency changed"),
