@@ -152,3 +152,29 @@ def test_a_catalogued_file_missing_on_disk_is_a_translated_404(
     assert client.get("/en/statistics/files/BENEFIT_AMOUNTS.csv").status_code == 200
     catalogue = json.loads(b"".join(client.get(f"/en/statistics/files/{CATALOGUE}")))
     assert [e["dct:identifier"] for e in catalogue["dcat:dataset"]] == BOTH
+
+
+def test_a_publication_into_a_relative_folder_stays(
+    computed: tuple[Snapshot, Publication, Publication],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """make demo publishes into var/open-data, a relative path."""
+    snapshot, both, fewer = computed
+    monkeypatch.chdir(tmp_path)
+    first = write_publication(both, snapshot, Path("open-data"))[0].parent
+    assert first.is_dir() and (tmp_path / "open-data" / "current" / CATALOGUE).is_file()
+    second = write_publication(fewer, snapshot, Path("open-data"))[0].parent
+    assert second.is_dir() and not first.exists()
+    assert _publications(tmp_path / "open-data") == [second.name]
+
+
+def test_a_publication_leaves_a_folder_it_did_not_replace(
+    computed: tuple[Snapshot, Publication, Publication], tmp_path: Path
+) -> None:
+    """Another run's folder, still being written, is not the one this run replaced."""
+    snapshot, both, _fewer = computed
+    writing = tmp_path / f"{ON.isoformat()}-another_run"
+    writing.mkdir()
+    write_publication(both, snapshot, tmp_path)
+    assert writing.is_dir()

@@ -345,6 +345,9 @@ def write_publication(publication: Publication, snapshot: Snapshot, out: Path) -
     """The files of every dataset and the catalogue, written into a new folder under ``out``
     and made current at once; earlier publications are removed after the switch."""
     digest = snapshot.manifest_sha256()
+    # Absolute, as mkdtemp's answer is: a relative ``out`` (make demo's var/open-data) compared
+    # with it named the new folder an earlier one, and the publication removed itself.
+    out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f"{publication.on.isoformat()}-", dir=out))
     try:
@@ -358,11 +361,12 @@ def write_publication(publication: Publication, snapshot: Snapshot, out: Path) -
         (folder / CATALOGUE).write_text(
             json.dumps(catalogue(publication), ensure_ascii=False, indent=2), encoding="utf-8"
         )
+        previous = _current_folder(out)
         _make_current(out, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    _remove_earlier(out, keep=folder)
+    _remove_earlier(out, previous=previous)
     names = sorted(path.name for path in folder.iterdir() if path.name != CATALOGUE)
     return [folder / name for name in [*names, CATALOGUE]]
 
@@ -376,13 +380,21 @@ def _make_current(out: Path, folder: Path) -> None:
     os.replace(link, out / CURRENT)
 
 
-def _remove_earlier(out: Path, *, keep: Path) -> None:
-    """Every earlier publication's folder (and the files of a publication written straight into
-    ``out`` before publications had folders of their own), now that none is current."""
-    for path in out.iterdir():
-        ours = _PUBLICATION_FOLDER.fullmatch(path.name) and not path.is_symlink()
-        if ours and path != keep and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
+def _current_folder(out: Path) -> Path | None:
+    """The folder ``out/current`` points at, if it is a publication's."""
+    try:
+        name = os.readlink(out / CURRENT)
+    except OSError:
+        return None
+    return out / name if _PUBLICATION_FOLDER.fullmatch(name) else None
+
+
+def _remove_earlier(out: Path, *, previous: Path | None) -> None:
+    """The publication that was current before the switch (and the files of a publication
+    written straight into ``out`` before publications had folders of their own). Only that one:
+    a folder another run is still writing, or has just made current, is not ours to remove."""
+    if previous is not None and previous.is_dir() and not previous.is_symlink():
+        shutil.rmtree(previous, ignore_errors=True)
     flat = out / CATALOGUE
     if flat.is_file():
         try:
