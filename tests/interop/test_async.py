@@ -725,3 +725,47 @@ def test_a_status_calendar_run_interrupted_between_persons_announces_each_once_w
     assert told() == sorted([first.iin, second.iin, third.iin])
     call_command("registry_status_calendar", stdout=StringIO())
     assert told() == sorted([first.iin, second.iin, third.iin])
+
+
+def test_a_status_calendar_announcement_takes_the_trails_heads_in_one_order(
+    async_agency: DciAgency, agency_server: AgencyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the receivers write joins the announcement's batch, whose heads are taken in the
+    chains' order: a receiver's audit record written straight away would hold the audit head
+    while the subscriptions' notice waits for the access log's (a deadlock beside a writer
+    taking them the other way)."""
+    from inclusio.core import audit
+    from inclusio.interop import attestations
+    from inclusio.registry.models import DisabilityStatus
+    from tests.factories import make_user
+
+    today = timezone.localdate()
+    person = make_person(user=make_user("dana_calendar", "person", "71"))
+    status = give_status(person, "II", until=today)
+    # An attestation of the status in force, whose lapse the calendar then announces: its
+    # revocation is a receiver writing to the audit trail.
+    attestations.attestation_issue(actor=person.user, iin=person.iin)
+    DisabilityStatus.objects.filter(pk=status.pk).update(
+        reexamination_date=today - dt.timedelta(days=1)
+    )
+    send(async_agency, "subscribe", subscribe_message({"type": "UIN", "value": person.iin}))
+    outbox.deliver_due()
+    straight: list[str] = []
+    heads: list[str] = []
+    append, append_many = audit._append, audit._append_many
+
+    def noting_straight(record: Any) -> Any:
+        if audit._pending.get() is None:
+            straight.append(getattr(record, "action", record.CHAIN))
+        return append(record)
+
+    def noting_heads(model: Any, records: list[Any]) -> None:
+        heads.append(model.CHAIN)
+        append_many(model, records)
+
+    monkeypatch.setattr(audit, "_append", noting_straight)
+    monkeypatch.setattr(audit, "_append_many", noting_heads)
+    call_command("registry_status_calendar", stdout=StringIO())
+    # Only the run's own summary, alone in its transaction, is written straight away.
+    assert straight == ["status_calendar_changes_announce"]
+    assert heads and heads == sorted(heads)

@@ -407,7 +407,9 @@ class _Changes:
         lock of the log's chain); how many events."""
         rows: list[OutboxMessage] = []
         with transaction.atomic(), audit.batched():
-            for subscription, events in self.events.values():
+            # Subscriptions in the order of their ids: `_held` locks a subscription's held row,
+            # and two runs locking them in the order they met them could deadlock.
+            for subscription, events in sorted(self.events.values(), key=lambda item: item[0].pk):
                 if not _held(subscription, events, self.now):
                     rows.append(_notification(subscription.agency, events))
             for subscription, person in self.reads:

@@ -17,6 +17,7 @@ from inclusio.core.audit import (
     SYSTEM,
     Actor,
     account_of,
+    batched,
     changes,
     personal_digest,
     record_write,
@@ -402,7 +403,11 @@ def status_calendar_changes_announce(*, day: dt.date | None = None) -> int:
     )
     announced = 0
     for status_id, person_id in changed:
-        with transaction.atomic():
+        # The receivers' trail records are collected and written at the end, after the access-log
+        # entries of the subscriptions' notices: every transaction takes the chains' heads in one
+        # order (audit.batched), or this one, holding the audit head, and a writer holding the
+        # access head could deadlock on PostgreSQL.
+        with transaction.atomic(), batched():
             try:
                 with transaction.atomic():
                     StatusCalendarAnnouncement.objects.create(
