@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from inclusio.core import notices
 from inclusio.core.audit import SYSTEM
@@ -142,6 +142,19 @@ def test_another_regions_officer_cannot_suspend_and_the_sale_stays(cast: dict[st
         till.person_sale(actor=cast["stranger"], sale_id=cast["sale"].pk)
     for reader in (cast["account"], cast["guardian"]):
         assert till.person_sale(actor=reader, sale_id=cast["sale"].pk).state == "cancelled"
+
+
+def test_a_sale_past_its_hold_expires_with_the_suspension_and_nobody_is_told(
+    cast: dict[str, Any],
+) -> None:
+    voucher, sale = cast["voucher"], cast["sale"]
+    ShopSale.objects.filter(pk=sale.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    _suspend(cast)
+    assert ShopSale.objects.get(pk=sale.pk).state == ShopSale.State.EXPIRED
+    assert Voucher.objects.get(pk=voucher.pk).left == 1
+    assert Item.objects.get(pk=cast["item"].pk).stock == 3
+    assert Captured.sent == [] and not AccountNotice.objects.exists()
+    assert AuditEvent.objects.get(action="sale_expire").entity_id == str(sale.pk)
 
 
 @pytest.mark.parametrize("by_code", [False, True])

@@ -235,14 +235,29 @@ def sales_cancel(sales: Sequence[ShopSale], vouchers: Mapping[int, Voucher]) -> 
     what they reserved is already back on the vouchers (``orders.orders_offer_back`` gives it
     back with the supplier's orders), their one-time codes stop working, and each person, and
     each representative of theirs with an account, is told through the notices in their own
-    language to buy again elsewhere. Runs in the suspension's transaction; returns how many
-    accounts were told."""
-    if not sales:
+    language to buy again elsewhere. A sale already past its hold was not waiting any more: it
+    expires as the sweep would expire it, and nobody is told. Runs in the suspension's
+    transaction; returns how many accounts were told."""
+    now = timezone.now()
+    lapsed = [sale for sale in sales if sale.expires_at <= now]
+    held = [sale for sale in sales if sale.expires_at > now]
+    ShopSale.objects.filter(pk__in=[sale.pk for sale in lapsed]).update(
+        state=ShopSale.State.EXPIRED
+    )
+    for sale in lapsed:
+        record_write(
+            actor=SYSTEM,
+            action="sale_expire",
+            entity="shop_sale",
+            entity_id=sale.pk,
+            data={"voucher": sale.voucher_id, "quantity_released": sale.quantity},
+        )
+    if not held:
         return 0
-    ShopSale.objects.filter(pk__in=[sale.pk for sale in sales]).update(
+    ShopSale.objects.filter(pk__in=[sale.pk for sale in held]).update(
         state=ShopSale.State.CANCELLED, code_digest=""
     )
-    recipients = accounts_acting_for({vouchers[sale.voucher_id].person_id for sale in sales})
+    recipients = accounts_acting_for({vouchers[sale.voucher_id].person_id for sale in held})
     notices.tell_each(recipients, AccountNotice.Kind.SALE_CANCELLED)
     return len(recipients)
 
