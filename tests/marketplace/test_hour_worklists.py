@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from inclusio.core.audit import SYSTEM
 from inclusio.core.errors import AccessDenied
+from inclusio.core.models import AccessEvent
 from inclusio.marketplace import hours, orders
 from inclusio.marketplace.hour_models import SessionSlot, Timesheet
 from inclusio.marketplace.hour_selectors import (
@@ -25,8 +26,8 @@ from inclusio.marketplace.hour_selectors import (
 )
 from inclusio.registry.services import care_link_create
 from tests.factories import make_person, make_user, sign_in
-from tests.marketplace.builders import make_supplier
-from tests.marketplace.hour_builders import begin, hours_cast, last_month, month_days, soon
+from tests.marketplace.builders import make_item, make_supplier
+from tests.marketplace.hour_builders import begin, hours_cast, last_month, month_days, service, soon
 from tests.marketplace.orders_builders import person_with_vouchers
 from tests.web.test_worklists import WORKLIST_BUDGET
 
@@ -136,6 +137,31 @@ def test_the_supplier_lands_on_last_months_timesheets_to_submit(
 
     _submitted(cast, last_month())
     assert _rows(worklist_timesheets_due, cast["rep"]) == []
+
+
+def test_a_person_who_moved_to_another_assistant_leaves_the_formers_timesheets_to_submit(
+    cast: dict[str, Any],
+) -> None:
+    voucher = cast["vouchers"]["personal_assistant"]
+    _submitted(cast, (last_month() - dt.timedelta(days=40)).replace(day=1))
+    # Dana's next assistant submitted the month after; nobody has submitted last month yet.
+    newcomer = make_supplier("assistant_new", serial=9, categories=("personal_assistant",))
+    assist = make_item(newcomer, **service("personal_assistant", 2000))
+    sheet = hours.timesheet_submit(
+        actor=newcomer.representative,
+        voucher_code=voucher.code,
+        item_id=assist.pk,
+        month=last_month(),
+        days=month_days(last_month(), 4, 5),
+    )
+    Timesheet.objects.filter(pk=sheet.pk).update(
+        month=(last_month() - dt.timedelta(days=1)).replace(day=1)
+    )
+    assert _rows(worklist_timesheets_due, cast["rep"]) == []
+    before = AccessEvent.objects.count()
+    [task] = _rows(worklist_timesheets_due, newcomer.representative)
+    assert task.detail == voucher.code and "Абенова" in task.label
+    assert AccessEvent.objects.count() == before + 1  # only the newcomer's read of Dana
 
 
 def test_the_person_and_the_representative_land_on_months_to_confirm(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone, translation
 
 from inclusio.core import notices
 from inclusio.core.audit import SYSTEM
@@ -18,7 +19,7 @@ from inclusio.core.errors import Conflict, NotFound
 from inclusio.core.models import AccountNotice, AuditEvent
 from inclusio.marketplace import services, till
 from inclusio.marketplace.errors import ErrorCode
-from inclusio.marketplace.models import Item, ShopSale, Voucher
+from inclusio.marketplace.models import Item, ShopSale, Supplier, Voucher
 from inclusio.registry.services import care_link_create
 from tests.factories import make_person, make_user, sign_in
 from tests.marketplace.till_builders import code_sent, counter, holder, sold
@@ -141,3 +142,44 @@ def test_another_regions_officer_cannot_suspend_and_the_sale_stays(cast: dict[st
         till.person_sale(actor=cast["stranger"], sale_id=cast["sale"].pk)
     for reader in (cast["account"], cast["guardian"]):
         assert till.person_sale(actor=reader, sale_id=cast["sale"].pk).state == "cancelled"
+
+
+def test_a_sale_past_its_hold_expires_with_the_suspension_and_nobody_is_told(
+    cast: dict[str, Any],
+) -> None:
+    voucher, sale = cast["voucher"], cast["sale"]
+    ShopSale.objects.filter(pk=sale.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    _suspend(cast)
+    assert ShopSale.objects.get(pk=sale.pk).state == ShopSale.State.EXPIRED
+    assert Voucher.objects.get(pk=voucher.pk).left == 1
+    assert Item.objects.get(pk=cast["item"].pk).stock == 3
+    assert Captured.sent == [] and not AccountNotice.objects.exists()
+    assert AuditEvent.objects.get(action="sale_expire").entity_id == str(sale.pk)
+
+
+@pytest.mark.parametrize("by_code", [False, True])
+def test_a_sale_that_escaped_the_suspension_is_cancelled_when_confirmed(
+    cast: dict[str, Any], by_code: bool
+) -> None:
+    """A sale recorded while the suspension was running is still pending once it committed:
+    confirming it is refused, and the sale is cancelled as the suspension would have."""
+    voucher, sale, item = cast["voucher"], cast["sale"], cast["item"]
+    code = code_sent(sale)
+    # What the race leaves: the supplier suspended, the sale it did not see still pending.
+    Supplier.objects.filter(pk=cast["supplier"].pk).update(status=Supplier.Status.SUSPENDED)
+    with pytest.raises(Conflict) as refused:
+        if by_code:
+            till.sale_confirm_by_code(
+                actor=cast["supplier"].representative, sale_id=sale.pk, code=code
+            )
+        else:
+            till.sale_confirm(actor=cast["account"], sale_id=sale.pk)
+    with translation.override("kk"):
+        assert "сату тоқтатылды" in refused.value.message
+    assert refused.value.code == ErrorCode.SUPPLIER_SUSPENDED
+    assert ShopSale.objects.get(pk=sale.pk).state == ShopSale.State.CANCELLED
+    assert ShopSale.objects.get(pk=sale.pk).order_id is None
+    assert Voucher.objects.get(pk=voucher.pk).left == 1
+    assert Item.objects.get(pk=item.pk).stock == 3
+    assert {n.recipient_id for n in Captured.sent} == {cast["account"].pk, cast["guardian"].pk}
+    assert AuditEvent.objects.get(action="sale_cancel").data["reason"] == "supplier_suspended"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -352,14 +352,20 @@ def last_month() -> dt.date:
 
 
 def worklist_timesheets_due(*, actor: Actor, page: str | int | None = 1) -> Worklist:
-    """For a supplier: the persons whose personal assistant it is (a month submitted before)
-    with no timesheet yet for last month, on a voucher in force then. Of each person only the
-    name, the read logged for them; the voucher's code, which the supplier already holds,
-    fills the form."""
+    """For a supplier: the persons whose personal assistant it is (the latest month submitted
+    before is its own: a person who moved to another assistant is no longer its to list) with no
+    timesheet yet for last month, on a voucher in force then. Of each person only the name, the
+    read logged for them; the voucher's code, which the supplier already holds, fills the
+    form."""
     account = require_permission(actor, SUPPLIER_MANAGE)
     month = last_month()
     month_end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
     live = Timesheet.objects.exclude(order__state=Order.State.RETURNED)
+    latest_assistant = Subquery(
+        live.filter(voucher_id=OuterRef("pk"), month__lt=month)
+        .order_by("-month", "-id")
+        .values("supplier__representative_id")[:1]
+    )
     vouchers = (
         Voucher.objects.filter(
             state=Voucher.State.ACTIVE,
@@ -369,6 +375,8 @@ def worklist_timesheets_due(*, actor: Actor, page: str | int | None = 1) -> Work
                 "voucher_id"
             ),
         )
+        .alias(latest_assistant=latest_assistant)
+        .filter(latest_assistant=account.pk)
         .exclude(pk__in=live.filter(month=month).values("voucher_id"))
         .order_by("person__surname", "person__given_name", "id")
         .values("code", "person__surname", "person__given_name", "person__iin")

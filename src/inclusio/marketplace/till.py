@@ -235,14 +235,29 @@ def sales_cancel(sales: Sequence[ShopSale], vouchers: Mapping[int, Voucher]) -> 
     what they reserved is already back on the vouchers (``orders.orders_offer_back`` gives it
     back with the supplier's orders), their one-time codes stop working, and each person, and
     each representative of theirs with an account, is told through the notices in their own
-    language to buy again elsewhere. Runs in the suspension's transaction; returns how many
-    accounts were told."""
-    if not sales:
+    language to buy again elsewhere. A sale already past its hold was not waiting any more: it
+    expires as the sweep would expire it, and nobody is told. Runs in the suspension's
+    transaction; returns how many accounts were told."""
+    now = timezone.now()
+    lapsed = [sale for sale in sales if sale.expires_at <= now]
+    held = [sale for sale in sales if sale.expires_at > now]
+    ShopSale.objects.filter(pk__in=[sale.pk for sale in lapsed]).update(
+        state=ShopSale.State.EXPIRED
+    )
+    for sale in lapsed:
+        record_write(
+            actor=SYSTEM,
+            action="sale_expire",
+            entity="shop_sale",
+            entity_id=sale.pk,
+            data={"voucher": sale.voucher_id, "quantity_released": sale.quantity},
+        )
+    if not held:
         return 0
-    ShopSale.objects.filter(pk__in=[sale.pk for sale in sales]).update(
+    ShopSale.objects.filter(pk__in=[sale.pk for sale in held]).update(
         state=ShopSale.State.CANCELLED, code_digest=""
     )
-    recipients = accounts_acting_for({vouchers[sale.voucher_id].person_id for sale in sales})
+    recipients = accounts_acting_for({vouchers[sale.voucher_id].person_id for sale in held})
     notices.tell_each(recipients, AccountNotice.Kind.SALE_CANCELLED)
     return len(recipients)
 
@@ -411,17 +426,56 @@ def _not_found() -> NotFound:
     return NotFound(ErrorCode.SALE_NOT_FOUND, _("No such sale, or not yours."))
 
 
-def _locked(sale_id: int) -> tuple[Voucher, ShopSale]:
-    """The sale and its voucher, locked voucher first, then the sale (the order every writer
-    keeps); a sale past its hold is expired on the way."""
-    voucher_id = ShopSale.objects.filter(pk=sale_id).values_list("voucher_id", flat=True).first()
-    if voucher_id is None:
+def _locked(sale_id: int) -> tuple[Voucher, ShopSale, bool]:
+    """The sale and its voucher, and whether its supplier may still sell. The supplier's row
+    comes first, as a suspension locks it before the vouchers it gives back to: a confirmation
+    racing a suspension waits for it and reads the supplier's new status. Then the voucher,
+    the sale, and the items (the order every writer keeps); a sale past its hold is expired on
+    the way."""
+    row = ShopSale.objects.filter(pk=sale_id).values_list("voucher_id", "supplier_id").first()
+    if row is None:
         raise _not_found()
+    voucher_id, supplier_id = row
+    status = (
+        Supplier.objects.select_for_update(no_key=True)
+        .filter(pk=supplier_id)
+        .values_list("status", flat=True)
+        .get()
+    )
+    selling = status == Supplier.Status.VERIFIED
     voucher = Voucher.objects.select_for_update().select_related("person").get(pk=voucher_id)
     sale = ShopSale.objects.select_for_update().select_related("item").get(pk=sale_id)
-    release_lapsed(voucher)
+    # A sale of a supplier no longer selling is cancelled and its stock given back: its item
+    # is locked with those of the lapsed sales, in id order.
+    release_lapsed(voucher, items=[] if selling else [sale.item_id])
     sale.refresh_from_db(fields=["state"])
-    return voucher, sale
+    return voucher, sale, selling
+
+
+def _supplier_stopped(actor: Actor, voucher: Voucher, sale: ShopSale) -> Conflict:
+    """A sale recorded while its supplier was being suspended escaped the suspension's
+    cancellation: it is cancelled now, as the suspension would have done (the voucher and the
+    stock get their quantity back, the person and their representative are told), and the
+    confirmation is refused. The caller holds the locks ``_locked`` took."""
+    item = Item.objects.select_for_update().get(pk=sale.item_id)
+    give_back(
+        [Taken(voucher.pk, sale.item_id, sale.quantity)], {voucher.pk: voucher}, {item.pk: item}
+    )
+    told = sales_cancel([sale], {voucher.pk: voucher})
+    record_write(
+        actor=actor,
+        action="sale_cancel",
+        entity="shop_sale",
+        entity_id=sale.pk,
+        data={"reason": "supplier_suspended", "quantity_released": sale.quantity, "told": told},
+    )
+    return Conflict(
+        ErrorCode.SUPPLIER_SUSPENDED,
+        _(
+            "The shop cannot sell with vouchers now: the sale is cancelled and the voucher "
+            "has its quantity back."
+        ),
+    )
 
 
 def _state_conflict(sale: ShopSale) -> Conflict:
@@ -474,12 +528,16 @@ def _confirm(actor: Actor, voucher: Voucher, sale: ShopSale, *, by_code: bool) -
 def sale_confirm(*, actor: Actor, sale_id: int) -> ShopSale:
     """The person (or their representative) confirms the sale in their pages."""
     with transaction.atomic():
-        voucher, sale = _locked(sale_id)
+        voucher, sale, selling = _locked(sale_id)
         if not access.may_act_for(actor, voucher.person):
             raise _not_found()
         if sale.state != ShopSale.State.PENDING:
             raise _state_conflict(sale)
-        return _confirm(actor, voucher, sale, by_code=False)
+        if selling:
+            return _confirm(actor, voucher, sale, by_code=False)
+        # The cancellation is kept: the refusal is raised once it is committed.
+        stopped = _supplier_stopped(actor, voucher, sale)
+    raise stopped
 
 
 def _own_sale(actor: Actor, sale_id: int) -> Supplier:
@@ -497,10 +555,12 @@ def sale_confirm_by_code(*, actor: Actor, sale_id: int, code: str) -> ShopSale:
     typed = re.sub(r"\s", "", str(code or ""))[:12]
     refusal: ValidationFailed | Conflict | None = None
     with transaction.atomic():
-        voucher, sale = _locked(sale_id)
+        voucher, sale, selling = _locked(sale_id)
         if sale.state != ShopSale.State.PENDING:
             raise _state_conflict(sale)
-        if not sale.code_digest or sale.code_tries >= CODE_TRIES:
+        if not selling:
+            refusal = _supplier_stopped(actor, voucher, sale)
+        elif not sale.code_digest or sale.code_tries >= CODE_TRIES:
             raise Conflict(
                 ErrorCode.SALE_CODE_TRIES,
                 _(
@@ -508,27 +568,28 @@ def sale_confirm_by_code(*, actor: Actor, sale_id: int, code: str) -> ShopSale:
                     "confirm in their pages."
                 ),
             )
-        if sale.code_expires_at is None or sale.code_expires_at <= timezone.now():
+        elif sale.code_expires_at is None or sale.code_expires_at <= timezone.now():
             raise Conflict(
                 ErrorCode.SALE_CODE_EXPIRED,
                 _("The code has expired: send a new one."),
             )
-        if hmac.compare_digest(sale.code_digest, _code_digest(sale.pk, typed)):
+        elif hmac.compare_digest(sale.code_digest, _code_digest(sale.pk, typed)):
             return _confirm(actor, voucher, sale, by_code=True)
-        sale.code_tries += 1
-        sale.save(update_fields=["code_tries"])
-        record_write(
-            actor=actor,
-            action="sale_code_wrong",
-            entity="shop_sale",
-            entity_id=sale.pk,
-            data={"tries": sale.code_tries},
-        )
-        refusal = ValidationFailed(
-            ErrorCode.SALE_CODE_WRONG,
-            _("The code is wrong: %(left)s tries left."),
-            left=CODE_TRIES - sale.code_tries,
-        )
+        else:
+            sale.code_tries += 1
+            sale.save(update_fields=["code_tries"])
+            record_write(
+                actor=actor,
+                action="sale_code_wrong",
+                entity="shop_sale",
+                entity_id=sale.pk,
+                data={"tries": sale.code_tries},
+            )
+            refusal = ValidationFailed(
+                ErrorCode.SALE_CODE_WRONG,
+                _("The code is wrong: %(left)s tries left."),
+                left=CODE_TRIES - sale.code_tries,
+            )
     raise refusal
 
 
@@ -536,7 +597,7 @@ def sale_code_resend(*, actor: Actor, sale_id: int) -> bool:
     """A new one-time code for a pending sale (the old one stops working)."""
     _own_sale(actor, sale_id)
     with transaction.atomic():
-        voucher, sale = _locked(sale_id)
+        voucher, sale, _selling = _locked(sale_id)
         if sale.state != ShopSale.State.PENDING:
             raise _state_conflict(sale)
         sent = _send_code(sale, voucher.person.phone)
