@@ -24,7 +24,7 @@ from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccountNotice, AuditEvent
 from inclusio.payments.models import Transfer
 from inclusio.payments.services import status_report_import
-from tests.appeals.test_carrying_out import _appeal, _award, _grant
+from tests.appeals.test_carrying_out import _appeal, _award, _ended, _grant
 from tests.factories import Trio, make_user
 from tests.payments.conftest import status_report
 from tests.socialservices.conftest import IBAN
@@ -191,3 +191,21 @@ def test_a_refused_appeal_or_an_amount_from_after_the_months_paid_owes_nothing(
     decided = _grant(trio.own_officer, later, Remedy(from_day=MAR, amount_kzt=award.amount_kzt * 2))
     assert not TopUp.objects.exists() and "top_up_kzt" not in decided.carried_out
     assert not AccountNotice.objects.filter(kind="appeal_top_up").exists()
+
+
+def test_a_month_computed_without_the_person_and_not_yet_approved_is_topped_up_once(
+    trio: Trio,
+) -> None:
+    award = _award(trio)
+    assert award.amount_kzt is not None
+    _paid_months(award, [FEB])
+    ending = _ended(trio, award, dt.date(2024, 2, 29))
+    # March's payroll was computed after the benefit ended and is not approved yet.
+    march = Payroll.objects.create(month=MAR)
+    appeal = _appeal(trio.person.user, "benefit_decision", ending.pk)
+    _grant(trio.own_officer, appeal, Remedy(from_day=MAR))
+    assert _top_ups() == [(MAR, award.amount_kzt)]
+    # Computed again, March's payroll pays the month by its top-up, not a second time.
+    assert payroll_create(actor=SYSTEM, month=MAR).pk == march.pk
+    assert not Payment.objects.filter(month=MAR).exists()
+    assert set(TopUp.objects.values_list("payroll", flat=True)) == {march.pk}

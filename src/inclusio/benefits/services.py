@@ -938,8 +938,10 @@ def _top_ups_owe(award: Award, programme: Programme, from_day: dt.date, cause: s
         programme.period != Programme.Period.ONCE
         and programme.proration != Programme.Proration.DAILY
     )
+    # Every month whose payroll is computed, approved or not: a payroll computed again never
+    # pays the person a month topped up (see ``_payroll_create``), so the top-up is its only pay.
     closed = (
-        Payroll.objects.filter(approved_at__isnull=False, month__gte=first)
+        Payroll.objects.filter(month__gte=first)
         .exclude(month__in=stopped)
         .values_list("month", flat=True)
         if by_the_whole_month
@@ -1160,9 +1162,19 @@ def _payroll_create(actor: Actor, first: dt.date, last: dt.date) -> Payroll:
             award__person_id=OuterRef("person_id"),
             award__programme_id=OuterRef("programme_id"),
         )
-        due = Award.objects.filter(
-            programme__cash=True, ends__isnull=True, starts__lte=last, amount_kzt__gt=0
-        ).exclude(Exists(paid_this_month))
+        # A month an appeal topped up in full (a benefit resumed) is paid by its top-up.
+        topped_up_this_month = TopUp.objects.filter(
+            month=first,
+            award__person_id=OuterRef("person_id"),
+            award__programme_id=OuterRef("programme_id"),
+        )
+        due = (
+            Award.objects.filter(
+                programme__cash=True, ends__isnull=True, starts__lte=last, amount_kzt__gt=0
+            )
+            .exclude(Exists(paid_this_month))
+            .exclude(Exists(topped_up_this_month))
+        )
         if once:
             due = due.exclude(programme_id__in=once, payments__isnull=False)
         awards = list(due.order_by("id"))
