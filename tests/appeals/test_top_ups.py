@@ -209,3 +209,17 @@ def test_a_month_computed_without_the_person_and_not_yet_approved_is_topped_up_o
     assert payroll_create(actor=SYSTEM, month=MAR).pk == march.pk
     assert not Payment.objects.filter(month=MAR).exists()
     assert set(TopUp.objects.values_list("payroll", flat=True)) == {march.pk}
+
+
+def test_an_amount_corrected_owes_nothing_for_a_month_computed_before_the_award(
+    trio: Trio,
+) -> None:
+    award = _award(trio)
+    assert award.amount_kzt is not None
+    # January's payroll was approved before the person accepted the offer of the screening
+    # of 1 January: it paid them nothing, and nothing was owed.
+    Payroll.objects.create(month=award.starts.replace(day=1), approved_at=timezone.now())
+    _paid_months(award, [FEB])
+    appeal = _appeal(trio.person.user, "benefit_decision", award.decision_id)
+    _grant(trio.own_officer, appeal, Remedy(from_day=award.starts, amount_kzt=award.amount_kzt + 1))
+    assert _top_ups() == [(FEB, 1)]

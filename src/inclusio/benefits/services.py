@@ -889,7 +889,7 @@ def award_correct_on_appeal(
                 starts=from_day,
                 decision=standing,
             )
-        top_ups = _top_ups_owe(award, contested.programme, from_day, cause)
+        top_ups = _top_ups_owe(award, contested.programme, from_day, cause, resumed=ending)
         record_write(
             actor=actor,
             action="award_correct_on_appeal",
@@ -918,10 +918,13 @@ def award_top_ups(*, decision_id: int) -> dict[dt.date, int]:
     )
 
 
-def _top_ups_owe(award: Award, programme: Programme, from_day: dt.date, cause: str) -> list[TopUp]:
-    """The top-ups an appeal owes for the months from ``from_day`` already paid (or closed
-    unpaid) before it set ``award``'s amount; written, each once, for the next payroll. Inside
-    the caller's transaction, with the person's current award locked."""
+def _top_ups_owe(
+    award: Award, programme: Programme, from_day: dt.date, cause: str, *, resumed: bool
+) -> list[TopUp]:
+    """The top-ups an appeal owes for the months from ``from_day`` already paid (or, for a
+    benefit ``resumed``, closed unpaid) before it set ``award``'s amount; written, each once,
+    for the next payroll. Inside the caller's transaction, with the person's current award
+    locked."""
     if not programme.cash or not award.amount_kzt:
         return []
     first = from_day.replace(day=1)
@@ -934,8 +937,12 @@ def _top_ups_owe(award: Award, programme: Programme, from_day: dt.date, cause: s
             status=Payment.Status.STOPPED
         ).values_list("month", "amount_kzt", "days", "one_off")
     ]
+    # Only a benefit resumed was owed the months that paid nothing: an amount corrected from an
+    # award's first day (the screening's, weeks before the person accepted) was never owed a
+    # month computed before the award existed.
     by_the_whole_month = (
-        programme.period != Programme.Period.ONCE
+        resumed
+        and programme.period != Programme.Period.ONCE
         and programme.proration != Programme.Proration.DAILY
     )
     # Every month whose payroll is computed, approved or not: a payroll computed again never
