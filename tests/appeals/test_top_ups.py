@@ -24,6 +24,7 @@ from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccountNotice, AuditEvent
 from inclusio.payments.models import Transfer
 from inclusio.payments.services import status_report_import
+from inclusio.registry.services import person_life_event_record
 from tests.appeals.test_carrying_out import _appeal, _award, _ended, _grant
 from tests.factories import Trio, make_user
 from tests.payments.conftest import status_report
@@ -223,3 +224,31 @@ def test_an_amount_corrected_owes_nothing_for_a_month_computed_before_the_award(
     appeal = _appeal(trio.person.user, "benefit_decision", award.decision_id)
     _grant(trio.own_officer, appeal, Remedy(from_day=award.starts, amount_kzt=award.amount_kzt + 1))
     assert _top_ups() == [(FEB, 1)]
+
+
+def test_a_death_stops_the_top_ups_of_the_months_from_it_and_no_account_pays_them(
+    trio: Trio,
+) -> None:
+    award = _award(trio)
+    assert award.amount_kzt is not None
+    _paid_months(award, [FEB, MAR, APR])
+    appeal = _appeal(trio.person.user, "benefit_decision", award.decision_id)
+    _grant(trio.own_officer, appeal, Remedy(from_day=FEB, amount_kzt=award.amount_kzt + 1_000))
+    person_life_event_record(
+        actor=make_user("registrar", "district_officer", trio.person.region_id),
+        person=trio.person,
+        kind="death",
+        date=dt.date(2024, 3, 10),
+        source="Civil registry record No. 4711",
+        reason="Notice from the civil registry",
+    )
+    by_month = dict(TopUp.objects.values_list("month", "status"))
+    assert by_month == {FEB: "scheduled", MAR: "scheduled", APR: "stopped"}
+    trail = AuditEvent.objects.get(action="awards_end_on_life_event")
+    assert trail.data["top_ups_stopped"] == 1
+    # A top-up of a month after the death returned by the bank is not paid to a new account.
+    TopUp.objects.filter(month=APR).update(status=Payment.Status.HELD)
+    TopUp.objects.filter(month=FEB).update(status=Payment.Status.HELD)
+    payment_account_give(actor=trio.person.user, person_id=trio.person.pk, iban=IBAN)
+    by_month = dict(TopUp.objects.values_list("month", "status"))
+    assert by_month == {FEB: "scheduled", MAR: "scheduled", APR: "held"}

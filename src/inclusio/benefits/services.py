@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef, Sum
+from django.db.models import Exists, F, Min, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -480,9 +480,15 @@ def _account_give(actor: Actor, person: Person, iban: str) -> PaymentAccount:
     released = Payment.objects.filter(
         award__person=person, status=Payment.Status.HELD, award__ends__isnull=True
     ).update(status=Payment.Status.SCHEDULED, iban=iban)
-    # A top-up owed on appeal is owed whatever has become of the benefit since.
-    released += TopUp.objects.filter(award__person=person, status=Payment.Status.HELD).update(
-        status=Payment.Status.SCHEDULED, iban=iban
+    # A top-up owed on appeal is owed whatever has become of the benefit since, except for a
+    # month after a death, an emigration or an imprisonment ended the award (an end of a life
+    # event is the one with no decision).
+    released += (
+        TopUp.objects.filter(award__person=person, status=Payment.Status.HELD)
+        .exclude(
+            award__ends__isnull=False, award__ended_by__isnull=True, month__gt=F("award__ends")
+        )
+        .update(status=Payment.Status.SCHEDULED, iban=iban)
     )
     record_write(
         actor=actor,
