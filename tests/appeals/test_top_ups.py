@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from inclusio.appeals.models import Appeal
 from inclusio.appeals.services import Remedy
-from inclusio.benefits import topups
+from inclusio.benefits import page_data, topups
 from inclusio.benefits.models import Award, Payment, Payroll, TopUp
 from inclusio.benefits.services import (
     payment_account_give,
@@ -252,3 +252,23 @@ def test_a_death_stops_the_top_ups_of_the_months_from_it_and_no_account_pays_the
     payment_account_give(actor=trio.person.user, person_id=trio.person.pk, iban=IBAN)
     by_month = dict(TopUp.objects.values_list("month", "status"))
     assert by_month == {FEB: "scheduled", MAR: "scheduled", APR: "held"}
+
+
+def test_the_approval_and_the_payroll_page_count_the_top_ups_of_the_file(trio: Trio) -> None:
+    award = _award(trio)
+    assert award.amount_kzt is not None
+    _paid_months(award, [FEB])
+    appeal = _appeal(trio.person.user, "benefit_decision", award.decision_id)
+    new_amount = award.amount_kzt + 1_000
+    _grant(trio.own_officer, appeal, Remedy(from_day=FEB, amount_kzt=new_amount))
+    march = payroll_create(actor=SYSTEM, month=MAR)
+    approver = make_user("approver", "ministry_admin", None)
+    line = next(
+        line for line in page_data.payrolls_list(actor=approver) if line.payroll.pk == march.pk
+    )
+    assert line.scheduled == 2  # March at the new amount, February's top-up
+    assert line.total == page_data.tenge_text(new_amount + 1_000)
+    payroll_approve(actor=approver, payroll_id=march.pk)
+    trail = AuditEvent.objects.get(action="payroll_approve")
+    assert (trail.data["payments"], trail.data["amount_kzt"]) == (1, new_amount)
+    assert (trail.data["top_ups"], trail.data["top_ups_kzt"]) == (1, 1_000)

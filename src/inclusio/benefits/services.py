@@ -1332,6 +1332,8 @@ def payroll_approve(*, actor: Actor, payroll_id: int) -> Payroll:
                 month=f"{payroll.month:%Y-%m}",
             )
         scheduled = payroll.payments.filter(status=Payment.Status.SCHEDULED)
+        # The top-ups on appeal are lines of the same file: the approval covers their money too.
+        top_ups = payroll.top_ups.filter(status=Payment.Status.SCHEDULED)
         payroll.approved_by, payroll.approved_at = approver, timezone.now()
         payroll.save(update_fields=["approved_by", "approved_at"])
         record_write(
@@ -1343,6 +1345,8 @@ def payroll_approve(*, actor: Actor, payroll_id: int) -> Payroll:
                 "month": payroll.month.isoformat(),
                 "payments": scheduled.count(),
                 "amount_kzt": scheduled.aggregate(total=Sum("amount_kzt"))["total"] or 0,
+                "top_ups": top_ups.count(),
+                "top_ups_kzt": top_ups.aggregate(total=Sum("amount_kzt"))["total"] or 0,
             },
         )
     return payroll
