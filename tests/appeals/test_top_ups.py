@@ -13,7 +13,7 @@ from django.utils import timezone
 from inclusio.appeals.models import Appeal
 from inclusio.appeals.services import Remedy
 from inclusio.benefits import page_data, topups
-from inclusio.benefits.models import Award, Payment, Payroll, TopUp
+from inclusio.benefits.models import Award, Decision, Payment, Payroll, TopUp
 from inclusio.benefits.services import (
     payment_account_give,
     payment_file_produce,
@@ -272,3 +272,22 @@ def test_the_approval_and_the_payroll_page_count_the_top_ups_of_the_file(trio: T
     trail = AuditEvent.objects.get(action="payroll_approve")
     assert (trail.data["payments"], trail.data["amount_kzt"]) == (1, new_amount)
     assert (trail.data["top_ups"], trail.data["top_ups_kzt"]) == (1, 1_000)
+
+
+def test_a_refusal_overturned_owes_the_months_computed_since_the_screening(
+    trio: Trio, refusal: Decision
+) -> None:
+    # February's payroll was approved while the refusal stood: it paid the person nothing.
+    Payroll.objects.create(month=FEB, approved_at=timezone.now())
+    appeal = _appeal(trio.person.user, "benefit_decision", refusal.pk)
+    decided = _grant(trio.own_officer, appeal)
+    award = Award.objects.get(person=trio.person)
+    assert award.amount_kzt is not None and award.starts.replace(day=1) < FEB
+    assert _top_ups() == [(FEB, award.amount_kzt)]
+    assert decided.carried_out["top_up_months"] == ["2024-02"]
+    trail = AuditEvent.objects.get(action="award_assign_on_appeal")
+    assert trail.data["top_ups"] == {"2024-02": award.amount_kzt}
+    # March's payroll pays March at the amount, and February's top-up, once.
+    march = payroll_create(actor=SYSTEM, month=MAR)
+    assert Payment.objects.get(payroll=march).amount_kzt == award.amount_kzt
+    assert TopUp.objects.get().payroll_id == march.pk

@@ -707,8 +707,9 @@ def award_assign_on_appeal(
 ) -> Award:
     """A refusal overturned on appeal (``cause`` names the appeal): the refusal is withdrawn
     and the benefit is granted as the offer proposed it, from the day it would have started,
-    or at ``amount_kzt`` when the appeal was granted only in part. The appeals body of the
-    person's region decides; for anyone else the refusal does not exist."""
+    or at ``amount_kzt`` when the appeal was granted only in part; the months whose payrolls
+    were computed since are owed in full, a top-up each, paid with the next payroll. The
+    appeals body of the person's region decides; for anyone else the refusal does not exist."""
     if amount_kzt is not None and amount_kzt < 0:
         raise ValidationFailed(
             ErrorCode.APPEAL_AMOUNT_NEGATIVE, _("The amount cannot be less than zero.")
@@ -771,6 +772,9 @@ def award_assign_on_appeal(
             starts=proposal.run.screening_date,
             decision=granted,
         )
+        # The months computed since the screening paid the person nothing: owed as for a
+        # benefit resumed, each a top-up with the next payroll.
+        top_ups = _top_ups_owe(award, proposal.programme, award.starts, cause, resumed=True)
         record_write(
             actor=actor,
             action="award_assign_on_appeal",
@@ -784,6 +788,7 @@ def award_assign_on_appeal(
                 "decision": granted.pk,
                 "award": award.pk,
                 "amount_kzt": amount,
+                "top_ups": {f"{t.month:%Y-%m}": t.amount_kzt for t in top_ups},
             },
         )
     return award
