@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from inclusio.appeals.models import Appeal
 from inclusio.appeals.services import Remedy
-from inclusio.benefits import topups
-from inclusio.benefits.models import Award, Payment, Payroll, TopUp
+from inclusio.benefits import page_data, topups
+from inclusio.benefits.models import Award, Decision, Payment, Payroll, TopUp
 from inclusio.benefits.services import (
     payment_account_give,
     payment_file_produce,
@@ -24,7 +24,8 @@ from inclusio.core.audit import SYSTEM
 from inclusio.core.models import AccountNotice, AuditEvent
 from inclusio.payments.models import Transfer
 from inclusio.payments.services import status_report_import
-from tests.appeals.test_carrying_out import _appeal, _award, _grant
+from inclusio.registry.services import person_life_event_record
+from tests.appeals.test_carrying_out import _appeal, _award, _ended, _grant
 from tests.factories import Trio, make_user
 from tests.payments.conftest import status_report
 from tests.socialservices.conftest import IBAN
@@ -191,3 +192,102 @@ def test_a_refused_appeal_or_an_amount_from_after_the_months_paid_owes_nothing(
     decided = _grant(trio.own_officer, later, Remedy(from_day=MAR, amount_kzt=award.amount_kzt * 2))
     assert not TopUp.objects.exists() and "top_up_kzt" not in decided.carried_out
     assert not AccountNotice.objects.filter(kind="appeal_top_up").exists()
+
+
+def test_a_month_computed_without_the_person_and_not_yet_approved_is_topped_up_once(
+    trio: Trio,
+) -> None:
+    award = _award(trio)
+    assert award.amount_kzt is not None
+    _paid_months(award, [FEB])
+    ending = _ended(trio, award, dt.date(2024, 2, 29))
+    # March's payroll was computed after the benefit ended and is not approved yet.
+    march = Payroll.objects.create(month=MAR)
+    appeal = _appeal(trio.person.user, "benefit_decision", ending.pk)
+    _grant(trio.own_officer, appeal, Remedy(from_day=MAR))
+    assert _top_ups() == [(MAR, award.amount_kzt)]
+    # Computed again, March's payroll pays the month by its top-up, not a second time.
+    assert payroll_create(actor=SYSTEM, month=MAR).pk == march.pk
+    assert not Payment.objects.filter(month=MAR).exists()
+    assert set(TopUp.objects.values_list("payroll", flat=True)) == {march.pk}
+
+
+def test_an_amount_corrected_owes_nothing_for_a_month_computed_before_the_award(
+    trio: Trio,
+) -> None:
+    award = _award(trio)
+    assert award.amount_kzt is not None
+    # January's payroll was approved before the person accepted the offer of the screening
+    # of 1 January: it paid them nothing, and nothing was owed.
+    Payroll.objects.create(month=award.starts.replace(day=1), approved_at=timezone.now())
+    _paid_months(award, [FEB])
+    appeal = _appeal(trio.person.user, "benefit_decision", award.decision_id)
+    _grant(trio.own_officer, appeal, Remedy(from_day=award.starts, amount_kzt=award.amount_kzt + 1))
+    assert _top_ups() == [(FEB, 1)]
+
+
+def test_a_death_stops_the_top_ups_of_the_months_from_it_and_no_account_pays_them(
+    trio: Trio,
+) -> None:
+    award = _award(trio)
+    assert award.amount_kzt is not None
+    _paid_months(award, [FEB, MAR, APR])
+    appeal = _appeal(trio.person.user, "benefit_decision", award.decision_id)
+    _grant(trio.own_officer, appeal, Remedy(from_day=FEB, amount_kzt=award.amount_kzt + 1_000))
+    person_life_event_record(
+        actor=make_user("registrar", "district_officer", trio.person.region_id),
+        person=trio.person,
+        kind="death",
+        date=dt.date(2024, 3, 10),
+        source="Civil registry record No. 4711",
+        reason="Notice from the civil registry",
+    )
+    by_month = dict(TopUp.objects.values_list("month", "status"))
+    assert by_month == {FEB: "scheduled", MAR: "scheduled", APR: "stopped"}
+    trail = AuditEvent.objects.get(action="awards_end_on_life_event")
+    assert trail.data["top_ups_stopped"] == 1
+    # A top-up of a month after the death returned by the bank is not paid to a new account.
+    TopUp.objects.filter(month=APR).update(status=Payment.Status.HELD)
+    TopUp.objects.filter(month=FEB).update(status=Payment.Status.HELD)
+    payment_account_give(actor=trio.person.user, person_id=trio.person.pk, iban=IBAN)
+    by_month = dict(TopUp.objects.values_list("month", "status"))
+    assert by_month == {FEB: "scheduled", MAR: "scheduled", APR: "held"}
+
+
+def test_the_approval_and_the_payroll_page_count_the_top_ups_of_the_file(trio: Trio) -> None:
+    award = _award(trio)
+    assert award.amount_kzt is not None
+    _paid_months(award, [FEB])
+    appeal = _appeal(trio.person.user, "benefit_decision", award.decision_id)
+    new_amount = award.amount_kzt + 1_000
+    _grant(trio.own_officer, appeal, Remedy(from_day=FEB, amount_kzt=new_amount))
+    march = payroll_create(actor=SYSTEM, month=MAR)
+    approver = make_user("approver", "ministry_admin", None)
+    line = next(
+        line for line in page_data.payrolls_list(actor=approver) if line.payroll.pk == march.pk
+    )
+    assert line.scheduled == 2  # March at the new amount, February's top-up
+    assert line.total == page_data.tenge_text(new_amount + 1_000)
+    payroll_approve(actor=approver, payroll_id=march.pk)
+    trail = AuditEvent.objects.get(action="payroll_approve")
+    assert (trail.data["payments"], trail.data["amount_kzt"]) == (1, new_amount)
+    assert (trail.data["top_ups"], trail.data["top_ups_kzt"]) == (1, 1_000)
+
+
+def test_a_refusal_overturned_owes_the_months_computed_since_the_screening(
+    trio: Trio, refusal: Decision
+) -> None:
+    # February's payroll was approved while the refusal stood: it paid the person nothing.
+    Payroll.objects.create(month=FEB, approved_at=timezone.now())
+    appeal = _appeal(trio.person.user, "benefit_decision", refusal.pk)
+    decided = _grant(trio.own_officer, appeal)
+    award = Award.objects.get(person=trio.person)
+    assert award.amount_kzt is not None and award.starts.replace(day=1) < FEB
+    assert _top_ups() == [(FEB, award.amount_kzt)]
+    assert decided.carried_out["top_up_months"] == ["2024-02"]
+    trail = AuditEvent.objects.get(action="award_assign_on_appeal")
+    assert trail.data["top_ups"] == {"2024-02": award.amount_kzt}
+    # March's payroll pays March at the amount, and February's top-up, once.
+    march = payroll_create(actor=SYSTEM, month=MAR)
+    assert Payment.objects.get(payroll=march).amount_kzt == award.amount_kzt
+    assert TopUp.objects.get().payroll_id == march.pk

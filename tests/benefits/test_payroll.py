@@ -302,7 +302,13 @@ def test_a_second_person_approves_before_the_payment_file_exists(
         action__in=["payroll_create", "payroll_approve"]
     ).order_by("id")
     assert (made.actor_name, approval.actor_name) == ("maker", "checker")
-    assert approval.data == {"month": "2024-02-01", "payments": 1, "amount_kzt": ANY}
+    assert approval.data == {
+        "month": "2024-02-01",
+        "payments": 1,
+        "amount_kzt": ANY,
+        "top_ups": 0,
+        "top_ups_kzt": 0,
+    }
     assert payment_file_produce(actor=maker, payroll_id=payroll.pk).content
     with pytest.raises(Conflict) as refusal:
         payroll_approve(actor=make_user("third", "ministry_admin", None), payroll_id=payroll.pk)

@@ -31,6 +31,7 @@ from inclusio.appeals.models import (
     Step,
 )
 from inclusio.assessment.services import decision_revise_on_appeal
+from inclusio.benefits.models import Award
 from inclusio.benefits.models import Decision as BenefitDecision
 from inclusio.benefits.services import (
     award_assign_on_appeal,
@@ -428,7 +429,7 @@ def _carry_out(actor: Actor, appeal: Appeal, outcome: str, remedy: Remedy) -> di
             cause=cause,
             amount_kzt=remedy.amount_kzt if outcome == State.PARTLY_GRANTED else None,
         )
-        return {"award": award.pk, "amount_kzt": award.amount_kzt}
+        return _with_top_ups({"award": award.pk, "amount_kzt": award.amount_kzt}, award)
     if appeal.kind == Kind.MSE_DECISION:
         if not remedy.category:
             raise _missing(_("Give the disability category the appeal establishes."))
@@ -488,8 +489,12 @@ def _benefit_corrected(
         from_day=remedy.from_day,
         amount_kzt=remedy.amount_kzt,
     )
-    carried: dict[str, object] = {"award": award.pk, "amount_kzt": award.amount_kzt}
-    # The months already paid at the old amount are topped up, once, with the next payroll.
+    return _with_top_ups({"award": award.pk, "amount_kzt": award.amount_kzt}, award)
+
+
+def _with_top_ups(carried: dict[str, object], award: Award) -> dict[str, object]:
+    """``carried`` with the top-ups the appeal owes (the months already paid at the old amount,
+    or paid nothing), once, with the next payroll."""
     owed = award_top_ups(decision_id=award.decision_id)
     if owed:
         carried["top_up_kzt"] = sum(owed.values())

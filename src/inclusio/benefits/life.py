@@ -8,9 +8,10 @@ receiver, in the same transaction, ends from the event's date:
 * the current award of a carer programme held by a carer of the person when the person was the
   only one that carer cares for: a carer's right rests on the cared person. A carer who also
   cares for someone else keeps the award until the next screening recounts the amount;
-* the payments of those awards for a month that begins on or after the event's date (stopped:
-  a payment file produced from then on leaves them out); the payroll of a later month pays
-  current awards only, so it has none of them.
+* the payments of those awards for a month that begins on or after the event's date, and the
+  top-ups owed on appeal for such a month of the same benefits (stopped: a payment file
+  produced from then on leaves them out); the payroll of a later month pays current awards
+  only, so it has none of them.
 
 A release records nothing here: the next screening offers the rights again. The next screening
 agrees with all this, because the snapshot export writes the recorded dates into the persons
@@ -25,7 +26,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from inclusio.benefits.models import Award, Payment, Programme, Proposal
+from inclusio.benefits.models import Award, Payment, Programme, Proposal, TopUp
 from inclusio.core.audit import Actor, record_write
 from inclusio.core.parameters import shared_parameters
 from inclusio.registry.models import CareLink, LifeEvent, Person
@@ -102,6 +103,18 @@ def awards_end_on_life_event(
     stopped = Payment.objects.filter(
         award__in=ended, month__gte=date, status__in=[Payment.Status.SCHEDULED, Payment.Status.HELD]
     ).update(status=Payment.Status.STOPPED)
+    # A top-up may belong to an earlier award of the same benefit (an amount corrected on
+    # appeal from a past day ends the award it corrects).
+    benefits = Q(pk__in=[])
+    for award in ended:
+        benefits |= Q(award__person_id=award.person_id, award__programme_id=award.programme_id)
+    stopped_top_ups = (
+        TopUp.objects.filter(benefits)
+        .filter(month__gte=date, status__in=[Payment.Status.SCHEDULED, Payment.Status.HELD])
+        .update(status=Payment.Status.STOPPED)
+        if ended
+        else 0
+    )
     withdrawn = Proposal.objects.filter(person=person, status=Proposal.Status.PENDING).update(
         status=Proposal.Status.WITHDRAWN
     )
@@ -116,6 +129,7 @@ def awards_end_on_life_event(
             "awards": sorted(a.pk for a in own),
             "carer_awards": sorted(a.pk for a in carer_awards),
             "payments_stopped": stopped,
+            "top_ups_stopped": stopped_top_ups,
             "offers_withdrawn": withdrawn,
         },
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, ngettext, pgettext
 
@@ -26,6 +26,7 @@ from inclusio.benefits.models import (
     Payroll,
     Programme,
     Proposal,
+    TopUp,
 )
 from inclusio.core import access
 from inclusio.core.audit import Actor
@@ -866,13 +867,22 @@ class PayrollLine:
 
 
 def payrolls_list(*, actor: Actor) -> list[PayrollLine]:
-    """Every payroll with its payments counted; the views check the payroll permission."""
+    """Every payroll with its payments counted, the top-ups on appeal of its file among them
+    (the approver sees all the money the file pays); the views check the payroll permission."""
+    # The top-ups summed apart: joined beside the payments, each would count once per payment.
+    top_ups = (
+        TopUp.objects.filter(payroll=OuterRef("pk"), status="scheduled")
+        .values("payroll")
+        .annotate(n=Count("id"), kzt=Sum("amount_kzt"))
+    )
     rows = (
         Payroll.objects.select_related("created_by", "approved_by")
         .annotate(
             scheduled=Count("payments", filter=Q(payments__status="scheduled")),
             held=Count("payments", filter=Q(payments__status="held")),
             total=Sum("payments__amount_kzt", filter=Q(payments__status="scheduled")),
+            top_ups_n=Subquery(top_ups.values("n")),
+            top_ups_kzt=Subquery(top_ups.values("kzt")),
         )
         .order_by("-month")
     )
@@ -880,9 +890,9 @@ def payrolls_list(*, actor: Actor) -> list[PayrollLine]:
         PayrollLine(
             payroll=row,
             month=month_text(row.month),
-            scheduled=row.scheduled,
+            scheduled=row.scheduled + (row.top_ups_n or 0),
             held=row.held,
-            total=tenge_text(row.total or 0),
+            total=tenge_text((row.total or 0) + (row.top_ups_kzt or 0)),
             created=date_text(row.created_at),
             created_by=row.created_by.get_username() if row.created_by else "",
             approved=date_text(row.approved_at) if row.approved_at else "",

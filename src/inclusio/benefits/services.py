@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef, Sum
+from django.db.models import Exists, F, Min, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -480,9 +480,15 @@ def _account_give(actor: Actor, person: Person, iban: str) -> PaymentAccount:
     released = Payment.objects.filter(
         award__person=person, status=Payment.Status.HELD, award__ends__isnull=True
     ).update(status=Payment.Status.SCHEDULED, iban=iban)
-    # A top-up owed on appeal is owed whatever has become of the benefit since.
-    released += TopUp.objects.filter(award__person=person, status=Payment.Status.HELD).update(
-        status=Payment.Status.SCHEDULED, iban=iban
+    # A top-up owed on appeal is owed whatever has become of the benefit since, except for a
+    # month after a death, an emigration or an imprisonment ended the award (an end of a life
+    # event is the one with no decision).
+    released += (
+        TopUp.objects.filter(award__person=person, status=Payment.Status.HELD)
+        .exclude(
+            award__ends__isnull=False, award__ended_by__isnull=True, month__gt=F("award__ends")
+        )
+        .update(status=Payment.Status.SCHEDULED, iban=iban)
     )
     record_write(
         actor=actor,
@@ -701,8 +707,9 @@ def award_assign_on_appeal(
 ) -> Award:
     """A refusal overturned on appeal (``cause`` names the appeal): the refusal is withdrawn
     and the benefit is granted as the offer proposed it, from the day it would have started,
-    or at ``amount_kzt`` when the appeal was granted only in part. The appeals body of the
-    person's region decides; for anyone else the refusal does not exist."""
+    or at ``amount_kzt`` when the appeal was granted only in part; the months whose payrolls
+    were computed since are owed in full, a top-up each, paid with the next payroll. The
+    appeals body of the person's region decides; for anyone else the refusal does not exist."""
     if amount_kzt is not None and amount_kzt < 0:
         raise ValidationFailed(
             ErrorCode.APPEAL_AMOUNT_NEGATIVE, _("The amount cannot be less than zero.")
@@ -765,6 +772,9 @@ def award_assign_on_appeal(
             starts=proposal.run.screening_date,
             decision=granted,
         )
+        # The months computed since the screening paid the person nothing: owed as for a
+        # benefit resumed, each a top-up with the next payroll.
+        top_ups = _top_ups_owe(award, proposal.programme, award.starts, cause, resumed=True)
         record_write(
             actor=actor,
             action="award_assign_on_appeal",
@@ -778,6 +788,7 @@ def award_assign_on_appeal(
                 "decision": granted.pk,
                 "award": award.pk,
                 "amount_kzt": amount,
+                "top_ups": {f"{t.month:%Y-%m}": t.amount_kzt for t in top_ups},
             },
         )
     return award
@@ -889,7 +900,7 @@ def award_correct_on_appeal(
                 starts=from_day,
                 decision=standing,
             )
-        top_ups = _top_ups_owe(award, contested.programme, from_day, cause)
+        top_ups = _top_ups_owe(award, contested.programme, from_day, cause, resumed=ending)
         record_write(
             actor=actor,
             action="award_correct_on_appeal",
@@ -918,10 +929,13 @@ def award_top_ups(*, decision_id: int) -> dict[dt.date, int]:
     )
 
 
-def _top_ups_owe(award: Award, programme: Programme, from_day: dt.date, cause: str) -> list[TopUp]:
-    """The top-ups an appeal owes for the months from ``from_day`` already paid (or closed
-    unpaid) before it set ``award``'s amount; written, each once, for the next payroll. Inside
-    the caller's transaction, with the person's current award locked."""
+def _top_ups_owe(
+    award: Award, programme: Programme, from_day: dt.date, cause: str, *, resumed: bool
+) -> list[TopUp]:
+    """The top-ups an appeal owes for the months from ``from_day`` already paid (or, for a
+    benefit ``resumed``, closed unpaid) before it set ``award``'s amount; written, each once,
+    for the next payroll. Inside the caller's transaction, with the person's current award
+    locked."""
     if not programme.cash or not award.amount_kzt:
         return []
     first = from_day.replace(day=1)
@@ -934,12 +948,18 @@ def _top_ups_owe(award: Award, programme: Programme, from_day: dt.date, cause: s
             status=Payment.Status.STOPPED
         ).values_list("month", "amount_kzt", "days", "one_off")
     ]
+    # Only a benefit resumed was owed the months that paid nothing: an amount corrected from an
+    # award's first day (the screening's, weeks before the person accepted) was never owed a
+    # month computed before the award existed.
     by_the_whole_month = (
-        programme.period != Programme.Period.ONCE
+        resumed
+        and programme.period != Programme.Period.ONCE
         and programme.proration != Programme.Proration.DAILY
     )
+    # Every month whose payroll is computed, approved or not: a payroll computed again never
+    # pays the person a month topped up (see ``_payroll_create``), so the top-up is its only pay.
     closed = (
-        Payroll.objects.filter(approved_at__isnull=False, month__gte=first)
+        Payroll.objects.filter(month__gte=first)
         .exclude(month__in=stopped)
         .values_list("month", flat=True)
         if by_the_whole_month
@@ -1160,9 +1180,19 @@ def _payroll_create(actor: Actor, first: dt.date, last: dt.date) -> Payroll:
             award__person_id=OuterRef("person_id"),
             award__programme_id=OuterRef("programme_id"),
         )
-        due = Award.objects.filter(
-            programme__cash=True, ends__isnull=True, starts__lte=last, amount_kzt__gt=0
-        ).exclude(Exists(paid_this_month))
+        # A month an appeal topped up in full (a benefit resumed) is paid by its top-up.
+        topped_up_this_month = TopUp.objects.filter(
+            month=first,
+            award__person_id=OuterRef("person_id"),
+            award__programme_id=OuterRef("programme_id"),
+        )
+        due = (
+            Award.objects.filter(
+                programme__cash=True, ends__isnull=True, starts__lte=last, amount_kzt__gt=0
+            )
+            .exclude(Exists(paid_this_month))
+            .exclude(Exists(topped_up_this_month))
+        )
         if once:
             due = due.exclude(programme_id__in=once, payments__isnull=False)
         awards = list(due.order_by("id"))
@@ -1307,6 +1337,8 @@ def payroll_approve(*, actor: Actor, payroll_id: int) -> Payroll:
                 month=f"{payroll.month:%Y-%m}",
             )
         scheduled = payroll.payments.filter(status=Payment.Status.SCHEDULED)
+        # The top-ups on appeal are lines of the same file: the approval covers their money too.
+        top_ups = payroll.top_ups.filter(status=Payment.Status.SCHEDULED)
         payroll.approved_by, payroll.approved_at = approver, timezone.now()
         payroll.save(update_fields=["approved_by", "approved_at"])
         record_write(
@@ -1318,6 +1350,8 @@ def payroll_approve(*, actor: Actor, payroll_id: int) -> Payroll:
                 "month": payroll.month.isoformat(),
                 "payments": scheduled.count(),
                 "amount_kzt": scheduled.aggregate(total=Sum("amount_kzt"))["total"] or 0,
+                "top_ups": top_ups.count(),
+                "top_ups_kzt": top_ups.aggregate(total=Sum("amount_kzt"))["total"] or 0,
             },
         )
     return payroll

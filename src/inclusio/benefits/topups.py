@@ -2,11 +2,10 @@
 it) from a past day: the arithmetic of a top-up, month by month, in whole tenge.
 
 A month is owed for when it was paid at the old amount (a payment of the person's benefit for
-it, in a payroll), or when its payroll is approved and paid the person nothing though the
+it, in a payroll), or when its payroll is computed and paid the person nothing though the
 appeal says it should have (a benefit resumed from before that month): an approved payroll
-never changes, so without a top-up that month would never be paid. A month whose payroll is
-not approved yet and paid the person nothing is left to that payroll, which pays the benefit
-at the new amount when computed again. A payment stopped (the right ended) is owed nothing.
+never changes, and a payroll computed again never pays a month topped up, so the top-up is
+that month's only pay. A payment stopped (the right ended) is owed nothing.
 
 The month owed is the appeal's amount for the days of the month from the appeal's first day
 on, less what was paid for those days, less what earlier appeals already topped it up by:
@@ -89,7 +88,7 @@ def months_owed(
     topped_up: dict[dt.date, int],
 ) -> dict[dt.date, int]:
     """By month (its first day), the positive top-ups owed from ``from_day`` on at
-    ``new_amount_kzt``: over the months ``paid`` and the months of approved payrolls that paid
+    ``new_amount_kzt``: over the months ``paid`` and the months of computed payrolls that paid
     nothing (``unpaid_closed``; pass none for a benefit paid by the day or once), less what
     earlier appeals topped each up by (``topped_up``)."""
     first = from_day.replace(day=1)
