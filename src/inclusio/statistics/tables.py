@@ -25,7 +25,6 @@ from django.utils.translation import get_language
 from inclusio import countries
 from inclusio.snapshot import domains
 from inclusio.snapshot.contract import (
-    DOMAIN_SCHEMAS,
     EMPLOYERS,
     FACILITIES,
     HOUSING_QUEUE,
@@ -42,6 +41,7 @@ from inclusio.snapshot.history import (
     create_persons_view,
     first_day,
 )
+from inclusio.snapshot.validate import SnapshotError
 
 TOTAL = "_T"
 LANGUAGES = ("kk", "ru", "en")
@@ -923,6 +923,8 @@ class Snapshot:
     # True: the statuses are the history part's, which answers for every day it covers; False:
     # the statuses in force on the snapshot's date only (snapshot/history.py).
     history: bool = False
+    # The first domain file found breaking the snapshot contract, if any.
+    broken: SnapshotError | None = None
 
     @classmethod
     def open(cls, directory: Path) -> Snapshot:
@@ -939,13 +941,20 @@ class Snapshot:
             if periods is not None:
                 files.add("disability")
                 history = periods
-        for name in ("programme_lines", "orders", *DOMAIN_SCHEMAS):
+        # A domain file breaking the contract is held back from DuckDB, which cannot open one
+        # that is no Parquet; publishing refuses the snapshot naming it (``broken``).
+        broken = None
+        try:
+            held = domains.present(directory)
+        except SnapshotError as error:
+            held, broken = frozenset(), error
+        for name in ("programme_lines", "orders", *held):
             path = parquet_path(directory, name)
             if path.is_file():
                 quoted = "'" + str(path).replace("'", "''") + "'"
                 db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({quoted})")  # noqa: S608
                 files.add(name)
-        return cls(directory, reference, frozenset(files), db, history)
+        return cls(directory, reference, frozenset(files), db, history, broken)
 
     def manifest_sha256(self) -> str:
         return hashlib.sha256((self.directory / MANIFEST).read_bytes()).hexdigest()
