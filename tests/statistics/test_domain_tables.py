@@ -156,3 +156,18 @@ def test_a_domain_file_breaking_the_contract_is_refused_before_any_table(
         opened.close()
     assert refused.value.code == ErrorCode.DOMAIN_FILE_INVALID
     assert named in refused.value.message
+
+
+def test_on_another_date_the_undated_tables_are_not_held(snapshot: Snapshot) -> None:
+    earlier = datetime.date(ON.year - 1, 1, 1)
+    assert snapshot.reference_date == ON
+    undated = {"FACILITIES_ADAPTED", "QUOTA_EMPLOYERS", "QUOTA_PLACES", "QUOTA_EMPLOYED"}
+    on_the_day = compute_datasets(snapshot, ON, datasets=sorted(undated))
+    assert {published.table.id for published in on_the_day.datasets} == undated
+    before = compute_datasets(snapshot, earlier, datasets=[])
+    assert {name for name, _file in before.skipped} >= undated
+    held = {published.table.id for published in before.datasets}
+    assert not undated & held and "HOUSING_WAITING" in held
+    with pytest.raises(ValidationFailed) as refused:
+        compute_datasets(snapshot, earlier, datasets=["QUOTA_PLACES"])
+    assert refused.value.code == ErrorCode.SNAPSHOT_INCOMPLETE

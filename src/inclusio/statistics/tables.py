@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from inclusio import countries
 from inclusio.snapshot import domains
 from inclusio.snapshot.contract import (
+    DOMAIN_SCHEMAS,
     EMPLOYERS,
     FACILITIES,
     HOUSING_QUEUE,
@@ -988,7 +989,8 @@ class Cube:
 
 def _dated(query: str, on: datetime.date) -> dict[str, object]:
     """The date as the query's parameter, when it reads one: the domains' facilities and
-    employers are their state on the snapshot's date, which the part holds no history of."""
+    employers are their state on the snapshot's date, which the part holds no history of (on
+    another date ``compute`` does not hold them)."""
     return {"on": on} if "$on" in query else {}
 
 
@@ -1000,6 +1002,10 @@ def compute(table: Table, snapshot: Snapshot, on: datetime.date) -> Cube:
     missing = sorted(set(files) - snapshot.files)
     if missing:
         raise SnapshotIncomplete(f"{missing[0]}.parquet")
+    if "$on" not in query and on != snapshot.reference_date and set(files) <= set(DOMAIN_SCHEMAS):
+        # A domain file without a date in the table's definition holds only the snapshot's
+        # day: on another it is not held, rather than its state published under that date.
+        raise SnapshotIncomplete(f"{files[0]}.parquet")
     dimensions = [DIMENSIONS[name] for name in table.dimensions]
     codes: list[tuple[str, ...]] = []
     for dimension in dimensions:
