@@ -119,3 +119,18 @@ def test_each_domain_figure_is_labelled_in_the_language(language: str) -> None:
         english = str(spec.label)
         with translation.override(language):
             assert str(spec.label) != english, spec.name
+
+
+def test_on_another_date_the_undated_figures_say_no_data(snapshot: Path) -> None:
+    earlier = {f.name: f for f in figures.compute(snapshot, dt.date(ON.year - 1, 1, 1))}
+    on_the_day = {f.name: f.value for f in figures.compute(snapshot, ON)}
+    for name in (
+        "facilities_on_the_map",
+        "facilities_adapted",
+        "courts_on_the_map",
+        "courts_barrier_free",
+        "quota_employed",
+    ):
+        assert on_the_day[name] is not None, name
+        assert earlier[name].value is None and earlier[name].display == "no data", name
+    assert earlier["housing_waiting_persons"].value is not None

@@ -9,10 +9,12 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from inclusio.crpd import figures
 from inclusio.crpd.report import build
+from inclusio.snapshot.history import POPULATION
 from inclusio.statistics.disclosure import Status
 from inclusio.statistics.publish import compute_datasets
 from inclusio.statistics.tables import TOTAL, Snapshot
@@ -68,3 +70,27 @@ def test_the_report_gives_each_year_of_the_period_from_the_history(demo: Path) -
         ]
         assert query == "pwd_share_of_population_pct" and share.endswith(" %")
     assert len(yearly) == 2 * len(seed.PWD_BY_YEAR)
+
+
+def test_the_population_on_a_day_counts_only_the_persons_born_alive_and_resident() -> None:
+    db = duckdb.connect()
+    try:
+        db.execute(
+            "CREATE TABLE persons (iin VARCHAR, birth_date DATE, death_date DATE, "
+            "emigration_date DATE)"
+        )
+        db.execute(
+            "INSERT INTO persons VALUES "
+            "('born', DATE '1990-05-01', NULL, NULL), "
+            "('born on the day', DATE '2018-01-01', NULL, NULL), "
+            "('born later', DATE '2021-03-04', NULL, NULL), "
+            "('died before', DATE '1950-01-01', DATE '2017-06-01', NULL), "
+            "('left before', DATE '1980-01-01', NULL, DATE '2017-12-31')"
+        )
+        counted = db.execute(
+            f"SELECT iin FROM ({POPULATION}) ORDER BY iin",  # noqa: S608 - a constant
+            {"on": dt.date(2018, 1, 1)},
+        ).fetchall()
+    finally:
+        db.close()
+    assert [iin for (iin,) in counted] == ["born", "born on the day"]

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -23,7 +24,8 @@ from inclusio.core.models import User
 from inclusio.crpd import figures
 from inclusio.crpd.report import build, write
 from inclusio.crpd.services import indicator_enter, measure_enter
-from inclusio.snapshot.contract import MANIFEST
+from inclusio.snapshot.contract import DISABILITY_HISTORY, MANIFEST, parquet_path
+from inclusio.snapshot.validate import SnapshotError
 from inclusio.synthetic import figures as seed
 from tests.factories import sign_in
 
@@ -217,3 +219,28 @@ def test_the_report_page_and_its_files(
     assert (
         wrong.status_code == 422 and "The period ends before it begins." in wrong.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_a_history_breaking_the_contract_is_refused_naming_it(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "snapshot"
+    broken.mkdir()
+    history = parquet_path(snapshot, DISABILITY_HISTORY)
+    for item in snapshot.iterdir():
+        if item.name != history.name:
+            (broken / item.name).symlink_to(item)
+    pq.write_table(pq.read_table(history).drop_columns(["valid_from"]), broken / history.name)
+    with pytest.raises(SnapshotError):
+        figures.compute(broken, dt.date(2024, 1, 1))
+    with pytest.raises(
+        CommandError,
+        match=r"REPORT_SNAPSHOT_INVALID: disability_history\.parquet нарушает контракт снимка"
+        r".*valid_from",
+    ):
+        call_command(
+            "crpd_report", "--from", "2018", "--to", "2023", "--language", "ru",
+            "--snapshot", str(broken), "--out", str(tmp_path / "out"),
+        )  # fmt: skip
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

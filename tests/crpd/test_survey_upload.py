@@ -147,3 +147,24 @@ def test_only_crpd_officers_import(
         surveys = client.get("/en/crpd/surveys/")
         assert "/en/crpd/surveys/new/" not in surveys.content.decode()
     assert not Survey.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (GOOD + ",extra", "В строке 4 больше значений, чем столбцов в заголовке."),
+        (
+            GOOD.replace(HEADER, HEADER + ",weight").replace("urban", "urban,9E+999999"),
+            "Строка 2, столбец «weight»",
+        ),
+        (GOOD + '\n"1,1,1,1,1,1,M,30,71,urban\n' + "x" * 140_000, "Строку 5 не удаётся прочитать"),
+    ],
+)
+def test_a_malformed_file_is_refused_naming_its_row(
+    officer_client: Client, content: str, named: str
+) -> None:
+    before = row_counts()
+    response = _send(officer_client, content, "ru")
+    assert response.status_code == 422
+    assert named in html.unescape(response.content.decode())
+    assert row_counts() == before

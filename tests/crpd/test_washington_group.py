@@ -139,3 +139,44 @@ def test_the_command_imports_and_refuses(tmp_path, capsys) -> None:  # type: ign
     with pytest.raises(CommandError, match=r"WG_CODE_INVALID.*Row 2.*cognition"):
         call_command("wg_import", str(bad), "--title", "Bad", "--year", "2021")
     assert Survey.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "code"),
+    [
+        # A value beyond the header's columns (DictReader keeps it under the key None).
+        ("\n".join([HEADER, ROWS[0], ROWS[1] + ",extra"]), 3, ErrorCode.WG_ROW_TOO_LONG),
+        # Two weights each within Decimal's range whose sum is not.
+        (
+            "\n".join([HEADER + ",weight", ROWS[0] + ",9E+999999", ROWS[1] + ",9E+999999"]),
+            2,
+            ErrorCode.WG_VALUE_INVALID,
+        ),
+        # A weight so small that the sum rounds to nothing and the percentage divides by zero.
+        ("\n".join([HEADER + ",weight", ROWS[0] + ",1E-999999999"]), 2, ErrorCode.WG_VALUE_INVALID),
+        # An age of more digits than int() converts.
+        (
+            "\n".join([HEADER, "1,1,1,1,1,1,M," + "9" * 5000 + ",71,urban"]),
+            2,
+            ErrorCode.WG_VALUE_INVALID,
+        ),
+        # An unclosed quote running the rest of the file into one field beyond csv's limit.
+        (
+            "\n".join([HEADER, ROWS[0], '"1,1,1,1,1,1,M,30,71,urban', "x" * 140_000]),
+            3,
+            ErrorCode.WG_ROW_UNREADABLE,
+        ),
+        ('"' + "x" * 140_000, 1, ErrorCode.WG_ROW_UNREADABLE),
+    ],
+)
+def test_a_malformed_file_is_refused_naming_its_row(text: str, row: int, code: ErrorCode) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        survey_import(actor=SYSTEM, title="Bad", year=2023, file_name="b.csv", text=text)
+    assert refused.value.code == code
+    assert refused.value.params["row"] == row
+    assert f"Row {row}" in refused.value.message
+    with translation.override("kk"), pytest.raises(ValidationFailed) as in_kazakh:
+        survey_import(actor=SYSTEM, title="Bad", year=2023, file_name="b.csv", text=text)
+    assert in_kazakh.value.message.startswith(f"{row}-жол")
+    assert not Survey.objects.exists() and not Prevalence.objects.exists()
+    assert not AuditEvent.objects.filter(action="survey_import").exists()

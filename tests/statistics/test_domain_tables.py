@@ -10,11 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from django.test import Client
 from django.utils import translation
 
+from inclusio.core.errors import ValidationFailed
 from inclusio.snapshot import domains
+from inclusio.statistics.errors import ErrorCode
+from inclusio.statistics.publish import compute_datasets
 from inclusio.statistics.tables import DIMENSIONS, TABLES, TOTAL, Snapshot, compute
 from inclusio.synthetic.domains import expected
 
@@ -122,3 +127,47 @@ def test_each_domain_dataset_has_its_page_with_a_chart_beside_its_table(
     )
     assert list(frame.columns[3:5]) == ["REF_AREA", "SUPPORT_MEASURE"]
     assert len(frame) == 21 * 11
+
+
+@pytest.mark.parametrize(
+    ("table", "named"),
+    [
+        (pa.table({"employer_id": ["x"]}), "employers.parquet: the column"),
+        (None, "employers.parquet is not a readable Parquet file."),
+    ],
+)
+def test_a_domain_file_breaking_the_contract_is_refused_before_any_table(
+    demo_snapshot: Path, tmp_path: Path, table: pa.Table | None, named: str
+) -> None:
+    broken = tmp_path / "snapshot"
+    broken.mkdir()
+    for item in demo_snapshot.iterdir():
+        if item.name != "employers.parquet":
+            (broken / item.name).symlink_to(item)
+    if table is None:
+        (broken / "employers.parquet").write_bytes(b"not parquet")
+    else:
+        pq.write_table(table, broken / "employers.parquet")
+    opened = Snapshot.open(broken)
+    try:
+        with pytest.raises(ValidationFailed) as refused:
+            compute_datasets(opened, ON)
+    finally:
+        opened.close()
+    assert refused.value.code == ErrorCode.DOMAIN_FILE_INVALID
+    assert named in refused.value.message
+
+
+def test_on_another_date_the_undated_tables_are_not_held(snapshot: Snapshot) -> None:
+    earlier = datetime.date(ON.year - 1, 1, 1)
+    assert snapshot.reference_date == ON
+    undated = {"FACILITIES_ADAPTED", "QUOTA_EMPLOYERS", "QUOTA_PLACES", "QUOTA_EMPLOYED"}
+    on_the_day = compute_datasets(snapshot, ON, datasets=sorted(undated))
+    assert {published.table.id for published in on_the_day.datasets} == undated
+    before = compute_datasets(snapshot, earlier, datasets=[])
+    assert {name for name, _file in before.skipped} >= undated
+    held = {published.table.id for published in before.datasets}
+    assert not undated & held and "HOUSING_WAITING" in held
+    with pytest.raises(ValidationFailed) as refused:
+        compute_datasets(snapshot, earlier, datasets=["QUOTA_PLACES"])
+    assert refused.value.code == ErrorCode.SNAPSHOT_INCOMPLETE

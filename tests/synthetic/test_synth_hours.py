@@ -15,7 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from inclusio.core.models import AuditEvent
+from inclusio.core.models import AuditEvent, User
 from inclusio.marketplace.hour_models import SessionSlot, Timesheet
 from inclusio.synthetic.hours import (
     SIGN_LANGUAGE_HOURS,
@@ -23,6 +23,7 @@ from inclusio.synthetic.hours import (
     hours_year_of,
     month_prescribed,
 )
+from inclusio.synthetic.hours_load import load_demo_hours
 from tests.marketplace.hour_builders import hours_cast
 
 
@@ -99,3 +100,15 @@ def test_the_demo_loads_its_regions_worth_through_the_services(
     assert "0 sessions published, 0 timesheets submitted" in again.getvalue()
     with pytest.raises(CommandError):
         call_command("synth_hours", "--region", "99", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_a_session_the_service_refuses_is_skipped_not_the_end_of_the_run() -> None:
+    cast = hours_cast()
+    gone = hours_cast("aigerim", serial=8, supplier="gone_supplier")
+    # The representative of the second supplier may no longer act: slot_publish refuses them.
+    User.objects.filter(pk=gone["rep"].pk).update(is_active=False)
+    loaded = load_demo_hours("71")
+    assert loaded.sessions == 5
+    assert SessionSlot.objects.filter(item=cast["sign"]).count() == 5
+    assert not SessionSlot.objects.filter(item=gone["sign"]).exists()

@@ -42,6 +42,7 @@ from inclusio.snapshot.history import (
     create_periods_view,
     create_persons_view,
     first_day,
+    validate_history,
 )
 from inclusio.snapshot.validate import SnapshotError
 
@@ -58,6 +59,8 @@ class Source:
     (``snapshot/history.py``), read from the history part when the snapshot has one."""
 
     def __init__(self, directory: Path, on: dt.date) -> None:
+        # A history part breaking the contract is refused (SnapshotError) rather than read.
+        validate_history(directory)
         self.directory = directory
         self.on = on
         self.db: duckdb.DuckDBPyConnection = open_snapshot(directory)

@@ -40,6 +40,7 @@ from inclusio.crpd.forms import (
     SurveyUploadForm,
 )
 from inclusio.crpd.models import Indicator, Measure, Prevalence, Recommendation, Survey
+from inclusio.snapshot.validate import SnapshotError
 
 REPORT_SPAN = 6  # the default report covers six years, as the 2018–2023 one
 # A census's microdata: ten short columns a respondent, some 20 bytes; 20 MB is a million rows.
@@ -97,7 +98,7 @@ def _computed(number: int) -> tuple[list[figures.Figure], bool]:
     on = dt.date(timezone.localdate().year, 1, 1)
     try:
         return figures.compute(folder, on, article=number), True
-    except (OSError, duckdb.Error):
+    except (OSError, duckdb.Error, SnapshotError):
         return [], False
 
 
@@ -351,7 +352,7 @@ def _built(request: HttpRequest) -> tuple[ReportForm, reports.Report]:
     snapshot = _snapshot()
     try:
         built = reports.build(first_year=first, last_year=last, snapshot=snapshot)
-    except (OSError, duckdb.Error):
+    except (OSError, duckdb.Error, SnapshotError):
         built = reports.build(first_year=first, last_year=last, snapshot=None)
     return form, built
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -41,6 +41,9 @@ CUT_OFF = {"3", "4"}  # a lot of difficulty, cannot do at all
 SEXES = {"M", "F"}
 RESIDENCES = {"urban", "rural"}
 OLDEST = 130
+# A weight's order of magnitude: wide enough for expansion factors and normalised weights, narrow
+# enough that no sum of a file's weights overflows or rounds to nothing in Decimal's context.
+WEIGHT_EXPONENTS = range(-12, 13)
 # The platform's bands, the report's own (figures.py, held to the seed's by a test).
 AGE_BANDS = (f"0-{ADULT_AGE - 1}", f"{ADULT_AGE}-{ELDERLY_AGE - 1}", f"{ELDERLY_AGE}+")
 
@@ -78,11 +81,44 @@ def _invalid(row: int, column: str, value: str) -> ValidationFailed:
     )
 
 
+def _unreadable(row: int) -> ValidationFailed:
+    # An unclosed quote runs the rest of the file into one field, past csv's field limit.
+    return ValidationFailed(
+        ErrorCode.WG_ROW_UNREADABLE,
+        _("Row %(row)s cannot be read as CSV: check its quotation marks.") % {"row": row},
+        row=row,
+    )
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The data rows with their numbers (the header is row 1), each value stripped."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _unreadable(number) from exc
+        if None in raw:
+            # DictReader keeps a row's values beyond the header under the key None.
+            raise ValidationFailed(
+                ErrorCode.WG_ROW_TOO_LONG,
+                _("Row %(row)s has more values than the header has columns.") % {"row": number},
+                row=number,
+            )
+        yield number, {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+
+
 def read(text: str, *, regions: Iterable[str]) -> Result:
     """The prevalence cells of a whole file, or the refusal of its first wrong value."""
     region_codes = set(regions)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in reader.fieldnames or []]
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise _unreadable(1) from exc
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ValidationFailed(
@@ -95,8 +131,7 @@ def read(text: str, *, regions: Iterable[str]) -> Result:
         lambda: [Decimal(0), Decimal(0), Decimal(0), Decimal(0)]
     )
     respondents = undetermined = 0
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+    for number, row in _rows(reader):
         answers = []
         for domain in DOMAINS:
             code = row.get(domain, "")
@@ -115,7 +150,12 @@ def read(text: str, *, regions: Iterable[str]) -> Result:
         sex, age_text = row.get("sex", ""), row.get("age", "")
         if sex not in SEXES:
             raise _invalid(number, "sex", sex)
-        if not (age_text.isascii() and age_text.isdigit() and int(age_text) <= OLDEST):
+        if not (
+            age_text.isascii()
+            and age_text.isdigit()
+            and len(age_text) <= len(str(OLDEST))
+            and int(age_text) <= OLDEST
+        ):
             raise _invalid(number, "age", age_text)
         region, residence = row.get("region", ""), row.get("residence", "")
         if region not in region_codes:
@@ -128,7 +168,7 @@ def read(text: str, *, regions: Iterable[str]) -> Result:
                 weight = Decimal(row.get(WEIGHT, ""))
             except ArithmeticError:
                 weight = Decimal(0)
-            if not weight.is_finite() or weight <= 0:
+            if not weight.is_finite() or weight <= 0 or weight.adjusted() not in WEIGHT_EXPONENTS:
                 raise _invalid(number, WEIGHT, row.get(WEIGHT, ""))
         respondents += 1
         with_disability = any(code in CUT_OFF for code in answers)

@@ -27,6 +27,7 @@ from inclusio.snapshot.contract import (
     SPECIAL_WORKPLACES,
     SUPPORT_MEASURES,
     parquet_path,
+    read_manifest,
 )
 from inclusio.snapshot.validate import check_columns, read_file_schema
 
@@ -113,6 +114,18 @@ _FIGURES: dict[str, tuple[str, str]] = {
     ),
 }
 FIGURE_NAMES = tuple(_FIGURES)
+# The figures with no date in their definition: the facilities and employers as the file states
+# them on the snapshot's date, which the part holds no history of; on another day they are not
+# known ("no data"), never the snapshot's state shown under an earlier date.
+UNDATED = frozenset(name for name, (_, aggregate) in _FIGURES.items() if "$on" not in aggregate)
+
+
+def snapshot_date(directory: Path) -> dt.date | None:
+    """The snapshot's own date: an export names it ``date``, the synthetic generator
+    ``reference_date``."""
+    manifest = read_manifest(directory)
+    day = manifest.get("date") or manifest.get("reference_date")
+    return dt.date.fromisoformat(day) if day else None
 
 
 def figures(directory: Path, on: dt.date) -> dict[str, int | None]:
@@ -132,4 +145,6 @@ def figures(directory: Path, on: dt.date) -> dict[str, int | None]:
             row = db.execute(sql, {"on": on} if "$on" in sql else {}).fetchone()
             assert row is not None  # an aggregate without GROUP BY always gives a row
             values.update({figure: int(value) for figure, value in zip(mine, row, strict=True)})
+    if on != snapshot_date(directory):
+        values.update(dict.fromkeys(UNDATED))
     return values

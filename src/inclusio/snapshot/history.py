@@ -47,8 +47,9 @@ ALIVE = (
 )
 AGE = "date_sub('year', p.birth_date, $on)"
 IN_FORCE = "s.valid_from <= $on AND (s.valid_to IS NULL OR s.valid_to >= $on)"
-# The population on the day: every person alive and resident.
-POPULATION = f"SELECT p.* FROM persons AS p WHERE {ALIVE}"  # noqa: S608 - constants only
+# The population on the day: every person born by then, alive and resident (an export names
+# persons born after the day the report asks about).
+POPULATION = f"SELECT p.* FROM persons AS p WHERE p.birth_date <= $on AND {ALIVE}"  # noqa: S608
 # The persons with disabilities on the day, one row each, with what the tables break them by.
 PERSONS_WITH_DISABILITIES = f"""
     SELECT p.iin, p.family_id, p.region_code, p.sex, p.urban, {AGE} AS age,

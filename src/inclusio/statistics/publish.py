@@ -119,6 +119,7 @@ def check_request(
         )
     if snapshot.history:
         _check_history(snapshot)
+    _check_domains(snapshot)
     start = snapshot.history_start()
     if start is not None and on < start and not snapshot.history:
         raise ValidationFailed(
@@ -152,21 +153,30 @@ def _check_history(snapshot: Snapshot) -> None:
     try:
         validate_history(snapshot.directory)
     except SnapshotError as error:
-        if error.column is None:
-            raise ValidationFailed(
-                ErrorCode.HISTORY_INVALID,
-                _("%(file)s is not a readable Parquet file."),
-                file=error.file.name,
-            ) from None
-        raise ValidationFailed(
-            ErrorCode.HISTORY_INVALID,
-            _(
-                "%(file)s: the column '%(column)s' is missing or not of the snapshot "
-                "contract's type (docs/snapshot.md)."
-            ),
-            file=error.file.name,
-            column=error.column,
-        ) from None
+        raise _broken(ErrorCode.HISTORY_INVALID, error) from None
+
+
+def _check_domains(snapshot: Snapshot) -> None:
+    """Refuse a domain file that breaks the contract, as the history part, rather than publish
+    the snapshot without its tables."""
+    if snapshot.broken is not None:
+        raise _broken(ErrorCode.DOMAIN_FILE_INVALID, snapshot.broken)
+
+
+def _broken(code: ErrorCode, error: SnapshotError) -> ValidationFailed:
+    if error.column is None:
+        return ValidationFailed(
+            code, _("%(file)s is not a readable Parquet file."), file=error.file.name
+        )
+    return ValidationFailed(
+        code,
+        _(
+            "%(file)s: the column '%(column)s' is missing or not of the snapshot "
+            "contract's type (docs/snapshot.md)."
+        ),
+        file=error.file.name,
+        column=error.column,
+    )
 
 
 def compute_datasets(

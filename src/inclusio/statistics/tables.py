@@ -42,6 +42,7 @@ from inclusio.snapshot.history import (
     create_persons_view,
     first_day,
 )
+from inclusio.snapshot.validate import SnapshotError
 
 TOTAL = "_T"
 LANGUAGES = ("kk", "ru", "en")
@@ -923,6 +924,8 @@ class Snapshot:
     # True: the statuses are the history part's, which answers for every day it covers; False:
     # the statuses in force on the snapshot's date only (snapshot/history.py).
     history: bool = False
+    # The first domain file found breaking the snapshot contract, if any.
+    broken: SnapshotError | None = None
 
     @classmethod
     def open(cls, directory: Path) -> Snapshot:
@@ -939,13 +942,20 @@ class Snapshot:
             if periods is not None:
                 files.add("disability")
                 history = periods
-        for name in ("programme_lines", "orders", *DOMAIN_SCHEMAS):
+        # A domain file breaking the contract is held back from DuckDB, which cannot open one
+        # that is no Parquet; publishing refuses the snapshot naming it (``broken``).
+        broken = None
+        try:
+            held = domains.present(directory)
+        except SnapshotError as error:
+            held, broken = frozenset(), error
+        for name in ("programme_lines", "orders", *held):
             path = parquet_path(directory, name)
             if path.is_file():
                 quoted = "'" + str(path).replace("'", "''") + "'"
                 db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({quoted})")  # noqa: S608
                 files.add(name)
-        return cls(directory, reference, frozenset(files), db, history)
+        return cls(directory, reference, frozenset(files), db, history, broken)
 
     def manifest_sha256(self) -> str:
         return hashlib.sha256((self.directory / MANIFEST).read_bytes()).hexdigest()
@@ -979,7 +989,8 @@ class Cube:
 
 def _dated(query: str, on: datetime.date) -> dict[str, object]:
     """The date as the query's parameter, when it reads one: the domains' facilities and
-    employers are their state on the snapshot's date, which the part holds no history of."""
+    employers are their state on the snapshot's date, which the part holds no history of (on
+    another date ``compute`` does not hold them)."""
     return {"on": on} if "$on" in query else {}
 
 
@@ -991,6 +1002,10 @@ def compute(table: Table, snapshot: Snapshot, on: datetime.date) -> Cube:
     missing = sorted(set(files) - snapshot.files)
     if missing:
         raise SnapshotIncomplete(f"{missing[0]}.parquet")
+    if "$on" not in query and on != snapshot.reference_date and set(files) <= set(DOMAIN_SCHEMAS):
+        # A domain file without a date in the table's definition holds only the snapshot's
+        # day: on another it is not held, rather than its state published under that date.
+        raise SnapshotIncomplete(f"{files[0]}.parquet")
     dimensions = [DIMENSIONS[name] for name in table.dimensions]
     codes: list[tuple[str, ...]] = []
     for dimension in dimensions:

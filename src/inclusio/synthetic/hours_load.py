@@ -6,9 +6,11 @@ pages have their work: each sign-language supplier serving the region publishes 
 week's sessions (``hours.slot_publish``), and for each person of the region holding a
 personal-assistant voucher, a supplier of assistants serving the region submits last month's
 timesheet (``hours.timesheet_submit``: a share of the month's prescription, 4 hours a working
-day), which the person then confirms. Running it again adds nothing: a session already published
-at a time, and a month already submitted, are skipped. A person whose programme prescribes
-nothing for last month (issued this month) is left alone, as the service would refuse them.
+day), left for the person to confirm. Running it again adds nothing: a session already
+published at a time, and a month already submitted, are skipped. A person whose programme
+prescribes nothing for last month (issued this month) is left alone, as the service would refuse
+them; a session or a timesheet the service refuses (a supplier whose representative may no
+longer act) is skipped, not the end of the run.
 """
 
 from __future__ import annotations
@@ -67,13 +69,16 @@ def _publish_sessions(items: list[Item]) -> int:
             starts = timezone.make_aware(dt.datetime.combine(day, dt.time(SESSION_START_HOUR)))
             if SessionSlot.objects.filter(item=item, starts=starts).exists():
                 continue
-            hours.slot_publish(
-                actor=item.supplier.representative,
-                item_id=item.pk,
-                starts=starts,
-                hours=SESSION_HOURS,
-                capacity=SLOT_MOST_PLACES,
-            )
+            try:
+                hours.slot_publish(
+                    actor=item.supplier.representative,
+                    item_id=item.pk,
+                    starts=starts,
+                    hours=SESSION_HOURS,
+                    capacity=SLOT_MOST_PLACES,
+                )
+            except DomainError:
+                continue
             published += 1
     return published
 

@@ -17,6 +17,7 @@ from inclusio.crpd import report
 from inclusio.crpd.errors import ErrorCode
 from inclusio.crpd.services import FIRST_YEAR, LAST_YEAR
 from inclusio.snapshot.contract import MANIFEST
+from inclusio.snapshot.validate import SnapshotError
 
 
 class Command(BaseCommand):
@@ -65,6 +66,12 @@ class Command(BaseCommand):
                 written = report.write(
                     built, Path(options["out"]), tuple(options["formats"] or report.FORMATS)
                 )
+            except SnapshotError as error:
+                raise CommandError(
+                    f"{ErrorCode.REPORT_SNAPSHOT_INVALID}: "
+                    + _("%(file)s breaks the snapshot contract (docs/snapshot.md): %(problem)s.")
+                    % {"file": error.file.name, "problem": error.column or _("unreadable")}
+                ) from None
             except (OSError, duckdb.Error) as error:
                 raise CommandError(
                     _("Cannot write the report: %(error)s") % {"error": error}

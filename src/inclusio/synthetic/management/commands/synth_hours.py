@@ -3,6 +3,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
                     }
                 )
         if region is not None:
-            if region not in {r["code"] for r in countries.regions("kz")}:
+            if region not in {r["code"] for r in countries.regions(settings.COUNTRY)}:
                 raise CommandError(_("No region has the code %(code)s.") % {"code": region})
             loaded = load_demo_hours(region)
             self.stdout.write(
