@@ -120,6 +120,7 @@ ACTIONS: dict[str, Promise] = {
     "sale_code_wrong": _("wrong sale code typed"),
     "sale_code_resend": _("new sale code sent"),
     "sale_expire": _("unconfirmed sale expired"),
+    "sale_cancel": _("unconfirmed sale cancelled: the supplier was suspended"),
     "sales_expire": _("unconfirmed sales expired"),
     # accessibility
     "facility_register": _("facility registered"),
