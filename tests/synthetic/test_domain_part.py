@@ -5,6 +5,7 @@ its files following the contract, and its figures the same as the database loads
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,9 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from inclusio.snapshot import domains
-from inclusio.snapshot.contract import DOMAIN_SCHEMAS, parquet_path, read_manifest
+from inclusio.snapshot.contract import DOMAIN_SCHEMAS, MANIFEST, parquet_path, read_manifest
 from inclusio.snapshot.validate import Problem, SnapshotError, validate_snapshot
-from inclusio.synthetic import access_control, accessibility, employment, housing
+from inclusio.synthetic import access_control, accessibility, housing
 from inclusio.synthetic import domains as synthetic
 from inclusio.synthetic.checks import check_domains
 
@@ -44,6 +45,8 @@ def test_a_day_other_than_the_reference_shifts_the_period(tmp_path: Path) -> Non
     on = dt.date(2026, 12, 2)
     for name, table in synthetic.domain_tables(0.01, 1, on).items():
         pq.write_table(table, parquet_path(tmp_path, name))
+    # A snapshot names its day in its manifest: the figures without a date condition need it.
+    (tmp_path / MANIFEST).write_text(json.dumps({"reference_date": on.isoformat()}))
     found = domains.figures(tmp_path, on)
     assert found["inspections"] == synthetic.expected(0.01)["inspections"]
     assert found["housed_persons"] == synthetic.expected(0.01)["housed_persons"]
@@ -79,9 +82,6 @@ def test_the_database_loads_reproduce_the_same_figures() -> None:
         synthetic.NATIONAL_FINES_KZT,
         synthetic.FINES_AT_LEAST_KZT,
     )
-    assert employment.QUOTA_EMPLOYED == synthetic.QUOTA_EMPLOYED
-    assert employment.SPECIAL_WORKPLACES == synthetic.SPECIAL_WORKPLACES_ORGANISED
-    assert employment.SUPPORT_MEASURES == synthetic.SUPPORT_MEASURES_COVERED
     assert sum(synthetic.SUPPORT_MEASURES_COVERED.values()) == synthetic.SUPPORT_TOTAL
 
 
