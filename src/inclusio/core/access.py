@@ -369,22 +369,30 @@ def log_bulk_read(
 def log_agency_reads(
     agency: Agency, person_iins: Sequence[str], *, what: Seen, purpose: Purpose
 ) -> None:
-    """Log an agency's read of many persons at once (a page of search results through the DCI
-    API, whose gate has already checked the agency's grants): each person sees in their log
-    the agency and the purpose, as for a read of them alone. The entries are written together
-    under one lock of the log's chain."""
+    """Log an agency's read of persons it asked the DCI API about, whose gate has already
+    checked the agency's grants: each person sees in their log the agency and the purpose,
+    written by ``_log`` as every other entry. One person is one append; a page of search
+    results is written together under one lock of the log's chain."""
+
+    def one(iin: str) -> None:
+        _log(
+            SYSTEM,
+            iin,
+            what=what,
+            purpose=purpose,
+            granted=True,
+            reader=Reader.AGENCY,
+            channel="api",
+            agency=agency,
+            once_per_page=False,  # every request of an agency is a read of its own
+        )
+
+    if len(person_iins) == 1:
+        one(person_iins[0])
+        return
     with batched():
         for iin in person_iins:
-            record_access(
-                actor=SYSTEM,
-                person_iin=iin,
-                what=str(what),
-                purpose=str(purpose),
-                granted=True,
-                channel="api",
-                reader=str(Reader.AGENCY),
-                agency=agency.name,
-            )
+            one(iin)
 
 
 def log_account_change(actor: Actor, person_iin: str) -> None:

@@ -13,10 +13,11 @@ processes see the file's change at their next signature (its modification time i
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,14 @@ class _Loaded:
     mtime_ns: int
     current: OKPKey
     keys: KeySet
+    # Access tokens these keys verified, with their claims: an agency sends one token with
+    # every request for its 15 minutes, and verifying it again costs a signature check. Gone
+    # with the keys at their next change (a retired key's tokens verify no more).
+    verified: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+# More verified tokens than this in one process empties the memo (a bound, not a design size).
+VERIFIED_TOKENS_KEPT = 10_000
 
 
 _loaded: _Loaded | None = None
@@ -166,11 +175,30 @@ def sign_claims(claims: dict[str, Any]) -> str:
 
 
 def verify_claims(token: str) -> dict[str, Any] | None:
-    """The claims of a JWT signed by any published key, or None (expiry is the caller's)."""
-    try:
-        return dict(jwt.decode(token, _load().keys, algorithms=[SIGNING_ALGORITHM]).claims)
-    except (JoseError, ValueError, TypeError):
-        return None
+    """The claims of a JWT signed by any published key, or None (expiry is the caller's).
+    A token verified once is known by its exact text until the keys change."""
+    loaded = _load()
+    known = loaded.verified.get(token)
+    if known is None:
+        try:
+            known = dict(jwt.decode(token, loaded.keys, algorithms=[SIGNING_ALGORITHM]).claims)
+        except (JoseError, ValueError, TypeError):
+            return None
+        if len(loaded.verified) >= VERIFIED_TOKENS_KEPT:
+            loaded.verified.clear()
+        loaded.verified[token] = known
+    return dict(known)
+
+
+@functools.lru_cache(maxsize=256)
+def _key_set(published: str) -> KeySet:
+    return KeySet.import_key_set(json.loads(published))
+
+
+def public_key_set(jwks: dict[str, Any]) -> KeySet:
+    """An agency's published keys (a JWKS of public keys) ready to verify with; each set is
+    read once per process, not for every request signed with it."""
+    return _key_set(json.dumps(jwks, sort_keys=True))
 
 
 def sign_typed(header: dict[str, Any], payload: bytes) -> str:

@@ -52,7 +52,7 @@ def row_of(person: Person, status: DisabilityStatus | None) -> dict[str, Any]:
     return row
 
 
-def _valid_on(row: Row, day: dt.date) -> bool:
+def valid_on(row: Row, day: dt.date) -> bool:
     """DisabilityStatus.valid_on, over a row."""
     until = row["reexamination_date"]
     return not row["ended"] and row["valid_from"] <= day and (until is None or until >= day)
@@ -68,7 +68,7 @@ def disability_status(row: Row, day: dt.date) -> str:
         return "Not registered"
     if row["ended"]:
         return "Not established"
-    return "Approved" if _valid_on(row, day) else "Expired"
+    return "Approved" if valid_on(row, day) else "Expired"
 
 
 def _age_on_set(row: Row) -> str:
@@ -86,7 +86,7 @@ def category_fields(row: Row, day: dt.date) -> dict[str, Any]:
         "disability_level": DISABILITY_LEVEL[row["category"]],
         "valid_from": row["valid_from"].isoformat(),
         "valid_until": until.isoformat() if until else None,
-        "is_valid": _valid_on(row, day),
+        "is_valid": valid_on(row, day),
     }
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from joserfc.errors import JoseError
@@ -247,6 +247,19 @@ def token_issue(client_id: str, client_secret: str) -> dict[str, Any] | None:
     }
 
 
+def _active_agency(sender_id: Any) -> Agency | None:
+    """The active agency with ``sender_id``: one statement written out, as every DCI request
+    asks it (the ORM's compiling of the same query cost more than its answer)."""
+    if not isinstance(sender_id, str):
+        return None
+    table = connection.ops.quote_name(Agency._meta.db_table)
+    found = Agency.objects.raw(
+        f"SELECT * FROM {table} WHERE sender_id = %s AND active = %s",  # noqa: S608
+        [sender_id, True],
+    )
+    return next(iter(found), None)
+
+
 def agency_for_token(token: str) -> Agency:
     """The active agency an access token was issued to; a Refusal otherwise."""
     claims = keys.verify_claims(token)
@@ -261,7 +274,7 @@ def agency_for_token(token: str) -> Agency:
         raise Refusal(
             401, Err.UNAUTHORIZED, _("Give a valid access token from the token endpoint.")
         )
-    agency = Agency.objects.filter(sender_id=claims.get("sub"), active=True).first()
+    agency = _active_agency(claims.get("sub"))
     if agency is None:
         raise Refusal(
             401, Err.UNAUTHORIZED, _("Give a valid access token from the token endpoint.")
@@ -307,7 +320,7 @@ def agency_keys(agency: Agency, kid: str | None) -> KeySet:
     signature by a key id not yet seen fetches them again once, so that an agency's rotation
     needs no administrator."""
     if agency.jwks:
-        return KeySet.import_key_set(agency.jwks)
+        return keys.public_key_set(agency.jwks)
     cache_key = _keys_cache_key(agency.pk)
     known: dict[str, Any] | None = cache.get(cache_key)
     kids = {key.get("kid") for key in (known or {}).get("keys", [])}
@@ -324,7 +337,7 @@ def agency_keys(agency: Agency, kid: str | None) -> KeySet:
                 ) from None
         cache.set(cache_key, known, settings.DCI_AGENCY_KEYS_SECONDS)
     assert known is not None
-    return KeySet.import_key_set(known)  # type: ignore[arg-type]
+    return keys.public_key_set(known)
 
 
 def message_age_ok(sent: Any) -> bool:

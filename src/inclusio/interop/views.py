@@ -21,13 +21,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from inclusio.core.durability import atomic_then_flush
 from inclusio.core.errors import ValidationFailed
 from inclusio.core.identifiers import parse_iin
 from inclusio.core.models import Purpose, Seen
@@ -194,15 +195,24 @@ def header_checked(header: dict[str, Any], action: str = "search") -> str:
     return message_id
 
 
+_REMEMBER_SQL = (
+    "INSERT INTO {table} (agency_id, message_id, received_at) VALUES (%s, %s, %s) "
+    "ON CONFLICT (agency_id, message_id) DO NOTHING"
+)
+
+
 def remembered(agency: Agency, message_id: str) -> None:
-    try:
-        with transaction.atomic():
-            ReceivedMessage.objects.create(agency=agency, message_id=message_id)
-    except IntegrityError:
+    """Keep the message id; a HeaderRefusal when the agency sent it before. One statement:
+    a conflict inserts nothing rather than failing, so no savepoint is needed around it."""
+    table = connection.ops.quote_name(ReceivedMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_REMEMBER_SQL.format(table=table), [agency.pk, message_id, timezone.now()])
+        inserted = cursor.rowcount
+    if inserted != 1:
         raise HeaderRefusal(
             HeaderReason.MESSAGE_ID_DUPLICATE,
             _("This message id was received already; send a new message."),
-        ) from None
+        )
 
 
 def gate(request: HttpRequest, needs: Disclosure) -> tuple[Caller, dict[str, Any], dict[str, Any]]:
@@ -242,7 +252,9 @@ def _serve(request: HttpRequest, handler: Handler, needs: Disclosure) -> HttpRes
     caller, header, message = gate(request, needs)
     agency = caller.agency
     try:
-        with transaction.atomic():
+        # The agency's locks (the access log's head) go at the commit, not after the disk's
+        # flush, which is waited for before the answer is signed (core/durability.py).
+        with atomic_then_flush():
             remembered(agency, header_checked(header))
             answer, count = handler(message, caller)
     except HeaderRefusal as refusal:
@@ -345,8 +357,7 @@ def disabled(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], i
             "disabled_status": "no",
         }
     else:
-        _person, status = selectors.person_with_status(caller, iin)
-        in_force = records.in_force(status, caller.day)
+        in_force = selectors.status_in_force(caller, iin)
         item |= {"status": str(Status.SUCCESS), "disabled_status": "yes" if in_force else "no"}
     return {
         "transaction_id": transaction_id,

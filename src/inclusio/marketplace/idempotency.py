@@ -17,12 +17,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Status
 
+from inclusio.core.durability import atomic_then_flush
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.models import IdempotentRequest, Supplier
@@ -68,7 +69,7 @@ def once(
     digest = _digest(operation, payload)
     owner = supplier()
     try:
-        with transaction.atomic():
+        with atomic_then_flush():  # the write's own: its locks go before the disk's flush
             found = IdempotentRequest.objects.filter(supplier=owner, key=key).first()
             if found is not None:
                 return _replay(found, digest)

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.core import access, notices
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
+from inclusio.core.durability import atomic_then_flush
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
 from inclusio.core.models import AccountNotice, Purpose, Seen
 from inclusio.core.money import format_tenge
@@ -178,7 +179,9 @@ def voucher_check(*, actor: Actor, code: str) -> VoucherCheck:
     voucher = _voucher_by_code(code, lock=False)
     left = voucher.left + _lapsed(voucher, timezone.now())
     refusal = _refusal(voucher, supplier, left, timezone.localdate())
-    _log_read(actor, voucher)
+    # The log's head is let go at the commit; the answer waits for the disk (core/durability).
+    with atomic_then_flush():
+        _log_read(actor, voucher)
     status, message = refusal or ("valid", str(_("This voucher can pay here today.")))
     return VoucherCheck(
         code=voucher.code,
@@ -342,7 +345,10 @@ def sale_record(
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
         raise ValidationFailed(ErrorCode.ORDER_QUANTITY_NOT_POSITIVE, _("Sell 1 or more."))
     now = timezone.now()
-    with transaction.atomic():
+    # The voucher's, the item's and the trail's locks go at the commit, before the disk's
+    # flush, which the sale's answer still waits for (core/durability.py): sales of one item
+    # do not queue behind each other's flush.
+    with atomic_then_flush():
         # Voucher, then the items (the sale's and those of the lapsed sales it releases), as
         # an online order locks them: one order of locks.
         voucher = _voucher_by_code(code, lock=True)
