@@ -445,3 +445,39 @@ def test_a_page_of_search_results_costs_the_same_queries_however_many_persons(
         (full_agency.agency.name, "agency", "api")
     }
     assert audit.verify_chain(AccessEvent).intact
+
+
+def test_a_search_counts_its_total_once_for_its_pages(full_agency: DciAgency) -> None:
+    """The count is taken by the first page and kept a while for the next (docs/dci.md); a
+    page ending short of its size is the last one, whose end is the total."""
+    for _ in range(5):
+        give_status(make_person(), "I")
+    full_agency.token()
+
+    def page(number: int, reference: str) -> tuple[int, int]:
+        criteria = {
+            "query_type": "predicate",
+            "query": [
+                {
+                    "expression1": {
+                        "attribute_name": "region_code",
+                        "operator": "eq",
+                        "attribute_value": "71",
+                    }
+                }
+            ],
+            "pagination": {"page_size": 2, "page_number": number},
+        }
+        body = full_agency.envelope(search_message(search_request(reference, criteria)))
+        with CaptureQueriesContext(connection) as done:
+            answer = full_agency.post("/registry/sync/search", body).json()
+        counted = sum("COUNT(" in query["sql"].upper() for query in done.captured_queries)
+        return answer["message"]["search_response"][0]["pagination"]["total_count"], counted
+
+    assert page(1, "r-1") == (5, 1)
+    assert page(2, "r-2") == (5, 0)  # kept from page 1
+    assert page(3, "r-3") == (5, 0)  # one record on a page of 2: the last page
+    for _ in range(2):
+        give_status(make_person(), "I")
+    assert page(1, "r-4") == (5, 0)  # a total up to SEARCH_TOTAL_SECONDS old
+    assert page(4, "r-5") == (7, 0)  # the short last page is exact
