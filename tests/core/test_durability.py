@@ -43,10 +43,9 @@ def test_the_block_commits_then_waits_for_the_disk(transactional_db: None) -> No
 
 
 def test_a_failed_block_writes_nothing_and_waits_for_nothing(transactional_db: None) -> None:
-    with CaptureQueriesContext(connection) as done, pytest.raises(ValueError):
-        with atomic_then_flush():
-            _appended("000000000002")
-            raise ValueError("refused")
+    with CaptureQueriesContext(connection) as done, pytest.raises(ValueError), atomic_then_flush():
+        _appended("000000000002")
+        raise ValueError("refused")
     assert not AccessEvent.objects.filter(person_iin="000000000002").exists()
     assert not any("pg_current_xact_id" in q["sql"] for q in done.captured_queries)
 
