@@ -125,3 +125,23 @@ def test_domain_refusals_are_json_with_their_code_in_the_readers_language(client
     unknown = post(client, "/vouchers/check", {"code": "ZZZZ"}, auth)
     assert unknown.status_code == 404 and unknown.json()["code"] == "VOUCHER_NOT_FOUND"
     assert not ShopSale.objects.exists()
+
+
+def test_a_voucher_check_reads_the_supplier_accounts_groups_once_per_cached_account(
+    client: Client,
+) -> None:
+    """The account comes out of the token cache with its groups: the checks after the first
+    log their reads without asking for them again, and the read is still logged each time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from inclusio.core.models import AccessEvent
+
+    _, person, voucher = holder()
+    supplier, _item = counter()
+    auth = bearer(supplier)
+    assert post(client, "/vouchers/check", {"code": voucher.code}, auth).status_code == 200
+    with CaptureQueriesContext(connection) as done:
+        assert post(client, "/vouchers/check", {"code": voucher.code}, auth).status_code == 200
+    assert not [q for q in done.captured_queries if "auth_group" in q["sql"]]
+    assert AccessEvent.objects.filter(person_iin=person.iin).count() == 2

@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,5 +104,8 @@ def representative_for_token(clear: str) -> User | None:
         if token is None:
             return None
         found = token.supplier.representative
+        # Kept with its groups: every voucher check logs the read under the account's roles,
+        # which would otherwise read the groups again on each request.
+        prefetch_related_objects([found], "groups")
         cache.set(_cache_key(digest), found, settings.AUTH_CACHE_SECONDS)
     return found
