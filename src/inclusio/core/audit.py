@@ -234,9 +234,11 @@ def _lock_heads(cursor: CursorWrapper, chain: str) -> str:
     heads = _heads_for(chain)
     _taking(heads)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # Byte by byte, as Python sorts the names (SQLite compares so by default).
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     sql = (
         "SELECT chain, last_hash FROM core_chainhead "  # noqa: S608 - fixed names
-        f"WHERE chain IN ({', '.join(['%s'] * len(heads))}) ORDER BY chain{lock}"
+        f"WHERE chain IN ({', '.join(['%s'] * len(heads))}) ORDER BY chain{collate}{lock}"
     )
     cursor.execute(sql, list(heads))
     last = dict(cursor.fetchall())
