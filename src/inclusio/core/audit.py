@@ -222,11 +222,11 @@ def _taking(chains: Collection[str]) -> None:
         _check.note(chains)
 
 
-def _create_heads() -> None:
-    """Create every chain's head that does not exist yet, in the lock order (the first appends
-    of a new platform)."""
-    for chain in CHAIN_ORDER:
-        ChainHead.objects.get_or_create(chain=chain, defaults={"last_hash": GENESIS})
+def _create_heads(chain: str) -> None:
+    """Create the heads an append to ``chain`` locks that do not exist yet, in the lock order
+    (a chain's first append)."""
+    for head in _heads_for(chain):
+        ChainHead.objects.get_or_create(chain=head, defaults={"last_hash": GENESIS})
 
 
 def _lock_heads(cursor: CursorWrapper, chain: str) -> str:
@@ -243,7 +243,7 @@ def _lock_heads(cursor: CursorWrapper, chain: str) -> str:
     cursor.execute(sql, list(heads))
     last = dict(cursor.fetchall())
     if chain not in last:
-        _create_heads()
+        _create_heads(chain)
         cursor.execute(sql, list(heads))
         last = dict(cursor.fetchall())
     return str(last[chain])
@@ -321,7 +321,7 @@ def _append_in_one_statement[R: ChainedRecord](record: R) -> R:
         cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:  # the chain's first row: create the heads, then append
-            _create_heads()
+            _create_heads(record.CHAIN)
             cursor.execute(sql, params)
             row = cursor.fetchone()
     record.pk, record.prev_hash, record.hash = row
