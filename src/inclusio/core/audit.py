@@ -343,10 +343,11 @@ def batched() -> Iterator[None]:
         records = _pending.get() or []
     finally:
         _pending.reset(token)
-    # The heads are locked in the order of their chains' names, never in a set's order: a set
-    # of classes iterates by their addresses, which differ between processes, and two server
-    # processes taking the access and audit heads crosswise deadlocked (the dispatchers'
-    # lookup at 100 requests a second on PostgreSQL).
+    # Chain by chain in the lock order, never in a set's order (a set of classes iterates by
+    # their addresses, which differ between processes: two server processes once took the
+    # access and audit heads crosswise and deadlocked, the dispatchers' lookup at 100 requests
+    # a second on PostgreSQL). Each chain's write locks its heads as every append does (see
+    # "The lock order"), so the order holds here even without the sort.
     for model in sorted({type(record) for record in records}, key=lambda model: model.CHAIN):
         _append_many(model, [record for record in records if type(record) is model])
 
