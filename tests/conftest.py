@@ -122,6 +122,18 @@ def _english() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _chain_heads_in_lock_order() -> Iterator[None]:
+    # Every test runs under the check of the trails' lock order (core/audit.py): a transaction
+    # taking a chain's head after the head of a chain named after it fails the test, at the
+    # append (LockOrderError) and here, should a caller have swallowed the error.
+    from inclusio.core.audit import lock_order_checked
+
+    with lock_order_checked() as check:
+        yield
+    assert check.violations == [], "trail heads taken out of order"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     # Permission sets are cached per account id, and ids repeat between rolled-back tests.
     from django.core.cache import cache

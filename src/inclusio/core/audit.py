@@ -4,6 +4,10 @@ Each row's hash is SHA-256 over the previous row's hash and the row's own canoni
 changing, removing or inserting a row anywhere breaks every hash after it. Appends lock the
 chain's head row, which orders concurrent writers on PostgreSQL; SQLite serialises writers
 already. The database also refuses UPDATE and DELETE on both tables (see the migration).
+
+The heads are locked in one order, the order of the chains' names ("access" before "audit"):
+an append locks its own head and, before it, the head of every chain named before its own (see
+"The lock order" below), so no transaction can take them the other way round.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import CharField
 from django.utils import timezone
@@ -120,6 +124,131 @@ def _actor_fields(actor: Actor) -> dict[str, Any]:
     return {"actor": actor, "actor_name": actor.get_username()}
 
 
+# --- the lock order ------------------------------------------------------------------------------
+#
+# A transaction that appends to both chains holds both heads until it ends. Two such transactions
+# taking them in opposite orders (one audits a change and then logs a read, the other logs a read
+# and then audits) would each hold one head and wait for the other's, and PostgreSQL would fail
+# one of them with a deadlock. So the order is kept by construction, not by each caller: an append
+# to a chain locks, in one statement and in the order of the chains' names, its own head and the
+# head of every chain named before it. An access append (every logged read, the hot path of the
+# API and the dispatchers' lookup) locks the access head alone, as before; an audit append locks
+# the access head, then its own. Whatever a transaction appends next, it already holds every head
+# before the one it takes. The cost: a transaction that has audited holds the access head to its
+# end, so reads logged meanwhile wait for it (docs/access.md, "The trails' lock order").
+
+CHAIN_ORDER: tuple[str, ...] = tuple(sorted((AccessEvent.CHAIN, AuditEvent.CHAIN)))
+
+
+def _heads_for(chain: str) -> tuple[str, ...]:
+    """The heads an append to ``chain`` locks, in the order it locks them."""
+    return CHAIN_ORDER[: CHAIN_ORDER.index(chain) + 1]
+
+
+class LockOrderError(AssertionError):
+    """A transaction took a chain's head after the head of a chain named after it."""
+
+
+class LockOrderCheck:
+    """Notes the chain heads each transaction takes, and refuses one taken out of order.
+
+    On while the tests run (tests/conftest.py): the appends above cannot take heads out of order,
+    so this guards the construction itself against a change that would break it. A transaction is
+    followed by a callback registered for its commit: when the callback has run or has been
+    dropped (a rollback, or the rollback of the savepoint that took the first head, which lets
+    its locks go too), the transaction's heads are free again.
+    """
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+        self._taken: dict[int, tuple[object, list[str]]] = {}
+
+    def _open_chains(self) -> list[str]:
+        own = connections[DEFAULT_DB_ALIAS]  # this thread's connection, not the shared proxy
+        if not own.in_atomic_block:
+            return []  # autocommit: the statement is a transaction of its own
+        key = id(own)
+        held = self._taken.get(key)
+        if held is not None and any(hook[1] is held[0] for hook in own.run_on_commit):
+            return held[1]
+        chains: list[str] = []
+
+        def ended() -> None:
+            self._taken.pop(key, None)
+
+        self._taken[key] = (ended, chains)
+        own.on_commit(ended)
+        return chains
+
+    def held(self) -> list[str]:
+        """The heads the current transaction has taken, in the order it took them."""
+        return list(self._open_chains())
+
+    def note(self, chains: Collection[str]) -> None:
+        taken = self._open_chains()
+        for chain in chains:
+            if chain in taken:
+                continue
+            after = [
+                other for other in taken if CHAIN_ORDER.index(other) > CHAIN_ORDER.index(chain)
+            ]
+            if after:
+                message = (
+                    f"the {chain} head taken after the {', '.join(after)} head in one "
+                    f"transaction (taken so far: {', '.join(taken)}); the order is "
+                    f"{' → '.join(CHAIN_ORDER)}"
+                )
+                self.violations.append(message)
+                raise LockOrderError(message)
+            taken.append(chain)
+
+
+_check: LockOrderCheck | None = None
+
+
+@contextmanager
+def lock_order_checked() -> Iterator[LockOrderCheck]:
+    """Check every head taken in the block (the tests run inside one)."""
+    global _check
+    previous, _check = _check, LockOrderCheck()
+    try:
+        yield _check
+    finally:
+        _check = previous
+
+
+def _taking(chains: Collection[str]) -> None:
+    if _check is not None:
+        _check.note(chains)
+
+
+def _create_heads(chain: str) -> None:
+    """Create the heads an append to ``chain`` locks that do not exist yet, in the lock order
+    (a chain's first append)."""
+    for head in _heads_for(chain):
+        ChainHead.objects.get_or_create(chain=head, defaults={"last_hash": GENESIS})
+
+
+def _lock_heads(cursor: CursorWrapper, chain: str) -> str:
+    """Lock the heads an append to ``chain`` takes, in order, and return its last hash."""
+    heads = _heads_for(chain)
+    _taking(heads)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # Byte by byte, as Python sorts the names (SQLite compares so by default).
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    sql = (
+        "SELECT chain, last_hash FROM core_chainhead "  # noqa: S608 - fixed names
+        f"WHERE chain IN ({', '.join(['%s'] * len(heads))}) ORDER BY chain{collate}{lock}"
+    )
+    cursor.execute(sql, list(heads))
+    last = dict(cursor.fetchall())
+    if chain not in last:
+        _create_heads(chain)
+        cursor.execute(sql, list(heads))
+        last = dict(cursor.fetchall())
+    return str(last[chain])
+
+
 # Inside ``batched()``, appends wait here and are chained and written together at its end.
 _pending: ContextVar[list[ChainedRecord] | None] = ContextVar("audit_pending", default=None)
 
@@ -135,7 +264,7 @@ def _append[R: ChainedRecord](record: R) -> R:
     if connection.vendor == "postgresql":
         return _append_in_one_statement(record)
     with transaction.atomic(), connection.cursor() as cursor:
-        prev_hash = _lock_head(cursor, record.CHAIN)
+        prev_hash = _lock_heads(cursor, record.CHAIN)
         record.prev_hash = prev_hash
         record.hash = _digest(prev_hash, record.hashed_fields())
         record.save(force_insert=True)
@@ -146,13 +275,18 @@ def _append[R: ChainedRecord](record: R) -> R:
     return record
 
 
-# On PostgreSQL the whole append is one statement, so one round trip: lock the head, insert the
-# row with its hash computed by the database (the same SHA-256 over "previous|canonical JSON"
-# that verify_chain recomputes in Python), and move the head. Every read of a person's data by
-# someone else comes through here, so it is the hot path of the API.
+# On PostgreSQL the whole append is one statement, so one round trip: lock the heads (its own
+# and those before it, sorted by their names byte by byte, as Python sorts them; the rows are
+# locked after the sort), insert the row with its hash computed by the database (the same
+# SHA-256 over "previous|canonical JSON" that verify_chain recomputes in Python), and move the
+# head. Every read of a person's data by someone else comes through here, so it is the hot path
+# of the API.
 _APPEND_SQL = """
-WITH head AS (
-    SELECT last_hash FROM core_chainhead WHERE chain = %s FOR UPDATE
+WITH locked AS MATERIALIZED (
+    SELECT chain, last_hash FROM core_chainhead
+    WHERE chain = ANY(%s) ORDER BY chain COLLATE "C" FOR UPDATE
+), head AS (
+    SELECT last_hash FROM locked WHERE chain = %s
 ), inserted AS (
     INSERT INTO {table} ({columns}, prev_hash, hash)
     SELECT {placeholders}, head.last_hash,
@@ -180,29 +314,19 @@ def _append_in_one_statement[R: ChainedRecord](record: R) -> R:
     values = [
         field.get_db_prep_save(field.value_from_object(record), connection) for field in fields
     ]
-    params = [record.CHAIN, *values, _canonical(record.hashed_fields()), record.CHAIN]
+    heads = _heads_for(record.CHAIN)
+    params = [list(heads), record.CHAIN, *values, _canonical(record.hashed_fields()), record.CHAIN]
+    _taking(heads)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-        if row is None:  # the chain's first row: create its head, then append
-            ChainHead.objects.get_or_create(chain=record.CHAIN, defaults={"last_hash": GENESIS})
+        if row is None:  # the chain's first row: create the heads, then append
+            _create_heads(record.CHAIN)
             cursor.execute(sql, params)
             row = cursor.fetchone()
     record.pk, record.prev_hash, record.hash = row
     record._state.adding = False
     return record
-
-
-def _lock_head(cursor: CursorWrapper, chain: str) -> str:
-    """Lock the chain's head row (created on first use) and return the last hash."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    cursor.execute(f"SELECT last_hash FROM core_chainhead WHERE chain = %s{lock}", [chain])  # noqa: S608
-    row = cursor.fetchone()
-    if row is None:
-        ChainHead.objects.get_or_create(chain=chain, defaults={"last_hash": GENESIS})
-        cursor.execute(f"SELECT last_hash FROM core_chainhead WHERE chain = %s{lock}", [chain])  # noqa: S608
-        row = cursor.fetchone()
-    return str(row[0])
 
 
 @contextmanager
@@ -219,27 +343,26 @@ def batched() -> Iterator[None]:
         records = _pending.get() or []
     finally:
         _pending.reset(token)
-    # The heads are locked in the order of their chains' names, never in a set's order: a set
-    # of classes iterates by their addresses, which differ between processes, and two server
-    # processes taking the access and audit heads crosswise deadlocked (the dispatchers'
-    # lookup at 100 requests a second on PostgreSQL).
+    # Chain by chain in the lock order, never in a set's order (a set of classes iterates by
+    # their addresses, which differ between processes: two server processes once took the
+    # access and audit heads crosswise and deadlocked, the dispatchers' lookup at 100 requests
+    # a second on PostgreSQL). Each chain's write locks its heads as every append does (see
+    # "The lock order"), so the order holds here even without the sort.
     for model in sorted({type(record) for record in records}, key=lambda model: model.CHAIN):
         _append_many(model, [record for record in records if type(record) is model])
 
 
 def _append_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:
-    with transaction.atomic():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(
-            chain=model.CHAIN, defaults={"last_hash": GENESIS}
-        )
-        prev = head.last_hash
+    with transaction.atomic(), connection.cursor() as cursor:
+        prev = _lock_heads(cursor, model.CHAIN)
         for record in records:
             record.prev_hash = prev
             record.hash = prev = _digest(prev, record.hashed_fields())
         _insert_many(model, records)
-        head.last_hash = prev
-        head.length += len(records)
-        head.save(update_fields=["last_hash", "length"])
+        cursor.execute(
+            "UPDATE core_chainhead SET last_hash = %s, length = length + %s WHERE chain = %s",
+            [prev, len(records), model.CHAIN],
+        )
 
 
 def _insert_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:
