@@ -78,7 +78,12 @@ def test_the_person_posting_the_need_form_is_refused_without_the_form(
     url = f"/en/social-services/person/{trio.person.iin}/need/"
     for data in [
         {},
-        {"kind": "home_care", "hours_per_month": "40", "starts": "2025-02-01", "ends": "2025-12-31"},
+        {
+            "kind": "home_care",
+            "hours_per_month": "40",
+            "starts": "2025-02-01",
+            "ends": "2025-12-31",
+        },
     ]:
         refused = client.post(url, data)
         assert refused.status_code == 403
