@@ -61,9 +61,13 @@ $(ASSETS): package.json package-lock.json tools/build_assets.py
 # gunicorn) but over plain HTTP on $(HOST): no secure-only cookies, no HTTPS redirect.
 DEMO_SECRET_KEY := var/secret_key
 DEMO_AUDIT_KEY := var/audit_digest_key
+# The platform's DCI signing keys (a private JWKS): production is given its own; the demo makes
+# one with `inclusio dci-keys rotate` on its first run and keeps it in var/.
+DEMO_DCI_KEYS := var/dci_signing_keys.json
 demo: export INCLUSIO_DEMO := True
 demo: export INCLUSIO_SECRET_KEY = $(shell cat $(DEMO_SECRET_KEY) 2>/dev/null)
 demo: export INCLUSIO_AUDIT_DIGEST_KEY = $(shell cat $(DEMO_AUDIT_KEY) 2>/dev/null)
+demo: export INCLUSIO_DCI_SIGNING_KEYS_FILE := $(CURDIR)/$(DEMO_DCI_KEYS)
 demo: export INCLUSIO_ALLOWED_HOSTS := $(HOST),localhost,127.0.0.1,[::1]
 demo: export INCLUSIO_SECURE_COOKIES := False
 demo: export INCLUSIO_SSL_REDIRECT := False
@@ -83,6 +87,7 @@ $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY):
 
 demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	$(BIN)/inclusio migrate --no-input
+	test -f $(DEMO_DCI_KEYS) || $(BIN)/inclusio dci-keys rotate
 	$(BIN)/inclusio compilemessages --ignore=.venv --ignore=node_modules -v 0
 	test -f $(DEMO_SNAPSHOT)/manifest.json || \
 		$(BIN)/inclusio synth --scale demo --seed 1 --as-of $(DEMO_DATE) --out $(DEMO_SNAPSHOT)

@@ -69,6 +69,28 @@ def test_a_bad_choice_is_refused_on_the_page(
     assert not Placement.objects.exists()
 
 
+def test_the_person_posting_the_need_form_is_refused_without_the_form(
+    client: Client, trio: Trio
+) -> None:
+    """The need form is the officer's: the person who sends it (forged, or an empty one) is
+    refused before it is read, and never answered with that form."""
+    sign_in(client, trio.person.user)
+    url = f"/en/social-services/person/{trio.person.iin}/need/"
+    for data in [
+        {},
+        {
+            "kind": "home_care",
+            "hours_per_month": "40",
+            "starts": "2025-02-01",
+            "ends": "2025-12-31",
+        },
+    ]:
+        refused = client.post(url, data)
+        assert refused.status_code == 403
+        assert "Record an assessed need" not in refused.content.decode()
+    assert not Need.objects.filter(person=trio.person).exists()
+
+
 def test_the_trio_and_the_representative(
     client: Client, trio: Trio, provider: Provider, need: Need
 ) -> None:

@@ -19,7 +19,7 @@ from inclusio.core import access
 from inclusio.core.appealing import appeal_windows
 from inclusio.core.errors import DomainError
 from inclusio.core.http import add_domain_error
-from inclusio.core.models import User
+from inclusio.core.models import Seen, User
 from inclusio.core.roles import SOCIAL_INSPECT, SOCIAL_NEEDS_MANAGE
 from inclusio.core.worklists import require_permission
 from inclusio.registry import selectors as registry
@@ -121,6 +121,15 @@ def person(request: HttpRequest, iin: str) -> HttpResponse:
 def need(request: HttpRequest, iin: str) -> HttpResponse:
     found: Person
     found, _needs = selectors.services_of(actor=request.user, iin=iin)
+    # Only the officer's page has this form: anyone else is refused before it is read, so a
+    # forged post never answers with the officer's form.
+    access.require(
+        request.user,
+        SOCIAL_NEEDS_MANAGE,
+        region_code=found.region_id,
+        person_iin=found.iin,
+        what=Seen.SOCIAL_SERVICES,
+    )
     form = NeedForm(request.POST)
     if form.is_valid():
         try:
