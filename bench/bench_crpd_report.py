@@ -54,13 +54,14 @@ def main() -> int:
     from inclusio.synthetic.report_check import compare, statements
 
     load_demo_crpd()
-    slowest = 0.0
+    took = []
     with translation.override("ru"), tempfile.TemporaryDirectory() as out:
         for _ in range(args.repeat):
             started = time.monotonic()
             report = build(first_year=2018, last_year=2023, snapshot=args.snapshot)
             write(report, Path(out))
-            slowest = max(slowest, time.monotonic() - started)
+            took.append(time.monotonic() - started)
+    slowest = max(took)
     manifest = json.loads((args.snapshot / "manifest.json").read_text(encoding="utf-8"))
     english = build(first_year=2018, last_year=2023, snapshot=args.snapshot, language="en")
     compared = compare(english, statements(float(manifest.get("scale_factor", 1.0))))
@@ -72,6 +73,13 @@ def main() -> int:
         )
     off = [item for item in compared if not item.ok]
     print(f"bench: crpd_report: {len(compared) - len(off)} of {len(compared)} seed figures agree")
+    # The first build computes the figures (cached for the snapshot and date); the others only
+    # write the three forms.
+    print(
+        "bench: crpd_report: each build "
+        + ", ".join(f"{seconds:.2f} s" for seconds in took)
+        + " (the first computes the figures)"
+    )
     print(f"bench: crpd_report: {slowest:.2f} s (target ≤ {TARGET_S:.0f} s)")
     return 0 if slowest <= TARGET_S and not off else 1
 

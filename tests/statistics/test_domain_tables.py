@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from inclusio.snapshot import domains
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.publish import compute_datasets
 from inclusio.statistics.tables import DIMENSIONS, TABLES, TOTAL, Snapshot, compute
-from inclusio.synthetic.domains import expected
+from inclusio.synthetic.domains import expected, yearly_expected
 
 ON = datetime.date(2024, 1, 1)
 DOMAIN_TABLES = (
@@ -158,16 +159,48 @@ def test_a_domain_file_breaking_the_contract_is_refused_before_any_table(
     assert named in refused.value.message
 
 
-def test_on_another_date_the_undated_tables_are_not_held(snapshot: Snapshot) -> None:
+def test_on_another_date_the_quota_owed_is_not_held(snapshot: Snapshot) -> None:
     earlier = datetime.date(ON.year - 1, 1, 1)
     assert snapshot.reference_date == ON
-    undated = {"FACILITIES_ADAPTED", "QUOTA_EMPLOYERS", "QUOTA_PLACES", "QUOTA_EMPLOYED"}
-    on_the_day = compute_datasets(snapshot, ON, datasets=sorted(undated))
-    assert {published.table.id for published in on_the_day.datasets} == undated
+    undated = {"QUOTA_EMPLOYERS", "QUOTA_PLACES"}
+    dated = {"FACILITIES_ADAPTED", "QUOTA_EMPLOYED"}
+    on_the_day = compute_datasets(snapshot, ON, datasets=sorted(undated | dated))
+    assert {published.table.id for published in on_the_day.datasets} == undated | dated
     before = compute_datasets(snapshot, earlier, datasets=[])
     assert {name for name, _file in before.skipped} >= undated
     held = {published.table.id for published in before.datasets}
-    assert not undated & held and "HOUSING_WAITING" in held
+    assert not undated & held and {"HOUSING_WAITING", *dated} <= held
     with pytest.raises(ValidationFailed) as refused:
         compute_datasets(snapshot, earlier, datasets=["QUOTA_PLACES"])
     assert refused.value.code == ErrorCode.SNAPSHOT_INCOMPLETE
+
+
+def test_on_an_earlier_day_the_facilities_and_the_employed_come_from_their_history(
+    snapshot: Snapshot, demo_snapshot: Path
+) -> None:
+    for day, wanted in yearly_expected(0.001, ON).items():
+        figures = domains.figures(demo_snapshot, day)
+        facilities = compute(TABLES["FACILITIES_ADAPTED"], snapshot, day)
+        employed = compute(TABLES["QUOTA_EMPLOYED"], snapshot, day)
+        assert (
+            facilities.values[(TOTAL, TOTAL, TOTAL)]
+            == wanted["facilities"]
+            == figures["facilities"]
+        )
+        assert facilities.values[(TOTAL, TOTAL, "ADAPTED")] == wanted["facilities_adapted"]
+        assert employed.values[(TOTAL,)] == wanted["quota_employed"] == figures["quota_employed"]
+
+
+def test_without_the_histories_the_facilities_are_not_held_on_another_day(
+    demo_snapshot: Path, tmp_path: Path
+) -> None:
+    bare = tmp_path / "bare"
+    shutil.copytree(demo_snapshot, bare)
+    (bare / "facility_assessments.parquet").unlink()
+    opened = Snapshot.open(bare)
+    try:
+        assert opened.dated == frozenset({"quota_placements"})
+        before = compute_datasets(opened, datetime.date(ON.year - 1, 1, 1), datasets=[])
+    finally:
+        opened.close()
+    assert "FACILITIES_ADAPTED" in {name for name, _file in before.skipped}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inclusio.crpd.report import Report, to_html
+from inclusio.crpd.report import Line, Report, to_html
 from inclusio.synthetic import domains, figures
 
 ABOUT, OVER = "about", "over"
@@ -192,11 +192,11 @@ def compare(report: Report, wanted: list[Statement]) -> list[Comparison]:
     """Each statement against the report's figure of the same query on the report's date (the
     first line naming the query: the yearly lines that follow name it too). The report must be
     built in English, whose numbers ``read_value`` reads."""
-    lines = {}
+    lines: dict[str, Line] = {}
     for section in report.sections:
-        for line in section.lines:
-            if line.query and line.query not in lines:
-                lines[line.query] = line
+        for each in section.lines:
+            if each.query and each.query not in lines:
+                lines[each.query] = each
     listed = {name for name, _ in report.queries}
     html = to_html(report)
     found = []
