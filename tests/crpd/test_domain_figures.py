@@ -9,6 +9,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from inclusio.crpd import figures
@@ -155,3 +157,16 @@ def test_without_the_histories_the_undated_figures_say_no_data(
         assert on_the_day[name] is not None, name
         assert earlier[name].value is None and earlier[name].display == "no data", name
     assert earlier["housing_waiting_persons"].value is not None
+
+
+def test_a_history_breaking_the_contract_gives_no_data_rather_than_a_wrong_number(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(snapshot, broken)
+    pq.write_table(
+        pa.table({"assessment_id": [1], "facility_id": [1], "assessed_on": ["2020-01-01"]}),
+        broken / "facility_assessments.parquet",
+    )
+    found = {f.name: f.value for f in figures.compute(broken, dt.date(ON.year - 1, 1, 1))}
+    assert found["facilities_on_the_map"] is None and found["housing_waiting_persons"] is None

@@ -130,25 +130,43 @@ def test_each_domain_dataset_has_its_page_with_a_chart_beside_its_table(
     assert len(frame) == 21 * 11
 
 
+def _without_listed_day(demo_snapshot: Path) -> pa.Table:
+    facilities = pq.read_table(demo_snapshot / "facilities.parquet")
+    index = facilities.schema.get_field_index("listed_on")
+    return facilities.set_column(index, "listed_on", facilities["listed_on"].cast(pa.string()))
+
+
 @pytest.mark.parametrize(
-    ("table", "named"),
+    ("file", "table", "named"),
     [
-        (pa.table({"employer_id": ["x"]}), "employers.parquet: the column"),
-        (None, "employers.parquet is not a readable Parquet file."),
+        ("employers", pa.table({"employer_id": ["x"]}), "employers.parquet: the column"),
+        ("employers", None, "employers.parquet is not a readable Parquet file."),
+        (
+            "facility_assessments",
+            pa.table({"assessment_id": [1], "facility_id": [1]}),
+            "facility_assessments.parquet: the column 'assessed_on' is missing",
+        ),
+        (
+            "quota_placements",
+            pa.table({"employer_id": [1], "region_code": ["71"], "started": ["2023-01-01"]}),
+            "quota_placements.parquet: the column 'started' is of type",
+        ),
+        ("facilities", _without_listed_day, "facilities.parquet: the column 'listed_on'"),
     ],
 )
 def test_a_domain_file_breaking_the_contract_is_refused_before_any_table(
-    demo_snapshot: Path, tmp_path: Path, table: pa.Table | None, named: str
+    demo_snapshot: Path, tmp_path: Path, file: str, table: Any, named: str
 ) -> None:
     broken = tmp_path / "snapshot"
     broken.mkdir()
     for item in demo_snapshot.iterdir():
-        if item.name != "employers.parquet":
+        if item.name != f"{file}.parquet":
             (broken / item.name).symlink_to(item)
     if table is None:
-        (broken / "employers.parquet").write_bytes(b"not parquet")
+        (broken / f"{file}.parquet").write_bytes(b"not parquet")
     else:
-        pq.write_table(table, broken / "employers.parquet")
+        written = table(demo_snapshot) if callable(table) else table
+        pq.write_table(written, broken / f"{file}.parquet")
     opened = Snapshot.open(broken)
     try:
         with pytest.raises(ValidationFailed) as refused:
