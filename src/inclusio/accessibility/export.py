@@ -21,18 +21,20 @@ from inclusio.accessibility.models import Assessment, Facility, Fine, Inspection
 from inclusio.registry.export import DomainPart, query_batches
 from inclusio.snapshot.contract import FACILITIES, FACILITY_ASSESSMENTS, INSPECTIONS
 
-# The adaptation a facility had on the date: its assessment of that day or the latest before
+# The facilities on the map by the date (joined on the day recorded, or on the first assessment
+# when earlier) and the adaptation each had on it: its assessment of that day or the latest before
 # (the one recorded last when two share a day); never assessed by then, not adapted. Only the
-# models' table names are interpolated.
+# models' table names and the database's date of a timestamp are interpolated.
 _FACILITIES_SQL = """
 SELECT f.id, f.region_id, f.category, f.owner, f.is_court,
        CASE WHEN a.adapted IS NULL THEN %s ELSE a.adapted END, a.assessed_on, f.listed_on
 FROM (
-    SELECT g.*, CASE WHEN first.day IS NOT NULL AND first.day < {created} THEN first.day
-                     ELSE {created} END AS listed_on
+    SELECT g.*, CASE WHEN e.first_assessed IS NOT NULL AND e.first_assessed < {created}
+                     THEN e.first_assessed ELSE {created} END AS listed_on
     FROM {facility} g LEFT JOIN (
-        SELECT facility_id, min(assessed_on) AS day FROM {assessment} GROUP BY facility_id
-    ) first ON first.facility_id = g.id
+        SELECT facility_id, min(assessed_on) AS first_assessed
+        FROM {assessment} GROUP BY facility_id
+    ) e ON e.facility_id = g.id
 ) f LEFT JOIN (
     SELECT facility_id, adapted, assessed_on,
            ROW_NUMBER() OVER (PARTITION BY facility_id ORDER BY assessed_on DESC, id DESC)
