@@ -149,7 +149,7 @@ def _without_listed_day(demo_snapshot: Path) -> pa.Table:
         (
             "quota_placements",
             pa.table({"employer_id": [1], "region_code": ["71"], "started": ["2023-01-01"]}),
-            "quota_placements.parquet: the column 'started' is of type",
+            "quota_placements.parquet: the column 'started'",
         ),
         ("facilities", _without_listed_day, "facilities.parquet: the column 'listed_on'"),
     ],
