@@ -5,16 +5,19 @@ and equal to the published table's total of the same quantity; without the part,
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from inclusio.crpd import figures
 from inclusio.crpd.report import build
 from inclusio.snapshot.contract import DOMAIN_SCHEMAS
 from inclusio.statistics.tables import TABLES, TOTAL, Snapshot, compute
-from inclusio.synthetic.domains import expected
+from inclusio.synthetic.domains import expected, yearly_expected
 
 ON = dt.date(2024, 1, 1)
 # Each domain figure and the name snapshot.domains gives the quantity (the seed's, scaled).
@@ -121,9 +124,29 @@ def test_each_domain_figure_is_labelled_in_the_language(language: str) -> None:
             assert str(spec.label) != english, spec.name
 
 
-def test_on_another_date_the_undated_figures_say_no_data(snapshot: Path) -> None:
-    earlier = {f.name: f for f in figures.compute(snapshot, dt.date(ON.year - 1, 1, 1))}
-    on_the_day = {f.name: f.value for f in figures.compute(snapshot, ON)}
+def test_on_an_earlier_day_the_facilities_and_the_employed_come_from_their_history(
+    snapshot: Path,
+) -> None:
+    for day, wanted in yearly_expected(0.001, ON).items():
+        found = {f.name: f.value for f in figures.compute(snapshot, day)}
+        assert found["facilities_on_the_map"] == wanted["facilities"], day
+        assert found["facilities_adapted"] == wanted["facilities_adapted"], day
+        assert found["quota_employed"] == wanted["quota_employed"], day
+        assert found["courts_on_the_map"] is not None and found["courts_barrier_free"] is not None
+    # The figures differ from the snapshot's own day's: computed, not its state shown again.
+    earliest = {f.name: f.value for f in figures.compute(snapshot, dt.date(ON.year - 6, 1, 1))}
+    assert earliest["facilities_on_the_map"] < expected(0.001)["facilities"]
+
+
+def test_without_the_histories_the_undated_figures_say_no_data(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    bare = tmp_path / "bare"
+    shutil.copytree(snapshot, bare)
+    for name in ("facility_assessments", "quota_placements"):
+        (bare / f"{name}.parquet").unlink()
+    earlier = {f.name: f for f in figures.compute(bare, dt.date(ON.year - 1, 1, 1))}
+    on_the_day = {f.name: f.value for f in figures.compute(bare, ON)}
     for name in (
         "facilities_on_the_map",
         "facilities_adapted",
@@ -134,3 +157,16 @@ def test_on_another_date_the_undated_figures_say_no_data(snapshot: Path) -> None
         assert on_the_day[name] is not None, name
         assert earlier[name].value is None and earlier[name].display == "no data", name
     assert earlier["housing_waiting_persons"].value is not None
+
+
+def test_a_history_breaking_the_contract_gives_no_data_rather_than_a_wrong_number(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(snapshot, broken)
+    pq.write_table(
+        pa.table({"assessment_id": [1], "facility_id": [1], "assessed_on": ["2020-01-01"]}),
+        broken / "facility_assessments.parquet",
+    )
+    found = {f.name: f.value for f in figures.compute(broken, dt.date(ON.year - 1, 1, 1))}
+    assert found["facilities_on_the_map"] is None and found["housing_waiting_persons"] is None

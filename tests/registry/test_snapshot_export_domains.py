@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from inclusio.accessibility import control
+from inclusio.accessibility.models import Facility
 from inclusio.core.audit import SYSTEM
 from inclusio.employment.models import SupportMeasure
 from inclusio.employment.services import placement_record
@@ -40,6 +41,14 @@ def rows(directory: Path, name: str) -> list[dict]:
     return pq.read_table(parquet_path(directory, name)).to_pylist()
 
 
+def recorded_on(facility: Facility, day: dt.date) -> Facility:
+    """The facility as recorded on the map on ``day`` (the builders record it today)."""
+    Facility.objects.filter(pk=facility.pk).update(
+        created_at=dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
+    )
+    return facility
+
+
 def test_each_domain_app_exports_its_step_between_the_registry_and_the_population() -> None:
     assert [part.step for part in DOMAIN_PARTS] == ["housing", "employment", "accessibility"]
     order = steps()
@@ -47,10 +56,11 @@ def test_each_domain_app_exports_its_step_between_the_registry_and_the_populatio
 
 
 def test_the_domain_files_follow_the_contract_and_identify_nobody(tmp_path: Path) -> None:
-    make_facility()
+    recorded_on(make_facility(), dt.date(2023, 1, 1))
+    make_facility()  # recorded after the date: not yet on the map
     text = export(tmp_path / "out")
 
-    assert "The domains' part (rows per file): facilities 1, inspections 0, housing_queue 0" in text
+    assert "The domains' part (rows per file): facilities 1, facility_assessments 0" in text
 
     for name, schema in DOMAIN_SCHEMAS.items():
         written = pq.read_schema(parquet_path(tmp_path / "out", name))
@@ -60,7 +70,9 @@ def test_the_domain_files_follow_the_contract_and_identify_nobody(tmp_path: Path
 
 
 def test_facilities_are_adapted_as_last_assessed_by_the_date(tmp_path: Path) -> None:
-    adapted_later, adapted_before, never = (make_facility() for _ in range(3))
+    adapted_later, adapted_before, never = (
+        recorded_on(make_facility(), dt.date(2022, 1, 1)) for _ in range(3)
+    )
     assess(adapted_later, dt.date(2023, 3, 1), info_induction_loop="not_met")
     assess(adapted_later, dt.date(2024, 3, 1))
     assess(adapted_before, dt.date(2023, 5, 1))
@@ -73,8 +85,35 @@ def test_facilities_are_adapted_as_last_assessed_by_the_date(tmp_path: Path) -> 
     assert found[adapted_before.pk]["adapted"] is True
     assert found[never.pk]["adapted"] is False and found[never.pk]["assessed_on"] is None
     assert found[never.pk]["region_code"] == "71" and found[never.pk]["category"] == "health"
+    assert {r["listed_on"] for r in found.values()} == {dt.date(2022, 1, 1)}
     figures = domains.figures(tmp_path / "out", ON)
     assert (figures["facilities"], figures["facilities_adapted"]) == (3, 1)
+    # The assessments held by the date, so that an earlier day is known too.
+    assert [
+        (r["facility_id"], r["assessed_on"]) for r in rows(tmp_path / "out", "facility_assessments")
+    ] == [
+        (adapted_later.pk, dt.date(2023, 3, 1)),
+        (adapted_before.pk, dt.date(2023, 5, 1)),
+    ]
+    earlier = domains.figures(tmp_path / "out", dt.date(2023, 4, 1))
+    assert (earlier["facilities"], earlier["facilities_adapted"]) == (3, 0)
+    assert domains.figures(tmp_path / "out", dt.date(2021, 6, 1))["facilities"] == 0
+
+
+def test_a_facility_joins_the_map_on_its_first_assessment_when_that_is_earlier(
+    tmp_path: Path,
+) -> None:
+    entered = recorded_on(make_facility(), dt.date(2023, 6, 1))
+    assess(entered, dt.date(2020, 3, 1))  # entered with a past assessment, adapted then
+    assess(entered, dt.date(2023, 7, 1), info_induction_loop="not_met")
+
+    export(tmp_path / "out")
+
+    (row,) = rows(tmp_path / "out", "facilities")
+    assert row["listed_on"] == dt.date(2020, 3, 1) and row["adapted"] is False
+    on_2021 = domains.figures(tmp_path / "out", dt.date(2021, 1, 1))
+    assert (on_2021["facilities"], on_2021["facilities_adapted"]) == (1, 1)
+    assert domains.figures(tmp_path / "out", dt.date(2020, 1, 1))["facilities"] == 0
 
 
 def test_inspections_with_their_prescriptions_and_fines_by_the_date(tmp_path: Path) -> None:
@@ -172,3 +211,16 @@ def test_the_job_quotas_with_the_employed_on_the_date(tmp_path: Path) -> None:
     assert rows(tmp_path / "out", "support_measures") == [
         {"region_code": "71", "kind": "permanent_job", "started": ON}
     ]
+    # The placements begun by the date: the persons employed on an earlier day.
+    assert sorted(
+        (r["started"], r["ended"])
+        for r in rows(tmp_path / "out", "quota_placements")
+        if r["employer_id"] == employer.pk
+    ) == [(dt.date(2022, 2, 1), dt.date(2023, 6, 30)), (dt.date(2023, 2, 1), None)]
+    assert domains.figures(tmp_path / "out", dt.date(2023, 3, 1))["quota_employed"] == 2
+    assert domains.figures(tmp_path / "out", dt.date(2023, 5, 1))["quota_employed"] == 3
+    assert domains.figures(tmp_path / "out", dt.date(2023, 7, 1))["quota_employed"] == 2
+    earlier = domains.figures(tmp_path / "out", dt.date(2022, 6, 1))
+    assert earlier["quota_employed"] == 1
+    # The quota owed then is not known: the registry keeps the current headcount only.
+    assert earlier["quota_places"] is None and earlier["employers"] is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from inclusio.snapshot import domains
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.publish import compute_datasets
 from inclusio.statistics.tables import DIMENSIONS, TABLES, TOTAL, Snapshot, compute
-from inclusio.synthetic.domains import expected
+from inclusio.synthetic.domains import expected, yearly_expected
 
 ON = datetime.date(2024, 1, 1)
 DOMAIN_TABLES = (
@@ -129,25 +130,43 @@ def test_each_domain_dataset_has_its_page_with_a_chart_beside_its_table(
     assert len(frame) == 21 * 11
 
 
+def _without_listed_day(demo_snapshot: Path) -> pa.Table:
+    facilities = pq.read_table(demo_snapshot / "facilities.parquet")
+    index = facilities.schema.get_field_index("listed_on")
+    return facilities.set_column(index, "listed_on", facilities["listed_on"].cast(pa.string()))
+
+
 @pytest.mark.parametrize(
-    ("table", "named"),
+    ("file", "table", "named"),
     [
-        (pa.table({"employer_id": ["x"]}), "employers.parquet: the column"),
-        (None, "employers.parquet is not a readable Parquet file."),
+        ("employers", pa.table({"employer_id": ["x"]}), "employers.parquet: the column"),
+        ("employers", None, "employers.parquet is not a readable Parquet file."),
+        (
+            "facility_assessments",
+            pa.table({"assessment_id": [1], "facility_id": [1]}),
+            "facility_assessments.parquet: the column 'assessed_on' is missing",
+        ),
+        (
+            "quota_placements",
+            pa.table({"employer_id": [1], "region_code": ["71"], "started": ["2023-01-01"]}),
+            "quota_placements.parquet: the column 'started'",
+        ),
+        ("facilities", _without_listed_day, "facilities.parquet: the column 'listed_on'"),
     ],
 )
 def test_a_domain_file_breaking_the_contract_is_refused_before_any_table(
-    demo_snapshot: Path, tmp_path: Path, table: pa.Table | None, named: str
+    demo_snapshot: Path, tmp_path: Path, file: str, table: Any, named: str
 ) -> None:
     broken = tmp_path / "snapshot"
     broken.mkdir()
     for item in demo_snapshot.iterdir():
-        if item.name != "employers.parquet":
+        if item.name != f"{file}.parquet":
             (broken / item.name).symlink_to(item)
     if table is None:
-        (broken / "employers.parquet").write_bytes(b"not parquet")
+        (broken / f"{file}.parquet").write_bytes(b"not parquet")
     else:
-        pq.write_table(table, broken / "employers.parquet")
+        written = table(demo_snapshot) if callable(table) else table
+        pq.write_table(written, broken / f"{file}.parquet")
     opened = Snapshot.open(broken)
     try:
         with pytest.raises(ValidationFailed) as refused:
@@ -158,16 +177,48 @@ def test_a_domain_file_breaking_the_contract_is_refused_before_any_table(
     assert named in refused.value.message
 
 
-def test_on_another_date_the_undated_tables_are_not_held(snapshot: Snapshot) -> None:
+def test_on_another_date_the_quota_owed_is_not_held(snapshot: Snapshot) -> None:
     earlier = datetime.date(ON.year - 1, 1, 1)
     assert snapshot.reference_date == ON
-    undated = {"FACILITIES_ADAPTED", "QUOTA_EMPLOYERS", "QUOTA_PLACES", "QUOTA_EMPLOYED"}
-    on_the_day = compute_datasets(snapshot, ON, datasets=sorted(undated))
-    assert {published.table.id for published in on_the_day.datasets} == undated
+    undated = {"QUOTA_EMPLOYERS", "QUOTA_PLACES"}
+    dated = {"FACILITIES_ADAPTED", "QUOTA_EMPLOYED"}
+    on_the_day = compute_datasets(snapshot, ON, datasets=sorted(undated | dated))
+    assert {published.table.id for published in on_the_day.datasets} == undated | dated
     before = compute_datasets(snapshot, earlier, datasets=[])
     assert {name for name, _file in before.skipped} >= undated
     held = {published.table.id for published in before.datasets}
-    assert not undated & held and "HOUSING_WAITING" in held
+    assert not undated & held and {"HOUSING_WAITING", *dated} <= held
     with pytest.raises(ValidationFailed) as refused:
         compute_datasets(snapshot, earlier, datasets=["QUOTA_PLACES"])
     assert refused.value.code == ErrorCode.SNAPSHOT_INCOMPLETE
+
+
+def test_on_an_earlier_day_the_facilities_and_the_employed_come_from_their_history(
+    snapshot: Snapshot, demo_snapshot: Path
+) -> None:
+    for day, wanted in yearly_expected(0.001, ON).items():
+        figures = domains.figures(demo_snapshot, day)
+        facilities = compute(TABLES["FACILITIES_ADAPTED"], snapshot, day)
+        employed = compute(TABLES["QUOTA_EMPLOYED"], snapshot, day)
+        assert (
+            facilities.values[(TOTAL, TOTAL, TOTAL)]
+            == wanted["facilities"]
+            == figures["facilities"]
+        )
+        assert facilities.values[(TOTAL, TOTAL, "ADAPTED")] == wanted["facilities_adapted"]
+        assert employed.values[(TOTAL,)] == wanted["quota_employed"] == figures["quota_employed"]
+
+
+def test_without_the_histories_the_facilities_are_not_held_on_another_day(
+    demo_snapshot: Path, tmp_path: Path
+) -> None:
+    bare = tmp_path / "bare"
+    shutil.copytree(demo_snapshot, bare)
+    (bare / "facility_assessments.parquet").unlink()
+    opened = Snapshot.open(bare)
+    try:
+        assert opened.dated == frozenset({"quota_placements"})
+        before = compute_datasets(opened, datetime.date(ON.year - 1, 1, 1), datasets=[])
+    finally:
+        opened.close()
+    assert "FACILITIES_ADAPTED" in {name for name, _file in before.skipped}

@@ -38,9 +38,12 @@ def test_emigration_is_small_and_imprisonment_very_rare_and_adult() -> None:
 def test_events_agree_with_each_other() -> None:
     events = draw(75)
     assert not (~events.no_death & ~events.no_emigration).any()
-    window = (life.FIRST_DAY, life.FIRST_DAY + life.DAYS)
+    # From the day after the reference date: everyone drawn is alive and resident on it, so the
+    # figures of that day (death or emigration after it) count them all.
+    window = (life.FIRST_DAY + 1, life.FIRST_DAY + 1 + life.DAYS)
     for day, none in ((events.death, events.no_death), (events.emigration, events.no_emigration)):
         assert ((window[0] <= day[~none]) & (day[~none] < window[1])).all()
+        assert (day[~none] > life.FIRST_DAY).all()
     adult = draw(40)
     released = ~adult.no_release
     assert not (released & adult.no_imprisonment).any()

@@ -1,8 +1,10 @@
 """The job quotas' files of a snapshot (``inclusio snapshot-export``): every employer with its
 quota in the date's month (``quota.compliance_arrays``, the rates the ministry keeps) and the
-persons with disabilities it employs on the date, the special workplaces begun by then, and the
-persons covered by support measures started by then. No BIN, no name, no person: the files are
-for aggregates (``snapshot.domains``)."""
+persons with disabilities it employs on the date, the placements against the quotas begun by then
+(so that the persons employed can be counted on any earlier day), the special workplaces begun
+by then, and the persons covered by support measures started by then. An employer's quota on an
+earlier day is not written: the registry keeps its current headcount only. No BIN, no name, no
+person: the files are for aggregates (``snapshot.domains``)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from inclusio.registry.models import Person
 from inclusio.snapshot.contract import (
     DOMAIN_SCHEMAS,
     EMPLOYERS,
+    QUOTA_PLACEMENTS,
     SPECIAL_WORKPLACES,
     SUPPORT_MEASURES,
 )
@@ -31,6 +34,12 @@ SELECT e.id, e.region_id, e.headcount, e.hazardous_jobs,
        (SELECT count(*) FROM {placement} p WHERE p.employer_id = e.id AND p.started <= %s
         AND (p.ended IS NULL OR p.ended >= %s))
 FROM {employer} e ORDER BY e.id
+"""
+# An end after the date is not known on it: written as not ended.
+_PLACEMENTS_SQL = """
+SELECT p.employer_id, e.region_id, p.started, CASE WHEN p.ended <= %s THEN p.ended END
+FROM {placement} p JOIN {employer} e ON e.id = p.employer_id
+WHERE p.started <= %s ORDER BY p.id
 """
 _WORKPLACES_SQL = """
 SELECT w.id, e.region_id, w.first_month
@@ -91,6 +100,10 @@ def _files(on: dt.date) -> Iterator[tuple[str, Iterator[pa.RecordBatch]]]:
         "person": Person._meta.db_table,
     }
     yield EMPLOYERS, _employers(on)
+    yield (
+        QUOTA_PLACEMENTS,
+        query_batches(_PLACEMENTS_SQL.format(**names), [on, on], QUOTA_PLACEMENTS),
+    )
     yield (
         SPECIAL_WORKPLACES,
         query_batches(_WORKPLACES_SQL.format(**names), [on], SPECIAL_WORKPLACES),

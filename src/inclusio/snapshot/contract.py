@@ -251,8 +251,13 @@ HOUSING_QUEUE = "housing_queue"
 EMPLOYERS = "employers"
 SPECIAL_WORKPLACES = "special_workplaces"
 SUPPORT_MEASURES = "support_measures"
+# The histories that let the facilities and the persons employed against the quotas be counted
+# on an earlier day than the snapshot's (``snapshot.domains``): optional beside their files.
+FACILITY_ASSESSMENTS = "facility_assessments"
+QUOTA_PLACEMENTS = "quota_placements"
 DOMAIN_SCHEMAS = {
-    # Every facility on the map on the date, with its adaptation as last assessed by then.
+    # Every facility on the map on the date, with its adaptation as last assessed by then, and
+    # the day it joined the map (``listed_on``, optional: see DOMAIN_OPTIONAL_COLUMNS).
     FACILITIES: pa.schema(
         [
             pa.field("facility_id", pa.int64(), nullable=False),
@@ -262,6 +267,17 @@ DOMAIN_SCHEMAS = {
             pa.field("is_court", pa.bool_(), nullable=False),
             pa.field("adapted", pa.bool_(), nullable=False),
             pa.field("assessed_on", pa.date32()),  # null: not assessed by the date
+            pa.field("listed_on", pa.date32()),  # null: not known (counted on the date only)
+        ]
+    ),
+    # Every assessment of a facility held on or before the date: with ``listed_on`` the
+    # facilities and their adaptation on any earlier day.
+    FACILITY_ASSESSMENTS: pa.schema(
+        [
+            pa.field("assessment_id", pa.int64(), nullable=False),  # later recorded, greater
+            pa.field("facility_id", pa.int64(), nullable=False),
+            pa.field("assessed_on", pa.date32(), nullable=False),
+            pa.field("adapted", pa.bool_(), nullable=False),  # every mandatory criterion met
         ]
     ),
     # Every inspection of the state control held on or before the date, and its outcome.
@@ -300,6 +316,16 @@ DOMAIN_SCHEMAS = {
             pa.field("quota_employed", pa.int32(), nullable=False),
         ]
     ),
+    # Every placement of a person with a disability against an employer's quota begun on or
+    # before the date: the persons employed against the quotas on any earlier day.
+    QUOTA_PLACEMENTS: pa.schema(
+        [
+            pa.field("employer_id", pa.int64(), nullable=False),
+            pa.field("region_code", pa.string(), nullable=False),  # the employer's region
+            pa.field("started", pa.date32(), nullable=False),
+            pa.field("ended", pa.date32()),  # the last day worked; null: not ended by the date
+        ]
+    ),
     # Every special workplace whose subsidy began on or before the date.
     SPECIAL_WORKPLACES: pa.schema(
         [
@@ -318,3 +344,6 @@ DOMAIN_SCHEMAS = {
         ]
     ),
 }
+# Columns of the domains' files that a snapshot may lack (they joined the contract later): a file
+# without them validates, and the figures they date are then known on the snapshot's day only.
+DOMAIN_OPTIONAL_COLUMNS = {FACILITIES: frozenset({"listed_on"})}

@@ -9,6 +9,13 @@ snapshot holds, after checking their columns against the contract (``DOMAIN_SCHE
 A period's figures (inspections held, persons housed, special workplaces organised) cover the
 ``PERIOD_YEARS`` whole years before the date's year: the periodic report closing on 1 January
 2024 covers 2018–2023.
+
+The facilities and the employers' files state their rows as they are on the snapshot's date. On
+an earlier day the facilities and their adaptation are read from the assessments' history
+(``facility_assessments`` and the facilities' ``listed_on``), and the persons employed against
+the quotas from the placements (``quota_placements``), when the snapshot holds them; the
+employers under the quota and the places they owe are known on the snapshot's date only (the
+registry keeps an employer's current headcount, not its past ones).
 """
 
 from __future__ import annotations
@@ -19,11 +26,14 @@ from pathlib import Path
 import duckdb
 
 from inclusio.snapshot.contract import (
+    DOMAIN_OPTIONAL_COLUMNS,
     DOMAIN_SCHEMAS,
     EMPLOYERS,
     FACILITIES,
+    FACILITY_ASSESSMENTS,
     HOUSING_QUEUE,
     INSPECTIONS,
+    QUOTA_PLACEMENTS,
     SPECIAL_WORKPLACES,
     SUPPORT_MEASURES,
     parquet_path,
@@ -53,6 +63,21 @@ WAITING = (
 )
 # Covered by a support measure on the date: started by then.
 COVERED = "started <= $on"
+# Employed against a quota on the date: the placement began by then and had not ended before.
+PLACED = "started <= $on AND (ended IS NULL OR ended >= $on)"
+# The facilities on the map on a day and their adaptation then, in the columns of the facilities'
+# file: listed by that day, adapted as their assessment of that day or the latest before says
+# (the one recorded last when two share a day); never assessed by then, not adapted.
+FACILITIES_ON = """
+    SELECT f.facility_id, f.region_code, f.category, f.owner, f.is_court,
+           coalesce(a.adapted, false) AS adapted, a.assessed_on
+    FROM {facilities} AS f LEFT JOIN (
+        SELECT facility_id, adapted, assessed_on FROM {assessments} WHERE assessed_on <= $on
+        QUALIFY row_number() OVER (
+            PARTITION BY facility_id ORDER BY assessed_on DESC, assessment_id DESC) = 1
+    ) AS a USING (facility_id)
+    WHERE f.listed_on <= $on
+"""
 
 
 def present(directory: Path) -> frozenset[str]:
@@ -63,8 +88,25 @@ def present(directory: Path) -> frozenset[str]:
         if not parquet_path(directory, name).is_file():
             continue
         actual = read_file_schema(directory, name)
-        check_columns(parquet_path(directory, name), actual, schema, schema.names)
+        optional = DOMAIN_OPTIONAL_COLUMNS.get(name, frozenset())
+        required = [column for column in schema.names if column not in optional]
+        check_columns(parquet_path(directory, name), actual, schema, required)
         found.add(name)
+    return frozenset(found)
+
+
+def dated(directory: Path, held: frozenset[str] | None = None) -> frozenset[str]:
+    """The files whose rows the snapshot can also give on an earlier day than its own, from the
+    histories it holds: ``facilities`` (with their assessments and the day each joined the map)
+    and ``employers``' persons employed (with the placements)."""
+    held = present(directory) if held is None else held
+    found = set()
+    if {FACILITIES, FACILITY_ASSESSMENTS} <= held and "listed_on" in read_file_schema(
+        directory, FACILITIES
+    ).names:
+        found.add(FACILITIES)
+    if QUOTA_PLACEMENTS in held:
+        found.add(QUOTA_PLACEMENTS)
     return frozenset(found)
 
 
@@ -115,9 +157,16 @@ _FIGURES: dict[str, tuple[str, str]] = {
 }
 FIGURE_NAMES = tuple(_FIGURES)
 # The figures with no date in their definition: the facilities and employers as the file states
-# them on the snapshot's date, which the part holds no history of; on another day they are not
-# known ("no data"), never the snapshot's state shown under an earlier date.
+# them on the snapshot's date. On another day they are read from the histories (below) when the
+# snapshot holds them, and are otherwise not known ("no data"), never the snapshot's state shown
+# under an earlier date.
 UNDATED = frozenset(name for name, (_, aggregate) in _FIGURES.items() if "$on" not in aggregate)
+# The undated figures a history gives on another day: the facilities' over ``FACILITIES_ON``, the
+# persons employed over the placements in force.
+_ON_ANOTHER_DAY = {
+    **{name: FACILITIES for name, (file, _) in _FIGURES.items() if file == FACILITIES},
+    "quota_employed": QUOTA_PLACEMENTS,
+}
 
 
 def snapshot_date(directory: Path) -> dt.date | None:
@@ -128,11 +177,18 @@ def snapshot_date(directory: Path) -> dt.date | None:
     return dt.date.fromisoformat(day) if day else None
 
 
+def facilities_on(facilities: str, assessments: str) -> str:
+    """``FACILITIES_ON`` over the two relations (views, or ``read_parquet`` of the files)."""
+    return FACILITIES_ON.format(facilities=facilities, assessments=assessments)
+
+
 def figures(directory: Path, on: dt.date) -> dict[str, int | None]:
     """Every domain figure on the date, one query per file; None for a file the snapshot does
-    not hold."""
+    not hold, and for a figure of the snapshot's day only on another day."""
     held = present(directory)
     values: dict[str, int | None] = dict.fromkeys(_FIGURES)
+    another_day = on != snapshot_date(directory)
+    histories = dated(directory, held) if another_day else frozenset()
     with duckdb.connect() as db:
         for name in DOMAIN_SCHEMAS:
             if name not in held:
@@ -140,11 +196,25 @@ def figures(directory: Path, on: dt.date) -> dict[str, int | None]:
             mine = [figure for figure, (file, _) in _FIGURES.items() if file == name]
             if not mine:
                 continue
+            source = _read(directory, name)
+            if another_day and name == FACILITIES and FACILITIES in histories:
+                source = "(" + facilities_on(source, _read(directory, FACILITY_ASSESSMENTS)) + ")"
             aggregates = ", ".join(_FIGURES[figure][1] for figure in mine)
-            sql = f"SELECT {aggregates} FROM {_read(directory, name)}"  # noqa: S608 — constants
+            sql = f"SELECT {aggregates} FROM {source}"  # noqa: S608 — constants
             row = db.execute(sql, {"on": on} if "$on" in sql else {}).fetchone()
             assert row is not None  # an aggregate without GROUP BY always gives a row
             values.update({figure: int(value) for figure, value in zip(mine, row, strict=True)})
-    if on != snapshot_date(directory):
-        values.update(dict.fromkeys(UNDATED))
+        if another_day and QUOTA_PLACEMENTS in histories:
+            sql = f"SELECT count(*) FROM {_read(directory, QUOTA_PLACEMENTS)} WHERE {PLACED}"  # noqa: S608
+            row = db.execute(sql, {"on": on}).fetchone()
+            assert row is not None
+            values["quota_employed"] = int(row[0])
+    if another_day:
+        values.update(
+            {
+                name: None
+                for name in UNDATED
+                if _ON_ANOTHER_DAY.get(name) not in histories or values[name] is None
+            }
+        )
     return values

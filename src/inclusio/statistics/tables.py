@@ -28,9 +28,11 @@ from inclusio.snapshot.contract import (
     DOMAIN_SCHEMAS,
     EMPLOYERS,
     FACILITIES,
+    FACILITY_ASSESSMENTS,
     HOUSING_QUEUE,
     INSPECTIONS,
     MANIFEST,
+    QUOTA_PLACEMENTS,
     SPECIAL_WORKPLACES,
     SUPPORT_MEASURES,
     parquet_path,
@@ -706,6 +708,27 @@ SOURCES.update(
     }
 )
 
+# On another day than the snapshot's, the sources above that state the snapshot's day only (no
+# date in them) are read from the domains' histories instead, when the snapshot holds them
+# (``domains.dated``): the same columns, the facilities on the map and adapted on that day, the
+# persons employed against a quota on it. Without the history such a table is not held then.
+DATED_SOURCES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "facilities": (
+        FACILITIES,
+        (FACILITIES, FACILITY_ASSESSMENTS),
+        f"""
+        SELECT region_code AS REF_AREA, upper(category) AS FACILITY_KIND,
+               CASE WHEN {domains.ADAPTED} THEN 'ADAPTED' ELSE 'NOT_ADAPTED' END AS ADAPTATION
+        FROM ({domains.facilities_on(FACILITIES, FACILITY_ASSESSMENTS)})
+        """,  # noqa: S608
+    ),
+    "quota_employed": (
+        QUOTA_PLACEMENTS,
+        (QUOTA_PLACEMENTS,),
+        f"SELECT region_code AS REF_AREA FROM quota_placements WHERE {domains.PLACED}",  # noqa: S608
+    ),
+}
+
 _FACILITIES_DEFINITION = Text(
     "Қолжетімділік картасындағы әлеуметтік инфрақұрылым объектілері және олардың көрсетілген "
     "күнге дейінгі соңғы бағалау бойынша бейімделуі (барлық міндетті өлшемшарттар орындалған).",
@@ -926,6 +949,8 @@ class Snapshot:
     history: bool = False
     # The first domain file found breaking the snapshot contract, if any.
     broken: SnapshotError | None = None
+    # The domains' files it can also give on an earlier day (``domains.dated``).
+    dated: frozenset[str] = frozenset()
 
     @classmethod
     def open(cls, directory: Path) -> Snapshot:
@@ -947,15 +972,16 @@ class Snapshot:
         broken = None
         try:
             held = domains.present(directory)
+            dated = domains.dated(directory, held)
         except SnapshotError as error:
-            held, broken = frozenset(), error
+            held, dated, broken = frozenset(), frozenset(), error
         for name in ("programme_lines", "orders", *held):
             path = parquet_path(directory, name)
             if path.is_file():
                 quoted = "'" + str(path).replace("'", "''") + "'"
                 db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({quoted})")  # noqa: S608
                 files.add(name)
-        return cls(directory, reference, frozenset(files), db, history, broken)
+        return cls(directory, reference, frozenset(files), db, history, broken, dated)
 
     def manifest_sha256(self) -> str:
         return hashlib.sha256((self.directory / MANIFEST).read_bytes()).hexdigest()
@@ -1004,8 +1030,11 @@ def compute(table: Table, snapshot: Snapshot, on: datetime.date) -> Cube:
         raise SnapshotIncomplete(f"{missing[0]}.parquet")
     if "$on" not in query and on != snapshot.reference_date and set(files) <= set(DOMAIN_SCHEMAS):
         # A domain file without a date in the table's definition holds only the snapshot's
-        # day: on another it is not held, rather than its state published under that date.
-        raise SnapshotIncomplete(f"{files[0]}.parquet")
+        # day: on another it is read from its history, or else not held, rather than its state
+        # published under that date.
+        history, files, query = DATED_SOURCES.get(table.source, ("", files, query))
+        if history not in snapshot.dated:
+            raise SnapshotIncomplete(f"{files[0]}.parquet")
     dimensions = [DIMENSIONS[name] for name in table.dimensions]
     codes: list[tuple[str, ...]] = []
     for dimension in dimensions:

@@ -25,7 +25,7 @@ from inclusio.snapshot.history import (
     create_persons_view,
 )
 from inclusio.synthetic import figures as f
-from inclusio.synthetic.domains import FINES_AT_LEAST_KZT, expected
+from inclusio.synthetic.domains import FINES_AT_LEAST_KZT, expected, yearly_expected
 from inclusio.synthetic.history import year_day
 
 
@@ -253,7 +253,8 @@ def check_domains(directory: Path) -> list[FigureCheck]:
     6,091 inspections in 2018–2023 with 4,568 prescriptions and fines over ₸236 million, 55,258
     persons and 25,337 families waiting for housing and 3,684 and 1,988 housed, about 8,200
     employed against the quotas, 616 special workplaces and 34,895 persons covered by support
-    measures (10,891 in permanent jobs)."""
+    measures (10,891 in permanent jobs); and on 1 January of 2018–2023 the facilities, the
+    adapted ones and the persons employed as ``domains.yearly_expected`` draws them."""
     manifest = read_manifest(directory)
     scale = float(manifest["scale_factor"])
     found = figures(directory, dt.date.fromisoformat(manifest["reference_date"]))
@@ -270,4 +271,13 @@ def check_domains(directory: Path) -> list[FigureCheck]:
             fines > FINES_AT_LEAST_KZT * scale,
         )
     )
+    # The facilities, the adapted ones and the persons employed against the quotas on each
+    # yearly day, from the histories (illustrative figures, drawn exactly).
+    reference = dt.date.fromisoformat(manifest["reference_date"])
+    for day, wanted in yearly_expected(scale, reference).items():
+        then = figures(directory, day)
+        checks += [
+            FigureCheck(f"{name} on {day}", value, float(then[name] or 0), then[name] == value)
+            for name, value in wanted.items()
+        ]
     return checks

@@ -9,6 +9,12 @@ by population share with the largest remainders, so the regions add up to it exa
 gives the scaled figures and ``synthetic.checks.check_domains`` holds a snapshot to them. Dates
 fall in the report's period before the snapshot's date (the six years before its year). No
 Django: the generator runs without it.
+
+The facilities, their adaptation and the persons employed against the quotas have a history too
+(``facility_assessments``, the facilities' ``listed_on``, ``quota_placements``): on 1 January of
+each year of the period (shifted with the reference date) they are ``*_BY_YEAR`` scaled, exactly,
+as ``yearly_expected`` gives them. The seed states these only on 1 January 2024 (§48, §123): the
+earlier totals are illustrative, a steady growth towards them, not statistics.
 """
 
 from __future__ import annotations
@@ -24,12 +30,15 @@ from inclusio.snapshot.contract import (
     DOMAIN_SCHEMAS,
     EMPLOYERS,
     FACILITIES,
+    FACILITY_ASSESSMENTS,
     HOUSING_QUEUE,
     INSPECTIONS,
+    QUOTA_PLACEMENTS,
     SPECIAL_WORKPLACES,
     SUPPORT_MEASURES,
 )
 from inclusio.snapshot.domains import CHILD, GROUP_I_II, PERIOD_YEARS
+from inclusio.synthetic.history import year_day
 
 # §48 (and DOMAIN.md, system 6): facilities on the map at 1 January 2024 and the adapted ones.
 NATIONAL_FACILITIES = 40_958
@@ -67,6 +76,35 @@ SUPPORT_MEASURES_COVERED = {
     "grant": 1_858,
 }
 SUPPORT_TOTAL = 34_895
+# On 1 January of the period's years: facilities on the map, adapted ones, persons employed
+# against the quotas. Illustrative (the seed states them on 1 January 2024 only, above): a steady
+# growth towards the seed's figures, which hold on the reference date.
+FACILITIES_BY_YEAR = {
+    2018: 31_200,
+    2019: 33_100,
+    2020: 34_900,
+    2021: 36_600,
+    2022: 38_200,
+    2023: 39_700,
+}
+ADAPTED_BY_YEAR = {
+    2018: 6_900,
+    2019: 8_000,
+    2020: 9_100,
+    2021: 10_300,
+    2022: 11_500,
+    2023: 12_600,
+}
+QUOTA_EMPLOYED_BY_YEAR = {
+    2018: 6_100,
+    2019: 6_500,
+    2020: 6_700,
+    2021: 7_000,
+    2022: 7_500,
+    2023: 7_900,
+}
+# Facilities on the map before the period joined it over the three years before it.
+LISTED_BEFORE_YEARS = 3
 # The map's categories other than courts, with illustrative weights; the state owns these.
 CATEGORY_WEIGHTS = {
     "health": 14,
@@ -128,6 +166,44 @@ def expected(scale: float) -> dict[str, int]:
     }
 
 
+def yearly_expected(scale: float, as_of: dt.date) -> dict[dt.date, dict[str, int]]:
+    """The illustrative yearly figures at ``scale``, on each year's day shifted with ``as_of``
+    (``history.year_day``), named as ``snapshot.domains.figures`` names them."""
+    return {
+        year_day(as_of, year): {
+            "facilities": _scaled(FACILITIES_BY_YEAR[year], scale),
+            "facilities_adapted": _scaled(ADAPTED_BY_YEAR[year], scale),
+            "quota_employed": _scaled(QUOTA_EMPLOYED_BY_YEAR[year], scale),
+        }
+        for year in sorted(FACILITIES_BY_YEAR)
+    }
+
+
+def _epoch(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days
+
+
+def _staged(counts: np.ndarray, anchors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Days for ``counts[-1]`` rows such that exactly ``counts[k]`` fall on or before
+    ``anchors[k]`` (epoch days, ascending; ``counts`` non-decreasing): the rows of each stage, in
+    order, drawn in the days after the previous anchor and before their own."""
+    days = np.empty(int(counts[-1]), dtype=np.int64)
+    bounds = np.concatenate([[0], counts])
+    for k in range(len(anchors)):
+        first = anchors[0] - 365 * LISTED_BEFORE_YEARS if k == 0 else anchors[k - 1] + 1
+        days[bounds[k] : bounds[k + 1]] = rng.integers(
+            first, anchors[k], size=int(bounds[k + 1] - bounds[k])
+        )
+    return days
+
+
+def _stages(yearly: dict[dt.date, dict[str, int]], name: str, total: int) -> np.ndarray:
+    """The yearly figure ``name`` and the total on the reference date, made non-decreasing and
+    at most the total (rounding at a tiny scale cannot make a stage shrink)."""
+    found = np.array([figures[name] for figures in yearly.values()] + [total], dtype=np.int64)
+    return np.minimum(np.maximum.accumulate(found), total)
+
+
 @dataclass(frozen=True)
 class _Calendar:
     as_of: dt.date
@@ -167,8 +243,9 @@ def _facilities(
     shares: np.ndarray,
     calendar: _Calendar,
     rng: np.random.Generator,
-) -> tuple[pa.Table, np.ndarray, np.ndarray]:
-    """The facilities, and each one's region index and whether it is adapted (for inspections)."""
+) -> tuple[pa.Table, pa.Table, np.ndarray, np.ndarray]:
+    """The facilities and their assessments, and each facility's region index and whether it is
+    adapted (for inspections)."""
     target = expected(scale)
     per_region = apportion(target["facilities"], shares)
     adapted_per_region = apportion(target["facilities_adapted"], shares)
@@ -200,12 +277,7 @@ def _facilities(
     drawn = rng.choice(len(names), size=len(region_index), p=weights / weights.sum())
     category = np.where(court, "justice", np.array(names, dtype=object)[drawn])
     state = court | np.isin(category, list(STATE_CATEGORIES))
-    assessed = calendar.days(
-        calendar.as_of - dt.timedelta(days=365),
-        calendar.as_of - dt.timedelta(days=1),
-        len(region_index),
-        rng,
-    )
+    listed, assessments, assessed = _facility_history(scale, adapted_mask, calendar, rng)
     table = pa.table(
         {
             "facility_id": np.arange(1, len(region_index) + 1, dtype=np.int64),
@@ -215,10 +287,71 @@ def _facilities(
             "is_court": court,
             "adapted": adapted_mask,
             "assessed_on": _dates(assessed),
+            "listed_on": _dates(listed),
         },
         schema=DOMAIN_SCHEMAS[FACILITIES],
     )
-    return table, region_index, adapted_mask
+    return table, assessments, region_index, adapted_mask
+
+
+def _facility_history(
+    scale: float, adapted: np.ndarray, calendar: _Calendar, rng: np.random.Generator
+) -> tuple[np.ndarray, pa.Table, np.ndarray]:
+    """The day each facility joined the map, its assessments and its latest assessment's day,
+    such that on each yearly day the facilities listed and the adapted ones are the yearly
+    figures: a facility is assessed when it joins the map (adapted or not), an adapted one that
+    was not is assessed again on the day it became adapted, and each is reassessed in the year
+    before the reference date when that comes later, as it stands. No adaptation is lost."""
+    n, n_adapted = len(adapted), int(adapted.sum())
+    yearly = yearly_expected(scale, calendar.as_of)
+    anchors = np.array([_epoch(day) for day in (*yearly, calendar.as_of)], dtype=np.int64)
+    listed_by = _stages(yearly, "facilities", n)
+    adapted_by = _stages(yearly, "facilities_adapted", n_adapted)
+    # The adapted facilities listed by each day: their share of the listed, kept within what
+    # the adapted and the others can make (at least the adapted by then).
+    others = n - n_adapted
+    share = np.rint(n_adapted * listed_by / max(n, 1)).astype(np.int64)
+    adapted_listed = np.clip(
+        share, np.maximum(adapted_by, listed_by - others), np.minimum(n_adapted, listed_by)
+    )
+    adapted_listed = np.minimum(np.maximum.accumulate(adapted_listed), n_adapted)
+    listed = np.empty(n, dtype=np.int64)
+    became = np.empty(n, dtype=np.int64)
+    adapted_rows = rng.permutation(np.flatnonzero(adapted))
+    other_rows = rng.permutation(np.flatnonzero(~adapted))
+    listed[adapted_rows] = _staged(adapted_listed, anchors, rng)
+    listed[other_rows] = _staged(listed_by - adapted_listed, anchors, rng)
+    # In listing order the adapted ones become adapted stage by stage: at listing when it is the
+    # same stage, else on a day of their own stage.
+    position = np.arange(n_adapted)
+    stage_listed = np.searchsorted(adapted_listed, position, side="right")
+    stage_adapted = np.searchsorted(adapted_by, position, side="right")
+    later = _staged(adapted_by, anchors, rng)
+    became[adapted_rows] = np.where(stage_adapted == stage_listed, listed[adapted_rows], later)
+    became[other_rows] = -1
+    facility = np.arange(1, n + 1, dtype=np.int64)
+    again = adapted & (became > listed)
+    last = np.where(again, became, listed)
+    recent = calendar.days(
+        calendar.as_of - dt.timedelta(days=365), calendar.as_of - dt.timedelta(days=1), n, rng
+    )
+    reassessed = recent > last
+    rows_facility = np.concatenate([facility, facility[again], facility[reassessed]])
+    rows_day = np.concatenate([listed, became[again], recent[reassessed]])
+    rows_adapted = np.concatenate(
+        [adapted & (became == listed), np.ones(int(again.sum()), dtype=bool), adapted[reassessed]]
+    )
+    order = np.lexsort((rows_facility, rows_day))
+    assessments = pa.table(
+        {
+            "assessment_id": np.arange(1, len(order) + 1, dtype=np.int64),
+            "facility_id": rows_facility[order],
+            "assessed_on": _dates(rows_day[order]),
+            "adapted": rows_adapted[order],
+        },
+        schema=DOMAIN_SCHEMAS[FACILITY_ASSESSMENTS],
+    )
+    return listed, assessments, np.maximum(last, np.where(reassessed, recent, last))
 
 
 def _spread(total: int, over: int, rng: np.random.Generator) -> np.ndarray:
@@ -340,6 +473,24 @@ def _employment(
         else np.zeros(0, dtype=np.int64)
     )
     region_names = np.array(codes, dtype=object)
+    # The placements in force on the reference date, one per person employed, begun stage by
+    # stage so that the yearly figures hold; none has ended (illustrative).
+    yearly = yearly_expected(scale, calendar.as_of)
+    anchors = np.array([_epoch(day) for day in (*yearly, calendar.as_of)], dtype=np.int64)
+    placed = np.repeat(np.arange(n), employed)
+    started = np.empty(len(placed), dtype=np.int64)
+    started[rng.permutation(len(placed))] = _staged(
+        _stages(yearly, "quota_employed", len(placed)), anchors, rng
+    )
+    placements = pa.table(
+        {
+            "employer_id": (placed + 1).astype(np.int64),
+            "region_code": pa.array(region_names[region_index[placed]].tolist(), type=pa.string()),
+            "started": _dates(started),
+            "ended": pa.nulls(len(placed), type=pa.date32()),
+        },
+        schema=DOMAIN_SCHEMAS[QUOTA_PLACEMENTS],
+    )
     employers = pa.table(
         {
             "employer_id": np.arange(1, n + 1, dtype=np.int64),
@@ -381,7 +532,12 @@ def _employment(
         },
         schema=DOMAIN_SCHEMAS[SUPPORT_MEASURES],
     )
-    return {EMPLOYERS: employers, SPECIAL_WORKPLACES: workplaces, SUPPORT_MEASURES: support}
+    return {
+        EMPLOYERS: employers,
+        QUOTA_PLACEMENTS: placements,
+        SPECIAL_WORKPLACES: workplaces,
+        SUPPORT_MEASURES: support,
+    }
 
 
 def domain_tables(
@@ -393,9 +549,12 @@ def domain_tables(
     codes = [str(r["code"]) for r in regions]
     shares = np.array([r["population_share"] for r in regions], dtype=np.float64)
     calendar = _Calendar(as_of)
-    facilities, region_index, adapted = _facilities(scale, codes, shares, calendar, rng)
+    facilities, assessments, region_index, adapted = _facilities(
+        scale, codes, shares, calendar, rng
+    )
     return {
         FACILITIES: facilities,
+        FACILITY_ASSESSMENTS: assessments,
         INSPECTIONS: _inspections(scale, codes, region_index, adapted, calendar, rng),
         HOUSING_QUEUE: _housing_queue(scale, codes, shares, calendar, rng),
         **_employment(scale, codes, shares, calendar, rng),

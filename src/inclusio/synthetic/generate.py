@@ -36,8 +36,8 @@ from inclusio.synthetic.iin import make_iins
 # The generator's own version, in the manifest beside the contract's: raised when the same scale
 # and seed would draw a different population.
 # 2: life events; 3: programme lines and a year of orders; 4: the disability history and the
-# domains' part
-GENERATOR_VERSION = 4
+# domains' part; 5: the domains' histories (facilities' assessments and listing, quota placements)
+GENERATOR_VERSION = 5
 SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
 STEPS = (
     "families",

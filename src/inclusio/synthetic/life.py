@@ -57,7 +57,9 @@ def draw_life_events(
 ) -> LifeEvents:
     """At most one of death and emigration per person (the earlier); an imprisonment only
     before either; a release only within the ``YEARS`` after ``as_of`` (else the spell lasts)."""
-    first_day = (as_of - dt.date(1970, 1, 1)).days
+    # From the day after the reference date: on that date itself everyone is alive and resident
+    # (the figures of that day count the persons whose death or emigration is after it).
+    first_day = (as_of - dt.date(1970, 1, 1)).days + 1
     n = len(age)
     mortality = np.zeros(n)
     for start, rate in DEATHS_PER_MILLE:
