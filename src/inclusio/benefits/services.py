@@ -981,15 +981,14 @@ def _top_ups_owe(
         if owed_unpaid
         else []
     )
+    by_the_day: list[topups.Eligible] = []
     if closed and programme.proration == Programme.Proration.DAILY:
-        # A month paid by the day that paid nothing is owed the days the person was eligible
-        # in it, screened as its payroll screens them: a month closed without one is owed nothing.
-        months_paid = {p.month for p in paid}
+        # A month paid by the day that paid nothing is owed what its payroll would have paid:
+        # the month screened again as the payroll screens it (no eligible day, nothing owed).
         kinds = {programme.pk: (programme.period, programme.proration)}
-        for month in sorted(set(closed) - months_paid):
-            days = _month_by_the_day([award], kinds, month)[award.pk].days
-            if days:
-                paid.append(topups.Paid(month, 0, days=days))
+        for month in sorted(set(closed) - {p.month for p in paid}):
+            found = _month_by_the_day([award], kinds, month)[award.pk]
+            by_the_day.append(topups.Eligible(month, found.days, found.amount_kzt))
         closed = []
     topped_up = dict(
         TopUp.objects.filter(**mine, month__gte=first)
@@ -1001,8 +1000,9 @@ def _top_ups_owe(
         from_day=from_day,
         new_amount_kzt=award.amount_kzt,
         paid=paid,
-        unpaid_closed=list(closed),
+        unpaid_closed=closed,
         topped_up=topped_up,
+        unpaid_by_the_day=by_the_day,
     )
     if not owed:
         return []
