@@ -13,8 +13,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import translation
 
-from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits import topups
+from inclusio.benefits.errors import ErrorCode
 from inclusio.benefits.models import Award, Decision, Payment, Payroll, Programme, Proposal, TopUp
 from inclusio.benefits.page_data import benefits_page
 from inclusio.benefits.services import (
