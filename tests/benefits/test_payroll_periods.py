@@ -13,10 +13,12 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import translation
 
+from inclusio.benefits import topups
 from inclusio.benefits.errors import ErrorCode
-from inclusio.benefits.models import Award, Payment, Payroll, Programme, Proposal
+from inclusio.benefits.models import Award, Decision, Payment, Payroll, Programme, Proposal, TopUp
 from inclusio.benefits.page_data import benefits_page
 from inclusio.benefits.services import (
+    award_correct_on_appeal,
     payroll_approve,
     payroll_create,
     programmes_load,
@@ -28,6 +30,7 @@ from inclusio.core.errors import Conflict
 from inclusio.core.models import AuditEvent
 from inclusio.registry.models import Person
 from tests.benefits.builders import IBAN, Snapshot, person_with_account
+from tests.browser.benefits_data import make_run
 from tests.factories import make_user, sign_in
 from tests.rules.texts import explain
 
@@ -359,3 +362,61 @@ def test_a_payroll_that_loses_the_race_for_a_one_off_grant_computes_again(
     (grant,) = payments_of(dana, "one_off_grant")
     assert grant.month == FEBRUARY
     assert sorted(p.month for p in payments_of(dana, "daily_benefit")) == [FEBRUARY, MARCH]
+
+
+def test_a_benefit_paid_by_the_day_resumed_on_appeal_is_owed_the_months_closed_without_it(
+    db: None, tmp_path: Path, runs_dir: Path
+) -> None:
+    persons = awarded(tmp_path, {"dana": (D(2024, 2, 16), None), "erlan": (D(2020, 1, 1), None)})
+    dana, erlan = persons["dana"], persons["erlan"]
+    payroll_create(actor=SYSTEM, month=FEBRUARY)
+    # Dana's benefit is ended with February; March and April are computed without her.
+    award = Award.objects.get(person=dana, programme__code="daily_benefit")
+    proposal = award.decision.proposal
+    assert proposal is not None
+    proposal.pk, proposal.kind, proposal.status = (
+        None,
+        Proposal.Kind.ENDED,
+        Proposal.Status.ASSIGNED,
+    )
+    proposal.award, proposal.amount_kzt, proposal.run = award, None, make_run()
+    proposal.save()
+    ending = Decision.objects.create(
+        proposal=proposal, person=dana, programme=award.programme, outcome=Decision.Outcome.ENDED
+    )
+    Award.objects.filter(pk=award.pk).update(ends=D(2024, 2, 29), ended_by=ending)
+    for month in (MARCH, APRIL):
+        payroll_create(actor=SYSTEM, month=month)
+    assert [p.month for p in payments_of(dana, "daily_benefit")] == [FEBRUARY]
+    erlan_paid = {p.month: p.amount_kzt for p in payments_of(erlan, "daily_benefit")}
+    assert erlan_paid[MARCH] == 30032 and erlan_paid[APRIL] == 31000
+    # The ending overturned on appeal, the benefit resumed from 1 March: each closed month is
+    # owed what its payroll would have paid her (eligible every day, as Erlan): the engine's
+    # month, not the award's 29,000 a month.
+    resumed = award_correct_on_appeal(
+        actor=SYSTEM, decision_id=ending.pk, cause="appeal:1", from_day=MARCH
+    )
+    owed = dict(TopUp.objects.filter(award=resumed).values_list("month", "amount_kzt"))
+    assert owed == {MARCH: 30032, APRIL: 31000}
+    trail = AuditEvent.objects.get(action="award_correct_on_appeal")
+    assert trail.data["top_ups"] == {"2024-03": 30032, "2024-04": 31000}
+    # Computed again, April pays her nothing more: the top-up is the month's only pay.
+    payroll_create(actor=SYSTEM, month=APRIL)
+    assert [p.month for p in payments_of(dana, "daily_benefit")] == [FEBRUARY]
+
+
+def test_a_month_paid_by_the_day_resumed_mid_month_is_owed_the_eligible_days_covered() -> None:
+    # April: eligible all 30 days at 31,000; resumed from 16 April, 15 days are owed.
+    april = topups.Eligible(APRIL, days=30, amount_kzt=31000)
+    assert topups.eligible_owed(D(2024, 4, 16), april) == 15500
+    # Eligible 10 days (from where the benefit began): all 10 when the appeal covers 15.
+    assert topups.eligible_owed(D(2024, 4, 16), topups.Eligible(APRIL, 10, 10000)) == 10000
+    owed = topups.months_owed(
+        from_day=APRIL,
+        new_amount_kzt=29000,
+        paid=[],
+        unpaid_closed=[],
+        topped_up={APRIL: 1000},
+        unpaid_by_the_day=[april, topups.Eligible(MARCH, 31, 30032)],
+    )
+    assert owed == {APRIL: 30000}  # March, before the appeal's day, is owed nothing

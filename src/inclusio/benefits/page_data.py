@@ -23,6 +23,7 @@ from inclusio.benefits.models import (
     Award,
     Decision,
     Message,
+    Payment,
     Payroll,
     Programme,
     Proposal,
@@ -31,6 +32,8 @@ from inclusio.benefits.models import (
 from inclusio.core import access
 from inclusio.core.audit import Actor
 from inclusio.core.models import Region
+from inclusio.core.roles import APPEAL_DECIDE_SOCIAL
+from inclusio.payments.models import Transfer
 from inclusio.payments.reasons import reason_text
 from inclusio.registry.models import Person
 from inclusio.rules.explanation import Computed, computation, reads
@@ -250,6 +253,18 @@ class ReturnedPayment:
 
 
 @dataclass(frozen=True)
+class TopUpLine:
+    """A month paid at an old amount and topped up after an appeal: what is owed, where it is."""
+
+    title: str
+    month: str
+    amount: str
+    state: str
+    cause: str
+    cause_url: str = ""  # the appeal's page, when the reader may open it
+
+
+@dataclass(frozen=True)
 class BenefitsPage:
     person: Person
     own: bool
@@ -259,6 +274,7 @@ class BenefitsPage:
     awards: list[CurrentAward]
     decisions: list[PastDecision]
     returned: list[ReturnedPayment] = field(default_factory=list)
+    top_ups: list[TopUpLine] = field(default_factory=list)
 
 
 def _offer_what(proposal: Proposal) -> str:
@@ -408,6 +424,37 @@ def _notice_link(message: Message, decided: dict[int, int]) -> tuple[str, str]:
     return reverse("benefits:decision", args=[decision_id]), gettext("See the decision")
 
 
+def top_up_state(top_up: TopUp) -> str:
+    """Where a top-up is, in words: owed, in a payroll, paid, held or returned, or stopped
+    (``transfer_state``: its latest payment line's, annotated by ``selectors.top_ups_for``)."""
+    transfer_state = getattr(top_up, "transfer_state", None)
+    if top_up.status == Payment.Status.STOPPED:
+        return gettext("Stopped: the right to the benefit ended before this month")
+    if top_up.status == Payment.Status.HELD:
+        if transfer_state == Transfer.State.REJECTED:
+            return gettext("Returned by the bank: paid once a corrected account is given")
+        return gettext("Held: paid once a payment account is given")
+    if top_up.payroll is None:
+        return gettext("Owed: it will be paid with the next payroll")
+    if transfer_state == Transfer.State.PAID:
+        return gettext("Paid with the payroll of %(month)s") % {
+            "month": month_text(top_up.payroll.month)
+        }
+    return gettext("In the payroll of %(month)s, not paid yet") % {
+        "month": month_text(top_up.payroll.month)
+    }
+
+
+def top_up_cause(top_up: TopUp, *, sees_appeals: bool) -> tuple[str, str]:
+    """What the top-up is owed for, in words, and the appeal's page when the reader may open it
+    (``cause``: ``appeal:<id>``, as the appeals app names its grants)."""
+    kind, _sep, number = top_up.cause.partition(":")
+    if kind == "appeal" and number.isdigit():
+        text = gettext("Appeal No. %(number)s, granted") % {"number": number}
+        return text, reverse("appeals:appeal", args=[int(number)]) if sees_appeals else ""
+    return gettext("A decision corrected"), ""
+
+
 def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
     from inclusio.benefits.messaging import message_text
 
@@ -474,15 +521,32 @@ def benefits_page(*, actor: Actor, person: Person) -> BenefitsPage:
         )
         for p in selectors.returned_payments_for(actor=actor, person=person)
     ]
+    answers = may_answer(actor, person)
+    # The person and their representative follow the person's appeals; an officer opens an
+    # appeal of a benefit decision when their region's appeals are theirs to decide.
+    sees_appeals = answers or access.may(actor, APPEAL_DECIDE_SOCIAL, person.region_id)
+    top_ups = [
+        TopUpLine(
+            title=t.award.programme.title_in(language),
+            month=month_text(t.month),
+            amount=tenge_text(t.amount_kzt),
+            state=top_up_state(t),
+            cause=cause[0],
+            cause_url=cause[1],
+        )
+        for t in selectors.top_ups_for(actor=actor, person=person)
+        for cause in [top_up_cause(t, sees_appeals=sees_appeals)]
+    ]
     return BenefitsPage(
         person=person,
         own=person.user_id == getattr(actor, "pk", None),
-        answers=may_answer(actor, person),
+        answers=answers,
         notices=notices,
         offers=offers,
         awards=awards,
         decisions=decisions,
         returned=returned,
+        top_ups=top_ups,
     )
 
 

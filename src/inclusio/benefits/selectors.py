@@ -31,6 +31,7 @@ from inclusio.benefits.models import (
     ProgrammeVersion,
     Proposal,
     ScreeningRun,
+    TopUp,
 )
 from inclusio.core import access
 from inclusio.core.audit import Actor, batched
@@ -201,6 +202,22 @@ def returned_payments_for(*, actor: Actor, person: Person) -> list[Payment]:
         .filter(Exists(rejected))
         .select_related("award__programme")
         .order_by("month", "id")
+    )
+
+
+def top_ups_for(*, actor: Actor, person: Person) -> list[TopUp]:
+    """The top-ups owed to the person on appeal, the latest month first, in one query: each with
+    its programme, its payroll, and ``transfer_state`` (its latest payment line's state, None
+    before its payment file)."""
+    _authorise_read(actor, person, what=Seen.BENEFITS)
+    latest = Transfer.objects.filter(
+        purpose_kind=Transfer.Purpose.BENEFIT_TOP_UP, purpose_id=OuterRef("pk")
+    ).order_by("-id")
+    return list(
+        TopUp.objects.filter(award__person=person)
+        .annotate(transfer_state=Subquery(latest.values("state")[:1]))
+        .select_related("award__programme", "payroll")
+        .order_by("-month", "award__programme_id", "id")
     )
 
 

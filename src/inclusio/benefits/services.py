@@ -715,6 +715,7 @@ def award_assign_on_appeal(
             ErrorCode.APPEAL_AMOUNT_NEGATIVE, _("The amount cannot be less than zero.")
         )
     with transaction.atomic():
+        _lock_programmes(Decision.objects.filter(pk=decision_id).values("programme_id"))
         # The refusal read once, locked after its proposal (the order every write of an
         # answer locks them in).
         proposal = (
@@ -824,6 +825,7 @@ def award_correct_on_appeal(
         _("This decision no longer stands: the benefit was granted again or changed since."),
     )
     with transaction.atomic():
+        _lock_programmes(Decision.objects.filter(pk=decision_id).values("programme_id"))
         # Read once, locked: what the appeal changes cannot change meanwhile.
         contested = (
             Decision.objects.select_for_update(of=("self",))
@@ -919,6 +921,22 @@ def award_correct_on_appeal(
     return award
 
 
+def _lock_programmes(ids: Any) -> None:
+    """Lock the programmes' rows (``ids``: a query of their ids), in the order of their ids,
+    before any other row: a payroll locks every cash programme's, an appeal's grant the
+    programme of the decision it changes. So a payroll computed while a grant changes an
+    amount from a past month (or resumes a benefit) waits for it, or the grant waits for the
+    payroll: the payroll sees the new amount, or the grant sees the month computed and owes
+    its top-up; a month is never paid at the old amount with nothing owed. Payrolls of
+    different months wait for each other too (each is computed once a month)."""
+    list(
+        Programme.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def award_top_ups(*, decision_id: int) -> dict[dt.date, int]:
     """By month, the top-ups owed on appeal by the decision ``decision_id`` (of the appeal's
     effect, as ``award_correct_on_appeal`` made it): what the appeals app tells the person."""
@@ -951,20 +969,27 @@ def _top_ups_owe(
     # Only a benefit resumed was owed the months that paid nothing: an amount corrected from an
     # award's first day (the screening's, weeks before the person accepted) was never owed a
     # month computed before the award existed.
-    by_the_whole_month = (
-        resumed
-        and programme.period != Programme.Period.ONCE
-        and programme.proration != Programme.Proration.DAILY
-    )
+    owed_unpaid = resumed and programme.period != Programme.Period.ONCE
     # Every month whose payroll is computed, approved or not: a payroll computed again never
     # pays the person a month topped up (see ``_payroll_create``), so the top-up is its only pay.
     closed = (
-        Payroll.objects.filter(month__gte=first)
-        .exclude(month__in=stopped)
-        .values_list("month", flat=True)
-        if by_the_whole_month
+        list(
+            Payroll.objects.filter(month__gte=first)
+            .exclude(month__in=stopped)
+            .values_list("month", flat=True)
+        )
+        if owed_unpaid
         else []
     )
+    by_the_day: list[topups.Eligible] = []
+    if closed and programme.proration == Programme.Proration.DAILY:
+        # A month paid by the day that paid nothing is owed what its payroll would have paid:
+        # the month screened again as the payroll screens it (no eligible day, nothing owed).
+        kinds = {programme.pk: (programme.period, programme.proration)}
+        for month in sorted(set(closed) - {p.month for p in paid}):
+            found = _month_by_the_day([award], kinds, month)[award.pk]
+            by_the_day.append(topups.Eligible(month, found.days, found.amount_kzt))
+        closed = []
     topped_up = dict(
         TopUp.objects.filter(**mine, month__gte=first)
         .values("month")
@@ -975,8 +1000,9 @@ def _top_ups_owe(
         from_day=from_day,
         new_amount_kzt=award.amount_kzt,
         paid=paid,
-        unpaid_closed=list(closed),
+        unpaid_closed=closed,
         topped_up=topped_up,
+        unpaid_by_the_day=by_the_day,
     )
     if not owed:
         return []
@@ -1166,6 +1192,7 @@ def _payroll_create(actor: Actor, first: dt.date, last: dt.date) -> Payroll:
     }
     once = [pk for pk, (period, _p) in kinds.items() if period == Programme.Period.ONCE]
     with transaction.atomic():
+        _lock_programmes(Programme.objects.filter(cash=True).values("pk"))
         existing = Payroll.objects.select_for_update().filter(month=first).first()
         if existing is not None and existing.approved_at is not None:
             raise Conflict(

@@ -16,9 +16,13 @@ on, less what was paid for those days, less what earlier appeals already topped 
   (the days of a month paid by the day begin where the benefit began, so they are counted from
   the appeal's first day on), each at the new daily amount less the daily amount paid;
 - a one-off grant: the new amount less what was paid, once;
-- a month not paid at all (a benefit resumed): the new amount for the days covered — only for
-  a benefit paid by the whole month, since the days a benefit paid by the day would have found
-  are not known here.
+- a month not paid at all (a benefit resumed), paid by the whole month: the new amount for the
+  days covered;
+- a month not paid at all (a benefit resumed), paid by the day: what its payroll would have
+  paid, the month the rules engine computes for the days the person was eligible (screened
+  again by the caller, as the payroll screens them: ``Eligible``), for the eligible days the
+  appeal covers (counted from its first day on, as for a month paid by the day) — the payroll of
+  a programme paid by the day pays the engine's month, whatever the award's amount.
 
 Half a tenge and more rounds up. A month owed nothing or less (an amount lowered on appeal is
 never recovered from the person who appealed) has no top-up.
@@ -42,6 +46,16 @@ class Paid:
     amount_kzt: int
     days: int | None = None
     one_off: bool = False
+
+
+@dataclass(frozen=True)
+class Eligible:
+    """A month paid by the day that paid the person nothing, as its payroll would have paid it:
+    the days the person was eligible and the month the rules engine computes for them."""
+
+    month: dt.date  # the first day of the month
+    days: int
+    amount_kzt: int
 
 
 def _days_in(month: dt.date) -> int:
@@ -79,6 +93,14 @@ def month_owed(month: dt.date, from_day: dt.date, new_amount_kzt: int, paid: Pai
     )
 
 
+def eligible_owed(from_day: dt.date, eligible: Eligible) -> int:
+    """What a month paid by the day that paid nothing is owed (before earlier top-ups)."""
+    overlap = min(eligible.days, _covered(eligible.month, from_day))
+    if overlap == 0 or eligible.days == 0:
+        return 0
+    return _whole_tenge(Fraction(eligible.amount_kzt * overlap, eligible.days))
+
+
 def months_owed(
     *,
     from_day: dt.date,
@@ -86,19 +108,29 @@ def months_owed(
     paid: Iterable[Paid],
     unpaid_closed: Iterable[dt.date],
     topped_up: dict[dt.date, int],
+    unpaid_by_the_day: Iterable[Eligible] = (),
 ) -> dict[dt.date, int]:
     """By month (its first day), the positive top-ups owed from ``from_day`` on at
     ``new_amount_kzt``: over the months ``paid`` and the months of computed payrolls that paid
-    nothing (``unpaid_closed``; pass none for a benefit paid by the day or once), less what
-    earlier appeals topped each up by (``topped_up``)."""
+    nothing (``unpaid_closed`` for a benefit paid by the whole month, ``unpaid_by_the_day`` for
+    one paid by the day; none for a one-off grant), less what earlier appeals topped each up
+    by (``topped_up``)."""
     first = from_day.replace(day=1)
-    by_month: dict[dt.date, Paid | None] = {m: None for m in unpaid_closed if m >= first}
+    by_month: dict[dt.date, Paid | Eligible | None] = {m: None for m in unpaid_closed if m >= first}
+    for eligible in unpaid_by_the_day:
+        if eligible.month >= first:
+            by_month[eligible.month] = eligible
     for payment in paid:
         if payment.month >= first:
             by_month[payment.month] = payment
     owed: dict[dt.date, int] = {}
     for month in sorted(by_month):
-        amount = month_owed(month, from_day, new_amount_kzt, by_month[month])
+        found = by_month[month]
+        amount = (
+            eligible_owed(from_day, found)
+            if isinstance(found, Eligible)
+            else month_owed(month, from_day, new_amount_kzt, found)
+        )
         amount -= topped_up.get(month, 0)
         if amount > 0:
             owed[month] = amount
