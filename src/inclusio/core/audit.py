@@ -228,7 +228,9 @@ def batched() -> Iterator[None]:
 
 
 def _append_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:
-    with transaction.atomic():
+    # Without a savepoint of its own (two round trips a chain, on the hot path of a page that
+    # logs what it shows): a failure here fails the caller's transaction, as it must anyway.
+    with transaction.atomic(savepoint=False):
         head, _ = ChainHead.objects.select_for_update().get_or_create(
             chain=model.CHAIN, defaults={"last_hash": GENESIS}
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -208,6 +209,10 @@ def sync_roles_after_migrate(**kwargs: Any) -> None:
 def roles_of(user: Any) -> list[Role]:
     if not user.is_authenticated:
         return []
+    # Prefetched once: a page asks for the roles several times (the second-factor check, the
+    # navigation, the access log's office). Adding or removing a group through this object
+    # drops the prefetched list, so it never outlives a change made here.
+    prefetch_related_objects([user], "groups")
     names = {group.name for group in user.groups.all()}
     return [role for role in ROLES if role.code in names]
 
