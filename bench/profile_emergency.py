@@ -91,9 +91,10 @@ def main() -> int:
 
     django.setup()
     sys.path.insert(0, str(ROOT / "bench"))
-    from bench_emergency import HOME, compile_residences, dispatcher_sessions, lookups
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
+
+    from bench_emergency import HOME, compile_residences, dispatcher_sessions, lookups
 
     homes, _ = compile_residences()
     sessions = dispatcher_sessions()
@@ -128,7 +129,8 @@ def main() -> int:
     from django.db.backends.signals import connection_created
 
     def wrap(sender: Any, connection: Any, **kwargs: Any) -> None:
-        connection.execute_wrappers.append(counting)
+        if counting not in connection.execute_wrappers:
+            connection.execute_wrappers.append(counting)
 
     connection_created.connect(wrap)
     connection.ensure_connection()
@@ -138,7 +140,7 @@ def main() -> int:
     one_lookup = list(queries)
     statuses.clear()
     shown = 0
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
     cpu, wall = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()

@@ -228,20 +228,19 @@ def batched() -> Iterator[None]:
 
 
 def _append_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:
-    # Without a savepoint of its own (two round trips a chain, on the hot path of a page that
-    # logs what it shows): a failure here fails the caller's transaction, as it must anyway.
-    with transaction.atomic(savepoint=False):
-        head, _ = ChainHead.objects.select_for_update().get_or_create(
-            chain=model.CHAIN, defaults={"last_hash": GENESIS}
-        )
-        prev = head.last_hash
+    # Without a savepoint of its own, and the head read and moved in plain SQL (a page that logs
+    # what it shows does this on every request): a failure here fails the caller's transaction,
+    # as it must anyway.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        prev = _lock_head(cursor, model.CHAIN)
         for record in records:
             record.prev_hash = prev
             record.hash = prev = _digest(prev, record.hashed_fields())
         _insert_many(model, records)
-        head.last_hash = prev
-        head.length += len(records)
-        head.save(update_fields=["last_hash", "length"])
+        cursor.execute(
+            "UPDATE core_chainhead SET last_hash = %s, length = length + %s WHERE chain = %s",
+            [prev, len(records), model.CHAIN],
+        )
 
 
 def _insert_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:

@@ -48,4 +48,5 @@ def forget_permissions_on_role_change(
             forget_permissions(user_id)
     else:
         forget_permissions(instance.pk)
-        instance.__dict__.pop("_inclusio_permissions", None)
+        for kept in ("_inclusio_permissions", "_group_names", "_staff_roles"):
+            instance.__dict__.pop(kept, None)
