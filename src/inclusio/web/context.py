@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -251,13 +252,15 @@ ENTRIES: tuple[_Entry, ...] = (
 )
 
 
-# Each entry's address by (URL name, language, script prefix): the addresses are fixed while the
-# process runs, and reversing every entry on every page was a tenth of a page's CPU.
-_ADDRESSES: dict[tuple[str, str, str], str | None] = {}
+# Each entry's address by (URL name, language, script prefix, URL configuration): the addresses
+# are fixed while the process runs, and reversing every entry on every page was a tenth of a
+# page's CPU.
+_ADDRESSES: dict[tuple[str, str, str, str], str | None] = {}
 
 
 def _address(url_name: str) -> str | None:
-    key = (url_name, get_language() or "", get_script_prefix())
+    urlconf = str(get_urlconf() or settings.ROOT_URLCONF)
+    key = (url_name, get_language() or "", get_script_prefix(), urlconf)
     if key not in _ADDRESSES:
         try:
             _ADDRESSES[key] = reverse(url_name)
