@@ -27,7 +27,6 @@ from typing import Protocol
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +42,7 @@ from inclusio.core.roles import (
     REFERRAL_FILE,
     ROLES,
     Role,
+    group_names,
 )
 
 __all__ = [
@@ -215,9 +215,8 @@ def may_act_for(actor: Actor, person: PersonLike, *, day: dt.date | None = None)
 def _staff_role(actor: User) -> Role | None:
     roles: list[Role] | None = actor.__dict__.get("_staff_roles")
     if roles is None:
-        # Prefetched, so that the page's navigation, which reads the groups too, asks no more.
-        prefetch_related_objects([actor], "groups")
-        names = {group.name for group in actor.groups.all()}
+        # Read once a request: the page's navigation reads the groups too.
+        names = group_names(actor)
         roles = [role for role in ROLES if role.staff and role.code in names]
         actor.__dict__["_staff_roles"] = roles
     return roles[0] if roles else None

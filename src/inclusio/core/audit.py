@@ -353,7 +353,9 @@ def batched() -> Iterator[None]:
 
 
 def _append_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Without a savepoint of its own (a page that logs what it shows does this on every
+    # request): a failure here fails the caller's transaction, as it must anyway.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         prev = _lock_heads(cursor, model.CHAIN)
         for record in records:
             record.prev_hash = prev

@@ -19,11 +19,17 @@ class CachedPermissionsBackend(ModelBackend):
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return super().get_all_permissions(user_obj, obj)
+        # Kept on the account object too, as Django's backend does: a page asks for many
+        # permissions (its navigation one per entry), and each cache read unpickles the set.
+        permissions: set[str] | None = user_obj.__dict__.get("_inclusio_permissions")
+        if permissions is not None:
+            return permissions
         key = f"inclusio:permissions:{user_obj.pk}"
-        permissions: set[str] | None = cache.get(key)
+        permissions = cache.get(key)
         if permissions is None:
             permissions = super().get_all_permissions(user_obj, obj)
             cache.set(key, permissions, settings.AUTH_CACHE_SECONDS)
+        user_obj.__dict__["_inclusio_permissions"] = permissions
         return permissions
 
 
@@ -42,3 +48,5 @@ def forget_permissions_on_role_change(
             forget_permissions(user_id)
     else:
         forget_permissions(instance.pk)
+        for kept in ("_inclusio_permissions", "_group_names", "_staff_roles"):
+            instance.__dict__.pop(kept, None)

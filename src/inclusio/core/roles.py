@@ -205,10 +205,21 @@ def sync_roles_after_migrate(**kwargs: Any) -> None:
     sync_roles()
 
 
+def group_names(user: Any) -> frozenset[str]:
+    """The names of the account's groups, read once for the account object: a page asks for its
+    roles several times (the second-factor check, the navigation, the access log's office). A
+    change of groups through this object drops the kept names (core.backends)."""
+    names: frozenset[str] | None = user.__dict__.get("_group_names")
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user.__dict__["_group_names"] = names
+    return names
+
+
 def roles_of(user: Any) -> list[Role]:
     if not user.is_authenticated:
         return []
-    names = {group.name for group in user.groups.all()}
+    names = group_names(user)
     return [role for role in ROLES if role.code in names]
 
 
