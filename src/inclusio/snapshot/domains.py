@@ -7,8 +7,9 @@ figure are the same quantity. The part is optional: ``present`` says which of it
 snapshot holds, after checking their columns against the contract (``DOMAIN_SCHEMAS``).
 
 A period's figures (inspections held, persons housed, special workplaces organised) cover the
-``PERIOD_YEARS`` whole years before the date's year: the periodic report closing on 1 January
-2024 covers 2018–2023.
+periodic report's years, from 1 January of its first year to the day before its date (the
+report for 2018–2023 closes on 1 January 2024); asked without a first year, the
+``PERIOD_YEARS`` whole years before the date's year.
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ CHILD = "child_with_disability"
 # --- the definitions: conditions on one row of a file, the date a parameter ($on) -------------
 # A facility is on the map, and adapted or not, as the file states it on its date.
 ADAPTED = "adapted"
-# An inspection, a registration housed, a workplace begun in the period: from the first day of
-# the period's first year to the day before the date.
-IN_PERIOD = "{column} >= make_date(year($on) - " + str(PERIOD_YEARS) + ", 1, 1) AND {column} < $on"
+# An inspection, a registration housed, a workplace begun in the period: from 1 January of the
+# period's first year (``$first_year``) to the day before the date.
+IN_PERIOD = "{column} >= make_date($first_year, 1, 1) AND {column} < $on"
 INSPECTED_IN_PERIOD = IN_PERIOD.format(column="inspected_on")
 HOUSED_IN_PERIOD = IN_PERIOD.format(column="housed_on")
 WORKPLACE_IN_PERIOD = IN_PERIOD.format(column="first_month")
@@ -128,9 +129,14 @@ def snapshot_date(directory: Path) -> dt.date | None:
     return dt.date.fromisoformat(day) if day else None
 
 
-def figures(directory: Path, on: dt.date) -> dict[str, int | None]:
+def figures(
+    directory: Path, on: dt.date, *, first_year: int | None = None
+) -> dict[str, int | None]:
     """Every domain figure on the date, one query per file; None for a file the snapshot does
-    not hold."""
+    not hold. A period's figure counts from 1 January of ``first_year`` (a report's first year)
+    to the day before the date; without it, the ``PERIOD_YEARS`` whole years before the date's
+    year."""
+    since = on.year - PERIOD_YEARS if first_year is None else first_year
     held = present(directory)
     values: dict[str, int | None] = dict.fromkeys(_FIGURES)
     with duckdb.connect() as db:
@@ -142,7 +148,10 @@ def figures(directory: Path, on: dt.date) -> dict[str, int | None]:
                 continue
             aggregates = ", ".join(_FIGURES[figure][1] for figure in mine)
             sql = f"SELECT {aggregates} FROM {_read(directory, name)}"  # noqa: S608 — constants
-            row = db.execute(sql, {"on": on} if "$on" in sql else {}).fetchone()
+            params: dict[str, object] = {"on": on} if "$on" in sql else {}
+            if "$first_year" in sql:
+                params["first_year"] = since
+            row = db.execute(sql, params).fetchone()
             assert row is not None  # an aggregate without GROUP BY always gives a row
             values.update({figure: int(value) for figure, value in zip(mine, row, strict=True)})
     if on != snapshot_date(directory):
