@@ -79,11 +79,12 @@ STAGING = {
     ),
     "synth_care": "carer_iin varchar(12), cared_iin varchar(12), relation varchar(8), since date",
     # The history's earlier periods (all but the status in force on the reference date), each
-    # as the decision that held it: superseded by the next, except a former status's last.
+    # as the decision that held it, superseded by the next; and the refusals that ended the
+    # statuses of persons without one today (their current records).
     "synth_history": (
         "iin varchar(12), category varchar(5), cause varchar(20), "
         "work_capacity_loss_pct smallint, valid_from date, reexamination_date date, "
-        "superseded boolean"
+        "superseded boolean, ended boolean"
     ),
 }
 
@@ -174,33 +175,42 @@ def read_registry_part(directory: Path, regions: list[dict[str, Any]]) -> dict[s
 
 # The history's periods other than the status in force on the reference date (the one of
 # ``disability`` starting the same day), each as a decision recorded before it: it held from its
-# ``valid_from`` and is ended by the next one's start, or else lapses on its re-examination date,
-# which is the period's last day (a decision's own date when it is not earlier and the next
-# period follows at once; the period's last day otherwise, so that the export's periods are the
-# snapshot's). The last period of a person without a status today is their current record, a
-# status lapsed at re-examination; every other is superseded.
+# ``valid_from`` and is superseded by the next record, or else lapses on its re-examination date,
+# the period's last day (a decision's own date when it is not earlier and the next period
+# follows at once; the period's last day otherwise, so that the export's periods are the
+# snapshot's). A person without a status today was not confirmed at re-examination: after their
+# last period, a refusal (an ended record) from the day after it is their current record.
 _EARLIER_PERIODS = f"""
-    SELECT iin, category, cause, work_capacity_loss_pct, valid_from,
-           CASE WHEN valid_to IS NULL THEN reexamination_date
-                WHEN reexamination_date >= valid_to AND next_from = valid_to + 1
-                THEN reexamination_date
-                ELSE valid_to END AS reexamination_date,
-           NOT (last AND NOT current) AS superseded
-    FROM (
+    WITH periods AS (
         SELECT h.*,
                lead(h.valid_from) OVER (PARTITION BY h.iin ORDER BY h.valid_from) AS next_from,
-               h.valid_from = max(h.valid_from) OVER (PARTITION BY h.iin) AS last,
-               d.iin IS NOT NULL AS current,
+               d.iin IS NULL AND h.valid_to IS NOT NULL
+                   AND h.valid_from = max(h.valid_from) OVER (PARTITION BY h.iin) AS refused,
                d.since = h.valid_from AS in_force
         FROM {DISABILITY_HISTORY} h LEFT JOIN disability d ON d.iin = h.iin
     )
-    WHERE in_force IS NOT TRUE
+    SELECT iin, category, cause, work_capacity_loss_pct, valid_from, reexamination_date,
+           superseded, ended
+    FROM (
+        SELECT iin, category, cause, work_capacity_loss_pct, valid_from,
+               CASE WHEN valid_to IS NULL THEN reexamination_date
+                    WHEN reexamination_date >= valid_to AND next_from = valid_to + 1
+                    THEN reexamination_date
+                    ELSE valid_to END AS reexamination_date,
+               TRUE AS superseded, FALSE AS ended
+        FROM periods WHERE in_force IS NOT TRUE
+        UNION ALL
+        SELECT iin, category, cause, work_capacity_loss_pct, CAST(valid_to + 1 AS DATE),
+               NULL, FALSE, TRUE
+        FROM periods WHERE refused
+    )
     ORDER BY iin, valid_from
 """  # noqa: S608 - only a constant name is interpolated
 _NO_PERIODS = """
     SELECT NULL::VARCHAR AS iin, NULL::VARCHAR AS category, NULL::VARCHAR AS cause,
            NULL::SMALLINT AS work_capacity_loss_pct, NULL::DATE AS valid_from,
-           NULL::DATE AS reexamination_date, NULL::BOOLEAN AS superseded
+           NULL::DATE AS reexamination_date, NULL::BOOLEAN AS superseded,
+           NULL::BOOLEAN AS ended
     LIMIT 0
 """
 
@@ -323,14 +333,13 @@ def _insert_new_rows(cursor: Any) -> dict[str, int]:
                 {_LIMITATION_COLUMNS}, valid_from, reexamination_date, ended, source,
                 recorded_at, superseded_at)
             SELECT p.id, s.category, s.cause, s.work_capacity_loss_pct, {_NO_LIMITATIONS},
-                s.valid_from, s.reexamination_date, %s, %s, %s,
+                s.valid_from, s.reexamination_date, s.ended, %s, %s,
                 CASE WHEN s.superseded THEN %s END
             FROM synth_history s JOIN synth_person n ON n.iin = s.iin
             JOIN {person} p ON p.iin = s.iin
             ORDER BY s.iin, s.valid_from""",  # noqa: S608
             [
                 *[False] * len(FUNCTIONAL_LIMITATIONS),
-                False,
                 DisabilityStatus.Source.SYNTHETIC.value,
                 now,
                 now,
