@@ -84,9 +84,9 @@ def test_the_figures_are_computed_once_per_snapshot_and_date(
     opened: list[Path] = []
 
     class Counted(figures.Source):
-        def __init__(self, directory: Path, on: dt.date) -> None:
+        def __init__(self, directory: Path, on: dt.date, *, first_year: int | None = None) -> None:
             opened.append(directory)
-            super().__init__(directory, on)
+            super().__init__(directory, on, first_year=first_year)
 
     monkeypatch.setattr(figures, "Source", Counted)
     on = dt.date(2024, 1, 1)

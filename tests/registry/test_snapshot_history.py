@@ -93,3 +93,79 @@ def test_the_history_agrees_with_the_statuses_exported_on_each_day(tmp_path: Pat
     ):
         statuses = rows(export(tmp_path / day.isoformat(), day), "disability")
         assert in_force(history, day) == {(r["iin"], r["category"]) for r in statuses}, day
+
+
+def manifest_of(directory: Path) -> dict:
+    from inclusio.snapshot.contract import read_manifest
+
+    return read_manifest(directory)
+
+
+def test_history_from_is_the_latest_start_vouched_for_else_the_first_recorded_day(
+    tmp_path: Path,
+) -> None:
+    from django.utils import timezone
+
+    from inclusio.core.models import AuditEvent
+    from inclusio.registry.models import DisabilityStatus, StatusHistoryStart
+    from inclusio.registry.services import status_history_start_record
+
+    # No status yet: the export's own date.
+    assert manifest_of(export(tmp_path / "empty"))["history_from"] == ON.isoformat()
+    # A status recorded today that has held since 2019: the registry knows nothing of the
+    # statuses that ended before it began, so the history answers from the day it recorded
+    # its first status, not from 2019.
+    person = make_person()
+    give_status(person, "II", valid_from=dt.date(2019, 1, 1), until=None)
+    today = timezone.localdate()
+    assert manifest_of(export(tmp_path / "recorded"))["history_from"] == today.isoformat()
+    # Loads of earlier records vouch for the days they are complete from: the latest holds.
+    status_history_start_record(
+        actor=SYSTEM, day=dt.date(2018, 1, 1), source=DisabilityStatus.Source.IMPORT
+    )
+    status_history_start_record(
+        actor=SYSTEM,
+        day=dt.date(2019, 1, 1),
+        source=DisabilityStatus.Source.SYNTHETIC,
+        reference="snapshot-demo",
+    )
+    out = export(tmp_path / "declared")
+    assert manifest_of(out)["history_from"] == "2019-01-01"
+    assert StatusHistoryStart.objects.count() == 2
+    events = AuditEvent.objects.filter(action="status_history_start_record")
+    assert [e.data["day"] for e in events] == ["2018-01-01", "2019-01-01"]
+    assert {e.actor_name for e in events} == {"system"}
+    # Exported twice, the same manifest.
+    again = export(tmp_path / "again")
+    assert manifest_of(again)["files"] == manifest_of(out)["files"]
+    assert manifest_of(again)["history_from"] == "2019-01-01"
+
+
+@pytest.mark.parametrize(
+    ("day", "source", "code"),
+    [
+        ("tomorrow", "synthetic", "HISTORY_START_FUTURE"),
+        (dt.date(2018, 1, 1), "census", "REQUIRED"),
+    ],
+)
+def test_a_start_after_today_or_of_an_unknown_source_is_refused(
+    day: object, source: str, code: str
+) -> None:
+    from django.utils import timezone, translation
+
+    from inclusio.core.errors import ValidationFailed
+    from inclusio.core.models import AuditEvent
+    from inclusio.registry.models import StatusHistoryStart
+    from inclusio.registry.services import status_history_start_record
+
+    when = timezone.localdate() + dt.timedelta(days=1) if day == "tomorrow" else day
+    assert isinstance(when, dt.date)
+    with pytest.raises(ValidationFailed) as refused:
+        status_history_start_record(actor=SYSTEM, day=when, source=source)
+    assert refused.value.code == code
+    english = refused.value.message
+    for language in ("ru", "kk"):
+        with translation.override(language):
+            assert refused.value.message != english
+    assert not StatusHistoryStart.objects.exists()
+    assert not AuditEvent.objects.filter(action="status_history_start_record").exists()

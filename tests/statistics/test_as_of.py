@@ -5,17 +5,17 @@ figures, the tables count them, and the dates the snapshot cannot answer for are
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from django.utils import translation
 
 from inclusio.core.errors import ValidationFailed
-from inclusio.snapshot.contract import DISABILITY_HISTORY, parquet_path
-from inclusio.snapshot.history import validate_history
+from inclusio.snapshot.contract import DISABILITY_HISTORY, MANIFEST, parquet_path
+from inclusio.snapshot.history import Bounds, validate_history
 from inclusio.snapshot.validate import Problem, SnapshotError, validate_snapshot
 from inclusio.statistics.errors import ErrorCode
 from inclusio.statistics.publish import compute_datasets
@@ -133,9 +133,13 @@ def refusal(snapshot: Snapshot, on: datetime.date) -> ValidationFailed:
 def test_dates_outside_the_history_are_refused(
     snapshot: Snapshot, demo_snapshot: Path, tmp_path: Path
 ) -> None:
-    start = snapshot.history_start()
-    assert start is not None and start < datetime.date(2018, 1, 1)
-    assert grand_total(snapshot, start) > 0
+    bounds = snapshot.history_start()
+    assert bounds is not None and bounds.declared
+    # The manifest's history_from (the generator's first yearly point), not the earliest
+    # period's start, which is years before it.
+    start = bounds.first
+    assert start == datetime.date(2018, 1, 1)
+    assert grand_total(snapshot, start) == round(seed.PWD_BY_YEAR[2018] * 0.001)
     before = refusal(snapshot, start - datetime.timedelta(days=1))
     assert before.code == ErrorCode.DATE_BEFORE_HISTORY
     assert start.isoformat() in before.message
@@ -154,17 +158,58 @@ def test_dates_outside_the_history_are_refused(
         plain.close()
 
 
-def test_the_first_day_answered_for_is_the_historys_earliest_start(
+def with_manifest(folder: Path, **changes: object) -> Path:
+    """The folder's manifest (a link to the generator's) replaced by a copy with ``changes``;
+    a change to None removes the key."""
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            manifest.pop(key, None)
+        else:
+            manifest[key] = value
+    (folder / MANIFEST).unlink()
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_the_first_day_answered_for_is_the_manifests_not_the_earliest_period(
     demo_snapshot: Path, tmp_path: Path
 ) -> None:
     history = pq.read_table(parquet_path(demo_snapshot, DISABILITY_HISTORY))
-    recent = history.filter(
-        pc.greater_equal(history["valid_from"], pa.scalar(datetime.date(2020, 1, 1)))
+    assert min(history["valid_from"].to_pylist()) < datetime.date(2018, 1, 1)
+    # A producer vouching for a later day: the days before it are refused although periods
+    # cover them (counting them would leave out the statuses ended before the producer began).
+    folder = with_manifest(
+        with_history(demo_snapshot, tmp_path / "later", history), history_from="2020-01-01"
     )
-    folder = with_history(demo_snapshot, tmp_path / "recent", recent)
     opened = Snapshot.open(folder)
     try:
-        assert opened.history_start() == min(recent["valid_from"].to_pylist())
-        assert refusal(opened, datetime.date(2019, 6, 1)).code == ErrorCode.DATE_BEFORE_HISTORY
+        assert opened.history_start() == Bounds(datetime.date(2020, 1, 1), True)
+        assert grand_total(opened, datetime.date(2020, 1, 1)) == round(
+            seed.PWD_BY_YEAR[2020] * 0.001
+        )
+        before = refusal(opened, datetime.date(2019, 12, 31))
+        assert before.code == ErrorCode.DATE_BEFORE_HISTORY
+        assert "2020-01-01" in before.message
+        with pytest.raises(ValidationFailed):  # nothing is computed, nothing written
+            compute_datasets(opened, datetime.date(2019, 6, 1), datasets=[])
+    finally:
+        opened.close()
+
+
+def test_a_history_whose_manifest_names_no_first_day_answers_for_its_own_date_only(
+    demo_snapshot: Path, tmp_path: Path
+) -> None:
+    history = pq.read_table(parquet_path(demo_snapshot, DISABILITY_HISTORY))
+    folder = with_manifest(
+        with_history(demo_snapshot, tmp_path / "older", history), history_from=None
+    )
+    opened = Snapshot.open(folder)
+    try:
+        assert opened.history and opened.history_start() == Bounds(ON, False)
+        assert grand_total(opened, ON) > 0
+        earlier = refusal(opened, datetime.date(2023, 12, 31))
+        assert earlier.code == ErrorCode.DATE_BEFORE_HISTORY
+        assert "history_from" in earlier.message
     finally:
         opened.close()

@@ -1,5 +1,6 @@
 """Loading a demo snapshot's registry part into the database, twice."""
 
+import datetime as dt
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from inclusio import countries
+from inclusio.core.errors import ValidationFailed
 from inclusio.core.models import AuditEvent
 from inclusio.registry.models import CareLink, DisabilityStatus, Family, FamilyMembership, Person
 from inclusio.synthetic.load import load_snapshot, read_registry_part
@@ -21,25 +23,41 @@ def expected_counts(snapshot: Path) -> dict[str, int]:
     persons = pq.read_table(snapshot / "persons.parquet", columns=["iin", "family_id"])
     disability = pq.read_table(snapshot / "disability.parquet", columns=["iin"])
     care = pq.read_table(snapshot / "care.parquet")
+    history = pq.read_table(snapshot / "disability_history.parquet", columns=["iin"])
+    # The persons whose every status has ended are in the history only: loaded too.
     wanted = pc.unique(
-        pa.concat_arrays([disability["iin"].combine_chunks(), care["carer_iin"].combine_chunks()])
+        pa.concat_arrays(
+            [
+                disability["iin"].combine_chunks(),
+                care["carer_iin"].combine_chunks(),
+                history["iin"].combine_chunks(),
+            ]
+        )
     )
     loaded = persons.filter(pc.is_in(persons["iin"], value_set=wanted))
     return {
         "families": len(pc.unique(loaded["family_id"])),
         "persons": len(wanted),
         "memberships": len(wanted),
+        # The history holds every status in force as its latest period, and the earlier ones;
+        # a person without a status today gets the refusal that ended their last one.
+        "earlier_statuses": len(history)
+        - len(disability)
+        + len(pc.unique(history["iin"]))
+        - len(disability),
         "statuses": len(disability),
         "care_links": len(care),
     }
 
 
 def registry_counts() -> dict[str, int]:
+    in_force = DisabilityStatus.objects.filter(superseded_at__isnull=True, ended=False).count()
     return {
         "families": Family.objects.count(),
         "persons": Person.objects.count(),
         "memberships": FamilyMembership.objects.count(),
-        "statuses": DisabilityStatus.objects.count(),
+        "earlier_statuses": DisabilityStatus.objects.count() - in_force,
+        "statuses": in_force,
         "care_links": CareLink.objects.count(),
     }
 
@@ -124,6 +142,8 @@ def test_the_command_prints_what_it_added(demo_snapshot: Path) -> None:
     out = StringIO()
     call_command("synth_load", str(demo_snapshot), stdout=out)
     assert f"{expected_counts(demo_snapshot)['persons']:,} persons" in out.getvalue()
+    earlier = expected_counts(demo_snapshot)["earlier_statuses"]
+    assert f"recorded as decisions: {earlier:,}." in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -132,3 +152,72 @@ def test_the_command_refuses_a_folder_without_a_snapshot(tmp_path: Path) -> None
 
     with pytest.raises(CommandError):
         call_command("synth_load", str(tmp_path))
+
+
+HISTORY_COLUMNS = [
+    "iin",
+    "category",
+    "cause",
+    "work_capacity_loss_pct",
+    "valid_from",
+    "valid_to",
+    "reexamination_date",
+]
+
+
+@pytest.mark.django_db
+def test_the_export_after_the_load_holds_the_snapshots_history_and_its_figures(
+    demo_snapshot: Path, tmp_path: Path
+) -> None:
+    from inclusio.crpd import figures as crpd_figures
+    from inclusio.registry.models import StatusHistoryStart
+    from inclusio.snapshot.contract import read_manifest
+    from inclusio.statistics.errors import ErrorCode
+    from inclusio.statistics.publish import compute_datasets
+    from inclusio.statistics.tables import TABLES, TOTAL, Snapshot, compute
+    from inclusio.synthetic import figures as seed
+
+    counts = load_snapshot(demo_snapshot)
+    assert counts["earlier_statuses"] > 0
+    generated = read_manifest(demo_snapshot)
+    assert generated["history_from"] == "2018-01-01"  # the first year's point, unshifted
+    start = StatusHistoryStart.objects.get()
+    assert (start.day, start.source) == (dt.date(2018, 1, 1), DisabilityStatus.Source.SYNTHETIC)
+    declared = AuditEvent.objects.get(action="status_history_start_record")
+    assert declared.data["day"] == "2018-01-01" and declared.actor_name == "system"
+
+    out = tmp_path / "export"
+    call_command(
+        "snapshot_export",
+        "--date",
+        "2024-01-01",
+        "--out",
+        str(out),
+        "--population",
+        str(demo_snapshot),
+        stdout=StringIO(),
+    )
+    assert read_manifest(out)["history_from"] == "2018-01-01"
+    exported = pq.read_table(out / "disability_history.parquet", columns=HISTORY_COLUMNS)
+    drawn = pq.read_table(demo_snapshot / "disability_history.parquet", columns=HISTORY_COLUMNS)
+    key = [(name, "ascending") for name in ("iin", "valid_from")]
+    assert exported.sort_by(key).to_pylist() == drawn.sort_by(key).to_pylist()
+
+    table = TABLES["PWD_REGION_GROUP_SEX"]
+    for folder in (out, demo_snapshot):
+        opened = Snapshot.open(folder)
+        try:
+            for year, national in seed.PWD_BY_YEAR.items():
+                cell = compute(table, opened, dt.date(year, 1, 1)).values[(TOTAL, TOTAL, TOTAL)]
+                assert cell == round(national * 0.001), (folder.name, year)
+            with pytest.raises(ValidationFailed) as refused:
+                compute_datasets(opened, dt.date(2017, 12, 31), datasets=[table.id])
+            assert refused.value.code == ErrorCode.DATE_BEFORE_HISTORY
+        finally:
+            opened.close()
+    # The CRPD report's yearly lines read the export's history: one a year, the generator's.
+    yearly = crpd_figures.yearly(out, range(2018, 2024))
+    assert [day.year for day, _ in yearly] == list(range(2018, 2024))
+    for day, found in yearly:
+        (count,) = [f.value for f in found if f.name == "persons_with_disabilities"]
+        assert count == round(seed.PWD_BY_YEAR[day.year] * 0.001), day

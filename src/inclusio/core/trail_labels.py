@@ -43,6 +43,7 @@ ACTIONS: dict[str, Promise] = {
     "registry_import_batch": _("batch of the registry import written"),
     "snapshot_export": _("snapshot exported"),
     "synthetic_load": _("synthetic data loaded"),
+    "status_history_start_record": _("start of the status history recorded"),
     # assessment
     "referral_file": _("referral filed"),
     "referral_decide": _("referral decided"),

@@ -39,12 +39,13 @@ from inclusio.snapshot.contract import (
 from inclusio.snapshot.history import (
     PERSONS_WITH_DISABILITIES,
     POPULATION,
+    Bounds,
     create_periods_view,
     create_persons_view,
-    first_day,
+    history_bounds,
     validate_history,
 )
-from inclusio.snapshot.validate import SnapshotError
+from inclusio.snapshot.validate import Problem, SnapshotError
 
 # The report's age bands; the synthetic generator draws its population by the same ones (a
 # test holds the two together: the generator is a layer above and cannot be imported here).
@@ -58,11 +59,12 @@ class Source:
     disabilities and the population are the statistics tables' own definitions
     (``snapshot/history.py``), read from the history part when the snapshot has one."""
 
-    def __init__(self, directory: Path, on: dt.date) -> None:
+    def __init__(self, directory: Path, on: dt.date, *, first_year: int | None = None) -> None:
         # A history part breaking the contract is refused (SnapshotError) rather than read.
         validate_history(directory)
         self.directory = directory
         self.on = on
+        self.first_year = first_year  # the period's first year; None: the default period
         self.db: duckdb.DuckDBPyConnection = open_snapshot(directory)
         create_persons_view(self.db, directory)
         self.history = bool(create_periods_view(self.db, directory))
@@ -308,22 +310,26 @@ FIGURES: tuple[FigureSpec, ...] = (
 # Read from the snapshot's optional domains' part through its one definition of each figure
 # (``snapshot.domains``), which the statistics' tables of the same files share; a snapshot
 # without the part (or with a file breaking the contract) gives "no data" for them. The period's
-# figures cover the report's years before the date (2018–2023 for 1 January 2024).
+# figures cover the report's own years, from its first to the day before its date (2018–2023
+# for the report closing on 1 January 2024; 2021–2023 for one asked for 2021–2023).
 FACILITIES_UNIT, INSPECTIONS_UNIT, PRESCRIPTIONS_UNIT = "facilities", "inspections", "prescriptions"
 TENGE, PLACES = "tenge", "places"
 
 
 @lru_cache(maxsize=16)
-def _domain_values(directory: str, stamp: int, on: dt.date) -> dict[str, int | None]:
+def _domain_values(
+    directory: str, stamp: int, on: dt.date, first_year: int | None
+) -> dict[str, int | None]:
     try:
-        return domains.figures(Path(directory), on)
+        return domains.figures(Path(directory), on, first_year=first_year)
     except SnapshotError:
         return dict.fromkeys(domains.FIGURE_NAMES)
 
 
 def _domain(source: Source, name: str) -> int | None:
     stamp = (source.directory / MANIFEST).stat().st_mtime_ns
-    return _domain_values(str(source.directory.resolve()), stamp, source.on)[name]
+    directory = str(source.directory.resolve())
+    return _domain_values(directory, stamp, source.on, source.first_year)[name]
 
 
 def facilities_on_the_map(source: Source) -> int | None:
@@ -510,24 +516,44 @@ DOMAIN_FIGURES: tuple[FigureSpec, ...] = (
 FIGURES = FIGURES + DOMAIN_FIGURES
 
 
-def compute(directory: Path, on: dt.date, *, article: int | None = None) -> list[Figure]:
-    """Every figure (or one article's) on the date, each beside the spec naming its query."""
+def compute(
+    directory: Path, on: dt.date, *, article: int | None = None, first_year: int | None = None
+) -> list[Figure]:
+    """Every figure (or one article's) on the date, each beside the spec naming its query. A
+    period's figure counts from 1 January of ``first_year`` (the report's first year) to the
+    day before the date; without it, the ``domains.PERIOD_YEARS`` years before the date's."""
     specs = [spec for spec in FIGURES if article is None or spec.article == article]
     if not specs:
         return []
     stamp = (directory / MANIFEST).stat().st_mtime_ns
-    values = _values(str(directory.resolve()), stamp, on)
+    values = _values(str(directory.resolve()), stamp, on, first_year)
     return [Figure(spec, values[spec.name]) for spec in specs]
 
 
 @lru_cache(maxsize=16)
-def _values(directory: str, stamp: int, on: dt.date) -> dict[str, int | float | None]:
-    """Every figure's value, computed once per snapshot and date: the article pages and the
-    report read them on each request, and each computation scans the whole population. The
+def _values(
+    directory: str, stamp: int, on: dt.date, first_year: int | None = None
+) -> dict[str, int | float | None]:
+    """Every figure's value, computed once per snapshot, date and period: the article pages and
+    the report read them on each request, and each computation scans the whole population. The
     manifest's modification time (``stamp``) is in the key, so a snapshot written anew into the
     same folder is read anew."""
-    with Source(Path(directory), on) as source:
+    with Source(Path(directory), on, first_year=first_year) as source:
         return {spec.name: spec.query(source) for spec in FIGURES}
+
+
+def bounds(directory: Path) -> Bounds:
+    """The first day the snapshot's statuses answer for (``snapshot.history.history_bounds``):
+    its manifest's ``history_from`` with a history part, otherwise its own date."""
+    history = validate_history(directory) is not None
+    reference = _reference_date(directory)
+    if reference is None:
+        raise SnapshotError(
+            f"{directory / MANIFEST}: no date",
+            problem=Problem.MANIFEST_MISSING,
+            file=directory / MANIFEST,
+        )
+    return history_bounds(directory, history, reference)
 
 
 # The figures the report gives for every year of its period, on each year's 1 January: the
@@ -537,12 +563,12 @@ YEARLY = (persons_with_disabilities, pwd_share_of_population_pct)
 
 def yearly(directory: Path, years: range) -> list[tuple[dt.date, list[Figure]]]:
     """The ``YEARLY`` figures on 1 January of each year, from the snapshot's disability
-    history; the days the snapshot cannot answer for (no history part, before its first period,
-    after its date) are left out."""
-    with Source(directory, dt.date(years.start, 1, 1)) as source:
-        if not source.history:
-            return []
-        first = first_day(source.db, True, source.on)
+    history; the days the snapshot cannot answer for (no history part, before the day its
+    manifest's ``history_from`` names, or any day but its own without the key, after its date)
+    are left out."""
+    if validate_history(directory) is None:
+        return []
+    first = bounds(directory).first
     reference = _reference_date(directory)
     stamp = (directory / MANIFEST).stat().st_mtime_ns
     specs = [spec for spec in FIGURES if spec.query in YEARLY]

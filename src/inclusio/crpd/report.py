@@ -21,9 +21,12 @@ from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from inclusio.core.errors import ValidationFailed
 from inclusio.crpd import figures
 from inclusio.crpd.articles import Article, articles
+from inclusio.crpd.errors import ErrorCode
 from inclusio.crpd.models import Indicator, Measure, Recommendation
 from inclusio.snapshot.contract import MANIFEST
 
@@ -95,14 +98,37 @@ def _snapshot_summary(directory: Path) -> str:
     return f"{directory.name} ({', '.join(parts)})" if parts else directory.name
 
 
+def check_history(snapshot: Path, on: dt.date) -> None:
+    """Refuse a report whose date (1 January after its last year) is before the first day the
+    snapshot's statuses answer for: its figures would count only the persons whose periods the
+    history holds, fewer than there were."""
+    first = figures.bounds(snapshot).first
+    if on < first:
+        raise ValidationFailed(
+            ErrorCode.DATE_BEFORE_HISTORY,
+            gettext_lazy(
+                "The report's figures would be as of %(date)s, before the first day the "
+                "snapshot's status history answers for, %(start)s: choose a later last year "
+                "or a snapshot with a longer history."
+            ),
+            date=on.isoformat(),
+            start=first.isoformat(),
+        )
+
+
 def build(
     *, first_year: int, last_year: int, snapshot: Path | None, language: str | None = None
 ) -> Report:
     """The report's content in ``language`` (the active one unless given). Without a snapshot
-    the computed figures are left out and only what officers entered is reported."""
+    the computed figures are left out and only what officers entered is reported. A report
+    dated before the snapshot's history is refused (``DATE_BEFORE_HISTORY``)."""
     with translation.override(language or translation.get_language() or "kk"):
         on = dt.date(last_year + 1, 1, 1)
-        computed = figures.compute(snapshot, on) if snapshot is not None else []
+        if snapshot is not None:
+            check_history(snapshot, on)
+        computed = (
+            figures.compute(snapshot, on, first_year=first_year) if snapshot is not None else []
+        )
         sections = {article.number: Section(article) for article in articles()}
         queries: list[tuple[str, str]] = []
         for figure in computed:

@@ -352,6 +352,12 @@ def _built(request: HttpRequest) -> tuple[ReportForm, reports.Report]:
     snapshot = _snapshot()
     try:
         built = reports.build(first_year=first, last_year=last, snapshot=snapshot)
+    except ValidationFailed as error:
+        # A date before the snapshot's history: the officer's choice of years, said beside the
+        # field; the report is shown without computed figures.
+        if form.is_bound:
+            form.add_error("last_year", error.message)
+        built = reports.build(first_year=first, last_year=last, snapshot=None)
     except (OSError, duckdb.Error, SnapshotError):
         built = reports.build(first_year=first, last_year=last, snapshot=None)
     return form, built
@@ -381,7 +387,16 @@ def report_file(request: HttpRequest, file_format: str) -> HttpResponse:
     services.require(request.user, services.CRPD_VIEW)
     if file_format not in _CONTENT_TYPES:
         raise _not_found()
-    _form, built = _built(request)
+    form, built = _built(request)
+    if form.is_bound and form.errors:
+        # No file for years refused (a period ending before it begins, or dated before the
+        # snapshot's history): the page says why, nothing is written.
+        return render(
+            request,
+            "crpd/report.html",
+            {"form": form, "report": built, "query": request.GET.urlencode()},
+            status=422,
+        )
     with tempfile.TemporaryDirectory() as folder:
         (path,) = reports.write(built, Path(folder), (file_format,))
         response = HttpResponse(path.read_bytes(), content_type=_CONTENT_TYPES[file_format])

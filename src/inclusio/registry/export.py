@@ -19,6 +19,8 @@ from typing import Any
 
 import pyarrow as pa
 from django.db import connection, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inclusio.core.audit import Actor, record_write
@@ -28,10 +30,12 @@ from inclusio.registry.models import (
     FamilyMembership,
     LifeEvent,
     Person,
+    StatusHistoryStart,
 )
 from inclusio.snapshot import assemble
 from inclusio.snapshot.contract import (
     DISABILITY_HISTORY,
+    HISTORY_FROM,
     REGISTRY_FAMILIES,
     REGISTRY_LIFE_EVENTS,
     read_manifest,
@@ -197,6 +201,24 @@ def _tables() -> dict[str, str]:
     }
 
 
+def history_from(on: dt.date) -> dt.date:
+    """The first day the exported history answers for: the day from which the registry's
+    status records are complete. That is the latest day a load of earlier records vouched for
+    (``StatusHistoryStart``: ``synth-load`` of a snapshot with a history); without one, the day
+    the registry recorded its first status, before which it knows only the statuses still in
+    force then and none that had ended; with no status at all, the export's own date.
+
+    Not the earliest ``valid_from``: a status recorded today may have held since 2010 while
+    the statuses that ended before the registry began were never recorded."""
+    declared = StatusHistoryStart.objects.aggregate(day=Max("day"))["day"]
+    if declared is not None:
+        return declared
+    recorded = DisabilityStatus.objects.aggregate(first=Min("recorded_at"))["first"]
+    if recorded is not None:
+        return timezone.localdate(recorded)
+    return on
+
+
 def check_output(out: Path) -> None:
     """Refuse an output folder that cannot be made: its parent missing, or a file in its way."""
     if out.exists() and not out.is_dir():
@@ -249,8 +271,13 @@ def snapshot_export(
                     batches(sql.format(**names), params, schema),
                 )
             rows.update(_export_domain_parts(on, staging, on_step))
+            first = history_from(on)
         on_step("population")
-        manifest: dict[str, Any] = {"date": on.isoformat(), "parts": ["registry"]}
+        manifest: dict[str, Any] = {
+            "date": on.isoformat(),
+            "parts": ["registry"],
+            HISTORY_FROM: first.isoformat(),
+        }
         if DOMAIN_PARTS:
             manifest["parts"].append("domains")
         if population is not None:

@@ -491,3 +491,24 @@ class LifeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.kind} {self.date}"
+
+
+class StatusHistoryStart(models.Model):
+    """A load of an earlier registry's status records (``synth-load`` of a snapshot with a
+    history, an import), and the day from which the records it brought are complete: every
+    status in force on that day or later is held with its earlier periods back to it. The
+    export names the latest of these days as the history's first day (``history_from``,
+    docs/snapshot.md); rows are never edited."""
+
+    day = models.DateField(_("complete from"))
+    source = models.CharField(_("source"), max_length=10, choices=DisabilityStatus.Source.choices)
+    reference = models.CharField(_("reference"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("start of the status history")
+        verbose_name_plural = _("starts of the status history")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.day}"

@@ -41,6 +41,7 @@ from inclusio.registry.models import (
     Person,
     PersonRecordChange,
     StatusCalendarAnnouncement,
+    StatusHistoryStart,
     age_on,
 )
 
@@ -430,6 +431,37 @@ def status_calendar_changes_announce(*, day: dt.date | None = None) -> int:
         data={"announced": announced},
     )
     return announced
+
+
+def status_history_start_record(
+    *, actor: Actor, day: dt.date, source: str, reference: str = ""
+) -> StatusHistoryStart:
+    """Record that the status records a load brought (an earlier registry's, or a synthetic
+    snapshot's history) are complete from ``day``: the export's ``history_from`` is the latest
+    such day (``registry.export.history_from``). Called by the platform's loaders as SYSTEM, in
+    the load's own transaction; a day after today is refused."""
+    if day > timezone.localdate():
+        raise ValidationFailed(
+            ErrorCode.HISTORY_START_FUTURE,
+            _("The status history cannot start after today (%(day)s given)."),
+            day=day.isoformat(),
+        )
+    if source not in DisabilityStatus.Source.values:
+        raise ValidationFailed(
+            ErrorCode.REQUIRED,
+            _("The source of the status records must be one of: %(known)s."),
+            known=", ".join(DisabilityStatus.Source.values),
+        )
+    with transaction.atomic():
+        start = StatusHistoryStart.objects.create(day=day, source=source, reference=reference)
+        record_write(
+            actor=actor,
+            action="status_history_start_record",
+            entity="registry",
+            entity_id=str(start.pk),
+            data={"day": day.isoformat(), "source": source, "reference": reference},
+        )
+    return start
 
 
 def family_create(

@@ -189,6 +189,14 @@ DISABILITY_HISTORY_SCHEMA = pa.schema(
         pa.field("reexamination_date", pa.date32()),  # the decision's; null: indefinite
     ]
 )
+# The manifest's key for the first day the history part answers for (ISO date): the day from
+# which it holds every status in force, as its producer vouches (the synthetic generator: the
+# first day its history is drawn to; the export: the day from which the registry's status
+# records are complete). The earliest period's start is no such day: a history holds only the
+# earlier periods of the persons it knows, and would undercount any day before it silently.
+# Additive to contract version 1: a snapshot whose manifest lacks it answers for its own date
+# only, as one without a history part (docs/snapshot.md).
+HISTORY_FROM = "history_from"
 # Every column is required of a history file but the decision's re-examination date, which no
 # figure reads.
 DISABILITY_HISTORY_REQUIRED = frozenset(DISABILITY_HISTORY_SCHEMA.names) - {"reexamination_date"}

@@ -7,8 +7,9 @@ figure are the same quantity. The part is optional: ``present`` says which of it
 snapshot holds, after checking their columns against the contract (``DOMAIN_SCHEMAS``).
 
 A period's figures (inspections held, persons housed, special workplaces organised) cover the
-``PERIOD_YEARS`` whole years before the date's year: the periodic report closing on 1 January
-2024 covers 2018–2023.
+periodic report's years, from 1 January of its first year to the day before its date (the
+report for 2018–2023 closes on 1 January 2024); asked without a first year, the
+``PERIOD_YEARS`` whole years before the date's year.
 
 The facilities and the employers' files state their rows as they are on the snapshot's date. On
 an earlier day the facilities and their adaptation are read from the assessments' history
@@ -50,9 +51,9 @@ CHILD = "child_with_disability"
 # --- the definitions: conditions on one row of a file, the date a parameter ($on) -------------
 # A facility is on the map, and adapted or not, as the file states it on its date.
 ADAPTED = "adapted"
-# An inspection, a registration housed, a workplace begun in the period: from the first day of
-# the period's first year to the day before the date.
-IN_PERIOD = "{column} >= make_date(year($on) - " + str(PERIOD_YEARS) + ", 1, 1) AND {column} < $on"
+# An inspection, a registration housed, a workplace begun in the period: from 1 January of the
+# period's first year (``$first_year``) to the day before the date.
+IN_PERIOD = "{column} >= make_date($first_year, 1, 1) AND {column} < $on"
 INSPECTED_IN_PERIOD = IN_PERIOD.format(column="inspected_on")
 HOUSED_IN_PERIOD = IN_PERIOD.format(column="housed_on")
 WORKPLACE_IN_PERIOD = IN_PERIOD.format(column="first_month")
@@ -182,9 +183,14 @@ def facilities_on(facilities: str, assessments: str) -> str:
     return FACILITIES_ON.format(facilities=facilities, assessments=assessments)
 
 
-def figures(directory: Path, on: dt.date) -> dict[str, int | None]:
+def figures(
+    directory: Path, on: dt.date, *, first_year: int | None = None
+) -> dict[str, int | None]:
     """Every domain figure on the date, one query per file; None for a file the snapshot does
-    not hold, and for a figure of the snapshot's day only on another day."""
+    not hold, and for a figure of the snapshot's day only on another day. A period's figure
+    counts from 1 January of ``first_year`` (a report's first year) to the day before the date;
+    without it, the ``PERIOD_YEARS`` whole years before the date's year."""
+    since = on.year - PERIOD_YEARS if first_year is None else first_year
     held = present(directory)
     values: dict[str, int | None] = dict.fromkeys(_FIGURES)
     another_day = on != snapshot_date(directory)
@@ -201,7 +207,10 @@ def figures(directory: Path, on: dt.date) -> dict[str, int | None]:
                 source = "(" + facilities_on(source, _read(directory, FACILITY_ASSESSMENTS)) + ")"
             aggregates = ", ".join(_FIGURES[figure][1] for figure in mine)
             sql = f"SELECT {aggregates} FROM {source}"  # noqa: S608 — constants
-            row = db.execute(sql, {"on": on} if "$on" in sql else {}).fetchone()
+            params: dict[str, object] = {"on": on} if "$on" in sql else {}
+            if "$first_year" in sql:
+                params["first_year"] = since
+            row = db.execute(sql, params).fetchone()
             assert row is not None  # an aggregate without GROUP BY always gives a row
             values.update({figure: int(value) for figure, value in zip(mine, row, strict=True)})
         if another_day and QUOTA_PLACEMENTS in histories:

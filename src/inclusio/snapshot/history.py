@@ -7,8 +7,9 @@ so that a report figure and the corresponding table total cannot disagree.
 A person with a disability on day D holds a status in force on D and is alive and resident on
 D; their age is in whole years on D. The statuses come from the snapshot's disability history
 part (``disability_history.parquet``, docs/snapshot.md) when it has one, which answers for any
-day from its first period to the snapshot's date; without it, from ``disability.parquet``, the
-statuses in force on the snapshot's own date, which answers for that date only.
+day from the one its manifest's ``history_from`` vouches for to the snapshot's date; without
+it, from ``disability.parquet``, the statuses in force on the snapshot's own date, which
+answers for that date only.
 
 No Django here: the snapshot contract is read by outside producers' tools too.
 """
@@ -16,6 +17,7 @@ No Django here: the snapshot contract is read by outside producers' tools too.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -25,7 +27,9 @@ from inclusio.snapshot.contract import (
     DISABILITY_HISTORY,
     DISABILITY_HISTORY_REQUIRED,
     DISABILITY_HISTORY_SCHEMA,
+    HISTORY_FROM,
     parquet_path,
+    read_manifest,
 )
 from inclusio.snapshot.validate import check_columns, read_file_schema
 
@@ -112,10 +116,31 @@ def create_periods_view(db: duckdb.DuckDBPyConnection, directory: Path) -> bool 
     return history
 
 
-def first_day(db: duckdb.DuckDBPyConnection, history: bool, reference: dt.date) -> dt.date:
-    """The first day the snapshot answers for: the history's first period's start, or without
-    a history the snapshot's own date."""
+@dataclass(frozen=True)
+class Bounds:
+    """The days a snapshot's statuses answer for: from ``first`` to the snapshot's own date.
+    ``declared`` is False when the snapshot holds a history part whose manifest names no
+    ``history_from`` (made before the key joined the contract): it is then not trusted before
+    its own date, and ``first`` is that date."""
+
+    first: dt.date
+    declared: bool
+
+
+def history_bounds(directory: Path, history: bool, reference: dt.date) -> Bounds:
+    """The first day the snapshot answers for: the manifest's ``history_from`` when it has a
+    history part, or without a history, or without the key, the snapshot's own date (a
+    ``history_from`` after it leaves no day answered for).
+
+    Not the earliest period's start: a history holds the earlier periods only of the persons its
+    producer knows, so a day before the one it vouches for would be undercounted silently."""
     if not history:
-        return reference
-    row = db.execute(f"SELECT min(valid_from) FROM {PERIODS}").fetchone()  # noqa: S608
-    return row[0] if row and row[0] is not None else reference
+        return Bounds(reference, True)
+    day = read_manifest(directory).get(HISTORY_FROM)
+    if not day:
+        return Bounds(reference, False)
+    try:
+        first = dt.date.fromisoformat(str(day))
+    except ValueError:
+        return Bounds(reference, False)
+    return Bounds(first, True)

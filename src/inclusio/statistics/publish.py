@@ -120,23 +120,26 @@ def check_request(
     if snapshot.history:
         _check_history(snapshot)
     _check_domains(snapshot)
-    start = snapshot.history_start()
-    if start is not None and on < start and not snapshot.history:
-        raise ValidationFailed(
-            ErrorCode.DATE_BEFORE_HISTORY,
-            _(
+    bounds = snapshot.history_start()
+    if bounds is not None and on < bounds.first:
+        if not snapshot.history:
+            message = _(
                 "%(date)s is before the snapshot's date, %(start)s, and the snapshot has no "
                 "status history (disability_history.parquet) to compute an earlier date from."
-            ),
-            date=on.isoformat(),
-            start=start.isoformat(),
-        )
-    if start is not None and on < start:
+            )
+        elif not bounds.declared:
+            message = _(
+                "%(date)s is before the snapshot's date, %(start)s, and its manifest does not "
+                "say from which day its status history is complete (history_from): the "
+                "snapshot answers for its own date only."
+            )
+        else:
+            message = _("%(date)s is before the registry's history, which starts on %(start)s.")
         raise ValidationFailed(
             ErrorCode.DATE_BEFORE_HISTORY,
-            _("%(date)s is before the registry's history, which starts on %(start)s."),
+            message,
             date=on.isoformat(),
-            start=start.isoformat(),
+            start=bounds.first.isoformat(),
         )
     if on > snapshot.reference_date:
         raise ValidationFailed(

@@ -40,9 +40,10 @@ from inclusio.snapshot.contract import (
 from inclusio.snapshot.history import (
     ALIVE,
     PERSONS_WITH_DISABILITIES,
+    Bounds,
     create_periods_view,
     create_persons_view,
-    first_day,
+    history_bounds,
 )
 from inclusio.snapshot.validate import SnapshotError
 
@@ -989,12 +990,13 @@ class Snapshot:
     def close(self) -> None:
         self.db.close()
 
-    def history_start(self) -> datetime.date | None:
-        """The first day the snapshot's statuses answer for: the history part's first period,
-        or without a history the snapshot's own date; None without statuses."""
+    def history_start(self) -> Bounds | None:
+        """The days the snapshot's statuses answer for (``snapshot.history.history_bounds``):
+        from the history part's ``history_from``, or without a history (or without the key) its
+        own date; None without statuses."""
         if "disability" not in self.files:
             return None
-        return first_day(self.db, self.history, self.reference_date)
+        return history_bounds(self.directory, self.history, self.reference_date)
 
     def holds(self, table: Table) -> bool:
         return set(SOURCES[table.source][0]) <= self.files

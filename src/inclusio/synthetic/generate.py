@@ -25,6 +25,7 @@ from inclusio.snapshot.contract import (
     CONTRACT_VERSION,
     DISABILITY_HISTORY,
     DISABILITY_HISTORY_SCHEMA,
+    HISTORY_FROM,
     MANIFEST,
     SCHEMAS,
     parquet_path,
@@ -151,6 +152,7 @@ def generate(
         "scale_factor": SCALES[scale],
         "seed": seed,
         "reference_date": as_of.isoformat(),
+        HISTORY_FROM: history.history_from(as_of).isoformat(),
         "rows": {name: table.num_rows for name, table in tables.items()},
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

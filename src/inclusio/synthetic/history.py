@@ -96,6 +96,13 @@ def year_day(as_of: dt.date, year: int) -> dt.date:
     return as_of.replace(year=shifted)
 
 
+def history_from(as_of: dt.date) -> dt.date:
+    """The first day the drawn history answers for: the first year's point (``PWD_BY_YEAR``'s
+    first 1 January, shifted with the reference date). Earlier days hold only the periods of the
+    persons drawn for the points and would be undercounted, so the manifest names this day."""
+    return year_day(as_of, min(PWD_BY_YEAR))
+
+
 def points(scale: float, as_of: dt.date) -> list[Point]:
     """The yearly days, latest first: each figure's 1 January shifted with the reference date."""
     return [

@@ -1,5 +1,7 @@
 """Load the registry part of a snapshot into the database: every person with a disability and
-every carer, their families and memberships, one current disability status each, care links.
+every carer, their families and memberships, one current disability status each, care links,
+and the history's earlier periods as the decisions that held them (with the persons whose every
+status has ended), so that an export's history reaches back as the snapshot's does.
 
 The snapshot is read with DuckDB, names and addresses are derived (names.py), and the rows go
 into temporary staging tables: by COPY on PostgreSQL, in large executemany batches elsewhere.
@@ -14,6 +16,7 @@ so running the load twice adds nothing the second time.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +31,7 @@ from django.utils import timezone
 
 from inclusio import countries
 from inclusio.core.audit import SYSTEM, record_write
+from inclusio.registry import services
 from inclusio.registry.models import (
     FUNCTIONAL_LIMITATIONS,
     CareLink,
@@ -37,14 +41,23 @@ from inclusio.registry.models import (
     Person,
     fold_name,
 )
-from inclusio.snapshot.contract import open_snapshot, read_manifest
+from inclusio.snapshot.contract import (
+    DISABILITY_HISTORY,
+    HISTORY_FROM,
+    open_snapshot,
+    parquet_path,
+    read_manifest,
+)
+from inclusio.snapshot.history import has_history
 from inclusio.synthetic.names import derive_addresses, derive_names
 
 STEPS = ("read", "stage", "insert")
-ADDED = ("families", "persons", "memberships", "statuses", "care_links")
+ADDED = ("families", "persons", "memberships", "earlier_statuses", "statuses", "care_links")
 COPY_BATCH_ROWS = 100_000
 EXECUTEMANY_BATCH_ROWS = 20_000
 _LIMITATION_COLUMNS = ", ".join(FUNCTIONAL_LIMITATIONS)
+# The history holds no functional limitations: an earlier period is recorded without any.
+_NO_LIMITATIONS = ", ".join(["%s"] * len(FUNCTIONAL_LIMITATIONS))
 
 # Staging tables: name → column definitions, in the order of the Arrow tables that fill them.
 # The types are standard SQL, which both PostgreSQL and SQLite accept.
@@ -65,6 +78,14 @@ STAGING = {
         + ", valid_from date, reexamination_date date"
     ),
     "synth_care": "carer_iin varchar(12), cared_iin varchar(12), relation varchar(8), since date",
+    # The history's earlier periods (all but the status in force on the reference date), each
+    # as the decision that held it, superseded by the next; and the refusals that ended the
+    # statuses of persons without one today (their current records).
+    "synth_history": (
+        "iin varchar(12), category varchar(5), cause varchar(20), "
+        "work_capacity_loss_pct smallint, valid_from date, reexamination_date date, "
+        "superseded boolean, ended boolean"
+    ),
 }
 
 StepCallback = Callable[[str], None]
@@ -77,7 +98,7 @@ def _no_progress(step: str) -> None:
 def load_snapshot(directory: Path, *, on_step: StepCallback = _no_progress) -> dict[str, int]:
     """Load the snapshot in ``directory``; return how many rows of each kind were added (ADDED)
     and how many of its persons were already registered and so skipped."""
-    read_manifest(directory)  # refuse a folder that holds no snapshot
+    manifest = read_manifest(directory)  # refuses a folder that holds no snapshot
     on_step("read")
     tables = read_registry_part(directory, countries.regions(settings.COUNTRY))
     with transaction.atomic(), connection.cursor() as cursor:
@@ -92,6 +113,16 @@ def load_snapshot(directory: Path, *, on_step: StepCallback = _no_progress) -> d
         counts = _insert_new_rows(cursor)
         for name in STAGING:
             cursor.execute(f"DROP TABLE {name}")
+        complete_from = manifest.get(HISTORY_FROM) if has_history(directory) else None
+        if counts["earlier_statuses"] and complete_from:
+            # The records loaded are complete from the day the snapshot's history vouches for:
+            # the export's history_from (registry.export.history_from).
+            services.status_history_start_record(
+                actor=SYSTEM,
+                day=dt.date.fromisoformat(complete_from),
+                source=DisabilityStatus.Source.SYNTHETIC,
+                reference=directory.name,
+            )
         if any(counts[what] for what in ADDED):
             record_write(
                 actor=SYSTEM,
@@ -105,14 +136,23 @@ def load_snapshot(directory: Path, *, on_step: StepCallback = _no_progress) -> d
 
 def read_registry_part(directory: Path, regions: list[dict[str, Any]]) -> dict[str, pa.Table]:
     """The staging tables' rows, from the snapshot's Parquet files."""
+    history = has_history(directory)
     with open_snapshot(directory) as db:
-        db.execute("""
+        if history:
+            path = str(parquet_path(directory, DISABILITY_HISTORY)).replace("'", "''")
+            db.execute(f"CREATE VIEW {DISABILITY_HISTORY} AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
+        # The persons whose every status has ended by the reference date are in the history
+        # only: loaded too, with their families, so that the export counts them on earlier days.
+        former = f"UNION SELECT iin FROM {DISABILITY_HISTORY}" if history else ""  # noqa: S608
+        db.execute(f"""
             CREATE TEMPORARY TABLE loaded AS
             SELECT p.iin, p.family_id, p.family_role, p.birth_date, p.sex, p.region_code,
                    p.urban, f.latitude, f.longitude
             FROM persons p JOIN families f USING (family_id)
-            WHERE p.iin IN (SELECT iin FROM disability UNION SELECT carer_iin FROM care)
-        """)
+            WHERE p.iin IN (
+                SELECT iin FROM disability UNION SELECT carer_iin FROM care {former}
+            )
+        """)  # noqa: S608 - only a constant clause is interpolated
         persons = db.sql("SELECT * FROM loaded ORDER BY iin").to_arrow_table()
         families = db.sql("""
             SELECT family_id, region_code, urban, housing FROM families
@@ -123,12 +163,56 @@ def read_registry_part(directory: Path, regions: list[dict[str, Any]]) -> dict[s
                    since, until FROM disability
         """).to_arrow_table()  # noqa: S608 - only constant column names are interpolated
         care = db.sql("SELECT carer_iin, cared_iin, relation, since FROM care").to_arrow_table()
+        earlier = db.sql(_EARLIER_PERIODS if history else _NO_PERIODS).to_arrow_table()
     return {
         "synth_family": families,
         "synth_person": _person_rows(persons, regions),
         "synth_status": statuses,
         "synth_care": care,
+        "synth_history": earlier,
     }
+
+
+# The history's periods other than the status in force on the reference date (the one of
+# ``disability`` starting the same day), each as a decision recorded before it: it held from its
+# ``valid_from`` and is superseded by the next record, or else lapses on its re-examination date,
+# the period's last day (a decision's own date when it is not earlier and the next period
+# follows at once; the period's last day otherwise, so that the export's periods are the
+# snapshot's). A person without a status today was not confirmed at re-examination: after their
+# last period, a refusal (an ended record) from the day after it is their current record.
+_EARLIER_PERIODS = f"""
+    WITH periods AS (
+        SELECT h.*,
+               lead(h.valid_from) OVER (PARTITION BY h.iin ORDER BY h.valid_from) AS next_from,
+               d.iin IS NULL AND h.valid_to IS NOT NULL
+                   AND h.valid_from = max(h.valid_from) OVER (PARTITION BY h.iin) AS refused,
+               d.since = h.valid_from AS in_force
+        FROM {DISABILITY_HISTORY} h LEFT JOIN disability d ON d.iin = h.iin
+    )
+    SELECT iin, category, cause, work_capacity_loss_pct, valid_from, reexamination_date,
+           superseded, ended
+    FROM (
+        SELECT iin, category, cause, work_capacity_loss_pct, valid_from,
+               CASE WHEN valid_to IS NULL THEN reexamination_date
+                    WHEN reexamination_date >= valid_to AND next_from = valid_to + 1
+                    THEN reexamination_date
+                    ELSE valid_to END AS reexamination_date,
+               TRUE AS superseded, FALSE AS ended
+        FROM periods WHERE in_force IS NOT TRUE
+        UNION ALL
+        SELECT iin, category, cause, work_capacity_loss_pct, CAST(valid_to + 1 AS DATE),
+               NULL, FALSE, TRUE
+        FROM periods WHERE refused
+    )
+    ORDER BY iin, valid_from
+"""  # noqa: S608 - only a constant name is interpolated
+_NO_PERIODS = """
+    SELECT NULL::VARCHAR AS iin, NULL::VARCHAR AS category, NULL::VARCHAR AS cause,
+           NULL::SMALLINT AS work_capacity_loss_pct, NULL::DATE AS valid_from,
+           NULL::DATE AS reexamination_date, NULL::BOOLEAN AS superseded,
+           NULL::BOOLEAN AS ended
+    LIMIT 0
+"""
 
 
 def _person_rows(persons: pa.Table, regions: list[dict[str, Any]]) -> pa.Table:
@@ -240,6 +324,26 @@ def _insert_new_rows(cursor: Any) -> dict[str, int]:
             SELECT f.id, p.id, s.role FROM synth_person s
             JOIN {person} p ON p.iin = s.iin JOIN {family} f ON f.external_ref = s.family_ref""",  # noqa: S608
             [],
+        ),
+        # Before the statuses in force, so that they are recorded first (the export orders a
+        # person's records by recording, then by id) and each is superseded by what follows.
+        "earlier_statuses": (
+            status,
+            f"""INSERT INTO {status} (person_id, category, cause, work_capacity_loss_pct,
+                {_LIMITATION_COLUMNS}, valid_from, reexamination_date, ended, source,
+                recorded_at, superseded_at)
+            SELECT p.id, s.category, s.cause, s.work_capacity_loss_pct, {_NO_LIMITATIONS},
+                s.valid_from, s.reexamination_date, s.ended, %s, %s,
+                CASE WHEN s.superseded THEN %s END
+            FROM synth_history s JOIN synth_person n ON n.iin = s.iin
+            JOIN {person} p ON p.iin = s.iin
+            ORDER BY s.iin, s.valid_from""",  # noqa: S608
+            [
+                *[False] * len(FUNCTIONAL_LIMITATIONS),
+                DisabilityStatus.Source.SYNTHETIC.value,
+                now,
+                now,
+            ],
         ),
         "statuses": (
             status,

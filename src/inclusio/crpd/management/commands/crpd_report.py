@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from inclusio.core.errors import ValidationFailed
 from inclusio.crpd import report
 from inclusio.crpd.errors import ErrorCode
 from inclusio.crpd.services import FIRST_YEAR, LAST_YEAR
@@ -66,6 +67,8 @@ class Command(BaseCommand):
                 written = report.write(
                     built, Path(options["out"]), tuple(options["formats"] or report.FORMATS)
                 )
+            except ValidationFailed as error:
+                raise CommandError(f"{error.code}: {error.message}") from None
             except SnapshotError as error:
                 raise CommandError(
                     f"{ErrorCode.REPORT_SNAPSHOT_INVALID}: "

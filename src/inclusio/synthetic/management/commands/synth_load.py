@@ -50,3 +50,8 @@ class Command(BaseCommand):
                 "seconds": time.monotonic() - started,
             }
         )
+        if counts["earlier_statuses"]:
+            self.stdout.write(
+                _("Earlier periods of the status history recorded as decisions: %(count)s.")
+                % {"count": f"{counts['earlier_statuses']:,}"}
+            )
