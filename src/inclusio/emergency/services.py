@@ -25,6 +25,7 @@ from inclusio.core.audit import (
     personal_digest,
     record_write,
 )
+from inclusio.core.durability import atomic_then_flush
 from inclusio.core.errors import Conflict, RateLimited, ValidationFailed
 from inclusio.core.models import Purpose, Region, Seen, User
 from inclusio.core.roles import EMERGENCY_ALERT, EMERGENCY_LOOKUP, PERSON_MANAGE
@@ -518,7 +519,9 @@ def residences_lookup(
         )
     place = (latitude, longitude) if by_place else None
     flags = _flags(staff, other_incidents, place)  # type: ignore[arg-type]
-    with transaction.atomic():
+    # The access log's head is let go at the commit, not after the disk has it: lookups at an
+    # incident's pace would otherwise queue one disk flush at a time (core/durability.py).
+    with atomic_then_flush():
         lookup = Lookup.objects.create(
             dispatcher=staff,
             incident=incident,
