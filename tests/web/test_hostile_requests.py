@@ -645,9 +645,10 @@ def _roles_that_differ() -> list[str]:
 
 # The order in which the sweep looks, route by route, for the role to send every value as.
 SWEEP_ROLES: tuple[str | None, ...] = (None, *_roles_that_differ())
-# The pages are swept in this many tests, so that the workers share them; each test builds the
-# sweep's world first, as costly as a twelfth of the pages' requests, so not many more.
-PAGE_SHARDS = 4
+# The pages are swept in this many tests, so that the workers share them and neither is left
+# alone with a long one at the end of the run; the world is built once a module per worker
+# (the `world` fixture), so a shard more costs only the not-found pages' values sent again.
+PAGE_SHARDS = 8
 
 
 def _pages(*, admin: bool) -> list[Route]:
