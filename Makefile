@@ -135,8 +135,9 @@ test: $(INSTALLED_DEV) $(ASSETS)
 
 # The suite runs in parallel (pytest-xdist), one worker a core: each worker has its own test
 # database (test_inclusio_gw0, …), browser and live server; the Spark tests share one worker
-# (`--dist loadgroup`). TEST_WORKERS=0 runs it in one process. Each run ends with its 15 slowest
-# tests, where the time goes. Figures: docs/performance.md.
+# (`--dist loadgroup`). Only the first worker migrates its test database; the others clone it
+# (tests/migrated_template.py). TEST_WORKERS=0 runs it in one process. Each run ends with its 15
+# slowest tests, where the time goes. Figures: docs/performance.md.
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --durations=15
 

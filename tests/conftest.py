@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.test import TransactionTestCase
 
-from tests import database_reset
+from tests import database_reset, migrated_template
 
 
 def database_description() -> str:
@@ -184,6 +184,42 @@ def synthetic_snapshot(
 TransactionTestCase._fixture_teardown = database_reset.fast_fixture_teardown(  # type: ignore[method-assign]
     TransactionTestCase._fixture_teardown
 )
+
+
+# --- parallel workers: one migration, cloned ------------------------------------------------
+
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder, the one every xdist worker's own folder is in."""
+    return tmp_path_factory.getbasetemp().parent
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
+) -> Iterator[None]:
+    """Under xdist the first worker migrates its test database and the others clone it (why
+    and how: tests/migrated_template.py)."""
+    if worker_id == "master":
+        yield
+        return
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "run")[:8]
+    undo = migrated_template.install(_run_folder(tmp_path_factory), run)
+    try:
+        yield
+    finally:
+        undo()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # The controller of a parallel run drops the PostgreSQL copies the workers cloned from.
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is not None:
+        migrated_template.drop_templates(factory.getbasetemp())
 
 
 @pytest.fixture(scope="session")

@@ -107,6 +107,18 @@ def restore_migrated_state(alias: str) -> bool:
     return True
 
 
+def put_back(alias: str = "default") -> None:
+    """Empty what was committed since the database was made: the quick way when it can, else
+    Django's flush with post_migrate (for data shared by several tests, built outside them)."""
+    if restore_migrated_state(alias):
+        return
+    from django.core.management import call_command
+
+    with append_only_triggers_off(alias):
+        call_command("flush", interactive=False, database=alias, verbosity=0)
+    note_migrated_state(alias)
+
+
 def fast_fixture_teardown(django_teardown: Callable[[Any], None]) -> Callable[[Any], None]:
     """TransactionTestCase._fixture_teardown that restores the migrated state when it can."""
 

@@ -51,3 +51,22 @@ def test_a_change_to_what_migrations_made_asks_for_the_full_flush(
             role.permissions
         )
     assert database_reset.restore_migrated_state(connection.alias)  # the new state is noted
+
+
+def test_put_back_empties_what_was_committed_and_remakes_what_migrations_made(
+    transactional_db: None,
+) -> None:
+    # What a module's shared data leaves (tests/web/test_hostile_requests.py's world): rows of
+    # its own, and here a change to a table migrations filled, which asks for the full flush.
+    User.objects.create(username="shared-world")
+    group = Group.objects.get(name="district_officer")
+    assert group.permissions.exists()
+    group.permissions.clear()
+
+    database_reset.put_back(connection.alias)
+
+    assert not User.objects.exists()
+    officer = roles.ROLE_BY_CODE["district_officer"]
+    granted = Group.objects.get(name="district_officer").permissions.all()
+    assert {f"{p.content_type.app_label}.{p.codename}" for p in granted} == set(officer.permissions)
+    assert database_reset.restore_migrated_state(connection.alias)  # the new state is noted

@@ -26,9 +26,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import translation
@@ -52,6 +52,7 @@ from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.registry.services import care_link_create
 from inclusio.synthetic.marketplace import make_iban
 from inclusio.web.worklists import ROLE_WORKLISTS
+from tests import database_reset
 from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_offer, make_run
 from tests.crpd.builders import crpd_world
@@ -285,6 +286,29 @@ def _world() -> World:
         hours.known,
     )
     return World(accounts, known)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The sweeps' world, built once a module in each worker instead of once a test: on
+    PostgreSQL a build is a few thousand queries. It is committed, as a test's transaction
+    would leave it (its on_commit callbacks dropped unrun, as in a rolled-back test); each test
+    runs in its own transaction over it, rolled back after it, and the world is emptied when
+    the module's tests are done (tests/database_reset.py)."""
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as _fast_password_hashing
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
+        try:
+            with translation.override("en"), transaction.atomic():
+                built = _world()
+                connection.run_on_commit = []
+        except BaseException:
+            database_reset.put_back()
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            database_reset.put_back()
 
 
 def _joined(*parts: dict[str, str]) -> dict[str, str]:
@@ -621,9 +645,10 @@ def _roles_that_differ() -> list[str]:
 
 # The order in which the sweep looks, route by route, for the role to send every value as.
 SWEEP_ROLES: tuple[str | None, ...] = (None, *_roles_that_differ())
-# The pages are swept in this many tests, so that the workers share them; each test builds the
-# sweep's world first, as costly as a twelfth of the pages' requests, so not many more.
-PAGE_SHARDS = 4
+# The pages are swept in this many tests, so that the workers share them and neither is left
+# alone with a long one at the end of the run; the world is built once a module per worker
+# (the `world` fixture), so a shard more costs only the not-found pages' values sent again.
+PAGE_SHARDS = 8
 
 
 def _pages(*, admin: bool) -> list[Route]:
@@ -637,15 +662,13 @@ def _pages(*, admin: bool) -> list[Route]:
 
 
 @pytest.mark.parametrize("shard", range(PAGE_SHARDS))
-def test_no_page_answers_a_hostile_request_with_a_server_error(shard: int) -> None:
-    world = _world()
+def test_no_page_answers_a_hostile_request_with_a_server_error(world: World, shard: int) -> None:
     routes = _pages(admin=False)[shard::PAGE_SHARDS]
     failures = _sweep_pages(world, routes, roles=SWEEP_ROLES)
     assert not failures, "\n".join(failures)
 
 
-def test_no_back_office_page_answers_a_hostile_request_with_a_server_error() -> None:
-    world = _world()
+def test_no_back_office_page_answers_a_hostile_request_with_a_server_error(world: World) -> None:
     failures = _sweep_pages(
         world, _pages(admin=True), roles=("ministry_admin",), values=HOSTILE_TO_THE_BACK_OFFICE
     )
@@ -940,8 +963,7 @@ def _social_services_forms(world: World) -> list[tuple[str | None, str, dict[str
     ]  # fmt: skip
 
 
-def test_no_form_answers_one_hostile_field_with_a_server_error() -> None:
-    world = _world()
+def test_no_form_answers_one_hostile_field_with_a_server_error(world: World) -> None:
     failures = []
     for role, url, valid, accepted in _valid_forms(world):
         client = _client(world.accounts[role] if role else None)
@@ -981,8 +1003,9 @@ def _api_operations() -> list[tuple[str, str, list[str], list[str]]]:
 
 
 @pytest.mark.parametrize("role", ["ministry_admin", "district_officer", "person"])
-def test_no_api_operation_answers_a_hostile_request_with_a_server_error(role: str) -> None:
-    world = _world()
+def test_no_api_operation_answers_a_hostile_request_with_a_server_error(
+    world: World, role: str
+) -> None:
     token = api_token_issue(
         actor=SYSTEM,
         user=world.accounts[role],
@@ -1035,8 +1058,7 @@ HOSTILE_HEADERS = (
 )
 
 
-def test_no_page_answers_hostile_headers_with_a_server_error() -> None:
-    world = _world()
+def test_no_page_answers_hostile_headers_with_a_server_error(world: World) -> None:
     client = Client(raise_request_exception=False)
     failures = []
     for route in all_routes():
@@ -1055,7 +1077,7 @@ def test_no_page_answers_hostile_headers_with_a_server_error() -> None:
 
 
 @pytest.mark.urls("tests.web.planted_urls")
-def test_the_sweep_finds_a_planted_server_error() -> None:
+def test_the_sweep_finds_a_planted_server_error(world: World) -> None:
     """Pages that break behind a query value, a form value and a path value, each let in only to
     a role the sweep does not try first, and a gate that breaks for a role that is not the one
     sending the values: the sweep names each."""
@@ -1066,7 +1088,7 @@ def test_the_sweep_finds_a_planted_server_error() -> None:
         *(planted_urls.PATH_VALUE, planted_urls.BRANCH_VALUE),
     )
     assert set(values) <= set(HOSTILE[1:]), "a planted value must be one sent after the first"
-    world = World(_accounts(make_trio()), known={})
+    world = World(world.accounts, known={})  # an account of each role; no records
     planted = [route for route in all_routes() if route.name.startswith("planted_")]
     assert len(planted) == 4
     failures = _sweep_pages(world, planted, roles=SWEEP_ROLES)
