@@ -141,14 +141,14 @@ def test_a_report_dated_before_the_history_is_refused(snapshot: Path, tmp_path: 
     # 2012–2016 closes on 1 January 2017, before the history's first day (1 January 2018).
     with pytest.raises(ValidationFailed) as refused:
         build(first_year=2012, last_year=2016, snapshot=snapshot, language="en")
-    assert refused.value.code == ErrorCode.DATE_BEFORE_HISTORY
+    assert refused.value.code == ErrorCode.REPORT_BEFORE_HISTORY
     english = refused.value.message
     assert "2017-01-01" in english and "2018-01-01" in english
     for language in ("ru", "kk"):
         with translation.override(language):
             assert refused.value.message != english, language
     out = tmp_path / "out"
-    with pytest.raises(CommandError, match=r"DATE_BEFORE_HISTORY: .*2018-01-01"):
+    with pytest.raises(CommandError, match=r"REPORT_BEFORE_HISTORY: .*2018-01-01"):
         call_command(
             "crpd_report", "--from", "2012", "--to", "2016", "--language", "ru",
             "--snapshot", str(snapshot), "--out", str(out),

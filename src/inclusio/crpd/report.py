@@ -105,7 +105,7 @@ def check_history(snapshot: Path, on: dt.date) -> None:
     first = figures.bounds(snapshot).first
     if on < first:
         raise ValidationFailed(
-            ErrorCode.DATE_BEFORE_HISTORY,
+            ErrorCode.REPORT_BEFORE_HISTORY,
             gettext_lazy(
                 "The report's figures would be as of %(date)s, before the first day the "
                 "snapshot's status history answers for, %(start)s: choose a later last year "
@@ -121,7 +121,7 @@ def build(
 ) -> Report:
     """The report's content in ``language`` (the active one unless given). Without a snapshot
     the computed figures are left out and only what officers entered is reported. A report
-    dated before the snapshot's history is refused (``DATE_BEFORE_HISTORY``)."""
+    dated before the snapshot's history is refused (``REPORT_BEFORE_HISTORY``)."""
     with translation.override(language or translation.get_language() or "kk"):
         on = dt.date(last_year + 1, 1, 1)
         if snapshot is not None:
