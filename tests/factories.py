@@ -128,3 +128,10 @@ def same_page(first: bytes, second: bytes) -> bool:
     """Two answers equal byte for byte but for what every page varies: its CSRF token and the
     address the language switch returns to (the address that was asked)."""
     return _PER_REQUEST.sub("", first.decode()) == _PER_REQUEST.sub("", second.decode())
+
+
+def form_token(user: User) -> dict[str, str]:
+    """The one-time submission field a page renders to ``user`` (core/submissions.py)."""
+    from inclusio.core import submissions
+
+    return {submissions.FIELD: submissions.token_for(user=user)}

@@ -21,7 +21,15 @@ from inclusio.emergency.models import Alert, AlertMessage
 from inclusio.emergency.selectors import worklist_alerts_undelivered
 from inclusio.emergency.services import alert_preview, alert_send
 from inclusio.registry.models import DisabilityStatus, Person
-from tests.factories import Trio, give_status, make_person, make_trio, make_user, sign_in
+from tests.factories import (
+    Trio,
+    form_token,
+    give_status,
+    make_person,
+    make_trio,
+    make_user,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -229,11 +237,16 @@ def test_the_officer_previews_and_sends_by_post(
     preview = client.post("/en/emergency/alerts/", {**form, "action": "preview"})
     assert preview.status_code == 200 and Alert.objects.count() == 0
     assert b"would reach 2 persons" in preview.content
-    sent = client.post("/en/emergency/alerts/", {**form, "action": "send"})
+    sent = client.post(
+        "/en/emergency/alerts/", {**form, **form_token(trio.own_officer), "action": "send"}
+    )
     alert = Alert.objects.get()
     assert sent.url == f"/en/emergency/alerts/{alert.pk}/"
     assert client.get(sent.url).status_code == 200
-    refused = client.post("/en/emergency/alerts/", {**form, "radius_m": 60_000, "action": "send"})
+    refused = client.post(
+        "/en/emergency/alerts/",
+        {**form, **form_token(trio.own_officer), "radius_m": 60_000, "action": "send"},
+    )
     assert refused.status_code == 422 and b"ALERT_RADIUS" not in refused.content
     assert b"The radius is from 1 to" in refused.content and Alert.objects.count() == 1
     # Another region's officer is told there is no such alert.

@@ -24,6 +24,7 @@ from inclusio.registry.services import care_link_create
 from tests.factories import (
     STATUS_UNTIL,
     Trio,
+    form_token,
     give_status,
     make_person,
     make_trio,
@@ -267,7 +268,9 @@ def test_the_pages_issue_list_and_print(client: Client, trio: Trio) -> None:
     sign_in(client, trio.person.user)
     page = client.get(f"/en/attestations/person/{trio.person.iin}/")
     assert page.status_code == 200 and b"Obtain an attestation" in page.content
-    issued = client.post(f"/en/attestations/person/{trio.person.iin}/issue/")
+    issued = client.post(
+        f"/en/attestations/person/{trio.person.iin}/issue/", form_token(trio.person.user)
+    )
     assert issued.status_code == 302
     attestation = Attestation.objects.get()
     shown = client.get(issued["Location"] + "?show=cause")
@@ -279,11 +282,12 @@ def test_the_pages_issue_list_and_print(client: Client, trio: Trio) -> None:
     sign_in(other, trio.other_officer)
     url = f"/en/attestations/person/{trio.person.iin}/{attestation.pk}/"
     assert other.get(url).status_code == 404
-    assert other.post(f"/en/attestations/person/{trio.person.iin}/issue/").status_code == 404
+    issue = f"/en/attestations/person/{trio.person.iin}/issue/"
+    assert other.post(issue, form_token(trio.other_officer)).status_code == 404
     officer = Client()
     sign_in(officer, trio.own_officer)
     assert officer.get(url).status_code == 200
-    assert officer.post(f"/en/attestations/person/{trio.person.iin}/issue/").status_code == 403
+    assert officer.post(issue, form_token(trio.own_officer)).status_code == 403
     assert Attestation.objects.count() == 1
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from inclusio.marketplace.models import Order, ShopSale, SupplierToken
-from tests.factories import sign_in
+from tests.factories import form_token, sign_in
 from tests.marketplace.till_builders import code_sent, counter, holder, sold
 from tests.web.counts import row_counts
 
@@ -34,6 +34,7 @@ def test_the_supplier_checks_records_and_confirms_with_the_read_out_code(client:
         "/en/marketplace/supplier/till/",
         {
             "record": "1",
+            **form_token(supplier.representative),
             "code": voucher.code,
             "category": item.category,
             "item": item.pk,
@@ -46,6 +47,7 @@ def test_the_supplier_checks_records_and_confirms_with_the_read_out_code(client:
         "/en/marketplace/supplier/till/",
         {
             "record": "1",
+            **form_token(supplier.representative),
             "code": voucher.code,
             "category": item.category,
             "item": item.pk,

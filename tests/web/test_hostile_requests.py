@@ -57,7 +57,7 @@ from tests.accessibility.builders import make_facility, make_inspected
 from tests.browser.benefits_data import make_offer, make_run
 from tests.crpd.builders import crpd_world
 from tests.employment.builders import make_workplace
-from tests.factories import Trio, make_person, make_trio, make_user, new_iin, sign_in
+from tests.factories import Trio, form_token, make_person, make_trio, make_user, new_iin, sign_in
 from tests.interop.attestation_builders import attestation_world
 from tests.marketplace.builders import a_bin, make_item
 from tests.marketplace.hour_builders import hours_world
@@ -627,6 +627,8 @@ FORM_FIELDS = (
     *("check", "record", "item", "unit_price", "resend"),
     # Attestations: the IIN in clear, an agency's consent, the claims an SD-JWT shows.
     *("with_iin", "agency", "show"),
+    # The one-time token of a form that creates something (core/submissions.py).
+    "submission",
     # Services by the hour: a session's slot and time, a month's hours, a stay's arrival.
     *("slot", "time", "hours", "capacity", "day_1", "day_2", "first_day"),
 )
@@ -886,7 +888,12 @@ def _valid_forms(world: World) -> list[tuple[str | None, str, dict[str, str], in
         ),
         *_social_services_forms(world),
         # Attestations: the person obtains one, and lets an agency obtain them.
-        ("person", f"/en/attestations/person/{dana}/issue/", {"with_iin": "on"}, 302),
+        (
+            "person",
+            f"/en/attestations/person/{dana}/issue/",
+            {"with_iin": "on", **form_token(world.accounts["person"])},
+            302,
+        ),
         (
             "person",
             f"/en/attestations/person/{dana}/consent/",

@@ -398,6 +398,24 @@ class LoginFailure(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username}"
 
 
+class Submission(models.Model):
+    """A page form's one-time token, used (core/submissions.py): a second POST with it leads
+    to ``target``, the page of what the first created, and writes nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=64)
+    target = models.CharField(max_length=500)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key} -> {self.target}"
+
+
 class ApiToken(models.Model):
     """A bearer token for another agency's system; only its SHA-256 digest is stored."""
 

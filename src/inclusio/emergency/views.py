@@ -11,14 +11,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from inclusio.core import access
+from inclusio.core import access, submissions
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.core.http import add_domain_error
-from inclusio.emergency import selectors, services
+from inclusio.emergency import areas, selectors, services
 from inclusio.emergency.forms import AlertForm, ConsentForm, LookupForm, ResidenceForm
 from inclusio.emergency.models import Alert, Residence
 from inclusio.registry import selectors as registry
@@ -135,6 +136,20 @@ def _field_of(error: DomainError) -> str | None:
     return field if field in LookupForm.base_fields else None
 
 
+def _alert_send(request: HttpRequest, form: AlertForm, area: areas.Area) -> str:
+    alert = services.alert_send(actor=request.user, area=area, texts=form.texts())
+    messages.success(
+        request,
+        ngettext(
+            "The alert is on its way to %(count)s person.",
+            "The alert is on its way to %(count)s persons.",
+            alert.recipients,
+        )
+        % {"count": alert.recipients},
+    )
+    return reverse("emergency:alert", args=[alert.pk])
+
+
 def _alert_form(request: HttpRequest) -> AlertForm:
     localities = services.alert_localities(request.user)
     if request.method == "POST":
@@ -152,17 +167,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         try:
             area = form.drawn()
             if form.cleaned_data["action"] == AlertForm.SEND:
-                alert = services.alert_send(actor=request.user, area=area, texts=form.texts())
-                messages.success(
-                    request,
-                    ngettext(
-                        "The alert is on its way to %(count)s person.",
-                        "The alert is on its way to %(count)s persons.",
-                        alert.recipients,
-                    )
-                    % {"count": alert.recipients},
-                )
-                return redirect("emergency:alert", alert_id=alert.pk)
+                return submissions.once(request, run=lambda: _alert_send(request, form, area))
             preview = services.alert_preview(actor=request.user, area=area, texts=form.texts())
         except ValidationFailed as exc:
             field = exc.params.get("field")

@@ -11,12 +11,14 @@ import segno
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from inclusio.core import submissions
 from inclusio.core.errors import DomainError
 from inclusio.interop import attestation_tokens as tokens
 from inclusio.interop import attestations, services
@@ -67,15 +69,18 @@ def person(request: HttpRequest, iin: str) -> HttpResponse:
 @login_required
 @require_POST
 def issue(request: HttpRequest, iin: str) -> HttpResponse:
-    try:
+    def obtain() -> str:
         attestation = attestations.attestation_issue(
             actor=request.user, iin=iin, with_iin=request.POST.get("with_iin") == "on"
         )
+        return reverse("attestations:detail", args=[iin, attestation.pk])
+
+    try:
+        return submissions.once(request, run=obtain)
     except DomainError as error:
         if error.status == 404:
             raise
         return _person_page(request, iin, error=error)
-    return redirect("attestations:detail", iin=iin, attestation_id=attestation.pk)
 
 
 @login_required

@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from inclusio.core import submissions
 from inclusio.core.errors import DomainError
 from inclusio.core.http import add_domain_error
 from inclusio.core.roles import SUPPLIER_MANAGE
@@ -59,7 +61,7 @@ class TokenForm(forms.Form):
     )
 
 
-_SALE_FIELDS = {
+_SALE_FIELDS: dict[str, str] = {
     ErrorCode.ORDER_QUANTITY_NOT_POSITIVE: "quantity",
     ErrorCode.VOUCHER_SPENT: "quantity",
     ErrorCode.OUT_OF_STOCK: "quantity",
@@ -85,7 +87,8 @@ def till_page(request: HttpRequest) -> HttpResponse:
         sale_form = SaleForm(request.POST, items=items)
         if sale_form.is_valid():
             data = sale_form.cleaned_data
-            try:
+
+            def record() -> str:
                 sale = till.sale_record(
                     actor=request.user,
                     code=data["code"],
@@ -94,9 +97,12 @@ def till_page(request: HttpRequest) -> HttpResponse:
                     unit_price=data["unit_price"],
                 )
                 messages.success(request, _("The sale is recorded: the person confirms it now."))
-                return redirect("marketplace:till_sale", sale.pk)
+                return reverse("marketplace:till_sale", args=[sale.pk])
+
+            try:
+                return submissions.once(request, run=record)
             except DomainError as exc:
-                add_domain_error(sale_form, exc, _SALE_FIELDS.get(ErrorCode(exc.code)))
+                add_domain_error(sale_form, exc, _SALE_FIELDS.get(exc.code))
         status = 422
         code_form = CodeForm(initial={"code": request.POST.get("code", "")})
     elif "check" in request.POST:
