@@ -52,3 +52,104 @@ def test_the_persons_appeals_and_attestations_fit_a_narrow_window(
             assert widths["page"] <= widths["window"], (page.url, widths)
     finally:
         context.close()
+
+
+# Every page the accessibility walk visits (tests/browser/pages.py), read at 320 px in one
+# browser context, each viewer signing in once. Pages an entry reaches by acting on them
+# (``interact``) are left to that walk: the same address unacted on is read here. Most pages
+# are read in their first language; the four pages a review found too wide, in all three (their
+# own test below, each with a fresh database, since the walk's one database cannot always hold
+# the data of every page at once).
+_REPORTED = (
+    "home, district officer's worklists",
+    "marketplace: the officer's register of suppliers",
+    "social services: the state social order of the region",
+    "marketplace: the supplier's dashboard with an order",
+)
+
+_SCROLL = """() => ({
+  page: document.scrollingElement.scrollWidth,
+  window: window.innerWidth,
+  past: [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(-3)
+    .map((e) => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)),
+})"""
+
+
+def _walk(
+    browser: Any,
+    live_server: Any,
+    request: pytest.FixtureRequest,
+    entries: list[Any],
+    languages: tuple[str, ...] | None = None,
+) -> tuple[int, list[str], list[str]]:
+    """Read each entry at 320 px (in ``languages``, or its first one); the count read, the
+    pages that scroll sideways or answer another status, and the entries whose data clashed."""
+    from django.db import transaction
+
+    from tests.browser.test_accessibility import address
+
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sessions: dict[tuple[str, bool], list[Any]] = {}
+    problems: list[str] = []
+    not_made: list[str] = []
+    read = 0
+    try:
+        for entry in entries:
+            user = request.getfixturevalue(entry.user) if entry.user else None
+            context.clear_cookies()
+            if user is not None:
+                key = (entry.user or "", entry.second_factor)
+                if key not in sessions:
+                    login(page, live_server, user, second_factor=entry.second_factor)
+                    sessions[key] = context.cookies()
+                context.add_cookies(sessions[key])
+            try:
+                with transaction.atomic():
+                    kwargs = entry.kwargs(user) if entry.kwargs else None
+            except Exception as error:
+                # Its data clashes with an earlier page's in this one database (the same
+                # username, offer or supplier made twice): the axe walk, one database a page,
+                # still reads it at full width.
+                not_made.append(f"{entry.name}: {error!r}")
+                continue
+            for language in languages or entry.languages[:1]:
+                response = page.goto(live_server.url + address(entry, language, user, kwargs))
+                read += 1
+                if response is None or response.status != entry.status:
+                    status = response.status if response else None
+                    problems.append(f"{entry.name} [{language}]: answered {status}, {page.url}")
+                    continue
+                widths = page.evaluate(_SCROLL)
+                if widths["page"] > widths["window"]:
+                    problems.append(f"{entry.name} [{language}]: {widths}")
+    finally:
+        context.close()
+    return read, problems, not_made
+
+
+def test_no_walked_page_scrolls_sideways_in_a_narrow_window(
+    browser: Any, live_server: Any, request: pytest.FixtureRequest
+) -> None:
+    from tests.browser.pages import PAGES
+
+    entries = [entry for entry in PAGES if not entry.interact]
+    read, problems, not_made = _walk(browser, live_server, request, entries)
+    print(f"{read} pages read at 320 px; {len(not_made)} whose data clashed:", *not_made, sep="\n")
+    assert read >= 120, "the walk reads most pages"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", _REPORTED)
+def test_the_pages_found_too_wide_fit_in_every_language(
+    browser: Any, live_server: Any, request: pytest.FixtureRequest, name: str
+) -> None:
+    from tests.browser.pages import ALL_LANGUAGES, PAGES
+
+    (entry,) = [entry for entry in PAGES if entry.name == name]
+    read, problems, not_made = _walk(browser, live_server, request, [entry], ALL_LANGUAGES)
+    assert (read, not_made) == (3, [])
+    assert not problems, "\n".join(problems)

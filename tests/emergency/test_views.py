@@ -147,3 +147,29 @@ def test_only_dispatchers_open_the_lookup(client: Client, trio: Trio) -> None:
             == 403
         )
     assert not Lookup.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "home is not in the emergency dispatchers' registry"),
+        ("ru", "Жилища этого человека нет в регистре экстренных диспетчеров"),
+    ],
+)
+def test_a_forged_update_of_a_home_not_kept_is_refused_with_a_message(
+    client: Client, language: str, said: str
+) -> None:
+    from inclusio.core.models import AuditEvent
+
+    trio = make_trio()  # no limited mobility: the home is not in the registry
+    url = f"/{language}/emergency/person/{trio.person.iin}/update/"
+    written = AuditEvent.objects.count()
+    for viewer in (trio.person.user, trio.own_officer):
+        sign_in(client, viewer)
+        refused = client.post(url, {"floor": "4", "apartment": "12"})
+        assert refused.status_code == 422
+        assert said in refused.content.decode()
+    sign_in(client, trio.other_officer)
+    assert client.post(url, {"floor": "4"}).status_code == 404
+    assert not Residence.objects.filter(person=trio.person).exists()
+    assert AuditEvent.objects.count() == written

@@ -323,3 +323,29 @@ def test_the_command_speaks_the_users_language(trio: Trio, tmp_path: Path, capsy
         call_command("attestation_verify", str(presented))
     out = capsys.readouterr().out
     assert "Подпись верна" in out and "Группа инвалидности" in out
+
+
+def test_the_page_offers_for_consent_only_the_agencies_without_one(trio: Trio) -> None:
+    transport = register("transport.gov.kz", name="Public transport concessions")
+    employment = register("esp.gov.kz", name="Employment service")
+    assert trio.person.user is not None
+    consent = attestations.consent_give(
+        actor=trio.person.user, iin=trio.person.iin, agency_id=transport.agency.pk
+    )
+    page = attestations.page_of(actor=trio.person.user, iin=trio.person.iin)
+    assert [a.pk for a in page.agencies] == [employment.agency.pk]
+    assert [c.agency_id for c in page.consents] == [transport.agency.pk]
+    client = Client()
+    sign_in(client, trio.person.user)
+    response = client.get(f"/en/attestations/person/{trio.person.iin}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<option value="{transport.agency.pk}">' not in html
+    assert f'<option value="{employment.agency.pk}">' in html
+    # Once withdrawn, the agency is offered again; the officer is offered none.
+    attestations.consent_withdraw(
+        actor=trio.person.user, iin=trio.person.iin, consent_id=consent.pk
+    )
+    page = attestations.page_of(actor=trio.person.user, iin=trio.person.iin)
+    assert {a.pk for a in page.agencies} == {transport.agency.pk, employment.agency.pk}
+    assert attestations.page_of(actor=trio.own_officer, iin=trio.person.iin).agencies == []

@@ -198,17 +198,28 @@ def _require_for(actor: Actor, person: Person) -> bool:
     return True
 
 
+def _not_kept() -> Conflict:
+    return Conflict(
+        ErrorCode.RESIDENCE_NOT_KEPT,
+        _(
+            "This person's home is not in the emergency dispatchers' registry: it holds the "
+            "homes of persons whose disability status records limited mobility."
+        ),
+    )
+
+
 def _residence(person: Person) -> Residence:
     row = Residence.objects.select_for_update().filter(person=person).first()
     if row is None:
-        raise Conflict(
-            ErrorCode.RESIDENCE_NOT_KEPT,
-            _(
-                "This person's home is not in the emergency dispatchers' registry: it holds the "
-                "homes of persons whose disability status records limited mobility."
-            ),
-        )
+        raise _not_kept()
     return row
+
+
+def require_residence(person: Person) -> None:
+    """Refuse (RESIDENCE_NOT_KEPT) where the person's home is not in the registry, so that
+    nothing can be corrected or consented to; reads nothing personal."""
+    if not Residence.objects.filter(person=person).exists():
+        raise _not_kept()
 
 
 PHONE = re.compile(r"\+?[0-9 ()-]{5,20}")

@@ -69,7 +69,16 @@ def update(request: HttpRequest, iin: str) -> HttpResponse:
     found, residence = selectors.residence_of(actor=request.user, iin=iin)
     consent = residence is not None and residence.basis == Residence.Basis.CONSENT
     form = ResidenceForm(request.POST, instance=residence, consent=consent)
-    if residence is not None and form.is_valid():
+    if residence is None:
+        # No home kept, so the page shows no form to carry an error: the refusal goes above it.
+        try:
+            services.require_residence(found)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return _page(request, found, None, status=422)
+        residence = Residence.objects.filter(person=found).first()  # came in meanwhile
+        form = ResidenceForm(request.POST, instance=residence, consent=False)
+    if form.is_valid():
         try:
             services.residence_update(actor=request.user, person=found, **form.cleaned_data)
         except (ValidationFailed, Conflict) as exc:

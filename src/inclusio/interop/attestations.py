@@ -311,7 +311,12 @@ def page_of(*, actor: Actor, iin: str) -> AttestationPage:
             "agency"
         )
     )
-    agencies = list(Agency.objects.filter(active=True)) if own else []
+    # Offered for consent: the active agencies that do not hold one already.
+    agencies = (
+        list(Agency.objects.filter(active=True).exclude(pk__in=[c.agency_id for c in consents]))
+        if own
+        else []
+    )
     return AttestationPage(
         person=person,
         status=status,
