@@ -211,7 +211,13 @@ def group_names(user: Any) -> frozenset[str]:
     change of groups through this object drops the kept names (core.backends)."""
     names: frozenset[str] | None = user.__dict__.get("_group_names")
     if names is None:
-        names = frozenset(user.groups.values_list("name", flat=True))
+        # Groups already fetched with the account (``prefetch_related``: the supplier API's
+        # cached accounts) are not read again.
+        fetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+        if fetched is not None:
+            names = frozenset(group.name for group in fetched)
+        else:
+            names = frozenset(user.groups.values_list("name", flat=True))
         user.__dict__["_group_names"] = names
     return names
 
