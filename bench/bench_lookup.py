@@ -89,6 +89,7 @@ def main() -> int:
         f"bench: lookup_requests: {len(latencies)} requests over {wall:.1f} s "
         f"({len(latencies) / wall:.0f} per second, target {args.rate})"
     )
+    print(load.cpu_line())
     print(f"bench: lookup_p50: {percentile(latencies, 0.50):.2f} ms")
     print(f"bench: lookup_p95: {p95:.2f} ms (target {P95_TARGET_MS:g})")
     print(f"bench: lookup_p99: {percentile(latencies, 0.99):.2f} ms")

@@ -155,6 +155,7 @@ def main() -> int:
         f"bench: marketplace_till_requests: {len(latencies)} requests over {wall:.1f} s "
         f"({len(latencies) / wall:.0f} per second, target {args.rate})"
     )
+    print(load.cpu_line())
     print(f"bench: marketplace_sale_p50: {percentile(latencies, 0.50):.2f} ms")
     print(f"bench: marketplace_sale_p95: {p95:.2f} ms (target ≤ {P95_TARGET_MS:g} ms)")
     print(f"bench: marketplace_sale_errors: {errors} (target 0)")

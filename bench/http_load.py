@@ -20,6 +20,13 @@ from when it was sent; the pool is large enough that no thread is waiting for a 
 ordinary case, and ``Load.achieved_rate`` shows when it was not (the sender fell behind the
 schedule: the figures then undercount the wait).
 
+**Where the CPU went.** ``Load.cpu_ms`` is the CPU time (user + system) a request cost, split
+between the server's processes (gunicorn), the database's (PostgreSQL's server processes) and
+this process (the sender), read from ``/proc`` before and after the loop: latency at a rate is
+set by how much of the two cores a request takes, and this says whose share to cut. Processes
+that start or end during the loop are missed (none do in a steady run); without ``/proc`` the
+split is empty.
+
 **Percentiles.** ``percentile()`` over the latencies in milliseconds; ``nan`` when nothing was
 timed, which no target accepts.
 """
@@ -146,6 +153,38 @@ class Request:
 BodyCheck = Callable[[bytes], bool]
 
 
+CPU_GROUPS = ("server", "database", "sender")
+
+
+def _cpu_by_group() -> dict[str, float]:
+    """The CPU seconds (user + system) used so far by the processes of each of CPU_GROUPS."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    totals = dict.fromkeys(CPU_GROUPS, 0.0)
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return totals
+    own = os.getpid()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0", 1)[0]
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+        # The fields after the command's closing parenthesis: utime and stime are 14th and 15th.
+        fields = stat.rsplit(")", 1)[1].split()
+        used = (int(fields[11]) + int(fields[12])) / ticks
+        name = os.path.basename(command)
+        if int(entry.name) == own:
+            totals["sender"] += used
+        elif b"gunicorn" in command:
+            totals["server"] += used
+        elif name.startswith(b"postgres") or b"postgres:" in command:
+            totals["database"] += used
+    return totals
+
+
 @dataclass(frozen=True)
 class Load:
     """What an open loop measured: each answer's latency in milliseconds (failures included, at
@@ -155,10 +194,16 @@ class Load:
     latencies_ms: list[float]
     errors: int
     wall_s: float
+    cpu_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def achieved_rate(self) -> float:
         return len(self.latencies_ms) / self.wall_s if self.wall_s > 0 else 0.0
+
+    def cpu_line(self) -> str:
+        """The CPU a request cost, by group: printed after a bench's figures."""
+        parts = ", ".join(f"{group} {ms:.1f} ms" for group, ms in self.cpu_ms.items())
+        return f"  CPU a request: {parts or 'not measured'} (load average {os.getloadavg()[0]:.1f})"
 
 
 def open_loop(
@@ -212,11 +257,17 @@ def open_loop(
         connection.close()
 
     pool = [threading.Thread(target=sender) for _ in range(threads)]
+    cpu_before = _cpu_by_group()
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    return Load(latencies, errors, time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    cpu_after = _cpu_by_group()
+    cpu_ms = {
+        group: (cpu_after[group] - cpu_before[group]) * 1000 / max(count, 1) for group in CPU_GROUPS
+    }
+    return Load(latencies, errors, wall, cpu_ms)
 
 
 def percentile(values: list[float], share: float) -> float:
