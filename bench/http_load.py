@@ -48,6 +48,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -156,32 +157,58 @@ BodyCheck = Callable[[bytes], bool]
 CPU_GROUPS = ("server", "database", "sender")
 
 
-def _cpu_by_group() -> dict[str, float]:
-    """The CPU seconds (user + system) used so far by the processes of each of CPU_GROUPS."""
-    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+def _database_port() -> int | None:
+    """The port of the PostgreSQL server INCLUSIO_DATABASE_URL names, if it names one."""
+    url = urlsplit(os.environ.get("INCLUSIO_DATABASE_URL", ""))
+    if not url.scheme.startswith("postgres"):
+        return None
+    return url.port or 5432
+
+
+def _cpu_by_group(port: int) -> dict[str, float]:
+    """The CPU seconds (user + system) used so far by the processes of each of CPU_GROUPS: the
+    gunicorn serving ``port`` (master and workers: their command line names the address), the
+    PostgreSQL server of INCLUSIO_DATABASE_URL (its postmaster, found by the port its data
+    directory's ``postmaster.pid`` records, and the postmaster's children) and this process."""
+    ticks = os.sysconf("SC_CLK_TCK")
     totals = dict.fromkeys(CPU_GROUPS, 0.0)
     proc = Path("/proc")
     if not proc.is_dir():
         return totals
-    own = os.getpid()
+    address = f"{HOST}:{port}".encode()
+    database_port = str(_database_port()).encode()
+    used: dict[int, float] = {}
+    parent: dict[int, int] = {}
+    postmaster = None
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
+        pid = int(entry.name)
         try:
-            command = (entry / "cmdline").read_bytes().split(b"\0", 1)[0]
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
             stat = (entry / "stat").read_text()
         except OSError:
             continue  # ended meanwhile, or not ours to read
-        # The fields after the command's closing parenthesis: utime and stime are 14th and 15th.
+        # The fields after the command's closing parenthesis: ppid is the 2nd, utime and stime
+        # the 12th and 13th.
         fields = stat.rsplit(")", 1)[1].split()
-        used = (int(fields[11]) + int(fields[12])) / ticks
-        name = os.path.basename(command)
-        if int(entry.name) == own:
-            totals["sender"] += used
-        elif b"gunicorn" in command:
-            totals["server"] += used
-        elif name.startswith(b"postgres") or b"postgres:" in command:
-            totals["database"] += used
+        parent[pid] = int(fields[1])
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        if pid == os.getpid():
+            totals["sender"] += used[pid]
+        elif any(b"gunicorn" in a for a in arguments) and address in arguments:
+            totals["server"] += used[pid]
+        elif b"-D" in arguments and os.path.basename(arguments[0]) == b"postgres":
+            data = Path(os.fsdecode(arguments[arguments.index(b"-D") + 1]))
+            with contextlib.suppress(OSError, IndexError):
+                if (data / "postmaster.pid").read_bytes().split(b"\n")[3] == database_port:
+                    postmaster = pid
+    if postmaster is not None:
+        totals["database"] = sum(
+            seconds
+            for pid, seconds in used.items()
+            if pid == postmaster or parent.get(pid) == postmaster
+        )
     return totals
 
 
@@ -257,13 +284,13 @@ def open_loop(
         connection.close()
 
     pool = [threading.Thread(target=sender) for _ in range(threads)]
-    cpu_before = _cpu_by_group()
+    cpu_before = _cpu_by_group(port)
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
     wall = time.perf_counter() - start
-    cpu_after = _cpu_by_group()
+    cpu_after = _cpu_by_group(port)
     cpu_ms = {
         group: (cpu_after[group] - cpu_before[group]) * 1000 / max(count, 1) for group in CPU_GROUPS
     }

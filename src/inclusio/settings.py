@@ -221,7 +221,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "inclusio.web.middleware.OTPMiddleware",
     "inclusio.web.middleware.StaffSecondFactorMiddleware",
     "inclusio.web.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -404,6 +404,8 @@ PAYMENTS_STATUS_REPORT_MAX_BYTES = env_int("INCLUSIO_PAYMENTS_STATUS_REPORT_MAX_
 PAYMENTS_BANK = os.environ.get("INCLUSIO_PAYMENTS_BANK", "inclusio.payments.bank.SyntheticBank")
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, their read written once (core.sessions).
+SESSION_ENGINE = "inclusio.core.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 # Cookies only over HTTPS. `make demo` serves plain HTTP on the loopback address and turns
 # this off; nothing else should.

@@ -11,11 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
+from inclusio.core.rows import fetch_one
+
 
 class CachedPermissionsBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        # Every signed-in request reads its account: the read is written once (core.rows).
+        try:
+            user = fetch_one(get_user_model(), '"id" = %s', [int(user_id)])
+        except (TypeError, ValueError):
+            return None
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return super().get_all_permissions(user_obj, obj)
@@ -33,8 +44,13 @@ class CachedPermissionsBackend(ModelBackend):
         return permissions
 
 
+# What the process cache keeps of an account for AUTH_CACHE_SECONDS, each dropped with the
+# permissions: its groups (roles.group_names) and which menu entries it is shown (web.context).
+KEPT_PER_ACCOUNT = ("permissions", "groups", "navigation")
+
+
 def forget_permissions(user_id: int) -> None:
-    cache.delete(f"inclusio:permissions:{user_id}")
+    cache.delete_many([f"inclusio:{kept}:{user_id}" for kept in KEPT_PER_ACCOUNT])
 
 
 def forget_permissions_on_role_change(

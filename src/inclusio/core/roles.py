@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -206,18 +208,23 @@ def sync_roles_after_migrate(**kwargs: Any) -> None:
 
 
 def group_names(user: Any) -> frozenset[str]:
-    """The names of the account's groups, read once for the account object: a page asks for its
-    roles several times (the second-factor check, the navigation, the access log's office). A
-    change of groups through this object drops the kept names (core.backends)."""
+    """The names of the account's groups, read once for the account object and kept in the
+    process cache as its permissions are (core.backends: AUTH_CACHE_SECONDS): a page asks for
+    its roles several times (the second-factor check, the navigation, the access log's office).
+    A change of groups drops the kept names (core.backends)."""
     names: frozenset[str] | None = user.__dict__.get("_group_names")
     if names is None:
-        # Groups already fetched with the account (``prefetch_related``: the supplier API's
-        # cached accounts) are not read again.
-        fetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
-        if fetched is not None:
-            names = frozenset(group.name for group in fetched)
-        else:
-            names = frozenset(user.groups.values_list("name", flat=True))
+        key = f"inclusio:groups:{user.pk}"
+        names = cache.get(key)
+        if names is None:
+            # Groups already fetched with the account (``prefetch_related``: the supplier
+            # API's cached accounts) are not read again.
+            fetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+            if fetched is not None:
+                names = frozenset(group.name for group in fetched)
+            else:
+                names = frozenset(user.groups.values_list("name", flat=True))
+            cache.set(key, names, settings.AUTH_CACHE_SECONDS)
         user.__dict__["_group_names"] = names
     return names
 

@@ -40,6 +40,10 @@ class Residence(models.Model):
         LAW = "law", _("compiled from the registry under the law")
         CONSENT = "consent", _("completed with the person's consent")
 
+    # The person's IIN, set on the homes a dispatcher's lookup reads (with them, for the access
+    # log: emergency.services), as the ORM's annotate sets a value; not a column.
+    person_iin: str
+
     person = models.OneToOneField(
         Person,
         verbose_name=_("person"),

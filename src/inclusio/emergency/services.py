@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core import access
+from inclusio.core import access, rows
 from inclusio.core.audit import (
     SYSTEM,
     Actor,
@@ -411,11 +411,26 @@ def _place(latitude: float | None, longitude: float | None, radius_m: int | None
     return radius_m
 
 
+# A home's person's IIN, for the access log, read with the home.
+_PERSON_IIN = {
+    "person_iin": '(SELECT "iin" FROM "registry_person" WHERE "registry_person"."id" = '
+    '"emergency_residence"."person_id")'
+}
+_IN_BOX = '"latitude" BETWEEN %s AND %s AND "longitude" BETWEEN %s AND %s'
+
+
 def _near(
-    rows: Any, latitude: float, longitude: float, radius_m: int
+    region_id: str | None, latitude: float, longitude: float, radius_m: int
 ) -> list[tuple[Residence, float]]:
+    """The homes within ``radius_m`` of the place (in the region, when given), the nearest
+    first: those in the box around the circle, measured. Read without the query compiler
+    (core.rows): it is every lookup's query."""
     south, west, north, east = box_around(latitude, longitude, radius_m)
-    boxed = rows.filter(latitude__range=(south, north), longitude__range=(west, east))
+    where = _IN_BOX
+    params: list[Any] = [south, north, west, east]
+    if region_id is not None:
+        where, params = f'{where} AND "region_id" = %s', [*params, region_id]
+    boxed = rows.fetch(Residence, where, params, extra=_PERSON_IIN)
     measured = [
         (row, distance_m(latitude, longitude, row.latitude, row.longitude)) for row in boxed
     ]
@@ -499,16 +514,11 @@ def residences_lookup(
             _("Too many lookups in ten minutes. If this is a real emergency, call the supervisor."),
             retry_after=600,
         )
-    # Only what the answer shows and the access log names: a person's registry row is wide.
-    rows = Residence.objects.select_related("person").only(*LOOKUP_FIELDS, "person__iin")
-    if staff.region_id is not None:
-        rows = rows.filter(region_id=staff.region_id)
     if by_place:
         assert latitude is not None and longitude is not None
         radius_m = _place(latitude, longitude, radius_m)
-        found = [
-            Found(row, round(metres)) for row, metres in _near(rows, latitude, longitude, radius_m)
-        ]
+        near = _near(staff.region_id, latitude, longitude, radius_m)
+        found = [Found(row, round(metres)) for row, metres in near]
     else:
         if len(address) < ADDRESS_MIN_LENGTH:
             raise ValidationFailed(
@@ -517,8 +527,17 @@ def residences_lookup(
                 field="address",
                 count=ADDRESS_MIN_LENGTH,
             )
-        matched = rows.filter(address_folded__contains=address.casefold()).order_by("address", "id")
-        found = [Found(row, None) for row in matched[: settings.EMERGENCY_LOOKUP_MAX_FOUND + 1]]
+        # Only what the answer shows and the access log names.
+        homes = Residence.objects.select_related("person").only(*LOOKUP_FIELDS, "person__iin")
+        if staff.region_id is not None:
+            homes = homes.filter(region_id=staff.region_id)
+        matched = homes.filter(address_folded__contains=address.casefold()).order_by(
+            "address", "id"
+        )
+        found = []
+        for row in matched[: settings.EMERGENCY_LOOKUP_MAX_FOUND + 1]:
+            row.person_iin = row.person.iin
+            found.append(Found(row, None))
     if len(found) > settings.EMERGENCY_LOOKUP_MAX_FOUND:
         raise ValidationFailed(
             ErrorCode.LOOKUP_TOO_BROAD,
@@ -549,7 +568,7 @@ def residences_lookup(
         with batched():
             access.log_bulk_read(
                 staff,
-                [item.residence.person.iin for item in found],
+                [item.residence.person_iin for item in found],
                 what=Seen.EMERGENCY_RESIDENCE,
                 purpose=Purpose.EMERGENCY,
                 case=incident,

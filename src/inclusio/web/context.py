@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -269,21 +270,36 @@ def _address(url_name: str) -> str | None:
     return _ADDRESSES[key]
 
 
+def _visible_entries(user: Any) -> tuple[int, ...]:
+    """The positions in ENTRIES of the entries ``user`` is shown, kept in the process cache as
+    the permissions are (core.backends: AUTH_CACHE_SECONDS, dropped when a role changes): the
+    tests read the account's permissions, groups and own registry record, the same on every
+    page."""
+    key = f"inclusio:navigation:{user.pk}"
+    visible: tuple[int, ...] | None = cache.get(key)
+    if visible is None:
+        # Several entries share a test (a person's own pages all ask for an own record, which
+        # costs a query): each test is asked once.
+        answers: dict[Callable[[Any], bool], bool] = {}
+        for entry in ENTRIES:
+            if entry.shown_to not in answers:
+                answers[entry.shown_to] = entry.shown_to(user)
+        visible = tuple(
+            position for position, entry in enumerate(ENTRIES) if answers[entry.shown_to]
+        )
+        cache.set(key, visible, settings.AUTH_CACHE_SECONDS)
+    return visible
+
+
 def navigation_items(request: HttpRequest) -> list[NavigationItem]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     items = []
-    # Several entries share a test (a person's own pages all ask for an own record, which
-    # costs queries): each test is asked once a page.
-    answers: dict[Callable[[Any], bool], bool] = {}
-    for entry in ENTRIES:
+    for position in _visible_entries(user):
+        entry = ENTRIES[position]
         url = _address(entry.url_name)
-        if url is None:
-            continue
-        if entry.shown_to not in answers:
-            answers[entry.shown_to] = entry.shown_to(user)
-        if answers[entry.shown_to]:
+        if url is not None:
             items.append(
                 NavigationItem(
                     label=str(entry.label),

@@ -1,5 +1,6 @@
 """Middleware of the web layer: the staff second factor, staff idle sign-out, no caching.
 
+- The second factor's device is read on every request (django_otp), its read written once.
 - Staff finish signing in with a second factor before they reach any page.
 - Staff are signed out after ``STAFF_IDLE_SECONDS`` without a request.
 - No answer to a signed-in user, and no API answer, may be kept by a browser or a proxy cache.
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -19,8 +21,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.models import Device
 
 from inclusio.core.roles import is_staff_role
+from inclusio.core.rows import fetch_one
 
 # The session key of the time (epoch seconds) of a staff member's last request.
 LAST_SEEN = "inclusio_last_seen"
@@ -35,6 +40,22 @@ OPEN_VIEW_NAMES = frozenset(
 )
 # The API authenticates each request with its own token, never with the web session's factor.
 OPEN_PATH_PREFIXES = ("/api/", "/i18n/")
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django_otp's middleware, reading the session's device without the query compiler
+    (core.rows): it runs on every request of a signed-in staff member. Which device, and the
+    checks on it (its account, confirmed), are django_otp's own."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        try:
+            label, number = self._normalize_persistent_id(persistent_id).rsplit("/", 1)
+            model = apps.get_model(label)
+            if not issubclass(model, Device):
+                return None
+            return fetch_one(model, '"id" = %s', [int(number)])
+        except (ValueError, LookupError):
+            return None
 
 
 def second_factor_pending(user: Any) -> bool:
