@@ -12,6 +12,7 @@ import shutil
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -84,9 +85,9 @@ def test_the_figures_are_computed_once_per_snapshot_and_date(
     opened: list[Path] = []
 
     class Counted(figures.Source):
-        def __init__(self, directory: Path, on: dt.date, *, first_year: int | None = None) -> None:
+        def __init__(self, directory: Path, on: dt.date, **period: Any) -> None:
             opened.append(directory)
-            super().__init__(directory, on, first_year=first_year)
+            super().__init__(directory, on, **period)
 
     monkeypatch.setattr(figures, "Source", Counted)
     on = dt.date(2024, 1, 1)

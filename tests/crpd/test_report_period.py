@@ -132,7 +132,7 @@ def test_the_yearly_lines_start_on_the_day_the_history_vouches_for(
     (folder / MANIFEST).write_text(
         json.dumps({k: v for k, v in manifest.items() if k != "history_from"}), encoding="utf-8"
     )
-    figures._yearly_values.cache_clear()
+    figures._values.cache_clear()
     assert figures.yearly(folder, range(2018, 2024)) == []
 
 

@@ -14,10 +14,11 @@ programme lines.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,8 @@ from inclusio.snapshot.contract import (
     read_manifest,
 )
 from inclusio.snapshot.history import (
-    PERSONS_WITH_DISABILITIES,
-    POPULATION,
+    IN_POPULATION,
+    PERSONS_WITH_DISABILITIES_BY_DAY,
     Bounds,
     create_periods_view,
     create_persons_view,
@@ -57,17 +58,32 @@ KIND_LABELS = dict(Indicator.Kind.choices)
 class Source:
     """One snapshot on one date, opened once for all the figures read from it. The persons with
     disabilities and the population are the statistics tables' own definitions
-    (``snapshot/history.py``), read from the history part when the snapshot has one."""
+    (``snapshot/history.py``), read from the history part when the snapshot has one.
 
-    def __init__(self, directory: Path, on: dt.date, *, first_year: int | None = None) -> None:
+    ``days``: other days whose persons' figures are wanted too (the periodic report's
+    1 Januaries, ``yearly``). Each persons' count is one scan of the population for the date
+    and all those days together, grouped by day; ``at`` gives the source on one of them,
+    sharing the scans already made."""
+
+    def __init__(
+        self,
+        directory: Path,
+        on: dt.date,
+        *,
+        first_year: int | None = None,
+        days: Iterable[dt.date] = (),
+    ) -> None:
         # A history part breaking the contract is refused (SnapshotError) rather than read.
         validate_history(directory)
         self.directory = directory
         self.on = on
         self.first_year = first_year  # the period's first year; None: the default period
+        self.days = tuple(sorted({on, *days}))
         self.db: duckdb.DuckDBPyConnection = open_snapshot(directory)
         create_persons_view(self.db, directory)
         self.history = bool(create_periods_view(self.db, directory))
+        # The scans by day, shared with the sources ``at`` gives.
+        self._scans: dict[str, dict[dt.date, Any]] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -78,33 +94,88 @@ class Source:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def at(self, day: dt.date) -> Source:
+        """The same source on another of its days (same connection, same scans)."""
+        if day not in self.days:
+            raise ValueError(f"{day} is not one of the source's days")
+        other = copy.copy(self)
+        other.on = day
+        return other
+
     def one(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> tuple[Any, ...]:
         row = self.db.execute(sql, {"on": self.on} if params is None else params).fetchone()
         assert row is not None  # an aggregate without GROUP BY always gives a row
         return tuple(row)
 
-    @cached_property
+    def _by_day(self, name: str) -> dict[dt.date, Any]:
+        if name not in self._scans:
+            self._scans[name] = (
+                self._populations() if name == "population" else self._disabled_counts()
+            )
+        return self._scans[name]
+
+    def _populations(self) -> dict[dt.date, int]:
+        # One conditional count a day, the day a parameter: one read of the persons.
+        counts = ", ".join(
+            f"count(*) FILTER (WHERE {IN_POPULATION.replace('$on', f'$day{index}')})"
+            for index in range(len(self.days))
+        )
+        row = self.one(
+            f"SELECT {counts} FROM persons AS p",  # noqa: S608 - constants only
+            {f"day{index}": day for index, day in enumerate(self.days)},
+        )
+        return {day: int(count) for day, count in zip(self.days, row, strict=True)}
+
+    def _disabled_counts(self) -> dict[dt.date, dict[str, int]]:
+        rows = self.db.execute(_PWD_COUNTS, {"days": list(self.days)}).fetchall()
+        found = {
+            row[0]: dict(zip(_PWD_NAMES, (int(v) for v in row[1:]), strict=True)) for row in rows
+        }
+        # A day nobody held a status on has no group.
+        return {day: found.get(day, dict.fromkeys(_PWD_NAMES, 0)) for day in self.days}
+
+    @property
     def population(self) -> int:
-        return int(self.one(f"SELECT count(*) FROM ({POPULATION})")[0])  # noqa: S608 - constant
+        return int(self._by_day("population")[self.on])
 
-    @cached_property
+    @property
     def disabled(self) -> dict[str, int]:
-        """The counts every figure of persons with disabilities reads, in one scan."""
-        row = self.one(_PWD_COUNTS)
-        names = ("pwd", "male", "female", "urban", "working", "elderly", "children", "school")
-        return dict(zip(names, (int(v) for v in row), strict=True))
+        """The counts every figure of persons with disabilities reads (the families raising a
+        child with one too), from the one scan of every day."""
+        return dict(self._by_day("disabled")[self.on])
 
 
+_PWD_NAMES = (
+    "pwd",
+    "male",
+    "female",
+    "urban",
+    "working",
+    "elderly",
+    "children",
+    "school",
+    "families",
+)
+# A family raising children with disabilities: the family of a child of category "child" cared
+# for by a parent (``care``).
 _PWD_COUNTS = f"""
-    SELECT count(*),
+    SELECT day,
+           count(*),
            count(*) FILTER (WHERE sex = 'M'),
            count(*) FILTER (WHERE sex = 'F'),
            count(*) FILTER (WHERE urban),
            count(*) FILTER (WHERE age >= {ADULT_AGE} AND age < {ELDERLY_AGE}),
            count(*) FILTER (WHERE age >= {ELDERLY_AGE}),
            count(*) FILTER (WHERE age < {ADULT_AGE}),
-           count(*) FILTER (WHERE age >= {SCHOOL_AGE} AND age < {ADULT_AGE})
-    FROM ({PERSONS_WITH_DISABILITIES})
+           count(*) FILTER (WHERE age >= {SCHOOL_AGE} AND age < {ADULT_AGE}),
+           count(DISTINCT family_id) FILTER (WHERE category = 'child' AND cared_by_parent)
+    FROM (
+        SELECT d.*,
+               d.iin IN (SELECT c.cared_iin FROM care AS c WHERE c.relation = 'parent')
+                   AS cared_by_parent
+        FROM ({PERSONS_WITH_DISABILITIES_BY_DAY}) AS d
+    )
+    GROUP BY day
 """  # noqa: S608 - only constants are interpolated
 
 
@@ -181,13 +252,7 @@ def children_school_age_pct(source: Source) -> float:
 
 
 def families_raising_children_with_disabilities(source: Source) -> int:
-    sql = f"""
-        SELECT count(DISTINCT d.family_id)
-        FROM ({PERSONS_WITH_DISABILITIES}) AS d
-        JOIN care c ON c.cared_iin = d.iin AND c.relation = 'parent'
-        WHERE d.category = 'child'
-    """  # noqa: S608 - only constants are interpolated
-    return int(source.one(sql)[0])
+    return source.disabled["families"]
 
 
 def programme_implementation_pct(source: Source) -> float | None:
@@ -517,29 +582,47 @@ FIGURES = FIGURES + DOMAIN_FIGURES
 
 
 def compute(
-    directory: Path, on: dt.date, *, article: int | None = None, first_year: int | None = None
+    directory: Path,
+    on: dt.date,
+    *,
+    article: int | None = None,
+    first_year: int | None = None,
+    years: range | None = None,
 ) -> list[Figure]:
     """Every figure (or one article's) on the date, each beside the spec naming its query. A
     period's figure counts from 1 January of ``first_year`` (the report's first year) to the
-    day before the date; without it, the ``domains.PERIOD_YEARS`` years before the date's."""
+    day before the date; without it, the ``domains.PERIOD_YEARS`` years before the date's.
+    ``years``: the years whose ``YEARLY`` figures the caller asks next (``yearly`` with the same
+    date and first year), counted in the same scans as the date's."""
     specs = [spec for spec in FIGURES if article is None or spec.article == article]
     if not specs:
         return []
     stamp = (directory / MANIFEST).stat().st_mtime_ns
-    values = _values(str(directory.resolve()), stamp, on, first_year)
+    days = _yearly_days(directory, years) if years is not None else ()
+    values = _values(str(directory.resolve()), stamp, on, first_year, days)[on]
     return [Figure(spec, values[spec.name]) for spec in specs]
 
 
 @lru_cache(maxsize=16)
 def _values(
-    directory: str, stamp: int, on: dt.date, first_year: int | None = None
-) -> dict[str, int | float | None]:
-    """Every figure's value, computed once per snapshot, date and period: the article pages and
-    the report read them on each request, and each computation scans the whole population. The
-    manifest's modification time (``stamp``) is in the key, so a snapshot written anew into the
-    same folder is read anew."""
-    with Source(Path(directory), on, first_year=first_year) as source:
-        return {spec.name: spec.query(source) for spec in FIGURES}
+    directory: str,
+    stamp: int,
+    on: dt.date | None,
+    first_year: int | None = None,
+    days: tuple[dt.date, ...] = (),
+) -> dict[dt.date, dict[str, int | float | None]]:
+    """Every figure's value on the date (none when ``on`` is None) and the ``YEARLY`` ones on
+    each of ``days``, computed once per snapshot, date, period and days: the article pages and
+    the report read them on each request, and each persons' count scans the whole population
+    (once for all the days together). The manifest's modification time (``stamp``) is in the
+    key, so a snapshot written anew into the same folder is read anew."""
+    with Source(Path(directory), on or days[0], first_year=first_year, days=days) as source:
+        found: dict[dt.date, dict[str, int | float | None]] = {
+            day: {query.__name__: query(source.at(day)) for query in YEARLY} for day in days
+        }
+        if on is not None:
+            found[on] = {spec.name: spec.query(source) for spec in FIGURES}
+        return found
 
 
 def bounds(directory: Path) -> Bounds:
@@ -561,33 +644,39 @@ def bounds(directory: Path) -> Bounds:
 YEARLY = (persons_with_disabilities, pwd_share_of_population_pct)
 
 
-def yearly(directory: Path, years: range) -> list[tuple[dt.date, list[Figure]]]:
-    """The ``YEARLY`` figures on 1 January of each year, from the snapshot's disability
-    history; the days the snapshot cannot answer for (no history part, before the day its
-    manifest's ``history_from`` names, or any day but its own without the key, after its date)
-    are left out."""
+def _yearly_days(directory: Path, years: range) -> tuple[dt.date, ...]:
+    """1 January of each year that the snapshot answers for: not without a history part,
+    before the day its manifest's ``history_from`` names, or (any day but its own without
+    the key) after its date."""
     if validate_history(directory) is None:
-        return []
+        return ()
     first = bounds(directory).first
     reference = _reference_date(directory)
+    return tuple(
+        on
+        for on in (dt.date(year, 1, 1) for year in years)
+        if on >= first and (reference is None or on <= reference)
+    )
+
+
+def yearly(
+    directory: Path,
+    years: range,
+    *,
+    on: dt.date | None = None,
+    first_year: int | None = None,
+) -> list[tuple[dt.date, list[Figure]]]:
+    """The ``YEARLY`` figures on 1 January of each year, from the snapshot's disability
+    history, all the years in one scan; the days the snapshot cannot answer for are left out
+    (``_yearly_days``). Given the date and first year a ``compute`` with the same ``years``
+    was asked, they are read from its scans rather than scanned again."""
+    days = _yearly_days(directory, years)
+    if not days:
+        return []
     stamp = (directory / MANIFEST).stat().st_mtime_ns
+    values = _values(str(directory.resolve()), stamp, on, first_year, days)
     specs = [spec for spec in FIGURES if spec.query in YEARLY]
-    found = []
-    for year in years:
-        on = dt.date(year, 1, 1)
-        if on < first or (reference is not None and on > reference):
-            continue
-        values = _yearly_values(str(directory.resolve()), stamp, on)
-        found.append((on, [Figure(spec, values[spec.name]) for spec in specs]))
-    return found
-
-
-@lru_cache(maxsize=16)
-def _yearly_values(directory: str, stamp: int, on: dt.date) -> dict[str, int | float | None]:
-    """The ``YEARLY`` figures only, cached like ``_values``: a year needs one scan, not the
-    families' and the programmes' too."""
-    with Source(Path(directory), on) as source:
-        return {query.__name__: query(source) for query in YEARLY}
+    return [(day, [Figure(spec, values[day][spec.name]) for spec in specs]) for day in days]
 
 
 def _reference_date(directory: Path) -> dt.date | None:

@@ -126,8 +126,12 @@ def build(
         on = dt.date(last_year + 1, 1, 1)
         if snapshot is not None:
             check_history(snapshot, on)
+        years = range(first_year, last_year + 1)
+        # The date's figures and the years' are counted together, one scan a count.
         computed = (
-            figures.compute(snapshot, on, first_year=first_year) if snapshot is not None else []
+            figures.compute(snapshot, on, first_year=first_year, years=years)
+            if snapshot is not None
+            else []
         )
         sections = {article.number: Section(article) for article in articles()}
         queries: list[tuple[str, str]] = []
@@ -144,7 +148,7 @@ def build(
             queries.append((spec.name, str(spec.label)))
         if snapshot is not None:
             # The period's years, each on its 1 January, from the snapshot's status history.
-            for day, found in figures.yearly(snapshot, range(first_year, last_year + 1)):
+            for day, found in figures.yearly(snapshot, years, on=on, first_year=first_year):
                 for figure in found:
                     sections[figure.spec.article].lines.append(
                         Line(

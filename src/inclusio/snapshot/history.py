@@ -53,14 +53,30 @@ AGE = "date_sub('year', p.birth_date, $on)"
 IN_FORCE = "s.valid_from <= $on AND (s.valid_to IS NULL OR s.valid_to >= $on)"
 # The population on the day: every person born by then, alive and resident (an export names
 # persons born after the day the report asks about).
-POPULATION = f"SELECT p.* FROM persons AS p WHERE p.birth_date <= $on AND {ALIVE}"  # noqa: S608
+IN_POPULATION = f"p.birth_date <= $on AND {ALIVE}"
+POPULATION = f"SELECT p.* FROM persons AS p WHERE {IN_POPULATION}"  # noqa: S608
 # The persons with disabilities on the day, one row each, with what the tables break them by.
-PERSONS_WITH_DISABILITIES = f"""
-    SELECT p.iin, p.family_id, p.region_code, p.sex, p.urban, {AGE} AS age,
+_PERSONS_WITH_DISABILITIES = """
+    SELECT {day_column}p.iin, p.family_id, p.region_code, p.sex, p.urban, {age} AS age,
            s.category, s.cause, s.work_capacity_loss_pct
-    FROM {PERIODS} AS s JOIN persons AS p ON p.iin = s.iin
-    WHERE {IN_FORCE} AND {ALIVE}
-"""  # noqa: S608 - constants only
+    FROM {periods} AS s JOIN persons AS p ON p.iin = s.iin{days}
+    WHERE {in_force} AND {alive}
+"""
+PERSONS_WITH_DISABILITIES = _PERSONS_WITH_DISABILITIES.format(
+    day_column="", age=AGE, periods=PERIODS, days="", in_force=IN_FORCE, alive=ALIVE
+)
+# The same definition on several days in one scan of the persons (the periodic report's
+# 1 Januaries): one row per person and day, the day in the column ``day``, the days the list
+# parameter ``$days``. It is the definition above with the day read from that column.
+_DAY = "d.day"
+PERSONS_WITH_DISABILITIES_BY_DAY = _PERSONS_WITH_DISABILITIES.format(
+    day_column=f"{_DAY} AS day, ",
+    age=AGE.replace("$on", _DAY),
+    periods=PERIODS,
+    days=" CROSS JOIN (SELECT unnest($days::DATE[]) AS day) AS d",
+    in_force=IN_FORCE.replace("$on", _DAY),
+    alive=ALIVE.replace("$on", _DAY),
+)
 
 
 def _quoted(path: Path) -> str:
