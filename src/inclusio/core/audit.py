@@ -231,7 +231,13 @@ def _create_heads(chain: str) -> None:
 
 def _lock_heads(cursor: CursorWrapper, chain: str) -> str:
     """Lock the heads an append to ``chain`` takes, in order, and return its last hash."""
-    heads = _heads_for(chain)
+    return _lock_heads_of(cursor, [chain])[chain]
+
+
+def _lock_heads_of(cursor: CursorWrapper, chains: Collection[str]) -> dict[str, str]:
+    """Lock, in one statement and in order, the heads appends to ``chains`` take (each chain's
+    own and those before it); the last hash of each chain's head."""
+    heads = tuple(sorted({head for chain in chains for head in _heads_for(chain)}))
     _taking(heads)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     # Byte by byte, as Python sorts the names (SQLite compares so by default).
@@ -242,11 +248,12 @@ def _lock_heads(cursor: CursorWrapper, chain: str) -> str:
     )
     cursor.execute(sql, list(heads))
     last = dict(cursor.fetchall())
-    if chain not in last:
-        _create_heads(chain)
+    if any(chain not in last for chain in chains):
+        for chain in chains:
+            _create_heads(chain)
         cursor.execute(sql, list(heads))
         last = dict(cursor.fetchall())
-    return str(last[chain])
+    return {chain: str(last[chain]) for chain in chains}
 
 
 # Inside ``batched()``, appends wait here and are chained and written together at its end.
@@ -343,28 +350,52 @@ def batched() -> Iterator[None]:
         records = _pending.get() or []
     finally:
         _pending.reset(token)
+    if records:
+        _append_many(records)
+
+
+def _append_many(records: list[ChainedRecord]) -> None:
+    """Chain and write ``records``: every head they need locked in one statement, each chain's
+    rows inserted, every head moved in one statement. Without a savepoint of its own (a page
+    that logs what it shows does this on every request): a failure here fails the caller's
+    transaction, as it must anyway."""
     # Chain by chain in the lock order, never in a set's order (a set of classes iterates by
     # their addresses, which differ between processes: two server processes once took the
     # access and audit heads crosswise and deadlocked, the dispatchers' lookup at 100 requests
-    # a second on PostgreSQL). Each chain's write locks its heads as every append does (see
-    # "The lock order"), so the order holds here even without the sort.
-    for model in sorted({type(record) for record in records}, key=lambda model: model.CHAIN):
-        _append_many(model, [record for record in records if type(record) is model])
-
-
-def _append_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:
-    # Without a savepoint of its own (a page that logs what it shows does this on every
-    # request): a failure here fails the caller's transaction, as it must anyway.
+    # a second on PostgreSQL). The heads are locked in one statement sorted by name.
+    models = sorted({type(record) for record in records}, key=lambda model: model.CHAIN)
+    moved: list[tuple[str, str, int]] = []
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        prev = _lock_heads(cursor, model.CHAIN)
-        for record in records:
-            record.prev_hash = prev
-            record.hash = prev = _digest(prev, record.hashed_fields())
-        _insert_many(model, records)
+        last = _lock_heads_of(cursor, [model.CHAIN for model in models])
+        for model in models:
+            chained = [record for record in records if type(record) is model]
+            prev = last[model.CHAIN]
+            for record in chained:
+                record.prev_hash = prev
+                record.hash = prev = _digest(prev, record.hashed_fields())
+            _insert_many(model, chained)
+            moved.append((model.CHAIN, prev, len(chained)))
+        _move_heads(cursor, moved)
+
+
+def _move_heads(cursor: CursorWrapper, moved: list[tuple[str, str, int]]) -> None:
+    """Set each (chain, last hash, rows added) head in one statement (UPDATE … FROM: SQLite has
+    it since 3.33)."""
+    if len(moved) == 1:
+        chain, last_hash, added = moved[0]
         cursor.execute(
             "UPDATE core_chainhead SET last_hash = %s, length = length + %s WHERE chain = %s",
-            [prev, len(records), model.CHAIN],
+            [last_hash, added, chain],
         )
+        return
+    values = ", ".join(["(%s, %s, %s)"] * len(moved))
+    cursor.execute(
+        f"WITH moved(chain, last_hash, added) AS (VALUES {values}) "  # noqa: S608 - fixed names
+        "UPDATE core_chainhead SET last_hash = moved.last_hash, "
+        "length = core_chainhead.length + moved.added "
+        "FROM moved WHERE core_chainhead.chain = moved.chain",
+        [value for row in moved for value in row],
+    )
 
 
 def _insert_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:
