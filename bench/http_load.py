@@ -23,9 +23,13 @@ schedule: the figures then undercount the wait).
 **Where the CPU went.** ``Load.cpu_ms`` is the CPU time (user + system) a request cost, split
 between the server's processes (gunicorn), the database's (PostgreSQL's server processes) and
 this process (the sender), read from ``/proc`` before and after the loop: latency at a rate is
-set by how much of the two cores a request takes, and this says whose share to cut. Processes
-that start or end during the loop are missed (none do in a steady run); without ``/proc`` the
-split is empty.
+set by how much of the two cores a request takes, and this says whose share to cut. The server
+is the gunicorn ``serving()`` started (its master and its workers), the database the PostgreSQL
+server the bench's own Django connection talks to (its postmaster and that one's children): other
+servers and clusters on a shared machine are not counted (they were, until 2026-12-02, when
+every process named gunicorn or postgres was — and no gunicorn was, its command being the Python
+interpreter's). Processes that start or end during the loop are missed (none do in a steady
+run); without ``/proc`` the split is empty.
 
 **Percentiles.** ``percentile()`` over the latencies in milliseconds; ``nan`` when nothing was
 timed, which no target accepts.
@@ -131,11 +135,13 @@ def serving(*, workers: int, threads: int = 1, pages: bool = False) -> Iterator[
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
+    _SERVERS[port] = server.pid
     try:
         _wait_until_answering(server, port)
         yield port
     finally:
         _stop(server)
+        _SERVERS.pop(port, None)
 
 
 @dataclass(frozen=True)
@@ -156,30 +162,65 @@ BodyCheck = Callable[[bytes], bool]
 CPU_GROUPS = ("server", "database", "sender")
 
 
-def _cpu_by_group() -> dict[str, float]:
-    """The CPU seconds (user + system) used so far by the processes of each of CPU_GROUPS."""
+# The gunicorn started by serving(), by port: its master's process id (its workers are children).
+_SERVERS: dict[int, int] = {}
+
+
+def _stat_fields(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command's closing parenthesis: the parent's id is
+    the 2nd, utime and stime the 12th and 13th."""
+    return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _postmaster() -> int | None:
+    """The process id of the PostgreSQL server the bench's own connection talks to (the parent
+    of its server process), so that other clusters on the machine are not counted; None when
+    there is no such connection (no Django, SQLite, or no /proc)."""
+    try:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        return int(_stat_fields(backend)[1])
+    except Exception:  # measuring is best effort: the split is then wider
+        return None
+
+
+def _cpu_by_group(port: int | None = None, postmaster: int | None = None) -> dict[str, float]:
+    """The CPU seconds (user + system) used so far by the processes of each of CPU_GROUPS: the
+    server is the gunicorn serving ``port`` (its master and workers), the database the
+    ``postmaster`` and its children — or, when they are not known, every process named so."""
     ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     totals = dict.fromkeys(CPU_GROUPS, 0.0)
     proc = Path("/proc")
     if not proc.is_dir():
         return totals
     own = os.getpid()
+    server = _SERVERS.get(port) if port is not None else None
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            command = (entry / "cmdline").read_bytes().split(b"\0", 1)[0]
-            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+            fields = _stat_fields(entry.name)
         except OSError:
             continue  # ended meanwhile, or not ours to read
-        # The fields after the command's closing parenthesis: utime and stime are 14th and 15th.
-        fields = stat.rsplit(")", 1)[1].split()
+        pid, parent = int(entry.name), int(fields[1])
         used = (int(fields[11]) + int(fields[12])) / ticks
-        name = os.path.basename(command)
-        if int(entry.name) == own:
+        name = os.path.basename(command.split(b"\0", 1)[0])
+        if pid == own:
             totals["sender"] += used
-        elif b"gunicorn" in command:
+        elif server is not None:
+            if server in (pid, parent):
+                totals["server"] += used
+        elif b"gunicorn" in command:  # the whole command line: a script's is its interpreter's
             totals["server"] += used
+        if postmaster is not None:
+            if postmaster in (pid, parent):
+                totals["database"] += used
         elif name.startswith(b"postgres") or b"postgres:" in command:
             totals["database"] += used
     return totals
@@ -257,13 +298,14 @@ def open_loop(
         connection.close()
 
     pool = [threading.Thread(target=sender) for _ in range(threads)]
-    cpu_before = _cpu_by_group()
+    postmaster = _postmaster()
+    cpu_before = _cpu_by_group(port, postmaster)
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
     wall = time.perf_counter() - start
-    cpu_after = _cpu_by_group()
+    cpu_after = _cpu_by_group(port, postmaster)
     cpu_ms = {
         group: (cpu_after[group] - cpu_before[group]) * 1000 / max(count, 1) for group in CPU_GROUPS
     }

@@ -103,7 +103,7 @@ def main() -> int:
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     per_request = (len(queries) - counted) / args.count
     ok = sum(status[:3] in ("200", "201") for status in statuses)
-    print(f"profile: till requests {args.count} (checks and sales alternating), {len(codes)} holders")
+    print(f"profile: till requests {args.count} (check, sale, ...), {len(codes)} holders")
     print(f"profile: answers 200/201: {ok} of {len(statuses)}")
     print(f"profile: CPU per request {cpu / args.count * 1000:.2f} ms")
     print(f"profile: wall per request {wall / args.count * 1000:.2f} ms")
