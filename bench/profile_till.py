@@ -40,6 +40,7 @@ def main() -> int:
     parser.add_argument("--holders", type=int, default=50)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order (tottime: own time)")
     args = parser.parse_args()
     production_environment()
     import django
@@ -115,7 +116,7 @@ def main() -> int:
             print(f"  query: {' '.join(sql.split())[:160]}")
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         print(out.getvalue())
     return 0 if ok == len(statuses) else 1
 
