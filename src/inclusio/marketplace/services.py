@@ -34,7 +34,8 @@ PERSONAL_DETAILS = ("iban", "phone")
 # --- who ----------------------------------------------------------------------------------------
 
 
-def _supplier_account(actor: Actor) -> User:
+def supplier_account(actor: Actor) -> User:
+    """The actor's account, when it may act for a supplier; refused otherwise."""
     if isinstance(actor, User) and actor.is_authenticated and actor.has_perm(SUPPLIER_MANAGE):
         return actor
     raise AccessDenied(ErrorCode.NOT_A_SUPPLIER, _("Only a supplier's representative may do this."))
@@ -42,7 +43,7 @@ def _supplier_account(actor: Actor) -> User:
 
 def own_supplier(actor: Actor) -> Supplier:
     """The supplier the actor represents; refused when the actor represents none."""
-    account = _supplier_account(actor)
+    account = supplier_account(actor)
     found = Supplier.objects.filter(representative=account).first()
     if found is None:
         raise NotFound(
@@ -109,7 +110,7 @@ def supplier_register(
     A supplier that was refused registers again with corrected details: the same record, back
     to waiting for verification.
     """
-    account = _supplier_account(actor)
+    account = supplier_account(actor)
     if account.region_id is None:
         raise ValidationFailed(
             ErrorCode.REGIONS_MISSING, _("Your account has no region: ask the ministry to set it.")

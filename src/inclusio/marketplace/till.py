@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import re
 import secrets
 from collections.abc import Collection, Mapping, Sequence
@@ -29,8 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
@@ -46,7 +46,7 @@ from inclusio.marketplace.catalogue import categories
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.models import Item, Order, SaleCodeMessage, ShopSale, Supplier, Voucher
 from inclusio.marketplace.orders import Taken, _fulfil, give_back, lock_items, quote
-from inclusio.marketplace.services import own_supplier
+from inclusio.marketplace.services import own_supplier, supplier_account
 from inclusio.registry.models import CareLink, Person
 
 SALE_HOLD = dt.timedelta(hours=2)
@@ -67,8 +67,10 @@ class SaleCodeBackend:
 
 class LocalSaleCodeBackend(SaleCodeBackend):
     def send(self, *, sale: ShopSale, phone: str, code: str, expires_at: dt.datetime) -> None:
-        SaleCodeMessage.objects.create(
-            sale=sale, phone=phone, code=code, expires_at=expires_at, sent_at=timezone.now()
+        _insert(
+            SaleCodeMessage(
+                sale=sale, phone=phone, code=code, expires_at=expires_at, sent_at=timezone.now()
+            )
         )
 
 
@@ -119,33 +121,118 @@ class VoucherCheck:
         return self.status == "valid"
 
 
-def _lapsed(voucher: Voucher, now: dt.datetime) -> int:
-    """Units reserved by pending sales past their hold, not yet given back."""
-    found = ShopSale.objects.filter(
-        voucher=voucher, state=ShopSale.State.PENDING, expires_at__lte=now
-    ).aggregate(n=Sum("quantity"))["n"]
-    return int(found or 0)
+@dataclass(frozen=True)
+class _AtTill:
+    """A voucher as the till sees it, with the supplier's side, read in one statement: the
+    supplier the actor represents, the voucher and its holder's IIN and phone, whether the
+    supplier serves the holder's region, and the units held by pending sales past their hold
+    (not yet given back)."""
+
+    supplier_id: int
+    supplier_status: str
+    supplier_categories: list[str]
+    voucher_id: int
+    code: str
+    state: str
+    category: str
+    quantity: int
+    spent: int
+    cap_per_unit: int
+    valid_from: dt.date
+    valid_until: dt.date
+    person_iin: str
+    person_phone: str
+    serving: bool
+    lapsed: int
+
+    @property
+    def left(self) -> int:
+        return self.quantity - self.spent
 
 
-def _refusal(
-    voucher: Voucher, supplier: Supplier, left: int, day: dt.date
-) -> tuple[str, str] | None:
-    if supplier.status != Supplier.Status.VERIFIED:
+# The till's read, written out (the query compiler cost more than the database's answer): one
+# round trip for what four ORM queries read. With ``lock``, the voucher's row is locked (FOR
+# UPDATE OF the voucher alone: the supplier and the person are read, not locked). Under the
+# lock PostgreSQL rereads the voucher's row as it is now, while the lapsed sum stays as the
+# statement's snapshot saw it: the sale uses it only to tell whether any lapsed sale is there to
+# release, which a newer sale cannot change (its hold ends hours after ``now``).
+_AT_TILL_SQL = """
+SELECT s.id, s.status, s.categories,
+       v.id, v.code, v.state, v.category, v.quantity, v.spent, v.cap_per_unit,
+       v.valid_from, v.valid_until, p.iin, p.phone,
+       EXISTS (SELECT 1 FROM marketplace_supplier_regions_served r
+               WHERE r.supplier_id = s.id AND r.region_id = p.region_id),
+       (SELECT COALESCE(SUM(l.quantity), 0) FROM marketplace_shopsale l
+        WHERE l.voucher_id = v.id AND l.state = %s AND l.expires_at <= %s)
+FROM marketplace_voucher v
+JOIN registry_person p ON p.id = v.person_id
+JOIN marketplace_supplier s ON s.representative_id = %s
+WHERE v.code = %s
+"""
+
+
+def _day(value: object) -> dt.date:
+    """A date column's value (SQLite may answer its text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _at_till(actor: Actor, code: str, now: dt.datetime, *, lock: bool) -> _AtTill:
+    """The voucher with ``code`` at the till of the supplier ``actor`` represents; refused as
+    ``own_supplier`` refuses an actor who represents none, or when no voucher has the code."""
+    account = supplier_account(actor)
+    sql = _AT_TILL_SQL
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE OF v"
+    params = [
+        ShopSale.State.PENDING.value,
+        connection.ops.adapt_datetimefield_value(now),
+        account.pk,
+        normalise_code(code),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        own_supplier(actor)  # refuses an actor without a supplier, as before the voucher
+        raise NotFound(ErrorCode.VOUCHER_NOT_FOUND, _("No voucher has this code."))
+    categories_ = row[2]
+    if isinstance(categories_, str):  # SQLite answers the JSON's text
+        categories_ = json.loads(categories_)
+    return _AtTill(
+        supplier_id=row[0],
+        supplier_status=row[1],
+        supplier_categories=list(categories_ or []),
+        voucher_id=row[3],
+        code=row[4],
+        state=row[5],
+        category=row[6],
+        quantity=row[7],
+        spent=row[8],
+        cap_per_unit=row[9],
+        valid_from=_day(row[10]),
+        valid_until=_day(row[11]),
+        person_iin=row[12],
+        person_phone=row[13],
+        serving=bool(row[14]),
+        lapsed=int(row[15] or 0),
+    )
+
+
+def _refusal(found: _AtTill, left: int, day: dt.date) -> tuple[str, str] | None:
+    if found.supplier_status != Supplier.Status.VERIFIED:
         return ErrorCode.SUPPLIER_SUSPENDED, str(
             _("Your organisation cannot sell with vouchers now: it is not verified or suspended.")
         )
-    if voucher.state != Voucher.State.ACTIVE or not (
-        voucher.valid_from <= day <= voucher.valid_until
-    ):
+    if found.state != Voucher.State.ACTIVE or not (found.valid_from <= day <= found.valid_until):
         return ErrorCode.VOUCHER_EXPIRED, str(
             _("This voucher is not valid today (valid %(start)s to %(end)s).")
-            % {"start": voucher.valid_from.isoformat(), "end": voucher.valid_until.isoformat()}
+            % {"start": found.valid_from.isoformat(), "end": found.valid_until.isoformat()}
         )
-    if voucher.category not in supplier.categories:
+    if found.category not in found.supplier_categories:
         return ErrorCode.VOUCHER_CATEGORY, str(
             _("This voucher is for a kind of item your organisation does not sell.")
         )
-    if not supplier.regions_served.filter(code=voucher.person.region_id).exists():
+    if not found.serving:
         return ErrorCode.SUPPLIER_NOT_SERVING, str(
             _("Your organisation does not serve the voucher holder's region.")
         )
@@ -154,19 +241,11 @@ def _refusal(
     return None
 
 
-def _voucher_by_code(code: str, *, lock: bool) -> Voucher:
-    rows = Voucher.objects.select_for_update() if lock else Voucher.objects.all()
-    voucher = rows.select_related("person").filter(code=normalise_code(code)).first()
-    if voucher is None:
-        raise NotFound(ErrorCode.VOUCHER_NOT_FOUND, _("No voucher has this code."))
-    return voucher
-
-
-def _log_read(actor: Actor, voucher: Voucher) -> None:
+def _log_read(actor: Actor, person_iin: str) -> None:
     """The supplier learns what the person's voucher allows: the person sees the read."""
     access.log_bulk_read(
         actor,
-        [voucher.person.iin],
+        [person_iin],
         what=Seen.REHABILITATION_PROGRAMME,
         purpose=Purpose.REHABILITATION,
     )
@@ -175,25 +254,25 @@ def _log_read(actor: Actor, voucher: Voucher) -> None:
 def voucher_check(*, actor: Actor, code: str) -> VoucherCheck:
     """What the voucher with ``code`` allows at the actor's till today; writes nothing but the
     person's access log."""
-    supplier = own_supplier(actor)
-    voucher = _voucher_by_code(code, lock=False)
-    left = voucher.left + _lapsed(voucher, timezone.now())
-    refusal = _refusal(voucher, supplier, left, timezone.localdate())
+    found = _at_till(actor, code, timezone.now(), lock=False)
+    left = found.left + found.lapsed
+    refusal = _refusal(found, left, timezone.localdate())
     # The log's head is let go at the commit; the answer waits for the disk (core/durability).
     with atomic_then_flush():
-        _log_read(actor, voucher)
+        _log_read(actor, found.person_iin)
     status, message = refusal or ("valid", str(_("This voucher can pay here today.")))
+    known = categories()
     return VoucherCheck(
-        code=voucher.code,
+        code=found.code,
         status=str(status),
         message=message,
-        category=voucher.category,
-        category_name=str(categories()[voucher.category].name)
-        if voucher.category in categories()
-        else voucher.category,
+        category=found.category,
+        category_name=str(known[found.category].name)
+        if found.category in known
+        else found.category,
         left=max(left, 0),
-        cap_per_unit=voucher.cap_per_unit,
-        valid_until=voucher.valid_until,
+        cap_per_unit=found.cap_per_unit,
+        valid_until=found.valid_until,
     )
 
 
@@ -312,6 +391,29 @@ def _code_digest(sale_id: int, code: str) -> str:
     ).hexdigest()
 
 
+def _insert(record: ShopSale | SaleCodeMessage) -> None:
+    """Insert a new row written out, its values prepared by its fields as the ORM would, and
+    give the object its id (the hot path of the till: the query compiler's work for one row cost
+    more than the insert)."""
+    fields = [field for field in record._meta.concrete_fields if field.column != "id"]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - the model's own names
+        connection.ops.quote_name(record._meta.db_table),
+        ", ".join(connection.ops.quote_name(str(field.column)) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    values = [
+        field.get_db_prep_save(getattr(record, field.attname), connection) for field in fields
+    ]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(sql + " RETURNING id", values)
+            record.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(sql, values)
+            record.pk = cursor.lastrowid
+    record._state.adding = False
+
+
 def _send_code(sale: ShopSale, person_phone: str) -> bool:
     """A new one-time code for the sale, sent to the person's phone; False when the registry
     has no phone for them (they confirm in their pages)."""
@@ -321,7 +423,16 @@ def _send_code(sale: ShopSale, person_phone: str) -> bool:
     sale.code_digest = _code_digest(sale.pk, code)
     sale.code_expires_at = timezone.now() + CODE_TTL
     sale.code_tries = 0
-    sale.save(update_fields=["code_digest", "code_expires_at", "code_tries"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE marketplace_shopsale SET code_digest = %s, code_expires_at = %s, "
+            "code_tries = 0 WHERE id = %s",
+            [
+                sale.code_digest,
+                connection.ops.adapt_datetimefield_value(sale.code_expires_at),
+                sale.pk,
+            ],
+        )
     backend().send(sale=sale, phone=person_phone, code=code, expires_at=sale.code_expires_at)
     return True
 
@@ -334,13 +445,27 @@ def _price(value: object) -> int:
     return value
 
 
+def _lock_item(supplier_id: int, item_id: int) -> tuple[str, int, int | None] | None:
+    """The supplier's item, locked: its category, price and stock (None when not the
+    supplier's)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT category, price, stock FROM marketplace_item "  # noqa: S608 - fixed names
+            f"WHERE id = %s AND supplier_id = %s{lock}",
+            [item_id, supplier_id],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 def sale_record(
     *, actor: Actor, code: str, item_id: int, quantity: int, unit_price: int
 ) -> ShopSale:
     """The supplier records a sale of ``quantity`` of its item at ``unit_price`` (at most the
     catalogue's price) with the voucher ``code``: the quantity is reserved and a one-time code
     goes to the person's phone."""
-    supplier = own_supplier(actor)
+    account = supplier_account(actor)
     unit_price = _price(unit_price)
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
         raise ValidationFailed(ErrorCode.ORDER_QUANTITY_NOT_POSITIVE, _("Sell 1 or more."))
@@ -351,12 +476,18 @@ def sale_record(
     with atomic_then_flush():
         # Voucher, then the items (the sale's and those of the lapsed sales it releases), as
         # an online order locks them: one order of locks.
-        voucher = _voucher_by_code(code, lock=True)
-        release_lapsed(voucher, items=[item_id], now=now)
-        item = Item.objects.filter(pk=item_id, supplier=supplier).first()
+        found = _at_till(actor, code, now, lock=True)
+        spent = found.spent
+        if found.lapsed:  # rare: a pending sale past its hold is given back first
+            voucher = Voucher.objects.get(pk=found.voucher_id)  # locked above
+            release_lapsed(voucher, items=[item_id], now=now)
+            spent = voucher.spent
+        left = found.quantity - spent
+        item = _lock_item(found.supplier_id, item_id)
         if item is None:
             raise NotFound(ErrorCode.ITEM_NOT_YOURS, _("No such item in your catalogue."))
-        refusal = _refusal(voucher, supplier, voucher.left, timezone.localdate())
+        item_category, item_price, item_stock = item
+        refusal = _refusal(found, left, timezone.localdate())
         if refusal is not None:
             code_, message = refusal
             kind = (
@@ -365,57 +496,63 @@ def sale_record(
                 else ValidationFailed
             )
             raise kind(code_, message)
-        if item.category != voucher.category:
+        if item_category != found.category:
             raise ValidationFailed(
                 ErrorCode.VOUCHER_CATEGORY, _("This voucher is for another kind of item.")
             )
-        if unit_price > item.price:
+        if unit_price > item_price:
             raise ValidationFailed(
                 ErrorCode.SALE_PRICE_ABOVE_CATALOGUE,
                 _("The price is above your catalogue's price of %(price)s."),
-                price=format_tenge(item.price),
+                price=format_tenge(item_price),
             )
-        if quantity > voucher.left:
+        if quantity > left:
             raise Conflict(
                 ErrorCode.VOUCHER_SPENT,
                 _("Only %(left)s left on this voucher; %(quantity)s asked."),
-                left=voucher.left,
+                left=left,
                 quantity=quantity,
             )
-        if item.stock is not None and item.stock < quantity:
+        if item_stock is not None and item_stock < quantity:
             raise Conflict(
                 ErrorCode.OUT_OF_STOCK,
                 _("Only %(stock)s in stock; %(quantity)s asked."),
-                stock=item.stock,
+                stock=item_stock,
                 quantity=quantity,
             )
-        price = quote(voucher, Item(price=unit_price), quantity)
-        voucher.spent += quantity
-        voucher.save(update_fields=["spent"])
-        if item.stock is not None:
-            item.stock -= quantity
-            item.save(update_fields=["stock"])
-        sale = ShopSale.objects.create(
-            voucher=voucher,
-            item=item,
-            supplier=supplier,
+        price = quote(Voucher(cap_per_unit=found.cap_per_unit), Item(price=unit_price), quantity)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE marketplace_voucher SET spent = %s WHERE id = %s",
+                [spent + quantity, found.voucher_id],
+            )
+            if item_stock is not None:
+                cursor.execute(
+                    "UPDATE marketplace_item SET stock = %s WHERE id = %s",
+                    [item_stock - quantity, item_id],
+                )
+        sale = ShopSale(
+            voucher_id=found.voucher_id,
+            item_id=item_id,
+            supplier_id=found.supplier_id,
             quantity=quantity,
             unit_price=price.unit_price,
             state_per_unit=price.state_per_unit,
             co_payment_per_unit=price.co_payment_per_unit,
-            recorded_by_id=supplier.representative_id,
+            recorded_by_id=account.pk,
             recorded_at=now,
             expires_at=now + SALE_HOLD,
         )
-        sent = _send_code(sale, voucher.person.phone)
+        _insert(sale)
+        sent = _send_code(sale, found.person_phone)
         record_write(
             actor=actor,
             action="sale_record",
             entity="shop_sale",
             entity_id=sale.pk,
             data={
-                "voucher": voucher.pk,
-                "item": item.pk,
+                "voucher": found.voucher_id,
+                "item": item_id,
                 "quantity": quantity,
                 "state_pays": price.state_pays,
                 "co_payment": price.co_payment,
