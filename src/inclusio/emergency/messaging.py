@@ -28,13 +28,23 @@ from functools import cache
 from typing import Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from inclusio.core.rows import insert_many
 from inclusio.emergency.models import Alert, AlertMessage
 
 QUEUE_CHUNK = 5_000
+QUEUED_COLUMNS = (
+    "alert_id",
+    "person_id",
+    "language",
+    "state",
+    "created_at",
+    "updated_at",
+    "gateway_ref",
+)
 
 
 @dataclass(frozen=True)
@@ -48,20 +58,22 @@ class Backend:
     """The interface: ``queue`` inside the alert's transaction, ``deliver`` after it."""
 
     def queue(self, alert: Alert, recipients: Sequence[Recipient]) -> int:
-        now = timezone.now()
-        AlertMessage.objects.bulk_create(
-            (
-                AlertMessage(
-                    alert=alert,
-                    person_id=r.person_id,
-                    language=r.language,
-                    state=AlertMessage.State.QUEUED,
-                    created_at=now,
-                    updated_at=now,
-                )
-                for r in recipients
-            ),
-            batch_size=QUEUE_CHUNK,
+        # Written as they are (core.rows.insert_many): ``bulk_create`` built and compiled a
+        # model object a recipient, half an alert's time at 10,000.
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        queued = AlertMessage.State.QUEUED.value
+        insert_many(
+            AlertMessage._meta.db_table,
+            [
+                "alert_id",
+                "person_id",
+                "language",
+                "state",
+                "created_at",
+                "updated_at",
+                "gateway_ref",
+            ],
+            [(alert.pk, r.person_id, r.language, queued, now, now, "") for r in recipients],
         )
         alert_id = alert.pk
         transaction.on_commit(lambda: self.deliver(alert_id))
