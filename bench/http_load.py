@@ -21,11 +21,12 @@ ordinary case, and ``Load.achieved_rate`` shows when it was not (the sender fell
 schedule: the figures then undercount the wait).
 
 **Where the CPU went.** ``Load.cpu_ms`` is the CPU time (user + system) a request cost, split
-between the server's processes (gunicorn), the database's (PostgreSQL's server processes) and
-this process (the sender), read from ``/proc`` before and after the loop: latency at a rate is
-set by how much of the two cores a request takes, and this says whose share to cut. Processes
-that start or end during the loop are missed (none do in a steady run); without ``/proc`` the
-split is empty.
+between the server's processes (the gunicorn master ``serving()`` started and its workers), the
+database's (the PostgreSQL server listening on INCLUSIO_DATABASE_URL's port and its processes —
+not other sessions' servers and clusters on a shared machine) and this process (the sender),
+read from ``/proc`` before and after the loop: latency at a rate is set by how much of the two
+cores a request takes, and this says whose share to cut. Processes that start or end during
+the loop are missed (none do in a steady run); without ``/proc`` the split is empty.
 
 **Percentiles.** ``percentile()`` over the latencies in milliseconds; ``nan`` when nothing was
 timed, which no target accepts.
@@ -48,6 +49,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -131,11 +133,13 @@ def serving(*, workers: int, threads: int = 1, pages: bool = False) -> Iterator[
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
+    _SERVERS[port] = server.pid
     try:
         _wait_until_answering(server, port)
         yield port
     finally:
         _stop(server)
+        del _SERVERS[port]
 
 
 @dataclass(frozen=True)
@@ -156,15 +160,15 @@ BodyCheck = Callable[[bytes], bool]
 CPU_GROUPS = ("server", "database", "sender")
 
 
-def _cpu_by_group() -> dict[str, float]:
-    """The CPU seconds (user + system) used so far by the processes of each of CPU_GROUPS."""
+# The gunicorn master of each port served by ``serving()``: its process tree is the server.
+_SERVERS: dict[int, int] = {}
+
+
+def _processes() -> dict[int, tuple[int, bytes, float]]:
+    """Every readable process: pid → (parent pid, command, CPU seconds so far)."""
     ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    totals = dict.fromkeys(CPU_GROUPS, 0.0)
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return totals
-    own = os.getpid()
-    for entry in proc.iterdir():
+    found = {}
+    for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
@@ -172,16 +176,49 @@ def _cpu_by_group() -> dict[str, float]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue  # ended meanwhile, or not ours to read
-        # The fields after the command's closing parenthesis: utime and stime are 14th and 15th.
+        # The fields after the command's closing parenthesis: state, ppid, …; utime and stime
+        # are the 14th and 15th of the whole line.
         fields = stat.rsplit(")", 1)[1].split()
         used = (int(fields[11]) + int(fields[12])) / ticks
-        name = os.path.basename(command)
-        if int(entry.name) == own:
+        found[int(entry.name)] = (int(fields[1]), command, used)
+    return found
+
+
+def _postmaster(processes: dict[int, tuple[int, bytes, float]]) -> int | None:
+    """The PostgreSQL server listening on INCLUSIO_DATABASE_URL's port: its data folder's
+    postmaster.pid names the port on its fourth line. None when it is not on this machine."""
+    port = urlsplit(os.environ.get("INCLUSIO_DATABASE_URL", "")).port
+    if port is None:
+        return None
+    for pid, (_parent, command, _cpu) in processes.items():
+        if not command.endswith(b"postgres"):
+            continue
+        try:
+            arguments = (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
+            data = Path(arguments[arguments.index(b"-D") + 1].decode())
+            lines = (data / "postmaster.pid").read_text().splitlines()
+        except (OSError, ValueError, IndexError):
+            continue
+        if len(lines) > 3 and lines[3].strip() == str(port):
+            return pid
+    return None
+
+
+def _cpu_by_group(server: int | None) -> dict[str, float]:
+    """The CPU seconds (user + system) used so far by the processes of each of CPU_GROUPS:
+    the gunicorn master ``server`` and its workers, the database's server and its processes,
+    this process. Other sessions' servers and databases on a shared machine are not counted."""
+    totals = dict.fromkeys(CPU_GROUPS, 0.0)
+    if not Path("/proc").is_dir():
+        return totals
+    processes = _processes()
+    roots = {"server": server, "database": _postmaster(processes)}
+    for pid, (parent, _command, used) in processes.items():
+        if pid == os.getpid():
             totals["sender"] += used
-        elif b"gunicorn" in command:
-            totals["server"] += used
-        elif name.startswith(b"postgres") or b"postgres:" in command:
-            totals["database"] += used
+        for group, root in roots.items():
+            if root is not None and root in (pid, parent):
+                totals[group] += used
     return totals
 
 
@@ -257,13 +294,14 @@ def open_loop(
         connection.close()
 
     pool = [threading.Thread(target=sender) for _ in range(threads)]
-    cpu_before = _cpu_by_group()
+    server = _SERVERS.get(port)
+    cpu_before = _cpu_by_group(server)
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
     wall = time.perf_counter() - start
-    cpu_after = _cpu_by_group()
+    cpu_after = _cpu_by_group(server)
     cpu_ms = {
         group: (cpu_after[group] - cpu_before[group]) * 1000 / max(count, 1) for group in CPU_GROUPS
     }
