@@ -214,6 +214,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The DCI server's requests leave here for API_MIDDLEWARE and their view (core/http.py).
+    "inclusio.core.http.ApiShortcutMiddleware",
     # Static files are answered here, before sessions and users are looked at.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -458,6 +460,18 @@ LOGGING = {
 # mounted, the sender id it signs as, and its signing keys — a private JWKS file kept outside
 # the repository (a mounted secret in production; generated under var/ in development).
 DCI_PATH = os.environ.get("INCLUSIO_DCI_PATH", "dci/v1.0.0").strip("/")
+# What the shortcut of the machine-to-machine API takes (core/http.ApiShortcutMiddleware): the
+# views of these URL namespaces, under these path prefixes, through this middleware only
+# (besides the security middleware before it) — the answers' language, Content-Length, and the
+# same frame and content policies as the pages. None of them may hook into the view.
+API_SHORTCUT_NAMESPACES = ("dci",)
+API_SHORTCUT_PREFIXES = (f"/{DCI_PATH}/",)
+API_MIDDLEWARE = [
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
 DCI_SENDER_ID = os.environ.get("INCLUSIO_DCI_SENDER_ID", "registry.inclusio.kz")
 # Empty in production until INCLUSIO_DCI_SIGNING_KEYS_FILE names it: refused at first use.
 DCI_SIGNING_KEYS_FILE = os.environ.get("INCLUSIO_DCI_SIGNING_KEYS_FILE", "") or (

@@ -30,8 +30,10 @@ def test_the_block_commits_then_waits_for_the_disk(transactional_db: None) -> No
     # it, which commits synchronously, does, and covers this transaction's commit.
     appended = next(n for n, s in enumerate(sql) if "core_accessevent" in s)
     assert sql.index("SET LOCAL synchronous_commit TO OFF") < appended
-    assert sql[-1] == "SELECT pg_current_xact_id()"
-    assert sql[-2] == "COMMIT"
+    # The commit and the statement that waits, in one round trip, after the append.
+    assert sql.index("COMMIT; SELECT pg_current_xact_id()") > appended
+    assert "SELECT pg_current_xact_id()" not in sql
+    assert not connection.in_atomic_block
     # SET LOCAL: the session's own setting is back once the transaction ended.
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO on")
@@ -60,3 +62,30 @@ def test_inside_an_enclosing_transaction_its_owner_commits(transactional_db: Non
     sql = [query["sql"] for query in done.captured_queries]
     assert not any("synchronous_commit" in s or "pg_current_xact_id" in s for s in sql)
     assert AccessEvent.objects.filter(person_iin="000000000003").exists()
+
+
+def test_a_block_marked_for_rollback_commits_nothing(transactional_db: None) -> None:
+    """An inner block that failed without a savepoint leaves the transaction to be rolled
+    back: the early commit is not taken, and nothing is written."""
+    with atomic_then_flush():
+        _appended("000000000005")
+        try:
+            with transaction.atomic(savepoint=False):
+                _appended("000000000006")
+                raise ValueError("refused")
+        except ValueError:
+            pass
+    assert not AccessEvent.objects.filter(person_iin__in=["000000000005", "000000000006"]).exists()
+    assert not connection.in_atomic_block
+
+
+def test_after_the_block_the_connection_takes_new_transactions(transactional_db: None) -> None:
+    hooks: list[str] = []
+    with atomic_then_flush():
+        _appended("000000000007")
+        transaction.on_commit(lambda: hooks.append("committed"))
+    assert hooks == ["committed"]
+    with transaction.atomic():
+        _appended("000000000008")
+    assert AccessEvent.objects.filter(person_iin__in=["000000000007", "000000000008"]).count() == 2
+    assert verify_chain(AccessEvent).intact

@@ -89,12 +89,14 @@ def _read(path: Path) -> tuple[str, list[dict[str, Any]]]:
 def _load() -> _Loaded:
     global _loaded
     path = _path()
-    if not path.exists():
+    try:
+        mtime = path.stat().st_mtime_ns  # one system call a request: rotation shows at once
+    except FileNotFoundError:
         if not settings.DCI_SIGNING_KEYS_GENERATE:
-            raise ImproperlyConfigured(f"The platform's signing keys {path} do not exist")
+            raise ImproperlyConfigured(f"The platform's signing keys {path} do not exist") from None
         with contextlib.suppress(FileExistsError):  # another process wrote it first
             _write_first(path, _new_key())
-    mtime = path.stat().st_mtime_ns
+        mtime = path.stat().st_mtime_ns
     if _loaded is None or _loaded.path != str(path) or _loaded.mtime_ns != mtime:
         current, keys = _read(path)
         keyset = KeySet.import_key_set({"keys": keys})
