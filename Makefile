@@ -135,7 +135,7 @@ test: $(INSTALLED_DEV) $(ASSETS)
 
 # The suite runs in parallel (pytest-xdist), one worker a core: each worker has its own test
 # database (test_inclusio_gw0, …), browser and live server; the Spark tests share one worker
-# (`--dist loadgroup`). Only the first worker migrates its test database; the others clone it
+# (`--dist loadgroup`), whose JVM compiles with C1 only (tests/rules/conftest.py). Only the first worker migrates its test database; the others clone it
 # (tests/migrated_template.py). TEST_WORKERS=0 runs it in one process. Each run ends with its 15
 # slowest tests, where the time goes. Figures: docs/performance.md.
 TEST_WORKERS ?= auto
