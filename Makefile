@@ -120,6 +120,12 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 
 # The tests, and the commands that only prepare files, run in development mode (a key made in var/).
 test messages: export INCLUSIO_DEBUG := True
+# Python keeps each module it compiles in __pycache__ (pytest its rewritten test modules too)
+# unless PYTHONDONTWRITEBYTECODE is set, as it is on this project's machine: there every xdist
+# worker, and every process a test starts, compiled Django, pandas, Spark's Python half … and
+# the tests from source again (collecting the suite: 42 s of CPU without the caches, 12 s with
+# them). The tests let Python keep them; git ignores __pycache__. Figures: docs/performance.md.
+test test-sqlite test-postgres: export PYTHONDONTWRITEBYTECODE :=
 
 test: $(INSTALLED_DEV) $(ASSETS)
 	$(BIN)/inclusio compilemessages --ignore=.venv --ignore=node_modules -v 0
@@ -135,7 +141,7 @@ test: $(INSTALLED_DEV) $(ASSETS)
 
 # The suite runs in parallel (pytest-xdist), one worker a core: each worker has its own test
 # database (test_inclusio_gw0, …), browser and live server; the Spark tests share one worker
-# (`--dist loadgroup`). Only the first worker migrates its test database; the others clone it
+# (`--dist loadgroup`), whose JVM compiles with C1 only (tests/rules/conftest.py). Only the first worker migrates its test database; the others clone it
 # (tests/migrated_template.py). TEST_WORKERS=0 runs it in one process. Each run ends with its 15
 # slowest tests, where the time goes. Figures: docs/performance.md.
 TEST_WORKERS ?= auto

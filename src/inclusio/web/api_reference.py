@@ -7,11 +7,13 @@ tables in the accessible layout, and links the machine-readable schema for tools
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -57,10 +59,17 @@ def operations(schema: dict[str, Any]) -> list[Operation]:
     return found
 
 
-def api_reference(request: HttpRequest) -> HttpResponse:
+@functools.cache
+def _schema(language: str | None) -> Any:
+    """The API's OpenAPI schema, built once a process and language: Ninja builds it afresh on
+    each call (about a second of CPU), and it changes only with the code. Read, never changed."""
     from inclusio.api import api
 
-    schema = api.get_openapi_schema(path_prefix="/api/")
+    return api.get_openapi_schema(path_prefix="/api/")
+
+
+def api_reference(request: HttpRequest) -> HttpResponse:
+    schema = _schema(get_language())
     return render(
         request,
         "web/api_reference.html",
