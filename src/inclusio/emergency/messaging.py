@@ -36,6 +36,7 @@ from inclusio.core.rows import insert_many
 from inclusio.emergency.models import Alert, AlertMessage
 
 QUEUE_CHUNK = 5_000
+# A queued message's columns, in the order ``Backend.queue`` gives their values.
 QUEUED_COLUMNS = (
     "alert_id",
     "person_id",
@@ -64,15 +65,7 @@ class Backend:
         queued = AlertMessage.State.QUEUED.value
         insert_many(
             AlertMessage._meta.db_table,
-            [
-                "alert_id",
-                "person_id",
-                "language",
-                "state",
-                "created_at",
-                "updated_at",
-                "gateway_ref",
-            ],
+            QUEUED_COLUMNS,
             [(alert.pk, r.person_id, r.language, queued, now, now, "") for r in recipients],
         )
         alert_id = alert.pk
