@@ -18,74 +18,47 @@ It leaves its supplier, persons, sales and their trail rows in the database. The
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import os
-import pstats
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from profile_emergency import production_environment, wsgi_environ  # noqa: E402
+from inprocess import (  # noqa: E402
+    add_profile_arguments,
+    caller,
+    counted_queries,
+    production_environment,
+    timed,
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=400)
-    parser.add_argument("--warm", type=int, default=50)
+    add_profile_arguments(parser, count=400, warm=50)
     parser.add_argument("--holders", type=int, default=50)
-    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
-    parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--sort", default="cumulative", help="cProfile's order (tottime: own time)")
     args = parser.parse_args()
     production_environment()
     import django
 
     django.setup()
-    from django.core.wsgi import get_wsgi_application
-    from django.db import connection
-    from django.db.backends.signals import connection_created
-
     from bench_till import prepare, till
 
     token, item_id, codes = prepare(args.holders)
-    application = get_wsgi_application()
     make = till(token, item_id, codes)
+    answer = caller()
     statuses: list[str] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        statuses.append(status)
-        return lambda data: None
 
     def call(index: int) -> None:
         wanted = make(index)
-        response = application(wsgi_environ(wanted), start_response)
-        try:
-            b"".join(response)
-        finally:
-            response.close()  # request_finished: what a WSGI server triggers
-        if not statuses[-1].startswith(str(wanted.expect)):
-            print(f"profile: request {index} answered {statuses[-1]}", file=sys.stderr)
+        status, _ = answer(wanted)
+        statuses.append(status)
+        if not status.startswith(str(wanted.expect)):
+            print(f"profile: request {index} answered {status}", file=sys.stderr)
 
     for index in range(args.warm):
         call(index)
-    queries: list[str] = []
-
-    def counting(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    def wrap(sender: Any, connection: Any, **kwargs: Any) -> None:
-        if counting not in connection.execute_wrappers:
-            connection.execute_wrappers.append(counting)
-
-    connection_created.connect(wrap)
-    connection.ensure_connection()
-    wrap(None, connection)
+    queries = counted_queries()
     first = args.warm + args.warm % 2  # a check, then a sale
     call(first)
     one_check = list(queries)
@@ -93,31 +66,16 @@ def main() -> int:
     one_sale = queries[len(one_check) :]
     statuses.clear()
     counted = len(queries)
-    profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
-    cpu, wall = time.process_time(), time.perf_counter()
-    if profiler:
-        profiler.enable()
-    for index in range(first + 2, first + 2 + args.count):
-        call(index)
-    if profiler:
-        profiler.disable()
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    per_request = (len(queries) - counted) / args.count
+    measured = timed(call, range(first + 2, first + 2 + args.count), profile=args.profile)
     ok = sum(status[:3] in ("200", "201") for status in statuses)
     print(f"profile: till requests {args.count} (check, sale, ...), {len(codes)} holders")
     print(f"profile: answers 200/201: {ok} of {len(statuses)}")
-    print(f"profile: CPU per request {cpu / args.count * 1000:.2f} ms")
-    print(f"profile: wall per request {wall / args.count * 1000:.2f} ms")
-    print(f"profile: queries per request {per_request:.2f}")
-    print(f"profile: load average {os.getloadavg()[0]:.1f}")
+    print(f"profile: queries per request {(len(queries) - counted) / args.count:.2f}")
     for name, run in (("check", one_check), ("sale", one_sale)):
         print(f"profile: one {name}: {len(run)} queries")
         for sql in run:
             print(f"  query: {' '.join(sql.split())[:160]}")
-    if profiler:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
-        print(out.getvalue())
+    measured.print("request", args)
     return 0 if ok == len(statuses) else 1
 
 
