@@ -3,7 +3,6 @@ credentials, their requests verified against their published keys and held to th
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from joserfc.errors import JoseError
@@ -28,6 +27,7 @@ from joserfc.jwk import KeySet
 from inclusio.core.access import purposes_valid
 from inclusio.core.audit import Actor, account_of, changes, record_write
 from inclusio.core.errors import ValidationFailed
+from inclusio.core.rows import fetch_one
 from inclusio.interop import keys
 from inclusio.interop.dci import Err, Refusal, parse_timestamp
 from inclusio.interop.errors import ErrorCode
@@ -249,45 +249,11 @@ def token_issue(client_id: str, client_secret: str) -> dict[str, Any] | None:
 
 
 def _active_agency(sender_id: Any) -> Agency | None:
-    """The active agency with ``sender_id``: one statement written out and its row turned into
-    an Agency directly, as every DCI request asks it (the ORM's compiling of the same query,
-    and a raw query's mapping of its columns, cost more than its answer)."""
+    """The active agency with ``sender_id``, read without the query compiler (core.rows): every
+    DCI request asks it, and the ORM's compiling of the same query cost more than its answer."""
     if not isinstance(sender_id, str):
         return None
-    sql, columns = _agency_select()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [sender_id, True])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = [
-        functools.reduce(lambda value, convert: convert(value, column, connection), converters, raw)
-        for raw, (column, converters) in zip(row, columns, strict=True)
-    ]
-    return Agency.from_db(connection.alias, [field.attname for field in _AGENCY_FIELDS], values)
-
-
-_AGENCY_FIELDS = tuple(Agency._meta.concrete_fields)
-
-
-@functools.cache
-def _agency_select_for(vendor: str) -> tuple[str, list[tuple[Any, list[Any]]]]:
-    quote = connection.ops.quote_name
-    sql = "SELECT {} FROM {} WHERE sender_id = %s AND active = %s".format(  # noqa: S608
-        ", ".join(quote(str(field.column)) for field in _AGENCY_FIELDS),
-        quote(Agency._meta.db_table),
-    )
-    # The conversions the query compiler applies to each column (JSON text, SQLite's dates).
-    columns = []
-    for field in _AGENCY_FIELDS:
-        column = field.get_col(Agency._meta.db_table)
-        converters = connection.ops.get_db_converters(column)
-        columns.append((column, converters + column.get_db_converters(connection)))
-    return sql, columns
-
-
-def _agency_select() -> tuple[str, list[tuple[Any, list[Any]]]]:
-    return _agency_select_for(connection.vendor)
+    return fetch_one(Agency, '"sender_id" = %s AND "active" = %s', [sender_id, True])
 
 
 def agency_for_token(token: str) -> Agency:
