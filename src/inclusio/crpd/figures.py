@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.crpd.models import Indicator
-from inclusio.snapshot import domains
+from inclusio.snapshot import domains, rehabilitation
 from inclusio.snapshot.contract import (
     MANIFEST,
     PROGRAMME_LINES,
@@ -52,6 +52,7 @@ from inclusio.snapshot.validate import Problem, SnapshotError
 # test holds the two together: the generator is a layer above and cannot be imported here).
 ADULT_AGE, ELDERLY_AGE, SCHOOL_AGE = 18, 63, 7
 PERSONS, FAMILIES, PERCENT = "persons", "families", "percent"
+ORDERS_UNIT, ORGANISATIONS, HOMES = "orders", "organisations", "homes"
 KIND_LABELS = dict(Indicator.Kind.choices)
 
 
@@ -269,6 +270,47 @@ def programme_implementation_pct(source: Source) -> float | None:
     return None if value is None else float(value)
 
 
+@lru_cache(maxsize=16)
+def _received(directory: str, stamp: int, year: int) -> rehabilitation.Received | None:
+    try:
+        return rehabilitation.received_in_year(Path(directory), year)
+    except duckdb.Error:  # an orders' file whose columns break the contract: no figure
+        return None
+
+
+def _portal(source: Source) -> rehabilitation.Received | None:
+    """What persons received through the portal in the year before the date (the year the
+    report closes), from the snapshot's orders; None without an orders' file."""
+    stamp = (source.directory / MANIFEST).stat().st_mtime_ns
+    return _received(str(source.directory.resolve()), stamp, source.on.year - 1)
+
+
+def _received_kind(source: Source, kind: str) -> int | None:
+    found = _portal(source)
+    return None if found is None else found.by_kind[kind]
+
+
+def portal_technical_aids_received(source: Source) -> int | None:
+    return _received_kind(source, "technical_aid")
+
+
+def portal_sign_language_received(source: Source) -> int | None:
+    return _received_kind(source, "sign_language")
+
+
+def portal_personal_assistants_received(source: Source) -> int | None:
+    return _received_kind(source, "personal_assistant")
+
+
+def portal_sanatorium_stays_received(source: Source) -> int | None:
+    return _received_kind(source, "sanatorium_treatment")
+
+
+def portal_sanatorium_organisations(source: Source) -> int | None:
+    found = _portal(source)
+    return None if found is None else found.sanatoriums
+
+
 # --- what each figure is ----------------------------------------------------------------------
 
 
@@ -368,6 +410,49 @@ FIGURES: tuple[FigureSpec, ...] = (
         _("Individual rehabilitation programmes carried out in the year"),
         PERCENT,
     ),
+    # What the programmes delivered through the Social Services Portal: article 26 (the
+    # programmes of habilitation and rehabilitation), hygiene products and services included,
+    # rather than article 20, which covers only the mobility aids among them.
+    FigureSpec(
+        portal_technical_aids_received,
+        26,
+        "outcome",
+        "§60",
+        _("Technical aids received through the portal in the year"),
+        ORDERS_UNIT,
+    ),
+    FigureSpec(
+        portal_sign_language_received,
+        26,
+        "outcome",
+        "§60",
+        _("Sign-language services received through the portal in the year"),
+        ORDERS_UNIT,
+    ),
+    FigureSpec(
+        portal_personal_assistants_received,
+        26,
+        "outcome",
+        "§60",
+        _("Personal assistants' services received through the portal in the year"),
+        ORDERS_UNIT,
+    ),
+    FigureSpec(
+        portal_sanatorium_stays_received,
+        26,
+        "outcome",
+        "§60",
+        _("Sanatorium stays received through the portal in the year"),
+        ORDERS_UNIT,
+    ),
+    FigureSpec(
+        portal_sanatorium_organisations,
+        26,
+        "structural",
+        "§118",
+        _("Sanatorium organisations that gave stays through the portal in the year"),
+        ORGANISATIONS,
+    ),
 )
 
 
@@ -462,7 +547,19 @@ def employment_support_permanent_job(source: Source) -> int | None:
     return _domain(source, "support_permanent_job")
 
 
+def emergency_residences_kept(source: Source) -> int | None:
+    return _domain(source, "residences")
+
+
 DOMAIN_FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec(
+        emergency_residences_kept,
+        11,
+        "process",
+        "§66",
+        _("Homes of persons with limited mobility in the emergency dispatchers' registry"),
+        HOMES,
+    ),
     FigureSpec(
         housing_waiting_persons,
         9,

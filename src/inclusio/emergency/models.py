@@ -90,6 +90,9 @@ class Residence(models.Model):
         _("how consent was recorded"), max_length=500, blank=True
     )
     compiled_at = models.DateTimeField(_("compiled from the registry"))
+    # The day the home entered the registry (``compiled_at`` moves with each refresh): the
+    # snapshot's residences file counts the homes kept on a day by it.
+    recorded_on = models.DateField(_("recorded"))
     updated_at = models.DateTimeField(_("last changed"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -137,7 +137,15 @@ def residences_compile(*, actor: Actor = SYSTEM) -> CompileSummary:
             }
             row = kept.get(person.pk)
             if row is None:
-                new_rows.append(Residence(person=person, compiled_at=now, updated_at=now, **law))
+                new_rows.append(
+                    Residence(
+                        person=person,
+                        compiled_at=now,
+                        recorded_on=timezone.localdate(now),
+                        updated_at=now,
+                        **law,
+                    )
+                )
             elif any(getattr(row, field) != value for field, value in law.items()):
                 for field, value in law.items():
                     setattr(row, field, value)

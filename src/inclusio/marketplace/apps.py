@@ -12,3 +12,8 @@ class MarketplaceConfig(AppConfig):
         from inclusio.rehabilitation.events import programme_issued
 
         programme_issued.connect(on_programme_issued, dispatch_uid="marketplace.vouchers_issue")
+
+        from inclusio.marketplace.export import PART
+        from inclusio.registry.export import register_part
+
+        register_part(PART)

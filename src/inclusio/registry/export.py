@@ -278,8 +278,8 @@ def snapshot_export(
             "parts": ["registry"],
             HISTORY_FROM: first.isoformat(),
         }
-        if DOMAIN_PARTS:
-            manifest["parts"].append("domains")
+        for part in dict.fromkeys(known.part for known in DOMAIN_PARTS):
+            manifest["parts"].append(part)
         if population is not None:
             merged = assemble.merge_population(population, staging)
             rows.update(merged.rows)
@@ -313,11 +313,14 @@ def snapshot_export(
 @dataclass(frozen=True)
 class DomainPart:
     """An app's step of the export: ``files`` gives, for the date, each file's name (a key of
-    ``snapshot.contract.DOMAIN_SCHEMAS``) and its rows as Arrow batches of that schema."""
+    ``snapshot.contract.DOMAIN_SCHEMAS`` or ``REHABILITATION_SCHEMAS``) and its rows as Arrow
+    batches of that schema; ``part`` is the snapshot part the manifest's ``parts`` names for it
+    (``domains``, ``rehabilitation``)."""
 
     step: str
     label: Callable[[], str]
     files: Callable[[dt.date], Iterator[tuple[str, Iterator[pa.RecordBatch]]]]
+    part: str = "domains"
 
 
 DOMAIN_PARTS: list[DomainPart] = []
@@ -335,7 +338,8 @@ def steps() -> tuple[str, ...]:
 
 
 def query_batches(sql: str, params: list[Any], name: str) -> Iterator[pa.RecordBatch]:
-    """The rows of ``sql`` as Arrow batches of the domain file ``name``'s schema."""
+    """The rows of ``sql`` as Arrow batches of the domain file ``name``'s schema (SQLite's
+    dates computed in a query, which come back as text, are cast)."""
     return _batches(sql, params, assemble.schema_of(name))
 
 

@@ -32,3 +32,8 @@ class RehabilitationConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(check_catalogue, "rehabilitation")
+
+        from inclusio.registry.export import register_part
+        from inclusio.rehabilitation.export import PART
+
+        register_part(PART)

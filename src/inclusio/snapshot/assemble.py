@@ -34,6 +34,7 @@ from inclusio.snapshot.contract import (
     REGISTRY_FAMILIES_SCHEMA,
     REGISTRY_LIFE_EVENTS,
     REGISTRY_LIFE_EVENTS_SCHEMA,
+    REHABILITATION_SCHEMAS,
     SCHEMAS,
     exported_schema,
     parquet_path,
@@ -197,6 +198,7 @@ def staged(out: Path) -> Iterator[Path]:
             REGISTRY_FAMILIES,
             REGISTRY_LIFE_EVENTS,
             *DOMAIN_SCHEMAS,
+            *REHABILITATION_SCHEMAS,
         ):
             if not parquet_path(staging, name).exists():
                 parquet_path(out, name).unlink(missing_ok=True)
@@ -216,6 +218,8 @@ def schema_of(name: str) -> pa.Schema:
         return REGISTRY_LIFE_EVENTS_SCHEMA
     if name in DOMAIN_SCHEMAS:
         return DOMAIN_SCHEMAS[name]
+    if name in REHABILITATION_SCHEMAS:
+        return REHABILITATION_SCHEMAS[name]
     return exported_schema(name)
 
 

@@ -259,6 +259,8 @@ HOUSING_QUEUE = "housing_queue"
 EMPLOYERS = "employers"
 SPECIAL_WORKPLACES = "special_workplaces"
 SUPPORT_MEASURES = "support_measures"
+# The homes of persons with limited mobility in the emergency dispatchers' registry (seed §66).
+RESIDENCES = "residences"
 # The histories that let the facilities and the persons employed against the quotas be counted
 # on an earlier day than the snapshot's (``snapshot.domains``): optional beside their files.
 FACILITY_ASSESSMENTS = "facility_assessments"
@@ -349,6 +351,16 @@ DOMAIN_SCHEMAS = {
             pa.field("region_code", pa.string(), nullable=False),
             pa.field("kind", pa.string(), nullable=False),  # permanent_job | youth_practice | …
             pa.field("started", pa.date32(), nullable=False),
+        ]
+    ),
+    # Every home of a person with limited mobility that the dispatchers' registry held on or
+    # before the date: its region and when it was recorded and withdrawn. No address, no person.
+    RESIDENCES: pa.schema(
+        [
+            pa.field("residence_id", pa.int64(), nullable=False),
+            pa.field("region_code", pa.string(), nullable=False),
+            pa.field("recorded_on", pa.date32(), nullable=False),
+            pa.field("withdrawn_on", pa.date32()),  # null: still kept on the date
         ]
     ),
 }

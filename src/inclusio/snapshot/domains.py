@@ -35,6 +35,7 @@ from inclusio.snapshot.contract import (
     HOUSING_QUEUE,
     INSPECTIONS,
     QUOTA_PLACEMENTS,
+    RESIDENCES,
     SPECIAL_WORKPLACES,
     SUPPORT_MEASURES,
     parquet_path,
@@ -62,6 +63,8 @@ WAITING = (
     "registered_on <= $on AND (housed_on IS NULL OR housed_on > $on)"
     " AND (removed_on IS NULL OR removed_on > $on)"
 )
+# Kept in the dispatchers' registry on the date: recorded by then, not withdrawn by then.
+KEPT = "recorded_on <= $on AND (withdrawn_on IS NULL OR withdrawn_on > $on)"
 # Covered by a support measure on the date: started by then.
 COVERED = "started <= $on"
 # Employed against a quota on the date: the placement began by then and had not ended before.
@@ -155,6 +158,7 @@ _FIGURES: dict[str, tuple[str, str]] = {
         SUPPORT_MEASURES,
         f"count(*) FILTER (WHERE kind = 'permanent_job' AND {COVERED})",
     ),
+    "residences": (RESIDENCES, f"count(*) FILTER (WHERE {KEPT})"),
 }
 FIGURE_NAMES = tuple(_FIGURES)
 # The figures with no date in their definition: the facilities and employers as the file states

@@ -74,3 +74,42 @@ def orders_by_kind(directory: Path, *, state: str = "confirmed") -> dict[str, in
             [state],
         ).fetchall()
     return {str(kind): int(n) for kind, n in rows}
+
+
+# The kinds of what the portal delivers, as the orders' file writes them (hygiene products count
+# with the technical aids).
+ORDER_KINDS = ("technical_aid", "sign_language", "personal_assistant", "sanatorium_treatment")
+SANATORIUM = "sanatorium_treatment"
+
+
+@dataclass(frozen=True)
+class Received:
+    """What persons received through the portal in a year: the orders confirmed in it, by kind,
+    and the sanatorium organisations that gave the stays among them."""
+
+    by_kind: dict[str, int]
+    sanatoriums: int
+
+
+def received_in_year(directory: Path, year: int) -> Received | None:
+    """The orders confirmed (received) from 1 January to 31 December of ``year``; None when the
+    snapshot has no orders' file. One scan of the file."""
+    if not parquet_path(directory, ORDERS).is_file():
+        return None
+    orders = _source(directory, ORDERS)
+    counts = ", ".join(f"count(*) FILTER (WHERE kind = '{kind}')" for kind in ORDER_KINDS)
+    with duckdb.connect() as db:
+        row = db.execute(
+            f"""
+            SELECT {counts},
+                   count(DISTINCT supplier_id) FILTER (WHERE kind = '{SANATORIUM}')
+            FROM read_parquet({orders})
+            WHERE state = 'confirmed' AND year(confirmed_on) = ?
+            """,  # noqa: S608 — the path is quoted above, the kinds are constants
+            [year],
+        ).fetchone()
+    assert row is not None  # an aggregate without GROUP BY always gives a row
+    return Received(
+        by_kind={kind: int(n) for kind, n in zip(ORDER_KINDS, row, strict=False)},
+        sanatoriums=int(row[-1]),
+    )

@@ -34,6 +34,7 @@ from inclusio.snapshot.contract import (
     HOUSING_QUEUE,
     INSPECTIONS,
     QUOTA_PLACEMENTS,
+    RESIDENCES,
     SPECIAL_WORKPLACES,
     SUPPORT_MEASURES,
 )
@@ -76,6 +77,12 @@ SUPPORT_MEASURES_COVERED = {
     "grant": 1_858,
 }
 SUPPORT_TOTAL = 34_895
+# §66: homes of persons with limited mobility in the dispatchers' registry "as of today" (the
+# reference date), compiled since 2021; the homes withdrawn before it (status ended, moved
+# away, died) are illustrative, one for twenty kept.
+NATIONAL_RESIDENCES = 95_087
+RESIDENCES_SINCE_YEAR = 2021
+RESIDENCES_WITHDRAWN_SHARE = 0.05
 # On 1 January of the period's years: facilities on the map, adapted ones, persons employed
 # against the quotas. Illustrative (the seed states them on 1 January 2024 only, above): a steady
 # growth towards the seed's figures, which hold on the reference date.
@@ -163,6 +170,7 @@ def expected(scale: float) -> dict[str, int]:
         "special_workplaces": _scaled(SPECIAL_WORKPLACES_ORGANISED, scale),
         "support_measures": support,
         "support_permanent_job": _scaled(SUPPORT_MEASURES_COVERED["permanent_job"], scale),
+        "residences": _scaled(NATIONAL_RESIDENCES, scale),
     }
 
 
@@ -540,6 +548,44 @@ def _employment(
     }
 
 
+def _residences(
+    scale: float, codes: list[str], shares: np.ndarray, as_of: dt.date, seed: int
+) -> pa.Table:
+    """The homes kept on the reference date (``expected``'s figure, shared among the regions)
+    and a few withdrawn before it, recorded from 1 January 2021 (shifted with the date). A
+    stream of its own: the other files draw as before."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STREAM + 1,)))
+    kept = expected(scale)["residences"]
+    withdrawn = round(kept * RESIDENCES_WITHDRAWN_SHARE)
+    first = _epoch(year_day(as_of, RESIDENCES_SINCE_YEAR))
+    last = _epoch(as_of)  # exclusive: recorded before the reference date
+    region_index = np.concatenate(
+        [
+            np.repeat(np.arange(len(codes)), apportion(kept, shares)),
+            np.repeat(np.arange(len(codes)), apportion(withdrawn, shares)),
+        ]
+    )
+    recorded = rng.integers(first, last - 1, size=kept + withdrawn)
+    ended = (
+        recorded[kept:]
+        + 1
+        + (rng.random(withdrawn) * (last - 1 - recorded[kept:])).astype(np.int64)
+    )
+    withdrawn_on = np.concatenate([np.full(kept, -1), ended])
+    n = kept + withdrawn
+    return pa.table(
+        {
+            "residence_id": np.arange(1, n + 1, dtype=np.int64),
+            "region_code": pa.array(
+                np.array(codes, dtype=object)[region_index].tolist(), type=pa.string()
+            ),
+            "recorded_on": _dates(recorded),
+            "withdrawn_on": _dates(np.maximum(withdrawn_on, 0), null=withdrawn_on < 0),
+        },
+        schema=DOMAIN_SCHEMAS[RESIDENCES],
+    )
+
+
 def domain_tables(
     scale: float, seed: int, as_of: dt.date, *, country: str = "kz"
 ) -> dict[str, pa.Table]:
@@ -558,4 +604,5 @@ def domain_tables(
         INSPECTIONS: _inspections(scale, codes, region_index, adapted, calendar, rng),
         HOUSING_QUEUE: _housing_queue(scale, codes, shares, calendar, rng),
         **_employment(scale, codes, shares, calendar, rng),
+        RESIDENCES: _residences(scale, codes, shares, as_of, seed),
     }

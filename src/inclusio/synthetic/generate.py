@@ -38,7 +38,8 @@ from inclusio.synthetic.iin import make_iins
 # and seed would draw a different population.
 # 2: life events; 3: programme lines and a year of orders; 4: the disability history and the
 # domains' part; 5: the domains' histories (facilities' assessments and listing, quota placements)
-GENERATOR_VERSION = 5
+# 6: the dispatchers' registry of homes (residences)
+GENERATOR_VERSION = 6
 SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
 STEPS = (
     "families",

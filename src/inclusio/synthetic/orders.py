@@ -12,7 +12,8 @@ The orders are the seed's 2023 volumes at the snapshot's scale — 532,400 aids 
 and hygiene products), 8,200 sign-language services, 26,400 personal assistants, 84,500
 sanatorium stays in 104 sanatoriums — each received (``confirmed``) by a person holding a line
 of its kind, dated in 2023; one order in a hundred more is ``disputed``. The supplier numbers
-are illustrative (400 aid suppliers, 60 service suppliers), besides the seed's 104 sanatoriums.
+are illustrative (400 aid suppliers, 60 service suppliers), besides the seed's 104 sanatoriums,
+each of which gives at least one stay when the scale has that many (seed §118).
 """
 
 from __future__ import annotations
@@ -186,6 +187,10 @@ def _orders(
             ),
         ),
     ).astype(np.int32)
+    # Every sanatorium gives at least one of the stays received (seed §118: 104 organisations)
+    # when there are as many: the first ones go to each in turn, the rest as drawn.
+    stays = np.flatnonzero((kind == "sanatorium_treatment") & (state == "confirmed"))
+    supplier[stays[:SANATORIUMS]] = np.arange(1, min(len(stays), SANATORIUMS) + 1)
     first = (dt.date(ORDERS_YEAR, 1, 1) - EPOCH).days
     placed = first + rng.integers(0, 335, size=count)
     confirmed = placed + rng.integers(1, 31, size=count)

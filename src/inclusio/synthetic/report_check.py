@@ -1,7 +1,7 @@
 """The periodic report held to the seed: every figure the 2018–2023 report states (§12–13, §30,
-§47–49, §52, §60, §88, §123–124) against the figure the report generated from the synthetic
-snapshot states, read from the report itself (its line, in English) and traced to the query
-that produced it.
+§47–49, §52, §60, §66, §88, §118, §123–124) against the figure the report generated from the
+synthetic snapshot states, read from the report itself (its line, in English) and traced to the
+query that produced it.
 
 The seed states some figures exactly (404,000 men), some rounded ("approximately 725,000"), some
 as a bound ("over 40,000", "more than ₸236 million"): each statement carries how it is stated,
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from inclusio.crpd.report import Line, Report, to_html
-from inclusio.synthetic import domains, figures
+from inclusio.synthetic import domains, figures, orders
 
 ABOUT, OVER = "about", "over"
 
@@ -85,6 +85,16 @@ def statements(scale: float = 1.0) -> list[Statement]:
             sum(quota.families_by_children.values()),
         ),
         *((paragraph, query, expected[name]) for paragraph, query, name in _DOMAIN_COUNTS),
+        *(
+            ("§60", query, round(orders.ORDERS_2023[kind] * scale))
+            for query, kind in _PORTAL_RECEIVED
+        ),
+        # Each sanatorium gives a stay when the scale has as many stays (``orders``).
+        (
+            "§118",
+            "portal_sanatorium_organisations",
+            min(orders.SANATORIUMS, round(orders.ORDERS_2023["sanatorium_treatment"] * scale)),
+        ),
     ]
     shares = [
         ("§12", "pwd_share_of_population_pct", _pct(quota.pwd, quota.persons)),
@@ -131,6 +141,15 @@ _DOMAIN_COUNTS = (
     ("§123", "special_workplaces_in_period", "special_workplaces"),
     ("§124", "employment_support_covered", "support_measures"),
     ("§124", "employment_support_permanent_job", "support_permanent_job"),
+    ("§66", "emergency_residences_kept", "residences"),
+)
+# What the portal delivered in the report's last year (seed §60), by the report figure and the
+# kind of the orders' file.
+_PORTAL_RECEIVED = (
+    ("portal_technical_aids_received", "technical_aid"),
+    ("portal_sign_language_received", "sign_language"),
+    ("portal_personal_assistants_received", "personal_assistant"),
+    ("portal_sanatorium_stays_received", "sanatorium_treatment"),
 )
 _LAST_RATE = figures.IMPLEMENTATION_RATES_PCT[max(figures.IMPLEMENTATION_RATES_PCT)]
 
@@ -154,6 +173,13 @@ _NATIONAL = [
     Statement("§30", "children_school_age_pct", figures.SHARE_CHILDREN_SCHOOL_AGE_PCT, step=0.1),
     Statement("§88", "families_raising_children_with_disabilities", 104_388),
     Statement("§60", "programme_implementation_pct", _LAST_RATE, step=0.1),
+    # "approximately 532,400 …, 8,200 …, 26,400 … and 84,500 …": to the hundred.
+    Statement("§60", "portal_technical_aids_received", 532_400, step=100),
+    Statement("§60", "portal_sign_language_received", 8_200, step=100),
+    Statement("§60", "portal_personal_assistants_received", 26_400, step=100),
+    Statement("§60", "portal_sanatorium_stays_received", 84_500, step=100),
+    Statement("§118", "portal_sanatorium_organisations", orders.SANATORIUMS),
+    Statement("§66", "emergency_residences_kept", domains.NATIONAL_RESIDENCES),
     Statement("§47", "housing_waiting_persons", domains.WAITING_PERSONS),
     Statement("§47", "housing_waiting_families", domains.WAITING_FAMILIES),
     Statement("§47", "housing_housed_persons_in_period", domains.HOUSED_PERSONS),

@@ -20,7 +20,7 @@ from inclusio.core.audit import SYSTEM
 from inclusio.core.commandline import iso_date
 from inclusio.core.progress import step_progress
 from inclusio.registry.export import DOMAIN_PARTS, describe, snapshot_export, steps
-from inclusio.snapshot.contract import DOMAIN_SCHEMAS
+from inclusio.snapshot.contract import DOMAIN_SCHEMAS, REHABILITATION_SCHEMAS
 from inclusio.snapshot.validate import SnapshotError
 
 
@@ -107,6 +107,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("The domains' part (rows per file): %(files)s")
                 % {"files": ", ".join(domain_rows)}
+            )
+        rehabilitation_rows = [
+            f"{name} {rows[name]:,}" for name in REHABILITATION_SCHEMAS if name in rows
+        ]
+        if rehabilitation_rows:
+            self.stdout.write(
+                _("The rehabilitation part (rows per file): %(files)s")
+                % {"files": ", ".join(rehabilitation_rows)}
             )
         self.stdout.write(
             _("%(path)s written in %(seconds).1f s")
