@@ -37,12 +37,20 @@ def test_the_report_states_the_seeds_figures_at_the_scale(report: Report) -> Non
         "§48",
         "§49",
         "§60",
+        "§66",
         "§88",
+        "§118",
         "§123",
         "§124",
     }
     men = next(c for c in compared if c.statement.query == "pwd_male")
     assert (men.shown, men.found) == ("404", 404.0)
+    # What the portal delivered in 2023 and the homes the dispatchers keep, at the scale.
+    found = {c.statement.query: c.found for c in compared}
+    assert found["portal_technical_aids_received"] == 532.0
+    assert found["portal_sanatorium_stays_received"] == 84.0
+    assert found["portal_sanatorium_organisations"] == 84.0
+    assert found["emergency_residences_kept"] == 95.0
 
 
 def test_a_figure_off_the_seeds_fails(report: Report) -> None:
@@ -81,6 +89,12 @@ def test_the_national_statements_are_the_seeds() -> None:
     assert not national["accessibility_fines_in_period_kzt"].holds(236_000_000)
     assert national["pwd_working_age_pct"].holds(58.0)
     assert len(national) == len(report_check.statements())
+    # 34 figures before the portal's volumes (§60), its sanatoriums (§118) and the homes (§66).
+    assert len(report_check.statements()) == 40
+    assert national["portal_technical_aids_received"].holds(532_400)
+    assert not national["portal_technical_aids_received"].holds(532_300)
+    assert national["portal_sanatorium_organisations"].value == 104
+    assert national["emergency_residences_kept"].value == 95_087
 
 
 @pytest.mark.parametrize(

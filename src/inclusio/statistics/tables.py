@@ -33,6 +33,7 @@ from inclusio.snapshot.contract import (
     INSPECTIONS,
     MANIFEST,
     QUOTA_PLACEMENTS,
+    RESIDENCES,
     SPECIAL_WORKPLACES,
     SUPPORT_MEASURES,
     parquet_path,
@@ -706,6 +707,11 @@ SOURCES.update(
             FROM support_measures WHERE {domains.COVERED}
             """,  # noqa: S608
         ),
+        # The homes of the dispatchers' registry kept on the date.
+        "residences": (
+            (RESIDENCES,),
+            f"SELECT region_code AS REF_AREA FROM residences WHERE {domains.KEPT}",  # noqa: S608
+        ),
     }
 )
 
@@ -777,6 +783,16 @@ _SUPPORT_DEFINITION = Text(
     "даты (одна запись на лицо и меру), по региону лица.",
     "Persons with disabilities covered by employment support measures begun on or before the "
     "reference date (one row per person and measure), by the person's region.",
+)
+_RESIDENCES_DEFINITION = Text(
+    "Төтенше жағдайлар диспетчерлерінің тізіліміндегі қозғалысы шектеулі мүгедектігі бар "
+    "адамдардың тұрғын үйлері: көрсетілген күнге дейін енгізілген және сол күні алынып "
+    "тасталмаған, тұрғын үйдің өңірі бойынша.",
+    "Жилища лиц с инвалидностью с ограниченной подвижностью в реестре диспетчеров экстренных "
+    "служб: внесённые не позднее отчётной даты и не исключённые на эту дату, по региону жилища.",
+    "Homes of persons with disabilities with limited mobility in the emergency dispatchers' "
+    "registry: recorded on or before the reference date and not withdrawn by then, by the "
+    "home's region.",
 )
 _WORKPLACES_DEFINITION = Text(
     "Көрсетілген күнге дейін субсидиясы басталған арнаулы жұмыс орындары, бірінші "
@@ -907,6 +923,20 @@ TABLES.update(
                 definition=_WORKPLACES_DEFINITION,
                 source="special_workplaces",
                 dimensions=("REF_AREA", "REF_YEAR"),
+                measure="count",
+                unit="NUMBER",
+            ),
+            Table(
+                id="EMERGENCY_RESIDENCES",
+                title=Text(
+                    "Диспетчерлер тізіліміндегі қозғалысы шектеулі адамдардың тұрғын үйлері: "
+                    "өңір бойынша",
+                    "Жилища лиц с ограниченной подвижностью в реестре диспетчеров по региону",
+                    "Homes of persons with limited mobility in the dispatchers' registry by region",
+                ),
+                definition=_RESIDENCES_DEFINITION,
+                source="residences",
+                dimensions=("REF_AREA",),
                 measure="count",
                 unit="NUMBER",
             ),
