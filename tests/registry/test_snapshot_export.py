@@ -111,9 +111,11 @@ def test_care_links_and_registered_families(tmp_path: Path) -> None:
         [(parent.iin, "head"), (child.iin, "child")]
     )
     assert {r["registry_family_id"] for r in members} == {family.pk}
-    # Without the population part, the folder holds the registry's and the domains' parts.
+    # Without the population part, the folder holds the registry's, the rehabilitation and the
+    # domains' parts.
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
-    assert manifest["parts"] == ["registry", "domains"] and manifest["date"] == "2024-01-01"
+    assert manifest["parts"] == ["registry", "rehabilitation", "domains"]
+    assert manifest["date"] == "2024-01-01"
     assert not parquet_path(tmp_path / "out", "persons").exists()
     assert AuditEvent.objects.filter(action="snapshot_export").count() == 1
 
@@ -143,7 +145,7 @@ def test_the_population_is_merged_and_its_families_matched(tmp_path: Path) -> No
     # The registry is the source of statuses: group II, not the population folder's III.
     assert [(r["iin"], r["category"]) for r in rows(out, "disability")] == [(member.iin, "II")]
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["parts"] == ["registry", "domains", "population"]
+    assert manifest["parts"] == ["registry", "rehabilitation", "domains", "population"]
     assert manifest["files"]["persons"]["rows"] == 3
     assert manifest["population"]["tag"] == "pop"
     assert "population 3 persons, 2 families" in text
