@@ -69,8 +69,10 @@ def test_a_report_figure_is_the_published_tables_total(snapshot: Path) -> None:
         waiting = compute(TABLES["HOUSING_WAITING"], opened, ON).values
         employed = compute(TABLES["QUOTA_EMPLOYED"], opened, ON).values
         adapted = compute(TABLES["FACILITIES_ADAPTED"], opened, ON).values
+        homes = compute(TABLES["EMERGENCY_RESIDENCES"], opened, ON).values
     finally:
         opened.close()
+    assert computed["emergency_residences_kept"] == homes[(TOTAL,)]
     assert computed["housing_waiting_persons"] == waiting[(TOTAL, "DISABILITY_GROUP_1_2")]
     assert computed["quota_employed"] == employed[(TOTAL,)]
     assert computed["facilities_adapted"] == adapted[(TOTAL, TOTAL, "ADAPTED")]

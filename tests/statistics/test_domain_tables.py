@@ -36,6 +36,7 @@ DOMAIN_TABLES = (
     "QUOTA_EMPLOYED",
     "SPECIAL_WORKPLACES",
     "EMPLOYMENT_SUPPORT",
+    "EMERGENCY_RESIDENCES",
 )
 
 
@@ -73,6 +74,7 @@ def test_the_tables_count_what_the_report_figures_count(
         total("EMPLOYMENT_SUPPORT", snapshot, SUPPORT_MEASURE="PERMANENT_JOB")
         == (figures["support_permanent_job"])
     )
+    assert total("EMERGENCY_RESIDENCES", snapshot) == figures["residences"] == 95
 
 
 def test_a_date_before_the_housing_counts_them_waiting(snapshot: Snapshot) -> None:

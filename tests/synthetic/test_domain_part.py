@@ -19,6 +19,7 @@ from inclusio.snapshot.validate import Problem, SnapshotError, validate_snapshot
 from inclusio.synthetic import access_control, accessibility, housing
 from inclusio.synthetic import domains as synthetic
 from inclusio.synthetic.checks import check_domains
+from inclusio.synthetic.history import year_day
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +104,13 @@ def test_a_domain_file_of_the_wrong_type_is_refused_naming_the_column(tmp_path: 
         domains.present(tmp_path)
     assert refused.value.problem is Problem.COLUMN_TYPE
     assert refused.value.column == "started"
+
+
+def test_the_dispatchers_homes_are_kept_on_the_date_some_withdrawn_before(demo: Path) -> None:
+    reference = dt.date.fromisoformat(read_manifest(demo)["reference_date"])
+    # 95,087 homes at the scale, and one in twenty more withdrawn before the date.
+    assert read_manifest(demo)["rows"]["residences"] == 95 + 5
+    assert domains.figures(demo, reference)["residences"] == 95
+    first = year_day(reference, synthetic.RESIDENCES_SINCE_YEAR)
+    assert domains.figures(demo, first - dt.timedelta(days=1))["residences"] == 0
+    assert 0 < domains.figures(demo, first + dt.timedelta(days=700))["residences"] < 95
