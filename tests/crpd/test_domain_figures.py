@@ -37,6 +37,7 @@ SAME_AS = {
     "special_workplaces_in_period": "special_workplaces",
     "employment_support_covered": "support_measures",
     "employment_support_permanent_job": "support_permanent_job",
+    "emergency_residences_kept": "residences",
 }
 
 

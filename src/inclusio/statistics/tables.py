@@ -927,6 +927,19 @@ TABLES.update(
                 unit="NUMBER",
             ),
             Table(
+                id="EMPLOYMENT_SUPPORT",
+                title=Text(
+                    "Жұмыспен қамтуға жәрдемдесу шараларымен қамтылғандар: өңір және шара бойынша",
+                    "Охваченные мерами содействия занятости по региону и мере",
+                    "Covered by employment support measures by region and measure",
+                ),
+                definition=_SUPPORT_DEFINITION,
+                source="support_measures",
+                dimensions=("REF_AREA", "SUPPORT_MEASURE"),
+                measure="count",
+                unit="PS",
+            ),
+            Table(
                 id="EMERGENCY_RESIDENCES",
                 title=Text(
                     "Диспетчерлер тізіліміндегі қозғалысы шектеулі адамдардың тұрғын үйлері: "
@@ -939,19 +952,6 @@ TABLES.update(
                 dimensions=("REF_AREA",),
                 measure="count",
                 unit="NUMBER",
-            ),
-            Table(
-                id="EMPLOYMENT_SUPPORT",
-                title=Text(
-                    "Жұмыспен қамтуға жәрдемдесу шараларымен қамтылғандар: өңір және шара бойынша",
-                    "Охваченные мерами содействия занятости по региону и мере",
-                    "Covered by employment support measures by region and measure",
-                ),
-                definition=_SUPPORT_DEFINITION,
-                source="support_measures",
-                dimensions=("REF_AREA", "SUPPORT_MEASURE"),
-                measure="count",
-                unit="PS",
             ),
         )
     }
