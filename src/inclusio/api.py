@@ -14,6 +14,7 @@ from ninja.openapi.schema import OpenAPISchema
 from inclusio.accessibility.api import router as accessibility_router
 from inclusio.api_errors import describe_errors
 from inclusio.core.errors import DomainError, ErrorCode, RateLimited
+from inclusio.emergency.api import router as emergency_router
 from inclusio.marketplace.api import router as marketplace_router
 from inclusio.registry.api import router as registry_router
 
@@ -30,6 +31,7 @@ api = InclusioAPI(title="Inclusio", version="1", urls_namespace="api", docs_url=
 api.add_router("/v1/registry", registry_router)
 api.add_router("/v1/accessibility", accessibility_router)
 api.add_router("/v1/marketplace", marketplace_router)
+api.add_router("/v1/emergency", emergency_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
