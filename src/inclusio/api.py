@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from inclusio.accessibility.api import router as accessibility_router
@@ -53,6 +53,17 @@ def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRes
         401,
         ErrorCode.NOT_AUTHENTICATED,
         _("Give a valid API token: Authorization: Bearer <token>."),
+    )
+
+
+@api.exception_handler(HttpError)
+def request_unreadable(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """A body Ninja cannot parse (not JSON, or not an object): its status, in the API's shape."""
+    return _error(
+        request,
+        exc.status_code,
+        ErrorCode.REQUEST_INVALID,
+        _("The request's body cannot be read: send a JSON object."),
     )
 
 

@@ -195,7 +195,7 @@ def test_a_dispatcher_cannot_revoke_anothers_token(dispatcher: User) -> None:
     ("body", "code", "words"),
     [
         ({"address": "Abai 12"}, "REQUEST_INVALID", "incident"),
-        ({"incident": "", "address": "Abai 12"}, "INCIDENT_REQUIRED", "инцидент"),
+        ({"incident": "", "address": "Abai 12"}, "INCIDENT_REQUIRED", "происшеств"),
         ({**around(), "radius_m": 501}, "LOOKUP_RADIUS", "500"),
         ({**around(), "lat": 48.85, "lon": 2.35}, "LOOKUP_OUTSIDE_COUNTRY", "стран"),
         ({"incident": "A-1", "lat": 51.1}, "LOOKUP_MODE", ""),
