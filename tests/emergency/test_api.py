@@ -60,6 +60,8 @@ def test_the_operation_is_in_the_openapi_document(client: Client) -> None:
     operation = schema["paths"][URL]["post"]
     assert operation["operationId"] == "emergency_lookup"
     assert {"201", "401", "403", "422", "429"} <= set(operation["responses"])
+    reference = client.get("/en/api-reference/").content.decode()
+    assert URL in reference and "Look up the homes at an incident" in reference
 
 
 def test_a_lookup_by_place_answers_what_rescuers_need_and_logs_it(
