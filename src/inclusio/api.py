@@ -8,12 +8,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from inclusio.accessibility.api import router as accessibility_router
 from inclusio.api_errors import describe_errors
 from inclusio.core.errors import DomainError, ErrorCode, RateLimited
+from inclusio.emergency.api import router as emergency_router
 from inclusio.marketplace.api import router as marketplace_router
 from inclusio.registry.api import router as registry_router
 
@@ -30,6 +31,7 @@ api = InclusioAPI(title="Inclusio", version="1", urls_namespace="api", docs_url=
 api.add_router("/v1/registry", registry_router)
 api.add_router("/v1/accessibility", accessibility_router)
 api.add_router("/v1/marketplace", marketplace_router)
+api.add_router("/v1/emergency", emergency_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
@@ -51,6 +53,17 @@ def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRes
         401,
         ErrorCode.NOT_AUTHENTICATED,
         _("Give a valid API token: Authorization: Bearer <token>."),
+    )
+
+
+@api.exception_handler(HttpError)
+def request_unreadable(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """A body Ninja cannot parse (not JSON, or not an object): its status, in the API's shape."""
+    return _error(
+        request,
+        exc.status_code,
+        ErrorCode.REQUEST_INVALID,
+        _("The request's body cannot be read: send a JSON object."),
     )
 
 

@@ -25,8 +25,10 @@ ERROR_RESPONSES: dict[int, str] = {
     404: "No such person or record, or not yours to see (the two answer alike).",
     409: "The request conflicts with the record's current state.",
     422: "The request is not valid: a malformed IIN, a purpose outside the closed list or "
-    "not registered for the token, a missing parameter.",
-    429: "Too many look-ups by IIN for this token; wait the seconds in Retry-After.",
+    "not registered for the token, a missing parameter; for a dispatcher's lookup, no incident, "
+    "a radius over the limit or a place outside the country.",
+    429: "Too many look-ups for this token (by IIN, or a dispatcher's lookups); wait the seconds "
+    "in Retry-After.",
 }
 
 

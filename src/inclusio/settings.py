@@ -464,8 +464,10 @@ DCI_PATH = os.environ.get("INCLUSIO_DCI_PATH", "dci/v1.0.0").strip("/")
 # views of these URL namespaces, under these path prefixes, through this middleware only
 # (besides the security middleware before it) — the answers' language, Content-Length, and the
 # same frame and content policies as the pages. None of them may hook into the view.
-API_SHORTCUT_NAMESPACES = ("dci",)
-API_SHORTCUT_PREFIXES = (f"/{DCI_PATH}/",)
+# The dispatch systems' API (emergency/api.py) too: a bearer token, never a session. Only its
+# own prefix: the rest of the API ("api" namespace) still goes through the whole list.
+API_SHORTCUT_NAMESPACES = ("dci", "api")
+API_SHORTCUT_PREFIXES = (f"/{DCI_PATH}/", "/api/v1/emergency/")
 API_MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1512,6 +1512,25 @@ def look_up_without_an_incident(page: Any) -> None:
     assert page.locator(".inclusio-error-summary").is_visible()
 
 
+def _a_token_of_the_viewer(viewer: Any) -> dict[str, Any]:
+    from inclusio.emergency.tokens import dispatcher_token_create, dispatcher_token_revoke
+
+    dispatcher_token_create(actor=viewer, name="CAD Астана")
+    old, _clear = dispatcher_token_create(actor=viewer, name="CAD резерв")
+    dispatcher_token_revoke(actor=viewer, token_id=old.pk)
+    return {}
+
+
+def create_a_token_without_a_name(page: Any) -> None:
+    submit(page)
+    assert page.locator(".inclusio-error-summary").is_visible()
+
+
+def create_a_dispatch_token(page: Any) -> None:
+    send(page, {"#id_name": "CAD Астана"})
+    assert page.locator(".usa-alert--success").is_visible()
+
+
 def give_consent_and_a_bad_phone(page: Any) -> None:
     submit(page, "form[action$='/consent/'] button[type=submit]")
     page.fill("#id_contact_phone", "call me")
@@ -1575,6 +1594,25 @@ PAGES += [
         url_name="emergency:lookup",
         user="dispatcher_user",
         interact=look_up_without_an_incident,
+    ),
+    PageToCheck(
+        "emergency: the dispatcher's API tokens",
+        url_name="emergency:tokens",
+        kwargs=_a_token_of_the_viewer,
+        user="dispatcher_user",
+        languages=ALL_LANGUAGES,
+    ),
+    PageToCheck(
+        "emergency: the dispatcher's API tokens, a token without a name",
+        url_name="emergency:tokens",
+        user="dispatcher_user",
+        interact=create_a_token_without_a_name,
+    ),
+    PageToCheck(
+        "emergency: the dispatcher's API tokens, one created",
+        url_name="emergency:tokens",
+        user="dispatcher_user",
+        interact=create_a_dispatch_token,
     ),
 ]
 

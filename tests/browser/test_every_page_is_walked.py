@@ -18,7 +18,7 @@ NOT_PAGES = {
     *("employment:subsidy", "employment:vacancy"),
     *("housing:allocate", "housing:decline", "housing:remove"),
     *("marketplace:item_photo_add", "marketplace:item_places_set", "marketplace:order_act"),
-    "marketplace:token_revoke",
+    *("marketplace:token_revoke", "emergency:token_revoke"),
     *("marketplace:booking_cancel", "marketplace:slot_hold"),
     *("socialservices:choose", "socialservices:follow_up", "socialservices:need"),
     *("socialservices:placement_end", "socialservices:complaint", "socialservices:incident"),

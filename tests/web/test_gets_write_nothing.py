@@ -57,6 +57,7 @@ POST_ONLY = {
     "marketplace:item_places_set",
     "marketplace:order_act",
     "marketplace:token_revoke",
+    "emergency:token_revoke",
     *("marketplace:booking_cancel", "marketplace:slot_hold"),
     *("attestations:issue", "attestations:consent", "attestations:withdraw"),
     "dci:attestation_issue",

@@ -93,13 +93,15 @@ HEALTHY_WITHIN_SECONDS = 1.0
 class ApiShortcutMiddleware:
     """The machine-to-machine API's requests answered past the web's middleware.
 
-    A path whose view lives in one of ``settings.API_SHORTCUT_NAMESPACES`` (the DCI server:
-    agencies authenticated by a bearer token and a signature on every message, never by a
-    session or a cookie) needs none of what the pages need — the session, CSRF (its views are
-    exempt), the signed-in account and its second factor, the flash messages, the staff idle
-    sign-out, the refusal pages — and at hundreds of requests a second that work cost a good
-    part of the server's CPU; so did the database connection's health check, skipped for a
-    connection that served such a request within HEALTHY_WITHIN_SECONDS.
+    A path under one of ``settings.API_SHORTCUT_PREFIXES`` whose view lives in one of
+    ``settings.API_SHORTCUT_NAMESPACES`` (the DCI server: agencies authenticated by a bearer
+    token and a signature on every message; the dispatch systems' lookups, by a dispatcher's
+    bearer token; never by a session or a cookie) needs none of what the pages need — the
+    session, CSRF (its views are exempt), the signed-in account and its second factor, the
+    flash messages, the staff idle sign-out, the refusal pages — and at hundreds of requests a
+    second that work cost a good part of the server's CPU; so did the database connection's
+    health check, skipped for a connection that served such a request within
+    HEALTHY_WITHIN_SECONDS.
 
     Such a request goes through ``settings.API_MIDDLEWARE`` (the language of the answers'
     messages, Content-Length, the frame and content policies) to its view, and back through

@@ -143,6 +143,8 @@ ACTIONS: dict[str, Promise] = {
     "residence_consent_give": _("consent to tell rescuers more given"),
     "residence_consent_withdraw": _("consent to tell rescuers more withdrawn"),
     "residences_lookup": _("homes looked up for an incident"),
+    "dispatcher_token_create": _("dispatcher's API token issued"),
+    "dispatcher_token_revoke": _("dispatcher's API token revoked"),
     "alert_send": _("emergency alert sent"),
     # housing
     "registration_create": _("registered on the housing list"),

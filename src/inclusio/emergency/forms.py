@@ -72,6 +72,14 @@ class LookupForm(forms.Form):
     )
 
 
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the dispatch system that uses the token"),
+        max_length=100,
+        help_text=_("For example “CAD of the Astana dispatch centre”."),
+    )
+
+
 class AlertForm(forms.Form):
     """The area (the primary, accessible way to draw it: a map, when scripts run, only fills
     these fields) and the message in each language."""

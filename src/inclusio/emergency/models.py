@@ -34,6 +34,17 @@ CONSENT_FIELDS = (
 # What the registry gives under the law, refreshed by each compilation.
 LAW_LIMITATIONS = ("limited_mobility", "blind", "deaf", "intellectual_disability")
 
+# What rescuers must know of a home, the most urgent first: the field and its plain words.
+NEEDS = (
+    ("bedridden", _("bedridden")),
+    ("uses_wheelchair", _("uses a wheelchair")),
+    ("limited_mobility", _("cannot leave without help")),
+    ("blind", _("blind or low vision")),
+    ("deaf", _("deaf or hard of hearing: will not hear an alarm or a call")),
+    ("intellectual_disability", _("intellectual or psychosocial disability")),
+    ("lives_alone", _("lives alone")),
+)
+
 
 class Residence(models.Model):
     class Basis(models.TextChoices):
@@ -135,19 +146,14 @@ class Residence(models.Model):
 
     def needs(self) -> list[str]:
         """What rescuers must know, in plain words, the most urgent first."""
-        flags = (
-            ("bedridden", _("bedridden")),
-            ("uses_wheelchair", _("uses a wheelchair")),
-            ("limited_mobility", _("cannot leave without help")),
-            ("blind", _("blind or low vision")),
-            ("deaf", _("deaf or hard of hearing: will not hear an alarm or a call")),
-            ("intellectual_disability", _("intellectual or psychosocial disability")),
-            ("lives_alone", _("lives alone")),
-        )
-        said = [str(label) for field, label in flags if getattr(self, field)]
+        said = [str(label) for field, label in NEEDS if getattr(self, field)]
         if self.equipment:
             said.append(str(_("equipment: %(equipment)s") % {"equipment": self.equipment}))
         return said
+
+    def need_codes(self) -> list[str]:
+        """The same as codes (the names of the fields), for the dispatch systems' API."""
+        return [field for field, _label in NEEDS if getattr(self, field)]
 
 
 class Flag(models.TextChoices):
@@ -198,6 +204,30 @@ class Lookup(models.Model):
     @property
     def flag_labels(self) -> list[str]:
         return [str(Flag(code).label) for code in self.flags if code in Flag.values]
+
+
+class DispatcherToken(models.Model):
+    """A dispatcher's API token, for the dispatch centre's own system (CAD) to look up homes as
+    that dispatcher: created and revoked by the dispatcher; only the SHA-256 digest is kept."""
+
+    dispatcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dispatcher"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispatcher's API token")
+        verbose_name_plural = _("dispatchers' API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Alert(models.Model):

@@ -14,13 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from inclusio.core import access, submissions
 from inclusio.core.errors import Conflict, DomainError, ValidationFailed
 from inclusio.core.http import add_domain_error
-from inclusio.emergency import areas, selectors, services
-from inclusio.emergency.forms import AlertForm, ConsentForm, LookupForm, ResidenceForm
+from inclusio.emergency import areas, selectors, services, tokens
+from inclusio.emergency.forms import AlertForm, ConsentForm, LookupForm, ResidenceForm, TokenForm
 from inclusio.emergency.models import Alert, Residence
 from inclusio.registry import selectors as registry
 from inclusio.registry.models import Person
@@ -138,6 +138,44 @@ def lookup(request: HttpRequest) -> HttpResponse:
         "attribution": settings.MAP_TILE_ATTRIBUTION,
     }
     return render(request, "emergency/lookup.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The dispatcher's API tokens, for the dispatch centre's system: create one (its clear
+    value shown once, on this answer only) or revoke one."""
+    services.require_lookup(request.user)
+    form = TokenForm(request.POST or None)
+    created = None
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                _token, created = tokens.dispatcher_token_create(
+                    actor=request.user, name=form.cleaned_data["name"]
+                )
+            except ValidationFailed as exc:
+                add_domain_error(form, exc, "name")
+            else:
+                form, status = TokenForm(), 200
+    context = {
+        "form": form,
+        "created": created,
+        "tokens": tokens.dispatcher_tokens(actor=request.user),
+    }
+    return render(request, "emergency/tokens.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    tokens.dispatcher_token_revoke(actor=request.user, token_id=token_id)
+    messages.success(
+        request, _("The token is revoked: the system using it is refused from now on.")
+    )
+    return redirect("emergency:tokens")
 
 
 def _field_of(error: DomainError) -> str | None:
