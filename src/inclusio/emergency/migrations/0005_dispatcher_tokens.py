@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('emergency', '0003_alerts_alerts'),
+        ('emergency', '0004_residence_recorded_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
