@@ -33,7 +33,6 @@ def test_the_block_commits_then_waits_for_the_disk(transactional_db: None) -> No
     # append; no round trip of their own before it.
     last = "SET LOCAL synchronous_commit TO OFF; COMMIT; SELECT pg_current_xact_id()"
     assert sql.index(last) > appended
-    assert sql[-1] == last
     assert sum("synchronous_commit" in s for s in sql) == 1
     assert "SELECT pg_current_xact_id()" not in sql
     assert not connection.in_atomic_block
