@@ -107,13 +107,22 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serving(*, workers: int, threads: int = 1, pages: bool = False) -> Iterator[int]:
+def serving(
+    *,
+    workers: int,
+    threads: int = 1,
+    pages: bool = False,
+    app: str = "inclusio.wsgi:application",
+    environment: Mapping[str, str] | None = None,
+) -> Iterator[int]:
     """gunicorn serving the platform for the block; yields its port.
 
     ``threads`` above 1 takes gunicorn's threaded worker (what the API benches measure), 1 its
-    synchronous one (one request at a time a process, as the page benches always have)."""
+    synchronous one (one request at a time a process, as the page benches always have). ``app``
+    serves another WSGI callable (a module of bench/, which is put on the server's path: the
+    floor of ``bench_http_floor.py``), with ``environment`` added to the server's."""
     port = free_port()
-    env = _server_environment(pages)
+    env = _server_environment(pages) | dict(environment or {})
     bin_dir = Path(sys.executable).parent
     if pages:
         subprocess.check_call(
@@ -121,7 +130,7 @@ def serving(*, workers: int, threads: int = 1, pages: bool = False) -> Iterator[
         )
     command = [
         str(bin_dir / "gunicorn"),
-        "inclusio.wsgi:application",
+        app,
         "--bind",
         f"{HOST}:{port}",
         "--workers",
@@ -129,6 +138,8 @@ def serving(*, workers: int, threads: int = 1, pages: bool = False) -> Iterator[
         "--log-level",
         "warning",
     ]
+    if app != "inclusio.wsgi:application":
+        command += ["--pythonpath", str(ROOT / "bench")]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
     server = subprocess.Popen(command, env=env, cwd=ROOT)

@@ -488,6 +488,9 @@ DCI_TOKEN_SECONDS = env_int("INCLUSIO_DCI_TOKEN_SECONDS", 900)
 DCI_PAGE_SIZE_MAX = env_int("INCLUSIO_DCI_PAGE_SIZE_MAX", 1000)
 # How long an agency's published keys (its JWKS URL) are kept before being fetched again.
 DCI_AGENCY_KEYS_SECONDS = env_int("INCLUSIO_DCI_AGENCY_KEYS_SECONDS", 300)
+# How long a server process keeps an agency's row (every DCI request reads it): a change saved
+# through the platform is seen at once by the process that saved it, by the others within this.
+DCI_AGENCY_ROW_SECONDS = env_int("INCLUSIO_DCI_AGENCY_ROW_SECONDS", 5)
 # Callbacks of the asynchronous endpoints (interop/outbox.py): an agency's callback address must
 # be https in production; a callback is tried this many times, waiting BACKOFF·2ⁿ between
 # tries, then kept as undeliverable for an administrator to queue again.

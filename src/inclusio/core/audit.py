@@ -315,20 +315,31 @@ RETURNING inserted.id, inserted.prev_hash, inserted.hash
 """
 
 
+def _append_statement(model: type[ChainedRecord]) -> tuple[str, list[Any]]:
+    """``_APPEND_SQL`` for ``model`` and the fields its placeholders take, written once per
+    process and model."""
+    prepared = _APPEND_PREPARED.get(model)
+    if prepared is None:
+        fields = [
+            field
+            for field in model._meta.concrete_fields
+            if field.column not in ("id", "prev_hash", "hash")
+        ]
+        sql = _APPEND_SQL.format(
+            table=model._meta.db_table,
+            columns=", ".join(connection.ops.quote_name(str(field.column)) for field in fields),
+            placeholders=", ".join(["%s"] * len(fields)),
+        )
+        prepared = _APPEND_PREPARED[model] = (sql, fields)
+    return prepared
+
+
+_APPEND_PREPARED: dict[type[ChainedRecord], tuple[str, list[Any]]] = {}
+
+
 def _append_in_one_statement[R: ChainedRecord](record: R) -> R:
-    fields = [
-        field
-        for field in record._meta.concrete_fields
-        if field.column not in ("id", "prev_hash", "hash")
-    ]
-    sql = _APPEND_SQL.format(
-        table=record._meta.db_table,
-        columns=", ".join(connection.ops.quote_name(str(field.column)) for field in fields),
-        placeholders=", ".join(["%s"] * len(fields)),
-    )
-    values = [
-        field.get_db_prep_save(field.value_from_object(record), connection) for field in fields
-    ]
+    sql, fields = _append_statement(type(record))
+    values = _db_values(record, fields)
     heads = _heads_for(record.CHAIN)
     params = [list(heads), record.CHAIN, *values, _canonical(record.hashed_fields()), record.CHAIN]
     _taking(heads)

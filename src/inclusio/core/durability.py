@@ -33,22 +33,23 @@ from django.db import connection, transaction
 def atomic_then_flush() -> Iterator[None]:
     outermost = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        if outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         yield
         if outermost and not connection.needs_rollback:
-            # The commit and the wait for the disk in one round trip: the driver then sees no
-            # transaction open, and the atomic block's own commit finds nothing to do
-            # (psycopg's commit() of an idle connection sends nothing). A commit that fails
-            # raises here, inside the block, which then rolls back what is left (nothing).
+            # The setting, the commit and the wait for the disk in one round trip: the setting
+            # is read at the commit, the only moment it matters, so it goes with it (a block
+            # rolled back never needed it). The driver then sees no transaction open, and the
+            # atomic block's own commit finds nothing to do (psycopg's commit() of an idle
+            # connection sends nothing). A commit that fails raises here, inside the block,
+            # which then rolls back what is left (nothing).
             with connection.cursor() as cursor:
-                cursor.execute(f"COMMIT; {_FLUSH}")
+                cursor.execute(f"{_ASYNC_COMMIT}; {_FLUSH}")
             return
     if outermost:
         flushed()
 
 
+# The transaction's commit without waiting for the disk (its locks go at once).
+_ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF; COMMIT"
 # One autocommitted statement that takes a transaction id: its commit is synchronous.
 _FLUSH = "SELECT pg_current_xact_id()"
 

@@ -13,12 +13,15 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inclusio.core import access
 from inclusio.core.audit import SYSTEM
 from inclusio.core.models import Purpose, Seen
 from inclusio.interop import records
-from inclusio.interop.models import Agency
+from inclusio.interop.dci import HeaderReason, HeaderRefusal
+from inclusio.interop.models import Agency, ReceivedMessage
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.rehabilitation.models import Programme, ProgrammeItem
 
@@ -30,6 +33,9 @@ class Caller:
     agency: Agency
     purpose: Purpose
     day: dt.date
+    # The id of the message being answered, when the read that answers it also remembers it
+    # (``status_in_force``: one statement for both); None where it was remembered before.
+    message_id: str | None = None
 
     @property
     def for_log(self) -> access.Agency:
@@ -63,21 +69,20 @@ def person_with_status(
 
 def status_in_force(caller: Caller, iin: str) -> bool | None:
     """Whether the person with ``iin`` holds a status in force on the caller's day (the DCI's
-    ``disabled`` answer); None for an unknown IIN, which logs nothing.
+    ``disabled`` answer); None for an unknown IIN, which logs nothing. With the caller's
+    ``message_id``, the message is remembered first, in the same statement on PostgreSQL: a
+    HeaderRefusal, logging nothing, when the agency sent it before.
 
     The endpoint is called hundreds of times a second, so this is one statement written out
     rather than composed by the ORM (whose compiling cost more than the database's answer):
-    the person and their current status (the lowest id, as ``person_with_status`` takes it)
-    joined, only the columns the answer needs."""
-    person, status = Person._meta.db_table, DisabilityStatus._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.ended, s.valid_from, s.reexamination_date FROM {person} p "  # noqa: S608
-            f"LEFT JOIN {status} s ON s.person_id = p.id AND s.superseded_at IS NULL "
-            "WHERE p.iin = %s ORDER BY s.id LIMIT 1",
-            [iin],
-        )
-        row = cursor.fetchone()
+    the message id inserted unless known, and the person and their current status (the lowest
+    id, as ``person_with_status`` takes it) joined, only the columns the answer needs."""
+    if caller.message_id is not None and connection.vendor == "postgresql":
+        row = _remembered_then_status(caller.agency, caller.message_id, iin)
+    else:
+        if caller.message_id is not None:
+            remembered(caller.agency, caller.message_id)
+        row = _status_row(iin)
     if row is None:
         return None
     access.log_agency_reads(
@@ -89,6 +94,61 @@ def status_in_force(caller: Caller, iin: str) -> bool | None:
     return records.valid_on(
         {"ended": ended, "valid_from": valid_from, "reexamination_date": until}, caller.day
     )
+
+
+_PERSON, _STATUS = Person._meta.db_table, DisabilityStatus._meta.db_table
+_MESSAGES = ReceivedMessage._meta.db_table
+_STATUS_SQL = (
+    f"SELECT s.ended, s.valid_from, s.reexamination_date FROM {_PERSON} p "  # noqa: S608
+    f"LEFT JOIN {_STATUS} s ON s.person_id = p.id AND s.superseded_at IS NULL "
+    "WHERE p.iin = %s ORDER BY s.id LIMIT 1"
+)
+# A conflict inserts nothing rather than failing, so no savepoint is needed around it; the
+# select then finds the person whether or not the insert did (``fresh`` counts what it did).
+_REMEMBER_SQL = (
+    f"INSERT INTO {_MESSAGES} (agency_id, message_id, received_at) "  # noqa: S608
+    "VALUES (%s, %s, %s) ON CONFLICT (agency_id, message_id) DO NOTHING"
+)
+_REMEMBER_THEN_STATUS_SQL = (
+    f"WITH fresh AS ({_REMEMBER_SQL} RETURNING 1) "  # noqa: S608
+    "SELECT (SELECT count(*) FROM fresh), p.id, s.ended, s.valid_from, s.reexamination_date "
+    f"FROM (SELECT 1) AS one LEFT JOIN ({_PERSON} p "
+    f"LEFT JOIN {_STATUS} s ON s.person_id = p.id AND s.superseded_at IS NULL) ON p.iin = %s "
+    "ORDER BY s.id LIMIT 1"
+)
+
+
+def _status_row(iin: str) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_STATUS_SQL, [iin])
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
+
+
+def _refuse_replay() -> None:
+    raise HeaderRefusal(
+        HeaderReason.MESSAGE_ID_DUPLICATE,
+        _("This message id was received already; send a new message."),
+    )
+
+
+def remembered(agency: Agency, message_id: str) -> None:
+    """Keep the message id; a HeaderRefusal when the agency sent it before. One statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REMEMBER_SQL, [agency.pk, message_id, timezone.now()])
+        inserted = cursor.rowcount
+    if inserted != 1:
+        _refuse_replay()
+
+
+def _remembered_then_status(agency: Agency, message_id: str, iin: str) -> tuple[Any, ...] | None:
+    """``remembered`` and ``_status_row`` in one round trip (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REMEMBER_THEN_STATUS_SQL, [agency.pk, message_id, timezone.now(), iin])
+        inserted, person_id, *status = cursor.fetchone()
+    if inserted != 1:
+        _refuse_replay()
+    return None if person_id is None else tuple(status)
 
 
 def support_items(caller: Caller, person: Person) -> list[ProgrammeItem]:

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from joserfc.errors import JoseError
@@ -248,12 +250,43 @@ def token_issue(client_id: str, client_secret: str) -> dict[str, Any] | None:
     }
 
 
+# The active agencies this process read lately: sender id → (kept until, on the monotonic
+# clock; the agency). Every DCI request reads its agency, which changes a few times a year.
+_AGENCIES: dict[str, tuple[float, Agency]] = {}
+# More agencies than this in one process empties the memo (a bound, not a design size).
+AGENCIES_KEPT = 1000
+
+
 def _active_agency(sender_id: Any) -> Agency | None:
-    """The active agency with ``sender_id``, read without the query compiler (core.rows): every
-    DCI request asks it, and the ORM's compiling of the same query cost more than its answer."""
+    """The active agency with ``sender_id``, read without the query compiler (core.rows) and
+    kept ``DCI_AGENCY_ROW_SECONDS`` in this process: every DCI request asks it, and the ORM's
+    compiling of the same query cost more than its answer. An unknown or inactive sender is
+    not kept: it is read again each time."""
     if not isinstance(sender_id, str):
         return None
-    return fetch_one(Agency, '"sender_id" = %s AND "active" = %s', [sender_id, True])
+    now = time.monotonic()
+    kept = _AGENCIES.get(sender_id)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    agency = fetch_one(Agency, '"sender_id" = %s AND "active" = %s', [sender_id, True])
+    seconds = settings.DCI_AGENCY_ROW_SECONDS
+    if agency is not None and seconds > 0:
+        if len(_AGENCIES) >= AGENCIES_KEPT:
+            _AGENCIES.clear()
+        _AGENCIES[sender_id] = (now + seconds, agency)
+    else:
+        _AGENCIES.pop(sender_id, None)
+    return agency
+
+
+@receiver(post_save, sender=Agency)
+@receiver(post_delete, sender=Agency)
+def _agency_changed(sender: type[Agency], instance: Agency, **kwargs: Any) -> None:
+    """This process forgets the agency at once when it is saved or deleted here (again at the
+    commit, so that a read between the save and the commit is not kept); the other processes
+    read it again within ``DCI_AGENCY_ROW_SECONDS``."""
+    _AGENCIES.pop(instance.sender_id, None)
+    transaction.on_commit(lambda: _AGENCIES.pop(instance.sender_id, None))
 
 
 def agency_for_token(token: str) -> Agency:

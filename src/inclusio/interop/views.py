@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import json
 import logging
 import math
@@ -21,7 +22,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,8 +46,8 @@ from inclusio.interop.dci import (
     signed_content,
     timestamp,
 )
-from inclusio.interop.models import Agency, Disclosure, ReceivedMessage
-from inclusio.interop.selectors import Caller
+from inclusio.interop.models import Agency, Disclosure
+from inclusio.interop.selectors import Caller, remembered
 
 log = logging.getLogger("inclusio.interop")
 
@@ -195,26 +195,6 @@ def header_checked(header: dict[str, Any], action: str = "search") -> str:
     return message_id
 
 
-_REMEMBER_SQL = (
-    "INSERT INTO {table} (agency_id, message_id, received_at) VALUES (%s, %s, %s) "
-    "ON CONFLICT (agency_id, message_id) DO NOTHING"
-)
-
-
-def remembered(agency: Agency, message_id: str) -> None:
-    """Keep the message id; a HeaderRefusal when the agency sent it before. One statement:
-    a conflict inserts nothing rather than failing, so no savepoint is needed around it."""
-    table = connection.ops.quote_name(ReceivedMessage._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_REMEMBER_SQL.format(table=table), [agency.pk, message_id, timezone.now()])
-        inserted = cursor.rowcount
-    if inserted != 1:
-        raise HeaderRefusal(
-            HeaderReason.MESSAGE_ID_DUPLICATE,
-            _("This message id was received already; send a new message."),
-        )
-
-
 def gate(request: HttpRequest, needs: Disclosure) -> tuple[Caller, dict[str, Any], dict[str, Any]]:
     """The gate's steps up to the header (its docstring's order): the caller, header and
     message of a request that passes them; a Refusal otherwise."""
@@ -248,14 +228,22 @@ def gate(request: HttpRequest, needs: Disclosure) -> tuple[Caller, dict[str, Any
     return Caller(agency=agency, purpose=purpose, day=timezone.localdate()), header, message
 
 
-def _serve(request: HttpRequest, handler: Handler, needs: Disclosure) -> HttpResponse:
+def _serve(
+    request: HttpRequest, handler: Handler, needs: Disclosure, *, remembers: bool
+) -> HttpResponse:
+    """``remembers``: the handler keeps the message id itself (``Caller.message_id``), in the
+    statement of its read; otherwise it is kept here, before the handler runs."""
     caller, header, message = gate(request, needs)
     agency = caller.agency
     try:
         # The agency's locks (the access log's head) go at the commit, not after the disk's
         # flush, which is waited for before the answer is signed (core/durability.py).
         with atomic_then_flush():
-            remembered(agency, header_checked(header))
+            message_id = header_checked(header)
+            if remembers:
+                caller = dataclasses.replace(caller, message_id=message_id)
+            else:
+                remembered(agency, message_id)
             answer, count = handler(message, caller)
     except HeaderRefusal as refusal:
         log.warning("DCI message of %s refused: %s", agency.sender_id, refusal.code)
@@ -276,12 +264,14 @@ def _serve(request: HttpRequest, handler: Handler, needs: Disclosure) -> HttpRes
     )
 
 
-def _endpoint(handler: Handler, needs: Disclosure) -> Callable[[HttpRequest], HttpResponse]:
+def _endpoint(
+    handler: Handler, needs: Disclosure, *, remembers: bool = False
+) -> Callable[[HttpRequest], HttpResponse]:
     @csrf_exempt
     @require_POST
     def view(request: HttpRequest) -> HttpResponse:
         try:
-            return _serve(request, handler, needs)
+            return _serve(request, handler, needs, remembers=remembers)
         except Refusal as refusal:
             log.warning("DCI request refused: %s (%s)", refusal.code, refusal.status)
             response = json_response(refusal.body(), refusal.status)
@@ -346,11 +336,15 @@ def _not_understood() -> str:
 
 
 def disabled(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], int]:
+    """The hot path: the message id is remembered in the statement that reads the status
+    (``selectors.status_in_force``), or alone when there is nothing to read."""
     transaction_id = transaction_id_of(message)
     # The request has no reference_id (the answer needs one): the transaction_id stands in.
     item: dict[str, Any] = {"reference_id": transaction_id, "timestamp": timestamp()}
     iin = iin_of(message.get("disabled_criteria"))
     if iin is None:
+        if caller.message_id is not None:
+            remembered(caller.agency, caller.message_id)
         item |= {
             "status": str(Status.REJECTED),
             "status_reason_message": _not_understood(),
@@ -641,7 +635,7 @@ def search(message: dict[str, Any], caller: Caller) -> tuple[dict[str, Any], int
 
 
 sync_search = _endpoint(search, Disclosure.DISABLED_STATUS)
-sync_disabled = _endpoint(disabled, Disclosure.DISABLED_STATUS)
+sync_disabled = _endpoint(disabled, Disclosure.DISABLED_STATUS, remembers=True)
 sync_disability_details = _endpoint(disability_details, Disclosure.CATEGORY)
 sync_disability_support = _endpoint(disability_support, Disclosure.SUPPORT)
 
