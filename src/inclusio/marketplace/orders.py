@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.core import access, audit
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
+from inclusio.core.durability import atomic_then_flush
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
 from inclusio.core.models import Purpose, Seen, User
 from inclusio.core.money import format_tenge
@@ -299,7 +300,7 @@ def order_place(
     if not isinstance(actor, User):
         raise NotFound(ErrorCode.VOUCHER_NOT_FOUND, _("No such voucher, or not yours."))
     today = timezone.localdate()
-    with transaction.atomic():
+    with atomic_then_flush():
         voucher = (
             Voucher.objects.select_for_update()
             .select_related("person")
@@ -366,7 +367,7 @@ def _step(
     *,
     goods_only: bool = False,
 ) -> Order:
-    with transaction.atomic():
+    with atomic_then_flush():
         order = _supplier_order(actor, order_id)
         if order.state not in source or (goods_only and not category(order.item.category).goods):
             raise _state_conflict(order)
@@ -394,7 +395,7 @@ def order_schedule(*, actor: Actor, order_id: int, day: dt.date | None) -> Order
     """A service or a sanatorium stay gets its date (today or later)."""
     if day is None or day < timezone.localdate():
         raise ValidationFailed(ErrorCode.SCHEDULE_DATE_INVALID, _("Give a date from today on."))
-    with transaction.atomic():
+    with atomic_then_flush():
         order = _supplier_order(actor, order_id)
         if order.state not in ("accepted", "scheduled") or category(order.item.category).goods:
             raise _state_conflict(order)
@@ -461,7 +462,7 @@ def _confirm(actor: Actor, order: Order, reason: str) -> Order:
 
 def order_confirm(*, actor: Actor, order_id: int) -> Order:
     """The person (or representative) confirms receipt: the supplier may then be paid."""
-    with transaction.atomic():
+    with atomic_then_flush():
         return _confirm(actor, _person_order(actor, order_id), "")
 
 
@@ -470,7 +471,7 @@ def order_confirm_on_behalf(*, actor: Actor, order_id: int, reason: str) -> Orde
     reason = _reason(reason)
     # The read's access-log entry locks its trail's head: written at the end, after the
     # programme line's lock (the one order of locks).
-    with transaction.atomic(), audit.batched():
+    with atomic_then_flush(), audit.batched():
         order = _officer_order(actor, order_id)
         access.see(
             actor,
@@ -487,7 +488,7 @@ def order_complain(*, actor: Actor, order_id: int, complaint: str, reason: str) 
     if complaint not in Order.Complaint.values:
         raise ValidationFailed(ErrorCode.ORDER_CHOICE_REQUIRED, _("Choose a return or a dispute."))
     reason = _reason(reason)
-    with transaction.atomic():
+    with atomic_then_flush():
         order = _person_order(actor, order_id)
         if order.state not in ("accepted", "shipped", "scheduled", "delivered"):
             raise _state_conflict(order)
@@ -561,7 +562,7 @@ def order_resolve(*, actor: Actor, order_id: int, for_person: bool, reason: str)
     voucher's quantity returns; for the supplier, the order is delivered and waits for the
     person's confirmation."""
     reason = _reason(reason)
-    with transaction.atomic():
+    with atomic_then_flush():
         order = _officer_order(actor, order_id)
         if order.state != Order.State.DISPUTED:
             raise _state_conflict(order)
@@ -633,7 +634,7 @@ def order_rate(*, actor: Actor, order_id: int, stars: int) -> Order:
     """The person rates the supplier of a received order, 1 to 5 stars (changeable)."""
     if not isinstance(stars, int) or not 1 <= stars <= 5:
         raise ValidationFailed(ErrorCode.RATING_INVALID, _("Give 1 to 5 stars."))
-    with transaction.atomic():
+    with atomic_then_flush():
         order = _person_order(actor, order_id)
         if order.state != Order.State.CONFIRMED:
             raise _state_conflict(order)
