@@ -1,5 +1,7 @@
 """Every page in pages.PAGES, in each of its languages: axe finds no WCAG 2.2 AA violation
-and the keyboard reaches everything, with the focus visible."""
+and the keyboard reaches everything, with the focus visible; and, in its first language, the
+page read in a window 320 CSS pixels wide (400 % zoom, WCAG 2.2 1.4.10 Reflow) never scrolls
+sideways."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.utils.translation import override
 
 from tests.browser.conftest import assert_accessible, assert_keyboard_reachable, login
 from tests.browser.pages import PAGES, PageToCheck
+from tests.browser.test_reflow import NARROW, SCROLL
 
 pytestmark = pytest.mark.browser
 
@@ -64,3 +67,13 @@ def test_page_is_accessible(
         assert headings == 1, "a page has exactly one h1, inside main"
         assert_accessible(page)
         assert_keyboard_reachable(page)
+        # The same load read again in a narrow window (a page acted on is left to its own
+        # walk, as the narrow walk of test_reflow.py used to): the styles reflow on the resize,
+        # so the page is not loaded a second time, nor in a second test and database.
+        if not entry.interact and language == entry.languages[0]:
+            wide = page.viewport_size
+            page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            page.set_viewport_size(NARROW)
+            widths = page.evaluate(SCROLL)
+            assert widths["page"] <= widths["window"], f"scrolls sideways at 320 px: {widths}"
+            page.set_viewport_size(wide)
