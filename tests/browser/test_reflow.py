@@ -11,7 +11,7 @@ from inclusio.appeals.services import appeal_file
 from inclusio.benefits.services import proposal_refuse
 from inclusio.interop.attestations import attestation_issue
 from tests.browser.benefits_data import make_offer
-from tests.browser.conftest import login, url_of
+from tests.browser.conftest import NARROW, SCROLL, login, url_of
 from tests.factories import give_status
 from tests.web.accounts import make_person_account
 
@@ -65,17 +65,6 @@ _REPORTED = (
     "social services: the state social order of the region",
     "marketplace: the supplier's dashboard with an order",
 )
-
-NARROW = {"width": 320, "height": 640}
-
-SCROLL = """() => ({
-  page: document.scrollingElement.scrollWidth,
-  window: window.innerWidth,
-  past: [...document.querySelectorAll('body *')]
-    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-    .slice(-3)
-    .map((e) => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)),
-})"""
 
 
 def _walk(
