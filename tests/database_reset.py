@@ -133,3 +133,32 @@ def fast_fixture_teardown(django_teardown: Callable[[Any], None]) -> Callable[[A
             note_migrated_state(alias)
 
     return _fixture_teardown
+
+
+@contextmanager
+def committed_world(django_db_blocker: Any) -> Iterator[None]:
+    """Run the block that builds a module's shared data, committed, as a test's transaction
+    would leave it: its on_commit callbacks dropped unrun (as in a rolled-back test), with the
+    test hasher, English and the check of the trails' lock order (what the autouse fixtures
+    give a test, not yet active for a module fixture). The caller empties it with ``put_back``
+    when the module's tests are done; here it is emptied only if the build fails."""
+    from django.db import connection
+    from django.test import override_settings
+    from django.utils import translation
+
+    from inclusio.core.audit import lock_order_checked
+
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as _fast_password_hashing
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
+        try:
+            with (
+                lock_order_checked() as check,
+                translation.override("en"),
+                transaction.atomic(),
+            ):
+                yield
+                connection.run_on_commit = []
+            assert check.violations == [], "trail heads taken out of order"
+        except BaseException:
+            put_back()
+            raise

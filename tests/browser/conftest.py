@@ -229,6 +229,33 @@ _NOTE_FOCUS = """() => {
 }"""
 
 
+# A window 320 CSS pixels wide: a page at 400 % zoom (WCAG 2.2 1.4.10 Reflow).
+NARROW = {"width": 320, "height": 640}
+
+# The page's width against the window's, and the last few elements sticking out past its edge.
+SCROLL = """() => ({
+  page: document.scrollingElement.scrollWidth,
+  window: window.innerWidth,
+  past: [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(-3)
+    .map((e) => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)),
+})"""
+
+
+def assert_reflows(page: Any) -> None:
+    """The page, as loaded, read again in a narrow window: it does not scroll sideways. The
+    styles reflow on the resize, so the page is not loaded again; the window is put back."""
+    wide = page.viewport_size
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.set_viewport_size(NARROW)
+    try:
+        widths = page.evaluate(SCROLL)
+    finally:
+        page.set_viewport_size(wide)
+    assert widths["page"] <= widths["window"], f"scrolls sideways at 320 px: {widths}"
+
+
 def assert_keyboard_reachable(page: Any, *, extra_presses: int = 10) -> None:
     """Tab from the top: the skip link comes first and works, and every control is reached
     and shows where the focus is."""

@@ -1,5 +1,7 @@
 """Every page in pages.PAGES, in each of its languages: axe finds no WCAG 2.2 AA violation
-and the keyboard reaches everything, with the focus visible."""
+and the keyboard reaches everything, with the focus visible; and, in its first language, the
+page read in a window 320 CSS pixels wide (400 % zoom, WCAG 2.2 1.4.10 Reflow) never scrolls
+sideways."""
 
 from __future__ import annotations
 
@@ -9,7 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import override
 
-from tests.browser.conftest import assert_accessible, assert_keyboard_reachable, login
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_keyboard_reachable,
+    assert_reflows,
+    login,
+)
 from tests.browser.pages import PAGES, PageToCheck
 
 pytestmark = pytest.mark.browser
@@ -64,3 +71,8 @@ def test_page_is_accessible(
         assert headings == 1, "a page has exactly one h1, inside main"
         assert_accessible(page)
         assert_keyboard_reachable(page)
+        # The same load read again in a narrow window, in the first language (a page acted on
+        # is left to its own walk, as the narrow walk of every page once did in
+        # test_reflow.py): no second load, test or database for it.
+        if not entry.interact and language == entry.languages[0]:
+            assert_reflows(page)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, assert_keyboard_reachable
+from tests.browser.conftest import assert_accessible, assert_keyboard_reachable, assert_reflows
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +27,16 @@ def test_a_good_page_passes(page: Any) -> None:
     page.set_content(good_page())
     assert_accessible(page)
     assert_keyboard_reachable(page)
+    assert_reflows(page)
+
+
+def test_a_page_too_wide_for_a_narrow_window_is_found(page: Any) -> None:
+    # 600 px fit the test's window; read at 320 px after the load, the page scrolls sideways.
+    page.set_content(good_page('<p style="width: 600px">A fixed width</p>'))
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 1280
+    with pytest.raises(AssertionError, match="scrolls sideways at 320 px"):
+        assert_reflows(page)
+    assert page.viewport_size == {"width": 1280, "height": 720}  # put back
 
 
 def test_axe_finds_an_unlabelled_input(page: Any) -> None:

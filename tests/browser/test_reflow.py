@@ -11,7 +11,7 @@ from inclusio.appeals.services import appeal_file
 from inclusio.benefits.services import proposal_refuse
 from inclusio.interop.attestations import attestation_issue
 from tests.browser.benefits_data import make_offer
-from tests.browser.conftest import login, url_of
+from tests.browser.conftest import NARROW, SCROLL, login, url_of
 from tests.factories import give_status
 from tests.web.accounts import make_person_account
 
@@ -54,27 +54,17 @@ def test_the_persons_appeals_and_attestations_fit_a_narrow_window(
         context.close()
 
 
-# Every page the accessibility walk visits (tests/browser/pages.py), read at 320 px in one
-# browser context, each viewer signing in once. Pages an entry reaches by acting on them
-# (``interact``) are left to that walk: the same address unacted on is read here. Most pages
-# are read in their first language; the four pages a review found too wide, in all three (their
-# own test below, each with a fresh database, since the walk's one database cannot always hold
-# the data of every page at once).
+# Every page of the accessibility walk (tests/browser/pages.py) is read at 320 px by its own
+# axe test (test_accessibility.py), in its first language, after axe, in the same load; pages an
+# entry reaches by acting on them (``interact``) are left to that walk. The four pages a review
+# found too wide are read here in all three languages, each in its own test with a fresh
+# database.
 _REPORTED = (
     "home, district officer's worklists",
     "marketplace: the officer's register of suppliers",
     "social services: the state social order of the region",
     "marketplace: the supplier's dashboard with an order",
 )
-
-_SCROLL = """() => ({
-  page: document.scrollingElement.scrollWidth,
-  window: window.innerWidth,
-  past: [...document.querySelectorAll('body *')]
-    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-    .slice(-3)
-    .map((e) => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)),
-})"""
 
 
 def _walk(
@@ -84,13 +74,14 @@ def _walk(
     entries: list[Any],
     languages: tuple[str, ...] | None = None,
 ) -> tuple[int, list[str], list[str]]:
-    """Read each entry at 320 px (in ``languages``, or its first one); the count read, the
-    pages that scroll sideways or answer another status, and the entries whose data clashed."""
+    """Read each entry at 320 px (in ``languages``, or its first one) in one browser context,
+    each viewer signing in once; the count read, the pages that scroll sideways or answer
+    another status, and the entries whose data clashed with an earlier entry's."""
     from django.db import transaction
 
     from tests.browser.test_accessibility import address
 
-    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context = browser.new_context(viewport=NARROW)
     context.set_default_timeout(10_000)
     page = context.new_page()
     sessions: dict[tuple[str, bool], list[Any]] = {}
@@ -112,8 +103,7 @@ def _walk(
                     kwargs = entry.kwargs(user) if entry.kwargs else None
             except Exception as error:
                 # Its data clashes with an earlier page's in this one database (the same
-                # username, offer or supplier made twice): the axe walk, one database a page,
-                # still reads it at full width.
+                # username, offer or supplier made twice).
                 not_made.append(f"{entry.name}: {error!r}")
                 continue
             for language in languages or entry.languages[:1]:
@@ -123,24 +113,12 @@ def _walk(
                     status = response.status if response else None
                     problems.append(f"{entry.name} [{language}]: answered {status}, {page.url}")
                     continue
-                widths = page.evaluate(_SCROLL)
+                widths = page.evaluate(SCROLL)
                 if widths["page"] > widths["window"]:
                     problems.append(f"{entry.name} [{language}]: {widths}")
     finally:
         context.close()
     return read, problems, not_made
-
-
-def test_no_walked_page_scrolls_sideways_in_a_narrow_window(
-    browser: Any, live_server: Any, request: pytest.FixtureRequest
-) -> None:
-    from tests.browser.pages import PAGES
-
-    entries = [entry for entry in PAGES if not entry.interact]
-    read, problems, not_made = _walk(browser, live_server, request, entries)
-    print(f"{read} pages read at 320 px; {len(not_made)} whose data clashed:", *not_made, sep="\n")
-    assert read >= 120, "the walk reads most pages"
-    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", _REPORTED)

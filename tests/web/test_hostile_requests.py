@@ -26,9 +26,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import translation
@@ -295,15 +295,8 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     would leave it (its on_commit callbacks dropped unrun, as in a rolled-back test); each test
     runs in its own transaction over it, rolled back after it, and the world is emptied when
     the module's tests are done (tests/database_reset.py)."""
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as _fast_password_hashing
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
-        try:
-            with translation.override("en"), transaction.atomic():
-                built = _world()
-                connection.run_on_commit = []
-        except BaseException:
-            database_reset.put_back()
-            raise
+    with database_reset.committed_world(django_db_blocker):
+        built = _world()
     try:
         yield built
     finally:
