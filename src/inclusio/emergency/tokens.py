@@ -2,21 +2,16 @@
 incident as soon as it is opened, with the token of a dispatcher, who creates and revokes it on
 a page of their own. Only a SHA-256 digest is kept; the clear token is shown once. A call with a
 token acts as that dispatcher (their region, their allowance, their flags), through the same
-service as the lookup page. Written on the pattern of the suppliers' tokens
-(``marketplace/tokens.py``)."""
+service as the lookup page. What it shares with the suppliers' tokens is in
+``core.api_tokens``."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.core import api_tokens
 from inclusio.core.audit import Actor, record_write
 from inclusio.core.errors import NotFound, ValidationFailed
 from inclusio.core.models import User
@@ -27,13 +22,7 @@ from inclusio.emergency.services import require_lookup
 # Told apart from the suppliers' and the agencies' tokens at a glance (and by secret scanners).
 PREFIX = "inc_dsp_"
 
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _cache_key(digest: str) -> str:
-    return f"inclusio:dispatcher-token:{digest}"
+KIND = "dispatcher"
 
 
 def dispatcher_token_create(*, actor: Actor, name: str) -> tuple[DispatcherToken, str]:
@@ -47,10 +36,10 @@ def dispatcher_token_create(*, actor: Actor, name: str) -> tuple[DispatcherToken
             _("Name the token after the dispatch system that uses it."),
             field="name",
         )
-    clear = PREFIX + secrets.token_urlsafe(32)
+    clear, digest = api_tokens.new_token(PREFIX)
     with transaction.atomic():
         token = DispatcherToken.objects.create(
-            dispatcher=staff, name=name, digest=_digest(clear), created_at=timezone.now()
+            dispatcher=staff, name=name, digest=digest, created_at=timezone.now()
         )
         record_write(
             actor=staff,
@@ -83,7 +72,7 @@ def dispatcher_token_revoke(*, actor: Actor, token_id: int) -> DispatcherToken:
             entity_id=staff.pk,
             data={"token": token.pk},
         )
-    cache.delete(_cache_key(token.digest))
+    api_tokens.forget(KIND, token.digest)
     return token
 
 
@@ -92,23 +81,16 @@ def dispatcher_tokens(*, actor: Actor) -> list[DispatcherToken]:
 
 
 def dispatcher_for_token(clear: str) -> User | None:
-    """The active account of a live dispatcher's token, kept for AUTH_CACHE_SECONDS (a dispatch
-    system calls at every incident). Whether the account may still look up is the lookup
-    service's to say, on every call."""
-    if not clear.startswith(PREFIX):
-        return None
-    digest = _digest(clear)
-    found: User | None = cache.get(_cache_key(digest))
-    if found is None:
-        token = (
-            DispatcherToken.objects.select_related("dispatcher")
-            .filter(digest=digest, revoked_at__isnull=True, dispatcher__is_active=True)
-            .first()
-        )
-        if token is None:
-            return None
-        found = token.dispatcher
-        # Kept with its groups: the access log names the account's office on every lookup.
-        prefetch_related_objects([found], "groups")
-        cache.set(_cache_key(digest), found, settings.AUTH_CACHE_SECONDS)
-    return found
+    """The active account of a live dispatcher's token (kept for AUTH_CACHE_SECONDS:
+    ``core.api_tokens``). Whether the account may still look up is the lookup service's to
+    say, on every call."""
+    return api_tokens.account_for(clear, prefix=PREFIX, kind=KIND, live_account=_dispatcher)
+
+
+def _dispatcher(digest: str) -> User | None:
+    token = (
+        DispatcherToken.objects.select_related("dispatcher")
+        .filter(digest=digest, revoked_at__isnull=True, dispatcher__is_active=True)
+        .first()
+    )
+    return None if token is None else token.dispatcher

@@ -4,16 +4,11 @@ supplier's representative, through the same services as the pages."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.core import api_tokens
 from inclusio.core.audit import Actor, record_write
 from inclusio.core.errors import NotFound, ValidationFailed
 from inclusio.core.models import User
@@ -24,13 +19,7 @@ from inclusio.marketplace.services import own_supplier
 # Told apart from the agencies' tokens at a glance (and by secret scanners).
 PREFIX = "inc_sup_"
 
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _cache_key(digest: str) -> str:
-    return f"inclusio:supplier-token:{digest}"
+KIND = "supplier"
 
 
 def supplier_token_create(*, actor: Actor, name: str) -> tuple[SupplierToken, str]:
@@ -41,10 +30,10 @@ def supplier_token_create(*, actor: Actor, name: str) -> tuple[SupplierToken, st
         raise ValidationFailed(
             ErrorCode.TOKEN_NAME_REQUIRED, _("Name the token after the system that uses it.")
         )
-    clear = PREFIX + secrets.token_urlsafe(32)
+    clear, digest = api_tokens.new_token(PREFIX)
     with transaction.atomic():
         token = SupplierToken.objects.create(
-            supplier=supplier, name=name, digest=_digest(clear), created_at=timezone.now()
+            supplier=supplier, name=name, digest=digest, created_at=timezone.now()
         )
         record_write(
             actor=actor,
@@ -75,7 +64,7 @@ def supplier_token_revoke(*, actor: Actor, token_id: int) -> SupplierToken:
             entity_id=supplier.pk,
             data={"token": token.pk},
         )
-    cache.delete(_cache_key(token.digest))
+    api_tokens.forget(KIND, token.digest)
     return token
 
 
@@ -84,28 +73,15 @@ def supplier_tokens(*, actor: Actor) -> list[SupplierToken]:
 
 
 def representative_for_token(clear: str) -> User | None:
-    """The active representative account of a live token's supplier. A supplier's system calls
-    many times a second, so the answer is kept for AUTH_CACHE_SECONDS; a revocation takes
-    effect at once in this process, within that time in the others."""
-    if not clear.startswith(PREFIX):
-        return None
-    digest = _digest(clear)
-    found: User | None = cache.get(_cache_key(digest))
-    if found is None:
-        token = (
-            SupplierToken.objects.select_related("supplier__representative")
-            .filter(
-                digest=digest,
-                revoked_at__isnull=True,
-                supplier__representative__is_active=True,
-            )
-            .first()
-        )
-        if token is None:
-            return None
-        found = token.supplier.representative
-        # Kept with its groups: every voucher check logs the read under the account's roles,
-        # which would otherwise read the groups again on each request.
-        prefetch_related_objects([found], "groups")
-        cache.set(_cache_key(digest), found, settings.AUTH_CACHE_SECONDS)
-    return found
+    """The active representative account of a live token's supplier (kept for
+    AUTH_CACHE_SECONDS: ``core.api_tokens``)."""
+    return api_tokens.account_for(clear, prefix=PREFIX, kind=KIND, live_account=_representative)
+
+
+def _representative(digest: str) -> User | None:
+    token = (
+        SupplierToken.objects.select_related("supplier__representative")
+        .filter(digest=digest, revoked_at__isnull=True, supplier__representative__is_active=True)
+        .first()
+    )
+    return None if token is None else token.supplier.representative
