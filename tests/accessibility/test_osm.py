@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from inclusio.accessibility import osm
 from inclusio.accessibility.errors import ErrorCode
@@ -112,7 +112,7 @@ def test_the_public_history_says_what_came_from_openstreetmap_with_its_attributi
     _import()
     imported = clinic.assessments.get(source=AssessmentSource.OPENSTREETMAP)
     assert imported.osm_element == "node/1001"
-    today = imported.recorded_at.date().strftime("%d.%m.%Y")
+    today = timezone.localtime(imported.recorded_at).date().strftime("%d.%m.%Y")
     page = Client().get(f"/ru/accessibility/facilities/{clinic.pk}/").content.decode()
     # The history: the inspection, then the import with its element and day.
     assert "Проверка" in page and f"OpenStreetMap, загружено {today}" in page

@@ -14,11 +14,10 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pyarrow as pa
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from inclusio.accessibility.models import Assessment, Facility, Fine, Inspection, Prescription
-from inclusio.registry.export import DomainPart, query_batches
+from inclusio.registry.export import DomainPart, local_day_sql, query_batches
 from inclusio.snapshot.contract import FACILITIES, FACILITY_ASSESSMENTS, INSPECTIONS
 
 # The facilities on the map by the date (joined on the day recorded, or on the first assessment
@@ -66,10 +65,8 @@ def _files(on: dt.date) -> Iterator[tuple[str, Iterator[pa.RecordBatch]]]:
         "inspection": Inspection._meta.db_table,
         "prescription": Prescription._meta.db_table,
         "fine": Fine._meta.db_table,
-        # The day a facility was recorded, as the database writes a date (UTC, as stored).
-        "created": "date(g.created_at)"
-        if connection.vendor == "sqlite"
-        else "CAST(g.created_at AS DATE)",
+        # The day a facility was recorded, in the country.
+        "created": local_day_sql("g.created_at"),
     }
     yield (
         FACILITIES,

@@ -67,6 +67,9 @@ class ErrorCode(StrEnum):
     RESET_CODE_VOIDED = "RESET_CODE_VOIDED"
     RESET_CODE_WRONG = "RESET_CODE_WRONG"
     SUBMISSION_TOKEN_INVALID = "SUBMISSION_TOKEN_INVALID"  # noqa: S105
+    # An outside system's API token (core.api_tokens: the suppliers' and the dispatchers').
+    TOKEN_NAME_REQUIRED = "TOKEN_NAME_REQUIRED"  # noqa: S105 (a code, not a secret)
+    TOKEN_NOT_FOUND = "TOKEN_NOT_FOUND"  # noqa: S105 (a code, not a secret)
     TOO_MANY_LOOKUPS = "TOO_MANY_LOOKUPS"
 
 

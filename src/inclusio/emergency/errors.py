@@ -23,5 +23,3 @@ class ErrorCode(StrEnum):
     LOOKUPS_TOO_MANY = "LOOKUPS_TOO_MANY"
     RESIDENCE_FIELD = "RESIDENCE_FIELD"
     RESIDENCE_NOT_KEPT = "RESIDENCE_NOT_KEPT"
-    TOKEN_NAME_REQUIRED = "TOKEN_NAME_REQUIRED"  # noqa: S105 (a code, not a secret)
-    TOKEN_NOT_FOUND = "TOKEN_NOT_FOUND"  # noqa: S105 (a code, not a secret)

@@ -9,14 +9,13 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pyarrow as pa
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from inclusio.housing.models import Registration, WaitingList
-from inclusio.registry.export import DomainPart, query_batches
+from inclusio.registry.export import DomainPart, local_day_sql, query_batches
 from inclusio.snapshot.contract import HOUSING_QUEUE
 
-# A registration is closed (housed or removed) on the day of ``closed_at``, in UTC as stored.
+# A registration is closed (housed or removed) on the day of ``closed_at`` in the country.
 # Only the models' table names and the day's expression are interpolated.
 _HOUSING_SQL = """
 SELECT r.id, w.region_id, r.category, r.registered_on,
@@ -29,8 +28,7 @@ ORDER BY r.id
 
 
 def _files(on: dt.date) -> Iterator[tuple[str, Iterator[pa.RecordBatch]]]:
-    # SQLite keeps a timestamp as text, whose CAST to DATE would give the year alone.
-    closed = "date(r.closed_at)" if connection.vendor == "sqlite" else "CAST(r.closed_at AS DATE)"
+    closed = local_day_sql("r.closed_at")
     sql = _HOUSING_SQL.format(
         closed=closed,
         registration=Registration._meta.db_table,

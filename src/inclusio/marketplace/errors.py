@@ -60,8 +60,6 @@ class ErrorCode(StrEnum):
     SALE_NOT_FOUND = "SALE_NOT_FOUND"
     SALE_PRICE_ABOVE_CATALOGUE = "SALE_PRICE_ABOVE_CATALOGUE"
     SALE_STATE = "SALE_STATE"
-    TOKEN_NAME_REQUIRED = "TOKEN_NAME_REQUIRED"  # noqa: S105 (a code, not a secret)
-    TOKEN_NOT_FOUND = "TOKEN_NOT_FOUND"  # noqa: S105 (a code, not a secret)
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     IDEMPOTENCY_KEY_INVALID = "IDEMPOTENCY_KEY_INVALID"
     # Services by the hour and sanatorium stays by date.

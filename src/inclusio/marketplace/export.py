@@ -12,11 +12,10 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pyarrow as pa
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from inclusio.marketplace.models import Order, Voucher
-from inclusio.registry.export import DomainPart, query_batches
+from inclusio.registry.export import DomainPart, local_day_sql, query_batches
 from inclusio.registry.models import Person
 from inclusio.rehabilitation.catalogue import catalogue
 from inclusio.snapshot.contract import ORDERS
@@ -51,11 +50,9 @@ def _kinds(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
 
 def _files(on: dt.date) -> Iterator[tuple[str, Iterator[pa.RecordBatch]]]:
-    # SQLite keeps a timestamp as text, whose CAST to DATE would give the year alone.
-    day = "date({})" if connection.vendor == "sqlite" else "CAST({} AS DATE)"
     sql = _ORDERS_SQL.format(
-        placed=day.format("o.placed_at"),
-        confirmed=day.format("o.confirmed_at"),
+        placed=local_day_sql("o.placed_at"),
+        confirmed=local_day_sql("o.confirmed_at"),
         order=Order._meta.db_table,
         voucher=Voucher._meta.db_table,
         person=Person._meta.db_table,

@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from inclusio.core import api_tokens
 from inclusio.core.audit import Actor, record_write
-from inclusio.core.errors import NotFound, ValidationFailed
+from inclusio.core.errors import ErrorCode, NotFound, ValidationFailed
 from inclusio.core.models import User
-from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.models import SupplierToken
 from inclusio.marketplace.services import own_supplier
 

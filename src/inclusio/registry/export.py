@@ -337,6 +337,17 @@ def steps() -> tuple[str, ...]:
     return (*registry, *(part.step for part in DOMAIN_PARTS), *rest)
 
 
+def local_day_sql(column: str) -> str:
+    """SQL for the day of the timestamp ``column`` in the platform's time zone. Timestamps are
+    stored in UTC; a day in a snapshot is the country's day (an order confirmed at 01:00 in
+    Almaty belongs to that day, not to the day before in UTC)."""
+    sql, params = connection.ops.datetime_cast_date_sql(
+        column, (), timezone.get_default_timezone_name()
+    )
+    # The zone's name is the platform's setting, not input: written into the SQL as a literal.
+    return sql % tuple("'" + str(value).replace("'", "''") + "'" for value in params)
+
+
 def query_batches(sql: str, params: list[Any], name: str) -> Iterator[pa.RecordBatch]:
     """The rows of ``sql`` as Arrow batches of the domain file ``name``'s schema (SQLite's
     dates computed in a query, which come back as text, are cast)."""
