@@ -16,7 +16,6 @@ its own when it is committed, so a single server (``make demo``) needs nothing e
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
@@ -28,6 +27,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -209,7 +209,7 @@ def what_if(request: HttpRequest) -> HttpResponse:
         form = DraftForm(
             initial={
                 "programme": code,
-                "date": run.screening_date if run else dt.date.today(),
+                "date": run.screening_date if run else timezone.localdate(),
                 "draft": _programme_text(code),
             },
             choices=choices,
