@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_dci_disabled import succeeded
 from http_load import Request, open_loop, percentile, serving
 
 DJANGO = "django.core.wsgi:get_wsgi_application()"
@@ -85,13 +86,6 @@ def keys_and_bodies(count: int) -> tuple[dict[str, str], list[bytes]]:
     return environment, bodies
 
 
-def signed_ok(body: bytes) -> bool:
-    try:
-        return bool(json.loads(body)["header"]["status"] == "succ")
-    except (ValueError, KeyError, TypeError):
-        return False
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=int, default=200)
@@ -113,7 +107,7 @@ def main() -> int:
     chosen = [name for name in SERVERS if not args.only or name in args.only.split(",")]
     for name in chosen:
         app, path, signed = SERVERS[name]
-        check = signed_ok if signed else None
+        check = succeeded if signed else None
 
         def request(index: int, offset: int = 0, path: str = path) -> Request:
             return Request("POST", path, body=bodies[offset + index], headers=headers)

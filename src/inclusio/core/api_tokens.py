@@ -17,6 +17,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from ninja.security import HttpBearer
 
 from inclusio.core.models import User
 
@@ -58,3 +60,18 @@ def account_for(
 def forget(kind: str, token_digest: str) -> None:
     """Drop a revoked token's cached account (in this process at once)."""
     cache.delete(_cache_key(kind, token_digest))
+
+
+class AccountBearer(HttpBearer):
+    """An API router's authentication by one kind of token: ``request.user`` becomes the
+    account the token acts as (``resolve``: the kind's ``…_for_token``), the services' actor."""
+
+    def __init__(self, resolve: Callable[[str], User | None]) -> None:
+        super().__init__()
+        self.resolve = resolve
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = self.resolve(token)
+        if found is not None:
+            request.user = found
+        return found

@@ -117,34 +117,37 @@ def insert_many(
         )
 
 
-# (model, database alias) → (INSERT … RETURNING the key, the fields it writes)
+# (model, database alias) → (the INSERT, the fields it writes)
 _INSERTS: dict[tuple[type[Model], str], tuple[str, list[Any]]] = {}
 
 
 def insert_one(obj: Model, *, alias: str = "default") -> None:
     """Insert a new ``obj`` (its key not set) and give it the key the database chose, as
     ``obj.save()`` would, the INSERT written once per process: for a row written on every
-    request of a hot path (a dispatcher's lookup). No signals are sent; each field's own
-    preparation (``pre_save``, ``get_db_prep_save``) is applied as the ORM applies it."""
+    request of a hot path (a dispatcher's lookup, the till's sale and its code). No signals are
+    sent; each field's own preparation (``pre_save``, ``get_db_prep_save``) is applied as the
+    ORM applies it."""
     model = type(obj)
     key = (model, alias)
     connection = connections[alias]
+    pk = model._meta.pk
+    assert pk is not None
     if key not in _INSERTS:
         quote = connection.ops.quote_name
-        pk = model._meta.pk
-        assert pk is not None
         fields = [f for f in model._meta.concrete_fields if f is not pk]
         names = ", ".join(quote(str(field.column)) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders}) "  # noqa: S608
-            f"RETURNING {quote(str(pk.column))}"
-        )
+        sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+        if connection.features.can_return_columns_from_insert:
+            sql += f" RETURNING {quote(str(pk.column))}"
         _INSERTS[key] = (sql, fields)
     sql, fields = _INSERTS[key]
     values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        obj.pk = cursor.fetchone()[0]
+        if connection.features.can_return_columns_from_insert:
+            obj.pk = cursor.fetchone()[0]
+        else:
+            obj.pk = cursor.lastrowid
     obj._state.adding = False
     obj._state.db = alias

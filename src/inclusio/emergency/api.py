@@ -12,25 +12,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.security import HttpBearer
 
 from inclusio.api_errors import ERROR_RESPONSES, ErrorOut
-from inclusio.core.models import User
+from inclusio.core.api_tokens import AccountBearer
 from inclusio.emergency import services
 from inclusio.emergency.tokens import dispatcher_for_token
 
-
-class DispatcherTokenAuth(HttpBearer):
-    """``request.user`` becomes the token's dispatcher: the lookup service's actor."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = dispatcher_for_token(token)
-        if found is not None:
-            request.user = found
-        return found
-
-
-router = Router(tags=["emergency"], auth=DispatcherTokenAuth())
+# ``request.user`` becomes the token's dispatcher: the lookup service's actor.
+router = Router(tags=["emergency"], auth=AccountBearer(dispatcher_for_token))
 ERRORS: dict[int, Any] = dict.fromkeys(ERROR_RESPONSES, ErrorOut)
 
 

@@ -11,27 +11,17 @@ from typing import Any, Literal
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.security import HttpBearer
 
 from inclusio.api_errors import ERROR_RESPONSES, ErrorOut
+from inclusio.core.api_tokens import AccountBearer
 from inclusio.core.models import User
 from inclusio.marketplace import idempotency, order_selectors, orders, services, till
 from inclusio.marketplace.catalogue import category
 from inclusio.marketplace.models import Order, ShopSale, Supplier
 from inclusio.marketplace.tokens import representative_for_token
 
-
-class SupplierToken(HttpBearer):
-    """``request.user`` becomes the supplier's representative: the services' actor."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = representative_for_token(token)
-        if found is not None:
-            request.user = found
-        return found
-
-
-router = Router(tags=["marketplace"], auth=SupplierToken())
+# ``request.user`` becomes the supplier's representative: the services' actor.
+router = Router(tags=["marketplace"], auth=AccountBearer(representative_for_token))
 ERRORS: dict[int, Any] = dict.fromkeys(ERROR_RESPONSES, ErrorOut)
 
 

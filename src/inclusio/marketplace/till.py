@@ -36,7 +36,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from inclusio.core import access, notices
+from inclusio.core import access, notices, rows
 from inclusio.core.audit import SYSTEM, Actor, account_of, record_write
 from inclusio.core.durability import atomic_then_flush
 from inclusio.core.errors import Conflict, NotFound, ValidationFailed
@@ -67,7 +67,7 @@ class SaleCodeBackend:
 
 class LocalSaleCodeBackend(SaleCodeBackend):
     def send(self, *, sale: ShopSale, phone: str, code: str, expires_at: dt.datetime) -> None:
-        _insert(
+        rows.insert_one(
             SaleCodeMessage(
                 sale=sale, phone=phone, code=code, expires_at=expires_at, sent_at=timezone.now()
             )
@@ -391,29 +391,6 @@ def _code_digest(sale_id: int, code: str) -> str:
     ).hexdigest()
 
 
-def _insert(record: ShopSale | SaleCodeMessage) -> None:
-    """Insert a new row written out, its values prepared by its fields as the ORM would, and
-    give the object its id (the hot path of the till: the query compiler's work for one row cost
-    more than the insert)."""
-    fields = [field for field in record._meta.concrete_fields if field.column != "id"]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - the model's own names
-        connection.ops.quote_name(record._meta.db_table),
-        ", ".join(connection.ops.quote_name(str(field.column)) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    values = [
-        field.get_db_prep_save(getattr(record, field.attname), connection) for field in fields
-    ]
-    with connection.cursor() as cursor:
-        if connection.features.can_return_columns_from_insert:
-            cursor.execute(sql + " RETURNING id", values)
-            record.pk = cursor.fetchone()[0]
-        else:
-            cursor.execute(sql, values)
-            record.pk = cursor.lastrowid
-    record._state.adding = False
-
-
 def _send_code(sale: ShopSale, person_phone: str) -> bool:
     """A new one-time code for the sale, sent to the person's phone; False when the registry
     has no phone for them (they confirm in their pages)."""
@@ -543,7 +520,7 @@ def sale_record(
             recorded_at=now,
             expires_at=now + SALE_HOLD,
         )
-        _insert(sale)
+        rows.insert_one(sale)
         sent = _send_code(sale, found.person_phone)
         record_write(
             actor=actor,
