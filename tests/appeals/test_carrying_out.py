@@ -30,7 +30,7 @@ from tests.browser.benefits_data import make_offer
 from tests.factories import Trio, give_status, make_person, make_trio, make_user
 from tests.marketplace.orders_builders import delivered, person_with_vouchers, shop
 from tests.marketplace.orders_builders import wheelchair_voucher as voucher_of
-from tests.socialservices.conftest import END, IBAN, START, make_provider
+from tests.socialservices.builders import END, IBAN, START, make_provider
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from inclusio.marketplace.models import Order
 from inclusio.socialservices import services as social
 from tests.appeals.test_carrying_out import _disputed_for_the_supplier
 from tests.factories import make_trio, make_user, sign_in
-from tests.socialservices.conftest import END, START, make_provider
+from tests.socialservices.builders import END, START, make_provider
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from inclusio.registry.services import person_life_event_record
 from tests.appeals.test_carrying_out import _appeal, _award, _ended, _grant
 from tests.factories import Trio, make_user
 from tests.payments.conftest import status_report
-from tests.socialservices.conftest import IBAN
+from tests.socialservices.builders import IBAN
 
 pytestmark = pytest.mark.django_db
 

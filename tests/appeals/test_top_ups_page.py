@@ -32,7 +32,7 @@ from tests.benefits.test_query_budget import BENEFITS_PAGE_BUDGET
 from tests.browser.benefits_data import make_offer
 from tests.factories import Trio, make_user, sign_in
 from tests.payments.conftest import status_report
-from tests.socialservices.conftest import IBAN
+from tests.socialservices.builders import IBAN
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from inclusio.core.audit import SYSTEM
 from tests.appeals.test_carrying_out import _appeal, _award, _grant
 from tests.factories import make_trio
 from tests.marketplace.test_lock_order import race_behind
-from tests.socialservices.conftest import IBAN
+from tests.socialservices.builders import IBAN
 
 JAN, FEB, MAR = dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)
 MORE = 1_000

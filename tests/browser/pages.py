@@ -2682,7 +2682,7 @@ def _social_provider(name: str = "Шапағат күндізгі орталығ
     from inclusio.core.models import User
     from inclusio.socialservices import services
     from tests.factories import make_user
-    from tests.socialservices.conftest import make_provider
+    from tests.socialservices.builders import make_provider
 
     officer = User.objects.filter(username="ss_officer").first() or make_user(
         "ss_officer", "district_officer", "71"
@@ -2745,7 +2745,7 @@ def _the_provider_the_viewer_is_placed_with(viewer: Any) -> dict[str, Any]:
 
 def _a_social_order_project(viewer: Any) -> dict[str, Any]:
     from inclusio.socialservices import services
-    from tests.socialservices.conftest import new_bin
+    from tests.socialservices.builders import new_bin
 
     services.social_order_project_record(
         actor=viewer, region_code="71", ngo_name="«Қамқор» қоғамдық бірлестігі",

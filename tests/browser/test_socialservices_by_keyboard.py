@@ -15,7 +15,7 @@ from inclusio.socialservices.models import Inspection, Placement, Prescription, 
 from tests.browser.conftest import url_of
 from tests.browser.keyboard import choose_option, follow, tab_to, type_into
 from tests.browser.test_walk_by_keyboard import Walk
-from tests.socialservices.conftest import make_provider
+from tests.socialservices.builders import make_provider
 from tests.web.accounts import make_person_account, make_staff_account
 
 pytestmark = pytest.mark.browser

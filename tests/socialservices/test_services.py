@@ -30,7 +30,7 @@ from inclusio.socialservices.models import (
     WaitingEntry,
 )
 from tests.factories import Trio, give_status, make_person, make_user
-from tests.socialservices.conftest import END, START, make_provider, new_bin
+from tests.socialservices.builders import END, START, make_provider, new_bin
 
 pytestmark = pytest.mark.django_db
 

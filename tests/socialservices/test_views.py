@@ -26,7 +26,7 @@ from inclusio.socialservices.models import (
     Signal,
 )
 from tests.factories import Trio, give_status, make_person, make_user, new_iin, sign_in
-from tests.socialservices.conftest import END, START, new_bin
+from tests.socialservices.builders import END, START, new_bin
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_a_bad_choice_is_refused_on_the_page(
     assert client.post(url, {"provider": "x"}).status_code == 422
     assert client.post(url, {"provider": 999_999}).status_code == 422
     residential = Provider.objects.create(
-        bin="050400000027", name="Home", ownership="state", kind="residential",
+        bin=new_bin(), name="Home", ownership="state", kind="residential",
         region_id="71", address="Astana", places=5, iban=provider.iban,
     )  # fmt: skip
     refused = client.post(url, {"provider": residential.pk})

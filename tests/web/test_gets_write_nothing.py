@@ -41,7 +41,7 @@ from tests.interop.attestation_builders import attestation_world
 from tests.marketplace.builders import make_item, make_supplier
 from tests.marketplace.orders_builders import an_order
 from tests.marketplace.till_builders import a_sale_and_token
-from tests.socialservices.conftest import social_services_world
+from tests.socialservices.builders import social_services_world
 
 pytestmark = pytest.mark.django_db
 

@@ -63,7 +63,7 @@ from tests.marketplace.builders import a_bin, make_item
 from tests.marketplace.hour_builders import hours_world
 from tests.marketplace.orders_builders import an_order
 from tests.marketplace.till_builders import a_sale_and_token
-from tests.socialservices.conftest import social_services_world
+from tests.socialservices.builders import social_services_world
 
 pytestmark = pytest.mark.django_db
 
