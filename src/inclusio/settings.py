@@ -181,6 +181,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How many strands each trail (audit, access log) is kept as on PostgreSQL, so that concurrent
+# appends do not queue behind one head row's commit (core/audit.py, "Strands"). More strands
+# than concurrent database connections gain nothing; fewer make connections share heads.
+TRAIL_STRANDS = env_int("INCLUSIO_TRAIL_STRANDS", 16)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,4 +1,6 @@
 import datetime as dt
+import itertools
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -140,8 +142,11 @@ def test_a_batch_locks_the_chains_in_the_order_of_their_names(
     with transaction.atomic(), audit.batched():
         for append in (read, write) if access_first else (write, read):
             append()
-    # Both heads in one statement, sorted by name.
-    assert locked == [tuple(sorted([AccessEvent.CHAIN, AuditEvent.CHAIN]))]
+    # Both heads (of the connection's strand) in one statement, sorted by name.
+    strand = audit._strand()
+    assert locked == [
+        tuple(sorted(audit.head_name(chain, strand) for chain in ("access", "audit")))
+    ]
     assert AccessEvent.objects.count() == 1 and AuditEvent.objects.count() == 1
 
 
@@ -180,3 +185,100 @@ def test_the_platforms_writes_read_system() -> None:
     refused = record_access(actor=SYSTEM, person_iin="1", what="w", purpose="p", granted=False)
     assert (event.actor_id, event.actor_name) == (None, "system")
     assert (refused.actor_id, refused.actor_name) == (None, "system")
+
+
+# --- strands ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def strand_of_the_moment(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The strand the next appends go to, set by the test (it is the connection's otherwise).
+    A transaction appends to one strand only, so the tests that switch commit each append."""
+    from inclusio.core import audit
+
+    current = [0]
+    monkeypatch.setattr(audit, "_strand", lambda: current[0])
+    return current
+
+
+@pytest.mark.django_db(transaction=True)  # each append its own transaction
+def test_each_strand_is_a_chain_of_its_own(strand_of_the_moment: list[int]) -> None:
+    from inclusio.core.models import ChainHead
+
+    rows = []
+    for n, strand in enumerate([0, 1, 2, 1, 0, 2, 2]):
+        strand_of_the_moment[0] = strand
+        rows.append(
+            record_write(actor=SYSTEM, action="test", entity="thing", entity_id=n, data={"n": n})
+        )
+    by_strand: dict[int, list[AuditEvent]] = {}
+    for row in rows:
+        by_strand.setdefault(row.strand, []).append(row)
+    for strand, chained in by_strand.items():
+        assert chained[0].prev_hash == GENESIS
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(chained))
+        head = ChainHead.objects.get(chain="audit" if strand == 0 else f"audit.{strand}")
+        assert head.last_hash == chained[-1].hash and head.length == len(chained)
+    report = verify_chain(AuditEvent)
+    assert report.intact and report.checked == 7
+
+
+@pytest.mark.django_db(transaction=True)  # each append its own transaction
+def test_a_tampered_row_of_a_strand_is_named(strand_of_the_moment: list[int]) -> None:
+    rows = []
+    for n, strand in enumerate([1, 2, 1, 2]):
+        strand_of_the_moment[0] = strand
+        rows.append(
+            record_write(actor=SYSTEM, action="test", entity="thing", entity_id=n, data={"n": n})
+        )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_no_update")
+        # Moved to the other strand, with its content untouched: the links of both break.
+        cursor.execute("UPDATE core_auditevent SET strand = 1 WHERE id = %s", [rows[3].pk])
+    report = verify_chain(AuditEvent)
+    assert report.first_broken_id == rows[3].pk
+    with translation.override("en"):
+        assert "link" in str(report.reason)
+
+
+@pytest.mark.django_db(transaction=True)  # each append its own transaction
+def test_the_last_row_of_a_strand_removed_is_found(strand_of_the_moment: list[int]) -> None:
+    rows = []
+    for n, strand in enumerate([1, 2, 1, 2]):
+        strand_of_the_moment[0] = strand
+        rows.append(
+            record_write(actor=SYSTEM, action="test", entity="thing", entity_id=n, data={"n": n})
+        )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_no_delete")
+        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [rows[2].pk])
+    report = verify_chain(AuditEvent)
+    assert not report.intact and report.first_broken_id == -1
+    with translation.override("en"):
+        assert "missing at the end" in str(report.reason)
+
+
+def test_one_strand_for_a_transaction_and_where_the_database_serialises_writers(
+    settings: Any,
+) -> None:
+    from inclusio.core import audit
+
+    settings.TRAIL_STRANDS = 16
+    drawn = {audit._strand() for _ in range(20)}  # within the test's transaction
+    assert len(drawn) == 1
+    if connection.vendor != "postgresql":
+        assert drawn == {0}
+    settings.TRAIL_STRANDS = 1
+    assert audit._strand() == 0
+    row = record_access(
+        actor=SYSTEM, person_iin="000000000000", what="t", purpose="p", granted=True
+    )
+    assert row.strand == 0 and AccessEvent.objects.get(pk=row.pk).strand == 0

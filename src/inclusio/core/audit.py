@@ -5,9 +5,12 @@ changing, removing or inserting a row anywhere breaks every hash after it. Appen
 chain's head row, which orders concurrent writers on PostgreSQL; SQLite serialises writers
 already. The database also refuses UPDATE and DELETE on both tables (see the migration).
 
+Each chain is kept as several strands on PostgreSQL, each a hash chain of its own with its own
+head, so that appends from different connections do not queue behind one head ("Strands").
+
 The heads are locked in one order, the order of the chains' names ("access" before "audit"):
-an append locks its own head and, before it, the head of every chain named before its own (see
-"The lock order" below), so no transaction can take them the other way round.
+an append locks its own head and, before it, the head of every chain named before its own, all
+of one strand (see "The lock order" below), so no transaction can take them the other way round.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -132,6 +136,54 @@ def _actor_fields(actor: Actor) -> dict[str, Any]:
     return {"actor": actor, "actor_name": actor.get_username()}
 
 
+# --- strands ------------------------------------------------------------------------------------
+#
+# An append holds its chain's head row until its transaction ends, and on a durable PostgreSQL
+# the commit waits for the disk (2–5 ms an fdatasync on this project's machine). With one head,
+# every logged read queues behind the previous one's flush: at 200 DCI lookups a second the head
+# was held most of the time, and the lookups' 95th percentile was 98 ms for 6 ms of work. So each
+# chain is kept as ``settings.TRAIL_STRANDS`` strands, each its own hash chain with its own head.
+# A transaction appends to one strand, drawn at random at its first append, so concurrent
+# transactions mostly lock different heads and their commits are flushed to disk together. (Drawn
+# for each transaction, not fixed for each connection: two connections that drew one strand
+# would meet on every transaction; two transactions that drew one meet once.)
+# Verification follows each strand through the rows in id order. The first strand's head keeps
+# the chain's name ("access"), so a trail written before strands existed is that strand; the
+# others are named after it ("access.7"). SQLite serialises writers anyway: one strand there.
+
+
+def _strand() -> int:
+    """The strand the current transaction appends to: drawn at its first append, kept until it
+    ends (a callback registered for its commit marks that, as in ``LockOrderCheck``)."""
+    count = settings.TRAIL_STRANDS
+    own = connections[DEFAULT_DB_ALIAS]  # this thread's connection, not the shared proxy
+    if count <= 1 or own.vendor != "postgresql":
+        return 0
+    if not own.in_atomic_block:
+        return secrets.randbelow(count)  # autocommit: the append is a transaction of its own
+    drawn = getattr(own, "_trail_strand", None)
+    if drawn is not None and any(hook[1] is drawn[1] for hook in own.run_on_commit):
+        return int(drawn[0])
+    strand = secrets.randbelow(count)
+
+    def ended() -> None:
+        own._trail_strand = None  # type: ignore[attr-defined]
+
+    own._trail_strand = (strand, ended)  # type: ignore[attr-defined]
+    own.on_commit(ended)
+    return strand
+
+
+def head_name(chain: str, strand: int) -> str:
+    """The name of the head of ``chain``'s ``strand``."""
+    return chain if strand == 0 else f"{chain}.{strand}"
+
+
+def _chain_and_strand(head: str) -> tuple[str, int]:
+    chain, _dot, strand = head.partition(".")
+    return chain, int(strand or 0)
+
+
 # --- the lock order ------------------------------------------------------------------------------
 #
 # A transaction that appends to both chains holds both heads until it ends. Two such transactions
@@ -142,19 +194,22 @@ def _actor_fields(actor: Actor) -> dict[str, Any]:
 # head of every chain named before it. An access append (every logged read, the hot path of the
 # API and the dispatchers' lookup) locks the access head alone, as before; an audit append locks
 # the access head, then its own. Whatever a transaction appends next, it already holds every head
-# before the one it takes. The cost: a transaction that has audited holds the access head to its
-# end, so reads logged meanwhile wait for it (docs/access.md, "The trails' lock order").
+# before the one it takes. All of one strand: a transaction runs on one connection, which appends
+# to one strand. The cost: a transaction that has audited holds its strand's access head to its
+# end, so reads logged meanwhile on that strand wait for it (docs/access.md, "The trails' lock
+# order").
 
 CHAIN_ORDER: tuple[str, ...] = tuple(sorted((AccessEvent.CHAIN, AuditEvent.CHAIN)))
 
 
-def _heads_for(chain: str) -> tuple[str, ...]:
-    """The heads an append to ``chain`` locks, in the order it locks them."""
-    return CHAIN_ORDER[: CHAIN_ORDER.index(chain) + 1]
+def _heads_for(chain: str, strand: int = 0) -> tuple[str, ...]:
+    """The heads an append to ``chain``'s ``strand`` locks, in the order it locks them."""
+    return tuple(head_name(each, strand) for each in CHAIN_ORDER[: CHAIN_ORDER.index(chain) + 1])
 
 
 class LockOrderError(AssertionError):
-    """A transaction took a chain's head after the head of a chain named after it."""
+    """A transaction took a chain's head after the head of a chain named after it, or heads of
+    two strands."""
 
 
 class LockOrderCheck:
@@ -192,23 +247,27 @@ class LockOrderCheck:
         """The heads the current transaction has taken, in the order it took them."""
         return list(self._open_chains())
 
-    def note(self, chains: Collection[str]) -> None:
+    def note(self, heads: Collection[str]) -> None:
         taken = self._open_chains()
-        for chain in chains:
-            if chain in taken:
+        for head in heads:
+            if head in taken:
                 continue
+            chain, strand = _chain_and_strand(head)
             after = [
-                other for other in taken if CHAIN_ORDER.index(other) > CHAIN_ORDER.index(chain)
+                other
+                for other in taken
+                if CHAIN_ORDER.index(_chain_and_strand(other)[0]) > CHAIN_ORDER.index(chain)
             ]
-            if after:
+            strands = [other for other in taken if _chain_and_strand(other)[1] != strand]
+            if after or strands:
                 message = (
-                    f"the {chain} head taken after the {', '.join(after)} head in one "
+                    f"the {head} head taken after the {', '.join(after or strands)} head in one "
                     f"transaction (taken so far: {', '.join(taken)}); the order is "
-                    f"{' → '.join(CHAIN_ORDER)}"
+                    f"{' → '.join(CHAIN_ORDER)}, all of one strand"
                 )
                 self.violations.append(message)
                 raise LockOrderError(message)
-            taken.append(chain)
+            taken.append(head)
 
 
 _check: LockOrderCheck | None = None
@@ -225,27 +284,22 @@ def lock_order_checked() -> Iterator[LockOrderCheck]:
         _check = previous
 
 
-def _taking(chains: Collection[str]) -> None:
+def _taking(heads: Collection[str]) -> None:
     if _check is not None:
-        _check.note(chains)
+        _check.note(heads)
 
 
-def _create_heads(chain: str) -> None:
-    """Create the heads an append to ``chain`` locks that do not exist yet, in the lock order
-    (a chain's first append)."""
-    for head in _heads_for(chain):
+def _create_heads(chain: str, strand: int) -> None:
+    """Create the heads an append to ``chain``'s ``strand`` locks that do not exist yet, in the
+    lock order (the strand's first append)."""
+    for head in _heads_for(chain, strand):
         ChainHead.objects.get_or_create(chain=head, defaults={"last_hash": GENESIS})
 
 
-def _lock_heads(cursor: CursorWrapper, chain: str) -> str:
-    """Lock the heads an append to ``chain`` takes, in order, and return its last hash."""
-    return _lock_heads_of(cursor, [chain])[chain]
-
-
-def _lock_heads_of(cursor: CursorWrapper, chains: Collection[str]) -> dict[str, str]:
-    """Lock, in one statement and in order, the heads appends to ``chains`` take (each chain's
-    own and those before it); the last hash of each chain's head."""
-    heads = tuple(sorted({head for chain in chains for head in _heads_for(chain)}))
+def _lock_heads_of(cursor: CursorWrapper, chains: Collection[str], strand: int) -> dict[str, str]:
+    """Lock, in one statement and in order, the heads appends to ``chains``' ``strand`` take
+    (each chain's own and those before it); the last hash of each chain's head."""
+    heads = tuple(sorted({head for chain in chains for head in _heads_for(chain, strand)}))
     _taking(heads)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     # Byte by byte, as Python sorts the names (SQLite compares so by default).
@@ -256,12 +310,12 @@ def _lock_heads_of(cursor: CursorWrapper, chains: Collection[str]) -> dict[str, 
     )
     cursor.execute(sql, list(heads))
     last = dict(cursor.fetchall())
-    if any(chain not in last for chain in chains):
+    if any(head_name(chain, strand) not in last for chain in chains):
         for chain in chains:
-            _create_heads(chain)
+            _create_heads(chain, strand)
         cursor.execute(sql, list(heads))
         last = dict(cursor.fetchall())
-    return {chain: str(last[chain]) for chain in chains}
+    return {chain: str(last[head_name(chain, strand)]) for chain in chains}
 
 
 # Inside ``batched()``, appends wait here and are chained and written together at its end.
@@ -276,16 +330,17 @@ def _append[R: ChainedRecord](record: R) -> R:
         return record
     # Microseconds are kept by both databases, so the stored time hashes the same on reread.
     record.at = timezone.now()
+    record.strand = _strand()
     if connection.vendor == "postgresql":
         return _append_in_one_statement(record)
     with transaction.atomic(), connection.cursor() as cursor:
-        prev_hash = _lock_heads(cursor, record.CHAIN)
+        prev_hash = _lock_heads_of(cursor, [record.CHAIN], record.strand)[record.CHAIN]
         record.prev_hash = prev_hash
         record.hash = _digest(prev_hash, record.hashed_fields())
         record.save(force_insert=True)
         cursor.execute(
             "UPDATE core_chainhead SET last_hash = %s, length = length + 1 WHERE chain = %s",
-            [record.hash, record.CHAIN],
+            [record.hash, head_name(record.CHAIN, record.strand)],
         )
     return record
 
@@ -340,14 +395,15 @@ _APPEND_PREPARED: dict[type[ChainedRecord], tuple[str, list[Any]]] = {}
 def _append_in_one_statement[R: ChainedRecord](record: R) -> R:
     sql, fields = _append_statement(type(record))
     values = _db_values(record, fields)
-    heads = _heads_for(record.CHAIN)
-    params = [list(heads), record.CHAIN, *values, _canonical(record.hashed_fields()), record.CHAIN]
+    heads = _heads_for(record.CHAIN, record.strand)
+    own = head_name(record.CHAIN, record.strand)
+    params = [list(heads), own, *values, _canonical(record.hashed_fields()), own]
     _taking(heads)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-        if row is None:  # the chain's first row: create the heads, then append
-            _create_heads(record.CHAIN)
+        if row is None:  # the strand's first row: create the heads, then append
+            _create_heads(record.CHAIN, record.strand)
             cursor.execute(sql, params)
             row = cursor.fetchone()
     record.pk, record.prev_hash, record.hash = row
@@ -384,16 +440,18 @@ def _append_many(records: list[ChainedRecord]) -> None:
     # a second on PostgreSQL). The heads are locked in one statement sorted by name.
     models = sorted({type(record) for record in records}, key=lambda model: model.CHAIN)
     moved: list[tuple[str, str, int]] = []
+    strand = _strand()
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        last = _lock_heads_of(cursor, [model.CHAIN for model in models])
+        last = _lock_heads_of(cursor, [model.CHAIN for model in models], strand)
         for model in models:
             chained = [record for record in records if type(record) is model]
             prev = last[model.CHAIN]
             for record in chained:
+                record.strand = strand
                 record.prev_hash = prev
                 record.hash = prev = _digest(prev, record.hashed_fields())
             _insert_many(model, chained)
-            moved.append((model.CHAIN, prev, len(chained)))
+            moved.append((head_name(model.CHAIN, strand), prev, len(chained)))
         _move_heads(cursor, moved)
 
 
@@ -527,10 +585,13 @@ def _rows(model: type[ChainedRecord]) -> Iterator[ChainedRecord]:
 
 
 def verify_chain(model: type[ChainedRecord]) -> ChainReport:
-    """Recompute every hash in order; name the first row whose hash or link does not hold."""
-    prev = GENESIS
+    """Recompute every hash in order, each strand linked to its own previous row; name the first
+    row whose hash or link does not hold. One pass in id order, whatever the strands."""
+    last: dict[int, str] = {}
+    lengths: dict[int, int] = {}
     checked = 0
     for row in _rows(model):
+        prev = last.get(row.strand, GENESIS)
         if row.prev_hash != prev:
             return ChainReport(
                 model.CHAIN, checked, row.pk, _("link to the previous row is broken")
@@ -539,11 +600,16 @@ def verify_chain(model: type[ChainedRecord]) -> ChainReport:
             return ChainReport(
                 model.CHAIN, checked, row.pk, _("row content does not match its hash")
             )
-        prev = row.hash
+        last[row.strand] = row.hash
+        lengths[row.strand] = lengths.get(row.strand, 0) + 1
         checked += 1
-    head = ChainHead.objects.filter(chain=model.CHAIN).first()
-    if head is not None and (head.last_hash != prev or head.length != checked):
-        return ChainReport(model.CHAIN, checked, -1, _("rows are missing at the end of the chain"))
+    heads = ChainHead.objects.filter(chain__regex=rf"^{model.CHAIN}(\.[0-9]+)?$")
+    for head in heads:
+        strand = _chain_and_strand(head.chain)[1]
+        if head.last_hash != last.get(strand, GENESIS) or head.length != lengths.get(strand, 0):
+            return ChainReport(
+                model.CHAIN, checked, -1, _("rows are missing at the end of the chain")
+            )
     return ChainReport(model.CHAIN, checked, None, _("intact"))
 
 

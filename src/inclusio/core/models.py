@@ -124,7 +124,9 @@ class DatedParameter(models.Model):
 
 
 class ChainHead(models.Model):
-    """The last hash of each append-only chain; locking this row orders the appends."""
+    """The last hash of one strand of an append-only chain; locking this row orders the strand's
+    appends. The first strand's head is named as the chain ("access"), the others after it
+    ("access.3"): core/audit.py, "Strands"."""
 
     chain = models.CharField(max_length=16, primary_key=True)
     last_hash = models.CharField(max_length=64)
@@ -148,6 +150,9 @@ class ChainedRecord(models.Model):
         related_name="+",
     )
     actor_name = models.CharField(_("who (name)"), max_length=150)
+    # Which of the chain's strands the row is linked into (core/audit.py, "Strands"). Not
+    # hashed: a row moved to another strand breaks the links of both.
+    strand = models.PositiveSmallIntegerField(default=0)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
