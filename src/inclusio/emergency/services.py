@@ -631,28 +631,28 @@ def _impaired_persons(staff: User, area: areas.Area) -> Any:
         superseded_at__isnull=True,
         ended=False,
     )
-    rows = Person.objects.filter(Exists(impaired), latitude__isnull=False).exclude(
+    persons = Person.objects.filter(Exists(impaired), latitude__isnull=False).exclude(
         Exists(LifeEvent.objects.filter(person_id=OuterRef("pk"), kind="death"))
     )
     if staff.region_id is not None:
-        rows = rows.filter(region_id=staff.region_id)
+        persons = persons.filter(region_id=staff.region_id)
     regions = area.regions()
     if regions is not None:
-        rows = rows.filter(region_id__in=regions)
+        persons = persons.filter(region_id__in=regions)
     box = area.box()
     if box is not None:
         south, west, north, east = box
-        rows = rows.filter(latitude__range=(south, north), longitude__range=(west, east))
-    return rows
+        persons = persons.filter(latitude__range=(south, north), longitude__range=(west, east))
+    return persons
 
 
 def _recipients(staff: User, area: areas.Area) -> list[Recipient]:
-    rows = _impaired_persons(staff, area).values_list(
+    persons = _impaired_persons(staff, area).values_list(
         "pk", "iin", "preferred_language", "latitude", "longitude"
     )
     return [
         Recipient(person_id=pk, iin=iin, language=language)
-        for pk, iin, language, latitude, longitude in rows.order_by("pk").iterator(
+        for pk, iin, language, latitude, longitude in persons.order_by("pk").iterator(
             chunk_size=COMPILE_BATCH
         )
         if area.contains(latitude, longitude)
