@@ -19,12 +19,17 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from inclusio.core.errors import DomainError
-from inclusio.marketplace import hours, services
+from inclusio.marketplace import hours, orders, services
 from inclusio.marketplace.hour_models import SessionBooking, SessionSlot
 from inclusio.marketplace.models import Item, Order, Voucher
 from tests.factories import make_user
 from tests.marketplace.hour_builders import PRESCRIPTION, hours_cast, soon
-from tests.marketplace.orders_builders import person_with_vouchers
+from tests.marketplace.orders_builders import (
+    person_with_vouchers,
+    placed,
+    shop,
+    wheelchair_voucher,
+)
 
 WAIT = 20.0  # seconds a racer may take to reach its lock: far beyond a loaded machine's
 
@@ -160,3 +165,27 @@ def test_a_cancellation_while_its_supplier_is_suspended_waits_and_is_refused(
     assert [s.booked for s in SessionSlot.objects.order_by("starts")] == [0, 0]
     world["dana_voucher"].refresh_from_db()
     assert world["dana_voucher"].spent == 0
+
+
+def test_a_suppliers_step_locks_its_order_and_not_its_item(transactional_db: None) -> None:
+    """A supplier accepting or shipping an order does not wait for a sale or an order of the
+    same item meanwhile (which hold the item), and does wait for whoever holds the order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them anyway)")
+    account, person = person_with_vouchers()
+    _, item = shop()
+    order = placed(account, wheelchair_voucher(person), item)
+    representative = item.supplier.representative
+    accept = Racer(lambda: orders.order_accept(actor=representative, order_id=order.pk))
+    with transaction.atomic():
+        Item.objects.select_for_update().get(pk=item.pk)
+        accept.start()
+        accept.join(WAIT)
+        assert accept.outcome == "done"
+    ship = Racer(lambda: orders.order_ship(actor=representative, order_id=order.pk))
+    with transaction.atomic():
+        Order.objects.select_for_update().get(pk=order.pk)
+        ship.start_and_wait_blocked()
+    ship.join(WAIT)
+    assert ship.outcome == "done"
+    assert Order.objects.get(pk=order.pk).state == Order.State.SHIPPED

@@ -20,15 +20,15 @@ from django.db.models import Model
 
 Converter = Callable[[Any, Any, Any], Any]
 Prepared = tuple[str, list[str], list[tuple[Any, ...]]]
-# (model, condition, extra columns, database alias) → (SQL, the fields' names, each column's
-# converters)
-_PREPARED: dict[tuple[type[Model], str, tuple[tuple[str, str], ...], str], Prepared] = {}
+# (model, condition, extra columns, locked, database alias) → (SQL, the fields' names, each
+# column's converters)
+_PREPARED: dict[tuple[type[Model], str, tuple[tuple[str, str], ...], bool, str], Prepared] = {}
 
 
 def _prepared(
-    model: type[Model], where: str, extra: tuple[tuple[str, str], ...], alias: str
+    model: type[Model], where: str, extra: tuple[tuple[str, str], ...], lock: bool, alias: str
 ) -> Prepared:
-    key = (model, where, extra, alias)
+    key = (model, where, extra, lock, alias)
     if key not in _PREPARED:
         connection = connections[alias]
         table = model._meta.db_table
@@ -39,6 +39,10 @@ def _prepared(
             + [expression for _, expression in extra]
         )
         sql = f"SELECT {columns} FROM {quote(table)} WHERE {where}"  # noqa: S608 - model's names
+        if lock and connection.features.has_select_for_update:
+            # The table's own rows only: those a subquery of ``where`` or ``extra`` reads stay
+            # unlocked (as ``select_for_update(of=("self",))``).
+            sql += " FOR UPDATE"
         converters = []
         for field in fields:
             column = field.get_col(table)
@@ -54,14 +58,17 @@ def fetch[M: Model](
     params: Sequence[Any],
     *,
     extra: Mapping[str, str] | None = None,
+    lock: bool = False,
     alias: str = "default",
 ) -> list[M]:
     """The rows of ``model`` matching ``where`` (SQL over the table's own quoted column names,
     with ``%s`` placeholders for ``params``), as model objects. ``extra`` names more columns
     (attribute → SQL expression, e.g. a related row's column by a subquery), set on each object
-    as the ORM's ``annotate`` does; their values are the database's, unconverted."""
+    as the ORM's ``annotate`` does; their values are the database's, unconverted. ``lock``
+    locks the rows found until the transaction ends, where the database can (as
+    ``select_for_update``; SQLite writes one transaction at a time anyway)."""
     extra_columns = tuple((extra or {}).items())
-    sql, names, converters = _prepared(model, where, extra_columns, alias)
+    sql, names, converters = _prepared(model, where, extra_columns, lock, alias)
     connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -80,11 +87,45 @@ def fetch[M: Model](
 
 
 def fetch_one[M: Model](
-    model: type[M], where: str, params: Sequence[Any], *, alias: str = "default"
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    extra: Mapping[str, str] | None = None,
+    lock: bool = False,
+    alias: str = "default",
 ) -> M | None:
     """The first row ``fetch`` finds, or None."""
-    found = fetch(model, where, params, alias=alias)
+    found = fetch(model, where, params, extra=extra, lock=lock, alias=alias)
     return found[0] if found else None
+
+
+# (model, fields' names, database alias) → (the UPDATE, the fields it writes)
+_UPDATES: dict[tuple[type[Model], tuple[str, ...], str], tuple[str, list[Any]]] = {}
+
+
+def update_fields(obj: Model, fields: Sequence[str], *, alias: str = "default") -> None:
+    """Write ``fields`` of ``obj`` to its row, as ``obj.save(update_fields=fields)`` would,
+    the UPDATE written once per process and set of fields: for a row changed on every step of
+    a hot path (an order's state). No signals are sent; each field's ``pre_save`` and
+    ``get_db_prep_save`` are applied as the ORM applies them."""
+    model = type(obj)
+    key = (model, tuple(fields), alias)
+    connection = connections[alias]
+    if key not in _UPDATES:
+        quote = connection.ops.quote_name
+        concrete = {field.name: field for field in model._meta.concrete_fields}
+        written = [concrete[name] for name in fields]  # a name of no column fails here
+        assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in written)
+        pk = model._meta.pk
+        assert pk is not None
+        table, key_column = quote(model._meta.db_table), quote(str(pk.column))
+        sql = f"UPDATE {table} SET {assignments} WHERE {key_column} = %s"  # noqa: S608
+        _UPDATES[key] = (sql, written)
+    sql, written = _UPDATES[key]
+    values = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in written]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, obj.pk])
 
 
 # From this many rows an insert on PostgreSQL goes through COPY: a statement a row, even

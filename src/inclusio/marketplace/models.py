@@ -238,6 +238,10 @@ class Order(models.Model):
         RETURN = "return", _("return")
         DISPUTE = "dispute", _("dispute")
 
+    # The item's category, set on the orders a supplier's step reads (marketplace.orders) as the
+    # ORM's annotate sets a value; not a column.
+    item_category: str
+
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="orders")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="orders")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="orders")

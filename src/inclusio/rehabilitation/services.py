@@ -21,6 +21,7 @@ from inclusio.core.access import require
 from inclusio.core.audit import SYSTEM, Actor, account_of, changes, record_write
 from inclusio.core.errors import ValidationFailed
 from inclusio.core.roles import PERSON_MANAGE, PROGRAMME_REVISE
+from inclusio.core.rows import update_fields
 from inclusio.registry.models import DisabilityStatus, Person
 from inclusio.rehabilitation.catalogue import (
     SANATORIUM,
@@ -370,9 +371,8 @@ def fulfilment_record(
     date: dt.date,
     source: str,
 ) -> Fulfilment:
-    """Record that the person received ``quantity`` of ``item`` on ``date`` (the marketplace,
-    when an order is confirmed; an officer on the person's behalf). It counts against the line
-    owed on that date, and never beyond it."""
+    """Record that the person received ``quantity`` of ``item`` on ``date`` (an officer on the
+    person's behalf). It counts against the line owed on that date, and never beyond it."""
     person = item.programme.person
     if actor is not SYSTEM:
         require(
@@ -391,11 +391,7 @@ def fulfilment_record(
             ErrorCode.QUANTITY_NOT_POSITIVE, _("The quantity received must be 1 or more.")
         )
     with transaction.atomic():
-        line = (
-            Line.objects.select_for_update()
-            .filter(item=item, withdrawn=False, starts__lte=date, ends__gte=date)
-            .first()
-        )
+        line = _line_owed(item, date)
         if line is None:
             raise ValidationFailed(
                 ErrorCode.FULFILMENT_DATE_OUTSIDE,
@@ -409,28 +405,66 @@ def fulfilment_record(
                 left=line.quantity - line.fulfilled,
                 quantity=quantity,
             )
-        line.fulfilled += quantity
-        line.save(update_fields=["fulfilled"])
-        fulfilment = Fulfilment.objects.create(
-            line=line,
-            quantity=quantity,
-            date=date,
-            source=source,
-            recorded_by=account_of(actor),
-            recorded_at=timezone.now(),
-        )
-        record_write(
-            actor=actor,
-            action="fulfilment_record",
-            entity="rehabilitation_programme",
-            entity_id=item.programme_id,
-            data={
-                "person": person.iin,
-                "fulfilment": fulfilment.pk,
-                "line": line.pk,
-                "source": source,
-                # A quantity of one category is health data, as the prescription is.
-                **changes({}, {"received": f"{item.category}={quantity}"}, personal={"received"}),
-            },
-        )
+        return _fulfil(actor, item, person, line, quantity, date, source)
+
+
+def fulfilment_record_bought(
+    *, item: ProgrammeItem, person: Person, quantity: int, date: dt.date
+) -> int:
+    """The platform counts ``quantity`` of ``item`` bought on the marketplace on ``date`` (an
+    order's receipt confirmed) against the line owed that day, up to what it still owes: a
+    month's hygiene products bought ahead count once, in their month. ``person`` is the
+    programme's (the caller has read it). How many were counted: 0 when that day's line owes
+    nothing. Inside the caller's transaction, which holds the order's lock."""
+    with transaction.atomic(savepoint=False):  # nothing here refuses: no savepoint to undo to
+        line = _line_owed(item, date)
+        take = min(quantity, line.quantity - line.fulfilled) if line else 0
+        if line is None or take <= 0:
+            return 0
+        _fulfil(SYSTEM, item, person, line, take, date, Fulfilment.Source.MARKETPLACE)
+    return take
+
+
+def _line_owed(item: ProgrammeItem, date: dt.date) -> Line | None:
+    """The line of ``item`` owed on ``date``, locked until the transaction ends."""
+    return (
+        Line.objects.select_for_update()
+        .filter(item=item, withdrawn=False, starts__lte=date, ends__gte=date)
+        .first()
+    )
+
+
+def _fulfil(
+    actor: Actor,
+    item: ProgrammeItem,
+    person: Person,
+    line: Line,
+    quantity: int,
+    date: dt.date,
+    source: str,
+) -> Fulfilment:
+    line.fulfilled += quantity
+    update_fields(line, ["fulfilled"])
+    fulfilment = Fulfilment.objects.create(
+        line=line,
+        quantity=quantity,
+        date=date,
+        source=source,
+        recorded_by=account_of(actor),
+        recorded_at=timezone.now(),
+    )
+    record_write(
+        actor=actor,
+        action="fulfilment_record",
+        entity="rehabilitation_programme",
+        entity_id=item.programme_id,
+        data={
+            "person": person.iin,
+            "fulfilment": fulfilment.pk,
+            "line": line.pk,
+            "source": source,
+            # A quantity of one category is health data, as the prescription is.
+            **changes({}, {"received": f"{item.category}={quantity}"}, personal={"received"}),
+        },
+    )
     return fulfilment
