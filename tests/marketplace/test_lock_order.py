@@ -153,6 +153,23 @@ def test_a_booking_while_its_supplier_is_suspended_waits_and_is_refused(
     assert world["dana_voucher"].spent == 0
 
 
+def test_a_booking_made_as_its_supplier_is_suspended_is_offered_back(
+    world: dict[str, Any],
+) -> None:
+    """Dana books the first session while the item is held, and the suspension comes after
+    her: it waits for the booking (which holds the supplier first), then offers it back."""
+    book = lambda: hours.session_book(  # noqa: E731
+        actor=world["account"],
+        slot_id=world["slots"][0].pk,
+        voucher_id=world["dana_voucher"].pk,
+    )
+    assert race_behind(_hold_item(world), book, _suspend(world)) == ["done", "done"]
+    assert set(Order.objects.values_list("state", flat=True)) == {Order.State.OFFERED_BACK}
+    assert [s.booked for s in SessionSlot.objects.order_by("starts")] == [0, 0]
+    world["dana_voucher"].refresh_from_db()
+    assert world["dana_voucher"].spent == 0
+
+
 def test_a_cancellation_while_its_supplier_is_suspended_waits_and_is_refused(
     world: dict[str, Any],
 ) -> None:
@@ -189,3 +206,31 @@ def test_a_suppliers_step_locks_its_order_and_not_its_item(transactional_db: Non
     ship.join(WAIT)
     assert ship.outcome == "done"
     assert Order.objects.get(pk=order.pk).state == Order.State.SHIPPED
+
+
+@pytest.mark.parametrize("first", ["suspension", "order"])
+def test_an_order_placed_while_its_supplier_is_suspended_waits_and_is_refused(
+    transactional_db: None, first: str
+) -> None:
+    """Erlan orders the wheelchair Dana has an open order for, as the supplier is suspended:
+    whichever comes first, the other waits for it (no deadlock). An order after the
+    suspension is refused; one before it is offered back with Dana's. Both vouchers are whole
+    again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them anyway)")
+    dana, dana_person = person_with_vouchers("dana")
+    erlan, erlan_person = person_with_vouchers("erlan")
+    supplier, item = shop()
+    placed(dana, wheelchair_voucher(dana_person), item)
+    officer = make_user("officer_astana", "district_officer", "71")
+    suspend = lambda: services.supplier_suspend(  # noqa: E731
+        actor=officer, supplier_id=supplier.pk, reason="Лицензия отозвана."
+    )
+    order = lambda: placed(erlan, wheelchair_voucher(erlan_person), item)  # noqa: E731
+    hold = lambda: Item.objects.select_for_update().get(pk=item.pk)  # noqa: E731
+    if first == "suspension":
+        assert race_behind(hold, suspend, order) == ["done", "SUPPLIER_SUSPENDED"]
+    else:
+        assert race_behind(hold, order, suspend) == ["done", "done"]
+    assert set(Order.objects.values_list("state", flat=True)) == {Order.State.OFFERED_BACK}
+    assert [v.spent for v in Voucher.objects.filter(category="wheelchair_manual")] == [0, 0]

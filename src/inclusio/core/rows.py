@@ -13,7 +13,7 @@ Only for hot paths with a condition that never changes shape; everything else us
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from django.db import connections
 from django.db.models import Model
@@ -22,11 +22,15 @@ Converter = Callable[[Any, Any, Any], Any]
 Prepared = tuple[str, list[str], list[tuple[Any, ...]]]
 # (model, condition, extra columns, locked, database alias) → (SQL, the fields' names, each
 # column's converters)
-_PREPARED: dict[tuple[type[Model], str, tuple[tuple[str, str], ...], bool, str], Prepared] = {}
+_PREPARED: dict[tuple[type[Model], str, tuple[tuple[str, str], ...], str, str], Prepared] = {}
+# How ``fetch`` may lock the rows it finds: FOR UPDATE (to write them), FOR SHARE (to keep
+# them as they are while the transaction lasts, beside others doing the same).
+Lock = Literal["", "update", "share"]
+_LOCKING = {"update": " FOR UPDATE", "share": " FOR SHARE"}
 
 
 def _prepared(
-    model: type[Model], where: str, extra: tuple[tuple[str, str], ...], lock: bool, alias: str
+    model: type[Model], where: str, extra: tuple[tuple[str, str], ...], lock: Lock, alias: str
 ) -> Prepared:
     key = (model, where, extra, lock, alias)
     if key not in _PREPARED:
@@ -42,7 +46,7 @@ def _prepared(
         if lock and connection.features.has_select_for_update:
             # The table's own rows only: those a subquery of ``where`` or ``extra`` reads stay
             # unlocked (as ``select_for_update(of=("self",))``).
-            sql += " FOR UPDATE"
+            sql += _LOCKING[lock]
         converters = []
         for field in fields:
             column = field.get_col(table)
@@ -58,15 +62,15 @@ def fetch[M: Model](
     params: Sequence[Any],
     *,
     extra: Mapping[str, str] | None = None,
-    lock: bool = False,
+    lock: Lock = "",
     alias: str = "default",
 ) -> list[M]:
     """The rows of ``model`` matching ``where`` (SQL over the table's own quoted column names,
     with ``%s`` placeholders for ``params``), as model objects. ``extra`` names more columns
     (attribute → SQL expression, e.g. a related row's column by a subquery), set on each object
     as the ORM's ``annotate`` does; their values are the database's, unconverted. ``lock``
-    locks the rows found until the transaction ends, where the database can (as
-    ``select_for_update``; SQLite writes one transaction at a time anyway)."""
+    ("update" or "share") locks the rows found until the transaction ends, where the database
+    can (SQLite writes one transaction at a time anyway)."""
     extra_columns = tuple((extra or {}).items())
     sql, names, converters = _prepared(model, where, extra_columns, lock, alias)
     connection = connections[alias]
@@ -92,7 +96,7 @@ def fetch_one[M: Model](
     params: Sequence[Any],
     *,
     extra: Mapping[str, str] | None = None,
-    lock: bool = False,
+    lock: Lock = "",
     alias: str = "default",
 ) -> M | None:
     """The first row ``fetch`` finds, or None."""

@@ -149,6 +149,7 @@ def session_book(
         found = SessionSlot.objects.filter(pk=slot_id).values_list("item_id", flat=True).first()
         if found is None:
             raise NotFound(ErrorCode.SLOT_NOT_FOUND, _("No such session."))
+        orders.lock_supplier_of(found)  # the supplier first, as the order placed below takes it
         voucher = _own_voucher(actor, voucher_id)
         release_lapsed(voucher, items=[found])
         slot = SessionSlot.objects.select_for_update().get(pk=slot_id)
@@ -315,6 +316,7 @@ def timesheet_submit(
     total = sum(cleaned.values())
     with transaction.atomic():
         supplier, item = _supplier_item(actor, item_id, PERSONAL_ASSISTANT)
+        orders.lock_supplier_of(item.pk)  # the supplier first, as every writer takes it
         entered_by = supplier.representative
         code = str(voucher_code or "").strip().upper()[:14]
         voucher = (
@@ -322,7 +324,9 @@ def timesheet_submit(
         )
         if voucher is None:
             raise NotFound(ErrorCode.VOUCHER_NOT_FOUND, _("No such voucher, or not yours."))
-        item = Item.objects.select_for_update().select_related("supplier").get(pk=item.pk)
+        item = (
+            Item.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=item.pk)
+        )
         _check_hours(voucher, item, total)
         if (
             Timesheet.objects.filter(voucher=voucher, month=month)

@@ -25,8 +25,10 @@ deadlock error). The last step matters as much as the first: ``record_write`` (a
 log entry) locks its chain's head row until the transaction ends, so a writer takes every row
 lock it needs before its first audit record, or writes its records at its end
 (``core.audit.batched``: a booking's order is placed before its slot's or stay's places are
-taken). The supplier's row is locked FOR NO KEY UPDATE,
-which the orders inserted for it (a foreign key's KEY SHARE lock) do not wait for. A writer
+taken). The supplier's row is locked FOR NO KEY UPDATE by its suspension,
+which the orders inserted for it (a foreign key's KEY SHARE lock) do not wait for, and FOR
+SHARE, first of all, by the placing of an order of its item (orders wait for a suspension, a
+suspension for them, placings not for each other). A writer
 that learns which rows it needs only from rows it locks later (a booking's slot names its item)
 reads them first without a lock: the ids it reads never change. ``test_lock_order`` races the
 paths that used to lock in other orders.
@@ -52,7 +54,7 @@ from inclusio.core.errors import Conflict, NotFound, ValidationFailed
 from inclusio.core.models import Purpose, Seen, User
 from inclusio.core.money import format_tenge
 from inclusio.core.roles import APPEAL_DECIDE_SOCIAL, PERSON_MANAGE
-from inclusio.core.rows import fetch, fetch_one, update_fields
+from inclusio.core.rows import Lock, fetch, fetch_one, update_fields
 from inclusio.marketplace.catalogue import caps_on, category
 from inclusio.marketplace.errors import ErrorCode
 from inclusio.marketplace.models import Item, Order, ShopSale, Supplier, Voucher
@@ -146,11 +148,23 @@ _ORDER_BY_ID = '"marketplace_order"."id" = %s'
 _VOUCHER_BY_ID = '"marketplace_voucher"."id" = %s'
 _PERSON_BY_ID = '"registry_person"."id" = %s'
 _ITEM_BY_ID = '"marketplace_item"."id" = %s'
-_SUPPLIER_BY_ID = '"marketplace_supplier"."id" = %s'
+# An item's supplier never changes: read by a subquery, which locks nothing.
+_SUPPLIER_OF_ITEM = (
+    '"marketplace_supplier"."id" = '
+    '(SELECT "supplier_id" FROM "marketplace_item" WHERE "marketplace_item"."id" = %s)'
+)
 
 
-def _voucher_with_person(voucher_id: int, *, lock: bool) -> Voucher | None:
-    """The voucher (locked when ``lock``: its person never is), its person read with it."""
+def lock_supplier_of(item_id: int) -> Supplier | None:
+    """The item's supplier, locked FOR SHARE before anything else, as every writer takes the
+    supplier first: orders of one supplier are placed side by side, and its suspension (FOR NO
+    KEY UPDATE) waits for them or they for it. Taken after the voucher and the item, as it once
+    was, a suspension holding the supplier and waiting for the item closed a circle."""
+    return fetch_one(Supplier, _SUPPLIER_OF_ITEM, [item_id], lock="share")
+
+
+def _voucher_with_person(voucher_id: int, *, lock: Lock) -> Voucher | None:
+    """The voucher (locked as ``lock`` says: its person never is), its person read with it."""
     voucher = fetch_one(Voucher, _VOUCHER_BY_ID, [voucher_id], lock=lock)
     if voucher is not None:
         voucher.person = fetch_one(Person, _PERSON_BY_ID, [voucher.person_id])  # type: ignore[assignment]
@@ -160,9 +174,9 @@ def _voucher_with_person(voucher_id: int, *, lock: bool) -> Voucher | None:
 def _person_order(actor: Actor, order_id: int, *, lock: bool = True) -> Order:
     """An order of someone the actor is or represents, locked (not its voucher nor its person,
     which it does not write), with its voucher and person; any other answers as unknown."""
-    order = fetch_one(Order, _ORDER_BY_ID, [order_id], lock=lock)
+    order = fetch_one(Order, _ORDER_BY_ID, [order_id], lock="update" if lock else "")
     if order is not None:
-        voucher = _voucher_with_person(order.voucher_id, lock=False)
+        voucher = _voucher_with_person(order.voucher_id, lock="")
         assert voucher is not None  # a voucher with orders is never deleted (PROTECT)
         order.voucher = voucher
     if order is None or not access.may_act_for(actor, order.voucher.person):
@@ -191,7 +205,7 @@ def _supplier_order(actor: Actor, order_id: int) -> Order:
 
     account = supplier_account(actor)
     order = fetch_one(
-        Order, _SUPPLIER_ORDER, [order_id, account.pk], extra=_ITEM_CATEGORY, lock=True
+        Order, _SUPPLIER_ORDER, [order_id, account.pk], extra=_ITEM_CATEGORY, lock="update"
     )
     if order is None:
         own_supplier(account)  # an account of no supplier is told to register first
@@ -339,18 +353,17 @@ def order_place(
         raise NotFound(ErrorCode.VOUCHER_NOT_FOUND, _("No such voucher, or not yours."))
     today = timezone.localdate()
     with atomic_then_flush():
-        voucher = _voucher_with_person(voucher_id, lock=True)
+        supplier = lock_supplier_of(item_id)
+        voucher = _voucher_with_person(voucher_id, lock="update")
         if voucher is not None:
             # In-shop sales left unconfirmed past their hold give their reservation back; the
             # items of those sales and this one are locked together, by id.
             from inclusio.marketplace.till import release_lapsed
 
             release_lapsed(voucher, items=[item_id])
-        item = fetch_one(Item, _ITEM_BY_ID, [item_id], lock=True)
+        item = fetch_one(Item, _ITEM_BY_ID, [item_id], lock="update")
         if item is not None:
-            # Its supplier locked after it, as the ORM's join of the two locked both: a
-            # suspension (which locks the supplier first) and this order go one after the other.
-            item.supplier = fetch_one(Supplier, _SUPPLIER_BY_ID, [item.supplier_id], lock=True)  # type: ignore[assignment]
+            item.supplier = supplier  # type: ignore[assignment]
         voucher, item = _check_order(actor, voucher, item, quantity, today)
         price = quote(voucher, item, quantity)
         if price.co_payment and co_payment_accepted != price.co_payment:
@@ -540,7 +553,7 @@ def lock_items(ids: Iterable[int]) -> dict[int, Item]:
     where = '"marketplace_item"."id" IN ({}) ORDER BY "marketplace_item"."id"'.format(
         ", ".join(["%s"] * len(wanted))
     )
-    return {item.pk: item for item in fetch(Item, where, wanted, lock=True)} if wanted else {}
+    return {item.pk: item for item in fetch(Item, where, wanted, lock="update")} if wanted else {}
 
 
 @dataclass(frozen=True)

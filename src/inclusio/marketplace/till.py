@@ -299,7 +299,7 @@ def release_lapsed(
         ShopSale,
         _LAPSED_SALES,
         [voucher.pk, ShopSale.State.PENDING, connection.ops.adapt_datetimefield_value(now)],
-        lock=True,
+        lock="update",
     )
     locked = lock_items([sale.item_id for sale in sales] + list(items))
     if not sales:
