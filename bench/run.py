@@ -8,9 +8,9 @@
    published statistics with their disclosure control over it, and screening the region-scale
    one on Spark beside DuckDB;
 4. in a throwaway PostgreSQL cluster: loading the registry part, then the lookup API under load,
-   the dispatchers' lookup under load and an alert of 10,000 recipients, then each role's
-   worklist on the largest region, the catalogue search over 50,000 items, orders and services
-   by the hour through the services;
+   the dispatchers' lookup under load (the page, then the dispatch systems' API) and an alert
+   of 10,000 recipients, then each role's worklist on the largest region, the catalogue search
+   over 50,000 items, orders and services by the hour through the services;
 5. writing about a million benefit proposals into PostgreSQL (a cluster of its own), and the
    monthly payroll with and without a month paid by the day (another); a month's per-capita
    funding of special social services for every provider (another);
@@ -78,6 +78,8 @@ def main() -> int:
         failures += run("bench/bench_lookup.py", env=env) != 0
         failures += run("bench/bench_till.py", env=env) != 0
         failures += run("bench/bench_emergency.py", env=env) != 0
+        # The same lookups through the dispatch systems' API (its homes compiled just above).
+        failures += run("bench/bench_emergency.py", "--api", "--compiled", env=env) != 0
         failures += run("bench/bench_dci_disabled.py", env=env) != 0
         failures += run("bench/bench_dci_subscriptions.py", env=env) != 0
         failures += run("bench/bench_dci_search.py", env=env) != 0
