@@ -20,7 +20,7 @@ from django.db.models import Model
 
 Converter = Callable[[Any, Any, Any], Any]
 Prepared = tuple[str, list[str], list[tuple[Any, ...]]]
-# (model, condition, extra columns, locked, database alias) → (SQL, the fields' names, each
+# (model, condition, extra columns, lock, database alias) → (SQL, the fields' names, each
 # column's converters)
 _PREPARED: dict[tuple[type[Model], str, tuple[tuple[str, str], ...], str, str], Prepared] = {}
 # How ``fetch`` may lock the rows it finds: FOR UPDATE (to write them), FOR SHARE (to keep
@@ -66,7 +66,8 @@ def fetch[M: Model](
     alias: str = "default",
 ) -> list[M]:
     """The rows of ``model`` matching ``where`` (SQL over the table's own quoted column names,
-    with ``%s`` placeholders for ``params``), as model objects. ``extra`` names more columns
+    with ``%s`` placeholders for ``params``, and an ORDER BY at its end if the order matters:
+    rows are locked in it), as model objects. ``extra`` names more columns
     (attribute → SQL expression, e.g. a related row's column by a subquery), set on each object
     as the ORM's ``annotate`` does; their values are the database's, unconverted. ``lock``
     ("update" or "share") locks the rows found until the transaction ends, where the database

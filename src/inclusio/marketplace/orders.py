@@ -545,15 +545,17 @@ def lock_vouchers(ids: Iterable[int]) -> dict[int, Voucher]:
 def lock_items(ids: Iterable[int]) -> dict[int, Item]:
     """The items, locked in id order, after the vouchers (the order every writer keeps)."""
     wanted = sorted(set(ids))
+    if not wanted:
+        return {}
     if len(wanted) > 4:  # a suspension's items, a sale's lapsed ones: rare, any number
-        locked = Item.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
-        return {item.pk: item for item in locked}
-    # An order placed locks one item, a sale one or two: a statement for each number of them,
-    # written once (core.rows).
-    where = '"marketplace_item"."id" IN ({}) ORDER BY "marketplace_item"."id"'.format(
-        ", ".join(["%s"] * len(wanted))
-    )
-    return {item.pk: item for item in fetch(Item, where, wanted, lock="update")} if wanted else {}
+        locked = list(Item.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
+    else:
+        # An order placed locks one item, a sale one or two: a statement for each number of
+        # them, written once (core.rows).
+        placeholders = ", ".join(["%s"] * len(wanted))
+        where = f'"marketplace_item"."id" IN ({placeholders}) ORDER BY "marketplace_item"."id"'
+        locked = fetch(Item, where, wanted, lock="update")
+    return {item.pk: item for item in locked}
 
 
 @dataclass(frozen=True)

@@ -405,7 +405,7 @@ def fulfilment_record(
                 left=line.quantity - line.fulfilled,
                 quantity=quantity,
             )
-        return _fulfil(actor, item, person, line, quantity, date, source)
+        return _count_on_line(actor, item, person, line, quantity, date, source)
 
 
 def fulfilment_record_bought(
@@ -421,7 +421,7 @@ def fulfilment_record_bought(
         take = min(quantity, line.quantity - line.fulfilled) if line else 0
         if line is None or take <= 0:
             return 0
-        _fulfil(SYSTEM, item, person, line, take, date, Fulfilment.Source.MARKETPLACE)
+        _count_on_line(SYSTEM, item, person, line, take, date, Fulfilment.Source.MARKETPLACE)
     return take
 
 
@@ -434,7 +434,7 @@ def _line_owed(item: ProgrammeItem, date: dt.date) -> Line | None:
     )
 
 
-def _fulfil(
+def _count_on_line(
     actor: Actor,
     item: ProgrammeItem,
     person: Person,
@@ -443,6 +443,7 @@ def _fulfil(
     date: dt.date,
     source: str,
 ) -> Fulfilment:
+    """``quantity`` received counted on ``line`` (locked by the caller), recorded and audited."""
     line.fulfilled += quantity
     update_fields(line, ["fulfilled"])
     fulfilment = Fulfilment.objects.create(
