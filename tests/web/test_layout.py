@@ -176,3 +176,12 @@ def test_the_403_pages_use_the_layout(rf: RequestFactory) -> None:
         csrf_page = loader.render_to_string("403_csrf.html")
     assert "<h1>You may not open this page</h1>" in page
     assert "<h1>The form has expired</h1>" in csrf_page
+
+
+def test_the_layouts_addresses_follow_the_language(client: Client, person: User) -> None:
+    # web.addresses keeps an address per language: a page in Kazakh links to Kazakh pages.
+    client.force_login(person)
+    for language in ("kk", "en", "kk"):
+        page = client.get(f"/{language}/").content.decode()
+        assert f'href="/{language}/account/password/"' in page
+        assert f'action="/{language}/logout/"' in page

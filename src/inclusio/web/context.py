@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch
 from django.utils.functional import Promise, SimpleLazyObject
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core import roles
+from inclusio.web.addresses import address
 
 
 @dataclass(frozen=True)
@@ -253,23 +253,6 @@ ENTRIES: tuple[_Entry, ...] = (
 )
 
 
-# Each entry's address by (URL name, language, script prefix, URL configuration): the addresses
-# are fixed while the process runs, and reversing every entry on every page was a tenth of a
-# page's CPU.
-_ADDRESSES: dict[tuple[str, str, str, str], str | None] = {}
-
-
-def _address(url_name: str) -> str | None:
-    urlconf = str(get_urlconf() or settings.ROOT_URLCONF)
-    key = (url_name, get_language() or "", get_script_prefix(), urlconf)
-    if key not in _ADDRESSES:
-        try:
-            _ADDRESSES[key] = reverse(url_name)
-        except NoReverseMatch:
-            _ADDRESSES[key] = None  # the page is not built yet
-    return _ADDRESSES[key]
-
-
 def _visible_entries(user: Any) -> tuple[int, ...]:
     """The positions in ENTRIES of the entries ``user`` is shown, kept in the process cache as
     the permissions are (core.backends: AUTH_CACHE_SECONDS, dropped when a role changes): the
@@ -298,16 +281,18 @@ def navigation_items(request: HttpRequest) -> list[NavigationItem]:
     items = []
     for position in _visible_entries(user):
         entry = ENTRIES[position]
-        url = _address(entry.url_name)
-        if url is not None:
-            items.append(
-                NavigationItem(
-                    label=str(entry.label),
-                    description=str(entry.description),
-                    url=url,
-                    current=request.path == url,
-                )
+        try:
+            url = address(entry.url_name)
+        except NoReverseMatch:  # a page this URL configuration does not have
+            continue
+        items.append(
+            NavigationItem(
+                label=str(entry.label),
+                description=str(entry.description),
+                url=url,
+                current=request.path == url,
             )
+        )
     return items
 
 

@@ -81,7 +81,9 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self._is_open(request) and second_factor_pending(request.user):
+        # Whether the factor is pending first: a verified account's request (nearly all of them)
+        # then resolves no address.
+        if second_factor_pending(request.user) and not self._is_open(request):
             return HttpResponseRedirect(second_factor_url(request.get_full_path()))
         return self.get_response(request)
 

@@ -5,10 +5,19 @@ from django.conf import settings
 from django.template import Context
 from django.urls import get_script_prefix
 
+from inclusio.web import addresses
+
 register = template.Library()
 
 # Each language named in itself, so a reader finds their own language whatever the page shows.
 OWN_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+@register.simple_tag
+def address(url_name: str) -> str:
+    """``{% url %}`` for a page without arguments, reversed once per process and language
+    (web.addresses): the layout's links, on every page."""
+    return addresses.address(url_name)
 
 
 @register.simple_tag
