@@ -112,7 +112,7 @@ def test_production_is_the_default_and_parses_its_settings(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == (
         "False False True 900 ['10.0.0.0/8', '192.0.2.1/32'] "
-        "whitenoise.storage.CompressedManifestStaticFilesStorage True"
+        "inclusio.web.storage.StaticFilesStorage True"
     )
 
 
@@ -127,7 +127,11 @@ def test_the_demo_serves_plain_http_on_its_own_address(tmp_path: Path) -> None:
     }
     result = _inclusio("shell", "-c", SHOW, env=env, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1].startswith("False True False 1800 [] whitenoise.")
+    assert (
+        result.stdout.strip()
+        .splitlines()[-1]
+        .startswith("False True False 1800 [] inclusio.web.storage.StaticFilesStorage")
+    )
 
 
 def test_a_shared_cache_is_named_by_its_url(tmp_path: Path) -> None:
