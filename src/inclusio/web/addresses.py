@@ -3,7 +3,7 @@
 Every page's layout links to the home page, the language switch, the password change and the
 sign-out, and its menu to a page per entry. Those addresses are fixed while the process runs for
 a given language, script prefix and URL configuration, and reversing them on every page was a
-tenth of a page's CPU (the menu's, session 8) and then a twentieth (the layout's, session 13).
+tenth of a page's CPU (the menu's, session 8), then about 4 % (the layout's, session 13).
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
         self._addresses: dict[str, str] = {}
 
     def url(self, name: str | None, force: bool = False) -> str:
-        if force or name is None:  # collectstatic's own calls, and Django's error for no name
+        # Not kept: a forced address (hashed even when debugging) and no name (Django's error).
+        if force or name is None:
             return super().url(name, force)
         found = self._addresses.get(name)
         if found is None:  # a file missing from the manifest raises here, and is not kept
