@@ -115,11 +115,10 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def settle_database(url: str | None = None) -> None:
-    """VACUUM (ANALYZE) the database at ``url`` (INCLUSIO_DATABASE_URL by default) when it is
-    PostgreSQL, printing how long it took; nothing for another database or none."""
-    url = url if url is not None else os.environ.get("INCLUSIO_DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+def settle_database(url: str) -> None:
+    """VACUUM (ANALYZE) the PostgreSQL database at ``url``, printing how long it took; nothing
+    for another database."""
+    if not urlsplit(url).scheme.startswith("postgres"):
         return
     import psycopg
 
@@ -146,7 +145,7 @@ def serving(
     floor of ``bench_http_floor.py``), with ``environment`` added to the server's."""
     port = free_port()
     env = _server_environment(pages) | dict(environment or {})
-    settle_database(env.get("INCLUSIO_DATABASE_URL"))
+    settle_database(env.get("INCLUSIO_DATABASE_URL", ""))
     bin_dir = Path(sys.executable).parent
     if pages:
         subprocess.check_call(

@@ -13,7 +13,7 @@ from inclusio.web.storage import StaticFilesStorage
 
 
 def storage_with_manifest(root: Path, paths: dict[str, str]) -> StaticFilesStorage:
-    manifest = {"paths": paths, "version": "1.1", "hash": "bench"}
+    manifest = {"paths": paths, "version": "1.1", "hash": "test"}
     (root / "staticfiles.json").write_text(json.dumps(manifest))
     return StaticFilesStorage(location=str(root), base_url="/static/")
 
