@@ -116,6 +116,39 @@ def test_batched_appends_chain_like_single_ones() -> None:
     assert all(report.intact for report in verify_all())
 
 
+@pytest.mark.parametrize("rows", [1, 40, 120])
+def test_a_batch_is_its_lock_and_one_write_on_postgresql(rows: int) -> None:
+    """A small batch's rows and its heads' move go to PostgreSQL as one message after the lock
+    (a page that logs what it shows does this on every request); from COPY_FROM_ROWS rows on,
+    COPY. Either way, every value is stored as it was hashed."""
+    from django.test.utils import CaptureQueriesContext
+
+    from inclusio.core.audit import batched
+    from inclusio.core.rows import COPY_FROM_ROWS
+
+    # The strand's heads are made by its first append: made here, they are only locked below.
+    with transaction.atomic(), batched():
+        record_write(actor=SYSTEM, action="first", entity="thing", entity_id=0, data={})
+        record_access(actor=SYSTEM, person_iin="000000000000", what="t", purpose="p", granted=True)
+    with CaptureQueriesContext(connection) as sent, transaction.atomic(), batched():
+        for n in range(rows):
+            record_write(actor=SYSTEM, action="batched", entity="thing", entity_id=n, data={"n": n})
+        record_access(
+            actor=SYSTEM, person_iin="000000000000", what="t", purpose="100 %s", granted=True
+        )
+    assert AuditEvent.objects.filter(action="batched").count() == rows
+    assert AccessEvent.objects.filter(purpose="100 %s").count() == 1
+    assert sorted(e.data["n"] for e in AuditEvent.objects.filter(action="batched")) == list(
+        range(rows)
+    )
+    assert all(report.intact for report in verify_all())
+    if connection.vendor == "postgresql" and rows + 1 < COPY_FROM_ROWS:
+        # The test's own transaction makes the block a savepoint: its two statements aside.
+        statements = [q["sql"] for q in sent if "SAVEPOINT" not in q["sql"].split(" ", 2)[:2]]
+        assert len(statements) == 2, [sql[:80] for sql in statements]
+        assert statements[0].startswith("SELECT chain, last_hash FROM core_chainhead")
+
+
 @pytest.mark.parametrize("access_first", [True, False])
 def test_a_batch_locks_the_chains_in_the_order_of_their_names(
     access_first: bool, monkeypatch: pytest.MonkeyPatch

@@ -43,7 +43,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from inclusio.core.models import AccessEvent, AuditEvent, ChainedRecord, ChainHead, User
-from inclusio.core.rows import insert_many
+from inclusio.core.rows import COPY_FROM_ROWS, insert_many
 
 GENESIS = "0" * 64
 
@@ -440,6 +440,7 @@ def _append_many(records: list[ChainedRecord]) -> None:
     # a second on PostgreSQL). The heads are locked in one statement sorted by name.
     models = sorted({type(record) for record in records}, key=lambda model: model.CHAIN)
     moved: list[tuple[str, str, int]] = []
+    written: list[tuple[type[ChainedRecord], list[ChainedRecord]]] = []
     strand = _strand()
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         last = _lock_heads_of(cursor, [model.CHAIN for model in models], strand)
@@ -450,9 +451,47 @@ def _append_many(records: list[ChainedRecord]) -> None:
                 record.strand = strand
                 record.prev_hash = prev
                 record.hash = prev = _digest(prev, record.hashed_fields())
-            _insert_many(model, chained)
+            written.append((model, chained))
             moved.append((head_name(model.CHAIN, strand), prev, len(chained)))
+        if connection.vendor == "postgresql" and len(records) < COPY_FROM_ROWS:
+            _write_in_one_round_trip(cursor, written, moved)
+            return
+        for model, chained in written:
+            _insert_many(model, chained)
         _move_heads(cursor, moved)
+
+
+def _write_in_one_round_trip(
+    cursor: CursorWrapper,
+    written: list[tuple[type[ChainedRecord], list[ChainedRecord]]],
+    moved: list[tuple[str, str, int]],
+) -> None:
+    """Each chain's rows inserted and every head moved, sent as one text of several statements
+    (PostgreSQL runs them in order; the client binds the values into it). A page that logs what
+    it shows writes a few rows under its lock on every request, and each statement sent on its
+    own costs a round trip with the head still locked, and the client's and the server's work
+    per statement (a dispatcher's lookup: three statements, now one message)."""
+    statements: list[str] = []
+    params: list[Any] = []
+    for model, chained in written:
+        fields = [field for field in model._meta.concrete_fields if field.column != "id"]
+        names = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+        row = f"({', '.join(['%s'] * len(fields))})"
+        statements.append(
+            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "  # noqa: S608 - the models' names
+            f"VALUES {', '.join([row] * len(chained))}"
+        )
+        for record in chained:
+            params.extend(_db_values(record, fields))
+    values = ", ".join(["(%s, %s, %s)"] * len(moved))
+    statements.append(
+        f"WITH moved(chain, last_hash, added) AS (VALUES {values}) "  # noqa: S608 - fixed names
+        "UPDATE core_chainhead SET last_hash = moved.last_hash, "
+        "length = core_chainhead.length + moved.added "
+        "FROM moved WHERE core_chainhead.chain = moved.chain"
+    )
+    params.extend(value for head in moved for value in head)
+    cursor.execute("; ".join(statements), params)
 
 
 def _move_heads(cursor: CursorWrapper, moved: list[tuple[str, str, int]]) -> None:
