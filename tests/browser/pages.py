@@ -7,7 +7,8 @@ Each entry names a page, how to reach it, and who looks at it:
         url_name="registry:person",             # or path="/kk/..." for a literal address
         kwargs=lambda user: {"pk": make_person().pk},  # builds URL arguments; gets the viewer
         user="staff_user",                      # a user fixture from tests/browser/conftest.py,
-                                                # signed in through the real login form
+                                                # signed in by a session cookie (the real
+                                                # form with second_factor=False)
     )
 
 Optional: ``languages`` (default kk only; add "ru", "en" to check those too), ``status``
