@@ -117,7 +117,7 @@ def test_batched_appends_chain_like_single_ones() -> None:
 
 
 @pytest.mark.parametrize("rows", [1, 40, 120])
-def test_a_batch_is_its_lock_and_one_write_on_postgresql(rows: int) -> None:
+def test_a_batch_is_stored_as_hashed_and_sent_as_its_lock_and_one_message(rows: int) -> None:
     """A small batch's rows and its heads' move go to PostgreSQL as one message after the lock
     (a page that logs what it shows does this on every request); from COPY_FROM_ROWS rows on,
     COPY. Either way, every value is stored as it was hashed."""
@@ -133,6 +133,7 @@ def test_a_batch_is_its_lock_and_one_write_on_postgresql(rows: int) -> None:
     with CaptureQueriesContext(connection) as sent, transaction.atomic(), batched():
         for n in range(rows):
             record_write(actor=SYSTEM, action="batched", entity="thing", entity_id=n, data={"n": n})
+        # A placeholder's text inside a value stays a value (the client binds the values).
         record_access(
             actor=SYSTEM, person_iin="000000000000", what="t", purpose="100 %s", granted=True
         )
