@@ -474,7 +474,7 @@ def _write_in_one_round_trip(
     statements: list[str] = []
     params: list[Any] = []
     for model, chained in written:
-        fields = [field for field in model._meta.concrete_fields if field.column != "id"]
+        fields = _written_fields(model)
         names = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
         row = f"({', '.join(['%s'] * len(fields))})"
         statements.append(
@@ -483,29 +483,25 @@ def _write_in_one_round_trip(
         )
         for record in chained:
             params.extend(_db_values(record, fields))
-    values = ", ".join(["(%s, %s, %s)"] * len(moved))
-    statements.append(
-        f"WITH moved(chain, last_hash, added) AS (VALUES {values}) "  # noqa: S608 - fixed names
-        "UPDATE core_chainhead SET last_hash = moved.last_hash, "
-        "length = core_chainhead.length + moved.added "
-        "FROM moved WHERE core_chainhead.chain = moved.chain"
-    )
-    params.extend(value for head in moved for value in head)
-    cursor.execute("; ".join(statements), params)
+    move, move_params = _heads_moved(moved)
+    cursor.execute("; ".join([*statements, move]), [*params, *move_params])
 
 
 def _move_heads(cursor: CursorWrapper, moved: list[tuple[str, str, int]]) -> None:
-    """Set each (chain, last hash, rows added) head in one statement (UPDATE … FROM: SQLite has
-    it since 3.33)."""
+    cursor.execute(*_heads_moved(moved))
+
+
+def _heads_moved(moved: list[tuple[str, str, int]]) -> tuple[str, list[Any]]:
+    """The statement, and its values, that sets each (chain, last hash, rows added) head at once
+    (UPDATE … FROM: SQLite has it since 3.33)."""
     if len(moved) == 1:
         chain, last_hash, added = moved[0]
-        cursor.execute(
+        return (
             "UPDATE core_chainhead SET last_hash = %s, length = length + %s WHERE chain = %s",
             [last_hash, added, chain],
         )
-        return
     values = ", ".join(["(%s, %s, %s)"] * len(moved))
-    cursor.execute(
+    return (
         f"WITH moved(chain, last_hash, added) AS (VALUES {values}) "  # noqa: S608 - fixed names
         "UPDATE core_chainhead SET last_hash = moved.last_hash, "
         "length = core_chainhead.length + moved.added "
@@ -514,11 +510,16 @@ def _move_heads(cursor: CursorWrapper, moved: list[tuple[str, str, int]]) -> Non
     )
 
 
+def _written_fields(model: type[ChainedRecord]) -> list[Any]:
+    """The columns a chain's row is written with: all but the key the database gives."""
+    return [field for field in model._meta.concrete_fields if field.column != "id"]
+
+
 def _insert_many(model: type[ChainedRecord], records: list[ChainedRecord]) -> None:
     """The rows written as they are (core.rows.insert_many). They are final — hashed, never
     read back by id — so the query compiler's work per row and field that ``bulk_create``
     does (most of the time of a page of 1,000 access-log entries) is not needed."""
-    fields = [field for field in model._meta.concrete_fields if field.column != "id"]
+    fields = _written_fields(model)
     insert_many(
         model._meta.db_table,
         [str(field.column) for field in fields],
