@@ -28,6 +28,7 @@ from inclusio.crpd.services import indicator_enter, measure_enter
 from inclusio.snapshot.contract import DISABILITY_HISTORY, MANIFEST, parquet_path
 from inclusio.snapshot.validate import SnapshotError
 from inclusio.synthetic import figures as seed
+from inclusio.synthetic.generate import generate
 from tests.factories import sign_in
 
 # The seed's statements (§ of crpd-kazakhstan-2018-2023) as percentages, and its counts.
@@ -43,6 +44,7 @@ SEED_SHARES = {
     "children_school_age_pct": 68.4,
     "programme_implementation_pct": 92.9,  # §60 (DOMAIN.md: 2023)
 }
+PORTAL = ("technical_aids", "sign_language", "personal_assistants", "sanatorium_stays")
 SEED_COUNTS = {
     "persons_with_disabilities": 725_000,  # §12 (404,000 + 320,900)
     "children_with_disabilities": 109_500,  # §30
@@ -70,6 +72,17 @@ def test_the_figures_state_the_seeds(snapshot: Path) -> None:
         assert computed[name] == pytest.approx(share, abs=0.5), name
     for name, count in SEED_COUNTS.items():
         assert computed[name] == pytest.approx(count * 0.001, rel=0.02, abs=1), name
+
+
+def test_a_snapshot_drawn_today_reports_last_years_programmes_and_portal(tmp_path: Path) -> None:
+    """The demo's snapshot is drawn as of today, and its report closes last year: the portal's
+    volumes and the programmes' rate are that year's (the seed's last), not zero or missing."""
+    generate("demo", 7, tmp_path, as_of=dt.date(2026, 12, 3))
+    computed = {f.name: f.value for f in figures.compute(tmp_path, dt.date(2026, 1, 1))}
+    # 0.001 of the seed's 532,400 aids, 8,200 sign-language, 26,400 assistants, 84,500 stays.
+    assert [computed[f"portal_{name}_received"] for name in PORTAL] == [532, 8, 26, 84]
+    assert computed["portal_sanatorium_organisations"] == 84
+    assert computed["programme_implementation_pct"] == pytest.approx(92.9, abs=0.5)
 
 
 def test_the_figures_are_computed_once_per_snapshot_and_date(

@@ -5,6 +5,7 @@ most 104 sanatoriums) and the rules the services keep; the check names what is o
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from inclusio.core.models import AuditEvent, User
 from inclusio.marketplace.hour_models import SessionSlot, Timesheet
+from inclusio.synthetic.generate import generate
 from inclusio.synthetic.hours import (
     SIGN_LANGUAGE_HOURS,
     check_hours_year,
@@ -39,7 +41,9 @@ def test_the_year_holds_the_seeds_figures_and_the_services_rules(
     assert checks["personal-assistant services (seed §117)"].actual == 26
     assert checks["sanatorium stays (seed §117)"].actual == 84
     # A month's prescription is its days' share of the year's 1,200 hours, rounded up.
-    assert (month_prescribed(1), month_prescribed(2)) == (102, 93)
+    assert (month_prescribed(1, year=2023), month_prescribed(2, year=2023)) == (102, 93)
+    assert month_prescribed(2, year=2024) == 96  # a leap year: 1,200 × 29 / 366 = 95.1
+
     # The same snapshot and seed give the same year.
     assert hours_year_of(demo_snapshot).timesheets.equals(year.timesheets)
     year.write(tmp_path)
@@ -78,6 +82,21 @@ def test_the_check_names_what_is_off(demo_snapshot: Path) -> None:
         "vouchers over their sign-language hours",
         "months over their prescribed hours",
     }
+
+
+def test_a_snapshot_drawn_as_of_a_later_day_has_its_year_of_hours_then(tmp_path: Path) -> None:
+    """Drawn as of 3 December 2026, the snapshot's orders are of 2025: so are its sessions,
+    timesheets and stays, and they hold the same figures and rules."""
+    manifest = generate("demo", 7, tmp_path, as_of=dt.date(2026, 12, 3))
+    year = hours_year_of(tmp_path)
+    assert year.year == 2025
+    assert all(c.ok for c in check_hours_year(year, manifest["scale_factor"]))
+    days = [
+        *(starts.date() for starts in year.bookings["starts"].to_pylist()),
+        *year.timesheets["month"].to_pylist(),
+        *year.stays["first_day"].to_pylist(),
+    ]
+    assert days and {day.year for day in days} == {2025}
 
 
 @pytest.mark.django_db

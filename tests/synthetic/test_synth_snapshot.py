@@ -318,7 +318,7 @@ def test_a_country_drawn_as_of_another_day_is_current_on_that_day(tmp_path: Path
 def test_as_of_the_reference_date_draws_the_same_country_as_before(tmp_path: Path) -> None:
     generate("demo", 5, tmp_path / "default")
     generate("demo", 5, tmp_path / "dated", as_of=REFERENCE)
-    for name in FILES:
+    for name in (*FILES, "programme_lines", "orders"):
         assert read(tmp_path / "default", name).equals(read(tmp_path / "dated", name)), name
 
 

@@ -38,8 +38,9 @@ from inclusio.synthetic.iin import make_iins
 # and seed would draw a different population.
 # 2: life events; 3: programme lines and a year of orders; 4: the disability history and the
 # domains' part; 5: the domains' histories (facilities' assessments and listing, quota placements)
-# 6: the dispatchers' registry of homes (residences)
-GENERATOR_VERSION = 6
+# 6: the dispatchers' registry of homes (residences); 7: drawn as of a later day, the programme
+# lines and orders reach the year before it (synthetic/orders.closing_year)
+GENERATOR_VERSION = 7
 SCALES = {"demo": 0.001, "region": 0.1, "national": 1.0}
 STEPS = (
     "families",
@@ -125,6 +126,7 @@ def generate(
         person_regions=region_codes.take(pa.array(families.region[persons.family])),
         scale_factor=SCALES[scale],
         rng=programme_rng,
+        as_of=as_of,
     )
 
     on_step("domains")

@@ -1,5 +1,6 @@
-"""A synthetic year (2023) of services by the hour and sanatorium stays, from a snapshot's year
-of orders (``synthetic/orders.py``), and its check against the seed.
+"""A synthetic year of services by the hour and sanatorium stays, from a snapshot's year of
+orders (``synthetic/orders.py``: the year the snapshot closes, 2023 when drawn as of the seed's
+date), and its check against the seed.
 
 Each order the snapshot's year holds of a service becomes that service's year for its person:
 
@@ -35,9 +36,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from inclusio.snapshot.contract import ORDERS
+from inclusio.snapshot.contract import ORDERS, read_manifest
 from inclusio.synthetic.checks import FigureCheck
-from inclusio.synthetic.orders import ORDERS_2023, ORDERS_YEAR, SANATORIUMS
+from inclusio.synthetic.orders import ORDERS_2023, SANATORIUMS, closing_year
 
 SIGN_LANGUAGE_HOURS = 60  # a year's prescription (synthetic/orders.py SERVICES)
 PERSONAL_ASSISTANT_HOURS = 1200
@@ -50,12 +51,16 @@ DISPUTED_MONTHS = 0.02  # illustrative
 STAY_DAYS = (14, 18, 21)  # illustrative
 SANATORIUM_PLACES = 120  # places on each date, each sanatorium; illustrative
 EPOCH = dt.date(1970, 1, 1)
-YEAR_START = (dt.date(ORDERS_YEAR, 1, 1) - EPOCH).days
-YEAR_END = (dt.date(ORDERS_YEAR, 12, 31) - EPOCH).days
+
+
+def _first_and_last_day(year: int) -> tuple[int, int]:
+    """The year's first and last days, as days since 1970 (the orders' file's dates)."""
+    return (dt.date(year, 1, 1) - EPOCH).days, (dt.date(year, 12, 31) - EPOCH).days
 
 
 @dataclass(frozen=True)
 class HoursYear:
+    year: int
     slots: pa.Table  # slot_id, supplier_id, starts, hours, capacity, booked
     bookings: pa.Table  # slot_id, order_id, iin, region_code, starts, hours
     timesheets: pa.Table  # order_id, iin, region_code, supplier_id, month, hours, prescribed, state
@@ -67,10 +72,10 @@ class HoursYear:
             pq.write_table(getattr(self, name), directory / f"hours_{name}.parquet")
 
 
-def month_prescribed(month: int, year_hours: int = PERSONAL_ASSISTANT_HOURS) -> int:
+def month_prescribed(month: int, *, year: int, year_hours: int = PERSONAL_ASSISTANT_HOURS) -> int:
     """The month's share of a year's hours over the year's days, rounded up to the hour."""
-    days_in_year = 366 if calendar.isleap(ORDERS_YEAR) else 365
-    days = calendar.monthrange(ORDERS_YEAR, month)[1]
+    days_in_year = 366 if calendar.isleap(year) else 365
+    days = calendar.monthrange(year, month)[1]
     return math.ceil(year_hours * days / days_in_year - 1e-9)
 
 
@@ -87,8 +92,9 @@ def _received(orders: pa.Table, kind: str) -> dict[str, np.ndarray]:
     }
 
 
-def _sessions(orders: pa.Table, rng: np.random.Generator) -> tuple[pa.Table, pa.Table]:
+def _sessions(orders: pa.Table, rng: np.random.Generator, year: int) -> tuple[pa.Table, pa.Table]:
     got = _received(orders, "sign_language")
+    _, year_end = _first_and_last_day(year)
     # A person may hold more than one order (voucher): their sessions fall on distinct days.
     by_person: dict[str, list[int]] = {}
     for index, iin in enumerate(got["iin"]):
@@ -97,8 +103,8 @@ def _sessions(orders: pa.Table, rng: np.random.Generator) -> tuple[pa.Table, pa.
     for iin, indexes in by_person.items():
         counts = rng.integers(SESSIONS_A_YEAR[0], SESSIONS_A_YEAR[1] + 1, size=len(indexes))
         total = int(counts.sum())
-        first = min(int(got["day"][indexes].min()), YEAR_END - total + 1)
-        chosen = rng.choice(YEAR_END - first + 1, size=total, replace=False) + first
+        first = min(int(got["day"][indexes].min()), year_end - total + 1)
+        chosen = rng.choice(year_end - first + 1, size=total, replace=False) + first
         owner = np.repeat(np.array(indexes), counts)
         order_ids.append(got["order"][owner])
         iins += [iin] * total
@@ -150,7 +156,7 @@ def _sessions(orders: pa.Table, rng: np.random.Generator) -> tuple[pa.Table, pa.
     return slots, bookings
 
 
-def _timesheets(orders: pa.Table, rng: np.random.Generator) -> pa.Table:
+def _timesheets(orders: pa.Table, rng: np.random.Generator, year: int) -> pa.Table:
     got = _received(orders, "personal_assistant")
     start_month = np.array(
         [(EPOCH + dt.timedelta(days=int(d))).month for d in got["day"]], dtype=np.int64
@@ -158,11 +164,11 @@ def _timesheets(orders: pa.Table, rng: np.random.Generator) -> pa.Table:
     months_each = 13 - start_month
     person = np.repeat(np.arange(len(start_month)), months_each)
     month = np.concatenate([np.arange(m, 13) for m in start_month]) if len(person) else person
-    prescribed = np.array([month_prescribed(int(m)) for m in range(1, 13)])[month - 1]
+    prescribed = np.array([month_prescribed(m, year=year) for m in range(1, 13)])[month - 1]
     share = rng.uniform(*MONTH_SHARE, size=len(person))
     hours = np.maximum(1, np.floor(prescribed * share)).astype(np.int32)
     disputed = rng.random(len(person)) < DISPUTED_MONTHS
-    firsts = np.array([dt.date(ORDERS_YEAR, int(m), 1) for m in month], dtype="datetime64[D]")
+    firsts = np.array([dt.date(year, int(m), 1) for m in month], dtype="datetime64[D]")
     return pa.table(
         {
             "order_id": got["order"][person],
@@ -177,11 +183,12 @@ def _timesheets(orders: pa.Table, rng: np.random.Generator) -> pa.Table:
     )
 
 
-def _stays(orders: pa.Table, rng: np.random.Generator) -> pa.Table:
+def _stays(orders: pa.Table, rng: np.random.Generator, year: int) -> pa.Table:
     got = _received(orders, "sanatorium_treatment")
+    _, year_end = _first_and_last_day(year)
     count = len(got["iin"])
     days = rng.choice(STAY_DAYS, size=count).astype(np.int16)
-    latest = YEAR_END - days + 1
+    latest = year_end - days + 1
     first = np.minimum(got["day"] + rng.integers(1, 31, size=count), latest)
     return pa.table(
         {
@@ -194,25 +201,32 @@ def _stays(orders: pa.Table, rng: np.random.Generator) -> pa.Table:
     )
 
 
-def hours_year(orders: pa.Table, *, seed: int = 23) -> HoursYear:
-    """The year of sessions, timesheets and stays of the persons the orders served."""
+def hours_year(orders: pa.Table, *, year: int, seed: int = 23) -> HoursYear:
+    """The year of sessions, timesheets and stays of the persons the orders (of ``year``)
+    served."""
     rng = np.random.default_rng(seed)
-    slots, bookings = _sessions(orders, rng)
-    return HoursYear(slots, bookings, _timesheets(orders, rng), _stays(orders, rng))
+    slots, bookings = _sessions(orders, rng, year)
+    return HoursYear(
+        year, slots, bookings, _timesheets(orders, rng, year), _stays(orders, rng, year)
+    )
 
 
 def hours_year_of(snapshot: Path, *, seed: int = 23) -> HoursYear:
-    return hours_year(pq.read_table(snapshot / f"{ORDERS}.parquet"), seed=seed)
+    """The year of the snapshot's orders: the year it closes (``orders.closing_year``)."""
+    as_of = dt.date.fromisoformat(read_manifest(snapshot)["reference_date"])
+    orders = pq.read_table(snapshot / f"{ORDERS}.parquet")
+    return hours_year(orders, year=closing_year(as_of), seed=seed)
 
 
-def _most_on_a_day(stays: pa.Table) -> int:
+def _most_on_a_day(stays: pa.Table, year: int) -> int:
     """The most persons staying in one sanatorium on one date."""
     if stays.num_rows == 0:
         return 0
+    year_start, year_end = _first_and_last_day(year)
     sanatorium = stays["sanatorium_id"].to_numpy().astype(np.int64)
-    first = stays["first_day"].cast(pa.int32()).to_numpy().astype(np.int64) - YEAR_START
+    first = stays["first_day"].cast(pa.int32()).to_numpy().astype(np.int64) - year_start
     length = stays["days"].to_numpy().astype(np.int64)
-    span = YEAR_END - YEAR_START + 1 + max(STAY_DAYS)
+    span = year_end - year_start + 1 + max(STAY_DAYS)
     change = np.zeros((SANATORIUMS + 1) * span + 1, dtype=np.int64)
     np.add.at(change, sanatorium * span + first, 1)
     np.add.at(change, sanatorium * span + first + length, -1)
@@ -277,6 +291,6 @@ def check_hours_year(year: HoursYear, scale_factor: float) -> list[FigureCheck]:
         ),
         none(
             "sanatorium dates over their places",
-            max(0, _most_on_a_day(year.stays) - SANATORIUM_PLACES),
+            max(0, _most_on_a_day(year.stays, year.year) - SANATORIUM_PLACES),
         ),
     ]

@@ -1,5 +1,11 @@
-"""The synthetic rehabilitation part of a snapshot: programme lines for 2020–2023 and the
-portal's orders of 2023.
+"""The synthetic rehabilitation part of a snapshot: programme lines from 2020 to the year it
+closes, and the portal's orders of that year.
+
+A snapshot closes the year before the day it is drawn as of (``closing_year``), and never
+before 2023, the seed's last year: drawn as of the seed's date (1 January 2024) it holds the
+lines of 2020–2023 and the orders of 2023; drawn as of a later day (the demo's, today) it goes
+on to the year before that day, each later year at the seed's last rate and its orders in the
+seed's last volumes, so that a report closing that year finds them.
 
 Each person with a disability status begun by a year's end owes, that year, one aid or
 hygiene-product line and, one person in two, a service or sanatorium line (quantities
@@ -11,9 +17,9 @@ order, those before the rate's point wholly, one in part, the rest not at all.
 The orders are the seed's 2023 volumes at the snapshot's scale — 532,400 aids (technical aids
 and hygiene products), 8,200 sign-language services, 26,400 personal assistants, 84,500
 sanatorium stays in 104 sanatoriums — each received (``confirmed``) by a person holding a line
-of its kind, dated in 2023; one order in a hundred more is ``disputed``. The supplier numbers
-are illustrative (400 aid suppliers, 60 service suppliers), besides the seed's 104 sanatoriums,
-each of which gives at least one stay when the scale has that many (seed §118).
+of its kind, dated in the closing year; one order in a hundred more is ``disputed``. The
+supplier numbers are illustrative (400 aid suppliers, 60 service suppliers), besides the seed's
+104 sanatoriums, each of which gives at least one stay when the scale has that many (seed §118).
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ import pyarrow as pa
 from inclusio.snapshot.contract import ORDERS, PROGRAMME_LINES, REHABILITATION_SCHEMAS
 from inclusio.synthetic.figures import IMPLEMENTATION_RATES_PCT
 
-ORDERS_YEAR = 2023
+# The seed's last year: of its portal volumes below and of its last implementation rate.
+SEED_YEAR = 2023
 # Seed §117: what persons with disabilities received through the portal in 2023.
 ORDERS_2023 = {
     "technical_aid": 532_400,
@@ -55,6 +62,19 @@ SERVICES = (
 # An order of hygiene products counts with the aids: the seed's "technical means".
 ORDER_KIND = {"hygiene_product": "technical_aid"}
 EPOCH = dt.date(1970, 1, 1)
+
+
+def closing_year(as_of: dt.date) -> int:
+    """The year a snapshot drawn as of ``as_of`` closes: the year before, the seed's at least."""
+    return max(SEED_YEAR, as_of.year - 1)
+
+
+def implementation_rates(as_of: dt.date) -> dict[int, float]:
+    """Each year's implementation rate (%) of a snapshot drawn as of ``as_of``: the seed's of
+    2020–2023, and its last for each later year up to the closing year."""
+    last = IMPLEMENTATION_RATES_PCT[max(IMPLEMENTATION_RATES_PCT)]
+    later = range(max(IMPLEMENTATION_RATES_PCT) + 1, closing_year(as_of) + 1)
+    return IMPLEMENTATION_RATES_PCT | dict.fromkeys(later, last)
 
 
 def _year_end(year: int) -> int:
@@ -92,9 +112,12 @@ def rehabilitation_tables(
     person_regions: pa.Array,
     scale_factor: float,
     rng: np.random.Generator,
+    as_of: dt.date,
 ) -> dict[str, pa.Table]:
-    """The programme lines of 2020–2023 and the orders of 2023 of the persons with a status
-    (``status_person`` indexes ``iins`` and ``person_regions``)."""
+    """The programme lines from 2020 to the closing year and the orders of the closing year
+    of the persons with a status (``status_person`` indexes ``iins`` and ``person_regions``)."""
+    rates = implementation_rates(as_of)
+    closing = closing_year(as_of)
     n = len(status_person)
     aid = _draw(rng, AIDS, n)
     has_service = rng.random(n) < 0.5
@@ -107,7 +130,7 @@ def rehabilitation_tables(
     what = np.concatenate([aid, len(AIDS) + service[has_service]])
 
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-    for year in sorted(IMPLEMENTATION_RATES_PCT):
+    for year in sorted(rates):
         owed = status_since[holder] <= _year_end(year)
         who, cat = holder[owed], what[owed]
         prescribed = amounts[cat]
@@ -117,7 +140,7 @@ def rehabilitation_tables(
     years = np.concatenate([p[2] for p in parts])
     prescribed = np.concatenate([p[3] for p in parts]).astype(np.int32)
     fulfilled = np.zeros(len(who), dtype=np.int32)
-    for year, pct in IMPLEMENTATION_RATES_PCT.items():
+    for year, pct in rates.items():
         in_year = np.flatnonzero(years == year)
         fulfilled[in_year] = _fulfil(prescribed[in_year], pct / 100, rng)
     persons = pa.array(status_person[who])
@@ -133,8 +156,9 @@ def rehabilitation_tables(
         schema=REHABILITATION_SCHEMAS[PROGRAMME_LINES],
     )
     orders = _orders(
-        who[years == ORDERS_YEAR],
-        cat[years == ORDERS_YEAR],
+        closing,
+        who[years == closing],
+        cat[years == closing],
         status_person,
         iins,
         person_regions,
@@ -147,6 +171,7 @@ def rehabilitation_tables(
 
 
 def _orders(
+    year: int,
     who: np.ndarray,
     cat: np.ndarray,
     status_person: np.ndarray,
@@ -191,7 +216,7 @@ def _orders(
     # when there are as many: the first ones go to each in turn, the rest as drawn.
     stays = np.flatnonzero((kind == "sanatorium_treatment") & (state == "confirmed"))
     supplier[stays[:SANATORIUMS]] = np.arange(1, min(len(stays), SANATORIUMS) + 1)
-    first = (dt.date(ORDERS_YEAR, 1, 1) - EPOCH).days
+    first = (dt.date(year, 1, 1) - EPOCH).days
     placed = first + rng.integers(0, 335, size=count)
     confirmed = placed + rng.integers(1, 31, size=count)
     rated = rng.random(count) < 0.6
@@ -221,12 +246,18 @@ def _orders(
 
 
 def check_year_of_orders(
-    rates: dict[int, float], received: dict[str, int], scale_factor: float
+    rates: dict[int, float], received: dict[str, int], scale_factor: float, *, as_of: dt.date
 ) -> list[str]:
-    """What differs from the seed: a year's national rate more than 0.5 points off, a kind's
-    received orders not the seed's volume at the scale. Empty when the snapshot holds."""
+    """What differs from the seed in a snapshot drawn as of ``as_of``: a year's national rate
+    more than 0.5 points off (or a year missing or extra), a kind's received orders not the
+    seed's volume at the scale. Empty when the snapshot holds."""
     problems = []
-    for year, pct in IMPLEMENTATION_RATES_PCT.items():
+    wanted = implementation_rates(as_of)
+    for year in sorted(set(rates) - set(wanted)):
+        problems.append(
+            f"implementation rate {year}: {rates[year]} %, a year the snapshot does not cover"
+        )
+    for year, pct in wanted.items():
         got = rates.get(year)
         if got is None or abs(got - pct) > 0.5:
             problems.append(f"implementation rate {year}: {got} %, the seed {pct} %")
