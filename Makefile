@@ -23,10 +23,11 @@ DEMO_EXPORT := var/snapshot-export-$(DEMO_DATE)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help demo test test-sqlite test-postgres bench lint format messages clean
+.PHONY: help demo demo-otp test test-sqlite test-postgres bench lint format messages clean
 
 help:
 	@echo "make demo   set up everything and serve Inclusio on http://$(HOST):$(PORT)"
+	@echo "make demo-otp ACCOUNT=name  the demo staff account's second-factor code now"
 	@echo "make test   run the whole suite (SQLite, and PostgreSQL when its binaries exist)"
 	@echo "make bench  run the benchmarks and print their figures"
 	@echo "make lint   ruff, mypy and the layers contract (lint-imports)"
@@ -64,21 +65,21 @@ DEMO_AUDIT_KEY := var/audit_digest_key
 # The platform's DCI signing keys (a private JWKS): production is given its own; the demo makes
 # one with `inclusio dci-keys rotate` on its first run and keeps it in var/.
 DEMO_DCI_KEYS := var/dci_signing_keys.json
-demo: export INCLUSIO_DEMO := True
-demo: export INCLUSIO_SECRET_KEY = $(shell cat $(DEMO_SECRET_KEY) 2>/dev/null)
-demo: export INCLUSIO_AUDIT_DIGEST_KEY = $(shell cat $(DEMO_AUDIT_KEY) 2>/dev/null)
-demo: export INCLUSIO_DCI_SIGNING_KEYS_FILE := $(CURDIR)/$(DEMO_DCI_KEYS)
-demo: export INCLUSIO_ALLOWED_HOSTS := $(HOST),localhost,127.0.0.1,[::1]
-demo: export INCLUSIO_SECURE_COOKIES := False
-demo: export INCLUSIO_SSL_REDIRECT := False
+demo demo-otp: export INCLUSIO_DEMO := True
+demo demo-otp: export INCLUSIO_SECRET_KEY = $(shell cat $(DEMO_SECRET_KEY) 2>/dev/null)
+demo demo-otp: export INCLUSIO_AUDIT_DIGEST_KEY = $(shell cat $(DEMO_AUDIT_KEY) 2>/dev/null)
+demo demo-otp: export INCLUSIO_DCI_SIGNING_KEYS_FILE := $(CURDIR)/$(DEMO_DCI_KEYS)
+demo demo-otp: export INCLUSIO_ALLOWED_HOSTS := $(HOST),localhost,127.0.0.1,[::1]
+demo demo-otp: export INCLUSIO_SECURE_COOKIES := False
+demo demo-otp: export INCLUSIO_SSL_REDIRECT := False
 # A demo treasury account, named as one: without an account no payroll is made.
-demo: export INCLUSIO_TREASURY_NAME ?= Demo treasury account (not a real account)
-demo: export INCLUSIO_TREASURY_IBAN ?= KZ510700000000000001
-demo: export INCLUSIO_TREASURY_BIC ?= KKMFKZ2A
-demo: export INCLUSIO_TREASURY_BIN ?= 000000000000
-demo: export INCLUSIO_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo-$(DEMO_DATE).sqlite3
+demo demo-otp: export INCLUSIO_TREASURY_NAME ?= Demo treasury account (not a real account)
+demo demo-otp: export INCLUSIO_TREASURY_IBAN ?= KZ510700000000000001
+demo demo-otp: export INCLUSIO_TREASURY_BIC ?= KKMFKZ2A
+demo demo-otp: export INCLUSIO_TREASURY_BIN ?= 000000000000
+demo demo-otp: export INCLUSIO_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo-$(DEMO_DATE).sqlite3
 # Intake looks persons up in the synthetic snapshot, the demo's population register.
-demo: export INCLUSIO_POPULATION_SNAPSHOT := $(abspath $(DEMO_SNAPSHOT))
+demo demo-otp: export INCLUSIO_POPULATION_SNAPSHOT := $(abspath $(DEMO_SNAPSHOT))
 
 # Generated on the first `make demo`, kept in var/ (never in the repository), readable by you only.
 $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY):
@@ -117,6 +118,12 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"
 	$(BIN)/gunicorn inclusio.wsgi:application --bind $(HOST):$(PORT) --workers 2 \
 		--access-logfile -
+
+# A demo staff account's second-factor code now, in the demo's settings and database (the
+# command alone would read the development ones). ACCOUNT, not USER: the shell sets USER.
+demo-otp:
+	@test -n "$(ACCOUNT)" || { echo "Name the account: make demo-otp ACCOUNT=district_officer" >&2; exit 2; }
+	@$(BIN)/inclusio demo-otp $(ACCOUNT)
 
 # The tests, and the commands that only prepare files, run in development mode (a key made in var/).
 test messages: export INCLUSIO_DEBUG := True

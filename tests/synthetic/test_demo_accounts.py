@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -115,3 +118,16 @@ def test_the_ministry_has_two_accounts_so_that_a_payroll_can_be_approved_by_a_se
     first, second = accounts["ministry_admin"], accounts["ministry_admin_2"]
     assert first.role.code == second.role.code == "ministry_admin"
     assert User.objects.get(username="ministry_admin_2").has_perm("benefits.manage_payroll")
+
+
+def test_demo_otp_prints_a_staff_accounts_code_and_names_an_unknown_one(settings) -> None:  # type: ignore[no-untyped-def]
+    """What the demo's account list tells staff to run (`make demo-otp ACCOUNT=…`)."""
+    settings.DEMO = True
+    create_demo_accounts()
+    out = io.StringIO()
+    call_command("demo_otp", "dispatcher", stdout=out)
+    assert re.fullmatch(r"\d{6}\n", out.getvalue())
+    # A person has no second factor, and a mistyped name is no account: said, no traceback.
+    for name in ("person", "dispatcher_typo"):
+        with pytest.raises(CommandError, match=f"{name} is not a demo staff account"):
+            call_command("demo_otp", name, stdout=io.StringIO())

@@ -182,8 +182,12 @@ def create_demo_accounts() -> list[DemoAccount]:
     return accounts
 
 
-def current_totp(username: str) -> str:
-    device = TOTPDevice.objects.get(user__username=username, name="demo")
+def current_totp(username: str) -> str | None:
+    """The demo account's second-factor code now; None for a name with no demo device (no such
+    account, or one ``demo-accounts`` did not make)."""
+    device = TOTPDevice.objects.filter(user__username=username, name="demo").first()
+    if device is None:
+        return None
     from django_otp.oath import TOTP
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             where = account.region or _("national")
             extra = f"  {_('IIN')} {account.linked_person}" if account.linked_person else ""
             factor = (
-                _("  + code from `inclusio demo-otp %s`") % account.username
+                _("  + code from `make demo-otp ACCOUNT=%s`") % account.username
                 if account.role.staff
                 else ""
             )

@@ -18,4 +18,10 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Demo accounts are made only when INCLUSIO_DEMO=True or INCLUSIO_DEBUG=True.")
             )
-        self.stdout.write(current_totp(username))
+        code = current_totp(username)
+        if code is None:
+            raise CommandError(
+                _("%(username)s is not a demo staff account: `make demo` prints their names.")
+                % {"username": username}
+            )
+        self.stdout.write(code)
