@@ -187,6 +187,10 @@ format: $(INSTALLED_DEV)
 # Each app keeps its own catalogue (src/inclusio/<app>/locale), as Django finds them; so does
 # the rules library, which reads its own with the standard library's gettext (docs/rules.md).
 # Every app with a catalogue (and the rules library's own, which imports no Django).
+# Mind: the project-level files (api.py, settings.py, the admin's templates/) belong to no app,
+# and many a message is translated in the catalogue of an app other than the one using it
+# (Django reads them all). --no-obsolete drops such an entry from that catalogue, and the
+# message then shows in English: tests/core/test_catalogues.py names every one left so.
 APPS_WITH_TEXT := $(notdir $(patsubst %/locale,%,$(wildcard src/inclusio/*/locale)))
 messages: $(INSTALLED)
 	for app in $(APPS_WITH_TEXT); do \
