@@ -173,3 +173,24 @@ def test_a_forged_update_of_a_home_not_kept_is_refused_with_a_message(
     assert client.post(url, {"floor": "4"}).status_code == 404
     assert not Residence.objects.filter(person=trio.person).exists()
     assert AuditEvent.objects.count() == written
+
+
+def test_every_mistake_of_a_lookup_is_said_in_one_answer(
+    client: Client, trio: Trio, dispatcher: User
+) -> None:
+    """A dispatcher under time pressure fixes the incident number and the radius at once: both
+    are named on the first answer, in the page's language, and nothing is written."""
+    sign_in(client, dispatcher)
+    response = client.post(
+        "/ru/emergency/lookup/",
+        {"incident": "", "latitude": "51.128", "longitude": "71.43", "radius_m": "100000"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Обязательное поле." in html and "Радиус — от 1 до 500 метров." in html
+    outside = client.post(
+        "/en/emergency/lookup/",
+        {"incident": "", "latitude": "48.85", "longitude": "2.35", "radius_m": "50"},
+    ).content.decode()
+    assert "This place is outside the country" in outside and "This field is required." in outside
+    assert not Lookup.objects.exists() and not AccessEvent.objects.exists()

@@ -5,8 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inclusio.core.errors import ValidationFailed
+from inclusio.core.http import add_domain_error
 from inclusio.emergency import areas
 from inclusio.emergency.models import CONSENT_FIELDS, Alert, Residence
+from inclusio.emergency.services import check_place
 
 
 class ResidenceForm(forms.ModelForm):
@@ -70,6 +73,19 @@ class LookupForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        # The lookup checks its place again; checked here as well, a radius past the limit or a
+        # place outside the country is said together with a missing incident number, not on the
+        # next try. Neither mode nor place given: the lookup itself says what to give.
+        if latitude is not None and longitude is not None and not self.has_error("radius_m"):
+            try:
+                check_place(latitude, longitude, cleaned.get("radius_m"))
+            except ValidationFailed as exc:
+                add_domain_error(self, exc, exc.params.get("field"))
+        return cleaned
 
 
 class TokenForm(forms.Form):

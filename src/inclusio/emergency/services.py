@@ -400,8 +400,10 @@ def _incident(text: str) -> str:
     return incident
 
 
-def _place(latitude: float | None, longitude: float | None, radius_m: int | None) -> int:
-    assert latitude is not None and longitude is not None
+def check_place(latitude: float, longitude: float, radius_m: int | None) -> int:
+    """The radius of a lookup around a place, refused (ValidationFailed, naming the field) for a
+    place outside the country or a radius past the limit. The lookup form asks it too, so that
+    its page says this beside any other mistake of the same answer."""
     if not in_country(latitude, longitude):
         raise ValidationFailed(
             ErrorCode.LOOKUP_OUTSIDE_COUNTRY,
@@ -524,7 +526,7 @@ def residences_lookup(
         )
     if by_place:
         assert latitude is not None and longitude is not None
-        radius_m = _place(latitude, longitude, radius_m)
+        radius_m = check_place(latitude, longitude, radius_m)
         near = _near(staff.region_id, latitude, longitude, radius_m)
         found = [Found(row, round(metres)) for row, metres in near]
     else:
