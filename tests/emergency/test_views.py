@@ -194,3 +194,21 @@ def test_every_mistake_of_a_lookup_is_said_in_one_answer(
     ).content.decode()
     assert "This place is outside the country" in outside and "This field is required." in outside
     assert not Lookup.objects.exists() and not AccessEvent.objects.exists()
+
+
+def test_the_dispatchers_worklist_writes_a_place_to_about_a_metre(
+    client: Client, trio: Trio, dispatcher: User
+) -> None:
+    """A place sent with all its digits (a dispatch system's) reads as five decimals."""
+    sign_in(client, dispatcher)
+    client.post(
+        "/ru/emergency/lookup/",
+        {
+            "incident": "AST-7",
+            "latitude": "51.1280361167466",
+            "longitude": "71.4300000000001",
+            "radius_m": "100",
+        },
+    )
+    page = client.get("/ru/").content.decode()
+    assert "51.12804, 71.43 " in page and "51.1280361167466" not in page
