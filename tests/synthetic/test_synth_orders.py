@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -21,6 +22,22 @@ from inclusio.synthetic.orders import SANATORIUMS, check_year_of_orders
 REFERENCE = dt.date(2024, 1, 1)
 
 SEED_RATES = {2020: 78.8, 2021: 81.3, 2022: 90.8, 2023: 92.9}
+
+
+def _each_order_held_by_a_line_of_its_kind(
+    snapshot: Path, orders: dict[str, list[Any]], year: int
+) -> bool:
+    """Whether every order is by a person holding a programme line of its category in ``year``."""
+    lines = pq.read_table(snapshot / f"{PROGRAMME_LINES}.parquet").to_pydict()
+    holders = {
+        (iin, category)
+        for iin, category, of in zip(lines["iin"], lines["category"], lines["year"], strict=True)
+        if of == year
+    }
+    return all(
+        (iin, category) in holders
+        for iin, category in zip(orders["iin"], orders["category"], strict=True)
+    )
 
 
 def test_the_year_of_orders_holds_the_seeds_volumes_and_rates(demo_snapshot: Path) -> None:
@@ -53,17 +70,7 @@ def test_the_year_of_orders_holds_the_seeds_volumes_and_rates(demo_snapshot: Pat
         if k == "sanatorium_treatment"
     }
     assert sanatorium_suppliers <= set(range(1, SANATORIUMS + 1))
-    # An order is by someone holding a line of its kind in 2023.
-    lines = pq.read_table(demo_snapshot / f"{PROGRAMME_LINES}.parquet").to_pydict()
-    holders = {
-        (iin, category)
-        for iin, category, year in zip(lines["iin"], lines["category"], lines["year"], strict=True)
-        if year == 2023
-    }
-    assert all(
-        (iin, category) in holders
-        for iin, category in zip(orders["iin"], orders["category"], strict=True)
-    )
+    assert _each_order_held_by_a_line_of_its_kind(demo_snapshot, orders, 2023)
 
 
 def test_the_check_names_what_is_off(demo_snapshot: Path) -> None:
@@ -100,17 +107,7 @@ def test_drawn_as_of_a_later_day_the_lines_and_orders_reach_the_year_before_it(
     orders = pq.read_table(tmp_path / f"{ORDERS}.parquet").to_pydict()
     days = [*orders["placed_on"], *(d for d in orders["confirmed_on"] if d is not None)]
     assert {day.year for day in days} == {2025}
-    # Each order is by someone holding a line of its kind in 2025.
-    lines = pq.read_table(tmp_path / f"{PROGRAMME_LINES}.parquet").to_pydict()
-    holders = {
-        (iin, category)
-        for iin, category, year in zip(lines["iin"], lines["category"], lines["year"], strict=True)
-        if year == 2025
-    }
-    assert all(
-        (iin, category) in holders
-        for iin, category in zip(orders["iin"], orders["category"], strict=True)
-    )
+    assert _each_order_held_by_a_line_of_its_kind(tmp_path, orders, 2025)
 
 
 def test_a_snapshot_without_the_rehabilitation_part_is_named(
