@@ -99,6 +99,15 @@ def test_a_snapshot_drawn_as_of_a_later_day_has_its_year_of_hours_then(tmp_path:
     assert days and {day.year for day in days} == {2025}
 
 
+def test_an_exported_snapshot_is_read_by_its_date(demo_snapshot: Path, tmp_path: Path) -> None:
+    """An export's manifest names its day ``date``, not ``reference_date``."""
+    manifest = json.loads((demo_snapshot / "manifest.json").read_text())
+    manifest["date"] = manifest.pop("reference_date")
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "orders.parquet").write_bytes((demo_snapshot / "orders.parquet").read_bytes())
+    assert hours_year_of(tmp_path).year == 2023
+
+
 @pytest.mark.django_db
 def test_the_demo_loads_its_regions_worth_through_the_services(
     demo_snapshot: Path, tmp_path: Path

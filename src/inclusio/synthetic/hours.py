@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 
 from inclusio.snapshot.contract import ORDERS, read_manifest
 from inclusio.synthetic.checks import FigureCheck
-from inclusio.synthetic.orders import ORDERS_2023, SANATORIUMS, closing_year
+from inclusio.synthetic.orders import ORDERS_2023, SANATORIUMS, SEED_YEAR, closing_year
 
 SIGN_LANGUAGE_HOURS = 60  # a year's prescription (synthetic/orders.py SERVICES)
 PERSONAL_ASSISTANT_HOURS = 1200
@@ -212,10 +212,13 @@ def hours_year(orders: pa.Table, *, year: int, seed: int = 23) -> HoursYear:
 
 
 def hours_year_of(snapshot: Path, *, seed: int = 23) -> HoursYear:
-    """The year of the snapshot's orders: the year it closes (``orders.closing_year``)."""
-    as_of = dt.date.fromisoformat(read_manifest(snapshot)["reference_date"])
+    """The year of the snapshot's orders: the year it closes (``orders.closing_year``) — of its
+    reference date when generated, of its date when exported."""
+    manifest = read_manifest(snapshot)
+    day = manifest.get("reference_date") or manifest.get("date")
+    year = closing_year(dt.date.fromisoformat(day)) if day else SEED_YEAR
     orders = pq.read_table(snapshot / f"{ORDERS}.parquet")
-    return hours_year(orders, year=closing_year(as_of), seed=seed)
+    return hours_year(orders, year=year, seed=seed)
 
 
 def _most_on_a_day(stays: pa.Table, year: int) -> int:
