@@ -123,7 +123,8 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 # command alone would read the development ones). ACCOUNT, not USER: the shell sets USER.
 demo-otp:
 	@test -n "$(ACCOUNT)" || { echo "Name the account: make demo-otp ACCOUNT=district_officer" >&2; exit 2; }
-	@$(BIN)/inclusio demo-otp $(ACCOUNT)
+	@test -f $(DEMO_SECRET_KEY) || { echo "There is no demo here yet: run make demo first." >&2; exit 2; }
+	@$(BIN)/inclusio demo-otp "$(ACCOUNT)"
 
 # The tests, and the commands that only prepare files, run in development mode (a key made in var/).
 test messages: export INCLUSIO_DEBUG := True
