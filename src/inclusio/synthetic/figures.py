@@ -42,6 +42,14 @@ HOME_SCHOOLED_CHILDREN = 15_061
 # DOMAIN.md system 3). The synthetic programmes reproduce them; later years keep the last one.
 IMPLEMENTATION_RATES_PCT = {2020: 78.8, 2021: 81.3, 2022: 90.8, 2023: 92.9}
 
+
+def implementation_rate_pct(year: int) -> float:
+    """The seed's rate of a year; a year after the seed's keeps its last one."""
+    return IMPLEMENTATION_RATES_PCT.get(
+        year, IMPLEMENTATION_RATES_PCT[max(IMPLEMENTATION_RATES_PCT)]
+    )
+
+
 # Persons with disabilities on 1 January of the report's years (2018–2023), which the status
 # history (history.py) reproduces. The seed states the count only on 1 January 2024 (§12):
 # these earlier totals are illustrative, a steady growth towards it, not statistics. Children

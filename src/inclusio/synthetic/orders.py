@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from inclusio.snapshot.contract import ORDERS, PROGRAMME_LINES, REHABILITATION_SCHEMAS
-from inclusio.synthetic.figures import IMPLEMENTATION_RATES_PCT
+from inclusio.synthetic.figures import IMPLEMENTATION_RATES_PCT, implementation_rate_pct
 
 # The seed's last year: of its portal volumes below and of its last implementation rate.
 SEED_YEAR = 2023
@@ -72,9 +72,8 @@ def closing_year(as_of: dt.date) -> int:
 def implementation_rates(as_of: dt.date) -> dict[int, float]:
     """Each year's implementation rate (%) of a snapshot drawn as of ``as_of``: the seed's of
     2020–2023, and its last for each later year up to the closing year."""
-    last = IMPLEMENTATION_RATES_PCT[max(IMPLEMENTATION_RATES_PCT)]
-    later = range(max(IMPLEMENTATION_RATES_PCT) + 1, closing_year(as_of) + 1)
-    return IMPLEMENTATION_RATES_PCT | dict.fromkeys(later, last)
+    years = range(min(IMPLEMENTATION_RATES_PCT), closing_year(as_of) + 1)
+    return {year: implementation_rate_pct(year) for year in years}
 
 
 def _year_end(year: int) -> int:

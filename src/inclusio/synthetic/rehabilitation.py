@@ -34,10 +34,9 @@ from inclusio.registry.models import DisabilityStatus
 from inclusio.rehabilitation.catalogue import catalogue
 from inclusio.rehabilitation.models import Fulfilment, Line, Programme, ProgrammeItem
 from inclusio.rehabilitation.services import line_spans, programme_term
-from inclusio.synthetic.figures import IMPLEMENTATION_RATES_PCT
+from inclusio.synthetic.figures import IMPLEMENTATION_RATES_PCT, implementation_rate_pct
 
 FIRST_YEAR = min(IMPLEMENTATION_RATES_PCT)
-LAST_RATE_PCT = IMPLEMENTATION_RATES_PCT[max(IMPLEMENTATION_RATES_PCT)]
 
 
 @dataclass
@@ -132,7 +131,7 @@ def _fulfil(
             by_year[line.year].append(line)
     deliveries = []
     for year, due in by_year.items():
-        rate = IMPLEMENTATION_RATES_PCT.get(year, LAST_RATE_PCT) / 100
+        rate = implementation_rate_pct(year) / 100
         wanted = rate * len(due)
         for index in rng.permutation(len(due)):
             line = due[int(index)]
