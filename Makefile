@@ -15,7 +15,8 @@ ASSETS := src/inclusio/web/static/vendor/.built
 # today (`synth --as-of`) and screened today, so ages, statuses in force, re-examinations and
 # representations are current whenever it runs. Each day has its own snapshot and database: a
 # demo run on a later day starts from that day's country.
-DEMO_DATE := $(shell TZ=Asia/Almaty date +%F)
+TODAY := $(shell TZ=Asia/Almaty date +%F)
+DEMO_DATE := $(TODAY)
 DEMO_SNAPSHOT := var/snapshot-demo-$(DEMO_DATE)
 # What the demo screens: the registry's part exported from the database, with the synthetic
 # snapshot as the population register's part.
@@ -121,9 +122,15 @@ demo: $(INSTALLED) $(ASSETS) $(DEMO_SECRET_KEY) $(DEMO_AUDIT_KEY)
 
 # A demo staff account's second-factor code now, in the demo's settings and database (the
 # command alone would read the development ones). ACCOUNT, not USER: the shell sets USER.
+# The database is the newest demo's, not today's: a demo started before midnight in Almaty
+# keeps its day's database while it runs.
+demo-otp: DEMO_DATE = $(or $(patsubst var/demo-%.sqlite3,%,$(lastword $(sort \
+	$(wildcard var/demo-*.sqlite3)))),$(TODAY))
 demo-otp:
 	@test -n "$(ACCOUNT)" || { echo "Name the account: make demo-otp ACCOUNT=district_officer" >&2; exit 2; }
-	@test -f $(DEMO_SECRET_KEY) || { echo "There is no demo here yet: run make demo first." >&2; exit 2; }
+	@test -f $(DEMO_SECRET_KEY) && case "$$INCLUSIO_DATABASE_URL" in \
+		sqlite:///*) test -f "$${INCLUSIO_DATABASE_URL#sqlite:///}";; esac || \
+		{ echo "There is no demo here yet: run make demo first." >&2; exit 2; }
 	@$(BIN)/inclusio demo-otp "$(ACCOUNT)"
 
 # The tests, and the commands that only prepare files, run in development mode (a key made in var/).
