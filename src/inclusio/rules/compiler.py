@@ -188,7 +188,12 @@ class _Compiler:
             return exact.num_extremum(values, largest=name == "max")
         assert name == "if_"
         condition = self.compile(args[0]).fill_null(False)
-        return exact.num_choose(condition, self.num(args[1]), self.num(args[2]))
+        size = exact.condition_size(
+            args[0], lambda side: exact.num_size(self.num(side)) if self.computed(side) else 1
+        )
+        return exact.num_choose(
+            condition, self.num(args[1]), self.num(args[2]), condition_size=size
+        )
 
     def compare_exactly(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> Any:
         return self.guarded(

@@ -42,7 +42,9 @@ MAX_DIGITS = 38  # the widest decimal both engines hold
 MONEY_LIMIT = 10**14
 MAX_EXPONENT = 20  # x ** n: n a literal whole number from 0 to this
 # The SQL of a formula repeats a value wherever it is used again (a fraction's bottom, a
-# comparison inside min and max); past this many uses the formula is refused as too complex.
+# comparison inside min and max or an if_, a rounding's sign); past this many uses the formula
+# is refused as too complex. Spark plans 1,767 uses (200 kB of SQL) in about 30 s; one of 6,204
+# (800 kB) was still being planned minutes later, its 2 GB heap nearly full.
 MAX_SIZE = 2000
 INT64 = (Decimal(-(2**63)), Decimal(2**63 - 1))
 # The ranges the snapshot's numeric columns are read in (docs/snapshot.md); a value outside them
@@ -345,9 +347,13 @@ def part_neg(a: Part) -> Part:
     return Part(-a.expr if a.expr is not None else None, a.bound, a.scale, a.size)
 
 
-def part_choose(condition: Any, a: Part, b: Part) -> Part:
+def part_choose(condition: Any, a: Part, b: Part, *, condition_size: int = 0) -> Part:
+    """``a`` where ``condition`` holds, else ``b``; ``condition_size``: how many of the formula's
+    values the condition itself repeats."""
     a, b = _aligned(a, b)
-    return _combine(a, b, lambda x, y: ibis.ifelse(condition, x, y), max(a.bound, b.bound), a.scale)
+    bound = max(a.bound, b.bound)
+    chosen = _combine(a, b, lambda x, y: ibis.ifelse(condition, x, y), bound, a.scale)
+    return _grown(chosen, chosen.size + condition_size) if condition_size else chosen
 
 
 def part_compare(a: Part, op: type[ast.cmpop], b: Part) -> Any:
@@ -425,9 +431,10 @@ def num_div(a: Num, b: Num, *, divisor_may_be_negative: bool) -> Num:
     top = part_mul(a.top, b.bottom)
     bottom = part_mul(b.top, a.bottom)
     if divisor_may_be_negative:  # keep the bottom positive
+        # the test repeats the divisor's top in both parts
         flip = b.top.expr < 0 if b.live else None
-        top = part_choose(flip, part_neg(top), top)
-        bottom = part_choose(flip, part_neg(bottom), bottom)
+        top = part_choose(flip, part_neg(top), top, condition_size=b.top.size)
+        bottom = part_choose(flip, part_neg(bottom), bottom, condition_size=b.top.size)
     return Num(top, bottom)
 
 
@@ -442,13 +449,30 @@ def num_compare(a: Num, op: type[ast.cmpop], b: Num) -> Any:
     return part_compare(part_mul(a.top, b.bottom), op, part_mul(b.top, a.bottom))
 
 
-def num_choose(condition: Any, a: Num, b: Num) -> Num:
-    top = part_choose(condition, a.top, b.top)
+def num_choose(condition: Any, a: Num, b: Num, *, condition_size: int = 0) -> Num:
+    top = part_choose(condition, a.top, b.top, condition_size=condition_size)
     if a.bottom is None and b.bottom is None:
         return Num(top)
     one = whole(1, 0, a.live)
-    bottom = part_choose(condition, a.bottom or one, b.bottom or one)
+    bottom = part_choose(condition, a.bottom or one, b.bottom or one, condition_size=condition_size)
     return Num(top, bottom)
+
+
+def num_size(a: Num) -> int:
+    return a.top.size + (a.bottom.size if a.bottom is not None else 0)
+
+
+def condition_size(condition: ast.AST, side_size: Callable[[ast.expr], int]) -> int:
+    """How many of the formula's values an ``if_``'s condition repeats (SQL shares none): the
+    sides of its comparisons, ``side_size`` giving each (1 for a literal, a name or ``age()``,
+    a computed number's size as compared exactly). The checker and the compiler count alike."""
+    if isinstance(condition, ast.UnaryOp) and isinstance(condition.op, ast.Not):
+        return condition_size(condition.operand, side_size)
+    if isinstance(condition, ast.BoolOp):
+        return sum(condition_size(value, side_size) for value in condition.values)
+    if isinstance(condition, ast.Compare):
+        return sum(side_size(side) for side in (condition.left, *condition.comparators))
+    return 1
 
 
 def num_extremum(values: list[Num], *, largest: bool) -> Num:
@@ -468,11 +492,11 @@ def num_extremum(values: list[Num], *, largest: bool) -> Num:
         keep = num_compare(result, ast.GtE if largest else ast.LtE, value)
         if keep is not None:
             keep = keep.fill_null(False) | value.isnull()
-        chosen = num_choose(keep, result, value)
-        # the comparison repeats both values once more
-        result = Num(_grown(chosen.top, chosen.top.size * 2), chosen.bottom)
-        if chosen.bottom is not None:
-            result = Num(result.top, _grown(chosen.bottom, chosen.bottom.size * 2))
+        # The test repeats both values in each of the choice's parts, and the value once more
+        # for its null check.
+        result = num_choose(
+            keep, result, value, condition_size=num_size(result) + 2 * num_size(value)
+        )
     return result
 
 
@@ -509,7 +533,7 @@ def num_round(a: Num, limit: Decimal | None) -> Num:
         divisor = Part(ibis.greatest(divisor.expr, 1), divisor.bound, 0, divisor.size)
     quotient: Any = None
     if dividend.bound < 2**53:
-        size = dividend.size + divisor.size + numerator.size
+        size = dividend.size + divisor.size
         if live:
             ratio = dividend.expr.cast("float64") / divisor.expr.cast("float64")
             ratio = ibis.greatest(ibis.least(ratio, float(result_bound)), float(-result_bound))
@@ -522,14 +546,16 @@ def num_round(a: Num, limit: Decimal | None) -> Num:
             ratio = ibis.greatest(ibis.least(ratio, limit_f), -limit_f)
             estimate = _part(ratio.floor(), result_bound + 1, 0, estimate.size)
         remainder = part_add(dividend, part_neg(part_mul(estimate, divisor)))
-        size = estimate.size + remainder.size * 2 + divisor.size + numerator.size
+        size = estimate.size + remainder.size * 2 + divisor.size
         if live:
             up = ibis.ifelse(remainder.expr >= divisor.expr, 1, 0)
             down = ibis.ifelse(remainder.expr < 0, 1, 0)
             quotient = estimate.expr + up - down
     if live:
         quotient = ibis.ifelse(numerator.expr < 0, -quotient, quotient)
-    return Num(_part(quotient, result_bound + 1, 0, size))
+    # The sign's test repeats the numerator, and the quotient is written twice: counted once,
+    # nested roundings grew the SQL threefold a level (800 kB for two, and Spark's heap ran out).
+    return Num(_part(quotient, result_bound + 1, 0, numerator.size + 2 * size))
 
 
 def _integer(a: Part) -> Part:

@@ -95,6 +95,9 @@ class Expression:
     # and of each name read, before any run; the compiler sizes its exact integers from these.
     facts: Mapping[ast.AST, Fact] = field(default_factory=dict, compare=False, repr=False)
     names: Mapping[str, Fact] = field(default_factory=dict, compare=False, repr=False)
+    # The exact shape of a computed numeric tree (None for a literal, a name, age() or no
+    # number): what the compiler builds, sized before any run.
+    shape: Num | None = field(default=None, compare=False, repr=False)
 
     def line_of(self, node: ast.AST) -> int:
         return self.line + getattr(node, "lineno", 1) - 1
@@ -254,6 +257,7 @@ def check_expression(
     kind = checker.visit(tree)
     safety = _Safety(checker, facts or {})
     safety.check(tree, {})
+    computed = safety.numeric(tree) and not safety.simple(tree)
     return Expression(
         source=source.strip(),
         tree=tree,
@@ -262,6 +266,7 @@ def check_expression(
         line=line,
         facts=safety.facts,
         names=safety.leaves,
+        shape=safety.value(tree, {})[1] if computed else None,
     )
 
 
@@ -291,6 +296,19 @@ def check_amount(expression: Expression) -> None:
             ),
             limit=Count(exact.MONEY_LIMIT),
         )
+    # The compiler rounds an amount that is a fraction half up once, at the end: sized here too.
+    shape = expression.shape
+    if shape is not None and (shape.bottom is not None or shape.top.scale != 0):
+        try:
+            exact.num_round(shape, magnitude)
+        except exact.TooLarge:
+            raise refuse(
+                _(
+                    "this formula's exact value could need more than %(most)s digits: bound "
+                    "its values (min, max) or simplify it"
+                ),
+                most=exact.MAX_DIGITS,
+            ) from None
 
 
 def decimal_literal(node: ast.Constant, source: str) -> Decimal:
@@ -719,6 +737,12 @@ class _Safety:
                 self.check(left, env)
                 self.check(right, env)
 
+    def side_size(self, side: ast.expr, env: Env) -> int:
+        """A compared side's size in the SQL (``exact.condition_size``)."""
+        if self.numeric(side) and not self.simple(side):
+            return exact.num_size(self.value(side, env)[1])
+        return 1
+
     def simple(self, node: ast.AST) -> bool:
         """A literal, a name or ``age()``: compared as it is; anything else is computed
         exactly (the compiler's ``computed`` is the converse)."""
@@ -800,9 +824,10 @@ class _Safety:
             return fact, exact.num_extremum([v[1] for v in values], largest=largest)
         if name == "if_":
             (then_fact, then_shape), (else_fact, else_shape) = self.branches(node, env)
+            size = exact.condition_size(node.args[0], lambda side: self.side_size(side, env))
             return (
                 exact.fact_union(then_fact, else_fact),
-                exact.num_choose(None, then_shape, else_shape),
+                exact.num_choose(None, then_shape, else_shape, condition_size=size),
             )
         raise self.fail(  # pragma: no cover
             node, _("%(name)s() does not give a number"), name=name
